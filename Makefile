@@ -1,0 +1,38 @@
+# Two commands do all set-up on a fresh machine with only python3 and pip:
+#   make demo   -- the lecture walkthrough, plots written to out/
+#   make test   -- the whole test suite, PyTorch 2.13 (CPU) as the oracle
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PIP    := $(PY) -m pip -q --disable-pip-version-check
+
+.PHONY: demo test bench lint clean
+
+$(VENV)/.demo: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install -e '.[plot,examples]'
+	touch $@
+
+$(VENV)/.test: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install -e '.[test,plot,examples]'
+	touch $@ $(VENV)/.demo
+
+$(VENV)/.bench: pyproject.toml $(VENV)/.test
+	$(PIP) install -e '.[bench]'
+	touch $@
+
+demo: $(VENV)/.demo
+	$(PY) -m chainrule.demo.lecture --out out
+
+test: $(VENV)/.test
+	$(PY) -m pytest -n 2 tests
+
+bench: $(VENV)/.bench
+	$(PY) benchmarks/run.py
+
+lint: $(VENV)/.test
+	$(PY) -m ruff check src tests benchmarks examples
+
+clean:
+	rm -rf $(VENV) out build src/*.egg-info
