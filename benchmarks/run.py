@@ -249,6 +249,11 @@ def fmt_value(value: float, kind: str) -> str:
     return f"{value:.2f}"
 
 
+def fmt_ratio(ratio: float) -> str:
+    """Two decimals, but keep two significant digits for tiny ratios (0.0021, not 0.00)."""
+    return f"{ratio:.2f}" if ratio >= 0.1 else f"{ratio:.2g}"
+
+
 def render(rows: list[Row], libs: list[str], markdown: bool, missing: set[str]) -> str:
     """Render rows as an aligned text table or a GitHub markdown table, with footnotes.
 
@@ -269,7 +274,7 @@ def render(rows: list[Row], libs: list[str], markdown: bool, missing: set[str]) 
                 text += f"[{len(footnotes)}]"
             cells.append(text)
         ratio, peer = row.ratio()
-        cells.append(f"{ratio:.2f}x {peer}" if ratio is not None else "")
+        cells.append(f"{fmt_ratio(ratio)}x {peer}" if ratio is not None else "")
         cells.append(row.target.describe() if row.target else "")
         cells.append(row.met())
         body.append(cells)
