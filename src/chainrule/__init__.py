@@ -1,0 +1,92 @@
+"""chainrule: reverse-mode automatic differentiation on NumPy, spelled like PyTorch.
+
+    >>> import chainrule as torch
+    >>> x = torch.tensor(1.0, requires_grad=True)
+    >>> y = 3 * x ** 2 - 4 * x
+    >>> y.backward()
+    >>> x.grad
+    tensor(2.)
+"""
+from __future__ import annotations
+
+import math as _math
+
+from . import _dtypes
+from ._dtypes import (
+    bool, double, dtype, float, float16, float32, float64, get_default_dtype, half, int, int8,
+    int16, int32, int64, long, promote_types, set_default_dtype, short, uint8,
+)
+from ._printing import get_printoptions, printoptions, set_printoptions
+from .tensor import Size, Tensor, device
+from . import _methods  # noqa: F401  (attaches the op methods to Tensor)
+from ._creation import (
+    arange, as_tensor, empty, empty_like, eye, from_numpy, full, full_like, linspace, logspace,
+    ones, ones_like, tensor, zeros, zeros_like,
+)
+from ._random import (
+    Generator, bernoulli, default_generator, get_rng_state, initial_seed, manual_seed, normal,
+    rand, rand_like, randint, randint_like, randn, randn_like, randperm, seed, set_rng_state,
+)
+from ._functions import *  # noqa: F401,F403  (torch.exp, torch.sum, ... as functions)
+from ._functions import __all__ as _function_names
+from . import autograd
+from .autograd.grad_mode import (
+    enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad,
+    set_grad_enabled,
+)
+
+pi = _math.pi
+e = _math.e
+inf = _math.inf
+nan = _math.nan
+newaxis = None
+__version__ = "0.1.0"
+
+FloatTensor = DoubleTensor = LongTensor = IntTensor = BoolTensor = Tensor
+
+
+def is_tensor(obj) -> bool:
+    """True for chainrule tensors.
+
+    >>> import chainrule as torch
+    >>> torch.is_tensor(torch.zeros(1)), torch.is_tensor([0])
+    (True, False)
+    """
+    return isinstance(obj, Tensor)
+
+
+def is_floating_point(input: Tensor) -> bool:
+    return input.dtype.is_floating_point
+
+
+def numel(input: Tensor) -> int:
+    return input.numel()
+
+
+def set_num_threads(n: int) -> None:
+    """Accepted for compatibility; NumPy's BLAS decides its own threads."""
+
+
+def get_num_threads() -> int:
+    return 1
+
+
+def compile(model=None, **kwargs):  # noqa: A001 - PyTorch's name
+    """Returns the model unchanged: there is nothing to compile on NumPy."""
+    return model if model is not None else (lambda m: m)
+
+
+def __getattr__(name: str):
+    # The larger subpackages load on first use, which keeps `import chainrule` fast.
+    import importlib
+    if name in ("nn", "optim", "utils", "func", "linalg", "testing"):
+        try:
+            return importlib.import_module(f"chainrule.{name}")
+        except ModuleNotFoundError as e:
+            if e.name != f"chainrule.{name}":
+                raise
+            raise AttributeError(f"module 'chainrule' has no attribute '{name}'") from None
+    if name in ("save", "load"):
+        from . import serialization
+        return getattr(serialization, name)
+    raise AttributeError(f"module 'chainrule' has no attribute '{name}'")

@@ -1,0 +1,245 @@
+"""Making tensors: from data, from NumPy, ranges, constants and random numbers."""
+from __future__ import annotations
+
+import builtins
+import math
+
+from . import _dtypes
+from ._backend import ndarray, xp
+from .tensor import Tensor, _size
+
+
+def _infer_dtype(data) -> _dtypes.dtype:
+    """The dtype PyTorch gives to nested Python data: bool, int64, or the default float."""
+    kind = 0
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, (list, tuple)):
+            stack.extend(item)
+        elif isinstance(item, Tensor):
+            d = item.dtype
+            kind = builtins.max(kind, d._category)
+            if d.is_floating_point:
+                return d if d is not _dtypes.float16 else _dtypes.get_default_dtype()
+        elif isinstance(item, (builtins.bool, xp.bool_)):
+            kind = builtins.max(kind, 0)
+        elif isinstance(item, (builtins.int, xp.integer)):
+            kind = builtins.max(kind, 1)
+        elif isinstance(item, (builtins.float, xp.floating)):
+            return _dtypes.get_default_dtype()
+        elif isinstance(item, complex):
+            raise TypeError("chainrule has no complex dtypes")
+        else:
+            raise TypeError(f"Could not infer dtype of {type(item).__name__}")
+    return (_dtypes.bool, _dtypes.int64, _dtypes.get_default_dtype())[kind]
+
+
+def _nested_to_array(data, np_dtype):
+    if isinstance(data, Tensor):
+        return data._data.astype(np_dtype)
+    if isinstance(data, (list, tuple)) and any(isinstance(x, Tensor) for x in data):
+        return xp.stack([_nested_to_array(x, np_dtype) for x in data]) if data else \
+            xp.zeros((0,), dtype=np_dtype)
+    out = xp.array(data, dtype=np_dtype)
+    if out.dtype == object:
+        raise ValueError("expected sequence of equal-length lists")
+    return out
+
+
+def tensor(data, dtype=None, device=None, requires_grad: bool = False,
+           pin_memory: bool = False) -> Tensor:
+    """A new tensor holding a copy of ``data`` (numbers, nested lists, arrays or tensors).
+
+    Python floats give the default dtype (float32), Python ints int64, bools bool;
+    a NumPy array keeps its dtype.
+
+    >>> import chainrule as torch
+    >>> torch.tensor([[2, 1, 0.5, 0], [4, 2, 2.0, 1]]).dtype
+    torch.float32
+    >>> torch.tensor([1, 2]).dtype
+    torch.int64
+    """
+    if isinstance(data, ndarray) or isinstance(data, xp.generic):
+        d = dtype or _dtypes.from_numpy(data.dtype)
+        arr = xp.array(data, dtype=d.np)
+    elif isinstance(data, Tensor):
+        arr = data._data.astype((dtype or data.dtype).np)
+    else:
+        d = dtype or _infer_dtype(data)
+        try:
+            arr = _nested_to_array(data, d.np)
+        except ValueError as e:
+            raise ValueError(f"expected sequence of equal-length lists ({e})") from None
+        except OverflowError:
+            raise RuntimeError(f"value cannot be converted to type {d.name} without overflow") \
+                from None
+    t = Tensor._make(arr)
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
+
+
+def as_tensor(data, dtype=None, device=None) -> Tensor:
+    """Like ``tensor`` but shares memory with a NumPy array (or tensor) of the right dtype.
+
+    >>> import numpy as np, chainrule as torch
+    >>> a = np.zeros(2); t = torch.as_tensor(a); a[0] = 5; t
+    tensor([5., 0.], dtype=torch.float64)
+    """
+    if isinstance(data, Tensor):
+        return data if dtype is None or dtype is data.dtype else data.to(dtype)
+    if isinstance(data, ndarray):
+        t = from_numpy(data)
+        return t if dtype is None or dtype is t.dtype else t.to(dtype)
+    return tensor(data, dtype=dtype)
+
+
+def from_numpy(array: ndarray) -> Tensor:
+    """A tensor that shares memory with ``array``: changing one changes the other.
+
+    >>> import numpy as np, chainrule as torch
+    >>> a = np.arange(3); t = torch.from_numpy(a); t[0] = 7; a
+    array([7, 1, 2])
+    """
+    if not isinstance(array, ndarray):
+        raise TypeError(f"expected np.ndarray (got {type(array).__name__})")
+    _dtypes.from_numpy(array.dtype)  # raises for dtypes PyTorch does not have
+    return Tensor._make(array)
+
+
+def _make(fill, size, dtype, requires_grad) -> Tensor:
+    d = dtype or _dtypes.get_default_dtype()
+    t = Tensor._make(fill(_size(size), d.np))
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
+
+
+def zeros(*size, dtype=None, device=None, requires_grad: bool = False, out=None) -> Tensor:
+    """A tensor of zeros.
+
+    >>> import chainrule as torch
+    >>> torch.zeros(2, 2)
+    tensor([[0., 0.],
+            [0., 0.]])
+    """
+    return _make(lambda s, d: xp.zeros(s, d), size, dtype, requires_grad)
+
+
+def ones(*size, dtype=None, device=None, requires_grad: bool = False, out=None) -> Tensor:
+    """A tensor of ones.
+
+    >>> import chainrule as torch
+    >>> torch.ones(3)
+    tensor([1., 1., 1.])
+    """
+    return _make(lambda s, d: xp.ones(s, d), size, dtype, requires_grad)
+
+
+def empty(*size, dtype=None, device=None, requires_grad: bool = False, out=None,
+          memory_format=None) -> Tensor:
+    """An uninitialised tensor (chainrule fills it with zeros, so it is deterministic).
+
+    >>> import chainrule as torch
+    >>> torch.empty(2).shape
+    torch.Size([2])
+    """
+    return _make(lambda s, d: xp.zeros(s, d), size, dtype, requires_grad)
+
+
+def full(size, fill_value, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
+    """A tensor filled with ``fill_value``; its dtype follows the value, as in PyTorch.
+
+    >>> import chainrule as torch
+    >>> torch.full((2,), 7)
+    tensor([7, 7])
+    """
+    if dtype is None:
+        dtype = _infer_dtype(fill_value.item() if isinstance(fill_value, Tensor) else fill_value)
+    if isinstance(fill_value, Tensor):
+        fill_value = fill_value.item()
+    return _make(lambda s, d: xp.full(s, fill_value, d), (size,), dtype, requires_grad)
+
+
+def _like(fn, input, dtype, requires_grad, *args):
+    return fn(*args, input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad) \
+        if args else fn(input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
+
+
+def zeros_like(input, dtype=None, device=None, requires_grad=False, memory_format=None):
+    """Zeros with the shape (and dtype) of ``input``."""
+    return zeros(input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
+
+
+def ones_like(input, dtype=None, device=None, requires_grad=False, memory_format=None):
+    """Ones with the shape (and dtype) of ``input``."""
+    return ones(input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
+
+
+def empty_like(input, dtype=None, device=None, requires_grad=False, memory_format=None):
+    """An uninitialised (zero) tensor with the shape of ``input``."""
+    return zeros(input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
+
+
+def full_like(input, fill_value, dtype=None, device=None, requires_grad=False,
+              memory_format=None):
+    """``fill_value`` everywhere, with the shape and dtype of ``input``."""
+    return full(input.shape, fill_value, dtype=dtype or input.dtype, requires_grad=requires_grad)
+
+
+def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False) -> Tensor:
+    """Values from ``start`` up to (not including) ``end`` in steps of ``step``.
+
+    Integer arguments give int64; any float argument gives the default dtype.
+
+    >>> import chainrule as torch
+    >>> torch.arange(4.0)
+    tensor([0., 1., 2., 3.])
+    """
+    if end is None:
+        start, end = 0, start
+    values = [v.item() if isinstance(v, Tensor) else v for v in (start, end, step)]
+    start, end, step = values
+    if step == 0:
+        raise RuntimeError("step must be nonzero")
+    if dtype is None:
+        is_float = any(isinstance(v, (builtins.float, xp.floating)) for v in values)
+        dtype = _dtypes.get_default_dtype() if is_float else _dtypes.int64
+    n = builtins.max(0, math.ceil((end - start) / step))
+    # start + i*step computed in float64, as PyTorch does, then cast: this gives the same
+    # last digits as torch.arange(-5, 5, 0.1) rather than NumPy's accumulated steps.
+    data = (start + xp.arange(n, dtype=xp.float64) * step) if n else xp.zeros(0)
+    return _make(lambda s, d: data.astype(d), (n,), dtype, requires_grad)
+
+
+def linspace(start, end, steps: int, dtype=None, device=None, requires_grad=False) -> Tensor:
+    """``steps`` evenly spaced values from ``start`` to ``end`` inclusive.
+
+    >>> import chainrule as torch
+    >>> torch.linspace(0, 1, 5)
+    tensor([0.0000, 0.2500, 0.5000, 0.7500, 1.0000])
+    """
+    if steps < 0:
+        raise RuntimeError("number of steps must be non-negative")
+    data = xp.linspace(start, end, steps)
+    return _make(lambda s, d: data.astype(d), (steps,), dtype, requires_grad)
+
+
+def logspace(start, end, steps: int, base: float = 10.0, dtype=None, device=None,
+             requires_grad=False) -> Tensor:
+    """``steps`` values from ``base**start`` to ``base**end``, evenly spaced in the exponent."""
+    data = base ** xp.linspace(start, end, steps)
+    return _make(lambda s, d: data.astype(d), (steps,), dtype, requires_grad)
+
+
+def eye(n: int, m: int | None = None, dtype=None, device=None, requires_grad=False) -> Tensor:
+    """The identity matrix (``n`` by ``m``).
+
+    >>> import chainrule as torch
+    >>> torch.eye(2)
+    tensor([[1., 0.],
+            [0., 1.]])
+    """
+    m = n if m is None else m
+    return _make(lambda s, d: xp.eye(n, m, dtype=d), (n, m), dtype, requires_grad)

@@ -1,0 +1,264 @@
+"""The ``torch.*`` functions: each one the functional form of a tensor operation.
+
+The same callables back the Tensor methods (``x.exp()`` is ``torch.exp(x)``),
+so an operation's spelling, dtype rules and errors live in one place.
+"""
+from __future__ import annotations
+
+from ._backend import xp
+from .ops import linalg as L
+from .ops import pointwise as P
+from .ops import reduction as R
+from .ops import shape as S
+from .ops.pointwise import where
+from .tensor import (
+    Tensor, add, as_tensor_like, clamp, div, floor_divide, fmod, maximum, minimum, mul, pow,
+    remainder, sub,
+)
+
+
+def _unary(op, name):
+    def fn(input, *, out=None):
+        return op(input)
+    fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = f"Elementwise ``{name}``; integer inputs give the default float dtype.\n\n" \
+        f"    >>> import chainrule as torch\n    >>> torch.{name}(torch.zeros(1)).shape\n" \
+        f"    torch.Size([1])\n"
+    return fn
+
+
+exp = _unary(P.exp, "exp")
+exp2 = _unary(P.exp2, "exp2")
+expm1 = _unary(P.expm1, "expm1")
+log = _unary(P.log, "log")
+log2 = _unary(P.log2, "log2")
+log10 = _unary(P.log10, "log10")
+log1p = _unary(P.log1p, "log1p")
+sqrt = _unary(P.sqrt, "sqrt")
+rsqrt = _unary(P.rsqrt, "rsqrt")
+sin = _unary(P.sin, "sin")
+cos = _unary(P.cos, "cos")
+tan = _unary(P.tan, "tan")
+asin = arcsin = _unary(P.asin, "asin")
+acos = arccos = _unary(P.acos, "acos")
+atan = arctan = _unary(P.atan, "atan")
+sinh = _unary(P.sinh, "sinh")
+cosh = _unary(P.cosh, "cosh")
+tanh = _unary(P.tanh, "tanh")
+sigmoid = _unary(P.sigmoid, "sigmoid")
+erf = _unary(P.erf, "erf")
+reciprocal = _unary(P.reciprocal, "reciprocal")
+
+
+def _keep_dtype(op, name):
+    def fn(input, *, out=None):
+        return op(input)
+    fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = f"Elementwise ``{name}``, keeping the input's dtype.\n\n" \
+        f"    >>> import chainrule as torch\n    >>> torch.{name}(torch.zeros(1)).shape\n" \
+        f"    torch.Size([1])\n"
+    return fn
+
+
+neg = negative = _keep_dtype(P.neg, "neg")
+abs = absolute = _keep_dtype(P.abs, "abs")  # noqa: A001
+sign = _keep_dtype(P.sign, "sign")
+floor = _keep_dtype(P.floor, "floor")
+ceil = _keep_dtype(P.ceil, "ceil")
+trunc = fix = _keep_dtype(P.trunc, "trunc")
+frac = _keep_dtype(P.frac, "frac")
+
+
+def relu(input):
+    """``max(input, 0)``; the gradient at 0 is 0, as in PyTorch.
+
+    >>> import chainrule as torch
+    >>> torch.relu(torch.tensor([-1., 0., 2.]))
+    tensor([0., 0., 2.])
+    """
+    return P.relu(input)
+
+
+def round(input, *, decimals: int = 0):  # noqa: A001
+    """Round half to even, as PyTorch does (``decimals`` digits after the point).
+
+    >>> import chainrule as torch
+    >>> torch.round(torch.tensor([0.5, 1.5, 2.7]))
+    tensor([0., 2., 3.])
+    """
+    if decimals:
+        scale = 10.0 ** decimals
+        return P.round_op(input * scale) / scale
+    return P.round_op(input)
+
+
+def square(input):
+    """``input * input``.
+
+    >>> import chainrule as torch
+    >>> torch.square(torch.tensor([3.]))
+    tensor([9.])
+    """
+    return pow(input, 2)
+
+
+def atan2(input, other):
+    """Angle of the point ``(other, input)``, elementwise."""
+    return P.atan2(input, other)
+
+
+arctan2 = atan2
+clip = clamp
+true_divide = divide = div
+multiply = mul
+subtract = sub
+
+
+def lerp(input, end, weight):
+    """``input + weight * (end - input)``."""
+    return P.lerp_op(input, end, weight)
+
+
+def _compare(name):
+    method = {"eq": "__eq__", "ne": "__ne__", "lt": "__lt__", "le": "__le__", "gt": "__gt__",
+              "ge": "__ge__"}[name]
+
+    def fn(input, other):
+        return getattr(input, method)(other)
+    fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = f"Elementwise ``{name}`` comparison, a bool tensor (no gradient).\n\n" \
+        f"    >>> import chainrule as torch\n    >>> torch.{name}(torch.ones(1), 1).dtype\n" \
+        f"    torch.bool\n"
+    return fn
+
+
+eq, ne, lt, le, gt, ge = (_compare(n) for n in ("eq", "ne", "lt", "le", "gt", "ge"))
+greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
+
+
+def equal(input, other) -> bool:
+    """True if both tensors have the same shape and elements."""
+    return input.shape == other.shape and bool((input._data == other._data).all())
+
+
+def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False) -> bool:
+    return bool(xp.allclose(input._data, other._data, rtol=rtol, atol=atol, equal_nan=equal_nan))
+
+
+def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False) -> Tensor:
+    other = as_tensor_like(other, input)
+    return Tensor._make(xp.isclose(input._data, other._data, rtol=rtol, atol=atol,
+                                   equal_nan=equal_nan))
+
+
+def _predicate(fn, name):
+    def pred(input):
+        return Tensor._make(xp.asarray(fn(input._data)))
+    pred.__name__ = pred.__qualname__ = name
+    pred.__doc__ = f"Elementwise ``{name}``, a bool tensor.\n\n" \
+        f"    >>> import chainrule as torch\n    >>> torch.{name}(torch.zeros(1)).dtype\n" \
+        f"    torch.bool\n"
+    return pred
+
+
+isnan = _predicate(xp.isnan, "isnan")
+isinf = _predicate(xp.isinf, "isinf")
+isfinite = _predicate(xp.isfinite, "isfinite")
+isposinf = _predicate(xp.isposinf, "isposinf")
+isneginf = _predicate(xp.isneginf, "isneginf")
+logical_not = _predicate(xp.logical_not, "logical_not")
+signbit = _predicate(xp.signbit, "signbit")
+
+
+def _logical(fn, name):
+    def op(input, other):
+        other = as_tensor_like(other, input)
+        return Tensor._make(xp.asarray(fn(input._data, other._data)))
+    op.__name__ = op.__qualname__ = name
+    op.__doc__ = f"Elementwise ``{name}``, a bool tensor."
+    return op
+
+
+logical_and = _logical(xp.logical_and, "logical_and")
+logical_or = _logical(xp.logical_or, "logical_or")
+logical_xor = _logical(xp.logical_xor, "logical_xor")
+
+
+def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
+    return Tensor._make(xp.nan_to_num(input._data, nan=nan, posinf=posinf, neginf=neginf))
+
+
+# reductions, products and shapes: defined in chainrule.ops, re-exported here
+sum = R.sum  # noqa: A001
+mean = R.mean
+prod = R.prod
+amax = R.amax
+amin = R.amin
+max = R.max  # noqa: A001
+min = R.min  # noqa: A001
+argmax = R.argmax
+argmin = R.argmin
+var = R.var
+std = R.std
+norm = R.norm
+logsumexp = R.logsumexp
+cumsum = R.cumsum
+cumprod = R.cumprod
+all = R.all  # noqa: A001
+any = R.any  # noqa: A001
+dot = L.dot
+mv = L.mv
+mm = L.mm
+bmm = L.bmm
+matmul = L.matmul
+outer = ger = L.outer
+reshape = S.reshape
+flatten = S.flatten
+unflatten = S.unflatten
+squeeze = S.squeeze
+unsqueeze = S.unsqueeze
+transpose = S.transpose
+swapaxes = swapdims = S.transpose
+t = S.t
+permute = S.permute
+movedim = moveaxis = S.movedim
+broadcast_to = S.broadcast_to
+flip = S.flip
+roll = S.roll
+narrow = S.narrow
+split = S.split
+chunk = S.chunk
+unbind = S.unbind
+tril = S.tril
+triu = S.triu
+cat = concat = concatenate = S.cat
+stack = S.stack
+hstack = S.hstack
+vstack = S.vstack
+
+
+def clone(input):
+    """A copy that stays in the graph (its gradient flows back to ``input``)."""
+    return input.clone()
+
+
+def detach(input):
+    return input.detach()
+
+
+def numel(input) -> int:
+    return input.numel()
+
+
+def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    return (std(input, dim, unbiased, keepdim, correction=correction),
+            mean(input, dim, keepdim) if dim is not None else mean(input))
+
+
+def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    return (var(input, dim, unbiased, keepdim, correction=correction),
+            mean(input, dim, keepdim) if dim is not None else mean(input))
+
+
+__all__ = [n for n in dir() if not n.startswith("_") and n not in (
+    "annotations", "xp", "L", "P", "R", "S", "Tensor", "as_tensor_like")]

@@ -1,0 +1,34 @@
+"""Tensor methods that are the ``torch.*`` functions with the tensor as first argument.
+
+Listed here, in one table, rather than as dozens of one-line ``def``s in the
+Tensor class: ``x.exp()`` *is* ``torch.exp(x)``.
+"""
+from __future__ import annotations
+
+from . import _functions as F
+from .tensor import Tensor
+
+_SAME_NAME = """
+exp exp2 expm1 log log2 log10 log1p sqrt rsqrt sin cos tan asin acos atan arcsin arccos arctan
+sinh cosh tanh sigmoid erf reciprocal neg negative abs absolute sign floor ceil trunc fix frac
+relu round square atan2 arctan2 clamp clip lerp maximum minimum eq ne lt le gt ge greater
+greater_equal less less_equal not_equal equal allclose isclose isnan isinf isfinite isposinf
+isneginf logical_not logical_and logical_or logical_xor signbit nan_to_num
+add sub mul div true_divide divide multiply subtract floor_divide remainder fmod pow
+sum mean prod amax amin max min argmax argmin var std norm logsumexp cumsum cumprod all any
+dot mv mm bmm matmul outer ger
+reshape flatten unflatten squeeze unsqueeze transpose swapaxes swapdims t permute movedim
+moveaxis broadcast_to flip roll narrow split chunk unbind tril triu std_mean var_mean
+""".split()
+
+for _name in _SAME_NAME:
+    setattr(Tensor, _name, getattr(F, _name))
+
+# Methods with no torch.* twin of the same spelling.
+Tensor.view = F.S.view
+Tensor.expand = F.S.expand
+Tensor.expand_as = F.S.expand_as
+Tensor.repeat = F.S.repeat
+Tensor.where = lambda self, condition, other: F.where(condition, self, other)
+Tensor.view_as = lambda self, other: F.S.view(self, other.shape)
+Tensor.reshape_as = lambda self, other: F.S.reshape(self, other.shape)

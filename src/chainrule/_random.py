@@ -1,0 +1,166 @@
+"""Random numbers: ``manual_seed``, ``Generator``, ``rand``, ``randn``, ``randint``, ``normal``.
+
+chainrule draws from NumPy's PCG64 generator, so a seed gives the same
+numbers on every run and machine — but not the same numbers as PyTorch's
+Mersenne Twister.  Tests that compare with PyTorch copy the values across.
+"""
+from __future__ import annotations
+
+from . import _dtypes
+from ._backend import xp
+from .tensor import Tensor, _size
+
+
+class Generator:
+    """A source of random numbers with its own state.
+
+    >>> import chainrule as torch
+    >>> g = torch.Generator().manual_seed(0)
+    >>> torch.rand(2, generator=g).shape
+    torch.Size([2])
+    """
+
+    def __init__(self, device="cpu"):
+        self._seed = 67280421310721
+        self._rng = xp.random.default_rng(self._seed)
+
+    def manual_seed(self, seed: int) -> "Generator":
+        self._seed = int(seed)
+        self._rng = xp.random.default_rng(self._seed)
+        return self
+
+    def seed(self) -> int:
+        import secrets
+        self.manual_seed(secrets.randbits(63))
+        return self._seed
+
+    def initial_seed(self) -> int:
+        return self._seed
+
+    def get_state(self):
+        return self._rng.bit_generator.state
+
+    def set_state(self, state) -> None:
+        self._rng.bit_generator.state = state
+
+
+default_generator = Generator()
+
+
+def manual_seed(seed: int) -> Generator:
+    """Seed the default generator, so that the random numbers that follow repeat.
+
+    >>> import chainrule as torch
+    >>> _ = torch.manual_seed(0); a = torch.rand(1)
+    >>> _ = torch.manual_seed(0); bool(a == torch.rand(1))
+    True
+    """
+    return default_generator.manual_seed(seed)
+
+
+def seed() -> int:
+    return default_generator.seed()
+
+
+def initial_seed() -> int:
+    return default_generator.initial_seed()
+
+
+def get_rng_state():
+    return default_generator.get_state()
+
+
+def set_rng_state(state) -> None:
+    default_generator.set_state(state)
+
+
+def _rng(generator):
+    return (generator or default_generator)._rng
+
+
+def _finish(data, dtype, requires_grad) -> Tensor:
+    t = Tensor._make(data.astype((dtype or _dtypes.get_default_dtype()).np, copy=False))
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
+
+
+def rand(*size, generator=None, dtype=None, device=None, requires_grad=False) -> Tensor:
+    """Uniform random numbers in [0, 1).
+
+    >>> import chainrule as torch
+    >>> torch.rand(2, 3).shape
+    torch.Size([2, 3])
+    """
+    return _finish(_rng(generator).random(_size(size)), dtype, requires_grad)
+
+
+def randn(*size, generator=None, dtype=None, device=None, requires_grad=False) -> Tensor:
+    """Standard normal random numbers.
+
+    >>> import chainrule as torch
+    >>> torch.randn(4).dtype
+    torch.float32
+    """
+    return _finish(_rng(generator).standard_normal(_size(size)), dtype, requires_grad)
+
+
+def randint(low, high=None, size=None, generator=None, dtype=None, device=None,
+            requires_grad=False) -> Tensor:
+    """Random integers in ``[low, high)`` (int64 unless ``dtype`` says otherwise).
+
+    >>> import chainrule as torch
+    >>> torch.randint(0, 10, (3,)).dtype
+    torch.int64
+    """
+    if size is None:
+        low, high, size = 0, low, high
+    data = _rng(generator).integers(low, high, size=_size((size,)))
+    return _finish(data, dtype or _dtypes.int64, requires_grad)
+
+
+def randperm(n: int, generator=None, dtype=None, device=None, requires_grad=False) -> Tensor:
+    """A random permutation of ``0 .. n-1``.
+
+    >>> import chainrule as torch
+    >>> sorted(torch.randperm(4).tolist())
+    [0, 1, 2, 3]
+    """
+    return _finish(_rng(generator).permutation(n), dtype or _dtypes.int64, requires_grad)
+
+
+def normal(mean=0.0, std=1.0, size=None, generator=None, dtype=None, requires_grad=False):
+    """Normal random numbers with the given mean and standard deviation.
+
+    >>> import chainrule as torch
+    >>> torch.normal(0.0, 1.0, size=(2,)).shape
+    torch.Size([2])
+    """
+    m = mean._data if isinstance(mean, Tensor) else mean
+    s = std._data if isinstance(std, Tensor) else std
+    shape = _size((size,)) if size is not None else xp.broadcast_shapes(xp.shape(m), xp.shape(s))
+    data = _rng(generator).normal(m, s, size=shape)
+    like = mean if isinstance(mean, Tensor) else std if isinstance(std, Tensor) else None
+    return _finish(data, dtype or (like.dtype if like is not None else None), requires_grad)
+
+
+def rand_like(input, dtype=None, generator=None, requires_grad=False) -> Tensor:
+    return rand(input.shape, generator=generator, dtype=dtype or input.dtype,
+                requires_grad=requires_grad)
+
+
+def randn_like(input, dtype=None, generator=None, requires_grad=False) -> Tensor:
+    return randn(input.shape, generator=generator, dtype=dtype or input.dtype,
+                 requires_grad=requires_grad)
+
+
+def randint_like(input, low, high=None, dtype=None) -> Tensor:
+    if high is None:
+        low, high = 0, low
+    return randint(low, high, input.shape, dtype=dtype or input.dtype)
+
+
+def bernoulli(input, p=None, generator=None) -> Tensor:
+    probs = input._data if p is None else xp.full(input.shape, p)
+    data = _rng(generator).random(input.shape) < probs
+    return Tensor._make(data.astype(input._data.dtype))

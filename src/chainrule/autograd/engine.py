@@ -1,0 +1,231 @@
+"""The backward pass: the chain rule applied to the whole recorded graph.
+
+1. Order the nodes so that every node comes after all the nodes that use its
+   outputs (a topological order, found without recursion).
+2. Walk that order once.  Each node receives the sum of the gradients that
+   reached each of its outputs (the multivariate chain rule: a sum over every
+   path), applies its local derivative rules, and passes one gradient along
+   each edge to the node that produced that input.
+3. At the leaves, ``AccumulateGrad`` adds the gradient into ``.grad``.
+
+Gradients wait in a dict keyed by node only until that node runs; saved
+values are freed right after a node runs unless ``retain_graph`` is set.
+"""
+from __future__ import annotations
+
+import sys
+
+from . import grad_mode
+from .graph import AccumulateGrad, Node, gradient_edge
+
+_CALLBACKS: list = []  # queue_callback: run once the current backward pass ends
+
+
+def topological_order(roots) -> list:
+    """Nodes reachable from ``roots``, each after every node that feeds a gradient into it.
+
+    An iterative depth-first search (a chain of a million nodes must not hit
+    Python's recursion limit); the post-order, reversed, is the order to run.
+    """
+    order = []
+    visited = set()
+    for root in roots:
+        if root is None or root in visited:
+            continue
+        visited.add(root)
+        stack = [(root, iter(root.next_functions))]
+        while stack:
+            node, edges = stack[-1]
+            for child, _ in edges:
+                if child is not None and child not in visited:
+                    visited.add(child)
+                    stack.append((child, iter(child.next_functions)))
+                    break
+            else:
+                stack.pop()
+                order.append(node)
+    order.reverse()
+    return order
+
+
+def _needed(order, targets) -> set:
+    """Nodes on some path from the roots to a target (``inputs=``); only they must run."""
+    needed = set()
+    for node in reversed(order):  # producers before consumers
+        if node in targets or any(child in needed for child, _ in node.next_functions):
+            needed.add(node)
+    return needed
+
+
+def _sum_to(grad, shape, dtype):
+    """Undo broadcasting and promotion: sum ``grad`` down to ``shape`` and cast to ``dtype``.
+
+    This is the one place where broadcasting is reversed: a rule returns the
+    gradient in the shape of the broadcast result, and the input that was
+    stretched receives the sum over the dimensions it was stretched along.
+    """
+    if grad.shape != shape:
+        lead = grad.ndim - len(shape)
+        stretched = tuple(lead + i for i, n in enumerate(shape)
+                          if n == 1 and grad.shape[lead + i] != 1)
+        dims = tuple(range(lead)) + stretched
+        if dims:
+            grad = grad.sum(dims, keepdim=True)
+        grad = grad.reshape(shape)
+    if grad._data.dtype != dtype:
+        grad = grad.to(_dtype_of(dtype))
+    return grad
+
+
+def _dtype_of(np_dtype):
+    from .._dtypes import from_numpy
+    return from_numpy(np_dtype)
+
+
+def run_backward(roots, root_grads, retain_graph: bool, create_graph: bool,
+                 inputs=None, accumulate: bool = True):
+    """Backpropagate ``root_grads`` from the ``roots`` tensors.
+
+    With ``accumulate`` leaves' ``.grad`` are updated (``Tensor.backward``);
+    without it the gradients reaching ``inputs`` are returned instead
+    (``autograd.grad``).  Returns the captured gradient per input (or None).
+    """
+    root_edges = [gradient_edge(t) for t in roots]
+    for i, (t, (node, _)) in enumerate(zip(roots, root_edges)):
+        if node is None:
+            raise RuntimeError(
+                f"element {i} of tensors does not require grad and does not have a grad_fn. "
+                "Fix: the result was computed without recording (under no_grad(), from "
+                "detached tensors, or from tensors without requires_grad=True)."
+            )
+    order = topological_order([node for node, _ in root_edges])
+
+    target_edges = None
+    needed = None
+    captured = None
+    if inputs is not None:
+        target_edges = [gradient_edge(t) for t in inputs]
+        needed = _needed(order, {node for node, _ in target_edges if node is not None})
+        captured = {}
+        capture_at = {}
+        for k, edge in enumerate(target_edges):
+            capture_at.setdefault(edge, []).append(k)
+
+    buffers: dict = {}
+    for (node, nr), g in zip(root_edges, root_grads):
+        _add_to_buffer(buffers, node, nr, g)
+
+    previous_mode = grad_mode.state.enabled
+    grad_mode.state.enabled = create_graph  # the formulas record only for create_graph
+    anomaly = grad_mode.flags.anomaly
+    try:
+        for node in order:
+            grads = buffers.pop(node, None)
+            if grads is None or (needed is not None and node not in needed):
+                continue
+            grads = _run_pre_hooks(node, grads)
+            if captured is not None:
+                for nr, g in enumerate(grads):
+                    for k in capture_at.get((node, nr), ()):
+                        captured[k] = g
+            if type(node) is AccumulateGrad:
+                if accumulate and (inputs is None or (node, 0) in capture_at):
+                    _accumulate(node.variable, grads[0], create_graph)
+                continue
+            if captured is not None and accumulate is False and (node, 0) in capture_at \
+                    and not any(child in needed for child, _ in node.next_functions):
+                continue  # a non-leaf input of autograd.grad: nothing beyond it is needed
+            _run_node(node, grads, buffers, needed, retain_graph, anomaly)
+    finally:
+        grad_mode.state.enabled = previous_mode
+        while _CALLBACKS:
+            _CALLBACKS.pop(0)()
+    if captured is None:
+        return None
+    return [captured.get(k) for k in range(len(inputs))]
+
+
+def _run_node(node: Node, grads: list, buffers: dict, needed, retain_graph: bool,
+              anomaly: bool) -> None:
+    """Apply one node's rules and pass each input's gradient down its edge.
+
+    A function of its own so that its locals (the gradients it produced) are
+    gone when it returns: AccumulateGrad then sees whether a gradient is
+    referenced anywhere else before deciding to copy it.
+    """
+    if anomaly:
+        from .anomaly import run_with_anomaly_check
+        results = run_with_anomaly_check(node, grads)
+    else:
+        results = node.apply(grads)
+    if node._hooks:
+        for hook in node._hooks:
+            changed = hook(tuple(results), tuple(grads))
+            if changed is not None:
+                results = list(changed)
+    if not retain_graph:
+        node.release()
+    for (child, nr), g, meta in zip(node.next_functions, results, node.input_meta):
+        if child is None or g is None:
+            continue
+        if needed is not None and child not in needed:
+            continue
+        _add_to_buffer(buffers, child, nr, _sum_to(g, meta[0], meta[1]))
+
+
+def _add_to_buffer(buffers: dict, node: Node, nr: int, grad) -> None:
+    slots = buffers.get(node)
+    if slots is None:
+        slots = buffers[node] = [None] * node.num_outputs
+    previous = slots[nr]
+    # Fan-out: a value used in several places receives the sum of their gradients.
+    slots[nr] = grad if previous is None else previous + grad
+
+
+def _run_pre_hooks(node: Node, grads: list) -> list:
+    if node._tensor_pre_hooks:
+        grads = list(grads)
+        for nr, hooks in node._tensor_pre_hooks.items():
+            for hook in list(hooks):
+                if grads[nr] is None:
+                    continue
+                changed = hook(grads[nr])
+                if changed is not None:
+                    grads[nr] = changed
+    if node._pre_hooks:
+        for hook in node._pre_hooks:
+            changed = hook(tuple(grads))
+            if changed is not None:
+                grads = list(changed)
+    return grads
+
+
+def _accumulate(variable, grad, create_graph: bool) -> None:
+    """``variable.grad += grad``, as AccumulateGrad does in PyTorch."""
+    for hook in variable._hooks or ():
+        changed = hook(grad)
+        if changed is not None:
+            grad = changed
+    current = variable.grad
+    if current is None:
+        if create_graph:
+            variable.grad = grad
+        else:
+            # The same gradient tensor may also be on its way to another leaf (x + y
+            # passes one gradient to both), so the leaf gets its own copy unless the
+            # rule made this array for it alone.
+            variable.grad = grad.detach() if _owned(grad) else grad.detach().clone()
+    elif create_graph or current.requires_grad:
+        variable.grad = current + grad
+    else:
+        current._data += grad._data  # in place, as PyTorch: a saved x.grad sees the update
+        current._bump_version()
+    for hook in variable._post_accumulate_hooks or ():
+        hook(variable)
+
+
+def _owned(grad) -> bool:
+    # Referenced only by the engine's list, this frame, the caller's and getrefcount's
+    # argument (4; 5 allows the hook-free path's extra reference), and
+    # its array is not a view of another: nothing else can see it, so no copy is needed.
+    return sys.getrefcount(grad) <= 5 and grad._data.base is None and grad._data.flags.writeable

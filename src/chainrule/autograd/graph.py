@@ -1,0 +1,180 @@
+"""The recorded graph: nodes, the edges between them, and saved values.
+
+Each operation that involves a tensor requiring grad leaves behind one
+``Node``.  Its ``next_functions`` are edges ``(node, output_nr)`` pointing at
+the nodes that produced its inputs (or at an ``AccumulateGrad`` for a leaf),
+so the graph points backwards, from results to the leaves; nothing points
+forwards, so a result that goes out of scope frees the part of the graph only
+it used.
+"""
+from __future__ import annotations
+
+import weakref
+
+_sequence = 0  # creation order of nodes; later nodes run first in backward
+
+
+class VersionCounter:
+    """Counts the in-place changes to one storage; shared by a tensor and its views."""
+
+    __slots__ = ("value",)
+
+    def __init__(self) -> None:
+        self.value = 0
+
+
+RELEASED = object()  # marks a node whose saved values backward has already freed
+
+FREED_MESSAGE = (
+    "Trying to backward through the graph a second time (or directly access saved tensors "
+    "after they have already been freed). Saved intermediate values of the graph are freed "
+    "when you call .backward() or autograd.grad(). Specify retain_graph=True if you need to "
+    "backward through the graph a second time or if you need to access saved tensors after "
+    "calling backward. Fix: pass retain_graph=True to the first backward()."
+)
+
+
+class SavedTensor:
+    """A tensor kept for backward, with the version it had when it was saved.
+
+    If the tensor is changed in place before backward uses it, the gradient
+    would be computed from the wrong values; ``unpack`` raises instead.
+    """
+
+    __slots__ = ("tensor", "version", "node_name", "hooks_unpack")
+
+    def __init__(self, tensor, node_name: str) -> None:
+        self.tensor = tensor
+        counter = tensor._version_counter
+        if counter is None:
+            counter = tensor._version_counter = VersionCounter()
+        self.version = counter.value
+        self.node_name = node_name
+        self.hooks_unpack = None
+
+    def unpack(self):
+        t = self.tensor
+        if t._version_counter.value != self.version:
+            raise RuntimeError(
+                "one of the variables needed for gradient computation has been modified by an "
+                f"inplace operation: [{t.dtype.name} {list(t.shape)}], which is output 0 of "
+                f"{self.node_name}, is at version {t._version_counter.value}; expected version "
+                f"{self.version} instead. Fix: use the out-of-place form of the operation "
+                "(e.g. x = x * 2 instead of x *= 2), or .clone() the tensor before changing it."
+            )
+        return t
+
+
+class Node:
+    """One recorded operation: turns gradients of its outputs into gradients of its inputs.
+
+    Subclasses define ``apply(grads) -> list`` with one entry per edge in
+    ``next_functions`` (``None`` where no gradient flows).  ``input_meta``
+    holds ``(shape, dtype)`` of each input so the engine can undo broadcasting
+    and dtype promotion in one place for every rule.
+    """
+
+    __slots__ = ("next_functions", "input_meta", "_saved", "_seq", "_pre_hooks", "_hooks",
+                 "_tensor_pre_hooks", "_anomaly_trace", "_metadata", "__weakref__")
+
+    num_outputs = 1
+
+    def __init__(self) -> None:
+        global _sequence
+        _sequence += 1
+        self._seq = _sequence
+        self._saved = None
+        self._pre_hooks = None
+        self._hooks = None
+        self._tensor_pre_hooks = None
+        self._anomaly_trace = None
+        self._metadata = None
+
+    def name(self) -> str:
+        """PyTorch's name for this node, e.g. ``MulBackward0``."""
+        return type(self).__name__
+
+    @property
+    def metadata(self) -> dict:
+        if self._metadata is None:
+            self._metadata = {}
+        return self._metadata
+
+    def release(self) -> None:
+        """Free what was saved for backward (called after the node has run)."""
+        if self._saved is not None:
+            self._saved = RELEASED
+
+    def register_hook(self, hook):
+        """``hook(grad_inputs, grad_outputs)`` runs after this node; it may return new grad_inputs."""
+        if self._hooks is None:
+            self._hooks = []
+        self._hooks.append(hook)
+        return _RemovableHandle(self._hooks, hook)
+
+    def register_prehook(self, hook):
+        """``hook(grad_outputs)`` runs before this node; it may return new grad_outputs."""
+        if self._pre_hooks is None:
+            self._pre_hooks = []
+        self._pre_hooks.append(hook)
+        return _RemovableHandle(self._pre_hooks, hook)
+
+    def _add_tensor_pre_hook(self, output_nr: int, hook):
+        if self._tensor_pre_hooks is None:
+            self._tensor_pre_hooks = {}
+        hooks = self._tensor_pre_hooks.setdefault(output_nr, [])
+        hooks.append(hook)
+        return _RemovableHandle(hooks, hook)
+
+    def __repr__(self) -> str:
+        return f"<{self.name()} object at {hex(id(self))}>"
+
+
+class AccumulateGrad(Node):
+    """The node at a leaf: adds the incoming gradient into ``variable.grad``."""
+
+    __slots__ = ("variable",)
+
+    def __init__(self, variable) -> None:
+        super().__init__()
+        self.variable = variable
+        self.next_functions = ()
+        self.input_meta = ()
+
+    def apply(self, grads):
+        raise AssertionError("the engine accumulates leaves itself")
+
+
+def grad_accumulator(tensor) -> AccumulateGrad:
+    """The leaf's AccumulateGrad node, made on first use and shared while it lives.
+
+    The leaf holds it only weakly (the graph holds it strongly), so a leaf
+    that is no longer in any graph does not keep a node alive.
+    """
+    ref = tensor._accumulator
+    node = ref() if ref is not None else None
+    if node is None:
+        node = AccumulateGrad(tensor)
+        tensor._accumulator = weakref.ref(node)
+    return node
+
+
+def gradient_edge(tensor):
+    """The edge along which a gradient for ``tensor`` travels: ``(node, output_nr)``."""
+    if tensor.grad_fn is not None:
+        return (tensor.grad_fn, tensor._output_nr)
+    if tensor._requires_grad:
+        return (grad_accumulator(tensor), 0)
+    return (None, 0)
+
+
+class _RemovableHandle:
+    __slots__ = ("_hooks", "_hook")
+
+    def __init__(self, hooks: list, hook) -> None:
+        self._hooks = hooks
+        self._hook = hook
+
+    def remove(self) -> None:
+        if self._hook in self._hooks:
+            self._hooks.remove(self._hook)

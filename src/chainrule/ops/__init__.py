@@ -1,0 +1,7 @@
+"""The primitives and their derivative rules, one module per family.
+
+Every public function here takes and returns Tensors.  Each primitive is an
+``Op`` whose table row names the forward computation (on arrays) and the
+backward formula per input (on tensors).  Composite operations are written in
+terms of primitives and need no rule of their own.
+"""

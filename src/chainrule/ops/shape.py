@@ -1,0 +1,493 @@
+"""Shape operations: reshape, expand, transpose, permute, cat, stack, flip, ...
+
+Their gradients move numbers around without changing them: the rule applies
+the inverse rearrangement to ``grad``.  Reshapes and transposes of NumPy
+arrays are views, so the results share memory (and a version counter) with
+their input, as PyTorch's views do.
+"""
+from __future__ import annotations
+
+from .._backend import xp
+from ..autograd.function import Op
+
+# --- the rule table ------------------------------------------------------------
+reshape_op = Op("ViewBackward0", lambda self, shape: xp.reshape(self, shape), view=True,
+                self=lambda grad, self: grad.reshape(self.shape))
+reshape_copy = Op("ReshapeAliasBackward0", lambda self, shape: xp.reshape(self, shape).copy(),
+                  self=lambda grad, self: grad.reshape(self.shape))
+unsqueeze_op = Op("UnsqueezeBackward0", lambda self, dim: xp.expand_dims(self, dim), view=True,
+                  self=lambda grad, dim: grad.squeeze(dim))
+squeeze_op = Op("SqueezeBackward1", lambda self, dims: _squeeze(self, dims), view=True,
+                self=lambda grad, self: grad.reshape(self.shape))
+expand_op = Op("ExpandBackward0", lambda self, shape: xp.broadcast_to(self, shape), view=True,
+               self=lambda grad: grad)  # the engine sums the gradient back to self's shape
+transpose_op = Op("TransposeBackward0", lambda self, dim0, dim1: xp.swapaxes(self, dim0, dim1),
+                  view=True,
+                  self=lambda grad, dim0, dim1: grad.transpose(dim0, dim1))
+t_op = Op("TBackward0", lambda self: xp.transpose(self), view=True,
+          self=lambda grad: grad.t())
+permute_op = Op("PermuteBackward0", lambda self, dims: xp.transpose(self, dims), view=True,
+                self=lambda grad, dims: grad.permute(tuple(xp.argsort(dims))))
+flip_op = Op("FlipBackward0", lambda self, dims: xp.flip(self, dims),
+             self=lambda grad, dims: grad.flip(dims))
+roll_op = Op("RollBackward0", lambda self, shifts, dims: xp.roll(self, shifts, dims),
+             self=lambda grad, shifts, dims: grad.roll(_negate(shifts), dims))
+repeat_op = Op("RepeatBackward0", lambda self, repeats: _repeat(self, repeats),
+               self=lambda grad, self, repeats: _repeat_backward(grad, self.shape, repeats))
+narrow_op = Op("NarrowBackward0", lambda self, dim, start, length:
+               self[(slice(None),) * dim + (slice(start, start + length),)], view=True,
+               self=lambda grad, self, dim, start, length:
+                   _pad_dim(grad, self.shape, dim, start))
+tril_op = Op("TrilBackward0", lambda self, diagonal: xp.tril(self, diagonal),
+             self=lambda grad, diagonal: grad.tril(diagonal))
+triu_op = Op("TriuBackward0", lambda self, diagonal: xp.triu(self, diagonal),
+             self=lambda grad, diagonal: grad.triu(diagonal))
+clone_op = Op("CloneBackward0", lambda self: self.copy(),
+              self=lambda grad: grad)
+to_copy = Op("ToCopyBackward0", lambda self, np_dtype: self.astype(np_dtype),
+             self=lambda grad: grad)  # the engine casts the gradient back to self's dtype
+alias_op = Op("AliasBackward0", lambda self: self.view(), view=True,
+              self=lambda grad: grad)
+
+
+def _squeeze(x, dims):
+    if dims is None:
+        return xp.squeeze(x)
+    dims = tuple(d for d in dims if x.shape[d] == 1)
+    return xp.squeeze(x, axis=dims) if dims else x.view()
+
+
+def _negate(shifts):
+    return tuple(-s for s in shifts) if isinstance(shifts, tuple) else -shifts
+
+
+def _repeat(x, repeats):
+    x = x.reshape((1,) * (len(repeats) - x.ndim) + x.shape)
+    return xp.tile(x, repeats)
+
+
+def _repeat_backward(grad, shape, repeats):
+    # Each output block is a copy of the input: split every dim into (repeat, size) and sum
+    # over the repeat axes.
+    lead = len(repeats) - len(shape)
+    full = (1,) * lead + tuple(shape)
+    split = []
+    for r, n in zip(repeats, full):
+        split += [r, n]
+    g = grad.reshape(split).sum(tuple(range(0, 2 * len(full), 2)))
+    return g.reshape(shape)
+
+
+def _pad_dim(grad, shape, dim, start):
+    """Place ``grad`` at ``start`` along ``dim`` in zeros of ``shape`` (inverse of narrow)."""
+    before = list(shape)
+    before[dim] = start
+    after = list(shape)
+    after[dim] = shape[dim] - start - grad.shape[dim]
+    parts = [grad.new_zeros(before), grad, grad.new_zeros(after)]
+    return cat([p for p in parts if p.shape[dim] or p is grad], dim)
+
+
+# --- multi-input ops: written with their own small node -------------------------
+
+def cat(tensors, dim: int = 0):
+    """Join tensors along an existing dimension (``torch.cat``).
+
+    >>> import chainrule as torch
+    >>> torch.cat([torch.zeros(1), torch.ones(2)])
+    tensor([0., 1., 1.])
+    """
+    from .._dtypes import result_type
+    from ..tensor import Tensor
+    tensors = list(tensors)
+    if not tensors:
+        raise RuntimeError("torch.cat(): expected a non-empty list of Tensors")
+    for t in tensors:
+        if not isinstance(t, Tensor):
+            raise TypeError(f"expected Tensor as element {tensors.index(t)} in argument 0, "
+                            f"but got {type(t).__name__}")
+    # PyTorch skips legacy empty 1-d tensors of shape (0,) when joining.
+    parts = [t for t in tensors if not (t.ndim == 1 and t.shape[0] == 0)] or tensors[:1]
+    ndim = parts[0].ndim
+    if ndim == 0:
+        raise RuntimeError("zero-dimensional tensor (at position 0) cannot be concatenated")
+    dim = _wrap_dim(dim, ndim)
+    for i, t in enumerate(parts):
+        if t.ndim != ndim:
+            raise RuntimeError(
+                f"Tensors must have same number of dimensions: got {ndim} and {t.ndim}")
+        for d in range(ndim):
+            if d != dim and t.shape[d] != parts[0].shape[d]:
+                raise RuntimeError(
+                    f"Sizes of tensors must match except in dimension {dim}. Expected size "
+                    f"{parts[0].shape[d]} but got size {t.shape[d]} for tensor number {i} in "
+                    "the list.")
+    dtype = result_type(parts)
+    return _cat_op(dim, dtype.np, *parts)
+
+
+def _cat_forward(dim, np_dtype, *arrays):
+    return xp.concatenate([a.astype(np_dtype, copy=False) for a in arrays], axis=dim)
+
+
+class _Cat:
+    """``cat`` takes any number of tensors, so its node is built by hand, like an Op's."""
+
+    def __call__(self, dim, np_dtype, *tensors):
+        from ..autograd import grad_mode
+        from ..autograd.graph import Node, gradient_edge
+        from ..tensor import Tensor
+        out = Tensor._make(_cat_forward(dim, np_dtype, *[t._data for t in tensors]))
+        if grad_mode.state.enabled and any(t._requires_grad for t in tensors):
+            node = CatBackward0()
+            node.next_functions = tuple(gradient_edge(t) for t in tensors)
+            node.input_meta = [(t._data.shape, t._data.dtype) for t in tensors]
+            node.sizes = [t.shape[dim] if t.ndim else 0 for t in tensors]
+            node.dim = dim
+            out._requires_grad = True
+            out.grad_fn = node
+        return out
+
+
+def _cat_node_class():
+    from ..autograd.graph import Node
+
+    class CatBackward0(Node):
+        __slots__ = ("sizes", "dim")
+
+        def apply(self, grads):
+            grad = grads[0]
+            out, start = [], 0
+            for (child, _), n in zip(self.next_functions, self.sizes):
+                out.append(grad.narrow(self.dim, start, n) if child is not None else None)
+                start += n
+            return out
+
+    return CatBackward0
+
+
+CatBackward0 = _cat_node_class()
+_cat_op = _Cat()
+
+
+def stack(tensors, dim: int = 0):
+    """Join tensors along a new dimension (``torch.stack``).
+
+    >>> import chainrule as torch
+    >>> torch.stack([torch.zeros(2), torch.ones(2)]).shape
+    torch.Size([2, 2])
+    """
+    tensors = list(tensors)
+    if not tensors:
+        raise RuntimeError("stack expects a non-empty TensorList")
+    shape = tensors[0].shape
+    for i, t in enumerate(tensors):
+        if t.shape != shape:
+            raise RuntimeError(
+                f"stack expects each tensor to be equal size, but got {list(shape)} at entry 0 "
+                f"and {list(t.shape)} at entry {i}")
+    dim = _wrap_dim(dim, len(shape) + 1)
+    return cat([t.unsqueeze(dim) for t in tensors], dim)
+
+
+def _wrap_dim(dim: int, ndim: int) -> int:
+    rank = max(ndim, 1)
+    if not -rank <= dim < rank:
+        raise IndexError(
+            f"Dimension out of range (expected to be in range of [{-rank}, {rank - 1}], "
+            f"but got {dim})")
+    return dim % rank
+
+
+def movedim_to_end(t, dims):
+    """``t`` with ``dims`` moved last, and a function that undoes the move."""
+    rest = [d for d in range(t.ndim) if d not in dims]
+    order = tuple(rest) + tuple(dims)
+    inverse = tuple(int(i) for i in xp.argsort(order))
+    return t.permute(order), (lambda u: u.permute(inverse))
+
+
+def zeros_like_tensor(t):
+    return t.new_zeros(t.shape)
+
+
+# --- public functions ------------------------------------------------------------
+
+def _shape_arg(shape) -> tuple:
+    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+        shape = tuple(shape[0])
+    return tuple(int(s) for s in shape)
+
+
+def _infer_shape(shape, numel, old):
+    if shape.count(-1) > 1:
+        raise RuntimeError("only one dimension can be inferred")
+    known = 1
+    for s in shape:
+        if s != -1:
+            known *= s
+    if -1 in shape:
+        if known == 0 or numel % known:
+            raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
+        shape = tuple(numel // known if s == -1 else s for s in shape)
+    elif known != numel:
+        raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
+    return shape
+
+
+def reshape(input, *shape):
+    """The same elements in a new shape (one dimension may be -1).
+
+    >>> import chainrule as torch
+    >>> torch.arange(6).reshape(2, 3)
+    tensor([[0, 1, 2],
+            [3, 4, 5]])
+    """
+    shape = _infer_shape(_shape_arg(shape), input.numel(), input.shape)
+    if shape == input.shape:
+        return alias_op(input) if input._requires_grad else _plain_view(input)
+    return reshape_op(input, shape)
+
+
+def _plain_view(t):
+    # A shape-preserving reshape still returns a new tensor object, as PyTorch does.
+    return reshape_op(t, t.shape)
+
+
+def view(input, *shape):
+    """Like ``reshape``, on tensors whose memory allows it without a copy."""
+    return reshape(input, *shape)
+
+
+def flatten(input, start_dim: int = 0, end_dim: int = -1):
+    """Merge dimensions ``start_dim`` .. ``end_dim`` into one.
+
+    >>> import chainrule as torch
+    >>> torch.zeros(2, 3, 4).flatten(1).shape
+    torch.Size([2, 12])
+    """
+    if input.ndim == 0:
+        return input.reshape(1)
+    s = _wrap_dim(start_dim, input.ndim)
+    e = _wrap_dim(end_dim, input.ndim)
+    if s > e:
+        raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
+    shape = input.shape
+    n = 1
+    for d in shape[s:e + 1]:
+        n *= d
+    return reshape(input, shape[:s] + (n,) + shape[e + 1:])
+
+
+def unflatten(input, dim: int, sizes):
+    dim = _wrap_dim(dim, input.ndim)
+    sizes = _infer_shape(tuple(sizes), input.shape[dim], None)
+    return reshape(input, input.shape[:dim] + tuple(sizes) + input.shape[dim + 1:])
+
+
+def squeeze(input, dim=None):
+    """Remove dimensions of size 1 (all of them, or those in ``dim``).
+
+    >>> import chainrule as torch
+    >>> torch.zeros(1, 2, 1).squeeze().shape
+    torch.Size([2])
+    """
+    if dim is None:
+        return squeeze_op(input, None)
+    dims = (dim,) if isinstance(dim, int) else tuple(dim)
+    return squeeze_op(input, tuple(_wrap_dim(d, input.ndim) for d in dims) if input.ndim else ())
+
+
+def unsqueeze(input, dim: int):
+    """Insert a dimension of size 1 at ``dim``.
+
+    >>> import chainrule as torch
+    >>> torch.zeros(2).unsqueeze(0).shape
+    torch.Size([1, 2])
+    """
+    return unsqueeze_op(input, _wrap_dim(dim, input.ndim + 1))
+
+
+def transpose(input, dim0: int, dim1: int):
+    """Swap two dimensions.
+
+    >>> import chainrule as torch
+    >>> torch.zeros(2, 3).transpose(0, 1).shape
+    torch.Size([3, 2])
+    """
+    if input.ndim == 0:
+        return alias_op(input)
+    return transpose_op(input, _wrap_dim(dim0, input.ndim), _wrap_dim(dim1, input.ndim))
+
+
+swapaxes = swapdims = transpose
+
+
+def t(input):
+    """Transpose a matrix (a 0-d or 1-d tensor is returned as is).
+
+    >>> import chainrule as torch
+    >>> torch.zeros(2, 3).t().shape
+    torch.Size([3, 2])
+    """
+    if input.ndim > 2:
+        raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {input.ndim}D")
+    return t_op(input)
+
+
+def permute(input, *dims):
+    """Reorder the dimensions.
+
+    >>> import chainrule as torch
+    >>> torch.zeros(2, 3, 4).permute(2, 0, 1).shape
+    torch.Size([4, 2, 3])
+    """
+    dims = _shape_arg(dims)
+    if len(dims) != input.ndim:
+        raise RuntimeError(
+            f"permute(sparse_coo): number of dimensions in the tensor input does not match the "
+            f"length of the desired ordering of dimensions i.e. input.dim() = {input.ndim} is not "
+            f"equal to len(dims) = {len(dims)}")
+    return permute_op(input, tuple(_wrap_dim(d, input.ndim) for d in dims))
+
+
+def movedim(input, source, destination):
+    src = (source,) if isinstance(source, int) else tuple(source)
+    dst = (destination,) if isinstance(destination, int) else tuple(destination)
+    order = [int(i) for i in xp.moveaxis(xp.arange(input.ndim), src, dst)]
+    return permute_op(input, tuple(order))
+
+
+def expand(input, *sizes):
+    """Broadcast to a larger shape without copying (-1 keeps a dimension).
+
+    >>> import chainrule as torch
+    >>> torch.tensor([[1.], [2.]]).expand(2, 3)
+    tensor([[1., 1., 1.],
+            [2., 2., 2.]])
+    """
+    sizes = _shape_arg(sizes)
+    lead = len(sizes) - input.ndim
+    if lead < 0:
+        raise RuntimeError(
+            f"expand(torch.FloatTensor{{{list(input.shape)}}}, size={list(sizes)}): the number of "
+            f"sizes provided ({len(sizes)}) must be greater or equal to the number of dimensions "
+            f"in the tensor ({input.ndim})")
+    shape = []
+    for i, s in enumerate(sizes):
+        old = input.shape[i - lead] if i >= lead else 1
+        if s == -1:
+            s = old
+        elif old != 1 and old != s:
+            raise RuntimeError(
+                f"The expanded size of the tensor ({s}) must match the existing size ({old}) at "
+                f"non-singleton dimension {i}.  Target sizes: {list(sizes)}.  Tensor sizes: "
+                f"{list(input.shape)}")
+        shape.append(s)
+    shape = tuple(shape)
+    if shape == input.shape:
+        return input
+    return expand_op(input, shape)
+
+
+def expand_as(input, other):
+    return expand(input, other.shape)
+
+
+def broadcast_to(input, shape):
+    return expand(input, tuple(shape))
+
+
+def flip(input, dims):
+    """Reverse the order of elements along ``dims``."""
+    dims = (dims,) if isinstance(dims, int) else tuple(dims)
+    return flip_op(input, tuple(_wrap_dim(d, input.ndim) for d in dims))
+
+
+def roll(input, shifts, dims=None):
+    """Shift elements cyclically along ``dims`` (of the flattened tensor if None)."""
+    if dims is None:
+        return roll_op(input.flatten(), shifts, 0).reshape(input.shape)
+    return roll_op(input, shifts, dims)
+
+
+def repeat(input, *repeats):
+    """Tile the tensor ``repeats`` times along each dimension.
+
+    >>> import chainrule as torch
+    >>> torch.tensor([1, 2]).repeat(2)
+    tensor([1, 2, 1, 2])
+    """
+    repeats = _shape_arg(repeats)
+    if len(repeats) < input.ndim:
+        raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number "
+                           "of dimensions of tensor")
+    return repeat_op(input, repeats)
+
+
+def narrow(input, dim: int, start: int, length: int):
+    """The slice ``start : start + length`` along ``dim`` (a view)."""
+    dim = _wrap_dim(dim, input.ndim)
+    if start < 0:
+        start += input.shape[dim]
+    if start + length > input.shape[dim] or start < 0 or length < 0:
+        raise RuntimeError(
+            f"start ({start}) + length ({length}) exceeds dimension size ({input.shape[dim]}).")
+    return narrow_op(input, dim, start, length)
+
+
+def split(tensor, split_size_or_sections, dim: int = 0):
+    """Cut into pieces of ``split_size`` (or of the given list of sizes) along ``dim``.
+
+    >>> import chainrule as torch
+    >>> [p.tolist() for p in torch.arange(5).split(2)]
+    [[0, 1], [2, 3], [4]]
+    """
+    dim = _wrap_dim(dim, tensor.ndim)
+    n = tensor.shape[dim]
+    if isinstance(split_size_or_sections, int):
+        step = split_size_or_sections
+        sizes = [min(step, n - s) for s in range(0, n, step)] if n else [0]
+    else:
+        sizes = list(split_size_or_sections)
+        if sum(sizes) != n:
+            raise RuntimeError(
+                f"split_with_sizes expects split_sizes to sum exactly to {n} (input tensor's size "
+                f"at dimension {dim}), but got split_sizes={sizes}")
+    out, start = [], 0
+    for s in sizes:
+        out.append(narrow(tensor, dim, start, s))
+        start += s
+    return tuple(out)
+
+
+def chunk(input, chunks: int, dim: int = 0):
+    """Cut into ``chunks`` nearly equal pieces along ``dim``."""
+    n = input.shape[_wrap_dim(dim, input.ndim)]
+    size = -(-n // chunks) if n else 1
+    return split(input, max(size, 1), dim)
+
+
+def unbind(input, dim: int = 0):
+    """All slices along ``dim``, as a tuple."""
+    dim = _wrap_dim(dim, input.ndim)
+    return tuple(narrow(input, dim, i, 1).squeeze(dim) for i in range(input.shape[dim]))
+
+
+def tril(input, diagonal: int = 0):
+    """The lower triangle (elements above ``diagonal`` set to zero)."""
+    return tril_op(input, diagonal)
+
+
+def triu(input, diagonal: int = 0):
+    """The upper triangle (elements below ``diagonal`` set to zero)."""
+    return triu_op(input, diagonal)
+
+
+def hstack(tensors):
+    tensors = list(tensors)
+    return cat(tensors, 0 if tensors[0].ndim == 1 else 1)
+
+
+def vstack(tensors):
+    return cat([t.reshape(1, -1) if t.ndim < 2 else t for t in tensors], 0)

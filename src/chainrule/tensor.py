@@ -1,0 +1,1075 @@
+"""The public Tensor: an array, plus what autograd needs to know about it.
+
+A tensor holds a NumPy array (``_data``) and, if it was computed from tensors
+that require grad, the node that computed it (``grad_fn``).  Every operator
+and method here hands the work to a function in ``chainrule.ops``; this module
+is the PyTorch-shaped surface: dtype promotion, argument spellings, errors and
+printing.
+"""
+from __future__ import annotations
+
+import builtins
+import math
+import warnings
+
+from . import _dtypes
+from . import _printing
+from ._backend import ndarray, xp
+from ._dtypes import _BY_NUMPY, dtype as _dtype_class
+from .autograd import function as _function
+from .autograd import grad_mode
+from .autograd.graph import VersionCounter
+from .ops import linalg as L
+from .ops import pointwise as P
+from .ops import reduction as R
+from .ops import shape as S
+
+
+class Size(tuple):
+    """A tensor's shape: a tuple that prints as ``torch.Size([2, 3])``.
+
+    >>> import chainrule as torch
+    >>> torch.zeros(2, 3).shape
+    torch.Size([2, 3])
+    """
+
+    def __repr__(self) -> str:
+        return f"torch.Size({list(self)})"
+
+    def numel(self) -> int:
+        return math.prod(self)
+
+
+class device:
+    """Where a tensor lives; chainrule computes on the CPU.
+
+    >>> import chainrule as torch
+    >>> torch.ones(1).device
+    device(type='cpu')
+    """
+
+    def __init__(self, type: str = "cpu", index=None):
+        if isinstance(type, device):
+            type = type.type
+        if str(type).split(":")[0] != "cpu":
+            raise RuntimeError(f"chainrule runs on the CPU only, got device {type!r}. Fix: drop "
+                               "the device argument or use 'cpu'.")
+        self.type = "cpu"
+        self.index = None
+
+    def __repr__(self) -> str:
+        return "device(type='cpu')"
+
+    def __str__(self) -> str:
+        return "cpu"
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, (device, str)) and str(other).split(":")[0] == "cpu"
+
+    def __hash__(self) -> int:
+        return hash("cpu")
+
+
+_CPU = device("cpu")
+
+
+def _is_number(x) -> bool:
+    return isinstance(x, (int, float, builtins.bool, xp.number, xp.bool_))
+
+
+def _scalar(x):
+    """A NumPy scalar as the Python number it stands for (so it promotes like one)."""
+    if isinstance(x, xp.generic):
+        return x.item()
+    return x
+
+
+class Tensor:
+    """A multi-dimensional array that can record the operations applied to it.
+
+    >>> import chainrule as torch
+    >>> x = torch.tensor(1.0, requires_grad=True)
+    >>> y = 3 * x ** 2 - 4 * x
+    >>> y.backward()
+    >>> x.grad
+    tensor(2.)
+    """
+
+    __slots__ = ("_data", "_requires_grad", "grad_fn", "_output_nr", "_grad", "_version_counter",
+                 "_base", "_accumulator", "_hooks", "_post_accumulate_hooks", "_retains_grad",
+                 "_fw_grad", "__weakref__", "__dict__")
+
+    # Make NumPy hand mixed operations (ndarray * tensor, np.float64 * tensor) to us.
+    __array_priority__ = 1000
+
+    def __new__(cls, *args, **kwargs):
+        return object.__new__(cls)
+
+    def __init__(self, *args, dtype=None, device=None, requires_grad: bool = False):
+        # torch.Tensor(data) / torch.Tensor(2, 3): the legacy constructor, float32.
+        if len(args) == 1 and not isinstance(args[0], int):
+            data = _to_array(args[0], _dtypes.get_default_dtype() if dtype is None else dtype)
+        else:
+            data = xp.empty(tuple(args), dtype=(dtype or _dtypes.get_default_dtype()).np)
+        _init(self, data)
+        if requires_grad:
+            self.requires_grad_(True)
+
+    @classmethod
+    def _make(cls, data: ndarray) -> "Tensor":
+        # The constructor used by every operation: no argument parsing, every slot set
+        # directly (about 0.3 µs instead of several for a general __init__).
+        t = object.__new__(cls)
+        t._data = data
+        t._requires_grad = False
+        t.grad_fn = None
+        t._output_nr = 0
+        t._grad = None
+        t._version_counter = None
+        t._base = None
+        t._accumulator = None
+        t._hooks = None
+        t._post_accumulate_hooks = None
+        t._retains_grad = False
+        t._fw_grad = None
+        return t
+
+    # --- attributes --------------------------------------------------------------
+    @property
+    def shape(self) -> Size:
+        return Size(self._data.shape)
+
+    def size(self, dim: int | None = None):
+        """The shape, or the length of one dimension.
+
+        >>> import chainrule as torch
+        >>> torch.zeros(2, 3).size(-1)
+        3
+        """
+        if dim is None:
+            return Size(self._data.shape)
+        return self._data.shape[S._wrap_dim(dim, self._data.ndim)] if self._data.ndim else 1
+
+    @property
+    def dtype(self) -> _dtype_class:
+        return _BY_NUMPY[self._data.dtype]
+
+    @property
+    def ndim(self) -> int:
+        return self._data.ndim
+
+    def dim(self) -> int:
+        return self._data.ndim
+
+    ndimension = dim
+
+    def numel(self) -> int:
+        return self._data.size
+
+    nelement = numel
+
+    @property
+    def device(self) -> device:
+        return _CPU
+
+    @property
+    def is_cuda(self) -> bool:
+        return False
+
+    def is_floating_point(self) -> bool:
+        return self.dtype.is_floating_point
+
+    def is_complex(self) -> bool:
+        return False
+
+    def element_size(self) -> int:
+        return self._data.itemsize
+
+    @property
+    def T(self) -> "Tensor":
+        if self.ndim > 2:
+            return self.permute(tuple(range(self.ndim - 1, -1, -1)))
+        return self.t() if self.ndim == 2 else S.alias_op(self)
+
+    @property
+    def mT(self) -> "Tensor":
+        if self.ndim < 2:
+            raise RuntimeError("tensor.mT is only supported on matrices or batches of matrices. "
+                               f"Got {self.ndim}-D tensor.")
+        return self.transpose(-2, -1)
+
+    @property
+    def H(self) -> "Tensor":
+        return self.T
+
+    @property
+    def mH(self) -> "Tensor":
+        return self.mT
+
+    @property
+    def data(self) -> "Tensor":
+        return self.detach()
+
+    @data.setter
+    def data(self, value: "Tensor") -> None:
+        self._data = value._data
+
+    @property
+    def _version(self) -> int:
+        return 0 if self._version_counter is None else self._version_counter.value
+
+    def _bump_version(self) -> None:
+        if self._version_counter is None:
+            self._version_counter = VersionCounter()
+        self._version_counter.value += 1
+
+    # --- autograd state ----------------------------------------------------------
+    @property
+    def requires_grad(self) -> bool:
+        return self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, value: bool) -> None:
+        if self.grad_fn is not None:
+            if value:
+                return
+            raise RuntimeError(
+                "you can only change requires_grad flags of leaf variables. If you want to use a "
+                "computed variable in a subgraph that doesn't require differentiation use "
+                "var_no_grad = var.detach().")
+        if value and not self.dtype.is_floating_point:
+            raise RuntimeError(
+                "only Tensors of floating point dtype can require gradients. Fix: create the "
+                "tensor with a float dtype, e.g. torch.tensor([1., 2.]) or x.float().")
+        self._requires_grad = builtins.bool(value)
+
+    def requires_grad_(self, requires_grad: bool = True) -> "Tensor":
+        """Start (or stop) recording operations on this leaf tensor; returns it.
+
+        >>> import chainrule as torch
+        >>> torch.arange(4.0).requires_grad_()
+        tensor([0., 1., 2., 3.], requires_grad=True)
+        """
+        self.requires_grad = requires_grad
+        return self
+
+    @property
+    def is_leaf(self) -> bool:
+        return self.grad_fn is None
+
+    @property
+    def grad(self):
+        if self.grad_fn is not None and not self._retains_grad:
+            warnings.warn(
+                "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its "
+                ".grad attribute won't be populated during autograd.backward(). If you indeed "
+                "want the .grad field to be populated for a non-leaf Tensor, use .retain_grad() "
+                "on the non-leaf Tensor.", UserWarning, stacklevel=2)
+        return self._grad
+
+    @grad.setter
+    def grad(self, value) -> None:
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of "
+                                f"type {type(value).__name__}")
+            if value.shape != self.shape:
+                raise RuntimeError(
+                    f"assigned grad has data of a different size: {list(value.shape)} vs "
+                    f"{list(self.shape)}")
+        self._grad = value
+
+    @property
+    def output_nr(self) -> int:
+        return self._output_nr
+
+    def retain_grad(self) -> None:
+        """Keep the gradient of this non-leaf tensor in ``.grad`` during backward.
+
+        >>> import chainrule as torch
+        >>> x = torch.ones(2, requires_grad=True); y = x * 2; y.retain_grad()
+        >>> y.sum().backward(); y.grad
+        tensor([1., 1.])
+        """
+        if self.grad_fn is None:
+            if not self._requires_grad:
+                raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+            return
+        if self._retains_grad:
+            return
+        import weakref
+        ref = weakref.ref(self)
+
+        def store(grad):
+            t = ref()
+            if t is not None:
+                if t._grad is None:
+                    t._grad = grad.detach().clone()
+                else:
+                    t._grad = t._grad + grad.detach()
+        self.grad_fn._add_tensor_pre_hook(self._output_nr, store)
+        self._retains_grad = True
+
+    @property
+    def retains_grad(self) -> bool:
+        return self._retains_grad
+
+    def register_hook(self, hook):
+        """Call ``hook(grad)`` when this tensor's gradient is computed; it may return a new one.
+
+        >>> import chainrule as torch
+        >>> x = torch.ones(2, requires_grad=True)
+        >>> h = x.register_hook(lambda g: g * 10)
+        >>> x.sum().backward(); x.grad
+        tensor([10., 10.])
+        """
+        if not self._requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        if self.grad_fn is not None:
+            return self.grad_fn._add_tensor_pre_hook(self._output_nr, hook)
+        if self._hooks is None:
+            self._hooks = []
+        from .autograd.graph import _RemovableHandle
+        self._hooks.append(hook)
+        return _RemovableHandle(self._hooks, hook)
+
+    def register_post_accumulate_grad_hook(self, hook):
+        """Call ``hook(tensor)`` on a leaf after its ``.grad`` has been updated."""
+        if self.grad_fn is not None:
+            raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf tensors")
+        if self._post_accumulate_hooks is None:
+            self._post_accumulate_hooks = []
+        from .autograd.graph import _RemovableHandle
+        self._post_accumulate_hooks.append(hook)
+        return _RemovableHandle(self._post_accumulate_hooks, hook)
+
+    def backward(self, gradient=None, retain_graph=None, create_graph: bool = False,
+                 inputs=None) -> None:
+        """Compute the gradient of this tensor with respect to the leaves; add it to their ``.grad``.
+
+        >>> import chainrule as torch
+        >>> x = torch.arange(4.0, requires_grad=True)
+        >>> (2 * torch.dot(x, x)).backward()
+        >>> x.grad
+        tensor([ 0.,  4.,  8., 12.])
+        """
+        from .autograd import backward
+        backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+
+    def detach(self) -> "Tensor":
+        """A tensor with the same data (and version counter) that is out of the graph.
+
+        >>> import chainrule as torch
+        >>> x = torch.ones(1, requires_grad=True)
+        >>> (x * 2).detach().requires_grad
+        False
+        """
+        t = Tensor._make(self._data)
+        if self._version_counter is None:
+            self._version_counter = VersionCounter()
+        t._version_counter = self._version_counter
+        t._base = self._base
+        return t
+
+    def detach_(self) -> "Tensor":
+        self.grad_fn = None
+        self._requires_grad = False
+        return self
+
+    # --- conversions --------------------------------------------------------------
+    def item(self):
+        """The value of a one-element tensor as a Python number.
+
+        >>> import chainrule as torch
+        >>> torch.tensor([2.5]).item()
+        2.5
+        """
+        if self._data.size != 1:
+            raise RuntimeError(
+                f"a Tensor with {self._data.size} elements cannot be converted to Scalar")
+        return self._data.reshape(()).item()
+
+    def tolist(self):
+        return self._data.tolist()
+
+    def numpy(self, force: bool = False) -> ndarray:
+        """The data as a NumPy array, sharing memory.
+
+        >>> import chainrule as torch
+        >>> torch.ones(2).numpy()
+        array([1., 1.], dtype=float32)
+        """
+        if self._requires_grad and not force:
+            raise RuntimeError(
+                "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() "
+                "instead.")
+        return self._data
+
+    def __array__(self, dtype=None, copy=None):
+        if self._requires_grad:
+            raise RuntimeError(
+                "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() "
+                "instead.")
+        if dtype is not None and dtype != self._data.dtype:
+            return self._data.astype(dtype)
+        return self._data.copy() if copy else self._data
+
+    def clone(self, memory_format=None) -> "Tensor":
+        return S.clone_op(self)
+
+    def contiguous(self, memory_format=None) -> "Tensor":
+        return self
+
+    def is_contiguous(self, memory_format=None) -> bool:
+        return builtins.bool(self._data.flags.c_contiguous)
+
+    def to(self, *args, **kwargs) -> "Tensor":
+        """Convert the dtype (the device is always the CPU).
+
+        >>> import chainrule as torch
+        >>> torch.tensor([1, 2]).to(torch.float32)
+        tensor([1., 2.])
+        """
+        target = kwargs.get("dtype")
+        for a in args:
+            if isinstance(a, _dtype_class):
+                target = a
+            elif isinstance(a, Tensor):
+                target = a.dtype
+            elif isinstance(a, (str, device)):
+                device(a)
+        if kwargs.get("device") is not None:
+            device(kwargs["device"])
+        if target is None or target is self.dtype:
+            return self.clone() if kwargs.get("copy") else self
+        return S.to_copy(self, target.np)
+
+    def type(self, dtype=None):
+        if dtype is None:
+            return "torch." + {"float32": "FloatTensor", "float64": "DoubleTensor",
+                               "float16": "HalfTensor", "int64": "LongTensor",
+                               "int32": "IntTensor", "int16": "ShortTensor",
+                               "int8": "CharTensor", "uint8": "ByteTensor",
+                               "bool": "BoolTensor"}[self.dtype.name]
+        if isinstance(dtype, str):
+            dtype = {"torch.FloatTensor": _dtypes.float32, "torch.DoubleTensor": _dtypes.float64,
+                     "torch.LongTensor": _dtypes.int64, "torch.IntTensor": _dtypes.int32,
+                     "torch.BoolTensor": _dtypes.bool}[dtype]
+        return self.to(dtype)
+
+    def type_as(self, other: "Tensor") -> "Tensor":
+        return self.to(other.dtype)
+
+    def float(self) -> "Tensor":
+        return self.to(_dtypes.float32)
+
+    def double(self) -> "Tensor":
+        return self.to(_dtypes.float64)
+
+    def half(self) -> "Tensor":
+        return self.to(_dtypes.float16)
+
+    def long(self) -> "Tensor":
+        return self.to(_dtypes.int64)
+
+    def int(self) -> "Tensor":
+        return self.to(_dtypes.int32)
+
+    def short(self) -> "Tensor":
+        return self.to(_dtypes.int16)
+
+    def char(self) -> "Tensor":
+        return self.to(_dtypes.int8)
+
+    def byte(self) -> "Tensor":
+        return self.to(_dtypes.uint8)
+
+    def bool(self) -> "Tensor":
+        return self.to(_dtypes.bool)
+
+    def cpu(self) -> "Tensor":
+        return self
+
+    def cuda(self, *args, **kwargs):
+        raise RuntimeError("chainrule runs on the CPU only; there is no CUDA device. Fix: drop "
+                           "the .cuda() call.")
+
+    def __float__(self) -> float:
+        return builtins.float(self.item())
+
+    def __int__(self) -> int:
+        return builtins.int(self.item())
+
+    def __bool__(self) -> bool:
+        if self._data.size != 1:
+            raise RuntimeError(
+                f"Boolean value of Tensor with more than one value is ambiguous. Fix: use "
+                f".any() or .all() (this tensor has {self._data.size} elements).")
+        return builtins.bool(self._data.reshape(()).item())
+
+    def __index__(self) -> int:
+        if self.dtype.is_floating_point or self._data.size != 1:
+            raise TypeError("only integer tensors of a single element can be converted to an "
+                            "index")
+        return builtins.int(self.item())
+
+    def __len__(self) -> int:
+        if self._data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self._data.shape[0]
+
+    def __iter__(self):
+        if self._data.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return iter(self.unbind(0))
+
+    def __format__(self, spec: str) -> str:
+        if self._data.ndim == 0:
+            return self.item().__format__(spec)
+        return object.__format__(self, spec) if spec else repr(self)
+
+    def __repr__(self) -> str:
+        grad_fn = self.grad_fn.name() if self.grad_fn is not None else None
+        return _printing.tensor_repr(
+            self._data, self.dtype.name, requires_grad=self._requires_grad and grad_fn is None,
+            grad_fn=grad_fn, default_dtype=_dtypes.get_default_dtype().name)
+
+    __str__ = __repr__
+
+    def __hash__(self) -> int:
+        return id(self)
+
+    def __reduce_ex__(self, protocol):
+        return (_rebuild, (self._data, self._requires_grad))
+
+    def __deepcopy__(self, memo):
+        if self.grad_fn is not None:
+            raise RuntimeError("Only Tensors created explicitly by the user (graph leaves) "
+                               "support the deepcopy protocol at the moment.")
+        t = type(self).__new__(type(self))
+        _init(t, self._data.copy())
+        t._requires_grad = self._requires_grad
+        if self._grad is not None:
+            t._grad = self._grad.clone()
+        if getattr(self, "__dict__", None):
+            import copy
+            t.__dict__.update(copy.deepcopy(self.__dict__, memo))
+        memo[id(self)] = t
+        return t
+
+    # --- new tensors like this one -------------------------------------------------
+    def new_zeros(self, *size, dtype=None, device=None, requires_grad=False) -> "Tensor":
+        return _new(xp.zeros, size, dtype or self.dtype, requires_grad)
+
+    def new_ones(self, *size, dtype=None, device=None, requires_grad=False) -> "Tensor":
+        return _new(xp.ones, size, dtype or self.dtype, requires_grad)
+
+    def new_empty(self, *size, dtype=None, device=None, requires_grad=False) -> "Tensor":
+        return _new(xp.zeros, size, dtype or self.dtype, requires_grad)
+
+    def new_full(self, size, fill_value, dtype=None, device=None, requires_grad=False):
+        t = Tensor._make(xp.full(_size(size), fill_value, dtype=(dtype or self.dtype).np))
+        return t.requires_grad_(requires_grad)
+
+    def new_tensor(self, data, dtype=None, device=None, requires_grad=False) -> "Tensor":
+        from ._creation import tensor
+        return tensor(data, dtype=dtype or self.dtype, requires_grad=requires_grad)
+
+    # --- arithmetic operators -------------------------------------------------------
+    def __add__(self, other):
+        return add(self, other)
+
+    def __radd__(self, other):
+        return add(self, other)
+
+    def __sub__(self, other):
+        return sub(self, other)
+
+    def __rsub__(self, other):
+        if isinstance(other, Tensor):
+            return sub(other, self)
+        return P.rsub(self, _check_operand(other))
+
+    def __mul__(self, other):
+        return mul(self, other)
+
+    def __rmul__(self, other):
+        return mul(self, other)
+
+    def __truediv__(self, other):
+        return div(self, other)
+
+    def __rtruediv__(self, other):
+        if isinstance(other, Tensor):
+            return div(other, self)
+        return mul(P.reciprocal(self), _check_operand(other))
+
+    def __floordiv__(self, other):
+        return floor_divide(self, other)
+
+    def __rfloordiv__(self, other):
+        return floor_divide(as_tensor_like(other, self), self)
+
+    def __mod__(self, other):
+        return remainder(self, other)
+
+    def __rmod__(self, other):
+        return remainder(as_tensor_like(other, self), self)
+
+    def __pow__(self, exponent):
+        return pow(self, exponent)
+
+    def __rpow__(self, base):
+        if isinstance(base, Tensor):
+            return pow(base, self)
+        return P.pow_base(self, _check_operand(base))
+
+    def __matmul__(self, other):
+        return L.matmul(self, _expect_tensor(other, "matmul"))
+
+    def __rmatmul__(self, other):
+        return L.matmul(as_tensor_like(other, self), self)
+
+    def __neg__(self):
+        if self.dtype is _dtypes.bool:
+            raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. "
+                               "If you are trying to invert a mask, use the `~` or "
+                               "`logical_not()` operator instead.")
+        return P.neg(self)
+
+    def __pos__(self):
+        return self
+
+    def __abs__(self):
+        return P.abs(self)
+
+    # --- comparisons and logic (no gradient) ------------------------------------------
+    def __eq__(self, other):
+        return _compare(xp.equal, self, other)
+
+    def __ne__(self, other):
+        return _compare(xp.not_equal, self, other)
+
+    def __lt__(self, other):
+        return _compare(xp.less, self, other)
+
+    def __le__(self, other):
+        return _compare(xp.less_equal, self, other)
+
+    def __gt__(self, other):
+        return _compare(xp.greater, self, other)
+
+    def __ge__(self, other):
+        return _compare(xp.greater_equal, self, other)
+
+    def __and__(self, other):
+        return _bitwise(xp.bitwise_and, self, other)
+
+    __rand__ = __and__
+
+    def __or__(self, other):
+        return _bitwise(xp.bitwise_or, self, other)
+
+    __ror__ = __or__
+
+    def __xor__(self, other):
+        return _bitwise(xp.bitwise_xor, self, other)
+
+    __rxor__ = __xor__
+
+    def __invert__(self):
+        if self.dtype.is_floating_point:
+            raise TypeError("~ (bitwise_not) is only supported for integer and bool tensors")
+        return Tensor._make(xp.invert(self._data))
+
+    # --- in-place arithmetic --------------------------------------------------------
+    def __iadd__(self, other):
+        return self.add_(other)
+
+    def __isub__(self, other):
+        return self.sub_(other)
+
+    def __imul__(self, other):
+        return self.mul_(other)
+
+    def __itruediv__(self, other):
+        return self.div_(other)
+
+    def __ipow__(self, other):
+        return self.pow_(other)
+
+    def __ifloordiv__(self, other):
+        return _inplace(self, floor_divide, other)
+
+    def __imod__(self, other):
+        return _inplace(self, remainder, other)
+
+    def add_(self, other, alpha=1):
+        return _inplace(self, add, other, alpha=alpha)
+
+    def sub_(self, other, alpha=1):
+        return _inplace(self, sub, other, alpha=alpha)
+
+    def mul_(self, other):
+        return _inplace(self, mul, other)
+
+    def div_(self, other, rounding_mode=None):
+        return _inplace(self, div, other, rounding_mode=rounding_mode)
+
+    def pow_(self, exponent):
+        return _inplace(self, pow, exponent)
+
+    def clamp_(self, min=None, max=None):
+        return _inplace(self, clamp, min, max)
+
+    clip_ = clamp_
+
+    def zero_(self):
+        """Set every element to zero, in place (``x.grad.zero_()`` resets a gradient).
+
+        >>> import chainrule as torch
+        >>> torch.ones(3).zero_()
+        tensor([0., 0., 0.])
+        """
+        return self.fill_(0)
+
+    def fill_(self, value):
+        _check_inplace_leaf(self)
+        if isinstance(value, Tensor):
+            value = value.item()
+        if not grad_mode.state.enabled or self.grad_fn is None:
+            self._data.fill(value)
+            self._bump_version()
+            return self
+        return _inplace(self, lambda t, v: P.mul(t, 0) + v, value)
+
+    def copy_(self, src, non_blocking: bool = False):
+        """Copy ``src`` (broadcast) into this tensor, in place."""
+        src = as_tensor_like(src, self)
+        _check_inplace_leaf(self)
+        if grad_mode.state.enabled and (self._requires_grad or src._requires_grad):
+            return self.__setitem__(Ellipsis, src) or self
+        xp.copyto(self._data, xp.broadcast_to(src._data, self._data.shape), casting="unsafe")
+        self._bump_version()
+        return self
+
+    def __setitem__(self, key, value) -> None:
+        from .ops.indexing import setitem
+        setitem(self, key, value)
+
+    def __getitem__(self, key):
+        from .ops.indexing import getitem
+        return getitem(self, key)
+
+
+def _init(t: Tensor, data: ndarray) -> None:
+    t._data = data
+    t._requires_grad = False
+    t.grad_fn = None
+    t._output_nr = 0
+    t._grad = None
+    t._version_counter = None
+    t._base = None
+    t._accumulator = None
+    t._hooks = None
+    t._post_accumulate_hooks = None
+    t._retains_grad = False
+    t._fw_grad = None
+
+
+def _rebuild(data, requires_grad):
+    t = Tensor._make(data)
+    t._requires_grad = requires_grad
+    return t
+
+
+_function.Tensor = Tensor  # the op layer wraps its results in this class
+
+
+def _size(size) -> tuple:
+    if len(size) == 1 and isinstance(size[0], (tuple, list, Size)):
+        size = tuple(size[0])
+    return tuple(builtins.int(s) for s in size)
+
+
+def _new(fill, size, dtype, requires_grad) -> Tensor:
+    return Tensor._make(fill(_size(size), dtype=dtype.np)).requires_grad_(requires_grad)
+
+
+def _to_array(data, dtype) -> ndarray:
+    if isinstance(data, Tensor):
+        return data._data.astype(dtype.np)
+    return xp.array(data, dtype=dtype.np)
+
+
+def _check_operand(other):
+    if isinstance(other, Tensor):
+        return other
+    if _is_number(other):
+        return _scalar(other)
+    if isinstance(other, ndarray):
+        from ._creation import as_tensor
+        return as_tensor(other)
+    raise TypeError(f"unsupported operand type for a tensor operation: '{type(other).__name__}'")
+
+
+def _expect_tensor(other, name):
+    if isinstance(other, Tensor):
+        return other
+    if isinstance(other, ndarray):
+        from ._creation import as_tensor
+        return as_tensor(other)
+    raise TypeError(f"{name}(): argument 'other' must be Tensor, not {type(other).__name__}")
+
+
+def as_tensor_like(value, like) -> Tensor:
+    """``value`` as a tensor; a Python number becomes a 0-d tensor that promotes like a number."""
+    if isinstance(value, Tensor):
+        return value
+    if _is_number(value):
+        value = _scalar(value)
+        if like is not None:
+            d = _dtypes.result_type([like], [value])
+        else:
+            d = (_dtypes.bool, _dtypes.int64, _dtypes.get_default_dtype())[
+                _dtypes.scalar_category(value)]
+        return Tensor._make(xp.asarray(value, dtype=d.np))
+    from ._creation import as_tensor
+    return as_tensor(value)
+
+
+def _broadcast_check(a: Tensor, b) -> None:
+    if isinstance(b, Tensor) and a._data.shape != b._data.shape:
+        sa, sb = a._data.shape, b._data.shape
+        for i in range(1, min(len(sa), len(sb)) + 1):
+            x, y = sa[-i], sb[-i]
+            if x != y and x != 1 and y != 1:
+                nd = max(len(sa), len(sb))
+                raise RuntimeError(
+                    f"The size of tensor a ({x}) must match the size of tensor b ({y}) at "
+                    f"non-singleton dimension {nd - i}. (Shapes {list(sa)} and {list(sb)} do not "
+                    "broadcast: each dimension, compared from the right, must be equal or 1.)")
+
+
+# --- the functional forms, shared by operators, methods and chainrule.* -------------
+
+def add(input, other, *, alpha=1):
+    """``input + alpha * other``, broadcasting.
+
+    >>> import chainrule as torch
+    >>> torch.add(torch.tensor([1, 2]), 1.5)
+    tensor([2.5000, 3.5000])
+    """
+    other = _check_operand(other)
+    if alpha != 1:
+        other = other * alpha
+    if not isinstance(input, Tensor):
+        input, other = other, _check_operand(input)
+    _broadcast_check(input, other)
+    return P.add(input, other)
+
+
+def sub(input, other, *, alpha=1):
+    """``input - alpha * other``, broadcasting.
+
+    >>> import chainrule as torch
+    >>> torch.sub(torch.tensor([1., 2.]), 1)
+    tensor([0., 1.])
+    """
+    other = _check_operand(other)
+    if alpha != 1:
+        other = other * alpha
+    if not isinstance(input, Tensor):
+        return P.rsub(other, _check_operand(input))
+    _broadcast_check(input, other)
+    if input.dtype is _dtypes.bool and (not isinstance(other, Tensor)
+                                        or other.dtype is _dtypes.bool):
+        raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. "
+                           "If you are trying to invert a mask, use the `~` or `logical_not()` "
+                           "operator instead.")
+    return P.sub(input, other)
+
+
+def mul(input, other):
+    """Elementwise product, broadcasting.
+
+    >>> import chainrule as torch
+    >>> torch.mul(torch.tensor([1, 2]), 2.5)
+    tensor([2.5000, 5.0000])
+    """
+    other = _check_operand(other)
+    if not isinstance(input, Tensor):
+        input, other = other, _check_operand(input)
+    _broadcast_check(input, other)
+    return P.mul(input, other)
+
+
+def div(input, other, *, rounding_mode=None):
+    """True division (integers give the default float dtype), or rounded with ``rounding_mode``.
+
+    >>> import chainrule as torch
+    >>> torch.tensor([1, 2]) / 2
+    tensor([0.5000, 1.0000])
+    """
+    other = _check_operand(other)
+    if not isinstance(input, Tensor):
+        input = as_tensor_like(input, other)
+    _broadcast_check(input, other)
+    if rounding_mode == "floor":
+        return floor_divide(input, other)
+    if rounding_mode == "trunc":
+        out = P.div(input, other)
+        dt = _dtypes.result_type([t for t in (input, other) if isinstance(t, Tensor)],
+                                 [o for o in (other,) if not isinstance(o, Tensor)])
+        return P.trunc(out).to(dt)
+    return P.div(input, other)
+
+
+def floor_divide(input, other):
+    other = _check_operand(other)
+    _broadcast_check(input, other)
+    if not input.dtype.is_floating_point and isinstance(other, Tensor) \
+            and not other.dtype.is_floating_point and builtins.bool((other._data == 0).any()):
+        raise RuntimeError("ZeroDivisionError")
+    if not input.dtype.is_floating_point and not isinstance(other, Tensor) and other == 0 \
+            and not isinstance(other, float):
+        raise RuntimeError("ZeroDivisionError")
+    return P.floor_divide(input, other)
+
+
+def remainder(input, other):
+    other = _check_operand(other)
+    _broadcast_check(input, other)
+    return P.remainder(input, other)
+
+
+def fmod(input, other):
+    other = _check_operand(other)
+    return P.fmod(input, other)
+
+
+def pow(input, exponent):
+    """``input ** exponent``: tensor to a number, tensor to tensor, or number to tensor.
+
+    >>> import chainrule as torch
+    >>> torch.pow(torch.tensor([1., 2.]), 2)
+    tensor([1., 4.])
+    """
+    if not isinstance(input, Tensor):
+        return P.pow_base(_expect_tensor(exponent, "pow"), _check_operand(input))
+    exponent = _check_operand(exponent)
+    if isinstance(exponent, Tensor):
+        _broadcast_check(input, exponent)
+        return P.pow_tensor(input, exponent)
+    if not input.dtype.is_floating_point and isinstance(exponent, builtins.int) and exponent < 0:
+        raise RuntimeError("Integers to negative integer powers are not allowed.")
+    return P.pow_scalar(input, exponent)
+
+
+def clamp(input, min=None, max=None):
+    """Limit values to ``[min, max]``; the gradient passes where the input lies inside.
+
+    >>> import chainrule as torch
+    >>> torch.clamp(torch.tensor([-1., 0.5, 2.]), 0, 1)
+    tensor([0.0000, 0.5000, 1.0000])
+    """
+    if min is None and max is None:
+        raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+    if isinstance(min, Tensor) or isinstance(max, Tensor):
+        out = input
+        if min is not None:
+            out = maximum(out, as_tensor_like(min, input))
+        if max is not None:
+            out = minimum(out, as_tensor_like(max, input))
+        return out
+    lo = _scalar(min)
+    hi = _scalar(max)
+    if (isinstance(lo, float) or isinstance(hi, float)) and not input.dtype.is_floating_point:
+        input = input.to(_dtypes.get_default_dtype())
+    return P.clamp_op(input, lo, hi)
+
+
+def maximum(input, other):
+    _broadcast_check(input, other)
+    return P.maximum(input, other)
+
+
+def minimum(input, other):
+    _broadcast_check(input, other)
+    return P.minimum(input, other)
+
+
+def _compare(fn, a: Tensor, b):
+    if not isinstance(b, Tensor):
+        if isinstance(b, (list, tuple, ndarray)) or _is_number(b):
+            b = as_tensor_like(b, a) if not _is_number(b) else _scalar(b)
+        else:
+            return NotImplemented if fn in (xp.equal, xp.not_equal) else _type_error(fn, b)
+    else:
+        _broadcast_check(a, b)
+    return Tensor._make(xp.asarray(fn(a._data, b._data if isinstance(b, Tensor) else b)))
+
+
+def _type_error(fn, b):
+    raise TypeError(f"'{fn.__name__}' not supported between a Tensor and "
+                    f"'{type(b).__name__}'")
+
+
+def _bitwise(fn, a: Tensor, b):
+    b = as_tensor_like(b, a)
+    if a.dtype.is_floating_point or b.dtype.is_floating_point:
+        raise RuntimeError(f"\"{fn.__name__}_cpu\" not implemented for 'Float'")
+    dt = _dtypes.result_type([a, b])
+    return Tensor._make(xp.asarray(fn(a._data.astype(dt.np, copy=False),
+                                      b._data.astype(dt.np, copy=False))))
+
+
+def _check_inplace_leaf(t: Tensor) -> None:
+    if grad_mode.state.enabled and t._requires_grad and t.grad_fn is None:
+        raise RuntimeError(
+            "a leaf Variable that requires grad is being used in an in-place operation. Fix: "
+            "wrap the update in chainrule.no_grad() (e.g. `with torch.no_grad(): w -= lr * "
+            "w.grad`), or operate on w.detach().")
+
+
+def _inplace(self: Tensor, fn, *args, **kwargs) -> Tensor:
+    """Run ``fn(self, *args)`` and make ``self`` hold the result, as PyTorch's ``op_`` methods.
+
+    The data is written into ``self``'s own array (views and ``from_numpy``
+    arrays see the change) and the version counter moves on, so a node that
+    saved the old values will refuse to use them.  If the result was
+    recorded, ``self`` takes over its place in the graph.
+    """
+    _check_inplace_leaf(self)
+    record = grad_mode.state.enabled and (
+        self._requires_grad or any(isinstance(a, Tensor) and a._requires_grad for a in args))
+    if record and self._base is not None and (self._base._requires_grad or self._requires_grad):
+        from .ops.indexing import inplace_on_view
+        return inplace_on_view(self, fn, args, kwargs)
+    source = self
+    if record:
+        # The op may save its input for backward; give it a copy so writing into
+        # self's array below cannot change what backward will read.
+        source = Tensor._make(self._data.copy())
+        source.grad_fn, source._output_nr = self.grad_fn, self._output_nr
+        source._requires_grad = self._requires_grad
+    with grad_mode.set_grad_enabled(record):
+        result = fn(source, *args, **kwargs)
+    if result._data.shape != self._data.shape:
+        raise RuntimeError(
+            f"output with shape {list(self.shape)} doesn't match the broadcast shape "
+            f"{list(result.shape)}")
+    if result.dtype is not self.dtype and not xp.can_cast(result._data.dtype, self._data.dtype,
+                                                          casting="same_kind"):
+        names = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long",
+                 "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
+                 "bool": "Bool"}
+        raise RuntimeError(f"result type {names[result.dtype.name]} can't be cast to the desired "
+                           f"output type {names[self.dtype.name]}")
+    xp.copyto(self._data, result._data, casting="unsafe")
+    self._bump_version()
+    if record and result.grad_fn is not None:
+        self.grad_fn = result.grad_fn
+        self._output_nr = result._output_nr
+        self._requires_grad = True
+    return self
