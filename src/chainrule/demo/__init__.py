@@ -1,0 +1,1 @@
+"""Walkthroughs for learners: ``python -m chainrule.demo.lecture``."""
