@@ -8,10 +8,11 @@ from __future__ import annotations
 from . import grad_mode
 from .engine import run_backward
 from .grad_mode import enable_grad, inference_mode, no_grad, set_grad_enabled
+from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .graph import Node
 
 __all__ = ["backward", "grad", "no_grad", "enable_grad", "set_grad_enabled", "inference_mode",
-           "Node", "grad_mode"]
+           "Node", "grad_mode", "gradcheck", "gradgradcheck", "GradcheckError"]
 
 
 def _as_tuple(x) -> tuple:
@@ -101,7 +102,7 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph: bo
         grad_outputs = list(_as_tuple(grad_outputs))
     if allow_unused is None:
         allow_unused = materialize_grads
-    for i, t in enumerate(inputs_t):
+    for t in inputs_t:
         if not t._requires_grad:
             raise RuntimeError("One of the differentiated Tensors does not require grad")
     if retain_graph is None:
