@@ -442,12 +442,20 @@ def bench_mlp(mods: dict[str, Any], s: Settings) -> list[Row]:
     steps["numpy"], fwds["numpy"] = numpy_mlp.make_numpy_mlp(data)
 
     step_row = Row("mlp_step", "time", errors=dict(setup_errors), target=Target(1.05, "numpy"))
-    check_results(steps, step_row.errors)
-    step_row.values = time_round_robin(dict(steps), s, step_row.errors)
-
     fwd_row = Row("mlp_forward", "time", errors=dict(setup_errors))
-    live = {lib: f for lib, f in fwds.items() if lib in step_row.values}
-    fwd_row.values = time_round_robin(live, s, fwd_row.errors)
+    check_results(steps, step_row.errors)
+
+    # Steps and forwards go into ONE round-robin, so the backward/forward ratio compares
+    # samples taken under the same machine load.
+    fns = {f"{lib}:{part}": d[lib] for lib in steps for part, d in (("step", steps), ("fwd", fwds))}
+    timing_errors: dict[str, str] = {}
+    medians = time_round_robin(fns, s, timing_errors)
+    for key, why in timing_errors.items():
+        lib, part = key.split(":")
+        (step_row if part == "step" else fwd_row).errors.setdefault(lib, why)
+    for key, seconds in medians.items():
+        lib, part = key.split(":")
+        (step_row if part == "step" else fwd_row).values[lib] = seconds
 
     # backward = (forward + backward) - forward; only the autodiff libraries in a
     # PyTorch-like style are asked for this (autograd's "forward" is untraced NumPy).
@@ -694,6 +702,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {lib:10s} {version_of(mods[lib])} {notes[lib]}".rstrip())
         else:
             print(f"  {lib:10s} n/a -- {notes[lib]}")
+    if "mlp_step" in args.selected:
+        for lib in ("chainrule", "torch"):
+            if lib in mods:
+                print(f"  mlp_step cross-entropy for {lib}: {wl.cross_entropy_path(mods[lib])}")
     print(flush=True)
 
     rows: list[Row] = []
