@@ -116,6 +116,18 @@ def load_libraries() -> tuple[dict[str, Any], dict[str, str]]:
     return mods, notes
 
 
+def cpu_name() -> str:
+    """CPU model for the table header (Linux /proc/cpuinfo, else whatever platform knows)."""
+    try:
+        with open("/proc/cpuinfo") as fh:
+            for line in fh:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown CPU"
+
+
 def version_of(mod: Any) -> str:
     """Best-effort version string of a module (HIPS autograd has no ``__version__``)."""
     version = getattr(mod, "__version__", None)
@@ -297,7 +309,8 @@ def render(rows: list[Row], libs: list[str], markdown: bool, missing: set[str]) 
         lines += [line(cells) for cells in body]
     if footnotes:
         lines.append("")
-        lines += [f"[{i}] {text}" for i, text in enumerate(footnotes, 1)]
+        bullet = "- " if markdown else ""
+        lines += [f"{bullet}[{i}] {text}" for i, text in enumerate(footnotes, 1)]
     return "\n".join(lines)
 
 
@@ -692,20 +705,22 @@ def main(argv: list[str] | None = None) -> int:
 
         hips_fns = hips.make_workloads()
 
+    bullet = "- " if args.markdown else "  "  # markdown: a list, not one run-on paragraph
     print(
-        f"python {platform.python_version()} on {platform.machine()}, "
-        f"{'quick' if args.quick else 'full'} run: median of {s.repeats} samples "
-        f"(>= {s.min_sample_s * 1e3:g} ms each), 1 thread"
+        f"{bullet}python {platform.python_version()} on {platform.machine()} "
+        f"({cpu_name()}), {'quick' if args.quick else 'full'} run: "
+        f"median of {s.repeats} samples (>= {s.min_sample_s * 1e3:g} ms each), 1 thread"
     )
     for lib in LIBS:
         if lib in mods:
-            print(f"  {lib:10s} {version_of(mods[lib])} {notes[lib]}".rstrip())
+            print(f"{bullet}{lib}: {version_of(mods[lib])} {notes[lib]}".rstrip())
         else:
-            print(f"  {lib:10s} n/a -- {notes[lib]}")
+            print(f"{bullet}{lib}: n/a -- {notes[lib]}")
     if "mlp_step" in args.selected:
         for lib in ("chainrule", "torch"):
             if lib in mods:
-                print(f"  mlp_step cross-entropy for {lib}: {wl.cross_entropy_path(mods[lib])}")
+                path = wl.cross_entropy_path(mods[lib])
+                print(f"{bullet}mlp_step cross-entropy for {lib}: {path}")
     print(flush=True)
 
     rows: list[Row] = []
