@@ -23,6 +23,7 @@ No assertion here is about time: targets are reported, never enforced.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import json
 import math
@@ -114,6 +115,16 @@ def load_libraries() -> tuple[dict[str, Any], dict[str, str]]:
     mods["numpy"] = np
     notes["numpy"] = ""
     return mods, notes
+
+
+def one_blas_thread() -> Any:
+    """``threadpool_limits(1)``, or a no-op (relying on *_NUM_THREADS=1) without threadpoolctl."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        print("threadpoolctl not installed: relying on OMP/OPENBLAS/MKL_NUM_THREADS=1")
+        return contextlib.nullcontext()
+    return threadpool_limits(1)
 
 
 def cpu_name() -> str:
@@ -518,8 +529,11 @@ print(json.dumps({{"seconds": seconds, "rss": rss_bytes()}}))
 CHAIN_CHILD = (
     CHILD_PRELUDE
     + """
-from threadpoolctl import threadpool_limits
-threadpool_limits(1)
+try:
+    from threadpoolctl import threadpool_limits
+    threadpool_limits(1)
+except ImportError:  # the environment variables set by the parent still apply
+    pass
 import {module} as lib
 if {module!r} == "torch":
     lib.set_num_threads(1)
@@ -695,8 +709,6 @@ def main(argv: list[str] | None = None) -> int:
             repeats=11, min_sample_s=0.02, import_runs=7, chain_runs=3, child_timeout_s=600
         )
 
-    from threadpoolctl import threadpool_limits
-
     mods, notes = load_libraries()
     from_src = notes.get("chainrule", "").startswith("(imported from src/")
     hips_fns: dict[str, Any] = {}
@@ -724,7 +736,7 @@ def main(argv: list[str] | None = None) -> int:
     print(flush=True)
 
     rows: list[Row] = []
-    with threadpool_limits(1):
+    with one_blas_thread():
         if "torch" in mods and "mlp_step" in args.selected:
             check_numpy_mlp(mods["torch"])
         for name in args.selected:
