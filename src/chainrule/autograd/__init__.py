@@ -5,27 +5,39 @@ engine; ``Function`` lets users add operations with their own rules.
 """
 from __future__ import annotations
 
-from . import grad_mode
+from . import function, grad_mode
 from .engine import run_backward
 from .grad_mode import enable_grad, inference_mode, no_grad, set_grad_enabled
+from .function import Function, once_differentiable
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .graph import Node
 
 __all__ = ["backward", "grad", "no_grad", "enable_grad", "set_grad_enabled", "inference_mode",
-           "Node", "grad_mode", "gradcheck", "gradgradcheck", "GradcheckError"]
+           "Node", "grad_mode", "gradcheck", "gradgradcheck", "GradcheckError",
+           "Function", "once_differentiable", "forward_ad", "functional", "graph"]
+
+
+def __getattr__(name: str):
+    # forward_ad, functional and anomaly load on first use (they are rarely needed).
+    import importlib
+    if name in ("forward_ad", "functional", "anomaly"):
+        return importlib.import_module(f"{__name__}.{name}")
+    if name in ("detect_anomaly", "set_detect_anomaly"):
+        from . import anomaly
+        return getattr(anomaly, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _as_tuple(x) -> tuple:
     if x is None:
         return ()
-    from ..tensor import Tensor
-    if isinstance(x, Tensor):
+    if isinstance(x, function.Tensor):
         return (x,)
     return tuple(x)
 
 
 def _make_grads(outputs, grad_outputs) -> list:
-    from ..tensor import Tensor
+    Tensor = function.Tensor
     grads = []
     for i, (out, g) in enumerate(zip(outputs, grad_outputs)):
         if g is None:

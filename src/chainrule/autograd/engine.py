@@ -123,7 +123,8 @@ def run_backward(roots, root_grads, retain_graph: bool, create_graph: bool,
             grads = buffers.pop(node, None)
             if grads is None or (needed is not None and node not in needed):
                 continue
-            grads = _run_pre_hooks(node, grads)
+            if node._tensor_pre_hooks or node._pre_hooks:
+                grads = _run_pre_hooks(node, grads)
             if captured is not None:
                 for nr, g in enumerate(grads):
                     for k in capture_at.get((node, nr), ()):
@@ -170,7 +171,15 @@ def _run_node(node: Node, grads: list, buffers: dict, needed, retain_graph: bool
             continue
         if needed is not None and child not in needed:
             continue
-        _add_to_buffer(buffers, child, nr, _sum_to(g, meta[0], meta[1]))
+        data = g._data
+        if data.shape != meta[0] or data.dtype != meta[1]:
+            g = _sum_to(g, meta[0], meta[1])
+        slots = buffers.get(child)
+        if slots is None:
+            slots = buffers[child] = [None] * child.num_outputs
+        previous = slots[nr]
+        # Fan-out: a value used in several places receives the sum of their gradients.
+        slots[nr] = g if previous is None else previous + g
 
 
 def _add_to_buffer(buffers: dict, node: Node, nr: int, grad) -> None:
@@ -202,11 +211,12 @@ def _run_pre_hooks(node: Node, grads: list) -> list:
 
 def _accumulate(variable, grad, create_graph: bool) -> None:
     """``variable.grad += grad``, as AccumulateGrad does in PyTorch."""
-    for hook in variable._hooks or ():
-        changed = hook(grad)
-        if changed is not None:
-            grad = changed
-    current = variable.grad
+    if variable._hooks:
+        for hook in variable._hooks:
+            changed = hook(grad)
+            if changed is not None:
+                grad = changed
+    current = variable._grad
     if current is None:
         if create_graph:
             variable.grad = grad
@@ -220,8 +230,9 @@ def _accumulate(variable, grad, create_graph: bool) -> None:
     else:
         current._data += grad._data  # in place, as PyTorch: a saved x.grad sees the update
         current._bump_version()
-    for hook in variable._post_accumulate_hooks or ():
-        hook(variable)
+    if variable._post_accumulate_hooks:
+        for hook in variable._post_accumulate_hooks:
+            hook(variable)
 
 
 def _owned(grad) -> bool:

@@ -16,11 +16,13 @@ gives gradients of gradients with no second set of rules.
 from __future__ import annotations
 
 from .._backend import ndarray, xp
+from .. import _dtypes
 from .._dtypes import get_default_dtype, result_type
 from . import grad_mode
-from .graph import RELEASED, FREED_MESSAGE, Node, SavedTensor, VersionCounter, gradient_edge
+from .graph import FREED_MESSAGE, RELEASED, Node, SavedTensor, VersionCounter, grad_accumulator
 
 Tensor = None  # the Tensor class; chainrule.tensor fills this in (it sits one layer above)
+_PROMOTED: dict = {}  # (promote, default dtype, dtypes, 0-d flags, scalar types) -> NumPy dtype
 
 
 class OpNode(Node):
@@ -35,14 +37,18 @@ class OpNode(Node):
         if saved is RELEASED:
             raise RuntimeError(FREED_MESSAGE)
         grad = grads[0]
-        values = op.unpack(self, saved)
+        values = op.unpack(self, saved) if saved is not None else None
         results = []
+        next_functions = self.next_functions
         for k, position in enumerate(op.diff_positions):
-            if self.next_functions[k][0] is None:
+            if next_functions[k][0] is None:
                 results.append(None)  # this input needs no gradient: skip the work
                 continue
-            rule = op.rules[position]
-            results.append(rule(grad, *[values[j] for j in op.rule_reads[position]]))
+            reads = op.rule_reads[position]
+            if reads:
+                results.append(op.rules[position](grad, *[values[j] for j in reads]))
+            else:
+                results.append(op.rules[position](grad))
         return results
 
 
@@ -113,16 +119,21 @@ class Op:
         needed = sorted({j for reads in self.rule_reads for j in reads})
         self.saved_args = tuple(j for j in needed if j < len(self.arg_names))
         self.saves_result = index["result"] in needed
+        self._reads_for: dict = {}  # which inputs need grad (bits) -> what to save
         self.node_class = type(name, (OpNode,), {"__slots__": (), "op": self})
 
     def __repr__(self) -> str:
         return f"<Op {self.name}>"
 
     def __call__(self, *args):
-        data = [a._data if isinstance(a, Tensor) else a for a in args]
-        if self.promote is not None:
-            data = self._promote(args, data)
-        out = self.forward(*data)
+        if self.promote is None:
+            data = [a._data if isinstance(a, Tensor) else a for a in args]
+        else:
+            data = self._promoted(args)
+        try:
+            out = self.forward(*data)
+        except ValueError as e:
+            raise _broadcast_error(e, args) from None
         if type(out) is not ndarray:
             out = xp.asarray(out)  # NumPy returns scalars for 0-d results; tensors hold arrays
         result = Tensor._make(out)
@@ -138,48 +149,136 @@ class Op:
                 if isinstance(a, Tensor) and a._requires_grad:
                     self._record(result, args)
                     break
+        if grad_mode.flags.forward_ad:  # forward-mode AD: ordinary calls pay only this check
+            from .forward_ad import propagate
+            propagate(self, args, result)
         return result
 
-    def _promote(self, args, data):
+    def _promoted(self, args) -> list:
+        """The arrays of ``args`` cast to PyTorch's result dtype (numbers are left as numbers).
+
+        Fast path (no lookups at all): every tensor has the same dtype and every
+        number is of a kind that dtype already holds, e.g. float32 * 0.5.  Python
+        numbers stay Python numbers: NumPy 2 treats them as "weak", so they take
+        the dtype of the array they meet, as in PyTorch.
+        """
+        data = []
+        dtype = None
+        numbers = 0  # the highest kind of Python number seen: 1 int, 2 float
+        for a in args:
+            if isinstance(a, Tensor):
+                d = a._data
+                if dtype is None:
+                    dtype = d.dtype
+                elif d.dtype is not dtype:
+                    return self._promoted_slow(args)
+                data.append(d)
+            else:
+                kind = type(a)
+                if kind is float:
+                    numbers = 2
+                elif kind is int:
+                    numbers = numbers or 1
+                elif kind is not bool:
+                    return self._promoted_slow(args)
+                data.append(a)
+        rank = _KIND_RANK.get(dtype.kind, 3) if dtype is not None else -1
+        if numbers > rank or (self.promote == "float" and rank != 2):
+            return self._promoted_slow(args)
+        return data
+
+    def _promoted_slow(self, args, normalized: bool = False) -> list:
+        """Mixed dtypes: PyTorch's promotion, computed once per combination, then looked up.
+
+        The result dtype depends only on the operands' dtypes, on which of them
+        are 0-d, and on the kinds of the Python numbers.
+        """
+        key = [self.promote, _dtypes._default_float]
+        data = []
+        for a in args:
+            if isinstance(a, Tensor):
+                d = a._data
+                key.append(d.dtype)
+                key.append(d.ndim == 0)
+                data.append(d)
+            else:
+                kind = type(a)
+                if kind is not float and kind is not int and kind is not bool \
+                        and not normalized:
+                    return self._promoted_slow(_as_operands(args), True)
+                key.append(kind)
+                data.append(a)
+        key = tuple(key)
+        target = _PROMOTED.get(key)
+        if target is None:
+            target = _PROMOTED[key] = self._result_dtype(args)
+        for i, d in enumerate(data):
+            if type(d) is ndarray and d.dtype is not target and d.dtype != target:
+                data[i] = d.astype(target)
+        return data
+
+    def _result_dtype(self, args):
         tensors = [a for a in args if isinstance(a, Tensor)]
-        scalars = [a for a in args if not isinstance(a, Tensor) and isinstance(a, (int, float))]
+        scalars = [a for a in args if type(a) in (int, float, bool)]
         dtype = result_type(tensors, scalars)
         if self.promote == "float" and not dtype.is_floating_point:
             dtype = get_default_dtype()
-        np_dtype = dtype.np
-        # Python scalars stay Python scalars: NumPy 2 treats them as "weak", so
-        # they take the dtype of the array they meet, as in PyTorch.
-        return [d.astype(np_dtype) if isinstance(a, Tensor) and d.dtype != np_dtype else d
-                for a, d in zip(args, data)]
+        return dtype.np
 
     def _record(self, result, args) -> None:
-        node = self.node_class()
+        # Nodes are made without __init__ (its defaults live on the class): a node
+        # costs three attribute writes.
+        node = _new_node(self.node_class)
         edges = []
         meta = []
-        for i in self.diff_positions:
+        needs = 0  # bit k set: the k-th differentiable input needs a gradient
+        for k, i in enumerate(self.diff_positions):
             a = args[i]
             if isinstance(a, Tensor):
-                edges.append(gradient_edge(a))
+                if a.grad_fn is not None:
+                    edges.append((a.grad_fn, a._output_nr))
+                    needs |= 1 << k
+                elif a._requires_grad:
+                    edges.append((grad_accumulator(a), 0))
+                    needs |= 1 << k
+                else:
+                    edges.append(_NO_EDGE)
                 meta.append((a._data.shape, a._data.dtype))
             else:
-                edges.append((None, 0))
+                edges.append(_NO_EDGE)
                 meta.append(None)
         node.next_functions = tuple(edges)
         node.input_meta = meta
-        if self.saved_args or self.saves_result:
+        # Keep only what the formulas of the inputs that need a gradient will read:
+        # x * 2.0 saves nothing of x.
+        reads = self._reads_for.get(needs)
+        if reads is None:
+            reads = self._reads_for[needs] = self._reads_when(needs)
+        if reads:
             saved = {}
-            for j in self.saved_args:
-                a = args[j]
-                saved[j] = SavedTensor(a, self.name) if isinstance(a, Tensor) else a
-            if self.saves_result:
-                saved[len(self.arg_names)] = SavedResult(result)
+            result_index = len(self.arg_names)
+            for j in reads:
+                if j == result_index:
+                    saved[j] = SavedResult(result)
+                else:
+                    a = args[j]
+                    saved[j] = SavedTensor(a, self.name) if isinstance(a, Tensor) else a
             node._saved = saved
-        if grad_mode.anomaly_enabled():
+        else:
+            node._saved = None
+        if grad_mode.flags.anomaly:
             from .anomaly import record_trace
             record_trace(node)
         result._requires_grad = True
         result.grad_fn = node
-        result._output_nr = 0
+
+    def _reads_when(self, needs: int) -> tuple:
+        """Indices into ``[*args, result]`` read by the formulas of the inputs in ``needs``."""
+        reads = set()
+        for k, position in enumerate(self.diff_positions):
+            if needs >> k & 1:
+                reads.update(self.rule_reads[position])
+        return tuple(sorted(reads))
 
     def unpack(self, node, saved):
         """The values the formulas read, as a list indexed like ``[*args, result]``."""
@@ -194,7 +293,57 @@ class Op:
         return values
 
 
+_NO_EDGE = (None, 0)
+_KIND_RANK = {"b": 0, "i": 1, "u": 1, "f": 2}  # which Python numbers a dtype holds as is
+_new_node = object.__new__
+
+
+def _as_operands(args) -> list:
+    """NumPy scalars as the Python numbers they stand for (so they promote like numbers, as
+    in PyTorch: ``np.float64(2.0) * t`` is float32), arrays as tensors.  None, tuples and
+    the like are an op's parameters and pass through; strings and lists are an error."""
+    out = []
+    for a in args:
+        if isinstance(a, Tensor) or type(a) in (int, float, bool):
+            out.append(a)
+        elif isinstance(a, (xp.generic, int, float)):
+            out.append(a.item() if isinstance(a, xp.generic) else
+                       (bool(a) if isinstance(a, bool) else int(a) if isinstance(a, int)
+                        else float(a)))
+        elif isinstance(a, ndarray):
+            out.append(Tensor._make(a))
+        elif isinstance(a, (str, list, dict, set, complex)):
+            raise TypeError(f"unsupported operand type for a tensor operation: "
+                            f"'{type(a).__name__}'")
+        else:  # None, dims, flags: the op's parameters, passed through as the docstring says
+            out.append(a)
+    return out
+
+
+def _broadcast_error(error: ValueError, args) -> Exception:
+    """NumPy's broadcasting ValueError as PyTorch's RuntimeError, naming both shapes."""
+    shapes = [a._data.shape for a in args if isinstance(a, Tensor)]
+    if "broadcast" not in str(error) or len(shapes) < 2:
+        return error
+    sa, sb = shapes[0], shapes[1]
+    for i in range(1, min(len(sa), len(sb)) + 1):
+        x, y = sa[-i], sb[-i]
+        if x != y and x != 1 and y != 1:
+            return RuntimeError(
+                f"The size of tensor a ({x}) must match the size of tensor b ({y}) at "
+                f"non-singleton dimension {max(len(sa), len(sb)) - i}. (Shapes {list(sa)} and "
+                f"{list(sb)} do not broadcast: each dimension, compared from the right, must be "
+                "equal or 1.)")
+    return error
+
+
 def _parameters(fn) -> tuple:
     code = fn.__code__
     return code.co_varnames[:code.co_argcount]
 
+
+# User-defined Functions build their nodes on the same Node base and run in the same engine.
+from .custom_function import (  # noqa: E402
+    BackwardCFunction, Function, FunctionCtx, InplaceFunction, NestedIOFunction,
+    once_differentiable,
+)

@@ -11,9 +11,6 @@ from __future__ import annotations
 
 import weakref
 
-_sequence = 0  # creation order of nodes; later nodes run first in backward
-
-
 class VersionCounter:
     """Counts the in-place changes to one storage; shared by a tensor and its views."""
 
@@ -74,21 +71,21 @@ class Node:
     and dtype promotion in one place for every rule.
     """
 
-    __slots__ = ("next_functions", "input_meta", "_saved", "_seq", "_pre_hooks", "_hooks",
-                 "_tensor_pre_hooks", "_anomaly_trace", "_metadata", "__weakref__")
+    __slots__ = ("next_functions", "input_meta", "_saved", "__weakref__", "__dict__")
 
     num_outputs = 1
+    # Hooks and anomaly data are rare: they default to None on the class, and only a
+    # node that has some gets an instance __dict__.  Making a node stays cheap.
+    _pre_hooks = None
+    _hooks = None
+    _tensor_pre_hooks = None
+    _anomaly_trace = None
+    _metadata = None
 
     def __init__(self) -> None:
-        global _sequence
-        _sequence += 1
-        self._seq = _sequence
         self._saved = None
-        self._pre_hooks = None
-        self._hooks = None
-        self._tensor_pre_hooks = None
-        self._anomaly_trace = None
-        self._metadata = None
+        self.next_functions = ()
+        self.input_meta = ()
 
     def name(self) -> str:
         """PyTorch's name for this node, e.g. ``MulBackward0``."""
@@ -138,8 +135,6 @@ class AccumulateGrad(Node):
     def __init__(self, variable) -> None:
         super().__init__()
         self.variable = variable
-        self.next_functions = ()
-        self.input_meta = ()
 
     def apply(self, grads):
         raise AssertionError("the engine accumulates leaves itself")
