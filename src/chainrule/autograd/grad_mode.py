@@ -19,6 +19,8 @@ class _GlobalFlags:
     # Anomaly mode is global in PyTorch (not per thread).
     anomaly = False
     anomaly_check_nan = True
+    # Forward-mode AD is on (inside forward_ad.dual_level): the one check Op.__call__ makes.
+    forward_ad = False
 
 
 state = _State()
