@@ -1,0 +1,1022 @@
+"""``chainrule.nn.functional``: the operations that layers and losses are made of.
+
+Most are compositions of chainrule's tensor operations, so their gradients
+come from the core rule table for free.  The ones below that need a rule of
+their own are ``Op``s, each for a reason given next to it: numerical
+stability (``log_softmax``, ``softplus``), or speed where a composition would
+record thousands of tiny nodes (convolution, pooling, embedding, ``linear``,
+``nll_loss``).
+"""
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+from .. import _dtypes
+from ..autograd.function import Op
+from ..tensor import Tensor
+
+# ----------------------------------------------------------------------------------------
+# linear
+# ----------------------------------------------------------------------------------------
+# One node for x @ W.T + b instead of three (t, matmul, add): an MLP step records a
+# third of the nodes.  Inputs with more than two dimensions are flattened to rows.
+
+
+def _rows(a):
+    return a.reshape(-1, a.shape[-1])
+
+
+def _linear_forward(input, weight, bias):
+    out = input @ weight.T
+    if bias is not None:
+        out += bias
+    return out
+
+
+linear_op = Op("AddmmBackward0", _linear_forward,
+               input=lambda grad, weight: grad.matmul(weight),
+               weight=lambda grad, input: grad.reshape(-1, grad.shape[-1]).t().matmul(
+                   input.reshape(-1, input.shape[-1])),
+               bias=lambda grad: grad,  # the engine sums it over the rows
+               jvp=lambda input_t, weight_t, bias_t, input, weight, bias, result:
+                   input_t.matmul(weight.t()) + input.matmul(weight_t.t()) + bias_t)
+
+
+def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
+    """``input @ weight.T + bias``.
+
+    >>> import chainrule as torch
+    >>> torch.nn.functional.linear(torch.ones(1, 2), torch.ones(3, 2), torch.zeros(3))
+    tensor([[2., 2., 2.]])
+    """
+    if input.shape[-1] != weight.shape[-1]:
+        raise RuntimeError(
+            f"mat1 and mat2 shapes cannot be multiplied ({math.prod(input.shape[:-1])}x"
+            f"{input.shape[-1]} and {weight.shape[1]}x{weight.shape[0]}). Fix: the last "
+            f"dimension of the input ({input.shape[-1]}) must equal in_features "
+            f"({weight.shape[-1]}).")
+    if input.dtype is not weight.dtype:
+        raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got {input.dtype.name}"
+                           f" and {weight.dtype.name}. Fix: convert the input with "
+                           f".to({weight.dtype})")
+    return linear_op(input, weight, bias)
+
+
+def bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | None = None):
+    """``y_k = x1 @ W_k @ x2 + b_k``.
+
+    >>> import chainrule as torch
+    >>> torch.nn.functional.bilinear(torch.ones(1, 2), torch.ones(1, 3), torch.ones(4, 2, 3)).shape
+    torch.Size([1, 4])
+    """
+    from .. import _functions as F
+    # (N, i) x (o, i, j) -> (N, o, j), then contract j with x2
+    left = F.matmul(input1.unsqueeze(-2).unsqueeze(-3), weight).squeeze(-2)
+    out = (left * input2.unsqueeze(-2)).sum(-1)
+    return out + bias if bias is not None else out
+
+
+# ----------------------------------------------------------------------------------------
+# activations
+# ----------------------------------------------------------------------------------------
+def relu(input: Tensor, inplace: bool = False) -> Tensor:
+    """``max(input, 0)``.
+
+    >>> import chainrule as torch
+    >>> torch.nn.functional.relu(torch.tensor([-1., 2.]))
+    tensor([0., 2.])
+    """
+    return input.relu()
+
+
+def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
+    """``input`` where positive, ``negative_slope * input`` elsewhere.
+
+    >>> import chainrule as torch
+    >>> torch.nn.functional.leaky_relu(torch.tensor([-1., 2.]), 0.1)
+    tensor([-0.1000,  2.0000])
+    """
+    from ..ops.pointwise import where
+    return where(input > 0, input, input * negative_slope)
+
+
+def gelu(input: Tensor, approximate: str = "none") -> Tensor:
+    """Gaussian error linear unit, ``x * Phi(x)`` (or its tanh approximation).
+
+    >>> import chainrule as torch
+    >>> torch.nn.functional.gelu(torch.tensor([0., 1.]))
+    tensor([0.0000, 0.8413])
+    """
+    if approximate == "tanh":
+        inner = math.sqrt(2 / math.pi) * (input + 0.044715 * input ** 3)
+        return 0.5 * input * (1 + inner.tanh())
+    if approximate != "none":
+        raise RuntimeError(f"approximate argument must be either none or tanh, got {approximate}")
+    return 0.5 * input * (1 + (input * (1 / math.sqrt(2))).erf())
+
+
+def sigmoid(input: Tensor) -> Tensor:
+    """``1 / (1 + exp(-input))``.
+
+    >>> import chainrule as torch
+    >>> torch.nn.functional.sigmoid(torch.zeros(1))
+    tensor([0.5000])
+    """
+    return input.sigmoid()
+
+
+def tanh(input: Tensor) -> Tensor:
+    """Hyperbolic tangent.
+
+    >>> import chainrule as torch
+    >>> torch.nn.functional.tanh(torch.zeros(1))
+    tensor([0.])
+    """
+    return input.tanh()
+
+
+def _softplus_forward(self, beta, threshold):
+    scaled = self * beta
+    # logaddexp(0, z) = log(1 + e^z) without overflow for large z
+    out = np.logaddexp(0, scaled) / beta
+    return np.where(scaled > threshold, self, out).astype(self.dtype, copy=False)
+
+
+# log(1 + e^x) computed directly overflows for x > 88 in float32: a dedicated rule.
+softplus_op = Op("SoftplusBackward0", _softplus_forward, promote="float",
+                 self=lambda grad, self, beta, threshold: grad * _softplus_slope(
+                     self, beta, threshold))
+
+
+def _softplus_slope(x, beta, threshold):
+    from ..ops.pointwise import where
+    return where(x * beta > threshold, 1.0, (x * beta).sigmoid())
+
+
+def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
+    """``log(1 + exp(beta * x)) / beta``, linear above ``threshold``; never overflows.
+
+    >>> import chainrule as torch
+    >>> torch.nn.functional.softplus(torch.tensor([0., 1000.]))
+    tensor([6.9315e-01, 1.0000e+03])
+    """
+    return softplus_op(input, beta, threshold)
+
+
+def _legacy_softmax_dim(ndim: int, name: str) -> int:
+    warnings.warn(f"Implicit dimension choice for {name} has been deprecated. Change the call "
+                  "to include dim=X as an argument.", UserWarning, stacklevel=3)
+    return 0 if ndim in (0, 1, 3) else 1
+
+
+def _log_softmax(self, dim):
+    x = self
+    shifted = x - x.max(axis=dim, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=dim, keepdims=True))
+
+
+def _softmax(self, dim):
+    x = self
+    e = np.exp(x - x.max(axis=dim, keepdims=True))
+    return e / e.sum(axis=dim, keepdims=True)
+
+
+# Both shift by the maximum before exponentiating, so large logits cannot overflow: a
+# composition exp/sum/log would return inf - inf = nan for logits near 100 in float32.
+log_softmax_op = Op("LogSoftmaxBackward0", _log_softmax, promote="float",
+                    self=lambda grad, dim, result:
+                        grad - result.exp() * grad.sum(dim, keepdim=True),
+                    jvp=lambda self_t, self, dim, result:
+                        self_t - (self_t * result.exp()).sum(dim, keepdim=True))
+softmax_op = Op("SoftmaxBackward0", _softmax, promote="float",
+                self=lambda grad, dim, result:
+                    result * (grad - (grad * result).sum(dim, keepdim=True)),
+                jvp=lambda self_t, self, dim, result:
+                    result * (self_t - (self_t * result).sum(dim, keepdim=True)))
+
+
+def _softmax_args(input, dim, dtype, name):
+    if dim is None:
+        dim = _legacy_softmax_dim(input.ndim, name)
+    if dtype is not None:
+        input = input.to(dtype)
+    return input, dim if input.ndim else 0
+
+
+def softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype=None) -> Tensor:
+    """``exp(x) / exp(x).sum(dim)``, computed stably.
+
+    >>> import chainrule as torch
+    >>> torch.nn.functional.softmax(torch.tensor([0., 0.]), dim=0)
+    tensor([0.5000, 0.5000])
+    """
+    input, dim = _softmax_args(input, dim, dtype, "softmax")
+    return softmax_op(input, dim)
+
+
+def log_softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3,
+                dtype=None) -> Tensor:
+    """``log(softmax(x))`` without overflow or ``log(0)``.
+
+    >>> import chainrule as torch
+    >>> torch.nn.functional.log_softmax(torch.tensor([0., 1000.]), dim=0)
+    tensor([-1000.,     0.])
+    """
+    input, dim = _softmax_args(input, dim, dtype, "log_softmax")
+    return log_softmax_op(input, dim)
+
+
+# ----------------------------------------------------------------------------------------
+# dropout, embedding, one_hot, pad
+# ----------------------------------------------------------------------------------------
+def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False):
+    """Zero each element with probability ``p`` and scale the rest by ``1 / (1 - p)``.
+
+    >>> import chainrule as torch
+    >>> torch.nn.functional.dropout(torch.ones(3), p=0.5, training=False)
+    tensor([1., 1., 1.])
+    """
+    if not 0 <= p <= 1:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    if not training or p == 0:
+        return input
+    if p == 1:
+        return input * 0
+    from .._random import _rng
+    keep = _rng(None).random(input.shape) >= p
+    mask = keep.astype(input._data.dtype) * input._data.dtype.type(1 / (1 - p))
+    return input * Tensor._make(mask)
+
+
+def _embedding_backward(grad, indices, num_weights, padding_idx):
+    out = np.zeros((num_weights, grad.shape[-1]), dtype=grad.dtype)
+    # add.at accumulates rows whose index repeats (out[idx] += g would keep only one)
+    np.add.at(out, indices.reshape(-1), grad.reshape(-1, grad.shape[-1]))
+    if padding_idx is not None:
+        out[padding_idx] = 0
+    return out
+
+
+embedding_backward = Op("EmbeddingDenseBackward0", _embedding_backward,
+                        grad=lambda gg, indices: embedding_op(gg, indices))
+# A dedicated rule: the gradient is one scatter-add into a (num_embeddings, dim) array.
+embedding_op = Op("EmbeddingBackward0", lambda weight, indices: weight[indices],
+                  weight=lambda grad, weight, indices:
+                      embedding_backward(grad, indices, weight.shape[0], None))
+embedding_pad_op = Op("EmbeddingBackward0", lambda weight, indices, padding_idx: weight[indices],
+                      weight=lambda grad, weight, indices, padding_idx:
+                          embedding_backward(grad, indices, weight.shape[0], padding_idx))
+
+
+def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None, max_norm=None,
+              norm_type: float = 2.0, scale_grad_by_freq: bool = False,
+              sparse: bool = False) -> Tensor:
+    """Rows of ``weight`` picked by the integer tensor ``input``.
+
+    >>> import chainrule as torch
+    >>> torch.nn.functional.embedding(torch.tensor([1]), torch.eye(2))
+    tensor([[0., 1.]])
+    """
+    if input.dtype.is_floating_point:
+        raise RuntimeError("Expected tensor for argument #1 'indices' to have one of the "
+                           f"following scalar types: Long, Int; but got {input.dtype} instead. "
+                           "Fix: pass integer indices, e.g. x.long().")
+    idx = input._data
+    if idx.size and (idx.max() >= weight.shape[0] or idx.min() < 0):
+        raise IndexError(f"index out of range in self (indices must lie in [0, "
+                         f"{weight.shape[0]}), got {int(idx.min())}..{int(idx.max())})")
+    if padding_idx is not None:
+        if padding_idx < 0:
+            padding_idx += weight.shape[0]
+        return embedding_pad_op(weight, input, padding_idx)
+    return embedding_op(weight, input)
+
+
+def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
+    """Integer class indices as rows of zeros with a one at the class (int64).
+
+    >>> import chainrule as torch
+    >>> torch.nn.functional.one_hot(torch.tensor([0, 2]))
+    tensor([[1, 0, 0],
+            [0, 0, 1]])
+    """
+    if tensor.dtype is not _dtypes.int64:
+        raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor. Fix: "
+                           "call .long() on the indices.")
+    idx = tensor._data
+    if num_classes == -1:
+        num_classes = int(idx.max()) + 1 if idx.size else 0
+    if idx.size and (idx.min() < 0 or idx.max() >= num_classes):
+        raise RuntimeError("Class values must be smaller than num_classes and non-negative.")
+    out = (idx[..., None] == np.arange(num_classes)).astype(np.int64)
+    return Tensor._make(out)
+
+
+def _pad_widths(pad, ndim):
+    if len(pad) % 2:
+        raise RuntimeError("Padding length must be divisible by 2")
+    if len(pad) // 2 > ndim:
+        raise RuntimeError("Padding length should be less than or equal to two times the input "
+                           "dimension")
+    widths = [(0, 0)] * ndim
+    for i in range(len(pad) // 2):  # pad lists the last dimension first
+        widths[ndim - 1 - i] = (pad[2 * i], pad[2 * i + 1])
+    return tuple(widths)
+
+
+def _unpad(grad, widths):
+    key = tuple(slice(lo, grad.shape[d] - hi) for d, (lo, hi) in enumerate(widths))
+    return grad[key]
+
+
+constant_pad_op = Op("ConstantPadNdBackward0",
+                     lambda self, widths, value: np.pad(self, widths, constant_values=value),
+                     self=lambda grad, widths: _unpad(grad, widths))
+
+
+def pad(input: Tensor, pad, mode: str = "constant", value: float | None = None) -> Tensor:
+    """Pad the last dimensions; ``pad = (left, right, top, bottom, ...)``, last dimension first.
+
+    >>> import chainrule as torch
+    >>> torch.nn.functional.pad(torch.ones(2), (1, 2))
+    tensor([0., 1., 1., 0., 0.])
+    """
+    widths = _pad_widths(tuple(pad), input.ndim)
+    if mode == "constant":
+        return constant_pad_op(input, widths, 0.0 if value is None else value)
+    np_mode = {"reflect": "reflect", "replicate": "edge", "circular": "wrap"}.get(mode)
+    if np_mode is None:
+        raise NotImplementedError(f"pad mode {mode!r}: use constant, reflect, replicate or "
+                                  "circular")
+    # Non-constant modes by indexing, so the gradient comes from the index rule.
+    idx = np.pad(np.arange(math.prod(input.shape)).reshape(input.shape), widths, mode=np_mode)
+    return input.reshape(-1)[Tensor._make(idx.reshape(-1))].reshape(idx.shape)
+
+
+# ----------------------------------------------------------------------------------------
+# convolution: im2col + one matmul
+# ----------------------------------------------------------------------------------------
+# NumPy has no convolution kernel.  The input's sliding windows are gathered into a
+# "column" matrix of shape (N*Ho*Wo, C*kh*kw) - a strided view copied once - and one
+# matmul with the (C*kh*kw, O) weight matrix does all the arithmetic.  Cost against that
+# matmul: the copy moves N*Ho*Wo*C*kh*kw numbers, i.e. 1/O of the matmul's
+# multiply-adds, but it is memory-bound, so for few output channels (LeNet's first layer
+# has 6) the copy costs about as much as the matmul itself.  Backward is two more
+# matmuls of the same size (weight grad: grad^T @ columns; input grad: grad @ weight)
+# plus the inverse of the gather ("col2im"): kh*kw strided additions into the input's
+# gradient, each of N*C*Ho*Wo numbers.
+
+
+def _pair(v, n=2):
+    return tuple(v) if isinstance(v, (tuple, list)) else (v,) * n
+
+
+def _windows(x, kh, kw, stride, dilation, out_hw):
+    """(N, C, Ho, Wo, kh, kw) strided view of the (already padded) input's windows."""
+    (sh, sw), (dh, dw), (ho, wo) = stride, dilation, out_hw
+    view = sliding_window_view(x, ((kh - 1) * dh + 1, (kw - 1) * dw + 1), axis=(2, 3))
+    return view[:, :, :(ho - 1) * sh + 1:sh, :(wo - 1) * sw + 1:sw, ::dh, ::dw]
+
+
+def _out_size(size, k, s, p, d):
+    return (size + 2 * p - d * (k - 1) - 1) // s + 1
+
+
+def _columns(x, kh, kw, stride, padding, dilation, out_hw):
+    """The im2col matrix (N*Ho*Wo, C*kh*kw): the one copy the convolution pays for."""
+    ph, pw = padding
+    if ph or pw:
+        x = np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)))
+    win = _windows(x, kh, kw, stride, dilation, out_hw)
+    n, c = x.shape[:2]
+    return win.transpose(0, 2, 3, 1, 4, 5).reshape(n * out_hw[0] * out_hw[1], c * kh * kw)
+
+
+def _conv_geometry(x_shape, w_shape, stride, padding, dilation):
+    kh, kw = w_shape[2:]
+    ho = _out_size(x_shape[2], kh, stride[0], padding[0], dilation[0])
+    wo = _out_size(x_shape[3], kw, stride[1], padding[1], dilation[1])
+    return kh, kw, (ho, wo)
+
+
+def _conv2d_forward(input, weight, bias, stride, padding, dilation, groups):
+    n = input.shape[0]
+    kh, kw, (ho, wo) = _conv_geometry(input.shape, weight.shape, stride, padding, dilation)
+    o = weight.shape[0]
+    cg, og = input.shape[1] // groups, o // groups
+    out = np.empty((n, ho, wo, o), dtype=input.dtype)
+    for g in range(groups):
+        cols = _columns(input[:, g * cg:(g + 1) * cg], kh, kw, stride, padding, dilation,
+                        (ho, wo))
+        w = weight[g * og:(g + 1) * og].reshape(og, -1)
+        out[..., g * og:(g + 1) * og] = (cols @ w.T).reshape(n, ho, wo, og)
+    if bias is not None:
+        out += bias
+    # channels-first and contiguous, as PyTorch lays it out (one output-sized copy)
+    return np.ascontiguousarray(out.transpose(0, 3, 1, 2))
+
+
+def _conv2d_input_grad(grad, weight, input_shape, stride, padding, dilation, groups):
+    """Transposed convolution: grad @ weight gives each window's share, col2im adds them up."""
+    n, c, h, w_ = input_shape
+    o, cg, kh, kw = weight.shape
+    og = o // groups
+    ho, wo = grad.shape[2:]
+    (sh, sw), (ph, pw), (dh, dw) = stride, padding, dilation
+    g_rows = grad.transpose(0, 2, 3, 1).reshape(n * ho * wo, o)
+    dx = np.zeros((n, c, h + 2 * ph, w_ + 2 * pw), dtype=grad.dtype)
+    for g in range(groups):
+        cols = g_rows[:, g * og:(g + 1) * og] @ weight[g * og:(g + 1) * og].reshape(og, -1)
+        cols = cols.reshape(n, ho, wo, cg, kh, kw).transpose(0, 3, 4, 5, 1, 2)
+        target = dx[:, g * cg:(g + 1) * cg]
+        for i in range(kh):  # one strided addition per kernel offset
+            for j in range(kw):
+                target[:, :, i * dh:i * dh + (ho - 1) * sh + 1:sh,
+                       j * dw:j * dw + (wo - 1) * sw + 1:sw] += cols[:, :, i, j]
+    return dx[:, :, ph:ph + h, pw:pw + w_]
+
+
+def _conv2d_weight_grad(grad, input, weight_shape, stride, padding, dilation, groups):
+    o, cg, kh, kw = weight_shape
+    og = o // groups
+    n, _, ho, wo = grad.shape
+    g_rows = grad.transpose(0, 2, 3, 1).reshape(n * ho * wo, o)
+    dw = np.empty(weight_shape, dtype=grad.dtype)
+    for g in range(groups):
+        cols = _columns(input[:, g * cg:(g + 1) * cg], kh, kw, stride, padding, dilation,
+                        (ho, wo))
+        dw[g * og:(g + 1) * og] = (g_rows[:, g * og:(g + 1) * og].T @ cols).reshape(
+            og, cg, kh, kw)
+    return dw
+
+
+# The three maps are bilinear, so each one's derivatives are the other two: the table
+# closes on itself and create_graph works through convolutions.
+conv2d_input_grad = Op(
+    "ConvolutionBackwardInput", _conv2d_input_grad,
+    grad=lambda gg, weight, stride, padding, dilation, groups:
+        conv2d_op(gg, weight, None, stride, padding, dilation, groups),
+    weight=lambda gg, grad, weight, stride, padding, dilation, groups:
+        conv2d_weight_grad(grad, gg, tuple(weight.shape), stride, padding, dilation, groups))
+conv2d_weight_grad = Op(
+    "ConvolutionBackwardWeight", _conv2d_weight_grad,
+    grad=lambda gg, input, stride, padding, dilation, groups:
+        conv2d_op(input, gg, None, stride, padding, dilation, groups),
+    input=lambda gg, grad, input, stride, padding, dilation, groups:
+        conv2d_input_grad(grad, gg, tuple(input.shape), stride, padding, dilation, groups))
+conv2d_op = Op(
+    "ConvolutionBackward0", _conv2d_forward,
+    input=lambda grad, input, weight, stride, padding, dilation, groups:
+        conv2d_input_grad(grad, weight, tuple(input.shape), stride, padding, dilation, groups),
+    weight=lambda grad, input, weight, stride, padding, dilation, groups:
+        conv2d_weight_grad(grad, input, tuple(weight.shape), stride, padding, dilation, groups),
+    bias=lambda grad: grad.sum((0, 2, 3)),
+    jvp=lambda input_t, weight_t, bias_t, input, weight, bias, stride, padding, dilation,
+    groups, result: conv2d_op(input_t, weight, None, stride, padding, dilation, groups)
+        + conv2d_op(input, weight_t, None, stride, padding, dilation, groups)
+        + bias_t.reshape(-1, 1, 1))
+
+
+def _conv_padding(padding, weight_shape, dilation, nd):
+    if padding == "valid":
+        return (0,) * nd
+    if padding == "same":
+        total = [d * (k - 1) for d, k in zip(dilation, weight_shape[2:])]
+        if any(t % 2 for t in total):
+            raise NotImplementedError("padding='same' with an even kernel needs asymmetric "
+                                      "padding; pad the input with F.pad instead")
+        return tuple(t // 2 for t in total)
+    return _pair(padding, nd)
+
+
+def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, padding=0,
+           dilation=1, groups: int = 1) -> Tensor:
+    """2-D convolution (cross-correlation) of ``(N, C, H, W)`` with ``(O, C/groups, kh, kw)``.
+
+    >>> import chainrule as torch
+    >>> torch.nn.functional.conv2d(torch.ones(1, 1, 3, 3), torch.ones(1, 1, 2, 2))
+    tensor([[[[4., 4.],
+              [4., 4.]]]])
+    """
+    unbatched = input.ndim == 3
+    if unbatched:
+        input = input.unsqueeze(0)
+    if input.ndim != 4:
+        raise RuntimeError(f"Expected 3D (unbatched) or 4D (batched) input to conv2d, but got "
+                           f"input of size: {list(input.shape)}")
+    stride, dilation = _pair(stride), _pair(dilation)
+    padding = _conv_padding(padding, weight.shape, dilation, 2)
+    if input.shape[1] != weight.shape[1] * groups:
+        raise RuntimeError(
+            f"Given groups={groups}, weight of size {list(weight.shape)}, expected input"
+            f"{list(input.shape)} to have {weight.shape[1] * groups} channels, but got "
+            f"{input.shape[1]} channels instead")
+    if input.dtype is not weight.dtype:
+        raise RuntimeError(f"Input type ({input.dtype}) and weight type ({weight.dtype}) should "
+                           "be the same. Fix: convert the input with .to(weight.dtype)")
+    kh, kw, (ho, wo) = _conv_geometry(input.shape, weight.shape, stride, padding, dilation)
+    if ho <= 0 or wo <= 0:
+        raise RuntimeError(
+            f"Calculated output size: ({weight.shape[0]}x{ho}x{wo}). Output size is too small "
+            f"(input {list(input.shape)}, kernel {kh}x{kw}, padding {padding})")
+    out = conv2d_op(input, weight, bias, stride, padding, dilation, groups)
+    return out.squeeze(0) if unbatched else out
+
+
+def conv1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, padding=0,
+           dilation=1, groups: int = 1) -> Tensor:
+    """1-D convolution of ``(N, C, L)`` with ``(O, C/groups, k)``: a conv2d of height 1.
+
+    >>> import chainrule as torch
+    >>> torch.nn.functional.conv1d(torch.ones(1, 1, 4), torch.ones(1, 1, 2))
+    tensor([[[2., 2., 2.]]])
+    """
+    stride, dilation = _pair(stride, 1)[0], _pair(dilation, 1)[0]
+    padding = padding if isinstance(padding, str) else _pair(padding, 1)[0]
+    if isinstance(padding, str):
+        padding = _conv_padding(padding, weight.shape, (dilation,), 1)[0]
+    out = conv2d(input.unsqueeze(-2), weight.unsqueeze(-2), bias, (1, stride), (0, padding),
+                 (1, dilation), groups)
+    return out.squeeze(-2)
+
+
+# ----------------------------------------------------------------------------------------
+# pooling
+# ----------------------------------------------------------------------------------------
+def _pool_geometry(shape, kernel, stride, padding, dilation, ceil_mode):
+    if ceil_mode:
+        raise NotImplementedError("ceil_mode=True is not supported; pad the input instead")
+    ho = _out_size(shape[2], kernel[0], stride[0], padding[0], dilation[0])
+    wo = _out_size(shape[3], kernel[1], stride[1], padding[1], dilation[1])
+    return ho, wo
+
+
+def _pool_windows(x, kernel, stride, padding, dilation, fill):
+    ho, wo = _pool_geometry(x.shape, kernel, stride, padding, dilation, False)
+    ph, pw = padding
+    if ph or pw:
+        x = np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)), constant_values=fill)
+    return _windows(x, kernel[0], kernel[1], stride, dilation, (ho, wo))
+
+
+def _spread(values_at, shape, kernel, stride, padding, dilation, dtype):
+    """col2im for pooling: add ``values_at(i, j)`` back at each kernel offset (i, j)."""
+    n, c, h, w = shape
+    (kh, kw), (sh, sw), (ph, pw), (dh, dw) = kernel, stride, padding, dilation
+    out = np.zeros((n, c, h + 2 * ph, w + 2 * pw), dtype=dtype)
+    for i in range(kh):
+        for j in range(kw):
+            v = values_at(i, j)
+            ho, wo = v.shape[2:]
+            out[:, :, i * dh:i * dh + (ho - 1) * sh + 1:sh,
+                j * dw:j * dw + (wo - 1) * sw + 1:sw] += v
+    return out[:, :, ph:ph + h, pw:pw + w]
+
+
+def _max_pool_forward(self, kernel, stride, padding, dilation):
+    win = _pool_windows(self, kernel, stride, padding, dilation, -np.inf)
+    return win.max(axis=(4, 5))
+
+
+def _max_pool_backward(grad, self, kernel, stride, padding, dilation):
+    win = _pool_windows(self, kernel, stride, padding, dilation, -np.inf)
+    n, c, ho, wo, kh, kw = win.shape
+    # the first maximum in each window takes the whole gradient, as in PyTorch
+    first = win.reshape(n, c, ho, wo, kh * kw).argmax(axis=-1)
+    return _spread(lambda i, j: np.where(first == i * kw + j, grad, 0), self.shape, kernel,
+                   stride, padding, dilation, grad.dtype)
+
+
+max_pool_backward = Op("MaxPool2DWithIndicesBackward1", _max_pool_backward,
+                       grad=lambda gg, self, kernel, stride, padding, dilation:
+                           _gather_max(gg, self, kernel, stride, padding, dilation))
+max_pool_op = Op("MaxPool2DWithIndicesBackward0", _max_pool_forward,
+                 self=lambda grad, self, kernel, stride, padding, dilation:
+                     max_pool_backward(grad, self, kernel, stride, padding, dilation))
+
+
+def _gather_max_forward(gg, self, kernel, stride, padding, dilation):
+    win = _pool_windows(self, kernel, stride, padding, dilation, -np.inf)
+    g = _pool_windows(gg, kernel, stride, padding, dilation, 0)
+    n, c, ho, wo, kh, kw = win.shape
+    first = win.reshape(n, c, ho, wo, kh * kw).argmax(axis=-1)[..., None]
+    return np.take_along_axis(g.reshape(n, c, ho, wo, kh * kw), first, -1)[..., 0]
+
+
+_gather_max = Op("MaxPool2DWithIndicesBackwardBackward0", _gather_max_forward)
+
+
+def max_pool2d(input: Tensor, kernel_size, stride=None, padding=0, dilation=1,
+               ceil_mode: bool = False, return_indices: bool = False) -> Tensor:
+    """The maximum of each ``kernel_size`` window of a ``(N, C, H, W)`` batch.
+
+    >>> import chainrule as torch
+    >>> torch.nn.functional.max_pool2d(torch.arange(16.).reshape(1, 1, 4, 4), 2)
+    tensor([[[[ 5.,  7.],
+              [13., 15.]]]])
+    """
+    if return_indices:
+        raise NotImplementedError("return_indices=True is not supported")
+    kernel = _pair(kernel_size)
+    stride = kernel if stride is None or stride == [] else _pair(stride)
+    padding, dilation = _pair(padding), _pair(dilation)
+    if any(2 * p > k for p, k in zip(padding, kernel)):
+        raise RuntimeError("pad should be at most half of effective kernel size, but got "
+                           f"pad={padding}, kernel_size={kernel}")
+    _pool_geometry(input.shape[-4:] if input.ndim == 4 else (1, *input.shape), kernel, stride,
+                   padding, dilation, ceil_mode)
+    unbatched = input.ndim == 3
+    x = input.unsqueeze(0) if unbatched else input
+    out = max_pool_op(x, kernel, stride, padding, dilation)
+    return out.squeeze(0) if unbatched else out
+
+
+def _avg_pool_forward(self, kernel, stride, padding):
+    win = _pool_windows(self, kernel, stride, padding, (1, 1), 0)
+    return win.mean(axis=(4, 5), dtype=self.dtype)
+
+
+def _avg_pool_backward(grad, shape, kernel, stride, padding):
+    share = grad / (kernel[0] * kernel[1])
+    return _spread(lambda i, j: share, shape, kernel, stride, padding, (1, 1), grad.dtype)
+
+
+avg_pool_backward = Op("AvgPool2DBackwardBackward0", _avg_pool_backward,
+                       grad=lambda gg, kernel, stride, padding:
+                           avg_pool_op(gg, kernel, stride, padding))
+avg_pool_op = Op("AvgPool2DBackward0", _avg_pool_forward,
+                 self=lambda grad, self, kernel, stride, padding:
+                     avg_pool_backward(grad, tuple(self.shape), kernel, stride, padding))
+
+
+def avg_pool2d(input: Tensor, kernel_size, stride=None, padding=0, ceil_mode: bool = False,
+               count_include_pad: bool = True, divisor_override=None) -> Tensor:
+    """The mean of each ``kernel_size`` window (padding counts as zeros).
+
+    >>> import chainrule as torch
+    >>> torch.nn.functional.avg_pool2d(torch.arange(16.).reshape(1, 1, 4, 4), 2)
+    tensor([[[[ 2.5000,  4.5000],
+              [10.5000, 12.5000]]]])
+    """
+    if not count_include_pad or divisor_override is not None:
+        raise NotImplementedError("count_include_pad=False and divisor_override are not "
+                                  "supported")
+    kernel = _pair(kernel_size)
+    stride = kernel if stride is None or stride == [] else _pair(stride)
+    padding = _pair(padding)
+    _pool_geometry(input.shape if input.ndim == 4 else (1, *input.shape), kernel, stride,
+                   padding, (1, 1), ceil_mode)
+    unbatched = input.ndim == 3
+    x = input.unsqueeze(0) if unbatched else input
+    out = avg_pool_op(x, kernel, stride, padding)
+    return out.squeeze(0) if unbatched else out
+
+
+def adaptive_avg_pool2d(input: Tensor, output_size) -> Tensor:
+    """Average pooling to a fixed output size (bins as PyTorch cuts them).
+
+    >>> import chainrule as torch
+    >>> torch.nn.functional.adaptive_avg_pool2d(torch.ones(1, 1, 4, 4), 1)
+    tensor([[[[1.]]]])
+    """
+    h, w = input.shape[-2:]
+    oh, ow = _pair(output_size)
+    oh = h if oh is None else oh
+    ow = w if ow is None else ow
+    if h % oh == 0 and w % ow == 0:  # equal bins: one ordinary average pooling
+        k = (h // oh, w // ow)
+        return avg_pool2d(input, k, k)
+    from ..ops.shape import stack
+    rows = []
+    for i in range(oh):
+        h0, h1 = (i * h) // oh, -((-(i + 1) * h) // oh)
+        cols = []
+        for j in range(ow):
+            w0, w1 = (j * w) // ow, -((-(j + 1) * w) // ow)
+            cols.append(input[..., h0:h1, w0:w1].mean((-2, -1)))
+        rows.append(stack(cols, -1))
+    return stack(rows, -2)
+
+
+# ----------------------------------------------------------------------------------------
+# normalisation
+# ----------------------------------------------------------------------------------------
+def layer_norm(input: Tensor, normalized_shape, weight=None, bias=None, eps: float = 1e-5):
+    """Normalise over the last ``len(normalized_shape)`` dimensions, then scale and shift.
+
+    >>> import chainrule as torch
+    >>> torch.nn.functional.layer_norm(torch.tensor([[1., 3.]]), (2,))
+    tensor([[-1.0000,  1.0000]])
+    """
+    shape = tuple(normalized_shape) if isinstance(normalized_shape, (tuple, list)) \
+        else (normalized_shape,)
+    if tuple(input.shape[input.ndim - len(shape):]) != shape:
+        raise RuntimeError(
+            f"Given normalized_shape={list(shape)}, expected input with shape [*, "
+            f"{', '.join(map(str, shape))}], but got input of size{list(input.shape)}")
+    dims = tuple(range(-len(shape), 0))
+    mean = input.mean(dims, keepdim=True)
+    centred = input - mean
+    var = (centred * centred).mean(dims, keepdim=True)
+    out = centred * (var + eps).rsqrt()
+    if weight is not None:
+        out = out * weight
+    if bias is not None:
+        out = out + bias
+    return out
+
+
+def batch_norm(input: Tensor, running_mean, running_var, weight=None, bias=None,
+               training: bool = False, momentum: float = 0.1, eps: float = 1e-5) -> Tensor:
+    """Normalise each channel (dimension 1) by batch statistics (training) or running ones.
+
+    >>> import chainrule as torch
+    >>> torch.nn.functional.batch_norm(torch.tensor([[1.], [3.]]), None, None, training=True)
+    tensor([[-1.0000],
+            [ 1.0000]])
+    """
+    dims = (0,) + tuple(range(2, input.ndim))
+    shape = (1, -1) + (1,) * (input.ndim - 2)
+    if training:
+        count = input.numel() // input.shape[1]
+        if count <= 1:
+            raise ValueError(f"Expected more than 1 value per channel when training, got input "
+                             f"size {list(input.shape)}")
+        mean = input.mean(dims, keepdim=True)
+        centred = input - mean
+        var = (centred * centred).mean(dims, keepdim=True)
+        if running_mean is not None:
+            # running statistics are bookkeeping, not part of the graph
+            m = mean.detach()._data.reshape(-1)
+            v = var.detach()._data.reshape(-1) * (count / (count - 1))
+            running_mean._data *= 1 - momentum
+            running_mean._data += momentum * m
+            running_var._data *= 1 - momentum
+            running_var._data += momentum * v
+            running_mean._bump_version()
+            running_var._bump_version()
+        out = centred * (var + eps).rsqrt()
+    else:
+        out = (input - running_mean.reshape(shape)) * (running_var.reshape(shape) + eps).rsqrt()
+    if weight is not None:
+        out = out * weight.reshape(shape)
+    if bias is not None:
+        out = out + bias.reshape(shape)
+    return out
+
+
+# ----------------------------------------------------------------------------------------
+# losses
+# ----------------------------------------------------------------------------------------
+def _reduce(loss: Tensor, reduction: str) -> Tensor:
+    if reduction == "mean":
+        return loss.mean()
+    if reduction == "sum":
+        return loss.sum()
+    if reduction == "none":
+        return loss
+    raise ValueError(f"{reduction} is not a valid value for reduction")
+
+
+def _check_same_size(input, target, name):
+    if input.shape != target.shape:
+        warnings.warn(
+            f"Using a target size ({target.shape}) that is different to the input size "
+            f"({input.shape}). This will likely lead to incorrect results due to broadcasting. "
+            "Please ensure they have the same size.", UserWarning, stacklevel=3)
+
+
+def mse_loss(input: Tensor, target: Tensor, size_average=None, reduce=None,
+             reduction: str = "mean", weight=None) -> Tensor:
+    """Mean squared error.
+
+    >>> import chainrule as torch
+    >>> torch.nn.functional.mse_loss(torch.tensor([1., 2.]), torch.tensor([1., 4.]))
+    tensor(2.)
+    """
+    _check_same_size(input, target, "mse_loss")
+    d = input - target
+    return _reduce(d * d, reduction)
+
+
+def l1_loss(input: Tensor, target: Tensor, size_average=None, reduce=None,
+            reduction: str = "mean") -> Tensor:
+    """Mean absolute error.
+
+    >>> import chainrule as torch
+    >>> torch.nn.functional.l1_loss(torch.tensor([1., 2.]), torch.tensor([1., 4.]))
+    tensor(1.)
+    """
+    _check_same_size(input, target, "l1_loss")
+    return _reduce((input - target).abs(), reduction)
+
+
+def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: float = 1.0):
+    """Squared error for small differences, absolute error (times ``delta``) for large ones.
+
+    >>> import chainrule as torch
+    >>> torch.nn.functional.huber_loss(torch.tensor([0., 0.]), torch.tensor([0.5, 3.]))
+    tensor(1.3125)
+    """
+    from ..ops.pointwise import where
+    _check_same_size(input, target, "huber_loss")
+    d = input - target
+    a = d.abs()
+    return _reduce(where(a < delta, 0.5 * d * d, delta * (a - 0.5 * delta)), reduction)
+
+
+def smooth_l1_loss(input: Tensor, target: Tensor, size_average=None, reduce=None,
+                   reduction: str = "mean", beta: float = 1.0) -> Tensor:
+    """Huber loss divided by ``beta``.
+
+    >>> import chainrule as torch
+    >>> torch.nn.functional.smooth_l1_loss(torch.tensor([0.]), torch.tensor([3.]))
+    tensor(2.5000)
+    """
+    if beta == 0:
+        return l1_loss(input, target, reduction=reduction)
+    return huber_loss(input, target, reduction, beta) / beta
+
+
+def _nll_weights(target, weight, ignore_index, n_classes):
+    valid = target != ignore_index
+    safe = np.where(valid, target, 0)
+    if valid.any() and (safe.min() < 0 or safe.max() >= n_classes):
+        bad = safe[(safe < 0) | (safe >= n_classes)][0]
+        raise IndexError(f"Target {int(bad)} is out of bounds (the input has {n_classes} "
+                         "classes; targets must lie in [0, C) or equal ignore_index)")
+    w = weight[safe] if weight is not None else np.ones(target.shape)
+    return safe, w * valid
+
+
+def _nll_forward(self, target, weight, ignore_index, reduction):
+    safe, w = _nll_weights(target, weight, ignore_index, self.shape[1])
+    picked = self[np.arange(len(target)), safe]
+    w = w.astype(self.dtype)
+    losses = -picked * w
+    if reduction == "none":
+        return losses
+    if reduction == "sum":
+        return losses.sum()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return losses.sum() / w.sum()  # 0/0 = nan when every target is ignored, as PyTorch
+
+
+def _nll_backward(grad, target, weight, ignore_index, reduction, shape, dtype):
+    safe, w = _nll_weights(target, weight, ignore_index, shape[1])
+    w = w.astype(dtype)
+    if reduction == "mean":
+        with np.errstate(invalid="ignore", divide="ignore"):
+            w = w / w.sum()
+    out = np.zeros(shape, dtype=dtype)
+    out[np.arange(len(target)), safe] = -w * grad
+    return out
+
+
+nll_backward = Op("NllLossBackward1", _nll_backward,
+                  grad=lambda gg, target, weight, ignore_index, reduction:
+                      nll_op(gg, target, weight, ignore_index, reduction))
+# A dedicated rule: the loss picks one entry per row, so its gradient is one scatter;
+# as a composition (advanced indexing, weights, division) it would record five nodes.
+nll_op = Op("NllLossBackward0", _nll_forward,
+            self=lambda grad, self, target, weight, ignore_index, reduction:
+                nll_backward(grad, target, weight, ignore_index, reduction, tuple(self.shape),
+                             self._data.dtype))
+
+
+def _classes_last(input):
+    """``(N, C, d1, ...)`` as ``(N*d1*..., C)`` rows; PyTorch's K-dimensional losses."""
+    return input.movedim(1, -1).reshape(-1, input.shape[1])
+
+
+def nll_loss(input: Tensor, target: Tensor, weight=None, size_average=None,
+             ignore_index: int = -100, reduce=None, reduction: str = "mean") -> Tensor:
+    """Negative log-likelihood of the target classes, given log-probabilities.
+
+    >>> import chainrule as torch
+    >>> torch.nn.functional.nll_loss(torch.tensor([[-1., -2.]]), torch.tensor([1]))
+    tensor(2.)
+    """
+    if target.dtype.is_floating_point:
+        raise RuntimeError("expected scalar type Long but found Float. Fix: class-index targets "
+                           "must be integers, e.g. target.long().")
+    if reduction not in ("mean", "sum", "none"):
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    if input.ndim == 1:
+        input, target = input.unsqueeze(0), target.unsqueeze(0)
+        out = nll_op(input, target, _array(weight), ignore_index, reduction)
+        return out.squeeze(0) if reduction == "none" else out
+    if input.shape[0] != target.shape[0]:
+        raise ValueError(f"Expected input batch_size ({input.shape[0]}) to match target "
+                         f"batch_size ({target.shape[0]}).")
+    if input.ndim > 2:
+        rows = _classes_last(input)
+        out = nll_op(rows, target.reshape(-1), _array(weight), ignore_index, reduction)
+        return out.reshape(target.shape) if reduction == "none" else out
+    return nll_op(input, target, _array(weight), ignore_index, reduction)
+
+
+def _array(t):
+    return None if t is None else t._data
+
+
+def cross_entropy(input: Tensor, target: Tensor, weight=None, size_average=None,
+                  ignore_index: int = -100, reduce=None, reduction: str = "mean",
+                  label_smoothing: float = 0.0) -> Tensor:
+    """Cross-entropy of logits against class indices or class probabilities.
+
+    >>> import chainrule as torch
+    >>> torch.nn.functional.cross_entropy(torch.tensor([[0., 0.]]), torch.tensor([1]))
+    tensor(0.6931)
+    """
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: "
+                           f"{label_smoothing}")
+    class_dim = 0 if input.ndim == 1 else 1
+    logp = log_softmax(input, class_dim)
+    n_classes = input.shape[class_dim]
+    if target.dtype.is_floating_point:  # class probabilities
+        if target.shape != input.shape:
+            raise RuntimeError(f"Expected target size {list(input.shape)}, got "
+                               f"{list(target.shape)} (probability targets must have the "
+                               "input's shape)")
+        if label_smoothing:
+            target = target * (1 - label_smoothing) + label_smoothing / n_classes
+        terms = logp * target
+        if weight is not None:
+            terms = terms * weight.reshape((-1,) + (1,) * (input.ndim - 2))
+        losses = -terms.sum(class_dim)
+        if reduction == "mean":
+            return losses.sum() / (input.numel() // n_classes)
+        return _reduce(losses, reduction)
+    nll = nll_loss(logp, target, weight, ignore_index=ignore_index, reduction=reduction)
+    if not label_smoothing:
+        return nll
+    # smoothing spreads epsilon of the target's mass evenly over all classes
+    terms = logp if weight is None else logp * weight.reshape(
+        (-1,) + (1,) * (input.ndim - 2 if input.ndim > 1 else 0))
+    valid = Tensor._make((target._data != ignore_index).astype(logp._data.dtype))
+    smooth = -terms.sum(class_dim) * valid
+    if reduction == "none":
+        pass
+    elif reduction == "sum":
+        smooth = smooth.sum()
+    elif weight is None:
+        smooth = smooth.sum() / valid.sum()
+    else:
+        safe = np.where(target._data != ignore_index, target._data, 0)
+        total = (weight._data[safe] * valid._data).sum()
+        smooth = smooth.sum() / float(total)
+    return nll * (1 - label_smoothing) + smooth * (label_smoothing / n_classes)
+
+
+def binary_cross_entropy(input: Tensor, target: Tensor, weight=None, size_average=None,
+                         reduce=None, reduction: str = "mean") -> Tensor:
+    """``-(y log p + (1 - y) log(1 - p))``, each log clamped at -100 as PyTorch does.
+
+    >>> import chainrule as torch
+    >>> torch.nn.functional.binary_cross_entropy(torch.tensor([0.5]), torch.tensor([1.]))
+    tensor(0.6931)
+    """
+    if target.shape != input.shape:
+        raise ValueError(f"Using a target size ({target.shape}) that is different to the input "
+                         f"size ({input.shape}) is deprecated. Please ensure they have the same "
+                         "size.")
+    data = input._data
+    if data.size and (data.min() < 0 or data.max() > 1):
+        raise RuntimeError("all elements of input should be between 0 and 1. Fix: apply "
+                           "sigmoid first, or use binary_cross_entropy_with_logits on logits.")
+    log_p = input.log().clamp(min=-100)
+    log_q = (1 - input).log().clamp(min=-100)
+    loss = -(target * log_p + (1 - target) * log_q)
+    if weight is not None:
+        loss = loss * weight
+    return _reduce(loss, reduction)
+
+
+def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight=None,
+                                     size_average=None, reduce=None, reduction: str = "mean",
+                                     pos_weight=None) -> Tensor:
+    """Binary cross-entropy of ``sigmoid(input)``, computed from the logits without overflow.
+
+    >>> import chainrule as torch
+    >>> F = torch.nn.functional
+    >>> F.binary_cross_entropy_with_logits(torch.tensor([-200.]), torch.tensor([1.]))
+    tensor(200.)
+    """
+    if target.shape != input.shape:
+        raise ValueError(f"Target size ({target.shape}) must be the same as input size "
+                         f"({input.shape})")
+    # -log sigmoid(x) = softplus(-x) and -log(1 - sigmoid(x)) = x + softplus(-x): no log(0)
+    sp = softplus(-input)
+    if pos_weight is not None:
+        loss = (1 - target) * input + (1 + (pos_weight - 1) * target) * sp
+    else:
+        loss = (1 - target) * input + sp
+    if weight is not None:
+        loss = loss * weight
+    return _reduce(loss, reduction)

@@ -1,0 +1,16 @@
+"""``chainrule.optim``: optimisers and learning-rate schedules, as in ``torch.optim``.
+
+>>> import chainrule as torch
+>>> w = torch.nn.Parameter(torch.tensor([3.0]))
+>>> opt = torch.optim.SGD([w], lr=0.25)
+>>> for _ in range(2):
+...     opt.zero_grad(); (w ** 2).sum().backward(); opt.step()
+>>> w
+Parameter containing:
+tensor([0.7500], requires_grad=True)
+"""
+from . import lr_scheduler
+from .algorithms import SGD, Adagrad, Adam, AdamW, RMSprop
+from .optimizer import Optimizer
+
+__all__ = ["Optimizer", "SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "lr_scheduler"]
