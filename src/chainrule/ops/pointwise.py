@@ -7,99 +7,195 @@ Broadcasting and dtype are undone by the engine, not here.
 """
 from __future__ import annotations
 
+import builtins
 import math
 
 from .._backend import xp
 from ..autograd.function import Op
 
 # --- arithmetic ---------------------------------------------------------------
+# Each Op: forward on arrays, then the backward formula per input (vector-Jacobian
+# product), then `jvp` (Jacobian-vector product, forward mode): tangents are named
+# `<input>_t`, an input without a tangent gets zeros.
 #          name             forward (arrays)                       backward per input (tensors)
 add = Op("AddBackward0", lambda self, other: xp.add(self, other), promote="binary",
          self=lambda grad: grad,
-         other=lambda grad: grad)
+         other=lambda grad: grad,
+         jvp=lambda self_t, other_t: self_t + other_t)
 sub = Op("SubBackward0", lambda self, other: xp.subtract(self, other), promote="binary",
          self=lambda grad: grad,
-         other=lambda grad: -grad)
+         other=lambda grad: -grad,
+         jvp=lambda self_t, other_t: self_t - other_t)
+# number - tensor (``other`` is the number).
 rsub = Op("RsubBackward1", lambda self, other: xp.subtract(other, self), promote="binary",
-          self=lambda grad: -grad)
+          self=lambda grad: -grad,
+          jvp=lambda self_t: -self_t)
 mul = Op("MulBackward0", lambda self, other: xp.multiply(self, other), promote="binary",
          self=lambda grad, other: grad * other,
-         other=lambda grad, self: grad * self)
+         other=lambda grad, self: grad * self,
+         jvp=lambda self_t, other_t, self, other: self_t * other + other_t * self)
 div = Op("DivBackward0", lambda self, other: xp.true_divide(self, other), promote="float",
          self=lambda grad, other: grad / other,
-         other=lambda grad, self, other: -grad * self / (other * other))
+         other=lambda grad, self, other: -grad * self / (other * other),
+         jvp=lambda self_t, other_t, other, result: (self_t - other_t * result) / other)
 neg = Op("NegBackward0", lambda self: xp.negative(self),
-         self=lambda grad: -grad)
-# x ** c for a number c; the mask keeps 0 ** 0 from producing 0 * inf = nan.
+         self=lambda grad: -grad,
+         jvp=lambda self_t: -self_t)
+# x ** c for a number c; c == 0 gives a zero gradient rather than 0 * x ** -1 (inf at 0).
 pow_scalar = Op("PowBackward0", lambda self, exponent: xp.power(self, exponent), promote="binary",
-                self=lambda grad, self, exponent:
-                    grad * 0.0 if exponent == 0 else grad * exponent * self ** (exponent - 1))
+                self=lambda grad, self, exponent: _pow_scalar_grad(grad, self, exponent),
+                jvp=lambda self_t, self, exponent: _pow_scalar_grad(self_t, self, exponent))
 # x ** y for tensors; d/dy is masked where x == 0 (and y >= 0), where log(x) is -inf.
 pow_tensor = Op("PowBackward1", lambda self, exponent: xp.power(self, exponent), promote="binary",
-                self=lambda grad, self, exponent: grad * exponent * self ** (exponent - 1),
+                self=lambda grad, self, exponent: grad * _pow_self_factor(self, exponent),
                 exponent=lambda grad, self, exponent, result:
-                    grad * where((self == 0) & (exponent >= 0), 0.0, result * log(self)))
-# c ** y for a number c.
-pow_base = Op("PowBackward2", lambda exponent, base: xp.power(base, exponent), promote="float",
-              exponent=lambda grad, base, result: grad * result * math.log(base)
-              if base > 0 else grad * where(result == 0, 0.0, result * math.log(abs(base))))
+                    grad * _pow_exponent_factor(self, exponent, result),
+                jvp=lambda self_t, exponent_t, self, exponent, result:
+                    self_t * _pow_self_factor(self, exponent)
+                    + exponent_t * _pow_exponent_factor(self, exponent, result))
+# c ** y for a number c (``base``).
+pow_base = Op("PowBackward2", lambda exponent, base: xp.power(base, exponent), promote="binary",
+              exponent=lambda grad, base, result: grad * _pow_base_factor(base, result),
+              jvp=lambda exponent_t, base, result: exponent_t * _pow_base_factor(base, result))
+
+
+def _pow_scalar_grad(grad, self, exponent):
+    if exponent == 0:
+        return grad * 0.0
+    return grad * exponent * self ** (exponent - 1)
+
+
+def _pow_self_factor(self, exponent):
+    # y * x ** (y - 1), but 0 where y == 0 (as PyTorch): 0 * 0 ** -1 would be nan.
+    return where(exponent == 0, 0.0, exponent * self ** (exponent - 1))
+
+
+def _pow_exponent_factor(self, exponent, result):
+    return where((self == 0) & (exponent >= 0), 0.0, result * log(self))
+
+
+def _pow_base_factor(base, result):
+    if base > 0:
+        return result * math.log(base)
+    # A zero base: PyTorch's gradient is 0 where the power is 0 (and nan elsewhere).
+    return where(result == 0, 0.0, result * math.log(builtins.abs(base)))
+
 
 floor_divide = Op("FloorDivideBackward0", lambda self, other: xp.floor_divide(self, other),
                   promote="binary")
-remainder = Op("RemainderBackward0", lambda self, other: xp.remainder(self, other),
-               promote="binary",
-               self=lambda grad: grad,
-               other=lambda grad, self, other: -grad * floor_divide(self, other))
-fmod = Op("FmodBackward0", lambda self, other: xp.fmod(self, other), promote="binary",
-          self=lambda grad: grad,
-          other=lambda grad, self, other: -grad * trunc(div(self, other)))
+# PyTorch names the tensor-tensor form ...Backward1 and the tensor-number form ...Backward0.
+remainder_tensor = Op("RemainderBackward1", lambda self, other: xp.remainder(self, other),
+                      promote="binary",
+                      self=lambda grad: grad,
+                      other=lambda grad, self, other: -grad * floor_divide(self, other),
+                      jvp=lambda self_t, other_t, self, other:
+                          self_t - other_t * floor_divide(self, other))
+remainder_scalar = Op("RemainderBackward0", lambda self, other: xp.remainder(self, other),
+                      promote="binary",
+                      self=lambda grad: grad,
+                      jvp=lambda self_t: self_t)
+fmod_tensor = Op("FmodBackward1", lambda self, other: xp.fmod(self, other), promote="binary",
+                 self=lambda grad: grad,
+                 other=lambda grad, self, other: -grad * trunc(div(self, other)),
+                 jvp=lambda self_t, other_t, self, other: self_t - other_t * trunc(div(self, other)))
+fmod_scalar = Op("FmodBackward0", lambda self, other: xp.fmod(self, other), promote="binary",
+                 self=lambda grad: grad,
+                 jvp=lambda self_t: self_t)
+
+
+def remainder(self, other):
+    """Python's ``%`` (the sign of the divisor), on arrays already checked by the caller."""
+    from ..tensor import Tensor
+    return (remainder_tensor if isinstance(other, Tensor) else remainder_scalar)(self, other)
+
+
+def fmod(self, other):
+    """C's ``fmod`` (the sign of the dividend)."""
+    from ..tensor import Tensor
+    return (fmod_tensor if isinstance(other, Tensor) else fmod_scalar)(self, other)
+
 
 # --- functions of one variable -------------------------------------------------
+_LN2 = math.log(2.0)
+_LN10 = math.log(10.0)
+_TWO_OVER_SQRT_PI = 2 / math.sqrt(math.pi)
+
 exp = Op("ExpBackward0", lambda self: xp.exp(self), promote="float",
-         self=lambda grad, result: grad * result)
+         self=lambda grad, result: grad * result,
+         jvp=lambda self_t, result: self_t * result)
 exp2 = Op("Exp2Backward0", lambda self: xp.exp2(self), promote="float",
-          self=lambda grad, result: grad * result * math.log(2.0))
+          self=lambda grad, result: grad * result * _LN2,
+          jvp=lambda self_t, result: self_t * result * _LN2)
 expm1 = Op("Expm1Backward0", lambda self: xp.expm1(self), promote="float",
-           self=lambda grad, result: grad * (result + 1))
+           self=lambda grad, result: grad * (result + 1),
+           jvp=lambda self_t, result: self_t * (result + 1))
 log = Op("LogBackward0", lambda self: xp.log(self), promote="float",
-         self=lambda grad, self: grad / self)
+         self=lambda grad, self: grad / self,
+         jvp=lambda self_t, self: self_t / self)
 log2 = Op("Log2Backward0", lambda self: xp.log2(self), promote="float",
-          self=lambda grad, self: grad / (self * math.log(2.0)))
+          self=lambda grad, self: grad / (self * _LN2),
+          jvp=lambda self_t, self: self_t / (self * _LN2))
 log10 = Op("Log10Backward0", lambda self: xp.log10(self), promote="float",
-           self=lambda grad, self: grad / (self * math.log(10.0)))
+           self=lambda grad, self: grad / (self * _LN10),
+           jvp=lambda self_t, self: self_t / (self * _LN10))
 log1p = Op("Log1PBackward0", lambda self: xp.log1p(self), promote="float",
-           self=lambda grad, self: grad / (self + 1))
+           self=lambda grad, self: grad / (self + 1),
+           jvp=lambda self_t, self: self_t / (self + 1))
 sqrt = Op("SqrtBackward0", lambda self: xp.sqrt(self), promote="float",
-          self=lambda grad, result: grad / (2 * result))
+          self=lambda grad, result: grad / (2 * result),
+          jvp=lambda self_t, result: self_t / (2 * result))
 rsqrt = Op("RsqrtBackward0", lambda self: 1 / xp.sqrt(self), promote="float",
-           self=lambda grad, result: -0.5 * grad * result ** 3)
+           self=lambda grad, result: -0.5 * grad * result ** 3,
+           jvp=lambda self_t, result: -0.5 * self_t * result ** 3)
 sin = Op("SinBackward0", lambda self: xp.sin(self), promote="float",
-         self=lambda grad, self: grad * cos(self))
+         self=lambda grad, self: grad * cos(self),
+         jvp=lambda self_t, self: self_t * cos(self))
 cos = Op("CosBackward0", lambda self: xp.cos(self), promote="float",
-         self=lambda grad, self: grad * -sin(self))
+         self=lambda grad, self: grad * -sin(self),
+         jvp=lambda self_t, self: self_t * -sin(self))
 tan = Op("TanBackward0", lambda self: xp.tan(self), promote="float",
-         self=lambda grad, result: grad * (1 + result * result))
+         self=lambda grad, result: grad * (1 + result * result),
+         jvp=lambda self_t, result: self_t * (1 + result * result))
 asin = Op("AsinBackward0", lambda self: xp.arcsin(self), promote="float",
-          self=lambda grad, self: grad * rsqrt(1 - self * self))
+          self=lambda grad, self: grad * rsqrt(1 - self * self),
+          jvp=lambda self_t, self: self_t * rsqrt(1 - self * self))
 acos = Op("AcosBackward0", lambda self: xp.arccos(self), promote="float",
-          self=lambda grad, self: -grad * rsqrt(1 - self * self))
+          self=lambda grad, self: -grad * rsqrt(1 - self * self),
+          jvp=lambda self_t, self: -self_t * rsqrt(1 - self * self))
 atan = Op("AtanBackward0", lambda self: xp.arctan(self), promote="float",
-          self=lambda grad, self: grad / (1 + self * self))
+          self=lambda grad, self: grad / (1 + self * self),
+          jvp=lambda self_t, self: self_t / (1 + self * self))
 sinh = Op("SinhBackward0", lambda self: xp.sinh(self), promote="float",
-          self=lambda grad, self: grad * cosh(self))
+          self=lambda grad, self: grad * cosh(self),
+          jvp=lambda self_t, self: self_t * cosh(self))
 cosh = Op("CoshBackward0", lambda self: xp.cosh(self), promote="float",
-          self=lambda grad, self: grad * sinh(self))
+          self=lambda grad, self: grad * sinh(self),
+          jvp=lambda self_t, self: self_t * sinh(self))
 tanh = Op("TanhBackward0", lambda self: xp.tanh(self), promote="float",
-          self=lambda grad, result: grad * (1 - result * result))
+          self=lambda grad, result: grad * (1 - result * result),
+          jvp=lambda self_t, result: self_t * (1 - result * result))
 # A dedicated rule rather than 1 / (1 + exp(-x)): exp(-x) overflows for large negative x.
 sigmoid = Op("SigmoidBackward0", lambda self: _stable_sigmoid(self), promote="float",
-             self=lambda grad, result: grad * result * (1 - result))
+             self=lambda grad, result: grad * result * (1 - result),
+             jvp=lambda self_t, result: self_t * result * (1 - result))
+# PyTorch's relu has gradient 0 at 0.
 relu = Op("ReluBackward0", lambda self: xp.maximum(self, 0).astype(self.dtype, copy=False),
-          self=lambda grad, result: grad * (result > 0))
+          self=lambda grad, result: grad * (result > 0),
+          jvp=lambda self_t, result: self_t * (result > 0))
 abs = Op("AbsBackward0", lambda self: xp.abs(self),  # noqa: A001 - PyTorch's name
-         self=lambda grad, self: grad * sign(self))
+         self=lambda grad, self: grad * sign(self),
+         jvp=lambda self_t, self: self_t * sign(self))
 reciprocal = Op("ReciprocalBackward0", lambda self: xp.reciprocal(self), promote="float",
-                self=lambda grad, result: -grad * result * result)
+                self=lambda grad, result: -grad * result * result,
+                jvp=lambda self_t, result: -self_t * result * result)
+erf = Op("ErfBackward0", lambda self: _erf(self), promote="float",
+         self=lambda grad, self: grad * _TWO_OVER_SQRT_PI * exp(-self * self),
+         jvp=lambda self_t, self: self_t * _TWO_OVER_SQRT_PI * exp(-self * self))
+atan2 = Op("Atan2Backward0", lambda self, other: xp.arctan2(self, other), promote="float",
+           self=lambda grad, self, other: grad * other / (self * self + other * other),
+           other=lambda grad, self, other: -grad * self / (self * self + other * other),
+           jvp=lambda self_t, other_t, self, other:
+               (self_t * other - other_t * self) / (self * self + other * other))
 
 
 def _stable_sigmoid(x):
@@ -109,40 +205,83 @@ def _stable_sigmoid(x):
 
 
 def _erf(x):
-    from math import erf as scalar_erf
-    return xp.vectorize(scalar_erf, otypes=[x.dtype])(x) if x.size else x.copy()
+    """The error function to float64 precision (relative error about 1e-15), vectorised.
 
+    |x| < 2.5: the series erf(x) = 2/sqrt(pi) exp(-x^2) sum_n 2^n x^(2n+1) / (2n+1)!!,
+    whose terms are all positive, so nothing cancels.  |x| >= 2.5: 1 - erfc(x), with
+    erfc from its continued fraction, which converges fast there (and erfc < 5e-4
+    leaves erf's relative error far below erfc's).
+    """
+    a = xp.abs(x.astype(xp.float64))
+    out = xp.empty_like(a)
+    near = a < 2.5
+    s = a[near]
+    if s.size:
+        x2 = s * s
+        term = s.copy()
+        total = s.copy()
+        for n in range(1, int(2 * float(x2.max())) + 40):  # terms shrink after n ~ x^2
+            term *= (2 * x2) / (2 * n + 1)
+            total += term
+        out[near] = _TWO_OVER_SQRT_PI * xp.exp(-x2) * total
+    far = ~near  # includes nan, which stays nan
+    b = a[far]
+    if b.size:
+        # erfc(x) = exp(-x^2) / sqrt(pi) / (x + (1/2) / (x + 1 / (x + (3/2) / (x + ...))))
+        frac = b.copy()
+        for k in range(60, 0, -1):
+            frac = b + (k / 2) / frac
+        out[far] = 1 - xp.exp(-b * b) / (math.sqrt(math.pi) * frac)
+    return xp.copysign(out, x).astype(x.dtype, copy=False)
 
-erf = Op("ErfBackward0", lambda self: _erf(self), promote="float",
-         self=lambda grad, self: grad * (2 / math.sqrt(math.pi)) * exp(-self * self))
-atan2 = Op("Atan2Backward0", lambda self, other: xp.arctan2(self, other), promote="float",
-           self=lambda grad, self, other: grad * other / (self * self + other * other),
-           other=lambda grad, self, other: -grad * self / (self * self + other * other))
 
 # --- piecewise: gradient flows to the selected input ----------------------------
 # Ties send half to each side, as PyTorch does for maximum/minimum.
 maximum = Op("MaximumBackward0", lambda self, other: xp.maximum(self, other), promote="binary",
-             self=lambda grad, self, other: grad * ((self > other) + (self == other) * 0.5),
-             other=lambda grad, self, other: grad * ((other > self) + (self == other) * 0.5))
+             self=lambda grad, self, other: grad * _share(self > other, self, other),
+             other=lambda grad, self, other: grad * _share(other > self, self, other),
+             jvp=lambda self_t, other_t, self, other:
+                 self_t * _share(self > other, self, other)
+                 + other_t * _share(other > self, self, other))
 minimum = Op("MinimumBackward0", lambda self, other: xp.minimum(self, other), promote="binary",
-             self=lambda grad, self, other: grad * ((self < other) + (self == other) * 0.5),
-             other=lambda grad, self, other: grad * ((other < self) + (self == other) * 0.5))
-# The gradient passes where min <= x <= max (boundaries included), as in PyTorch.
-clamp_op = Op("ClampBackward1", lambda self, min, max: xp.clip(self, min, max),
-              self=lambda grad, self, min, max: grad * _inside(self, min, max))
-where_op = Op("WhereBackward0", lambda condition, self, other: xp.where(condition, self, other),
-              promote="binary",
-              self=lambda grad, condition: grad * condition,
-              other=lambda grad, condition: grad * ~condition)
-lerp_op = Op("LerpBackward0", lambda self, end, weight: self + weight * (end - self),
-             promote="binary",
-             self=lambda grad, weight: grad * (1 - weight),
-             end=lambda grad, weight: grad * weight,
-             weight=lambda grad, self, end: grad * (end - self))
+             self=lambda grad, self, other: grad * _share(self < other, self, other),
+             other=lambda grad, self, other: grad * _share(other < self, self, other),
+             jvp=lambda self_t, other_t, self, other:
+                 self_t * _share(self < other, self, other)
+                 + other_t * _share(other < self, self, other))
+
+
+def _share(wins, self, other):
+    return wins + (self == other) * 0.5
+
+
+# Number bounds: the gradient passes where min <= x <= max (boundaries included).
+clamp_op = Op("ClampBackward1", lambda self, min, max: _clip(self, min, max),
+              self=lambda grad, self, min, max: grad * _inside(self, min, max),
+              jvp=lambda self_t, self, min, max: self_t * _inside(self, min, max))
+# Tensor bounds: a bound gets the gradient where it is the value chosen.  Where
+# min > max the result is max (PyTorch's rule), so max gets it there.
+clamp_tensor = Op("ClampBackward0", lambda self, min, max: _clip(self, min, max),
+                  promote="binary",
+                  self=lambda grad, self, min, max: grad * _inside(self, min, max),
+                  min=lambda grad, self, min, max: grad * _below(self, min, max),
+                  max=lambda grad, self, min, max: grad * _above(self, min, max),
+                  jvp=lambda self_t, min_t, max_t, self, min, max:
+                      self_t * _inside(self, min, max) + min_t * _below(self, min, max)
+                      + max_t * _above(self, min, max))
+
+
+def _clip(x, lo, hi):
+    # max then min, so min > max gives max (NumPy's clip would too, but says so nowhere).
+    if lo is not None:
+        x = xp.maximum(x, lo)
+    if hi is not None:
+        x = xp.minimum(x, hi)
+    return x
 
 
 def _inside(x, lo, hi):
-    mask = x == x
+    mask = x == x  # False at nan: no gradient through a nan
     if lo is not None:
         mask = mask & (x >= lo)
     if hi is not None:
@@ -150,14 +289,60 @@ def _inside(x, lo, hi):
     return mask
 
 
+def _below(x, lo, hi):
+    return (x < lo) & (lo < hi) if hi is not None else x < lo
+
+
+def _above(x, lo, hi):
+    return (x > hi) | (lo > hi) if lo is not None else x > hi
+
+
+where_op = Op("WhereBackward0", lambda condition, self, other: xp.where(condition, self, other),
+              promote="binary",
+              self=lambda grad, condition: where(condition, grad, 0.0),
+              other=lambda grad, condition: where(condition, 0.0, grad),
+              jvp=lambda condition, self_t, other_t: where(condition, self_t, other_t))
+# weight a number: LerpBackward0; weight a tensor: LerpBackward1.
+lerp_scalar = Op("LerpBackward0", lambda self, end, weight: self + weight * (end - self),
+                 promote="binary",
+                 self=lambda grad, weight: grad * (1 - weight),
+                 end=lambda grad, weight: grad * weight,
+                 jvp=lambda self_t, end_t, weight: self_t * (1 - weight) + end_t * weight)
+lerp_tensor = Op("LerpBackward1", lambda self, end, weight: self + weight * (end - self),
+                 promote="binary",
+                 self=lambda grad, weight: grad * (1 - weight),
+                 end=lambda grad, weight: grad * weight,
+                 weight=lambda grad, self, end: grad * (end - self),
+                 jvp=lambda self_t, end_t, weight_t, self, end, weight:
+                     self_t * (1 - weight) + end_t * weight + weight_t * (end - self))
+
+
 # --- no gradient: the derivative is zero almost everywhere ------------------------
 # PyTorch records these with a zero gradient, so that `floor(x)` keeps requires_grad.
-sign = Op("SignBackward0", lambda self: xp.sign(self), self=lambda grad: grad * 0)
-floor = Op("FloorBackward0", lambda self: xp.floor(self), self=lambda grad: grad * 0)
-ceil = Op("CeilBackward0", lambda self: xp.ceil(self), self=lambda grad: grad * 0)
-round_op = Op("RoundBackward0", lambda self: xp.round(self), self=lambda grad: grad * 0)
-trunc = Op("TruncBackward0", lambda self: xp.trunc(self), self=lambda grad: grad * 0)
-frac = Op("FracBackward0", lambda self: self - xp.trunc(self), self=lambda grad: grad)
+sign = Op("SignBackward0", lambda self: self.copy() if self.dtype == xp.bool_ else xp.sign(self),
+          self=lambda grad: grad * 0,
+          jvp=lambda self_t: self_t * 0)
+floor = Op("FloorBackward0", lambda self: xp.floor(self), self=lambda grad: grad * 0,
+           jvp=lambda self_t: self_t * 0)
+ceil = Op("CeilBackward0", lambda self: xp.ceil(self), self=lambda grad: grad * 0,
+          jvp=lambda self_t: self_t * 0)
+round_op = Op("RoundBackward0", lambda self: xp.round(self), self=lambda grad: grad * 0,
+              jvp=lambda self_t: self_t * 0)
+round_decimals = Op("RoundBackward1", lambda self, decimals: _round_decimals(self, decimals),
+                    self=lambda grad: grad * 0,
+                    jvp=lambda self_t: self_t * 0)
+trunc = Op("TruncBackward0", lambda self: xp.trunc(self), self=lambda grad: grad * 0,
+           jvp=lambda self_t: self_t * 0)
+frac = Op("FracBackward0", lambda self: self - xp.trunc(self), self=lambda grad: grad,
+          jvp=lambda self_t: self_t)
+
+
+def _round_decimals(x, decimals):
+    # PyTorch scales by 10**decimals, rounds half to even and scales back.
+    scale = x.dtype.type(10.0 ** builtins.abs(decimals))
+    if decimals > 0:
+        return xp.round(x * scale) / scale
+    return xp.round(x / scale) * scale
 
 
 def where(condition, input, other):
@@ -172,3 +357,37 @@ def where(condition, input, other):
     if condition._data.dtype != xp.bool_:
         condition = condition != 0
     return where_op(condition, input, other)
+
+
+def clamp_tensor_bounds(input, min, max):
+    """``clamp`` with tensor bounds (numbers become 0-d tensors), as one ``ClampBackward0``."""
+    from ..tensor import Tensor, as_tensor_like
+    min = as_tensor_like(min, input) if min is not None and not isinstance(min, Tensor) else min
+    max = as_tensor_like(max, input) if max is not None and not isinstance(max, Tensor) else max
+    return clamp_tensor(input, min, max)
+
+
+def lerp(input, end, weight):
+    """``input + weight * (end - input)``; floating tensors only, as in PyTorch."""
+    from ..tensor import Tensor
+    for t in (input, end, weight):
+        if isinstance(t, Tensor) and not t.dtype.is_floating_point:
+            raise NotImplementedError(
+                f"lerp is not implemented for {t.dtype}: it needs floating tensors. "
+                "Fix: convert with .float() first.")
+    if isinstance(weight, Tensor):
+        return lerp_tensor(input, end, weight)
+    return lerp_scalar(input, end, weight)
+
+
+def _floating_only(name):
+    def check(input):
+        if not input.dtype.is_floating_point:
+            raise NotImplementedError(
+                f"\"{name}_cpu\" not implemented for {input.dtype}. Fix: convert the input with "
+                ".float() first.")
+    return check
+
+
+check_frac = _floating_only("frac")
+check_round_decimals = _floating_only("round")

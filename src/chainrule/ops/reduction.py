@@ -32,8 +32,10 @@ def normalize_dims(dim, ndim: int) -> tuple | None:
 
 def _unsqueeze_to(grad, shape, dims, keepdim: bool):
     """Reinsert the reduced ``dims`` as size-1 dimensions so ``grad`` broadcasts over ``shape``."""
+    if not shape:
+        return grad  # a 0-d input: nothing was reduced away
     if dims is None:
-        return grad.reshape((1,) * len(shape)) if shape else grad
+        return grad.reshape((1,) * len(shape))
     if keepdim:
         return grad
     new_shape = list(grad.shape)
@@ -48,69 +50,144 @@ def _axis(dims, ndim):
     return dims
 
 
+def _reduce_sum(t, dims, keepdim):
+    """Sum of a tensor over ``dims`` (None: all), for jvp rules."""
+    if dims is None and not keepdim:
+        return sum_all(t, None)
+    return sum_op(t, dims if dims is not None else tuple(range(t.ndim)), keepdim, None)
+
+
 # --- the rule table ------------------------------------------------------------
+# Each reduction's backward spreads `grad` over the reduced elements; its jvp sums
+# the tangent times the same local derivative over them.
 sum_op = Op("SumBackward1", lambda self, dims, keepdim, dtype:
             xp.sum(self, axis=_axis(dims, self.ndim), keepdims=keepdim, dtype=dtype),
             self=lambda grad, self, dims, keepdim:
-                _unsqueeze_to(grad, self.shape, dims, keepdim).expand(self.shape))
+                _unsqueeze_to(grad, self.shape, dims, keepdim).expand(self.shape),
+            jvp=lambda self_t, dims, keepdim, dtype: sum_op(self_t, dims, keepdim, dtype))
 sum_all = Op("SumBackward0", lambda self, dtype: xp.sum(self, dtype=dtype),
-             self=lambda grad, self: grad.expand(self.shape))
+             self=lambda grad, self: grad.expand(self.shape),
+             jvp=lambda self_t, dtype: sum_all(self_t, dtype))
 mean_op = Op("MeanBackward1", lambda self, dims, keepdim:
              xp.mean(self, axis=_axis(dims, self.ndim), keepdims=keepdim),
              self=lambda grad, self, dims, keepdim:
                  _unsqueeze_to(grad, self.shape, dims, keepdim).expand(self.shape)
-                 / _count(self.shape, dims))
+                 / _count(self.shape, dims),
+             jvp=lambda self_t, dims, keepdim: mean_op(self_t, dims, keepdim))
 mean_all = Op("MeanBackward0", lambda self: xp.mean(self),
-              self=lambda grad, self: grad.expand(self.shape) / builtins.max(self.numel(), 1))
-# prod: d/dx_i = prod / x_i, computed without dividing so zeros are handled.
+              self=lambda grad, self: grad.expand(self.shape) / builtins.max(self.numel(), 1),
+              jvp=lambda self_t: mean_all(self_t))
+# prod: d/dx_i = the product of the other elements, computed without dividing so zeros work.
 prod_op = Op("ProdBackward1", lambda self, dims, keepdim:
              xp.prod(self, axis=_axis(dims, self.ndim), keepdims=keepdim),
-             self=lambda grad, self, dims, keepdim: _prod_backward(grad, self, dims, keepdim))
+             self=lambda grad, self, dims, keepdim:
+                 _unsqueeze_to(grad, self.shape, dims, keepdim) * _prod_others(self, dims),
+             jvp=lambda self_t, self, dims, keepdim:
+                 _reduce_sum(self_t * _prod_others(self, dims), dims, keepdim))
 prod_all = Op("ProdBackward0", lambda self: xp.prod(self),
-              self=lambda grad, self: _prod_backward(grad, self, None, False))
+              self=lambda grad, self: _unsqueeze_to(grad, self.shape, None, False)
+              * _prod_others(self, None),
+              jvp=lambda self_t, self: _reduce_sum(self_t * _prod_others(self, None), None, False))
 # amax/amin: the gradient is shared evenly between tied maxima (PyTorch's rule).
 amax_op = Op("AmaxBackward0", lambda self, dims, keepdim:
              xp.amax(self, axis=_axis(dims, self.ndim), keepdims=keepdim),
              self=lambda grad, self, dims, keepdim, result:
-                 _spread_to_ties(grad, self, result, dims, keepdim))
+                 _unsqueeze_to(grad, self.shape, dims, keepdim)
+                 * _tie_share(self, result, dims, keepdim),
+             jvp=lambda self_t, self, dims, keepdim, result:
+                 _reduce_sum(self_t * _tie_share(self, result, dims, keepdim), dims, keepdim))
 amin_op = Op("AminBackward0", lambda self, dims, keepdim:
              xp.amin(self, axis=_axis(dims, self.ndim), keepdims=keepdim),
              self=lambda grad, self, dims, keepdim, result:
-                 _spread_to_ties(grad, self, result, dims, keepdim))
+                 _unsqueeze_to(grad, self.shape, dims, keepdim)
+                 * _tie_share(self, result, dims, keepdim),
+             jvp=lambda self_t, self, dims, keepdim, result:
+                 _reduce_sum(self_t * _tie_share(self, result, dims, keepdim), dims, keepdim))
 # max()/min() of the whole tensor: PyTorch also shares evenly between ties.
 max_all = Op("MaxBackward1", lambda self: xp.amax(self),
-             self=lambda grad, self, result: _spread_to_ties(grad, self, result, None, False))
+             self=lambda grad, self, result: _unsqueeze_to(grad, self.shape, None, False)
+             * _tie_share(self, result, None, False),
+             jvp=lambda self_t, self, result:
+                 _reduce_sum(self_t * _tie_share(self, result, None, False), None, False))
 min_all = Op("MinBackward1", lambda self: xp.amin(self),
-             self=lambda grad, self, result: _spread_to_ties(grad, self, result, None, False))
+             self=lambda grad, self, result: _unsqueeze_to(grad, self.shape, None, False)
+             * _tie_share(self, result, None, False),
+             jvp=lambda self_t, self, result:
+                 _reduce_sum(self_t * _tie_share(self, result, None, False), None, False))
 # max(dim)/min(dim): the gradient goes to the index reported, one element per slice.
 max_dim = Op("MaxBackward0", lambda self, dim, keepdim, index:
              _take_along(self, index, dim, keepdim),
              self=lambda grad, self, dim, keepdim, index:
-                 _scatter_to_index(grad, self, dim, keepdim, index))
+                 _place_at(grad, self.shape, dim, keepdim, index),
+             jvp=lambda self_t, dim, keepdim, index: max_dim(self_t, dim, keepdim, index))
 min_dim = Op("MinBackward0", lambda self, dim, keepdim, index:
              _take_along(self, index, dim, keepdim),
              self=lambda grad, self, dim, keepdim, index:
-                 _scatter_to_index(grad, self, dim, keepdim, index))
+                 _place_at(grad, self.shape, dim, keepdim, index),
+             jvp=lambda self_t, dim, keepdim, index: min_dim(self_t, dim, keepdim, index))
+# The backward of max(dim): `grad` written at `index` into zeros of the input's shape.
+# Its own backward reads the values back (so max(dim) has second derivatives).
+place_at_op = Op("ScatterBackward0", lambda grad, shape, dim, keepdim, index:
+                 _place_forward(grad, shape, dim, keepdim, index),
+                 grad=lambda grad, dim, keepdim, index: max_dim(grad, dim, keepdim, index),
+                 jvp=lambda grad_t, shape, dim, keepdim, index:
+                     place_at_op(grad_t, shape, dim, keepdim, index))
 # logsumexp: shifted by the max so exp never overflows; the gradient is softmax.
 logsumexp_op = Op("LogsumexpBackward0", lambda self, dims, keepdim:
                   _logsumexp(self, _axis(dims, self.ndim), keepdim),
                   self=lambda grad, self, dims, keepdim, result:
                       _unsqueeze_to(grad, self.shape, dims, keepdim)
-                      * (self - _unsqueeze_to(result, self.shape, dims, keepdim)).exp())
+                      * _softmax_from(self, result, dims, keepdim),
+                  jvp=lambda self_t, self, dims, keepdim, result:
+                      _reduce_sum(self_t * _softmax_from(self, result, dims, keepdim),
+                                  dims, keepdim))
 cumsum_op = Op("CumsumBackward0", lambda self, dim: xp.cumsum(self, axis=dim) if self.ndim
                else self.copy(),
                self=lambda grad, dim: grad.flip(dim).cumsum(dim).flip(dim) if grad.ndim
-               else grad)
+               else grad,
+               jvp=lambda self_t, dim: cumsum_op(self_t, dim))
 cumprod_op = Op("CumprodBackward0", lambda self, dim: xp.cumprod(self, axis=dim) if self.ndim
                 else self.copy(),
-                self=lambda grad, self, dim, result: _cumprod_backward(grad, self, dim, result))
+                self=lambda grad, self, dim, result: _cumprod_backward(grad, self, dim, result),
+                jvp=lambda self_t, self, dim: _cumprod_jvp(self_t, self, dim))
+# var/std: dedicated rules (PyTorch's VarBackward0/StdBackward0) rather than a composite
+# of mean, sub, mul and sum: one node, and the graph reads as the user wrote it.
+var_op = Op("VarBackward0", lambda self, dims, correction, keepdim:
+            _var_forward(self, dims, correction, keepdim),
+            self=lambda grad, self, dims, correction, keepdim:
+                _unsqueeze_to(grad, self.shape, dims, keepdim)
+                * _var_slope(self, dims, correction),
+            jvp=lambda self_t, self, dims, correction, keepdim:
+                _reduce_sum(self_t * _var_slope(self, dims, correction), dims, keepdim))
+# d std = d var / (2 std); PyTorch gives 0 (not nan) where std is 0.
+std_op = Op("StdBackward0", lambda self, dims, correction, keepdim:
+            xp.sqrt(_var_forward(self, dims, correction, keepdim)),
+            self=lambda grad, self, dims, correction, keepdim, result:
+                _unsqueeze_to(_masked_div(grad, 2 * result), self.shape, dims, keepdim)
+                * _var_slope(self, dims, correction),
+            jvp=lambda self_t, self, dims, correction, keepdim, result:
+                _masked_div(_reduce_sum(self_t * _var_slope(self, dims, correction),
+                                        dims, keepdim), 2 * result))
+# Vector p-norm, PyTorch's one node for every p (linalg.vector_norm, Tensor.norm).
+vector_norm_op = Op("LinalgVectorNormBackward0", lambda self, ord, dims, keepdim:
+                    _norm_forward(self, ord, dims, keepdim),
+                    self=lambda grad, self, ord, dims, keepdim, result:
+                        _unsqueeze_to(grad, self.shape, dims, keepdim)
+                        * _norm_slope(self, ord, dims, keepdim, result),
+                    jvp=lambda self_t, self, ord, dims, keepdim, result:
+                        _reduce_sum(self_t * _norm_slope(self, ord, dims, keepdim, result),
+                                    dims, keepdim))
 
 
 def _count(shape, dims) -> int:
     n = 1
     for d in (range(len(shape)) if dims is None else dims):
-        n *= shape[d]
+        n *= shape[d] if shape else 1
     return builtins.max(n, 1)
+
+
+def _all_dims(t, dims):
+    return tuple(range(t.ndim)) if dims is None else dims
 
 
 def _logsumexp(x, axis, keepdim):
@@ -124,46 +201,110 @@ def _logsumexp(x, axis, keepdim):
     return out
 
 
-def _spread_to_ties(grad, self, result, dims, keepdim):
-    result = _unsqueeze_to(result, self.shape, dims, keepdim)
-    grad = _unsqueeze_to(grad, self.shape, dims, keepdim)
-    mask = self == result
-    count = mask.sum(dims if dims is not None else tuple(range(self.ndim)), keepdim=True)
-    return grad * mask / count
+def _softmax_from(self, result, dims, keepdim):
+    return (self - _unsqueeze_to(result, self.shape, dims, keepdim)).exp()
+
+
+def _tie_share(self, result, dims, keepdim):
+    """1/k at each of the k elements equal to the extreme ``result``, 0 elsewhere."""
+    mask = self == _unsqueeze_to(result, self.shape, dims, keepdim)
+    if not self.ndim:
+        return mask.to(self.dtype)
+    return mask / mask.sum(_all_dims(self, dims), keepdim=True)
 
 
 def _take_along(x, index, dim, keepdim):
     if x.ndim == 0:
         return x.copy()
-    out = xp.take_along_axis(x, xp.expand_dims(index, dim), axis=dim)
+    index = index if keepdim else xp.expand_dims(index, dim)
+    out = xp.take_along_axis(x, index, axis=dim)
     return out if keepdim else xp.squeeze(out, axis=dim)
 
 
-def _scatter_to_index(grad, self, dim, keepdim, index):
-    from .shape import zeros_like_tensor
-    if self.ndim == 0:
-        return grad
-    idx = index if keepdim else index.unsqueeze(dim)
-    g = grad if keepdim else grad.unsqueeze(dim)
-    return zeros_like_tensor(self).scatter(dim, idx, g)
+def _place_forward(grad, shape, dim, keepdim, index):
+    if not shape:
+        return grad.copy()
+    out = xp.zeros(shape, dtype=grad.dtype)
+    if not keepdim:
+        index = xp.expand_dims(index, dim)
+        grad = xp.expand_dims(grad, dim)
+    xp.put_along_axis(out, index, grad, axis=dim)
+    return out
 
 
-def _prod_backward(grad, self, dims, keepdim):
-    # Product of all the other elements: exclusive cumulative products from both sides
-    # along the flattened reduced axis, so a zero input gives the right (finite) answer.
+def _place_at(grad, shape, dim, keepdim, index):
+    return place_at_op(grad, tuple(shape), dim, keepdim, index)
+
+
+def _var_forward(x, dims, correction, keepdim):
+    axis = _axis(dims, x.ndim)
+    n = _count(x.shape, dims) if x.size else 0
+    centered = x - xp.mean(x, axis=axis, keepdims=True) if x.size else x
+    total = xp.sum(centered * centered, axis=axis, keepdims=keepdim)
+    with xp.errstate(divide="ignore", invalid="ignore"):  # n <= correction: inf/nan as torch
+        return xp.true_divide(total, builtins.max(n - correction, 0)).astype(x.dtype)
+
+
+def _var_slope(self, dims, correction):
+    """d var / d x = 2 (x - mean) / (n - correction)."""
+    n = _count(self.shape, dims)
+    centered = self - (self.mean(dims, keepdim=True) if dims is not None and self.ndim
+                       else self.mean())
+    return centered * (2.0 / (n - correction)) if n > correction else centered * float("nan")
+
+
+def _masked_div(a, b):
+    from .pointwise import where
+    return where(b == 0, 0.0, a / b)
+
+
+def _norm_forward(x, ord, dims, keepdim):
+    axis = _axis(dims, x.ndim)
+    a = xp.abs(x)
+    if ord == 2:
+        return xp.sqrt(xp.sum(a * a, axis=axis, keepdims=keepdim))
+    if ord == 1:
+        return xp.sum(a, axis=axis, keepdims=keepdim)
+    if ord == float("inf"):
+        return xp.amax(a, axis=axis, keepdims=keepdim)
+    if ord == float("-inf"):
+        return xp.amin(a, axis=axis, keepdims=keepdim)
+    if ord == 0:
+        return xp.sum(a != 0, axis=axis, keepdims=keepdim).astype(x.dtype)
+    return xp.sum(a ** ord, axis=axis, keepdims=keepdim) ** (1.0 / ord)
+
+
+def _norm_slope(self, ord, dims, keepdim, result):
+    """d ||x||_p / d x, with PyTorch's choices: 0 where the norm is 0, ties share at inf."""
+    norm = _unsqueeze_to(result, self.shape, dims, keepdim)
+    if ord == 0:
+        return self * 0.0
+    if ord == 1:
+        return self.sign()
+    if ord in (float("inf"), float("-inf")):
+        return self.sign() * _tie_share(self.abs(), result, dims, keepdim)
+    if ord == 2:
+        return _masked_div(self, norm)
+    # sign(x) |x|^(p-1) / ||x||^(p-1)
+    return _masked_div(self.sign() * self.abs() ** (ord - 1), norm ** (ord - 1))
+
+
+def _prod_others(self, dims):
+    """For each element, the product of the other elements it was multiplied with.
+
+    Exclusive cumulative products from both sides along the flattened reduced axis,
+    so a zero input gives the right (finite) answer where dividing would not.
+    """
     from .shape import movedim_to_end
-    shape = self.shape
-    g = _unsqueeze_to(grad, shape, dims, keepdim)
     if self.ndim == 0:
-        return grad
+        return self * 0 + 1
     reduced = tuple(range(self.ndim)) if dims is None else dims
     moved, restore = movedim_to_end(self, reduced)
     flat = moved.reshape(moved.shape[:len(moved.shape) - len(reduced)] + (-1,))
     ones = flat[..., :1] * 0 + 1
     left = _cat_last(ones, flat[..., :-1]).cumprod(-1)
     right = _cat_last(ones, flat.flip(-1)[..., :-1]).cumprod(-1).flip(-1)
-    others = (left * right).reshape(moved.shape)
-    return g * restore(others)
+    return restore((left * right).reshape(moved.shape))
 
 
 def _cat_last(a, b):
@@ -174,19 +315,37 @@ def _cat_last(a, b):
 def _cumprod_backward(grad, self, dim, result):
     if self.ndim == 0:
         return grad
-    # d out_j / d x_i = prod_{k<=j, k!=i} x_k: sum over j >= i of grad_j * out_j / x_i,
-    # done without division via the "exclusive" products, O(n^2) only along dim.
+    # d out_j / d x_i = prod_{k<=j, k!=i} x_k: sum over j >= i of grad_j times the
+    # cumulative product with x_i replaced by 1 (no division, so zeros work);
+    # O(n^2) only along dim.
+    from .shape import cat, stack
     n = self.shape[dim]
-    from .shape import stack
     cols = []
     for i in range(n):
-        ones = self.narrow(dim, i, 1) * 0 + 1
-        pieces = [self.narrow(dim, k, 1) if k != i else ones for k in range(n)]
-        from .shape import cat
-        excl = cat(pieces, dim).cumprod(dim)
-        mask_after = excl.narrow(dim, i, n - i)
-        cols.append((grad.narrow(dim, i, n - i) * mask_after).sum(dim))
+        excl = _replace_slice(self, dim, i, self.narrow(dim, i, 1) * 0 + 1, cat).cumprod(dim)
+        cols.append((grad.narrow(dim, i, n - i) * excl.narrow(dim, i, n - i)).sum(dim))
     return stack(cols, dim)
+
+
+def _cumprod_jvp(self_t, self, dim):
+    # out_j' = sum_{i<=j} t_i prod_{k<=j, k!=i} x_k: the cumulative product with x_i
+    # replaced by t_i, kept from position i on.
+    if self.ndim == 0:
+        return self_t
+    from .shape import cat
+    n = self.shape[dim]
+    total = None
+    for i in range(n):
+        c = _replace_slice(self, dim, i, self_t.narrow(dim, i, 1), cat).cumprod(dim)
+        head = c.narrow(dim, 0, i) * 0
+        part = cat([head, c.narrow(dim, i, n - i)], dim)
+        total = part if total is None else total + part
+    return total
+
+
+def _replace_slice(t, dim, i, piece, cat):
+    n = t.shape[dim]
+    return cat([t.narrow(dim, 0, i), piece, t.narrow(dim, i + 1, n - i - 1)], dim)
 
 
 # --- public functions ------------------------------------------------------------
@@ -304,14 +463,16 @@ def _extreme(input, dim, keepdim, other, name, all_op, dim_op, pick, pairwise):
                 f"{name}(): Expected reduction dim to be specified for input.numel() == 0. "
                 "Specify the reduction dim with the 'dim' argument.")
         return all_op(input)
-    d = normalize_dims(dim, input.ndim)[0] if input.ndim else 0
-    index = Tensor._make(xp.asarray(pick(input._data, axis=d) if input.ndim
-                                    else xp.zeros((), xp.int64)))
-    if keepdim and input.ndim:
-        index = Tensor._make(xp.expand_dims(index._data, d))
-    values = dim_op(input, d, keepdim, index if not keepdim or not input.ndim
-                    else Tensor._make(xp.squeeze(index._data, d)))
-    return _ValuesIndices(values, index, name)
+    d = normalize_dims(dim, input.ndim)[0]
+    if input.ndim and input.shape[d] == 0:
+        raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
+    if input.ndim:
+        index = xp.asarray(pick(input._data, axis=d))
+        index = xp.expand_dims(index, d) if keepdim else index
+    else:
+        index = xp.zeros((), xp.int64)
+    index = Tensor._make(index.astype(xp.int64, copy=False))
+    return _ValuesIndices(dim_op(input, d, keepdim, index), index, name)
 
 
 def max(input, dim=None, keepdim: bool = False, *, other=None):  # noqa: A001
@@ -370,6 +531,24 @@ def argmin(input, dim=None, keepdim: bool = False):
     return min(input, dim, keepdim).indices
 
 
+def _var_args(input, dim, unbiased, correction, name):
+    if not input.dtype.is_floating_point:
+        raise RuntimeError(f"{name}(): std and var only support floating point and complex "
+                           f"dtypes, got {input.dtype}. Fix: call .float() first.")
+    if not (isinstance(unbiased, bool) or unbiased is None):
+        dim, unbiased = unbiased, None  # var(x, 0): a positional dim in the old signature
+    if correction is None:
+        correction = 1 if unbiased is None or unbiased else 0
+    dims = normalize_dims(dim, input.ndim)
+    n = _count(input.shape, dims) if input.numel() else 0
+    if n - correction <= 0:
+        import warnings
+        warnings.warn(f"{name}(): degrees of freedom is <= 0. Correction should be strictly "
+                      "less than the reduction factor (input numel divided by output numel).",
+                      UserWarning, stacklevel=3)
+    return dims, correction
+
+
 def var(input, dim=None, unbiased=None, keepdim: bool = False, *, correction=None):
     """Variance, with Bessel's correction by default (``correction=1``).
 
@@ -377,19 +556,8 @@ def var(input, dim=None, unbiased=None, keepdim: bool = False, *, correction=Non
     >>> torch.tensor([1., 2., 3., 4.]).var()
     tensor(1.6667)
     """
-    if isinstance(unbiased, bool) or unbiased is None:
-        pass
-    else:  # var(x, 0): a positional dim in the old signature
-        dim, unbiased = unbiased, None
-    if correction is None:
-        correction = 1 if unbiased is None or unbiased else 0
-    dims = normalize_dims(dim, input.ndim)
-    n = _count(input.shape, dims) if input.numel() else 0
-    centered = input - input.mean(dim=dims if dims is not None else None, keepdim=True) \
-        if dims is not None else input - input.mean()
-    squares = centered * centered
-    total = squares.sum(dims, keepdim=keepdim) if dims is not None else squares.sum()
-    return total / builtins.max(n - correction, 0)
+    dims, correction = _var_args(input, dim, unbiased, correction, "var")
+    return var_op(input, dims, correction, keepdim)
 
 
 def std(input, dim=None, unbiased=None, keepdim: bool = False, *, correction=None):
@@ -399,7 +567,8 @@ def std(input, dim=None, unbiased=None, keepdim: bool = False, *, correction=Non
     >>> torch.tensor([1., 2., 3., 4.]).std()
     tensor(1.2910)
     """
-    return var(input, dim, unbiased, keepdim, correction=correction).sqrt()
+    dims, correction = _var_args(input, dim, unbiased, correction, "std")
+    return std_op(input, dims, correction, keepdim)
 
 
 def norm(input, p="fro", dim=None, keepdim: bool = False, dtype=None):
@@ -409,29 +578,18 @@ def norm(input, p="fro", dim=None, keepdim: bool = False, dtype=None):
     >>> torch.tensor([3., 4.]).norm()
     tensor(5.)
     """
-    if p == "fro" or p == 2 or p is None:
-        sq = (input * input).sum(dim, keepdim) if dim is not None else (input * input).sum()
-        # sqrt has an infinite slope at 0; PyTorch's norm gives 0 there, so mask it.
-        return _safe_sqrt(sq)
-    if p == float("inf"):
-        return input.abs().amax(dim if dim is not None else (), keepdim)
-    if p == float("-inf"):
-        return input.abs().amin(dim if dim is not None else (), keepdim)
-    if p == 1:
-        return input.abs().sum(dim, keepdim) if dim is not None else input.abs().sum()
-    if p == 0:
-        nz = (input != 0).to(input.dtype)
-        return nz.sum(dim, keepdim) if dim is not None else nz.sum()
-    a = input.abs() ** p
-    return (a.sum(dim, keepdim) if dim is not None else a.sum()) ** (1.0 / p)
-
-
-safe_sqrt_op = Op("NormBackward1", lambda self: xp.sqrt(self),
-                  self=lambda grad, result: grad / (2 * result) * (result != 0))
-
-
-def _safe_sqrt(x):
-    return safe_sqrt_op(x)
+    if dtype is not None:
+        input = input.to(dtype)
+    if not input.dtype.is_floating_point:
+        raise RuntimeError(
+            f"linalg.vector_norm: Expected a floating point or complex tensor as input. Got "
+            f"{input.dtype}. Fix: call .float() first.")
+    if p == "fro" or p is None:
+        p = 2
+    if isinstance(p, str):
+        raise NotImplementedError(f"norm(p={p!r}) of a matrix is not supported; use "
+                                  "torch.linalg.matrix_norm")
+    return vector_norm_op(input, float(p), normalize_dims(dim, input.ndim), keepdim)
 
 
 def logsumexp(input, dim, keepdim: bool = False):
@@ -474,15 +632,33 @@ def cumprod(input, dim: int, *, dtype=None):
     return cumprod_op(input, normalize_dims(dim, input.ndim)[0] if input.ndim else 0)
 
 
-def all(input, dim=None, keepdim: bool = False):  # noqa: A001
-    """True where every element (over ``dim``) is nonzero."""
+def _truth_reduce(fn, input, dim, keepdim):
     from ..tensor import Tensor
-    axis = normalize_dims(dim, input.ndim) if dim is not None else None
-    return Tensor._make(xp.asarray(xp.all(input._data, axis=axis, keepdims=keepdim)))
+    axis = normalize_dims(dim, input.ndim) if dim is not None and input.ndim else None
+    out = xp.asarray(fn(input._data, axis=axis, keepdims=keepdim and bool(input.ndim)))
+    # PyTorch keeps uint8 for uint8 inputs (a legacy of masks being bytes); bool otherwise.
+    return Tensor._make(out.astype(xp.uint8) if input._data.dtype == xp.uint8 else out)
+
+
+def all(input, dim=None, keepdim: bool = False):  # noqa: A001
+    """True where every element (over ``dim``) is nonzero.
+
+    >>> import chainrule as torch
+    >>> torch.tensor([[True, False], [True, True]]).all(dim=1)
+    tensor([False,  True])
+    """
+    if dim is not None:
+        normalize_dims(dim, input.ndim)  # range check
+    return _truth_reduce(xp.all, input, dim, keepdim)
 
 
 def any(input, dim=None, keepdim: bool = False):  # noqa: A001
-    """True where some element (over ``dim``) is nonzero."""
-    from ..tensor import Tensor
-    axis = normalize_dims(dim, input.ndim) if dim is not None else None
-    return Tensor._make(xp.asarray(xp.any(input._data, axis=axis, keepdims=keepdim)))
+    """True where some element (over ``dim``) is nonzero.
+
+    >>> import chainrule as torch
+    >>> torch.tensor([0., 2.]).any()
+    tensor(True)
+    """
+    if dim is not None:
+        normalize_dims(dim, input.ndim)
+    return _truth_reduce(xp.any, input, dim, keepdim)

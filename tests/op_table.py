@@ -1,0 +1,535 @@
+"""One table of every op, shared by the oracle tests (PyTorch, finite differences).
+
+Each row (an ``OpInfo``) says how to call the op and on what inputs:
+
+- ``fn(module, *tensors)`` is written once against the torch API, so the same
+  code runs with ``module=chainrule`` and with ``module=torch``.  It may return
+  a tensor or a tuple of tensors (e.g. ``max(dim)``'s values and indices).
+- ``shapes``: a list of input cases, each a tuple with one shape per tensor
+  argument.  Include 0-d ``()``, broadcasting pairs and empty shapes where the
+  op allows them.
+- ``domain``: ``(low, high)`` for every input, or a list of them (one per
+  input).  Integer dtypes draw integers from the same range.
+- ``dtypes``: dtype names tried for the value/dtype comparison with torch
+  (every input gets the same dtype).  Gradients are compared for the floating
+  dtypes when ``differentiable``.
+- ``gradcheck``: also run gradcheck/gradgradcheck in float64 (default: when
+  differentiable).  ``gradgrad=False`` skips only the second order.
+- ``rtol``/``atol``: tolerances of the value and gradient comparisons with torch.
+
+Adding an op: append one ``OpInfo`` row to ``OPS`` (keep names unique).  The
+tests in ``tests/test_ops_*.py`` select rows by ``group``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+FLOAT = ("float32", "float64")
+ALL_REAL = ("float32", "float64", "int64", "int32", "uint8", "bool")
+NUMERIC = ("float32", "float64", "int64", "int32")
+
+UNARY_SHAPES = [((2, 3),), ((),), ((0, 3),), ((4,),)]
+BINARY_SHAPES = [((2, 3), (2, 3)), ((2, 3), (3,)), ((4, 1), (1, 3)), ((), (2, 2)),
+                 ((2, 2), ()), ((0, 3), (3,))]
+REDUCE_SHAPES = [((3, 4),), ((2, 3, 2),), ((5,),), ((),)]
+
+
+@dataclass(frozen=True)
+class OpInfo:
+    name: str
+    fn: Callable
+    shapes: list = field(default_factory=lambda: UNARY_SHAPES)
+    domain: tuple | list = (-2.0, 2.0)
+    dtypes: tuple = FLOAT
+    differentiable: bool = True
+    gradcheck: bool | None = None
+    gradgrad: bool = True
+    rtol: float = 1e-5
+    atol: float = 1e-6
+    group: str = "pointwise"
+
+    @property
+    def do_gradcheck(self) -> bool:
+        return self.differentiable if self.gradcheck is None else self.gradcheck
+
+    def domains(self, n: int) -> list:
+        return list(self.domain) if isinstance(self.domain, list) else [self.domain] * n
+
+
+def make_inputs(op: OpInfo, shapes: tuple, dtype: str, seed: int = 0) -> list:
+    """NumPy arrays for one case: the same arrays feed chainrule and torch."""
+    rng = np.random.default_rng(seed)
+    out = []
+    for shape, (lo, hi) in zip(shapes, op.domains(len(shapes))):
+        if dtype == "bool":
+            a = rng.integers(0, 2, size=shape).astype(bool)
+        elif dtype in ("float32", "float64"):
+            a = rng.uniform(lo, hi, size=shape).astype(dtype)
+        else:
+            lo_i = max(int(np.ceil(lo)), 0) if dtype == "uint8" else int(np.ceil(lo))
+            a = rng.integers(lo_i, max(int(np.floor(hi)), lo_i) + 1, size=shape).astype(dtype)
+        out.append(np.asarray(a))
+    return out
+
+
+def _u(name, fn, domain=(-2.0, 2.0), dtypes=NUMERIC, **kw):
+    return OpInfo(name, fn, UNARY_SHAPES, domain, dtypes, **kw)
+
+
+def _b(name, fn, domain=(-2.0, 2.0), dtypes=NUMERIC, **kw):
+    return OpInfo(name, fn, BINARY_SHAPES, domain, dtypes, **kw)
+
+
+def _r(name, fn, shapes=REDUCE_SHAPES, dtypes=FLOAT, **kw):
+    return OpInfo(name, fn, shapes, kw.pop("domain", (-2.0, 2.0)), dtypes, group="reduction",
+                  **kw)
+
+
+POS = (0.5, 3.0)
+UNIT = (-0.9, 0.9)
+NONZERO_INT = [(-3.0, 3.0), (1.0, 4.0)]
+
+OPS: list[OpInfo] = [
+    # --- arithmetic, tensor with tensor ---------------------------------------------
+    _b("add", lambda m, x, y: x + y, dtypes=ALL_REAL[:-1]),
+    _b("add_alpha", lambda m, x, y: m.add(x, y, alpha=2)),
+    _b("sub", lambda m, x, y: x - y, dtypes=ALL_REAL[:-1]),
+    _b("sub_alpha", lambda m, x, y: m.sub(x, y, alpha=3)),
+    _b("mul", lambda m, x, y: x * y, dtypes=ALL_REAL),
+    _b("div", lambda m, x, y: x / y, domain=[(-2.0, 2.0), POS], dtypes=NUMERIC),
+    _b("div_floor", lambda m, x, y: m.div(x, y, rounding_mode="floor"),
+       domain=NONZERO_INT, differentiable=False),
+    _b("div_trunc", lambda m, x, y: m.div(x, y, rounding_mode="trunc"),
+       domain=NONZERO_INT, differentiable=False),
+    _b("floor_divide", lambda m, x, y: x // y, domain=NONZERO_INT, differentiable=False),
+    _b("remainder", lambda m, x, y: x % y, domain=[(-3.0, 3.0), (0.7, 4.0)],
+       gradgrad=True),
+    _b("fmod", lambda m, x, y: m.fmod(x, y), domain=[(-3.0, 3.0), (0.7, 4.0)]),
+    _b("pow", lambda m, x, y: x ** y, domain=[POS, (-2.0, 2.0)], dtypes=FLOAT),
+    _b("atan2", lambda m, x, y: m.atan2(x, y), domain=[(-2.0, 2.0), POS]),
+    _b("maximum", lambda m, x, y: m.maximum(x, y), dtypes=NUMERIC),
+    _b("minimum", lambda m, x, y: m.minimum(x, y), dtypes=NUMERIC),
+    _b("clamp_tensor", lambda m, x, y: m.clamp(x, min=y), dtypes=NUMERIC),
+    _b("clamp_tensor_max", lambda m, x, y: m.clamp(x, max=y), dtypes=NUMERIC),
+    OpInfo("clamp_tensor_both", lambda m, x, lo, hi: m.clamp(x, lo, hi),
+           [((2, 3), (3,), (2, 3)), ((4,), (), ())], [(-2.0, 2.0), (-1.5, 0.0), (0.1, 1.5)],
+           dtypes=NUMERIC),
+    OpInfo("lerp", lambda m, x, y, w: m.lerp(x, y, w),
+           [((2, 3), (2, 3), (2, 3)), ((2, 3), (3,), ()), ((), (), ())], (-2.0, 2.0)),
+    _b("lerp_scalar", lambda m, x, y: m.lerp(x, y, 0.3)),
+    OpInfo("where", lambda m, c, x, y: m.where(c > 0, x, y),
+           [((2, 3), (2, 3), (2, 3)), ((2, 3), (3,), ()), ((), (), ()), ((0, 2), (2,), ())],
+           [(-1.0, 1.0), (-2.0, 2.0), (-2.0, 2.0)], dtypes=NUMERIC),
+    _u("where_scalar", lambda m, x: m.where(x > 0, x, 0.5)),
+    # --- arithmetic with Python and NumPy scalars, both orders -----------------------
+    _u("add_scalar", lambda m, x: x + 2, dtypes=ALL_REAL[:-1]),
+    _u("add_float", lambda m, x: x + 2.5, dtypes=ALL_REAL),
+    _u("radd_float", lambda m, x: 2.5 + x, dtypes=ALL_REAL),
+    _u("sub_scalar", lambda m, x: x - 1.5, dtypes=NUMERIC),
+    _u("rsub_int", lambda m, x: 3 - x, dtypes=NUMERIC),
+    _u("rsub_float", lambda m, x: 1.5 - x, dtypes=NUMERIC),
+    _u("mul_int", lambda m, x: x * 3, dtypes=ALL_REAL),
+    _u("rmul_float", lambda m, x: 0.5 * x, dtypes=ALL_REAL),
+    _u("mul_bool", lambda m, x: x * True, dtypes=ALL_REAL),
+    _u("div_scalar", lambda m, x: x / 4, dtypes=ALL_REAL),
+    _u("rdiv_scalar", lambda m, x: 2 / x, domain=POS, dtypes=NUMERIC),
+    _u("floordiv_scalar", lambda m, x: x // 2, dtypes=NUMERIC, differentiable=False),
+    _u("rfloordiv_scalar", lambda m, x: 5 // x, domain=(1.0, 3.0), dtypes=NUMERIC,
+       differentiable=False),
+    _u("mod_scalar", lambda m, x: x % 1.5, dtypes=NUMERIC),
+    # number % tensor: PyTorch has no derivative (grad_fn=<NotImplemented>, backward raises);
+    # chainrule gives the true one, so only values are compared and gradcheck checks it.
+    _u("rmod_scalar", lambda m, x: 5.5 % x, domain=(1.1, 3.0), dtypes=FLOAT,
+       differentiable=False, gradcheck=True),
+    _u("pow_int", lambda m, x: x ** 3, dtypes=NUMERIC),
+    _u("pow_float", lambda m, x: x ** 2.5, domain=POS, dtypes=NUMERIC),
+    _u("pow_zero", lambda m, x: x ** 0, dtypes=NUMERIC),
+    _u("pow_neg", lambda m, x: x ** -1.5, domain=POS, dtypes=FLOAT),
+    _u("rpow_float", lambda m, x: 2.0 ** x, dtypes=NUMERIC),
+    _u("rpow_int", lambda m, x: 3 ** x, domain=(0.0, 3.0), dtypes=NUMERIC),
+    _u("np_float64_mul", lambda m, x: np.float64(2.0) * x, dtypes=ALL_REAL),
+    _u("mul_np_float64", lambda m, x: x * np.float64(2.0), dtypes=ALL_REAL),
+    _u("np_int64_add", lambda m, x: np.int64(3) + x, dtypes=NUMERIC),
+    _u("sub_np_float32", lambda m, x: x - np.float32(0.5), dtypes=NUMERIC),
+    _u("div_np_float64", lambda m, x: x / np.float64(3.0), dtypes=NUMERIC),
+    # --- one-variable functions ----------------------------------------------------
+    _u("neg", lambda m, x: -x, dtypes=NUMERIC),
+    _u("abs", lambda m, x: m.abs(x), dtypes=NUMERIC),
+    _u("sign", lambda m, x: m.sign(x), dtypes=ALL_REAL),
+    _u("reciprocal", lambda m, x: m.reciprocal(x), domain=POS),
+    _u("square", lambda m, x: m.square(x), dtypes=ALL_REAL),
+    _u("exp", lambda m, x: m.exp(x), dtypes=ALL_REAL),
+    _u("exp2", lambda m, x: m.exp2(x)),
+    _u("expm1", lambda m, x: m.expm1(x)),
+    _u("log", lambda m, x: m.log(x), domain=POS),
+    _u("log2", lambda m, x: m.log2(x), domain=POS),
+    _u("log10", lambda m, x: m.log10(x), domain=POS),
+    _u("log1p", lambda m, x: m.log1p(x), domain=(-0.5, 3.0)),
+    _u("sqrt", lambda m, x: m.sqrt(x), domain=POS, dtypes=ALL_REAL),
+    _u("rsqrt", lambda m, x: m.rsqrt(x), domain=POS),
+    _u("sin", lambda m, x: m.sin(x)),
+    _u("cos", lambda m, x: m.cos(x)),
+    _u("tan", lambda m, x: m.tan(x), domain=(-1.2, 1.2)),
+    _u("asin", lambda m, x: m.asin(x), domain=UNIT),
+    _u("acos", lambda m, x: m.acos(x), domain=UNIT),
+    _u("atan", lambda m, x: m.atan(x)),
+    _u("sinh", lambda m, x: m.sinh(x)),
+    _u("cosh", lambda m, x: m.cosh(x)),
+    _u("tanh", lambda m, x: m.tanh(x), dtypes=ALL_REAL),
+    _u("sigmoid", lambda m, x: m.sigmoid(x), domain=(-6.0, 6.0)),
+    _u("relu", lambda m, x: m.relu(x), dtypes=NUMERIC),
+    _u("erf", lambda m, x: m.erf(x), domain=(-3.0, 3.0)),
+    _u("floor", lambda m, x: m.floor(x), dtypes=NUMERIC, gradcheck=False),
+    _u("ceil", lambda m, x: m.ceil(x), dtypes=NUMERIC, gradcheck=False),
+    _u("round", lambda m, x: m.round(x), dtypes=NUMERIC, gradcheck=False),
+    _u("round_decimals", lambda m, x: m.round(x, decimals=2), gradcheck=False),
+    _u("trunc", lambda m, x: m.trunc(x), dtypes=NUMERIC, gradcheck=False),
+    _u("frac", lambda m, x: m.frac(x)),
+    _u("clamp", lambda m, x: m.clamp(x, -1.0, 0.5), dtypes=NUMERIC),
+    _u("clamp_int_bounds", lambda m, x: m.clamp(x, min=-1), dtypes=NUMERIC),
+    _u("clamp_max", lambda m, x: x.clamp(max=0.3), dtypes=NUMERIC),
+    _u("clip", lambda m, x: m.clip(x, -0.5, 0.5), dtypes=NUMERIC),
+    # --- comparisons and logic: no gradient ------------------------------------------
+    _b("eq", lambda m, x, y: x == y, dtypes=ALL_REAL, differentiable=False),
+    _b("ne", lambda m, x, y: m.ne(x, y), dtypes=ALL_REAL, differentiable=False),
+    _b("lt", lambda m, x, y: x < y, dtypes=NUMERIC, differentiable=False),
+    _b("le", lambda m, x, y: x <= y, dtypes=NUMERIC, differentiable=False),
+    _b("gt", lambda m, x, y: m.gt(x, y), dtypes=NUMERIC, differentiable=False),
+    _b("ge", lambda m, x, y: x >= y, dtypes=NUMERIC, differentiable=False),
+    _u("gt_scalar", lambda m, x: x > 0.5, dtypes=NUMERIC, differentiable=False),
+    _u("eq_scalar", lambda m, x: x == 1, dtypes=ALL_REAL, differentiable=False),
+    _b("logical_and", lambda m, x, y: m.logical_and(x, y), dtypes=ALL_REAL,
+       differentiable=False),
+    _b("logical_or", lambda m, x, y: m.logical_or(x, y), dtypes=ALL_REAL,
+       differentiable=False),
+    _b("logical_xor", lambda m, x, y: m.logical_xor(x, y), dtypes=ALL_REAL,
+       differentiable=False),
+    _u("logical_not", lambda m, x: m.logical_not(x), dtypes=ALL_REAL, differentiable=False),
+    _u("isnan", lambda m, x: m.isnan(m.log(x)), dtypes=FLOAT, differentiable=False),
+    _u("isinf", lambda m, x: m.isinf(1 / m.round(x)), dtypes=FLOAT, differentiable=False),
+    _u("isfinite", lambda m, x: m.isfinite(m.log(m.round(x))), dtypes=FLOAT,
+       differentiable=False),
+    _u("isnan_int", lambda m, x: m.isnan(x), dtypes=ALL_REAL, differentiable=False),
+    # --- reductions -------------------------------------------------------------------
+    _r("sum", lambda m, x: x.sum(), dtypes=ALL_REAL, shapes=REDUCE_SHAPES + [((0, 3),)]),
+    _r("sum_dim", lambda m, x: x.sum(0), dtypes=ALL_REAL, shapes=REDUCE_SHAPES + [((0, 3),)]),
+    _r("sum_dim_neg_keepdim", lambda m, x: m.sum(x, -1, keepdim=True), dtypes=NUMERIC),
+    _r("sum_tuple", lambda m, x: x.sum((0, -1)), shapes=[((3, 4),), ((2, 3, 2),)]),
+    _r("sum_dtype", lambda m, x: x.sum(dtype=m.float64), dtypes=NUMERIC),
+    _r("mean", lambda m, x: x.mean(), shapes=REDUCE_SHAPES + [((0, 3),)]),
+    _r("mean_dim", lambda m, x: x.mean(-1), shapes=REDUCE_SHAPES + [((2, 0),)]),
+    _r("mean_tuple_keepdim", lambda m, x: m.mean(x, (0, 1), keepdim=True),
+       shapes=[((3, 4),), ((2, 3, 2),)]),
+    _r("prod", lambda m, x: x.prod(), dtypes=NUMERIC + ("bool",)),
+    _r("prod_dim", lambda m, x: x.prod(0), dtypes=NUMERIC),
+    _r("prod_dim_keepdim", lambda m, x: x.prod(-1, keepdim=True)),
+    _r("max", lambda m, x: x.max(), dtypes=NUMERIC),
+    _r("min", lambda m, x: m.min(x), dtypes=NUMERIC),
+    _r("max_dim", lambda m, x: tuple(x.max(0)), dtypes=NUMERIC),
+    _r("max_dim_keepdim", lambda m, x: tuple(m.max(x, -1, keepdim=True)), dtypes=NUMERIC),
+    _r("min_dim", lambda m, x: tuple(x.min(dim=0)), dtypes=NUMERIC),
+    _r("amax", lambda m, x: x.amax(), dtypes=NUMERIC),
+    _r("amax_dim", lambda m, x: m.amax(x, 0), dtypes=NUMERIC),
+    _r("amin_tuple", lambda m, x: m.amin(x, (0, -1), keepdim=True), dtypes=NUMERIC,
+       shapes=[((3, 4),), ((2, 3, 2),)]),
+    _r("argmax", lambda m, x: x.argmax(), dtypes=NUMERIC, differentiable=False),
+    _r("argmax_dim", lambda m, x: m.argmax(x, 0, keepdim=True), dtypes=NUMERIC,
+       differentiable=False),
+    _r("argmin", lambda m, x: m.argmin(x), dtypes=NUMERIC, differentiable=False),
+    _r("argmin_dim", lambda m, x: x.argmin(dim=-1), dtypes=NUMERIC, differentiable=False),
+    _r("var", lambda m, x: x.var(), shapes=REDUCE_SHAPES[:3]),
+    _r("var_dim", lambda m, x: x.var(0), shapes=REDUCE_SHAPES[:3]),
+    _r("var_unbiased_false", lambda m, x: m.var(x, 1, unbiased=False, keepdim=True),
+       shapes=REDUCE_SHAPES[:2]),
+    _r("var_correction", lambda m, x: x.var(dim=(0, 1), correction=0),
+       shapes=REDUCE_SHAPES[:2]),
+    _r("std", lambda m, x: x.std(), shapes=REDUCE_SHAPES[:3]),
+    _r("std_dim", lambda m, x: m.std(x, -1, keepdim=True), shapes=REDUCE_SHAPES[:3]),
+    _r("std_correction", lambda m, x: x.std(0, correction=0), shapes=REDUCE_SHAPES[:3]),
+    _r("norm", lambda m, x: x.norm(), shapes=REDUCE_SHAPES + [((0, 3),)]),
+    _r("norm_dim", lambda m, x: m.norm(x, dim=0)),
+    _r("norm_p1", lambda m, x: x.norm(p=1)),
+    _r("norm_p3_dim", lambda m, x: x.norm(p=3, dim=-1, keepdim=True), gradgrad=False),
+    _r("norm_inf", lambda m, x: x.norm(p=float("inf"))),
+    _r("logsumexp", lambda m, x: m.logsumexp(x, 0)),
+    _r("logsumexp_tuple", lambda m, x: x.logsumexp((0, 1), keepdim=True),
+       shapes=[((3, 4),), ((2, 3, 2),)]),
+    _r("cumsum", lambda m, x: x.cumsum(0), dtypes=ALL_REAL),
+    _r("cumsum_neg", lambda m, x: m.cumsum(x, dim=-1)),
+    _r("cumprod", lambda m, x: x.cumprod(0), dtypes=NUMERIC),
+    _r("cumprod_neg", lambda m, x: m.cumprod(x, -1)),
+    _r("all", lambda m, x: x.all(), dtypes=ALL_REAL, differentiable=False),
+    _r("all_dim", lambda m, x: m.all(x, 0), dtypes=ALL_REAL, differentiable=False),
+    _r("any", lambda m, x: m.any(x), dtypes=ALL_REAL, differentiable=False),
+    _r("any_dim_keepdim", lambda m, x: x.any(-1, keepdim=True), dtypes=ALL_REAL,
+       differentiable=False),
+    # --- shape (tests/test_ops_shape.py) --------------------------------------------------
+    *[OpInfo(name, fn, shapes, group="shape", dtypes=dtypes,
+             gradcheck=False if name.endswith("_error") else None) for name, fn, shapes, dtypes in [
+        ("reshape", lambda m, x: x.reshape(3, -1), [((3, 4),), ((2, 6),), ((3, 0),)], NUMERIC),
+        ("reshape_same", lambda m, x: x.reshape(x.shape), [((3, 4),), ((),)], FLOAT),
+        ("reshape_0d", lambda m, x: m.reshape(x, (1, 1)), [((),), ((1,),)], FLOAT),
+        ("reshape_noncontig", lambda m, x: x.t().reshape(-1), [((3, 4),)], FLOAT),
+        ("view", lambda m, x: x.view(2, 2, 3), [((3, 4),), ((12,),)], ALL_REAL),
+        ("view_noncontig_error", lambda m, x: x.t().view(12), [((3, 4),)], FLOAT),
+        ("view_as", lambda m, x: x.view_as(x.reshape(-1)), [((3, 4),)], FLOAT),
+        ("flatten", lambda m, x: x.flatten(), [((2, 3, 2),), ((),), ((4,),), ((0, 2),)], NUMERIC),
+        ("flatten_range", lambda m, x: m.flatten(x, 1, -1), [((2, 3, 2),), ((2, 3),)], FLOAT),
+        ("unflatten", lambda m, x: x.unflatten(1, (2, -1)), [((3, 4),)], FLOAT),
+        ("squeeze", lambda m, x: x.squeeze(), [((1, 3, 1),), ((),), ((1,),)], NUMERIC),
+        ("squeeze_dim", lambda m, x: x.squeeze(-1), [((1, 3, 1),), ((2, 3),), ((),)], FLOAT),
+        ("squeeze_dims", lambda m, x: m.squeeze(x, (0, 1)), [((1, 3, 1),), ((1, 1),)], FLOAT),
+        ("unsqueeze", lambda m, x: x.unsqueeze(1), [((2, 3),), ((3,),)], NUMERIC),
+        ("unsqueeze_neg", lambda m, x: m.unsqueeze(x, -1), [((2, 3),), ((),)], FLOAT),
+        ("unsqueeze_error", lambda m, x: x.unsqueeze(3), [((2, 3),)], FLOAT),
+        ("transpose", lambda m, x: x.transpose(0, -1), [((2, 3, 4),), ((2, 3),)], NUMERIC),
+        ("transpose_same", lambda m, x: m.transpose(x, 1, 1), [((2, 3),)], FLOAT),
+        ("t", lambda m, x: x.t(), [((2, 3),), ((3,),), ((),)], NUMERIC),
+        ("t_3d_error", lambda m, x: x.t(), [((2, 3, 4),)], FLOAT),
+        ("T", lambda m, x: x.T, [((2, 3),), ((2, 3, 4),)], FLOAT),
+        ("mT", lambda m, x: x.mT, [((2, 3),), ((4, 2, 3),)], FLOAT),
+        ("swapaxes", lambda m, x: m.swapaxes(x, 0, 1), [((2, 3, 4),)], FLOAT),
+        ("permute", lambda m, x: x.permute(2, 0, 1), [((2, 3, 4),), ((2, 0, 1),)], NUMERIC),
+        ("permute_list", lambda m, x: m.permute(x, [1, 0]), [((2, 3),)], FLOAT),
+        ("permute_error", lambda m, x: x.permute(1, 0), [((2, 3, 4),)], FLOAT),
+        ("movedim", lambda m, x: m.movedim(x, 0, -1), [((2, 3, 4),)], FLOAT),
+        ("expand", lambda m, x: x.expand(2, 3, 4), [((3, 1),), ((1, 4),), ((),), ((3, 4),)],
+         NUMERIC),
+        ("expand_minus1", lambda m, x: x.expand(-1, 4), [((3, 1),)], FLOAT),
+        ("expand_error", lambda m, x: x.expand(2, 5), [((3, 1),), ((2, 3),)], FLOAT),
+        ("expand_as", lambda m, x: x.expand_as(m.zeros(2, 3, 4, dtype=x.dtype)),
+         [((3, 1),), ((3, 4),)], FLOAT),
+        ("broadcast_to", lambda m, x: m.broadcast_to(x, (2, 3)), [((3,),), ((1, 3),)], FLOAT),
+        ("repeat", lambda m, x: x.repeat(2, 1, 3), [((3, 2),), ((),), ((2,),)], NUMERIC),
+        ("repeat_error", lambda m, x: x.repeat(2), [((3, 2),)], FLOAT),
+        ("flip", lambda m, x: x.flip(0), [((3, 2),), ((4,),)], NUMERIC),
+        ("flip_dims", lambda m, x: m.flip(x, (0, -1)), [((3, 2, 2),)], FLOAT),
+        ("roll", lambda m, x: x.roll(1, 0), [((3, 2),), ((4,),)], NUMERIC),
+        ("roll_flat", lambda m, x: m.roll(x, -2), [((3, 2),)], FLOAT),
+        ("roll_dims", lambda m, x: m.roll(x, (1, 2), (0, 1)), [((3, 2),)], FLOAT),
+        ("narrow", lambda m, x: x.narrow(1, 1, 2), [((3, 4),), ((2, 3, 2),)], NUMERIC),
+        ("narrow_neg", lambda m, x: m.narrow(x, -1, -2, 1), [((3, 4),)], FLOAT),
+        ("narrow_error", lambda m, x: x.narrow(0, 2, 5), [((3, 4),)], FLOAT),
+        ("select", lambda m, x: x.select(1, -1), [((3, 4),), ((2, 3, 2),)], NUMERIC),
+        ("tril", lambda m, x: x.tril(), [((3, 4),), ((2, 3, 3),)], NUMERIC),
+        ("triu_k", lambda m, x: m.triu(x, 1), [((3, 4),), ((4, 3),)], NUMERIC),
+        ("tril_neg", lambda m, x: m.tril(x, -1), [((3, 3),)], FLOAT),
+        ("cat", lambda m, x, y: m.cat([x, y], 1), [((2, 3), (2, 1)), ((2, 0), (2, 2))], NUMERIC),
+        ("cat_neg", lambda m, x, y: m.cat((x, y, x), dim=-1), [((2, 3), (2, 2))], FLOAT),
+        ("cat_error", lambda m, x, y: m.cat([x, y]), [((2, 3), (2, 2)), ((), ())], FLOAT),
+        ("stack", lambda m, x, y: m.stack([x, y]), [((2, 3), (2, 3)), ((), ())], NUMERIC),
+        ("stack_dim", lambda m, x, y: m.stack([x, y, x], dim=-1), [((2, 3), (2, 3))], FLOAT),
+        ("stack_error", lambda m, x, y: m.stack([x, y]), [((2, 3), (3, 2))], FLOAT),
+        ("hstack", lambda m, x, y: m.hstack([x, y]), [((2, 3), (2, 1)), ((3,), (2,))], FLOAT),
+        ("vstack", lambda m, x, y: m.vstack([x, y]), [((2, 3), (1, 3)), ((3,), (3,))], FLOAT),
+        ("split", lambda m, x: x.split(2), [((5, 3),), ((4,),)], NUMERIC),
+        ("split_dim", lambda m, x: m.split(x, 2, dim=1), [((2, 5),)], FLOAT),
+        ("split_sizes", lambda m, x: x.split([1, 3], 1), [((2, 4),)], FLOAT),
+        ("split_some", lambda m, x: x.split(2)[1], [((5, 3),)], FLOAT),
+        ("chunk", lambda m, x: x.chunk(3), [((5, 2),), ((6,),)], NUMERIC),
+        ("chunk_dim", lambda m, x: m.chunk(x, 2, -1), [((2, 5),)], FLOAT),
+        ("unbind", lambda m, x: x.unbind(), [((3, 2),), ((2,),)], NUMERIC),
+        ("unbind_dim", lambda m, x: m.unbind(x, 1)[1:], [((3, 4),)], FLOAT),
+        ("iter_rows", lambda m, x: tuple(x), [((3, 2),)], FLOAT),
+        ("clone", lambda m, x: x.clone(), [((3, 2),), ((),)], NUMERIC),
+    ]],
+    # --- indexing (tests/test_ops_indexing.py) -------------------------------------------
+    *[OpInfo(name, fn, shapes, group="indexing", dtypes=dtypes,
+             gradcheck=False if name.endswith("_error") else None) for name, fn, shapes, dtypes in [
+        ("getitem_int", lambda m, x: x[1], [((3, 4),), ((3,),)], ALL_REAL),
+        ("getitem_neg_int", lambda m, x: x[-1, -2], [((3, 4),)], NUMERIC),
+        ("getitem_slice", lambda m, x: x[1:], [((3, 4),), ((0,),)], ALL_REAL),
+        ("getitem_full_slice", lambda m, x: x[:], [((3, 4),)], FLOAT),
+        ("getitem_step", lambda m, x: x[::2, 1:4:2], [((5, 4),)], NUMERIC),
+        ("getitem_slice_out_of_range", lambda m, x: x[2:10], [((3, 4),)], FLOAT),
+        ("getitem_none", lambda m, x: x[None], [((3, 4),), ((),)], FLOAT),
+        ("getitem_none_mid", lambda m, x: x[:, None, 1:], [((3, 4),)], FLOAT),
+        ("getitem_ellipsis", lambda m, x: x[..., 1], [((2, 3, 4),)], NUMERIC),
+        ("getitem_ellipsis_only", lambda m, x: x[...], [((2, 3),), ((),)], FLOAT),
+        ("getitem_ellipsis_none", lambda m, x: x[..., None], [((2, 3),)], FLOAT),
+        ("getitem_int_none", lambda m, x: x[None, 0], [((2, 3),)], FLOAT),
+        ("getitem_full_tuple", lambda m, x: x[:, 0:3], [((2, 3),)], FLOAT),
+        ("getitem_list", lambda m, x: x[[0, 2, 0]], [((3, 4),)], NUMERIC),
+        ("getitem_tensor", lambda m, x: x[m.tensor([[1, 0], [1, 1]])], [((3, 2),)], FLOAT),
+        ("getitem_two_tensors", lambda m, x: x[m.tensor([0, 2]), m.tensor([1, 1])],
+         [((3, 4),)], NUMERIC),
+        ("getitem_tensor_slice", lambda m, x: x[1:, m.tensor([0, 0, 3])], [((3, 4),)], FLOAT),
+        ("getitem_mask", lambda m, x: x[x > 0], [((3, 4),), ((),)], NUMERIC),
+        ("getitem_row_mask", lambda m, x: x[m.tensor([True, False, True])], [((3, 4),)],
+         FLOAT),
+        ("getitem_bool_scalar", lambda m, x: x[True], [((3,),)], FLOAT),
+        ("getitem_int_list_mix", lambda m, x: x[0, [1, 2]], [((3, 4),)], FLOAT),
+        ("getitem_out_of_range_error", lambda m, x: x[3], [((3, 4),)], FLOAT),
+        ("getitem_tensor_bounds_error", lambda m, x: x[m.tensor([0, 5])], [((3, 4),)], FLOAT),
+        ("getitem_negative_step_error", lambda m, x: x[::-1], [((3, 4),)], FLOAT),
+        ("getitem_too_many_error", lambda m, x: x[0, 0, 0], [((3, 4),)], FLOAT),
+        ("getitem_mask_shape_error", lambda m, x: x[m.tensor([True, False])], [((3, 4),)],
+         FLOAT),
+        ("getitem_float_index_error", lambda m, x: x[m.tensor([0.0])], [((3, 4),)], FLOAT),
+        ("gather", lambda m, x: x.gather(1, m.tensor([[0, 0], [1, 0], [2, 1]])),
+         [((3, 4),)], NUMERIC),
+        ("gather_dim0", lambda m, x: m.gather(x, 0, m.tensor([[2, 0, 1, 1]])), [((3, 4),)],
+         FLOAT),
+        ("gather_0d", lambda m, x: x.gather(0, m.tensor(0)), [((),), ((3,),)], FLOAT),
+        ("gather_bounds_error", lambda m, x: x.gather(1, m.tensor([[5]])), [((3, 4),)], FLOAT),
+        ("gather_ndim_error", lambda m, x: x.gather(1, m.tensor([1])), [((3, 4),)], FLOAT),
+        ("gather_size_error", lambda m, x: x.gather(1, m.zeros(4, 1, dtype=m.long)),
+         [((3, 4),)], FLOAT),
+        ("scatter", lambda m, x, s: x.scatter(1, m.tensor([[0, 2], [1, 3]]), s),
+         [((3, 4), (2, 2)), ((3, 4), (2, 3))], NUMERIC),
+        ("scatter_value", lambda m, x: m.scatter(x, 0, m.tensor([[2, 0, 1]]), 1.5),
+         [((3, 4),)], FLOAT),
+        ("scatter_add", lambda m, x, s: x.scatter_add(0, m.tensor([[0, 1, 0], [0, 2, 0]]), s),
+         [((3, 4), (2, 3)), ((3, 4), (3, 4))], NUMERIC),
+        ("scatter_add_1d", lambda m, x, s: m.scatter_add(x, 0, m.tensor([0, 0, 2]), s),
+         [((3,), (3,))], FLOAT),
+        ("index_select", lambda m, x: x.index_select(0, m.tensor([2, 0, 2])),
+         [((3, 4),), ((3,),)], NUMERIC),
+        ("index_select_dim1", lambda m, x: m.index_select(x, -1, m.tensor([1])), [((3, 4),)],
+         FLOAT),
+        ("index_select_error", lambda m, x: x.index_select(0, m.tensor([[0]])), [((3, 4),)],
+         FLOAT),
+        ("masked_fill", lambda m, x: x.masked_fill(x > 0.5, -1.0), [((3, 4),), ((),)],
+         NUMERIC),
+        ("masked_fill_broadcast", lambda m, x: x.masked_fill(m.tensor([True, False, True]), 0),
+         [((2, 3),), ((3,),)], FLOAT),
+        ("masked_fill_tensor", lambda m, x, v: m.masked_fill(x, x < 0, v), [((3, 4), ())],
+         FLOAT),
+        ("masked_fill_error", lambda m, x: x.masked_fill(m.ones(3, dtype=m.long), 1.0),
+         [((3,),)], FLOAT),
+    ]],
+    # --- linear algebra (tests/test_ops_linalg.py) ---------------------------------------
+    *[OpInfo(name, fn, shapes, group="linalg", dtypes=dtypes, rtol=1e-4, atol=1e-5,
+             gradcheck=False if name.endswith("_error") else None)
+      for name, fn, shapes, dtypes in [
+        ("dot", lambda m, x, y: m.dot(x, y), [((3,), (3,)), ((0,), (0,))], NUMERIC),
+        ("dot_error", lambda m, x, y: x.dot(y), [((3,), (2,)), ((2, 3), (3,))], FLOAT),
+        ("mv", lambda m, x, y: m.mv(x, y), [((2, 3), (3,))], NUMERIC),
+        ("mm", lambda m, x, y: x.mm(y), [((2, 3), (3, 4)), ((0, 3), (3, 2)), ((2, 0), (0, 3))],
+         NUMERIC),
+        ("mm_error", lambda m, x, y: m.mm(x, y), [((2, 3), (2, 3)), ((3,), (3, 2))], FLOAT),
+        ("bmm", lambda m, x, y: m.bmm(x, y), [((2, 3, 4), (2, 4, 5))], NUMERIC),
+        ("bmm_error", lambda m, x, y: m.bmm(x, y), [((2, 3, 4), (3, 4, 5))], FLOAT),
+        ("matmul_2d", lambda m, x, y: x @ y, [((2, 3), (3, 4))], NUMERIC),
+        ("matmul_1d_1d", lambda m, x, y: x @ y, [((3,), (3,))], FLOAT),
+        ("matmul_2d_1d", lambda m, x, y: m.matmul(x, y), [((2, 3), (3,))], FLOAT),
+        ("matmul_batched", lambda m, x, y: x @ y,
+         [((2, 3, 4), (2, 4, 5)), ((2, 1, 3, 4), (5, 4, 2)), ((3, 4), (2, 4, 5)),
+          ((2, 3, 4), (4, 5)), ((2, 3, 4), (4,)), ((4,), (2, 4, 5)), ((1, 3, 4), (4, 2)),
+          ((4,), (4, 5))], FLOAT),
+        ("matmul_error", lambda m, x, y: x @ y, [((2, 3), (4, 5)), ((), (3,)),
+                                                 ((2, 3, 4), (3, 4, 5))], FLOAT),
+        ("outer", lambda m, x, y: m.outer(x, y), [((3,), (2,))], NUMERIC),
+        ("einsum_mm", lambda m, x, y: m.einsum("ij,jk->ik", x, y), [((2, 3), (3, 4))], FLOAT),
+        ("einsum_batch", lambda m, x, y: m.einsum("bij,bjk->bik", x, y),
+         [((2, 2, 3), (2, 3, 4))], FLOAT),
+        ("einsum_outer", lambda m, x, y: m.einsum("i,j->ij", x, y), [((3,), (2,))], FLOAT),
+        ("einsum_dot", lambda m, x, y: m.einsum("i,i->", x, y), [((3,), (3,))], FLOAT),
+        ("einsum_sum", lambda m, x: m.einsum("ij->j", x), [((3, 4),)], FLOAT),
+        ("einsum_transpose", lambda m, x: m.einsum("ij->ji", x), [((3, 4),)], FLOAT),
+        ("einsum_implicit", lambda m, x, y: m.einsum("ij,jk", x, y), [((2, 3), (3, 4))],
+         FLOAT),
+        ("einsum_diag", lambda m, x: m.einsum("ii->i", x), [((3, 3),)], FLOAT),
+        ("einsum_trace", lambda m, x: m.einsum("ii", x), [((3, 3),)], FLOAT),
+        ("einsum_ellipsis", lambda m, x, y: m.einsum("...ij,jk->...ik", x, y),
+         [((2, 2, 3), (3, 4)), ((2, 3), (3, 4))], FLOAT),
+        ("einsum_three", lambda m, x, y, z: m.einsum("ij,jk,kl->il", x, y, z),
+         [((2, 3), (3, 4), (4, 2))], FLOAT),
+        ("einsum_list", lambda m, x, y: m.einsum("bi,bi->b", [x, y]), [((2, 3), (2, 3))],
+         FLOAT),
+        ("einsum_error", lambda m, x, y: m.einsum("ij,jk->ik", x, y), [((2, 3), (4, 4))],
+         FLOAT),
+    ]],
+]
+
+BY_NAME = {op.name: op for op in OPS}
+assert len(BY_NAME) == len(OPS), "op names in the table must be unique"
+
+
+def ops_in(group: str) -> list:
+    return [op for op in OPS if op.group == group]
+
+
+# --- running one row against PyTorch ---------------------------------------------------
+
+def _as_tuple(out) -> tuple:
+    return out if isinstance(out, tuple) else (out,)
+
+
+def _tolerances(op: OpInfo, dtype: str) -> tuple:
+    if dtype == "float64":
+        return op.rtol * 1e-4, op.atol * 1e-5
+    return op.rtol, op.atol
+
+
+def compare_with_torch(op: OpInfo, dtype: str) -> None:
+    """Every input case of ``op`` in ``dtype``: same values, dtype, shape, grad_fn name,
+    gradients and exception type as PyTorch."""
+    import torch
+
+    import chainrule as cr
+    from helpers import assert_same
+
+    rtol, atol = _tolerances(op, dtype)
+    for case, shapes in enumerate(op.shapes):
+        where = f"{op.name} {dtype} shapes={shapes}"
+        arrays = make_inputs(op, shapes, dtype, seed=case)
+        grad = op.differentiable and dtype in FLOAT
+        theirs_in = [torch.from_numpy(a.copy()).requires_grad_(grad) for a in arrays]
+        ours_in = [cr.from_numpy(a.copy()).requires_grad_(grad) for a in arrays]
+        try:
+            theirs = _as_tuple(op.fn(torch, *theirs_in))
+        except Exception as e:  # the same call must fail the same way
+            try:
+                op.fn(cr, *ours_in)
+            except Exception as ours_e:
+                assert isinstance(ours_e, type(e)), (where, repr(e), repr(ours_e))
+                continue
+            raise AssertionError(f"{where}: torch raised {e!r}, chainrule did not") from None
+        ours = _as_tuple(op.fn(cr, *ours_in))
+        assert len(ours) == len(theirs), where
+        for o, t in zip(ours, theirs):
+            try:
+                assert_same(o, t, rtol=rtol, atol=atol)
+            except AssertionError as e:
+                raise AssertionError(f"{where}: {e}") from None
+            assert o.requires_grad == t.requires_grad, (where, o.requires_grad)
+            if t.grad_fn is not None:
+                assert o.grad_fn.name() == type(t.grad_fn).__name__, (where, o.grad_fn.name(),
+                                                                 type(t.grad_fn).__name__)
+        if not grad:
+            continue
+        pairs = [(o, t) for o, t in zip(ours, theirs) if t.requires_grad]
+        if not pairs:
+            continue
+        rng = np.random.default_rng(100 + case)
+        seeds = [rng.standard_normal(t.shape).astype(dtype) for _, t in pairs]
+        t_grads = torch.autograd.grad([t for _, t in pairs], theirs_in,
+                                      [torch.from_numpy(s) for s in seeds], allow_unused=True)
+        o_grads = cr.autograd.grad([o for o, _ in pairs], ours_in,
+                                   [cr.from_numpy(s.copy()) for s in seeds], allow_unused=True)
+        for i, (og, tg) in enumerate(zip(o_grads, t_grads)):
+            try:
+                assert_same(og, tg, rtol=rtol, atol=atol)
+            except AssertionError as e:
+                raise AssertionError(f"{where}: gradient of input {i}: {e}") from None
+
+
+def check_gradients(op: OpInfo) -> None:
+    """gradcheck and gradgradcheck in float64 against finite differences, every case."""
+    import chainrule as cr
+    from chainrule.autograd import gradcheck, gradgradcheck
+
+    for case, shapes in enumerate(op.shapes):
+        arrays = make_inputs(op, shapes, "float64", seed=case)
+        inputs = tuple(cr.from_numpy(a.copy()).requires_grad_(True) for a in arrays)
+
+        def f(*xs):
+            return tuple(o for o in _as_tuple(op.fn(cr, *xs)) if o.dtype.is_floating_point)
+
+        assert gradcheck(f, inputs, eps=1e-6, atol=1e-5, rtol=1e-3), (op.name, shapes)
+        if op.gradgrad:
+            assert gradgradcheck(f, inputs, eps=1e-6, atol=1e-5, rtol=1e-3), (op.name, shapes)
