@@ -66,7 +66,17 @@ sign = _keep_dtype(P.sign, "sign")
 floor = _keep_dtype(P.floor, "floor")
 ceil = _keep_dtype(P.ceil, "ceil")
 trunc = fix = _keep_dtype(P.trunc, "trunc")
-frac = _keep_dtype(P.frac, "frac")
+
+
+def frac(input, *, out=None):
+    """The fractional part ``input - trunc(input)``, keeping the sign; floating tensors only.
+
+    >>> import chainrule as torch
+    >>> torch.frac(torch.tensor([1.5, -2.25]))
+    tensor([ 0.5000, -0.2500])
+    """
+    P.check_frac(input)
+    return P.frac(input)
 
 
 def relu(input):
@@ -87,8 +97,8 @@ def round(input, *, decimals: int = 0):  # noqa: A001
     tensor([0., 2., 3.])
     """
     if decimals:
-        scale = 10.0 ** decimals
-        return P.round_op(input * scale) / scale
+        P.check_round_decimals(input)
+        return P.round_decimals(input, decimals)
     return P.round_op(input)
 
 
@@ -115,8 +125,13 @@ subtract = sub
 
 
 def lerp(input, end, weight):
-    """``input + weight * (end - input)``."""
-    return P.lerp_op(input, end, weight)
+    """``input + weight * (end - input)``, with a number or a tensor ``weight``.
+
+    >>> import chainrule as torch
+    >>> torch.lerp(torch.tensor([0., 10.]), torch.tensor([10., 20.]), 0.5)
+    tensor([ 5., 15.])
+    """
+    return P.lerp(input, end, weight)
 
 
 def _compare(name):

@@ -976,12 +976,9 @@ def clamp(input, min=None, max=None):
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
     if isinstance(min, Tensor) or isinstance(max, Tensor):
-        out = input
-        if min is not None:
-            out = maximum(out, as_tensor_like(min, input))
-        if max is not None:
-            out = minimum(out, as_tensor_like(max, input))
-        return out
+        _broadcast_check(input, min)
+        _broadcast_check(input, max)
+        return P.clamp_tensor_bounds(input, min, max)
     lo = _scalar(min)
     hi = _scalar(max)
     if (isinstance(lo, float) or isinstance(hi, float)) and not input.dtype.is_floating_point:
