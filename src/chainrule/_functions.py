@@ -6,6 +6,7 @@ so an operation's spelling, dtype rules and errors live in one place.
 from __future__ import annotations
 
 from ._backend import xp
+from .ops import indexing as I
 from .ops import linalg as L
 from .ops import pointwise as P
 from .ops import reduction as R
@@ -227,6 +228,7 @@ mm = L.mm
 bmm = L.bmm
 matmul = L.matmul
 outer = ger = L.outer
+einsum = L.einsum
 reshape = S.reshape
 flatten = S.flatten
 unflatten = S.unflatten
@@ -250,6 +252,12 @@ cat = concat = concatenate = S.cat
 stack = S.stack
 hstack = S.hstack
 vstack = S.vstack
+select = S.select
+gather = I.gather
+scatter = I.scatter
+scatter_add = I.scatter_add
+index_select = I.index_select
+masked_fill = I.masked_fill
 
 
 def clone(input):
@@ -276,4 +284,4 @@ def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
 
 
 __all__ = [n for n in dir() if not n.startswith("_") and n not in (
-    "annotations", "xp", "L", "P", "R", "S", "Tensor", "as_tensor_like")]
+    "annotations", "xp", "I", "L", "P", "R", "S", "Tensor", "as_tensor_like")]

@@ -6,7 +6,7 @@ Tensor class: ``x.exp()`` *is* ``torch.exp(x)``.
 from __future__ import annotations
 
 from . import _functions as F
-from .tensor import Tensor
+from .tensor import Tensor, _inplace
 
 _SAME_NAME = """
 exp exp2 expm1 log log2 log10 log1p sqrt rsqrt sin cos tan asin acos atan arcsin arccos arctan
@@ -29,6 +29,14 @@ Tensor.view = F.S.view
 Tensor.expand = F.S.expand
 Tensor.expand_as = F.S.expand_as
 Tensor.repeat = F.S.repeat
+# shape and indexing methods (not all have a torch.* twin of the same spelling)
+for _name in "select gather scatter scatter_add index_select masked_fill".split():
+    setattr(Tensor, _name, getattr(F, _name))
+Tensor.masked_fill_ = lambda self, mask, value: _inplace(self, F.masked_fill, mask, value)
+Tensor.scatter_ = lambda self, dim, index, src=None, *, value=None, reduce=None: _inplace(
+    self, F.scatter, dim, index, src, value=value, reduce=reduce)
+Tensor.scatter_add_ = lambda self, dim, index, src: _inplace(self, F.scatter_add, dim, index,
+                                                             src)
 Tensor.where = lambda self, condition, other: F.where(condition, self, other)
 Tensor.view_as = lambda self, other: F.S.view(self, other.shape)
 Tensor.reshape_as = lambda self, other: F.S.reshape(self, other.shape)

@@ -64,7 +64,8 @@ def _fail(message: str, raise_exception: bool) -> bool:
 def _evaluate(func, inputs, out_idx) -> list:
     """The float outputs of ``func`` as float64 arrays (no graph kept)."""
     outputs = _outputs(func, inputs)
-    return [np.asarray(outputs[k].detach()._data, dtype=np.float64) for k in out_idx]
+    # A copy: an output may be a view of (or the same array as) the input being perturbed.
+    return [np.array(outputs[k].detach()._data, dtype=np.float64) for k in out_idx]
 
 
 def _numerical_jacobian(func, inputs, diff_idx, out_idx, out_sizes, eps) -> dict:

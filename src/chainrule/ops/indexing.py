@@ -1,10 +1,15 @@
-"""Indexing: ``t[key]`` and ``t[key] = value``.
+"""Indexing: ``t[key]``, ``t[key] = value``, gather/scatter, index_select, masked_fill.
 
 Reading ``t[key]`` picks elements; its gradient puts ``grad`` back where they
 came from (and *adds* where an index repeats, since that element fed several
 outputs).  Writing ``t[key] = value`` is recorded like PyTorch's CopySlices:
 the old contents get the gradient everywhere except under ``key``, and
 ``value`` gets the gradient found under ``key``.
+
+An in-place change made through a view (``x[0].mul_(2)``, ``x.t().add_(1)``)
+is recorded the same way: the view's elements are located in its base's
+memory, the base's history becomes CopySlices, and the view becomes
+"these elements of the new base" (AsStridedBackward0, as PyTorch names it).
 """
 from __future__ import annotations
 
@@ -19,28 +24,17 @@ def _put_into_zeros(grad, shape, key):
     return out
 
 
+def _assign_into_zeros(grad, shape, key):
+    # Basic indexing (ints, slices) never repeats an element, so plain assignment will do.
+    out = xp.zeros(shape, dtype=grad.dtype)
+    out[key] = grad
+    return out
+
+
 def _zero_at(grad, key):
     out = grad.copy()
     out[key] = 0
     return out
-
-
-# --- the rule table ------------------------------------------------------------
-# Both backward helpers are linear in ``grad``, so they are ops too: their own
-# gradients (for create_graph) are one line each.
-put_into_zeros = Op("IndexPutBackward0", _put_into_zeros,
-                    grad=lambda g, key: index_op(g, key))
-zero_at = Op("IndexFillBackward0", _zero_at,
-             grad=lambda g, key: zero_at(g, key))
-select_op = Op("SelectBackward0", lambda self, key: self[key], view=True,
-               self=lambda grad, self, key: put_into_zeros(grad, self.shape, key))
-slice_op = Op("SliceBackward0", lambda self, key: self[key], view=True,
-              self=lambda grad, self, key: put_into_zeros(grad, self.shape, key))
-index_op = Op("IndexBackward0", lambda self, key: self[key],
-              self=lambda grad, self, key: put_into_zeros(grad, self.shape, key))
-copy_slices = Op("CopySlices", lambda self, value, key: _copy_into(self, value, key),
-                 self=lambda grad, key: zero_at(grad, key),
-                 value=lambda grad, key: index_op(grad, key))
 
 
 def _copy_into(self, value, key):
@@ -48,6 +42,124 @@ def _copy_into(self, value, key):
     out[key] = value
     return out
 
+
+# --- the rule table ------------------------------------------------------------
+# The backward helpers are linear in ``grad``, so they are ops too: their own
+# gradients (for create_graph) are one line each.
+put_into_zeros = Op("IndexPutBackward0", _put_into_zeros,
+                    grad=lambda g, key: index_op(g, key))
+assign_into_zeros = Op("SliceBackwardBackward0", _assign_into_zeros,
+                       grad=lambda g, key: slice_op(g, key))
+zero_at = Op("IndexFillBackward0", _zero_at,
+             grad=lambda g, key: zero_at(g, key))
+
+
+def _basic_view(name):
+    # PyTorch names a basic-indexing result after the last step it applied
+    # (select, slice, unsqueeze); the forward and the rule are the same for all.
+    return Op(name, lambda self, key: self[key], view=True,
+              self=lambda grad, self, key: assign_into_zeros(grad, self.shape, key))
+
+
+select_op = _basic_view("SelectBackward0")
+slice_op = _basic_view("SliceBackward0")
+unsqueeze_index_op = _basic_view("UnsqueezeBackward0")
+alias_index_op = _basic_view("AliasBackward0")
+index_op = Op("IndexBackward0", lambda self, key: self[key],
+              self=lambda grad, self, key: put_into_zeros(grad, self.shape, key))
+# "These elements of the base": how a view is re-derived after an in-place change through it.
+as_strided_op = Op("AsStridedBackward0", lambda self, key: self[key],
+                   self=lambda grad, self, key: put_into_zeros(grad, self.shape, key))
+copy_slices = Op("CopySlices", lambda self, value, key: _copy_into(self, value, key),
+                 self=lambda grad, key: zero_at(grad, key),
+                 value=lambda grad, key: index_op(grad, key))
+
+
+def _along(index: ndarray, dim: int) -> tuple:
+    """The advanced-indexing key that reads ``out[i][j][k] = x[i][index[i][j][k]][k]`` (dim=1)."""
+    key = []
+    for d, n in enumerate(index.shape):
+        if d == dim:
+            key.append(index)
+        else:
+            shape = [1] * index.ndim
+            shape[d] = n
+            key.append(xp.arange(n).reshape(shape))
+    return tuple(key)
+
+
+def _leading(shape) -> tuple:
+    return tuple(slice(0, n) for n in shape)
+
+
+def _pad_to(g, shape):
+    """``g`` placed at the start of zeros of ``shape`` (``src`` larger than ``index``)."""
+    if tuple(g.shape) == tuple(shape):
+        return g
+    return assign_into_zeros(g, tuple(shape), _leading(g.shape))
+
+
+def _one_d(index, src):
+    # A 0-d index (with a 0-d src) acts as a 1-element vector.
+    if index.ndim == 0:
+        index = index.reshape(1)
+        if isinstance(src, ndarray):
+            src = src.reshape(1)
+    return index, src
+
+
+def _scatter_forward(self, dim, index, src):
+    index, src = _one_d(index, src)
+    out = self.copy()
+    key = _along(index, dim)
+    out[key] = src[_leading(index.shape)] if isinstance(src, ndarray) and src.ndim else src
+    return out
+
+
+def _scatter_add_forward(self, dim, index, src):
+    index, src = _one_d(index, src)
+    out = self.copy()
+    xp.add.at(out, _along(index, dim), src[_leading(index.shape)])
+    return out
+
+
+def _gather_forward(self, dim, index, shape):
+    if self.ndim == 0 or index.ndim == 0:  # 0-d tensors act as 1-element vectors
+        return self.reshape(-1)[_along(index.reshape(-1), 0)].reshape(index.shape)
+    return self[_along(index, dim)]
+
+
+gather_op = Op("GatherBackward0", _gather_forward,
+               self=lambda grad, dim, index, shape:
+                   grad.new_zeros(shape).scatter_add(dim, index, grad))
+scatter_op = Op("ScatterBackward0", _scatter_forward,
+                self=lambda grad, dim, index: grad.scatter(dim, index, 0),
+                src=lambda grad, dim, index, src: _pad_to(grad.gather(dim, index), src.shape))
+scatter_value_op = Op("ScatterBackward1", _scatter_forward,
+                      self=lambda grad, dim, index: grad.scatter(dim, index, 0))
+scatter_add_op = Op("ScatterAddBackward0", _scatter_add_forward,
+                    self=lambda grad: grad,
+                    src=lambda grad, dim, index, src:
+                        _pad_to(grad.gather(dim, index), src.shape))
+index_select_op = Op("IndexSelectBackward0",
+                     lambda self, dim, index, shape: xp.take(self, index, axis=dim),
+                     self=lambda grad, dim, index, shape:
+                         put_into_zeros(grad, shape, (slice(None),) * dim + (index._data,)))
+masked_fill_op = Op("MaskedFillBackward0",
+                    lambda self, mask, value: _masked_fill_forward(self, mask, value),
+                    self=lambda grad, mask: grad.masked_fill(mask, 0))
+masked_fill_tensor_op = Op("MaskedFillBackward1",
+                           lambda self, mask, value: _masked_fill_forward(self, mask, value),
+                           self=lambda grad, mask: grad.masked_fill(mask, 0),
+                           value=lambda grad, mask: grad.masked_fill(mask.logical_not(), 0).sum())
+
+
+def _masked_fill_forward(self, mask, value):
+    out = xp.where(mask, xp.asarray(value).astype(self.dtype), self)
+    return out.astype(self.dtype, copy=False)
+
+
+# --- keys --------------------------------------------------------------------------
 
 def _convert_key(t, key):
     """``key`` in NumPy's terms: tensors become arrays; reports whether it is basic indexing."""
@@ -66,71 +178,126 @@ def _convert_key(t, key):
             k = xp.asarray(k)
             if k.dtype == object or (k.size and k.dtype.kind not in "biu"):
                 raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
-            if k.size == 0:
+            if k.size == 0 and k.dtype != xp.bool_:
                 k = k.astype(xp.int64)
             basic = False
         elif isinstance(k, bool):
             basic = False
-        elif hasattr(k, "__index__") and not isinstance(k, (int, slice)):
+        elif k is not None and k is not Ellipsis and not isinstance(k, (int, slice)):
+            if not hasattr(k, "__index__"):
+                raise IndexError(
+                    "only integers, slices (`:`), ellipsis (`...`), None and long or byte "
+                    "Variables are valid indices (got " + type(k).__name__ + ")")
             k = k.__index__()
         if isinstance(k, slice) and k.step is not None and k.step <= 0:
-            raise ValueError("step must be greater than zero")
+            raise ValueError("step must be greater than zero. Fix: PyTorch tensors cannot be "
+                             "sliced backwards; use .flip(dim) to reverse a dimension.")
         out.append(k)
+    if sum(1 for k in out if k is Ellipsis) > 1:
+        raise IndexError("an index can only have a single ellipsis ('...')")
     _check_bounds(t, out)
     return tuple(out), basic
 
 
 def _check_bounds(t, key) -> None:
-    dims_used = sum(1 for k in key if k is not None and k is not Ellipsis
-                    and not (isinstance(k, ndarray) and k.dtype == xp.bool_))
-    dims_used += sum(k.ndim - 1 for k in key if isinstance(k, ndarray) and k.dtype == xp.bool_)
-    if dims_used > t.ndim:
+    def width(k):  # how many of t's dimensions an index item consumes
+        if k is None or k is Ellipsis or isinstance(k, bool):
+            return 0
+        if isinstance(k, ndarray) and k.dtype == xp.bool_:
+            return k.ndim
+        return 1
+
+    used = sum(width(k) for k in key)
+    if used > t.ndim:
         raise IndexError(f"too many indices for tensor of dimension {t.ndim}")
     dim = 0
     for k in key:
         if k is Ellipsis:
-            dim = t.ndim - sum(1 for j in key[key.index(k) + 1:] if j is not None)
+            dim += t.ndim - used
             continue
-        if k is None:
-            continue
-        if isinstance(k, int):
+        if isinstance(k, int) and not isinstance(k, bool):
             size = t.shape[dim]
             if not -size <= k < size:
                 raise IndexError(
                     f"index {k} is out of bounds for dimension {dim} with size {size}")
-        elif isinstance(k, ndarray) and k.dtype != xp.bool_ and k.size:
+        elif isinstance(k, ndarray) and k.dtype == xp.bool_:
+            for j in range(k.ndim):
+                if k.shape[j] != t.shape[dim + j]:
+                    raise IndexError(
+                        f"The shape of the mask {list(k.shape)} at index {j} does not match the "
+                        f"shape of the indexed tensor {list(t.shape)} at index {dim + j}")
+        elif isinstance(k, ndarray) and k.size:
             size = t.shape[dim]
             bad = k[(k >= size) | (k < -size)]
             if bad.size:
                 raise IndexError(
                     f"index {int(bad.flat[0])} is out of bounds for dimension {dim} with size "
                     f"{size}")
-        dim += k.ndim if isinstance(k, ndarray) and k.dtype == xp.bool_ else 1
+        dim += width(k)
+
+
+def _basic_name(t, key, original):
+    """Which of PyTorch's view ops produced a basic-indexing result last."""
+    if not isinstance(original, tuple):
+        if isinstance(key[0], int):
+            return select_op
+        if isinstance(key[0], slice):
+            return slice_op  # PyTorch's single-slice fast path records even a full slice
+    last = alias_index_op
+    dim = 0
+    used = sum(1 for k in key if k is not None and k is not Ellipsis)
+    for k in key:
+        if k is None:
+            last = unsqueeze_index_op
+        elif k is Ellipsis:
+            dim += t.ndim - used
+        elif isinstance(k, int):
+            last = select_op
+            dim += 1
+        else:
+            if k.indices(t.shape[dim]) != (0, t.shape[dim], 1):
+                last = slice_op
+            dim += 1
+    return last
+
+
+def _advanced(key):
+    # Boolean masks become the integer positions they select, so that add.at and
+    # the recorded key work on them like on any integer index.
+    out = []
+    for k in key:
+        if isinstance(k, ndarray) and k.dtype == xp.bool_ and k.ndim:
+            out.extend(xp.nonzero(k))
+        else:
+            out.append(k)
+    return tuple(out)
 
 
 def getitem(t, key):
-    key, basic = _convert_key(t, key)
+    converted, basic = _convert_key(t, key)
     if basic:
-        if len(key) == 1 and isinstance(key[0], int):
-            return select_op(t, key)
-        return slice_op(t, key)
-    return index_op(t, key)
+        return _basic_name(t, converted, key)(t, converted)
+    return index_op(t, _advanced(converted))
 
 
 def setitem(t, key, value) -> None:
     from ..tensor import Tensor, _check_inplace_leaf, as_tensor_like
-    key, _ = _convert_key(t, key)
+    key, basic = _convert_key(t, key)
+    if not basic:
+        key = _advanced(key)
     _check_inplace_leaf(t)
     value = as_tensor_like(value, t)
     if value.dtype is not t.dtype:
         value = value.to(t.dtype)
+    check_writable(t)
     record = grad_mode.state.enabled and (t._requires_grad or value._requires_grad)
     if not record:
         t._data[key] = value._data
         t._bump_version()
         return
     if t._base is not None:
-        raise RuntimeError(_VIEW_MESSAGE)
+        inplace_on_view(t, lambda src, v: copy_slices(src, v, key), (value,), {})
+        return
     old = Tensor._make(t._data)
     old.grad_fn, old._output_nr, old._requires_grad = t.grad_fn, t._output_nr, t._requires_grad
     result = copy_slices(old, value, key)
@@ -139,11 +306,234 @@ def setitem(t, key, value) -> None:
     t.grad_fn, t._output_nr, t._requires_grad = result.grad_fn, 0, True
 
 
-_VIEW_MESSAGE = (
-    "chainrule does not yet record in-place changes made through a view (a slice, reshape or "
-    "transpose) of a tensor that is part of a graph. Fix: write into the tensor itself "
-    "(x[idx] = value, on x rather than on a view of x), or .clone() the view first.")
+# --- in-place changes through a view --------------------------------------------------
+
+def check_writable(t) -> None:
+    """Refuse to write into a tensor whose elements share memory (an ``expand``ed tensor)."""
+    if not t._data.flags.writeable:
+        if any(s == 0 and n > 1 for s, n in zip(t._data.strides, t._data.shape)):
+            raise RuntimeError(
+                "unsupported operation: more than one element of the written-to tensor refers to "
+                "a single memory location. Please clone() the tensor before performing the "
+                "operation.")
+        raise RuntimeError("this tensor's memory is read-only (it wraps a read-only NumPy array). "
+                           "Fix: .clone() it before changing it in place.")
 
 
-def inplace_on_view(t, fn, args, kwargs):
-    raise RuntimeError(_VIEW_MESSAGE)
+def _byte_offsets(a: ndarray) -> ndarray:
+    off = xp.zeros(a.shape, dtype=xp.int64)
+    for d, (n, s) in enumerate(zip(a.shape, a.strides)):
+        shape = [1] * a.ndim
+        shape[d] = n
+        off = off + (xp.arange(n, dtype=xp.int64) * s).reshape(shape)
+    return off
+
+
+def view_key(base: ndarray, view: ndarray) -> tuple:
+    """The advanced-indexing key ``k`` with ``base[k]`` reading the same memory as ``view``.
+
+    Found from the two arrays' strides and data pointers, so it works for any
+    chain of views (slices, transposes, reshapes, ...) without recording them.
+    """
+    start = base.__array_interface__["data"][0]
+    flat_base = _byte_offsets(base).ravel()
+    wanted = _byte_offsets(view) + (view.__array_interface__["data"][0] - start)
+    order = xp.argsort(flat_base, kind="stable")
+    pos = xp.searchsorted(flat_base[order], wanted).clip(0, max(flat_base.size - 1, 0))
+    flat = order[pos] if flat_base.size else pos
+    if flat_base.size and not (flat_base[flat] == wanted).all():
+        raise RuntimeError("internal error: a view's memory is not inside its base's memory")
+    return xp.unravel_index(flat, base.shape) if base.ndim else ()
+
+
+def inplace_on_view(view, fn, args, kwargs):
+    """``view.op_(...)``: run ``fn`` on the view, write the result through, rewrite histories."""
+    from ..tensor import Tensor, _check_result_fits
+    base = view._base
+    node = view.grad_fn
+    if node is not None and getattr(node, "num_outputs", 1) > 1:
+        raise RuntimeError(
+            f"Output {view._output_nr} of {node.name()} is a view and is being modified inplace. "
+            "This view is the output of a function that returns multiple views. Such functions "
+            "do not allow the output views to be modified inplace. You should replace the inplace "
+            "operation by an out-of-place one. Fix: .clone() the piece before changing it.")
+    if base._requires_grad and base.grad_fn is None:
+        raise RuntimeError(
+            "a view of a leaf Variable that requires grad is being used in an in-place "
+            "operation. Fix: wrap the update in chainrule.no_grad(), or change a .clone() of "
+            "the leaf instead.")
+    check_writable(view)
+    key = view_key(base._data, view._data)
+    # The op may save its input for backward; give it a copy so that writing the
+    # result into the shared memory below cannot change what backward reads.
+    source = Tensor._make(view._data.copy())
+    source.grad_fn, source._output_nr = view.grad_fn, view._output_nr
+    source._requires_grad = view._requires_grad
+    with grad_mode.set_grad_enabled(True):
+        result = fn(source, *args, **kwargs)
+    _check_result_fits(view, result)
+    old_base = Tensor._make(base._data)  # CopySlices saves nothing of it: no copy needed
+    old_base.grad_fn, old_base._output_nr = base.grad_fn, base._output_nr
+    old_base._requires_grad = base._requires_grad
+    new_base = copy_slices(old_base, result.to(view.dtype) if result.dtype is not view.dtype
+                           else result, key)
+    xp.copyto(view._data, result._data, casting="unsafe")
+    view._bump_version()
+    base.grad_fn, base._output_nr, base._requires_grad = new_base.grad_fn, 0, True
+    new_base._data = base._data  # the regenerated view reads the real memory
+    view.grad_fn = as_strided_op(new_base, key).grad_fn
+    view._output_nr = 0
+    view._requires_grad = True
+    return view
+
+
+# --- public functions ----------------------------------------------------------------
+
+def _index_tensor(index, name):
+    from ..tensor import Tensor
+    if not isinstance(index, Tensor):
+        raise TypeError(f"{name}(): argument 'index' must be Tensor, not {type(index).__name__}")
+    return index
+
+
+def _check_gather_like(input, dim, index, name, src=None):
+    from .shape import _wrap_dim
+    dim = _wrap_dim(dim, input.ndim)
+    if index.dtype.name != "int64":
+        raise RuntimeError(f"{name}(): Expected dtype int64 for index")
+    if index.ndim != input.ndim and not (index.ndim <= 1 and input.ndim <= 1):
+        raise RuntimeError("Index tensor must have the same number of dimensions as "
+                           f"{'self' if src is not None else 'input'} tensor")
+    for d in range(index.ndim):
+        if d != dim and index.shape[d] > (input.shape[d] if input.ndim else 1):
+            what = "self" if src is not None else "input"
+            raise RuntimeError(
+                f"Size does not match at dimension {d} expected index {list(index.shape)} to be "
+                f"no larger than {what} {list(input.shape)} apart from dimension {dim}")
+        if src is not None and index.shape[d] > src.shape[d]:
+            raise RuntimeError(
+                f"Expected index {list(index.shape)} to be no larger than self "
+                f"{list(input.shape)} apart from dimension {dim} and to be no larger size than "
+                f"src {list(src.shape)}")
+    size = input.shape[dim] if input.ndim else 1
+    data = index._data
+    if data.size and ((data >= size) | (data < -size)).any():
+        bad = int(data[(data >= size) | (data < -size)].flat[0])
+        raise RuntimeError(f"index {bad} is out of bounds for dimension {dim} with size {size}")
+    return dim
+
+
+def _as_nd(t):
+    # 0-d inputs behave as 1-element vectors in gather/scatter; the result keeps 0 dims.
+    return t.reshape(1) if t.ndim == 0 else t
+
+
+def gather(input, dim: int, index, *, sparse_grad: bool = False):
+    """Pick values along ``dim``: ``out[i][j] = input[i][index[i][j]]`` (for dim=1).
+
+    >>> import chainrule as torch
+    >>> torch.gather(torch.tensor([[1., 2.], [3., 4.]]), 1, torch.tensor([[1], [0]]))
+    tensor([[2.],
+            [3.]])
+    """
+    index = _index_tensor(index, "gather")
+    dim = _check_gather_like(input, dim, index, "gather")
+    return gather_op(input, dim, index, input._data.shape)
+
+
+def scatter(input, dim: int, index, src=None, *, value=None, reduce=None):
+    """Write ``src`` (a tensor, or one number) into a copy of ``input`` at ``index`` along ``dim``.
+
+    >>> import chainrule as torch
+    >>> torch.zeros(2, 3).scatter(1, torch.tensor([[2], [0]]), 1.0)
+    tensor([[0., 0., 1.],
+            [1., 0., 0.]])
+    """
+    from ..tensor import Tensor
+    if reduce is not None:
+        raise NotImplementedError(
+            "scatter(reduce=...) is deprecated in PyTorch and not provided by chainrule. Fix: use "
+            "scatter_add, or scatter_reduce-style code written with gather/scatter_add.")
+    if src is None:
+        src = value
+    index = _index_tensor(index, "scatter")
+    if isinstance(src, Tensor):
+        if src.dtype is not input.dtype:
+            raise RuntimeError(
+                "scatter(): Expected self.dtype to be equal to src.dtype")
+        dim = _check_gather_like(input, dim, index, "scatter", src if src.ndim else None)
+        if input.ndim == 0:
+            return scatter(_as_nd(input), 0, _as_nd(index), _as_nd(src)).reshape(())
+        if src.ndim == 0:
+            return scatter_value_op(input, dim, index, src.item())
+        return scatter_op(input, dim, index, src)
+    dim = _check_gather_like(input, dim, index, "scatter")
+    if input.ndim == 0:
+        return scatter(_as_nd(input), 0, _as_nd(index), src).reshape(())
+    return scatter_value_op(input, dim, index, src)
+
+
+def scatter_add(input, dim: int, index, src):
+    """Add ``src`` into a copy of ``input`` at ``index`` along ``dim`` (repeats accumulate).
+
+    >>> import chainrule as torch
+    >>> torch.zeros(3).scatter_add(0, torch.tensor([0, 0, 2]), torch.ones(3))
+    tensor([2., 0., 1.])
+    """
+    index = _index_tensor(index, "scatter_add")
+    if src.dtype is not input.dtype:
+        raise RuntimeError("scatter(): Expected self.dtype to be equal to src.dtype")
+    dim = _check_gather_like(input, dim, index, "scatter_add", src)
+    if input.ndim == 0:
+        return scatter_add(_as_nd(input), 0, _as_nd(index), _as_nd(src)).reshape(())
+    return scatter_add_op(input, dim, index, src)
+
+
+def index_select(input, dim: int, index):
+    """The slices at ``index`` (a vector of positions) along ``dim``.
+
+    >>> import chainrule as torch
+    >>> torch.arange(6).reshape(2, 3).index_select(1, torch.tensor([2, 0]))
+    tensor([[2, 0],
+            [5, 3]])
+    """
+    from .shape import _wrap_dim
+    index = _index_tensor(index, "index_select")
+    if index.ndim > 1:
+        raise IndexError("index_select(): Index is supposed to be a vector")
+    if index.dtype.name not in ("int64", "int32"):
+        raise RuntimeError("index_select(): Expected dtype int32 or int64 for index")
+    dim = _wrap_dim(dim, input.ndim)
+    size = input.shape[dim] if input.ndim else 1
+    data = index._data
+    if data.size and ((data >= size) | (data < -size)).any():
+        raise IndexError("index out of range in self")
+    if input.ndim == 0:
+        return index_select(input.reshape(1), 0, index).reshape(())
+    return index_select_op(input, dim, index.reshape(-1), input._data.shape)
+
+
+def masked_fill(input, mask, value):
+    """``value`` where ``mask`` is True, ``input`` elsewhere (``mask`` broadcasts).
+
+    >>> import chainrule as torch
+    >>> torch.tensor([1., 2., 3.]).masked_fill(torch.tensor([True, False, True]), 0.)
+    tensor([0., 2., 0.])
+    """
+    from ..tensor import Tensor, _broadcast_check
+    if not isinstance(mask, Tensor) or mask.dtype.name != "bool":
+        got = mask.dtype.name if isinstance(mask, Tensor) else type(mask).__name__
+        got = {"int64": "long", "int32": "int", "float32": "float", "uint8": "unsigned char"}.get(
+            got, got)
+        raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with dtype "
+                           f"{got}. Fix: pass a bool mask, e.g. mask.bool() or (x > 0).")
+    _broadcast_check(input, mask)
+    if isinstance(value, Tensor):
+        if value.ndim != 0:
+            raise RuntimeError(
+                "masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
+                f"{value.ndim} dimension(s).")
+        if value._requires_grad:
+            return masked_fill_tensor_op(input, mask, value)
+        value = value.item()
+    return masked_fill_op(input, mask, value)

@@ -6,6 +6,8 @@ input transposed.
 """
 from __future__ import annotations
 
+import math
+
 from .._backend import xp
 from ..autograd.function import Op
 
@@ -23,9 +25,12 @@ mm_op = Op("MmBackward0", lambda self, mat2: xp.matmul(self, mat2),
 bmm_op = Op("BmmBackward0", lambda self, mat2: xp.matmul(self, mat2),
             self=lambda grad, mat2: matmul(grad, mat2.mT),
             mat2=lambda grad, self: matmul(self.mT, grad))
-outer_op = Op("OuterBackward0", lambda self, vec2: xp.multiply.outer(self, vec2),
-              self=lambda grad, vec2: mv(grad, vec2),
-              vec2=lambda grad, self: mv(grad.t(), self))
+# matmul folds batches into one mm/bmm and reshapes the result back, as PyTorch does;
+# these two record those steps under PyTorch's names.
+unsafe_view = Op("UnsafeViewBackward0", lambda self, shape: xp.reshape(self, shape),
+                 self=lambda grad, self: grad.reshape(self.shape))
+squeeze_back = Op("SqueezeBackward4", lambda self, dim: xp.squeeze(self, dim), view=True,
+                  self=lambda grad, dim: grad.unsqueeze(dim))
 
 
 def _dtype_name(t) -> str:
@@ -134,31 +139,53 @@ def matmul(input, other):
     if a == 2 and b == 1:
         return mv(input, other)
     if a == 1 and b == 2:
-        return mm(input.unsqueeze(0), other).squeeze(0)
+        return squeeze_back(mm(input.unsqueeze(0), other), 0)
     if a == 2 and b == 2:
         return mm(input, other)
     _same_dtype(input, other)
+    if a >= 3 and (b <= 2 or (b <= a and math.prod(other.shape[:-2]) == 1)):
+        # Fold the batch into the rows of one matrix product.
+        k = input.shape[-1]
+        if other.shape[-2 if b > 1 else 0] != k:
+            _raise_mismatch(input, other)
+        rows = input.reshape(-1, k)
+        if b == 1:
+            return unsafe_view(mv(rows, other), input.shape[:-1])
+        mat = other.reshape(other.shape[-2:]) if b > 2 else other
+        return unsafe_view(mm(rows, mat), input.shape[:-1] + (mat.shape[-1],))
+    if a <= 2 and b >= 3:
+        # (x @ Y) = (Yᵀ @ xᵀ)ᵀ: fold Y's batch into rows instead.
+        k = input.shape[-1]
+        if other.shape[-2] != k:
+            _raise_mismatch(input, other)
+        rows = other.mT.reshape(-1, k)
+        batch, n = other.shape[:-2], other.shape[-1]
+        if a == 1:
+            return unsafe_view(mv(rows, input), batch + (n,))
+        out = unsafe_view(mm(rows, input.t()), batch + (n, input.shape[0]))
+        return out.mT.clone()
     x = input.unsqueeze(0) if a == 1 else input
     y = other.unsqueeze(-1) if b == 1 else other
     if x.shape[-1] != y.shape[-2]:
-        raise RuntimeError(
-            f"Expected size for first two dimensions of batch2 tensor to be: "
-            f"[{x.shape[-3] if x.ndim > 2 else 1}, {x.shape[-1]}] but got: "
-            f"[{y.shape[-3] if y.ndim > 2 else 1}, {y.shape[-2]}]. Fix: the last dimension of "
-            f"the first operand ({list(input.shape)}) must equal the second-to-last of the "
-            f"second ({list(other.shape)}).")
+        _raise_mismatch(input, other)
     try:
-        xp.broadcast_shapes(x.shape[:-2], y.shape[:-2])
+        batch = xp.broadcast_shapes(x.shape[:-2], y.shape[:-2])
     except ValueError:
         raise RuntimeError(
             f"The size of tensor a ({x.shape[-3]}) must match the size of tensor b "
             f"({y.shape[-3]}) at non-singleton dimension 0") from None
-    out = bmm_op(x, y)
-    if a == 1:
-        out = out.squeeze(-2)
-    if b == 1:
-        out = out.squeeze(-1)
-    return out
+    return unsafe_view(bmm_op(x, y), batch + (x.shape[-2], y.shape[-1]))
+
+
+def _raise_mismatch(input, other):
+    x = input if input.ndim > 1 else input.unsqueeze(0)
+    y = other if other.ndim > 1 else other.unsqueeze(-1)
+    raise RuntimeError(
+        f"Expected size for first two dimensions of batch2 tensor to be: "
+        f"[{math.prod(x.shape[:-2])}, {x.shape[-1]}] but got: "
+        f"[{math.prod(y.shape[:-2])}, {y.shape[-2]}]. Fix: the last dimension of "
+        f"the first operand ({list(input.shape)}) must equal the second-to-last of the "
+        f"second ({list(other.shape)}).")
 
 
 def outer(input, vec2):
@@ -170,6 +197,178 @@ def outer(input, vec2):
             [ 2., 20.]])
     """
     if input.ndim != 1 or vec2.ndim != 1:
-        raise RuntimeError("outer: expected 1-d vectors")
-    _same_dtype(input, vec2)
-    return outer_op(input, vec2)
+        raise RuntimeError("outer: Expected 1-D argument self, but got "
+                           f"{input.ndim if input.ndim != 1 else vec2.ndim}-D")
+    return input.reshape(-1, 1) * vec2  # recorded as MulBackward0, as PyTorch does
+
+
+# --- einsum --------------------------------------------------------------------------
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def _parse_einsum(equation: str, shapes) -> tuple:
+    """Operand and output labels, with '...' spelled out as explicit letters."""
+    equation = equation.replace(" ", "")
+    lhs, arrow, rhs = equation.partition("->")
+    inputs = lhs.split(",")
+    if len(inputs) != len(shapes):
+        raise RuntimeError(
+            "einsum(): more operands were provided than specified in the equation" if
+            len(shapes) > len(inputs) else
+            "einsum(): fewer operands were provided than specified in the equation")
+    used = set(equation) - set(".,->")
+    spare = [c for c in _LETTERS if c not in used]
+    n_ellipsis = max((len(shape) - len(labels.replace("...", ""))
+                      for labels, shape in zip(inputs, shapes) if "..." in labels), default=0)
+    ellipsis = "".join(spare[:n_ellipsis])
+    out = []
+    for labels, shape in zip(inputs, shapes):
+        if "..." in labels:
+            k = len(shape) - len(labels.replace("...", ""))
+            labels = labels.replace("...", ellipsis[n_ellipsis - k:])
+        if len(labels) != len(shape):
+            raise RuntimeError(
+                f"einsum(): the number of subscripts in the equation ({len(labels)}) does not "
+                f"match the number of dimensions ({len(shape)}) for operand {len(out)}"
+                + ("" if "..." in equation else " and no ellipsis was given"))
+        out.append(labels)
+    if arrow:
+        result = rhs.replace("...", ellipsis)
+    else:  # implicit output: the labels used once, in alphabetical order, after '...'
+        counts = {}
+        for labels in out:
+            for c in labels:
+                counts[c] = counts.get(c, 0) + 1
+        result = ellipsis + "".join(sorted(c for c, n in counts.items()
+                                           if n == 1 and c not in ellipsis))
+    return out, result
+
+
+def _einsum_grad(grad, labels, out_labels, others, shape):
+    """Gradient for one operand with ``labels``: an einsum of ``grad`` with the other operands.
+
+    Labels the operand shares with no other term were summed away in the forward;
+    they come back by broadcasting (expand).  A label repeated in the operand
+    ('ii') was a diagonal; the gradient is placed on it by multiplying with an
+    identity matrix.
+    """
+    from ..tensor import Tensor
+    present = set(out_labels).union(*[set(lbl) for lbl, _ in others])
+    unique = "".join(dict.fromkeys(labels))
+    kept = "".join(c for c in unique if c in present)
+    terms = [out_labels] + [lbl for lbl, _ in others]
+    g = einsum(",".join(terms) + "->" + kept, grad, *[t for _, t in others])
+    sizes = {}
+    for c, n in zip(labels, shape):
+        sizes[c] = n
+    # Bring back the summed-away labels (size 1, then expanded), in the order of `unique`.
+    for i, c in enumerate(unique):
+        if c not in present:
+            g = g.unsqueeze(i)
+    if len(kept) != len(unique):
+        g = g.expand(tuple(sizes[c] for c in unique))
+    if unique == labels:
+        return g
+    # Repeated labels: spread g over the diagonal with identity matrices.
+    spare = [c for c in _LETTERS if c not in labels and c not in out_labels]
+    full, eyes = [], []
+    seen = set()
+    for c in labels:
+        if c in seen:
+            fresh = spare.pop(0)
+            full.append(fresh)
+            eyes.append((c + fresh, Tensor._make(xp.eye(sizes[c], dtype=grad._data.dtype))))
+        else:
+            seen.add(c)
+            full.append(c)
+    equation = ",".join([unique] + [lbl for lbl, _ in eyes]) + "->" + "".join(full)
+    return einsum(equation, g, *[t for _, t in eyes])
+
+
+class _Einsum:
+    """``einsum`` takes any number of operands, so its node is built by hand, like cat's."""
+
+    def __call__(self, equation, labels, out_labels, tensors):
+        from ..autograd import grad_mode
+        from ..autograd.graph import SavedTensor, gradient_edge
+        from ..tensor import Tensor
+        spelled = ",".join(labels) + "->" + out_labels
+        out = Tensor._make(xp.asarray(xp.einsum(spelled, *[t._data for t in tensors],
+                                                optimize=len(tensors) > 2)))
+        if grad_mode.state.enabled and any(t._requires_grad for t in tensors):
+            node = EinsumBackward0()
+            node.next_functions = tuple(gradient_edge(t) for t in tensors)
+            node.input_meta = [(t._data.shape, t._data.dtype) for t in tensors]
+            node.labels = labels
+            node.out_labels = out_labels
+            # A lone operand's gradient needs only its shape, so nothing is saved for it.
+            node._saved = [SavedTensor(t, "EinsumBackward0") for t in tensors] \
+                if len(tensors) > 1 else [None]
+            out._requires_grad = True
+            out.grad_fn = node
+        return out
+
+
+def _einsum_node_class():
+    from ..autograd.graph import FREED_MESSAGE, RELEASED, Node, SavedTensor
+
+    class EinsumBackward0(Node):
+        __slots__ = ("labels", "out_labels")
+
+        def apply(self, grads):
+            if self._saved is RELEASED:
+                raise RuntimeError(FREED_MESSAGE)
+            saved = [s.unpack() if isinstance(s, SavedTensor) else None for s in self._saved]
+            result = []
+            for k, (child, _) in enumerate(self.next_functions):
+                if child is None:
+                    result.append(None)
+                    continue
+                others = [(lbl, t) for j, (lbl, t) in enumerate(zip(self.labels, saved))
+                          if j != k]
+                shape = self.input_meta[k][0]
+                result.append(_einsum_grad(grads[0], self.labels[k], self.out_labels, others,
+                                           shape))
+            return result
+
+    return EinsumBackward0
+
+
+EinsumBackward0 = _einsum_node_class()
+_einsum_op = _Einsum()
+
+
+def einsum(equation: str, *operands):
+    """Sum of products over the labelled dimensions of the operands (Einstein notation).
+
+    >>> import chainrule as torch
+    >>> a = torch.arange(6.).reshape(2, 3)
+    >>> torch.einsum('ij,j->i', a, torch.ones(3))
+    tensor([ 3., 12.])
+    """
+    if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
+        operands = tuple(operands[0])
+    if not operands:
+        raise RuntimeError("einsum(): must provide at least one operand")
+    labels, out_labels = _parse_einsum(equation, [t.shape for t in operands])
+    for t in operands[1:]:
+        if t.dtype is not operands[0].dtype:
+            raise RuntimeError(
+                f"expected scalar type {operands[0].dtype.name} but found {t.dtype.name}. Fix: "
+                "convert the operands to one dtype first, e.g. b.to(a.dtype).")
+    sizes = {}
+    for k, (lbl, t) in enumerate(zip(labels, operands)):
+        for c, n in zip(lbl, t.shape):
+            if sizes.setdefault(c, n) != n and n != 1 and sizes[c] != 1:
+                raise RuntimeError(
+                    f"einsum(): operands do not broadcast with remapped shapes (original->"
+                    f"remapped): subscript '{c}' has size {sizes[c]} and {n} in operand {k}")
+            if sizes[c] == 1:
+                sizes[c] = n
+    for c in out_labels:
+        if c not in sizes:
+            raise RuntimeError(
+                f"einsum(): output subscript {c} does not appear in the equation for any input "
+                "operand")
+    return _einsum_op(equation, labels, out_labels, list(operands))

@@ -8,17 +8,26 @@ their input, as PyTorch's views do.
 from __future__ import annotations
 
 from .._backend import xp
+from .._dtypes import from_numpy
+from ..autograd import grad_mode
 from ..autograd.function import Op
+from ..autograd.graph import Node, VersionCounter, gradient_edge
 
 # --- the rule table ------------------------------------------------------------
 reshape_op = Op("ViewBackward0", lambda self, shape: xp.reshape(self, shape), view=True,
                 self=lambda grad, self: grad.reshape(self.shape))
-reshape_copy = Op("ReshapeAliasBackward0", lambda self, shape: xp.reshape(self, shape).copy(),
+# A reshape that cannot be a view of a non-contiguous input copies (clone + unsafe view).
+reshape_copy = Op("UnsafeViewBackward0", lambda self, shape: xp.reshape(self, shape).copy(),
                   self=lambda grad, self: grad.reshape(self.shape))
 unsqueeze_op = Op("UnsqueezeBackward0", lambda self, dim: xp.expand_dims(self, dim), view=True,
                   self=lambda grad, dim: grad.squeeze(dim))
-squeeze_op = Op("SqueezeBackward1", lambda self, dims: _squeeze(self, dims), view=True,
+# PyTorch numbers squeeze's nodes by overload: all dims (0), one dim (1), a tuple (2).
+squeeze_op = Op("SqueezeBackward0", lambda self, dims: _squeeze(self, dims), view=True,
                 self=lambda grad, self: grad.reshape(self.shape))
+squeeze_dim_op = Op("SqueezeBackward1", lambda self, dims: _squeeze(self, dims), view=True,
+                    self=lambda grad, self: grad.reshape(self.shape))
+squeeze_dims_op = Op("SqueezeBackward2", lambda self, dims: _squeeze(self, dims), view=True,
+                     self=lambda grad, self: grad.reshape(self.shape))
 expand_op = Op("ExpandBackward0", lambda self, shape: xp.broadcast_to(self, shape), view=True,
                self=lambda grad: grad)  # the engine sums the gradient back to self's shape
 transpose_op = Op("TransposeBackward0", lambda self, dim0, dim1: xp.swapaxes(self, dim0, dim1),
@@ -28,13 +37,13 @@ t_op = Op("TBackward0", lambda self: xp.transpose(self), view=True,
           self=lambda grad: grad.t())
 permute_op = Op("PermuteBackward0", lambda self, dims: xp.transpose(self, dims), view=True,
                 self=lambda grad, dims: grad.permute(tuple(xp.argsort(dims))))
-flip_op = Op("FlipBackward0", lambda self, dims: xp.flip(self, dims),
+flip_op = Op("FlipBackward0", lambda self, dims: xp.flip(self, dims).copy(),  # not a view
              self=lambda grad, dims: grad.flip(dims))
 roll_op = Op("RollBackward0", lambda self, shifts, dims: xp.roll(self, shifts, dims),
              self=lambda grad, shifts, dims: grad.roll(_negate(shifts), dims))
 repeat_op = Op("RepeatBackward0", lambda self, repeats: _repeat(self, repeats),
                self=lambda grad, self, repeats: _repeat_backward(grad, self.shape, repeats))
-narrow_op = Op("NarrowBackward0", lambda self, dim, start, length:
+narrow_op = Op("SliceBackward0", lambda self, dim, start, length:
                self[(slice(None),) * dim + (slice(start, start + length),)], view=True,
                self=lambda grad, self, dim, start, length:
                    _pad_dim(grad, self.shape, dim, start))
@@ -135,7 +144,7 @@ class _Cat:
 
     def __call__(self, dim, np_dtype, *tensors):
         from ..autograd import grad_mode
-        from ..autograd.graph import Node, gradient_edge
+        from ..autograd.graph import gradient_edge
         from ..tensor import Tensor
         out = Tensor._make(_cat_forward(dim, np_dtype, *[t._data for t in tensors]))
         if grad_mode.state.enabled and any(t._requires_grad for t in tensors):
@@ -167,6 +176,96 @@ def _cat_node_class():
 
 
 CatBackward0 = _cat_node_class()
+
+
+class StackBackward0(Node):
+    __slots__ = ("dim",)
+
+    def apply(self, grads):
+        grad = grads[0]
+        return [grad.select(self.dim, i) if child is not None else None
+                for i, (child, _) in enumerate(self.next_functions)]
+
+
+class _PiecesBackward(Node):
+    """The node of split/chunk/unbind: one input, one output per piece.
+
+    Pieces that received no gradient count as zeros; the gradients of all
+    pieces are joined back (cat, or stack for unbind) into the input's shape.
+    """
+
+    __slots__ = ("num_outputs", "dim", "sizes")
+
+    def apply(self, grads):
+        if self.next_functions[0][0] is None:
+            return [None]
+        shape, np_dtype = self.input_meta[0]
+        dtype = from_numpy(np_dtype)
+        parts = []
+        for g, n in zip(grads, self.sizes):
+            if g is None:
+                piece = list(shape)
+                if self.squeezed:
+                    del piece[self.dim]
+                else:
+                    piece[self.dim] = n
+                g = _zeros(tuple(piece), dtype)
+            parts.append(g)
+        if self.squeezed:
+            return [stack(parts, self.dim)]
+        return [cat(parts, self.dim)]
+
+
+class SplitBackward0(_PiecesBackward):
+    __slots__ = ()
+    squeezed = False
+
+
+class SplitWithSizesBackward0(_PiecesBackward):
+    __slots__ = ()
+    squeezed = False
+
+
+class UnbindBackward0(_PiecesBackward):
+    __slots__ = ()
+    squeezed = True
+
+
+def _zeros(shape, dtype):
+    from ..tensor import Tensor
+    return Tensor._make(xp.zeros(shape, dtype=dtype.np))
+
+
+def _pieces(input, dim, sizes, node_class):
+    """Views of ``input`` cut along ``dim`` (dropping ``dim`` for unbind), with one shared node."""
+    from ..tensor import Tensor
+    data = input._data
+    if input._version_counter is None:
+        input._version_counter = VersionCounter()
+    base = input if input._base is None else input._base
+    squeezed = node_class.squeezed
+    node = None
+    if grad_mode.state.enabled and input._requires_grad:
+        node = node_class()
+        node.next_functions = (gradient_edge(input),)
+        node.input_meta = [(data.shape, data.dtype)]
+        node.num_outputs = len(sizes)
+        node.dim = dim
+        node.sizes = sizes
+    out, start = [], 0
+    lead = (slice(None),) * dim
+    for nr, n in enumerate(sizes):
+        key = lead + ((start,) if squeezed else (slice(start, start + n),))
+        piece = Tensor._make(data[key])
+        piece._version_counter = input._version_counter
+        piece._base = base
+        if node is not None:
+            piece._requires_grad = True
+            piece.grad_fn = node
+            piece._output_nr = nr
+        out.append(piece)
+        start += n
+    return tuple(out)
 _cat_op = _Cat()
 
 
@@ -187,7 +286,15 @@ def stack(tensors, dim: int = 0):
                 f"stack expects each tensor to be equal size, but got {list(shape)} at entry 0 "
                 f"and {list(t.shape)} at entry {i}")
     dim = _wrap_dim(dim, len(shape) + 1)
-    return cat([t.unsqueeze(dim) for t in tensors], dim)
+    joined = cat([t.unsqueeze(dim) for t in tensors], dim)
+    if joined.grad_fn is not None:
+        # One node, as PyTorch records it (its gradient is the slices, unsqueezed away).
+        node = StackBackward0()
+        node.next_functions = tuple(gradient_edge(t) for t in tensors)
+        node.input_meta = [(t._data.shape, t._data.dtype) for t in tensors]
+        node.dim = dim
+        joined.grad_fn = node
+    return joined
 
 
 def _wrap_dim(dim: int, ndim: int) -> int:
@@ -244,19 +351,35 @@ def reshape(input, *shape):
             [3, 4, 5]])
     """
     shape = _infer_shape(_shape_arg(shape), input.numel(), input.shape)
-    if shape == input.shape:
-        return alias_op(input) if input._requires_grad else _plain_view(input)
-    return reshape_op(input, shape)
+    if _viewable(input._data, shape):
+        return reshape_op(input, shape)
+    return reshape_copy(input, shape)
 
 
-def _plain_view(t):
-    # A shape-preserving reshape still returns a new tensor object, as PyTorch does.
-    return reshape_op(t, t.shape)
+def _viewable(data, shape) -> bool:
+    """Whether ``data`` can take ``shape`` without a copy (PyTorch's view() condition)."""
+    if data.flags.c_contiguous or data.size <= 1:
+        return True
+    try:
+        data.view().shape = shape  # NumPy refuses, rather than copies, when strides cannot fit
+    except AttributeError:
+        return False
+    return True
 
 
 def view(input, *shape):
-    """Like ``reshape``, on tensors whose memory allows it without a copy."""
-    return reshape(input, *shape)
+    """Like ``reshape``, on tensors whose memory allows it without a copy.
+
+    >>> import chainrule as torch
+    >>> torch.arange(4.).view(2, -1).shape
+    torch.Size([2, 2])
+    """
+    shape = _infer_shape(_shape_arg(shape), input.numel(), input.shape)
+    if not _viewable(input._data, shape):
+        raise RuntimeError(
+            "view size is not compatible with input tensor's size and stride (at least one "
+            "dimension spans across two contiguous subspaces). Use .reshape(...) instead.")
+    return reshape_op(input, shape)
 
 
 def flatten(input, start_dim: int = 0, end_dim: int = -1):
@@ -272,6 +395,8 @@ def flatten(input, start_dim: int = 0, end_dim: int = -1):
     e = _wrap_dim(end_dim, input.ndim)
     if s > e:
         raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
+    if s == e:
+        return input  # PyTorch returns the input itself when there is nothing to merge
     shape = input.shape
     n = 1
     for d in shape[s:e + 1]:
@@ -294,8 +419,9 @@ def squeeze(input, dim=None):
     """
     if dim is None:
         return squeeze_op(input, None)
+    op = squeeze_dim_op if isinstance(dim, int) else squeeze_dims_op
     dims = (dim,) if isinstance(dim, int) else tuple(dim)
-    return squeeze_op(input, tuple(_wrap_dim(d, input.ndim) for d in dims) if input.ndim else ())
+    return op(input, tuple(_wrap_dim(d, input.ndim) for d in dims) if input.ndim else ())
 
 
 def unsqueeze(input, dim: int):
@@ -354,8 +480,16 @@ def permute(input, *dims):
 def movedim(input, source, destination):
     src = (source,) if isinstance(source, int) else tuple(source)
     dst = (destination,) if isinstance(destination, int) else tuple(destination)
-    order = [int(i) for i in xp.moveaxis(xp.arange(input.ndim), src, dst)]
-    return permute_op(input, tuple(order))
+    src = tuple(_wrap_dim(d, input.ndim) for d in src)
+    dst = tuple(_wrap_dim(d, input.ndim) for d in dst)
+    if len(src) != len(dst):
+        raise RuntimeError(
+            f"movedim: Invalid source or destination dims: source ({list(src)} dims) should "
+            f"contain the same number of dims as destination ({list(dst)} dims)")
+    rest = iter(d for d in range(input.ndim) if d not in src)
+    placed = dict(zip(dst, src))
+    order = tuple(placed[i] if i in placed else next(rest) for i in range(input.ndim))
+    return permute_op(input, order)
 
 
 def expand(input, *sizes):
@@ -384,10 +518,7 @@ def expand(input, *sizes):
                 f"non-singleton dimension {i}.  Target sizes: {list(sizes)}.  Tensor sizes: "
                 f"{list(input.shape)}")
         shape.append(s)
-    shape = tuple(shape)
-    if shape == input.shape:
-        return input
-    return expand_op(input, shape)
+    return expand_op(input, tuple(shape))
 
 
 def expand_as(input, other):
@@ -406,9 +537,13 @@ def flip(input, dims):
 
 def roll(input, shifts, dims=None):
     """Shift elements cyclically along ``dims`` (of the flattened tensor if None)."""
-    if dims is None:
-        return roll_op(input.flatten(), shifts, 0).reshape(input.shape)
-    return roll_op(input, shifts, dims)
+    if isinstance(shifts, (list, tuple)):
+        shifts = tuple(shifts)
+    if isinstance(dims, (list, tuple)):
+        dims = tuple(_wrap_dim(d, input.ndim) for d in dims)
+    elif dims is not None:
+        dims = _wrap_dim(dims, input.ndim)
+    return roll_op(input, shifts, dims)  # dims=None rolls the flattened tensor, as NumPy does
 
 
 def repeat(input, *repeats):
@@ -454,11 +589,9 @@ def split(tensor, split_size_or_sections, dim: int = 0):
             raise RuntimeError(
                 f"split_with_sizes expects split_sizes to sum exactly to {n} (input tensor's size "
                 f"at dimension {dim}), but got split_sizes={sizes}")
-    out, start = [], 0
-    for s in sizes:
-        out.append(narrow(tensor, dim, start, s))
-        start += s
-    return tuple(out)
+    node_class = SplitBackward0 if isinstance(split_size_or_sections, int) \
+        else SplitWithSizesBackward0
+    return _pieces(tensor, dim, sizes, node_class)
 
 
 def chunk(input, chunks: int, dim: int = 0):
@@ -470,8 +603,10 @@ def chunk(input, chunks: int, dim: int = 0):
 
 def unbind(input, dim: int = 0):
     """All slices along ``dim``, as a tuple."""
+    if input.ndim == 0:
+        raise RuntimeError("Dimension specified as 0 but tensor has no dimensions")
     dim = _wrap_dim(dim, input.ndim)
-    return tuple(narrow(input, dim, i, 1).squeeze(dim) for i in range(input.shape[dim]))
+    return _pieces(input, dim, [1] * input.shape[dim], UnbindBackward0)
 
 
 def tril(input, diagonal: int = 0):
@@ -491,3 +626,21 @@ def hstack(tensors):
 
 def vstack(tensors):
     return cat([t.reshape(1, -1) if t.ndim < 2 else t for t in tensors], 0)
+
+
+def select(input, dim: int, index: int):
+    """The slice at ``index`` along ``dim``, with that dimension removed (a view).
+
+    >>> import chainrule as torch
+    >>> torch.arange(6).reshape(2, 3).select(1, 0)
+    tensor([0, 3])
+    """
+    from .indexing import getitem
+    if input.ndim == 0:
+        raise IndexError("select() cannot be applied to a 0-dim tensor.")
+    dim = _wrap_dim(dim, input.ndim)
+    size = input.shape[dim]
+    if not -size <= index < size:
+        raise IndexError(f"select(): index {index} out of range for tensor of size "
+                         f"{list(input.shape)} at dimension {dim}")
+    return getitem(input, (slice(None),) * dim + (index,))
