@@ -51,6 +51,16 @@ class OpNode(Node):
                 results.append(op.rules[position](grad))
         return results
 
+    def release(self) -> None:
+        # Numbers and shapes are kept: a node that saved no tensor can run again, as in
+        # PyTorch (y = x * 2; y.backward(); y.backward() accumulates twice).
+        saved = self._saved
+        if saved is not None and saved is not RELEASED:
+            for v in saved.values():
+                if isinstance(v, (SavedTensor, SavedResult)):
+                    self._saved = RELEASED
+                    return
+
 
 class SavedResult:
     """The output of an op, kept for its own backward (``result`` in a formula).
@@ -109,16 +119,17 @@ class Op:
         self.promote = promote
         self.view = view
         self.jvp = jvp
-        # Which values each formula reads, as indices into [*args, result].
+        # Which values each formula reads, as indices into [*args, result, *arg shapes]:
+        # a formula that needs only an input's shape names it ``self_shape``, and the
+        # node keeps a tuple instead of the tensor (so it can run again, as PyTorch's can).
+        n_args = len(self.arg_names)
         index = {n: i for i, n in enumerate(self.arg_names)}
-        index["result"] = len(self.arg_names)
+        index["result"] = n_args
+        index.update({f"{n}_shape": n_args + 1 + i for i, n in enumerate(self.arg_names)})
         self.rule_reads = tuple(
             tuple(index[n] for n in _parameters(r)[1:]) if r is not None else ()
             for r in self.rules
         )
-        needed = sorted({j for reads in self.rule_reads for j in reads})
-        self.saved_args = tuple(j for j in needed if j < len(self.arg_names))
-        self.saves_result = index["result"] in needed
         self._reads_for: dict = {}  # which inputs need grad (bits) -> what to save
         self.node_class = type(name, (OpNode,), {"__slots__": (), "op": self})
 
@@ -260,6 +271,8 @@ class Op:
             for j in reads:
                 if j == result_index:
                     saved[j] = SavedResult(result)
+                elif j > result_index:
+                    saved[j] = args[j - result_index - 1]._data.shape
                 else:
                     a = args[j]
                     saved[j] = SavedTensor(a, self.name) if isinstance(a, Tensor) else a
@@ -281,8 +294,8 @@ class Op:
         return tuple(sorted(reads))
 
     def unpack(self, node, saved):
-        """The values the formulas read, as a list indexed like ``[*args, result]``."""
-        values = [None] * (len(self.arg_names) + 1)
+        """The values the formulas read, indexed like ``[*args, result, *arg shapes]``."""
+        values = [None] * (2 * len(self.arg_names) + 1)
         if saved:
             for j, v in saved.items():
                 if isinstance(v, SavedTensor):

@@ -139,6 +139,9 @@ class AccumulateGrad(Node):
     def apply(self, grads):
         raise AssertionError("the engine accumulates leaves itself")
 
+    def name(self) -> str:
+        return "torch::autograd::AccumulateGrad"  # PyTorch's spelling
+
 
 def grad_accumulator(tensor) -> AccumulateGrad:
     """The leaf's AccumulateGrad node, made on first use and shared while it lives.
