@@ -293,7 +293,12 @@ class Module:
         >>> names
         ['ReLU', 'Sequential']
         """
-        for m in reversed(list(self.modules())):
+        order, stack = [], [self]
+        while stack:  # post-order without recursion: reverse of a children-reversed pre-order
+            m = stack.pop()
+            order.append(m)
+            stack.extend(m.children())
+        for m in reversed(order):
             fn(m)
         return self
 
@@ -369,7 +374,9 @@ class Module:
         ['weight', 'bias']
         """
         out = OrderedDict() if destination is None else destination
-        for mod_name, mod in self.named_modules(prefix=prefix.rstrip(".")):
+        # shared sub-modules appear under every name, as in PyTorch (no de-duplication)
+        for mod_name, mod in self.named_modules(prefix=prefix.rstrip("."),
+                                                remove_duplicate=False):
             lead = mod_name + "." if mod_name else ""
             for name, p in mod._parameters.items():
                 if p is not None:
