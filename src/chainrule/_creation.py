@@ -10,8 +10,11 @@ from .tensor import Tensor, _size
 
 
 def _infer_dtype(data) -> _dtypes.dtype:
-    """The dtype PyTorch gives to nested Python data: bool, int64, or the default float."""
-    kind = 0
+    """The dtype PyTorch gives to nested Python data: bool, int64, or the default float.
+
+    Data with no numbers at all (``[]``) gives the default float dtype, as in PyTorch.
+    """
+    kind = -1
     stack = [data]
     while stack:
         item = stack.pop()
@@ -32,7 +35,8 @@ def _infer_dtype(data) -> _dtypes.dtype:
             raise TypeError("chainrule has no complex dtypes")
         else:
             raise TypeError(f"Could not infer dtype of {type(item).__name__}")
-    return (_dtypes.bool, _dtypes.int64, _dtypes.get_default_dtype())[kind]
+    return (_dtypes.bool, _dtypes.int64, _dtypes.get_default_dtype())[kind] if kind >= 0 \
+        else _dtypes.get_default_dtype()
 
 
 def _nested_to_array(data, np_dtype):
