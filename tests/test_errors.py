@@ -1,0 +1,74 @@
+"""Bad input raises the same exception type as PyTorch, with a message that helps fix it."""
+import pytest
+
+import chainrule as cr
+from helpers import torch_or_skip
+
+CASES = [
+    ("broadcast", lambda t: t.ones(2, 3) + t.ones(4), r"size of tensor a \(3\).*tensor b \(4\)"),
+    ("broadcast_mul", lambda t: t.ones(2, 3) * t.ones(2), r"non-singleton dimension 1"),
+    ("mm_shapes", lambda t: t.mm(t.ones(2, 3), t.ones(4, 5)), r"2x3 and 4x5"),
+    ("matmul_shapes", lambda t: t.ones(2, 3) @ t.ones(4, 5), r"2x3 and 4x5"),
+    ("mv_shapes", lambda t: t.mv(t.ones(2, 3), t.ones(4)), r"size mismatch"),
+    ("dot_sizes", lambda t: t.dot(t.ones(3), t.ones(4)), r"inconsistent tensor size"),
+    ("mm_dtypes", lambda t: t.mm(t.ones(2, 2), t.ones(2, 2, dtype=t.float64)), r"same dtype"),
+    ("index_range", lambda t: t.ones(3)[5], r"index 5 is out of bounds for dimension 0"),
+    ("index_tensor_range", lambda t: t.ones(3)[t.tensor([0, 7])], r"out of bounds"),
+    ("too_many_indices", lambda t: t.ones(3)[0, 0], r"too many indices"),
+    ("dim_range", lambda t: t.ones(2, 3).sum(dim=2), r"Dimension out of range"),
+    ("dim_range_neg", lambda t: t.ones(2, 3).unsqueeze(-4), r"Dimension out of range"),
+    ("int_requires_grad", lambda t: t.tensor([1, 2], requires_grad=True), r"floating point"),
+    ("implicit_backward", lambda t: t.ones(3, requires_grad=True).mul(2).backward(),
+     r"scalar outputs"),
+    ("backward_no_grad", lambda t: t.ones(1).sum().backward(), r"does not require grad"),
+    ("item_many", lambda t: t.ones(3).item(), r"3 elements"),
+    ("bool_many", lambda t: bool(t.ones(3)), r"ambiguous"),
+    ("view_size", lambda t: t.ones(6).view(4, 2), r"invalid for input of size 6"),
+    ("reshape_two_minus_one", lambda t: t.ones(6).reshape(-1, -1), r"only one dimension"),
+    ("cat_shapes", lambda t: t.cat([t.ones(2, 3), t.ones(2, 4)]), r"Sizes of tensors must match"),
+    ("stack_shapes", lambda t: t.stack([t.ones(2), t.ones(3)]), r"equal size"),
+    ("expand", lambda t: t.ones(3).expand(4), r"must match the existing size"),
+    ("neg_bool", lambda t: -t.tensor([True]), r"Negation"),
+    ("sub_bool", lambda t: t.tensor([True]) - t.tensor([False]), r"Subtraction"),
+    ("int_neg_pow", lambda t: t.tensor([2]) ** -1, r"negative integer powers"),
+    ("mean_int", lambda t: t.tensor([1, 2]).mean(), r"mean\(\)"),
+    ("string_operand", lambda t: t.ones(2) * "a", None),
+    ("numpy_requires_grad", lambda t: t.ones(2, requires_grad=True).numpy(), r"detach"),
+]
+
+
+@pytest.mark.parametrize("name, expr, message", CASES, ids=[c[0] for c in CASES])
+def test_same_exception_type_as_pytorch(name, expr, message):
+    torch = torch_or_skip()
+    with pytest.raises(Exception) as theirs:
+        expr(torch)
+    with pytest.raises(Exception) as ours:
+        expr(cr)
+    assert isinstance(ours.value, type(theirs.value)), (ours.value, theirs.value)
+    if message:
+        import re
+        assert re.search(message, str(ours.value)), str(ours.value)
+
+
+def test_second_backward_message_says_how_to_fix():
+    x = cr.ones(2, requires_grad=True)
+    y = (x * x).sum()
+    y.backward()
+    with pytest.raises(RuntimeError, match="pass retain_graph=True to the first backward"):
+        y.backward()
+
+
+def test_in_place_leaf_message_says_how_to_fix():
+    w = cr.ones(2, requires_grad=True)
+    with pytest.raises(RuntimeError, match=r"wrap the update in chainrule.no_grad\(\)"):
+        w.add_(1)
+
+
+def test_implicit_backward_message_says_how_to_fix():
+    with pytest.raises(RuntimeError, match=r"use|\.sum\(\)"):
+        (cr.ones(3, requires_grad=True) * 2).backward()
+
+
+def test_broadcast_message_names_both_shapes():
+    with pytest.raises(RuntimeError, match=r"\[2, 3\] and \[4\]"):
+        cr.ones(2, 3) + cr.ones(4)
