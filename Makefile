@@ -24,6 +24,7 @@ $(VENV)/.bench: pyproject.toml $(VENV)/.test
 
 demo: $(VENV)/.demo
 	$(PY) -m chainrule.demo.lecture --out out
+	$(PY) examples/house_prices.py --out out
 
 test: $(VENV)/.test
 	$(PY) -m pytest -n 2 tests

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import chainrule as cr
-from helpers import assert_same, from_torch, to_torch, torch_or_skip
+from helpers import assert_same, from_torch, to_torch
 
 torch = pytest.importorskip("torch")
 
@@ -85,7 +85,7 @@ def test_layer_matches_pytorch(name, builder, shapes, int_range):
     for (n, p), (tn, tp) in zip(ours.named_parameters(), theirs.named_parameters()):
         assert n == tn
         assert_same(p.grad, tp.grad, rtol=1e-7, atol=1e-9)
-    for (n, b), (_, tb) in zip(ours.named_buffers(), theirs.named_buffers()):
+    for (_, b), (_, tb) in zip(ours.named_buffers(), theirs.named_buffers()):
         assert_same(b, tb, rtol=1e-7, atol=1e-9)
 
 
@@ -116,7 +116,7 @@ def test_layer_20_steps_in_float32(name, builder, shapes, int_range):
         tloss.backward()
         opt.step()
         topt.step()
-    for (n, p), (_, tp) in zip(ours.state_dict().items(), theirs.state_dict().items()):
+    for (_n, p), (_, tp) in zip(ours.state_dict().items(), theirs.state_dict().items()):
         assert_same(p, tp, rtol=2e-4, atol=2e-5)
 
 

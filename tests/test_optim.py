@@ -60,7 +60,7 @@ def test_20_steps_match_pytorch(name, kwargs):
     topt = getattr(torch.optim, name)(theirs.parameters(), **kwargs)
     _train(ours, opt, cr, 20)
     _train(theirs, topt, torch, 20)
-    for (k, v), (_, tv) in zip(ours.state_dict().items(), theirs.state_dict().items()):
+    for (_k, v), (_, tv) in zip(ours.state_dict().items(), theirs.state_dict().items()):
         assert_same(v, tv, rtol=1e-4, atol=1e-5)
     # the optimiser state has PyTorch's layout and values
     sd, tsd = opt.state_dict(), topt.state_dict()

@@ -577,18 +577,47 @@ def _spread(values_at, shape, kernel, stride, padding, dilation, dtype):
     return out[:, :, ph:ph + h, pw:pw + w]
 
 
+def _offset_slices(x, kernel, stride, dilation, out_hw):
+    """For each kernel offset (i, j), the strided (N, C, Ho, Wo) view of ``x`` it reads."""
+    (kh, kw), (sh, sw), (dh, dw), (ho, wo) = kernel, stride, dilation, out_hw
+    for i in range(kh):
+        for j in range(kw):
+            yield x[:, :, i * dh:i * dh + (ho - 1) * sh + 1:sh,
+                    j * dw:j * dw + (wo - 1) * sw + 1:sw]
+
+
+def _padded(x, padding, fill):
+    ph, pw = padding
+    if ph or pw:
+        x = np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)), constant_values=fill)
+    return x
+
+
+# Max pooling as kh*kw elementwise maxima of strided views: NumPy's reduce over two tiny
+# trailing axes of a windowed view is several times slower than these whole-array passes.
 def _max_pool_forward(self, kernel, stride, padding, dilation):
-    win = _pool_windows(self, kernel, stride, padding, dilation, -np.inf)
-    return win.max(axis=(4, 5))
+    out_hw = _pool_geometry(self.shape, kernel, stride, padding, dilation, False)
+    views = _offset_slices(_padded(self, padding, -np.inf), kernel, stride, dilation, out_hw)
+    out = next(views).copy()
+    for v in views:
+        np.maximum(out, v, out=out)
+    return out
 
 
 def _max_pool_backward(grad, self, kernel, stride, padding, dilation):
-    win = _pool_windows(self, kernel, stride, padding, dilation, -np.inf)
-    n, c, ho, wo, kh, kw = win.shape
+    out_hw = grad.shape[2:]
+    x = _padded(self, padding, -np.inf)
+    best = _max_pool_forward(self, kernel, stride, padding, dilation)
+    taken = np.zeros(best.shape, dtype=bool)
+    dx = np.zeros(x.shape, dtype=grad.dtype)
     # the first maximum in each window takes the whole gradient, as in PyTorch
-    first = win.reshape(n, c, ho, wo, kh * kw).argmax(axis=-1)
-    return _spread(lambda i, j: np.where(first == i * kw + j, grad, 0), self.shape, kernel,
-                   stride, padding, dilation, grad.dtype)
+    for v, d in zip(_offset_slices(x, kernel, stride, dilation, out_hw),
+                    _offset_slices(dx, kernel, stride, dilation, out_hw)):
+        hit = (v == best) & ~taken
+        d += np.where(hit, grad, 0)
+        taken |= hit
+    ph, pw = padding
+    return dx[:, :, ph:ph + self.shape[2], pw:pw + self.shape[3]]
 
 
 max_pool_backward = Op("MaxPool2DWithIndicesBackward1", _max_pool_backward,
