@@ -187,9 +187,9 @@ class Tensor:
 
     @property
     def T(self) -> "Tensor":
-        if self.ndim > 2:
+        if self.ndim >= 2:  # PyTorch records .T as a permute, also for matrices
             return self.permute(tuple(range(self.ndim - 1, -1, -1)))
-        return self.t() if self.ndim == 2 else S.alias_op(self)
+        return S.alias_op(self)
 
     @property
     def mT(self) -> "Tensor":
@@ -368,8 +368,7 @@ class Tensor:
         if self._version_counter is None:
             self._version_counter = VersionCounter()
         t._version_counter = self._version_counter
-        t._base = self._base
-        return t
+        return t  # shares memory but is no view for autograd: in-place on it leaves self's graph
 
     def detach_(self) -> "Tensor":
         self.grad_fn = None
@@ -733,22 +732,31 @@ class Tensor:
         """
         return self.fill_(0)
 
+        if grad_mode.state.enabled and self.grad_fn is not None:
+            from .ops.indexing import zero_op
+            return _inplace(self, zero_op)
     def fill_(self, value):
         _check_inplace_leaf(self)
         if isinstance(value, Tensor):
+        from .ops.indexing import fill_op, fill_tensor_op
             value = value.item()
         if not grad_mode.state.enabled or self.grad_fn is None:
+            if grad_mode.state.enabled and value._requires_grad:
+                return _inplace(self, fill_tensor_op, value)
             self._data.fill(value)
             self._bump_version()
+            if not self._data.flags.writeable:
+                _inplace(self, fill_op, value)  # raises the read-only error
             return self
-        return _inplace(self, lambda t, v: P.mul(t, 0) + v, value)
+        return _inplace(self, fill_op, value)
 
     def copy_(self, src, non_blocking: bool = False):
         """Copy ``src`` (broadcast) into this tensor, in place."""
         src = as_tensor_like(src, self)
         _check_inplace_leaf(self)
         if grad_mode.state.enabled and (self._requires_grad or src._requires_grad):
-            return self.__setitem__(Ellipsis, src) or self
+            from .ops.indexing import copy_op
+            return _inplace(self, copy_op, src)
         xp.copyto(self._data, xp.broadcast_to(src._data, self._data.shape), casting="unsafe")
         self._bump_version()
         return self
@@ -1040,7 +1048,10 @@ def _inplace(self: Tensor, fn, *args, **kwargs) -> Tensor:
     _check_inplace_leaf(self)
     record = grad_mode.state.enabled and (
         self._requires_grad or any(isinstance(a, Tensor) and a._requires_grad for a in args))
-    if record and self._base is not None and (self._base._requires_grad or self._requires_grad):
+    if not self._data.flags.writeable:
+        from .ops.indexing import check_writable
+        check_writable(self)
+    if record and self._base is not None:
         from .ops.indexing import inplace_on_view
         return inplace_on_view(self, fn, args, kwargs)
     source = self
@@ -1050,6 +1061,18 @@ def _inplace(self: Tensor, fn, *args, **kwargs) -> Tensor:
         source = Tensor._make(self._data.copy())
         source.grad_fn, source._output_nr = self.grad_fn, self._output_nr
         source._requires_grad = self._requires_grad
+    _check_result_fits(self, result)
+    xp.copyto(self._data, result._data, casting="unsafe")
+    self._bump_version()
+    if record and result.grad_fn is not None:
+        self.grad_fn = result.grad_fn
+        self._output_nr = result._output_nr
+        self._requires_grad = True
+    return self
+
+
+def _check_result_fits(self: Tensor, result: Tensor) -> None:
+    """An in-place op's result must have ``self``'s shape and a dtype castable to ``self``'s."""
     with grad_mode.set_grad_enabled(record):
         result = fn(source, *args, **kwargs)
     if result._data.shape != self._data.shape:
@@ -1063,10 +1086,3 @@ def _inplace(self: Tensor, fn, *args, **kwargs) -> Tensor:
                  "bool": "Bool"}
         raise RuntimeError(f"result type {names[result.dtype.name]} can't be cast to the desired "
                            f"output type {names[self.dtype.name]}")
-    xp.copyto(self._data, result._data, casting="unsafe")
-    self._bump_version()
-    if record and result.grad_fn is not None:
-        self.grad_fn = result.grad_fn
-        self._output_nr = result._output_nr
-        self._requires_grad = True
-    return self

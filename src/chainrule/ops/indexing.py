@@ -47,9 +47,9 @@ def _copy_into(self, value, key):
 # The backward helpers are linear in ``grad``, so they are ops too: their own
 # gradients (for create_graph) are one line each.
 put_into_zeros = Op("IndexPutBackward0", _put_into_zeros,
-                    grad=lambda g, key: index_op(g, key))
+                    grad=lambda g, key: index_op(g, key, g.shape))
 assign_into_zeros = Op("SliceBackwardBackward0", _assign_into_zeros,
-                       grad=lambda g, key: slice_op(g, key))
+                       grad=lambda g, key: slice_op(g, key, g.shape))
 zero_at = Op("IndexFillBackward0", _zero_at,
              grad=lambda g, key: zero_at(g, key))
 
@@ -57,22 +57,44 @@ zero_at = Op("IndexFillBackward0", _zero_at,
 def _basic_view(name):
     # PyTorch names a basic-indexing result after the last step it applied
     # (select, slice, unsqueeze); the forward and the rule are the same for all.
-    return Op(name, lambda self, key: self[key], view=True,
-              self=lambda grad, self, key: assign_into_zeros(grad, self.shape, key))
+    # ``old`` is the input's shape: backward needs no more of the input than that.
+    return Op(name, lambda self, key, old: self[key], view=True,
+              self=lambda grad, key, old: assign_into_zeros(grad, old, key))
 
 
 select_op = _basic_view("SelectBackward0")
 slice_op = _basic_view("SliceBackward0")
 unsqueeze_index_op = _basic_view("UnsqueezeBackward0")
 alias_index_op = _basic_view("AliasBackward0")
-index_op = Op("IndexBackward0", lambda self, key: self[key],
-              self=lambda grad, self, key: put_into_zeros(grad, self.shape, key))
+index_op = Op("IndexBackward0", lambda self, key, old: self[key],
+              self=lambda grad, key, old: put_into_zeros(grad, old, key))
 # "These elements of the base": how a view is re-derived after an in-place change through it.
-as_strided_op = Op("AsStridedBackward0", lambda self, key: self[key],
-                   self=lambda grad, self, key: put_into_zeros(grad, self.shape, key))
+as_strided_op = Op("AsStridedBackward0", lambda self, key, old: self[key],
+                   self=lambda grad, key, old: put_into_zeros(grad, old, key))
+# Advanced-index writes: PyTorch names them IndexPutBackward0 (basic ones CopySlices).
+index_put_op = Op("IndexPutBackward0", lambda self, value, key: _copy_into(self, value, key),
+                  self=lambda grad, key: zero_at(grad, key),
+                  value=lambda grad, key: index_op(grad, key, grad.shape))
 copy_slices = Op("CopySlices", lambda self, value, key: _copy_into(self, value, key),
                  self=lambda grad, key: zero_at(grad, key),
-                 value=lambda grad, key: index_op(grad, key))
+                 value=lambda grad, key: index_op(grad, key, grad.shape))
+
+
+# Whole-tensor overwrites (zero_, fill_, copy_): the old values get no gradient.
+zero_op = Op("ZeroBackward0", lambda self: xp.zeros_like(self),
+             self=lambda grad: grad.new_zeros(grad.shape))
+fill_op = Op("FillBackward2", lambda self, value: xp.full_like(self, value),
+             self=lambda grad: grad.new_zeros(grad.shape))
+fill_tensor_op = Op("FillBackward3", lambda self, value: xp.full_like(self, value),
+                    self=lambda grad: grad.new_zeros(grad.shape),
+                    value=lambda grad: grad.sum())
+copy_op = Op("CopyBackwards", lambda self, src: _copy_forward(self, src),
+             self=lambda grad: grad.new_zeros(grad.shape),
+             src=lambda grad: grad)  # the engine sums and casts it back to src's shape and dtype
+
+
+def _copy_forward(self, src):
+    return xp.broadcast_to(src, self.shape).astype(self.dtype, copy=True)
 
 
 def _along(index: ndarray, dim: int) -> tuple:
@@ -276,8 +298,8 @@ def _advanced(key):
 def getitem(t, key):
     converted, basic = _convert_key(t, key)
     if basic:
-        return _basic_name(t, converted, key)(t, converted)
-    return index_op(t, _advanced(converted))
+        return _basic_name(t, converted, key)(t, converted, t._data.shape)
+    return index_op(t, _advanced(converted), t._data.shape)
 
 
 def setitem(t, key, value) -> None:
@@ -295,12 +317,13 @@ def setitem(t, key, value) -> None:
         t._data[key] = value._data
         t._bump_version()
         return
+    op = copy_slices if basic else index_put_op
     if t._base is not None:
-        inplace_on_view(t, lambda src, v: copy_slices(src, v, key), (value,), {})
+        inplace_on_view(t, lambda src, v: op(src, v, key), (value,), {})
         return
     old = Tensor._make(t._data)
     old.grad_fn, old._output_nr, old._requires_grad = t.grad_fn, t._output_nr, t._requires_grad
-    result = copy_slices(old, value, key)
+    result = op(old, value, key)
     t._data[key] = value._data
     t._bump_version()
     t.grad_fn, t._output_nr, t._requires_grad = result.grad_fn, 0, True
@@ -381,7 +404,7 @@ def inplace_on_view(view, fn, args, kwargs):
     view._bump_version()
     base.grad_fn, base._output_nr, base._requires_grad = new_base.grad_fn, 0, True
     new_base._data = base._data  # the regenerated view reads the real memory
-    view.grad_fn = as_strided_op(new_base, key).grad_fn
+    view.grad_fn = as_strided_op(new_base, key, base._data.shape).grad_fn
     view._output_nr = 0
     view._requires_grad = True
     return view

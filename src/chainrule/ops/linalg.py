@@ -28,7 +28,7 @@ bmm_op = Op("BmmBackward0", lambda self, mat2: xp.matmul(self, mat2),
 # matmul folds batches into one mm/bmm and reshapes the result back, as PyTorch does;
 # these two record those steps under PyTorch's names.
 unsafe_view = Op("UnsafeViewBackward0", lambda self, shape: xp.reshape(self, shape),
-                 self=lambda grad, self: grad.reshape(self.shape))
+                 self=lambda grad, self: grad.reshape(self.shape))  # self: a product, never a view
 squeeze_back = Op("SqueezeBackward4", lambda self, dim: xp.squeeze(self, dim), view=True,
                   self=lambda grad, dim: grad.unsqueeze(dim))
 
@@ -307,6 +307,15 @@ class _Einsum:
                 if len(tensors) > 1 else [None]
             out._requires_grad = True
             out.grad_fn = node
+        if grad_mode.flags.forward_ad and any(t._fw_grad is not None for t in tensors):
+            # Forward mode (not an Op, so done here): the product rule, one einsum per
+            # operand that carries a tangent.
+            from ..autograd.forward_ad import _paused, _set_tangent
+            with _paused():
+                tangent = sum(einsum(spelled, *[u._fw_grad if j == k else u
+                                                for j, u in enumerate(tensors)])
+                              for k, t in enumerate(tensors) if t._fw_grad is not None)
+            _set_tangent(out, tangent)
         return out
 
 

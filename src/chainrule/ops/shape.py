@@ -14,20 +14,24 @@ from ..autograd.function import Op
 from ..autograd.graph import Node, VersionCounter, gradient_edge
 
 # --- the rule table ------------------------------------------------------------
-reshape_op = Op("ViewBackward0", lambda self, shape: xp.reshape(self, shape), view=True,
-                self=lambda grad, self: grad.reshape(self.shape))
+# View ops take the input's shape (``old``) as an argument rather than saving the input:
+# backward needs only the shape, and an in-place change of the input must not trip the
+# saved-tensor version check (PyTorch saves sizes here too).
+reshape_op = Op("ViewBackward0", lambda self, shape, old: xp.reshape(self, shape), view=True,
+                self=lambda grad, old: grad.reshape(old))
 # A reshape that cannot be a view of a non-contiguous input copies (clone + unsafe view).
-reshape_copy = Op("UnsafeViewBackward0", lambda self, shape: xp.reshape(self, shape).copy(),
-                  self=lambda grad, self: grad.reshape(self.shape))
+reshape_copy = Op("UnsafeViewBackward0",
+                  lambda self, shape, old: xp.reshape(self, shape).copy(),
+                  self=lambda grad, old: grad.reshape(old))
 unsqueeze_op = Op("UnsqueezeBackward0", lambda self, dim: xp.expand_dims(self, dim), view=True,
                   self=lambda grad, dim: grad.squeeze(dim))
 # PyTorch numbers squeeze's nodes by overload: all dims (0), one dim (1), a tuple (2).
-squeeze_op = Op("SqueezeBackward0", lambda self, dims: _squeeze(self, dims), view=True,
-                self=lambda grad, self: grad.reshape(self.shape))
-squeeze_dim_op = Op("SqueezeBackward1", lambda self, dims: _squeeze(self, dims), view=True,
-                    self=lambda grad, self: grad.reshape(self.shape))
-squeeze_dims_op = Op("SqueezeBackward2", lambda self, dims: _squeeze(self, dims), view=True,
-                     self=lambda grad, self: grad.reshape(self.shape))
+squeeze_op = Op("SqueezeBackward0", lambda self, dims, old: _squeeze(self, dims), view=True,
+                self=lambda grad, old: grad.reshape(old))
+squeeze_dim_op = Op("SqueezeBackward1", lambda self, dims, old: _squeeze(self, dims),
+                    view=True, self=lambda grad, old: grad.reshape(old))
+squeeze_dims_op = Op("SqueezeBackward2", lambda self, dims, old: _squeeze(self, dims),
+                     view=True, self=lambda grad, old: grad.reshape(old))
 expand_op = Op("ExpandBackward0", lambda self, shape: xp.broadcast_to(self, shape), view=True,
                self=lambda grad: grad)  # the engine sums the gradient back to self's shape
 transpose_op = Op("TransposeBackward0", lambda self, dim0, dim1: xp.swapaxes(self, dim0, dim1),
@@ -41,12 +45,11 @@ flip_op = Op("FlipBackward0", lambda self, dims: xp.flip(self, dims).copy(),  # 
              self=lambda grad, dims: grad.flip(dims))
 roll_op = Op("RollBackward0", lambda self, shifts, dims: xp.roll(self, shifts, dims),
              self=lambda grad, shifts, dims: grad.roll(_negate(shifts), dims))
-repeat_op = Op("RepeatBackward0", lambda self, repeats: _repeat(self, repeats),
-               self=lambda grad, self, repeats: _repeat_backward(grad, self.shape, repeats))
-narrow_op = Op("SliceBackward0", lambda self, dim, start, length:
+repeat_op = Op("RepeatBackward0", lambda self, repeats, old: _repeat(self, repeats),
+               self=lambda grad, repeats, old: _repeat_backward(grad, old, repeats))
+narrow_op = Op("SliceBackward0", lambda self, dim, start, length, old:
                self[(slice(None),) * dim + (slice(start, start + length),)], view=True,
-               self=lambda grad, self, dim, start, length:
-                   _pad_dim(grad, self.shape, dim, start))
+               self=lambda grad, dim, start, old: _pad_dim(grad, old, dim, start))
 tril_op = Op("TrilBackward0", lambda self, diagonal: xp.tril(self, diagonal),
              self=lambda grad, diagonal: grad.tril(diagonal))
 triu_op = Op("TriuBackward0", lambda self, diagonal: xp.triu(self, diagonal),
@@ -352,8 +355,8 @@ def reshape(input, *shape):
     """
     shape = _infer_shape(_shape_arg(shape), input.numel(), input.shape)
     if _viewable(input._data, shape):
-        return reshape_op(input, shape)
-    return reshape_copy(input, shape)
+        return reshape_op(input, shape, input._data.shape)
+    return reshape_copy(input, shape, input._data.shape)
 
 
 def _viewable(data, shape) -> bool:
@@ -379,7 +382,7 @@ def view(input, *shape):
         raise RuntimeError(
             "view size is not compatible with input tensor's size and stride (at least one "
             "dimension spans across two contiguous subspaces). Use .reshape(...) instead.")
-    return reshape_op(input, shape)
+    return reshape_op(input, shape, input._data.shape)
 
 
 def flatten(input, start_dim: int = 0, end_dim: int = -1):
@@ -418,10 +421,11 @@ def squeeze(input, dim=None):
     torch.Size([2])
     """
     if dim is None:
-        return squeeze_op(input, None)
+        return squeeze_op(input, None, input._data.shape)
     op = squeeze_dim_op if isinstance(dim, int) else squeeze_dims_op
     dims = (dim,) if isinstance(dim, int) else tuple(dim)
-    return op(input, tuple(_wrap_dim(d, input.ndim) for d in dims) if input.ndim else ())
+    dims = tuple(_wrap_dim(d, input.ndim) for d in dims) if input.ndim else ()
+    return op(input, dims, input._data.shape)
 
 
 def unsqueeze(input, dim: int):
@@ -557,7 +561,7 @@ def repeat(input, *repeats):
     if len(repeats) < input.ndim:
         raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number "
                            "of dimensions of tensor")
-    return repeat_op(input, repeats)
+    return repeat_op(input, repeats, input._data.shape)
 
 
 def narrow(input, dim: int, start: int, length: int):
@@ -568,7 +572,7 @@ def narrow(input, dim: int, start: int, length: int):
     if start + length > input.shape[dim] or start < 0 or length < 0:
         raise RuntimeError(
             f"start ({start}) + length ({length}) exceeds dimension size ({input.shape[dim]}).")
-    return narrow_op(input, dim, start, length)
+    return narrow_op(input, dim, start, length, input._data.shape)
 
 
 def split(tensor, split_size_or_sections, dim: int = 0):
