@@ -296,6 +296,14 @@ def _advanced(key):
 
 
 def getitem(t, key):
+    # Fast paths for the commonest keys, x[i] and x[a:b] (about half the general path's cost).
+    kind = type(key)
+    shape = t._data.shape
+    if kind is int and shape and -shape[0] <= key < shape[0]:
+        return select_op(t, (key,), shape)
+    if kind is slice and shape and (key.step is None or key.step > 0) \
+            and all(type(k) is int or k is None for k in (key.start, key.stop, key.step)):
+        return slice_op(t, (key,), shape)
     converted, basic = _convert_key(t, key)
     if basic:
         return _basic_name(t, converted, key)(t, converted, t._data.shape)
