@@ -7,7 +7,8 @@ Each row (an ``OpInfo``) says how to call the op and on what inputs:
   a tensor or a tuple of tensors (e.g. ``max(dim)``'s values and indices).
 - ``shapes``: a list of input cases, each a tuple with one shape per tensor
   argument.  Include 0-d ``()``, broadcasting pairs and empty shapes where the
-  op allows them.
+  op allows them.  ``V([...])`` in place of a shape gives explicit values
+  (kinks, ties, zeros, inf/nan: the points where PyTorch's choice matters).
 - ``domain``: ``(low, high)`` for every input, or a list of them (one per
   input).  Integer dtypes draw integers from the same range.
 - ``dtypes``: dtype names tried for the value/dtype comparison with torch
@@ -16,6 +17,9 @@ Each row (an ``OpInfo``) says how to call the op and on what inputs:
 - ``gradcheck``: also run gradcheck/gradgradcheck in float64 (default: when
   differentiable).  ``gradgrad=False`` skips only the second order.
 - ``rtol``/``atol``: tolerances of the value and gradient comparisons with torch.
+
+Rows named ``*_error`` call an op in a way PyTorch rejects: the test checks that
+chainrule raises the same exception type.
 
 Adding an op: append one ``OpInfo`` row to ``OPS`` (keep names unique).  The
 tests in ``tests/test_ops_*.py`` select rows by ``group``.
@@ -60,12 +64,25 @@ class OpInfo:
         return list(self.domain) if isinstance(self.domain, list) else [self.domain] * n
 
 
+class V:
+    """Explicit input values in place of a shape (kinks, ties, zeros, inf and nan):
+    ``V([1.0, 0.0, -1.0])`` or ``V(2.0)`` for a 0-d input; cast to the case's dtype."""
+
+    def __init__(self, values) -> None:
+        self.values = values
+
+    def __repr__(self) -> str:
+        return f"V({self.values!r})"
+
+
 def make_inputs(op: OpInfo, shapes: tuple, dtype: str, seed: int = 0) -> list:
     """NumPy arrays for one case: the same arrays feed chainrule and torch."""
     rng = np.random.default_rng(seed)
     out = []
     for shape, (lo, hi) in zip(shapes, op.domains(len(shapes))):
-        if dtype == "bool":
+        if isinstance(shape, V):
+            a = np.array(shape.values, dtype=dtype)
+        elif dtype == "bool":
             a = rng.integers(0, 2, size=shape).astype(bool)
         elif dtype in ("float32", "float64"):
             a = rng.uniform(lo, hi, size=shape).astype(dtype)
@@ -193,6 +210,78 @@ OPS: list[OpInfo] = [
     _u("clamp_int_bounds", lambda m, x: m.clamp(x, min=-1), dtypes=NUMERIC),
     _u("clamp_max", lambda m, x: x.clamp(max=0.3), dtypes=NUMERIC),
     _u("clip", lambda m, x: m.clip(x, -0.5, 0.5), dtypes=NUMERIC),
+    # --- the points where PyTorch's choice of (sub)gradient matters ---------------------
+    *[OpInfo(name, fn, cases, dtypes=dtypes, gradcheck=False) for name, fn, cases, dtypes in [
+        ("relu_at_0", lambda m, x: m.relu(x), [(V([-1.0, 0.0, 2.0]),)], FLOAT),
+        ("abs_at_0", lambda m, x: x.abs(), [(V([-1.0, 0.0, -0.0, 2.0]),)], FLOAT),
+        ("sign_at_0", lambda m, x: x.sign(), [(V([-1.0, 0.0, 2.0, float("nan")]),)], FLOAT),
+        ("maximum_ties", lambda m, x, y: m.maximum(x, y),
+         [(V([1.0, 2.0, 3.0]), V([1.0, 0.0, 3.0]))], FLOAT),
+        ("minimum_ties", lambda m, x, y: m.minimum(x, y),
+         [(V([1.0, 2.0, 3.0]), V([1.0, 0.0, 3.0]))], FLOAT),
+        ("maximum_nan", lambda m, x, y: m.maximum(x, y),
+         [(V([float("nan"), 2.0]), V([1.0, float("nan")]))], FLOAT),
+        ("clamp_at_bounds", lambda m, x: x.clamp(-1.0, 1.0),
+         [(V([-2.0, -1.0, 0.5, 1.0, 2.0, float("nan")]),)], FLOAT),
+        ("clamp_min_above_max", lambda m, x: x.clamp(1.0, -1.0), [(V([-2.0, 0.0, 2.0]),)], FLOAT),
+        ("clamp_tensor_ties", lambda m, x, lo, hi: m.clamp(x, lo, hi),
+         [(V([0.2, 2.0, 2.5, 0.7, -1.0]), V([1.0, 2.5, 2.5, 1.0, -1.0]),
+           V([0.5, 2.5, 2.5, 0.5, 0.0]))], FLOAT),
+        ("sqrt_at_0", lambda m, x: x.sqrt(), [(V([0.0, 1.0, -1.0]),)], FLOAT),
+        ("pow_at_0", lambda m, x: (x ** 2, x ** 0, x ** 0.5, x ** -1, x ** 1),
+         [(V([0.0, 1.0, 2.0]),)], FLOAT),
+        ("pow_tensor_at_0", lambda m, x, y: x ** y,
+         [(V([0.0, 0.0, 0.0, 2.0, -2.0]), V([0.0, 2.0, -1.0, 0.0, 2.0]))], FLOAT),
+        ("rpow_zero_base", lambda m, x: (0.0 ** x, 1.0 ** x, (-2.0) ** x),
+         [(V([0.0, 1.0, 2.0]),)], FLOAT),
+        # Reverse mode gives nan at x = 0 (0 * inf from the branch not taken), forward mode
+        # does not, in PyTorch too; the nan input keeps the jvp-vs-vjp test off this row.
+        ("where_nan_branch", lambda m, x: m.where(x > 0, m.log(x), x),
+         [(V([0.0, 1.0, -1.0, float("nan")]),)], FLOAT),
+        ("atan2_at_0", lambda m, x, y: m.atan2(x, y), [(V([0.0, 1.0]), V([0.0, 0.0]))], FLOAT),
+        ("div_by_0", lambda m, x, y: x / y, [(V([1.0, -1.0, 0.0]), V([0.0, 0.0, 0.0]))], FLOAT),
+        ("log_at_0", lambda m, x: (x.log(), x.log2(), x.log10(), x.log1p()),
+         [(V([0.0, -1.0, 1.0]),)], FLOAT),
+        ("exp_overflow", lambda m, x: (x.exp(), x.expm1(), x.sinh(), x.cosh(), m.exp2(x)),
+         [(V([1000.0, -1000.0, 0.0]),)], FLOAT),
+        ("sigmoid_tails", lambda m, x: (x.sigmoid(), x.tanh()),
+         [(V([-100.0, -20.0, 0.0, 20.0, 100.0]),)], FLOAT),
+        ("erf_tails", lambda m, x: m.erf(x),
+         [(V([-6.0, -3.0, -1e-8, 0.0, 2.4999, 2.5, 4.0, 30.0, float("inf"), float("nan")]),)],
+         FLOAT),
+        ("asin_edges", lambda m, x: (x.asin(), x.acos()), [(V([-1.0, 1.0, 2.0, 0.0]),)], FLOAT),
+        ("round_half_even", lambda m, x: (x.round(), x.floor(), x.ceil(), x.trunc(), x.frac()),
+         [(V([0.5, 1.5, 2.5, -0.5, -1.5, -2.7]),)], FLOAT),
+        ("round_decimals_neg", lambda m, x: m.round(x, decimals=-1),
+         [(V([15.0, 25.0, -35.0, 123.4]),)], FLOAT),
+        ("mod_negative", lambda m, x, y: (x % y, m.fmod(x, y)),
+         [(V([5.0, -5.0, 5.0, -5.0]), V([3.0, 3.0, -3.0, -3.0]))], NUMERIC),
+    ]],
+    OpInfo("int_div_by_0", lambda m, x: (x / 0, x % 0.0), [(V([1, 0, -1]),)], dtypes=("int64",),
+           differentiable=False),
+    # x // y: PyTorch records a node whose backward raises (no derivative); chainrule
+    # records none (the derivative is 0 almost everywhere), so only values are compared.
+    OpInfo("floordiv_negative", lambda m, x, y: (x // y, m.div(x, y, rounding_mode="trunc")),
+           [(V([5.0, -5.0, 5.0, -5.0]), V([3.0, 3.0, -3.0, -3.0]))], dtypes=NUMERIC,
+           differentiable=False),
+    # --- errors: chainrule must raise what PyTorch raises ---------------------------------
+    *[OpInfo(name, fn, cases, dtypes=dtypes, gradcheck=False) for name, fn, cases, dtypes in [
+        ("add_shape_error", lambda m, x, y: x + y, [((2, 3), (2,))], FLOAT),
+        ("mul_shape_error", lambda m, x, y: m.mul(x, y), [((4,), (3, 1, 2))], FLOAT),
+        ("maximum_shape_error", lambda m, x, y: m.maximum(x, y), [((2, 3), (2,))], FLOAT),
+        ("where_shape_error", lambda m, x, y: m.where(x > 0, x, y), [((2, 3), (2,))], FLOAT),
+        ("clamp_no_bounds_error", lambda m, x: m.clamp(x), [((2,),)], FLOAT),
+        ("frac_int_error", lambda m, x: x.frac(), [((2,),)], ("int64",)),
+        ("lerp_int_error", lambda m, x, y: m.lerp(x, y, 0.5), [((2,), (2,))], ("int64",)),
+        ("int_pow_neg_error", lambda m, x: x ** -1, [((2,),)], ("int64",)),
+        ("int_floordiv_0_error", lambda m, x: x // 0, [((2,),)], ("int64",)),
+        ("bool_neg_error", lambda m, x: -x, [((2,),)], ("bool",)),
+        ("bool_sub_error", lambda m, x, y: x - y, [((2,), (2,))], ("bool",)),
+        ("bitwise_float_error", lambda m, x, y: x & y, [((2,), (2,))], FLOAT),
+        ("invert_float_error", lambda m, x: ~x, [((2,),)], FLOAT),
+        ("add_str_error", lambda m, x: x + "a", [((2,),)], FLOAT),
+        ("lt_str_error", lambda m, x: x < "a", [((2,),)], FLOAT),
+    ]],
     # --- comparisons and logic: no gradient ------------------------------------------
     _b("eq", lambda m, x, y: x == y, dtypes=ALL_REAL, differentiable=False),
     _b("ne", lambda m, x, y: m.ne(x, y), dtypes=ALL_REAL, differentiable=False),
@@ -267,6 +356,51 @@ OPS: list[OpInfo] = [
     _r("any", lambda m, x: m.any(x), dtypes=ALL_REAL, differentiable=False),
     _r("any_dim_keepdim", lambda m, x: x.any(-1, keepdim=True), dtypes=ALL_REAL,
        differentiable=False),
+    # --- reductions at ties, zeros and edges --------------------------------------------
+    *[OpInfo(name, fn, cases, dtypes=dtypes, gradcheck=False, group="reduction")
+      for name, fn, cases, dtypes in [
+        ("max_ties", lambda m, x: (x.max(), x.min(), x.amax(), x.amin()),
+         [(V([[1.0, 3.0, 3.0], [2.0, 2.0, 0.0]]),)], FLOAT),
+        ("max_dim_ties", lambda m, x: (*x.max(1), *x.min(1), *x.max(0, keepdim=True)),
+         [(V([[1.0, 3.0, 3.0], [2.0, 2.0, 0.0]]),)], FLOAT),
+        ("amax_dim_ties", lambda m, x: (x.amax(1), x.amin(0, keepdim=True), x.amax((0, 1))),
+         [(V([[1.0, 3.0, 3.0], [2.0, 2.0, 0.0]]),)], FLOAT),
+        ("argmax_ties", lambda m, x: (x.argmax(), x.argmin(), x.argmax(1), x.argmin(0)),
+         [(V([[1.0, 3.0, 3.0], [2.0, 2.0, 0.0]]),)], NUMERIC),
+        ("max_nan", lambda m, x: (x.max(), x.argmax(), *x.max(0), x.argmin(), x.amin()),
+         [(V([1.0, float("nan"), 3.0]),)], FLOAT),
+        ("prod_zeros", lambda m, x: (x.prod(), x.prod(1), x.prod(0, keepdim=True)),
+         [(V([[1.0, 0.0, 3.0], [0.0, 2.0, 0.0], [2.0, 3.0, 4.0]]),)], FLOAT),
+        ("cumprod_zeros", lambda m, x: (x.cumprod(0), x.cumprod(1)),
+         [(V([[1.0, 0.0, 3.0], [0.0, 2.0, 0.0], [2.0, 3.0, 4.0]]),)], FLOAT),
+        ("norm_at_0", lambda m, x: (x.norm(), x.norm(p=1), x.norm(p=3), x.norm(p=float("inf")),
+                                    x.norm(p=0)),
+         [(V([0.0, 0.0, 0.0]),), (V([0.0, -2.0, 2.0]),)], FLOAT),
+        ("std_constant", lambda m, x: (x.std(), x.var(), x.std(0, correction=0)),
+         [(V([2.0, 2.0, 2.0]),), (V([3.0]),), (V(3.0),)], FLOAT),
+        ("logsumexp_edges", lambda m, x: (x.logsumexp(0), x.logsumexp(1)),
+         [(V([[float("-inf"), float("-inf")], [1000.0, 1000.0]]),)], FLOAT),
+        ("empty_reductions", lambda m, x: (x.sum(), x.mean(), x.prod(), x.sum(0), x.mean(1),
+                                           x.cumsum(0), x.logsumexp(0), x.norm(), x.all(),
+                                           x.any(1)),
+         [((0, 3),)], FLOAT),
+    ]],
+    *[OpInfo(name, fn, cases, dtypes=dtypes, gradcheck=False, group="reduction")
+      for name, fn, cases, dtypes in [
+        ("mean_int_error", lambda m, x: x.mean(), [((3,),)], ("int64",)),
+        ("var_int_error", lambda m, x: x.var(), [((3,),)], ("int64",)),
+        ("std_int_error", lambda m, x: x.std(0), [((3,),)], ("int32",)),
+        ("norm_int_error", lambda m, x: x.norm(), [((3,),)], ("int64",)),
+        ("sum_dim_error", lambda m, x: x.sum(2), [((2, 3),), ((),)], FLOAT),
+        ("mean_dim_error", lambda m, x: x.mean(-3), [((2, 3),)], FLOAT),
+        ("max_dim_error", lambda m, x: x.max(2), [((2, 3),)], FLOAT),
+        ("max_empty_error", lambda m, x: x.max(), [((0,),)], FLOAT),
+        ("max_dim_empty_error", lambda m, x: x.max(0), [((0, 2),)], FLOAT),
+        ("amax_empty_error", lambda m, x: x.amax(), [((0,),)], FLOAT),
+        ("argmax_empty_error", lambda m, x: x.argmax(), [((0,),)], FLOAT),
+        ("cumsum_dim_error", lambda m, x: x.cumsum(1), [((3,),)], FLOAT),
+        ("logsumexp_dim_error", lambda m, x: x.logsumexp(1), [((3,),)], FLOAT),
+    ]],
     # --- shape (tests/test_ops_shape.py) --------------------------------------------------
     *[OpInfo(name, fn, shapes, group="shape", dtypes=dtypes,
              gradcheck=False if name.endswith("_error") else None) for name, fn, shapes, dtypes in [
@@ -491,6 +625,7 @@ def compare_with_torch(op: OpInfo, dtype: str) -> None:
                 assert isinstance(ours_e, type(e)), (where, repr(e), repr(ours_e))
                 continue
             raise AssertionError(f"{where}: torch raised {e!r}, chainrule did not") from None
+        assert not op.name.endswith("_error"), f"{where}: PyTorch raised nothing"
         ours = _as_tuple(op.fn(cr, *ours_in))
         assert len(ours) == len(theirs), where
         for o, t in zip(ours, theirs):

@@ -1023,7 +1023,9 @@ def _type_error(fn, b):
 def _bitwise(fn, a: Tensor, b):
     b = as_tensor_like(b, a)
     if a.dtype.is_floating_point or b.dtype.is_floating_point:
-        raise RuntimeError(f"\"{fn.__name__}_cpu\" not implemented for 'Float'")
+        raise NotImplementedError(
+            f"\"{fn.__name__}_cpu\" not implemented for floating tensors ({a.dtype}, {b.dtype}). "
+            "Fix: use logical_and/logical_or/logical_xor, or convert with .bool() or .long().")
     dt = _dtypes.result_type([a, b])
     return Tensor._make(xp.asarray(fn(a._data.astype(dt.np, copy=False),
                                       b._data.astype(dt.np, copy=False))))

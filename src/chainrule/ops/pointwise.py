@@ -13,6 +13,19 @@ import math
 from .._backend import xp
 from ..autograd.function import Op
 
+
+def _quiet(fn, *arrays):
+    """``fn(*arrays)`` without NumPy's floating-point warnings: PyTorch returns inf and nan
+    for log(0), 1 / 0, sqrt(-1) or exp(1000) silently.  Costs about 1 us a call, so only
+    the ops whose domain or range is limited use it."""
+    with xp.errstate(all="ignore"):
+        return fn(*arrays)
+
+
+def _rsqrt(x):
+    return 1 / xp.sqrt(x)
+
+
 # --- arithmetic ---------------------------------------------------------------
 # Each Op: forward on arrays, then the backward formula per input (vector-Jacobian
 # product), then `jvp` (Jacobian-vector product, forward mode): tangents are named
@@ -22,19 +35,19 @@ add = Op("AddBackward0", lambda self, other: xp.add(self, other), promote="binar
          self=lambda grad: grad,
          other=lambda grad: grad,
          jvp=lambda self_t, other_t: self_t + other_t)
-sub = Op("SubBackward0", lambda self, other: xp.subtract(self, other), promote="binary",
-         self=lambda grad: grad,
-         other=lambda grad: -grad,
-         jvp=lambda self_t, other_t: self_t - other_t)
+sub_op = Op("SubBackward0", lambda self, other: xp.subtract(self, other), promote="binary",
+            self=lambda grad: grad,
+            other=lambda grad: -grad,
+            jvp=lambda self_t, other_t: self_t - other_t)
 # number - tensor (``other`` is the number).
-rsub = Op("RsubBackward1", lambda self, other: xp.subtract(other, self), promote="binary",
-          self=lambda grad: -grad,
-          jvp=lambda self_t: -self_t)
+rsub_op = Op("RsubBackward1", lambda self, other: xp.subtract(other, self), promote="binary",
+             self=lambda grad: -grad,
+             jvp=lambda self_t: -self_t)
 mul = Op("MulBackward0", lambda self, other: xp.multiply(self, other), promote="binary",
          self=lambda grad, other: grad * other,
          other=lambda grad, self: grad * self,
          jvp=lambda self_t, other_t, self, other: self_t * other + other_t * self)
-div = Op("DivBackward0", lambda self, other: xp.true_divide(self, other), promote="float",
+div = Op("DivBackward0", lambda self, other: _quiet(xp.true_divide, self, other), promote="float",
          self=lambda grad, other: grad / other,
          other=lambda grad, self, other: -grad * self / (other * other),
          jvp=lambda self_t, other_t, other, result: (self_t - other_t * result) / other)
@@ -42,11 +55,13 @@ neg = Op("NegBackward0", lambda self: xp.negative(self),
          self=lambda grad: -grad,
          jvp=lambda self_t: -self_t)
 # x ** c for a number c; c == 0 gives a zero gradient rather than 0 * x ** -1 (inf at 0).
-pow_scalar = Op("PowBackward0", lambda self, exponent: xp.power(self, exponent), promote="binary",
+pow_scalar = Op("PowBackward0", lambda self, exponent: _quiet(xp.power, self, exponent),
+                promote="binary",
                 self=lambda grad, self, exponent: _pow_scalar_grad(grad, self, exponent),
                 jvp=lambda self_t, self, exponent: _pow_scalar_grad(self_t, self, exponent))
 # x ** y for tensors; d/dy is masked where x == 0 (and y >= 0), where log(x) is -inf.
-pow_tensor = Op("PowBackward1", lambda self, exponent: xp.power(self, exponent), promote="binary",
+pow_tensor = Op("PowBackward1", lambda self, exponent: _quiet(xp.power, self, exponent),
+                promote="binary",
                 self=lambda grad, self, exponent: grad * _pow_self_factor(self, exponent),
                 exponent=lambda grad, self, exponent, result:
                     grad * _pow_exponent_factor(self, exponent, result),
@@ -54,9 +69,42 @@ pow_tensor = Op("PowBackward1", lambda self, exponent: xp.power(self, exponent),
                     self_t * _pow_self_factor(self, exponent)
                     + exponent_t * _pow_exponent_factor(self, exponent, result))
 # c ** y for a number c (``base``).
-pow_base = Op("PowBackward2", lambda exponent, base: xp.power(base, exponent), promote="binary",
-              exponent=lambda grad, base, result: grad * _pow_base_factor(base, result),
-              jvp=lambda exponent_t, base, result: exponent_t * _pow_base_factor(base, result))
+pow_base = Op("PowBackward2", lambda exponent, base: _quiet(xp.power, base, exponent),
+              promote="binary",
+              exponent=lambda grad, exponent, base, result:
+                  grad * _pow_base_factor(exponent, base, result),
+              jvp=lambda exponent_t, exponent, base, result:
+                  exponent_t * _pow_base_factor(exponent, base, result))
+
+
+def _is_bool(a) -> bool:
+    d = getattr(a, "_data", a)  # a tensor's array, or the number itself
+    return isinstance(d, (bool, xp.bool_)) or getattr(d, "dtype", None) == xp.bool_
+
+
+def _check_bool_subtraction(self, other) -> None:
+    # PyTorch refuses any subtraction with a bool tensor (it is almost always a mask bug).
+    if _is_bool(self) and _is_bool(other):
+        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not "
+                           "supported. Use the `^` or `logical_xor()` operator instead.")
+    if _is_bool(self) or _is_bool(other):
+        raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. "
+                           "If you are trying to invert a mask, use the `~` or `logical_not()` "
+                           "operator instead.")
+
+
+def sub(self, other):
+    """``self - other`` (the operator's rule table entry, with PyTorch's bool check)."""
+    if _is_bool(self) or _is_bool(other):
+        _check_bool_subtraction(self, other)
+    return sub_op(self, other)
+
+
+def rsub(self, other):
+    """``other - self`` for a number ``other``."""
+    if _is_bool(self) or _is_bool(other):
+        _check_bool_subtraction(self, other)
+    return rsub_op(self, other)
 
 
 def _pow_scalar_grad(grad, self, exponent):
@@ -74,31 +122,35 @@ def _pow_exponent_factor(self, exponent, result):
     return where((self == 0) & (exponent >= 0), 0.0, result * log(self))
 
 
-def _pow_base_factor(base, result):
+def _pow_base_factor(exponent, base, result):
     if base > 0:
         return result * math.log(base)
-    # A zero base: PyTorch's gradient is 0 where the power is 0 (and nan elsewhere).
-    return where(result == 0, 0.0, result * math.log(builtins.abs(base)))
+    if base == 0:  # log(0) = -inf; PyTorch gives 0 where the exponent is >= 0
+        return where(exponent >= 0, 0.0, result * -math.inf)
+    return result * math.nan  # log of a negative base: nan, as in PyTorch
 
 
-floor_divide = Op("FloorDivideBackward0", lambda self, other: xp.floor_divide(self, other),
+floor_divide = Op("FloorDivideBackward0", lambda self, other: _quiet(xp.floor_divide, self, other),
                   promote="binary")
 # PyTorch names the tensor-tensor form ...Backward1 and the tensor-number form ...Backward0.
-remainder_tensor = Op("RemainderBackward1", lambda self, other: xp.remainder(self, other),
+remainder_tensor = Op("RemainderBackward1", lambda self, other: _quiet(xp.remainder, self, other),
                       promote="binary",
                       self=lambda grad: grad,
                       other=lambda grad, self, other: -grad * floor_divide(self, other),
                       jvp=lambda self_t, other_t, self, other:
                           self_t - other_t * floor_divide(self, other))
-remainder_scalar = Op("RemainderBackward0", lambda self, other: xp.remainder(self, other),
+remainder_scalar = Op("RemainderBackward0", lambda self, other: _quiet(xp.remainder, self, other),
                       promote="binary",
                       self=lambda grad: grad,
                       jvp=lambda self_t: self_t)
-fmod_tensor = Op("FmodBackward1", lambda self, other: xp.fmod(self, other), promote="binary",
+fmod_tensor = Op("FmodBackward1", lambda self, other: _quiet(xp.fmod, self, other),
+                 promote="binary",
                  self=lambda grad: grad,
                  other=lambda grad, self, other: -grad * trunc(div(self, other)),
-                 jvp=lambda self_t, other_t, self, other: self_t - other_t * trunc(div(self, other)))
-fmod_scalar = Op("FmodBackward0", lambda self, other: xp.fmod(self, other), promote="binary",
+                 jvp=lambda self_t, other_t, self, other:
+                     self_t - other_t * trunc(div(self, other)))
+fmod_scalar = Op("FmodBackward0", lambda self, other: _quiet(xp.fmod, self, other),
+                 promote="binary",
                  self=lambda grad: grad,
                  jvp=lambda self_t: self_t)
 
@@ -120,31 +172,31 @@ _LN2 = math.log(2.0)
 _LN10 = math.log(10.0)
 _TWO_OVER_SQRT_PI = 2 / math.sqrt(math.pi)
 
-exp = Op("ExpBackward0", lambda self: xp.exp(self), promote="float",
+exp = Op("ExpBackward0", lambda self: _quiet(xp.exp, self), promote="float",
          self=lambda grad, result: grad * result,
          jvp=lambda self_t, result: self_t * result)
-exp2 = Op("Exp2Backward0", lambda self: xp.exp2(self), promote="float",
+exp2 = Op("Exp2Backward0", lambda self: _quiet(xp.exp2, self), promote="float",
           self=lambda grad, result: grad * result * _LN2,
           jvp=lambda self_t, result: self_t * result * _LN2)
-expm1 = Op("Expm1Backward0", lambda self: xp.expm1(self), promote="float",
+expm1 = Op("Expm1Backward0", lambda self: _quiet(xp.expm1, self), promote="float",
            self=lambda grad, result: grad * (result + 1),
            jvp=lambda self_t, result: self_t * (result + 1))
-log = Op("LogBackward0", lambda self: xp.log(self), promote="float",
+log = Op("LogBackward0", lambda self: _quiet(xp.log, self), promote="float",
          self=lambda grad, self: grad / self,
          jvp=lambda self_t, self: self_t / self)
-log2 = Op("Log2Backward0", lambda self: xp.log2(self), promote="float",
+log2 = Op("Log2Backward0", lambda self: _quiet(xp.log2, self), promote="float",
           self=lambda grad, self: grad / (self * _LN2),
           jvp=lambda self_t, self: self_t / (self * _LN2))
-log10 = Op("Log10Backward0", lambda self: xp.log10(self), promote="float",
+log10 = Op("Log10Backward0", lambda self: _quiet(xp.log10, self), promote="float",
            self=lambda grad, self: grad / (self * _LN10),
            jvp=lambda self_t, self: self_t / (self * _LN10))
-log1p = Op("Log1PBackward0", lambda self: xp.log1p(self), promote="float",
+log1p = Op("Log1PBackward0", lambda self: _quiet(xp.log1p, self), promote="float",
            self=lambda grad, self: grad / (self + 1),
            jvp=lambda self_t, self: self_t / (self + 1))
-sqrt = Op("SqrtBackward0", lambda self: xp.sqrt(self), promote="float",
+sqrt = Op("SqrtBackward0", lambda self: _quiet(xp.sqrt, self), promote="float",
           self=lambda grad, result: grad / (2 * result),
           jvp=lambda self_t, result: self_t / (2 * result))
-rsqrt = Op("RsqrtBackward0", lambda self: 1 / xp.sqrt(self), promote="float",
+rsqrt = Op("RsqrtBackward0", lambda self: _quiet(_rsqrt, self), promote="float",
            self=lambda grad, result: -0.5 * grad * result ** 3,
            jvp=lambda self_t, result: -0.5 * self_t * result ** 3)
 sin = Op("SinBackward0", lambda self: xp.sin(self), promote="float",
@@ -156,19 +208,19 @@ cos = Op("CosBackward0", lambda self: xp.cos(self), promote="float",
 tan = Op("TanBackward0", lambda self: xp.tan(self), promote="float",
          self=lambda grad, result: grad * (1 + result * result),
          jvp=lambda self_t, result: self_t * (1 + result * result))
-asin = Op("AsinBackward0", lambda self: xp.arcsin(self), promote="float",
+asin = Op("AsinBackward0", lambda self: _quiet(xp.arcsin, self), promote="float",
           self=lambda grad, self: grad * rsqrt(1 - self * self),
           jvp=lambda self_t, self: self_t * rsqrt(1 - self * self))
-acos = Op("AcosBackward0", lambda self: xp.arccos(self), promote="float",
+acos = Op("AcosBackward0", lambda self: _quiet(xp.arccos, self), promote="float",
           self=lambda grad, self: -grad * rsqrt(1 - self * self),
           jvp=lambda self_t, self: -self_t * rsqrt(1 - self * self))
 atan = Op("AtanBackward0", lambda self: xp.arctan(self), promote="float",
           self=lambda grad, self: grad / (1 + self * self),
           jvp=lambda self_t, self: self_t / (1 + self * self))
-sinh = Op("SinhBackward0", lambda self: xp.sinh(self), promote="float",
+sinh = Op("SinhBackward0", lambda self: _quiet(xp.sinh, self), promote="float",
           self=lambda grad, self: grad * cosh(self),
           jvp=lambda self_t, self: self_t * cosh(self))
-cosh = Op("CoshBackward0", lambda self: xp.cosh(self), promote="float",
+cosh = Op("CoshBackward0", lambda self: _quiet(xp.cosh, self), promote="float",
           self=lambda grad, self: grad * sinh(self),
           jvp=lambda self_t, self: self_t * sinh(self))
 tanh = Op("TanhBackward0", lambda self: xp.tanh(self), promote="float",
@@ -185,17 +237,24 @@ relu = Op("ReluBackward0", lambda self: xp.maximum(self, 0).astype(self.dtype, c
 abs = Op("AbsBackward0", lambda self: xp.abs(self),  # noqa: A001 - PyTorch's name
          self=lambda grad, self: grad * sign(self),
          jvp=lambda self_t, self: self_t * sign(self))
-reciprocal = Op("ReciprocalBackward0", lambda self: xp.reciprocal(self), promote="float",
+reciprocal = Op("ReciprocalBackward0", lambda self: _quiet(xp.reciprocal, self), promote="float",
                 self=lambda grad, result: -grad * result * result,
                 jvp=lambda self_t, result: -self_t * result * result)
 erf = Op("ErfBackward0", lambda self: _erf(self), promote="float",
          self=lambda grad, self: grad * _TWO_OVER_SQRT_PI * exp(-self * self),
          jvp=lambda self_t, self: self_t * _TWO_OVER_SQRT_PI * exp(-self * self))
 atan2 = Op("Atan2Backward0", lambda self, other: xp.arctan2(self, other), promote="float",
-           self=lambda grad, self, other: grad * other / (self * self + other * other),
-           other=lambda grad, self, other: -grad * self / (self * self + other * other),
+           self=lambda grad, self, other: grad * _atan2_share(other, self, other),
+           other=lambda grad, self, other: grad * _atan2_share(-self, self, other),
            jvp=lambda self_t, other_t, self, other:
-               (self_t * other - other_t * self) / (self * self + other * other))
+               self_t * _atan2_share(other, self, other)
+               - other_t * _atan2_share(self, self, other))
+
+
+def _atan2_share(numerator, self, other):
+    # At the origin PyTorch gives a zero gradient rather than 0 / 0.
+    r2 = self * self + other * other
+    return where(r2 == 0, 0.0, numerator / r2)
 
 
 def _stable_sigmoid(x):
@@ -236,23 +295,24 @@ def _erf(x):
 
 
 # --- piecewise: gradient flows to the selected input ----------------------------
-# Ties send half to each side, as PyTorch does for maximum/minimum.
+# PyTorch's rule: the input that loses gets 0, a tie sends half to each side, and
+# where a nan makes every comparison false both sides get the full gradient.
 maximum = Op("MaximumBackward0", lambda self, other: xp.maximum(self, other), promote="binary",
-             self=lambda grad, self, other: grad * _share(self > other, self, other),
-             other=lambda grad, self, other: grad * _share(other > self, self, other),
-             jvp=lambda self_t, other_t, self, other:
-                 self_t * _share(self > other, self, other)
-                 + other_t * _share(other > self, self, other))
-minimum = Op("MinimumBackward0", lambda self, other: xp.minimum(self, other), promote="binary",
              self=lambda grad, self, other: grad * _share(self < other, self, other),
              other=lambda grad, self, other: grad * _share(other < self, self, other),
              jvp=lambda self_t, other_t, self, other:
                  self_t * _share(self < other, self, other)
                  + other_t * _share(other < self, self, other))
+minimum = Op("MinimumBackward0", lambda self, other: xp.minimum(self, other), promote="binary",
+             self=lambda grad, self, other: grad * _share(self > other, self, other),
+             other=lambda grad, self, other: grad * _share(other > self, self, other),
+             jvp=lambda self_t, other_t, self, other:
+                 self_t * _share(self > other, self, other)
+                 + other_t * _share(other > self, self, other))
 
 
-def _share(wins, self, other):
-    return wins + (self == other) * 0.5
+def _share(loses, self, other):
+    return (~loses) * 1.0 - (self == other) * 0.5
 
 
 # Number bounds: the gradient passes where min <= x <= max (boundaries included).
@@ -267,8 +327,16 @@ clamp_tensor = Op("ClampBackward0", lambda self, min, max: _clip(self, min, max)
                   min=lambda grad, self, min, max: grad * _below(self, min, max),
                   max=lambda grad, self, min, max: grad * _above(self, min, max),
                   jvp=lambda self_t, min_t, max_t, self, min, max:
-                      self_t * _inside(self, min, max) + min_t * _below(self, min, max)
-                      + max_t * _above(self, min, max))
+                      _clamp_jvp(self_t, min_t, max_t, self, min, max))
+
+
+def _clamp_jvp(self_t, min_t, max_t, self, min, max):
+    out = self_t * _inside(self, min, max)
+    if min is not None:
+        out = out + min_t * _below(self, min, max)
+    if max is not None:
+        out = out + max_t * _above(self, min, max)
+    return out
 
 
 def _clip(x, lo, hi):
@@ -319,7 +387,7 @@ lerp_tensor = Op("LerpBackward1", lambda self, end, weight: self + weight * (end
 
 # --- no gradient: the derivative is zero almost everywhere ------------------------
 # PyTorch records these with a zero gradient, so that `floor(x)` keeps requires_grad.
-sign = Op("SignBackward0", lambda self: self.copy() if self.dtype == xp.bool_ else xp.sign(self),
+sign = Op("SignBackward0", lambda self: _sign(self),
           self=lambda grad: grad * 0,
           jvp=lambda self_t: self_t * 0)
 floor = Op("FloorBackward0", lambda self: xp.floor(self), self=lambda grad: grad * 0,
@@ -335,6 +403,15 @@ trunc = Op("TruncBackward0", lambda self: xp.trunc(self), self=lambda grad: grad
            jvp=lambda self_t: self_t * 0)
 frac = Op("FracBackward0", lambda self: self - xp.trunc(self), self=lambda grad: grad,
           jvp=lambda self_t: self_t)
+
+
+def _sign(x):
+    if x.dtype == xp.bool_:
+        return x.copy()
+    out = xp.asarray(xp.sign(x))  # an array even for 0-d input, so it can be written
+    if out.dtype.kind == "f":
+        out[out != out] = 0  # PyTorch: sign(nan) is 0
+    return out
 
 
 def _round_decimals(x, decimals):
@@ -356,6 +433,14 @@ def where(condition, input, other):
     condition = as_tensor_like(condition, None)
     if condition._data.dtype != xp.bool_:
         condition = condition != 0
+    shapes = [getattr(a, "shape", ()) for a in (condition, input, other)]
+    try:
+        xp.broadcast_shapes(*shapes)
+    except ValueError:
+        raise RuntimeError(
+            f"where(): the shapes of condition {list(shapes[0])}, input {list(shapes[1])} and "
+            f"other {list(shapes[2])} do not broadcast: each dimension, compared from the right, "
+            "must be equal or 1.") from None
     return where_op(condition, input, other)
 
 

@@ -62,20 +62,20 @@ def _reduce_sum(t, dims, keepdim):
 # the tangent times the same local derivative over them.
 sum_op = Op("SumBackward1", lambda self, dims, keepdim, dtype:
             xp.sum(self, axis=_axis(dims, self.ndim), keepdims=keepdim, dtype=dtype),
-            self=lambda grad, self, dims, keepdim:
-                _unsqueeze_to(grad, self.shape, dims, keepdim).expand(self.shape),
+            self=lambda grad, self_shape, dims, keepdim:
+                _unsqueeze_to(grad, self_shape, dims, keepdim).expand(self_shape),
             jvp=lambda self_t, dims, keepdim, dtype: sum_op(self_t, dims, keepdim, dtype))
 sum_all = Op("SumBackward0", lambda self, dtype: xp.sum(self, dtype=dtype),
-             self=lambda grad, self: grad.expand(self.shape),
+             self=lambda grad, self_shape: grad.expand(self_shape),
              jvp=lambda self_t, dtype: sum_all(self_t, dtype))
 mean_op = Op("MeanBackward1", lambda self, dims, keepdim:
-             xp.mean(self, axis=_axis(dims, self.ndim), keepdims=keepdim),
-             self=lambda grad, self, dims, keepdim:
-                 _unsqueeze_to(grad, self.shape, dims, keepdim).expand(self.shape)
-                 / _count(self.shape, dims),
+             _mean(self, _axis(dims, self.ndim), keepdim),
+             self=lambda grad, self_shape, dims, keepdim:
+                 _unsqueeze_to(grad, self_shape, dims, keepdim).expand(self_shape)
+                 / _count(self_shape, dims),
              jvp=lambda self_t, dims, keepdim: mean_op(self_t, dims, keepdim))
-mean_all = Op("MeanBackward0", lambda self: xp.mean(self),
-              self=lambda grad, self: grad.expand(self.shape) / builtins.max(self.numel(), 1),
+mean_all = Op("MeanBackward0", lambda self: _mean(self, None, False),
+              self=lambda grad, self_shape: grad.expand(self_shape) / _count(self_shape, None),
               jvp=lambda self_t: mean_all(self_t))
 # prod: d/dx_i = the product of the other elements, computed without dividing so zeros work.
 prod_op = Op("ProdBackward1", lambda self, dims, keepdim:
@@ -190,12 +190,21 @@ def _all_dims(t, dims):
     return tuple(range(t.ndim)) if dims is None else dims
 
 
+def _mean(x, axis, keepdim):
+    if x.size == 0:  # nan, silently as in PyTorch (NumPy would warn "Mean of empty slice")
+        with xp.errstate(all="ignore"):
+            return xp.true_divide(xp.sum(x, axis=axis, keepdims=keepdim), 0).astype(x.dtype)
+    return xp.mean(x, axis=axis, keepdims=keepdim)
+
+
 def _logsumexp(x, axis, keepdim):
     if x.size == 0:
-        return xp.log(xp.sum(xp.exp(x), axis=axis, keepdims=keepdim))
+        with xp.errstate(divide="ignore"):  # log(0) = -inf, silently as in PyTorch
+            return xp.log(xp.sum(xp.exp(x), axis=axis, keepdims=keepdim))
     m = xp.amax(x, axis=axis, keepdims=True)
     m = xp.where(xp.isfinite(m), m, 0)
-    out = xp.log(xp.sum(xp.exp(x - m), axis=axis, keepdims=True)) + m
+    with xp.errstate(divide="ignore"):  # a slice of -inf only: log(0) = -inf, silently
+        out = xp.log(xp.sum(xp.exp(x - m), axis=axis, keepdims=True)) + m
     if not keepdim:
         out = xp.squeeze(out, axis=axis) if axis is not None else out.reshape(())
     return out
@@ -425,9 +434,15 @@ def amin(input, dim=(), keepdim: bool = False):
 
 
 def _check_nonempty(input, dim, name):
-    if input.numel() == 0:
-        raise IndexError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0."
-                         " Specify the reduction dim with the 'dim' argument.")
+    """PyTorch's errors for a max-like reduction over no elements (there is no identity)."""
+    if input.numel() == 0 and (dim is None or dim == ()):
+        error = RuntimeError if name in ("amax", "amin", "max", "min") else IndexError
+        raise error(f"{name}(): Expected reduction dim to be specified for input.numel() == 0. "
+                    "Specify the reduction dim with the 'dim' argument.")
+    if input.numel() == 0 and input.ndim:
+        for d in normalize_dims(dim, input.ndim):
+            if input.shape[d] == 0:
+                raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
 
 
 class _ValuesIndices(tuple):
@@ -463,9 +478,8 @@ def _extreme(input, dim, keepdim, other, name, all_op, dim_op, pick, pairwise):
                 f"{name}(): Expected reduction dim to be specified for input.numel() == 0. "
                 "Specify the reduction dim with the 'dim' argument.")
         return all_op(input)
+    _check_nonempty(input, dim, name)
     d = normalize_dims(dim, input.ndim)[0]
-    if input.ndim and input.shape[d] == 0:
-        raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
     if input.ndim:
         index = xp.asarray(pick(input._data, axis=d))
         index = xp.expand_dims(index, d) if keepdim else index
@@ -516,6 +530,7 @@ def argmax(input, dim=None, keepdim: bool = False):
     tensor(1)
     """
     from ..tensor import Tensor
+    _check_nonempty(input, dim, "argmax")
     if dim is None:
         out = xp.asarray(_argmax(input._data.reshape(-1), 0))
         return Tensor._make(out.reshape((1,) * input.ndim) if keepdim else out)
@@ -525,6 +540,7 @@ def argmax(input, dim=None, keepdim: bool = False):
 def argmin(input, dim=None, keepdim: bool = False):
     """Index of the smallest value (of the flattened tensor when ``dim`` is None)."""
     from ..tensor import Tensor
+    _check_nonempty(input, dim, "argmin")
     if dim is None:
         out = xp.asarray(_argmin(input._data.reshape(-1), 0))
         return Tensor._make(out.reshape((1,) * input.ndim) if keepdim else out)
