@@ -50,6 +50,7 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 import numpy as np  # noqa: E402  (after the thread environment variables on purpose)
 import numpy_mlp  # noqa: E402
 import workloads as wl  # noqa: E402
+import training  # noqa: E402  (nn/optim/data workloads: train_digits_mlp, conv2d_step)
 
 LIBS = ("chainrule", "torch", "autograd", "numpy")
 MB = 1024 * 1024
@@ -433,6 +434,7 @@ SIMPLE = {
     "small_ops": (wl.small_ops, Target(0.5, "torch")),
     "deep_chain": (wl.deep_chain, Target(0.5, "torch")),
 }
+SIMPLE.update(training.workloads(Target))
 ALL_NAMES = [*SIMPLE, "deep_chain_1m", "mlp_step", "import"]
 
 

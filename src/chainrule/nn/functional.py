@@ -42,8 +42,8 @@ linear_op = Op("AddmmBackward0", _linear_forward,
                weight=lambda grad, input: grad.reshape(-1, grad.shape[-1]).t().matmul(
                    input.reshape(-1, input.shape[-1])),
                bias=lambda grad: grad,  # the engine sums it over the rows
-               jvp=lambda input_t, weight_t, bias_t, input, weight, bias, result:
-                   input_t.matmul(weight.t()) + input.matmul(weight_t.t()) + bias_t)
+               jvp=lambda input_t, weight_t, bias_t, input, weight:
+                   _plus(input_t.matmul(weight.t()) + input.matmul(weight_t.t()), bias_t))
 
 
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
@@ -361,18 +361,26 @@ def pad(input: Tensor, pad, mode: str = "constant", value: float | None = None) 
 # convolution: im2col + one matmul
 # ----------------------------------------------------------------------------------------
 # NumPy has no convolution kernel.  The input's sliding windows are gathered into a
-# "column" matrix of shape (N*Ho*Wo, C*kh*kw) - a strided view copied once - and one
-# matmul with the (C*kh*kw, O) weight matrix does all the arithmetic.  Cost against that
-# matmul: the copy moves N*Ho*Wo*C*kh*kw numbers, i.e. 1/O of the matmul's
-# multiply-adds, but it is memory-bound, so for few output channels (LeNet's first layer
-# has 6) the copy costs about as much as the matmul itself.  Backward is two more
+# "column" matrix of shape (N*Ho*Wo, kh*kw*C) - a strided view copied once - and one
+# matmul with the (kh*kw*C, O) weight matrix does all the arithmetic.  Cost against that
+# matmul: the copy moves N*Ho*Wo*kh*kw*C numbers, i.e. 1/O of the matmul's
+# multiply-adds, but it is memory-bound, so for narrow layers (LeNet's have 16 and 32
+# output channels) it costs about as much as the matmul itself.  Backward is two more
 # matmuls of the same size (weight grad: grad^T @ columns; input grad: grad @ weight)
 # plus the inverse of the gather ("col2im"): kh*kw strided additions into the input's
-# gradient, each of N*C*Ho*Wo numbers.
+# gradient, each of N*Ho*Wo*C numbers.
+#
+# Two choices make the copies cheap: the input is laid out channels-last (NHWC) first,
+# so every copied run is C contiguous numbers instead of single strided ones; and the
+# forward's column matrix is kept for the weight gradient instead of being gathered again.
 
 
 def _pair(v, n=2):
     return tuple(v) if isinstance(v, (tuple, list)) else (v,) * n
+
+
+def _out_size(size, k, s, p, d):
+    return (size + 2 * p - d * (k - 1) - 1) // s + 1
 
 
 def _windows(x, kh, kw, stride, dilation, out_hw):
@@ -382,18 +390,41 @@ def _windows(x, kh, kw, stride, dilation, out_hw):
     return view[:, :, :(ho - 1) * sh + 1:sh, :(wo - 1) * sw + 1:sw, ::dh, ::dw]
 
 
-def _out_size(size, k, s, p, d):
-    return (size + 2 * p - d * (k - 1) - 1) // s + 1
-
-
-def _columns(x, kh, kw, stride, padding, dilation, out_hw):
-    """The im2col matrix (N*Ho*Wo, C*kh*kw): the one copy the convolution pays for."""
+def _nhwc_padded(x, padding):
+    """A contiguous channels-last copy of the zero-padded input (the one layout change)."""
+    n, c, h, w = x.shape
     ph, pw = padding
-    if ph or pw:
-        x = np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)))
-    win = _windows(x, kh, kw, stride, dilation, out_hw)
-    n, c = x.shape[:2]
-    return win.transpose(0, 2, 3, 1, 4, 5).reshape(n * out_hw[0] * out_hw[1], c * kh * kw)
+    out = np.zeros((n, h + 2 * ph, w + 2 * pw, c), dtype=x.dtype) if ph or pw \
+        else np.empty((n, h, w, c), dtype=x.dtype)
+    out[:, ph:ph + h, pw:pw + w, :] = x.transpose(0, 2, 3, 1)
+    return out
+
+
+def _columns(x_nhwc, kh, kw, stride, dilation, out_hw):
+    """The im2col matrix (N*Ho*Wo, kh*kw*C) of a padded NHWC input."""
+    (sh, sw), (dh, dw), (ho, wo) = stride, dilation, out_hw
+    n, c = x_nhwc.shape[0], x_nhwc.shape[3]
+    view = sliding_window_view(x_nhwc, ((kh - 1) * dh + 1, (kw - 1) * dw + 1), axis=(1, 2))
+    view = view[:, :(ho - 1) * sh + 1:sh, :(wo - 1) * sw + 1:sw, :, ::dh, ::dw]
+    return view.transpose(0, 1, 2, 4, 5, 3).reshape(n * ho * wo, kh * kw * c)
+
+
+def _group_columns(input, weight_shape, stride, padding, dilation, groups, out_hw):
+    """One column matrix per group."""
+    kh, kw = weight_shape[2:]
+    x = _nhwc_padded(input, padding)
+    cg = input.shape[1] // groups
+    if groups == 1:
+        return [_columns(x, kh, kw, stride, dilation, out_hw)]
+    return [_columns(x[..., g * cg:(g + 1) * cg], kh, kw, stride, dilation, out_hw)
+            for g in range(groups)]
+
+
+def _weight_rows(weight, g, groups):
+    """Group ``g``'s weights as an (O/groups, kh*kw*C/groups) matrix, in the columns' order."""
+    og = weight.shape[0] // groups
+    w = weight[g * og:(g + 1) * og]
+    return w.transpose(0, 2, 3, 1).reshape(og, -1)
 
 
 def _conv_geometry(x_shape, w_shape, stride, padding, dilation):
@@ -403,17 +434,18 @@ def _conv_geometry(x_shape, w_shape, stride, padding, dilation):
     return kh, kw, (ho, wo)
 
 
-def _conv2d_forward(input, weight, bias, stride, padding, dilation, groups):
+def _conv2d_forward(input, weight, bias, columns, stride, padding, dilation, groups):
     n = input.shape[0]
-    kh, kw, (ho, wo) = _conv_geometry(input.shape, weight.shape, stride, padding, dilation)
+    _, _, (ho, wo) = _conv_geometry(input.shape, weight.shape, stride, padding, dilation)
+    if columns is None:
+        columns = _group_columns(input, weight.shape, stride, padding, dilation, groups,
+                                 (ho, wo))
     o = weight.shape[0]
-    cg, og = input.shape[1] // groups, o // groups
+    og = o // groups
     out = np.empty((n, ho, wo, o), dtype=input.dtype)
-    for g in range(groups):
-        cols = _columns(input[:, g * cg:(g + 1) * cg], kh, kw, stride, padding, dilation,
-                        (ho, wo))
-        w = weight[g * og:(g + 1) * og].reshape(og, -1)
-        out[..., g * og:(g + 1) * og] = (cols @ w.T).reshape(n, ho, wo, og)
+    for g, cols in enumerate(columns):
+        out[..., g * og:(g + 1) * og] = (cols @ _weight_rows(weight, g, groups).T).reshape(
+            n, ho, wo, og)
     if bias is not None:
         out += bias
     # channels-first and contiguous, as PyTorch lays it out (one output-sized copy)
@@ -428,57 +460,66 @@ def _conv2d_input_grad(grad, weight, input_shape, stride, padding, dilation, gro
     ho, wo = grad.shape[2:]
     (sh, sw), (ph, pw), (dh, dw) = stride, padding, dilation
     g_rows = grad.transpose(0, 2, 3, 1).reshape(n * ho * wo, o)
-    dx = np.zeros((n, c, h + 2 * ph, w_ + 2 * pw), dtype=grad.dtype)
+    dx = np.zeros((n, h + 2 * ph, w_ + 2 * pw, c), dtype=grad.dtype)  # padded, NHWC
     for g in range(groups):
-        cols = g_rows[:, g * og:(g + 1) * og] @ weight[g * og:(g + 1) * og].reshape(og, -1)
-        cols = cols.reshape(n, ho, wo, cg, kh, kw).transpose(0, 3, 4, 5, 1, 2)
-        target = dx[:, g * cg:(g + 1) * cg]
+        cols = g_rows[:, g * og:(g + 1) * og] @ _weight_rows(weight, g, groups)
+        cols = cols.reshape(n, ho, wo, kh, kw, cg)
+        target = dx[..., g * cg:(g + 1) * cg]
         for i in range(kh):  # one strided addition per kernel offset
             for j in range(kw):
-                target[:, :, i * dh:i * dh + (ho - 1) * sh + 1:sh,
-                       j * dw:j * dw + (wo - 1) * sw + 1:sw] += cols[:, :, i, j]
-    return dx[:, :, ph:ph + h, pw:pw + w_]
+                target[:, i * dh:i * dh + (ho - 1) * sh + 1:sh,
+                       j * dw:j * dw + (wo - 1) * sw + 1:sw] += cols[:, :, :, i, j]
+    return np.ascontiguousarray(dx[:, ph:ph + h, pw:pw + w_].transpose(0, 3, 1, 2))
 
 
-def _conv2d_weight_grad(grad, input, weight_shape, stride, padding, dilation, groups):
+def _conv2d_weight_grad(grad, input, weight_shape, stride, padding, dilation, groups,
+                        columns=None):
     o, cg, kh, kw = weight_shape
     og = o // groups
     n, _, ho, wo = grad.shape
+    if columns is None:
+        columns = _group_columns(input, weight_shape, stride, padding, dilation, groups,
+                                 (ho, wo))
     g_rows = grad.transpose(0, 2, 3, 1).reshape(n * ho * wo, o)
     dw = np.empty(weight_shape, dtype=grad.dtype)
-    for g in range(groups):
-        cols = _columns(input[:, g * cg:(g + 1) * cg], kh, kw, stride, padding, dilation,
-                        (ho, wo))
-        dw[g * og:(g + 1) * og] = (g_rows[:, g * og:(g + 1) * og].T @ cols).reshape(
-            og, cg, kh, kw)
+    for g, cols in enumerate(columns):
+        rows = g_rows[:, g * og:(g + 1) * og].T @ cols  # (og, kh*kw*cg)
+        dw[g * og:(g + 1) * og] = rows.reshape(og, kh, kw, cg).transpose(0, 3, 1, 2)
     return dw
 
 
 # The three maps are bilinear, so each one's derivatives are the other two: the table
-# closes on itself and create_graph works through convolutions.
+# closes on itself and create_graph works through convolutions.  ``columns`` is the
+# forward's im2col matrix, kept so the weight gradient need not gather it again.
 conv2d_input_grad = Op(
     "ConvolutionBackwardInput", _conv2d_input_grad,
     grad=lambda gg, weight, stride, padding, dilation, groups:
-        conv2d_op(gg, weight, None, stride, padding, dilation, groups),
+        conv2d_op(gg, weight, None, None, stride, padding, dilation, groups),
     weight=lambda gg, grad, weight, stride, padding, dilation, groups:
-        conv2d_weight_grad(grad, gg, tuple(weight.shape), stride, padding, dilation, groups))
+        conv2d_weight_grad(grad, gg, tuple(weight.shape), stride, padding, dilation, groups,
+                           None))
 conv2d_weight_grad = Op(
     "ConvolutionBackwardWeight", _conv2d_weight_grad,
     grad=lambda gg, input, stride, padding, dilation, groups:
-        conv2d_op(input, gg, None, stride, padding, dilation, groups),
+        conv2d_op(input, gg, None, None, stride, padding, dilation, groups),
     input=lambda gg, grad, input, stride, padding, dilation, groups:
         conv2d_input_grad(grad, gg, tuple(input.shape), stride, padding, dilation, groups))
 conv2d_op = Op(
     "ConvolutionBackward0", _conv2d_forward,
     input=lambda grad, input, weight, stride, padding, dilation, groups:
         conv2d_input_grad(grad, weight, tuple(input.shape), stride, padding, dilation, groups),
-    weight=lambda grad, input, weight, stride, padding, dilation, groups:
-        conv2d_weight_grad(grad, input, tuple(weight.shape), stride, padding, dilation, groups),
+    weight=lambda grad, input, weight, columns, stride, padding, dilation, groups:
+        conv2d_weight_grad(grad, input, tuple(weight.shape), stride, padding, dilation, groups,
+                           columns),
     bias=lambda grad: grad.sum((0, 2, 3)),
-    jvp=lambda input_t, weight_t, bias_t, input, weight, bias, stride, padding, dilation,
-    groups, result: conv2d_op(input_t, weight, None, stride, padding, dilation, groups)
-        + conv2d_op(input, weight_t, None, stride, padding, dilation, groups)
-        + bias_t.reshape(-1, 1, 1))
+    jvp=lambda input_t, weight_t, bias_t, input, weight, columns, stride, padding, dilation,
+    groups: _plus(conv2d_op(input_t, weight, None, None, stride, padding, dilation, groups)
+                  + conv2d_op(input, weight_t, None, columns, stride, padding, dilation, groups),
+                  None if bias_t is None else bias_t.reshape(-1, 1, 1)))
+
+
+def _plus(a, b):
+    return a if b is None else a + b
 
 
 def _conv_padding(padding, weight_shape, dilation, nd):
@@ -523,7 +564,9 @@ def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, 
         raise RuntimeError(
             f"Calculated output size: ({weight.shape[0]}x{ho}x{wo}). Output size is too small "
             f"(input {list(input.shape)}, kernel {kh}x{kw}, padding {padding})")
-    out = conv2d_op(input, weight, bias, stride, padding, dilation, groups)
+    columns = _group_columns(input._data, tuple(weight.shape), stride, padding, dilation,
+                             groups, (ho, wo))
+    out = conv2d_op(input, weight, bias, columns, stride, padding, dilation, groups)
     return out.squeeze(0) if unbatched else out
 
 
@@ -604,28 +647,44 @@ def _max_pool_forward(self, kernel, stride, padding, dilation):
     return out
 
 
-def _max_pool_backward(grad, self, kernel, stride, padding, dilation):
+def _max_pool_backward(grad, self, result, kernel, stride, padding, dilation):
     out_hw = grad.shape[2:]
+    n, c, h, w = self.shape
+    if kernel == stride and padding == (0, 0) and dilation == (1, 1) \
+            and out_hw == (h // kernel[0], w // kernel[1]):
+        # Non-overlapping windows tiling the input: the windows are a reshape (a view), so
+        # each offset's gradient is written in place once, with no strided accumulation.
+        (kh, kw), (ho, wo) = kernel, out_hw
+        tiles = self[:, :, :ho * kh, :wo * kw].reshape(n, c, ho, kh, wo, kw)
+        dx = np.zeros(self.shape, dtype=grad.dtype)
+        dx_tiles = dx[:, :, :ho * kh, :wo * kw].reshape(n, c, ho, kh, wo, kw)
+        taken = np.zeros(result.shape, dtype=bool)
+        for i in range(kh):  # the first maximum in each window takes the gradient
+            for j in range(kw):
+                hit = tiles[:, :, :, i, :, j] == result
+                hit &= ~taken
+                np.multiply(grad, hit, out=dx_tiles[:, :, :, i, :, j])
+                taken |= hit
+        return dx
     x = _padded(self, padding, -np.inf)
-    best = _max_pool_forward(self, kernel, stride, padding, dilation)
-    taken = np.zeros(best.shape, dtype=bool)
+    taken = np.zeros(result.shape, dtype=bool)
     dx = np.zeros(x.shape, dtype=grad.dtype)
     # the first maximum in each window takes the whole gradient, as in PyTorch
     for v, d in zip(_offset_slices(x, kernel, stride, dilation, out_hw),
                     _offset_slices(dx, kernel, stride, dilation, out_hw)):
-        hit = (v == best) & ~taken
+        hit = (v == result) & ~taken
         d += np.where(hit, grad, 0)
         taken |= hit
     ph, pw = padding
-    return dx[:, :, ph:ph + self.shape[2], pw:pw + self.shape[3]]
+    return dx[:, :, ph:ph + h, pw:pw + w]
 
 
 max_pool_backward = Op("MaxPool2DWithIndicesBackward1", _max_pool_backward,
                        grad=lambda gg, self, kernel, stride, padding, dilation:
                            _gather_max(gg, self, kernel, stride, padding, dilation))
 max_pool_op = Op("MaxPool2DWithIndicesBackward0", _max_pool_forward,
-                 self=lambda grad, self, kernel, stride, padding, dilation:
-                     max_pool_backward(grad, self, kernel, stride, padding, dilation))
+                 self=lambda grad, self, result, kernel, stride, padding, dilation:
+                     max_pool_backward(grad, self, result, kernel, stride, padding, dilation))
 
 
 def _gather_max_forward(gg, self, kernel, stride, padding, dilation):
