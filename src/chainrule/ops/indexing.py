@@ -430,8 +430,8 @@ def _index_tensor(index, name):
 def _check_gather_like(input, dim, index, name, src=None):
     from .shape import _wrap_dim
     dim = _wrap_dim(dim, input.ndim)
-    if index.dtype.name != "int64":
-        raise RuntimeError(f"{name}(): Expected dtype int64 for index")
+    if index.dtype.name not in ("int64", "int32"):
+        raise RuntimeError(f"{name}(): Expected dtype int32/int64 for index")
     if index.ndim != input.ndim and not (index.ndim <= 1 and input.ndim <= 1):
         raise RuntimeError("Index tensor must have the same number of dimensions as "
                            f"{'self' if src is not None else 'input'} tensor")

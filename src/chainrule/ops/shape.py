@@ -586,6 +586,13 @@ def split(tensor, split_size_or_sections, dim: int = 0):
     n = tensor.shape[dim]
     if isinstance(split_size_or_sections, int):
         step = split_size_or_sections
+        if step < 0 or (step == 0 and n):
+            raise RuntimeError(
+                f"split_size can only be 0 if dimension size is 0, but got dimension size of {n}"
+                if step == 0 else f"split expects split_size be non-negative, but got "
+                f"split_size={step}")
+        if step == 0:
+            return _pieces(tensor, dim, [0], SplitBackward0)
         sizes = [min(step, n - s) for s in range(0, n, step)] if n else [0]
     else:
         sizes = list(split_size_or_sections)
@@ -600,6 +607,8 @@ def split(tensor, split_size_or_sections, dim: int = 0):
 
 def chunk(input, chunks: int, dim: int = 0):
     """Cut into ``chunks`` nearly equal pieces along ``dim``."""
+    if chunks <= 0:
+        raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
     n = input.shape[_wrap_dim(dim, input.ndim)]
     size = -(-n // chunks) if n else 1
     return split(input, max(size, 1), dim)
