@@ -192,11 +192,26 @@ def _jvp_reads(op) -> list:
     return reads
 
 
+def _has_tangent(a, Tensor) -> bool:
+    if isinstance(a, Tensor):
+        return a._fw_grad is not None
+    if isinstance(a, (list, tuple)):  # ops on sequences of tensors (cat, stack, einsum)
+        return any(isinstance(x, Tensor) and x._fw_grad is not None for x in a)
+    return False
+
+
+def _tangent_or_zeros(a):
+    t = a._fw_grad
+    if t is None:
+        from .._backend import xp
+        t = _tensor_cls()._make(xp.zeros_like(a._data))
+    return t
+
+
 def propagate(op, args, result) -> None:
     """Give ``result`` its tangent from the tangents of ``args`` (called by ``Op.__call__``)."""
     Tensor = _tensor_cls()
-    if not any(isinstance(args[i], Tensor) and args[i]._fw_grad is not None
-               for i in op.diff_positions if i < len(args)):
+    if not any(_has_tangent(args[i], Tensor) for i in op.diff_positions if i < len(args)):
         return
     if op.jvp is None:
         raise NotImplementedError(
@@ -212,11 +227,10 @@ def propagate(op, args, result) -> None:
         else:
             a = args[i] if i < len(args) else None
             if isinstance(a, Tensor):
-                t = a._fw_grad
-                if t is None:
-                    from .._backend import xp
-                    t = Tensor._make(xp.zeros_like(a._data))
-                values.append(t)
+                values.append(_tangent_or_zeros(a))
+            elif isinstance(a, (list, tuple)):  # cat/stack: one tangent per tensor
+                values.append(type(a)(_tangent_or_zeros(x) if isinstance(x, Tensor) else x
+                                      for x in a))
             else:
                 values.append(None if a is None else 0.0)
     with _paused():

