@@ -152,6 +152,21 @@ eq, ne, lt, le, gt, ge = (_compare(n) for n in ("eq", "ne", "lt", "le", "gt", "g
 greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
 
 
+def result_type(tensor1, tensor2):
+    """The dtype an arithmetic operation on ``tensor1`` and ``tensor2`` (tensors or numbers)
+    gives, by PyTorch's promotion rules.
+
+    >>> import chainrule as torch
+    >>> torch.result_type(torch.tensor([1, 2]), 2.5)
+    torch.float32
+    """
+    from . import _dtypes
+    from .tensor import _scalar
+    operands = [x if isinstance(x, Tensor) else _scalar(x) for x in (tensor1, tensor2)]
+    return _dtypes.result_type([x for x in operands if isinstance(x, Tensor)],
+                               [x for x in operands if not isinstance(x, Tensor)])
+
+
 def equal(input, other) -> bool:
     """True if both tensors have the same shape and elements."""
     return input.shape == other.shape and bool((input._data == other._data).all())

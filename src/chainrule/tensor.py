@@ -80,7 +80,8 @@ def _is_number(x) -> bool:
 def _scalar(x):
     """A NumPy scalar as the Python number it stands for (so it promotes like one)."""
     if isinstance(x, xp.generic):
-        return x.item()
+        # PyTorch reads a NumPy bool as a float (t + np.True_ is a float tensor).
+        return float(x) if isinstance(x, xp.bool_) else x.item()
     return x
 
 

@@ -319,6 +319,8 @@ def _as_operands(args) -> list:
     for a in args:
         if isinstance(a, Tensor) or type(a) in (int, float, bool):
             out.append(a)
+        elif isinstance(a, xp.bool_):
+            out.append(float(a))  # PyTorch reads a NumPy bool as a float: t + np.True_ is float
         elif isinstance(a, (xp.generic, int, float)):
             out.append(a.item() if isinstance(a, xp.generic) else
                        (bool(a) if isinstance(a, bool) else int(a) if isinstance(a, int)

@@ -78,8 +78,11 @@ pow_base = Op("PowBackward2", lambda exponent, base: _quiet(xp.power, base, expo
 
 
 def _is_bool(a) -> bool:
-    d = getattr(a, "_data", a)  # a tensor's array, or the number itself
-    return isinstance(d, (bool, xp.bool_)) or getattr(d, "dtype", None) == xp.bool_
+    # A bool tensor or a Python bool (PyTorch reads a NumPy bool scalar as a float).
+    if a is True or a is False:
+        return True
+    d = getattr(a, "_data", None)
+    return d is not None and d.dtype == xp.bool_
 
 
 def _check_bool_subtraction(self, other) -> None:
