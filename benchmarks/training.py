@@ -4,7 +4,7 @@
   batches of 64 from a ``DataLoader`` over a ``TensorDataset``), as in
   ``examples/digits_mlp.py`` minus dropout (whose random streams differ).
 - ``conv2d_step``: forward and backward of the LeNet-style CNN of
-  ``examples/digits_lenet.py`` on one batch of 64 8x8 digits.
+  ``examples/digits_lenet.py`` (minus dropout) on one batch of 64 8x8 digits.
 
 Both libraries start from the same weights and see the same batches in the
 same order, so their results are compared before they are timed.  Set-up

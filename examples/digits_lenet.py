@@ -1,6 +1,6 @@
 """A LeNet-style convolutional network on scikit-learn's digits (8x8), >= 98% test accuracy.
 
-Two 3x3 convolutions with ReLU and 2x2 max pooling, then two linear layers;
+Two 3x3 convolutions with ReLU and 2x2 max pooling, then dropout and two linear layers;
 the loss and accuracy per epoch are saved to ``OUT/digits_lenet.png``.
 
     python examples/digits_lenet.py [--out DIR] [--fast] [--epochs N]
@@ -24,14 +24,14 @@ def make_model() -> nn.Module:
     return nn.Sequential(
         nn.Conv2d(1, 16, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),   # 16 x 4 x 4
         nn.Conv2d(16, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),  # 32 x 2 x 2
-        nn.Flatten(), nn.Linear(128, 64), nn.ReLU(), nn.Linear(64, 10))
+        nn.Flatten(), nn.Dropout(0.25), nn.Linear(128, 64), nn.ReLU(), nn.Linear(64, 10))
 
 
 def main(argv=None) -> float:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--out", default="out")
     parser.add_argument("--fast", action="store_true", help="2 epochs (for the tests)")
-    parser.add_argument("--epochs", type=int, default=30)
+    parser.add_argument("--epochs", type=int, default=40)
     args = parser.parse_args(argv)
     epochs = 2 if args.fast else args.epochs
 

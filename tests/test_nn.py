@@ -356,3 +356,33 @@ def test_errors_are_pytorch_types():
             def __init__(self):
                 self.fc = cr.nn.Linear(1, 1)
         Bad()
+
+
+def test_forward_mode_tangents_match_pytorch():
+    fwAD = pytest.importorskip("chainrule.autograd.forward_ad")
+    tfw = torch.autograd.forward_ad
+    F, TF = cr.nn.functional, torch.nn.functional
+    rng = np.random.default_rng(6)
+    w = rng.standard_normal((4, 3, 3, 3))
+    lw = rng.standard_normal((5, 6))
+    cases = [
+        ((2, 3, 6, 6), lambda f, x, lib: f.conv2d(x, lib.tensor(w), lib.tensor(w[:, 0, 0, 0]),
+                                                  stride=2, padding=1)),
+        ((2, 3, 6, 6), lambda f, x, lib: f.max_pool2d(x, 2)),
+        ((2, 3, 6, 6), lambda f, x, lib: f.max_pool2d(x, 3, stride=1, padding=1)),
+        ((2, 3, 6, 6), lambda f, x, lib: f.avg_pool2d(x, 2)),
+        ((4, 6), lambda f, x, lib: f.linear(x, lib.tensor(lw), lib.tensor(lw[:, 0]))),
+        ((4, 6), lambda f, x, lib: f.log_softmax(x, 1)),
+        ((4, 6), lambda f, x, lib: f.softmax(x, 0)),
+        ((4, 6), lambda f, x, lib: f.softplus(x * 10)),
+        ((4, 6), lambda f, x, lib: f.nll_loss(x, lib.tensor([0, 5, 2, 1]))),
+    ]
+    for shape, fn in cases:
+        x, t = rng.standard_normal(shape), rng.standard_normal(shape)
+        with fwAD.dual_level():
+            out = fwAD.unpack_dual(fn(F, fwAD.make_dual(cr.tensor(x), cr.tensor(t)), cr))
+        with tfw.dual_level():
+            tout = tfw.unpack_dual(fn(TF, tfw.make_dual(torch.tensor(x), torch.tensor(t)),
+                                      torch))
+        assert_same(out.primal, tout.primal, rtol=1e-7, atol=1e-9)
+        assert_same(out.tangent, tout.tangent, rtol=1e-7, atol=1e-9)

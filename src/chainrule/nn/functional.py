@@ -149,7 +149,9 @@ def _softplus_forward(self, beta, threshold):
 # log(1 + e^x) computed directly overflows for x > 88 in float32: a dedicated rule.
 softplus_op = Op("SoftplusBackward0", _softplus_forward, promote="float",
                  self=lambda grad, self, beta, threshold: grad * _softplus_slope(
-                     self, beta, threshold))
+                     self, beta, threshold),
+                 jvp=lambda self_t, self, beta, threshold:
+                     self_t * _softplus_slope(self, beta, threshold))
 
 
 def _softplus_slope(x, beta, threshold):
@@ -266,7 +268,8 @@ embedding_backward = Op("EmbeddingDenseBackward0", _embedding_backward,
 # A dedicated rule: the gradient is one scatter-add into a (num_embeddings, dim) array.
 embedding_op = Op("EmbeddingBackward0", lambda weight, indices: weight[indices],
                   weight=lambda grad, weight, indices:
-                      embedding_backward(grad, indices, weight.shape[0], None))
+                      embedding_backward(grad, indices, weight.shape[0], None),
+                  jvp=lambda weight_t, indices: embedding_op(weight_t, indices))
 embedding_pad_op = Op("EmbeddingBackward0", lambda weight, indices, padding_idx: weight[indices],
                       weight=lambda grad, weight, indices, padding_idx:
                           embedding_backward(grad, indices, weight.shape[0], padding_idx))
@@ -684,7 +687,9 @@ max_pool_backward = Op("MaxPool2DWithIndicesBackward1", _max_pool_backward,
                            _gather_max(gg, self, kernel, stride, padding, dilation))
 max_pool_op = Op("MaxPool2DWithIndicesBackward0", _max_pool_forward,
                  self=lambda grad, self, result, kernel, stride, padding, dilation:
-                     max_pool_backward(grad, self, result, kernel, stride, padding, dilation))
+                     max_pool_backward(grad, self, result, kernel, stride, padding, dilation),
+                 jvp=lambda self_t, self, kernel, stride, padding, dilation:
+                     _gather_max(self_t, self, kernel, stride, padding, dilation))
 
 
 def _gather_max_forward(gg, self, kernel, stride, padding, dilation):
@@ -738,7 +743,9 @@ avg_pool_backward = Op("AvgPool2DBackwardBackward0", _avg_pool_backward,
                            avg_pool_op(gg, kernel, stride, padding))
 avg_pool_op = Op("AvgPool2DBackward0", _avg_pool_forward,
                  self=lambda grad, self, kernel, stride, padding:
-                     avg_pool_backward(grad, tuple(self.shape), kernel, stride, padding))
+                     avg_pool_backward(grad, tuple(self.shape), kernel, stride, padding),
+                 jvp=lambda self_t, kernel, stride, padding:
+                     avg_pool_op(self_t, kernel, stride, padding))
 
 
 def avg_pool2d(input: Tensor, kernel_size, stride=None, padding=0, ceil_mode: bool = False,
@@ -973,7 +980,9 @@ nll_backward = Op("NllLossBackward1", _nll_backward,
 nll_op = Op("NllLossBackward0", _nll_forward,
             self=lambda grad, self, target, weight, ignore_index, reduction:
                 nll_backward(grad, target, weight, ignore_index, reduction, tuple(self.shape),
-                             self._data.dtype))
+                             self._data.dtype),
+            jvp=lambda self_t, target, weight, ignore_index, reduction:
+                nll_op(self_t, target, weight, ignore_index, reduction))
 
 
 def _classes_last(input):
