@@ -49,8 +49,8 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 
 import numpy as np  # noqa: E402  (after the thread environment variables on purpose)
 import numpy_mlp  # noqa: E402
-import workloads as wl  # noqa: E402
 import training  # noqa: E402  (nn/optim/data workloads: train_digits_mlp, conv2d_step)
+import workloads as wl  # noqa: E402
 
 LIBS = ("chainrule", "torch", "autograd", "numpy")
 MB = 1024 * 1024
