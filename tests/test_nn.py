@@ -28,6 +28,10 @@ LAYERS = [
     ("adaptive_1", lambda nn: nn.AdaptiveAvgPool2d(1), [(2, 3, 5, 4)], None),
     ("adaptive_uneven", lambda nn: nn.AdaptiveAvgPool2d((2, 3)), [(1, 2, 5, 7)], None),
     ("relu", lambda nn: nn.ReLU(), [(3, 4)], None),
+    ("silu", lambda nn: nn.SiLU(), [(3, 4)], None),
+    ("elu", lambda nn: nn.ELU(0.5), [(3, 4)], None),
+    ("hardtanh", lambda nn: nn.Hardtanh(-0.5, 0.7), [(3, 4)], None),
+    ("relu6", lambda nn: nn.ReLU6(), [(3, 4)], None),
     ("leaky_relu", lambda nn: nn.LeakyReLU(0.2), [(3, 4)], None),
     ("gelu", lambda nn: nn.GELU(), [(3, 4)], None),
     ("gelu_tanh", lambda nn: nn.GELU(approximate="tanh"), [(3, 4)], None),
@@ -163,7 +167,8 @@ def _all_modules(nn):
         nn.Embedding(10, 3, padding_idx=1), nn.LayerNorm(8), nn.LayerNorm((2, 3), eps=1e-6),
         nn.BatchNorm1d(4), nn.BatchNorm2d(3, momentum=None, affine=False),
         nn.MSELoss(), nn.L1Loss(), nn.HuberLoss(), nn.CrossEntropyLoss(), nn.NLLLoss(),
-        nn.BCELoss(), nn.BCEWithLogitsLoss(), nn.Softplus(),
+        nn.BCELoss(), nn.BCEWithLogitsLoss(), nn.Softplus(), nn.SiLU(), nn.ELU(), nn.ReLU6(),
+        nn.Hardtanh(), nn.LazyLinear(3),
         nn.Sequential(nn.Linear(2, 3), nn.Sequential(nn.ReLU(), nn.Linear(3, 1))),
         nn.ModuleList([nn.ReLU(), nn.Tanh()]), nn.ModuleDict({"a": nn.Linear(1, 1)}),
     ]
@@ -386,3 +391,41 @@ def test_forward_mode_tangents_match_pytorch():
                                       torch))
         assert_same(out.primal, tout.primal, rtol=1e-7, atol=1e-9)
         assert_same(out.tangent, tout.tangent, rtol=1e-7, atol=1e-9)
+
+
+def test_lazy_linear_materialises_on_first_call():
+    m = cr.nn.Sequential(cr.nn.LazyLinear(8), cr.nn.ReLU(), cr.nn.LazyLinear(2))
+    opt = cr.optim.SGD(m.parameters(), lr=0.1)  # built before the shapes are known
+    out = m(cr.randn(5, 3))
+    assert out.shape == (5, 2) and m[0].weight.shape == (8, 3)
+    assert repr(m[0]) == "Linear(in_features=3, out_features=8, bias=True)"
+    assert np.abs(m[0].weight.detach().numpy()).max() <= 1 / np.sqrt(3)
+    out.sum().backward()
+    before = m[2].weight.clone()
+    opt.step()
+    assert not cr.equal(before, m[2].weight)
+
+
+def test_clip_grad_and_vectors_match_pytorch():
+    rng = np.random.default_rng(7)
+    grads = [rng.standard_normal((3, 4)).astype(np.float32), rng.standard_normal(5)
+             .astype(np.float32)]
+    for kwargs in (dict(max_norm=1.0), dict(max_norm=0.5, norm_type=1),
+                   dict(max_norm=0.3, norm_type=float("inf")), dict(max_norm=100.0)):
+        ps = [cr.nn.Parameter(cr.zeros(*g.shape)) for g in grads]
+        tps = [torch.nn.Parameter(torch.zeros(*g.shape)) for g in grads]
+        for p, tp, g in zip(ps, tps, grads):
+            p.grad, tp.grad = cr.tensor(g), torch.tensor(g)
+        total = cr.nn.utils.clip_grad_norm_(ps, **kwargs)
+        ttotal = torch.nn.utils.clip_grad_norm_(tps, **kwargs)
+        assert_same(total, ttotal)
+        for p, tp in zip(ps, tps):
+            assert_same(p.grad, tp.grad)
+    ps = [cr.nn.Parameter(cr.zeros(3))]
+    ps[0].grad = cr.tensor([-2.0, 0.1, 3.0])
+    cr.nn.utils.clip_grad_value_(ps, 1.0)
+    assert ps[0].grad.tolist() == pytest.approx([-1.0, 0.1, 1.0])
+    lin = cr.nn.Linear(2, 2)
+    vec = cr.nn.utils.parameters_to_vector(lin.parameters())
+    cr.nn.utils.vector_to_parameters(vec * 2, lin.parameters())
+    assert cr.allclose(cr.nn.utils.parameters_to_vector(lin.parameters()), vec * 2)

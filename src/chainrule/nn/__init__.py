@@ -5,8 +5,10 @@
 >>> model(torch.zeros(1, 2)).shape
 torch.Size([1, 2])
 """
-from . import functional, init
+# ruff: noqa: F401  (this module re-exports; __all__ is computed below)
+from . import functional, init, utils
 from .layers import (
+    ELU,
     GELU,
     AdaptiveAvgPool2d,
     AvgPool2d,
@@ -18,14 +20,18 @@ from .layers import (
     Dropout,
     Embedding,
     Flatten,
+    Hardtanh,
     Identity,
     LayerNorm,
+    LazyLinear,
     LeakyReLU,
     Linear,
     LogSoftmax,
     MaxPool2d,
     ReLU,
+    ReLU6,
     Sigmoid,
+    SiLU,
     Softmax,
     Softplus,
     Tanh,
@@ -44,11 +50,4 @@ from .loss import (
 from .module import Module, ModuleDict, ModuleList, ParameterList, Sequential
 from .parameter import Parameter
 
-__all__ = [
-    "functional", "init", "Module", "Sequential", "ModuleList", "ModuleDict", "ParameterList",
-    "Parameter", "Identity", "Linear", "Bilinear", "Conv1d", "Conv2d", "MaxPool2d", "AvgPool2d",
-    "AdaptiveAvgPool2d", "ReLU", "LeakyReLU", "GELU", "Sigmoid", "Tanh", "Softplus", "Softmax",
-    "LogSoftmax", "Dropout", "Flatten", "Unflatten", "Embedding", "LayerNorm", "BatchNorm1d",
-    "BatchNorm2d", "MSELoss", "L1Loss", "HuberLoss", "SmoothL1Loss", "CrossEntropyLoss",
-    "NLLLoss", "BCELoss", "BCEWithLogitsLoss",
-]
+__all__ = [name for name in dir() if not name.startswith("_")]

@@ -119,6 +119,68 @@ def gelu(input: Tensor, approximate: str = "none") -> Tensor:
     return 0.5 * input * (1 + (input * (1 / math.sqrt(2))).erf())
 
 
+def silu(input: Tensor, inplace: bool = False) -> Tensor:
+    """``x * sigmoid(x)`` (also called swish).
+
+    >>> import chainrule as torch
+    >>> torch.nn.functional.silu(torch.tensor([0., 1.]))
+    tensor([0.0000, 0.7311])
+    """
+    return input * input.sigmoid()
+
+
+def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
+    """``x`` if positive, else ``alpha * (exp(x) - 1)``.
+
+    >>> import chainrule as torch
+    >>> torch.nn.functional.elu(torch.tensor([-1., 2.]))
+    tensor([-0.6321,  2.0000])
+    """
+    from ..ops.pointwise import where
+    return where(input > 0, input, alpha * (input.clamp(max=0).exp() - 1))
+
+
+def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0,
+             inplace: bool = False) -> Tensor:
+    """``clamp(x, min_val, max_val)``.
+
+    >>> import chainrule as torch
+    >>> torch.nn.functional.hardtanh(torch.tensor([-3., 0.5]))
+    tensor([-1.0000,  0.5000])
+    """
+    return input.clamp(min_val, max_val)
+
+
+def relu6(input: Tensor, inplace: bool = False) -> Tensor:
+    """``min(max(x, 0), 6)``.
+
+    >>> import chainrule as torch
+    >>> torch.nn.functional.relu6(torch.tensor([-1., 8.]))
+    tensor([0., 6.])
+    """
+    return input.clamp(0.0, 6.0)
+
+
+def logsigmoid(input: Tensor) -> Tensor:
+    """``log(sigmoid(x)) = -softplus(-x)``, without overflow.
+
+    >>> import chainrule as torch
+    >>> torch.nn.functional.logsigmoid(torch.tensor([-200.]))
+    tensor([-200.])
+    """
+    return -softplus(-input)
+
+
+def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12) -> Tensor:
+    """``x / max(||x||_p, eps)`` along ``dim``.
+
+    >>> import chainrule as torch
+    >>> torch.nn.functional.normalize(torch.tensor([[3., 4.]]))
+    tensor([[0.6000, 0.8000]])
+    """
+    return input / input.norm(p, dim, keepdim=True).clamp(min=eps)
+
+
 def sigmoid(input: Tensor) -> Tensor:
     """``1 / (1 + exp(-input))``.
 

@@ -600,3 +600,103 @@ class BatchNorm2d(_BatchNorm):
     """
 
     _dims = (4,)
+
+
+class LazyLinear(Linear):
+    """A ``Linear`` whose ``in_features`` is read from the first input (as d2l's models use).
+
+    The parameters exist from the start (so an optimiser can be built before
+    the first call) and get their shape and PyTorch's initialisation on the
+    first forward; the module then becomes a plain ``Linear``.
+
+    >>> import chainrule as torch
+    >>> m = torch.nn.LazyLinear(3)
+    >>> m
+    LazyLinear(in_features=0, out_features=3, bias=True)
+    >>> m(torch.ones(2, 4)).shape, m
+    (torch.Size([2, 3]), Linear(in_features=4, out_features=3, bias=True))
+    """
+
+    def __init__(self, out_features: int, bias: bool = True, device=None, dtype=None) -> None:
+        super().__init__(0, out_features, bias, dtype=dtype)
+
+    def reset_parameters(self) -> None:
+        if self.in_features:
+            super().reset_parameters()
+
+    def forward(self, input: Tensor) -> Tensor:
+        import numpy as np
+        self.in_features = input.shape[-1]
+        w = self.weight
+        w._data = np.empty((self.out_features, self.in_features), dtype=w._data.dtype)
+        w._bump_version()
+        self.reset_parameters()
+        self.__class__ = Linear  # materialised: from now on an ordinary Linear
+        return F.linear(input, self.weight, self.bias)
+
+
+class SiLU(Module):
+    """``x * sigmoid(x)``.
+
+    >>> import chainrule as torch
+    >>> torch.nn.SiLU()
+    SiLU()
+    """
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.silu(input)
+
+
+class ELU(Module):
+    """``x`` if positive, else ``alpha * (exp(x) - 1)``.
+
+    >>> import chainrule as torch
+    >>> torch.nn.ELU()
+    ELU(alpha=1.0)
+    """
+
+    def __init__(self, alpha: float = 1.0, inplace: bool = False) -> None:
+        super().__init__()
+        self.alpha, self.inplace = alpha, inplace
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.elu(input, self.alpha)
+
+    def extra_repr(self) -> str:
+        return f"alpha={self.alpha}" + (", inplace=True" if self.inplace else "")
+
+
+class Hardtanh(Module):
+    """``clamp(x, min_val, max_val)``.
+
+    >>> import chainrule as torch
+    >>> torch.nn.Hardtanh()
+    Hardtanh(min_val=-1.0, max_val=1.0)
+    """
+
+    def __init__(self, min_val: float = -1.0, max_val: float = 1.0,
+                 inplace: bool = False) -> None:
+        super().__init__()
+        self.min_val, self.max_val, self.inplace = min_val, max_val, inplace
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.hardtanh(input, self.min_val, self.max_val)
+
+    def extra_repr(self) -> str:
+        return f"min_val={self.min_val}, max_val={self.max_val}" + (
+            ", inplace=True" if self.inplace else "")
+
+
+class ReLU6(Hardtanh):
+    """``min(max(x, 0), 6)``.
+
+    >>> import chainrule as torch
+    >>> torch.nn.ReLU6()
+    ReLU6()
+    """
+
+    def __init__(self, inplace: bool = False) -> None:
+        super().__init__(0.0, 6.0, inplace)
+
+    def extra_repr(self) -> str:
+        return "inplace=True" if self.inplace else ""
