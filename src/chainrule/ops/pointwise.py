@@ -26,6 +26,27 @@ def _rsqrt(x):
     return 1 / xp.sqrt(x)
 
 
+def _no_bool(fn, x, name):
+    if x.dtype == xp.bool_:
+        raise NotImplementedError(f"\"{name}_cpu\" not implemented for 'Bool'. Fix: convert "
+                                  "the mask with .float() or .long() first.")
+    return fn(x)
+
+
+def _negative(x):
+    if x.dtype == xp.bool_:
+        raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If "
+                           "you are trying to invert a mask, use the `~` or `logical_not()` "
+                           "operator instead.")
+    return xp.negative(x)
+
+
+def _relu(x):
+    if x.dtype == xp.bool_:
+        raise RuntimeError("Boolean inputs not supported for relu. Fix: convert with .float().")
+    return xp.maximum(x, 0).astype(x.dtype, copy=False)
+
+
 # --- arithmetic ---------------------------------------------------------------
 # Each Op: forward on arrays, then the backward formula per input (vector-Jacobian
 # product), then `jvp` (Jacobian-vector product, forward mode): tangents are named
@@ -51,7 +72,7 @@ div = Op("DivBackward0", lambda self, other: _quiet(xp.true_divide, self, other)
          self=lambda grad, other: grad / other,
          other=lambda grad, self, other: -grad * self / (other * other),
          jvp=lambda self_t, other_t, other, result: (self_t - other_t * result) / other)
-neg = Op("NegBackward0", lambda self: xp.negative(self),
+neg = Op("NegBackward0", lambda self: _negative(self),
          self=lambda grad: -grad,
          jvp=lambda self_t: -self_t)
 # x ** c for a number c; c == 0 gives a zero gradient rather than 0 * x ** -1 (inf at 0).
@@ -234,10 +255,10 @@ sigmoid = Op("SigmoidBackward0", lambda self: _stable_sigmoid(self), promote="fl
              self=lambda grad, result: grad * result * (1 - result),
              jvp=lambda self_t, result: self_t * result * (1 - result))
 # PyTorch's relu has gradient 0 at 0.
-relu = Op("ReluBackward0", lambda self: xp.maximum(self, 0).astype(self.dtype, copy=False),
+relu = Op("ReluBackward0", lambda self: _relu(self),
           self=lambda grad, result: grad * (result > 0),
           jvp=lambda self_t, result: self_t * (result > 0))
-abs = Op("AbsBackward0", lambda self: xp.abs(self),  # noqa: A001 - PyTorch's name
+abs = Op("AbsBackward0", lambda self: _no_bool(xp.abs, self, "abs"),  # noqa: A001
          self=lambda grad, self: grad * sign(self),
          jvp=lambda self_t, self: self_t * sign(self))
 reciprocal = Op("ReciprocalBackward0", lambda self: _quiet(xp.reciprocal, self), promote="float",
@@ -393,16 +414,20 @@ lerp_tensor = Op("LerpBackward1", lambda self, end, weight: self + weight * (end
 sign = Op("SignBackward0", lambda self: _sign(self),
           self=lambda grad: grad * 0,
           jvp=lambda self_t: self_t * 0)
-floor = Op("FloorBackward0", lambda self: xp.floor(self), self=lambda grad: grad * 0,
+floor = Op("FloorBackward0", lambda self: _no_bool(xp.floor, self, "floor"),
+           self=lambda grad: grad * 0,
            jvp=lambda self_t: self_t * 0)
-ceil = Op("CeilBackward0", lambda self: xp.ceil(self), self=lambda grad: grad * 0,
+ceil = Op("CeilBackward0", lambda self: _no_bool(xp.ceil, self, "ceil"),
+          self=lambda grad: grad * 0,
           jvp=lambda self_t: self_t * 0)
-round_op = Op("RoundBackward0", lambda self: xp.round(self), self=lambda grad: grad * 0,
+round_op = Op("RoundBackward0", lambda self: _no_bool(xp.round, self, "round"),
+              self=lambda grad: grad * 0,
               jvp=lambda self_t: self_t * 0)
 round_decimals = Op("RoundBackward1", lambda self, decimals: _round_decimals(self, decimals),
                     self=lambda grad: grad * 0,
                     jvp=lambda self_t: self_t * 0)
-trunc = Op("TruncBackward0", lambda self: xp.trunc(self), self=lambda grad: grad * 0,
+trunc = Op("TruncBackward0", lambda self: _no_bool(xp.trunc, self, "trunc"),
+           self=lambda grad: grad * 0,
            jvp=lambda self_t: self_t * 0)
 frac = Op("FracBackward0", lambda self: self - xp.trunc(self), self=lambda grad: grad,
           jvp=lambda self_t: self_t)

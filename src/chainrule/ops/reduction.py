@@ -551,7 +551,9 @@ def _var_args(input, dim, unbiased, correction, name):
     if not input.dtype.is_floating_point:
         raise RuntimeError(f"{name}(): std and var only support floating point and complex "
                            f"dtypes, got {input.dtype}. Fix: call .float() first.")
-    if not (isinstance(unbiased, bool) or unbiased is None):
+    if isinstance(dim, bool):  # var(x, False): PyTorch's (input, unbiased) overload
+        dim, unbiased = None, dim
+    elif not (isinstance(unbiased, bool) or unbiased is None):
         dim, unbiased = unbiased, None  # var(x, 0): a positional dim in the old signature
     if correction is None:
         correction = 1 if unbiased is None or unbiased else 0
@@ -613,7 +615,7 @@ def logsumexp(input, dim, keepdim: bool = False):
 
     >>> import chainrule as torch
     >>> torch.logsumexp(torch.tensor([1000., 1000.]), dim=0)
-    tensor(1000.6931)
+    tensor(1000.6932)
     """
     if not input.dtype.is_floating_point:
         input = input.float()
