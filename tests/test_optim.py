@@ -65,9 +65,7 @@ def test_20_steps_match_pytorch(name, kwargs):
     # the optimiser state has PyTorch's layout and values
     sd, tsd = opt.state_dict(), topt.state_dict()
     assert sd["param_groups"][0]["params"] == tsd["param_groups"][0]["params"]
-    for key in tsd["param_groups"][0]:
-        if key not in ("decoupled_weight_decay",):
-            assert sd["param_groups"][0].get(key) == tsd["param_groups"][0][key], key
+    assert sd["param_groups"][0] == tsd["param_groups"][0]
     for i, state in tsd["state"].items():
         assert list(sd["state"][i]) == list(state)
         for key, value in state.items():
@@ -176,3 +174,15 @@ def test_reduce_lr_on_plateau_matches_pytorch():
             sched.step(loss)
             tsched.step(loss)
             assert opt.param_groups[0]["lr"] == pytest.approx(topt.param_groups[0]["lr"])
+
+
+def test_repr_and_named_parameters_match_pytorch():
+    for name in ("SGD", "Adam", "AdamW", "RMSprop", "Adagrad"):
+        ours = getattr(cr.optim, name)([cr.nn.Parameter(cr.ones(1))], lr=0.1)
+        theirs = getattr(torch.optim, name)([torch.nn.Parameter(torch.ones(1))], lr=0.1)
+        assert repr(ours) == repr(theirs)
+    model = _mlp(cr.nn)
+    opt = cr.optim.Adam(model.named_parameters())
+    topt = torch.optim.Adam(_mlp(torch.nn).named_parameters())
+    assert opt.param_groups[0]["param_names"] == topt.param_groups[0]["param_names"]
+    assert len(opt.param_groups[0]["params"]) == 4

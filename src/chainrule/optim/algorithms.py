@@ -90,12 +90,10 @@ class Adam(Optimizer):
     (0.9, 0.999)
     """
 
-    _decoupled = False
-
     def __init__(self, params, lr: float = 1e-3, betas=(0.9, 0.999), eps: float = 1e-8,
                  weight_decay: float = 0, amsgrad: bool = False, *, foreach=None,
                  maximize: bool = False, capturable: bool = False, differentiable: bool = False,
-                 fused=None) -> None:
+                 fused=None, decoupled_weight_decay: bool = False) -> None:
         _check("learning rate", lr)
         _check("epsilon value", eps)
         if not 0.0 <= betas[0] < 1.0:
@@ -106,13 +104,15 @@ class Adam(Optimizer):
         super().__init__(params, dict(lr=lr, betas=tuple(betas), eps=eps,
                                       weight_decay=weight_decay, amsgrad=amsgrad,
                                       maximize=maximize, foreach=foreach, capturable=capturable,
-                                      differentiable=differentiable, fused=fused))
+                                      differentiable=differentiable, fused=fused,
+                                      decoupled_weight_decay=decoupled_weight_decay))
 
     @no_grad()
     def step(self, closure=None):
         loss = self._closure_loss(closure)
         for group in self.param_groups:
             lr, (beta1, beta2), eps = group["lr"], group["betas"], group["eps"]
+            decoupled = group.get("decoupled_weight_decay", False)
             wd, amsgrad, maximize = group["weight_decay"], group["amsgrad"], group["maximize"]
             for p, g in self._params_with_grad(group):
                 state = self.state[p]
@@ -120,7 +120,7 @@ class Adam(Optimizer):
                 if maximize:
                     g = -g
                 if wd:
-                    if self._decoupled:
+                    if decoupled:
                         p._data *= 1 - lr * wd
                     else:
                         g = g + wd * p._data
@@ -151,11 +151,10 @@ class AdamW(Adam):
     0.01
     """
 
-    _decoupled = True
-
     def __init__(self, params, lr: float = 1e-3, betas=(0.9, 0.999), eps: float = 1e-8,
                  weight_decay: float = 1e-2, amsgrad: bool = False, **kwargs) -> None:
-        super().__init__(params, lr, betas, eps, weight_decay, amsgrad, **kwargs)
+        super().__init__(params, lr, betas, eps, weight_decay, amsgrad,
+                         decoupled_weight_decay=True, **kwargs)
 
 
 class RMSprop(Optimizer):
