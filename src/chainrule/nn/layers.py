@@ -118,6 +118,8 @@ class _ConvNd(Module):
             raise ValueError("in_channels must be divisible by groups")
         if out_channels % groups:
             raise ValueError("out_channels must be divisible by groups")
+        if padding == "same" and _tuple(stride, n) != (1,) * n:
+            raise ValueError("padding='same' is not supported for strided convolutions")
         if padding_mode != "zeros":
             raise NotImplementedError("only padding_mode='zeros' is supported")
         self.in_channels, self.out_channels = in_channels, out_channels
