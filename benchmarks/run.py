@@ -525,9 +525,9 @@ def rss_bytes(field="VmRSS"):
 IMPORT_CHILD = (
     CHILD_PRELUDE
     + """
-t0 = time.perf_counter()
+t0 = time.{clock}()
 import {module}
-seconds = time.perf_counter() - t0
+seconds = time.{clock}() - t0
 print(json.dumps({{"seconds": seconds, "rss": rss_bytes()}}))
 """
 )
@@ -553,9 +553,9 @@ try:  # reset the kernel's peak-RSS counter (Linux); otherwise the peak includes
 except OSError:
     pass
 before = rss_bytes()
-t0 = time.perf_counter()
+t0 = time.{clock}()
 deep_chain(lib, {n})  # builds the graph, runs backward, frees the graph on return
-seconds = time.perf_counter() - t0
+seconds = time.{clock}() - t0
 print(json.dumps({{"seconds": seconds, "peak_growth": rss_bytes("VmHWM") - before}}))
 """
 )
@@ -625,7 +625,7 @@ def bench_import(mods: dict[str, Any], from_src: bool, s: Settings) -> list[Row]
     libs = [lib for lib in ("chainrule", "torch", "numpy") if lib in mods]
     medians, errors = bench_subprocess_rows(
         [("seconds", "time"), ("rss", "RSS")],
-        lambda lib: IMPORT_CHILD.format(module=lib),
+        lambda lib: IMPORT_CHILD.format(module=lib, clock=s.timer.__name__),
         libs,
         s.import_runs,
         warmup=True,
@@ -645,7 +645,7 @@ def bench_chain_1m(mods: dict[str, Any], from_src: bool, s: Settings) -> list[Ro
     libs = [lib for lib in ("chainrule", "torch") if lib in mods]
     medians, errors = bench_subprocess_rows(
         [("seconds", "time"), ("peak_growth", "peak RSS")],
-        lambda lib: CHAIN_CHILD.format(module=lib, n=wl.DEEP_CHAIN_1M_N),
+        lambda lib: CHAIN_CHILD.format(module=lib, n=wl.DEEP_CHAIN_1M_N, clock=s.timer.__name__),
         libs,
         s.chain_runs,
         warmup=False,
