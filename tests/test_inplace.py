@@ -317,3 +317,39 @@ def test_gradcheck_through_view_write():
     w = cr.tensor(0.7, dtype=cr.float64, requires_grad=True)
     assert gradcheck(f, (a, w))
     assert gradgradcheck(f, (a, w))
+
+
+# --- views taken before an in-place change of their base are re-derived -------------
+
+def stale_view_after_base_inplace(m):
+    a = leaf(m)
+    x = a * 1
+    v = x[0]
+    x.mul_(3)
+    return v, *grads(m, (v * a[0]).sum(), a)
+
+
+def stale_view_after_other_view_write(m):
+    a = leaf(m)
+    w = leaf(m, np.array(2.0))
+    x = a * 1
+    row = x[1]
+    col = x[:, 2]
+    row.mul_(w)
+    return col, *grads(m, (col ** 2).sum(), a, w)
+
+
+def stale_view_then_inplace(m):
+    a = leaf(m)
+    x = a * 1
+    v = x[1:]
+    x.mul_(2)
+    v.add_(a[1:])
+    return x, v, *grads(m, (x * a).sum(), a)
+
+
+@pytest.mark.parametrize("scenario", [stale_view_after_base_inplace,
+                                      stale_view_after_other_view_write,
+                                      stale_view_then_inplace], ids=lambda s: s.__name__)
+def test_stale_views(scenario):
+    compare(scenario)

@@ -102,6 +102,7 @@ class Tensor:
 
     # Make NumPy hand mixed operations (ndarray * tensor, np.float64 * tensor) to us.
     __array_priority__ = 1000
+    _view_base_fn = None  # the base's grad_fn when this view was taken (see gradient_edge)
 
     def __new__(cls, *args, **kwargs):
         return object.__new__(cls)
@@ -731,23 +732,23 @@ class Tensor:
         >>> torch.ones(3).zero_()
         tensor([0., 0., 0.])
         """
-        return self.fill_(0)
-
         if grad_mode.state.enabled and self.grad_fn is not None:
             from .ops.indexing import zero_op
             return _inplace(self, zero_op)
+        return self.fill_(0)
+
     def fill_(self, value):
+        from .ops.indexing import fill_op, fill_tensor_op
         _check_inplace_leaf(self)
         if isinstance(value, Tensor):
-        from .ops.indexing import fill_op, fill_tensor_op
-            value = value.item()
-        if not grad_mode.state.enabled or self.grad_fn is None:
             if grad_mode.state.enabled and value._requires_grad:
                 return _inplace(self, fill_tensor_op, value)
-            self._data.fill(value)
-            self._bump_version()
+            value = value.item()
+        if not grad_mode.state.enabled or self.grad_fn is None:
             if not self._data.flags.writeable:
                 _inplace(self, fill_op, value)  # raises the read-only error
+            self._data.fill(value)
+            self._bump_version()
             return self
         return _inplace(self, fill_op, value)
 
@@ -1064,6 +1065,8 @@ def _inplace(self: Tensor, fn, *args, **kwargs) -> Tensor:
         source = Tensor._make(self._data.copy())
         source.grad_fn, source._output_nr = self.grad_fn, self._output_nr
         source._requires_grad = self._requires_grad
+    with grad_mode.set_grad_enabled(record):
+        result = fn(source, *args, **kwargs)
     _check_result_fits(self, result)
     xp.copyto(self._data, result._data, casting="unsafe")
     self._bump_version()
@@ -1076,8 +1079,6 @@ def _inplace(self: Tensor, fn, *args, **kwargs) -> Tensor:
 
 def _check_result_fits(self: Tensor, result: Tensor) -> None:
     """An in-place op's result must have ``self``'s shape and a dtype castable to ``self``'s."""
-    with grad_mode.set_grad_enabled(record):
-        result = fn(source, *args, **kwargs)
     if result._data.shape != self._data.shape:
         raise RuntimeError(
             f"output with shape {list(self.shape)} doesn't match the broadcast shape "

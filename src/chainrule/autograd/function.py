@@ -19,6 +19,7 @@ from .._backend import ndarray, xp
 from .. import _dtypes
 from .._dtypes import get_default_dtype, result_type
 from . import grad_mode
+from . import graph as _graph
 from .graph import FREED_MESSAGE, RELEASED, Node, SavedTensor, VersionCounter, grad_accumulator
 
 Tensor = None  # the Tensor class; chainrule.tensor fills this in (it sits one layer above)
@@ -153,8 +154,12 @@ class Op:
             if source._version_counter is None:
                 source._version_counter = VersionCounter()
             result._version_counter = source._version_counter
-            result._base = source if source._base is None else source._base
-        if grad_mode.state.enabled:
+            base = result._base = source if source._base is None else source._base
+            if base.grad_fn is not None:  # lets a later in-place on the base re-derive this view
+                result._view_base_fn = base.grad_fn
+        # An integer or bool result has no gradient (x.long(), x.floor_divide(2) on ints):
+        # PyTorch leaves it out of the graph, so nothing flows back through it.
+        if grad_mode.state.enabled and out.dtype.kind in "fc":
             for i in self.diff_positions:
                 a = args[i]
                 if isinstance(a, Tensor) and a._requires_grad:
@@ -247,6 +252,8 @@ class Op:
             a = args[i]
             if isinstance(a, Tensor):
                 if a.grad_fn is not None:
+                    if a._view_base_fn is not None and a._base.grad_fn is not a._view_base_fn:
+                        _graph.refresh_view(a)  # its base was changed in place since
                     edges.append((a.grad_fn, a._output_nr))
                     needs |= 1 << k
                 elif a._requires_grad:

@@ -221,9 +221,16 @@ def grad_accumulator(tensor) -> AccumulateGrad:
     return node
 
 
+refresh_view = None  # set by chainrule.ops.indexing (a layer above): re-derives a stale view
+
+
 def gradient_edge(tensor):
     """The edge along which a gradient for ``tensor`` travels: ``(node, output_nr)``."""
     if tensor.grad_fn is not None:
+        base = tensor._base
+        if base is not None and base.grad_fn is not tensor._view_base_fn \
+                and tensor._view_base_fn is not None:
+            refresh_view(tensor)  # the base was changed in place since this view was taken
         return (tensor.grad_fn, tensor._output_nr)
     if tensor._requires_grad:
         return (grad_accumulator(tensor), 0)

@@ -14,7 +14,7 @@ memory, the base's history becomes CopySlices, and the view becomes
 from __future__ import annotations
 
 from .._backend import ndarray, xp
-from ..autograd import grad_mode
+from ..autograd import grad_mode, graph
 from ..autograd.function import Op
 
 
@@ -394,6 +394,7 @@ def inplace_on_view(view, fn, args, kwargs):
             "operation. Fix: wrap the update in chainrule.no_grad(), or change a .clone() of "
             "the leaf instead.")
     check_writable(view)
+    graph.gradient_edge(view)  # re-derives the view first if the base changed since
     key = view_key(base._data, view._data)
     # The op may save its input for backward; give it a copy so that writing the
     # result into the shared memory below cannot change what backward reads.
@@ -415,7 +416,36 @@ def inplace_on_view(view, fn, args, kwargs):
     view.grad_fn = as_strided_op(new_base, key, base._data.shape).grad_fn
     view._output_nr = 0
     view._requires_grad = True
+    view._view_base_fn = base.grad_fn
     return view
+
+
+def refresh_view(view) -> None:
+    """Re-derive ``view`` from its base, whose history an in-place change has rewritten.
+
+    PyTorch does the same (lazily, when the view is next used): without it
+    the view's gradient would skip the in-place op applied to the base.
+    """
+    base = view._base
+    if getattr(view.grad_fn, "num_outputs", 1) > 1:
+        return  # pieces of split/unbind: PyTorch forbids the writes that would make them stale
+    source = _with_history_of(base)
+    with grad_mode.enable_grad():
+        view.grad_fn = as_strided_op(source, view_key(base._data, view._data),
+                                     base._data.shape).grad_fn
+    view._output_nr = 0
+    view._view_base_fn = base.grad_fn
+
+
+def _with_history_of(base):
+    """A tensor on ``base``'s memory that stands where ``base`` stands in the graph."""
+    from ..tensor import Tensor
+    t = Tensor._make(base._data)
+    t.grad_fn, t._output_nr, t._requires_grad = base.grad_fn, base._output_nr, base._requires_grad
+    return t
+
+
+graph.refresh_view = refresh_view
 
 
 # --- public functions ----------------------------------------------------------------
