@@ -142,6 +142,17 @@ OPS: list[OpInfo] = [
            [((2, 3), (2, 3), (2, 3)), ((2, 3), (3,), ()), ((), (), ()), ((0, 2), (2,), ())],
            [(-1.0, 1.0), (-2.0, 2.0), (-2.0, 2.0)], dtypes=NUMERIC),
     _u("where_scalar", lambda m, x: m.where(x > 0, x, 0.5)),
+    _u("where_numbers", lambda m, x: (m.where(x > 0, 1.0, 0.0), m.where(x > 0, 1, 0),
+                                      m.where(x > 0, x, 2), m.where(x > 0, True, x))),
+    # operands of different dtypes: the result promotes, each gradient keeps its input's dtype
+    OpInfo("mixed_float_dtypes", lambda m, x, y: (x * y.double(), x + y.double(),
+                                                  m.maximum(x, y.double()),
+                                                  m.where(x > 0, x, y.double()),
+                                                  m.atan2(x, y.double()), x / y.double()),
+           BINARY_SHAPES[:4], dtypes=("float32",), gradcheck=False),
+    OpInfo("mixed_int_float", lambda m, x, y: (x * y.long(), x / y.long(), x ** y.long(),
+                                               m.maximum(x, y.int()), y.long() - x),
+           BINARY_SHAPES[:4], dtypes=FLOAT, gradcheck=False),
     # --- arithmetic with Python and NumPy scalars, both orders -----------------------
     _u("add_scalar", lambda m, x: x + 2, dtypes=ALL_REAL[:-1]),
     _u("add_float", lambda m, x: x + 2.5, dtypes=ALL_REAL),

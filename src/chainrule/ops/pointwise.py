@@ -474,6 +474,10 @@ def where(condition, input, other):
     condition = as_tensor_like(condition, None)
     if condition._data.dtype != xp.bool_:
         condition = condition != 0
+    if not hasattr(input, "_data") and not hasattr(other, "_data"):
+        # Two numbers: their dtype is decided as for 0-d tensors (1.0 -> float32, 1 -> int64);
+        # left as numbers, NumPy would make them float64.
+        input, other = as_tensor_like(input, None), as_tensor_like(other, None)
     shapes = [getattr(a, "shape", ()) for a in (condition, input, other)]
     try:
         xp.broadcast_shapes(*shapes)
