@@ -171,9 +171,10 @@ def _run_node(node: Node, grads: list, buffers: dict, needed, retain_graph: bool
             continue
         if needed is not None and child not in needed:
             continue
-        data = g._data
-        if data.shape != meta[0] or data.dtype != meta[1]:
-            g = _sum_to(g, meta[0], meta[1])
+        if meta is not None:
+            data = g._data
+            if data.shape != meta[0] or data.dtype != meta[1]:
+                g = _sum_to(g, meta[0], meta[1])
         slots = buffers.get(child)
         if slots is None:
             slots = buffers[child] = [None] * child.num_outputs

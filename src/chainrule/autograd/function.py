@@ -248,23 +248,32 @@ class Op:
         edges = []
         meta = []
         needs = 0  # bit k set: the k-th differentiable input needs a gradient
-        for k, i in enumerate(self.diff_positions):
+        out = result._data
+        k = 0
+        for i in self.diff_positions:
             a = args[i]
             if isinstance(a, Tensor):
-                if a.grad_fn is not None:
+                fn = a.grad_fn
+                if fn is not None:
                     if a._view_base_fn is not None and a._base.grad_fn is not a._view_base_fn:
                         _graph.refresh_view(a)  # its base was changed in place since
-                    edges.append((a.grad_fn, a._output_nr))
+                        fn = a.grad_fn
+                    edges.append((fn, a._output_nr))
                     needs |= 1 << k
                 elif a._requires_grad:
                     edges.append((grad_accumulator(a), 0))
                     needs |= 1 << k
                 else:
                     edges.append(_NO_EDGE)
-                meta.append((a._data.shape, a._data.dtype))
+                d = a._data
+                # The engine reduces a gradient to its input's shape and dtype only where
+                # they differ from the output's; None (the usual case) skips the check.
+                meta.append(None if d.shape == out.shape and d.dtype == out.dtype
+                            else (d.shape, d.dtype))
             else:
                 edges.append(_NO_EDGE)
                 meta.append(None)
+            k += 1
         node.next_functions = tuple(edges)
         node.input_meta = meta
         # Keep only what the formulas of the inputs that need a gradient will read:
