@@ -24,27 +24,36 @@ _CALLBACKS: list = []  # queue_callback: run once the current backward pass ends
 def topological_order(roots) -> list:
     """Nodes reachable from ``roots``, each after every node that feeds a gradient into it.
 
-    An iterative depth-first search (a chain of a million nodes must not hit
-    Python's recursion limit); the post-order, reversed, is the order to run.
+    Kahn's algorithm, without recursion (a chain of a million nodes must not
+    hit Python's recursion limit): count how many consumers each node has,
+    then release a node once all its consumers are done.  Deterministic: the
+    same graph always gives the same order.
     """
-    order = []
-    visited = set()
+    consumers: dict = {}
+    stack = []
     for root in roots:
-        if root is None or root in visited:
-            continue
-        visited.add(root)
-        stack = [(root, iter(root.next_functions))]
-        while stack:
-            node, edges = stack[-1]
-            for child, _ in edges:
-                if child is not None and child not in visited:
-                    visited.add(child)
-                    stack.append((child, iter(child.next_functions)))
-                    break
-            else:
-                stack.pop()
-                order.append(node)
-    order.reverse()
+        if root is not None and root not in consumers:
+            consumers[root] = 0
+            stack.append(root)
+    while stack:
+        for child, _ in stack.pop().next_functions:
+            if child is not None:
+                if child in consumers:
+                    consumers[child] += 1
+                else:
+                    consumers[child] = 1
+                    stack.append(child)
+    ready = [node for node in consumers if consumers[node] == 0]
+    order = []
+    while ready:
+        node = ready.pop()
+        order.append(node)
+        for child, _ in node.next_functions:
+            if child is not None:
+                left = consumers[child] - 1
+                consumers[child] = left
+                if left == 0:
+                    ready.append(child)
     return order
 
 
@@ -164,12 +173,10 @@ def _run_node(node: Node, grads: list, buffers: dict, needed, retain_graph: bool
             changed = hook(tuple(results), tuple(grads))
             if changed is not None:
                 results = list(changed)
-    if not retain_graph:
+    if not retain_graph and node._saved is not None:
         node.release()
     for (child, nr), g, meta in zip(node.next_functions, results, node.input_meta):
-        if child is None or g is None:
-            continue
-        if needed is not None and child not in needed:
+        if g is None or child is None or (needed is not None and child not in needed):
             continue
         if meta is not None:
             data = g._data

@@ -40,16 +40,13 @@ class OpNode(Node):
         grad = grads[0]
         values = op.unpack(self, saved) if saved is not None else None
         results = []
-        next_functions = self.next_functions
-        for k, position in enumerate(op.diff_positions):
-            if next_functions[k][0] is None:
+        for (fn, _), rule, reads in zip(self.next_functions, op.diff_rules, op.diff_reads):
+            if fn is None:
                 results.append(None)  # this input needs no gradient: skip the work
-                continue
-            reads = op.rule_reads[position]
-            if reads:
-                results.append(op.rules[position](grad, *[values[j] for j in reads]))
+            elif reads:
+                results.append(rule(grad, *[values[j] for j in reads]))
             else:
-                results.append(op.rules[position](grad))
+                results.append(rule(grad))
         return results
 
     def release(self) -> None:
@@ -131,6 +128,9 @@ class Op:
             tuple(index[n] for n in _parameters(r)[1:]) if r is not None else ()
             for r in self.rules
         )
+        # The same, in the order of next_functions (one entry per differentiable input).
+        self.diff_rules = tuple(self.rules[i] for i in self.diff_positions)
+        self.diff_reads = tuple(self.rule_reads[i] for i in self.diff_positions)
         self._reads_for: dict = {}  # which inputs need grad (bits) -> what to save
         self.node_class = type(name, (OpNode,), {"__slots__": (), "op": self})
 
