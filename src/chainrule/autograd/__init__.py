@@ -5,6 +5,7 @@ engine; ``Function`` lets users add operations with their own rules.
 """
 from __future__ import annotations
 
+from .._backend import xp
 from . import function, grad_mode
 from .engine import run_backward
 from .grad_mode import enable_grad, inference_mode, no_grad, set_grad_enabled
@@ -64,8 +65,10 @@ def _make_grads(outputs, grad_outputs) -> list:
 
 
 def _ones(out):
-    from .._backend import xp
-    return xp.ones(out._data.shape, dtype=out._data.dtype)
+    # empty + fill: two C calls, where numpy.ones is a Python function (~1 µs more).
+    ones = xp.empty(out._data.shape, dtype=out._data.dtype)
+    ones.fill(1)
+    return ones
 
 
 def backward(tensors, grad_tensors=None, retain_graph=None, create_graph: bool = False,

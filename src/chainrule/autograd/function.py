@@ -148,7 +148,14 @@ class Op:
             raise _broadcast_error(e, args) from None
         if type(out) is not ndarray:
             out = xp.asarray(out)  # NumPy returns scalars for 0-d results; tensors hold arrays
-        result = Tensor._make(out)
+        # Tensor._make, inlined: this is the hottest line of the library (saves a call).
+        result = _new_tensor(Tensor)
+        result._data = out
+        result._requires_grad = False
+        result.grad_fn = None
+        result._output_nr = 0
+        result._grad = None
+        result._version_counter = None
         if self.view:
             source = args[0]
             if source._version_counter is None:
@@ -275,7 +282,7 @@ class Op:
                 meta.append(None)
             k += 1
         node.next_functions = tuple(edges)
-        node.input_meta = meta
+        node.input_meta = tuple(meta)  # a tuple of Nones is untracked by the garbage collector
         # Keep only what the formulas of the inputs that need a gradient will read:
         # x * 2.0 saves nothing of x.
         reads = self._reads_for.get(needs)
@@ -324,7 +331,7 @@ class Op:
 
 _NO_EDGE = (None, 0)
 _KIND_RANK = {"b": 0, "i": 1, "u": 1, "f": 2}  # which Python numbers a dtype holds as is
-_new_node = object.__new__
+_new_node = _new_tensor = object.__new__
 
 
 def _as_operands(args) -> list:
