@@ -16,6 +16,7 @@ from . import _dtypes
 from . import _printing
 from ._backend import ndarray, xp
 from ._dtypes import _BY_NUMPY, dtype as _dtype_class
+from . import autograd as _autograd
 from .autograd import function as _function
 from .autograd import grad_mode
 from .autograd.graph import VersionCounter
@@ -97,12 +98,20 @@ class Tensor:
     """
 
     __slots__ = ("_data", "_requires_grad", "grad_fn", "_output_nr", "_grad", "_version_counter",
-                 "_base", "_accumulator", "_hooks", "_post_accumulate_hooks", "_retains_grad",
-                 "_fw_grad", "__weakref__", "__dict__")
+                 "__weakref__", "__dict__")
+
+    # Attributes most tensors never set: defaults on the class, so that making a
+    # tensor writes six slots (creating tensors is the hot path of every op).
+    _base = None  # the tensor whose memory a view shares
+    _view_base_fn = None  # the base's grad_fn when this view was taken (see gradient_edge)
+    _accumulator = None  # weak reference to a leaf's AccumulateGrad node
+    _hooks = None
+    _post_accumulate_hooks = None
+    _retains_grad = False
+    _fw_grad = None  # forward-mode tangent
 
     # Make NumPy hand mixed operations (ndarray * tensor, np.float64 * tensor) to us.
     __array_priority__ = 1000
-    _view_base_fn = None  # the base's grad_fn when this view was taken (see gradient_edge)
 
     def __new__(cls, *args, **kwargs):
         return object.__new__(cls)
@@ -128,12 +137,6 @@ class Tensor:
         t._output_nr = 0
         t._grad = None
         t._version_counter = None
-        t._base = None
-        t._accumulator = None
-        t._hooks = None
-        t._post_accumulate_hooks = None
-        t._retains_grad = False
-        t._fw_grad = None
         return t
 
     # --- attributes --------------------------------------------------------------
@@ -355,8 +358,7 @@ class Tensor:
         >>> x.grad
         tensor([ 0.,  4.,  8., 12.])
         """
-        from .autograd import backward
-        backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+        _autograd.backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 
     def detach(self) -> "Tensor":
         """A tensor with the same data (and version counter) that is out of the graph.
@@ -578,13 +580,13 @@ class Tensor:
 
     # --- arithmetic operators -------------------------------------------------------
     def __add__(self, other):
-        return add(self, other)
+        return P.add(self, other)
 
     def __radd__(self, other):
-        return add(self, other)
+        return P.add(self, other)
 
     def __sub__(self, other):
-        return sub(self, other)
+        return P.sub(self, other)
 
     def __rsub__(self, other):
         if isinstance(other, Tensor):
@@ -592,13 +594,13 @@ class Tensor:
         return P.rsub(self, _check_operand(other))
 
     def __mul__(self, other):
-        return mul(self, other)
+        return P.mul(self, other)
 
     def __rmul__(self, other):
-        return mul(self, other)
+        return P.mul(self, other)
 
     def __truediv__(self, other):
-        return div(self, other)
+        return P.div(self, other)
 
     def __rtruediv__(self, other):
         if isinstance(other, Tensor):
@@ -741,10 +743,10 @@ class Tensor:
         from .ops.indexing import fill_op, fill_tensor_op
         _check_inplace_leaf(self)
         if isinstance(value, Tensor):
-            if grad_mode.state.enabled and value._requires_grad:
+            if (grad_mode.state.enabled and value._requires_grad) or value._fw_grad is not None:
                 return _inplace(self, fill_tensor_op, value)
             value = value.item()
-        if not grad_mode.state.enabled or self.grad_fn is None:
+        if (not grad_mode.state.enabled or self.grad_fn is None) and self._fw_grad is None:
             if not self._data.flags.writeable:
                 _inplace(self, fill_op, value)  # raises the read-only error
             self._data.fill(value)
@@ -756,7 +758,8 @@ class Tensor:
         """Copy ``src`` (broadcast) into this tensor, in place."""
         src = as_tensor_like(src, self)
         _check_inplace_leaf(self)
-        if grad_mode.state.enabled and (self._requires_grad or src._requires_grad):
+        if (grad_mode.state.enabled and (self._requires_grad or src._requires_grad)) \
+                or self._fw_grad is not None or src._fw_grad is not None:
             from .ops.indexing import copy_op
             return _inplace(self, copy_op, src)
         xp.copyto(self._data, xp.broadcast_to(src._data, self._data.shape), casting="unsafe")
@@ -779,12 +782,6 @@ def _init(t: Tensor, data: ndarray) -> None:
     t._output_nr = 0
     t._grad = None
     t._version_counter = None
-    t._base = None
-    t._accumulator = None
-    t._hooks = None
-    t._post_accumulate_hooks = None
-    t._retains_grad = False
-    t._fw_grad = None
 
 
 def _rebuild(data, requires_grad):
@@ -1065,6 +1062,7 @@ def _inplace(self: Tensor, fn, *args, **kwargs) -> Tensor:
         source = Tensor._make(self._data.copy())
         source.grad_fn, source._output_nr = self.grad_fn, self._output_nr
         source._requires_grad = self._requires_grad
+        source._fw_grad = self._fw_grad
     with grad_mode.set_grad_enabled(record):
         result = fn(source, *args, **kwargs)
     _check_result_fits(self, result)
@@ -1074,6 +1072,9 @@ def _inplace(self: Tensor, fn, *args, **kwargs) -> Tensor:
         self.grad_fn = result.grad_fn
         self._output_nr = result._output_nr
         self._requires_grad = True
+    if result._fw_grad is not None:  # forward mode: the tangent changes in place too
+        from .ops.indexing import set_tangent_inplace
+        set_tangent_inplace(self, result._fw_grad)
     return self
 
 
