@@ -213,6 +213,8 @@ def propagate(op, args, result) -> None:
     Tensor = _tensor_cls()
     if not any(_has_tangent(args[i], Tensor) for i in op.diff_positions if i < len(args)):
         return
+    if result._data.dtype.kind not in "fc":
+        return  # an integer or bool result (x.long(), x > 0) has no tangent, as in PyTorch
     if op.jvp is None:
         raise NotImplementedError(
             f"Trying to use forward AD with {op.name} that does not support it because it has "
@@ -235,5 +237,9 @@ def propagate(op, args, result) -> None:
                 values.append(None if a is None else 0.0)
     with _paused():
         tangent = op.jvp(*values)
+        if not op.view and any(tangent is v for v in values):
+            # A rule like frac's (jvp = self_t) hands back the input's tangent; a non-view
+            # output needs its own, or an in-place change of it would change the input's too.
+            tangent = tangent.clone()
     if tangent is not None:
         _set_tangent(result, tangent)

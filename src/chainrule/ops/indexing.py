@@ -46,20 +46,27 @@ def _copy_into(self, value, key):
 # --- the rule table ------------------------------------------------------------
 # The backward helpers are linear in ``grad``, so they are ops too: their own
 # gradients (for create_graph) are one line each.
+# Every op here is linear in the tensors that carry gradients, so its forward-mode rule
+# (jvp) is the op itself applied to the tangents (zero for a number written in).
 put_into_zeros = Op("IndexPutBackward0", _put_into_zeros,
-                    grad=lambda g, key: index_op(g, key, g.shape))
+                    grad=lambda g, key: index_op(g, key, g.shape),
+                    jvp=lambda grad_t, shape, key: put_into_zeros(grad_t, shape, key))
 assign_into_zeros = Op("SliceBackwardBackward0", _assign_into_zeros,
-                       grad=lambda g, key: slice_op(g, key, g.shape))
+                       grad=lambda g, key: slice_op(g, key, g.shape),
+                       jvp=lambda grad_t, shape, key: assign_into_zeros(grad_t, shape, key))
 zero_at = Op("IndexFillBackward0", _zero_at,
-             grad=lambda g, key: zero_at(g, key))
+             grad=lambda g, key: zero_at(g, key),
+             jvp=lambda grad_t, key: zero_at(grad_t, key))
 
 
 def _basic_view(name):
     # PyTorch names a basic-indexing result after the last step it applied
     # (select, slice, unsqueeze); the forward and the rule are the same for all.
     # ``old`` is the input's shape: backward needs no more of the input than that.
-    return Op(name, lambda self, key, old: self[key], view=True,
-              self=lambda grad, key, old: assign_into_zeros(grad, old, key))
+    op = Op(name, lambda self, key, old: self[key], view=True,
+            self=lambda grad, key, old: assign_into_zeros(grad, old, key),
+            jvp=lambda self_t, key, old: op(self_t, key, old))
+    return op
 
 
 select_op = _basic_view("SelectBackward0")
@@ -67,30 +74,38 @@ slice_op = _basic_view("SliceBackward0")
 unsqueeze_index_op = _basic_view("UnsqueezeBackward0")
 alias_index_op = _basic_view("AliasBackward0")
 index_op = Op("IndexBackward0", lambda self, key, old: self[key],
-              self=lambda grad, key, old: put_into_zeros(grad, old, key))
+              self=lambda grad, key, old: put_into_zeros(grad, old, key),
+              jvp=lambda self_t, key, old: index_op(self_t, key, old))
 # "These elements of the base": how a view is re-derived after an in-place change through it.
 as_strided_op = Op("AsStridedBackward0", lambda self, key, old: self[key],
-                   self=lambda grad, key, old: put_into_zeros(grad, old, key))
+                   self=lambda grad, key, old: put_into_zeros(grad, old, key),
+                   jvp=lambda self_t, key, old: as_strided_op(self_t, key, old))
 # Advanced-index writes: PyTorch names them IndexPutBackward0 (basic ones CopySlices).
 index_put_op = Op("IndexPutBackward0", lambda self, value, key: _copy_into(self, value, key),
                   self=lambda grad, key: zero_at(grad, key),
-                  value=lambda grad, key: index_op(grad, key, grad.shape))
+                  value=lambda grad, key: index_op(grad, key, grad.shape),
+                  jvp=lambda self_t, value_t, key: index_put_op(self_t, value_t, key))
 copy_slices = Op("CopySlices", lambda self, value, key: _copy_into(self, value, key),
                  self=lambda grad, key: zero_at(grad, key),
-                 value=lambda grad, key: index_op(grad, key, grad.shape))
+                 value=lambda grad, key: index_op(grad, key, grad.shape),
+                 jvp=lambda self_t, value_t, key: copy_slices(self_t, value_t, key))
 
 
 # Whole-tensor overwrites (zero_, fill_, copy_): the old values get no gradient.
 zero_op = Op("ZeroBackward0", lambda self: xp.zeros_like(self),
-             self=lambda grad: grad.new_zeros(grad.shape))
+             self=lambda grad: grad.new_zeros(grad.shape),
+             jvp=lambda self_t: self_t.new_zeros(self_t.shape))
 fill_op = Op("FillBackward2", lambda self, value: xp.full_like(self, value),
-             self=lambda grad: grad.new_zeros(grad.shape))
+             self=lambda grad: grad.new_zeros(grad.shape),
+             jvp=lambda self_t: self_t.new_zeros(self_t.shape))
 fill_tensor_op = Op("FillBackward3", lambda self, value: xp.full_like(self, value),
                     self=lambda grad: grad.new_zeros(grad.shape),
-                    value=lambda grad: grad.sum())
+                    value=lambda grad: grad.sum(),
+                    jvp=lambda self_t, value_t: fill_tensor_op(self_t, value_t))
 copy_op = Op("CopyBackwards", lambda self, src: _copy_forward(self, src),
              self=lambda grad: grad.new_zeros(grad.shape),
-             src=lambda grad: grad)  # the engine sums and casts it back to src's shape and dtype
+             src=lambda grad: grad,  # the engine sums and casts it back to src's shape and dtype
+             jvp=lambda self_t, src_t: copy_op(self_t, src_t))
 
 
 def _copy_forward(self, src):
@@ -153,27 +168,37 @@ def _gather_forward(self, dim, index, shape):
 
 gather_op = Op("GatherBackward0", _gather_forward,
                self=lambda grad, dim, index, shape:
-                   grad.new_zeros(shape).scatter_add(dim, index, grad))
+                   grad.new_zeros(shape).scatter_add(dim, index, grad),
+               jvp=lambda self_t, dim, index, shape: gather_op(self_t, dim, index, shape))
 scatter_op = Op("ScatterBackward0", _scatter_forward,
                 self=lambda grad, dim, index: grad.scatter(dim, index, 0),
-                src=lambda grad, dim, index, src: _pad_to(grad.gather(dim, index), src.shape))
+                src=lambda grad, dim, index, src: _pad_to(grad.gather(dim, index), src.shape),
+                jvp=lambda self_t, src_t, dim, index: scatter_op(self_t, dim, index, src_t))
 scatter_value_op = Op("ScatterBackward1", _scatter_forward,
-                      self=lambda grad, dim, index: grad.scatter(dim, index, 0))
+                      self=lambda grad, dim, index: grad.scatter(dim, index, 0),
+                      jvp=lambda self_t, dim, index: scatter_value_op(self_t, dim, index, 0))
 scatter_add_op = Op("ScatterAddBackward0", _scatter_add_forward,
                     self=lambda grad: grad,
                     src=lambda grad, dim, index, src:
-                        _pad_to(grad.gather(dim, index), src.shape))
+                        _pad_to(grad.gather(dim, index), src.shape),
+                    jvp=lambda self_t, src_t, dim, index:
+                        scatter_add_op(self_t, dim, index, src_t))
 index_select_op = Op("IndexSelectBackward0",
                      lambda self, dim, index, shape: xp.take(self, index, axis=dim),
                      self=lambda grad, dim, index, shape:
-                         put_into_zeros(grad, shape, (slice(None),) * dim + (index._data,)))
+                         put_into_zeros(grad, shape, (slice(None),) * dim + (index._data,)),
+                     jvp=lambda self_t, dim, index, shape:
+                         index_select_op(self_t, dim, index, shape))
 masked_fill_op = Op("MaskedFillBackward0",
                     lambda self, mask, value: _masked_fill_forward(self, mask, value),
-                    self=lambda grad, mask: grad.masked_fill(mask, 0))
+                    self=lambda grad, mask: grad.masked_fill(mask, 0),
+                    jvp=lambda self_t, mask: masked_fill_op(self_t, mask, 0))
 masked_fill_tensor_op = Op("MaskedFillBackward1",
                            lambda self, mask, value: _masked_fill_forward(self, mask, value),
                            self=lambda grad, mask: grad.masked_fill(mask, 0),
-                           value=lambda grad, mask: grad.masked_fill(mask.logical_not(), 0).sum())
+                           value=lambda grad, mask: grad.masked_fill(mask.logical_not(), 0).sum(),
+                           jvp=lambda self_t, value_t, mask:
+                               masked_fill_tensor_op(self_t, mask, value_t))
 
 
 def _masked_fill_forward(self, mask, value):
@@ -320,21 +345,35 @@ def setitem(t, key, value) -> None:
     if value.dtype is not t.dtype:
         value = value.to(t.dtype)
     check_writable(t)
+    op = copy_slices if basic else index_put_op
+    tangent = None
+    if grad_mode.flags.forward_ad and (t._fw_grad is not None or value._fw_grad is not None):
+        from ..autograd.forward_ad import _paused, _tangent_or_zeros
+        with _paused():
+            tangent = op(_tangent_or_zeros(t), _tangent_or_zeros(value), key)
     record = grad_mode.state.enabled and (t._requires_grad or value._requires_grad)
     if not record:
         t._data[key] = value._data
         t._bump_version()
-        return
-    op = copy_slices if basic else index_put_op
-    if t._base is not None:
-        inplace_on_view(t, lambda src, v: op(src, v, key), (value,), {})
-        return
-    old = Tensor._make(t._data)
-    old.grad_fn, old._output_nr, old._requires_grad = t.grad_fn, t._output_nr, t._requires_grad
-    result = op(old, value, key)
-    t._data[key] = value._data
-    t._bump_version()
-    t.grad_fn, t._output_nr, t._requires_grad = result.grad_fn, 0, True
+    elif t._base is not None:
+        with _no_forward_ad():  # the tangent is written below, once
+            inplace_on_view(t, lambda src, v: op(src, v, key), (value,), {})
+    else:
+        old = Tensor._make(t._data)
+        old.grad_fn, old._output_nr = t.grad_fn, t._output_nr
+        old._requires_grad = t._requires_grad
+        with _no_forward_ad():
+            result = op(old, value, key)
+        t._data[key] = value._data
+        t._bump_version()
+        t.grad_fn, t._output_nr, t._requires_grad = result.grad_fn, 0, True
+    if tangent is not None:
+        set_tangent_inplace(t, tangent)
+
+
+def _no_forward_ad():
+    from ..autograd.forward_ad import _paused
+    return _paused()
 
 
 # --- in-place changes through a view --------------------------------------------------
@@ -401,14 +440,16 @@ def inplace_on_view(view, fn, args, kwargs):
     source = Tensor._make(view._data.copy())
     source.grad_fn, source._output_nr = view.grad_fn, view._output_nr
     source._requires_grad = view._requires_grad
+    source._fw_grad = view._fw_grad
     with grad_mode.set_grad_enabled(True):
         result = fn(source, *args, **kwargs)
     _check_result_fits(view, result)
     old_base = Tensor._make(base._data)  # CopySlices saves nothing of it: no copy needed
     old_base.grad_fn, old_base._output_nr = base.grad_fn, base._output_nr
     old_base._requires_grad = base._requires_grad
-    new_base = copy_slices(old_base, result.to(view.dtype) if result.dtype is not view.dtype
-                           else result, key)
+    with _no_forward_ad():  # the base's tangent changes through the view's (below)
+        new_base = copy_slices(old_base, result.to(view.dtype) if result.dtype is not view.dtype
+                               else result, key)
     xp.copyto(view._data, result._data, casting="unsafe")
     view._bump_version()
     base.grad_fn, base._output_nr, base._requires_grad = new_base.grad_fn, 0, True
@@ -417,6 +458,8 @@ def inplace_on_view(view, fn, args, kwargs):
     view._output_nr = 0
     view._requires_grad = True
     view._view_base_fn = base.grad_fn
+    if result._fw_grad is not None:
+        set_tangent_inplace(view, result._fw_grad)
     return view
 
 
@@ -446,6 +489,44 @@ def _with_history_of(base):
 
 
 graph.refresh_view = refresh_view
+
+
+# --- forward mode through in-place changes -----------------------------------------------
+
+def set_tangent_inplace(t, tangent) -> None:
+    """After an in-place op on ``t``, make ``tangent`` its tangent, as PyTorch does.
+
+    The old tangent is overwritten in place rather than replaced: the tangents
+    of views of ``t`` are views of it, so they (and, for a view ``t``, its
+    base's tangent) see the change, just as the views' values do.
+    """
+    from ..autograd.forward_ad import _set_tangent
+    old = t._fw_grad
+    if old is None and t._base is not None:
+        old = _view_of_base_tangent(t)
+    if old is not None and old._data.flags.writeable:
+        xp.copyto(old._data, tangent._data, casting="unsafe")
+        tangent = old
+    _set_tangent(t, tangent)
+
+
+def _view_of_base_tangent(view):
+    """A tangent for ``view`` that shares memory with (a new zero tangent of) its base."""
+    from ..autograd.forward_ad import _set_tangent
+    from ..tensor import Tensor
+    base = view._base
+    if base._fw_grad is None:
+        _set_tangent(base, Tensor._make(xp.zeros_like(base._data)))
+    data, base_t = base._data, base._fw_grad._data
+    if base_t.strides != data.strides or not (base_t.flags.c_contiguous
+                                              or base_t.flags.f_contiguous):
+        raise NotImplementedError(
+            "forward AD: an in-place change with a dual tensor was made through a view whose "
+            "base's tangent has a different memory layout than the base. Fix: .clone() the "
+            "view first, or make the base itself dual with forward_ad.make_dual.")
+    offset = view._data.__array_interface__["data"][0] - data.__array_interface__["data"][0]
+    return Tensor._make(xp.ndarray(view._data.shape, base_t.dtype, buffer=base_t,
+                                   offset=offset, strides=view._data.strides))
 
 
 # --- public functions ----------------------------------------------------------------
@@ -525,6 +606,8 @@ def scatter(input, dim: int, index, src=None, *, value=None, reduce=None):
         dim = _check_gather_like(input, dim, index, "scatter", src if src.ndim else None)
         if input.ndim == 0:
             return scatter(_as_nd(input), 0, _as_nd(index), _as_nd(src)).reshape(())
+        if src.ndim == 0 and src._fw_grad is not None:  # a dual number: keep its tangent
+            return scatter_op(input, dim, index, src.expand(index.shape))
         if src.ndim == 0:
             return scatter_value_op(input, dim, index, src.item())
         return scatter_op(input, dim, index, src)
@@ -594,7 +677,7 @@ def masked_fill(input, mask, value):
             raise RuntimeError(
                 "masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
                 f"{value.ndim} dimension(s).")
-        if value._requires_grad:
+        if value._requires_grad or value._fw_grad is not None:
             return masked_fill_tensor_op(input, mask, value)
         value = value.item()
     return masked_fill_op(input, mask, value)

@@ -2,7 +2,8 @@
 
 For ``C = A @ B`` the chain rule gives ``dL/dA = dL/dC @ Bᵀ`` and
 ``dL/dB = Aᵀ @ dL/dC``: each rule is one matrix product with the other
-input transposed.
+input transposed.  Forward mode (jvp) is the product rule:
+``dC = dA @ B + A @ dB``.
 """
 from __future__ import annotations
 
@@ -14,23 +15,29 @@ from ..autograd.function import Op
 # --- the rule table ------------------------------------------------------------
 dot_op = Op("DotBackward0", lambda self, other: xp.dot(self, other),
             self=lambda grad, other: grad * other,
-            other=lambda grad, self: grad * self)
+            other=lambda grad, self: grad * self,
+            jvp=lambda self_t, other_t, self, other: dot_op(self_t, other) + dot_op(self, other_t))
 mv_op = Op("MvBackward0", lambda self, vec: xp.matmul(self, vec),
            self=lambda grad, vec: grad.unsqueeze(-1) * vec,
-           vec=lambda grad, self: mv(self.t(), grad))
+           vec=lambda grad, self: mv(self.t(), grad),
+           jvp=lambda self_t, vec_t, self, vec: mv_op(self_t, vec) + mv_op(self, vec_t))
 mm_op = Op("MmBackward0", lambda self, mat2: xp.matmul(self, mat2),
            self=lambda grad, mat2: mm(grad, mat2.t()),
-           mat2=lambda grad, self: mm(self.t(), grad))
+           mat2=lambda grad, self: mm(self.t(), grad),
+           jvp=lambda self_t, mat2_t, self, mat2: mm_op(self_t, mat2) + mm_op(self, mat2_t))
 # Batched products broadcast their batch dimensions; the engine sums them back.
 bmm_op = Op("BmmBackward0", lambda self, mat2: xp.matmul(self, mat2),
             self=lambda grad, mat2: matmul(grad, mat2.mT),
-            mat2=lambda grad, self: matmul(self.mT, grad))
+            mat2=lambda grad, self: matmul(self.mT, grad),
+            jvp=lambda self_t, mat2_t, self, mat2: bmm_op(self_t, mat2) + bmm_op(self, mat2_t))
 # matmul folds batches into one mm/bmm and reshapes the result back, as PyTorch does;
 # these two record those steps under PyTorch's names.
 unsafe_view = Op("UnsafeViewBackward0", lambda self, shape: xp.reshape(self, shape),
-                 self=lambda grad, self: grad.reshape(self.shape))  # self: a product, never a view
+                 self=lambda grad, self: grad.reshape(self.shape),  # self: a product, not a view
+                 jvp=lambda self_t, shape: unsafe_view(self_t, shape))
 squeeze_back = Op("SqueezeBackward4", lambda self, dim: xp.squeeze(self, dim), view=True,
-                  self=lambda grad, dim: grad.unsqueeze(dim))
+                  self=lambda grad, dim: grad.unsqueeze(dim),
+                  jvp=lambda self_t, dim: squeeze_back(self_t, dim))
 
 
 def _dtype_name(t) -> str:

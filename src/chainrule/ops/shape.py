@@ -14,52 +14,75 @@ from ..autograd.function import Op
 from ..autograd.graph import Node, VersionCounter, gradient_edge
 
 # --- the rule table ------------------------------------------------------------
+# Every op here is linear, so its forward-mode rule (jvp) is the op itself applied to the
+# tangent; a view's tangent is then a view of its input's tangent, as in PyTorch, so an
+# in-place change through the view reaches the base's tangent too.
 # View ops take the input's shape (``old``) as an argument rather than saving the input:
 # backward needs only the shape, and an in-place change of the input must not trip the
 # saved-tensor version check (PyTorch saves sizes here too).
 reshape_op = Op("ViewBackward0", lambda self, shape, old: xp.reshape(self, shape), view=True,
-                self=lambda grad, old: grad.reshape(old))
+                self=lambda grad, old: grad.reshape(old),
+                jvp=lambda self_t, shape, old: reshape_op(self_t, shape, old))
 # A reshape that cannot be a view of a non-contiguous input copies (clone + unsafe view).
 reshape_copy = Op("UnsafeViewBackward0",
                   lambda self, shape, old: xp.reshape(self, shape).copy(),
-                  self=lambda grad, old: grad.reshape(old))
+                  self=lambda grad, old: grad.reshape(old),
+                  jvp=lambda self_t, shape, old: reshape_copy(self_t, shape, old))
 unsqueeze_op = Op("UnsqueezeBackward0", lambda self, dim: xp.expand_dims(self, dim), view=True,
-                  self=lambda grad, dim: grad.squeeze(dim))
+                  self=lambda grad, dim: grad.squeeze(dim),
+                  jvp=lambda self_t, dim: unsqueeze_op(self_t, dim))
 # PyTorch numbers squeeze's nodes by overload: all dims (0), one dim (1), a tuple (2).
 squeeze_op = Op("SqueezeBackward0", lambda self, dims, old: _squeeze(self, dims), view=True,
-                self=lambda grad, old: grad.reshape(old))
+                self=lambda grad, old: grad.reshape(old),
+                jvp=lambda self_t, dims, old: squeeze_op(self_t, dims, old))
 squeeze_dim_op = Op("SqueezeBackward1", lambda self, dims, old: _squeeze(self, dims),
-                    view=True, self=lambda grad, old: grad.reshape(old))
+                    view=True, self=lambda grad, old: grad.reshape(old),
+                    jvp=lambda self_t, dims, old: squeeze_dim_op(self_t, dims, old))
 squeeze_dims_op = Op("SqueezeBackward2", lambda self, dims, old: _squeeze(self, dims),
-                     view=True, self=lambda grad, old: grad.reshape(old))
+                     view=True, self=lambda grad, old: grad.reshape(old),
+                     jvp=lambda self_t, dims, old: squeeze_dims_op(self_t, dims, old))
 expand_op = Op("ExpandBackward0", lambda self, shape: xp.broadcast_to(self, shape), view=True,
-               self=lambda grad: grad)  # the engine sums the gradient back to self's shape
+               self=lambda grad: grad,  # the engine sums the gradient back to self's shape
+               jvp=lambda self_t, shape: expand_op(self_t, shape))
 transpose_op = Op("TransposeBackward0", lambda self, dim0, dim1: xp.swapaxes(self, dim0, dim1),
                   view=True,
-                  self=lambda grad, dim0, dim1: grad.transpose(dim0, dim1))
+                  self=lambda grad, dim0, dim1: grad.transpose(dim0, dim1),
+                  jvp=lambda self_t, dim0, dim1: transpose_op(self_t, dim0, dim1))
 t_op = Op("TBackward0", lambda self: xp.transpose(self), view=True,
-          self=lambda grad: grad.t())
+          self=lambda grad: grad.t(),
+          jvp=lambda self_t: t_op(self_t))
 permute_op = Op("PermuteBackward0", lambda self, dims: xp.transpose(self, dims), view=True,
-                self=lambda grad, dims: grad.permute(tuple(xp.argsort(dims))))
+                self=lambda grad, dims: grad.permute(tuple(xp.argsort(dims))),
+                jvp=lambda self_t, dims: permute_op(self_t, dims))
 flip_op = Op("FlipBackward0", lambda self, dims: xp.flip(self, dims).copy(),  # not a view
-             self=lambda grad, dims: grad.flip(dims))
+             self=lambda grad, dims: grad.flip(dims),
+             jvp=lambda self_t, dims: flip_op(self_t, dims))
 roll_op = Op("RollBackward0", lambda self, shifts, dims: xp.roll(self, shifts, dims),
-             self=lambda grad, shifts, dims: grad.roll(_negate(shifts), dims))
+             self=lambda grad, shifts, dims: grad.roll(_negate(shifts), dims),
+             jvp=lambda self_t, shifts, dims: roll_op(self_t, shifts, dims))
 repeat_op = Op("RepeatBackward0", lambda self, repeats, old: _repeat(self, repeats),
-               self=lambda grad, repeats, old: _repeat_backward(grad, old, repeats))
+               self=lambda grad, repeats, old: _repeat_backward(grad, old, repeats),
+               jvp=lambda self_t, repeats, old: repeat_op(self_t, repeats, old))
 narrow_op = Op("SliceBackward0", lambda self, dim, start, length, old:
                self[(slice(None),) * dim + (slice(start, start + length),)], view=True,
-               self=lambda grad, dim, start, old: _pad_dim(grad, old, dim, start))
+               self=lambda grad, dim, start, old: _pad_dim(grad, old, dim, start),
+               jvp=lambda self_t, dim, start, length, old:
+                   narrow_op(self_t, dim, start, length, old))
 tril_op = Op("TrilBackward0", lambda self, diagonal: xp.tril(self, diagonal),
-             self=lambda grad, diagonal: grad.tril(diagonal))
+             self=lambda grad, diagonal: grad.tril(diagonal),
+             jvp=lambda self_t, diagonal: tril_op(self_t, diagonal))
 triu_op = Op("TriuBackward0", lambda self, diagonal: xp.triu(self, diagonal),
-             self=lambda grad, diagonal: grad.triu(diagonal))
+             self=lambda grad, diagonal: grad.triu(diagonal),
+             jvp=lambda self_t, diagonal: triu_op(self_t, diagonal))
 clone_op = Op("CloneBackward0", lambda self: self.copy(),
-              self=lambda grad: grad)
+              self=lambda grad: grad,
+              jvp=lambda self_t: clone_op(self_t))
 to_copy = Op("ToCopyBackward0", lambda self, np_dtype: self.astype(np_dtype),
-             self=lambda grad: grad)  # the engine casts the gradient back to self's dtype
+             self=lambda grad: grad,  # the engine casts the gradient back to self's dtype
+             jvp=lambda self_t, np_dtype: to_copy(self_t, np_dtype))
 alias_op = Op("AliasBackward0", lambda self: self.view(), view=True,
-              self=lambda grad: grad)
+              self=lambda grad: grad,
+              jvp=lambda self_t: alias_op(self_t))
 
 
 def _squeeze(x, dims):
@@ -146,7 +169,6 @@ class _Cat:
     """``cat`` takes any number of tensors, so its node is built by hand, like an Op's."""
 
     def __call__(self, dim, np_dtype, *tensors):
-        from ..autograd import grad_mode
         from ..autograd.graph import gradient_edge
         from ..tensor import Tensor
         out = Tensor._make(_cat_forward(dim, np_dtype, *[t._data for t in tensors]))
@@ -158,6 +180,12 @@ class _Cat:
             node.dim = dim
             out._requires_grad = True
             out.grad_fn = node
+        if grad_mode.flags.forward_ad and any(t._fw_grad is not None for t in tensors):
+            # Forward mode (not an Op, so done here): the tangent is the cat of the tangents.
+            from ..autograd.forward_ad import _paused, _set_tangent, _tangent_or_zeros
+            with _paused():
+                tangent = self(dim, np_dtype, *[_tangent_or_zeros(t) for t in tensors])
+            _set_tangent(out, tangent)
         return out
 
 
@@ -268,7 +296,16 @@ def _pieces(input, dim, sizes, node_class):
             piece._output_nr = nr
         out.append(piece)
         start += n
+    if grad_mode.flags.forward_ad and input._fw_grad is not None:
+        # Forward mode: each piece's tangent is the same piece of the input's tangent.
+        from ..autograd.forward_ad import _paused, _set_tangent
+        with _paused():
+            tangents = _pieces(input._fw_grad, dim, sizes, node_class)
+        for piece, tangent in zip(out, tangents):
+            _set_tangent(piece, tangent)
     return tuple(out)
+
+
 _cat_op = _Cat()
 
 
