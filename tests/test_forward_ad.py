@@ -147,3 +147,132 @@ def test_gradcheck_check_forward_ad():
     assert cr.autograd.gradcheck(lambda t: (t.exp() * t).sin(), (x,), check_forward_ad=True)
     assert cr.autograd.gradcheck(lambda t: (t.exp() * t).sin(), (x,), check_forward_ad=True,
                                  fast_mode=True)
+
+
+# --- in-place changes of dual tensors: the tangent follows, as in PyTorch -----------------
+
+def _inplace_row_add(m, d, e):
+    z = m.zeros(2, 3, dtype=m.float64)
+    row = z[1]
+    row.add_(e)  # through a view of a tensor with no tangent: the base gets one
+    return [z, row]
+
+
+def _inplace_view_of_dual(m, d, e):
+    y = d * 1
+    r = y[0]  # a view taken before the change sees the new tangent
+    y.mul_(e)
+    y.t()[1].add_(e[:2])
+    return [y, r]
+
+
+def _setitem_rows(m, d, e):
+    z = m.zeros(2, 3, dtype=m.float64)
+    z[0] = e
+    z[1] = e * e
+    y = d.clone()
+    y[:, 1] = 0.0
+    y[m.tensor([0, 1]), m.tensor([2, 0])] = e[:2]
+    return [z, y]
+
+
+def _overwrites(m, d, e):
+    a, b, c, f = d.clone(), d.clone(), d.clone(), d.clone()
+    a.fill_(2.0)
+    b.copy_(e)
+    c.zero_()
+    f.fill_(e.sum())
+    return [a, b, c, f]
+
+
+def _arithmetic_inplace(m, d, e):
+    x = m.zeros(3, dtype=m.float64)
+    x += e
+    x *= e
+    x /= 2
+    y = d.clone()
+    y.masked_fill_(d > 1, 0.0)
+    y.clamp_(-1, 2)
+    y.sub_(e, alpha=2)
+    return [x, y]
+
+
+def _recorded_too(m, d, e):
+    x = d.detach().clone().requires_grad_()
+    y = x * 1
+    y[0] = e  # reverse mode records CopySlices, forward mode writes the tangent
+    y.add_(e)
+    return [y]
+
+
+@pytest.mark.parametrize("f", [_inplace_row_add, _inplace_view_of_dual, _setitem_rows,
+                               _overwrites, _arithmetic_inplace, _recorded_too],
+                         ids=lambda f: f.__name__)
+def test_inplace_ops_update_tangents_like_torch(f):
+    torch = torch_or_skip()
+    import torch.autograd.forward_ad as tfw
+    rng = np.random.default_rng(2)
+    x, v = rng.standard_normal((2, 3)) * 2, rng.standard_normal((2, 3))
+    w, u = rng.standard_normal(3), rng.standard_normal(3)
+
+    def run(lib, fwad, wrap):
+        with fwad.dual_level():
+            d = fwad.make_dual(wrap(x.copy()), wrap(v.copy()))
+            e = fwad.make_dual(wrap(w.copy()), wrap(u.copy()))
+            return [(fwad.unpack_dual(o).primal.detach().clone(), fwad.unpack_dual(o).tangent)
+                    for o in f(lib, d, e)]
+
+    ours = run(cr, fw, cr.from_numpy)
+    theirs = run(torch, tfw, torch.from_numpy)
+    for (p, t), (tp, tt) in zip(ours, theirs):
+        assert_same(p, tp)
+        assert t is not None and tt is not None
+        assert_same(t, tt)
+
+
+def test_inplace_keeps_inputs_tangent():
+    """A non-view result never shares its tangent with an input (frac's rule is jvp = self_t)."""
+    with fw.dual_level():
+        d = fw.make_dual(cr.tensor([1.5, 2.25]), cr.tensor([1.0, 1.0]))
+        y = d.frac()
+        y.mul_(2)
+        np.testing.assert_array_equal(fw.unpack_dual(d).tangent.numpy(), [1.0, 1.0])
+        np.testing.assert_array_equal(fw.unpack_dual(y).tangent.numpy(), [2.0, 2.0])
+
+
+def test_integer_results_have_no_tangent():
+    with fw.dual_level():
+        d = fw.make_dual(cr.tensor([1.5, -2.0]), cr.tensor([1.0, 1.0]))
+        assert fw.unpack_dual(d.long()).tangent is None
+        assert fw.unpack_dual(d > 0).tangent is None
+        assert fw.unpack_dual(d.floor()).tangent is not None
+
+
+# --- chainrule.func on shape, indexing and matrix code ------------------------------------
+
+def _model(lib, x):
+    m = x.reshape(2, 3)
+    h = (m @ m.t()).tanh()
+    rows = [r * (i + 1) for i, r in enumerate(m)]
+    return lib.cat([h.flatten(), m[:, 1:].sum(1), lib.stack(rows).T[0], h[[1, 0], 1]])
+
+
+def test_jacfwd_and_hessian_match_torch_func():
+    torch = torch_or_skip()
+    x = np.random.default_rng(3).standard_normal(6)
+    ours = cr.func.jacfwd(lambda t: _model(cr, t))(cr.tensor(x))
+    theirs = torch.func.jacfwd(lambda t: _model(torch, t))(torch.tensor(x))
+    assert_same(ours, theirs)
+
+    def scalar(lib):
+        return lambda t: (_model(lib, t) ** 2).sum()
+
+    assert_same(cr.func.hessian(scalar(cr))(cr.tensor(x)),
+                torch.func.hessian(scalar(torch))(torch.tensor(x)))
+    assert_same(cr.func.jacfwd(cr.func.jacrev(scalar(cr)))(cr.tensor(x)),
+                torch.func.jacfwd(torch.func.jacrev(scalar(torch)))(torch.tensor(x)))
+    out, tangent = cr.func.jvp(lambda t: _model(cr, t), (cr.tensor(x),), (cr.tensor(x * 0.5),))
+    t_out, t_tangent = torch.func.jvp(lambda t: _model(torch, t), (torch.tensor(x),),
+                                      (torch.tensor(x * 0.5),))
+    assert_same(out, t_out)
+    assert_same(tangent, t_tangent)
