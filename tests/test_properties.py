@@ -199,7 +199,8 @@ class RandomGraphs(RuleBasedStateMachine):
         if not t.requires_grad:
             return
         t.sum().backward(retain_graph=True)
-        grads = Ref.backward(Ref(r.value.sum(), ((r, lambda g: np.broadcast_to(g, r.value.shape)),)))
+        total = Ref(r.value.sum(), ((r, lambda g: np.broadcast_to(g, r.value.shape)),))
+        grads = Ref.backward(total)
         for entry in self.leaves:
             entry[2] = entry[2] + grads.get(id(entry[1]), 0)
 

@@ -13,8 +13,19 @@ from .ops import reduction as R
 from .ops import shape as S
 from .ops.pointwise import where
 from .tensor import (
-    Tensor, add, as_tensor_like, clamp, div, floor_divide, fmod, maximum, minimum, mul, pow,
-    remainder, sub,
+    Tensor,
+    add,
+    as_tensor_like,
+    clamp,
+    div,
+    floor_divide,
+    fmod,
+    maximum,
+    minimum,
+    mul,
+    pow,
+    remainder,
+    sub,
 )
 
 

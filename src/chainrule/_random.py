@@ -22,11 +22,18 @@ class Generator:
 
     def __init__(self, device="cpu"):
         self._seed = 67280421310721
-        self._rng = xp.random.default_rng(self._seed)
+        self._state = None  # NumPy's generator, made on first use
+
+    @property
+    def _rng(self):
+        # Made lazily: importing numpy.random costs ~10 ms of `import chainrule`.
+        if self._state is None:
+            self._state = xp.random.default_rng(self._seed)
+        return self._state
 
     def manual_seed(self, seed: int) -> "Generator":
         self._seed = int(seed)
-        self._rng = xp.random.default_rng(self._seed)
+        self._state = None
         return self
 
     def seed(self) -> int:

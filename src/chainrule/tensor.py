@@ -12,17 +12,16 @@ import builtins
 import math
 import warnings
 
-from . import _dtypes
-from . import _printing
-from ._backend import ndarray, xp
-from ._dtypes import _BY_NUMPY, dtype as _dtype_class
+from . import _dtypes, _printing
 from . import autograd as _autograd
+from ._backend import ndarray, xp
+from ._dtypes import _BY_NUMPY
+from ._dtypes import dtype as _dtype_class
 from .autograd import function as _function
 from .autograd import grad_mode
 from .autograd.graph import VersionCounter
 from .ops import linalg as L
 from .ops import pointwise as P
-from .ops import reduction as R
 from .ops import shape as S
 
 
@@ -341,7 +340,8 @@ class Tensor:
     def register_post_accumulate_grad_hook(self, hook):
         """Call ``hook(tensor)`` on a leaf after its ``.grad`` has been updated."""
         if self.grad_fn is not None:
-            raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf tensors")
+            raise RuntimeError(
+                "post accumulate grad hooks cannot be registered on non-leaf tensors")
         if self._post_accumulate_hooks is None:
             self._post_accumulate_hooks = []
         from .autograd.graph import _RemovableHandle
@@ -350,7 +350,7 @@ class Tensor:
 
     def backward(self, gradient=None, retain_graph=None, create_graph: bool = False,
                  inputs=None) -> None:
-        """Compute the gradient of this tensor with respect to the leaves; add it to their ``.grad``.
+        """Compute the gradient of this tensor with respect to the leaves, into their ``.grad``.
 
         >>> import chainrule as torch
         >>> x = torch.arange(4.0, requires_grad=True)

@@ -8,8 +8,8 @@ from __future__ import annotations
 from .._backend import xp
 from . import function, grad_mode
 from .engine import run_backward
-from .grad_mode import enable_grad, inference_mode, no_grad, set_grad_enabled
 from .function import Function, once_differentiable
+from .grad_mode import enable_grad, inference_mode, no_grad, set_grad_enabled
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .graph import Node
 

@@ -100,7 +100,7 @@ def run_backward(roots, root_grads, retain_graph: bool, create_graph: bool,
     (``autograd.grad``).  Returns the captured gradient per input (or None).
     """
     root_edges = [gradient_edge(t) for t in roots]
-    for i, (t, (node, _)) in enumerate(zip(roots, root_edges)):
+    for i, (node, _) in enumerate(root_edges):
         if node is None:
             raise RuntimeError(
                 f"element {i} of tensors does not require grad and does not have a grad_fn. "

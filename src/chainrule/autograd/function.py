@@ -15,8 +15,8 @@ gives gradients of gradients with no second set of rules.
 """
 from __future__ import annotations
 
-from .._backend import ndarray, xp
 from .. import _dtypes
+from .._backend import ndarray, xp
 from .._dtypes import get_default_dtype, result_type
 from . import grad_mode
 from . import graph as _graph
@@ -381,7 +381,7 @@ def _parameters(fn) -> tuple:
 
 
 # User-defined Functions build their nodes on the same Node base and run in the same engine.
-from .custom_function import (  # noqa: E402
+from .custom_function import (  # noqa: E402, F401, I001  (re-exported)
     BackwardCFunction, Function, FunctionCtx, InplaceFunction, NestedIOFunction,
     once_differentiable,
 )
