@@ -99,9 +99,12 @@ pow_tensor = Op("PowBackward1", lambda self, exponent: _quiet(xp.power, self, ex
                 self=lambda grad, self, exponent: grad * _pow_self_factor(self, exponent),
                 exponent=lambda grad, self, exponent, result:
                     grad * _pow_exponent_factor(self, exponent, result),
+                # A zero exponent tangent (an integer exponent has none) contributes nothing,
+                # even where log(self) is nan (self < 0): PyTorch skips it.
                 jvp=lambda self_t, exponent_t, self, exponent, result:
                     self_t * _pow_self_factor(self, exponent)
-                    + exponent_t * _pow_exponent_factor(self, exponent, result))
+                    + where(exponent_t == 0, 0.0,
+                            exponent_t * _pow_exponent_factor(self, exponent, result)))
 # c ** y for a number c (``base``).
 pow_base = Op("PowBackward2", lambda exponent, base: _quiet(xp.power, base, exponent),
               promote="binary",
