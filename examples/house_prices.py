@@ -2,7 +2,7 @@
 
 The lecture guesses the weights ``[500, 200, -100, 100]`` for a linear model
 of three houses' prices and asks how to improve them.  Here ``SGD`` with
-momentum follows the gradient until the mean squared error is below 1e-3
+momentum follows the gradient until the mean squared error stays below 1e-3
 (three equations and four unknowns: a perfect fit exists).  The loss is
 printed as it falls and its curve saved to ``OUT/house_prices_loss.png``.
 
@@ -21,6 +21,7 @@ import chainrule as torch  # noqa: E402  (the code below is plain PyTorch)
 # Momentum matters here: the problem's curvature differs 400-fold between directions,
 # so plain gradient descent needs ~4000 steps; heavy-ball momentum needs ~150.
 LR, MOMENTUM, TARGET = 0.05, 0.9, 1e-3
+SETTLED = 10  # stop once the loss has stayed below TARGET this many steps
 
 
 def main(argv=None) -> float:
@@ -38,13 +39,15 @@ def main(argv=None) -> float:
     optimizer = torch.optim.SGD([w], lr=LR, momentum=MOMENTUM)
 
     losses = []
+    below = 0  # steps in a row under the target: momentum can dip below it and bounce back
     for step in range(args.max_steps):
         optimizer.zero_grad()
         loss = ((torch.mv(X, w) - y) ** 2).mean()
         losses.append(loss.item())
-        if step % 10 == 0 or loss.item() < TARGET:
+        below = below + 1 if loss.item() < TARGET else 0
+        if step % 10 == 0 or below == SETTLED:
             print(f"step {step:4d}  loss {loss.item():14.6f}")
-        if loss.item() < TARGET:
+        if below == SETTLED:
             break
         loss.backward()
         optimizer.step()
