@@ -564,6 +564,9 @@ print(json.dumps({{"seconds": seconds, "peak_growth": rss_bytes("VmHWM") - befor
 def run_child(code: str, extra_path: bool, timeout: float) -> dict[str, float]:
     """Run ``code`` in a fresh interpreter and parse the JSON on its last stdout line."""
     env = dict(os.environ)
+    # Let the warm-up run cache bytecode, as any first import does on a user's machine
+    # (pip already compiled torch's and numpy's); without it every import recompiles.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     if extra_path:  # chainrule only importable from src/ (not installed)
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_SRC), env.get("PYTHONPATH")]))
     try:
