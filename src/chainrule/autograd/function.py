@@ -232,12 +232,18 @@ class Op:
                 key.append(kind)
                 data.append(a)
         key = tuple(key)
-        target = _PROMOTED.get(key)
-        if target is None:
-            target = _PROMOTED[key] = self._result_dtype(args)
-        for i, d in enumerate(data):
-            if type(d) is ndarray and d.dtype is not target and d.dtype != target:
-                data[i] = d.astype(target)
+        cached = _PROMOTED.get(key)
+        if cached is None:
+            target = self._result_dtype(args)
+            # Where NumPy's own promotion already lands on PyTorch's dtype (a bool mask
+            # times a float32 gradient), the ufunc converts as it goes: no copies needed.
+            numpy_agrees = xp.result_type(*data) == target
+            cached = _PROMOTED[key] = (target, numpy_agrees)
+        target, numpy_agrees = cached
+        if not numpy_agrees:
+            for i, d in enumerate(data):
+                if type(d) is ndarray and d.dtype is not target and d.dtype != target:
+                    data[i] = d.astype(target)
         return data
 
     def _result_dtype(self, args):
