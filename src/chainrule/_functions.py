@@ -5,6 +5,8 @@ so an operation's spelling, dtype rules and errors live in one place.
 """
 from __future__ import annotations
 
+import functools
+
 from ._backend import xp
 from .ops import indexing as I
 from .ops import linalg as L
@@ -310,4 +312,29 @@ def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
 
 
 __all__ = [n for n in dir() if not n.startswith("_") and n not in (
-    "annotations", "xp", "I", "L", "P", "R", "S", "Tensor", "as_tensor_like")]
+    "annotations", "functools", "xp", "I", "L", "P", "R", "S", "Tensor", "as_tensor_like")]
+
+
+def _accept_numpy_names(fn):
+    """Let ``fn`` also take NumPy's spellings ``axis=`` and ``keepdims=``, as PyTorch does.
+
+    Course material written for PyTorch uses them (``y_hat.argmax(axis=1)``,
+    ``A.sum(axis=0, keepdims=True)``).
+    """
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        if kwargs:
+            if "axis" in kwargs:
+                kwargs["dim"] = kwargs.pop("axis")
+            if "keepdims" in kwargs:
+                kwargs["keepdim"] = kwargs.pop("keepdims")
+        return fn(*args, **kwargs)
+    return wrapper
+
+
+for _name in __all__:
+    _fn = globals()[_name]
+    _code = getattr(_fn, "__code__", None)
+    if _code is not None and "dim" in _code.co_varnames[:_code.co_argcount]:
+        globals()[_name] = _accept_numpy_names(_fn)
+del _name, _fn, _code

@@ -221,7 +221,7 @@ def _convert_key(t, key):
             if k.dtype != xp.bool_ and not xp.issubdtype(k.dtype, xp.integer):
                 raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
             basic = False
-        elif isinstance(k, (list, ndarray)):
+        elif isinstance(k, (list, ndarray, range)):  # range: d2l's y_hat[range(n), y]
             k = xp.asarray(k)
             if k.dtype == object or (k.size and k.dtype.kind not in "biu"):
                 raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
