@@ -22,7 +22,7 @@ Rows named ``*_error`` call an op in a way PyTorch rejects: the test checks that
 chainrule raises the same exception type.
 
 Adding an op: append one ``OpInfo`` row to ``OPS`` (keep names unique).  The
-tests in ``tests/test_ops_*.py`` select rows by ``group``.
+``tests/test_ops.py`` runs every row (``group`` names the family in test ids).
 """
 from __future__ import annotations
 
@@ -428,7 +428,7 @@ OPS: list[OpInfo] = [
         ("cumsum_dim_error", lambda m, x: x.cumsum(1), [((3,),)], FLOAT),
         ("logsumexp_dim_error", lambda m, x: x.logsumexp(1), [((3,),)], FLOAT),
     ]],
-    # --- shape (tests/test_ops_shape.py) --------------------------------------------------
+    # --- shape ---------------------------------------------------------------------
     *[OpInfo(name, fn, shapes, group="shape", dtypes=dtypes,
              gradcheck=False if name.endswith("_error") else None) for name, fn, shapes, dtypes in [
         ("reshape", lambda m, x: x.reshape(3, -1), [((3, 4),), ((2, 6),), ((3, 0),)], NUMERIC),
@@ -500,7 +500,7 @@ OPS: list[OpInfo] = [
         ("iter_rows", lambda m, x: tuple(x), [((3, 2),)], FLOAT),
         ("clone", lambda m, x: x.clone(), [((3, 2),), ((),)], NUMERIC),
     ]],
-    # --- indexing (tests/test_ops_indexing.py) -------------------------------------------
+    # --- indexing --------------------------------------------------------------------
     *[OpInfo(name, fn, shapes, group="indexing", dtypes=dtypes,
              gradcheck=False if name.endswith("_error") else None) for name, fn, shapes, dtypes in [
         ("getitem_int", lambda m, x: x[1], [((3, 4),), ((3,),)], ALL_REAL),
@@ -565,7 +565,7 @@ OPS: list[OpInfo] = [
         ("masked_fill_error", lambda m, x: x.masked_fill(m.ones(3, dtype=m.long), 1.0),
          [((3,),)], FLOAT),
     ]],
-    # --- linear algebra (tests/test_ops_linalg.py) ---------------------------------------
+    # --- linear algebra -----------------------------------------------------------------
     *[OpInfo(name, fn, shapes, group="linalg", dtypes=dtypes, rtol=1e-4, atol=1e-5,
              gradcheck=False if name.endswith("_error") else None,
              grad_fn_name=not name.startswith("einsum"))
