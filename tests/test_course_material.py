@@ -97,3 +97,92 @@ def test_softmax_regression_pieces():
 def test_mlp_pieces():
     torch = torch_or_skip()
     assert _run(mlp_pieces, cr) == _run(mlp_pieces, torch)
+
+
+def convolutions_from_scratch(torch):
+    def corr2d(X, K):
+        h, w = K.shape
+        Y = torch.zeros((X.shape[0] - h + 1, X.shape[1] - w + 1))
+        for i in range(Y.shape[0]):
+            for j in range(Y.shape[1]):
+                Y[i, j] = (X[i:i + h, j:j + w] * K).sum()
+        return Y
+
+    X = torch.tensor([[0.0, 1.0, 2.0], [3.0, 4.0, 5.0], [6.0, 7.0, 8.0]])
+    K = torch.tensor([[0.0, 1.0], [2.0, 3.0]])
+    print(corr2d(X, K))
+    X = torch.ones((6, 8))
+    X[:, 2:6] = 0
+    K = torch.tensor([[1.0, -1.0]])
+    Y = corr2d(X, K)
+    print(Y)
+    print(corr2d(X.t(), K))
+    conv2d = torch.nn.Conv2d(1, 1, kernel_size=(1, 2), bias=False)
+    with torch.no_grad():
+        conv2d.weight.fill_(0.5)
+    X = X.reshape((1, 1, 6, 8))
+    Y = Y.reshape((1, 1, 6, 7))
+    lr = 3e-2
+    for i in range(10):
+        Y_hat = conv2d(X)
+        loss = (Y_hat - Y) ** 2
+        conv2d.zero_grad()
+        loss.sum().backward()
+        conv2d.weight.data[:] -= lr * conv2d.weight.grad
+        if (i + 1) % 2 == 0:
+            print(f"epoch {i + 1}, loss {loss.sum():.3f}")
+    print(conv2d.weight.data.reshape((1, 2)))
+    X = torch.arange(16, dtype=torch.float32).reshape((1, 1, 4, 4))
+    print(torch.nn.MaxPool2d(3, padding=1, stride=2)(X))
+    print(torch.nn.AvgPool2d((2, 3), padding=(0, 1), stride=(2, 3))(X))
+    X = torch.cat((X, X + 1), 1)
+    print(torch.nn.MaxPool2d(2)(X).shape, torch.stack([X, X], 0).shape)
+
+
+def regularisation_pieces(torch):
+    w = torch.linspace(-1, 1, 6).reshape(6, 1).requires_grad_()
+    penalty = torch.sum(w.pow(2)) / 2
+    penalty.backward()
+    print(penalty, w.grad.T, torch.norm(w).item())
+
+    def dropout_layer(X, dropout, mask_values):
+        assert 0 <= dropout <= 1
+        if dropout == 1:
+            return torch.zeros_like(X)
+        mask = (mask_values > dropout).float()
+        return mask * X / (1.0 - dropout)
+
+    X = torch.arange(16, dtype=torch.float32).reshape((2, 8))
+    u = torch.linspace(0, 1, 16).reshape(2, 8)
+    print(dropout_layer(X, 0.0, u))
+    print(dropout_layer(X, 0.5, u))
+    print(dropout_layer(X, 1.0, u))
+    net = torch.nn.Sequential(torch.nn.Linear(4, 8), torch.nn.ReLU(), torch.nn.Dropout(0.5),
+                              torch.nn.Linear(8, 1))
+
+    def init_weights(m):
+        if type(m) == torch.nn.Linear:  # noqa: E721 (as the course material writes it)
+            torch.nn.init.constant_(m.weight, 0.1)
+            torch.nn.init.zeros_(m.bias)
+
+    net.apply(init_weights)
+    net.eval()
+    print(net(torch.ones(2, 4)), [tuple(p.shape) for p in net.parameters()])
+    print(list(net.state_dict().keys()), net[0].weight.data[0])
+    trainer = torch.optim.SGD([{"params": net[0].weight, "weight_decay": 0.1},
+                               {"params": net[0].bias}], lr=0.1)
+    loss = torch.nn.MSELoss()(net(torch.ones(2, 4)), torch.zeros(2, 1))
+    trainer.zero_grad()
+    loss.backward()
+    trainer.step()
+    print(loss, net[0].weight.data[0], net[0].bias.data[:3])
+
+
+def test_convolutions_from_scratch():
+    torch = torch_or_skip()
+    assert _run(convolutions_from_scratch, cr) == _run(convolutions_from_scratch, torch)
+
+
+def test_regularisation_pieces():
+    torch = torch_or_skip()
+    assert _run(regularisation_pieces, cr) == _run(regularisation_pieces, torch)
