@@ -106,7 +106,7 @@ class SavedTensor:
         self.tensor = tensor
         self.hooks_unpack = None
 
-    def unpack(self):
+    def unpack(self, node=None):  # node: the same signature as SavedResult.unpack
         if self.hooks_unpack is not None:
             if self.counter.value != self.version:
                 raise RuntimeError(
