@@ -23,27 +23,31 @@ from ..tensor import Tensor
 # linear
 # ----------------------------------------------------------------------------------------
 # One node for x @ W.T + b instead of three (t, matmul, add): an MLP step records a
-# third of the nodes.  Inputs with more than two dimensions are flattened to rows.
+# third of the nodes.  Like PyTorch, other inputs are reshaped to rows first and back after,
+# so the graph (and the printed grad_fn) is PyTorch's: AddmmBackward0 with a bias,
+# MmBackward0 without, under a view for 1-D and N-D inputs.
+addmm_op = Op("AddmmBackward0", lambda input, weight, bias: input @ weight.T + bias,
+              input=lambda grad, weight: grad.matmul(weight),
+              weight=lambda grad, input: grad.t().matmul(input),
+              bias=lambda grad: grad,  # the engine sums it over the rows
+              jvp=lambda input_t, weight_t, bias_t, input, weight:
+                  input_t.matmul(weight.t()) + input.matmul(weight_t.t()) + bias_t)
+mm_op = Op("MmBackward0", lambda input, weight: input @ weight.T,
+           input=lambda grad, weight: grad.matmul(weight),
+           weight=lambda grad, input: grad.t().matmul(input),
+           jvp=lambda input_t, weight_t, input, weight:
+               input_t.matmul(weight.t()) + input.matmul(weight_t.t()))
 
 
-def _rows(a):
-    return a.reshape(-1, a.shape[-1])
+def _reshape_op(name: str) -> Op:
+    """A reshape recorded under PyTorch's name for it in ``linear`` (its graph shows these)."""
+    return Op(name, lambda self, shape: self.reshape(shape),
+              self=lambda grad, self_shape: grad.reshape(self_shape),
+              jvp=lambda self_t, shape: self_t.reshape(shape))
 
 
-def _linear_forward(input, weight, bias):
-    out = input @ weight.T
-    if bias is not None:
-        out += bias
-    return out
-
-
-linear_op = Op("AddmmBackward0", _linear_forward,
-               input=lambda grad, weight: grad.matmul(weight),
-               weight=lambda grad, input: grad.reshape(-1, grad.shape[-1]).t().matmul(
-                   input.reshape(-1, input.shape[-1])),
-               bias=lambda grad: grad,  # the engine sums it over the rows
-               jvp=lambda input_t, weight_t, bias_t, input, weight:
-                   _plus(input_t.matmul(weight.t()) + input.matmul(weight_t.t()), bias_t))
+_unsafe_view_op = _reshape_op("UnsafeViewBackward0")
+_squeeze_op = _reshape_op("SqueezeBackward4")
 
 
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
@@ -63,7 +67,17 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
         raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got {input.dtype.name}"
                            f" and {weight.dtype.name}. Fix: convert the input with "
                            f".to({weight.dtype})")
-    return linear_op(input, weight, bias)
+    if input.ndim == 2:
+        return mm_op(input, weight) if bias is None else addmm_op(input, weight, bias)
+    if input.ndim == 1:
+        rows = input.unsqueeze(0)
+        shape = tuple(weight.shape[:-1])
+    else:
+        rows = input.reshape(-1, input.shape[-1])
+        shape = tuple(input.shape[:-1]) + tuple(weight.shape[:-1])
+    if bias is None:
+        return (_squeeze_op if input.ndim == 1 else _unsafe_view_op)(mm_op(rows, weight), shape)
+    return addmm_op(rows, weight, bias).reshape(shape)
 
 
 def bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | None = None):
@@ -93,6 +107,22 @@ def relu(input: Tensor, inplace: bool = False) -> Tensor:
     return input.relu()
 
 
+# One node, as PyTorch records it (where(x > 0, x, slope * x) would record three).
+leaky_relu_op = Op("LeakyReluBackward0",
+                   lambda self, negative_slope: np.where(self > 0, self, self * negative_slope),
+                   promote="float",
+                   self=lambda grad, self, negative_slope:
+                       _leaky_relu_scaled(grad, self, negative_slope),
+                   jvp=lambda self_t, self, negative_slope:
+                       _leaky_relu_scaled(self_t, self, negative_slope))
+
+
+def _leaky_relu_scaled(v, self, negative_slope):
+    """``v`` times leaky_relu's slope at ``self`` (the slope scales ``v``: v's dtype stays)."""
+    from ..ops.pointwise import where
+    return where(self > 0, v, v * negative_slope)
+
+
 def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
     """``input`` where positive, ``negative_slope * input`` elsewhere.
 
@@ -100,8 +130,40 @@ def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = Fals
     >>> torch.nn.functional.leaky_relu(torch.tensor([-1., 2.]), 0.1)
     tensor([-0.1000,  2.0000])
     """
-    from ..ops.pointwise import where
-    return where(input > 0, input, input * negative_slope)
+    return leaky_relu_op(input, negative_slope)
+
+
+_GELU_K = math.sqrt(2 / math.pi)  # the tanh approximation's scale
+_GELU_C = 0.044715
+
+
+def _gelu_array(self):
+    from ..ops.pointwise import _erf
+    return 0.5 * self * (1 + _erf(self * (1 / math.sqrt(2))))
+
+
+def _gelu_tanh_array(self):
+    return 0.5 * self * (1 + np.tanh(_GELU_K * (self + _GELU_C * self ** 3)))
+
+
+def _gelu_slope(x):
+    """d/dx x Phi(x) = Phi(x) + x phi(x)."""
+    cdf = 0.5 * (1 + (x * (1 / math.sqrt(2))).erf())
+    return cdf + x * (-0.5 * x * x).exp() * (1 / math.sqrt(2 * math.pi))
+
+
+def _gelu_tanh_slope(x):
+    t = (_GELU_K * (x + _GELU_C * x ** 3)).tanh()
+    return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * (_GELU_K * (1 + 3 * _GELU_C * x * x))
+
+
+# One node each, named as PyTorch names both forms.
+gelu_op = Op("GeluBackward0", _gelu_array, promote="float",
+             self=lambda grad, self: grad * _gelu_slope(self),
+             jvp=lambda self_t, self: self_t * _gelu_slope(self))
+gelu_tanh_op = Op("GeluBackward0", _gelu_tanh_array, promote="float",
+                  self=lambda grad, self: grad * _gelu_tanh_slope(self),
+                  jvp=lambda self_t, self: self_t * _gelu_tanh_slope(self))
 
 
 def gelu(input: Tensor, approximate: str = "none") -> Tensor:
@@ -112,11 +174,10 @@ def gelu(input: Tensor, approximate: str = "none") -> Tensor:
     tensor([0.0000, 0.8413])
     """
     if approximate == "tanh":
-        inner = math.sqrt(2 / math.pi) * (input + 0.044715 * input ** 3)
-        return 0.5 * input * (1 + inner.tanh())
+        return gelu_tanh_op(input)
     if approximate != "none":
         raise RuntimeError(f"approximate argument must be either none or tanh, got {approximate}")
-    return 0.5 * input * (1 + (input * (1 / math.sqrt(2))).erf())
+    return gelu_op(input)
 
 
 def silu(input: Tensor, inplace: bool = False) -> Tensor:
@@ -947,6 +1008,148 @@ def _check_same_size(input, target, name):
             "Please ensure they have the same size.", UserWarning, stacklevel=3)
 
 
+# The pointwise losses are one node each, named as PyTorch names them (a printed loss shows
+# ``grad_fn=<MseLossBackward0>``).  Each is made by ``_pointwise_loss`` from its elementwise
+# loss on arrays and its two partial derivatives written as tensor code (so gradients of
+# gradients work).  ``weight`` scales each element; ``param`` is the loss's one option
+# (delta, beta or pos_weight; None when it has none).
+
+
+def _reduce_array(loss, reduction):
+    if reduction == "mean":
+        return loss.mean()
+    if reduction == "sum":
+        return loss.sum()
+    return loss
+
+
+def _spread_grad(grad, local, reduction):
+    """The incoming gradient times the local derivative, spread over the reduced elements."""
+    if reduction == "mean":
+        return grad * local / local.numel()
+    return grad * local
+
+
+def _pointwise_loss(name: str, loss, d_input, d_target) -> Op:
+    """An Op for ``reduction(weight * loss(input, target, param))``.
+
+    ``loss(self, target, param)`` works on arrays; ``d_input`` and ``d_target`` take the
+    same arguments as tensors and return the partial derivatives of ``loss``.
+    """
+    def forward(self, target, weight, param, reduction):
+        out = loss(self, target, param)
+        if weight is not None:
+            out = out * weight
+        return _reduce_array(out, reduction)
+
+    def local(derivative, self, target, weight, param):
+        d = derivative(self, target, param)
+        return d if weight is None else d * weight
+
+    return Op(name, forward,
+              self=lambda grad, self, target, weight, param, reduction:
+                  _spread_grad(grad, local(d_input, self, target, weight, param), reduction),
+              target=lambda grad, self, target, weight, param, reduction:
+                  _spread_grad(grad, local(d_target, self, target, weight, param), reduction),
+              jvp=lambda self_t, target_t, self, target, weight, param, reduction: _reduce(
+                  local(d_input, self, target, weight, param) * self_t
+                  + local(d_target, self, target, weight, param) * target_t, reduction))
+
+
+def _huber_slope(self, target, delta):
+    from ..ops.pointwise import where
+    d = self - target
+    return where(d.abs() < delta, d, delta * d.sign())
+
+
+def _smooth_l1_slope(self, target, beta):
+    from ..ops.pointwise import where
+    d = self - target
+    return where(d.abs() < beta, d / beta, d.sign())
+
+
+def _huber_array(self, target, delta):
+    d = self - target
+    a = np.abs(d)
+    return np.where(a < delta, 0.5 * d * d, delta * (a - 0.5 * delta)).astype(d.dtype, copy=False)
+
+
+def _clamped_logs(p):
+    """``log p`` and ``log(1 - p)``, each clamped at -100 as PyTorch does (no -inf at 0 or 1)."""
+    with np.errstate(divide="ignore"):
+        return np.maximum(np.log(p), -100), np.maximum(np.log(1 - p), -100)
+
+
+def _bce_array(self, target, param):
+    log_p, log_q = _clamped_logs(self)
+    return -(target * log_p + (1 - target) * log_q)
+
+
+def _bce_slope(self, target, param):
+    # PyTorch's form: (p - y) / (p (1 - p)), the denominator kept away from 0
+    return (self - target) / ((1 - self) * self).clamp(min=1e-12)
+
+
+def _bce_target_slope(self, target, param):
+    return (1 - self).log().clamp(min=-100) - self.log().clamp(min=-100)
+
+
+def _bce_logits_array(self, target, pos_weight):
+    # -log sigmoid(x) = softplus(-x) and -log(1 - sigmoid(x)) = x + softplus(-x): no log(0)
+    sp = np.logaddexp(0, -self)
+    if pos_weight is None:
+        return (1 - target) * self + sp
+    return (1 - target) * self + (1 + (pos_weight - 1) * target) * sp
+
+
+def _bce_logits_slope(self, target, pos_weight):
+    s = (-self).sigmoid()
+    if pos_weight is None:
+        return (1 - target) - s
+    return (1 - target) - (1 + (pos_weight - 1) * target) * s
+
+
+def _bce_logits_target_slope(self, target, pos_weight):
+    if pos_weight is None:
+        return -self
+    return (pos_weight - 1) * softplus(-self) - self
+
+
+mse_op = _pointwise_loss("MseLossBackward0", lambda self, target, param: (self - target) ** 2,
+                         lambda self, target, param: 2 * (self - target),
+                         lambda self, target, param: -2 * (self - target))
+huber_op = _pointwise_loss("HuberLossBackward0", _huber_array, _huber_slope,
+                           lambda self, target, delta: -_huber_slope(self, target, delta))
+smooth_l1_op = _pointwise_loss(
+    "SmoothL1LossBackward0", lambda self, target, beta: _huber_array(self, target, beta) / beta,
+    _smooth_l1_slope, lambda self, target, beta: -_smooth_l1_slope(self, target, beta))
+bce_op = _pointwise_loss("BinaryCrossEntropyBackward0", _bce_array, _bce_slope,
+                         _bce_target_slope)
+bce_logits_op = _pointwise_loss("BinaryCrossEntropyWithLogitsBackward0", _bce_logits_array,
+                                _bce_logits_slope, _bce_logits_target_slope)
+
+
+def _loss_inputs(*tensors):
+    """The loss's tensors in their common dtype (PyTorch's promotion), Nones left as they are."""
+    present = [t for t in tensors if t is not None]
+    dtype = _dtypes.result_type(present, [])
+    return [t if t is None or t.dtype is dtype else t.to(dtype) for t in tensors]
+
+
+def _check_reduction(reduction: str) -> None:
+    if reduction not in ("mean", "sum", "none"):
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+
+
+def _not_differentiable(name: str, **tensors) -> None:
+    from ..autograd import grad_mode
+    for arg, t in tensors.items():
+        if t is not None and t.requires_grad and grad_mode.state.enabled:
+            raise RuntimeError(f"The function '{name}' is not differentiable with respect to "
+                               f"argument '{arg}'. This input cannot have requires_grad True. "
+                               f"Fix: pass {arg}.detach().")
+
+
 def mse_loss(input: Tensor, target: Tensor, size_average=None, reduce=None,
              reduction: str = "mean", weight=None) -> Tensor:
     """Mean squared error.
@@ -956,8 +1159,15 @@ def mse_loss(input: Tensor, target: Tensor, size_average=None, reduce=None,
     tensor(2.)
     """
     _check_same_size(input, target, "mse_loss")
-    d = input - target
-    return _reduce(d * d, reduction)
+    _check_reduction(reduction)
+    if weight is not None:  # PyTorch composes the weighted form: a weighted mean over weight
+        d = input - target
+        loss = d * d * weight
+        if reduction == "mean":
+            return loss.sum() / weight.sum()
+        return _reduce(loss, reduction)
+    input, target = _loss_inputs(input, target)
+    return mse_op(input, target, None, None, reduction)
 
 
 def l1_loss(input: Tensor, target: Tensor, size_average=None, reduce=None,
@@ -979,11 +1189,10 @@ def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: fl
     >>> torch.nn.functional.huber_loss(torch.tensor([0., 0.]), torch.tensor([0.5, 3.]))
     tensor(1.3125)
     """
-    from ..ops.pointwise import where
     _check_same_size(input, target, "huber_loss")
-    d = input - target
-    a = d.abs()
-    return _reduce(where(a < delta, 0.5 * d * d, delta * (a - 0.5 * delta)), reduction)
+    _check_reduction(reduction)
+    input, target = _loss_inputs(input, target)
+    return huber_op(input, target, None, delta, reduction)
 
 
 def smooth_l1_loss(input: Tensor, target: Tensor, size_average=None, reduce=None,
@@ -994,9 +1203,12 @@ def smooth_l1_loss(input: Tensor, target: Tensor, size_average=None, reduce=None
     >>> torch.nn.functional.smooth_l1_loss(torch.tensor([0.]), torch.tensor([3.]))
     tensor(2.5000)
     """
-    if beta == 0:
+    if beta == 0:  # PyTorch computes the L1 loss then (and names its nodes so)
         return l1_loss(input, target, reduction=reduction)
-    return huber_loss(input, target, reduction, beta) / beta
+    _check_same_size(input, target, "smooth_l1_loss")
+    _check_reduction(reduction)
+    input, target = _loss_inputs(input, target)
+    return smooth_l1_op(input, target, None, beta, reduction)
 
 
 def _nll_weights(target, weight, ignore_index, n_classes):
@@ -1149,12 +1361,10 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight=None, size_averag
     if data.size and (data.min() < 0 or data.max() > 1):
         raise RuntimeError("all elements of input should be between 0 and 1. Fix: apply "
                            "sigmoid first, or use binary_cross_entropy_with_logits on logits.")
-    log_p = input.log().clamp(min=-100)
-    log_q = (1 - input).log().clamp(min=-100)
-    loss = -(target * log_p + (1 - target) * log_q)
-    if weight is not None:
-        loss = loss * weight
-    return _reduce(loss, reduction)
+    _check_reduction(reduction)
+    _not_differentiable("binary_cross_entropy", weight=weight)
+    input, target, weight = _loss_inputs(input, target, weight)
+    return bce_op(input, target, weight, None, reduction)
 
 
 def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight=None,
@@ -1170,12 +1380,7 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight=None,
     if target.shape != input.shape:
         raise ValueError(f"Target size ({target.shape}) must be the same as input size "
                          f"({input.shape})")
-    # -log sigmoid(x) = softplus(-x) and -log(1 - sigmoid(x)) = x + softplus(-x): no log(0)
-    sp = softplus(-input)
-    if pos_weight is not None:
-        loss = (1 - target) * input + (1 + (pos_weight - 1) * target) * sp
-    else:
-        loss = (1 - target) * input + sp
-    if weight is not None:
-        loss = loss * weight
-    return _reduce(loss, reduction)
+    _check_reduction(reduction)
+    _not_differentiable("binary_cross_entropy_with_logits", weight=weight, pos_weight=pos_weight)
+    input, target, weight, pos_weight = _loss_inputs(input, target, weight, pos_weight)
+    return bce_logits_op(input, target, weight, pos_weight, reduction)
