@@ -39,6 +39,10 @@ def _rsqrt(x):
     return 1 / xp.sqrt(x)
 
 
+def _sqrt_backward(grad, output):
+    return grad / (2 * output)
+
+
 def _no_bool(fn, x, name):
     if x.dtype == xp.bool_:
         raise NotImplementedError(f"\"{name}_cpu\" not implemented for 'Bool'. Fix: convert "
@@ -83,16 +87,42 @@ mul = Op("MulBackward0", lambda self, other: xp.multiply(self, other), promote="
          jvp=lambda self_t, other_t, self, other: self_t * other + other_t * self)
 div = Op("DivBackward0", lambda self, other: _quiet(xp.true_divide, self, other), promote="float",
          self=lambda grad, other: grad / other,
-         other=lambda grad, self, other: -grad * self / (other * other),
+         other=lambda grad, self, other: div_other_backward(grad, self, other),
          jvp=lambda self_t, other_t, other, result: (self_t - other_t * result) / other)
+# -grad * self / other**2 (a backward primitive, see pow_backward): symmetric in grad and self.
+div_other_backward = Op("MulBackward0",
+                        lambda grad, self, other: _quiet(_div_other_backward, grad, self, other),
+                        promote="float",
+                        grad=lambda g, self, other: div_other_backward(g, self, other),
+                        self=lambda g, grad, other: div_other_backward(g, grad, other),
+                        other=lambda g, grad, self, other: 2 * g * grad * self / (other ** 3),
+                        jvp=lambda grad_t, self_t, other_t, grad, self, other:
+                            div_other_backward(grad_t, self, other)
+                            + div_other_backward(grad, self_t, other)
+                            + 2 * grad * self * other_t / (other ** 3))
 neg = Op("NegBackward0", lambda self: _negative(self),
          self=lambda grad: -grad,
          jvp=lambda self_t: -self_t)
 # x ** c for a number c; c == 0 gives a zero gradient rather than 0 * x ** -1 (inf at 0).
 pow_scalar = Op("PowBackward0", lambda self, exponent: _quiet(xp.power, self, exponent),
                 promote="binary",
-                self=lambda grad, self, exponent: _pow_scalar_grad(grad, self, exponent),
-                jvp=lambda self_t, self, exponent: _pow_scalar_grad(self_t, self, exponent))
+                self=lambda grad, self, exponent: pow_backward(grad, self, exponent),
+                jvp=lambda self_t, self, exponent: pow_backward(self_t, self, exponent))
+# Backward primitives: one recorded op where the formula would take several (one node and
+# one tensor per backward step instead of 2-4).  Each has its own rules, so gradients of
+# gradients still work, and a jvp.  In their rules `g` is the incoming gradient (`grad` is
+# an argument).  Named as PyTorch names the gradient's grad_fn: its own fused kernel
+# (TanhBackwardBackward0) or, for a formula PyTorch composes, the last op of it.
+# grad * c * x ** (c - 1), 0 for c == 0 (not 0 * x ** -1, inf at 0).
+pow_backward = Op("MulBackward0",
+                  lambda grad, self, exponent: _quiet(_pow_backward, grad, self, exponent),
+                  promote="binary",
+                  grad=lambda g, self, exponent: pow_backward(g, self, exponent),
+                  self=lambda g, grad, self, exponent:
+                      pow_backward(g * grad * exponent, self, exponent - 1),
+                  jvp=lambda grad_t, self_t, grad, self, exponent:
+                      pow_backward(grad_t, self, exponent)
+                      + pow_backward(grad * self_t * exponent, self, exponent - 1))
 # x ** y for tensors; d/dy is masked where x == 0 (and y >= 0), where log(x) is -inf.
 pow_tensor = Op("PowBackward1", lambda self, exponent: _quiet(xp.power, self, exponent),
                 promote="binary",
@@ -112,6 +142,10 @@ pow_base = Op("PowBackward2", lambda exponent, base: _quiet(xp.power, base, expo
                   grad * _pow_base_factor(exponent, base, result),
               jvp=lambda exponent_t, exponent, base, result:
                   exponent_t * _pow_base_factor(exponent, base, result))
+
+
+def _div_other_backward(grad, self, other):
+    return -grad * self / (other * other)
 
 
 def _is_bool(a) -> bool:
@@ -147,7 +181,7 @@ def rsub(self, other):
     return rsub_op(self, other)
 
 
-def _pow_scalar_grad(grad, self, exponent):
+def _pow_backward(grad, self, exponent):
     if exponent == 0:
         return grad * 0.0
     return grad * exponent * self ** (exponent - 1)
@@ -234,8 +268,15 @@ log1p = Op("Log1PBackward0", lambda self: _quiet(xp.log1p, self), promote="float
            self=lambda grad, self: grad / (self + 1),
            jvp=lambda self_t, self: self_t / (self + 1))
 sqrt = Op("SqrtBackward0", lambda self: _quiet(xp.sqrt, self), promote="float",
-          self=lambda grad, result: grad / (2 * result),
-          jvp=lambda self_t, result: self_t / (2 * result))
+          self=lambda grad, result: sqrt_backward(grad, result),
+          jvp=lambda self_t, result: sqrt_backward(self_t, result))
+# grad / (2 * sqrt(x)), from the output (a backward primitive, see pow_backward).
+sqrt_backward = Op("DivBackward0",
+                   lambda grad, output: _quiet(_sqrt_backward, grad, output), promote="float",
+                   grad=lambda g, output: sqrt_backward(g, output),
+                   output=lambda g, grad, output: -g * grad / (2 * output * output),
+                   jvp=lambda grad_t, output_t, grad, output:
+                       sqrt_backward(grad_t, output) - grad * output_t / (2 * output * output))
 rsqrt = Op("RsqrtBackward0", lambda self: _quiet(_rsqrt, self), promote="float",
            self=lambda grad, result: -0.5 * grad * result ** 3,
            jvp=lambda self_t, result: -0.5 * self_t * result ** 3)
@@ -264,16 +305,37 @@ cosh = Op("CoshBackward0", lambda self: _quiet(xp.cosh, self), promote="float",
           self=lambda grad, self: grad * sinh(self),
           jvp=lambda self_t, self: self_t * sinh(self))
 tanh = Op("TanhBackward0", lambda self: xp.tanh(self), promote="float",
-          self=lambda grad, result: grad * (1 - result * result),
-          jvp=lambda self_t, result: self_t * (1 - result * result))
+          self=lambda grad, result: tanh_backward(grad, result),
+          jvp=lambda self_t, result: tanh_backward(self_t, result))
+# grad * (1 - tanh(x)**2), from the output (a backward primitive, see pow_backward).
+tanh_backward = Op("TanhBackwardBackward0",
+                   lambda grad, output: grad * (1 - output * output), promote="binary",
+                   grad=lambda g, output: tanh_backward(g, output),
+                   output=lambda g, grad, output: -2 * g * grad * output,
+                   jvp=lambda grad_t, output_t, grad, output:
+                       tanh_backward(grad_t, output) - 2 * grad * output * output_t)
 # A dedicated rule rather than 1 / (1 + exp(-x)): exp(-x) overflows for large negative x.
 sigmoid = Op("SigmoidBackward0", lambda self: _stable_sigmoid(self), promote="float",
-             self=lambda grad, result: grad * result * (1 - result),
-             jvp=lambda self_t, result: self_t * result * (1 - result))
+             self=lambda grad, result: sigmoid_backward(grad, result),
+             jvp=lambda self_t, result: sigmoid_backward(self_t, result))
+# grad * s * (1 - s) for s = sigmoid(x) (a backward primitive, see pow_backward).
+sigmoid_backward = Op("SigmoidBackwardBackward0",
+                      lambda grad, output: grad * output * (1 - output), promote="binary",
+                      grad=lambda g, output: sigmoid_backward(g, output),
+                      output=lambda g, grad, output: g * grad * (1 - 2 * output),
+                      jvp=lambda grad_t, output_t, grad, output:
+                          sigmoid_backward(grad_t, output) + grad * (1 - 2 * output) * output_t)
 # PyTorch's relu has gradient 0 at 0.
 relu = Op("ReluBackward0", lambda self: _relu(self),
-          self=lambda grad, result: grad * (result > 0),
-          jvp=lambda self_t, result: self_t * (result > 0))
+          self=lambda grad, result: threshold_backward(grad, result),
+          jvp=lambda self_t, result: threshold_backward(self_t, result))
+# grad where relu's output is positive, else 0 (a backward primitive, see pow_backward);
+# the mask is piecewise constant: zero gradient for the output (an edge, as in PyTorch).
+threshold_backward = Op("ThresholdBackwardBackward0",
+                        lambda grad, output: grad * (output > 0), promote="binary",
+                        grad=lambda g, output: threshold_backward(g, output),
+                        output=lambda g: g * 0,
+                        jvp=lambda grad_t, output: threshold_backward(grad_t, output))
 abs = Op("AbsBackward0", lambda self: _no_bool(xp.abs, self, "abs"),  # noqa: A001
          self=lambda grad, self: grad * sign(self),
          jvp=lambda self_t, self: self_t * sign(self))
