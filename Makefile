@@ -27,7 +27,7 @@ demo: $(VENV)/.demo
 	$(PY) examples/house_prices.py --out out
 
 test: $(VENV)/.test
-	$(PY) -m pytest -n 2 tests
+	$(PY) -m pytest -n 2 --doctest-modules src/chainrule tests
 
 bench: $(VENV)/.bench
 	$(PY) benchmarks/run.py
