@@ -108,6 +108,16 @@ def test_leaf_gradient_never_aliases_another_tensor():
     assert y.grad.tolist() == [1.0, 1.0, 1.0] and g.tolist() == [1.0, 1.0, 1.0]
 
 
+def test_one_gradient_handed_to_two_leaves_is_copied_for_each():
+    # AddBackward passes the very same (freshly computed) gradient tensor to both inputs.
+    x = torch.ones(3, requires_grad=True)
+    y = torch.ones(3, requires_grad=True)
+    ((x + y) * 2).sum().backward()
+    assert not np.shares_memory(x.grad.numpy(), y.grad.numpy())
+    x.grad.add_(1)
+    assert y.grad.tolist() == [2.0, 2.0, 2.0]
+
+
 def test_no_graph_recorded_during_backward_without_create_graph():
     recorded = []
     x = torch.tensor([1.0, 2.0], requires_grad=True)

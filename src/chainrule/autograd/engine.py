@@ -182,11 +182,11 @@ def _run_node(node: Node, grads: list, buffers: dict, needed, retain_graph: bool
             data = g._data
             if data.shape != meta[0] or data.dtype != meta[1]:
                 g = _sum_to(g, meta[0], meta[1])
+        # _add_to_buffer, inlined (a call less per edge on the hottest loop).
         slots = buffers.get(child)
         if slots is None:
             slots = buffers[child] = [None] * child.num_outputs
         previous = slots[nr]
-        # Fan-out: a value used in several places receives the sum of their gradients.
         slots[nr] = g if previous is None else previous + g
 
 
@@ -244,7 +244,9 @@ def _accumulate(variable, grad, create_graph: bool) -> None:
 
 
 def _owned(grad) -> bool:
-    # Referenced only by the engine's list, this frame, the caller's and getrefcount's
-    # argument (4; 5 allows the hook-free path's extra reference), and
-    # its array is not a view of another: nothing else can see it, so no copy is needed.
-    return sys.getrefcount(grad) <= 5 and grad._data.base is None and grad._data.flags.writeable
+    # Four references mean only the engine's list of this node's gradients, the caller's
+    # and this function's parameters and getrefcount's own argument hold it: no other
+    # buffer, leaf or user variable can see it, and its array is not a view of another,
+    # so it can become .grad without a copy.  (x + y hands one tensor to both leaves:
+    # five references, so each leaf gets its own copy.)
+    return sys.getrefcount(grad) <= 4 and grad._data.base is None and grad._data.flags.writeable
