@@ -56,23 +56,51 @@ def is_tensor(obj) -> bool:
 
 
 def is_floating_point(input: Tensor) -> bool:
+    """True if ``input``'s dtype is a floating-point type.
+
+    >>> import chainrule as torch
+    >>> torch.is_floating_point(torch.tensor([1.])), torch.is_floating_point(torch.tensor([1]))
+    (True, False)
+    """
     return input.dtype.is_floating_point
 
 
 def numel(input: Tensor) -> int:
+    """The number of elements of ``input``.
+
+    >>> import chainrule as torch
+    >>> torch.numel(torch.zeros(2, 3))
+    6
+    """
     return input.numel()
 
 
 def set_num_threads(n: int) -> None:
-    """Accepted for compatibility; NumPy's BLAS decides its own threads."""
+    """Accepted for compatibility; NumPy's BLAS decides its own threads.
+
+    >>> import chainrule as torch
+    >>> torch.set_num_threads(1)
+    """
 
 
 def get_num_threads() -> int:
+    """The number of threads used for intra-op parallelism (always 1 here: NumPy decides).
+
+    >>> import chainrule as torch
+    >>> torch.get_num_threads() >= 1
+    True
+    """
     return 1
 
 
 def compile(model=None, **kwargs):  # noqa: A001 - PyTorch's name
-    """Returns the model unchanged: there is nothing to compile on NumPy."""
+    """Returns the model unchanged: there is nothing to compile on NumPy.
+
+    >>> import chainrule as torch
+    >>> double = torch.compile(lambda x: x * 2)
+    >>> double(torch.tensor([1., 2.]))
+    tensor([2., 4.])
+    """
     return model if model is not None else (lambda m: m)
 
 

@@ -127,7 +127,12 @@ def square(input):
 
 
 def atan2(input, other):
-    """Angle of the point ``(other, input)``, elementwise."""
+    """Angle of the point ``(other, input)``, elementwise (``arctan2`` is the same function).
+
+    >>> import chainrule as torch
+    >>> torch.atan2(torch.tensor([1., -1.]), torch.tensor([1., 1.]))
+    tensor([ 0.7854, -0.7854])
+    """
     return P.atan2(input, other)
 
 
@@ -181,15 +186,34 @@ def result_type(tensor1, tensor2):
 
 
 def equal(input, other) -> bool:
-    """True if both tensors have the same shape and elements."""
+    """True if both tensors have the same shape and elements.
+
+    >>> import chainrule as torch
+    >>> torch.equal(torch.tensor([1, 2]), torch.tensor([1, 2]))
+    True
+    >>> torch.equal(torch.tensor([1, 2]), torch.tensor([1, 3]))
+    False
+    """
     return input.shape == other.shape and bool((input._data == other._data).all())
 
 
 def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False) -> bool:
+    """True if every element satisfies ``|input - other| <= atol + rtol * |other|``.
+
+    >>> import chainrule as torch
+    >>> torch.allclose(torch.tensor([1., 2.]), torch.tensor([1., 2.000001]))
+    True
+    """
     return bool(xp.allclose(input._data, other._data, rtol=rtol, atol=atol, equal_nan=equal_nan))
 
 
 def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False) -> Tensor:
+    """Elementwise ``|input - other| <= atol + rtol * |other|``, a bool tensor.
+
+    >>> import chainrule as torch
+    >>> torch.isclose(torch.tensor([1., 2.]), torch.tensor([1., 2.1]))
+    tensor([ True, False])
+    """
     other = as_tensor_like(other, input)
     return Tensor._make(xp.isclose(input._data, other._data, rtol=rtol, atol=atol,
                                    equal_nan=equal_nan))
@@ -219,7 +243,10 @@ def _logical(fn, name):
         other = as_tensor_like(other, input)
         return Tensor._make(xp.asarray(fn(input._data, other._data)))
     op.__name__ = op.__qualname__ = name
-    op.__doc__ = f"Elementwise ``{name}``, a bool tensor."
+    op.__doc__ = f"Elementwise ``{name}``, a bool tensor.\n\n" \
+        f"    >>> import chainrule as torch\n" \
+        f"    >>> torch.{name}(torch.tensor([True, False]), torch.tensor([True, True])).dtype\n" \
+        f"    torch.bool\n"
     return op
 
 
@@ -229,6 +256,13 @@ logical_xor = _logical(xp.logical_xor, "logical_xor")
 
 
 def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
+    """Replaces NaN by ``nan`` and infinities by ``posinf``/``neginf`` (default: the dtype's
+    largest and smallest finite values).
+
+    >>> import chainrule as torch
+    >>> torch.nan_to_num(torch.tensor([float("nan"), float("inf"), -1.]), posinf=9.)
+    tensor([ 0.,  9., -1.])
+    """
     return Tensor._make(xp.nan_to_num(input._data, nan=nan, posinf=posinf, neginf=neginf))
 
 
@@ -289,24 +323,53 @@ masked_fill = I.masked_fill
 
 
 def clone(input):
-    """A copy that stays in the graph (its gradient flows back to ``input``)."""
+    """A copy that stays in the graph (its gradient flows back to ``input``).
+
+    >>> import chainrule as torch
+    >>> torch.clone(torch.tensor([1., 2.], requires_grad=True))
+    tensor([1., 2.], grad_fn=<CloneBackward0>)
+    """
     return input.clone()
 
 
 def detach(input):
+    """A tensor sharing ``input``'s data, cut from the graph (no gradient flows through it).
+
+    >>> import chainrule as torch
+    >>> torch.detach(torch.tensor([1., 2.], requires_grad=True))
+    tensor([1., 2.])
+    """
     return input.detach()
 
 
 def numel(input) -> int:
+    """The number of elements of ``input``.
+
+    >>> import chainrule as torch
+    >>> torch.numel(torch.zeros(2, 3))
+    6
+    """
     return input.numel()
 
 
 def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    """``(std(input, dim), mean(input, dim))`` in one call.
+
+    >>> import chainrule as torch
+    >>> torch.std_mean(torch.tensor([1., 2., 3., 4.]))
+    (tensor(1.2910), tensor(2.5000))
+    """
     return (std(input, dim, unbiased, keepdim, correction=correction),
             mean(input, dim, keepdim) if dim is not None else mean(input))
 
 
 def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    """``(var(input, dim), mean(input, dim))`` in one call.
+
+    >>> import chainrule as torch
+    >>> torch.var_mean(torch.tensor([[1., 2.], [3., 5.]]), dim=1)
+    (tensor([0.5000, 2.0000]), tensor([1.5000, 4.0000]))
+    """
     return (var(input, dim, unbiased, keepdim, correction=correction),
             mean(input, dim, keepdim) if dim is not None else mean(input))
 

@@ -428,7 +428,12 @@ def amax(input, dim=(), keepdim: bool = False):
 
 
 def amin(input, dim=(), keepdim: bool = False):
-    """Smallest value over ``dim`` (all dims by default)."""
+    """Smallest value over ``dim`` (all dims by default).
+
+    >>> import chainrule as torch
+    >>> torch.amin(torch.tensor([[3., 1.], [0., 2.]]), dim=1)
+    tensor([1., 0.])
+    """
     _check_nonempty(input, dim, "amin")
     return amin_op(input, normalize_dims(dim, input.ndim), keepdim)
 
@@ -538,7 +543,14 @@ def argmax(input, dim=None, keepdim: bool = False):
 
 
 def argmin(input, dim=None, keepdim: bool = False):
-    """Index of the smallest value (of the flattened tensor when ``dim`` is None)."""
+    """Index of the smallest value (of the flattened tensor when ``dim`` is None).
+
+    >>> import chainrule as torch
+    >>> torch.argmin(torch.tensor([[3., 1.], [0., 2.]]))
+    tensor(2)
+    >>> torch.argmin(torch.tensor([[3., 1.], [0., 2.]]), dim=1)
+    tensor([1, 0])
+    """
     from ..tensor import Tensor
     _check_nonempty(input, dim, "argmin")
     if dim is None:

@@ -445,6 +445,12 @@ def flatten(input, start_dim: int = 0, end_dim: int = -1):
 
 
 def unflatten(input, dim: int, sizes):
+    """Split dimension ``dim`` into several of the given ``sizes`` (the inverse of flatten).
+
+    >>> import chainrule as torch
+    >>> torch.unflatten(torch.zeros(2, 6), 1, (2, 3)).shape
+    torch.Size([2, 2, 3])
+    """
     dim = _wrap_dim(dim, input.ndim)
     sizes = _infer_shape(tuple(sizes), input.shape[dim], None)
     return reshape(input, input.shape[:dim] + tuple(sizes) + input.shape[dim + 1:])
@@ -519,6 +525,12 @@ def permute(input, *dims):
 
 
 def movedim(input, source, destination):
+    """Move dimension(s) ``source`` to position(s) ``destination`` (``moveaxis`` is the same).
+
+    >>> import chainrule as torch
+    >>> torch.movedim(torch.zeros(2, 3, 4), 0, -1).shape
+    torch.Size([3, 4, 2])
+    """
     src = (source,) if isinstance(source, int) else tuple(source)
     dst = (destination,) if isinstance(destination, int) else tuple(destination)
     src = tuple(_wrap_dim(d, input.ndim) for d in src)
@@ -563,21 +575,45 @@ def expand(input, *sizes):
 
 
 def expand_as(input, other):
+    """Expand to ``other``'s shape.
+
+    >>> import chainrule as torch
+    >>> torch.tensor([1, 2]).expand_as(torch.zeros(2, 2)).shape
+    torch.Size([2, 2])
+    """
     return expand(input, other.shape)
 
 
 def broadcast_to(input, shape):
+    """Broadcast to ``shape`` without copying (as ``expand``).
+
+    >>> import chainrule as torch
+    >>> torch.broadcast_to(torch.tensor([1, 2]), (2, 2))
+    tensor([[1, 2],
+            [1, 2]])
+    """
     return expand(input, tuple(shape))
 
 
 def flip(input, dims):
-    """Reverse the order of elements along ``dims``."""
+    """Reverse the order of elements along ``dims``.
+
+    >>> import chainrule as torch
+    >>> torch.flip(torch.tensor([[1, 2], [3, 4]]), [1])
+    tensor([[2, 1],
+            [4, 3]])
+    """
     dims = (dims,) if isinstance(dims, int) else tuple(dims)
     return flip_op(input, tuple(_wrap_dim(d, input.ndim) for d in dims))
 
 
 def roll(input, shifts, dims=None):
-    """Shift elements cyclically along ``dims`` (of the flattened tensor if None)."""
+    """Shift elements cyclically along ``dims`` (of the flattened tensor if None).
+
+    >>> import chainrule as torch
+    >>> torch.roll(torch.tensor([1, 2, 3, 4]), 1)
+    tensor([4, 1, 2, 3])
+    """
     if isinstance(shifts, (list, tuple)):
         shifts = tuple(shifts)
     if isinstance(dims, (list, tuple)):
@@ -602,7 +638,12 @@ def repeat(input, *repeats):
 
 
 def narrow(input, dim: int, start: int, length: int):
-    """The slice ``start : start + length`` along ``dim`` (a view)."""
+    """The slice ``start : start + length`` along ``dim`` (a view).
+
+    >>> import chainrule as torch
+    >>> torch.narrow(torch.arange(6), 0, 1, 3)
+    tensor([1, 2, 3])
+    """
     dim = _wrap_dim(dim, input.ndim)
     if start < 0:
         start += input.shape[dim]
@@ -643,7 +684,12 @@ def split(tensor, split_size_or_sections, dim: int = 0):
 
 
 def chunk(input, chunks: int, dim: int = 0):
-    """Cut into ``chunks`` nearly equal pieces along ``dim``."""
+    """Cut into ``chunks`` nearly equal pieces along ``dim``.
+
+    >>> import chainrule as torch
+    >>> torch.chunk(torch.arange(5), 2)
+    (tensor([0, 1, 2]), tensor([3, 4]))
+    """
     if chunks <= 0:
         raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
     n = input.shape[_wrap_dim(dim, input.ndim)]
@@ -652,7 +698,12 @@ def chunk(input, chunks: int, dim: int = 0):
 
 
 def unbind(input, dim: int = 0):
-    """All slices along ``dim``, as a tuple."""
+    """All slices along ``dim``, as a tuple.
+
+    >>> import chainrule as torch
+    >>> torch.unbind(torch.tensor([[1, 2], [3, 4]]))
+    (tensor([1, 2]), tensor([3, 4]))
+    """
     if input.ndim == 0:
         raise RuntimeError("Dimension specified as 0 but tensor has no dimensions")
     dim = _wrap_dim(dim, input.ndim)
@@ -660,21 +711,48 @@ def unbind(input, dim: int = 0):
 
 
 def tril(input, diagonal: int = 0):
-    """The lower triangle (elements above ``diagonal`` set to zero)."""
+    """The lower triangle (elements above ``diagonal`` set to zero).
+
+    >>> import chainrule as torch
+    >>> torch.tril(torch.ones(3, 3))
+    tensor([[1., 0., 0.],
+            [1., 1., 0.],
+            [1., 1., 1.]])
+    """
     return tril_op(input, diagonal)
 
 
 def triu(input, diagonal: int = 0):
-    """The upper triangle (elements below ``diagonal`` set to zero)."""
+    """The upper triangle (elements below ``diagonal`` set to zero).
+
+    >>> import chainrule as torch
+    >>> torch.triu(torch.ones(3, 3), diagonal=1)
+    tensor([[0., 1., 1.],
+            [0., 0., 1.],
+            [0., 0., 0.]])
+    """
     return triu_op(input, diagonal)
 
 
 def hstack(tensors):
+    """Concatenate horizontally: along dim 1, or dim 0 for 1-d tensors.
+
+    >>> import chainrule as torch
+    >>> torch.hstack([torch.tensor([1, 2]), torch.tensor([3])])
+    tensor([1, 2, 3])
+    """
     tensors = list(tensors)
     return cat(tensors, 0 if tensors[0].ndim == 1 else 1)
 
 
 def vstack(tensors):
+    """Stack vertically: concatenate along dim 0, 1-d tensors becoming rows.
+
+    >>> import chainrule as torch
+    >>> torch.vstack([torch.tensor([1, 2]), torch.tensor([3, 4])])
+    tensor([[1, 2],
+            [3, 4]])
+    """
     return cat([t.reshape(1, -1) if t.ndim < 2 else t for t in tensors], 0)
 
 
