@@ -172,23 +172,46 @@ def _like(fn, input, dtype, requires_grad, *args):
 
 
 def zeros_like(input, dtype=None, device=None, requires_grad=False, memory_format=None):
-    """Zeros with the shape (and dtype) of ``input``."""
+    """Zeros with the shape (and dtype) of ``input``.
+
+    >>> import chainrule as torch
+    >>> torch.zeros_like(torch.tensor([[1, 2], [3, 4]], dtype=torch.int32))
+    tensor([[0, 0],
+            [0, 0]], dtype=torch.int32)
+    """
     return zeros(input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
 
 
 def ones_like(input, dtype=None, device=None, requires_grad=False, memory_format=None):
-    """Ones with the shape (and dtype) of ``input``."""
+    """Ones with the shape (and dtype) of ``input``.
+
+    >>> import chainrule as torch
+    >>> torch.ones_like(torch.zeros(2, dtype=torch.float64))
+    tensor([1., 1.], dtype=torch.float64)
+    """
     return ones(input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
 
 
 def empty_like(input, dtype=None, device=None, requires_grad=False, memory_format=None):
-    """An uninitialised (zero) tensor with the shape of ``input``."""
+    """An uninitialised (zero) tensor with the shape of ``input``.
+
+    >>> import chainrule as torch
+    >>> torch.empty_like(torch.zeros(2, 3)).shape
+    torch.Size([2, 3])
+    """
     return zeros(input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
 
 
 def full_like(input, fill_value, dtype=None, device=None, requires_grad=False,
               memory_format=None):
-    """``fill_value`` everywhere, with the shape and dtype of ``input``."""
+    """``fill_value`` everywhere, with the shape and dtype of ``input``.
+
+    >>> import chainrule as torch
+    >>> torch.full_like(torch.zeros(2), 7.)
+    tensor([7., 7.])
+    >>> torch.full_like(torch.tensor([1, 2]), 2.7)  # the integer dtype truncates
+    tensor([2, 2])
+    """
     return full(input.shape, fill_value, dtype=dtype or input.dtype, requires_grad=requires_grad)
 
 
@@ -232,7 +255,14 @@ def linspace(start, end, steps: int, dtype=None, device=None, requires_grad=Fals
 
 def logspace(start, end, steps: int, base: float = 10.0, dtype=None, device=None,
              requires_grad=False) -> Tensor:
-    """``steps`` values from ``base**start`` to ``base**end``, evenly spaced in the exponent."""
+    """``steps`` values from ``base**start`` to ``base**end``, evenly spaced in the exponent.
+
+    >>> import chainrule as torch
+    >>> torch.logspace(0, 2, 3)
+    tensor([  1.,  10., 100.])
+    >>> torch.logspace(0, 3, 4, base=2)
+    tensor([1., 2., 4., 8.])
+    """
     data = base ** xp.linspace(start, end, steps)
     return _make(lambda s, d: data.astype(d), (steps,), dtype, requires_grad)
 

@@ -65,6 +65,14 @@ def set_printoptions(
     A ``profile`` ("default", "short" or "full") is applied first and the explicit options
     override it. Like PyTorch, ``sci_mode`` is always assigned, so any call that omits it
     turns automatic scientific-notation selection back on.
+
+    >>> import chainrule as torch
+    >>> torch.set_printoptions(precision=2)
+    >>> torch.tensor([1.23456])
+    tensor([1.23])
+    >>> torch.set_printoptions(profile="default")
+    >>> torch.tensor([1.23456])
+    tensor([1.2346])
     """
     if profile in _PROFILES:
         for name, value in _PROFILES[profile].items():
@@ -81,13 +89,26 @@ def set_printoptions(
 
 
 def get_printoptions() -> dict[str, Any]:
-    """Return the current options as a dict that can be passed back to set_printoptions."""
+    """Return the current options as a dict that can be passed back to set_printoptions.
+
+    PyTorch keeps this one in ``torch._tensor_str``; chainrule exports it at the top level.
+
+    >>> import chainrule as torch
+    >>> torch.get_printoptions()["precision"]
+    4
+    """
     return dataclasses.asdict(_OPTS)
 
 
 @contextlib.contextmanager
 def printoptions(**kwargs: Any) -> Iterator[None]:
-    """Temporarily change the print options (like ``torch.printoptions``)."""
+    """Temporarily change the print options (PyTorch's ``torch._tensor_str.printoptions``).
+
+    >>> import chainrule as torch
+    >>> with torch.printoptions(precision=2):
+    ...     print(torch.tensor([1.23456]))
+    tensor([1.23])
+    """
     saved = get_printoptions()
     set_printoptions(**kwargs)
     try:

@@ -66,18 +66,45 @@ def manual_seed(seed: int) -> Generator:
 
 
 def seed() -> int:
+    """Seed the default generator from a non-deterministic source; returns the seed used.
+
+    >>> import chainrule as torch
+    >>> isinstance(torch.seed(), int)
+    True
+    """
     return default_generator.seed()
 
 
 def initial_seed() -> int:
+    """The seed the default generator was last seeded with.
+
+    >>> import chainrule as torch
+    >>> _ = torch.manual_seed(7)
+    >>> torch.initial_seed()
+    7
+    """
     return default_generator.initial_seed()
 
 
 def get_rng_state():
+    """The default generator's state, to be restored later with ``set_rng_state``.
+
+    >>> import chainrule as torch
+    >>> state = torch.get_rng_state(); a = torch.rand(1)
+    >>> torch.set_rng_state(state); bool(a == torch.rand(1))
+    True
+    """
     return default_generator.get_state()
 
 
 def set_rng_state(state) -> None:
+    """Restore the default generator to a state taken by ``get_rng_state``.
+
+    >>> import chainrule as torch
+    >>> state = torch.get_rng_state(); a = torch.randn(2)
+    >>> torch.set_rng_state(state); torch.equal(a, torch.randn(2))
+    True
+    """
     default_generator.set_state(state)
 
 
@@ -152,22 +179,48 @@ def normal(mean=0.0, std=1.0, size=None, generator=None, dtype=None, requires_gr
 
 
 def rand_like(input, dtype=None, generator=None, requires_grad=False) -> Tensor:
+    """Uniform random numbers in [0, 1) with the shape (and dtype) of ``input``.
+
+    >>> import chainrule as torch
+    >>> torch.rand_like(torch.zeros(2, 3)).shape
+    torch.Size([2, 3])
+    """
     return rand(input.shape, generator=generator, dtype=dtype or input.dtype,
                 requires_grad=requires_grad)
 
 
 def randn_like(input, dtype=None, generator=None, requires_grad=False) -> Tensor:
+    """Standard normal random numbers with the shape (and dtype) of ``input``.
+
+    >>> import chainrule as torch
+    >>> torch.randn_like(torch.zeros(2, dtype=torch.float64)).dtype
+    torch.float64
+    """
     return randn(input.shape, generator=generator, dtype=dtype or input.dtype,
                  requires_grad=requires_grad)
 
 
 def randint_like(input, low, high=None, dtype=None) -> Tensor:
+    """Random integers in [``low``, ``high``) (or [0, ``low``)) with the shape and dtype of
+    ``input``.
+
+    >>> import chainrule as torch
+    >>> r = torch.randint_like(torch.zeros(100), 3, 5)
+    >>> bool(((r >= 3) & (r < 5)).all()), r.dtype
+    (True, torch.float32)
+    """
     if high is None:
         low, high = 0, low
     return randint(low, high, input.shape, dtype=dtype or input.dtype)
 
 
 def bernoulli(input, p=None, generator=None) -> Tensor:
+    """Draws 1 with probability ``input`` (or ``p``) and 0 otherwise, elementwise.
+
+    >>> import chainrule as torch
+    >>> torch.bernoulli(torch.tensor([0., 1.]))
+    tensor([0., 1.])
+    """
     probs = input._data if p is None else xp.full(input.shape, p)
     data = _rng(generator).random(input.shape) < probs
     return Tensor._make(data.astype(input._data.dtype))

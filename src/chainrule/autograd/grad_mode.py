@@ -162,4 +162,13 @@ class inference_mode(_GradModeContext):
 
 
 def is_inference_mode_enabled() -> bool:
+    """True inside an ``inference_mode()`` block.
+
+    >>> import chainrule as torch
+    >>> torch.is_inference_mode_enabled()
+    False
+    >>> with torch.inference_mode():
+    ...     torch.is_inference_mode_enabled()
+    True
+    """
     return state.inference
