@@ -141,6 +141,12 @@ class Tensor:
     # --- attributes --------------------------------------------------------------
     @property
     def shape(self) -> Size:
+        """The size of each dimension, as a ``torch.Size`` (a tuple).
+
+        >>> import chainrule as torch
+        >>> torch.zeros(2, 3).shape
+        torch.Size([2, 3])
+        """
         return Size(self._data.shape)
 
     def size(self, dim: int | None = None):
@@ -156,47 +162,114 @@ class Tensor:
 
     @property
     def dtype(self) -> _dtype_class:
+        """The element type.
+
+        >>> import chainrule as torch
+        >>> torch.tensor([1, 2]).dtype, torch.tensor([1., 2.]).dtype
+        (torch.int64, torch.float32)
+        """
         return _BY_NUMPY[self._data.dtype]
 
     @property
     def ndim(self) -> int:
+        """The number of dimensions.
+
+        >>> import chainrule as torch
+        >>> torch.zeros(2, 3).ndim
+        2
+        """
         return self._data.ndim
 
     def dim(self) -> int:
+        """The number of dimensions (``ndimension()`` is the same).
+
+        >>> import chainrule as torch
+        >>> torch.zeros(2, 3).dim()
+        2
+        """
         return self._data.ndim
 
     ndimension = dim
 
     def numel(self) -> int:
+        """The number of elements (``nelement()`` is the same).
+
+        >>> import chainrule as torch
+        >>> torch.zeros(2, 3).numel()
+        6
+        """
         return self._data.size
 
     nelement = numel
 
     @property
     def device(self) -> device:
+        """The device the data lives on: always the CPU.
+
+        >>> import chainrule as torch
+        >>> torch.zeros(1).device
+        device(type='cpu')
+        """
         return _CPU
 
     @property
     def is_cuda(self) -> bool:
+        """Whether the data is on a CUDA GPU: never, in chainrule.
+
+        >>> import chainrule as torch
+        >>> torch.zeros(1).is_cuda
+        False
+        """
         return False
 
     def is_floating_point(self) -> bool:
+        """True if the dtype is a floating-point type.
+
+        >>> import chainrule as torch
+        >>> torch.tensor([1.]).is_floating_point(), torch.tensor([1]).is_floating_point()
+        (True, False)
+        """
         return self.dtype.is_floating_point
 
     def is_complex(self) -> bool:
+        """True if the dtype is complex (chainrule has no complex dtypes).
+
+        >>> import chainrule as torch
+        >>> torch.zeros(1).is_complex()
+        False
+        """
         return False
 
     def element_size(self) -> int:
+        """The size of one element in bytes.
+
+        >>> import chainrule as torch
+        >>> torch.zeros(1).element_size(), torch.tensor([1]).element_size()
+        (4, 8)
+        """
         return self._data.itemsize
 
     @property
     def T(self) -> "Tensor":
+        """All dimensions reversed (the transpose of a matrix).
+
+        >>> import chainrule as torch
+        >>> torch.tensor([[1, 2], [3, 4]]).T
+        tensor([[1, 3],
+                [2, 4]])
+        """
         if self.ndim >= 2:  # PyTorch records .T as a permute, also for matrices
             return self.permute(tuple(range(self.ndim - 1, -1, -1)))
         return S.alias_op(self)
 
     @property
     def mT(self) -> "Tensor":
+        """The last two dimensions swapped (a batch of transposed matrices).
+
+        >>> import chainrule as torch
+        >>> torch.zeros(5, 2, 3).mT.shape
+        torch.Size([5, 3, 2])
+        """
         if self.ndim < 2:
             raise RuntimeError("tensor.mT is only supported on matrices or batches of matrices. "
                                f"Got {self.ndim}-D tensor.")
@@ -204,14 +277,35 @@ class Tensor:
 
     @property
     def H(self) -> "Tensor":
+        """The conjugate transpose; for real tensors the same as ``T``.
+
+        >>> import chainrule as torch
+        >>> torch.tensor([[1, 2], [3, 4]]).H
+        tensor([[1, 3],
+                [2, 4]])
+        """
         return self.T
 
     @property
     def mH(self) -> "Tensor":
+        """The conjugate of ``mT``; for real tensors the same as ``mT``.
+
+        >>> import chainrule as torch
+        >>> torch.zeros(5, 2, 3).mH.shape
+        torch.Size([5, 3, 2])
+        """
         return self.mT
 
     @property
     def data(self) -> "Tensor":
+        """The same data, out of the graph; assigning to it replaces the data without autograd
+        noticing.
+
+        >>> import chainrule as torch
+        >>> x = torch.ones(2, requires_grad=True)
+        >>> x.data
+        tensor([1., 1.])
+        """
         return self.detach()
 
     @data.setter
@@ -230,6 +324,12 @@ class Tensor:
     # --- autograd state ----------------------------------------------------------
     @property
     def requires_grad(self) -> bool:
+        """Whether operations on this tensor are recorded for backward.
+
+        >>> import chainrule as torch
+        >>> torch.ones(2, requires_grad=True).requires_grad, torch.ones(2).requires_grad
+        (True, False)
+        """
         return self._requires_grad
 
     @requires_grad.setter
@@ -259,10 +359,25 @@ class Tensor:
 
     @property
     def is_leaf(self) -> bool:
+        """True for tensors not produced by a recorded operation (their ``.grad`` is filled).
+
+        >>> import chainrule as torch
+        >>> x = torch.ones(2, requires_grad=True)
+        >>> x.is_leaf, (x * 2).is_leaf
+        (True, False)
+        """
         return self.grad_fn is None
 
     @property
     def grad(self):
+        """The gradient accumulated here by ``backward()`` (None until then).
+
+        >>> import chainrule as torch
+        >>> x = torch.ones(2, requires_grad=True)
+        >>> (3 * x).sum().backward()
+        >>> x.grad
+        tensor([3., 3.])
+        """
         if self.grad_fn is not None and not self._retains_grad:
             warnings.warn(
                 "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its "
@@ -285,6 +400,13 @@ class Tensor:
 
     @property
     def output_nr(self) -> int:
+        """Which output of its ``grad_fn`` this tensor is.
+
+        >>> import chainrule as torch
+        >>> y = torch.ones(2, requires_grad=True) * 2
+        >>> y.output_nr, y.unbind()[1].output_nr
+        (0, 1)
+        """
         return self._output_nr
 
     def retain_grad(self) -> None:
@@ -316,6 +438,15 @@ class Tensor:
 
     @property
     def retains_grad(self) -> bool:
+        """True if ``retain_grad()`` was called on this non-leaf tensor.
+
+        >>> import chainrule as torch
+        >>> y = torch.ones(2, requires_grad=True) * 2
+        >>> y.retains_grad
+        False
+        >>> y.retain_grad(); y.retains_grad
+        True
+        """
         return self._retains_grad
 
     def register_hook(self, hook):
@@ -338,7 +469,14 @@ class Tensor:
         return _RemovableHandle(self._hooks, hook)
 
     def register_post_accumulate_grad_hook(self, hook):
-        """Call ``hook(tensor)`` on a leaf after its ``.grad`` has been updated."""
+        """Call ``hook(tensor)`` on a leaf after its ``.grad`` has been updated.
+
+        >>> import chainrule as torch
+        >>> x = torch.ones(2, requires_grad=True); seen = []
+        >>> h = x.register_post_accumulate_grad_hook(lambda t: seen.append(t.grad.tolist()))
+        >>> (2 * x).sum().backward(); seen
+        [[2.0, 2.0]]
+        """
         if self.grad_fn is not None:
             raise RuntimeError(
                 "post accumulate grad hooks cannot be registered on non-leaf tensors")
@@ -375,6 +513,13 @@ class Tensor:
         return t  # shares memory but is no view for autograd: in-place on it leaves self's graph
 
     def detach_(self) -> "Tensor":
+        """Cut this tensor from the graph, in place (it becomes a leaf that does not require grad).
+
+        >>> import chainrule as torch
+        >>> y = torch.ones(2, requires_grad=True) * 2
+        >>> y.detach_().requires_grad, y.grad_fn
+        (False, None)
+        """
         self.grad_fn = None
         self._requires_grad = False
         return self
@@ -393,6 +538,14 @@ class Tensor:
         return self._data.reshape(()).item()
 
     def tolist(self):
+        """The data as (nested) Python lists of numbers.
+
+        >>> import chainrule as torch
+        >>> torch.tensor([[1, 2], [3, 4]]).tolist()
+        [[1, 2], [3, 4]]
+        >>> torch.tensor(1.5).tolist()
+        1.5
+        """
         return self._data.tolist()
 
     def numpy(self, force: bool = False) -> ndarray:
@@ -418,12 +571,32 @@ class Tensor:
         return self._data.copy() if copy else self._data
 
     def clone(self, memory_format=None) -> "Tensor":
+        """A copy that stays in the graph (its gradient flows back to this tensor).
+
+        >>> import chainrule as torch
+        >>> torch.tensor([1., 2.], requires_grad=True).clone()
+        tensor([1., 2.], grad_fn=<CloneBackward0>)
+        """
         return S.clone_op(self)
 
     def contiguous(self, memory_format=None) -> "Tensor":
+        """A tensor with the same values laid out contiguously (chainrule returns ``self``: NumPy
+        handles any layout).
+
+        >>> import chainrule as torch
+        >>> torch.zeros(2, 3).t().contiguous().shape
+        torch.Size([3, 2])
+        """
         return self
 
     def is_contiguous(self, memory_format=None) -> bool:
+        """True if the elements are laid out in row-major order without gaps.
+
+        >>> import chainrule as torch
+        >>> x = torch.zeros(2, 3)
+        >>> x.is_contiguous(), x.t().is_contiguous()
+        (True, False)
+        """
         return builtins.bool(self._data.flags.c_contiguous)
 
     def to(self, *args, **kwargs) -> "Tensor":
@@ -448,6 +621,14 @@ class Tensor:
         return S.to_copy(self, target.np)
 
     def type(self, dtype=None):
+        """The legacy type name with no argument; otherwise a conversion to ``dtype``.
+
+        >>> import chainrule as torch
+        >>> torch.zeros(1).type()
+        'torch.FloatTensor'
+        >>> torch.tensor([1.5]).type(torch.int64)
+        tensor([1])
+        """
         if dtype is None:
             return "torch." + {"float32": "FloatTensor", "float64": "DoubleTensor",
                                "float16": "HalfTensor", "int64": "LongTensor",
@@ -461,39 +642,114 @@ class Tensor:
         return self.to(dtype)
 
     def type_as(self, other: "Tensor") -> "Tensor":
+        """Convert to ``other``'s dtype.
+
+        >>> import chainrule as torch
+        >>> torch.tensor([1, 2]).type_as(torch.zeros(1))
+        tensor([1., 2.])
+        """
         return self.to(other.dtype)
 
     def float(self) -> "Tensor":
+        """Convert to ``torch.float32`` (``self.to(torch.float32)``).
+
+        >>> import chainrule as torch
+        >>> torch.tensor([1, 2]).float()
+        tensor([1., 2.])
+        """
         return self.to(_dtypes.float32)
 
     def double(self) -> "Tensor":
+        """Convert to ``torch.float64`` (``self.to(torch.float64)``).
+
+        >>> import chainrule as torch
+        >>> torch.tensor([1, 2]).double()
+        tensor([1., 2.], dtype=torch.float64)
+        """
         return self.to(_dtypes.float64)
 
     def half(self) -> "Tensor":
+        """Convert to ``torch.float16`` (``self.to(torch.float16)``).
+
+        >>> import chainrule as torch
+        >>> torch.tensor([1, 2]).half()
+        tensor([1., 2.], dtype=torch.float16)
+        """
         return self.to(_dtypes.float16)
 
     def long(self) -> "Tensor":
+        """Convert to ``torch.int64`` (``self.to(torch.int64)``).
+
+        >>> import chainrule as torch
+        >>> torch.tensor([1.7, -2.5]).long()
+        tensor([ 1, -2])
+        """
         return self.to(_dtypes.int64)
 
     def int(self) -> "Tensor":
+        """Convert to ``torch.int32`` (``self.to(torch.int32)``).
+
+        >>> import chainrule as torch
+        >>> torch.tensor([1.7, -2.5]).int()
+        tensor([ 1, -2], dtype=torch.int32)
+        """
         return self.to(_dtypes.int32)
 
     def short(self) -> "Tensor":
+        """Convert to ``torch.int16`` (``self.to(torch.int16)``).
+
+        >>> import chainrule as torch
+        >>> torch.tensor([1.7, -2.5]).short()
+        tensor([ 1, -2], dtype=torch.int16)
+        """
         return self.to(_dtypes.int16)
 
     def char(self) -> "Tensor":
+        """Convert to ``torch.int8`` (``self.to(torch.int8)``).
+
+        >>> import chainrule as torch
+        >>> torch.tensor([1.7, -2.5]).char()
+        tensor([ 1, -2], dtype=torch.int8)
+        """
         return self.to(_dtypes.int8)
 
     def byte(self) -> "Tensor":
+        """Convert to ``torch.uint8`` (``self.to(torch.uint8)``).
+
+        >>> import chainrule as torch
+        >>> torch.tensor([1.7, 255.]).byte()
+        tensor([  1, 255], dtype=torch.uint8)
+        """
         return self.to(_dtypes.uint8)
 
     def bool(self) -> "Tensor":
+        """Convert to ``torch.bool`` (``self.to(torch.bool)``).
+
+        >>> import chainrule as torch
+        >>> torch.tensor([0., 2.]).bool()
+        tensor([False,  True])
+        """
         return self.to(_dtypes.bool)
 
     def cpu(self) -> "Tensor":
+        """The tensor on the CPU: ``self``, since chainrule computes there.
+
+        >>> import chainrule as torch
+        >>> torch.ones(1).cpu()
+        tensor([1.])
+        """
         return self
 
     def cuda(self, *args, **kwargs):
+        """Move to a CUDA GPU: chainrule has none, so this raises (as PyTorch built without CUDA
+        does).
+
+        >>> import chainrule as torch
+        >>> torch.ones(1).cuda()  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+            ...
+        RuntimeError: chainrule runs on the CPU only; there is no CUDA device. ...
+        """
         raise RuntimeError("chainrule runs on the CPU only; there is no CUDA device. Fix: drop "
                            "the .cuda() call.")
 
@@ -562,19 +818,50 @@ class Tensor:
 
     # --- new tensors like this one -------------------------------------------------
     def new_zeros(self, *size, dtype=None, device=None, requires_grad=False) -> "Tensor":
+        """Zeros of the given size with this tensor's dtype.
+
+        >>> import chainrule as torch
+        >>> torch.tensor([1, 2]).new_zeros(3)
+        tensor([0, 0, 0])
+        """
         return _new(xp.zeros, size, dtype or self.dtype, requires_grad)
 
     def new_ones(self, *size, dtype=None, device=None, requires_grad=False) -> "Tensor":
+        """Ones of the given size with this tensor's dtype.
+
+        >>> import chainrule as torch
+        >>> torch.tensor([1, 2]).new_ones(2, 2)
+        tensor([[1, 1],
+                [1, 1]])
+        """
         return _new(xp.ones, size, dtype or self.dtype, requires_grad)
 
     def new_empty(self, *size, dtype=None, device=None, requires_grad=False) -> "Tensor":
+        """An uninitialised (zero) tensor of the given size with this tensor's dtype.
+
+        >>> import chainrule as torch
+        >>> torch.zeros(1).new_empty(3).shape
+        torch.Size([3])
+        """
         return _new(xp.zeros, size, dtype or self.dtype, requires_grad)
 
     def new_full(self, size, fill_value, dtype=None, device=None, requires_grad=False):
+        """``fill_value`` everywhere, of the given size with this tensor's dtype.
+
+        >>> import chainrule as torch
+        >>> torch.zeros(1).new_full((2,), 7.)
+        tensor([7., 7.])
+        """
         t = Tensor._make(xp.full(_size(size), fill_value, dtype=(dtype or self.dtype).np))
         return t.requires_grad_(requires_grad)
 
     def new_tensor(self, data, dtype=None, device=None, requires_grad=False) -> "Tensor":
+        """A new tensor from ``data`` with this tensor's dtype.
+
+        >>> import chainrule as torch
+        >>> torch.tensor([1]).new_tensor([2.5, 3.])
+        tensor([2, 3])
+        """
         from ._creation import tensor
         return tensor(data, dtype=dtype or self.dtype, requires_grad=requires_grad)
 
@@ -708,21 +995,57 @@ class Tensor:
         return _inplace(self, remainder, other)
 
     def add_(self, other, alpha=1):
+        """``self += alpha * other``, in place.
+
+        >>> import chainrule as torch
+        >>> torch.tensor([1., 2.]).add_(torch.tensor([1., 1.]), alpha=10)
+        tensor([11., 12.])
+        """
         return _inplace(self, add, other, alpha=alpha)
 
     def sub_(self, other, alpha=1):
+        """``self -= alpha * other``, in place.
+
+        >>> import chainrule as torch
+        >>> torch.tensor([1., 2.]).sub_(1)
+        tensor([0., 1.])
+        """
         return _inplace(self, sub, other, alpha=alpha)
 
     def mul_(self, other):
+        """``self *= other``, in place.
+
+        >>> import chainrule as torch
+        >>> torch.tensor([1., 2.]).mul_(3)
+        tensor([3., 6.])
+        """
         return _inplace(self, mul, other)
 
     def div_(self, other, rounding_mode=None):
+        """``self /= other``, in place.
+
+        >>> import chainrule as torch
+        >>> torch.tensor([1., 2.]).div_(2)
+        tensor([0.5000, 1.0000])
+        """
         return _inplace(self, div, other, rounding_mode=rounding_mode)
 
     def pow_(self, exponent):
+        """``self **= exponent``, in place.
+
+        >>> import chainrule as torch
+        >>> torch.tensor([1., 2.]).pow_(2)
+        tensor([1., 4.])
+        """
         return _inplace(self, pow, exponent)
 
     def clamp_(self, min=None, max=None):
+        """Limit values to ``[min, max]``, in place (``clip_`` is the same).
+
+        >>> import chainrule as torch
+        >>> torch.tensor([-1., 0.5, 2.]).clamp_(0, 1)
+        tensor([0.0000, 0.5000, 1.0000])
+        """
         return _inplace(self, clamp, min, max)
 
     clip_ = clamp_
@@ -740,6 +1063,12 @@ class Tensor:
         return self.fill_(0)
 
     def fill_(self, value):
+        """Set every element to ``value``, in place.
+
+        >>> import chainrule as torch
+        >>> torch.zeros(3).fill_(2.5)
+        tensor([2.5000, 2.5000, 2.5000])
+        """
         from .ops.indexing import fill_op, fill_tensor_op
         _check_inplace_leaf(self)
         if isinstance(value, Tensor):
@@ -755,7 +1084,14 @@ class Tensor:
         return _inplace(self, fill_op, value)
 
     def copy_(self, src, non_blocking: bool = False):
-        """Copy ``src`` (broadcast) into this tensor, in place."""
+        """Copy ``src`` (broadcast) into this tensor, in place.
+
+        >>> import chainrule as torch
+        >>> x = torch.zeros(2, 2)
+        >>> x.copy_(torch.tensor([1., 2.]))
+        tensor([[1., 2.],
+                [1., 2.]])
+        """
         src = as_tensor_like(src, self)
         _check_inplace_leaf(self)
         if (grad_mode.state.enabled and (self._requires_grad or src._requires_grad)) \
@@ -933,6 +1269,12 @@ def div(input, other, *, rounding_mode=None):
 
 
 def floor_divide(input, other):
+    """``input // other``: division rounded towards minus infinity.
+
+    >>> import chainrule as torch
+    >>> torch.floor_divide(torch.tensor([7, -7]), 2)
+    tensor([ 3, -4])
+    """
     other = _check_operand(other)
     _broadcast_check(input, other)
     if not input.dtype.is_floating_point and isinstance(other, Tensor) \
@@ -945,12 +1287,24 @@ def floor_divide(input, other):
 
 
 def remainder(input, other):
+    """``input % other``: the remainder with the sign of the divisor, as Python's ``%``.
+
+    >>> import chainrule as torch
+    >>> torch.remainder(torch.tensor([7., -7.]), 3)
+    tensor([1., 2.])
+    """
     other = _check_operand(other)
     _broadcast_check(input, other)
     return P.remainder(input, other)
 
 
 def fmod(input, other):
+    """The remainder with the sign of the dividend, as C's ``fmod``.
+
+    >>> import chainrule as torch
+    >>> torch.fmod(torch.tensor([7., -7.]), 3)
+    tensor([ 1., -1.])
+    """
     other = _check_operand(other)
     return P.fmod(input, other)
 
@@ -994,11 +1348,23 @@ def clamp(input, min=None, max=None):
 
 
 def maximum(input, other):
+    """The elementwise maximum of two tensors.
+
+    >>> import chainrule as torch
+    >>> torch.maximum(torch.tensor([1., 5.]), torch.tensor([3., 2.]))
+    tensor([3., 5.])
+    """
     _broadcast_check(input, other)
     return P.maximum(input, other)
 
 
 def minimum(input, other):
+    """The elementwise minimum of two tensors.
+
+    >>> import chainrule as torch
+    >>> torch.minimum(torch.tensor([1., 5.]), torch.tensor([3., 2.]))
+    tensor([1., 2.])
+    """
     _broadcast_check(input, other)
     return P.minimum(input, other)
 
