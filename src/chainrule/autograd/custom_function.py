@@ -404,6 +404,20 @@ def once_differentiable(backward):
 
     It runs without recording; if a second derivative is asked for through it,
     backward of the result raises instead of silently returning zero.
+
+    >>> import chainrule as torch
+    >>> from chainrule.autograd.function import once_differentiable
+    >>> class Twice(torch.autograd.Function):
+    ...     @staticmethod
+    ...     def forward(ctx, x):
+    ...         return x * 2
+    ...     @staticmethod
+    ...     @once_differentiable
+    ...     def backward(ctx, grad):
+    ...         return grad * 2
+    >>> x = torch.ones(2, requires_grad=True)
+    >>> Twice.apply(x).sum().backward(); x.grad
+    tensor([2., 2.])
     """
     @functools.wraps(backward)
     def wrapper(ctx, *grads):

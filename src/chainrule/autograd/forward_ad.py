@@ -30,7 +30,15 @@ __all__ = ["dual_level", "make_dual", "unpack_dual", "enter_dual_level", "exit_d
            "UnpackedDualTensor"]
 
 UnpackedDualTensor = namedtuple("UnpackedDualTensor", ["primal", "tangent"])
-UnpackedDualTensor.__doc__ = "A dual tensor's parts: ``primal`` (the value) and ``tangent``."
+UnpackedDualTensor.__doc__ = """A dual tensor's parts: ``primal`` (the value) and ``tangent``.
+
+    >>> import chainrule as torch
+    >>> import chainrule.autograd.forward_ad as fwAD
+    >>> with fwAD.dual_level():
+    ...     primal, tangent = fwAD.unpack_dual(fwAD.make_dual(torch.tensor(3.), torch.tensor(1.)))
+    >>> primal, tangent
+    (tensor(3.), tensor(1.))
+    """
 
 _level = None            # the active level's number, or None
 _next_level = 0
@@ -44,7 +52,16 @@ def _tensor_cls():
 
 
 def enter_dual_level() -> int:
-    """Start a forward-AD level (``dual_level`` does this for you); returns its number."""
+    """Start a forward-AD level (``dual_level`` does this for you); returns its number.
+
+    >>> import chainrule as torch
+    >>> import chainrule.autograd.forward_ad as fwAD
+    >>> level = fwAD.enter_dual_level()
+    >>> x = fwAD.make_dual(torch.tensor([1., 2.]), torch.tensor([1., 0.]))
+    >>> fwAD.unpack_dual(x * x).tangent
+    tensor([2., 0.])
+    >>> fwAD.exit_dual_level()
+    """
     global _level, _next_level
     if _level is not None:
         raise RuntimeError("Nested forward mode AD is not supported at the moment. Fix: exit "
@@ -57,7 +74,16 @@ def enter_dual_level() -> int:
 
 
 def exit_dual_level(*, level: int | None = None) -> None:
-    """End the current level: every tangent created in it is dropped."""
+    """End the current level: every tangent created in it is dropped.
+
+    >>> import chainrule as torch
+    >>> import chainrule.autograd.forward_ad as fwAD
+    >>> level = fwAD.enter_dual_level()
+    >>> x = fwAD.make_dual(torch.tensor(3.), torch.tensor(1.))
+    >>> fwAD.exit_dual_level()
+    >>> print(fwAD.unpack_dual(x).tangent)
+    None
+    """
     global _level
     if _level is None or (level is not None and level != _level):
         raise RuntimeError("Trying to exit a forward AD level that was not the last one that "

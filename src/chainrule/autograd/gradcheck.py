@@ -24,7 +24,24 @@ __all__ = ["gradcheck", "gradgradcheck", "GradcheckError"]
 
 
 class GradcheckError(RuntimeError):
-    """Raised by ``gradcheck``/``gradgradcheck`` when a Jacobian does not match."""
+    """Raised by ``gradcheck``/``gradgradcheck`` when a Jacobian does not match.
+
+    >>> import chainrule as torch
+    >>> from chainrule.autograd.gradcheck import GradcheckError
+    >>> class Wrong(torch.autograd.Function):
+    ...     @staticmethod
+    ...     def forward(ctx, x):
+    ...         return x * 2
+    ...     @staticmethod
+    ...     def backward(ctx, grad):
+    ...         return grad * 3
+    >>> x = torch.ones(2, dtype=torch.float64, requires_grad=True)
+    >>> try:
+    ...     torch.autograd.gradcheck(Wrong.apply, (x,))
+    ... except GradcheckError as e:
+    ...     print(str(e).splitlines()[0])
+    Jacobian mismatch for output 0 with respect to input 0,
+    """
 
 
 def _tensor_cls():

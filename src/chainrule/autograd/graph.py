@@ -133,6 +133,13 @@ class Node:
     ``next_functions`` (``None`` where no gradient flows).  ``input_meta``
     holds ``(shape, dtype)`` of each input so the engine can undo broadcasting
     and dtype promotion in one place for every rule.
+
+    >>> import chainrule as torch
+    >>> y = (torch.ones(2, requires_grad=True) * 2).sum()
+    >>> isinstance(y.grad_fn, torch.autograd.graph.Node), y.grad_fn.name()
+    (True, 'SumBackward0')
+    >>> y.grad_fn.next_functions[0][0].name()
+    'MulBackward0'
     """
 
     __slots__ = ("next_functions", "input_meta", "_saved", "__weakref__", "__dict__")

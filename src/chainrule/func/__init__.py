@@ -467,7 +467,14 @@ def hessian(func: Callable, argnums=0) -> Callable:
 
 
 def linearize(func: Callable, *primals):
-    """``(func(*primals), jvp_fn)`` where ``jvp_fn(*tangents)`` is the Jacobian-vector product."""
+    """``(func(*primals), jvp_fn)`` where ``jvp_fn(*tangents)`` is the Jacobian-vector product.
+
+    >>> import chainrule as torch
+    >>> from chainrule.func import linearize
+    >>> out, jvp_fn = linearize(torch.sin, torch.tensor([0., 1.]))
+    >>> out, jvp_fn(torch.tensor([1., 1.]))
+    (tensor([0.0000, 0.8415]), tensor([1.0000, 0.5403]))
+    """
     out = func(*primals)
 
     def jvp_fn(*tangents):

@@ -631,7 +631,17 @@ class ModuleDict(Module):
 
 
 class ParameterList(Module):
-    """A list of parameters registered with the parent module."""
+    """A list of parameters registered with the parent module.
+
+    >>> import chainrule as torch
+    >>> from chainrule import nn
+    >>> class M(nn.Module):
+    ...     def __init__(self):
+    ...         super().__init__()
+    ...         self.ps = nn.ParameterList([torch.ones(2), torch.zeros(3)])
+    >>> [name for name, _ in M().named_parameters()]
+    ['ps.0', 'ps.1']
+    """
 
     def __init__(self, values=None) -> None:
         super().__init__()

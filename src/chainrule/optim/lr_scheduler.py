@@ -65,7 +65,19 @@ _LRScheduler = LRScheduler
 
 
 class StepLR(LRScheduler):
-    """Multiply the lr by ``gamma`` every ``step_size`` epochs."""
+    """Multiply the lr by ``gamma`` every ``step_size`` epochs.
+
+    >>> import chainrule as torch
+    >>> w = [torch.zeros(1, requires_grad=True)]
+    >>> opt = torch.optim.SGD(w, lr=1.0)
+    >>> sched = torch.optim.lr_scheduler.StepLR(opt, step_size=2, gamma=0.5)
+    >>> lrs = []
+    >>> for epoch in range(5):
+    ...     lrs.append(round(opt.param_groups[0]["lr"], 4))
+    ...     opt.step(); sched.step()
+    >>> lrs
+    [1.0, 1.0, 0.5, 0.5, 0.25]
+    """
 
     def __init__(self, optimizer, step_size: int, gamma: float = 0.1,
                  last_epoch: int = -1) -> None:
@@ -77,7 +89,19 @@ class StepLR(LRScheduler):
 
 
 class MultiStepLR(LRScheduler):
-    """Multiply the lr by ``gamma`` at each epoch listed in ``milestones``."""
+    """Multiply the lr by ``gamma`` at each epoch listed in ``milestones``.
+
+    >>> import chainrule as torch
+    >>> w = [torch.zeros(1, requires_grad=True)]
+    >>> opt = torch.optim.SGD(w, lr=1.0)
+    >>> sched = torch.optim.lr_scheduler.MultiStepLR(opt, milestones=[1, 3], gamma=0.1)
+    >>> lrs = []
+    >>> for epoch in range(5):
+    ...     lrs.append(round(opt.param_groups[0]["lr"], 4))
+    ...     opt.step(); sched.step()
+    >>> lrs
+    [1.0, 0.1, 0.1, 0.01, 0.01]
+    """
 
     def __init__(self, optimizer, milestones, gamma: float = 0.1, last_epoch: int = -1) -> None:
         self.milestones, self.gamma = sorted(milestones), gamma
@@ -88,7 +112,19 @@ class MultiStepLR(LRScheduler):
 
 
 class ExponentialLR(LRScheduler):
-    """Multiply the lr by ``gamma`` every epoch."""
+    """Multiply the lr by ``gamma`` every epoch.
+
+    >>> import chainrule as torch
+    >>> w = [torch.zeros(1, requires_grad=True)]
+    >>> opt = torch.optim.SGD(w, lr=1.0)
+    >>> sched = torch.optim.lr_scheduler.ExponentialLR(opt, gamma=0.5)
+    >>> lrs = []
+    >>> for epoch in range(4):
+    ...     lrs.append(round(opt.param_groups[0]["lr"], 4))
+    ...     opt.step(); sched.step()
+    >>> lrs
+    [1.0, 0.5, 0.25, 0.125]
+    """
 
     def __init__(self, optimizer, gamma: float, last_epoch: int = -1) -> None:
         self.gamma = gamma
@@ -99,7 +135,19 @@ class ExponentialLR(LRScheduler):
 
 
 class CosineAnnealingLR(LRScheduler):
-    """``eta_min + (base_lr - eta_min) * (1 + cos(pi * epoch / T_max)) / 2``."""
+    """``eta_min + (base_lr - eta_min) * (1 + cos(pi * epoch / T_max)) / 2``.
+
+    >>> import chainrule as torch
+    >>> w = [torch.zeros(1, requires_grad=True)]
+    >>> opt = torch.optim.SGD(w, lr=1.0)
+    >>> sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=4)
+    >>> lrs = []
+    >>> for epoch in range(5):
+    ...     lrs.append(round(opt.param_groups[0]["lr"], 4))
+    ...     opt.step(); sched.step()
+    >>> lrs
+    [1.0, 0.8536, 0.5, 0.1464, 0.0]
+    """
 
     def __init__(self, optimizer, T_max: int, eta_min: float = 0.0,
                  last_epoch: int = -1) -> None:
@@ -112,7 +160,19 @@ class CosineAnnealingLR(LRScheduler):
 
 
 class LambdaLR(LRScheduler):
-    """``base_lr * lr_lambda(epoch)`` (one function, or one per parameter group)."""
+    """``base_lr * lr_lambda(epoch)`` (one function, or one per parameter group).
+
+    >>> import chainrule as torch
+    >>> w = [torch.zeros(1, requires_grad=True)]
+    >>> opt = torch.optim.SGD(w, lr=1.0)
+    >>> sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda epoch: 1 / (epoch + 1))
+    >>> lrs = []
+    >>> for epoch in range(4):
+    ...     lrs.append(round(opt.param_groups[0]["lr"], 4))
+    ...     opt.step(); sched.step()
+    >>> lrs
+    [1.0, 0.5, 0.3333, 0.25]
+    """
 
     def __init__(self, optimizer, lr_lambda, last_epoch: int = -1) -> None:
         n = len(optimizer.param_groups)

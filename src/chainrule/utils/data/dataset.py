@@ -68,7 +68,14 @@ class Subset(Dataset):
 
 
 class ConcatDataset(Dataset):
-    """Several datasets one after the other."""
+    """Several datasets one after the other.
+
+    >>> import chainrule as torch
+    >>> from chainrule.utils.data import ConcatDataset, TensorDataset
+    >>> d = ConcatDataset([TensorDataset(torch.arange(3)), TensorDataset(torch.arange(10, 12))])
+    >>> len(d), d[3]
+    (5, (tensor(10),))
+    """
 
     def __init__(self, datasets) -> None:
         self.datasets = list(datasets)

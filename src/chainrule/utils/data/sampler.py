@@ -3,7 +3,20 @@ from __future__ import annotations
 
 
 class Sampler:
-    """Base class: an iterable of dataset indices."""
+    """Base class: an iterable of dataset indices.
+
+    >>> import chainrule as torch
+    >>> from chainrule.utils.data import DataLoader, Sampler
+    >>> class Evens(Sampler):
+    ...     def __init__(self, n):
+    ...         self.n = n
+    ...     def __iter__(self):
+    ...         return iter(range(0, self.n, 2))
+    ...     def __len__(self):
+    ...         return (self.n + 1) // 2
+    >>> [b.tolist() for b in DataLoader(torch.arange(10, 15), sampler=Evens(5), batch_size=2)]
+    [[10, 12], [14]]
+    """
 
     def __init__(self, data_source=None) -> None:
         pass
