@@ -34,6 +34,10 @@ CASES = [
     ("mean_int", lambda t: t.tensor([1, 2]).mean(), r"mean\(\)"),
     ("string_operand", lambda t: t.ones(2) * "a", None),
     ("numpy_requires_grad", lambda t: t.ones(2, requires_grad=True).numpy(), r"detach"),
+    ("cuda_method", lambda t: t.ones(2).cuda(), r"not compiled with CUDA"),
+    ("cuda_creation", lambda t: t.zeros(2, device="cuda"), r"not compiled with CUDA"),
+    ("cuda_to", lambda t: t.ones(2).to("cuda"), r"not compiled with CUDA"),
+    ("cuda_module", lambda t: t.nn.Linear(2, 2).to(t.device("cuda")), r"not compiled with CUDA"),
 ]
 
 

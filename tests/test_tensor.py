@@ -159,3 +159,15 @@ def test_size_and_dtype_objects():
     assert cr.float is cr.float32 and cr.long is cr.int64 and cr.double is cr.float64
     assert cr.promote_types(cr.int64, cr.float16) == cr.float16
     assert cr.is_tensor(cr.zeros(1)) and not cr.is_tensor(np.zeros(1))
+
+
+def test_devices_as_pytorch_without_cuda():
+    torch = torch_or_skip()
+    for lib in (cr, torch):
+        dev = lib.device("cuda" if lib.cuda.is_available() else "cpu")
+        got = (repr(dev), str(dev), repr(lib.device("cuda")), repr(lib.device("cuda:1")),
+               str(lib.device("cuda", 0)), lib.cuda.device_count(),
+               lib.ones(1, device=dev).device == dev, repr(lib.ones(1).to(dev).device))
+        if lib is cr:
+            ours = got
+    assert ours == got

@@ -6,7 +6,7 @@ import math
 
 from . import _dtypes
 from ._backend import ndarray, xp
-from .tensor import Tensor, _size
+from .tensor import Tensor, _on_cpu, _size
 
 
 def _infer_dtype(data) -> _dtypes.dtype:
@@ -64,6 +64,7 @@ def tensor(data, dtype=None, device=None, requires_grad: bool = False,
     >>> torch.tensor([1, 2]).dtype
     torch.int64
     """
+    _on_cpu(device)
     if isinstance(data, ndarray) or isinstance(data, xp.generic):
         d = dtype or _dtypes.from_numpy(data.dtype)
         arr = xp.array(data, dtype=d.np)
@@ -91,6 +92,7 @@ def as_tensor(data, dtype=None, device=None) -> Tensor:
     >>> a = np.zeros(2); t = torch.as_tensor(a); a[0] = 5; t
     tensor([5., 0.], dtype=torch.float64)
     """
+    _on_cpu(device)
     if isinstance(data, Tensor):
         return data if dtype is None or dtype is data.dtype else data.to(dtype)
     if isinstance(data, ndarray):
@@ -128,6 +130,7 @@ def zeros(*size, dtype=None, device=None, requires_grad: bool = False, out=None)
     tensor([[0., 0.],
             [0., 0.]])
     """
+    _on_cpu(device)
     return _make(lambda s, d: xp.zeros(s, d), size, dtype, requires_grad)
 
 
@@ -138,6 +141,7 @@ def ones(*size, dtype=None, device=None, requires_grad: bool = False, out=None) 
     >>> torch.ones(3)
     tensor([1., 1., 1.])
     """
+    _on_cpu(device)
     return _make(lambda s, d: xp.ones(s, d), size, dtype, requires_grad)
 
 
@@ -149,6 +153,7 @@ def empty(*size, dtype=None, device=None, requires_grad: bool = False, out=None,
     >>> torch.empty(2).shape
     torch.Size([2])
     """
+    _on_cpu(device)
     return _make(lambda s, d: xp.zeros(s, d), size, dtype, requires_grad)
 
 
@@ -159,6 +164,7 @@ def full(size, fill_value, dtype=None, device=None, requires_grad: bool = False)
     >>> torch.full((2,), 7)
     tensor([7, 7])
     """
+    _on_cpu(device)
     if dtype is None:
         dtype = _infer_dtype(fill_value.item() if isinstance(fill_value, Tensor) else fill_value)
     if isinstance(fill_value, Tensor):
@@ -179,6 +185,7 @@ def zeros_like(input, dtype=None, device=None, requires_grad=False, memory_forma
     tensor([[0, 0],
             [0, 0]], dtype=torch.int32)
     """
+    _on_cpu(device)
     return zeros(input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
 
 
@@ -189,6 +196,7 @@ def ones_like(input, dtype=None, device=None, requires_grad=False, memory_format
     >>> torch.ones_like(torch.zeros(2, dtype=torch.float64))
     tensor([1., 1.], dtype=torch.float64)
     """
+    _on_cpu(device)
     return ones(input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
 
 
@@ -199,6 +207,7 @@ def empty_like(input, dtype=None, device=None, requires_grad=False, memory_forma
     >>> torch.empty_like(torch.zeros(2, 3)).shape
     torch.Size([2, 3])
     """
+    _on_cpu(device)
     return zeros(input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
 
 
@@ -212,6 +221,7 @@ def full_like(input, fill_value, dtype=None, device=None, requires_grad=False,
     >>> torch.full_like(torch.tensor([1, 2]), 2.7)  # the integer dtype truncates
     tensor([2, 2])
     """
+    _on_cpu(device)
     return full(input.shape, fill_value, dtype=dtype or input.dtype, requires_grad=requires_grad)
 
 
@@ -224,6 +234,7 @@ def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False
     >>> torch.arange(4.0)
     tensor([0., 1., 2., 3.])
     """
+    _on_cpu(device)
     if end is None:
         start, end = 0, start
     values = [v.item() if isinstance(v, Tensor) else v for v in (start, end, step)]
@@ -247,6 +258,7 @@ def linspace(start, end, steps: int, dtype=None, device=None, requires_grad=Fals
     >>> torch.linspace(0, 1, 5)
     tensor([0.0000, 0.2500, 0.5000, 0.7500, 1.0000])
     """
+    _on_cpu(device)
     if steps < 0:
         raise RuntimeError("number of steps must be non-negative")
     data = xp.linspace(start, end, steps)
@@ -263,6 +275,7 @@ def logspace(start, end, steps: int, base: float = 10.0, dtype=None, device=None
     >>> torch.logspace(0, 3, 4, base=2)
     tensor([1., 2., 4., 8.])
     """
+    _on_cpu(device)
     data = base ** xp.linspace(start, end, steps)
     return _make(lambda s, d: data.astype(d), (steps,), dtype, requires_grad)
 
@@ -275,5 +288,6 @@ def eye(n: int, m: int | None = None, dtype=None, device=None, requires_grad=Fal
     tensor([[1., 0.],
             [0., 1.]])
     """
+    _on_cpu(device)
     m = n if m is None else m
     return _make(lambda s, d: xp.eye(n, m, dtype=d), (n, m), dtype, requires_grad)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from . import _dtypes
 from ._backend import xp
-from .tensor import Tensor, _size
+from .tensor import Tensor, _on_cpu, _size
 
 
 class Generator:
@@ -126,6 +126,7 @@ def rand(*size, generator=None, dtype=None, device=None, requires_grad=False) ->
     >>> torch.rand(2, 3).shape
     torch.Size([2, 3])
     """
+    _on_cpu(device)
     return _finish(_rng(generator).random(_size(size)), dtype, requires_grad)
 
 
@@ -136,6 +137,7 @@ def randn(*size, generator=None, dtype=None, device=None, requires_grad=False) -
     >>> torch.randn(4).dtype
     torch.float32
     """
+    _on_cpu(device)
     return _finish(_rng(generator).standard_normal(_size(size)), dtype, requires_grad)
 
 
@@ -147,6 +149,7 @@ def randint(low, high=None, size=None, generator=None, dtype=None, device=None,
     >>> torch.randint(0, 10, (3,)).dtype
     torch.int64
     """
+    _on_cpu(device)
     if size is None:
         low, high, size = 0, low, high
     data = _rng(generator).integers(low, high, size=_size((size,)))
@@ -160,16 +163,19 @@ def randperm(n: int, generator=None, dtype=None, device=None, requires_grad=Fals
     >>> sorted(torch.randperm(4).tolist())
     [0, 1, 2, 3]
     """
+    _on_cpu(device)
     return _finish(_rng(generator).permutation(n), dtype or _dtypes.int64, requires_grad)
 
 
-def normal(mean=0.0, std=1.0, size=None, generator=None, dtype=None, requires_grad=False):
+def normal(mean=0.0, std=1.0, size=None, generator=None, dtype=None, device=None,
+           requires_grad=False):
     """Normal random numbers with the given mean and standard deviation.
 
     >>> import chainrule as torch
     >>> torch.normal(0.0, 1.0, size=(2,)).shape
     torch.Size([2])
     """
+    _on_cpu(device)
     m = mean._data if isinstance(mean, Tensor) else mean
     s = std._data if isinstance(std, Tensor) else std
     shape = _size((size,)) if size is not None else xp.broadcast_shapes(xp.shape(m), xp.shape(s))

@@ -41,33 +41,48 @@ class Size(tuple):
 
 
 class device:
-    """Where a tensor lives; chainrule computes on the CPU.
+    """A device name, as ``torch.device``; chainrule computes on the CPU only.
+
+    A non-CPU device can be named (``torch.device('cuda')``), as in PyTorch built
+    without CUDA, but putting a tensor there raises.
 
     >>> import chainrule as torch
     >>> torch.ones(1).device
+    device(type='cpu')
+    >>> torch.device('cuda' if torch.cuda.is_available() else 'cpu')
     device(type='cpu')
     """
 
     def __init__(self, type: str = "cpu", index=None):
         if isinstance(type, device):
-            type = type.type
-        if str(type).split(":")[0] != "cpu":
-            raise RuntimeError(f"chainrule runs on the CPU only, got device {type!r}. Fix: drop "
-                               "the device argument or use 'cpu'.")
-        self.type = "cpu"
-        self.index = None
+            type, index = type.type, type.index
+        name, _, number = str(type).partition(":")
+        self.type = name
+        self.index = int(number) if number else index
 
     def __repr__(self) -> str:
-        return "device(type='cpu')"
+        if self.index is None:
+            return f"device(type='{self.type}')"
+        return f"device(type='{self.type}', index={self.index})"
 
     def __str__(self) -> str:
-        return "cpu"
+        return self.type if self.index is None else f"{self.type}:{self.index}"
 
     def __eq__(self, other) -> bool:
-        return isinstance(other, (device, str)) and str(other).split(":")[0] == "cpu"
+        if isinstance(other, str):
+            other = device(other)
+        return isinstance(other, device) and (self.type, self.index) == (other.type, other.index)
 
     def __hash__(self) -> int:
-        return hash("cpu")
+        return hash((self.type, self.index))
+
+
+def _on_cpu(where) -> None:
+    """Refuse to put data on a device other than the CPU, as PyTorch built without CUDA does."""
+    if where is not None and device(where).type != "cpu":
+        raise AssertionError(
+            "Torch not compiled with CUDA enabled. Fix: chainrule computes on the CPU; use "
+            "torch.device('cpu'), or choose the device with torch.cuda.is_available().")
 
 
 _CPU = device("cpu")
@@ -613,9 +628,8 @@ class Tensor:
             elif isinstance(a, Tensor):
                 target = a.dtype
             elif isinstance(a, (str, device)):
-                device(a)
-        if kwargs.get("device") is not None:
-            device(kwargs["device"])
+                _on_cpu(a)
+        _on_cpu(kwargs.get("device"))
         if target is None or target is self.dtype:
             return self.clone() if kwargs.get("copy") else self
         return S.to_copy(self, target.np)
@@ -741,17 +755,15 @@ class Tensor:
         return self
 
     def cuda(self, *args, **kwargs):
-        """Move to a CUDA GPU: chainrule has none, so this raises (as PyTorch built without CUDA
-        does).
+        """Move to a CUDA GPU: chainrule has none, so this raises as PyTorch without CUDA does.
 
         >>> import chainrule as torch
         >>> torch.ones(1).cuda()  # doctest: +ELLIPSIS
         Traceback (most recent call last):
             ...
-        RuntimeError: chainrule runs on the CPU only; there is no CUDA device. ...
+        AssertionError: Torch not compiled with CUDA enabled. ...
         """
-        raise RuntimeError("chainrule runs on the CPU only; there is no CUDA device. Fix: drop "
-                           "the .cuda() call.")
+        _on_cpu("cuda")
 
     def __float__(self) -> float:
         return builtins.float(self.item())
@@ -824,6 +836,7 @@ class Tensor:
         >>> torch.tensor([1, 2]).new_zeros(3)
         tensor([0, 0, 0])
         """
+        _on_cpu(device)
         return _new(xp.zeros, size, dtype or self.dtype, requires_grad)
 
     def new_ones(self, *size, dtype=None, device=None, requires_grad=False) -> "Tensor":
@@ -834,6 +847,7 @@ class Tensor:
         tensor([[1, 1],
                 [1, 1]])
         """
+        _on_cpu(device)
         return _new(xp.ones, size, dtype or self.dtype, requires_grad)
 
     def new_empty(self, *size, dtype=None, device=None, requires_grad=False) -> "Tensor":
@@ -843,6 +857,7 @@ class Tensor:
         >>> torch.zeros(1).new_empty(3).shape
         torch.Size([3])
         """
+        _on_cpu(device)
         return _new(xp.zeros, size, dtype or self.dtype, requires_grad)
 
     def new_full(self, size, fill_value, dtype=None, device=None, requires_grad=False):
@@ -852,6 +867,7 @@ class Tensor:
         >>> torch.zeros(1).new_full((2,), 7.)
         tensor([7., 7.])
         """
+        _on_cpu(device)
         t = Tensor._make(xp.full(_size(size), fill_value, dtype=(dtype or self.dtype).np))
         return t.requires_grad_(requires_grad)
 
@@ -862,6 +878,7 @@ class Tensor:
         >>> torch.tensor([1]).new_tensor([2.5, 3.])
         tensor([2, 3])
         """
+        _on_cpu(device)
         from ._creation import tensor
         return tensor(data, dtype=dtype or self.dtype, requires_grad=requires_grad)
 

@@ -324,7 +324,7 @@ class Module:
         torch.float64
         """
         from .._dtypes import dtype as dtype_class
-        from ..tensor import device
+        from ..tensor import _on_cpu, device
         target = kwargs.get("dtype")
         for a in args:
             if isinstance(a, dtype_class):
@@ -332,9 +332,8 @@ class Module:
             elif isinstance(a, Tensor):
                 target = a.dtype
             elif isinstance(a, (str, device)):
-                device(a)
-        if kwargs.get("device") is not None:
-            device(kwargs["device"])
+                _on_cpu(a)
+        _on_cpu(kwargs.get("device"))
         if target is None:
             return self
         if not target.is_floating_point:
@@ -359,7 +358,9 @@ class Module:
         return self
 
     def cuda(self, device=None) -> "Module":
-        raise RuntimeError("chainrule runs on the CPU only. Fix: drop .cuda() or use .to('cpu')")
+        """Move to a CUDA GPU: chainrule has none, so this raises as PyTorch without CUDA does."""
+        from ..tensor import _on_cpu
+        _on_cpu("cuda")
 
     def type(self, dst_type) -> "Module":
         return self.to(dst_type)
