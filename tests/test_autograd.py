@@ -257,3 +257,23 @@ def test_double_backward_second_derivatives():
             import numpy as np
             np.testing.assert_allclose(ours[0], g.detach().numpy(), rtol=1e-6)
             np.testing.assert_allclose(ours[1], h.numpy(), rtol=1e-6)
+
+
+def test_float_of_a_tensor_requiring_grad_warns_like_pytorch():
+    torch = torch_or_skip()
+    for lib in (cr, torch):
+        t = lib.ones(1, requires_grad=True) * 2
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            float(t)
+            t.item()
+        assert [str(w.message).split(".")[0] for w in caught] == [
+            "Converting a tensor with requires_grad=True to a scalar may lead to unexpected "
+            "behavior"]
+
+
+def test_node_repr_uses_the_class_name():
+    x = cr.ones(1, requires_grad=True)
+    acc = (x * 2).grad_fn.next_functions[0][0]
+    assert repr(acc).startswith("<AccumulateGrad object at 0x")
+    assert acc.name() == "torch::autograd::AccumulateGrad"

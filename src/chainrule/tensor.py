@@ -766,6 +766,10 @@ class Tensor:
         _on_cpu("cuda")
 
     def __float__(self) -> float:
+        if self._requires_grad:
+            warnings.warn(  # as PyTorch 2.13 warns (only for float(), not item() or int())
+                "Converting a tensor with requires_grad=True to a scalar may lead to unexpected "
+                "behavior.\nConsider using tensor.detach() first.", UserWarning, stacklevel=2)
         return builtins.float(self.item())
 
     def __int__(self) -> int:

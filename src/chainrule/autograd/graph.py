@@ -195,7 +195,8 @@ class Node:
         return _RemovableHandle(hooks, hook)
 
     def __repr__(self) -> str:
-        return f"<{self.name()} object at {hex(id(self))}>"
+        # The class name, as PyTorch prints it (AccumulateGrad's name() differs from it).
+        return f"<{type(self).__name__} object at {hex(id(self))}>"
 
 
 class AccumulateGrad(Node):
