@@ -1,0 +1,139 @@
+"""Normalisation, more activations, conv1d and adaptive pooling are one node each, named as
+PyTorch names them.
+
+For each: the printed grad_fn name, values, gradients, gradcheck and gradgradcheck (float64),
+and forward mode, all against PyTorch.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import chainrule as cr
+import chainrule.autograd.forward_ad as fw
+from helpers import assert_same, to_torch, torch_or_skip
+
+_rng = np.random.default_rng(11)
+RUN_MEAN = _rng.standard_normal(3)
+RUN_VAR = _rng.uniform(0.5, 2.0, 3)
+
+
+def _running(lib, like):
+    dtype = np.float64 if like.dtype == lib.float64 else np.float32
+    return lib.tensor(RUN_MEAN.astype(dtype)), lib.tensor(RUN_VAR.astype(dtype))
+
+
+def _bn(training):
+    def fn(F, lib, x, *wb):
+        rm, rv = _running(lib, x)
+        return F.batch_norm(x, rm, rv, *wb, training=training, momentum=0.2, eps=1e-3)
+    return fn
+
+
+CASES = []
+for shape in ((4, 3), (2, 3, 4), (2, 3, 2, 2)):
+    for training in (True, False):
+        mode = "train" if training else "eval"
+        CASES += [
+            pytest.param(_bn(training), [shape, (3,), (3,)],
+                         id=f"batch_norm_{len(shape)}d_{mode}"),
+            pytest.param(_bn(training), [shape], id=f"batch_norm_{len(shape)}d_{mode}_plain"),
+        ]
+CASES += [
+    pytest.param(lambda F, lib, x: F.batch_norm(x, None, None, training=True),
+                 [(4, 3)], id="batch_norm_no_stats"),
+    pytest.param(lambda F, lib, x, w, b: F.layer_norm(x, (4,), w, b), [(3, 4), (4,), (4,)],
+                 id="layer_norm"),
+    pytest.param(lambda F, lib, x, w, b: F.layer_norm(x, (3, 4), w, b, eps=1e-3),
+                 [(2, 3, 4), (3, 4), (3, 4)], id="layer_norm_2d"),
+    pytest.param(lambda F, lib, x: F.layer_norm(x, (4,)), [(2, 3, 4)], id="layer_norm_plain"),
+]
+
+
+def _arrays(shapes, seed=0):
+    rng = np.random.default_rng(seed)
+    out = []
+    for shape in shapes:
+        a = rng.standard_normal(shape)
+        # away from the kinks of hardtanh, relu6 and elu
+        out.append(np.where(np.abs(a) < 0.05, 0.3, a) * 1.5)
+    return out
+
+
+def _both(fn, arrays, dtype="float64"):
+    torch = torch_or_skip()
+    ours = [cr.tensor(a.astype(dtype)).requires_grad_() for a in arrays]
+    theirs = [to_torch(t, requires_grad=True) for t in ours]
+    return (fn(cr.nn.functional, cr, *ours), ours,
+            fn(torch.nn.functional, torch, *theirs), theirs)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("fn, shapes", CASES)
+def test_name_values_and_gradients_match_pytorch(fn, shapes, dtype):
+    torch = torch_or_skip()
+    out, ours, tout, theirs = _both(fn, _arrays(shapes), dtype)
+    assert out.grad_fn.name() == tout.grad_fn.name()
+    assert repr(out).split("grad_fn=")[1] == repr(tout).split("grad_fn=")[1]
+    assert_same(out, tout, rtol=1e-4 if dtype == "float32" else 1e-10)
+    seed = np.random.default_rng(1).standard_normal(tuple(out.shape)).astype(dtype)
+    grads = cr.autograd.grad(out, ours, cr.tensor(seed))
+    tgrads = torch.autograd.grad(tout, theirs, torch.from_numpy(seed))
+    for g, tg in zip(grads, tgrads):
+        assert_same(g, tg, rtol=1e-3 if dtype == "float32" else 1e-9,
+                    atol=1e-4 if dtype == "float32" else 1e-12)
+
+
+@pytest.mark.parametrize("fn, shapes", CASES)
+def test_gradcheck_and_gradgradcheck(fn, shapes):
+    xs = [cr.tensor(a).requires_grad_() for a in _arrays(shapes, seed=2)]
+
+    def f(*ts):
+        return fn(cr.nn.functional, cr, *ts)
+
+    assert cr.autograd.gradcheck(f, xs)
+    assert cr.autograd.gradgradcheck(f, xs)
+
+
+@pytest.mark.parametrize("fn, shapes", CASES)
+def test_forward_mode_matches_torch_func_jvp(fn, shapes):
+    torch = torch_or_skip()
+    arrays = _arrays(shapes, seed=3)
+    tangents = _arrays(shapes, seed=4)
+    with fw.dual_level():
+        duals = [fw.make_dual(cr.tensor(a), cr.tensor(t)) for a, t in zip(arrays, tangents)]
+        out = fn(cr.nn.functional, cr, *duals)
+        primal, tangent = fw.unpack_dual(out)
+        primal, tangent = primal.detach().numpy().copy(), tangent.numpy().copy()
+    tprimal, ttangent = torch.func.jvp(
+        lambda *ts: fn(torch.nn.functional, torch, *ts),
+        tuple(torch.from_numpy(a) for a in arrays), tuple(torch.from_numpy(t) for t in tangents))
+    np.testing.assert_allclose(primal, tprimal.numpy(), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(tangent, ttangent.numpy(), rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize("shape", [(4, 3), (2, 3, 5)])
+def test_batch_norm_running_statistics_match_pytorch(shape):
+    torch = torch_or_skip()
+    x = _arrays([shape], seed=5)[0].astype("float32")
+    ours = cr.nn.BatchNorm1d(3, momentum=0.3)
+    theirs = torch.nn.BatchNorm1d(3, momentum=0.3)
+    for _ in range(2):
+        out, tout = ours(cr.tensor(x)), theirs(torch.from_numpy(x))
+        assert out.grad_fn.name() == tout.grad_fn.name()
+        assert_same(out, tout, rtol=1e-4, atol=1e-6)
+    assert_same(ours.running_mean, theirs.running_mean, rtol=1e-5, atol=1e-7)
+    assert_same(ours.running_var, theirs.running_var, rtol=1e-5, atol=1e-7)
+    ours.eval()
+    theirs.eval()
+    assert_same(ours(cr.tensor(x)), theirs(torch.from_numpy(x)), rtol=1e-4, atol=1e-6)
+
+
+def test_batch_norm_errors_match_pytorch():
+    torch = torch_or_skip()
+    for lib in (cr, torch):
+        F = lib.nn.functional
+        with pytest.raises(RuntimeError, match="running_mean must be defined"):
+            F.batch_norm(lib.ones(2, 3), None, None, training=False)
+        with pytest.raises(ValueError, match="Expected more than 1 value per channel"):
+            F.batch_norm(lib.ones(1, 3), None, None, training=True)
