@@ -47,6 +47,14 @@ CASES += [
     pytest.param(lambda F, lib, x, w, b: F.layer_norm(x, (3, 4), w, b, eps=1e-3),
                  [(2, 3, 4), (3, 4), (3, 4)], id="layer_norm_2d"),
     pytest.param(lambda F, lib, x: F.layer_norm(x, (4,)), [(2, 3, 4)], id="layer_norm_plain"),
+    pytest.param(lambda F, lib, x: F.silu(x), [(3, 4)], id="silu"),
+    pytest.param(lambda F, lib, x: lib.nn.SiLU()(x), [(3, 4)], id="SiLU"),
+    pytest.param(lambda F, lib, x: F.elu(x), [(3, 4)], id="elu"),
+    pytest.param(lambda F, lib, x: lib.nn.ELU(0.5)(x), [(3, 4)], id="ELU_0.5"),
+    pytest.param(lambda F, lib, x: F.hardtanh(x), [(3, 4)], id="hardtanh"),
+    pytest.param(lambda F, lib, x: lib.nn.Hardtanh(-0.5, 2.0)(x), [(3, 4)], id="Hardtanh"),
+    pytest.param(lambda F, lib, x: F.relu6(x * 4), [(3, 4)], id="relu6"),
+    pytest.param(lambda F, lib, x: lib.nn.ReLU6()(x * 4), [(3, 4)], id="ReLU6"),
 ]
 
 
@@ -137,3 +145,14 @@ def test_batch_norm_errors_match_pytorch():
             F.batch_norm(lib.ones(2, 3), None, None, training=False)
         with pytest.raises(ValueError, match="Expected more than 1 value per channel"):
             F.batch_norm(lib.ones(1, 3), None, None, training=True)
+
+
+def test_hardtanh_passes_no_gradient_at_its_bounds_as_pytorch():
+    torch = torch_or_skip()
+    values = np.array([-1.0, 0.0, 1.0, 6.0, np.nan])
+    for f in ("hardtanh", "relu6"):
+        x = cr.tensor(values).requires_grad_()
+        tx = to_torch(x, requires_grad=True)
+        getattr(cr.nn.functional, f)(x).sum().backward()
+        getattr(torch.nn.functional, f)(tx).sum().backward()
+        assert_same(x.grad, tx.grad)

@@ -180,6 +180,57 @@ def gelu(input: Tensor, approximate: str = "none") -> Tensor:
     return gelu_op(input)
 
 
+def _silu_slope(x):
+    """d/dx x sigmoid(x) = s (1 + x (1 - s))."""
+    s = x.sigmoid()
+    return s * (1 + x * (1 - s))
+
+
+def _silu_array(self):
+    from ..ops.pointwise import _stable_sigmoid
+    return self * _stable_sigmoid(self)
+
+
+# One node each, named as PyTorch names them (the compositions recorded two to five).
+silu_op = Op("SiluBackward0", _silu_array, promote="float",
+             self=lambda grad, self: grad * _silu_slope(self),
+             jvp=lambda self_t, self: self_t * _silu_slope(self))
+
+
+def _elu_array(self, alpha):
+    from ..ops.pointwise import _quiet
+    return np.where(self > 0, self, alpha * (_quiet(np.exp, np.minimum(self, 0)) - 1))
+
+
+def _elu_scaled(v, self, alpha):
+    """``v`` times elu's slope at ``self``: 1 where positive, ``alpha * exp(x)`` elsewhere."""
+    from ..ops.pointwise import where
+    return where(self > 0, v, v * (alpha * self.clamp(max=0).exp()))
+
+
+elu_op = Op("EluBackward0", _elu_array, promote="float",
+            self=lambda grad, self, alpha: _elu_scaled(grad, self, alpha),
+            jvp=lambda self_t, self, alpha: _elu_scaled(self_t, self, alpha))
+
+
+def _hardtanh_scaled(v, self, min_val, max_val):
+    """``v`` where ``min_val < self < max_val``, else 0 (0 at the bounds, unlike clamp)."""
+    from ..ops.pointwise import where
+    return where((self <= min_val) | (self >= max_val), 0.0, v)
+
+
+def _hardtanh_array(self, min_val, max_val):
+    from ..ops.pointwise import _clip
+    return _clip(self, min_val, max_val)
+
+
+hardtanh_op = Op("HardtanhBackward0", _hardtanh_array,
+                 self=lambda grad, self, min_val, max_val:
+                     _hardtanh_scaled(grad, self, min_val, max_val),
+                 jvp=lambda self_t, self, min_val, max_val:
+                     _hardtanh_scaled(self_t, self, min_val, max_val))
+
+
 def silu(input: Tensor, inplace: bool = False) -> Tensor:
     """``x * sigmoid(x)`` (also called swish).
 
@@ -187,7 +238,7 @@ def silu(input: Tensor, inplace: bool = False) -> Tensor:
     >>> torch.nn.functional.silu(torch.tensor([0., 1.]))
     tensor([0.0000, 0.7311])
     """
-    return input * input.sigmoid()
+    return silu_op(input)
 
 
 def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
@@ -197,8 +248,7 @@ def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     >>> torch.nn.functional.elu(torch.tensor([-1., 2.]))
     tensor([-0.6321,  2.0000])
     """
-    from ..ops.pointwise import where
-    return where(input > 0, input, alpha * (input.clamp(max=0).exp() - 1))
+    return elu_op(input, alpha)
 
 
 def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0,
@@ -209,7 +259,7 @@ def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0,
     >>> torch.nn.functional.hardtanh(torch.tensor([-3., 0.5]))
     tensor([-1.0000,  0.5000])
     """
-    return input.clamp(min_val, max_val)
+    return hardtanh_op(input, min_val, max_val)
 
 
 def relu6(input: Tensor, inplace: bool = False) -> Tensor:
@@ -219,7 +269,7 @@ def relu6(input: Tensor, inplace: bool = False) -> Tensor:
     >>> torch.nn.functional.relu6(torch.tensor([-1., 8.]))
     tensor([0., 6.])
     """
-    return input.clamp(0.0, 6.0)
+    return hardtanh_op(input, 0.0, 6.0)
 
 
 def logsigmoid(input: Tensor) -> Tensor:
