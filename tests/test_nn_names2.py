@@ -55,6 +55,17 @@ CASES += [
     pytest.param(lambda F, lib, x: lib.nn.Hardtanh(-0.5, 2.0)(x), [(3, 4)], id="Hardtanh"),
     pytest.param(lambda F, lib, x: F.relu6(x * 4), [(3, 4)], id="relu6"),
     pytest.param(lambda F, lib, x: lib.nn.ReLU6()(x * 4), [(3, 4)], id="ReLU6"),
+    pytest.param(lambda F, lib, x, w, b: F.conv1d(x, w, b), [(2, 3, 6), (4, 3, 2), (4,)],
+                 id="conv1d"),
+    pytest.param(lambda F, lib, x, w: F.conv1d(x, w, stride=2, padding=1, dilation=2),
+                 [(2, 3, 7), (4, 3, 2)], id="conv1d_options"),
+    pytest.param(lambda F, lib, x, w, b: F.conv1d(x, w, b, padding="same", groups=2),
+                 [(2, 4, 5), (6, 2, 3), (6,)], id="conv1d_groups_same"),
+    pytest.param(lambda F, lib, x, w: F.conv1d(x, w), [(3, 6), (4, 3, 2)], id="conv1d_unbatched"),
+    pytest.param(lambda F, lib, x: F.adaptive_avg_pool2d(x, 1), [(2, 3, 4, 5)],
+                 id="adaptive_avg_pool2d_1"),
+    pytest.param(lambda F, lib, x: lib.nn.AdaptiveAvgPool2d((1, 1))(x), [(3, 4, 5)],
+                 id="AdaptiveAvgPool2d_1_unbatched"),
 ]
 
 
@@ -156,3 +167,13 @@ def test_hardtanh_passes_no_gradient_at_its_bounds_as_pytorch():
         getattr(cr.nn.functional, f)(x).sum().backward()
         getattr(torch.nn.functional, f)(tx).sum().backward()
         assert_same(x.grad, tx.grad)
+
+
+def test_conv1d_errors_match_pytorch():
+    torch = torch_or_skip()
+    for lib in (cr, torch):
+        F = lib.nn.functional
+        with pytest.raises(RuntimeError, match="Expected 2D \\(unbatched\\) or 3D"):
+            F.conv1d(lib.ones(1, 2, 3, 4), lib.ones(3, 2, 2))
+        with pytest.raises(RuntimeError, match="expected input"):
+            F.conv1d(lib.ones(1, 3, 4), lib.ones(3, 2, 2))

@@ -710,6 +710,25 @@ def _conv_padding(padding, weight_shape, dilation, nd):
     return _pair(padding, nd)
 
 
+def _checked_columns(input, weight, stride, padding, dilation, groups):
+    """Check a 4-D convolution's arguments as PyTorch does; return the input's columns."""
+    if input.shape[1] != weight.shape[1] * groups:
+        raise RuntimeError(
+            f"Given groups={groups}, weight of size {list(weight.shape)}, expected input"
+            f"{list(input.shape)} to have {weight.shape[1] * groups} channels, but got "
+            f"{input.shape[1]} channels instead")
+    if input.dtype is not weight.dtype:
+        raise RuntimeError(f"Input type ({input.dtype}) and weight type ({weight.dtype}) should "
+                           "be the same. Fix: convert the input with .to(weight.dtype)")
+    kh, kw, (ho, wo) = _conv_geometry(input.shape, weight.shape, stride, padding, dilation)
+    if ho <= 0 or wo <= 0:
+        raise RuntimeError(
+            f"Calculated output size: ({weight.shape[0]}x{ho}x{wo}). Output size is too small "
+            f"(input {list(input.shape)}, kernel {kh}x{kw}, padding {padding})")
+    return _group_columns(input._data, tuple(weight.shape), stride, padding, dilation, groups,
+                          (ho, wo))
+
+
 def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, padding=0,
            dilation=1, groups: int = 1) -> Tensor:
     """2-D convolution (cross-correlation) of ``(N, C, H, W)`` with ``(O, C/groups, kh, kw)``.
@@ -727,23 +746,37 @@ def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, 
                            f"input of size: {list(input.shape)}")
     stride, dilation = _pair(stride), _pair(dilation)
     padding = _conv_padding(padding, weight.shape, dilation, 2)
-    if input.shape[1] != weight.shape[1] * groups:
-        raise RuntimeError(
-            f"Given groups={groups}, weight of size {list(weight.shape)}, expected input"
-            f"{list(input.shape)} to have {weight.shape[1] * groups} channels, but got "
-            f"{input.shape[1]} channels instead")
-    if input.dtype is not weight.dtype:
-        raise RuntimeError(f"Input type ({input.dtype}) and weight type ({weight.dtype}) should "
-                           "be the same. Fix: convert the input with .to(weight.dtype)")
-    kh, kw, (ho, wo) = _conv_geometry(input.shape, weight.shape, stride, padding, dilation)
-    if ho <= 0 or wo <= 0:
-        raise RuntimeError(
-            f"Calculated output size: ({weight.shape[0]}x{ho}x{wo}). Output size is too small "
-            f"(input {list(input.shape)}, kernel {kh}x{kw}, padding {padding})")
-    columns = _group_columns(input._data, tuple(weight.shape), stride, padding, dilation,
-                             groups, (ho, wo))
+    columns = _checked_columns(input, weight, stride, padding, dilation, groups)
     out = conv2d_op(input, weight, bias, columns, stride, padding, dilation, groups)
     return out.squeeze(0) if unbatched else out
+
+
+def _tall(shape):
+    """A 1-D convolution's (N, C, L) shape as conv2d's (N, C, 1, L)."""
+    return tuple(shape[:2]) + (1,) + tuple(shape[2:])
+
+
+def _conv1d_forward(input, weight, bias, columns, stride, padding, dilation, groups):
+    return _conv2d_forward(input[:, :, None], weight[:, :, None], bias, columns, stride,
+                           padding, dilation, groups)[:, :, 0]
+
+
+# A 1-D convolution is conv2d's arrays and formulas on a height-1 view, recorded as one
+# ConvolutionBackward0 node, as in PyTorch (not a squeeze after a 2-D convolution).
+# stride, padding and dilation arrive in their 2-D form: (1, s), (0, p), (1, d).
+conv1d_op = Op(
+    "ConvolutionBackward0", _conv1d_forward,
+    input=lambda grad, input, weight, stride, padding, dilation, groups: conv2d_input_grad(
+        grad.unsqueeze(-2), weight.unsqueeze(-2), _tall(input.shape), stride, padding,
+        dilation, groups).squeeze(-2),
+    weight=lambda grad, input, weight, columns, stride, padding, dilation, groups:
+        conv2d_weight_grad(grad.unsqueeze(-2), input.unsqueeze(-2), _tall(weight.shape), stride,
+                           padding, dilation, groups, columns).squeeze(-2),
+    bias=lambda grad: grad.sum((0, 2)),
+    jvp=lambda input_t, weight_t, bias_t, input, weight, columns, stride, padding, dilation,
+    groups: _plus(conv1d_op(input_t, weight, None, None, stride, padding, dilation, groups)
+                  + conv1d_op(input, weight_t, None, columns, stride, padding, dilation, groups),
+                  None if bias_t is None else bias_t.reshape(-1, 1)))
 
 
 def conv1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, padding=0,
@@ -758,9 +791,18 @@ def conv1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, 
     padding = padding if isinstance(padding, str) else _pair(padding, 1)[0]
     if isinstance(padding, str):
         padding = _conv_padding(padding, weight.shape, (dilation,), 1)[0]
-    out = conv2d(input.unsqueeze(-2), weight.unsqueeze(-2), bias, (1, stride), (0, padding),
-                 (1, dilation), groups)
-    return out.squeeze(-2)
+    unbatched = input.ndim == 2
+    if unbatched:
+        input = input.unsqueeze(0)
+    if input.ndim != 3:
+        raise RuntimeError(f"Expected 2D (unbatched) or 3D (batched) input to conv1d, but got "
+                           f"input of size: {list(input.shape)}")
+    stride, padding, dilation = (1, stride), (0, padding), (1, dilation)
+    # the checks (and their messages) are conv2d's, on height-1 views
+    columns = _checked_columns(input.detach().unsqueeze(-2), weight.detach().unsqueeze(-2),
+                               stride, padding, dilation, groups)
+    out = conv1d_op(input, weight, bias, columns, stride, padding, dilation, groups)
+    return out.squeeze(0) if unbatched else out
 
 
 # ----------------------------------------------------------------------------------------
@@ -955,6 +997,8 @@ def adaptive_avg_pool2d(input: Tensor, output_size) -> Tensor:
     oh, ow = _pair(output_size)
     oh = h if oh is None else oh
     ow = w if ow is None else ow
+    if (oh, ow) == (1, 1):  # one bin: a mean, as PyTorch records it (MeanBackward1)
+        return input.mean((-1, -2), keepdim=True)
     if h % oh == 0 and w % ow == 0:  # equal bins: one ordinary average pooling
         k = (h // oh, w // ow)
         return avg_pool2d(input, k, k)
