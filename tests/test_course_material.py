@@ -186,3 +186,32 @@ def test_convolutions_from_scratch():
 def test_regularisation_pieces():
     torch = torch_or_skip()
     assert _run(regularisation_pieces, cr) == _run(regularisation_pieces, torch)
+
+
+def saving_and_loading(torch, folder):
+    x = torch.arange(4)
+    torch.save(x, f"{folder}/x-file")
+    print(torch.load(f"{folder}/x-file"))
+    y = torch.zeros(4)
+    torch.save([x, y], f"{folder}/x-files")
+    x2, y2 = torch.load(f"{folder}/x-files")
+    print(x2, y2)
+    torch.save({"x": x, "y": y}, f"{folder}/mydict")
+    print(torch.load(f"{folder}/mydict"))
+    net = torch.nn.Sequential(torch.nn.Linear(20, 256), torch.nn.ReLU(), torch.nn.Linear(256, 10))
+    torch.save(net.state_dict(), f"{folder}/mlp.params")
+    clone = torch.nn.Sequential(torch.nn.Linear(20, 256), torch.nn.ReLU(),
+                                torch.nn.Linear(256, 10))
+    print(clone.load_state_dict(torch.load(f"{folder}/mlp.params")))
+    X = torch.randn(size=(2, 20))
+    print(bool((clone(X) == net(X)).all()), torch.zeros(size=(2, 3)).shape)
+    print(clone.eval())
+
+
+def test_saving_and_loading(tmp_path):
+    torch = torch_or_skip()
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    ours = _run(lambda m: saving_and_loading(m, tmp_path / "a"), cr)
+    theirs = _run(lambda m: saving_and_loading(m, tmp_path / "b"), torch)
+    assert ours == theirs

@@ -122,7 +122,8 @@ def _make(fill, size, dtype, requires_grad) -> Tensor:
     return t
 
 
-def zeros(*size, dtype=None, device=None, requires_grad: bool = False, out=None) -> Tensor:
+def zeros(*shape, size=None, dtype=None, device=None, requires_grad: bool = False,
+          out=None) -> Tensor:
     """A tensor of zeros.
 
     >>> import chainrule as torch
@@ -131,10 +132,12 @@ def zeros(*size, dtype=None, device=None, requires_grad: bool = False, out=None)
             [0., 0.]])
     """
     _on_cpu(device)
+    size = shape if size is None else (size,)  # torch.zeros(2, 3) or (size=(2, 3))
     return _make(lambda s, d: xp.zeros(s, d), size, dtype, requires_grad)
 
 
-def ones(*size, dtype=None, device=None, requires_grad: bool = False, out=None) -> Tensor:
+def ones(*shape, size=None, dtype=None, device=None, requires_grad: bool = False,
+         out=None) -> Tensor:
     """A tensor of ones.
 
     >>> import chainrule as torch
@@ -142,10 +145,11 @@ def ones(*size, dtype=None, device=None, requires_grad: bool = False, out=None) 
     tensor([1., 1., 1.])
     """
     _on_cpu(device)
+    size = shape if size is None else (size,)  # torch.zeros(2, 3) or (size=(2, 3))
     return _make(lambda s, d: xp.ones(s, d), size, dtype, requires_grad)
 
 
-def empty(*size, dtype=None, device=None, requires_grad: bool = False, out=None,
+def empty(*shape, size=None, dtype=None, device=None, requires_grad: bool = False, out=None,
           memory_format=None) -> Tensor:
     """An uninitialised tensor (chainrule fills it with zeros, so it is deterministic).
 
@@ -154,6 +158,7 @@ def empty(*size, dtype=None, device=None, requires_grad: bool = False, out=None,
     torch.Size([2])
     """
     _on_cpu(device)
+    size = shape if size is None else (size,)  # torch.zeros(2, 3) or (size=(2, 3))
     return _make(lambda s, d: xp.zeros(s, d), size, dtype, requires_grad)
 
 

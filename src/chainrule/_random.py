@@ -119,7 +119,7 @@ def _finish(data, dtype, requires_grad) -> Tensor:
     return t
 
 
-def rand(*size, generator=None, dtype=None, device=None, requires_grad=False) -> Tensor:
+def rand(*shape, size=None, generator=None, dtype=None, device=None, requires_grad=False) -> Tensor:
     """Uniform random numbers in [0, 1).
 
     >>> import chainrule as torch
@@ -127,10 +127,12 @@ def rand(*size, generator=None, dtype=None, device=None, requires_grad=False) ->
     torch.Size([2, 3])
     """
     _on_cpu(device)
+    size = shape if size is None else (size,)  # torch.zeros(2, 3) or (size=(2, 3))
     return _finish(_rng(generator).random(_size(size)), dtype, requires_grad)
 
 
-def randn(*size, generator=None, dtype=None, device=None, requires_grad=False) -> Tensor:
+def randn(*shape, size=None, generator=None, dtype=None, device=None,
+          requires_grad=False) -> Tensor:
     """Standard normal random numbers.
 
     >>> import chainrule as torch
@@ -138,6 +140,7 @@ def randn(*size, generator=None, dtype=None, device=None, requires_grad=False) -
     torch.float32
     """
     _on_cpu(device)
+    size = shape if size is None else (size,)  # torch.zeros(2, 3) or (size=(2, 3))
     return _finish(_rng(generator).standard_normal(_size(size)), dtype, requires_grad)
 
 
