@@ -9,8 +9,13 @@ import numpy as np
 import pytest
 
 import chainrule as cr
-import chainrule.autograd.forward_ad as fw
 from helpers import assert_same, to_torch, torch_or_skip
+from nn_oracle import (
+    check_forward_mode,
+    check_gradcheck_and_gradgradcheck,
+    check_name_values_gradients,
+    run_both,
+)
 
 _rng = np.random.default_rng(7)
 WEIGHT = _rng.uniform(0.5, 2.0, (3, 4))
@@ -88,55 +93,25 @@ def _arrays(inputs, seed=0):
     return out
 
 
-def _both(fn, arrays, dtype="float64"):
-    torch = torch_or_skip()
-    ours = [cr.tensor(a.astype(dtype)).requires_grad_() for a in arrays]
-    theirs = [to_torch(t, requires_grad=True) for t in ours]
-    return (fn(cr.nn.functional, cr, *ours), ours,
-            fn(torch.nn.functional, torch, *theirs), theirs)
+# float32 gradients: PyTorch and NumPy sum in different orders.
+GRAD_TOLERANCE = {"float32": dict(rtol=1e-4), "float64": dict(rtol=1e-9)}
 
 
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 @pytest.mark.parametrize("fn, inputs", CASES)
 def test_name_values_and_gradients_match_pytorch(fn, inputs, dtype):
-    torch = torch_or_skip()
-    out, ours, tout, theirs = _both(fn, _arrays(inputs), dtype)
-    assert out.grad_fn.name() == tout.grad_fn.name()
-    assert repr(out).split("grad_fn=")[1] == repr(tout).split("grad_fn=")[1]
-    assert_same(out, tout, rtol=1e-4 if dtype == "float32" else 1e-10)
-    seed = np.random.default_rng(1).standard_normal(tuple(out.shape)).astype(dtype)
-    grads = cr.autograd.grad(out, ours, cr.tensor(seed))
-    tgrads = torch.autograd.grad(tout, theirs, torch.from_numpy(seed))
-    for g, tg in zip(grads, tgrads):
-        assert_same(g, tg, rtol=1e-4 if dtype == "float32" else 1e-9)
+    check_name_values_gradients(fn, _arrays(inputs), dtype, GRAD_TOLERANCE)
 
 
 @pytest.mark.parametrize("fn, inputs", CASES)
 def test_gradcheck_and_gradgradcheck(fn, inputs):
-    xs = [cr.tensor(a).requires_grad_() for a in _arrays(inputs, seed=2)]
-
-    def f(*ts):
-        return fn(cr.nn.functional, cr, *ts)
-
-    assert cr.autograd.gradcheck(f, xs)
-    assert cr.autograd.gradgradcheck(f, xs)
+    check_gradcheck_and_gradgradcheck(fn, _arrays(inputs, seed=2))
 
 
 @pytest.mark.parametrize("fn, inputs", CASES)
 def test_forward_mode_matches_torch_func_jvp(fn, inputs):
-    torch = torch_or_skip()
-    arrays = _arrays(inputs, seed=3)
     tangents = _arrays([(s, "real") for s, _ in inputs], seed=4)
-    with fw.dual_level():
-        duals = [fw.make_dual(cr.tensor(a), cr.tensor(t)) for a, t in zip(arrays, tangents)]
-        out = fn(cr.nn.functional, cr, *duals)
-        primal, tangent = fw.unpack_dual(out)
-        primal, tangent = primal.detach().numpy().copy(), tangent.numpy().copy()
-    tprimal, ttangent = torch.func.jvp(
-        lambda *ts: fn(torch.nn.functional, torch, *ts),
-        tuple(torch.from_numpy(a) for a in arrays), tuple(torch.from_numpy(t) for t in tangents))
-    np.testing.assert_allclose(primal, tprimal.numpy(), rtol=1e-10, atol=1e-12)
-    np.testing.assert_allclose(tangent, ttangent.numpy(), rtol=1e-9, atol=1e-12)
+    check_forward_mode(fn, _arrays(inputs, seed=3), tangents)
 
 
 def test_mixed_dtypes_promote_as_pytorch():
@@ -157,11 +132,11 @@ def test_weighted_mse_and_beta_zero_compose_as_pytorch():
     torch = torch_or_skip()
     x, t = _arrays([((3, 4), "real"), ((3, 4), "real")], seed=6)
     for r in ("mean", "sum", "none"):
-        out, _, tout, _ = _both(lambda F, lib, a, b, r=r: F.mse_loss(
+        out, _, tout, _ = run_both(lambda F, lib, a, b, r=r: F.mse_loss(
             a, b, reduction=r, weight=_const(lib, WEIGHT, a)), [x, t])
         assert_same(out, tout, rtol=1e-10)
         assert out.grad_fn.name() == tout.grad_fn.name()
-        out, _, tout, _ = _both(lambda F, lib, a, b, r=r: F.smooth_l1_loss(
+        out, _, tout, _ = run_both(lambda F, lib, a, b, r=r: F.smooth_l1_loss(
             a, b, reduction=r, beta=0.0), [x, t])
         assert_same(out, tout, rtol=1e-10)
         assert out.grad_fn.name() == tout.grad_fn.name()
