@@ -77,6 +77,23 @@ class device:
         return hash((self.type, self.index))
 
 
+def _to_arguments(args, kwargs):
+    """The dtype asked for by ``.to(...)`` (a dtype, a tensor to match, or ``dtype=``), or None.
+
+    Shared by ``Tensor.to`` and ``Module.to``; a device other than the CPU raises.
+    """
+    target = kwargs.get("dtype")
+    for a in args:
+        if isinstance(a, _dtype_class):
+            target = a
+        elif isinstance(a, Tensor):
+            target = a.dtype
+        elif isinstance(a, (str, device)):
+            _on_cpu(a)
+    _on_cpu(kwargs.get("device"))
+    return target
+
+
 def _on_cpu(where) -> None:
     """Refuse to put data on a device other than the CPU, as PyTorch built without CUDA does."""
     if where is not None and device(where).type != "cpu":
@@ -621,15 +638,7 @@ class Tensor:
         >>> torch.tensor([1, 2]).to(torch.float32)
         tensor([1., 2.])
         """
-        target = kwargs.get("dtype")
-        for a in args:
-            if isinstance(a, _dtype_class):
-                target = a
-            elif isinstance(a, Tensor):
-                target = a.dtype
-            elif isinstance(a, (str, device)):
-                _on_cpu(a)
-        _on_cpu(kwargs.get("device"))
+        target = _to_arguments(args, kwargs)
         if target is None or target is self.dtype:
             return self.clone() if kwargs.get("copy") else self
         return S.to_copy(self, target.np)

@@ -323,17 +323,8 @@ class Module:
         >>> torch.nn.Linear(2, 1).to(torch.float64).weight.dtype
         torch.float64
         """
-        from .._dtypes import dtype as dtype_class
-        from ..tensor import _on_cpu, device
-        target = kwargs.get("dtype")
-        for a in args:
-            if isinstance(a, dtype_class):
-                target = a
-            elif isinstance(a, Tensor):
-                target = a.dtype
-            elif isinstance(a, (str, device)):
-                _on_cpu(a)
-        _on_cpu(kwargs.get("device"))
+        from ..tensor import _to_arguments
+        target = _to_arguments(args, kwargs)
         if target is None:
             return self
         if not target.is_floating_point:
