@@ -1434,6 +1434,15 @@ def _check_inplace_leaf(t: Tensor) -> None:
             "w.grad`), or operate on w.detach().")
 
 
+def _stand_in(t: Tensor, data: ndarray) -> Tensor:
+    """A tensor over ``data`` that stands where ``t`` stands in the graph (same history and
+    tangent): an in-place op records against it before ``t`` takes on the result's history."""
+    s = Tensor._make(data)
+    s.grad_fn, s._output_nr, s._requires_grad = t.grad_fn, t._output_nr, t._requires_grad
+    s._fw_grad = t._fw_grad
+    return s
+
+
 def _inplace(self: Tensor, fn, *args, **kwargs) -> Tensor:
     """Run ``fn(self, *args)`` and make ``self`` hold the result, as PyTorch's ``op_`` methods.
 
@@ -1455,10 +1464,7 @@ def _inplace(self: Tensor, fn, *args, **kwargs) -> Tensor:
     if record:
         # The op may save its input for backward; give it a copy so writing into
         # self's array below cannot change what backward will read.
-        source = Tensor._make(self._data.copy())
-        source.grad_fn, source._output_nr = self.grad_fn, self._output_nr
-        source._requires_grad = self._requires_grad
-        source._fw_grad = self._fw_grad
+        source = _stand_in(self, self._data.copy())
     with grad_mode.set_grad_enabled(record):
         result = fn(source, *args, **kwargs)
     _check_result_fits(self, result)

@@ -336,7 +336,7 @@ def getitem(t, key):
 
 
 def setitem(t, key, value) -> None:
-    from ..tensor import Tensor, _check_inplace_leaf, as_tensor_like
+    from ..tensor import _check_inplace_leaf, _stand_in, as_tensor_like
     key, basic = _convert_key(t, key)
     if not basic:
         key = _advanced(key)
@@ -359,9 +359,7 @@ def setitem(t, key, value) -> None:
         with _no_forward_ad():  # the tangent is written below, once
             inplace_on_view(t, lambda src, v: op(src, v, key), (value,), {})
     else:
-        old = Tensor._make(t._data)
-        old.grad_fn, old._output_nr = t.grad_fn, t._output_nr
-        old._requires_grad = t._requires_grad
+        old = _stand_in(t, t._data)
         with _no_forward_ad():
             result = op(old, value, key)
         t._data[key] = value._data
@@ -418,7 +416,7 @@ def view_key(base: ndarray, view: ndarray) -> tuple:
 
 def inplace_on_view(view, fn, args, kwargs):
     """``view.op_(...)``: run ``fn`` on the view, write the result through, rewrite histories."""
-    from ..tensor import Tensor, _check_result_fits
+    from ..tensor import _check_result_fits, _stand_in
     base = view._base
     node = view.grad_fn
     if node is not None and getattr(node, "num_outputs", 1) > 1:
@@ -437,16 +435,11 @@ def inplace_on_view(view, fn, args, kwargs):
     key = view_key(base._data, view._data)
     # The op may save its input for backward; give it a copy so that writing the
     # result into the shared memory below cannot change what backward reads.
-    source = Tensor._make(view._data.copy())
-    source.grad_fn, source._output_nr = view.grad_fn, view._output_nr
-    source._requires_grad = view._requires_grad
-    source._fw_grad = view._fw_grad
+    source = _stand_in(view, view._data.copy())
     with grad_mode.set_grad_enabled(True):
         result = fn(source, *args, **kwargs)
     _check_result_fits(view, result)
-    old_base = Tensor._make(base._data)  # CopySlices saves nothing of it: no copy needed
-    old_base.grad_fn, old_base._output_nr = base.grad_fn, base._output_nr
-    old_base._requires_grad = base._requires_grad
+    old_base = _stand_in(base, base._data)  # CopySlices saves nothing of it: no copy needed
     with _no_forward_ad():  # the base's tangent changes through the view's (below)
         new_base = copy_slices(old_base, result.to(view.dtype) if result.dtype is not view.dtype
                                else result, key)
