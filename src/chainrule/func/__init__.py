@@ -154,6 +154,17 @@ def _grads(outputs, inputs, grad_outputs, create_graph: bool) -> list:
     return result
 
 
+def _fresh_arguments(args, argnums):
+    """The differentiated positions, whether any is a container, and ``args`` with those
+    arguments replaced by fresh leaves that require grad (shared by grad and jacrev)."""
+    nums = _argnums_tuple(argnums, len(args))
+    nested = _nested([args[i] for i in nums])
+    args = list(args)
+    for i in nums:
+        args[i] = _tree_map(_fresh, args[i])
+    return nums, nested, args
+
+
 def grad_and_value(func: Callable, argnums=0, has_aux: bool = False) -> Callable:
     """Like ``grad``, but the new function returns ``(gradient, value)``.
 
@@ -167,11 +178,7 @@ def grad_and_value(func: Callable, argnums=0, has_aux: bool = False) -> Callable
     """
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
-        nums = _argnums_tuple(argnums, len(args))
-        nested = _nested([args[i] for i in nums])
-        args = list(args)
-        for i in nums:
-            args[i] = _tree_map(_fresh, args[i])
+        nums, nested, args = _fresh_arguments(args, argnums)
         with grad_mode.enable_grad():
             out, aux = _split_aux(func(*args, **kwargs), has_aux, "grad_and_value")
             Tensor = _tensor_cls()
@@ -271,11 +278,7 @@ def jacrev(func: Callable, argnums=0, *, has_aux: bool = False, chunk_size=None,
     def wrapper(*args):
         from .._backend import xp
         from ..ops.shape import stack
-        nums = _argnums_tuple(argnums, len(args))
-        nested = _nested([args[i] for i in nums])
-        args = list(args)
-        for i in nums:
-            args[i] = _tree_map(_fresh, args[i])
+        nums, nested, args = _fresh_arguments(args, argnums)
         with grad_mode.enable_grad():
             out, aux = _split_aux(func(*args), has_aux, "jacrev")
         out_leaves, out_spec = tree_flatten(out)
