@@ -186,3 +186,47 @@ def test_gradient_dtype_matches_input_dtype():
     assert y.dtype == torch.float32
     y.sum().backward()
     assert a.grad.dtype == torch.float32 and b.grad.dtype == torch.float64
+
+
+def test_array_path_keeps_pytorch_dtypes_where_numpy_would_promote():
+    # NumPy: float32 * int64 array is float64; PyTorch keeps float32.  The array path
+    # (no create_graph) must give the same dtype as the tensor path.
+    x = torch.tensor([1.5, 2.5], requires_grad=True)
+    n = torch.tensor([3, 4])
+    s = torch.tensor(2.0, requires_grad=True)  # 0-d: backward sees NumPy scalars
+    (x * n * s).sum().backward()
+    assert x.grad.dtype == torch.float32 and x.grad.tolist() == [6.0, 8.0]
+    assert s.grad.dtype == torch.float32 and s.grad.shape == () and s.grad.item() == 14.5
+    x2 = torch.tensor([1.5, 2.5], requires_grad=True)
+    (g,) = torch.autograd.grad((x2 * n * 2.0).sum(), x2, create_graph=True)
+    assert g.dtype == x.grad.dtype and g.tolist() == x.grad.tolist()
+
+
+def test_array_path_is_silent_about_inf_and_nan_like_pytorch():
+    import warnings
+    x = torch.tensor([0.0, 1.0], requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        torch.log(x).sum().backward()  # 1 / 0 in the rule
+        (x / x).sum().backward()
+    assert x.grad[0].item() != x.grad[0].item()  # inf + nan is nan, as in PyTorch
+
+
+def test_array_forms_exist_for_arithmetic_rules_and_not_for_tensor_methods():
+    from chainrule.autograd.arrays import array_form
+    from chainrule.ops import pointwise, reduction
+    assert array_form(pointwise.mul.rules[0]) is not None  # grad * other
+    assert array_form(pointwise.tanh.rules[0]) is not None  # tanh_backward(grad, result)
+    assert array_form(reduction.sum_op.rules[0]) is None  # ... .expand(self_shape): a method
+
+
+def test_hooks_see_tensors_on_the_array_path():
+    seen = []
+    x = torch.tensor([1.0, 2.0], requires_grad=True)
+    y = x * 3
+    y.register_hook(lambda g: seen.append(type(g).__name__) or g * 2)
+    y.grad_fn.register_hook(lambda grad_inputs, grad_outputs: seen.append(
+        type(grad_inputs[0]).__name__))
+    x.register_hook(lambda g: seen.append(type(g).__name__))
+    y.sum().backward()
+    assert seen == ["Tensor", "Tensor", "Tensor"] and x.grad.tolist() == [6.0, 6.0]

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import sys
 
+from .._backend import ndarray, restore_fp_errors, silence_fp_errors, xp
 from . import grad_mode
+from . import graph as _graph
 from .graph import AccumulateGrad, Node, gradient_edge
 
 _CALLBACKS: list = []  # queue_callback: run once the current backward pass ends
@@ -72,17 +74,22 @@ def _sum_to(grad, shape, dtype):
     This is the one place where broadcasting is reversed: a rule returns the
     gradient in the shape of the broadcast result, and the input that was
     stretched receives the sum over the dimensions it was stretched along.
+    ``grad`` is a tensor (``create_graph``: the sum is recorded) or an array.
     """
+    tensor = not isinstance(grad, (ndarray, xp.generic))
     if grad.shape != shape:
         lead = grad.ndim - len(shape)
         stretched = tuple(lead + i for i, n in enumerate(shape)
                           if n == 1 and grad.shape[lead + i] != 1)
         dims = tuple(range(lead)) + stretched
         if dims:
-            grad = grad.sum(dims, keepdim=True)
+            grad = grad.sum(dims, keepdim=True) if tensor else grad.sum(dims, keepdims=True)
         grad = grad.reshape(shape)
-    if grad._data.dtype != dtype:
-        grad = grad.to(_dtype_of(dtype))
+    if tensor:
+        if grad._data.dtype != dtype:
+            grad = grad.to(_dtype_of(dtype))
+    elif grad.dtype != dtype:
+        grad = grad.astype(dtype)
     return grad
 
 
@@ -98,6 +105,11 @@ def run_backward(roots, root_grads, retain_graph: bool, create_graph: bool,
     With ``accumulate`` leaves' ``.grad`` are updated (``Tensor.backward``);
     without it the gradients reaching ``inputs`` are returned instead
     (``autograd.grad``).  Returns the captured gradient per input (or None).
+
+    Without ``create_graph`` the gradients travel as plain NumPy arrays and the
+    rules run on them (``Node.apply_arrays``): nothing is recorded, so tensors
+    would only add their dispatch cost (about 2 µs per node).  With it they
+    travel as tensors, and every formula is recorded.
     """
     root_edges = [gradient_edge(t) for t in roots]
     for i, (node, _) in enumerate(root_edges):
@@ -120,74 +132,82 @@ def run_backward(roots, root_grads, retain_graph: bool, create_graph: bool,
         for k, edge in enumerate(target_edges):
             capture_at.setdefault(edge, []).append(k)
 
+    anomaly = grad_mode.flags.anomaly
+    arrays = not create_graph and not anomaly  # anomaly mode checks tensors, node by node
     buffers: dict = {}
     for (node, nr), g in zip(root_edges, root_grads):
+        if arrays:
+            g = g._data
+            if g.ndim == 0:
+                g = g[()]  # a NumPy scalar: see graph.SavedTensor.unpack_data
         _add_to_buffer(buffers, node, nr, g)
 
     previous_mode = grad_mode.state.enabled
     grad_mode.state.enabled = create_graph  # the formulas record only for create_graph
-    anomaly = grad_mode.flags.anomaly
+    # Array formulas call NumPy directly: silence its warnings once for the whole pass,
+    # as every tensor operation does for itself (PyTorch is silent about inf and nan).
+    fp_token = silence_fp_errors() if arrays else None
     try:
         for node in order:
             grads = buffers.pop(node, None)
             if grads is None or (needed is not None and node not in needed):
                 continue
-            if node._tensor_pre_hooks or node._pre_hooks:
-                grads = _run_pre_hooks(node, grads)
+            if node._hooked and (node._tensor_pre_hooks or node._pre_hooks):
+                grads = _run_pre_hooks(node, grads, arrays)
             if captured is not None:
                 for nr, g in enumerate(grads):
                     for k in capture_at.get((node, nr), ()):
                         captured[k] = g
             if type(node) is AccumulateGrad:
                 if accumulate and (inputs is None or (node, 0) in capture_at):
-                    _accumulate(node.variable, grads[0], create_graph)
+                    _accumulate(node.variable, grads[0], create_graph, arrays)
                 continue
             if captured is not None and accumulate is False and (node, 0) in capture_at \
                     and not any(child in needed for child, _ in node.next_functions):
                 continue  # a non-leaf input of autograd.grad: nothing beyond it is needed
-            _run_node(node, grads, buffers, needed, retain_graph, anomaly)
+
+            # The chain rule at this node: its rules turn the gradient of its output into
+            # one gradient per input ...
+            if arrays:
+                results = node.apply_arrays(grads)
+            elif anomaly:
+                from .anomaly import run_with_anomaly_check
+                results = run_with_anomaly_check(node, grads)
+            else:
+                results = node.apply(grads)
+            if node._hooked and node._hooks:
+                results = _run_hooks(node, results, grads, arrays)
+            if not retain_graph and node._saved is not None:
+                node.release()
+            # ... and each travels down its edge, reduced to its input's shape and dtype
+            # where broadcasting or promotion changed them.
+            for (child, nr), g, meta in zip(node.next_functions, results, node.input_meta):
+                if g is None or child is None or (needed is not None and child not in needed):
+                    continue
+                if meta is not None:
+                    data = g if arrays else g._data
+                    if data.shape != meta[0] or data.dtype != meta[1]:
+                        g = _sum_to(g, meta[0], meta[1])
+                # _add_to_buffer, inlined (a call less per edge on the hottest loop).
+                slots = buffers.get(child)
+                if slots is None:
+                    slots = buffers[child] = [None] * child.num_outputs
+                previous = slots[nr]
+                # Fan-out: a value used in several places receives the sum of the gradients.
+                slots[nr] = g if previous is None else previous + g
+            # Drop this node's gradients now: a leaf's AccumulateGrad counts the references
+            # to the array it receives to decide whether it may keep it without a copy.
+            grads = results = g = data = None
     finally:
+        if fp_token is not None:
+            restore_fp_errors(fp_token)
         grad_mode.state.enabled = previous_mode
         while _CALLBACKS:
             _CALLBACKS.pop(0)()
     if captured is None:
         return None
-    return [captured.get(k) for k in range(len(inputs))]
-
-
-def _run_node(node: Node, grads: list, buffers: dict, needed, retain_graph: bool,
-              anomaly: bool) -> None:
-    """Apply one node's rules and pass each input's gradient down its edge.
-
-    A function of its own so that its locals (the gradients it produced) are
-    gone when it returns: AccumulateGrad then sees whether a gradient is
-    referenced anywhere else before deciding to copy it.
-    """
-    if anomaly:
-        from .anomaly import run_with_anomaly_check
-        results = run_with_anomaly_check(node, grads)
-    else:
-        results = node.apply(grads)
-    if node._hooks:
-        for hook in node._hooks:
-            changed = hook(tuple(results), tuple(grads))
-            if changed is not None:
-                results = list(changed)
-    if not retain_graph and node._saved is not None:
-        node.release()
-    for (child, nr), g, meta in zip(node.next_functions, results, node.input_meta):
-        if g is None or child is None or (needed is not None and child not in needed):
-            continue
-        if meta is not None:
-            data = g._data
-            if data.shape != meta[0] or data.dtype != meta[1]:
-                g = _sum_to(g, meta[0], meta[1])
-        # _add_to_buffer, inlined (a call less per edge on the hottest loop).
-        slots = buffers.get(child)
-        if slots is None:
-            slots = buffers[child] = [None] * child.num_outputs
-        previous = slots[nr]
-        slots[nr] = g if previous is None else previous + g
+    found = [captured.get(k) for k in range(len(inputs))]
+    return [_graph.wrap_array(g) if arrays and g is not None else g for g in found]
 
 
 def _add_to_buffer(buffers: dict, node: Node, nr: int, grad) -> None:
@@ -199,7 +219,28 @@ def _add_to_buffer(buffers: dict, node: Node, nr: int, grad) -> None:
     slots[nr] = grad if previous is None else previous + grad
 
 
-def _run_pre_hooks(node: Node, grads: list) -> list:
+def _as_tensors(grads) -> list:
+    return [None if g is None else _graph.wrap_array(g) for g in grads]
+
+
+def _as_arrays(grads) -> list:
+    return [None if g is None else g._data for g in grads]
+
+
+def _run_hooks(node: Node, results: list, grads: list, arrays: bool) -> list:
+    """The node's hooks see tensors (and may replace the gradients it produced)."""
+    if arrays:
+        results, grads = _as_tensors(results), _as_tensors(grads)
+    for hook in node._hooks:
+        changed = hook(tuple(results), tuple(grads))
+        if changed is not None:
+            results = list(changed)
+    return _as_arrays(results) if arrays else results
+
+
+def _run_pre_hooks(node: Node, grads: list, arrays: bool) -> list:
+    if arrays:
+        return _as_arrays(_run_pre_hooks(node, _as_tensors(grads), False))
     if node._tensor_pre_hooks:
         grads = list(grads)
         for nr, hooks in node._tensor_pre_hooks.items():
@@ -217,9 +258,12 @@ def _run_pre_hooks(node: Node, grads: list) -> list:
     return grads
 
 
-def _accumulate(variable, grad, create_graph: bool) -> None:
-    """``variable.grad += grad``, as AccumulateGrad does in PyTorch."""
+def _accumulate(variable, grad, create_graph: bool, arrays: bool) -> None:
+    """``variable.grad += grad``, as AccumulateGrad does in PyTorch (``grad``: a tensor, or
+    an array when ``arrays``)."""
     if variable._hooks:
+        if arrays:
+            grad, arrays = _graph.wrap_array(grad), False
         for hook in variable._hooks:
             changed = hook(grad)
             if changed is not None:
@@ -228,25 +272,32 @@ def _accumulate(variable, grad, create_graph: bool) -> None:
     if current is None:
         if create_graph:
             variable.grad = grad
-        else:
-            # The same gradient tensor may also be on its way to another leaf (x + y
-            # passes one gradient to both), so the leaf gets its own copy unless the
-            # rule made this array for it alone.
-            variable.grad = grad.detach() if _owned(grad) else grad.detach().clone()
+        elif arrays:
+            # The same gradient array may also be on its way to another leaf (x + y passes
+            # one gradient to both), so the leaf gets its own copy unless the rule made
+            # this array for it alone.
+            if type(grad) is not ndarray:
+                grad = xp.asarray(grad)  # a NumPy scalar: this makes a new array
+            elif not _owned(grad):
+                grad = grad.copy()
+            variable.grad = _graph.wrap_array(grad)
+        else:  # anomaly mode, on tensors: the leaf gets its own copy
+            variable.grad = grad.detach().clone()
     elif create_graph or current.requires_grad:
-        variable.grad = current + grad
+        variable.grad = current + (_graph.wrap_array(grad) if arrays else grad)
     else:
-        current._data += grad._data  # in place, as PyTorch: a saved x.grad sees the update
+        # In place, as PyTorch: a saved x.grad sees the update.
+        current._data += grad if arrays else grad._data
         current._bump_version()
     if variable._post_accumulate_hooks:
         for hook in variable._post_accumulate_hooks:
             hook(variable)
 
 
-def _owned(grad) -> bool:
+def _owned(array) -> bool:
     # Four references mean only the engine's list of this node's gradients, the caller's
     # and this function's parameters and getrefcount's own argument hold it: no other
-    # buffer, leaf or user variable can see it, and its array is not a view of another,
-    # so it can become .grad without a copy.  (x + y hands one tensor to both leaves:
-    # five references, so each leaf gets its own copy.)
-    return sys.getrefcount(grad) <= 4 and grad._data.base is None and grad._data.flags.writeable
+    # buffer, leaf, tensor or user variable can see it, and it is not a view of another
+    # array, so it can become .grad without a copy.  (x + y hands one gradient to both
+    # leaves: one reference more, so each leaf gets its own copy.)
+    return sys.getrefcount(array) <= 4 and array.base is None and array.flags.writeable

@@ -20,6 +20,7 @@ from .._backend import ndarray, xp
 from .._dtypes import get_default_dtype, result_type
 from . import grad_mode
 from . import graph as _graph
+from .arrays import array_form
 from .graph import FREED_MESSAGE, RELEASED, Node, SavedTensor, VersionCounter, grad_accumulator
 
 Tensor = None  # the Tensor class; chainrule.tensor fills this in (it sits one layer above)
@@ -46,11 +47,44 @@ class OpNode(Node):
             if step is None:
                 results.append(None)  # this input needs no gradient: skip the work
             else:
-                rule, positions = step
+                rule, positions, _ = step
                 if positions:
                     results.append(rule(grad, *[saved[p] for p in positions]))
                 else:
                     results.append(rule(grad))
+        return results
+
+    def apply_arrays(self, grads):
+        """``apply`` on NumPy arrays, for a backward pass that records nothing.
+
+        A formula with an array form (``arrays.array_form``) runs on the arrays
+        themselves; the others run on tensors wrapped around them.
+        """
+        saved = self._saved
+        if saved is RELEASED:
+            raise RuntimeError(FREED_MESSAGE)
+        grad = grads[0]
+        dtype = grad.dtype
+        results = []
+        for step, meta in zip(self._plan, self.input_meta):
+            if step is None:
+                results.append(None)
+                continue
+            rule, positions, form = step
+            if form is not None:
+                result = form(grad, *[saved[p].unpack_data(self) if type(saved[p]) in _SAVED_KINDS
+                                      else saved[p] for p in positions])
+                # NumPy promotes a few mixed dtypes further than PyTorch (float32 times an
+                # int64 tensor is float64 there): the gradient takes its input's dtype back.
+                # (Where meta is set, the engine's reduction casts it.)
+                if meta is None and result.dtype is not dtype and result.dtype != dtype:
+                    result = result.astype(dtype)
+            else:
+                result = rule(_wrap(grad), *[saved[p].unpack(self) if type(saved[p]) in _SAVED_KINDS
+                                             else saved[p] for p in positions])
+                if result is not None:
+                    result = result._data
+            results.append(result)
         return results
 
     def release(self) -> None:
@@ -81,6 +115,13 @@ class SavedResult:
         self.data = result._data
         self.counter = counter
         self.version = counter.value
+
+    def unpack_data(self, node=None):
+        """The saved array (a 0-d one as a NumPy scalar), after ``unpack``'s version check."""
+        if self.counter.value != self.version:
+            self.unpack(node)  # raises, with the message
+        data = self.data
+        return data[()] if data.ndim == 0 else data  # see graph.SavedTensor.unpack_data
 
     def unpack(self, node=None):
         if self.counter.value != self.version:
@@ -347,7 +388,8 @@ class Op:
 
         Returns ``(reads, plan)``: ``reads`` indexes ``[*args, result, *arg shapes]`` (the
         values to save, in this order); ``plan`` has one entry per differentiable input,
-        ``(formula, positions of its parameters in the saved tuple)``, or None.
+        ``(formula, positions of its parameters in the saved tuple, the formula's array
+        form or None)``, or None.
         """
         used = set()
         for k, position in enumerate(self.diff_positions):
@@ -355,7 +397,8 @@ class Op:
                 used.update(self.rule_reads[position])
         reads = tuple(sorted(used))
         plan = tuple(
-            (self.rules[position], tuple(reads.index(j) for j in self.rule_reads[position]))
+            (self.rules[position], tuple(reads.index(j) for j in self.rule_reads[position]),
+             array_form(self.rules[position]))
             if needs >> k & 1 else None
             for k, position in enumerate(self.diff_positions))
         return reads, plan
@@ -367,6 +410,14 @@ _grad_state = grad_mode.state  # module-level names: one lookup less per op
 _grad_flags = grad_mode.flags
 _KIND_RANK = {"b": 0, "i": 1, "u": 1, "f": 2}  # which Python numbers a dtype holds as is
 _new_node = _new_tensor = object.__new__
+
+
+def _wrap(array):
+    """A tensor around ``array`` (a NumPy scalar becomes a 0-d array first)."""
+    return Tensor._make(array if type(array) is ndarray else xp.asarray(array))
+
+
+_graph.wrap_array = _wrap
 
 
 def _as_operands(args) -> list:

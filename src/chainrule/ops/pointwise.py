@@ -10,29 +10,10 @@ from __future__ import annotations
 import builtins
 import math
 
-from .._backend import xp
+from .._backend import quiet, xp
 from ..autograd.function import Op
 
-try:
-    # NumPy's error state is a context variable; setting it to a prebuilt "ignore" state
-    # costs ~0.2 us, where `with np.errstate(all="ignore")` costs ~1-2 us (it rebuilds the
-    # state object on every entry): per-op overhead matters on small tensors.
-    from numpy._core._multiarray_umath import _extobj_contextvar, _make_extobj
-    _IGNORE_FP_ERRORS = _make_extobj(all="ignore")
-
-    def _quiet(fn, *arrays):
-        """``fn(*arrays)`` without NumPy's floating-point warnings: PyTorch returns inf and
-        nan for log(0), 1 / 0, sqrt(-1) or exp(1000) silently."""
-        token = _extobj_contextvar.set(_IGNORE_FP_ERRORS)
-        try:
-            return fn(*arrays)
-        finally:
-            _extobj_contextvar.reset(token)
-except ImportError:  # a NumPy without that internal: the public, slower spelling
-    def _quiet(fn, *arrays):
-        """``fn(*arrays)`` without NumPy's floating-point warnings (PyTorch is silent)."""
-        with xp.errstate(all="ignore"):
-            return fn(*arrays)
+_quiet = quiet  # the forwards below that can divide by zero or overflow use it
 
 
 def _rsqrt(x):
