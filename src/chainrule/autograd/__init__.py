@@ -5,7 +5,6 @@ engine; ``Function`` lets users add operations with their own rules.
 """
 from __future__ import annotations
 
-from .._backend import xp
 from . import function, grad_mode
 from .engine import run_backward
 from .function import Function, once_differentiable
@@ -52,7 +51,7 @@ def _make_grads(outputs, grad_outputs) -> list:
                 raise RuntimeError(
                     f"grad can be implicitly created only for real scalar outputs but got "
                     f"{out.dtype}")
-            g = Tensor._make(_ones(out))
+            # ones, made by the engine in the form it runs on (an array or a tensor)
         elif not isinstance(g, Tensor):
             from .._creation import tensor
             g = tensor(g, dtype=out.dtype)
@@ -62,13 +61,6 @@ def _make_grads(outputs, grad_outputs) -> list:
                 f"has a shape of {out.shape}.")
         grads.append(g)
     return grads
-
-
-def _ones(out):
-    # empty + fill: two C calls, where numpy.ones is a Python function (~1 µs more).
-    ones = xp.empty(out._data.shape, dtype=out._data.dtype)
-    ones.fill(1)
-    return ones
 
 
 def backward(tensors, grad_tensors=None, retain_graph=None, create_graph: bool = False,

@@ -72,8 +72,18 @@ class OpNode(Node):
                 continue
             rule, positions, form = step
             if form is not None:
-                result = form(grad, *[saved[p].unpack_data(self) if type(saved[p]) in _SAVED_KINDS
-                                      else saved[p] for p in positions])
+                # Most formulas read one saved value or none: those skip building a list
+                # (a comprehension costs ~0.3 µs, a third of this whole method).
+                if not positions:
+                    result = form(grad)
+                elif len(positions) == 1:
+                    value = saved[positions[0]]
+                    result = form(grad, value.unpack_data(self) if type(value) in _SAVED_KINDS
+                                  else value)
+                else:
+                    result = form(grad, *[saved[p].unpack_data(self)
+                                          if type(saved[p]) in _SAVED_KINDS else saved[p]
+                                          for p in positions])
                 # NumPy promotes a few mixed dtypes further than PyTorch (float32 times an
                 # int64 tensor is float64 there): the gradient takes its input's dtype back.
                 # (Where meta is set, the engine's reduction casts it.)
