@@ -170,6 +170,9 @@ class Op:
         self.rules = tuple(rules.get(n) for n in self.arg_names)
         self.diff_positions = tuple(i for i, r in enumerate(self.rules) if r is not None)
         self.promote = promote
+        # A forward made of Python operators only (x * y) runs on NumPy scalars as it does on
+        # 0-d arrays, ten times faster; a ufunc call (np.exp) is slower on scalars.
+        self.operators_only = not code.co_names
         self.view = view
         self.jvp = jvp
         # Which values each formula reads, as indices into [*args, result, *arg shapes]:
@@ -201,6 +204,7 @@ class Op:
             # floating tensors of one dtype, with Python floats or ints, need no cast.
             data = []
             dtype = None
+            scalars = self.operators_only
             for a in args:
                 if isinstance(a, Tensor):
                     d = a._data
@@ -209,7 +213,9 @@ class Op:
                     elif d.dtype is not dtype:
                         dtype = None
                         break
-                    data.append(d)
+                    # A 0-d array goes in as a NumPy scalar where the forward is operators
+                    # only: the same dtype rules, and 0.05 µs a multiplication, not 0.5 µs.
+                    data.append(d[()] if scalars and d.ndim == 0 else d)
                 elif type(a) is float or type(a) is int:
                     data.append(a)
                 else:

@@ -46,23 +46,27 @@ def _relu(x):
 
 
 # --- arithmetic ---------------------------------------------------------------
+# + - * are written as Python's operators rather than ufunc calls (the same computation
+# on arrays): a forward made of operators only gets 0-d tensors as NumPy scalars, whose
+# operators take NumPy's scalar fast path (0.05 µs where np.multiply takes 0.6 µs).
+# (``**`` stays np.power: the operator turns x ** 2 of a bool array into int8.)
 # Each Op: forward on arrays, then the backward formula per input (vector-Jacobian
 # product), then `jvp` (Jacobian-vector product, forward mode): tangents are named
 # `<input>_t`, an input without a tangent gets zeros.
 #          name             forward (arrays)                       backward per input (tensors)
-add = Op("AddBackward0", lambda self, other: xp.add(self, other), promote="binary",
+add = Op("AddBackward0", lambda self, other: self + other, promote="binary",
          self=lambda grad: grad,
          other=lambda grad: grad,
          jvp=lambda self_t, other_t: self_t + other_t)
-sub_op = Op("SubBackward0", lambda self, other: xp.subtract(self, other), promote="binary",
+sub_op = Op("SubBackward0", lambda self, other: self - other, promote="binary",
             self=lambda grad: grad,
             other=lambda grad: -grad,
             jvp=lambda self_t, other_t: self_t - other_t)
 # number - tensor (``other`` is the number).
-rsub_op = Op("RsubBackward1", lambda self, other: xp.subtract(other, self), promote="binary",
+rsub_op = Op("RsubBackward1", lambda self, other: other - self, promote="binary",
              self=lambda grad: -grad,
              jvp=lambda self_t: -self_t)
-mul = Op("MulBackward0", lambda self, other: xp.multiply(self, other), promote="binary",
+mul = Op("MulBackward0", lambda self, other: self * other, promote="binary",
          self=lambda grad, other: grad * other,
          other=lambda grad, self: grad * self,
          jvp=lambda self_t, other_t, self, other: self_t * other + other_t * self)
