@@ -217,7 +217,8 @@ def test_array_forms_exist_for_arithmetic_rules_and_not_for_tensor_methods():
     from chainrule.ops import pointwise, reduction
     assert array_form(pointwise.mul.rules[0]) is not None  # grad * other
     assert array_form(pointwise.tanh.rules[0]) is not None  # tanh_backward(grad, result)
-    assert array_form(reduction.sum_op.rules[0]) is None  # ... .expand(self_shape): a method
+    assert array_form(reduction.sum_op.rules[0]) is not None  # expand_op(...): an Op
+    assert array_form(reduction.cumsum_op.rules[0]) is None  # grad.flip(dim)...: methods
 
 
 def test_hooks_see_tensors_on_the_array_path():

@@ -91,9 +91,13 @@ def _expressible(code, module_globals: dict, renamed: dict) -> bool:
             if not _array_value(name, value, renamed, Op):
                 return False
         elif op in ("LOAD_ATTR", "LOAD_METHOD"):
-            loaded_module = (previous is not None and previous.opname == "LOAD_GLOBAL"
-                             and isinstance(module_globals.get(previous.argval), types.ModuleType))
-            if ins.argval not in _SAME_ON_ARRAYS and not loaded_module:
+            # math.log, xp.argsort: a function of a module outside chainrule means the same
+            # on arrays (chainrule's own modules hold tensor functions: not those).
+            owner = module_globals.get(previous.argval) if previous is not None \
+                and previous.opname == "LOAD_GLOBAL" else None
+            outside = isinstance(owner, types.ModuleType) \
+                and not owner.__name__.startswith("chainrule")
+            if ins.argval not in _SAME_ON_ARRAYS and not outside:
                 return False
         previous = ins
     # Comprehensions and lambdas inside the formula: checked the same way.
@@ -106,7 +110,9 @@ def _array_value(name: str, value, renamed: dict, op_class) -> bool:
     if isinstance(value, op_class):
         renamed[name] = value.forward
         return True
-    if isinstance(value, (int, float, complex, str, tuple, types.ModuleType)) or value is None:
+    if isinstance(value, (int, float, complex, str, tuple)) or value is None:
+        return True
+    if isinstance(value, types.ModuleType):  # only its attributes are used; checked there
         return True
     if isinstance(value, type) and issubclass(value, BaseException):
         return True

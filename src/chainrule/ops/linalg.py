@@ -11,6 +11,7 @@ import math
 
 from .._backend import xp
 from ..autograd.function import Op
+from .shape import t_op, unsqueeze_op
 
 # --- the rule table ------------------------------------------------------------
 dot_op = Op("DotBackward0", lambda self, other: xp.dot(self, other),
@@ -18,12 +19,12 @@ dot_op = Op("DotBackward0", lambda self, other: xp.dot(self, other),
             other=lambda grad, self: grad * self,
             jvp=lambda self_t, other_t, self, other: dot_op(self_t, other) + dot_op(self, other_t))
 mv_op = Op("MvBackward0", lambda self, vec: xp.matmul(self, vec),
-           self=lambda grad, vec: grad.unsqueeze(-1) * vec,
-           vec=lambda grad, self: mv(self.t(), grad),
+           self=lambda grad, vec: unsqueeze_op(grad, 1) * vec,
+           vec=lambda grad, self: mv_op(t_op(self), grad),
            jvp=lambda self_t, vec_t, self, vec: mv_op(self_t, vec) + mv_op(self, vec_t))
 mm_op = Op("MmBackward0", lambda self, mat2: xp.matmul(self, mat2),
-           self=lambda grad, mat2: mm(grad, mat2.t()),
-           mat2=lambda grad, self: mm(self.t(), grad),
+           self=lambda grad, mat2: mm_op(grad, t_op(mat2)),
+           mat2=lambda grad, self: mm_op(t_op(self), grad),
            jvp=lambda self_t, mat2_t, self, mat2: mm_op(self_t, mat2) + mm_op(self, mat2_t))
 # Batched products broadcast their batch dimensions; the engine sums them back.
 bmm_op = Op("BmmBackward0", lambda self, mat2: xp.matmul(self, mat2),

@@ -10,6 +10,7 @@ import builtins
 
 from .._backend import xp
 from ..autograd.function import Op
+from .shape import expand_op
 
 
 def normalize_dims(dim, ndim: int) -> tuple | None:
@@ -63,19 +64,20 @@ def _reduce_sum(t, dims, keepdim):
 sum_op = Op("SumBackward1", lambda self, dims, keepdim, dtype:
             xp.sum(self, axis=_axis(dims, self.ndim), keepdims=keepdim, dtype=dtype),
             self=lambda grad, self_shape, dims, keepdim:
-                _unsqueeze_to(grad, self_shape, dims, keepdim).expand(self_shape),
+                expand_op(_unsqueeze_to(grad, self_shape, dims, keepdim), self_shape),
             jvp=lambda self_t, dims, keepdim, dtype: sum_op(self_t, dims, keepdim, dtype))
 sum_all = Op("SumBackward0", lambda self, dtype: xp.sum(self, dtype=dtype),
-             self=lambda grad, self_shape: grad.expand(self_shape),
+             self=lambda grad, self_shape: expand_op(grad, self_shape),
              jvp=lambda self_t, dtype: sum_all(self_t, dtype))
 mean_op = Op("MeanBackward1", lambda self, dims, keepdim:
              _mean(self, _axis(dims, self.ndim), keepdim),
              self=lambda grad, self_shape, dims, keepdim:
-                 _unsqueeze_to(grad, self_shape, dims, keepdim).expand(self_shape)
+                 expand_op(_unsqueeze_to(grad, self_shape, dims, keepdim), self_shape)
                  / _count(self_shape, dims),
              jvp=lambda self_t, dims, keepdim: mean_op(self_t, dims, keepdim))
 mean_all = Op("MeanBackward0", lambda self: _mean(self, None, False),
-              self=lambda grad, self_shape: grad.expand(self_shape) / _count(self_shape, None),
+              self=lambda grad, self_shape:
+                  expand_op(grad, self_shape) / _count(self_shape, None),
               jvp=lambda self_t: mean_all(self_t))
 # prod: d/dx_i = the product of the other elements, computed without dividing so zeros work.
 prod_op = Op("ProdBackward1", lambda self, dims, keepdim:

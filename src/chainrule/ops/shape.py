@@ -46,13 +46,13 @@ expand_op = Op("ExpandBackward0", lambda self, shape: xp.broadcast_to(self, shap
                jvp=lambda self_t, shape: expand_op(self_t, shape))
 transpose_op = Op("TransposeBackward0", lambda self, dim0, dim1: xp.swapaxes(self, dim0, dim1),
                   view=True,
-                  self=lambda grad, dim0, dim1: grad.transpose(dim0, dim1),
+                  self=lambda grad, dim0, dim1: transpose_op(grad, dim0, dim1),
                   jvp=lambda self_t, dim0, dim1: transpose_op(self_t, dim0, dim1))
 t_op = Op("TBackward0", lambda self: xp.transpose(self), view=True,
-          self=lambda grad: grad.t(),
+          self=lambda grad: t_op(grad),
           jvp=lambda self_t: t_op(self_t))
 permute_op = Op("PermuteBackward0", lambda self, dims: xp.transpose(self, dims), view=True,
-                self=lambda grad, dims: grad.permute(tuple(xp.argsort(dims))),
+                self=lambda grad, dims: permute_op(grad, tuple(xp.argsort(dims))),
                 jvp=lambda self_t, dims: permute_op(self_t, dims))
 flip_op = Op("FlipBackward0", lambda self, dims: xp.flip(self, dims).copy(),  # not a view
              self=lambda grad, dims: grad.flip(dims),
