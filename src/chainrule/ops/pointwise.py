@@ -169,6 +169,8 @@ def rsub(self, other):
 def _pow_backward(grad, self, exponent):
     if exponent == 0:
         return grad * 0.0
+    if exponent == 2:  # squares (every squared error): self ** 1 is self, a NumPy call less
+        return grad * 2 * self
     return grad * exponent * self ** (exponent - 1)
 
 

@@ -48,10 +48,11 @@ transpose_op = Op("TransposeBackward0", lambda self, dim0, dim1: xp.swapaxes(sel
                   view=True,
                   self=lambda grad, dim0, dim1: transpose_op(grad, dim0, dim1),
                   jvp=lambda self_t, dim0, dim1: transpose_op(self_t, dim0, dim1))
-t_op = Op("TBackward0", lambda self: xp.transpose(self), view=True,
+# .T and .transpose are the C methods behind np.transpose (a Python function, ~1 µs more).
+t_op = Op("TBackward0", lambda self: self.T, view=True,
           self=lambda grad: t_op(grad),
           jvp=lambda self_t: t_op(self_t))
-permute_op = Op("PermuteBackward0", lambda self, dims: xp.transpose(self, dims), view=True,
+permute_op = Op("PermuteBackward0", lambda self, dims: self.transpose(dims), view=True,
                 self=lambda grad, dims: permute_op(grad, tuple(xp.argsort(dims))),
                 jvp=lambda self_t, dims: permute_op(self_t, dims))
 flip_op = Op("FlipBackward0", lambda self, dims: xp.flip(self, dims).copy(),  # not a view
