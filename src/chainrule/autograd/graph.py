@@ -93,12 +93,15 @@ class SavedTensor:
     __slots__ = ("tensor", "version", "node_name", "hooks_unpack", "counter")
 
     def __init__(self, tensor, node_name: str) -> None:
+        # A tensor without a counter has never been changed in place: version 0.  (The
+        # counter is made by the first in-place change; not making it here saves an object
+        # per saved tensor.)
         counter = tensor._version_counter
-        if counter is None:
-            counter = tensor._version_counter = VersionCounter()
-        self.version = counter.value
+        self.version = 0 if counter is None else counter.value
         self.node_name = node_name
         if SAVED_TENSORS_HOOKS:  # saved_tensors_hooks: keep what pack returns instead
+            if counter is None:
+                counter = tensor._version_counter = VersionCounter()
             pack, self.hooks_unpack = SAVED_TENSORS_HOOKS[-1]
             self.counter = counter
             self.tensor = pack(tensor)
@@ -125,11 +128,12 @@ class SavedTensor:
                     f"{self.counter.value}; expected version {self.version} instead.")
             return self.hooks_unpack(self.tensor)
         t = self.tensor
-        if t._version_counter.value != self.version:
+        counter = t._version_counter
+        if counter is not None and counter.value != self.version:
             raise RuntimeError(
                 "one of the variables needed for gradient computation has been modified by an "
                 f"inplace operation: [{t.dtype.name} {list(t.shape)}], which is output 0 of "
-                f"{self.node_name}, is at version {t._version_counter.value}; expected version "
+                f"{self.node_name}, is at version {counter.value}; expected version "
                 f"{self.version} instead. Fix: use the out-of-place form of the operation "
                 "(e.g. x = x * 2 instead of x *= 2), or .clone() the tensor before changing it."
             )

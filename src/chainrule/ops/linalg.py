@@ -48,7 +48,7 @@ def _dtype_name(t) -> str:
 
 
 def _same_dtype(a, b) -> None:
-    if a.dtype is not b.dtype:
+    if a._data.dtype != b._data.dtype:
         raise RuntimeError(
             f"expected m1 and m2 to have the same dtype, but got: {_dtype_name(a)} != "
             f"{_dtype_name(b)}. Fix: convert one of them, e.g. b.to(a.dtype).")
@@ -61,14 +61,17 @@ def dot(input, other):
     >>> torch.dot(torch.tensor([1., 2.]), torch.tensor([3., 4.]))
     tensor(11.)
     """
-    if input.ndim != 1 or other.ndim != 1:
-        raise RuntimeError(f"1D tensors expected, but got {input.ndim}D and {other.ndim}D tensors")
-    if input.shape[0] != other.shape[0]:
+    # The checks read the arrays' own shape and dtype: Tensor.shape builds a torch.Size on
+    # each use, and these small products are dominated by such overheads.
+    a, b = input._data, other._data
+    if a.ndim != 1 or b.ndim != 1:
+        raise RuntimeError(f"1D tensors expected, but got {a.ndim}D and {b.ndim}D tensors")
+    if a.shape[0] != b.shape[0]:
         raise RuntimeError(
             f"inconsistent tensor size, expected tensor [{input.shape[0]}] and src "
             f"[{other.shape[0]}] to have the same number of elements, but got {input.shape[0]} "
             f"and {other.shape[0]} elements respectively")
-    if input.dtype is not other.dtype:
+    if a.dtype != b.dtype:
         raise RuntimeError(
             f"dot : expected both vectors to have same dtype, but found {_dtype_name(input)} "
             f"and {_dtype_name(other)}")
@@ -82,9 +85,10 @@ def mv(input, vec):
     >>> torch.mv(torch.eye(2), torch.tensor([1., 2.]))
     tensor([1., 2.])
     """
-    if input.ndim != 2 or vec.ndim != 1:
-        raise RuntimeError(f"vector + matrix @ vector expected, got 1, {input.ndim}, {vec.ndim}")
-    if input.shape[1] != vec.shape[0]:
+    a, v = input._data, vec._data  # see dot
+    if a.ndim != 2 or v.ndim != 1:
+        raise RuntimeError(f"vector + matrix @ vector expected, got 1, {a.ndim}, {v.ndim}")
+    if a.shape[1] != v.shape[0]:
         raise RuntimeError(
             f"size mismatch, got input ({input.shape[0]}), mat ({input.shape[0]}x"
             f"{input.shape[1]}), vec ({vec.shape[0]})")
@@ -100,11 +104,12 @@ def mm(input, mat2):
     tensor([[3.],
             [3.]])
     """
-    if input.ndim != 2:
+    a, b = input._data, mat2._data  # see dot
+    if a.ndim != 2:
         raise RuntimeError("self must be a matrix")
-    if mat2.ndim != 2:
+    if b.ndim != 2:
         raise RuntimeError("mat2 must be a matrix")
-    if input.shape[1] != mat2.shape[0]:
+    if a.shape[1] != b.shape[0]:
         raise RuntimeError(
             f"mat1 and mat2 shapes cannot be multiplied ({input.shape[0]}x{input.shape[1]} and "
             f"{mat2.shape[0]}x{mat2.shape[1]})")
