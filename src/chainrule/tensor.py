@@ -1348,6 +1348,9 @@ def pow(input, exponent):
     """
     if not isinstance(input, Tensor):
         return P.pow_base(_expect_tensor(exponent, "pow"), _check_operand(input))
+    if (type(exponent) is builtins.float or type(exponent) is builtins.int) \
+            and input._data.dtype.kind == "f":
+        return P.pow_scalar(input, exponent)  # the common x ** 2, without the checks below
     exponent = _check_operand(exponent)
     if isinstance(exponent, Tensor):
         _broadcast_check(input, exponent)

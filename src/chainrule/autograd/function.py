@@ -155,11 +155,13 @@ class Op:
     ``"float"`` also turns integer results into the default float dtype (for
     ``exp``, ``/``, ...), ``None`` leaves dtypes alone.  ``view=True`` says the
     output shares the first input's memory (reshape, indexing), so the two
-    share a version counter.
+    share a version counter.  ``scalars=True`` says that the forward accepts
+    NumPy scalars for 0-d tensors (found by itself for a forward made of
+    operators only, such as ``self * other``).
     """
 
     def __init__(self, name: str, forward, /, *, promote: str | None = None, view: bool = False,
-                 jvp=None, **rules) -> None:
+                 scalars: bool | None = None, jvp=None, **rules) -> None:
         code = forward.__code__
         self.name = name
         self.forward = forward
@@ -172,7 +174,8 @@ class Op:
         self.promote = promote
         # A forward made of Python operators only (x * y) runs on NumPy scalars as it does on
         # 0-d arrays, ten times faster; a ufunc call (np.exp) is slower on scalars.
-        self.operators_only = not code.co_names
+        # ``scalars=True`` says the same of a forward that is not (it checks for scalars).
+        self.operators_only = not code.co_names if scalars is None else scalars
         self.view = view
         self.jvp = jvp
         # Which values each formula reads, as indices into [*args, result, *arg shapes]:

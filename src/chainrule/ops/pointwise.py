@@ -89,8 +89,8 @@ neg = Op("NegBackward0", lambda self: _negative(self),
          self=lambda grad: -grad,
          jvp=lambda self_t: -self_t)
 # x ** c for a number c; c == 0 gives a zero gradient rather than 0 * x ** -1 (inf at 0).
-pow_scalar = Op("PowBackward0", lambda self, exponent: _quiet(xp.power, self, exponent),
-                promote="binary",
+pow_scalar = Op("PowBackward0", lambda self, exponent: _quiet(_power, self, exponent),
+                promote="binary", scalars=True,
                 self=lambda grad, self, exponent: pow_backward(grad, self, exponent),
                 jvp=lambda self_t, self, exponent: pow_backward(self_t, self, exponent))
 # Backward primitives: one recorded op where the formula would take several (one node and
@@ -129,6 +129,15 @@ pow_base = Op("PowBackward2", lambda exponent, base: _quiet(xp.power, base, expo
                   exponent_t * _pow_base_factor(exponent, base, result))
 
 
+def _power(x, exponent):
+    # A NumPy scalar (a 0-d tensor, see Op's ``scalars``) takes the scalar fast path of
+    # ``**``; an array takes np.power, since the array operator turns x ** 2 of a bool
+    # array into int8 where np.power (and PyTorch) give int64.
+    if type(x) is xp.ndarray:
+        return xp.power(x, exponent)
+    return x ** exponent
+
+
 def _div_other_backward(grad, self, other):
     return -grad * self / (other * other)
 
@@ -138,7 +147,8 @@ def _is_bool(a) -> bool:
     if a is True or a is False:
         return True
     d = getattr(a, "_data", None)
-    return d is not None and d.dtype == xp.bool_
+    # dtype.kind, not `dtype == np.bool_`: comparing with a type converts it each time.
+    return d is not None and d.dtype.kind == "b"
 
 
 def _check_bool_subtraction(self, other) -> None:
