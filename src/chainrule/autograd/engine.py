@@ -23,13 +23,11 @@ from .graph import AccumulateGrad, Node, gradient_edge
 _CALLBACKS: list = []  # queue_callback: run once the current backward pass ends
 
 
-def topological_order(roots) -> list:
-    """Nodes reachable from ``roots``, each after every node that feeds a gradient into it.
+def count_consumers(roots) -> dict:
+    """For every node reachable from ``roots``: how many edges lead into it from other nodes.
 
-    Kahn's algorithm, without recursion (a chain of a million nodes must not
-    hit Python's recursion limit): count how many consumers each node has,
-    then release a node once all its consumers are done.  Deterministic: the
-    same graph always gives the same order.
+    The first half of Kahn's algorithm, without recursion (a chain of a million
+    nodes must not hit Python's recursion limit).
     """
     consumers: dict = {}
     stack = []
@@ -45,6 +43,17 @@ def topological_order(roots) -> list:
                 else:
                     consumers[child] = 1
                     stack.append(child)
+    return consumers
+
+
+def topological_order(roots) -> list:
+    """Nodes reachable from ``roots``, each after every node that feeds a gradient into it.
+
+    Kahn's algorithm: count how many consumers each node has, then release a
+    node once all its consumers are done.  Deterministic: the same graph always
+    gives the same order (the one ``run_backward`` runs the nodes in).
+    """
+    consumers = count_consumers(roots)
     ready = [node for node in consumers if consumers[node] == 0]
     order = []
     while ready:
@@ -126,14 +135,16 @@ def run_backward(roots, root_grads, retain_graph: bool, create_graph: bool,
                 "Fix: the result was computed without recording (under no_grad(), from "
                 "detached tensors, or from tensors without requires_grad=True)."
             )
-    order = topological_order([node for node, _ in root_edges])
+    root_nodes = [node for node, _ in root_edges]
+    consumers = count_consumers(root_nodes)
 
     target_edges = None
     needed = None
     captured = None
     if inputs is not None:
         target_edges = [gradient_edge(t) for t in inputs]
-        needed = _needed(order, {node for node, _ in target_edges if node is not None})
+        needed = _needed(topological_order(root_nodes),
+                         {node for node, _ in target_edges if node is not None})
         captured = {}
         capture_at = {}
         for k, edge in enumerate(target_edges):
@@ -157,53 +168,70 @@ def run_backward(roots, root_grads, retain_graph: bool, create_graph: bool,
     # as every tensor operation does for itself (PyTorch is silent about inf and nan).
     fp_token = silence_fp_errors() if arrays else None
     try:
-        for node in order:
+        # Kahn's algorithm, run as it goes: a node is ready once every node that uses its
+        # output has run (and so has sent it their gradients).
+        ready = [node for node in consumers if consumers[node] == 0]
+        while ready:
+            node = ready.pop()
             grads = buffers.pop(node, None)
-            if grads is None or (needed is not None and node not in needed):
-                continue
-            if node._hooked and (node._tensor_pre_hooks or node._pre_hooks):
-                grads = _run_pre_hooks(node, grads, arrays)
-            if captured is not None:
-                for nr, g in enumerate(grads):
-                    for k in capture_at.get((node, nr), ()):
-                        captured[k] = g
-            if type(node) is AccumulateGrad:
-                if accumulate and (inputs is None or (node, 0) in capture_at):
-                    _accumulate(node.variable, grads[0], create_graph, arrays)
-                continue
-            if captured is not None and accumulate is False and (node, 0) in capture_at \
-                    and not any(child in needed for child, _ in node.next_functions):
-                continue  # a non-leaf input of autograd.grad: nothing beyond it is needed
-
-            # The chain rule at this node: its rules turn the gradient of its output into
-            # one gradient per input ...
-            if arrays:
-                results = node.apply_arrays(grads)
-            elif anomaly:
-                from .anomaly import run_with_anomaly_check
-                results = run_with_anomaly_check(node, grads)
+            results = None
+            if grads is not None and (needed is None or node in needed):
+                if node._hooked and (node._tensor_pre_hooks or node._pre_hooks):
+                    grads = _run_pre_hooks(node, grads, arrays)
+                if captured is not None:
+                    for nr, g in enumerate(grads):
+                        for k in capture_at.get((node, nr), ()):
+                            captured[k] = g
+                if type(node) is AccumulateGrad:
+                    if accumulate and (inputs is None or (node, 0) in capture_at):
+                        _accumulate(node.variable, grads[0], create_graph, arrays)
+                elif captured is not None and accumulate is False \
+                        and (node, 0) in capture_at \
+                        and not any(child in needed for child, _ in node.next_functions):
+                    pass  # a non-leaf input of autograd.grad: nothing beyond it is needed
+                else:
+                    # The chain rule at this node: its rules turn the gradient of its
+                    # output into one gradient per input ...
+                    if arrays:
+                        results = node.apply_arrays(grads)
+                    elif anomaly:
+                        from .anomaly import run_with_anomaly_check
+                        results = run_with_anomaly_check(node, grads)
+                    else:
+                        results = node.apply(grads)
+                    if node._hooked and node._hooks:
+                        results = _run_hooks(node, results, grads, arrays)
+                    if not retain_graph and node._saved is not None:
+                        node.release()
+            if results is None:  # nothing to pass on: the inputs only lose a consumer
+                for child, _ in node.next_functions:
+                    if child is not None:
+                        left = consumers[child] - 1
+                        consumers[child] = left
+                        if left == 0:
+                            ready.append(child)
             else:
-                results = node.apply(grads)
-            if node._hooked and node._hooks:
-                results = _run_hooks(node, results, grads, arrays)
-            if not retain_graph and node._saved is not None:
-                node.release()
-            # ... and each travels down its edge, reduced to its input's shape and dtype
-            # where broadcasting or promotion changed them.
-            for (child, nr), g, meta in zip(node.next_functions, results, node.input_meta):
-                if g is None or child is None or (needed is not None and child not in needed):
-                    continue
-                if meta is not None:
-                    data = g if arrays else g._data
-                    if data.shape != meta[0] or data.dtype != meta[1]:
-                        g = _sum_to(g, meta[0], meta[1])
-                # _add_to_buffer, inlined (a call less per edge on the hottest loop).
-                slots = buffers.get(child)
-                if slots is None:
-                    slots = buffers[child] = [None] * child.num_outputs
-                previous = slots[nr]
-                # Fan-out: a value used in several places receives the sum of the gradients.
-                slots[nr] = g if previous is None else previous + g
+                # ... and each travels down its edge, reduced to its input's shape and
+                # dtype where broadcasting or promotion changed them.
+                for (child, nr), g, meta in zip(node.next_functions, results, node.input_meta):
+                    if child is None:
+                        continue
+                    if g is not None and (needed is None or child in needed):
+                        if meta is not None:
+                            data = g if arrays else g._data
+                            if data.shape != meta[0] or data.dtype != meta[1]:
+                                g = _sum_to(g, meta[0], meta[1])
+                        # _add_to_buffer, inlined (a call less per edge on the hottest loop).
+                        slots = buffers.get(child)
+                        if slots is None:
+                            slots = buffers[child] = [None] * child.num_outputs
+                        previous = slots[nr]
+                        # Fan-out: a value used in several places receives the sum.
+                        slots[nr] = g if previous is None else previous + g
+                    left = consumers[child] - 1
+                    consumers[child] = left
+                    if left == 0:
+                        ready.append(child)
             # Drop this node's gradients now: a leaf's AccumulateGrad counts the references
             # to the array it receives to decide whether it may keep it without a copy.
             grads = results = g = data = None
