@@ -59,13 +59,18 @@ def topological_order(roots) -> list:
     while ready:
         node = ready.pop()
         order.append(node)
-        for child, _ in node.next_functions:
-            if child is not None:
-                left = consumers[child] - 1
-                consumers[child] = left
-                if left == 0:
-                    ready.append(child)
+        _release_inputs(node, consumers, ready)
     return order
+
+
+def _release_inputs(node: Node, consumers: dict, ready: list) -> None:
+    """``node`` has run: each of its inputs has one consumer less to wait for."""
+    for child, _ in node.next_functions:
+        if child is not None:
+            left = consumers[child] - 1
+            consumers[child] = left
+            if left == 0:
+                ready.append(child)
 
 
 def _needed(order, targets) -> set:
@@ -204,12 +209,7 @@ def run_backward(roots, root_grads, retain_graph: bool, create_graph: bool,
                     if not retain_graph and node._saved is not None:
                         node.release()
             if results is None:  # nothing to pass on: the inputs only lose a consumer
-                for child, _ in node.next_functions:
-                    if child is not None:
-                        left = consumers[child] - 1
-                        consumers[child] = left
-                        if left == 0:
-                            ready.append(child)
+                _release_inputs(node, consumers, ready)
             else:
                 # ... and each travels down its edge, reduced to its input's shape and
                 # dtype where broadcasting or promotion changed them.
@@ -228,6 +228,7 @@ def run_backward(roots, root_grads, retain_graph: bool, create_graph: bool,
                         previous = slots[nr]
                         # Fan-out: a value used in several places receives the sum.
                         slots[nr] = g if previous is None else previous + g
+                    # _release_inputs, inlined: the input has one consumer less to wait for.
                     left = consumers[child] - 1
                     consumers[child] = left
                     if left == 0:
