@@ -217,8 +217,50 @@ def test_array_forms_exist_for_arithmetic_rules_and_not_for_tensor_methods():
     from chainrule.ops import pointwise, reduction
     assert array_form(pointwise.mul.rules[0]) is not None  # grad * other
     assert array_form(pointwise.tanh.rules[0]) is not None  # tanh_backward(grad, result)
-    assert array_form(reduction.sum_op.rules[0]) is not None  # expand_op(...): an Op
+    assert array_form(reduction.sum_op.rules[0]) is not None  # spread(...): an Op
+    assert array_form(pointwise.where_op.rules[1]) is not None  # where: registered form
     assert array_form(reduction.cumsum_op.rules[0]) is None  # grad.flip(dim)...: methods
+
+
+def test_array_form_refuses_what_means_something_else_on_arrays():
+    from chainrule.autograd import arrays
+    from chainrule.ops import pointwise
+
+    def uses_method(grad):
+        return grad.sum(0)  # Tensor.sum(dim) is not ndarray.sum(axis) in general
+
+    def uses_chainrule_module(grad):
+        return pointwise.exp(grad)  # an Op reached through a module: not swapped
+
+    def imports(grad):
+        from chainrule import exp
+        return exp(grad)
+
+    def arithmetic(grad, other):
+        return -grad * other / 2.0
+
+    for fn in (uses_method, uses_chainrule_module, imports):
+        assert arrays.array_form(fn) is None
+    form = arrays.array_form(arithmetic)
+    assert form(np.array([2.0, 4.0]), 3.0).tolist() == [-3.0, -6.0]
+
+
+@pytest.mark.parametrize("case", ["where", "pow_tensor", "atan2", "mean_dim", "mm"])
+def test_array_path_matches_tensor_path(case):
+    # The same formulas on arrays (plain backward) and on tensors (create_graph=True).
+    rng = np.random.default_rng(0)
+    a = torch.tensor(rng.uniform(0.5, 2.0, (3, 4)), requires_grad=True)
+    b = torch.tensor(rng.uniform(0.5, 2.0, (3, 4)), requires_grad=True)
+    f = {"where": lambda: torch.where(a > 1, a * b, b),
+         "pow_tensor": lambda: a ** b,
+         "atan2": lambda: torch.atan2(a, b),
+         "mean_dim": lambda: (a * b).mean(1, keepdim=True),
+         "mm": lambda: a @ b.T}[case]
+    plain = torch.autograd.grad(f().sum(), (a, b))
+    recorded = torch.autograd.grad(f().sum(), (a, b), create_graph=True)
+    for p, r in zip(plain, recorded):
+        assert p.dtype == r.dtype and p.shape == r.shape
+        assert np.allclose(p.numpy(), r.detach().numpy(), rtol=1e-12, atol=0)
 
 
 def test_hooks_see_tensors_on_the_array_path():

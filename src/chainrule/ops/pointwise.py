@@ -11,6 +11,7 @@ import builtins
 import math
 
 from .._backend import quiet, xp
+from ..autograd.arrays import ARRAY_FORMS
 from ..autograd.function import Op
 
 _quiet = quiet  # the forwards below that can divide by zero or overflow use it
@@ -549,6 +550,11 @@ def where(condition, input, other):
             f"other {list(shapes[2])} do not broadcast: each dimension, compared from the right, "
             "must be equal or 1.") from None
     return where_op(condition, input, other)
+
+
+# Inside a backward formula, where(...) on arrays is NumPy's where: the conversions and
+# checks above are for user input (this lets pow, atan2 and where's own rules run on arrays).
+ARRAY_FORMS[where] = xp.where
 
 
 def clamp_tensor_bounds(input, min, max):
