@@ -1099,18 +1099,19 @@ class Tensor:
         >>> torch.zeros(3).fill_(2.5)
         tensor([2.5000, 2.5000, 2.5000])
         """
-        from .ops.indexing import fill_op, fill_tensor_op
         _check_inplace_leaf(self)
         if isinstance(value, Tensor):
             if (grad_mode.state.enabled and value._requires_grad) or value._fw_grad is not None:
+                from .ops.indexing import fill_tensor_op
                 return _inplace(self, fill_tensor_op, value)
             value = value.item()
-        if (not grad_mode.state.enabled or self.grad_fn is None) and self._fw_grad is None:
-            if not self._data.flags.writeable:
-                _inplace(self, fill_op, value)  # raises the read-only error
+        # Nothing to record (x.grad.zero_() in every training loop): fill the array directly.
+        if (not grad_mode.state.enabled or self.grad_fn is None) and self._fw_grad is None \
+                and self._data.flags.writeable:
             self._data.fill(value)
             self._bump_version()
             return self
+        from .ops.indexing import fill_op  # records, or raises the read-only error
         return _inplace(self, fill_op, value)
 
     def copy_(self, src, non_blocking: bool = False):
@@ -1468,8 +1469,11 @@ def _inplace(self: Tensor, fn, *args, **kwargs) -> Tensor:
         # The op may save its input for backward; give it a copy so writing into
         # self's array below cannot change what backward will read.
         source = _stand_in(self, self._data.copy())
-    with grad_mode.set_grad_enabled(record):
+    if record or not grad_mode.state.enabled:  # the mode is already what it must be
         result = fn(source, *args, **kwargs)
+    else:
+        with grad_mode.set_grad_enabled(False):
+            result = fn(source, *args, **kwargs)
     _check_result_fits(self, result)
     xp.copyto(self._data, result._data, casting="unsafe")
     self._bump_version()
@@ -1489,8 +1493,8 @@ def _check_result_fits(self: Tensor, result: Tensor) -> None:
         raise RuntimeError(
             f"output with shape {list(self.shape)} doesn't match the broadcast shape "
             f"{list(result.shape)}")
-    if result.dtype is not self.dtype and not xp.can_cast(result._data.dtype, self._data.dtype,
-                                                          casting="same_kind"):
+    if result._data.dtype != self._data.dtype \
+            and not xp.can_cast(result._data.dtype, self._data.dtype, casting="same_kind"):
         names = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long",
                  "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
                  "bool": "Bool"}
