@@ -189,11 +189,13 @@ class Conv2d(_ConvNd):
 
 
 class MaxPool2d(Module):
-    """Maximum over windows.
+    """Maximum over windows; with ``return_indices=True``, also where each maximum is.
 
     >>> import chainrule as torch
     >>> torch.nn.MaxPool2d(2)
     MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False)
+    >>> torch.nn.MaxPool2d(2, return_indices=True)(torch.tensor([[[1., 3.], [2., 0.]]]))
+    (tensor([[[3.]]]), tensor([[[1]]]))
     """
 
     def __init__(self, kernel_size, stride=None, padding=0, dilation=1,
@@ -214,11 +216,14 @@ class MaxPool2d(Module):
 
 
 class AvgPool2d(Module):
-    """Mean over windows.
+    """Mean over windows (see ``nn.functional.avg_pool2d`` for the options).
 
     >>> import chainrule as torch
     >>> torch.nn.AvgPool2d(2)
     AvgPool2d(kernel_size=2, stride=2, padding=0)
+    >>> torch.nn.AvgPool2d(2, ceil_mode=True, divisor_override=1)(torch.ones(1, 3, 3))
+    tensor([[[4., 2.],
+             [2., 1.]]])
     """
 
     def __init__(self, kernel_size, stride=None, padding=0, ceil_mode: bool = False,
