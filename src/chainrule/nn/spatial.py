@@ -1,0 +1,1270 @@
+"""Spatial operations: 1-D and adaptive-max pooling, interpolation, transposed convolution,
+padding layers, pixel (un)shuffle, channel dropout, group and instance normalisation.
+
+Each is a function (``torch.nn.functional``'s signature) and a layer (``torch.nn``'s
+constructor and ``repr``).  All are compositions of chainrule's differentiable operations
+(reshape, indexing, ``index_select``, ``gather``, the 2-D convolution and pooling ops), so
+their gradients come from the existing rules; none needs an ``Op`` of its own.
+
+>>> import chainrule as torch
+>>> from chainrule.nn import spatial
+>>> spatial.PixelShuffle(2)(torch.arange(4.).reshape(1, 4, 1, 1))
+tensor([[[[0., 1.],
+          [2., 3.]]]])
+"""
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+
+from .. import _creation, _dtypes
+from ..tensor import Tensor
+from . import functional as F
+from . import init
+from .module import Module
+from .parameter import Parameter
+
+__all__ = [
+    "MaxPool1d", "AvgPool1d", "AdaptiveAvgPool1d", "AdaptiveMaxPool1d", "AdaptiveMaxPool2d",
+    "Upsample", "UpsamplingNearest2d", "UpsamplingBilinear2d",
+    "ConvTranspose2d",
+    "ZeroPad2d", "ConstantPad1d", "ConstantPad2d", "ReflectionPad1d", "ReflectionPad2d",
+    "ReplicationPad1d", "ReplicationPad2d",
+    "PixelShuffle", "PixelUnshuffle", "Dropout1d", "Dropout2d", "GroupNorm",
+    "InstanceNorm1d", "InstanceNorm2d",
+]
+FUNCTIONS = (
+    "max_pool1d", "avg_pool1d", "adaptive_avg_pool1d", "adaptive_max_pool1d",
+    "adaptive_max_pool2d", "interpolate", "upsample", "upsample_nearest", "upsample_bilinear",
+    "conv_transpose2d", "pad_modes", "pixel_shuffle", "pixel_unshuffle", "dropout1d",
+    "dropout2d", "group_norm", "instance_norm",
+)
+
+
+def _one(name, what, v):
+    """A 1-D pooling argument as one int (PyTorch accepts ``k`` or ``(k,)``)."""
+    if isinstance(v, (tuple, list)):
+        if len(v) != 1:
+            raise RuntimeError(f"{name}: {what} must be a single int or a tuple of one int, "
+                               f"e.g. {what}=2, but got {tuple(v)}")
+        v = v[0]
+    return int(v)
+
+
+def _check_1d_input(name, input):
+    if input.ndim not in (2, 3):
+        raise RuntimeError(f"{name}: Expected 2D or 3D (batch mode) tensor with optional 0 dim "
+                           f"batch size for input, but got:{list(input.shape)}")
+
+
+# ----------------------------------------------------------------------------------------
+# 1-D pooling: the 2-D pooling of a height-1 view, as PyTorch computes it
+# ----------------------------------------------------------------------------------------
+def max_pool1d(input: Tensor, kernel_size, stride=None, padding=0, dilation=1,
+               ceil_mode: bool = False, return_indices: bool = False):
+    """The maximum of each ``kernel_size`` window of a ``(N, C, L)`` or ``(C, L)`` input.
+
+    >>> import chainrule as torch
+    >>> from chainrule.nn.spatial import max_pool1d
+    >>> max_pool1d(torch.tensor([[1., 3., 2., 0., 5.]]), 2, return_indices=True)
+    (tensor([[3., 2.]]), tensor([[1, 2]]))
+    """
+    _check_1d_input("max_pool1d", input)
+    k = _one("max_pool1d", "kernel_size", kernel_size)
+    s = k if stride is None or stride == [] or stride == () \
+        else _one("max_pool1d", "stride", stride)
+    out = F.max_pool2d(input.unsqueeze(-2), (1, k), (1, s),
+                       (0, _one("max_pool1d", "padding", padding)),
+                       (1, _one("max_pool1d", "dilation", dilation)), ceil_mode, return_indices)
+    if return_indices:  # with height 1, the flat index into H*W is the index into L
+        return out[0].squeeze(-2), out[1].squeeze(-2)
+    return out.squeeze(-2)
+
+
+def avg_pool1d(input: Tensor, kernel_size, stride=None, padding=0, ceil_mode: bool = False,
+               count_include_pad: bool = True) -> Tensor:
+    """The mean of each ``kernel_size`` window of a ``(N, C, L)`` or ``(C, L)`` input.
+
+    >>> import chainrule as torch
+    >>> from chainrule.nn.spatial import avg_pool1d
+    >>> avg_pool1d(torch.tensor([[1., 3., 2., 0., 5.]]), 2)
+    tensor([[2., 1.]])
+    """
+    if input.ndim not in (2, 3):
+        raise RuntimeError(f"Expected 2 to 3 dimensions, but got {input.ndim}-dimensional "
+                           "tensor for argument #1 'self' (while checking arguments for "
+                           "avg_pool1d)")
+    k = _one("avg_pool1d", "kernel_size", kernel_size)
+    s = k if stride is None or stride == [] or stride == () \
+        else _one("avg_pool1d", "stride", stride)
+    return F.avg_pool2d(input.unsqueeze(-2), (1, k), (1, s),
+                        (0, _one("avg_pool1d", "padding", padding)), ceil_mode,
+                        count_include_pad).squeeze(-2)
+
+
+def adaptive_avg_pool1d(input: Tensor, output_size) -> Tensor:
+    """Average pooling of ``(N, C, L)`` or ``(C, L)`` to ``output_size`` bins.
+
+    >>> import chainrule as torch
+    >>> from chainrule.nn.spatial import adaptive_avg_pool1d
+    >>> adaptive_avg_pool1d(torch.tensor([[1., 3., 2., 0., 5.]]), 2)
+    tensor([[2.0000, 2.3333]])
+    """
+    if input.ndim not in (2, 3):
+        raise RuntimeError(f"Expected 2 to 3 dimensions, but got {input.ndim}-dimensional "
+                           "tensor for argument #1 'self' (while checking arguments for "
+                           "adaptive_avg_pool1d)")
+    size = _one("adaptive_avg_pool1d", "output_size", output_size)
+    return F.adaptive_avg_pool2d(input.unsqueeze(-2), (1, size)).squeeze(-2)
+
+
+def _bins(n, out):
+    """PyTorch's adaptive bins of ``n`` cells into ``out``: (start, end) pairs."""
+    return [((i * n) // out, -((-(i + 1) * n) // out)) for i in range(out)]
+
+
+def _adaptive_max_indices(x, out_hw):
+    """Each bin's first maximum (NaN counts as the maximum) as a flat index into H*W."""
+    n, c, h, w = x.shape
+    flat = np.empty((n, c) + out_hw, dtype=np.int64)
+    for i, (h0, h1) in enumerate(_bins(h, out_hw[0])):
+        for j, (w0, w1) in enumerate(_bins(w, out_hw[1])):
+            window = x[:, :, h0:h1, w0:w1].reshape(n, c, -1)
+            at = np.argmax(window, axis=-1)  # the first maximum, or the first NaN
+            flat[:, :, i, j] = (h0 + at // (w1 - w0)) * w + w0 + at % (w1 - w0)
+    return flat
+
+
+def adaptive_max_pool2d(input: Tensor, output_size, return_indices: bool = False):
+    """Max pooling of ``(N, C, H, W)`` or ``(C, H, W)`` to ``output_size`` bins (PyTorch's
+    bins; ``None`` keeps that dimension's size).
+
+    >>> import chainrule as torch
+    >>> from chainrule.nn.spatial import adaptive_max_pool2d
+    >>> adaptive_max_pool2d(torch.arange(9.).reshape(1, 3, 3), 2, return_indices=True)
+    (tensor([[[4., 5.],
+             [7., 8.]]]), tensor([[[4, 5],
+             [7, 8]]]))
+    """
+    if input.ndim not in (3, 4):
+        raise RuntimeError(f"adaptive_max_pool2d(): Expected 3D or 4D tensor, but got: "
+                           f"{list(input.shape)}")
+    size = tuple(output_size) if isinstance(output_size, (tuple, list)) else (output_size,) * 2
+    if len(size) != 2:
+        raise RuntimeError(f"adaptive_max_pool2d: internal error: output_size.size() must be 2, "
+                           f"got {len(size)}; pass an int or a pair, e.g. output_size=(2, 3)")
+    h, w = input.shape[-2:]
+    out_hw = (h if size[0] is None else int(size[0]), w if size[1] is None else int(size[1]))
+    if min(out_hw) < 0 or 0 in input.shape[-2:]:
+        raise RuntimeError(f"adaptive_max_pool2d(): Expected input to have non-zero size for "
+                           f"non-batch dimensions, but input has sizes {list(input.shape)}")
+    unbatched = input.ndim == 3
+    x = input.unsqueeze(0) if unbatched else input
+    n, c = x.shape[:2]
+    index = Tensor._make(_adaptive_max_indices(x._data, out_hw))
+    # a gather of the maxima: the gradient goes to each bin's first maximum, as in PyTorch
+    out = x.reshape(n, c, h * w).gather(2, index.reshape(n, c, -1)).reshape(n, c, *out_hw)
+    if unbatched:
+        out, index = out.squeeze(0), index.squeeze(0)
+    return (out, index) if return_indices else out
+
+
+def adaptive_max_pool1d(input: Tensor, output_size, return_indices: bool = False):
+    """Max pooling of ``(N, C, L)`` or ``(C, L)`` to ``output_size`` bins.
+
+    >>> import chainrule as torch
+    >>> from chainrule.nn.spatial import adaptive_max_pool1d
+    >>> adaptive_max_pool1d(torch.tensor([[1., 3., 2., 0., 5.]]), 2)
+    tensor([[3., 5.]])
+    """
+    if input.ndim not in (2, 3):
+        raise RuntimeError(f"adaptive_max_pool1d(): Expected 2D or 3D tensor, but got: "
+                           f"{list(input.shape)}")
+    size = _one("adaptive_max_pool1d", "output_size", output_size)
+    out = adaptive_max_pool2d(input.unsqueeze(-2), (1, size), return_indices)
+    if return_indices:
+        return out[0].squeeze(-2), out[1].squeeze(-2)
+    return out.squeeze(-2)
+
+
+class MaxPool1d(Module):
+    """Maximum over windows of ``(N, C, L)``.
+
+    >>> import chainrule as torch
+    >>> from chainrule.nn.spatial import MaxPool1d
+    >>> MaxPool1d(3, stride=2)
+    MaxPool1d(kernel_size=3, stride=2, padding=0, dilation=1, ceil_mode=False)
+    """
+
+    def __init__(self, kernel_size, stride=None, padding=0, dilation=1,
+                 return_indices: bool = False, ceil_mode: bool = False) -> None:
+        super().__init__()
+        self.kernel_size = kernel_size
+        self.stride = stride if stride is not None else kernel_size
+        self.padding, self.dilation = padding, dilation
+        self.return_indices, self.ceil_mode = return_indices, ceil_mode
+
+    def forward(self, input: Tensor):
+        return max_pool1d(input, self.kernel_size, self.stride, self.padding, self.dilation,
+                          self.ceil_mode, self.return_indices)
+
+    def extra_repr(self) -> str:
+        return (f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}, "
+                f"dilation={self.dilation}, ceil_mode={self.ceil_mode}")
+
+
+class AvgPool1d(Module):
+    """Mean over windows of ``(N, C, L)``.
+
+    >>> import chainrule as torch
+    >>> from chainrule.nn.spatial import AvgPool1d
+    >>> AvgPool1d(3, stride=2)
+    AvgPool1d(kernel_size=(3,), stride=(2,), padding=(0,))
+    """
+
+    def __init__(self, kernel_size, stride=None, padding=0, ceil_mode: bool = False,
+                 count_include_pad: bool = True) -> None:
+        super().__init__()
+        self.kernel_size = _single(kernel_size)
+        self.stride = _single(stride if stride is not None else kernel_size)
+        self.padding = _single(padding)
+        self.ceil_mode, self.count_include_pad = ceil_mode, count_include_pad
+
+    def forward(self, input: Tensor) -> Tensor:
+        return avg_pool1d(input, self.kernel_size, self.stride, self.padding, self.ceil_mode,
+                          self.count_include_pad)
+
+    def extra_repr(self) -> str:
+        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+
+
+def _single(v):
+    return tuple(v) if isinstance(v, (tuple, list)) else (v,)
+
+
+class _AdaptivePool(Module):
+    def __init__(self, output_size) -> None:
+        super().__init__()
+        self.output_size = output_size
+
+    def extra_repr(self) -> str:
+        return f"output_size={self.output_size}"
+
+
+class AdaptiveAvgPool1d(_AdaptivePool):
+    """Average pooling of ``(N, C, L)`` to a fixed length.
+
+    >>> import chainrule as torch
+    >>> from chainrule.nn.spatial import AdaptiveAvgPool1d
+    >>> AdaptiveAvgPool1d(4)
+    AdaptiveAvgPool1d(output_size=4)
+    """
+
+    def forward(self, input: Tensor) -> Tensor:
+        return adaptive_avg_pool1d(input, self.output_size)
+
+
+class _AdaptiveMaxPool(_AdaptivePool):
+    def __init__(self, output_size, return_indices: bool = False) -> None:
+        super().__init__(output_size)
+        self.return_indices = return_indices
+
+
+class AdaptiveMaxPool1d(_AdaptiveMaxPool):
+    """Max pooling of ``(N, C, L)`` to a fixed length.
+
+    >>> import chainrule as torch
+    >>> from chainrule.nn.spatial import AdaptiveMaxPool1d
+    >>> AdaptiveMaxPool1d(2)
+    AdaptiveMaxPool1d(output_size=2)
+    """
+
+    def forward(self, input: Tensor):
+        return adaptive_max_pool1d(input, self.output_size, self.return_indices)
+
+
+class AdaptiveMaxPool2d(_AdaptiveMaxPool):
+    """Max pooling of ``(N, C, H, W)`` to a fixed size (``None`` keeps a dimension).
+
+    >>> import chainrule as torch
+    >>> from chainrule.nn.spatial import AdaptiveMaxPool2d
+    >>> AdaptiveMaxPool2d((3, None))
+    AdaptiveMaxPool2d(output_size=(3, None))
+    """
+
+    def forward(self, input: Tensor):
+        return adaptive_max_pool2d(input, self.output_size, self.return_indices)
+
+
+# ----------------------------------------------------------------------------------------
+# interpolation
+# ----------------------------------------------------------------------------------------
+# Separable: each spatial dimension is resampled in turn by index_select (nearest) or by
+# two index_selects blended with per-position weights (linear), so the gradient is the
+# index rule's scatter-add.  Source positions are computed as PyTorch's CPU kernels do,
+# in float32 for float32 inputs, so the same output cells pick the same input cells.
+_MODES = ("nearest", "nearest-exact", "linear", "bilinear")
+_LINEAR_DIMS = {"linear": 1, "bilinear": 2}
+
+
+def _nearest_source(n_in, n_out, scale, exact):
+    if n_in == n_out and not exact:
+        return np.arange(n_out)
+    s = np.float32(1.0 / scale if scale else n_in / n_out)
+    dst = np.arange(n_out, dtype=np.float32) + np.float32(0.5 if exact else 0.0)
+    return np.minimum(np.floor(dst * s).astype(np.int64), n_in - 1)
+
+
+def _linear_source(n_in, n_out, scale, align_corners, ftype):
+    """The two source cells of each output cell and their weights (PyTorch's rule)."""
+    if align_corners:
+        s = ftype((n_in - 1) / (n_out - 1)) if n_out > 1 else ftype(0)
+        src = np.arange(n_out, dtype=ftype) * s
+    else:
+        s = ftype(1.0 / scale if scale else n_in / n_out)
+        src = np.maximum((np.arange(n_out, dtype=ftype) + ftype(0.5)) * s - ftype(0.5), 0)
+    i0 = src.astype(np.int64)  # src >= 0: truncation is floor
+    i1 = np.minimum(i0 + 1, n_in - 1)
+    lam = (src - i0).astype(ftype)
+    return i0, i1, lam
+
+
+def _output_size(input, size, scale_factor, n):
+    spatial = list(input.shape[2:])
+    if size is not None and scale_factor is not None:
+        raise ValueError("only one of size or scale_factor should be defined")
+    if size is not None:
+        sizes = list(size) if isinstance(size, (tuple, list)) else [size] * n
+        if len(sizes) != n:
+            raise ValueError(
+                "Input and output must have the same number of spatial dimensions, but got "
+                f"input with spatial dimensions of {spatial} and output size of {size}. Please "
+                "provide input tensor in (N, C, d1, d2, ...,dK) format and output size in "
+                "(o1, o2, ...,oK) format.")
+        return [int(s) for s in sizes], [None] * n
+    if scale_factor is None:
+        raise ValueError("either size or scale_factor should be defined")
+    scales = list(scale_factor) if isinstance(scale_factor, (tuple, list)) \
+        else [scale_factor] * n
+    if len(scales) != n:
+        raise ValueError(
+            "Input and scale_factor must have the same number of spatial dimensions, but got "
+            f"input with spatial dimensions of {spatial} and scale_factor of shape "
+            f"{scale_factor}. Please provide input tensor in (N, C, d1, d2, ...,dK) format "
+            "and scale_factor in (s1, s2, ...,sK) format.")
+    return [math.floor(d * float(s)) for d, s in zip(spatial, scales)], [float(s) for s in
+                                                                         scales]
+
+
+def interpolate(input: Tensor, size=None, scale_factor=None, mode: str = "nearest",
+                align_corners: bool | None = None, recompute_scale_factor: bool | None = None,
+                antialias: bool = False) -> Tensor:
+    """Resample the spatial dimensions of ``(N, C, L)`` or ``(N, C, H, W)`` to ``size``
+    (or ``scale_factor`` times their size), by ``mode`` 'nearest', 'nearest-exact',
+    'linear' (3-D input) or 'bilinear' (4-D input).
+
+    >>> import chainrule as torch
+    >>> from chainrule.nn.spatial import interpolate
+    >>> x = torch.tensor([[[[1., 2.], [3., 4.]]]])
+    >>> interpolate(x, scale_factor=2)
+    tensor([[[[1., 1., 2., 2.],
+              [1., 1., 2., 2.],
+              [3., 3., 4., 4.],
+              [3., 3., 4., 4.]]]])
+    >>> interpolate(x, size=3, mode="bilinear", align_corners=True)
+    tensor([[[[1.0000, 1.5000, 2.0000],
+              [2.0000, 2.5000, 3.0000],
+              [3.0000, 3.5000, 4.0000]]]])
+    """
+    if mode not in _MODES:
+        raise NotImplementedError(f"interpolate: mode {mode!r} is not implemented; use one of "
+                                  f"{', '.join(_MODES)}")
+    if mode.startswith("nearest"):
+        if align_corners is not None:
+            raise ValueError("align_corners option can only be set with the interpolating "
+                             "modes: linear | bilinear | bicubic | trilinear")
+    else:
+        align_corners = bool(align_corners)
+    if antialias:
+        raise NotImplementedError("interpolate: antialias=True is not implemented; resample "
+                                  "without it")
+    if input.ndim not in (3, 4):
+        raise NotImplementedError(
+            f"Input Error: Only 3D and 4D input Tensors supported (got {input.ndim}D) for the "
+            f"modes: {' | '.join(_MODES)} (got {mode})")
+    n = input.ndim - 2
+    if mode in _LINEAR_DIMS and _LINEAR_DIMS[mode] != n:
+        raise NotImplementedError(f"Got {input.ndim}D input, but {mode} mode needs "
+                                  f"{_LINEAR_DIMS[mode] + 2}D input")
+    if not input.is_floating_point():
+        raise NotImplementedError(f"\"upsample_{mode}\" not implemented for {input.dtype}; "
+                                  "convert the input with .float() first")
+    sizes, scales = _output_size(input, size, scale_factor, n)
+    if recompute_scale_factor:
+        scales = [None] * n  # the sizes' own ratios, as PyTorch recomputes them
+    ftype = np.float64 if input._data.dtype == np.float64 else np.float32
+    out = input
+    for k, (n_out, scale) in enumerate(zip(sizes, scales)):
+        dim, n_in = 2 + k, input.shape[2 + k]
+        if mode.startswith("nearest"):
+            src = _nearest_source(n_in, n_out, scale, mode == "nearest-exact")
+            out = out.index_select(dim, Tensor._make(src))
+            continue
+        i0, i1, lam = _linear_source(n_in, n_out, scale, align_corners, ftype)
+        shape = (-1,) + (1,) * (input.ndim - 1 - dim)
+        lam = Tensor._make(lam.astype(input._data.dtype).reshape(shape))
+        out = out.index_select(dim, Tensor._make(i0)) * (1 - lam) \
+            + out.index_select(dim, Tensor._make(i1)) * lam
+    return out
+
+
+def upsample(input: Tensor, size=None, scale_factor=None, mode: str = "nearest",
+             align_corners: bool | None = None) -> Tensor:
+    """The old name of ``interpolate``.
+
+    >>> import chainrule as torch
+    >>> from chainrule.nn.spatial import upsample
+    >>> upsample(torch.tensor([[[1., 2.]]]), scale_factor=2)
+    tensor([[[1., 1., 2., 2.]]])
+    """
+    return interpolate(input, size, scale_factor, mode, align_corners)
+
+
+def upsample_nearest(input: Tensor, size=None, scale_factor=None) -> Tensor:
+    """``interpolate(..., mode='nearest')``.
+
+    >>> import chainrule as torch
+    >>> from chainrule.nn.spatial import upsample_nearest
+    >>> upsample_nearest(torch.tensor([[[1., 2.]]]), size=3)
+    tensor([[[1., 1., 2.]]])
+    """
+    return interpolate(input, size, scale_factor, mode="nearest")
+
+
+def upsample_bilinear(input: Tensor, size=None, scale_factor=None) -> Tensor:
+    """``interpolate(..., mode='bilinear', align_corners=True)``.
+
+    >>> import chainrule as torch
+    >>> from chainrule.nn.spatial import upsample_bilinear
+    >>> upsample_bilinear(torch.tensor([[[[0., 2.]]]]), size=(1, 3))
+    tensor([[[[0., 1., 2.]]]])
+    """
+    return interpolate(input, size, scale_factor, mode="bilinear", align_corners=True)
+
+
+class Upsample(Module):
+    """Resamples its input with ``interpolate``.
+
+    >>> import chainrule as torch
+    >>> from chainrule.nn.spatial import Upsample
+    >>> Upsample(scale_factor=2, mode="bilinear")
+    Upsample(scale_factor=2.0, mode='bilinear')
+    """
+
+    def __init__(self, size=None, scale_factor=None, mode: str = "nearest",
+                 align_corners: bool | None = None,
+                 recompute_scale_factor: bool | None = None) -> None:
+        super().__init__()
+        self.name = type(self).__name__
+        self.size = size
+        if isinstance(scale_factor, (tuple, list)):
+            self.scale_factor = tuple(float(s) for s in scale_factor)
+        else:
+            self.scale_factor = float(scale_factor) if scale_factor else None
+        self.mode, self.align_corners = mode, align_corners
+        self.recompute_scale_factor = recompute_scale_factor
+
+    def forward(self, input: Tensor) -> Tensor:
+        return interpolate(input, self.size, self.scale_factor, self.mode, self.align_corners,
+                           self.recompute_scale_factor)
+
+    def extra_repr(self) -> str:
+        if self.scale_factor is not None:
+            info = f"scale_factor={self.scale_factor!r}"
+        else:
+            info = f"size={self.size!r}"
+        return info + f", mode={self.mode!r}"
+
+
+class UpsamplingNearest2d(Upsample):
+    """``Upsample`` with mode 'nearest' (for ``(N, C, H, W)``).
+
+    >>> import chainrule as torch
+    >>> from chainrule.nn.spatial import UpsamplingNearest2d
+    >>> UpsamplingNearest2d(scale_factor=2)
+    UpsamplingNearest2d(scale_factor=2.0, mode='nearest')
+    """
+
+    def __init__(self, size=None, scale_factor=None) -> None:
+        super().__init__(size, scale_factor, mode="nearest")
+
+
+class UpsamplingBilinear2d(Upsample):
+    """``Upsample`` with mode 'bilinear' and ``align_corners=True``.
+
+    >>> import chainrule as torch
+    >>> from chainrule.nn.spatial import UpsamplingBilinear2d
+    >>> UpsamplingBilinear2d(size=4)
+    UpsamplingBilinear2d(size=4, mode='bilinear')
+    """
+
+    def __init__(self, size=None, scale_factor=None) -> None:
+        super().__init__(size, scale_factor, mode="bilinear", align_corners=True)
+
+
+# ----------------------------------------------------------------------------------------
+# transposed convolution
+# ----------------------------------------------------------------------------------------
+# conv_transpose2d is conv2d's gradient with respect to its input, written as a forward
+# conv2d: put stride-1 zeros between the input's cells, pad each side by
+# dilation*(kernel-1) - padding (output_padding more at the end; negative amounts crop),
+# and convolve with the kernel flipped and its in/out channels swapped (per group).  The
+# zeros cost stride**2 times the multiply-adds of a direct scatter; in exchange the
+# gradients are conv2d's, already tested.
+def _spread(x, stride):
+    """Insert ``stride - 1`` zeros between neighbouring cells of the last two dimensions."""
+    (sh, sw), (n, c, h, w) = stride, x.shape
+    if (sh, sw) == (1, 1):
+        return x
+    x = F.pad(x.reshape(n, c, h, 1, w, 1), (0, sw - 1, 0, 0, 0, sh - 1))
+    return x.reshape(n, c, h * sh, w * sw)[:, :, :(h - 1) * sh + 1, :(w - 1) * sw + 1]
+
+
+def _pad_or_crop(x, before, after):
+    """Pad (positive) or crop (negative) the last two dimensions by these amounts."""
+    crop = tuple(slice(max(-b, 0), x.shape[2 + i] - max(-a, 0))
+                 for i, (b, a) in enumerate(zip(before, after)))
+    if any(b < 0 or a < 0 for b, a in zip(before, after)):
+        x = x[:, :, crop[0], crop[1]]
+    widths = (max(before[1], 0), max(after[1], 0), max(before[0], 0), max(after[0], 0))
+    return F.pad(x, widths) if any(widths) else x
+
+
+def conv_transpose2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1,
+                     padding=0, output_padding=0, groups: int = 1, dilation=1) -> Tensor:
+    """2-D transposed convolution of ``(N, C_in, H, W)`` with ``(C_in, C_out/groups, kh, kw)``:
+    the gradient of ``conv2d`` with respect to its input.
+
+    >>> import chainrule as torch
+    >>> from chainrule.nn.spatial import conv_transpose2d
+    >>> conv_transpose2d(torch.ones(1, 1, 2, 2), torch.ones(1, 1, 2, 2), stride=2)
+    tensor([[[[1., 1., 1., 1.],
+              [1., 1., 1., 1.],
+              [1., 1., 1., 1.],
+              [1., 1., 1., 1.]]]])
+    """
+    unbatched = input.ndim == 3
+    if unbatched:
+        input = input.unsqueeze(0)
+    if input.ndim != 4:
+        raise RuntimeError(f"Expected 3D (unbatched) or 4D (batched) input to conv_transpose2d, "
+                           f"but got input of size: {list(input.shape)}")
+    if weight.ndim != 4:
+        raise RuntimeError(f"weight should have 4 dimensions (in, out/groups, kh, kw), but got "
+                           f"weight of size {list(weight.shape)}")
+    stride, padding = F._pair(stride), F._pair(padding)
+    output_padding, dilation = F._pair(output_padding), F._pair(dilation)
+    c_in, c_out_g, kh, kw = weight.shape
+    if groups <= 0:
+        raise RuntimeError("non-positive groups is not supported")
+    if c_in % groups:
+        raise RuntimeError(f"Given groups={groups}, expected weight to be divisible by {groups} "
+                           f"at dimension 0, but got weight of size [{list(weight.shape)}] "
+                           "instead")
+    if input.shape[1] != c_in:
+        raise RuntimeError(
+            f"Given transposed=1, weight of size {list(weight.shape)}, expected input"
+            f"{list(input.shape)} to have {c_in} channels, but got {input.shape[1]} channels "
+            "instead")
+    if input.dtype is not weight.dtype:
+        raise RuntimeError(f"Input type ({input.dtype}) and weight type ({weight.dtype}) should "
+                           "be the same. Fix: convert the input with .to(weight.dtype)")
+    if min(stride) <= 0 or min(dilation) <= 0 or min(padding) < 0 or min(output_padding) < 0:
+        raise RuntimeError(f"conv_transpose2d: stride {stride} and dilation {dilation} must be "
+                           f"positive, padding {padding} and output_padding {output_padding} "
+                           "non-negative")
+    if any(op >= max(s, d) for op, s, d in zip(output_padding, stride, dilation)):
+        raise RuntimeError(
+            "output padding must be smaller than either stride or dilation, but got "
+            f"output_padding_height: {output_padding[0]} output_padding_width: "
+            f"{output_padding[1]} stride_height: {stride[0]} stride_width: {stride[1]} "
+            f"dilation_height: {dilation[0]} dilation_width: {dilation[1]}")
+    out_hw = [(n - 1) * s - 2 * p + d * (k - 1) + op + 1 for n, s, p, d, k, op in
+              zip(input.shape[2:], stride, padding, dilation, (kh, kw), output_padding)]
+    if min(out_hw) <= 0:
+        raise RuntimeError(f"Given input size per channel: {list(input.shape[2:])}. Calculated "
+                           f"output size per channel: {out_hw}. Output size is too small")
+    edge = [d * (k - 1) - p for d, k, p in zip(dilation, (kh, kw), padding)]
+    x = _pad_or_crop(_spread(input, stride), edge,
+                     [e + op for e, op in zip(edge, output_padding)])
+    # (C_in, C_out/g, kh, kw) -> (C_out, C_in/g, kh, kw), flipped: conv2d's weight layout
+    w = weight.reshape(groups, c_in // groups, c_out_g, kh, kw).transpose(1, 2)
+    w = w.reshape(groups * c_out_g, c_in // groups, kh, kw).flip((2, 3))
+    out = F.conv2d(x, w, None, 1, 0, dilation, groups)
+    if bias is not None:
+        out = out + bias.reshape(-1, 1, 1)
+    return out.squeeze(0) if unbatched else out
+
+
+class ConvTranspose2d(Module):
+    """2-D transposed convolution; weight ``(in, out/groups, kh, kw)``, PyTorch's init.
+
+    >>> import chainrule as torch
+    >>> from chainrule.nn.spatial import ConvTranspose2d
+    >>> ConvTranspose2d(16, 8, 3, stride=2, output_padding=1)
+    ConvTranspose2d(16, 8, kernel_size=(3, 3), stride=(2, 2), output_padding=(1, 1))
+    """
+
+    def __init__(self, in_channels: int, out_channels: int, kernel_size, stride=1, padding=0,
+                 output_padding=0, groups: int = 1, bias: bool = True, dilation=1,
+                 padding_mode: str = "zeros", device=None, dtype=None) -> None:
+        super().__init__()
+        if groups <= 0:
+            raise ValueError("groups must be a positive integer")
+        if in_channels % groups:
+            raise ValueError("in_channels must be divisible by groups")
+        if out_channels % groups:
+            raise ValueError("out_channels must be divisible by groups")
+        if padding_mode != "zeros":
+            raise ValueError(f'Only "zeros" padding mode is supported for ConvTranspose2d, '
+                             f"got {padding_mode!r}")
+        self.in_channels, self.out_channels = in_channels, out_channels
+        self.kernel_size, self.stride = F._pair(kernel_size), F._pair(stride)
+        self.padding, self.dilation = F._pair(padding), F._pair(dilation)
+        self.output_padding = F._pair(output_padding)
+        self.groups, self.padding_mode, self.transposed = groups, padding_mode, True
+        self.weight = Parameter(_creation.empty(in_channels, out_channels // groups,
+                                                *self.kernel_size, dtype=dtype))
+        if bias:
+            self.bias = Parameter(_creation.empty(out_channels, dtype=dtype))
+        else:
+            self.register_parameter("bias", None)
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        # fan_in is read from the weight's dimension 1 (out/groups), as in PyTorch
+        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
+        if self.bias is not None:
+            fan_in, _ = init._calculate_fan_in_and_fan_out(self.weight)
+            if fan_in:
+                bound = 1 / math.sqrt(fan_in)
+                init.uniform_(self.bias, -bound, bound)
+
+    def _output_padding(self, input, output_size):
+        if output_size is None:
+            return self.output_padding
+        output_size = list(output_size)[-2:]
+        pad = []
+        for i, want in enumerate(output_size):
+            n = input.shape[input.ndim - 2 + i]
+            least = ((n - 1) * self.stride[i] - 2 * self.padding[i]
+                     + self.dilation[i] * (self.kernel_size[i] - 1) + 1)
+            most = least + self.stride[i] - 1
+            if not least <= want <= most:
+                raise ValueError(f"requested an output size of {output_size}, but valid sizes "
+                                 f"range from {least} to {most} (for an input of "
+                                 f"{list(input.shape[2:])})")
+            pad.append(want - least)
+        return tuple(pad)
+
+    def forward(self, input: Tensor, output_size=None) -> Tensor:
+        return conv_transpose2d(input, self.weight, self.bias, self.stride, self.padding,
+                                self._output_padding(input, output_size), self.groups,
+                                self.dilation)
+
+    def extra_repr(self) -> str:
+        s = (f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, "
+             f"stride={self.stride}")
+        if self.padding != (0, 0):
+            s += f", padding={self.padding}"
+        if self.dilation != (1, 1):
+            s += f", dilation={self.dilation}"
+        if self.output_padding != (0, 0):
+            s += f", output_padding={self.output_padding}"
+        if self.groups != 1:
+            s += f", groups={self.groups}"
+        if self.bias is None:
+            s += ", bias=False"
+        return s
+
+
+# ----------------------------------------------------------------------------------------
+# padding
+# ----------------------------------------------------------------------------------------
+_NONCONSTANT_DIMS = {2: (2, 3), 4: (3, 4), 6: (4, 5)}  # pad length -> input dims allowed
+
+
+def pad_modes(input: Tensor, pad, mode: str = "constant", value: float | None = None) -> Tensor:
+    """``F.pad`` with PyTorch's checks for every mode: 'constant' (negative amounts crop),
+    'reflect', 'replicate' and 'circular'.
+
+    >>> import chainrule as torch
+    >>> from chainrule.nn.spatial import pad_modes
+    >>> pad_modes(torch.tensor([[1., 2., 3.]]), (2, 1), mode="reflect")
+    tensor([[3., 2., 1., 2., 3., 2.]])
+    >>> pad_modes(torch.tensor([[1., 2., 3.]]), (-1, 1), value=9.)
+    tensor([[2., 3., 9.]])
+    """
+    pad = tuple(int(p) for p in pad)
+    if len(pad) % 2:
+        raise RuntimeError("Padding length must be divisible by 2")
+    if len(pad) // 2 > input.ndim:
+        raise RuntimeError(f"Padding length should be less than or equal to two times the input "
+                           f"dimension but got padding length {len(pad)} and input of dimension "
+                           f"{input.ndim}")
+    if mode == "constant":
+        if min(pad, default=0) >= 0:
+            return F.pad(input, pad, value=value)
+        key = [slice(None)] * input.ndim
+        for i in range(len(pad) // 2):
+            dim, (lo, hi) = input.ndim - 1 - i, pad[2 * i:2 * i + 2]
+            key[dim] = slice(max(-lo, 0), input.shape[dim] - max(-hi, 0))
+        return F.pad(input[tuple(key)], tuple(max(p, 0) for p in pad), value=value)
+    if mode not in ("reflect", "replicate", "circular"):
+        raise NotImplementedError(f"Unrecognised padding mode {mode}; use constant, reflect, "
+                                  "replicate or circular")
+    if value is not None and value != 0:
+        raise ValueError(f"Padding mode \"{mode}\" doesn't take in value argument")
+    if input.ndim not in _NONCONSTANT_DIMS.get(len(pad), ()):
+        raise NotImplementedError(
+            f"Padding size {len(pad)} is not supported for {input.ndim}D input tensor. "
+            "Supported combinations for non-constant padding: 2D or 3D input with padding size "
+            "2, 3D or 4D input with padding size 4, 4D or 5D input with padding size 6")
+    padded = input.ndim - len(pad) // 2
+    if 0 in input.shape[1:]:
+        raise RuntimeError(f"Expected a tensor with non-zero sizes (other than a 0 batch size) "
+                           f"for {mode} padding, but got: {list(input.shape)}")
+    for i in range(len(pad) // 2):
+        dim, (lo, hi) = input.ndim - 1 - i, pad[2 * i:2 * i + 2]
+        n = input.shape[dim]
+        if mode == "reflect" and (lo >= n or hi >= n):
+            raise RuntimeError(f"Argument #4: Padding size should be less than the corresponding "
+                               f"input dimension, but got: padding ({lo}, {hi}) at dimension "
+                               f"{dim} of input {list(input.shape)}")
+        if mode == "circular" and (lo > n or hi > n):
+            raise RuntimeError("Padding value causes wrapping around more than once; use "
+                               f"padding at most {n} at dimension {dim}")
+        if lo + hi + n <= 0:
+            raise RuntimeError(f"input (size {n}) at dimension {dim} is too small for padding "
+                               f"({lo}, {hi}): the output would be empty")
+    # Each padded dimension is an index_select of source positions: the gradient is the
+    # index rule's scatter-add.  Negative amounts crop, as in PyTorch.
+    out = input
+    for dim in range(padded, input.ndim):
+        i = input.ndim - 1 - dim
+        lo, hi, n = pad[2 * i], pad[2 * i + 1], input.shape[dim]
+        pos = np.arange(-lo, n + hi)
+        if mode == "reflect":
+            pos = np.abs(pos)
+            pos = np.where(pos > n - 1, 2 * (n - 1) - pos, pos)
+        elif mode == "replicate":
+            pos = np.clip(pos, 0, n - 1)
+        else:
+            pos = pos % n
+        out = out.index_select(dim, Tensor._make(pos))
+    return out
+
+
+class _PadNd(Module):
+    _pad_len = 2
+    _mode = "constant"
+
+    def __init__(self, padding) -> None:
+        super().__init__()
+        n = self._pad_len
+        self.padding = tuple(padding) if isinstance(padding, (tuple, list)) else (padding,) * n
+        if len(self.padding) != n:
+            raise ValueError(f"{type(self).__name__}: padding must be an int or a tuple of {n} "
+                             f"ints, but got {padding}")
+
+    def forward(self, input: Tensor) -> Tensor:
+        return pad_modes(input, self.padding, self._mode)
+
+    def extra_repr(self) -> str:
+        return f"{self.padding}"
+
+
+class _ConstantPadNd(_PadNd):
+    def __init__(self, padding, value: float) -> None:
+        super().__init__(padding)
+        self.value = value
+
+    def forward(self, input: Tensor) -> Tensor:
+        return pad_modes(input, self.padding, "constant", self.value)
+
+    def extra_repr(self) -> str:
+        return f"padding={self.padding}, value={self.value}"
+
+
+class ConstantPad1d(_ConstantPadNd):
+    """Pads the last dimension with ``value``: ``padding`` is an int or ``(left, right)``.
+
+    >>> import chainrule as torch
+    >>> from chainrule.nn.spatial import ConstantPad1d
+    >>> ConstantPad1d((1, 2), 3.5)(torch.zeros(1, 2))
+    tensor([[3.5000, 0.0000, 0.0000, 3.5000, 3.5000]])
+    """
+
+
+class ConstantPad2d(_ConstantPadNd):
+    """Pads the last two dimensions with ``value``: ``(left, right, top, bottom)``.
+
+    >>> import chainrule as torch
+    >>> from chainrule.nn.spatial import ConstantPad2d
+    >>> ConstantPad2d((1, 2, 3, 4), 0.5)
+    ConstantPad2d(padding=(1, 2, 3, 4), value=0.5)
+    """
+
+    _pad_len = 4
+
+
+class ZeroPad2d(ConstantPad2d):
+    """Pads the last two dimensions with zeros: ``(left, right, top, bottom)``.
+
+    >>> import chainrule as torch
+    >>> from chainrule.nn.spatial import ZeroPad2d
+    >>> ZeroPad2d(1)(torch.ones(1, 1, 1))
+    tensor([[[0., 0., 0.],
+             [0., 1., 0.],
+             [0., 0., 0.]]])
+    """
+
+    def __init__(self, padding) -> None:
+        super().__init__(padding, 0.0)
+
+    def extra_repr(self) -> str:
+        return f"{self.padding}"
+
+
+class ReflectionPad1d(_PadNd):
+    """Pads the last dimension with its reflection (the edge not repeated).
+
+    >>> import chainrule as torch
+    >>> from chainrule.nn.spatial import ReflectionPad1d
+    >>> ReflectionPad1d(2)(torch.tensor([[1., 2., 3.]]))
+    tensor([[3., 2., 1., 2., 3., 2., 1.]])
+    """
+
+    _mode = "reflect"
+
+
+class ReflectionPad2d(ReflectionPad1d):
+    """Pads the last two dimensions with their reflection.
+
+    >>> import chainrule as torch
+    >>> from chainrule.nn.spatial import ReflectionPad2d
+    >>> ReflectionPad2d(1)
+    ReflectionPad2d((1, 1, 1, 1))
+    """
+
+    _pad_len = 4
+
+
+class ReplicationPad1d(_PadNd):
+    """Pads the last dimension by repeating its edge values.
+
+    >>> import chainrule as torch
+    >>> from chainrule.nn.spatial import ReplicationPad1d
+    >>> ReplicationPad1d((1, 2))(torch.tensor([[1., 2., 3.]]))
+    tensor([[1., 1., 2., 3., 3., 3.]])
+    """
+
+    _mode = "replicate"
+
+
+class ReplicationPad2d(ReplicationPad1d):
+    """Pads the last two dimensions by repeating their edge values.
+
+    >>> import chainrule as torch
+    >>> from chainrule.nn.spatial import ReplicationPad2d
+    >>> ReplicationPad2d(2)
+    ReplicationPad2d((2, 2, 2, 2))
+    """
+
+    _pad_len = 4
+
+
+# ----------------------------------------------------------------------------------------
+# pixel shuffle, channel dropout
+# ----------------------------------------------------------------------------------------
+def pixel_shuffle(input: Tensor, upscale_factor: int) -> Tensor:
+    """``(*, C*r*r, H, W) -> (*, C, H*r, W*r)``: channels become ``r x r`` blocks of pixels.
+
+    >>> import chainrule as torch
+    >>> from chainrule.nn.spatial import pixel_shuffle
+    >>> pixel_shuffle(torch.arange(8.).reshape(1, 8, 1, 1), 2).shape
+    torch.Size([1, 2, 2, 2])
+    """
+    if input.ndim < 3:
+        raise RuntimeError(f"pixel_shuffle expects input to have at least 3 dimensions, but got "
+                           f"input with {input.ndim} dimension(s)")
+    r = int(upscale_factor)
+    if r <= 0:
+        raise RuntimeError(f"pixel_shuffle expects a positive upscale_factor, but got {r}")
+    *batch, c, h, w = input.shape
+    if c % (r * r):
+        raise RuntimeError(f"pixel_shuffle expects its input's 'channel' dimension to be "
+                           f"divisible by the square of upscale_factor, but input.size(-3)={c} "
+                           f"is not divisible by {r * r}")
+    b = len(batch)
+    x = input.reshape(*batch, c // (r * r), r, r, h, w)
+    x = x.permute(*range(b), b, b + 3, b + 1, b + 4, b + 2)
+    return x.reshape(*batch, c // (r * r), h * r, w * r)
+
+
+def pixel_unshuffle(input: Tensor, downscale_factor: int) -> Tensor:
+    """``(*, C, H*r, W*r) -> (*, C*r*r, H, W)``: the inverse of ``pixel_shuffle``.
+
+    >>> import chainrule as torch
+    >>> from chainrule.nn.spatial import pixel_unshuffle
+    >>> pixel_unshuffle(torch.arange(4.).reshape(1, 1, 2, 2), 2).flatten()
+    tensor([0., 1., 2., 3.])
+    """
+    if input.ndim < 3:
+        raise RuntimeError(f"pixel_unshuffle expects input to have at least 3 dimensions, but "
+                           f"got input with {input.ndim} dimension(s)")
+    r = int(downscale_factor)
+    if r <= 0:
+        raise RuntimeError(f"pixel_unshuffle expects a positive downscale_factor, but got {r}")
+    *batch, c, h, w = input.shape
+    for what, n, d in (("height", h, -2), ("width", w, -1)):
+        if n % r:
+            raise RuntimeError(f"pixel_unshuffle expects {what} to be divisible by "
+                               f"downscale_factor, but input.size({d})={n} is not divisible by "
+                               f"{r}")
+    b = len(batch)
+    x = input.reshape(*batch, c, h // r, r, w // r, r)
+    x = x.permute(*range(b), b, b + 2, b + 4, b + 1, b + 3)
+    return x.reshape(*batch, c * r * r, h // r, w // r)
+
+
+class PixelShuffle(Module):
+    """``pixel_shuffle`` as a layer.
+
+    >>> import chainrule as torch
+    >>> from chainrule.nn.spatial import PixelShuffle
+    >>> PixelShuffle(2)
+    PixelShuffle(upscale_factor=2)
+    """
+
+    def __init__(self, upscale_factor: int) -> None:
+        super().__init__()
+        self.upscale_factor = upscale_factor
+
+    def forward(self, input: Tensor) -> Tensor:
+        return pixel_shuffle(input, self.upscale_factor)
+
+    def extra_repr(self) -> str:
+        return f"upscale_factor={self.upscale_factor}"
+
+
+class PixelUnshuffle(Module):
+    """``pixel_unshuffle`` as a layer.
+
+    >>> import chainrule as torch
+    >>> from chainrule.nn.spatial import PixelUnshuffle
+    >>> PixelUnshuffle(3)
+    PixelUnshuffle(downscale_factor=3)
+    """
+
+    def __init__(self, downscale_factor: int) -> None:
+        super().__init__()
+        self.downscale_factor = downscale_factor
+
+    def forward(self, input: Tensor) -> Tensor:
+        return pixel_unshuffle(input, self.downscale_factor)
+
+    def extra_repr(self) -> str:
+        return f"downscale_factor={self.downscale_factor}"
+
+
+def _channel_dropout(input, p, training, batched):
+    """Zero whole channels (dimension 1 of a batched input, 0 of an unbatched one)."""
+    if not 0 <= p <= 1:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    if not training or p == 0:
+        return input
+    if p == 1:
+        return input * 0
+    from .._random import _rng
+    lead = 2 if batched else 1
+    shape = tuple(input.shape[:lead]) + (1,) * (input.ndim - lead)
+    keep = _rng(None).random(shape) >= p
+    mask = keep.astype(input._data.dtype) * input._data.dtype.type(1 / (1 - p))
+    return input * Tensor._make(mask)
+
+
+def dropout1d(input: Tensor, p: float = 0.5, training: bool = True,
+              inplace: bool = False) -> Tensor:
+    """Zero whole channels of ``(N, C, L)`` or ``(C, L)`` with probability ``p``; scale the
+    rest by ``1 / (1 - p)``.
+
+    >>> import chainrule as torch
+    >>> from chainrule.nn.spatial import dropout1d
+    >>> dropout1d(torch.ones(1, 2, 3), p=0.5, training=False)
+    tensor([[[1., 1., 1.],
+             [1., 1., 1.]]])
+    """
+    if input.ndim not in (2, 3):
+        raise RuntimeError(f"dropout1d: Expected 2D or 3D input, but received a {input.ndim}D "
+                           "input. Note that dropout1d exists to provide channel-wise dropout "
+                           "on inputs with 1 spatial dimension, a channel dimension, and an "
+                           "optional batch dimension (i.e. 2D or 3D inputs).")
+    return _channel_dropout(input, p, training, input.ndim == 3)
+
+
+def dropout2d(input: Tensor, p: float = 0.5, training: bool = True,
+              inplace: bool = False) -> Tensor:
+    """Zero whole channels of ``(N, C, H, W)`` or ``(C, H, W)`` with probability ``p``.
+
+    As in PyTorch, a 3-D input is taken as ``(N, C, L)`` (with a warning).
+
+    >>> import chainrule as torch
+    >>> from chainrule.nn.spatial import dropout2d
+    >>> dropout2d(torch.ones(1, 1, 1, 2), p=0.0)
+    tensor([[[[1., 1.]]]])
+    """
+    if input.ndim not in (3, 4):
+        warnings.warn(f"dropout2d: Received a {input.ndim}-D input to dropout2d, which is "
+                      "deprecated and will result in an error in a future release. To retain "
+                      "the behavior and silence this warning, please use dropout instead. Note "
+                      "that dropout2d exists to provide channel-wise dropout on inputs with 2 "
+                      "spatial dimensions, a channel dimension, and an optional batch dimension "
+                      "(i.e. 3D or 4D inputs).", stacklevel=2)
+    if input.ndim == 3:
+        warnings.warn("dropout2d: Received a 3D input to dropout2d and assuming that channel-"
+                      "wise 1D dropout behavior is desired - input is interpreted as shape (N, "
+                      "C, L), where C is the channel dim. This behavior will change in a future "
+                      "release to interpret the input as one without a batch dimension, i.e. "
+                      "shape (C, H, W). To maintain the 1D channel-wise dropout behavior, "
+                      "please switch to using dropout1d instead.", stacklevel=2)
+    return _channel_dropout(input, p, training, input.ndim >= 2)
+
+
+class _DropoutNd(Module):
+    def __init__(self, p: float = 0.5, inplace: bool = False) -> None:
+        super().__init__()
+        if not 0 <= p <= 1:
+            raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+        self.p, self.inplace = p, inplace
+
+    def extra_repr(self) -> str:
+        return f"p={self.p}, inplace={self.inplace}"
+
+
+class Dropout1d(_DropoutNd):
+    """Channel dropout for ``(N, C, L)``.
+
+    >>> import chainrule as torch
+    >>> from chainrule.nn.spatial import Dropout1d
+    >>> Dropout1d()
+    Dropout1d(p=0.5, inplace=False)
+    """
+
+    def forward(self, input: Tensor) -> Tensor:
+        return dropout1d(input, self.p, self.training)
+
+
+class Dropout2d(_DropoutNd):
+    """Channel dropout for ``(N, C, H, W)``.
+
+    >>> import chainrule as torch
+    >>> from chainrule.nn.spatial import Dropout2d
+    >>> Dropout2d(0.3)
+    Dropout2d(p=0.3, inplace=False)
+    """
+
+    def forward(self, input: Tensor) -> Tensor:
+        return dropout2d(input, self.p, self.training)
+
+
+# ----------------------------------------------------------------------------------------
+# group and instance normalisation: layer_norm's single node over a regrouped view
+# ----------------------------------------------------------------------------------------
+def _affine(out, weight, bias, ndim):
+    shape = (-1,) + (1,) * (ndim - 2)
+    if weight is not None:
+        out = out * weight.reshape(shape)
+    if bias is not None:
+        out = out + bias.reshape(shape)
+    return out
+
+
+def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None,
+               bias: Tensor | None = None, eps: float = 1e-5) -> Tensor:
+    """Normalise each group of ``num_groups`` channel groups over its channels and positions,
+    then scale and shift per channel.
+
+    >>> import chainrule as torch
+    >>> from chainrule.nn.spatial import group_norm
+    >>> group_norm(torch.tensor([[1., 3., 5., 9.]]), 2)
+    tensor([[-1.0000,  1.0000, -1.0000,  1.0000]])
+    """
+    if input.ndim < 2:
+        raise RuntimeError(f"Expected at least 2 dimensions for input tensor but received "
+                           f"{input.ndim}")
+    n, c = input.shape[:2]
+    if num_groups <= 0 or c % num_groups:
+        raise RuntimeError(f"Expected number of channels in input to be divisible by "
+                           f"num_groups, but got input of shape {list(input.shape)} and "
+                           f"num_groups={num_groups}")
+    for name, t in (("weight", weight), ("bias", bias)):
+        if t is not None and tuple(t.shape) != (c,):
+            raise RuntimeError(f"Expected {name} to be a vector of size equal to the number of "
+                               f"channels in input, but got {name} of shape {list(t.shape)} "
+                               f"and input of shape {list(input.shape)}")
+    grouped = input.reshape(n, num_groups, -1)
+    out = F.layer_norm(grouped, (grouped.shape[-1],), eps=eps).reshape(input.shape)
+    return _affine(out, weight, bias, input.ndim)
+
+
+def instance_norm(input: Tensor, running_mean: Tensor | None = None,
+                  running_var: Tensor | None = None, weight: Tensor | None = None,
+                  bias: Tensor | None = None, use_input_stats: bool = True,
+                  momentum: float = 0.1, eps: float = 1e-5) -> Tensor:
+    """Normalise each channel of each sample over its positions (``(N, C, *)``); with
+    ``use_input_stats=False``, by the running statistics instead.
+
+    >>> import chainrule as torch
+    >>> from chainrule.nn.spatial import instance_norm
+    >>> instance_norm(torch.tensor([[[1., 3.], [0., 4.]]]))
+    tensor([[[-1.0000,  1.0000],
+             [-1.0000,  1.0000]]])
+    """
+    if input.ndim < 3:
+        raise ValueError(f"Expected more than 1 spatial element when training, got input size "
+                         f"{_size_repr(input)}")
+    n, c = input.shape[:2]
+    if not use_input_stats:
+        return F.batch_norm(input, running_mean, running_var, weight, bias, False, momentum, eps)
+    count = input.numel() // (n * c) if n * c else 0
+    if count <= 1:
+        raise ValueError(f"Expected more than 1 spatial element when training, got input size "
+                         f"{_size_repr(input)}")
+    flat = input.reshape(n, c, -1)
+    if running_mean is not None or running_var is not None:
+        # running statistics are bookkeeping, not part of the graph: the batch's mean of the
+        # instances' means and (unbiased) variances
+        x = flat._data
+        for running, stat in ((running_mean, x.mean(-1)),
+                              (running_var, x.var(-1, ddof=1))):
+            if running is not None:
+                running._data *= 1 - momentum
+                running._data += (momentum * stat.mean(0)).astype(running._data.dtype)
+                running._bump_version()
+    out = F.layer_norm(flat, (flat.shape[-1],), eps=eps).reshape(input.shape)
+    return _affine(out, weight, bias, input.ndim)
+
+
+def _size_repr(t):
+    return f"torch.Size([{', '.join(map(str, t.shape))}])"
+
+
+class GroupNorm(Module):
+    """Group normalisation over ``(N, C, *)``; per-channel ``weight`` (ones) and ``bias``.
+
+    >>> import chainrule as torch
+    >>> from chainrule.nn.spatial import GroupNorm
+    >>> GroupNorm(2, 4)
+    GroupNorm(2, 4, eps=1e-05, affine=True, bias=True)
+    """
+
+    def __init__(self, num_groups: int, num_channels: int, eps: float = 1e-5,
+                 affine: bool = True, device=None, dtype=None, *, bias: bool = True) -> None:
+        super().__init__()
+        if num_channels % num_groups:
+            raise ValueError(f"num_channels ({num_channels}) must be divisible by num_groups "
+                             f"({num_groups})")
+        self.num_groups, self.num_channels = num_groups, num_channels
+        self.eps, self.affine = eps, affine
+        if affine:
+            self.weight = Parameter(_creation.ones(num_channels, dtype=dtype))
+            if bias:
+                self.bias = Parameter(_creation.zeros(num_channels, dtype=dtype))
+            else:
+                self.register_parameter("bias", None)
+        else:
+            self.register_parameter("weight", None)
+            self.register_parameter("bias", None)
+
+    def forward(self, input: Tensor) -> Tensor:
+        return group_norm(input, self.num_groups, self.weight, self.bias, self.eps)
+
+    def extra_repr(self) -> str:
+        return (f"{self.num_groups}, {self.num_channels}, eps={self.eps}, "
+                f"affine={self.affine}, bias={self.bias is not None}")
+
+
+class _InstanceNorm(Module):
+    _batch_dims = 3
+
+    def __init__(self, num_features: int, eps: float = 1e-5, momentum: float = 0.1,
+                 affine: bool = False, track_running_stats: bool = False, device=None,
+                 dtype=None, *, bias: bool = True) -> None:
+        super().__init__()
+        self.num_features, self.eps, self.momentum = num_features, eps, momentum
+        self.affine, self.track_running_stats = affine, track_running_stats
+        if affine:
+            self.weight = Parameter(_creation.ones(num_features, dtype=dtype))
+            if bias:
+                self.bias = Parameter(_creation.zeros(num_features, dtype=dtype))
+            else:
+                self.register_parameter("bias", None)
+        else:
+            self.register_parameter("weight", None)
+            self.register_parameter("bias", None)
+        if track_running_stats:
+            self.register_buffer("running_mean", _creation.zeros(num_features, dtype=dtype))
+            self.register_buffer("running_var", _creation.ones(num_features, dtype=dtype))
+            self.register_buffer("num_batches_tracked",
+                                 _creation.tensor(0, dtype=_dtypes.int64))
+        else:
+            self.register_buffer("running_mean", None)
+            self.register_buffer("running_var", None)
+            self.register_buffer("num_batches_tracked", None)
+
+    def forward(self, input: Tensor) -> Tensor:
+        d = self._batch_dims
+        if input.ndim not in (d - 1, d):
+            raise ValueError(f"expected {d - 1}D or {d}D input (got {input.ndim}D input)")
+        unbatched = input.ndim == d - 1
+        x = input.unsqueeze(0) if unbatched else input
+        if x.shape[1] != self.num_features and self.affine:
+            raise ValueError(f"expected input's size at dim={1 - unbatched} to match "
+                             f"num_features ({self.num_features}), but got: {x.shape[1]}.")
+        use_input_stats = self.training or not self.track_running_stats
+        out = instance_norm(x, self.running_mean, self.running_var, self.weight, self.bias,
+                            use_input_stats, self.momentum if self.momentum is not None
+                            else 0.0, self.eps)
+        return out.squeeze(0) if unbatched else out
+
+    def extra_repr(self) -> str:
+        return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "
+                f"affine={self.affine}, bias={self.bias is not None}, "
+                f"track_running_stats={self.track_running_stats}")
+
+
+class InstanceNorm1d(_InstanceNorm):
+    """Instance normalisation over ``(N, C, L)`` or ``(C, L)``.
+
+    >>> import chainrule as torch
+    >>> from chainrule.nn.spatial import InstanceNorm1d
+    >>> InstanceNorm1d(3)
+    InstanceNorm1d(3, eps=1e-05, momentum=0.1, affine=False, bias=False, track_running_stats=False)
+    """
+
+    _batch_dims = 3
+
+
+class InstanceNorm2d(_InstanceNorm):
+    """Instance normalisation over ``(N, C, H, W)`` or ``(C, H, W)``.
+
+    >>> import chainrule as torch
+    >>> from chainrule.nn.spatial import InstanceNorm2d
+    >>> InstanceNorm2d(3, affine=True)
+    InstanceNorm2d(3, eps=1e-05, momentum=0.1, affine=True, bias=True, track_running_stats=False)
+    """
+
+    _batch_dims = 4
