@@ -1,0 +1,503 @@
+"""Recurrent layers: ``RNNCell``, ``GRUCell``, ``LSTMCell`` and the multi-layer ``RNN``,
+``GRU``, ``LSTM``, as in ``torch.nn``.
+
+They are composed from differentiable tensor ops (``linear``, ``sigmoid``,
+``tanh``, ``chunk``, ``stack``, ``cat``), so backward needs no rules of its own.
+Parameter names, shapes, order, gate layout and the default initialisation
+U(-1/√hidden_size, 1/√hidden_size) are PyTorch's, so a torch ``state_dict``
+loads unchanged; the random stream is chainrule's, so fresh weights differ.
+
+Gate layouts (rows of ``weight_ih``/``weight_hh``, one block of ``hidden_size`` each):
+
+- GRU ``(r, z, n)``: ``n = tanh(W_in x + b_in + r * (W_hn h + b_hn))``,
+  ``h' = (1 - z) * n + z * h``;
+- LSTM ``(i, f, g, o)``: ``c' = f * c + i * g``, ``h' = o * tanh(c')``.
+"""
+from __future__ import annotations
+
+import math
+import numbers
+import warnings
+
+from .. import _creation
+from ..ops.shape import cat, stack
+from ..tensor import Tensor
+from . import functional as F
+from . import init
+from .module import Module
+from .parameter import Parameter
+
+__all__ = ["RNNCell", "GRUCell", "LSTMCell", "RNN", "GRU", "LSTM"]
+
+
+# --- one time step: ``gi`` is the input projection W_ih x + b_ih, already computed ---------
+def _tanh_step(gi: Tensor, h: Tensor, w_hh: Tensor, b_hh: Tensor | None) -> Tensor:
+    return (gi + F.linear(h, w_hh, b_hh)).tanh()
+
+
+def _relu_step(gi: Tensor, h: Tensor, w_hh: Tensor, b_hh: Tensor | None) -> Tensor:
+    return (gi + F.linear(h, w_hh, b_hh)).relu()
+
+
+def _gru_step(gi: Tensor, h: Tensor, w_hh: Tensor, b_hh: Tensor | None) -> Tensor:
+    i_r, i_z, i_n = gi.chunk(3, -1)
+    h_r, h_z, h_n = F.linear(h, w_hh, b_hh).chunk(3, -1)
+    r = (i_r + h_r).sigmoid()
+    z = (i_z + h_z).sigmoid()
+    n = (i_n + r * h_n).tanh()  # PyTorch's GRU: the reset gate scales W_hn h + b_hn
+    return (1 - z) * n + z * h
+
+
+def _lstm_step(gi: Tensor, state: tuple, w_hh: Tensor, b_hh: Tensor | None) -> tuple:
+    h, c = state
+    i, f, g, o = (gi + F.linear(h, w_hh, b_hh)).chunk(4, -1)
+    c = f.sigmoid() * c + i.sigmoid() * g.tanh()
+    return o.sigmoid() * c.tanh(), c
+
+
+_STEPS = {"RNN_TANH": _tanh_step, "RNN_RELU": _relu_step, "GRU": _gru_step, "LSTM": _lstm_step}
+_GATES = {"RNN_TANH": 1, "RNN_RELU": 1, "GRU": 3, "LSTM": 4}
+
+
+def _uniform_init(module: Module) -> None:
+    bound = 1.0 / math.sqrt(module.hidden_size) if module.hidden_size > 0 else 0
+    for p in module.parameters():
+        init.uniform_(p, -bound, bound)
+
+
+# --- cells ----------------------------------------------------------------------------------
+class _RNNCellBase(Module):
+    _mode = "RNN_TANH"
+
+    def __init__(self, input_size: int, hidden_size: int, bias: bool, num_chunks: int,
+                 dtype=None) -> None:
+        super().__init__()
+        self.input_size, self.hidden_size, self.bias = input_size, hidden_size, bias
+        self.weight_ih = Parameter(_creation.empty(num_chunks * hidden_size, input_size,
+                                                   dtype=dtype))
+        self.weight_hh = Parameter(_creation.empty(num_chunks * hidden_size, hidden_size,
+                                                   dtype=dtype))
+        if bias:
+            self.bias_ih = Parameter(_creation.empty(num_chunks * hidden_size, dtype=dtype))
+            self.bias_hh = Parameter(_creation.empty(num_chunks * hidden_size, dtype=dtype))
+        else:
+            self.register_parameter("bias_ih", None)
+            self.register_parameter("bias_hh", None)
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        _uniform_init(self)
+
+    def extra_repr(self) -> str:
+        s = f"{self.input_size}, {self.hidden_size}"
+        if self.bias is not True:
+            s += f", bias={self.bias}"
+        nonlinearity = getattr(self, "nonlinearity", "tanh")
+        if nonlinearity != "tanh":
+            s += f", nonlinearity={nonlinearity}"
+        return s
+
+    def _batch_input(self, input: Tensor) -> tuple[Tensor, bool]:
+        if input.ndim not in (1, 2):
+            raise ValueError(f"{type(self).__name__}: Expected input to be 1D or 2D, got "
+                             f"{input.ndim}D instead")
+        if input.shape[-1] != self.input_size:
+            raise RuntimeError(f"input has inconsistent input_size: got {input.shape[-1]} "
+                               f"expected {self.input_size}")
+        batched = input.ndim == 2
+        return (input if batched else input.unsqueeze(0)), batched
+
+    def _batch_state(self, hx: Tensor | None, input: Tensor, batched: bool, k: int) -> Tensor:
+        if hx is None:
+            return _creation.zeros(input.shape[0], self.hidden_size, dtype=input.dtype)
+        if not batched:
+            hx = hx.unsqueeze(0)
+        if hx.ndim != 2:
+            raise RuntimeError(f"{type(self).__name__}: expected hidden{k} of shape (batch, "
+                               f"hidden_size) for {input.ndim}-D input of shape "
+                               f"{tuple(input.shape)}, got shape {tuple(hx.shape)}. Fix: give a "
+                               f"1-D state for a 1-D input and a 2-D state for a 2-D input.")
+        if hx.shape[0] != input.shape[0]:
+            raise RuntimeError(f"Input batch size {input.shape[0]} doesn't match hidden{k} "
+                               f"batch size {hx.shape[0]}")
+        if hx.shape[1] != self.hidden_size:
+            raise RuntimeError(f"hidden{k} has inconsistent hidden_size: got {hx.shape[1]}, "
+                               f"expected {self.hidden_size}")
+        return hx
+
+    def _gi(self, input: Tensor) -> Tensor:
+        return F.linear(input, self.weight_ih, self.bias_ih)
+
+
+class RNNCell(_RNNCellBase):
+    """One step of an Elman RNN: ``h' = tanh(W_ih x + b_ih + W_hh h + b_hh)`` (or ``relu``).
+
+    Input ``(batch, input_size)`` or unbatched ``(input_size,)``; ``hx`` defaults to zeros.
+
+    >>> import chainrule as torch
+    >>> from chainrule.nn.recurrent import RNNCell
+    >>> cell = RNNCell(3, 4, nonlinearity="relu")
+    >>> cell
+    RNNCell(3, 4, nonlinearity=relu)
+    >>> [(name, tuple(p.shape)) for name, p in cell.named_parameters()]
+    [('weight_ih', (4, 3)), ('weight_hh', (4, 4)), ('bias_ih', (4,)), ('bias_hh', (4,))]
+    >>> cell(torch.randn(2, 3)).shape
+    torch.Size([2, 4])
+    """
+
+    def __init__(self, input_size: int, hidden_size: int, bias: bool = True,
+                 nonlinearity: str = "tanh", device=None, dtype=None) -> None:
+        super().__init__(input_size, hidden_size, bias, num_chunks=1, dtype=dtype)
+        self.nonlinearity = nonlinearity
+
+    def forward(self, input: Tensor, hx: Tensor | None = None) -> Tensor:
+        input, batched = self._batch_input(input)
+        hx = self._batch_state(hx, input, batched, 0)
+        if self.nonlinearity == "tanh":
+            step = _tanh_step
+        elif self.nonlinearity == "relu":
+            step = _relu_step
+        else:
+            raise RuntimeError(f"Unknown nonlinearity: {self.nonlinearity}. Fix: use "
+                               "nonlinearity='tanh' or 'relu'.")
+        h = step(self._gi(input), hx, self.weight_hh, self.bias_hh)
+        return h if batched else h.squeeze(0)
+
+
+class GRUCell(_RNNCellBase):
+    """One step of a gated recurrent unit (gates ``r, z, n`` stacked in that order).
+
+    >>> import chainrule as torch
+    >>> from chainrule.nn.recurrent import GRUCell
+    >>> cell = GRUCell(3, 4)
+    >>> cell
+    GRUCell(3, 4)
+    >>> cell.weight_ih.shape
+    torch.Size([12, 3])
+    >>> h = torch.zeros(4)
+    >>> for x in torch.randn(5, 3):  # an unbatched sequence of 5 steps
+    ...     h = cell(x, h)
+    >>> h.shape
+    torch.Size([4])
+    """
+
+    def __init__(self, input_size: int, hidden_size: int, bias: bool = True, device=None,
+                 dtype=None) -> None:
+        super().__init__(input_size, hidden_size, bias, num_chunks=3, dtype=dtype)
+
+    def forward(self, input: Tensor, hx: Tensor | None = None) -> Tensor:
+        input, batched = self._batch_input(input)
+        hx = self._batch_state(hx, input, batched, 0)
+        h = _gru_step(self._gi(input), hx, self.weight_hh, self.bias_hh)
+        return h if batched else h.squeeze(0)
+
+
+class LSTMCell(_RNNCellBase):
+    """One step of a long short-term memory cell (gates ``i, f, g, o`` in that order).
+
+    Returns ``(h', c')``; ``hx`` is ``(h, c)`` or ``None`` for zeros.
+
+    >>> import chainrule as torch
+    >>> from chainrule.nn.recurrent import LSTMCell
+    >>> cell = LSTMCell(3, 4, bias=False)
+    >>> cell
+    LSTMCell(3, 4, bias=False)
+    >>> h, c = cell(torch.randn(2, 3))
+    >>> h.shape, c.shape
+    (torch.Size([2, 4]), torch.Size([2, 4]))
+    """
+
+    def __init__(self, input_size: int, hidden_size: int, bias: bool = True, device=None,
+                 dtype=None) -> None:
+        super().__init__(input_size, hidden_size, bias, num_chunks=4, dtype=dtype)
+
+    def forward(self, input: Tensor, hx: tuple[Tensor, Tensor] | None = None
+                ) -> tuple[Tensor, Tensor]:
+        input, batched = self._batch_input(input)
+        h, c = (None, None) if hx is None else hx
+        state = (self._batch_state(h, input, batched, 0),
+                 self._batch_state(c, input, batched, 1))
+        h, c = _lstm_step(self._gi(input), state, self.weight_hh, self.bias_hh)
+        return (h, c) if batched else (h.squeeze(0), c.squeeze(0))
+
+
+# --- multi-layer, whole-sequence layers ---------------------------------------------------------
+class _RNNBase(Module):
+    def __init__(self, mode: str, input_size: int, hidden_size: int, num_layers: int = 1,
+                 bias: bool = True, batch_first: bool = False, dropout: float = 0.0,
+                 bidirectional: bool = False, proj_size: int = 0, device=None,
+                 dtype=None) -> None:
+        super().__init__()
+        if (not isinstance(dropout, numbers.Number) or isinstance(dropout, bool)
+                or not 0 <= dropout <= 1):
+            raise ValueError("dropout should be a number in range [0, 1] representing the "
+                             "probability of an element being zeroed")
+        if dropout > 0 and num_layers == 1:
+            warnings.warn("dropout option adds dropout after all but last recurrent layer, so "
+                          "non-zero dropout expects num_layers greater than 1, but got "
+                          f"dropout={dropout} and num_layers={num_layers}", stacklevel=3)
+        if not isinstance(hidden_size, int) or isinstance(hidden_size, bool):
+            raise TypeError(f"hidden_size should be of type int, got: "
+                            f"{type(hidden_size).__name__}")
+        if hidden_size <= 0:
+            raise ValueError("hidden_size must be greater than zero")
+        if num_layers <= 0:
+            raise ValueError("num_layers must be greater than zero")
+        if proj_size < 0:
+            raise ValueError("proj_size should be a positive integer or zero to disable "
+                             "projections")
+        if proj_size >= hidden_size:
+            raise ValueError("proj_size has to be smaller than hidden_size")
+        if proj_size and mode != "LSTM":
+            raise ValueError("proj_size argument is only supported for LSTM, not RNN or GRU")
+        if proj_size:
+            raise NotImplementedError("LSTM with proj_size > 0 is not implemented in chainrule "
+                                      "yet. Fix: use proj_size=0 and, if you need the "
+                                      "projection, apply a Linear(hidden_size, proj_size) to "
+                                      "the output.")
+        self.mode = mode
+        self.input_size, self.hidden_size, self.num_layers = input_size, hidden_size, num_layers
+        self.bias, self.batch_first = bias, batch_first
+        self.dropout = float(dropout)
+        self.bidirectional = bidirectional
+        self.proj_size = proj_size
+        gates = _GATES[mode] * hidden_size
+        directions = 2 if bidirectional else 1
+        self._flat_weights_names = []
+        self._all_weights = []
+        for layer in range(num_layers):
+            layer_input = input_size if layer == 0 else hidden_size * directions
+            for direction in range(directions):
+                suffix = f"_l{layer}" + ("_reverse" if direction == 1 else "")
+                shapes = [("weight_ih", (gates, layer_input)), ("weight_hh", (gates, hidden_size))]
+                if bias:
+                    shapes += [("bias_ih", (gates,)), ("bias_hh", (gates,))]
+                names = []
+                for kind, shape in shapes:
+                    name = kind + suffix
+                    setattr(self, name, Parameter(_creation.empty(*shape, dtype=dtype)))
+                    names.append(name)
+                self._flat_weights_names.extend(names)
+                self._all_weights.append(names)
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        _uniform_init(self)
+
+    @property
+    def _flat_weights(self) -> list:
+        return [getattr(self, name) for name in self._flat_weights_names]
+
+    @property
+    def all_weights(self) -> list:
+        """The parameters per layer and direction: ``[[w_ih, w_hh, b_ih, b_hh], ...]``."""
+        return [[getattr(self, name) for name in names] for names in self._all_weights]
+
+    def flatten_parameters(self) -> None:
+        """No-op: PyTorch packs weights for cuDNN here; chainrule has nothing to pack."""
+
+    def extra_repr(self) -> str:
+        s = f"{self.input_size}, {self.hidden_size}"
+        if self.proj_size != 0:
+            s += f", proj_size={self.proj_size}"
+        if self.num_layers != 1:
+            s += f", num_layers={self.num_layers}"
+        if self.bias is not True:
+            s += f", bias={self.bias}"
+        if self.batch_first is not False:
+            s += f", batch_first={self.batch_first}"
+        if self.dropout != 0:
+            s += f", dropout={self.dropout}"
+        if self.bidirectional is not False:
+            s += f", bidirectional={self.bidirectional}"
+        return s
+
+    def _step(self):
+        return _STEPS[self.mode]
+
+    # --- forward helpers ------------------------------------------------------------------
+    def _check_input(self, input: Tensor) -> None:
+        name = type(self).__name__
+        if not isinstance(input, Tensor):
+            raise TypeError(f"{name}: expected input to be a Tensor, got "
+                            f"{type(input).__name__}. (PackedSequence is not supported by "
+                            "chainrule yet: pad the batch to one length instead.)")
+        if input.ndim not in (2, 3):
+            raise ValueError(f"{name}: Expected input to be 2D or 3D, got {input.ndim}D tensor "
+                             "instead")
+        if input.dtype is not self.weight_ih_l0.dtype:
+            raise ValueError(f"{name} input dtype ({input.dtype}) does not match weight dtype "
+                             f"({self.weight_ih_l0.dtype}). Convert input: "
+                             f"input.to({self.weight_ih_l0.dtype}), or convert model: "
+                             f"model.to({input.dtype})")
+        if input.shape[-1] != self.input_size:
+            raise RuntimeError(f"input.size(-1) must be equal to input_size. Expected "
+                               f"{self.input_size}, got {input.shape[-1]}")
+        if input.shape[0 if input.ndim == 2 or not self.batch_first else 1] == 0:
+            raise RuntimeError("Expected sequence length to be larger than 0 in RNN")
+
+    def _initial_state(self, hx, input: Tensor, batched: bool, batch: int) -> list:
+        """``hx`` as a list of ``(num_layers * directions, batch, hidden)`` tensors."""
+        count = 2 if self.mode == "LSTM" else 1
+        shape = (self.num_layers * (2 if self.bidirectional else 1), batch, self.hidden_size)
+        if hx is None:
+            return [_creation.zeros(*shape, dtype=input.dtype) for _ in range(count)]
+        states = list(hx) if self.mode == "LSTM" else [hx]
+        want = 3 if batched else 2
+        if any(s.ndim != want for s in states):
+            kind = "batched 3-D" if batched else "unbatched 2-D"
+            what = "hx and cx" if count == 2 else "hx"
+            got = ", ".join(f"{s.ndim}-D" for s in states)
+            got = f"({got}) tensors" if count == 2 else f"{got} tensor"
+            raise RuntimeError(f"For {kind} input, {what} should also be {want}-D but got {got}."
+                               f" Fix: give the state the shape (num_layers * num_directions, "
+                               f"{'batch, ' if batched else ''}hidden_size).")
+        if not batched:
+            states = [s.unsqueeze(1) for s in states]
+        for k, s in enumerate(states):
+            if tuple(s.shape) != shape:
+                which = f"hidden[{k}]" if count == 2 else "hidden"
+                raise RuntimeError(f"Expected {which} size {shape}, got {list(s.shape)}")
+        return states
+
+    def _run_direction(self, x: Tensor, state, names: list, reverse: bool):
+        """One layer in one direction over the whole sequence ``x`` of shape (L, N, in)."""
+        w_ih, w_hh = getattr(self, names[0]), getattr(self, names[1])
+        b_ih = getattr(self, names[2]) if self.bias else None
+        b_hh = getattr(self, names[3]) if self.bias else None
+        step = self._step()
+        # the input projections of all time steps in one matmul rather than L small ones
+        projected = F.linear(x, w_ih, b_ih).unbind(0)
+        outputs = [None] * len(projected)
+        for t in (reversed(range(len(projected))) if reverse else range(len(projected))):
+            state = step(projected[t], state, w_hh, b_hh)
+            outputs[t] = state[0] if isinstance(state, tuple) else state
+        return stack(outputs), state
+
+    def _forward(self, input: Tensor, hx):
+        self._check_input(input)
+        batched = input.ndim == 3
+        if not batched:
+            input = input.unsqueeze(1)
+        elif self.batch_first:
+            input = input.transpose(0, 1)
+        states = [s.unbind(0) for s in self._initial_state(hx, input, batched, input.shape[1])]
+        directions = 2 if self.bidirectional else 1
+        finals = []
+        x = input
+        for layer in range(self.num_layers):
+            outputs = []
+            for direction in range(directions):
+                index = layer * directions + direction
+                state = tuple(s[index] for s in states)
+                state = state if self.mode == "LSTM" else state[0]
+                out, state = self._run_direction(x, state, self._all_weights[index],
+                                                 reverse=direction == 1)
+                outputs.append(out)
+                finals.append(state if self.mode == "LSTM" else (state,))
+            x = outputs[0] if directions == 1 else cat(outputs, -1)
+            if self.dropout and self.training and layer < self.num_layers - 1:
+                x = F.dropout(x, self.dropout, True)
+        h_n = [stack([f[k] for f in finals]) for k in range(len(finals[0]))]
+        if not batched:
+            x = x.squeeze(1)
+            h_n = [h.squeeze(1) for h in h_n]
+        elif self.batch_first:
+            x = x.transpose(0, 1)
+        return x, h_n
+
+
+class RNN(_RNNBase):
+    """A multi-layer Elman RNN: ``h_t = tanh(W_ih x_t + b_ih + W_hh h_(t-1) + b_hh)``.
+
+    Input ``(L, N, input_size)`` (``(N, L, input_size)`` with ``batch_first``) or unbatched
+    ``(L, input_size)``; ``hx`` is ``(num_layers * num_directions, N, hidden_size)`` and
+    defaults to zeros.  Returns ``(output, h_n)``: ``output`` holds the last layer's hidden
+    state at every step (both directions concatenated), ``h_n`` every layer's final state.
+
+    >>> import chainrule as torch
+    >>> from chainrule.nn.recurrent import RNN
+    >>> rnn = RNN(4, 8, num_layers=2, nonlinearity="relu", bidirectional=True)
+    >>> rnn
+    RNN(4, 8, num_layers=2, bidirectional=True)
+    >>> output, h_n = rnn(torch.randn(5, 3, 4))
+    >>> output.shape, h_n.shape
+    (torch.Size([5, 3, 16]), torch.Size([4, 3, 8]))
+    """
+
+    def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1,
+                 nonlinearity: str = "tanh", bias: bool = True, batch_first: bool = False,
+                 dropout: float = 0.0, bidirectional: bool = False, proj_size: int = 0,
+                 device=None, dtype=None) -> None:
+        if nonlinearity == "tanh":
+            mode = "RNN_TANH"
+        elif nonlinearity == "relu":
+            mode = "RNN_RELU"
+        else:
+            raise ValueError(f"Unknown nonlinearity '{nonlinearity}'. Select from 'tanh' or "
+                             "'relu'.")
+        super().__init__(mode, input_size, hidden_size, num_layers, bias, batch_first, dropout,
+                         bidirectional, proj_size, device, dtype)
+        self.nonlinearity = nonlinearity
+
+    def forward(self, input: Tensor, hx: Tensor | None = None) -> tuple[Tensor, Tensor]:
+        output, (h_n,) = self._forward(input, hx)
+        return output, h_n
+
+
+class GRU(_RNNBase):
+    """A multi-layer gated recurrent unit (gates ``r, z, n``; see ``GRUCell``).
+
+    Same inputs and outputs as ``RNN``.
+
+    >>> import chainrule as torch
+    >>> from chainrule.nn.recurrent import GRU
+    >>> gru = GRU(4, 8, batch_first=True)
+    >>> gru
+    GRU(4, 8, batch_first=True)
+    >>> [name for name, _ in gru.named_parameters()]
+    ['weight_ih_l0', 'weight_hh_l0', 'bias_ih_l0', 'bias_hh_l0']
+    >>> output, h_n = gru(torch.randn(3, 5, 4))  # (batch, seq, feature)
+    >>> output.shape, h_n.shape
+    (torch.Size([3, 5, 8]), torch.Size([1, 3, 8]))
+    """
+
+    def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1,
+                 bias: bool = True, batch_first: bool = False, dropout: float = 0.0,
+                 bidirectional: bool = False, proj_size: int = 0, device=None,
+                 dtype=None) -> None:
+        super().__init__("GRU", input_size, hidden_size, num_layers, bias, batch_first, dropout,
+                         bidirectional, proj_size, device, dtype)
+
+    def forward(self, input: Tensor, hx: Tensor | None = None) -> tuple[Tensor, Tensor]:
+        output, (h_n,) = self._forward(input, hx)
+        return output, h_n
+
+
+class LSTM(_RNNBase):
+    """A multi-layer long short-term memory (gates ``i, f, g, o``; see ``LSTMCell``).
+
+    ``hx`` is a pair ``(h_0, c_0)``; returns ``(output, (h_n, c_n))``.
+    ``proj_size`` > 0 raises ``NotImplementedError``.
+
+    >>> import chainrule as torch
+    >>> from chainrule.nn.recurrent import LSTM
+    >>> lstm = LSTM(4, 8, num_layers=2, dropout=0.2)
+    >>> lstm
+    LSTM(4, 8, num_layers=2, dropout=0.2)
+    >>> output, (h_n, c_n) = lstm(torch.randn(5, 4))  # unbatched: (seq, feature)
+    >>> output.shape, h_n.shape, c_n.shape
+    (torch.Size([5, 8]), torch.Size([2, 8]), torch.Size([2, 8]))
+    """
+
+    def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1,
+                 bias: bool = True, batch_first: bool = False, dropout: float = 0.0,
+                 bidirectional: bool = False, proj_size: int = 0, device=None,
+                 dtype=None) -> None:
+        super().__init__("LSTM", input_size, hidden_size, num_layers, bias, batch_first,
+                         dropout, bidirectional, proj_size, device, dtype)
+
+    def forward(self, input: Tensor, hx: tuple[Tensor, Tensor] | None = None
+                ) -> tuple[Tensor, tuple[Tensor, Tensor]]:
+        output, (h_n, c_n) = self._forward(input, hx)
+        return output, (h_n, c_n)
