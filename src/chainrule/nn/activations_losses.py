@@ -11,6 +11,8 @@ from __future__ import annotations
 import math
 import warnings
 
+import numpy as np
+
 from ..ops.pointwise import where
 from ..tensor import Tensor
 from . import functional as F
@@ -116,9 +118,8 @@ def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
     >>> hardswish(torch.tensor([-4., 1., 4.]))
     tensor([-0.0000, 0.6667, 4.0000])
     """
-    # PyTorch's pieces: 0 below -3, x (x + 3) / 6 on [-3, 3], x above
-    return where(input < -3, input * 0,  # -0 for negative x, as PyTorch prints
-                  where(input <= 3, input * (input + 3) / 6, input))
+    # PyTorch's pieces (and so its slopes at the ends: 0 at -3, 1 at 3); -0 for negative x
+    return where(input <= -3, input * 0, where(input < 3, input * (input + 3) / 6, input))
 
 
 def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
@@ -130,7 +131,7 @@ def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
     tensor([0.0000, 0.5000, 1.0000])
     """
     # the slope is 1/6 strictly inside (-3, 3) and 0 at the ends, as in PyTorch
-    return where(input <= -3, 0.0, where(input >= 3, 1.0, input / 6 + 0.5))
+    return where(input <= -3, 0.0, where(input >= 3, 1.0, (input + 3) / 6))
 
 
 def softsign(input: Tensor) -> Tensor:
@@ -509,6 +510,9 @@ def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -
     >>> cosine_similarity(torch.tensor([[1., 0.]]), torch.tensor([[1., 1.]]))
     tensor([0.7071])
     """
+    # broadcast first: the norms are taken along ``dim`` of the broadcast shapes
+    shape = np.broadcast_shapes(tuple(x1.shape), tuple(x2.shape))
+    x1, x2 = x1.expand(shape), x2.expand(shape)
     # each vector divided by its own (clamped) norm first: no overflow of |x1|^2 |x2|^2
     n1 = x1.norm(2, dim, keepdim=True).clamp(min=eps)
     n2 = x2.norm(2, dim, keepdim=True).clamp(min=eps)
@@ -680,6 +684,7 @@ def soft_margin_loss(input: Tensor, target: Tensor, size_average=None, reduce=No
     """
     reduction = _reduction(size_average, reduce, reduction)
     F._check_reduction(reduction)
+    F._not_differentiable("soft_margin_loss", target=target)
     # softplus instead of log1p(exp(.)): the same value, but finite where exp would overflow
     return F._reduce(F.softplus(-target * input), reduction)
 
@@ -742,14 +747,14 @@ def gaussian_nll_loss(input: Tensor, target: Tensor, var, full: bool = False,
     if not isinstance(var, Tensor):
         if var < 0:
             raise ValueError("var has negative entry/entries. Fix: pass a variance >= 0.")
-        var = input.new_full((), var)
+        var = input.new_full(tuple(input.shape), var)
     if var.shape != input.shape:
         if tuple(input.shape[:-1]) == tuple(var.shape):
             var = var.unsqueeze(-1)  # one variance per sample, shared by its last dimension
         elif (tuple(input.shape[:-1]) == tuple(var.shape[:-1]) and var.ndim
               and var.shape[-1] == 1):
             pass  # homoscedastic: broadcasts
-        elif var.ndim != 0:
+        else:
             raise ValueError("var is of incorrect size. Fix: give var the input's shape, or "
                              "the input's shape without (or with size 1 in) its last dimension.")
     if reduction not in ("mean", "sum", "none"):
@@ -787,7 +792,7 @@ def triplet_margin_loss(anchor: Tensor, positive: Tensor, negative: Tensor, marg
     d_neg = pairwise_distance(anchor, negative, p, eps)
     if swap:
         d_swap = pairwise_distance(positive, negative, p, eps)
-        d_neg = where(d_swap < d_neg, d_swap, d_neg)
+        d_neg = d_neg.minimum(d_swap)  # ties share the gradient, as in PyTorch
     return F._reduce((margin + d_pos - d_neg).clamp(min=0), reduction)
 
 
