@@ -402,3 +402,16 @@ def test_gradcheck_float64(fn, shapes):
                         requires_grad=True) for s in shapes]
     assert cr.autograd.gradcheck(fn, inputs)
     assert cr.autograd.gradgradcheck(fn, inputs)
+
+
+def test_margin_ranking_dims_error_and_mixed_dtypes():
+    with pytest.raises(RuntimeError):
+        TF.margin_ranking_loss(torch.ones(3), torch.ones(3), torch.ones(1, 3))
+    with pytest.raises(RuntimeError, match="same dimension"):
+        AL.margin_ranking_loss(cr.ones(3), cr.ones(3), cr.ones(1, 3))
+    x = _inputs(np.float32, 0, (3, 4))
+    t = _inputs(np.float64, 1, (3, 4))
+    for name in ("kl_div", "poisson_nll_loss", "multilabel_soft_margin_loss"):
+        _compare(lambda a, b, n=name: getattr(AL, n)(a, b.detach()),
+                 lambda a, b, n=name: getattr(TF, n)(a, b.detach()), [x / 4, np.abs(t)],
+                 rtol=1e-5, atol=1e-6)
