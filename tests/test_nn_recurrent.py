@@ -225,7 +225,7 @@ def test_forward_errors(name, shapes):
                        lambda: theirs(*[torch.from_numpy(a) for a in args]))
 
 
-def test_lstm_cell_state_errors():
+def test_lstm_second_state_errors():
     ours, theirs = _pair("LSTM", 3, 4)
     x = np.zeros((2, 2, 3), np.float32)
     good, bad = np.zeros((1, 2, 4), np.float32), np.zeros((1, 3, 4), np.float32)
