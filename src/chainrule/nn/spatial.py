@@ -761,8 +761,9 @@ def pad_modes(input: Tensor, pad, mode: str = "constant", value: float | None = 
             pos = np.where(pos > n - 1, 2 * (n - 1) - pos, pos)
         elif mode == "replicate":
             pos = np.clip(pos, 0, n - 1)
-        else:
-            pos = pos % n
+        else:  # as in PyTorch, a negative amount crops first and the rest wraps the crop
+            kept = np.arange(max(-lo, 0), n - max(-hi, 0))
+            pos = kept[np.arange(-max(lo, 0), len(kept) + max(hi, 0)) % len(kept)]
         out = out.index_select(dim, Tensor._make(pos))
     return out
 
