@@ -49,5 +49,6 @@ from .loss import (
 )
 from .module import Module, ModuleDict, ModuleList, ParameterList, Sequential
 from .parameter import Parameter
+from .recurrent import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNCell
 
 __all__ = [name for name in dir() if not name.startswith("_")]

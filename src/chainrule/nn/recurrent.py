@@ -135,8 +135,7 @@ class RNNCell(_RNNCellBase):
     Input ``(batch, input_size)`` or unbatched ``(input_size,)``; ``hx`` defaults to zeros.
 
     >>> import chainrule as torch
-    >>> from chainrule.nn.recurrent import RNNCell
-    >>> cell = RNNCell(3, 4, nonlinearity="relu")
+    >>> cell = torch.nn.RNNCell(3, 4, nonlinearity="relu")
     >>> cell
     RNNCell(3, 4, nonlinearity=relu)
     >>> [(name, tuple(p.shape)) for name, p in cell.named_parameters()]
@@ -168,8 +167,7 @@ class GRUCell(_RNNCellBase):
     """One step of a gated recurrent unit (gates ``r, z, n`` stacked in that order).
 
     >>> import chainrule as torch
-    >>> from chainrule.nn.recurrent import GRUCell
-    >>> cell = GRUCell(3, 4)
+    >>> cell = torch.nn.GRUCell(3, 4)
     >>> cell
     GRUCell(3, 4)
     >>> cell.weight_ih.shape
@@ -198,8 +196,7 @@ class LSTMCell(_RNNCellBase):
     Returns ``(h', c')``; ``hx`` is ``(h, c)`` or ``None`` for zeros.
 
     >>> import chainrule as torch
-    >>> from chainrule.nn.recurrent import LSTMCell
-    >>> cell = LSTMCell(3, 4, bias=False)
+    >>> cell = torch.nn.LSTMCell(3, 4, bias=False)
     >>> cell
     LSTMCell(3, 4, bias=False)
     >>> h, c = cell(torch.randn(2, 3))
@@ -416,8 +413,7 @@ class RNN(_RNNBase):
     state at every step (both directions concatenated), ``h_n`` every layer's final state.
 
     >>> import chainrule as torch
-    >>> from chainrule.nn.recurrent import RNN
-    >>> rnn = RNN(4, 8, num_layers=2, nonlinearity="relu", bidirectional=True)
+    >>> rnn = torch.nn.RNN(4, 8, num_layers=2, nonlinearity="relu", bidirectional=True)
     >>> rnn
     RNN(4, 8, num_layers=2, bidirectional=True)
     >>> output, h_n = rnn(torch.randn(5, 3, 4))
@@ -451,8 +447,7 @@ class GRU(_RNNBase):
     Same inputs and outputs as ``RNN``.
 
     >>> import chainrule as torch
-    >>> from chainrule.nn.recurrent import GRU
-    >>> gru = GRU(4, 8, batch_first=True)
+    >>> gru = torch.nn.GRU(4, 8, batch_first=True)
     >>> gru
     GRU(4, 8, batch_first=True)
     >>> [name for name, _ in gru.named_parameters()]
@@ -481,8 +476,7 @@ class LSTM(_RNNBase):
     ``proj_size`` > 0 raises ``NotImplementedError``.
 
     >>> import chainrule as torch
-    >>> from chainrule.nn.recurrent import LSTM
-    >>> lstm = LSTM(4, 8, num_layers=2, dropout=0.2)
+    >>> lstm = torch.nn.LSTM(4, 8, num_layers=2, dropout=0.2)
     >>> lstm
     LSTM(4, 8, num_layers=2, dropout=0.2)
     >>> output, (h_n, c_n) = lstm(torch.randn(5, 4))  # unbatched: (seq, feature)
