@@ -7,6 +7,33 @@ torch.Size([1, 2])
 """
 # ruff: noqa: F401  (this module re-exports; __all__ is computed below)
 from . import functional, init, utils
+from .activations_losses import (
+    CELU,
+    GLU,
+    SELU,
+    CosineEmbeddingLoss,
+    CosineSimilarity,
+    GaussianNLLLoss,
+    Hardshrink,
+    Hardsigmoid,
+    Hardswish,
+    HingeEmbeddingLoss,
+    KLDivLoss,
+    LogSigmoid,
+    MarginRankingLoss,
+    Mish,
+    MultiLabelSoftMarginLoss,
+    PairwiseDistance,
+    PoissonNLLLoss,
+    PReLU,
+    SoftMarginLoss,
+    Softmin,
+    Softshrink,
+    Softsign,
+    Tanhshrink,
+    Threshold,
+    TripletMarginLoss,
+)
 from .layers import (
     ELU,
     GELU,

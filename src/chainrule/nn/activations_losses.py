@@ -55,8 +55,7 @@ def prelu(input: Tensor, weight: Tensor) -> Tensor:
     """``x`` where positive, ``weight * x`` elsewhere; ``weight`` is one slope per channel.
 
     >>> import chainrule as torch
-    >>> from chainrule.nn.activations_losses import prelu
-    >>> prelu(torch.tensor([-2., 3.]), torch.tensor([0.25]))
+    >>> torch.nn.functional.prelu(torch.tensor([-2., 3.]), torch.tensor([0.25]))
     tensor([-0.5000,  3.0000])
     """
     channels = input.shape[1] if input.ndim >= 2 else 1
@@ -78,8 +77,7 @@ def selu(input: Tensor, inplace: bool = False) -> Tensor:
     """``scale * elu(x, alpha)`` with the self-normalising constants.
 
     >>> import chainrule as torch
-    >>> from chainrule.nn.activations_losses import selu
-    >>> selu(torch.tensor([-1., 1.]))
+    >>> torch.nn.functional.selu(torch.tensor([-1., 1.]))
     tensor([-1.1113,  1.0507])
     """
     return F.elu(input, _SELU_ALPHA) * _SELU_SCALE
@@ -89,8 +87,7 @@ def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """``max(0, x) + min(0, alpha * (exp(x / alpha) - 1))``.
 
     >>> import chainrule as torch
-    >>> from chainrule.nn.activations_losses import celu
-    >>> celu(torch.tensor([-1., 1.]), alpha=2.)
+    >>> torch.nn.functional.celu(torch.tensor([-1., 1.]), alpha=2.)
     tensor([-0.7869,  1.0000])
     """
     if alpha == 0:
@@ -103,8 +100,7 @@ def mish(input: Tensor, inplace: bool = False) -> Tensor:
     """``x * tanh(softplus(x))``.
 
     >>> import chainrule as torch
-    >>> from chainrule.nn.activations_losses import mish
-    >>> mish(torch.tensor([-1., 0., 1.]))
+    >>> torch.nn.functional.mish(torch.tensor([-1., 0., 1.]))
     tensor([-0.3034,  0.0000,  0.8651])
     """
     return input * F.softplus(input).tanh()
@@ -114,8 +110,7 @@ def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
     """``x * relu6(x + 3) / 6``.
 
     >>> import chainrule as torch
-    >>> from chainrule.nn.activations_losses import hardswish
-    >>> hardswish(torch.tensor([-4., 1., 4.]))
+    >>> torch.nn.functional.hardswish(torch.tensor([-4., 1., 4.]))
     tensor([-0.0000, 0.6667, 4.0000])
     """
     # PyTorch's pieces (and so its slopes at the ends: 0 at -3, 1 at 3); -0 for negative x
@@ -126,8 +121,7 @@ def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
     """``relu6(x + 3) / 6``.
 
     >>> import chainrule as torch
-    >>> from chainrule.nn.activations_losses import hardsigmoid
-    >>> hardsigmoid(torch.tensor([-4., 0., 4.]))
+    >>> torch.nn.functional.hardsigmoid(torch.tensor([-4., 0., 4.]))
     tensor([0.0000, 0.5000, 1.0000])
     """
     # the slope is 1/6 strictly inside (-3, 3) and 0 at the ends, as in PyTorch
@@ -138,8 +132,7 @@ def softsign(input: Tensor) -> Tensor:
     """``x / (1 + |x|)``.
 
     >>> import chainrule as torch
-    >>> from chainrule.nn.activations_losses import softsign
-    >>> softsign(torch.tensor([-1., 3.]))
+    >>> torch.nn.functional.softsign(torch.tensor([-1., 3.]))
     tensor([-0.5000,  0.7500])
     """
     return input / (input.abs() + 1)
@@ -149,8 +142,7 @@ def softmin(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype=N
     """``softmax(-x, dim)``.
 
     >>> import chainrule as torch
-    >>> from chainrule.nn.activations_losses import softmin
-    >>> softmin(torch.tensor([0., 1.]), dim=0)
+    >>> torch.nn.functional.softmin(torch.tensor([0., 1.]), dim=0)
     tensor([0.7311, 0.2689])
     """
     if dim is None:
@@ -167,8 +159,7 @@ def threshold(input: Tensor, threshold: float, value: float, inplace: bool = Fal
     """``x`` where ``x > threshold``, else ``value``.
 
     >>> import chainrule as torch
-    >>> from chainrule.nn.activations_losses import threshold
-    >>> threshold(torch.tensor([0.5, 2.]), 1.0, -1.0)
+    >>> torch.nn.functional.threshold(torch.tensor([0.5, 2.]), 1.0, -1.0)
     tensor([-1.,  2.])
     """
     out = where(input > threshold, input, value)
@@ -179,8 +170,7 @@ def glu(input: Tensor, dim: int = -1) -> Tensor:
     """Gated linear unit: the first half of ``dim`` times the sigmoid of the second half.
 
     >>> import chainrule as torch
-    >>> from chainrule.nn.activations_losses import glu
-    >>> glu(torch.tensor([2., 0.]))
+    >>> torch.nn.functional.glu(torch.tensor([2., 0.]))
     tensor([1.])
     """
     if input.ndim == 0:
@@ -202,8 +192,7 @@ def tanhshrink(input: Tensor) -> Tensor:
     """``x - tanh(x)``.
 
     >>> import chainrule as torch
-    >>> from chainrule.nn.activations_losses import tanhshrink
-    >>> tanhshrink(torch.tensor([0., 1.]))
+    >>> torch.nn.functional.tanhshrink(torch.tensor([0., 1.]))
     tensor([0.0000, 0.2384])
     """
     return input - input.tanh()
@@ -221,8 +210,7 @@ def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
     """``x - lambd`` above ``lambd``, ``x + lambd`` below ``-lambd``, 0 between.
 
     >>> import chainrule as torch
-    >>> from chainrule.nn.activations_losses import softshrink
-    >>> softshrink(torch.tensor([-2., 0.2, 2.]))
+    >>> torch.nn.functional.softshrink(torch.tensor([-2., 0.2, 2.]))
     tensor([-1.5000,  0.0000,  1.5000])
     """
     _check_lambd(input, lambd)
@@ -234,8 +222,7 @@ def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
     """``x`` where ``|x| > lambd``, else 0.
 
     >>> import chainrule as torch
-    >>> from chainrule.nn.activations_losses import hardshrink
-    >>> hardshrink(torch.tensor([-2., 0.2, 2.]))
+    >>> torch.nn.functional.hardshrink(torch.tensor([-2., 0.2, 2.]))
     tensor([-2.,  0.,  2.])
     """
     return where((input >= -lambd) & (input <= lambd), 0.0, input)
@@ -245,8 +232,7 @@ class PReLU(Module):
     """Leaky ReLU with a learnable slope (one, or one per channel).
 
     >>> import chainrule as torch
-    >>> from chainrule.nn.activations_losses import PReLU
-    >>> PReLU(num_parameters=3)
+    >>> torch.nn.PReLU(num_parameters=3)
     PReLU(num_parameters=3)
     """
 
@@ -276,8 +262,7 @@ class SELU(Module):
     """Scaled ELU with the self-normalising constants.
 
     >>> import chainrule as torch
-    >>> from chainrule.nn.activations_losses import SELU
-    >>> SELU()
+    >>> torch.nn.SELU()
     SELU()
     """
 
@@ -296,8 +281,7 @@ class CELU(Module):
     """Continuously differentiable ELU.
 
     >>> import chainrule as torch
-    >>> from chainrule.nn.activations_losses import CELU
-    >>> CELU(alpha=2.)
+    >>> torch.nn.CELU(alpha=2.)
     CELU(alpha=2.0)
     """
 
@@ -316,8 +300,7 @@ class Mish(Module):
     """``x * tanh(softplus(x))``.
 
     >>> import chainrule as torch
-    >>> from chainrule.nn.activations_losses import Mish
-    >>> Mish()
+    >>> torch.nn.Mish()
     Mish()
     """
 
@@ -336,8 +319,7 @@ class Hardswish(Module):
     """``x * relu6(x + 3) / 6``.
 
     >>> import chainrule as torch
-    >>> from chainrule.nn.activations_losses import Hardswish
-    >>> Hardswish()
+    >>> torch.nn.Hardswish()
     Hardswish()
     """
 
@@ -353,8 +335,7 @@ class Hardsigmoid(Module):
     """``relu6(x + 3) / 6``.
 
     >>> import chainrule as torch
-    >>> from chainrule.nn.activations_losses import Hardsigmoid
-    >>> Hardsigmoid()
+    >>> torch.nn.Hardsigmoid()
     Hardsigmoid()
     """
 
@@ -370,8 +351,7 @@ class Softsign(Module):
     """``x / (1 + |x|)``.
 
     >>> import chainrule as torch
-    >>> from chainrule.nn.activations_losses import Softsign
-    >>> Softsign()
+    >>> torch.nn.Softsign()
     Softsign()
     """
 
@@ -383,8 +363,7 @@ class Softmin(Module):
     """``softmax(-x)`` along ``dim``.
 
     >>> import chainrule as torch
-    >>> from chainrule.nn.activations_losses import Softmin
-    >>> Softmin(dim=1)
+    >>> torch.nn.Softmin(dim=1)
     Softmin(dim=1)
     """
 
@@ -403,8 +382,7 @@ class LogSigmoid(Module):
     """``log(sigmoid(x))``, without overflow.
 
     >>> import chainrule as torch
-    >>> from chainrule.nn.activations_losses import LogSigmoid
-    >>> LogSigmoid()(torch.tensor([0.]))
+    >>> torch.nn.LogSigmoid()(torch.tensor([0.]))
     tensor([-0.6931])
     """
 
@@ -416,8 +394,7 @@ class Threshold(Module):
     """``x`` where ``x > threshold``, else ``value``.
 
     >>> import chainrule as torch
-    >>> from chainrule.nn.activations_losses import Threshold
-    >>> Threshold(0.1, 20)
+    >>> torch.nn.Threshold(0.1, 20)
     Threshold(threshold=0.1, value=20)
     """
 
@@ -437,8 +414,7 @@ class GLU(Module):
     """Gated linear unit along ``dim``.
 
     >>> import chainrule as torch
-    >>> from chainrule.nn.activations_losses import GLU
-    >>> GLU()
+    >>> torch.nn.GLU()
     GLU(dim=-1)
     """
 
@@ -457,8 +433,7 @@ class Tanhshrink(Module):
     """``x - tanh(x)``.
 
     >>> import chainrule as torch
-    >>> from chainrule.nn.activations_losses import Tanhshrink
-    >>> Tanhshrink()
+    >>> torch.nn.Tanhshrink()
     Tanhshrink()
     """
 
@@ -470,8 +445,7 @@ class Softshrink(Module):
     """Soft thresholding by ``lambd``.
 
     >>> import chainrule as torch
-    >>> from chainrule.nn.activations_losses import Softshrink
-    >>> Softshrink()
+    >>> torch.nn.Softshrink()
     Softshrink(0.5)
     """
 
@@ -490,8 +464,7 @@ class Hardshrink(Softshrink):
     """Hard thresholding by ``lambd``.
 
     >>> import chainrule as torch
-    >>> from chainrule.nn.activations_losses import Hardshrink
-    >>> Hardshrink()
+    >>> torch.nn.Hardshrink()
     Hardshrink(0.5)
     """
 
@@ -506,8 +479,7 @@ def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -
     """Cosine of the angle between ``x1`` and ``x2`` along ``dim``; norms clamped at ``eps``.
 
     >>> import chainrule as torch
-    >>> from chainrule.nn.activations_losses import cosine_similarity
-    >>> cosine_similarity(torch.tensor([[1., 0.]]), torch.tensor([[1., 1.]]))
+    >>> torch.nn.functional.cosine_similarity(torch.tensor([[1., 0.]]), torch.tensor([[1., 1.]]))
     tensor([0.7071])
     """
     # broadcast first: the norms are taken along ``dim`` of the broadcast shapes
@@ -524,8 +496,7 @@ def pairwise_distance(x1: Tensor, x2: Tensor, p: float = 2.0, eps: float = 1e-6,
     """``||x1 - x2 + eps||_p`` along the last dimension.
 
     >>> import chainrule as torch
-    >>> from chainrule.nn.activations_losses import pairwise_distance
-    >>> pairwise_distance(torch.tensor([[0., 0.]]), torch.tensor([[3., 4.]]))
+    >>> torch.nn.functional.pairwise_distance(torch.tensor([[0., 0.]]), torch.tensor([[3., 4.]]))
     tensor([5.0000])
     """
     diff = x1 - x2 + eps
@@ -538,8 +509,7 @@ class CosineSimilarity(Module):
     """Cosine similarity along ``dim``.
 
     >>> import chainrule as torch
-    >>> from chainrule.nn.activations_losses import CosineSimilarity
-    >>> CosineSimilarity()
+    >>> torch.nn.CosineSimilarity()
     CosineSimilarity()
     """
 
@@ -555,8 +525,7 @@ class PairwiseDistance(Module):
     """p-norm distance along the last dimension.
 
     >>> import chainrule as torch
-    >>> from chainrule.nn.activations_losses import PairwiseDistance
-    >>> PairwiseDistance()
+    >>> torch.nn.PairwiseDistance()
     PairwiseDistance()
     """
 
@@ -582,8 +551,7 @@ def kl_div(input: Tensor, target: Tensor, size_average=None, reduce=None,
     """Kullback-Leibler divergence of ``target`` from ``input`` (a log-probability).
 
     >>> import chainrule as torch
-    >>> from chainrule.nn.activations_losses import kl_div
-    >>> kl_div(torch.tensor([-1., -1.]), torch.tensor([0.5, 0.5]),
+    >>> torch.nn.functional.kl_div(torch.tensor([-1., -1.]), torch.tensor([0.5, 0.5]),
     ...                            reduction='batchmean')
     tensor(0.1534)
     """
@@ -611,8 +579,7 @@ def margin_ranking_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: 
     """``max(0, -target * (input1 - input2) + margin)``.
 
     >>> import chainrule as torch
-    >>> from chainrule.nn.activations_losses import margin_ranking_loss
-    >>> margin_ranking_loss(torch.tensor([1., 2.]), torch.tensor([2., 1.]),
+    >>> torch.nn.functional.margin_ranking_loss(torch.tensor([1., 2.]), torch.tensor([2., 1.]),
     ...                                         torch.tensor([1., 1.]))
     tensor(0.5000)
     """
@@ -631,8 +598,7 @@ def hinge_embedding_loss(input: Tensor, target: Tensor, margin: float = 1.0, siz
     """``x`` where ``target`` is 1, ``max(0, margin - x)`` where it is -1.
 
     >>> import chainrule as torch
-    >>> from chainrule.nn.activations_losses import hinge_embedding_loss
-    >>> hinge_embedding_loss(torch.tensor([0.3, 0.3]),
+    >>> torch.nn.functional.hinge_embedding_loss(torch.tensor([0.3, 0.3]),
     ...                                          torch.tensor([1., -1.]))
     tensor(0.5000)
     """
@@ -648,8 +614,7 @@ def cosine_embedding_loss(input1: Tensor, input2: Tensor, target: Tensor, margin
     """``1 - cos(x1, x2)`` where ``target`` is 1, ``max(0, cos(x1, x2) - margin)`` where -1.
 
     >>> import chainrule as torch
-    >>> from chainrule.nn.activations_losses import cosine_embedding_loss
-    >>> cosine_embedding_loss(torch.tensor([[1., 0.]]),
+    >>> torch.nn.functional.cosine_embedding_loss(torch.tensor([[1., 0.]]),
     ...                                           torch.tensor([[0., 1.]]), torch.tensor([1.]))
     tensor(1.)
     """
@@ -678,8 +643,7 @@ def soft_margin_loss(input: Tensor, target: Tensor, size_average=None, reduce=No
     """``log(1 + exp(-target * input))``.
 
     >>> import chainrule as torch
-    >>> from chainrule.nn.activations_losses import soft_margin_loss
-    >>> soft_margin_loss(torch.tensor([0.]), torch.tensor([1.]))
+    >>> torch.nn.functional.soft_margin_loss(torch.tensor([0.]), torch.tensor([1.]))
     tensor(0.6931)
     """
     reduction = _reduction(size_average, reduce, reduction)
@@ -695,8 +659,7 @@ def multilabel_soft_margin_loss(input: Tensor, target: Tensor, weight: Tensor | 
     """Binary cross-entropy of logits per class, averaged over the classes.
 
     >>> import chainrule as torch
-    >>> from chainrule.nn.activations_losses import multilabel_soft_margin_loss
-    >>> multilabel_soft_margin_loss(torch.tensor([[0., 0.]]),
+    >>> torch.nn.functional.multilabel_soft_margin_loss(torch.tensor([[0., 0.]]),
     ...                                                 torch.tensor([[1., 0.]]))
     tensor(0.6931)
     """
@@ -716,8 +679,7 @@ def poisson_nll_loss(input: Tensor, target: Tensor, log_input: bool = True, full
     """Negative log-likelihood of ``target`` under a Poisson of rate ``input``.
 
     >>> import chainrule as torch
-    >>> from chainrule.nn.activations_losses import poisson_nll_loss
-    >>> poisson_nll_loss(torch.tensor([0.]), torch.tensor([1.]))
+    >>> torch.nn.functional.poisson_nll_loss(torch.tensor([0.]), torch.tensor([1.]))
     tensor(1.)
     """
     reduction = _reduction(size_average, reduce, reduction)
@@ -739,8 +701,7 @@ def gaussian_nll_loss(input: Tensor, target: Tensor, var, full: bool = False,
     """Negative log-likelihood of ``target`` under a Gaussian of mean ``input``, variance ``var``.
 
     >>> import chainrule as torch
-    >>> from chainrule.nn.activations_losses import gaussian_nll_loss
-    >>> gaussian_nll_loss(torch.tensor([0.]), torch.tensor([2.]),
+    >>> torch.nn.functional.gaussian_nll_loss(torch.tensor([0.]), torch.tensor([2.]),
     ...                                       torch.tensor([1.]))
     tensor(2.)
     """
@@ -775,8 +736,7 @@ def triplet_margin_loss(anchor: Tensor, positive: Tensor, negative: Tensor, marg
     """``max(0, margin + d(anchor, positive) - d(anchor, negative))`` with ``p``-norm ``d``.
 
     >>> import chainrule as torch
-    >>> from chainrule.nn.activations_losses import triplet_margin_loss
-    >>> triplet_margin_loss(torch.tensor([[0., 0.]]),
+    >>> torch.nn.functional.triplet_margin_loss(torch.tensor([[0., 0.]]),
     ...     torch.tensor([[0., 0.]]), torch.tensor([[3., 4.]]))
     tensor(0.)
     """
@@ -800,8 +760,7 @@ class KLDivLoss(_Loss):
     """Kullback-Leibler divergence loss.
 
     >>> import chainrule as torch
-    >>> from chainrule.nn.activations_losses import KLDivLoss
-    >>> KLDivLoss(reduction='batchmean', log_target=True)
+    >>> torch.nn.KLDivLoss(reduction='batchmean', log_target=True)
     KLDivLoss()
     """
 
@@ -818,8 +777,7 @@ class MarginRankingLoss(_Loss):
     """``max(0, -y * (x1 - x2) + margin)``.
 
     >>> import chainrule as torch
-    >>> from chainrule.nn.activations_losses import MarginRankingLoss
-    >>> MarginRankingLoss(margin=0.5).margin
+    >>> torch.nn.MarginRankingLoss(margin=0.5).margin
     0.5
     """
 
@@ -837,8 +795,7 @@ class HingeEmbeddingLoss(_Loss):
     """``x`` for similar pairs, ``max(0, margin - x)`` for dissimilar ones.
 
     >>> import chainrule as torch
-    >>> from chainrule.nn.activations_losses import HingeEmbeddingLoss
-    >>> HingeEmbeddingLoss()
+    >>> torch.nn.HingeEmbeddingLoss()
     HingeEmbeddingLoss()
     """
 
@@ -855,8 +812,7 @@ class CosineEmbeddingLoss(_Loss):
     """``1 - cos`` for similar pairs, ``max(0, cos - margin)`` for dissimilar ones.
 
     >>> import chainrule as torch
-    >>> from chainrule.nn.activations_losses import CosineEmbeddingLoss
-    >>> CosineEmbeddingLoss()
+    >>> torch.nn.CosineEmbeddingLoss()
     CosineEmbeddingLoss()
     """
 
@@ -874,8 +830,7 @@ class SoftMarginLoss(_Loss):
     """``log(1 + exp(-y * x))``.
 
     >>> import chainrule as torch
-    >>> from chainrule.nn.activations_losses import SoftMarginLoss
-    >>> SoftMarginLoss()
+    >>> torch.nn.SoftMarginLoss()
     SoftMarginLoss()
     """
 
@@ -887,8 +842,7 @@ class MultiLabelSoftMarginLoss(_WeightedLoss):
     """Per-class binary cross-entropy of logits, averaged over the classes.
 
     >>> import chainrule as torch
-    >>> from chainrule.nn.activations_losses import MultiLabelSoftMarginLoss
-    >>> MultiLabelSoftMarginLoss()
+    >>> torch.nn.MultiLabelSoftMarginLoss()
     MultiLabelSoftMarginLoss()
     """
 
@@ -900,8 +854,7 @@ class PoissonNLLLoss(_Loss):
     """Poisson negative log-likelihood.
 
     >>> import chainrule as torch
-    >>> from chainrule.nn.activations_losses import PoissonNLLLoss
-    >>> PoissonNLLLoss()
+    >>> torch.nn.PoissonNLLLoss()
     PoissonNLLLoss()
     """
 
@@ -919,8 +872,7 @@ class GaussianNLLLoss(_Loss):
     """Gaussian negative log-likelihood with a predicted variance.
 
     >>> import chainrule as torch
-    >>> from chainrule.nn.activations_losses import GaussianNLLLoss
-    >>> GaussianNLLLoss()
+    >>> torch.nn.GaussianNLLLoss()
     GaussianNLLLoss()
     """
 
@@ -938,8 +890,7 @@ class TripletMarginLoss(_Loss):
     """Triplet loss with a ``p``-norm distance.
 
     >>> import chainrule as torch
-    >>> from chainrule.nn.activations_losses import TripletMarginLoss
-    >>> TripletMarginLoss()
+    >>> torch.nn.TripletMarginLoss()
     TripletMarginLoss()
     """
 

@@ -1734,3 +1734,12 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight=None,
     _not_differentiable("binary_cross_entropy_with_logits", weight=weight, pos_weight=pos_weight)
     input, target, weight, pos_weight = _loss_inputs(input, target, weight, pos_weight)
     return bce_logits_op(input, target, weight, pos_weight, reduction)
+
+
+# Activations, distances and losses that are compositions of the functions above live with
+# their layers in activations_losses.py (which imports this module: hence at the end); its
+# FUNCTIONS tuple names the ones that belong to this namespace.
+from . import activations_losses as _activations_losses  # noqa: E402
+
+globals().update({name: getattr(_activations_losses, name)
+                  for name in _activations_losses.FUNCTIONS})
