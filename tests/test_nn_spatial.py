@@ -431,3 +431,27 @@ def test_exports_listed():
     for name in S.FUNCTIONS:
         assert callable(getattr(S, name))
     assert to_torch(cr.ones(1)).shape == (1,)
+
+
+def test_dtype_rules_and_edge_errors():
+    ints = cr.zeros(1, 2, 4, 4, dtype=cr.int64), torch.zeros(1, 2, 4, 4, dtype=torch.int64)
+    for ours, theirs in (
+            (lambda x: S.max_pool1d(x[0], 2), lambda x: TF.max_pool1d(x[0], 2)),
+            (lambda x: S.adaptive_max_pool2d(x, 2), lambda x: TF.adaptive_max_pool2d(x, 2)),
+            (lambda x: S.group_norm(x, 2), lambda x: TF.group_norm(x, 2)),
+            (lambda x: S.interpolate(x, size=3), lambda x: TF.interpolate(x, size=3))):
+        _same_error(lambda f=ours: f(ints[0]), lambda f=theirs: f(ints[1]))
+    # uint8 resamples by nearest neighbour (integers are copied, not rounded)
+    a = np.arange(32, dtype=np.uint8).reshape(1, 2, 4, 4)
+    for kwargs in (dict(size=(3, 6)), dict(scale_factor=1.5, mode="nearest-exact")):
+        assert_same(S.interpolate(cr.tensor(a), **kwargs),
+                    TF.interpolate(torch.from_numpy(a), **kwargs))
+    x, tx = cr.zeros(1, 1, 2, 2), torch.zeros(1, 1, 2, 2)
+    for kwargs in (dict(size=0), dict(scale_factor=0.1)):
+        _same_error(lambda kw=kwargs: S.interpolate(x, **kw),
+                    lambda kw=kwargs: TF.interpolate(tx, **kw))
+    _same_error(lambda: S.pad_modes(cr.zeros(1, 2, 4), (1, 1), "reflect", 2.0),
+                lambda: TF.pad(torch.zeros(1, 2, 4), (1, 1), "reflect", 2.0))
+    _same_error(lambda: S.pad_modes(cr.zeros(1, 2, 4), (-2, -3)),
+                lambda: TF.pad(torch.zeros(1, 2, 4), (-2, -3)))
+    assert_same(S.pad_modes(cr.zeros(1, 2, 4), (-2, -2)), TF.pad(torch.zeros(1, 2, 4), (-2, -2)))

@@ -53,6 +53,19 @@ def _one(name, what, v):
     return int(v)
 
 
+_SCALAR_NAMES = {"int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char",
+                 "uint8": "Byte", "bool": "Bool"}
+
+
+def _floating_only(kernel, input, allow_uint8=False):
+    """PyTorch's kernels here take floating inputs only (some also uint8)."""
+    kind = input._data.dtype
+    if kind.kind != "f" and not (allow_uint8 and kind == np.uint8):
+        name = _SCALAR_NAMES.get(kind.name, kind.name)
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{name}'; convert the "
+                                  "input with .float() first")
+
+
 def _check_1d_input(name, input):
     if input.ndim not in (2, 3):
         raise RuntimeError(f"{name}: Expected 2D or 3D (batch mode) tensor with optional 0 dim "
@@ -72,6 +85,7 @@ def max_pool1d(input: Tensor, kernel_size, stride=None, padding=0, dilation=1,
     (tensor([[3., 2.]]), tensor([[1, 2]]))
     """
     _check_1d_input("max_pool1d", input)
+    _floating_only("max_pool1d_impl", input)
     k = _one("max_pool1d", "kernel_size", kernel_size)
     s = k if stride is None or stride == [] or stride == () \
         else _one("max_pool1d", "stride", stride)
@@ -160,6 +174,7 @@ def adaptive_max_pool2d(input: Tensor, output_size, return_indices: bool = False
     if min(out_hw) < 0 or 0 in input.shape[-2:]:
         raise RuntimeError(f"adaptive_max_pool2d(): Expected input to have non-zero size for "
                            f"non-batch dimensions, but input has sizes {list(input.shape)}")
+    _floating_only("adaptive_max_pool2d", input)
     unbatched = input.ndim == 3
     x = input.unsqueeze(0) if unbatched else input
     n, c = x.shape[:2]
@@ -398,10 +413,12 @@ def interpolate(input: Tensor, size=None, scale_factor=None, mode: str = "neares
     if mode in _LINEAR_DIMS and _LINEAR_DIMS[mode] != n:
         raise NotImplementedError(f"Got {input.ndim}D input, but {mode} mode needs "
                                   f"{_LINEAR_DIMS[mode] + 2}D input")
-    if not input.is_floating_point():
-        raise NotImplementedError(f"\"upsample_{mode}\" not implemented for {input.dtype}; "
-                                  "convert the input with .float() first")
+    # uint8 only for nearest: PyTorch's uint8 bilinear kernel rounds in its own fixed point
+    _floating_only(f"upsample_{mode}", input, allow_uint8=mode.startswith("nearest"))
     sizes, scales = _output_size(input, size, scale_factor, n)
+    if min(sizes) <= 0 or 0 in input.shape[2:]:
+        raise RuntimeError(f"Input and output sizes should be greater than 0, but got input "
+                           f"{list(input.shape[2:])} and output {sizes}")
     if recompute_scale_factor:
         scales = [None] * n  # the sizes' own ratios, as PyTorch recomputes them
     ftype = np.float64 if input._data.dtype == np.float64 else np.float32
@@ -720,13 +737,17 @@ def pad_modes(input: Tensor, pad, mode: str = "constant", value: float | None = 
         key = [slice(None)] * input.ndim
         for i in range(len(pad) // 2):
             dim, (lo, hi) = input.ndim - 1 - i, pad[2 * i:2 * i + 2]
+            if input.shape[dim] + min(lo, 0) + min(hi, 0) < 0:
+                raise RuntimeError(f"narrow(): length must be non-negative. Fix: the padding "
+                                   f"({lo}, {hi}) crops more than the {input.shape[dim]} "
+                                   f"entries of dimension {dim}")
             key[dim] = slice(max(-lo, 0), input.shape[dim] - max(-hi, 0))
         return F.pad(input[tuple(key)], tuple(max(p, 0) for p in pad), value=value)
     if mode not in ("reflect", "replicate", "circular"):
         raise NotImplementedError(f"Unrecognised padding mode {mode}; use constant, reflect, "
                                   "replicate or circular")
     if value is not None and value != 0:
-        raise ValueError(f"Padding mode \"{mode}\" doesn't take in value argument")
+        raise RuntimeError(f"Padding mode \"{mode}\" doesn't take in value argument")
     if input.ndim not in _NONCONSTANT_DIMS.get(len(pad), ()):
         raise NotImplementedError(
             f"Padding size {len(pad)} is not supported for {input.ndim}D input tensor. "
@@ -1106,6 +1127,7 @@ def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None,
     if input.ndim < 2:
         raise RuntimeError(f"Expected at least 2 dimensions for input tensor but received "
                            f"{input.ndim}")
+    _floating_only("GroupNormKernelImpl", input)
     n, c = input.shape[:2]
     if num_groups <= 0 or c % num_groups:
         raise RuntimeError(f"Expected number of channels in input to be divisible by "
