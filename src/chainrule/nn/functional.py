@@ -521,16 +521,14 @@ def pad(input: Tensor, pad, mode: str = "constant", value: float | None = None) 
     >>> torch.nn.functional.pad(torch.ones(2), (1, 2))
     tensor([0., 1., 1., 0., 0.])
     """
-    widths = _pad_widths(tuple(pad), input.ndim)
-    if mode == "constant":
-        return constant_pad_op(input, widths, 0.0 if value is None else value)
-    np_mode = {"reflect": "reflect", "replicate": "edge", "circular": "wrap"}.get(mode)
-    if np_mode is None:
-        raise NotImplementedError(f"pad mode {mode!r}: use constant, reflect, replicate or "
-                                  "circular")
-    # Non-constant modes by indexing, so the gradient comes from the index rule.
-    idx = np.pad(np.arange(math.prod(input.shape)).reshape(input.shape), widths, mode=np_mode)
-    return input.reshape(-1)[Tensor._make(idx.reshape(-1))].reshape(idx.shape)
+    pad = tuple(pad)
+    if mode == "constant" and len(pad) % 2 == 0 and len(pad) // 2 <= input.ndim \
+            and min(pad, default=0) >= 0:
+        return constant_pad_op(input, _pad_widths(pad, input.ndim),
+                               0.0 if value is None else value)
+    # Cropping (negative amounts), reflect, replicate and circular, with PyTorch's checks.
+    from .spatial import pad_modes
+    return pad_modes(input, pad, mode, value)
 
 
 # ----------------------------------------------------------------------------------------
@@ -1736,10 +1734,11 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight=None,
     return bce_logits_op(input, target, weight, pos_weight, reduction)
 
 
-# Activations, distances and losses that are compositions of the functions above live with
-# their layers in activations_losses.py (which imports this module: hence at the end); its
-# FUNCTIONS tuple names the ones that belong to this namespace.
+# Functions that are compositions of the ones above live with their layers in
+# activations_losses.py and spatial.py (which import this module: hence at the end); each
+# one's FUNCTIONS tuple names the functions that belong to this namespace.
 from . import activations_losses as _activations_losses  # noqa: E402
+from . import spatial as _spatial  # noqa: E402
 
-globals().update({name: getattr(_activations_losses, name)
-                  for name in _activations_losses.FUNCTIONS})
+for _module in (_activations_losses, _spatial):
+    globals().update({name: getattr(_module, name) for name in _module.FUNCTIONS})

@@ -38,7 +38,7 @@ __all__ = [
 FUNCTIONS = (
     "max_pool1d", "avg_pool1d", "adaptive_avg_pool1d", "adaptive_max_pool1d",
     "adaptive_max_pool2d", "interpolate", "upsample", "upsample_nearest", "upsample_bilinear",
-    "conv_transpose2d", "pad_modes", "pixel_shuffle", "pixel_unshuffle", "dropout1d",
+    "conv_transpose2d", "pixel_shuffle", "pixel_unshuffle", "dropout1d",
     "dropout2d", "group_norm", "instance_norm",
 )
 
@@ -80,8 +80,7 @@ def max_pool1d(input: Tensor, kernel_size, stride=None, padding=0, dilation=1,
     """The maximum of each ``kernel_size`` window of a ``(N, C, L)`` or ``(C, L)`` input.
 
     >>> import chainrule as torch
-    >>> from chainrule.nn.spatial import max_pool1d
-    >>> max_pool1d(torch.tensor([[1., 3., 2., 0., 5.]]), 2, return_indices=True)
+    >>> torch.nn.functional.max_pool1d(torch.tensor([[1., 3., 2., 0., 5.]]), 2, return_indices=True)
     (tensor([[3., 2.]]), tensor([[1, 2]]))
     """
     _check_1d_input("max_pool1d", input)
@@ -102,8 +101,7 @@ def avg_pool1d(input: Tensor, kernel_size, stride=None, padding=0, ceil_mode: bo
     """The mean of each ``kernel_size`` window of a ``(N, C, L)`` or ``(C, L)`` input.
 
     >>> import chainrule as torch
-    >>> from chainrule.nn.spatial import avg_pool1d
-    >>> avg_pool1d(torch.tensor([[1., 3., 2., 0., 5.]]), 2)
+    >>> torch.nn.functional.avg_pool1d(torch.tensor([[1., 3., 2., 0., 5.]]), 2)
     tensor([[2., 1.]])
     """
     if input.ndim not in (2, 3):
@@ -122,8 +120,7 @@ def adaptive_avg_pool1d(input: Tensor, output_size) -> Tensor:
     """Average pooling of ``(N, C, L)`` or ``(C, L)`` to ``output_size`` bins.
 
     >>> import chainrule as torch
-    >>> from chainrule.nn.spatial import adaptive_avg_pool1d
-    >>> adaptive_avg_pool1d(torch.tensor([[1., 3., 2., 0., 5.]]), 2)
+    >>> torch.nn.functional.adaptive_avg_pool1d(torch.tensor([[1., 3., 2., 0., 5.]]), 2)
     tensor([[2.0000, 2.3333]])
     """
     if input.ndim not in (2, 3):
@@ -156,8 +153,8 @@ def adaptive_max_pool2d(input: Tensor, output_size, return_indices: bool = False
     bins; ``None`` keeps that dimension's size).
 
     >>> import chainrule as torch
-    >>> from chainrule.nn.spatial import adaptive_max_pool2d
-    >>> adaptive_max_pool2d(torch.arange(9.).reshape(1, 3, 3), 2, return_indices=True)
+    >>> x = torch.arange(9.).reshape(1, 3, 3)
+    >>> torch.nn.functional.adaptive_max_pool2d(x, 2, return_indices=True)
     (tensor([[[4., 5.],
              [7., 8.]]]), tensor([[[4, 5],
              [7, 8]]]))
@@ -190,8 +187,7 @@ def adaptive_max_pool1d(input: Tensor, output_size, return_indices: bool = False
     """Max pooling of ``(N, C, L)`` or ``(C, L)`` to ``output_size`` bins.
 
     >>> import chainrule as torch
-    >>> from chainrule.nn.spatial import adaptive_max_pool1d
-    >>> adaptive_max_pool1d(torch.tensor([[1., 3., 2., 0., 5.]]), 2)
+    >>> torch.nn.functional.adaptive_max_pool1d(torch.tensor([[1., 3., 2., 0., 5.]]), 2)
     tensor([[3., 5.]])
     """
     if input.ndim not in (2, 3):
@@ -208,8 +204,7 @@ class MaxPool1d(Module):
     """Maximum over windows of ``(N, C, L)``.
 
     >>> import chainrule as torch
-    >>> from chainrule.nn.spatial import MaxPool1d
-    >>> MaxPool1d(3, stride=2)
+    >>> torch.nn.MaxPool1d(3, stride=2)
     MaxPool1d(kernel_size=3, stride=2, padding=0, dilation=1, ceil_mode=False)
     """
 
@@ -234,8 +229,7 @@ class AvgPool1d(Module):
     """Mean over windows of ``(N, C, L)``.
 
     >>> import chainrule as torch
-    >>> from chainrule.nn.spatial import AvgPool1d
-    >>> AvgPool1d(3, stride=2)
+    >>> torch.nn.AvgPool1d(3, stride=2)
     AvgPool1d(kernel_size=(3,), stride=(2,), padding=(0,))
     """
 
@@ -272,8 +266,7 @@ class AdaptiveAvgPool1d(_AdaptivePool):
     """Average pooling of ``(N, C, L)`` to a fixed length.
 
     >>> import chainrule as torch
-    >>> from chainrule.nn.spatial import AdaptiveAvgPool1d
-    >>> AdaptiveAvgPool1d(4)
+    >>> torch.nn.AdaptiveAvgPool1d(4)
     AdaptiveAvgPool1d(output_size=4)
     """
 
@@ -291,8 +284,7 @@ class AdaptiveMaxPool1d(_AdaptiveMaxPool):
     """Max pooling of ``(N, C, L)`` to a fixed length.
 
     >>> import chainrule as torch
-    >>> from chainrule.nn.spatial import AdaptiveMaxPool1d
-    >>> AdaptiveMaxPool1d(2)
+    >>> torch.nn.AdaptiveMaxPool1d(2)
     AdaptiveMaxPool1d(output_size=2)
     """
 
@@ -304,8 +296,7 @@ class AdaptiveMaxPool2d(_AdaptiveMaxPool):
     """Max pooling of ``(N, C, H, W)`` to a fixed size (``None`` keeps a dimension).
 
     >>> import chainrule as torch
-    >>> from chainrule.nn.spatial import AdaptiveMaxPool2d
-    >>> AdaptiveMaxPool2d((3, None))
+    >>> torch.nn.AdaptiveMaxPool2d((3, None))
     AdaptiveMaxPool2d(output_size=(3, None))
     """
 
@@ -381,14 +372,13 @@ def interpolate(input: Tensor, size=None, scale_factor=None, mode: str = "neares
     'linear' (3-D input) or 'bilinear' (4-D input).
 
     >>> import chainrule as torch
-    >>> from chainrule.nn.spatial import interpolate
     >>> x = torch.tensor([[[[1., 2.], [3., 4.]]]])
-    >>> interpolate(x, scale_factor=2)
+    >>> torch.nn.functional.interpolate(x, scale_factor=2)
     tensor([[[[1., 1., 2., 2.],
               [1., 1., 2., 2.],
               [3., 3., 4., 4.],
               [3., 3., 4., 4.]]]])
-    >>> interpolate(x, size=3, mode="bilinear", align_corners=True)
+    >>> torch.nn.functional.interpolate(x, size=3, mode="bilinear", align_corners=True)
     tensor([[[[1.0000, 1.5000, 2.0000],
               [2.0000, 2.5000, 3.0000],
               [3.0000, 3.5000, 4.0000]]]])
@@ -442,8 +432,7 @@ def upsample(input: Tensor, size=None, scale_factor=None, mode: str = "nearest",
     """The old name of ``interpolate``.
 
     >>> import chainrule as torch
-    >>> from chainrule.nn.spatial import upsample
-    >>> upsample(torch.tensor([[[1., 2.]]]), scale_factor=2)
+    >>> torch.nn.functional.upsample(torch.tensor([[[1., 2.]]]), scale_factor=2)
     tensor([[[1., 1., 2., 2.]]])
     """
     return interpolate(input, size, scale_factor, mode, align_corners)
@@ -453,8 +442,7 @@ def upsample_nearest(input: Tensor, size=None, scale_factor=None) -> Tensor:
     """``interpolate(..., mode='nearest')``.
 
     >>> import chainrule as torch
-    >>> from chainrule.nn.spatial import upsample_nearest
-    >>> upsample_nearest(torch.tensor([[[1., 2.]]]), size=3)
+    >>> torch.nn.functional.upsample_nearest(torch.tensor([[[1., 2.]]]), size=3)
     tensor([[[1., 1., 2.]]])
     """
     return interpolate(input, size, scale_factor, mode="nearest")
@@ -464,8 +452,7 @@ def upsample_bilinear(input: Tensor, size=None, scale_factor=None) -> Tensor:
     """``interpolate(..., mode='bilinear', align_corners=True)``.
 
     >>> import chainrule as torch
-    >>> from chainrule.nn.spatial import upsample_bilinear
-    >>> upsample_bilinear(torch.tensor([[[[0., 2.]]]]), size=(1, 3))
+    >>> torch.nn.functional.upsample_bilinear(torch.tensor([[[[0., 2.]]]]), size=(1, 3))
     tensor([[[[0., 1., 2.]]]])
     """
     return interpolate(input, size, scale_factor, mode="bilinear", align_corners=True)
@@ -475,8 +462,7 @@ class Upsample(Module):
     """Resamples its input with ``interpolate``.
 
     >>> import chainrule as torch
-    >>> from chainrule.nn.spatial import Upsample
-    >>> Upsample(scale_factor=2, mode="bilinear")
+    >>> torch.nn.Upsample(scale_factor=2, mode="bilinear")
     Upsample(scale_factor=2.0, mode='bilinear')
     """
 
@@ -509,8 +495,7 @@ class UpsamplingNearest2d(Upsample):
     """``Upsample`` with mode 'nearest' (for ``(N, C, H, W)``).
 
     >>> import chainrule as torch
-    >>> from chainrule.nn.spatial import UpsamplingNearest2d
-    >>> UpsamplingNearest2d(scale_factor=2)
+    >>> torch.nn.UpsamplingNearest2d(scale_factor=2)
     UpsamplingNearest2d(scale_factor=2.0, mode='nearest')
     """
 
@@ -522,8 +507,7 @@ class UpsamplingBilinear2d(Upsample):
     """``Upsample`` with mode 'bilinear' and ``align_corners=True``.
 
     >>> import chainrule as torch
-    >>> from chainrule.nn.spatial import UpsamplingBilinear2d
-    >>> UpsamplingBilinear2d(size=4)
+    >>> torch.nn.UpsamplingBilinear2d(size=4)
     UpsamplingBilinear2d(size=4, mode='bilinear')
     """
 
@@ -565,8 +549,8 @@ def conv_transpose2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, 
     the gradient of ``conv2d`` with respect to its input.
 
     >>> import chainrule as torch
-    >>> from chainrule.nn.spatial import conv_transpose2d
-    >>> conv_transpose2d(torch.ones(1, 1, 2, 2), torch.ones(1, 1, 2, 2), stride=2)
+    >>> ones = torch.ones(1, 1, 2, 2)
+    >>> torch.nn.functional.conv_transpose2d(ones, ones, stride=2)
     tensor([[[[1., 1., 1., 1.],
               [1., 1., 1., 1.],
               [1., 1., 1., 1.],
@@ -629,8 +613,7 @@ class ConvTranspose2d(Module):
     """2-D transposed convolution; weight ``(in, out/groups, kh, kw)``, PyTorch's init.
 
     >>> import chainrule as torch
-    >>> from chainrule.nn.spatial import ConvTranspose2d
-    >>> ConvTranspose2d(16, 8, 3, stride=2, output_padding=1)
+    >>> torch.nn.ConvTranspose2d(16, 8, 3, stride=2, output_padding=1)
     ConvTranspose2d(16, 8, kernel_size=(3, 3), stride=(2, 2), output_padding=(1, 1))
     """
 
@@ -824,8 +807,7 @@ class ConstantPad1d(_ConstantPadNd):
     """Pads the last dimension with ``value``: ``padding`` is an int or ``(left, right)``.
 
     >>> import chainrule as torch
-    >>> from chainrule.nn.spatial import ConstantPad1d
-    >>> ConstantPad1d((1, 2), 3.5)(torch.zeros(1, 2))
+    >>> torch.nn.ConstantPad1d((1, 2), 3.5)(torch.zeros(1, 2))
     tensor([[3.5000, 0.0000, 0.0000, 3.5000, 3.5000]])
     """
 
@@ -834,8 +816,7 @@ class ConstantPad2d(_ConstantPadNd):
     """Pads the last two dimensions with ``value``: ``(left, right, top, bottom)``.
 
     >>> import chainrule as torch
-    >>> from chainrule.nn.spatial import ConstantPad2d
-    >>> ConstantPad2d((1, 2, 3, 4), 0.5)
+    >>> torch.nn.ConstantPad2d((1, 2, 3, 4), 0.5)
     ConstantPad2d(padding=(1, 2, 3, 4), value=0.5)
     """
 
@@ -846,8 +827,7 @@ class ZeroPad2d(ConstantPad2d):
     """Pads the last two dimensions with zeros: ``(left, right, top, bottom)``.
 
     >>> import chainrule as torch
-    >>> from chainrule.nn.spatial import ZeroPad2d
-    >>> ZeroPad2d(1)(torch.ones(1, 1, 1))
+    >>> torch.nn.ZeroPad2d(1)(torch.ones(1, 1, 1))
     tensor([[[0., 0., 0.],
              [0., 1., 0.],
              [0., 0., 0.]]])
@@ -864,8 +844,7 @@ class ReflectionPad1d(_PadNd):
     """Pads the last dimension with its reflection (the edge not repeated).
 
     >>> import chainrule as torch
-    >>> from chainrule.nn.spatial import ReflectionPad1d
-    >>> ReflectionPad1d(2)(torch.tensor([[1., 2., 3.]]))
+    >>> torch.nn.ReflectionPad1d(2)(torch.tensor([[1., 2., 3.]]))
     tensor([[3., 2., 1., 2., 3., 2., 1.]])
     """
 
@@ -876,8 +855,7 @@ class ReflectionPad2d(ReflectionPad1d):
     """Pads the last two dimensions with their reflection.
 
     >>> import chainrule as torch
-    >>> from chainrule.nn.spatial import ReflectionPad2d
-    >>> ReflectionPad2d(1)
+    >>> torch.nn.ReflectionPad2d(1)
     ReflectionPad2d((1, 1, 1, 1))
     """
 
@@ -888,8 +866,7 @@ class ReplicationPad1d(_PadNd):
     """Pads the last dimension by repeating its edge values.
 
     >>> import chainrule as torch
-    >>> from chainrule.nn.spatial import ReplicationPad1d
-    >>> ReplicationPad1d((1, 2))(torch.tensor([[1., 2., 3.]]))
+    >>> torch.nn.ReplicationPad1d((1, 2))(torch.tensor([[1., 2., 3.]]))
     tensor([[1., 1., 2., 3., 3., 3.]])
     """
 
@@ -900,8 +877,7 @@ class ReplicationPad2d(ReplicationPad1d):
     """Pads the last two dimensions by repeating their edge values.
 
     >>> import chainrule as torch
-    >>> from chainrule.nn.spatial import ReplicationPad2d
-    >>> ReplicationPad2d(2)
+    >>> torch.nn.ReplicationPad2d(2)
     ReplicationPad2d((2, 2, 2, 2))
     """
 
@@ -915,8 +891,7 @@ def pixel_shuffle(input: Tensor, upscale_factor: int) -> Tensor:
     """``(*, C*r*r, H, W) -> (*, C, H*r, W*r)``: channels become ``r x r`` blocks of pixels.
 
     >>> import chainrule as torch
-    >>> from chainrule.nn.spatial import pixel_shuffle
-    >>> pixel_shuffle(torch.arange(8.).reshape(1, 8, 1, 1), 2).shape
+    >>> torch.nn.functional.pixel_shuffle(torch.arange(8.).reshape(1, 8, 1, 1), 2).shape
     torch.Size([1, 2, 2, 2])
     """
     if input.ndim < 3:
@@ -940,8 +915,7 @@ def pixel_unshuffle(input: Tensor, downscale_factor: int) -> Tensor:
     """``(*, C, H*r, W*r) -> (*, C*r*r, H, W)``: the inverse of ``pixel_shuffle``.
 
     >>> import chainrule as torch
-    >>> from chainrule.nn.spatial import pixel_unshuffle
-    >>> pixel_unshuffle(torch.arange(4.).reshape(1, 1, 2, 2), 2).flatten()
+    >>> torch.nn.functional.pixel_unshuffle(torch.arange(4.).reshape(1, 1, 2, 2), 2).flatten()
     tensor([0., 1., 2., 3.])
     """
     if input.ndim < 3:
@@ -966,8 +940,7 @@ class PixelShuffle(Module):
     """``pixel_shuffle`` as a layer.
 
     >>> import chainrule as torch
-    >>> from chainrule.nn.spatial import PixelShuffle
-    >>> PixelShuffle(2)
+    >>> torch.nn.PixelShuffle(2)
     PixelShuffle(upscale_factor=2)
     """
 
@@ -986,8 +959,7 @@ class PixelUnshuffle(Module):
     """``pixel_unshuffle`` as a layer.
 
     >>> import chainrule as torch
-    >>> from chainrule.nn.spatial import PixelUnshuffle
-    >>> PixelUnshuffle(3)
+    >>> torch.nn.PixelUnshuffle(3)
     PixelUnshuffle(downscale_factor=3)
     """
 
@@ -1024,8 +996,7 @@ def dropout1d(input: Tensor, p: float = 0.5, training: bool = True,
     rest by ``1 / (1 - p)``.
 
     >>> import chainrule as torch
-    >>> from chainrule.nn.spatial import dropout1d
-    >>> dropout1d(torch.ones(1, 2, 3), p=0.5, training=False)
+    >>> torch.nn.functional.dropout1d(torch.ones(1, 2, 3), p=0.5, training=False)
     tensor([[[1., 1., 1.],
              [1., 1., 1.]]])
     """
@@ -1044,8 +1015,7 @@ def dropout2d(input: Tensor, p: float = 0.5, training: bool = True,
     As in PyTorch, a 3-D input is taken as ``(N, C, L)`` (with a warning).
 
     >>> import chainrule as torch
-    >>> from chainrule.nn.spatial import dropout2d
-    >>> dropout2d(torch.ones(1, 1, 1, 2), p=0.0)
+    >>> torch.nn.functional.dropout2d(torch.ones(1, 1, 1, 2), p=0.0)
     tensor([[[[1., 1.]]]])
     """
     if input.ndim not in (3, 4):
@@ -1080,8 +1050,7 @@ class Dropout1d(_DropoutNd):
     """Channel dropout for ``(N, C, L)``.
 
     >>> import chainrule as torch
-    >>> from chainrule.nn.spatial import Dropout1d
-    >>> Dropout1d()
+    >>> torch.nn.Dropout1d()
     Dropout1d(p=0.5, inplace=False)
     """
 
@@ -1093,8 +1062,7 @@ class Dropout2d(_DropoutNd):
     """Channel dropout for ``(N, C, H, W)``.
 
     >>> import chainrule as torch
-    >>> from chainrule.nn.spatial import Dropout2d
-    >>> Dropout2d(0.3)
+    >>> torch.nn.Dropout2d(0.3)
     Dropout2d(p=0.3, inplace=False)
     """
 
@@ -1120,8 +1088,7 @@ def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None,
     then scale and shift per channel.
 
     >>> import chainrule as torch
-    >>> from chainrule.nn.spatial import group_norm
-    >>> group_norm(torch.tensor([[1., 3., 5., 9.]]), 2)
+    >>> torch.nn.functional.group_norm(torch.tensor([[1., 3., 5., 9.]]), 2)
     tensor([[-1.0000,  1.0000, -1.0000,  1.0000]])
     """
     if input.ndim < 2:
@@ -1151,8 +1118,7 @@ def instance_norm(input: Tensor, running_mean: Tensor | None = None,
     ``use_input_stats=False``, by the running statistics instead.
 
     >>> import chainrule as torch
-    >>> from chainrule.nn.spatial import instance_norm
-    >>> instance_norm(torch.tensor([[[1., 3.], [0., 4.]]]))
+    >>> torch.nn.functional.instance_norm(torch.tensor([[[1., 3.], [0., 4.]]]))
     tensor([[[-1.0000,  1.0000],
              [-1.0000,  1.0000]]])
     """
@@ -1189,8 +1155,7 @@ class GroupNorm(Module):
     """Group normalisation over ``(N, C, *)``; per-channel ``weight`` (ones) and ``bias``.
 
     >>> import chainrule as torch
-    >>> from chainrule.nn.spatial import GroupNorm
-    >>> GroupNorm(2, 4)
+    >>> torch.nn.GroupNorm(2, 4)
     GroupNorm(2, 4, eps=1e-05, affine=True, bias=True)
     """
 
@@ -1273,8 +1238,7 @@ class InstanceNorm1d(_InstanceNorm):
     """Instance normalisation over ``(N, C, L)`` or ``(C, L)``.
 
     >>> import chainrule as torch
-    >>> from chainrule.nn.spatial import InstanceNorm1d
-    >>> InstanceNorm1d(3)
+    >>> torch.nn.InstanceNorm1d(3)
     InstanceNorm1d(3, eps=1e-05, momentum=0.1, affine=False, bias=False, track_running_stats=False)
     """
 
@@ -1285,8 +1249,7 @@ class InstanceNorm2d(_InstanceNorm):
     """Instance normalisation over ``(N, C, H, W)`` or ``(C, H, W)``.
 
     >>> import chainrule as torch
-    >>> from chainrule.nn.spatial import InstanceNorm2d
-    >>> InstanceNorm2d(3, affine=True)
+    >>> torch.nn.InstanceNorm2d(3, affine=True)
     InstanceNorm2d(3, eps=1e-05, momentum=0.1, affine=True, bias=True, track_running_stats=False)
     """
 
