@@ -19,10 +19,11 @@ import warnings
 
 import numpy as np
 
-from .. import _creation, _dtypes
+from .. import _creation
 from ..tensor import Tensor
 from . import functional as F
 from . import init
+from .layers import _BatchNorm
 from .module import Module
 from .parameter import Parameter
 
@@ -1185,33 +1186,16 @@ class GroupNorm(Module):
                 f"affine={self.affine}, bias={self.bias is not None}")
 
 
-class _InstanceNorm(Module):
+class _InstanceNorm(_BatchNorm):
+    # The same parameters and buffers as batch norm (made by _BatchNorm.__init__), with
+    # PyTorch's other defaults: no affine parameters, no running statistics.
     _batch_dims = 3
 
     def __init__(self, num_features: int, eps: float = 1e-5, momentum: float = 0.1,
                  affine: bool = False, track_running_stats: bool = False, device=None,
                  dtype=None, *, bias: bool = True) -> None:
-        super().__init__()
-        self.num_features, self.eps, self.momentum = num_features, eps, momentum
-        self.affine, self.track_running_stats = affine, track_running_stats
-        if affine:
-            self.weight = Parameter(_creation.ones(num_features, dtype=dtype))
-            if bias:
-                self.bias = Parameter(_creation.zeros(num_features, dtype=dtype))
-            else:
-                self.register_parameter("bias", None)
-        else:
-            self.register_parameter("weight", None)
-            self.register_parameter("bias", None)
-        if track_running_stats:
-            self.register_buffer("running_mean", _creation.zeros(num_features, dtype=dtype))
-            self.register_buffer("running_var", _creation.ones(num_features, dtype=dtype))
-            self.register_buffer("num_batches_tracked",
-                                 _creation.tensor(0, dtype=_dtypes.int64))
-        else:
-            self.register_buffer("running_mean", None)
-            self.register_buffer("running_var", None)
-            self.register_buffer("num_batches_tracked", None)
+        super().__init__(num_features, eps, momentum, affine, track_running_stats, device,
+                         dtype, bias=bias)
 
     def forward(self, input: Tensor) -> Tensor:
         d = self._batch_dims
