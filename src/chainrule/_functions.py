@@ -5,6 +5,7 @@ so an operation's spelling, dtype rules and errors live in one place.
 """
 from __future__ import annotations
 
+import builtins
 import functools
 
 from ._backend import xp
@@ -12,6 +13,7 @@ from .ops import indexing as I
 from .ops import linalg as L
 from .ops import pointwise as P
 from .ops import reduction as R
+from .ops import selection as SEL
 from .ops import shape as S
 from .ops.pointwise import where
 from .tensor import (
@@ -374,8 +376,393 @@ def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
             mean(input, dim, keepdim) if dim is not None else mean(input))
 
 
+def softmax(input, dim: int, dtype=None):
+    """``exp(x) / exp(x).sum(dim)``, computed stably (``torch.nn.functional.softmax``).
+
+    >>> import chainrule as torch
+    >>> torch.softmax(torch.tensor([0., 0.]), dim=0)
+    tensor([0.5000, 0.5000])
+    """
+    from .nn import functional  # nn sits above the core: imported on first use
+    return functional.softmax(input, dim, dtype=dtype)
+
+
+def log_softmax(input, dim: int, dtype=None):
+    """``log(softmax(x))`` without overflow (``torch.nn.functional.log_softmax``).
+
+    >>> import chainrule as torch
+    >>> torch.log_softmax(torch.tensor([0., 1000.]), dim=0)
+    tensor([-1000.,     0.])
+    """
+    from .nn import functional
+    return functional.log_softmax(input, dim, dtype=dtype)
+
+
+sort = SEL.sort
+argsort = SEL.argsort
+msort = SEL.msort
+topk = SEL.topk
+kthvalue = SEL.kthvalue
+median = SEL.median
+mode = SEL.mode
+cummax = SEL.cummax
+cummin = SEL.cummin
+unique = SEL.unique
+nonzero = SEL.nonzero
+count_nonzero = SEL.count_nonzero
+searchsorted = SEL.searchsorted
+bucketize = SEL.bucketize
+inverse = SEL.inverse
+det = SEL.det
+
+
+def repeat_interleave(input, repeats=None, dim: int | None = None, *, output_size=None):
+    """Each element (or slice along ``dim``) repeated ``repeats`` times in a row; a tensor
+    ``repeats`` gives a count per element. ``dim=None`` works on the flattened tensor.
+
+    >>> import chainrule as torch
+    >>> torch.repeat_interleave(torch.tensor([1, 2]), 2)
+    tensor([1, 1, 2, 2])
+    >>> torch.repeat_interleave(torch.tensor([2, 1]))
+    tensor([0, 0, 1])
+    """
+    if repeats is None:  # repeat_interleave(counts): each position as often as it says
+        counts = input._data
+        return Tensor._make(xp.repeat(xp.arange(counts.size, dtype=xp.int64), counts))
+    if dim is None:
+        input, dim = input.reshape(-1), 0
+    dim = S._wrap_dim(dim, input.ndim)
+    if input.ndim == 0:
+        input = input.reshape(1)
+    counts = repeats._data if isinstance(repeats, Tensor) else repeats
+    counts = xp.asarray(counts).reshape(-1)
+    if (counts < 0).any():
+        raise RuntimeError("repeats can not be negative")
+    size = input.shape[dim]
+    if counts.size not in (1, size):
+        raise RuntimeError("repeats must have the same size as input along dim, but got "
+                           f"repeats.size(0) = {counts.size} and input.size({dim}) = {size}")
+    index = xp.repeat(xp.arange(size, dtype=xp.int64), xp.broadcast_to(counts, (size,)))
+    return I.index_select(input, dim, Tensor._make(index))
+
+
+def meshgrid(*tensors, indexing: str = "ij"):
+    """Coordinate grids from 1-D tensors: with ``indexing="ij"`` grid ``i`` varies along
+    dimension ``i``; ``"xy"`` swaps the first two dimensions (as NumPy's default).
+
+    >>> import chainrule as torch
+    >>> xs, ys = torch.meshgrid(torch.tensor([1, 2]), torch.tensor([3, 4, 5]), indexing="ij")
+    >>> xs
+    tensor([[1, 1, 1],
+            [2, 2, 2]])
+    """
+    if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
+        tensors = tuple(tensors[0])
+    if indexing not in ("ij", "xy"):
+        raise RuntimeError(f'torch.meshgrid: indexing must be one of "xy" or "ij", but '
+                           f'received: {indexing}')
+    for t_ in tensors:
+        if t_.ndim > 1:
+            raise RuntimeError("torch.meshgrid: Expected 0D or 1D tensor in the tensor list "
+                               f"but got: {t_!r}")
+    flat = [t_.reshape(-1) for t_ in tensors]
+    # "xy" is "ij" with the first two inputs swapped, and then the first two grids.
+    swap = indexing == "xy" and len(flat) >= 2
+    if swap:
+        flat[0], flat[1] = flat[1], flat[0]
+    shape = [t_.shape[0] for t_ in flat]
+    grids = []
+    for i, t_ in enumerate(flat):
+        view = [1] * len(flat)
+        view[i] = shape[i]
+        grids.append(t_.reshape(view).expand(shape))
+    if swap:
+        grids[0], grids[1] = grids[1], grids[0]
+    return tuple(grids)
+
+
+def tile(input, dims):
+    """``input`` repeated ``dims[i]`` times along dimension ``i`` (missing dims count as 1).
+
+    >>> import chainrule as torch
+    >>> torch.tile(torch.tensor([1, 2]), (2,))
+    tensor([1, 2, 1, 2])
+    """
+    dims = tuple(dims)
+    if len(dims) < input.ndim:
+        dims = (1,) * (input.ndim - len(dims)) + dims
+    return S.repeat(input, *dims)
+
+
+def diag(input, diagonal: int = 0):
+    """A 1-D ``input`` placed on a diagonal of a square matrix; of a 2-D ``input``, its
+    ``diagonal``-th diagonal.
+
+    >>> import chainrule as torch
+    >>> torch.diag(torch.tensor([1, 2]))
+    tensor([[1, 0],
+            [0, 2]])
+    >>> torch.diag(torch.tensor([[1, 2], [3, 4]]))
+    tensor([1, 4])
+    """
+    if input.ndim == 1:
+        n = input.shape[0] + builtins.abs(diagonal)
+        i = xp.arange(input.shape[0])
+        key = (i - builtins.min(diagonal, 0), i + builtins.max(diagonal, 0))
+        return I.put_into_zeros(input, (n, n), key)
+    if input.ndim != 2:
+        raise RuntimeError("diag(): Supports 1D or 2D tensors. Got "
+                           f"{input.ndim}D. Fix: use torch.diagonal-style indexing.")
+    rows, cols = input.shape
+    start_r, start_c = builtins.max(-diagonal, 0), builtins.max(diagonal, 0)
+    n = builtins.max(builtins.min(rows - start_r, cols - start_c), 0)
+    i = xp.arange(n)
+    return input[Tensor._make(i + start_r), Tensor._make(i + start_c)]
+
+
+def trace(input):
+    """The sum of a matrix's main diagonal.
+
+    >>> import chainrule as torch
+    >>> torch.trace(torch.tensor([[1., 2.], [3., 4.]]))
+    tensor(5.)
+    """
+    if input.ndim != 2:
+        raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {input.ndim}")
+    return diag(input).sum()
+
+
+def diff(input, n: int = 1, dim: int = -1, prepend=None, append=None):
+    """The ``n``-th forward difference ``out[i] = x[i + 1] - x[i]`` along ``dim``.
+
+    >>> import chainrule as torch
+    >>> torch.diff(torch.tensor([1, 4, 9, 16]))
+    tensor([3, 5, 7])
+    """
+    if input.ndim == 0:
+        raise RuntimeError("diff expects input to be at least one-dimensional")
+    dim = S._wrap_dim(dim, input.ndim)
+    pieces = [p for p in (prepend, input, append) if p is not None]
+    if len(pieces) > 1:
+        pieces = [p if isinstance(p, Tensor) else as_tensor_like(p, input) for p in pieces]
+        input = S.cat(pieces, dim)
+    for _ in range(n):
+        size = input.shape[dim]
+        if size == 0:
+            break
+        after, before = S.narrow(input, dim, 1, size - 1), S.narrow(input, dim, 0, size - 1)
+        input = after.logical_xor(before) if input.dtype.name == "bool" else after - before
+    return input
+
+
+def take_along_dim(input, indices, dim: int | None = None):
+    """``input``'s values at ``indices`` along ``dim`` (the two broadcast against each other
+    elsewhere); with ``dim=None``, positions in the flattened tensor.
+
+    >>> import chainrule as torch
+    >>> x = torch.tensor([[10., 30., 20.]])
+    >>> torch.take_along_dim(x, torch.argsort(x, dim=1), dim=1)
+    tensor([[10., 20., 30.]])
+    """
+    if dim is None:
+        return I.gather(input.reshape(-1), 0, indices.reshape(-1))
+    dim = S._wrap_dim(dim, input.ndim)
+    if input.ndim != indices.ndim:
+        raise RuntimeError("torch.take_along_dim(): input and indices should have the same "
+                           f"number of dimensions, but got {input.ndim} dimensions for input, "
+                           f"and {indices.ndim} dimensions for indices")
+    shape_in, shape_ix = list(input.shape), list(indices.shape)
+    shape_in[dim] = shape_ix[dim] = 1
+    common = list(xp.broadcast_shapes(tuple(shape_in), tuple(shape_ix)))
+    want_in, want_ix = list(common), list(common)
+    want_in[dim], want_ix[dim] = input.shape[dim], indices.shape[dim]
+    if list(input.shape) != want_in:
+        input = input.expand(want_in)
+    if list(indices.shape) != want_ix:
+        indices = indices.expand(want_ix)
+    return I.gather(input, dim, indices)
+
+
+def multinomial(input, num_samples: int, replacement: bool = False, *, generator=None):
+    """Draws ``num_samples`` category indices per row with probabilities proportional to
+    ``input``'s (non-negative) weights; without ``replacement`` no index repeats in a row.
+
+    >>> import chainrule as torch
+    >>> torch.multinomial(torch.tensor([0., 1., 0.]), 2, replacement=True)
+    tensor([1, 1])
+    """
+    from ._random import _rng
+    if input.ndim not in (1, 2):
+        raise RuntimeError("prob_dist must be 1 or 2 dim")
+    if not input.dtype.is_floating_point:
+        raise RuntimeError("multinomial only supports floating-point dtypes for input, got: "
+                           f"{input.dtype.name.capitalize()}")
+    weights = input._data.reshape(-1, input.shape[-1]).astype(xp.float64)
+    if num_samples <= 0:
+        raise RuntimeError("cannot sample n_sample <= 0 samples")
+    if not replacement and num_samples > weights.shape[1]:
+        raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without "
+                           "replacement")
+    if (weights < 0).any() or not xp.isfinite(weights).all():
+        raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
+    totals = weights.sum(axis=1)
+    if (totals <= 0).any():
+        raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
+    rng = _rng(generator)
+    if replacement:
+        out = xp.stack([rng.choice(w.size, size=num_samples, p=w / total)
+                        for w, total in zip(weights, totals)])
+    else:
+        # Without replacement: the num_samples largest of w / Exponential(1) noise is a draw
+        # one category at a time (as PyTorch samples it); zero weights come last, as there.
+        keys = weights / rng.exponential(size=weights.shape)
+        out = xp.argsort(-keys, axis=1, kind="stable")[:, :num_samples]
+    out = out.astype(xp.int64)
+    return Tensor._make(out.reshape(num_samples) if input.ndim == 1 else out)
+
+
+def cdist(x1, x2, p: float = 2.0, compute_mode=None):
+    """The ``p``-norm distance between each row of ``x1`` and each row of ``x2``
+    (batched over leading dimensions).
+
+    >>> import chainrule as torch
+    >>> torch.cdist(torch.tensor([[0., 0.]]), torch.tensor([[3., 4.], [0., 1.]]))
+    tensor([[5., 1.]])
+    """
+    if x1.ndim < 2 or x2.ndim < 2:
+        raise RuntimeError(f"cdist only supports at least 2D tensors, X1 got: {x1.ndim}D")
+    if x1.shape[-1] != x2.shape[-1]:
+        raise RuntimeError("X1 and X2 must have the same number of columns. X1: "
+                           f"{x1.shape[-1]} X2: {x2.shape[-1]}")
+    gaps = x1.unsqueeze(-2) - x2.unsqueeze(-3)
+    return R.norm(gaps, p, dim=-1)
+
+
+def cross(input, other, dim: int | None = None):
+    """The cross product of 3-vectors along ``dim`` (default: the first dimension of size 3).
+
+    >>> import chainrule as torch
+    >>> torch.cross(torch.tensor([1., 0., 0.]), torch.tensor([0., 1., 0.]), dim=0)
+    tensor([0., 0., 1.])
+    """
+    if dim is None:
+        sizes = xp.broadcast_shapes(tuple(input.shape), tuple(other.shape))
+        dim = next((d for d, n in enumerate(sizes) if n == 3), None)
+        if dim is None:
+            raise RuntimeError("no dimension of size 3 in input. Fix: pass dim=.")
+    dim = S._wrap_dim(dim, input.ndim)
+    if input.shape[dim] != 3 or other.shape[dim] != 3:
+        raise RuntimeError(f"linalg.cross: inputs dimension {dim} must have length 3. Got "
+                           f"{input.shape[dim]} and {other.shape[dim]}")
+    a = [S.narrow(input, dim, i, 1) for i in range(3)]
+    b = [S.narrow(other, dim, i, 1) for i in range(3)]
+    return S.cat([a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2],
+                  a[0] * b[1] - a[1] * b[0]], dim)
+
+
+def hypot(input, other):
+    """``sqrt(input**2 + other**2)``, elementwise.
+
+    >>> import chainrule as torch
+    >>> torch.hypot(torch.tensor([3.]), torch.tensor([4.]))
+    tensor([5.])
+    """
+    return P.sqrt(input * input + other * other)
+
+
+def logaddexp(input, other):
+    """``log(exp(input) + exp(other))`` without overflow.
+
+    >>> import chainrule as torch
+    >>> torch.logaddexp(torch.tensor([1000.]), torch.tensor([1000.]))
+    tensor([1000.6932])
+    """
+    other = as_tensor_like(other, input)
+    top = maximum(input, other)
+    return top + P.log1p(P.exp(-P.abs(input - other)))
+
+
+def addmm(input, mat1, mat2, *, beta=1, alpha=1):
+    """``beta * input + alpha * (mat1 @ mat2)`` (``input`` broadcasts).
+
+    >>> import chainrule as torch
+    >>> torch.addmm(torch.ones(2, 2), torch.eye(2), torch.eye(2))
+    tensor([[2., 1.],
+            [1., 2.]])
+    """
+    return _scaled_sum(input, L.mm(mat1, mat2), beta, alpha)
+
+
+def baddbmm(input, batch1, batch2, *, beta=1, alpha=1):
+    """``beta * input + alpha * (batch1 @ batch2)``, one product per batch entry.
+
+    >>> import chainrule as torch
+    >>> torch.baddbmm(torch.zeros(1, 2, 2), torch.ones(1, 2, 3), torch.ones(1, 3, 2))
+    tensor([[[3., 3.],
+             [3., 3.]]])
+    """
+    return _scaled_sum(input, L.bmm(batch1, batch2), beta, alpha)
+
+
+def _scaled_sum(input, product, beta, alpha):
+    if alpha != 1:
+        product = product * alpha
+    if beta == 0:  # PyTorch ignores input then (NaN in it does not propagate)
+        return product
+    return (input if beta == 1 else input * beta) + product
+
+
+def tensordot(a, b, dims=2):
+    """Contract the last ``dims`` dimensions of ``a`` with the first ``dims`` of ``b``, or the
+    listed pairs ``dims=([a dims], [b dims])``.
+
+    >>> import chainrule as torch
+    >>> torch.tensordot(torch.ones(2, 3), torch.ones(3, 4), dims=1).shape
+    torch.Size([2, 4])
+    """
+    if isinstance(dims, int):
+        if dims < 0:
+            raise RuntimeError(f"tensordot expects dims >= 0, but got dims={dims}")
+        dims_a, dims_b = list(range(a.ndim - dims, a.ndim)), list(range(dims))
+    else:
+        dims_a, dims_b = dims
+        dims_a = [dims_a] if isinstance(dims_a, int) else list(dims_a)
+        dims_b = [dims_b] if isinstance(dims_b, int) else list(dims_b)
+    dims_a = [S._wrap_dim(d, a.ndim) for d in dims_a]
+    dims_b = [S._wrap_dim(d, b.ndim) for d in dims_b]
+    for da, db in zip(dims_a, dims_b):
+        if a.shape[da] != b.shape[db]:
+            raise RuntimeError(f"contracted dimensions need to match, but first has size "
+                               f"{a.shape[da]} in dim {da} and second has size {b.shape[db]} "
+                               f"in dim {db}")
+    letters = iter("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+    la = [next(letters) for _ in range(a.ndim)]
+    lb = [next(letters) for _ in range(b.ndim)]
+    for da, db in zip(dims_a, dims_b):
+        lb[db] = la[da]
+    out = [c for i, c in enumerate(la) if i not in dims_a] + \
+        [c for i, c in enumerate(lb) if i not in dims_b]
+    return L.einsum(f"{''.join(la)},{''.join(lb)}->{''.join(out)}", a, b)
+
+
+def kron(input, other):
+    """The Kronecker product: every element of ``input`` times the whole of ``other``.
+
+    >>> import chainrule as torch
+    >>> torch.kron(torch.tensor([1, 2]), torch.tensor([1, 10]))
+    tensor([ 1, 10,  2, 20])
+    """
+    n = builtins.max(input.ndim, other.ndim)
+    sa = (1,) * (n - input.ndim) + tuple(input.shape)
+    sb = (1,) * (n - other.ndim) + tuple(other.shape)
+    a = input.reshape([v for s in sa for v in (s, 1)])
+    b = other.reshape([v for s in sb for v in (1, s)])
+    return (a * b).reshape([x * y for x, y in zip(sa, sb)])
+
+
 __all__ = [n for n in dir() if not n.startswith("_") and n not in (
-    "annotations", "functools", "xp", "I", "L", "P", "R", "S", "Tensor", "as_tensor_like")]
+    "annotations", "builtins", "functools", "xp", "I", "L", "P", "R", "S", "SEL", "Tensor",
+    "as_tensor_like")]
 
 
 def _accept_numpy_names(fn):

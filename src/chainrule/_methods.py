@@ -19,6 +19,9 @@ sum mean prod amax amin max min argmax argmin var std norm logsumexp cumsum cump
 dot mv mm bmm matmul outer ger
 reshape flatten unflatten squeeze unsqueeze transpose swapaxes swapdims t permute movedim
 moveaxis broadcast_to flip roll narrow split chunk unbind tril triu std_mean var_mean
+softmax log_softmax sort argsort msort topk kthvalue median mode cummax cummin unique nonzero
+count_nonzero inverse det repeat_interleave tile diag trace diff take_along_dim multinomial cross
+hypot logaddexp addmm baddbmm kron
 """.split()
 
 for _name in _SAME_NAME:
