@@ -398,6 +398,50 @@ def test_inverse_det():
             bad(cr)
 
 
+ERRORS = [
+    "m.hypot(m.tensor([3]), m.tensor([4]))",
+    "m.hypot(m.tensor([3.]), 4.)",
+    "m.logaddexp(m.tensor([1]), m.tensor([2]))",
+    "m.softmax(m.tensor([1, 2]), 0)",
+    "m.log_softmax(m.tensor([1, 2]), 0)",
+    "m.topk(m.tensor([True, False]), 1)",
+    "m.kthvalue(m.tensor([True, False]), 1)",
+    "m.median(m.tensor([True, False]))",
+    "m.cdist(m.tensor([[1, 2]]), m.tensor([[1, 3]]))",
+    "m.cdist(m.ones(2, 3), m.ones(2, 4))",
+    "m.cross(m.ones(3), m.ones(2, 3), dim=0)",
+    "m.addmm(m.ones(2, 2, dtype=m.int64), m.ones(2, 2), m.ones(2, 2))",
+    "m.baddbmm(m.ones(1, 2, 2, dtype=m.int64), m.ones(1, 2, 2), m.ones(1, 2, 2))",
+    "m.tensordot(m.ones(2, 3), m.ones(3, 2), dims=([1], [0, 1]))",
+    "m.tensordot(m.ones(2, 3), m.ones(2, 3), dims=1)",
+    "m.trace(m.ones(2, 2, dtype=m.bool))",
+    "m.diag(m.tensor(5))",
+    "m.diff(m.tensor(1.))",
+    "m.sort(m.ones(3), dim=1)",
+    "m.meshgrid(m.ones(2, 2), indexing='ij')",
+    "m.searchsorted(m.ones(2, 3), m.ones(3, 1))",
+    "m.bucketize(m.ones(2), m.ones(2, 2))",
+    "m.take_along_dim(m.ones(2, 3), m.tensor([0]), 1)",
+    "m.repeat_interleave(m.ones(2), m.tensor([-1, 1]))",
+    "m.mode(m.ones(0, 2), 0)",
+]
+
+
+@pytest.mark.parametrize("expr", ERRORS)
+def test_error_types(expr):
+    with pytest.raises(Exception) as theirs:
+        eval(expr, {"m": torch})
+    with pytest.raises(Exception) as ours:
+        eval(expr, {"m": cr})
+    assert type(ours.value) is type(theirs.value), (ours.value, theirs.value)
+
+
+def test_logaddexp_infinities():
+    for v in (float("inf"), -float("inf")):
+        assert_same(cr.logaddexp(cr.tensor([v, 1.]), cr.tensor([v, 2.])),
+                    torch.logaddexp(torch.tensor([v, 1.]), torch.tensor([v, 2.])))
+
+
 # --- gradchecks (float64) and forward mode ----------------------------------------------------
 
 def _f64(*shape, seed=0):

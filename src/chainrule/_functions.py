@@ -384,6 +384,8 @@ def softmax(input, dim: int, dtype=None):
     tensor([0.5000, 0.5000])
     """
     from .nn import functional  # nn sits above the core: imported on first use
+    if dtype is None:
+        _floating_kernel("softmax_kernel_impl", input)
     return functional.softmax(input, dim, dtype=dtype)
 
 
@@ -395,6 +397,8 @@ def log_softmax(input, dim: int, dtype=None):
     tensor([-1000.,     0.])
     """
     from .nn import functional
+    if dtype is None:
+        _floating_kernel("log_softmax_kernel_impl", input)
     return functional.log_softmax(input, dim, dtype=dtype)
 
 
@@ -529,6 +533,8 @@ def trace(input):
     """
     if input.ndim != 2:
         raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {input.ndim}")
+    if input.dtype.name == "bool":
+        raise NotImplementedError('"trace" not implemented for \'Bool\'. Fix: .int() it first.')
     return diag(input).sum()
 
 
@@ -631,6 +637,10 @@ def cdist(x1, x2, p: float = 2.0, compute_mode=None):
     """
     if x1.ndim < 2 or x2.ndim < 2:
         raise RuntimeError(f"cdist only supports at least 2D tensors, X1 got: {x1.ndim}D")
+    for x in (x1, x2):
+        if not x.dtype.is_floating_point:
+            raise RuntimeError("cdist only supports floating-point dtypes, X1 got: "
+                               f"{_C_TYPE_NAMES.get(x.dtype.name, x.dtype.name)}")
     if x1.shape[-1] != x2.shape[-1]:
         raise RuntimeError("X1 and X2 must have the same number of columns. X1: "
                            f"{x1.shape[-1]} X2: {x2.shape[-1]}")
@@ -645,6 +655,9 @@ def cross(input, other, dim: int | None = None):
     >>> torch.cross(torch.tensor([1., 0., 0.]), torch.tensor([0., 1., 0.]), dim=0)
     tensor([0., 0., 1.])
     """
+    if input.ndim != other.ndim:
+        raise RuntimeError("linalg.cross: inputs must have the same number of dimensions. Fix: "
+                           "unsqueeze the smaller one.")
     if dim is None:
         sizes = xp.broadcast_shapes(tuple(input.shape), tuple(other.shape))
         dim = next((d for d, n in enumerate(sizes) if n == 3), None)
@@ -660,13 +673,32 @@ def cross(input, other, dim: int | None = None):
                   a[0] * b[1] - a[1] * b[0]], dim)
 
 
+_C_TYPE_NAMES = {"int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char",
+                 "uint8": "Byte", "bool": "Bool", "float16": "Half", "float32": "Float",
+                 "float64": "Double"}
+
+
+def _floating_kernel(name, *tensors):
+    """PyTorch's errors for a kernel that exists for floating dtypes only."""
+    for t_ in tensors[1:]:
+        if not isinstance(t_, Tensor):
+            raise TypeError(f"{name}(): argument 'other' (position 2) must be Tensor, not "
+                            f"{type(t_).__name__}")
+    dtype = result_type(*tensors) if len(tensors) == 2 else tensors[0].dtype
+    if not dtype.is_floating_point:
+        raise NotImplementedError(
+            f'"{name}" not implemented for \'{_C_TYPE_NAMES.get(dtype.name, dtype.name)}\'. '
+            "Fix: convert the input with .float() first.")
+
+
 def hypot(input, other):
-    """``sqrt(input**2 + other**2)``, elementwise.
+    """``sqrt(input**2 + other**2)``, elementwise; floating tensors only.
 
     >>> import chainrule as torch
     >>> torch.hypot(torch.tensor([3.]), torch.tensor([4.]))
     tensor([5.])
     """
+    _floating_kernel("hypot_cpu", input, other)
     return P.sqrt(input * input + other * other)
 
 
@@ -677,9 +709,15 @@ def logaddexp(input, other):
     >>> torch.logaddexp(torch.tensor([1000.]), torch.tensor([1000.]))
     tensor([1000.6932])
     """
-    other = as_tensor_like(other, input)
+    _floating_kernel("logaddexp_cpu", input, other)
     top = maximum(input, other)
-    return top + P.log1p(P.exp(-P.abs(input - other)))
+    with xp.errstate(invalid="ignore"):  # inf - inf: NaN, replaced just below
+        out = top + P.log1p(P.exp(-P.abs(input - other)))
+    # Two equal infinities: inf - inf above is NaN, but the answer is that infinity.
+    same_inf = logical_and(input == other, isinf(input))
+    if same_inf._data.any():
+        out = where(same_inf, top, out)
+    return out
 
 
 def addmm(input, mat1, mat2, *, beta=1, alpha=1):
@@ -690,6 +728,7 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1):
     tensor([[2., 1.],
             [1., 2.]])
     """
+    _same_dtypes("self and mat2 must have the same dtype, but got", input, mat1, mat2)
     return _scaled_sum(input, L.mm(mat1, mat2), beta, alpha)
 
 
@@ -701,7 +740,15 @@ def baddbmm(input, batch1, batch2, *, beta=1, alpha=1):
     tensor([[[3., 3.],
              [3., 3.]]])
     """
+    _same_dtypes("Input dtypes must be the same, got:", input, batch1, batch2)
     return _scaled_sum(input, L.bmm(batch1, batch2), beta, alpha)
+
+
+def _same_dtypes(message, input, *matrices):
+    if builtins.any(m.dtype is not input.dtype for m in matrices):
+        names = ", ".join(_C_TYPE_NAMES.get(t_.dtype.name, t_.dtype.name)
+                          for t_ in (input, *matrices))
+        raise RuntimeError(f"{message} {names}. Fix: convert them to one dtype (e.g. .float()).")
 
 
 def _scaled_sum(input, product, beta, alpha):
@@ -728,6 +775,8 @@ def tensordot(a, b, dims=2):
         dims_a, dims_b = dims
         dims_a = [dims_a] if isinstance(dims_a, int) else list(dims_a)
         dims_b = [dims_b] if isinstance(dims_b, int) else list(dims_b)
+        if len(dims_a) != len(dims_b):
+            raise RuntimeError("both dimension lists should have same length")
     dims_a = [S._wrap_dim(d, a.ndim) for d in dims_a]
     dims_b = [S._wrap_dim(d, b.ndim) for d in dims_b]
     for da, db in zip(dims_a, dims_b):

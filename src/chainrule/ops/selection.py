@@ -145,6 +145,8 @@ def topk(input, k: int, dim: int = -1, largest: bool = True, sorted: bool = True
     indices=tensor([1, 3]))
     """
     dim = _wrap_dim(dim, input.ndim)
+    if input.dtype.name == "bool":
+        raise RuntimeError("topk does not support bool dtypes on CPU. Fix: .int() it first.")
     size = input.shape[dim] if input.ndim else 1
     if not 0 <= k <= size:
         raise RuntimeError(f"selected index k out of range (k={k}, size of dimension {dim} is "
@@ -153,6 +155,12 @@ def topk(input, k: int, dim: int = -1, largest: bool = True, sorted: bool = True
     order = order if input.ndim == 0 else xp.take(order, xp.arange(k), axis=dim)
     index = _index_tensor(order)
     return _ValuesIndices(topk_op(input, dim, index, input._data.shape), index, "topk")
+
+
+def _no_bool(input, name):
+    if input.dtype.name == "bool":
+        raise NotImplementedError(f'"{name}_cpu" not implemented for \'Bool\'. Fix: .int() it '
+                                  "first.")
 
 
 def _pick(input, dim, keepdim, pos, op, name):
@@ -176,6 +184,7 @@ def kthvalue(input, k: int, dim: int = -1, keepdim: bool = False):
     indices=tensor(2))
     """
     dim = _wrap_dim(dim, input.ndim)
+    _no_bool(input, "kthvalue")
     size = input.shape[dim] if input.ndim else 1
     if not 1 <= k <= size:
         raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {dim}. "
@@ -194,6 +203,7 @@ def median(input, dim: int | None = None, keepdim: bool = False):
     values=tensor([3.]),
     indices=tensor([2]))
     """
+    _no_bool(input, "median")
     if dim is None:
         if input.numel() == 0:
             return median_all_op(input.new_full((), float("nan")))
