@@ -398,7 +398,88 @@ def test_inverse_det():
             bad(cr)
 
 
+# (name, function of (module, *inputs), input shapes): values and gradients against PyTorch
+MORE = [
+    ("diagonal", lambda m, x: m.diagonal(x), [(3, 4)]),
+    ("diagonal_offset", lambda m, x: x.diagonal(-1, 2, 0), [(3, 2, 4)]),
+    ("diagonal_far", lambda m, x: m.diagonal(x, 5), [(3, 4)]),
+    ("masked_select", lambda m, x: m.masked_select(x, x > 0), [(3, 4)]),
+    ("masked_select_bcast", lambda m, x: x.masked_select(m.tensor([True, False, True])),
+     [(2, 3)]),
+    ("take", lambda m, x: m.take(x, m.tensor([[0, 5], [5, 2]])), [(2, 3)]),
+    ("ravel", lambda m, x: x.ravel(), [(2, 3)]),
+    ("clamp_min", lambda m, x: m.clamp_min(x, 0.1), [(5,)]),
+    ("clamp_max", lambda m, x: x.clamp_max(-0.1), [(5,)]),
+    ("addcmul", lambda m, x, a, b: m.addcmul(x, a, b, value=0.5), [(3,), (2, 3), (3,)]),
+    ("addcdiv", lambda m, x, a, b: x.addcdiv(a, b + 3, value=-2), [(3,), (2, 3), (3,)]),
+    ("addmv", lambda m, x, a, b: m.addmv(x, a, b, beta=2), [(2,), (2, 3), (3,)]),
+    ("addbmm", lambda m, x, a, b: m.addbmm(x, a, b, alpha=0.5), [(2, 4), (3, 2, 3), (3, 3, 4)]),
+    ("nansum", lambda m, x: m.nansum(m.where(x > 0.5, float("nan"), x), dim=1), [(3, 4)]),
+    ("nanmean", lambda m, x: m.where(x > 0.5, float("nan"), x).nanmean(0, keepdim=True),
+     [(3, 4)]),
+    ("fliplr", lambda m, x: m.fliplr(x), [(2, 3)]),
+    ("flipud", lambda m, x: x.flipud(), [(2, 3)]),
+    ("rot90", lambda m, x: m.rot90(x), [(2, 3)]),
+    ("rot90_k", lambda m, x: x.rot90(2, [1, 2]), [(2, 3, 4)]),
+    ("rot90_neg", lambda m, x: m.rot90(x, -1, (0, -1)), [(2, 3)]),
+    ("atleast_2d", lambda m, x: m.atleast_2d(x), [(3,)]),
+    ("atleast_3d", lambda m, x: m.atleast_3d(x), [(2, 3)]),
+    ("atleast_1d", lambda m, x: m.atleast_1d(x), [()]),
+    ("cartesian_prod", lambda m, a, b: m.cartesian_prod(a, b), [(2,), (3,)]),
+    ("dist", lambda m, a, b: m.dist(a, b), [(2, 3), (3,)]),
+    ("dist_p1", lambda m, a, b: a.dist(b, 1), [(4,), (4,)]),
+    ("deg2rad", lambda m, x: m.deg2rad(x), [(3,)]),
+    ("rad2deg", lambda m, x: x.rad2deg(), [(3,)]),
+    ("xlogy", lambda m, a, b: m.xlogy(a, b.abs()), [(4,), (4,)]),
+    ("logit", lambda m, x: m.logit(x.sigmoid()), [(4,)]),
+    ("logit_eps", lambda m, x: x.logit(0.3), [(4,)]),
+    ("sgn", lambda m, x: m.sgn(x) * x, [(4,)]),  # sgn's own gradient is 0 (a ZeroTensor)
+]
+
+
+@pytest.mark.parametrize("name", [row[0] for row in MORE])
+def test_more_functions(name):
+    fn, shapes = next((f, sh) for n, f, sh in MORE if n == name)
+    _check(lambda *xs: fn(cr, *xs), lambda *xs: fn(torch, *xs), *shapes)
+
+
+def test_more_integer_and_bool_results():
+    data = np.array([0, 2, 2, 5, 1])
+    x, tx = cr.tensor(data), torch.tensor(data)
+    assert_same(cr.bincount(x), torch.bincount(tx))
+    assert_same(x.bincount(minlength=8), tx.bincount(minlength=8))
+    for w in ([1., 2., 3., 4., 5.], [1, 2, 3, 4, 5]):
+        assert_same(cr.bincount(x, cr.tensor(w)), torch.bincount(tx, torch.tensor(w)))
+    assert_same(cr.isin(x, cr.tensor([2, 5])), torch.isin(tx, torch.tensor([2, 5])))
+    assert_same(cr.isin(x, cr.tensor([2]), invert=True),
+                torch.isin(tx, torch.tensor([2]), invert=True))
+    assert not hasattr(cr.Tensor, "isin") and not hasattr(torch.Tensor, "isin")
+    assert_same(cr.isin(x, 2), torch.isin(tx, 2))
+    assert_same(cr.argwhere(x), torch.argwhere(tx))
+    assert_same(cr.deg2rad(x), torch.deg2rad(tx))
+    assert_same(cr.xlogy(x, x), torch.xlogy(tx, tx))
+    assert_same(cr.ravel(x), torch.ravel(tx))
+    for offset in (0, 1, -1):
+        assert_same(cr.triu_indices(3, 4, offset), torch.triu_indices(3, 4, offset))
+        assert_same(cr.tril_indices(4, 3, offset), torch.tril_indices(4, 3, offset))
+    ours, theirs = cr.aminmax(cr.tensor([[3, 1], [0, 5]]), dim=1, keepdim=True), \
+        torch.aminmax(torch.tensor([[3, 1], [0, 5]]), dim=1, keepdim=True)
+    assert repr(ours) == repr(theirs)
+    assert_same(ours.min, theirs.min)
+    assert_same(cr.tensor([2., 1.]).aminmax().max, torch.tensor([2., 1.]).aminmax().max)
+    assert_same(cr.atleast_1d(cr.tensor(1.), cr.ones(2))[0],
+                torch.atleast_1d(torch.tensor(1.), torch.ones(2))[0])
+
+
 ERRORS = [
+    "m.bincount(m.tensor([-1, 2]))",
+    "m.bincount(m.tensor([[1, 2]]))",
+    "m.nanmean(m.tensor([1, 2]))",
+    "m.fliplr(m.ones(3))",
+    "m.rot90(m.ones(2, 2), 1, [0, 0])",
+    "m.diagonal(m.ones(2, 2), 0, 1, 1)",
+    "m.masked_select(m.ones(2), m.tensor([1, 0]))",
+    "m.addcdiv(m.ones(2), m.tensor([1, 2]), m.tensor([1, 2]))",
     "m.hypot(m.tensor([3]), m.tensor([4]))",
     "m.hypot(m.tensor([3.]), 4.)",
     "m.logaddexp(m.tensor([1]), m.tensor([2]))",
@@ -466,6 +547,13 @@ GRADCHECKS = {
     "cross": (lambda a, b: cr.cross(a, b, dim=0), [(3, 2), (3, 2)]),
     "hypot": (lambda a, b: cr.hypot(a, b), [(3,), (3,)]),
     "logaddexp": (lambda a, b: cr.logaddexp(a, b), [(3,), (3,)]),
+    "diagonal": (lambda x: cr.diagonal(x, 1, 0, 2), [(3, 2, 4)]),
+    "masked_select": (lambda x: x.masked_select(x > 0), [(3, 3)]),
+    "rot90": (lambda x: cr.rot90(x, 3), [(2, 3)]),
+    "xlogy": (lambda a, b: cr.xlogy(a, b.abs() + 0.1), [(3,), (3,)]),
+    "logit": (lambda x: cr.logit(x.sigmoid()), [(3,)]),
+    "dist": (lambda a, b: cr.dist(a, b, 3), [(3,), (3,)]),
+    "addcdiv": (lambda x, a, b: cr.addcdiv(x, a, b.exp()), [(2,), (2,), (2,)]),
     "addmm": (lambda c, a, b: cr.addmm(c, a, b, beta=2, alpha=3), [(2,), (3, 2), (2, 2)]),
     "baddbmm": (lambda c, a, b: cr.baddbmm(c, a, b), [(1, 2, 2), (2, 2, 3), (2, 3, 2)]),
     "tensordot": (lambda a, b: cr.tensordot(a, b, ([0], [1])), [(2, 3), (4, 2)]),

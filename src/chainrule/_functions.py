@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import builtins
 import functools
+import math
 
 from ._backend import xp
 from .ops import indexing as I
@@ -809,8 +810,417 @@ def kron(input, other):
     return (a * b).reshape([x * y for x, y in zip(sa, sb)])
 
 
+def diagonal(input, offset: int = 0, dim1: int = 0, dim2: int = 1):
+    """The ``offset``-th diagonal of the matrices spanned by ``dim1`` and ``dim2``, as the last
+    dimension of the result (a copy here, where PyTorch returns a view).
+
+    >>> import chainrule as torch
+    >>> torch.diagonal(torch.tensor([[1, 2], [3, 4]]), 1)
+    tensor([2])
+    """
+    dim1, dim2 = S._wrap_dim(dim1, input.ndim), S._wrap_dim(dim2, input.ndim)
+    if dim1 == dim2:
+        raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+    moved = S.movedim(input, (dim1, dim2), (-2, -1))
+    rows, cols = moved.shape[-2], moved.shape[-1]
+    start_r, start_c = builtins.max(-offset, 0), builtins.max(offset, 0)
+    i = xp.arange(builtins.max(builtins.min(rows - start_r, cols - start_c), 0))
+    return moved[..., Tensor._make(i + start_r), Tensor._make(i + start_c)]
+
+
+def masked_select(input, mask):
+    """The elements of ``input`` where ``mask`` (broadcast against it) is True, as a vector.
+
+    >>> import chainrule as torch
+    >>> torch.masked_select(torch.tensor([[1, 2], [3, 4]]), torch.tensor([True, False]))
+    tensor([1, 3])
+    """
+    if not isinstance(mask, Tensor) or mask.dtype.name != "bool":
+        raise RuntimeError("masked_select: expected BoolTensor for mask. Fix: pass mask.bool().")
+    shape = xp.broadcast_shapes(tuple(input.shape), tuple(mask.shape))
+    if tuple(input.shape) != shape:
+        input = input.expand(shape)
+    return input[Tensor._make(xp.broadcast_to(mask._data, shape))]
+
+
+def take(input, index):
+    """The elements of the flattened ``input`` at ``index`` (shaped like ``index``).
+
+    >>> import chainrule as torch
+    >>> torch.take(torch.tensor([[1, 2], [3, 4]]), torch.tensor([0, 3]))
+    tensor([1, 4])
+    """
+    return input.reshape(-1)[index]
+
+
+def ravel(input):
+    """``input`` flattened to one dimension.
+
+    >>> import chainrule as torch
+    >>> torch.ravel(torch.tensor([[1, 2], [3, 4]]))
+    tensor([1, 2, 3, 4])
+    """
+    return S.flatten(input)
+
+
+def clamp_min(input, min):  # noqa: A002 - PyTorch's name
+    """``clamp(input, min=min)``.
+
+    >>> import chainrule as torch
+    >>> torch.clamp_min(torch.tensor([-1., 2.]), 0.)
+    tensor([0., 2.])
+    """
+    return clamp(input, min=min)
+
+
+def clamp_max(input, max):  # noqa: A002 - PyTorch's name
+    """``clamp(input, max=max)``.
+
+    >>> import chainrule as torch
+    >>> torch.clamp_max(torch.tensor([-1., 2.]), 0.)
+    tensor([-1.,  0.])
+    """
+    return clamp(input, max=max)
+
+
+def addcmul(input, tensor1, tensor2, *, value=1):
+    """``input + value * tensor1 * tensor2``.
+
+    >>> import chainrule as torch
+    >>> torch.addcmul(torch.ones(2), torch.tensor([1., 2.]), torch.tensor([3., 4.]), value=0.5)
+    tensor([2.5000, 5.0000])
+    """
+    product = tensor1 * tensor2
+    return input + (product if value == 1 else product * value)
+
+
+def addcdiv(input, tensor1, tensor2, *, value=1):
+    """``input + value * tensor1 / tensor2``.
+
+    >>> import chainrule as torch
+    >>> torch.addcdiv(torch.ones(2), torch.tensor([1., 2.]), torch.tensor([4., 4.]))
+    tensor([1.2500, 1.5000])
+    """
+    if not tensor1.dtype.is_floating_point and not tensor2.dtype.is_floating_point:
+        raise RuntimeError("Integer division with addcdiv is no longer supported, and in a future "
+                           "release addcdiv will perform a true division of tensor1 and tensor2. "
+                           "Fix: convert tensor1 or tensor2 to a floating dtype.")
+    quotient = tensor1 / tensor2
+    return input + (quotient if value == 1 else quotient * value)
+
+
+def addmv(input, mat, vec, *, beta=1, alpha=1):
+    """``beta * input + alpha * (mat @ vec)``.
+
+    >>> import chainrule as torch
+    >>> torch.addmv(torch.ones(2), torch.eye(2), torch.tensor([1., 2.]))
+    tensor([2., 3.])
+    """
+    return _scaled_sum(input, L.mv(mat, vec), beta, alpha)
+
+
+def addbmm(input, batch1, batch2, *, beta=1, alpha=1):
+    """``beta * input + alpha * sum_i (batch1[i] @ batch2[i])``.
+
+    >>> import chainrule as torch
+    >>> torch.addbmm(torch.zeros(2, 2), torch.ones(3, 2, 1), torch.ones(3, 1, 2))
+    tensor([[3., 3.],
+            [3., 3.]])
+    """
+    return _scaled_sum(input, L.bmm(batch1, batch2).sum(0), beta, alpha)
+
+
+def argwhere(input):
+    """The indices of the non-zero elements, one row each (``nonzero(input)``).
+
+    >>> import chainrule as torch
+    >>> torch.argwhere(torch.tensor([0, 3, 5]))
+    tensor([[1],
+            [2]])
+    """
+    return SEL.nonzero(input)
+
+
+def bincount(input, weights=None, minlength: int = 0):
+    """How often each value ``0..max`` occurs in a 1-D non-negative integer tensor (or the sum
+    of the ``weights`` at its occurrences).
+
+    >>> import chainrule as torch
+    >>> torch.bincount(torch.tensor([0, 2, 2]))
+    tensor([1, 0, 2])
+    """
+    if input.ndim != 1 or input.dtype.is_floating_point or input.dtype.name == "bool":
+        raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
+    if input.numel() and int(input._data.min()) < 0:
+        raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
+    if weights is None:
+        return Tensor._make(xp.bincount(input._data, minlength=minlength).astype(xp.int64))
+    if weights.shape != input.shape:
+        raise RuntimeError("weights should be 1-d and have the same length as input")
+    out = xp.bincount(input._data, weights=weights._data, minlength=minlength)
+    return Tensor._make(out.astype(weights._data.dtype if weights.dtype.is_floating_point
+                                   else xp.float64))
+
+
+def isin(elements, test_elements, *, assume_unique: bool = False, invert: bool = False):
+    """Elementwise: is each of ``elements`` among ``test_elements``? A bool tensor.
+
+    >>> import chainrule as torch
+    >>> torch.isin(torch.tensor([1, 2, 3]), torch.tensor([2, 5]))
+    tensor([False,  True, False])
+    """
+    a = elements._data if isinstance(elements, Tensor) else xp.asarray(elements)
+    b = test_elements._data if isinstance(test_elements, Tensor) else xp.asarray(test_elements)
+    return Tensor._make(xp.asarray(xp.isin(a, b, invert=invert)))
+
+
+def nansum(input, dim=None, keepdim: bool = False, *, dtype=None):
+    """``sum`` with NaN counted as zero.
+
+    >>> import chainrule as torch
+    >>> torch.nansum(torch.tensor([1., float("nan"), 2.]))
+    tensor(3.)
+    """
+    clean = where(isnan(input), 0, input) if input.dtype.is_floating_point else input
+    return R.sum(clean, dim, keepdim, dtype=dtype)
+
+
+def nanmean(input, dim=None, keepdim: bool = False, *, dtype=None):
+    """``mean`` of the elements that are not NaN.
+
+    >>> import chainrule as torch
+    >>> torch.nanmean(torch.tensor([1., float("nan"), 2.]))
+    tensor(1.5000)
+    """
+    if not input.dtype.is_floating_point:
+        raise RuntimeError("nanmean(): expected input to have floating point dtype but got "
+                           f"{_C_TYPE_NAMES.get(input.dtype.name, input.dtype.name)}")
+    count = R.sum(logical_not(isnan(input)), dim, keepdim)
+    return nansum(input, dim, keepdim, dtype=dtype) / count
+
+
+def fliplr(input):
+    """``input`` reversed left to right (along dimension 1).
+
+    >>> import chainrule as torch
+    >>> torch.fliplr(torch.tensor([[1, 2], [3, 4]]))
+    tensor([[2, 1],
+            [4, 3]])
+    """
+    if input.ndim < 2:
+        raise RuntimeError("Input must be >= 2-d.")
+    return S.flip(input, [1])
+
+
+def flipud(input):
+    """``input`` reversed upside down (along dimension 0).
+
+    >>> import chainrule as torch
+    >>> torch.flipud(torch.tensor([[1, 2], [3, 4]]))
+    tensor([[3, 4],
+            [1, 2]])
+    """
+    if input.ndim < 1:
+        raise RuntimeError("Input must be >= 1-d.")
+    return S.flip(input, [0])
+
+
+def rot90(input, k: int = 1, dims=(0, 1)):
+    """``input`` rotated by ``k`` quarter turns, from the first of ``dims`` towards the second.
+
+    >>> import chainrule as torch
+    >>> torch.rot90(torch.tensor([[1, 2], [3, 4]]))
+    tensor([[2, 4],
+            [1, 3]])
+    """
+    dims = list(dims)
+    if len(dims) != 2:
+        raise RuntimeError(f"expected total rotation dims == 2, but got dims = {len(dims)}")
+    if input.ndim < 2:
+        raise RuntimeError(f"expected total dims >= 2, but got total dims = {input.ndim}")
+    d0, d1 = S._wrap_dim(dims[0], input.ndim), S._wrap_dim(dims[1], input.ndim)
+    if d0 == d1:
+        raise RuntimeError(f"expected rotation dims to be different, but got dim0 = {d0} and "
+                           f"dim1 = {d1}")
+    k %= 4
+    if k == 1:
+        return S.transpose(S.flip(input, [d1]), d0, d1)
+    if k == 2:
+        return S.flip(input, [d0, d1])
+    if k == 3:
+        return S.transpose(S.flip(input, [d0]), d0, d1)
+    return input.clone()
+
+
+def _atleast(n, tensors):
+    out = []
+    for t_ in (tensors[0] if len(tensors) == 1 and isinstance(tensors[0], (list, tuple))
+               else tensors):
+        # PyTorch's placements: a vector becomes a row (1, n), or (1, n, 1) in 3-D,
+        # and a matrix (m, n, 1).
+        if t_.ndim == 0:
+            t_ = t_.reshape((1,) * n)
+        elif t_.ndim == 1 and n >= 2:
+            t_ = t_.reshape((1, t_.shape[0]) if n == 2 else (1, t_.shape[0], 1))
+        elif t_.ndim == 2 and n == 3:
+            t_ = t_.unsqueeze(-1)
+        out.append(t_)
+    return out[0] if len(tensors) == 1 and isinstance(tensors[0], Tensor) else tuple(out)
+
+
+def atleast_1d(*tensors):
+    """Each tensor with at least one dimension.
+
+    >>> import chainrule as torch
+    >>> torch.atleast_1d(torch.tensor(1.))
+    tensor([1.])
+    """
+    return _atleast(1, tensors)
+
+
+def atleast_2d(*tensors):
+    """Each tensor with at least two dimensions (a vector becomes a row).
+
+    >>> import chainrule as torch
+    >>> torch.atleast_2d(torch.tensor([1., 2.]))
+    tensor([[1., 2.]])
+    """
+    return _atleast(2, tensors)
+
+
+def atleast_3d(*tensors):
+    """Each tensor with at least three dimensions.
+
+    >>> import chainrule as torch
+    >>> torch.atleast_3d(torch.tensor([1., 2.])).shape
+    torch.Size([1, 2, 1])
+    """
+    return _atleast(3, tensors)
+
+
+def aminmax(input, *, dim: int | None = None, keepdim: bool = False):
+    """``(min, max)`` of all elements or along ``dim``, named ``min`` and ``max``.
+
+    >>> import chainrule as torch
+    >>> torch.aminmax(torch.tensor([3., 1., 2.]))
+    torch.return_types.aminmax(
+    min=tensor(1.),
+    max=tensor(3.))
+    """
+    dims = () if dim is None else dim
+    return SEL.MinMax(R.amin(input, dims, keepdim), R.amax(input, dims, keepdim))
+
+
+def triu_indices(row: int, col: int, offset: int = 0, *, dtype=None, device=None):
+    """The ``(2, n)`` row and column indices of a ``row x col`` matrix's upper triangle.
+
+    >>> import chainrule as torch
+    >>> torch.triu_indices(2, 2)
+    tensor([[0, 0, 1],
+            [0, 1, 1]])
+    """
+    return _triangle(xp.triu_indices(row, offset, col), dtype)
+
+
+def tril_indices(row: int, col: int, offset: int = 0, *, dtype=None, device=None):
+    """The ``(2, n)`` row and column indices of a ``row x col`` matrix's lower triangle.
+
+    >>> import chainrule as torch
+    >>> torch.tril_indices(2, 2)
+    tensor([[0, 1, 1],
+            [0, 0, 1]])
+    """
+    return _triangle(xp.tril_indices(row, offset, col), dtype)
+
+
+def _triangle(indices, dtype):
+    out = xp.stack(indices).reshape(2, -1).astype(dtype.np if dtype is not None else xp.int64)
+    return Tensor._make(out)
+
+
+def cartesian_prod(*tensors):
+    """Every combination of one element from each 1-D tensor, one per row.
+
+    >>> import chainrule as torch
+    >>> torch.cartesian_prod(torch.tensor([1, 2]), torch.tensor([3, 4]))
+    tensor([[1, 3],
+            [1, 4],
+            [2, 3],
+            [2, 4]])
+    """
+    if len(tensors) == 1:
+        return tensors[0]
+    return S.stack([g.reshape(-1) for g in meshgrid(*tensors, indexing="ij")], 1)
+
+
+def dist(input, other, p: float = 2):
+    """The ``p``-norm of ``input - other``.
+
+    >>> import chainrule as torch
+    >>> torch.dist(torch.tensor([0., 0.]), torch.tensor([3., 4.]))
+    tensor(5.)
+    """
+    return R.norm(input - other, p)
+
+
+def deg2rad(input):
+    """Degrees to radians.
+
+    >>> import chainrule as torch
+    >>> torch.deg2rad(torch.tensor([180.]))
+    tensor([3.1416])
+    """
+    return _float_of(input) * (math.pi / 180)
+
+
+def rad2deg(input):
+    """Radians to degrees.
+
+    >>> import chainrule as torch
+    >>> torch.rad2deg(torch.tensor([3.14159265]))
+    tensor([180.])
+    """
+    return _float_of(input) * (180 / math.pi)
+
+
+def _float_of(input):
+    from ._dtypes import get_default_dtype
+    return input if input.dtype.is_floating_point else input.to(get_default_dtype())
+
+
+def xlogy(input, other):
+    """``input * log(other)``, taken as 0 where ``input`` is 0 (unless ``other`` is NaN).
+
+    >>> import chainrule as torch
+    >>> torch.xlogy(torch.tensor([0., 2.]), torch.tensor([0., 1.]))
+    tensor([0., 0.])
+    """
+    input = as_tensor_like(input, other if isinstance(other, Tensor) else None)
+    other = as_tensor_like(other, input)
+    # Where input is 0 and log(other) is -inf or NaN, the answer is 0 by definition: log reads
+    # 1 there instead, so that neither the value nor input's gradient is 0 * -inf.
+    zero = logical_and(input == 0, other <= 0)
+    return input * P.log(where(zero, 1, other))
+
+
+def logit(input, eps: float | None = None):
+    """``log(p / (1 - p))``, with ``p`` clamped to ``[eps, 1 - eps]`` when ``eps`` is given.
+
+    >>> import chainrule as torch
+    >>> torch.logit(torch.tensor([0.5, 0.75]))
+    tensor([0.0000, 1.0986])
+    """
+    p = _float_of(input)
+    if eps is not None:
+        p = clamp(p, eps, 1 - eps)
+    return P.log(p / (1 - p))
+
+
+sgn = sign
+
+
 __all__ = [n for n in dir() if not n.startswith("_") and n not in (
-    "annotations", "builtins", "functools", "xp", "I", "L", "P", "R", "S", "SEL", "Tensor",
+    "annotations", "builtins", "functools", "math", "xp", "I", "L", "P", "R", "S", "SEL", "Tensor",
     "as_tensor_like")]
 
 

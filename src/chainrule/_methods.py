@@ -21,7 +21,9 @@ reshape flatten unflatten squeeze unsqueeze transpose swapaxes swapdims t permut
 moveaxis broadcast_to flip roll narrow split chunk unbind tril triu std_mean var_mean
 softmax log_softmax sort argsort msort topk kthvalue median mode cummax cummin unique nonzero
 count_nonzero inverse det repeat_interleave tile diag trace diff take_along_dim multinomial cross
-hypot logaddexp addmm baddbmm kron
+hypot logaddexp addmm baddbmm kron diagonal masked_select take ravel clamp_min clamp_max addcmul
+addcdiv addmv addbmm argwhere bincount nansum nanmean fliplr flipud rot90 aminmax dist
+deg2rad rad2deg xlogy logit sgn
 """.split()
 
 for _name in _SAME_NAME:

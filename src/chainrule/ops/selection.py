@@ -18,6 +18,24 @@ from .reduction import _ValuesIndices
 from .shape import _wrap_dim
 
 
+class MinMax(tuple):
+    """``(min, max)`` with names, as PyTorch's ``torch.return_types.aminmax``."""
+
+    def __new__(cls, min, max):  # noqa: A002 - PyTorch's field names
+        return super().__new__(cls, (min, max))
+
+    @property
+    def min(self):
+        return self[0]
+
+    @property
+    def max(self):
+        return self[1]
+
+    def __repr__(self) -> str:
+        return f"torch.return_types.aminmax(\nmin={self[0]!r},\nmax={self[1]!r})"
+
+
 def _scatter_back(grad, dim, index, shape):
     # scatter_add, not scatter: cummax may pick one element for several outputs.
     return grad.new_zeros(shape).scatter_add(dim, index, grad)
