@@ -471,7 +471,28 @@ def test_more_integer_and_bool_results():
                 torch.atleast_1d(torch.tensor(1.), torch.ones(2))[0])
 
 
+def test_grad_fn_names():
+    x, tx = _pair((3, 3), seed=0)
+    v, tv = _pair((3,), seed=1)
+    for expr in ["m.diag(x)", "m.diag(v)", "m.diagonal(x)", "m.take(x, m.tensor([1]))",
+                 "m.masked_select(x, x > 0)", "m.trace(x)", "x.sort(dim=0).values",
+                 "x.sort(dim=0, stable=True).values", "x.topk(2).values", "x.kthvalue(2).values",
+                 "x.median()", "x.median(1).values",
+                 "x.mode(0).values", "x.cummax(1).values", "x.cummin(0).values",
+                 "m.take_along_dim(x, m.tensor([[0]]), 1)",
+                 "m.repeat_interleave(x, m.tensor([1, 2, 1]), dim=0)", "m.inverse(x)",
+                 "m.det(x)"]:
+        ours = eval(expr, {"m": cr, "x": x, "v": v})
+        theirs = eval(expr, {"m": torch, "x": tx, "v": tv})
+        assert type(ours.grad_fn).__name__ == type(theirs.grad_fn).__name__, expr
+    assert_same(cr.take(cr.tensor(3.), cr.tensor([0, 0])),
+                torch.take(torch.tensor(3.), torch.tensor([0, 0])))
+    assert_same(cr.take(x, cr.tensor([-1, 2])), torch.take(tx, torch.tensor([-1, 2])))
+    assert_same(cr.trace(cr.tensor([[1, 2], [3, 4]])), torch.trace(torch.tensor([[1, 2], [3, 4]])))
+
+
 ERRORS = [
+    "m.take(m.ones(2), m.tensor([5]))",
     "m.bincount(m.tensor([-1, 2]))",
     "m.bincount(m.tensor([[1, 2]]))",
     "m.nanmean(m.tensor([1, 2]))",
@@ -541,7 +562,9 @@ GRADCHECKS = {
     "take_along_dim": (lambda x: cr.take_along_dim(x, cr.tensor([[1], [0]]), 1), [(2, 3)]),
     "repeat_interleave": (lambda x: x.repeat_interleave(cr.tensor([2, 1]), dim=0), [(2, 3)]),
     "diag": (lambda x: cr.diag(x, 1), [(3,)]),
-    "trace": (lambda x: cr.trace(x), [(3, 3)]),
+    "trace": (lambda x: cr.trace(x), [(3, 4)]),
+    "diag_embed": (lambda x: cr.diag(x, -1), [(3,)]),
+    "take": (lambda x: cr.take(x, cr.tensor([[0, 4], [4, -1]])), [(2, 3)]),
     "diff": (lambda x: cr.diff(x, 2), [(2, 5)]),
     "cdist": (lambda a, b: cr.cdist(a, b), [(3, 2), (4, 2)]),
     "cross": (lambda a, b: cr.cross(a, b, dim=0), [(3, 2), (3, 2)]),

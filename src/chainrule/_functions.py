@@ -514,7 +514,7 @@ def diag(input, diagonal: int = 0):
         n = input.shape[0] + builtins.abs(diagonal)
         i = xp.arange(input.shape[0])
         key = (i - builtins.min(diagonal, 0), i + builtins.max(diagonal, 0))
-        return I.put_into_zeros(input, (n, n), key)
+        return SEL.diag_embed_op(input, (n, n), key)
     if input.ndim != 2:
         raise RuntimeError("diag(): Supports 1D or 2D tensors. Got "
                            f"{input.ndim}D. Fix: use torch.diagonal-style indexing.")
@@ -522,7 +522,7 @@ def diag(input, diagonal: int = 0):
     start_r, start_c = builtins.max(-diagonal, 0), builtins.max(diagonal, 0)
     n = builtins.max(builtins.min(rows - start_r, cols - start_c), 0)
     i = xp.arange(n)
-    return input[Tensor._make(i + start_r), Tensor._make(i + start_c)]
+    return SEL.diag_op(input, (i + start_r, i + start_c), input._data.shape)
 
 
 def trace(input):
@@ -536,7 +536,7 @@ def trace(input):
         raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {input.ndim}")
     if input.dtype.name == "bool":
         raise NotImplementedError('"trace" not implemented for \'Bool\'. Fix: .int() it first.')
-    return diag(input).sum()
+    return SEL.trace_op(input)
 
 
 def diff(input, n: int = 1, dim: int = -1, prepend=None, append=None):
@@ -825,7 +825,7 @@ def diagonal(input, offset: int = 0, dim1: int = 0, dim2: int = 1):
     rows, cols = moved.shape[-2], moved.shape[-1]
     start_r, start_c = builtins.max(-offset, 0), builtins.max(offset, 0)
     i = xp.arange(builtins.max(builtins.min(rows - start_r, cols - start_c), 0))
-    return moved[..., Tensor._make(i + start_r), Tensor._make(i + start_c)]
+    return SEL.diagonal_op(moved, (Ellipsis, i + start_r, i + start_c), moved._data.shape)
 
 
 def masked_select(input, mask):
@@ -840,7 +840,8 @@ def masked_select(input, mask):
     shape = xp.broadcast_shapes(tuple(input.shape), tuple(mask.shape))
     if tuple(input.shape) != shape:
         input = input.expand(shape)
-    return input[Tensor._make(xp.broadcast_to(mask._data, shape))]
+    return SEL.masked_select_op(input, xp.nonzero(xp.broadcast_to(mask._data, shape)),
+                                input._data.shape)
 
 
 def take(input, index):
@@ -850,7 +851,16 @@ def take(input, index):
     >>> torch.take(torch.tensor([[1, 2], [3, 4]]), torch.tensor([0, 3]))
     tensor([1, 4])
     """
-    return input.reshape(-1)[index]
+    data = index._data
+    size = input.numel()
+    if data.size and ((data >= size) | (data < -size)).any():
+        bad = int(data[(data >= size) | (data < -size)].flat[0])
+        raise IndexError(f"out of range: tried to access index {bad} on a tensor of {size} "
+                         "elements.")
+    if input.ndim == 0:
+        input = input.reshape(1)
+    flat = xp.unravel_index(data % builtins.max(size, 1), input.shape)
+    return SEL.take_op(input, flat, input._data.shape)
 
 
 def ravel(input):

@@ -58,7 +58,29 @@ def _reducing(name):
     return op
 
 
+def _picking(name):
+    """An op reading ``self[key]`` (``old`` = the input's shape), named as PyTorch names it."""
+    op = Op(name, lambda self, key, old: self[key],
+            self=lambda grad, key, old: I.put_into_zeros(grad, old, key),
+            jvp=lambda self_t, key, old: op(self_t, key, old))
+    return op
+
+
 # --- the rule table ------------------------------------------------------------
+diagonal_op = _picking("DiagonalBackward0")
+diag_op = _picking("DiagonalBackward0_copy")  # torch.diag of a matrix: a copy, not a view
+take_op = _picking("TakeBackward0")
+masked_select_op = _picking("MaskedSelectBackward0")
+# torch.diag of a vector: the vector written on a diagonal of zeros; reading it back is the rule.
+diag_embed_op = Op("DiagEmbedBackward0", lambda self, shape, key: I._put_into_zeros(self, shape,
+                                                                                     key),
+                   self=lambda grad, key: I.index_op(grad, key, grad.shape),
+                   jvp=lambda self_t, shape, key: diag_embed_op(self_t, shape, key))
+trace_op = Op("TraceBackward0", lambda self: xp.asarray(xp.trace(self)),
+              self=lambda grad, self: I.put_into_zeros(
+                  grad.expand(min(self.shape)), tuple(self.shape),
+                  (xp.arange(min(self.shape)),) * 2),
+              jvp=lambda self_t: trace_op(self_t))
 sort_op = _along("SortBackward0")
 sort_stable_op = _along("SortBackward1")  # PyTorch names sort(stable=True) apart
 topk_op = _along("TopkBackward0")
