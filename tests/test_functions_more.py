@@ -606,3 +606,11 @@ def test_forward_mode(name):
     eps = 1e-6
     expected = (fn(x + eps * v) - fn(x - eps * v)) / (2 * eps)
     np.testing.assert_allclose(tangent.numpy(), expected.detach().numpy(), atol=1e-6)
+
+
+@pytest.mark.parametrize("name", ["sort", "topk", "kthvalue", "median_all", "cummax", "diag",
+                                  "diag_embed", "trace", "take", "diagonal", "inverse", "det"])
+def test_gradgradcheck(name):
+    fn, shapes = GRADCHECKS[name]
+    inputs = [_f64(*s, seed=i) for i, s in enumerate(shapes)]
+    assert cr.autograd.gradgradcheck(fn, inputs)

@@ -536,7 +536,7 @@ def trace(input):
         raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {input.ndim}")
     if input.dtype.name == "bool":
         raise NotImplementedError('"trace" not implemented for \'Bool\'. Fix: .int() it first.')
-    return SEL.trace_op(input)
+    return SEL.trace_op(input, input._data.shape)
 
 
 def diff(input, n: int = 1, dim: int = -1, prepend=None, append=None):

@@ -6,7 +6,9 @@ backward writes ``grad`` at the recorded indices into zeros of the input's shape
 (PyTorch's "value selecting" backward).  The indices are found on arrays first;
 the recorded op is then "take these elements", so its rule is one line.
 
-Also here: the two matrix functions with rules of their own, ``inverse`` and ``det``.
+The same holds for picking a diagonal (``diag``, ``diagonal``, ``trace``), ``take`` and
+``masked_select``, recorded under PyTorch's node names.  Also here: the two matrix
+functions with rules of their own, ``inverse`` and ``det``.
 """
 from __future__ import annotations
 
@@ -72,15 +74,14 @@ diag_op = _picking("DiagonalBackward0_copy")  # torch.diag of a matrix: a copy, 
 take_op = _picking("TakeBackward0")
 masked_select_op = _picking("MaskedSelectBackward0")
 # torch.diag of a vector: the vector written on a diagonal of zeros; reading it back is the rule.
-diag_embed_op = Op("DiagEmbedBackward0", lambda self, shape, key: I._put_into_zeros(self, shape,
-                                                                                     key),
+diag_embed_op = Op("DiagEmbedBackward0",
+                   lambda self, shape, key: I._put_into_zeros(self, shape, key),
                    self=lambda grad, key: I.index_op(grad, key, grad.shape),
                    jvp=lambda self_t, shape, key: diag_embed_op(self_t, shape, key))
-trace_op = Op("TraceBackward0", lambda self: xp.asarray(xp.trace(self)),
-              self=lambda grad, self: I.put_into_zeros(
-                  grad.expand(min(self.shape)), tuple(self.shape),
-                  (xp.arange(min(self.shape)),) * 2),
-              jvp=lambda self_t: trace_op(self_t))
+trace_op = Op("TraceBackward0", lambda self, shape: xp.asarray(xp.trace(self)),
+              self=lambda grad, shape: I.put_into_zeros(grad.expand(min(shape)), shape,
+                                                        (xp.arange(min(shape)),) * 2),
+              jvp=lambda self_t, shape: trace_op(self_t, shape))
 sort_op = _along("SortBackward0")
 sort_stable_op = _along("SortBackward1")  # PyTorch names sort(stable=True) apart
 topk_op = _along("TopkBackward0")
