@@ -22,8 +22,7 @@ import numpy as np
 from .. import _creation
 from ..tensor import Tensor
 from . import functional as F
-from . import init
-from .layers import _BatchNorm
+from .layers import _BatchNorm, _ConvNd
 from .module import Module
 from .parameter import Parameter
 
@@ -644,14 +643,9 @@ class ConvTranspose2d(Module):
             self.register_parameter("bias", None)
         self.reset_parameters()
 
-    def reset_parameters(self) -> None:
-        # fan_in is read from the weight's dimension 1 (out/groups), as in PyTorch
-        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
-        if self.bias is not None:
-            fan_in, _ = init._calculate_fan_in_and_fan_out(self.weight)
-            if fan_in:
-                bound = 1 / math.sqrt(fan_in)
-                init.uniform_(self.bias, -bound, bound)
+    # Convolution's init; fan_in is read from the weight's dimension 1 (out/groups), as in
+    # PyTorch.
+    reset_parameters = _ConvNd.reset_parameters
 
     def _output_padding(self, input, output_size):
         if output_size is None:
