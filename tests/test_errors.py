@@ -76,3 +76,20 @@ def test_implicit_backward_message_says_how_to_fix():
 def test_broadcast_message_names_both_shapes():
     with pytest.raises(RuntimeError, match=r"\[2, 3\] and \[4\]"):
         cr.ones(2, 3) + cr.ones(4)
+
+
+@pytest.mark.parametrize("where", ["softmax", "log_softmax", "F.softmax", "F.log_softmax"])
+@pytest.mark.parametrize("dtype", ["int64", "int32", "bool"])
+@pytest.mark.parametrize("dim", [0, 1])
+def test_softmax_of_integers_is_not_implemented_as_in_pytorch(where, dtype, dim):
+    torch_ = pytest.importorskip("torch")
+
+    def call(t):
+        fn = getattr(t.nn.functional, where[2:]) if where.startswith("F.") else getattr(t, where)
+        return fn(t.ones(2, 2, dtype=getattr(t, dtype)), dim)
+    with pytest.raises(NotImplementedError) as expected:
+        call(torch_)
+    with pytest.raises(NotImplementedError) as got:
+        call(cr)
+    assert str(got.value).startswith(str(expected.value))
+    assert "Fix:" in str(got.value)

@@ -385,9 +385,7 @@ def softmax(input, dim: int, dtype=None):
     tensor([0.5000, 0.5000])
     """
     from .nn import functional  # nn sits above the core: imported on first use
-    if dtype is None:
-        _floating_kernel("softmax_kernel_impl", input)
-    return functional.softmax(input, dim, dtype=dtype)
+    return functional.softmax(input, dim, dtype=dtype)  # which also raises for integers
 
 
 def log_softmax(input, dim: int, dtype=None):
@@ -398,9 +396,7 @@ def log_softmax(input, dim: int, dtype=None):
     tensor([-1000.,     0.])
     """
     from .nn import functional
-    if dtype is None:
-        _floating_kernel("log_softmax_kernel_impl", input)
-    return functional.log_softmax(input, dim, dtype=dtype)
+    return functional.log_softmax(input, dim, dtype=dtype)  # which also raises for integers
 
 
 sort = SEL.sort

@@ -379,6 +379,12 @@ def _softmax_args(input, dim, dtype, name):
         dim = _legacy_softmax_dim(input.ndim, name)
     if dtype is not None:
         input = input.to(dtype)
+    elif not input.dtype.is_floating_point:
+        from .._functions import _C_TYPE_NAMES
+        kernel = "lastdim_kernel_impl" if dim in (-1, input.ndim - 1) else "kernel_impl"
+        raise NotImplementedError(
+            f'"{name}_{kernel}" not implemented for \'{_C_TYPE_NAMES[input.dtype.name]}\'. '
+            "Fix: pass dtype=torch.float32, or convert the input with .float() first.")
     return input, dim if input.ndim else 0
 
 
