@@ -1,0 +1,360 @@
+"""Matrix decompositions and solvers with their derivative rules: the rows behind torch.linalg.
+
+Single-output rules are ordinary ``Op`` rows.  A decomposition returns several
+tensors (Q and R, U S Vh, ...) from one node, so ``Decomposition`` records one
+node with one output slot per factor; its backward formula receives the
+gradient of every factor (zeros for those that received none) and returns the
+gradient of the input matrix.  All formulas are for real matrices, batched over
+leading dimensions, written with chainrule's tensor operations so that they can
+be differentiated again.
+
+The formulas (``gX`` is the gradient of the loss with respect to ``X``):
+
+- solve, ``X = A⁻¹B``:  ``gB = A⁻ᵀ gX``,  ``gA = -gB Xᵀ``.
+- pinv, ``X = A⁺``: Golub & Pereyra's derivative of a constant-rank pseudo-inverse,
+  ``gA = -Xᵀ gX Xᵀ + (I - AX) gXᵀ X Xᵀ + Xᵀ X gXᵀ (I - XA)``.
+- cholesky, ``A = LLᵀ``: with Φ = lower triangle with halved diagonal,
+  ``S = L⁻ᵀ Φ(Lᵀ gL) L⁻¹`` and ``gA = (S + Sᵀ) / 2`` (Murray, 2016).
+- qr (reduced, m ≥ n): ``M = R gRᵀ - gQᵀ Q``,
+  ``gA = (gQ + Q copyltu(M)) R⁻ᵀ`` where ``copyltu`` mirrors the lower triangle.
+- eigh, ``A = V diag(w) Vᵀ``: ``gA = V (diag(gw) + F ∘ Vᵀ gV) Vᵀ``,
+  ``F_ij = 1 / (w_j - w_i)`` off the diagonal (first-order perturbation theory), then
+  symmetrized as cholesky's.
+- svd, ``A = U diag(s) Vᵀ``: with ``F_ij = 1 / (s_j² - s_i²)``,
+  ``gA = U [(F ∘ (UᵀgU - gUᵀU)) S + diag(gs) + S (F ∘ (VᵀgV - gVᵀV))] Vᵀ
+  + (I - UUᵀ) gU S⁻¹ Vᵀ + U S⁻¹ gVᵀ (I - VVᵀ)`` (Townsend, 2016).
+- lstsq residuals ``r = |AX - B|²`` (X minimizes r): ``gA = 2 (AX - B) g Xᵀ``,
+  ``gB = -2 (AX - B) g``.
+- slogdet: ``d log|det A| = tr(A⁻¹ dA)``, so ``gA = g A⁻ᵀ``; the sign is locally constant.
+"""
+from __future__ import annotations
+
+from .._backend import xp
+from ..autograd import grad_mode
+from ..autograd.function import Op
+from ..autograd.graph import FREED_MESSAGE, RELEASED, Node, SavedTensor, gradient_edge
+from .selection import inverse_op
+
+
+class LinAlgError(RuntimeError):
+    """A matrix that the requested factorization or solve cannot handle (torch.linalg's error)."""
+
+
+def _constant(array):
+    from ..tensor import Tensor
+    return Tensor._make(xp.asarray(array))
+
+
+def _eye_like(t, n):
+    return _constant(xp.eye(n, dtype=t._data.dtype))
+
+
+def _diag_embed(v):
+    """A batch of diagonal matrices with ``v``'s last dimension on the diagonal."""
+    return v.unsqueeze(-1) * _eye_like(v, v.shape[-1])
+
+
+def _off_diagonal_reciprocal(d):
+    """``F[..., i, j] = 1 / d[..., i, j]`` off the diagonal and 0 on it."""
+    n = d.shape[-1]
+    off = 1.0 - xp.eye(n, dtype=d._data.dtype)
+    # Filling the diagonal with ones first keeps 1/0 out of the computation.
+    safe = d + _constant(xp.eye(n, dtype=d._data.dtype))
+    return _constant(off) / safe
+
+
+# --- solve -----------------------------------------------------------------------------------
+
+def _solve_forward(A, B, left, vector):
+    if not left:  # X A = B  is  Aᵀ Xᵀ = Bᵀ
+        A, B = xp.swapaxes(A, -1, -2), xp.swapaxes(B, -1, -2)
+    b = B[..., None] if vector else B
+    try:
+        x = xp.linalg.solve(A, b)
+    except xp.linalg.LinAlgError:
+        raise LinAlgError(
+            "linalg.solve: The solver failed because the input matrix is singular. Fix: check "
+            "the matrix's rank, or use torch.linalg.lstsq / pinv.") from None
+    x = x[..., 0] if vector else x
+    return x if left else xp.swapaxes(x, -1, -2)
+
+
+def _solve_grad_B(grad, A, left, vector):
+    if left:
+        return solve_op(A.mT, grad, True, vector)
+    return solve_op(A.mT, grad, False, vector)
+
+
+def _solve_grad_A(grad, A, result, left, vector):
+    gB = _solve_grad_B(grad, A, left, vector)
+    if vector:
+        return -(gB.unsqueeze(-1) * result.unsqueeze(-2))
+    if left:
+        return -(gB @ result.mT)
+    return -(result.mT @ gB)
+
+
+solve_op = Op("LinalgSolveExBackward0", _solve_forward,
+              A=_solve_grad_A,
+              B=lambda grad, A, left, vector: _solve_grad_B(grad, A, left, vector))
+
+
+# --- pinv and lstsq -----------------------------------------------------------------------
+
+def _pinv_forward(A, atol, rtol):
+    u, s, vh = xp.linalg.svd(A, full_matrices=False)
+    smax = s.max(axis=-1, keepdims=True) if s.shape[-1] else xp.zeros(s.shape[:-1] + (1,))
+    cutoff = xp.maximum(atol, rtol * smax)
+    with xp.errstate(divide="ignore"):
+        s_inv = xp.where(s > cutoff, 1.0 / s, 0.0).astype(A.dtype)
+    return xp.matmul(xp.swapaxes(vh, -1, -2) * s_inv[..., None, :], xp.swapaxes(u, -1, -2))
+
+
+def _pinv_grad(grad, A, X):
+    m, n = A.shape[-2], A.shape[-1]
+    grad_t = grad.mT
+    return (-(X.mT @ grad @ X.mT)
+            + (_eye_like(A, m) - A @ X) @ grad_t @ (X @ X.mT)
+            + (X.mT @ X) @ grad_t @ (_eye_like(A, n) - X @ A))
+
+
+pinv_op = Op("LinalgPinvBackward0", _pinv_forward,
+             A=lambda grad, A, result: _pinv_grad(grad, A, result))
+
+
+def _lstsq_forward(A, B, atol, rtol, vector):
+    b = B[..., None] if vector else B
+    x = xp.matmul(_pinv_forward(A, atol, rtol), b)
+    return x[..., 0] if vector else x
+
+
+def _lstsq_grad_A(grad, A, B, atol, rtol, vector):
+    X = pinv_op(A, atol, rtol)
+    if vector:
+        return _pinv_grad(grad.unsqueeze(-1) * B.unsqueeze(-2), A, X)
+    return _pinv_grad(grad @ B.mT, A, X)
+
+
+def _lstsq_grad_B(grad, A, atol, rtol, vector):
+    X = pinv_op(A, atol, rtol)
+    if vector:
+        return (X.mT @ grad.unsqueeze(-1)).squeeze(-1)
+    return X.mT @ grad
+
+
+lstsq_op = Op("LinalgLstsqBackward0", _lstsq_forward, A=_lstsq_grad_A, B=_lstsq_grad_B)
+
+
+def _residuals_forward(A, B, atol, rtol):
+    gap = xp.matmul(A, _lstsq_forward(A, B, atol, rtol, False)) - B
+    return (gap * gap).sum(-2)
+
+
+def _residuals_gap(A, B, atol, rtol):
+    X = lstsq_op(A, B, atol, rtol, False)
+    return A @ X - B, X
+
+
+def _residuals_grad_A(grad, A, B, atol, rtol):
+    gap, X = _residuals_gap(A, B, atol, rtol)
+    return 2 * (gap * grad.unsqueeze(-2)) @ X.mT
+
+
+def _residuals_grad_B(grad, A, B, atol, rtol):
+    gap, _ = _residuals_gap(A, B, atol, rtol)
+    return -2 * gap * grad.unsqueeze(-2)
+
+
+# The squared residuals r = |A X - B|² column by column.  X minimizes r, so X's own
+# change contributes nothing to first order (envelope theorem): gA = 2 (AX - B) g Xᵀ and
+# gB = -2 (AX - B) g.
+lstsq_residuals_op = Op("LinalgLstsqBackward0", _residuals_forward,
+                        A=_residuals_grad_A, B=_residuals_grad_B)
+
+
+# --- cross -----------------------------------------------------------------------------------
+
+cross_op = Op("LinalgCrossBackward0",
+              lambda self, other, dim: xp.cross(self, other, axis=dim), promote="binary",
+              self=lambda grad, other, dim: cross_op(other, grad, dim),
+              other=lambda grad, self, dim: cross_op(grad, self, dim))
+
+
+# --- cholesky ----------------------------------------------------------------------------------
+
+def _cholesky_forward(A, upper):
+    try:
+        L = xp.linalg.cholesky(A)
+    except xp.linalg.LinAlgError:
+        raise LinAlgError(
+            "linalg.cholesky: The factorization could not be completed because the input is not "
+            "positive-definite. Fix: check that the matrix is symmetric positive-definite (e.g. "
+            "add a small multiple of the identity).") from None
+    return xp.swapaxes(L, -1, -2).copy() if upper else L
+
+
+def _cholesky_grad(grad, result, upper):
+    L, gL = (result.mT, grad.mT) if upper else (result, grad)
+    n = L.shape[-1]
+    phi = _constant(xp.tril(xp.ones((n, n), dtype=L._data.dtype)) - 0.5 * xp.eye(n))
+    L_inv = inverse_op(L)
+    S = L_inv.mT @ ((L.mT @ gL) * phi) @ L_inv
+    return (S + S.mT) * 0.5
+
+
+cholesky_op = Op("LinalgCholeskyExBackward0", _cholesky_forward,
+                 A=lambda grad, result, upper: _cholesky_grad(grad, result, upper))
+
+
+# --- the decompositions with several outputs --------------------------------------------------
+
+class _DecompositionNode(Node):
+    """One node for all factors of a decomposition (``num_outputs`` of them)."""
+
+    __slots__ = ()
+    decomposition: "Decomposition"
+
+    def apply(self, grads):
+        if self.next_functions[0][0] is None:
+            return [None]
+        if self._saved is RELEASED:
+            raise RuntimeError(FREED_MESSAGE)
+        saved_input, saved_outputs, extra = self._saved
+        A = saved_input.unpack()
+        outputs = [s.unpack() for s in saved_outputs]
+        grads = [g if g is not None else _zeros_like(out) for g, out in zip(grads, outputs)]
+        return [self.decomposition.backward(grads, A, outputs, *extra)]
+
+
+def _zeros_like(t):
+    from ..tensor import Tensor
+    return Tensor._make(xp.zeros(t._data.shape, dtype=t._data.dtype))
+
+
+class Decomposition:
+    """A function of one matrix with several differentiable outputs and one backward rule.
+
+    ``forward(array, *extra)`` returns a tuple of arrays; ``backward(grads, A,
+    outputs, *extra)`` returns the gradient of ``A`` given the gradient of each output.
+    """
+
+    def __init__(self, name: str, forward, backward) -> None:
+        self.name = name
+        self.forward = forward
+        self.backward = backward
+        self.node_class = type(name, (_DecompositionNode,), {"__slots__": (),
+                                                             "decomposition": self})
+
+    def __repr__(self) -> str:
+        return f"<Decomposition {self.name}>"
+
+    def __call__(self, input, *extra) -> tuple:
+        from ..tensor import Tensor
+        outs = [Tensor._make(xp.asarray(o)) for o in self.forward(input._data, *extra)]
+        if grad_mode.state.enabled and input._requires_grad:
+            node = self.node_class()
+            node.next_functions = (gradient_edge(input),)
+            node.input_meta = [(input._data.shape, input._data.dtype)]
+            node.num_outputs = len(outs)
+            for nr, out in enumerate(outs):
+                if out._data.dtype.kind == "f":
+                    out._requires_grad = True
+                    out.grad_fn = node
+                    out._output_nr = nr
+            node._saved = (SavedTensor(input, self.name),
+                           [SavedTensor(out, self.name) for out in outs], extra)
+        return tuple(outs)
+
+
+# --- slogdet ----------------------------------------------------------------------------------
+
+def _slogdet_forward(A):
+    sign, logabsdet = xp.linalg.slogdet(A)
+    return sign.astype(A.dtype), logabsdet.astype(A.dtype)
+
+
+def _slogdet_backward(grads, A, outputs):
+    return grads[1].unsqueeze(-1).unsqueeze(-1) * inverse_op(A).mT
+
+
+slogdet_op = Decomposition("LinalgSlogdetBackward0", _slogdet_forward, _slogdet_backward)
+
+
+# --- qr --------------------------------------------------------------------------------------
+
+def _qr_forward(A, mode):
+    if mode == "r":
+        return xp.empty((0,), dtype=A.dtype), xp.linalg.qr(A, mode="r")
+    return tuple(xp.linalg.qr(A, mode=mode))
+
+
+def _qr_backward(grads, A, outputs, mode):
+    gQ, gR = grads
+    Q, R = outputs
+    m, n = A.shape[-2], A.shape[-1]
+    if mode == "r":
+        raise RuntimeError("The derivative of linalg.qr depends on Q, which is not computed when "
+                           "mode='r'. Please use linalg.qr(A, mode='reduced') if you are going "
+                           "to differentiate through linalg.qr.")
+    if m < n or (mode == "complete" and m > n):
+        raise NotImplementedError(
+            "The derivative of linalg.qr is implemented here only for m >= n in reduced mode "
+            "(and square matrices in complete mode). Fix: use mode='reduced' on a tall matrix.")
+    M = R @ gR.mT - gQ.mT @ Q
+    M_sym = M.tril() + M.tril(-1).mT
+    return (gQ + Q @ M_sym) @ inverse_op(R).mT
+
+
+qr_op = Decomposition("LinalgQrBackward0", _qr_forward, _qr_backward)
+
+
+# --- eigh ------------------------------------------------------------------------------------
+
+def _eigh_forward(A, UPLO):
+    w, V = xp.linalg.eigh(A, UPLO=UPLO)
+    return w, V
+
+
+def _eigh_backward(grads, A, outputs, UPLO):
+    gw, gV = grads
+    w, V = outputs
+    F = _off_diagonal_reciprocal(w.unsqueeze(-2) - w.unsqueeze(-1))
+    gA = V @ (_diag_embed(gw) + F * (V.mT @ gV)) @ V.mT
+    # A counts as symmetric: the gradient is that of the symmetric part, as in PyTorch.
+    return (gA + gA.mT) * 0.5
+
+
+eigh_op = Decomposition("LinalgEighBackward0", _eigh_forward, _eigh_backward)
+
+
+# --- svd -------------------------------------------------------------------------------------
+
+def _svd_forward(A, full_matrices):
+    U, S, Vh = xp.linalg.svd(A, full_matrices=full_matrices)
+    return U, S, Vh
+
+
+def _svd_backward(grads, A, outputs, full_matrices):
+    gU, gS, gVh = grads
+    U, S, Vh = outputs
+    k = S.shape[-1]
+    if full_matrices:  # only the first k singular vectors enter A = U diag(S) Vh
+        U, gU, Vh, gVh = U[..., :k], gU[..., :k], Vh[..., :k, :], gVh[..., :k, :]
+    V, gV = Vh.mT, gVh.mT
+    m, n = U.shape[-2], V.shape[-2]
+    s2 = S * S
+    F = _off_diagonal_reciprocal(s2.unsqueeze(-2) - s2.unsqueeze(-1))
+    UtgU = U.mT @ gU
+    VtgV = V.mT @ gV
+    J = F * (UtgU - UtgU.mT)
+    K = F * (VtgV - VtgV.mT)
+    core = J * S.unsqueeze(-2) + _diag_embed(gS) + S.unsqueeze(-1) * K
+    gA = U @ core @ Vh
+    if m > k:  # the part of gU outside U's column space
+        gA = gA + ((gU - U @ UtgU) / S.unsqueeze(-2)) @ Vh
+    if n > k:
+        gA = gA + U @ ((gV - V @ VtgV) / S.unsqueeze(-2)).mT
+    return gA
+
+
+svd_op = Decomposition("LinalgSvdBackward0", _svd_forward, _svd_backward)
