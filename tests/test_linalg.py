@@ -165,7 +165,7 @@ def test_svd(shape, full_matrices):
     assert_same(ours_in.grad, theirs_in.grad, rtol=1e-6, atol=1e-8)
 
 
-@pytest.mark.parametrize("shape", [(4, 3), (3, 3), (2, 5, 3)])
+@pytest.mark.parametrize("shape", [(4, 3), (3, 3), (2, 5, 3), (3, 5)])
 def test_qr(shape):
     A = _rand(*shape)
     _compare(lambda L, a: L.qr(a), [A], rtol=1e-7, atol=1e-10)
@@ -289,6 +289,8 @@ GRADCHECKS = {
     "cholesky_upper": (lambda a: cr.linalg.cholesky(a @ a.mT + cr.eye(3, dtype=cr.float64),
                                                     upper=True), (_rand(3, 3),)),
     "qr": (lambda a: tuple(cr.linalg.qr(a)), (_rand(2, 4, 3),)),
+    "qr_wide": (lambda a: tuple(cr.linalg.qr(a)), (_rand(2, 3, 5),)),
+    "qr_complete": (lambda a: tuple(cr.linalg.qr(a, mode="complete")), (_rand(3, 3),)),
     "svd": (_gauge_free_svd, (_rand(2, 4, 3),)),
     "svd_wide": (_gauge_free_svd, (_rand(3, 5),)),
     "svdvals": (lambda a: cr.linalg.svdvals(a), (_rand(3, 4),)),
@@ -309,6 +311,11 @@ def test_second_derivatives():
     A = cr.tensor(_well_conditioned(3, 3), requires_grad=True)
     assert cr.autograd.gradgradcheck(lambda a: cr.linalg.slogdet(a).logabsdet, (A,))
     assert cr.autograd.gradgradcheck(lambda a: cr.linalg.solve(a, a[:, :1]), (A,))
+    for name in ("cholesky", "qr", "eigh", "svd", "pinv", "inv"):
+        fn, arrays = GRADCHECKS[name]
+        inputs = tuple(cr.tensor(a[..., :3, :3] if a.ndim == 3 else a, requires_grad=True)
+                       for a in arrays)
+        assert cr.autograd.gradgradcheck(fn, inputs), name
 
 
 # --- errors ------------------------------------------------------------------------------

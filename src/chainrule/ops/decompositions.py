@@ -16,7 +16,8 @@ The formulas (``gX`` is the gradient of the loss with respect to ``X``):
 - cholesky, ``A = LLᵀ``: with Φ = lower triangle with halved diagonal,
   ``S = L⁻ᵀ Φ(Lᵀ gL) L⁻¹`` and ``gA = (S + Sᵀ) / 2`` (Murray, 2016).
 - qr (reduced, m ≥ n): ``M = R gRᵀ - gQᵀ Q``,
-  ``gA = (gQ + Q copyltu(M)) R⁻ᵀ`` where ``copyltu`` mirrors the lower triangle.
+  ``gA = (gQ + Q copyltu(M)) R⁻ᵀ`` where ``copyltu`` mirrors the lower triangle; a wide
+  A = [X | Y] is a square QR of X followed by ``R = [U | QᵀY]``.
 - eigh, ``A = V diag(w) Vᵀ``: ``gA = V (diag(gw) + F ∘ Vᵀ gV) Vᵀ``,
   ``F_ij = 1 / (w_j - w_i)`` off the diagonal (first-order perturbation theory), then
   symmetrized as cholesky's.
@@ -296,10 +297,22 @@ def _qr_backward(grads, A, outputs, mode):
         raise RuntimeError("The derivative of linalg.qr depends on Q, which is not computed when "
                            "mode='r'. Please use linalg.qr(A, mode='reduced') if you are going "
                            "to differentiate through linalg.qr.")
-    if m < n or (mode == "complete" and m > n):
+    if mode == "complete" and m > n:
         raise NotImplementedError(
-            "The derivative of linalg.qr is implemented here only for m >= n in reduced mode "
-            "(and square matrices in complete mode). Fix: use mode='reduced' on a tall matrix.")
+            "The derivative of linalg.qr is not defined when mode='complete' and nrows > ncols "
+            "(Q's last columns are not unique). Fix: use mode='reduced'.")
+    if m < n:
+        # A = [X | Y] with X square: X = Q U is a square QR and R = [U | QᵀY], so Y's
+        # gradient is Q gV and X's is the square rule with gQ + Y gVᵀ added.
+        from .shape import cat
+        gU, gV = gR[..., :m], gR[..., m:]
+        Y = A[..., m:]
+        gX = _qr_square_grad(gQ + Y @ gV.mT, gU, Q, R[..., :m])
+        return cat([gX, Q @ gV], -1)
+    return _qr_square_grad(gQ, gR, Q, R)
+
+
+def _qr_square_grad(gQ, gR, Q, R):
     M = R @ gR.mT - gQ.mT @ Q
     M_sym = M.tril() + M.tril(-1).mT
     return (gQ + Q @ M_sym) @ inverse_op(R).mT
