@@ -1206,11 +1206,6 @@ class _InstanceNorm(_BatchNorm):
                             else 0.0, self.eps)
         return out.squeeze(0) if unbatched else out
 
-    def extra_repr(self) -> str:
-        return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "
-                f"affine={self.affine}, bias={self.bias is not None}, "
-                f"track_running_stats={self.track_running_stats}")
-
 
 class InstanceNorm1d(_InstanceNorm):
     """Instance normalisation over ``(N, C, L)`` or ``(C, L)``.
