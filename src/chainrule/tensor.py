@@ -813,7 +813,8 @@ class Tensor:
         return object.__format__(self, spec) if spec else repr(self)
 
     def __repr__(self) -> str:
-        grad_fn = self.grad_fn.name() if self.grad_fn is not None else None
+        # The node's class name, as PyTorch prints it (name() may carry a C++ namespace).
+        grad_fn = type(self.grad_fn).__name__ if self.grad_fn is not None else None
         return _printing.tensor_repr(
             self._data, self.dtype.name, requires_grad=self._requires_grad and grad_fn is None,
             grad_fn=grad_fn, default_dtype=_dtypes.get_default_dtype().name)

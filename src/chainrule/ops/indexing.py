@@ -108,6 +108,16 @@ copy_op = Op("CopyBackwards", lambda self, src: _copy_forward(self, src),
              jvp=lambda self_t, src_t: copy_op(self_t, src_t))
 
 
+def _in_cpp_namespace(op: Op) -> None:
+    """PyTorch's nodes CopySlices and CopyBackwards are hand-written in its C++ autograd:
+    the class name is the plain one, but name() carries the namespace."""
+    op.node_class.name = lambda self: f"torch::autograd::{op.name}"
+
+
+_in_cpp_namespace(copy_op)
+_in_cpp_namespace(copy_slices)
+
+
 def _copy_forward(self, src):
     return xp.broadcast_to(src, self.shape).astype(self.dtype, copy=True)
 
