@@ -27,6 +27,7 @@ from ._random import (
     Generator, bernoulli, default_generator, get_rng_state, initial_seed, manual_seed, normal,
     rand, rand_like, randint, randint_like, randn, randn_like, randperm, seed, set_rng_state,
 )
+from ._random import poisson
 from ._functions import *  # noqa: F401,F403  (torch.exp, torch.sum, ... as functions)
 from ._functions import __all__ as _function_names
 from . import autograd

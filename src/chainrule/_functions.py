@@ -16,9 +16,11 @@ from .ops import pointwise as P
 from .ops import reduction as R
 from .ops import selection as SEL
 from .ops import shape as S
+from .ops import special as SP
 from .ops.pointwise import where
 from .tensor import (
     Tensor,
+    _inplace,
     add,
     as_tensor_like,
     clamp,
@@ -1225,9 +1227,494 @@ def logit(input, eps: float | None = None):
 sgn = sign
 
 
+# --- special functions (ops/special.py) and more functions composed from the ops above -----
+acosh = arccosh = _unary(SP.acosh, "acosh")
+asinh = arcsinh = _unary(SP.asinh, "asinh")
+atanh = arctanh = _unary(SP.atanh, "atanh")
+erfc = _unary(SP.erfc, "erfc")
+erfinv = _unary(SP.erfinv, "erfinv")
+lgamma = _unary(SP.lgamma, "lgamma")
+digamma = _unary(SP.digamma, "digamma")
+
+
+def relu_(input):
+    """``relu`` in place.
+
+    >>> import chainrule as torch
+    >>> torch.relu_(torch.tensor([-1., 2.]))
+    tensor([0., 2.])
+    """
+    return _inplace(input, relu)
+
+
+def _index_along(index, dim, like):
+    """``index`` (1-D) reshaped and expanded to ``like``'s shape along ``dim``, for scatter."""
+    shape = [1] * like.dim()
+    shape[dim] = -1
+    return S.expand(S.reshape(index, shape), like.shape)
+
+
+def index_add(input, dim: int, index, source, *, alpha=1):
+    """``input`` with ``alpha * source``'s slices added at ``index`` along ``dim``.
+
+    >>> import chainrule as torch
+    >>> torch.index_add(torch.zeros(3), 0, torch.tensor([0, 0, 2]), torch.tensor([1., 2., 3.]))
+    tensor([3., 0., 3.])
+    """
+    dim = dim % builtins.max(input.dim(), 1)
+    if input.dim() == 0:
+        return input + (source * alpha).sum()
+    return I.scatter_add(input, dim, _index_along(index, dim, source), source * alpha)
+
+
+def index_copy(input, dim: int, index, source):
+    """``input`` with ``source``'s slices written at ``index`` along ``dim``.
+
+    >>> import chainrule as torch
+    >>> torch.index_copy(torch.zeros(3), 0, torch.tensor([2, 0]), torch.tensor([1., 2.]))
+    tensor([2., 0., 1.])
+    """
+    dim = dim % builtins.max(input.dim(), 1)
+    return I.scatter(input, dim, _index_along(index, dim, source), source)
+
+
+def index_fill(input, dim: int, index, value):
+    """``input`` with the slices at ``index`` along ``dim`` set to ``value``.
+
+    >>> import chainrule as torch
+    >>> torch.index_fill(torch.zeros(2, 3), 1, torch.tensor([0, 2]), -1.)
+    tensor([[-1.,  0., -1.],
+            [-1.,  0., -1.]])
+    """
+    dim = dim % builtins.max(input.dim(), 1)
+    hit = xp.zeros(input.shape[dim] if input.dim() else 1, dtype=bool)
+    hit[index._data] = True
+    shape = [1] * input.dim()
+    if input.dim():
+        shape[dim] = -1
+    return I.masked_fill(input, Tensor._make(hit.reshape(shape)), value)
+
+
+def copysign(input, other):
+    """The magnitude of ``input`` with the sign of ``other``.
+
+    >>> import chainrule as torch
+    >>> torch.copysign(torch.tensor([1., -2.]), -1.)
+    tensor([-1., -2.])
+    """
+    other = as_tensor_like(other, input)
+    x = _float_of(input)
+    return P.abs(x) * where(signbit(other), -1.0, 1.0).to(x.dtype)
+
+
+def heaviside(input, values):
+    """0 where ``input < 0``, ``values`` where ``input == 0``, 1 where ``input > 0``.
+
+    >>> import chainrule as torch
+    >>> torch.heaviside(torch.tensor([-1., 0., 2.]), torch.tensor(0.5))
+    tensor([0.0000, 0.5000, 1.0000])
+    """
+    step = (input > 0).to(input.dtype)
+    return where(input == 0, values.to(input.dtype), step)
+
+
+def fmax(input, other):
+    """Elementwise maximum that ignores NaN (NaN only where both are NaN).
+
+    >>> import chainrule as torch
+    >>> torch.fmax(torch.tensor([1., float("nan")]), torch.tensor([2., 3.]))
+    tensor([2., 3.])
+    """
+    return where(isnan(other), input, where(isnan(input), other, maximum(input, other)))
+
+
+def fmin(input, other):
+    """Elementwise minimum that ignores NaN (NaN only where both are NaN).
+
+    >>> import chainrule as torch
+    >>> torch.fmin(torch.tensor([1., float("nan")]), torch.tensor([2., 3.]))
+    tensor([1., 3.])
+    """
+    return where(isnan(other), input, where(isnan(input), other, minimum(input, other)))
+
+
+def float_power(input, exponent):
+    """``input ** exponent`` computed in float64.
+
+    >>> import chainrule as torch
+    >>> torch.float_power(torch.tensor([2]), 3)
+    tensor([8.], dtype=torch.float64)
+    """
+    if isinstance(exponent, Tensor):
+        exponent = exponent.double()
+    base = input.double() if isinstance(input, Tensor) else float(input)
+    return pow(base, exponent)
+
+
+def logaddexp2(input, other):
+    """``log2(2**input + 2**other)`` without overflow.
+
+    >>> import chainrule as torch
+    >>> torch.logaddexp2(torch.tensor([1.]), torch.tensor([1.]))
+    tensor([2.])
+    """
+    return logaddexp(input * math.log(2), other * math.log(2)) / math.log(2)
+
+
+def logcumsumexp(input, dim: int):
+    """``log(cumsum(exp(input), dim))`` without overflow.
+
+    >>> import chainrule as torch
+    >>> torch.logcumsumexp(torch.tensor([1000., 1000.]), 0)
+    tensor([1000.0000, 1000.6932])
+    """
+    x = _float_of(input)
+    top = R.amax(x.detach(), dim, keepdim=True) if x.dim() else x.detach()
+    top = where(isfinite(top), top, 0.0).to(x.dtype)
+    with xp.errstate(divide="ignore"):
+        return P.log(R.cumsum(P.exp(x - top), dim)) + top
+
+
+def _quantile(input, q, dim, keepdim, interpolation, ignore_nan):
+    if interpolation not in ("linear", "lower", "higher", "nearest", "midpoint"):
+        raise ValueError(f"quantile() interpolation must be one of linear, lower, higher, "
+                         f"midpoint or nearest. Got {interpolation}")
+    if not input.dtype.is_floating_point:
+        raise RuntimeError("quantile() input tensor must be either float or double dtype. "
+                           "Fix: convert with .float().")
+    qs = q._data if isinstance(q, Tensor) else xp.asarray(q, dtype=xp.float64)
+    if ((qs < 0) | (qs > 1)).any():
+        raise RuntimeError("quantile() q values must be in the range [0, 1]")
+    x = S.reshape(input, (-1,)) if dim is None else input
+    d = 0 if dim is None else dim % builtins.max(x.dim(), 1)
+    if x.dim() == 0:
+        x = S.reshape(x, (1,))
+    xs = SEL.sort(x, dim=d).values  # NaN sorts last
+    n = x.shape[d]
+    if ignore_nan:
+        count = (~isnan(x)).sum(d, keepdim=True)._data
+    else:
+        count = xp.full(S.select(xs, d, 0).unsqueeze(d).shape, n)
+    out = []
+    for qv in qs.reshape(-1):
+        pos = qv * (count - 1).clip(0)
+        lo, hi = xp.floor(pos), xp.ceil(pos)
+        pos = {"lower": lo, "higher": hi, "nearest": xp.round(pos),
+               "midpoint": (lo + hi) / 2}.get(interpolation, pos)
+        frac = Tensor._make((pos - xp.floor(pos)).astype(x._data.dtype))
+        lo_i = Tensor._make(xp.floor(pos).astype(xp.int64))
+        hi_i = Tensor._make(xp.ceil(pos).astype(xp.int64))
+        a, b = I.gather(xs, d, lo_i), I.gather(xs, d, hi_i)
+        v = lerp(a, b, frac)
+        if not ignore_nan:  # any NaN in the slice makes the answer NaN
+            v = where(isnan(S.narrow(xs, d, n - 1, 1)), float("nan"), v).to(v.dtype)
+        else:
+            v = where(Tensor._make(count == 0), float("nan"), v).to(v.dtype)
+        if not keepdim or dim is None:
+            v = S.squeeze(v, d)
+        if keepdim and dim is None:
+            v = S.reshape(v, (1,) * input.dim())
+        out.append(v)
+    return S.stack(out) if qs.ndim else out[0]
+
+
+def quantile(input, q, dim=None, keepdim: bool = False, *, interpolation: str = "linear"):
+    """The ``q``-th quantiles of ``input`` (over all elements, or along ``dim``).
+
+    >>> import chainrule as torch
+    >>> torch.quantile(torch.tensor([1., 2., 3., 4.]), 0.5)
+    tensor(2.5000)
+    """
+    return _quantile(input, q, dim, keepdim, interpolation, False)
+
+
+def nanquantile(input, q, dim=None, keepdim: bool = False, *, interpolation: str = "linear"):
+    """``quantile`` ignoring NaN values.
+
+    >>> import chainrule as torch
+    >>> torch.nanquantile(torch.tensor([1., float("nan"), 3.]), 0.5)
+    tensor(2.)
+    """
+    return _quantile(input, q, dim, keepdim, interpolation, True)
+
+
+def inner(input, other):
+    """Sum of products over the last dimension of both inputs.
+
+    >>> import chainrule as torch
+    >>> torch.inner(torch.tensor([1., 2.]), torch.tensor([3., 4.]))
+    tensor(11.)
+    """
+    if input.dim() == 0 or other.dim() == 0:
+        return input * other
+    return tensordot(input, other, dims=([input.dim() - 1], [other.dim() - 1]))
+
+
+def vdot(input, other):
+    """Dot product of two 1-D tensors (real tensors: the same as ``dot``).
+
+    >>> import chainrule as torch
+    >>> torch.vdot(torch.tensor([1., 2.]), torch.tensor([3., 4.]))
+    tensor(11.)
+    """
+    return L.dot(input, other)
+
+
+def addr(input, vec1, vec2, *, beta=1, alpha=1):
+    """``beta * input + alpha * outer(vec1, vec2)``.
+
+    >>> import chainrule as torch
+    >>> torch.addr(torch.zeros(2, 2), torch.tensor([1., 2.]), torch.tensor([1., 1.]))
+    tensor([[1., 1.],
+            [2., 2.]])
+    """
+    return _scaled_sum(input, L.outer(vec1, vec2), beta, alpha)
+
+
+def diag_embed(input, offset: int = 0, dim1: int = -2, dim2: int = -1):
+    """Tensors whose diagonals (over the last two dimensions) are ``input``'s last dimension.
+
+    >>> import chainrule as torch
+    >>> torch.diag_embed(torch.tensor([1., 2.]))
+    tensor([[1., 0.],
+            [0., 2.]])
+    """
+    if offset or (dim1, dim2) not in ((-2, -1), (input.dim() - 1, input.dim())):
+        raise NotImplementedError("diag_embed: only offset=0, dim1=-2, dim2=-1 are supported. "
+                                  "Fix: move the dimensions afterwards with torch.movedim.")
+    eye = Tensor._make(xp.eye(input.shape[-1], dtype=input._data.dtype))
+    return S.unsqueeze(input, -1) * eye
+
+
+def block_diag(*tensors):
+    """A block-diagonal matrix with the given tensors (0-, 1- or 2-D) as its blocks.
+
+    >>> import chainrule as torch
+    >>> torch.block_diag(torch.tensor([[1., 2.]]), torch.tensor([[3.]]))
+    tensor([[1., 2., 0.],
+            [0., 0., 3.]])
+    """
+    blocks = [S.reshape(t, (1, -1)) if t.dim() < 2 else t for t in tensors]
+    dt = _result_type_of(blocks)
+    width = builtins.sum(b.shape[1] for b in blocks)
+    rows, left = [], 0
+    for b in blocks:
+        r, c = b.shape
+        zl = Tensor._make(xp.zeros((r, left), dt.np))
+        zr = Tensor._make(xp.zeros((r, width - left - c), dt.np))
+        rows.append(cat([zl, b.to(dt), zr], dim=1))
+        left += c
+    return cat(rows, dim=0)
+
+
+def _result_type_of(tensors):
+    from . import _dtypes
+    return _dtypes.result_type(list(tensors))
+
+
+def column_stack(tensors):
+    """Stack tensors as the columns of a matrix (1-D tensors become columns).
+
+    >>> import chainrule as torch
+    >>> torch.column_stack([torch.tensor([1., 2.]), torch.tensor([3., 4.])])
+    tensor([[1., 3.],
+            [2., 4.]])
+    """
+    return S.hstack([S.reshape(t, (-1, 1)) if t.dim() < 2 else t for t in tensors])
+
+
+def dstack(tensors):
+    """Stack tensors along a third dimension (after making them at least 3-D).
+
+    >>> import chainrule as torch
+    >>> torch.dstack([torch.tensor([1., 2.]), torch.tensor([3., 4.])]).shape
+    torch.Size([1, 2, 2])
+    """
+    return cat(list(atleast_3d(*tensors)) if len(tensors) > 1 else [atleast_3d(tensors[0])],
+               dim=2)
+
+
+def tensor_split(input, indices_or_sections, dim: int = 0):
+    """Split into ``n`` nearly equal parts, or at the given indices, along ``dim``.
+
+    >>> import chainrule as torch
+    >>> [t.tolist() for t in torch.tensor_split(torch.arange(5), 2)]
+    [[0, 1, 2], [3, 4]]
+    """
+    size = input.shape[dim]
+    sections = indices_or_sections
+    if isinstance(sections, Tensor):
+        sections = sections.tolist()
+    if isinstance(sections, int):
+        small, extra = divmod(size, sections)
+        bounds, start = [], 0
+        for i in range(sections - 1):
+            start += small + (i < extra)
+            bounds.append(start)
+    else:
+        bounds = list(sections)
+    edges = [0] + [builtins.min(builtins.max(b, 0), size) for b in bounds] + [size]
+    return tuple(S.narrow(input, dim, a, builtins.max(b - a, 0)) for a, b in
+                 zip(edges[:-1], edges[1:]))
+
+
+def hsplit(input, indices_or_sections):
+    """``tensor_split`` along dimension 1 (0 for a 1-D tensor).
+
+    >>> import chainrule as torch
+    >>> [t.shape for t in torch.hsplit(torch.zeros(2, 4), 2)]
+    [torch.Size([2, 2]), torch.Size([2, 2])]
+    """
+    return tensor_split(input, indices_or_sections, 1 if input.dim() > 1 else 0)
+
+
+def vsplit(input, indices_or_sections):
+    """``tensor_split`` along dimension 0.
+
+    >>> import chainrule as torch
+    >>> [t.shape for t in torch.vsplit(torch.zeros(4, 2), [1])]
+    [torch.Size([1, 2]), torch.Size([3, 2])]
+    """
+    return tensor_split(input, indices_or_sections, 0)
+
+
+def broadcast_shapes(*shapes):
+    """The shape that tensors of the given shapes broadcast to.
+
+    >>> import chainrule as torch
+    >>> torch.broadcast_shapes((2, 1), (3,))
+    torch.Size([2, 3])
+    """
+    from .tensor import Size
+    return Size(xp.broadcast_shapes(*[(s,) if isinstance(s, int) else tuple(s) for s in shapes]))
+
+
+def broadcast_tensors(*tensors):
+    """The tensors broadcast to their common shape (as views).
+
+    >>> import chainrule as torch
+    >>> [t.shape for t in torch.broadcast_tensors(torch.zeros(2, 1), torch.zeros(3))]
+    [torch.Size([2, 3]), torch.Size([2, 3])]
+    """
+    shape = broadcast_shapes(*[t.shape for t in tensors])
+    return tuple(S.broadcast_to(t, shape) for t in tensors)
+
+
+def combinations(input, r: int = 2, with_replacement: bool = False):
+    """The length-``r`` combinations of a 1-D tensor's elements, one per row.
+
+    >>> import chainrule as torch
+    >>> torch.combinations(torch.tensor([1, 2, 3]))
+    tensor([[1, 2],
+            [1, 3],
+            [2, 3]])
+    """
+    import itertools
+    pick = itertools.combinations_with_replacement if with_replacement else \
+        itertools.combinations
+    idx = xp.array(list(pick(range(input.shape[0]), r)), dtype=xp.int64).reshape(-1, r)
+    if idx.size == 0:
+        return Tensor._make(xp.empty((0,) if r else (0,), input._data.dtype))
+    return S.reshape(I.index_select(input, 0, Tensor._make(idx.reshape(-1))), (-1, r))
+
+
+def cov(input, *, correction: int = 1, fweights=None, aweights=None):
+    """Covariance matrix of the variables in ``input``'s rows (observations in columns).
+
+    >>> import chainrule as torch
+    >>> torch.cov(torch.tensor([[0., 1., 2.], [2., 1., 0.]]))
+    tensor([[ 1., -1.],
+            [-1.,  1.]])
+    """
+    if fweights is not None or aweights is not None:
+        raise NotImplementedError("cov: fweights/aweights are not supported yet.")
+    x = _float_of(input)
+    x = S.reshape(x, (1, -1)) if x.dim() < 2 else x
+    centred = x - R.mean(x, 1, keepdim=True)
+    c = L.mm(centred, S.t(centred)) / builtins.max(x.shape[1] - correction, 0)
+    return S.reshape(c, ()) if input.dim() < 2 else c
+
+
+def corrcoef(input):
+    """Pearson correlation coefficients of the variables in ``input``'s rows.
+
+    >>> import chainrule as torch
+    >>> torch.corrcoef(torch.tensor([[0., 1., 2.], [2., 1., 0.]]))
+    tensor([[ 1., -1.],
+            [-1.,  1.]])
+    """
+    c = cov(input)
+    if c.dim() == 0:
+        return c / c
+    d = P.sqrt(diagonal(c))
+    return clamp(c / S.unsqueeze(d, 1) / S.unsqueeze(d, 0), -1, 1)
+
+
+def scalar_tensor(s, *, dtype=None, device=None, requires_grad: bool = False):
+    """A 0-d tensor holding the number ``s`` (default float dtype).
+
+    >>> import chainrule as torch
+    >>> torch.scalar_tensor(3)
+    tensor(3.)
+    """
+    from ._creation import tensor
+    from ._dtypes import get_default_dtype
+    return tensor(float(s), dtype=dtype or get_default_dtype(), requires_grad=requires_grad)
+
+
+def is_nonzero(input) -> bool:
+    """Whether a one-element tensor is nonzero.
+
+    >>> import chainrule as torch
+    >>> torch.is_nonzero(torch.tensor([0.5]))
+    True
+    """
+    if input.numel() == 0:
+        raise RuntimeError("Boolean value of Tensor with no values is ambiguous")
+    if input.numel() > 1:
+        raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
+    return bool(input.item())
+
+
+def is_same_size(input, other) -> bool:
+    """Whether two tensors have the same shape.
+
+    >>> import chainrule as torch
+    >>> torch.is_same_size(torch.zeros(2), torch.ones(2))
+    True
+    """
+    return tuple(input.shape) == tuple(other.shape)
+
+
+def positive(input):
+    """``input`` itself (``+x``); refused for bool tensors, as in PyTorch.
+
+    >>> import chainrule as torch
+    >>> torch.positive(torch.tensor([-1., 2.]))
+    tensor([-1.,  2.])
+    """
+    if input.dtype.name == "bool":
+        raise RuntimeError("The `+` operator, on a bool tensor is not supported.")
+    return input
+
+
+def sinc(input):
+    """The normalised sinc, ``sin(pi x) / (pi x)`` (1 at 0).
+
+    >>> import chainrule as torch
+    >>> torch.sinc(torch.tensor([0., 0.5]))
+    tensor([1.0000, 0.6366])
+    """
+    x = _float_of(input)
+    zero = x == 0
+    # A safe argument where x == 0, so that the branch not taken has no NaN gradient.
+    px = where(zero, 1.0, x * math.pi).to(x.dtype)
+    return where(zero, 1.0, P.sin(px) / px).to(x.dtype)
+
+
 __all__ = [n for n in dir() if not n.startswith("_") and n not in (
-    "annotations", "builtins", "functools", "math", "xp", "I", "L", "P", "R", "S", "SEL", "Tensor",
-    "as_tensor_like")]
+    "annotations", "builtins", "functools", "math", "xp", "I", "L", "P", "R", "S", "SEL", "SP",
+    "Tensor", "as_tensor_like")]
 
 
 def _accept_numpy_names(fn):

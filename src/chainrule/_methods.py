@@ -45,3 +45,55 @@ Tensor.scatter_add_ = lambda self, dim, index, src: _inplace(self, F.scatter_add
 Tensor.where = lambda self, condition, other: F.where(condition, self, other)
 Tensor.view_as = lambda self, other: F.S.view(self, other.shape)
 Tensor.reshape_as = lambda self, other: F.S.reshape(self, other.shape)
+
+# More methods with a torch.* twin of the same spelling.
+for _name in """acosh asinh atanh arccosh arcsinh arctanh erfc erfinv lgamma digamma copysign
+        heaviside fmax fmin float_power logaddexp2 logcumsumexp quantile nanquantile inner vdot
+        addr diag_embed hsplit vsplit tensor_split positive sinc index_add index_fill
+        index_copy is_nonzero is_same_size""".split():
+    setattr(Tensor, _name, getattr(F, _name))
+
+# In-place twins: ``x.exp_()`` is ``x.copy_(torch.exp(x))`` recorded as PyTorch records it
+# (the node is exp's; the version counter moves on), all through tensor._inplace.
+_INPLACE = """
+exp exp2 expm1 log log2 log10 log1p sqrt rsqrt sin cos tan asin acos atan arcsin arccos arctan
+sinh cosh tanh asinh acosh atanh arcsinh arccosh arctanh sigmoid erf erfc erfinv lgamma digamma
+reciprocal neg negative abs absolute sign sgn floor ceil trunc fix frac relu round square
+atan2 arctan2 lerp clamp_min clamp_max addcmul addcdiv nan_to_num hypot logit xlogy
+deg2rad rad2deg copysign heaviside fmax fmin float_power sinc
+true_divide multiply subtract remainder fmod tril triu index_add index_fill index_copy
+eq ne lt le gt ge logical_not logical_and logical_or logical_xor
+""".split()
+
+
+def _make_inplace(fn):
+    def method(self, *args, **kwargs):
+        return _inplace(self, fn, *args, **kwargs)
+    method.__name__ = method.__qualname__ = fn.__name__ + "_"
+    method.__doc__ = f"In-place ``{fn.__name__}``: the result is written into this tensor."
+    return method
+
+
+for _name in _INPLACE:
+    setattr(Tensor, _name + "_", _make_inplace(getattr(F, _name)))
+
+
+def _reshape_inplace(fn):
+    """``t_``, ``transpose_``, ``squeeze_``, ``unsqueeze_``: change this tensor's shape in place
+    (it becomes the view ``fn`` returns, taking over its place in the graph)."""
+    def method(self, *args, **kwargs):
+        from .tensor import _check_inplace_leaf
+        _check_inplace_leaf(self)
+        result = fn(self, *args, **kwargs)
+        self._data = result._data
+        if result.grad_fn is not None:
+            self.grad_fn, self._output_nr = result.grad_fn, result._output_nr
+        return self
+    method.__name__ = method.__qualname__ = fn.__name__ + "_"
+    method.__doc__ = f"In-place ``{fn.__name__}``: this tensor takes the new shape."
+    return method
+
+
+for _name in "t transpose swapaxes swapdims squeeze unsqueeze".split():
+    setattr(Tensor, _name + "_", _reshape_inplace(getattr(F, _name)))
+del _name

@@ -233,3 +233,126 @@ def bernoulli(input, p=None, generator=None) -> Tensor:
     probs = input._data if p is None else xp.full(input.shape, p)
     data = _rng(generator).random(input.shape) < probs
     return Tensor._make(data.astype(input._data.dtype))
+
+
+def poisson(input, generator=None) -> Tensor:
+    """Poisson counts with rate ``input``, elementwise, in ``input``'s dtype.
+
+    >>> import chainrule as torch
+    >>> torch.poisson(torch.zeros(3))
+    tensor([0., 0., 0.])
+    """
+    return Tensor._make(_rng(generator).poisson(input._data).astype(input._data.dtype))
+
+
+# --- in-place random initialisers (x.normal_(0, 0.01), x.uniform_(-a, a), ...) ----------
+def _refill(self: Tensor, data, name: str, floating_only: bool = True) -> Tensor:
+    """Write ``data`` into ``self`` in place, as ``copy_`` does (leaf check, version counter;
+    a recorded tensor gets a node whose gradient to the old values is zero, as in PyTorch)."""
+    if floating_only and not self.dtype.is_floating_point:
+        names = {"int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char",
+                 "uint8": "Byte", "bool": "Bool"}
+        raise NotImplementedError(
+            f"\"{name}_kernel_cpu\" not implemented for '{names[self.dtype.name]}'. "
+            "Fix: convert the tensor with .float() first.")
+    return self.copy_(Tensor._make(xp.asarray(data).astype(self._data.dtype, copy=False)))
+
+
+def normal_(self: Tensor, mean: float = 0.0, std: float = 1.0, *, generator=None) -> Tensor:
+    """Fill with normal random numbers of the given mean and std, in place.
+
+    >>> import chainrule as torch
+    >>> torch.zeros(2, 3).normal_(0, 0.01).shape
+    torch.Size([2, 3])
+    """
+    return _refill(self, _rng(generator).normal(mean, std, self.shape), "normal")
+
+
+def uniform_(self: Tensor, a: float = 0.0, b: float = 1.0, *, generator=None,
+             **kwargs) -> Tensor:
+    """Fill with uniform random numbers in ``[from, to)``, in place.
+
+    >>> import chainrule as torch
+    >>> bool((torch.zeros(100).uniform_(-1, 1).abs() <= 1).all())
+    True
+    """
+    a, b = kwargs.pop("from", a), kwargs.pop("to", b)  # PyTorch's keywords are from= and to=
+    return _refill(self, _rng(generator).uniform(a, b, self.shape), "uniform")
+
+
+def bernoulli_(self: Tensor, p=0.5, *, generator=None) -> Tensor:
+    """Fill with 1 with probability ``p`` (a number or a tensor) and 0 otherwise, in place.
+
+    >>> import chainrule as torch
+    >>> torch.zeros(3).bernoulli_(1.0)
+    tensor([1., 1., 1.])
+    """
+    probs = p._data if isinstance(p, Tensor) else p
+    return _refill(self, _rng(generator).random(self.shape) < probs, "bernoulli", False)
+
+
+def random_(self: Tensor, a=None, b=None, *, generator=None, **kwargs) -> Tensor:
+    """Fill with random integers: ``random_(to)`` in ``[0, to)``, ``random_(from, to)``;
+    with no bounds, ``[0, 2**mantissa]`` for floats and ``[0, max]`` for integers.
+
+    >>> import chainrule as torch
+    >>> x = torch.zeros(100, dtype=torch.int64).random_(2, 5)
+    >>> bool(((x >= 2) & (x < 5)).all()), x.dtype
+    (True, torch.int64)
+    """
+    a, b = kwargs.pop("from", a), kwargs.pop("to", b)
+    if b is None:
+        a, b = 0, a
+    if b is None:
+        digits = {"float64": 53, "float32": 24, "float16": 11}.get(self.dtype.name)
+        b = 2 ** digits + 1 if digits else int(xp.iinfo(self._data.dtype).max) \
+            if self.dtype.name != "bool" else 2
+    return _refill(self, _rng(generator).integers(a, b, self.shape), "random", False)
+
+
+def exponential_(self: Tensor, lambd: float = 1.0, *, generator=None) -> Tensor:
+    """Fill with exponential random numbers of rate ``lambd``, in place.
+
+    >>> import chainrule as torch
+    >>> bool((torch.zeros(100).exponential_(2.0) >= 0).all())
+    True
+    """
+    return _refill(self, _rng(generator).exponential(1 / lambd, self.shape), "exponential")
+
+
+def log_normal_(self: Tensor, mean: float = 1.0, std: float = 2.0, *, generator=None) -> Tensor:
+    """Fill with ``exp(N(mean, std))`` random numbers, in place.
+
+    >>> import chainrule as torch
+    >>> bool((torch.zeros(100).log_normal_() > 0).all())
+    True
+    """
+    return _refill(self, _rng(generator).lognormal(mean, std, self.shape), "log_normal")
+
+
+def geometric_(self: Tensor, p: float, *, generator=None) -> Tensor:
+    """Fill with the number of Bernoulli(``p``) trials up to the first success (1, 2, ...).
+
+    >>> import chainrule as torch
+    >>> torch.zeros(3).geometric_(1.0)
+    tensor([1., 1., 1.])
+    """
+    return _refill(self, _rng(generator).geometric(p, self.shape), "geometric", False)
+
+
+def cauchy_(self: Tensor, median: float = 0.0, sigma: float = 1.0, *, generator=None) -> Tensor:
+    """Fill with Cauchy random numbers, in place.
+
+    >>> import chainrule as torch
+    >>> torch.zeros(4).cauchy_().shape
+    torch.Size([4])
+    """
+    data = median + sigma * _rng(generator).standard_cauchy(self.shape)
+    return _refill(self, data, "cauchy")
+
+
+for _fn in (normal_, uniform_, bernoulli_, random_, exponential_, log_normal_, geometric_,
+            cauchy_):
+    setattr(Tensor, _fn.__name__, _fn)
+Tensor.bernoulli = lambda self, p=None, *, generator=None: bernoulli(self, p, generator)
+del _fn
