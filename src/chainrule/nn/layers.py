@@ -188,15 +188,10 @@ class Conv2d(_ConvNd):
                         self.groups)
 
 
-class MaxPool2d(Module):
-    """Maximum over windows; with ``return_indices=True``, also where each maximum is.
+class _MaxPoolNd(Module):
+    """What MaxPool1d and MaxPool2d share: their arguments and repr."""
 
-    >>> import chainrule as torch
-    >>> torch.nn.MaxPool2d(2)
-    MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False)
-    >>> torch.nn.MaxPool2d(2, return_indices=True)(torch.tensor([[[1., 3.], [2., 0.]]]))
-    (tensor([[[3.]]]), tensor([[[1]]]))
-    """
+    _pool = None  # the functional form, set by each subclass
 
     def __init__(self, kernel_size, stride=None, padding=0, dilation=1,
                  return_indices: bool = False, ceil_mode: bool = False) -> None:
@@ -207,12 +202,25 @@ class MaxPool2d(Module):
         self.return_indices, self.ceil_mode = return_indices, ceil_mode
 
     def forward(self, input: Tensor) -> Tensor:
-        return F.max_pool2d(input, self.kernel_size, self.stride, self.padding, self.dilation,
-                            self.ceil_mode, self.return_indices)
+        return self._pool(input, self.kernel_size, self.stride, self.padding, self.dilation,
+                          self.ceil_mode, self.return_indices)
 
     def extra_repr(self) -> str:
         return (f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}, "
                 f"dilation={self.dilation}, ceil_mode={self.ceil_mode}")
+
+
+class MaxPool2d(_MaxPoolNd):
+    """Maximum over windows; with ``return_indices=True``, also where each maximum is.
+
+    >>> import chainrule as torch
+    >>> torch.nn.MaxPool2d(2)
+    MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False)
+    >>> torch.nn.MaxPool2d(2, return_indices=True)(torch.tensor([[[1., 3.], [2., 0.]]]))
+    (tensor([[[3.]]]), tensor([[[1]]]))
+    """
+
+    _pool = staticmethod(F.max_pool2d)
 
 
 class AvgPool2d(Module):

@@ -22,7 +22,7 @@ import numpy as np
 from .. import _creation
 from ..tensor import Tensor
 from . import functional as F
-from .layers import _BatchNorm, _ConvNd
+from .layers import _BatchNorm, _ConvNd, _MaxPoolNd
 from .module import Module
 from .parameter import Parameter
 
@@ -200,7 +200,7 @@ def adaptive_max_pool1d(input: Tensor, output_size, return_indices: bool = False
     return out.squeeze(-2)
 
 
-class MaxPool1d(Module):
+class MaxPool1d(_MaxPoolNd):
     """Maximum over windows of ``(N, C, L)``.
 
     >>> import chainrule as torch
@@ -208,21 +208,7 @@ class MaxPool1d(Module):
     MaxPool1d(kernel_size=3, stride=2, padding=0, dilation=1, ceil_mode=False)
     """
 
-    def __init__(self, kernel_size, stride=None, padding=0, dilation=1,
-                 return_indices: bool = False, ceil_mode: bool = False) -> None:
-        super().__init__()
-        self.kernel_size = kernel_size
-        self.stride = stride if stride is not None else kernel_size
-        self.padding, self.dilation = padding, dilation
-        self.return_indices, self.ceil_mode = return_indices, ceil_mode
-
-    def forward(self, input: Tensor):
-        return max_pool1d(input, self.kernel_size, self.stride, self.padding, self.dilation,
-                          self.ceil_mode, self.return_indices)
-
-    def extra_repr(self) -> str:
-        return (f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}, "
-                f"dilation={self.dilation}, ceil_mode={self.ceil_mode}")
+    _pool = staticmethod(max_pool1d)
 
 
 class AvgPool1d(Module):
