@@ -1,0 +1,481 @@
+"""Attention: ``scaled_dot_product_attention``, ``MultiheadAttention`` and the Transformer
+layers, as in ``torch.nn``.
+
+Everything is composed from differentiable tensor ops (``linear``, ``matmul``,
+``softmax``, ``dropout``, ``layer_norm``), so backward needs no rules of its own.
+Parameter names, order, shapes and initialisation schemes are PyTorch's, so a torch
+``state_dict`` loads unchanged; the random stream is chainrule's, so fresh weights differ.
+
+Mask conventions differ between the two entry points, as in PyTorch: a boolean
+``attn_mask`` of ``scaled_dot_product_attention`` marks the positions that *take part*
+(``True`` = attend), while boolean ``attn_mask``/``key_padding_mask`` of
+``MultiheadAttention`` and the Transformer layers mark the positions to *ignore*.
+Float masks are added to the scores everywhere.
+"""
+from __future__ import annotations
+
+import copy
+import math
+
+from .. import _creation, _dtypes
+from ..tensor import Tensor
+from . import functional as F
+from . import init
+from .layers import Dropout, LayerNorm, Linear
+from .module import Module, ModuleList
+from .parameter import Parameter
+
+__all__ = ["MultiheadAttention", "TransformerEncoderLayer", "TransformerEncoder",
+           "TransformerDecoderLayer", "TransformerDecoder", "Transformer"]
+FUNCTIONS = ("scaled_dot_product_attention",)
+
+
+def _is_bool(t: Tensor) -> bool:
+    return t.dtype == _dtypes.bool
+
+
+def _additive(mask: Tensor | None, dtype, keep_true: bool) -> Tensor | None:
+    """A float mask to add to the scores: boolean masks become 0 / -inf (``keep_true`` says
+    whether ``True`` means "attend" (SDPA) or "ignore" (MultiheadAttention))."""
+    if mask is None or not _is_bool(mask):
+        return mask
+    blocked = mask.logical_not() if keep_true else mask
+    return _creation.zeros(*mask.shape, dtype=dtype).masked_fill(blocked, float("-inf"))
+
+
+def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor,
+                                 attn_mask: Tensor | None = None, dropout_p: float = 0.0,
+                                 is_causal: bool = False, scale: float | None = None,
+                                 enable_gqa: bool = False) -> Tensor:
+    """``softmax(Q Kᵀ · scale + mask) V`` over the last two dimensions.
+
+    ``query`` is ``(..., L, E)``, ``key`` ``(..., S, E)``, ``value`` ``(..., S, Ev)``;
+    ``scale`` defaults to ``1/√E``. A boolean ``attn_mask`` keeps the ``True`` positions, a
+    float one is added to the scores; ``is_causal`` keeps the lower triangle. With
+    ``enable_gqa`` the key/value heads (dim -3) are repeated to match the query's.
+
+    >>> import chainrule as torch
+    >>> import chainrule.nn.attention as A
+    >>> q = torch.ones(1, 2, 4)
+    >>> v = torch.tensor([[[1.0, 0.0], [0.0, 1.0]]])
+    >>> A.scaled_dot_product_attention(q, q, v, is_causal=True)
+    tensor([[[1.0000, 0.0000],
+             [0.5000, 0.5000]]])
+    """
+    L, S = query.shape[-2], key.shape[-2]
+    if is_causal and attn_mask is not None:
+        raise RuntimeError("_scaled_dot_product_attention: Explicit attn_mask should not be "
+                           "set when is_causal=True. Fix: pass either attn_mask or "
+                           "is_causal=True, not both.")
+    if enable_gqa and query.ndim >= 3 and key.shape[-3] != query.shape[-3]:
+        repeats = query.shape[-3] // key.shape[-3]
+        key = key.repeat_interleave(repeats, dim=-3)
+        value = value.repeat_interleave(repeats, dim=-3)
+    scale = 1.0 / math.sqrt(query.shape[-1]) if scale is None else scale
+    scores = query.matmul(key.transpose(-2, -1)) * scale
+    if is_causal:
+        attn_mask = _creation.ones(L, S, dtype=_dtypes.bool).tril()
+    mask = _additive(attn_mask, scores.dtype, keep_true=True)
+    if mask is not None:
+        scores = scores + mask
+    weights = F.softmax(scores, dim=-1)
+    if dropout_p > 0.0:
+        weights = F.dropout(weights, dropout_p, training=True)
+    return weights.matmul(value)
+
+
+class NonDynamicallyQuantizableLinear(Linear):
+    """The ``Linear`` that PyTorch uses for ``MultiheadAttention.out_proj`` (named so in reprs)."""
+
+
+class MultiheadAttention(Module):
+    """Attention over ``num_heads`` heads of size ``embed_dim // num_heads``.
+
+    Inputs are ``(L, N, E)`` (``(N, L, E)`` with ``batch_first``) or unbatched ``(L, E)``.
+    Returns ``(attn_output, attn_weights)``; the weights are averaged over heads unless
+    ``average_attn_weights=False`` and are ``None`` when ``need_weights=False``.
+    ``add_bias_kv`` and ``add_zero_attn`` raise ``NotImplementedError``.
+
+    >>> import chainrule as torch
+    >>> import chainrule.nn.attention as A
+    >>> mha = A.MultiheadAttention(8, 2, batch_first=True)
+    >>> mha
+    MultiheadAttention(
+      (out_proj): NonDynamicallyQuantizableLinear(in_features=8, out_features=8, bias=True)
+    )
+    >>> [(name, tuple(p.shape)) for name, p in mha.named_parameters()]
+    [('in_proj_weight', (24, 8)), ('in_proj_bias', (24,)), ('out_proj.weight', (8, 8)), \
+('out_proj.bias', (8,))]
+    >>> x = torch.randn(3, 5, 8)
+    >>> out, w = mha(x, x, x)
+    >>> out.shape, w.shape
+    (torch.Size([3, 5, 8]), torch.Size([3, 5, 5]))
+    """
+
+    def __init__(self, embed_dim: int, num_heads: int, dropout: float = 0.0, bias: bool = True,
+                 add_bias_kv: bool = False, add_zero_attn: bool = False, kdim: int | None = None,
+                 vdim: int | None = None, batch_first: bool = False, device=None,
+                 dtype=None) -> None:
+        if embed_dim <= 0 or num_heads <= 0:
+            raise ValueError(f"embed_dim and num_heads must be greater than 0, got "
+                             f"embed_dim={embed_dim} and num_heads={num_heads} instead")
+        if add_bias_kv or add_zero_attn:
+            raise NotImplementedError("MultiheadAttention: add_bias_kv and add_zero_attn are "
+                                      "not supported by chainrule. Fix: leave them False.")
+        super().__init__()
+        self.embed_dim = embed_dim
+        self.kdim = kdim if kdim is not None else embed_dim
+        self.vdim = vdim if vdim is not None else embed_dim
+        self._qkv_same_embed_dim = self.kdim == embed_dim and self.vdim == embed_dim
+        self.num_heads, self.dropout, self.batch_first = num_heads, dropout, batch_first
+        self.head_dim = embed_dim // num_heads
+        if self.head_dim * num_heads != embed_dim:
+            raise AssertionError("embed_dim must be divisible by num_heads")
+        if self._qkv_same_embed_dim:
+            self.in_proj_weight = Parameter(_creation.empty(3 * embed_dim, embed_dim,
+                                                            dtype=dtype))
+            for name in ("q_proj_weight", "k_proj_weight", "v_proj_weight"):
+                self.register_parameter(name, None)
+        else:
+            self.q_proj_weight = Parameter(_creation.empty(embed_dim, embed_dim, dtype=dtype))
+            self.k_proj_weight = Parameter(_creation.empty(embed_dim, self.kdim, dtype=dtype))
+            self.v_proj_weight = Parameter(_creation.empty(embed_dim, self.vdim, dtype=dtype))
+            self.register_parameter("in_proj_weight", None)
+        if bias:
+            self.in_proj_bias = Parameter(_creation.empty(3 * embed_dim, dtype=dtype))
+        else:
+            self.register_parameter("in_proj_bias", None)
+        self.out_proj = NonDynamicallyQuantizableLinear(embed_dim, embed_dim, bias=bias,
+                                                        dtype=dtype)
+        self.bias_k = self.bias_v = None
+        self.add_zero_attn = False
+        self._reset_parameters()
+
+    def _reset_parameters(self) -> None:
+        if self._qkv_same_embed_dim:
+            init.xavier_uniform_(self.in_proj_weight)
+        else:
+            init.xavier_uniform_(self.q_proj_weight)
+            init.xavier_uniform_(self.k_proj_weight)
+            init.xavier_uniform_(self.v_proj_weight)
+        if self.in_proj_bias is not None:
+            init.constant_(self.in_proj_bias, 0.0)
+            init.constant_(self.out_proj.bias, 0.0)
+
+    def _project(self, query: Tensor, key: Tensor, value: Tensor):
+        E = self.embed_dim
+        b = self.in_proj_bias
+        b_q, b_k, b_v = (None, None, None) if b is None else (b[:E], b[E:2 * E], b[2 * E:])
+        if self._qkv_same_embed_dim:
+            w = self.in_proj_weight
+            w_q, w_k, w_v = w[:E], w[E:2 * E], w[2 * E:]
+        else:
+            w_q, w_k, w_v = self.q_proj_weight, self.k_proj_weight, self.v_proj_weight
+        return F.linear(query, w_q, b_q), F.linear(key, w_k, b_k), F.linear(value, w_v, b_v)
+
+    def forward(self, query: Tensor, key: Tensor, value: Tensor,
+                key_padding_mask: Tensor | None = None, need_weights: bool = True,
+                attn_mask: Tensor | None = None, average_attn_weights: bool = True,
+                is_causal: bool = False) -> tuple[Tensor, Tensor | None]:
+        if is_causal and attn_mask is None:
+            raise RuntimeError("Need attn_mask if specifying the is_causal hint. Fix: pass "
+                               "Transformer.generate_square_subsequent_mask(L) as attn_mask.")
+        batched = query.ndim == 3
+        if not batched:  # one sequence: give it a batch of 1
+            query, key, value = query.unsqueeze(1), key.unsqueeze(1), value.unsqueeze(1)
+            if key_padding_mask is not None:
+                key_padding_mask = key_padding_mask.unsqueeze(0)
+        elif self.batch_first:
+            query, key, value = (t.transpose(0, 1) for t in (query, key, value))
+        L, N, _ = query.shape
+        S = key.shape[0]
+        H, D = self.num_heads, self.head_dim
+        q, k, v = self._project(query, key, value)
+        # (seq, N, E) -> (N, H, seq, D)
+        q = q.reshape(L, N, H, D).permute(1, 2, 0, 3)
+        k = k.reshape(S, N, H, D).permute(1, 2, 0, 3)
+        v = v.reshape(S, N, H, D).permute(1, 2, 0, 3)
+
+        scores = q.matmul(k.transpose(-2, -1)) * (1.0 / math.sqrt(D))
+        mask = _additive(attn_mask, scores.dtype, keep_true=False)
+        if mask is not None:
+            scores = scores + (mask.reshape(N, H, L, S) if mask.ndim == 3 else mask)
+        pad = _additive(key_padding_mask, scores.dtype, keep_true=False)
+        if pad is not None:
+            scores = scores + pad.reshape(N, 1, 1, S)
+        weights = F.softmax(scores, dim=-1)
+        dropped = F.dropout(weights, self.dropout, training=self.training) \
+            if self.dropout > 0.0 else weights
+        out = dropped.matmul(v).permute(2, 0, 1, 3).reshape(L, N, self.embed_dim)
+        out = self.out_proj(out)
+
+        if not batched:
+            out = out.squeeze(1)
+        elif self.batch_first:
+            out = out.transpose(0, 1)
+        if not need_weights:
+            return out, None
+        if average_attn_weights:
+            weights = weights.mean(dim=1)
+        return out, (weights if batched else weights.squeeze(0))
+
+
+def _activation(activation):
+    if activation == "relu":
+        return F.relu
+    if activation == "gelu":
+        return F.gelu
+    if callable(activation):
+        return activation
+    raise RuntimeError(f"activation should be relu/gelu, not {activation}. Fix: pass 'relu', "
+                       "'gelu' or a callable.")
+
+
+class TransformerEncoderLayer(Module):
+    """Self-attention then a feed-forward block, each with a residual and ``LayerNorm``
+    (applied after the residual, or before the block with ``norm_first``).
+
+    >>> import chainrule as torch
+    >>> import chainrule.nn.attention as A
+    >>> layer = A.TransformerEncoderLayer(d_model=8, nhead=2, dim_feedforward=16)
+    >>> layer(torch.randn(5, 3, 8)).shape
+    torch.Size([5, 3, 8])
+    """
+
+    def __init__(self, d_model: int, nhead: int, dim_feedforward: int = 2048,
+                 dropout: float = 0.1, activation="relu", layer_norm_eps: float = 1e-5,
+                 batch_first: bool = False, norm_first: bool = False, bias: bool = True,
+                 device=None, dtype=None) -> None:
+        super().__init__()
+        self.self_attn = MultiheadAttention(d_model, nhead, dropout=dropout, bias=bias,
+                                            batch_first=batch_first, dtype=dtype)
+        self.linear1 = Linear(d_model, dim_feedforward, bias=bias, dtype=dtype)
+        self.dropout = Dropout(dropout)
+        self.linear2 = Linear(dim_feedforward, d_model, bias=bias, dtype=dtype)
+        self.norm_first = norm_first
+        self.norm1 = LayerNorm(d_model, eps=layer_norm_eps, bias=bias, dtype=dtype)
+        self.norm2 = LayerNorm(d_model, eps=layer_norm_eps, bias=bias, dtype=dtype)
+        self.dropout1 = Dropout(dropout)
+        self.dropout2 = Dropout(dropout)
+        self.activation = _activation(activation)
+
+    def _sa_block(self, x, attn_mask, key_padding_mask, is_causal):
+        x = self.self_attn(x, x, x, attn_mask=attn_mask, key_padding_mask=key_padding_mask,
+                           need_weights=False, is_causal=is_causal)[0]
+        return self.dropout1(x)
+
+    def _ff_block(self, x):
+        return self.dropout2(self.linear2(self.dropout(self.activation(self.linear1(x)))))
+
+    def forward(self, src: Tensor, src_mask: Tensor | None = None,
+                src_key_padding_mask: Tensor | None = None, is_causal: bool = False) -> Tensor:
+        x = src
+        if self.norm_first:
+            x = x + self._sa_block(self.norm1(x), src_mask, src_key_padding_mask, is_causal)
+            return x + self._ff_block(self.norm2(x))
+        x = self.norm1(x + self._sa_block(x, src_mask, src_key_padding_mask, is_causal))
+        return self.norm2(x + self._ff_block(x))
+
+
+class TransformerDecoderLayer(Module):
+    """Self-attention, attention over ``memory``, then a feed-forward block, each with a
+    residual and ``LayerNorm`` (before the block with ``norm_first``).
+
+    >>> import chainrule as torch
+    >>> import chainrule.nn.attention as A
+    >>> layer = A.TransformerDecoderLayer(d_model=8, nhead=2, dim_feedforward=16,
+    ...                                   batch_first=True)
+    >>> layer(torch.randn(3, 4, 8), torch.randn(3, 6, 8)).shape
+    torch.Size([3, 4, 8])
+    """
+
+    def __init__(self, d_model: int, nhead: int, dim_feedforward: int = 2048,
+                 dropout: float = 0.1, activation="relu", layer_norm_eps: float = 1e-5,
+                 batch_first: bool = False, norm_first: bool = False, bias: bool = True,
+                 device=None, dtype=None) -> None:
+        super().__init__()
+        self.self_attn = MultiheadAttention(d_model, nhead, dropout=dropout, bias=bias,
+                                            batch_first=batch_first, dtype=dtype)
+        self.multihead_attn = MultiheadAttention(d_model, nhead, dropout=dropout, bias=bias,
+                                                 batch_first=batch_first, dtype=dtype)
+        self.linear1 = Linear(d_model, dim_feedforward, bias=bias, dtype=dtype)
+        self.dropout = Dropout(dropout)
+        self.linear2 = Linear(dim_feedforward, d_model, bias=bias, dtype=dtype)
+        self.norm_first = norm_first
+        self.norm1 = LayerNorm(d_model, eps=layer_norm_eps, bias=bias, dtype=dtype)
+        self.norm2 = LayerNorm(d_model, eps=layer_norm_eps, bias=bias, dtype=dtype)
+        self.norm3 = LayerNorm(d_model, eps=layer_norm_eps, bias=bias, dtype=dtype)
+        self.dropout1 = Dropout(dropout)
+        self.dropout2 = Dropout(dropout)
+        self.dropout3 = Dropout(dropout)
+        self.activation = _activation(activation)
+
+    def _sa_block(self, x, attn_mask, key_padding_mask, is_causal):
+        x = self.self_attn(x, x, x, attn_mask=attn_mask, key_padding_mask=key_padding_mask,
+                           need_weights=False, is_causal=is_causal)[0]
+        return self.dropout1(x)
+
+    def _mha_block(self, x, mem, attn_mask, key_padding_mask, is_causal):
+        x = self.multihead_attn(x, mem, mem, attn_mask=attn_mask,
+                                key_padding_mask=key_padding_mask, need_weights=False,
+                                is_causal=is_causal)[0]
+        return self.dropout2(x)
+
+    def _ff_block(self, x):
+        return self.dropout3(self.linear2(self.dropout(self.activation(self.linear1(x)))))
+
+    def forward(self, tgt: Tensor, memory: Tensor, tgt_mask: Tensor | None = None,
+                memory_mask: Tensor | None = None,
+                tgt_key_padding_mask: Tensor | None = None,
+                memory_key_padding_mask: Tensor | None = None, tgt_is_causal: bool = False,
+                memory_is_causal: bool = False) -> Tensor:
+        x = tgt
+        if self.norm_first:
+            x = x + self._sa_block(self.norm1(x), tgt_mask, tgt_key_padding_mask,
+                                   tgt_is_causal)
+            x = x + self._mha_block(self.norm2(x), memory, memory_mask,
+                                    memory_key_padding_mask, memory_is_causal)
+            return x + self._ff_block(self.norm3(x))
+        x = self.norm1(x + self._sa_block(x, tgt_mask, tgt_key_padding_mask, tgt_is_causal))
+        x = self.norm2(x + self._mha_block(x, memory, memory_mask, memory_key_padding_mask,
+                                           memory_is_causal))
+        return self.norm3(x + self._ff_block(x))
+
+
+def _clones(layer: Module, n: int) -> ModuleList:
+    return ModuleList([copy.deepcopy(layer) for _ in range(n)])
+
+
+class TransformerEncoder(Module):
+    """``num_layers`` independent copies of ``encoder_layer``, then an optional ``norm``.
+
+    >>> import chainrule as torch
+    >>> import chainrule.nn.attention as A
+    >>> layer = A.TransformerEncoderLayer(8, 2, dim_feedforward=16, batch_first=True)
+    >>> enc = A.TransformerEncoder(layer, num_layers=2, enable_nested_tensor=False)
+    >>> len(enc.layers), enc(torch.randn(3, 5, 8)).shape
+    (2, torch.Size([3, 5, 8]))
+    """
+
+    def __init__(self, encoder_layer: Module, num_layers: int, norm: Module | None = None,
+                 enable_nested_tensor: bool = True, mask_check: bool = True) -> None:
+        super().__init__()
+        self.layers = _clones(encoder_layer, num_layers)
+        self.num_layers = num_layers
+        self.norm = norm
+        # chainrule has no nested tensors: the flag is kept for API compatibility only
+        self.enable_nested_tensor = enable_nested_tensor
+        self.mask_check = mask_check
+
+    def forward(self, src: Tensor, mask: Tensor | None = None,
+                src_key_padding_mask: Tensor | None = None,
+                is_causal: bool | None = None) -> Tensor:
+        output = src
+        for layer in self.layers:
+            output = layer(output, src_mask=mask, src_key_padding_mask=src_key_padding_mask,
+                           is_causal=bool(is_causal))
+        return output if self.norm is None else self.norm(output)
+
+
+class TransformerDecoder(Module):
+    """``num_layers`` independent copies of ``decoder_layer``, then an optional ``norm``.
+
+    >>> import chainrule as torch
+    >>> import chainrule.nn.attention as A
+    >>> layer = A.TransformerDecoderLayer(8, 2, dim_feedforward=16)
+    >>> dec = A.TransformerDecoder(layer, num_layers=2)
+    >>> dec(torch.randn(4, 3, 8), torch.randn(6, 3, 8)).shape
+    torch.Size([4, 3, 8])
+    """
+
+    def __init__(self, decoder_layer: Module, num_layers: int,
+                 norm: Module | None = None) -> None:
+        super().__init__()
+        self.layers = _clones(decoder_layer, num_layers)
+        self.num_layers = num_layers
+        self.norm = norm
+
+    def forward(self, tgt: Tensor, memory: Tensor, tgt_mask: Tensor | None = None,
+                memory_mask: Tensor | None = None,
+                tgt_key_padding_mask: Tensor | None = None,
+                memory_key_padding_mask: Tensor | None = None,
+                tgt_is_causal: bool | None = None, memory_is_causal: bool = False) -> Tensor:
+        output = tgt
+        for layer in self.layers:
+            output = layer(output, memory, tgt_mask=tgt_mask, memory_mask=memory_mask,
+                           tgt_key_padding_mask=tgt_key_padding_mask,
+                           memory_key_padding_mask=memory_key_padding_mask,
+                           tgt_is_causal=bool(tgt_is_causal),
+                           memory_is_causal=memory_is_causal)
+        return output if self.norm is None else self.norm(output)
+
+
+class Transformer(Module):
+    """An encoder-decoder Transformer ("Attention Is All You Need"); every parameter with
+    more than one dimension is initialised with ``xavier_uniform_``.
+
+    >>> import chainrule as torch
+    >>> import chainrule.nn.attention as A
+    >>> model = A.Transformer(d_model=8, nhead=2, num_encoder_layers=1,
+    ...                       num_decoder_layers=1, dim_feedforward=16, batch_first=True)
+    >>> src, tgt = torch.randn(2, 5, 8), torch.randn(2, 4, 8)
+    >>> mask = A.Transformer.generate_square_subsequent_mask(4)
+    >>> model(src, tgt, tgt_mask=mask).shape
+    torch.Size([2, 4, 8])
+    >>> A.Transformer.generate_square_subsequent_mask(3)
+    tensor([[0., -inf, -inf],
+            [0., 0., -inf],
+            [0., 0., 0.]])
+    """
+
+    def __init__(self, d_model: int = 512, nhead: int = 8, num_encoder_layers: int = 6,
+                 num_decoder_layers: int = 6, dim_feedforward: int = 2048,
+                 dropout: float = 0.1, activation="relu", custom_encoder: Module | None = None,
+                 custom_decoder: Module | None = None, layer_norm_eps: float = 1e-5,
+                 batch_first: bool = False, norm_first: bool = False, bias: bool = True,
+                 device=None, dtype=None) -> None:
+        super().__init__()
+        layer_args = dict(dim_feedforward=dim_feedforward, dropout=dropout,
+                          activation=activation, layer_norm_eps=layer_norm_eps,
+                          batch_first=batch_first, norm_first=norm_first, bias=bias,
+                          dtype=dtype)
+        if custom_encoder is not None:
+            self.encoder = custom_encoder
+        else:
+            layer = TransformerEncoderLayer(d_model, nhead, **layer_args)
+            norm = LayerNorm(d_model, eps=layer_norm_eps, bias=bias, dtype=dtype)
+            self.encoder = TransformerEncoder(layer, num_encoder_layers, norm)
+        if custom_decoder is not None:
+            self.decoder = custom_decoder
+        else:
+            layer = TransformerDecoderLayer(d_model, nhead, **layer_args)
+            norm = LayerNorm(d_model, eps=layer_norm_eps, bias=bias, dtype=dtype)
+            self.decoder = TransformerDecoder(layer, num_decoder_layers, norm)
+        self.d_model, self.nhead, self.batch_first = d_model, nhead, batch_first
+        for p in self.parameters():
+            if p.ndim > 1:
+                init.xavier_uniform_(p)
+
+    def forward(self, src: Tensor, tgt: Tensor, src_mask: Tensor | None = None,
+                tgt_mask: Tensor | None = None, memory_mask: Tensor | None = None,
+                src_key_padding_mask: Tensor | None = None,
+                tgt_key_padding_mask: Tensor | None = None,
+                memory_key_padding_mask: Tensor | None = None,
+                src_is_causal: bool | None = None, tgt_is_causal: bool | None = None,
+                memory_is_causal: bool = False) -> Tensor:
+        batch = 0 if self.batch_first else 1
+        if src.ndim == 3 and src.shape[batch] != tgt.shape[batch]:
+            raise RuntimeError("the batch number of src and tgt must be equal")
+        if src.shape[-1] != self.d_model or tgt.shape[-1] != self.d_model:
+            raise RuntimeError("the feature number of src and tgt must be equal to d_model")
+        memory = self.encoder(src, mask=src_mask, src_key_padding_mask=src_key_padding_mask,
+                              is_causal=src_is_causal)
+        return self.decoder(tgt, memory, tgt_mask=tgt_mask, memory_mask=memory_mask,
+                            tgt_key_padding_mask=tgt_key_padding_mask,
+                            memory_key_padding_mask=memory_key_padding_mask,
+                            tgt_is_causal=tgt_is_causal, memory_is_causal=memory_is_causal)
+
+    @staticmethod
+    def generate_square_subsequent_mask(sz: int, device=None, dtype=None) -> Tensor:
+        """A float ``(sz, sz)`` mask: ``-inf`` above the diagonal, ``0`` elsewhere."""
+        return _creation.full((sz, sz), float("-inf"), dtype=dtype).triu(diagonal=1)
