@@ -280,3 +280,16 @@ def test_exports():
     assert A.__all__ == ["MultiheadAttention", "TransformerEncoderLayer", "TransformerEncoder",
                          "TransformerDecoderLayer", "TransformerDecoder", "Transformer"]
     assert A.FUNCTIONS == ("scaled_dot_product_attention",)
+
+
+def test_stacked_layers_print_as_pytorch_prints_them():
+    # ModuleList collapses runs of identical layers: "(0-1): 2 x TransformerEncoderLayer(...)"
+    for build in (
+        lambda m: m.nn.ModuleList([m.nn.Linear(2, 2), m.nn.Linear(2, 2), m.nn.ReLU(),
+                                   m.nn.Linear(2, 2)]),
+        lambda m: m.nn.ModuleList([]),
+        lambda m: m.nn.TransformerEncoder(m.nn.TransformerEncoderLayer(8, 2), num_layers=2),
+        lambda m: m.nn.Transformer(d_model=8, nhead=2, num_encoder_layers=2,
+                                   num_decoder_layers=1, dim_feedforward=16),
+    ):
+        assert repr(build(cr)) == repr(build(torch))

@@ -34,6 +34,14 @@ from .activations_losses import (
     Threshold,
     TripletMarginLoss,
 )
+from .attention import (
+    MultiheadAttention,
+    Transformer,
+    TransformerDecoder,
+    TransformerDecoderLayer,
+    TransformerEncoder,
+    TransformerEncoderLayer,
+)
 from .layers import (
     ELU,
     GELU,

@@ -1741,10 +1741,11 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight=None,
 
 
 # Functions that are compositions of the ones above live with their layers in
-# activations_losses.py and spatial.py (which import this module: hence at the end); each
-# one's FUNCTIONS tuple names the functions that belong to this namespace.
+# activations_losses.py, spatial.py and attention.py (which import this module: hence at
+# the end); each one's FUNCTIONS tuple names the functions that belong to this namespace.
 from . import activations_losses as _activations_losses  # noqa: E402
+from . import attention as _attention  # noqa: E402
 from . import spatial as _spatial  # noqa: E402
 
-for _module in (_activations_losses, _spatial):
+for _module in (_activations_losses, _spatial, _attention):
     globals().update({name: getattr(_module, name) for name in _module.FUNCTIONS})

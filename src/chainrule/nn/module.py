@@ -553,6 +553,24 @@ class ModuleList(Module):
         for i, m in enumerate(values):
             self._modules[str(i)] = m
 
+    def __repr__(self) -> str:
+        # As PyTorch: a run of identical layers prints once, as "(0-5): 6 x Layer(...)".
+        reprs = [_addindent(repr(m), 2) for m in self._modules.values()]
+        lines = []
+        start = 0
+        while start < len(reprs):
+            end = start
+            while end + 1 < len(reprs) and reprs[end + 1] == reprs[start]:
+                end += 1
+            if end == start:
+                lines.append(f"({start}): {reprs[start]}")
+            else:
+                lines.append(f"({start}-{end}): {end - start + 1} x {reprs[start]}")
+            start = end + 1
+        if not lines:
+            return self._get_name() + "()"
+        return self._get_name() + "(\n  " + "\n  ".join(lines) + "\n)"
+
     def append(self, module: Module) -> "ModuleList":
         self.add_module(str(len(self)), module)
         return self
