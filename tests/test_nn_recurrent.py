@@ -276,3 +276,84 @@ def test_language_model_training_step_like_d2l():
             run.append(loss.item())
         losses.append(run)
     np.testing.assert_allclose(losses[1], losses[0], rtol=1e-5)
+
+
+# --- packed sequences --------------------------------------------------------------------------
+PACKED_CASES = [(name, layers, bidir, enforce_sorted, with_h)
+                for name in ("RNN", "GRU", "LSTM")
+                for layers, bidir, enforce_sorted, with_h
+                in itertools.product((1, 2), (False, True), (False, True), (False, True))]
+
+
+@pytest.mark.parametrize("name,layers,bidir,enforce_sorted,with_h", PACKED_CASES)
+def test_packed_input_matches_torch(name, layers, bidir, enforce_sorted, with_h):
+    """Packed output data, batch sizes, indices, final states at each sequence's own last
+    step, and every gradient, as in PyTorch."""
+    from chainrule.nn.utils import rnn as ours_rnn
+    seed = 11 * layers + 5 * bidir + 3 * enforce_sorted + with_h + len(name)
+    torch.manual_seed(seed)
+    rng = np.random.default_rng(seed)
+    ours, theirs = _pair(name, 3, 4, num_layers=layers, bidirectional=bidir, batch_first=True)
+    lengths = [5, 3, 3, 1] if enforce_sorted else [3, 5, 1, 3]
+    x = _random(rng, 4, 5, 3)
+    xt = to_torch(x)
+    h = ht = None
+    if with_h:
+        h_shape = (layers * (2 if bidir else 1), 4, 4)
+        h = _random(rng, *h_shape)
+        ht = to_torch(h)
+        if name == "LSTM":
+            h, ht = (h, _random(rng, *h_shape)), (ht, None)
+            ht = (ht[0], to_torch(h[1]))
+    a = ours(ours_rnn.pack_padded_sequence(x, lengths, True, enforce_sorted), h)
+    b = theirs(torch.nn.utils.rnn.pack_padded_sequence(xt, lengths, True, enforce_sorted), ht)
+    assert type(a[0]) is ours_rnn.PackedSequence
+    for field in ("batch_sizes", "sorted_indices", "unsorted_indices"):
+        mine, theirs_field = getattr(a[0], field), getattr(b[0], field)
+        assert (mine is None) == (theirs_field is None)
+        if mine is not None:
+            assert_same(mine, theirs_field)
+    our_out = [a[0].data] + _flatten(a[1])
+    their_out = [b[0].data] + _flatten(b[1])
+    for p, q in zip(our_out, their_out):
+        assert_same(p, q, **TOL)
+    cotangents = [rng.standard_normal(tuple(q.shape)).astype(np.float32) for q in their_out]
+    sum((p * cr.tensor(g)).sum() for p, g in zip(our_out, cotangents)).backward()
+    sum((q * torch.from_numpy(g)).sum() for q, g in zip(their_out, cotangents)).backward()
+    assert_same(x.grad, xt.grad, **TOL)
+    if with_h:
+        for p, q in zip(_flatten(h), _flatten(ht)):
+            assert_same(p.grad, q.grad, **TOL)
+    our_params = dict(ours.named_parameters())
+    for pname, p in theirs.named_parameters():
+        assert_same(our_params[pname].grad, p.grad, **TOL)
+
+
+def test_packed_then_padded_output_like_a_course_classifier():
+    from chainrule.nn.utils import rnn as ours_rnn
+    torch.manual_seed(2)
+    ours, theirs = _pair("LSTM", 3, 4, batch_first=True)
+    x = _random(np.random.default_rng(2), 3, 4, 3)
+    lengths = cr.tensor([2, 4, 3])
+    out, _ = ours(ours_rnn.pack_padded_sequence(x, lengths, True, False))
+    padded, got_lengths = ours_rnn.pad_packed_sequence(out, True, total_length=5)
+    out_t, _ = theirs(torch.nn.utils.rnn.pack_padded_sequence(to_torch(x), to_torch(lengths),
+                                                              True, False))
+    padded_t, lengths_t = torch.nn.utils.rnn.pad_packed_sequence(out_t, True, total_length=5)
+    assert_same(padded, padded_t, **TOL)
+    assert_same(got_lengths, lengths_t)
+
+
+def test_packed_input_errors_match_torch():
+    from chainrule.nn.utils import rnn as ours_rnn
+    ours, theirs = _pair("GRU", 3, 4)
+    x = np.zeros((3, 2, 3), np.float32)
+    bad_h = np.zeros((1, 3, 4), np.float32)
+    _raises_like_torch(
+        lambda: ours(ours_rnn.pack_padded_sequence(cr.tensor(x), [3, 2]), cr.tensor(bad_h)),
+        lambda: theirs(torch.nn.utils.rnn.pack_padded_sequence(torch.from_numpy(x), [3, 2]),
+                       torch.from_numpy(bad_h)))
+    wrong = np.zeros((3, 2, 5), np.float32)
+    _raises_like_torch(
+        lambda: ours(ours_rnn.pack_padded_sequence(cr.tensor(wrong), [3, 2])),
+        lambda: theirs(torch.nn.utils.rnn.pack_padded_sequence(torch.from_numpy(wrong), [3, 2])))

@@ -26,6 +26,7 @@ from . import functional as F
 from . import init
 from .module import Module
 from .parameter import Parameter
+from .utils.rnn import PackedSequence
 
 __all__ = ["RNNCell", "GRUCell", "LSTMCell", "RNN", "GRU", "LSTM"]
 
@@ -317,8 +318,8 @@ class _RNNBase(Module):
         name = type(self).__name__
         if not isinstance(input, Tensor):
             raise TypeError(f"{name}: expected input to be a Tensor, got "
-                            f"{type(input).__name__}. (PackedSequence is not supported by "
-                            "chainrule yet: pad the batch to one length instead.)")
+                            f"{type(input).__name__}. Fix: pass a Tensor or a PackedSequence "
+                            "(torch.nn.utils.rnn.pack_padded_sequence).")
         if input.ndim not in (2, 3):
             raise ValueError(f"{name}: Expected input to be 2D or 3D, got {input.ndim}D tensor "
                              "instead")
@@ -371,7 +372,70 @@ class _RNNBase(Module):
             outputs[t] = state[0] if isinstance(state, tuple) else state
         return stack(outputs), state
 
+    def _run_packed_direction(self, data: Tensor, sizes: list, state, names: list,
+                              reverse: bool):
+        """One layer in one direction over packed rows ``data``; ``sizes`` are the batch
+        sizes. Sequences are sorted by decreasing length, so the ones running at step ``t``
+        are the first ``sizes[t]``: the others keep their state, which leaves each
+        sequence's final state at its own last step (forwards) or starts it from ``hx`` at
+        its own last step (backwards)."""
+        w_ih, w_hh = getattr(self, names[0]), getattr(self, names[1])
+        b_ih = getattr(self, names[2]) if self.bias else None
+        b_hh = getattr(self, names[3]) if self.bias else None
+        step = self._step()
+        projected = F.linear(data, w_ih, b_ih)
+        starts = [sum(sizes[:t]) for t in range(len(sizes))]
+        outputs = [None] * len(sizes)
+        lstm = isinstance(state, tuple)
+        for t in (reversed(range(len(sizes))) if reverse else range(len(sizes))):
+            size = sizes[t]
+            gi = projected[starts[t]:starts[t] + size]
+            running = tuple(s[:size] for s in state) if lstm else state[:size]
+            new = step(gi, running, w_hh, b_hh)
+            outputs[t] = new[0] if lstm else new
+            if size < sizes[0]:
+                new = (tuple(cat([n, s[size:]]) for n, s in zip(new, state)) if lstm
+                       else cat([new, state[size:]]))
+            state = new
+        return cat(outputs), state
+
+    def _forward_packed(self, input: PackedSequence, hx):
+        data, batch_sizes, sorted_indices, unsorted_indices = input
+        name = type(self).__name__
+        if data.ndim != 2:
+            raise ValueError(f"{name}: Expected packed input data to be 2D, got {data.ndim}D "
+                             "tensor instead")
+        self._check_input(data)
+        sizes = [int(b) for b in batch_sizes._data]
+        states = self._initial_state(hx, data, True, sizes[0])
+        if sorted_indices is not None:  # hx follows the caller's batch order
+            states = [s.index_select(1, sorted_indices) for s in states]
+        states = [s.unbind(0) for s in states]
+        directions = 2 if self.bidirectional else 1
+        finals = []
+        x = data
+        for layer in range(self.num_layers):
+            outputs = []
+            for direction in range(directions):
+                index = layer * directions + direction
+                state = tuple(s[index] for s in states)
+                state = state if self.mode == "LSTM" else state[0]
+                out, state = self._run_packed_direction(x, sizes, state,
+                                                        self._all_weights[index],
+                                                        reverse=direction == 1)
+                outputs.append(out)
+                finals.append(state if self.mode == "LSTM" else (state,))
+            x = outputs[0] if directions == 1 else cat(outputs, -1)
+            if self.dropout and self.training and layer < self.num_layers - 1:
+                x = F.dropout(x, self.dropout, True)
+        h_n = [stack([f[k] for f in finals]) for k in range(len(finals[0]))]
+        if unsorted_indices is not None:
+            h_n = [h.index_select(1, unsorted_indices) for h in h_n]
+        return PackedSequence(x, batch_sizes, sorted_indices, unsorted_indices), h_n
+
     def _forward(self, input: Tensor, hx):
+        if isinstance(input, PackedSequence):
+            return self._forward_packed(input, hx)
         self._check_input(input)
         batched = input.ndim == 3
         if not batched:

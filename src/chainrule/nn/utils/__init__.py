@@ -5,7 +5,8 @@ import math
 
 import numpy as np
 
-from ..tensor import Tensor
+from ...tensor import Tensor
+from . import rnn  # noqa: F401  (torch.nn.utils.rnn is an attribute in PyTorch too)
 
 
 def _grads(parameters):
@@ -66,7 +67,7 @@ def parameters_to_vector(parameters) -> Tensor:
     >>> torch.nn.utils.parameters_to_vector(torch.nn.Linear(2, 1).parameters()).shape
     torch.Size([3])
     """
-    from ..ops.shape import cat
+    from ...ops.shape import cat
     return cat([p.reshape(-1) for p in parameters])
 
 
