@@ -411,27 +411,32 @@ class _RNNBase(Module):
         if sorted_indices is not None:  # hx follows the caller's batch order
             states = [s.index_select(1, sorted_indices) for s in states]
         states = [s.unbind(0) for s in states]
+        x, h_n = self._run_layers(data, states, lambda x, state, weights, reverse:
+                                  self._run_packed_direction(x, sizes, state, weights,
+                                                             reverse=reverse))
+        if unsorted_indices is not None:
+            h_n = [h.index_select(1, unsorted_indices) for h in h_n]
+        return PackedSequence(x, batch_sizes, sorted_indices, unsorted_indices), h_n
+
+    def _run_layers(self, x, states, run_direction):
+        """Every layer, each direction: ``run_direction(x, state, weights, reverse)`` runs one
+        (over padded or packed input); returns the last layer's output and the final states
+        stacked as ``h_n`` (and ``c_n``)."""
         directions = 2 if self.bidirectional else 1
         finals = []
-        x = data
         for layer in range(self.num_layers):
             outputs = []
             for direction in range(directions):
                 index = layer * directions + direction
                 state = tuple(s[index] for s in states)
                 state = state if self.mode == "LSTM" else state[0]
-                out, state = self._run_packed_direction(x, sizes, state,
-                                                        self._all_weights[index],
-                                                        reverse=direction == 1)
+                out, state = run_direction(x, state, self._all_weights[index], direction == 1)
                 outputs.append(out)
                 finals.append(state if self.mode == "LSTM" else (state,))
             x = outputs[0] if directions == 1 else cat(outputs, -1)
             if self.dropout and self.training and layer < self.num_layers - 1:
                 x = F.dropout(x, self.dropout, True)
-        h_n = [stack([f[k] for f in finals]) for k in range(len(finals[0]))]
-        if unsorted_indices is not None:
-            h_n = [h.index_select(1, unsorted_indices) for h in h_n]
-        return PackedSequence(x, batch_sizes, sorted_indices, unsorted_indices), h_n
+        return x, [stack([f[k] for f in finals]) for k in range(len(finals[0]))]
 
     def _forward(self, input: Tensor, hx):
         if isinstance(input, PackedSequence):
@@ -443,23 +448,8 @@ class _RNNBase(Module):
         elif self.batch_first:
             input = input.transpose(0, 1)
         states = [s.unbind(0) for s in self._initial_state(hx, input, batched, input.shape[1])]
-        directions = 2 if self.bidirectional else 1
-        finals = []
-        x = input
-        for layer in range(self.num_layers):
-            outputs = []
-            for direction in range(directions):
-                index = layer * directions + direction
-                state = tuple(s[index] for s in states)
-                state = state if self.mode == "LSTM" else state[0]
-                out, state = self._run_direction(x, state, self._all_weights[index],
-                                                 reverse=direction == 1)
-                outputs.append(out)
-                finals.append(state if self.mode == "LSTM" else (state,))
-            x = outputs[0] if directions == 1 else cat(outputs, -1)
-            if self.dropout and self.training and layer < self.num_layers - 1:
-                x = F.dropout(x, self.dropout, True)
-        h_n = [stack([f[k] for f in finals]) for k in range(len(finals[0]))]
+        x, h_n = self._run_layers(input, states, lambda x, state, weights, reverse:
+                                  self._run_direction(x, state, weights, reverse=reverse))
         if not batched:
             x = x.squeeze(1)
             h_n = [h.squeeze(1) for h in h_n]
