@@ -510,6 +510,20 @@ class Embedding(Module):
         return s
 
 
+def _affine_parameters(module: Module, shape: tuple, affine: bool, bias: bool, dtype) -> None:
+    """The normalisation layers' learnable scale (ones) and shift (zeros) of ``shape``, or
+    None for each one the layer does not have (as PyTorch registers them)."""
+    if affine:
+        module.weight = Parameter(_creation.ones(*shape, dtype=dtype))
+        if bias:
+            module.bias = Parameter(_creation.zeros(*shape, dtype=dtype))
+        else:
+            module.register_parameter("bias", None)
+    else:
+        module.register_parameter("weight", None)
+        module.register_parameter("bias", None)
+
+
 class LayerNorm(Module):
     """Normalises over the trailing ``normalized_shape`` dimensions.
 
@@ -524,15 +538,7 @@ class LayerNorm(Module):
         self.normalized_shape = tuple(normalized_shape) \
             if isinstance(normalized_shape, (tuple, list)) else (normalized_shape,)
         self.eps, self.elementwise_affine = eps, elementwise_affine
-        if elementwise_affine:
-            self.weight = Parameter(_creation.ones(*self.normalized_shape, dtype=dtype))
-            if bias:
-                self.bias = Parameter(_creation.zeros(*self.normalized_shape, dtype=dtype))
-            else:
-                self.register_parameter("bias", None)
-        else:
-            self.register_parameter("weight", None)
-            self.register_parameter("bias", None)
+        _affine_parameters(self, self.normalized_shape, elementwise_affine, bias, dtype)
 
     def forward(self, input: Tensor) -> Tensor:
         return F.layer_norm(input, self.normalized_shape, self.weight, self.bias, self.eps)
@@ -551,15 +557,7 @@ class _BatchNorm(Module):
         super().__init__()
         self.num_features, self.eps, self.momentum = num_features, eps, momentum
         self.affine, self.track_running_stats = affine, track_running_stats
-        if affine:
-            self.weight = Parameter(_creation.ones(num_features, dtype=dtype))
-            if bias:
-                self.bias = Parameter(_creation.zeros(num_features, dtype=dtype))
-            else:
-                self.register_parameter("bias", None)
-        else:
-            self.register_parameter("weight", None)
-            self.register_parameter("bias", None)
+        _affine_parameters(self, (num_features,), affine, bias, dtype)
         if track_running_stats:
             self.register_buffer("running_mean", _creation.zeros(num_features, dtype=dtype))
             self.register_buffer("running_var", _creation.ones(num_features, dtype=dtype))

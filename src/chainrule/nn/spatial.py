@@ -22,7 +22,7 @@ import numpy as np
 from .. import _creation
 from ..tensor import Tensor
 from . import functional as F
-from .layers import _BatchNorm, _ConvNd, _MaxPoolNd
+from .layers import _affine_parameters, _BatchNorm, _ConvNd, _MaxPoolNd
 from .module import Module
 from .parameter import Parameter
 
@@ -1148,15 +1148,7 @@ class GroupNorm(Module):
                              f"({num_groups})")
         self.num_groups, self.num_channels = num_groups, num_channels
         self.eps, self.affine = eps, affine
-        if affine:
-            self.weight = Parameter(_creation.ones(num_channels, dtype=dtype))
-            if bias:
-                self.bias = Parameter(_creation.zeros(num_channels, dtype=dtype))
-            else:
-                self.register_parameter("bias", None)
-        else:
-            self.register_parameter("weight", None)
-            self.register_parameter("bias", None)
+        _affine_parameters(self, (num_channels,), affine, bias, dtype)
 
     def forward(self, input: Tensor) -> Tensor:
         return group_norm(input, self.num_groups, self.weight, self.bias, self.eps)
