@@ -555,6 +555,18 @@ def pad(input: Tensor, pad, mode: str = "constant", value: float | None = None) 
 # forward's column matrix is kept for the weight gradient instead of being gathered again.
 
 
+def _with_batch(input: Tensor, dims: int, name: str):
+    """``input`` with its batch dimension (added where it was left out) and whether it was
+    added; PyTorch's error for any other number of dimensions."""
+    unbatched = input.ndim == dims - 1
+    if unbatched:
+        input = input.unsqueeze(0)
+    if input.ndim != dims:
+        raise RuntimeError(f"Expected {dims - 1}D (unbatched) or {dims}D (batched) input to "
+                           f"{name}, but got input of size: {list(input.shape)}")
+    return input, unbatched
+
+
 def _pair(v, n=2):
     return tuple(v) if isinstance(v, (tuple, list)) else (v,) * n
 
@@ -742,12 +754,7 @@ def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, 
     tensor([[[[4., 4.],
               [4., 4.]]]])
     """
-    unbatched = input.ndim == 3
-    if unbatched:
-        input = input.unsqueeze(0)
-    if input.ndim != 4:
-        raise RuntimeError(f"Expected 3D (unbatched) or 4D (batched) input to conv2d, but got "
-                           f"input of size: {list(input.shape)}")
+    input, unbatched = _with_batch(input, 4, "conv2d")
     stride, dilation = _pair(stride), _pair(dilation)
     padding = _conv_padding(padding, weight.shape, dilation, 2)
     columns = _checked_columns(input, weight, stride, padding, dilation, groups)
@@ -795,12 +802,7 @@ def conv1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, 
     padding = padding if isinstance(padding, str) else _pair(padding, 1)[0]
     if isinstance(padding, str):
         padding = _conv_padding(padding, weight.shape, (dilation,), 1)[0]
-    unbatched = input.ndim == 2
-    if unbatched:
-        input = input.unsqueeze(0)
-    if input.ndim != 3:
-        raise RuntimeError(f"Expected 2D (unbatched) or 3D (batched) input to conv1d, but got "
-                           f"input of size: {list(input.shape)}")
+    input, unbatched = _with_batch(input, 3, "conv1d")
     stride, padding, dilation = (1, stride), (0, padding), (1, dilation)
     # the checks (and their messages) are conv2d's, on height-1 views
     columns = _checked_columns(input.detach().unsqueeze(-2), weight.detach().unsqueeze(-2),

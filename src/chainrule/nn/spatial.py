@@ -542,12 +542,7 @@ def conv_transpose2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, 
               [1., 1., 1., 1.],
               [1., 1., 1., 1.]]]])
     """
-    unbatched = input.ndim == 3
-    if unbatched:
-        input = input.unsqueeze(0)
-    if input.ndim != 4:
-        raise RuntimeError(f"Expected 3D (unbatched) or 4D (batched) input to conv_transpose2d, "
-                           f"but got input of size: {list(input.shape)}")
+    input, unbatched = F._with_batch(input, 4, "conv_transpose2d")
     if weight.ndim != 4:
         raise RuntimeError(f"weight should have 4 dimensions (in, out/groups, kh, kw), but got "
                            f"weight of size {list(weight.shape)}")
