@@ -46,14 +46,16 @@ def count_consumers(roots) -> dict:
     return consumers
 
 
-def topological_order(roots) -> list:
+def topological_order(roots, consumers: dict | None = None) -> list:
     """Nodes reachable from ``roots``, each after every node that feeds a gradient into it.
 
     Kahn's algorithm: count how many consumers each node has, then release a
     node once all its consumers are done.  Deterministic: the same graph always
     gives the same order (the one ``run_backward`` runs the nodes in).
+    ``consumers``: the counts, where the caller has them already (they are used up).
     """
-    consumers = count_consumers(roots)
+    if consumers is None:
+        consumers = count_consumers(roots)
     ready = [node for node in consumers if consumers[node] == 0]
     order = []
     while ready:
@@ -148,7 +150,7 @@ def run_backward(roots, root_grads, retain_graph: bool, create_graph: bool,
     captured = None
     if inputs is not None:
         target_edges = [gradient_edge(t) for t in inputs]
-        needed = _needed(topological_order(root_nodes),
+        needed = _needed(topological_order(root_nodes, dict(consumers)),
                          {node for node, _ in target_edges if node is not None})
         captured = {}
         capture_at = {}
