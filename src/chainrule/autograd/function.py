@@ -175,7 +175,7 @@ class Op:
         # A forward made of Python operators only (x * y) runs on NumPy scalars as it does on
         # 0-d arrays, ten times faster; a ufunc call (np.exp) is slower on scalars.
         # ``scalars=True`` says the same of a forward that is not (it checks for scalars).
-        self.operators_only = not code.co_names if scalars is None else scalars
+        self.takes_scalars = not code.co_names if scalars is None else scalars
         self.view = view
         self.jvp = jvp
         # Which values each formula reads, as indices into [*args, result, *arg shapes]:
@@ -207,7 +207,7 @@ class Op:
             # floating tensors of one dtype, with Python floats or ints, need no cast.
             data = []
             dtype = None
-            scalars = self.operators_only
+            scalars = self.takes_scalars
             for a in args:
                 if isinstance(a, Tensor):
                     d = a._data
