@@ -1,12 +1,16 @@
 """The backward pass: the chain rule applied to the whole recorded graph.
 
-1. Order the nodes so that every node comes after all the nodes that use its
-   outputs (a topological order, found without recursion).
-2. Walk that order once.  Each node receives the sum of the gradients that
-   reached each of its outputs (the multivariate chain rule: a sum over every
-   path), applies its local derivative rules, and passes one gradient along
-   each edge to the node that produced that input.
+1. Count, for every node, how many nodes use its outputs (without recursion).
+2. Run each node once all the nodes that use its outputs have run (a
+   topological order, Kahn's algorithm, followed as it goes).  Each node
+   receives the sum of the gradients that reached each of its outputs (the
+   multivariate chain rule: a sum over every path), applies its local
+   derivative rules, and passes one gradient along each edge to the node that
+   produced that input.
 3. At the leaves, ``AccumulateGrad`` adds the gradient into ``.grad``.
+
+Without ``create_graph`` the gradients are plain NumPy arrays (see
+``arrays.py``); with it they are tensors, so the pass is itself recorded.
 
 Gradients wait in a dict keyed by node only until that node runs; saved
 values are freed right after a node runs unless ``retain_graph`` is set.
