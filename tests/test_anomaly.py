@@ -19,7 +19,7 @@ def test_nan_in_backward_names_node_and_forward_line():
     message = str(info.value)
     assert message.startswith("Function 'SqrtBackward0' returned nan values in its 0th output.")
     assert "THE LINE THAT CREATES THE NAN" in message
-    assert not cr.autograd.grad_mode.flags.anomaly
+    assert not cr.engine.grad_mode.flags.anomaly
 
 
 def test_same_node_name_as_torch():

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import chainrule as torch
-from chainrule.autograd.engine import topological_order
+from chainrule.engine.backward import topological_order
 
 
 def test_no_recursion_a_million_operations_forward_and_backward():
@@ -213,7 +213,7 @@ def test_array_path_is_silent_about_inf_and_nan_like_pytorch():
 
 
 def test_array_forms_exist_for_arithmetic_rules_and_not_for_tensor_methods():
-    from chainrule.autograd.arrays import array_form
+    from chainrule.engine.array_rules import array_form
     from chainrule.ops import pointwise, reduction
     assert array_form(pointwise.mul.rules[0]) is not None  # grad * other
     assert array_form(pointwise.tanh.rules[0]) is not None  # tanh_backward(grad, result)
@@ -223,7 +223,7 @@ def test_array_forms_exist_for_arithmetic_rules_and_not_for_tensor_methods():
 
 
 def test_array_form_refuses_what_means_something_else_on_arrays():
-    from chainrule.autograd import arrays
+    from chainrule.engine import array_rules as arrays
     from chainrule.ops import pointwise
 
     def uses_method(grad):

@@ -129,7 +129,7 @@ def test_levels_and_errors():
     # tangents are dropped at the end of the level
     assert fw.unpack_dual(y).tangent is None and d._fw_grad is None
     # outside a level, ops do no forward-mode work at all
-    assert not cr.autograd.grad_mode.flags.forward_ad
+    assert not cr.engine.grad_mode.flags.forward_ad
 
 
 def test_forward_and_reverse_together():

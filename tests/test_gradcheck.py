@@ -6,8 +6,8 @@ import pytest
 
 import chainrule as torch
 from chainrule._backend import xp
-from chainrule.autograd.function import Op
 from chainrule.autograd.gradcheck import GradcheckError
+from chainrule.engine.op import Op
 
 
 def _x(*shape, seed=0):

@@ -18,20 +18,21 @@ from ._dtypes import (
 )
 from ._printing import get_printoptions, printoptions, set_printoptions
 from .tensor import Size, Tensor, device
-from . import _methods  # noqa: F401  (attaches the op methods to Tensor)
-from ._creation import (
-    arange, as_tensor, empty, empty_like, eye, from_numpy, full, full_like, linspace, logspace,
-    ones, ones_like, tensor, zeros, zeros_like,
-)
-from ._random import (
-    Generator, bernoulli, default_generator, get_rng_state, initial_seed, manual_seed, normal,
-    rand, rand_like, randint, randint_like, randn, randn_like, randperm, seed, set_rng_state,
-)
-from ._random import poisson
-from ._functions import *  # noqa: F401,F403  (torch.exp, torch.sum, ... as functions)
-from ._functions import __all__ as _function_names
+from . import tensor_methods  # noqa: F401  (gives Tensor its operators and methods)
+from .functions.creation import *  # noqa: F401,F403  (torch.tensor, torch.zeros, ...)
+from .functions.random import *  # noqa: F401,F403
+from .functions.random import Generator, default_generator
+from .functions.pointwise import *  # noqa: F401,F403  (torch.exp, torch.add, ...)
+from .functions.comparison import *  # noqa: F401,F403
+from .functions.reduction import *  # noqa: F401,F403
+from .functions.matrix import *  # noqa: F401,F403
+from .functions.shape import *  # noqa: F401,F403
+from .functions.joining import *  # noqa: F401,F403
+from .functions.indexing import *  # noqa: F401,F403
+from .functions.selection import *  # noqa: F401,F403
+from .functions.conversion import clone
 from . import autograd
-from .autograd.grad_mode import (
+from .engine.grad_mode import (
     enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad,
     set_grad_enabled,
 )

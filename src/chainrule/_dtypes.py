@@ -22,10 +22,13 @@ class dtype:
     """
 
     __slots__ = ("name", "np", "itemsize", "is_floating_point", "is_complex", "is_signed",
-                 "_category")
+                 "_category", "scalar_name")
 
-    def __init__(self, name: str, np_dtype, category: int):
+    def __init__(self, name: str, np_dtype, category: int, scalar_name: str):
         self.name = name
+        # PyTorch's C++ name of the element type, as its error messages spell it ("Float"),
+        # and inside the legacy type names ("torch.FloatTensor").
+        self.scalar_name = scalar_name
         self.np = xp.dtype(np_dtype)
         self.itemsize = self.np.itemsize
         self._category = category  # 0 bool, 1 integer, 2 floating
@@ -43,15 +46,15 @@ class dtype:
         return self
 
 
-bool = dtype("bool", xp.bool_, 0)  # noqa: A001 - PyTorch's name
-uint8 = dtype("uint8", xp.uint8, 1)
-int8 = dtype("int8", xp.int8, 1)
-int16 = dtype("int16", xp.int16, 1)
-int32 = dtype("int32", xp.int32, 1)
-int64 = dtype("int64", xp.int64, 1)
-float16 = dtype("float16", xp.float16, 2)
-float32 = dtype("float32", xp.float32, 2)
-float64 = dtype("float64", xp.float64, 2)
+bool = dtype("bool", xp.bool_, 0, "Bool")  # noqa: A001 - PyTorch's name
+uint8 = dtype("uint8", xp.uint8, 1, "Byte")
+int8 = dtype("int8", xp.int8, 1, "Char")
+int16 = dtype("int16", xp.int16, 1, "Short")
+int32 = dtype("int32", xp.int32, 1, "Int")
+int64 = dtype("int64", xp.int64, 1, "Long")
+float16 = dtype("float16", xp.float16, 2, "Half")
+float32 = dtype("float32", xp.float32, 2, "Float")
+float64 = dtype("float64", xp.float64, 2, "Double")
 
 # PyTorch's aliases.
 half, float, double = float16, float32, float64  # noqa: A001

@@ -13,12 +13,10 @@ from __future__ import annotations
 import functools
 import math
 
-from . import _functions as F
 from ._backend import xp
-from .ops import decompositions as D
-from .ops import linalg as L
-from .ops import reduction as R
-from .ops import selection as SEL
+from ._shapes import normalize_dims
+from .functions import matrix as matrix_functions
+from .ops import decompositions, reduction, selection
 from .ops.decompositions import LinAlgError
 from .tensor import Tensor
 
@@ -67,7 +65,7 @@ def _check_matrix(A: Tensor, name: str) -> None:
                            "Fix: pass a matrix or a batch of matrices.")
     if not A.dtype.is_floating_point:
         raise RuntimeError(f"linalg.{name}: Expected a floating point or complex tensor as input. "
-                           f"Got {_C_NAMES.get(A.dtype.name, A.dtype.name)}. Fix: call .double() "
+                           f"Got {A.dtype.scalar_name}. Fix: call .double() "
                            "or .float() first.")
 
 
@@ -77,10 +75,6 @@ def _check_square(A: Tensor, name: str) -> None:
                            f"{A.shape[-2] if A.ndim > 1 else A.ndim} by "
                            f"{A.shape[-1] if A.ndim else 0} matrices")
     _check_matrix(A, name)
-
-
-_C_NAMES = {"int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
-            "bool": "Bool", "float16": "Half", "float32": "Float", "float64": "Double"}
 
 
 def _eps(A: Tensor) -> float:
@@ -102,15 +96,15 @@ def vector_norm(x: Tensor, ord: float = 2, dim=None, keepdim: bool = False, *,
     if dtype is not None:
         if x.dtype.is_floating_point and dtype.itemsize < x.dtype.itemsize:
             raise RuntimeError(
-                f"linalg.vector_norm: the dtype of the input ({_C_NAMES[x.dtype.name]}) should be "
+                f"linalg.vector_norm: the dtype of the input ({x.dtype.scalar_name}) should be "
                 f"convertible without narrowing to the specified dtype "
-                f"({_C_NAMES[dtype.name]}). Fix: cast the input first, or omit dtype=.")
+                f"({dtype.scalar_name}). Fix: cast the input first, or omit dtype=.")
         x = x.to(dtype)
     if not x.dtype.is_floating_point:
         raise RuntimeError(f"linalg.vector_norm: Expected a floating point or complex tensor as "
-                           f"input. Got {_C_NAMES.get(x.dtype.name, x.dtype.name)}. Fix: call "
+                           f"input. Got {x.dtype.scalar_name}. Fix: call "
                            ".float() first.")
-    return R.vector_norm_op(x, float(ord), R.normalize_dims(dim, x.ndim), keepdim)
+    return reduction.vector_norm_op(x, float(ord), normalize_dims(dim, x.ndim), keepdim)
 
 
 def matrix_norm(A: Tensor, ord="fro", dim=(-2, -1), keepdim: bool = False, *,
@@ -127,7 +121,7 @@ def matrix_norm(A: Tensor, ord="fro", dim=(-2, -1), keepdim: bool = False, *,
     _check_matrix(A, "matrix_norm")
     if len(dim) != 2:
         raise RuntimeError(f"linalg.matrix_norm: dim must be a 2-tuple. Got {tuple(dim)}")
-    d0, d1 = (R.normalize_dims(d, A.ndim)[0] for d in dim)
+    d0, d1 = (normalize_dims(d, A.ndim)[0] for d in dim)
     if d0 == d1:
         raise RuntimeError(f"linalg.matrix_norm: dims must be different. Got ({d0}, {d1})")
     if ord == "fro":
@@ -187,7 +181,7 @@ def inv(A: Tensor) -> Tensor:
     """
     _check_square(A, "inv")
     try:
-        return SEL.inverse_op(A)
+        return selection.inverse_op(A)
     except RuntimeError as e:
         raise LinAlgError(str(e)) from None
 
@@ -215,7 +209,7 @@ def det(A: Tensor) -> Tensor:
     tensor(-2.)
     """
     _check_square(A, "det")
-    return SEL.det_op(A)
+    return selection.det_op(A)
 
 
 def slogdet(A: Tensor):
@@ -228,7 +222,7 @@ def slogdet(A: Tensor):
     logabsdet=tensor(0.6931))
     """
     _check_square(A, "slogdet")
-    return linalg_slogdet(*D.slogdet_op(A))
+    return linalg_slogdet(*decompositions.slogdet_op(A))
 
 
 def _is_vector_rhs(A: Tensor, B: Tensor) -> bool:
@@ -257,7 +251,7 @@ def solve(A: Tensor, B: Tensor, *, left: bool = True) -> Tensor:
         raise RuntimeError(f"linalg.solve: Expected A and B to have the same dtype, but found "
                            f"A of type {A.dtype.name} and B of type {B.dtype.name} instead")
     try:
-        return D.solve_op(A, B, left, vector)
+        return decompositions.solve_op(A, B, left, vector)
     except ValueError:
         raise RuntimeError(f"linalg.solve: the batch dimensions of A {list(A.shape)} and B "
                            f"{list(B.shape)} do not broadcast") from None
@@ -290,7 +284,7 @@ def pinv(A: Tensor, *, atol=None, rtol=None, hermitian: bool = False) -> Tensor:
     """
     _check_matrix(A, "pinv")
     atol, rtol = _default_tolerances(A, atol, rtol)
-    return D.pinv_op(A, atol, rtol)
+    return decompositions.pinv_op(A, atol, rtol)
 
 
 def lstsq(A: Tensor, B: Tensor, rcond=None, *, driver=None):
@@ -316,7 +310,7 @@ def lstsq(A: Tensor, B: Tensor, rcond=None, *, driver=None):
                            "the same number of rows.")
     m, n = A.shape[-2], A.shape[-1]
     rtol = _eps(A) * max(m, n) if rcond is None else float(rcond)
-    solution = D.lstsq_op(A, B, 0.0, rtol, vector)
+    solution = decompositions.lstsq_op(A, B, 0.0, rtol, vector)
     s = xp.linalg.svd(A._data, compute_uv=False)
     smax = s.max(axis=-1, keepdims=True) if s.shape[-1] else xp.zeros(s.shape[:-1] + (1,))
     rank_arr = (s > rtol * smax).sum(-1).astype(xp.int64)
@@ -325,7 +319,8 @@ def lstsq(A: Tensor, B: Tensor, rcond=None, *, driver=None):
     singular_values = Tensor._make(s) if driver in ("gelsd", "gelss") else empty
     residuals = empty
     if driver != "gelsy" and m > n and bool((rank_arr == n).all()):
-        residuals = D.lstsq_residuals_op(A, B.unsqueeze(-1) if vector else B, 0.0, rtol)
+        rhs = B.unsqueeze(-1) if vector else B
+        residuals = decompositions.lstsq_residuals_op(A, rhs, 0.0, rtol)
         residuals = residuals.squeeze(-1) if vector else residuals
     return linalg_lstsq(solution, residuals, rank, singular_values)
 
@@ -358,7 +353,7 @@ def cholesky(A: Tensor, *, upper: bool = False) -> Tensor:
             [1., 2.]])
     """
     _check_square(A, "cholesky")
-    return D.cholesky_op(A, upper)
+    return decompositions.cholesky_op(A, upper)
 
 
 def cholesky_ex(A: Tensor, *, upper: bool = False, check_errors: bool = False):
@@ -384,7 +379,7 @@ def qr(A: Tensor, mode: str = "reduced"):
     if mode not in ("reduced", "complete", "r"):
         raise RuntimeError(f"qr received unrecognized mode '{mode}' but expected one of 'reduced' "
                            "(default), 'r', or 'complete'")
-    return linalg_qr(*D.qr_op(A, mode))
+    return linalg_qr(*decompositions.qr_op(A, mode))
 
 
 def svd(A: Tensor, full_matrices: bool = True, *, driver=None):
@@ -396,7 +391,7 @@ def svd(A: Tensor, full_matrices: bool = True, *, driver=None):
     tensor([3., 2.])
     """
     _check_matrix(A, "svd")
-    return linalg_svd(*D.svd_op(A, full_matrices))
+    return linalg_svd(*decompositions.svd_op(A, full_matrices))
 
 
 def svdvals(A: Tensor, *, driver=None) -> Tensor:
@@ -407,7 +402,7 @@ def svdvals(A: Tensor, *, driver=None) -> Tensor:
     tensor([3., 2.])
     """
     _check_matrix(A, "svdvals")
-    return D.svd_op(A, False)[1]
+    return decompositions.svd_op(A, False)[1]
 
 
 def _check_uplo(UPLO: str) -> None:
@@ -424,7 +419,7 @@ def eigh(A: Tensor, UPLO: str = "L"):
     """
     _check_square(A, "eigh")
     _check_uplo(UPLO)
-    return linalg_eigh(*D.eigh_op(A, UPLO))
+    return linalg_eigh(*decompositions.eigh_op(A, UPLO))
 
 
 def eigvalsh(A: Tensor, UPLO: str = "L") -> Tensor:
@@ -436,7 +431,7 @@ def eigvalsh(A: Tensor, UPLO: str = "L") -> Tensor:
     """
     _check_square(A, "eigvalsh")
     _check_uplo(UPLO)
-    return D.eigh_op(A, UPLO)[0]
+    return decompositions.eigh_op(A, UPLO)[0]
 
 
 # --- products ----------------------------------------------------------------------------
@@ -455,7 +450,7 @@ def cross(input: Tensor, other: Tensor, *, dim: int = -1) -> Tensor:
         got = (input.shape[dim], other.shape[dim]) if input.ndim else (0, 0)
         raise RuntimeError(f"linalg.cross: inputs dimension {dim} must have length 3. Got "
                            f"{got[0]} and {got[1]}")
-    return D.cross_op(input, other, dim)
+    return decompositions.cross_op(input, other, dim)
 
 
 def matmul(input: Tensor, other: Tensor) -> Tensor:
@@ -465,7 +460,7 @@ def matmul(input: Tensor, other: Tensor) -> Tensor:
     >>> torch.linalg.matmul(torch.ones(2, 3), torch.ones(3))
     tensor([3., 3.])
     """
-    return L.matmul(input, other)
+    return matrix_functions.matmul(input, other)
 
 
 def vecdot(x: Tensor, y: Tensor, *, dim: int = -1) -> Tensor:
@@ -501,7 +496,7 @@ def multi_dot(tensors) -> Tensor:
     # shape (PyTorch's node is a ViewBackward0, for matrices too).
     tensors[0] = first.unsqueeze(0) if first.ndim == 1 else first
     tensors[-1] = last.unsqueeze(-1) if last.ndim == 1 else last
-    return functools.reduce(L.mm, tensors).view(shape)
+    return functools.reduce(matrix_functions.mm, tensors).view(shape)
 
 
 def matrix_power(A: Tensor, n: int) -> Tensor:
@@ -526,10 +521,10 @@ def matrix_power(A: Tensor, n: int) -> Tensor:
     result, power = None, A
     while n:
         if n & 1:
-            result = power if result is None else L.matmul(result, power)
+            result = power if result is None else matrix_functions.matmul(result, power)
         n >>= 1
         if n:
-            power = L.matmul(power, power)
+            power = matrix_functions.matmul(power, power)
     return result
 
 
@@ -540,4 +535,4 @@ def diagonal(A: Tensor, *, offset: int = 0, dim1: int = -2, dim2: int = -1) -> T
     >>> torch.linalg.diagonal(torch.tensor([[1., 2.], [3., 4.]]))
     tensor([1., 4.])
     """
-    return F.diagonal(A, offset, dim1, dim2)
+    return matrix_functions.diagonal(A, offset, dim1, dim2)

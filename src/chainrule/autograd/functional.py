@@ -18,19 +18,22 @@ either way (PyTorch batches them with vmap), so the results are the same.
 """
 from __future__ import annotations
 
-from . import grad_mode
+from .._backend import xp
+from ..engine import grad_mode
+from ..engine.backward import grad as autograd_grad
+from ..functions.creation import ones_like, zeros, zeros_like
+from ..functions.joining import stack
+from ..ops.shape import alias_op
+from ..tensor import Tensor
+from . import forward_ad
 
 __all__ = ["vjp", "jvp", "jacobian", "hessian", "vhp", "hvp"]
 
 
-def _tensor_cls():
-    from ..tensor import Tensor
-    return Tensor
 
 
 def _as_tuple(x, arg_name: str, fn_name: str):
     """(tuple of tensors, whether the caller passed a tuple)."""
-    Tensor = _tensor_cls()
     is_tuple = isinstance(x, (tuple, list))
     items = tuple(x) if is_tuple else (x,)
     for i, t in enumerate(items):
@@ -48,7 +51,6 @@ def _prepare_inputs(inputs, create_graph: bool) -> tuple:
     With create_graph they stay connected to the caller's graph (an alias),
     so the results can be differentiated again with respect to the originals.
     """
-    from ..ops.shape import alias_op
     out = []
     for x in inputs:
         if create_graph and x.requires_grad:
@@ -69,8 +71,6 @@ def _finish(results, create_graph: bool):
 
 def _grad(outputs, inputs, grad_outputs, create_graph: bool, strict: bool, what: str):
     """autograd.grad with unused inputs as zeros (or an error in strict mode)."""
-    from .._creation import zeros_like
-    from . import grad as autograd_grad
     diff = [o for o in outputs if o.requires_grad]
     gos = [g for o, g in zip(outputs, grad_outputs) if o.requires_grad]
     if diff:
@@ -105,7 +105,6 @@ def _check_v(v, outputs, name: str, fn_name: str):
 
 
 def _call(func, inputs):
-    Tensor = _tensor_cls()
     with grad_mode.enable_grad():
         out = func(*inputs)
     outputs, is_tuple = _as_tuple(out, "outputs of the user-provided function", "func")
@@ -130,7 +129,6 @@ def vjp(func, inputs, v=None, create_graph: bool = False, strict: bool = False):
         if len(outputs) != 1 or outputs[0].numel() != 1:
             raise RuntimeError("The vector v can only be None if the user-provided function "
                                "returns a single Tensor with a single element. Fix: pass v.")
-        from .._creation import ones_like
         v = (ones_like(outputs[0]),)
     v = _check_v(v, outputs, "v", "vjp")
     grads = _grad(outputs, xs, v, create_graph, strict, "")
@@ -147,13 +145,11 @@ def jvp(func, inputs, v=None, create_graph: bool = False, strict: bool = False):
     >>> jvp(lambda x: x ** 2, torch.tensor([1.0, 2.0]), torch.tensor([1.0, 0.0]))
     (tensor([1., 4.]), tensor([2., 0.]))
     """
-    from .._creation import zeros_like
     inputs, in_tuple = _as_tuple(inputs, "inputs", "jvp")
     if v is None:
         if len(inputs) != 1 or inputs[0].numel() != 1:
             raise RuntimeError("The vector v can only be None if the input to the user-provided "
                                "function is a single Tensor with a single element. Fix: pass v.")
-        from .._creation import ones_like
         v = (ones_like(inputs[0]),)
     v = _check_v(v, inputs, "v", "jvp")
     xs = _prepare_inputs(inputs, create_graph)
@@ -205,11 +201,6 @@ def jacobian(func, inputs, create_graph: bool = False, strict: bool = False,
 
 
 def _jacobian_reverse(outputs, xs, create_graph, strict):
-    from .._backend import xp
-    from .._creation import zeros
-    from ..ops.shape import stack
-    from . import grad as autograd_grad
-    Tensor = _tensor_cls()
     jac = []
     for i, out in enumerate(outputs):
         rows = [[] for _ in xs]
@@ -238,11 +229,6 @@ def _jacobian_reverse(outputs, xs, create_graph, strict):
 
 def _jacobian_forward(func, inputs, outputs):
     """One forward-mode pass per input element: column e of J is J times a one-hot tangent."""
-    from .._backend import xp
-    from .._creation import zeros
-    from ..ops.shape import stack
-    from . import forward_ad
-    Tensor = _tensor_cls()
     columns = [[[] for _ in inputs] for _ in outputs]
     for j, x in enumerate(inputs):
         for e in range(x.numel()):
@@ -307,7 +293,6 @@ def hessian(func, inputs, create_graph: bool = False, strict: bool = False,
 
 
 def _one(out):
-    from .._creation import ones_like
     return ones_like(out)
 
 

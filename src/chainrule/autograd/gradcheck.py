@@ -18,7 +18,11 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from . import grad_mode
+from ..engine import grad_mode
+from ..engine.backward import grad as autograd_grad
+from ..functions.creation import tensor, zeros_like
+from ..tensor import Tensor
+from . import forward_ad
 
 __all__ = ["gradcheck", "gradgradcheck", "GradcheckError"]
 
@@ -44,9 +48,6 @@ class GradcheckError(RuntimeError):
     """
 
 
-def _tensor_cls():
-    from ..tensor import Tensor
-    return Tensor
 
 
 def _as_tuple(x) -> tuple:
@@ -55,19 +56,16 @@ def _as_tuple(x) -> tuple:
 
 def _diff_inputs(inputs) -> list:
     """Indices of the inputs that gradcheck differentiates: float tensors requiring grad."""
-    Tensor = _tensor_cls()
     return [i for i, x in enumerate(inputs)
             if isinstance(x, Tensor) and x.requires_grad and x.dtype.is_floating_point]
 
 
 def _outputs(func, inputs) -> tuple:
-    Tensor = _tensor_cls()
     out = func(*inputs)
     return tuple(o for o in _as_tuple(out)) if not isinstance(out, Tensor) else (out,)
 
 
 def _float_outputs(outputs) -> list:
-    Tensor = _tensor_cls()
     return [i for i, o in enumerate(outputs)
             if isinstance(o, Tensor) and o.dtype.is_floating_point]
 
@@ -119,8 +117,6 @@ def _writeable(x):
 
 def _analytical_jacobian(outputs, inputs, diff_idx, out_idx, check_grad_dtypes) -> dict:
     """Reverse mode, one backward pass per output element (a one-hot ``grad_output``)."""
-    from ..tensor import Tensor
-    from . import grad as autograd_grad
     jac = {}
     targets = [inputs[i] for i in diff_idx]
     for k in out_idx:
@@ -167,7 +163,6 @@ def _mismatch_message(kind: str, i: int, k: int, numerical, analytical) -> str:
 
 
 def _show(a) -> str:
-    from .._creation import tensor
     return repr(tensor(a, dtype=None))
 
 
@@ -181,7 +176,6 @@ def _compare(jac_n, jac_a, atol, rtol, raise_exception, kind="Jacobian") -> bool
 
 def _forward_jacobian(func, inputs, diff_idx, out_idx) -> dict:
     """Forward mode, one JVP per input element (a one-hot tangent)."""
-    from . import forward_ad
     jac = {}
     for i in diff_idx:
         x = inputs[i]
@@ -189,7 +183,7 @@ def _forward_jacobian(func, inputs, diff_idx, out_idx) -> dict:
         for e in range(n):
             onehot = np.zeros(n, dtype=x._data.dtype)
             onehot[e] = 1
-            tangent = _tensor_cls()._make(onehot.reshape(x._data.shape))
+            tangent = Tensor._make(onehot.reshape(x._data.shape))
             with forward_ad.dual_level():
                 dual = list(inputs)
                 dual[i] = forward_ad.make_dual(x.detach(), tangent)
@@ -282,8 +276,6 @@ def _check_zero_grad_outputs(outputs, inputs, diff_idx, out_idx, raise_exception
     chainrule has no "undefined" gradients (PyTorch's check); zeros are what
     the engine passes for an output that received no gradient.
     """
-    from .._creation import zeros_like
-    from . import grad as autograd_grad
     outs = [outputs[k] for k in out_idx if outputs[k].requires_grad]
     if not outs:
         return True
@@ -300,8 +292,6 @@ def _check_zero_grad_outputs(outputs, inputs, diff_idx, out_idx, raise_exception
 def _fast_check(func, inputs, outputs, diff_idx, out_idx, eps, atol, rtol, raise_exception,
                 check_backward_ad, check_forward_ad) -> bool:
     """Compare ``vᵀ J u`` for random ``u``, ``v`` (one backward, two evaluations)."""
-    from . import grad as autograd_grad
-    Tensor = _tensor_cls()
     rng = np.random.default_rng(0)
     # An input passed in several slots is one variable: it moves once, along one u.
     unique = {}
@@ -334,7 +324,6 @@ def _fast_check(func, inputs, outputs, diff_idx, out_idx, eps, atol, rtol, raise
                              for i, g in zip(diff_idx, grads) if g is not None)
         checks.append(("backward mode", analytical))
     if check_forward_ad:
-        from . import forward_ad
         with forward_ad.dual_level():
             dual = list(inputs)
             for i in diff_idx:
@@ -373,8 +362,6 @@ def gradgradcheck(func: Callable, inputs, grad_outputs: Sequence | None = None, 
     >>> torch.autograd.gradgradcheck(lambda t: t ** 3, (x,))
     True
     """
-    from . import grad as autograd_grad
-    Tensor = _tensor_cls()
     inputs = _as_tuple(inputs)
     diff_idx = _diff_inputs(inputs)
     with grad_mode.enable_grad():

@@ -31,15 +31,19 @@ from __future__ import annotations
 import functools
 from typing import Any, Callable
 
-from ..autograd import grad_mode
+from .._backend import xp
+from ..autograd import forward_ad
+from ..engine import grad_mode
+from ..engine.backward import grad as autograd_grad
+from ..functions.creation import ones_like, tensor, zeros, zeros_like
+from ..functions.joining import stack
+from ..ops.shape import alias_op
+from ..tensor import Tensor
 
 __all__ = ["grad", "grad_and_value", "vjp", "jvp", "jacrev", "jacfwd", "hessian", "vmap",
            "functional_call", "linearize"]
 
 
-def _tensor_cls():
-    from ..tensor import Tensor
-    return Tensor
 
 
 # --- nested containers ("pytrees") ----------------------------------------------------
@@ -92,13 +96,11 @@ def _fresh(x):
     If ``x`` already requires grad (an outer transform differentiates it), an
     alias keeps the connection, so the outer transform sees through this one.
     """
-    Tensor = _tensor_cls()
     if not isinstance(x, Tensor) or not x.dtype.is_floating_point:
         return x
     if x._fw_grad is not None:
         raise _ReverseInsideForward()
     if x.requires_grad:
-        from ..ops.shape import alias_op
         return alias_op(x)
     t = x.detach()
     t.requires_grad_()
@@ -111,7 +113,6 @@ class _ReverseInsideForward(Exception):
 
 def _nested(tree) -> bool:
     """Whether any tensor in ``tree`` is being differentiated by an outer transform."""
-    Tensor = _tensor_cls()
     return any(isinstance(x, Tensor) and x.requires_grad for x in tree_flatten(tree)[0])
 
 
@@ -137,9 +138,6 @@ def _split_aux(out, has_aux: bool, name: str):
 
 def _grads(outputs, inputs, grad_outputs, create_graph: bool) -> list:
     """autograd.grad that gives zeros (not errors) for inputs the output does not use."""
-    from .._creation import zeros_like
-    from ..autograd import grad as autograd_grad
-    Tensor = _tensor_cls()
     pairs = [(o, g) for o, g in zip(outputs, grad_outputs)
              if isinstance(o, Tensor) and o.requires_grad]
     diff = [i for i, x in enumerate(inputs) if isinstance(x, Tensor) and x.requires_grad]
@@ -181,14 +179,12 @@ def grad_and_value(func: Callable, argnums=0, has_aux: bool = False) -> Callable
         nums, nested, args = _fresh_arguments(args, argnums)
         with grad_mode.enable_grad():
             out, aux = _split_aux(func(*args, **kwargs), has_aux, "grad_and_value")
-            Tensor = _tensor_cls()
             if not isinstance(out, Tensor) or out.numel() != 1:
                 raise RuntimeError(
                     "grad_and_value(f)(*args): Expected f(*args) to return a scalar Tensor, got "
                     f"{'tensor with ' + str(out.dim()) + ' dims' if isinstance(out, Tensor) else type(out).__name__}. "  # noqa: E501
                     "Maybe you wanted to use the vjp or jacrev APIs instead? Fix: reduce the "
                     "output, e.g. with .sum().")
-            from .._creation import ones_like
             grads = []
             for i in nums:
                 leaves, spec = tree_flatten(args[i])
@@ -204,7 +200,6 @@ def grad_and_value(func: Callable, argnums=0, has_aux: bool = False) -> Callable
 
 
 def _detach(x):
-    Tensor = _tensor_cls()
     return x.detach() if isinstance(x, Tensor) else x
 
 
@@ -276,8 +271,6 @@ def jacrev(func: Callable, argnums=0, *, has_aux: bool = False, chunk_size=None,
     """
     @functools.wraps(func)
     def wrapper(*args):
-        from .._backend import xp
-        from ..ops.shape import stack
         nums, nested, args = _fresh_arguments(args, argnums)
         with grad_mode.enable_grad():
             out, aux = _split_aux(func(*args), has_aux, "jacrev")
@@ -285,7 +278,6 @@ def jacrev(func: Callable, argnums=0, *, has_aux: bool = False, chunk_size=None,
         in_trees = [args[i] for i in nums]
         in_flat = [tree_flatten(t) for t in in_trees]
         all_inputs = [x for leaves, _ in in_flat for x in leaves]
-        Tensor = _tensor_cls()
         # jac[o][k]: output leaf o, input leaf k -> shape out.shape + in.shape
         jac = []
         for o in out_leaves:
@@ -321,7 +313,6 @@ def jacrev(func: Callable, argnums=0, *, has_aux: bool = False, chunk_size=None,
 
 
 def _zeros(shape, like):
-    from .._creation import zeros
     return zeros(shape, dtype=like.dtype)
 
 
@@ -347,8 +338,7 @@ def jvp(func: Callable, primals, tangents, *, strict: bool = False, has_aux: boo
         if tuple(p.shape) != tuple(t.shape):
             raise RuntimeError(f"jvp(f, primals, tangents): Expected primals and tangents to "
                                f"have the same shape, got {tuple(p.shape)} and {tuple(t.shape)}.")
-    from ..autograd import forward_ad
-    if forward_ad._level is None and not _nested(primals) and not _nested(tangents):
+    if forward_ad.active_level() is None and not _nested(primals) and not _nested(tangents):
         try:
             return _jvp_forward(func, p_leaves, p_spec, t_leaves, has_aux)
         except _ReverseInsideForward:
@@ -358,8 +348,6 @@ def jvp(func: Callable, primals, tangents, *, strict: bool = False, has_aux: boo
 
 
 def _jvp_forward(func, p_leaves, p_spec, t_leaves, has_aux):
-    from ..autograd import forward_ad
-    Tensor = _tensor_cls()
     with forward_ad.dual_level():
         duals = [forward_ad.make_dual(p.detach(), t) if isinstance(p, Tensor) else p
                  for p, t in zip(p_leaves, t_leaves)]
@@ -378,7 +366,6 @@ def _jvp_forward(func, p_leaves, p_spec, t_leaves, has_aux):
 
 
 def _jvp_double_vjp(func, primals, tangents, has_aux):
-    from .._creation import zeros_like
     nested = _nested(primals) or _nested(tangents)
     xs = _tree_map(_fresh, primals)
     with grad_mode.enable_grad():
@@ -407,9 +394,6 @@ def jacfwd(func: Callable, argnums=0, has_aux: bool = False, *, randomness: str 
     """
     @functools.wraps(func)
     def wrapper(*args):
-        from .._backend import xp
-        from ..ops.shape import stack
-        Tensor = _tensor_cls()
         nums = _argnums_tuple(argnums, len(args))
         in_flat = [tree_flatten(args[i]) for i in nums]
         all_inputs = [x for leaves, _ in in_flat for x in leaves]
@@ -522,8 +506,6 @@ def vmap(func: Callable, in_dims=0, out_dims=0, randomness: str = "error", *,
     """
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
-        from ..ops.shape import stack
-        Tensor = _tensor_cls()
         dims = _broadcast_dims(in_dims, args)
         flat_args, arg_spec = tree_flatten(list(args))
         flat_dims, _ = tree_flatten(list(dims))
@@ -562,7 +544,6 @@ def vmap(func: Callable, in_dims=0, out_dims=0, randomness: str = "error", *,
 
 
 def _scalar_tensor(x):
-    from .._creation import tensor
     return tensor(x)
 
 

@@ -13,7 +13,8 @@ import warnings
 
 import numpy as np
 
-from ..ops.pointwise import where
+from ..functions.creation import empty
+from ..functions.pointwise import where
 from ..tensor import Tensor
 from . import functional as F
 from . import init
@@ -200,8 +201,7 @@ def tanhshrink(input: Tensor) -> Tensor:
 
 def _check_lambd(input, lambd):
     if lambd < 0:
-        kind = {"float32": "Float", "float64": "Double", "float16": "Half",
-                "bfloat16": "BFloat16"}.get(input.dtype.name, input.dtype.name)
+        kind = input.dtype.scalar_name
         raise RuntimeError(f"lambda must be in range [0, 3.40282e+38] for input dtype {kind}, "
                            f"but found {lambd}. Fix: pass a lambd >= 0.")
 
@@ -241,8 +241,7 @@ class PReLU(Module):
         super().__init__()
         self.num_parameters = num_parameters
         self.init = init
-        from .. import _creation
-        self.weight = Parameter(_creation.empty(num_parameters, dtype=dtype))
+        self.weight = Parameter(empty(num_parameters, dtype=dtype))
         self.reset_parameters()
 
     def reset_parameters(self) -> None:

@@ -16,7 +16,16 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from .. import _dtypes
-from ..autograd.function import Op
+from .._backend import quiet as _quiet
+from ..engine import grad_mode
+from ..engine.op import Op
+from ..functions.joining import stack
+from ..functions.matrix import matmul
+from ..functions.pointwise import where
+from ..functions.random import _rng
+from ..functions.reduction import _legacy_softmax_dim, log_softmax, softmax  # noqa: F401
+from ..ops.pointwise import _clip, _erf, _stable_sigmoid
+from ..ops.reduction import _mean
 from ..tensor import Tensor
 
 # ----------------------------------------------------------------------------------------
@@ -87,9 +96,8 @@ def bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | None
     >>> torch.nn.functional.bilinear(torch.ones(1, 2), torch.ones(1, 3), torch.ones(4, 2, 3)).shape
     torch.Size([1, 4])
     """
-    from .. import _functions as F
     # (N, i) x (o, i, j) -> (N, o, j), then contract j with x2
-    left = F.matmul(input1.unsqueeze(-2).unsqueeze(-3), weight).squeeze(-2)
+    left = matmul(input1.unsqueeze(-2).unsqueeze(-3), weight).squeeze(-2)
     out = (left * input2.unsqueeze(-2)).sum(-1)
     return out + bias if bias is not None else out
 
@@ -119,7 +127,6 @@ leaky_relu_op = Op("LeakyReluBackward0",
 
 def _leaky_relu_scaled(v, self, negative_slope):
     """``v`` times leaky_relu's slope at ``self`` (the slope scales ``v``: v's dtype stays)."""
-    from ..ops.pointwise import where
     return where(self > 0, v, v * negative_slope)
 
 
@@ -138,7 +145,6 @@ _GELU_C = 0.044715
 
 
 def _gelu_array(self):
-    from ..ops.pointwise import _erf
     return 0.5 * self * (1 + _erf(self * (1 / math.sqrt(2))))
 
 
@@ -187,7 +193,6 @@ def _silu_slope(x):
 
 
 def _silu_array(self):
-    from ..ops.pointwise import _stable_sigmoid
     return self * _stable_sigmoid(self)
 
 
@@ -198,13 +203,11 @@ silu_op = Op("SiluBackward0", _silu_array, promote="float",
 
 
 def _elu_array(self, alpha):
-    from ..ops.pointwise import _quiet
     return np.where(self > 0, self, alpha * (_quiet(np.exp, np.minimum(self, 0)) - 1))
 
 
 def _elu_scaled(v, self, alpha):
     """``v`` times elu's slope at ``self``: 1 where positive, ``alpha * exp(x)`` elsewhere."""
-    from ..ops.pointwise import where
     return where(self > 0, v, v * (alpha * self.clamp(max=0).exp()))
 
 
@@ -215,12 +218,10 @@ elu_op = Op("EluBackward0", _elu_array, promote="float",
 
 def _hardtanh_scaled(v, self, min_val, max_val):
     """``v`` where ``min_val < self < max_val``, else 0 (0 at the bounds, unlike clamp)."""
-    from ..ops.pointwise import where
     return where((self <= min_val) | (self >= max_val), 0.0, v)
 
 
 def _hardtanh_array(self, min_val, max_val):
-    from ..ops.pointwise import _clip
     return _clip(self, min_val, max_val)
 
 
@@ -328,7 +329,6 @@ softplus_op = Op("SoftplusBackward0", _softplus_forward, promote="float",
 
 
 def _softplus_slope(x, beta, threshold):
-    from ..ops.pointwise import where
     return where(x * beta > threshold, 1.0, (x * beta).sigmoid())
 
 
@@ -342,73 +342,18 @@ def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tenso
     return softplus_op(input, beta, threshold)
 
 
-def _legacy_softmax_dim(ndim: int, name: str) -> int:
-    warnings.warn(f"Implicit dimension choice for {name} has been deprecated. Change the call "
-                  "to include dim=X as an argument.", UserWarning, stacklevel=3)
-    return 0 if ndim in (0, 1, 3) else 1
 
 
-def _log_softmax(self, dim):
-    x = self
-    shifted = x - x.max(axis=dim, keepdims=True)
-    return shifted - np.log(np.exp(shifted).sum(axis=dim, keepdims=True))
 
 
-def _softmax(self, dim):
-    x = self
-    e = np.exp(x - x.max(axis=dim, keepdims=True))
-    return e / e.sum(axis=dim, keepdims=True)
 
 
-# Both shift by the maximum before exponentiating, so large logits cannot overflow: a
-# composition exp/sum/log would return inf - inf = nan for logits near 100 in float32.
-log_softmax_op = Op("LogSoftmaxBackward0", _log_softmax, promote="float",
-                    self=lambda grad, dim, result:
-                        grad - result.exp() * grad.sum(dim, keepdim=True),
-                    jvp=lambda self_t, self, dim, result:
-                        self_t - (self_t * result.exp()).sum(dim, keepdim=True))
-softmax_op = Op("SoftmaxBackward0", _softmax, promote="float",
-                self=lambda grad, dim, result:
-                    result * (grad - (grad * result).sum(dim, keepdim=True)),
-                jvp=lambda self_t, self, dim, result:
-                    result * (self_t - (self_t * result).sum(dim, keepdim=True)))
 
 
-def _softmax_args(input, dim, dtype, name):
-    if dim is None:
-        dim = _legacy_softmax_dim(input.ndim, name)
-    if dtype is not None:
-        input = input.to(dtype)
-    elif not input.dtype.is_floating_point:
-        from .._functions import _C_TYPE_NAMES
-        kernel = "lastdim_kernel_impl" if dim in (-1, input.ndim - 1) else "kernel_impl"
-        raise NotImplementedError(
-            f'"{name}_{kernel}" not implemented for \'{_C_TYPE_NAMES[input.dtype.name]}\'. '
-            "Fix: pass dtype=torch.float32, or convert the input with .float() first.")
-    return input, dim if input.ndim else 0
 
 
-def softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype=None) -> Tensor:
-    """``exp(x) / exp(x).sum(dim)``, computed stably.
-
-    >>> import chainrule as torch
-    >>> torch.nn.functional.softmax(torch.tensor([0., 0.]), dim=0)
-    tensor([0.5000, 0.5000])
-    """
-    input, dim = _softmax_args(input, dim, dtype, "softmax")
-    return softmax_op(input, dim)
 
 
-def log_softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3,
-                dtype=None) -> Tensor:
-    """``log(softmax(x))`` without overflow or ``log(0)``.
-
-    >>> import chainrule as torch
-    >>> torch.nn.functional.log_softmax(torch.tensor([0., 1000.]), dim=0)
-    tensor([-1000.,     0.])
-    """
-    input, dim = _softmax_args(input, dim, dtype, "log_softmax")
-    return log_softmax_op(input, dim)
 
 
 # ----------------------------------------------------------------------------------------
@@ -427,7 +372,6 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
         return input
     if p == 1:
         return input * 0
-    from .._random import _rng
     keep = _rng(None).random(input.shape) >= p
     mask = keep.astype(input._data.dtype) * input._data.dtype.type(1 / (1 - p))
     return input * Tensor._make(mask)
@@ -527,13 +471,13 @@ def pad(input: Tensor, pad, mode: str = "constant", value: float | None = None) 
     >>> torch.nn.functional.pad(torch.ones(2), (1, 2))
     tensor([0., 1., 1., 0., 0.])
     """
+    from .spatial import pad_modes  # interim: nn/ is being split by topic
     pad = tuple(pad)
     if mode == "constant" and len(pad) % 2 == 0 and len(pad) // 2 <= input.ndim \
             and min(pad, default=0) >= 0:
         return constant_pad_op(input, _pad_widths(pad, input.ndim),
                                0.0 if value is None else value)
     # Cropping (negative amounts), reflect, replicate and circular, with PyTorch's checks.
-    from .spatial import pad_modes
     return pad_modes(input, pad, mode, value)
 
 
@@ -1159,7 +1103,6 @@ def adaptive_avg_pool2d(input: Tensor, output_size) -> Tensor:
     if h % oh == 0 and w % ow == 0:  # equal bins: one ordinary average pooling
         k = (h // oh, w // ow)
         return avg_pool2d(input, k, k)
-    from ..ops.shape import stack
     rows = []
     for i in range(oh):
         h0, h1 = (i * h) // oh, -((-(i + 1) * h) // oh)
@@ -1179,7 +1122,6 @@ def adaptive_avg_pool2d(input: Tensor, output_size) -> Tensor:
 # subtract, square, mean, rsqrt, scale, shift), so it rounds as before.  ``dims``: the
 # normalised dimensions; ``shape``: how a per-channel vector broadcasts against the input.
 def _normalised_array(x, dims, eps):
-    from ..ops.reduction import _mean
     centred = x - _mean(x, dims, True)
     return centred * (1 / np.sqrt(_mean(centred * centred, dims, True) + eps))
 
@@ -1328,7 +1270,6 @@ def batch_norm(input: Tensor, running_mean, running_var, weight=None, bias=None,
                          f"size {list(input.shape)}")
     if running_mean is not None:
         # running statistics are bookkeeping, not part of the graph
-        from ..ops.reduction import _mean
         x = input._data
         mean = _mean(x, dims, True)
         centred = x - mean
@@ -1413,13 +1354,11 @@ def _pointwise_loss(name: str, loss, d_input, d_target) -> Op:
 
 
 def _huber_slope(self, target, delta):
-    from ..ops.pointwise import where
     d = self - target
     return where(d.abs() < delta, d, delta * d.sign())
 
 
 def _smooth_l1_slope(self, target, beta):
-    from ..ops.pointwise import where
     d = self - target
     return where(d.abs() < beta, d / beta, d.sign())
 
@@ -1498,7 +1437,6 @@ def _check_reduction(reduction: str) -> None:
 
 
 def _not_differentiable(name: str, **tensors) -> None:
-    from ..autograd import grad_mode
     for arg, t in tensors.items():
         if t is not None and t.requires_grad and grad_mode.state.enabled:
             raise RuntimeError(f"The function '{name}' is not differentiable with respect to "

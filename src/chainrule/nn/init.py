@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import math
 
-from .._random import _rng
-from ..autograd.grad_mode import no_grad
+from ..engine.grad_mode import no_grad
+from ..functions.random import _rng
 from ..tensor import Tensor
 
 

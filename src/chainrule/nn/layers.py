@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import math
 
-from .. import _creation, _dtypes
+from .. import _dtypes
+from ..functions import creation as _creation
 from ..tensor import Tensor
 from . import functional as F
 from . import init

@@ -4,7 +4,9 @@ from __future__ import annotations
 from collections import OrderedDict
 from typing import Iterator, NamedTuple
 
-from ..tensor import Tensor
+from .. import _dtypes
+from ..engine.grad_mode import no_grad
+from ..tensor import Tensor, _on_cpu, _to_arguments
 from .parameter import Parameter
 
 
@@ -323,7 +325,6 @@ class Module:
         >>> torch.nn.Linear(2, 1).to(torch.float64).weight.dtype
         torch.float64
         """
-        from ..tensor import _to_arguments
         target = _to_arguments(args, kwargs)
         if target is None:
             return self
@@ -334,15 +335,12 @@ class Module:
                            and t.dtype is not target else t._data)
 
     def float(self) -> "Module":
-        from .. import _dtypes
         return self.to(_dtypes.float32)
 
     def double(self) -> "Module":
-        from .. import _dtypes
         return self.to(_dtypes.float64)
 
     def half(self) -> "Module":
-        from .. import _dtypes
         return self.to(_dtypes.float16)
 
     def cpu(self) -> "Module":
@@ -350,7 +348,6 @@ class Module:
 
     def cuda(self, device=None) -> "Module":
         """Move to a CUDA GPU: chainrule has none, so this raises as PyTorch without CUDA does."""
-        from ..tensor import _on_cpu
         _on_cpu("cuda")
 
     def type(self, dst_type) -> "Module":
@@ -416,7 +413,6 @@ class Module:
         if errors:
             raise RuntimeError(f"Error(s) in loading state_dict for {type(self).__name__}:\n\t"
                                + "\n\t".join(errors))
-        from ..autograd.grad_mode import no_grad
         with no_grad():
             for k, target in own.items():
                 if k in state_dict:

@@ -1,7 +1,8 @@
 """``Parameter``: a tensor that a ``Module`` registers as one of its learnable weights."""
 from __future__ import annotations
 
-from ..tensor import Tensor
+from ..functions.creation import empty
+from ..tensor import Tensor, _init
 
 
 class Parameter(Tensor):
@@ -17,9 +18,7 @@ class Parameter(Tensor):
         return object.__new__(cls)
 
     def __init__(self, data: Tensor | None = None, requires_grad: bool = True) -> None:
-        from ..tensor import _init
         if data is None:
-            from .._creation import empty
             data = empty(0)
         _init(self, data._data)  # shares memory with ``data``, as PyTorch does
         self.requires_grad_(requires_grad)

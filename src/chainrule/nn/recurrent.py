@@ -19,8 +19,8 @@ import math
 import numbers
 import warnings
 
-from .. import _creation
-from ..ops.shape import cat, stack
+from ..functions import creation as _creation
+from ..functions.joining import cat, stack
 from ..tensor import Tensor
 from . import functional as F
 from . import init

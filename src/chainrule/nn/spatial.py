@@ -19,7 +19,8 @@ import warnings
 
 import numpy as np
 
-from .. import _creation
+from ..functions import creation as _creation
+from ..functions.random import _rng
 from ..tensor import Tensor
 from . import functional as F
 from .layers import _affine_parameters, _BatchNorm, _ConvNd, _MaxPoolNd
@@ -53,15 +54,11 @@ def _one(name, what, v):
     return int(v)
 
 
-_SCALAR_NAMES = {"int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char",
-                 "uint8": "Byte", "bool": "Bool"}
-
-
 def _floating_only(kernel, input, allow_uint8=False):
     """PyTorch's kernels here take floating inputs only (some also uint8)."""
     kind = input._data.dtype
     if kind.kind != "f" and not (allow_uint8 and kind == np.uint8):
-        name = _SCALAR_NAMES.get(kind.name, kind.name)
+        name = input.dtype.scalar_name
         raise NotImplementedError(f"\"{kernel}\" not implemented for '{name}'; convert the "
                                   "input with .float() first")
 
@@ -958,7 +955,6 @@ def _channel_dropout(input, p, training, batched):
         return input
     if p == 1:
         return input * 0
-    from .._random import _rng
     lead = 2 if batched else 1
     shape = tuple(input.shape[:lead]) + (1,) * (input.ndim - lead)
     keep = _rng(None).random(shape) >= p

@@ -31,10 +31,10 @@ The formulas (``gX`` is the gradient of the loss with respect to ``X``):
 from __future__ import annotations
 
 from .._backend import xp
-from ..autograd import grad_mode
-from ..autograd.function import Op
-from ..autograd.graph import FREED_MESSAGE, RELEASED, Node, SavedTensor, gradient_edge
+from ..engine.op import Op
+from ..tensor import from_array
 from .selection import inverse_op
+from .shape import cat
 
 
 class LinAlgError(RuntimeError):
@@ -42,8 +42,7 @@ class LinAlgError(RuntimeError):
 
 
 def _constant(array):
-    from ..tensor import Tensor
-    return Tensor._make(xp.asarray(array))
+    return from_array(xp.asarray(array))
 
 
 def _eye_like(t, n):
@@ -207,65 +206,9 @@ cholesky_op = Op("LinalgCholeskyExBackward0", _cholesky_forward,
                  A=lambda grad, result, upper: _cholesky_grad(grad, result, upper))
 
 
-# --- the decompositions with several outputs --------------------------------------------------
-
-class _DecompositionNode(Node):
-    """One node for all factors of a decomposition (``num_outputs`` of them)."""
-
-    __slots__ = ()
-    decomposition: "Decomposition"
-
-    def apply(self, grads):
-        if self.next_functions[0][0] is None:
-            return [None]
-        if self._saved is RELEASED:
-            raise RuntimeError(FREED_MESSAGE)
-        saved_input, saved_outputs, extra = self._saved
-        A = saved_input.unpack()
-        outputs = [s.unpack() for s in saved_outputs]
-        grads = [g if g is not None else _zeros_like(out) for g, out in zip(grads, outputs)]
-        return [self.decomposition.backward(grads, A, outputs, *extra)]
-
-
-def _zeros_like(t):
-    from ..tensor import Tensor
-    return Tensor._make(xp.zeros(t._data.shape, dtype=t._data.dtype))
-
-
-class Decomposition:
-    """A function of one matrix with several differentiable outputs and one backward rule.
-
-    ``forward(array, *extra)`` returns a tuple of arrays; ``backward(grads, A,
-    outputs, *extra)`` returns the gradient of ``A`` given the gradient of each output.
-    """
-
-    def __init__(self, name: str, forward, backward) -> None:
-        self.name = name
-        self.forward = forward
-        self.backward = backward
-        self.node_class = type(name, (_DecompositionNode,), {"__slots__": (),
-                                                             "decomposition": self})
-
-    def __repr__(self) -> str:
-        return f"<Decomposition {self.name}>"
-
-    def __call__(self, input, *extra) -> tuple:
-        from ..tensor import Tensor
-        outs = [Tensor._make(xp.asarray(o)) for o in self.forward(input._data, *extra)]
-        if grad_mode.state.enabled and input._requires_grad:
-            node = self.node_class()
-            node.next_functions = (gradient_edge(input),)
-            node.input_meta = [(input._data.shape, input._data.dtype)]
-            node.num_outputs = len(outs)
-            for nr, out in enumerate(outs):
-                if out._data.dtype.kind == "f":
-                    out._requires_grad = True
-                    out.grad_fn = node
-                    out._output_nr = nr
-            node._saved = (SavedTensor(input, self.name),
-                           [SavedTensor(out, self.name) for out in outs], extra)
-        return tuple(outs)
-
+# --- the decompositions with several outputs ------------------------------------------------
+# One node for all factors (``outputs="several"``): the rule takes ``grads``, one per factor
+# (zeros for a factor no gradient reached), and the factors as ``result``.
 
 # --- slogdet ----------------------------------------------------------------------------------
 
@@ -278,7 +221,8 @@ def _slogdet_backward(grads, A, outputs):
     return grads[1].unsqueeze(-1).unsqueeze(-1) * inverse_op(A).mT
 
 
-slogdet_op = Decomposition("LinalgSlogdetBackward0", _slogdet_forward, _slogdet_backward)
+slogdet_op = Op("LinalgSlogdetBackward0", _slogdet_forward, outputs="several",
+                A=lambda grads, A, result: _slogdet_backward(grads, A, result))
 
 
 # --- qr --------------------------------------------------------------------------------------
@@ -304,7 +248,6 @@ def _qr_backward(grads, A, outputs, mode):
     if m < n:
         # A = [X | Y] with X square: X = Q U is a square QR and R = [U | QᵀY], so Y's
         # gradient is Q gV and X's is the square rule with gQ + Y gVᵀ added.
-        from .shape import cat
         gU, gV = gR[..., :m], gR[..., m:]
         Y = A[..., m:]
         gX = _qr_square_grad(gQ + Y @ gV.mT, gU, Q, R[..., :m])
@@ -318,7 +261,8 @@ def _qr_square_grad(gQ, gR, Q, R):
     return (gQ + Q @ M_sym) @ inverse_op(R).mT
 
 
-qr_op = Decomposition("LinalgQrBackward0", _qr_forward, _qr_backward)
+qr_op = Op("LinalgQrBackward0", _qr_forward, outputs="several",
+           A=lambda grads, A, result, mode: _qr_backward(grads, A, result, mode))
 
 
 # --- eigh ------------------------------------------------------------------------------------
@@ -337,7 +281,8 @@ def _eigh_backward(grads, A, outputs, UPLO):
     return (gA + gA.mT) * 0.5
 
 
-eigh_op = Decomposition("LinalgEighBackward0", _eigh_forward, _eigh_backward)
+eigh_op = Op("LinalgEighBackward0", _eigh_forward, outputs="several",
+             A=lambda grads, A, result, UPLO: _eigh_backward(grads, A, result, UPLO))
 
 
 # --- svd -------------------------------------------------------------------------------------
@@ -370,4 +315,6 @@ def _svd_backward(grads, A, outputs, full_matrices):
     return gA
 
 
-svd_op = Decomposition("LinalgSvdBackward0", _svd_forward, _svd_backward)
+svd_op = Op("LinalgSvdBackward0", _svd_forward, outputs="several",
+            A=lambda grads, A, result, full_matrices:
+                _svd_backward(grads, A, result, full_matrices))

@@ -11,8 +11,8 @@ import builtins
 import math
 
 from .._backend import quiet, xp
-from ..autograd.arrays import ARRAY_FORMS
-from ..autograd.function import Op
+from ..engine.op import Op
+from ..tensor import Tensor
 
 _quiet = quiet  # the forwards below that can divide by zero or overflow use it
 
@@ -59,12 +59,12 @@ add = Op("AddBackward0", lambda self, other: self + other, promote="binary",
          self=lambda grad: grad,
          other=lambda grad: grad,
          jvp=lambda self_t, other_t: self_t + other_t)
-sub_op = Op("SubBackward0", lambda self, other: self - other, promote="binary",
+sub = Op("SubBackward0", lambda self, other: self - other, promote="binary",
             self=lambda grad: grad,
             other=lambda grad: -grad,
             jvp=lambda self_t, other_t: self_t - other_t)
 # number - tensor (``other`` is the number).
-rsub_op = Op("RsubBackward1", lambda self, other: other - self, promote="binary",
+rsub = Op("RsubBackward1", lambda self, other: other - self, promote="binary",
              self=lambda grad: -grad,
              jvp=lambda self_t: -self_t)
 mul = Op("MulBackward0", lambda self, other: self * other, promote="binary",
@@ -119,7 +119,7 @@ pow_tensor = Op("PowBackward1", lambda self, exponent: _quiet(xp.power, self, ex
                 # even where log(self) is nan (self < 0): PyTorch skips it.
                 jvp=lambda self_t, exponent_t, self, exponent, result:
                     self_t * _pow_self_factor(self, exponent)
-                    + where(exponent_t == 0, 0.0,
+                    + where_op(exponent_t == 0, 0.0,
                             exponent_t * _pow_exponent_factor(self, exponent, result)))
 # c ** y for a number c (``base``).
 pow_base = Op("PowBackward2", lambda exponent, base: _quiet(xp.power, base, exponent),
@@ -143,40 +143,6 @@ def _div_other_backward(grad, self, other):
     return -grad * self / (other * other)
 
 
-def _is_bool(a) -> bool:
-    # A bool tensor or a Python bool (PyTorch reads a NumPy bool scalar as a float).
-    if a is True or a is False:
-        return True
-    d = getattr(a, "_data", None)
-    # dtype.kind, not `dtype == np.bool_`: comparing with a type converts it each time.
-    return d is not None and d.dtype.kind == "b"
-
-
-def _check_bool_subtraction(self, other) -> None:
-    # PyTorch refuses any subtraction with a bool tensor (it is almost always a mask bug).
-    if _is_bool(self) and _is_bool(other):
-        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not "
-                           "supported. Use the `^` or `logical_xor()` operator instead.")
-    if _is_bool(self) or _is_bool(other):
-        raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. "
-                           "If you are trying to invert a mask, use the `~` or `logical_not()` "
-                           "operator instead.")
-
-
-def sub(self, other):
-    """``self - other`` (the operator's rule table entry, with PyTorch's bool check)."""
-    if _is_bool(self) or _is_bool(other):
-        _check_bool_subtraction(self, other)
-    return sub_op(self, other)
-
-
-def rsub(self, other):
-    """``other - self`` for a number ``other``."""
-    if _is_bool(self) or _is_bool(other):
-        _check_bool_subtraction(self, other)
-    return rsub_op(self, other)
-
-
 def _pow_backward(grad, self, exponent):
     if exponent == 0:
         return grad * 0.0
@@ -187,18 +153,18 @@ def _pow_backward(grad, self, exponent):
 
 def _pow_self_factor(self, exponent):
     # y * x ** (y - 1), but 0 where y == 0 (as PyTorch): 0 * 0 ** -1 would be nan.
-    return where(exponent == 0, 0.0, exponent * self ** (exponent - 1))
+    return where_op(exponent == 0, 0.0, exponent * self ** (exponent - 1))
 
 
 def _pow_exponent_factor(self, exponent, result):
-    return where((self == 0) & (exponent >= 0), 0.0, result * log(self))
+    return where_op((self == 0) & (exponent >= 0), 0.0, result * log(self))
 
 
 def _pow_base_factor(exponent, base, result):
     if base > 0:
         return result * math.log(base)
     if base == 0:  # log(0) = -inf; PyTorch gives 0 where the exponent is >= 0
-        return where(exponent >= 0, 0.0, result * -math.inf)
+        return where_op(exponent >= 0, 0.0, result * -math.inf)
     return result * math.nan  # log of a negative base: nan, as in PyTorch
 
 
@@ -229,13 +195,11 @@ fmod_scalar = Op("FmodBackward0", lambda self, other: _quiet(xp.fmod, self, othe
 
 def remainder(self, other):
     """Python's ``%`` (the sign of the divisor), on arrays already checked by the caller."""
-    from ..tensor import Tensor
     return (remainder_tensor if isinstance(other, Tensor) else remainder_scalar)(self, other)
 
 
 def fmod(self, other):
     """C's ``fmod`` (the sign of the dividend)."""
-    from ..tensor import Tensor
     return (fmod_tensor if isinstance(other, Tensor) else fmod_scalar)(self, other)
 
 
@@ -354,7 +318,7 @@ atan2 = Op("Atan2Backward0", lambda self, other: xp.arctan2(self, other), promot
 def _atan2_share(numerator, self, other):
     # At the origin PyTorch gives a zero gradient rather than 0 / 0.
     r2 = self * self + other * other
-    return where(r2 == 0, 0.0, numerator / r2)
+    return where_op(r2 == 0, 0.0, numerator / r2)
 
 
 def _stable_sigmoid(x):
@@ -467,9 +431,9 @@ def _above(x, lo, hi):
 
 where_op = Op("WhereBackward0", lambda condition, self, other: xp.where(condition, self, other),
               promote="binary",
-              self=lambda grad, condition: where(condition, grad, 0.0),
-              other=lambda grad, condition: where(condition, 0.0, grad),
-              jvp=lambda condition, self_t, other_t: where(condition, self_t, other_t))
+              self=lambda grad, condition: where_op(condition, grad, 0.0),
+              other=lambda grad, condition: where_op(condition, 0.0, grad),
+              jvp=lambda condition, self_t, other_t: where_op(condition, self_t, other_t))
 # weight a number: LerpBackward0; weight a tensor: LerpBackward1.
 lerp_scalar = Op("LerpBackward0", lambda self, end, weight: self + weight * (end - self),
                  promote="binary",
@@ -524,68 +488,3 @@ def _round_decimals(x, decimals):
     if decimals > 0:
         return xp.round(x * scale) / scale
     return xp.round(x / scale) * scale
-
-
-def where(condition, input, other):
-    """``input`` where ``condition`` holds, else ``other`` (PyTorch's ``torch.where``).
-
-    >>> import chainrule as torch
-    >>> torch.where(torch.tensor([True, False]), torch.tensor([1., 2.]), 0.)
-    tensor([1., 0.])
-    """
-    from ..tensor import as_tensor_like
-    condition = as_tensor_like(condition, None)
-    if condition._data.dtype != xp.bool_:
-        condition = condition != 0
-    if not hasattr(input, "_data") and not hasattr(other, "_data"):
-        # Two numbers: their dtype is decided as for 0-d tensors (1.0 -> float32, 1 -> int64);
-        # left as numbers, NumPy would make them float64.
-        input, other = as_tensor_like(input, None), as_tensor_like(other, None)
-    shapes = [getattr(a, "shape", ()) for a in (condition, input, other)]
-    try:
-        xp.broadcast_shapes(*shapes)
-    except ValueError:
-        raise RuntimeError(
-            f"where(): the shapes of condition {list(shapes[0])}, input {list(shapes[1])} and "
-            f"other {list(shapes[2])} do not broadcast: each dimension, compared from the right, "
-            "must be equal or 1.") from None
-    return where_op(condition, input, other)
-
-
-# Inside a backward formula, where(...) on arrays is NumPy's where: the conversions and
-# checks above are for user input (this lets pow, atan2 and where's own rules run on arrays).
-ARRAY_FORMS[where] = xp.where
-
-
-def clamp_tensor_bounds(input, min, max):
-    """``clamp`` with tensor bounds (numbers become 0-d tensors), as one ``ClampBackward0``."""
-    from ..tensor import Tensor, as_tensor_like
-    min = as_tensor_like(min, input) if min is not None and not isinstance(min, Tensor) else min
-    max = as_tensor_like(max, input) if max is not None and not isinstance(max, Tensor) else max
-    return clamp_tensor(input, min, max)
-
-
-def lerp(input, end, weight):
-    """``input + weight * (end - input)``; floating tensors only, as in PyTorch."""
-    from ..tensor import Tensor
-    for t in (input, end, weight):
-        if isinstance(t, Tensor) and not t.dtype.is_floating_point:
-            raise NotImplementedError(
-                f"lerp is not implemented for {t.dtype}: it needs floating tensors. "
-                "Fix: convert with .float() first.")
-    if isinstance(weight, Tensor):
-        return lerp_tensor(input, end, weight)
-    return lerp_scalar(input, end, weight)
-
-
-def _floating_only(name):
-    def check(input):
-        if not input.dtype.is_floating_point:
-            raise NotImplementedError(
-                f"\"{name}_cpu\" not implemented for {input.dtype}. Fix: convert the input with "
-                ".float() first.")
-    return check
-
-
-check_frac = _floating_only("frac")
-check_round_decimals = _floating_only("round")

@@ -9,7 +9,9 @@ from __future__ import annotations
 import builtins
 
 from .._backend import xp
-from ..autograd.function import Op
+from ..engine.op import Op
+from .pointwise import where_op
+from .shape import cat, movedim_to_end, stack
 
 
 def normalize_dims(dim, ndim: int) -> tuple | None:
@@ -278,8 +280,7 @@ def _var_slope(self, dims, correction):
 
 
 def _masked_div(a, b):
-    from .pointwise import where
-    return where(b == 0, 0.0, a / b)
+    return where_op(b == 0, 0.0, a / b)
 
 
 def _norm_forward(x, ord, dims, keepdim):
@@ -319,7 +320,6 @@ def _prod_others(self, dims):
     Exclusive cumulative products from both sides along the flattened reduced axis,
     so a zero input gives the right (finite) answer where dividing would not.
     """
-    from .shape import movedim_to_end
     if self.ndim == 0:
         return self * 0 + 1
     reduced = tuple(range(self.ndim)) if dims is None else dims
@@ -332,7 +332,6 @@ def _prod_others(self, dims):
 
 
 def _cat_last(a, b):
-    from .shape import cat
     return cat([a, b], -1)
 
 
@@ -342,7 +341,6 @@ def _cumprod_backward(grad, self, dim, result):
     # d out_j / d x_i = prod_{k<=j, k!=i} x_k: sum over j >= i of grad_j times the
     # cumulative product with x_i replaced by 1 (no division, so zeros work);
     # O(n^2) only along dim.
-    from .shape import cat, stack
     n = self.shape[dim]
     cols = []
     for i in range(n):
@@ -356,7 +354,6 @@ def _cumprod_jvp(self_t, self, dim):
     # replaced by t_i, kept from position i on.
     if self.ndim == 0:
         return self_t
-    from .shape import cat
     n = self.shape[dim]
     total = None
     for i in range(n):
@@ -373,337 +370,3 @@ def _replace_slice(t, dim, i, piece, cat):
 
 
 # --- public functions ------------------------------------------------------------
-
-def _sum_dtype(input, dtype):
-    if dtype is not None:
-        return dtype.np
-    if not input.dtype.is_floating_point:
-        return xp.int64  # integer and bool sums are int64 in PyTorch
-    return None
-
-
-def sum(input, dim=None, keepdim: bool = False, *, dtype=None):  # noqa: A001
-    """Sum of all elements, or over ``dim`` (an int or a tuple).
-
-    >>> import chainrule as torch
-    >>> torch.sum(torch.tensor([[1., 2.], [3., 4.]]), dim=0)
-    tensor([4., 6.])
-    """
-    dims = normalize_dims(dim, input.ndim)
-    if dims is None and dim is None:
-        return sum_all(input, _sum_dtype(input, dtype))
-    return sum_op(input, dims, keepdim, _sum_dtype(input, dtype))
-
-
-def mean(input, dim=None, keepdim: bool = False, *, dtype=None):
-    """Arithmetic mean of all elements, or over ``dim``.
-
-    >>> import chainrule as torch
-    >>> torch.tensor([1., 2., 3., 4.]).mean()
-    tensor(2.5000)
-    """
-    if dtype is not None:
-        input = input.to(dtype)
-    if not input.dtype.is_floating_point:
-        raise RuntimeError(
-            "mean(): could not infer output dtype. Input dtype must be either a floating point "
-            f"or complex dtype. Got: {input.dtype.name.capitalize()}. Fix: call .float() "
-            "first.")
-    dims = normalize_dims(dim, input.ndim)
-    if dims is None and dim is None:
-        return mean_all(input)
-    return mean_op(input, dims, keepdim)
-
-
-def prod(input, dim=None, keepdim: bool = False, *, dtype=None):
-    """Product of all elements, or along one ``dim``.
-
-    >>> import chainrule as torch
-    >>> torch.tensor([1., 2., 3.]).prod()
-    tensor(6.)
-    """
-    if dtype is not None:
-        input = input.to(dtype)
-    elif not input.dtype.is_floating_point:
-        input = input.long()
-    if dim is None:
-        return prod_all(input)
-    return prod_op(input, normalize_dims(dim, input.ndim), keepdim)
-
-
-def amax(input, dim=(), keepdim: bool = False):
-    """Largest value over ``dim`` (all dims by default); ties share the gradient.
-
-    >>> import chainrule as torch
-    >>> torch.amax(torch.tensor([[1., 5.], [3., 2.]]), dim=1)
-    tensor([5., 3.])
-    """
-    _check_nonempty(input, dim, "amax")
-    return amax_op(input, normalize_dims(dim, input.ndim), keepdim)
-
-
-def amin(input, dim=(), keepdim: bool = False):
-    """Smallest value over ``dim`` (all dims by default).
-
-    >>> import chainrule as torch
-    >>> torch.amin(torch.tensor([[3., 1.], [0., 2.]]), dim=1)
-    tensor([1., 0.])
-    """
-    _check_nonempty(input, dim, "amin")
-    return amin_op(input, normalize_dims(dim, input.ndim), keepdim)
-
-
-def _check_nonempty(input, dim, name):
-    """PyTorch's errors for a max-like reduction over no elements (there is no identity)."""
-    if input.numel() == 0 and (dim is None or dim == ()):
-        error = RuntimeError if name in ("amax", "amin", "max", "min") else IndexError
-        raise error(f"{name}(): Expected reduction dim to be specified for input.numel() == 0. "
-                    "Specify the reduction dim with the 'dim' argument.")
-    if input.numel() == 0 and input.ndim:
-        for d in normalize_dims(dim, input.ndim):
-            if input.shape[d] == 0:
-                raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
-
-
-class _ValuesIndices(tuple):
-    """``(values, indices)`` with names, as PyTorch's ``torch.return_types.max``."""
-
-    def __new__(cls, values, indices, name):
-        self = super().__new__(cls, (values, indices))
-        self._name = name
-        return self
-
-    @property
-    def values(self):
-        return self[0]
-
-    @property
-    def indices(self):
-        return self[1]
-
-    def __repr__(self) -> str:
-        return (f"torch.return_types.{self._name}(\nvalues={self[0]!r},\n"
-                f"indices={self[1]!r})")
-
-
-def _extreme(input, dim, keepdim, other, name, all_op, dim_op, pick, pairwise):
-    from ..tensor import Tensor
-    if isinstance(dim, Tensor):  # torch.max(a, b): elementwise
-        return pairwise(input, dim)
-    if other is not None:
-        return pairwise(input, other)
-    if dim is None:
-        if input.numel() == 0:
-            raise RuntimeError(
-                f"{name}(): Expected reduction dim to be specified for input.numel() == 0. "
-                "Specify the reduction dim with the 'dim' argument.")
-        return all_op(input)
-    _check_nonempty(input, dim, name)
-    d = normalize_dims(dim, input.ndim)[0]
-    if input.ndim:
-        index = xp.asarray(pick(input._data, axis=d))
-        index = xp.expand_dims(index, d) if keepdim else index
-    else:
-        index = xp.zeros((), xp.int64)
-    index = Tensor._make(index.astype(xp.int64, copy=False))
-    return _ValuesIndices(dim_op(input, d, keepdim, index), index, name)
-
-
-def max(input, dim=None, keepdim: bool = False, *, other=None):  # noqa: A001
-    """The largest element, or ``(values, indices)`` along ``dim``, or an elementwise maximum.
-
-    >>> import chainrule as torch
-    >>> torch.tensor([[1., 5.], [3., 2.]]).max(dim=1).indices
-    tensor([1, 0])
-    """
-    from ..tensor import maximum
-    return _extreme(input, dim, keepdim, other, "max", max_all, max_dim, _argmax, maximum)
-
-
-def min(input, dim=None, keepdim: bool = False, *, other=None):  # noqa: A001
-    """The smallest element, or ``(values, indices)`` along ``dim``, or an elementwise minimum.
-
-    >>> import chainrule as torch
-    >>> torch.tensor([[1., 5.], [3., 2.]]).min()
-    tensor(1.)
-    """
-    from ..tensor import minimum
-    return _extreme(input, dim, keepdim, other, "min", min_all, min_dim, _argmin, minimum)
-
-
-def _argmax(a, axis):
-    # NaN counts as the largest value in PyTorch.
-    return xp.argmax(xp.where(xp.isnan(a), xp.inf, a) if a.dtype.kind == "f" else a, axis=axis) \
-        if not (a.dtype.kind == "f" and xp.isnan(a).any()) else xp.argmax(xp.isnan(a), axis=axis)
-
-
-def _argmin(a, axis):
-    return xp.argmin(a, axis=axis) if not (a.dtype.kind == "f" and xp.isnan(a).any()) \
-        else xp.argmax(xp.isnan(a), axis=axis)
-
-
-def argmax(input, dim=None, keepdim: bool = False):
-    """Index of the largest value (of the flattened tensor when ``dim`` is None).
-
-    >>> import chainrule as torch
-    >>> torch.argmax(torch.tensor([1., 7., 3.]))
-    tensor(1)
-    """
-    from ..tensor import Tensor
-    _check_nonempty(input, dim, "argmax")
-    if dim is None:
-        out = xp.asarray(_argmax(input._data.reshape(-1), 0))
-        return Tensor._make(out.reshape((1,) * input.ndim) if keepdim else out)
-    return max(input, dim, keepdim).indices
-
-
-def argmin(input, dim=None, keepdim: bool = False):
-    """Index of the smallest value (of the flattened tensor when ``dim`` is None).
-
-    >>> import chainrule as torch
-    >>> torch.argmin(torch.tensor([[3., 1.], [0., 2.]]))
-    tensor(2)
-    >>> torch.argmin(torch.tensor([[3., 1.], [0., 2.]]), dim=1)
-    tensor([1, 0])
-    """
-    from ..tensor import Tensor
-    _check_nonempty(input, dim, "argmin")
-    if dim is None:
-        out = xp.asarray(_argmin(input._data.reshape(-1), 0))
-        return Tensor._make(out.reshape((1,) * input.ndim) if keepdim else out)
-    return min(input, dim, keepdim).indices
-
-
-def _var_args(input, dim, unbiased, correction, name):
-    if not input.dtype.is_floating_point:
-        raise RuntimeError(f"{name}(): std and var only support floating point and complex "
-                           f"dtypes, got {input.dtype}. Fix: call .float() first.")
-    if isinstance(dim, bool):  # var(x, False): PyTorch's (input, unbiased) overload
-        dim, unbiased = None, dim
-    elif not (isinstance(unbiased, bool) or unbiased is None):
-        dim, unbiased = unbiased, None  # var(x, 0): a positional dim in the old signature
-    if correction is None:
-        correction = 1 if unbiased is None or unbiased else 0
-    dims = normalize_dims(dim, input.ndim)
-    n = _count(input.shape, dims) if input.numel() else 0
-    if n - correction <= 0:
-        import warnings
-        warnings.warn(f"{name}(): degrees of freedom is <= 0. Correction should be strictly "
-                      "less than the reduction factor (input numel divided by output numel).",
-                      UserWarning, stacklevel=3)
-    return dims, correction
-
-
-def var(input, dim=None, unbiased=None, keepdim: bool = False, *, correction=None):
-    """Variance, with Bessel's correction by default (``correction=1``).
-
-    >>> import chainrule as torch
-    >>> torch.tensor([1., 2., 3., 4.]).var()
-    tensor(1.6667)
-    """
-    dims, correction = _var_args(input, dim, unbiased, correction, "var")
-    return var_op(input, dims, correction, keepdim)
-
-
-def std(input, dim=None, unbiased=None, keepdim: bool = False, *, correction=None):
-    """Standard deviation (square root of ``var``).
-
-    >>> import chainrule as torch
-    >>> torch.tensor([1., 2., 3., 4.]).std()
-    tensor(1.2910)
-    """
-    dims, correction = _var_args(input, dim, unbiased, correction, "std")
-    return std_op(input, dims, correction, keepdim)
-
-
-def norm(input, p="fro", dim=None, keepdim: bool = False, dtype=None):
-    """Vector p-norm (2 by default) of all elements or over ``dim``.
-
-    >>> import chainrule as torch
-    >>> torch.tensor([3., 4.]).norm()
-    tensor(5.)
-    """
-    if dtype is not None:
-        input = input.to(dtype)
-    if not input.dtype.is_floating_point:
-        raise RuntimeError(
-            f"linalg.vector_norm: Expected a floating point or complex tensor as input. Got "
-            f"{input.dtype}. Fix: call .float() first.")
-    if p == "fro" or p is None:
-        p = 2
-    if isinstance(p, str):
-        raise NotImplementedError(f"norm(p={p!r}) of a matrix is not supported; use "
-                                  "torch.linalg.matrix_norm")
-    return vector_norm_op(input, float(p), normalize_dims(dim, input.ndim), keepdim)
-
-
-def logsumexp(input, dim, keepdim: bool = False):
-    """``log(sum(exp(input)))`` over ``dim``, computed without overflow.
-
-    >>> import chainrule as torch
-    >>> torch.logsumexp(torch.tensor([1000., 1000.]), dim=0)
-    tensor(1000.6932)
-    """
-    if not input.dtype.is_floating_point:
-        input = input.float()
-    return logsumexp_op(input, normalize_dims(dim, input.ndim), keepdim)
-
-
-def cumsum(input, dim: int, *, dtype=None):
-    """Running sum along ``dim``.
-
-    >>> import chainrule as torch
-    >>> torch.cumsum(torch.tensor([1., 2., 3.]), dim=0)
-    tensor([1., 3., 6.])
-    """
-    if dtype is not None:
-        input = input.to(dtype)
-    elif not input.dtype.is_floating_point:
-        input = input.long()
-    return cumsum_op(input, normalize_dims(dim, input.ndim)[0] if input.ndim else 0)
-
-
-def cumprod(input, dim: int, *, dtype=None):
-    """Running product along ``dim``.
-
-    >>> import chainrule as torch
-    >>> torch.cumprod(torch.tensor([1., 2., 3.]), dim=0)
-    tensor([1., 2., 6.])
-    """
-    if dtype is not None:
-        input = input.to(dtype)
-    elif not input.dtype.is_floating_point:
-        input = input.long()
-    return cumprod_op(input, normalize_dims(dim, input.ndim)[0] if input.ndim else 0)
-
-
-def _truth_reduce(fn, input, dim, keepdim):
-    from ..tensor import Tensor
-    axis = normalize_dims(dim, input.ndim) if dim is not None and input.ndim else None
-    out = xp.asarray(fn(input._data, axis=axis, keepdims=keepdim and bool(input.ndim)))
-    # PyTorch keeps uint8 for uint8 inputs (a legacy of masks being bytes); bool otherwise.
-    return Tensor._make(out.astype(xp.uint8) if input._data.dtype == xp.uint8 else out)
-
-
-def all(input, dim=None, keepdim: bool = False):  # noqa: A001
-    """True where every element (over ``dim``) is nonzero.
-
-    >>> import chainrule as torch
-    >>> torch.tensor([[True, False], [True, True]]).all(dim=1)
-    tensor([False,  True])
-    """
-    if dim is not None:
-        normalize_dims(dim, input.ndim)  # range check
-    return _truth_reduce(xp.all, input, dim, keepdim)
-
-
-def any(input, dim=None, keepdim: bool = False):  # noqa: A001
-    """True where some element (over ``dim``) is nonzero.
-
-    >>> import chainrule as torch
-    >>> torch.tensor([0., 2.]).any()
-    tensor(True)
-    """
-    if dim is not None:
-        normalize_dims(dim, input.ndim)
-    return _truth_reduce(xp.any, input, dim, keepdim)

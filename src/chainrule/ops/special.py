@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 
 from .._backend import quiet, xp
-from ..autograd.function import Op
+from ..engine.op import Op
 from .pointwise import _erf, exp, rsqrt
 
 _TWO_OVER_SQRT_PI = 2 / math.sqrt(math.pi)

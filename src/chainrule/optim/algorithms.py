@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..autograd.grad_mode import no_grad
+from ..engine.grad_mode import no_grad
+from ..tensor import Tensor
 from .optimizer import Optimizer, _next_step, _state_array, required
 
 
@@ -77,7 +78,6 @@ class SGD(Optimizer):
 
 
 def _tensor(a):
-    from ..tensor import Tensor
     return Tensor._make(a)
 
 

@@ -13,6 +13,7 @@ from collections import defaultdict
 
 import numpy as np
 
+from ..engine.grad_mode import enable_grad
 from ..tensor import Tensor
 
 
@@ -106,7 +107,6 @@ class Optimizer:
     def _closure_loss(self, closure):
         if closure is None:
             return None
-        from ..autograd.grad_mode import enable_grad
         with enable_grad():
             return closure()
 

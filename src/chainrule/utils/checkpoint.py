@@ -16,26 +16,24 @@ from __future__ import annotations
 
 from typing import Callable
 
-from ..autograd import grad_mode
-from ..autograd.function import Function
+from ..engine import grad_mode
+from ..engine.backward import backward as autograd_backward
+from ..engine.function import Function
+from ..functions.random import get_rng_state, set_rng_state
+from ..tensor import Tensor
 
 __all__ = ["checkpoint", "checkpoint_sequential"]
 
 
-def _tensor_cls():
-    from ..tensor import Tensor
-    return Tensor
 
 
 class CheckpointFunction(Function):
     @staticmethod
     def forward(ctx, run_function, preserve_rng_state, *args):
-        from .. import _random
         ctx.run_function = run_function
         ctx.preserve_rng_state = preserve_rng_state
         if preserve_rng_state:
-            ctx.rng_state = _random.get_rng_state()
-        Tensor = _tensor_cls()
+            ctx.rng_state = get_rng_state()
         ctx.inputs = [None if isinstance(a, Tensor) else a for a in args]
         ctx.tensor_indices = [i for i, a in enumerate(args) if isinstance(a, Tensor)]
         ctx.save_for_backward(*[a for a in args if isinstance(a, Tensor)])
@@ -44,23 +42,20 @@ class CheckpointFunction(Function):
 
     @staticmethod
     def backward(ctx, *grad_outputs):
-        from .. import _random
-        from ..autograd import backward as autograd_backward
-        Tensor = _tensor_cls()
         inputs = list(ctx.inputs)
         for i, t in zip(ctx.tensor_indices, ctx.saved_tensors):
             x = t.detach()
             x.requires_grad_(t.requires_grad)
             inputs[i] = x
         if ctx.preserve_rng_state:
-            current = _random.get_rng_state()
-            _random.set_rng_state(ctx.rng_state)  # dropout draws the same masks again
+            current = get_rng_state()
+            set_rng_state(ctx.rng_state)  # dropout draws the same masks again
         try:
             with grad_mode.enable_grad():
                 outputs = ctx.run_function(*inputs)
         finally:
             if ctx.preserve_rng_state:
-                _random.set_rng_state(current)
+                set_rng_state(current)
         if isinstance(outputs, Tensor):
             outputs = (outputs,)
         pairs = [(o, g) for o, g in zip(outputs, grad_outputs)

@@ -5,6 +5,7 @@ import math
 
 import numpy as np
 
+from ...functions.joining import cat
 from ...tensor import Tensor
 from . import rnn  # noqa: F401  (torch.nn.utils.rnn is an attribute in PyTorch too)
 
@@ -67,7 +68,6 @@ def parameters_to_vector(parameters) -> Tensor:
     >>> torch.nn.utils.parameters_to_vector(torch.nn.Linear(2, 1).parameters()).shape
     torch.Size([3])
     """
-    from ...ops.shape import cat
     return cat([p.reshape(-1) for p in parameters])
 
 

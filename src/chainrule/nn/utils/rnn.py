@@ -12,9 +12,9 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ... import _creation
-from ...ops.indexing import index_select
-from ...ops.shape import cat, stack
+from ...functions import creation as _creation
+from ...functions.indexing import index_select
+from ...functions.joining import cat, stack
 from ...tensor import Tensor
 
 __all__ = ["PackedSequence", "pad_sequence", "pack_padded_sequence", "pad_packed_sequence",

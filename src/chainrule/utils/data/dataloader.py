@@ -5,6 +5,9 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
+from ... import _dtypes
+from ...functions.creation import tensor
+from ...functions.joining import stack
 from ...tensor import Tensor
 from .dataset import TensorDataset
 from .sampler import BatchSampler, RandomSampler, SequentialSampler
@@ -23,8 +26,6 @@ def default_collate(batch):
     [tensor([[0., 0.],
             [1., 1.]]), tensor([1, 0])]
     """
-    from ..._creation import tensor
-    from ...ops.shape import stack
     first = batch[0]
     if isinstance(first, Tensor):
         return stack(list(batch), 0)
@@ -51,7 +52,6 @@ def default_collate(batch):
 
 
 def _float64():
-    from ... import _dtypes
     return _dtypes.float64
 
 

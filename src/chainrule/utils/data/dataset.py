@@ -4,6 +4,7 @@ from __future__ import annotations
 import bisect
 import math
 
+from ...functions.random import randperm
 from ...tensor import Tensor
 
 
@@ -105,7 +106,6 @@ def random_split(dataset, lengths, generator=None) -> list[Subset]:
     >>> len(a), len(b), sorted(list(a) + list(b)) == list(range(10))
     (7, 3, True)
     """
-    from ..._random import randperm
     n = len(dataset)
     lengths = list(lengths)
     if math.isclose(sum(lengths), 1) and sum(lengths) <= 1:

@@ -1,6 +1,8 @@
 """Samplers: the order in which a ``DataLoader`` visits a dataset's indices."""
 from __future__ import annotations
 
+from ...functions.random import randint, randperm
+
 
 class Sampler:
     """Base class: an iterable of dataset indices.
@@ -62,7 +64,6 @@ class RandomSampler(Sampler):
         return len(self.data_source) if self._num_samples is None else self._num_samples
 
     def __iter__(self):
-        from ..._random import randint, randperm
         n = len(self.data_source)
         if self.replacement:
             return iter(randint(0, n, (self.num_samples,), generator=self.generator).tolist())

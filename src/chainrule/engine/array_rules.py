@@ -37,8 +37,9 @@ _PLAIN_BUILTINS = frozenset({builtins.len, builtins.range, builtins.tuple, built
 _REFUSED_OPS = frozenset({"IMPORT_NAME", "IMPORT_FROM", "LOAD_DEREF", "LOAD_CLOSURE",
                           "LOAD_CLASSDEREF", "STORE_GLOBAL", "DELETE_GLOBAL", "LOAD_NAME"})
 
-# Tensor-level functions whose array version is not simply an Op's forward (they check
-# and convert their arguments first), registered by the module that defines them.
+# Callables with an array version: every Op (its forward, registered as the Op is made) and
+# a few tensor-level functions whose array version is not simply an Op's forward (they
+# check and convert their arguments first), registered by the module that defines them.
 ARRAY_FORMS: dict = {}
 
 _forms: dict = {}  # function -> its array form, or None (not expressible on arrays)
@@ -74,7 +75,6 @@ def array_form(fn):
 
 def _expressible(code, module_globals: dict, renamed: dict) -> bool:
     """Whether ``code`` means the same on arrays; ``renamed`` collects the globals to swap."""
-    from .function import Op  # a layer above this module's own imports, needed only here
     previous = None
     for ins in dis.get_instructions(code):
         op = ins.opname
@@ -88,7 +88,7 @@ def _expressible(code, module_globals: dict, renamed: dict) -> bool:
                 value = getattr(builtins, name)
             else:
                 return False
-            if not _array_value(name, value, renamed, Op):
+            if not _array_value(name, value, renamed):
                 return False
         elif op in ("LOAD_ATTR", "LOAD_METHOD"):
             # math.log, xp.argsort: a function of a module outside chainrule means the same
@@ -105,11 +105,8 @@ def _expressible(code, module_globals: dict, renamed: dict) -> bool:
                for c in code.co_consts if isinstance(c, types.CodeType))
 
 
-def _array_value(name: str, value, renamed: dict, op_class) -> bool:
+def _array_value(name: str, value, renamed: dict) -> bool:
     """Whether the global ``value`` has an array version; records it in ``renamed``."""
-    if isinstance(value, op_class):
-        renamed[name] = value.forward
-        return True
     if isinstance(value, (int, float, complex, str, tuple)) or value is None:
         return True
     if isinstance(value, types.ModuleType):  # only its attributes are used; checked there

@@ -15,6 +15,7 @@ import functools
 import traceback
 import warnings
 
+from .._backend import xp
 from . import grad_mode
 
 __all__ = ["detect_anomaly", "set_detect_anomaly", "is_anomaly_enabled",
@@ -46,7 +47,6 @@ def run_with_anomaly_check(node, grads) -> list:
                       f"the error:\n{_forward_trace(node)}", UserWarning, stacklevel=2)
         raise
     if grad_mode.flags.anomaly_check_nan:
-        from .._backend import xp
         for i, g in enumerate(results):
             if g is None or not g._data.dtype.kind == "f":
                 continue
@@ -112,9 +112,10 @@ class set_detect_anomaly:
     """Turn anomaly detection on or off; as a call, context manager or decorator.
 
     >>> import chainrule as torch
-    >>> _ = torch.autograd.set_detect_anomaly(True); torch.autograd.anomaly.is_anomaly_enabled()
+    >>> from chainrule.autograd.anomaly_mode import is_anomaly_enabled
+    >>> _ = torch.autograd.set_detect_anomaly(True); is_anomaly_enabled()
     True
-    >>> _ = torch.autograd.set_detect_anomaly(False); torch.autograd.anomaly.is_anomaly_enabled()
+    >>> _ = torch.autograd.set_detect_anomaly(False); is_anomaly_enabled()
     False
     """
 

@@ -20,9 +20,12 @@ from __future__ import annotations
 import sys
 
 from .._backend import ndarray, restore_fp_errors, silence_fp_errors, xp
+from .._dtypes import from_numpy
+from ..tensor import Tensor, from_array
+from . import anomaly as _anomaly
 from . import grad_mode
-from . import graph as _graph
-from .graph import AccumulateGrad, Node, gradient_edge
+from .graph import AccumulateGrad, Node
+from .op import gradient_edge
 
 _CALLBACKS: list = []  # queue_callback: run once the current backward pass ends
 
@@ -107,7 +110,7 @@ def _sum_to(grad, shape, dtype):
         grad = grad.reshape(shape)
     if tensor:
         if grad._data.dtype != dtype:
-            grad = grad.to(_dtype_of(dtype))
+            grad = grad.to(from_numpy(dtype))
     elif grad.dtype != dtype:
         grad = grad.astype(dtype)
     return grad
@@ -118,11 +121,6 @@ def _ones(data):
     ones = xp.empty(data.shape, dtype=data.dtype)
     ones.fill(1)
     return ones
-
-
-def _dtype_of(np_dtype):
-    from .._dtypes import from_numpy
-    return from_numpy(np_dtype)
 
 
 def run_backward(roots, root_grads, retain_graph: bool, create_graph: bool,
@@ -166,7 +164,7 @@ def run_backward(roots, root_grads, retain_graph: bool, create_graph: bool,
     buffers: dict = {}
     for (node, nr), g, root in zip(root_edges, root_grads, roots):
         if g is None:  # the implicit gradient of a scalar output: 1
-            g = _ones(root._data) if arrays else _graph.wrap_array(_ones(root._data))
+            g = _ones(root._data) if arrays else from_array(_ones(root._data))
         elif arrays:
             g = g._data
         if arrays and g.ndim == 0:
@@ -206,8 +204,7 @@ def run_backward(roots, root_grads, retain_graph: bool, create_graph: bool,
                     if arrays:
                         results = node.apply_arrays(grads)
                     elif anomaly:
-                        from .anomaly import run_with_anomaly_check
-                        results = run_with_anomaly_check(node, grads)
+                        results = _anomaly.run_with_anomaly_check(node, grads)
                     else:
                         results = node.apply(grads)
                     if node._hooked and node._hooks:
@@ -251,7 +248,7 @@ def run_backward(roots, root_grads, retain_graph: bool, create_graph: bool,
     if captured is None:
         return None
     found = [captured.get(k) for k in range(len(inputs))]
-    return [_graph.wrap_array(g) if arrays and g is not None else g for g in found]
+    return [from_array(g) if arrays and g is not None else g for g in found]
 
 
 def _add_to_buffer(buffers: dict, node: Node, nr: int, grad) -> None:
@@ -264,7 +261,7 @@ def _add_to_buffer(buffers: dict, node: Node, nr: int, grad) -> None:
 
 
 def _as_tensors(grads) -> list:
-    return [None if g is None else _graph.wrap_array(g) for g in grads]
+    return [None if g is None else from_array(g) for g in grads]
 
 
 def _as_arrays(grads) -> list:
@@ -307,7 +304,7 @@ def _accumulate(variable, grad, create_graph: bool, arrays: bool) -> None:
     an array when ``arrays``)."""
     if variable._hooks:
         if arrays:
-            grad, arrays = _graph.wrap_array(grad), False
+            grad, arrays = from_array(grad), False
         for hook in variable._hooks:
             changed = hook(grad)
             if changed is not None:
@@ -324,11 +321,11 @@ def _accumulate(variable, grad, create_graph: bool, arrays: bool) -> None:
                 grad = xp.asarray(grad)  # a NumPy scalar: this makes a new array
             elif not _owned(grad):
                 grad = grad.copy()
-            variable._grad = _graph.wrap_array(grad)  # the engine made it the right shape
+            variable._grad = from_array(grad)  # the engine made it the right shape
         else:  # anomaly mode, on tensors: the leaf gets its own copy
             variable.grad = grad.detach().clone()
     elif create_graph or current.requires_grad:
-        variable.grad = current + (_graph.wrap_array(grad) if arrays else grad)
+        variable.grad = current + (from_array(grad) if arrays else grad)
     else:
         # In place, as PyTorch: a saved x.grad sees the update.
         current._data += grad if arrays else grad._data
@@ -345,3 +342,103 @@ def _owned(array) -> bool:
     # array, so it can become .grad without a copy.  (x + y hands one gradient to both
     # leaves: one reference more, so each leaf gets its own copy.)
     return sys.getrefcount(array) <= 4 and array.base is None and array.flags.writeable
+
+
+# --- the entry points: torch.autograd.backward and torch.autograd.grad ---------------------
+
+def _as_tuple(x) -> tuple:
+    if x is None:
+        return ()
+    if isinstance(x, Tensor):
+        return (x,)
+    return tuple(x)
+
+
+def _make_grads(outputs, grad_outputs) -> list:
+    grads = []
+    for i, (out, g) in enumerate(zip(outputs, grad_outputs)):
+        if g is None:
+            if out._data.size != 1:
+                raise RuntimeError(
+                    "grad can be implicitly created only for scalar outputs. Fix: reduce the "
+                    f"output (shape {list(out.shape)}) to one number first, e.g. y.sum()."
+                    "backward(), or pass gradient=torch.ones_like(y) to say how to weight "
+                    "its elements.")
+            if not out.dtype.is_floating_point:
+                raise RuntimeError(
+                    f"grad can be implicitly created only for real scalar outputs but got "
+                    f"{out.dtype}")
+            # ones, made by the engine in the form it runs on (an array or a tensor)
+        elif not isinstance(g, Tensor):
+            g = from_array(xp.asarray(g, dtype=out._data.dtype))
+        elif g.shape != out.shape:
+            raise RuntimeError(
+                f"Mismatch in shape: grad_output[{i}] has a shape of {g.shape} and output[{i}] "
+                f"has a shape of {out.shape}.")
+        grads.append(g)
+    return grads
+
+
+def backward(tensors, grad_tensors=None, retain_graph=None, create_graph: bool = False,
+             grad_variables=None, inputs=None) -> None:
+    """Accumulate into the leaves' ``.grad`` the gradient of ``tensors``.
+
+    >>> import chainrule as torch
+    >>> x = torch.tensor(1.0, requires_grad=True)
+    >>> torch.autograd.backward(3 * x ** 2 - 4 * x); x.grad
+    tensor(2.)
+    """
+    outputs = _as_tuple(tensors)
+    if grad_tensors is None:
+        grad_tensors = [None] * len(outputs)
+    else:
+        grad_tensors = list(_as_tuple(grad_tensors)) if not isinstance(grad_tensors, list) \
+            else grad_tensors
+    if retain_graph is None:
+        retain_graph = create_graph
+    inputs = _as_tuple(inputs) if inputs is not None else None
+    if inputs is not None and not inputs:
+        raise RuntimeError("'inputs' argument to backward() cannot be empty.")
+    grads = _make_grads(outputs, grad_tensors)
+    run_backward(outputs, grads, retain_graph, create_graph, inputs=inputs, accumulate=True)
+
+
+def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph: bool = False,
+         only_inputs: bool = True, allow_unused=None, is_grads_batched: bool = False,
+         materialize_grads: bool = False):
+    """The gradients of ``outputs`` with respect to ``inputs``, returned (not accumulated).
+
+    With ``create_graph=True`` the result is itself differentiable, which gives
+    second derivatives.
+
+    >>> import chainrule as torch
+    >>> x = torch.tensor(2.0, requires_grad=True)
+    >>> (g,) = torch.autograd.grad(x ** 3, x, create_graph=True)
+    >>> g, torch.autograd.grad(g, x)[0]
+    (tensor(12., grad_fn=<MulBackward0>), tensor(12.))
+    """
+    outputs = _as_tuple(outputs)
+    inputs_t = _as_tuple(inputs)
+    if grad_outputs is None:
+        grad_outputs = [None] * len(outputs)
+    else:
+        grad_outputs = list(_as_tuple(grad_outputs))
+    if allow_unused is None:
+        allow_unused = materialize_grads
+    for t in inputs_t:
+        if not t._requires_grad:
+            raise RuntimeError("One of the differentiated Tensors does not require grad")
+    if retain_graph is None:
+        retain_graph = create_graph
+    grads = _make_grads(outputs, grad_outputs)
+    result = run_backward(outputs, grads, retain_graph, create_graph, inputs=inputs_t,
+                          accumulate=False)
+    for i, g in enumerate(result):
+        if g is None:
+            if materialize_grads:
+                result[i] = Tensor._make(xp.zeros_like(inputs_t[i]._data))
+            elif not allow_unused:
+                raise RuntimeError(
+                    "One of the differentiated Tensors appears to not have been used in the "
+                    "graph. Set allow_unused=True if this is the desired behavior.")
+    return tuple(result)

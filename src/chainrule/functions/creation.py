@@ -1,12 +1,19 @@
-"""Making tensors: from data, from NumPy, ranges, constants and random numbers."""
+"""Making tensors: from data, from NumPy, ranges, constants, identity and triangle indices."""
 from __future__ import annotations
 
 import builtins
 import math
 
-from . import _dtypes
-from ._backend import ndarray, xp
-from .tensor import Tensor, _on_cpu, _size
+from .. import _dtypes
+from .._backend import ndarray, xp
+from .._shapes import size_argument
+from ..tensor import Tensor, _on_cpu
+
+__all__ = [
+    "tensor", "as_tensor", "from_numpy", "zeros", "ones", "empty", "full", "zeros_like",
+    "ones_like", "empty_like", "full_like", "arange", "linspace", "logspace", "eye",
+    "triu_indices", "tril_indices", "scalar_tensor",
+]
 
 
 def _infer_dtype(data) -> _dtypes.dtype:
@@ -130,7 +137,7 @@ def from_numpy(array: ndarray) -> Tensor:
 
 def _make(fill, size, dtype, requires_grad) -> Tensor:
     d = dtype or _dtypes.get_default_dtype()
-    t = Tensor._make(fill(_size(size), d.np))
+    t = Tensor._make(fill(size_argument(size), d.np))
     if requires_grad:
         t.requires_grad_(True)
     return t
@@ -310,3 +317,40 @@ def eye(n: int, m: int | None = None, dtype=None, device=None, requires_grad=Fal
     _on_cpu(device)
     m = n if m is None else m
     return _make(lambda s, d: xp.eye(n, m, dtype=d), (n, m), dtype, requires_grad)
+
+
+def triu_indices(row: int, col: int, offset: int = 0, *, dtype=None, device=None):
+    """The ``(2, n)`` row and column indices of a ``row x col`` matrix's upper triangle.
+
+    >>> import chainrule as torch
+    >>> torch.triu_indices(2, 2)
+    tensor([[0, 0, 1],
+            [0, 1, 1]])
+    """
+    return _triangle(xp.triu_indices(row, offset, col), dtype)
+
+
+def tril_indices(row: int, col: int, offset: int = 0, *, dtype=None, device=None):
+    """The ``(2, n)`` row and column indices of a ``row x col`` matrix's lower triangle.
+
+    >>> import chainrule as torch
+    >>> torch.tril_indices(2, 2)
+    tensor([[0, 1, 1],
+            [0, 0, 1]])
+    """
+    return _triangle(xp.tril_indices(row, offset, col), dtype)
+
+
+def _triangle(indices, dtype):
+    out = xp.stack(indices).reshape(2, -1).astype(dtype.np if dtype is not None else xp.int64)
+    return Tensor._make(out)
+
+
+def scalar_tensor(s, *, dtype=None, device=None, requires_grad: bool = False):
+    """A 0-d tensor holding the number ``s`` (default float dtype).
+
+    >>> import chainrule as torch
+    >>> torch.scalar_tensor(3)
+    tensor(3.)
+    """
+    return tensor(float(s), dtype=dtype or _dtypes.get_default_dtype(), requires_grad=requires_grad)

@@ -25,17 +25,17 @@ in forward are there in backward.
 from __future__ import annotations
 
 import functools
+import warnings
 
-from . import grad_mode
-from .graph import FREED_MESSAGE, RELEASED, Node, SavedTensor, VersionCounter, gradient_edge
+from .._backend import xp
+from ..tensor import Tensor, VersionCounter
+from . import anomaly, forward_ad, grad_mode
+from .graph import Node
+from .op import gradient_edge
+from .saved import FREED_MESSAGE, RELEASED, SavedTensor
 
 __all__ = ["Function", "FunctionCtx", "BackwardCFunction", "once_differentiable",
            "InplaceFunction", "NestedIOFunction"]
-
-
-def _tensor_cls():
-    from ..tensor import Tensor
-    return Tensor
 
 
 class FunctionCtx:
@@ -87,7 +87,7 @@ class _SavedOutput:
                 f"inplace operation: output {self.output_nr} of {node.name()} is at version "
                 f"{self.counter.value}; expected version {self.version} instead. Fix: use the "
                 "out-of-place form of the operation, or .clone() the output before changing it.")
-        t = _tensor_cls()._make(self.data)
+        t = Tensor._make(self.data)
         t._version_counter = self.counter
         if self.requires_grad:
             t._requires_grad = True
@@ -135,8 +135,6 @@ class BackwardCFunction(Node, FunctionCtx):
         cls = self._forward_cls
         grads = list(grads)
         if self.materialize_grads:
-            from .._backend import xp
-            Tensor = _tensor_cls()
             for k, g in enumerate(grads):
                 if g is None and self._output_meta[k] is not None:
                     shape, dtype = self._output_meta[k]
@@ -162,15 +160,13 @@ class BackwardCFunction(Node, FunctionCtx):
         return out
 
     def _check_grad(self, k: int, position: int, g):
-        Tensor = _tensor_cls()
         if not isinstance(g, Tensor):
             raise TypeError(f"function {self.name()} returned a gradient of type "
                             f"{type(g).__name__} at index {position}; expected a Tensor or None.")
         meta = self.input_meta[k]
         if meta is not None:
-            import numpy as np
             try:
-                compatible = np.broadcast_shapes(meta[0], g._data.shape) == g._data.shape
+                compatible = xp.broadcast_shapes(meta[0], g._data.shape) == g._data.shape
             except ValueError:
                 compatible = False
             if not compatible:
@@ -222,7 +218,6 @@ class Function(metaclass=_FunctionMeta):
     generate_vmap_rule = False
 
     def __init__(self, *args, **kwargs) -> None:
-        import warnings
         warnings.warn(f"{type(self)} should not be instantiated. Methods on autograd functions "
                       "are all static, so you should invoke them on the class itself.",
                       DeprecationWarning, stacklevel=2)
@@ -258,7 +253,6 @@ class Function(metaclass=_FunctionMeta):
 
     @classmethod
     def apply(cls, *args, **kwargs):
-        Tensor = _tensor_cls()
         ctx = cls._backward_cls()
         if cls.backward is Function.backward and cls.vjp is not Function.vjp:
             cls.backward = cls.vjp  # a subclass that spells its backward "vjp"
@@ -287,8 +281,7 @@ class Function(metaclass=_FunctionMeta):
                 for o in outputs)
             ctx._saved = _pack_saved(ctx, outputs)
             if grad_mode.anomaly_enabled():
-                from .anomaly import record_trace
-                record_trace(ctx)
+                anomaly.record_trace(ctx)
         if grad_mode.flags.forward_ad and any(args[i]._fw_grad is not None for i in positions):
             _forward_mode(cls, ctx, args, outputs)
         ctx.to_save = ()  # the packed copies in _saved are what backward reads
@@ -297,7 +290,6 @@ class Function(metaclass=_FunctionMeta):
 
 def _wrap_outputs(ctx, args, positions, outputs, record) -> list:
     """Attach the outputs to the node (or not: non-differentiable outputs, no recording)."""
-    Tensor = _tensor_cls()
     dirty = {id(t) for t in ctx.dirty_tensors}
     non_diff = {id(t) for t in ctx.non_differentiable}
     input_ids = {id(args[i]) for i in positions}
@@ -340,7 +332,6 @@ def _wrap_outputs(ctx, args, positions, outputs, record) -> list:
 
 
 def _pack_saved(ctx, outputs) -> tuple:
-    Tensor = _tensor_cls()
     output_ids = {id(o) for o in outputs if isinstance(o, Tensor) and o.grad_fn is ctx}
     packed = []
     for t in ctx.to_save:
@@ -359,8 +350,6 @@ def _pack_saved(ctx, outputs) -> tuple:
 
 def _forward_mode(cls, ctx, args, outputs) -> None:
     """Run the Function's ``jvp`` and attach the output tangents (forward-mode AD)."""
-    from . import forward_ad
-    Tensor = _tensor_cls()
     if cls.jvp is Function.jvp:
         raise NotImplementedError(
             f"Trying to use forward AD with {cls.__name__} that does not support it because it "
@@ -386,7 +375,6 @@ def _forward_mode(cls, ctx, args, outputs) -> None:
 
 
 def _zeros_like_array(a):
-    from .._backend import xp
     return xp.zeros_like(a)
 
 
@@ -427,7 +415,6 @@ def once_differentiable(backward):
             return results
         # create_graph=True: the gradients should depend on the graph but cannot, so
         # they get a node that raises if anyone differentiates through it.
-        Tensor = _tensor_cls()
         sources = [g for g in grads if isinstance(g, Tensor) and g._requires_grad]
         if not sources:
             return results

@@ -1,14 +1,19 @@
-"""Random numbers: ``manual_seed``, ``Generator``, ``rand``, ``randn``, ``randint``, ``normal``.
+"""Random numbers: the generator, sampling functions, and the in-place random initialisers.
 
-chainrule draws from NumPy's PCG64 generator, so a seed gives the same
-numbers on every run and machine — but not the same numbers as PyTorch's
-Mersenne Twister.  Tests that compare with PyTorch copy the values across.
+chainrule draws from NumPy's PCG64: a seed repeats chainrule's numbers, not PyTorch's.
 """
 from __future__ import annotations
 
-from . import _dtypes
-from ._backend import xp
-from .tensor import Tensor, _on_cpu, _size
+from .. import _dtypes
+from .._backend import xp
+from .._shapes import size_argument
+from ..tensor import Tensor, _on_cpu
+
+__all__ = [
+    "Generator", "default_generator", "manual_seed", "seed", "initial_seed", "get_rng_state",
+    "set_rng_state", "rand", "randn", "randint", "randperm", "normal", "rand_like", "randn_like",
+    "randint_like", "bernoulli", "poisson", "Tensor", "multinomial",
+]
 
 
 class Generator:
@@ -128,7 +133,7 @@ def rand(*shape, size=None, generator=None, dtype=None, device=None, requires_gr
     """
     _on_cpu(device)
     size = shape if size is None else (size,)  # torch.zeros(2, 3) or (size=(2, 3))
-    return _finish(_rng(generator).random(_size(size)), dtype, requires_grad)
+    return _finish(_rng(generator).random(size_argument(size)), dtype, requires_grad)
 
 
 def randn(*shape, size=None, generator=None, dtype=None, device=None,
@@ -141,7 +146,7 @@ def randn(*shape, size=None, generator=None, dtype=None, device=None,
     """
     _on_cpu(device)
     size = shape if size is None else (size,)  # torch.zeros(2, 3) or (size=(2, 3))
-    return _finish(_rng(generator).standard_normal(_size(size)), dtype, requires_grad)
+    return _finish(_rng(generator).standard_normal(size_argument(size)), dtype, requires_grad)
 
 
 def randint(low, high=None, size=None, generator=None, dtype=None, device=None,
@@ -155,7 +160,7 @@ def randint(low, high=None, size=None, generator=None, dtype=None, device=None,
     _on_cpu(device)
     if size is None:
         low, high, size = 0, low, high
-    data = _rng(generator).integers(low, high, size=_size((size,)))
+    data = _rng(generator).integers(low, high, size=size_argument((size,)))
     return _finish(data, dtype or _dtypes.int64, requires_grad)
 
 
@@ -181,7 +186,8 @@ def normal(mean=0.0, std=1.0, size=None, generator=None, dtype=None, device=None
     _on_cpu(device)
     m = mean._data if isinstance(mean, Tensor) else mean
     s = std._data if isinstance(std, Tensor) else std
-    shape = _size((size,)) if size is not None else xp.broadcast_shapes(xp.shape(m), xp.shape(s))
+    shape = size_argument((size,)) if size is not None \
+        else xp.broadcast_shapes(xp.shape(m), xp.shape(s))
     data = _rng(generator).normal(m, s, size=shape)
     like = mean if isinstance(mean, Tensor) else std if isinstance(std, Tensor) else None
     return _finish(data, dtype or (like.dtype if like is not None else None), requires_grad)
@@ -250,10 +256,8 @@ def _refill(self: Tensor, data, name: str, floating_only: bool = True) -> Tensor
     """Write ``data`` into ``self`` in place, as ``copy_`` does (leaf check, version counter;
     a recorded tensor gets a node whose gradient to the old values is zero, as in PyTorch)."""
     if floating_only and not self.dtype.is_floating_point:
-        names = {"int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char",
-                 "uint8": "Byte", "bool": "Bool"}
         raise NotImplementedError(
-            f"\"{name}_kernel_cpu\" not implemented for '{names[self.dtype.name]}'. "
+            f"\"{name}_kernel_cpu\" not implemented for '{self.dtype.scalar_name}'. "
             "Fix: convert the tensor with .float() first.")
     return self.copy_(Tensor._make(xp.asarray(data).astype(self._data.dtype, copy=False)))
 
@@ -351,8 +355,41 @@ def cauchy_(self: Tensor, median: float = 0.0, sigma: float = 1.0, *, generator=
     return _refill(self, data, "cauchy")
 
 
-for _fn in (normal_, uniform_, bernoulli_, random_, exponential_, log_normal_, geometric_,
-            cauchy_):
-    setattr(Tensor, _fn.__name__, _fn)
 Tensor.bernoulli = lambda self, p=None, *, generator=None: bernoulli(self, p, generator)
-del _fn
+
+
+def multinomial(input, num_samples: int, replacement: bool = False, *, generator=None):
+    """Draws ``num_samples`` category indices per row with probabilities proportional to
+    ``input``'s (non-negative) weights; without ``replacement`` no index repeats in a row.
+
+    >>> import chainrule as torch
+    >>> torch.multinomial(torch.tensor([0., 1., 0.]), 2, replacement=True)
+    tensor([1, 1])
+    """
+    if input.ndim not in (1, 2):
+        raise RuntimeError("prob_dist must be 1 or 2 dim")
+    if not input.dtype.is_floating_point:
+        raise RuntimeError("multinomial only supports floating-point dtypes for input, got: "
+                           f"{input.dtype.name.capitalize()}")
+    weights = input._data.reshape(-1, input.shape[-1]).astype(xp.float64)
+    if num_samples <= 0:
+        raise RuntimeError("cannot sample n_sample <= 0 samples")
+    if not replacement and num_samples > weights.shape[1]:
+        raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without "
+                           "replacement")
+    if (weights < 0).any() or not xp.isfinite(weights).all():
+        raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
+    totals = weights.sum(axis=1)
+    if (totals <= 0).any():
+        raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
+    rng = _rng(generator)
+    if replacement:
+        out = xp.stack([rng.choice(w.size, size=num_samples, p=w / total)
+                        for w, total in zip(weights, totals)])
+    else:
+        # Without replacement: the num_samples largest of w / Exponential(1) noise is a draw
+        # one category at a time (as PyTorch samples it); zero weights come last, as there.
+        keys = weights / rng.exponential(size=weights.shape)
+        out = xp.argsort(-keys, axis=1, kind="stable")[:, :num_samples]
+    out = out.astype(xp.int64)
+    return Tensor._make(out.reshape(num_samples) if input.ndim == 1 else out)

@@ -1,0 +1,18 @@
+"""The autograd engine: how operations are recorded and how the chain rule runs backwards.
+
+Read it in this order (each module imports only the ones before it):
+
+- ``grad_mode``: whether operations are recorded (``no_grad`` and friends).
+- ``graph``: ``Node``, one recorded operation, and ``AccumulateGrad``, the node at a leaf.
+- ``saved``: values kept for backward, checked against in-place changes.
+- ``array_rules``: the derivative formulas rebuilt to run on plain NumPy arrays.
+- ``anomaly``, ``forward_ad``: anomaly detection; forward-mode tangents.
+- ``op``: ``Op``, a primitive with its derivative rules, and how calling it records a node.
+- ``inplace``: in-place changes, also through views (CopySlices).
+- ``hooks``: hooks on tensors.
+- ``function``: ``torch.autograd.Function``, user-defined operations on the same nodes.
+- ``backward``: the backward pass itself (``docs/engine-in-20-lines.md`` is its core
+  in twenty lines), and ``torch.autograd.backward``/``grad``.
+
+The public API is ``chainrule.autograd``; this package is what it is built on.
+"""

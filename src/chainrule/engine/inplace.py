@@ -1,0 +1,199 @@
+"""In-place changes: ``x.add_(y)``, ``x[i] = v``, ``x.exp_()``, and writes through views.
+
+An in-place op computes its result out of place, writes it into the tensor's
+own memory (so views and ``from_numpy`` arrays see it), moves the version
+counter on (so a node that saved the old values refuses them) and, if the op
+was recorded, makes the tensor take the result's place in the graph.
+
+A change made through a view (``x[0].mul_(2)``, ``x.t().add_(1)``) is recorded
+as PyTorch records it: the view's elements are located in its base's memory,
+the base's history becomes CopySlices ("the old base, with these elements
+replaced"), and the view becomes "these elements of the new base"
+(AsStridedBackward0).
+"""
+from __future__ import annotations
+
+from .._backend import ndarray, xp
+from ..tensor import Tensor
+from . import grad_mode
+from .forward_ad import _paused, _set_tangent
+from .op import Op, as_strided, gradient_edge, index, name_in_cpp_namespace, view_key
+
+
+def check_inplace_leaf(t: Tensor) -> None:
+    if grad_mode.state.enabled and t._requires_grad and t.grad_fn is None:
+        raise RuntimeError(
+            "a leaf Variable that requires grad is being used in an in-place operation. Fix: "
+            "wrap the update in chainrule.no_grad() (e.g. `with torch.no_grad(): w -= lr * "
+            "w.grad`), or operate on w.detach().")
+
+
+def stand_in(t: Tensor, data: ndarray) -> Tensor:
+    """A tensor over ``data`` that stands where ``t`` stands in the graph (same history and
+    tangent): an in-place op records against it before ``t`` takes on the result's history."""
+    s = Tensor._make(data)
+    s.grad_fn, s._output_nr, s._requires_grad = t.grad_fn, t._output_nr, t._requires_grad
+    s._fw_grad = t._fw_grad
+    return s
+
+
+def inplace(self: Tensor, fn, *args, **kwargs) -> Tensor:
+    """Run ``fn(self, *args)`` and make ``self`` hold the result, as PyTorch's ``op_`` methods.
+
+    The data is written into ``self``'s own array (views and ``from_numpy``
+    arrays see the change) and the version counter moves on, so a node that
+    saved the old values will refuse to use them.  If the result was
+    recorded, ``self`` takes over its place in the graph.
+    """
+    check_inplace_leaf(self)
+    record = grad_mode.state.enabled and (
+        self._requires_grad or any(isinstance(a, Tensor) and a._requires_grad for a in args))
+    if not self._data.flags.writeable:
+        check_writable(self)
+    if record and self._base is not None:
+        return inplace_on_view(self, fn, args, kwargs)
+    source = self
+    if record:
+        # The op may save its input for backward; give it a copy so writing into
+        # self's array below cannot change what backward will read.
+        source = stand_in(self, self._data.copy())
+    if record or not grad_mode.state.enabled:  # the mode is already what it must be
+        result = fn(source, *args, **kwargs)
+    else:
+        with grad_mode.set_grad_enabled(False):
+            result = fn(source, *args, **kwargs)
+    check_result_fits(self, result)
+    xp.copyto(self._data, result._data, casting="unsafe")
+    self._bump_version()
+    if record and result.grad_fn is not None:
+        self.grad_fn = result.grad_fn
+        self._output_nr = result._output_nr
+        self._requires_grad = True
+    if result._fw_grad is not None:  # forward mode: the tangent changes in place too
+        set_tangent_inplace(self, result._fw_grad)
+    return self
+
+
+def check_result_fits(self: Tensor, result: Tensor) -> None:
+    """An in-place op's result must have ``self``'s shape and a dtype castable to ``self``'s."""
+    if result._data.shape != self._data.shape:
+        raise RuntimeError(
+            f"output with shape {list(self.shape)} doesn't match the broadcast shape "
+            f"{list(result.shape)}")
+    if result._data.dtype != self._data.dtype \
+            and not xp.can_cast(result._data.dtype, self._data.dtype, casting="same_kind"):
+        raise RuntimeError(f"result type {result.dtype.scalar_name} can't be cast to the desired "
+                           f"output type {self.dtype.scalar_name}")
+
+
+def check_writable(t) -> None:
+    """Refuse to write into a tensor whose elements share memory (an ``expand``ed tensor)."""
+    if not t._data.flags.writeable:
+        if any(s == 0 and n > 1 for s, n in zip(t._data.strides, t._data.shape)):
+            raise RuntimeError(
+                "unsupported operation: more than one element of the written-to tensor refers to "
+                "a single memory location. Please clone() the tensor before performing the "
+                "operation.")
+        raise RuntimeError("this tensor's memory is read-only (it wraps a read-only NumPy array). "
+                           "Fix: .clone() it before changing it in place.")
+
+
+def inplace_on_view(view, fn, args, kwargs):
+    """``view.op_(...)``: run ``fn`` on the view, write the result through, rewrite histories."""
+    base = view._base
+    node = view.grad_fn
+    if node is not None and node.num_outputs > 1:
+        raise RuntimeError(
+            f"Output {view._output_nr} of {node.name()} is a view and is being modified inplace. "
+            "This view is the output of a function that returns multiple views. Such functions "
+            "do not allow the output views to be modified inplace. You should replace the inplace "
+            "operation by an out-of-place one. Fix: .clone() the piece before changing it.")
+    if base._requires_grad and base.grad_fn is None:
+        raise RuntimeError(
+            "a view of a leaf Variable that requires grad is being used in an in-place "
+            "operation. Fix: wrap the update in chainrule.no_grad(), or change a .clone() of "
+            "the leaf instead.")
+    check_writable(view)
+    gradient_edge(view)  # re-derives the view first if the base changed since
+    key = view_key(base._data, view._data)
+    # The op may save its input for backward; give it a copy so that writing the
+    # result into the shared memory below cannot change what backward reads.
+    source = stand_in(view, view._data.copy())
+    with grad_mode.set_grad_enabled(True):
+        result = fn(source, *args, **kwargs)
+    check_result_fits(view, result)
+    old_base = stand_in(base, base._data)  # CopySlices saves nothing of it: no copy needed
+    with _paused():  # the base's tangent changes through the view's (below)
+        new_base = copy_slices(old_base, result.to(view.dtype) if result.dtype is not view.dtype
+                               else result, key)
+    xp.copyto(view._data, result._data, casting="unsafe")
+    view._bump_version()
+    base.grad_fn, base._output_nr, base._requires_grad = new_base.grad_fn, 0, True
+    new_base._data = base._data  # the regenerated view reads the real memory
+    view.grad_fn = as_strided(new_base, key, base._data.shape).grad_fn
+    view._output_nr = 0
+    view._requires_grad = True
+    view._view_base_fn = base.grad_fn
+    if result._fw_grad is not None:
+        set_tangent_inplace(view, result._fw_grad)
+    return view
+
+
+# --- the nodes of a write into some elements ---------------------------------------------
+def _zero_at(grad, key):
+    out = grad.copy()
+    out[key] = 0
+    return out
+
+
+def write_into(self, value, key):
+    out = self.copy()
+    out[key] = value
+    return out
+
+
+zero_at = Op("IndexFillBackward0", _zero_at,
+             grad=lambda g, key: zero_at(g, key),
+             jvp=lambda grad_t, key: zero_at(grad_t, key))
+
+
+copy_slices = Op("CopySlices", lambda self, value, key: write_into(self, value, key),
+                 self=lambda grad, key: zero_at(grad, key),
+                 value=lambda grad, key: index(grad, key, grad.shape),
+                 jvp=lambda self_t, value_t, key: copy_slices(self_t, value_t, key))
+
+name_in_cpp_namespace(copy_slices)
+
+
+# --- forward mode through in-place changes -----------------------------------------------
+def set_tangent_inplace(t, tangent) -> None:
+    """After an in-place op on ``t``, make ``tangent`` its tangent, as PyTorch does.
+
+    The old tangent is overwritten in place rather than replaced: the tangents
+    of views of ``t`` are views of it, so they (and, for a view ``t``, its
+    base's tangent) see the change, just as the views' values do.
+    """
+    old = t._fw_grad
+    if old is None and t._base is not None:
+        old = _view_of_base_tangent(t)
+    if old is not None and old._data.flags.writeable:
+        xp.copyto(old._data, tangent._data, casting="unsafe")
+        tangent = old
+    _set_tangent(t, tangent)
+
+
+def _view_of_base_tangent(view):
+    """A tangent for ``view`` that shares memory with (a new zero tangent of) its base."""
+    base = view._base
+    if base._fw_grad is None:
+        _set_tangent(base, Tensor._make(xp.zeros_like(base._data)))
+    data, base_t = base._data, base._fw_grad._data
+    if base_t.strides != data.strides or not (base_t.flags.c_contiguous
+                                              or base_t.flags.f_contiguous):
+        raise NotImplementedError(
+            "forward AD: an in-place change with a dual tensor was made through a view whose "
+            "base's tangent has a different memory layout than the base. Fix: .clone() the "
+            "view first, or make the base itself dual with forward_ad.make_dual.")
+    offset = view._data.__array_interface__["data"][0] - data.__array_interface__["data"][0]
+    return Tensor._make(xp.ndarray(view._data.shape, base_t.dtype, buffer=base_t,
+                                   offset=offset, strides=view._data.strides))

@@ -1,0 +1,91 @@
+"""The arguments of the public functions: numbers, arrays and tensors as operands.
+
+PyTorch's functions take a Python number where a tensor could go (``x + 1``,
+``torch.where(c, x, 0.)``), read NumPy scalars as the numbers they stand for,
+and spell ``dim=``/``keepdim=`` as NumPy does too (``axis=``, ``keepdims=``).
+These helpers turn each into what the rule tables take, with PyTorch's errors.
+"""
+from __future__ import annotations
+
+import builtins
+import functools
+
+from .. import _dtypes
+from .._backend import ndarray, xp
+from ..tensor import Tensor
+from .creation import as_tensor
+
+
+def is_number(x) -> bool:
+    return isinstance(x, (int, float, builtins.bool, xp.number, xp.bool_))
+
+
+def python_number(x):
+    """A NumPy scalar as the Python number it stands for (so it promotes like one)."""
+    if isinstance(x, xp.generic):
+        # PyTorch reads a NumPy bool as a float (t + np.True_ is a float tensor).
+        return float(x) if isinstance(x, xp.bool_) else x.item()
+    return x
+
+
+def operand(other):
+    if isinstance(other, Tensor):
+        return other
+    if is_number(other):
+        return python_number(other)
+    if isinstance(other, ndarray):
+        return as_tensor(other)
+    raise TypeError(f"unsupported operand type for a tensor operation: '{type(other).__name__}'")
+
+
+def expect_tensor(other, name):
+    if isinstance(other, Tensor):
+        return other
+    if isinstance(other, ndarray):
+        return as_tensor(other)
+    raise TypeError(f"{name}(): argument 'other' must be Tensor, not {type(other).__name__}")
+
+
+def as_tensor_like(value, like) -> Tensor:
+    """``value`` as a tensor; a Python number becomes a 0-d tensor that promotes like a number."""
+    if isinstance(value, Tensor):
+        return value
+    if is_number(value):
+        value = python_number(value)
+        if like is not None:
+            d = _dtypes.result_type([like], [value])
+        else:
+            d = (_dtypes.bool, _dtypes.int64, _dtypes.get_default_dtype())[
+                _dtypes.scalar_category(value)]
+        return Tensor._make(xp.asarray(value, dtype=d.np))
+    return as_tensor(value)
+
+
+def check_broadcast(a: Tensor, b) -> None:
+    if isinstance(b, Tensor) and a._data.shape != b._data.shape:
+        sa, sb = a._data.shape, b._data.shape
+        for i in range(1, min(len(sa), len(sb)) + 1):
+            x, y = sa[-i], sb[-i]
+            if x != y and x != 1 and y != 1:
+                nd = max(len(sa), len(sb))
+                raise RuntimeError(
+                    f"The size of tensor a ({x}) must match the size of tensor b ({y}) at "
+                    f"non-singleton dimension {nd - i}. (Shapes {list(sa)} and {list(sb)} do not "
+                    "broadcast: each dimension, compared from the right, must be equal or 1.)")
+
+
+def accept_numpy_names(fn):
+    """Let ``fn`` also take NumPy's spellings ``axis=`` and ``keepdims=``, as PyTorch does.
+
+    Course material written for PyTorch uses them (``y_hat.argmax(axis=1)``,
+    ``A.sum(axis=0, keepdims=True)``).
+    """
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        if kwargs:
+            if "axis" in kwargs:
+                kwargs["dim"] = kwargs.pop("axis")
+            if "keepdims" in kwargs:
+                kwargs["keepdim"] = kwargs.pop("keepdims")
+        return fn(*args, **kwargs)
+    return wrapper

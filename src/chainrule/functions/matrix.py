@@ -1,0 +1,569 @@
+"""Matrices: products (``dot``, ``mm``, ``matmul``, ``einsum``, ``tensordot``, ...), inverse,
+determinant, diagonals and trace.
+
+Each checks shapes and dtypes as PyTorch does, then calls its row in
+``chainrule.ops.linalg`` or ``chainrule.ops.selection``; the ``add*`` forms and
+``kron``/``inner``/``cdist`` are composed from the products.
+"""
+from __future__ import annotations
+
+import builtins
+import math
+
+from .._backend import xp
+from .._shapes import wrap_dim
+from ..ops import linalg as linalg_ops
+from ..ops import pointwise as pointwise_ops
+from ..ops import selection as selection_ops
+from ..tensor import Tensor
+from .arguments import accept_numpy_names
+from .joining import cat
+from .pointwise import _float_of, clamp
+from .reduction import mean, norm
+from .shape import movedim, narrow, reshape, unsqueeze
+
+__all__ = [
+    "dot", "mv", "mm", "bmm", "matmul", "outer", "ger", "einsum", "addmm", "baddbmm", "addmv",
+    "addbmm", "addr", "tensordot", "kron", "inner", "vdot", "cdist", "cross", "diag", "diagonal",
+    "diag_embed", "trace", "inverse", "det", "cov", "corrcoef",
+]
+
+
+def _dtype_name(t) -> str:
+    return {"float32": "float", "float64": "double", "float16": "Half", "int64": "long",
+            "int32": "int", "int16": "short", "int8": "signed char", "uint8": "unsigned char",
+            "bool": "bool"}[t.dtype.name]
+
+
+def _same_dtype(a, b) -> None:
+    if a._data.dtype != b._data.dtype:
+        raise RuntimeError(
+            f"expected m1 and m2 to have the same dtype, but got: {_dtype_name(a)} != "
+            f"{_dtype_name(b)}. Fix: convert one of them, e.g. b.to(a.dtype).")
+
+
+def dot(input, other):
+    """Dot product of two 1-d tensors.
+
+    >>> import chainrule as torch
+    >>> torch.dot(torch.tensor([1., 2.]), torch.tensor([3., 4.]))
+    tensor(11.)
+    """
+    # The checks read the arrays' own shape and dtype: Tensor.shape builds a torch.Size on
+    # each use, and these small products are dominated by such overheads.
+    a, b = input._data, other._data
+    if a.ndim != 1 or b.ndim != 1:
+        raise RuntimeError(f"1D tensors expected, but got {a.ndim}D and {b.ndim}D tensors")
+    if a.shape[0] != b.shape[0]:
+        raise RuntimeError(
+            f"inconsistent tensor size, expected tensor [{input.shape[0]}] and src "
+            f"[{other.shape[0]}] to have the same number of elements, but got {input.shape[0]} "
+            f"and {other.shape[0]} elements respectively")
+    if a.dtype != b.dtype:
+        raise RuntimeError(
+            f"dot : expected both vectors to have same dtype, but found {_dtype_name(input)} "
+            f"and {_dtype_name(other)}")
+    return linalg_ops.dot_op(input, other)
+
+
+def mv(input, vec):
+    """Matrix-vector product.
+
+    >>> import chainrule as torch
+    >>> torch.mv(torch.eye(2), torch.tensor([1., 2.]))
+    tensor([1., 2.])
+    """
+    a, v = input._data, vec._data  # see dot
+    if a.ndim != 2 or v.ndim != 1:
+        raise RuntimeError(f"vector + matrix @ vector expected, got 1, {a.ndim}, {v.ndim}")
+    if a.shape[1] != v.shape[0]:
+        raise RuntimeError(
+            f"size mismatch, got input ({input.shape[0]}), mat ({input.shape[0]}x"
+            f"{input.shape[1]}), vec ({vec.shape[0]})")
+    _same_dtype(input, vec)
+    return linalg_ops.mv_op(input, vec)
+
+
+def mm(input, mat2):
+    """Matrix product of two 2-d tensors.
+
+    >>> import chainrule as torch
+    >>> torch.mm(torch.ones(2, 3), torch.ones(3, 1))
+    tensor([[3.],
+            [3.]])
+    """
+    a, b = input._data, mat2._data  # see dot
+    if a.ndim != 2:
+        raise RuntimeError("self must be a matrix")
+    if b.ndim != 2:
+        raise RuntimeError("mat2 must be a matrix")
+    if a.shape[1] != b.shape[0]:
+        raise RuntimeError(
+            f"mat1 and mat2 shapes cannot be multiplied ({input.shape[0]}x{input.shape[1]} and "
+            f"{mat2.shape[0]}x{mat2.shape[1]})")
+    _same_dtype(input, mat2)
+    return linalg_ops.mm_op(input, mat2)
+
+
+def bmm(input, mat2):
+    """Batched matrix product of two 3-d tensors.
+
+    >>> import chainrule as torch
+    >>> torch.bmm(torch.ones(4, 2, 3), torch.ones(4, 3, 5)).shape
+    torch.Size([4, 2, 5])
+    """
+    if input.ndim != 3:
+        raise RuntimeError("batch1 must be a 3D tensor")
+    if mat2.ndim != 3:
+        raise RuntimeError("batch2 must be a 3D tensor")
+    if input.shape[0] != mat2.shape[0] or input.shape[2] != mat2.shape[1]:
+        raise RuntimeError(
+            f"Expected size for first two dimensions of batch2 tensor to be: "
+            f"[{input.shape[0]}, {input.shape[2]}] but got: [{mat2.shape[0]}, {mat2.shape[1]}].")
+    _same_dtype(input, mat2)
+    return linalg_ops.bmm_op(input, mat2)
+
+
+def matmul(input, other):
+    """Matrix product with PyTorch's rules for 1-d operands and broadcast batch dimensions.
+
+    >>> import chainrule as torch
+    >>> (torch.ones(5, 2, 3) @ torch.ones(3)).shape
+    torch.Size([5, 2])
+    """
+    a, b = input.ndim, other.ndim
+    if a == 0 or b == 0:
+        raise RuntimeError(
+            f"both arguments to matmul need to be at least 1D, but they are {a}D and {b}D")
+    if a == 1 and b == 1:
+        return dot(input, other)
+    if a == 2 and b == 1:
+        return mv(input, other)
+    if a == 1 and b == 2:
+        return linalg_ops.squeeze_back(mm(input.unsqueeze(0), other), 0)
+    if a == 2 and b == 2:
+        return mm(input, other)
+    _same_dtype(input, other)
+    if a >= 3 and (b <= 2 or (b <= a and math.prod(other.shape[:-2]) == 1)):
+        # Fold the batch into the rows of one matrix product.
+        k = input.shape[-1]
+        if other.shape[-2 if b > 1 else 0] != k:
+            _raise_mismatch(input, other)
+        rows = input.reshape(-1, k)
+        if b == 1:
+            return linalg_ops.unsafe_view(mv(rows, other), input.shape[:-1])
+        mat = other.reshape(other.shape[-2:]) if b > 2 else other
+        return linalg_ops.unsafe_view(mm(rows, mat), input.shape[:-1] + (mat.shape[-1],))
+    if a <= 2 and b >= 3:
+        # (x @ Y) = (Yᵀ @ xᵀ)ᵀ: fold Y's batch into rows instead.
+        k = input.shape[-1]
+        if other.shape[-2] != k:
+            _raise_mismatch(input, other)
+        rows = other.mT.reshape(-1, k)
+        batch, n = other.shape[:-2], other.shape[-1]
+        if a == 1:
+            return linalg_ops.unsafe_view(mv(rows, input), batch + (n,))
+        out = linalg_ops.unsafe_view(mm(rows, input.t()), batch + (n, input.shape[0]))
+        return out.mT.clone()
+    x = input.unsqueeze(0) if a == 1 else input
+    y = other.unsqueeze(-1) if b == 1 else other
+    if x.shape[-1] != y.shape[-2]:
+        _raise_mismatch(input, other)
+    try:
+        batch = xp.broadcast_shapes(x.shape[:-2], y.shape[:-2])
+    except ValueError:
+        raise RuntimeError(
+            f"The size of tensor a ({x.shape[-3]}) must match the size of tensor b "
+            f"({y.shape[-3]}) at non-singleton dimension 0") from None
+    return linalg_ops.unsafe_view(linalg_ops.bmm_op(x, y), batch + (x.shape[-2], y.shape[-1]))
+
+
+def _raise_mismatch(input, other):
+    x = input if input.ndim > 1 else input.unsqueeze(0)
+    y = other if other.ndim > 1 else other.unsqueeze(-1)
+    raise RuntimeError(
+        f"Expected size for first two dimensions of batch2 tensor to be: "
+        f"[{math.prod(x.shape[:-2])}, {x.shape[-1]}] but got: "
+        f"[{math.prod(y.shape[:-2])}, {y.shape[-2]}]. Fix: the last dimension of "
+        f"the first operand ({list(input.shape)}) must equal the second-to-last of the "
+        f"second ({list(other.shape)}).")
+
+
+def outer(input, vec2):
+    """Outer product of two 1-d tensors.
+
+    >>> import chainrule as torch
+    >>> torch.outer(torch.tensor([1., 2.]), torch.tensor([1., 10.]))
+    tensor([[ 1., 10.],
+            [ 2., 20.]])
+    """
+    if input.ndim != 1 or vec2.ndim != 1:
+        raise RuntimeError("outer: Expected 1-D argument self, but got "
+                           f"{input.ndim if input.ndim != 1 else vec2.ndim}-D")
+    return input.reshape(-1, 1) * vec2  # recorded as MulBackward0, as PyTorch does
+
+
+ger = outer
+
+
+def einsum(equation: str, *operands):
+    """Sum of products over the labelled dimensions of the operands (Einstein notation).
+
+    >>> import chainrule as torch
+    >>> a = torch.arange(6.).reshape(2, 3)
+    >>> torch.einsum('ij,j->i', a, torch.ones(3))
+    tensor([ 3., 12.])
+    """
+    if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
+        operands = tuple(operands[0])
+    if not operands:
+        raise RuntimeError("einsum(): must provide at least one operand")
+    labels, out_labels = linalg_ops._parse_einsum(equation, [t.shape for t in operands])
+    for t in operands[1:]:
+        if t.dtype is not operands[0].dtype:
+            raise RuntimeError(
+                f"expected scalar type {operands[0].dtype.name} but found {t.dtype.name}. Fix: "
+                "convert the operands to one dtype first, e.g. b.to(a.dtype).")
+    sizes = {}
+    for k, (lbl, t) in enumerate(zip(labels, operands)):
+        for c, n in zip(lbl, t.shape):
+            if sizes.setdefault(c, n) != n and n != 1 and sizes[c] != 1:
+                raise RuntimeError(
+                    f"einsum(): operands do not broadcast with remapped shapes (original->"
+                    f"remapped): subscript '{c}' has size {sizes[c]} and {n} in operand {k}")
+            if sizes[c] == 1:
+                sizes[c] = n
+    for c in out_labels:
+        if c not in sizes:
+            raise RuntimeError(
+                f"einsum(): output subscript {c} does not appear in the equation for any input "
+                "operand")
+    return linalg_ops.einsum(list(operands), labels, out_labels)
+
+
+def addmm(input, mat1, mat2, *, beta=1, alpha=1):
+    """``beta * input + alpha * (mat1 @ mat2)`` (``input`` broadcasts).
+
+    >>> import chainrule as torch
+    >>> torch.addmm(torch.ones(2, 2), torch.eye(2), torch.eye(2))
+    tensor([[2., 1.],
+            [1., 2.]])
+    """
+    _same_dtypes("self and mat2 must have the same dtype, but got", input, mat1, mat2)
+    return _scaled_sum(input, mm(mat1, mat2), beta, alpha)
+
+
+def baddbmm(input, batch1, batch2, *, beta=1, alpha=1):
+    """``beta * input + alpha * (batch1 @ batch2)``, one product per batch entry.
+
+    >>> import chainrule as torch
+    >>> torch.baddbmm(torch.zeros(1, 2, 2), torch.ones(1, 2, 3), torch.ones(1, 3, 2))
+    tensor([[[3., 3.],
+             [3., 3.]]])
+    """
+    _same_dtypes("Input dtypes must be the same, got:", input, batch1, batch2)
+    return _scaled_sum(input, bmm(batch1, batch2), beta, alpha)
+
+
+def _same_dtypes(message, input, *matrices):
+    if builtins.any(m.dtype is not input.dtype for m in matrices):
+        names = ", ".join(t_.dtype.scalar_name
+                          for t_ in (input, *matrices))
+        raise RuntimeError(f"{message} {names}. Fix: convert them to one dtype (e.g. .float()).")
+
+
+def _scaled_sum(input, product, beta, alpha):
+    if alpha != 1:
+        product = product * alpha
+    if beta == 0:  # PyTorch ignores input then (NaN in it does not propagate)
+        return product
+    return (input if beta == 1 else input * beta) + product
+
+
+def addmv(input, mat, vec, *, beta=1, alpha=1):
+    """``beta * input + alpha * (mat @ vec)``.
+
+    >>> import chainrule as torch
+    >>> torch.addmv(torch.ones(2), torch.eye(2), torch.tensor([1., 2.]))
+    tensor([2., 3.])
+    """
+    return _scaled_sum(input, mv(mat, vec), beta, alpha)
+
+
+def addbmm(input, batch1, batch2, *, beta=1, alpha=1):
+    """``beta * input + alpha * sum_i (batch1[i] @ batch2[i])``.
+
+    >>> import chainrule as torch
+    >>> torch.addbmm(torch.zeros(2, 2), torch.ones(3, 2, 1), torch.ones(3, 1, 2))
+    tensor([[3., 3.],
+            [3., 3.]])
+    """
+    return _scaled_sum(input, bmm(batch1, batch2).sum(0), beta, alpha)
+
+
+def addr(input, vec1, vec2, *, beta=1, alpha=1):
+    """``beta * input + alpha * outer(vec1, vec2)``.
+
+    >>> import chainrule as torch
+    >>> torch.addr(torch.zeros(2, 2), torch.tensor([1., 2.]), torch.tensor([1., 1.]))
+    tensor([[1., 1.],
+            [2., 2.]])
+    """
+    return _scaled_sum(input, outer(vec1, vec2), beta, alpha)
+
+
+def tensordot(a, b, dims=2):
+    """Contract the last ``dims`` dimensions of ``a`` with the first ``dims`` of ``b``, or the
+    listed pairs ``dims=([a dims], [b dims])``.
+
+    >>> import chainrule as torch
+    >>> torch.tensordot(torch.ones(2, 3), torch.ones(3, 4), dims=1).shape
+    torch.Size([2, 4])
+    """
+    if isinstance(dims, int):
+        if dims < 0:
+            raise RuntimeError(f"tensordot expects dims >= 0, but got dims={dims}")
+        dims_a, dims_b = list(range(a.ndim - dims, a.ndim)), list(range(dims))
+    else:
+        dims_a, dims_b = dims
+        dims_a = [dims_a] if isinstance(dims_a, int) else list(dims_a)
+        dims_b = [dims_b] if isinstance(dims_b, int) else list(dims_b)
+        if len(dims_a) != len(dims_b):
+            raise RuntimeError("both dimension lists should have same length")
+    dims_a = [wrap_dim(d, a.ndim) for d in dims_a]
+    dims_b = [wrap_dim(d, b.ndim) for d in dims_b]
+    for da, db in zip(dims_a, dims_b):
+        if a.shape[da] != b.shape[db]:
+            raise RuntimeError(f"contracted dimensions need to match, but first has size "
+                               f"{a.shape[da]} in dim {da} and second has size {b.shape[db]} "
+                               f"in dim {db}")
+    letters = iter("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+    la = [next(letters) for _ in range(a.ndim)]
+    lb = [next(letters) for _ in range(b.ndim)]
+    for da, db in zip(dims_a, dims_b):
+        lb[db] = la[da]
+    out = [c for i, c in enumerate(la) if i not in dims_a] + \
+        [c for i, c in enumerate(lb) if i not in dims_b]
+    return einsum(f"{''.join(la)},{''.join(lb)}->{''.join(out)}", a, b)
+
+
+def kron(input, other):
+    """The Kronecker product: every element of ``input`` times the whole of ``other``.
+
+    >>> import chainrule as torch
+    >>> torch.kron(torch.tensor([1, 2]), torch.tensor([1, 10]))
+    tensor([ 1, 10,  2, 20])
+    """
+    n = builtins.max(input.ndim, other.ndim)
+    sa = (1,) * (n - input.ndim) + tuple(input.shape)
+    sb = (1,) * (n - other.ndim) + tuple(other.shape)
+    a = input.reshape([v for s in sa for v in (s, 1)])
+    b = other.reshape([v for s in sb for v in (1, s)])
+    return (a * b).reshape([x * y for x, y in zip(sa, sb)])
+
+
+def inner(input, other):
+    """Sum of products over the last dimension of both inputs.
+
+    >>> import chainrule as torch
+    >>> torch.inner(torch.tensor([1., 2.]), torch.tensor([3., 4.]))
+    tensor(11.)
+    """
+    if input.dim() == 0 or other.dim() == 0:
+        return input * other
+    return tensordot(input, other, dims=([input.dim() - 1], [other.dim() - 1]))
+
+
+def vdot(input, other):
+    """Dot product of two 1-D tensors (real tensors: the same as ``dot``).
+
+    >>> import chainrule as torch
+    >>> torch.vdot(torch.tensor([1., 2.]), torch.tensor([3., 4.]))
+    tensor(11.)
+    """
+    return dot(input, other)
+
+
+def cdist(x1, x2, p: float = 2.0, compute_mode=None):
+    """The ``p``-norm distance between each row of ``x1`` and each row of ``x2``
+    (batched over leading dimensions).
+
+    >>> import chainrule as torch
+    >>> torch.cdist(torch.tensor([[0., 0.]]), torch.tensor([[3., 4.], [0., 1.]]))
+    tensor([[5., 1.]])
+    """
+    if x1.ndim < 2 or x2.ndim < 2:
+        raise RuntimeError(f"cdist only supports at least 2D tensors, X1 got: {x1.ndim}D")
+    for x in (x1, x2):
+        if not x.dtype.is_floating_point:
+            raise RuntimeError("cdist only supports floating-point dtypes, X1 got: "
+                               f"{x.dtype.scalar_name}")
+    if x1.shape[-1] != x2.shape[-1]:
+        raise RuntimeError("X1 and X2 must have the same number of columns. X1: "
+                           f"{x1.shape[-1]} X2: {x2.shape[-1]}")
+    gaps = x1.unsqueeze(-2) - x2.unsqueeze(-3)
+    return norm(gaps, p, dim=-1)
+
+
+@accept_numpy_names
+def cross(input, other, dim: int | None = None):
+    """The cross product of 3-vectors along ``dim`` (default: the first dimension of size 3).
+
+    >>> import chainrule as torch
+    >>> torch.cross(torch.tensor([1., 0., 0.]), torch.tensor([0., 1., 0.]), dim=0)
+    tensor([0., 0., 1.])
+    """
+    if input.ndim != other.ndim:
+        raise RuntimeError("linalg.cross: inputs must have the same number of dimensions. Fix: "
+                           "unsqueeze the smaller one.")
+    if dim is None:
+        sizes = xp.broadcast_shapes(tuple(input.shape), tuple(other.shape))
+        dim = next((d for d, n in enumerate(sizes) if n == 3), None)
+        if dim is None:
+            raise RuntimeError("no dimension of size 3 in input. Fix: pass dim=.")
+    dim = wrap_dim(dim, input.ndim)
+    if input.shape[dim] != 3 or other.shape[dim] != 3:
+        raise RuntimeError(f"linalg.cross: inputs dimension {dim} must have length 3. Got "
+                           f"{input.shape[dim]} and {other.shape[dim]}")
+    a = [narrow(input, dim, i, 1) for i in range(3)]
+    b = [narrow(other, dim, i, 1) for i in range(3)]
+    return cat([a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2],
+                  a[0] * b[1] - a[1] * b[0]], dim)
+
+
+def diag(input, diagonal: int = 0):
+    """A 1-D ``input`` placed on a diagonal of a square matrix; of a 2-D ``input``, its
+    ``diagonal``-th diagonal.
+
+    >>> import chainrule as torch
+    >>> torch.diag(torch.tensor([1, 2]))
+    tensor([[1, 0],
+            [0, 2]])
+    >>> torch.diag(torch.tensor([[1, 2], [3, 4]]))
+    tensor([1, 4])
+    """
+    if input.ndim == 1:
+        n = input.shape[0] + builtins.abs(diagonal)
+        i = xp.arange(input.shape[0])
+        key = (i - builtins.min(diagonal, 0), i + builtins.max(diagonal, 0))
+        return selection_ops.diag_embed_op(input, (n, n), key)
+    if input.ndim != 2:
+        raise RuntimeError("diag(): Supports 1D or 2D tensors. Got "
+                           f"{input.ndim}D. Fix: use torch.diagonal-style indexing.")
+    rows, cols = input.shape
+    start_r, start_c = builtins.max(-diagonal, 0), builtins.max(diagonal, 0)
+    n = builtins.max(builtins.min(rows - start_r, cols - start_c), 0)
+    i = xp.arange(n)
+    return selection_ops.diag_op(input, (i + start_r, i + start_c), input._data.shape)
+
+
+def diagonal(input, offset: int = 0, dim1: int = 0, dim2: int = 1):
+    """The ``offset``-th diagonal of the matrices spanned by ``dim1`` and ``dim2``, as the last
+    dimension of the result (a copy here, where PyTorch returns a view).
+
+    >>> import chainrule as torch
+    >>> torch.diagonal(torch.tensor([[1, 2], [3, 4]]), 1)
+    tensor([2])
+    """
+    dim1, dim2 = wrap_dim(dim1, input.ndim), wrap_dim(dim2, input.ndim)
+    if dim1 == dim2:
+        raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+    moved = movedim(input, (dim1, dim2), (-2, -1))
+    rows, cols = moved.shape[-2], moved.shape[-1]
+    start_r, start_c = builtins.max(-offset, 0), builtins.max(offset, 0)
+    i = xp.arange(builtins.max(builtins.min(rows - start_r, cols - start_c), 0))
+    return selection_ops.diagonal_op(moved, (Ellipsis, i + start_r, i + start_c), moved._data.shape)
+
+
+def diag_embed(input, offset: int = 0, dim1: int = -2, dim2: int = -1):
+    """Tensors whose diagonals (over the last two dimensions) are ``input``'s last dimension.
+
+    >>> import chainrule as torch
+    >>> torch.diag_embed(torch.tensor([1., 2.]))
+    tensor([[1., 0.],
+            [0., 2.]])
+    """
+    if offset or (dim1, dim2) not in ((-2, -1), (input.dim() - 1, input.dim())):
+        raise NotImplementedError("diag_embed: only offset=0, dim1=-2, dim2=-1 are supported. "
+                                  "Fix: move the dimensions afterwards with torch.movedim.")
+    eye = Tensor._make(xp.eye(input.shape[-1], dtype=input._data.dtype))
+    return unsqueeze(input, -1) * eye
+
+
+def trace(input):
+    """The sum of a matrix's main diagonal.
+
+    >>> import chainrule as torch
+    >>> torch.trace(torch.tensor([[1., 2.], [3., 4.]]))
+    tensor(5.)
+    """
+    if input.ndim != 2:
+        raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {input.ndim}")
+    if input.dtype.name == "bool":
+        raise NotImplementedError('"trace" not implemented for \'Bool\'. Fix: .int() it first.')
+    return selection_ops.trace_op(input, input._data.shape)
+
+
+def _check_square(input, name):
+    if input.ndim < 2 or input.shape[-1] != input.shape[-2]:
+        raise RuntimeError(f"linalg.{name}: A must be batches of square matrices, but they are "
+                           f"{input.shape[-2] if input.ndim > 1 else input.ndim} by "
+                           f"{input.shape[-1] if input.ndim else 0} matrices")
+    if not input.dtype.is_floating_point:
+        raise RuntimeError(f"linalg.{name}: Expected a floating point or complex tensor as "
+                           f"input. Got {input.dtype.name.capitalize()}")
+
+
+def inverse(input):
+    """The inverse of a square matrix (or of each matrix in a batch).
+
+    >>> import chainrule as torch
+    >>> torch.inverse(torch.tensor([[2., 0.], [0., 4.]]))
+    tensor([[0.5000, 0.0000],
+            [0.0000, 0.2500]])
+    """
+    _check_square(input, "inv")
+    return selection_ops.inverse_op(input)
+
+
+def det(input):
+    """The determinant of a square matrix (or of each matrix in a batch).
+
+    >>> import chainrule as torch
+    >>> torch.det(torch.tensor([[1., 2.], [3., 4.]]))
+    tensor(-2.)
+    """
+    _check_square(input, "det")
+    return selection_ops.det_op(input)
+
+
+def cov(input, *, correction: int = 1, fweights=None, aweights=None):
+    """Covariance matrix of the variables in ``input``'s rows (observations in columns).
+
+    >>> import chainrule as torch
+    >>> torch.cov(torch.tensor([[0., 1., 2.], [2., 1., 0.]]))
+    tensor([[ 1., -1.],
+            [-1.,  1.]])
+    """
+    if fweights is not None or aweights is not None:
+        raise NotImplementedError("cov: fweights/aweights are not supported yet.")
+    x = _float_of(input)
+    x = reshape(x, (1, -1)) if x.dim() < 2 else x
+    centred = x - mean(x, 1, keepdim=True)
+    c = mm(centred, centred.t()) / builtins.max(x.shape[1] - correction, 0)
+    return reshape(c, ()) if input.dim() < 2 else c
+
+
+def corrcoef(input):
+    """Pearson correlation coefficients of the variables in ``input``'s rows.
+
+    >>> import chainrule as torch
+    >>> torch.corrcoef(torch.tensor([[0., 1., 2.], [2., 1., 0.]]))
+    tensor([[ 1., -1.],
+            [-1.,  1.]])
+    """
+    c = cov(input)
+    if c.dim() == 0:
+        return c / c
+    d = pointwise_ops.sqrt(diagonal(c))
+    return clamp(c / unsqueeze(d, 1) / unsqueeze(d, 0), -1, 1)

@@ -1,0 +1,758 @@
+"""Elementwise functions: arithmetic, the functions of calculus, rounding, ``where``, ``clamp``.
+
+Each ``torch.*`` function here checks and converts its arguments as PyTorch
+does, then calls its row in the rule table ``chainrule.ops.pointwise`` (or
+``chainrule.ops.special``), which records the operation.  Functions without a
+row of their own (``hypot``, ``logaddexp``, ``sinc``, ...) are composed from
+other functions, and their gradients follow from those.
+"""
+from __future__ import annotations
+
+import builtins
+import math
+
+from .. import _dtypes
+from .._backend import xp
+from ..engine.inplace import inplace
+from ..ops import pointwise as pointwise_ops
+from ..ops import special as special_ops
+from ..tensor import Tensor
+from .arguments import as_tensor_like, check_broadcast, expect_tensor, operand, python_number
+from .comparison import isinf, isnan, logical_and, result_type, signbit
+
+__all__ = [
+    "add", "sub", "mul", "div", "floor_divide", "remainder", "fmod", "pow", "true_divide",
+    "divide", "multiply", "subtract", "square", "float_power", "addcmul", "addcdiv", "positive",
+    "exp", "exp2", "expm1", "log", "log2", "log10", "log1p", "sqrt", "rsqrt", "sin", "cos", "tan",
+    "asin", "arcsin", "acos", "arccos", "atan", "arctan", "sinh", "cosh", "tanh", "sigmoid", "erf",
+    "reciprocal", "acosh", "arccosh", "asinh", "arcsinh", "atanh", "arctanh", "erfc", "erfinv",
+    "lgamma", "digamma", "neg", "negative", "abs", "absolute", "sign", "floor", "ceil", "trunc",
+    "fix", "frac", "relu", "relu_", "round", "atan2", "arctan2", "sgn", "clamp", "maximum",
+    "minimum", "clip", "clamp_min", "clamp_max", "fmax", "fmin", "lerp", "where",
+    "nan_to_num", "hypot", "logaddexp", "logaddexp2", "deg2rad", "rad2deg",
+    "xlogy", "logit", "copysign", "heaviside", "sinc",
+]
+
+
+def add(input, other, *, alpha=1):
+    """``input + alpha * other``, broadcasting.
+
+    >>> import chainrule as torch
+    >>> torch.add(torch.tensor([1, 2]), 1.5)
+    tensor([2.5000, 3.5000])
+    """
+    other = operand(other)
+    if alpha != 1:
+        other = other * alpha
+    if not isinstance(input, Tensor):
+        input, other = other, operand(input)
+    check_broadcast(input, other)
+    return pointwise_ops.add(input, other)
+
+
+def sub(input, other, *, alpha=1):
+    """``input - alpha * other``, broadcasting.
+
+    >>> import chainrule as torch
+    >>> torch.sub(torch.tensor([1., 2.]), 1)
+    tensor([0., 1.])
+    """
+    other = operand(other)
+    if alpha != 1:
+        other = other * alpha
+    if not isinstance(input, Tensor):
+        return operator_rsub(other, operand(input))
+    check_broadcast(input, other)
+    if input.dtype is _dtypes.bool and (not isinstance(other, Tensor)
+                                        or other.dtype is _dtypes.bool):
+        raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. "
+                           "If you are trying to invert a mask, use the `~` or `logical_not()` "
+                           "operator instead.")
+    return operator_sub(input, other)
+
+
+def _is_bool(a) -> bool:
+    # A bool tensor or a Python bool (PyTorch reads a NumPy bool scalar as a float).
+    if a is True or a is False:
+        return True
+    d = getattr(a, "_data", None)
+    # dtype.kind, not `dtype == np.bool_`: comparing with a type converts it each time.
+    return d is not None and d.dtype.kind == "b"
+
+
+def check_bool_subtraction(self, other) -> None:
+    """PyTorch refuses any subtraction with a bool tensor (it is almost always a mask bug)."""
+    if _is_bool(self) and _is_bool(other):
+        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not "
+                           "supported. Use the `^` or `logical_xor()` operator instead.")
+    if _is_bool(self) or _is_bool(other):
+        raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. "
+                           "If you are trying to invert a mask, use the `~` or `logical_not()` "
+                           "operator instead.")
+
+
+def operator_sub(self, other):
+    """``self - other``, the ``-`` operator: the row, after PyTorch's bool check."""
+    if _is_bool(self) or _is_bool(other):
+        check_bool_subtraction(self, other)
+    return pointwise_ops.sub(self, other)
+
+
+def operator_rsub(self, other):
+    """``other - self`` for a number ``other`` (the reflected ``-`` operator)."""
+    if _is_bool(self) or _is_bool(other):
+        check_bool_subtraction(self, other)
+    return pointwise_ops.rsub(self, other)
+
+
+def mul(input, other):
+    """Elementwise product, broadcasting.
+
+    >>> import chainrule as torch
+    >>> torch.mul(torch.tensor([1, 2]), 2.5)
+    tensor([2.5000, 5.0000])
+    """
+    other = operand(other)
+    if not isinstance(input, Tensor):
+        input, other = other, operand(input)
+    check_broadcast(input, other)
+    return pointwise_ops.mul(input, other)
+
+
+def div(input, other, *, rounding_mode=None):
+    """True division (integers give the default float dtype), or rounded with ``rounding_mode``.
+
+    >>> import chainrule as torch
+    >>> torch.tensor([1, 2]) / 2
+    tensor([0.5000, 1.0000])
+    """
+    other = operand(other)
+    if not isinstance(input, Tensor):
+        input = as_tensor_like(input, other)
+    check_broadcast(input, other)
+    if rounding_mode == "floor":
+        return floor_divide(input, other)
+    if rounding_mode == "trunc":
+        out = pointwise_ops.div(input, other)
+        dt = _dtypes.result_type([t for t in (input, other) if isinstance(t, Tensor)],
+                                 [o for o in (other,) if not isinstance(o, Tensor)])
+        return pointwise_ops.trunc(out).to(dt)
+    return pointwise_ops.div(input, other)
+
+
+def floor_divide(input, other):
+    """``input // other``: division rounded towards minus infinity.
+
+    >>> import chainrule as torch
+    >>> torch.floor_divide(torch.tensor([7, -7]), 2)
+    tensor([ 3, -4])
+    """
+    other = operand(other)
+    check_broadcast(input, other)
+    if not input.dtype.is_floating_point and isinstance(other, Tensor) \
+            and not other.dtype.is_floating_point and builtins.bool((other._data == 0).any()):
+        raise RuntimeError("ZeroDivisionError")
+    if not input.dtype.is_floating_point and not isinstance(other, Tensor) and other == 0 \
+            and not isinstance(other, float):
+        raise RuntimeError("ZeroDivisionError")
+    return pointwise_ops.floor_divide(input, other)
+
+
+def remainder(input, other):
+    """``input % other``: the remainder with the sign of the divisor, as Python's ``%``.
+
+    >>> import chainrule as torch
+    >>> torch.remainder(torch.tensor([7., -7.]), 3)
+    tensor([1., 2.])
+    """
+    other = operand(other)
+    check_broadcast(input, other)
+    return pointwise_ops.remainder(input, other)
+
+
+def fmod(input, other):
+    """The remainder with the sign of the dividend, as C's ``fmod``.
+
+    >>> import chainrule as torch
+    >>> torch.fmod(torch.tensor([7., -7.]), 3)
+    tensor([ 1., -1.])
+    """
+    other = operand(other)
+    return pointwise_ops.fmod(input, other)
+
+
+def pow(input, exponent):
+    """``input ** exponent``: tensor to a number, tensor to tensor, or number to tensor.
+
+    >>> import chainrule as torch
+    >>> torch.pow(torch.tensor([1., 2.]), 2)
+    tensor([1., 4.])
+    """
+    if not isinstance(input, Tensor):
+        return pointwise_ops.pow_base(expect_tensor(exponent, "pow"), operand(input))
+    if (type(exponent) is builtins.float or type(exponent) is builtins.int) \
+            and input._data.dtype.kind == "f":
+        # the common x ** 2, without the checks below
+        return pointwise_ops.pow_scalar(input, exponent)
+    exponent = operand(exponent)
+    if isinstance(exponent, Tensor):
+        check_broadcast(input, exponent)
+        return pointwise_ops.pow_tensor(input, exponent)
+    if not input.dtype.is_floating_point and isinstance(exponent, builtins.int) and exponent < 0:
+        raise RuntimeError("Integers to negative integer powers are not allowed.")
+    return pointwise_ops.pow_scalar(input, exponent)
+
+
+true_divide = divide = div
+
+
+multiply = mul
+
+
+subtract = sub
+
+
+def square(input):
+    """``input * input``.
+
+    >>> import chainrule as torch
+    >>> torch.square(torch.tensor([3.]))
+    tensor([9.])
+    """
+    return pow(input, 2)
+
+
+def float_power(input, exponent):
+    """``input ** exponent`` computed in float64.
+
+    >>> import chainrule as torch
+    >>> torch.float_power(torch.tensor([2]), 3)
+    tensor([8.], dtype=torch.float64)
+    """
+    if isinstance(exponent, Tensor):
+        exponent = exponent.double()
+    base = input.double() if isinstance(input, Tensor) else float(input)
+    return pow(base, exponent)
+
+
+def addcmul(input, tensor1, tensor2, *, value=1):
+    """``input + value * tensor1 * tensor2``.
+
+    >>> import chainrule as torch
+    >>> torch.addcmul(torch.ones(2), torch.tensor([1., 2.]), torch.tensor([3., 4.]), value=0.5)
+    tensor([2.5000, 5.0000])
+    """
+    product = tensor1 * tensor2
+    return input + (product if value == 1 else product * value)
+
+
+def addcdiv(input, tensor1, tensor2, *, value=1):
+    """``input + value * tensor1 / tensor2``.
+
+    >>> import chainrule as torch
+    >>> torch.addcdiv(torch.ones(2), torch.tensor([1., 2.]), torch.tensor([4., 4.]))
+    tensor([1.2500, 1.5000])
+    """
+    if not tensor1.dtype.is_floating_point and not tensor2.dtype.is_floating_point:
+        raise RuntimeError("Integer division with addcdiv is no longer supported, and in a future "
+                           "release addcdiv will perform a true division of tensor1 and tensor2. "
+                           "Fix: convert tensor1 or tensor2 to a floating dtype.")
+    quotient = tensor1 / tensor2
+    return input + (quotient if value == 1 else quotient * value)
+
+
+def positive(input):
+    """``input`` itself (``+x``); refused for bool tensors, as in PyTorch.
+
+    >>> import chainrule as torch
+    >>> torch.positive(torch.tensor([-1., 2.]))
+    tensor([-1.,  2.])
+    """
+    if input.dtype.name == "bool":
+        raise RuntimeError("The `+` operator, on a bool tensor is not supported.")
+    return input
+
+
+def _unary(op, name):
+    def fn(input, *, out=None):
+        return op(input)
+    fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = f"Elementwise ``{name}``; integer inputs give the default float dtype.\n\n" \
+        f"    >>> import chainrule as torch\n    >>> torch.{name}(torch.zeros(1)).shape\n" \
+        f"    torch.Size([1])\n"
+    return fn
+
+
+exp = _unary(pointwise_ops.exp, "exp")
+
+
+exp2 = _unary(pointwise_ops.exp2, "exp2")
+
+
+expm1 = _unary(pointwise_ops.expm1, "expm1")
+
+
+log = _unary(pointwise_ops.log, "log")
+
+
+log2 = _unary(pointwise_ops.log2, "log2")
+
+
+log10 = _unary(pointwise_ops.log10, "log10")
+
+
+log1p = _unary(pointwise_ops.log1p, "log1p")
+
+
+sqrt = _unary(pointwise_ops.sqrt, "sqrt")
+
+
+rsqrt = _unary(pointwise_ops.rsqrt, "rsqrt")
+
+
+sin = _unary(pointwise_ops.sin, "sin")
+
+
+cos = _unary(pointwise_ops.cos, "cos")
+
+
+tan = _unary(pointwise_ops.tan, "tan")
+
+
+asin = arcsin = _unary(pointwise_ops.asin, "asin")
+
+
+acos = arccos = _unary(pointwise_ops.acos, "acos")
+
+
+atan = arctan = _unary(pointwise_ops.atan, "atan")
+
+
+sinh = _unary(pointwise_ops.sinh, "sinh")
+
+
+cosh = _unary(pointwise_ops.cosh, "cosh")
+
+
+tanh = _unary(pointwise_ops.tanh, "tanh")
+
+
+sigmoid = _unary(pointwise_ops.sigmoid, "sigmoid")
+
+
+erf = _unary(pointwise_ops.erf, "erf")
+
+
+reciprocal = _unary(pointwise_ops.reciprocal, "reciprocal")
+
+
+# --- special functions (ops/special.py) and more functions composed from the ops above -----
+acosh = arccosh = _unary(special_ops.acosh, "acosh")
+
+
+asinh = arcsinh = _unary(special_ops.asinh, "asinh")
+
+
+atanh = arctanh = _unary(special_ops.atanh, "atanh")
+
+
+erfc = _unary(special_ops.erfc, "erfc")
+
+
+erfinv = _unary(special_ops.erfinv, "erfinv")
+
+
+lgamma = _unary(special_ops.lgamma, "lgamma")
+
+
+digamma = _unary(special_ops.digamma, "digamma")
+
+
+def _keep_dtype(op, name):
+    def fn(input, *, out=None):
+        return op(input)
+    fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = f"Elementwise ``{name}``, keeping the input's dtype.\n\n" \
+        f"    >>> import chainrule as torch\n    >>> torch.{name}(torch.zeros(1)).shape\n" \
+        f"    torch.Size([1])\n"
+    return fn
+
+
+neg = negative = _keep_dtype(pointwise_ops.neg, "neg")
+
+
+abs = absolute = _keep_dtype(pointwise_ops.abs, "abs")  # noqa: A001
+
+
+sign = _keep_dtype(pointwise_ops.sign, "sign")
+
+
+floor = _keep_dtype(pointwise_ops.floor, "floor")
+
+
+ceil = _keep_dtype(pointwise_ops.ceil, "ceil")
+
+
+trunc = fix = _keep_dtype(pointwise_ops.trunc, "trunc")
+
+
+def frac(input, *, out=None):
+    """The fractional part ``input - trunc(input)``, keeping the sign; floating tensors only.
+
+    >>> import chainrule as torch
+    >>> torch.frac(torch.tensor([1.5, -2.25]))
+    tensor([ 0.5000, -0.2500])
+    """
+    check_frac(input)
+    return pointwise_ops.frac(input)
+
+
+def relu(input):
+    """``max(input, 0)``; the gradient at 0 is 0, as in PyTorch.
+
+    >>> import chainrule as torch
+    >>> torch.relu(torch.tensor([-1., 0., 2.]))
+    tensor([0., 0., 2.])
+    """
+    return pointwise_ops.relu(input)
+
+
+def relu_(input):
+    """``relu`` in place.
+
+    >>> import chainrule as torch
+    >>> torch.relu_(torch.tensor([-1., 2.]))
+    tensor([0., 2.])
+    """
+    return inplace(input, relu)
+
+
+def round(input, *, decimals: int = 0):  # noqa: A001
+    """Round half to even, as PyTorch does (``decimals`` digits after the point).
+
+    >>> import chainrule as torch
+    >>> torch.round(torch.tensor([0.5, 1.5, 2.7]))
+    tensor([0., 2., 3.])
+    """
+    if decimals:
+        check_round_decimals(input)
+        return pointwise_ops.round_decimals(input, decimals)
+    return pointwise_ops.round_op(input)
+
+
+def atan2(input, other):
+    """Angle of the point ``(other, input)``, elementwise (``arctan2`` is the same function).
+
+    >>> import chainrule as torch
+    >>> torch.atan2(torch.tensor([1., -1.]), torch.tensor([1., 1.]))
+    tensor([ 0.7854, -0.7854])
+    """
+    return pointwise_ops.atan2(input, other)
+
+
+arctan2 = atan2
+
+
+sgn = sign
+
+
+def clamp(input, min=None, max=None):
+    """Limit values to ``[min, max]``; the gradient passes where the input lies inside.
+
+    >>> import chainrule as torch
+    >>> torch.clamp(torch.tensor([-1., 0.5, 2.]), 0, 1)
+    tensor([0.0000, 0.5000, 1.0000])
+    """
+    if min is None and max is None:
+        raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+    if isinstance(min, Tensor) or isinstance(max, Tensor):
+        check_broadcast(input, min)
+        check_broadcast(input, max)
+        return _clamp_tensor_bounds(input, min, max)
+    lo = python_number(min)
+    hi = python_number(max)
+    if (isinstance(lo, float) or isinstance(hi, float)) and not input.dtype.is_floating_point:
+        input = input.to(_dtypes.get_default_dtype())
+    return pointwise_ops.clamp_op(input, lo, hi)
+
+
+def maximum(input, other):
+    """The elementwise maximum of two tensors.
+
+    >>> import chainrule as torch
+    >>> torch.maximum(torch.tensor([1., 5.]), torch.tensor([3., 2.]))
+    tensor([3., 5.])
+    """
+    check_broadcast(input, other)
+    return pointwise_ops.maximum(input, other)
+
+
+def minimum(input, other):
+    """The elementwise minimum of two tensors.
+
+    >>> import chainrule as torch
+    >>> torch.minimum(torch.tensor([1., 5.]), torch.tensor([3., 2.]))
+    tensor([1., 2.])
+    """
+    check_broadcast(input, other)
+    return pointwise_ops.minimum(input, other)
+
+
+clip = clamp
+
+
+def clamp_min(input, min):  # noqa: A002 - PyTorch's name
+    """``clamp(input, min=min)``.
+
+    >>> import chainrule as torch
+    >>> torch.clamp_min(torch.tensor([-1., 2.]), 0.)
+    tensor([0., 2.])
+    """
+    return clamp(input, min=min)
+
+
+def clamp_max(input, max):  # noqa: A002 - PyTorch's name
+    """``clamp(input, max=max)``.
+
+    >>> import chainrule as torch
+    >>> torch.clamp_max(torch.tensor([-1., 2.]), 0.)
+    tensor([-1.,  0.])
+    """
+    return clamp(input, max=max)
+
+
+def fmax(input, other):
+    """Elementwise maximum that ignores NaN (NaN only where both are NaN).
+
+    >>> import chainrule as torch
+    >>> torch.fmax(torch.tensor([1., float("nan")]), torch.tensor([2., 3.]))
+    tensor([2., 3.])
+    """
+    return where(isnan(other), input, where(isnan(input), other, maximum(input, other)))
+
+
+def fmin(input, other):
+    """Elementwise minimum that ignores NaN (NaN only where both are NaN).
+
+    >>> import chainrule as torch
+    >>> torch.fmin(torch.tensor([1., float("nan")]), torch.tensor([2., 3.]))
+    tensor([1., 3.])
+    """
+    return where(isnan(other), input, where(isnan(input), other, minimum(input, other)))
+
+
+def lerp(input, end, weight):
+    """``input + weight * (end - input)``, with a number or a tensor ``weight``; floating
+    tensors only, as in PyTorch.
+
+    >>> import chainrule as torch
+    >>> torch.lerp(torch.tensor([0., 10.]), torch.tensor([10., 20.]), 0.5)
+    tensor([ 5., 15.])
+    """
+    for t in (input, end, weight):
+        if isinstance(t, Tensor) and not t.dtype.is_floating_point:
+            raise NotImplementedError(
+                f"lerp is not implemented for {t.dtype}: it needs floating tensors. "
+                "Fix: convert with .float() first.")
+    if isinstance(weight, Tensor):
+        return pointwise_ops.lerp_tensor(input, end, weight)
+    return pointwise_ops.lerp_scalar(input, end, weight)
+
+
+def where(condition, input, other):
+    """``input`` where ``condition`` holds, else ``other`` (PyTorch's ``torch.where``).
+
+    >>> import chainrule as torch
+    >>> torch.where(torch.tensor([True, False]), torch.tensor([1., 2.]), 0.)
+    tensor([1., 0.])
+    """
+    condition = as_tensor_like(condition, None)
+    if condition._data.dtype != xp.bool_:
+        condition = condition != 0
+    if not hasattr(input, "_data") and not hasattr(other, "_data"):
+        # Two numbers: their dtype is decided as for 0-d tensors (1.0 -> float32, 1 -> int64);
+        # left as numbers, NumPy would make them float64.
+        input, other = as_tensor_like(input, None), as_tensor_like(other, None)
+    shapes = [getattr(a, "shape", ()) for a in (condition, input, other)]
+    try:
+        xp.broadcast_shapes(*shapes)
+    except ValueError:
+        raise RuntimeError(
+            f"where(): the shapes of condition {list(shapes[0])}, input {list(shapes[1])} and "
+            f"other {list(shapes[2])} do not broadcast: each dimension, compared from the right, "
+            "must be equal or 1.") from None
+    return pointwise_ops.where_op(condition, input, other)
+
+
+def _clamp_tensor_bounds(input, min, max):
+    """``clamp`` with tensor bounds (numbers become 0-d tensors), as one ``ClampBackward0``."""
+    min = as_tensor_like(min, input) if min is not None and not isinstance(min, Tensor) else min
+    max = as_tensor_like(max, input) if max is not None and not isinstance(max, Tensor) else max
+    return pointwise_ops.clamp_tensor(input, min, max)
+
+
+def _floating_only(name):
+    def check(input):
+        if not input.dtype.is_floating_point:
+            raise NotImplementedError(
+                f"\"{name}_cpu\" not implemented for {input.dtype}. Fix: convert the input with "
+                ".float() first.")
+    return check
+
+
+check_frac = _floating_only("frac")
+
+
+check_round_decimals = _floating_only("round")
+
+
+def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
+    """Replaces NaN by ``nan`` and infinities by ``posinf``/``neginf`` (default: the dtype's
+    largest and smallest finite values).
+
+    >>> import chainrule as torch
+    >>> torch.nan_to_num(torch.tensor([float("nan"), float("inf"), -1.]), posinf=9.)
+    tensor([ 0.,  9., -1.])
+    """
+    return Tensor._make(xp.nan_to_num(input._data, nan=nan, posinf=posinf, neginf=neginf))
+
+
+def _floating_kernel(name, *tensors):
+    """PyTorch's errors for a kernel that exists for floating dtypes only."""
+    for t_ in tensors[1:]:
+        if not isinstance(t_, Tensor):
+            raise TypeError(f"{name}(): argument 'other' (position 2) must be Tensor, not "
+                            f"{type(t_).__name__}")
+    dtype = result_type(*tensors) if len(tensors) == 2 else tensors[0].dtype
+    if not dtype.is_floating_point:
+        raise NotImplementedError(
+            f'"{name}" not implemented for \'{dtype.scalar_name}\'. '
+            "Fix: convert the input with .float() first.")
+
+
+def hypot(input, other):
+    """``sqrt(input**2 + other**2)``, elementwise; floating tensors only.
+
+    >>> import chainrule as torch
+    >>> torch.hypot(torch.tensor([3.]), torch.tensor([4.]))
+    tensor([5.])
+    """
+    _floating_kernel("hypot_cpu", input, other)
+    return pointwise_ops.sqrt(input * input + other * other)
+
+
+def logaddexp(input, other):
+    """``log(exp(input) + exp(other))`` without overflow.
+
+    >>> import chainrule as torch
+    >>> torch.logaddexp(torch.tensor([1000.]), torch.tensor([1000.]))
+    tensor([1000.6932])
+    """
+    _floating_kernel("logaddexp_cpu", input, other)
+    top = maximum(input, other)
+    with xp.errstate(invalid="ignore"):  # inf - inf: NaN, replaced just below
+        out = top + pointwise_ops.log1p(pointwise_ops.exp(-pointwise_ops.abs(input - other)))
+    # Two equal infinities: inf - inf above is NaN, but the answer is that infinity.
+    same_inf = logical_and(input == other, isinf(input))
+    if same_inf._data.any():
+        out = where(same_inf, top, out)
+    return out
+
+
+def logaddexp2(input, other):
+    """``log2(2**input + 2**other)`` without overflow.
+
+    >>> import chainrule as torch
+    >>> torch.logaddexp2(torch.tensor([1.]), torch.tensor([1.]))
+    tensor([2.])
+    """
+    return logaddexp(input * math.log(2), other * math.log(2)) / math.log(2)
+
+
+def _float_of(input):
+    return input if input.dtype.is_floating_point else input.to(_dtypes.get_default_dtype())
+
+
+def deg2rad(input):
+    """Degrees to radians.
+
+    >>> import chainrule as torch
+    >>> torch.deg2rad(torch.tensor([180.]))
+    tensor([3.1416])
+    """
+    return _float_of(input) * (math.pi / 180)
+
+
+def rad2deg(input):
+    """Radians to degrees.
+
+    >>> import chainrule as torch
+    >>> torch.rad2deg(torch.tensor([3.14159265]))
+    tensor([180.])
+    """
+    return _float_of(input) * (180 / math.pi)
+
+
+def xlogy(input, other):
+    """``input * log(other)``, taken as 0 where ``input`` is 0 (unless ``other`` is NaN).
+
+    >>> import chainrule as torch
+    >>> torch.xlogy(torch.tensor([0., 2.]), torch.tensor([0., 1.]))
+    tensor([0., 0.])
+    """
+    input = as_tensor_like(input, other if isinstance(other, Tensor) else None)
+    other = as_tensor_like(other, input)
+    # Where input is 0 and log(other) is -inf or NaN, the answer is 0 by definition: log reads
+    # 1 there instead, so that neither the value nor input's gradient is 0 * -inf.
+    zero = logical_and(input == 0, other <= 0)
+    return input * pointwise_ops.log(where(zero, 1, other))
+
+
+def logit(input, eps: float | None = None):
+    """``log(p / (1 - p))``, with ``p`` clamped to ``[eps, 1 - eps]`` when ``eps`` is given.
+
+    >>> import chainrule as torch
+    >>> torch.logit(torch.tensor([0.5, 0.75]))
+    tensor([0.0000, 1.0986])
+    """
+    p = _float_of(input)
+    if eps is not None:
+        p = clamp(p, eps, 1 - eps)
+    return pointwise_ops.log(p / (1 - p))
+
+
+def copysign(input, other):
+    """The magnitude of ``input`` with the sign of ``other``.
+
+    >>> import chainrule as torch
+    >>> torch.copysign(torch.tensor([1., -2.]), -1.)
+    tensor([-1., -2.])
+    """
+    other = as_tensor_like(other, input)
+    x = _float_of(input)
+    return pointwise_ops.abs(x) * where(signbit(other), -1.0, 1.0).to(x.dtype)
+
+
+def heaviside(input, values):
+    """0 where ``input < 0``, ``values`` where ``input == 0``, 1 where ``input > 0``.
+
+    >>> import chainrule as torch
+    >>> torch.heaviside(torch.tensor([-1., 0., 2.]), torch.tensor(0.5))
+    tensor([0.0000, 0.5000, 1.0000])
+    """
+    step = (input > 0).to(input.dtype)
+    return where(input == 0, values.to(input.dtype), step)
+
+
+def sinc(input):
+    """The normalised sinc, ``sin(pi x) / (pi x)`` (1 at 0).
+
+    >>> import chainrule as torch
+    >>> torch.sinc(torch.tensor([0., 0.5]))
+    tensor([1.0000, 0.6366])
+    """
+    x = _float_of(input)
+    zero = x == 0
+    # A safe argument where x == 0, so that the branch not taken has no NaN gradient.
+    px = where(zero, 1.0, x * math.pi).to(x.dtype)
+    return where(zero, 1.0, pointwise_ops.sin(px) / px).to(x.dtype)

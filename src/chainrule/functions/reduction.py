@@ -1,0 +1,508 @@
+"""Reductions: ``sum``, ``mean``, ``max``, ``var``, ``norm``, ``logsumexp``, cumulative sums, ...
+
+Each checks its ``dim``/``keepdim``/``dtype`` arguments as PyTorch does, then
+calls its row in ``chainrule.ops.reduction``.
+"""
+from __future__ import annotations
+
+import warnings
+
+from .._backend import xp
+from .._shapes import normalize_dims
+from ..ops import activation as activation_ops
+from ..ops import pointwise as pointwise_ops
+from ..ops import reduction as reduction_ops
+from ..tensor import Tensor
+from .arguments import accept_numpy_names
+from .comparison import isfinite, isnan, logical_not
+from .pointwise import _float_of, maximum, minimum, where
+from .return_types import MinMax, ValuesIndices
+
+__all__ = [
+    "sum", "mean", "prod", "amax", "amin", "max", "min", "argmax", "argmin", "var", "std", "norm",
+    "logsumexp", "cumsum", "cumprod", "all", "any", "std_mean", "var_mean", "softmax",
+    "log_softmax", "nansum", "nanmean", "logcumsumexp", "aminmax", "dist", "count_nonzero",
+]
+
+
+def _sum_dtype(input, dtype):
+    if dtype is not None:
+        return dtype.np
+    if not input.dtype.is_floating_point:
+        return xp.int64  # integer and bool sums are int64 in PyTorch
+    return None
+
+
+@accept_numpy_names
+def sum(input, dim=None, keepdim: bool = False, *, dtype=None):  # noqa: A001
+    """Sum of all elements, or over ``dim`` (an int or a tuple).
+
+    >>> import chainrule as torch
+    >>> torch.sum(torch.tensor([[1., 2.], [3., 4.]]), dim=0)
+    tensor([4., 6.])
+    """
+    dims = normalize_dims(dim, input.ndim)
+    if dims is None and dim is None:
+        return reduction_ops.sum_all(input, _sum_dtype(input, dtype))
+    return reduction_ops.sum_op(input, dims, keepdim, _sum_dtype(input, dtype))
+
+
+@accept_numpy_names
+def mean(input, dim=None, keepdim: bool = False, *, dtype=None):
+    """Arithmetic mean of all elements, or over ``dim``.
+
+    >>> import chainrule as torch
+    >>> torch.tensor([1., 2., 3., 4.]).mean()
+    tensor(2.5000)
+    """
+    if dtype is not None:
+        input = input.to(dtype)
+    if not input.dtype.is_floating_point:
+        raise RuntimeError(
+            "mean(): could not infer output dtype. Input dtype must be either a floating point "
+            f"or complex dtype. Got: {input.dtype.name.capitalize()}. Fix: call .float() "
+            "first.")
+    dims = normalize_dims(dim, input.ndim)
+    if dims is None and dim is None:
+        return reduction_ops.mean_all(input)
+    return reduction_ops.mean_op(input, dims, keepdim)
+
+
+@accept_numpy_names
+def prod(input, dim=None, keepdim: bool = False, *, dtype=None):
+    """Product of all elements, or along one ``dim``.
+
+    >>> import chainrule as torch
+    >>> torch.tensor([1., 2., 3.]).prod()
+    tensor(6.)
+    """
+    if dtype is not None:
+        input = input.to(dtype)
+    elif not input.dtype.is_floating_point:
+        input = input.long()
+    if dim is None:
+        return reduction_ops.prod_all(input)
+    return reduction_ops.prod_op(input, normalize_dims(dim, input.ndim), keepdim)
+
+
+@accept_numpy_names
+def amax(input, dim=(), keepdim: bool = False):
+    """Largest value over ``dim`` (all dims by default); ties share the gradient.
+
+    >>> import chainrule as torch
+    >>> torch.amax(torch.tensor([[1., 5.], [3., 2.]]), dim=1)
+    tensor([5., 3.])
+    """
+    _check_nonempty(input, dim, "amax")
+    return reduction_ops.amax_op(input, normalize_dims(dim, input.ndim), keepdim)
+
+
+@accept_numpy_names
+def amin(input, dim=(), keepdim: bool = False):
+    """Smallest value over ``dim`` (all dims by default).
+
+    >>> import chainrule as torch
+    >>> torch.amin(torch.tensor([[3., 1.], [0., 2.]]), dim=1)
+    tensor([1., 0.])
+    """
+    _check_nonempty(input, dim, "amin")
+    return reduction_ops.amin_op(input, normalize_dims(dim, input.ndim), keepdim)
+
+
+def _check_nonempty(input, dim, name):
+    """PyTorch's errors for a max-like reduction over no elements (there is no identity)."""
+    if input.numel() == 0 and (dim is None or dim == ()):
+        error = RuntimeError if name in ("amax", "amin", "max", "min") else IndexError
+        raise error(f"{name}(): Expected reduction dim to be specified for input.numel() == 0. "
+                    "Specify the reduction dim with the 'dim' argument.")
+    if input.numel() == 0 and input.ndim:
+        for d in normalize_dims(dim, input.ndim):
+            if input.shape[d] == 0:
+                raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
+
+
+def _extreme(input, dim, keepdim, other, name, all_op, dim_op, pick, pairwise):
+    if isinstance(dim, Tensor):  # torch.max(a, b): elementwise
+        return pairwise(input, dim)
+    if other is not None:
+        return pairwise(input, other)
+    if dim is None:
+        if input.numel() == 0:
+            raise RuntimeError(
+                f"{name}(): Expected reduction dim to be specified for input.numel() == 0. "
+                "Specify the reduction dim with the 'dim' argument.")
+        return all_op(input)
+    _check_nonempty(input, dim, name)
+    d = normalize_dims(dim, input.ndim)[0]
+    if input.ndim:
+        index = xp.asarray(pick(input._data, axis=d))
+        index = xp.expand_dims(index, d) if keepdim else index
+    else:
+        index = xp.zeros((), xp.int64)
+    index = Tensor._make(index.astype(xp.int64, copy=False))
+    return ValuesIndices(dim_op(input, d, keepdim, index), index, name)
+
+
+@accept_numpy_names
+def max(input, dim=None, keepdim: bool = False, *, other=None):  # noqa: A001
+    """The largest element, or ``(values, indices)`` along ``dim``, or an elementwise maximum.
+
+    >>> import chainrule as torch
+    >>> torch.tensor([[1., 5.], [3., 2.]]).max(dim=1).indices
+    tensor([1, 0])
+    """
+    return _extreme(input, dim, keepdim, other, "max", reduction_ops.max_all,
+                    reduction_ops.max_dim, _argmax, maximum)
+
+
+@accept_numpy_names
+def min(input, dim=None, keepdim: bool = False, *, other=None):  # noqa: A001
+    """The smallest element, or ``(values, indices)`` along ``dim``, or an elementwise minimum.
+
+    >>> import chainrule as torch
+    >>> torch.tensor([[1., 5.], [3., 2.]]).min()
+    tensor(1.)
+    """
+    return _extreme(input, dim, keepdim, other, "min", reduction_ops.min_all,
+                    reduction_ops.min_dim, _argmin, minimum)
+
+
+def _argmax(a, axis):
+    # NaN counts as the largest value in PyTorch.
+    return xp.argmax(xp.where(xp.isnan(a), xp.inf, a) if a.dtype.kind == "f" else a, axis=axis) \
+        if not (a.dtype.kind == "f" and xp.isnan(a).any()) else xp.argmax(xp.isnan(a), axis=axis)
+
+
+def _argmin(a, axis):
+    return xp.argmin(a, axis=axis) if not (a.dtype.kind == "f" and xp.isnan(a).any()) \
+        else xp.argmax(xp.isnan(a), axis=axis)
+
+
+@accept_numpy_names
+def argmax(input, dim=None, keepdim: bool = False):
+    """Index of the largest value (of the flattened tensor when ``dim`` is None).
+
+    >>> import chainrule as torch
+    >>> torch.argmax(torch.tensor([1., 7., 3.]))
+    tensor(1)
+    """
+    _check_nonempty(input, dim, "argmax")
+    if dim is None:
+        out = xp.asarray(_argmax(input._data.reshape(-1), 0))
+        return Tensor._make(out.reshape((1,) * input.ndim) if keepdim else out)
+    return max(input, dim, keepdim).indices
+
+
+@accept_numpy_names
+def argmin(input, dim=None, keepdim: bool = False):
+    """Index of the smallest value (of the flattened tensor when ``dim`` is None).
+
+    >>> import chainrule as torch
+    >>> torch.argmin(torch.tensor([[3., 1.], [0., 2.]]))
+    tensor(2)
+    >>> torch.argmin(torch.tensor([[3., 1.], [0., 2.]]), dim=1)
+    tensor([1, 0])
+    """
+    _check_nonempty(input, dim, "argmin")
+    if dim is None:
+        out = xp.asarray(_argmin(input._data.reshape(-1), 0))
+        return Tensor._make(out.reshape((1,) * input.ndim) if keepdim else out)
+    return min(input, dim, keepdim).indices
+
+
+def _var_args(input, dim, unbiased, correction, name):
+    if not input.dtype.is_floating_point:
+        raise RuntimeError(f"{name}(): std and var only support floating point and complex "
+                           f"dtypes, got {input.dtype}. Fix: call .float() first.")
+    if isinstance(dim, bool):  # var(x, False): PyTorch's (input, unbiased) overload
+        dim, unbiased = None, dim
+    elif not (isinstance(unbiased, bool) or unbiased is None):
+        dim, unbiased = unbiased, None  # var(x, 0): a positional dim in the old signature
+    if correction is None:
+        correction = 1 if unbiased is None or unbiased else 0
+    dims = normalize_dims(dim, input.ndim)
+    n = reduction_ops._count(input.shape, dims) if input.numel() else 0
+    if n - correction <= 0:
+        warnings.warn(f"{name}(): degrees of freedom is <= 0. Correction should be strictly "
+                      "less than the reduction factor (input numel divided by output numel).",
+                      UserWarning, stacklevel=3)
+    return dims, correction
+
+
+@accept_numpy_names
+def var(input, dim=None, unbiased=None, keepdim: bool = False, *, correction=None):
+    """Variance, with Bessel's correction by default (``correction=1``).
+
+    >>> import chainrule as torch
+    >>> torch.tensor([1., 2., 3., 4.]).var()
+    tensor(1.6667)
+    """
+    dims, correction = _var_args(input, dim, unbiased, correction, "var")
+    return reduction_ops.var_op(input, dims, correction, keepdim)
+
+
+@accept_numpy_names
+def std(input, dim=None, unbiased=None, keepdim: bool = False, *, correction=None):
+    """Standard deviation (square root of ``var``).
+
+    >>> import chainrule as torch
+    >>> torch.tensor([1., 2., 3., 4.]).std()
+    tensor(1.2910)
+    """
+    dims, correction = _var_args(input, dim, unbiased, correction, "std")
+    return reduction_ops.std_op(input, dims, correction, keepdim)
+
+
+@accept_numpy_names
+def norm(input, p="fro", dim=None, keepdim: bool = False, dtype=None):
+    """Vector p-norm (2 by default) of all elements or over ``dim``.
+
+    >>> import chainrule as torch
+    >>> torch.tensor([3., 4.]).norm()
+    tensor(5.)
+    """
+    if dtype is not None:
+        input = input.to(dtype)
+    if not input.dtype.is_floating_point:
+        raise RuntimeError(
+            f"linalg.vector_norm: Expected a floating point or complex tensor as input. Got "
+            f"{input.dtype}. Fix: call .float() first.")
+    if p == "fro" or p is None:
+        p = 2
+    if isinstance(p, str):
+        raise NotImplementedError(f"norm(p={p!r}) of a matrix is not supported; use "
+                                  "torch.linalg.matrix_norm")
+    return reduction_ops.vector_norm_op(input, float(p), normalize_dims(dim, input.ndim), keepdim)
+
+
+@accept_numpy_names
+def logsumexp(input, dim, keepdim: bool = False):
+    """``log(sum(exp(input)))`` over ``dim``, computed without overflow.
+
+    >>> import chainrule as torch
+    >>> torch.logsumexp(torch.tensor([1000., 1000.]), dim=0)
+    tensor(1000.6932)
+    """
+    if not input.dtype.is_floating_point:
+        input = input.float()
+    return reduction_ops.logsumexp_op(input, normalize_dims(dim, input.ndim), keepdim)
+
+
+@accept_numpy_names
+def cumsum(input, dim: int, *, dtype=None):
+    """Running sum along ``dim``.
+
+    >>> import chainrule as torch
+    >>> torch.cumsum(torch.tensor([1., 2., 3.]), dim=0)
+    tensor([1., 3., 6.])
+    """
+    if dtype is not None:
+        input = input.to(dtype)
+    elif not input.dtype.is_floating_point:
+        input = input.long()
+    return reduction_ops.cumsum_op(input, normalize_dims(dim, input.ndim)[0] if input.ndim else 0)
+
+
+@accept_numpy_names
+def cumprod(input, dim: int, *, dtype=None):
+    """Running product along ``dim``.
+
+    >>> import chainrule as torch
+    >>> torch.cumprod(torch.tensor([1., 2., 3.]), dim=0)
+    tensor([1., 2., 6.])
+    """
+    if dtype is not None:
+        input = input.to(dtype)
+    elif not input.dtype.is_floating_point:
+        input = input.long()
+    return reduction_ops.cumprod_op(input, normalize_dims(dim, input.ndim)[0] if input.ndim else 0)
+
+
+def _truth_reduce(fn, input, dim, keepdim):
+    axis = normalize_dims(dim, input.ndim) if dim is not None and input.ndim else None
+    out = xp.asarray(fn(input._data, axis=axis, keepdims=keepdim and bool(input.ndim)))
+    # PyTorch keeps uint8 for uint8 inputs (a legacy of masks being bytes); bool otherwise.
+    return Tensor._make(out.astype(xp.uint8) if input._data.dtype == xp.uint8 else out)
+
+
+@accept_numpy_names
+def all(input, dim=None, keepdim: bool = False):  # noqa: A001
+    """True where every element (over ``dim``) is nonzero.
+
+    >>> import chainrule as torch
+    >>> torch.tensor([[True, False], [True, True]]).all(dim=1)
+    tensor([False,  True])
+    """
+    if dim is not None:
+        normalize_dims(dim, input.ndim)  # range check
+    return _truth_reduce(xp.all, input, dim, keepdim)
+
+
+@accept_numpy_names
+def any(input, dim=None, keepdim: bool = False):  # noqa: A001
+    """True where some element (over ``dim``) is nonzero.
+
+    >>> import chainrule as torch
+    >>> torch.tensor([0., 2.]).any()
+    tensor(True)
+    """
+    if dim is not None:
+        normalize_dims(dim, input.ndim)
+    return _truth_reduce(xp.any, input, dim, keepdim)
+
+
+@accept_numpy_names
+def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    """``(std(input, dim), mean(input, dim))`` in one call.
+
+    >>> import chainrule as torch
+    >>> torch.std_mean(torch.tensor([1., 2., 3., 4.]))
+    (tensor(1.2910), tensor(2.5000))
+    """
+    return (std(input, dim, unbiased, keepdim, correction=correction),
+            mean(input, dim, keepdim) if dim is not None else mean(input))
+
+
+@accept_numpy_names
+def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    """``(var(input, dim), mean(input, dim))`` in one call.
+
+    >>> import chainrule as torch
+    >>> torch.var_mean(torch.tensor([[1., 2.], [3., 5.]]), dim=1)
+    (tensor([0.5000, 2.0000]), tensor([1.5000, 4.0000]))
+    """
+    return (var(input, dim, unbiased, keepdim, correction=correction),
+            mean(input, dim, keepdim) if dim is not None else mean(input))
+
+
+def _legacy_softmax_dim(ndim: int, name: str) -> int:
+    warnings.warn(f"Implicit dimension choice for {name} has been deprecated. Change the call "
+                  "to include dim=X as an argument.", UserWarning, stacklevel=3)
+    return 0 if ndim in (0, 1, 3) else 1
+
+
+def _softmax_args(input, dim, dtype, name):
+    if dim is None:
+        dim = _legacy_softmax_dim(input.ndim, name)
+    if dtype is not None:
+        input = input.to(dtype)
+    elif not input.dtype.is_floating_point:
+        kernel = "lastdim_kernel_impl" if dim in (-1, input.ndim - 1) else "kernel_impl"
+        raise NotImplementedError(
+            f'"{name}_{kernel}" not implemented for \'{input.dtype.scalar_name}\'. '
+            "Fix: pass dtype=torch.float32, or convert the input with .float() first.")
+    return input, dim if input.ndim else 0
+
+
+@accept_numpy_names
+def softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype=None) -> Tensor:
+    """``exp(x) / exp(x).sum(dim)``, computed stably.
+
+    >>> import chainrule as torch
+    >>> torch.nn.functional.softmax(torch.tensor([0., 0.]), dim=0)
+    tensor([0.5000, 0.5000])
+    """
+    input, dim = _softmax_args(input, dim, dtype, "softmax")
+    return activation_ops.softmax_op(input, dim)
+
+
+@accept_numpy_names
+def log_softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3,
+                dtype=None) -> Tensor:
+    """``log(softmax(x))`` without overflow or ``log(0)``.
+
+    >>> import chainrule as torch
+    >>> torch.nn.functional.log_softmax(torch.tensor([0., 1000.]), dim=0)
+    tensor([-1000.,     0.])
+    """
+    input, dim = _softmax_args(input, dim, dtype, "log_softmax")
+    return activation_ops.log_softmax_op(input, dim)
+
+
+@accept_numpy_names
+def nansum(input, dim=None, keepdim: bool = False, *, dtype=None):
+    """``sum`` with NaN counted as zero.
+
+    >>> import chainrule as torch
+    >>> torch.nansum(torch.tensor([1., float("nan"), 2.]))
+    tensor(3.)
+    """
+    clean = where(isnan(input), 0, input) if input.dtype.is_floating_point else input
+    return sum(clean, dim, keepdim, dtype=dtype)
+
+
+@accept_numpy_names
+def nanmean(input, dim=None, keepdim: bool = False, *, dtype=None):
+    """``mean`` of the elements that are not NaN.
+
+    >>> import chainrule as torch
+    >>> torch.nanmean(torch.tensor([1., float("nan"), 2.]))
+    tensor(1.5000)
+    """
+    if not input.dtype.is_floating_point:
+        raise RuntimeError("nanmean(): expected input to have floating point dtype but got "
+                           f"{input.dtype.scalar_name}")
+    count = sum(logical_not(isnan(input)), dim, keepdim)
+    return nansum(input, dim, keepdim, dtype=dtype) / count
+
+
+@accept_numpy_names
+def logcumsumexp(input, dim: int):
+    """``log(cumsum(exp(input), dim))`` without overflow.
+
+    >>> import chainrule as torch
+    >>> torch.logcumsumexp(torch.tensor([1000., 1000.]), 0)
+    tensor([1000.0000, 1000.6932])
+    """
+    x = _float_of(input)
+    top = amax(x.detach(), dim, keepdim=True) if x.dim() else x.detach()
+    top = where(isfinite(top), top, 0.0).to(x.dtype)
+    with xp.errstate(divide="ignore"):
+        return pointwise_ops.log(cumsum(pointwise_ops.exp(x - top), dim)) + top
+
+
+@accept_numpy_names
+def aminmax(input, *, dim: int | None = None, keepdim: bool = False):
+    """``(min, max)`` of all elements or along ``dim``, named ``min`` and ``max``.
+
+    >>> import chainrule as torch
+    >>> torch.aminmax(torch.tensor([3., 1., 2.]))
+    torch.return_types.aminmax(
+    min=tensor(1.),
+    max=tensor(3.))
+    """
+    dims = () if dim is None else dim
+    return MinMax(amin(input, dims, keepdim), amax(input, dims, keepdim))
+
+
+def dist(input, other, p: float = 2):
+    """The ``p``-norm of ``input - other``.
+
+    >>> import chainrule as torch
+    >>> torch.dist(torch.tensor([0., 0.]), torch.tensor([3., 4.]))
+    tensor(5.)
+    """
+    return norm(input - other, p)
+
+
+
+
+
+
+
+
+
+
+
+
+@accept_numpy_names
+def count_nonzero(input, dim=None):
+    """How many elements are non-zero, over all elements or along ``dim`` (int or tuple).
+
+    >>> import chainrule as torch
+    >>> torch.count_nonzero(torch.tensor([[0, 1], [2, 3]]), dim=0)
+    tensor([1, 2])
+    """
+    dims = reduction_ops.normalize_dims(dim, input.ndim)
+    axis = None if dims is None or input.ndim == 0 else dims
+    return Tensor._make(xp.array(xp.count_nonzero(input._data, axis=axis), dtype=xp.int64))

@@ -1,0 +1,448 @@
+"""What a tensor does: its operators and methods, bound to the ``Tensor`` class.
+
+``chainrule.tensor`` defines what a tensor *is*; it sits below the engine and
+the rule tables, so it cannot name the operations built on top of it.  This
+module, above them all, gives the class its behaviour:
+
+- the operators (``x + y``, ``x @ w``, ``x < 0``, ``x += 1``), defined here;
+- the methods that are ``torch.*`` functions with the tensor first
+  (``x.exp()`` *is* ``torch.exp(x)``), listed in one table;
+- the in-place twins (``x.exp_()``), made from the functions by ``engine.inplace``;
+- the autograd methods (``backward``, ``register_hook``, ``retain_grad``) and
+  the conversions (``to``, ``float``, ...), from the modules that implement them.
+
+Importing ``chainrule`` runs this module once; after that every tensor has
+every method.
+"""
+from __future__ import annotations
+
+from . import _dtypes
+from ._backend import xp
+from .engine import grad_mode, hooks
+from .engine.backward import backward as _autograd_backward
+from .engine.inplace import check_inplace_leaf, inplace
+from .functions import (
+    comparison,
+    conversion,
+    creation,
+    indexing,
+    joining,
+    matrix,
+    pointwise,
+    random,
+    reduction,
+    selection,
+    shape,
+)
+from .functions.arguments import as_tensor_like, expect_tensor, operand
+from .ops import indexing as indexing_rows
+from .ops import pointwise as pointwise_rows
+from .ops import shape as shape_rows
+from .tensor import Tensor
+
+# --- arithmetic operators ---------------------------------------------------------------
+# The common cases go straight to the rule-table rows (the operators are the hottest
+# calls of all); the reflected and rarer forms go through the public functions.
+
+def __add__(self, other):
+    return pointwise_rows.add(self, other)
+
+
+def __sub__(self, other):
+    return pointwise.operator_sub(self, other)
+
+
+def __rsub__(self, other):
+    if isinstance(other, Tensor):
+        return pointwise.sub(other, self)
+    return pointwise.operator_rsub(self, operand(other))
+
+
+def __mul__(self, other):
+    return pointwise_rows.mul(self, other)
+
+
+def __truediv__(self, other):
+    return pointwise_rows.div(self, other)
+
+
+def __rtruediv__(self, other):
+    if isinstance(other, Tensor):
+        return pointwise.div(other, self)
+    return pointwise.mul(pointwise_rows.reciprocal(self), operand(other))
+
+
+def __floordiv__(self, other):
+    return pointwise.floor_divide(self, other)
+
+
+def __rfloordiv__(self, other):
+    return pointwise.floor_divide(as_tensor_like(other, self), self)
+
+
+def __mod__(self, other):
+    return pointwise.remainder(self, other)
+
+
+def __rmod__(self, other):
+    return pointwise.remainder(as_tensor_like(other, self), self)
+
+
+def __pow__(self, exponent):
+    return pointwise.pow(self, exponent)
+
+
+def __rpow__(self, base):
+    if isinstance(base, Tensor):
+        return pointwise.pow(base, self)
+    return pointwise_rows.pow_base(self, operand(base))
+
+
+def __matmul__(self, other):
+    return matrix.matmul(self, expect_tensor(other, "matmul"))
+
+
+def __rmatmul__(self, other):
+    return matrix.matmul(as_tensor_like(other, self), self)
+
+
+def __neg__(self):
+    if self.dtype is _dtypes.bool:
+        raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. "
+                           "If you are trying to invert a mask, use the `~` or "
+                           "`logical_not()` operator instead.")
+    return pointwise_rows.neg(self)
+
+
+def __abs__(self):
+    return pointwise_rows.abs(self)
+
+
+# --- comparisons and logic (no gradient) -------------------------------------------------
+
+def __eq__(self, other):
+    return comparison.compare(xp.equal, self, other)
+
+
+def __ne__(self, other):
+    return comparison.compare(xp.not_equal, self, other)
+
+
+def __lt__(self, other):
+    return comparison.compare(xp.less, self, other)
+
+
+def __le__(self, other):
+    return comparison.compare(xp.less_equal, self, other)
+
+
+def __gt__(self, other):
+    return comparison.compare(xp.greater, self, other)
+
+
+def __ge__(self, other):
+    return comparison.compare(xp.greater_equal, self, other)
+
+
+def __and__(self, other):
+    return comparison.bitwise(xp.bitwise_and, self, other)
+
+
+def __or__(self, other):
+    return comparison.bitwise(xp.bitwise_or, self, other)
+
+
+def __xor__(self, other):
+    return comparison.bitwise(xp.bitwise_xor, self, other)
+
+
+def __invert__(self):
+    if self.dtype.is_floating_point:
+        raise TypeError("~ (bitwise_not) is only supported for integer and bool tensors")
+    return Tensor._make(xp.invert(self._data))
+
+
+# --- indexing and iteration -------------------------------------------------------------
+
+def __getitem__(self, key):
+    return indexing.getitem(self, key)
+
+
+def __setitem__(self, key, value) -> None:
+    indexing.setitem(self, key, value)
+
+
+def __iter__(self):
+    if self._data.ndim == 0:
+        raise TypeError("iteration over a 0-d tensor")
+    return iter(joining.unbind(self, 0))
+
+
+# --- transposes, as properties ----------------------------------------------------------
+
+def _reversed_dims(self) -> Tensor:
+    """All dimensions reversed (the transpose of a matrix).
+
+    >>> import chainrule as torch
+    >>> torch.tensor([[1, 2], [3, 4]]).T
+    tensor([[1, 3],
+            [2, 4]])
+    """
+    if self.ndim >= 2:  # PyTorch records .T as a permute, also for matrices
+        return shape.permute(self, tuple(range(self.ndim - 1, -1, -1)))
+    return shape_rows.alias_op(self)
+
+
+def _matrix_transpose(self) -> Tensor:
+    """The last two dimensions swapped (a batch of transposed matrices).
+
+    >>> import chainrule as torch
+    >>> torch.zeros(5, 2, 3).mT.shape
+    torch.Size([5, 3, 2])
+    """
+    if self.ndim < 2:
+        raise RuntimeError("tensor.mT is only supported on matrices or batches of matrices. "
+                           f"Got {self.ndim}-D tensor.")
+    return shape.transpose(self, -2, -1)
+
+
+# --- in-place methods -------------------------------------------------------------------
+
+def add_(self, other, alpha=1):
+    """``self += alpha * other``, in place.
+
+    >>> import chainrule as torch
+    >>> torch.tensor([1., 2.]).add_(torch.tensor([1., 1.]), alpha=10)
+    tensor([11., 12.])
+    """
+    return inplace(self, pointwise.add, other, alpha=alpha)
+
+
+def sub_(self, other, alpha=1):
+    """``self -= alpha * other``, in place.
+
+    >>> import chainrule as torch
+    >>> torch.tensor([1., 2.]).sub_(1)
+    tensor([0., 1.])
+    """
+    return inplace(self, pointwise.sub, other, alpha=alpha)
+
+
+def div_(self, other, rounding_mode=None):
+    """``self /= other``, in place.
+
+    >>> import chainrule as torch
+    >>> torch.tensor([1., 2.]).div_(2)
+    tensor([0.5000, 1.0000])
+    """
+    return inplace(self, pointwise.div, other, rounding_mode=rounding_mode)
+
+
+def clamp_(self, min=None, max=None):  # noqa: A002 - PyTorch's names
+    """Limit values to ``[min, max]``, in place (``clip_`` is the same).
+
+    >>> import chainrule as torch
+    >>> torch.tensor([-1., 0.5, 2.]).clamp_(0, 1)
+    tensor([0.0000, 0.5000, 1.0000])
+    """
+    return inplace(self, pointwise.clamp, min, max)
+
+
+def zero_(self):
+    """Set every element to zero, in place (``x.grad.zero_()`` resets a gradient).
+
+    >>> import chainrule as torch
+    >>> torch.ones(3).zero_()
+    tensor([0., 0., 0.])
+    """
+    if grad_mode.state.enabled and self.grad_fn is not None:
+        return inplace(self, indexing_rows.zero_op)
+    return fill_(self, 0)
+
+
+def fill_(self, value):
+    """Set every element to ``value``, in place.
+
+    >>> import chainrule as torch
+    >>> torch.zeros(3).fill_(2.5)
+    tensor([2.5000, 2.5000, 2.5000])
+    """
+    check_inplace_leaf(self)
+    if isinstance(value, Tensor):
+        if (grad_mode.state.enabled and value._requires_grad) or value._fw_grad is not None:
+            return inplace(self, indexing_rows.fill_tensor_op, value)
+        value = value.item()
+    # Nothing to record (x.grad.zero_() in every training loop): fill the array directly.
+    if (not grad_mode.state.enabled or self.grad_fn is None) and self._fw_grad is None \
+            and self._data.flags.writeable:
+        self._data.fill(value)
+        self._bump_version()
+        return self
+    return inplace(self, indexing_rows.fill_op, value)  # records, or raises the read-only error
+
+
+def copy_(self, src, non_blocking: bool = False):
+    """Copy ``src`` (broadcast) into this tensor, in place.
+
+    >>> import chainrule as torch
+    >>> x = torch.zeros(2, 2)
+    >>> x.copy_(torch.tensor([1., 2.]))
+    tensor([[1., 2.],
+            [1., 2.]])
+    """
+    src = as_tensor_like(src, self)
+    check_inplace_leaf(self)
+    if (grad_mode.state.enabled and (self._requires_grad or src._requires_grad)) \
+            or self._fw_grad is not None or src._fw_grad is not None:
+        return inplace(self, indexing_rows.copy_op, src)
+    xp.copyto(self._data, xp.broadcast_to(src._data, self._data.shape), casting="unsafe")
+    self._bump_version()
+    return self
+
+
+def _inplace_twin(fn):
+    """``x.exp_()`` for ``fn = torch.exp``: the result written into ``x`` (``engine.inplace``)."""
+    def method(self, *args, **kwargs):
+        return inplace(self, fn, *args, **kwargs)
+    method.__name__ = method.__qualname__ = fn.__name__ + "_"
+    method.__doc__ = f"In-place ``{fn.__name__}``: the result is written into this tensor."
+    return method
+
+
+def _reshape_inplace(fn):
+    """``t_``, ``transpose_``, ``squeeze_``, ``unsqueeze_``: change this tensor's shape in place
+    (it becomes the view ``fn`` returns, taking over its place in the graph)."""
+    def method(self, *args, **kwargs):
+        check_inplace_leaf(self)
+        result = fn(self, *args, **kwargs)
+        self._data = result._data
+        if result.grad_fn is not None:
+            self.grad_fn, self._output_nr = result.grad_fn, result._output_nr
+        return self
+    method.__name__ = method.__qualname__ = fn.__name__ + "_"
+    method.__doc__ = f"In-place ``{fn.__name__}``: this tensor takes the new shape."
+    return method
+
+
+def backward(self, gradient=None, retain_graph=None, create_graph: bool = False,
+             inputs=None) -> None:
+    """Compute the gradient of this tensor with respect to the leaves, into their ``.grad``.
+
+    >>> import chainrule as torch
+    >>> x = torch.arange(4.0, requires_grad=True)
+    >>> (2 * torch.dot(x, x)).backward()
+    >>> x.grad
+    tensor([ 0.,  4.,  8., 12.])
+    """
+    _autograd_backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+
+
+# --- the table ----------------------------------------------------------------------------
+
+_FAMILIES = (pointwise, comparison, reduction, matrix, shape, joining, indexing, selection,
+             conversion, random, creation)
+
+# Methods that are the torch.* function of the same name, with the tensor as ``input``.
+_SAME_AS_FUNCTION = """
+exp exp2 expm1 log log2 log10 log1p sqrt rsqrt sin cos tan asin acos atan arcsin arccos arctan
+sinh cosh tanh sigmoid erf reciprocal neg negative abs absolute sign floor ceil trunc fix frac
+relu round square atan2 arctan2 clamp clip lerp maximum minimum eq ne lt le gt ge greater
+greater_equal less less_equal not_equal equal allclose isclose isnan isinf isfinite isposinf
+isneginf logical_not logical_and logical_or logical_xor signbit nan_to_num
+add sub mul div true_divide divide multiply subtract floor_divide remainder fmod pow
+sum mean prod amax amin max min argmax argmin var std norm logsumexp cumsum cumprod all any
+dot mv mm bmm matmul outer ger
+reshape flatten unflatten squeeze unsqueeze transpose swapaxes swapdims t permute movedim
+moveaxis broadcast_to flip roll narrow split chunk unbind tril triu std_mean var_mean
+softmax log_softmax sort argsort msort topk kthvalue median mode cummax cummin unique nonzero
+count_nonzero inverse det repeat_interleave tile diag trace diff take_along_dim multinomial cross
+hypot logaddexp addmm baddbmm kron diagonal masked_select take ravel clamp_min clamp_max addcmul
+addcdiv addmv addbmm argwhere bincount nansum nanmean fliplr flipud rot90 aminmax dist
+deg2rad rad2deg xlogy logit sgn
+select gather scatter scatter_add index_select masked_fill
+acosh asinh atanh arccosh arcsinh arctanh erfc erfinv lgamma digamma copysign
+heaviside fmax fmin float_power logaddexp2 logcumsumexp quantile nanquantile inner vdot
+addr diag_embed hsplit vsplit tensor_split positive sinc index_add index_fill
+index_copy is_nonzero is_same_size
+view expand expand_as repeat clone
+""".split()
+
+# In-place twins: ``x.exp_()`` is ``x.copy_(torch.exp(x))`` recorded as PyTorch records it
+# (the node is exp's; the version counter moves on).
+_INPLACE_TWINS = """
+exp exp2 expm1 log log2 log10 log1p sqrt rsqrt sin cos tan asin acos atan arcsin arccos arctan
+sinh cosh tanh asinh acosh atanh arcsinh arccosh arctanh sigmoid erf erfc erfinv lgamma digamma
+reciprocal neg negative abs absolute sign sgn floor ceil trunc fix frac relu round square
+atan2 arctan2 lerp clamp_min clamp_max addcmul addcdiv nan_to_num hypot logit xlogy
+deg2rad rad2deg copysign heaviside fmax fmin float_power sinc mul pow
+true_divide multiply subtract remainder fmod tril triu index_add index_fill index_copy
+eq ne lt le gt ge logical_not logical_and logical_or logical_xor masked_fill scatter scatter_add
+""".split()
+
+
+def _function(name: str):
+    for family in _FAMILIES:
+        fn = getattr(family, name, None)
+        if fn is not None and not isinstance(fn, type(xp)):
+            return fn
+    raise AttributeError(f"no torch.{name} to bind as Tensor.{name}")
+
+
+for _name in _SAME_AS_FUNCTION:
+    setattr(Tensor, _name, _function(_name))
+for _name in _INPLACE_TWINS:
+    setattr(Tensor, _name + "_", _inplace_twin(_function(_name)))
+for _name in "t transpose swapaxes swapdims squeeze unsqueeze".split():
+    setattr(Tensor, _name + "_", _reshape_inplace(_function(_name)))
+for _name in ("normal_", "uniform_", "bernoulli_", "random_", "exponential_", "log_normal_",
+              "geometric_", "cauchy_"):
+    setattr(Tensor, _name, getattr(random, _name))
+del _name
+
+# The operators and the methods defined above.
+for _fn in (__add__, __sub__, __rsub__, __mul__, __truediv__, __rtruediv__, __floordiv__,
+            __rfloordiv__, __mod__, __rmod__, __pow__, __rpow__, __matmul__, __rmatmul__,
+            __neg__, __abs__, __eq__, __ne__, __lt__, __le__, __gt__, __ge__, __and__, __or__,
+            __xor__, __invert__, __getitem__, __setitem__, __iter__, add_, sub_, div_, clamp_,
+            zero_, fill_, copy_, backward):
+    setattr(Tensor, _fn.__name__, _fn)
+del _fn
+Tensor.__radd__ = __add__
+Tensor.__rmul__ = __mul__
+Tensor.__rand__, Tensor.__ror__, Tensor.__rxor__ = __and__, __or__, __xor__
+Tensor.clip_ = clamp_
+Tensor.where = lambda self, condition, other: pointwise.where(condition, self, other)
+Tensor.view_as = lambda self, other: shape.view(self, other.shape)
+Tensor.reshape_as = lambda self, other: shape.reshape(self, other.shape)
+Tensor.bernoulli = lambda self, p=None, *, generator=None: random.bernoulli(self, p, generator)
+Tensor.T = property(_reversed_dims)
+Tensor.mT = property(_matrix_transpose)
+Tensor.H = property(_reversed_dims)  # the conjugate transpose: the transpose, for real dtypes
+Tensor.mH = property(_matrix_transpose)
+
+# In-place arithmetic: the operators of ``x += y`` are the ``add_`` family.
+Tensor.__iadd__ = add_
+Tensor.__isub__ = sub_
+Tensor.__imul__ = Tensor.mul_
+Tensor.__itruediv__ = div_
+Tensor.__ipow__ = Tensor.pow_
+Tensor.__ifloordiv__ = _inplace_twin(pointwise.floor_divide)
+Tensor.__imod__ = Tensor.remainder_
+
+# Autograd and conversions.
+Tensor.register_hook = hooks.register_hook
+Tensor.retain_grad = hooks.retain_grad
+Tensor.register_post_accumulate_grad_hook = hooks.register_post_accumulate_grad_hook
+Tensor.to = conversion.to
+Tensor.type = conversion.legacy_type
+Tensor.type_as = conversion.type_as
+Tensor.new_tensor = conversion.new_tensor
+Tensor.float = conversion.to_float
+Tensor.double = conversion.to_double
+Tensor.half = conversion.to_half
+Tensor.long = conversion.to_long
+Tensor.int = conversion.to_int
+Tensor.short = conversion.to_short
+Tensor.char = conversion.to_char
+Tensor.byte = conversion.to_byte
+Tensor.bool = conversion.to_bool
