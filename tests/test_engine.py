@@ -217,9 +217,9 @@ def test_array_forms_exist_for_arithmetic_rules_and_not_for_tensor_methods():
     from chainrule.ops import pointwise, reduction
     assert array_form(pointwise.mul.rules[0]) is not None  # grad * other
     assert array_form(pointwise.tanh.rules[0]) is not None  # tanh_backward(grad, result)
-    assert array_form(reduction.sum_op.rules[0]) is not None  # spread(...): an Op
-    assert array_form(pointwise.where_op.rules[1]) is not None  # where: registered form
-    assert array_form(reduction.cumsum_op.rules[0]) is None  # grad.flip(dim)...: methods
+    assert array_form(reduction.sum_dims.rules[0]) is not None  # spread(...): an Op
+    assert array_form(pointwise.where.rules[1]) is not None  # where: registered form
+    assert array_form(reduction.cumsum.rules[0]) is None  # grad.flip(dim)...: methods
 
 
 def test_array_form_refuses_what_means_something_else_on_arrays():

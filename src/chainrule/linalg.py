@@ -104,7 +104,7 @@ def vector_norm(x: Tensor, ord: float = 2, dim=None, keepdim: bool = False, *,
         raise RuntimeError(f"linalg.vector_norm: Expected a floating point or complex tensor as "
                            f"input. Got {x.dtype.scalar_name}. Fix: call "
                            ".float() first.")
-    return reduction.vector_norm_op(x, float(ord), normalize_dims(dim, x.ndim), keepdim)
+    return reduction.vector_norm(x, float(ord), normalize_dims(dim, x.ndim), keepdim)
 
 
 def matrix_norm(A: Tensor, ord="fro", dim=(-2, -1), keepdim: bool = False, *,
@@ -181,7 +181,7 @@ def inv(A: Tensor) -> Tensor:
     """
     _check_square(A, "inv")
     try:
-        return selection.inverse_op(A)
+        return selection.inverse(A)
     except RuntimeError as e:
         raise LinAlgError(str(e)) from None
 
@@ -209,7 +209,7 @@ def det(A: Tensor) -> Tensor:
     tensor(-2.)
     """
     _check_square(A, "det")
-    return selection.det_op(A)
+    return selection.det(A)
 
 
 def slogdet(A: Tensor):
@@ -222,7 +222,7 @@ def slogdet(A: Tensor):
     logabsdet=tensor(0.6931))
     """
     _check_square(A, "slogdet")
-    return linalg_slogdet(*decompositions.slogdet_op(A))
+    return linalg_slogdet(*decompositions.slogdet(A))
 
 
 def _is_vector_rhs(A: Tensor, B: Tensor) -> bool:
@@ -251,7 +251,7 @@ def solve(A: Tensor, B: Tensor, *, left: bool = True) -> Tensor:
         raise RuntimeError(f"linalg.solve: Expected A and B to have the same dtype, but found "
                            f"A of type {A.dtype.name} and B of type {B.dtype.name} instead")
     try:
-        return decompositions.solve_op(A, B, left, vector)
+        return decompositions.solve(A, B, left, vector)
     except ValueError:
         raise RuntimeError(f"linalg.solve: the batch dimensions of A {list(A.shape)} and B "
                            f"{list(B.shape)} do not broadcast") from None
@@ -284,7 +284,7 @@ def pinv(A: Tensor, *, atol=None, rtol=None, hermitian: bool = False) -> Tensor:
     """
     _check_matrix(A, "pinv")
     atol, rtol = _default_tolerances(A, atol, rtol)
-    return decompositions.pinv_op(A, atol, rtol)
+    return decompositions.pinv(A, atol, rtol)
 
 
 def lstsq(A: Tensor, B: Tensor, rcond=None, *, driver=None):
@@ -310,7 +310,7 @@ def lstsq(A: Tensor, B: Tensor, rcond=None, *, driver=None):
                            "the same number of rows.")
     m, n = A.shape[-2], A.shape[-1]
     rtol = _eps(A) * max(m, n) if rcond is None else float(rcond)
-    solution = decompositions.lstsq_op(A, B, 0.0, rtol, vector)
+    solution = decompositions.lstsq(A, B, 0.0, rtol, vector)
     s = xp.linalg.svd(A._data, compute_uv=False)
     smax = s.max(axis=-1, keepdims=True) if s.shape[-1] else xp.zeros(s.shape[:-1] + (1,))
     rank_arr = (s > rtol * smax).sum(-1).astype(xp.int64)
@@ -320,7 +320,7 @@ def lstsq(A: Tensor, B: Tensor, rcond=None, *, driver=None):
     residuals = empty
     if driver != "gelsy" and m > n and bool((rank_arr == n).all()):
         rhs = B.unsqueeze(-1) if vector else B
-        residuals = decompositions.lstsq_residuals_op(A, rhs, 0.0, rtol)
+        residuals = decompositions.lstsq_residuals(A, rhs, 0.0, rtol)
         residuals = residuals.squeeze(-1) if vector else residuals
     return linalg_lstsq(solution, residuals, rank, singular_values)
 
@@ -353,7 +353,7 @@ def cholesky(A: Tensor, *, upper: bool = False) -> Tensor:
             [1., 2.]])
     """
     _check_square(A, "cholesky")
-    return decompositions.cholesky_op(A, upper)
+    return decompositions.cholesky(A, upper)
 
 
 def cholesky_ex(A: Tensor, *, upper: bool = False, check_errors: bool = False):
@@ -379,7 +379,7 @@ def qr(A: Tensor, mode: str = "reduced"):
     if mode not in ("reduced", "complete", "r"):
         raise RuntimeError(f"qr received unrecognized mode '{mode}' but expected one of 'reduced' "
                            "(default), 'r', or 'complete'")
-    return linalg_qr(*decompositions.qr_op(A, mode))
+    return linalg_qr(*decompositions.qr(A, mode))
 
 
 def svd(A: Tensor, full_matrices: bool = True, *, driver=None):
@@ -391,7 +391,7 @@ def svd(A: Tensor, full_matrices: bool = True, *, driver=None):
     tensor([3., 2.])
     """
     _check_matrix(A, "svd")
-    return linalg_svd(*decompositions.svd_op(A, full_matrices))
+    return linalg_svd(*decompositions.svd(A, full_matrices))
 
 
 def svdvals(A: Tensor, *, driver=None) -> Tensor:
@@ -402,7 +402,7 @@ def svdvals(A: Tensor, *, driver=None) -> Tensor:
     tensor([3., 2.])
     """
     _check_matrix(A, "svdvals")
-    return decompositions.svd_op(A, False)[1]
+    return decompositions.svd(A, False)[1]
 
 
 def _check_uplo(UPLO: str) -> None:
@@ -419,7 +419,7 @@ def eigh(A: Tensor, UPLO: str = "L"):
     """
     _check_square(A, "eigh")
     _check_uplo(UPLO)
-    return linalg_eigh(*decompositions.eigh_op(A, UPLO))
+    return linalg_eigh(*decompositions.eigh(A, UPLO))
 
 
 def eigvalsh(A: Tensor, UPLO: str = "L") -> Tensor:
@@ -431,7 +431,7 @@ def eigvalsh(A: Tensor, UPLO: str = "L") -> Tensor:
     """
     _check_square(A, "eigvalsh")
     _check_uplo(UPLO)
-    return decompositions.eigh_op(A, UPLO)[0]
+    return decompositions.eigh(A, UPLO)[0]
 
 
 # --- products ----------------------------------------------------------------------------
@@ -450,7 +450,7 @@ def cross(input: Tensor, other: Tensor, *, dim: int = -1) -> Tensor:
         got = (input.shape[dim], other.shape[dim]) if input.ndim else (0, 0)
         raise RuntimeError(f"linalg.cross: inputs dimension {dim} must have length 3. Got "
                            f"{got[0]} and {got[1]}")
-    return decompositions.cross_op(input, other, dim)
+    return decompositions.cross(input, other, dim)
 
 
 def matmul(input: Tensor, other: Tensor) -> Tensor:

@@ -190,7 +190,7 @@ def _reversed_dims(self) -> Tensor:
     """
     if self.ndim >= 2:  # PyTorch records .T as a permute, also for matrices
         return shape.permute(self, tuple(range(self.ndim - 1, -1, -1)))
-    return shape_rows.alias_op(self)
+    return shape_rows.alias(self)
 
 
 def _matrix_transpose(self) -> Tensor:
@@ -256,7 +256,7 @@ def zero_(self):
     tensor([0., 0., 0.])
     """
     if grad_mode.state.enabled and self.grad_fn is not None:
-        return inplace(self, indexing_rows.zero_op)
+        return inplace(self, indexing_rows.zero)
     return fill_(self, 0)
 
 
@@ -270,7 +270,7 @@ def fill_(self, value):
     check_inplace_leaf(self)
     if isinstance(value, Tensor):
         if (grad_mode.state.enabled and value._requires_grad) or value._fw_grad is not None:
-            return inplace(self, indexing_rows.fill_tensor_op, value)
+            return inplace(self, indexing_rows.fill_tensor, value)
         value = value.item()
     # Nothing to record (x.grad.zero_() in every training loop): fill the array directly.
     if (not grad_mode.state.enabled or self.grad_fn is None) and self._fw_grad is None \
@@ -278,7 +278,7 @@ def fill_(self, value):
         self._data.fill(value)
         self._bump_version()
         return self
-    return inplace(self, indexing_rows.fill_op, value)  # records, or raises the read-only error
+    return inplace(self, indexing_rows.fill, value)  # records, or raises the read-only error
 
 
 def copy_(self, src, non_blocking: bool = False):
@@ -294,7 +294,7 @@ def copy_(self, src, non_blocking: bool = False):
     check_inplace_leaf(self)
     if (grad_mode.state.enabled and (self._requires_grad or src._requires_grad)) \
             or self._fw_grad is not None or src._fw_grad is not None:
-        return inplace(self, indexing_rows.copy_op, src)
+        return inplace(self, indexing_rows.copy, src)
     xp.copyto(self._data, xp.broadcast_to(src._data, self._data.shape), casting="unsafe")
     self._bump_version()
     return self

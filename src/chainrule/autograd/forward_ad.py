@@ -30,7 +30,7 @@ from ..engine.forward_ad import (
     enter_dual_level,
     exit_dual_level,
 )
-from ..ops.shape import alias_op
+from ..ops.shape import alias
 from ..tensor import Tensor
 
 __all__ = ["dual_level", "make_dual", "unpack_dual", "enter_dual_level", "exit_dual_level",
@@ -77,7 +77,7 @@ def make_dual(tensor, tangent, *, level: int | None = None):
             f"original Tensor, this is not supported. Tensor is of size {list(tensor.shape)} "
             f"while the given forward gradient is of size {list(tangent.shape)}.")
     with _paused():
-        dual = alias_op(tensor)
+        dual = alias(tensor)
     _set_tangent(dual, tangent)
     return dual
 
@@ -96,5 +96,5 @@ def unpack_dual(tensor, *, level: int | None = None) -> UnpackedDualTensor:
     if tangent is None or active_level() is None:
         return UnpackedDualTensor(tensor, None)
     with _paused():
-        primal = alias_op(tensor)
+        primal = alias(tensor)
     return UnpackedDualTensor(primal, tangent)

@@ -23,7 +23,7 @@ from ..engine import grad_mode
 from ..engine.backward import grad as autograd_grad
 from ..functions.creation import ones_like, zeros, zeros_like
 from ..functions.joining import stack
-from ..ops.shape import alias_op
+from ..ops.shape import alias
 from ..tensor import Tensor
 from . import forward_ad
 
@@ -54,7 +54,7 @@ def _prepare_inputs(inputs, create_graph: bool) -> tuple:
     out = []
     for x in inputs:
         if create_graph and x.requires_grad:
-            out.append(alias_op(x))
+            out.append(alias(x))
         else:
             out.append(x.detach().requires_grad_(x.dtype.is_floating_point))
     return tuple(out)

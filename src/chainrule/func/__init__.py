@@ -37,7 +37,7 @@ from ..engine import grad_mode
 from ..engine.backward import grad as autograd_grad
 from ..functions.creation import ones_like, tensor, zeros, zeros_like
 from ..functions.joining import stack
-from ..ops.shape import alias_op
+from ..ops.shape import alias
 from ..tensor import Tensor
 
 __all__ = ["grad", "grad_and_value", "vjp", "jvp", "jacrev", "jacfwd", "hessian", "vmap",
@@ -101,7 +101,7 @@ def _fresh(x):
     if x._fw_grad is not None:
         raise _ReverseInsideForward()
     if x.requires_grad:
-        return alias_op(x)
+        return alias(x)
     t = x.detach()
     t.requires_grad_()
     return t

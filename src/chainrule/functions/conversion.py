@@ -25,7 +25,7 @@ def clone(self, memory_format=None) -> "Tensor":
     >>> torch.tensor([1., 2.], requires_grad=True).clone()
     tensor([1., 2.], grad_fn=<CloneBackward0>)
     """
-    return shape_ops.clone_op(self)
+    return shape_ops.clone(self)
 
 
 def to(self, *args, **kwargs) -> "Tensor":

@@ -113,24 +113,24 @@ def _basic_name(t, key, original):
     """Which of PyTorch's view ops produced a basic-indexing result last."""
     if not isinstance(original, tuple):
         if isinstance(key[0], int):
-            return indexing_ops.select_op
+            return indexing_ops.select_view
         if isinstance(key[0], slice):
             # PyTorch's single-slice fast path records even a full slice
-            return indexing_ops.slice_op
-    last = indexing_ops.alias_index_op
+            return indexing_ops.slice_view
+    last = indexing_ops.alias_view
     dim = 0
     used = sum(1 for k in key if k is not None and k is not Ellipsis)
     for k in key:
         if k is None:
-            last = indexing_ops.unsqueeze_index_op
+            last = indexing_ops.unsqueeze_view
         elif k is Ellipsis:
             dim += t.ndim - used
         elif isinstance(k, int):
-            last = indexing_ops.select_op
+            last = indexing_ops.select_view
             dim += 1
         else:
             if k.indices(t.shape[dim]) != (0, t.shape[dim], 1):
-                last = indexing_ops.slice_op
+                last = indexing_ops.slice_view
             dim += 1
     return last
 
@@ -152,10 +152,10 @@ def getitem(t, key):
     kind = type(key)
     shape = t._data.shape
     if kind is int and shape and -shape[0] <= key < shape[0]:
-        return indexing_ops.select_op(t, (key,), shape)
+        return indexing_ops.select_view(t, (key,), shape)
     if kind is slice and shape and (key.step is None or key.step > 0) \
             and all(type(k) is int or k is None for k in (key.start, key.stop, key.step)):
-        return indexing_ops.slice_op(t, (key,), shape)
+        return indexing_ops.slice_view(t, (key,), shape)
     converted, basic = _convert_key(t, key)
     if basic:
         return _basic_name(t, converted, key)(t, converted, t._data.shape)
@@ -171,7 +171,7 @@ def setitem(t, key, value) -> None:
     if value.dtype is not t.dtype:
         value = value.to(t.dtype)
     check_writable(t)
-    op = copy_slices if basic else indexing_ops.index_put_op
+    op = copy_slices if basic else indexing_ops.index_put
     tangent = None
     if grad_mode.flags.forward_ad and (t._fw_grad is not None or value._fw_grad is not None):
         with _paused():
@@ -242,7 +242,7 @@ def gather(input, dim: int, index, *, sparse_grad: bool = False):
     """
     index = _index_tensor(index, "gather")
     dim = _check_gather_like(input, dim, index, "gather")
-    return indexing_ops.gather_op(input, dim, index, input._data.shape)
+    return indexing_ops.gather(input, dim, index, input._data.shape)
 
 
 @accept_numpy_names
@@ -269,14 +269,14 @@ def scatter(input, dim: int, index, src=None, *, value=None, reduce=None):
         if input.ndim == 0:
             return scatter(_as_nd(input), 0, _as_nd(index), _as_nd(src)).reshape(())
         if src.ndim == 0 and src._fw_grad is not None:  # a dual number: keep its tangent
-            return indexing_ops.scatter_op(input, dim, index, src.expand(index.shape))
+            return indexing_ops.scatter(input, dim, index, src.expand(index.shape))
         if src.ndim == 0:
-            return indexing_ops.scatter_value_op(input, dim, index, src.item())
-        return indexing_ops.scatter_op(input, dim, index, src)
+            return indexing_ops.scatter_value(input, dim, index, src.item())
+        return indexing_ops.scatter(input, dim, index, src)
     dim = _check_gather_like(input, dim, index, "scatter")
     if input.ndim == 0:
         return scatter(_as_nd(input), 0, _as_nd(index), src).reshape(())
-    return indexing_ops.scatter_value_op(input, dim, index, src)
+    return indexing_ops.scatter_value(input, dim, index, src)
 
 
 @accept_numpy_names
@@ -293,7 +293,7 @@ def scatter_add(input, dim: int, index, src):
     dim = _check_gather_like(input, dim, index, "scatter_add", src)
     if input.ndim == 0:
         return scatter_add(_as_nd(input), 0, _as_nd(index), _as_nd(src)).reshape(())
-    return indexing_ops.scatter_add_op(input, dim, index, src)
+    return indexing_ops.scatter_add(input, dim, index, src)
 
 
 @accept_numpy_names
@@ -317,7 +317,7 @@ def index_select(input, dim: int, index):
         raise IndexError("index out of range in self")
     if input.ndim == 0:
         return index_select(input.reshape(1), 0, index).reshape(())
-    return indexing_ops.index_select_op(input, dim, index.reshape(-1), input._data.shape)
+    return indexing_ops.index_select(input, dim, index.reshape(-1), input._data.shape)
 
 
 def masked_fill(input, mask, value):
@@ -340,9 +340,9 @@ def masked_fill(input, mask, value):
                 "masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
                 f"{value.ndim} dimension(s).")
         if value._requires_grad or value._fw_grad is not None:
-            return indexing_ops.masked_fill_tensor_op(input, mask, value)
+            return indexing_ops.masked_fill_tensor(input, mask, value)
         value = value.item()
-    return indexing_ops.masked_fill_op(input, mask, value)
+    return indexing_ops.masked_fill(input, mask, value)
 
 
 @accept_numpy_names
@@ -386,7 +386,7 @@ def masked_select(input, mask):
     shape = xp.broadcast_shapes(tuple(input.shape), tuple(mask.shape))
     if tuple(input.shape) != shape:
         input = input.expand(shape)
-    return selection_ops.masked_select_op(input, xp.nonzero(xp.broadcast_to(mask._data, shape)),
+    return selection_ops.masked_select(input, xp.nonzero(xp.broadcast_to(mask._data, shape)),
                                 input._data.shape)
 
 
@@ -406,7 +406,7 @@ def take(input, index):
     if input.ndim == 0:
         input = input.reshape(1)
     flat = xp.unravel_index(data % builtins.max(size, 1), input.shape)
-    return selection_ops.take_op(input, flat, input._data.shape)
+    return selection_ops.take(input, flat, input._data.shape)
 
 
 def _index_along(index, dim, like):

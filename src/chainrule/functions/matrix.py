@@ -63,7 +63,7 @@ def dot(input, other):
         raise RuntimeError(
             f"dot : expected both vectors to have same dtype, but found {_dtype_name(input)} "
             f"and {_dtype_name(other)}")
-    return linalg_ops.dot_op(input, other)
+    return linalg_ops.dot(input, other)
 
 
 def mv(input, vec):
@@ -81,7 +81,7 @@ def mv(input, vec):
             f"size mismatch, got input ({input.shape[0]}), mat ({input.shape[0]}x"
             f"{input.shape[1]}), vec ({vec.shape[0]})")
     _same_dtype(input, vec)
-    return linalg_ops.mv_op(input, vec)
+    return linalg_ops.mv(input, vec)
 
 
 def mm(input, mat2):
@@ -102,7 +102,7 @@ def mm(input, mat2):
             f"mat1 and mat2 shapes cannot be multiplied ({input.shape[0]}x{input.shape[1]} and "
             f"{mat2.shape[0]}x{mat2.shape[1]})")
     _same_dtype(input, mat2)
-    return linalg_ops.mm_op(input, mat2)
+    return linalg_ops.mm(input, mat2)
 
 
 def bmm(input, mat2):
@@ -121,7 +121,7 @@ def bmm(input, mat2):
             f"Expected size for first two dimensions of batch2 tensor to be: "
             f"[{input.shape[0]}, {input.shape[2]}] but got: [{mat2.shape[0]}, {mat2.shape[1]}].")
     _same_dtype(input, mat2)
-    return linalg_ops.bmm_op(input, mat2)
+    return linalg_ops.bmm(input, mat2)
 
 
 def matmul(input, other):
@@ -175,7 +175,7 @@ def matmul(input, other):
         raise RuntimeError(
             f"The size of tensor a ({x.shape[-3]}) must match the size of tensor b "
             f"({y.shape[-3]}) at non-singleton dimension 0") from None
-    return linalg_ops.unsafe_view(linalg_ops.bmm_op(x, y), batch + (x.shape[-2], y.shape[-1]))
+    return linalg_ops.unsafe_view(linalg_ops.bmm(x, y), batch + (x.shape[-2], y.shape[-1]))
 
 
 def _raise_mismatch(input, other):
@@ -446,7 +446,7 @@ def diag(input, diagonal: int = 0):
         n = input.shape[0] + builtins.abs(diagonal)
         i = xp.arange(input.shape[0])
         key = (i - builtins.min(diagonal, 0), i + builtins.max(diagonal, 0))
-        return selection_ops.diag_embed_op(input, (n, n), key)
+        return selection_ops.diag_embed(input, (n, n), key)
     if input.ndim != 2:
         raise RuntimeError("diag(): Supports 1D or 2D tensors. Got "
                            f"{input.ndim}D. Fix: use torch.diagonal-style indexing.")
@@ -454,7 +454,7 @@ def diag(input, diagonal: int = 0):
     start_r, start_c = builtins.max(-diagonal, 0), builtins.max(diagonal, 0)
     n = builtins.max(builtins.min(rows - start_r, cols - start_c), 0)
     i = xp.arange(n)
-    return selection_ops.diag_op(input, (i + start_r, i + start_c), input._data.shape)
+    return selection_ops.diag(input, (i + start_r, i + start_c), input._data.shape)
 
 
 def diagonal(input, offset: int = 0, dim1: int = 0, dim2: int = 1):
@@ -472,7 +472,7 @@ def diagonal(input, offset: int = 0, dim1: int = 0, dim2: int = 1):
     rows, cols = moved.shape[-2], moved.shape[-1]
     start_r, start_c = builtins.max(-offset, 0), builtins.max(offset, 0)
     i = xp.arange(builtins.max(builtins.min(rows - start_r, cols - start_c), 0))
-    return selection_ops.diagonal_op(moved, (Ellipsis, i + start_r, i + start_c), moved._data.shape)
+    return selection_ops.diagonal(moved, (Ellipsis, i + start_r, i + start_c), moved._data.shape)
 
 
 def diag_embed(input, offset: int = 0, dim1: int = -2, dim2: int = -1):
@@ -501,7 +501,7 @@ def trace(input):
         raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {input.ndim}")
     if input.dtype.name == "bool":
         raise NotImplementedError('"trace" not implemented for \'Bool\'. Fix: .int() it first.')
-    return selection_ops.trace_op(input, input._data.shape)
+    return selection_ops.trace(input, input._data.shape)
 
 
 def _check_square(input, name):
@@ -523,7 +523,7 @@ def inverse(input):
             [0.0000, 0.2500]])
     """
     _check_square(input, "inv")
-    return selection_ops.inverse_op(input)
+    return selection_ops.inverse(input)
 
 
 def det(input):
@@ -534,7 +534,7 @@ def det(input):
     tensor(-2.)
     """
     _check_square(input, "det")
-    return selection_ops.det_op(input)
+    return selection_ops.det(input)
 
 
 def cov(input, *, correction: int = 1, fweights=None, aweights=None):

@@ -437,7 +437,7 @@ def round(input, *, decimals: int = 0):  # noqa: A001
     if decimals:
         check_round_decimals(input)
         return pointwise_ops.round_decimals(input, decimals)
-    return pointwise_ops.round_op(input)
+    return pointwise_ops.round_half_even(input)
 
 
 def atan2(input, other):
@@ -473,7 +473,7 @@ def clamp(input, min=None, max=None):
     hi = python_number(max)
     if (isinstance(lo, float) or isinstance(hi, float)) and not input.dtype.is_floating_point:
         input = input.to(_dtypes.get_default_dtype())
-    return pointwise_ops.clamp_op(input, lo, hi)
+    return pointwise_ops.clamp(input, lo, hi)
 
 
 def maximum(input, other):
@@ -581,7 +581,7 @@ def where(condition, input, other):
             f"where(): the shapes of condition {list(shapes[0])}, input {list(shapes[1])} and "
             f"other {list(shapes[2])} do not broadcast: each dimension, compared from the right, "
             "must be equal or 1.") from None
-    return pointwise_ops.where_op(condition, input, other)
+    return pointwise_ops.where(condition, input, other)
 
 
 def _clamp_tensor_bounds(input, min, max):

@@ -44,7 +44,7 @@ def sum(input, dim=None, keepdim: bool = False, *, dtype=None):  # noqa: A001
     dims = normalize_dims(dim, input.ndim)
     if dims is None and dim is None:
         return reduction_ops.sum_all(input, _sum_dtype(input, dtype))
-    return reduction_ops.sum_op(input, dims, keepdim, _sum_dtype(input, dtype))
+    return reduction_ops.sum_dims(input, dims, keepdim, _sum_dtype(input, dtype))
 
 
 @accept_numpy_names
@@ -65,7 +65,7 @@ def mean(input, dim=None, keepdim: bool = False, *, dtype=None):
     dims = normalize_dims(dim, input.ndim)
     if dims is None and dim is None:
         return reduction_ops.mean_all(input)
-    return reduction_ops.mean_op(input, dims, keepdim)
+    return reduction_ops.mean_dims(input, dims, keepdim)
 
 
 @accept_numpy_names
@@ -82,7 +82,7 @@ def prod(input, dim=None, keepdim: bool = False, *, dtype=None):
         input = input.long()
     if dim is None:
         return reduction_ops.prod_all(input)
-    return reduction_ops.prod_op(input, normalize_dims(dim, input.ndim), keepdim)
+    return reduction_ops.prod_dim(input, normalize_dims(dim, input.ndim), keepdim)
 
 
 @accept_numpy_names
@@ -94,7 +94,7 @@ def amax(input, dim=(), keepdim: bool = False):
     tensor([5., 3.])
     """
     _check_nonempty(input, dim, "amax")
-    return reduction_ops.amax_op(input, normalize_dims(dim, input.ndim), keepdim)
+    return reduction_ops.amax(input, normalize_dims(dim, input.ndim), keepdim)
 
 
 @accept_numpy_names
@@ -106,7 +106,7 @@ def amin(input, dim=(), keepdim: bool = False):
     tensor([1., 0.])
     """
     _check_nonempty(input, dim, "amin")
-    return reduction_ops.amin_op(input, normalize_dims(dim, input.ndim), keepdim)
+    return reduction_ops.amin(input, normalize_dims(dim, input.ndim), keepdim)
 
 
 def _check_nonempty(input, dim, name):
@@ -238,7 +238,7 @@ def var(input, dim=None, unbiased=None, keepdim: bool = False, *, correction=Non
     tensor(1.6667)
     """
     dims, correction = _var_args(input, dim, unbiased, correction, "var")
-    return reduction_ops.var_op(input, dims, correction, keepdim)
+    return reduction_ops.var(input, dims, correction, keepdim)
 
 
 @accept_numpy_names
@@ -250,7 +250,7 @@ def std(input, dim=None, unbiased=None, keepdim: bool = False, *, correction=Non
     tensor(1.2910)
     """
     dims, correction = _var_args(input, dim, unbiased, correction, "std")
-    return reduction_ops.std_op(input, dims, correction, keepdim)
+    return reduction_ops.std(input, dims, correction, keepdim)
 
 
 @accept_numpy_names
@@ -272,7 +272,7 @@ def norm(input, p="fro", dim=None, keepdim: bool = False, dtype=None):
     if isinstance(p, str):
         raise NotImplementedError(f"norm(p={p!r}) of a matrix is not supported; use "
                                   "torch.linalg.matrix_norm")
-    return reduction_ops.vector_norm_op(input, float(p), normalize_dims(dim, input.ndim), keepdim)
+    return reduction_ops.vector_norm(input, float(p), normalize_dims(dim, input.ndim), keepdim)
 
 
 @accept_numpy_names
@@ -285,7 +285,7 @@ def logsumexp(input, dim, keepdim: bool = False):
     """
     if not input.dtype.is_floating_point:
         input = input.float()
-    return reduction_ops.logsumexp_op(input, normalize_dims(dim, input.ndim), keepdim)
+    return reduction_ops.logsumexp(input, normalize_dims(dim, input.ndim), keepdim)
 
 
 @accept_numpy_names
@@ -300,7 +300,7 @@ def cumsum(input, dim: int, *, dtype=None):
         input = input.to(dtype)
     elif not input.dtype.is_floating_point:
         input = input.long()
-    return reduction_ops.cumsum_op(input, normalize_dims(dim, input.ndim)[0] if input.ndim else 0)
+    return reduction_ops.cumsum(input, normalize_dims(dim, input.ndim)[0] if input.ndim else 0)
 
 
 @accept_numpy_names
@@ -315,7 +315,7 @@ def cumprod(input, dim: int, *, dtype=None):
         input = input.to(dtype)
     elif not input.dtype.is_floating_point:
         input = input.long()
-    return reduction_ops.cumprod_op(input, normalize_dims(dim, input.ndim)[0] if input.ndim else 0)
+    return reduction_ops.cumprod(input, normalize_dims(dim, input.ndim)[0] if input.ndim else 0)
 
 
 def _truth_reduce(fn, input, dim, keepdim):
@@ -403,7 +403,7 @@ def softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype=N
     tensor([0.5000, 0.5000])
     """
     input, dim = _softmax_args(input, dim, dtype, "softmax")
-    return activation_ops.softmax_op(input, dim)
+    return activation_ops.softmax(input, dim)
 
 
 @accept_numpy_names
@@ -416,7 +416,7 @@ def log_softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3,
     tensor([-1000.,     0.])
     """
     input, dim = _softmax_args(input, dim, dtype, "log_softmax")
-    return activation_ops.log_softmax_op(input, dim)
+    return activation_ops.log_softmax(input, dim)
 
 
 @accept_numpy_names

@@ -59,7 +59,7 @@ def sort(input, dim: int = -1, descending: bool = False, *, stable: bool = False
     dim = wrap_dim(dim, input.ndim)
     index = _index_tensor(_argsort(input._data, dim, descending))
     # always stable here; the name follows PyTorch
-    op = selection_ops.sort_stable_op if stable else selection_ops.sort_op
+    op = selection_ops.sort_stable if stable else selection_ops.sort
     return ValuesIndices(op(input, dim, index, input._data.shape), index, "sort")
 
 
@@ -106,7 +106,7 @@ def topk(input, k: int, dim: int = -1, largest: bool = True, sorted: bool = True
     order = _argsort(input._data, dim, largest)
     order = order if input.ndim == 0 else xp.take(order, xp.arange(k), axis=dim)
     index = _index_tensor(order)
-    return ValuesIndices(selection_ops.topk_op(input, dim, index, input._data.shape), index, "topk")
+    return ValuesIndices(selection_ops.topk(input, dim, index, input._data.shape), index, "topk")
 
 
 def _no_bool(input, name):
@@ -142,7 +142,7 @@ def kthvalue(input, k: int, dim: int = -1, keepdim: bool = False):
     if not 1 <= k <= size:
         raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {dim}. "
                            f"Fix: pass k between 1 and {size}.")
-    return _pick(input, dim, keepdim, k - 1, selection_ops.kthvalue_op, "kthvalue")
+    return _pick(input, dim, keepdim, k - 1, selection_ops.kthvalue, "kthvalue")
 
 
 @accept_numpy_names
@@ -160,8 +160,8 @@ def median(input, dim: int | None = None, keepdim: bool = False):
     _no_bool(input, "median")
     if dim is None:
         if input.numel() == 0:
-            return selection_ops.median_all_op(input.new_full((), float("nan")))
-        return selection_ops.median_all_op(input)
+            return selection_ops.median_all(input.new_full((), float("nan")))
+        return selection_ops.median_all(input)
     dim = wrap_dim(dim, input.ndim)
     _check_nonempty(input, dim, "median")
     size = input.shape[dim] if input.ndim else 1
@@ -172,9 +172,9 @@ def median(input, dim: int | None = None, keepdim: bool = False):
         index = xp.where(nan.any(axis=dim), xp.argmax(nan, axis=dim),
                          xp.take(_argsort(data, dim, False), (size - 1) // 2, axis=dim))
         index = _index_tensor(xp.expand_dims(index, dim) if keepdim else index)
-        values = selection_ops.median_dim_op(input, dim, keepdim, index, data.shape)
+        values = selection_ops.median_dim(input, dim, keepdim, index, data.shape)
         return ValuesIndices(values, index, "median")
-    return _pick(input, dim, keepdim, (size - 1) // 2, selection_ops.median_dim_op, "median")
+    return _pick(input, dim, keepdim, (size - 1) // 2, selection_ops.median_dim, "median")
 
 
 def _mode_of(row):
@@ -201,7 +201,7 @@ def mode(input, dim: int = -1, keepdim: bool = False):
         index = xp.apply_along_axis(_mode_of, dim, input._data)
         index = xp.expand_dims(index, dim) if keepdim else index
     index = _index_tensor(index)
-    values = selection_ops.mode_op(input, dim, keepdim, index, input._data.shape)
+    values = selection_ops.mode(input, dim, keepdim, index, input._data.shape)
     return ValuesIndices(values, index, "mode")
 
 
@@ -237,7 +237,7 @@ def cummax(input, dim: int):
     values=tensor([1., 3., 3., 5.]),
     indices=tensor([0, 1, 1, 3]))
     """
-    return _cumulative_extreme(input, dim, xp.greater, selection_ops.cummax_op, "cummax")
+    return _cumulative_extreme(input, dim, xp.greater, selection_ops.cummax, "cummax")
 
 
 @accept_numpy_names
@@ -248,7 +248,7 @@ def cummin(input, dim: int):
     >>> torch.cummin(torch.tensor([3., 1., 2., 0.]), 0).values
     tensor([3., 1., 1., 0.])
     """
-    return _cumulative_extreme(input, dim, xp.less, selection_ops.cummin_op, "cummin")
+    return _cumulative_extreme(input, dim, xp.less, selection_ops.cummin, "cummin")
 
 
 @accept_numpy_names

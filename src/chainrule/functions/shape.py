@@ -47,7 +47,7 @@ def reshape(input, *shape):
     """
     shape = _infer_shape(size_argument(shape), input.numel(), input.shape)
     if _viewable(input._data, shape):
-        return shape_ops.reshape_op(input, shape, input._data.shape)
+        return shape_ops.reshape(input, shape, input._data.shape)
     return shape_ops.reshape_copy(input, shape, input._data.shape)
 
 
@@ -74,7 +74,7 @@ def view(input, *shape):
         raise RuntimeError(
             "view size is not compatible with input tensor's size and stride (at least one "
             "dimension spans across two contiguous subspaces). Use .reshape(...) instead.")
-    return shape_ops.reshape_op(input, shape, input._data.shape)
+    return shape_ops.reshape(input, shape, input._data.shape)
 
 
 def flatten(input, start_dim: int = 0, end_dim: int = -1):
@@ -121,8 +121,8 @@ def squeeze(input, dim=None):
     torch.Size([2])
     """
     if dim is None:
-        return shape_ops.squeeze_op(input, None, input._data.shape)
-    op = shape_ops.squeeze_dim_op if isinstance(dim, int) else shape_ops.squeeze_dims_op
+        return shape_ops.squeeze(input, None, input._data.shape)
+    op = shape_ops.squeeze_dim if isinstance(dim, int) else shape_ops.squeeze_dims
     dims = (dim,) if isinstance(dim, int) else tuple(dim)
     dims = tuple(wrap_dim(d, input.ndim) for d in dims) if input.ndim else ()
     return op(input, dims, input._data.shape)
@@ -136,7 +136,7 @@ def unsqueeze(input, dim: int):
     >>> torch.zeros(2).unsqueeze(0).shape
     torch.Size([1, 2])
     """
-    return shape_ops.unsqueeze_op(input, wrap_dim(dim, input.ndim + 1))
+    return shape_ops.unsqueeze(input, wrap_dim(dim, input.ndim + 1))
 
 
 def transpose(input, dim0: int, dim1: int):
@@ -147,8 +147,8 @@ def transpose(input, dim0: int, dim1: int):
     torch.Size([3, 2])
     """
     if input.ndim == 0:
-        return shape_ops.alias_op(input)
-    return shape_ops.transpose_op(input, wrap_dim(dim0, input.ndim), wrap_dim(dim1, input.ndim))
+        return shape_ops.alias(input)
+    return shape_ops.transpose(input, wrap_dim(dim0, input.ndim), wrap_dim(dim1, input.ndim))
 
 
 swapaxes = swapdims = transpose
@@ -163,7 +163,7 @@ def t(input):
     """
     if input.ndim > 2:
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {input.ndim}D")
-    return shape_ops.t_op(input)
+    return shape_ops.t(input)
 
 
 def permute(input, *dims):
@@ -179,7 +179,7 @@ def permute(input, *dims):
             f"permute(sparse_coo): number of dimensions in the tensor input does not match the "
             f"length of the desired ordering of dimensions i.e. input.dim() = {input.ndim} is not "
             f"equal to len(dims) = {len(dims)}")
-    return shape_ops.permute_op(input, tuple(wrap_dim(d, input.ndim) for d in dims))
+    return shape_ops.permute(input, tuple(wrap_dim(d, input.ndim) for d in dims))
 
 
 def movedim(input, source, destination):
@@ -200,7 +200,7 @@ def movedim(input, source, destination):
     rest = iter(d for d in range(input.ndim) if d not in src)
     placed = dict(zip(dst, src))
     order = tuple(placed[i] if i in placed else next(rest) for i in range(input.ndim))
-    return shape_ops.permute_op(input, order)
+    return shape_ops.permute(input, order)
 
 
 moveaxis = movedim
@@ -232,7 +232,7 @@ def expand(input, *sizes):
                 f"non-singleton dimension {i}.  Target sizes: {list(sizes)}.  Tensor sizes: "
                 f"{list(input.shape)}")
         shape.append(s)
-    return shape_ops.expand_op(input, tuple(shape))
+    return shape_ops.expand(input, tuple(shape))
 
 
 def expand_as(input, other):
@@ -265,7 +265,7 @@ def flip(input, dims):
             [4, 3]])
     """
     dims = (dims,) if isinstance(dims, int) else tuple(dims)
-    return shape_ops.flip_op(input, tuple(wrap_dim(d, input.ndim) for d in dims))
+    return shape_ops.flip(input, tuple(wrap_dim(d, input.ndim) for d in dims))
 
 
 def roll(input, shifts, dims=None):
@@ -282,7 +282,7 @@ def roll(input, shifts, dims=None):
     elif dims is not None:
         dims = wrap_dim(dims, input.ndim)
     # dims=None rolls the flattened tensor, as NumPy does
-    return shape_ops.roll_op(input, shifts, dims)
+    return shape_ops.roll(input, shifts, dims)
 
 
 def repeat(input, *repeats):
@@ -296,7 +296,7 @@ def repeat(input, *repeats):
     if len(repeats) < input.ndim:
         raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number "
                            "of dimensions of tensor")
-    return shape_ops.repeat_op(input, repeats, input._data.shape)
+    return shape_ops.repeat(input, repeats, input._data.shape)
 
 
 @accept_numpy_names
@@ -313,7 +313,7 @@ def narrow(input, dim: int, start: int, length: int):
     if start + length > input.shape[dim] or start < 0 or length < 0:
         raise RuntimeError(
             f"start ({start}) + length ({length}) exceeds dimension size ({input.shape[dim]}).")
-    return shape_ops.narrow_op(input, dim, start, length, input._data.shape)
+    return shape_ops.narrow(input, dim, start, length, input._data.shape)
 
 
 def tril(input, diagonal: int = 0):
@@ -325,7 +325,7 @@ def tril(input, diagonal: int = 0):
             [1., 1., 0.],
             [1., 1., 1.]])
     """
-    return shape_ops.tril_op(input, diagonal)
+    return shape_ops.tril(input, diagonal)
 
 
 def triu(input, diagonal: int = 0):
@@ -337,7 +337,7 @@ def triu(input, diagonal: int = 0):
             [0., 0., 1.],
             [0., 0., 0.]])
     """
-    return shape_ops.triu_op(input, diagonal)
+    return shape_ops.triu(input, diagonal)
 
 
 def detach(input):

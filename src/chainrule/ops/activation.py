@@ -24,14 +24,14 @@ def _softmax(self, dim):
 
 # Both shift by the maximum before exponentiating, so large logits cannot overflow: a
 # composition exp/sum/log would return inf - inf = nan for logits near 100 in float32.
-log_softmax_op = Op("LogSoftmaxBackward0", _log_softmax, promote="float",
+log_softmax = Op("LogSoftmaxBackward0", _log_softmax, promote="float",
                     self=lambda grad, dim, result:
                         grad - result.exp() * grad.sum(dim, keepdim=True),
                     jvp=lambda self_t, self, dim, result:
                         self_t - (self_t * result.exp()).sum(dim, keepdim=True))
 
 
-softmax_op = Op("SoftmaxBackward0", _softmax, promote="float",
+softmax = Op("SoftmaxBackward0", _softmax, promote="float",
                 self=lambda grad, dim, result:
                     result * (grad - (grad * result).sum(dim, keepdim=True)),
                 jvp=lambda self_t, self, dim, result:

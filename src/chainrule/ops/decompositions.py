@@ -33,7 +33,7 @@ from __future__ import annotations
 from .._backend import xp
 from ..engine.op import Op
 from ..tensor import from_array
-from .selection import inverse_op
+from .selection import inverse
 from .shape import cat
 
 
@@ -81,8 +81,8 @@ def _solve_forward(A, B, left, vector):
 
 def _solve_grad_B(grad, A, left, vector):
     if left:
-        return solve_op(A.mT, grad, True, vector)
-    return solve_op(A.mT, grad, False, vector)
+        return solve(A.mT, grad, True, vector)
+    return solve(A.mT, grad, False, vector)
 
 
 def _solve_grad_A(grad, A, result, left, vector):
@@ -94,7 +94,7 @@ def _solve_grad_A(grad, A, result, left, vector):
     return -(result.mT @ gB)
 
 
-solve_op = Op("LinalgSolveExBackward0", _solve_forward,
+solve = Op("LinalgSolveExBackward0", _solve_forward,
               A=_solve_grad_A,
               B=lambda grad, A, left, vector: _solve_grad_B(grad, A, left, vector))
 
@@ -118,7 +118,7 @@ def _pinv_grad(grad, A, X):
             + (X.mT @ X) @ grad_t @ (_eye_like(A, n) - X @ A))
 
 
-pinv_op = Op("LinalgPinvBackward0", _pinv_forward,
+pinv = Op("LinalgPinvBackward0", _pinv_forward,
              A=lambda grad, A, result: _pinv_grad(grad, A, result))
 
 
@@ -129,20 +129,20 @@ def _lstsq_forward(A, B, atol, rtol, vector):
 
 
 def _lstsq_grad_A(grad, A, B, atol, rtol, vector):
-    X = pinv_op(A, atol, rtol)
+    X = pinv(A, atol, rtol)
     if vector:
         return _pinv_grad(grad.unsqueeze(-1) * B.unsqueeze(-2), A, X)
     return _pinv_grad(grad @ B.mT, A, X)
 
 
 def _lstsq_grad_B(grad, A, atol, rtol, vector):
-    X = pinv_op(A, atol, rtol)
+    X = pinv(A, atol, rtol)
     if vector:
         return (X.mT @ grad.unsqueeze(-1)).squeeze(-1)
     return X.mT @ grad
 
 
-lstsq_op = Op("LinalgLstsqBackward0", _lstsq_forward, A=_lstsq_grad_A, B=_lstsq_grad_B)
+lstsq = Op("LinalgLstsqBackward0", _lstsq_forward, A=_lstsq_grad_A, B=_lstsq_grad_B)
 
 
 def _residuals_forward(A, B, atol, rtol):
@@ -151,7 +151,7 @@ def _residuals_forward(A, B, atol, rtol):
 
 
 def _residuals_gap(A, B, atol, rtol):
-    X = lstsq_op(A, B, atol, rtol, False)
+    X = lstsq(A, B, atol, rtol, False)
     return A @ X - B, X
 
 
@@ -168,16 +168,16 @@ def _residuals_grad_B(grad, A, B, atol, rtol):
 # The squared residuals r = |A X - B|² column by column.  X minimizes r, so X's own
 # change contributes nothing to first order (envelope theorem): gA = 2 (AX - B) g Xᵀ and
 # gB = -2 (AX - B) g.
-lstsq_residuals_op = Op("LinalgLstsqBackward0", _residuals_forward,
+lstsq_residuals = Op("LinalgLstsqBackward0", _residuals_forward,
                         A=_residuals_grad_A, B=_residuals_grad_B)
 
 
 # --- cross -----------------------------------------------------------------------------------
 
-cross_op = Op("LinalgCrossBackward0",
+cross = Op("LinalgCrossBackward0",
               lambda self, other, dim: xp.cross(self, other, axis=dim), promote="binary",
-              self=lambda grad, other, dim: cross_op(other, grad, dim),
-              other=lambda grad, self, dim: cross_op(grad, self, dim))
+              self=lambda grad, other, dim: cross(other, grad, dim),
+              other=lambda grad, self, dim: cross(grad, self, dim))
 
 
 # --- cholesky ----------------------------------------------------------------------------------
@@ -197,12 +197,12 @@ def _cholesky_grad(grad, result, upper):
     L, gL = (result.mT, grad.mT) if upper else (result, grad)
     n = L.shape[-1]
     phi = _constant(xp.tril(xp.ones((n, n), dtype=L._data.dtype)) - 0.5 * xp.eye(n))
-    L_inv = inverse_op(L)
+    L_inv = inverse(L)
     S = L_inv.mT @ ((L.mT @ gL) * phi) @ L_inv
     return (S + S.mT) * 0.5
 
 
-cholesky_op = Op("LinalgCholeskyExBackward0", _cholesky_forward,
+cholesky = Op("LinalgCholeskyExBackward0", _cholesky_forward,
                  A=lambda grad, result, upper: _cholesky_grad(grad, result, upper))
 
 
@@ -218,10 +218,10 @@ def _slogdet_forward(A):
 
 
 def _slogdet_backward(grads, A, outputs):
-    return grads[1].unsqueeze(-1).unsqueeze(-1) * inverse_op(A).mT
+    return grads[1].unsqueeze(-1).unsqueeze(-1) * inverse(A).mT
 
 
-slogdet_op = Op("LinalgSlogdetBackward0", _slogdet_forward, outputs="several",
+slogdet = Op("LinalgSlogdetBackward0", _slogdet_forward, outputs="several",
                 A=lambda grads, A, result: _slogdet_backward(grads, A, result))
 
 
@@ -258,10 +258,10 @@ def _qr_backward(grads, A, outputs, mode):
 def _qr_square_grad(gQ, gR, Q, R):
     M = R @ gR.mT - gQ.mT @ Q
     M_sym = M.tril() + M.tril(-1).mT
-    return (gQ + Q @ M_sym) @ inverse_op(R).mT
+    return (gQ + Q @ M_sym) @ inverse(R).mT
 
 
-qr_op = Op("LinalgQrBackward0", _qr_forward, outputs="several",
+qr = Op("LinalgQrBackward0", _qr_forward, outputs="several",
            A=lambda grads, A, result, mode: _qr_backward(grads, A, result, mode))
 
 
@@ -281,7 +281,7 @@ def _eigh_backward(grads, A, outputs, UPLO):
     return (gA + gA.mT) * 0.5
 
 
-eigh_op = Op("LinalgEighBackward0", _eigh_forward, outputs="several",
+eigh = Op("LinalgEighBackward0", _eigh_forward, outputs="several",
              A=lambda grads, A, result, UPLO: _eigh_backward(grads, A, result, UPLO))
 
 
@@ -315,6 +315,6 @@ def _svd_backward(grads, A, outputs, full_matrices):
     return gA
 
 
-svd_op = Op("LinalgSvdBackward0", _svd_forward, outputs="several",
+svd = Op("LinalgSvdBackward0", _svd_forward, outputs="several",
             A=lambda grads, A, result, full_matrices:
                 _svd_backward(grads, A, result, full_matrices))

@@ -26,7 +26,7 @@ def _assign_into_zeros(grad, shape, key):
 
 
 assign_into_zeros = Op("SliceBackwardBackward0", _assign_into_zeros,
-                       grad=lambda g, key: slice_op(g, key, g.shape),
+                       grad=lambda g, key: slice_view(g, key, g.shape),
                        jvp=lambda grad_t, shape, key: assign_into_zeros(grad_t, shape, key))
 
 
@@ -40,35 +40,35 @@ def _basic_view(name):
     return op
 
 
-select_op = _basic_view("SelectBackward0")
-slice_op = _basic_view("SliceBackward0")
-unsqueeze_index_op = _basic_view("UnsqueezeBackward0")
-alias_index_op = _basic_view("AliasBackward0")
+select_view = _basic_view("SelectBackward0")
+slice_view = _basic_view("SliceBackward0")
+unsqueeze_view = _basic_view("UnsqueezeBackward0")
+alias_view = _basic_view("AliasBackward0")
 # Advanced-index writes: PyTorch names them IndexPutBackward0 (basic ones CopySlices).
-index_put_op = Op("IndexPutBackward0", lambda self, value, key: write_into(self, value, key),
+index_put = Op("IndexPutBackward0", lambda self, value, key: write_into(self, value, key),
                   self=lambda grad, key: zero_at(grad, key),
                   value=lambda grad, key: index(grad, key, grad.shape),
-                  jvp=lambda self_t, value_t, key: index_put_op(self_t, value_t, key))
+                  jvp=lambda self_t, value_t, key: index_put(self_t, value_t, key))
 
 
 # Whole-tensor overwrites (zero_, fill_, copy_): the old values get no gradient.
-zero_op = Op("ZeroBackward0", lambda self: xp.zeros_like(self),
+zero = Op("ZeroBackward0", lambda self: xp.zeros_like(self),
              self=lambda grad: grad.new_zeros(grad.shape),
              jvp=lambda self_t: self_t.new_zeros(self_t.shape))
-fill_op = Op("FillBackward2", lambda self, value: xp.full_like(self, value),
+fill = Op("FillBackward2", lambda self, value: xp.full_like(self, value),
              self=lambda grad: grad.new_zeros(grad.shape),
              jvp=lambda self_t: self_t.new_zeros(self_t.shape))
-fill_tensor_op = Op("FillBackward3", lambda self, value: xp.full_like(self, value),
+fill_tensor = Op("FillBackward3", lambda self, value: xp.full_like(self, value),
                     self=lambda grad: grad.new_zeros(grad.shape),
                     value=lambda grad: grad.sum(),
-                    jvp=lambda self_t, value_t: fill_tensor_op(self_t, value_t))
-copy_op = Op("CopyBackwards", lambda self, src: _copy_forward(self, src),
+                    jvp=lambda self_t, value_t: fill_tensor(self_t, value_t))
+copy = Op("CopyBackwards", lambda self, src: _copy_forward(self, src),
              self=lambda grad: grad.new_zeros(grad.shape),
              src=lambda grad: grad,  # the engine sums and casts it back to src's shape and dtype
-             jvp=lambda self_t, src_t: copy_op(self_t, src_t))
+             jvp=lambda self_t, src_t: copy(self_t, src_t))
 
 
-name_in_cpp_namespace(copy_op)
+name_in_cpp_namespace(copy)
 
 
 def _copy_forward(self, src):
@@ -129,39 +129,39 @@ def _gather_forward(self, dim, index, shape):
     return self[_along(index, dim)]
 
 
-gather_op = Op("GatherBackward0", _gather_forward,
+gather = Op("GatherBackward0", _gather_forward,
                self=lambda grad, dim, index, shape:
                    grad.new_zeros(shape).scatter_add(dim, index, grad),
-               jvp=lambda self_t, dim, index, shape: gather_op(self_t, dim, index, shape))
-scatter_op = Op("ScatterBackward0", _scatter_forward,
+               jvp=lambda self_t, dim, index, shape: gather(self_t, dim, index, shape))
+scatter = Op("ScatterBackward0", _scatter_forward,
                 self=lambda grad, dim, index: grad.scatter(dim, index, 0),
                 src=lambda grad, dim, index, src: _pad_to(grad.gather(dim, index), src.shape),
-                jvp=lambda self_t, src_t, dim, index: scatter_op(self_t, dim, index, src_t))
-scatter_value_op = Op("ScatterBackward1", _scatter_forward,
+                jvp=lambda self_t, src_t, dim, index: scatter(self_t, dim, index, src_t))
+scatter_value = Op("ScatterBackward1", _scatter_forward,
                       self=lambda grad, dim, index: grad.scatter(dim, index, 0),
-                      jvp=lambda self_t, dim, index: scatter_value_op(self_t, dim, index, 0))
-scatter_add_op = Op("ScatterAddBackward0", _scatter_add_forward,
+                      jvp=lambda self_t, dim, index: scatter_value(self_t, dim, index, 0))
+scatter_add = Op("ScatterAddBackward0", _scatter_add_forward,
                     self=lambda grad: grad,
                     src=lambda grad, dim, index, src:
                         _pad_to(grad.gather(dim, index), src.shape),
                     jvp=lambda self_t, src_t, dim, index:
-                        scatter_add_op(self_t, dim, index, src_t))
-index_select_op = Op("IndexSelectBackward0",
+                        scatter_add(self_t, dim, index, src_t))
+index_select = Op("IndexSelectBackward0",
                      lambda self, dim, index, shape: xp.take(self, index, axis=dim),
                      self=lambda grad, dim, index, shape:
                          put_into_zeros(grad, shape, (slice(None),) * dim + (index._data,)),
                      jvp=lambda self_t, dim, index, shape:
-                         index_select_op(self_t, dim, index, shape))
-masked_fill_op = Op("MaskedFillBackward0",
+                         index_select(self_t, dim, index, shape))
+masked_fill = Op("MaskedFillBackward0",
                     lambda self, mask, value: _masked_fill_forward(self, mask, value),
                     self=lambda grad, mask: grad.masked_fill(mask, 0),
-                    jvp=lambda self_t, mask: masked_fill_op(self_t, mask, 0))
-masked_fill_tensor_op = Op("MaskedFillBackward1",
+                    jvp=lambda self_t, mask: masked_fill(self_t, mask, 0))
+masked_fill_tensor = Op("MaskedFillBackward1",
                            lambda self, mask, value: _masked_fill_forward(self, mask, value),
                            self=lambda grad, mask: grad.masked_fill(mask, 0),
                            value=lambda grad, mask: grad.masked_fill(mask.logical_not(), 0).sum(),
                            jvp=lambda self_t, value_t, mask:
-                               masked_fill_tensor_op(self_t, mask, value_t))
+                               masked_fill_tensor(self_t, mask, value_t))
 
 
 def _masked_fill_forward(self, mask, value):

@@ -10,26 +10,26 @@ from __future__ import annotations
 from .._backend import xp
 from ..engine.op import Op
 from ..tensor import from_array
-from .shape import t_op, unsqueeze_op
+from .shape import t, unsqueeze
 
 # --- the rule table ------------------------------------------------------------
-dot_op = Op("DotBackward0", lambda self, other: xp.dot(self, other),
+dot = Op("DotBackward0", lambda self, other: xp.dot(self, other),
             self=lambda grad, other: grad * other,
             other=lambda grad, self: grad * self,
-            jvp=lambda self_t, other_t, self, other: dot_op(self_t, other) + dot_op(self, other_t))
-mv_op = Op("MvBackward0", lambda self, vec: xp.matmul(self, vec),
-           self=lambda grad, vec: unsqueeze_op(grad, 1) * vec,
-           vec=lambda grad, self: mv_op(t_op(self), grad),
-           jvp=lambda self_t, vec_t, self, vec: mv_op(self_t, vec) + mv_op(self, vec_t))
-mm_op = Op("MmBackward0", lambda self, mat2: xp.matmul(self, mat2),
-           self=lambda grad, mat2: mm_op(grad, t_op(mat2)),
-           mat2=lambda grad, self: mm_op(t_op(self), grad),
-           jvp=lambda self_t, mat2_t, self, mat2: mm_op(self_t, mat2) + mm_op(self, mat2_t))
+            jvp=lambda self_t, other_t, self, other: dot(self_t, other) + dot(self, other_t))
+mv = Op("MvBackward0", lambda self, vec: xp.matmul(self, vec),
+           self=lambda grad, vec: unsqueeze(grad, 1) * vec,
+           vec=lambda grad, self: mv(t(self), grad),
+           jvp=lambda self_t, vec_t, self, vec: mv(self_t, vec) + mv(self, vec_t))
+mm = Op("MmBackward0", lambda self, mat2: xp.matmul(self, mat2),
+           self=lambda grad, mat2: mm(grad, t(mat2)),
+           mat2=lambda grad, self: mm(t(self), grad),
+           jvp=lambda self_t, mat2_t, self, mat2: mm(self_t, mat2) + mm(self, mat2_t))
 # Batched products broadcast their batch dimensions; the engine sums them back.
-bmm_op = Op("BmmBackward0", lambda self, mat2: xp.matmul(self, mat2),
-            self=lambda grad, mat2: bmm_op(grad, mat2.mT),
-            mat2=lambda grad, self: bmm_op(self.mT, grad),
-            jvp=lambda self_t, mat2_t, self, mat2: bmm_op(self_t, mat2) + bmm_op(self, mat2_t))
+bmm = Op("BmmBackward0", lambda self, mat2: xp.matmul(self, mat2),
+            self=lambda grad, mat2: bmm(grad, mat2.mT),
+            mat2=lambda grad, self: bmm(self.mT, grad),
+            jvp=lambda self_t, mat2_t, self, mat2: bmm(self_t, mat2) + bmm(self, mat2_t))
 # matmul folds batches into one mm/bmm and reshapes the result back, as PyTorch does;
 # these two record those steps under PyTorch's names.
 unsafe_view = Op("UnsafeViewBackward0", lambda self, shape: xp.reshape(self, shape),

@@ -119,7 +119,7 @@ pow_tensor = Op("PowBackward1", lambda self, exponent: _quiet(xp.power, self, ex
                 # even where log(self) is nan (self < 0): PyTorch skips it.
                 jvp=lambda self_t, exponent_t, self, exponent, result:
                     self_t * _pow_self_factor(self, exponent)
-                    + where_op(exponent_t == 0, 0.0,
+                    + where(exponent_t == 0, 0.0,
                             exponent_t * _pow_exponent_factor(self, exponent, result)))
 # c ** y for a number c (``base``).
 pow_base = Op("PowBackward2", lambda exponent, base: _quiet(xp.power, base, exponent),
@@ -153,18 +153,18 @@ def _pow_backward(grad, self, exponent):
 
 def _pow_self_factor(self, exponent):
     # y * x ** (y - 1), but 0 where y == 0 (as PyTorch): 0 * 0 ** -1 would be nan.
-    return where_op(exponent == 0, 0.0, exponent * self ** (exponent - 1))
+    return where(exponent == 0, 0.0, exponent * self ** (exponent - 1))
 
 
 def _pow_exponent_factor(self, exponent, result):
-    return where_op((self == 0) & (exponent >= 0), 0.0, result * log(self))
+    return where((self == 0) & (exponent >= 0), 0.0, result * log(self))
 
 
 def _pow_base_factor(exponent, base, result):
     if base > 0:
         return result * math.log(base)
     if base == 0:  # log(0) = -inf; PyTorch gives 0 where the exponent is >= 0
-        return where_op(exponent >= 0, 0.0, result * -math.inf)
+        return where(exponent >= 0, 0.0, result * -math.inf)
     return result * math.nan  # log of a negative base: nan, as in PyTorch
 
 
@@ -318,7 +318,7 @@ atan2 = Op("Atan2Backward0", lambda self, other: xp.arctan2(self, other), promot
 def _atan2_share(numerator, self, other):
     # At the origin PyTorch gives a zero gradient rather than 0 / 0.
     r2 = self * self + other * other
-    return where_op(r2 == 0, 0.0, numerator / r2)
+    return where(r2 == 0, 0.0, numerator / r2)
 
 
 def _stable_sigmoid(x):
@@ -380,7 +380,7 @@ def _share(loses, self, other):
 
 
 # Number bounds: the gradient passes where min <= x <= max (boundaries included).
-clamp_op = Op("ClampBackward1", lambda self, min, max: _clip(self, min, max),
+clamp = Op("ClampBackward1", lambda self, min, max: _clip(self, min, max),
               self=lambda grad, self, min, max: grad * _inside(self, min, max),
               jvp=lambda self_t, self, min, max: self_t * _inside(self, min, max))
 # Tensor bounds: a bound gets the gradient where it is the value chosen.  Where
@@ -429,11 +429,11 @@ def _above(x, lo, hi):
     return (x > hi) | (lo > hi) if lo is not None else x > hi
 
 
-where_op = Op("WhereBackward0", lambda condition, self, other: xp.where(condition, self, other),
+where = Op("WhereBackward0", lambda condition, self, other: xp.where(condition, self, other),
               promote="binary",
-              self=lambda grad, condition: where_op(condition, grad, 0.0),
-              other=lambda grad, condition: where_op(condition, 0.0, grad),
-              jvp=lambda condition, self_t, other_t: where_op(condition, self_t, other_t))
+              self=lambda grad, condition: where(condition, grad, 0.0),
+              other=lambda grad, condition: where(condition, 0.0, grad),
+              jvp=lambda condition, self_t, other_t: where(condition, self_t, other_t))
 # weight a number: LerpBackward0; weight a tensor: LerpBackward1.
 lerp_scalar = Op("LerpBackward0", lambda self, end, weight: self + weight * (end - self),
                  promote="binary",
@@ -460,7 +460,7 @@ floor = Op("FloorBackward0", lambda self: _no_bool(xp.floor, self, "floor"),
 ceil = Op("CeilBackward0", lambda self: _no_bool(xp.ceil, self, "ceil"),
           self=lambda grad: grad * 0,
           jvp=lambda self_t: self_t * 0)
-round_op = Op("RoundBackward0", lambda self: _no_bool(xp.round, self, "round"),
+round_half_even = Op("RoundBackward0", lambda self: _no_bool(xp.round, self, "round"),
               self=lambda grad: grad * 0,
               jvp=lambda self_t: self_t * 0)
 round_decimals = Op("RoundBackward1", lambda self, decimals: _round_decimals(self, decimals),

@@ -10,7 +10,7 @@ import builtins
 
 from .._backend import xp
 from ..engine.op import Op
-from .pointwise import where_op
+from .pointwise import where
 from .shape import cat, movedim_to_end, stack
 
 
@@ -56,7 +56,7 @@ def _reduce_sum(t, dims, keepdim):
     """Sum of a tensor over ``dims`` (None: all), for jvp rules."""
     if dims is None and not keepdim:
         return sum_all(t, None)
-    return sum_op(t, dims if dims is not None else tuple(range(t.ndim)), keepdim, None)
+    return sum_dims(t, dims if dims is not None else tuple(range(t.ndim)), keepdim, None)
 
 
 # --- the rule table ------------------------------------------------------------
@@ -76,26 +76,26 @@ def _spread(grad, shape):
     return out
 
 
-sum_op = Op("SumBackward1", lambda self, dims, keepdim, dtype:
+sum_dims = Op("SumBackward1", lambda self, dims, keepdim, dtype:
             xp.sum(self, axis=_axis(dims, self.ndim), keepdims=keepdim, dtype=dtype),
             self=lambda grad, self_shape, dims, keepdim:
                 spread(_unsqueeze_to(grad, self_shape, dims, keepdim), self_shape),
-            jvp=lambda self_t, dims, keepdim, dtype: sum_op(self_t, dims, keepdim, dtype))
+            jvp=lambda self_t, dims, keepdim, dtype: sum_dims(self_t, dims, keepdim, dtype))
 sum_all = Op("SumBackward0", lambda self, dtype: xp.sum(self, dtype=dtype),
              self=lambda grad, self_shape: spread(grad, self_shape),
              jvp=lambda self_t, dtype: sum_all(self_t, dtype))
-mean_op = Op("MeanBackward1", lambda self, dims, keepdim:
+mean_dims = Op("MeanBackward1", lambda self, dims, keepdim:
              _mean(self, _axis(dims, self.ndim), keepdim),
              self=lambda grad, self_shape, dims, keepdim:
                  spread(_unsqueeze_to(grad, self_shape, dims, keepdim), self_shape)
                  / _count(self_shape, dims),
-             jvp=lambda self_t, dims, keepdim: mean_op(self_t, dims, keepdim))
+             jvp=lambda self_t, dims, keepdim: mean_dims(self_t, dims, keepdim))
 mean_all = Op("MeanBackward0", lambda self: _mean(self, None, False),
               self=lambda grad, self_shape:
                   spread(grad, self_shape) / _count(self_shape, None),
               jvp=lambda self_t: mean_all(self_t))
 # prod: d/dx_i = the product of the other elements, computed without dividing so zeros work.
-prod_op = Op("ProdBackward1", lambda self, dims, keepdim:
+prod_dim = Op("ProdBackward1", lambda self, dims, keepdim:
              xp.prod(self, axis=_axis(dims, self.ndim), keepdims=keepdim),
              self=lambda grad, self, dims, keepdim:
                  _unsqueeze_to(grad, self.shape, dims, keepdim) * _prod_others(self, dims),
@@ -106,14 +106,14 @@ prod_all = Op("ProdBackward0", lambda self: xp.prod(self),
               * _prod_others(self, None),
               jvp=lambda self_t, self: _reduce_sum(self_t * _prod_others(self, None), None, False))
 # amax/amin: the gradient is shared evenly between tied maxima (PyTorch's rule).
-amax_op = Op("AmaxBackward0", lambda self, dims, keepdim:
+amax = Op("AmaxBackward0", lambda self, dims, keepdim:
              xp.amax(self, axis=_axis(dims, self.ndim), keepdims=keepdim),
              self=lambda grad, self, dims, keepdim, result:
                  _unsqueeze_to(grad, self.shape, dims, keepdim)
                  * _tie_share(self, result, dims, keepdim),
              jvp=lambda self_t, self, dims, keepdim, result:
                  _reduce_sum(self_t * _tie_share(self, result, dims, keepdim), dims, keepdim))
-amin_op = Op("AminBackward0", lambda self, dims, keepdim:
+amin = Op("AminBackward0", lambda self, dims, keepdim:
              xp.amin(self, axis=_axis(dims, self.ndim), keepdims=keepdim),
              self=lambda grad, self, dims, keepdim, result:
                  _unsqueeze_to(grad, self.shape, dims, keepdim)
@@ -144,13 +144,13 @@ min_dim = Op("MinBackward0", lambda self, dim, keepdim, index:
              jvp=lambda self_t, dim, keepdim, index: min_dim(self_t, dim, keepdim, index))
 # The backward of max(dim): `grad` written at `index` into zeros of the input's shape.
 # Its own backward reads the values back (so max(dim) has second derivatives).
-place_at_op = Op("ScatterBackward0", lambda grad, shape, dim, keepdim, index:
+place_at = Op("ScatterBackward0", lambda grad, shape, dim, keepdim, index:
                  _place_forward(grad, shape, dim, keepdim, index),
                  grad=lambda grad, dim, keepdim, index: max_dim(grad, dim, keepdim, index),
                  jvp=lambda grad_t, shape, dim, keepdim, index:
-                     place_at_op(grad_t, shape, dim, keepdim, index))
+                     place_at(grad_t, shape, dim, keepdim, index))
 # logsumexp: shifted by the max so exp never overflows; the gradient is softmax.
-logsumexp_op = Op("LogsumexpBackward0", lambda self, dims, keepdim:
+logsumexp = Op("LogsumexpBackward0", lambda self, dims, keepdim:
                   _logsumexp(self, _axis(dims, self.ndim), keepdim),
                   self=lambda grad, self, dims, keepdim, result:
                       _unsqueeze_to(grad, self.shape, dims, keepdim)
@@ -158,18 +158,18 @@ logsumexp_op = Op("LogsumexpBackward0", lambda self, dims, keepdim:
                   jvp=lambda self_t, self, dims, keepdim, result:
                       _reduce_sum(self_t * _softmax_from(self, result, dims, keepdim),
                                   dims, keepdim))
-cumsum_op = Op("CumsumBackward0", lambda self, dim: xp.cumsum(self, axis=dim) if self.ndim
+cumsum = Op("CumsumBackward0", lambda self, dim: xp.cumsum(self, axis=dim) if self.ndim
                else self.copy(),
                self=lambda grad, dim: grad.flip(dim).cumsum(dim).flip(dim) if grad.ndim
                else grad,
-               jvp=lambda self_t, dim: cumsum_op(self_t, dim))
-cumprod_op = Op("CumprodBackward0", lambda self, dim: xp.cumprod(self, axis=dim) if self.ndim
+               jvp=lambda self_t, dim: cumsum(self_t, dim))
+cumprod = Op("CumprodBackward0", lambda self, dim: xp.cumprod(self, axis=dim) if self.ndim
                 else self.copy(),
                 self=lambda grad, self, dim, result: _cumprod_backward(grad, self, dim, result),
                 jvp=lambda self_t, self, dim: _cumprod_jvp(self_t, self, dim))
 # var/std: dedicated rules (PyTorch's VarBackward0/StdBackward0) rather than a composite
 # of mean, sub, mul and sum: one node, and the graph reads as the user wrote it.
-var_op = Op("VarBackward0", lambda self, dims, correction, keepdim:
+var = Op("VarBackward0", lambda self, dims, correction, keepdim:
             _var_forward(self, dims, correction, keepdim),
             self=lambda grad, self, dims, correction, keepdim:
                 _unsqueeze_to(grad, self.shape, dims, keepdim)
@@ -177,7 +177,7 @@ var_op = Op("VarBackward0", lambda self, dims, correction, keepdim:
             jvp=lambda self_t, self, dims, correction, keepdim:
                 _reduce_sum(self_t * _var_slope(self, dims, correction), dims, keepdim))
 # d std = d var / (2 std); PyTorch gives 0 (not nan) where std is 0.
-std_op = Op("StdBackward0", lambda self, dims, correction, keepdim:
+std = Op("StdBackward0", lambda self, dims, correction, keepdim:
             xp.sqrt(_var_forward(self, dims, correction, keepdim)),
             self=lambda grad, self, dims, correction, keepdim, result:
                 _unsqueeze_to(_masked_div(grad, 2 * result), self.shape, dims, keepdim)
@@ -186,7 +186,7 @@ std_op = Op("StdBackward0", lambda self, dims, correction, keepdim:
                 _masked_div(_reduce_sum(self_t * _var_slope(self, dims, correction),
                                         dims, keepdim), 2 * result))
 # Vector p-norm, PyTorch's one node for every p (linalg.vector_norm, Tensor.norm).
-vector_norm_op = Op("LinalgVectorNormBackward0", lambda self, ord, dims, keepdim:
+vector_norm = Op("LinalgVectorNormBackward0", lambda self, ord, dims, keepdim:
                     _norm_forward(self, ord, dims, keepdim),
                     self=lambda grad, self, ord, dims, keepdim, result:
                         _unsqueeze_to(grad, self.shape, dims, keepdim)
@@ -259,7 +259,7 @@ def _place_forward(grad, shape, dim, keepdim, index):
 
 
 def _place_at(grad, shape, dim, keepdim, index):
-    return place_at_op(grad, tuple(shape), dim, keepdim, index)
+    return place_at(grad, tuple(shape), dim, keepdim, index)
 
 
 def _var_forward(x, dims, correction, keepdim):
@@ -280,7 +280,7 @@ def _var_slope(self, dims, correction):
 
 
 def _masked_div(a, b):
-    return where_op(b == 0, 0.0, a / b)
+    return where(b == 0, 0.0, a / b)
 
 
 def _norm_forward(x, ord, dims, keepdim):

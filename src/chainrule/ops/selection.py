@@ -49,43 +49,43 @@ def _picking(name):
 
 
 # --- the rule table ------------------------------------------------------------
-diagonal_op = _picking("DiagonalBackward0")
-diag_op = _picking("DiagonalBackward0_copy")  # torch.diag of a matrix: a copy, not a view
-take_op = _picking("TakeBackward0")
-masked_select_op = _picking("MaskedSelectBackward0")
+diagonal = _picking("DiagonalBackward0")
+diag = _picking("DiagonalBackward0_copy")  # torch.diag of a matrix: a copy, not a view
+take = _picking("TakeBackward0")
+masked_select = _picking("MaskedSelectBackward0")
 # torch.diag of a vector: the vector written on a diagonal of zeros; reading it back is the rule.
-diag_embed_op = Op("DiagEmbedBackward0",
+diag_embed = Op("DiagEmbedBackward0",
                    lambda self, shape, key: put_into_zeros.forward(self, shape, key),
                    self=lambda grad, key: index(grad, key, grad.shape),
-                   jvp=lambda self_t, shape, key: diag_embed_op(self_t, shape, key))
-trace_op = Op("TraceBackward0", lambda self, shape: xp.asarray(xp.trace(self)),
+                   jvp=lambda self_t, shape, key: diag_embed(self_t, shape, key))
+trace = Op("TraceBackward0", lambda self, shape: xp.asarray(xp.trace(self)),
               self=lambda grad, shape: put_into_zeros(grad.expand(min(shape)), shape,
                                                         (xp.arange(min(shape)),) * 2),
-              jvp=lambda self_t, shape: trace_op(self_t, shape))
-sort_op = _along("SortBackward0")
-sort_stable_op = _along("SortBackward1")  # PyTorch names sort(stable=True) apart
-topk_op = _along("TopkBackward0")
-cummax_op = _along("CummaxBackward0")
-cummin_op = _along("CumminBackward0")
-kthvalue_op = _reducing("KthvalueBackward0")
-median_dim_op = _reducing("MedianBackward1")
-mode_op = _reducing("ModeBackward0")
+              jvp=lambda self_t, shape: trace(self_t, shape))
+sort = _along("SortBackward0")
+sort_stable = _along("SortBackward1")  # PyTorch names sort(stable=True) apart
+topk = _along("TopkBackward0")
+cummax = _along("CummaxBackward0")
+cummin = _along("CumminBackward0")
+kthvalue = _reducing("KthvalueBackward0")
+median_dim = _reducing("MedianBackward1")
+mode = _reducing("ModeBackward0")
 # median() of the whole tensor: like max(), ties share the gradient evenly.
-median_all_op = Op("MedianBackward0", lambda self: _lower_median(self),
+median_all = Op("MedianBackward0", lambda self: _lower_median(self),
                    self=lambda grad, self, result: _unsqueeze_to(grad, self.shape, None, False)
                    * _tie_share(self, result, None, False),
                    jvp=lambda self_t, self, result: _reduce_sum(
                        self_t * _tie_share(self, result, None, False), None, False))
 # d(A^-1) = -A^-1 dA A^-1, so the gradient is -A^-T grad A^-T.
-inverse_op = Op("LinalgInvExBackward0", lambda self: _inv(self),
+inverse = Op("LinalgInvExBackward0", lambda self: _inv(self),
                 self=lambda grad, result: -(result.mT @ grad @ result.mT),
                 jvp=lambda self_t, result: -(result @ self_t @ result))
 # d det(A) = det(A) tr(A^-1 dA) (Jacobi's formula); tr(B dA) is sum(B^T * dA).
-det_op = Op("LinalgDetBackward0", lambda self: xp.asarray(xp.linalg.det(self)),
+det = Op("LinalgDetBackward0", lambda self: xp.asarray(xp.linalg.det(self)),
             self=lambda grad, self, result:
-                (grad * result).unsqueeze(-1).unsqueeze(-1) * inverse_op(self).mT,
+                (grad * result).unsqueeze(-1).unsqueeze(-1) * inverse(self).mT,
             jvp=lambda self_t, self, result:
-                result * (inverse_op(self).mT * self_t).sum((-2, -1)))
+                result * (inverse(self).mT * self_t).sum((-2, -1)))
 
 
 def _inv(a):

@@ -17,41 +17,41 @@ from ..engine.op import Op
 # View ops take the input's shape (``old``) as an argument rather than saving the input:
 # backward needs only the shape, and an in-place change of the input must not trip the
 # saved-tensor version check (PyTorch saves sizes here too).
-reshape_op = Op("ViewBackward0", lambda self, shape, old: xp.reshape(self, shape), view=True,
+reshape = Op("ViewBackward0", lambda self, shape, old: xp.reshape(self, shape), view=True,
                 self=lambda grad, old: grad.reshape(old),
-                jvp=lambda self_t, shape, old: reshape_op(self_t, shape, old))
+                jvp=lambda self_t, shape, old: reshape(self_t, shape, old))
 # A reshape that cannot be a view of a non-contiguous input copies (clone + unsafe view).
 reshape_copy = Op("UnsafeViewBackward0",
                   lambda self, shape, old: xp.reshape(self, shape).copy(),
                   self=lambda grad, old: grad.reshape(old),
                   jvp=lambda self_t, shape, old: reshape_copy(self_t, shape, old))
-unsqueeze_op = Op("UnsqueezeBackward0", lambda self, dim: xp.expand_dims(self, dim), view=True,
+unsqueeze = Op("UnsqueezeBackward0", lambda self, dim: xp.expand_dims(self, dim), view=True,
                   self=lambda grad, dim: grad.squeeze(dim),
-                  jvp=lambda self_t, dim: unsqueeze_op(self_t, dim))
+                  jvp=lambda self_t, dim: unsqueeze(self_t, dim))
 # PyTorch numbers squeeze's nodes by overload: all dims (0), one dim (1), a tuple (2).
-squeeze_op = Op("SqueezeBackward0", lambda self, dims, old: _squeeze(self, dims), view=True,
+squeeze = Op("SqueezeBackward0", lambda self, dims, old: _squeeze(self, dims), view=True,
                 self=lambda grad, old: grad.reshape(old),
-                jvp=lambda self_t, dims, old: squeeze_op(self_t, dims, old))
-squeeze_dim_op = Op("SqueezeBackward1", lambda self, dims, old: _squeeze(self, dims),
+                jvp=lambda self_t, dims, old: squeeze(self_t, dims, old))
+squeeze_dim = Op("SqueezeBackward1", lambda self, dims, old: _squeeze(self, dims),
                     view=True, self=lambda grad, old: grad.reshape(old),
-                    jvp=lambda self_t, dims, old: squeeze_dim_op(self_t, dims, old))
-squeeze_dims_op = Op("SqueezeBackward2", lambda self, dims, old: _squeeze(self, dims),
+                    jvp=lambda self_t, dims, old: squeeze_dim(self_t, dims, old))
+squeeze_dims = Op("SqueezeBackward2", lambda self, dims, old: _squeeze(self, dims),
                      view=True, self=lambda grad, old: grad.reshape(old),
-                     jvp=lambda self_t, dims, old: squeeze_dims_op(self_t, dims, old))
-expand_op = Op("ExpandBackward0", lambda self, shape: xp.broadcast_to(self, shape), view=True,
+                     jvp=lambda self_t, dims, old: squeeze_dims(self_t, dims, old))
+expand = Op("ExpandBackward0", lambda self, shape: xp.broadcast_to(self, shape), view=True,
                self=lambda grad: grad,  # the engine sums the gradient back to self's shape
-               jvp=lambda self_t, shape: expand_op(self_t, shape))
-transpose_op = Op("TransposeBackward0", lambda self, dim0, dim1: xp.swapaxes(self, dim0, dim1),
+               jvp=lambda self_t, shape: expand(self_t, shape))
+transpose = Op("TransposeBackward0", lambda self, dim0, dim1: xp.swapaxes(self, dim0, dim1),
                   view=True,
-                  self=lambda grad, dim0, dim1: transpose_op(grad, dim0, dim1),
-                  jvp=lambda self_t, dim0, dim1: transpose_op(self_t, dim0, dim1))
+                  self=lambda grad, dim0, dim1: transpose(grad, dim0, dim1),
+                  jvp=lambda self_t, dim0, dim1: transpose(self_t, dim0, dim1))
 # .T and .transpose are the C methods behind np.transpose (a Python function, ~1 µs more).
-t_op = Op("TBackward0", lambda self: self.T, view=True,
-          self=lambda grad: t_op(grad),
-          jvp=lambda self_t: t_op(self_t))
-permute_op = Op("PermuteBackward0", lambda self, dims: self.transpose(dims), view=True,
-                self=lambda grad, dims: permute_op(grad, _inverse_permutation(dims)),
-                jvp=lambda self_t, dims: permute_op(self_t, dims))
+t = Op("TBackward0", lambda self: self.T, view=True,
+          self=lambda grad: t(grad),
+          jvp=lambda self_t: t(self_t))
+permute = Op("PermuteBackward0", lambda self, dims: self.transpose(dims), view=True,
+                self=lambda grad, dims: permute(grad, _inverse_permutation(dims)),
+                jvp=lambda self_t, dims: permute(self_t, dims))
 
 
 def _inverse_permutation(dims) -> tuple:
@@ -62,35 +62,35 @@ def _inverse_permutation(dims) -> tuple:
     return tuple(inverse)
 
 
-flip_op = Op("FlipBackward0", lambda self, dims: xp.flip(self, dims).copy(),  # not a view
+flip = Op("FlipBackward0", lambda self, dims: xp.flip(self, dims).copy(),  # not a view
              self=lambda grad, dims: grad.flip(dims),
-             jvp=lambda self_t, dims: flip_op(self_t, dims))
-roll_op = Op("RollBackward0", lambda self, shifts, dims: xp.roll(self, shifts, dims),
+             jvp=lambda self_t, dims: flip(self_t, dims))
+roll = Op("RollBackward0", lambda self, shifts, dims: xp.roll(self, shifts, dims),
              self=lambda grad, shifts, dims: grad.roll(_negate(shifts), dims),
-             jvp=lambda self_t, shifts, dims: roll_op(self_t, shifts, dims))
-repeat_op = Op("RepeatBackward0", lambda self, repeats, old: _repeat(self, repeats),
+             jvp=lambda self_t, shifts, dims: roll(self_t, shifts, dims))
+repeat = Op("RepeatBackward0", lambda self, repeats, old: _repeat(self, repeats),
                self=lambda grad, repeats, old: _repeat_backward(grad, old, repeats),
-               jvp=lambda self_t, repeats, old: repeat_op(self_t, repeats, old))
-narrow_op = Op("SliceBackward0", lambda self, dim, start, length, old:
+               jvp=lambda self_t, repeats, old: repeat(self_t, repeats, old))
+narrow = Op("SliceBackward0", lambda self, dim, start, length, old:
                self[(slice(None),) * dim + (slice(start, start + length),)], view=True,
                self=lambda grad, dim, start, old: _pad_dim(grad, old, dim, start),
                jvp=lambda self_t, dim, start, length, old:
-                   narrow_op(self_t, dim, start, length, old))
-tril_op = Op("TrilBackward0", lambda self, diagonal: xp.tril(self, diagonal),
+                   narrow(self_t, dim, start, length, old))
+tril = Op("TrilBackward0", lambda self, diagonal: xp.tril(self, diagonal),
              self=lambda grad, diagonal: grad.tril(diagonal),
-             jvp=lambda self_t, diagonal: tril_op(self_t, diagonal))
-triu_op = Op("TriuBackward0", lambda self, diagonal: xp.triu(self, diagonal),
+             jvp=lambda self_t, diagonal: tril(self_t, diagonal))
+triu = Op("TriuBackward0", lambda self, diagonal: xp.triu(self, diagonal),
              self=lambda grad, diagonal: grad.triu(diagonal),
-             jvp=lambda self_t, diagonal: triu_op(self_t, diagonal))
-clone_op = Op("CloneBackward0", lambda self: self.copy(),
+             jvp=lambda self_t, diagonal: triu(self_t, diagonal))
+clone = Op("CloneBackward0", lambda self: self.copy(),
               self=lambda grad: grad,
-              jvp=lambda self_t: clone_op(self_t))
+              jvp=lambda self_t: clone(self_t))
 to_copy = Op("ToCopyBackward0", lambda self, np_dtype: self.astype(np_dtype),
              self=lambda grad: grad,  # the engine casts the gradient back to self's dtype
              jvp=lambda self_t, np_dtype: to_copy(self_t, np_dtype))
-alias_op = Op("AliasBackward0", lambda self: self.view(), view=True,
+alias = Op("AliasBackward0", lambda self: self.view(), view=True,
               self=lambda grad: grad,
-              jvp=lambda self_t: alias_op(self_t))
+              jvp=lambda self_t: alias(self_t))
 
 
 def _squeeze(x, dims):
@@ -192,13 +192,9 @@ unbind = Op("UnbindBackward0",
             jvp=lambda self_t, dim: unbind(self_t, dim))
 
 
-def movedim_to_end(t, dims):
-    """``t`` with ``dims`` moved last, and a function that undoes the move."""
-    rest = [d for d in range(t.ndim) if d not in dims]
+def movedim_to_end(x, dims):
+    """``x`` with ``dims`` moved last, and a function that undoes the move."""
+    rest = [d for d in range(x.ndim) if d not in dims]
     order = tuple(rest) + tuple(dims)
     inverse = tuple(int(i) for i in xp.argsort(order))
-    return t.permute(order), (lambda u: u.permute(inverse))
-
-
-def zeros_like_tensor(t):
-    return t.new_zeros(t.shape)
+    return x.permute(order), (lambda u: u.permute(inverse))
