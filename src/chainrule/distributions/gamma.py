@@ -6,7 +6,7 @@ import chainrule as torch
 from . import constraints
 from ._special import RegularizedGamma, StandardGamma
 from .exp_family import ExponentialFamily
-from .utils import _batch_shape_of, broadcast_all
+from .utils import _batch_shape_of, _finfo, broadcast_all
 
 __all__ = ["Gamma"]
 
@@ -54,7 +54,11 @@ class Gamma(ExponentialFamily):
 
     def rsample(self, sample_shape=()):
         shape = self._extended_shape(sample_shape)
-        return _standard_gamma(self.concentration.expand(shape)) / self.rate.expand(shape)
+        value = _standard_gamma(self.concentration.expand(shape)) / self.rate.expand(shape)
+        # a draw that underflowed to 0 would give log_prob -inf: raised to the smallest
+        # normal number, in place on the detached values so that the graph does not see it
+        value.detach().clamp_(min=float(_finfo(value.dtype).tiny))
+        return value
 
     def log_prob(self, value):
         value = torch.as_tensor(value, dtype=self.rate.dtype)
