@@ -246,6 +246,7 @@ def test_dirichlet_and_beta_rsample_gradients_are_pytorchs_implicit_ones():
                               requires_grad=True)
     cr.manual_seed(1)
     x = cr.distributions.Dirichlet(concentration).rsample((200,))
+    assert x.grad_fn.name() == "_DirichletBackward"  # PyTorch's node name
     weights = cr.tensor(np.random.default_rng(0).standard_normal(tuple(x.shape)))
     (ours,) = cr.autograd.grad((x * weights).sum(), concentration)
     alpha = torch.tensor(concentration.detach().numpy()).expand(tuple(x.shape))

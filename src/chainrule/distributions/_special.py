@@ -272,9 +272,10 @@ class StandardGamma(torch.autograd.Function):
         return grad * _as_tensor_like(dx, sample)
 
 
-class DirichletSample(torch.autograd.Function):
+class _Dirichlet(torch.autograd.Function):
     """Dirichlet(concentration) samples (normalised Gamma draws); backward: PyTorch's
-    implicit reparameterisation gradient (``grad_i (g_i - sum_j x_j g_j)``)."""
+    implicit reparameterisation gradient (``grad_i (g_i - sum_j x_j g_j)``).  Named as
+    PyTorch's, so that its node is ``_DirichletBackward`` there too."""
 
     @staticmethod
     def forward(ctx, concentration):

@@ -5,7 +5,7 @@ import chainrule as torch
 from chainrule.nn.functional import one_hot
 
 from . import constraints
-from ._special import DirichletSample
+from ._special import _Dirichlet
 from .exp_family import ExponentialFamily
 
 __all__ = ["Dirichlet"]
@@ -37,7 +37,7 @@ class Dirichlet(ExponentialFamily):
 
     def rsample(self, sample_shape=()):
         shape = self._extended_shape(sample_shape)
-        return DirichletSample.apply(self.concentration.expand(shape))
+        return _Dirichlet.apply(self.concentration.expand(shape))
 
     def log_prob(self, value):
         if self._validate_args:
