@@ -366,3 +366,13 @@ def test_qr_mode_r_has_no_derivative():
     A = cr.tensor(_rand(3, 3), requires_grad=True)
     with pytest.raises(RuntimeError):
         cr.linalg.qr(A, mode="r").R.sum().backward()
+
+
+def test_cholesky_gradient_keeps_float32():
+    torch = pytest.importorskip("torch")
+    A = np.array([[4.0, 1.0], [1.0, 3.0]], dtype=np.float32)
+    ours = cr.tensor(A, requires_grad=True)
+    theirs = torch.tensor(A, requires_grad=True)
+    cr.linalg.cholesky(ours).sum().backward()
+    torch.linalg.cholesky(theirs).sum().backward()
+    assert_same(ours.grad, theirs.grad)

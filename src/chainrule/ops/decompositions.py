@@ -196,14 +196,15 @@ def _cholesky_forward(A, upper):
 def _cholesky_grad(grad, result, upper):
     L, gL = (result.mT, grad.mT) if upper else (result, grad)
     n = L.shape[-1]
-    phi = _constant(xp.tril(xp.ones((n, n), dtype=L._data.dtype)) - 0.5 * xp.eye(n))
+    phi = _constant(xp.tril(xp.ones((n, n), dtype=L._data.dtype))
+                    - 0.5 * xp.eye(n, dtype=L._data.dtype))
     L_inv = inverse(L)
     S = L_inv.mT @ ((L.mT @ gL) * phi) @ L_inv
     return (S + S.mT) * 0.5
 
 
 cholesky = Op("LinalgCholeskyExBackward0", _cholesky_forward,
-                 A=lambda grad, result, upper: _cholesky_grad(grad, result, upper))
+              A=lambda grad, result, upper: _cholesky_grad(grad, result, upper))
 
 
 # --- the decompositions with several outputs ------------------------------------------------

@@ -11,6 +11,9 @@ tensor([0.7500], requires_grad=True)
 """
 from . import lr_scheduler
 from .algorithms import SGD, Adagrad, Adam, AdamW, RMSprop
+from .lbfgs import LBFGS
 from .optimizer import Optimizer
+from .update_rules import ASGD, Adadelta, Adamax, NAdam, RAdam, Rprop
 
-__all__ = ["Optimizer", "SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "lr_scheduler"]
+__all__ = ["Optimizer", "SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "NAdam", "RAdam",
+           "Adamax", "Adadelta", "Rprop", "ASGD", "LBFGS", "lr_scheduler"]

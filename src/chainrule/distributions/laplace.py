@@ -1,0 +1,72 @@
+"""The Laplace (double exponential) distribution."""
+from __future__ import annotations
+
+import chainrule as torch
+
+from . import constraints
+from .distribution import Distribution
+from .utils import _batch_shape_of, _finfo, broadcast_all
+
+__all__ = ["Laplace"]
+
+
+class Laplace(Distribution):
+    """The Laplace distribution with location ``loc`` and scale ``scale``.
+
+    >>> import chainrule as torch
+    >>> d = torch.distributions.Laplace(torch.tensor([0.0]), torch.tensor([1.0]))
+    >>> d.log_prob(torch.tensor([1.0])), d.variance
+    (tensor([-1.6931]), tensor([2.]))
+    """
+
+    arg_constraints = {"loc": constraints.real, "scale": constraints.positive}
+    support = constraints.real
+    has_rsample = True
+
+    @property
+    def mean(self):
+        return self.loc
+
+    @property
+    def mode(self):
+        return self.loc
+
+    @property
+    def variance(self):
+        return 2 * self.scale.pow(2)
+
+    @property
+    def stddev(self):
+        return (2 ** 0.5) * self.scale
+
+    def __init__(self, loc, scale, validate_args: bool | None = None) -> None:
+        self.loc, self.scale = broadcast_all(loc, scale)
+        super().__init__(_batch_shape_of(self.loc, loc, scale), validate_args=validate_args)
+
+    def expand(self, batch_shape, _instance=None):
+        return self._expand_parameters(Laplace, batch_shape, _instance, ("loc", "scale"))
+
+    def rsample(self, sample_shape=()):
+        shape = self._extended_shape(sample_shape)
+        # u in (-1, 1), never -1, so that log1p(-|u|) stays finite
+        u = torch.empty(shape, dtype=self.loc.dtype).uniform_(float(_finfo(self.loc.dtype).eps)
+                                                              - 1, 1)
+        return self.loc - self.scale * u.sign() * torch.log1p(-u.abs())
+
+    def log_prob(self, value):
+        if self._validate_args:
+            self._validate_sample(value)
+        return -torch.log(2 * self.scale) - torch.abs(value - self.loc) / self.scale
+
+    def cdf(self, value):
+        if self._validate_args:
+            self._validate_sample(value)
+        return 0.5 - 0.5 * (value - self.loc).sign() * torch.expm1(
+            -(value - self.loc).abs() / self.scale)
+
+    def icdf(self, value):
+        term = value - 0.5
+        return self.loc - self.scale * term.sign() * torch.log1p(-2 * term.abs())
+
+    def entropy(self):
+        return 1 + torch.log(2 * self.scale)

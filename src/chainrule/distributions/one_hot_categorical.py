@@ -1,0 +1,108 @@
+"""The categorical distribution with one-hot vectors as values."""
+from __future__ import annotations
+
+import chainrule as torch
+from chainrule.nn.functional import one_hot
+
+from . import constraints
+from .categorical import Categorical
+from .distribution import Distribution
+from .utils import _size
+
+__all__ = ["OneHotCategorical", "OneHotCategoricalStraightThrough"]
+
+
+class OneHotCategorical(Distribution):
+    """A ``Categorical`` whose samples are one-hot vectors of length ``K``.
+
+    >>> import chainrule as torch
+    >>> d = torch.distributions.OneHotCategorical(probs=torch.tensor([0.2, 0.8]))
+    >>> d.log_prob(torch.tensor([0.0, 1.0])), d.event_shape
+    (tensor(-0.2231), torch.Size([2]))
+    """
+
+    arg_constraints = {"probs": constraints.simplex, "logits": constraints.real_vector}
+    support = constraints.one_hot
+    has_enumerate_support = True
+
+    def __init__(self, probs=None, logits=None, validate_args: bool | None = None) -> None:
+        self._categorical = Categorical(probs, logits)
+        batch_shape = self._categorical.batch_shape
+        event_shape = self._categorical.param_shape[-1:]
+        super().__init__(batch_shape, event_shape, validate_args=validate_args)
+
+    def expand(self, batch_shape, _instance=None):
+        new = self._get_checked_instance(OneHotCategorical, _instance)
+        batch_shape = _size(batch_shape)
+        new._categorical = self._categorical.expand(batch_shape)
+        super(OneHotCategorical, new).__init__(batch_shape, self.event_shape,
+                                               validate_args=False)
+        new._validate_args = self._validate_args
+        return new
+
+    @property
+    def _param(self):
+        return self._categorical._param
+
+    @property
+    def probs(self):
+        return self._categorical.probs
+
+    @property
+    def logits(self):
+        return self._categorical.logits
+
+    @property
+    def mean(self):
+        return self._categorical.probs
+
+    @property
+    def mode(self):
+        probs = self._categorical.probs
+        return one_hot(probs.argmax(dim=-1), num_classes=probs.shape[-1]).to(probs)
+
+    @property
+    def variance(self):
+        return self._categorical.probs * (1 - self._categorical.probs)
+
+    @property
+    def param_shape(self) -> torch.Size:
+        return self._categorical.param_shape
+
+    def sample(self, sample_shape=()):
+        indices = self._categorical.sample(_size(sample_shape))
+        return one_hot(indices, self._categorical._num_events).to(self._categorical.probs)
+
+    def log_prob(self, value):
+        if self._validate_args:
+            self._validate_sample(value)
+        return self._categorical.log_prob(value.max(-1)[1])
+
+    def entropy(self):
+        return self._categorical.entropy()
+
+    def enumerate_support(self, expand: bool = True):
+        n = self.event_shape[0]
+        values = torch.eye(n, dtype=self._param.dtype)
+        values = values.view((n,) + (1,) * len(self.batch_shape) + (n,))
+        if expand:
+            values = values.expand((n,) + tuple(self.batch_shape) + (n,))
+        return values
+
+
+class OneHotCategoricalStraightThrough(OneHotCategorical):
+    """``OneHotCategorical`` with the straight-through gradient estimator: ``rsample`` returns
+    the one-hot sample, with the gradient of the probabilities.
+
+    >>> import chainrule as torch
+    >>> p = torch.tensor([0.2, 0.8], requires_grad=True)
+    >>> torch.distributions.OneHotCategoricalStraightThrough(probs=p).rsample().grad_fn is None
+    False
+    """
+
+    has_rsample = True
+
+    def rsample(self, sample_shape=()):
+        samples = self.sample(sample_shape)
+        probs = self._categorical.probs
+        return samples + (probs - probs.detach())

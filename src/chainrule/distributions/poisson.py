@@ -1,0 +1,60 @@
+"""The Poisson distribution."""
+from __future__ import annotations
+
+import chainrule as torch
+
+from . import constraints
+from .exp_family import ExponentialFamily
+from .utils import _batch_shape_of, broadcast_all
+
+__all__ = ["Poisson"]
+
+
+class Poisson(ExponentialFamily):
+    """The number of events in an interval where they occur at ``rate`` on average.
+
+    >>> import chainrule as torch
+    >>> d = torch.distributions.Poisson(torch.tensor([3.0]))
+    >>> d.log_prob(torch.tensor([2.0]))
+    tensor([-1.4959])
+    """
+
+    arg_constraints = {"rate": constraints.nonnegative}
+    support = constraints.nonnegative_integer
+
+    @property
+    def mean(self):
+        return self.rate
+
+    @property
+    def mode(self):
+        return self.rate.floor()
+
+    @property
+    def variance(self):
+        return self.rate
+
+    def __init__(self, rate, validate_args: bool | None = None) -> None:
+        (self.rate,) = broadcast_all(rate)
+        super().__init__(_batch_shape_of(self.rate, rate), validate_args=validate_args)
+
+    def expand(self, batch_shape, _instance=None):
+        return self._expand_parameters(Poisson, batch_shape, _instance, ("rate",))
+
+    def sample(self, sample_shape=()):
+        shape = self._extended_shape(sample_shape)
+        with torch.no_grad():
+            return torch.poisson(self.rate.expand(shape))
+
+    def log_prob(self, value):
+        if self._validate_args:
+            self._validate_sample(value)
+        rate, value = broadcast_all(self.rate, value)
+        return value.xlogy(rate) - rate - (value + 1).lgamma()
+
+    @property
+    def _natural_params(self):
+        return (torch.log(self.rate),)
+
+    def _log_normalizer(self, x):
+        return torch.exp(x)
