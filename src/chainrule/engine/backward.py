@@ -10,13 +10,14 @@
 3. At the leaves, ``AccumulateGrad`` adds the gradient into ``.grad``.
 
 Without ``create_graph`` the gradients are plain NumPy arrays (see
-``arrays.py``); with it they are tensors, so the pass is itself recorded.
+``array_rules.py``); with it they are tensors, so the pass is itself recorded.
 
 Gradients wait in a dict keyed by node only until that node runs; saved
 values are freed right after a node runs unless ``retain_graph`` is set.
 """
 from __future__ import annotations
 
+import itertools
 import sys
 
 from .._backend import ndarray, restore_fp_errors, silence_fp_errors, xp
@@ -28,6 +29,11 @@ from .graph import AccumulateGrad, Node
 from .op import gradient_edge
 
 _CALLBACKS: list = []  # queue_callback: run once the current backward pass ends
+# None, or a callable (chainrule.viz.trace sets it) called once at the start of each pass; it
+# returns None or an object told of each node as that pass runs it: reached(node, grads) before
+# the node runs, ran(node, results) after its rules (before its saved values are freed), and
+# finished() when the pass ends.  (A pass inside a pass, as checkpoint runs, gets its own.)
+observer = None
 
 
 def count_consumers(roots) -> dict:
@@ -125,7 +131,7 @@ def _ones(data):
 
 def run_backward(roots, root_grads, retain_graph: bool, create_graph: bool,
                  inputs=None, accumulate: bool = True):
-    """Backpropagate ``root_grads`` from the ``roots`` tensors.
+    """Backpropagate ``root_grads`` from the ``roots`` tensors: the chain rule, node by node.
 
     With ``accumulate`` leaves' ``.grad`` are updated (``Tensor.backward``);
     without it the gradients reaching ``inputs`` are returned instead
@@ -133,44 +139,15 @@ def run_backward(roots, root_grads, retain_graph: bool, create_graph: bool,
 
     Without ``create_graph`` the gradients travel as plain NumPy arrays and the
     rules run on them (``Node.apply_arrays``): nothing is recorded, so tensors
-    would only add their dispatch cost (about 2 µs per node).  With it they
-    travel as tensors, and every formula is recorded.
+    would only add their dispatch cost.  With it they travel as tensors, and
+    every formula is recorded.  ``docs/engine-in-20-lines.md`` is this loop
+    without those refinements.
     """
-    root_edges = [gradient_edge(t) for t in roots]
-    for i, (node, _) in enumerate(root_edges):
-        if node is None:
-            raise RuntimeError(
-                f"element {i} of tensors does not require grad and does not have a grad_fn. "
-                "Fix: the result was computed without recording (under no_grad(), from "
-                "detached tensors, or from tensors without requires_grad=True)."
-            )
-    root_nodes = [node for node, _ in root_edges]
-    consumers = count_consumers(root_nodes)
-
-    target_edges = None
-    needed = None
-    captured = None
-    if inputs is not None:
-        target_edges = [gradient_edge(t) for t in inputs]
-        needed = _needed(topological_order(root_nodes, dict(consumers)),
-                         {node for node, _ in target_edges if node is not None})
-        captured = {}
-        capture_at = {}
-        for k, edge in enumerate(target_edges):
-            capture_at.setdefault(edge, []).append(k)
-
-    anomaly = grad_mode.flags.anomaly
-    arrays = not create_graph and not anomaly  # anomaly mode checks tensors, node by node
-    buffers: dict = {}
-    for (node, nr), g, root in zip(root_edges, root_grads, roots):
-        if g is None:  # the implicit gradient of a scalar output: 1
-            g = _ones(root._data) if arrays else from_array(_ones(root._data))
-        elif arrays:
-            g = g._data
-        if arrays and g.ndim == 0:
-            g = g[()]  # a NumPy scalar: see graph.SavedTensor.unpack_data
-        _add_to_buffer(buffers, node, nr, g)
-
+    run = _Pass(roots, root_grads, retain_graph, create_graph, inputs, accumulate)
+    gradients, consumers, needed, arrays = run.gradients, run.consumers, run.needed, run.arrays
+    # Hooks, leaves, inputs=, anomaly mode and tracing are handled by ``_Pass.step``; the
+    # common node (an operation, nothing watching) runs inline, a call less per node.
+    general = run.anomaly or run.watch is not None or run.captured is not None
     previous_mode = grad_mode.state.enabled
     grad_mode.state.enabled = create_graph  # the formulas record only for create_graph
     # Array formulas call NumPy directly: silence its warnings once for the whole pass,
@@ -178,64 +155,46 @@ def run_backward(roots, root_grads, retain_graph: bool, create_graph: bool,
     fp_token = silence_fp_errors() if arrays else None
     try:
         # Kahn's algorithm, run as it goes: a node is ready once every node that uses its
-        # output has run (and so has sent it their gradients).
+        # outputs has run, and so has sent it their gradients.
         ready = [node for node in consumers if consumers[node] == 0]
         while ready:
             node = ready.pop()
-            grads = buffers.pop(node, None)
-            results = None
-            if grads is not None and (needed is None or node in needed):
-                if node._hooked and (node._tensor_pre_hooks or node._pre_hooks):
-                    grads = _run_pre_hooks(node, grads, arrays)
-                if captured is not None:
-                    for nr, g in enumerate(grads):
-                        for k in capture_at.get((node, nr), ()):
-                            captured[k] = g
-                if type(node) is AccumulateGrad:
-                    if accumulate and (inputs is None or (node, 0) in capture_at):
-                        _accumulate(node.variable, grads[0], create_graph, arrays)
-                elif captured is not None and accumulate is False \
-                        and (node, 0) in capture_at \
-                        and not any(child in needed for child, _ in node.next_functions):
-                    pass  # a non-leaf input of autograd.grad: nothing beyond it is needed
-                else:
-                    # The chain rule at this node: its rules turn the gradient of its
-                    # output into one gradient per input ...
-                    if arrays:
-                        results = node.apply_arrays(grads)
-                    elif anomaly:
-                        results = _anomaly.run_with_anomaly_check(node, grads)
-                    else:
-                        results = node.apply(grads)
-                    if node._hooked and node._hooks:
-                        results = _run_hooks(node, results, grads, arrays)
-                    if not retain_graph and node._saved is not None:
-                        node.release()
-            if results is None:  # nothing to pass on: the inputs only lose a consumer
-                _release_inputs(node, consumers, ready)
+            # 1. The gradient of this node's output: the sum over every path that reached it.
+            grads = gradients.pop(node, None)
+            # 2. The chain rule at this node: its rules turn that gradient into one gradient
+            #    per input, "incoming gradient times local derivative" (None: nothing to send).
+            if grads is None:
+                results = None
+            elif general or node._hooked or type(node) is AccumulateGrad:
+                results = run.step(node, grads)
             else:
-                # ... and each travels down its edge, reduced to its input's shape and
-                # dtype where broadcasting or promotion changed them.
-                for (child, nr), g, meta in zip(node.next_functions, results, node.input_meta):
-                    if child is None:
-                        continue
-                    if g is not None and (needed is None or child in needed):
-                        if meta is not None:
-                            data = g if arrays else g._data
-                            if data.shape != meta[0] or data.dtype != meta[1]:
-                                g = _sum_to(g, meta[0], meta[1])
-                        # _add_to_buffer, inlined (a call less per edge on the hottest loop).
-                        slots = buffers.get(child)
-                        if slots is None:
-                            slots = buffers[child] = [None] * child.num_outputs
-                        previous = slots[nr]
-                        # Fan-out: a value used in several places receives the sum.
-                        slots[nr] = g if previous is None else previous + g
-                    # _release_inputs, inlined: the input has one consumer less to wait for.
-                    left = consumers[child] - 1
-                    consumers[child] = left
-                    if left == 0:
-                        ready.append(child)
+                results = node.apply_arrays(grads) if arrays else node.apply(grads)
+                if not retain_graph and node._saved is not None:
+                    node.release()  # its saved values are not needed again
+            # 3. Each input's gradient travels down its edge, where it is added to the others
+            #    that reach the same node; an input whose consumers have all run is ready.
+            if results is None:
+                results = _NOTHING_SENT
+            for (child, nr), g, meta in zip(node.next_functions, results, node.input_meta):
+                if child is None:
+                    continue
+                if g is not None and (needed is None or child in needed):
+                    # Broadcasting or promotion in the forward: the gradient goes back to
+                    # its input's shape and dtype (``_sum_to``, the one place this is done).
+                    if meta is not None:
+                        data = g if arrays else g._data
+                        if data.shape != meta[0] or data.dtype != meta[1]:
+                            g = _sum_to(g, meta[0], meta[1])
+                    slots = gradients.get(child)
+                    if slots is None:
+                        slots = gradients[child] = [None] * child.num_outputs
+                    previous = slots[nr]
+                    # Fan-out: a value used in several places receives the sum.
+                    slots[nr] = g if previous is None else previous + g
+                left = consumers[child] - 1
+                consumers[child] = left
+                if left == 0:
+                    ready.append(child)
             # Drop this node's gradients now: a leaf's AccumulateGrad counts the references
             # to the array it receives to decide whether it may keep it without a copy.
             grads = results = g = data = None
@@ -243,18 +202,113 @@ def run_backward(roots, root_grads, retain_graph: bool, create_graph: bool,
         if fp_token is not None:
             restore_fp_errors(fp_token)
         grad_mode.state.enabled = previous_mode
+        if run.watch is not None:
+            run.watch.finished()
         while _CALLBACKS:
             _CALLBACKS.pop(0)()
-    if captured is None:
-        return None
-    found = [captured.get(k) for k in range(len(inputs))]
-    return [from_array(g) if arrays and g is not None else g for g in found]
+    return run.captured_gradients()
 
 
-def _add_to_buffer(buffers: dict, node: Node, nr: int, grad) -> None:
-    slots = buffers.get(node)
+# A node that sends nothing still releases each of its inputs (zip stops at the shorter).
+_NOTHING_SENT = itertools.repeat(None)
+
+
+class _Pass:
+    """What one backward pass knows: the counts of consumers still to run, the gradients
+    waiting at each node, whether they travel as arrays or tensors, and what ``inputs=``
+    asks for."""
+
+    __slots__ = ("consumers", "retain_graph", "create_graph", "accumulate", "anomaly", "arrays",
+                 "watch", "inputs", "needed", "capture_at", "captured", "gradients")
+
+    def __init__(self, roots, root_grads, retain_graph: bool, create_graph: bool, inputs,
+                 accumulate: bool) -> None:
+        root_edges = [gradient_edge(t) for t in roots]
+        for i, (node, _) in enumerate(root_edges):
+            if node is None:
+                raise RuntimeError(
+                    f"element {i} of tensors does not require grad and does not have a "
+                    "grad_fn. Fix: the result was computed without recording (under no_grad(), "
+                    "from detached tensors, or from tensors without requires_grad=True).")
+        root_nodes = [node for node, _ in root_edges]
+        self.consumers = count_consumers(root_nodes)
+        self.retain_graph = retain_graph
+        self.create_graph = create_graph
+        self.accumulate = accumulate
+        self.anomaly = grad_mode.flags.anomaly
+        # Anomaly mode checks each node's results, which it does on tensors.
+        self.arrays = not create_graph and not self.anomaly
+        self.watch = observer() if observer is not None else None
+        # With inputs=: only the nodes on a path to them run, and the gradients reaching
+        # them are kept (``capture_at``: edge -> positions in ``inputs``).
+        self.inputs = inputs
+        self.needed = self.capture_at = self.captured = None
+        if inputs is not None:
+            target_edges = [gradient_edge(t) for t in inputs]
+            self.needed = _needed(topological_order(root_nodes, dict(self.consumers)),
+                                  {node for node, _ in target_edges if node is not None})
+            self.captured = {}
+            self.capture_at = {}
+            for k, edge in enumerate(target_edges):
+                self.capture_at.setdefault(edge, []).append(k)
+        self.gradients: dict = {}  # node -> the sum so far of the gradients of each output
+        for (node, nr), g, root in zip(root_edges, root_grads, roots):
+            if g is None:  # the implicit gradient of a scalar output: 1
+                g = _ones(root._data) if self.arrays else from_array(_ones(root._data))
+            elif self.arrays:
+                g = g._data
+            if self.arrays and g.ndim == 0:
+                g = g[()]  # a NumPy scalar: see saved.SavedTensor.unpack_data
+            _add_to(self.gradients, node, nr, g)
+
+    def step(self, node: Node, grads: list):
+        """Run ``node`` on the gradients of its outputs; its inputs' gradients, or None."""
+        if self.needed is not None and node not in self.needed:
+            return None
+        if node._hooked and (node._tensor_pre_hooks or node._pre_hooks):
+            grads = _run_pre_hooks(node, grads, self.arrays)
+        if self.captured is not None:
+            self._capture(node, grads)
+        if self.watch is not None:
+            self.watch.reached(node, grads)
+        if type(node) is AccumulateGrad:
+            if self.accumulate and (self.inputs is None or (node, 0) in self.capture_at):
+                _accumulate(node.variable, grads[0], self.create_graph, self.arrays)
+            return None
+        if self.captured is not None and not self.accumulate and (node, 0) in self.capture_at \
+                and not any(child in self.needed for child, _ in node.next_functions):
+            return None  # a non-leaf input of autograd.grad: nothing beyond it is needed
+        if self.arrays:
+            results = node.apply_arrays(grads)
+        elif self.anomaly:
+            results = _anomaly.run_with_anomaly_check(node, grads)
+        else:
+            results = node.apply(grads)
+        if node._hooked and node._hooks:
+            results = _run_hooks(node, results, grads, self.arrays)
+        if self.watch is not None:
+            self.watch.ran(node, results)
+        if not self.retain_graph and node._saved is not None:
+            node.release()
+        return results
+
+    def _capture(self, node: Node, grads: list) -> None:
+        for nr, g in enumerate(grads):
+            for k in self.capture_at.get((node, nr), ()):
+                self.captured[k] = g
+
+    def captured_gradients(self):
+        """The gradients that reached ``inputs`` (autograd.grad), as tensors; None without."""
+        if self.captured is None:
+            return None
+        found = [self.captured.get(k) for k in range(len(self.inputs))]
+        return [from_array(g) if self.arrays and g is not None else g for g in found]
+
+
+def _add_to(gradients: dict, node: Node, nr: int, grad) -> None:
+    slots = gradients.get(node)
     if slots is None:
-        slots = buffers[node] = [None] * node.num_outputs
+        slots = gradients[node] = [None] * node.num_outputs
     previous = slots[nr]
     # Fan-out: a value used in several places receives the sum of their gradients.
     slots[nr] = grad if previous is None else previous + grad

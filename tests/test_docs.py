@@ -1,4 +1,4 @@
-"""docs/autograd-conventions.md: every example on the page runs and prints what it shows."""
+"""The pages in docs/: every example on them runs and prints what it shows."""
 from __future__ import annotations
 
 import doctest
@@ -6,12 +6,18 @@ import pathlib
 
 import pytest
 
-PAGE = pathlib.Path(__file__).resolve().parent.parent / "docs" / "autograd-conventions.md"
+DOCS = pathlib.Path(__file__).resolve().parent.parent / "docs"
+PAGE = DOCS / "autograd-conventions.md"
 
 
 def test_conventions_page_examples():
     result = doctest.testfile(str(PAGE), module_relative=False, optionflags=doctest.ELLIPSIS)
     assert result.attempted > 10 and result.failed == 0
+
+
+def test_engine_in_20_lines_page_examples():
+    result = doctest.testfile(str(DOCS / "engine-in-20-lines.md"), module_relative=False)
+    assert result.attempted >= 10 and result.failed == 0
 
 
 def test_page_agrees_with_torch():
