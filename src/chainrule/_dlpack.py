@@ -1,0 +1,57 @@
+"""DLPack: zero-copy exchange of tensors with NumPy (2 or newer), PyTorch and other libraries.
+
+``torch.from_dlpack(t)`` / ``numpy.from_dlpack(t)`` see a chainrule tensor's memory
+(``Tensor.__dlpack__``), and ``chainrule.from_dlpack(obj)`` sees theirs: a write on one
+side is seen on the other.  As in PyTorch, a tensor that requires grad refuses to be
+exported (the other library would not record what it does with it), and each side
+keeps its own version counter: an in-place change through chainrule moves the
+counter of the chainrule tensor it was made on, which protects the values autograd
+saved, and a write made through the other library moves none.
+"""
+from __future__ import annotations
+
+from ._backend import xp
+
+
+def export(tensor, stream=None, max_version=None, dl_device=None, copy=None):
+    """The DLPack capsule of ``tensor``'s array (``Tensor.__dlpack__``)."""
+    if tensor.requires_grad:
+        raise BufferError("Can't export tensors that require gradient, use tensor.detach()")
+    return tensor.numpy().__dlpack__(stream=stream, max_version=max_version,
+                                     dl_device=dl_device, copy=copy)
+
+
+def device(tensor) -> tuple:
+    """``(device type, device id)`` as DLPack numbers them: (1, 0) is the CPU."""
+    return tensor.numpy(force=True).__dlpack_device__()
+
+
+def from_dlpack(ext_tensor):
+    """A tensor sharing memory with ``ext_tensor``, any object that speaks DLPack (a NumPy
+    array, a PyTorch tensor, another chainrule tensor, ...) on the CPU.
+
+    >>> import numpy as np
+    >>> import chainrule as torch
+    >>> a = np.arange(3.0)
+    >>> t = torch.from_dlpack(a)
+    >>> t[0] = 7.0
+    >>> a
+    array([7., 1., 2.])
+    """
+    from ._creation import from_numpy
+    from .tensor import Tensor
+    if isinstance(ext_tensor, Tensor):  # another chainrule tensor: share its array
+        if ext_tensor.requires_grad:
+            export(ext_tensor)  # raises, as for any consumer
+        return from_numpy(ext_tensor.numpy())
+    try:
+        array = xp.from_dlpack(ext_tensor)
+    except (BufferError, TypeError, RuntimeError) as e:
+        raise type(e)(f"{e} Fix: chainrule computes on the CPU; move the data there first "
+                      "(e.g. x.cpu() or x.detach() in PyTorch).") from None
+    try:
+        return from_numpy(array)
+    except TypeError:
+        raise TypeError(f"from_dlpack: chainrule has no dtype {array.dtype}. Fix: convert it "
+                        "on the other side first (float16/32/64, int8/16/32/64, uint8 or "
+                        "bool).") from None
