@@ -108,13 +108,16 @@ def compile(model=None, **kwargs):  # noqa: A001 - PyTorch's name
 def __getattr__(name: str):
     # The larger subpackages load on first use, which keeps `import chainrule` fast.
     import importlib
-    if name in ("nn", "optim", "utils", "func", "linalg", "testing", "cuda"):
+    if name in ("nn", "optim", "utils", "func", "linalg", "testing", "cuda", "numpy"):
         try:
             return importlib.import_module(f"chainrule.{name}")
         except ModuleNotFoundError as e:
             if e.name != f"chainrule.{name}":
                 raise
             raise AttributeError(f"module 'chainrule' has no attribute '{name}'") from None
+    if name == "from_dlpack":
+        from ._dlpack import from_dlpack
+        return from_dlpack
     if name in ("save", "load"):
         from . import serialization
         return getattr(serialization, name)

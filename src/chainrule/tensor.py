@@ -12,7 +12,7 @@ import builtins
 import math
 import warnings
 
-from . import _dtypes, _printing
+from . import _array_protocol, _dlpack, _dtypes, _printing
 from . import autograd as _autograd
 from ._backend import ndarray, xp
 from ._dtypes import _BY_NUMPY
@@ -601,6 +601,20 @@ class Tensor:
         if dtype is not None and dtype != self._data.dtype:
             return self._data.astype(dtype)
         return self._data.copy() if copy else self._data
+
+    # NumPy's dispatch: see _array_protocol (PyTorch's behaviour unless
+    # chainrule.numpy.enable_protocol() is on); DLPack: see _dlpack.
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        return _array_protocol.array_ufunc(ufunc, method, inputs, kwargs)
+
+    def __array_function__(self, func, types, args, kwargs):
+        return _array_protocol.array_function(func, types, args, kwargs)
+
+    def __dlpack__(self, *, stream=None, max_version=None, dl_device=None, copy=None):
+        return _dlpack.export(self, stream, max_version, dl_device, copy)
+
+    def __dlpack_device__(self) -> tuple:
+        return _dlpack.device(self)
 
     def clone(self, memory_format=None) -> "Tensor":
         """A copy that stays in the graph (its gradient flows back to this tensor).
