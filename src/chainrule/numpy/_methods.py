@@ -1,0 +1,225 @@
+"""``ArrayTensor``'s operators and methods: NumPy's, so user code written for arrays runs on it.
+
+Operators go to the namespace's ufuncs (NumPy's promotion: ``float32 * np.float64(2)``
+is float64); ``x.sum(axis=0)``, ``x.std()`` (``ddof=0``), ``x.max(axis=1)`` (values, not
+PyTorch's (values, indices)), ``x.size`` (an int), ``x.shape`` (a tuple) mean what they
+mean in NumPy.  In-place operators rebind (``x += 1`` is ``x = x + 1``), as in HIPS
+autograd, so a graph is never cut.
+
+chainrule's own code also calls methods on tensors, PyTorch-style (``x.sum(dim,
+keepdim=True)`` inside a derivative rule).  Where the two spellings differ, a method
+recognises PyTorch's by its keywords (``dim=``, ``keepdim=``, ``unbiased=``, ...) or a
+bool in the second position and hands it to Tensor's method.
+"""
+from __future__ import annotations
+
+import numpy
+
+from chainrule import Tensor
+
+from . import _indexing, _products, _reductions, _shapes
+from ._core import ArrayTensor, numpy_dtype, output, tensor
+from ._ufuncs import UFUNCS
+
+_TORCH_KEYWORDS = frozenset({"dim", "keepdim", "unbiased", "correction", "descending",
+                             "stable", "start_dim", "end_dim", "dtype_torch", "as_tuple"})
+
+
+def _torch_style(args, kwargs) -> bool:
+    if kwargs and not _TORCH_KEYWORDS.isdisjoint(kwargs):
+        return True
+    return len(args) >= 2 and isinstance(args[1], bool)
+
+
+def _dual(name: str, numpy_method):
+    """A method that is NumPy's, unless called with PyTorch's spelling (then Tensor's)."""
+    torch_method = getattr(Tensor, name)
+
+    def method(self, *args, **kwargs):
+        if _torch_style(args, kwargs):
+            return torch_method(self, *args, **kwargs)
+        return numpy_method(self, *args, **kwargs)
+    method.__name__ = name
+    method.__doc__ = f"NumPy's ``ndarray.{name}`` (PyTorch's spelling goes to Tensor.{name})."
+    return method
+
+
+def _extreme(name: str, numpy_function):
+    torch_method = getattr(Tensor, name)
+
+    def method(self, *args, **kwargs):
+        # PyTorch's max(other) (elementwise) and max(dim, keepdim) return other things.
+        if _torch_style(args, kwargs) or (args and isinstance(args[0], Tensor)):
+            return torch_method(self, *args, **kwargs)
+        return numpy_function(self, *args, **kwargs)
+    method.__name__ = name
+    method.__doc__ = f"NumPy's ``ndarray.{name}``: the values (no indices)."
+    return method
+
+
+class _Size(int):
+    """``x.size``: NumPy's element count (an int) that can also be called as PyTorch's
+    ``x.size()``/``x.size(dim)``, which chainrule's own code does."""
+
+    def __new__(cls, shape):
+        n = int(numpy.prod(shape, dtype=numpy.int64))
+        obj = super().__new__(cls, n)
+        obj._shape = shape
+        return obj
+
+    def __call__(self, dim=None):
+        from chainrule import Size
+        if dim is None:
+            return Size(self._shape)
+        return self._shape[dim]
+
+
+def _shape_args(args) -> tuple:
+    if len(args) == 1 and not isinstance(args[0], int):
+        return tuple(args[0])
+    return args
+
+
+def _reshape(self, *shape, order="C"):
+    return _shapes.reshape(self, _shape_args(shape), order=order)
+
+
+def _transpose(self, *axes):
+    axes = _shape_args(axes)
+    if not axes:
+        return _shapes.transpose(self)
+    if len(axes) == 2 and self.ndim != 2:  # PyTorch's transpose(dim0, dim1)
+        return Tensor.transpose(self, *axes)
+    return _shapes.transpose(self, axes)
+
+
+def _flatten(self, *args, **kwargs):
+    if (args and isinstance(args[0], int)) or not _TORCH_KEYWORDS.isdisjoint(kwargs):
+        return Tensor.flatten(self, *args, **kwargs)
+    order = args[0] if args else kwargs.get("order", "C")
+    return _shapes.ravel(self, order)
+
+
+def _astype(self, dtype, order="K", casting="unsafe", subok=True, copy=True):
+    result = tensor(self, numpy_dtype(dtype))
+    if result is self:
+        return _shapes.copy(self) if copy else self
+    return output(result)
+
+
+def _sort(self, *args, **kwargs):
+    if _torch_style(args, kwargs) or (args and isinstance(args[0], int) and not kwargs):
+        return Tensor.sort(self, *args, **kwargs)
+    raise TypeError("x.sort() sorts in place, which chainrule.numpy cannot record. Fix: "
+                    "x = np.sort(x).")
+
+
+def _nonzero(self, *args, **kwargs):
+    if "as_tuple" in kwargs:
+        return Tensor.nonzero(self, *args, **kwargs)
+    return _indexing.nonzero(self)
+
+
+def _getitem(self, key):
+    return output(Tensor.__getitem__(self, _index_key(key)))
+
+
+def _index_key(key):
+    # Index arrays given as ArrayTensors (rare: indices carry no gradient) are read as values.
+    if isinstance(key, tuple):
+        return tuple(k.numpy(force=True) if isinstance(k, ArrayTensor) else k for k in key)
+    return key.numpy(force=True) if isinstance(key, ArrayTensor) else key
+
+
+def _iter(self):
+    if self.ndim == 0:
+        raise TypeError("iteration over a 0-d array")
+    return (self[i] for i in range(self.shape[0]))
+
+
+def _binary(name: str, reflected: bool = False):
+    uf = UFUNCS[name]
+    if reflected:
+        return lambda self, other: uf(other, self)
+    return lambda self, other: uf(self, other)
+
+
+_OPERATORS = {
+    "add": "add", "sub": "subtract", "mul": "multiply", "truediv": "divide",
+    "floordiv": "floor_divide", "mod": "remainder", "pow": "power", "matmul": "matmul",
+    "and": "bitwise_and", "or": "bitwise_or", "xor": "bitwise_xor",
+}
+_COMPARISONS = {"eq": "equal", "ne": "not_equal", "lt": "less", "le": "less_equal",
+                "gt": "greater", "ge": "greater_equal"}
+
+
+def install() -> None:
+    """Give ArrayTensor its NumPy operators and methods (called once, by the namespace)."""
+    cls = ArrayTensor
+    for op, name in _OPERATORS.items():
+        setattr(cls, f"__{op}__", _binary(name))
+        setattr(cls, f"__r{op}__", _binary(name, reflected=True))
+        setattr(cls, f"__i{op}__", _binary(name))  # x += y rebinds x, as HIPS autograd does
+    for op, name in _COMPARISONS.items():
+        setattr(cls, f"__{op}__", _binary(name))
+    cls.__hash__ = Tensor.__hash__  # defining __eq__ would otherwise make it unhashable
+    cls.__neg__ = lambda self: UFUNCS["negative"](self)
+    cls.__pos__ = lambda self: UFUNCS["positive"](self)
+    cls.__abs__ = lambda self: UFUNCS["absolute"](self)
+    cls.__invert__ = lambda self: UFUNCS["invert"](self)
+    cls.__getitem__ = _getitem
+    cls.__iter__ = _iter
+
+    cls.shape = property(lambda self: tuple(self.numpy(force=True).shape),
+                         doc="The shape, as a tuple (NumPy's ``ndarray.shape``).")
+    cls.size = property(lambda self: _Size(tuple(self.numpy(force=True).shape)),
+                        doc="The number of elements (NumPy's ``ndarray.size``).")
+    cls.T = property(lambda self: _shapes.transpose(self), doc="The axes reversed.")
+    cls.mT = property(lambda self: _shapes.swapaxes(self, -2, -1),
+                      doc="The last two axes swapped.")
+    cls.real = property(lambda self: _shapes.real(self), doc="The real part: a copy.")
+    cls.imag = property(lambda self: _shapes.imag(self), doc="The imaginary part: zeros.")
+    cls.itemsize = property(lambda self: self.numpy(force=True).itemsize)
+    cls.nbytes = property(lambda self: self.numpy(force=True).nbytes)
+
+    for name in ("sum", "mean", "prod", "std", "var", "all", "any", "argmax", "argmin",
+                 "cumsum", "cumprod", "argsort", "squeeze", "clip", "trace", "diagonal"):
+        namespace = _reductions if hasattr(_reductions, name) else _shapes
+        function = getattr(namespace, name, None) or getattr(_indexing, name)
+        setattr(cls, name, _dual(name, function))
+    cls.max = _extreme("max", _reductions.max)
+    cls.min = _extreme("min", _reductions.min)
+    cls.reshape = _reshape
+    cls.transpose = _transpose
+    cls.flatten = _flatten
+    cls.ravel = lambda self, order="C": _shapes.ravel(self, order)
+    cls.swapaxes = lambda self, axis1, axis2: _shapes.swapaxes(self, axis1, axis2)
+    cls.astype = _astype
+    cls.copy = lambda self, order="C": _shapes.copy(self)
+    cls.conj = cls.conjugate = lambda self: UFUNCS["conjugate"](self)
+    cls.dot = lambda self, b, out=None: _products.dot(self, b, out)
+    cls.take = lambda self, indices, axis=None, out=None, mode="raise": _indexing.take(
+        self, indices, axis, out, mode)
+    cls.repeat = lambda self, repeats, axis=None: _shapes.repeat(self, repeats, axis)
+    cls.round = lambda self, decimals=0, out=None: _creation_round(self, decimals)
+    cls.sort = _sort
+    cls.nonzero = _nonzero
+    cls.searchsorted = lambda self, v, side="left", sorter=None: _indexing.searchsorted(
+        self, v, side, sorter)
+    cls.__array_ufunc__ = _protocol_ufunc
+    cls.__array_function__ = _protocol_function
+
+
+def _creation_round(x, decimals):
+    return numpy.round(x.numpy(force=True), decimals)
+
+
+def _protocol_ufunc(self, ufunc, method, *inputs, **kwargs):
+    from . import _protocol
+    return _protocol.array_ufunc(ufunc, method, inputs, kwargs)
+
+
+def _protocol_function(self, func, types, args, kwargs):
+    from . import _protocol
+    return _protocol.array_function(func, types, args, kwargs)
+
