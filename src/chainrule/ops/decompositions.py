@@ -251,6 +251,11 @@ class Decomposition:
 
     def __call__(self, input, *extra) -> tuple:
         from ..tensor import Tensor
+        if input._fw_grad is not None:  # no forward rule: refuse, as Op does, not drop it
+            raise NotImplementedError(
+                f"Trying to use forward AD with {self.name} that does not support it because "
+                "it has not been implemented yet. Fix: use reverse mode (autograd.grad / "
+                "func.jacrev) for this function.")
         outs = [Tensor._make(xp.asarray(o)) for o in self.forward(input._data, *extra)]
         if grad_mode.state.enabled and input._requires_grad:
             node = self.node_class()
