@@ -87,23 +87,31 @@ def value(x):
     return x
 
 
-def output(result):
+def output(result, keep: bool = False):
     """What the user gets back from the graph path: an ``ArrayTensor`` where the result
-    needs a graph, NumPy values where it does not (an integer result, say)."""
+    needs a graph, NumPy values where it does not (an integer result, say).
+
+    ``keep=True`` (an ArrayTensor's own operators and methods) keeps every tensor a
+    tensor: an ArrayTensor's operations give tensors, with or without a graph.
+    """
     if isinstance(result, Tensor):
-        if wants_graph(result):
-            if type(result) is Tensor and not result.is_leaf:
+        if keep or wants_graph(result):
+            if type(result) is Tensor and not (result.requires_grad and result.grad_fn is None):
                 # A fresh result of a chainrule operation becomes an ArrayTensor by changing
                 # its class (same slots, no copy): the graph's node keeps pointing at it.
+                # (A leaf that requires grad is the user's own tensor: it stays as it is.)
                 result.__class__ = ArrayTensor
             return result
         data = result.numpy(force=True)
         return data[()] if data.ndim == 0 else data
     if isinstance(result, tuple):
-        items = [output(r) for r in result]
+        items = [output(r, keep) for r in result]
         return type(result)(*items) if hasattr(result, "_fields") else tuple(items)
     if isinstance(result, list):
-        return [output(r) for r in result]
+        return [output(r, keep) for r in result]
+    if keep and isinstance(result, (numpy.ndarray, numpy.generic)) \
+            and numpy.dtype(result.dtype) in CHAINRULE_DTYPE:
+        return output(chainrule.from_numpy(numpy.asarray(result)), keep)
     return result
 
 
@@ -165,6 +173,7 @@ def values_only(numpy_function):
             kwargs["dtype"] = numpy_dtype(kwargs["dtype"])
         return numpy_function(*args, **kwargs)
     front_door.numpy_function = numpy_function
+    front_door.values_only = True
     return front_door
 
 

@@ -17,7 +17,7 @@ import numpy
 
 from chainrule import Tensor
 
-from . import _indexing, _products, _reductions, _shapes
+from . import _elementwise, _indexing, _products, _protocol, _reductions, _shapes
 from ._core import ArrayTensor, numpy_dtype, output, tensor
 from ._ufuncs import UFUNCS
 
@@ -31,9 +31,19 @@ def _torch_style(args, kwargs) -> bool:
     return len(args) >= 2 and isinstance(args[1], bool)
 
 
-def _dual(name: str, numpy_method):
+def _tensors_out(function):
+    """``function`` of the namespace as an ArrayTensor method: NumPy's meaning, and tensors
+    out (also without a graph: chainrule's own rules call these methods during backward)."""
+    if getattr(function, "values_only", False):  # argmax, any, ...: NumPy's values, as tensors
+        return lambda self, *args, **kwargs: output(function(self, *args, **kwargs), keep=True)
+    impl = function.__wrapped__  # the graph path, taken with or without a graph
+    return lambda self, *args, **kwargs: output(impl(self, *args, **kwargs), keep=True)
+
+
+def _dual(name: str, function):
     """A method that is NumPy's, unless called with PyTorch's spelling (then Tensor's)."""
     torch_method = getattr(Tensor, name)
+    numpy_method = _tensors_out(function)
 
     def method(self, *args, **kwargs):
         if _torch_style(args, kwargs):
@@ -44,14 +54,15 @@ def _dual(name: str, numpy_method):
     return method
 
 
-def _extreme(name: str, numpy_function):
+def _extreme(name: str, function):
     torch_method = getattr(Tensor, name)
+    numpy_method = _tensors_out(function)
 
     def method(self, *args, **kwargs):
         # PyTorch's max(other) (elementwise) and max(dim, keepdim) return other things.
         if _torch_style(args, kwargs) or (args and isinstance(args[0], Tensor)):
             return torch_method(self, *args, **kwargs)
-        return numpy_function(self, *args, **kwargs)
+        return numpy_method(self, *args, **kwargs)
     method.__name__ = name
     method.__doc__ = f"NumPy's ``ndarray.{name}``: the values (no indices)."
     return method
@@ -80,31 +91,41 @@ def _shape_args(args) -> tuple:
     return args
 
 
+def _method(function):
+    """A namespace function as a plain method: NumPy's meaning, tensors out."""
+    return _tensors_out(function)
+
+
+_reshape_impl = _method(_shapes.reshape)
+_transpose_impl = _method(_shapes.transpose)
+_ravel_impl = _method(_shapes.ravel)
+_copy_impl = _method(_shapes.copy)
+
+
 def _reshape(self, *shape, order="C"):
-    return _shapes.reshape(self, _shape_args(shape), order=order)
+    return _reshape_impl(self, _shape_args(shape), order=order)
 
 
 def _transpose(self, *axes):
     axes = _shape_args(axes)
     if not axes:
-        return _shapes.transpose(self)
+        return _transpose_impl(self)
     if len(axes) == 2 and self.ndim != 2:  # PyTorch's transpose(dim0, dim1)
         return Tensor.transpose(self, *axes)
-    return _shapes.transpose(self, axes)
+    return _transpose_impl(self, axes)
 
 
 def _flatten(self, *args, **kwargs):
     if (args and isinstance(args[0], int)) or not _TORCH_KEYWORDS.isdisjoint(kwargs):
         return Tensor.flatten(self, *args, **kwargs)
-    order = args[0] if args else kwargs.get("order", "C")
-    return _shapes.ravel(self, order)
+    return _ravel_impl(self, args[0] if args else kwargs.get("order", "C"))
 
 
 def _astype(self, dtype, order="K", casting="unsafe", subok=True, copy=True):
     result = tensor(self, numpy_dtype(dtype))
     if result is self:
-        return _shapes.copy(self) if copy else self
-    return output(result)
+        return _copy_impl(self) if copy else self
+    return output(result, keep=True)
 
 
 def _sort(self, *args, **kwargs):
@@ -117,11 +138,11 @@ def _sort(self, *args, **kwargs):
 def _nonzero(self, *args, **kwargs):
     if "as_tuple" in kwargs:
         return Tensor.nonzero(self, *args, **kwargs)
-    return _indexing.nonzero(self)
+    return output(_indexing.nonzero(self), keep=True)
 
 
 def _getitem(self, key):
-    return output(Tensor.__getitem__(self, _index_key(key)))
+    return output(Tensor.__getitem__(self, _index_key(key)), keep=True)
 
 
 def _index_key(key):
@@ -140,17 +161,28 @@ def _iter(self):
 def _binary(name: str, reflected: bool = False):
     uf = UFUNCS[name]
     if reflected:
-        return lambda self, other: uf(other, self)
-    return lambda self, other: uf(self, other)
+        return lambda self, other: uf.on_tensors(other, self)
+    return lambda self, other: uf.on_tensors(self, other)
 
 
-_OPERATORS = {
-    "add": "add", "sub": "subtract", "mul": "multiply", "truediv": "divide",
-    "floordiv": "floor_divide", "mod": "remainder", "pow": "power", "matmul": "matmul",
-    "and": "bitwise_and", "or": "bitwise_or", "xor": "bitwise_xor",
-}
-_COMPARISONS = {"eq": "equal", "ne": "not_equal", "lt": "less", "le": "less_equal",
-                "gt": "greater", "ge": "greater_equal"}
+def _unary(name: str):
+    uf = UFUNCS[name]
+    return lambda self: uf.on_tensors(self)
+
+
+def _tensor_operator(name: str):
+    """An operator whose result has no gradient (comparisons, ``//``, ``&``): Tensor's own,
+    as a tensor (a bool mask is the same in NumPy and PyTorch)."""
+    op = getattr(Tensor, name)
+
+    def method(self, *other):
+        other = [o.numpy(force=True) if isinstance(o, (list, tuple)) else o for o in other]
+        return output(op(self, *other), keep=True)
+    return method
+
+
+_OPERATORS = {"add": "add", "sub": "subtract", "mul": "multiply", "truediv": "divide",
+              "mod": "remainder", "pow": "power", "matmul": "matmul"}
 
 
 def install() -> None:
@@ -160,13 +192,13 @@ def install() -> None:
         setattr(cls, f"__{op}__", _binary(name))
         setattr(cls, f"__r{op}__", _binary(name, reflected=True))
         setattr(cls, f"__i{op}__", _binary(name))  # x += y rebinds x, as HIPS autograd does
-    for op, name in _COMPARISONS.items():
-        setattr(cls, f"__{op}__", _binary(name))
+    for op in ("eq", "ne", "lt", "le", "gt", "ge", "floordiv", "rfloordiv", "and", "rand",
+               "or", "ror", "xor", "rxor", "invert"):
+        setattr(cls, f"__{op}__", _tensor_operator(f"__{op}__"))
     cls.__hash__ = Tensor.__hash__  # defining __eq__ would otherwise make it unhashable
-    cls.__neg__ = lambda self: UFUNCS["negative"](self)
-    cls.__pos__ = lambda self: UFUNCS["positive"](self)
-    cls.__abs__ = lambda self: UFUNCS["absolute"](self)
-    cls.__invert__ = lambda self: UFUNCS["invert"](self)
+    cls.__neg__ = _unary("negative")
+    cls.__pos__ = _unary("positive")
+    cls.__abs__ = _unary("absolute")
     cls.__getitem__ = _getitem
     cls.__iter__ = _iter
 
@@ -174,52 +206,35 @@ def install() -> None:
                          doc="The shape, as a tuple (NumPy's ``ndarray.shape``).")
     cls.size = property(lambda self: _Size(tuple(self.numpy(force=True).shape)),
                         doc="The number of elements (NumPy's ``ndarray.size``).")
-    cls.T = property(lambda self: _shapes.transpose(self), doc="The axes reversed.")
-    cls.mT = property(lambda self: _shapes.swapaxes(self, -2, -1),
+    cls.T = property(_method(_shapes.transpose), doc="The axes reversed.")
+    cls.mT = property(lambda self: _method(_shapes.swapaxes)(self, -2, -1),
                       doc="The last two axes swapped.")
-    cls.real = property(lambda self: _shapes.real(self), doc="The real part: a copy.")
-    cls.imag = property(lambda self: _shapes.imag(self), doc="The imaginary part: zeros.")
+    cls.real = property(_method(_shapes.real), doc="The real part: a copy.")
+    cls.imag = property(_method(_shapes.imag), doc="The imaginary part: zeros.")
     cls.itemsize = property(lambda self: self.numpy(force=True).itemsize)
     cls.nbytes = property(lambda self: self.numpy(force=True).nbytes)
 
     for name in ("sum", "mean", "prod", "std", "var", "all", "any", "argmax", "argmin",
-                 "cumsum", "cumprod", "argsort", "squeeze", "clip", "trace", "diagonal"):
-        namespace = _reductions if hasattr(_reductions, name) else _shapes
-        function = getattr(namespace, name, None) or getattr(_indexing, name)
-        setattr(cls, name, _dual(name, function))
+                 "cumsum", "cumprod", "argsort", "squeeze", "trace", "diagonal"):
+        source = _reductions if hasattr(_reductions, name) else _shapes
+        setattr(cls, name, _dual(name, getattr(source, name)))
+    cls.clip = _dual("clip", _indexing.clip)
     cls.max = _extreme("max", _reductions.max)
     cls.min = _extreme("min", _reductions.min)
     cls.reshape = _reshape
     cls.transpose = _transpose
     cls.flatten = _flatten
-    cls.ravel = lambda self, order="C": _shapes.ravel(self, order)
-    cls.swapaxes = lambda self, axis1, axis2: _shapes.swapaxes(self, axis1, axis2)
+    cls.ravel = _method(_shapes.ravel)
+    cls.swapaxes = _method(_shapes.swapaxes)
     cls.astype = _astype
-    cls.copy = lambda self, order="C": _shapes.copy(self)
-    cls.conj = cls.conjugate = lambda self: UFUNCS["conjugate"](self)
-    cls.dot = lambda self, b, out=None: _products.dot(self, b, out)
-    cls.take = lambda self, indices, axis=None, out=None, mode="raise": _indexing.take(
-        self, indices, axis, out, mode)
-    cls.repeat = lambda self, repeats, axis=None: _shapes.repeat(self, repeats, axis)
-    cls.round = lambda self, decimals=0, out=None: _creation_round(self, decimals)
+    cls.copy = _copy_impl
+    cls.conj = cls.conjugate = _unary("conjugate")
+    cls.dot = _method(_products.dot)
+    cls.take = _method(_indexing.take)
+    cls.repeat = _method(_shapes.repeat)
+    cls.round = _method(_elementwise.round)
     cls.sort = _sort
     cls.nonzero = _nonzero
-    cls.searchsorted = lambda self, v, side="left", sorter=None: _indexing.searchsorted(
-        self, v, side, sorter)
-    cls.__array_ufunc__ = _protocol_ufunc
-    cls.__array_function__ = _protocol_function
-
-
-def _creation_round(x, decimals):
-    return numpy.round(x.numpy(force=True), decimals)
-
-
-def _protocol_ufunc(self, ufunc, method, *inputs, **kwargs):
-    from . import _protocol
-    return _protocol.array_ufunc(ufunc, method, inputs, kwargs)
-
-
-def _protocol_function(self, func, types, args, kwargs):
-    from . import _protocol
-    return _protocol.array_function(func, types, args, kwargs)
-
+    cls.searchsorted = _method(_indexing.searchsorted)
+    cls.__array_ufunc__ = _protocol.array_ufunc_method
+    cls.__array_function__ = _protocol.array_function_method

@@ -59,6 +59,16 @@ def array_function(func, types, args, kwargs):
     return func._implementation(*value(args), **{k: value(v) for k, v in kwargs.items()})
 
 
+def array_ufunc_method(self, ufunc, method: str, *inputs, **kwargs):
+    """``ArrayTensor.__array_ufunc__``: always chainrule.numpy's."""
+    return array_ufunc(ufunc, method, inputs, kwargs)
+
+
+def array_function_method(self, func, types, args, kwargs):
+    """``ArrayTensor.__array_function__``: always chainrule.numpy's."""
+    return array_function(func, types, args, kwargs)
+
+
 @contextlib.contextmanager
 def enable_protocol():
     """Inside this context NumPy's own functions differentiate chainrule tensors:

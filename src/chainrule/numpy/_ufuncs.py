@@ -79,10 +79,21 @@ class ufunc:
             dtype = numpy.promote_types(dtype, self._at_least)
         if dtype.kind != "f":  # an integer result (dtype=int) has no gradient
             return self._ufunc(*values_of(args), dtype=dtype)
+        return output(self._on_operands(args, dtype))
+
+    def _on_operands(self, args, dtype):
         ops = operands(args, dtype)
         if not self._numbers:
             ops = [o if isinstance(o, Tensor) else tensor(o, dtype) for o in ops]
-        return output(self._forward(*ops))
+        return self._forward(*ops)
+
+    def on_tensors(self, *args):
+        """The ufunc as an ArrayTensor's operator: NumPy's dtype rules, and tensors out
+        whether or not a graph is recorded (chainrule's own rules compute with them)."""
+        dtype = result_dtype(args)
+        if self._at_least is not None:
+            dtype = numpy.promote_types(dtype, self._at_least)
+        return output(self._on_operands(args, dtype), keep=True)
 
     # --- methods ---------------------------------------------------------------------------
     def reduce(self, array, axis=0, **kwargs):

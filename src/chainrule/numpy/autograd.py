@@ -123,12 +123,22 @@ def _make_vjp(fun, x):
     def vjp(g):
         pairs = [(o, _cotangent(c, o)) for o, c in zip(outputs, tree_flatten(g)[0])
                  if isinstance(o, Tensor) and o.requires_grad]
+        # A cotangent that is itself differentiated (reverse over reverse, as in the jvp
+        # below) needs the gradient's own graph.
+        keep = any(wants_graph(c) for _, c in pairs)
         grads = [None] * len(starts)
         if pairs:
-            grads = chainrule.autograd.grad([o for o, _ in pairs], starts, [c for _, c in pairs],
-                                            retain_graph=True, allow_unused=True)
-        return tree_unflatten([numpy.zeros_like(v, dtype=s.dtype.np) if d is None
-                               else _value(d, v) for d, s, v in zip(grads, starts, leaves)], spec)
+            with chainrule.enable_grad():
+                grads = chainrule.autograd.grad([o for o, _ in pairs], starts,
+                                                [c for _, c in pairs], retain_graph=True,
+                                                create_graph=keep, allow_unused=True)
+        result = []
+        for d, s, v in zip(grads, starts, leaves):
+            if d is None:
+                result.append(numpy.zeros_like(v, dtype=s.dtype.np))
+            else:
+                result.append(_array_tensor(d) if keep else _value(d, v))
+        return tree_unflatten(result, spec)
     return vjp, _values(end)
 
 
@@ -141,18 +151,22 @@ def _make_vjp_of_tensors(fun, x):
             return fun(tree_unflatten([_array_tensor(t) if t is not v else t
                                        for t, v in zip(flat, leaves)], spec))
 
-    end, vjp_fn = chainrule.func.vjp(flat_fun, *leaves)
-    outputs = tree_flatten(end)[0]
+    with chainrule.enable_grad():
+        end, vjp_fn = chainrule.func.vjp(flat_fun, *leaves)
+    outputs, end_spec = tree_flatten(end)
 
     def vjp(g):
         cotangents = [_cotangent(c, o) for c, o in zip(tree_flatten(g)[0], outputs)]
-        grads = vjp_fn(tree_unflatten(cotangents, tree_flatten(end)[1]))
+        with chainrule.enable_grad():
+            # The result stays differentiable: an outer transform may differentiate it.
+            grads = vjp_fn(tree_unflatten(cotangents, end_spec), create_graph=True)
         return tree_unflatten([_array_tensor(d) for d in grads], spec)
-    return vjp, tree_unflatten([_array_tensor(o) for o in outputs], tree_flatten(end)[1])
+    return vjp, tree_unflatten([_array_tensor(o) for o in outputs], end_spec)
 
 
 def _make_jvp(fun, x):
-    """``jvp(v) -> (value, J v)``: forward mode (chainrule.func.jvp)."""
+    """``jvp(v) -> (value, J v)``: forward mode (chainrule.func.jvp), or, for operations that
+    have no forward rule (the decompositions, solve), reverse mode twice."""
     nested = _holds_tensor(x)
     leaves, spec = tree_flatten(x)
     primals = tuple(leaf if isinstance(leaf, Tensor) else chainrule.from_numpy(
@@ -164,12 +178,33 @@ def _make_jvp(fun, x):
 
     def jvp(v):
         tangents = tuple(_cotangent(t, p) for t, p in zip(tree_flatten(v)[0], primals))
-        with chainrule.enable_grad():
-            value, tangent = chainrule.func.jvp(flat_fun, primals, tangents)
+        try:
+            with chainrule.enable_grad():
+                value, tangent = chainrule.func.jvp(flat_fun, primals, tangents)
+        except NotImplementedError:
+            return _jvp_by_reverse(fun, x, v)
         if nested:
             return value, tangent
         return _values(value), _values(tangent)
     return jvp
+
+
+def _jvp_by_reverse(fun, x, v):
+    """``(value, J v)`` by reverse mode twice: ``g(u) = uᵀJ`` is linear in ``u``, so
+    ``J v = ∂(g(u) · v)/∂u`` (HIPS autograd's make_jvp_reversemode)."""
+    vjp, value = _make_vjp(fun, x)
+    value_leaves, value_spec = tree_flatten(value)
+    zeros = tree_unflatten([numpy.zeros(numpy.shape(_value(leaf) if not isinstance(
+        leaf, Tensor) else leaf.detach().numpy())) for leaf in value_leaves], value_spec)
+    vjp_of_vjp, _ = _make_vjp(vjp, zeros if not _holds_tensor((x, v)) else
+                              _tensors_like(zeros))
+    return value, vjp_of_vjp(v)
+
+
+def _tensors_like(tree):
+    leaves, spec = tree_flatten(tree)
+    return tree_unflatten([chainrule.from_numpy(numpy.asarray(leaf, dtype=float))
+                           for leaf in leaves], spec)
 
 
 make_vjp = _unary_to_nary(_make_vjp)
