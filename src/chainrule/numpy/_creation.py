@@ -97,8 +97,21 @@ def asarray(a, dtype=None, order=None, *, device=None, copy=None, like=None):
 
 
 asanyarray = differentiable(numpy.asanyarray)(asarray.__wrapped__)
-ascontiguousarray = differentiable(numpy.ascontiguousarray)(asarray.__wrapped__)
-asanyarray.__name__, ascontiguousarray.__name__ = "asanyarray", "ascontiguousarray"
+asanyarray.__name__ = "asanyarray"
+
+
+@differentiable(numpy.ascontiguousarray)
+def ascontiguousarray(a, dtype=None, *, like=None):
+    """``a`` as a contiguous array of at least one dimension, as ``numpy.ascontiguousarray``.
+
+    >>> import chainrule
+    >>> import chainrule.numpy as np
+    >>> x = chainrule.tensor(2., dtype=chainrule.float64, requires_grad=True)
+    >>> np.ascontiguousarray(x).shape
+    (1,)
+    """
+    result = asarray.__wrapped__(a, dtype)
+    return chainrule.reshape(result, (1,)) if result.ndim == 0 else result
 
 
 @differentiable(numpy.meshgrid)

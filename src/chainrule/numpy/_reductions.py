@@ -293,9 +293,14 @@ def quantile(a, q, axis=None, out=None, overwrite_input=False, method="linear",
         raise NotImplementedError(f"quantile(method={method!r}) is not recorded by "
                                   "chainrule.numpy; method='linear' (NumPy's default) is.")
     x = as_tensor(a)
-    if x.dtype.np.kind != "f":
-        x = x.to(chainrule.float64)
-    levels = tensor(numpy.asarray(q, dtype=x.dtype.np))
+    # NumPy's result dtype: the array's and q's (a Python number is weak, a list is float64).
+    q_operand = q if isinstance(q, (float, int, numpy.generic, numpy.ndarray)) \
+        else numpy.asarray(q)
+    dtype = numpy.result_type(numpy.empty(0, x.dtype.np), q_operand)
+    if dtype.kind != "f":
+        dtype = numpy.dtype(numpy.float64)
+    x = tensor(x, dtype)
+    levels = tensor(numpy.asarray(q, dtype=dtype))
     if axis is not None and len(axes(axis, x.ndim)) > 1:
         raise NotImplementedError("quantile over several axes is not recorded by "
                                   "chainrule.numpy. Fix: reshape them into one axis first.")
@@ -317,7 +322,10 @@ def percentile(a, q, axis=None, out=None, overwrite_input=False, method="linear"
     >>> np.percentile(x, 50).item()
     2.5
     """
-    return quantile.__wrapped__(a, numpy.true_divide(q, 100), axis, out, overwrite_input,
+    x = as_tensor(a)
+    # As NumPy: dividing by the array's own float type keeps a Python q weak.
+    hundred = x.dtype.np.type(100) if x.dtype.np.kind == "f" else 100
+    return quantile.__wrapped__(x, numpy.true_divide(q, hundred), axis, out, overwrite_input,
                                 method, keepdims)
 
 

@@ -74,9 +74,7 @@ class ufunc:
         if len(args) != self._ufunc.nin:
             raise TypeError(f"{self.__name__}() takes from {self._ufunc.nin} to "
                             f"{self._ufunc.nargs} positional arguments but {len(args)} were given")
-        dtype = dtype or result_dtype(args)
-        if self._at_least is not None:
-            dtype = numpy.promote_types(dtype, self._at_least)
+        dtype = self._widened(dtype or result_dtype(args))
         if dtype.kind != "f":  # an integer result (dtype=int) has no gradient
             return self._ufunc(*values_of(args), dtype=dtype)
         return output(self._on_operands(args, dtype))
@@ -90,10 +88,13 @@ class ufunc:
     def on_tensors(self, *args):
         """The ufunc as an ArrayTensor's operator: NumPy's dtype rules, and tensors out
         whether or not a graph is recorded (chainrule's own rules compute with them)."""
-        dtype = result_dtype(args)
-        if self._at_least is not None:
-            dtype = numpy.promote_types(dtype, self._at_least)
-        return output(self._on_operands(args, dtype), keep=True)
+        return output(self._on_operands(args, self._widened(result_dtype(args))), keep=True)
+
+    def _widened(self, dtype):
+        """``dtype``, at least the ufunc's smallest result dtype (float_power: float64)."""
+        if self._at_least is None:
+            return dtype
+        return numpy.promote_types(dtype, self._at_least)
 
     # --- methods ---------------------------------------------------------------------------
     def reduce(self, array, axis=0, **kwargs):
@@ -105,10 +106,12 @@ class ufunc:
         keepdims = kwargs.pop("keepdims", False)
         kwargs.pop("initial", None)
         dtype = _graph_options(f"{self.__name__}.reduce", kwargs)
-        x = tensor(array, dtype)
+        x = tensor(array, self._widened(dtype or result_dtype((array,))))
         if x.dtype.np.kind != "f":
             return self._ufunc.reduce(values_of(array), axis, dtype=dtype, keepdims=keepdims)
         dims = axes(axis, x.ndim)
+        if len(dims) > 1:  # NumPy's own error for several axes of a non-reorderable ufunc
+            self._ufunc.reduce(numpy.zeros((1,) * x.ndim), axis=axis)
         if any(x.shape[d] == 0 for d in dims) or not dims:
             # Nothing to combine: NumPy's identity or a copy; both hold no gradient of x
             # but the copy, which the identity path below keeps.
@@ -130,7 +133,7 @@ class ufunc:
         if self._forward is None or scan((array,)) != GRAPH:
             return self._ufunc.accumulate(values_of(array), axis, **values_of_kwargs(kwargs))
         dtype = _graph_options(f"{self.__name__}.accumulate", kwargs)
-        x = tensor(array, dtype)
+        x = tensor(array, self._widened(dtype or result_dtype((array,))))
         if x.ndim == 0:
             raise TypeError("cannot accumulate on a scalar")
         d = axes(axis, x.ndim)[0]
@@ -147,7 +150,8 @@ class ufunc:
         """NumPy's ``ufunc.outer``: ``result[i, j] = f(a[i], b[j])`` for every pair."""
         if self._forward is None or scan((a, b)) != GRAPH:
             return self._ufunc.outer(*values_of((a, b)), **values_of_kwargs(kwargs))
-        dtype = _graph_options(f"{self.__name__}.outer", kwargs) or result_dtype((a, b))
+        dtype = self._widened(_graph_options(f"{self.__name__}.outer", kwargs)
+                              or result_dtype((a, b)))
         x, y = tensor(a, dtype), tensor(b, dtype)
         x = chainrule.reshape(x, tuple(x.shape) + (1,) * y.ndim)
         return output(self._forward(x, y))
