@@ -44,11 +44,22 @@ def from_dlpack(ext_tensor):
         if ext_tensor.requires_grad:
             export(ext_tensor)  # raises, as for any consumer
         return from_numpy(ext_tensor.numpy())
+    if not hasattr(ext_tensor, "__dlpack__"):
+        raise RuntimeError(
+            "from_dlpack received an invalid capsule. Fix: pass an object that speaks DLPack "
+            f"(a NumPy array, a PyTorch tensor, ...), not a {type(ext_tensor).__name__}; "
+            "torch.tensor(data) makes a tensor from Python data.")
     try:
         array = xp.from_dlpack(ext_tensor)
-    except (BufferError, TypeError, RuntimeError) as e:
-        raise type(e)(f"{e} Fix: chainrule computes on the CPU; move the data there first "
-                      "(e.g. x.cpu() or x.detach() in PyTorch).") from None
+    except BufferError:
+        raise  # e.g. a PyTorch tensor that requires grad: its message says what to do
+    except (TypeError, RuntimeError, ValueError) as e:
+        if "dtype" in str(e).lower():
+            fix = ("convert it on the other side first (chainrule has float16/32/64, "
+                   "int8/16/32/64, uint8 and bool)")
+        else:
+            fix = "chainrule computes on the CPU; move the data there first (x.cpu())"
+        raise type(e)(f"{e} Fix: {fix}.") from None
     try:
         return from_numpy(array)
     except TypeError:
