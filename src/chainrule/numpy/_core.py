@@ -51,11 +51,96 @@ class ArrayTensor(Tensor):
     __slots__ = ()
 
 
+# --- the hot path -----------------------------------------------------------------------
+# Every recorded operation of a chainrule.numpy program passes through here, so these
+# read three of Tensor's private attributes directly (``_requires_grad``, ``_fw_grad``:
+# the forward-mode tangent, ``_data``: the array) rather than through properties: the
+# public spellings cost about 1 µs more per operation, a quarter of the front door's
+# cost.  This is the one place in chainrule.numpy that reads Tensor's internals.
+
 def wants_graph(t: Tensor) -> bool:
     """Whether operations on tensor ``t`` must be recorded (or carry a tangent)."""
-    # _fw_grad is the forward-mode tangent (chainrule.autograd.forward_ad); reading it is
-    # the one use of a private Tensor attribute in this package.
-    return (t.requires_grad and is_grad_enabled()) or t._fw_grad is not None
+    return (t._requires_grad and is_grad_enabled()) or t._fw_grad is not None
+
+
+def array_of(t: Tensor) -> numpy.ndarray:
+    """The array a tensor holds (shared, not copied)."""
+    return t._data
+
+
+def fast_operands(args, need_graph: bool = True, numbers: bool = True):
+    """The common case of an elementwise call, decided in one pass: ``args`` as operands
+    for a chainrule operation (same-dtype NumPy arrays shared as tensors), or None where
+    the general path must decide (mixed dtypes, NumPy scalars, no float tensor, or, with
+    ``need_graph``, no tensor that needs a graph).
+
+    Tensors of one float dtype with Python numbers need no promotion: NumPy 2 lets a
+    Python number take the array's dtype.
+    """
+    dtype = None
+    live = False
+    arrays = False
+    for a in args:
+        if isinstance(a, Tensor):
+            data = a._data
+            if dtype is None:
+                dtype = data.dtype
+            elif data.dtype is not dtype and data.dtype != dtype:
+                return None
+            if a._requires_grad or a._fw_grad is not None:
+                live = True
+        elif type(a) is numpy.ndarray:
+            arrays = True
+        elif (type(a) is not float and type(a) is not int) or not numbers:
+            return None
+    if dtype is None or dtype.kind != "f":
+        return None
+    if need_graph and not (live and (is_grad_enabled() or _any_tangent(args))):
+        return None
+    if not arrays:
+        return args
+    ops = []
+    for a in args:
+        if type(a) is numpy.ndarray:
+            if a.dtype != dtype:
+                return None
+            a = chainrule.from_numpy(a)
+        ops.append(a)
+    return ops
+
+
+def fast_operator(uf, reflected: bool):
+    """An ArrayTensor operator (``x + y``, ``2 * x``) for ufunc ``uf``.
+
+    The common case is decided here rather than in ``uf.on_tensors`` (this is the
+    hottest path of a NumPy program): a float array with a Python number or with an
+    array of its own dtype needs no promotion, so ``uf``'s forward runs at once.
+    """
+    forward, numbers = uf._forward, uf._numbers
+
+    def operator(self, other):
+        data = self._data
+        kind = type(other)
+        if data.dtype.kind == "f" and (((kind is float or kind is int) and numbers) or (
+                isinstance(other, Tensor) and other._data.dtype == data.dtype)):
+            result = forward(other, self) if reflected else forward(self, other)
+            if type(result) is Tensor:
+                result.__class__ = ArrayTensor
+            return result
+        return uf.on_tensors(other, self) if reflected else uf.on_tensors(self, other)
+    return operator
+
+
+def _any_tangent(args) -> bool:
+    return any(isinstance(a, Tensor) and a._fw_grad is not None for a in args)
+
+
+def as_array_tensor(result):
+    """A fresh result of a chainrule operation, as an ArrayTensor (its class changed: same
+    slots, no copy; the graph's node keeps pointing at it)."""
+    if type(result) is Tensor:
+        result.__class__ = ArrayTensor
+    return result
 
 
 def scan(args) -> int:
@@ -195,8 +280,8 @@ def result_dtype(args) -> numpy.dtype:
     """
     dtype = None
     for a in args:
-        if isinstance(a, Tensor):
-            d = a.dtype.np
+        if isinstance(a, Tensor) or type(a) is numpy.ndarray:
+            d = a._data.dtype if isinstance(a, Tensor) else a.dtype
             if dtype is None:
                 dtype = d
             elif d != dtype:
@@ -213,11 +298,13 @@ def tensor(x, dtype: numpy.dtype | None = None) -> Tensor:
     """``x`` as a chainrule tensor of NumPy dtype ``dtype`` (a cast is recorded; an array is
     shared, not copied)."""
     if isinstance(x, Tensor):
-        if dtype is None or x.dtype.np == dtype:
+        if dtype is None or x._data.dtype == dtype:
             return x
         return Tensor.to(x, chainrule_dtype(dtype))
-    array = numpy.asarray(x, dtype=dtype)
-    chainrule_dtype(array.dtype)
+    array = x if type(x) is numpy.ndarray and (dtype is None or x.dtype == dtype) \
+        else numpy.asarray(x, dtype=dtype)
+    if array.dtype not in CHAINRULE_DTYPE:
+        chainrule_dtype(array.dtype)  # raises, saying what to do
     return chainrule.from_numpy(array)
 
 
@@ -247,7 +334,7 @@ def operands(args, dtype: numpy.dtype) -> list:
     out = []
     for a in args:
         if isinstance(a, Tensor):
-            out.append(a if a.dtype.np == dtype else Tensor.to(a, chainrule_dtype(dtype)))
+            out.append(a if a._data.dtype == dtype else Tensor.to(a, chainrule_dtype(dtype)))
         elif type(a) is float or type(a) is int or type(a) is bool:
             out.append(a)
         elif isinstance(a, numpy.generic) and a.ndim == 0 and a.dtype.kind in "biuf":

@@ -18,7 +18,7 @@ import numpy
 from chainrule import Tensor
 
 from . import _elementwise, _indexing, _products, _protocol, _reductions, _shapes
-from ._core import ArrayTensor, numpy_dtype, output, tensor
+from ._core import ArrayTensor, fast_operator, numpy_dtype, output, tensor
 from ._ufuncs import UFUNCS
 
 _TORCH_KEYWORDS = frozenset({"dim", "keepdim", "unbiased", "correction", "descending",
@@ -159,10 +159,9 @@ def _iter(self):
 
 
 def _binary(name: str, reflected: bool = False):
-    uf = UFUNCS[name]
-    if reflected:
-        return lambda self, other: uf.on_tensors(other, self)
-    return lambda self, other: uf.on_tensors(self, other)
+    operator = fast_operator(UFUNCS[name], reflected)
+    operator.__name__ = f"__{'r' if reflected else ''}{name}__"
+    return operator
 
 
 def _unary(name: str):

@@ -9,9 +9,9 @@ when a tensor that requires grad reaches it, rather than dropping its gradient.
 """
 from __future__ import annotations
 
-import contextlib
-
 import numpy
+
+from chainrule import _array_protocol
 
 from ._core import GRAPH, scan, value
 
@@ -32,16 +32,23 @@ def _functions() -> dict:
     return _FUNCTIONS
 
 
+_UFUNCS: dict = {}  # NumPy's ufunc object -> chainrule.numpy's
+
+
 def array_ufunc(ufunc, method: str, inputs, kwargs):
     """NumPy's ufunc call ``getattr(ufunc, method)(*inputs, **kwargs)`` made by chainrule.numpy."""
-    from ._ufuncs import UFUNCS
-    ours = UFUNCS.get(ufunc.__name__)
-    if ours is None or ours._ufunc is not ufunc:
+    if not _UFUNCS:
+        from ._ufuncs import UFUNCS
+        _UFUNCS.update({ours._ufunc: ours for ours in UFUNCS.values()})
+    ours = _UFUNCS.get(ufunc)
+    if ours is None:
         if scan(inputs) == GRAPH:
             raise TypeError(f"numpy.{ufunc.__name__} has no derivative in chainrule.numpy, and "
                             "an argument requires grad. Fix: compute it on values (x.detach()) "
                             "or with functions chainrule.numpy differentiates.")
         return getattr(ufunc, method)(*value(inputs), **kwargs)
+    if method == "__call__" and not kwargs:  # ndarray * x: the common case
+        return ours(*inputs)
     if kwargs.get("out") is not None and len(kwargs["out"]) == 1:
         kwargs = dict(kwargs, out=kwargs["out"][0])
     return getattr(ours, method)(*inputs, **kwargs)
@@ -69,8 +76,7 @@ def array_function_method(self, func, types, args, kwargs):
     return array_function(func, types, args, kwargs)
 
 
-@contextlib.contextmanager
-def enable_protocol():
+class enable_protocol:
     """Inside this context NumPy's own functions differentiate chainrule tensors:
     ``numpy.sin(t)`` is ``chainrule.numpy.sin(t)`` (thread-local; off by default, where
     NumPy treats tensors as PyTorch's are treated).
@@ -84,15 +90,15 @@ def enable_protocol():
     >>> y.backward(); t.grad
     tensor([1.0000, 0.5403], dtype=torch.float64)
     """
-    from chainrule import _array_protocol
-    token = _array_protocol.enabled.set(True)
-    try:
-        yield
-    finally:
-        _array_protocol.enabled.reset(token)
+
+    def __enter__(self) -> None:
+        self._token = _array_protocol.enabled.set(True)
+
+    def __exit__(self, *exc) -> bool:
+        _array_protocol.enabled.reset(self._token)
+        return False
 
 
 def install() -> None:
     """Register the handlers that plain tensors use inside ``enable_protocol()``."""
-    from chainrule import _array_protocol
     _array_protocol.handlers = (array_ufunc, array_function)

@@ -34,10 +34,15 @@ def _refuse(name: str, out=None, where=True) -> None:
 
 def _reduce(fn, x, axis, keepdims):
     """``fn(x, dims, keepdim)`` over NumPy's ``axis``; ``axis=()`` is a copy, as in NumPy."""
+    if axis is None and not keepdims and x.ndim and fn in _WHOLE:
+        return fn(x)  # the reduction of every element: chainrule's own op for it
     dims = axes(axis, x.ndim)
     if not dims:
         return chainrule.clone(x)
     return fn(x, dims, keepdim=keepdims)
+
+
+_WHOLE = (chainrule.sum, chainrule.mean)
 
 
 @differentiable(numpy.sum)

@@ -17,7 +17,19 @@ import numpy
 import chainrule
 from chainrule import Tensor
 
-from ._core import GRAPH, PLAIN, axes, numpy_dtype, operands, output, result_dtype, scan, tensor
+from ._core import (
+    GRAPH,
+    PLAIN,
+    as_array_tensor,
+    axes,
+    fast_operands,
+    numpy_dtype,
+    operands,
+    output,
+    result_dtype,
+    scan,
+    tensor,
+)
 from ._core import value as values_of
 
 _NO_VALUE = numpy._NoValue
@@ -62,6 +74,10 @@ class ufunc:
         return self._forward is not None
 
     def __call__(self, *args, **kwargs):
+        if not kwargs and self._forward is not None and self._at_least is None:
+            ops = fast_operands(args, numbers=self._numbers)
+            if ops is not None:
+                return as_array_tensor(self._forward(*ops))
         state = scan(args)
         if state == GRAPH and self._forward is not None:
             return self._graph(args, kwargs)
@@ -88,6 +104,10 @@ class ufunc:
     def on_tensors(self, *args):
         """The ufunc as an ArrayTensor's operator: NumPy's dtype rules, and tensors out
         whether or not a graph is recorded (chainrule's own rules compute with them)."""
+        if self._at_least is None:
+            ops = fast_operands(args, need_graph=False, numbers=self._numbers)
+            if ops is not None:
+                return as_array_tensor(self._forward(*ops))
         return output(self._on_operands(args, self._widened(result_dtype(args))), keep=True)
 
     def _widened(self, dtype):
@@ -222,6 +242,14 @@ def _operator(name: str):
     return forward
 
 
+def _divide(a, b):
+    if isinstance(a, Tensor):
+        return Tensor.__truediv__(a, b)
+    if a == 1:  # 1 / x: one reciprocal, where Tensor's reflected division multiplies too
+        return chainrule.reciprocal(b)
+    return Tensor.__rtruediv__(b, a)
+
+
 def _prod(x, dims, keepdims):
     for d in sorted(dims, reverse=True):
         x = chainrule.prod(x, d, keepdim=keepdims)
@@ -252,7 +280,7 @@ _DIFFERENTIABLE = {
     "subtract": (_operator("sub"), dict(numbers=True)),
     "multiply": (_operator("mul"), dict(numbers=True, reduce=_prod,
                                         accumulate=chainrule.cumprod)),
-    "divide": (_operator("truediv"), dict(numbers=True)),
+    "divide": (_divide, dict(numbers=True)),
     "power": (_operator("pow"), dict(numbers=True)),
     "float_power": (_operator("pow"), dict(numbers=True, at_least=numpy.dtype(numpy.float64))),
     "remainder": (_operator("mod"), dict(numbers=True)),

@@ -67,7 +67,7 @@ def _unary_to_nary(transform):
 
 def _start(v) -> Tensor:
     """A value the transform differentiates, as a leaf ArrayTensor that requires grad."""
-    array = numpy.asarray(v)
+    array = v if type(v) is numpy.ndarray else numpy.asarray(v)
     if array.dtype.kind != "f":
         raise TypeError(f"Can't differentiate w.r.t. type {type(v)}. Fix: pass floats, e.g. "
                         "1.0 or x.astype(float).")
@@ -79,7 +79,7 @@ def _start(v) -> Tensor:
 def _value(t, like=None):
     """A result as the user sees it: a NumPy array, a NumPy scalar for a number ``like``."""
     if isinstance(t, Tensor):
-        t = t.detach().numpy()
+        t = t.numpy(force=True)
     if isinstance(t, numpy.ndarray) and t.ndim == 0 and (like is None or numpy.ndim(like) == 0
                                                           and not isinstance(like, numpy.ndarray)):
         return t[()]
@@ -99,9 +99,11 @@ def _array_tensor(t):
 
 
 def _cotangent(g, like: Tensor) -> Tensor:
+    if g is None and like.numel() == 1:  # ones: the engine makes them
+        return None
     if isinstance(g, Tensor):
         return g
-    return chainrule.from_numpy(numpy.array(g, dtype=like.dtype.np))
+    return chainrule.from_numpy(numpy.asarray(g, dtype=like.dtype.np))
 
 
 def _holds_tensor(x) -> bool:
@@ -110,36 +112,103 @@ def _holds_tensor(x) -> bool:
 
 # --- the two primitives: vjp and jvp ---------------------------------------------------------
 
+class _Recording:
+    """Grad mode on and NumPy's protocol on, for the call of the user's function."""
+
+    __slots__ = ("_grad", "_protocol")
+
+    def __enter__(self) -> None:
+        # Grad mode is usually on already: then there is nothing to switch.
+        self._grad = None if chainrule.is_grad_enabled() else chainrule.enable_grad()
+        if self._grad is not None:
+            self._grad.__enter__()
+        self._protocol = enable_protocol()
+        self._protocol.__enter__()
+
+    def __exit__(self, *exc) -> bool:
+        self._protocol.__exit__(*exc)
+        if self._grad is not None:
+            self._grad.__exit__(*exc)
+        return False
+
+
 def _make_vjp(fun, x):
     """``(vjp, value)``: ``vjp(g)`` is gᵀJ, the gradient of ``g · fun(x)`` with respect to x."""
-    if _holds_tensor(x):
-        return _make_vjp_of_tensors(fun, x)
-    leaves, spec = tree_flatten(x)
+    if type(x) is numpy.ndarray or type(x) is float:  # the common case, without the tree
+        leaves, spec = [x], None
+    else:
+        if _holds_tensor(x):
+            return _make_vjp_of_tensors(fun, x)
+        leaves, spec = tree_flatten(x)
     starts = [_start(v) for v in leaves]
-    with chainrule.enable_grad(), enable_protocol():
-        end = fun(tree_unflatten(starts, spec))
-    outputs = tree_flatten(end)[0]
+    with _Recording():
+        end = fun(starts[0] if spec is None else tree_unflatten(starts, spec))
+    outputs, end_spec = ([end], None) if isinstance(end, Tensor) else tree_flatten(end)
+    only_ours = _reaches_only(outputs, starts)
 
     def vjp(g):
-        pairs = [(o, _cotangent(c, o)) for o, c in zip(outputs, tree_flatten(g)[0])
+        if g is _ONES:
+            g = None if end_spec is None else _ones_like(_values(end))
+        pairs = [(o, _cotangent(c, o)) for o, c in zip(outputs, [g] if end_spec is None
+                                                        else tree_flatten(g)[0])
                  if isinstance(o, Tensor) and o.requires_grad]
         # A cotangent that is itself differentiated (reverse over reverse, as in the jvp
         # below) needs the gradient's own graph.
-        keep = any(wants_graph(c) for _, c in pairs)
+        keep = any(c is not None and wants_graph(c) for _, c in pairs)
         grads = [None] * len(starts)
         if pairs:
             with chainrule.enable_grad():
-                grads = chainrule.autograd.grad([o for o, _ in pairs], starts,
-                                                [c for _, c in pairs], retain_graph=True,
-                                                create_graph=keep, allow_unused=True)
+                grads = _backward(pairs, starts, keep, only_ours)
         result = []
-        for d, s, v in zip(grads, starts, leaves):
+        for d, start, v in zip(grads, starts, leaves):
             if d is None:
-                result.append(numpy.zeros_like(v, dtype=s.dtype.np))
+                result.append(numpy.zeros_like(v, dtype=start.dtype.np))
             else:
                 result.append(_array_tensor(d) if keep else _value(d, v))
-        return tree_unflatten(result, spec)
-    return vjp, _values(end)
+        return result[0] if spec is None else tree_unflatten(result, spec)
+    return vjp, (_value(end) if end_spec is None else _values(end))
+
+
+_LEAF_NODE = "torch::autograd::AccumulateGrad"  # the name of a leaf's node, as in PyTorch
+
+
+def _reaches_only(outputs, starts) -> bool:
+    """Whether the graph behind ``outputs`` reaches no leaf that requires grad but ours."""
+    ours = {id(t) for t in starts}
+    stack = [o.grad_fn for o in outputs if isinstance(o, Tensor) and o.grad_fn is not None]
+    seen = set()
+    while stack:
+        node = stack.pop()
+        key = id(node)
+        if key in seen:
+            continue
+        seen.add(key)
+        children = node.next_functions
+        if children:
+            for child, _ in children:
+                if child is not None:
+                    stack.append(child)
+        elif node.name() == _LEAF_NODE and id(node.variable) not in ours:
+            return False
+    return True
+
+
+def _backward(pairs, starts, keep: bool, only_ours: bool) -> list:
+    """The gradients reaching ``starts`` from the (output, cotangent) ``pairs``.
+
+    Where the graph holds no other leaf, ``backward()`` gives them in the leaves'
+    ``.grad`` with no side effect; it skips what ``autograd.grad(inputs=...)`` must do
+    first (order the graph to find the nodes that lead to the inputs), a third of the
+    backward pass of a small graph.  Otherwise autograd.grad, which touches no other leaf.
+    """
+    outputs, cotangents = [o for o, _ in pairs], [c for _, c in pairs]
+    if not only_ours:
+        return chainrule.autograd.grad(outputs, starts, cotangents, retain_graph=True,
+                                       create_graph=keep, allow_unused=True)
+    for start in starts:
+        start.grad = None  # a vjp may run several times (jacobian): one result each
+    chainrule.autograd.backward(outputs, cotangents, retain_graph=True, create_graph=keep)
+    return [start.grad for start in starts]
 
 
 def _make_vjp_of_tensors(fun, x):
@@ -156,6 +225,9 @@ def _make_vjp_of_tensors(fun, x):
     outputs, end_spec = tree_flatten(end)
 
     def vjp(g):
+        if g is _ONES:
+            g = _ones_like(tree_unflatten([o.detach() if isinstance(o, Tensor) else o
+                                           for o in outputs], end_spec))
         cotangents = [_cotangent(c, o) for c, o in zip(tree_flatten(g)[0], outputs)]
         with chainrule.enable_grad():
             # The result stays differentiable: an outer transform may differentiate it.
@@ -229,13 +301,18 @@ array([1.        , 0.54030231])
 
 
 def _ones_like(value):
+    if type(value) is numpy.float64:
+        return numpy.ones((), dtype=numpy.float64)
     leaves, spec = tree_flatten(value)
     return tree_unflatten([numpy.ones_like(numpy.asarray(_value(v)), dtype=float)
                            for v in leaves], spec)
 
 
+_ONES = object()  # the cotangent of a scalar output: ones (the engine makes them itself)
+
+
 def _scalar_check(value, name: str) -> None:
-    if numpy.size(_value(value)) != 1:
+    if type(value) is not numpy.float64 and numpy.size(_value(value)) != 1:
         raise TypeError(f"{name} only applies to real scalar-output functions. Try jacobian, "
                         "elementwise_grad or make_vjp.")
 
@@ -252,7 +329,7 @@ def grad(fun, x):
     """
     vjp, value = _make_vjp(fun, x)
     _scalar_check(value, "grad")
-    return vjp(_ones_like(value))
+    return vjp(_ONES)
 
 
 @_unary_to_nary
@@ -267,7 +344,7 @@ def value_and_grad(fun, x):
     """
     vjp, value = _make_vjp(fun, x)
     _scalar_check(value, "value_and_grad")
-    return value, vjp(_ones_like(value))
+    return value, vjp(_ONES)
 
 
 @_unary_to_nary
