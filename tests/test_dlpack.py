@@ -110,3 +110,17 @@ def test_from_dlpack_of_an_unsupported_dtype_says_how_to_fix_it():
     for lib in (cr, torch):  # a list has no __dlpack__
         with pytest.raises(RuntimeError, match="invalid capsule"):
             lib.from_dlpack([1.0, 2.0])
+
+
+def test_utils_dlpack_capsules_as_in_pytorch():
+    torch = torch_or_skip()
+    ours = cr.arange(4.0)
+    theirs = torch.utils.dlpack.from_dlpack(cr.utils.dlpack.to_dlpack(ours))
+    theirs[0] = 9.0
+    assert ours[0].item() == 9.0
+    back = cr.utils.dlpack.from_dlpack(torch.utils.dlpack.to_dlpack(theirs))
+    back[1] = 7.0
+    assert theirs[1].item() == 7.0 and ours[1].item() == 7.0
+    for lib in (cr, torch):
+        with pytest.raises(BufferError, match="require gradient"):
+            lib.utils.dlpack.to_dlpack(lib.ones(1, requires_grad=True))
