@@ -14,17 +14,22 @@ __all__ = ["from_dlpack", "to_dlpack"]
 
 
 def to_dlpack(tensor):
-    """A DLPack capsule sharing ``tensor``'s memory (refused for a tensor that requires grad).
+    """A DLPack capsule sharing ``tensor``'s memory.  As in PyTorch this also exports a
+    tensor that requires grad (its values: ``tensor.__dlpack__()`` refuses those).
 
     >>> import chainrule as torch
     >>> type(torch.utils.dlpack.to_dlpack(torch.ones(2))).__name__
     'PyCapsule'
     """
-    return tensor.__dlpack__()
+    return tensor.detach().__dlpack__()
 
 
 def from_dlpack(ext_tensor):
     """A tensor sharing memory with ``ext_tensor``: an object with ``__dlpack__`` or a capsule.
+
+    A bare capsule (``torch.utils.dlpack.to_dlpack(t)``) comes in read-only, as NumPy
+    reads such capsules (PyTorch's own tensor would be writable): changing it in place
+    raises; pass the PyTorch tensor itself (``chainrule.from_dlpack(t)``) to write.
 
     >>> import numpy as np
     >>> import chainrule as torch
