@@ -31,6 +31,7 @@ from .functions.joining import *  # noqa: F401,F403
 from .functions.indexing import *  # noqa: F401,F403
 from .functions.selection import *  # noqa: F401,F403
 from .functions.conversion import clone
+from .functions.dlpack import from_dlpack
 from . import autograd
 from .engine.grad_mode import (
     enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad,
@@ -109,7 +110,8 @@ def compile(model=None, **kwargs):  # noqa: A001 - PyTorch's name
 def __getattr__(name: str):
     # The larger subpackages load on first use, which keeps `import chainrule` fast.
     import importlib
-    if name in ("nn", "optim", "utils", "func", "linalg", "testing", "cuda", "distributions"):
+    if name in ("nn", "optim", "utils", "func", "linalg", "testing", "cuda", "distributions",
+                "numpy"):
         try:
             return importlib.import_module(f"chainrule.{name}")
         except ModuleNotFoundError as e:

@@ -16,7 +16,7 @@ every method.
 """
 from __future__ import annotations
 
-from . import _dtypes
+from . import _dtypes, array_protocol
 from ._backend import xp
 from .engine import grad_mode, hooks
 from .engine.backward import backward as _autograd_backward
@@ -25,6 +25,7 @@ from .functions import (
     comparison,
     conversion,
     creation,
+    dlpack,
     indexing,
     joining,
     matrix,
@@ -428,6 +429,13 @@ Tensor.__itruediv__ = div_
 Tensor.__ipow__ = Tensor.pow_
 Tensor.__ifloordiv__ = _inplace_twin(pointwise.floor_divide)
 Tensor.__imod__ = Tensor.remainder_
+
+# How NumPy's functions and other libraries see a tensor (array_protocol, functions.dlpack).
+Tensor.__array_ufunc__ = array_protocol.array_ufunc
+Tensor.__array_function__ = array_protocol.array_function
+Tensor.__dlpack__ = lambda self, *, stream=None, max_version=None, dl_device=None, copy=None: \
+    dlpack.export(self, stream, max_version, dl_device, copy)
+Tensor.__dlpack_device__ = dlpack.device
 
 # Autograd and conversions.
 Tensor.register_hook = hooks.register_hook

@@ -1,12 +1,11 @@
 """Matrix decompositions and solvers with their derivative rules: the rows behind torch.linalg.
 
 Single-output rules are ordinary ``Op`` rows.  A decomposition returns several
-tensors (Q and R, U S Vh, ...) from one node, so ``Decomposition`` records one
-node with one output slot per factor; its backward formula receives the
-gradient of every factor (zeros for those that received none) and returns the
-gradient of the input matrix.  All formulas are for real matrices, batched over
-leading dimensions, written with chainrule's tensor operations so that they can
-be differentiated again.
+tensors (Q and R, U S Vh, ...) from one node: its row has ``outputs="several"``,
+so its backward formula receives the gradient of every factor (zeros for those
+that received none) and returns the gradient of the input matrix.  All formulas
+are for real matrices, batched over leading dimensions, written with chainrule's
+tensor operations so that they can be differentiated again.
 
 The formulas (``gX`` is the gradient of the loss with respect to ``X``):
 

@@ -1,9 +1,10 @@
-"""``chainrule.utils``: ``data`` (datasets and loaders) and ``checkpoint``, loaded on first use."""
+"""``chainrule.utils``: ``data`` (datasets and loaders), ``checkpoint`` and ``dlpack``, loaded on
+first use."""
 from __future__ import annotations
 
 import importlib
 
-_SUBMODULES = ("data", "checkpoint")
+_SUBMODULES = ("data", "checkpoint", "dlpack")
 
 
 def __getattr__(name: str):
