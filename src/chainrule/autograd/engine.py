@@ -25,6 +25,11 @@ from . import graph as _graph
 from .graph import AccumulateGrad, Node, gradient_edge
 
 _CALLBACKS: list = []  # queue_callback: run once the current backward pass ends
+# None, or a callable (chainrule.viz.trace sets it) called once at the start of each pass; it
+# returns None or an object told of each node as that pass runs it: reached(node, grads) before
+# the node runs, ran(node, results) after its rules (before its saved values are freed), and
+# finished() when the pass ends.  (A pass inside a pass, as checkpoint runs, gets its own.)
+observer = None
 
 
 def count_consumers(roots) -> dict:
@@ -161,6 +166,7 @@ def run_backward(roots, root_grads, retain_graph: bool, create_graph: bool,
         for k, edge in enumerate(target_edges):
             capture_at.setdefault(edge, []).append(k)
 
+    watch = observer() if observer is not None else None
     anomaly = grad_mode.flags.anomaly
     arrays = not create_graph and not anomaly  # anomaly mode checks tensors, node by node
     buffers: dict = {}
@@ -193,6 +199,8 @@ def run_backward(roots, root_grads, retain_graph: bool, create_graph: bool,
                     for nr, g in enumerate(grads):
                         for k in capture_at.get((node, nr), ()):
                             captured[k] = g
+                if watch is not None:
+                    watch.reached(node, grads)
                 if type(node) is AccumulateGrad:
                     if accumulate and (inputs is None or (node, 0) in capture_at):
                         _accumulate(node.variable, grads[0], create_graph, arrays)
@@ -212,6 +220,8 @@ def run_backward(roots, root_grads, retain_graph: bool, create_graph: bool,
                         results = node.apply(grads)
                     if node._hooked and node._hooks:
                         results = _run_hooks(node, results, grads, arrays)
+                    if watch is not None:
+                        watch.ran(node, results)
                     if not retain_graph and node._saved is not None:
                         node.release()
             if results is None:  # nothing to pass on: the inputs only lose a consumer
@@ -246,6 +256,8 @@ def run_backward(roots, root_grads, retain_graph: bool, create_graph: bool,
         if fp_token is not None:
             restore_fp_errors(fp_token)
         grad_mode.state.enabled = previous_mode
+        if watch is not None:
+            watch.finished()
         while _CALLBACKS:
             _CALLBACKS.pop(0)()
     if captured is None:
