@@ -108,7 +108,7 @@ def compile(model=None, **kwargs):  # noqa: A001 - PyTorch's name
 def __getattr__(name: str):
     # The larger subpackages load on first use, which keeps `import chainrule` fast.
     import importlib
-    if name in ("nn", "optim", "utils", "func", "linalg", "testing", "cuda"):
+    if name in ("nn", "optim", "utils", "func", "linalg", "testing", "cuda", "viz"):
         try:
             return importlib.import_module(f"chainrule.{name}")
         except ModuleNotFoundError as e:
