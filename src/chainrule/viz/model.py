@@ -318,12 +318,18 @@ def _add_parameters(node, box: Box, values: dict, saved, named: list, names: dic
             elif _is_number(value):
                 box.details.append(f"{arg} = {value!r}")
         elif i in positions and constants:
-            # A tensor that needed no gradient and that no formula kept (the targets of a
-            # loss): its shape is known; its value if a named tensor reproduces the output.
+            # A value that needed no gradient and that no formula kept: a number, or a tensor
+            # (the targets of a loss).  A tensor whose shape or dtype differs from the
+            # output's left its shape and dtype; its value is known if a named tensor put in
+            # its place gives the output again.
             meta = _internals.input_meta(node, positions.index(i))
-            shape, dtype = (tuple(meta[0]), np.dtype(meta[1]).name) if meta is not None \
-                else (box.shape, box.dtype)
-            title, tensor, value = _match_named(node, i, values, saved, named, shape, dtype)
+            shape, dtype, title, tensor, value = None, None, None, None, None
+            if meta is not None:
+                shape, dtype = tuple(meta[0]), np.dtype(meta[1]).name
+                title, tensor, value = _match_named(node, i, values, saved, named, shape, dtype)
+            elif box.shape is not None:  # a number, or a tensor shaped like the output
+                title, tensor, value = _match_named(node, i, values, saved, named, box.shape,
+                                                    box.dtype)
             _constant(box, arg, value, title, tensor, new_box, arrows, shape, dtype)
 
 

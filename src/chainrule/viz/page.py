@@ -333,7 +333,7 @@ h1{font-size:1.6em;margin:0 0 .3em}h2{font-size:1.25em;margin:1.2em 0 .4em}
 .cr-text{font:13px/1.5 ui-monospace,DejaVu Sans Mono,Menlo,Consolas,monospace;
 white-space:pre-wrap;background:#f6f8fa;border-radius:6px;padding:8px 10px;margin-top:4px}
 .cr-final{font:15px/1.5 ui-monospace,DejaVu Sans Mono,Menlo,Consolas,monospace;color:#2f7d32;
-font-weight:600;margin:8px 0 0}
+font-weight:600;margin:8px 0 0;white-space:pre-wrap}
 .cr-final:empty{display:none}
 .cr-graph .node.current rect{stroke:#e8590c;stroke-width:3}
 .cr-graph .node.done rect{stroke-width:1.6}

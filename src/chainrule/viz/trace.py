@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import _internals
-from .format import as_array, show
+from .format import as_array, show, show_lines
 from .model import friendly, leaf_names
 from .rules import formula_text, glosses
 
@@ -263,7 +263,7 @@ def _gradient_in(step: Step) -> list:
         if grad is None:
             continue
         label = f"output {nr}: " if len(step.grads) > 1 else ""
-        lines.append(label + show(grad))
+        lines.extend(_named(label, grad))
         if not sources:
             lines.append("(where backward starts)")
         elif len(sources) > 1:
@@ -276,28 +276,34 @@ def _input_cells(inp: InputStep, where: dict) -> list:
     if inp.rule is None:
         return [[inp.arg], ["(needs no gradient)"], [], []]
     rule = [inp.rule]
-    used = [f"{name} = {show(value)}" for name, value in inp.values]
+    used = [line for name, value in inp.values for line in _named(f"{name} = ", value)]
     if inp.sent is None:
         sends = ["(nothing)"]
     else:
         target = where.get(inp.target)
         to = f"step {target.index} ({target.title})" if target is not None \
             else inp.target.name()
-        sends = [f"{show(inp.sent)} -> {to}"]
+        sends = _named("", inp.sent)
+        sends[-1] += f" -> {to}"
     return [[inp.arg], rule, used, sends]
+
+
+def _named(label: str, value) -> list:
+    """``label`` and ``value`` on as many lines as the value's rows take."""
+    rows = show_lines(value)
+    return [(label if i == 0 else " " * len(label)) + row for i, row in enumerate(rows)]
 
 
 def _leaf_cells(step: Step) -> list:
     name = step.title
     if not step.accumulated:
         return [[f"{name}.grad"], ["(returned by autograd.grad; .grad unchanged)"], [],
-                [show(step.grads[0])]]
+                _named("", step.grads[0])]
+    after = _named(f"{name}.grad = ", step.grad_after)
     if step.grad_before is None:
-        return [[f"{name}.grad"], [f"{name}.grad = grad"], [f"{name}.grad was None"],
-                [f"{name}.grad = {show(step.grad_after)}"]]
+        return [[f"{name}.grad"], [f"{name}.grad = grad"], [f"{name}.grad was None"], after]
     return [[f"{name}.grad"], [f"{name}.grad += grad"],
-            [f"{name}.grad was {show(step.grad_before)}"],
-            [f"{name}.grad = {show(step.grad_after)}"]]
+            _named(f"{name}.grad was ", step.grad_before), after]
 
 
 def _pass_text(record: Pass) -> str:
