@@ -139,6 +139,9 @@ def test_gradients_on_the_boxes_after_backward():
         if box.kind == "op":
             assert box in g.grads and box.value is not None
     assert f".grad: {show(x.grad)}" in g.to_svg()
+    # Without a trace, grads=True shows what backward left: the leaves' .grad.
+    plain = viz.graph(y, {"x": x}, grads=True)
+    assert [b.kind for b in plain.grads] == ["leaf"]
 
 
 def test_names_match_pytorch():

@@ -14,7 +14,7 @@ import inspect
 import linecache
 import re
 
-_trees: dict = {}  # file name -> (source text, parsed module)
+_trees: dict = {}  # file name -> (source, lambdas by line, functions by name), or None
 _texts: dict = {}  # code object -> formula text
 
 # What the backward primitives compute (their rows live in chainrule/ops), as definitions.
@@ -63,20 +63,18 @@ def _find(fn, code) -> str | None:
     parsed = _parse(code.co_filename)
     if parsed is None:
         return None
-    source, tree = parsed
+    source, lambdas, functions = parsed
     params = code.co_varnames[:code.co_argcount]
     if fn.__name__ == "<lambda>":
-        found = [node for node in ast.walk(tree)
-                 if isinstance(node, ast.Lambda) and node.lineno == code.co_firstlineno
-                 and tuple(a.arg for a in node.args.args) == params]
+        found = [node for node in lambdas.get(code.co_firstlineno, ())
+                 if tuple(a.arg for a in node.args.args) == params]
         if len(found) > 1:  # several lambdas with the same parameters on one line
             found = [node for node in found if _covers(node.body, code)] or found
         if not found:
             return None
         return _one_line(ast.get_source_segment(source, found[0].body))
-    for node in ast.walk(tree):
-        if isinstance(node, ast.FunctionDef) and node.lineno <= code.co_firstlineno \
-                and node.name == fn.__name__:
+    for node in functions.get(fn.__name__, ()):
+        if node.lineno <= code.co_firstlineno:
             body = [s for s in node.body
                     if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))]
             if len(body) == 1 and isinstance(body[0], ast.Return) and body[0].value is not None:
@@ -95,13 +93,24 @@ def _covers(body: ast.AST, code) -> bool:
 
 
 def _parse(filename: str):
+    """(source, lambdas by line, functions by name) of a file, parsed once."""
     if filename not in _trees:
-        lines = linecache.getlines(filename)
-        source = "".join(lines)
+        source = "".join(linecache.getlines(filename))
         try:
-            _trees[filename] = (source, ast.parse(source)) if source else None
+            tree = ast.parse(source) if source else None
         except SyntaxError:
+            tree = None
+        if tree is None:
             _trees[filename] = None
+        else:
+            lambdas: dict = {}
+            functions: dict = {}
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Lambda):
+                    lambdas.setdefault(node.lineno, []).append(node)
+                elif isinstance(node, ast.FunctionDef):
+                    functions.setdefault(node.name, []).append(node)
+            _trees[filename] = (source, lambdas, functions)
     return _trees[filename]
 
 
