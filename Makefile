@@ -1,12 +1,12 @@
 # Two commands do all set-up on a fresh machine with only python3 and pip:
-#   make demo   -- the lecture walkthrough, plots written to out/
+#   make demo   -- the lecture walkthrough: plots, the graph and the interactive page in out/
 #   make test   -- the whole test suite, PyTorch 2.13 (CPU) as the oracle
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip -q --disable-pip-version-check
 
-.PHONY: demo test bench lint clean
+.PHONY: demo test bench lint clean docs
 
 $(VENV)/.demo: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,7 +15,7 @@ $(VENV)/.demo: pyproject.toml
 
 $(VENV)/.test: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(PIP) install -e '.[test,plot,examples]'
+	$(PIP) install -e '.[test,plot,examples,browser]'
 	touch $@ $(VENV)/.demo
 
 $(VENV)/.bench: pyproject.toml $(VENV)/.test
@@ -23,7 +23,7 @@ $(VENV)/.bench: pyproject.toml $(VENV)/.test
 	touch $@
 
 demo: $(VENV)/.demo
-	$(PY) -m chainrule.demo.lecture --out out
+	$(PY) -m chainrule.demo.lecture --out out --html out/lecture.html
 	$(PY) examples/house_prices.py --out out
 
 test: $(VENV)/.test
@@ -31,6 +31,9 @@ test: $(VENV)/.test
 
 bench: $(VENV)/.bench
 	$(PY) benchmarks/run.py
+
+docs: $(VENV)/.demo
+	$(PY) -m chainrule.viz.examples docs
 
 lint: $(VENV)/.test
 	$(PY) -m ruff check src tests benchmarks examples

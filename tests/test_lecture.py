@@ -131,8 +131,38 @@ def test_plots_accept_tensors(tmp_path):
 
 
 def test_demo_walkthrough_runs(tmp_path, capsys):
+    import xml.etree.ElementTree as ET
+
     from chainrule.demo import lecture
-    lecture.main(["--out", str(tmp_path)])
+    lecture.main(["--out", str(tmp_path), "--html", str(tmp_path / "page" / "lecture.html")])
     out = capsys.readouterr().out
     assert "x.grad = tensor(2.)" in out
     assert "tensor([-3866.6670, -1733.3335, -1600.0001,  -533.3334])" in out
+    # The trace of 3x^2 - 4x, the graph and the page, and where they are.
+    assert "backward pass 1: 5 nodes, in the order the engine ran them" in out
+    assert "pow_backward(grad, self, exponent)" in out and "= sum of 2 paths:" in out
+    for path in (tmp_path / "graph.svg", tmp_path / "page" / "lecture.html"):
+        assert str(path) in out and path.stat().st_size > 1000
+    ET.parse(tmp_path / "graph.svg")
+
+
+def test_plots_are_titled_and_show_the_slope_found_by_autodiff():
+    from matplotlib import pyplot as plt
+
+    from chainrule.demo import lecture
+    figures = dict(lecture.figures())
+    try:
+        assert set(figures) == {"function", "tangent", "sine_tangent"}
+        for fig in figures.values():
+            ax = fig.axes[0]
+            assert ax.get_title() and ax.get_xlabel() == "x" and ax.get_ylabel()
+        texts = {name: " ".join(t.get_text() for t in fig.axes[0].texts)
+                 for name, fig in figures.items()}
+        assert "slope at a = 2: 8" in texts["tangent"]
+        slope = torch.cos(torch.tensor(torch.pi / 4)).item()
+        assert f"slope at a = π/4: {slope:.4g}" in texts["sine_tangent"]
+        legend = [t.get_text() for t in figures["sine_tangent"].axes[0].get_legend().texts]
+        assert legend == ["sin(x)", "tangent at a = π/4"]  # not a=0.7853981852531433
+    finally:
+        for fig in figures.values():
+            plt.close(fig)

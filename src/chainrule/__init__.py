@@ -111,7 +111,7 @@ def __getattr__(name: str):
     # The larger subpackages load on first use, which keeps `import chainrule` fast.
     import importlib
     if name in ("nn", "optim", "utils", "func", "linalg", "testing", "cuda", "distributions",
-                "numpy"):
+                "numpy", "viz"):
         try:
             return importlib.import_module(f"chainrule.{name}")
         except ModuleNotFoundError as e:

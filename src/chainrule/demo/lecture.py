@@ -1,15 +1,19 @@
 """The lecture "Automatic Differentiation", computed with chainrule and explained.
 
-    python -m chainrule.demo.lecture --out out
+    python -m chainrule.demo.lecture --out out --html out/lecture.html
 
 Every example of the lecture runs here with ``import chainrule as torch``;
-each result is printed with a sentence saying what it shows, and the plots
-(f, its tangent, sin with its tangent) are written to ``--out``.
+each result is printed with a sentence saying what it shows; the backward
+pass of the first example is traced node by node; the plots (f, its tangent,
+sin with its tangent, each slope computed by autodiff) and the graph of the
+first example are written to ``--out``, and the interactive page of the
+lecture to ``--html`` (``OUT/lecture.html`` by default).
 """
 from __future__ import annotations
 
 import argparse
 import os
+import textwrap
 
 import chainrule as torch
 
@@ -52,63 +56,104 @@ def finite_differences() -> None:
         h = h / 10
 
 
-def plots(out: str) -> list[str]:
+def _pyplot():
     try:
         import matplotlib
         matplotlib.use("Agg")
         from matplotlib import pyplot as plt
     except ImportError:
-        say("(matplotlib is not installed: skipping the plots; pip install chainrule[plot])")
+        return None
+    return plt
+
+
+def slope_by_autodiff(f, a: float) -> float:
+    """f'(a), computed by chainrule: record f at a, then backward().
+
+    >>> slope_by_autodiff(lambda x: 3 * x ** 2 - 4 * x, 2.0)
+    8.0
+    """
+    point = torch.tensor(a, requires_grad=True)
+    f(point).backward()
+    return point.grad.item()
+
+
+def figures() -> list:
+    """The lecture's plots as (file name, matplotlib figure): f, its tangent, sin's tangent.
+
+    Each tangent's slope is computed by automatic differentiation and written
+    on the plot.  The caller saves and closes the figures.
+    """
+    plt = _pyplot()
+    if plt is None:
         return []
-    os.makedirs(out, exist_ok=True)
-    written = []
 
     def f(x):
         return 3 * (x ** 2) - 4 * x
 
-    def f_prime(x):
-        return 6 * x - 4
-
-    def tangent(f, f_prime, x, a):
-        return f_prime(a) * x + (f(a) - f_prime(a) * a)
+    def tangent_plot(name, title, f, a, a_text, f_label):
+        slope = slope_by_autodiff(f, a)
+        fa = f(torch.tensor(a)).item()
+        fig, ax = plt.subplots(figsize=(6.4, 4.4))
+        ax.plot(x, f(x), label=f_label)
+        ax.plot(x, fa + slope * (x - a), label=f"tangent at a = {a_text}")
+        ax.plot([a], [fa], "o", color="black")
+        ax.set_title(title)
+        ax.set_xlabel("x")
+        ax.set_ylabel("y")
+        ax.text(0.03, 0.05, f"slope at a = {a_text}: {slope:.4g}\n(by autodiff: a.grad)",
+                transform=ax.transAxes, fontsize=10,
+                bbox={"boxstyle": "round", "facecolor": "white", "edgecolor": "#999999"})
+        ax.legend(loc="best")
+        return name, fig
 
     x = torch.arange(-5, 5, 0.1)
-    plt.plot(x, f(x))
-    plt.xlabel("x")
-    plt.ylabel("f(x)")
-    written.append(os.path.join(out, "function.png"))
-    plt.savefig(written[-1])
-    plt.close()
+    fig, ax = plt.subplots(figsize=(6.4, 4.4))
+    ax.plot(x, f(x))
+    ax.set_title("f(x) = 3x² − 4x")
+    ax.set_xlabel("x")
+    ax.set_ylabel("f(x)")
+    return [
+        ("function", fig),
+        tangent_plot("tangent", "f(x) = 3x² − 4x and its tangent at x = 2", f, 2.0, "2",
+                     "f(x) = 3x² − 4x"),
+        tangent_plot("sine_tangent", "sin(x) and its tangent at x = π/4", torch.sin,
+                     torch.pi / 4, "π/4", "sin(x)"),
+    ]
 
-    a = 2
-    plt.plot(x, f(x), label="f")
-    plt.plot(x, tangent(f, f_prime, x, a), label=f"tangent for a={a}")
-    plt.xlabel("x")
-    plt.legend(loc="best")
-    written.append(os.path.join(out, "tangent.png"))
-    plt.savefig(written[-1])
-    plt.close()
 
-    a = torch.tensor(torch.pi / 4)
-    plt.plot(x, torch.sin(x), label="f")
-    plt.plot(x, tangent(torch.sin, torch.cos, x, a), label=f"tangent for a={a}")
-    plt.xlabel("x")
-    plt.legend(loc="best")
-    written.append(os.path.join(out, "sine_tangent.png"))
-    plt.savefig(written[-1])
-    plt.close()
+def plots(out: str) -> list[str]:
+    figs = figures()
+    if not figs:
+        say("(matplotlib is not installed: skipping the plots; pip install chainrule[plot])")
+        return []
+    from matplotlib import pyplot as plt
+    os.makedirs(out, exist_ok=True)
+    written = []
+    for name, fig in figs:
+        written.append(os.path.join(out, f"{name}.png"))
+        fig.savefig(written[-1])
+        plt.close(fig)
     say("Plots of f, its tangent at a=2, and sin with its tangent at pi/4 written to:")
     for path in written:
         print("  ", path)
     return written
 
 
-def autodiff_examples() -> None:
+def autodiff_examples(out: str | None = None) -> None:
     say("5.1 f'(1) by automatic differentiation: record y = 3x^2 - 4x, then y.backward().")
     x = torch.tensor(1.0, requires_grad=True)
     y = 3 * x ** 2 - 4 * x
     print("   x =", x, "  y =", y)
-    y.backward()
+    if out is not None:
+        os.makedirs(out, exist_ok=True)
+        path = torch.viz.graph(y, {"x": x, "y": y}, values=True).save(
+            os.path.join(out, "graph.svg"))
+        print("   The graph y.backward() walks is drawn in", path)
+    say("    The backward pass, node by node (chainrule.viz.trace): each node receives the "
+        "gradient\n    of y with respect to its output and applies its rule to each input.")
+    with torch.viz.trace({"x": x}) as trace:
+        y.backward()
+    print(textwrap.indent(str(trace), "   "))
     print("   x.grad =", x.grad, " (6x - 4 at x = 1)")
 
     say("5.2 The gradient of y = 2 x.x at x = [0, 1, 2, 3] is 4x:")
@@ -154,13 +199,19 @@ def autodiff_examples() -> None:
 
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", default="out", help="folder for the plots")
+    parser.add_argument("--out", default="out", help="folder for the plots and the graph")
+    parser.add_argument("--html", default=None,
+                        help="where to write the interactive page (default: OUT/lecture.html)")
     args = parser.parse_args(argv)
     print("The lecture 'Automatic Differentiation', computed with chainrule.")
     regression_data()
     finite_differences()
     plots(args.out)
-    autodiff_examples()
+    autodiff_examples(args.out)
+    from .lecture_page import lecture_page
+    path = lecture_page().save(args.html or os.path.join(args.out, "lecture.html"))
+    say(f"The interactive page (forward, then backward one node at a time) is {path}:\n"
+        "open it in a browser; it needs no network.")
 
 
 if __name__ == "__main__":

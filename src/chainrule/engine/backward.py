@@ -36,6 +36,14 @@ _CALLBACKS: list = []  # queue_callback: run once the current backward pass ends
 observer = None
 
 
+def set_observer(factory):
+    """Make ``factory`` the observer of the backward passes that start from now on (None: no
+    observer); returns the one it replaces.  ``chainrule.viz.trace`` uses this."""
+    global observer
+    previous, observer = observer, factory
+    return previous
+
+
 def count_consumers(roots) -> dict:
     """For every node reachable from ``roots``: how many edges lead into it from other nodes.
 
