@@ -253,3 +253,26 @@ def test_every_rule_of_the_table_has_its_text():
                         compile(text, "<rule>", "eval")
                         count += 1
     assert count > 150
+
+
+def test_list_arguments_and_several_outputs_are_traced_per_edge():
+    """cat/stack (one node, a list of inputs) and split (one node, several outputs): the
+    trace and the graph have one rule and one arrow per tensor, and the gradients are an
+    untraced backward's."""
+    def build():
+        x = cr.tensor([1.0, 2.0], requires_grad=True)
+        y = cr.tensor([3.0, 4.0], requires_grad=True)
+        z = (cr.cat([x * 2, y]) ** 2).sum() + cr.stack([x, y]).sum() \
+            + sum(p.sum() for p in x.split(1))
+        return x, y, z
+
+    x, y, z = build()
+    svg = viz.graph(z, {"x": x, "y": y}).to_svg()
+    assert "CatBackward0" in svg and "StackBackward0" in svg and "SplitBackward0" in svg
+    with viz.trace({"x": x, "y": y}) as t:
+        z.backward()
+    text = str(t)
+    assert "tensors[0]" in text and "tensors[1]" in text
+    x2, y2, z2 = build()
+    z2.backward()
+    assert x.grad.tolist() == x2.grad.tolist() and y.grad.tolist() == y2.grad.tolist()

@@ -107,22 +107,32 @@ def _reads(node) -> tuple:
     return tuple(sorted(used))
 
 
+def _edge_counts(node) -> tuple:
+    """How many edges each differentiable argument has: one, or one per tensor of a list
+    argument (``tensors`` of cat, stack, einsum)."""
+    counts = getattr(node, "counts", None)
+    return counts if counts is not None else (1,) * len(node.op.diff_positions)
+
+
 def input_rules(node) -> list[InputRule]:
-    """One entry per edge of an Op node (``next_functions`` order)."""
+    """One entry per edge of an Op node (``next_functions`` order); the tensors of a list
+    argument share its formula (which returns one gradient per tensor)."""
     op = node.op
     saved = _saved_values(node)
     rules = []
-    for k, position in enumerate(op.diff_positions):
+    for k, (position, count) in enumerate(zip(op.diff_positions, _edge_counts(node))):
         step = node._plan[k]
         arg = op.arg_names[position]
         if step is None:
-            rules.append(InputRule(arg, None, (), []))
+            rules.extend(InputRule(arg, None, (), []) for _ in range(count))
             continue
         formula, positions, _ = step
         code = formula.__code__
         params = code.co_varnames[1:code.co_argcount]
         values = [None if saved is None else saved[p] for p in positions]
-        rules.append(InputRule(arg, formula, params, values))
+        rules.extend(InputRule(arg if count == 1 and position != op.list_position
+                               else f"{arg}[{i}]", formula, params, values)
+                     for i in range(count))
     return rules
 
 
@@ -178,8 +188,10 @@ def saved_inputs(node) -> list:
 
 
 def diff_positions(node) -> tuple:
-    """Argument indices of the node's differentiable inputs (one per ``next_functions`` edge)."""
-    return node.op.diff_positions
+    """Argument index of each edge's input, in ``next_functions`` order (the tensors of a
+    list argument all have that argument's index)."""
+    return tuple(position for position, count in zip(node.op.diff_positions, _edge_counts(node))
+                 for _ in range(count))
 
 
 def replay(node, args: list):
