@@ -170,7 +170,7 @@ class Tensor:
     @classmethod
     def _make(cls, data: ndarray) -> "Tensor":
         # The constructor used by every operation: no argument parsing, every slot set
-        # directly (about 0.3 µs instead of several for a general __init__).
+        # directly, without the argument parsing of a general __init__.
         t = object.__new__(cls)
         t._data = data
         t._requires_grad = False

@@ -9,9 +9,9 @@ import numpy as xp
 ndarray = xp.ndarray
 
 try:
-    # NumPy's error state is a context variable; setting it to a prebuilt "ignore" state
-    # costs ~0.2 us, where `with np.errstate(all="ignore")` costs ~1-2 us (it rebuilds the
-    # state object on every entry): per-op overhead matters on small tensors.
+    # NumPy's error state is a context variable; setting it to a prebuilt "ignore" state is
+    # one C call, where `with np.errstate(all="ignore")` rebuilds the state object on every
+    # entry: per-op overhead matters on small tensors.
     from numpy._core._multiarray_umath import _extobj_contextvar, _make_extobj
     _IGNORE_FP_ERRORS = _make_extobj(all="ignore")
 

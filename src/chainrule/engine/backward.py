@@ -131,7 +131,7 @@ def _sum_to(grad, shape, dtype):
 
 
 def _ones(data):
-    # empty + fill: two C calls, where numpy.ones is a Python function (~1 µs more).
+    # empty + fill: two C calls, where numpy.ones is a Python function.
     ones = xp.empty(data.shape, dtype=data.dtype)
     ones.fill(1)
     return ones

@@ -74,7 +74,7 @@ class OpNode(Node):
             rule, positions, form = step
             if form is not None:
                 # Most formulas read one saved value or none: those skip building a list
-                # (a comprehension costs ~0.3 µs, a third of this whole method).
+                # (a comprehension would be a large part of this method's cost).
                 if not positions:
                     result = form(grad)
                 elif len(positions) == 1:
@@ -203,7 +203,7 @@ class Op:
         self.diff_positions = tuple(i for i, r in enumerate(self.rules) if r is not None)
         self.promote = promote
         # A forward made of Python operators only (x * y) runs on NumPy scalars as it does on
-        # 0-d arrays, ten times faster; a ufunc call (np.exp) is slower on scalars.
+        # 0-d arrays, and much faster; a ufunc call (np.exp) is slower on scalars.
         # ``scalars=True`` says the same of a forward that is not (it checks for scalars).
         self.takes_scalars = not code.co_names if scalars is None else scalars
         self.view = view
@@ -249,7 +249,7 @@ class Op:
         if promote is None:
             data = [a._data if isinstance(a, Tensor) else a for a in args]
         else:
-            # _promoted's fast path, inlined for the commonest case (saves a call, ~0.2 µs):
+            # _promoted's fast path, inlined for the commonest case (a call less per op):
             # floating tensors of one dtype, with Python floats or ints, need no cast.
             data = []
             dtype = None
@@ -263,7 +263,7 @@ class Op:
                         dtype = None
                         break
                     # A 0-d array goes in as a NumPy scalar where the forward is operators
-                    # only: the same dtype rules, and 0.05 µs a multiplication, not 0.5 µs.
+                    # only: the same dtype rules, and NumPy's fast scalar arithmetic.
                     data.append(d[()] if scalars and d.ndim == 0 else d)
                 elif type(a) is float or type(a) is int:
                     data.append(a)

@@ -102,9 +102,9 @@ class SavedTensor:
     def unpack_data(self, node=None):
         """The saved tensor's array, after the version check; a 0-d one as a NumPy scalar.
 
-        NumPy computes on scalars about ten times faster than on 0-d arrays (50 ns
-        against 500 ns a multiplication), with the same dtype rules: scalar chains,
-        such as the lecture's, spend most of their backward pass on that.
+        NumPy computes on scalars much faster than on 0-d arrays, with the same dtype
+        rules: scalar chains, such as the lecture's, spend most of their backward pass
+        on that arithmetic.
         """
         data = self.unpack(node)._data
         return data[()] if data.ndim == 0 else data

@@ -55,8 +55,9 @@ class ArrayTensor(Tensor):
 # Every recorded operation of a chainrule.numpy program passes through here, so these
 # read three of Tensor's private attributes directly (``_requires_grad``, ``_fw_grad``:
 # the forward-mode tangent, ``_data``: the array) rather than through properties: the
-# public spellings cost about 1 µs more per operation, a quarter of the front door's
-# cost.  This is the one place in chainrule.numpy that reads Tensor's internals.
+# public spellings would add a property call per attribute to every operation, a
+# noticeable share of the front door's cost.  This is the one place in chainrule.numpy
+# that reads Tensor's internals.
 
 def wants_graph(t: Tensor) -> bool:
     """Whether operations on tensor ``t`` must be recorded (or carry a tangent)."""

@@ -49,7 +49,7 @@ def _relu(x):
 # --- arithmetic ---------------------------------------------------------------
 # + - * are written as Python's operators rather than ufunc calls (the same computation
 # on arrays): a forward made of operators only gets 0-d tensors as NumPy scalars, whose
-# operators take NumPy's scalar fast path (0.05 µs where np.multiply takes 0.6 µs).
+# operators take NumPy's scalar fast path, which calling np.multiply would bypass.
 # (``**`` stays np.power: the operator turns x ** 2 of a bool array into int8.)
 # Each Op: forward on arrays, then the backward formula per input (vector-Jacobian
 # product), then `jvp` (Jacobian-vector product, forward mode): tangents are named

@@ -63,8 +63,8 @@ def _reduce_sum(t, dims, keepdim):
 # Each reduction's backward spreads `grad` over the reduced elements; its jvp sums
 # the tangent times the same local derivative over them.
 # The gradient of a sum is ``grad.expand(shape)``; in a backward formula it needs no view,
-# so it is made by one broadcasting copy: np.empty + copy costs ~0.5 µs where
-# np.broadcast_to (a Python function) costs ~3 µs, on every reduction's backward.
+# so it is made by one broadcasting copy (np.empty + copyto, two C calls) rather than by
+# np.broadcast_to, a Python function that every reduction's backward would pay for.
 spread = Op("ExpandBackward0", lambda grad, shape: _spread(grad, shape),
             grad=lambda g: g,  # the engine sums the gradient back to grad's shape
             jvp=lambda grad_t, shape: spread(grad_t, shape))
