@@ -37,6 +37,7 @@ docs: $(VENV)/.demo
 
 lint: $(VENV)/.test
 	$(PY) -m ruff check src tests benchmarks examples
+	$(VENV)/bin/lint-imports
 
 clean:
 	rm -rf $(VENV) out build src/*.egg-info

@@ -1,4 +1,5 @@
-"""The code stays ruff-clean (the project's style gate), when ruff is installed."""
+"""The style gates: ruff, and the import contracts that keep the layers (pyproject.toml,
+[tool.importlinter]); each runs when its tool is installed (make test installs both)."""
 import shutil
 import subprocess
 import sys
@@ -16,3 +17,11 @@ def test_ruff_clean():
     run = subprocess.run([ruff, "check", "src", "tests", "benchmarks", "examples"], cwd=ROOT,
                          capture_output=True, text=True)
     assert run.returncode == 0, run.stdout + run.stderr
+
+
+def test_import_contracts_kept():
+    lint_imports = Path(sys.executable).parent / "lint-imports"
+    if not lint_imports.exists():
+        pytest.skip("import-linter is not installed")
+    run = subprocess.run([str(lint_imports)], cwd=ROOT, capture_output=True, text=True)
+    assert run.returncode == 0, run.stdout[-4000:] + run.stderr

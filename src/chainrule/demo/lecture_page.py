@@ -14,7 +14,7 @@ import io
 import chainrule as torch
 from chainrule import viz
 
-from .lecture import figures
+from .figures import figures
 
 
 def examples() -> list:

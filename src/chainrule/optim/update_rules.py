@@ -10,10 +10,8 @@ for the result.
 """
 from __future__ import annotations
 
-import numpy as np
-
-import chainrule
-
+from .. import _dtypes
+from .._backend import xp
 from ..autograd.grad_mode import no_grad
 from .algorithms import _check, _tensor
 from .optimizer import Optimizer
@@ -22,11 +20,11 @@ from .optimizer import Optimizer
 def _scalar_dtype():
     # PyTorch keeps step counts and other per-parameter scalars in float32, or in float64
     # when that is the default dtype
-    return np.float64 if chainrule.get_default_dtype() == chainrule.float64 else np.float32
+    return xp.float64 if _dtypes.get_default_dtype() is _dtypes.float64 else xp.float32
 
 
 def _scalar(value: float):
-    return _tensor(np.array(value, dtype=_scalar_dtype()))
+    return _tensor(xp.array(value, dtype=_scalar_dtype()))
 
 
 def _check_betas(betas) -> None:
@@ -103,8 +101,8 @@ class NAdam(_Rule):
     def _init_state(self, state, p, group):
         state["step"] = _scalar(0.0)
         state["mu_product"] = _scalar(1.0)
-        state["exp_avg"] = _tensor(np.zeros_like(p._data))
-        state["exp_avg_sq"] = _tensor(np.zeros_like(p._data))
+        state["exp_avg"] = _tensor(xp.zeros_like(p._data))
+        state["exp_avg_sq"] = _tensor(xp.zeros_like(p._data))
 
     def _update(self, p, g, state, group):
         lr, (beta1, beta2), wd = _lr(group), group["betas"], group["weight_decay"]
@@ -121,7 +119,7 @@ class NAdam(_Rule):
         mu_product = state["mu_product"]._data
         mu_product *= mu
         m, v = _adam_moments(state, g, beta1, beta2)
-        denom = np.sqrt(v / bias_correction2)
+        denom = xp.sqrt(v / bias_correction2)
         denom += group["eps"]
         mu_product = float(mu_product)
         mu_product_next = mu_product * mu_next
@@ -156,8 +154,8 @@ class RAdam(_Rule):
 
     def _init_state(self, state, p, group):
         state["step"] = _scalar(0.0)
-        state["exp_avg"] = _tensor(np.zeros_like(p._data))
-        state["exp_avg_sq"] = _tensor(np.zeros_like(p._data))
+        state["exp_avg"] = _tensor(xp.zeros_like(p._data))
+        state["exp_avg_sq"] = _tensor(xp.zeros_like(p._data))
 
     def _update(self, p, g, state, group):
         lr, (beta1, beta2), wd = _lr(group), group["betas"], group["weight_decay"]
@@ -177,7 +175,7 @@ class RAdam(_Rule):
             rect = ((rho_t - 4) * (rho_t - 2) * rho_inf
                     / ((rho_inf - 4) * (rho_inf - 2) * rho_t)) ** 0.5
             # PyTorch divides a number by a tensor as reciprocal-then-multiply
-            adaptive = (1 / (np.sqrt(v) + group["eps"])) * bias_correction2 ** 0.5
+            adaptive = (1 / (xp.sqrt(v) + group["eps"])) * bias_correction2 ** 0.5
             p._data -= corrected * lr * adaptive * rect
         else:
             p._data -= corrected * lr
@@ -208,8 +206,8 @@ class Adamax(_Rule):
 
     def _init_state(self, state, p, group):
         state["step"] = _scalar(0.0)
-        state["exp_avg"] = _tensor(np.zeros_like(p._data))
-        state["exp_inf"] = _tensor(np.zeros_like(p._data))
+        state["exp_avg"] = _tensor(xp.zeros_like(p._data))
+        state["exp_inf"] = _tensor(xp.zeros_like(p._data))
 
     def _update(self, p, g, state, group):
         lr, (beta1, beta2), wd = _lr(group), group["betas"], group["weight_decay"]
@@ -218,7 +216,7 @@ class Adamax(_Rule):
         m, u = state["exp_avg"]._data, state["exp_inf"]._data
         m += (1 - beta1) * (g - m)
         u *= beta2
-        np.maximum(u, np.abs(g) + group["eps"], out=u)
+        xp.maximum(u, xp.abs(g) + group["eps"], out=u)
         clr = lr / (1 - beta1 ** float(state["step"]._data))
         p._data += -clr * m / u
 
@@ -249,8 +247,8 @@ class Adadelta(_Rule):
 
     def _init_state(self, state, p, group):
         state["step"] = _scalar(0.0)
-        state["square_avg"] = _tensor(np.zeros_like(p._data))
-        state["acc_delta"] = _tensor(np.zeros_like(p._data))
+        state["square_avg"] = _tensor(xp.zeros_like(p._data))
+        state["acc_delta"] = _tensor(xp.zeros_like(p._data))
 
     def _update(self, p, g, state, group):
         rho, eps, wd = group["rho"], group["eps"], group["weight_decay"]
@@ -259,8 +257,8 @@ class Adadelta(_Rule):
         square_avg, acc_delta = state["square_avg"]._data, state["acc_delta"]._data
         square_avg *= rho
         square_avg += (1 - rho) * g * g
-        std = np.sqrt(square_avg + eps)
-        delta = np.sqrt(acc_delta + eps)
+        std = xp.sqrt(square_avg + eps)
+        delta = xp.sqrt(acc_delta + eps)
         delta /= std
         delta *= g
         acc_delta *= rho
@@ -293,22 +291,22 @@ class Rprop(_Rule):
 
     def _init_state(self, state, p, group):
         state["step"] = _scalar(0.0)
-        state["prev"] = _tensor(np.zeros_like(p._data))
-        state["step_size"] = _tensor(np.full_like(p._data, _lr(group)))
+        state["prev"] = _tensor(xp.zeros_like(p._data))
+        state["step_size"] = _tensor(xp.full_like(p._data, _lr(group)))
 
     def _update(self, p, g, state, group):
         etaminus, etaplus = group["etas"]
         step_size_min, step_size_max = group["step_sizes"]
         prev, step_size = state["prev"]._data, state["step_size"]._data
-        sign = np.sign(g * prev)
+        sign = xp.sign(g * prev)
         sign[sign > 0] = etaplus
         sign[sign < 0] = etaminus
         sign[sign == 0] = 1
         step_size *= sign
-        np.clip(step_size, step_size_min, step_size_max, out=step_size)
+        xp.clip(step_size, step_size_min, step_size_max, out=step_size)
         g = g.copy()
         g[sign == etaminus] = 0  # after a sign flip, this step makes no move
-        p._data += -np.sign(g) * step_size
+        p._data += -xp.sign(g) * step_size
         prev[...] = g
 
 
@@ -339,7 +337,7 @@ class ASGD(_Rule):
         state["step"] = _scalar(0.0)
         state["eta"] = _scalar(_lr(group))
         state["mu"] = _scalar(1.0)
-        state["ax"] = _tensor(np.zeros_like(p._data))
+        state["ax"] = _tensor(xp.zeros_like(p._data))
 
     def _update(self, p, g, state, group):
         lr, lambd, wd = _lr(group), group["lambd"], group["weight_decay"]
