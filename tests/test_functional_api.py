@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 import chainrule as cr
+from both_libraries import verdict
 from helpers import torch_or_skip
 
 rng = np.random.default_rng(7)
@@ -23,18 +24,12 @@ def F(lib):
     return lib.autograd.functional
 
 
-def outcome(lib, case):
-    try:
-        return "ok", case(lib)
-    except Exception as e:  # the exception is the result being compared
-        return type(e).__name__, str(e)
-
-
 def assert_same_outcome(case):
+    """Equal values (see same_values), or the same exception and message."""
     torch = torch_or_skip()
-    ours, theirs = outcome(cr, case), outcome(torch, case)
+    ours, theirs = verdict(cr, case, first_line=False), verdict(torch, case, first_line=False)
     assert ours[0] == theirs[0], (ours, theirs)
-    if ours[0] != "ok":
+    if ours[0] != "returned":
         assert ours[1].startswith(theirs[1]), (ours[1], theirs[1])
         return
     same_values(ours[1], theirs[1])

@@ -6,33 +6,13 @@ with PyTorch.
 """
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 import pytest
 
 import chainrule as cr
-from helpers import torch_or_skip
+from both_libraries import same_verdict as assert_same_verdict
 
 MODES = [False, True]  # fast_mode
-
-
-def verdict(lib, case):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        try:
-            return "returned", case(lib)
-        except Exception as e:  # the exception is the verdict being compared
-            return type(e).__name__, str(e).splitlines()[0] if str(e) else ""
-
-
-def assert_same_verdict(case):
-    torch = torch_or_skip()
-    ours, theirs = verdict(cr, case), verdict(torch, case)
-    assert ours[0] == theirs[0], (ours, theirs)
-    # chainrule may end PyTorch's sentence with a "Fix: ..." of its own
-    assert str(ours[1]).startswith(str(theirs[1]).split(" Fix:")[0]), (ours, theirs)
-    return ours
 
 
 def double(lib, *values):
