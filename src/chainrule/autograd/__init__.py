@@ -25,6 +25,12 @@ def __getattr__(name: str):
     if name in ("detect_anomaly", "set_detect_anomaly"):
         from . import anomaly
         return getattr(anomaly, name)
+    if name == "Variable":  # legacy, rarely used
+        from .variable import Variable
+        return Variable
+    if name == "torch":  # torch.autograd.torch is torch, as in PyTorch
+        import chainrule
+        return chainrule
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
