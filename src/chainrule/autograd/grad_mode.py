@@ -125,7 +125,7 @@ class _NoArgGradModeContext(_GradModeContext):
 
     def __new__(cls, fn=None):
         if fn is None:
-            return super().__new__(cls)
+            return object.__new__(cls)  # (object's directly: this runs on every `with`)
         return cls()(fn)
 
 
@@ -201,7 +201,7 @@ class inference_mode(_GradModeContext):
 
     def __new__(cls, mode=True):
         if isinstance(mode, bool):
-            return super().__new__(cls)
+            return object.__new__(cls)
         return cls()(mode)  # @inference_mode without parentheses: mode is the function
 
     def __init__(self, mode: bool = True):
