@@ -89,7 +89,7 @@ def _check_inputs(inputs) -> list:
                     f"Input #{i} requires gradient and is not a double precision floating point "
                     "or complex. This check will likely fail if all the inputs are not of double "
                     "precision floating point or complex. Fix: pass dtype=torch.float64 inputs.",
-                    UserWarning, stacklevel=4)
+                    UserWarning, stacklevel=5)  # the caller of gradcheck
             # (NumPy gives an empty array zero strides: nothing overlaps there.)
             strides = x.detach().numpy().strides
             if x.numel() and any(st == 0 and size > 1 for st, size in zip(strides, x.shape)):
