@@ -13,6 +13,9 @@ differences.  The machinery itself is in ``chainrule.engine``.
 """
 from __future__ import annotations
 
+import importlib
+import sys
+
 from ..engine.backward import backward, grad
 from ..engine.graph import Node
 from . import forward_ad, function, grad_mode, graph  # noqa: F401  (torch.autograd.<module>)
@@ -20,16 +23,18 @@ from .anomaly_mode import detect_anomaly, set_detect_anomaly
 from .function import Function, once_differentiable
 from .grad_mode import enable_grad, inference_mode, no_grad, set_grad_enabled
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
+from .variable import Variable
 
 __all__ = ["backward", "grad", "no_grad", "enable_grad", "set_grad_enabled", "inference_mode",
            "Node", "grad_mode", "gradcheck", "gradgradcheck", "GradcheckError",
            "Function", "once_differentiable", "forward_ad", "functional", "graph",
-           "detect_anomaly", "set_detect_anomaly"]
+           "detect_anomaly", "set_detect_anomaly", "Variable"]
 
 
 def __getattr__(name: str):
     # The functional API loads on first use (it is rarely needed, and keeps import fast).
     if name == "functional":
-        from . import functional
-        return functional
+        return importlib.import_module(f"{__name__}.functional")
+    if name == "torch":  # torch.autograd.torch is torch itself, as in PyTorch
+        return sys.modules["chainrule"]
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,15 +1,32 @@
 """Checking derivative rules against finite differences: ``gradcheck`` and ``gradgradcheck``.
 
-The analytical Jacobian comes from reverse mode, one backward pass per output
-element (a one-hot ``grad_output``); the numerical Jacobian from central
-differences ``(f(x + eps) - f(x - eps)) / (2 eps)``, one pair of evaluations
-per input element, computed in float64.  The two must agree within
-``atol + rtol * |numerical|``.  ``gradgradcheck`` applies the same test to the
-function that returns the gradient, which checks the backward formulas'
-own derivatives (second order).
+The numerical Jacobian comes from central differences
+``(f(x + eps) - f(x - eps)) / (2 eps)``, one pair of evaluations per input
+element, computed in float64; the analytical one from reverse mode, one
+backward pass per output element (a one-hot ``grad_output``), and with
+``check_forward_ad`` from forward mode, one pass per input element.  They
+must agree within ``atol + rtol * |numerical|``.  ``gradgradcheck`` applies
+the same test to the function that returns the gradient, which checks the
+backward formulas' own derivatives (second order).
+
+The checks are PyTorch's, in its order and with its messages (chainrule adds
+what to do about it):
+
+1. inputs: at least one requires grad (a warning for each that is not float64);
+2. with no differentiable output, the numerical Jacobian must be zero;
+3. perturbing an input must not change the outputs' shapes or dtypes;
+4. backward run twice gives the same result (within ``nondet_tol``), then
+   analytical and numerical Jacobians agree (forward mode: the same for JVPs);
+5. backward of all-zero ``grad_outputs`` gives zero, of the inputs' dtype and size;
+6. ``check_undefined_grad``: backward accepts outputs that get no gradient.
+
+``fast_mode`` compares the projections ``vᵀJu`` (``Ju`` in forward mode) for
+random unit vectors ``u`` and ``v`` instead of whole Jacobians, and on a
+mismatch recomputes that block in slow mode for the message.
 
 Jacobians are laid out as PyTorch lays them out: one row per input element,
-one column per output element.
+one column per output element; inputs and outputs are counted among those
+that are differentiated (inputs that require grad, outputs that require grad).
 """
 from __future__ import annotations
 
@@ -18,6 +35,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
+from .. import _dtypes
 from ..engine import grad_mode
 from ..engine.backward import grad as autograd_grad
 from ..functions.creation import tensor, zeros_like
@@ -28,7 +46,7 @@ __all__ = ["gradcheck", "gradgradcheck", "GradcheckError"]
 
 
 class GradcheckError(RuntimeError):
-    """Raised by ``gradcheck``/``gradgradcheck`` when a Jacobian does not match.
+    """Raised by ``gradcheck``/``gradgradcheck`` when a check fails.
 
     >>> import chainrule as torch
     >>> from chainrule.autograd.gradcheck import GradcheckError
@@ -48,153 +66,409 @@ class GradcheckError(RuntimeError):
     """
 
 
-
-
 def _as_tuple(x) -> tuple:
     return x if isinstance(x, tuple) else tuple(x) if isinstance(x, list) else (x,)
 
 
-def _diff_inputs(inputs) -> list:
-    """Indices of the inputs that gradcheck differentiates: float tensors requiring grad."""
-    return [i for i, x in enumerate(inputs)
-            if isinstance(x, Tensor) and x.requires_grad and x.dtype.is_floating_point]
+def _is_tensor(x) -> bool:
+    return isinstance(x, Tensor)
 
 
-def _outputs(func, inputs) -> tuple:
-    out = func(*inputs)
-    return tuple(o for o in _as_tuple(out)) if not isinstance(out, Tensor) else (out,)
+def _float_tensor(x) -> bool:
+    return _is_tensor(x) and x.dtype.is_floating_point
 
 
-def _float_outputs(outputs) -> list:
-    return [i for i, o in enumerate(outputs)
-            if isinstance(o, Tensor) and o.dtype.is_floating_point]
+def _check_inputs(inputs) -> list:
+    """The positions of the inputs to differentiate (tensors that require grad)."""
+    diff = []
+    for i, x in enumerate(inputs):
+        if _is_tensor(x) and x.requires_grad:
+            if x.dtype != _dtypes.float64:
+                warnings.warn(
+                    f"Input #{i} requires gradient and is not a double precision floating point "
+                    "or complex. This check will likely fail if all the inputs are not of double "
+                    "precision floating point or complex. Fix: pass dtype=torch.float64 inputs.",
+                    UserWarning, stacklevel=5)  # the caller of gradcheck
+            # (NumPy gives an empty array zero strides: nothing overlaps there.)
+            strides = x.detach().numpy().strides
+            if x.numel() and any(st == 0 and size > 1 for st, size in zip(strides, x.shape)):
+                raise RuntimeError(
+                    f"The {i}th input has a dimension with stride 0. gradcheck only supports "
+                    "inputs that are non-overlapping to be able to compute the numerical "
+                    "gradients correctly. You should call .contiguous on the input before "
+                    "passing it to gradcheck.")
+            diff.append(i)
+    if not diff:
+        raise ValueError("gradcheck expects at least one input tensor to require gradient, but "
+                         "none of them have requires_grad=True. Fix: create the inputs with "
+                         "requires_grad=True (and dtype=torch.float64).")
+    return diff
 
 
-def _fail(message: str, raise_exception: bool) -> bool:
-    if raise_exception:
-        raise GradcheckError(message)
-    return False
+class _Problem:
+    """What every check needs: the function, its inputs and its outputs at the inputs."""
+
+    def __init__(self, func, inputs, eps: float) -> None:
+        self.func = func
+        self.inputs = inputs
+        self.eps = eps
+        self.diff_in = _check_inputs(inputs)
+        self.out = _as_tuple(func(*inputs))
+        # Outputs with a numerical derivative, and those among them that are differentiated.
+        self.float_out = [k for k, o in enumerate(self.out) if _float_tensor(o)]
+        self.diff_out = [k for k in self.float_out if self.out[k].requires_grad]
+
+    def numel_in(self, i: int) -> int:
+        return self.inputs[i].numel()
+
+    # -- numerical derivatives ------------------------------------------------------
+
+    def central_difference(self, i: int, direction: np.ndarray, index=None) -> list:
+        """``(f(x + d) - f(x - d)) / (2 eps)`` for every float output, flattened (float64),
+        moving input ``i`` by ``d = direction`` in place and putting it back exactly.
+
+        In place, as PyTorch does: an input passed in two argument slots moves in
+        both, so the numerical Jacobian is the total derivative, like reverse mode's.
+        """
+        data = _writeable(self.inputs[i])
+        original = data.copy()
+        try:
+            data[...] = original - direction.reshape(data.shape)
+            minus = self._evaluate()
+            data[...] = original + direction.reshape(data.shape)
+            plus = self._evaluate()
+        finally:
+            data[...] = original
+        for a, b in zip(minus, plus):
+            _same_shape_and_dtype(a, b, self.eps, index)
+        return [(np.asarray(plus[k].numpy(), np.float64) - np.asarray(minus[k].numpy(),
+                                                                       np.float64)
+                 ).reshape(-1) / (2 * self.eps) for k in self.float_out]
+
+    def _evaluate(self) -> list:
+        # Copies: an output may be a view of (or the same array as) the input being moved.
+        # Recording stays on: the function may itself differentiate (gradgradcheck's does).
+        return [o.detach().clone() if _is_tensor(o) else o
+                for o in _as_tuple(self.func(*self.inputs))]
+
+    def numerical_jacobian(self, i: int) -> list:
+        """d(float output)/d(input i) for every float output: arrays (numel in, numel out)."""
+        n = self.numel_in(i)
+        columns = []
+        for e in range(n):
+            direction = np.zeros(n)
+            direction[e] = self.eps
+            index = np.unravel_index(e, tuple(self.inputs[i].shape))
+            columns.append(self.central_difference(i, direction, tuple(map(int, index))))
+        return [np.stack([c[m] for c in columns]) if columns
+                else np.zeros((0, self.out[k].numel()))
+                for m, k in enumerate(self.float_out)]
+
+    # -- reverse mode ---------------------------------------------------------------
+
+    def vjps(self, k: int, grad_output: np.ndarray, check_grad_dtypes: bool) -> list:
+        """vᵀJ of output ``k`` for every differentiated input, flattened float64 (None: unused)."""
+        out = self.out[k]
+        v = tensor(grad_output.reshape(tuple(out.shape)), dtype=out.dtype)
+        grads = autograd_grad(out, [self.inputs[i] for i in self.diff_in], v,
+                                    retain_graph=True, allow_unused=True)
+        result = []
+        for i, g in zip(self.diff_in, grads):
+            x = self.inputs[i]
+            if g is not None:
+                if g.shape != x.shape:
+                    raise GradcheckError(
+                        "Analytical gradient has incorrect size. Fix: the backward rule must "
+                        f"return a gradient of the input's shape {tuple(x.shape)}, not "
+                        f"{tuple(g.shape)}.")
+                if check_grad_dtypes and g.dtype != x.dtype:
+                    raise GradcheckError(
+                        f"Gradient has dtype mismatch. Fix: the backward rule returned "
+                        f"{g.dtype} for an input of dtype {x.dtype}.")
+                g = np.asarray(g.detach().numpy(), np.float64).reshape(-1)
+            result.append(g)
+        return result
+
+    def reentrant_vjps(self, k: int, rows: list, nondet_tol: float,
+                       check_grad_dtypes: bool) -> list:
+        """For each differentiated input, the matrix whose columns are the vjps of
+        output ``k`` with the given ``grad_output`` rows, computed twice to catch a
+        backward that is not deterministic."""
+        def run():
+            per_row = [self.vjps(k, r, check_grad_dtypes) for r in rows]
+            return [np.stack([np.zeros(self.numel_in(i)) if vj[m] is None else vj[m]
+                              for vj in per_row], axis=1) if rows
+                    else np.zeros((self.numel_in(i), 0))
+                    for m, i in enumerate(self.diff_in)]
+        first, second = run(), run()
+        for a, b in zip(first, second):
+            if a.size and np.abs(a - b).max() > nondet_tol:
+                raise GradcheckError(
+                    "Backward is not reentrant, i.e., running backward with same input and "
+                    "grad_output multiple times gives different values, although analytical "
+                    "gradient matches numerical gradient.The tolerance for nondeterminism was "
+                    f"{nondet_tol}.\n\nFix: if the backward is nondeterministic by design "
+                    "(it draws random numbers, or sums in a varying order), pass "
+                    "nondet_tol=<the largest difference you accept>.")
+        return first
+
+    def backward_jacobian(self, k: int, nondet_tol: float, check_grad_dtypes: bool) -> list:
+        size = self.out[k].numel()
+        return self.reentrant_vjps(k, list(np.eye(size)), nondet_tol, check_grad_dtypes)
+
+    # -- forward mode ---------------------------------------------------------------
+
+    def jvps(self, tangents: dict, plain=()) -> list:
+        """The tangents of the float outputs (flattened float64, zeros where there is none)
+        when every differentiated input carries ``tangents[i]`` (zeros if absent); the
+        inputs in ``plain`` are passed as plain tensors, without a tangent."""
+        args = list(self.inputs)
+        with forward_ad.dual_level():
+            for i in self.diff_in:
+                x = self.inputs[i].detach()
+                if i in plain:
+                    args[i] = x
+                    continue
+                t = tangents.get(i)
+                t = zeros_like(x) if t is None else tensor(
+                    t.reshape(tuple(x.shape)), dtype=x.dtype)
+                args[i] = forward_ad.make_dual(x, t)
+            outs = _as_tuple(self.func(*args))
+            found = [forward_ad.unpack_dual(outs[k]).tangent for k in self.float_out]
+        return [np.zeros(self.out[k].numel()) if t is None
+                else np.asarray(t.detach().numpy(), np.float64).reshape(-1)
+                for k, t in zip(self.float_out, found)]
+
+    def forward_jacobian(self, i: int) -> list:
+        n = self.numel_in(i)
+        columns = [self.jvps({i: row}) for row in np.eye(n)]
+        return [np.stack([c[m] for c in columns]) if columns
+                else np.zeros((0, self.out[k].numel()))
+                for m, k in enumerate(self.float_out)]
 
 
-def _evaluate(func, inputs, out_idx) -> list:
-    """The float outputs of ``func`` as float64 arrays (no graph kept)."""
-    outputs = _outputs(func, inputs)
-    # A copy: an output may be a view of (or the same array as) the input being perturbed.
-    return [np.array(outputs[k].detach()._data, dtype=np.float64) for k in out_idx]
-
-
-def _numerical_jacobian(func, inputs, diff_idx, out_idx, out_sizes, eps) -> dict:
-    """Central differences: J[(i, k)] has shape (numel of input i, numel of output k).
-
-    Each input is perturbed in place, element by element, and restored
-    exactly, as PyTorch does: an input passed in two argument slots moves in
-    both, so the numerical Jacobian is the total derivative, like reverse mode's.
-    """
-    jac = {}
-    for i in diff_idx:
-        data = _writeable(inputs[i])
-        for k, size in zip(out_idx, out_sizes):
-            jac[(i, k)] = np.zeros((data.size, size))
-        for e, index in enumerate(np.ndindex(data.shape)):
-            original = data[index].copy()
-            data[index] = original + eps
-            plus = _evaluate(func, inputs, out_idx)
-            data[index] = original - eps
-            minus = _evaluate(func, inputs, out_idx)
-            data[index] = original
-            for k, p, m in zip(out_idx, plus, minus):
-                jac[(i, k)][e] = ((p - m) / (2 * eps)).reshape(-1)
-    return jac
-
-
-def _writeable(x):
-    if not x._data.flags.writeable:
+def _writeable(x) -> np.ndarray:
+    # The tensor's own array: moving it does not count as an in-place change (no version
+    # bump), so graphs that saved the input stay usable, as with PyTorch's ``x.data``.
+    data = x.detach().numpy()
+    if not data.flags.writeable:
         raise GradcheckError(
             "gradcheck perturbs its inputs in place, but this input's array is read-only. "
             "Fix: pass x.clone().requires_grad_() instead.")
-    return x._data
+    return data
 
 
-def _analytical_jacobian(outputs, inputs, diff_idx, out_idx, check_grad_dtypes) -> dict:
-    """Reverse mode, one backward pass per output element (a one-hot ``grad_output``)."""
-    jac = {}
-    targets = [inputs[i] for i in diff_idx]
-    for k in out_idx:
-        out = outputs[k]
-        size = out.numel()
-        for i in diff_idx:
-            jac[(i, k)] = np.zeros((inputs[i].numel(), size))
-        if not out.requires_grad:
-            continue  # a constant output: its analytical Jacobian is zero
-        for e in range(size):
-            onehot = np.zeros(size, dtype=out._data.dtype)
-            onehot[e] = 1
-            grads = autograd_grad(out, targets, Tensor._make(onehot.reshape(out._data.shape)),
-                                  retain_graph=True, allow_unused=True)
-            for i, g in zip(diff_idx, grads):
-                if g is None:
-                    continue
-                if check_grad_dtypes and (g.dtype != inputs[i].dtype or g.shape != inputs[i].shape):
-                    raise GradcheckError(
-                        f"Gradient for input {i} has dtype {g.dtype} and shape {tuple(g.shape)} "
-                        f"but the input has dtype {inputs[i].dtype} and shape "
-                        f"{tuple(inputs[i].shape)}. Fix: the backward rule must return a "
-                        "gradient shaped and typed like its input.")
-                jac[(i, k)][:, e] = np.asarray(g.detach()._data, dtype=np.float64).reshape(-1)
-    return jac
+def _same_shape_and_dtype(a, b, eps: float, index) -> None:
+    if not _is_tensor(a):
+        return
+    where = f"on index {index} " if index is not None else ""
+    if a.shape != b.shape:
+        raise AssertionError(
+            f"Expected `func` to return outputs with the same shape when inputs are perturbed "
+            f"{where}by {eps}, but got: shapes {a.shape} and {b.shape}. Fix: the function's "
+            "output shape must not depend on the input's values.")
+    if a.dtype != b.dtype:
+        raise AssertionError(
+            f"Expected `func` to return outputs with the same dtype when inputs are perturbed "
+            f"{where}by {eps}, but got: dtypes {a.dtype} and {b.dtype}. Fix: the function's "
+            "output dtype must not depend on the input's values.")
 
 
-def _mismatch_message(kind: str, i: int, k: int, numerical, analytical) -> str:
+# ---------------------------------------------------------------------------
+# messages
+# ---------------------------------------------------------------------------
+
+def _show(a) -> str:
+    return repr(tensor(np.asarray(a), dtype=_dtypes.float64))
+
+
+def _mismatch_message(forward: bool, k: int, i: int, numerical, analytical) -> str:
+    mode = "computed with forward mode " if forward else ""
+    return (f"Jacobian {mode}mismatch for output {k:d} with respect to input {i:d},\n"
+            f"numerical:{_show(numerical)}\nanalytical:{_show(analytical)}\n")
+
+
+def _slow_mismatch_details(i: int, k: int, numerical, analytical) -> str:
+    """Where the two Jacobians differ most, and what to do about it."""
     diff = np.abs(numerical - analytical)
-    worst = np.unravel_index(np.argmax(diff), diff.shape) if diff.size else (0, 0)
+    if not diff.size:
+        return ""
+    worst = np.unravel_index(np.argmax(diff), diff.shape)
     with np.printoptions(precision=4, suppress=True, linewidth=100):
-        side = np.concatenate([numerical, np.full((numerical.shape[0], 1), np.nan), analytical],
-                              axis=1) if numerical.size else numerical
+        gap = np.full((numerical.shape[0], 1), np.nan)
+        side = np.concatenate([numerical, gap, analytical], axis=1)
         return (
-            f"{kind} mismatch for output {k} with respect to input {i},\n"
-            f"numerical:{_show(numerical)}\n"
-            f"analytical:{_show(analytical)}\n\n"
-            f"side by side (rows: elements of input {i}; numerical | nan | analytical):\n{side}\n"
-            f"largest difference {diff[worst]:.6g} at input {i} element {worst[0]}, output {k} "
-            f"element {worst[1]}: numerical {numerical[worst]:.6g}, analytical "
-            f"{analytical[worst]:.6g}.\nFix: the derivative rule for this input/output pair is "
-            "wrong, or eps is too large for a function that curves sharply here (try a "
+            f"\nside by side (rows: elements of input {i}; numerical | nan | analytical):\n"
+            f"{side}\nlargest difference {diff[worst]:.6g} at input {i} element {worst[0]}, "
+            f"output {k} element {worst[1]}: numerical {numerical[worst]:.6g}, analytical "
+            f"{analytical[worst]:.6g}.\nFix: the derivative rule for this input/output pair "
+            "is wrong, or eps is too large for a function that curves sharply here (try a "
             "smaller eps, or float64 inputs).")
 
 
-def _show(a) -> str:
-    return repr(tensor(a, dtype=None))
+# ---------------------------------------------------------------------------
+# the checks
+# ---------------------------------------------------------------------------
+
+def _expect_zero_numerical(p: _Problem, nondet_tol: float, fast: bool) -> None:
+    """No output is differentiable: then moving an input must not move any float output."""
+    rng = np.random.default_rng(0)
+    for i in p.diff_in:
+        if fast:
+            parts = p.central_difference(i, p.eps * _unit(rng, p.numel_in(i)))
+            moved = any(part.size and np.abs(part).max() > nondet_tol for part in parts)
+        else:
+            moved = any(np.any(j != 0) for j in p.numerical_jacobian(i))
+        if moved:
+            raise GradcheckError(
+                "Numerical gradient for function expected to be zero. Fix: no output requires "
+                "grad, yet the outputs change with the inputs: the function left the graph "
+                "(detach(), .item(), tensor(x), numpy()) on the way to its outputs.")
 
 
-def _compare(jac_n, jac_a, atol, rtol, raise_exception, kind="Jacobian") -> bool:
-    for (i, k), n in jac_n.items():
-        a = jac_a[(i, k)]
-        if not np.allclose(a, n, rtol=rtol, atol=atol, equal_nan=True):
-            return _fail(_mismatch_message(kind, i, k, n, a), raise_exception)
-    return True
+def _slow_check(p: _Problem, rtol: float, atol: float, nondet_tol: float,
+                check_grad_dtypes: bool, forward: bool) -> None:
+    numerical = {i: p.numerical_jacobian(i) for i in p.diff_in}
+    float_pos = {k: m for m, k in enumerate(p.float_out)}
+    if forward:
+        analytical = {i: p.forward_jacobian(i) for i in p.diff_in}
+    for out_pos, k in enumerate(p.diff_out):
+        if not forward:
+            rows = p.backward_jacobian(k, nondet_tol, check_grad_dtypes)
+        for in_pos, i in enumerate(p.diff_in):
+            n = numerical[i][float_pos[k]]
+            a = analytical[i][float_pos[k]] if forward else rows[in_pos]
+            if not np.allclose(a, n, rtol=rtol, atol=atol, equal_nan=True):
+                raise GradcheckError(_mismatch_message(forward, out_pos, in_pos, n, a)
+                                     + _slow_mismatch_details(in_pos, out_pos, n, a))
 
 
-def _forward_jacobian(func, inputs, diff_idx, out_idx) -> dict:
-    """Forward mode, one JVP per input element (a one-hot tangent)."""
-    jac = {}
-    for i in diff_idx:
-        x = inputs[i]
-        n = x.numel()
-        for e in range(n):
-            onehot = np.zeros(n, dtype=x._data.dtype)
-            onehot[e] = 1
-            tangent = Tensor._make(onehot.reshape(x._data.shape))
-            with forward_ad.dual_level():
-                dual = list(inputs)
-                dual[i] = forward_ad.make_dual(x.detach(), tangent)
-                outputs = _outputs(func, tuple(dual))
-                for k in out_idx:
-                    size = outputs[k].numel()
-                    col = jac.setdefault((i, k), np.zeros((n, size)))
-                    t = forward_ad.unpack_dual(outputs[k]).tangent
-                    if t is not None:
-                        col[e] = np.asarray(t._data, dtype=np.float64).reshape(-1)
-    return jac
+def _unit(rng, n: int) -> np.ndarray:
+    """A random direction of length 1 (PyTorch's fast-mode vectors: uniform, normalised)."""
+    u = rng.random(n)
+    norm = np.linalg.norm(u)
+    return u / norm if norm else u
+
+
+def _fast_check(p: _Problem, rtol: float, atol: float, nondet_tol: float,
+                check_grad_dtypes: bool, forward: bool) -> None:
+    """Compare ``vᵀJu`` (reverse mode) or ``Ju`` (forward mode) for random unit u, v."""
+    rng = np.random.default_rng(0)
+    u = {i: _unit(rng, p.numel_in(i)) for i in p.diff_in}
+    v = {k: _unit(rng, p.out[k].numel()) for k in p.diff_out}
+    float_pos = {k: m for m, k in enumerate(p.float_out)}
+    numerical = {i: p.central_difference(i, p.eps * u[i]) for i in p.diff_in}
+    if forward:
+        analytical = {i: p.jvps({i: u[i]}) for i in p.diff_in}
+    for out_pos, k in enumerate(p.diff_out):
+        if not forward:
+            vj = p.reentrant_vjps(k, [v[k]], nondet_tol, check_grad_dtypes)
+        for in_pos, i in enumerate(p.diff_in):
+            ju = numerical[i][float_pos[k]]
+            if forward:
+                n, a = ju, analytical[i][float_pos[k]]
+                tol = atol * u[i].sum()
+            else:
+                n, a = np.dot(v[k], ju), np.dot(vj[in_pos][:, 0], u[i])
+                tol = atol * u[i].sum() * v[k].sum()
+            if not np.allclose(a, n, rtol=rtol, atol=tol, equal_nan=True):
+                raise GradcheckError(_mismatch_message(forward, out_pos, in_pos, n, a)
+                                     + _slow_mode_details(p, i, k, in_pos, out_pos, rtol,
+                                                          atol, forward))
+
+
+def _slow_mode_details(p: _Problem, i: int, k: int, in_pos: int, out_pos: int, rtol: float,
+                       atol: float, forward: bool) -> str:
+    """After a fast-mode mismatch: the whole Jacobian block, computed element by element."""
+    m = p.float_out.index(k)
+    numerical = p.numerical_jacobian(i)[m]
+    if forward:
+        analytical = p.forward_jacobian(i)[m]
+    else:
+        analytical = p.backward_jacobian(k, float("inf"), False)[p.diff_in.index(i)]
+    biggest = np.abs(numerical - analytical).max(initial=0.0)
+    text = ("\nThe above quantities relating the numerical and analytical jacobians are "
+            "computed in fast mode (vᵀJu for random unit vectors u, v). Below, the numerical "
+            f"and analytical jacobians recomputed in slow mode:\n\nNumerical:\n "
+            f"{_show(numerical)}\nAnalytical:\n{_show(analytical)}\n\nThe max per-element "
+            f"difference (slow mode) is: {biggest}.\n")
+    if np.allclose(analytical, numerical, rtol=rtol, atol=atol):
+        text += ("Fast gradcheck failed but element-wise differences are small. This means "
+                 "that the test might've passed in slow_mode! Fix: pass fast_mode=False.")
+    return text + _slow_mismatch_details(in_pos, out_pos, numerical, analytical)
+
+
+def _backward_of_zeros(outputs, p: _Problem) -> tuple:
+    return autograd_grad(list(outputs), [p.inputs[i] for i in p.diff_in],
+                               [zeros_like(o) for o in outputs], retain_graph=True,
+                               allow_unused=True)
+
+
+def _check_backward_scales_with_grad_output(p: _Problem) -> None:
+    """Backward is linear in grad_output: all-zero grad_outputs give zero gradients, of
+    the inputs' dtype and size."""
+    outputs = [p.out[k] for k in p.diff_out]
+    for i, g in zip(p.diff_in, _backward_of_zeros(outputs, p)):
+        if g is None:
+            continue
+        x = p.inputs[i]
+        if g.ne(0).any():
+            raise GradcheckError("backward not multiplied by grad_output. Fix: every term of "
+                                 "the backward rule must be multiplied by grad.")
+        if g.dtype != x.dtype:
+            raise GradcheckError(f"grad is incorrect type. Fix: the backward rule returned "
+                                 f"{g.dtype} for an input of dtype {x.dtype}.")
+        if g.shape != x.shape:
+            raise GradcheckError(f"grad is incorrect size. Fix: the backward rule returned "
+                                 f"shape {tuple(g.shape)} for an input of shape "
+                                 f"{tuple(x.shape)}.")
+
+
+def _check_undefined_backward(p: _Problem) -> None:
+    """Backward must accept outputs that received no gradient.
+
+    PyTorch passes "undefined" gradients here; chainrule has none (an output
+    that gets no gradient gets zeros), so this runs backward of fresh outputs
+    with all-zero grad_outputs and reports a backward that fails on them.
+    """
+    outputs = [o for o in _as_tuple(p.func(*p.inputs)) if _is_tensor(o) and o.requires_grad]
+    try:
+        _backward_of_zeros(outputs, p)
+    except RuntimeError as e:
+        warnings.warn(
+            "Backwards compatibility: New undefined gradient support checking feature is "
+            "enabled by default, but it may break existing callers of this function. If this "
+            'is true for you, you can call this function with "check_undefined_grad=False" to '
+            "disable the feature", UserWarning, stacklevel=4)
+        raise GradcheckError(
+            "Expected backward function to handle undefined output grads. Fix: backward must "
+            f"work when an output gets no gradient (here it raised: {e}).") from e
+
+
+def _check_undefined_forward(p: _Problem) -> None:
+    """An input without a tangent must act as one with a zero tangent."""
+    rng = np.random.default_rng(0)
+    u = {i: _unit(rng, p.numel_in(i)) for i in p.diff_in}
+    for in_pos, i in enumerate(p.diff_in):
+        zero_tangent = p.jvps({**u, i: np.zeros(p.numel_in(i))})
+        no_tangent = p.jvps(u, plain=(i,))
+        for out_pos, (a, b) in enumerate(zip(zero_tangent, no_tangent)):
+            if not np.allclose(a, b):
+                raise GradcheckError(
+                    f"Mismatch in tangent values for output with index: {out_pos} when input "
+                    f"{in_pos} has an undefined tangent value. Got: {_show(a)} but expected: "
+                    f"{_show(b)}. Fix: the forward-mode rule (jvp) must treat a missing "
+                    "tangent as zero.")
+
+
+def _check_flags(modes: tuple, needs: tuple, flags: dict) -> None:
+    """At least one of the two ``modes`` is on, and every flag in ``needs`` that is on has
+    the mode it needs on too (PyTorch's AssertionErrors)."""
+    if not any(flags[m] for m in modes):
+        raise AssertionError(f"Expected at least one of {modes[0]} or {modes[1]} to be True")
+    for flag, mode in needs:
+        if flags[flag] and not flags[mode]:
+            raise AssertionError(f"Setting {flag}=True requires {mode} to be True")
 
 
 def gradcheck(func: Callable, inputs, *, eps: float = 1e-6, atol: float = 1e-5,
@@ -205,145 +479,57 @@ def gradcheck(func: Callable, inputs, *, eps: float = 1e-6, atol: float = 1e-5,
               fast_mode: bool = False, masked: bool | None = None) -> bool:
     """Check the gradients of ``func`` at ``inputs`` against central finite differences.
 
-    Every floating-point input with ``requires_grad=True`` is perturbed; use
-    float64 inputs, as finite differences in float32 are too coarse.  Returns
-    True, or raises :class:`GradcheckError` (False with
-    ``raise_exception=False``) showing both Jacobians and where they differ.
+    Every input with ``requires_grad=True`` is perturbed; use float64 inputs,
+    as finite differences in float32 are too coarse.  Returns True, or raises
+    :class:`GradcheckError` showing both Jacobians and where they differ
+    (returns False instead with ``raise_exception=False``; other errors, such
+    as one raised by ``func`` itself, always propagate).
 
-    ``fast_mode`` compares one random projection ``vᵀJu`` instead of the whole
-    Jacobian; ``check_forward_ad`` also checks forward mode (JVP rules);
-    ``nondet_tol`` is how far two backward passes with the same input may
-    differ.  ``check_batched_grad``, ``check_batched_forward_grad`` and
-    ``masked`` are accepted for compatibility: chainrule has no batched
-    backward or sparse tensors, so there is nothing more to check.
+    ``check_backward_ad``/``check_forward_ad`` choose reverse mode, forward
+    mode (JVP rules) or both; ``fast_mode`` compares one random projection
+    instead of whole Jacobians; ``nondet_tol`` is how far two backward passes
+    with the same input may differ.  ``check_batched_grad``,
+    ``check_batched_forward_grad`` and ``masked`` are accepted for
+    compatibility: chainrule has no batched (vmap) gradients or sparse
+    tensors, so there is nothing more to check.
 
     >>> import chainrule as torch
-    >>> x = torch.tensor([0.5, 1.5], dtype=torch.float64, requires_grad=True)
+    >>> x = tensor([0.5, 1.5], dtype=torch.float64, requires_grad=True)
     >>> torch.autograd.gradcheck(torch.sin, (x,))
     True
     """
-    inputs = _as_tuple(inputs)
-    diff_idx = _diff_inputs(inputs)
-    if not diff_idx:
-        raise ValueError("gradcheck expects at least one input tensor to require gradient, "
-                         "but none of them have requires_grad=True. Fix: create the inputs "
-                         "with requires_grad=True (and dtype=torch.float64).")
-    for i in diff_idx:
-        if inputs[i].dtype.itemsize < 8:
-            warnings.warn(
-                f"Input #{i} requires gradient and is not a double precision floating point. "
-                "As numerical derivatives are computed in that precision, the check is likely "
-                "to fail. Fix: pass dtype=torch.float64 inputs.", UserWarning, stacklevel=2)
-    with grad_mode.enable_grad():
-        outputs = _outputs(func, inputs)
-        out_idx = _float_outputs(outputs)
-        if not out_idx:
-            return True
-        if fast_mode:
-            return _fast_check(func, inputs, outputs, diff_idx, out_idx, eps, atol, rtol,
-                               raise_exception, check_backward_ad, check_forward_ad)
-        out_sizes = [outputs[k].numel() for k in out_idx]
-        numerical = _numerical_jacobian(func, inputs, diff_idx, out_idx, out_sizes, eps)
-        if check_backward_ad:
-            analytical = _analytical_jacobian(outputs, inputs, diff_idx, out_idx,
-                                              check_grad_dtypes)
-            if not _compare(numerical, analytical, atol, rtol, raise_exception):
-                return False
-            again = _analytical_jacobian(outputs, inputs, diff_idx, out_idx, False)
-            for key, a in analytical.items():
-                if np.abs(a - again[key]).max(initial=0.0) > nondet_tol:
-                    return _fail(
-                        f"Backward is not reentrant, i.e., running backward with same input and "
-                        f"grad_output multiple times gives different values, although analytical "
-                        f"gradient matches numerical gradient. The tolerance for nondeterminism "
-                        f"was {nondet_tol}. (output {key[1]}, input {key[0]}). Fix: pass a "
-                        "larger nondet_tol if the op is nondeterministic by design.",
-                        raise_exception)
-            if check_undefined_grad and not _check_zero_grad_outputs(
-                    outputs, inputs, diff_idx, out_idx, raise_exception):
-                return False
-        if check_forward_ad:
-            forward = _forward_jacobian(func, inputs, diff_idx, out_idx)
-            if not _compare(numerical, forward, atol, rtol, raise_exception,
-                            kind="Jacobian computed with forward mode"):
-                return False
+    _check_flags(("check_forward_ad", "check_backward_ad"),
+                 (("check_batched_grad", "check_backward_ad"),
+                  ("check_batched_forward_grad", "check_forward_ad")), locals())
+    try:
+        with grad_mode.enable_grad():
+            _run_checks(func, _as_tuple(inputs), eps, atol, rtol, nondet_tol,
+                        check_undefined_grad, check_grad_dtypes, check_forward_ad,
+                        check_backward_ad, fast_mode)
+    except GradcheckError:
+        if raise_exception:
+            raise
+        return False
     return True
 
 
-def _check_zero_grad_outputs(outputs, inputs, diff_idx, out_idx, raise_exception) -> bool:
-    """Backward of an all-zero ``grad_output`` must give zero (or no) gradient.
-
-    chainrule has no "undefined" gradients (PyTorch's check); zeros are what
-    the engine passes for an output that received no gradient.
-    """
-    outs = [outputs[k] for k in out_idx if outputs[k].requires_grad]
-    if not outs:
-        return True
-    grads = autograd_grad(outs, [inputs[i] for i in diff_idx], [zeros_like(o) for o in outs],
-                          retain_graph=True, allow_unused=True)
-    for i, g in zip(diff_idx, grads):
-        if g is not None and np.any(g.detach()._data != 0):
-            return _fail(f"Expected backward of all-zero grad_outputs to give zero gradient for "
-                         f"input {i}, got {g}. Fix: the backward rule must be linear in grad.",
-                         raise_exception)
-    return True
-
-
-def _fast_check(func, inputs, outputs, diff_idx, out_idx, eps, atol, rtol, raise_exception,
-                check_backward_ad, check_forward_ad) -> bool:
-    """Compare ``vᵀ J u`` for random ``u``, ``v`` (one backward, two evaluations)."""
-    rng = np.random.default_rng(0)
-    # An input passed in several slots is one variable: it moves once, along one u.
-    unique = {}
-    for i in diff_idx:
-        unique.setdefault(id(inputs[i]), i)
-    diff_idx = list(unique.values())
-    u = {i: rng.uniform(-1, 1, inputs[i].shape) for i in diff_idx}
-    v = {k: rng.uniform(-1, 1, outputs[k].shape) for k in out_idx}
-    # Numerical: Ju by a central difference along u, then vᵀ(Ju).
-    originals = {i: _writeable(inputs[i]).copy() for i in diff_idx}
-    for i in diff_idx:
-        inputs[i]._data[...] = originals[i] + eps * u[i]
-    fp = _evaluate(func, inputs, out_idx)
-    for i in diff_idx:
-        inputs[i]._data[...] = originals[i] - eps * u[i]
-    fm = _evaluate(func, inputs, out_idx)
-    for i in diff_idx:
-        inputs[i]._data[...] = originals[i]
-    numerical = sum(float(np.sum(v[k] * (p - m) / (2 * eps))) for k, p, m in zip(out_idx, fp, fm))
-    checks = []
-    if check_backward_ad:
-        outs = [outputs[k] for k in out_idx if outputs[k].requires_grad]
-        analytical = 0.0
-        if outs:
-            gos = [Tensor._make(v[k].astype(outputs[k]._data.dtype)) for k in out_idx
-                   if outputs[k].requires_grad]
-            grads = autograd_grad(outs, [inputs[i] for i in diff_idx], gos, retain_graph=True,
-                                  allow_unused=True)
-            analytical = sum(float(np.sum(np.asarray(g.detach()._data) * u[i]))
-                             for i, g in zip(diff_idx, grads) if g is not None)
-        checks.append(("backward mode", analytical))
-    if check_forward_ad:
-        with forward_ad.dual_level():
-            dual = list(inputs)
-            for i in diff_idx:
-                dual[i] = forward_ad.make_dual(
-                    inputs[i].detach(), Tensor._make(u[i].astype(inputs[i]._data.dtype)))
-            outs = _outputs(func, tuple(dual))
-            fwd = 0.0
-            for k in out_idx:
-                t = forward_ad.unpack_dual(outs[k]).tangent
-                if t is not None:
-                    fwd += float(np.sum(v[k] * np.asarray(t._data, dtype=np.float64)))
-        checks.append(("forward mode", fwd))
-    for name, value in checks:
-        if not np.isclose(value, numerical, rtol=rtol, atol=atol):
-            return _fail(
-                f"Jacobian mismatch ({name}, fast mode): for random u, v the projection vᵀJu is "
-                f"numerical {numerical:.8g} but analytical {value:.8g}. Fix: rerun with "
-                "fast_mode=False to see the full Jacobians and which input/output differs.",
-                raise_exception)
-    return True
+def _run_checks(func, inputs, eps, atol, rtol, nondet_tol, check_undefined_grad,
+                check_grad_dtypes, check_forward_ad, check_backward_ad, fast_mode) -> None:
+    p = _Problem(func, inputs, eps)
+    compare = _fast_check if fast_mode else _slow_check
+    for forward, wanted in ((False, check_backward_ad), (True, check_forward_ad)):
+        if not wanted:
+            continue
+        if p.diff_out:
+            compare(p, rtol, atol, nondet_tol, check_grad_dtypes, forward)
+        else:
+            _expect_zero_numerical(p, nondet_tol, fast_mode)
+        if forward and check_undefined_grad:
+            _check_undefined_forward(p)
+    if check_backward_ad and p.diff_out:
+        _check_backward_scales_with_grad_output(p)
+        if check_undefined_grad:
+            _check_undefined_backward(p)
 
 
 def gradgradcheck(func: Callable, inputs, grad_outputs: Sequence | None = None, *,
@@ -355,36 +541,48 @@ def gradgradcheck(func: Callable, inputs, grad_outputs: Sequence | None = None, 
                   fast_mode: bool = False, masked: bool = False) -> bool:
     """Check second derivatives: ``gradcheck`` of the map (inputs, v) -> vᵀJ.
 
-    ``grad_outputs`` (the ``v``) are random float64 tensors unless given.
+    ``grad_outputs`` (the ``v``) are random tensors in [-1, 1) shaped like the
+    differentiable outputs unless given.  ``check_rev_over_rev`` differentiates
+    the backward pass by reverse mode, ``check_fwd_over_rev`` by forward mode.
 
     >>> import chainrule as torch
-    >>> x = torch.tensor([0.5, 1.5], dtype=torch.float64, requires_grad=True)
+    >>> x = tensor([0.5, 1.5], dtype=torch.float64, requires_grad=True)
     >>> torch.autograd.gradgradcheck(lambda t: t ** 3, (x,))
     True
     """
+    _check_flags(("check_fwd_over_rev", "check_rev_over_rev"),
+                 (("check_undefined_grad", "check_rev_over_rev"),
+                  ("check_batched_grad", "check_rev_over_rev")), locals())
     inputs = _as_tuple(inputs)
-    diff_idx = _diff_inputs(inputs)
-    with grad_mode.enable_grad():
-        outputs = _outputs(func, inputs)
-    out_idx = [k for k in _float_outputs(outputs) if outputs[k].requires_grad]
     if grad_outputs is None:
         rng = np.random.default_rng(0)
-        grad_outputs = []
-        for k in out_idx:
-            g = Tensor._make(rng.standard_normal(outputs[k].shape).astype(outputs[k]._data.dtype))
-            grad_outputs.append(g.requires_grad_())
+        with grad_mode.enable_grad():
+            outs = [o for o in _as_tuple(func(*inputs)) if _is_tensor(o) and o.requires_grad]
+        grad_outputs = tuple(
+            tensor(rng.uniform(-1, 1, tuple(o.shape)),
+                         dtype=o.dtype if o.dtype.is_floating_point else _dtypes.float64,
+                         requires_grad=True)
+            for o in outs)
     grad_outputs = _as_tuple(grad_outputs)
-    n_in = len(inputs)
+    n_out = len(grad_outputs)
+    # Forward mode hands the function plain copies of its inputs: which ones must
+    # require grad again for the inner backward pass.
+    diff_in = {i for i, x in enumerate(inputs) if _is_tensor(x) and x.requires_grad}
+    diff_go = {i for i, g in enumerate(grad_outputs) if g.requires_grad}
 
     def first_derivative(*args):
-        xs, vs = args[:n_in], args[n_in:]
-        outs = _outputs(func, xs)
-        grads = autograd_grad([outs[k] for k in out_idx], [xs[i] for i in diff_idx], list(vs),
-                              create_graph=True, allow_unused=True)
+        xs = tuple(x.requires_grad_() if i in diff_in and not x.requires_grad else x
+                   for i, x in enumerate(args[:len(args) - n_out]))
+        gos = tuple(g.requires_grad_() if i in diff_go and not g.requires_grad else g
+                    for i, g in enumerate(args[len(args) - n_out:]))
+        outs = [o for o in _as_tuple(func(*xs)) if _is_tensor(o) and o.requires_grad]
+        grads = autograd_grad(outs, [xs[i] for i in sorted(diff_in)], list(gos),
+                                    create_graph=True, allow_unused=True)
         return tuple(g for g in grads if g is not None)
 
-    return gradcheck(first_derivative, inputs + tuple(grad_outputs), eps=eps, atol=atol,
-                     rtol=rtol, raise_exception=raise_exception, nondet_tol=nondet_tol,
+    return gradcheck(first_derivative, inputs + grad_outputs, eps=eps, atol=atol, rtol=rtol,
+                     raise_exception=raise_exception, nondet_tol=nondet_tol,
                      check_undefined_grad=check_undefined_grad,
-                     check_grad_dtypes=check_grad_dtypes, check_forward_ad=check_fwd_over_rev,
-                     check_backward_ad=check_rev_over_rev, fast_mode=fast_mode)
+                     check_grad_dtypes=check_grad_dtypes, check_batched_grad=check_batched_grad,
+                     check_forward_ad=check_fwd_over_rev, check_backward_ad=check_rev_over_rev,
+                     fast_mode=fast_mode, masked=masked)

@@ -36,6 +36,16 @@ _CALLBACKS: list = []  # queue_callback: run once the current backward pass ends
 observer = None
 
 
+_RUNNING: list = []  # the backward passes now running, innermost last (a pass can nest)
+
+
+def current_pass():
+    """The backward pass now running (the innermost, where a pass runs inside another, as
+    a reentrant checkpoint's does), or None outside backward.  An object that identifies the
+    pass (PyTorch's graph task): ``.inputs`` is what ``inputs=`` asked for, or None."""
+    return _RUNNING[-1] if _RUNNING else None
+
+
 def set_observer(factory):
     """Make ``factory`` the observer of the backward passes that start from now on (None: no
     observer); returns the one it replaces.  ``chainrule.viz.trace`` uses this."""
@@ -161,6 +171,7 @@ def run_backward(roots, root_grads, retain_graph: bool, create_graph: bool,
     # Array formulas call NumPy directly: silence its warnings once for the whole pass,
     # as every tensor operation does for itself (PyTorch is silent about inf and nan).
     fp_token = silence_fp_errors() if arrays else None
+    _RUNNING.append(run)
     try:
         # Kahn's algorithm, run as it goes: a node is ready once every node that uses its
         # outputs has run, and so has sent it their gradients.
@@ -207,6 +218,7 @@ def run_backward(roots, root_grads, retain_graph: bool, create_graph: bool,
             # to the array it receives to decide whether it may keep it without a copy.
             grads = results = g = data = None
     finally:
+        _RUNNING.pop()
         if fp_token is not None:
             restore_fp_errors(fp_token)
         grad_mode.state.enabled = previous_mode
@@ -227,7 +239,7 @@ class _Pass:
     asks for."""
 
     __slots__ = ("consumers", "retain_graph", "create_graph", "accumulate", "anomaly", "arrays",
-                 "watch", "inputs", "needed", "capture_at", "captured", "gradients")
+                 "watch", "inputs", "needed", "capture_at", "captured", "gradients", "__weakref__")
 
     def __init__(self, roots, root_grads, retain_graph: bool, create_graph: bool, inputs,
                  accumulate: bool) -> None:

@@ -6,7 +6,9 @@ does not stop another thread from recording.
 from __future__ import annotations
 
 import functools
+import inspect
 import threading
+import warnings
 
 
 class _State(threading.local):
@@ -42,8 +44,46 @@ def is_grad_enabled() -> bool:
     return state.enabled
 
 
+def _wrap_generator(make_context, gen_fn):
+    """A generator function whose body runs under a fresh context at every resumption.
+
+    A plain ``with`` around the call would only cover the creation of the
+    generator; its body runs later, at each ``next``/``send``/``throw``, in
+    whatever mode the caller then has.  So every step into the generator
+    enters the context and every ``yield`` back out leaves it: the body sees
+    the decorator's mode and the caller keeps its own.
+    """
+    @functools.wraps(gen_fn)
+    def generator(*args, **kwargs):
+        gen = gen_fn(*args, **kwargs)
+        try:
+            with make_context():
+                response = gen.send(None)
+            while True:
+                try:
+                    request = yield response
+                except GeneratorExit:
+                    with make_context():
+                        gen.close()
+                    raise
+                except BaseException as error:  # thrown in by the caller: pass it on
+                    with make_context():
+                        response = gen.throw(error)
+                else:
+                    with make_context():
+                        response = gen.send(request)
+        except StopIteration as stop:
+            return stop.value
+    return generator
+
+
 class _GradModeContext:
-    """Base of the grad-mode switches: a context manager that is also a decorator."""
+    """Base of the grad-mode switches: a context manager that is also a decorator.
+
+    As a decorator it wraps each call (for a generator function: each step of
+    the generator) in a fresh copy of the context, so decorated functions nest
+    and recurse without sharing state.
+    """
 
     mode = True
 
@@ -56,9 +96,23 @@ class _GradModeContext:
         return False
 
     def __call__(self, fn):
+        if inspect.isclass(fn):
+            warnings.warn(
+                "Decorating classes is deprecated and will be disabled in future versions. You "
+                "should only decorate functions or methods. To preserve the current behavior of "
+                "class decoration, you can directly decorate the `__init__` method and nothing "
+                "else.", FutureWarning, stacklevel=2)
+            cls = fn
+
+            def fn(*args, **kwargs):
+                return cls(*args, **kwargs)
+        if inspect.isgeneratorfunction(fn):
+            return _wrap_generator(self.clone, fn)
+        make_context = self.clone
+
         @functools.wraps(fn)
         def wrapper(*args, **kwargs):
-            with self.__class__():
+            with make_context():
                 return fn(*args, **kwargs)
         return wrapper
 
@@ -66,8 +120,19 @@ class _GradModeContext:
         return self.__class__()
 
 
-class no_grad(_GradModeContext):
+class _NoArgGradModeContext(_GradModeContext):
+    """A switch without arguments, so also a decorator without parentheses: ``@no_grad``."""
+
+    def __new__(cls, fn=None):
+        if fn is None:
+            return object.__new__(cls)  # (object's directly: this runs on every `with`)
+        return cls()(fn)
+
+
+class no_grad(_NoArgGradModeContext):
     """Do not record operations: results need no gradient and keep no graph.
+
+    Usable as ``with no_grad():``, ``@no_grad()`` or ``@no_grad``.
 
     >>> import chainrule as torch
     >>> x = torch.ones(2, requires_grad=True)
@@ -80,7 +145,7 @@ class no_grad(_GradModeContext):
     mode = False
 
 
-class enable_grad(_GradModeContext):
+class enable_grad(_NoArgGradModeContext):
     """Record operations again inside a ``no_grad`` block.
 
     >>> import chainrule as torch
@@ -108,7 +173,7 @@ class set_grad_enabled(_GradModeContext):
         state.enabled = self.mode  # takes effect at once when used as a plain call
 
     def __enter__(self):
-        pass
+        state.enabled = self.mode
 
     def __exit__(self, *exc):
         state.enabled = self._prev
@@ -116,13 +181,7 @@ class set_grad_enabled(_GradModeContext):
 
     def __call__(self, fn):
         state.enabled = self._prev  # as a decorator it must not change the mode now
-        mode = self.mode
-
-        @functools.wraps(fn)
-        def wrapper(*args, **kwargs):
-            with set_grad_enabled(mode):
-                return fn(*args, **kwargs)
-        return wrapper
+        return super().__call__(fn)
 
     def clone(self):
         return set_grad_enabled(self.mode)
@@ -131,34 +190,37 @@ class set_grad_enabled(_GradModeContext):
 class inference_mode(_GradModeContext):
     """Like ``no_grad`` (chainrule has no separate inference tensors).
 
+    Usable as ``with inference_mode():``, ``@inference_mode()``,
+    ``@inference_mode(False)`` or ``@inference_mode``.
+
     >>> import chainrule as torch
     >>> with torch.inference_mode():
     ...     torch.is_grad_enabled()
     False
     """
 
+    def __new__(cls, mode=True):
+        if isinstance(mode, bool):
+            return object.__new__(cls)
+        return cls()(mode)  # @inference_mode without parentheses: mode is the function
+
     def __init__(self, mode: bool = True):
+        self.inference = mode
         self.mode = not mode
 
     def __enter__(self):
         self._prev = state.enabled
         self._prev_inf = state.inference
         state.enabled = self.mode
-        state.inference = not self.mode
+        state.inference = self.inference
 
     def __exit__(self, *exc):
         state.enabled = self._prev
         state.inference = self._prev_inf
         return False
 
-    def __call__(self, fn):
-        enabled = not self.mode
-
-        @functools.wraps(fn)
-        def wrapper(*args, **kwargs):
-            with inference_mode(enabled):
-                return fn(*args, **kwargs)
-        return wrapper
+    def clone(self):
+        return inference_mode(self.inference)
 
 
 def is_inference_mode_enabled() -> bool:
