@@ -14,6 +14,7 @@ from .._backend import ndarray, xp
 from .._shapes import wrap_dim
 from ..engine import grad_mode
 from ..engine.forward_ad import _paused, _tangent_or_zeros
+from ..engine.graph import move_retains_grad
 from ..engine.inplace import (
     check_inplace_leaf,
     check_writable,
@@ -189,7 +190,9 @@ def setitem(t, key, value) -> None:
             result = op(old, value, key)
         t._data[key] = value._data
         t._bump_version()
-        t.grad_fn, t._output_nr, t._requires_grad = result.grad_fn, 0, True
+        old_node, old_nr = t._grad_fn, t._output_nr
+        t._grad_fn, t._output_nr, t._requires_grad = result._grad_fn, 0, True
+        move_retains_grad(t, old_node, old_nr)
     if tangent is not None:
         set_tangent_inplace(t, tangent)
 

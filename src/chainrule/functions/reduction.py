@@ -359,8 +359,8 @@ def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     >>> torch.std_mean(torch.tensor([1., 2., 3., 4.]))
     (tensor(1.2910), tensor(2.5000))
     """
-    return (std(input, dim, unbiased, keepdim, correction=correction),
-            mean(input, dim, keepdim) if dim is not None else mean(input))
+    dims, correction = _var_args(input, dim, unbiased, correction, "std_mean")
+    return reduction_ops.std_mean(input, dims, correction, keepdim)
 
 
 @accept_numpy_names
@@ -371,8 +371,8 @@ def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     >>> torch.var_mean(torch.tensor([[1., 2.], [3., 5.]]), dim=1)
     (tensor([0.5000, 2.0000]), tensor([1.5000, 4.0000]))
     """
-    return (var(input, dim, unbiased, keepdim, correction=correction),
-            mean(input, dim, keepdim) if dim is not None else mean(input))
+    dims, correction = _var_args(input, dim, unbiased, correction, "var_mean")
+    return reduction_ops.var_mean(input, dims, correction, keepdim)
 
 
 def _legacy_softmax_dim(ndim: int, name: str) -> int:

@@ -185,6 +185,33 @@ std = Op("StdBackward0", lambda self, dims, correction, keepdim:
             jvp=lambda self_t, self, dims, correction, keepdim, result:
                 _masked_div(_reduce_sum(self_t * _var_slope(self, dims, correction),
                                         dims, keepdim), 2 * result))
+# var_mean / std_mean: one node for both results, as PyTorch records them; the gradient is
+# the sum of what reaches each result.
+var_mean = Op("VarMeanBackward0", lambda self, dims, correction, keepdim:
+                 (_var_forward(self, dims, correction, keepdim),
+                  _mean(self, _axis(dims, self.ndim), keepdim)),
+                 outputs="several",
+                 self=lambda grads, self, dims, correction, keepdim:
+                     _unsqueeze_to(grads[0], self.shape, dims, keepdim)
+                     * _var_slope(self, dims, correction)
+                     + _unsqueeze_to(grads[1], self.shape, dims, keepdim)
+                     / _count(self.shape, dims),
+                 jvp=lambda self_t, self, dims, correction, keepdim:
+                     (_reduce_sum(self_t * _var_slope(self, dims, correction), dims, keepdim),
+                      _reduce_sum(self_t, dims, keepdim) / _count(self.shape, dims)))
+std_mean = Op("StdMeanBackward0", lambda self, dims, correction, keepdim:
+                 (xp.sqrt(_var_forward(self, dims, correction, keepdim)),
+                  _mean(self, _axis(dims, self.ndim), keepdim)),
+                 outputs="several",
+                 self=lambda grads, self, dims, correction, keepdim, result:
+                     _unsqueeze_to(_masked_div(grads[0], 2 * result[0]), self.shape, dims,
+                                   keepdim) * _var_slope(self, dims, correction)
+                     + _unsqueeze_to(grads[1], self.shape, dims, keepdim)
+                     / _count(self.shape, dims),
+                 jvp=lambda self_t, self, dims, correction, keepdim, result:
+                     (_masked_div(_reduce_sum(self_t * _var_slope(self, dims, correction),
+                                              dims, keepdim), 2 * result[0]),
+                      _reduce_sum(self_t, dims, keepdim) / _count(self.shape, dims)))
 # Vector p-norm, PyTorch's one node for every p (linalg.vector_norm, Tensor.norm).
 vector_norm = Op("LinalgVectorNormBackward0", lambda self, ord, dims, keepdim:
                     _norm_forward(self, ord, dims, keepdim),
