@@ -1,7 +1,6 @@
-"""``chainrule.save`` / ``chainrule.load`` in the safetensors format.
+"""The safetensors format (https://huggingface.co/docs/safetensors), read and written.
 
-The format (https://huggingface.co/docs/safetensors) is simple enough to write
-with ``json`` and NumPy:
+The format is simple enough to write with ``json`` and NumPy:
 
     8 bytes      little-endian unsigned length N of the header
     N bytes      JSON: {name: {"dtype": "F32", "shape": [2, 3],
@@ -9,22 +8,27 @@ with ``json`` and NumPy:
                         "__metadata__": {str: str}}
     the rest     the tensors' raw little-endian bytes, back to back
 
-A file holds only numbers and text, so loading it never runs code (unlike a
-pickle).  A model's ``state_dict`` is saved as the flat ``name -> tensor``
-table that PyTorch's ``safetensors.torch.save_file`` writes, so files move
-both ways.  Anything else (a single tensor, an optimiser's nested state dict)
-keeps its structure as JSON in ``__metadata__["chainrule"]``, with each tensor
-replaced by a reference to its entry in the table.
+A file holds only numbers and text, so loading it never runs code.  A model's
+``state_dict`` is saved as the flat ``name -> tensor`` table that PyTorch's
+``safetensors.torch.save_file`` writes, so files move both ways.  Anything
+else (a single tensor, an optimiser's nested state dict) keeps its structure
+as JSON in ``__metadata__["chainrule"]``, with each tensor replaced by a
+reference to its entry in the table.
+
+Reading checks everything before anything is returned: the header's
+structure and types (integers only, shapes NumPy can hold, offsets inside the
+body, byte counts that match, no overlaps or holes), in time and memory
+bounded by the file's size.  Every problem raises ``SafetensorsError``.
 """
 from __future__ import annotations
 
 import json
-import os
+import math
 import struct
 
 import numpy as np
 
-from .tensor import Tensor
+import chainrule
 
 _TO_CODE = {
     np.dtype(np.float64): "F64", np.dtype(np.float32): "F32", np.dtype(np.float16): "F16",
@@ -34,6 +38,8 @@ _TO_CODE = {
 _FROM_CODE = {code: dt for dt, code in _TO_CODE.items()}
 _STRUCTURE_KEY = "chainrule"
 _MAX_HEADER = 100_000_000  # the reference implementation's limit on the JSON header
+_MAX_DIMS = 64  # NumPy's limit
+_MAX_DEPTH = 100  # nesting of a saved structure (lists in dicts in lists ...)
 
 
 class SafetensorsError(RuntimeError):
@@ -45,7 +51,7 @@ class SafetensorsError(RuntimeError):
 # ----------------------------------------------------------------------------------------
 def _flatten(obj, tensors: dict, path: str):
     """``obj`` as JSON-able structure; each tensor moves into ``tensors`` under a path name."""
-    if isinstance(obj, Tensor):
+    if isinstance(obj, chainrule.Tensor):
         tensors[path] = obj
         return {"__tensor__": path}
     if isinstance(obj, dict):
@@ -62,17 +68,19 @@ def _flatten(obj, tensors: dict, path: str):
         return obj
     if isinstance(obj, (np.integer, np.floating, np.bool_)):
         return obj.item()
-    raise TypeError(f"chainrule.save cannot store a {type(obj).__name__}: only tensors, numbers, "
-                    "strings, None, and lists/tuples/dicts of them (no pickled objects). Fix: "
-                    "save a state_dict() rather than the object itself.")
+    raise TypeError(f"chainrule.save cannot store a {type(obj).__name__} in safetensors: only "
+                    "tensors, numbers, strings, None, and lists/tuples/dicts of them. Fix: save "
+                    "a state_dict() rather than the object itself, or save in PyTorch's format "
+                    "(a path not ending in .safetensors).")
 
 
 def _is_flat_state_dict(obj) -> bool:
     return isinstance(obj, dict) and bool(obj) and all(
-        isinstance(k, str) and isinstance(v, Tensor) for k, v in obj.items())
+        isinstance(k, str) and isinstance(v, chainrule.Tensor) for k, v in obj.items())
 
 
-def _encode(obj) -> bytes:
+def encode(obj) -> bytes:
+    """The bytes of a safetensors file holding ``obj``."""
     tensors: dict = {}
     metadata = {"format": "pt"}
     if _is_flat_state_dict(obj):
@@ -83,7 +91,7 @@ def _encode(obj) -> bytes:
     chunks = []
     offset = 0
     for name, t in tensors.items():
-        arr = t.detach()._data
+        arr = t.detach().numpy()
         if arr.dtype not in _TO_CODE:
             raise TypeError(f"chainrule.save: dtype {arr.dtype} has no safetensors code")
         raw = np.ascontiguousarray(arr).astype(arr.dtype.newbyteorder("<"), copy=False).tobytes()
@@ -97,67 +105,96 @@ def _encode(obj) -> bytes:
     return struct.pack("<Q", len(text)) + text + b"".join(chunks)
 
 
-def save(obj, f, pickle_module=None, pickle_protocol=None, _use_new_zipfile_serialization=True):
-    """Save a tensor, a state dict (model or optimiser) or a nest of them as safetensors.
-
-    >>> import chainrule as torch, io
-    >>> buf = io.BytesIO()
-    >>> torch.save({"w": torch.ones(2)}, buf); _ = buf.seek(0)
-    >>> torch.load(buf)
-    {'w': tensor([1., 1.])}
-    """
-    data = _encode(obj)
-    if hasattr(f, "write"):
-        f.write(data)
-        return
-    tmp = os.fspath(f) + ".tmp"
-    with open(tmp, "wb") as fh:  # write aside, then rename: a crash never leaves half a file
-        fh.write(data)
-    os.replace(tmp, f)
-
-
 # ----------------------------------------------------------------------------------------
 # reading
 # ----------------------------------------------------------------------------------------
-def _decode(data: bytes, where: str) -> tuple[dict, dict]:
-    def bad(why: str) -> SafetensorsError:
-        return SafetensorsError(f"{where} is not a valid safetensors file: {why}. It may be "
-                                "truncated or corrupted; save it again with chainrule.save "
-                                "(or safetensors.torch.save_file).")
+class _Bad(Exception):
+    """Raised inside the reader; ``decode_file`` turns it into a SafetensorsError."""
+
+
+def _parse_json(text: bytes, what: str):
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise _Bad(f"{what} nests too deeply to be a safetensors header") from None
+    except UnicodeDecodeError as e:
+        raise _Bad(f"{what} is not UTF-8 ({e.reason} at byte {e.start})") from None
+    except ValueError as e:  # JSONDecodeError, or an integer of thousands of digits
+        raise _Bad(f"{what} is not valid JSON ({str(e)[:160]})") from None
+
+
+def _is_index(value) -> bool:
+    return type(value) is int and 0 <= value < 1 << 63
+
+
+def _entry(name: str, entry, body_size: int):
+    """(dtype, shape, begin, end) of one header entry, each checked."""
+    if type(entry) is not dict:
+        raise _Bad(f"entry {name!r} is {type(entry).__name__}, not an object")
+    code = entry.get("dtype")
+    shape = entry.get("shape")
+    offsets = entry.get("data_offsets")
+    if code is None or shape is None or offsets is None:
+        raise _Bad(f"entry {name!r} lacks dtype, shape or data_offsets")
+    dt = _FROM_CODE.get(code) if type(code) is str else None
+    if dt is None:
+        raise _Bad(f"tensor {name!r} has unsupported dtype {str(code)[:40]!r}")
+    if type(shape) is not list or len(shape) > _MAX_DIMS:
+        raise _Bad(f"tensor {name!r} has shape {_short(shape)}: a list of at most "
+                   f"{_MAX_DIMS} integers is needed")
+    for s in shape:
+        if not _is_index(s):
+            raise _Bad(f"tensor {name!r} has shape {_short(shape)}: each size must be an "
+                       "integer in [0, 2**63)")
+    if type(offsets) is not list or len(offsets) != 2 or not all(_is_index(o) for o in offsets):
+        raise _Bad(f"tensor {name!r} has data_offsets {_short(offsets)}: two integers in "
+                   "[0, 2**63) are needed")
+    begin, end = offsets
+    if not begin <= end <= body_size:
+        raise _Bad(f"tensor {name!r} has offsets [{begin}, {end}] outside the {body_size}-byte "
+                   "body")
+    numel = math.prod(shape)
+    if numel * dt.itemsize != end - begin:
+        raise _Bad(f"tensor {name!r} has {end - begin} bytes for shape {_short(shape)} of "
+                   f"{code}")
+    if numel == 0 and math.prod(s for s in shape if s) * dt.itemsize >= 1 << 62:
+        raise _Bad(f"tensor {name!r} has shape {_short(shape)}, too large for NumPy")
+    return dt, shape, begin, end
+
+
+def _short(value) -> str:
+    text = json.dumps(value) if isinstance(value, (list, int, float)) else repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _arrays(data: bytes):
+    """The tensors' arrays by name, and the metadata, after every check."""
     if len(data) < 8:
-        return _raise(bad(f"only {len(data)} bytes, shorter than the 8-byte header length"))
+        raise _Bad(f"only {len(data)} bytes, shorter than the 8-byte header length")
     (n,) = struct.unpack("<Q", data[:8])
     if n > _MAX_HEADER or 8 + n > len(data):
-        return _raise(bad(f"the header claims {n} bytes but the file has {len(data) - 8} after "
-                          "the length field"))
-    try:
-        header = json.loads(data[8:8 + n].decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as e:
-        return _raise(bad(f"the header is not valid JSON ({e})"))
-    if not isinstance(header, dict):
-        return _raise(bad("the header is not a JSON object"))
+        raise _Bad(f"the header claims {n} bytes but the file has {len(data) - 8} after the "
+                   "length field")
+    if data[8:9] != b"{":
+        raise _Bad("the header does not start with '{'")
+    header = _parse_json(data[8:8 + n], "the header")
+    if type(header) is not dict:
+        raise _Bad("the header is not a JSON object")
     metadata = header.pop("__metadata__", None) or {}
-    if not isinstance(metadata, dict):
-        return _raise(bad("__metadata__ is not an object"))
+    if type(metadata) is not dict or not all(type(v) is str for v in metadata.values()):
+        raise _Bad("__metadata__ must map strings to strings")
     body = memoryview(data)[8 + n:]
+    body_size = len(body)
     arrays = {}
     spans = []
-    for name, entry in header.items():
-        try:
-            code, shape, (begin, end) = entry["dtype"], entry["shape"], entry["data_offsets"]
-            shape = tuple(int(s) for s in shape)
-            begin, end = int(begin), int(end)
-        except (TypeError, KeyError, ValueError):
-            return _raise(bad(f"entry {name!r} lacks dtype, shape or data_offsets"))
-        if code not in _FROM_CODE:
-            return _raise(bad(f"tensor {name!r} has unsupported dtype {code!r}"))
-        dt = _FROM_CODE[code]
-        if any(s < 0 for s in shape) or not 0 <= begin <= end <= len(body):
-            return _raise(bad(f"tensor {name!r} has offsets [{begin}, {end}] outside the "
-                              f"{len(body)}-byte body"))
-        if (end - begin) != int(np.prod(shape, dtype=np.int64)) * dt.itemsize:
-            return _raise(bad(f"tensor {name!r} has {end - begin} bytes for shape "
-                              f"{list(shape)} of {code}"))
+    # Entries are popped as they are read: the parsed header and the arrays are not both
+    # held whole (a header of a million tensors is hundreds of MB of Python objects).
+    for name in list(header):
+        dt, shape, begin, end = _entry(name, header.pop(name), body_size)
+        if begin == end:
+            arrays[name] = np.empty(shape, dtype=dt)
+            spans.append((begin, end))
+            continue
         spans.append((begin, end))
         raw = np.frombuffer(body[begin:end], dtype=dt.newbyteorder("<"))
         arrays[name] = raw.astype(dt).reshape(shape)  # a native-order copy the file can't alias
@@ -165,63 +202,50 @@ def _decode(data: bytes, where: str) -> tuple[dict, dict]:
     covered = 0
     for begin, end in spans:
         if begin != covered:
-            return _raise(bad("the tensors' byte ranges overlap or leave holes"))
+            raise _Bad("the tensors' byte ranges overlap or leave holes")
         covered = end
-    if covered != len(body):
-        return _raise(bad(f"the body has {len(body)} bytes but the tensors use {covered}"))
+    if covered != body_size:
+        raise _Bad(f"the body has {body_size} bytes but the tensors use {covered}")
     return arrays, metadata
 
 
-def _raise(error):
-    raise error
-
-
-def _rebuild(node, arrays: dict):
-    if isinstance(node, list):
-        return [_rebuild(v, arrays) for v in node]
-    if isinstance(node, dict):
+def _rebuild(node, arrays: dict, depth: int = 0):
+    if depth > _MAX_DEPTH:
+        raise _Bad(f"the saved structure nests deeper than {_MAX_DEPTH} levels")
+    if type(node) is list:
+        return [_rebuild(v, arrays, depth + 1) for v in node]
+    if type(node) is dict:
         if "__tensor__" in node:
             name = node["__tensor__"]
-            if name not in arrays:
-                raise SafetensorsError(f"the file's structure refers to a missing tensor {name!r}")
-            return Tensor._make(arrays[name])
-        if "__tuple__" in node:
-            return tuple(_rebuild(v, arrays) for v in node["__tuple__"])
-        if "__dict__" in node:
-            return {k: _rebuild(v, arrays) for k, v in node["__dict__"]}
+            if type(name) is not str or name not in arrays:
+                raise _Bad(f"the file's structure refers to a missing tensor {_short(name)}")
+            return chainrule.from_numpy(arrays[name])
+        if "__tuple__" in node and type(node["__tuple__"]) is list:
+            return tuple(_rebuild(v, arrays, depth + 1) for v in node["__tuple__"])
+        if "__dict__" in node and type(node["__dict__"]) is list:
+            out = {}
+            for pair in node["__dict__"]:
+                if type(pair) is not list or len(pair) != 2 or \
+                        type(pair[0]) not in (str, int):
+                    raise _Bad("a saved dict's items are not [key, value] pairs")
+                out[pair[0]] = _rebuild(pair[1], arrays, depth + 1)
+            return out
+        raise _Bad("the saved structure holds an object of unknown kind")
     return node
 
 
-def load(f, map_location=None, pickle_module=None, *, weights_only: bool = True, mmap=None,
-         **pickle_load_args):
-    """Load what ``save`` wrote (or any safetensors file: it comes back as ``{name: tensor}``).
-
-    Everything is read and checked before anything is returned, so a bad file
-    raises ``SafetensorsError`` (a ``RuntimeError``) and changes nothing.
-
-    >>> import chainrule as torch, io
-    >>> buf = io.BytesIO(); torch.save(torch.arange(3), buf); _ = buf.seek(0)
-    >>> torch.load(buf)
-    tensor([0, 1, 2])
-    """
-    if hasattr(f, "read"):
-        data, where = f.read(), "the stream"
-    else:
-        with open(f, "rb") as fh:
-            data = fh.read()
-        where = repr(os.fspath(f))
-    if isinstance(data, str):
-        raise TypeError("chainrule.load needs a binary file; open it with mode 'rb'")
-    arrays, metadata = _decode(bytes(data), where)
-    structure = metadata.get(_STRUCTURE_KEY)
-    if structure is None:
-        return {name: Tensor._make(a) for name, a in arrays.items()}
+def decode_file(data: bytes, where: str):
+    """The object a safetensors file holds: ``{name: tensor}``, or what ``save`` saved."""
     try:
-        tree = json.loads(structure)
-    except json.JSONDecodeError as e:
-        raise SafetensorsError(f"{where}: the structure in __metadata__ is not valid JSON "
-                               f"({e})") from None
-    return _rebuild(tree, arrays)
+        arrays, metadata = _arrays(bytes(data))
+        structure = metadata.get(_STRUCTURE_KEY)
+        if structure is None:
+            return {name: chainrule.from_numpy(a) for name, a in arrays.items()}
+        return _rebuild(_parse_json(structure, "the structure in __metadata__"), arrays)
+    except _Bad as e:
+        raise SafetensorsError(f"{where} is not a valid safetensors file: {e}. It may be "
+                               "truncated or corrupted; save it again with chainrule.save "
+                               "(or safetensors.torch.save_file).") from None
 
 
-__all__ = ["save", "load", "SafetensorsError"]
+__all__ = ["encode", "decode_file", "SafetensorsError"]
