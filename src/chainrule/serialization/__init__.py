@@ -26,6 +26,8 @@ wrong.
 """
 from __future__ import annotations
 
+import contextlib
+import gc
 import io
 import os
 import pickle
@@ -123,6 +125,29 @@ def _load_from(fh, where: str, weights_only: bool, map_location):
     size = fh.seek(0, io.SEEK_END) - start
     fh.seek(start)
     kind = sniff(head, size)
+    with _collector_paused():
+        return _read_format(fh, kind, start, size, where, weights_only, map_location)
+
+
+@contextlib.contextmanager
+def _collector_paused():
+    """Pause Python's cycle collector while a file is read.
+
+    Reading builds millions of objects for some files (a header of a million tensors), none
+    of them garbage; the collector would rescan them again and again as they pile up, at
+    a cost larger than the parsing itself.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _read_format(fh, kind: str, start: int, size: int, where: str, weights_only: bool,
+                 map_location):
     if kind == "torch":
         if start:  # zipfile finds its directory from the end: hand it just this file's bytes
             fh = io.BytesIO(fh.read())
