@@ -32,7 +32,7 @@ import chainrule
 
 from . import rebuild
 from .pickler import dump_pickle
-from .unpickler import OPT_IN, load_pickle
+from .unpickler import load_pickle
 
 ALIGNMENT = 64
 _FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # the same bytes for the same object, save after save
@@ -163,7 +163,9 @@ def read(fh, where: str, size: int, weights_only: bool = True, map_location=None
         try:
             return load_pickle(data, persistent_load)
         except pickle.UnpicklingError as e:
-            raise pickle.UnpicklingError(f"{where}: {e}") from None
+            message = str(e)  # the archive's own errors already name the file
+            raise pickle.UnpicklingError(message if message.startswith(where) else
+                                         f"{where}: {message}") from None
     return _FullUnpickler(io.BytesIO(data), persistent_load).load()
 
 
@@ -269,4 +271,4 @@ class _FullUnpickler(pickle.Unpickler):
         return super().find_class(module, name)
 
 
-__all__ = ["write", "read", "OPT_IN"]
+__all__ = ["write", "read"]

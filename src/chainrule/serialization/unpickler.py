@@ -122,7 +122,9 @@ def load_pickle(data: bytes, persistent_load=None):
     """
     reader = _Reader(data)
     try:
-        return _interpret(reader, persistent_load)
+        result = _interpret(reader, persistent_load)
+        check_nesting(result)
+        return result
     except pickle.UnpicklingError:
         raise
     except (IndexError, KeyError, TypeError, ValueError, AttributeError, struct.error,
@@ -133,6 +135,9 @@ def load_pickle(data: bytes, persistent_load=None):
 
 
 def _interpret(reader: _Reader, persistent_load):
+    # One loop over the opcodes, the commonest in a checkpoint's pickle tested first (the
+    # memo, strings, small ints, tuples, calls), each compared as an int.
+    data = reader.data
     read = reader.read
     stack: list = []
     metastack: list = []
@@ -147,157 +152,213 @@ def _interpret(reader: _Reader, persistent_load):
         return items
 
     while True:
-        code = read(1)[0]
-        op = _OPCODES.get(code)
-        if op is None:
-            raise pickle.UnpicklingError(
-                f"the pickle uses opcode {bytes([code])!r} at byte {reader.pos - 1}, which a "
-                "checkpoint does not need (weights_only loading reads protocol-2 pickles of "
-                f"tensors and containers). {OPT_IN}")
-        if op == "PROTO":
-            if read(1)[0] > 5:
-                raise pickle.UnpicklingError("unknown pickle protocol")
-        elif op == "FRAME":
-            read(8)  # the frame's length: this reader has all the bytes already
-        elif op == "STOP":
-            if not stack:
-                raise pickle.UnpicklingError("the pickle stops with nothing on its stack")
-            return stack.pop()
+        if reader.pos >= len(data):
+            raise pickle.UnpicklingError(f"the pickle is truncated: it ends at byte "
+                                         f"{reader.pos} without STOP")
+        op = data[reader.pos]
+        reader.pos += 1
+        # --- the memo (in a dict: an index is a key, not an allocation)
+        if op == _BINPUT:
+            memo[read(1)[0]] = stack[-1]
+        elif op == _BINGET or op == _LONG_BINGET:
+            index = read(1)[0] if op == _BINGET else struct.unpack("<I", read(4))[0]
+            if index not in memo:
+                raise pickle.UnpicklingError(f"the pickle refers to memo entry {index}, which "
+                                             "it never stored")
+            stack.append(memo[index])
+        elif op == _LONG_BINPUT:
+            memo[struct.unpack("<I", read(4))[0]] = stack[-1]
+        elif op == _MEMOIZE:
+            memo[len(memo)] = stack[-1]
+        # --- numbers, strings, constants
+        elif op == _BINUNICODE or op == _SHORT_BINUNICODE or op == _BINUNICODE8:
+            fmt, width = _STRING_SIZES[op]
+            n = struct.unpack(fmt, read(width))[0]
+            stack.append(str(read(n), "utf-8", "surrogatepass"))
+        elif op == _BININT1:
+            stack.append(read(1)[0])
+        elif op == _BININT:
+            stack.append(struct.unpack("<i", read(4))[0])
+        elif op == _BININT2:
+            stack.append(struct.unpack("<H", read(2))[0])
+        elif op == _NEWFALSE:
+            stack.append(False)
+        elif op == _NEWTRUE:
+            stack.append(True)
+        elif op == _NONE:
+            stack.append(None)
+        elif op == _BINFLOAT:
+            stack.append(struct.unpack(">d", read(8))[0])
+        elif op == _LONG1:
+            stack.append(int.from_bytes(read(read(1)[0]), "little", signed=True))
+        elif op == _LONG4:
+            n = struct.unpack("<i", read(4))[0]
+            stack.append(int.from_bytes(read(n), "little", signed=True))
+        elif op in _BYTES_SIZES:  # Python 2 str (bytes, as PyTorch keeps it) and bytes
+            fmt, width = _BYTES_SIZES[op]
+            stack.append(bytes(read(struct.unpack(fmt, read(width))[0])))
+        # --- containers
+        elif op == _MARK:
+            metastack.append(stack)
+            stack = []
+        elif op == _TUPLE:
+            items = pop_mark()
+            stack.append(tuple(items))
+        elif op == _TUPLE1:
+            stack[-1] = (stack[-1],)
+        elif op == _TUPLE2:
+            stack[-2:] = [(stack[-2], stack[-1])]
+        elif op == _TUPLE3:
+            stack[-3:] = [(stack[-3], stack[-2], stack[-1])]
+        elif op == _EMPTY_TUPLE:
+            stack.append(())
+        elif op == _EMPTY_DICT:
+            stack.append({})
+        elif op == _SETITEMS:
+            items = pop_mark()
+            _pairs_into(_target(stack, dict, "SETITEMS"), items)
+        elif op == _SETITEM:
+            value, key = stack.pop(), stack.pop()
+            _target(stack, dict, "SETITEM")[rebuild.check_key(key)] = value
+        elif op == _EMPTY_LIST:
+            stack.append([])
+        elif op == _APPENDS:
+            items = pop_mark()
+            _target(stack, list, "APPENDS").extend(items)
+        elif op == _APPEND:
+            item = stack.pop()
+            _target(stack, list, "APPEND").append(item)
+        elif op == _LIST:
+            stack.append(pop_mark())
+        elif op == _DICT:
+            items = pop_mark()
+            stack.append(_pairs_into({}, items))
+        elif op == _EMPTY_SET:
+            stack.append(set())
+        elif op == _ADDITEMS:
+            items = pop_mark()
+            _target(stack, set, "ADDITEMS").update(rebuild.check_key(i) for i in items)
+        elif op == _FROZENSET:
+            items = pop_mark()
+            stack.append(frozenset(rebuild.check_key(i) for i in items))
+        elif op == _POP:
+            stack.pop()
+        elif op == _POP_MARK:
+            pop_mark()
+        elif op == _DUP:
+            stack.append(stack[-1])
         # --- names and calls: only admitted names, only their checked constructors
-        elif op == "GLOBAL":
-            module = reader.line()
-            stack.append(_lookup(module, reader.line()))
-        elif op == "STACK_GLOBAL":
-            name, module = stack.pop(), stack.pop()
-            if not isinstance(module, str) or not isinstance(name, str):
-                raise pickle.UnpicklingError("STACK_GLOBAL of non-strings")
-            stack.append(_lookup(module, name))
-        elif op == "REDUCE":
+        elif op == _REDUCE:
             args = stack.pop()
             func = stack[-1]
             if not isinstance(args, tuple):
                 raise pickle.UnpicklingError("REDUCE arguments are not a tuple")
             stack[-1] = _call(func, args)
-        elif op == "NEWOBJ":
-            args = stack.pop()
-            cls = stack[-1]
-            stack[-1] = _new(cls, args)
-        elif op == "BUILD":
-            state = stack.pop()
-            _build(stack[-1], state)
-        elif op == "BINPERSID":
+        elif op == _BINPERSID:
             pid = stack.pop()
             if persistent_load is None:
                 raise pickle.UnpicklingError("the pickle refers to a storage outside it")
             stack.append(persistent_load(pid))
-        # --- containers
-        elif op == "MARK":
-            metastack.append(stack)
-            stack = []
-        elif op == "POP_MARK":
-            pop_mark()
-        elif op == "EMPTY_TUPLE":
-            stack.append(())
-        elif op == "TUPLE":
-            items = pop_mark()
-            stack.append(tuple(items))
-        elif op == "TUPLE1":
-            stack[-1] = (stack[-1],)
-        elif op == "TUPLE2":
-            stack[-2:] = [(stack[-2], stack[-1])]
-        elif op == "TUPLE3":
-            stack[-3:] = [(stack[-3], stack[-2], stack[-1])]
-        elif op == "EMPTY_LIST":
-            stack.append([])
-        elif op == "LIST":
-            stack.append(pop_mark())
-        elif op == "APPEND":
-            item = stack.pop()
-            _target(stack, list, "APPEND").append(item)
-        elif op == "APPENDS":
-            items = pop_mark()
-            _target(stack, list, "APPENDS").extend(items)
-        elif op == "EMPTY_DICT":
-            stack.append({})
-        elif op == "DICT":
-            items = pop_mark()
-            stack.append(_pairs_into({}, items))
-        elif op == "SETITEM":
-            value, key = stack.pop(), stack.pop()
-            _target(stack, dict, "SETITEM")[rebuild.check_key(key)] = value
-        elif op == "SETITEMS":
-            items = pop_mark()
-            _pairs_into(_target(stack, dict, "SETITEMS"), items)
-        elif op == "EMPTY_SET":
-            stack.append(set())
-        elif op == "ADDITEMS":
-            items = pop_mark()
-            _target(stack, set, "ADDITEMS").update(rebuild.check_key(i) for i in items)
-        elif op == "FROZENSET":
-            items = pop_mark()
-            stack.append(frozenset(rebuild.check_key(i) for i in items))
-        elif op == "POP":
-            stack.pop()
-        elif op == "DUP":
-            stack.append(stack[-1])
-        # --- the memo (in a dict: an index is a key, not an allocation)
-        elif op == "BINPUT":
-            memo[read(1)[0]] = stack[-1]
-        elif op == "LONG_BINPUT":
-            memo[struct.unpack("<I", read(4))[0]] = stack[-1]
-        elif op == "MEMOIZE":
-            memo[len(memo)] = stack[-1]
-        elif op in ("BINGET", "LONG_BINGET"):
-            index = read(1)[0] if op == "BINGET" else struct.unpack("<I", read(4))[0]
-            if index not in memo:
-                raise pickle.UnpicklingError(f"the pickle refers to memo entry {index}, which "
-                                             "it never stored")
-            stack.append(memo[index])
-        # --- numbers, strings, constants
-        elif op == "NONE":
-            stack.append(None)
-        elif op == "NEWTRUE":
-            stack.append(True)
-        elif op == "NEWFALSE":
-            stack.append(False)
-        elif op == "BININT":
-            stack.append(struct.unpack("<i", read(4))[0])
-        elif op == "BININT1":
-            stack.append(read(1)[0])
-        elif op == "BININT2":
-            stack.append(struct.unpack("<H", read(2))[0])
-        elif op == "LONG1":
-            stack.append(int.from_bytes(read(read(1)[0]), "little", signed=True))
-        elif op == "LONG4":
-            n = struct.unpack("<i", read(4))[0]
-            stack.append(int.from_bytes(read(n), "little", signed=True))
-        elif op == "BINFLOAT":
-            stack.append(struct.unpack(">d", read(8))[0])
-        elif op in ("BINUNICODE", "SHORT_BINUNICODE", "BINUNICODE8"):
-            size = {"BINUNICODE": ("<I", 4), "SHORT_BINUNICODE": ("<B", 1),
-                    "BINUNICODE8": ("<Q", 8)}[op]
-            n = struct.unpack(size[0], read(size[1]))[0]
-            stack.append(str(read(n), "utf-8", "surrogatepass"))
-        elif op in ("SHORT_BINSTRING", "BINSTRING"):  # Python 2 str: bytes, as PyTorch keeps it
-            n = read(1)[0] if op == "SHORT_BINSTRING" else struct.unpack("<i", read(4))[0]
-            stack.append(bytes(read(n)))
-        elif op in ("SHORT_BINBYTES", "BINBYTES", "BINBYTES8"):
-            size = {"SHORT_BINBYTES": ("<B", 1), "BINBYTES": ("<I", 4),
-                    "BINBYTES8": ("<Q", 8)}[op]
-            stack.append(bytes(read(struct.unpack(size[0], read(size[1]))[0])))
+        elif op == _GLOBAL:
+            module = reader.line()
+            stack.append(_lookup(module, reader.line()))
+        elif op == _STACK_GLOBAL:
+            name, module = stack.pop(), stack.pop()
+            if not isinstance(module, str) or not isinstance(name, str):
+                raise pickle.UnpicklingError("STACK_GLOBAL of non-strings")
+            stack.append(_lookup(module, name))
+        elif op == _NEWOBJ:
+            args = stack.pop()
+            cls = stack[-1]
+            stack[-1] = _new(cls, args)
+        elif op == _BUILD:
+            state = stack.pop()
+            _build(stack[-1], state)
+        # --- first and last
+        elif op == _PROTO:
+            if read(1)[0] > 5:
+                raise pickle.UnpicklingError("unknown pickle protocol")
+        elif op == _FRAME:
+            read(8)  # the frame's length: this reader has all the bytes already
+        elif op == _STOP:
+            if not stack:
+                raise pickle.UnpicklingError("the pickle stops with nothing on its stack")
+            return stack.pop()
+        else:
+            raise pickle.UnpicklingError(
+                f"the pickle uses opcode {bytes([op])!r} at byte {reader.pos - 1}, which a "
+                "checkpoint does not need (weights_only loading reads protocol-2 pickles of "
+                f"tensors and containers). {OPT_IN}")
 
 
-_OPCODES = {
-    ord(getattr(pickle, name)): name for name in (
-        "PROTO", "FRAME", "STOP", "GLOBAL", "STACK_GLOBAL", "REDUCE", "NEWOBJ", "BUILD",
-        "BINPERSID", "MARK", "POP_MARK", "EMPTY_TUPLE", "TUPLE", "TUPLE1", "TUPLE2", "TUPLE3",
-        "EMPTY_LIST", "LIST", "APPEND", "APPENDS", "EMPTY_DICT", "DICT", "SETITEM", "SETITEMS",
-        "EMPTY_SET", "ADDITEMS", "FROZENSET", "POP", "DUP", "BINPUT", "LONG_BINPUT",
-        "MEMOIZE", "BINGET", "LONG_BINGET", "NONE", "NEWTRUE", "NEWFALSE", "BININT",
-        "BININT1", "BININT2", "LONG1", "LONG4", "BINFLOAT", "BINUNICODE", "SHORT_BINUNICODE",
-        "BINUNICODE8", "SHORT_BINSTRING", "BINSTRING", "SHORT_BINBYTES", "BINBYTES",
-        "BINBYTES8")
-}
+# The opcodes read, as ints (_BINPUT is ord(pickle.BINPUT), ...).
+(_PROTO, _FRAME, _STOP, _GLOBAL, _STACK_GLOBAL, _REDUCE, _NEWOBJ, _BUILD, _BINPERSID, _MARK,
+ _POP_MARK, _EMPTY_TUPLE, _TUPLE, _TUPLE1, _TUPLE2, _TUPLE3, _EMPTY_LIST, _LIST, _APPEND,
+ _APPENDS, _EMPTY_DICT, _DICT, _SETITEM, _SETITEMS, _EMPTY_SET, _ADDITEMS, _FROZENSET, _POP,
+ _DUP, _BINPUT, _LONG_BINPUT, _MEMOIZE, _BINGET, _LONG_BINGET, _NONE, _NEWTRUE, _NEWFALSE,
+ _BININT, _BININT1, _BININT2, _LONG1, _LONG4, _BINFLOAT, _BINUNICODE, _SHORT_BINUNICODE,
+ _BINUNICODE8) = (ord(getattr(pickle, name)) for name in (
+    "PROTO", "FRAME", "STOP", "GLOBAL", "STACK_GLOBAL", "REDUCE", "NEWOBJ", "BUILD",
+    "BINPERSID", "MARK", "POP_MARK", "EMPTY_TUPLE", "TUPLE", "TUPLE1", "TUPLE2", "TUPLE3",
+    "EMPTY_LIST", "LIST", "APPEND", "APPENDS", "EMPTY_DICT", "DICT", "SETITEM", "SETITEMS",
+    "EMPTY_SET", "ADDITEMS", "FROZENSET", "POP", "DUP", "BINPUT", "LONG_BINPUT", "MEMOIZE",
+    "BINGET", "LONG_BINGET", "NONE", "NEWTRUE", "NEWFALSE", "BININT", "BININT1", "BININT2",
+    "LONG1", "LONG4", "BINFLOAT", "BINUNICODE", "SHORT_BINUNICODE", "BINUNICODE8"))
+_STRING_SIZES = {_BINUNICODE: ("<I", 4), _SHORT_BINUNICODE: ("<B", 1), _BINUNICODE8: ("<Q", 8)}
+_BYTES_SIZES = {ord(pickle.SHORT_BINSTRING): ("<B", 1), ord(pickle.BINSTRING): ("<i", 4),
+                ord(pickle.SHORT_BINBYTES): ("<B", 1), ord(pickle.BINBYTES): ("<I", 4),
+                ord(pickle.BINBYTES8): ("<Q", 8)}
+
+
+MAX_NESTING = 1000  # Python's own recursion limit: deeper objects cannot even be printed
+
+
+def check_nesting(obj) -> None:
+    """Refuse an object that contains itself or nests deeper than ``MAX_NESTING``.
+
+    A checkpoint is a tree of containers (the same tensor or list may appear twice); a pickle
+    can also build a list that contains itself, or lists a million levels deep, which
+    anything that walks the result (printing, load_state_dict) would follow without end or
+    beyond the recursion limit.  Walked without recursion, each container once, and no
+    deeper than the limit.
+    """
+    height: dict = {}  # id -> levels of containers from this one down, once walked
+    on_path: set = set()
+    keep = []  # the containers walked: their ids stay theirs until the walk ends
+    todo = [(obj, 1, False)]
+    while todo:
+        node, depth, leaving = todo.pop()
+        key = id(node)
+        if leaving:
+            on_path.discard(key)
+            height[key] = 1 + max((height.get(id(c), 0) for c in _children(node)), default=0)
+            continue
+        if key in on_path:
+            raise pickle.UnpicklingError(f"the object contains itself (a {type(node).__name__} "
+                                         "inside itself): a checkpoint is a tree")
+        if depth + height.get(key, 1) - 1 > MAX_NESTING:
+            raise pickle.UnpicklingError(f"the object nests more than {MAX_NESTING} "
+                                         "containers deep")
+        if key in height:
+            continue
+        on_path.add(key)
+        keep.append(node)
+        todo.append((node, depth, True))
+        todo.extend((c, depth + 1, False) for c in _children(node)
+                    if isinstance(c, _CONTAINERS))
+
+
+_CONTAINERS = (list, tuple, dict, set, frozenset)
+
+
+def _children(node):
+    if isinstance(node, dict):
+        yield from node.values()
+        yield from vars(node).values() if type(node) is not dict else ()
+    elif isinstance(node, _CONTAINERS):
+        yield from node
+
+
 
 
 def _target(stack: list, kind: type, op: str):
