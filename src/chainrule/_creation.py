@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import builtins
 import math
+import warnings
 
 from . import _dtypes
 from ._backend import ndarray, xp
@@ -83,6 +84,10 @@ def tensor(data, dtype=None, device=None, requires_grad: bool = False,
         d = dtype or _dtypes.from_numpy(data.dtype)
         arr = xp.array(data, dtype=d.np)
     elif isinstance(data, Tensor):
+        warnings.warn(  # PyTorch's warning: the copy leaves the graph, which may surprise
+            "To copy construct from a tensor, it is recommended to use "
+            "sourceTensor.detach().clone() or sourceTensor.detach().clone().requires_grad_(True),"
+            " rather than torch.tensor(sourceTensor).", UserWarning, stacklevel=2)
         arr = data._data.astype((dtype or data.dtype).np)
     else:
         d = dtype or _infer_dtype(data)
