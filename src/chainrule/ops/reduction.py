@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import builtins
 
+from .._argcheck import require_tensor
 from .._backend import xp
 from ..autograd.function import Op
 
@@ -389,6 +390,7 @@ def sum(input, dim=None, keepdim: bool = False, *, dtype=None):  # noqa: A001
     >>> torch.sum(torch.tensor([[1., 2.], [3., 4.]]), dim=0)
     tensor([4., 6.])
     """
+    require_tensor(input, "sum", "input", 1)
     dims = normalize_dims(dim, input.ndim)
     if dims is None and dim is None:
         return sum_all(input, _sum_dtype(input, dtype))
@@ -402,6 +404,7 @@ def mean(input, dim=None, keepdim: bool = False, *, dtype=None):
     >>> torch.tensor([1., 2., 3., 4.]).mean()
     tensor(2.5000)
     """
+    require_tensor(input, "mean", "input", 1)
     if dtype is not None:
         input = input.to(dtype)
     if not input.dtype.is_floating_point:

@@ -7,6 +7,7 @@ their input, as PyTorch's views do.
 """
 from __future__ import annotations
 
+from .._argcheck import element_error
 from .._backend import xp
 from .._dtypes import from_numpy
 from ..autograd import grad_mode
@@ -148,10 +149,9 @@ def cat(tensors, dim: int = 0):
     tensors = list(tensors)
     if not tensors:
         raise RuntimeError("torch.cat(): expected a non-empty list of Tensors")
-    for t in tensors:
+    for i, t in enumerate(tensors):
         if not isinstance(t, Tensor):
-            raise TypeError(f"expected Tensor as element {tensors.index(t)} in argument 0, "
-                            f"but got {type(t).__name__}")
+            raise element_error(i, t)
     # PyTorch skips legacy empty 1-d tensors of shape (0,) when joining.
     parts = [t for t in tensors if not (t.ndim == 1 and t.shape[0] == 0)] or tensors[:1]
     ndim = parts[0].ndim
@@ -327,9 +327,13 @@ def stack(tensors, dim: int = 0):
     >>> torch.stack([torch.zeros(2), torch.ones(2)]).shape
     torch.Size([2, 2])
     """
+    from ..tensor import Tensor
     tensors = list(tensors)
     if not tensors:
         raise RuntimeError("stack expects a non-empty TensorList")
+    for i, t in enumerate(tensors):
+        if not isinstance(t, Tensor):
+            raise element_error(i, t)
     shape = tensors[0].shape
     for i, t in enumerate(tensors):
         if t.shape != shape:
