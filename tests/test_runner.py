@@ -178,3 +178,12 @@ def test_device_and_thread_lines_answer_as_pytorch_for_the_cpu():
     chainrule.set_num_threads(before)
     with pytest.raises(AssertionError, match="not compiled with CUDA"):
         chainrule.set_default_device("cuda")
+
+
+def test_docs_page_examples():
+    """docs/pytorch-programs.md: its examples run and print what the page shows."""
+    import doctest
+    import pathlib
+    page = pathlib.Path(__file__).resolve().parent.parent / "docs" / "pytorch-programs.md"
+    result = doctest.testfile(str(page), module_relative=False)
+    assert result.attempted >= 5 and result.failed == 0
