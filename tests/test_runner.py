@@ -187,3 +187,21 @@ def test_docs_page_examples():
     page = pathlib.Path(__file__).resolve().parent.parent / "docs" / "pytorch-programs.md"
     result = doctest.testfile(str(page), module_relative=False)
     assert result.attempted >= 5 and result.failed == 0
+
+
+def test_torch_random_and_the_deprecated_range_as_course_notebooks_call_them():
+    torch = pytest.importorskip("torch")
+    import warnings
+    for args in [(0, 10), (1, 4, 0.5), (5, 1, -1), (0, 1, 0.3)]:
+        with warnings.catch_warnings(record=True) as ours, warnings.catch_warnings():
+            warnings.simplefilter("always")
+            got = chainrule.range(*args)
+        assert got.tolist() == torch.range(*args).tolist() and got.dtype is chainrule.float32
+        assert "torch.range is deprecated" in str(ours[0].message)
+    for name in ("manual_seed", "seed", "initial_seed", "get_rng_state", "set_rng_state",
+                 "fork_rng", "default_generator"):
+        assert hasattr(chainrule.random, name) and hasattr(torch.random, name)
+    chainrule.random.manual_seed(42)
+    first = chainrule.rand(3)
+    chainrule.random.manual_seed(42)
+    assert chainrule.equal(first, chainrule.rand(3))
