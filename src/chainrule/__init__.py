@@ -94,6 +94,7 @@ _LAZY = {
     "set_default_device": "_default_device", "get_default_device": "_default_device",
     "get_num_threads": "_threads", "set_num_threads": "_threads",
     "get_num_interop_threads": "_threads", "set_num_interop_threads": "_threads",
+    "range": "_legacy",
 }
 
 
@@ -101,7 +102,7 @@ def __getattr__(name: str):
     # The larger subpackages load on first use, which keeps `import chainrule` fast.
     import importlib
     if name in ("nn", "optim", "utils", "func", "linalg", "testing", "cuda", "backends",
-                "accelerator"):
+                "accelerator", "random"):
         try:
             return importlib.import_module(f"chainrule.{name}")
         except ModuleNotFoundError as e:
