@@ -130,9 +130,30 @@ def _is_index(value) -> bool:
 def _entry(name: str, entry, body_size: int):
     """(dtype, shape, begin, end) of one header entry, each checked.
 
-    Written for speed (it runs once per tensor: a million times for some files): the
-    common case is a few type checks and comparisons; messages are built only for errors.
+    It runs once per tensor (a million times for some files), so the common case is a few
+    type checks and comparisons; ``_explain`` finds the words when an entry is refused.
     """
+    try:
+        code, shape, (begin, end) = entry["dtype"], entry["shape"], entry["data_offsets"]
+        dt = _FROM_CODE[code]
+    except (KeyError, TypeError, ValueError):
+        _explain(name, entry, body_size)
+    if type(shape) is list and len(shape) <= _MAX_DIMS and type(begin) is int and \
+            type(end) is int and 0 <= begin <= end <= body_size:
+        numel = 1
+        for s in shape:
+            if type(s) is not int or not 0 <= s < 1 << 63:
+                break
+            numel *= s
+        else:
+            if numel * dt.itemsize == end - begin and (
+                    numel or math.prod(s for s in shape if s) * dt.itemsize < 1 << 62):
+                return dt, shape, begin, end
+    _explain(name, entry, body_size)
+
+
+def _explain(name: str, entry, body_size: int):
+    """Raise what is wrong with a header entry ``_entry`` refused, as precisely as possible."""
     if type(entry) is not dict:
         raise _Bad(f"entry {name!r} is {type(entry).__name__}, not an object")
     code = entry.get("dtype")
@@ -165,7 +186,7 @@ def _entry(name: str, entry, body_size: int):
                    f"{code}")
     if numel == 0 and math.prod(s for s in shape if s) * dt.itemsize >= 1 << 62:
         raise _Bad(f"tensor {name!r} has shape {_short(shape)}, too large for NumPy")
-    return dt, shape, begin, end
+    raise _Bad(f"entry {name!r} is malformed")
 
 
 def _short(value) -> str:
@@ -173,8 +194,8 @@ def _short(value) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _arrays(data: bytes):
-    """The tensors' arrays by name, and the metadata, after every check."""
+def _tensors(data: bytes):
+    """The tensors by name, and the metadata, after every check."""
     if len(data) < 8:
         raise _Bad(f"only {len(data)} bytes, shorter than the 8-byte header length")
     (n,) = struct.unpack("<Q", data[:8])
@@ -191,19 +212,20 @@ def _arrays(data: bytes):
         raise _Bad("__metadata__ must map strings to strings")
     body = memoryview(data)[8 + n:]
     body_size = len(body)
-    arrays = {}
+    tensors = {}
     spans = []
-    # Entries are popped as they are read: the parsed header and the arrays are not both
+    as_tensor = chainrule.from_numpy
+    # Entries are popped as they are read: the parsed header and the tensors are not both
     # held whole (a header of a million tensors is hundreds of MB of Python objects).
     for name in list(header):
         dt, shape, begin, end = _entry(name, header.pop(name), body_size)
-        if begin == end:
-            arrays[name] = np.empty(shape, dtype=dt)
-            spans.append((begin, end))
-            continue
         spans.append((begin, end))
-        raw = np.frombuffer(body[begin:end], dtype=dt.newbyteorder("<"))
-        arrays[name] = raw.astype(dt).reshape(shape)  # a native-order copy the file can't alias
+        if begin == end:
+            tensors[name] = as_tensor(np.empty(shape, dtype=dt))
+        else:
+            raw = np.frombuffer(body[begin:end], dtype=dt.newbyteorder("<"))
+            # a native-order copy, which the file's bytes cannot alias
+            tensors[name] = as_tensor(raw.astype(dt).reshape(shape))
     spans.sort()
     covered = 0
     for begin, end in spans:
@@ -212,29 +234,29 @@ def _arrays(data: bytes):
         covered = end
     if covered != body_size:
         raise _Bad(f"the body has {body_size} bytes but the tensors use {covered}")
-    return arrays, metadata
+    return tensors, metadata
 
 
-def _rebuild(node, arrays: dict, depth: int = 0):
+def _rebuild(node, tensors: dict, depth: int = 0):
     if depth > _MAX_DEPTH:
         raise _Bad(f"the saved structure nests deeper than {_MAX_DEPTH} levels")
     if type(node) is list:
-        return [_rebuild(v, arrays, depth + 1) for v in node]
+        return [_rebuild(v, tensors, depth + 1) for v in node]
     if type(node) is dict:
         if "__tensor__" in node:
             name = node["__tensor__"]
-            if type(name) is not str or name not in arrays:
+            if type(name) is not str or name not in tensors:
                 raise _Bad(f"the file's structure refers to a missing tensor {_short(name)}")
-            return chainrule.from_numpy(arrays[name])
+            return tensors[name]
         if "__tuple__" in node and type(node["__tuple__"]) is list:
-            return tuple(_rebuild(v, arrays, depth + 1) for v in node["__tuple__"])
+            return tuple(_rebuild(v, tensors, depth + 1) for v in node["__tuple__"])
         if "__dict__" in node and type(node["__dict__"]) is list:
             out = {}
             for pair in node["__dict__"]:
                 if type(pair) is not list or len(pair) != 2 or \
                         type(pair[0]) not in (str, int):
                     raise _Bad("a saved dict's items are not [key, value] pairs")
-                out[pair[0]] = _rebuild(pair[1], arrays, depth + 1)
+                out[pair[0]] = _rebuild(pair[1], tensors, depth + 1)
             return out
         raise _Bad("the saved structure holds an object of unknown kind")
     return node
@@ -243,11 +265,11 @@ def _rebuild(node, arrays: dict, depth: int = 0):
 def decode_file(data: bytes, where: str):
     """The object a safetensors file holds: ``{name: tensor}``, or what ``save`` saved."""
     try:
-        arrays, metadata = _arrays(bytes(data))
+        tensors, metadata = _tensors(bytes(data))
         structure = metadata.get(_STRUCTURE_KEY)
         if structure is None:
-            return {name: chainrule.from_numpy(a) for name, a in arrays.items()}
-        return _rebuild(_parse_json(structure, "the structure in __metadata__"), arrays)
+            return tensors
+        return _rebuild(_parse_json(structure, "the structure in __metadata__"), tensors)
     except _Bad as e:
         raise SafetensorsError(f"{where} is not a valid safetensors file: {e}. It may be "
                                "truncated or corrupted; save it again with chainrule.save "
