@@ -78,24 +78,6 @@ def numel(input: Tensor) -> int:
     return input.numel()
 
 
-def set_num_threads(n: int) -> None:
-    """Accepted for compatibility; NumPy's BLAS decides its own threads.
-
-    >>> import chainrule as torch
-    >>> torch.set_num_threads(1)
-    """
-
-
-def get_num_threads() -> int:
-    """The number of threads used for intra-op parallelism (always 1 here: NumPy decides).
-
-    >>> import chainrule as torch
-    >>> torch.get_num_threads() >= 1
-    True
-    """
-    return 1
-
-
 def compile(model=None, **kwargs):  # noqa: A001 - PyTorch's name
     """Returns the model unchanged: there is nothing to compile on NumPy.
 
@@ -107,18 +89,31 @@ def compile(model=None, **kwargs):  # noqa: A001 - PyTorch's name
     return model if model is not None else (lambda m: m)
 
 
+# Names loaded on first use (keeps `import chainrule` fast): name -> the module defining it.
+_LAZY = {
+    "save": "serialization", "load": "serialization",
+    "install_as_torch": "_alias",
+    "set_default_device": "_default_device", "get_default_device": "_default_device",
+    "get_num_threads": "_threads", "set_num_threads": "_threads",
+    "get_num_interop_threads": "_threads", "set_num_interop_threads": "_threads",
+}
+
+
 def __getattr__(name: str):
     # The larger subpackages load on first use, which keeps `import chainrule` fast.
     import importlib
     if name in ("nn", "optim", "utils", "func", "linalg", "testing", "cuda", "distributions",
-                "numpy", "viz"):
+                "numpy", "viz", "backends", "accelerator", "random"):
         try:
             return importlib.import_module(f"chainrule.{name}")
         except ModuleNotFoundError as e:
             if e.name != f"chainrule.{name}":
                 raise
-            raise AttributeError(f"module 'chainrule' has no attribute '{name}'") from None
-    if name in ("save", "load"):
-        from . import serialization
-        return getattr(serialization, name)
-    raise AttributeError(f"module 'chainrule' has no attribute '{name}'")
+            raise AttributeError(f"module 'chainrule' has no attribute '{name}' (torch.{name} "
+                                 "is not in chainrule)") from None
+    if name in _LAZY:
+        return getattr(importlib.import_module(f"chainrule.{_LAZY[name]}"), name)
+    if name.startswith("__"):
+        raise AttributeError(f"module 'chainrule' has no attribute '{name}'")
+    raise AttributeError(f"module 'chainrule' has no attribute '{name}' (torch.{name} is not "
+                         "in chainrule)")

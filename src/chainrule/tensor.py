@@ -491,9 +491,12 @@ class Tensor:
             raise RuntimeError(
                 "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() "
                 "instead.")
-        if dtype is not None and dtype != self._data.dtype:
-            return self._data.astype(dtype)
-        return self._data.copy() if copy else self._data
+        data = self._data
+        if type(data) is not ndarray:  # a 0-d tensor may hold a NumPy scalar: NumPy wants arrays
+            data = xp.asarray(data)
+        if dtype is not None and dtype != data.dtype:
+            return data.astype(dtype)
+        return data.copy() if copy else data
 
     def contiguous(self, memory_format=None) -> "Tensor":
         """A tensor with the same values laid out contiguously (chainrule returns ``self``: NumPy

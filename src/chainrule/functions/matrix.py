@@ -16,7 +16,7 @@ from ..ops import linalg as linalg_ops
 from ..ops import pointwise as pointwise_ops
 from ..ops import selection as selection_ops
 from ..tensor import Tensor
-from .arguments import accept_numpy_names
+from .arguments import accept_numpy_names, require_tensor
 from .joining import cat
 from .pointwise import _float_of, clamp
 from .reduction import mean, norm
@@ -49,6 +49,8 @@ def dot(input, other):
     >>> torch.dot(torch.tensor([1., 2.]), torch.tensor([3., 4.]))
     tensor(11.)
     """
+    require_tensor(input, "dot", "input", 1)
+    require_tensor(other, "dot", "tensor", 2)
     # The checks read the arrays' own shape and dtype: Tensor.shape builds a torch.Size on
     # each use, and these small products are dominated by such overheads.
     a, b = input._data, other._data
@@ -73,6 +75,8 @@ def mv(input, vec):
     >>> torch.mv(torch.eye(2), torch.tensor([1., 2.]))
     tensor([1., 2.])
     """
+    require_tensor(input, "mv", "input", 1)
+    require_tensor(vec, "mv", "vec", 2)
     a, v = input._data, vec._data  # see dot
     if a.ndim != 2 or v.ndim != 1:
         raise RuntimeError(f"vector + matrix @ vector expected, got 1, {a.ndim}, {v.ndim}")
@@ -92,6 +96,8 @@ def mm(input, mat2):
     tensor([[3.],
             [3.]])
     """
+    require_tensor(input, "mm", "input", 1)
+    require_tensor(mat2, "mm", "mat2", 2)
     a, b = input._data, mat2._data  # see dot
     if a.ndim != 2:
         raise RuntimeError("self must be a matrix")
@@ -112,6 +118,8 @@ def bmm(input, mat2):
     >>> torch.bmm(torch.ones(4, 2, 3), torch.ones(4, 3, 5)).shape
     torch.Size([4, 2, 5])
     """
+    require_tensor(input, "bmm", "input", 1)
+    require_tensor(mat2, "bmm", "mat2", 2)
     if input.ndim != 3:
         raise RuntimeError("batch1 must be a 3D tensor")
     if mat2.ndim != 3:
@@ -131,6 +139,8 @@ def matmul(input, other):
     >>> (torch.ones(5, 2, 3) @ torch.ones(3)).shape
     torch.Size([5, 2])
     """
+    require_tensor(input, "matmul", "input", 1)
+    require_tensor(other, "matmul", "other", 2)
     a, b = input.ndim, other.ndim
     if a == 0 or b == 0:
         raise RuntimeError(

@@ -13,7 +13,7 @@ from ..ops import activation as activation_ops
 from ..ops import pointwise as pointwise_ops
 from ..ops import reduction as reduction_ops
 from ..tensor import Tensor
-from .arguments import accept_numpy_names
+from .arguments import accept_numpy_names, require_tensor
 from .comparison import isfinite, isnan, logical_not
 from .pointwise import _float_of, maximum, minimum, where
 from .return_types import MinMax, ValuesIndices
@@ -41,6 +41,7 @@ def sum(input, dim=None, keepdim: bool = False, *, dtype=None):  # noqa: A001
     >>> torch.sum(torch.tensor([[1., 2.], [3., 4.]]), dim=0)
     tensor([4., 6.])
     """
+    require_tensor(input, "sum", "input", 1)
     dims = normalize_dims(dim, input.ndim)
     if dims is None and dim is None:
         return reduction_ops.sum_all(input, _sum_dtype(input, dtype))
@@ -55,6 +56,7 @@ def mean(input, dim=None, keepdim: bool = False, *, dtype=None):
     >>> torch.tensor([1., 2., 3., 4.]).mean()
     tensor(2.5000)
     """
+    require_tensor(input, "mean", "input", 1)
     if dtype is not None:
         input = input.to(dtype)
     if not input.dtype.is_floating_point:

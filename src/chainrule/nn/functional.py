@@ -19,6 +19,7 @@ from .. import _dtypes
 from .._backend import quiet as _quiet
 from ..engine import grad_mode
 from ..engine.op import Op
+from ..functions.arguments import require_tensor
 from ..functions.joining import stack
 from ..functions.matrix import matmul
 from ..functions.pointwise import where
@@ -66,6 +67,7 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     >>> torch.nn.functional.linear(torch.ones(1, 2), torch.ones(3, 2), torch.zeros(3))
     tensor([[2., 2., 2.]])
     """
+    require_tensor(input, "linear", "input", 1)
     if input.shape[-1] != weight.shape[-1]:
         raise RuntimeError(
             f"mat1 and mat2 shapes cannot be multiplied ({math.prod(input.shape[:-1])}x"
@@ -502,6 +504,7 @@ def pad(input: Tensor, pad, mode: str = "constant", value: float | None = None) 
 def _with_batch(input: Tensor, dims: int, name: str):
     """``input`` with its batch dimension (added where it was left out) and whether it was
     added; PyTorch's error for any other number of dimensions."""
+    require_tensor(input, name, "input", 1)
     unbatched = input.ndim == dims - 1
     if unbatched:
         input = input.unsqueeze(0)
@@ -1298,6 +1301,8 @@ def _reduce(loss: Tensor, reduction: str) -> Tensor:
 
 
 def _check_same_size(input, target, name):
+    require_tensor(input, name, "input", 1)
+    require_tensor(target, name, "target", 2)
     if input.shape != target.shape:
         warnings.warn(
             f"Using a target size ({target.shape}) that is different to the input size "
@@ -1566,6 +1571,8 @@ def nll_loss(input: Tensor, target: Tensor, weight=None, size_average=None,
     >>> torch.nn.functional.nll_loss(torch.tensor([[-1., -2.]]), torch.tensor([1]))
     tensor(2.)
     """
+    require_tensor(input, "nll_loss_nd", "input", 1)
+    require_tensor(target, "nll_loss_nd", "target", 2)
     if target.dtype.is_floating_point:
         raise RuntimeError("expected scalar type Long but found Float. Fix: class-index targets "
                            "must be integers, e.g. target.long().")
@@ -1598,6 +1605,8 @@ def cross_entropy(input: Tensor, target: Tensor, weight=None, size_average=None,
     >>> torch.nn.functional.cross_entropy(torch.tensor([[0., 0.]]), torch.tensor([1]))
     tensor(0.6931)
     """
+    require_tensor(input, "cross_entropy_loss", "input", 1)
+    require_tensor(target, "cross_entropy_loss", "target", 2)
     if not 0.0 <= label_smoothing <= 1.0:
         raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: "
                            f"{label_smoothing}")
