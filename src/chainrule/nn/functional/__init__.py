@@ -15,18 +15,18 @@ import warnings
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from .. import _dtypes
-from .._backend import quiet as _quiet
-from ..engine import grad_mode
-from ..engine.op import Op
-from ..functions.joining import stack
-from ..functions.matrix import matmul
-from ..functions.pointwise import where
-from ..functions.random import _rng
-from ..functions.reduction import _legacy_softmax_dim, log_softmax, softmax  # noqa: F401
-from ..ops.pointwise import _clip, _erf, _stable_sigmoid
-from ..ops.reduction import _mean
-from ..tensor import Tensor
+from ... import _dtypes
+from ..._backend import quiet as _quiet
+from ...engine import grad_mode
+from ...engine.op import Op
+from ...functions.joining import stack
+from ...functions.matrix import matmul
+from ...functions.pointwise import where
+from ...functions.random import _rng
+from ...functions.reduction import _legacy_softmax_dim, log_softmax, softmax  # noqa: F401
+from ...ops.pointwise import _clip, _erf, _stable_sigmoid
+from ...ops.reduction import _mean
+from ...tensor import Tensor
 
 # ----------------------------------------------------------------------------------------
 # linear
@@ -471,7 +471,7 @@ def pad(input: Tensor, pad, mode: str = "constant", value: float | None = None) 
     >>> torch.nn.functional.pad(torch.ones(2), (1, 2))
     tensor([0., 1., 1., 0., 0.])
     """
-    from .spatial import pad_modes  # interim: nn/ is being split by topic
+    from ..spatial import pad_modes  # interim: nn/ is being split by topic
     pad = tuple(pad)
     if mode == "constant" and len(pad) % 2 == 0 and len(pad) // 2 <= input.ndim \
             and min(pad, default=0) >= 0:
@@ -1683,9 +1683,9 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight=None,
 # Functions that are compositions of the ones above live with their layers in
 # activations_losses.py, spatial.py and attention.py (which import this module: hence at
 # the end); each one's FUNCTIONS tuple names the functions that belong to this namespace.
-from . import activations_losses as _activations_losses  # noqa: E402
-from . import attention as _attention  # noqa: E402
-from . import spatial as _spatial  # noqa: E402
+from .. import activations_losses as _activations_losses  # noqa: E402
+from .. import attention as _attention  # noqa: E402
+from .. import spatial as _spatial  # noqa: E402
 
 for _module in (_activations_losses, _spatial, _attention):
     globals().update({name: getattr(_module, name) for name in _module.FUNCTIONS})
