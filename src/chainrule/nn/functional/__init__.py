@@ -16,17 +16,42 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from ... import _dtypes
-from ..._backend import quiet as _quiet
 from ...engine import grad_mode
 from ...engine.op import Op
 from ...functions.joining import stack
 from ...functions.matrix import matmul
 from ...functions.pointwise import where
 from ...functions.random import _rng
-from ...functions.reduction import _legacy_softmax_dim, log_softmax, softmax  # noqa: F401
-from ...ops.pointwise import _clip, _erf, _stable_sigmoid
 from ...ops.reduction import _mean
 from ...tensor import Tensor
+from .activation import (  # noqa: F401
+    celu,
+    elu,
+    gelu,
+    glu,
+    hardshrink,
+    hardsigmoid,
+    hardswish,
+    hardtanh,
+    leaky_relu,
+    log_softmax,
+    logsigmoid,
+    mish,
+    prelu,
+    relu,
+    relu6,
+    selu,
+    sigmoid,
+    silu,
+    softmax,
+    softmin,
+    softplus,
+    softshrink,
+    softsign,
+    tanh,
+    tanhshrink,
+    threshold,
+)
 
 # ----------------------------------------------------------------------------------------
 # linear
@@ -102,187 +127,6 @@ def bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | None
     return out + bias if bias is not None else out
 
 
-# ----------------------------------------------------------------------------------------
-# activations
-# ----------------------------------------------------------------------------------------
-def relu(input: Tensor, inplace: bool = False) -> Tensor:
-    """``max(input, 0)``.
-
-    >>> import chainrule as torch
-    >>> torch.nn.functional.relu(torch.tensor([-1., 2.]))
-    tensor([0., 2.])
-    """
-    return input.relu()
-
-
-# One node, as PyTorch records it (where(x > 0, x, slope * x) would record three).
-leaky_relu_op = Op("LeakyReluBackward0",
-                   lambda self, negative_slope: np.where(self > 0, self, self * negative_slope),
-                   promote="float",
-                   self=lambda grad, self, negative_slope:
-                       _leaky_relu_scaled(grad, self, negative_slope),
-                   jvp=lambda self_t, self, negative_slope:
-                       _leaky_relu_scaled(self_t, self, negative_slope))
-
-
-def _leaky_relu_scaled(v, self, negative_slope):
-    """``v`` times leaky_relu's slope at ``self`` (the slope scales ``v``: v's dtype stays)."""
-    return where(self > 0, v, v * negative_slope)
-
-
-def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
-    """``input`` where positive, ``negative_slope * input`` elsewhere.
-
-    >>> import chainrule as torch
-    >>> torch.nn.functional.leaky_relu(torch.tensor([-1., 2.]), 0.1)
-    tensor([-0.1000,  2.0000])
-    """
-    return leaky_relu_op(input, negative_slope)
-
-
-_GELU_K = math.sqrt(2 / math.pi)  # the tanh approximation's scale
-_GELU_C = 0.044715
-
-
-def _gelu_array(self):
-    return 0.5 * self * (1 + _erf(self * (1 / math.sqrt(2))))
-
-
-def _gelu_tanh_array(self):
-    return 0.5 * self * (1 + np.tanh(_GELU_K * (self + _GELU_C * self ** 3)))
-
-
-def _gelu_slope(x):
-    """d/dx x Phi(x) = Phi(x) + x phi(x)."""
-    cdf = 0.5 * (1 + (x * (1 / math.sqrt(2))).erf())
-    return cdf + x * (-0.5 * x * x).exp() * (1 / math.sqrt(2 * math.pi))
-
-
-def _gelu_tanh_slope(x):
-    t = (_GELU_K * (x + _GELU_C * x ** 3)).tanh()
-    return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * (_GELU_K * (1 + 3 * _GELU_C * x * x))
-
-
-# One node each, named as PyTorch names both forms.
-gelu_op = Op("GeluBackward0", _gelu_array, promote="float",
-             self=lambda grad, self: grad * _gelu_slope(self),
-             jvp=lambda self_t, self: self_t * _gelu_slope(self))
-gelu_tanh_op = Op("GeluBackward0", _gelu_tanh_array, promote="float",
-                  self=lambda grad, self: grad * _gelu_tanh_slope(self),
-                  jvp=lambda self_t, self: self_t * _gelu_tanh_slope(self))
-
-
-def gelu(input: Tensor, approximate: str = "none") -> Tensor:
-    """Gaussian error linear unit, ``x * Phi(x)`` (or its tanh approximation).
-
-    >>> import chainrule as torch
-    >>> torch.nn.functional.gelu(torch.tensor([0., 1.]))
-    tensor([0.0000, 0.8413])
-    """
-    if approximate == "tanh":
-        return gelu_tanh_op(input)
-    if approximate != "none":
-        raise RuntimeError(f"approximate argument must be either none or tanh, got {approximate}")
-    return gelu_op(input)
-
-
-def _silu_slope(x):
-    """d/dx x sigmoid(x) = s (1 + x (1 - s))."""
-    s = x.sigmoid()
-    return s * (1 + x * (1 - s))
-
-
-def _silu_array(self):
-    return self * _stable_sigmoid(self)
-
-
-# One node each, named as PyTorch names them (the compositions recorded two to five).
-silu_op = Op("SiluBackward0", _silu_array, promote="float",
-             self=lambda grad, self: grad * _silu_slope(self),
-             jvp=lambda self_t, self: self_t * _silu_slope(self))
-
-
-def _elu_array(self, alpha):
-    return np.where(self > 0, self, alpha * (_quiet(np.exp, np.minimum(self, 0)) - 1))
-
-
-def _elu_scaled(v, self, alpha):
-    """``v`` times elu's slope at ``self``: 1 where positive, ``alpha * exp(x)`` elsewhere."""
-    return where(self > 0, v, v * (alpha * self.clamp(max=0).exp()))
-
-
-elu_op = Op("EluBackward0", _elu_array, promote="float",
-            self=lambda grad, self, alpha: _elu_scaled(grad, self, alpha),
-            jvp=lambda self_t, self, alpha: _elu_scaled(self_t, self, alpha))
-
-
-def _hardtanh_scaled(v, self, min_val, max_val):
-    """``v`` where ``min_val < self < max_val``, else 0 (0 at the bounds, unlike clamp)."""
-    return where((self <= min_val) | (self >= max_val), 0.0, v)
-
-
-def _hardtanh_array(self, min_val, max_val):
-    return _clip(self, min_val, max_val)
-
-
-hardtanh_op = Op("HardtanhBackward0", _hardtanh_array,
-                 self=lambda grad, self, min_val, max_val:
-                     _hardtanh_scaled(grad, self, min_val, max_val),
-                 jvp=lambda self_t, self, min_val, max_val:
-                     _hardtanh_scaled(self_t, self, min_val, max_val))
-
-
-def silu(input: Tensor, inplace: bool = False) -> Tensor:
-    """``x * sigmoid(x)`` (also called swish).
-
-    >>> import chainrule as torch
-    >>> torch.nn.functional.silu(torch.tensor([0., 1.]))
-    tensor([0.0000, 0.7311])
-    """
-    return silu_op(input)
-
-
-def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
-    """``x`` if positive, else ``alpha * (exp(x) - 1)``.
-
-    >>> import chainrule as torch
-    >>> torch.nn.functional.elu(torch.tensor([-1., 2.]))
-    tensor([-0.6321,  2.0000])
-    """
-    return elu_op(input, alpha)
-
-
-def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0,
-             inplace: bool = False) -> Tensor:
-    """``clamp(x, min_val, max_val)``.
-
-    >>> import chainrule as torch
-    >>> torch.nn.functional.hardtanh(torch.tensor([-3., 0.5]))
-    tensor([-1.0000,  0.5000])
-    """
-    return hardtanh_op(input, min_val, max_val)
-
-
-def relu6(input: Tensor, inplace: bool = False) -> Tensor:
-    """``min(max(x, 0), 6)``.
-
-    >>> import chainrule as torch
-    >>> torch.nn.functional.relu6(torch.tensor([-1., 8.]))
-    tensor([0., 6.])
-    """
-    return hardtanh_op(input, 0.0, 6.0)
-
-
-def logsigmoid(input: Tensor) -> Tensor:
-    """``log(sigmoid(x)) = -softplus(-x)``, without overflow.
-
-    >>> import chainrule as torch
-    >>> torch.nn.functional.logsigmoid(torch.tensor([-200.]))
-    tensor([-200.])
-    """
-    return -softplus(-input)
-
-
 def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12) -> Tensor:
     """``x / max(||x||_p, eps)`` along ``dim``.
 
@@ -291,69 +135,6 @@ def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12) -
     tensor([[0.6000, 0.8000]])
     """
     return input / input.norm(p, dim, keepdim=True).clamp(min=eps)
-
-
-def sigmoid(input: Tensor) -> Tensor:
-    """``1 / (1 + exp(-input))``.
-
-    >>> import chainrule as torch
-    >>> torch.nn.functional.sigmoid(torch.zeros(1))
-    tensor([0.5000])
-    """
-    return input.sigmoid()
-
-
-def tanh(input: Tensor) -> Tensor:
-    """Hyperbolic tangent.
-
-    >>> import chainrule as torch
-    >>> torch.nn.functional.tanh(torch.zeros(1))
-    tensor([0.])
-    """
-    return input.tanh()
-
-
-def _softplus_forward(self, beta, threshold):
-    scaled = self * beta
-    # logaddexp(0, z) = log(1 + e^z) without overflow for large z
-    out = np.logaddexp(0, scaled) / beta
-    return np.where(scaled > threshold, self, out).astype(self.dtype, copy=False)
-
-
-# log(1 + e^x) computed directly overflows for x > 88 in float32: a dedicated rule.
-softplus_op = Op("SoftplusBackward0", _softplus_forward, promote="float",
-                 self=lambda grad, self, beta, threshold: grad * _softplus_slope(
-                     self, beta, threshold),
-                 jvp=lambda self_t, self, beta, threshold:
-                     self_t * _softplus_slope(self, beta, threshold))
-
-
-def _softplus_slope(x, beta, threshold):
-    return where(x * beta > threshold, 1.0, (x * beta).sigmoid())
-
-
-def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
-    """``log(1 + exp(beta * x)) / beta``, linear above ``threshold``; never overflows.
-
-    >>> import chainrule as torch
-    >>> torch.nn.functional.softplus(torch.tensor([0., 1000.]))
-    tensor([6.9315e-01, 1.0000e+03])
-    """
-    return softplus_op(input, beta, threshold)
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 
 
 # ----------------------------------------------------------------------------------------
