@@ -139,7 +139,8 @@ def test_softmin_default_dim_warns_and_dtype():
 
 def test_threshold_integer_input():
     x = np.array([1, 2, 3])
-    assert_same(functional.threshold(cr.tensor(x), 1.5, 0), TF.threshold(torch.from_numpy(x), 1.5, 0))
+    assert_same(functional.threshold(cr.tensor(x), 1.5, 0),
+                TF.threshold(torch.from_numpy(x), 1.5, 0))
 
 
 MODULES = [
@@ -245,10 +246,12 @@ def test_margin_hinge_soft_margin(reduction):
     x1, x2 = _inputs(np.float32, 0, (8,)), _inputs(np.float32, 1, (8,))
     y = _signs(2, (8,))
     for margin in (0.0, 0.7):
-        _compare(lambda a, b, t, m=margin: functional.margin_ranking_loss(a, b, t, m, reduction=reduction),
+        _compare(lambda a, b, t, m=margin:
+                 functional.margin_ranking_loss(a, b, t, m, reduction=reduction),
                  lambda a, b, t, m=margin: TF.margin_ranking_loss(a, b, t, m, reduction=reduction),
                  [x1, x2, y])
-        _compare(lambda a, t, m=margin: functional.hinge_embedding_loss(a, t, m + 1, reduction=reduction),
+        _compare(lambda a, t, m=margin:
+                 functional.hinge_embedding_loss(a, t, m + 1, reduction=reduction),
                  lambda a, t, m=margin: TF.hinge_embedding_loss(a, t, m + 1, reduction=reduction),
                  [x1, y])
     _compare(lambda a, t: functional.soft_margin_loss(a, t.detach(), reduction=reduction),
@@ -265,7 +268,8 @@ def test_cosine_embedding_loss(reduction):
     y = _signs(2, (5,))
     r = reduction
     for margin in (0.0, 0.3):
-        _compare(lambda p, q, t, m=margin: functional.cosine_embedding_loss(p, q, t, m, reduction=r),
+        _compare(lambda p, q, t, m=margin:
+                 functional.cosine_embedding_loss(p, q, t, m, reduction=r),
                  lambda p, q, t, m=margin: TF.cosine_embedding_loss(p, q, t, m, reduction=r),
                  [a, b, y], rtol=1e-4, atol=1e-6)
     _compare(lambda p, q, t: functional.cosine_embedding_loss(p, q, t, reduction=reduction),
@@ -318,7 +322,8 @@ def test_gaussian_nll_loss(reduction, var_shape):
             functional.gaussian_nll_loss(cr.tensor(x), cr.tensor(t), cr.tensor(v))
         return
     for full in (False, True):
-        _compare(lambda a, b, c, f=full: functional.gaussian_nll_loss(a, b, c, f, reduction=reduction),
+        _compare(lambda a, b, c, f=full:
+                 functional.gaussian_nll_loss(a, b, c, f, reduction=reduction),
                  lambda a, b, c, f=full: TF.gaussian_nll_loss(a, b, c, f, reduction=reduction),
                  [x, t, np.asarray(v)], rtol=1e-7, atol=1e-9)
 

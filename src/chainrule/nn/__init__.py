@@ -35,19 +35,6 @@ from .activation import (
     Tanhshrink,
     Threshold,
 )
-from .activations_losses import (
-    CosineEmbeddingLoss,
-    CosineSimilarity,
-    GaussianNLLLoss,
-    HingeEmbeddingLoss,
-    KLDivLoss,
-    MarginRankingLoss,
-    MultiLabelSoftMarginLoss,
-    PairwiseDistance,
-    PoissonNLLLoss,
-    SoftMarginLoss,
-    TripletMarginLoss,
-)
 from .attention import (
     MultiheadAttention,
     Transformer,
@@ -56,6 +43,7 @@ from .attention import (
     TransformerEncoder,
     TransformerEncoderLayer,
 )
+from .distance import CosineSimilarity, PairwiseDistance
 from .layers import (
     AdaptiveAvgPool2d,
     AvgPool2d,
@@ -77,12 +65,21 @@ from .layers import (
 from .loss import (
     BCELoss,
     BCEWithLogitsLoss,
+    CosineEmbeddingLoss,
     CrossEntropyLoss,
+    GaussianNLLLoss,
+    HingeEmbeddingLoss,
     HuberLoss,
+    KLDivLoss,
     L1Loss,
+    MarginRankingLoss,
     MSELoss,
+    MultiLabelSoftMarginLoss,
     NLLLoss,
+    PoissonNLLLoss,
     SmoothL1Loss,
+    SoftMarginLoss,
+    TripletMarginLoss,
 )
 from .module import Module, ModuleDict, ModuleList, ParameterList, Sequential
 from .parameter import Parameter

@@ -10,17 +10,14 @@ record thousands of tiny nodes (convolution, pooling, embedding, ``linear``,
 from __future__ import annotations
 
 import math
-import warnings
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from ... import _dtypes
-from ...engine import grad_mode
 from ...engine.op import Op
 from ...functions.joining import stack
 from ...functions.matrix import matmul
-from ...functions.pointwise import where
 from ...functions.random import _rng
 from ...ops.reduction import _mean
 from ...tensor import Tensor
@@ -51,6 +48,26 @@ from .activation import (  # noqa: F401
     tanh,
     tanhshrink,
     threshold,
+)
+from .distance import cosine_similarity, pairwise_distance  # noqa: F401
+from .loss import (  # noqa: F401
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
+    cosine_embedding_loss,
+    cross_entropy,
+    gaussian_nll_loss,
+    hinge_embedding_loss,
+    huber_loss,
+    kl_div,
+    l1_loss,
+    margin_ranking_loss,
+    mse_loss,
+    multilabel_soft_margin_loss,
+    nll_loss,
+    poisson_nll_loss,
+    smooth_l1_loss,
+    soft_margin_loss,
+    triplet_margin_loss,
 )
 
 # ----------------------------------------------------------------------------------------
@@ -1065,408 +1082,11 @@ def batch_norm(input: Tensor, running_mean, running_var, weight=None, bias=None,
     return batch_norm_train_op(input, weight, bias, dims, shape, eps)
 
 
-# ----------------------------------------------------------------------------------------
-# losses
-# ----------------------------------------------------------------------------------------
-def _reduce(loss: Tensor, reduction: str) -> Tensor:
-    if reduction == "mean":
-        return loss.mean()
-    if reduction == "sum":
-        return loss.sum()
-    if reduction == "none":
-        return loss
-    raise ValueError(f"{reduction} is not a valid value for reduction")
-
-
-def _check_same_size(input, target, name):
-    if input.shape != target.shape:
-        warnings.warn(
-            f"Using a target size ({target.shape}) that is different to the input size "
-            f"({input.shape}). This will likely lead to incorrect results due to broadcasting. "
-            "Please ensure they have the same size.", UserWarning, stacklevel=3)
-
-
-# The pointwise losses are one node each, named as PyTorch names them (a printed loss shows
-# ``grad_fn=<MseLossBackward0>``).  Each is made by ``_pointwise_loss`` from its elementwise
-# loss on arrays and its two partial derivatives written as tensor code (so gradients of
-# gradients work).  ``weight`` scales each element; ``param`` is the loss's one option
-# (delta, beta or pos_weight; None when it has none).
-
-
-def _reduce_array(loss, reduction):
-    if reduction == "mean":
-        return loss.mean()
-    if reduction == "sum":
-        return loss.sum()
-    return loss
-
-
-def _spread_grad(grad, local, reduction):
-    """The incoming gradient times the local derivative, spread over the reduced elements."""
-    if reduction == "mean":
-        return grad * local / local.numel()
-    return grad * local
-
-
-def _pointwise_loss(name: str, loss, d_input, d_target) -> Op:
-    """An Op for ``reduction(weight * loss(input, target, param))``.
-
-    ``loss(self, target, param)`` works on arrays; ``d_input`` and ``d_target`` take the
-    same arguments as tensors and return the partial derivatives of ``loss``.
-    """
-    def forward(self, target, weight, param, reduction):
-        out = loss(self, target, param)
-        if weight is not None:
-            out = out * weight
-        return _reduce_array(out, reduction)
-
-    def local(derivative, self, target, weight, param):
-        d = derivative(self, target, param)
-        return d if weight is None else d * weight
-
-    return Op(name, forward,
-              self=lambda grad, self, target, weight, param, reduction:
-                  _spread_grad(grad, local(d_input, self, target, weight, param), reduction),
-              target=lambda grad, self, target, weight, param, reduction:
-                  _spread_grad(grad, local(d_target, self, target, weight, param), reduction),
-              jvp=lambda self_t, target_t, self, target, weight, param, reduction: _reduce(
-                  local(d_input, self, target, weight, param) * self_t
-                  + local(d_target, self, target, weight, param) * target_t, reduction))
-
-
-def _huber_slope(self, target, delta):
-    d = self - target
-    return where(d.abs() < delta, d, delta * d.sign())
-
-
-def _smooth_l1_slope(self, target, beta):
-    d = self - target
-    return where(d.abs() < beta, d / beta, d.sign())
-
-
-def _huber_array(self, target, delta):
-    d = self - target
-    a = np.abs(d)
-    return np.where(a < delta, 0.5 * d * d, delta * (a - 0.5 * delta)).astype(d.dtype, copy=False)
-
-
-def _clamped_logs(p):
-    """``log p`` and ``log(1 - p)``, each clamped at -100 as PyTorch does (no -inf at 0 or 1)."""
-    with np.errstate(divide="ignore"):
-        return np.maximum(np.log(p), -100), np.maximum(np.log(1 - p), -100)
-
-
-def _bce_array(self, target, param):
-    log_p, log_q = _clamped_logs(self)
-    return -(target * log_p + (1 - target) * log_q)
-
-
-def _bce_slope(self, target, param):
-    # PyTorch's form: (p - y) / (p (1 - p)), the denominator kept away from 0
-    return (self - target) / ((1 - self) * self).clamp(min=1e-12)
-
-
-def _bce_target_slope(self, target, param):
-    return (1 - self).log().clamp(min=-100) - self.log().clamp(min=-100)
-
-
-def _bce_logits_array(self, target, pos_weight):
-    # -log sigmoid(x) = softplus(-x) and -log(1 - sigmoid(x)) = x + softplus(-x): no log(0)
-    sp = np.logaddexp(0, -self)
-    if pos_weight is None:
-        return (1 - target) * self + sp
-    return (1 - target) * self + (1 + (pos_weight - 1) * target) * sp
-
-
-def _bce_logits_slope(self, target, pos_weight):
-    s = (-self).sigmoid()
-    if pos_weight is None:
-        return (1 - target) - s
-    return (1 - target) - (1 + (pos_weight - 1) * target) * s
-
-
-def _bce_logits_target_slope(self, target, pos_weight):
-    if pos_weight is None:
-        return -self
-    return (pos_weight - 1) * softplus(-self) - self
-
-
-mse_op = _pointwise_loss("MseLossBackward0", lambda self, target, param: (self - target) ** 2,
-                         lambda self, target, param: 2 * (self - target),
-                         lambda self, target, param: -2 * (self - target))
-huber_op = _pointwise_loss("HuberLossBackward0", _huber_array, _huber_slope,
-                           lambda self, target, delta: -_huber_slope(self, target, delta))
-smooth_l1_op = _pointwise_loss(
-    "SmoothL1LossBackward0", lambda self, target, beta: _huber_array(self, target, beta) / beta,
-    _smooth_l1_slope, lambda self, target, beta: -_smooth_l1_slope(self, target, beta))
-bce_op = _pointwise_loss("BinaryCrossEntropyBackward0", _bce_array, _bce_slope,
-                         _bce_target_slope)
-bce_logits_op = _pointwise_loss("BinaryCrossEntropyWithLogitsBackward0", _bce_logits_array,
-                                _bce_logits_slope, _bce_logits_target_slope)
-
-
-def _loss_inputs(*tensors):
-    """The loss's tensors in their common dtype (PyTorch's promotion), Nones left as they are."""
-    present = [t for t in tensors if t is not None]
-    dtype = _dtypes.result_type(present, [])
-    return [t if t is None or t.dtype is dtype else t.to(dtype) for t in tensors]
-
-
-def _check_reduction(reduction: str) -> None:
-    if reduction not in ("mean", "sum", "none"):
-        raise ValueError(f"{reduction} is not a valid value for reduction")
-
-
-def _not_differentiable(name: str, **tensors) -> None:
-    for arg, t in tensors.items():
-        if t is not None and t.requires_grad and grad_mode.state.enabled:
-            raise RuntimeError(f"The function '{name}' is not differentiable with respect to "
-                               f"argument '{arg}'. This input cannot have requires_grad True. "
-                               f"Fix: pass {arg}.detach().")
-
-
-def mse_loss(input: Tensor, target: Tensor, size_average=None, reduce=None,
-             reduction: str = "mean", weight=None) -> Tensor:
-    """Mean squared error.
-
-    >>> import chainrule as torch
-    >>> torch.nn.functional.mse_loss(torch.tensor([1., 2.]), torch.tensor([1., 4.]))
-    tensor(2.)
-    """
-    _check_same_size(input, target, "mse_loss")
-    _check_reduction(reduction)
-    if weight is not None:  # PyTorch composes the weighted form: a weighted mean over weight
-        d = input - target
-        loss = d * d * weight
-        if reduction == "mean":
-            return loss.sum() / weight.sum()
-        return _reduce(loss, reduction)
-    input, target = _loss_inputs(input, target)
-    return mse_op(input, target, None, None, reduction)
-
-
-def l1_loss(input: Tensor, target: Tensor, size_average=None, reduce=None,
-            reduction: str = "mean") -> Tensor:
-    """Mean absolute error.
-
-    >>> import chainrule as torch
-    >>> torch.nn.functional.l1_loss(torch.tensor([1., 2.]), torch.tensor([1., 4.]))
-    tensor(1.)
-    """
-    _check_same_size(input, target, "l1_loss")
-    return _reduce((input - target).abs(), reduction)
-
-
-def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: float = 1.0):
-    """Squared error for small differences, absolute error (times ``delta``) for large ones.
-
-    >>> import chainrule as torch
-    >>> torch.nn.functional.huber_loss(torch.tensor([0., 0.]), torch.tensor([0.5, 3.]))
-    tensor(1.3125)
-    """
-    _check_same_size(input, target, "huber_loss")
-    _check_reduction(reduction)
-    input, target = _loss_inputs(input, target)
-    return huber_op(input, target, None, delta, reduction)
-
-
-def smooth_l1_loss(input: Tensor, target: Tensor, size_average=None, reduce=None,
-                   reduction: str = "mean", beta: float = 1.0) -> Tensor:
-    """Huber loss divided by ``beta``.
-
-    >>> import chainrule as torch
-    >>> torch.nn.functional.smooth_l1_loss(torch.tensor([0.]), torch.tensor([3.]))
-    tensor(2.5000)
-    """
-    if beta == 0:  # PyTorch computes the L1 loss then (and names its nodes so)
-        return l1_loss(input, target, reduction=reduction)
-    _check_same_size(input, target, "smooth_l1_loss")
-    _check_reduction(reduction)
-    input, target = _loss_inputs(input, target)
-    return smooth_l1_op(input, target, None, beta, reduction)
-
-
-def _nll_weights(target, weight, ignore_index, n_classes):
-    valid = target != ignore_index
-    safe = np.where(valid, target, 0)
-    if valid.any() and (safe.min() < 0 or safe.max() >= n_classes):
-        bad = safe[(safe < 0) | (safe >= n_classes)][0]
-        raise IndexError(f"Target {int(bad)} is out of bounds (the input has {n_classes} "
-                         "classes; targets must lie in [0, C) or equal ignore_index)")
-    w = weight[safe] if weight is not None else np.ones(target.shape)
-    return safe, w * valid
-
-
-def _nll_forward(self, target, weight, ignore_index, reduction):
-    safe, w = _nll_weights(target, weight, ignore_index, self.shape[1])
-    picked = self[np.arange(len(target)), safe]
-    w = w.astype(self.dtype)
-    losses = -picked * w
-    if reduction == "none":
-        return losses
-    if reduction == "sum":
-        return losses.sum()
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return losses.sum() / w.sum()  # 0/0 = nan when every target is ignored, as PyTorch
-
-
-def _nll_backward(grad, target, weight, ignore_index, reduction, shape, dtype):
-    safe, w = _nll_weights(target, weight, ignore_index, shape[1])
-    w = w.astype(dtype)
-    if reduction == "mean":
-        with np.errstate(invalid="ignore", divide="ignore"):
-            w = w / w.sum()
-    out = np.zeros(shape, dtype=dtype)
-    out[np.arange(len(target)), safe] = -w * grad
-    return out
-
-
-nll_backward = Op("NllLossBackward1", _nll_backward,
-                  grad=lambda gg, target, weight, ignore_index, reduction:
-                      nll_op(gg, target, weight, ignore_index, reduction))
-# A dedicated rule: the loss picks one entry per row, so its gradient is one scatter;
-# as a composition (advanced indexing, weights, division) it would record five nodes.
-nll_op = Op("NllLossBackward0", _nll_forward,
-            self=lambda grad, self, target, weight, ignore_index, reduction:
-                nll_backward(grad, target, weight, ignore_index, reduction, tuple(self.shape),
-                             self._data.dtype),
-            jvp=lambda self_t, target, weight, ignore_index, reduction:
-                nll_op(self_t, target, weight, ignore_index, reduction))
-
-
-def _classes_last(input):
-    """``(N, C, d1, ...)`` as ``(N*d1*..., C)`` rows; PyTorch's K-dimensional losses."""
-    return input.movedim(1, -1).reshape(-1, input.shape[1])
-
-
-def nll_loss(input: Tensor, target: Tensor, weight=None, size_average=None,
-             ignore_index: int = -100, reduce=None, reduction: str = "mean") -> Tensor:
-    """Negative log-likelihood of the target classes, given log-probabilities.
-
-    >>> import chainrule as torch
-    >>> torch.nn.functional.nll_loss(torch.tensor([[-1., -2.]]), torch.tensor([1]))
-    tensor(2.)
-    """
-    if target.dtype.is_floating_point:
-        raise RuntimeError("expected scalar type Long but found Float. Fix: class-index targets "
-                           "must be integers, e.g. target.long().")
-    if reduction not in ("mean", "sum", "none"):
-        raise ValueError(f"{reduction} is not a valid value for reduction")
-    if input.ndim == 1:
-        input, target = input.unsqueeze(0), target.unsqueeze(0)
-        out = nll_op(input, target, _array(weight), ignore_index, reduction)
-        return out.squeeze(0) if reduction == "none" else out
-    if input.shape[0] != target.shape[0]:
-        raise ValueError(f"Expected input batch_size ({input.shape[0]}) to match target "
-                         f"batch_size ({target.shape[0]}).")
-    if input.ndim > 2:
-        rows = _classes_last(input)
-        out = nll_op(rows, target.reshape(-1), _array(weight), ignore_index, reduction)
-        return out.reshape(target.shape) if reduction == "none" else out
-    return nll_op(input, target, _array(weight), ignore_index, reduction)
-
-
-def _array(t):
-    return None if t is None else t._data
-
-
-def cross_entropy(input: Tensor, target: Tensor, weight=None, size_average=None,
-                  ignore_index: int = -100, reduce=None, reduction: str = "mean",
-                  label_smoothing: float = 0.0) -> Tensor:
-    """Cross-entropy of logits against class indices or class probabilities.
-
-    >>> import chainrule as torch
-    >>> torch.nn.functional.cross_entropy(torch.tensor([[0., 0.]]), torch.tensor([1]))
-    tensor(0.6931)
-    """
-    if not 0.0 <= label_smoothing <= 1.0:
-        raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: "
-                           f"{label_smoothing}")
-    class_dim = 0 if input.ndim == 1 else 1
-    logp = log_softmax(input, class_dim)
-    n_classes = input.shape[class_dim]
-    if target.dtype.is_floating_point:  # class probabilities
-        if target.shape != input.shape:
-            raise RuntimeError(f"Expected target size {list(input.shape)}, got "
-                               f"{list(target.shape)} (probability targets must have the "
-                               "input's shape)")
-        if label_smoothing:
-            target = target * (1 - label_smoothing) + label_smoothing / n_classes
-        terms = logp * target
-        if weight is not None:
-            terms = terms * weight.reshape((-1,) + (1,) * (input.ndim - 2))
-        losses = -terms.sum(class_dim)
-        if reduction == "mean":
-            return losses.sum() / (input.numel() // n_classes)
-        return _reduce(losses, reduction)
-    nll = nll_loss(logp, target, weight, ignore_index=ignore_index, reduction=reduction)
-    if not label_smoothing:
-        return nll
-    # smoothing spreads epsilon of the target's mass evenly over all classes
-    terms = logp if weight is None else logp * weight.reshape(
-        (-1,) + (1,) * (input.ndim - 2 if input.ndim > 1 else 0))
-    valid = Tensor._make((target._data != ignore_index).astype(logp._data.dtype))
-    smooth = -terms.sum(class_dim) * valid
-    if reduction == "none":
-        pass
-    elif reduction == "sum":
-        smooth = smooth.sum()
-    elif weight is None:
-        smooth = smooth.sum() / valid.sum()
-    else:
-        safe = np.where(target._data != ignore_index, target._data, 0)
-        total = (weight._data[safe] * valid._data).sum()
-        smooth = smooth.sum() / float(total)
-    return nll * (1 - label_smoothing) + smooth * (label_smoothing / n_classes)
-
-
-def binary_cross_entropy(input: Tensor, target: Tensor, weight=None, size_average=None,
-                         reduce=None, reduction: str = "mean") -> Tensor:
-    """``-(y log p + (1 - y) log(1 - p))``, each log clamped at -100 as PyTorch does.
-
-    >>> import chainrule as torch
-    >>> torch.nn.functional.binary_cross_entropy(torch.tensor([0.5]), torch.tensor([1.]))
-    tensor(0.6931)
-    """
-    if target.shape != input.shape:
-        raise ValueError(f"Using a target size ({target.shape}) that is different to the input "
-                         f"size ({input.shape}) is deprecated. Please ensure they have the same "
-                         "size.")
-    data = input._data
-    if data.size and (data.min() < 0 or data.max() > 1):
-        raise RuntimeError("all elements of input should be between 0 and 1. Fix: apply "
-                           "sigmoid first, or use binary_cross_entropy_with_logits on logits.")
-    _check_reduction(reduction)
-    _not_differentiable("binary_cross_entropy", weight=weight)
-    input, target, weight = _loss_inputs(input, target, weight)
-    return bce_op(input, target, weight, None, reduction)
-
-
-def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight=None,
-                                     size_average=None, reduce=None, reduction: str = "mean",
-                                     pos_weight=None) -> Tensor:
-    """Binary cross-entropy of ``sigmoid(input)``, computed from the logits without overflow.
-
-    >>> import chainrule as torch
-    >>> F = torch.nn.functional
-    >>> F.binary_cross_entropy_with_logits(torch.tensor([-200.]), torch.tensor([1.]))
-    tensor(200.)
-    """
-    if target.shape != input.shape:
-        raise ValueError(f"Target size ({target.shape}) must be the same as input size "
-                         f"({input.shape})")
-    _check_reduction(reduction)
-    _not_differentiable("binary_cross_entropy_with_logits", weight=weight, pos_weight=pos_weight)
-    input, target, weight, pos_weight = _loss_inputs(input, target, weight, pos_weight)
-    return bce_logits_op(input, target, weight, pos_weight, reduction)
-
-
 # Functions that are compositions of the ones above live with their layers in
 # activations_losses.py, spatial.py and attention.py (which import this module: hence at
 # the end); each one's FUNCTIONS tuple names the functions that belong to this namespace.
-from .. import activations_losses as _activations_losses  # noqa: E402
 from .. import attention as _attention  # noqa: E402
 from .. import spatial as _spatial  # noqa: E402
 
-for _module in (_activations_losses, _spatial, _attention):
+for _module in (_spatial, _attention):
     globals().update({name: getattr(_module, name) for name in _module.FUNCTIONS})
