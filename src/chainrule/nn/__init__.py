@@ -44,24 +44,20 @@ from .attention import (
     TransformerEncoderLayer,
 )
 from .distance import CosineSimilarity, PairwiseDistance
+from .flatten import Flatten, Unflatten
 from .layers import (
     AdaptiveAvgPool2d,
     AvgPool2d,
     BatchNorm1d,
     BatchNorm2d,
-    Bilinear,
     Conv1d,
     Conv2d,
     Dropout,
     Embedding,
-    Flatten,
-    Identity,
     LayerNorm,
-    LazyLinear,
-    Linear,
     MaxPool2d,
-    Unflatten,
 )
+from .linear import Bilinear, Identity, LazyLinear, Linear
 from .loss import (
     BCELoss,
     BCEWithLogitsLoss,

@@ -14,97 +14,11 @@ from ..tensor import Tensor
 from . import functional as F
 from . import init
 from .module import Module
-from .parameter import Parameter
-
-
-def _empty(*shape, dtype=None) -> Parameter:
-    return Parameter(_creation.empty(*shape, dtype=dtype))
+from .parameter import Parameter, empty_parameter
 
 
 def _tuple(v, n):
     return tuple(v) if isinstance(v, (tuple, list)) else (v,) * n
-
-
-class Identity(Module):
-    """Returns its input.
-
-    >>> import chainrule as torch
-    >>> torch.nn.Identity()
-    Identity()
-    """
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__()
-
-    def forward(self, input: Tensor) -> Tensor:
-        return input
-
-
-class Linear(Module):
-    """``y = x @ W.T + b``.
-
-    >>> import chainrule as torch
-    >>> torch.nn.Linear(4, 2)
-    Linear(in_features=4, out_features=2, bias=True)
-    """
-
-    def __init__(self, in_features: int, out_features: int, bias: bool = True, device=None,
-                 dtype=None) -> None:
-        super().__init__()
-        self.in_features = in_features
-        self.out_features = out_features
-        self.weight = _empty(out_features, in_features, dtype=dtype)
-        self.bias = _empty(out_features, dtype=dtype) if bias else None
-        if not bias:
-            self.register_parameter("bias", None)
-        self.reset_parameters()
-
-    def reset_parameters(self) -> None:
-        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
-        if self.bias is not None:
-            bound = 1 / math.sqrt(self.in_features) if self.in_features > 0 else 0
-            init.uniform_(self.bias, -bound, bound)
-
-    def forward(self, input: Tensor) -> Tensor:
-        return F.linear(input, self.weight, self.bias)
-
-    def extra_repr(self) -> str:
-        return (f"in_features={self.in_features}, out_features={self.out_features}, "
-                f"bias={self.bias is not None}")
-
-
-class Bilinear(Module):
-    """``y_k = x1 @ W_k @ x2 + b_k``.
-
-    >>> import chainrule as torch
-    >>> torch.nn.Bilinear(2, 3, 4)
-    Bilinear(in1_features=2, in2_features=3, out_features=4, bias=True)
-    """
-
-    def __init__(self, in1_features: int, in2_features: int, out_features: int,
-                 bias: bool = True, device=None, dtype=None) -> None:
-        super().__init__()
-        self.in1_features, self.in2_features = in1_features, in2_features
-        self.out_features = out_features
-        self.weight = _empty(out_features, in1_features, in2_features, dtype=dtype)
-        if bias:
-            self.bias = _empty(out_features, dtype=dtype)
-        else:
-            self.register_parameter("bias", None)
-        self.reset_parameters()
-
-    def reset_parameters(self) -> None:
-        bound = 1 / math.sqrt(self.weight.shape[1])
-        init.uniform_(self.weight, -bound, bound)
-        if self.bias is not None:
-            init.uniform_(self.bias, -bound, bound)
-
-    def forward(self, input1: Tensor, input2: Tensor) -> Tensor:
-        return F.bilinear(input1, input2, self.weight, self.bias)
-
-    def extra_repr(self) -> str:
-        return (f"in1_features={self.in1_features}, in2_features={self.in2_features}, "
-                f"out_features={self.out_features}, bias={self.bias is not None}")
 
 
 class _ConvNd(Module):
@@ -130,9 +44,10 @@ class _ConvNd(Module):
         self.dilation = _tuple(dilation, n)
         self.groups = groups
         self.padding_mode = padding_mode
-        self.weight = _empty(out_channels, in_channels // groups, *self.kernel_size, dtype=dtype)
+        self.weight = empty_parameter(out_channels, in_channels // groups, *self.kernel_size,
+                                      dtype=dtype)
         if bias:
-            self.bias = _empty(out_channels, dtype=dtype)
+            self.bias = empty_parameter(out_channels, dtype=dtype)
         else:
             self.register_parameter("bias", None)
         self.reset_parameters()
@@ -291,44 +206,6 @@ class Dropout(Module):
         return f"p={self.p}, inplace={self.inplace}"
 
 
-class Flatten(Module):
-    """Flattens dimensions ``start_dim`` to ``end_dim``.
-
-    >>> import chainrule as torch
-    >>> torch.nn.Flatten()
-    Flatten(start_dim=1, end_dim=-1)
-    """
-
-    def __init__(self, start_dim: int = 1, end_dim: int = -1) -> None:
-        super().__init__()
-        self.start_dim, self.end_dim = start_dim, end_dim
-
-    def forward(self, input: Tensor) -> Tensor:
-        return input.flatten(self.start_dim, self.end_dim)
-
-    def extra_repr(self) -> str:
-        return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
-
-
-class Unflatten(Module):
-    """Splits dimension ``dim`` into ``unflattened_size``.
-
-    >>> import chainrule as torch
-    >>> torch.nn.Unflatten(1, (2, 2))
-    Unflatten(dim=1, unflattened_size=(2, 2))
-    """
-
-    def __init__(self, dim: int, unflattened_size) -> None:
-        super().__init__()
-        self.dim, self.unflattened_size = dim, unflattened_size
-
-    def forward(self, input: Tensor) -> Tensor:
-        return input.unflatten(self.dim, self.unflattened_size)
-
-    def extra_repr(self) -> str:
-        return f"dim={self.dim}, unflattened_size={self.unflattened_size}"
-
-
 class Embedding(Module):
     """A lookup table of ``num_embeddings`` vectors, initialised N(0, 1).
 
@@ -352,7 +229,7 @@ class Embedding(Module):
         self.max_norm, self.norm_type = max_norm, norm_type
         self.scale_grad_by_freq, self.sparse = scale_grad_by_freq, sparse
         if _weight is None:
-            self.weight = _empty(num_embeddings, embedding_dim, dtype=dtype)
+            self.weight = empty_parameter(num_embeddings, embedding_dim, dtype=dtype)
             self.reset_parameters()
         else:
             self.weight = Parameter(_weight, requires_grad=not _freeze)
@@ -483,38 +360,5 @@ class BatchNorm2d(_BatchNorm):
     """
 
     _dims = (4,)
-
-
-class LazyLinear(Linear):
-    """A ``Linear`` whose ``in_features`` is read from the first input (as d2l's models use).
-
-    The parameters exist from the start (so an optimiser can be built before
-    the first call) and get their shape and PyTorch's initialisation on the
-    first forward; the module then becomes a plain ``Linear``.
-
-    >>> import chainrule as torch
-    >>> m = torch.nn.LazyLinear(3)
-    >>> m
-    LazyLinear(in_features=0, out_features=3, bias=True)
-    >>> m(torch.ones(2, 4)).shape, m
-    (torch.Size([2, 3]), Linear(in_features=4, out_features=3, bias=True))
-    """
-
-    def __init__(self, out_features: int, bias: bool = True, device=None, dtype=None) -> None:
-        super().__init__(0, out_features, bias, dtype=dtype)
-
-    def reset_parameters(self) -> None:
-        if self.in_features:
-            super().reset_parameters()
-
-    def forward(self, input: Tensor) -> Tensor:
-        import numpy as np
-        self.in_features = input.shape[-1]
-        w = self.weight
-        w._data = np.empty((self.out_features, self.in_features), dtype=w._data.dtype)
-        w._bump_version()
-        self.reset_parameters()
-        self.__class__ = Linear  # materialised: from now on an ordinary Linear
-        return F.linear(input, self.weight, self.bias)
 
 

@@ -1,4 +1,4 @@
-"""Products of vectors and matrices: dot, mv, mm, bmm, matmul, outer.
+"""Products of vectors and matrices: dot, mv, mm, bmm, matmul, einsum, and nn's linear.
 
 For ``C = A @ B`` the chain rule gives ``dL/dA = dL/dC @ Bᵀ`` and
 ``dL/dB = Aᵀ @ dL/dC``: each rule is one matrix product with the other
@@ -39,6 +39,21 @@ unsafe_view = Op("UnsafeViewBackward0", lambda self, shape: xp.reshape(self, sha
 squeeze_back = Op("SqueezeBackward4", lambda self, dim: xp.squeeze(self, dim),
                   self=lambda grad, dim: grad.unsqueeze(dim),
                   jvp=lambda self_t, dim: squeeze_back(self_t, dim))
+
+
+# nn's linear: one node for x @ W.T + b instead of three (t, matmul, add), so an MLP step
+# records a third of the nodes; named as PyTorch names the nodes of its linear.
+linear = Op("AddmmBackward0", lambda input, weight, bias: input @ weight.T + bias,
+            input=lambda grad, weight: grad.matmul(weight),
+            weight=lambda grad, input: grad.t().matmul(input),
+            bias=lambda grad: grad,  # the engine sums it over the rows
+            jvp=lambda input_t, weight_t, bias_t, input, weight:
+                input_t.matmul(weight.t()) + input.matmul(weight_t.t()) + bias_t)
+linear_no_bias = Op("MmBackward0", lambda input, weight: input @ weight.T,
+                    input=lambda grad, weight: grad.matmul(weight),
+                    weight=lambda grad, input: grad.t().matmul(input),
+                    jvp=lambda input_t, weight_t, input, weight:
+                        input_t.matmul(weight.t()) + input.matmul(weight_t.t()))
 
 
 # --- einsum --------------------------------------------------------------------------

@@ -9,15 +9,12 @@ record thousands of tiny nodes (convolution, pooling, embedding, ``linear``,
 """
 from __future__ import annotations
 
-import math
-
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from ... import _dtypes
 from ...engine.op import Op
 from ...functions.joining import stack
-from ...functions.matrix import matmul
 from ...functions.random import _rng
 from ...ops.reduction import _mean
 from ...tensor import Tensor
@@ -50,6 +47,7 @@ from .activation import (  # noqa: F401
     threshold,
 )
 from .distance import cosine_similarity, pairwise_distance  # noqa: F401
+from .linear import bilinear, linear  # noqa: F401
 from .loss import (  # noqa: F401
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
@@ -69,79 +67,6 @@ from .loss import (  # noqa: F401
     soft_margin_loss,
     triplet_margin_loss,
 )
-
-# ----------------------------------------------------------------------------------------
-# linear
-# ----------------------------------------------------------------------------------------
-# One node for x @ W.T + b instead of three (t, matmul, add): an MLP step records a
-# third of the nodes.  Like PyTorch, other inputs are reshaped to rows first and back after,
-# so the graph (and the printed grad_fn) is PyTorch's: AddmmBackward0 with a bias,
-# MmBackward0 without, under a view for 1-D and N-D inputs.
-addmm_op = Op("AddmmBackward0", lambda input, weight, bias: input @ weight.T + bias,
-              input=lambda grad, weight: grad.matmul(weight),
-              weight=lambda grad, input: grad.t().matmul(input),
-              bias=lambda grad: grad,  # the engine sums it over the rows
-              jvp=lambda input_t, weight_t, bias_t, input, weight:
-                  input_t.matmul(weight.t()) + input.matmul(weight_t.t()) + bias_t)
-mm_op = Op("MmBackward0", lambda input, weight: input @ weight.T,
-           input=lambda grad, weight: grad.matmul(weight),
-           weight=lambda grad, input: grad.t().matmul(input),
-           jvp=lambda input_t, weight_t, input, weight:
-               input_t.matmul(weight.t()) + input.matmul(weight_t.t()))
-
-
-def _reshape_op(name: str) -> Op:
-    """A reshape recorded under PyTorch's name for it in ``linear`` (its graph shows these)."""
-    return Op(name, lambda self, shape: self.reshape(shape),
-              self=lambda grad, self_shape: grad.reshape(self_shape),
-              jvp=lambda self_t, shape: self_t.reshape(shape))
-
-
-_unsafe_view_op = _reshape_op("UnsafeViewBackward0")
-_squeeze_op = _reshape_op("SqueezeBackward4")
-
-
-def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
-    """``input @ weight.T + bias``.
-
-    >>> import chainrule as torch
-    >>> torch.nn.functional.linear(torch.ones(1, 2), torch.ones(3, 2), torch.zeros(3))
-    tensor([[2., 2., 2.]])
-    """
-    if input.shape[-1] != weight.shape[-1]:
-        raise RuntimeError(
-            f"mat1 and mat2 shapes cannot be multiplied ({math.prod(input.shape[:-1])}x"
-            f"{input.shape[-1]} and {weight.shape[1]}x{weight.shape[0]}). Fix: the last "
-            f"dimension of the input ({input.shape[-1]}) must equal in_features "
-            f"({weight.shape[-1]}).")
-    if input.dtype is not weight.dtype:
-        raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got {input.dtype.name}"
-                           f" and {weight.dtype.name}. Fix: convert the input with "
-                           f".to({weight.dtype})")
-    if input.ndim == 2:
-        return mm_op(input, weight) if bias is None else addmm_op(input, weight, bias)
-    if input.ndim == 1:
-        rows = input.unsqueeze(0)
-        shape = tuple(weight.shape[:-1])
-    else:
-        rows = input.reshape(-1, input.shape[-1])
-        shape = tuple(input.shape[:-1]) + tuple(weight.shape[:-1])
-    if bias is None:
-        return (_squeeze_op if input.ndim == 1 else _unsafe_view_op)(mm_op(rows, weight), shape)
-    return addmm_op(rows, weight, bias).reshape(shape)
-
-
-def bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | None = None):
-    """``y_k = x1 @ W_k @ x2 + b_k``.
-
-    >>> import chainrule as torch
-    >>> torch.nn.functional.bilinear(torch.ones(1, 2), torch.ones(1, 3), torch.ones(4, 2, 3)).shape
-    torch.Size([1, 4])
-    """
-    # (N, i) x (o, i, j) -> (N, o, j), then contract j with x2
-    left = matmul(input1.unsqueeze(-2).unsqueeze(-3), weight).squeeze(-2)
-    out = (left * input2.unsqueeze(-2)).sum(-1)
-    return out + bias if bias is not None else out
 
 
 def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12) -> Tensor:
