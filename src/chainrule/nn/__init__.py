@@ -44,6 +44,7 @@ from .attention import (
     TransformerEncoderLayer,
 )
 from .distance import CosineSimilarity, PairwiseDistance
+from .dropout import Dropout, Dropout1d, Dropout2d
 from .flatten import Flatten, Unflatten
 from .layers import (
     AdaptiveAvgPool2d,
@@ -52,7 +53,6 @@ from .layers import (
     BatchNorm2d,
     Conv1d,
     Conv2d,
-    Dropout,
     Embedding,
     LayerNorm,
     MaxPool2d,
@@ -88,8 +88,6 @@ from .spatial import (
     ConstantPad1d,
     ConstantPad2d,
     ConvTranspose2d,
-    Dropout1d,
-    Dropout2d,
     GroupNorm,
     InstanceNorm1d,
     InstanceNorm2d,

@@ -22,7 +22,8 @@ from ..functions import creation as _creation
 from ..tensor import Tensor
 from . import functional as F
 from . import init
-from .layers import Dropout, LayerNorm
+from .dropout import Dropout
+from .layers import LayerNorm
 from .linear import Linear
 from .module import Module, ModuleList
 from .parameter import Parameter

@@ -185,27 +185,6 @@ class AdaptiveAvgPool2d(Module):
         return f"output_size={self.output_size}"
 
 
-class Dropout(Module):
-    """Zeroes elements with probability ``p`` while training.
-
-    >>> import chainrule as torch
-    >>> torch.nn.Dropout()
-    Dropout(p=0.5, inplace=False)
-    """
-
-    def __init__(self, p: float = 0.5, inplace: bool = False) -> None:
-        super().__init__()
-        if not 0 <= p <= 1:
-            raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
-        self.p, self.inplace = p, inplace
-
-    def forward(self, input: Tensor) -> Tensor:
-        return F.dropout(input, self.p, self.training)
-
-    def extra_repr(self) -> str:
-        return f"p={self.p}, inplace={self.inplace}"
-
-
 class Embedding(Module):
     """A lookup table of ``num_embeddings`` vectors, initialised N(0, 1).
 

@@ -15,12 +15,10 @@ tensor([[[[0., 1.],
 from __future__ import annotations
 
 import math
-import warnings
 
 import numpy as np
 
 from ..functions import creation as _creation
-from ..functions.random import _rng
 from ..tensor import Tensor
 from . import functional as F
 from .layers import _affine_parameters, _BatchNorm, _ConvNd, _MaxPoolNd
@@ -33,14 +31,13 @@ __all__ = [
     "ConvTranspose2d",
     "ZeroPad2d", "ConstantPad1d", "ConstantPad2d", "ReflectionPad1d", "ReflectionPad2d",
     "ReplicationPad1d", "ReplicationPad2d",
-    "PixelShuffle", "PixelUnshuffle", "Dropout1d", "Dropout2d", "GroupNorm",
+    "PixelShuffle", "PixelUnshuffle", "GroupNorm",
     "InstanceNorm1d", "InstanceNorm2d",
 ]
 FUNCTIONS = (
     "max_pool1d", "avg_pool1d", "adaptive_avg_pool1d", "adaptive_max_pool1d",
     "adaptive_max_pool2d", "interpolate", "upsample", "upsample_nearest", "upsample_bilinear",
-    "conv_transpose2d", "pixel_shuffle", "pixel_unshuffle", "dropout1d",
-    "dropout2d", "group_norm", "instance_norm",
+    "conv_transpose2d", "pixel_shuffle", "pixel_unshuffle", "group_norm", "instance_norm",
 )
 
 
@@ -945,101 +942,6 @@ class PixelUnshuffle(Module):
 
     def extra_repr(self) -> str:
         return f"downscale_factor={self.downscale_factor}"
-
-
-def _channel_dropout(input, p, training, batched):
-    """Zero whole channels (dimension 1 of a batched input, 0 of an unbatched one)."""
-    if not 0 <= p <= 1:
-        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
-    if not training or p == 0:
-        return input
-    if p == 1:
-        return input * 0
-    lead = 2 if batched else 1
-    shape = tuple(input.shape[:lead]) + (1,) * (input.ndim - lead)
-    keep = _rng(None).random(shape) >= p
-    mask = keep.astype(input._data.dtype) * input._data.dtype.type(1 / (1 - p))
-    return input * Tensor._make(mask)
-
-
-def dropout1d(input: Tensor, p: float = 0.5, training: bool = True,
-              inplace: bool = False) -> Tensor:
-    """Zero whole channels of ``(N, C, L)`` or ``(C, L)`` with probability ``p``; scale the
-    rest by ``1 / (1 - p)``.
-
-    >>> import chainrule as torch
-    >>> torch.nn.functional.dropout1d(torch.ones(1, 2, 3), p=0.5, training=False)
-    tensor([[[1., 1., 1.],
-             [1., 1., 1.]]])
-    """
-    if input.ndim not in (2, 3):
-        raise RuntimeError(f"dropout1d: Expected 2D or 3D input, but received a {input.ndim}D "
-                           "input. Note that dropout1d exists to provide channel-wise dropout "
-                           "on inputs with 1 spatial dimension, a channel dimension, and an "
-                           "optional batch dimension (i.e. 2D or 3D inputs).")
-    return _channel_dropout(input, p, training, input.ndim == 3)
-
-
-def dropout2d(input: Tensor, p: float = 0.5, training: bool = True,
-              inplace: bool = False) -> Tensor:
-    """Zero whole channels of ``(N, C, H, W)`` or ``(C, H, W)`` with probability ``p``.
-
-    As in PyTorch, a 3-D input is taken as ``(N, C, L)`` (with a warning).
-
-    >>> import chainrule as torch
-    >>> torch.nn.functional.dropout2d(torch.ones(1, 1, 1, 2), p=0.0)
-    tensor([[[[1., 1.]]]])
-    """
-    if input.ndim not in (3, 4):
-        warnings.warn(f"dropout2d: Received a {input.ndim}-D input to dropout2d, which is "
-                      "deprecated and will result in an error in a future release. To retain "
-                      "the behavior and silence this warning, please use dropout instead. Note "
-                      "that dropout2d exists to provide channel-wise dropout on inputs with 2 "
-                      "spatial dimensions, a channel dimension, and an optional batch dimension "
-                      "(i.e. 3D or 4D inputs).", stacklevel=2)
-    if input.ndim == 3:
-        warnings.warn("dropout2d: Received a 3D input to dropout2d and assuming that channel-"
-                      "wise 1D dropout behavior is desired - input is interpreted as shape (N, "
-                      "C, L), where C is the channel dim. This behavior will change in a future "
-                      "release to interpret the input as one without a batch dimension, i.e. "
-                      "shape (C, H, W). To maintain the 1D channel-wise dropout behavior, "
-                      "please switch to using dropout1d instead.", stacklevel=2)
-    return _channel_dropout(input, p, training, input.ndim >= 2)
-
-
-class _DropoutNd(Module):
-    def __init__(self, p: float = 0.5, inplace: bool = False) -> None:
-        super().__init__()
-        if not 0 <= p <= 1:
-            raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
-        self.p, self.inplace = p, inplace
-
-    def extra_repr(self) -> str:
-        return f"p={self.p}, inplace={self.inplace}"
-
-
-class Dropout1d(_DropoutNd):
-    """Channel dropout for ``(N, C, L)``.
-
-    >>> import chainrule as torch
-    >>> torch.nn.Dropout1d()
-    Dropout1d(p=0.5, inplace=False)
-    """
-
-    def forward(self, input: Tensor) -> Tensor:
-        return dropout1d(input, self.p, self.training)
-
-
-class Dropout2d(_DropoutNd):
-    """Channel dropout for ``(N, C, H, W)``.
-
-    >>> import chainrule as torch
-    >>> torch.nn.Dropout2d(0.3)
-    Dropout2d(p=0.3, inplace=False)
-    """
-
-    def forward(self, input: Tensor) -> Tensor:
-        return dropout2d(input, self.p, self.training)
 
 
 # ----------------------------------------------------------------------------------------

@@ -15,7 +15,6 @@ from numpy.lib.stride_tricks import sliding_window_view
 from ... import _dtypes
 from ...engine.op import Op
 from ...functions.joining import stack
-from ...functions.random import _rng
 from ...ops.reduction import _mean
 from ...tensor import Tensor
 from .activation import (  # noqa: F401
@@ -47,6 +46,7 @@ from .activation import (  # noqa: F401
     threshold,
 )
 from .distance import cosine_similarity, pairwise_distance  # noqa: F401
+from .dropout import dropout, dropout1d, dropout2d  # noqa: F401
 from .linear import bilinear, linear  # noqa: F401
 from .loss import (  # noqa: F401
     binary_cross_entropy,
@@ -77,27 +77,6 @@ def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12) -
     tensor([[0.6000, 0.8000]])
     """
     return input / input.norm(p, dim, keepdim=True).clamp(min=eps)
-
-
-# ----------------------------------------------------------------------------------------
-# dropout, embedding, one_hot, pad
-# ----------------------------------------------------------------------------------------
-def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False):
-    """Zero each element with probability ``p`` and scale the rest by ``1 / (1 - p)``.
-
-    >>> import chainrule as torch
-    >>> torch.nn.functional.dropout(torch.ones(3), p=0.5, training=False)
-    tensor([1., 1., 1.])
-    """
-    if not 0 <= p <= 1:
-        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
-    if not training or p == 0:
-        return input
-    if p == 1:
-        return input * 0
-    keep = _rng(None).random(input.shape) >= p
-    mask = keep.astype(input._data.dtype) * input._data.dtype.type(1 / (1 - p))
-    return input * Tensor._make(mask)
 
 
 def _embedding_backward(grad, indices, num_weights, padding_idx):
