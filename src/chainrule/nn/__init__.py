@@ -53,7 +53,6 @@ from .layers import (
     BatchNorm2d,
     Conv1d,
     Conv2d,
-    Embedding,
     LayerNorm,
     MaxPool2d,
 )
@@ -80,6 +79,7 @@ from .loss import (
 from .module import Module, ModuleDict, ModuleList, ParameterList, Sequential
 from .parameter import Parameter
 from .recurrent import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNCell
+from .sparse import Embedding
 from .spatial import (
     AdaptiveAvgPool1d,
     AdaptiveMaxPool1d,

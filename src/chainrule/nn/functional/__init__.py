@@ -12,7 +12,6 @@ from __future__ import annotations
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from ... import _dtypes
 from ...engine.op import Op
 from ...functions.joining import stack
 from ...ops.reduction import _mean
@@ -67,6 +66,7 @@ from .loss import (  # noqa: F401
     soft_margin_loss,
     triplet_margin_loss,
 )
+from .sparse import embedding, one_hot  # noqa: F401
 
 
 def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12) -> Tensor:
@@ -77,71 +77,6 @@ def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12) -
     tensor([[0.6000, 0.8000]])
     """
     return input / input.norm(p, dim, keepdim=True).clamp(min=eps)
-
-
-def _embedding_backward(grad, indices, num_weights, padding_idx):
-    out = np.zeros((num_weights, grad.shape[-1]), dtype=grad.dtype)
-    # add.at accumulates rows whose index repeats (out[idx] += g would keep only one)
-    np.add.at(out, indices.reshape(-1), grad.reshape(-1, grad.shape[-1]))
-    if padding_idx is not None:
-        out[padding_idx] = 0
-    return out
-
-
-embedding_backward = Op("EmbeddingDenseBackward0", _embedding_backward,
-                        grad=lambda gg, indices: embedding_op(gg, indices))
-# A dedicated rule: the gradient is one scatter-add into a (num_embeddings, dim) array.
-embedding_op = Op("EmbeddingBackward0", lambda weight, indices: weight[indices],
-                  weight=lambda grad, weight, indices:
-                      embedding_backward(grad, indices, weight.shape[0], None),
-                  jvp=lambda weight_t, indices: embedding_op(weight_t, indices))
-embedding_pad_op = Op("EmbeddingBackward0", lambda weight, indices, padding_idx: weight[indices],
-                      weight=lambda grad, weight, indices, padding_idx:
-                          embedding_backward(grad, indices, weight.shape[0], padding_idx))
-
-
-def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None, max_norm=None,
-              norm_type: float = 2.0, scale_grad_by_freq: bool = False,
-              sparse: bool = False) -> Tensor:
-    """Rows of ``weight`` picked by the integer tensor ``input``.
-
-    >>> import chainrule as torch
-    >>> torch.nn.functional.embedding(torch.tensor([1]), torch.eye(2))
-    tensor([[0., 1.]])
-    """
-    if input.dtype.is_floating_point:
-        raise RuntimeError("Expected tensor for argument #1 'indices' to have one of the "
-                           f"following scalar types: Long, Int; but got {input.dtype} instead. "
-                           "Fix: pass integer indices, e.g. x.long().")
-    idx = input._data
-    if idx.size and (idx.max() >= weight.shape[0] or idx.min() < 0):
-        raise IndexError(f"index out of range in self (indices must lie in [0, "
-                         f"{weight.shape[0]}), got {int(idx.min())}..{int(idx.max())})")
-    if padding_idx is not None:
-        if padding_idx < 0:
-            padding_idx += weight.shape[0]
-        return embedding_pad_op(weight, input, padding_idx)
-    return embedding_op(weight, input)
-
-
-def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
-    """Integer class indices as rows of zeros with a one at the class (int64).
-
-    >>> import chainrule as torch
-    >>> torch.nn.functional.one_hot(torch.tensor([0, 2]))
-    tensor([[1, 0, 0],
-            [0, 0, 1]])
-    """
-    if tensor.dtype is not _dtypes.int64:
-        raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor. Fix: "
-                           "call .long() on the indices.")
-    idx = tensor._data
-    if num_classes == -1:
-        num_classes = int(idx.max()) + 1 if idx.size else 0
-    if idx.size and (idx.min() < 0 or idx.max() >= num_classes):
-        raise RuntimeError("Class values must be smaller than num_classes and non-negative.")
-    out = (idx[..., None] == np.arange(num_classes)).astype(np.int64)
-    return Tensor._make(out)
 
 
 def _pad_widths(pad, ndim):
