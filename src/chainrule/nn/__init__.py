@@ -77,6 +77,15 @@ from .loss import (
     TripletMarginLoss,
 )
 from .module import Module, ModuleDict, ModuleList, ParameterList, Sequential
+from .padding import (
+    ConstantPad1d,
+    ConstantPad2d,
+    ReflectionPad1d,
+    ReflectionPad2d,
+    ReplicationPad1d,
+    ReplicationPad2d,
+    ZeroPad2d,
+)
 from .parameter import Parameter
 from .recurrent import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNCell
 from .sparse import Embedding
@@ -85,8 +94,6 @@ from .spatial import (
     AdaptiveMaxPool1d,
     AdaptiveMaxPool2d,
     AvgPool1d,
-    ConstantPad1d,
-    ConstantPad2d,
     ConvTranspose2d,
     GroupNorm,
     InstanceNorm1d,
@@ -94,14 +101,9 @@ from .spatial import (
     MaxPool1d,
     PixelShuffle,
     PixelUnshuffle,
-    ReflectionPad1d,
-    ReflectionPad2d,
-    ReplicationPad1d,
-    ReplicationPad2d,
     Upsample,
     UpsamplingBilinear2d,
     UpsamplingNearest2d,
-    ZeroPad2d,
 )
 
 __all__ = [name for name in dir() if not name.startswith("_")]

@@ -66,6 +66,7 @@ from .loss import (  # noqa: F401
     soft_margin_loss,
     triplet_margin_loss,
 )
+from .padding import pad  # noqa: F401
 from .sparse import embedding, one_hot  # noqa: F401
 
 
@@ -77,45 +78,6 @@ def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12) -
     tensor([[0.6000, 0.8000]])
     """
     return input / input.norm(p, dim, keepdim=True).clamp(min=eps)
-
-
-def _pad_widths(pad, ndim):
-    if len(pad) % 2:
-        raise RuntimeError("Padding length must be divisible by 2")
-    if len(pad) // 2 > ndim:
-        raise RuntimeError("Padding length should be less than or equal to two times the input "
-                           "dimension")
-    widths = [(0, 0)] * ndim
-    for i in range(len(pad) // 2):  # pad lists the last dimension first
-        widths[ndim - 1 - i] = (pad[2 * i], pad[2 * i + 1])
-    return tuple(widths)
-
-
-def _unpad(grad, widths):
-    key = tuple(slice(lo, grad.shape[d] - hi) for d, (lo, hi) in enumerate(widths))
-    return grad[key]
-
-
-constant_pad_op = Op("ConstantPadNdBackward0",
-                     lambda self, widths, value: np.pad(self, widths, constant_values=value),
-                     self=lambda grad, widths: _unpad(grad, widths))
-
-
-def pad(input: Tensor, pad, mode: str = "constant", value: float | None = None) -> Tensor:
-    """Pad the last dimensions; ``pad = (left, right, top, bottom, ...)``, last dimension first.
-
-    >>> import chainrule as torch
-    >>> torch.nn.functional.pad(torch.ones(2), (1, 2))
-    tensor([0., 1., 1., 0., 0.])
-    """
-    from ..spatial import pad_modes  # interim: nn/ is being split by topic
-    pad = tuple(pad)
-    if mode == "constant" and len(pad) % 2 == 0 and len(pad) // 2 <= input.ndim \
-            and min(pad, default=0) >= 0:
-        return constant_pad_op(input, _pad_widths(pad, input.ndim),
-                               0.0 if value is None else value)
-    # Cropping (negative amounts), reflect, replicate and circular, with PyTorch's checks.
-    return pad_modes(input, pad, mode, value)
 
 
 # ----------------------------------------------------------------------------------------
