@@ -43,6 +43,7 @@ from .attention import (
     TransformerEncoder,
     TransformerEncoderLayer,
 )
+from .convolution import Conv1d, Conv2d, ConvTranspose2d
 from .distance import CosineSimilarity, PairwiseDistance
 from .dropout import Dropout, Dropout1d, Dropout2d
 from .flatten import Flatten, Unflatten
@@ -51,8 +52,6 @@ from .layers import (
     AvgPool2d,
     BatchNorm1d,
     BatchNorm2d,
-    Conv1d,
-    Conv2d,
     LayerNorm,
     MaxPool2d,
 )
@@ -94,7 +93,6 @@ from .spatial import (
     AdaptiveMaxPool1d,
     AdaptiveMaxPool2d,
     AvgPool1d,
-    ConvTranspose2d,
     GroupNorm,
     InstanceNorm1d,
     InstanceNorm2d,

@@ -6,102 +6,12 @@ bias); the random stream is chainrule's, so the numbers differ from PyTorch's.
 """
 from __future__ import annotations
 
-import math
-
 from .. import _dtypes
 from ..functions import creation as _creation
 from ..tensor import Tensor
 from . import functional as F
-from . import init
 from .module import Module
-from .parameter import Parameter, empty_parameter
-
-
-def _tuple(v, n):
-    return tuple(v) if isinstance(v, (tuple, list)) else (v,) * n
-
-
-class _ConvNd(Module):
-    _nd = 2
-
-    def __init__(self, in_channels: int, out_channels: int, kernel_size, stride=1, padding=0,
-                 dilation=1, groups: int = 1, bias: bool = True, padding_mode: str = "zeros",
-                 device=None, dtype=None) -> None:
-        super().__init__()
-        n = self._nd
-        if in_channels % groups:
-            raise ValueError("in_channels must be divisible by groups")
-        if out_channels % groups:
-            raise ValueError("out_channels must be divisible by groups")
-        if padding == "same" and _tuple(stride, n) != (1,) * n:
-            raise ValueError("padding='same' is not supported for strided convolutions")
-        if padding_mode != "zeros":
-            raise NotImplementedError("only padding_mode='zeros' is supported")
-        self.in_channels, self.out_channels = in_channels, out_channels
-        self.kernel_size = _tuple(kernel_size, n)
-        self.stride = _tuple(stride, n)
-        self.padding = padding if isinstance(padding, str) else _tuple(padding, n)
-        self.dilation = _tuple(dilation, n)
-        self.groups = groups
-        self.padding_mode = padding_mode
-        self.weight = empty_parameter(out_channels, in_channels // groups, *self.kernel_size,
-                                      dtype=dtype)
-        if bias:
-            self.bias = empty_parameter(out_channels, dtype=dtype)
-        else:
-            self.register_parameter("bias", None)
-        self.reset_parameters()
-
-    def reset_parameters(self) -> None:
-        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
-        if self.bias is not None:
-            fan_in, _ = init._calculate_fan_in_and_fan_out(self.weight)
-            if fan_in:
-                bound = 1 / math.sqrt(fan_in)
-                init.uniform_(self.bias, -bound, bound)
-
-    def extra_repr(self) -> str:
-        n = self._nd
-        s = (f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, "
-             f"stride={self.stride}")
-        if self.padding != (0,) * n:
-            s += f", padding={self.padding}"
-        if self.dilation != (1,) * n:
-            s += f", dilation={self.dilation}"
-        if self.groups != 1:
-            s += f", groups={self.groups}"
-        if self.bias is None:
-            s += ", bias=False"
-        return s
-
-
-class Conv1d(_ConvNd):
-    """1-D convolution over ``(N, C, L)``.
-
-    >>> import chainrule as torch
-    >>> torch.nn.Conv1d(2, 4, 3, padding=1)
-    Conv1d(2, 4, kernel_size=(3,), stride=(1,), padding=(1,))
-    """
-
-    _nd = 1
-
-    def forward(self, input: Tensor) -> Tensor:
-        return F.conv1d(input, self.weight, self.bias, self.stride,
-                        self.padding if isinstance(self.padding, str) else self.padding[0],
-                        self.dilation, self.groups)
-
-
-class Conv2d(_ConvNd):
-    """2-D convolution over ``(N, C, H, W)`` (stride, padding, dilation, groups).
-
-    >>> import chainrule as torch
-    >>> torch.nn.Conv2d(1, 6, 5, padding=2)
-    Conv2d(1, 6, kernel_size=(5, 5), stride=(1, 1), padding=(2, 2))
-    """
-
-    def forward(self, input: Tensor) -> Tensor:
-        return F.conv2d(input, self.weight, self.bias, self.stride, self.padding, self.dilation,
-                        self.groups)
+from .parameter import Parameter
 
 
 class _MaxPoolNd(Module):

@@ -18,24 +18,21 @@ import math
 
 import numpy as np
 
-from ..functions import creation as _creation
 from ..tensor import Tensor
 from . import functional as F
-from .layers import _affine_parameters, _BatchNorm, _ConvNd, _MaxPoolNd
+from .layers import _affine_parameters, _BatchNorm, _MaxPoolNd
 from .module import Module
-from .parameter import Parameter
 
 __all__ = [
     "MaxPool1d", "AvgPool1d", "AdaptiveAvgPool1d", "AdaptiveMaxPool1d", "AdaptiveMaxPool2d",
     "Upsample", "UpsamplingNearest2d", "UpsamplingBilinear2d",
-    "ConvTranspose2d",
     "PixelShuffle", "PixelUnshuffle", "GroupNorm",
     "InstanceNorm1d", "InstanceNorm2d",
 ]
 FUNCTIONS = (
     "max_pool1d", "avg_pool1d", "adaptive_avg_pool1d", "adaptive_max_pool1d",
     "adaptive_max_pool2d", "interpolate", "upsample", "upsample_nearest", "upsample_bilinear",
-    "conv_transpose2d", "pixel_shuffle", "pixel_unshuffle", "group_norm", "instance_norm",
+    "pixel_shuffle", "pixel_unshuffle", "group_norm", "instance_norm",
 )
 
 
@@ -491,171 +488,6 @@ class UpsamplingBilinear2d(Upsample):
 
     def __init__(self, size=None, scale_factor=None) -> None:
         super().__init__(size, scale_factor, mode="bilinear", align_corners=True)
-
-
-# ----------------------------------------------------------------------------------------
-# transposed convolution
-# ----------------------------------------------------------------------------------------
-# conv_transpose2d is conv2d's gradient with respect to its input, written as a forward
-# conv2d: put stride-1 zeros between the input's cells, pad each side by
-# dilation*(kernel-1) - padding (output_padding more at the end; negative amounts crop),
-# and convolve with the kernel flipped and its in/out channels swapped (per group).  The
-# zeros cost stride**2 times the multiply-adds of a direct scatter; in exchange the
-# gradients are conv2d's, already tested.
-def _spread(x, stride):
-    """Insert ``stride - 1`` zeros between neighbouring cells of the last two dimensions."""
-    (sh, sw), (n, c, h, w) = stride, x.shape
-    if (sh, sw) == (1, 1):
-        return x
-    x = F.pad(x.reshape(n, c, h, 1, w, 1), (0, sw - 1, 0, 0, 0, sh - 1))
-    return x.reshape(n, c, h * sh, w * sw)[:, :, :(h - 1) * sh + 1, :(w - 1) * sw + 1]
-
-
-def _pad_or_crop(x, before, after):
-    """Pad (positive) or crop (negative) the last two dimensions by these amounts."""
-    crop = tuple(slice(max(-b, 0), x.shape[2 + i] - max(-a, 0))
-                 for i, (b, a) in enumerate(zip(before, after)))
-    if any(b < 0 or a < 0 for b, a in zip(before, after)):
-        x = x[:, :, crop[0], crop[1]]
-    widths = (max(before[1], 0), max(after[1], 0), max(before[0], 0), max(after[0], 0))
-    return F.pad(x, widths) if any(widths) else x
-
-
-def conv_transpose2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1,
-                     padding=0, output_padding=0, groups: int = 1, dilation=1) -> Tensor:
-    """2-D transposed convolution of ``(N, C_in, H, W)`` with ``(C_in, C_out/groups, kh, kw)``:
-    the gradient of ``conv2d`` with respect to its input.
-
-    >>> import chainrule as torch
-    >>> ones = torch.ones(1, 1, 2, 2)
-    >>> torch.nn.functional.conv_transpose2d(ones, ones, stride=2)
-    tensor([[[[1., 1., 1., 1.],
-              [1., 1., 1., 1.],
-              [1., 1., 1., 1.],
-              [1., 1., 1., 1.]]]])
-    """
-    input, unbatched = F._with_batch(input, 4, "conv_transpose2d")
-    if weight.ndim != 4:
-        raise RuntimeError(f"weight should have 4 dimensions (in, out/groups, kh, kw), but got "
-                           f"weight of size {list(weight.shape)}")
-    stride, padding = F._pair(stride), F._pair(padding)
-    output_padding, dilation = F._pair(output_padding), F._pair(dilation)
-    c_in, c_out_g, kh, kw = weight.shape
-    if groups <= 0:
-        raise RuntimeError("non-positive groups is not supported")
-    if c_in % groups:
-        raise RuntimeError(f"Given groups={groups}, expected weight to be divisible by {groups} "
-                           f"at dimension 0, but got weight of size [{list(weight.shape)}] "
-                           "instead")
-    if input.shape[1] != c_in:
-        raise RuntimeError(
-            f"Given transposed=1, weight of size {list(weight.shape)}, expected input"
-            f"{list(input.shape)} to have {c_in} channels, but got {input.shape[1]} channels "
-            "instead")
-    if input.dtype is not weight.dtype:
-        raise RuntimeError(f"Input type ({input.dtype}) and weight type ({weight.dtype}) should "
-                           "be the same. Fix: convert the input with .to(weight.dtype)")
-    if min(stride) <= 0 or min(dilation) <= 0 or min(padding) < 0 or min(output_padding) < 0:
-        raise RuntimeError(f"conv_transpose2d: stride {stride} and dilation {dilation} must be "
-                           f"positive, padding {padding} and output_padding {output_padding} "
-                           "non-negative")
-    if any(op >= max(s, d) for op, s, d in zip(output_padding, stride, dilation)):
-        raise RuntimeError(
-            "output padding must be smaller than either stride or dilation, but got "
-            f"output_padding_height: {output_padding[0]} output_padding_width: "
-            f"{output_padding[1]} stride_height: {stride[0]} stride_width: {stride[1]} "
-            f"dilation_height: {dilation[0]} dilation_width: {dilation[1]}")
-    out_hw = [(n - 1) * s - 2 * p + d * (k - 1) + op + 1 for n, s, p, d, k, op in
-              zip(input.shape[2:], stride, padding, dilation, (kh, kw), output_padding)]
-    if min(out_hw) <= 0:
-        raise RuntimeError(f"Given input size per channel: {list(input.shape[2:])}. Calculated "
-                           f"output size per channel: {out_hw}. Output size is too small")
-    edge = [d * (k - 1) - p for d, k, p in zip(dilation, (kh, kw), padding)]
-    x = _pad_or_crop(_spread(input, stride), edge,
-                     [e + op for e, op in zip(edge, output_padding)])
-    # (C_in, C_out/g, kh, kw) -> (C_out, C_in/g, kh, kw), flipped: conv2d's weight layout
-    w = weight.reshape(groups, c_in // groups, c_out_g, kh, kw).transpose(1, 2)
-    w = w.reshape(groups * c_out_g, c_in // groups, kh, kw).flip((2, 3))
-    out = F.conv2d(x, w, None, 1, 0, dilation, groups)
-    if bias is not None:
-        out = out + bias.reshape(-1, 1, 1)
-    return out.squeeze(0) if unbatched else out
-
-
-class ConvTranspose2d(Module):
-    """2-D transposed convolution; weight ``(in, out/groups, kh, kw)``, PyTorch's init.
-
-    >>> import chainrule as torch
-    >>> torch.nn.ConvTranspose2d(16, 8, 3, stride=2, output_padding=1)
-    ConvTranspose2d(16, 8, kernel_size=(3, 3), stride=(2, 2), output_padding=(1, 1))
-    """
-
-    def __init__(self, in_channels: int, out_channels: int, kernel_size, stride=1, padding=0,
-                 output_padding=0, groups: int = 1, bias: bool = True, dilation=1,
-                 padding_mode: str = "zeros", device=None, dtype=None) -> None:
-        super().__init__()
-        if groups <= 0:
-            raise ValueError("groups must be a positive integer")
-        if in_channels % groups:
-            raise ValueError("in_channels must be divisible by groups")
-        if out_channels % groups:
-            raise ValueError("out_channels must be divisible by groups")
-        if padding_mode != "zeros":
-            raise ValueError(f'Only "zeros" padding mode is supported for ConvTranspose2d, '
-                             f"got {padding_mode!r}")
-        self.in_channels, self.out_channels = in_channels, out_channels
-        self.kernel_size, self.stride = F._pair(kernel_size), F._pair(stride)
-        self.padding, self.dilation = F._pair(padding), F._pair(dilation)
-        self.output_padding = F._pair(output_padding)
-        self.groups, self.padding_mode, self.transposed = groups, padding_mode, True
-        self.weight = Parameter(_creation.empty(in_channels, out_channels // groups,
-                                                *self.kernel_size, dtype=dtype))
-        if bias:
-            self.bias = Parameter(_creation.empty(out_channels, dtype=dtype))
-        else:
-            self.register_parameter("bias", None)
-        self.reset_parameters()
-
-    # Convolution's init; fan_in is read from the weight's dimension 1 (out/groups), as in
-    # PyTorch.
-    reset_parameters = _ConvNd.reset_parameters
-
-    def _output_padding(self, input, output_size):
-        if output_size is None:
-            return self.output_padding
-        output_size = list(output_size)[-2:]
-        pad = []
-        for i, want in enumerate(output_size):
-            n = input.shape[input.ndim - 2 + i]
-            least = ((n - 1) * self.stride[i] - 2 * self.padding[i]
-                     + self.dilation[i] * (self.kernel_size[i] - 1) + 1)
-            most = least + self.stride[i] - 1
-            if not least <= want <= most:
-                raise ValueError(f"requested an output size of {output_size}, but valid sizes "
-                                 f"range from {least} to {most} (for an input of "
-                                 f"{list(input.shape[2:])})")
-            pad.append(want - least)
-        return tuple(pad)
-
-    def forward(self, input: Tensor, output_size=None) -> Tensor:
-        return conv_transpose2d(input, self.weight, self.bias, self.stride, self.padding,
-                                self._output_padding(input, output_size), self.groups,
-                                self.dilation)
-
-    def extra_repr(self) -> str:
-        s = (f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, "
-             f"stride={self.stride}")
-        if self.padding != (0, 0):
-            s += f", padding={self.padding}"
-        if self.dilation != (1, 1):
-            s += f", dilation={self.dilation}"
-        if self.output_padding != (0, 0):
-            s += f", output_padding={self.output_padding}"
-        if self.groups != 1:
-            s += f", groups={self.groups}"
-        if self.bias is None:
-            s += ", bias=False"
-        return s
 
 
 # ----------------------------------------------------------------------------------------
