@@ -48,12 +48,9 @@ from .distance import CosineSimilarity, PairwiseDistance
 from .dropout import Dropout, Dropout1d, Dropout2d
 from .flatten import Flatten, Unflatten
 from .layers import (
-    AdaptiveAvgPool2d,
-    AvgPool2d,
     BatchNorm1d,
     BatchNorm2d,
     LayerNorm,
-    MaxPool2d,
 )
 from .linear import Bilinear, Identity, LazyLinear, Linear
 from .loss import (
@@ -86,17 +83,22 @@ from .padding import (
     ZeroPad2d,
 )
 from .parameter import Parameter
-from .recurrent import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNCell
-from .sparse import Embedding
-from .spatial import (
+from .pooling import (
     AdaptiveAvgPool1d,
+    AdaptiveAvgPool2d,
     AdaptiveMaxPool1d,
     AdaptiveMaxPool2d,
     AvgPool1d,
+    AvgPool2d,
+    MaxPool1d,
+    MaxPool2d,
+)
+from .recurrent import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNCell
+from .sparse import Embedding
+from .spatial import (
     GroupNorm,
     InstanceNorm1d,
     InstanceNorm2d,
-    MaxPool1d,
     PixelShuffle,
     PixelUnshuffle,
     Upsample,
