@@ -47,11 +47,6 @@ from .convolution import Conv1d, Conv2d, ConvTranspose2d
 from .distance import CosineSimilarity, PairwiseDistance
 from .dropout import Dropout, Dropout1d, Dropout2d
 from .flatten import Flatten, Unflatten
-from .layers import (
-    BatchNorm1d,
-    BatchNorm2d,
-    LayerNorm,
-)
 from .linear import Bilinear, Identity, LazyLinear, Linear
 from .loss import (
     BCELoss,
@@ -73,6 +68,14 @@ from .loss import (
     TripletMarginLoss,
 )
 from .module import Module, ModuleDict, ModuleList, ParameterList, Sequential
+from .normalization import (
+    BatchNorm1d,
+    BatchNorm2d,
+    GroupNorm,
+    InstanceNorm1d,
+    InstanceNorm2d,
+    LayerNorm,
+)
 from .padding import (
     ConstantPad1d,
     ConstantPad2d,
@@ -96,9 +99,6 @@ from .pooling import (
 from .recurrent import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNCell
 from .sparse import Embedding
 from .spatial import (
-    GroupNorm,
-    InstanceNorm1d,
-    InstanceNorm2d,
     PixelShuffle,
     PixelUnshuffle,
     Upsample,

@@ -23,9 +23,9 @@ from ..tensor import Tensor
 from . import functional as F
 from . import init
 from .dropout import Dropout
-from .layers import LayerNorm
 from .linear import Linear
 from .module import Module, ModuleList
+from .normalization import LayerNorm
 from .parameter import Parameter
 
 __all__ = ["MultiheadAttention", "TransformerEncoderLayer", "TransformerEncoder",

@@ -19,18 +19,15 @@ import math
 import numpy as np
 
 from ..tensor import Tensor
-from . import functional as F
-from .layers import _affine_parameters, _BatchNorm
 from .module import Module
 
 __all__ = [
     "Upsample", "UpsamplingNearest2d", "UpsamplingBilinear2d",
-    "PixelShuffle", "PixelUnshuffle", "GroupNorm",
-    "InstanceNorm1d", "InstanceNorm2d",
+    "PixelShuffle", "PixelUnshuffle",
 ]
 FUNCTIONS = (
     "interpolate", "upsample", "upsample_nearest", "upsample_bilinear",
-    "pixel_shuffle", "pixel_unshuffle", "group_norm", "instance_norm",
+    "pixel_shuffle", "pixel_unshuffle",
 )
 
 
@@ -344,157 +341,3 @@ class PixelUnshuffle(Module):
         return f"downscale_factor={self.downscale_factor}"
 
 
-# ----------------------------------------------------------------------------------------
-# group and instance normalisation: layer_norm's single node over a regrouped view
-# ----------------------------------------------------------------------------------------
-def _affine(out, weight, bias, ndim):
-    shape = (-1,) + (1,) * (ndim - 2)
-    if weight is not None:
-        out = out * weight.reshape(shape)
-    if bias is not None:
-        out = out + bias.reshape(shape)
-    return out
-
-
-def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None,
-               bias: Tensor | None = None, eps: float = 1e-5) -> Tensor:
-    """Normalise each group of ``num_groups`` channel groups over its channels and positions,
-    then scale and shift per channel.
-
-    >>> import chainrule as torch
-    >>> torch.nn.functional.group_norm(torch.tensor([[1., 3., 5., 9.]]), 2)
-    tensor([[-1.0000,  1.0000, -1.0000,  1.0000]])
-    """
-    if input.ndim < 2:
-        raise RuntimeError(f"Expected at least 2 dimensions for input tensor but received "
-                           f"{input.ndim}")
-    _floating_only("GroupNormKernelImpl", input)
-    n, c = input.shape[:2]
-    if num_groups <= 0 or c % num_groups:
-        raise RuntimeError(f"Expected number of channels in input to be divisible by "
-                           f"num_groups, but got input of shape {list(input.shape)} and "
-                           f"num_groups={num_groups}")
-    for name, t in (("weight", weight), ("bias", bias)):
-        if t is not None and tuple(t.shape) != (c,):
-            raise RuntimeError(f"Expected {name} to be a vector of size equal to the number of "
-                               f"channels in input, but got {name} of shape {list(t.shape)} "
-                               f"and input of shape {list(input.shape)}")
-    grouped = input.reshape(n, num_groups, -1)
-    out = F.layer_norm(grouped, (grouped.shape[-1],), eps=eps).reshape(input.shape)
-    return _affine(out, weight, bias, input.ndim)
-
-
-def instance_norm(input: Tensor, running_mean: Tensor | None = None,
-                  running_var: Tensor | None = None, weight: Tensor | None = None,
-                  bias: Tensor | None = None, use_input_stats: bool = True,
-                  momentum: float = 0.1, eps: float = 1e-5) -> Tensor:
-    """Normalise each channel of each sample over its positions (``(N, C, *)``); with
-    ``use_input_stats=False``, by the running statistics instead.
-
-    >>> import chainrule as torch
-    >>> torch.nn.functional.instance_norm(torch.tensor([[[1., 3.], [0., 4.]]]))
-    tensor([[[-1.0000,  1.0000],
-             [-1.0000,  1.0000]]])
-    """
-    if input.ndim < 3:
-        raise ValueError(f"Expected more than 1 spatial element when training, got input size "
-                         f"{_size_repr(input)}")
-    n, c = input.shape[:2]
-    if not use_input_stats:
-        return F.batch_norm(input, running_mean, running_var, weight, bias, False, momentum, eps)
-    count = input.numel() // (n * c) if n * c else 0
-    if count <= 1:
-        raise ValueError(f"Expected more than 1 spatial element when training, got input size "
-                         f"{_size_repr(input)}")
-    flat = input.reshape(n, c, -1)
-    if running_mean is not None or running_var is not None:
-        # running statistics are bookkeeping, not part of the graph: the batch's mean of the
-        # instances' means and (unbiased) variances
-        x = flat._data
-        for running, stat in ((running_mean, x.mean(-1)),
-                              (running_var, x.var(-1, ddof=1))):
-            if running is not None:
-                running._data *= 1 - momentum
-                running._data += (momentum * stat.mean(0)).astype(running._data.dtype)
-                running._bump_version()
-    out = F.layer_norm(flat, (flat.shape[-1],), eps=eps).reshape(input.shape)
-    return _affine(out, weight, bias, input.ndim)
-
-
-def _size_repr(t):
-    return f"torch.Size([{', '.join(map(str, t.shape))}])"
-
-
-class GroupNorm(Module):
-    """Group normalisation over ``(N, C, *)``; per-channel ``weight`` (ones) and ``bias``.
-
-    >>> import chainrule as torch
-    >>> torch.nn.GroupNorm(2, 4)
-    GroupNorm(2, 4, eps=1e-05, affine=True, bias=True)
-    """
-
-    def __init__(self, num_groups: int, num_channels: int, eps: float = 1e-5,
-                 affine: bool = True, device=None, dtype=None, *, bias: bool = True) -> None:
-        super().__init__()
-        if num_channels % num_groups:
-            raise ValueError(f"num_channels ({num_channels}) must be divisible by num_groups "
-                             f"({num_groups})")
-        self.num_groups, self.num_channels = num_groups, num_channels
-        self.eps, self.affine = eps, affine
-        _affine_parameters(self, (num_channels,), affine, bias, dtype)
-
-    def forward(self, input: Tensor) -> Tensor:
-        return group_norm(input, self.num_groups, self.weight, self.bias, self.eps)
-
-    def extra_repr(self) -> str:
-        return (f"{self.num_groups}, {self.num_channels}, eps={self.eps}, "
-                f"affine={self.affine}, bias={self.bias is not None}")
-
-
-class _InstanceNorm(_BatchNorm):
-    # The same parameters and buffers as batch norm (made by _BatchNorm.__init__), with
-    # PyTorch's other defaults: no affine parameters, no running statistics.
-    _batch_dims = 3
-
-    def __init__(self, num_features: int, eps: float = 1e-5, momentum: float = 0.1,
-                 affine: bool = False, track_running_stats: bool = False, device=None,
-                 dtype=None, *, bias: bool = True) -> None:
-        super().__init__(num_features, eps, momentum, affine, track_running_stats, device,
-                         dtype, bias=bias)
-
-    def forward(self, input: Tensor) -> Tensor:
-        d = self._batch_dims
-        if input.ndim not in (d - 1, d):
-            raise ValueError(f"expected {d - 1}D or {d}D input (got {input.ndim}D input)")
-        unbatched = input.ndim == d - 1
-        x = input.unsqueeze(0) if unbatched else input
-        if x.shape[1] != self.num_features and self.affine:
-            raise ValueError(f"expected input's size at dim={1 - unbatched} to match "
-                             f"num_features ({self.num_features}), but got: {x.shape[1]}.")
-        use_input_stats = self.training or not self.track_running_stats
-        out = instance_norm(x, self.running_mean, self.running_var, self.weight, self.bias,
-                            use_input_stats, self.momentum if self.momentum is not None
-                            else 0.0, self.eps)
-        return out.squeeze(0) if unbatched else out
-
-
-class InstanceNorm1d(_InstanceNorm):
-    """Instance normalisation over ``(N, C, L)`` or ``(C, L)``.
-
-    >>> import chainrule as torch
-    >>> torch.nn.InstanceNorm1d(3)
-    InstanceNorm1d(3, eps=1e-05, momentum=0.1, affine=False, bias=False, track_running_stats=False)
-    """
-
-    _batch_dims = 3
-
-
-class InstanceNorm2d(_InstanceNorm):
-    """Instance normalisation over ``(N, C, H, W)`` or ``(C, H, W)``.
-
-    >>> import chainrule as torch
-    >>> torch.nn.InstanceNorm2d(3, affine=True)
-    InstanceNorm2d(3, eps=1e-05, momentum=0.1, affine=True, bias=True, track_running_stats=False)
-    """
-
-    _batch_dims = 4
