@@ -97,13 +97,13 @@ from .pooling import (
     MaxPool2d,
 )
 from .recurrent import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNCell
-from .sparse import Embedding
-from .spatial import (
+from .sampling import (
     PixelShuffle,
     PixelUnshuffle,
     Upsample,
     UpsamplingBilinear2d,
     UpsamplingNearest2d,
 )
+from .sparse import Embedding
 
 __all__ = [name for name in dir() if not name.startswith("_")]

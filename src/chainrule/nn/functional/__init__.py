@@ -10,7 +10,6 @@ record thousands of tiny nodes (convolution, pooling, embedding, ``linear``,
 from __future__ import annotations
 
 from .. import attention as _attention  # noqa: E402
-from .. import spatial as _spatial  # noqa: E402
 from .activation import (  # noqa: F401
     celu,
     elu,
@@ -81,7 +80,15 @@ from .pooling import (  # noqa: F401
     max_pool2d,
     max_pool2d_with_indices,
 )
+from .sampling import (  # noqa: F401
+    interpolate,
+    pixel_shuffle,
+    pixel_unshuffle,
+    upsample,
+    upsample_bilinear,
+    upsample_nearest,
+)
 from .sparse import embedding, one_hot  # noqa: F401
 
-for _module in (_spatial, _attention):
+for _module in (_attention,):
     globals().update({name: getattr(_module, name) for name in _module.FUNCTIONS})

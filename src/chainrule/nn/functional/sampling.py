@@ -1,74 +1,46 @@
-"""Spatial operations: 1-D and adaptive-max pooling, interpolation, transposed convolution,
-padding layers, pixel (un)shuffle, channel dropout, group and instance normalisation.
+"""Resampling of ``torch.nn.functional``: ``interpolate`` (and its old names ``upsample*``),
+``pixel_shuffle`` and ``pixel_unshuffle``.
 
-Each is a function (``torch.nn.functional``'s signature) and a layer (``torch.nn``'s
-constructor and ``repr``).  All are compositions of chainrule's differentiable operations
-(reshape, indexing, ``index_select``, ``gather``, the 2-D convolution and pooling ops), so
-their gradients come from the existing rules; none needs an ``Op`` of its own.
-
->>> import chainrule as torch
->>> from chainrule.nn import spatial
->>> spatial.PixelShuffle(2)(torch.arange(4.).reshape(1, 4, 1, 1))
-tensor([[[[0., 1.],
-          [2., 3.]]]])
+``interpolate`` is separable: each spatial dimension is resampled in turn by
+``index_select`` (nearest) or by two index_selects blended with per-position
+weights (linear), so the gradient is the index rule's scatter-add.  Source
+positions are computed as PyTorch's CPU kernels do, in float32 for float32
+inputs, so the same output cells pick the same input cells.  The pixel
+shuffles are a reshape, a permutation and a reshape.
 """
 from __future__ import annotations
 
 import math
 
-import numpy as np
+from ..._backend import xp
+from ...tensor import Tensor
+from .arguments import floating_only
 
-from ..tensor import Tensor
-from .module import Module
+__all__ = ["interpolate", "upsample", "upsample_nearest", "upsample_bilinear", "pixel_shuffle",
+           "pixel_unshuffle"]
 
-__all__ = [
-    "Upsample", "UpsamplingNearest2d", "UpsamplingBilinear2d",
-    "PixelShuffle", "PixelUnshuffle",
-]
-FUNCTIONS = (
-    "interpolate", "upsample", "upsample_nearest", "upsample_bilinear",
-    "pixel_shuffle", "pixel_unshuffle",
-)
-
-
-def _floating_only(kernel, input, allow_uint8=False):
-    """PyTorch's kernels here take floating inputs only (some also uint8)."""
-    kind = input._data.dtype
-    if kind.kind != "f" and not (allow_uint8 and kind == np.uint8):
-        name = input.dtype.scalar_name
-        raise NotImplementedError(f"\"{kernel}\" not implemented for '{name}'; convert the "
-                                  "input with .float() first")
-
-
-# ----------------------------------------------------------------------------------------
-# interpolation
-# ----------------------------------------------------------------------------------------
-# Separable: each spatial dimension is resampled in turn by index_select (nearest) or by
-# two index_selects blended with per-position weights (linear), so the gradient is the
-# index rule's scatter-add.  Source positions are computed as PyTorch's CPU kernels do,
-# in float32 for float32 inputs, so the same output cells pick the same input cells.
 _MODES = ("nearest", "nearest-exact", "linear", "bilinear")
 _LINEAR_DIMS = {"linear": 1, "bilinear": 2}
 
 
 def _nearest_source(n_in, n_out, scale, exact):
     if n_in == n_out and not exact:
-        return np.arange(n_out)
-    s = np.float32(1.0 / scale if scale else n_in / n_out)
-    dst = np.arange(n_out, dtype=np.float32) + np.float32(0.5 if exact else 0.0)
-    return np.minimum(np.floor(dst * s).astype(np.int64), n_in - 1)
+        return xp.arange(n_out)
+    s = xp.float32(1.0 / scale if scale else n_in / n_out)
+    dst = xp.arange(n_out, dtype=xp.float32) + xp.float32(0.5 if exact else 0.0)
+    return xp.minimum(xp.floor(dst * s).astype(xp.int64), n_in - 1)
 
 
 def _linear_source(n_in, n_out, scale, align_corners, ftype):
     """The two source cells of each output cell and their weights (PyTorch's rule)."""
     if align_corners:
         s = ftype((n_in - 1) / (n_out - 1)) if n_out > 1 else ftype(0)
-        src = np.arange(n_out, dtype=ftype) * s
+        src = xp.arange(n_out, dtype=ftype) * s
     else:
         s = ftype(1.0 / scale if scale else n_in / n_out)
-        src = np.maximum((np.arange(n_out, dtype=ftype) + ftype(0.5)) * s - ftype(0.5), 0)
-    i0 = src.astype(np.int64)  # src >= 0: truncation is floor
-    i1 = np.minimum(i0 + 1, n_in - 1)
+        src = xp.maximum((xp.arange(n_out, dtype=ftype) + ftype(0.5)) * s - ftype(0.5), 0)
+    i0 = src.astype(xp.int64)  # src >= 0: truncation is floor
+    i1 = xp.minimum(i0 + 1, n_in - 1)
     lam = (src - i0).astype(ftype)
     return i0, i1, lam
 
@@ -140,14 +112,14 @@ def interpolate(input: Tensor, size=None, scale_factor=None, mode: str = "neares
         raise NotImplementedError(f"Got {input.ndim}D input, but {mode} mode needs "
                                   f"{_LINEAR_DIMS[mode] + 2}D input")
     # uint8 only for nearest: PyTorch's uint8 bilinear kernel rounds in its own fixed point
-    _floating_only(f"upsample_{mode}", input, allow_uint8=mode.startswith("nearest"))
+    floating_only(f"upsample_{mode}", input, allow_uint8=mode.startswith("nearest"))
     sizes, scales = _output_size(input, size, scale_factor, n)
     if min(sizes) <= 0 or 0 in input.shape[2:]:
         raise RuntimeError(f"Input and output sizes should be greater than 0, but got input "
                            f"{list(input.shape[2:])} and output {sizes}")
     if recompute_scale_factor:
         scales = [None] * n  # the sizes' own ratios, as PyTorch recomputes them
-    ftype = np.float64 if input._data.dtype == np.float64 else np.float32
+    ftype = xp.float64 if input._data.dtype == xp.float64 else xp.float32
     out = input
     for k, (n_out, scale) in enumerate(zip(sizes, scales)):
         dim, n_in = 2 + k, input.shape[2 + k]
@@ -194,66 +166,6 @@ def upsample_bilinear(input: Tensor, size=None, scale_factor=None) -> Tensor:
     return interpolate(input, size, scale_factor, mode="bilinear", align_corners=True)
 
 
-class Upsample(Module):
-    """Resamples its input with ``interpolate``.
-
-    >>> import chainrule as torch
-    >>> torch.nn.Upsample(scale_factor=2, mode="bilinear")
-    Upsample(scale_factor=2.0, mode='bilinear')
-    """
-
-    def __init__(self, size=None, scale_factor=None, mode: str = "nearest",
-                 align_corners: bool | None = None,
-                 recompute_scale_factor: bool | None = None) -> None:
-        super().__init__()
-        self.name = type(self).__name__
-        self.size = size
-        if isinstance(scale_factor, (tuple, list)):
-            self.scale_factor = tuple(float(s) for s in scale_factor)
-        else:
-            self.scale_factor = float(scale_factor) if scale_factor else None
-        self.mode, self.align_corners = mode, align_corners
-        self.recompute_scale_factor = recompute_scale_factor
-
-    def forward(self, input: Tensor) -> Tensor:
-        return interpolate(input, self.size, self.scale_factor, self.mode, self.align_corners,
-                           self.recompute_scale_factor)
-
-    def extra_repr(self) -> str:
-        if self.scale_factor is not None:
-            info = f"scale_factor={self.scale_factor!r}"
-        else:
-            info = f"size={self.size!r}"
-        return info + f", mode={self.mode!r}"
-
-
-class UpsamplingNearest2d(Upsample):
-    """``Upsample`` with mode 'nearest' (for ``(N, C, H, W)``).
-
-    >>> import chainrule as torch
-    >>> torch.nn.UpsamplingNearest2d(scale_factor=2)
-    UpsamplingNearest2d(scale_factor=2.0, mode='nearest')
-    """
-
-    def __init__(self, size=None, scale_factor=None) -> None:
-        super().__init__(size, scale_factor, mode="nearest")
-
-
-class UpsamplingBilinear2d(Upsample):
-    """``Upsample`` with mode 'bilinear' and ``align_corners=True``.
-
-    >>> import chainrule as torch
-    >>> torch.nn.UpsamplingBilinear2d(size=4)
-    UpsamplingBilinear2d(size=4, mode='bilinear')
-    """
-
-    def __init__(self, size=None, scale_factor=None) -> None:
-        super().__init__(size, scale_factor, mode="bilinear", align_corners=True)
-
-
-# ----------------------------------------------------------------------------------------
-# pixel shuffle, channel dropout
-# ----------------------------------------------------------------------------------------
 def pixel_shuffle(input: Tensor, upscale_factor: int) -> Tensor:
     """``(*, C*r*r, H, W) -> (*, C, H*r, W*r)``: channels become ``r x r`` blocks of pixels.
 
@@ -301,43 +213,3 @@ def pixel_unshuffle(input: Tensor, downscale_factor: int) -> Tensor:
     x = input.reshape(*batch, c, h // r, r, w // r, r)
     x = x.permute(*range(b), b, b + 2, b + 4, b + 1, b + 3)
     return x.reshape(*batch, c * r * r, h // r, w // r)
-
-
-class PixelShuffle(Module):
-    """``pixel_shuffle`` as a layer.
-
-    >>> import chainrule as torch
-    >>> torch.nn.PixelShuffle(2)
-    PixelShuffle(upscale_factor=2)
-    """
-
-    def __init__(self, upscale_factor: int) -> None:
-        super().__init__()
-        self.upscale_factor = upscale_factor
-
-    def forward(self, input: Tensor) -> Tensor:
-        return pixel_shuffle(input, self.upscale_factor)
-
-    def extra_repr(self) -> str:
-        return f"upscale_factor={self.upscale_factor}"
-
-
-class PixelUnshuffle(Module):
-    """``pixel_unshuffle`` as a layer.
-
-    >>> import chainrule as torch
-    >>> torch.nn.PixelUnshuffle(3)
-    PixelUnshuffle(downscale_factor=3)
-    """
-
-    def __init__(self, downscale_factor: int) -> None:
-        super().__init__()
-        self.downscale_factor = downscale_factor
-
-    def forward(self, input: Tensor) -> Tensor:
-        return pixel_unshuffle(input, self.downscale_factor)
-
-    def extra_repr(self) -> str:
-        return f"downscale_factor={self.downscale_factor}"
-
-
