@@ -436,6 +436,8 @@ def test_exports_are_pytorchs_names():
     for name in nn.__all__:
         if isinstance(getattr(nn, name), type):
             assert hasattr(torch.nn, name), name
+    for name in functional.__all__:
+        assert callable(getattr(functional, name)) and hasattr(TF, name), name
     assert to_torch(cr.ones(1)).shape == (1,)
 
 
