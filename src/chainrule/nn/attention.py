@@ -19,13 +19,14 @@ import math
 from ..functions.creation import full
 from ..tensor import Tensor
 from . import init
+from .containers import ModuleList
 from .dropout import Dropout
 from .functional.activation import gelu, relu, softmax
 from .functional.attention import additive_mask
 from .functional.dropout import dropout
 from .functional.linear import linear
 from .linear import Linear
-from .module import Module, ModuleList
+from .module import Module
 from .normalization import LayerNorm
 from .parameter import empty_parameter
 
