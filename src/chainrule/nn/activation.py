@@ -5,42 +5,41 @@ calls its function in ``nn.functional``.
 """
 from __future__ import annotations
 
-from ..functions.creation import empty
 from ..tensor import Tensor
-from .functional.activation import (
-    celu,
-    elu,
-    gelu,
-    glu,
-    hardshrink,
-    hardsigmoid,
-    hardswish,
-    hardtanh,
-    leaky_relu,
-    log_softmax,
-    logsigmoid,
-    mish,
-    prelu,
-    selu,
-    silu,
-    softmax,
-    softmin,
-    softplus,
-    softshrink,
-    softsign,
-    tanhshrink,
-    threshold,
-)
+from . import functional
 from .init import constant_
 from .module import Module
-from .parameter import Parameter
+from .parameter import empty_parameter
 
 
-def _inplace_repr(inplace: bool) -> str:
-    return "inplace=True" if inplace else ""
+class _Activation(Module):
+    """What the activation layers with options share: the options, kept as attributes
+    (given as keywords), and the ``repr`` that shows those named in ``_shown``, as
+    ``name=value``, with ``inplace`` shown only where it is set, as PyTorch shows them.
+    """
+
+    _shown: tuple = ()
+
+    def __init__(self, **options) -> None:
+        super().__init__()
+        for name, value in options.items():
+            setattr(self, name, value)
+
+    def extra_repr(self) -> str:
+        return ", ".join(f"{name}={getattr(self, name)}" for name in self._shown
+                         if name != "inplace" or self.inplace)
 
 
-class ReLU(Module):
+class _InplaceActivation(_Activation):
+    """An activation layer whose one option is ``inplace``."""
+
+    _shown = ("inplace",)
+
+    def __init__(self, inplace: bool = False) -> None:
+        super().__init__(inplace=inplace)
+
+
+class ReLU(_InplaceActivation):
     """``max(x, 0)``.
 
     >>> import chainrule as torch
@@ -48,18 +47,11 @@ class ReLU(Module):
     ReLU()
     """
 
-    def __init__(self, inplace: bool = False) -> None:
-        super().__init__()
-        self.inplace = inplace
-
     def forward(self, input: Tensor) -> Tensor:
         return input.relu()
 
-    def extra_repr(self) -> str:
-        return _inplace_repr(self.inplace)
 
-
-class LeakyReLU(Module):
+class LeakyReLU(_Activation):
     """``x`` if positive, else ``negative_slope * x``.
 
     >>> import chainrule as torch
@@ -67,15 +59,13 @@ class LeakyReLU(Module):
     LeakyReLU(negative_slope=0.01)
     """
 
+    _shown = ("negative_slope", "inplace")
+
     def __init__(self, negative_slope: float = 0.01, inplace: bool = False) -> None:
-        super().__init__()
-        self.negative_slope, self.inplace = negative_slope, inplace
+        super().__init__(negative_slope=negative_slope, inplace=inplace)
 
     def forward(self, input: Tensor) -> Tensor:
-        return leaky_relu(input, self.negative_slope)
-
-    def extra_repr(self) -> str:
-        return f"negative_slope={self.negative_slope}" + (", inplace=True" if self.inplace else "")
+        return functional.leaky_relu(input, self.negative_slope)
 
 
 class GELU(Module):
@@ -91,7 +81,7 @@ class GELU(Module):
         self.approximate = approximate
 
     def forward(self, input: Tensor) -> Tensor:
-        return gelu(input, self.approximate)
+        return functional.gelu(input, self.approximate)
 
     def extra_repr(self) -> str:
         return f"approximate={self.approximate!r}"
@@ -121,7 +111,7 @@ class Tanh(Module):
         return input.tanh()
 
 
-class Softplus(Module):
+class Softplus(_Activation):
     """``log(1 + exp(beta * x)) / beta``.
 
     >>> import chainrule as torch
@@ -129,18 +119,16 @@ class Softplus(Module):
     Softplus(beta=1.0, threshold=20.0)
     """
 
+    _shown = ("beta", "threshold")
+
     def __init__(self, beta: float = 1.0, threshold: float = 20.0) -> None:
-        super().__init__()
-        self.beta, self.threshold = beta, threshold
+        super().__init__(beta=beta, threshold=threshold)
 
     def forward(self, input: Tensor) -> Tensor:
-        return softplus(input, self.beta, self.threshold)
-
-    def extra_repr(self) -> str:
-        return f"beta={self.beta}, threshold={self.threshold}"
+        return functional.softplus(input, self.beta, self.threshold)
 
 
-class Softmax(Module):
+class Softmax(_Activation):
     """Softmax along ``dim``.
 
     >>> import chainrule as torch
@@ -148,15 +136,13 @@ class Softmax(Module):
     Softmax(dim=1)
     """
 
+    _shown = ("dim",)
+
     def __init__(self, dim: int | None = None) -> None:
-        super().__init__()
-        self.dim = dim
+        super().__init__(dim=dim)
 
     def forward(self, input: Tensor) -> Tensor:
-        return softmax(input, self.dim)
-
-    def extra_repr(self) -> str:
-        return f"dim={self.dim}"
+        return functional.softmax(input, self.dim)
 
 
 class LogSoftmax(Softmax):
@@ -168,7 +154,7 @@ class LogSoftmax(Softmax):
     """
 
     def forward(self, input: Tensor) -> Tensor:
-        return log_softmax(input, self.dim)
+        return functional.log_softmax(input, self.dim)
 
 
 class SiLU(Module):
@@ -180,10 +166,10 @@ class SiLU(Module):
     """
 
     def forward(self, input: Tensor) -> Tensor:
-        return silu(input)
+        return functional.silu(input)
 
 
-class ELU(Module):
+class ELU(_Activation):
     """``x`` if positive, else ``alpha * (exp(x) - 1)``.
 
     >>> import chainrule as torch
@@ -191,18 +177,16 @@ class ELU(Module):
     ELU(alpha=1.0)
     """
 
+    _shown = ("alpha", "inplace")
+
     def __init__(self, alpha: float = 1.0, inplace: bool = False) -> None:
-        super().__init__()
-        self.alpha, self.inplace = alpha, inplace
+        super().__init__(alpha=alpha, inplace=inplace)
 
     def forward(self, input: Tensor) -> Tensor:
-        return elu(input, self.alpha)
-
-    def extra_repr(self) -> str:
-        return f"alpha={self.alpha}" + (", inplace=True" if self.inplace else "")
+        return functional.elu(input, self.alpha)
 
 
-class Hardtanh(Module):
+class Hardtanh(_Activation):
     """``clamp(x, min_val, max_val)``.
 
     >>> import chainrule as torch
@@ -210,17 +194,14 @@ class Hardtanh(Module):
     Hardtanh(min_val=-1.0, max_val=1.0)
     """
 
+    _shown = ("min_val", "max_val", "inplace")
+
     def __init__(self, min_val: float = -1.0, max_val: float = 1.0,
                  inplace: bool = False) -> None:
-        super().__init__()
-        self.min_val, self.max_val, self.inplace = min_val, max_val, inplace
+        super().__init__(min_val=min_val, max_val=max_val, inplace=inplace)
 
     def forward(self, input: Tensor) -> Tensor:
-        return hardtanh(input, self.min_val, self.max_val)
-
-    def extra_repr(self) -> str:
-        return f"min_val={self.min_val}, max_val={self.max_val}" + (
-            ", inplace=True" if self.inplace else "")
+        return functional.hardtanh(input, self.min_val, self.max_val)
 
 
 class ReLU6(Hardtanh):
@@ -231,11 +212,10 @@ class ReLU6(Hardtanh):
     ReLU6()
     """
 
+    _shown = ("inplace",)
+
     def __init__(self, inplace: bool = False) -> None:
         super().__init__(0.0, 6.0, inplace)
-
-    def extra_repr(self) -> str:
-        return _inplace_repr(self.inplace)
 
 
 class PReLU(Module):
@@ -251,20 +231,20 @@ class PReLU(Module):
         super().__init__()
         self.num_parameters = num_parameters
         self.init = init
-        self.weight = Parameter(empty(num_parameters, dtype=dtype))
+        self.weight = empty_parameter(num_parameters, dtype=dtype)
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
         constant_(self.weight, self.init)
 
     def forward(self, input: Tensor) -> Tensor:
-        return prelu(input, self.weight)
+        return functional.prelu(input, self.weight)
 
     def extra_repr(self) -> str:
         return f"num_parameters={self.num_parameters}"
 
 
-class SELU(Module):
+class SELU(_InplaceActivation):
     """Scaled ELU with the self-normalising constants.
 
     >>> import chainrule as torch
@@ -272,18 +252,11 @@ class SELU(Module):
     SELU()
     """
 
-    def __init__(self, inplace: bool = False) -> None:
-        super().__init__()
-        self.inplace = inplace
-
     def forward(self, input: Tensor) -> Tensor:
-        return selu(input)
-
-    def extra_repr(self) -> str:
-        return _inplace_repr(self.inplace)
+        return functional.selu(input)
 
 
-class CELU(Module):
+class CELU(_Activation):
     """Continuously differentiable ELU.
 
     >>> import chainrule as torch
@@ -291,18 +264,16 @@ class CELU(Module):
     CELU(alpha=2.0)
     """
 
+    _shown = ("alpha", "inplace")
+
     def __init__(self, alpha: float = 1.0, inplace: bool = False) -> None:
-        super().__init__()
-        self.alpha, self.inplace = alpha, inplace
+        super().__init__(alpha=alpha, inplace=inplace)
 
     def forward(self, input: Tensor) -> Tensor:
-        return celu(input, self.alpha)
-
-    def extra_repr(self) -> str:
-        return f"alpha={self.alpha}" + (", inplace=True" if self.inplace else "")
+        return functional.celu(input, self.alpha)
 
 
-class Mish(Module):
+class Mish(_InplaceActivation):
     """``x * tanh(softplus(x))``.
 
     >>> import chainrule as torch
@@ -310,18 +281,11 @@ class Mish(Module):
     Mish()
     """
 
-    def __init__(self, inplace: bool = False) -> None:
-        super().__init__()
-        self.inplace = inplace
-
     def forward(self, input: Tensor) -> Tensor:
-        return mish(input)
-
-    def extra_repr(self) -> str:
-        return _inplace_repr(self.inplace)
+        return functional.mish(input)
 
 
-class Hardswish(Module):
+class Hardswish(_InplaceActivation):
     """``x * relu6(x + 3) / 6``.
 
     >>> import chainrule as torch
@@ -329,15 +293,13 @@ class Hardswish(Module):
     Hardswish()
     """
 
-    def __init__(self, inplace: bool = False) -> None:
-        super().__init__()
-        self.inplace = inplace  # PyTorch's repr does not show it
+    _shown = ()  # PyTorch's repr does not show inplace here
 
     def forward(self, input: Tensor) -> Tensor:
-        return hardswish(input)
+        return functional.hardswish(input)
 
 
-class Hardsigmoid(Module):
+class Hardsigmoid(_InplaceActivation):
     """``relu6(x + 3) / 6``.
 
     >>> import chainrule as torch
@@ -345,12 +307,10 @@ class Hardsigmoid(Module):
     Hardsigmoid()
     """
 
-    def __init__(self, inplace: bool = False) -> None:
-        super().__init__()
-        self.inplace = inplace  # PyTorch's repr does not show it
+    _shown = ()  # PyTorch's repr does not show inplace here
 
     def forward(self, input: Tensor) -> Tensor:
-        return hardsigmoid(input)
+        return functional.hardsigmoid(input)
 
 
 class Softsign(Module):
@@ -362,10 +322,10 @@ class Softsign(Module):
     """
 
     def forward(self, input: Tensor) -> Tensor:
-        return softsign(input)
+        return functional.softsign(input)
 
 
-class Softmin(Module):
+class Softmin(_Activation):
     """``softmax(-x)`` along ``dim``.
 
     >>> import chainrule as torch
@@ -373,15 +333,13 @@ class Softmin(Module):
     Softmin(dim=1)
     """
 
+    _shown = ("dim",)
+
     def __init__(self, dim: int | None = None) -> None:
-        super().__init__()
-        self.dim = dim
+        super().__init__(dim=dim)
 
     def forward(self, input: Tensor) -> Tensor:
-        return softmin(input, self.dim)
-
-    def extra_repr(self) -> str:
-        return f"dim={self.dim}"
+        return functional.softmin(input, self.dim)
 
 
 class LogSigmoid(Module):
@@ -393,10 +351,10 @@ class LogSigmoid(Module):
     """
 
     def forward(self, input: Tensor) -> Tensor:
-        return logsigmoid(input)
+        return functional.logsigmoid(input)
 
 
-class Threshold(Module):
+class Threshold(_Activation):
     """``x`` where ``x > threshold``, else ``value``.
 
     >>> import chainrule as torch
@@ -404,19 +362,16 @@ class Threshold(Module):
     Threshold(threshold=0.1, value=20)
     """
 
+    _shown = ("threshold", "value", "inplace")
+
     def __init__(self, threshold: float, value: float, inplace: bool = False) -> None:
-        super().__init__()
-        self.threshold, self.value, self.inplace = threshold, value, inplace
+        super().__init__(threshold=threshold, value=value, inplace=inplace)
 
     def forward(self, input: Tensor) -> Tensor:
-        return threshold(input, self.threshold, self.value)
-
-    def extra_repr(self) -> str:
-        return f"threshold={self.threshold}, value={self.value}" + (
-            ", inplace=True" if self.inplace else "")
+        return functional.threshold(input, self.threshold, self.value)
 
 
-class GLU(Module):
+class GLU(_Activation):
     """Gated linear unit along ``dim``.
 
     >>> import chainrule as torch
@@ -424,15 +379,13 @@ class GLU(Module):
     GLU(dim=-1)
     """
 
+    _shown = ("dim",)
+
     def __init__(self, dim: int = -1) -> None:
-        super().__init__()
-        self.dim = dim
+        super().__init__(dim=dim)
 
     def forward(self, input: Tensor) -> Tensor:
-        return glu(input, self.dim)
-
-    def extra_repr(self) -> str:
-        return f"dim={self.dim}"
+        return functional.glu(input, self.dim)
 
 
 class Tanhshrink(Module):
@@ -444,7 +397,7 @@ class Tanhshrink(Module):
     """
 
     def forward(self, input: Tensor) -> Tensor:
-        return tanhshrink(input)
+        return functional.tanhshrink(input)
 
 
 class Softshrink(Module):
@@ -460,7 +413,7 @@ class Softshrink(Module):
         self.lambd = lambd
 
     def forward(self, input: Tensor) -> Tensor:
-        return softshrink(input, self.lambd)
+        return functional.softshrink(input, self.lambd)
 
     def extra_repr(self) -> str:
         return str(self.lambd)
@@ -475,4 +428,4 @@ class Hardshrink(Softshrink):
     """
 
     def forward(self, input: Tensor) -> Tensor:
-        return hardshrink(input, self.lambd)
+        return functional.hardshrink(input, self.lambd)

@@ -18,13 +18,10 @@ import math
 
 from ..functions.creation import full
 from ..tensor import Tensor
-from . import init
+from . import functional, init
 from .containers import ModuleList
 from .dropout import Dropout
-from .functional.activation import gelu, relu, softmax
 from .functional.attention import additive_mask
-from .functional.dropout import dropout
-from .functional.linear import linear
 from .linear import Linear
 from .module import Module
 from .normalization import LayerNorm
@@ -116,7 +113,8 @@ class MultiheadAttention(Module):
             w_q, w_k, w_v = w[:E], w[E:2 * E], w[2 * E:]
         else:
             w_q, w_k, w_v = self.q_proj_weight, self.k_proj_weight, self.v_proj_weight
-        return linear(query, w_q, b_q), linear(key, w_k, b_k), linear(value, w_v, b_v)
+        return (functional.linear(query, w_q, b_q), functional.linear(key, w_k, b_k),
+                functional.linear(value, w_v, b_v))
 
     def forward(self, query: Tensor, key: Tensor, value: Tensor,
                 key_padding_mask: Tensor | None = None, need_weights: bool = True,
@@ -148,8 +146,8 @@ class MultiheadAttention(Module):
         pad = additive_mask(key_padding_mask, scores.dtype, keep_true=False)
         if pad is not None:
             scores = scores + pad.reshape(N, 1, 1, S)
-        weights = softmax(scores, dim=-1)
-        dropped = dropout(weights, self.dropout, training=self.training) \
+        weights = functional.softmax(scores, dim=-1)
+        dropped = functional.dropout(weights, self.dropout, training=self.training) \
             if self.dropout > 0.0 else weights
         out = dropped.matmul(v).permute(2, 0, 1, 3).reshape(L, N, self.embed_dim)
         out = self.out_proj(out)
@@ -167,16 +165,49 @@ class MultiheadAttention(Module):
 
 def _activation(activation):
     if activation == "relu":
-        return relu
+        return functional.relu
     if activation == "gelu":
-        return gelu
+        return functional.gelu
     if callable(activation):
         return activation
     raise RuntimeError(f"activation should be relu/gelu, not {activation}. Fix: pass 'relu', "
                        "'gelu' or a callable.")
 
 
-class TransformerEncoderLayer(Module):
+class _TransformerLayer(Module):
+    """What the encoder and decoder layers share: self-attention (the decoder's second
+    block attends over ``memory``), a feed-forward block, and a ``LayerNorm`` and a
+    ``Dropout`` per block, registered in PyTorch's order so that parameter names and
+    ``state_dict`` keys are PyTorch's."""
+
+    def __init__(self, blocks: int, d_model: int, nhead: int, dim_feedforward: int,
+                 dropout: float, activation, layer_norm_eps: float, batch_first: bool,
+                 norm_first: bool, bias: bool, dtype) -> None:
+        super().__init__()
+        self.self_attn = MultiheadAttention(d_model, nhead, dropout=dropout, bias=bias,
+                                            batch_first=batch_first, dtype=dtype)
+        if blocks == 3:
+            self.multihead_attn = MultiheadAttention(d_model, nhead, dropout=dropout,
+                                                     bias=bias, batch_first=batch_first,
+                                                     dtype=dtype)
+        self.linear1 = Linear(d_model, dim_feedforward, bias=bias, dtype=dtype)
+        self.dropout = Dropout(dropout)
+        self.linear2 = Linear(dim_feedforward, d_model, bias=bias, dtype=dtype)
+        self.norm_first = norm_first
+        for k in range(1, blocks + 1):  # norm1, norm2, ...
+            setattr(self, f"norm{k}", LayerNorm(d_model, eps=layer_norm_eps, bias=bias,
+                                                dtype=dtype))
+        for k in range(1, blocks + 1):  # dropout1, dropout2, ...
+            setattr(self, f"dropout{k}", Dropout(dropout))
+        self.activation = _activation(activation)
+
+    def _sa_block(self, x, attn_mask, key_padding_mask, is_causal):
+        x = self.self_attn(x, x, x, attn_mask=attn_mask, key_padding_mask=key_padding_mask,
+                           need_weights=False, is_causal=is_causal)[0]
+        return self.dropout1(x)
+
+
+class TransformerEncoderLayer(_TransformerLayer):
     """Self-attention then a feed-forward block, each with a residual and ``LayerNorm``
     (applied after the residual, or before the block with ``norm_first``).
 
@@ -190,23 +221,8 @@ class TransformerEncoderLayer(Module):
                  dropout: float = 0.1, activation="relu", layer_norm_eps: float = 1e-5,
                  batch_first: bool = False, norm_first: bool = False, bias: bool = True,
                  device=None, dtype=None) -> None:
-        super().__init__()
-        self.self_attn = MultiheadAttention(d_model, nhead, dropout=dropout, bias=bias,
-                                            batch_first=batch_first, dtype=dtype)
-        self.linear1 = Linear(d_model, dim_feedforward, bias=bias, dtype=dtype)
-        self.dropout = Dropout(dropout)
-        self.linear2 = Linear(dim_feedforward, d_model, bias=bias, dtype=dtype)
-        self.norm_first = norm_first
-        self.norm1 = LayerNorm(d_model, eps=layer_norm_eps, bias=bias, dtype=dtype)
-        self.norm2 = LayerNorm(d_model, eps=layer_norm_eps, bias=bias, dtype=dtype)
-        self.dropout1 = Dropout(dropout)
-        self.dropout2 = Dropout(dropout)
-        self.activation = _activation(activation)
-
-    def _sa_block(self, x, attn_mask, key_padding_mask, is_causal):
-        x = self.self_attn(x, x, x, attn_mask=attn_mask, key_padding_mask=key_padding_mask,
-                           need_weights=False, is_causal=is_causal)[0]
-        return self.dropout1(x)
+        super().__init__(2, d_model, nhead, dim_feedforward, dropout, activation,
+                         layer_norm_eps, batch_first, norm_first, bias, dtype)
 
     def _ff_block(self, x):
         return self.dropout2(self.linear2(self.dropout(self.activation(self.linear1(x)))))
@@ -221,7 +237,7 @@ class TransformerEncoderLayer(Module):
         return self.norm2(x + self._ff_block(x))
 
 
-class TransformerDecoderLayer(Module):
+class TransformerDecoderLayer(_TransformerLayer):
     """Self-attention, attention over ``memory``, then a feed-forward block, each with a
     residual and ``LayerNorm`` (before the block with ``norm_first``).
 
@@ -236,27 +252,8 @@ class TransformerDecoderLayer(Module):
                  dropout: float = 0.1, activation="relu", layer_norm_eps: float = 1e-5,
                  batch_first: bool = False, norm_first: bool = False, bias: bool = True,
                  device=None, dtype=None) -> None:
-        super().__init__()
-        self.self_attn = MultiheadAttention(d_model, nhead, dropout=dropout, bias=bias,
-                                            batch_first=batch_first, dtype=dtype)
-        self.multihead_attn = MultiheadAttention(d_model, nhead, dropout=dropout, bias=bias,
-                                                 batch_first=batch_first, dtype=dtype)
-        self.linear1 = Linear(d_model, dim_feedforward, bias=bias, dtype=dtype)
-        self.dropout = Dropout(dropout)
-        self.linear2 = Linear(dim_feedforward, d_model, bias=bias, dtype=dtype)
-        self.norm_first = norm_first
-        self.norm1 = LayerNorm(d_model, eps=layer_norm_eps, bias=bias, dtype=dtype)
-        self.norm2 = LayerNorm(d_model, eps=layer_norm_eps, bias=bias, dtype=dtype)
-        self.norm3 = LayerNorm(d_model, eps=layer_norm_eps, bias=bias, dtype=dtype)
-        self.dropout1 = Dropout(dropout)
-        self.dropout2 = Dropout(dropout)
-        self.dropout3 = Dropout(dropout)
-        self.activation = _activation(activation)
-
-    def _sa_block(self, x, attn_mask, key_padding_mask, is_causal):
-        x = self.self_attn(x, x, x, attn_mask=attn_mask, key_padding_mask=key_padding_mask,
-                           need_weights=False, is_causal=is_causal)[0]
-        return self.dropout1(x)
+        super().__init__(3, d_model, nhead, dim_feedforward, dropout, activation,
+                         layer_norm_eps, batch_first, norm_first, bias, dtype)
 
     def _mha_block(self, x, mem, attn_mask, key_padding_mask, is_causal):
         x = self.multihead_attn(x, mem, mem, attn_mask=attn_mask,

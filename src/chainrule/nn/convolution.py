@@ -9,26 +9,30 @@ from __future__ import annotations
 import math
 
 from ..tensor import Tensor
-from . import init
+from . import functional, init
 from .functional.arguments import pair
-from .functional.convolution import conv1d, conv2d, conv_transpose2d
 from .module import Module
 from .parameter import empty_parameter
 
 
 class _ConvNd(Module):
+    """What the convolution layers share, as PyTorch's ``_ConvNd``: the checked arguments,
+    the weight (``(out, in/groups, *kernel)``, or ``(in, out/groups, *kernel)`` for a
+    transposed convolution), its initialisation and the ``repr``."""
+
     _nd = 2
 
     def __init__(self, in_channels: int, out_channels: int, kernel_size, stride=1, padding=0,
                  dilation=1, groups: int = 1, bias: bool = True, padding_mode: str = "zeros",
-                 device=None, dtype=None) -> None:
+                 device=None, dtype=None, *, transposed: bool = False,
+                 output_padding=0) -> None:
         super().__init__()
         n = self._nd
         if in_channels % groups:
             raise ValueError("in_channels must be divisible by groups")
         if out_channels % groups:
             raise ValueError("out_channels must be divisible by groups")
-        if padding == "same" and pair(stride, n) != (1,) * n:
+        if padding == "same" and not transposed and pair(stride, n) != (1,) * n:
             raise ValueError("padding='same' is not supported for strided convolutions")
         if padding_mode != "zeros":
             raise NotImplementedError("only padding_mode='zeros' is supported")
@@ -37,10 +41,12 @@ class _ConvNd(Module):
         self.stride = pair(stride, n)
         self.padding = padding if isinstance(padding, str) else pair(padding, n)
         self.dilation = pair(dilation, n)
+        self.transposed, self.output_padding = transposed, pair(output_padding, n)
         self.groups = groups
         self.padding_mode = padding_mode
-        self.weight = empty_parameter(out_channels, in_channels // groups, *self.kernel_size,
-                                      dtype=dtype)
+        channels = (in_channels, out_channels // groups) if transposed \
+            else (out_channels, in_channels // groups)
+        self.weight = empty_parameter(*channels, *self.kernel_size, dtype=dtype)
         if bias:
             self.bias = empty_parameter(out_channels, dtype=dtype)
         else:
@@ -63,6 +69,8 @@ class _ConvNd(Module):
             s += f", padding={self.padding}"
         if self.dilation != (1,) * n:
             s += f", dilation={self.dilation}"
+        if self.output_padding != (0,) * n:
+            s += f", output_padding={self.output_padding}"
         if self.groups != 1:
             s += f", groups={self.groups}"
         if self.bias is None:
@@ -81,9 +89,9 @@ class Conv1d(_ConvNd):
     _nd = 1
 
     def forward(self, input: Tensor) -> Tensor:
-        return conv1d(input, self.weight, self.bias, self.stride,
-                        self.padding if isinstance(self.padding, str) else self.padding[0],
-                        self.dilation, self.groups)
+        padding = self.padding if isinstance(self.padding, str) else self.padding[0]
+        return functional.conv1d(input, self.weight, self.bias, self.stride, padding,
+                                 self.dilation, self.groups)
 
 
 class Conv2d(_ConvNd):
@@ -95,11 +103,11 @@ class Conv2d(_ConvNd):
     """
 
     def forward(self, input: Tensor) -> Tensor:
-        return conv2d(input, self.weight, self.bias, self.stride, self.padding, self.dilation,
-                        self.groups)
+        return functional.conv2d(input, self.weight, self.bias, self.stride, self.padding,
+                                 self.dilation, self.groups)
 
 
-class ConvTranspose2d(Module):
+class ConvTranspose2d(_ConvNd):
     """2-D transposed convolution; weight ``(in, out/groups, kh, kw)``, PyTorch's init.
 
     >>> import chainrule as torch
@@ -110,32 +118,14 @@ class ConvTranspose2d(Module):
     def __init__(self, in_channels: int, out_channels: int, kernel_size, stride=1, padding=0,
                  output_padding=0, groups: int = 1, bias: bool = True, dilation=1,
                  padding_mode: str = "zeros", device=None, dtype=None) -> None:
-        super().__init__()
         if groups <= 0:
             raise ValueError("groups must be a positive integer")
-        if in_channels % groups:
-            raise ValueError("in_channels must be divisible by groups")
-        if out_channels % groups:
-            raise ValueError("out_channels must be divisible by groups")
         if padding_mode != "zeros":
             raise ValueError(f'Only "zeros" padding mode is supported for ConvTranspose2d, '
                              f"got {padding_mode!r}")
-        self.in_channels, self.out_channels = in_channels, out_channels
-        self.kernel_size, self.stride = pair(kernel_size), pair(stride)
-        self.padding, self.dilation = pair(padding), pair(dilation)
-        self.output_padding = pair(output_padding)
-        self.groups, self.padding_mode, self.transposed = groups, padding_mode, True
-        self.weight = empty_parameter(in_channels, out_channels // groups, *self.kernel_size,
-                                      dtype=dtype)
-        if bias:
-            self.bias = empty_parameter(out_channels, dtype=dtype)
-        else:
-            self.register_parameter("bias", None)
-        self.reset_parameters()
-
-    # Convolution's init; fan_in is read from the weight's dimension 1 (out/groups), as in
-    # PyTorch.
-    reset_parameters = _ConvNd.reset_parameters
+        super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation,
+                         groups, bias, padding_mode, dtype=dtype, transposed=True,
+                         output_padding=output_padding)
 
     def _output_padding(self, input, output_size):
         if output_size is None:
@@ -155,21 +145,6 @@ class ConvTranspose2d(Module):
         return tuple(pad)
 
     def forward(self, input: Tensor, output_size=None) -> Tensor:
-        return conv_transpose2d(input, self.weight, self.bias, self.stride, self.padding,
-                                self._output_padding(input, output_size), self.groups,
-                                self.dilation)
-
-    def extra_repr(self) -> str:
-        s = (f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, "
-             f"stride={self.stride}")
-        if self.padding != (0, 0):
-            s += f", padding={self.padding}"
-        if self.dilation != (1, 1):
-            s += f", dilation={self.dilation}"
-        if self.output_padding != (0, 0):
-            s += f", output_padding={self.output_padding}"
-        if self.groups != 1:
-            s += f", groups={self.groups}"
-        if self.bias is None:
-            s += ", bias=False"
-        return s
+        return functional.conv_transpose2d(input, self.weight, self.bias, self.stride, self.padding,
+                                           self._output_padding(input, output_size), self.groups,
+                                           self.dilation)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..tensor import Tensor
-from .functional.dropout import dropout, dropout1d, dropout2d
+from . import functional
 from .module import Module
 
 
@@ -26,7 +26,7 @@ class Dropout(_DropoutNd):
     """
 
     def forward(self, input: Tensor) -> Tensor:
-        return dropout(input, self.p, self.training)
+        return functional.dropout(input, self.p, self.training)
 
 
 class Dropout1d(_DropoutNd):
@@ -38,7 +38,7 @@ class Dropout1d(_DropoutNd):
     """
 
     def forward(self, input: Tensor) -> Tensor:
-        return dropout1d(input, self.p, self.training)
+        return functional.dropout1d(input, self.p, self.training)
 
 
 class Dropout2d(_DropoutNd):
@@ -50,4 +50,4 @@ class Dropout2d(_DropoutNd):
     """
 
     def forward(self, input: Tensor) -> Tensor:
-        return dropout2d(input, self.p, self.training)
+        return functional.dropout2d(input, self.p, self.training)

@@ -10,8 +10,7 @@ import math
 
 from .._backend import xp
 from ..tensor import Tensor
-from . import init
-from .functional.linear import bilinear, linear
+from . import functional, init
 from .module import Module
 from .parameter import empty_parameter
 
@@ -57,7 +56,7 @@ class Linear(Module):
             init.uniform_(self.bias, -bound, bound)
 
     def forward(self, input: Tensor) -> Tensor:
-        return linear(input, self.weight, self.bias)
+        return functional.linear(input, self.weight, self.bias)
 
     def extra_repr(self) -> str:
         return (f"in_features={self.in_features}, out_features={self.out_features}, "
@@ -93,7 +92,7 @@ class LazyLinear(Linear):
         w._bump_version()
         self.reset_parameters()
         self.__class__ = Linear  # materialised: from now on an ordinary Linear
-        return linear(input, self.weight, self.bias)
+        return functional.linear(input, self.weight, self.bias)
 
 
 class Bilinear(Module):
@@ -123,7 +122,7 @@ class Bilinear(Module):
             init.uniform_(self.bias, -bound, bound)
 
     def forward(self, input1: Tensor, input2: Tensor) -> Tensor:
-        return bilinear(input1, input2, self.weight, self.bias)
+        return functional.bilinear(input1, input2, self.weight, self.bias)
 
     def extra_repr(self) -> str:
         return (f"in1_features={self.in1_features}, in2_features={self.in2_features}, "

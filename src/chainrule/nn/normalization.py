@@ -9,7 +9,7 @@ from __future__ import annotations
 from .. import _dtypes
 from ..functions.creation import ones, tensor, zeros
 from ..tensor import Tensor
-from .functional.normalization import batch_norm, group_norm, instance_norm, layer_norm
+from . import functional
 from .module import Module
 from .parameter import Parameter
 
@@ -45,7 +45,7 @@ class LayerNorm(Module):
         _affine_parameters(self, self.normalized_shape, elementwise_affine, bias, dtype)
 
     def forward(self, input: Tensor) -> Tensor:
-        return layer_norm(input, self.normalized_shape, self.weight, self.bias, self.eps)
+        return functional.layer_norm(input, self.normalized_shape, self.weight, self.bias, self.eps)
 
     def extra_repr(self) -> str:
         return (f"{self.normalized_shape}, eps={self.eps}, "
@@ -88,8 +88,8 @@ class _BatchNorm(Module):
             if self.momentum is None:  # cumulative moving average
                 factor = 1.0 / float(self.num_batches_tracked._data)
         use_batch = self.training or not self.track_running_stats
-        return batch_norm(input, self.running_mean, self.running_var, self.weight, self.bias,
-                            use_batch, factor, self.eps)
+        return functional.batch_norm(input, self.running_mean, self.running_var, self.weight,
+                                     self.bias, use_batch, factor, self.eps)
 
     def extra_repr(self) -> str:
         return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "
@@ -138,7 +138,7 @@ class GroupNorm(Module):
         _affine_parameters(self, (num_channels,), affine, bias, dtype)
 
     def forward(self, input: Tensor) -> Tensor:
-        return group_norm(input, self.num_groups, self.weight, self.bias, self.eps)
+        return functional.group_norm(input, self.num_groups, self.weight, self.bias, self.eps)
 
     def extra_repr(self) -> str:
         return (f"{self.num_groups}, {self.num_channels}, eps={self.eps}, "
@@ -166,9 +166,9 @@ class _InstanceNorm(_BatchNorm):
             raise ValueError(f"expected input's size at dim={1 - unbatched} to match "
                              f"num_features ({self.num_features}), but got: {x.shape[1]}.")
         use_input_stats = self.training or not self.track_running_stats
-        out = instance_norm(x, self.running_mean, self.running_var, self.weight, self.bias,
-                            use_input_stats, self.momentum if self.momentum is not None
-                            else 0.0, self.eps)
+        momentum = self.momentum if self.momentum is not None else 0.0
+        out = functional.instance_norm(x, self.running_mean, self.running_var, self.weight,
+                                       self.bias, use_input_stats, momentum, self.eps)
         return out.squeeze(0) if unbatched else out
 
 

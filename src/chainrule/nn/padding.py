@@ -7,7 +7,7 @@ dimension first, as ``nn.functional.pad`` takes it.
 from __future__ import annotations
 
 from ..tensor import Tensor
-from .functional.padding import pad
+from . import functional
 from .module import Module
 
 
@@ -24,7 +24,7 @@ class _PadNd(Module):
                              f"ints, but got {padding}")
 
     def forward(self, input: Tensor) -> Tensor:
-        return pad(input, self.padding, self._mode)
+        return functional.pad(input, self.padding, self._mode)
 
     def extra_repr(self) -> str:
         return f"{self.padding}"
@@ -36,7 +36,7 @@ class _ConstantPadNd(_PadNd):
         self.value = value
 
     def forward(self, input: Tensor) -> Tensor:
-        return pad(input, self.padding, "constant", self.value)
+        return functional.pad(input, self.padding, "constant", self.value)
 
     def extra_repr(self) -> str:
         return f"padding={self.padding}, value={self.value}"

@@ -3,16 +3,7 @@ in ``torch.nn``."""
 from __future__ import annotations
 
 from ..tensor import Tensor
-from .functional.pooling import (
-    adaptive_avg_pool1d,
-    adaptive_avg_pool2d,
-    adaptive_max_pool1d,
-    adaptive_max_pool2d,
-    avg_pool1d,
-    avg_pool2d,
-    max_pool1d,
-    max_pool2d,
-)
+from . import functional
 from .module import Module
 
 
@@ -48,7 +39,7 @@ class MaxPool2d(_MaxPoolNd):
     (tensor([[[3.]]]), tensor([[[1]]]))
     """
 
-    _pool = staticmethod(max_pool2d)
+    _pool = staticmethod(functional.max_pool2d)
 
 
 class MaxPool1d(_MaxPoolNd):
@@ -59,10 +50,15 @@ class MaxPool1d(_MaxPoolNd):
     MaxPool1d(kernel_size=3, stride=2, padding=0, dilation=1, ceil_mode=False)
     """
 
-    _pool = staticmethod(max_pool1d)
+    _pool = staticmethod(functional.max_pool1d)
 
 
-class AvgPool2d(Module):
+class _AvgPoolNd(Module):
+    def extra_repr(self) -> str:
+        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+
+
+class AvgPool2d(_AvgPoolNd):
     """Mean over windows (see ``nn.functional.avg_pool2d`` for the options).
 
     >>> import chainrule as torch
@@ -82,14 +78,11 @@ class AvgPool2d(Module):
         self.count_include_pad, self.divisor_override = count_include_pad, divisor_override
 
     def forward(self, input: Tensor) -> Tensor:
-        return avg_pool2d(input, self.kernel_size, self.stride, self.padding, self.ceil_mode,
-                            self.count_include_pad, self.divisor_override)
-
-    def extra_repr(self) -> str:
-        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+        return functional.avg_pool2d(input, self.kernel_size, self.stride, self.padding,
+                                     self.ceil_mode, self.count_include_pad, self.divisor_override)
 
 
-class AvgPool1d(Module):
+class AvgPool1d(_AvgPoolNd):
     """Mean over windows of ``(N, C, L)``.
 
     >>> import chainrule as torch
@@ -106,11 +99,8 @@ class AvgPool1d(Module):
         self.ceil_mode, self.count_include_pad = ceil_mode, count_include_pad
 
     def forward(self, input: Tensor) -> Tensor:
-        return avg_pool1d(input, self.kernel_size, self.stride, self.padding, self.ceil_mode,
-                          self.count_include_pad)
-
-    def extra_repr(self) -> str:
-        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+        return functional.avg_pool1d(input, self.kernel_size, self.stride, self.padding,
+                                     self.ceil_mode, self.count_include_pad)
 
 
 def _single(v):
@@ -135,7 +125,7 @@ class AdaptiveAvgPool1d(_AdaptivePool):
     """
 
     def forward(self, input: Tensor) -> Tensor:
-        return adaptive_avg_pool1d(input, self.output_size)
+        return functional.adaptive_avg_pool1d(input, self.output_size)
 
 
 class AdaptiveAvgPool2d(_AdaptivePool):
@@ -147,7 +137,7 @@ class AdaptiveAvgPool2d(_AdaptivePool):
     """
 
     def forward(self, input: Tensor) -> Tensor:
-        return adaptive_avg_pool2d(input, self.output_size)
+        return functional.adaptive_avg_pool2d(input, self.output_size)
 
 
 class _AdaptiveMaxPool(_AdaptivePool):
@@ -165,7 +155,7 @@ class AdaptiveMaxPool1d(_AdaptiveMaxPool):
     """
 
     def forward(self, input: Tensor):
-        return adaptive_max_pool1d(input, self.output_size, self.return_indices)
+        return functional.adaptive_max_pool1d(input, self.output_size, self.return_indices)
 
 
 class AdaptiveMaxPool2d(_AdaptiveMaxPool):
@@ -177,4 +167,4 @@ class AdaptiveMaxPool2d(_AdaptiveMaxPool):
     """
 
     def forward(self, input: Tensor):
-        return adaptive_max_pool2d(input, self.output_size, self.return_indices)
+        return functional.adaptive_max_pool2d(input, self.output_size, self.return_indices)

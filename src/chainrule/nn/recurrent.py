@@ -22,9 +22,7 @@ import warnings
 from ..functions.creation import zeros
 from ..functions.joining import cat, stack
 from ..tensor import Tensor
-from . import init
-from .functional.dropout import dropout
-from .functional.linear import linear
+from . import functional, init
 from .module import Module
 from .parameter import empty_parameter
 from .utils.rnn import PackedSequence
@@ -34,16 +32,16 @@ __all__ = ["RNNCell", "GRUCell", "LSTMCell", "RNN", "GRU", "LSTM"]
 
 # --- one time step: ``gi`` is the input projection W_ih x + b_ih, already computed ---------
 def _tanh_step(gi: Tensor, h: Tensor, w_hh: Tensor, b_hh: Tensor | None) -> Tensor:
-    return (gi + linear(h, w_hh, b_hh)).tanh()
+    return (gi + functional.linear(h, w_hh, b_hh)).tanh()
 
 
 def _relu_step(gi: Tensor, h: Tensor, w_hh: Tensor, b_hh: Tensor | None) -> Tensor:
-    return (gi + linear(h, w_hh, b_hh)).relu()
+    return (gi + functional.linear(h, w_hh, b_hh)).relu()
 
 
 def _gru_step(gi: Tensor, h: Tensor, w_hh: Tensor, b_hh: Tensor | None) -> Tensor:
     i_r, i_z, i_n = gi.chunk(3, -1)
-    h_r, h_z, h_n = linear(h, w_hh, b_hh).chunk(3, -1)
+    h_r, h_z, h_n = functional.linear(h, w_hh, b_hh).chunk(3, -1)
     r = (i_r + h_r).sigmoid()
     z = (i_z + h_z).sigmoid()
     n = (i_n + r * h_n).tanh()  # PyTorch's GRU: the reset gate scales W_hn h + b_hn
@@ -52,7 +50,7 @@ def _gru_step(gi: Tensor, h: Tensor, w_hh: Tensor, b_hh: Tensor | None) -> Tenso
 
 def _lstm_step(gi: Tensor, state: tuple, w_hh: Tensor, b_hh: Tensor | None) -> tuple:
     h, c = state
-    i, f, g, o = (gi + linear(h, w_hh, b_hh)).chunk(4, -1)
+    i, f, g, o = (gi + functional.linear(h, w_hh, b_hh)).chunk(4, -1)
     c = f.sigmoid() * c + i.sigmoid() * g.tanh()
     return o.sigmoid() * c.tanh(), c
 
@@ -126,7 +124,7 @@ class _RNNCellBase(Module):
         return hx
 
     def _gi(self, input: Tensor) -> Tensor:
-        return linear(input, self.weight_ih, self.bias_ih)
+        return functional.linear(input, self.weight_ih, self.bias_ih)
 
 
 class RNNCell(_RNNCellBase):
@@ -364,7 +362,7 @@ class _RNNBase(Module):
         b_hh = getattr(self, names[3]) if self.bias else None
         step = self._step()
         # the input projections of all time steps in one matmul rather than L small ones
-        projected = linear(x, w_ih, b_ih).unbind(0)
+        projected = functional.linear(x, w_ih, b_ih).unbind(0)
         outputs = [None] * len(projected)
         for t in (reversed(range(len(projected))) if reverse else range(len(projected))):
             state = step(projected[t], state, w_hh, b_hh)
@@ -382,7 +380,7 @@ class _RNNBase(Module):
         b_ih = getattr(self, names[2]) if self.bias else None
         b_hh = getattr(self, names[3]) if self.bias else None
         step = self._step()
-        projected = linear(data, w_ih, b_ih)
+        projected = functional.linear(data, w_ih, b_ih)
         starts = [sum(sizes[:t]) for t in range(len(sizes))]
         outputs = [None] * len(sizes)
         lstm = isinstance(state, tuple)
@@ -434,7 +432,7 @@ class _RNNBase(Module):
                 finals.append(state if self.mode == "LSTM" else (state,))
             x = outputs[0] if directions == 1 else cat(outputs, -1)
             if self.dropout and self.training and layer < self.num_layers - 1:
-                x = dropout(x, self.dropout, True)
+                x = functional.dropout(x, self.dropout, True)
         return x, [stack([f[k] for f in finals]) for k in range(len(finals[0]))]
 
     def _forward(self, input: Tensor, hx):

@@ -2,8 +2,7 @@
 from __future__ import annotations
 
 from ..tensor import Tensor
-from . import init
-from .functional.sparse import embedding
+from . import functional, init
 from .module import Module
 from .parameter import Parameter, empty_parameter
 
@@ -48,7 +47,7 @@ class Embedding(Module):
         return cls(rows, cols, padding_idx, _weight=embeddings, _freeze=freeze, **kwargs)
 
     def forward(self, input: Tensor) -> Tensor:
-        return embedding(input, self.weight, self.padding_idx)
+        return functional.embedding(input, self.weight, self.padding_idx)
 
     def extra_repr(self) -> str:
         s = f"{self.num_embeddings}, {self.embedding_dim}"

@@ -33,17 +33,15 @@ def _softmax(self, dim):
 
 
 log_softmax = Op("LogSoftmaxBackward0", _log_softmax, promote="float",
-                    self=lambda grad, dim, result:
-                        grad - result.exp() * grad.sum(dim, keepdim=True),
-                    jvp=lambda self_t, self, dim, result:
-                        self_t - (self_t * result.exp()).sum(dim, keepdim=True))
-
-
+                 self=lambda grad, dim, result:
+                     grad - result.exp() * grad.sum(dim, keepdim=True),
+                 jvp=lambda self_t, self, dim, result:
+                     self_t - (self_t * result.exp()).sum(dim, keepdim=True))
 softmax = Op("SoftmaxBackward0", _softmax, promote="float",
-                self=lambda grad, dim, result:
-                    result * (grad - (grad * result).sum(dim, keepdim=True)),
-                jvp=lambda self_t, self, dim, result:
-                    result * (self_t - (self_t * result).sum(dim, keepdim=True)))
+             self=lambda grad, dim, result:
+                 result * (grad - (grad * result).sum(dim, keepdim=True)),
+             jvp=lambda self_t, self, dim, result:
+                 result * (self_t - (self_t * result).sum(dim, keepdim=True)))
 
 
 # --- leaky_relu, elu, hardtanh: piecewise ----------------------------------------------

@@ -79,7 +79,7 @@ def _conv2d_forward(input, weight, bias, columns, stride, padding, dilation, gro
     _, _, (ho, wo) = geometry(input.shape, weight.shape, stride, padding, dilation)
     if columns is None:
         columns = group_columns(input, weight.shape, stride, padding, dilation, groups,
-                                 (ho, wo))
+                                (ho, wo))
     o = weight.shape[0]
     og = o // groups
     out = xp.empty((n, ho, wo, o), dtype=input.dtype)
@@ -119,7 +119,7 @@ def _conv2d_weight_grad(grad, input, weight_shape, stride, padding, dilation, gr
     n, _, ho, wo = grad.shape
     if columns is None:
         columns = group_columns(input, weight_shape, stride, padding, dilation, groups,
-                                 (ho, wo))
+                                (ho, wo))
     g_rows = grad.transpose(0, 2, 3, 1).reshape(n * ho * wo, o)
     dw = xp.empty(weight_shape, dtype=grad.dtype)
     for g, cols in enumerate(columns):

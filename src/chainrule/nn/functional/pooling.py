@@ -214,11 +214,18 @@ def max_pool1d(input: Tensor, kernel_size, stride=None, padding=0, dilation=1,
     s = k if stride is None or stride == [] or stride == () \
         else _one("max_pool1d", "stride", stride)
     out = max_pool2d(input.unsqueeze(-2), (1, k), (1, s),
-                       (0, _one("max_pool1d", "padding", padding)),
-                       (1, _one("max_pool1d", "dilation", dilation)), ceil_mode, return_indices)
+                     (0, _one("max_pool1d", "padding", padding)),
+                     (1, _one("max_pool1d", "dilation", dilation)), ceil_mode, return_indices)
     if return_indices:  # with height 1, the flat index into H*W is the index into L
         return out[0].squeeze(-2), out[1].squeeze(-2)
     return out.squeeze(-2)
+
+
+def _check_2_or_3_dims(name, input):
+    if input.ndim not in (2, 3):
+        raise RuntimeError(f"Expected 2 to 3 dimensions, but got {input.ndim}-dimensional "
+                           f"tensor for argument #1 'self' (while checking arguments for "
+                           f"{name})")
 
 
 def avg_pool1d(input: Tensor, kernel_size, stride=None, padding=0, ceil_mode: bool = False,
@@ -229,16 +236,13 @@ def avg_pool1d(input: Tensor, kernel_size, stride=None, padding=0, ceil_mode: bo
     >>> torch.nn.functional.avg_pool1d(torch.tensor([[1., 3., 2., 0., 5.]]), 2)
     tensor([[2., 1.]])
     """
-    if input.ndim not in (2, 3):
-        raise RuntimeError(f"Expected 2 to 3 dimensions, but got {input.ndim}-dimensional "
-                           "tensor for argument #1 'self' (while checking arguments for "
-                           "avg_pool1d)")
+    _check_2_or_3_dims("avg_pool1d", input)
     k = _one("avg_pool1d", "kernel_size", kernel_size)
     s = k if stride is None or stride == [] or stride == () \
         else _one("avg_pool1d", "stride", stride)
     return avg_pool2d(input.unsqueeze(-2), (1, k), (1, s),
-                        (0, _one("avg_pool1d", "padding", padding)), ceil_mode,
-                        count_include_pad).squeeze(-2)
+                      (0, _one("avg_pool1d", "padding", padding)), ceil_mode,
+                      count_include_pad).squeeze(-2)
 
 
 def adaptive_avg_pool1d(input: Tensor, output_size) -> Tensor:
@@ -248,10 +252,7 @@ def adaptive_avg_pool1d(input: Tensor, output_size) -> Tensor:
     >>> torch.nn.functional.adaptive_avg_pool1d(torch.tensor([[1., 3., 2., 0., 5.]]), 2)
     tensor([[2.0000, 2.3333]])
     """
-    if input.ndim not in (2, 3):
-        raise RuntimeError(f"Expected 2 to 3 dimensions, but got {input.ndim}-dimensional "
-                           "tensor for argument #1 'self' (while checking arguments for "
-                           "adaptive_avg_pool1d)")
+    _check_2_or_3_dims("adaptive_avg_pool1d", input)
     size = _one("adaptive_avg_pool1d", "output_size", output_size)
     return adaptive_avg_pool2d(input.unsqueeze(-2), (1, size)).squeeze(-2)
 

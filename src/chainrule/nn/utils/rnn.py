@@ -190,8 +190,7 @@ def pad_packed_sequence(sequence: PackedSequence, batch_first: bool = False,
         offset += size
     padded = stack(rows)
     if total_length > steps:
-        fill = full((total_length - steps, batch, *feature), padding_value,
-                              dtype=data.dtype)
+        fill = full((total_length - steps, batch, *feature), padding_value, dtype=data.dtype)
         padded = cat([padded, fill])
     sizes = xp.asarray(batch_sizes)
     lengths = xp.array([(sizes > b).sum() for b in range(batch)], dtype=xp.int64)
