@@ -9,7 +9,18 @@ from .module import Module, _addindent
 from .parameter import Parameter
 
 
-class Sequential(Module):
+class _ModuleSequence(Module):
+    """What ``Sequential`` and ``ModuleList`` share: sub-modules named "0", "1", ... in
+    order, their count and iteration over them."""
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+    def __iter__(self):
+        return iter(self._modules.values())
+
+
+class Sequential(_ModuleSequence):
     """Modules applied one after the other.
 
     >>> import chainrule as torch
@@ -33,12 +44,6 @@ class Sequential(Module):
         for m in self._modules.values():
             input = m(input)
         return input
-
-    def __len__(self) -> int:
-        return len(self._modules)
-
-    def __iter__(self):
-        return iter(self._modules.values())
 
     def __getitem__(self, idx):
         if isinstance(idx, slice):
@@ -65,7 +70,7 @@ def _index(idx: int, n: int) -> int:
     return idx % n
 
 
-class ModuleList(Module):
+class ModuleList(_ModuleSequence):
     """A list of modules whose parameters the parent module sees.
 
     >>> import chainrule as torch
@@ -77,12 +82,6 @@ class ModuleList(Module):
         super().__init__()
         if modules is not None:
             self.extend(modules)
-
-    def __len__(self) -> int:
-        return len(self._modules)
-
-    def __iter__(self):
-        return iter(self._modules.values())
 
     def __getitem__(self, idx):
         if isinstance(idx, slice):
