@@ -5,6 +5,7 @@ so that another array library with NumPy's interface (CuPy on a GPU) could be
 swapped in here without touching the engine or the rules.
 """
 import numpy as xp
+from numpy.lib.stride_tricks import sliding_window_view
 
 ndarray = xp.ndarray
 
@@ -48,4 +49,5 @@ except ImportError:  # a NumPy without that internal: the public, slower spellin
             return fn(*arrays)
 
 
-__all__ = ["xp", "ndarray", "quiet", "silence_fp_errors", "restore_fp_errors"]
+__all__ = ["xp", "ndarray", "sliding_window_view", "quiet", "silence_fp_errors",
+           "restore_fp_errors"]

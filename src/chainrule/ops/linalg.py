@@ -1,4 +1,4 @@
-"""Products of vectors and matrices: dot, mv, mm, bmm, matmul, outer.
+"""Products of vectors and matrices: dot, mv, mm, bmm, matmul, einsum, and nn's linear.
 
 For ``C = A @ B`` the chain rule gives ``dL/dA = dL/dC @ Bᵀ`` and
 ``dL/dB = Aᵀ @ dL/dC``: each rule is one matrix product with the other
@@ -30,14 +30,30 @@ bmm = Op("BmmBackward0", lambda self, mat2: xp.matmul(self, mat2),
             self=lambda grad, mat2: bmm(grad, mat2.mT),
             mat2=lambda grad, self: bmm(self.mT, grad),
             jvp=lambda self_t, mat2_t, self, mat2: bmm(self_t, mat2) + bmm(self, mat2_t))
-# matmul folds batches into one mm/bmm and reshapes the result back, as PyTorch does;
-# these two record those steps under PyTorch's names.
+# matmul (and nn's linear) fold batches into one mm/bmm and reshape the result back, as
+# PyTorch does; these two record those steps under PyTorch's names.  Neither result is a
+# view (PyTorch squeezes the fresh product in place), and only the shape is kept.
 unsafe_view = Op("UnsafeViewBackward0", lambda self, shape: xp.reshape(self, shape),
-                 self=lambda grad, self: grad.reshape(self.shape),  # self: a product, not a view
+                 self=lambda grad, self_shape: grad.reshape(self_shape),
                  jvp=lambda self_t, shape: unsafe_view(self_t, shape))
-squeeze_back = Op("SqueezeBackward4", lambda self, dim: xp.squeeze(self, dim), view=True,
+squeeze_back = Op("SqueezeBackward4", lambda self, dim: xp.squeeze(self, dim),
                   self=lambda grad, dim: grad.unsqueeze(dim),
                   jvp=lambda self_t, dim: squeeze_back(self_t, dim))
+
+
+# nn's linear: one node for x @ W.T + b instead of three (t, matmul, add), so an MLP step
+# records a third of the nodes; named as PyTorch names the nodes of its linear.
+linear = Op("AddmmBackward0", lambda input, weight, bias: input @ weight.T + bias,
+            input=lambda grad, weight: grad.matmul(weight),
+            weight=lambda grad, input: grad.t().matmul(input),
+            bias=lambda grad: grad,  # the engine sums it over the rows
+            jvp=lambda input_t, weight_t, bias_t, input, weight:
+                input_t.matmul(weight.t()) + input.matmul(weight_t.t()) + bias_t)
+linear_no_bias = Op("MmBackward0", lambda input, weight: input @ weight.T,
+                    input=lambda grad, weight: grad.matmul(weight),
+                    weight=lambda grad, input: grad.t().matmul(input),
+                    jvp=lambda input_t, weight_t, input, weight:
+                        input_t.matmul(weight.t()) + input.matmul(weight_t.t()))
 
 
 # --- einsum --------------------------------------------------------------------------
