@@ -6,6 +6,29 @@
     >>> y.backward()
     >>> x.grad
     tensor(2.)
+
+The package is a stack of layers, each importing only those below it (the import
+contracts in ``pyproject.toml`` check this), from the top:
+
+- ``__main__``, ``_alias``, ``demo``, ``viz``: the runner, ``install_as_torch``, the
+  lecture demo, the graph and backward pass drawn.
+- ``numpy``, ``distributions``, ``serialization``; then ``func``, ``nn``, ``optim``,
+  ``utils``, ``linalg``, ``random``, ``cuda``, ``backends``, ``accelerator``: built from
+  the public functions.
+- ``autograd``: the public face of the engine (``grad``, ``Function``, ``forward_ad``,
+  ``functional``, ``gradcheck``).
+- ``tensor_methods``: binds operators and methods to ``Tensor``.
+- ``functions``: the ``torch.*`` functions, one module per family, calling the rows of ...
+- ``ops``: the rule tables, one ``Op`` row per primitive (forward on arrays, one
+  derivative formula per input, a forward-mode rule).
+- ``engine``: how an op is recorded and how the chain rule runs backwards (its
+  docstring gives the reading order).
+- ``tensor``: the Tensor class, an array plus what autograd needs to know.
+- ``_printing``, ``_shapes``, ``_threads``, ``_dtypes``, ``_backend``: PyTorch's repr,
+  shape rules, dtypes and promotion, and the one module that names NumPy.
+
+A new op is one row in ``ops/<family>.py``, one function in ``functions/<family>.py`` and
+one row in ``tests/op_table.py``.
 """
 from __future__ import annotations
 
