@@ -105,32 +105,28 @@ prod_all = Op("ProdBackward0", lambda self: xp.prod(self),
               self=lambda grad, self: _unsqueeze_to(grad, self.shape, None, False)
               * _prod_others(self, None),
               jvp=lambda self_t, self: _reduce_sum(self_t * _prod_others(self, None), None, False))
-# amax/amin: the gradient is shared evenly between tied maxima (PyTorch's rule).
+# amax/amin, and max()/min() of the whole tensor: the gradient is shared evenly between
+# tied extrema (PyTorch's rule), so one pair of rules serves the four rows.
+def _extremum_grad(grad, self, dims, keepdim, result):
+    return _unsqueeze_to(grad, self.shape, dims, keepdim) * _tie_share(self, result, dims, keepdim)
+
+
+def _extremum_jvp(self_t, self, dims, keepdim, result):
+    return _reduce_sum(self_t * _tie_share(self, result, dims, keepdim), dims, keepdim)
+
+
 amax = Op("AmaxBackward0", lambda self, dims, keepdim:
              xp.amax(self, axis=_axis(dims, self.ndim), keepdims=keepdim),
-             self=lambda grad, self, dims, keepdim, result:
-                 _unsqueeze_to(grad, self.shape, dims, keepdim)
-                 * _tie_share(self, result, dims, keepdim),
-             jvp=lambda self_t, self, dims, keepdim, result:
-                 _reduce_sum(self_t * _tie_share(self, result, dims, keepdim), dims, keepdim))
+             self=_extremum_grad, jvp=_extremum_jvp)
 amin = Op("AminBackward0", lambda self, dims, keepdim:
              xp.amin(self, axis=_axis(dims, self.ndim), keepdims=keepdim),
-             self=lambda grad, self, dims, keepdim, result:
-                 _unsqueeze_to(grad, self.shape, dims, keepdim)
-                 * _tie_share(self, result, dims, keepdim),
-             jvp=lambda self_t, self, dims, keepdim, result:
-                 _reduce_sum(self_t * _tie_share(self, result, dims, keepdim), dims, keepdim))
-# max()/min() of the whole tensor: PyTorch also shares evenly between ties.
+             self=_extremum_grad, jvp=_extremum_jvp)
 max_all = Op("MaxBackward1", lambda self: xp.amax(self),
-             self=lambda grad, self, result: _unsqueeze_to(grad, self.shape, None, False)
-             * _tie_share(self, result, None, False),
-             jvp=lambda self_t, self, result:
-                 _reduce_sum(self_t * _tie_share(self, result, None, False), None, False))
+             self=lambda grad, self, result: _extremum_grad(grad, self, None, False, result),
+             jvp=lambda self_t, self, result: _extremum_jvp(self_t, self, None, False, result))
 min_all = Op("MinBackward1", lambda self: xp.amin(self),
-             self=lambda grad, self, result: _unsqueeze_to(grad, self.shape, None, False)
-             * _tie_share(self, result, None, False),
-             jvp=lambda self_t, self, result:
-                 _reduce_sum(self_t * _tie_share(self, result, None, False), None, False))
+             self=lambda grad, self, result: _extremum_grad(grad, self, None, False, result),
+             jvp=lambda self_t, self, result: _extremum_jvp(self_t, self, None, False, result))
 # max(dim)/min(dim): the gradient goes to the index reported, one element per slice.
 max_dim = Op("MaxBackward0", lambda self, dim, keepdim, index:
              _take_along(self, index, dim, keepdim),
