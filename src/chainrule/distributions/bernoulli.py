@@ -11,7 +11,6 @@ from .exp_family import ExponentialFamily
 from .utils import (
     _batch_shape_of,
     _expand_probs_or_logits,
-    _size,
     broadcast_all,
     lazy_property,
     logits_to_probs,
@@ -65,11 +64,8 @@ class Bernoulli(_BinaryParameters, ExponentialFamily):
 
     def expand(self, batch_shape, _instance=None):
         new = self._get_checked_instance(Bernoulli, _instance)
-        batch_shape = _size(batch_shape)
         _expand_probs_or_logits(self, new, batch_shape)
-        super(Bernoulli, new).__init__(batch_shape, validate_args=False)
-        new._validate_args = self._validate_args
-        return new
+        return self._finish_expand(new, batch_shape)
 
     @property
     def mean(self):

@@ -189,11 +189,16 @@ scale: -1.0) to satisfy the constraint GreaterThan(lower_bound=0.0), but found i
         """``expand`` for a distribution whose parameters ``names`` all have shape
         ``batch_shape + event_shape``: each is expanded (not copied), nothing is checked."""
         new = self._get_checked_instance(cls, _instance)
-        batch_shape = _size(batch_shape)
         for name in names:
             setattr(new, name, getattr(self, name).expand(tuple(batch_shape)
                                                           + tuple(self.event_shape)))
-        Distribution.__init__(new, batch_shape, self.event_shape, validate_args=False)
+        return self._finish_expand(new, batch_shape)
+
+    def _finish_expand(self, new, batch_shape):
+        """The last step of every ``expand``: give ``new`` (its parameters already expanded)
+        ``batch_shape``, this distribution's event shape and its validation setting, without
+        checking the arguments again."""
+        Distribution.__init__(new, _size(batch_shape), self.event_shape, validate_args=False)
         new._validate_args = self._validate_args
         return new
 

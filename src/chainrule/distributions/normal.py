@@ -32,9 +32,7 @@ class Normal(ExponentialFamily):
     def mean(self):
         return self.loc
 
-    @property
-    def mode(self):
-        return self.loc
+    mode = mean  # symmetric about loc and unimodal: the mode is the mean
 
     @property
     def stddev(self):
