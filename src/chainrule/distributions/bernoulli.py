@@ -81,9 +81,7 @@ class Bernoulli(_BinaryParameters, ExponentialFamily):
         return self.probs * (1 - self.probs)
 
     def sample(self, sample_shape=()):
-        shape = self._extended_shape(sample_shape)
-        with torch.no_grad():
-            return torch.bernoulli(self.probs.expand(shape))
+        return self._sample_elementwise(torch.bernoulli, sample_shape, self.probs)
 
     def log_prob(self, value):
         if self._validate_args:

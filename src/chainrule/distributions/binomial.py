@@ -66,9 +66,8 @@ class Binomial(_BinaryParameters, Distribution):
         return self.total_count * self.probs * (1 - self.probs)
 
     def sample(self, sample_shape=()):
-        shape = self._extended_shape(sample_shape)
-        with torch.no_grad():
-            return _random.binomial(self.total_count.expand(shape), self.probs.expand(shape))
+        return self._sample_elementwise(_random.binomial, sample_shape, self.total_count,
+                                        self.probs)
 
     def log_prob(self, value):
         if self._validate_args:

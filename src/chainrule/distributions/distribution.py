@@ -121,6 +121,13 @@ scale: -1.0) to satisfy the constraint GreaterThan(lower_bound=0.0), but found i
         with torch.no_grad():
             return self.rsample(sample_shape)
 
+    def _sample_elementwise(self, draw, sample_shape, *params):
+        """``sample`` by ``draw``, a sampler of one value per element of its arguments: the
+        parameters ``params`` expanded to the samples' shape, with no graph."""
+        shape = self._extended_shape(sample_shape)
+        with torch.no_grad():
+            return draw(*[param.expand(shape) for param in params])
+
     def rsample(self, sample_shape=()):
         """Draw samples through which gradients flow to the parameters (the
         reparameterisation trick); only where ``has_rsample``."""
