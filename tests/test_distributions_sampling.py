@@ -70,11 +70,14 @@ def _draws(factory):
     return ours, theirs, samples.numpy().astype(np.float64)
 
 
-@pytest.mark.parametrize("name,factory", STATISTICS, ids=IDS)
+# (Categorical and TransformedDistribution have no moments: their class frequencies, or the
+# cdf, are checked below)
+WITH_MOMENTS = [s for s in STATISTICS if s[0] not in ("Categorical", "TransformedDistribution")]
+
+
+@pytest.mark.parametrize("name,factory", WITH_MOMENTS, ids=[s[0] for s in WITH_MOMENTS])
 def test_sample_mean_and_variance_within_five_standard_errors(name, factory):
     _, theirs, x = _draws(factory)
-    if name in ("Categorical", "TransformedDistribution"):
-        return  # no moments: the class frequencies, or the cdf, are checked below
     mean = theirs.mean.numpy()
     if name == "MultivariateNormal":
         variance = np.diagonal(theirs.covariance_matrix.numpy())
