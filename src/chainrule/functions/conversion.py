@@ -9,14 +9,11 @@ from .. import _dtypes
 from ..ops import shape as shape_ops
 from ..tensor import Tensor, _on_cpu, _to_arguments
 from .creation import tensor as _tensor
+from .legacy import BY_NAME, tensortype
 
 __all__ = [
     "clone",
 ]
-
-# Legacy type names, as ``x.type("torch.DoubleTensor")`` spells a dtype.
-_LEGACY_TYPES = {f"torch.{d.scalar_name}Tensor": d for d in _dtypes.ALL}
-
 
 def clone(self, memory_format=None) -> "Tensor":
     """A copy that stays in the graph (its gradient flows back to this tensor).
@@ -41,20 +38,31 @@ def to(self, *args, **kwargs) -> "Tensor":
     return shape_ops.to_copy(self, target.np)
 
 
-def legacy_type(self, dtype=None):
-    """The legacy type name with no argument; otherwise a conversion to ``dtype``.
+def legacy_type(self, dtype=None, non_blocking: bool = False, **kwargs):
+    """The legacy type name with no argument; otherwise a conversion to ``dtype`` (a dtype, a
+    typed tensor class such as ``torch.LongTensor``, or its name).
 
     >>> import chainrule as torch
     >>> torch.zeros(1).type()
     'torch.FloatTensor'
-    >>> torch.tensor([1.5]).type(torch.int64)
-    tensor([1])
+    >>> torch.tensor([1.5]).type(torch.int64), torch.tensor([1.5]).type(torch.LongTensor)
+    (tensor([1]), tensor([1]))
     """
     if dtype is None:
         return f"torch.{self.dtype.scalar_name}Tensor"
     if isinstance(dtype, str):
-        dtype = _LEGACY_TYPES[dtype]
-    return self.to(dtype)
+        if dtype.startswith("torch.cuda."):
+            _on_cpu("cuda")
+        target = BY_NAME.get(dtype)
+    elif isinstance(dtype, tensortype):
+        target = dtype.dtype
+    else:
+        target = dtype if isinstance(dtype, _dtypes.dtype) else None
+    if target is None:
+        name = dtype if isinstance(dtype, str) else getattr(dtype, "__name__", repr(dtype))
+        raise ValueError(f"invalid type: '{name}'. Fix: pass a dtype such as torch.float32, "
+                         "or a name such as 'torch.FloatTensor'.")
+    return self.to(target)
 
 
 def type_as(self, other: "Tensor") -> "Tensor":
