@@ -28,6 +28,7 @@ from .functions import (
     dlpack,
     indexing,
     joining,
+    legacy,
     matrix,
     pointwise,
     random,
@@ -454,3 +455,4 @@ Tensor.short = conversion.to_short
 Tensor.char = conversion.to_char
 Tensor.byte = conversion.to_byte
 Tensor.bool = conversion.to_bool
+Tensor.volatile = property(legacy.volatile, legacy.set_volatile)
