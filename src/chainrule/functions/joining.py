@@ -20,7 +20,7 @@ from .shape import atleast_3d, narrow, reshape
 __all__ = [
     "cat", "concat", "concatenate", "stack", "split", "chunk", "unbind", "hstack", "vstack",
     "column_stack", "dstack", "tensor_split", "hsplit", "vsplit", "block_diag", "meshgrid",
-    "cartesian_prod", "combinations", "diff",
+    "cartesian_prod", "combinations", "diff", "split_with_sizes",
 ]
 
 
@@ -115,6 +115,16 @@ def split(tensor, split_size_or_sections, dim: int = 0):
     if isinstance(split_size_or_sections, int):
         return shape_ops.split(tensor, dim, sizes)
     return shape_ops.split_with_sizes(tensor, dim, sizes)
+
+
+def split_with_sizes(input, split_sizes, dim: int = 0):
+    """Cut into pieces of the given sizes along ``dim`` (views; ``split`` with a list).
+
+    >>> import chainrule as torch
+    >>> [p.tolist() for p in torch.arange(5).split_with_sizes([2, 3])]
+    [[0, 1], [2, 3, 4]]
+    """
+    return split(input, list(split_sizes), dim)
 
 
 @accept_numpy_names
