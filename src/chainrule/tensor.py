@@ -489,16 +489,6 @@ class Tensor:
             return self._data.astype(dtype)
         return self._data.copy() if copy else self._data
 
-    def contiguous(self, memory_format=None) -> "Tensor":
-        """A tensor with the same values laid out contiguously (chainrule returns ``self``: NumPy
-        handles any layout).
-
-        >>> import chainrule as torch
-        >>> torch.zeros(2, 3).t().contiguous().shape
-        torch.Size([3, 2])
-        """
-        return self
-
     def is_contiguous(self, memory_format=None) -> bool:
         """True if the elements are laid out in row-major order without gaps.
 

@@ -20,7 +20,7 @@ from . import _dtypes, array_protocol
 from ._backend import xp
 from .engine import grad_mode, hooks
 from .engine.backward import backward as _autograd_backward
-from .engine.inplace import check_inplace_leaf, inplace
+from .engine.inplace import check_inplace_leaf, check_writable, inplace
 from .functions import (
     comparison,
     conversion,
@@ -35,6 +35,7 @@ from .functions import (
     reduction,
     selection,
     shape,
+    storage,
 )
 from .functions.arguments import as_tensor_like, expect_tensor, operand
 from .ops import indexing as indexing_rows
@@ -297,6 +298,8 @@ def copy_(self, src, non_blocking: bool = False):
     if (grad_mode.state.enabled and (self._requires_grad or src._requires_grad)) \
             or self._fw_grad is not None or src._fw_grad is not None:
         return inplace(self, indexing_rows.copy, src)
+    if not self._data.flags.writeable:
+        check_writable(self)  # PyTorch's error for an expanded tensor
     xp.copyto(self._data, xp.broadcast_to(src._data, self._data.shape), casting="unsafe")
     self._bump_version()
     return self
@@ -365,7 +368,7 @@ select gather scatter scatter_add index_select masked_fill
 acosh asinh atanh arccosh arcsinh arctanh erfc erfinv lgamma digamma copysign
 heaviside fmax fmin float_power logaddexp2 logcumsumexp quantile nanquantile inner vdot
 addr diag_embed hsplit vsplit tensor_split positive sinc index_add index_fill
-index_copy is_nonzero is_same_size
+index_copy is_nonzero is_same_size as_strided split_with_sizes
 view expand expand_as repeat clone
 """.split()
 
@@ -394,7 +397,7 @@ for _name in _SAME_AS_FUNCTION:
     setattr(Tensor, _name, _function(_name))
 for _name in _INPLACE_TWINS:
     setattr(Tensor, _name + "_", _inplace_twin(_function(_name)))
-for _name in "t transpose swapaxes swapdims squeeze unsqueeze".split():
+for _name in "t transpose swapaxes swapdims squeeze unsqueeze as_strided".split():
     setattr(Tensor, _name + "_", _reshape_inplace(_function(_name)))
 for _name in ("normal_", "uniform_", "bernoulli_", "random_", "exponential_", "log_normal_",
               "geometric_", "cauchy_"):
@@ -456,3 +459,11 @@ Tensor.char = conversion.to_char
 Tensor.byte = conversion.to_byte
 Tensor.bool = conversion.to_bool
 Tensor.volatile = property(legacy.volatile, legacy.set_volatile)
+
+# The memory under the tensor (functions.storage).
+Tensor.stride = storage.stride
+Tensor.storage_offset = storage.storage_offset
+Tensor.data_ptr = storage.data_ptr
+Tensor.untyped_storage = storage.untyped_storage
+Tensor.storage = storage.storage
+Tensor.contiguous = storage.contiguous
