@@ -95,13 +95,14 @@ mean_all = Op("MeanBackward0", lambda self: _mean(self, None, False),
                   spread(grad, self_shape) / _count(self_shape, None),
               jvp=lambda self_t: mean_all(self_t))
 # prod: d/dx_i = the product of the other elements, computed without dividing so zeros work.
+# prod, cumsum and cumprod keep self's dtype (NumPy would widen small integers to int64).
 prod_dim = Op("ProdBackward1", lambda self, dims, keepdim:
-             xp.prod(self, axis=_axis(dims, self.ndim), keepdims=keepdim),
+             xp.prod(self, axis=_axis(dims, self.ndim), keepdims=keepdim, dtype=self.dtype),
              self=lambda grad, self, dims, keepdim:
                  _unsqueeze_to(grad, self.shape, dims, keepdim) * _prod_others(self, dims),
              jvp=lambda self_t, self, dims, keepdim:
                  _reduce_sum(self_t * _prod_others(self, dims), dims, keepdim))
-prod_all = Op("ProdBackward0", lambda self: xp.prod(self),
+prod_all = Op("ProdBackward0", lambda self: xp.prod(self, dtype=self.dtype),
               self=lambda grad, self: _unsqueeze_to(grad, self.shape, None, False)
               * _prod_others(self, None),
               jvp=lambda self_t, self: _reduce_sum(self_t * _prod_others(self, None), None, False))
@@ -158,12 +159,14 @@ logsumexp = Op("LogsumexpBackward0", lambda self, dims, keepdim:
                   jvp=lambda self_t, self, dims, keepdim, result:
                       _reduce_sum(self_t * _softmax_from(self, result, dims, keepdim),
                                   dims, keepdim))
-cumsum = Op("CumsumBackward0", lambda self, dim: xp.cumsum(self, axis=dim) if self.ndim
+cumsum = Op("CumsumBackward0", lambda self, dim: xp.cumsum(self, axis=dim, dtype=self.dtype)
+               if self.ndim
                else self.copy(),
                self=lambda grad, dim: grad.flip(dim).cumsum(dim).flip(dim) if grad.ndim
                else grad,
                jvp=lambda self_t, dim: cumsum(self_t, dim))
-cumprod = Op("CumprodBackward0", lambda self, dim: xp.cumprod(self, axis=dim) if self.ndim
+cumprod = Op("CumprodBackward0", lambda self, dim: xp.cumprod(self, axis=dim, dtype=self.dtype)
+                if self.ndim
                 else self.copy(),
                 self=lambda grad, self, dim, result: _cumprod_backward(grad, self, dim, result),
                 jvp=lambda self_t, self, dim: _cumprod_jvp(self_t, self, dim))
