@@ -557,7 +557,8 @@ class Tensor:
         grad_fn = type(self.grad_fn).__name__ if self.grad_fn is not None else None
         return _printing.tensor_repr(
             self._data, self.dtype.name, requires_grad=self._requires_grad and grad_fn is None,
-            grad_fn=grad_fn, default_dtype=_dtypes.get_default_dtype().name)
+            grad_fn=grad_fn, default_dtype=_dtypes.get_default_dtype().name,
+            tangent=None if self._fw_grad is None else f"{self._fw_grad}")
 
     __str__ = __repr__
 
