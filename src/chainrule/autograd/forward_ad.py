@@ -31,7 +31,7 @@ from ..engine.forward_ad import (
     exit_dual_level,
 )
 from ..functions.storage import laid_out_like, same_layout
-from ..ops.shape import alias
+from ..ops.shape import alias, reshape
 from ..tensor import Tensor
 
 __all__ = ["dual_level", "make_dual", "unpack_dual", "enter_dual_level", "exit_dual_level",
@@ -81,8 +81,8 @@ def make_dual(tensor, tangent, *, level: int | None = None):
         # The tangent is laid out in memory as the primal is (as PyTorch does), so that a
         # view of the dual reads the tangent's elements where it reads the primal's.
         tangent = laid_out_like(tangent, tensor)
-    with _paused():
-        dual = alias(tensor)
+    with _paused():  # a view, recorded as PyTorch records it (ViewBackward0)
+        dual = reshape(tensor, tensor._data.shape, tensor._data.shape)
     _set_tangent(dual, tangent)
     return dual
 
