@@ -15,6 +15,7 @@ from ..ops import shape as shape_ops
 from ..tensor import Tensor
 from .arguments import accept_numpy_names, as_tensor_like
 from .indexing import index_select
+from .out import CAT, out_variant
 from .shape import atleast_3d, narrow, reshape
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
 ]
 
 
+@out_variant(CAT)
 @accept_numpy_names
 def cat(tensors, dim: int = 0):
     """Join tensors along an existing dimension (``torch.cat``).
@@ -63,6 +65,7 @@ def cat(tensors, dim: int = 0):
 concat = concatenate = cat
 
 
+@out_variant(CAT)
 @accept_numpy_names
 def stack(tensors, dim: int = 0):
     """Join tensors along a new dimension (``torch.stack``).
@@ -156,6 +159,7 @@ def unbind(input, dim: int = 0):
     return shape_ops.unbind(input, dim)
 
 
+@out_variant(CAT)
 def hstack(tensors):
     """Concatenate horizontally: along dim 1, or dim 0 for 1-d tensors.
 
@@ -167,6 +171,7 @@ def hstack(tensors):
     return cat(tensors, 0 if tensors[0].ndim == 1 else 1)
 
 
+@out_variant(CAT)
 def vstack(tensors):
     """Stack vertically: concatenate along dim 0, 1-d tensors becoming rows.
 
@@ -178,6 +183,7 @@ def vstack(tensors):
     return cat([t.reshape(1, -1) if t.ndim < 2 else t for t in tensors], 0)
 
 
+@out_variant(CAT)
 def column_stack(tensors):
     """Stack tensors as the columns of a matrix (1-D tensors become columns).
 
@@ -189,6 +195,7 @@ def column_stack(tensors):
     return hstack([reshape(t, (-1, 1)) if t.dim() < 2 else t for t in tensors])
 
 
+@out_variant(CAT)
 def dstack(tensors):
     """Stack tensors along a third dimension (after making them at least 3-D).
 
@@ -337,6 +344,7 @@ def combinations(input, r: int = 2, with_replacement: bool = False):
     return reshape(index_select(input, 0, Tensor._make(idx.reshape(-1))), (-1, r))
 
 
+@out_variant()
 @accept_numpy_names
 def diff(input, n: int = 1, dim: int = -1, prepend=None, append=None):
     """The ``n``-th forward difference ``out[i] = x[i + 1] - x[i]`` along ``dim``.

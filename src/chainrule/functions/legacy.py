@@ -17,17 +17,12 @@ from .. import _dtypes
 from ..ops import shape as shape_ops
 from ..tensor import Size, Tensor, _on_cpu
 from .creation import empty, tensor
+from .out import CPP_NAMES
 
 __all__ = [
     "FloatTensor", "DoubleTensor", "HalfTensor", "LongTensor", "IntTensor", "ShortTensor",
     "CharTensor", "ByteTensor", "BoolTensor",
 ]
-
-# The element types as PyTorch's C++ spells them in messages ("expected ... long int").
-CPP_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half",
-             "int64": "long int", "int32": "int", "int16": "short int", "int8": "signed char",
-             "uint8": "unsigned char", "bool": "bool"}
-
 
 class tensortype(type):
     """The metaclass of the typed tensor classes: calling one makes a tensor of its dtype,

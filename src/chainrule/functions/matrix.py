@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import builtins
 import math
+import warnings
 
 from .._backend import xp
 from .._shapes import wrap_dim
@@ -18,6 +19,7 @@ from ..ops import selection as selection_ops
 from ..tensor import Tensor
 from .arguments import accept_numpy_names
 from .joining import cat
+from .out import SAME, out_variant
 from .pointwise import _float_of, clamp
 from .reduction import mean, norm
 from .shape import movedim, narrow, reshape, unsqueeze
@@ -27,6 +29,9 @@ __all__ = [
     "addbmm", "addr", "tensordot", "kron", "inner", "vdot", "cdist", "cross", "diag", "diagonal",
     "diag_embed", "trace", "inverse", "det", "cov", "corrcoef",
 ]
+
+_TENSORDOT_DTYPE = ("tensordot: Expected the output tensor to have dtype {result}, but got an "
+                    "output tensor with dtype {out}")
 
 
 def _dtype_name(t) -> str:
@@ -42,6 +47,7 @@ def _same_dtype(a, b) -> None:
             f"{_dtype_name(b)}. Fix: convert one of them, e.g. b.to(a.dtype).")
 
 
+@out_variant(SAME, message="result dtype {out} does not match input dtype {result}")
 def dot(input, other):
     """Dot product of two 1-d tensors.
 
@@ -66,6 +72,7 @@ def dot(input, other):
     return linalg_ops.dot(input, other)
 
 
+@out_variant(SAME)
 def mv(input, vec):
     """Matrix-vector product.
 
@@ -84,6 +91,7 @@ def mv(input, vec):
     return linalg_ops.mv(input, vec)
 
 
+@out_variant(SAME)
 def mm(input, mat2):
     """Matrix product of two 2-d tensors.
 
@@ -105,6 +113,7 @@ def mm(input, mat2):
     return linalg_ops.mm(input, mat2)
 
 
+@out_variant(SAME)
 def bmm(input, mat2):
     """Batched matrix product of two 3-d tensors.
 
@@ -124,6 +133,7 @@ def bmm(input, mat2):
     return linalg_ops.bmm(input, mat2)
 
 
+@out_variant(SAME)
 def matmul(input, other):
     """Matrix product with PyTorch's rules for 1-d operands and broadcast batch dimensions.
 
@@ -189,6 +199,7 @@ def _raise_mismatch(input, other):
         f"second ({list(other.shape)}).")
 
 
+@out_variant()
 def outer(input, vec2):
     """Outer product of two 1-d tensors.
 
@@ -203,7 +214,20 @@ def outer(input, vec2):
     return input.reshape(-1, 1) * vec2  # recorded as MulBackward0, as PyTorch does
 
 
-ger = outer
+@out_variant()
+def ger(input, vec2):
+    """``outer``, by its old name (PyTorch warns that it is deprecated).
+
+    >>> import warnings, chainrule as torch
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     torch.ger(torch.tensor([1., 2.]), torch.tensor([3., 4.]))
+    tensor([[3., 4.],
+            [6., 8.]])
+    """
+    warnings.warn("torch.ger is deprecated and will be removed in a future PyTorch release. Use "
+                  "torch.outer instead.", UserWarning, stacklevel=2)
+    return outer.without_out(input, vec2)
 
 
 def einsum(equation: str, *operands):
@@ -241,6 +265,7 @@ def einsum(equation: str, *operands):
     return linalg_ops.einsum(list(operands), labels, out_labels)
 
 
+@out_variant(SAME)
 def addmm(input, mat1, mat2, *, beta=1, alpha=1):
     """``beta * input + alpha * (mat1 @ mat2)`` (``input`` broadcasts).
 
@@ -253,6 +278,7 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1):
     return _scaled_sum(input, mm(mat1, mat2), beta, alpha)
 
 
+@out_variant(SAME)
 def baddbmm(input, batch1, batch2, *, beta=1, alpha=1):
     """``beta * input + alpha * (batch1 @ batch2)``, one product per batch entry.
 
@@ -280,6 +306,7 @@ def _scaled_sum(input, product, beta, alpha):
     return (input if beta == 1 else input * beta) + product
 
 
+@out_variant(SAME)
 def addmv(input, mat, vec, *, beta=1, alpha=1):
     """``beta * input + alpha * (mat @ vec)``.
 
@@ -290,6 +317,7 @@ def addmv(input, mat, vec, *, beta=1, alpha=1):
     return _scaled_sum(input, mv(mat, vec), beta, alpha)
 
 
+@out_variant(SAME, message="self and mat2 must have the same dtype, but got {out} and {result}")
 def addbmm(input, batch1, batch2, *, beta=1, alpha=1):
     """``beta * input + alpha * sum_i (batch1[i] @ batch2[i])``.
 
@@ -301,6 +329,7 @@ def addbmm(input, batch1, batch2, *, beta=1, alpha=1):
     return _scaled_sum(input, bmm(batch1, batch2).sum(0), beta, alpha)
 
 
+@out_variant()
 def addr(input, vec1, vec2, *, beta=1, alpha=1):
     """``beta * input + alpha * outer(vec1, vec2)``.
 
@@ -312,6 +341,7 @@ def addr(input, vec1, vec2, *, beta=1, alpha=1):
     return _scaled_sum(input, outer(vec1, vec2), beta, alpha)
 
 
+@out_variant(SAME, message=_TENSORDOT_DTYPE)
 def tensordot(a, b, dims=2):
     """Contract the last ``dims`` dimensions of ``a`` with the first ``dims`` of ``b``, or the
     listed pairs ``dims=([a dims], [b dims])``.
@@ -347,6 +377,7 @@ def tensordot(a, b, dims=2):
     return einsum(f"{''.join(la)},{''.join(lb)}->{''.join(out)}", a, b)
 
 
+@out_variant()
 def kron(input, other):
     """The Kronecker product: every element of ``input`` times the whole of ``other``.
 
@@ -362,6 +393,7 @@ def kron(input, other):
     return (a * b).reshape([x * y for x, y in zip(sa, sb)])
 
 
+@out_variant(SAME, message=_TENSORDOT_DTYPE)
 def inner(input, other):
     """Sum of products over the last dimension of both inputs.
 
@@ -374,6 +406,7 @@ def inner(input, other):
     return tensordot(input, other, dims=([input.dim() - 1], [other.dim() - 1]))
 
 
+@out_variant(SAME, message="result dtype {out} does not match input dtype {result}")
 def vdot(input, other):
     """Dot product of two 1-D tensors (real tensors: the same as ``dot``).
 
@@ -405,6 +438,7 @@ def cdist(x1, x2, p: float = 2.0, compute_mode=None):
     return norm(gaps, p, dim=-1)
 
 
+@out_variant(SAME)
 @accept_numpy_names
 def cross(input, other, dim: int | None = None):
     """The cross product of 3-vectors along ``dim`` (default: the first dimension of size 3).
@@ -431,6 +465,7 @@ def cross(input, other, dim: int | None = None):
                   a[0] * b[1] - a[1] * b[0]], dim)
 
 
+@out_variant(SAME)
 def diag(input, diagonal: int = 0):
     """A 1-D ``input`` placed on a diagonal of a square matrix; of a 2-D ``input``, its
     ``diagonal``-th diagonal.
@@ -514,6 +549,7 @@ def _check_square(input, name):
                            f"input. Got {input.dtype.name.capitalize()}")
 
 
+@out_variant(SAME)
 def inverse(input):
     """The inverse of a square matrix (or of each matrix in a batch).
 

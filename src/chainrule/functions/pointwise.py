@@ -19,6 +19,7 @@ from ..ops import special as special_ops
 from ..tensor import Tensor
 from .arguments import as_tensor_like, check_broadcast, expect_tensor, operand, python_number
 from .comparison import isinf, isnan, logical_and, result_type, signbit
+from .out import SAME, out_variant
 
 __all__ = [
     "add", "sub", "mul", "div", "floor_divide", "remainder", "fmod", "pow", "true_divide",
@@ -34,6 +35,7 @@ __all__ = [
 ]
 
 
+@out_variant()
 def add(input, other, *, alpha=1):
     """``input + alpha * other``, broadcasting.
 
@@ -50,6 +52,7 @@ def add(input, other, *, alpha=1):
     return pointwise_ops.add(input, other)
 
 
+@out_variant()
 def sub(input, other, *, alpha=1):
     """``input - alpha * other``, broadcasting.
 
@@ -105,6 +108,7 @@ def operator_rsub(self, other):
     return pointwise_ops.rsub(self, other)
 
 
+@out_variant()
 def mul(input, other):
     """Elementwise product, broadcasting.
 
@@ -119,6 +123,7 @@ def mul(input, other):
     return pointwise_ops.mul(input, other)
 
 
+@out_variant()
 def div(input, other, *, rounding_mode=None):
     """True division (integers give the default float dtype), or rounded with ``rounding_mode``.
 
@@ -140,6 +145,7 @@ def div(input, other, *, rounding_mode=None):
     return pointwise_ops.div(input, other)
 
 
+@out_variant()
 def floor_divide(input, other):
     """``input // other``: division rounded towards minus infinity.
 
@@ -158,6 +164,7 @@ def floor_divide(input, other):
     return pointwise_ops.floor_divide(input, other)
 
 
+@out_variant()
 def remainder(input, other):
     """``input % other``: the remainder with the sign of the divisor, as Python's ``%``.
 
@@ -170,6 +177,7 @@ def remainder(input, other):
     return pointwise_ops.remainder(input, other)
 
 
+@out_variant()
 def fmod(input, other):
     """The remainder with the sign of the dividend, as C's ``fmod``.
 
@@ -181,6 +189,7 @@ def fmod(input, other):
     return pointwise_ops.fmod(input, other)
 
 
+@out_variant()
 def pow(input, exponent):
     """``input ** exponent``: tensor to a number, tensor to tensor, or number to tensor.
 
@@ -212,6 +221,7 @@ multiply = mul
 subtract = sub
 
 
+@out_variant()
 def square(input):
     """``input * input``.
 
@@ -222,6 +232,8 @@ def square(input):
     return pow(input, 2)
 
 
+@out_variant(SAME, message="the output given to float_power has dtype {out} but the "
+                           "operation's result requires dtype {result}")
 def float_power(input, exponent):
     """``input ** exponent`` computed in float64.
 
@@ -235,6 +247,7 @@ def float_power(input, exponent):
     return pow(base, exponent)
 
 
+@out_variant()
 def addcmul(input, tensor1, tensor2, *, value=1):
     """``input + value * tensor1 * tensor2``.
 
@@ -246,6 +259,7 @@ def addcmul(input, tensor1, tensor2, *, value=1):
     return input + (product if value == 1 else product * value)
 
 
+@out_variant()
 def addcdiv(input, tensor1, tensor2, *, value=1):
     """``input + value * tensor1 / tensor2``.
 
@@ -274,13 +288,13 @@ def positive(input):
 
 
 def _unary(op, name):
-    def fn(input, *, out=None):
+    def fn(input):
         return op(input)
     fn.__name__ = fn.__qualname__ = name
     fn.__doc__ = f"Elementwise ``{name}``; integer inputs give the default float dtype.\n\n" \
         f"    >>> import chainrule as torch\n    >>> torch.{name}(torch.zeros(1)).shape\n" \
         f"    torch.Size([1])\n"
-    return fn
+    return out_variant()(fn)
 
 
 exp = _unary(pointwise_ops.exp, "exp")
@@ -369,13 +383,13 @@ digamma = _unary(special_ops.digamma, "digamma")
 
 
 def _keep_dtype(op, name):
-    def fn(input, *, out=None):
+    def fn(input):
         return op(input)
     fn.__name__ = fn.__qualname__ = name
     fn.__doc__ = f"Elementwise ``{name}``, keeping the input's dtype.\n\n" \
         f"    >>> import chainrule as torch\n    >>> torch.{name}(torch.zeros(1)).shape\n" \
         f"    torch.Size([1])\n"
-    return fn
+    return out_variant(SAME, message="Found dtype {out} but expected {result}")(fn)
 
 
 neg = negative = _keep_dtype(pointwise_ops.neg, "neg")
@@ -396,7 +410,8 @@ ceil = _keep_dtype(pointwise_ops.ceil, "ceil")
 trunc = fix = _keep_dtype(pointwise_ops.trunc, "trunc")
 
 
-def frac(input, *, out=None):
+@out_variant(SAME, message="Found dtype {out} but expected {result}")
+def frac(input):
     """The fractional part ``input - trunc(input)``, keeping the sign; floating tensors only.
 
     >>> import chainrule as torch
@@ -427,6 +442,7 @@ def relu_(input):
     return inplace(input, relu)
 
 
+@out_variant(SAME, message="Found dtype {out} but expected {result}")
 def round(input, *, decimals: int = 0):  # noqa: A001
     """Round half to even, as PyTorch does (``decimals`` digits after the point).
 
@@ -440,6 +456,7 @@ def round(input, *, decimals: int = 0):  # noqa: A001
     return pointwise_ops.round_half_even(input)
 
 
+@out_variant()
 def atan2(input, other):
     """Angle of the point ``(other, input)``, elementwise (``arctan2`` is the same function).
 
@@ -456,6 +473,7 @@ arctan2 = atan2
 sgn = sign
 
 
+@out_variant(SAME, message="Found dtype {out} but expected {result}")
 def clamp(input, min=None, max=None):
     """Limit values to ``[min, max]``; the gradient passes where the input lies inside.
 
@@ -476,6 +494,7 @@ def clamp(input, min=None, max=None):
     return pointwise_ops.clamp(input, lo, hi)
 
 
+@out_variant()
 def maximum(input, other):
     """The elementwise maximum of two tensors.
 
@@ -487,6 +506,7 @@ def maximum(input, other):
     return pointwise_ops.maximum(input, other)
 
 
+@out_variant()
 def minimum(input, other):
     """The elementwise minimum of two tensors.
 
@@ -501,6 +521,7 @@ def minimum(input, other):
 clip = clamp
 
 
+@out_variant(SAME, message="Found dtype {out} but expected {result}")
 def clamp_min(input, min):  # noqa: A002 - PyTorch's name
     """``clamp(input, min=min)``.
 
@@ -511,6 +532,7 @@ def clamp_min(input, min):  # noqa: A002 - PyTorch's name
     return clamp(input, min=min)
 
 
+@out_variant(SAME, message="Found dtype {out} but expected {result}")
 def clamp_max(input, max):  # noqa: A002 - PyTorch's name
     """``clamp(input, max=max)``.
 
@@ -521,6 +543,7 @@ def clamp_max(input, max):  # noqa: A002 - PyTorch's name
     return clamp(input, max=max)
 
 
+@out_variant()
 def fmax(input, other):
     """Elementwise maximum that ignores NaN (NaN only where both are NaN).
 
@@ -531,6 +554,7 @@ def fmax(input, other):
     return where(isnan(other), input, where(isnan(input), other, maximum(input, other)))
 
 
+@out_variant()
 def fmin(input, other):
     """Elementwise minimum that ignores NaN (NaN only where both are NaN).
 
@@ -541,6 +565,7 @@ def fmin(input, other):
     return where(isnan(other), input, where(isnan(input), other, minimum(input, other)))
 
 
+@out_variant()
 def lerp(input, end, weight):
     """``input + weight * (end - input)``, with a number or a tensor ``weight``; floating
     tensors only, as in PyTorch.
@@ -559,6 +584,7 @@ def lerp(input, end, weight):
     return pointwise_ops.lerp_scalar(input, end, weight)
 
 
+@out_variant(SAME, message="Expected out type to be {result} but got {out}")
 def where(condition, input, other):
     """``input`` where ``condition`` holds, else ``other`` (PyTorch's ``torch.where``).
 
@@ -606,6 +632,7 @@ check_frac = _floating_only("frac")
 check_round_decimals = _floating_only("round")
 
 
+@out_variant(SAME, message="nan_to_num: dtype of out: {out} should be same as input: {result}")
 def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
     """Replaces NaN by ``nan`` and infinities by ``posinf``/``neginf`` (default: the dtype's
     largest and smallest finite values).
@@ -630,6 +657,7 @@ def _floating_kernel(name, *tensors):
             "Fix: convert the input with .float() first.")
 
 
+@out_variant()
 def hypot(input, other):
     """``sqrt(input**2 + other**2)``, elementwise; floating tensors only.
 
@@ -641,6 +669,7 @@ def hypot(input, other):
     return pointwise_ops.sqrt(input * input + other * other)
 
 
+@out_variant()
 def logaddexp(input, other):
     """``log(exp(input) + exp(other))`` without overflow.
 
@@ -659,6 +688,7 @@ def logaddexp(input, other):
     return out
 
 
+@out_variant()
 def logaddexp2(input, other):
     """``log2(2**input + 2**other)`` without overflow.
 
@@ -673,6 +703,7 @@ def _float_of(input):
     return input if input.dtype.is_floating_point else input.to(_dtypes.get_default_dtype())
 
 
+@out_variant()
 def deg2rad(input):
     """Degrees to radians.
 
@@ -683,6 +714,7 @@ def deg2rad(input):
     return _float_of(input) * (math.pi / 180)
 
 
+@out_variant()
 def rad2deg(input):
     """Radians to degrees.
 
@@ -693,6 +725,7 @@ def rad2deg(input):
     return _float_of(input) * (180 / math.pi)
 
 
+@out_variant()
 def xlogy(input, other):
     """``input * log(other)``, taken as 0 where ``input`` is 0 (unless ``other`` is NaN).
 
@@ -708,6 +741,7 @@ def xlogy(input, other):
     return input * pointwise_ops.log(where(zero, 1, other))
 
 
+@out_variant()
 def logit(input, eps: float | None = None):
     """``log(p / (1 - p))``, with ``p`` clamped to ``[eps, 1 - eps]`` when ``eps`` is given.
 
@@ -721,6 +755,7 @@ def logit(input, eps: float | None = None):
     return pointwise_ops.log(p / (1 - p))
 
 
+@out_variant()
 def copysign(input, other):
     """The magnitude of ``input`` with the sign of ``other``.
 
@@ -733,6 +768,7 @@ def copysign(input, other):
     return pointwise_ops.abs(x) * where(signbit(other), -1.0, 1.0).to(x.dtype)
 
 
+@out_variant(SAME, message="heaviside is not yet implemented for tensors with different dtypes.")
 def heaviside(input, values):
     """0 where ``input < 0``, ``values`` where ``input == 0``, 1 where ``input > 0``.
 
@@ -744,6 +780,7 @@ def heaviside(input, values):
     return where(input == 0, values.to(input.dtype), step)
 
 
+@out_variant()
 def sinc(input):
     """The normalised sinc, ``sin(pi x) / (pi x)`` (1 at 0).
 

@@ -12,6 +12,7 @@ from ..engine import grad_mode
 from ..ops import shape as shape_ops
 from ..tensor import Size, Tensor
 from .arguments import accept_numpy_names
+from .out import SAME, out_variant
 from .storage import element_positions, storage_offset
 
 __all__ = [
@@ -318,6 +319,7 @@ def narrow(input, dim: int, start: int, length: int):
     return shape_ops.narrow(input, dim, start, length, input._data.shape)
 
 
+@out_variant(SAME)
 def tril(input, diagonal: int = 0):
     """The lower triangle (elements above ``diagonal`` set to zero).
 
@@ -330,6 +332,7 @@ def tril(input, diagonal: int = 0):
     return shape_ops.tril(input, diagonal)
 
 
+@out_variant(SAME)
 def triu(input, diagonal: int = 0):
     """The upper triangle (elements below ``diagonal`` set to zero).
 

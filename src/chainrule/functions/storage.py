@@ -48,7 +48,7 @@ def strides_of(a: ndarray) -> tuple:
     itemsize = a.itemsize
     strides = [s // itemsize for s in a.strides]
     if a.size == 0 and not any(strides):
-        return _contiguous_strides(a.shape)
+        return contiguous_strides(a.shape)
     following = 1  # what the stride of a dimension of size 1 would be in unsqueeze's layout
     for d in range(a.ndim - 1, -1, -1):
         if a.shape[d] == 1 and strides[d] == 0:
@@ -57,7 +57,8 @@ def strides_of(a: ndarray) -> tuple:
     return tuple(strides)
 
 
-def _contiguous_strides(shape) -> tuple:
+def contiguous_strides(shape) -> tuple:
+    """The strides of a row-major layout of ``shape``, as PyTorch computes them."""
     strides, step = [], 1
     for n in reversed(shape):
         strides.append(step)
