@@ -45,7 +45,14 @@ from .tensor import Tensor
 
 # --- arithmetic operators ---------------------------------------------------------------
 # The common cases go straight to the rule-table rows (the operators are the hottest
-# calls of all); the reflected and rarer forms go through the public functions.
+# calls of all); the reflected and rarer forms go through the public functions, without
+# their out= keyword (functions.out): a call less.
+_sub, _div, _mul = pointwise.sub.without_out, pointwise.div.without_out, pointwise.mul.without_out
+_floor_divide = pointwise.floor_divide.without_out
+_remainder = pointwise.remainder.without_out
+_pow = pointwise.pow.without_out
+_matmul = matrix.matmul.without_out
+
 
 def __add__(self, other):
     return pointwise_rows.add(self, other)
@@ -57,7 +64,7 @@ def __sub__(self, other):
 
 def __rsub__(self, other):
     if isinstance(other, Tensor):
-        return pointwise.sub(other, self)
+        return _sub(other, self)
     return pointwise.operator_rsub(self, operand(other))
 
 
@@ -71,42 +78,42 @@ def __truediv__(self, other):
 
 def __rtruediv__(self, other):
     if isinstance(other, Tensor):
-        return pointwise.div(other, self)
-    return pointwise.mul(pointwise_rows.reciprocal(self), operand(other))
+        return _div(other, self)
+    return _mul(pointwise_rows.reciprocal(self), operand(other))
 
 
 def __floordiv__(self, other):
-    return pointwise.floor_divide(self, other)
+    return _floor_divide(self, other)
 
 
 def __rfloordiv__(self, other):
-    return pointwise.floor_divide(as_tensor_like(other, self), self)
+    return _floor_divide(as_tensor_like(other, self), self)
 
 
 def __mod__(self, other):
-    return pointwise.remainder(self, other)
+    return _remainder(self, other)
 
 
 def __rmod__(self, other):
-    return pointwise.remainder(as_tensor_like(other, self), self)
+    return _remainder(as_tensor_like(other, self), self)
 
 
 def __pow__(self, exponent):
-    return pointwise.pow(self, exponent)
+    return _pow(self, exponent)
 
 
 def __rpow__(self, base):
     if isinstance(base, Tensor):
-        return pointwise.pow(base, self)
+        return _pow(base, self)
     return pointwise_rows.pow_base(self, operand(base))
 
 
 def __matmul__(self, other):
-    return matrix.matmul(self, expect_tensor(other, "matmul"))
+    return _matmul(self, expect_tensor(other, "matmul"))
 
 
 def __rmatmul__(self, other):
-    return matrix.matmul(as_tensor_like(other, self), self)
+    return _matmul(as_tensor_like(other, self), self)
 
 
 def __neg__(self):
@@ -389,7 +396,8 @@ def _function(name: str):
     for family in _FAMILIES:
         fn = getattr(family, name, None)
         if fn is not None and not isinstance(fn, type(xp)):
-            return fn
+            # Methods take no out= (as in PyTorch): the function without that keyword.
+            return getattr(fn, "without_out", fn)
     raise AttributeError(f"no torch.{name} to bind as Tensor.{name}")
 
 
@@ -431,7 +439,7 @@ Tensor.__isub__ = sub_
 Tensor.__imul__ = Tensor.mul_
 Tensor.__itruediv__ = div_
 Tensor.__ipow__ = Tensor.pow_
-Tensor.__ifloordiv__ = _inplace_twin(pointwise.floor_divide)
+Tensor.__ifloordiv__ = _inplace_twin(_floor_divide)
 Tensor.__imod__ = Tensor.remainder_
 
 # How NumPy's functions and other libraries see a tensor (array_protocol, functions.dlpack).
