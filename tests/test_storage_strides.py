@@ -230,3 +230,26 @@ def test_make_dual_lays_the_tangent_out_as_the_primal():
 def test_strides_of_numpy_arrays():
     a = np.zeros((2, 3), order="F")
     assert cr.from_numpy(a).stride() == (1, 2)
+
+
+@pytest.mark.parametrize("call", [
+    "torch.empty_strided((2, 3), (1, 2))",
+    "torch.empty_strided((2, 3), (0, 1), dtype=torch.float64)",
+    "torch.empty_strided((0,), (1,))", "torch.empty_strided((2, 0), (5, 1))",
+    "torch.empty_strided((2,), (-1,))", "torch.empty_strided((2, 3), (1,))",
+    "torch.zeros(2, dtype=torch.int32).new_empty_strided((2, 2), (2, 1))",
+])
+def test_empty_strided(call):
+    def scenario(lib):
+        t = eval(call, {"torch": lib})
+        return (t.shape, t.stride(), str(t.dtype), t.untyped_storage().nbytes(),
+                t.is_contiguous(), t.requires_grad)
+    same_verdict(scenario)
+
+
+def test_is_set_to_and_get_device():
+    def scenario(lib):
+        a = lib.zeros(4)
+        return ([a.is_set_to(b) for b in (a, a.view(4), a[:], a.view(2, 2), lib.zeros(4), a[1:])],
+                a.get_device(), lib.get_device(a))
+    same_verdict(scenario)

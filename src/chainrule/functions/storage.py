@@ -13,13 +13,14 @@ from __future__ import annotations
 import warnings
 import weakref
 
+from .. import _dtypes
 from .._backend import ndarray, xp
 from .._shapes import wrap_dim
 from ..ops import shape as shape_ops
 from ..ops.shape import address
-from ..tensor import Tensor, device
+from ..tensor import Tensor, _on_cpu, device
 
-__all__ = ["UntypedStorage", "TypedStorage"]
+__all__ = ["UntypedStorage", "TypedStorage", "empty_strided", "get_device"]
 
 
 def stride(self, dim: int | None = None):
@@ -297,3 +298,62 @@ def laid_out_like(values: Tensor, like: Tensor) -> Tensor:
     laid = Tensor._make(shape_ops.strided_view(memory, like._data.shape, strides_of(like._data),
                                                storage_offset(like)))
     return laid.copy_(values)  # recorded if values is in a graph
+
+
+def empty_strided(size, stride, *, dtype=None, layout=None, device=None,
+                  requires_grad: bool = False, pin_memory: bool = False) -> Tensor:
+    """An uninitialised (zero) tensor laid out with the given strides, in a storage just large
+    enough for them.
+
+    >>> import chainrule as torch
+    >>> x = torch.empty_strided((2, 3), (1, 2))
+    >>> x.stride(), x.is_contiguous(), x.untyped_storage().nbytes()
+    ((1, 2), False, 24)
+    """
+    _on_cpu(device)
+    size, stride = tuple(size), tuple(stride)
+    if len(size) != len(stride):
+        raise RuntimeError(f"dimensionality of sizes ({len(size)}) must match dimensionality of "
+                           f"strides ({len(stride)})")
+    if any(n < 0 for n in size) or any(s_ < 0 for s_ in stride):
+        raise RuntimeError(f"Storage size calculation overflowed with sizes={list(size)} and "
+                           f"strides={list(stride)}")
+    dtype = dtype or _dtypes.get_default_dtype()
+    count = 0 if 0 in size else 1 + sum((n - 1) * s_ for n, s_ in zip(size, stride))
+    t = Tensor._make(shape_ops.strided_view(xp.zeros(count, dtype=dtype.np), size, stride, 0))
+    return t.requires_grad_(True) if requires_grad else t
+
+
+def new_empty_strided(self, size, stride, dtype=None, layout=None, device=None,
+                      requires_grad: bool = False, pin_memory: bool = False) -> Tensor:
+    """``empty_strided`` with this tensor's dtype unless ``dtype`` is given.
+
+    >>> import chainrule as torch
+    >>> torch.zeros(1, dtype=torch.float64).new_empty_strided((2, 2), (1, 2)).dtype
+    torch.float64
+    """
+    return empty_strided(size, stride, dtype=dtype or self.dtype, device=device,
+                         requires_grad=requires_grad)
+
+
+def is_set_to(self, tensor: Tensor) -> bool:
+    """True if both tensors are the same view of the same storage (offset, sizes and strides).
+
+    >>> import chainrule as torch
+    >>> x = torch.zeros(4)
+    >>> x.is_set_to(x[:]), x.is_set_to(x.view(2, 2)), x.is_set_to(torch.zeros(4))
+    (True, False, False)
+    """
+    a, b = self._data, tensor._data
+    return (shape_ops.storage_root(a) is shape_ops.storage_root(b) and a.shape == b.shape
+            and strides_of(a) == strides_of(b) and storage_offset(self) == storage_offset(tensor))
+
+
+def get_device(self) -> int:
+    """The index of the tensor's device: -1, the CPU's, for every chainrule tensor.
+
+    >>> import chainrule as torch
+    >>> torch.zeros(1).get_device()
+    -1
+    """
+    return -1
