@@ -32,6 +32,7 @@ from .functions.indexing import *  # noqa: F401,F403
 from .functions.selection import *  # noqa: F401,F403
 from .functions.conversion import clone
 from .functions.legacy import *  # noqa: F401,F403  (torch.FloatTensor, torch.LongTensor, ...)
+from .functions.storage import *  # noqa: F401,F403  (torch.empty_strided, torch.UntypedStorage)
 from .functions.dlpack import from_dlpack
 from . import autograd
 from .engine.grad_mode import (

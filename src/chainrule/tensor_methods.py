@@ -475,3 +475,6 @@ Tensor.data_ptr = storage.data_ptr
 Tensor.untyped_storage = storage.untyped_storage
 Tensor.storage = storage.storage
 Tensor.contiguous = storage.contiguous
+Tensor.new_empty_strided = storage.new_empty_strided
+Tensor.is_set_to = storage.is_set_to
+Tensor.get_device = storage.get_device
