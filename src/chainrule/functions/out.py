@@ -10,7 +10,7 @@ the same behaviour:
   allowed); forward AD refuses it too;
 - an ``out`` of another shape is resized, with PyTorch's deprecation warning
   when it had elements (factory functions resize silently);
-- the result's dtype must fit ``out``'s by the function's rule (``Rule``).
+- the result's dtype must fit ``out``'s by the function's rule (the constants below).
 
 The methods (``x.mul(y)``) take no ``out=``, as in PyTorch: ``tensor_methods``
 binds the undecorated function, ``without_out``.
@@ -20,6 +20,7 @@ from __future__ import annotations
 import functools
 import math
 import warnings
+from typing import NamedTuple
 
 from .._backend import xp
 from ..engine import grad_mode
@@ -45,12 +46,13 @@ FLOAT_DTYPE = "float_dtype"  # the same for a floating out; another breaks the c
 CAT = "cat"              # canCast, refused with cat's TypeError
 FACTORY = "factory"      # a new tensor (zeros, arange): out's dtype unless dtype= differs
 
+_CANNOT_CAST = "result type {result} can't be cast to the desired output type {out}"
 _MESSAGES = {
-    CAST: "result type {result} can't be cast to the desired output type {out}",
+    CAST: _CANNOT_CAST,
     SAME: "Expected out tensor to have dtype {result_cpp}, but got {out_cpp} instead",
     FLOATING: "{fn}(): Expected floating point type for result tensor, but got: {out}",
-    DTYPE: "result type {result} can't be cast to the desired output type {out}",
-    FLOAT_DTYPE: "result type {result} can't be cast to the desired output type {out}",
+    DTYPE: _CANNOT_CAST,
+    FLOAT_DTYPE: _CANNOT_CAST,
     CAT: "torch.cat(): input types can't be cast to the desired output type {out}",
     FACTORY: "dtype {result} does not match dtype of out parameter ({out})",
 }
@@ -88,23 +90,35 @@ def out_variant(rule: str = CAST, *, message: str | None = None, error=RuntimeEr
     (True, tensor([3., 6.]))
     """
     def decorate(fn):
-        fn_name = name or fn.__name__
+        spec = _Spec(name or fn.__name__, rule, message, error, tuple_message, count_warning,
+                     accept)
 
         @functools.wraps(fn)
         def with_out(*args, out=None, **kwargs):
             if out is None:
                 return fn(*args, **kwargs)
-            return _into(out, fn, fn_name, (rule, accept), message, error, tuple_message,
-                         count_warning, args, kwargs)
+            return _into(out, fn, spec, args, kwargs)
         with_out.without_out = fn
         return with_out
     return decorate
 
 
-def _into(out, fn, name, rules, message, error, tuple_message, count_warning, args, kwargs):
+class _Spec(NamedTuple):
+    """What ``out_variant`` was told about one function."""
+
+    name: str
+    rule: str
+    message: str | None
+    error: type
+    tuple_message: str | None
+    count_warning: bool
+    accept: tuple
+
+
+def _into(out, fn, spec: _Spec, args, kwargs):
     """Compute ``fn(*args, **kwargs)`` and write it into ``out`` (a tensor, or a tuple of them
     for a function with several results)."""
-    rule, accept = rules
+    name, rule = spec.name, spec.rule
     outs = _as_tensors(out, name)
     _check_autograd(outs, name, rule, args, kwargs)
     requires_grad = False
@@ -112,7 +126,7 @@ def _into(out, fn, name, rules, message, error, tuple_message, count_warning, ar
         requires_grad = kwargs.pop("requires_grad", False)
         dtype = kwargs.get("dtype")
         if dtype is not None and dtype is not outs[0].dtype:
-            _refuse(FACTORY, message, error, name, dtype, outs[0].dtype)
+            _refuse(spec, FACTORY, spec.message, dtype, outs[0].dtype)
         kwargs["dtype"] = outs[0].dtype
     elif rule == DTYPE or (rule == FLOAT_DTYPE and outs[0].dtype.is_floating_point):
         if kwargs.get("dtype") is None:
@@ -122,14 +136,13 @@ def _into(out, fn, name, rules, message, error, tuple_message, count_warning, ar
     if len(results) != len(outs):
         raise TypeError(f"{name}(): argument 'out' must be a tuple of {len(results)} Tensors, "
                         f"not {len(outs)}")
-    several = len(results) > 1
-    for k, (r, o) in enumerate(zip(results, outs)):
-        # The values of (values, indices) must match exactly, the indices be int64.
-        item_rule = SAME if several and rule not in (DTYPE, FACTORY) else rule
-        item_message = (tuple_message if k == 0 else None) if several else message
-        if o.dtype.name not in accept:
-            _check_dtype(item_rule, item_message, error, name, r.dtype, o.dtype)
-    warning = NUMEL_WARNING if count_warning else None if rule == FACTORY else RESIZE_WARNING
+    if len(results) == 1:
+        _check_dtype(spec, rule, spec.message, results[0].dtype, outs[0].dtype)
+    else:  # (values, indices): the values must match exactly, the indices be int64
+        for k, (r, o) in enumerate(zip(results, outs)):
+            _check_dtype(spec, SAME, spec.tuple_message if k == 0 else None, r.dtype, o.dtype)
+    warning = NUMEL_WARNING if spec.count_warning else None if rule == FACTORY \
+        else RESIZE_WARNING
     for r, o in zip(results, outs):
         _write(o, r, warning)
     if rule == FACTORY and (requires_grad or outs[0].grad_fn is None):
@@ -176,8 +189,8 @@ def _tensors_in(values) -> list:
     return found
 
 
-def _check_dtype(rule, message, error, name, result, out) -> None:
-    if result is out:
+def _check_dtype(spec: _Spec, rule, message, result, out) -> None:
+    if result is out or out.name in spec.accept:
         return
     if rule in (SAME, FACTORY):
         fits = False
@@ -186,13 +199,13 @@ def _check_dtype(rule, message, error, name, result, out) -> None:
     else:  # PyTorch's canCast: never a float into an integer, nor a number into a bool
         fits = result._category <= out._category
     if not fits:
-        _refuse(rule, message, error, name, result, out)
+        _refuse(spec, rule, message, result, out)
 
 
-def _refuse(rule, message, error, name, result, out):
-    fmt = message or _MESSAGES[rule]
-    raise (TypeError if rule == CAT and message is None else error)(fmt.format(
-        fn=name, result=result.scalar_name, out=out.scalar_name,
+def _refuse(spec: _Spec, rule, message, result, out):
+    error = TypeError if rule == CAT and message is None else spec.error
+    raise error((message or _MESSAGES[rule]).format(
+        fn=spec.name, result=result.scalar_name, out=out.scalar_name,
         result_cpp=CPP_NAMES[result.name], out_cpp=CPP_NAMES[out.name]))
 
 
