@@ -91,7 +91,7 @@ class _SavedOutput:
         t._version_counter = self.counter
         if self.requires_grad:
             t._requires_grad = True
-            t.grad_fn = node
+            t._grad_fn = node
             t._output_nr = self.output_nr
         return t
 
@@ -299,7 +299,7 @@ def _wrap_outputs(ctx, args, positions, outputs, record) -> list:
             wrapped.append(out)
             continue
         if id(out) in dirty:
-            if out.grad_fn is None and out._requires_grad and record:
+            if out._grad_fn is None and out._requires_grad and record:
                 raise RuntimeError(
                     "a leaf Variable that requires grad is being used in an in-place operation. "
                     "Fix: mark_dirty only on non-leaf tensors, or .clone() the input first.")
@@ -317,11 +317,11 @@ def _wrap_outputs(ctx, args, positions, outputs, record) -> list:
             out = alias
         if record and id(outputs[k]) not in non_diff and out.dtype.is_floating_point:
             out._requires_grad = True
-            out.grad_fn = ctx
+            out._grad_fn = ctx
             out._output_nr = k
         elif id(outputs[k]) in non_diff:
             out._requires_grad = False
-            out.grad_fn = None
+            out._grad_fn = None
         wrapped.append(out)
     # mark_non_differentiable/save_for_backward name the tensors forward returned;
     # map them to the (possibly new) output tensors.
@@ -332,7 +332,7 @@ def _wrap_outputs(ctx, args, positions, outputs, record) -> list:
 
 
 def _pack_saved(ctx, outputs) -> tuple:
-    output_ids = {id(o) for o in outputs if isinstance(o, Tensor) and o.grad_fn is ctx}
+    output_ids = {id(o) for o in outputs if isinstance(o, Tensor) and o._grad_fn is ctx}
     packed = []
     for t in ctx.to_save:
         if t is None or not isinstance(t, Tensor):
@@ -430,7 +430,7 @@ def once_differentiable(backward):
             if isinstance(r, Tensor):
                 r = r.detach()
                 r._requires_grad = True
-                r.grad_fn = node
+                r._grad_fn = node
             wrapped.append(r)
         return wrapped[0] if single else tuple(wrapped)
     return wrapper
