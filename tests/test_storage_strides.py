@@ -253,3 +253,41 @@ def test_is_set_to_and_get_device():
         return ([a.is_set_to(b) for b in (a, a.view(4), a[:], a.view(2, 2), lib.zeros(4), a[1:])],
                 a.get_device(), lib.get_device(a))
     same_verdict(scenario)
+
+
+def test_a_leaf_keeps_a_gradient_buffer_no_one_else_holds():
+    # A Function handing one gradient to two leaves: one leaf keeps the buffer, the other
+    # copies it; an expanded (non-contiguous) gradient is copied for both.
+    def scenario(lib):
+        seen = []
+
+        class Both(lib.autograd.Function):
+            @staticmethod
+            def forward(ctx, x, y):
+                return x + y
+
+            @staticmethod
+            def backward(ctx, grad):
+                seen.append(grad.data_ptr())
+                return grad, grad
+
+        class Expanded(lib.autograd.Function):
+            @staticmethod
+            def forward(ctx, x):
+                ctx.size = x.size()
+                return lib.tensor([1.0])
+
+            @staticmethod
+            def backward(ctx, grad):
+                return lib.ones(1).expand(ctx.size)
+
+        a = lib.randn(3, 2, requires_grad=True)
+        b = lib.randn(3, 2, requires_grad=True)
+        Expanded.apply(Both.apply(a, b)).backward()
+        copied = (a.grad.data_ptr() != seen[0], b.grad.data_ptr() != seen[0],
+                  a.grad.is_contiguous())
+        a.grad = b.grad = None
+        Both.apply(a, b)[1][0].backward()
+        kept = sorted([a.grad.data_ptr() == seen[1], b.grad.data_ptr() == seen[1]])
+        return copied, kept
+    same_verdict(scenario)
