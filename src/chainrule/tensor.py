@@ -460,31 +460,6 @@ class Tensor:
         """
         return self._data.tolist()
 
-    def numpy(self, force: bool = False) -> ndarray:
-        """The data as a NumPy array, sharing memory.
-
-        >>> import chainrule as torch
-        >>> torch.ones(2).numpy()
-        array([1., 1.], dtype=float32)
-        """
-        if self._requires_grad and not force:
-            raise RuntimeError(
-                "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() "
-                "instead.")
-        return self._data
-
-    def __array__(self, dtype=None, copy=None):
-        if self._requires_grad:
-            raise RuntimeError(
-                "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() "
-                "instead.")
-        data = self._data
-        if type(data) is not ndarray:  # a 0-d tensor may hold a NumPy scalar: NumPy wants arrays
-            data = xp.asarray(data)
-        if dtype is not None and dtype != data.dtype:
-            return data.astype(dtype)
-        return data.copy() if copy else data
-
     def is_contiguous(self, memory_format=None) -> bool:
         """True if the elements are laid out in row-major order without gaps.
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 from typing import Callable
 
 from .. import _dtypes
+from .._backend import ndarray, xp
+from ..engine import grad_mode
 from ..ops import shape as shape_ops
 from ..tensor import Tensor, _on_cpu, _to_arguments
 from .creation import tensor as _tensor
@@ -110,3 +112,41 @@ def new_tensor(self, data, dtype=None, device=None, requires_grad=False) -> "Ten
     """
     _on_cpu(device)
     return _tensor(data, dtype=dtype or self.dtype, requires_grad=requires_grad)
+
+
+def numpy(self, force: bool = False) -> ndarray:
+    """The data as a NumPy array, sharing memory.
+
+    A tensor that requires grad is refused while grad mode is on (the array would
+    escape the graph); under ``torch.no_grad()`` it is handed out, as in PyTorch.
+
+    >>> import chainrule as torch
+    >>> torch.ones(2).numpy()
+    array([1., 1.], dtype=float32)
+    >>> with torch.no_grad():
+    ...     torch.ones(2, requires_grad=True).numpy()
+    array([1., 1.], dtype=float32)
+    """
+    if self._requires_grad and not force and grad_mode.state.enabled:
+        raise RuntimeError(
+            "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() "
+            "instead.")
+    data = self._data
+    if type(data) is not ndarray:  # a 0-d tensor may hold a NumPy scalar: NumPy wants arrays
+        data = xp.asarray(data)
+    return data
+
+
+def array(self, dtype=None, copy=None) -> ndarray:
+    """``Tensor.__array__``: what ``numpy.asarray(x)`` reads, as ``x.numpy()`` (with its
+    refusal) converted to ``dtype``.
+
+    >>> import numpy
+    >>> import chainrule as torch
+    >>> numpy.asarray(torch.tensor([1, 2]), dtype=numpy.float64)
+    array([1., 2.])
+    """
+    data = numpy(self)
+    if dtype is not None and dtype != data.dtype:
+        return data.astype(dtype)
+    return data.copy() if copy else data
