@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+import chainrule as cr
 from both_libraries import same_verdict
 
 
@@ -31,3 +32,14 @@ def _written_through_numpy(lib):
     x = lib.zeros(3)
     x.numpy()[1] = 5
     return x.tolist()
+
+
+def test_a_grad_fn_that_cannot_be_read_prints_as_invalid():
+    # PyTorch's repr catches the RuntimeError that reading grad_fn raises for a view taken
+    # in no_grad mode whose base changed in place since, and prints grad_fn=<Invalid>.
+    class Stale(cr.Tensor):
+        @property
+        def grad_fn(self):
+            raise RuntimeError("a view created in no_grad mode whose base changed in place")
+
+    assert repr(Stale._make(np.ones(1, dtype=np.float32))) == "tensor([1.], grad_fn=<Invalid>)"

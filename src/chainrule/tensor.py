@@ -525,8 +525,14 @@ class Tensor:
 
     def __repr__(self) -> str:
         # The node's class name, as PyTorch prints it (name() may carry a C++ namespace).
-        node = self.grad_fn  # (re-derived first, for a view whose base changed in place)
-        grad_fn = type(node).__name__ if node is not None else None
+        try:
+            node = self.grad_fn  # (re-derived first, for a view whose base changed in place)
+        except RuntimeError:
+            # A view that cannot be re-derived (taken in no_grad mode, its base changed in
+            # place since) has no valid grad_fn: PyTorch prints it as Invalid.
+            grad_fn = "Invalid"
+        else:
+            grad_fn = type(node).__name__ if node is not None else None
         return _printing.tensor_repr(
             self._data, self.dtype.name, requires_grad=self._requires_grad and grad_fn is None,
             grad_fn=grad_fn, default_dtype=_dtypes.get_default_dtype().name,
