@@ -56,6 +56,8 @@ from .functions.selection import *  # noqa: F401,F403
 from .functions.conversion import clone
 from .functions.legacy import *  # noqa: F401,F403  (torch.FloatTensor, torch.LongTensor, ...)
 from .functions.storage import *  # noqa: F401,F403  (torch.empty_strided, torch.UntypedStorage)
+from .functions.complex_api import *  # noqa: F401,F403  (torch.real, torch.adjoint, ...)
+from .functions.matrix_more import *  # noqa: F401,F403  (torch.chain_matmul, ...)
 from .functions.dlpack import from_dlpack
 from . import autograd
 from .engine.grad_mode import (

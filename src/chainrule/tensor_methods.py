@@ -25,6 +25,7 @@ from .engine.inplace import check_inplace_leaf, check_writable, inplace
 from .engine.op import grad_fn_of
 from .functions import (
     comparison,
+    complex_api,
     conversion,
     creation,
     dlpack,
@@ -32,6 +33,7 @@ from .functions import (
     joining,
     legacy,
     matrix,
+    matrix_more,
     pointwise,
     random,
     reduction,
@@ -490,3 +492,13 @@ Tensor.contiguous = storage.contiguous
 Tensor.new_empty_strided = storage.new_empty_strided
 Tensor.is_set_to = storage.is_set_to
 Tensor.get_device = storage.get_device
+
+# The complex-number API on real dtypes, and the in-place matrix products.
+Tensor.real = property(complex_api.real_property, complex_api.set_real)
+Tensor.imag = property(complex_api.imag_property, complex_api.set_imag)
+Tensor.isreal = complex_api.isreal
+Tensor.adjoint = complex_api.adjoint
+Tensor.is_signed = complex_api.is_signed
+for _name in ("addmm_", "addmv_", "addr_", "addbmm_", "baddbmm_"):
+    setattr(Tensor, _name, getattr(matrix_more, _name))
+del _name

@@ -11,6 +11,7 @@ import builtins
 import math
 import warnings
 
+from .. import _dtypes
 from .._backend import xp
 from .._shapes import wrap_dim
 from ..ops import linalg as linalg_ops
@@ -19,9 +20,10 @@ from ..ops import selection as selection_ops
 from ..ops import shape as shape_ops
 from ..tensor import Tensor
 from .arguments import accept_numpy_names, require_tensor
+from .creation import not_implemented
 from .joining import cat
 from .out import SAME, out_variant
-from .pointwise import _float_of, clamp
+from .pointwise import _check_alpha, _float_of, clamp
 from .reduction import mean, norm
 from .shape import movedim, narrow, reshape, unsqueeze
 
@@ -310,8 +312,32 @@ def baddbmm(input, batch1, batch2, *, beta=1, alpha=1):
     tensor([[[3., 3.],
              [3., 3.]]])
     """
-    _same_dtypes("Input dtypes must be the same, got:", input, batch1, batch2)
-    return _scaled_sum(input, bmm(batch1, batch2), beta, alpha)
+    _check_batches(batch1, batch2, "baddbmm")
+    input.expand(batch1.shape[0], batch1.shape[1], batch2.shape[2])  # PyTorch's error
+    if input.dtype is not batch1.dtype:
+        raise RuntimeError(f"Input dtypes must be the same, got: input {_dtype_name(input)}, "
+                           f"batch1: {_dtype_name(batch1)}, batch2: {_dtype_name(batch2)}")
+    if batch2.dtype is not batch1.dtype:
+        raise RuntimeError(f"expected scalar type {batch1.dtype.scalar_name} but found "
+                           f"{batch2.dtype.scalar_name}")
+    return linalg_ops.baddbmm(input, batch1, batch2, beta, alpha)
+
+
+def _check_batches(batch1, batch2, name) -> None:
+    for label, t_ in (("batch1", batch1), ("batch2", batch2)):
+        if t_.ndim != 3:
+            raise RuntimeError(f"{label} must be a 3D tensor")
+    if name == "addbmm":
+        if batch1.shape[0] != batch2.shape[0]:
+            raise RuntimeError(f"batch1 and batch2 must have same number of batches, got "
+                               f"{batch1.shape[0]} and {batch2.shape[0]}")
+        if batch1.shape[2] != batch2.shape[1]:
+            raise RuntimeError(f"Incompatible matrix sizes for bmm ({batch1.shape[1]}x"
+                               f"{batch1.shape[2]} and {batch2.shape[1]}x{batch2.shape[2]})")
+    elif (batch2.shape[0], batch2.shape[1]) != (batch1.shape[0], batch1.shape[2]):
+        raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
+                           f"[{batch1.shape[0]}, {batch1.shape[2]}] but got: "
+                           f"[{batch2.shape[0]}, {batch2.shape[1]}].")
 
 
 def _same_dtypes(message, input, *matrices):
@@ -319,14 +345,6 @@ def _same_dtypes(message, input, *matrices):
         names = ", ".join(t_.dtype.scalar_name
                           for t_ in (input, *matrices))
         raise RuntimeError(f"{message} {names}. Fix: convert them to one dtype (e.g. .float()).")
-
-
-def _scaled_sum(input, product, beta, alpha):
-    if alpha != 1:
-        product = product * alpha
-    if beta == 0:  # PyTorch ignores input then (NaN in it does not propagate)
-        return product
-    return (input if beta == 1 else input * beta) + product
 
 
 @out_variant(SAME)
@@ -337,7 +355,19 @@ def addmv(input, mat, vec, *, beta=1, alpha=1):
     >>> torch.addmv(torch.ones(2), torch.eye(2), torch.tensor([1., 2.]))
     tensor([2., 3.])
     """
-    return _scaled_sum(input, mv(mat, vec), beta, alpha)
+    if mat.ndim != 2 or vec.ndim != 1 or input.ndim > 1:
+        raise RuntimeError(f"vector + matrix @ vector expected, got {input.ndim}, {mat.ndim}, "
+                           f"{vec.ndim}")
+    if mat.shape[1] != vec.shape[0] or input.numel() not in (1, mat.shape[0]):
+        raise RuntimeError(f"size mismatch, got input ({input.shape[0] if input.ndim else 1}), "
+                           f"mat ({mat.shape[0]}x{mat.shape[1]}), vec ({vec.shape[0]})")
+    if input.dtype is not mat.dtype or vec.dtype is not mat.dtype:
+        raise RuntimeError("addmv input tensors must have the same dtype, but got "
+                           f"{input.dtype.scalar_name}, {mat.dtype.scalar_name}, and "
+                           f"{vec.dtype.scalar_name}")
+    if mat.dtype is _dtypes.bool:
+        raise not_implemented("addmv_impl_cpu", mat.dtype)
+    return linalg_ops.addmv(input, mat, vec, beta, alpha)
 
 
 @out_variant(SAME, message="self and mat2 must have the same dtype, but got {out} and {result}")
@@ -349,7 +379,13 @@ def addbmm(input, batch1, batch2, *, beta=1, alpha=1):
     tensor([[3., 3.],
             [3., 3.]])
     """
-    return _scaled_sum(input, bmm(batch1, batch2).sum(0), beta, alpha)
+    _check_batches(batch1, batch2, "addbmm")
+    input.expand(batch1.shape[1], batch2.shape[2])  # PyTorch's error where it does not broadcast
+    for other in (batch1, batch2):
+        if other.dtype is not input.dtype:
+            raise RuntimeError(f"self and mat2 must have the same dtype, but got "
+                               f"{input.dtype.scalar_name} and {other.dtype.scalar_name}")
+    return linalg_ops.addbmm(input, batch1, batch2, beta, alpha)
 
 
 @out_variant()
@@ -361,7 +397,18 @@ def addr(input, vec1, vec2, *, beta=1, alpha=1):
     tensor([[1., 1.],
             [2., 2.]])
     """
-    return _scaled_sum(input, outer(vec1, vec2), beta, alpha)
+    for label, vec in (("vec1", vec1), ("vec2", vec2)):
+        if vec.ndim != 1:
+            raise RuntimeError(f"addr: Expected 1-D argument {label}, but got {vec.ndim}-D")
+    input.expand(vec1.shape[0], vec2.shape[0])  # PyTorch's error where it does not broadcast
+    if input.dtype is _dtypes.bool and vec1.dtype is _dtypes.bool and vec2.dtype is _dtypes.bool:
+        beta, alpha = bool(beta), bool(alpha)  # (logical and/or, as PyTorch computes them)
+    else:
+        for label, factor in (("beta", beta), ("alpha", alpha)):
+            if isinstance(factor, bool):
+                raise RuntimeError(f"Boolean {label} only supported for Boolean results.")
+        _check_alpha(alpha, input, vec1, vec2)
+    return linalg_ops.addr(input, vec1, vec2, beta, alpha)
 
 
 @out_variant(SAME, message=_TENSORDOT_DTYPE)

@@ -17,7 +17,14 @@ from ..engine.inplace import inplace
 from ..ops import pointwise as pointwise_ops
 from ..ops import special as special_ops
 from ..tensor import Tensor
-from .arguments import as_tensor_like, check_broadcast, expect_tensor, operand, python_number
+from .arguments import (
+    as_tensor_like,
+    check_broadcast,
+    expect_tensor,
+    is_number,
+    operand,
+    python_number,
+)
 from .comparison import isnan, logical_and, result_type, signbit
 from .out import SAME, out_variant
 
@@ -31,7 +38,7 @@ __all__ = [
     "fix", "frac", "relu", "relu_", "round", "atan2", "arctan2", "sgn", "clamp", "maximum",
     "minimum", "clip", "clamp_min", "clamp_max", "fmax", "fmin", "lerp", "where",
     "nan_to_num", "hypot", "logaddexp", "logaddexp2", "deg2rad", "rad2deg",
-    "xlogy", "logit", "copysign", "heaviside", "sinc",
+    "xlogy", "logit", "copysign", "heaviside", "sinc", "rsub",
 ]
 
 
@@ -118,6 +125,37 @@ def operator_sub(self, other):
     if _is_bool(self) or _is_bool(other):
         check_bool_subtraction(self, other)
     return pointwise_ops.sub(self, other)
+
+
+def rsub(input, other, *number_alpha, alpha=1, **unexpected):
+    """``other - alpha * input``: subtraction with the operands reversed.
+
+    ``alpha`` may be given by position only when ``other`` is a number, as in PyTorch.
+
+    >>> import chainrule as torch
+    >>> torch.rsub(torch.tensor([1., 2.]), 5, alpha=2)
+    tensor([3., 1.])
+    """
+    if not isinstance(input, Tensor) or not isinstance(other, Tensor) and not is_number(other) \
+            or number_alpha and (isinstance(other, Tensor) or len(number_alpha) > 1) \
+            or unexpected:
+        got = ", ".join([type(a).__name__ for a in (input, other, *number_alpha)]
+                        + [f"{k}={type(v).__name__}" for k, v in unexpected.items()])
+        raise TypeError(f"rsub() received an invalid combination of arguments - got ({got}), "
+                        "but expected one of:\n * (Tensor input, Tensor other, *, Number alpha "
+                        "= 1)\n * (Tensor input, Number other, Number alpha = 1)")
+    if number_alpha:
+        alpha = number_alpha[0]
+    other = operand(other)
+    _check_alpha(alpha, input, other)
+    if _is_bool(input) or _is_bool(other):
+        check_bool_subtraction(input, other)
+    if isinstance(other, Tensor):
+        check_broadcast(input, other)
+        return pointwise_ops.rsub_tensor(input, other, alpha)
+    if alpha == 1:
+        return pointwise_ops.rsub(input, other)
+    return pointwise_ops.rsub_alpha(input, other, alpha)
 
 
 def operator_rsub(self, other):

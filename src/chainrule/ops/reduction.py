@@ -215,15 +215,37 @@ std_mean = Op("StdMeanBackward0", lambda self, dims, correction, keepdim:
                      (_masked_div(_reduce_sum(self_t * _var_slope(self, dims, correction),
                                               dims, keepdim), 2 * result[0]),
                       _reduce_sum(self_t, dims, keepdim) / _count(self.shape, dims)))
+
+
+def _vector_norm_row(name: str) -> Op:
+    """A p-norm row named ``name`` (PyTorch records one norm under several node names)."""
+    return Op(name, lambda self, ord, dims, keepdim: _norm_forward(self, ord, dims, keepdim),
+              self=lambda grad, self, ord, dims, keepdim, result:
+                  _norm_backward(grad, self, ord, dims, keepdim, result),
+              jvp=lambda self_t, self, ord, dims, keepdim, result:
+                  _norm_jvp(self_t, self, ord, dims, keepdim, result))
+
+
 # Vector p-norm, PyTorch's one node for every p (linalg.vector_norm, Tensor.norm).
-vector_norm = Op("LinalgVectorNormBackward0", lambda self, ord, dims, keepdim:
-                    _norm_forward(self, ord, dims, keepdim),
-                    self=lambda grad, self, ord, dims, keepdim, result:
-                        _unsqueeze_to(grad, self.shape, dims, keepdim)
-                        * _norm_slope(self, ord, dims, keepdim, result),
-                    jvp=lambda self_t, self, ord, dims, keepdim, result:
-                        _reduce_sum(self_t * _norm_slope(self, ord, dims, keepdim, result),
-                                    dims, keepdim))
+vector_norm = _vector_norm_row("LinalgVectorNormBackward0")
+# The same norm under the names of at::norm, which the legacy functions record:
+# torch.frobenius_norm and norm_except_dim (NormBackward1, over dims), and
+# norm_except_dim(dim=-1) (NormBackward0, over every element).
+norm_dims = _vector_norm_row("NormBackward1")
+norm_all = Op("NormBackward0", lambda self, ord: _norm_forward(self, ord, None, False),
+                 self=lambda grad, self, ord, result:
+                     _norm_backward(grad, self, ord, None, False, result),
+                 jvp=lambda self_t, self, ord, result:
+                     _norm_jvp(self_t, self, ord, None, False, result))
+
+
+def _norm_backward(grad, self, ord, dims, keepdim, result):
+    return _unsqueeze_to(grad, self.shape, dims, keepdim) \
+        * _norm_slope(self, ord, dims, keepdim, result)
+
+
+def _norm_jvp(self_t, self, ord, dims, keepdim, result):
+    return _reduce_sum(self_t * _norm_slope(self, ord, dims, keepdim, result), dims, keepdim)
 
 
 def _count(shape, dims) -> int:
