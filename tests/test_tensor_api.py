@@ -133,6 +133,23 @@ CALLS = {
                                                 L.ones(3, 3, 4).double()),
     "baddbmm self shape": lambda L: L.baddbmm(L.ones(2, 2, 4), L.ones(3, 2, 3),
                                               L.ones(3, 3, 4)),
+    "baddbmm batch1 dtype": lambda L: L.baddbmm(L.ones(1, 2, 2), L.ones(1, 2, 2, dtype=L.long),
+                                                L.ones(1, 2, 2)),
+    "addmm mat1 dtype": lambda L: L.addmm(L.ones(2, 2), L.ones(2, 2, dtype=L.long),
+                                          L.ones(2, 2)),
+    "addmm self dtype": lambda L: L.addmm(L.ones(2, 2), L.ones(2, 2, dtype=L.long),
+                                          L.ones(2, 2, dtype=L.long)),
+    "addbmm mat1 dtype": lambda L: L.addbmm(L.ones(2, 2), L.ones(1, 2, 2, dtype=L.long),
+                                            L.ones(1, 2, 2)),
+    "integer factors truncate": lambda L: [
+        f(*args, beta=-1.9, alpha=2.7).tolist() for f, args in (
+            (L.addmm, (L.ones(2, 2, dtype=L.long),) * 3),
+            (L.addmv, (L.ones(2, dtype=L.long), L.ones(2, 2, dtype=L.long),
+                       L.ones(2, dtype=L.long))),
+            (L.addbmm, (L.ones(2, 2, dtype=L.long),) + (L.ones(1, 2, 2, dtype=L.long),) * 2),
+            (L.baddbmm, (L.ones(1, 2, 2, dtype=L.long),) * 3))],
+    "uint8 alpha wraps": lambda L: L.addmm(*(L.ones(2, 2, dtype=L.uint8),) * 3,
+                                           alpha=-1).tolist(),
 }
 
 

@@ -22,7 +22,7 @@ from ..tensor import Tensor
 from .arguments import accept_numpy_names, require_tensor
 from .creation import not_implemented
 from .joining import cat
-from .out import SAME, out_variant
+from .out import CPP_NAMES, SAME, out_variant
 from .pointwise import _check_alpha, _float_of, clamp
 from .reduction import mean, norm
 from .shape import movedim, narrow, reshape, unsqueeze
@@ -294,13 +294,13 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1):
     tensor([[2., 1.],
             [1., 2.]])
     """
-    _same_dtypes("self and mat2 must have the same dtype, but got", input, mat1, mat2)
+    _check_same_dtype(input, mat1, mat2)
     for name, matrix in (("mat1", mat1), ("mat2", mat2)):
         if matrix.ndim != 2:
             raise RuntimeError(f"{name} must be a matrix, got {matrix.ndim}-D tensor")
     _check_multipliable(mat1, mat2)
     input.expand(mat1.shape[0], mat2.shape[1])  # PyTorch's error where input does not broadcast
-    return linalg_ops.addmm(input, mat1, mat2, beta, alpha)
+    return linalg_ops.addmm(input, mat1, mat2, *_factors(input, beta, alpha))
 
 
 @out_variant(SAME)
@@ -315,12 +315,14 @@ def baddbmm(input, batch1, batch2, *, beta=1, alpha=1):
     _check_batches(batch1, batch2, "baddbmm")
     input.expand(batch1.shape[0], batch1.shape[1], batch2.shape[2])  # PyTorch's error
     if input.dtype is not batch1.dtype:
-        raise RuntimeError(f"Input dtypes must be the same, got: input {_dtype_name(input)}, "
-                           f"batch1: {_dtype_name(batch1)}, batch2: {_dtype_name(batch2)}")
+        raise RuntimeError(f"Input dtypes must be the same, got: input "
+                           f"{CPP_NAMES[input.dtype.name]}, batch1: "
+                           f"{CPP_NAMES[batch1.dtype.name]}, batch2: "
+                           f"{CPP_NAMES[batch2.dtype.name]}")
     if batch2.dtype is not batch1.dtype:
         raise RuntimeError(f"expected scalar type {batch1.dtype.scalar_name} but found "
                            f"{batch2.dtype.scalar_name}")
-    return linalg_ops.baddbmm(input, batch1, batch2, beta, alpha)
+    return linalg_ops.baddbmm(input, batch1, batch2, *_factors(input, beta, alpha))
 
 
 def _check_batches(batch1, batch2, name) -> None:
@@ -340,11 +342,21 @@ def _check_batches(batch1, batch2, name) -> None:
                            f"[{batch2.shape[0]}, {batch2.shape[1]}].")
 
 
-def _same_dtypes(message, input, *matrices):
-    if builtins.any(m.dtype is not input.dtype for m in matrices):
-        names = ", ".join(t_.dtype.scalar_name
-                          for t_ in (input, *matrices))
-        raise RuntimeError(f"{message} {names}. Fix: convert them to one dtype (e.g. .float()).")
+def _check_same_dtype(input, mat1, mat2) -> None:
+    """addmm's and addbmm's dtype checks, in PyTorch's order and words."""
+    for name, first in (("self", input), ("mat1", mat1)):
+        if first.dtype is not mat2.dtype:
+            raise RuntimeError(f"{name} and mat2 must have the same dtype, but got "
+                               f"{first.dtype.scalar_name} and {mat2.dtype.scalar_name}. Fix: "
+                               "convert them to one dtype (e.g. .float()).")
+
+
+def _factors(input, beta, alpha) -> tuple:
+    """``beta`` and ``alpha`` as PyTorch casts them to an integer result's type: truncated,
+    and wrapped into its range (``alpha=-1`` is 255 for uint8, whose arithmetic wraps too)."""
+    if input.dtype.is_floating_point or input.dtype is _dtypes.bool:
+        return beta, alpha
+    return tuple(int(xp.array(int(f)).astype(input.dtype.np)) for f in (beta, alpha))
 
 
 @out_variant(SAME)
@@ -367,7 +379,7 @@ def addmv(input, mat, vec, *, beta=1, alpha=1):
                            f"{vec.dtype.scalar_name}")
     if mat.dtype is _dtypes.bool:
         raise not_implemented("addmv_impl_cpu", mat.dtype)
-    return linalg_ops.addmv(input, mat, vec, beta, alpha)
+    return linalg_ops.addmv(input, mat, vec, *_factors(input, beta, alpha))
 
 
 @out_variant(SAME, message="self and mat2 must have the same dtype, but got {out} and {result}")
@@ -381,11 +393,8 @@ def addbmm(input, batch1, batch2, *, beta=1, alpha=1):
     """
     _check_batches(batch1, batch2, "addbmm")
     input.expand(batch1.shape[1], batch2.shape[2])  # PyTorch's error where it does not broadcast
-    for other in (batch1, batch2):
-        if other.dtype is not input.dtype:
-            raise RuntimeError(f"self and mat2 must have the same dtype, but got "
-                               f"{input.dtype.scalar_name} and {other.dtype.scalar_name}")
-    return linalg_ops.addbmm(input, batch1, batch2, beta, alpha)
+    _check_same_dtype(input, batch1, batch2)
+    return linalg_ops.addbmm(input, batch1, batch2, *_factors(input, beta, alpha))
 
 
 @out_variant()
