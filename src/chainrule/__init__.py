@@ -54,6 +54,10 @@ from .functions.joining import *  # noqa: F401,F403
 from .functions.indexing import *  # noqa: F401,F403
 from .functions.selection import *  # noqa: F401,F403
 from .functions.conversion import clone
+from .functions.legacy import *  # noqa: F401,F403  (torch.FloatTensor, torch.LongTensor, ...)
+from .functions.storage import *  # noqa: F401,F403  (torch.empty_strided, torch.UntypedStorage)
+from .functions.complex_api import *  # noqa: F401,F403  (torch.real, torch.adjoint, ...)
+from .functions.matrix_more import *  # noqa: F401,F403  (torch.chain_matmul, ...)
 from .functions.dlpack import from_dlpack
 from . import autograd
 from .engine.grad_mode import (
@@ -67,9 +71,6 @@ inf = _math.inf
 nan = _math.nan
 newaxis = None
 __version__ = "0.1.0"
-
-FloatTensor = DoubleTensor = LongTensor = IntTensor = BoolTensor = Tensor
-
 
 def is_tensor(obj) -> bool:
     """True for chainrule tensors.

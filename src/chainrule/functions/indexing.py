@@ -28,6 +28,7 @@ from ..ops import indexing as indexing_ops
 from ..ops import selection as selection_ops
 from ..tensor import Tensor
 from .arguments import accept_numpy_names, as_tensor_like, check_broadcast
+from .out import SAME, out_variant
 from .shape import expand, reshape
 
 __all__ = [
@@ -35,6 +36,9 @@ __all__ = [
     "take_along_dim", "masked_select", "take", "index_add", "index_copy", "index_fill", "select",
     "repeat_interleave",
 ]
+
+_TAKE_DTYPE = ("take(): self and out expected to have the same dtype, but got self.dtype = "
+               "{result} and out.dtype = {out}")
 
 
 def _convert_key(t, key):
@@ -276,6 +280,7 @@ def _as_nd(t):
     return t.reshape(1) if t.ndim == 0 else t
 
 
+@out_variant(SAME)
 @accept_numpy_names
 def gather(input, dim: int, index, *, sparse_grad: bool = False):
     """Pick values along ``dim``: ``out[i][j] = input[i][index[i][j]]`` (for dim=1).
@@ -290,6 +295,7 @@ def gather(input, dim: int, index, *, sparse_grad: bool = False):
     return indexing_ops.gather(input, dim, index, input._data.shape)
 
 
+@out_variant(SAME)
 @accept_numpy_names
 def scatter(input, dim: int, index, src=None, *, value=None, reduce=None):
     """Write ``src`` (a tensor, or one number) into a copy of ``input`` at ``index`` along ``dim``.
@@ -324,6 +330,7 @@ def scatter(input, dim: int, index, src=None, *, value=None, reduce=None):
     return indexing_ops.scatter_value(input, dim, index, src)
 
 
+@out_variant(SAME)
 @accept_numpy_names
 def scatter_add(input, dim: int, index, src):
     """Add ``src`` into a copy of ``input`` at ``index`` along ``dim`` (repeats accumulate).
@@ -341,6 +348,7 @@ def scatter_add(input, dim: int, index, src):
     return indexing_ops.scatter_add(input, dim, index, src)
 
 
+@out_variant(SAME, message="index_select(): self and result must have the same scalar type")
 @accept_numpy_names
 def index_select(input, dim: int, index):
     """The slices at ``index`` (a vector of positions) along ``dim``.
@@ -390,6 +398,7 @@ def masked_fill(input, mask, value):
     return indexing_ops.masked_fill(input, mask, value)
 
 
+@out_variant(SAME)
 @accept_numpy_names
 def take_along_dim(input, indices, dim: int | None = None):
     """``input``'s values at ``indices`` along ``dim`` (the two broadcast against each other
@@ -419,6 +428,7 @@ def take_along_dim(input, indices, dim: int | None = None):
     return gather(input, dim, indices)
 
 
+@out_variant(SAME, message="masked_select(): self and result must have the same scalar type")
 def masked_select(input, mask):
     """The elements of ``input`` where ``mask`` (broadcast against it) is True, as a vector.
 
@@ -435,6 +445,7 @@ def masked_select(input, mask):
                                 input._data.shape)
 
 
+@out_variant(SAME, message=_TAKE_DTYPE)
 def take(input, index):
     """The elements of the flattened ``input`` at ``index`` (shaped like ``index``).
 
@@ -461,6 +472,7 @@ def _index_along(index, dim, like):
     return expand(reshape(index, shape), like.shape)
 
 
+@out_variant(SAME)
 @accept_numpy_names
 def index_add(input, dim: int, index, source, *, alpha=1):
     """``input`` with ``alpha * source``'s slices added at ``index`` along ``dim``.
@@ -475,6 +487,7 @@ def index_add(input, dim: int, index, source, *, alpha=1):
     return scatter_add(input, dim, _index_along(index, dim, source), source * alpha)
 
 
+@out_variant(SAME)
 @accept_numpy_names
 def index_copy(input, dim: int, index, source):
     """``input`` with ``source``'s slices written at ``index`` along ``dim``.

@@ -76,6 +76,16 @@ sub_alpha = Op("SubBackward0", lambda self, other, alpha: self - other * alpha, 
 rsub = Op("RsubBackward1", lambda self, other: other - self, promote="binary",
              self=lambda grad: -grad,
              jvp=lambda self_t: -self_t)
+# torch.rsub(input, other, alpha): other - alpha * input; other a tensor (0) or a number (1).
+rsub_tensor = Op("RsubBackward0", lambda self, other, alpha: other - self * alpha,
+                 promote="binary",
+                 self=lambda grad, alpha: grad * -alpha,
+                 other=lambda grad: grad,
+                 jvp=lambda self_t, other_t, alpha: other_t - self_t * alpha)
+rsub_alpha = Op("RsubBackward1", lambda self, other, alpha: other - self * alpha,
+                promote="binary",
+                self=lambda grad, alpha: grad * -alpha,
+                jvp=lambda self_t, alpha: self_t * -alpha)
 mul = Op("MulBackward0", lambda self, other: self * other, promote="binary",
          self=lambda grad, other: grad * other,
          other=lambda grad, self: grad * self,
