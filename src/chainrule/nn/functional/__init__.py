@@ -54,7 +54,16 @@ from .activation import (
     threshold,
 )
 from .attention import scaled_dot_product_attention
-from .convolution import conv1d, conv2d, conv_transpose2d
+from .convolution import (
+    conv1d,
+    conv2d,
+    conv3d,
+    conv_transpose1d,
+    conv_transpose2d,
+    conv_transpose3d,
+    fold,
+    unfold,
+)
 from .distance import cosine_similarity, pairwise_distance
 from .dropout import dropout, dropout1d, dropout2d
 from .linear import bilinear, linear
@@ -116,3 +125,4 @@ __all__ = [
     "upsample_bilinear", "pixel_shuffle", "pixel_unshuffle", "cosine_similarity",
     "pairwise_distance", "scaled_dot_product_attention",
 ]
+__all__ += ["conv3d", "conv_transpose1d", "conv_transpose3d", "fold", "unfold"]
