@@ -1,5 +1,7 @@
 """``OptionsModule``: a layer whose options are its constructor's arguments, kept as
-attributes and shown by its ``repr`` as ``name=value``, as PyTorch's layers show them."""
+attributes and shown by its ``repr`` as ``name=value``, as PyTorch's layers show them;
+``FunctionalModule``: one whose forward is its ``nn.functional`` function called with
+those options."""
 from __future__ import annotations
 
 from .module import Module
@@ -29,3 +31,24 @@ class OptionsModule(Module):
 
     def extra_repr(self) -> str:
         return ", ".join(f"{name}={getattr(self, name)}" for name in self._shown)
+
+
+class FunctionalModule(OptionsModule):
+    """An ``OptionsModule`` whose ``forward`` is ``_function(input, *options)``, the options
+    named in ``_arguments`` in that order.
+
+    >>> import chainrule as torch
+    >>> class Halve(FunctionalModule):
+    ...     _function = staticmethod(torch.div)
+    ...     _arguments = ("divisor",)
+    ...     def __init__(self):
+    ...         super().__init__(divisor=2)
+    >>> Halve()(torch.tensor([3.]))
+    tensor([1.5000])
+    """
+
+    _function = None  # set by each layer, as a staticmethod
+    _arguments: tuple = ()
+
+    def forward(self, input):
+        return self._function(input, *[getattr(self, name) for name in self._arguments])
