@@ -89,6 +89,11 @@ class UninitializedTensorMixin:
         _ARRAY.__set__(self, xp.empty(tuple(shape), dtype=np_dtype))
         self.__class__ = self.cls_to_become
 
+    def stand_in(self) -> Tensor:
+        """The empty array that carries the dtype, as a plain tensor (``Module.to`` converts
+        it, so the first call materialises the new dtype)."""
+        return Tensor._make(_ARRAY.__get__(self))
+
     def detach(self):
         return self  # a state_dict holds the uninitialised tensor itself, as in PyTorch
 
