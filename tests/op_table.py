@@ -630,6 +630,29 @@ OPS: list[OpInfo] = [
         ("einsum_error", lambda m, x, y: m.einsum("ij,jk->ik", x, y), [((2, 3), (4, 4))],
          FLOAT),
     ]],
+    # --- nn layers: shuffles, padding, sampling grids, bilinear -----------------------------
+    *[OpInfo(name, fn, shapes, group="nnlayers", dtypes=dtypes,
+             gradcheck=False if name.endswith("_error") else None)
+      for name, fn, shapes, dtypes in [
+        ("pixel_shuffle", lambda m, x: m.pixel_shuffle(x, 2),
+         [((1, 8, 2, 3),), ((4, 1, 2),), ((2, 1, 4, 3, 2),)], NUMERIC),
+        ("pixel_shuffle_one", lambda m, x: m.nn.functional.pixel_shuffle(x, 1), [((2, 3, 2),)],
+         FLOAT),
+        ("pixel_shuffle_error", lambda m, x: m.pixel_shuffle(x, 2),
+         [((3, 2, 2),), ((4, 2),)], FLOAT),
+        ("pixel_unshuffle", lambda m, x: m.pixel_unshuffle(x, 2),
+         [((1, 2, 4, 6),), ((1, 2, 2),), ((2, 1, 1, 4, 2),)], NUMERIC),
+        ("pixel_unshuffle_error", lambda m, x: m.pixel_unshuffle(x, 2),
+         [((1, 3, 3),), ((4, 4),)], FLOAT),
+        ("channel_shuffle", lambda m, x: m.channel_shuffle(x, 3),
+         [((2, 6, 2),), ((1, 3, 2, 2),), ((1, 6, 1, 2, 1),)], NUMERIC),
+        ("channel_shuffle_f", lambda m, x: m.nn.functional.channel_shuffle(x, 2),
+         [((2, 4, 3),)], FLOAT),
+        ("channel_shuffle_error", lambda m, x: m.channel_shuffle(x, 4),
+         [((2, 6, 2),), ((2, 4),)], FLOAT),
+        ("constant_pad_nd", lambda m, x: m.constant_pad_nd(x, (1, -1, 2, 0), 1.5),
+         [((2, 3),), ((2, 3, 2),)], NUMERIC),
+    ]],
 ]
 
 BY_NAME = {op.name: op for op in OPS}

@@ -153,7 +153,9 @@ def test_fold_unfold():
         tback.sum().backward()
         assert_same(x.grad, tx.grad, 1e-12, 1e-12)
     _gradchecks(lambda x: F.unfold(x, 2, padding=1, stride=2), (1, 2, 3, 3))
+    _gradchecks(lambda x: F.unfold(x, (1, 2), dilation=2), (2, 3, 3))  # unbatched
     _gradchecks(lambda c: F.fold(c, (3, 4), 2, dilation=(1, 2)), (1, 4, 4))
+    _gradchecks(lambda c: F.fold(c, (3, 3), 2), (8, 4))  # unbatched
 
 
 # ----------------------------------------------------------------------------------------
@@ -323,3 +325,56 @@ def test_norm_gradchecks():
     _gradchecks(lambda x: F.local_response_norm(x, 3, k=2.0), (1, 4, 2, 2))
     # CrossMapLRN2d keeps PyTorch's legacy backward, which drops the cross-channel terms
     # (PyTorch's own fails gradcheck): its gradient is compared with PyTorch's above instead.
+
+
+# ----------------------------------------------------------------------------------------
+# shuffles, fold and unfold as layers
+# ----------------------------------------------------------------------------------------
+@pytest.mark.parametrize("name,args,kwargs,shape", [
+    ("ChannelShuffle", (2,), {}, (2, 4, 3)),
+    ("ChannelShuffle", (3,), {}, (1, 6, 2, 2)),
+    ("PixelShuffle", (2,), {}, (1, 8, 2, 3)),
+    ("PixelUnshuffle", (2,), {}, (2, 4, 2)),
+    ("Fold", ((3, 4), 2), {}, (2, 12, 6)),
+    ("Fold", ((4, 5), (2, 3)), dict(dilation=(2, 1), padding=1, stride=2), (1, 6, 6)),
+    ("Fold", ((3, 3), 2), {}, (8, 4)),
+    ("Unfold", (2,), dict(padding=1), (2, 3, 3, 4)),
+    ("Unfold", ((2, 3),), dict(stride=(1, 2), dilation=2), (3, 5, 6)),
+])
+def test_shuffle_and_fold_layers(name, args, kwargs, shape):
+    _check_layer(name, args, kwargs, shape)
+
+
+# ----------------------------------------------------------------------------------------
+# nn.init
+# ----------------------------------------------------------------------------------------
+def test_init_dirac():
+    for shape, groups in (((4, 2, 3), 1), ((6, 4, 3, 2), 2), ((2, 3, 3, 3, 3), 1),
+                          ((4, 6, 5, 4), 2), ((3, 1, 2), 3)):
+        w = cr.empty(*shape)
+        assert cr.nn.init.dirac_(w, groups) is w
+        assert_same(w, torch.nn.init.dirac_(torch.empty(*shape), groups))
+    for shape, groups in (((2, 3), 1), ((3, 2, 2), 2)):
+        _same_error(lambda a=(shape, groups): cr.nn.init.dirac_(cr.empty(*a[0]), a[1]),
+                    lambda a=(shape, groups): torch.nn.init.dirac_(torch.empty(*a[0]), a[1]))
+    # the identity it promises: a same-padded convolution by it copies the channels
+    x = cr.randn(1, 3, 5, 4)
+    out = nn.functional.conv2d(x, cr.nn.init.dirac_(cr.empty(3, 3, 3, 3)), padding=1)
+    assert_same(out, to_torch(x))
+
+
+def test_init_orthogonal():
+    cr.manual_seed(0)
+    for shape, gain in (((5, 2, 3), 2.0), ((4, 3), 1.0), ((3, 3), 0.5)):
+        w = cr.empty(*shape, dtype=cr.float64)
+        assert cr.nn.init.orthogonal_(w, gain) is w
+        m = w.reshape(shape[0], -1).numpy() / gain
+        small = min(m.shape)
+        gram = m @ m.T if m.shape[0] == small else m.T @ m
+        np.testing.assert_allclose(gram, np.eye(small), atol=1e-12)
+    assert cr.nn.init.orthogonal_(cr.empty(0, 3)).shape == (0, 3)
+    # Q's column signs follow R's diagonal, so repeated draws are not all alike
+    draws = np.array([cr.nn.init.orthogonal_(cr.empty(2, 2))[0, 0].item() for _ in range(20)])
+    assert (draws > 0).any() and (draws < 0).any()
+    _same_error(lambda: cr.nn.init.orthogonal_(cr.empty(3)),
+                lambda: torch.nn.init.orthogonal_(torch.empty(3)))

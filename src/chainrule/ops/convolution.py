@@ -218,6 +218,8 @@ convolution_transpose = Op(
 # im2col and col2im in PyTorch's layout, channels-first: column (c, *kernel offset) of
 # window l, i.e. (N, C*prod(kernel), L) with the windows in row-major order.
 def _im2col(self, kernel, dilation, padding, stride):
+    if self.ndim == len(kernel) + 1:  # unbatched: PyTorch records the same one node
+        return _im2col(self[None], kernel, dilation, padding, stride)[0]
     n, c, *spatial = self.shape
     out = tuple(out_size(m, k, s, p, d)
                 for m, k, s, p, d in zip(spatial, kernel, stride, padding, dilation))
@@ -229,6 +231,8 @@ def _im2col(self, kernel, dilation, padding, stride):
 
 
 def _col2im(self, output_size, kernel, dilation, padding, stride):
+    if self.ndim == 2:  # unbatched
+        return _col2im(self[None], output_size, kernel, dilation, padding, stride)[0]
     n, ck, _ = self.shape
     c = ck // math.prod(kernel)
     out = tuple(out_size(m, k, s, p, d)
@@ -245,7 +249,8 @@ def _col2im(self, output_size, kernel, dilation, padding, stride):
 # Each is the other's adjoint, so each one's gradient is the other.
 im2col = Op("Im2ColBackward0", _im2col,
             self=lambda grad, self, kernel, dilation, padding, stride:
-                col2im(grad, tuple(self.shape[2:]), kernel, dilation, padding, stride),
+                col2im(grad, tuple(self.shape[-len(kernel):]), kernel, dilation, padding,
+                       stride),
             jvp=lambda self_t, kernel, dilation, padding, stride:
                 im2col(self_t, kernel, dilation, padding, stride))
 col2im = Op("Col2ImBackward0", _col2im,

@@ -127,6 +127,7 @@ from .pooling import (
     max_unpool3d,
 )
 from .sampling import (
+    channel_shuffle,
     interpolate,
     pixel_shuffle,
     pixel_unshuffle,
@@ -161,3 +162,4 @@ __all__ += [
     "fractional_max_pool2d_with_indices", "fractional_max_pool3d_with_indices", "max_unpool1d",
     "max_unpool2d", "max_unpool3d", "rms_norm", "local_response_norm",
 ]
+__all__ += ["channel_shuffle"]

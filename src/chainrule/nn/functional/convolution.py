@@ -74,10 +74,7 @@ def unfold(input: Tensor, kernel_size, dilation=1, padding=0, stride=1) -> Tenso
             f"Given input with spatial size {tuple(input.shape[-2:])}, kernel_size={kernel}, "
             f"dilation={dilation}, padding={padding}, calculated shape of the array of sliding "
             f"blocks as {blocks}, but its components must be at least one.")
-    unbatched = input.ndim == 3
-    x = input.unsqueeze(0) if unbatched else input
-    out = convolution_ops.im2col(x, kernel, dilation, padding, stride)
-    return out.squeeze(0) if unbatched else out
+    return convolution_ops.im2col(input, kernel, dilation, padding, stride)
 
 
 def fold(input: Tensor, output_size, kernel_size, dilation=1, padding=0, stride=1) -> Tensor:
@@ -111,7 +108,4 @@ def fold(input: Tensor, output_size, kernel_size, dilation=1, padding=0, stride=
             f"padding={padding}, stride={stride}, expected size of input's dimension 2 to match "
             f"the calculated number of sliding blocks {blocks[0]} * {blocks[1]} = "
             f"{blocks[0] * blocks[1]}, but got input.size(2)={length}.")
-    unbatched = input.ndim == 2
-    x = input.unsqueeze(0) if unbatched else input
-    out = convolution_ops.col2im(x, size, kernel, dilation, padding, stride)
-    return out.squeeze(0) if unbatched else out
+    return convolution_ops.col2im(input, size, kernel, dilation, padding, stride)

@@ -1,23 +1,25 @@
 """Resampling of ``torch.nn.functional``: ``interpolate`` (and its old names ``upsample*``),
-``pixel_shuffle`` and ``pixel_unshuffle``.
+``pixel_shuffle``, ``pixel_unshuffle`` and ``channel_shuffle``.
 
 ``interpolate`` is separable: each spatial dimension is resampled in turn by
 ``index_select`` (nearest) or by two index_selects blended with per-position
 weights (linear), so the gradient is the index rule's scatter-add.  Source
 positions are computed as PyTorch's CPU kernels do, in float32 for float32
-inputs, so the same output cells pick the same input cells.  The pixel
-shuffles are a reshape, a permutation and a reshape.
+inputs, so the same output cells pick the same input cells.  The shuffles
+are ``torch.pixel_shuffle``, ... (``chainrule.functions.shuffle``).
 """
 from __future__ import annotations
 
 import math
 
 from ..._backend import xp
+from ...functions.shuffle import channel_shuffle, pixel_shuffle, pixel_unshuffle
 from ...tensor import Tensor
 from .arguments import floating_only
 
+# the shuffles are torch.pixel_shuffle, ... themselves, as in PyTorch
 __all__ = ["interpolate", "upsample", "upsample_nearest", "upsample_bilinear", "pixel_shuffle",
-           "pixel_unshuffle"]
+           "pixel_unshuffle", "channel_shuffle"]
 
 _MODES = ("nearest", "nearest-exact", "linear", "bilinear")
 _LINEAR_DIMS = {"linear": 1, "bilinear": 2}
@@ -164,52 +166,3 @@ def upsample_bilinear(input: Tensor, size=None, scale_factor=None) -> Tensor:
     tensor([[[[0., 1., 2.]]]])
     """
     return interpolate(input, size, scale_factor, mode="bilinear", align_corners=True)
-
-
-def pixel_shuffle(input: Tensor, upscale_factor: int) -> Tensor:
-    """``(*, C*r*r, H, W) -> (*, C, H*r, W*r)``: channels become ``r x r`` blocks of pixels.
-
-    >>> import chainrule as torch
-    >>> torch.nn.functional.pixel_shuffle(torch.arange(8.).reshape(1, 8, 1, 1), 2).shape
-    torch.Size([1, 2, 2, 2])
-    """
-    if input.ndim < 3:
-        raise RuntimeError(f"pixel_shuffle expects input to have at least 3 dimensions, but got "
-                           f"input with {input.ndim} dimension(s)")
-    r = int(upscale_factor)
-    if r <= 0:
-        raise RuntimeError(f"pixel_shuffle expects a positive upscale_factor, but got {r}")
-    *batch, c, h, w = input.shape
-    if c % (r * r):
-        raise RuntimeError(f"pixel_shuffle expects its input's 'channel' dimension to be "
-                           f"divisible by the square of upscale_factor, but input.size(-3)={c} "
-                           f"is not divisible by {r * r}")
-    b = len(batch)
-    x = input.reshape(*batch, c // (r * r), r, r, h, w)
-    x = x.permute(*range(b), b, b + 3, b + 1, b + 4, b + 2)
-    return x.reshape(*batch, c // (r * r), h * r, w * r)
-
-
-def pixel_unshuffle(input: Tensor, downscale_factor: int) -> Tensor:
-    """``(*, C, H*r, W*r) -> (*, C*r*r, H, W)``: the inverse of ``pixel_shuffle``.
-
-    >>> import chainrule as torch
-    >>> torch.nn.functional.pixel_unshuffle(torch.arange(4.).reshape(1, 1, 2, 2), 2).flatten()
-    tensor([0., 1., 2., 3.])
-    """
-    if input.ndim < 3:
-        raise RuntimeError(f"pixel_unshuffle expects input to have at least 3 dimensions, but "
-                           f"got input with {input.ndim} dimension(s)")
-    r = int(downscale_factor)
-    if r <= 0:
-        raise RuntimeError(f"pixel_unshuffle expects a positive downscale_factor, but got {r}")
-    *batch, c, h, w = input.shape
-    for what, n, d in (("height", h, -2), ("width", w, -1)):
-        if n % r:
-            raise RuntimeError(f"pixel_unshuffle expects {what} to be divisible by "
-                               f"downscale_factor, but input.size({d})={n} is not divisible by "
-                               f"{r}")
-    b = len(batch)
-    x = input.reshape(*batch, c, h // r, r, w // r, r)
-    x = x.permute(*range(b), b, b + 2, b + 4, b + 1, b + 3)
-    return x.reshape(*batch, c * r * r, h // r, w // r)
