@@ -652,6 +652,13 @@ OPS: list[OpInfo] = [
          [((2, 6, 2),), ((2, 4),)], FLOAT),
         ("constant_pad_nd", lambda m, x: m.constant_pad_nd(x, (1, -1, 2, 0), 1.5),
          [((2, 3),), ((2, 3, 2),)], NUMERIC),
+        ("bilinear", lambda m, x, y, w, b: m.bilinear(x, y, w, b),
+         [((2, 3), (2, 4), (5, 3, 4), (5,)), ((3, 2, 3), (3, 2, 1), (2, 3, 1), (2,))], FLOAT),
+        ("bilinear_nobias", lambda m, x, y, w: m.nn.functional.bilinear(x, y, w),
+         [((2, 3), (2, 4), (5, 3, 4)), ((3,), (4,), (2, 3, 4))], FLOAT),
+        ("bilinear_error", lambda m, x, y, w: m.bilinear(x, y, w),
+         [((2, 3), (3, 4), (5, 3, 4)), ((2, 3), (2, 4), (5, 3, 3)), ((3,), (2, 4), (5, 3, 4)),
+          ((2, 2), (2, 4), (5, 3, 4)), ((2, 3), (2, 4), (5, 3, 4, 1))], FLOAT),
     ]],
 ]
 
