@@ -631,6 +631,16 @@ OPS: list[OpInfo] = [
          FLOAT),
     ]],
     # --- nn layers: shuffles, padding, sampling grids, bilinear -----------------------------
+    # grid_sample is a composition (its grad_fn is not PyTorch's GridSampler2DBackward0)
+    *[OpInfo(name, fn, shapes, group="nnlayers", grad_fn_name=False, rtol=1e-4, atol=1e-5)
+      for name, fn, shapes in [
+        ("grid_sample", lambda m, x, g: m.nn.functional.grid_sample(x, g, align_corners=False),
+         [((2, 2, 3, 4), (2, 3, 2, 2)), ((1, 2, 2, 3, 2), (1, 2, 1, 2, 3))]),
+        ("grid_sample_reflection", lambda m, x, g: m.nn.functional.grid_sample(
+            x, g, "bilinear", "reflection", True), [((1, 2, 3, 4), (1, 2, 3, 2))]),
+        ("grid_sample_bicubic_border", lambda m, x, g: m.nn.functional.grid_sample(
+            x, g, "bicubic", "border", False), [((1, 2, 3, 4), (1, 2, 2, 2))]),
+    ]],
     *[OpInfo(name, fn, shapes, group="nnlayers", dtypes=dtypes,
              gradcheck=False if name.endswith("_error") else None)
       for name, fn, shapes, dtypes in [
@@ -656,6 +666,12 @@ OPS: list[OpInfo] = [
          [((2, 3), (2, 4), (5, 3, 4), (5,)), ((3, 2, 3), (3, 2, 1), (2, 3, 1), (2,))], FLOAT),
         ("bilinear_nobias", lambda m, x, y, w: m.nn.functional.bilinear(x, y, w),
          [((2, 3), (2, 4), (5, 3, 4)), ((3,), (4,), (2, 3, 4))], FLOAT),
+        ("affine_grid", lambda m, t: m.nn.functional.affine_grid(t, (2, 1, 3, 2), False),
+         [((2, 2, 3),)], FLOAT),
+        ("affine_grid_3d", lambda m, t: m.nn.functional.affine_grid(t, (1, 2, 2, 3, 2), True),
+         [((1, 3, 4),)], FLOAT),
+        ("affine_grid_error", lambda m, t: m.nn.functional.affine_grid(t, (2, 1, 3, 2), False),
+         [((2, 3, 3),), ((1, 2, 3),), ((2, 2, 3, 1),)], FLOAT),
         ("bilinear_error", lambda m, x, y, w: m.bilinear(x, y, w),
          [((2, 3), (3, 4), (5, 3, 4)), ((2, 3), (2, 4), (5, 3, 3)), ((3,), (2, 4), (5, 3, 4)),
           ((2, 2), (2, 4), (5, 3, 4)), ((2, 3), (2, 4), (5, 3, 4, 1))], FLOAT),

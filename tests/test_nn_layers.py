@@ -8,6 +8,8 @@ agree.  Small float64 cases also pass gradcheck and gradgradcheck.
 """
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 
@@ -378,3 +380,87 @@ def test_init_orthogonal():
     assert (draws > 0).any() and (draws < 0).any()
     _same_error(lambda: cr.nn.init.orthogonal_(cr.empty(3)),
                 lambda: torch.nn.init.orthogonal_(torch.empty(3)))
+
+
+# ----------------------------------------------------------------------------------------
+# affine_grid and grid_sample
+# ----------------------------------------------------------------------------------------
+@pytest.mark.parametrize("dims,mode", [(2, "bilinear"), (2, "nearest"), (2, "bicubic"),
+                                       (3, "bilinear"), (3, "nearest")])
+def test_grid_sample(dims, mode):
+    F, TF = nn.functional, torch.nn.functional
+    rng = np.random.default_rng(dims)
+    shape = (2, 3, 4, 5) if dims == 2 else (2, 2, 3, 4, 3)
+    grid_shape = (2, 3, 2, 2) if dims == 2 else (2, 2, 3, 2, 3)
+    for padding_mode in ("zeros", "border", "reflection"):
+        for align_corners in (False, True):
+            a, g = rng.standard_normal(shape), rng.uniform(-1.6, 1.6, grid_shape)
+            x, grid = cr.tensor(a).requires_grad_(), cr.tensor(g).requires_grad_()
+            tx, tgrid = to_torch(x, True), to_torch(grid, True)
+            out = F.grid_sample(x, grid, mode, padding_mode, align_corners)
+            tout = TF.grid_sample(tx, tgrid, mode, padding_mode, align_corners)
+            assert_same(out, tout, 1e-10, 1e-12)
+            seed = rng.standard_normal(tuple(tout.shape))
+            out.backward(cr.tensor(seed))
+            tout.backward(torch.from_numpy(seed))
+            assert_same(x.grad, tx.grad, 1e-10, 1e-12)
+            assert_same(grid.grad, tgrid.grad, 1e-10, 1e-12)
+    if mode != "nearest":  # nearest is piecewise constant in the grid
+        _gradchecks(lambda x, g: F.grid_sample(x, g, mode, "reflection", False),
+                    (1, 2) + (3,) * dims, (1, 2) + (2,) * (dims - 1) + (dims,), seed=1)
+
+
+def test_grid_sample_edges_and_errors():
+    F, TF = nn.functional, torch.nn.functional
+    # NaN, infinities, huge values and exact edges go where PyTorch's 2-D and 3-D kernels
+    # (which differ) send them; not huge values reflected, whose remainder PyTorch's
+    # vectorised kernel computes otherwise (both are meaningless at 1e30)
+    for dims, padding_mode in itertools.product((2, 3), ("zeros", "border", "reflection")):
+        odd = [np.nan, np.inf, -np.inf, -1.0, 1.0, 0.3]
+        odd += [1e30] if padding_mode != "reflection" else []
+        a = np.arange(24.0).reshape((1, 1, 6, 4) if dims == 2 else (1, 1, 2, 3, 4))
+        g = np.array(list(itertools.product(odd, repeat=dims)))
+        g = g.reshape((1, 1, -1, dims) if dims == 2 else (1, 1, 1, -1, dims))
+        modes = ("bilinear", "nearest", "bicubic")[:5 - dims]
+        for mode, align_corners in itertools.product(modes, (False, True)):
+            assert_same(F.grid_sample(cr.tensor(a), cr.tensor(g), mode, padding_mode,
+                                      align_corners),
+                        TF.grid_sample(torch.from_numpy(a), torch.from_numpy(g), mode,
+                                       padding_mode, align_corners))
+    x, grid = cr.zeros(1, 1, 3, 4), cr.zeros(1, 2, 2, 2)
+    for args in ((x, grid, "linear"), (x, grid, "bilinear", "wrap"),
+                 (x, grid.double()), (cr.zeros(2, 1, 3, 4), grid), (x, cr.zeros(1, 2, 2, 3)),
+                 (cr.zeros(1, 1, 2, 2, 2), cr.zeros(1, 1, 1, 1, 3), "bicubic"),
+                 (x.long(), grid.long()), (x, cr.zeros(1, 2, 2)), (cr.zeros(1, 1, 0, 4), grid)):
+        targs = [to_torch(a) if isinstance(a, cr.Tensor) else a for a in args]
+        _same_error(lambda a=args: F.grid_sample(*a, align_corners=False),
+                    lambda a=targs: TF.grid_sample(*a, align_corners=False))
+    with pytest.warns(UserWarning, match="align_corners=False since 1.3.0"):
+        F.grid_sample(x, grid)
+    with pytest.warns(UserWarning, match="align_corners=False since 1.3.0"):
+        F.affine_grid(cr.zeros(1, 2, 3), (1, 1, 2, 2))
+    for theta, size in ((cr.zeros(1, 2, 3, dtype=cr.int64), (1, 1, 2, 2)),
+                        (cr.zeros(1, 2, 3), (1, 1, 2)), (cr.zeros(1, 2, 3), (1, 1, 0, 2)),
+                        (cr.zeros(1, 3, 4), (1, 1, 2, 2)), (cr.zeros(1, 2, 3), (1, 1, 2, 2, 2))):
+        _same_error(lambda a=(theta, size): F.affine_grid(*a, align_corners=False),
+                    lambda a=(to_torch(theta), size): TF.affine_grid(*a, align_corners=False))
+
+
+def test_spatial_transformer():
+    """affine_grid + grid_sample: the identity map gives the input back, a shift moves it;
+    both with gradients for theta as PyTorch's."""
+    F, TF = nn.functional, torch.nn.functional
+    image = cr.randn(2, 3, 4, 5, dtype=cr.float64)
+    identity = cr.tensor([[[1.0, 0, 0], [0, 1, 0]]] * 2, dtype=cr.float64)
+    same = F.grid_sample(image, F.affine_grid(identity, image.shape, False), align_corners=False)
+    assert_same(same, to_torch(image))
+    theta = cr.tensor([[[0.9, 0.2, 0.1], [-0.1, 1.1, 0.3]]] * 2, dtype=cr.float64,
+                      requires_grad=True)
+    ttheta = to_torch(theta, True)
+    out = F.grid_sample(image, F.affine_grid(theta, (2, 3, 3, 3), True), align_corners=True)
+    tout = TF.grid_sample(to_torch(image), TF.affine_grid(ttheta, (2, 3, 3, 3), True),
+                          align_corners=True)
+    assert_same(out, tout, 1e-10, 1e-12)
+    out.square().sum().backward()
+    tout.square().sum().backward()
+    assert_same(theta.grad, ttheta.grad, 1e-10, 1e-12)

@@ -3,8 +3,9 @@
 
 One module per topic: ``activation``, ``linear``, ``convolution``, ``pooling``,
 ``normalization``, ``dropout``, ``loss``, ``padding``, ``sparse`` (embedding,
-one_hot), ``sampling`` (interpolate, pixel shuffles), ``distance`` and
-``attention``; ``arguments`` holds the argument checks they share.  Each
+one_hot), ``sampling`` (interpolate, pixel shuffles), ``vision`` (affine_grid,
+grid_sample), ``distance`` and ``attention``; ``arguments`` holds the argument
+checks they share.  Each
 function checks PyTorch's arguments and either calls its row in
 ``chainrule.ops`` (convolution, pooling, normalisation, ``linear``, the
 losses and activations with a rule of their own) or composes other tensor
@@ -136,6 +137,7 @@ from .sampling import (
     upsample_nearest,
 )
 from .sparse import embedding, one_hot
+from .vision import affine_grid, grid_sample
 
 __all__ = [
     "relu", "relu6", "leaky_relu", "prelu", "elu", "selu", "celu", "gelu", "silu", "mish",
@@ -162,4 +164,4 @@ __all__ += [
     "fractional_max_pool2d_with_indices", "fractional_max_pool3d_with_indices", "max_unpool1d",
     "max_unpool2d", "max_unpool3d", "rms_norm", "local_response_norm",
 ]
-__all__ += ["channel_shuffle"]
+__all__ += ["channel_shuffle", "affine_grid", "grid_sample"]
