@@ -24,8 +24,10 @@ def _copy_state(ours, theirs) -> None:
     ours.load_state_dict({k: from_torch(v) for k, v in theirs.state_dict().items()})
 
 
-def _check_layer(name, args, kwargs, shape, seed=0, train=True, call=None, rtol=1e-5):
-    """``nn.<name>(*args, **kwargs)`` in both libraries, weights copied from PyTorch."""
+def _check_layer(name, args, kwargs, shape, seed=0, train=True, call=None, rtol=1e-5,
+                 same_node=True):
+    """``nn.<name>(*args, **kwargs)`` in both libraries, weights copied from PyTorch;
+    ``same_node=False`` for a composition, whose grad_fn is its last step."""
     torch.manual_seed(seed)
     tm = getattr(torch.nn, name)(*args, **kwargs).double()
     m = getattr(nn, name)(*args, **kwargs).double()
@@ -49,7 +51,7 @@ def _check_layer(name, args, kwargs, shape, seed=0, train=True, call=None, rtol=
     if isinstance(tout, tuple):
         out, tout = out[0], tout[0]
     assert_same(out, tout, rtol, 1e-9)
-    assert out.grad_fn.name() == tout.grad_fn.name()
+    assert out.grad_fn.name() == tout.grad_fn.name() or not same_node
     seed_grad = np.random.default_rng(seed + 1).standard_normal(tuple(tout.shape))
     out.backward(cr.tensor(seed_grad))
     tout.backward(torch.from_numpy(seed_grad))
@@ -464,3 +466,51 @@ def test_spatial_transformer():
     out.square().sum().backward()
     tout.square().sum().backward()
     assert_same(theta.grad, ttheta.grad, 1e-10, 1e-12)
+
+
+# ----------------------------------------------------------------------------------------
+# interpolate: 5-D inputs, trilinear, bicubic and area modes
+# ----------------------------------------------------------------------------------------
+@pytest.mark.parametrize("shape,kwargs", [
+    ((1, 2, 4, 5), dict(scale_factor=2, mode="bicubic", align_corners=False)),
+    ((1, 2, 4, 5), dict(size=(3, 7), mode="bicubic", align_corners=True)),
+    ((2, 1, 5, 4), dict(scale_factor=0.6, mode="bicubic", recompute_scale_factor=True)),
+    ((1, 2, 3, 4, 2), dict(scale_factor=2, mode="trilinear")),
+    ((1, 2, 3, 4, 2), dict(size=(2, 5, 3), mode="trilinear", align_corners=True)),
+    ((1, 2, 3, 4, 2), dict(scale_factor=(2, 1.5, 1))),
+    ((1, 2, 3, 4, 2), dict(size=(5, 2, 3), mode="nearest-exact")),
+    ((1, 2, 6, 5), dict(size=(3, 2), mode="area")),
+    ((1, 2, 6), dict(size=4, mode="area")),
+    ((1, 2, 3, 4, 5), dict(scale_factor=0.5, mode="area")),
+])
+def test_interpolate_modes(shape, kwargs):
+    F, TF = nn.functional, torch.nn.functional
+    for dtype in (np.float32, np.float64):
+        a = np.random.default_rng(len(shape)).standard_normal(shape).astype(dtype)
+        x, tx = cr.tensor(a).requires_grad_(), torch.from_numpy(a.copy()).requires_grad_()
+        out, tout = F.interpolate(x, **kwargs), TF.interpolate(tx, **kwargs)
+        tol = (1e-5, 1e-6) if dtype == np.float32 else (1e-10, 1e-12)
+        assert_same(out, tout, *tol)
+        if kwargs.get("mode") == "area":  # PyTorch records adaptive average pooling
+            assert out.grad_fn.name() == tout.grad_fn.name()
+        seed = np.random.default_rng(1).standard_normal(tuple(tout.shape)).astype(dtype)
+        out.backward(cr.tensor(seed))
+        tout.backward(torch.from_numpy(seed))
+        assert_same(x.grad, tx.grad, *tol)
+    _gradchecks(lambda x: F.interpolate(x, **kwargs), shape)
+
+
+def test_interpolate_errors_and_upsample():
+    F, TF = nn.functional, torch.nn.functional
+    for shape, kwargs in (((2, 3), dict(size=2)), ((1, 1, 2, 2, 2), dict(size=2, mode="bilinear")),
+                          ((1, 1, 2, 2), dict(size=2, mode="trilinear")),
+                          ((1, 1, 2), dict(size=2, mode="bicubic")),
+                          ((1, 1, 2, 2), dict(size=2, mode="area", align_corners=True)),
+                          ((1, 1, 2, 2), dict(size=2, mode="cubic"))):
+        _same_error(lambda a=(shape, kwargs): F.interpolate(cr.zeros(*a[0]), **a[1]),
+                    lambda a=(shape, kwargs): TF.interpolate(torch.zeros(*a[0]), **a[1]))
+    # interpolate is a composition of index_select and arithmetic: its grad_fn is the last
+    for kwargs, shape in ((dict(scale_factor=2, mode="trilinear"), (1, 2, 2, 3, 2)),
+                          (dict(size=(3, 5), mode="bicubic", align_corners=True), (1, 2, 2, 3)),
+                          (dict(scale_factor=(1, 2, 0.5)), (1, 1, 2, 3, 4))):
+        _check_layer("Upsample", (), kwargs, shape, same_node=False)

@@ -1,4 +1,5 @@
-"""The affine grid row: ``affine_grid``'s sampling grid, AffineGridGeneratorBackward0.
+"""The affine grid row: ``affine_grid``'s sampling grid, AffineGridGeneratorBackward0;
+and ``cubic_weights``, which bicubic ``grid_sample`` and ``interpolate`` share.
 
 The grid is a fixed base grid (each output cell's normalised coordinates, with
 a 1 appended) times the transposed affine matrices: linear in ``theta``, so its
@@ -52,3 +53,24 @@ affine_grid = Op("AffineGridGeneratorBackward0", _affine_grid,
                  theta=lambda grad, size, align_corners: _theta_grad(grad, size, align_corners),
                  jvp=lambda theta_t, size, align_corners:
                      affine_grid(theta_t, size, align_corners))
+
+
+_CUBIC_A = -0.75  # PyTorch's cubic convolution constant
+
+
+def cubic_weights(t) -> list:
+    """The cubic convolution weights of the taps at offsets -1, 0, 1 and 2 from a point
+    ``t`` (in [0, 1)) past a cell: arithmetic only, so ``t`` may be an array or a tensor.
+
+    >>> [float(w) for w in cubic_weights(0.0)]
+    [0.0, 1.0, 0.0, 0.0]
+    """
+    a = _CUBIC_A
+
+    def near(x):  # |x| <= 1
+        return ((a + 2) * x - (a + 3)) * x * x + 1
+
+    def far(x):  # 1 < |x| < 2
+        return ((a * x - 5 * a) * x + 8 * a) * x - 4 * a
+
+    return [far(t + 1), near(t), near(1 - t), far(2 - t)]

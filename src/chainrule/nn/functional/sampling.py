@@ -14,15 +14,18 @@ import math
 
 from ..._backend import xp
 from ...functions.shuffle import channel_shuffle, pixel_shuffle, pixel_unshuffle
+from ...ops.vision import cubic_weights
 from ...tensor import Tensor
 from .arguments import floating_only
+from .pooling import adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_avg_pool3d
 
 # the shuffles are torch.pixel_shuffle, ... themselves, as in PyTorch
 __all__ = ["interpolate", "upsample", "upsample_nearest", "upsample_bilinear", "pixel_shuffle",
            "pixel_unshuffle", "channel_shuffle"]
 
-_MODES = ("nearest", "nearest-exact", "linear", "bilinear")
-_LINEAR_DIMS = {"linear": 1, "bilinear": 2}
+_MODES = ("nearest", "nearest-exact", "linear", "bilinear", "trilinear", "bicubic", "area")
+_MODE_DIMS = {"linear": 1, "bilinear": 2, "bicubic": 2, "trilinear": 3}  # the others: any
+_AREA = {1: adaptive_avg_pool1d, 2: adaptive_avg_pool2d, 3: adaptive_avg_pool3d}
 
 
 def _nearest_source(n_in, n_out, scale, exact):
@@ -33,18 +36,34 @@ def _nearest_source(n_in, n_out, scale, exact):
     return xp.minimum(xp.floor(dst * s).astype(xp.int64), n_in - 1)
 
 
-def _linear_source(n_in, n_out, scale, align_corners, ftype):
-    """The two source cells of each output cell and their weights (PyTorch's rule)."""
+def _source(n_in, n_out, scale, align_corners, ftype, cubic=False):
+    """Each output cell's position in the input (PyTorch's area_pixel_compute_source_index:
+    not clamped at 0 for cubic)."""
     if align_corners:
         s = ftype((n_in - 1) / (n_out - 1)) if n_out > 1 else ftype(0)
-        src = xp.arange(n_out, dtype=ftype) * s
-    else:
-        s = ftype(1.0 / scale if scale else n_in / n_out)
-        src = xp.maximum((xp.arange(n_out, dtype=ftype) + ftype(0.5)) * s - ftype(0.5), 0)
+        return xp.arange(n_out, dtype=ftype) * s
+    s = ftype(1.0 / scale if scale else n_in / n_out)
+    src = (xp.arange(n_out, dtype=ftype) + ftype(0.5)) * s - ftype(0.5)
+    return src if cubic else xp.maximum(src, 0)
+
+
+def _linear_source(n_in, n_out, scale, align_corners, ftype):
+    """The two source cells of each output cell and their weights (PyTorch's rule)."""
+    src = _source(n_in, n_out, scale, align_corners, ftype)
     i0 = src.astype(xp.int64)  # src >= 0: truncation is floor
     i1 = xp.minimum(i0 + 1, n_in - 1)
     lam = (src - i0).astype(ftype)
-    return i0, i1, lam
+    return [(i0, 1 - lam), (i1, lam)]
+
+
+def _cubic_source(n_in, n_out, scale, align_corners, ftype):
+    """The four source cells of each output cell (clamped to the input) and their cubic
+    convolution weights."""
+    src = _source(n_in, n_out, scale, align_corners, ftype, cubic=True)
+    base = xp.floor(src)
+    weights = cubic_weights((src - base).astype(ftype))
+    return [(xp.clip(base.astype(xp.int64) + offset, 0, n_in - 1), w)
+            for offset, w in zip((-1, 0, 1, 2), weights)]
 
 
 def _output_size(input, size, scale_factor, n):
@@ -77,9 +96,10 @@ def _output_size(input, size, scale_factor, n):
 def interpolate(input: Tensor, size=None, scale_factor=None, mode: str = "nearest",
                 align_corners: bool | None = None, recompute_scale_factor: bool | None = None,
                 antialias: bool = False) -> Tensor:
-    """Resample the spatial dimensions of ``(N, C, L)`` or ``(N, C, H, W)`` to ``size``
-    (or ``scale_factor`` times their size), by ``mode`` 'nearest', 'nearest-exact',
-    'linear' (3-D input) or 'bilinear' (4-D input).
+    """Resample the spatial dimensions of ``(N, C, L)``, ``(N, C, H, W)`` or
+    ``(N, C, D, H, W)`` to ``size`` (or ``scale_factor`` times their size), by ``mode``
+    'nearest', 'nearest-exact', 'area' (adaptive average pooling), 'linear' (3-D input),
+    'bilinear' or 'bicubic' (4-D input) or 'trilinear' (5-D input).
 
     >>> import chainrule as torch
     >>> x = torch.tensor([[[[1., 2.], [3., 4.]]]])
@@ -93,10 +113,7 @@ def interpolate(input: Tensor, size=None, scale_factor=None, mode: str = "neares
               [2.0000, 2.5000, 3.0000],
               [3.0000, 3.5000, 4.0000]]]])
     """
-    if mode not in _MODES:
-        raise NotImplementedError(f"interpolate: mode {mode!r} is not implemented; use one of "
-                                  f"{', '.join(_MODES)}")
-    if mode.startswith("nearest"):
+    if mode.startswith("nearest") or mode == "area":
         if align_corners is not None:
             raise ValueError("align_corners option can only be set with the interpolating "
                              "modes: linear | bilinear | bicubic | trilinear")
@@ -105,17 +122,20 @@ def interpolate(input: Tensor, size=None, scale_factor=None, mode: str = "neares
     if antialias:
         raise NotImplementedError("interpolate: antialias=True is not implemented; resample "
                                   "without it")
-    if input.ndim not in (3, 4):
+    if input.ndim not in (3, 4, 5) or mode not in _MODES:
         raise NotImplementedError(
-            f"Input Error: Only 3D and 4D input Tensors supported (got {input.ndim}D) for the "
-            f"modes: {' | '.join(_MODES)} (got {mode})")
+            f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {input.ndim}D) for "
+            f"the modes: nearest | linear | bilinear | bicubic | trilinear | area | "
+            f"nearest-exact (got {mode})")
     n = input.ndim - 2
-    if mode in _LINEAR_DIMS and _LINEAR_DIMS[mode] != n:
+    if mode in _MODE_DIMS and _MODE_DIMS[mode] != n:
         raise NotImplementedError(f"Got {input.ndim}D input, but {mode} mode needs "
-                                  f"{_LINEAR_DIMS[mode] + 2}D input")
-    # uint8 only for nearest: PyTorch's uint8 bilinear kernel rounds in its own fixed point
-    floating_only(f"upsample_{mode}", input, allow_uint8=mode.startswith("nearest"))
+                                  f"{_MODE_DIMS[mode] + 2}D input")
     sizes, scales = _output_size(input, size, scale_factor, n)
+    if mode == "area":  # PyTorch's area mode is adaptive average pooling, its checks too
+        return _AREA[n](input, sizes)
+    # uint8 only for nearest: PyTorch's uint8 linear kernels round in their own fixed point
+    floating_only(f"upsample_{mode}", input, allow_uint8=mode.startswith("nearest"))
     if min(sizes) <= 0 or 0 in input.shape[2:]:
         raise RuntimeError(f"Input and output sizes should be greater than 0, but got input "
                            f"{list(input.shape[2:])} and output {sizes}")
@@ -129,11 +149,16 @@ def interpolate(input: Tensor, size=None, scale_factor=None, mode: str = "neares
             src = _nearest_source(n_in, n_out, scale, mode == "nearest-exact")
             out = out.index_select(dim, Tensor._make(src))
             continue
-        i0, i1, lam = _linear_source(n_in, n_out, scale, align_corners, ftype)
+        # each output cell mixes a few source cells: two (linear) or four (cubic)
+        taps = (_cubic_source if mode == "bicubic" else _linear_source)(
+            n_in, n_out, scale, align_corners, ftype)
         shape = (-1,) + (1,) * (input.ndim - 1 - dim)
-        lam = Tensor._make(lam.astype(input._data.dtype).reshape(shape))
-        out = out.index_select(dim, Tensor._make(i0)) * (1 - lam) \
-            + out.index_select(dim, Tensor._make(i1)) * lam
+        mixed = None
+        for index, weight in taps:
+            weight = Tensor._make(weight.astype(input._data.dtype).reshape(shape))
+            term = out.index_select(dim, Tensor._make(index)) * weight
+            mixed = term if mixed is None else mixed + term
+        out = mixed
     return out
 
 

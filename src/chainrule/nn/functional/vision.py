@@ -29,7 +29,6 @@ __all__ = ["affine_grid", "grid_sample"]
 _CHANGED_DEFAULT = ("Default grid_sample and affine_grid behavior has changed to "
                     "align_corners=False since 1.3.0. Please specify align_corners=True if the "
                     "old behavior is desired. See the documentation of grid_sample for details.")
-_CUBIC_A = -0.75  # PyTorch's bicubic convolution constant
 
 
 def affine_grid(theta: Tensor, size, align_corners: bool | None = None) -> Tensor:
@@ -125,20 +124,6 @@ def _padded(x, size: int, padding_mode: str, align_corners: bool, generic: bool)
 
 # --- the taps of one dimension: (cell indices, weight) pairs ------------------------------
 
-def _cubic_weights(t):
-    """The four cubic convolution weights of offsets -1, 0, 1, 2 at fraction ``t``."""
-    a = _CUBIC_A
-    far = [t + 1, 2 - t]  # distances of the outer taps
-
-    def near(x):
-        return ((a + 2) * x - (a + 3)) * x * x + 1
-
-    def outer(x):
-        return ((a * x - 5 * a) * x + 8 * a) * x - 4 * a
-
-    return [outer(far[0]), near(t), near(1 - t), outer(far[1])]
-
-
 def _taps(coord: Tensor, size: int, mode: str, padding_mode: str, align_corners: bool,
           generic: bool):
     """``[(index array, weight tensor), ...]`` for one dimension's coordinates."""
@@ -146,7 +131,7 @@ def _taps(coord: Tensor, size: int, mode: str, padding_mode: str, align_corners:
     x_array = x.detach().numpy()
     if mode == "bicubic":  # taps are padded one by one, the fraction is not
         base = xp.floor(x_array)
-        weights = _cubic_weights(x - Tensor._make(base))
+        weights = vision_ops.cubic_weights(x - Tensor._make(base))
         positions = [_padded(base + offset, size, padding_mode, align_corners, generic)[0]
                      for offset in (-1, 0, 1, 2)]
         return list(zip(positions, weights))
