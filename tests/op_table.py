@@ -672,6 +672,14 @@ OPS: list[OpInfo] = [
          [((1, 3, 4),)], FLOAT),
         ("affine_grid_error", lambda m, t: m.nn.functional.affine_grid(t, (2, 1, 3, 2), False),
          [((2, 3, 3),), ((1, 2, 3),), ((2, 2, 3, 1),)], FLOAT),
+        ("interpolate_bilinear", lambda m, x: m.nn.functional.interpolate(
+            x, size=(3, 5), mode="bilinear", align_corners=False), [((1, 2, 2, 3),)], FLOAT),
+        ("interpolate_bicubic", lambda m, x: m.nn.functional.interpolate(
+            x, scale_factor=1.5, mode="bicubic", align_corners=True), [((2, 1, 3, 2),)], FLOAT),
+        ("interpolate_nearest", lambda m, x: m.nn.functional.interpolate(x, scale_factor=2),
+         [((1, 2, 3),), ((1, 1, 2, 3),), ((1, 1, 2, 1, 2),)], FLOAT),
+        ("interpolate_trilinear", lambda m, x: m.nn.functional.interpolate(
+            x, size=(3, 2, 3), mode="trilinear"), [((1, 1, 2, 3, 2),)], FLOAT),
         ("bilinear_error", lambda m, x, y, w: m.bilinear(x, y, w),
          [((2, 3), (3, 4), (5, 3, 4)), ((2, 3), (2, 4), (5, 3, 3)), ((3,), (2, 4), (5, 3, 4)),
           ((2, 2), (2, 4), (5, 3, 4)), ((2, 3), (2, 4), (5, 3, 4, 1))], FLOAT),

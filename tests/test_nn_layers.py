@@ -24,10 +24,8 @@ def _copy_state(ours, theirs) -> None:
     ours.load_state_dict({k: from_torch(v) for k, v in theirs.state_dict().items()})
 
 
-def _check_layer(name, args, kwargs, shape, seed=0, train=True, call=None, rtol=1e-5,
-                 same_node=True):
-    """``nn.<name>(*args, **kwargs)`` in both libraries, weights copied from PyTorch;
-    ``same_node=False`` for a composition, whose grad_fn is its last step."""
+def _check_layer(name, args, kwargs, shape, seed=0, train=True, call=None, rtol=1e-5):
+    """``nn.<name>(*args, **kwargs)`` in both libraries, weights copied from PyTorch."""
     torch.manual_seed(seed)
     tm = getattr(torch.nn, name)(*args, **kwargs).double()
     m = getattr(nn, name)(*args, **kwargs).double()
@@ -51,7 +49,7 @@ def _check_layer(name, args, kwargs, shape, seed=0, train=True, call=None, rtol=
     if isinstance(tout, tuple):
         out, tout = out[0], tout[0]
     assert_same(out, tout, rtol, 1e-9)
-    assert out.grad_fn.name() == tout.grad_fn.name() or not same_node
+    assert out.grad_fn.name() == tout.grad_fn.name()
     seed_grad = np.random.default_rng(seed + 1).standard_normal(tuple(tout.shape))
     out.backward(cr.tensor(seed_grad))
     tout.backward(torch.from_numpy(seed_grad))
@@ -491,8 +489,7 @@ def test_interpolate_modes(shape, kwargs):
         out, tout = F.interpolate(x, **kwargs), TF.interpolate(tx, **kwargs)
         tol = (1e-5, 1e-6) if dtype == np.float32 else (1e-10, 1e-12)
         assert_same(out, tout, *tol)
-        if kwargs.get("mode") == "area":  # PyTorch records adaptive average pooling
-            assert out.grad_fn.name() == tout.grad_fn.name()
+        assert out.grad_fn.name() == tout.grad_fn.name()
         seed = np.random.default_rng(1).standard_normal(tuple(tout.shape)).astype(dtype)
         out.backward(cr.tensor(seed))
         tout.backward(torch.from_numpy(seed))
@@ -509,8 +506,7 @@ def test_interpolate_errors_and_upsample():
                           ((1, 1, 2, 2), dict(size=2, mode="cubic"))):
         _same_error(lambda a=(shape, kwargs): F.interpolate(cr.zeros(*a[0]), **a[1]),
                     lambda a=(shape, kwargs): TF.interpolate(torch.zeros(*a[0]), **a[1]))
-    # interpolate is a composition of index_select and arithmetic: its grad_fn is the last
     for kwargs, shape in ((dict(scale_factor=2, mode="trilinear"), (1, 2, 2, 3, 2)),
                           (dict(size=(3, 5), mode="bicubic", align_corners=True), (1, 2, 2, 3)),
                           (dict(scale_factor=(1, 2, 0.5)), (1, 1, 2, 3, 4))):
-        _check_layer("Upsample", (), kwargs, shape, same_node=False)
+        _check_layer("Upsample", (), kwargs, shape)

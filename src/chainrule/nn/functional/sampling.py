@@ -1,11 +1,13 @@
 """Resampling of ``torch.nn.functional``: ``interpolate`` (and its old names ``upsample*``),
 ``pixel_shuffle``, ``pixel_unshuffle`` and ``channel_shuffle``.
 
-``interpolate`` is separable: each spatial dimension is resampled in turn by
-``index_select`` (nearest) or by two index_selects blended with per-position
-weights (linear), so the gradient is the index rule's scatter-add.  Source
-positions are computed as PyTorch's CPU kernels do, in float32 for float32
-inputs, so the same output cells pick the same input cells.  The shuffles
+``interpolate`` is separable: along each spatial dimension every output cell
+reads one input cell (nearest), two (linear) or four (cubic) with weights.
+Here those source cells and weights are found as PyTorch's CPU kernels find
+them, in float32 for float32 inputs, so the same output cells pick the same
+input cells; one row per mode (``chainrule.ops.sampling``, PyTorch's node
+names) resamples and, backwards, adds each gradient back by the same weights.
+The 'area' mode is adaptive average pooling, as in PyTorch.  The shuffles
 are ``torch.pixel_shuffle``, ... (``chainrule.functions.shuffle``).
 """
 from __future__ import annotations
@@ -14,6 +16,7 @@ import math
 
 from ..._backend import xp
 from ...functions.shuffle import channel_shuffle, pixel_shuffle, pixel_unshuffle
+from ...ops import sampling as sampling_ops
 from ...ops.vision import cubic_weights
 from ...tensor import Tensor
 from .arguments import floating_only
@@ -142,24 +145,17 @@ def interpolate(input: Tensor, size=None, scale_factor=None, mode: str = "neares
     if recompute_scale_factor:
         scales = [None] * n  # the sizes' own ratios, as PyTorch recomputes them
     ftype = xp.float64 if input._data.dtype == xp.float64 else xp.float32
-    out = input
-    for k, (n_out, scale) in enumerate(zip(sizes, scales)):
-        dim, n_in = 2 + k, input.shape[2 + k]
+    taps = []  # per spatial dimension, the source cells of each output cell and their weights
+    for n_in, n_out, scale in zip(input.shape[2:], sizes, scales):
         if mode.startswith("nearest"):
-            src = _nearest_source(n_in, n_out, scale, mode == "nearest-exact")
-            out = out.index_select(dim, Tensor._make(src))
+            taps.append(((_nearest_source(n_in, n_out, scale, mode == "nearest-exact"), None),))
             continue
-        # each output cell mixes a few source cells: two (linear) or four (cubic)
-        taps = (_cubic_source if mode == "bicubic" else _linear_source)(
+        # two source cells (linear) or four (cubic)
+        dim_taps = (_cubic_source if mode == "bicubic" else _linear_source)(
             n_in, n_out, scale, align_corners, ftype)
-        shape = (-1,) + (1,) * (input.ndim - 1 - dim)
-        mixed = None
-        for index, weight in taps:
-            weight = Tensor._make(weight.astype(input._data.dtype).reshape(shape))
-            term = out.index_select(dim, Tensor._make(index)) * weight
-            mixed = term if mixed is None else mixed + term
-        out = mixed
-    return out
+        taps.append(tuple((index, weight.astype(input._data.dtype))
+                          for index, weight in dim_taps))
+    return sampling_ops.RESAMPLE[mode, n](input, tuple(taps))
 
 
 def upsample(input: Tensor, size=None, scale_factor=None, mode: str = "nearest",
