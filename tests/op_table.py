@@ -692,6 +692,60 @@ OPS: list[OpInfo] = [
        shapes=[((2, 3, 2),)]),
     _r("norm_except_dim_at_0", lambda m, x: (m.norm_except_dim(x), m.norm_except_dim(x, 2, 1)),
        shapes=[(V([[0.0, 0.0], [3.0, -4.0]]),)], gradcheck=False),
+    # --- nn layers: shuffles, padding, sampling grids, bilinear -----------------------------
+    # grid_sample is a composition (its grad_fn is not PyTorch's GridSampler2DBackward0)
+    *[OpInfo(name, fn, shapes, group="nnlayers", grad_fn_name=False, rtol=1e-4, atol=1e-5)
+      for name, fn, shapes in [
+        ("grid_sample", lambda m, x, g: m.nn.functional.grid_sample(x, g, align_corners=False),
+         [((2, 2, 3, 4), (2, 3, 2, 2)), ((1, 2, 2, 3, 2), (1, 2, 1, 2, 3))]),
+        ("grid_sample_reflection", lambda m, x, g: m.nn.functional.grid_sample(
+            x, g, "bilinear", "reflection", True), [((1, 2, 3, 4), (1, 2, 3, 2))]),
+        ("grid_sample_bicubic_border", lambda m, x, g: m.nn.functional.grid_sample(
+            x, g, "bicubic", "border", False), [((1, 2, 3, 4), (1, 2, 2, 2))]),
+    ]],
+    *[OpInfo(name, fn, shapes, group="nnlayers", dtypes=dtypes,
+             gradcheck=False if name.endswith("_error") else None)
+      for name, fn, shapes, dtypes in [
+        ("pixel_shuffle", lambda m, x: m.pixel_shuffle(x, 2),
+         [((1, 8, 2, 3),), ((4, 1, 2),), ((2, 1, 4, 3, 2),)], NUMERIC),
+        ("pixel_shuffle_one", lambda m, x: m.nn.functional.pixel_shuffle(x, 1), [((2, 3, 2),)],
+         FLOAT),
+        ("pixel_shuffle_error", lambda m, x: m.pixel_shuffle(x, 2),
+         [((3, 2, 2),), ((4, 2),)], FLOAT),
+        ("pixel_unshuffle", lambda m, x: m.pixel_unshuffle(x, 2),
+         [((1, 2, 4, 6),), ((1, 2, 2),), ((2, 1, 1, 4, 2),)], NUMERIC),
+        ("pixel_unshuffle_error", lambda m, x: m.pixel_unshuffle(x, 2),
+         [((1, 3, 3),), ((4, 4),)], FLOAT),
+        ("channel_shuffle", lambda m, x: m.channel_shuffle(x, 3),
+         [((2, 6, 2),), ((1, 3, 2, 2),), ((1, 6, 1, 2, 1),)], NUMERIC),
+        ("channel_shuffle_f", lambda m, x: m.nn.functional.channel_shuffle(x, 2),
+         [((2, 4, 3),)], FLOAT),
+        ("channel_shuffle_error", lambda m, x: m.channel_shuffle(x, 4),
+         [((2, 6, 2),), ((2, 4),)], FLOAT),
+        ("constant_pad_nd", lambda m, x: m.constant_pad_nd(x, (1, -1, 2, 0), 1.5),
+         [((2, 3),), ((2, 3, 2),)], NUMERIC),
+        ("bilinear", lambda m, x, y, w, b: m.bilinear(x, y, w, b),
+         [((2, 3), (2, 4), (5, 3, 4), (5,)), ((3, 2, 3), (3, 2, 1), (2, 3, 1), (2,))], FLOAT),
+        ("bilinear_nobias", lambda m, x, y, w: m.nn.functional.bilinear(x, y, w),
+         [((2, 3), (2, 4), (5, 3, 4)), ((3,), (4,), (2, 3, 4))], FLOAT),
+        ("affine_grid", lambda m, t: m.nn.functional.affine_grid(t, (2, 1, 3, 2), False),
+         [((2, 2, 3),)], FLOAT),
+        ("affine_grid_3d", lambda m, t: m.nn.functional.affine_grid(t, (1, 2, 2, 3, 2), True),
+         [((1, 3, 4),)], FLOAT),
+        ("affine_grid_error", lambda m, t: m.nn.functional.affine_grid(t, (2, 1, 3, 2), False),
+         [((2, 3, 3),), ((1, 2, 3),), ((2, 2, 3, 1),)], FLOAT),
+        ("interpolate_bilinear", lambda m, x: m.nn.functional.interpolate(
+            x, size=(3, 5), mode="bilinear", align_corners=False), [((1, 2, 2, 3),)], FLOAT),
+        ("interpolate_bicubic", lambda m, x: m.nn.functional.interpolate(
+            x, scale_factor=1.5, mode="bicubic", align_corners=True), [((2, 1, 3, 2),)], FLOAT),
+        ("interpolate_nearest", lambda m, x: m.nn.functional.interpolate(x, scale_factor=2),
+         [((1, 2, 3),), ((1, 1, 2, 3),), ((1, 1, 2, 1, 2),)], FLOAT),
+        ("interpolate_trilinear", lambda m, x: m.nn.functional.interpolate(
+            x, size=(3, 2, 3), mode="trilinear"), [((1, 1, 2, 3, 2),)], FLOAT),
+        ("bilinear_error", lambda m, x, y, w: m.bilinear(x, y, w),
+         [((2, 3), (3, 4), (5, 3, 4)), ((2, 3), (2, 4), (5, 3, 3)), ((3,), (2, 4), (5, 3, 4)),
+          ((2, 2), (2, 4), (5, 3, 4)), ((2, 3), (2, 4), (5, 3, 4, 1))], FLOAT),
+    ]],
 ]
 
 BY_NAME = {op.name: op for op in OPS}

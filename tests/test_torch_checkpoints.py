@@ -136,7 +136,18 @@ LAYERS = {
     "Transformer": None,  # built of the layers above: test_state_dict_of_composite_transformer
     "TransformerEncoder": None,
     "TransformerDecoder": None,
+    "Conv3d": ((2, 3, 2), (1, 2, 3, 4, 3)),
+    "ConvTranspose1d": ((2, 3, 3), (1, 2, 4)),
+    "ConvTranspose3d": ((2, 3, 2), (1, 2, 2, 3, 2)),
+    "BatchNorm3d": ((3,), (2, 3, 2, 2, 2)),
+    "RMSNorm": ((4,), (2, 4)),
 }
+# Lazy layers hold uninitialised parameters until a first call: nothing to save yet (after
+# it they are the layers above; tests/test_nn_lazy.py checks their state dicts).
+LAYERS.update(dict.fromkeys(
+    ["LazyConv1d", "LazyConv2d", "LazyConv3d", "LazyConvTranspose1d", "LazyConvTranspose2d",
+     "LazyConvTranspose3d", "LazyBatchNorm1d", "LazyBatchNorm2d", "LazyBatchNorm3d",
+     "LazyInstanceNorm1d", "LazyInstanceNorm2d", "LazyInstanceNorm3d"]))
 
 
 def _has_state(cls):

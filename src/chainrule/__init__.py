@@ -59,6 +59,11 @@ from .functions.storage import *  # noqa: F401,F403  (torch.empty_strided, torch
 from .functions.complex_api import *  # noqa: F401,F403  (torch.real, torch.adjoint, ...)
 from .functions.matrix_more import *  # noqa: F401,F403  (torch.chain_matmul, ...)
 from .functions.dlpack import from_dlpack
+from .functions.convolution import *  # noqa: F401,F403  (torch.conv2d, ...)
+from .functions.pooling import *  # noqa: F401,F403  (torch.max_pool2d, ...)
+from .functions.normalization import *  # noqa: F401,F403  (torch.layer_norm, ...)
+from .functions.padding import *  # noqa: F401,F403  (torch.constant_pad_nd)
+from .functions.shuffle import *  # noqa: F401,F403  (torch.pixel_shuffle, ...)
 from . import autograd
 from .engine.grad_mode import (
     enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad,

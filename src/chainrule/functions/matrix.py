@@ -18,6 +18,7 @@ from ..ops import linalg as linalg_ops
 from ..ops import pointwise as pointwise_ops
 from ..ops import selection as selection_ops
 from ..ops import shape as shape_ops
+from ..ops import trilinear as trilinear_ops
 from ..tensor import Tensor
 from .arguments import accept_numpy_names, require_tensor
 from .creation import not_implemented
@@ -25,7 +26,7 @@ from .joining import cat
 from .out import CPP_NAMES, SAME, out_variant
 from .pointwise import _check_alpha, _float_of, clamp
 from .reduction import mean, norm
-from .shape import movedim, narrow, reshape, unsqueeze
+from .shape import movedim, narrow, reshape, unsqueeze, view
 
 __all__ = [
     "dot", "mv", "mm", "bmm", "matmul", "outer", "ger", "einsum", "addmm", "baddbmm", "addmv",
@@ -682,3 +683,43 @@ def corrcoef(input):
         return c / c
     d = pointwise_ops.sqrt(diagonal(c))
     return clamp(c / unsqueeze(d, 1) / unsqueeze(d, 0), -1, 1)
+
+
+__all__ += ["bilinear"]
+
+
+def bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
+    """``y[..., k] = input1[...] @ weight[k] @ input2[...] + bias[k]``, over the last dimension
+    of both inputs (also ``nn.functional.bilinear``).
+
+    As PyTorch: the inputs are viewed as rows, one TrilinearBackward0 node contracts them with
+    the weight, the result is viewed back (ViewBackward0) and the bias added.
+
+    >>> import chainrule as torch
+    >>> torch.bilinear(torch.tensor([[1., 2.]]), torch.tensor([[3., 4., 5.]]),
+    ...                torch.ones(1, 2, 3), torch.tensor([0.5]))
+    tensor([[36.5000]])
+    """
+    if input1.ndim != input2.ndim:
+        raise RuntimeError(f"bilinear(): input dimensions do not match: got {input1.ndim} and "
+                           f"{input2.ndim}")
+    for d in range(input1.ndim - 1):
+        if input1.shape[d] != input2.shape[d]:
+            raise RuntimeError(f"bilinear(): input batch dimensions do not match at dim {d}: "
+                               f"got {input1.shape[d]} and {input2.shape[d]}")
+    if weight.ndim != 3:
+        raise RuntimeError(f"number of dimensions must match. Fix: bilinear's weight is 3-D "
+                           f"(out_features, in1_features, in2_features), got shape "
+                           f"{list(weight.shape)}")
+    for name, x, d in (("input1", input1, 1), ("input2", input2, 2)):
+        if x.shape[-1] != weight.shape[d]:
+            raise RuntimeError(f"bilinear(): {name} size does not match weight size: got "
+                               f"{x.shape[-1]} but expected {weight.shape[d]}")
+    if bias is not None and bias.shape[0] != weight.shape[0]:
+        raise RuntimeError(f"bilinear(): bias size does not match weight size: got "
+                           f"{bias.shape[0]} but expected {weight.shape[0]}")
+    rows1 = reshape(input1, -1, input1.shape[-1])
+    rows2 = reshape(input2, -1, input2.shape[-1])
+    out = view(trilinear_ops.trilinear(rows1, weight, rows2, "bi,oij,bj->bo"),
+               *input1.shape[:-1], weight.shape[0])
+    return out if bias is None else out + bias

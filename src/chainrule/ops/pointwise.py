@@ -312,8 +312,10 @@ relu = Op("ReluBackward0", lambda self: _relu(self),
           jvp=lambda self_t, result: threshold_backward(self_t, result))
 # grad where relu's output is positive, else 0 (a backward primitive, see pow_backward);
 # the mask is piecewise constant: zero gradient for the output (an edge, as in PyTorch).
+# A selection, not a product: an inf or NaN gradient stops at a zero output, and a NaN
+# output lets the gradient through, as in PyTorch.
 threshold_backward = Op("ThresholdBackwardBackward0",
-                        lambda grad, output: grad * (output > 0), promote="binary",
+                        lambda grad, output: xp.where(output <= 0, 0, grad), promote="binary",
                         grad=lambda g, output: threshold_backward(g, output),
                         output=lambda g: g * 0,
                         jvp=lambda grad_t, output: threshold_backward(grad_t, output))
@@ -485,8 +487,9 @@ lerp_tensor = Op("LerpBackward1", lambda self, end, weight: self + weight * (end
 
 # --- no gradient: the derivative is zero almost everywhere ------------------------
 # PyTorch records these with a zero gradient, so that `floor(x)` keeps requires_grad.
+# zeros, not grad * 0: an inf or NaN gradient stops here, as in PyTorch
 sign = Op("SignBackward0", lambda self: _sign(self),
-          self=lambda grad: grad * 0,
+          self=lambda grad: grad.new_zeros(grad.shape),
           jvp=lambda self_t: self_t * 0)
 floor = Op("FloorBackward0", lambda self: _no_bool(xp.floor, self, "floor"),
            self=lambda grad: grad * 0,

@@ -3,8 +3,9 @@
 
 One module per topic: ``activation``, ``linear``, ``convolution``, ``pooling``,
 ``normalization``, ``dropout``, ``loss``, ``padding``, ``sparse`` (embedding,
-one_hot), ``sampling`` (interpolate, pixel shuffles), ``distance`` and
-``attention``; ``arguments`` holds the argument checks they share.  Each
+one_hot), ``sampling`` (interpolate, pixel shuffles), ``vision`` (affine_grid,
+grid_sample), ``distance`` and ``attention``; ``arguments`` holds the argument
+checks they share.  Each
 function checks PyTorch's arguments and either calls its row in
 ``chainrule.ops`` (convolution, pooling, normalisation, ``linear``, the
 losses and activations with a rule of their own) or composes other tensor
@@ -54,7 +55,16 @@ from .activation import (
     threshold,
 )
 from .attention import scaled_dot_product_attention
-from .convolution import conv1d, conv2d, conv_transpose2d
+from .convolution import (
+    conv1d,
+    conv2d,
+    conv3d,
+    conv_transpose1d,
+    conv_transpose2d,
+    conv_transpose3d,
+    fold,
+    unfold,
+)
 from .distance import cosine_similarity, pairwise_distance
 from .dropout import dropout, dropout1d, dropout2d
 from .linear import bilinear, linear
@@ -77,20 +87,48 @@ from .loss import (
     soft_margin_loss,
     triplet_margin_loss,
 )
-from .normalization import batch_norm, group_norm, instance_norm, layer_norm, normalize
+from .normalization import (
+    batch_norm,
+    group_norm,
+    instance_norm,
+    layer_norm,
+    local_response_norm,
+    normalize,
+    rms_norm,
+)
 from .padding import pad
 from .pooling import (
     adaptive_avg_pool1d,
     adaptive_avg_pool2d,
+    adaptive_avg_pool3d,
     adaptive_max_pool1d,
+    adaptive_max_pool1d_with_indices,
     adaptive_max_pool2d,
+    adaptive_max_pool2d_with_indices,
+    adaptive_max_pool3d,
+    adaptive_max_pool3d_with_indices,
     avg_pool1d,
     avg_pool2d,
+    avg_pool3d,
+    fractional_max_pool2d,
+    fractional_max_pool2d_with_indices,
+    fractional_max_pool3d,
+    fractional_max_pool3d_with_indices,
+    lp_pool1d,
+    lp_pool2d,
+    lp_pool3d,
     max_pool1d,
+    max_pool1d_with_indices,
     max_pool2d,
     max_pool2d_with_indices,
+    max_pool3d,
+    max_pool3d_with_indices,
+    max_unpool1d,
+    max_unpool2d,
+    max_unpool3d,
 )
 from .sampling import (
+    channel_shuffle,
     interpolate,
     pixel_shuffle,
     pixel_unshuffle,
@@ -99,6 +137,7 @@ from .sampling import (
     upsample_nearest,
 )
 from .sparse import embedding, one_hot
+from .vision import affine_grid, grid_sample
 
 __all__ = [
     "relu", "relu6", "leaky_relu", "prelu", "elu", "selu", "celu", "gelu", "silu", "mish",
@@ -116,3 +155,13 @@ __all__ = [
     "upsample_bilinear", "pixel_shuffle", "pixel_unshuffle", "cosine_similarity",
     "pairwise_distance", "scaled_dot_product_attention",
 ]
+__all__ += [
+    "conv3d", "conv_transpose1d", "conv_transpose3d", "fold", "unfold", "max_pool3d",
+    "max_pool1d_with_indices", "max_pool3d_with_indices", "avg_pool3d", "adaptive_avg_pool3d",
+    "adaptive_max_pool3d", "adaptive_max_pool1d_with_indices",
+    "adaptive_max_pool2d_with_indices", "adaptive_max_pool3d_with_indices", "lp_pool1d",
+    "lp_pool2d", "lp_pool3d", "fractional_max_pool2d", "fractional_max_pool3d",
+    "fractional_max_pool2d_with_indices", "fractional_max_pool3d_with_indices", "max_unpool1d",
+    "max_unpool2d", "max_unpool3d", "rms_norm", "local_response_norm",
+]
+__all__ += ["channel_shuffle", "affine_grid", "grid_sample"]
