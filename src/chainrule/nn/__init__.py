@@ -30,9 +30,11 @@ from .activation import (
     PReLU,
     ReLU,
     ReLU6,
+    RReLU,
     Sigmoid,
     SiLU,
     Softmax,
+    Softmax2d,
     Softmin,
     Softplus,
     Softshrink,
@@ -132,4 +134,8 @@ __all__ = [
     "TransformerDecoderLayer", "TransformerEncoder", "TransformerEncoderLayer",
     "TripletMarginLoss", "Unflatten", "Upsample", "UpsamplingBilinear2d", "UpsamplingNearest2d",
     "ZeroPad2d", "functional", "init", "utils",
+]
+# issue 12: the rest of PyTorch's losses, dropouts, activations, embedding and containers
+__all__ += [
+    "RReLU", "Softmax2d",
 ]
