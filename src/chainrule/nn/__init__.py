@@ -54,7 +54,14 @@ from .attention import (
 from .containers import ModuleDict, ModuleList, ParameterList, Sequential
 from .convolution import Conv1d, Conv2d, ConvTranspose2d
 from .distance import CosineSimilarity, PairwiseDistance
-from .dropout import Dropout, Dropout1d, Dropout2d
+from .dropout import (
+    AlphaDropout,
+    Dropout,
+    Dropout1d,
+    Dropout2d,
+    Dropout3d,
+    FeatureAlphaDropout,
+)
 from .flatten import Flatten, Unflatten
 from .linear import Bilinear, Identity, LazyLinear, Linear
 from .loss import (
@@ -137,5 +144,5 @@ __all__ = [
 ]
 # issue 12: the rest of PyTorch's losses, dropouts, activations, embedding and containers
 __all__ += [
-    "RReLU", "Softmax2d",
+    "RReLU", "Softmax2d", "AlphaDropout", "FeatureAlphaDropout", "Dropout3d",
 ]
