@@ -55,6 +55,7 @@ from .functions.indexing import *  # noqa: F401,F403
 from .functions.selection import *  # noqa: F401,F403
 from .functions.activation import *  # noqa: F401,F403  (torch.celu, torch.prelu, ...)
 from .functions.dropout import *  # noqa: F401,F403
+from .functions.distance import *  # noqa: F401,F403
 from .functions.conversion import clone
 from .functions.dlpack import from_dlpack
 from . import autograd

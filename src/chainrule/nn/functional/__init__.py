@@ -64,7 +64,7 @@ from .activation import (
 )
 from .attention import scaled_dot_product_attention
 from .convolution import conv1d, conv2d, conv_transpose2d
-from .distance import cosine_similarity, pairwise_distance
+from .distance import cosine_similarity, pairwise_distance, pdist
 from .dropout import (
     alpha_dropout,
     dropout,
@@ -135,5 +135,5 @@ __all__ = [
 # issue 12: the rest of PyTorch's losses, dropouts, activations, embedding and attention
 __all__ += [
     "rrelu", "relu_", "elu_", "selu_", "celu_", "leaky_relu_", "hardtanh_", "threshold_",
-    "rrelu_", "alpha_dropout", "feature_alpha_dropout", "dropout3d",
+    "rrelu_", "alpha_dropout", "feature_alpha_dropout", "dropout3d", "pdist",
 ]
