@@ -69,6 +69,7 @@ from .loss import (
     BCEWithLogitsLoss,
     CosineEmbeddingLoss,
     CrossEntropyLoss,
+    CTCLoss,
     GaussianNLLLoss,
     HingeEmbeddingLoss,
     HuberLoss,
@@ -76,12 +77,16 @@ from .loss import (
     L1Loss,
     MarginRankingLoss,
     MSELoss,
+    MultiLabelMarginLoss,
     MultiLabelSoftMarginLoss,
+    MultiMarginLoss,
     NLLLoss,
+    NLLLoss2d,
     PoissonNLLLoss,
     SmoothL1Loss,
     SoftMarginLoss,
     TripletMarginLoss,
+    TripletMarginWithDistanceLoss,
 )
 from .module import Module
 from .normalization import (
@@ -144,5 +149,6 @@ __all__ = [
 ]
 # issue 12: the rest of PyTorch's losses, dropouts, activations, embedding and containers
 __all__ += [
-    "RReLU", "Softmax2d", "AlphaDropout", "FeatureAlphaDropout", "Dropout3d",
+    "RReLU", "Softmax2d", "AlphaDropout", "FeatureAlphaDropout", "Dropout3d", "CTCLoss",
+    "MultiLabelMarginLoss", "MultiMarginLoss", "NLLLoss2d", "TripletMarginWithDistanceLoss",
 ]
