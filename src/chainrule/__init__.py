@@ -57,6 +57,7 @@ from .functions.activation import *  # noqa: F401,F403  (torch.celu, torch.prelu
 from .functions.dropout import *  # noqa: F401,F403
 from .functions.distance import *  # noqa: F401,F403
 from .functions.loss import *  # noqa: F401,F403  (torch.kl_div, torch.ctc_loss, ...)
+from .functions.embedding import *  # noqa: F401,F403
 from .functions.conversion import clone
 from .functions.dlpack import from_dlpack
 from . import autograd

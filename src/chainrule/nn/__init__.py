@@ -125,7 +125,7 @@ from .sampling import (
     UpsamplingBilinear2d,
     UpsamplingNearest2d,
 )
-from .sparse import Embedding
+from .sparse import Embedding, EmbeddingBag
 
 __all__ = [
     "AdaptiveAvgPool1d", "AdaptiveAvgPool2d", "AdaptiveMaxPool1d", "AdaptiveMaxPool2d",
@@ -151,4 +151,5 @@ __all__ = [
 __all__ += [
     "RReLU", "Softmax2d", "AlphaDropout", "FeatureAlphaDropout", "Dropout3d", "CTCLoss",
     "MultiLabelMarginLoss", "MultiMarginLoss", "NLLLoss2d", "TripletMarginWithDistanceLoss",
+    "EmbeddingBag",
 ]

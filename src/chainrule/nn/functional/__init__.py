@@ -118,7 +118,7 @@ from .sampling import (
     upsample_bilinear,
     upsample_nearest,
 )
-from .sparse import embedding, one_hot
+from .sparse import embedding, embedding_bag, one_hot
 
 __all__ = [
     "relu", "relu6", "leaky_relu", "prelu", "elu", "selu", "celu", "gelu", "silu", "mish",
@@ -141,4 +141,5 @@ __all__ += [
     "rrelu", "relu_", "elu_", "selu_", "celu_", "leaky_relu_", "hardtanh_", "threshold_",
     "rrelu_", "alpha_dropout", "feature_alpha_dropout", "dropout3d", "pdist",
     "ctc_loss", "multi_margin_loss", "multilabel_margin_loss", "triplet_margin_with_distance_loss",
+    "embedding_bag",
 ]
