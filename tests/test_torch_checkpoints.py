@@ -136,6 +136,7 @@ LAYERS = {
     "Transformer": None,  # built of the layers above: test_state_dict_of_composite_transformer
     "TransformerEncoder": None,
     "TransformerDecoder": None,
+    "EmbeddingBag": ((10, 3), "indices"),
 }
 
 
