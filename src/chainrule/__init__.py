@@ -58,6 +58,7 @@ from .functions.dropout import *  # noqa: F401,F403
 from .functions.distance import *  # noqa: F401,F403
 from .functions.loss import *  # noqa: F401,F403  (torch.kl_div, torch.ctc_loss, ...)
 from .functions.embedding import *  # noqa: F401,F403
+from .functions.recurrent import *  # noqa: F401,F403  (torch.gru, torch.lstm, ...)
 from .functions.conversion import clone
 from .functions.dlpack import from_dlpack
 from . import autograd

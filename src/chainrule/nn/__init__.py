@@ -117,7 +117,7 @@ from .pooling import (
     MaxPool1d,
     MaxPool2d,
 )
-from .recurrent import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNCell
+from .recurrent import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell, RNNCellBase
 from .sampling import (
     PixelShuffle,
     PixelUnshuffle,
@@ -151,5 +151,5 @@ __all__ = [
 __all__ += [
     "RReLU", "Softmax2d", "AlphaDropout", "FeatureAlphaDropout", "Dropout3d", "CTCLoss",
     "MultiLabelMarginLoss", "MultiMarginLoss", "NLLLoss2d", "TripletMarginWithDistanceLoss",
-    "EmbeddingBag",
+    "EmbeddingBag", "RNNBase", "RNNCellBase",
 ]
