@@ -51,7 +51,7 @@ from .attention import (
     TransformerEncoder,
     TransformerEncoderLayer,
 )
-from .containers import ModuleDict, ModuleList, ParameterList, Sequential
+from .containers import ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential
 from .convolution import Conv1d, Conv2d, ConvTranspose2d
 from .distance import CosineSimilarity, PairwiseDistance
 from .dropout import (
@@ -151,5 +151,5 @@ __all__ = [
 __all__ += [
     "RReLU", "Softmax2d", "AlphaDropout", "FeatureAlphaDropout", "Dropout3d", "CTCLoss",
     "MultiLabelMarginLoss", "MultiMarginLoss", "NLLLoss2d", "TripletMarginWithDistanceLoss",
-    "EmbeddingBag", "RNNBase", "RNNCellBase",
+    "EmbeddingBag", "RNNBase", "RNNCellBase", "ParameterDict",
 ]
