@@ -32,6 +32,7 @@ from .activation import (
     elu_,
     gelu,
     glu,
+    gumbel_softmax,
     hardshrink,
     hardsigmoid,
     hardswish,
@@ -141,5 +142,5 @@ __all__ += [
     "rrelu", "relu_", "elu_", "selu_", "celu_", "leaky_relu_", "hardtanh_", "threshold_",
     "rrelu_", "alpha_dropout", "feature_alpha_dropout", "dropout3d", "pdist",
     "ctc_loss", "multi_margin_loss", "multilabel_margin_loss", "triplet_margin_with_distance_loss",
-    "embedding_bag",
+    "embedding_bag", "gumbel_softmax",
 ]

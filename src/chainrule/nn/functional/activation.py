@@ -15,6 +15,8 @@ threshold is the one PyTorch picks.  ``softmax`` and ``log_softmax`` are
 """
 from __future__ import annotations
 
+import warnings
+
 from ...engine.inplace import inplace as _into_input
 from ...functions import activation as _torch_level
 from ...functions.activation import (
@@ -25,6 +27,7 @@ from ...functions.activation import (
     selu_,
     threshold_,
 )
+from ...functions.creation import empty_like, zeros_like
 from ...functions.pointwise import relu_, where
 from ...functions.reduction import _legacy_softmax_dim, log_softmax, softmax
 from ...ops import activation as activation_ops
@@ -35,7 +38,7 @@ __all__ = [
     "hardtanh", "hardswish", "hardsigmoid", "sigmoid", "logsigmoid", "tanh", "softplus",
     "softsign", "softmax", "log_softmax", "softmin", "threshold", "glu", "tanhshrink",
     "softshrink", "hardshrink", "rrelu", "relu_", "elu_", "selu_", "celu_", "leaky_relu_",
-    "hardtanh_", "threshold_", "rrelu_",
+    "hardtanh_", "threshold_", "rrelu_", "gumbel_softmax",
 ]
 
 
@@ -358,3 +361,29 @@ def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
     _check_lambd(input, lambd)
     return where(input > lambd, input - lambd,
                  where(input < -lambd, input + lambd, input * 0))  # PyTorch's -0
+
+
+def gumbel_softmax(logits: Tensor, tau: float = 1, hard: bool = False, eps: float = 1e-10,
+                   dim: int = -1) -> Tensor:
+    """A sample of the Gumbel-softmax (Concrete) distribution over ``dim``:
+    ``softmax((logits + g) / tau)`` with ``g`` standard Gumbel noise, ``-log(E)`` for
+    ``E ~ Exponential(1)``, as PyTorch draws it.  With ``hard=True`` the value is the
+    one-hot argmax, while the gradient is the soft sample's (straight-through:
+    ``y_hard - y_soft.detach() + y_soft``, so grad_fn is AddBackward0).  ``eps`` is
+    deprecated and unused, as in PyTorch.
+
+    >>> import chainrule as torch
+    >>> _ = torch.manual_seed(0)
+    >>> y = torch.nn.functional.gumbel_softmax(torch.zeros(2, 3), tau=0.5, hard=True)
+    >>> y.sum(-1)
+    tensor([1., 1.])
+    """
+    if eps != 1e-10:
+        warnings.warn("`eps` parameter is deprecated and has no effect.", stacklevel=2)
+    gumbels = -empty_like(logits).exponential_().log()
+    y_soft = ((logits + gumbels) / tau).softmax(dim)
+    if not hard:
+        return y_soft
+    index = y_soft.max(dim, keepdim=True)[1]
+    y_hard = zeros_like(logits).scatter_(dim, index, 1.0)
+    return y_hard - y_soft.detach() + y_soft
