@@ -63,7 +63,7 @@ from .activation import (
     threshold,
     threshold_,
 )
-from .attention import scaled_dot_product_attention
+from .attention import multi_head_attention_forward, scaled_dot_product_attention
 from .convolution import conv1d, conv2d, conv_transpose2d
 from .distance import cosine_similarity, pairwise_distance, pdist
 from .dropout import (
@@ -142,5 +142,5 @@ __all__ += [
     "rrelu", "relu_", "elu_", "selu_", "celu_", "leaky_relu_", "hardtanh_", "threshold_",
     "rrelu_", "alpha_dropout", "feature_alpha_dropout", "dropout3d", "pdist",
     "ctc_loss", "multi_margin_loss", "multilabel_margin_loss", "triplet_margin_with_distance_loss",
-    "embedding_bag", "gumbel_softmax",
+    "embedding_bag", "gumbel_softmax", "multi_head_attention_forward",
 ]
