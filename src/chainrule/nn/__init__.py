@@ -43,6 +43,7 @@ from .activation import (
     Tanhshrink,
     Threshold,
 )
+from .adaptive import AdaptiveLogSoftmaxWithLoss
 from .attention import (
     MultiheadAttention,
     Transformer,
@@ -152,4 +153,5 @@ __all__ += [
     "RReLU", "Softmax2d", "AlphaDropout", "FeatureAlphaDropout", "Dropout3d", "CTCLoss",
     "MultiLabelMarginLoss", "MultiMarginLoss", "NLLLoss2d", "TripletMarginWithDistanceLoss",
     "EmbeddingBag", "RNNBase", "RNNCellBase", "ParameterDict",
+    "AdaptiveLogSoftmaxWithLoss",
 ]
