@@ -590,3 +590,46 @@ def corrcoef(input):
         return c / c
     d = pointwise_ops.sqrt(diagonal(c))
     return clamp(c / unsqueeze(d, 1) / unsqueeze(d, 0), -1, 1)
+
+
+__all__ += ["bilinear"]
+
+
+def bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | None = None
+             ) -> Tensor:
+    """``y_k = x1ᵀ W_k x2 + b_k`` over the last dimension of ``input1`` ``(*, in1)`` and
+    ``input2`` ``(*, in2)``, with ``weight`` ``(out, in1, in2)``; the result is ``(*, out)``.
+
+    Composed of a matrix product and a contraction on the rows where PyTorch has one
+    TrilinearBackward0 node; the graph ends as PyTorch's, in a view (ViewBackward0) and
+    the bias's AddBackward0.
+
+    >>> import chainrule as torch
+    >>> torch.bilinear(torch.ones(1, 2), torch.ones(1, 3), torch.ones(4, 2, 3)).shape
+    torch.Size([1, 4])
+    """
+    if input1.ndim != input2.ndim:
+        raise RuntimeError(f"bilinear(): input dimensions do not match: got {input1.ndim} and "
+                           f"{input2.ndim}")
+    for dim in range(input1.ndim - 1):
+        if input1.shape[dim] != input2.shape[dim]:
+            raise RuntimeError(f"bilinear(): input batch dimensions do not match at dim {dim}: "
+                               f"got {input1.shape[dim]} and {input2.shape[dim]}")
+    if weight.ndim != 3:
+        raise RuntimeError(f"bilinear(): weight must be 3-D (out_features, in1_features, "
+                           f"in2_features), got {weight.ndim}-D. Fix: give the weight of "
+                           "nn.Bilinear.")
+    out_features, in1, in2 = weight.shape
+    for name, x, size in (("input1", input1, in1), ("input2", input2, in2)):
+        if x.shape[-1] != size:
+            raise RuntimeError(f"bilinear(): {name} size does not match weight size: got "
+                               f"{x.shape[-1]} but expected {size}")
+    if bias is not None and bias.shape[0] != out_features:
+        raise RuntimeError(f"bilinear(): bias size does not match weight size: got "
+                           f"{bias.shape[0]} but expected {out_features}")
+    rows1, rows2 = reshape(input1, (-1, in1)), reshape(input2, (-1, in2))
+    # x1 W: (B, in1) @ (in1, out * in2), then each out's row of in2 dotted with x2
+    left = mm(rows1, reshape(weight.permute(1, 0, 2), (in1, out_features * in2)))
+    out = (reshape(left, (-1, out_features, in2)) * unsqueeze(rows2, 1)).sum(-1)
+    out = out.view(*input1.shape[:-1], out_features)
+    return out if bias is None else out + bias
