@@ -384,8 +384,9 @@ class RNNBase(Module):
             h_n = [h.squeeze(1) for h in h_n]
         return x, h_n
 
-    def forward(self, input, hx=None) -> tuple:
-        """``(output, h_n)``; for an LSTM ``(output, (h_n, c_n))``."""
+    def _outputs(self, input, hx=None) -> tuple:
+        """``(output, h_n)``; for an LSTM ``(output, (h_n, c_n))``: the ``forward`` of
+        ``RNN``, ``GRU`` and ``LSTM`` (PyTorch's ``RNNBase`` has no ``forward`` of its own)."""
         output, states = self._forward(input, hx)
         return output, (states[0] if len(states) == 1 else tuple(states))
 
@@ -422,6 +423,8 @@ class RNN(RNNBase):
                          bidirectional, proj_size, device, dtype)
         self.nonlinearity = nonlinearity
 
+    forward = RNNBase._outputs
+
 
 class GRU(RNNBase):
     """A multi-layer gated recurrent unit (gates ``r, z, n``; see ``GRUCell``).
@@ -446,12 +449,15 @@ class GRU(RNNBase):
         super().__init__("GRU", input_size, hidden_size, num_layers, bias, batch_first, dropout,
                          bidirectional, proj_size, device, dtype)
 
+    forward = RNNBase._outputs
+
 
 class LSTM(RNNBase):
     """A multi-layer long short-term memory (gates ``i, f, g, o``; see ``LSTMCell``).
 
-    ``hx`` is a pair ``(h_0, c_0)``; returns ``(output, (h_n, c_n))``.
-    ``proj_size`` > 0 raises ``NotImplementedError``.
+    ``hx`` is a pair ``(h_0, c_0)``; returns ``(output, (h_n, c_n))``.  With
+    ``proj_size`` > 0 each hidden state is projected to ``proj_size`` features
+    (``weight_hr_l{k}``), so ``h`` has ``proj_size`` features and ``c`` ``hidden_size``.
 
     >>> import chainrule as torch
     >>> lstm = torch.nn.LSTM(4, 8, num_layers=2, dropout=0.2)
@@ -468,3 +474,5 @@ class LSTM(RNNBase):
                  dtype=None) -> None:
         super().__init__("LSTM", input_size, hidden_size, num_layers, bias, batch_first,
                          dropout, bidirectional, proj_size, device, dtype)
+
+    forward = RNNBase._outputs
