@@ -581,7 +581,7 @@ OPS: list[OpInfo] = [
     # --- linear algebra -----------------------------------------------------------------
     *[OpInfo(name, fn, shapes, group="linalg", dtypes=dtypes, rtol=1e-4, atol=1e-5,
              gradcheck=False if name.endswith("_error") else None,
-             grad_fn_name=not name.startswith("einsum"))
+             grad_fn_name=not name.startswith(("einsum", "bilinear")))
       for name, fn, shapes, dtypes in [
         ("dot", lambda m, x, y: m.dot(x, y), [((3,), (3,)), ((0,), (0,))], NUMERIC),
         ("dot_error", lambda m, x, y: x.dot(y), [((3,), (2,)), ((2, 3), (3,))], FLOAT),
@@ -596,6 +596,13 @@ OPS: list[OpInfo] = [
         ("linear", lambda m, x, w, b: (m.nn.functional.linear(x, w, b),
                                        m.nn.functional.linear(x, w)),
          [((2, 3), (4, 3), (4,)), ((3,), (4, 3), (4,)), ((2, 5, 3), (4, 3), (4,))], FLOAT),
+        ("bilinear_unbatched", lambda m, x, y, w, b: (m.bilinear(x, y, w, b),
+                                                      m.nn.functional.bilinear(x, y, w)),
+         [((2, 3), (2, 4), (5, 3, 4), (5,)), ((3,), (4,), (2, 3, 4), (2,)),
+          ((2, 1, 3), (2, 1, 4), (2, 3, 4), (2,))], FLOAT),
+        ("bilinear_error_shapes", lambda m, x, y, w: m.bilinear(x, y, w),
+         [((2, 3), (2, 1, 4), (5, 3, 4)), ((2, 3), (3, 4), (5, 3, 4)),
+          ((2, 2), (2, 4), (5, 3, 4)), ((2, 3), (2, 5), (5, 3, 4))], FLOAT),
         ("bmm", lambda m, x, y: m.bmm(x, y), [((2, 3, 4), (2, 4, 5))], NUMERIC),
         ("bmm_error", lambda m, x, y: m.bmm(x, y), [((2, 3, 4), (3, 4, 5))], FLOAT),
         ("matmul_2d", lambda m, x, y: x @ y, [((2, 3), (3, 4))], NUMERIC),

@@ -53,6 +53,12 @@ from .functions.shape import *  # noqa: F401,F403
 from .functions.joining import *  # noqa: F401,F403
 from .functions.indexing import *  # noqa: F401,F403
 from .functions.selection import *  # noqa: F401,F403
+from .functions.activation import *  # noqa: F401,F403  (torch.celu, torch.prelu, ...)
+from .functions.dropout import *  # noqa: F401,F403
+from .functions.distance import *  # noqa: F401,F403
+from .functions.loss import *  # noqa: F401,F403  (torch.kl_div, torch.ctc_loss, ...)
+from .functions.embedding import *  # noqa: F401,F403
+from .functions.recurrent import *  # noqa: F401,F403  (torch.gru, torch.lstm, ...)
 from .functions.conversion import clone
 from .functions.legacy import *  # noqa: F401,F403  (torch.FloatTensor, torch.LongTensor, ...)
 from .functions.storage import *  # noqa: F401,F403  (torch.empty_strided, torch.UntypedStorage)

@@ -24,6 +24,7 @@ from .engine.graph import move_retains_grad
 from .engine.inplace import check_inplace_leaf, check_writable, inplace
 from .engine.op import grad_fn_of
 from .functions import (
+    activation,
     comparison,
     complex_api,
     conversion,
@@ -358,7 +359,7 @@ def backward(self, gradient=None, retain_graph=None, create_graph: bool = False,
 # --- the table ----------------------------------------------------------------------------
 
 _FAMILIES = (pointwise, comparison, reduction, matrix, shape, joining, indexing, selection,
-             conversion, random, creation)
+             conversion, random, creation, activation)
 
 # Methods that are the torch.* function of the same name, with the tensor as ``input``.
 _SAME_AS_FUNCTION = """
@@ -383,6 +384,7 @@ heaviside fmax fmin float_power logaddexp2 logcumsumexp quantile nanquantile inn
 addr diag_embed hsplit vsplit tensor_split positive sinc index_add index_fill
 index_copy is_nonzero is_same_size as_strided split_with_sizes
 view expand expand_as repeat clone
+hardshrink prelu
 """.split()
 
 # In-place twins: ``x.exp_()`` is ``x.copy_(torch.exp(x))`` recorded as PyTorch records it

@@ -30,9 +30,11 @@ from .activation import (
     PReLU,
     ReLU,
     ReLU6,
+    RReLU,
     Sigmoid,
     SiLU,
     Softmax,
+    Softmax2d,
     Softmin,
     Softplus,
     Softshrink,
@@ -41,6 +43,7 @@ from .activation import (
     Tanhshrink,
     Threshold,
 )
+from .adaptive import AdaptiveLogSoftmaxWithLoss
 from .attention import (
     MultiheadAttention,
     Transformer,
@@ -49,7 +52,7 @@ from .attention import (
     TransformerEncoder,
     TransformerEncoderLayer,
 )
-from .containers import ModuleDict, ModuleList, ParameterList, Sequential
+from .containers import ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential
 from .convolution import (
     Conv1d,
     Conv2d,
@@ -65,7 +68,14 @@ from .convolution import (
     LazyConvTranspose3d,
 )
 from .distance import CosineSimilarity, PairwiseDistance
-from .dropout import Dropout, Dropout1d, Dropout2d
+from .dropout import (
+    AlphaDropout,
+    Dropout,
+    Dropout1d,
+    Dropout2d,
+    Dropout3d,
+    FeatureAlphaDropout,
+)
 from .flatten import Flatten, Unflatten
 from .fold import Fold, Unfold
 from .linear import Bilinear, Identity, LazyLinear, Linear
@@ -74,6 +84,7 @@ from .loss import (
     BCEWithLogitsLoss,
     CosineEmbeddingLoss,
     CrossEntropyLoss,
+    CTCLoss,
     GaussianNLLLoss,
     HingeEmbeddingLoss,
     HuberLoss,
@@ -81,12 +92,16 @@ from .loss import (
     L1Loss,
     MarginRankingLoss,
     MSELoss,
+    MultiLabelMarginLoss,
     MultiLabelSoftMarginLoss,
+    MultiMarginLoss,
     NLLLoss,
+    NLLLoss2d,
     PoissonNLLLoss,
     SmoothL1Loss,
     SoftMarginLoss,
     TripletMarginLoss,
+    TripletMarginWithDistanceLoss,
 )
 from .module import Module
 from .normalization import (
@@ -148,7 +163,7 @@ from .pooling import (
     MaxUnpool2d,
     MaxUnpool3d,
 )
-from .recurrent import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNCell
+from .recurrent import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell, RNNCellBase
 from .sampling import (
     ChannelShuffle,
     PixelShuffle,
@@ -157,7 +172,7 @@ from .sampling import (
     UpsamplingBilinear2d,
     UpsamplingNearest2d,
 )
-from .sparse import Embedding
+from .sparse import Embedding, EmbeddingBag
 
 __all__ = [
     "AdaptiveAvgPool1d", "AdaptiveAvgPool2d", "AdaptiveMaxPool1d", "AdaptiveMaxPool2d",
@@ -190,3 +205,10 @@ __all__ += [
     "ConstantPad3d", "ReflectionPad3d", "ReplicationPad3d", "ZeroPad1d", "ZeroPad3d",
 ]
 __all__ += ["ChannelShuffle", "Fold", "Unfold"]
+# issue 12: the rest of PyTorch's losses, dropouts, activations, embedding and containers
+__all__ += [
+    "RReLU", "Softmax2d", "AlphaDropout", "FeatureAlphaDropout", "Dropout3d", "CTCLoss",
+    "MultiLabelMarginLoss", "MultiMarginLoss", "NLLLoss2d", "TripletMarginWithDistanceLoss",
+    "EmbeddingBag", "RNNBase", "RNNCellBase", "ParameterDict",
+    "AdaptiveLogSoftmaxWithLoss",
+]

@@ -28,21 +28,30 @@ from __future__ import annotations
 
 from .activation import (
     celu,
+    celu_,
     elu,
+    elu_,
     gelu,
     glu,
+    gumbel_softmax,
     hardshrink,
     hardsigmoid,
     hardswish,
     hardtanh,
+    hardtanh_,
     leaky_relu,
+    leaky_relu_,
     log_softmax,
     logsigmoid,
     mish,
     prelu,
     relu,
     relu6,
+    relu_,
+    rrelu,
+    rrelu_,
     selu,
+    selu_,
     sigmoid,
     silu,
     softmax,
@@ -53,8 +62,9 @@ from .activation import (
     tanh,
     tanhshrink,
     threshold,
+    threshold_,
 )
-from .attention import scaled_dot_product_attention
+from .attention import multi_head_attention_forward, scaled_dot_product_attention
 from .convolution import (
     conv1d,
     conv2d,
@@ -65,14 +75,22 @@ from .convolution import (
     fold,
     unfold,
 )
-from .distance import cosine_similarity, pairwise_distance
-from .dropout import dropout, dropout1d, dropout2d
+from .distance import cosine_similarity, pairwise_distance, pdist
+from .dropout import (
+    alpha_dropout,
+    dropout,
+    dropout1d,
+    dropout2d,
+    dropout3d,
+    feature_alpha_dropout,
+)
 from .linear import bilinear, linear
 from .loss import (
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
     cosine_embedding_loss,
     cross_entropy,
+    ctc_loss,
     gaussian_nll_loss,
     hinge_embedding_loss,
     huber_loss,
@@ -80,12 +98,15 @@ from .loss import (
     l1_loss,
     margin_ranking_loss,
     mse_loss,
+    multi_margin_loss,
+    multilabel_margin_loss,
     multilabel_soft_margin_loss,
     nll_loss,
     poisson_nll_loss,
     smooth_l1_loss,
     soft_margin_loss,
     triplet_margin_loss,
+    triplet_margin_with_distance_loss,
 )
 from .normalization import (
     batch_norm,
@@ -136,7 +157,7 @@ from .sampling import (
     upsample_bilinear,
     upsample_nearest,
 )
-from .sparse import embedding, one_hot
+from .sparse import embedding, embedding_bag, one_hot
 from .vision import affine_grid, grid_sample
 
 __all__ = [
@@ -165,3 +186,10 @@ __all__ += [
     "max_unpool2d", "max_unpool3d", "rms_norm", "local_response_norm",
 ]
 __all__ += ["channel_shuffle", "affine_grid", "grid_sample"]
+# issue 12: the rest of PyTorch's losses, dropouts, activations, embedding and attention
+__all__ += [
+    "rrelu", "relu_", "elu_", "selu_", "celu_", "leaky_relu_", "hardtanh_", "threshold_",
+    "rrelu_", "alpha_dropout", "feature_alpha_dropout", "dropout3d", "pdist",
+    "ctc_loss", "multi_margin_loss", "multilabel_margin_loss", "triplet_margin_with_distance_loss",
+    "embedding_bag", "gumbel_softmax", "multi_head_attention_forward",
+]
