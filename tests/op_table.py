@@ -612,6 +612,130 @@ OPS: list[OpInfo] = [
     ]],
 ]
 
+# --- scatter with reductions, writes at computed places (issue 12) --------------------------
+_SR_INDEX = [[0, 1, 0], [2, 2, 2]]  # row 1 sends three values to one place; row 0 repeats 0
+
+
+def _scatter_reduce_rows():
+    rows = []
+    for reduce in ("sum", "prod", "mean", "amax", "amin"):
+        for include_self in (True, False):
+            tag = f"{reduce}{'' if include_self else '_exclusive'}"
+            rows.append(OpInfo(
+                f"scatter_reduce_{tag}",
+                lambda m, x, s, r=reduce, i=include_self:
+                    x.scatter_reduce(1, m.tensor(_SR_INDEX), s, r, include_self=i),
+                [((3, 4), (2, 3)), ((2, 5), (2, 3))], dtypes=NUMERIC, group="scatter"))
+            # ties (amax/amin share the gradient) and zeros (prod): PyTorch's gradient, not
+            # finite differences, which mean nothing at a tie
+            rows.append(OpInfo(
+                f"scatter_reduce_{tag}_ties",
+                lambda m, x, s, r=reduce, i=include_self:
+                    x.scatter_reduce(0, m.tensor([0, 0, 1, 2, 2]), s, r, include_self=i),
+                [(V([2.0, 0.0, 1.0]), V([2.0, 2.0, 0.0, 1.0, 0.0]))], dtypes=NUMERIC,
+                group="scatter", gradcheck=reduce == "prod", gradgrad=False))
+    return rows
+
+
+OPS += [
+    *_scatter_reduce_rows(),
+    *[OpInfo(name, fn, shapes, group="scatter", dtypes=dtypes,
+             # at ties and NaN, PyTorch's gradient is not a derivative
+             gradcheck=False if name.endswith(("_error", "_ties", "_nan"))
+             else None) for name, fn, shapes, dtypes in [
+        ("scatter_reduce_0d", lambda m, x, s: m.scatter_reduce(x, 0, m.tensor(0), s, "prod"),
+         [((), ())], FLOAT),
+        ("scatter_reduce_inplace", lambda m, x, s:
+            (x * 1).scatter_reduce_(-1, m.tensor([[0, 0], [1, 0]]), s, reduce="amin"),
+         [((2, 3), (2, 2))], FLOAT),
+        ("scatter_reduce_nan", lambda m, x, s: x.scatter_reduce(0, m.tensor([0, 0]), s, "amax"),
+         [(V([1.0, 2.0]), V([float("nan"), 3.0]))], FLOAT),
+        ("scatter_reduce_reduce_error", lambda m, x, s:
+            x.scatter_reduce(0, m.tensor([0]), s, "add"), [((3,), (1,))], FLOAT),
+        ("scatter_reduce_dtype_error", lambda m, x, s:
+            x.scatter_reduce(0, m.tensor([0]), s.double(), "sum"), [((3,), (1,))], ("float32",)),
+        ("scatter_reduce_bounds_error", lambda m, x, s:
+            x.scatter_reduce(0, m.tensor([3]), s, "sum"), [((3,), (1,))], FLOAT),
+        ("scatter_reduce_ndim_error", lambda m, x, s:
+            x.scatter_reduce(0, m.tensor([0]), s, "sum"), [((3, 2), (1,))], FLOAT),
+        ("index_reduce_prod", lambda m, x, s:
+            x.index_reduce(0, m.tensor([2, 0, 2]), s, "prod"), [((3, 2), (3, 2))], NUMERIC),
+        ("index_reduce_mean", lambda m, x, s:
+            x.index_reduce(1, m.tensor([0, 0, 1]), s, "mean", include_self=False),
+         [((2, 3), (2, 3))], NUMERIC),
+        ("index_reduce_amax", lambda m, x, s:
+            m.index_reduce(x, -1, m.tensor([1, 1, 1]), s, "amax"), [((2, 3), (2, 3))], NUMERIC),
+        ("index_reduce_amin", lambda m, x, s:
+            (x * 1).index_reduce_(0, m.tensor([0, 0]), s, "amin", include_self=False),
+         [((2, 3), (2, 3)), ((2,), (2,))], FLOAT),
+        ("index_reduce_ties", lambda m, x, s:
+            x.index_reduce(0, m.tensor([0, 0, 1]), s, "amax"),
+         [(V([1.0, 0.0]), V([1.0, 1.0, -1.0]))], FLOAT),
+        ("index_reduce_reduce_error", lambda m, x, s:
+            x.index_reduce(0, m.tensor([0]), s, "sum"), [((3,), (1,))], FLOAT),
+        ("index_reduce_count_error", lambda m, x, s:
+            x.index_reduce(0, m.tensor([0, 1]), s, "prod"), [((3,), (1,))], FLOAT),
+        ("index_reduce_shape_error", lambda m, x, s:
+            x.index_reduce(0, m.tensor([0]), s, "prod"), [((3, 2), (1, 3))], FLOAT),
+        ("index_reduce_range_error", lambda m, x, s:
+            x.index_reduce(0, m.tensor([3]), s, "prod"), [((3,), (1,))], FLOAT),
+        ("index_put", lambda m, x, v: m.index_put(x, (m.tensor([0, 2, 1]), m.tensor([1, 1, 3])),
+                                                  v), [((3, 4), (3,)), ((3, 4), ())], NUMERIC),
+        ("index_put_accumulate", lambda m, x, v:
+            x.index_put((m.tensor([0, 2, 0]),), v, accumulate=True),
+         [((3, 4), (3, 4)), ((3, 4), (4,)), ((3, 4), ())], NUMERIC),
+        ("index_put_mask", lambda m, x, v: x.index_put((x > 0,), v), [((3, 4), ())], FLOAT),
+        ("index_put_inplace", lambda m, x, v:
+            (x * 1).index_put_((m.tensor([1]), m.tensor([0])), v, True), [((2, 2), (1,))],
+         FLOAT),
+        ("index_put_shape_error", lambda m, x, v: m.index_put(x, (m.tensor([0]),), v),
+         [((3, 4), (2,))], FLOAT),
+        ("index_put_dtype_error", lambda m, x, v: m.index_put(x, (m.tensor([0]),), v.double()),
+         [((3, 4), (4,))], ("float32",)),
+        ("put", lambda m, x, s: x.put(m.tensor([[0, 5], [11, -2]]), s),
+         [((3, 4), (2, 2)), ((3, 4), (4,))], NUMERIC),
+        ("put_accumulate", lambda m, x, s: m.put(x, m.tensor([1, 1, 0]), s, accumulate=True),
+         [((2, 2), (3,))], NUMERIC),
+        ("put_0d", lambda m, x, s: m.put(x, m.tensor([0, -1]), s, accumulate=True),
+         [((), (2,))], FLOAT),
+        ("put_inplace", lambda m, x, s: (x * 1).put_(m.tensor([0]), s), [((3,), (1,))], FLOAT),
+        ("put_count_error", lambda m, x, s: x.put(m.tensor([0]), s), [((3,), (2,))], FLOAT),
+        ("put_range_error", lambda m, x, s: x.put(m.tensor([3]), s), [((3,), (1,))], FLOAT),
+        ("masked_scatter", lambda m, x, s: x.masked_scatter(x > 0, s),
+         [((3, 4), (12,)), ((3, 4), (4, 5)), ((), (2,))], NUMERIC),
+        ("masked_scatter_broadcast", lambda m, x, s:
+            m.masked_scatter(x, m.tensor([[True], [False]]), s), [((2, 3), (2, 3)), ((3,), (7,))],
+         FLOAT),
+        ("masked_scatter_inplace", lambda m, x, s: (x * 1).masked_scatter_(x < 0, s),
+         [((2, 3), (6,))], FLOAT),
+        ("masked_scatter_count_error", lambda m, x, s:
+            x.masked_scatter(m.ones(3, dtype=m.bool), s), [((3,), (2,))], FLOAT),
+        ("masked_scatter_mask_error", lambda m, x, s:
+            x.masked_scatter(m.ones(3, dtype=m.long), s), [((3,), (3,))], FLOAT),
+        ("diagonal_scatter", lambda m, x, s: m.diagonal_scatter(x, s),
+         [((3, 4), (3,)), ((4, 3), (3,))], NUMERIC),
+        ("diagonal_scatter_offset", lambda m, x, s: x.diagonal_scatter(s, -1, 2, 0),
+         [((3, 2, 4), (2, 3))], FLOAT),
+        ("diagonal_scatter_size_error", lambda m, x, s: m.diagonal_scatter(x, s, 1),
+         [((3, 4), (4,))], FLOAT),
+        ("select_scatter", lambda m, x, s: m.select_scatter(x, s, 1, -1),
+         [((3, 4), (3,)), ((3, 4, 2), (3, 2))], NUMERIC),
+        ("select_scatter_dtype", lambda m, x, s: x.select_scatter(s.double(), 0, 0),
+         [((3, 4), (4,))], FLOAT),
+        ("select_scatter_index_error", lambda m, x, s: m.select_scatter(x, s, 0, 3),
+         [((3, 4), (4,))], FLOAT),
+        ("slice_scatter", lambda m, x, s: m.slice_scatter(x, s, 1, 1, None, 2),
+         [((3, 5), (3, 2))], NUMERIC),
+        ("slice_scatter_default", lambda m, x, s: x.slice_scatter(s, start=-2),
+         [((4, 3), (2, 3)), ((3,), (2,))], FLOAT),
+        ("slice_scatter_size_error", lambda m, x, s: m.slice_scatter(x, s, 0, 1),
+         [((4, 3), (2, 3))], FLOAT),
+        ("slice_scatter_step_error", lambda m, x, s: m.slice_scatter(x, s, 0, 0, 4, 0),
+         [((4, 3), (2, 3))], FLOAT),
+    ]],
+]
+
+
 BY_NAME = {op.name: op for op in OPS}
 assert len(BY_NAME) == len(OPS), "op names in the table must be unique"
 

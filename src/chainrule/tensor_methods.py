@@ -34,6 +34,7 @@ from .functions import (
     pointwise,
     random,
     reduction,
+    scatter,
     selection,
     shape,
 )
@@ -464,3 +465,10 @@ Tensor.short = conversion.to_short
 Tensor.char = conversion.to_char
 Tensor.byte = conversion.to_byte
 Tensor.bool = conversion.to_bool
+
+# --- scatter with reductions, histograms, windows and the rest of issue 12's misc names -----
+for _name in scatter.__all__:
+    setattr(Tensor, _name, getattr(scatter, _name))
+for _name in "scatter_reduce index_reduce index_put put masked_scatter".split():
+    setattr(Tensor, _name + "_", _inplace_twin(getattr(scatter, _name)))
+del _name

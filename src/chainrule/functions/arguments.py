@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import builtins
 import functools
+import warnings
 
 from .. import _dtypes
 from .._backend import ndarray, xp
@@ -119,3 +120,13 @@ def element_error(index: int, value) -> TypeError:
     """PyTorch's TypeError for element ``index`` of a list of tensors (``torch.cat``'s)."""
     return TypeError(f"expected Tensor as element {index} in argument 0, but got "
                      f"{_kind(value)}{_fix(value)}")
+
+
+_warned: set = set()
+
+
+def warn_once(message: str, stacklevel: int = 3) -> None:
+    """A UserWarning given once per process (PyTorch's TORCH_WARN_ONCE)."""
+    if message not in _warned:
+        _warned.add(message)
+        warnings.warn(message, UserWarning, stacklevel=stacklevel)

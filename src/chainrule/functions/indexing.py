@@ -24,9 +24,10 @@ from ..engine.inplace import (
     stand_in,
 )
 from ..ops import indexing as indexing_ops
+from ..ops import scatter as scatter_ops
 from ..ops import selection as selection_ops
 from ..tensor import Tensor
-from .arguments import accept_numpy_names, as_tensor_like, check_broadcast
+from .arguments import accept_numpy_names, as_tensor_like, check_broadcast, warn_once
 from .shape import expand, reshape
 
 __all__ = [
@@ -257,13 +258,11 @@ def scatter(input, dim: int, index, src=None, *, value=None, reduce=None):
     tensor([[0., 0., 1.],
             [1., 0., 0.]])
     """
-    if reduce is not None:
-        raise NotImplementedError(
-            "scatter(reduce=...) is deprecated in PyTorch and not provided by chainrule. Fix: use "
-            "scatter_add, or scatter_reduce-style code written with gather/scatter_add.")
     if src is None:
         src = value
     index = _index_tensor(index, "scatter")
+    if reduce is not None:
+        return _scatter_with_reduce(input, dim, index, src, reduce)
     if isinstance(src, Tensor):
         if src.dtype is not input.dtype:
             raise RuntimeError(
@@ -280,6 +279,29 @@ def scatter(input, dim: int, index, src=None, *, value=None, reduce=None):
     if input.ndim == 0:
         return scatter(_as_nd(input), 0, _as_nd(index), src).reshape(())
     return indexing_ops.scatter_value(input, dim, index, src)
+
+
+def _scatter_with_reduce(input, dim, index, src, reduce):
+    """``scatter(..., reduce='add'|'multiply')``: PyTorch's older form of ``scatter_reduce``
+    (sum or prod, including ``input``), which has no derivative."""
+    if reduce not in ("add", "multiply"):
+        raise RuntimeError("reduce argument must be either add or multiply.")
+    how = "sum" if reduce == "add" else "prod"
+    if isinstance(src, Tensor):
+        warn_once("The reduce argument of torch.scatter with Tensor src is deprecated and will "
+                  "be removed in a future PyTorch release. Use torch.scatter_reduce instead for "
+                  "more reduction options.", stacklevel=4)
+        if src.dtype is not input.dtype:
+            raise RuntimeError("scatter(): Expected self.dtype to be equal to src.dtype")
+    dim = _check_gather_like(input, dim, index, "scatter",
+                             src if isinstance(src, Tensor) and src.ndim else None)
+    if input.ndim == 0:
+        return _scatter_with_reduce(_as_nd(input), 0, _as_nd(index),
+                                    _as_nd(src) if isinstance(src, Tensor) else src,
+                                    reduce).reshape(())
+    if isinstance(src, Tensor):
+        return scatter_ops.scatter_reduce_legacy(input, dim, index, src, how)
+    return scatter_ops.scatter_value_reduce_legacy(input, dim, index, src, how)
 
 
 @accept_numpy_names

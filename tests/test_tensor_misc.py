@@ -1,0 +1,131 @@
+"""Issue 12's misc names against PyTorch: what the op table cannot say (warnings, nodes
+that refuse a derivative, PyTorch's gradient where it is not a derivative), and the
+functions without a gradient (histograms, windows, creation, flags, queries)."""
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+
+import chainrule as cr
+from helpers import assert_same, torch_or_skip
+
+
+def _both(fn, *arrays, grad=False):
+    """``fn(module, *tensors)`` run with chainrule and with PyTorch on the same arrays."""
+    torch = torch_or_skip()
+    ours_in = [cr.from_numpy(a.copy()).requires_grad_(grad) for a in arrays]
+    theirs_in = [torch.from_numpy(a.copy()).requires_grad_(grad) for a in arrays]
+    return fn(cr, *ours_in), fn(torch, *theirs_in), ours_in, theirs_in
+
+
+def _same_error(fn, *arrays):
+    torch = torch_or_skip()
+    with pytest.raises(Exception) as theirs:
+        fn(torch, *[torch.from_numpy(a.copy()) for a in arrays])
+    with pytest.raises(type(theirs.value)):
+        fn(cr, *[cr.from_numpy(a.copy()) for a in arrays])
+
+
+# --- scatter(reduce=), repeated writes, the double backward PyTorch refuses -------------
+
+@pytest.mark.parametrize("reduce", ["add", "multiply"])
+def test_scatter_with_reduce_values_and_no_derivative(reduce):
+    torch = torch_or_skip()
+    x = np.arange(1.0, 7.0).reshape(2, 3)
+    src = np.array([[2.0, 3.0], [4.0, 5.0]])
+
+    def call(m, x, s):
+        return x.scatter(1, m.tensor([[0, 0], [2, 1]]), s, reduce=reduce), \
+            x.scatter(0, m.tensor([[1, 1, 0]]), 2.5, reduce=reduce)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ours, theirs, ours_in, _ = _both(call, x, src, grad=True)
+    for o, t in zip(ours, theirs):
+        assert_same(o, t)
+        assert o.grad_fn.name() == t.grad_fn.name() == "torch::autograd::NotImplemented"
+    with pytest.raises(RuntimeError, match="derivative for aten::scatter is not implemented"):
+        ours[0].sum().backward()
+    with pytest.raises(RuntimeError):
+        theirs[0].sum().backward()
+    with pytest.raises(RuntimeError, match="add or multiply"):
+        cr.zeros(2).scatter(0, cr.tensor([0]), 1.0, reduce="sum")
+    del torch
+
+
+def test_scatter_with_tensor_src_and_reduce_warns_once():
+    import chainrule.functions.arguments as arguments
+    arguments._warned.discard(next((m for m in arguments._warned if "torch.scatter" in m), ""))
+    with pytest.warns(UserWarning, match="deprecated"):
+        cr.zeros(2).scatter(0, cr.tensor([0]), cr.ones(1), reduce="add")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        cr.zeros(2).scatter(0, cr.tensor([0]), cr.ones(1), reduce="add")
+        cr.zeros(2).scatter(0, cr.tensor([0]), 1.0, reduce="add")  # a number: no warning
+
+
+@pytest.mark.parametrize("call", [
+    lambda m, x, s: x.put(m.tensor([1, 1, 0]), s),
+    lambda m, x, s: m.index_put(x, (m.tensor([2, 2, 0]),), s),
+])
+def test_repeated_writes_send_the_gradient_to_every_value_as_pytorch(call):
+    """Only the last of repeated writes survives, yet PyTorch gives each written value the
+    gradient found there (not a derivative, so not for gradcheck: compared with PyTorch)."""
+    torch = torch_or_skip()
+    x, s = np.arange(3.0), np.array([5.0, 6.0, 7.0])
+    ours, theirs, ours_in, theirs_in = _both(call, x, s, grad=True)
+    assert_same(ours, theirs)
+    seed = np.array([1.0, 2.0, 3.0])
+    ours.backward(cr.from_numpy(seed))
+    theirs.backward(torch.from_numpy(seed))
+    for o, t in zip(ours_in, theirs_in):
+        assert_same(o.grad, t.grad)
+
+
+def test_scatter_reduce_prod_double_backward_with_two_zeros_raises_as_pytorch():
+    torch = torch_or_skip()
+
+    def first_derivative(m):
+        x = m.tensor([2.0, 3.0], requires_grad=True)
+        s = m.tensor([0.0, 0.0, 4.0], requires_grad=True)
+        y = x.scatter_reduce(0, m.tensor([0, 0, 1]), s, "prod")
+        return m.autograd.grad(y.sum(), s, create_graph=True)[0]
+
+    ours, theirs = first_derivative(cr), first_derivative(torch)
+    assert_same(ours, theirs)
+    assert ours.grad_fn.name() == theirs.grad_fn.name() == "torch::autograd::Error"
+    with pytest.raises(RuntimeError, match="Double backward is unsupported"):
+        ours.sum().backward()
+    with pytest.raises(RuntimeError, match="Double backward is unsupported"):
+        theirs.sum().backward()
+
+
+def test_scatter_reduce_src_larger_than_index_values():
+    # PyTorch computes these values, though its backward refuses a src larger than index.
+    for reduce in ("sum", "prod", "mean", "amax", "amin"):
+        ours, theirs, _, _ = _both(
+            lambda m, x, s: x.scatter_reduce(0, m.tensor([[1, 0]]), s, reduce,
+                                             include_self=False),
+            np.arange(6.0).reshape(2, 3), np.arange(12.0).reshape(3, 4))
+        assert_same(ours, theirs)
+
+
+def test_scatter_reduce_integer_mean_rounds_down_and_bool_sum():
+    for dtype in ("int64", "int32", "uint8"):
+        ours, theirs, _, _ = _both(
+            lambda m, x, s: x.scatter_reduce(0, m.tensor([0, 0, 1]), s, "mean"),
+            np.array([1, 7, 3], dtype=dtype), np.array([4, 2, 9], dtype=dtype))
+        assert_same(ours, theirs)
+    ours, theirs, _, _ = _both(
+        lambda m, x, s: x.scatter_reduce(0, m.tensor([0, 0]), s, "sum"),
+        np.array([True, False]), np.array([True, True]))
+    assert_same(ours, theirs)
+
+
+def test_index_reduce_warns_that_it_is_beta():
+    import chainrule.functions.arguments as arguments
+    arguments._warned.discard("index_reduce() is in beta and the API may change at any time.")
+    with pytest.warns(UserWarning, match="beta"):
+        cr.ones(2).index_reduce(0, cr.tensor([0]), cr.ones(1), "prod")
