@@ -106,8 +106,8 @@ def test_scatter_reduce_src_larger_than_index_values():
     # PyTorch computes these values, though its backward refuses a src larger than index.
     for reduce in ("sum", "prod", "mean", "amax", "amin"):
         ours, theirs, _, _ = _both(
-            lambda m, x, s: x.scatter_reduce(0, m.tensor([[1, 0]]), s, reduce,
-                                             include_self=False),
+            lambda m, x, s, r=reduce: x.scatter_reduce(0, m.tensor([[1, 0]]), s, r,
+                                                       include_self=False),
             np.arange(6.0).reshape(2, 3), np.arange(12.0).reshape(3, 4))
         assert_same(ours, theirs)
 
@@ -129,3 +129,111 @@ def test_index_reduce_warns_that_it_is_beta():
     arguments._warned.discard("index_reduce() is in beta and the API may change at any time.")
     with pytest.warns(UserWarning, match="beta"):
         cr.ones(2).index_reduce(0, cr.tensor([0]), cr.ones(1), "prod")
+
+
+# --- histograms ---------------------------------------------------------------------------
+
+def _outputs(result):
+    """A result as a flat list of tensors (named tuples and tuples of edges opened up)."""
+    if isinstance(result, tuple):
+        return [t for part in result for t in _outputs(part)]
+    return [result]
+
+
+def _compare_calls(call, arrays, rtol=1e-6, atol=1e-7):
+    ours, theirs, _, _ = _both(call, *arrays)
+    ours, theirs = _outputs(ours), _outputs(theirs)
+    assert len(ours) == len(theirs)
+    for o, t in zip(ours, theirs):
+        assert_same(o, t, rtol=rtol, atol=atol)
+
+
+_RNG = np.random.default_rng(12)
+_SAMPLES = {
+    "normal": _RNG.standard_normal(200),
+    "edges": np.linspace(0.0, 1.0, 1001),  # many values lie on bin edges
+    "ties": np.array([2.0, 2.0, 2.0]),
+    "outliers": np.array([-5.0, 0.1, 0.5, 0.9, 7.0]),
+    "empty": np.zeros(0),
+}
+_HISTOGRAM_CALLS = {
+    "histc": lambda m, x: m.histc(x),
+    "histc_bins": lambda m, x: m.histc(x, bins=7),
+    "histc_range": lambda m, x: x.histc(5, min=0.0, max=1.0),
+    "histogram": lambda m, x: m.histogram(x, 7),
+    "histogram_range": lambda m, x: x.histogram(bins=4, range=(0.0, 1.0)),
+    "histogram_edges": lambda m, x: m.histogram(x, m.tensor([-1.0, 0.0, 0.25, 0.9, 2.0],
+                                                            dtype=x.dtype)),
+    "histogram_weight": lambda m, x: m.histogram(x, 5, weight=m.cos(x), density=False),
+    "histogram_density": lambda m, x: m.histogram(x, 6, density=True),
+    "histogramdd": lambda m, x: m.histogramdd(x.reshape(-1, 1), bins=[3]),
+}
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("sample", sorted(_SAMPLES))
+@pytest.mark.parametrize("name", sorted(_HISTOGRAM_CALLS))
+def test_histograms_match_pytorch(name, sample, dtype):
+    if sample == "empty" and name == "histogram_density":
+        pytest.skip("0 / 0: both give NaN, compared elsewhere")
+    _compare_calls(_HISTOGRAM_CALLS[name], [_SAMPLES[sample].astype(dtype)])
+
+
+@pytest.mark.parametrize("call", [
+    lambda m, x, w: m.histogramdd(x, bins=[3, 2], weight=w),
+    lambda m, x, w: m.histogramdd(x.reshape(2, 6, 2), bins=4, weight=w.reshape(2, 6),
+                                  density=True),
+    lambda m, x, w: m.histogramdd(x, bins=2, range=[-1.0, 1.0, 0.0, 2.0]),
+    lambda m, x, w: m.histogramdd(x, bins=[m.tensor([-2.0, 0.0, 3.0], dtype=x.dtype),
+                                           m.tensor([-1.0, 0.0, 0.5, 1.0], dtype=x.dtype)]),
+])
+def test_histogramdd_matches_pytorch(call):
+    _compare_calls(call, [_RNG.standard_normal((12, 2)), _RNG.uniform(0, 1, 12)])
+
+
+@pytest.mark.parametrize("call", [
+    lambda m, x: m.histc(x, bins=0),
+    lambda m, x: m.histc(x, bins=2.5),
+    lambda m, x: m.histc(x, min=3, max=1),
+    lambda m, x: m.histc(x.long()),
+    lambda m, x: m.histc(x / 0),
+    lambda m, x: m.histogram(x, -1),
+    lambda m, x: m.histogram(x.long(), 3),
+    lambda m, x: m.histogram(x.half(), 3),
+    lambda m, x: m.histogram(x, 3, range=(2.0, 1.0)),
+    lambda m, x: m.histogram(x, 3, range=(0.0, 1.0, 2.0)),
+    lambda m, x: m.histogram(x, 3, weight=m.ones(2)),
+    lambda m, x: m.histogram(x, 3, weight=x.double()),
+    lambda m, x: m.histogram(x, x.double()),
+    lambda m, x: m.histogram(x, x.reshape(1, -1)),
+    lambda m, x: m.histogram(x, m.zeros(0)),
+    lambda m, x: m.histogramdd(x, 3),
+    lambda m, x: m.histogramdd(x.reshape(-1, 1), [2, 2]),
+    lambda m, x: m.histogramdd(x.reshape(-1, 1), 2, range=[0.0, 1.0, 2.0, 3.0]),
+])
+def test_histogram_errors_match_pytorch(call):
+    _same_error(call, np.array([0.5, 1.5, 3.0], dtype="float32"))
+
+
+def test_histogram_outputs_refuse_a_derivative_as_pytorch():
+    torch = torch_or_skip()
+    x = np.array([0.5, 1.5, 3.0])
+    for m in (cr, torch):
+        h = m.histogram(m.tensor(x, requires_grad=True), 2)
+        assert h.hist.grad_fn.name() == "torch::autograd::NotImplemented"
+        assert h.bin_edges.grad_fn is h.hist.grad_fn
+        with pytest.raises(RuntimeError, match="derivative for aten::histogram is not"):
+            h.hist.sum().backward()
+        dd = m.histogramdd(m.tensor(x.reshape(-1, 1), requires_grad=True), 2)
+        with pytest.raises(RuntimeError, match="_histogramdd_from_bin_cts is not"):
+            dd.hist.sum().backward()
+        with pytest.raises(RuntimeError, match="_histogramdd_bin_edges is not"):
+            dd.bin_edges[0].sum().backward()
+        assert not m.histc(m.tensor(x, requires_grad=True), 2).requires_grad
+
+
+def test_histogram_prints_as_pytorch():
+    torch = torch_or_skip()
+    x = np.array([0.5, 1.5, 3.0, 1.0], dtype="float32")
+    for call in (lambda m, t: m.histogram(t, 3), lambda m, t: m.histogramdd(t.reshape(2, 2), 2)):
+        assert repr(call(cr, cr.from_numpy(x.copy()))) == repr(call(torch, torch.from_numpy(x)))

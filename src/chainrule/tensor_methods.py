@@ -28,6 +28,7 @@ from .functions import (
     conversion,
     creation,
     dlpack,
+    histogram,
     indexing,
     joining,
     matrix,
@@ -469,6 +470,8 @@ Tensor.bool = conversion.to_bool
 # --- scatter with reductions, histograms, windows and the rest of issue 12's misc names -----
 for _name in scatter.__all__:
     setattr(Tensor, _name, getattr(scatter, _name))
+Tensor.histc = histogram.histc
+Tensor.histogram = histogram.histogram
 for _name in "scatter_reduce index_reduce index_put put masked_scatter".split():
     setattr(Tensor, _name + "_", _inplace_twin(getattr(scatter, _name)))
 del _name
