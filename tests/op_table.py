@@ -736,6 +736,31 @@ OPS += [
 ]
 
 
+# stft: composed of indexing, products and matmul, so the node names are its blocks'
+OPS += [OpInfo(name, fn, shapes, group="spectral", dtypes=FLOAT, rtol=1e-4, atol=1e-5,
+               gradcheck=False if name.endswith("_error") else None, grad_fn_name=False)
+        for name, fn, shapes in [
+    ("stft", lambda m, x: m.stft(x, 8, return_complex=False), [((20,),), ((2, 16),)]),
+    ("stft_window", lambda m, x, w: x.stft(8, 3, 6, w, pad_mode="constant", normalized=True,
+                                           return_complex=False), [((20,), (6,))]),
+    ("stft_two_sided", lambda m, x, w: m.stft(x, 6, hop_length=2, window=w, center=False,
+                                              onesided=False, return_complex=False),
+     [((2, 15), (6,))]),
+    ("stft_replicate", lambda m, x: m.stft(x, 4, 2, window=m.hann_window(4, dtype=x.dtype),
+                                           pad_mode="replicate", return_complex=False),
+     [((9,),)]),
+    ("stft_circular", lambda m, x: m.stft(x, 4, pad_mode="circular", return_complex=False),
+     [((9,),)]),
+    ("stft_return_complex_error", lambda m, x: m.stft(x, 4), [((9,),)]),
+    ("stft_hop_error", lambda m, x: m.stft(x, 4, 0, return_complex=False), [((9,),)]),
+    ("stft_win_length_error", lambda m, x: m.stft(x, 4, win_length=5, return_complex=False),
+     [((9,),)]),
+    ("stft_window_error", lambda m, x, w: m.stft(x, 4, window=w, return_complex=False),
+     [((9,), (3,))]),
+    ("stft_ndim_error", lambda m, x: m.stft(x, 2, return_complex=False), [((2, 2, 3),)]),
+    ("stft_reflect_error", lambda m, x: m.stft(x, 8, return_complex=False), [((3,),)]),
+]]
+
 BY_NAME = {op.name: op for op in OPS}
 assert len(BY_NAME) == len(OPS), "op names in the table must be unique"
 

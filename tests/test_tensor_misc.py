@@ -237,3 +237,47 @@ def test_histogram_prints_as_pytorch():
     x = np.array([0.5, 1.5, 3.0, 1.0], dtype="float32")
     for call in (lambda m, t: m.histogram(t, 3), lambda m, t: m.histogramdd(t.reshape(2, 2), 2)):
         assert repr(call(cr, cr.from_numpy(x.copy()))) == repr(call(torch, torch.from_numpy(x)))
+
+
+# --- windows -----------------------------------------------------------------------------
+
+_WINDOWS = ["bartlett_window", "blackman_window", "hamming_window", "hann_window",
+            "kaiser_window"]
+
+
+@pytest.mark.parametrize("name", _WINDOWS)
+@pytest.mark.parametrize("length", [0, 1, 2, 5, 64])
+@pytest.mark.parametrize("periodic", [True, False])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_windows_match_pytorch(name, length, periodic, dtype):
+    torch = torch_or_skip()
+    ours = getattr(cr, name)(length, periodic, dtype=getattr(cr, dtype))
+    theirs = getattr(torch, name)(length, periodic, dtype=getattr(torch, dtype))
+    # float32: cos and the Bessel function may differ from PyTorch's in the last bits
+    assert_same(ours, theirs, rtol=1e-6, atol=1e-7 if dtype == "float32" else 1e-15)
+
+
+@pytest.mark.parametrize("call", [
+    lambda m: m.hamming_window(7, True, 0.6),
+    lambda m: m.hamming_window(7, False, 0.6, 0.3, dtype=m.float64),
+    lambda m: m.kaiser_window(9, True, 5.0),
+    lambda m: m.kaiser_window(6, False, 0.5, dtype=m.float64),
+    lambda m: m.hann_window(4, requires_grad=True),
+    lambda m: m.blackman_window(3),
+])
+def test_window_options_match_pytorch(call):
+    torch = torch_or_skip()
+    ours, theirs = call(cr), call(torch)
+    assert_same(ours, theirs, rtol=1e-6, atol=1e-7)
+    assert ours.requires_grad == theirs.requires_grad and ours.is_leaf
+    assert repr(ours) == repr(theirs)
+
+
+@pytest.mark.parametrize("name", _WINDOWS)
+@pytest.mark.parametrize("args, kwargs", [((-1,), {}), ((3,), {"dtype": "int64"})])
+def test_window_errors_match_pytorch(name, args, kwargs):
+    torch = torch_or_skip()
+    for m in (torch, cr):
+        options = {k: getattr(m, v) for k, v in kwargs.items()}
+        with pytest.raises(RuntimeError, match=name):
+            getattr(m, name)(*args, **options)

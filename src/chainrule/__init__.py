@@ -55,6 +55,8 @@ from .functions.indexing import *  # noqa: F401,F403
 from .functions.selection import *  # noqa: F401,F403
 from .functions.scatter import *  # noqa: F401,F403  (issue 12: tensormisc's families)
 from .functions.histogram import *  # noqa: F401,F403
+from .functions.windows import *  # noqa: F401,F403
+from .functions.spectral import *  # noqa: F401,F403
 from .functions.conversion import clone
 from .functions.dlpack import from_dlpack
 from . import autograd

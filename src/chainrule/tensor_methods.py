@@ -38,6 +38,7 @@ from .functions import (
     scatter,
     selection,
     shape,
+    spectral,
 )
 from .functions.arguments import as_tensor_like, expect_tensor, operand
 from .ops import indexing as indexing_rows
@@ -472,6 +473,7 @@ for _name in scatter.__all__:
     setattr(Tensor, _name, getattr(scatter, _name))
 Tensor.histc = histogram.histc
 Tensor.histogram = histogram.histogram
+Tensor.stft = spectral.stft
 for _name in "scatter_reduce index_reduce index_put put masked_scatter".split():
     setattr(Tensor, _name + "_", _inplace_twin(getattr(scatter, _name)))
 del _name
