@@ -63,6 +63,12 @@ def _pad(signal, pad: int, mode: str):
     return getitem(signal, (Ellipsis, Tensor._make(_padding_index(length, pad, mode))))
 
 
+def _exact_zeros(values):
+    # cos(pi / 2) is 6e-17 in floating point, not 0: a signal whose spectrum has exact zeros
+    # (as an FFT gives them) would show that residue instead.
+    return xp.where(xp.abs(values) < 1e-12, 0.0, values)
+
+
 def stft(input, n_fft: int, hop_length: int | None = None, win_length: int | None = None,
          window=None, center: bool = True, pad_mode: str = "reflect",
          normalized: bool = False, onesided: bool | None = None,
@@ -75,7 +81,7 @@ def stft(input, n_fft: int, hop_length: int | None = None, win_length: int | Non
     >>> spec = torch.stft(x, 4, window=torch.ones(4), center=False, return_complex=False)
     >>> spec.shape
     torch.Size([3, 5, 2])
-    >>> spec[1, 0]
+    >>> spec[1, 0]  # frequency 1 in the first frame: real and imaginary parts
     tensor([ 0., -2.])
     """
     if return_complex is None:
@@ -131,10 +137,11 @@ def stft(input, n_fft: int, hop_length: int | None = None, win_length: int | Non
     else:
         starts_in_frame = xp.arange(n_fft)
     sides = n_fft // 2 + 1 if onesided is None or onesided else n_fft
-    angle = 2 * math.pi * xp.outer(starts_in_frame, xp.arange(sides)) / n_fft
+    # n * k reduced modulo n_fft first: the angles stay small, so cos and sin stay exact
+    angle = 2 * math.pi * (xp.outer(starts_in_frame, xp.arange(sides)) % n_fft) / n_fft
     scale = 1 / math.sqrt(n_fft) if normalized else 1.0
     dtype = input._data.dtype
-    cosines = Tensor._make((xp.cos(angle) * scale).astype(dtype))
-    sines = Tensor._make((-xp.sin(angle) * scale).astype(dtype))
+    cosines = Tensor._make((_exact_zeros(xp.cos(angle)) * scale).astype(dtype))
+    sines = Tensor._make((-_exact_zeros(xp.sin(angle)) * scale).astype(dtype))
     real, imag = matmul(pieces, cosines), matmul(pieces, sines)  # (..., frames, freq)
     return transpose(stack([real, imag], -1), -3, -2)
