@@ -761,6 +761,77 @@ OPS += [OpInfo(name, fn, shapes, group="spectral", dtypes=FLOAT, rtol=1e-4, atol
     ("stft_reflect_error", lambda m, x: m.stft(x, 8, return_complex=False), [((3,),)]),
 ]]
 
+# issue 12's other differentiable names
+_NAN_ROW = V([[1.0, float("nan"), 3.0, 2.0], [float("nan"), float("nan"), 0.5, -1.0]])
+# (fill_diagonal_'s node is CopySlices: its name() carries the C++ namespace; compared in
+# tests/test_tensor_misc.py)
+OPS += [OpInfo(name, fn, shapes, group=group, dtypes=dtypes,
+               gradcheck=False if name.endswith(("_error", "_nan")) else None,
+               grad_fn_name=not name.startswith("fill_diagonal"))
+        for group, name, fn, shapes, dtypes in [
+    ("selection", "nanmedian", lambda m, x: m.nanmedian(x), [((3, 4),), ((5,),), ((),)],
+     NUMERIC),
+    ("selection", "nanmedian_dim", lambda m, x: x.nanmedian(1, keepdim=True),
+     [((3, 4),), ((2, 5),)], NUMERIC),
+    ("selection", "nanmedian_nan", lambda m, x: (x.nanmedian(), *m.nanmedian(x, -1)),
+     [(_NAN_ROW,)], FLOAT),
+    ("selection", "nanmedian_all_nan", lambda m, x: m.nanmedian(x * float("nan")),
+     [((3,),)], FLOAT),
+    ("selection", "nanmedian_empty_error", lambda m, x: x.nanmedian(1), [((2, 0),)], FLOAT),
+    ("reduction", "renorm", lambda m, x: x.renorm(2, 0, 1.5), [((3, 4),), ((2, 3, 2),)],
+     FLOAT),
+    ("reduction", "renorm_p", lambda m, x: (m.renorm(x, 1, 1, 2.0), m.renorm(x, 3, -1, 1.0)),
+     [((3, 4),)], FLOAT),
+    ("reduction", "renorm_inf", lambda m, x: m.renorm(x, float("inf"), 1, 1.0),
+     [((3, 4),)], FLOAT),
+    ("reduction", "renorm_inplace", lambda m, x: (x * 1).renorm_(2, 1, 1.0), [((3, 4),)],
+     FLOAT),
+    ("reduction", "renorm_p_error", lambda m, x: m.renorm(x, 0, 0, 1.0), [((3, 4),)], FLOAT),
+    ("reduction", "renorm_ndim_error", lambda m, x: m.renorm(x, 2, 0, 1.0), [((4,),)], FLOAT),
+    ("reduction", "renorm_maxnorm_error", lambda m, x: m.renorm(x, 2, 0, -1.0), [((2, 2),)],
+     FLOAT),
+    ("reduction", "sum_to_size", lambda m, x: (x.sum_to_size(3), x.sum_to_size(1, 3),
+                                               x.sum_to_size((2, 1)), x.sum_to_size(2, 3)),
+     [((2, 3),)], NUMERIC),
+    ("reduction", "sum_to_size_error", lambda m, x: x.sum_to_size(2), [((2, 3),)], FLOAT),
+    ("reduction", "cumsum_inplace", lambda m, x: (x * 1).cumsum_(-1), [((3, 4),), ((),)],
+     FLOAT),
+    ("reduction", "cumprod_inplace", lambda m, x: (x * 1).cumprod_(0), [((3, 4),)], FLOAT),
+    ("joining", "gradient", lambda m, x: m.gradient(x), [((3, 4),), ((5,),)], NUMERIC),
+    ("joining", "gradient_spacing", lambda m, x: m.gradient(x, spacing=[0.5, 2.0],
+                                                          edge_order=2), [((3, 4),)], FLOAT),
+    ("joining", "gradient_dim", lambda m, x: m.gradient(x, spacing=3, dim=-1),
+     [((2, 3, 4),)], FLOAT),
+    ("joining", "gradient_size_error", lambda m, x: m.gradient(x, edge_order=2), [((2, 4),)],
+     FLOAT),
+    ("joining", "gradient_spacing_error", lambda m, x: m.gradient(x, spacing=[1.0, 2.0],
+                                                                dim=0), [((2, 4),)], FLOAT),
+    ("joining", "dsplit", lambda m, x: m.dsplit(x, 2), [((2, 1, 4),)], NUMERIC),
+    ("joining", "dsplit_indices", lambda m, x: x.dsplit([1, 3]), [((1, 2, 5, 2),)], FLOAT),
+    ("joining", "dsplit_error", lambda m, x: m.dsplit(x, 2), [((2, 4),)], FLOAT),
+    ("joining", "unsafe_split", lambda m, x: m.unsafe_split(x, 2, 1), [((3, 5),)], NUMERIC),
+    ("joining", "unsafe_split_inplace", lambda m, x: x.unsafe_split(2)[0].mul_(2),
+     [((3, 2),)], FLOAT),
+    ("joining", "unsafe_chunk", lambda m, x: x.unsafe_chunk(3), [((5, 2),), ((6,),)], FLOAT),
+    ("joining", "unsafe_split_error", lambda m, x: m.unsafe_split(x, 0), [((3, 2),)], FLOAT),
+    ("indexing", "fill", lambda m, x: m.fill(x, 2.5), [((2, 3),), ((),)], ALL_REAL),
+    ("indexing", "fill_tensor", lambda m, x, v: m.fill(x, v), [((2, 3), ())], FLOAT),
+    ("indexing", "fill_error", lambda m, x, v: m.fill(x, v), [((2, 3), (2,))], FLOAT),
+    ("indexing", "fill_diagonal", lambda m, x: (x * 1).fill_diagonal_(-1.0),
+     [((3, 4),), ((4, 3),), ((2, 2, 2),)], NUMERIC),
+    ("indexing", "fill_diagonal_wrap", lambda m, x: (x * 1).fill_diagonal_(0.5, wrap=True),
+     [((7, 3),)], FLOAT),
+    ("indexing", "fill_diagonal_error", lambda m, x: x.fill_diagonal_(0), [((2, 3, 2),), ((3,),)],
+     FLOAT),
+    ("matrix", "diagflat", lambda m, x: (m.diagflat(x), x.diagflat(-1), x.diagflat(2)),
+     [((2, 2),), ((3,),), ((),)], NUMERIC),
+    ("shape", "as_subclass", lambda m, x: x.as_subclass(m.Tensor) * 2, [((2, 3),)], FLOAT),
+]]
+# coordinates: cumulative sums of positive steps, so they increase
+OPS.append(OpInfo("gradient_coordinates", lambda m, x, c: m.gradient(
+    x, spacing=(m.cumsum(c, 0),), dim=1, edge_order=2), [((2, 5), (5,))],
+    [(-2.0, 2.0), (0.5, 1.5)], FLOAT, group="joining"))
+
 BY_NAME = {op.name: op for op in OPS}
 assert len(BY_NAME) == len(OPS), "op names in the table must be unique"
 

@@ -281,3 +281,170 @@ def test_window_errors_match_pytorch(name, args, kwargs):
         options = {k: getattr(m, v) for k, v in kwargs.items()}
         with pytest.raises(RuntimeError, match=name):
             getattr(m, name)(*args, **options)
+
+
+# --- unique_consecutive, unravel_index ---------------------------------------------------
+
+@pytest.mark.parametrize("values", [
+    np.array([1, 1, 2, 2, 3, 1, 1, 2]), np.array([[1, 1], [2, 1]]), np.zeros(0),
+    np.array([1.0, float("nan"), float("nan"), 2.0]), np.array([True, True, False]),
+])
+@pytest.mark.parametrize("inverse", [False, True])
+@pytest.mark.parametrize("counts", [False, True])
+def test_unique_consecutive_matches_pytorch(values, inverse, counts):
+    _compare_calls(lambda m, x: m.unique_consecutive(x, return_inverse=inverse,
+                                                     return_counts=counts), [values])
+
+
+@pytest.mark.parametrize("dim", [0, 1, -1])
+def test_unique_consecutive_along_a_dimension_matches_pytorch(dim):
+    values = np.array([[1, 1, 2, 2], [1, 1, 3, 3], [1, 1, 3, 3]])
+    _compare_calls(lambda m, x: x.unique_consecutive(return_inverse=True, return_counts=True,
+                                                     dim=dim), [values])
+
+
+def test_unique_consecutive_records_a_node_without_derivative_as_pytorch():
+    torch = torch_or_skip()
+    for m in (cr, torch):
+        y = m.tensor([1.0, 1.0, 2.0], requires_grad=True).unique_consecutive()
+        assert y.grad_fn.name() == "UniqueConsecutiveBackward0"
+        with pytest.raises(NotImplementedError, match="unique_consecutive"):
+            y.sum().backward()
+
+
+@pytest.mark.parametrize("call", [
+    lambda m: m.unravel_index(m.tensor([4, 1, 5]), (2, 3)),
+    lambda m: m.unravel_index(m.tensor([[1, 7], [-1, 9]]), [2, 4]),
+    lambda m: m.unravel_index(m.tensor(-1), (2, 3)),
+    lambda m: m.unravel_index(m.tensor([3], dtype=m.int32), m.Size([2, 2])),
+    lambda m: m.unravel_index(m.tensor([1, 2]), 3),
+    lambda m: m.unravel_index(m.tensor([1]), ()),
+])
+def test_unravel_index_matches_pytorch(call):
+    torch = torch_or_skip()
+    ours, theirs = call(cr), call(torch)
+    assert len(ours) == len(theirs)
+    for o, t in zip(ours, theirs):
+        assert_same(o, t)
+
+
+@pytest.mark.parametrize("call", [
+    lambda m: m.unravel_index(m.tensor([1.0]), (2,)),
+    lambda m: m.unravel_index(m.tensor([True]), (2,)),
+    lambda m: m.unravel_index(m.tensor([1]), (2, -1)),
+    lambda m: m.unravel_index(m.tensor([1]), (2, 0)),
+    lambda m: m.unravel_index(m.tensor([1]), (2.0,)),
+    lambda m: m.unravel_index(5, (2, 3)),
+])
+def test_unravel_index_errors_match_pytorch(call):
+    _same_error(lambda m: call(m))
+
+
+# --- fill, fill_diagonal_, in-place twins, unsafe_split ----------------------------------
+
+@pytest.mark.parametrize("dtype, value", [
+    ("uint8", -1), ("uint8", -129), ("uint8", 300), ("int8", 200), ("int64", float("nan")),
+    ("float32", 1e300), ("float32", float("inf")), ("int64", 2.7), ("bool", 0.0),
+    ("bool", -3),
+])
+def test_fill_converts_numbers_as_pytorch(dtype, value):
+    torch = torch_or_skip()
+    base = np.array([1, 0], dtype=dtype)
+    for call in (lambda m, t: m.fill(t, value), lambda m, t: t.fill_(value),
+                 lambda m, t: t.reshape(1, 2).fill_diagonal_(value)):
+        try:
+            theirs = call(torch, torch.from_numpy(base.copy()))
+        except RuntimeError:
+            with pytest.raises(RuntimeError, match="without overflow"):
+                call(cr, cr.from_numpy(base.copy()))
+            continue
+        assert_same(call(cr, cr.from_numpy(base.copy())), theirs)
+
+
+def test_fill_diagonal_records_copy_slices_as_pytorch():
+    torch = torch_or_skip()
+    ours, theirs, _, _ = _both(lambda m, x: (x * 1).fill_diagonal_(0.0),
+                               np.ones((2, 3)), grad=True)
+    assert_same(ours, theirs)
+    assert ours.grad_fn.name() == theirs.grad_fn.name() == "torch::autograd::CopySlices"
+    del torch
+
+
+@pytest.mark.parametrize("name", ["greater", "greater_equal", "less", "less_equal",
+                                  "not_equal", "divide", "floor_divide"])
+@pytest.mark.parametrize("dtype", ["float32", "int64"])
+def test_inplace_comparison_and_division_twins_match_pytorch(name, dtype):
+    x, y = np.array([1, 4, 3, -2], dtype=dtype), np.array([2, 4, 1, 1], dtype=dtype)
+    if name == "divide" and dtype == "int64":
+        _same_error(lambda m, a, b: getattr(a, name + "_")(b), x, y)
+        return
+    ours, theirs, _, _ = _both(lambda m, a, b: getattr(a, name + "_")(b), x, y)
+    assert_same(ours, theirs)
+
+
+def test_unsafe_split_pieces_may_change_in_place_where_split_pieces_may_not():
+    torch = torch_or_skip()
+    for m in (cr, torch):
+        x = m.arange(4.0, requires_grad=True) * 1
+        piece = m.unsafe_split(x, 2)[0]
+        piece.mul_(3)
+        assert piece.grad_fn.name() == "MulBackward0"
+        with pytest.raises(RuntimeError, match="view"):
+            m.split(m.arange(4.0, requires_grad=True) * 1, 2)[0].mul_(3)
+
+
+# --- queries ------------------------------------------------------------------------------
+
+def test_tensor_queries_match_pytorch():
+    torch = torch_or_skip()
+    for m in (cr, torch):
+        x = m.ones(2, 3)
+        assert m.get_device(x) == x.get_device() == -1
+        assert x.is_pinned() is False
+        assert x.is_set_to(x.detach()) and not x.is_set_to(x[0]) \
+            and not x.is_set_to(x.clone()) and not x.is_set_to(x.t())
+        assert (x.dense_dim(), m.tensor(1.0).dense_dim()) == (2, 0)
+        with pytest.raises(RuntimeError, match="values expected sparse tensor layout"):
+            x.values()
+        with pytest.raises(TypeError):
+            m.get_device(1)
+
+
+def test_can_cast_matches_pytorch():
+    torch = torch_or_skip()
+    names = ["float64", "float32", "float16", "int64", "int32", "int16", "int8", "uint8",
+             "bool"]
+    for a in names:
+        for b in names:
+            assert cr.can_cast(getattr(cr, a), getattr(cr, b)) == \
+                torch.can_cast(getattr(torch, a), getattr(torch, b)), (a, b)
+    with pytest.raises(TypeError):
+        cr.can_cast(1, cr.float32)
+
+
+def test_as_subclass_keeps_the_data_and_the_graph():
+    torch = torch_or_skip()
+    for m in (cr, torch):
+        class Tagged(m.Tensor):
+            pass
+        x = m.ones(2, requires_grad=True)
+        y = x.as_subclass(Tagged)
+        assert type(y) is Tagged and y.grad_fn.name() == "AliasBackward0"
+        (y * 3).sum().backward()
+        assert x.grad.tolist() == [3.0, 3.0]
+        with pytest.raises(TypeError):
+            x.as_subclass(int)
+
+
+def test_stft_warns_once_as_pytorch():
+    import chainrule.functions.arguments as arguments
+    arguments._warned.clear()
+    with pytest.warns(UserWarning) as record:
+        cr.stft(cr.ones(8), 4, return_complex=False)
+    assert any("window was not provided" in str(w.message) for w in record)
+    assert any("return_complex=False is deprecated" in str(w.message) for w in record)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        cr.stft(cr.ones(8), 4, return_complex=False)
+    with pytest.raises(NotImplementedError, match="complex"):
+        cr.stft(cr.ones(8), 4, return_complex=True)

@@ -57,6 +57,8 @@ from .functions.scatter import *  # noqa: F401,F403  (issue 12: tensormisc's fam
 from .functions.histogram import *  # noqa: F401,F403
 from .functions.windows import *  # noqa: F401,F403
 from .functions.spectral import *  # noqa: F401,F403
+from .functions.calculus import *  # noqa: F401,F403
+from .functions.properties import *  # noqa: F401,F403
 from .functions.conversion import clone
 from .functions.dlpack import from_dlpack
 from . import autograd

@@ -33,6 +33,7 @@ from .functions import (
     joining,
     matrix,
     pointwise,
+    properties,
     random,
     reduction,
     scatter,
@@ -40,7 +41,7 @@ from .functions import (
     shape,
     spectral,
 )
-from .functions.arguments import as_tensor_like, expect_tensor, operand
+from .functions.arguments import as_tensor_like, expect_tensor, fill_scalar, operand
 from .ops import indexing as indexing_rows
 from .ops import pointwise as pointwise_rows
 from .ops import shape as shape_rows
@@ -281,7 +282,7 @@ def fill_(self, value):
     # Nothing to record (x.grad.zero_() in every training loop): fill the array directly.
     if (not grad_mode.state.enabled or self._grad_fn is None) and self._fw_grad is None \
             and self._data.flags.writeable:
-        self._data.fill(value)
+        self._data.fill(fill_scalar(value, self._data.dtype))
         self._bump_version()
         return self
     return inplace(self, indexing_rows.fill, value)  # records, or raises the read-only error
@@ -471,9 +472,18 @@ Tensor.bool = conversion.to_bool
 # --- scatter with reductions, histograms, windows and the rest of issue 12's misc names -----
 for _name in scatter.__all__:
     setattr(Tensor, _name, getattr(scatter, _name))
+for _name in "scatter_reduce index_reduce index_put put masked_scatter".split():
+    setattr(Tensor, _name + "_", _inplace_twin(getattr(scatter, _name)))
+for _name in "nanmedian unique_consecutive renorm diagflat dsplit unsafe_split unsafe_chunk " \
+             "fill_diagonal_".split():
+    setattr(Tensor, _name, _function(_name))
+for _name in "renorm cumsum cumprod greater greater_equal less less_equal not_equal divide " \
+             "floor_divide".split():
+    setattr(Tensor, _name + "_", _inplace_twin(_function(_name)))
+for _name in "get_device is_pinned is_set_to dense_dim values as_subclass".split():
+    setattr(Tensor, _name, getattr(properties, _name))
+del _name
+Tensor.sum_to_size = reduction.sum_to_size
 Tensor.histc = histogram.histc
 Tensor.histogram = histogram.histogram
 Tensor.stft = spectral.stft
-for _name in "scatter_reduce index_reduce index_put put masked_scatter".split():
-    setattr(Tensor, _name + "_", _inplace_twin(getattr(scatter, _name)))
-del _name

@@ -13,7 +13,7 @@ node that raises when backward reaches it, and so do these rows.
 from __future__ import annotations
 
 from .._backend import xp
-from ..engine.op import Op, name_in_cpp_namespace
+from .refused import not_implemented
 
 
 def linspace_edges(left, right, bins: int, dtype):
@@ -86,25 +86,9 @@ def _histogramdd_forward(self, weight, edges, density_):
     return density(hist, edges) if density_ else hist
 
 
-def _no_derivative(name):
-    def rule(*args):
-        raise RuntimeError(f"derivative for {name} is not implemented. Fix: a histogram is "
-                           "piecewise constant; detach() its input, or use a smooth estimate "
-                           "(e.g. a sum of kernels) where a gradient is wanted.")
-    return rule
-
-
-def _not_implemented(forward, name, outputs="one"):
-    """A row whose backward raises, as PyTorch's NotImplemented node for ``name``."""
-    rule = _no_derivative(name)
-    arguments = forward.__code__.co_varnames[:forward.__code__.co_argcount]
-    differentiable = {n: rule for n in ("self", "weight", "bins") if n in arguments}
-    op = Op("NotImplemented", forward, outputs=outputs, **differentiable)
-    name_in_cpp_namespace(op)
-    return op
-
-
-histogram = _not_implemented(_histogram_forward, "aten::histogram", outputs="several")
-histogramdd = _not_implemented(_histogramdd_forward, "aten::_histogramdd_from_bin_cts")
-histogramdd_edges = _not_implemented(lambda self, edges: tuple(e.copy() for e in edges),
-                                     "aten::_histogramdd_bin_edges", outputs="several")
+histogram = not_implemented(_histogram_forward, "aten::histogram", outputs="several",
+                            inputs=("self", "weight", "bins"))
+histogramdd = not_implemented(_histogramdd_forward, "aten::_histogramdd_from_bin_cts",
+                              inputs=("self", "weight"))
+histogramdd_edges = not_implemented(lambda self, edges: tuple(e.copy() for e in edges),
+                                    "aten::_histogramdd_bin_edges", outputs="several")

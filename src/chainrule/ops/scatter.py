@@ -19,6 +19,7 @@ from .._backend import xp
 from ..engine.inplace import write_into, zero_at
 from ..engine.op import Op, index, name_in_cpp_namespace, put_into_zeros
 from .indexing import _along, _leading, _pad_to
+from .refused import not_implemented
 
 REDUCTIONS = ("sum", "prod", "mean", "amax", "amin")
 _UFUNCS = {"sum": xp.add, "mean": xp.add, "prod": xp.multiply, "amax": xp.maximum,
@@ -168,25 +169,17 @@ scatter_reduce = _reducing("ScatterReduceBackward0")
 index_reduce = _reducing("IndexReduceBackward0")
 
 
-def _not_implemented(grad):
-    raise RuntimeError("derivative for aten::scatter is not implemented. Fix: use "
-                       "scatter_reduce (sum or prod), whose gradient is implemented.")
-
-
 # scatter(..., reduce='add'|'multiply'): PyTorch has no derivative for it and records a node
 # that says so when backward reaches it.
-scatter_reduce_legacy = Op("NotImplemented",
-                           lambda self, dim, index, src, reduce:
-                               _scatter_reduce_forward(self, dim, index, src, reduce, True),
-                           self=lambda grad: _not_implemented(grad))
-name_in_cpp_namespace(scatter_reduce_legacy)
-scatter_value_reduce_legacy = Op("NotImplemented",
-                                 lambda self, dim, index, value, reduce:
-                                     _scatter_reduce_forward(
-                                         self, dim, index, xp.full(index.shape, value, self.dtype),
-                                         reduce, True),
-                                 self=lambda grad: _not_implemented(grad))
-name_in_cpp_namespace(scatter_value_reduce_legacy)
+scatter_reduce_legacy = not_implemented(
+    lambda self, dim, index, src, reduce:
+        _scatter_reduce_forward(self, dim, index, src, reduce, True),
+    "aten::scatter", inputs=("self", "src"))
+scatter_value_reduce_legacy = not_implemented(
+    lambda self, dim, index, value, reduce:
+        _scatter_reduce_forward(self, dim, index, xp.full(index.shape, value, self.dtype),
+                                reduce, True),
+    "aten::scatter")
 
 
 # --- writes at a key ---------------------------------------------------------------------
