@@ -59,6 +59,8 @@ from .functions.windows import *  # noqa: F401,F403
 from .functions.spectral import *  # noqa: F401,F403
 from .functions.calculus import *  # noqa: F401,F403
 from .functions.properties import *  # noqa: F401,F403
+from .functions.memory import *  # noqa: F401,F403
+from .functions.flags import *  # noqa: F401,F403
 from .functions.conversion import clone
 from .functions.dlpack import from_dlpack
 from . import autograd
@@ -125,6 +127,7 @@ _LAZY = {
     "set_default_device": "_default_device", "get_default_device": "_default_device",
     "get_num_threads": "_threads", "set_num_threads": "_threads",
     "get_num_interop_threads": "_threads", "set_num_interop_threads": "_threads",
+    "vmap": "func", "to_dlpack": "utils.dlpack",
 }
 
 

@@ -39,9 +39,10 @@ from ..functions.creation import ones_like, tensor, zeros, zeros_like
 from ..functions.joining import stack
 from ..ops.shape import alias
 from ..tensor import Tensor
+from .rearrange import rearrange
 
 __all__ = ["grad", "grad_and_value", "vjp", "jvp", "jacrev", "jacfwd", "hessian", "vmap",
-           "functional_call", "linearize"]
+           "functional_call", "linearize", "rearrange"]
 
 
 

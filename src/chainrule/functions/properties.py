@@ -1,29 +1,14 @@
 """Questions about a tensor's storage and type, answered as PyTorch answers them for dense
-CPU tensors: ``get_device``, ``is_pinned``, ``is_set_to``, ``dense_dim``, ``values``,
-``can_cast``; and ``as_subclass``, the same data seen as another Tensor class.
+CPU tensors: ``is_pinned``, ``dense_dim``, ``values``, ``can_cast``; and ``as_subclass``,
+the same data seen as another Tensor class.
 """
 from __future__ import annotations
 
 from .. import _dtypes
 from ..ops import shape as shape_ops
 from ..tensor import Tensor
-from .arguments import require_tensor
 
-__all__ = ["get_device", "can_cast"]
-
-
-def get_device(input) -> int:
-    """The index of the device holding ``input``: -1 for the CPU, where chainrule's tensors
-    live.
-
-    >>> import chainrule as torch
-    >>> torch.get_device(torch.ones(2))
-    -1
-    """
-    if not isinstance(input, Tensor):
-        raise TypeError(f"get_device(): argument 'input' (position 1) must be Tensor, not "
-                        f"{type(input).__name__}")
-    return -1
+__all__ = ["can_cast"]
 
 
 def can_cast(from_, to) -> bool:
@@ -49,20 +34,6 @@ def is_pinned(self, device=None) -> bool:
     False
     """
     return False
-
-
-def is_set_to(self, tensor) -> bool:
-    """True if both tensors are the same view of the same memory (start, sizes and strides).
-
-    >>> import chainrule as torch
-    >>> x = torch.ones(2, 3)
-    >>> x.is_set_to(x.detach()), x.is_set_to(x[0])
-    (True, False)
-    """
-    require_tensor(tensor, "is_set_to", "tensor", 1)
-    a, b = self._data, tensor._data
-    return (a.__array_interface__["data"][0] == b.__array_interface__["data"][0]
-            and a.shape == b.shape and a.strides == b.strides and a.dtype == b.dtype)
 
 
 def dense_dim(self) -> int:

@@ -29,3 +29,8 @@ def not_implemented(forward, aten_name: str, outputs: str = "one",
                     f"derivative for {aten_name} is not implemented. Fix: the function is "
                     "piecewise constant or has no derivative in PyTorch; detach() its inputs, "
                     "or use a differentiable formulation.", outputs=outputs, inputs=inputs)
+
+
+# binomial's samples (drawn by the caller with its generator): no derivative in PyTorch.
+binomial = not_implemented(lambda count, prob, samples: samples, "aten::binomial",
+                           inputs=("count", "prob"))
