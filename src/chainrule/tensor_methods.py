@@ -24,6 +24,7 @@ from .engine.graph import move_retains_grad
 from .engine.inplace import check_inplace_leaf, inplace
 from .engine.op import grad_fn_of
 from .functions import (
+    bitwise,
     comparison,
     conversion,
     creation,
@@ -41,7 +42,7 @@ from .functions import (
     shape,
     spectral,
 )
-from .functions.arguments import as_tensor_like, expect_tensor, fill_scalar, operand
+from .functions.arguments import as_tensor_like, expect_tensor, fill_scalar, is_number, operand
 from .ops import indexing as indexing_rows
 from .ops import pointwise as pointwise_rows
 from .ops import shape as shape_rows
@@ -151,22 +152,32 @@ def __ge__(self, other):
     return comparison.compare(xp.greater_equal, self, other)
 
 
+def _bits(fn, a, b):
+    """A bit operator: ``NotImplemented`` for an operand that is no tensor or number (so
+    Python tries the other side, then raises its TypeError), as in PyTorch."""
+    if not isinstance(b, Tensor) and not is_number(b) \
+            or not isinstance(a, Tensor) and not is_number(a):
+        return NotImplemented
+    return fn(a, b)
+
+
 def __and__(self, other):
-    return comparison.bitwise(xp.bitwise_and, self, other)
+    return _bits(bitwise.bitwise_and, self, other)
 
 
 def __or__(self, other):
-    return comparison.bitwise(xp.bitwise_or, self, other)
+    return _bits(bitwise.bitwise_or, self, other)
 
 
 def __xor__(self, other):
-    return comparison.bitwise(xp.bitwise_xor, self, other)
+    return _bits(bitwise.bitwise_xor, self, other)
 
 
 def __invert__(self):
     if self.dtype.is_floating_point:
-        raise TypeError("~ (bitwise_not) is only supported for integer and bool tensors")
-    return Tensor._make(xp.invert(self._data))
+        raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type "
+                        "tensors. Fix: use logical_not() for a mask, or .long() first.")
+    return bitwise.bitwise_not(self)
 
 
 # --- indexing and iteration -------------------------------------------------------------
@@ -487,3 +498,18 @@ Tensor.sum_to_size = reduction.sum_to_size
 Tensor.histc = histogram.histc
 Tensor.histogram = histogram.histogram
 Tensor.stft = spectral.stft
+
+# --- bit operations: methods, in-place twins, shifts and in-place operators ---------------
+for _name in bitwise.__all__:
+    setattr(Tensor, _name, getattr(bitwise, _name))
+    setattr(Tensor, _name + "_", _inplace_twin(getattr(bitwise, _name)))
+del _name
+Tensor.__lshift__ = lambda self, other: _bits(bitwise.bitwise_left_shift, self, other)
+Tensor.__rshift__ = lambda self, other: _bits(bitwise.bitwise_right_shift, self, other)
+Tensor.__rlshift__ = lambda self, other: _bits(bitwise.bitwise_left_shift, other, self)
+Tensor.__rrshift__ = lambda self, other: _bits(bitwise.bitwise_right_shift, other, self)
+for _op, _name in (("and", "bitwise_and"), ("or", "bitwise_or"), ("xor", "bitwise_xor"),
+                   ("lshift", "bitwise_left_shift"), ("rshift", "bitwise_right_shift")):
+    setattr(Tensor, f"__i{_op}__", lambda self, other, _method=getattr(Tensor, _name + "_"):
+            _bits(_method, self, other))
+del _op, _name
