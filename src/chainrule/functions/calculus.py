@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from .. import _dtypes
 from .._shapes import wrap_dim
+from ..ops import pointwise as pointwise_ops
 from ..tensor import Tensor
 from .joining import cat
 from .shape import narrow, reshape
@@ -26,19 +27,29 @@ def _piece(t, dim: int, start: int, stop: int | None = None):
 
 
 def _uniform(t, dim: int, h, edge_order: int):
-    center = (_piece(t, dim, 2) - _piece(t, dim, 0, -2)) / h
+    # PyTorch's gradient_helper_float: products and quotients by numbers (MulBackward1 and
+    # DivBackward1 nodes), then cat
+    def piece(*bounds):
+        return _piece(t, dim, *bounds)
+    center = pointwise_ops.div_scalar(piece(2) - piece(0, -2), h)
     if edge_order == 1:
-        first = (_piece(t, dim, 1, 2) - _piece(t, dim, 0, 1)) / h
-        last = (_piece(t, dim, -1) - _piece(t, dim, -2, -1)) / h
+        first = pointwise_ops.div_scalar(piece(1, 2) - piece(0, 1), h)
+        last = pointwise_ops.div_scalar(piece(-1) - piece(-2, -1), h)
     else:
-        first = (_piece(t, dim, 0, 1) * -1.5 + _piece(t, dim, 1, 2) * 2
-                 - _piece(t, dim, 2, 3) * 0.5) / h
-        last = (_piece(t, dim, -3, -2) * 0.5 + _piece(t, dim, -2, -1) * -2
-                + _piece(t, dim, -1) * 1.5) / h
-    return cat([first, center / 2, last], dim)
+        first = pointwise_ops.div_scalar(
+            pointwise_ops.mul_scalar(piece(0, 1), -1.5) + pointwise_ops.mul_scalar(piece(1, 2), 2)
+            - pointwise_ops.mul_scalar(piece(2, 3), 0.5), h)
+        last = pointwise_ops.div_scalar(
+            pointwise_ops.mul_scalar(piece(-3, -2), 0.5)
+            + pointwise_ops.mul_scalar(piece(-2, -1), -2)
+            + pointwise_ops.mul_scalar(piece(-1), 1.5), h)
+    return cat([first, pointwise_ops.div_scalar(center, 2), last], dim)
 
 
 def _coordinates(t, dim: int, x, edge_order: int):
+    # PyTorch's gradient_helper, term by term, so that the graph is PyTorch's
+    def piece(*bounds):
+        return _piece(t, dim, *bounds)
     dx = x[1:] - x[:-1]
     left, right = dx[:-1], dx[1:]
     shape = [1] * t.ndim
@@ -46,19 +57,21 @@ def _coordinates(t, dim: int, x, edge_order: int):
     a = reshape(-right / (left * (left + right)), shape)
     b = reshape((right - left) / (left * right), shape)
     c = reshape(left / (right * (left + right)), shape)
-    center = a * _piece(t, dim, 0, -2) + b * _piece(t, dim, 1, -1) + c * _piece(t, dim, 2)
+    center = a * piece(0, -2) + b * piece(1, -1) + c * piece(2)
     if edge_order == 1:
-        first = (_piece(t, dim, 1, 2) - _piece(t, dim, 0, 1)) / dx[0]
-        last = (_piece(t, dim, -1) - _piece(t, dim, -2, -1)) / dx[-1]
+        first = (piece(1, 2) - piece(0, 1)) / dx[0]
+        last = (piece(-1) - piece(-2, -1)) / dx[-1]
     else:
         d0, d1 = dx[0], dx[1]
-        first = (-(2.0 * d0 + d1) / (d0 * (d0 + d1)) * _piece(t, dim, 0, 1)
-                 + (d0 + d1) / (d0 * d1) * _piece(t, dim, 1, 2)
-                 - d0 / (d1 * (d0 + d1)) * _piece(t, dim, 2, 3))
+        a = -(pointwise_ops.mul_scalar(d0, 2.0) + d1) / (d0 * (d0 + d1))
+        b = (d0 + d1) / (d0 * d1)
+        c = (-d0) / (d1 * (d0 + d1))
+        first = a * piece(0, 1) + b * piece(1, 2) + c * piece(2, 3)
         e0, e1 = dx[-1], dx[-2]
-        last = (e0 / (e1 * (e0 + e1)) * _piece(t, dim, -3, -2)
-                - (e0 + e1) / (e0 * e1) * _piece(t, dim, -2, -1)
-                + (2 * e0 + e1) / (e0 * (e0 + e1)) * _piece(t, dim, -1))
+        a = e0 / (e1 * (e0 + e1))
+        b = -(e0 + e1) / (e0 * e1)
+        c = (pointwise_ops.mul_scalar(e0, 2) + e1) / (e0 * (e0 + e1))
+        last = a * piece(-3, -2) + b * piece(-2, -1) + c * piece(-1)
     return cat([first, center, last], dim)
 
 

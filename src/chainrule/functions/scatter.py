@@ -27,7 +27,6 @@ from .indexing import (
     _index_tensor,
     select,
 )
-from .shape import expand
 
 __all__ = [
     "scatter_reduce", "index_reduce", "index_put", "put", "masked_scatter", "diagonal_scatter",
@@ -213,16 +212,14 @@ def masked_scatter(input, mask, source) -> Tensor:
         raise RuntimeError(f"The size of tensor a ({list(mask.shape)}) must match the size of "
                            f"tensor b ({list(input.shape)}): mask and input must broadcast "
                            "together") from None
-    if tuple(input.shape) != shape:
-        input = expand(input, shape)
     flat_mask = xp.broadcast_to(mask._data, shape).reshape(-1)
     wanted = int(flat_mask.sum())
     if wanted > source.numel():
         raise RuntimeError("Number of elements of source < number of ones in mask")
     # A 0-d input is indexed by the 0-d mask itself (a bool index selects it or nothing).
-    key = (xp.asarray(flat_mask[0]),) if input.ndim == 0 else \
+    key = (xp.asarray(flat_mask[0]),) if len(shape) == 0 else \
         xp.nonzero(xp.broadcast_to(mask._data, shape))
-    return scatter_ops.masked_scatter(input, key, source)
+    return scatter_ops.masked_scatter(input, key, source, shape)
 
 
 # --- the *_scatter family -------------------------------------------------------------------

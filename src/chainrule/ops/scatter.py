@@ -242,8 +242,8 @@ put = Op("PutBackward0", _put_forward,
              put(self_t, positions, source_t, accumulate))
 
 
-def _masked_scatter_forward(self, key, source):
-    out = self.copy()
+def _masked_scatter_forward(self, key, source, shape):
+    out = xp.broadcast_to(self, shape).copy()  # self's gradient is summed back by the engine
     out[key] = source.reshape(-1)[:out[key].size]
     return out
 
@@ -258,9 +258,11 @@ def _masked_scatter_source_grad(grad, key, source_shape):
     return put_into_zeros(picked, (size,), (xp.arange(picked.shape[0]),)).reshape(source_shape)
 
 
-# masked_scatter: key is the (broadcast) mask's nonzero positions (for a 0-d self, the mask).
+# masked_scatter: key is the (broadcast) mask's nonzero positions (for a 0-d self, the mask);
+# self is broadcast to shape inside the node, as PyTorch's records no expand.
 masked_scatter = Op("MaskedScatterBackward0", _masked_scatter_forward,
                     self=lambda grad, key: zero_at(grad, key),
                     source=lambda grad, key, source_shape:
                         _masked_scatter_source_grad(grad, key, source_shape),
-                    jvp=lambda self_t, key, source_t: masked_scatter(self_t, key, source_t))
+                    jvp=lambda self_t, key, source_t, shape:
+                        masked_scatter(self_t, key, source_t, shape))
