@@ -852,6 +852,31 @@ OPS.append(OpInfo("gradient_coordinates", lambda m, x, c: m.gradient(
     x, spacing=(m.cumsum(c, 0),), dim=1, edge_order=2), [((2, 5), (5,))],
     [(-2.0, 2.0), (0.5, 1.5)], FLOAT, group="joining"))
 
+# floating-point representation (issue 12): frexp's mantissa, ldexp, nextafter
+_POWERS = V([8.0, -0.375, 0.0, 1.0, 3.0, -1e-3])  # exact powers of two and in between
+OPS += [OpInfo(name, fn, shapes, group="floating", dtypes=dtypes,
+               gradcheck=False if name.endswith(("_error", "_at")) else None)
+        for name, fn, shapes, dtypes in [
+    ("frexp", lambda m, x: m.frexp(x), [((2, 3),), ((),)], FLOAT),
+    ("frexp_at", lambda m, x: m.frexp(x), [(_POWERS,)], FLOAT),  # the mantissa jumps there
+    ("frexp_method", lambda m, x: x.frexp().mantissa * 2, [((4,),)], FLOAT),
+    ("frexp_integer_error", lambda m, x: m.frexp(x), [((3,),)], ("int64",)),
+    ("ldexp", lambda m, x: m.ldexp(x, m.tensor([3, 1, 0])), [((2, 3),), ((3,),)],
+     NUMERIC),
+    # PyTorch's gradient takes 2**other in integers: 0 for a negative integer exponent
+    ("ldexp_negative_at", lambda m, x: m.ldexp(x, m.tensor([-1, 2, -3], dtype=m.int32)),
+     [((3,),)], FLOAT),
+    ("ldexp_float_exponent", lambda m, x, e: m.ldexp(x, e), BINARY_SHAPES[:3], FLOAT),
+    ("ldexp_inplace", lambda m, x: (x * 1).ldexp_(m.tensor(2)), [((2, 3),)], FLOAT),
+    ("ldexp_number_error", lambda m, x: m.ldexp(x, 2), [((3,),)], FLOAT),
+    ("nextafter", lambda m, x, y: m.nextafter(x, y), BINARY_SHAPES[:3], FLOAT),
+    ("nextafter_at", lambda m, x, y: x.nextafter(y), [(V([1.0, 0.0, -2.0]),
+                                                      V([1.0, 0.0, 3.0]))], FLOAT),
+    ("nextafter_inplace", lambda m, x, y: (x * 1).nextafter_(y), [((2, 3), (3,))], FLOAT),
+    ("nextafter_integer_error", lambda m, x, y: m.nextafter(x, y), [((3,), (3,))],
+     ("int64",)),
+]]
+
 BY_NAME = {op.name: op for op in OPS}
 assert len(BY_NAME) == len(OPS), "op names in the table must be unique"
 

@@ -29,6 +29,7 @@ from .functions import (
     conversion,
     creation,
     dlpack,
+    floating,
     histogram,
     indexing,
     joining,
@@ -513,3 +514,7 @@ for _op, _name in (("and", "bitwise_and"), ("or", "bitwise_or"), ("xor", "bitwis
     setattr(Tensor, f"__i{_op}__", lambda self, other, _method=getattr(Tensor, _name + "_"):
             _bits(_method, self, other))
 del _op, _name
+for _name in floating.__all__:
+    setattr(Tensor, _name, getattr(floating, _name))
+Tensor.ldexp_ = _inplace_twin(floating.ldexp)
+Tensor.nextafter_ = _inplace_twin(floating.nextafter)

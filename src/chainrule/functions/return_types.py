@@ -39,6 +39,14 @@ class Histogram(_NamedPair):
     bin_edges = property(lambda self: self[1])
 
 
+class Frexp(_NamedPair):
+    """``(mantissa, exponent)`` with names, as PyTorch's ``torch.return_types.frexp``."""
+
+    _fields = ("mantissa", "exponent")
+    mantissa = property(lambda self: self[0])
+    exponent = property(lambda self: self[1])
+
+
 class MinMax(tuple):
     """``(min, max)`` with names, as PyTorch's ``torch.return_types.aminmax``."""
 
