@@ -63,6 +63,7 @@ from .functions.memory import *  # noqa: F401,F403
 from .functions.flags import *  # noqa: F401,F403
 from .functions.bitwise import *  # noqa: F401,F403
 from .functions.floating import *  # noqa: F401,F403
+from .functions.control_flow import *  # noqa: F401,F403
 from .functions.conversion import clone
 from .functions.dlpack import from_dlpack
 from . import autograd

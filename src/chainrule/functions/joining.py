@@ -134,7 +134,7 @@ def chunk(input, chunks: int, dim: int = 0):
     return split(input, max(size, 1), dim)
 
 
-__all__ += ["unsafe_split", "unsafe_chunk", "dsplit"]
+__all__ += ["unsafe_split", "unsafe_chunk", "dsplit", "unsafe_split_with_sizes"]
 
 
 @accept_numpy_names
@@ -160,11 +160,25 @@ def unsafe_chunk(input, chunks: int, dim: int = 0):
     return _unsafe_pieces(input, chunk, chunks, dim)
 
 
-def _unsafe_pieces(input, cut, amount, dim):
-    """``cut``'s pieces (split or chunk, which also check the arguments) as unsafe_split's."""
+def unsafe_split_with_sizes(input, split_sizes, dim: int = 0):
+    """``split`` into pieces of the given sizes, with the pieces of ``unsafe_split``.
+
+    >>> import chainrule as torch
+    >>> torch.unsafe_split_with_sizes(torch.arange(5), [1, 4])
+    (tensor([0]), tensor([1, 2, 3, 4]))
+    """
+    sizes = [int(n) for n in split_sizes]
+    if any(n < 0 for n in sizes):
+        raise RuntimeError(f"split_with_sizes expects split_sizes have only non-negative "
+                           f"entries, but got split_sizes={sizes}")
+    return _unsafe_pieces(input, split, sizes, dim, shape_ops.unsafe_split_with_sizes)
+
+
+def _unsafe_pieces(input, cut, amount, dim, row=shape_ops.unsafe_split):
+    """``cut``'s pieces (split or chunk, which also check the arguments) as ``row``'s."""
     dim = wrap_dim(dim, input.ndim)
     sizes = [p.shape[dim] for p in cut(input.detach(), amount, dim)]
-    return shape_ops.unsafe_split(input, dim, sizes)
+    return row(input, dim, sizes)
 
 
 @accept_numpy_names
