@@ -660,9 +660,10 @@ def _scatter_reduce_rows():
 OPS += [
     *_scatter_reduce_rows(),
     *[OpInfo(name, fn, shapes, group="scatter", dtypes=dtypes,
-             # at ties and NaN, PyTorch's gradient is not a derivative
+             # at ties and NaN, PyTorch's gradient is not a derivative; as_strided_scatter's
+             # rows detach self (gradcheck in tests/test_tensor_misc.py)
              gradcheck=False if name.endswith(("_error", "_ties", "_nan"))
-             else None) for name, fn, shapes, dtypes in [
+             or name.startswith("as_strided_scatter") else None) for name, fn, shapes, dtypes in [
         ("scatter_reduce_0d", lambda m, x, s: m.scatter_reduce(x, 0, m.tensor(0), s, "prod"),
          [((), ())], FLOAT),
         ("scatter_reduce_inplace", lambda m, x, s:
@@ -752,6 +753,28 @@ OPS += [
          [((4, 3), (2, 3))], FLOAT),
         ("slice_scatter_step_error", lambda m, x, s: m.slice_scatter(x, s, 0, 0, 4, 0),
          [((4, 3), (2, 3))], FLOAT),
+        # self detached: PyTorch 2.13's gradient for self is wrong (it keeps the gradient
+        # where src was written and drops it elsewhere, failing its own gradcheck); ours is
+        # checked by gradcheck in tests/test_tensor_misc.py
+        ("as_strided_scatter", lambda m, x, s:
+            m.as_strided_scatter(x.detach(), s, (2, 2), (1, 2), 1), [((3, 4), (2, 2))],
+         NUMERIC),
+        ("as_strided_scatter_method", lambda m, x, s:
+            x.detach().as_strided_scatter(s, (3,), (2,)), [((2, 3), (3,)), ((6,), (3,))],
+         FLOAT),
+        ("as_strided_scatter_0d", lambda m, x, s:
+            m.as_strided_scatter(x.detach(), s, (), (), 2), [((3,), ())], FLOAT),
+        # overlapping positions: every source element gets the gradient at its position
+        ("as_strided_scatter_overlap_ties", lambda m, x, s:
+            m.as_strided_scatter(x.detach(), s, (2, 2), (1, 1)), [((3, 4), (2, 2))], FLOAT),
+        ("as_strided_scatter_size_error", lambda m, x, s:
+            m.as_strided_scatter(x, s, (2, 3), (1, 1)), [((3, 4), (2, 2))], FLOAT),
+        ("as_strided_scatter_bounds_error", lambda m, x, s:
+            m.as_strided_scatter(x, s, (2, 2), (6, 6)), [((3, 4), (2, 2))], FLOAT),
+        ("as_strided_scatter_stride_error", lambda m, x, s:
+            m.as_strided_scatter(x, s, (2, 2), (-1, 1), 5), [((3, 4), (2, 2))], FLOAT),
+        ("as_strided_scatter_contiguous_error", lambda m, x, s:
+            m.as_strided_scatter(x.t(), s, (2, 2), (1, 2)), [((3, 4), (2, 2))], FLOAT),
     ]],
 ]
 

@@ -30,7 +30,7 @@ from .indexing import (
 
 __all__ = [
     "scatter_reduce", "index_reduce", "index_put", "put", "masked_scatter", "diagonal_scatter",
-    "select_scatter", "slice_scatter",
+    "select_scatter", "slice_scatter", "as_strided_scatter",
 ]
 
 
@@ -188,6 +188,71 @@ def put(input, index, source, accumulate: bool = False) -> Tensor:
                          "elements.")
     positions = data.reshape(-1) % builtins.max(size, 1)
     return scatter_ops.put(input, positions, source, accumulate)
+
+
+def as_strided_scatter(input, src, size, stride, storage_offset=None) -> Tensor:
+    """A copy of ``input`` with ``src`` written where ``input.as_strided(size, stride,
+    storage_offset)`` would see it: positions in ``input``'s memory (its storage, with its
+    strides and offset; ``storage_offset`` defaults to input's own).  Positions that hold no
+    element of ``input`` are written nowhere.
+
+    >>> import chainrule as torch
+    >>> torch.as_strided_scatter(torch.zeros(2, 3), torch.ones(2), (2,), (4,))
+    tensor([[1., 0., 0.],
+            [0., 1., 0.]])
+    """
+    size, stride = tuple(int(n) for n in size), tuple(int(n) for n in stride)
+    storage, start, steps = _geometry(input._data)
+    offset = start if storage_offset is None else int(storage_offset)
+    if input.requires_grad and not input._data.flags.c_contiguous:
+        raise RuntimeError("!self.requires_grad() || self.is_contiguous() INTERNAL ASSERT "
+                           "FAILED: as_strided_scatter is currently only supported for "
+                           "contiguous inputs. Fix: call .contiguous() on the input first.")
+    if len(size) != len(stride):
+        raise RuntimeError("mismatch in length of strides and shape")
+    if builtins.any(n < 0 for n in stride):
+        raise RuntimeError(f"as_strided: Negative strides are not supported at the moment, "
+                           f"got strides: {list(stride)}")
+    needed = 0 if 0 in size else offset + 1 + builtins.sum(
+        (n - 1) * s for n, s in zip(size, stride))
+    if needed > storage:
+        itemsize = input._data.itemsize
+        raise RuntimeError(f"setStorage: sizes {list(size)}, strides {list(stride)}, storage "
+                           f"offset {offset}, and itemsize {itemsize} requiring a storage size "
+                           f"of {needed * itemsize} are out of bounds for storage of size "
+                           f"{storage * itemsize}")
+    if tuple(src.shape) != size:
+        raise RuntimeError(f"expected src to have a size equal to the slice of self. src size = "
+                           f"{list(src.shape)}, slice size = {list(size)}")
+    # each element of input by memory position, then the view's positions looked up there
+    held = _memory_positions(input.shape, steps, start).reshape(-1)
+    order = xp.argsort(held, kind="stable")
+    wanted = _memory_positions(size, stride, offset).reshape(-1)
+    found = xp.clip(xp.searchsorted(held[order], wanted), 0, builtins.max(held.size - 1, 0))
+    kept = xp.flatnonzero(held[order][found] == wanted) if held.size else xp.zeros(0, int)
+    return scatter_ops.as_strided_scatter(input, order[found[kept]], kept, src)
+
+
+def _geometry(array) -> tuple:
+    """``array``'s storage size, offset and strides, in elements: the memory of the NumPy
+    array that owns its data (chainrule's views are views of it)."""
+    owner = array
+    while isinstance(owner.base, xp.ndarray):
+        owner = owner.base
+    address = array.__array_interface__["data"][0]
+    start = address - owner.__array_interface__["data"][0]
+    if owner is array or start % array.itemsize or owner.nbytes % array.itemsize:
+        owner, start = array, 0  # its own memory, or a reinterpretation of another's
+    return (owner.nbytes // array.itemsize, start // array.itemsize,
+            tuple(s // array.itemsize for s in array.strides))
+
+
+def _memory_positions(shape, steps, offset: int):
+    """The memory position of each element of a strided view (``steps`` in elements)."""
+    memory = xp.full(shape, offset, dtype=xp.int64)
+    for axis, (n, step) in enumerate(zip(shape, steps)):
+        memory += (xp.arange(n) * step).reshape([-1 if d == axis else 1 for d in range(len(shape))])
+    return memory
 
 
 def masked_scatter(input, mask, source) -> Tensor:

@@ -242,6 +242,32 @@ put = Op("PutBackward0", _put_forward,
              put(self_t, positions, source_t, accumulate))
 
 
+def _strided_write(self, positions, kept, source):
+    out = self.copy()
+    out.reshape(-1)[positions] = source.reshape(-1)[kept]
+    return out
+
+
+def _strided_source_grad(grad, positions, kept, source_shape):
+    flat = grad.reshape(-1)
+    size = 1
+    for n in source_shape:
+        size *= n
+    picked = index(flat, (positions,), flat.shape)
+    return put_into_zeros(picked, (size,), (kept,)).reshape(source_shape)
+
+
+# as_strided_scatter: source elements ``kept`` (flat) land on ``positions`` of the flattened
+# self (the view's memory positions that hold elements of self; the others are lost).
+as_strided_scatter = Op(
+    "AsStridedScatterBackward0", _strided_write,
+    self=lambda grad, positions: _put_self_grad(grad, positions, False),
+    source=lambda grad, positions, kept, source_shape:
+        _strided_source_grad(grad, positions, kept, source_shape),
+    jvp=lambda self_t, positions, kept, source_t:
+        as_strided_scatter(self_t, positions, kept, source_t))
+
+
 def _masked_scatter_forward(self, key, source, shape):
     out = xp.broadcast_to(self, shape).copy()  # self's gradient is summed back by the engine
     out[key] = source.reshape(-1)[:out[key].size]
