@@ -636,6 +636,11 @@ OPS: list[OpInfo] = [
 _SR_INDEX = [[0, 1, 0], [2, 2, 2]]  # row 1 sends three values to one place; row 0 repeats 0
 
 
+def _sliced_back(m, base, dim, start, end, step):
+    piece = base[(slice(None),) * dim + (slice(start, end, step),)]
+    return piece.slice_inverse(base, dim, start, end, step)
+
+
 def _scatter_reduce_rows():
     rows = []
     for reduce in ("sum", "prod", "mean", "amax", "amin"):
@@ -767,6 +772,13 @@ OPS += [
         # overlapping positions: every source element gets the gradient at its position
         ("as_strided_scatter_overlap_ties", lambda m, x, s:
             m.as_strided_scatter(x.detach(), s, (2, 2), (1, 1)), [((3, 4), (2, 2))], FLOAT),
+        # self is a slice of src, as functionalization uses it
+        ("slice_inverse", lambda m, x: _sliced_back(m, x * 1, 0, 1, None, 1),
+         [((3, 4),), ((2, 3, 2),)], FLOAT),
+        ("slice_inverse_step", lambda m, x: _sliced_back(m, x * 1, 1, 1, None, 2),
+         [((3, 5),)], FLOAT),
+        ("slice_inverse_bounds_error", lambda m, x: m.slice_inverse(x[:1].clone(), x),
+         [((2, 6),)], FLOAT),
         ("as_strided_scatter_size_error", lambda m, x, s:
             m.as_strided_scatter(x, s, (2, 3), (1, 1)), [((3, 4), (2, 2))], FLOAT),
         ("as_strided_scatter_bounds_error", lambda m, x, s:

@@ -484,3 +484,23 @@ def test_as_strided_scatter_leaves_self_no_gradient_where_it_writes():
     grad = cr.autograd.grad(cr.as_strided_scatter(x, cr.ones(2, 2), (2, 2), (4, 1)), x,
                             cr.ones(3, 4))[0]
     assert grad.tolist() == [[0.0, 0.0, 1.0, 1.0], [0.0, 0.0, 1.0, 1.0], [1.0] * 4]
+
+
+# --- slice_inverse ----------------------------------------------------------------------------
+
+def test_slice_inverse_views_input_memory_with_src_geometry_as_pytorch():
+    torch = torch_or_skip()
+    results = []
+    for m in (cr, torch):
+        z = m.arange(12.0).reshape(3, 4)
+        out = [m.slice_inverse(z[1:], z, 0, 1), m.slice_inverse(z.t(), z[1:, 1:], 0),
+               m.slice_inverse(z[:, 1::2], z, 1, 1, None, 2).t(),
+               m.slice_inverse(m.zeros(3, 4), m.ones(2, 2), 0)]
+        view = m.slice_inverse(z[1:], z, 0, 1)
+        view[0, 0] = 100.0  # a view of z's memory: the write reaches z
+        out.append(z)
+        with pytest.raises(RuntimeError, match="out of bounds for storage"):
+            m.slice_inverse(m.zeros(2, 3), m.arange(12.0).reshape(4, 3), 0, 1, 3)
+        results.append(out)
+    for ours, theirs in zip(*results):
+        assert_same(ours, theirs)

@@ -30,7 +30,7 @@ from .indexing import (
 
 __all__ = [
     "scatter_reduce", "index_reduce", "index_put", "put", "masked_scatter", "diagonal_scatter",
-    "select_scatter", "slice_scatter", "as_strided_scatter",
+    "select_scatter", "slice_scatter", "as_strided_scatter", "slice_inverse",
 ]
 
 
@@ -202,7 +202,8 @@ def as_strided_scatter(input, src, size, stride, storage_offset=None) -> Tensor:
             [0., 1., 0.]])
     """
     size, stride = tuple(int(n) for n in size), tuple(int(n) for n in stride)
-    storage, start, steps = _geometry(input._data)
+    memory, start, steps = _geometry(input._data)
+    storage = memory.size
     offset = start if storage_offset is None else int(storage_offset)
     if input.requires_grad and not input._data.flags.c_contiguous:
         raise RuntimeError("!self.requires_grad() || self.is_contiguous() INTERNAL ASSERT "
@@ -233,18 +234,52 @@ def as_strided_scatter(input, src, size, stride, storage_offset=None) -> Tensor:
     return scatter_ops.as_strided_scatter(input, order[found[kept]], kept, src)
 
 
+def slice_inverse(input, src, dim: int = 0, start=None, end=None, step: int = 1) -> Tensor:
+    """``input``'s memory seen with ``src``'s sizes, strides and offset: where ``input`` is
+    ``src[start:end:step]`` along ``dim``, the whole of ``src`` again, as a view of ``input``
+    (the inverse of slicing, as PyTorch's functionalization uses it).
+
+    >>> import chainrule as torch
+    >>> base = torch.arange(6.).reshape(3, 2)
+    >>> torch.slice_inverse(base[1:], base, 0, 1)
+    tensor([[0., 1.],
+            [2., 3.],
+            [4., 5.]])
+    """
+    memory, _, _ = _geometry(input._data)
+    storage = memory.size
+    _, offset, steps = _geometry(src._data)
+    size = tuple(src.shape)
+    needed = 0 if 0 in size else offset + 1 + builtins.sum(
+        (n - 1) * s for n, s in zip(size, steps))
+    if needed > storage or builtins.min(steps, default=0) < 0:
+        itemsize = input._data.itemsize
+        raise RuntimeError(f"setStorage: sizes {list(size)}, strides {list(steps)}, storage "
+                           f"offset {offset}, and itemsize {itemsize} requiring a storage size "
+                           f"of {needed * itemsize} are out of bounds for storage of size "
+                           f"{storage * itemsize}")
+    dim = wrap_dim(dim, src.ndim)
+    return scatter_ops.slice_inverse(input, src, memory, size, steps, offset, dim, start, end,
+                                     step)
+
+
 def _geometry(array) -> tuple:
-    """``array``'s storage size, offset and strides, in elements: the memory of the NumPy
-    array that owns its data (chainrule's views are views of it)."""
+    """``array``'s storage as a 1-D array of its dtype sharing its memory (the memory of the
+    NumPy array that owns the data: chainrule's views are views of it), and ``array``'s
+    offset and strides in it, in elements."""
     owner = array
     while isinstance(owner.base, xp.ndarray):
         owner = owner.base
-    address = array.__array_interface__["data"][0]
-    start = address - owner.__array_interface__["data"][0]
-    if owner is array or start % array.itemsize or owner.nbytes % array.itemsize:
-        owner, start = array, 0  # its own memory, or a reinterpretation of another's
-    return (owner.nbytes // array.itemsize, start // array.itemsize,
-            tuple(s // array.itemsize for s in array.strides))
+    itemsize = array.itemsize
+    start = array.__array_interface__["data"][0] - owner.__array_interface__["data"][0]
+    steps = tuple(s // itemsize for s in array.strides)
+    if owner is not array and owner.flags.c_contiguous and not start % itemsize \
+            and not owner.nbytes % itemsize:
+        return owner.reshape(-1).view(array.dtype), start // itemsize, steps
+    # its own memory (or a reinterpretation of another's): from its first element to its last
+    span = 0 if array.size == 0 else 1 + builtins.sum(
+        (n - 1) * s for n, s in zip(array.shape, steps))
+    return xp.lib.stride_tricks.as_strided(array, shape=(span,), strides=(itemsize,)), 0, steps
 
 
 def _memory_positions(shape, steps, offset: int):

@@ -206,6 +206,26 @@ def _writing(name):
     return op
 
 
+def _slice_inverse_forward(self, src, memory, size, steps, offset, dim, start, end, step):
+    # memory: the 1-D array of self's storage; the result views it with src's geometry
+    itemsize = memory.itemsize
+    return xp.lib.stride_tricks.as_strided(memory[offset:], shape=size,
+                                           strides=tuple(s * itemsize for s in steps))
+
+
+def _along_dim(dim, start, end, step):
+    return (slice(None),) * dim + (slice(start, end, step),)
+
+
+# slice_inverse(self, src): self's storage seen with src's geometry (src being the tensor
+# self was sliced from); PyTorch's rules: self gets the slice of the gradient, src the rest.
+slice_inverse = Op(
+    "SliceInverseBackward0", _slice_inverse_forward, view=True,
+    self=lambda grad, dim, start, end, step: grad[_along_dim(dim, start, end, step)],
+    src=lambda grad, self_shape, dim, start, end, step:
+        grad.slice_scatter(grad.new_zeros(self_shape), dim, start, end, step))
+
+
 diagonal_scatter = _writing("DiagonalScatterBackward0")
 select_scatter = _writing("SelectScatterBackward0")
 slice_scatter = _writing("SliceScatterBackward0")
