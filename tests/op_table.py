@@ -755,6 +755,294 @@ OPS: list[OpInfo] = [
     ]],
 ]
 
+# --- scatter with reductions, writes at computed places (issue 12) --------------------------
+_SR_INDEX = [[0, 1, 0], [2, 2, 2]]  # row 1 sends three values to one place; row 0 repeats 0
+
+
+def _sliced_back(m, base, dim, start, end, step):
+    piece = base[(slice(None),) * dim + (slice(start, end, step),)]
+    return piece.slice_inverse(base, dim, start, end, step)
+
+
+def _scatter_reduce_rows():
+    rows = []
+    for reduce in ("sum", "prod", "mean", "amax", "amin"):
+        for include_self in (True, False):
+            tag = f"{reduce}{'' if include_self else '_exclusive'}"
+            rows.append(OpInfo(
+                f"scatter_reduce_{tag}",
+                lambda m, x, s, r=reduce, i=include_self:
+                    x.scatter_reduce(1, m.tensor(_SR_INDEX), s, r, include_self=i),
+                [((3, 4), (2, 3)), ((2, 5), (2, 3))], dtypes=NUMERIC, group="scatter"))
+            # ties (amax/amin share the gradient) and zeros (prod): PyTorch's gradient, not
+            # finite differences, which mean nothing at a tie
+            rows.append(OpInfo(
+                f"scatter_reduce_{tag}_ties",
+                lambda m, x, s, r=reduce, i=include_self:
+                    x.scatter_reduce(0, m.tensor([0, 0, 1, 2, 2]), s, r, include_self=i),
+                [(V([2.0, 0.0, 1.0]), V([2.0, 2.0, 0.0, 1.0, 0.0]))], dtypes=NUMERIC,
+                group="scatter", gradcheck=reduce == "prod", gradgrad=False))
+    return rows
+
+
+OPS += [
+    *_scatter_reduce_rows(),
+    *[OpInfo(name, fn, shapes, group="scatter", dtypes=dtypes,
+             # at ties and NaN, PyTorch's gradient is not a derivative; as_strided_scatter's
+             # rows detach self (gradcheck in tests/test_tensor_misc.py)
+             gradcheck=False if name.endswith(("_error", "_ties", "_nan"))
+             or name.startswith("as_strided_scatter") else None) for name, fn, shapes, dtypes in [
+        ("scatter_reduce_0d", lambda m, x, s: m.scatter_reduce(x, 0, m.tensor(0), s, "prod"),
+         [((), ())], FLOAT),
+        ("scatter_reduce_inplace", lambda m, x, s:
+            (x * 1).scatter_reduce_(-1, m.tensor([[0, 0], [1, 0]]), s, reduce="amin"),
+         [((2, 3), (2, 2))], FLOAT),
+        ("scatter_reduce_nan", lambda m, x, s: x.scatter_reduce(0, m.tensor([0, 0]), s, "amax"),
+         [(V([1.0, 2.0]), V([float("nan"), 3.0]))], FLOAT),
+        ("scatter_reduce_reduce_error", lambda m, x, s:
+            x.scatter_reduce(0, m.tensor([0]), s, "add"), [((3,), (1,))], FLOAT),
+        ("scatter_reduce_dtype_error", lambda m, x, s:
+            x.scatter_reduce(0, m.tensor([0]), s.double(), "sum"), [((3,), (1,))], ("float32",)),
+        ("scatter_reduce_bounds_error", lambda m, x, s:
+            x.scatter_reduce(0, m.tensor([3]), s, "sum"), [((3,), (1,))], FLOAT),
+        ("scatter_reduce_ndim_error", lambda m, x, s:
+            x.scatter_reduce(0, m.tensor([0]), s, "sum"), [((3, 2), (1,))], FLOAT),
+        ("index_reduce_prod", lambda m, x, s:
+            x.index_reduce(0, m.tensor([2, 0, 2]), s, "prod"), [((3, 2), (3, 2))], NUMERIC),
+        ("index_reduce_mean", lambda m, x, s:
+            x.index_reduce(1, m.tensor([0, 0, 1]), s, "mean", include_self=False),
+         [((2, 3), (2, 3))], NUMERIC),
+        ("index_reduce_amax", lambda m, x, s:
+            m.index_reduce(x, -1, m.tensor([1, 1, 1]), s, "amax"), [((2, 3), (2, 3))], NUMERIC),
+        ("index_reduce_amin", lambda m, x, s:
+            (x * 1).index_reduce_(0, m.tensor([0, 0]), s, "amin", include_self=False),
+         [((2, 3), (2, 3)), ((2,), (2,))], FLOAT),
+        ("index_reduce_ties", lambda m, x, s:
+            x.index_reduce(0, m.tensor([0, 0, 1]), s, "amax"),
+         [(V([1.0, 0.0]), V([1.0, 1.0, -1.0]))], FLOAT),
+        ("index_reduce_reduce_error", lambda m, x, s:
+            x.index_reduce(0, m.tensor([0]), s, "sum"), [((3,), (1,))], FLOAT),
+        ("index_reduce_count_error", lambda m, x, s:
+            x.index_reduce(0, m.tensor([0, 1]), s, "prod"), [((3,), (1,))], FLOAT),
+        ("index_reduce_shape_error", lambda m, x, s:
+            x.index_reduce(0, m.tensor([0]), s, "prod"), [((3, 2), (1, 3))], FLOAT),
+        ("index_reduce_range_error", lambda m, x, s:
+            x.index_reduce(0, m.tensor([3]), s, "prod"), [((3,), (1,))], FLOAT),
+        ("index_put", lambda m, x, v: m.index_put(x, (m.tensor([0, 2, 1]), m.tensor([1, 1, 3])),
+                                                  v), [((3, 4), (3,)), ((3, 4), ())], NUMERIC),
+        ("index_put_accumulate", lambda m, x, v:
+            x.index_put((m.tensor([0, 2, 0]),), v, accumulate=True),
+         [((3, 4), (3, 4)), ((3, 4), (4,)), ((3, 4), ())], NUMERIC),
+        ("index_put_mask", lambda m, x, v: x.index_put((x > 0,), v), [((3, 4), ())], FLOAT),
+        ("index_put_inplace", lambda m, x, v:
+            (x * 1).index_put_((m.tensor([1]), m.tensor([0])), v, True), [((2, 2), (1,))],
+         FLOAT),
+        ("index_put_shape_error", lambda m, x, v: m.index_put(x, (m.tensor([0]),), v),
+         [((3, 4), (2,))], FLOAT),
+        ("index_put_dtype_error", lambda m, x, v: m.index_put(x, (m.tensor([0]),), v.double()),
+         [((3, 4), (4,))], ("float32",)),
+        ("put", lambda m, x, s: x.put(m.tensor([[0, 5], [11, -2]]), s),
+         [((3, 4), (2, 2)), ((3, 4), (4,))], NUMERIC),
+        ("put_accumulate", lambda m, x, s: m.put(x, m.tensor([1, 1, 0]), s, accumulate=True),
+         [((2, 2), (3,))], NUMERIC),
+        ("put_0d", lambda m, x, s: m.put(x, m.tensor([0, -1]), s, accumulate=True),
+         [((), (2,))], FLOAT),
+        ("put_inplace", lambda m, x, s: (x * 1).put_(m.tensor([0]), s), [((3,), (1,))], FLOAT),
+        ("put_count_error", lambda m, x, s: x.put(m.tensor([0]), s), [((3,), (2,))], FLOAT),
+        ("put_range_error", lambda m, x, s: x.put(m.tensor([3]), s), [((3,), (1,))], FLOAT),
+        ("masked_scatter", lambda m, x, s: x.masked_scatter(x > 0, s),
+         [((3, 4), (12,)), ((3, 4), (4, 5)), ((), (2,))], NUMERIC),
+        ("masked_scatter_broadcast", lambda m, x, s:
+            m.masked_scatter(x, m.tensor([[True], [False]]), s), [((2, 3), (2, 3)), ((3,), (7,))],
+         FLOAT),
+        ("masked_scatter_inplace", lambda m, x, s: (x * 1).masked_scatter_(x < 0, s),
+         [((2, 3), (6,))], FLOAT),
+        ("masked_scatter_count_error", lambda m, x, s:
+            x.masked_scatter(m.ones(3, dtype=m.bool), s), [((3,), (2,))], FLOAT),
+        ("masked_scatter_mask_error", lambda m, x, s:
+            x.masked_scatter(m.ones(3, dtype=m.long), s), [((3,), (3,))], FLOAT),
+        ("diagonal_scatter", lambda m, x, s: m.diagonal_scatter(x, s),
+         [((3, 4), (3,)), ((4, 3), (3,))], NUMERIC),
+        ("diagonal_scatter_offset", lambda m, x, s: x.diagonal_scatter(s, -1, 2, 0),
+         [((3, 2, 4), (2, 3))], FLOAT),
+        ("diagonal_scatter_size_error", lambda m, x, s: m.diagonal_scatter(x, s, 1),
+         [((3, 4), (4,))], FLOAT),
+        ("select_scatter", lambda m, x, s: m.select_scatter(x, s, 1, -1),
+         [((3, 4), (3,)), ((3, 4, 2), (3, 2))], NUMERIC),
+        ("select_scatter_dtype", lambda m, x, s: x.select_scatter(s.double(), 0, 0),
+         [((3, 4), (4,))], FLOAT),
+        ("select_scatter_index_error", lambda m, x, s: m.select_scatter(x, s, 0, 3),
+         [((3, 4), (4,))], FLOAT),
+        ("slice_scatter", lambda m, x, s: m.slice_scatter(x, s, 1, 1, None, 2),
+         [((3, 5), (3, 2))], NUMERIC),
+        ("slice_scatter_default", lambda m, x, s: x.slice_scatter(s, start=-2),
+         [((4, 3), (2, 3)), ((3,), (2,))], FLOAT),
+        ("slice_scatter_size_error", lambda m, x, s: m.slice_scatter(x, s, 0, 1),
+         [((4, 3), (2, 3))], FLOAT),
+        ("slice_scatter_step_error", lambda m, x, s: m.slice_scatter(x, s, 0, 0, 4, 0),
+         [((4, 3), (2, 3))], FLOAT),
+        # self detached: PyTorch 2.13's gradient for self is wrong (it keeps the gradient
+        # where src was written and drops it elsewhere, failing its own gradcheck); ours is
+        # checked by gradcheck in tests/test_tensor_misc.py
+        ("as_strided_scatter", lambda m, x, s:
+            m.as_strided_scatter(x.detach(), s, (2, 2), (1, 2), 1), [((3, 4), (2, 2))],
+         NUMERIC),
+        ("as_strided_scatter_method", lambda m, x, s:
+            x.detach().as_strided_scatter(s, (3,), (2,)), [((2, 3), (3,)), ((6,), (3,))],
+         FLOAT),
+        ("as_strided_scatter_0d", lambda m, x, s:
+            m.as_strided_scatter(x.detach(), s, (), (), 2), [((3,), ())], FLOAT),
+        # overlapping positions: every source element gets the gradient at its position
+        ("as_strided_scatter_overlap_ties", lambda m, x, s:
+            m.as_strided_scatter(x.detach(), s, (2, 2), (1, 1)), [((3, 4), (2, 2))], FLOAT),
+        # self is a slice of src, as functionalization uses it
+        ("slice_inverse", lambda m, x: _sliced_back(m, x * 1, 0, 1, None, 1),
+         [((3, 4),), ((2, 3, 2),)], FLOAT),
+        ("slice_inverse_step", lambda m, x: _sliced_back(m, x * 1, 1, 1, None, 2),
+         [((3, 5),)], FLOAT),
+        ("slice_inverse_bounds_error", lambda m, x: m.slice_inverse(x[:1].clone(), x),
+         [((2, 6),)], FLOAT),
+        ("as_strided_scatter_size_error", lambda m, x, s:
+            m.as_strided_scatter(x, s, (2, 3), (1, 1)), [((3, 4), (2, 2))], FLOAT),
+        ("as_strided_scatter_bounds_error", lambda m, x, s:
+            m.as_strided_scatter(x, s, (2, 2), (6, 6)), [((3, 4), (2, 2))], FLOAT),
+        ("as_strided_scatter_stride_error", lambda m, x, s:
+            m.as_strided_scatter(x, s, (2, 2), (-1, 1), 5), [((3, 4), (2, 2))], FLOAT),
+        ("as_strided_scatter_contiguous_error", lambda m, x, s:
+            m.as_strided_scatter(x.t(), s, (2, 2), (1, 2)), [((3, 4), (2, 2))], FLOAT),
+    ]],
+]
+
+
+# stft: composed of indexing, products and matmul, so the node names are its blocks'
+OPS += [OpInfo(name, fn, shapes, group="spectral", dtypes=FLOAT, rtol=1e-4, atol=1e-5,
+               gradcheck=False if name.endswith("_error") else None, grad_fn_name=False)
+        for name, fn, shapes in [
+    ("stft", lambda m, x: m.stft(x, 8, return_complex=False), [((20,),), ((2, 16),)]),
+    ("stft_window", lambda m, x, w: x.stft(8, 3, 6, w, pad_mode="constant", normalized=True,
+                                           return_complex=False), [((20,), (6,))]),
+    ("stft_two_sided", lambda m, x, w: m.stft(x, 6, hop_length=2, window=w, center=False,
+                                              onesided=False, return_complex=False),
+     [((2, 15), (6,))]),
+    ("stft_replicate", lambda m, x: m.stft(x, 4, 2, window=m.hann_window(4, dtype=x.dtype),
+                                           pad_mode="replicate", return_complex=False),
+     [((9,),)]),
+    ("stft_circular", lambda m, x: m.stft(x, 4, pad_mode="circular", return_complex=False),
+     [((9,),)]),
+    ("stft_return_complex_error", lambda m, x: m.stft(x, 4), [((9,),)]),
+    ("stft_hop_error", lambda m, x: m.stft(x, 4, 0, return_complex=False), [((9,),)]),
+    ("stft_win_length_error", lambda m, x: m.stft(x, 4, win_length=5, return_complex=False),
+     [((9,),)]),
+    ("stft_window_error", lambda m, x, w: m.stft(x, 4, window=w, return_complex=False),
+     [((9,), (3,))]),
+    ("stft_ndim_error", lambda m, x: m.stft(x, 2, return_complex=False), [((2, 2, 3),)]),
+    ("stft_reflect_error", lambda m, x: m.stft(x, 8, return_complex=False), [((3,),)]),
+]]
+
+# issue 12's other differentiable names
+_NAN_ROW = V([[1.0, float("nan"), 3.0, 2.0], [float("nan"), float("nan"), 0.5, -1.0]])
+# (fill_diagonal_'s node is CopySlices: its name() carries the C++ namespace; compared in
+# tests/test_tensor_misc.py)
+OPS += [OpInfo(name, fn, shapes, group=group, dtypes=dtypes,
+               gradcheck=False if name.endswith(("_error", "_nan")) else None,
+               grad_fn_name=not name.startswith("fill_diagonal"))
+        for group, name, fn, shapes, dtypes in [
+    ("selection", "nanmedian", lambda m, x: m.nanmedian(x), [((3, 4),), ((5,),), ((),)],
+     NUMERIC),
+    ("selection", "nanmedian_dim", lambda m, x: x.nanmedian(1, keepdim=True),
+     [((3, 4),), ((2, 5),)], NUMERIC),
+    ("selection", "nanmedian_nan", lambda m, x: (x.nanmedian(), *m.nanmedian(x, -1)),
+     [(_NAN_ROW,)], FLOAT),
+    ("selection", "nanmedian_all_nan", lambda m, x: m.nanmedian(x * float("nan")),
+     [((3,),)], FLOAT),
+    ("selection", "nanmedian_empty_error", lambda m, x: x.nanmedian(1), [((2, 0),)], FLOAT),
+    ("reduction", "renorm", lambda m, x: x.renorm(2, 0, 1.5), [((3, 4),), ((2, 3, 2),)],
+     FLOAT),
+    ("reduction", "renorm_p", lambda m, x: (m.renorm(x, 1, 1, 2.0), m.renorm(x, 3, -1, 1.0)),
+     [((3, 4),)], FLOAT),
+    ("reduction", "renorm_inf", lambda m, x: m.renorm(x, float("inf"), 1, 1.0),
+     [((3, 4),)], FLOAT),
+    ("reduction", "renorm_inplace", lambda m, x: (x * 1).renorm_(2, 1, 1.0), [((3, 4),)],
+     FLOAT),
+    ("reduction", "renorm_p_error", lambda m, x: m.renorm(x, 0, 0, 1.0), [((3, 4),)], FLOAT),
+    ("reduction", "renorm_ndim_error", lambda m, x: m.renorm(x, 2, 0, 1.0), [((4,),)], FLOAT),
+    ("reduction", "renorm_maxnorm_error", lambda m, x: m.renorm(x, 2, 0, -1.0), [((2, 2),)],
+     FLOAT),
+    ("reduction", "sum_to_size", lambda m, x: (x.sum_to_size(3), x.sum_to_size(1, 3),
+                                               x.sum_to_size((2, 1)), x.sum_to_size(2, 3)),
+     [((2, 3),)], NUMERIC),
+    ("reduction", "sum_to_size_error", lambda m, x: x.sum_to_size(2), [((2, 3),)], FLOAT),
+    ("reduction", "cumsum_inplace", lambda m, x: (x * 1).cumsum_(-1), [((3, 4),), ((),)],
+     FLOAT),
+    ("reduction", "cumprod_inplace", lambda m, x: (x * 1).cumprod_(0), [((3, 4),)], FLOAT),
+    ("joining", "gradient", lambda m, x: m.gradient(x), [((3, 4),), ((5,),)], NUMERIC),
+    ("joining", "gradient_spacing", lambda m, x: m.gradient(x, spacing=[0.5, 2.0],
+                                                          edge_order=2), [((3, 4),)], FLOAT),
+    ("joining", "gradient_dim", lambda m, x: m.gradient(x, spacing=3, dim=-1),
+     [((2, 3, 4),)], FLOAT),
+    ("joining", "gradient_size_error", lambda m, x: m.gradient(x, edge_order=2), [((2, 4),)],
+     FLOAT),
+    ("joining", "gradient_spacing_error", lambda m, x: m.gradient(x, spacing=[1.0, 2.0],
+                                                                dim=0), [((2, 4),)], FLOAT),
+    ("joining", "dsplit", lambda m, x: m.dsplit(x, 2), [((2, 1, 4),)], NUMERIC),
+    ("joining", "dsplit_indices", lambda m, x: x.dsplit([1, 3]), [((1, 2, 5, 2),)], FLOAT),
+    ("joining", "dsplit_error", lambda m, x: m.dsplit(x, 2), [((2, 4),)], FLOAT),
+    ("joining", "unsafe_split", lambda m, x: m.unsafe_split(x, 2, 1), [((3, 5),)], NUMERIC),
+    ("joining", "unsafe_split_inplace", lambda m, x: x.unsafe_split(2)[0].mul_(2),
+     [((3, 2),)], FLOAT),
+    ("joining", "unsafe_chunk", lambda m, x: x.unsafe_chunk(3), [((5, 2),), ((6,),)], FLOAT),
+    ("joining", "unsafe_split_error", lambda m, x: m.unsafe_split(x, 0), [((3, 2),)], FLOAT),
+    ("joining", "unsafe_split_with_sizes", lambda m, x: m.unsafe_split_with_sizes(x, [1, 0, 3], 1),
+     [((2, 4),)], NUMERIC),
+    ("joining", "unsafe_split_with_sizes_method", lambda m, x: x.unsafe_split_with_sizes([2, 1]),
+     [((3, 2),)], FLOAT),
+    ("joining", "unsafe_split_with_sizes_sum_error", lambda m, x:
+        m.unsafe_split_with_sizes(x, [2, 2]), [((5,),)], FLOAT),
+    ("joining", "unsafe_split_with_sizes_negative_error", lambda m, x:
+        m.unsafe_split_with_sizes(x, [6, -1]), [((5,),)], FLOAT),
+    ("indexing", "fill", lambda m, x: m.fill(x, 2.5), [((2, 3),), ((),)], ALL_REAL),
+    ("indexing", "fill_tensor", lambda m, x, v: m.fill(x, v), [((2, 3), ())], FLOAT),
+    ("indexing", "fill_error", lambda m, x, v: m.fill(x, v), [((2, 3), (2,))], FLOAT),
+    ("indexing", "fill_diagonal", lambda m, x: (x * 1).fill_diagonal_(-1.0),
+     [((3, 4),), ((4, 3),), ((2, 2, 2),)], NUMERIC),
+    ("indexing", "fill_diagonal_wrap", lambda m, x: (x * 1).fill_diagonal_(0.5, wrap=True),
+     [((7, 3),)], FLOAT),
+    ("indexing", "fill_diagonal_error", lambda m, x: x.fill_diagonal_(0), [((2, 3, 2),), ((3,),)],
+     FLOAT),
+    ("matrix", "diagflat", lambda m, x: (m.diagflat(x), x.diagflat(-1), x.diagflat(2)),
+     [((2, 2),), ((3,),), ((),)], NUMERIC),
+    ("shape", "as_subclass", lambda m, x: x.as_subclass(m.Tensor) * 2, [((2, 3),)], FLOAT),
+]]
+# coordinates: cumulative sums of positive steps, so they increase
+OPS.append(OpInfo("gradient_coordinates", lambda m, x, c: m.gradient(
+    x, spacing=(m.cumsum(c, 0),), dim=1, edge_order=2), [((2, 5), (5,))],
+    [(-2.0, 2.0), (0.5, 1.5)], FLOAT, group="joining"))
+
+# floating-point representation (issue 12): frexp's mantissa, ldexp, nextafter
+_POWERS = V([8.0, -0.375, 0.0, 1.0, 3.0, -1e-3])  # exact powers of two and in between
+OPS += [OpInfo(name, fn, shapes, group="floating", dtypes=dtypes,
+               gradcheck=False if name.endswith(("_error", "_at")) else None)
+        for name, fn, shapes, dtypes in [
+    ("frexp", lambda m, x: m.frexp(x), [((2, 3),), ((),)], FLOAT),
+    ("frexp_at", lambda m, x: m.frexp(x), [(_POWERS,)], FLOAT),  # the mantissa jumps there
+    ("frexp_method", lambda m, x: x.frexp().mantissa * 2, [((4,),)], FLOAT),
+    ("frexp_integer_error", lambda m, x: m.frexp(x), [((3,),)], ("int64",)),
+    ("ldexp", lambda m, x: m.ldexp(x, m.tensor([3, 1, 0])), [((2, 3),), ((3,),)],
+     NUMERIC),
+    # PyTorch's gradient takes 2**other in integers: 0 for a negative integer exponent
+    ("ldexp_negative_at", lambda m, x: m.ldexp(x, m.tensor([-1, 2, -3], dtype=m.int32)),
+     [((3,),)], FLOAT),
+    ("ldexp_float_exponent", lambda m, x, e: m.ldexp(x, e), BINARY_SHAPES[:3], FLOAT),
+    ("ldexp_inplace", lambda m, x: (x * 1).ldexp_(m.tensor(2)), [((2, 3),)], FLOAT),
+    ("ldexp_number_error", lambda m, x: m.ldexp(x, 2), [((3,),)], FLOAT),
+    ("nextafter", lambda m, x, y: m.nextafter(x, y), BINARY_SHAPES[:3], FLOAT),
+    ("nextafter_at", lambda m, x, y: x.nextafter(y), [(V([1.0, 0.0, -2.0]),
+                                                      V([1.0, 0.0, 3.0]))], FLOAT),
+    ("nextafter_inplace", lambda m, x, y: (x * 1).nextafter_(y), [((2, 3), (3,))], FLOAT),
+    ("nextafter_integer_error", lambda m, x, y: m.nextafter(x, y), [((3,), (3,))],
+     ("int64",)),
+]]
+
 BY_NAME = {op.name: op for op in OPS}
 assert len(BY_NAME) == len(OPS), "op names in the table must be unique"
 

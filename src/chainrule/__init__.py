@@ -59,6 +59,17 @@ from .functions.distance import *  # noqa: F401,F403
 from .functions.loss import *  # noqa: F401,F403  (torch.kl_div, torch.ctc_loss, ...)
 from .functions.embedding import *  # noqa: F401,F403
 from .functions.recurrent import *  # noqa: F401,F403  (torch.gru, torch.lstm, ...)
+from .functions.scatter import *  # noqa: F401,F403  (issue 12: tensormisc's families)
+from .functions.histogram import *  # noqa: F401,F403
+from .functions.windows import *  # noqa: F401,F403
+from .functions.spectral import *  # noqa: F401,F403
+from .functions.calculus import *  # noqa: F401,F403
+from .functions.properties import *  # noqa: F401,F403
+from .functions.memory import *  # noqa: F401,F403
+from .functions.flags import *  # noqa: F401,F403
+from .functions.bitwise import *  # noqa: F401,F403
+from .functions.floating import *  # noqa: F401,F403
+from .functions.control_flow import *  # noqa: F401,F403
 from .functions.conversion import clone
 from .functions.legacy import *  # noqa: F401,F403  (torch.FloatTensor, torch.LongTensor, ...)
 from .functions.storage import *  # noqa: F401,F403  (torch.empty_strided, torch.UntypedStorage)
@@ -131,6 +142,7 @@ _LAZY = {
     "set_default_device": "_default_device", "get_default_device": "_default_device",
     "get_num_threads": "_threads", "set_num_threads": "_threads",
     "get_num_interop_threads": "_threads", "set_num_interop_threads": "_threads",
+    "vmap": "func", "to_dlpack": "utils.dlpack",
 }
 
 

@@ -25,24 +25,30 @@ from .engine.inplace import check_inplace_leaf, check_writable, inplace
 from .engine.op import grad_fn_of
 from .functions import (
     activation,
+    bitwise,
     comparison,
     complex_api,
     conversion,
     creation,
     dlpack,
+    floating,
+    histogram,
     indexing,
     joining,
     legacy,
     matrix,
     matrix_more,
     pointwise,
+    properties,
     random,
     reduction,
+    scatter,
     selection,
     shape,
+    spectral,
     storage,
 )
-from .functions.arguments import as_tensor_like, expect_tensor, operand
+from .functions.arguments import as_tensor_like, expect_tensor, fill_scalar, is_number, operand
 from .ops import indexing as indexing_rows
 from .ops import pointwise as pointwise_rows
 from .ops import shape as shape_rows
@@ -159,22 +165,32 @@ def __ge__(self, other):
     return comparison.compare(xp.greater_equal, self, other)
 
 
+def _bits(fn, a, b):
+    """A bit operator: ``NotImplemented`` for an operand that is no tensor or number (so
+    Python tries the other side, then raises its TypeError), as in PyTorch."""
+    if not isinstance(b, Tensor) and not is_number(b) \
+            or not isinstance(a, Tensor) and not is_number(a):
+        return NotImplemented
+    return fn(a, b)
+
+
 def __and__(self, other):
-    return comparison.bitwise(xp.bitwise_and, self, other)
+    return _bits(bitwise.bitwise_and, self, other)
 
 
 def __or__(self, other):
-    return comparison.bitwise(xp.bitwise_or, self, other)
+    return _bits(bitwise.bitwise_or, self, other)
 
 
 def __xor__(self, other):
-    return comparison.bitwise(xp.bitwise_xor, self, other)
+    return _bits(bitwise.bitwise_xor, self, other)
 
 
 def __invert__(self):
     if self.dtype.is_floating_point:
-        raise TypeError("~ (bitwise_not) is only supported for integer and bool tensors")
-    return Tensor._make(xp.invert(self._data))
+        raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type "
+                        "tensors. Fix: use logical_not() for a mask, or .long() first.")
+    return bitwise.bitwise_not(self)
 
 
 # --- indexing and iteration -------------------------------------------------------------
@@ -290,7 +306,7 @@ def fill_(self, value):
     # Nothing to record (x.grad.zero_() in every training loop): fill the array directly.
     if (not grad_mode.state.enabled or self._grad_fn is None) and self._fw_grad is None \
             and self._data.flags.writeable:
-        self._data.fill(value)
+        self._data.fill(fill_scalar(value, self._data.dtype))
         self._bump_version()
         return self
     return inplace(self, indexing_rows.fill, value)  # records, or raises the read-only error
@@ -504,3 +520,41 @@ Tensor.is_signed = complex_api.is_signed
 for _name in ("addmm_", "addmv_", "addr_", "addbmm_", "baddbmm_"):
     setattr(Tensor, _name, getattr(matrix_more, _name))
 del _name
+
+# --- scatter with reductions, histograms, windows and the rest of issue 12's misc names -----
+for _name in scatter.__all__:
+    setattr(Tensor, _name, getattr(scatter, _name))
+for _name in "scatter_reduce index_reduce index_put put masked_scatter".split():
+    setattr(Tensor, _name + "_", _inplace_twin(getattr(scatter, _name)))
+for _name in "nanmedian unique_consecutive renorm diagflat dsplit unsafe_split unsafe_chunk " \
+             "fill_diagonal_ unsafe_split_with_sizes".split():
+    setattr(Tensor, _name, _function(_name))
+for _name in "renorm cumsum cumprod greater greater_equal less less_equal not_equal divide " \
+             "floor_divide".split():
+    setattr(Tensor, _name + "_", _inplace_twin(_function(_name)))
+for _name in "is_pinned dense_dim values as_subclass".split():
+    setattr(Tensor, _name, getattr(properties, _name))
+del _name
+Tensor.sum_to_size = reduction.sum_to_size
+Tensor.histc = histogram.histc
+Tensor.histogram = histogram.histogram
+Tensor.stft = spectral.stft
+
+# --- bit operations: methods, in-place twins, shifts and in-place operators ---------------
+for _name in bitwise.__all__:
+    setattr(Tensor, _name, getattr(bitwise, _name))
+    setattr(Tensor, _name + "_", _inplace_twin(getattr(bitwise, _name)))
+del _name
+Tensor.__lshift__ = lambda self, other: _bits(bitwise.bitwise_left_shift, self, other)
+Tensor.__rshift__ = lambda self, other: _bits(bitwise.bitwise_right_shift, self, other)
+Tensor.__rlshift__ = lambda self, other: _bits(bitwise.bitwise_left_shift, other, self)
+Tensor.__rrshift__ = lambda self, other: _bits(bitwise.bitwise_right_shift, other, self)
+for _op, _name in (("and", "bitwise_and"), ("or", "bitwise_or"), ("xor", "bitwise_xor"),
+                   ("lshift", "bitwise_left_shift"), ("rshift", "bitwise_right_shift")):
+    setattr(Tensor, f"__i{_op}__", lambda self, other, _method=getattr(Tensor, _name + "_"):
+            _bits(_method, self, other))
+del _op, _name
+for _name in floating.__all__:
+    setattr(Tensor, _name, getattr(floating, _name))
+Tensor.ldexp_ = _inplace_twin(floating.ldexp)
+Tensor.nextafter_ = _inplace_twin(floating.nextafter)

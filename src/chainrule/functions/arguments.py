@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import builtins
 import functools
+import warnings
 
 from .. import _dtypes
 from .._backend import ndarray, xp
@@ -160,3 +161,34 @@ def floating_only(kernel: str, input: Tensor, allow_uint8: bool = False) -> None
         name = input.dtype.scalar_name
         raise NotImplementedError(f"\"{kernel}\" not implemented for '{name}'; convert the "
                                   "input with .float() first")
+
+
+_warned: set = set()
+
+
+def warn_once(message: str, stacklevel: int = 3) -> None:
+    """A UserWarning given once per process (PyTorch's TORCH_WARN_ONCE)."""
+    if message not in _warned:
+        _warned.add(message)
+        warnings.warn(message, UserWarning, stacklevel=stacklevel)
+
+
+def fill_scalar(value, np_dtype):
+    """A Python number as a scalar of ``np_dtype``, with PyTorch's overflow check (an unsigned
+    dtype takes negative numbers down to -max, wrapping them as C does)."""
+    value = python_number(value)
+    name = {"int64": "int64_t", "int32": "int", "int16": "int16_t", "int8": "int8_t",
+            "uint8": "uint8_t", "float32": "float", "float64": "double",
+            "float16": "c10::Half"}.get(np_dtype.name, np_dtype.name)
+    kind = np_dtype.kind
+    if kind in "iu" and not isinstance(value, builtins.bool):
+        info = xp.iinfo(np_dtype)
+        low = -int(info.max) if kind == "u" else int(info.min)
+        if value != value or value in (float("inf"), float("-inf")) \
+                or not low <= int(value) <= int(info.max):
+            raise RuntimeError(f"value cannot be converted to type {name} without overflow")
+        return xp.asarray(int(value)).astype(np_dtype)[()]
+    if kind == "f" and value == value and abs(value) != float("inf") \
+            and abs(value) > float(xp.finfo(np_dtype).max):
+        raise RuntimeError(f"value cannot be converted to type {name} without overflow")
+    return xp.asarray(value).astype(np_dtype)[()]

@@ -35,17 +35,6 @@ def _type_error(fn, b):
                     f"'{type(b).__name__}'")
 
 
-def bitwise(fn, a: Tensor, b):
-    b = as_tensor_like(b, a)
-    if a.dtype.is_floating_point or b.dtype.is_floating_point:
-        raise NotImplementedError(
-            f"\"{fn.__name__}_cpu\" not implemented for floating tensors ({a.dtype}, {b.dtype}). "
-            "Fix: use logical_and/logical_or/logical_xor, or convert with .bool() or .long().")
-    dt = _dtypes.result_type([a, b])
-    return Tensor._make(xp.asarray(fn(a._data.astype(dt.np, copy=False),
-                                      b._data.astype(dt.np, copy=False))))
-
-
 def _comparison(name):
     method = {"eq": "__eq__", "ne": "__ne__", "lt": "__lt__", "le": "__le__", "gt": "__gt__",
               "ge": "__ge__"}[name]

@@ -147,6 +147,53 @@ def chunk(input, chunks: int, dim: int = 0):
     return split(input, max(size, 1), dim)
 
 
+__all__ += ["unsafe_split", "unsafe_chunk", "dsplit", "unsafe_split_with_sizes"]
+
+
+@accept_numpy_names
+def unsafe_split(tensor, split_size: int, dim: int = 0):
+    """``split`` whose pieces are not tracked as views of ``tensor`` (they share its memory,
+    yet changing them in place is allowed: that is the unsafe part).
+
+    >>> import chainrule as torch
+    >>> torch.unsafe_split(torch.arange(5), 2)
+    (tensor([0, 1]), tensor([2, 3]), tensor([4]))
+    """
+    return _unsafe_pieces(tensor, split, split_size, dim)
+
+
+@accept_numpy_names
+def unsafe_chunk(input, chunks: int, dim: int = 0):
+    """``chunk`` with the pieces of ``unsafe_split``.
+
+    >>> import chainrule as torch
+    >>> torch.unsafe_chunk(torch.arange(5), 2)
+    (tensor([0, 1, 2]), tensor([3, 4]))
+    """
+    return _unsafe_pieces(input, chunk, chunks, dim)
+
+
+def unsafe_split_with_sizes(input, split_sizes, dim: int = 0):
+    """``split`` into pieces of the given sizes, with the pieces of ``unsafe_split``.
+
+    >>> import chainrule as torch
+    >>> torch.unsafe_split_with_sizes(torch.arange(5), [1, 4])
+    (tensor([0]), tensor([1, 2, 3, 4]))
+    """
+    sizes = [int(n) for n in split_sizes]
+    if any(n < 0 for n in sizes):
+        raise RuntimeError(f"split_with_sizes expects split_sizes have only non-negative "
+                           f"entries, but got split_sizes={sizes}")
+    return _unsafe_pieces(input, split, sizes, dim, shape_ops.unsafe_split_with_sizes)
+
+
+def _unsafe_pieces(input, cut, amount, dim, row=shape_ops.unsafe_split):
+    """``cut``'s pieces (split or chunk, which also check the arguments) as ``row``'s."""
+    dim = wrap_dim(dim, input.ndim)
+    sizes = [p.shape[dim] for p in cut(input.detach(), amount, dim)]
+    return row(input, dim, sizes)
+
+
 @accept_numpy_names
 def unbind(input, dim: int = 0):
     """All slices along ``dim``, as a tuple.
@@ -252,6 +299,19 @@ def vsplit(input, indices_or_sections):
     [torch.Size([1, 2]), torch.Size([3, 2])]
     """
     return tensor_split(input, indices_or_sections, 0)
+
+
+def dsplit(input, indices_or_sections):
+    """``tensor_split`` along dimension 2 (the depth of a 3-D or larger tensor).
+
+    >>> import chainrule as torch
+    >>> [t.shape for t in torch.dsplit(torch.zeros(1, 2, 6), [1, 4])]
+    [torch.Size([1, 2, 1]), torch.Size([1, 2, 3]), torch.Size([1, 2, 2])]
+    """
+    if input.dim() < 3:
+        raise RuntimeError("torch.dsplit requires a tensor with at least 3 dimension, but got a "
+                           f"tensor with {input.dim()} dimensions!")
+    return tensor_split(input, indices_or_sections, 2)
 
 
 def block_diag(*tensors):

@@ -31,7 +31,7 @@ from .shape import movedim, narrow, reshape, unsqueeze, view
 __all__ = [
     "dot", "mv", "mm", "bmm", "matmul", "outer", "ger", "einsum", "addmm", "baddbmm", "addmv",
     "addbmm", "addr", "tensordot", "kron", "inner", "vdot", "cdist", "cross", "diag", "diagonal",
-    "diag_embed", "trace", "inverse", "det", "cov", "corrcoef",
+    "diag_embed", "trace", "inverse", "det", "cov", "corrcoef", "diagflat",
 ]
 
 _TENSORDOT_DTYPE = ("tensordot: Expected the output tensor to have dtype {result}, but got an "
@@ -570,6 +570,19 @@ def diag(input, diagonal: int = 0):
     n = builtins.max(builtins.min(rows - start_r, cols - start_c), 0)
     i = xp.arange(n)
     return selection_ops.diag(input, (i + start_r, i + start_c), input._data.shape)
+
+
+def diagflat(input, offset: int = 0):
+    """``input``'s elements (flattened) on the ``offset``-th diagonal of a square matrix.
+
+    >>> import chainrule as torch
+    >>> torch.diagflat(torch.tensor([[1, 2], [3, 4]]))
+    tensor([[1, 0, 0, 0],
+            [0, 2, 0, 0],
+            [0, 0, 3, 0],
+            [0, 0, 0, 4]])
+    """
+    return diag(reshape(input, (-1,)), offset)
 
 
 def diagonal(input, offset: int = 0, dim1: int = 0, dim2: int = 1):

@@ -7,6 +7,7 @@ from __future__ import annotations
 from .. import _dtypes
 from .._backend import xp
 from .._shapes import size_argument
+from ..ops import refused as refused_ops
 from ..tensor import Tensor, _on_cpu
 from .creation import not_implemented
 from .out import FACTORY, out_variant
@@ -14,7 +15,7 @@ from .out import FACTORY, out_variant
 __all__ = [
     "Generator", "default_generator", "manual_seed", "seed", "initial_seed", "get_rng_state",
     "set_rng_state", "rand", "randn", "randint", "randperm", "normal", "rand_like", "randn_like",
-    "randint_like", "bernoulli", "poisson", "Tensor", "multinomial",
+    "randint_like", "bernoulli", "poisson", "Tensor", "multinomial", "binomial",
 ]
 
 
@@ -263,6 +264,30 @@ def poisson(input, generator=None) -> Tensor:
     tensor([0., 0., 0.])
     """
     return Tensor._make(_rng(generator).poisson(input._data).astype(input._data.dtype))
+
+
+def binomial(count, prob, generator=None) -> Tensor:
+    """Binomial counts: successes in ``count`` trials of probability ``prob``, elementwise
+    (the two broadcast), in ``count``'s floating dtype.
+
+    >>> import chainrule as torch
+    >>> torch.binomial(torch.tensor([0., 5.]), torch.tensor([0.3, 1.0]))
+    tensor([0., 5.])
+    """
+    if not count.dtype.is_floating_point:
+        raise ValueError(f"binomial only supports floating-point dtypes for count, got: "
+                         f"{count.dtype.scalar_name}")
+    if prob.dtype is not count.dtype:
+        raise RuntimeError(f"Found dtype {prob.dtype.scalar_name} but expected "
+                           f"{count.dtype.scalar_name}")
+    if count.dtype.name == "float16":
+        raise NotImplementedError("\"binomial_cpu\" not implemented for 'Half'")
+    n, p = xp.broadcast_arrays(count._data, prob._data)
+    trials = xp.maximum(xp.floor(xp.nan_to_num(n)), 0).astype(xp.int64)
+    chance = xp.clip(xp.nan_to_num(p), 0.0, 1.0)
+    samples = _rng(generator).binomial(trials, chance).astype(count._data.dtype)
+    samples[xp.isnan(p)] = xp.nan  # a NaN probability gives NaN, as in PyTorch
+    return refused_ops.binomial(count, prob, samples)
 
 
 # --- in-place random initialisers (x.normal_(0, 0.01), x.uniform_(-a, a), ...) ----------

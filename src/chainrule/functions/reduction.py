@@ -5,11 +5,12 @@ calls its row in ``chainrule.ops.reduction``.
 """
 from __future__ import annotations
 
+import builtins
 import warnings
 
 from .. import _dtypes
 from .._backend import xp
-from .._shapes import normalize_dims
+from .._shapes import normalize_dims, size_argument
 from ..ops import activation as activation_ops
 from ..ops import pointwise as pointwise_ops
 from ..ops import reduction as reduction_ops
@@ -25,6 +26,7 @@ __all__ = [
     "sum", "mean", "prod", "amax", "amin", "max", "min", "argmax", "argmin", "var", "std", "norm",
     "logsumexp", "cumsum", "cumprod", "all", "any", "std_mean", "var_mean", "softmax",
     "log_softmax", "nansum", "nanmean", "logcumsumexp", "aminmax", "dist", "count_nonzero",
+    "renorm",
 ]
 
 # PyTorch's words when max() or min() of a whole tensor cannot be cast into out.
@@ -546,3 +548,50 @@ def count_nonzero(input, dim=None):
     dims = reduction_ops.normalize_dims(dim, input.ndim)
     axis = None if dims is None or input.ndim == 0 else dims
     return Tensor._make(xp.array(xp.count_nonzero(input._data, axis=axis), dtype=xp.int64))
+
+
+def renorm(input, p: float, dim: int, maxnorm: float) -> Tensor:
+    """Each slice ``input.select(dim, i)`` whose ``p``-norm exceeds ``maxnorm`` scaled down to
+    norm ``maxnorm``; the other slices unchanged.
+
+    >>> import chainrule as torch
+    >>> torch.tensor([[3., 4.], [0.3, 0.4]]).renorm(2, 0, 1.0)
+    tensor([[0.6000, 0.8000],
+            [0.3000, 0.4000]])
+    """
+    if p <= 0:
+        raise RuntimeError("renorm: non-positive-norm not supported")
+    if maxnorm < 0:
+        raise RuntimeError(f"renorm: expected maxnorm to be >= 0 but got {maxnorm:g}")
+    if input.ndim < 2:
+        raise RuntimeError(f"renorm: input needs at least 2 dimensions, got {input.ndim} "
+                           "dimensions")
+    if not input.dtype.is_floating_point:
+        raise RuntimeError("linalg.vector_norm: Expected a floating point or complex tensor as "
+                           f"input. Got {input.dtype.scalar_name}. Fix: call .float() first.")
+    dim = normalize_dims(dim, input.ndim)[0]
+    dims = tuple(d for d in range(input.ndim) if d != dim)
+    return reduction_ops.renorm(input, float(p), dims, float(maxnorm))
+
+
+def sum_to_size(self, *size) -> Tensor:
+    """This tensor summed down to ``size`` (a shape it broadcasts from): the leading
+    dimensions and those of size 1 in ``size`` are summed (``Tensor.sum_to_size``).
+
+    >>> import chainrule as torch
+    >>> torch.ones(2, 3).sum_to_size(1, 3)
+    tensor([[2., 2., 2.]])
+    """
+    if not size:
+        raise TypeError('sum_to_size() missing 1 required positional arguments: "size"')
+    size = size_argument(size)
+    shape = tuple(self.shape)
+    lead = len(shape) - len(size)
+    if lead < 0 or builtins.any(n != 1 and n != m for n, m in zip(size, shape[lead:])):
+        raise RuntimeError(f"size {{{list(size)}}} is not expandable to size {{{list(shape)}}}.")
+    if size == shape:
+        return self
+    dims = tuple(range(lead)) + tuple(lead + i for i, n in enumerate(size)
+                                      if n == 1 and shape[lead + i] != 1)
+    out = sum(self, dims, keepdim=True)
+    return out.view(size) if lead else out

@@ -25,6 +25,7 @@ from .shape import narrow, reshape, squeeze
 __all__ = [
     "sort", "argsort", "msort", "topk", "kthvalue", "median", "mode", "cummax", "cummin", "unique",
     "nonzero", "searchsorted", "bucketize", "argwhere", "bincount", "quantile", "nanquantile",
+    "nanmedian", "unique_consecutive",
 ]
 
 _MEDIAN_DTYPE = ("Expected tensor for 'values' to have the same type as tensor for argument #2 "
@@ -191,6 +192,40 @@ def median(input, dim: int | None = None, keepdim: bool = False):
     return _pick(input, dim, keepdim, (size - 1) // 2, selection_ops.median_dim, "median")
 
 
+def nanmedian(input, dim: int | None = None, keepdim: bool = False):
+    """``median`` that ignores NaN: the lower median of the numbers, NaN only where there are
+    none; with ``dim``, ``(values, indices)``.
+
+    >>> import chainrule as torch
+    >>> torch.tensor([1., float("nan"), 3., 2.]).nanmedian()
+    tensor(2.)
+    >>> torch.nanmedian(torch.tensor([[4., float("nan"), 1.]]), dim=1)
+    torch.return_types.nanmedian(
+    values=tensor([1.]),
+    indices=tensor([2]))
+    """
+    _no_bool(input, "median")
+    if dim is None:
+        return selection_ops.nanmedian_all(input)
+    dim = wrap_dim(dim, input.ndim)
+    _check_nonempty(input, dim, "median")
+    data = input._data
+    if input.ndim == 0:
+        index = xp.zeros((), xp.int64)
+    else:
+        # NaN sorts last: the median of each slice's numbers sits at (numbers - 1) // 2, and a
+        # slice of NaN alone gives its first NaN.
+        valid = (~xp.isnan(data)).sum(axis=dim, keepdims=True) if data.dtype.kind == "f" \
+            else xp.full([1] * data.ndim, data.shape[dim])
+        position = xp.maximum((valid - 1) // 2, 0)
+        index = xp.take_along_axis(_argsort(data, dim, False), position, axis=dim)
+        if not keepdim:
+            index = xp.squeeze(index, dim)
+    index = _index_tensor(index)
+    values = selection_ops.nanmedian_dim(input, dim, keepdim, index, data.shape)
+    return ValuesIndices(values, index, "nanmedian")
+
+
 def _mode_of(row):
     values, counts = xp.unique(row, return_counts=True)
     value = values[xp.argmax(counts)]  # the smallest of the most frequent values
@@ -289,6 +324,36 @@ def unique(input, sorted: bool = True, return_inverse: bool = False,  # noqa: A0
         out.append(_index_tensor(inverse.reshape(data.shape if dim is None else -1)))
     if return_counts:
         out.append(_index_tensor(counts))
+    return out[0] if len(out) == 1 else tuple(out)
+
+
+def unique_consecutive(input, return_inverse: bool = False, return_counts: bool = False,
+                       dim: int | None = None):
+    """Each run of equal consecutive values (or slices along ``dim``) kept once, optionally
+    with each element's run number (``return_inverse``) and each run's length
+    (``return_counts``).
+
+    >>> import chainrule as torch
+    >>> torch.unique_consecutive(torch.tensor([1, 1, 2, 2, 3, 1]), return_counts=True)
+    (tensor([1, 2, 3, 1]), tensor([2, 2, 1, 1]))
+    """
+    data = input._data
+    if dim is None:
+        rows = data.reshape(-1, 1)
+    else:
+        dim = wrap_dim(dim, input.ndim)
+        rows = xp.moveaxis(data, dim, 0).reshape(data.shape[dim] if data.ndim else 1, -1)
+    n = rows.shape[0]
+    change = (rows[1:] != rows[:-1]).any(axis=1) if n else xp.zeros(0, bool)
+    starts = xp.concatenate([xp.zeros(builtins.min(n, 1), xp.int64),
+                             xp.flatnonzero(change) + 1]).astype(xp.int64)
+    out = [selection_ops.unique_consecutive(input, starts, dim)]
+    if return_inverse:
+        inverse = xp.concatenate([xp.zeros(builtins.min(n, 1), xp.int64),
+                                  xp.cumsum(change, dtype=xp.int64)])
+        out.append(_index_tensor(inverse.reshape(data.shape) if dim is None else inverse))
+    if return_counts:
+        out.append(_index_tensor(xp.diff(xp.append(starts, n))))
     return out[0] if len(out) == 1 else tuple(out)
 
 

@@ -94,6 +94,15 @@ div = Op("DivBackward0", lambda self, other: _quiet(xp.true_divide, self, other)
          self=lambda grad, other: grad / other,
          other=lambda grad, self, other: div_other_backward(grad, self, other),
          jvp=lambda self_t, other_t, other, result: (self_t - other_t * result) / other)
+# PyTorch's own C++ code multiplies and divides by a number (a Scalar: ``other`` here is a
+# Python number) in other nodes than Python's ``x * 2``, whose number becomes a tensor; the
+# functions composed as PyTorch composes them in C++ (torch.gradient) use these.
+mul_scalar = Op("MulBackward1", lambda self, other: self * other,
+                self=lambda grad, other: mul_scalar(grad, other),
+                jvp=lambda self_t, other: mul_scalar(self_t, other))
+div_scalar = Op("DivBackward1", lambda self, other: self / other,
+                self=lambda grad, other: div_scalar(grad, other),
+                jvp=lambda self_t, other: div_scalar(self_t, other))
 # -grad * self / other**2 (a backward primitive, see pow_backward): symmetric in grad and self.
 div_other_backward = Op("MulBackward0",
                         lambda grad, self, other: _quiet(_div_other_backward, grad, self, other),

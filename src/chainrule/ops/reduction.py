@@ -247,6 +247,39 @@ def _norm_backward(grad, self, ord, dims, keepdim, result):
 def _norm_jvp(self_t, self, ord, dims, keepdim, result):
     return _reduce_sum(self_t * _norm_slope(self, ord, dims, keepdim, result), dims, keepdim)
 
+# renorm: each slice whose p-norm exceeds maxnorm scaled down to it (PyTorch's 1e-7 included).
+renorm = Op("RenormBackward0", lambda self, p, dims, maxnorm:
+                _renorm_forward(self, p, dims, maxnorm),
+            self=lambda grad, self, p, dims, maxnorm: _renorm_backward(grad, self, p, dims,
+                                                                       maxnorm),
+            jvp=lambda self_t, self, p, dims, maxnorm: _renorm_jvp(self_t, self, p, dims,
+                                                                   maxnorm))
+
+
+def _renorm_forward(x, p, dims, maxnorm):
+    norm = _norm_forward(x, p, dims, True)
+    with xp.errstate(divide="ignore", invalid="ignore"):
+        return x * xp.where(norm > maxnorm, maxnorm / (norm + 1e-7), 1.0).astype(x.dtype)
+
+
+def _renorm_scaled(delta, self, p, dims, maxnorm, norm_change):
+    """``delta`` through renorm at ``self``: out = self * f(norm), f = maxnorm / (norm + 1e-7)
+    where the norm exceeds maxnorm, so d out = f * (delta - self * d norm / (norm + 1e-7))."""
+    norm = vector_norm(self, p, dims, True)
+    inverse = (norm + 1e-7).reciprocal()
+    return where(norm > maxnorm, inverse * maxnorm * (delta - inverse * norm_change(norm)),
+                 delta)
+
+
+def _renorm_backward(grad, self, p, dims, maxnorm):
+    return _renorm_scaled(grad, self, p, dims, maxnorm, lambda norm: _reduce_sum(
+        self * grad, dims, True) * _norm_slope(self, p, dims, True, norm))
+
+
+def _renorm_jvp(self_t, self, p, dims, maxnorm):
+    return _renorm_scaled(self_t, self, p, dims, maxnorm, lambda norm: self * _reduce_sum(
+        self_t * _norm_slope(self, p, dims, True, norm), dims, True))
+
 
 def _count(shape, dims) -> int:
     n = 1

@@ -242,6 +242,19 @@ split_with_sizes = Op("SplitWithSizesBackward0", lambda self, dim, sizes: _cut(s
                       view=True, outputs="several",
                       self=lambda grads, dim: _split_backward(grads, dim),
                       jvp=lambda self_t, dim, sizes: split_with_sizes(self_t, dim, sizes))
+# unsafe_split: split's pieces without view tracking (they still share the input's memory),
+# so in-place changes of them are allowed and recorded as on any tensor.  Their tangents are
+# copies: an in-place change of a piece must not write into the input's tangent.
+def _unsafe_split(name: str) -> Op:
+    def tangents(self_t, dim, sizes):
+        return tuple(piece.clone() for piece in row(self_t, dim, sizes))
+    row = Op(name, lambda self, dim, sizes: _cut(self, dim, sizes), outputs="several",
+             self=lambda grads, dim: _split_backward(grads, dim), jvp=tangents)
+    return row
+
+
+unsafe_split = _unsafe_split("UnsafeSplitBackward0")
+unsafe_split_with_sizes = _unsafe_split("UnsafeSplitWithSizesBackward0")
 unbind = Op("UnbindBackward0",
             lambda self, dim: _cut(self, dim, [1] * self.shape[dim], keep_dim=False),
             view=True, outputs="several",
