@@ -600,7 +600,7 @@ OPS: list[OpInfo] = [
                                                       m.nn.functional.bilinear(x, y, w)),
          [((2, 3), (2, 4), (5, 3, 4), (5,)), ((3,), (4,), (2, 3, 4), (2,)),
           ((2, 1, 3), (2, 1, 4), (2, 3, 4), (2,))], FLOAT),
-        ("bilinear_error_shapes", lambda m, x, y, w: m.bilinear(x, y, w),
+        ("bilinear_shapes_error", lambda m, x, y, w: m.bilinear(x, y, w),
          [((2, 3), (2, 1, 4), (5, 3, 4)), ((2, 3), (3, 4), (5, 3, 4)),
           ((2, 2), (2, 4), (5, 3, 4)), ((2, 3), (2, 5), (5, 3, 4))], FLOAT),
         ("bmm", lambda m, x, y: m.bmm(x, y), [((2, 3, 4), (2, 4, 5))], NUMERIC),
@@ -785,11 +785,19 @@ def _scatter_reduce_rows():
     return rows
 
 
+def _fixed_self(m, like, *shape):
+    """A constant ``self`` (no gradient, no tangent) of ``like``'s dtype."""
+    size = 1
+    for n in shape:
+        size *= n
+    return m.arange(size).to(like.dtype).reshape(shape)
+
+
 OPS += [
     *_scatter_reduce_rows(),
     *[OpInfo(name, fn, shapes, group="scatter", dtypes=dtypes,
              # at ties and NaN, PyTorch's gradient is not a derivative; as_strided_scatter's
-             # rows detach self (gradcheck in tests/test_tensor_misc.py)
+             # rows take a constant self (gradcheck in tests/test_tensor_misc.py)
              gradcheck=False if name.endswith(("_error", "_ties", "_nan"))
              or name.startswith("as_strided_scatter") else None) for name, fn, shapes, dtypes in [
         ("scatter_reduce_0d", lambda m, x, s: m.scatter_reduce(x, 0, m.tensor(0), s, "prod"),
@@ -881,20 +889,20 @@ OPS += [
          [((4, 3), (2, 3))], FLOAT),
         ("slice_scatter_step_error", lambda m, x, s: m.slice_scatter(x, s, 0, 0, 4, 0),
          [((4, 3), (2, 3))], FLOAT),
-        # self detached: PyTorch 2.13's gradient for self is wrong (it keeps the gradient
+        # self a constant: PyTorch 2.13's gradient for self is wrong (it keeps the gradient
         # where src was written and drops it elsewhere, failing its own gradcheck); ours is
         # checked by gradcheck in tests/test_tensor_misc.py
-        ("as_strided_scatter", lambda m, x, s:
-            m.as_strided_scatter(x.detach(), s, (2, 2), (1, 2), 1), [((3, 4), (2, 2))],
+        ("as_strided_scatter", lambda m, s:
+            m.as_strided_scatter(_fixed_self(m, s, 3, 4), s, (2, 2), (1, 2), 1), [((2, 2),)],
          NUMERIC),
-        ("as_strided_scatter_method", lambda m, x, s:
-            x.detach().as_strided_scatter(s, (3,), (2,)), [((2, 3), (3,)), ((6,), (3,))],
-         FLOAT),
-        ("as_strided_scatter_0d", lambda m, x, s:
-            m.as_strided_scatter(x.detach(), s, (), (), 2), [((3,), ())], FLOAT),
+        ("as_strided_scatter_method", lambda m, s:
+            _fixed_self(m, s, 2, 3).as_strided_scatter(s, (3,), (2,)), [((3,),)], FLOAT),
+        ("as_strided_scatter_0d", lambda m, s:
+            m.as_strided_scatter(_fixed_self(m, s, 3), s, (), (), 2), [((),)], FLOAT),
         # overlapping positions: every source element gets the gradient at its position
-        ("as_strided_scatter_overlap_ties", lambda m, x, s:
-            m.as_strided_scatter(x.detach(), s, (2, 2), (1, 1)), [((3, 4), (2, 2))], FLOAT),
+        ("as_strided_scatter_overlap_ties", lambda m, s:
+            m.as_strided_scatter(_fixed_self(m, s, 3, 4), s, (2, 2), (1, 1)), [((2, 2),)],
+         FLOAT),
         # self is a slice of src, as functionalization uses it
         ("slice_inverse", lambda m, x: _sliced_back(m, x * 1, 0, 1, None, 1),
          [((3, 4),), ((2, 3, 2),)], FLOAT),
