@@ -53,6 +53,9 @@ from .functions.shape import *  # noqa: F401,F403
 from .functions.joining import *  # noqa: F401,F403
 from .functions.indexing import *  # noqa: F401,F403
 from .functions.selection import *  # noqa: F401,F403
+from .functions.decompositions import *  # noqa: F401,F403  (torch.qr, torch.svd, ...)
+from .functions.solvers import *  # noqa: F401,F403
+from .functions.quadrature import *  # noqa: F401,F403
 from .functions.conversion import clone
 from .functions.dlpack import from_dlpack
 from . import autograd

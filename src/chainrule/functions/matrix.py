@@ -8,24 +8,29 @@ Each checks shapes and dtypes as PyTorch does, then calls its row in
 from __future__ import annotations
 
 import builtins
+import functools
 import math
 
 from .._backend import xp
-from .._shapes import wrap_dim
+from .._shapes import normalize_dims, wrap_dim
 from ..ops import linalg as linalg_ops
 from ..ops import pointwise as pointwise_ops
+from ..ops import reduction as reduction_ops
 from ..ops import selection as selection_ops
+from ..ops import shape as shape_ops
 from ..tensor import Tensor
 from .arguments import accept_numpy_names, require_tensor
+from .indexing import setitem
 from .joining import cat
 from .pointwise import _float_of, clamp
-from .reduction import mean, norm
-from .shape import movedim, narrow, reshape, unsqueeze
+from .reduction import cumprod, mean, norm
+from .shape import flip, movedim, narrow, reshape, unsqueeze
 
 __all__ = [
     "dot", "mv", "mm", "bmm", "matmul", "outer", "ger", "einsum", "addmm", "baddbmm", "addmv",
     "addbmm", "addr", "tensordot", "kron", "inner", "vdot", "cdist", "cross", "diag", "diagonal",
-    "diag_embed", "trace", "inverse", "det", "cov", "corrcoef",
+    "diag_embed", "trace", "inverse", "det", "cov", "corrcoef", "adjoint", "chain_matmul",
+    "vander", "frobenius_norm", "norm_except_dim",
 ]
 
 
@@ -42,6 +47,17 @@ def _same_dtype(a, b) -> None:
             f"{_dtype_name(b)}. Fix: convert one of them, e.g. b.to(a.dtype).")
 
 
+def _operand_arrays(name: str, input, other, other_name: str) -> tuple:
+    """The arrays of a product's two operands, once both are known to be tensors.
+
+    The checks that follow read the arrays' own shape and dtype: Tensor.shape builds a
+    torch.Size on each use, and small products are dominated by such overheads.
+    """
+    require_tensor(input, name, "input", 1)
+    require_tensor(other, name, other_name, 2)
+    return input._data, other._data
+
+
 def dot(input, other):
     """Dot product of two 1-d tensors.
 
@@ -49,11 +65,7 @@ def dot(input, other):
     >>> torch.dot(torch.tensor([1., 2.]), torch.tensor([3., 4.]))
     tensor(11.)
     """
-    require_tensor(input, "dot", "input", 1)
-    require_tensor(other, "dot", "tensor", 2)
-    # The checks read the arrays' own shape and dtype: Tensor.shape builds a torch.Size on
-    # each use, and these small products are dominated by such overheads.
-    a, b = input._data, other._data
+    a, b = _operand_arrays("dot", input, other, "tensor")
     if a.ndim != 1 or b.ndim != 1:
         raise RuntimeError(f"1D tensors expected, but got {a.ndim}D and {b.ndim}D tensors")
     if a.shape[0] != b.shape[0]:
@@ -75,17 +87,12 @@ def mv(input, vec):
     >>> torch.mv(torch.eye(2), torch.tensor([1., 2.]))
     tensor([1., 2.])
     """
-    require_tensor(input, "mv", "input", 1)
-    require_tensor(vec, "mv", "vec", 2)
-    a, v = input._data, vec._data  # see dot
+    a, v = _operand_arrays("mv", input, vec, "vec")
     if a.ndim != 2 or v.ndim != 1:
         raise RuntimeError(f"vector + matrix @ vector expected, got 1, {a.ndim}, {v.ndim}")
-    if a.shape[1] != v.shape[0]:
-        raise RuntimeError(
-            f"size mismatch, got input ({input.shape[0]}), mat ({input.shape[0]}x"
-            f"{input.shape[1]}), vec ({vec.shape[0]})")
-    _same_dtype(input, vec)
-    return linalg_ops.mv(input, vec)
+    return _inner_product(linalg_ops.mv, input, vec, lambda: (
+        f"size mismatch, got input ({input.shape[0]}), mat ({input.shape[0]}x"
+        f"{input.shape[1]}), vec ({vec.shape[0]})"))
 
 
 def mm(input, mat2):
@@ -96,19 +103,23 @@ def mm(input, mat2):
     tensor([[3.],
             [3.]])
     """
-    require_tensor(input, "mm", "input", 1)
-    require_tensor(mat2, "mm", "mat2", 2)
-    a, b = input._data, mat2._data  # see dot
+    a, b = _operand_arrays("mm", input, mat2, "mat2")
     if a.ndim != 2:
         raise RuntimeError("self must be a matrix")
     if b.ndim != 2:
         raise RuntimeError("mat2 must be a matrix")
-    if a.shape[1] != b.shape[0]:
-        raise RuntimeError(
-            f"mat1 and mat2 shapes cannot be multiplied ({input.shape[0]}x{input.shape[1]} and "
-            f"{mat2.shape[0]}x{mat2.shape[1]})")
-    _same_dtype(input, mat2)
-    return linalg_ops.mm(input, mat2)
+    return _inner_product(linalg_ops.mm, input, mat2, lambda: (
+        f"mat1 and mat2 shapes cannot be multiplied ({input.shape[0]}x{input.shape[1]} and "
+        f"{mat2.shape[0]}x{mat2.shape[1]})"))
+
+
+def _inner_product(row, input, other, size_message):
+    """``row(input, other)`` once the inner dimensions match (else the RuntimeError that
+    ``size_message()`` words) and the dtypes agree."""
+    if input._data.shape[1] != other._data.shape[0]:
+        raise RuntimeError(size_message())
+    _same_dtype(input, other)
+    return row(input, other)
 
 
 def bmm(input, mat2):
@@ -150,7 +161,7 @@ def matmul(input, other):
     if a == 2 and b == 1:
         return mv(input, other)
     if a == 1 and b == 2:
-        return linalg_ops.squeeze_back(mm(input.unsqueeze(0), other), 0)
+        return shape_ops.squeeze_back(mm(input.unsqueeze(0), other), 0)
     if a == 2 and b == 2:
         return mm(input, other)
     _same_dtype(input, other)
@@ -161,9 +172,9 @@ def matmul(input, other):
             _raise_mismatch(input, other)
         rows = input.reshape(-1, k)
         if b == 1:
-            return linalg_ops.unsafe_view(mv(rows, other), input.shape[:-1])
+            return shape_ops.unsafe_view(mv(rows, other), input.shape[:-1])
         mat = other.reshape(other.shape[-2:]) if b > 2 else other
-        return linalg_ops.unsafe_view(mm(rows, mat), input.shape[:-1] + (mat.shape[-1],))
+        return shape_ops.unsafe_view(mm(rows, mat), input.shape[:-1] + (mat.shape[-1],))
     if a <= 2 and b >= 3:
         # (x @ Y) = (Yᵀ @ xᵀ)ᵀ: fold Y's batch into rows instead.
         k = input.shape[-1]
@@ -172,8 +183,8 @@ def matmul(input, other):
         rows = other.mT.reshape(-1, k)
         batch, n = other.shape[:-2], other.shape[-1]
         if a == 1:
-            return linalg_ops.unsafe_view(mv(rows, input), batch + (n,))
-        out = linalg_ops.unsafe_view(mm(rows, input.t()), batch + (n, input.shape[0]))
+            return shape_ops.unsafe_view(mv(rows, input), batch + (n,))
+        out = shape_ops.unsafe_view(mm(rows, input.t()), batch + (n, input.shape[0]))
         return out.mT.clone()
     x = input.unsqueeze(0) if a == 1 else input
     y = other.unsqueeze(-1) if b == 1 else other
@@ -185,7 +196,7 @@ def matmul(input, other):
         raise RuntimeError(
             f"The size of tensor a ({x.shape[-3]}) must match the size of tensor b "
             f"({y.shape[-3]}) at non-singleton dimension 0") from None
-    return linalg_ops.unsafe_view(linalg_ops.bmm(x, y), batch + (x.shape[-2], y.shape[-1]))
+    return shape_ops.unsafe_view(linalg_ops.bmm(x, y), batch + (x.shape[-2], y.shape[-1]))
 
 
 def _raise_mismatch(input, other):
@@ -577,3 +588,126 @@ def corrcoef(input):
         return c / c
     d = pointwise_ops.sqrt(diagonal(c))
     return clamp(c / unsqueeze(d, 1) / unsqueeze(d, 0), -1, 1)
+
+
+def adjoint(input):
+    """The transpose of the last two dimensions, a view (the conjugate transpose: for real
+    tensors, just the transpose).
+
+    >>> import chainrule as torch
+    >>> torch.adjoint(torch.tensor([[1., 2.], [3., 4.]]))
+    tensor([[1., 3.],
+            [2., 4.]])
+    """
+    if input.ndim == 0:
+        return input  # as PyTorch: the very tensor
+    if input.ndim < 2:
+        raise RuntimeError(f"tensor.adjoint() is only supported on matrices or batches of "
+                           f"matrices. Got {input.ndim}-D tensor.")
+    return input.transpose(-2, -1)
+
+
+def multi_dot(tensors, name: str = "multi_dot") -> Tensor:
+    """The product of a chain of matrices (the first and last may be vectors), viewed into
+    the result's shape (PyTorch's node is a ViewBackward0, for matrices too)."""
+    tensors = list(tensors)
+    if len(tensors) < 2:
+        raise RuntimeError(f"multi_dot(): expected at least 2 tensors but got {len(tensors)}")
+    for i, t in enumerate(tensors):
+        allowed = (1, 2) if i in (0, len(tensors) - 1) else (2,)
+        if t.ndim not in allowed:
+            where = "first" if i == 0 else "last" if i == len(tensors) - 1 else None
+            raise RuntimeError(
+                f"multi_dot(): the {where} tensor must be 1D or 2D but got {t.ndim}D"
+                if where else f"multi_dot(): tensor {i} must be 2D but got {t.ndim}D")
+    first, last = tensors[0], tensors[-1]
+    shape = first.shape[:-1] + last.shape[1:]
+    tensors[0] = first.unsqueeze(0) if first.ndim == 1 else first
+    tensors[-1] = last.unsqueeze(-1) if last.ndim == 1 else last
+    return functools.reduce(mm, tensors).view(shape)
+
+
+def chain_matmul(*matrices):
+    """The product of a chain of matrices (``torch.linalg.multi_dot``'s older spelling).
+
+    >>> import chainrule as torch
+    >>> torch.chain_matmul(torch.ones(2, 3), torch.ones(3, 4), torch.ones(4, 1))
+    tensor([[12.],
+            [12.]])
+    """
+    if not matrices:
+        raise RuntimeError("chain_matmul(): Expected one or more matrices")
+    for m in matrices:
+        if m.ndim != 2:
+            raise RuntimeError(f"Tensor dimension is {m.ndim}, expected 2 instead.")
+    if len(matrices) == 1:
+        return matrices[0].clone()
+    return multi_dot(matrices)
+
+
+def vander(x, N=None, increasing: bool = False):
+    """The Vandermonde matrix of ``x``: columns ``x^(N-1), ..., x, 1`` (or increasing powers).
+
+    Its gradient is correct here; PyTorch 2.13's backward of ``torch.vander`` fails (it
+    modifies a value that its cumprod saved), so only the values can be compared with it.
+
+    >>> import chainrule as torch
+    >>> torch.vander(torch.tensor([1, 2, 3]))
+    tensor([[1, 1, 1],
+            [4, 2, 1],
+            [9, 3, 1]])
+    """
+    if x.ndim != 1:
+        raise RuntimeError("x must be a one-dimensional tensor.")
+    n = x.shape[0] if N is None else N
+    if n < 0:
+        raise RuntimeError("N must be non-negative.")
+    dtype = x._data.dtype if x.dtype.is_floating_point else xp.int64  # cumprod's promotion
+    powers = Tensor._make(xp.ones((x.shape[0], n), dtype=dtype))
+    if n > 1:
+        setitem(powers, (slice(None), slice(1, None)),
+                cumprod(x.unsqueeze(1).expand(x.shape[0], n - 1), 1))
+    return powers if increasing else flip(powers, (1,))
+
+
+def _check_norm_dtype(input) -> None:
+    if not input.dtype.is_floating_point:
+        raise RuntimeError(f"norm(): input dtype should be either floating point or complex. "
+                           f"Got {input.dtype.scalar_name} instead. Fix: call .float() first.")
+
+
+def frobenius_norm(input, dim, keepdim: bool = False):
+    """The 2-norm of the elements in ``dim`` (at most two dimensions).
+
+    >>> import chainrule as torch
+    >>> torch.frobenius_norm(torch.tensor([[1., 2.], [2., 4.]]), dim=(0, 1))
+    tensor(5.)
+    """
+    dims = (dim,) if isinstance(dim, int) else tuple(dim)
+    if len(dims) > 2:
+        raise RuntimeError(f"Expected at most 2 dimensions, but got {len(dims)} dimensions "
+                           "instead.")
+    _check_norm_dtype(input)
+    return reduction_ops.norm_dims(input, 2.0, normalize_dims(dims, input.ndim), keepdim)
+
+
+def norm_except_dim(v, pow: int = 2, dim: int = 0):
+    """The ``pow``-norm over every dimension but ``dim``, kept with size 1 (weight norm's
+    denominator); ``dim=-1`` takes the norm of everything.
+
+    >>> import chainrule as torch
+    >>> torch.norm_except_dim(torch.tensor([[3., 4.], [0., 1.]]))
+    tensor([[5.],
+            [1.]])
+    """
+    _check_norm_dtype(v)
+    if dim == -1:
+        return reduction_ops.norm_all(v, float(pow), None, False)
+    dim = wrap_dim(dim, v.ndim)
+    if dim not in (0, v.ndim - 1):
+        return norm_except_dim(v.transpose(0, dim), pow, 0).transpose(0, dim)
+    keep = [1] * v.ndim
+    keep[dim] = v.shape[dim]
+    rows = v.reshape(v.shape[0], -1) if dim == 0 else v.reshape(-1, v.shape[-1])
+    return reduction_ops.norm_dims(rows, float(pow), (1 if dim == 0 else 0,), False).view(keep)
+

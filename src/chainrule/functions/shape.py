@@ -48,7 +48,7 @@ def reshape(input, *shape):
     shape = _infer_shape(size_argument(shape), input.numel(), input.shape)
     if _viewable(input._data, shape):
         return shape_ops.reshape(input, shape, input._data.shape)
-    return shape_ops.reshape_copy(input, shape, input._data.shape)
+    return shape_ops.unsafe_view(shape_ops.clone(input), shape)
 
 
 def _viewable(data, shape) -> bool:

@@ -30,17 +30,6 @@ bmm = Op("BmmBackward0", lambda self, mat2: xp.matmul(self, mat2),
             self=lambda grad, mat2: bmm(grad, mat2.mT),
             mat2=lambda grad, self: bmm(self.mT, grad),
             jvp=lambda self_t, mat2_t, self, mat2: bmm(self_t, mat2) + bmm(self, mat2_t))
-# matmul (and nn's linear) fold batches into one mm/bmm and reshape the result back, as
-# PyTorch does; these two record those steps under PyTorch's names.  Neither result is a
-# view (PyTorch squeezes the fresh product in place), and only the shape is kept.
-unsafe_view = Op("UnsafeViewBackward0", lambda self, shape: xp.reshape(self, shape),
-                 self=lambda grad, self_shape: grad.reshape(self_shape),
-                 jvp=lambda self_t, shape: unsafe_view(self_t, shape))
-squeeze_back = Op("SqueezeBackward4", lambda self, dim: xp.squeeze(self, dim),
-                  self=lambda grad, dim: grad.unsqueeze(dim),
-                  jvp=lambda self_t, dim: squeeze_back(self_t, dim))
-
-
 # nn's linear: one node for x @ W.T + b instead of three (t, matmul, add), so an MLP step
 # records a third of the nodes; named as PyTorch names the nodes of its linear.
 linear = Op("AddmmBackward0", lambda input, weight, bias: input @ weight.T + bias,
@@ -54,6 +43,15 @@ linear_no_bias = Op("MmBackward0", lambda input, weight: input @ weight.T,
                     weight=lambda grad, input: grad.t().matmul(input),
                     jvp=lambda input_t, weight_t, input, weight:
                         input_t.matmul(weight.t()) + input.matmul(weight_t.t()))
+
+
+# The cross product of 3-vectors along ``dim``: its gradients are cross products too.
+cross = Op("LinalgCrossBackward0",
+           lambda self, other, dim: xp.cross(self, other, axis=dim), promote="binary",
+           self=lambda grad, other, dim: cross(other, grad, dim),
+           other=lambda grad, self, dim: cross(grad, self, dim),
+           jvp=lambda self_t, other_t, self, other, dim: cross(self_t, other, dim)
+               + cross(self, other_t, dim))
 
 
 # --- einsum --------------------------------------------------------------------------

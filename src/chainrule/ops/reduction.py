@@ -212,15 +212,24 @@ std_mean = Op("StdMeanBackward0", lambda self, dims, correction, keepdim:
                      (_masked_div(_reduce_sum(self_t * _var_slope(self, dims, correction),
                                               dims, keepdim), 2 * result[0]),
                       _reduce_sum(self_t, dims, keepdim) / _count(self.shape, dims)))
-# Vector p-norm, PyTorch's one node for every p (linalg.vector_norm, Tensor.norm).
-vector_norm = Op("LinalgVectorNormBackward0", lambda self, ord, dims, keepdim:
-                    _norm_forward(self, ord, dims, keepdim),
-                    self=lambda grad, self, ord, dims, keepdim, result:
-                        _unsqueeze_to(grad, self.shape, dims, keepdim)
-                        * _norm_slope(self, ord, dims, keepdim, result),
-                    jvp=lambda self_t, self, ord, dims, keepdim, result:
-                        _reduce_sum(self_t * _norm_slope(self, ord, dims, keepdim, result),
-                                    dims, keepdim))
+
+
+def _vector_norm_op(name: str) -> Op:
+    return Op(name, lambda self, ord, dims, keepdim: _norm_forward(self, ord, dims, keepdim),
+              self=lambda grad, self, ord, dims, keepdim, result:
+                  _unsqueeze_to(grad, self.shape, dims, keepdim)
+                  * _norm_slope(self, ord, dims, keepdim, result),
+              jvp=lambda self_t, self, ord, dims, keepdim, result:
+                  _reduce_sum(self_t * _norm_slope(self, ord, dims, keepdim, result),
+                              dims, keepdim))
+
+
+# Vector p-norm, PyTorch's one node for every p (linalg.vector_norm, Tensor.norm); the same
+# under at::norm's names, which PyTorch's C++ functions call (frobenius_norm,
+# norm_except_dim): NormBackward0 for all elements, NormBackward1 over dims.
+vector_norm = _vector_norm_op("LinalgVectorNormBackward0")
+norm_all = _vector_norm_op("NormBackward0")
+norm_dims = _vector_norm_op("NormBackward1")
 
 
 def _count(shape, dims) -> int:

@@ -16,6 +16,7 @@ from .._backend import xp
 from ..engine.op import Op, index, put_into_zeros
 from .indexing import _gather_forward
 from .reduction import _place_at, _reduce_sum, _take_along, _tie_share, _unsqueeze_to
+from .solvers import LinAlgError
 
 
 def _scatter_back(grad, dim, index, shape):
@@ -92,7 +93,7 @@ def _inv(a):
     try:
         return xp.linalg.inv(a)
     except xp.linalg.LinAlgError:
-        raise RuntimeError("linalg.inv: The input matrix is singular, so the inversion could not "
+        raise LinAlgError("linalg.inv: The input matrix is singular, so the inversion could not "
                            "be completed. Fix: check the matrix's rank, or use a pseudo-inverse."
                            ) from None
 

@@ -20,11 +20,12 @@ from ..engine.op import Op
 reshape = Op("ViewBackward0", lambda self, shape, old: xp.reshape(self, shape), view=True,
                 self=lambda grad, old: grad.reshape(old),
                 jvp=lambda self_t, shape, old: reshape(self_t, shape, old))
-# A reshape that cannot be a view of a non-contiguous input copies (clone + unsafe view).
-reshape_copy = Op("UnsafeViewBackward0",
-                  lambda self, shape, old: xp.reshape(self, shape).copy(),
-                  self=lambda grad, old: grad.reshape(old),
-                  jvp=lambda self_t, shape, old: reshape_copy(self_t, shape, old))
+# A reshape that cannot be a view copies: PyTorch records a clone, then this "unsafe view"
+# of the fresh copy (not a view to autograd: the copy has no other user).  matmul and nn's
+# linear use it too, to reshape the product of their folded batches.
+unsafe_view = Op("UnsafeViewBackward0", lambda self, shape: xp.reshape(self, shape),
+                 self=lambda grad, self_shape: grad.reshape(self_shape),
+                 jvp=lambda self_t, shape: unsafe_view(self_t, shape))
 unsqueeze = Op("UnsqueezeBackward0", lambda self, dim: xp.expand_dims(self, dim), view=True,
                   self=lambda grad, dim: grad.squeeze(dim),
                   jvp=lambda self_t, dim: unsqueeze(self_t, dim))
@@ -38,6 +39,10 @@ squeeze_dim = Op("SqueezeBackward1", lambda self, dims, old: _squeeze(self, dims
 squeeze_dims = Op("SqueezeBackward2", lambda self, dims, old: _squeeze(self, dims),
                      view=True, self=lambda grad, old: grad.reshape(old),
                      jvp=lambda self_t, dims, old: squeeze_dims(self_t, dims, old))
+# matmul's squeeze of a fresh product (of a vector times a matrix): not a view either.
+squeeze_back = Op("SqueezeBackward4", lambda self, dim: xp.squeeze(self, dim),
+                  self=lambda grad, dim: grad.unsqueeze(dim),
+                  jvp=lambda self_t, dim: squeeze_back(self_t, dim))
 expand = Op("ExpandBackward0", lambda self, shape: xp.broadcast_to(self, shape), view=True,
                self=lambda grad: grad,  # the engine sums the gradient back to self's shape
                jvp=lambda self_t, shape: expand(self_t, shape))

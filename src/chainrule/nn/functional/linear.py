@@ -12,6 +12,7 @@ import math
 from ...functions.arguments import require_tensor
 from ...functions.matrix import matmul
 from ...ops import linalg as linalg_ops
+from ...ops import shape as shape_ops
 from ...tensor import Tensor
 
 __all__ = ["linear", "bilinear"]
@@ -48,8 +49,8 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
         return linalg_ops.linear(rows, weight, bias).reshape(shape)
     product = linalg_ops.linear_no_bias(rows, weight)
     if input.ndim == 1:
-        return linalg_ops.squeeze_back(product, 0)
-    return linalg_ops.unsafe_view(product, shape)
+        return shape_ops.squeeze_back(product, 0)
+    return shape_ops.unsafe_view(product, shape)
 
 
 def bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | None = None):
