@@ -176,10 +176,9 @@ def lu_unpack(LU_data: Tensor, LU_pivots: Tensor, unpack_data: bool = True,
                            "torch.int32 dtype. Note: this function is intended to be used with "
                            "the output produced by torch.linalg.lu_factor")
     check_matrix(LU_data, "torch.lu_unpack", "LU_data")
-    P, L, U = decomposition_ops.lu_unpack(LU_data, LU_pivots)
-    empty = LU_data.new_zeros((0,))
-    return return_types.lu_unpack(P.detach() if unpack_pivots else empty,
-                                  L if unpack_data else empty, U if unpack_data else empty)
+    P, L, U = decomposition_ops.lu_unpack(LU_data, LU_pivots, unpack_data)
+    return return_types.lu_unpack(P.detach() if unpack_pivots else LU_data.new_zeros((0,)),
+                                  L, U)
 
 
 def geqrf(input: Tensor):
@@ -245,6 +244,10 @@ def ormqr(input: Tensor, tau: Tensor, other: Tensor, left: bool = True,
     check_kernel_dtype(input, "ormqr_cpu")
     if other.ndim < 2 or input.ndim < 2:
         raise RuntimeError("torch.ormqr: input and other must have at least 2 dimensions.")
+    if other.ndim != input.ndim:
+        raise RuntimeError(f"torch.ormqr: Expected other to have the same number of dimensions "
+                           f"as input, but got other.ndim equal to {other.ndim} and input.ndim "
+                           f"is equal to {input.ndim}")
     rows = other.shape[-2] if left else other.shape[-1]
     side = "other.shape[-2]" if left else "other.shape[-1]"
     if rows != input.shape[-2]:

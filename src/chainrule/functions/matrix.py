@@ -10,6 +10,7 @@ from __future__ import annotations
 import builtins
 import functools
 import math
+import warnings
 
 from .._backend import xp
 from .._shapes import normalize_dims, wrap_dim
@@ -22,8 +23,8 @@ from ..tensor import Tensor
 from .arguments import accept_numpy_names, require_tensor
 from .indexing import setitem
 from .joining import cat
-from .pointwise import _float_of, clamp
-from .reduction import cumprod, mean, norm
+from .pointwise import clamp
+from .reduction import cumprod, norm
 from .shape import flip, movedim, narrow, reshape, unsqueeze
 
 __all__ = [
@@ -559,20 +560,64 @@ def det(input):
 
 
 def cov(input, *, correction: int = 1, fweights=None, aweights=None):
-    """Covariance matrix of the variables in ``input``'s rows (observations in columns).
+    """Covariance matrix of the variables in ``input``'s rows (observations in columns),
+    optionally weighted: ``fweights`` (integer repeat counts) and ``aweights`` (importance).
 
     >>> import chainrule as torch
     >>> torch.cov(torch.tensor([[0., 1., 2.], [2., 1., 0.]]))
     tensor([[ 1., -1.],
             [-1.,  1.]])
     """
-    if fweights is not None or aweights is not None:
-        raise NotImplementedError("cov: fweights/aweights are not supported yet.")
-    x = _float_of(input)
-    x = reshape(x, (1, -1)) if x.dim() < 2 else x
-    centred = x - mean(x, 1, keepdim=True)
-    c = mm(centred, centred.t()) / builtins.max(x.shape[1] - correction, 0)
-    return reshape(c, ()) if input.dim() < 2 else c
+    if input.dim() > 2:
+        raise RuntimeError(f"cov(): expected input to have two or fewer dimensions but got an "
+                           f"input with {input.dim()} dimensions")
+    if input.dtype.name == "bool":
+        raise RuntimeError("cov(): bool dtype is not supported for input. Fix: .float() it.")
+    x = reshape(input, (1, -1)) if input.dim() < 2 else input
+    n = x.shape[1]
+    weights = None
+    for name, w in (("fweights", fweights), ("aweights", aweights)):
+        if w is None:
+            continue
+        _check_weights(name, w, n)
+        weights = w if weights is None else weights * w
+    if weights is None:
+        total = n
+        average = x.sum(1) / total
+        norm_factor = total - correction
+    else:
+        total = weights.sum()
+        if not total.item():
+            raise RuntimeError("cov(): weights sum to zero, can't be normalized")
+        average = (x * weights).sum(1) / total
+        if aweights is not None and correction != 0:
+            norm_factor = total - correction * (weights * aweights).sum() / total
+        else:
+            norm_factor = total - correction
+    if float(norm_factor.detach() if isinstance(norm_factor, Tensor) else norm_factor) <= 0:
+        warnings.warn("cov(): degrees of freedom is <= 0. Correction should be strictly less "
+                      "than the number of observations.", UserWarning, stacklevel=2)
+        norm_factor = norm_factor * 0
+    centred = x - unsqueeze(average, 1)
+    c = mm(centred, (centred if weights is None else centred * weights).t())
+    return (c / norm_factor).squeeze()
+
+
+def _check_weights(name: str, w, n: int) -> None:
+    if w.dim() > 1:
+        raise RuntimeError(f"cov(): expected {name} to have one or fewer dimensions but got "
+                           f"{name} with {w.dim()} dimensions")
+    if name == "fweights" and (w.dtype.is_floating_point or w.dtype.name == "bool"):
+        raise RuntimeError(f"cov(): expected fweights to have integral dtype but got fweights "
+                           f"with {w.dtype.scalar_name} dtype")
+    if name == "aweights" and not w.dtype.is_floating_point:
+        raise RuntimeError(f"cov(): expected aweights to have floating point dtype but got "
+                           f"aweights with {w.dtype.scalar_name} dtype")
+    if w.numel() != n:
+        raise RuntimeError(f"cov(): expected {name} to have the same numel as there are "
+                           f"observations in the input but got {w.numel()} != {n}")
+    if n and float(w.detach().min()) < 0:
+        raise RuntimeError(f"cov(): {name} cannot be negative")
 
 
 def corrcoef(input):

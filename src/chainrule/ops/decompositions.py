@@ -394,18 +394,29 @@ lu_factor = Op("LinalgLuFactorExBackward0", _lu_factor_forward, outputs="several
                A=lambda grads, result: _lu_factor_grad(grads, result), jvp=_lu_factor_jvp)
 
 
-def _lu_unpack_forward(LU_data, LU_pivots):
-    L, U = _unpack_lu(LU_data)
-    return permutation_from_pivots(LU_pivots, LU_data.shape[-2], LU_data.dtype), L, U
+def _lu_unpack_forward(LU_data, LU_pivots, unpack_data):
+    P = permutation_from_pivots(LU_pivots, LU_data.shape[-2], LU_data.dtype)
+    if not unpack_data:  # PyTorch still returns (empty) L and U from the node
+        empty = xp.zeros((0,), dtype=LU_data.dtype)
+        return P, empty, empty.copy()
+    return (P, *_unpack_lu(LU_data))
 
 
-def _lu_unpack_jvp(LU_data_t, LU_data):
+def _lu_unpack_backward(grads, LU_data_shape, unpack_data):
+    if not unpack_data:
+        return grads[0].new_zeros(LU_data_shape)
+    return _pack_lu(grads[1], grads[2])
+
+
+def _lu_unpack_jvp(LU_data_t, LU_data, unpack_data):
+    if not unpack_data:
+        return None, None, None
     k = min(LU_data.shape[-2], LU_data.shape[-1])
     return None, LU_data_t[..., :, :k].tril(-1), LU_data_t[..., :k, :].triu()
 
 
 lu_unpack = Op("LuUnpackBackward0", _lu_unpack_forward, outputs="several",
-               LU_data=lambda grads: _pack_lu(grads[1], grads[2]), jvp=_lu_unpack_jvp)
+               LU_data=_lu_unpack_backward, jvp=_lu_unpack_jvp)
 
 
 # --- Householder reflectors (geqrf's storage) ------------------------------------------------
@@ -497,8 +508,11 @@ def _householder_jvp(input_t, tau_t, input, tau):
 
 householder_product = Op(
     "LinalgHouseholderProductBackward0", _householder_forward,
-    input=lambda grad, input, tau: householder_grads(grad, input, tau)[0],
-    tau=lambda grad, input, tau: householder_grads(grad, input, tau)[1],
+    # (no reflectors: Q is the identity, and PyTorch gives neither input a gradient)
+    input=lambda grad, input, tau: householder_grads(grad, input, tau)[0] if tau.shape[-1]
+        else None,
+    tau=lambda grad, input, tau: householder_grads(grad, input, tau)[1] if tau.shape[-1]
+        else None,
     jvp=_householder_jvp)
 
 
