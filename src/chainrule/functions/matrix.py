@@ -91,9 +91,12 @@ def mv(input, vec):
     a, v = _operand_arrays("mv", input, vec, "vec")
     if a.ndim != 2 or v.ndim != 1:
         raise RuntimeError(f"vector + matrix @ vector expected, got 1, {a.ndim}, {v.ndim}")
-    return _inner_product(linalg_ops.mv, input, vec, lambda: (
-        f"size mismatch, got input ({input.shape[0]}), mat ({input.shape[0]}x"
-        f"{input.shape[1]}), vec ({vec.shape[0]})"))
+    if a.shape[1] != v.shape[0]:
+        raise RuntimeError(
+            f"size mismatch, got input ({input.shape[0]}), mat ({input.shape[0]}x"
+            f"{input.shape[1]}), vec ({vec.shape[0]})")
+    _same_dtype(input, vec)
+    return linalg_ops.mv(input, vec)
 
 
 def mm(input, mat2):
@@ -109,18 +112,16 @@ def mm(input, mat2):
         raise RuntimeError("self must be a matrix")
     if b.ndim != 2:
         raise RuntimeError("mat2 must be a matrix")
-    return _inner_product(linalg_ops.mm, input, mat2, lambda: (
-        f"mat1 and mat2 shapes cannot be multiplied ({input.shape[0]}x{input.shape[1]} and "
-        f"{mat2.shape[0]}x{mat2.shape[1]})"))
+    _check_multipliable(input, mat2)
+    _same_dtype(input, mat2)
+    return linalg_ops.mm(input, mat2)
 
 
-def _inner_product(row, input, other, size_message):
-    """``row(input, other)`` once the inner dimensions match (else the RuntimeError that
-    ``size_message()`` words) and the dtypes agree."""
-    if input._data.shape[1] != other._data.shape[0]:
-        raise RuntimeError(size_message())
-    _same_dtype(input, other)
-    return row(input, other)
+def _check_multipliable(mat1, mat2) -> None:
+    if mat1.shape[1] != mat2.shape[0]:
+        raise RuntimeError(
+            f"mat1 and mat2 shapes cannot be multiplied ({mat1.shape[0]}x{mat1.shape[1]} and "
+            f"{mat2.shape[0]}x{mat2.shape[1]})")
 
 
 def bmm(input, mat2):
@@ -162,7 +163,7 @@ def matmul(input, other):
     if a == 2 and b == 1:
         return mv(input, other)
     if a == 1 and b == 2:
-        return shape_ops.squeeze_back(mm(input.unsqueeze(0), other), 0)
+        return linalg_ops.squeeze_back(mm(input.unsqueeze(0), other), 0)
     if a == 2 and b == 2:
         return mm(input, other)
     _same_dtype(input, other)
@@ -187,16 +188,19 @@ def matmul(input, other):
             return shape_ops.unsafe_view(mv(rows, input), batch + (n,))
         out = shape_ops.unsafe_view(mm(rows, input.t()), batch + (n, input.shape[0]))
         return out.mT.clone()
-    x = input.unsqueeze(0) if a == 1 else input
-    y = other.unsqueeze(-1) if b == 1 else other
-    if x.shape[-1] != y.shape[-2]:
+    # Both are (batches of) matrices: PyTorch expands both to the common batch shape,
+    # flattens it into one batch dimension, multiplies with bmm and reshapes the result.
+    if input.shape[-1] != other.shape[-2]:
         _raise_mismatch(input, other)
     try:
-        batch = xp.broadcast_shapes(x.shape[:-2], y.shape[:-2])
+        batch = xp.broadcast_shapes(input.shape[:-2], other.shape[:-2])
     except ValueError:
         raise RuntimeError(
-            f"The size of tensor a ({x.shape[-3]}) must match the size of tensor b "
-            f"({y.shape[-3]}) at non-singleton dimension 0") from None
+            f"The size of tensor a ({input.shape[-3]}) must match the size of tensor b "
+            f"({other.shape[-3]}) at non-singleton dimension 0") from None
+    count = math.prod(batch)
+    x = input.expand(batch + input.shape[-2:]).reshape(count, *input.shape[-2:])
+    y = other.expand(batch + other.shape[-2:]).reshape(count, *other.shape[-2:])
     return shape_ops.unsafe_view(linalg_ops.bmm(x, y), batch + (x.shape[-2], y.shape[-1]))
 
 
@@ -272,7 +276,12 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1):
             [1., 2.]])
     """
     _same_dtypes("self and mat2 must have the same dtype, but got", input, mat1, mat2)
-    return _scaled_sum(input, mm(mat1, mat2), beta, alpha)
+    for name, matrix in (("mat1", mat1), ("mat2", mat2)):
+        if matrix.ndim != 2:
+            raise RuntimeError(f"{name} must be a matrix, got {matrix.ndim}-D tensor")
+    _check_multipliable(mat1, mat2)
+    input.expand(mat1.shape[0], mat2.shape[1])  # PyTorch's error where input does not broadcast
+    return linalg_ops.addmm(input, mat1, mat2, beta, alpha)
 
 
 def baddbmm(input, batch1, batch2, *, beta=1, alpha=1):

@@ -174,7 +174,10 @@ def matrix_power(input: Tensor, n: int) -> Tensor:
     if n < 0:
         check_matrix(A, "linalg.inv")
         A, n = selection_ops.inverse(A), -n
-    # Repeated squaring: about log2(n) products instead of n.
+    # PyTorch's graph: n = 2 and 3 as plain products ((A A) A), larger n by repeated
+    # squaring (about log2(n) products instead of n).
+    if n <= 3:
+        return A if n == 1 else matmul(A, A) if n == 2 else matmul(matmul(A, A), A)
     result, power = None, A
     while n:
         if n & 1:

@@ -20,9 +20,9 @@ from ..engine.op import Op
 reshape = Op("ViewBackward0", lambda self, shape, old: xp.reshape(self, shape), view=True,
                 self=lambda grad, old: grad.reshape(old),
                 jvp=lambda self_t, shape, old: reshape(self_t, shape, old))
-# A reshape that cannot be a view copies: PyTorch records a clone, then this "unsafe view"
-# of the fresh copy (not a view to autograd: the copy has no other user).  matmul and nn's
-# linear use it too, to reshape the product of their folded batches.
+# A reshape of a fresh result, recorded as not a view (PyTorch's _unsafe_view): a reshape
+# that cannot view a non-contiguous input clones it first, and matmul folds batches with it.
+# Only the shape is kept.
 unsafe_view = Op("UnsafeViewBackward0", lambda self, shape: xp.reshape(self, shape),
                  self=lambda grad, self_shape: grad.reshape(self_shape),
                  jvp=lambda self_t, shape: unsafe_view(self_t, shape))
@@ -39,10 +39,6 @@ squeeze_dim = Op("SqueezeBackward1", lambda self, dims, old: _squeeze(self, dims
 squeeze_dims = Op("SqueezeBackward2", lambda self, dims, old: _squeeze(self, dims),
                      view=True, self=lambda grad, old: grad.reshape(old),
                      jvp=lambda self_t, dims, old: squeeze_dims(self_t, dims, old))
-# matmul's squeeze of a fresh product (of a vector times a matrix): not a view either.
-squeeze_back = Op("SqueezeBackward4", lambda self, dim: xp.squeeze(self, dim),
-                  self=lambda grad, dim: grad.unsqueeze(dim),
-                  jvp=lambda self_t, dim: squeeze_back(self_t, dim))
 expand = Op("ExpandBackward0", lambda self, shape: xp.broadcast_to(self, shape), view=True,
                self=lambda grad: grad,  # the engine sums the gradient back to self's shape
                jvp=lambda self_t, shape: expand(self_t, shape))
