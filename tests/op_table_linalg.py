@@ -54,6 +54,19 @@ def _la(name, fn, shapes, dtypes=FLOAT, **kw):
     return OpInfo(name, fn, shapes, dtypes=dtypes, group="linalg", **kw)
 
 
+def _lobpcg(m, a, **kw):
+    """torch.lobpcg of a symmetric positive definite matrix from fixed start vectors (its
+    own would be random), converged tightly (float64: for gradcheck; float32: beyond its
+    default); the outputs do not depend on the eigenvectors' signs: E and U diag(E) Uᵀ."""
+    # (eigenvalues spread apart: the eigenvectors, and gradcheck, are then well conditioned)
+    A = _spd(m, a) + m.diag(m.arange(a.shape[-1], dtype=a.dtype)) * 4
+    n = kw.pop("n", 2)
+    X = m.linspace(-1.0, 1.0, A.shape[-1] * n, dtype=a.dtype).reshape(A.shape[-1], n).cos()
+    tol = 1e-12 if a.dtype == m.float64 else 3e-6
+    E, U = m.lobpcg(A, X=X.expand(A.shape[:-2] + X.shape), tol=tol, **kw)
+    return E, (U * E.unsqueeze(-2)) @ U.mT
+
+
 SQUARE = [((3, 3),), ((2, 3, 3),)]
 LINALG_OPS: list[OpInfo] = [
     # torch.* decompositions
@@ -94,6 +107,18 @@ LINALG_OPS: list[OpInfo] = [
     _la("matrix_power_inverse", lambda m, x: _wc(m, x).matrix_power(-2), SQUARE[:1]),
     _la("pinverse", lambda m, x: m.pinverse(x), [((4, 3),), ((3, 4),)]),
     _la("pinverse_method", lambda m, x: x.pinverse(rcond=1e-10), [((2, 3, 2),)]),
+    _la("lobpcg", _lobpcg, [((9, 9),)], rtol=1e-2, atol=1e-2),
+    # (batched: gradients against PyTorch's only; finite differences of some entries meet
+    # the iteration's stopping noise)
+    _la("lobpcg_batch", _lobpcg, [((2, 9, 9),)], rtol=1e-2, atol=1e-2, gradcheck=False),
+    _la("lobpcg_smallest", lambda m, a: _lobpcg(m, a, k=1, largest=False), [((9, 9),)],
+        rtol=1e-2, atol=1e-2),
+    _la("lobpcg_basic", lambda m, a: _lobpcg(m, a, n=3, k=3, method="basic"), [((9, 9),)],
+        rtol=1e-2, atol=1e-2),
+    # (with B, PyTorch's backward raises: values only, and tests/test_lobpcg.py the error)
+    _la("lobpcg_generalized", lambda m, a, b: m.lobpcg(_spd(m, a), k=2, B=_spd(m, b),
+                                                      largest=False)[0],
+        [((9, 9), (9, 9))], differentiable=False, rtol=1e-2, atol=1e-2),
     # torch.* solvers
     _la("triangular_solve", lambda m, b, a: m.triangular_solve(b, _upper(m, a)),
         [((3, 2), (3, 3)), ((2, 3, 1), (3, 3)), ((3, 2), (2, 3, 3))]),
@@ -273,6 +298,8 @@ LINALG_OPS: list[OpInfo] = [
     _la("logdet_error", lambda m, x: m.logdet(x), [((2, 3),)]),
     _la("svd_torch_error", lambda m, x: m.svd(x), [((3,),)]),
     _la("qr_torch_int_error", lambda m, x: m.qr(x), [((3, 3),)], ("int64",)),
+    _la("lobpcg_error", lambda m, a: m.lobpcg(a, k=2), [((5, 5),), ((3, 4),)]),
+    _la("lobpcg_B_error", lambda m, a, b: m.lobpcg(a, B=b), [((6, 6), (5, 5))]),
     _la("matrix_power_error", lambda m, x: m.matrix_power(x, 2), [((2, 3),)]),
     _la("removed_solve_error", lambda m, x: m.solve(x, x), [((2, 2),)]),
     _la("removed_lstsq_error", lambda m, x: x.lstsq(x), [((2, 2),)]),

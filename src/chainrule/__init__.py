@@ -58,6 +58,7 @@ from .functions.decompositions import *  # noqa: F401,F403  (torch.qr, torch.svd
 from .functions.solvers import *  # noqa: F401,F403
 from .functions.quadrature import *  # noqa: F401,F403
 from .functions.lowrank import *  # noqa: F401,F403
+from .functions.lobpcg import *  # noqa: F401,F403
 from .functions.conversion import clone
 from .functions.dlpack import from_dlpack
 from . import autograd

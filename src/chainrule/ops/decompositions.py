@@ -31,11 +31,17 @@ operations so that they can be differentiated again (``gX``: the gradient of ``X
 - householder_product, ``Q = H1 ⋯ Hk E`` with ``Hi = I - τi vi viᵀ``: going down the
   product (``Qi = Hi Qi+1``), ``gHi = Gi Qi+1ᵀ`` and ``Gi+1 = Hi Gi``, so
   ``gτi = -viᵀ gHi vi`` and ``gvi = -τi (gHi + gHiᵀ) vi``.
+- lobpcg, k eigenpairs ``A U = U diag(E)`` of a symmetric A (m x m): eigh's formula within
+  span(U), plus, where k < m, the part each ``ui`` moves out of span(U): with
+  ``P = I - UUᵀ``, ``dui = -(P (A - Ei) P)⁺ dA ui``, so ``gA -= Σ xi uiᵀ`` where ``xi``
+  solves ``(P (A - Ei) P + UUᵀ) xi = P gui`` (the value PyTorch reaches by its polynomial
+  solution of the same Sylvester equation).
 """
 from __future__ import annotations
 
 from .._backend import xp
 from .._backend.lapack import getrf, permutation_from_pivots, sytrf
+from .._backend.lobpcg import Lobpcg
 from ..engine.op import Op
 from .selection import inverse
 from .shape import cat, stack
@@ -571,3 +577,72 @@ def _ldl_not_differentiable(grads):
 
 ldl_factor = Op("NotImplemented", lambda A, hermitian: sytrf(A), outputs="several",
                 A=_ldl_not_differentiable)
+
+
+# --- lobpcg: k eigenpairs of a symmetric (generalized) problem --------------------------------
+
+def _lobpcg_forward(tensors, start, B_at, X_at, iK_at, k, params, method, on_step):
+    """``tensors`` are A and those of B, X, iK that were given (their positions: ``*_at``);
+    ``start`` the random start vectors where X was not given.  Batches one by one."""
+    A = tensors[0]
+    B, X, iK = (None if at is None else tensors[at] for at in (B_at, X_at, iK_at))
+    X = start if X is None else X
+    m = A.shape[-1]
+    batch = A.shape[:-2]
+    E_all = xp.empty(batch + (k,), dtype=X.dtype)
+    U_all = xp.empty(batch + (m, k), dtype=X.dtype)
+    for index in xp.ndindex(*batch):
+        iparams, fparams, bparams = (dict(p) for p in params)
+        if batch:
+            iparams["batch_index"] = int(xp.ravel_multi_index(index, batch))
+        worker = Lobpcg(A[index], None if B is None else B[index], X[index],
+                        None if iK is None else iK[index], iparams, fparams, bparams, method)
+        worker.run(on_step)
+        E_all[index] = worker.E[:k]
+        U_all[index] = worker.X[:, :k]
+    return E_all, U_all
+
+
+def _out_of_span(A, E, U, V):
+    """Column i of the result solves ``(P (A - Ei) P + UUᵀ) x = P vi`` with ``P = I - UUᵀ``:
+    ``(A - Ei)⁻¹ P vi`` within the complement of span(U), where that inverse exists."""
+    m = A.shape[-1]
+    UUt = U @ U.mT
+    P = eye_like(A, m) - UUt
+    shifted = A.unsqueeze(-3) - E.unsqueeze(-1).unsqueeze(-1) * eye_like(A, m)
+    systems = P.unsqueeze(-3) @ shifted @ P.unsqueeze(-3) + UUt.unsqueeze(-3)
+    rhs = (P @ V).mT.unsqueeze(-1)  # one system per column
+    return (inverse(systems) @ rhs).squeeze(-1).mT
+
+
+def _lobpcg_backward(grads, tensors, result, B_at):
+    if B_at is not None:
+        raise ValueError("lobpcg.backward does not support backward with B != I yet.")
+    gE, gU = grads
+    E, U = result
+    A = tensors[0]
+    F = _off_diagonal_reciprocal(E.unsqueeze(-2) - E.unsqueeze(-1))
+    gA = U @ (_diag_embed(gE) + (U.mT @ gU) * F) @ U.mT
+    if U.shape[-1] < U.shape[-2]:
+        gA = gA - _out_of_span(A, E, U, gU) @ U.mT
+    return [gA] + [None] * (len(tensors) - 1)
+
+
+def _lobpcg_jvp(tensors_t, tensors, result, B_at):
+    if B_at is not None:
+        raise NotImplementedError("lobpcg: forward AD is implemented for B = I only (as "
+                                  "its backward). Fix: leave B out, or use reverse mode.")
+    E, U = result
+    A, dA = tensors[0], tensors_t[0]
+    inner = U.mT @ dA @ U
+    F = _off_diagonal_reciprocal(E.unsqueeze(-2) - E.unsqueeze(-1))
+    dU = U @ (F * inner)
+    if U.shape[-1] < U.shape[-2]:
+        dU = dU - _out_of_span(A, E, U, dA @ U)
+    return inner.diagonal(0, -2, -1), dU
+
+
+lobpcg = Op("LOBPCGAutogradFunctionBackward", _lobpcg_forward, outputs="several",
+            tensors=lambda grads, tensors, result, B_at: _lobpcg_backward(grads, tensors,
+                                                                          result, B_at),
+            jvp=_lobpcg_jvp)
