@@ -91,3 +91,15 @@ def test_backward_errors_as_pytorch():
             E.sum().backward()
         with pytest.raises(AssertionError, match="X shape mismatch"):
             module.lobpcg(module.from_numpy(a), X=module.from_numpy(x[None]))
+
+
+def test_B_not_positive_definite():
+    """PyTorch's LinAlgError (a RuntimeError) from the Cholesky factor of ``Sᵀ B S``."""
+    torch = torch_or_skip()
+    a, x, b = _problem()
+    for module in (cr, torch):
+        with pytest.raises(RuntimeError, match="^linalg.cholesky: The factorization could not"
+                                               " be completed because the input is not "
+                                               "positive-definite") as error:
+            module.lobpcg(module.from_numpy(a), X=module.from_numpy(x), B=-module.from_numpy(b))
+        assert type(error.value).__name__.endswith("LinAlgError")

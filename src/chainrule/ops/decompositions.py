@@ -597,7 +597,14 @@ def _lobpcg_forward(tensors, start, B_at, X_at, iK_at, k, params, method, on_ste
             iparams["batch_index"] = int(xp.ravel_multi_index(index, batch))
         worker = Lobpcg(A[index], None if B is None else B[index], X[index],
                         None if iK is None else iK[index], iparams, fparams, bparams, method)
-        worker.run(on_step)
+        try:
+            worker.run(on_step)
+        except xp.linalg.LinAlgError:  # a Cholesky factor of a Gram matrix Sᵀ B S
+            raise LinAlgError(
+                "linalg.cholesky: The factorization could not be completed because the input "
+                "is not positive-definite. Fix: B must be symmetric positive-definite; the basic "
+                "method also fails on a nearly dependent search basis: use method='ortho'."
+            ) from None
         E_all[index] = worker.E[:k]
         U_all[index] = worker.X[:, :k]
     return E_all, U_all
