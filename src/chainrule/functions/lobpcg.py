@@ -6,6 +6,7 @@ from __future__ import annotations
 from .. import _dtypes
 from ..ops import decompositions as decomposition_ops
 from ..tensor import Tensor
+from .matrix import _same_dtype
 from .random import randn
 
 __all__ = ["lobpcg"]
@@ -90,9 +91,10 @@ def lobpcg(A: Tensor, k: int | None = None, B: Tensor | None = None, X: Tensor |
         bparams.setdefault("ortho_use_drop", False)
     start = None
     if X is None:
-        start = randn(tuple(A.shape[:-2]) + (m, n), dtype=dtype)._data
+        start = randn(tuple(A.shape[:-2]) + (m, n), dtype=dtype)
     elif tuple(X.shape) != tuple(A.shape[:-2]) + (m, n):
         raise AssertionError(f"X shape mismatch: got {X.shape}, expected {(m, n)}")
+    _same_dtype(A, start if X is None else X)  # the first product, A X
     tensors = [A]
     positions = []
     for given in (B, X, iK):
@@ -100,6 +102,7 @@ def lobpcg(A: Tensor, k: int | None = None, B: Tensor | None = None, X: Tensor |
         if given is not None:
             tensors.append(given)
     on_step = None if tracker is None else (lambda worker: tracker(_TrackerView(worker)))
-    E, U = decomposition_ops.lobpcg(tensors, start, *positions, k,
+    E, U = decomposition_ops.lobpcg(tensors, None if start is None else start._data,
+                                    *positions, k,
                                     (iparams, fparams, bparams), method, on_step)
     return E, U
