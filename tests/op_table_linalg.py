@@ -107,13 +107,14 @@ LINALG_OPS: list[OpInfo] = [
     _la("matrix_power_inverse", lambda m, x: _wc(m, x).matrix_power(-2), SQUARE[:1]),
     _la("pinverse", lambda m, x: m.pinverse(x), [((4, 3),), ((3, 4),)]),
     _la("pinverse_method", lambda m, x: x.pinverse(rcond=1e-10), [((2, 3, 2),)]),
-    _la("lobpcg", _lobpcg, [((9, 9),)], rtol=1e-2, atol=1e-2),
-    # (batched: gradients against PyTorch's only; finite differences of some entries meet
-    # the iteration's stopping noise)
-    _la("lobpcg_batch", _lobpcg, [((2, 9, 9),)], rtol=1e-2, atol=1e-2, gradcheck=False),
-    _la("lobpcg_smallest", lambda m, a: _lobpcg(m, a, k=1, largest=False), [((9, 9),)],
+    _la("lobpcg", _lobpcg, [((6, 6),)], rtol=1e-2, atol=1e-2),
+    # (batched: gradients against PyTorch's only, in float64: finite differences of some
+    # entries meet the iteration's stopping noise, and float32 stops late)
+    _la("lobpcg_batch", _lobpcg, [((2, 9, 9),)], ("float64",), rtol=1e-2, atol=1e-2,
+        gradcheck=False),
+    _la("lobpcg_smallest", lambda m, a: _lobpcg(m, a, k=1, largest=False), [((6, 6),)],
         rtol=1e-2, atol=1e-2),
-    _la("lobpcg_basic", lambda m, a: _lobpcg(m, a, n=3, k=3, method="basic"), [((9, 9),)],
+    _la("lobpcg_basic", lambda m, a: _lobpcg(m, a, method="basic"), [((6, 6),)],
         rtol=1e-2, atol=1e-2),
     # (with B, PyTorch's backward raises: values only, and tests/test_lobpcg.py the error)
     _la("lobpcg_generalized", lambda m, a, b: m.lobpcg(_spd(m, a), k=2, B=_spd(m, b),
