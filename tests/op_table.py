@@ -21,76 +21,26 @@ Each row (an ``OpInfo``) says how to call the op and on what inputs:
 Rows named ``*_error`` call an op in a way PyTorch rejects: the test checks that
 chainrule raises the same exception type.
 
-Adding an op: append one ``OpInfo`` row to ``OPS`` (keep names unique).  The
+Adding an op: append one ``OpInfo`` row to ``OPS`` (keep names unique), or to the family's
+table that ``OPS`` includes (``op_table_linalg.py``); ``OpInfo`` is in ``op_info.py``.  The
 ``tests/test_ops.py`` runs every row (``group`` names the family in test ids).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Callable
-
 import numpy as np
 
-FLOAT = ("float32", "float64")
-ALL_REAL = ("float32", "float64", "int64", "int32", "uint8", "bool")
-NUMERIC = ("float32", "float64", "int64", "int32")
-
-UNARY_SHAPES = [((2, 3),), ((),), ((0, 3),), ((4,),)]
-BINARY_SHAPES = [((2, 3), (2, 3)), ((2, 3), (3,)), ((4, 1), (1, 3)), ((), (2, 2)),
-                 ((2, 2), ()), ((0, 3), (3,))]
-REDUCE_SHAPES = [((3, 4),), ((2, 3, 2),), ((5,),), ((),)]
-
-
-@dataclass(frozen=True)
-class OpInfo:
-    name: str
-    fn: Callable
-    shapes: list = field(default_factory=lambda: UNARY_SHAPES)
-    domain: tuple | list = (-2.0, 2.0)
-    dtypes: tuple = FLOAT
-    differentiable: bool = True
-    gradcheck: bool | None = None
-    gradgrad: bool = True
-    rtol: float = 1e-5
-    atol: float = 1e-6
-    group: str = "pointwise"
-    grad_fn_name: bool = True  # False where PyTorch's node names follow its kernels (einsum)
-
-    @property
-    def do_gradcheck(self) -> bool:
-        return self.differentiable if self.gradcheck is None else self.gradcheck
-
-    def domains(self, n: int) -> list:
-        return list(self.domain) if isinstance(self.domain, list) else [self.domain] * n
-
-
-class V:
-    """Explicit input values in place of a shape (kinks, ties, zeros, inf and nan):
-    ``V([1.0, 0.0, -1.0])`` or ``V(2.0)`` for a 0-d input; cast to the case's dtype."""
-
-    def __init__(self, values) -> None:
-        self.values = values
-
-    def __repr__(self) -> str:
-        return f"V({self.values!r})"
-
-
-def make_inputs(op: OpInfo, shapes: tuple, dtype: str, seed: int = 0) -> list:
-    """NumPy arrays for one case: the same arrays feed chainrule and torch."""
-    rng = np.random.default_rng(seed)
-    out = []
-    for shape, (lo, hi) in zip(shapes, op.domains(len(shapes))):
-        if isinstance(shape, V):
-            a = np.array(shape.values, dtype=dtype)
-        elif dtype == "bool":
-            a = rng.integers(0, 2, size=shape).astype(bool)
-        elif dtype in ("float32", "float64"):
-            a = rng.uniform(lo, hi, size=shape).astype(dtype)
-        else:
-            lo_i = max(int(np.ceil(lo)), 0) if dtype == "uint8" else int(np.ceil(lo))
-            a = rng.integers(lo_i, max(int(np.floor(hi)), lo_i) + 1, size=shape).astype(dtype)
-        out.append(np.asarray(a))
-    return out
+from op_info import (
+    ALL_REAL,
+    BINARY_SHAPES,
+    FLOAT,
+    NUMERIC,
+    REDUCE_SHAPES,
+    UNARY_SHAPES,
+    OpInfo,
+    V,
+    make_inputs,
+)
+from op_table_linalg import LINALG_OPS
 
 
 def _u(name, fn, domain=(-2.0, 2.0), dtypes=NUMERIC, **kw):
@@ -223,6 +173,7 @@ OPS: list[OpInfo] = [
     _u("clamp_int_bounds", lambda m, x: m.clamp(x, min=-1), dtypes=NUMERIC),
     _u("clamp_max", lambda m, x: x.clamp(max=0.3), dtypes=NUMERIC),
     _u("clip", lambda m, x: m.clip(x, -0.5, 0.5), dtypes=NUMERIC),
+    _u("nan_to_num", lambda m, x: x.nan_to_num(), dtypes=NUMERIC),
     # --- the points where PyTorch's choice of (sub)gradient matters ---------------------
     *[OpInfo(name, fn, cases, dtypes=dtypes, gradcheck=False) for name, fn, cases, dtypes in [
         ("relu_at_0", lambda m, x: m.relu(x), [(V([-1.0, 0.0, 2.0]),)], FLOAT),
@@ -269,6 +220,9 @@ OPS: list[OpInfo] = [
          [(V([0.5, 1.5, 2.5, -0.5, -1.5, -2.7]),)], FLOAT),
         ("round_decimals_neg", lambda m, x: m.round(x, decimals=-1),
          [(V([15.0, 25.0, -35.0, 123.4]),)], FLOAT),
+        ("nan_to_num_replaced", lambda m, x: (m.nan_to_num(x),
+                                              m.nan_to_num(x, nan=1.0, posinf=2.0, neginf=-3)),
+         [(V([float("nan"), float("inf"), -float("inf"), 1.5]),)], FLOAT),
         ("mod_negative", lambda m, x, y: (x % y, m.fmod(x, y)),
          [(V([5.0, -5.0, 5.0, -5.0]), V([3.0, 3.0, -3.0, -3.0]))], NUMERIC),
     ]],
@@ -753,6 +707,7 @@ OPS: list[OpInfo] = [
          [((2, 3), (3, 4), (5, 3, 4)), ((2, 3), (2, 4), (5, 3, 3)), ((3,), (2, 4), (5, 3, 4)),
           ((2, 2), (2, 4), (5, 3, 4)), ((2, 3), (2, 4), (5, 3, 4, 1))], FLOAT),
     ]],
+    *LINALG_OPS,
 ]
 
 # --- scatter with reductions, writes at computed places (issue 12) --------------------------

@@ -32,6 +32,7 @@ one row in ``tests/op_table.py``.
 """
 from __future__ import annotations
 
+import builtins as _builtins
 import math as _math
 
 from . import _dtypes
@@ -70,6 +71,11 @@ from .functions.flags import *  # noqa: F401,F403
 from .functions.bitwise import *  # noqa: F401,F403
 from .functions.floating import *  # noqa: F401,F403
 from .functions.control_flow import *  # noqa: F401,F403
+from .functions.decompositions import *  # noqa: F401,F403  (torch.qr, torch.svd, ...)
+from .functions.solvers import *  # noqa: F401,F403
+from .functions.quadrature import *  # noqa: F401,F403
+from .functions.lowrank import *  # noqa: F401,F403
+from .functions.lobpcg import *  # noqa: F401,F403
 from .functions.conversion import clone
 from .functions.legacy import *  # noqa: F401,F403  (torch.FloatTensor, torch.LongTensor, ...)
 from .functions.storage import *  # noqa: F401,F403  (torch.empty_strided, torch.UntypedStorage)
@@ -133,6 +139,31 @@ def compile(model=None, **kwargs):  # noqa: A001 - PyTorch's name
     tensor([2., 4.])
     """
     return model if model is not None else (lambda m: m)
+
+
+def cond(pred, true_fn, false_fn, operands=()):
+    """``true_fn(*operands)`` if ``pred`` holds, else ``false_fn(*operands)``.
+
+    PyTorch's structured if-statement for ``torch.compile``; run eagerly, as here, it is
+    that if-statement (gradients flow through the branch taken; PyTorch records that
+    branch under one ``CondAutogradOpBackward`` node).
+
+    >>> import chainrule as torch
+    >>> x = torch.tensor([1., 2.])
+    >>> torch.cond(x.sum() > 0, lambda a: a * 2, lambda a: -a, (x,))
+    tensor([2., 4.])
+    """
+    if isinstance(pred, Tensor):
+        if pred.numel() != 1:
+            raise RuntimeError(f"Expected pred to be bool or single-element tensor, but got "
+                               f"{pred!r}. Fix: reduce it first (e.g. .all() or .any()).")
+        pred = pred.item()  # (bool is torch.bool in this module)
+    elif not isinstance(pred, (_builtins.bool, _builtins.int)):
+        raise RuntimeError(f"Expected pred to be bool or tensor, but got {pred!r}.")
+    if not isinstance(operands, (tuple, list)):
+        raise RuntimeError(f"Expected operands to be a tuple or a list of tensors, but got "
+                           f"{type(operands).__name__}. Fix: wrap it, e.g. (x,).")
+    return true_fn(*operands) if pred else false_fn(*operands)
 
 
 # Names loaded on first use (keeps `import chainrule` fast): name -> the module defining it.

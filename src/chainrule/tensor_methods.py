@@ -48,6 +48,8 @@ from .functions import (
     spectral,
     storage,
 )
+from .functions import decompositions as decomposition_functions
+from .functions import solvers as solver_functions
 from .functions.arguments import as_tensor_like, expect_tensor, fill_scalar, is_number, operand
 from .ops import indexing as indexing_rows
 from .ops import pointwise as pointwise_rows
@@ -435,6 +437,20 @@ for _name in ("normal_", "uniform_", "bernoulli_", "random_", "exponential_", "l
               "geometric_", "cauchy_"):
     setattr(Tensor, _name, getattr(random, _name))
 del _name
+
+# Linear algebra: the methods that are torch.* functions of the decompositions and solvers
+# families.
+for _name in ("cholesky qr svd slogdet logdet lu geqrf orgqr ormqr matrix_exp eig "
+              "symeig").split():
+    setattr(Tensor, _name, getattr(decomposition_functions, _name))
+for _name in "cholesky_solve cholesky_inverse triangular_solve pinverse matrix_power".split():
+    setattr(Tensor, _name, getattr(solver_functions, _name))
+for _name in "cov corrcoef".split():
+    setattr(Tensor, _name, getattr(matrix, _name))
+# Tensor.lu_solve(LU_data, LU_pivots) is torch.lu_solve(self, ...); solve and lstsq take A.
+Tensor.lu_solve = solver_functions.lu_solve
+Tensor.solve = solver_functions.solve
+Tensor.lstsq = solver_functions.lstsq
 
 # The operators and the methods defined above.
 for _fn in (__add__, __sub__, __rsub__, __mul__, __truediv__, __rtruediv__, __floordiv__,

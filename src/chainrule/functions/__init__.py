@@ -7,5 +7,6 @@ rule-table row that computes and records the operation.  Families, from the
 bottom (each imports only those before it; ``lint-imports`` checks): ``creation``
 and ``return_types`` (the named tuples some functions return), ``arguments``,
 ``comparison`` and ``random``, ``pointwise``, ``shape``, ``indexing``, ``joining``,
-``reduction``, ``matrix``, ``selection``, ``conversion`` and ``dlpack``.
+``reduction``, ``matrix``, ``selection``, ``decompositions``, ``solvers``, and at the top
+``conversion``, ``dlpack``, ``quadrature`` (trapezoid) and ``lowrank`` (svd_lowrank).
 """

@@ -22,16 +22,17 @@ from ..ops import trilinear as trilinear_ops
 from ..tensor import Tensor
 from .arguments import accept_numpy_names, require_tensor
 from .creation import not_implemented
+from .indexing import setitem
 from .joining import cat
 from .out import CPP_NAMES, SAME, out_variant
-from .pointwise import _check_alpha, _float_of, clamp
-from .reduction import mean, norm
-from .shape import movedim, narrow, reshape, unsqueeze, view
+from .pointwise import _check_alpha, clamp
+from .reduction import cumprod, norm
+from .shape import flip, movedim, narrow, reshape, unsqueeze, view
 
 __all__ = [
     "dot", "mv", "mm", "bmm", "matmul", "outer", "ger", "einsum", "addmm", "baddbmm", "addmv",
     "addbmm", "addr", "tensordot", "kron", "inner", "vdot", "cdist", "cross", "diag", "diagonal",
-    "diag_embed", "trace", "inverse", "det", "cov", "corrcoef", "diagflat",
+    "diag_embed", "trace", "inverse", "det", "cov", "corrcoef", "diagflat", "vander",
 ]
 
 _TENSORDOT_DTYPE = ("tensordot: Expected the output tensor to have dtype {result}, but got an "
@@ -51,6 +52,17 @@ def _same_dtype(a, b) -> None:
             f"{_dtype_name(b)}. Fix: convert one of them, e.g. b.to(a.dtype).")
 
 
+def _operand_arrays(name: str, input, other, other_name: str) -> tuple:
+    """The arrays of a product's two operands, once both are known to be tensors.
+
+    The checks that follow read the arrays' own shape and dtype: Tensor.shape builds a
+    torch.Size on each use, and small products are dominated by such overheads.
+    """
+    require_tensor(input, name, "input", 1)
+    require_tensor(other, name, other_name, 2)
+    return input._data, other._data
+
+
 @out_variant(SAME, message="result dtype {out} does not match input dtype {result}")
 def dot(input, other):
     """Dot product of two 1-d tensors.
@@ -59,11 +71,7 @@ def dot(input, other):
     >>> torch.dot(torch.tensor([1., 2.]), torch.tensor([3., 4.]))
     tensor(11.)
     """
-    require_tensor(input, "dot", "input", 1)
-    require_tensor(other, "dot", "tensor", 2)
-    # The checks read the arrays' own shape and dtype: Tensor.shape builds a torch.Size on
-    # each use, and these small products are dominated by such overheads.
-    a, b = input._data, other._data
+    a, b = _operand_arrays("dot", input, other, "tensor")
     if a.ndim != 1 or b.ndim != 1:
         raise RuntimeError(f"1D tensors expected, but got {a.ndim}D and {b.ndim}D tensors")
     if a.shape[0] != b.shape[0]:
@@ -86,9 +94,7 @@ def mv(input, vec):
     >>> torch.mv(torch.eye(2), torch.tensor([1., 2.]))
     tensor([1., 2.])
     """
-    require_tensor(input, "mv", "input", 1)
-    require_tensor(vec, "mv", "vec", 2)
-    a, v = input._data, vec._data  # see dot
+    a, v = _operand_arrays("mv", input, vec, "vec")
     if a.ndim != 2 or v.ndim != 1:
         raise RuntimeError(f"vector + matrix @ vector expected, got 1, {a.ndim}, {v.ndim}")
     if a.shape[1] != v.shape[0]:
@@ -108,9 +114,7 @@ def mm(input, mat2):
     tensor([[3.],
             [3.]])
     """
-    require_tensor(input, "mm", "input", 1)
-    require_tensor(mat2, "mm", "mat2", 2)
-    a, b = input._data, mat2._data  # see dot
+    a, b = _operand_arrays("mm", input, mat2, "mat2")
     if a.ndim != 2:
         raise RuntimeError("self must be a matrix")
     if b.ndim != 2:
@@ -667,20 +671,64 @@ def det(input):
 
 
 def cov(input, *, correction: int = 1, fweights=None, aweights=None):
-    """Covariance matrix of the variables in ``input``'s rows (observations in columns).
+    """Covariance matrix of the variables in ``input``'s rows (observations in columns),
+    optionally weighted: ``fweights`` (integer repeat counts) and ``aweights`` (importance).
 
     >>> import chainrule as torch
     >>> torch.cov(torch.tensor([[0., 1., 2.], [2., 1., 0.]]))
     tensor([[ 1., -1.],
             [-1.,  1.]])
     """
-    if fweights is not None or aweights is not None:
-        raise NotImplementedError("cov: fweights/aweights are not supported yet.")
-    x = _float_of(input)
-    x = reshape(x, (1, -1)) if x.dim() < 2 else x
-    centred = x - mean(x, 1, keepdim=True)
-    c = mm(centred, centred.t()) / builtins.max(x.shape[1] - correction, 0)
-    return reshape(c, ()) if input.dim() < 2 else c
+    if input.dim() > 2:
+        raise RuntimeError(f"cov(): expected input to have two or fewer dimensions but got an "
+                           f"input with {input.dim()} dimensions")
+    if input.dtype.name == "bool":
+        raise RuntimeError("cov(): bool dtype is not supported for input. Fix: .float() it.")
+    x = reshape(input, (1, -1)) if input.dim() < 2 else input
+    n = x.shape[1]
+    weights = None
+    for name, w in (("fweights", fweights), ("aweights", aweights)):
+        if w is None:
+            continue
+        _check_weights(name, w, n)
+        weights = w if weights is None else weights * w
+    if weights is None:
+        total = n
+        average = x.sum(1) / total
+        norm_factor = total - correction
+    else:
+        total = weights.sum()
+        if not total.item():
+            raise RuntimeError("cov(): weights sum to zero, can't be normalized")
+        average = (x * weights).sum(1) / total
+        if aweights is not None and correction != 0:
+            norm_factor = total - correction * (weights * aweights).sum() / total
+        else:
+            norm_factor = total - correction
+    if float(norm_factor.detach() if isinstance(norm_factor, Tensor) else norm_factor) <= 0:
+        warnings.warn("cov(): degrees of freedom is <= 0. Correction should be strictly less "
+                      "than the number of observations.", UserWarning, stacklevel=2)
+        norm_factor = norm_factor * 0
+    centred = x - unsqueeze(average, 1)
+    c = mm(centred, (centred if weights is None else centred * weights).t())
+    return (c / norm_factor).squeeze()
+
+
+def _check_weights(name: str, w, n: int) -> None:
+    if w.dim() > 1:
+        raise RuntimeError(f"cov(): expected {name} to have one or fewer dimensions but got "
+                           f"{name} with {w.dim()} dimensions")
+    if name == "fweights" and (w.dtype.is_floating_point or w.dtype.name == "bool"):
+        raise RuntimeError(f"cov(): expected fweights to have integral dtype but got fweights "
+                           f"with {w.dtype.scalar_name} dtype")
+    if name == "aweights" and not w.dtype.is_floating_point:
+        raise RuntimeError(f"cov(): expected aweights to have floating point dtype but got "
+                           f"aweights with {w.dtype.scalar_name} dtype")
+    if w.numel() != n:
+        raise RuntimeError(f"cov(): expected {name} to have the same numel as there are "
+                           f"observations in the input but got {w.numel()} != {n}")
+    if n and float(w.detach().min()) < 0:
+        raise RuntimeError(f"cov(): {name} cannot be negative")
 
 
 def corrcoef(input):
@@ -736,3 +784,28 @@ def bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | None
     out = view(trilinear_ops.trilinear(rows1, weight, rows2, "bi,oij,bj->bo"),
                *input1.shape[:-1], weight.shape[0])
     return out if bias is None else out + bias
+
+
+def vander(x, N=None, increasing: bool = False):
+    """The Vandermonde matrix of ``x``: columns ``x^(N-1), ..., x, 1`` (or increasing powers).
+
+    Its gradient is correct here; PyTorch 2.13's backward of ``torch.vander`` fails (it
+    modifies a value that its cumprod saved), so only the values can be compared with it.
+
+    >>> import chainrule as torch
+    >>> torch.vander(torch.tensor([1, 2, 3]))
+    tensor([[1, 1, 1],
+            [4, 2, 1],
+            [9, 3, 1]])
+    """
+    if x.ndim != 1:
+        raise RuntimeError("x must be a one-dimensional tensor.")
+    n = x.shape[0] if N is None else N
+    if n < 0:
+        raise RuntimeError("N must be non-negative.")
+    dtype = x._data.dtype if x.dtype.is_floating_point else xp.int64  # cumprod's promotion
+    powers = Tensor._make(xp.ones((x.shape[0], n), dtype=dtype))
+    if n > 1:
+        setitem(powers, (slice(None), slice(1, None)),
+                cumprod(x.unsqueeze(1).expand(x.shape[0], n - 1), 1))
+    return powers if increasing else flip(powers, (1,))

@@ -698,7 +698,7 @@ def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
     >>> torch.nan_to_num(torch.tensor([float("nan"), float("inf"), -1.]), posinf=9.)
     tensor([ 0.,  9., -1.])
     """
-    return Tensor._make(xp.nan_to_num(input._data, nan=nan, posinf=posinf, neginf=neginf))
+    return pointwise_ops.nan_to_num(input, nan, posinf, neginf)
 
 
 def _floating_kernel(name, *tensors):

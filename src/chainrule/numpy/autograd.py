@@ -244,7 +244,7 @@ def _make_vjp_of_tensors(fun, x):
 
 def _make_jvp(fun, x):
     """``jvp(v) -> (value, J v)``: forward mode (chainrule.func.jvp), or, for operations that
-    have no forward rule (the decompositions, solve), reverse mode twice."""
+    have no forward rule, reverse mode twice."""
     nested = _holds_tensor(x)
     leaves, spec = tree_flatten(x)
     primals = tuple(leaf if isinstance(leaf, Tensor) else chainrule.from_numpy(

@@ -99,6 +99,15 @@ baddbmm = Op("BaddbmmBackward0", lambda self, batch1, batch2, beta, alpha:
                                                  alpha))
 
 
+# The cross product of 3-vectors along ``dim``: its gradients are cross products too.
+cross = Op("LinalgCrossBackward0",
+           lambda self, other, dim: xp.cross(self, other, axis=dim), promote="binary",
+           self=lambda grad, other, dim: cross(other, grad, dim),
+           other=lambda grad, self, dim: cross(grad, self, dim),
+           jvp=lambda self_t, other_t, self, other, dim: cross(self_t, other, dim)
+               + cross(self, other_t, dim))
+
+
 # --- einsum --------------------------------------------------------------------------
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"

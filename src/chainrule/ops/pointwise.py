@@ -534,3 +534,12 @@ def _round_decimals(x, decimals):
     if decimals > 0:
         return xp.round(x * scale) / scale
     return xp.round(x / scale) * scale
+
+
+# nan_to_num: the gradient passes where the input was kept (finite) and is zero where a
+# nan or an infinity was replaced by a constant.
+nan_to_num = Op("NanToNumBackward0",
+                lambda self, nan, posinf, neginf: xp.nan_to_num(self, nan=nan, posinf=posinf,
+                                                                neginf=neginf),
+                self=lambda grad, self: grad * (self.abs() < math.inf),
+                jvp=lambda self_t, self: self_t * (self.abs() < math.inf))

@@ -18,6 +18,7 @@ from ..engine.op import Op, index, put_into_zeros
 from .indexing import _gather_forward
 from .reduction import _place_at, _reduce_sum, _take_along, _tie_share, _unsqueeze_to
 from .refused import refusing
+from .solvers import LinAlgError
 
 
 def _scatter_back(grad, dim, index, shape):
@@ -108,7 +109,7 @@ def _inv(a):
     try:
         return xp.linalg.inv(a)
     except xp.linalg.LinAlgError:
-        raise RuntimeError("linalg.inv: The input matrix is singular, so the inversion could not "
+        raise LinAlgError("linalg.inv: The input matrix is singular, so the inversion could not "
                            "be completed. Fix: check the matrix's rank, or use a pseudo-inverse."
                            ) from None
 
