@@ -21,7 +21,7 @@ from ._backend import xp
 from .engine import grad_mode, hooks
 from .engine.backward import backward as _autograd_backward
 from .engine.graph import move_retains_grad
-from .engine.inplace import check_inplace_leaf, check_writable, inplace
+from .engine.inplace import check_inplace_leaf, inplace, writable
 from .engine.op import grad_fn_of
 from .functions import (
     comparison,
@@ -309,9 +309,9 @@ def copy_(self, src, non_blocking: bool = False):
     if (grad_mode.state.enabled and (self._requires_grad or src._requires_grad)) \
             or self._fw_grad is not None or src._fw_grad is not None:
         return inplace(self, indexing_rows.copy, src)
-    if not self._data.flags.writeable:
-        check_writable(self)  # PyTorch's error for an expanded tensor
-    xp.copyto(self._data, xp.broadcast_to(src._data, self._data.shape), casting="unsafe")
+    # (PyTorch's error for an expanded tensor, else the memory to write)
+    xp.copyto(writable(self._data), xp.broadcast_to(src._data, self._data.shape),
+              casting="unsafe")
     self._bump_version()
     return self
 
