@@ -321,6 +321,10 @@ WRITES = {
     "set all": lambda L: _through_one_element(L, lambda L, g: g.__setitem__(slice(None), 2)),
     "in place on all": lambda L: _through_one_element(L, lambda L, g: g.add_(1)),
     "copy into all": lambda L: _through_one_element(L, lambda L, g: g.copy_(L.zeros(4))),
+    "fill all with a number": lambda L: _through_one_element(L, lambda L, g: g.fill_(5)),
+    "zero all": lambda L: _through_one_element(L, lambda L, g: g.zero_()),
+    "fill all with a tensor": lambda L: _through_one_element(L, lambda L, g: g.fill_(
+        L.tensor(2.0))),
 }
 
 

@@ -282,14 +282,15 @@ def fill_(self, value):
     tensor([2.5000, 2.5000, 2.5000])
     """
     check_inplace_leaf(self)
-    if isinstance(value, Tensor):
+    number = not isinstance(value, Tensor)
+    if not number:
         if (grad_mode.state.enabled and value._requires_grad) or value._fw_grad is not None:
             return inplace(self, indexing_rows.fill_tensor, value)
         value = value.item()
-    # Nothing to record (x.grad.zero_() in every training loop): fill the array directly.
-    if (not grad_mode.state.enabled or self._grad_fn is None) and self._fw_grad is None \
-            and self._data.flags.writeable:
-        self._data.fill(value)
+    # Nothing to record (x.grad.zero_() in every training loop): fill the array directly
+    # (a number may fill an expanded tensor, as in PyTorch: one value in each location).
+    if (not grad_mode.state.enabled or self._grad_fn is None) and self._fw_grad is None:
+        writable(self._data, shared_ok=number).fill(value)
         self._bump_version()
         return self
     return inplace(self, indexing_rows.fill, value)  # records, or raises the read-only error

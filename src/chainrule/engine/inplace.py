@@ -94,10 +94,11 @@ def check_writable(t) -> None:
         writable(t._data)
 
 
-def writable(data: ndarray, region: ndarray | None = None) -> ndarray:
+def writable(data: ndarray, region: ndarray | None = None, shared_ok: bool = False) -> ndarray:
     """``data``, to be written into: itself, or, where NumPy marks it read-only only because it
     was taken from an expanded (broadcast) array, a writable alias of the same memory.
-    ``region``: the part of ``data`` written (all of it by default).
+    ``region``: the part of ``data`` written (all of it by default); ``shared_ok``: one value
+    is written everywhere (PyTorch's fill_ and zero_ allow shared locations then).
 
     As in PyTorch, what decides is the memory written: ``x.expand(3)[0] = 1`` writes one
     element (and every element of the expanded tensor sees it), ``x.expand(3)[:] = 1``
@@ -107,7 +108,7 @@ def writable(data: ndarray, region: ndarray | None = None) -> ndarray:
     if data.flags.writeable:
         return data
     written = data if region is None else region
-    if any(s == 0 and n > 1 for s, n in zip(written.strides, written.shape)):
+    if not shared_ok and any(s == 0 and n > 1 for s, n in zip(written.strides, written.shape)):
         raise RuntimeError(
             "unsupported operation: more than one element of the written-to tensor refers to "
             "a single memory location. Please clone() the tensor before performing the "
