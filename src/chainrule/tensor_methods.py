@@ -483,23 +483,15 @@ Tensor.byte = conversion.to_byte
 Tensor.bool = conversion.to_bool
 Tensor.volatile = property(legacy.volatile, legacy.set_volatile)
 
-# The memory under the tensor (functions.storage).
-Tensor.stride = storage.stride
-Tensor.storage_offset = storage.storage_offset
-Tensor.data_ptr = storage.data_ptr
-Tensor.untyped_storage = storage.untyped_storage
-Tensor.storage = storage.storage
-Tensor.contiguous = storage.contiguous
-Tensor.new_empty_strided = storage.new_empty_strided
-Tensor.is_set_to = storage.is_set_to
-Tensor.get_device = storage.get_device
-
-# The complex-number API on real dtypes, and the in-place matrix products.
+# The memory under the tensor (functions.storage), the complex-number API on real dtypes
+# (functions.complex_api) and the in-place matrix products (functions.matrix_more).
+for _module, _names in (
+        (storage, ("stride", "storage_offset", "data_ptr", "untyped_storage", "storage",
+                   "contiguous", "new_empty_strided", "is_set_to", "get_device")),
+        (complex_api, ("isreal", "adjoint", "is_signed")),
+        (matrix_more, ("addmm_", "addmv_", "addr_", "addbmm_", "baddbmm_"))):
+    for _name in _names:
+        setattr(Tensor, _name, getattr(_module, _name))
+del _module, _names, _name
 Tensor.real = property(complex_api.real_property, complex_api.set_real)
 Tensor.imag = property(complex_api.imag_property, complex_api.set_imag)
-Tensor.isreal = complex_api.isreal
-Tensor.adjoint = complex_api.adjoint
-Tensor.is_signed = complex_api.is_signed
-for _name in ("addmm_", "addmv_", "addr_", "addbmm_", "baddbmm_"):
-    setattr(Tensor, _name, getattr(matrix_more, _name))
-del _name
