@@ -291,3 +291,45 @@ def test_a_leaf_keeps_a_gradient_buffer_no_one_else_holds():
         kept = sorted([a.grad.data_ptr() == seen[1], b.grad.data_ptr() == seen[1]])
         return copied, kept
     same_verdict(scenario)
+
+
+
+def _elements_are_views(lib):
+    x = lib.ones(2, 3)
+    x[0].fill_(1)
+    x[1, 2].add_(2)
+    x[1].mul_(3)
+    return x.tolist()
+
+
+def _through_one_element(lib, write):
+    g = lib.ones(1).clone().expand(4)
+    write(lib, g)
+    return g.tolist()
+
+
+WRITES = {
+    "an element is a view": _elements_are_views,
+    "set an element of an expanded tensor":
+        lambda L: _through_one_element(L, lambda L, g: g.__setitem__(0, 4)),
+    "divide an element in place": lambda L: _through_one_element(L, lambda L, g: g[0].div_(2)),
+    "copy into an element": lambda L: _through_one_element(L, lambda L, g: g[0].copy_(
+        L.tensor(7.0))),
+    "index_put": lambda L: _through_one_element(L, lambda L, g: g.__setitem__([0], 3)),
+    "set a column": lambda L: _through_one_element(
+        L, lambda L, g: g.view(2, 2).__setitem__((slice(None), 0), 5)),
+    "set all": lambda L: _through_one_element(L, lambda L, g: g.__setitem__(slice(None), 2)),
+    "in place on all": lambda L: _through_one_element(L, lambda L, g: g.add_(1)),
+    "copy into all": lambda L: _through_one_element(L, lambda L, g: g.copy_(L.zeros(4))),
+    "fill all with a number": lambda L: _through_one_element(L, lambda L, g: g.fill_(5)),
+    "zero all": lambda L: _through_one_element(L, lambda L, g: g.zero_()),
+    "fill all with a tensor": lambda L: _through_one_element(L, lambda L, g: g.fill_(
+        L.tensor(2.0))),
+}
+
+
+@pytest.mark.parametrize("name", WRITES)
+def test_writes_where_pytorch_writes(name):
+    # An expanded tensor may be written through elements that are one memory location each;
+    # writing one location several times over is refused, as in PyTorch.
+    same_verdict(WRITES[name])

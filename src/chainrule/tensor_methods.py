@@ -21,7 +21,7 @@ from ._backend import xp
 from .engine import grad_mode, hooks
 from .engine.backward import backward as _autograd_backward
 from .engine.graph import move_retains_grad
-from .engine.inplace import check_inplace_leaf, check_writable, inplace
+from .engine.inplace import check_inplace_leaf, inplace, writable
 from .engine.op import grad_fn_of
 from .functions import (
     activation,
@@ -301,14 +301,15 @@ def fill_(self, value):
     tensor([2.5000, 2.5000, 2.5000])
     """
     check_inplace_leaf(self)
-    if isinstance(value, Tensor):
+    number = not isinstance(value, Tensor)
+    if not number:
         if (grad_mode.state.enabled and value._requires_grad) or value._fw_grad is not None:
             return inplace(self, indexing_rows.fill_tensor, value)
         value = value.item()
-    # Nothing to record (x.grad.zero_() in every training loop): fill the array directly.
-    if (not grad_mode.state.enabled or self._grad_fn is None) and self._fw_grad is None \
-            and self._data.flags.writeable:
-        self._data.fill(fill_scalar(value, self._data.dtype))
+    # Nothing to record (x.grad.zero_() in every training loop): fill the array directly
+    # (a number may fill an expanded tensor, as in PyTorch: one value in each location).
+    if (not grad_mode.state.enabled or self._grad_fn is None) and self._fw_grad is None:
+        writable(self._data, shared_ok=number).fill(fill_scalar(value, self._data.dtype))
         self._bump_version()
         return self
     return inplace(self, indexing_rows.fill, value)  # records, or raises the read-only error
@@ -328,9 +329,9 @@ def copy_(self, src, non_blocking: bool = False):
     if (grad_mode.state.enabled and (self._requires_grad or src._requires_grad)) \
             or self._fw_grad is not None or src._fw_grad is not None:
         return inplace(self, indexing_rows.copy, src)
-    if not self._data.flags.writeable:
-        check_writable(self)  # PyTorch's error for an expanded tensor
-    xp.copyto(self._data, xp.broadcast_to(src._data, self._data.shape), casting="unsafe")
+    # (PyTorch's error for an expanded tensor, else the memory to write)
+    xp.copyto(writable(self._data), xp.broadcast_to(src._data, self._data.shape),
+              casting="unsafe")
     self._bump_version()
     return self
 
@@ -516,61 +517,15 @@ Tensor.byte = conversion.to_byte
 Tensor.bool = conversion.to_bool
 Tensor.volatile = property(legacy.volatile, legacy.set_volatile)
 
-# The memory under the tensor (functions.storage).
-Tensor.stride = storage.stride
-Tensor.storage_offset = storage.storage_offset
-Tensor.data_ptr = storage.data_ptr
-Tensor.untyped_storage = storage.untyped_storage
-Tensor.storage = storage.storage
-Tensor.contiguous = storage.contiguous
-Tensor.new_empty_strided = storage.new_empty_strided
-Tensor.is_set_to = storage.is_set_to
-Tensor.get_device = storage.get_device
-
-# The complex-number API on real dtypes, and the in-place matrix products.
+# The memory under the tensor (functions.storage), the complex-number API on real dtypes
+# (functions.complex_api) and the in-place matrix products (functions.matrix_more).
+for _module, _names in (
+        (storage, ("stride", "storage_offset", "data_ptr", "untyped_storage", "storage",
+                   "contiguous", "new_empty_strided", "is_set_to", "get_device")),
+        (complex_api, ("isreal", "adjoint", "is_signed")),
+        (matrix_more, ("addmm_", "addmv_", "addr_", "addbmm_", "baddbmm_"))):
+    for _name in _names:
+        setattr(Tensor, _name, getattr(_module, _name))
+del _module, _names, _name
 Tensor.real = property(complex_api.real_property, complex_api.set_real)
 Tensor.imag = property(complex_api.imag_property, complex_api.set_imag)
-Tensor.isreal = complex_api.isreal
-Tensor.adjoint = complex_api.adjoint
-Tensor.is_signed = complex_api.is_signed
-for _name in ("addmm_", "addmv_", "addr_", "addbmm_", "baddbmm_"):
-    setattr(Tensor, _name, getattr(matrix_more, _name))
-del _name
-
-# --- scatter with reductions, histograms, windows and the rest of issue 12's misc names -----
-for _name in scatter.__all__:
-    setattr(Tensor, _name, getattr(scatter, _name))
-for _name in "scatter_reduce index_reduce index_put put masked_scatter".split():
-    setattr(Tensor, _name + "_", _inplace_twin(getattr(scatter, _name)))
-for _name in "nanmedian unique_consecutive renorm diagflat dsplit unsafe_split unsafe_chunk " \
-             "fill_diagonal_ unsafe_split_with_sizes".split():
-    setattr(Tensor, _name, _function(_name))
-for _name in "renorm cumsum cumprod greater greater_equal less less_equal not_equal divide " \
-             "floor_divide".split():
-    setattr(Tensor, _name + "_", _inplace_twin(_function(_name)))
-for _name in "is_pinned dense_dim values as_subclass".split():
-    setattr(Tensor, _name, getattr(properties, _name))
-del _name
-Tensor.sum_to_size = reduction.sum_to_size
-Tensor.histc = histogram.histc
-Tensor.histogram = histogram.histogram
-Tensor.stft = spectral.stft
-
-# --- bit operations: methods, in-place twins, shifts and in-place operators ---------------
-for _name in bitwise.__all__:
-    setattr(Tensor, _name, getattr(bitwise, _name))
-    setattr(Tensor, _name + "_", _inplace_twin(getattr(bitwise, _name)))
-del _name
-Tensor.__lshift__ = lambda self, other: _bits(bitwise.bitwise_left_shift, self, other)
-Tensor.__rshift__ = lambda self, other: _bits(bitwise.bitwise_right_shift, self, other)
-Tensor.__rlshift__ = lambda self, other: _bits(bitwise.bitwise_left_shift, other, self)
-Tensor.__rrshift__ = lambda self, other: _bits(bitwise.bitwise_right_shift, other, self)
-for _op, _name in (("and", "bitwise_and"), ("or", "bitwise_or"), ("xor", "bitwise_xor"),
-                   ("lshift", "bitwise_left_shift"), ("rshift", "bitwise_right_shift")):
-    setattr(Tensor, f"__i{_op}__", lambda self, other, _method=getattr(Tensor, _name + "_"):
-            _bits(_method, self, other))
-del _op, _name
-for _name in floating.__all__:
-    setattr(Tensor, _name, getattr(floating, _name))
-Tensor.ldexp_ = _inplace_twin(floating.ldexp)
-Tensor.nextafter_ = _inplace_twin(floating.nextafter)

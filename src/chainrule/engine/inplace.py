@@ -49,8 +49,7 @@ def inplace(self: Tensor, fn, *args, **kwargs) -> Tensor:
     check_inplace_leaf(self)
     record = grad_mode.state.enabled and (
         self._requires_grad or any(isinstance(a, Tensor) and a._requires_grad for a in args))
-    if not self._data.flags.writeable:
-        check_writable(self)
+    target = writable(self._data)
     if record and self._base is not None:
         return inplace_on_view(self, fn, args, kwargs)
     source = self
@@ -64,7 +63,7 @@ def inplace(self: Tensor, fn, *args, **kwargs) -> Tensor:
         with grad_mode.set_grad_enabled(False):
             result = fn(source, *args, **kwargs)
     check_result_fits(self, result)
-    xp.copyto(self._data, result._data, casting="unsafe")
+    xp.copyto(target, result._data, casting="unsafe")
     self._bump_version()
     if record and result._grad_fn is not None:
         old_node, old_nr = self._grad_fn, self._output_nr
@@ -92,13 +91,37 @@ def check_result_fits(self: Tensor, result: Tensor) -> None:
 def check_writable(t) -> None:
     """Refuse to write into a tensor whose elements share memory (an ``expand``ed tensor)."""
     if not t._data.flags.writeable:
-        if any(s == 0 and n > 1 for s, n in zip(t._data.strides, t._data.shape)):
-            raise RuntimeError(
-                "unsupported operation: more than one element of the written-to tensor refers to "
-                "a single memory location. Please clone() the tensor before performing the "
-                "operation.")
+        writable(t._data)
+
+
+def writable(data: ndarray, region: ndarray | None = None, shared_ok: bool = False) -> ndarray:
+    """``data``, to be written into: itself, or, where NumPy marks it read-only only because it
+    was taken from an expanded (broadcast) array, a writable alias of the same memory.
+    ``region``: the part of ``data`` written (all of it by default); ``shared_ok``: one value
+    is written everywhere (PyTorch's fill_ and zero_ allow shared locations then).
+
+    As in PyTorch, what decides is the memory written: ``x.expand(3)[0] = 1`` writes one
+    element (and every element of the expanded tensor sees it), ``x.expand(3)[:] = 1``
+    would write one location three times and is refused, and so is memory that is itself
+    read-only (a read-only NumPy array handed to ``from_numpy``).
+    """
+    if data.flags.writeable:
+        return data
+    written = data if region is None else region
+    if not shared_ok and any(s == 0 and n > 1 for s, n in zip(written.strides, written.shape)):
+        raise RuntimeError(
+            "unsupported operation: more than one element of the written-to tensor refers to "
+            "a single memory location. Please clone() the tensor before performing the "
+            "operation.")
+    root = data
+    while isinstance(root.base, ndarray):
+        root = root.base
+    if not root.flags.writeable:
         raise RuntimeError("this tensor's memory is read-only (it wraps a read-only NumPy array). "
                            "Fix: .clone() it before changing it in place.")
+    offset = data.__array_interface__["data"][0] - root.__array_interface__["data"][0]
+    return ndarray(data.shape, dtype=data.dtype, buffer=root, offset=offset,
+                   strides=data.strides)
 
 
 def inplace_on_view(view, fn, args, kwargs):
@@ -116,7 +139,7 @@ def inplace_on_view(view, fn, args, kwargs):
             "a view of a leaf Variable that requires grad is being used in an in-place "
             "operation. Fix: wrap the update in chainrule.no_grad(), or change a .clone() of "
             "the leaf instead.")
-    check_writable(view)
+    target = writable(view._data)
     gradient_edge(view)  # re-derives the view first if the base changed since
     key = view_key(base._data, view._data)
     # The op may save its input for backward; give it a copy so that writing the
@@ -129,7 +152,7 @@ def inplace_on_view(view, fn, args, kwargs):
     with _paused():  # the base's tangent changes through the view's (below)
         new_base = copy_slices(old_base, result.to(view.dtype) if result.dtype is not view.dtype
                                else result, key)
-    xp.copyto(view._data, result._data, casting="unsafe")
+    xp.copyto(target, result._data, casting="unsafe")
     view._bump_version()
     old_base_node, old_base_nr = base._grad_fn, base._output_nr
     old_view_node, old_view_nr = view._grad_fn, view._output_nr

@@ -18,12 +18,12 @@ from ..engine.forward_ad import _paused, _tangent_or_zeros
 from ..engine.graph import move_retains_grad
 from ..engine.inplace import (
     check_inplace_leaf,
-    check_writable,
     copy_slices,
     inplace,
     inplace_on_view,
     set_tangent_inplace,
     stand_in,
+    writable,
 )
 from ..ops import indexing as indexing_ops
 from ..ops import scatter as scatter_ops
@@ -225,7 +225,9 @@ def setitem(t, key, value) -> None:
     value = as_tensor_like(value, t)
     if value.dtype is not t.dtype:
         value = value.to(t.dtype)
-    check_writable(t)
+    # What is written must not be one memory location several times over: PyTorch checks the
+    # elements under the key (an expanded tensor may be written through a single element).
+    target = writable(t._data, None if t._data.flags.writeable else t._data[key])
     op = copy_slices if basic else indexing_ops.index_put
     tangent = None
     if grad_mode.flags.forward_ad and (t._fw_grad is not None or value._fw_grad is not None):
@@ -233,7 +235,7 @@ def setitem(t, key, value) -> None:
             tangent = op(_tangent_or_zeros(t), _tangent_or_zeros(value), key)
     record = grad_mode.state.enabled and (t._requires_grad or value._requires_grad)
     if not record:
-        t._data[key] = value._data
+        target[key] = value._data
         t._bump_version()
     elif t._base is not None:
         with _paused():  # the tangent is written below, once
@@ -242,7 +244,7 @@ def setitem(t, key, value) -> None:
         old = stand_in(t, t._data)
         with _paused():
             result = op(old, value, key)
-        t._data[key] = value._data
+        target[key] = value._data
         t._bump_version()
         old_node, old_nr = t._grad_fn, t._output_nr
         t._grad_fn, t._output_nr, t._requires_grad = result._grad_fn, 0, True

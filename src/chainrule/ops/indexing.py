@@ -30,11 +30,20 @@ assign_into_zeros = Op("SliceBackwardBackward0", _assign_into_zeros,
                        jvp=lambda grad_t, shape, key: assign_into_zeros(grad_t, shape, key))
 
 
+def _view_of(a, key):
+    view = a[key]
+    if type(view) is ndarray:
+        return view
+    # Every index an integer: NumPy gives a scalar (a copy), PyTorch a 0-d view, through
+    # which x[0].fill_(1) changes x; ``...`` makes NumPy return the view.
+    return a[(*key, Ellipsis) if isinstance(key, tuple) else (key, Ellipsis)]
+
+
 def _basic_view(name):
     # PyTorch names a basic-indexing result after the last step it applied
     # (select, slice, unsqueeze); the forward and the rule are the same for all.
     # ``old`` is the input's shape: backward needs no more of the input than that.
-    op = Op(name, lambda self, key, old: self[key], view=True,
+    op = Op(name, lambda self, key, old: _view_of(self, key), view=True,
             self=lambda grad, key, old: assign_into_zeros(grad, old, key),
             jvp=lambda self_t, key, old: op(self_t, key, old))
     return op
