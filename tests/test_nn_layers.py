@@ -480,6 +480,11 @@ def test_spatial_transformer():
     ((1, 2, 6, 5), dict(size=(3, 2), mode="area")),
     ((1, 2, 6), dict(size=4, mode="area")),
     ((1, 2, 3, 4, 5), dict(scale_factor=0.5, mode="area")),
+    ((1, 2, 9, 8), dict(size=(3, 5), mode="bilinear", antialias=True)),
+    ((1, 1, 7, 9), dict(scale_factor=(0.5, 1.7), mode="bicubic", antialias=True)),
+    ((1, 1, 6, 5), dict(size=(4, 2), mode="bicubic", antialias=True, align_corners=True)),
+    ((2, 1, 10, 7), dict(scale_factor=0.37, mode="lanczos", antialias=True)),
+    ((1, 1, 4, 3), dict(size=(6, 5), mode="lanczos", antialias=True)),
 ])
 def test_interpolate_modes(shape, kwargs):
     F, TF = nn.functional, torch.nn.functional
@@ -503,7 +508,12 @@ def test_interpolate_errors_and_upsample():
                           ((1, 1, 2, 2), dict(size=2, mode="trilinear")),
                           ((1, 1, 2), dict(size=2, mode="bicubic")),
                           ((1, 1, 2, 2), dict(size=2, mode="area", align_corners=True)),
-                          ((1, 1, 2, 2), dict(size=2, mode="cubic"))):
+                          ((1, 1, 2, 2), dict(size=2, mode="cubic")),
+                          ((1, 1, 4), dict(size=2, mode="linear", antialias=True)),
+                          ((1, 1, 4, 4), dict(size=2, mode="nearest", antialias=True)),
+                          ((1, 1, 4, 4), dict(size=2, mode="lanczos")),
+                          ((1, 1, 4, 4), dict(size=2, mode="lanczos", antialias=True,
+                                              align_corners=True))):
         _same_error(lambda a=(shape, kwargs): F.interpolate(cr.zeros(*a[0]), **a[1]),
                     lambda a=(shape, kwargs): TF.interpolate(torch.zeros(*a[0]), **a[1]))
     for kwargs, shape in ((dict(scale_factor=2, mode="trilinear"), (1, 2, 2, 3, 2)),

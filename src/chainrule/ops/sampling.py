@@ -69,4 +69,7 @@ RESAMPLE = {
     ("bilinear", 2): _rows("UpsampleBilinear2D"),
     ("bicubic", 2): _rows("UpsampleBicubic2D"),
     ("trilinear", 3): _rows("UpsampleTrilinear3D"),
+    ("bilinear-aa", 2): _rows("UpsampleBilinear2DAa"),
+    ("bicubic-aa", 2): _rows("UpsampleBicubic2DAa"),
+    ("lanczos-aa", 2): _rows("UpsampleLanczos2DAa"),
 }
