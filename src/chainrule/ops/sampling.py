@@ -31,6 +31,17 @@ def _resample(self, taps):
     return out
 
 
+def _add_into(summed, index, values) -> None:
+    """``summed[index[j]] += values[j]`` along the first axis.  Every mode's indices are
+    non-decreasing, so each run of equal indices is one ``add.reduceat`` sum: several times
+    faster than ``add.at``, which stays for any other order."""
+    if index.size > 1 and (index[1:] < index[:-1]).any():
+        xp.add.at(summed, index, values)
+        return
+    starts = xp.flatnonzero(xp.concatenate(([True], index[1:] != index[:-1])))
+    summed[index[starts]] += xp.add.reduceat(values, starts, axis=0)
+
+
 def _resample_adjoint(grad_output, taps, input_sizes):
     out = grad_output
     for k in reversed(range(len(taps))):  # undo the dimensions in reverse order
@@ -39,7 +50,7 @@ def _resample_adjoint(grad_output, taps, input_sizes):
         summed = xp.zeros((input_sizes[k],) + moved.shape[1:], dtype=grad_output.dtype)
         shape = (-1,) + (1,) * (moved.ndim - 1)
         for index, weight in taps[k]:
-            xp.add.at(summed, index, moved if weight is None else moved * weight.reshape(shape))
+            _add_into(summed, index, moved if weight is None else moved * weight.reshape(shape))
         out = xp.moveaxis(summed, 0, axis)
     return out
 
