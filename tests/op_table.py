@@ -631,8 +631,7 @@ OPS: list[OpInfo] = [
          FLOAT),
     ]],
     # --- nn layers: shuffles, padding, sampling grids, bilinear -----------------------------
-    # grid_sample is a composition (its grad_fn is not PyTorch's GridSampler2DBackward0)
-    *[OpInfo(name, fn, shapes, group="nnlayers", grad_fn_name=False, rtol=1e-4, atol=1e-5)
+    *[OpInfo(name, fn, shapes, group="nnlayers", rtol=1e-4, atol=1e-5)
       for name, fn, shapes in [
         ("grid_sample", lambda m, x, g: m.nn.functional.grid_sample(x, g, align_corners=False),
          [((2, 2, 3, 4), (2, 3, 2, 2)), ((1, 2, 2, 3, 2), (1, 2, 1, 2, 3))]),

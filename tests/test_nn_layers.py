@@ -400,6 +400,7 @@ def test_grid_sample(dims, mode):
             out = F.grid_sample(x, grid, mode, padding_mode, align_corners)
             tout = TF.grid_sample(tx, tgrid, mode, padding_mode, align_corners)
             assert_same(out, tout, 1e-10, 1e-12)
+            assert out.grad_fn.name() == tout.grad_fn.name()
             seed = rng.standard_normal(tuple(tout.shape))
             out.backward(cr.tensor(seed))
             tout.backward(torch.from_numpy(seed))
