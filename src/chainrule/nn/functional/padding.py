@@ -2,14 +2,16 @@
 'replicate' and 'circular'.
 
 Constant padding is ``torch.constant_pad_nd``, one node that also crops where an
-amount is negative; the other modes pick each padded dimension's source
-positions with ``index_select``, so their gradient is the index rule's
-scatter-add.  The checks and their messages are PyTorch's.
+amount is negative; reflection and replication are one row each
+(ReflectionPad2DBackward0, ...), which read each padded dimension's source
+positions; circular padding picks them with ``index_select``.  The checks and
+their messages are PyTorch's.
 """
 from __future__ import annotations
 
 from ..._backend import xp
 from ...functions.padding import constant_pad_nd
+from ...ops import padding as padding_ops
 from ...tensor import Tensor
 
 __all__ = ["pad"]
@@ -69,9 +71,10 @@ def pad(input: Tensor, pad, mode: str = "constant", value: float | None = None) 
             raise RuntimeError(f"input ({axis}: {n}) is too small. Calculated output {axis}: "
                                f"{lo + hi + n}. Fix: the padding ({lo}, {hi}) crops more than "
                                f"dimension {dim} holds")
-    # Each padded dimension is an index_select of source positions: the gradient is the
-    # index rule's scatter-add.  Negative amounts crop, as in PyTorch.
-    out = input
+    # Each padded dimension's cells come from source positions (negative amounts crop, as in
+    # PyTorch): one reflection or replication row reads them all; circular padding is an
+    # index_select per dimension, whose gradient is the index rule's scatter-add.
+    positions = []
     for dim in range(padded, input.ndim):
         i = input.ndim - 1 - dim
         lo, hi, n = pad[2 * i], pad[2 * i + 1], input.shape[dim]
@@ -84,5 +87,11 @@ def pad(input: Tensor, pad, mode: str = "constant", value: float | None = None) 
         else:  # as in PyTorch, a negative amount crops first and the rest wraps the crop
             kept = xp.arange(max(-lo, 0), n - max(-hi, 0))
             pos = kept[xp.arange(-max(lo, 0), len(kept) + max(hi, 0)) % max(len(kept), 1)]
+        positions.append(pos)
+    if mode != "circular":
+        taps = tuple(((pos, None),) for pos in positions)
+        return padding_ops.PAD[mode, len(positions)](input, taps)
+    out = input
+    for dim, pos in zip(range(padded, input.ndim), positions):
         out = out.index_select(dim, Tensor._make(pos))
     return out
