@@ -521,3 +521,16 @@ def test_interpolate_errors_and_upsample():
                           (dict(size=(3, 5), mode="bicubic", align_corners=True), (1, 2, 2, 3)),
                           (dict(scale_factor=(1, 2, 0.5)), (1, 1, 2, 3, 4))):
         _check_layer("Upsample", (), kwargs, shape)
+
+
+def test_pad_records_pytorchs_nodes():
+    for mode in ("reflect", "replicate", "circular"):
+        for shape, pad in (((2, 3, 4), (1, 2)), ((3, 4), (2, -1)), ((2, 3, 4, 5), (1, 2, 0, 3)),
+                           ((3, 4, 5), (-1, 2, 1, -1)), ((1, 2, 3, 4, 3), (1, 1, 2, 1, 1, 2))):
+            x = cr.randn(*shape, dtype=cr.float64, requires_grad=True)
+            out = nn.functional.pad(x, pad, mode)
+            tout = torch.nn.functional.pad(to_torch(x, True), pad, mode)
+            assert_same(out, tout, 1e-12, 1e-12)
+            assert out.grad_fn.name() == tout.grad_fn.name(), (mode, shape, pad)
+    _gradchecks(lambda x: nn.functional.pad(x, (2, 1, 1, 2), "circular"), (1, 2, 3, 4))
+    _gradchecks(lambda x: nn.functional.pad(x, (2, 1, -1, 2), "reflect"), (2, 3, 4))
