@@ -126,10 +126,11 @@ def _dimension(coord: Tensor, size: int, mode: str, padding_mode: str, align_cor
     return [base, base + 1], [1 - fraction, fraction], [-slope, slope]
 
 
-def _corners(grid: Tensor, sizes, mode: str, padding_mode: str, align_corners: bool):
+def _corners(grid: Tensor, sizes, mode: str, padding_mode: str, align_corners: bool,
+             partials_too: bool = False):
     """Every combination of one tap per dimension: ``(flat, inside, weight, partials)``:
     the input cell read (flattened), whether it lies inside, the product of the weights,
-    and its derivative along each grid coordinate (None for nearest)."""
+    and (if asked for) its derivative along each grid coordinate (None for nearest)."""
     n, d = grid.shape[0], len(sizes)
     coords = grid.reshape(n, -1, d)
     generic = d == 3  # PyTorch's 3-D kernel treats NaN and inf otherwise than its 2-D one
@@ -149,7 +150,7 @@ def _corners(grid: Tensor, sizes, mode: str, padding_mode: str, align_corners: b
             continue
         factors = [weights[i] for (_, weights, _), i in zip(dims, choice)]
         partials = []
-        for k in range(d):  # grid coordinate k is spatial dimension d - 1 - k
+        for k in range(d if partials_too else 0):  # grid coordinate k: spatial dim d - 1 - k
             j = d - 1 - k
             partial = dims[j][2][choice[j]]
             for m in range(d):
@@ -201,7 +202,7 @@ def _grid_grad(grad, input, grid, mode, padding_mode, align_corners) -> Tensor:
     grad = grad.reshape(n, c, -1)
     parts = None
     for flat, inside, _, partials in _corners(grid, input.shape[2:], mode, padding_mode,
-                                               align_corners):
+                                               align_corners, partials_too=True):
         seen = (grad * _picked(input, flat, inside)).sum(1)  # (N, cells)
         terms = [seen * partial for partial in partials]
         parts = terms if parts is None else [p + t for p, t in zip(parts, terms)]
@@ -216,7 +217,7 @@ def _grid_jvp(input_t, grid_t, input, grid, mode, padding_mode, align_corners) -
     directions = grid_t.reshape(n, -1, grid.shape[-1])
     moved = None
     for flat, inside, _, partials in _corners(grid, input.shape[2:], mode, padding_mode,
-                                               align_corners):
+                                               align_corners, partials_too=True):
         rate = None
         for k, partial in enumerate(partials):
             term = partial * directions[..., k]
