@@ -654,8 +654,7 @@ OPS: list[OpInfo] = [
     _r("norm_except_dim_at_0", lambda m, x: (m.norm_except_dim(x), m.norm_except_dim(x, 2, 1)),
        shapes=[(V([[0.0, 0.0], [3.0, -4.0]]),)], gradcheck=False),
     # --- nn layers: shuffles, padding, sampling grids, bilinear -----------------------------
-    # grid_sample is a composition (its grad_fn is not PyTorch's GridSampler2DBackward0)
-    *[OpInfo(name, fn, shapes, group="nnlayers", grad_fn_name=False, rtol=1e-4, atol=1e-5)
+    *[OpInfo(name, fn, shapes, group="nnlayers", rtol=1e-4, atol=1e-5)
       for name, fn, shapes in [
         ("grid_sample", lambda m, x, g: m.nn.functional.grid_sample(x, g, align_corners=False),
          [((2, 2, 3, 4), (2, 3, 2, 2)), ((1, 2, 2, 3, 2), (1, 2, 1, 2, 3))]),
@@ -685,6 +684,14 @@ OPS: list[OpInfo] = [
          [((2, 6, 2),), ((2, 4),)], FLOAT),
         ("constant_pad_nd", lambda m, x: m.constant_pad_nd(x, (1, -1, 2, 0), 1.5),
          [((2, 3),), ((2, 3, 2),)], NUMERIC),
+        ("pad_reflect", lambda m, x: m.nn.functional.pad(x, (2, 1, 1, -1), "reflect"),
+         [((1, 2, 3, 4),), ((2, 3, 4),)], FLOAT),
+        ("pad_replicate", lambda m, x: m.nn.functional.pad(x, (1, 2), "replicate"),
+         [((2, 3, 4),), ((3, 4),)], FLOAT),
+        ("pad_reflect_3d", lambda m, x: m.nn.functional.pad(x, (1, 1, 0, 1, 1, 0), "reflect"),
+         [((1, 1, 2, 3, 3),)], FLOAT),
+        ("pad_replicate_3d", lambda m, x: m.nn.functional.pad(
+            x, (1, 0, 2, 1, 0, 1), "replicate"), [((1, 2, 2, 3),)], FLOAT),
         ("bilinear", lambda m, x, y, w, b: m.bilinear(x, y, w, b),
          [((2, 3), (2, 4), (5, 3, 4), (5,)), ((3, 2, 3), (3, 2, 1), (2, 3, 1), (2,))], FLOAT),
         ("bilinear_nobias", lambda m, x, y, w: m.nn.functional.bilinear(x, y, w),

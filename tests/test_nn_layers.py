@@ -400,6 +400,7 @@ def test_grid_sample(dims, mode):
             out = F.grid_sample(x, grid, mode, padding_mode, align_corners)
             tout = TF.grid_sample(tx, tgrid, mode, padding_mode, align_corners)
             assert_same(out, tout, 1e-10, 1e-12)
+            assert out.grad_fn.name() == tout.grad_fn.name()
             seed = rng.standard_normal(tuple(tout.shape))
             out.backward(cr.tensor(seed))
             tout.backward(torch.from_numpy(seed))
@@ -407,7 +408,7 @@ def test_grid_sample(dims, mode):
             assert_same(grid.grad, tgrid.grad, 1e-10, 1e-12)
     if mode != "nearest":  # nearest is piecewise constant in the grid
         _gradchecks(lambda x, g: F.grid_sample(x, g, mode, "reflection", False),
-                    (1, 2) + (3,) * dims, (1, 2) + (2,) * (dims - 1) + (dims,), seed=1)
+                    (1, 1) + (3, 2, 3)[:dims], (1, 1) + (2,) * (dims - 1) + (dims,), seed=1)
 
 
 def test_grid_sample_edges_and_errors():
@@ -480,6 +481,11 @@ def test_spatial_transformer():
     ((1, 2, 6, 5), dict(size=(3, 2), mode="area")),
     ((1, 2, 6), dict(size=4, mode="area")),
     ((1, 2, 3, 4, 5), dict(scale_factor=0.5, mode="area")),
+    ((1, 2, 9, 8), dict(size=(3, 5), mode="bilinear", antialias=True)),
+    ((1, 1, 7, 9), dict(scale_factor=(0.5, 1.7), mode="bicubic", antialias=True)),
+    ((1, 1, 6, 5), dict(size=(4, 2), mode="bicubic", antialias=True, align_corners=True)),
+    ((2, 1, 10, 7), dict(scale_factor=0.37, mode="lanczos", antialias=True)),
+    ((1, 1, 4, 3), dict(size=(6, 5), mode="lanczos", antialias=True)),
 ])
 def test_interpolate_modes(shape, kwargs):
     F, TF = nn.functional, torch.nn.functional
@@ -503,10 +509,28 @@ def test_interpolate_errors_and_upsample():
                           ((1, 1, 2, 2), dict(size=2, mode="trilinear")),
                           ((1, 1, 2), dict(size=2, mode="bicubic")),
                           ((1, 1, 2, 2), dict(size=2, mode="area", align_corners=True)),
-                          ((1, 1, 2, 2), dict(size=2, mode="cubic"))):
+                          ((1, 1, 2, 2), dict(size=2, mode="cubic")),
+                          ((1, 1, 4), dict(size=2, mode="linear", antialias=True)),
+                          ((1, 1, 4, 4), dict(size=2, mode="nearest", antialias=True)),
+                          ((1, 1, 4, 4), dict(size=2, mode="lanczos")),
+                          ((1, 1, 4, 4), dict(size=2, mode="lanczos", antialias=True,
+                                              align_corners=True))):
         _same_error(lambda a=(shape, kwargs): F.interpolate(cr.zeros(*a[0]), **a[1]),
                     lambda a=(shape, kwargs): TF.interpolate(torch.zeros(*a[0]), **a[1]))
     for kwargs, shape in ((dict(scale_factor=2, mode="trilinear"), (1, 2, 2, 3, 2)),
                           (dict(size=(3, 5), mode="bicubic", align_corners=True), (1, 2, 2, 3)),
                           (dict(scale_factor=(1, 2, 0.5)), (1, 1, 2, 3, 4))):
         _check_layer("Upsample", (), kwargs, shape)
+
+
+def test_pad_records_pytorchs_nodes():
+    for mode in ("reflect", "replicate", "circular"):
+        for shape, pad in (((2, 3, 4), (1, 2)), ((3, 4), (2, -1)), ((2, 3, 4, 5), (1, 2, 0, 3)),
+                           ((3, 4, 5), (-1, 2, 1, -1)), ((1, 2, 3, 4, 3), (1, 1, 2, 1, 1, 2))):
+            x = cr.randn(*shape, dtype=cr.float64, requires_grad=True)
+            out = nn.functional.pad(x, pad, mode)
+            tout = torch.nn.functional.pad(to_torch(x, True), pad, mode)
+            assert_same(out, tout, 1e-12, 1e-12)
+            assert out.grad_fn.name() == tout.grad_fn.name(), (mode, shape, pad)
+    _gradchecks(lambda x: nn.functional.pad(x, (2, 1, 1, 2), "circular"), (1, 2, 3, 4))
+    _gradchecks(lambda x: nn.functional.pad(x, (2, 1, -1, 2), "reflect"), (2, 3, 4))

@@ -7,6 +7,7 @@ terms of primitives and need no rule of their own.
 
 ``torch.nn``'s primitives are rows here too, by topic: ``activation``,
 ``convolution``, ``pooling``, ``normalization``, ``loss``, ``embedding``,
-``padding``, ``shuffle``, ``sampling`` (interpolate), ``vision`` (affine_grid)
-and ``trilinear`` (bilinear's product); ``linear``'s rows are in ``linalg``.
+``padding``, ``shuffle``, ``sampling`` (interpolate), ``vision`` (affine_grid),
+``grid_sampler`` (grid_sample) and ``trilinear`` (bilinear's product);
+``linear``'s rows are in ``linalg``.
 """

@@ -3,13 +3,15 @@
 ``widths`` has one ``(before, after)`` pair per dimension, as ``numpy.pad`` takes
 it; a negative amount crops that many cells instead (the gradient then puts
 zeros back there), so padding and cropping are one node, ConstantPadNdBackward0,
-as in PyTorch.  The other modes (reflect, replicate, circular) are compositions
-of indexing in ``nn.functional.pad``.
+as in PyTorch.  Reflection and replication padding read each output cell from
+one input cell per padded dimension: resampling rows (``chainrule.ops.sampling``)
+under PyTorch's names; circular padding is a composition in ``nn.functional.pad``.
 """
 from __future__ import annotations
 
 from .._backend import xp
 from ..engine.op import Op
+from .sampling import resampling_row
 
 
 def _cropped(x, widths):
@@ -36,3 +38,13 @@ def _constant_pad(self, widths, value):
 constant_pad = Op("ConstantPadNdBackward0", _constant_pad,
                   self=lambda grad, widths: constant_pad(grad, _negated(widths), 0),
                   jvp=lambda self_t, widths: constant_pad(self_t, widths, 0))
+
+# (mode, number of padded dimensions) -> its row
+PAD = {
+    ("reflect", 1): resampling_row("ReflectionPad1D"),
+    ("reflect", 2): resampling_row("ReflectionPad2D"),
+    ("reflect", 3): resampling_row("ReflectionPad3D"),
+    ("replicate", 1): resampling_row("ReplicationPad1D"),
+    ("replicate", 2): resampling_row("ReplicationPad2D"),
+    ("replicate", 3): resampling_row("ReplicationPad3D"),
+}

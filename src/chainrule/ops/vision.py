@@ -55,7 +55,7 @@ affine_grid = Op("AffineGridGeneratorBackward0", _affine_grid,
                      affine_grid(theta_t, size, align_corners))
 
 
-_CUBIC_A = -0.75  # PyTorch's cubic convolution constant
+CUBIC_A = -0.75  # PyTorch's cubic convolution constant
 
 
 def cubic_weights(t) -> list:
@@ -65,7 +65,7 @@ def cubic_weights(t) -> list:
     >>> [float(w) for w in cubic_weights(0.0)]
     [0.0, 1.0, 0.0, 0.0]
     """
-    a = _CUBIC_A
+    a = CUBIC_A
 
     def near(x):  # |x| <= 1
         return ((a + 2) * x - (a + 3)) * x * x + 1

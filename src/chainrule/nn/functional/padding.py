@@ -2,14 +2,16 @@
 'replicate' and 'circular'.
 
 Constant padding is ``torch.constant_pad_nd``, one node that also crops where an
-amount is negative; the other modes pick each padded dimension's source
-positions with ``index_select``, so their gradient is the index rule's
-scatter-add.  The checks and their messages are PyTorch's.
+amount is negative; reflection and replication are one row each
+(ReflectionPad2DBackward0, ...), which read each padded dimension's source
+positions; circular padding copies slices into a new tensor as PyTorch does
+(CopySlices).  The checks and their messages are PyTorch's.
 """
 from __future__ import annotations
 
 from ..._backend import xp
 from ...functions.padding import constant_pad_nd
+from ...ops import padding as padding_ops
 from ...tensor import Tensor
 
 __all__ = ["pad"]
@@ -69,9 +71,11 @@ def pad(input: Tensor, pad, mode: str = "constant", value: float | None = None) 
             raise RuntimeError(f"input ({axis}: {n}) is too small. Calculated output {axis}: "
                                f"{lo + hi + n}. Fix: the padding ({lo}, {hi}) crops more than "
                                f"dimension {dim} holds")
-    # Each padded dimension is an index_select of source positions: the gradient is the
-    # index rule's scatter-add.  Negative amounts crop, as in PyTorch.
-    out = input
+    if mode == "circular":
+        return _circular(input, pad)
+    # Each padded dimension's cells come from source positions (negative amounts crop, as in
+    # PyTorch): one reflection or replication row reads them all.
+    positions = []
     for dim in range(padded, input.ndim):
         i = input.ndim - 1 - dim
         lo, hi, n = pad[2 * i], pad[2 * i + 1], input.shape[dim]
@@ -79,10 +83,33 @@ def pad(input: Tensor, pad, mode: str = "constant", value: float | None = None) 
         if mode == "reflect":
             pos = xp.abs(pos)
             pos = xp.where(pos > n - 1, 2 * (n - 1) - pos, pos)
-        elif mode == "replicate":
+        else:
             pos = xp.clip(pos, 0, n - 1)
-        else:  # as in PyTorch, a negative amount crops first and the rest wraps the crop
-            kept = xp.arange(max(-lo, 0), n - max(-hi, 0))
-            pos = kept[xp.arange(-max(lo, 0), len(kept) + max(hi, 0)) % max(len(kept), 1)]
-        out = out.index_select(dim, Tensor._make(pos))
+        positions.append(pos)
+    taps = tuple(((pos, None),) for pos in positions)
+    return padding_ops.PAD[mode, len(positions)](input, taps)
+
+
+def _circular(input: Tensor, pad: tuple) -> Tensor:
+    """Circular padding as PyTorch computes it, so the graph is PyTorch's (CopySlices): the
+    input (cropped where an amount is negative) copied into the middle of a new tensor, then,
+    dimension by dimension, each side's padding copied from the other end of that tensor."""
+    shape = list(input.shape)
+    dims = [input.ndim - 1 - i for i in range(len(pad) // 2)]  # pad lists the last first
+    amounts = [(pad[2 * i], pad[2 * i + 1]) for i in range(len(dims))]
+    for dim, (lo, hi) in zip(dims, amounts):
+        shape[dim] += lo + hi
+    # zeros where PyTorch takes empty memory: a wrap longer than a cropped dimension reads
+    # cells never written (PyTorch returns whatever memory held; here they read zero)
+    out = input.new_zeros(shape)
+    inner, source = out, input
+    for dim, (lo, hi) in zip(dims, amounts):
+        inner = inner.narrow(dim, max(lo, 0), shape[dim] - max(lo, 0) - max(hi, 0))
+        source = source.narrow(dim, max(-lo, 0), input.shape[dim] - max(-lo, 0) - max(-hi, 0))
+    inner.copy_(source)
+    for dim, (lo, hi) in zip(dims, amounts):
+        if lo > 0:
+            out.narrow(dim, 0, lo).copy_(out.narrow(dim, shape[dim] - lo - max(hi, 0), lo))
+        if hi > 0:
+            out.narrow(dim, shape[dim] - hi, hi).copy_(out.narrow(dim, max(lo, 0), hi))
     return out

@@ -7,6 +7,8 @@ Here those source cells and weights are found as PyTorch's CPU kernels find
 them, in float32 for float32 inputs, so the same output cells pick the same
 input cells; one row per mode (``chainrule.ops.sampling``, PyTorch's node
 names) resamples and, backwards, adds each gradient back by the same weights.
+With ``antialias`` a shrinking filter is widened by the scale, so each output
+cell averages every input cell under its footprint (PyTorch's and PIL's rule).
 The 'area' mode is adaptive average pooling, as in PyTorch.  The shuffles
 are ``torch.pixel_shuffle``, ... (``chainrule.functions.shuffle``).
 """
@@ -27,7 +29,8 @@ __all__ = ["interpolate", "upsample", "upsample_nearest", "upsample_bilinear", "
            "pixel_unshuffle", "channel_shuffle"]
 
 _MODES = ("nearest", "nearest-exact", "linear", "bilinear", "trilinear", "bicubic", "area")
-_MODE_DIMS = {"linear": 1, "bilinear": 2, "bicubic": 2, "trilinear": 3}  # the others: any
+# the number of spatial dimensions of each mode's input; the others take any
+_MODE_DIMS = {"linear": 1, "bilinear": 2, "bicubic": 2, "lanczos": 2, "trilinear": 3}
 _AREA = {1: adaptive_avg_pool1d, 2: adaptive_avg_pool2d, 3: adaptive_avg_pool3d}
 
 
@@ -69,6 +72,49 @@ def _cubic_source(n_in, n_out, scale, align_corners, ftype):
             for offset, w in zip((-1, 0, 1, 2), weights)]
 
 
+def _keys_cubic(x):
+    """The cubic filter antialiasing uses (a = -0.5, Keys), at distances ``x``."""
+    a = -0.5
+    x = xp.abs(x)
+    near = ((a + 2) * x - (a + 3)) * x * x + 1
+    far = ((a * x - 5 * a) * x + 8 * a) * x - 4 * a
+    return xp.where(x < 1, near, xp.where(x < 2, far, 0))
+
+
+def _lanczos(x):
+    """The Lanczos filter of three lobes: sinc(x) sinc(x / 3) within |x| < 3."""
+    return xp.where(xp.abs(x) < 3, xp.sinc(x) * xp.sinc(x / 3), 0)
+
+
+# mode -> (filter, support in input cells at scale 1)
+_AA_FILTERS = {"bilinear": (lambda x: xp.maximum(1 - xp.abs(x), 0), 1.0),
+               "bicubic": (_keys_cubic, 2.0), "lanczos": (_lanczos, 3.0)}
+
+
+def _antialiased_source(n_in, n_out, scale, align_corners, ftype, mode):
+    """The source cells and weights of each output cell when antialiasing (PyTorch's and
+    PIL's rule): downsampling widens the filter by the scale, so every input cell inside an
+    output cell's footprint counts; the weights are normalised to sum to one."""
+    if align_corners:
+        step = (n_in - 1) / (n_out - 1) if n_out > 1 else 0.0
+    else:
+        step = 1.0 / scale if scale else n_in / n_out
+    step = float(ftype(step))
+    kernel, half_width = _AA_FILTERS[mode]
+    support = half_width * step if step >= 1 else half_width
+    inverse = 1 / step if step >= 1 else 1.0
+    width = int(math.ceil(support)) * 2 + 1
+    centre = step * (xp.arange(n_out) + 0.5)
+    first = xp.maximum((centre - support + 0.5).astype(xp.int64), 0)
+    count = xp.clip(xp.minimum((centre + support + 0.5).astype(xp.int64), n_in) - first, 0,
+                    width)
+    offsets = xp.arange(width)[:, None]  # (tap, output cell)
+    weights = xp.where(offsets < count, kernel((offsets + first - centre + 0.5) * inverse), 0)
+    total = weights.sum(axis=0)
+    weights = weights / xp.where(total != 0, total, 1)
+    return [(xp.minimum(first + j, n_in - 1), weights[j].astype(ftype)) for j in range(width)]
+
+
 def _output_size(input, size, scale_factor, n):
     spatial = list(input.shape[2:])
     if size is not None and scale_factor is not None:
@@ -102,7 +148,8 @@ def interpolate(input: Tensor, size=None, scale_factor=None, mode: str = "neares
     """Resample the spatial dimensions of ``(N, C, L)``, ``(N, C, H, W)`` or
     ``(N, C, D, H, W)`` to ``size`` (or ``scale_factor`` times their size), by ``mode``
     'nearest', 'nearest-exact', 'area' (adaptive average pooling), 'linear' (3-D input),
-    'bilinear' or 'bicubic' (4-D input) or 'trilinear' (5-D input).
+    'bilinear' or 'bicubic' (4-D input) or 'trilinear' (5-D input); ``antialias=True``
+    (bilinear, bicubic and 'lanczos', 4-D input) filters as PIL does when shrinking.
 
     >>> import chainrule as torch
     >>> x = torch.tensor([[[[1., 2.], [3., 4.]]]])
@@ -122,13 +169,18 @@ def interpolate(input: Tensor, size=None, scale_factor=None, mode: str = "neares
                              "modes: linear | bilinear | bicubic | trilinear")
     else:
         align_corners = bool(align_corners)
-    if antialias:
-        raise NotImplementedError("interpolate: antialias=True is not implemented; resample "
-                                  "without it")
-    if input.ndim not in (3, 4, 5) or mode not in _MODES:
+    if antialias and (mode not in _AA_FILTERS or input.ndim != 4):
+        raise ValueError("Anti-alias option is restricted to bilinear, bicubic, and lanczos "
+                         "modes and requires a 4-D tensor as input")
+    if mode == "lanczos":
+        if not antialias:
+            raise ValueError("Lanczos mode requires antialias=True")
+        if align_corners:
+            raise ValueError("Lanczos mode does not support align_corners=True")
+    elif input.ndim not in (3, 4, 5) or mode not in _MODES:
         raise NotImplementedError(
             f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {input.ndim}D) for "
-            f"the modes: nearest | linear | bilinear | bicubic | trilinear | area | "
+            f"the modes: nearest | linear | bilinear | bicubic | trilinear | lanczos | area | "
             f"nearest-exact (got {mode})")
     n = input.ndim - 2
     if mode in _MODE_DIMS and _MODE_DIMS[mode] != n:
@@ -150,12 +202,16 @@ def interpolate(input: Tensor, size=None, scale_factor=None, mode: str = "neares
         if mode.startswith("nearest"):
             taps.append(((_nearest_source(n_in, n_out, scale, mode == "nearest-exact"), None),))
             continue
-        # two source cells (linear) or four (cubic)
-        dim_taps = (_cubic_source if mode == "bicubic" else _linear_source)(
-            n_in, n_out, scale, align_corners, ftype)
+        # two source cells (linear), four (cubic), or the filter's footprint (antialias)
+        if antialias:
+            dim_taps = _antialiased_source(n_in, n_out, scale, align_corners, ftype, mode)
+        else:
+            dim_taps = (_cubic_source if mode == "bicubic" else _linear_source)(
+                n_in, n_out, scale, align_corners, ftype)
         taps.append(tuple((index, weight.astype(input._data.dtype))
                           for index, weight in dim_taps))
-    return sampling_ops.RESAMPLE[mode, n](input, tuple(taps))
+    key = (mode + "-aa" if antialias else mode, n)
+    return sampling_ops.RESAMPLE[key](input, tuple(taps))
 
 
 def upsample(input: Tensor, size=None, scale_factor=None, mode: str = "nearest",
