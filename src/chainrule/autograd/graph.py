@@ -10,10 +10,10 @@ from __future__ import annotations
 from ..engine.backward import current_pass, queue_callback
 from ..engine.graph import GradientEdge, Node, RemovableHandle, remember_output_meta
 from ..engine.op import gradient_edge
-from ..engine.saved import disable_saved_tensors_hooks, saved_tensors_hooks
+from ..engine.saved import disable_saved_tensors_hooks, save_on_cpu, saved_tensors_hooks
 
 __all__ = ["Node", "saved_tensors_hooks", "disable_saved_tensors_hooks",
-           "register_multi_grad_hook", "GradientEdge", "get_gradient_edge"]
+           "register_multi_grad_hook", "GradientEdge", "get_gradient_edge", "save_on_cpu"]
 
 
 def get_gradient_edge(tensor) -> GradientEdge:

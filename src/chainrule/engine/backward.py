@@ -27,6 +27,7 @@ from . import anomaly as _anomaly
 from . import grad_mode
 from .graph import AccumulateGrad, GradientEdge, Node, output_meta
 from .op import gradient_edge
+from .saved import SAVED_TENSORS_HOOKS
 
 _CALLBACKS: list = []  # queue_callback: run once the current backward pass ends
 # None, or a callable (chainrule.viz.trace sets it) called once at the start of each pass; it
@@ -185,6 +186,9 @@ def run_backward(roots, root_grads, retain_graph: bool, create_graph: bool,
     # Array formulas call NumPy directly: silence its warnings once for the whole pass,
     # as every tensor operation does for itself (PyTorch is silent about inf and nan).
     fp_token = silence_fp_errors() if arrays else None
+    # A hook may enter a saved_tensors_hooks block and not leave it: the pass ends with
+    # the blocks that were active when it began, as PyTorch's engine restores them.
+    hooks_before = SAVED_TENSORS_HOOKS[:]
     _RUNNING.append(run)
     try:
         # Kahn's algorithm, run as it goes: a node is ready once every node that uses its
@@ -233,6 +237,8 @@ def run_backward(roots, root_grads, retain_graph: bool, create_graph: bool,
             grads = results = g = data = None
     finally:
         _RUNNING.pop()
+        if SAVED_TENSORS_HOOKS != hooks_before:
+            SAVED_TENSORS_HOOKS[:] = hooks_before
         if fp_token is not None:
             restore_fp_errors(fp_token)
         grad_mode.state.enabled = previous_mode

@@ -13,7 +13,8 @@ import weakref
 from typing import NamedTuple
 
 from ..tensor import from_array
-from .saved import RELEASED
+
+RELEASED = object()  # marks a node whose saved values backward has already freed
 
 
 class Node:

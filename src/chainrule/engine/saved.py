@@ -9,8 +9,11 @@ from __future__ import annotations
 
 from ..tensor import Tensor, VersionCounter
 from . import grad_mode
+from .graph import RELEASED, grad_accumulator
 
-RELEASED = object()  # marks a node whose saved values backward has already freed
+__all__ = ["RELEASED", "FREED_MESSAGE", "SAVED_TENSORS_HOOKS", "saved_tensors_hooks",
+           "disable_saved_tensors_hooks", "save_on_cpu", "SavedTensor", "SavedResult",
+           "SAVED_KINDS"]
 
 
 FREED_MESSAGE = (
@@ -73,16 +76,44 @@ class disable_saved_tensors_hooks:
         return False
 
 
+class save_on_cpu(saved_tensors_hooks):
+    """Keep the tensors saved for backward in CPU memory (PyTorch moves them off the GPU and
+    back).  chainrule's tensors live in CPU memory already: they are kept as they are.
+
+    >>> import chainrule as torch
+    >>> x = torch.ones(3, requires_grad=True)
+    >>> with torch.autograd.graph.save_on_cpu():
+    ...     y = (x * x).sum()
+    >>> y.backward(); x.grad
+    tensor([2., 2., 2.])
+    """
+
+    def __init__(self, pin_memory: bool = False, device_type: str = "cuda") -> None:
+        super().__init__(_pack_to_cpu, _unpack_from_cpu)
+
+
+def _pack_to_cpu(tensor):
+    return (tensor.device, tensor.cpu())
+
+
+def _unpack_from_cpu(packed):
+    device, tensor = packed
+    return tensor.to(device)
+
+
 class SavedTensor:
     """A tensor kept for backward, with the version it had when it was saved.
 
     If the tensor is changed in place before backward uses it, the gradient
-    would be computed from the wrong values; ``unpack`` raises instead.
+    would be computed from the wrong values; ``unpack`` raises instead.  Only the
+    engine makes them (``torch.autograd.SavedTensor()`` raises, as in PyTorch).
     """
 
-    __slots__ = ("tensor", "version", "node_name", "hooks_unpack", "counter")
+    __slots__ = ("tensor", "version", "node_name", "hooks_unpack", "counter", "edge")
 
-    def __init__(self, tensor, node_name: str) -> None:
+    def __init__(self, tensor=None, node_name: str | None = None) -> None:
+        if node_name is None:
+            raise RuntimeError("Trying to create a SavedTensor object from Python is forbidden.")
         # A tensor without a counter has never been changed in place: version 0.  (The
         # counter is made by the first in-place change; not making it here saves an object
         # per saved tensor.)
@@ -94,6 +125,10 @@ class SavedTensor:
                 counter = tensor._version_counter = VersionCounter()
             pack, self.hooks_unpack = SAVED_TENSORS_HOOKS[-1]
             self.counter = counter
+            # What unpack returns stands for this tensor in the graph (create_graph): it
+            # gets the tensor's history, whatever the hooks did to the values.
+            self.edge = (tensor._grad_fn, tensor._output_nr) if tensor._grad_fn is not None \
+                else (grad_accumulator(tensor), 0) if tensor._requires_grad else None
             self.tensor = pack(tensor)
             return
         self.tensor = tensor
@@ -116,7 +151,7 @@ class SavedTensor:
                     "one of the variables needed for gradient computation has been modified by "
                     f"an inplace operation: a tensor saved by {self.node_name} is at version "
                     f"{self.counter.value}; expected version {self.version} instead.")
-            return self.hooks_unpack(self.tensor)
+            return self._unpacked_by_hook()
         t = self.tensor
         counter = t._version_counter
         if counter is not None and counter.value != self.version:
@@ -127,6 +162,19 @@ class SavedTensor:
                 f"{self.version} instead. Fix: use the out-of-place form of the operation "
                 "(e.g. x = x * 2 instead of x *= 2), or .clone() the tensor before changing it."
             )
+        return t
+
+
+    def _unpacked_by_hook(self):
+        t = self.hooks_unpack(self.tensor)
+        if not isinstance(t, Tensor):
+            raise TypeError("Output of saved tensor unpack_hook expected to be a Tensor but got "
+                            f"result of type {type(t).__name__}")
+        if grad_mode.state.enabled and self.edge is not None:  # create_graph: its history
+            alias = Tensor._make(t._data)
+            alias._requires_grad = True
+            alias._grad_fn, alias._output_nr = self.edge
+            return alias
         return t
 
 
