@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import itertools
 import sys
+import warnings
 
 from .._backend import ndarray, restore_fp_errors, silence_fp_errors, xp
 from .._dtypes import from_numpy
@@ -550,6 +551,13 @@ def _make_grads(outputs, grad_outputs, batched: bool = False) -> list:
     return grads
 
 
+REFERENCE_CYCLE_WARNING = (
+    "Using backward() with create_graph=True will create a reference cycle between the parameter "
+    "and its gradient which can cause a memory leak. We recommend using autograd.grad when "
+    "creating the graph to avoid this. If you have to use this function, make sure to reset the "
+    ".grad fields of your parameters to None after use to break the cycle and avoid the leak.")
+
+
 def backward(tensors, grad_tensors=None, retain_graph=None, create_graph: bool = False,
              grad_variables=None, inputs=None) -> None:
     """Accumulate into the leaves' ``.grad`` the gradient of ``tensors``.
@@ -576,6 +584,8 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph: bool =
         if isinstance(t, Tensor) and t._grad_fn is not None:
             t.retain_grad()  # a non-leaf input's gradient is kept in its .grad, as in PyTorch
     grads = _make_grads(outputs, grad_tensors)
+    if create_graph:
+        warnings.warn(REFERENCE_CYCLE_WARNING, UserWarning, stacklevel=2)
     run_backward(outputs, grads, retain_graph, create_graph, inputs=inputs, accumulate=True)
 
 
