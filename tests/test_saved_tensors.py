@@ -131,3 +131,46 @@ def test_save_on_cpu_with_checkpoint_gives_the_plain_gradients():
         np.testing.assert_allclose(a.grad.detach().numpy(), plain.detach().numpy(), rtol=1e-6)
         results.append(plain)
     assert_same(*results)
+
+
+def test_pack_hooks_see_saved_outputs_too():
+    counts = []
+    for lib in libraries():
+        seen = []
+
+        def pack(t, seen=seen):
+            seen.append(tuple(t.shape))
+            return t
+        x = lib.tensor(values(3), requires_grad=True)
+        with lib.autograd.graph.saved_tensors_hooks(pack, lambda t: t):
+            y = x.sin().exp().tanh().sum()  # sin saves its input, exp and tanh their outputs
+        y.backward()
+        counts.append((seen, x.grad))
+    (seen, grad), (tseen, tgrad) = counts
+    assert seen == tseen
+    assert_same(grad, tgrad)
+
+
+def test_checkpoint_finds_a_recomputation_that_saves_other_tensors():
+    for lib in libraries():
+        calls = []
+
+        def changing(x, lib=lib, calls=calls):
+            calls.append(1)
+            if len(calls) == 1:
+                return x.sin().exp()  # saves x and exp's output
+            return x.sin() * lib.tensor([1.0, 2.0])  # saves x and a tensor of another shape
+        a = lib.ones(1, requires_grad=True)
+        out = lib.utils.checkpoint.checkpoint(changing, a, use_reentrant=False)
+        with pytest.raises(RuntimeError, match="tensors have different metadata"):
+            out.sum().backward()
+
+
+def test_reentrant_checkpoint_refuses_autograd_grad_and_then_still_works():
+    for lib in libraries():
+        a = lib.tensor(values(2, 2), requires_grad=True)
+        b = lib.utils.checkpoint.checkpoint(lib.exp, a, use_reentrant=True).sum()
+        with pytest.raises(RuntimeError, match="torch.utils.checkpoint is incompatible"):
+            lib.autograd.grad(b, (a,))
+        lib.utils.checkpoint.checkpoint(lib.exp, a, use_reentrant=True).sum().backward()
+        np.testing.assert_allclose(a.grad.numpy(), np.exp(values(2, 2)), rtol=1e-6)

@@ -183,25 +183,32 @@ class SavedResult:
 
     Only the array and the output's version are kept, not the output tensor:
     the tensor points at this node, and this node pointing back would make a
-    reference cycle that only ``gc`` could free.
+    reference cycle that only ``gc`` could free.  Inside ``saved_tensors_hooks``
+    the output goes through the pack hook like any saved tensor (``data`` is None
+    then), as in PyTorch.
     """
 
-    __slots__ = ("data", "counter", "version", "output_nr")
+    __slots__ = ("data", "counter", "version", "output_nr", "packed", "hooks_unpack")
 
     def __init__(self, result, output_nr: int = 0) -> None:
         self.output_nr = output_nr
         counter = result._version_counter
         if counter is None:
             counter = result._version_counter = VersionCounter()
-        self.data = result._data
         self.counter = counter
         self.version = counter.value
+        if SAVED_TENSORS_HOOKS:
+            pack, self.hooks_unpack = SAVED_TENSORS_HOOKS[-1]
+            self.packed = pack(result)
+            self.data = None
+        else:
+            self.data = result._data
 
     def unpack_data(self, node=None):
         """The saved array (a 0-d one as a NumPy scalar), after ``unpack``'s version check."""
-        if self.counter.value != self.version:
-            self.unpack(node)  # raises, with the message
         data = self.data
+        if data is None or self.counter.value != self.version:
+            data = self.unpack(node)._data  # (raises on a version mismatch, with the message)
         return data[()] if data.ndim == 0 else data  # see SavedTensor.unpack_data
 
     def unpack(self, node=None):
@@ -212,7 +219,15 @@ class SavedResult:
                 f"{self.counter.value}; expected version {self.version} instead. Fix: use the "
                 "out-of-place form of the operation, or .clone() the result before changing it."
             )
-        t = Tensor._make(self.data)
+        if self.data is None:  # saved through saved_tensors_hooks
+            data = self.hooks_unpack(self.packed)
+            if not isinstance(data, Tensor):
+                raise TypeError("Output of saved tensor unpack_hook expected to be a Tensor "
+                                f"but got result of type {type(data).__name__}")
+            data = data._data
+        else:
+            data = self.data
+        t = Tensor._make(data)
         if grad_mode.state.enabled:  # create_graph: the result's own history matters
             t._requires_grad = True
             t._grad_fn = node
