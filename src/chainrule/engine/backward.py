@@ -245,8 +245,11 @@ def run_backward(roots, root_grads, retain_graph: bool, create_graph: bool,
         grad_mode.state.enabled = previous_mode
         if run.watch is not None:
             run.watch.finished()
-        while _CALLBACKS:
-            _CALLBACKS.pop(0)()
+        try:
+            while _CALLBACKS:
+                _CALLBACKS.pop(0)()
+        finally:
+            _CALLBACKS.clear()  # (one that raised leaves none behind for the next pass)
     return run.captured_gradients()
 
 

@@ -49,11 +49,14 @@ class saved_tensors_hooks:
         self.unpack_hook = unpack_hook
 
     def __enter__(self):
+        self._depth = len(SAVED_TENSORS_HOOKS)
         SAVED_TENSORS_HOOKS.append((self.pack_hook, self.unpack_hook))
         return self
 
     def __exit__(self, *exc) -> bool:
-        SAVED_TENSORS_HOOKS.pop()
+        # Back to the blocks active at __enter__, also where a block inside was entered and
+        # never left (a hook that raised between its __enter__ and __exit__).
+        del SAVED_TENSORS_HOOKS[self._depth:]
         return False
 
 
@@ -68,11 +71,12 @@ class disable_saved_tensors_hooks:
 
         def refuse(_):
             raise RuntimeError(message)
+        self._depth = len(SAVED_TENSORS_HOOKS)
         SAVED_TENSORS_HOOKS.append((refuse, refuse))
         return self
 
     def __exit__(self, *exc) -> bool:
-        SAVED_TENSORS_HOOKS.pop()
+        del SAVED_TENSORS_HOOKS[self._depth:]  # as saved_tensors_hooks.__exit__
         return False
 
 
