@@ -108,12 +108,17 @@ def topological_order(roots, consumers: dict | None = None) -> list:
 
 def _release_inputs(node: Node, consumers: dict, ready: list) -> None:
     """``node`` has run: each of its inputs has one consumer less to wait for."""
+    leaves = []
     for child, _ in node.next_functions:
         if child is not None:
             left = consumers[child] - 1
             consumers[child] = left
             if left == 0:
-                ready.append(child)
+                if type(child) is AccumulateGrad:
+                    leaves.append(child)
+                else:
+                    ready.append(child)
+    ready.extend(leaves)  # taken first, as run_backward takes them
 
 
 def _needed(order, targets, include_targets: bool) -> set:
@@ -195,6 +200,7 @@ def run_backward(roots, root_grads, retain_graph: bool, create_graph: bool,
         # Kahn's algorithm, run as it goes: a node is ready once every node that uses its
         # outputs has run, and so has sent it their gradients.
         ready = [node for node in consumers if consumers[node] == 0]
+        leaves = []
         while ready:
             node = ready.pop()
             # 1. The gradient of this node's output: the sum over every path that reached it.
@@ -232,7 +238,13 @@ def run_backward(roots, root_grads, retain_graph: bool, create_graph: bool,
                 left = consumers[child] - 1
                 consumers[child] = left
                 if left == 0:
-                    ready.append(child)
+                    if type(child) is AccumulateGrad:
+                        leaves.append(child)
+                    else:
+                        ready.append(child)
+            if leaves:  # a leaf that is ready accumulates next, as PyTorch's engine does
+                ready.extend(leaves)
+                leaves.clear()
             # Drop this node's gradients now: a leaf's AccumulateGrad counts the references
             # to the array it receives to decide whether it may keep it without a copy.
             grads = results = g = data = None

@@ -49,15 +49,31 @@ class saved_tensors_hooks:
         self.unpack_hook = unpack_hook
 
     def __enter__(self):
-        self._depth = len(SAVED_TENSORS_HOOKS)
-        SAVED_TENSORS_HOOKS.append((self.pack_hook, self.unpack_hook))
+        _enter(self, (self.pack_hook, self.unpack_hook))
         return self
 
     def __exit__(self, *exc) -> bool:
-        # Back to the blocks active at __enter__, also where a block inside was entered and
-        # never left (a hook that raised between its __enter__ and __exit__).
-        del SAVED_TENSORS_HOOKS[self._depth:]
+        _exit(self)
         return False
+
+
+def _enter(block, entry: tuple) -> None:
+    if "_entries" not in block.__dict__:
+        block._entries = []
+    block._entries.append(entry)  # (a new tuple per entry: found again by identity)
+    SAVED_TENSORS_HOOKS.append(entry)
+
+
+def _exit(block) -> None:
+    """Back to the blocks active when ``block`` was entered, also where a block inside was
+    entered and never left (a hook that raised between its __enter__ and __exit__).  An
+    entry already gone (a backward pass drops the blocks its hooks entered) is skipped."""
+    while block._entries:
+        entry = block._entries.pop()
+        for i in range(len(SAVED_TENSORS_HOOKS) - 1, -1, -1):
+            if SAVED_TENSORS_HOOKS[i] is entry:
+                del SAVED_TENSORS_HOOKS[i:]
+                return
 
 
 class disable_saved_tensors_hooks:
@@ -71,12 +87,11 @@ class disable_saved_tensors_hooks:
 
         def refuse(_):
             raise RuntimeError(message)
-        self._depth = len(SAVED_TENSORS_HOOKS)
-        SAVED_TENSORS_HOOKS.append((refuse, refuse))
+        _enter(self, (refuse, refuse))
         return self
 
     def __exit__(self, *exc) -> bool:
-        del SAVED_TENSORS_HOOKS[self._depth:]  # as saved_tensors_hooks.__exit__
+        _exit(self)
         return False
 
 
