@@ -110,3 +110,34 @@ def test_batched_grads_check_the_shape():
         with pytest.raises(RuntimeError, match="If `is_grads_batched=True`, we interpret the "
                                                "first dimension"):
             lib.autograd.grad(x.sum(), x, lib.ones(2, 1), is_grads_batched=True)
+
+
+def nested_backward_function(lib, depths: list):
+    class Nested(lib.autograd.Function):
+        """Each backward runs one more backward pass inside it, ``depth`` passes deep."""
+
+        @staticmethod
+        def forward(ctx, x, depth):
+            ctx.depth = depth
+            return x * 2
+
+        @staticmethod
+        def backward(ctx, grad):
+            depths.append(lib.is_grad_enabled())
+            if ctx.depth > 0:
+                inner = lib.ones(1, requires_grad=True)
+                with lib.enable_grad():
+                    Nested.apply(inner, ctx.depth - 1).sum().backward()
+            return grad * 2, None
+    return Nested
+
+
+def test_deeply_nested_backward_passes_do_not_overflow_the_stack():
+    torch = torch_or_skip()
+    results = []
+    for lib in (cr, torch):
+        modes = []
+        x = lib.ones(1, requires_grad=True)
+        nested_backward_function(lib, modes).apply(x, 300).sum().backward()
+        results.append((x.grad.tolist(), len(modes), set(modes)))
+    assert results[0] == results[1]

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import itertools
 import sys
+import threading
 import warnings
 
 from .._backend import ndarray, restore_fp_errors, silence_fp_errors, xp
@@ -181,6 +182,9 @@ def run_backward(roots, root_grads, retain_graph: bool, create_graph: bool,
     every formula is recorded.  ``docs/engine-in-20-lines.md`` is this loop
     without those refinements.
     """
+    if len(_RUNNING) - _thread_stack.base >= _NESTED_PER_STACK:
+        return _on_fresh_stack(run_backward, roots, root_grads, retain_graph, create_graph,
+                               inputs, accumulate)
     run = _Pass(roots, root_grads, retain_graph, create_graph, inputs, accumulate)
     gradients, consumers, receives, arrays = (run.gradients, run.consumers, run.receives,
                                               run.arrays)
@@ -263,6 +267,41 @@ def run_backward(roots, root_grads, retain_graph: bool, create_graph: bool,
         finally:
             _CALLBACKS.clear()  # (one that raised leaves none behind for the next pass)
     return run.captured_gradients()
+
+
+# A backward pass inside a backward pass (a custom Function's backward calling backward, a
+# reentrant checkpoint) runs on the Python stack of the pass around it.  Nested deeply
+# enough, that stack would overflow: every _NESTED_PER_STACK nested passes, the next one runs
+# on a new thread (with a stack of its own) while this one waits, as PyTorch's engine does.
+_NESTED_PER_STACK = 32
+
+
+class _StackBase(threading.local):
+    base = 0  # how many passes were running when this thread's stack began
+
+
+_thread_stack = _StackBase()
+
+
+def _on_fresh_stack(fn, *args):
+    """``fn(*args)`` on a new thread that sees this thread's grad mode; its result, or its
+    exception raised here."""
+    outcome = {}
+    enabled, inference = grad_mode.state.enabled, grad_mode.state.inference
+
+    def run():
+        grad_mode.state.enabled, grad_mode.state.inference = enabled, inference
+        _thread_stack.base = len(_RUNNING)
+        try:
+            outcome["value"] = fn(*args)
+        except BaseException as error:  # handed to the waiting thread
+            outcome["error"] = error
+    worker = threading.Thread(target=run, name="chainrule-backward")
+    worker.start()
+    worker.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
 
 
 # A node that sends nothing still releases each of its inputs (zip stops at the shorter).
@@ -672,10 +711,10 @@ def _batched_grad(outputs, grads, inputs, retain_graph: bool, create_graph: bool
         sample = [g if g is None else g[b] for g in grads]
         per_sample.append(run_backward(outputs, sample, keep, create_graph, inputs=inputs,
                                        accumulate=False))
-    return [_stack([sample[i] for sample in per_sample]) for i in range(len(inputs))]
+    return [_stack_batch([sample[i] for sample in per_sample]) for i in range(len(inputs))]
 
 
-def _stack(tensors):
+def _stack_batch(tensors):
     """The gradients of one input, one per vector of the batch, stacked (None if none)."""
     if all(t is None for t in tensors):
         return None
