@@ -146,6 +146,16 @@ def fails_in_queued_callback(countdown):
     return x.grad
 
 
+def fails_in_module_backward_hooks(countdown):
+    layer = cr.nn.Tanh()  # (no random weights: gradcheck calls this body many times)
+    layer.register_full_backward_pre_hook(lambda m, g_out: countdown.tick())
+    layer.register_full_backward_hook(lambda m, g_in, g_out: countdown.tick())
+    with cr.enable_grad():
+        x = leaf()
+        layer(x).sum().backward()
+    return x.grad
+
+
 BODIES = {
     "now": fails_now,
     "tensor hook": fails_in_tensor_hook,
@@ -155,6 +165,7 @@ BODIES = {
     "node hooks": fails_in_node_hooks,
     "hooks block left open": leaves_a_hooks_block_open,
     "final callback": fails_in_queued_callback,
+    "module backward hooks": fails_in_module_backward_hooks,
 }
 
 
