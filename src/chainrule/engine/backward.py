@@ -182,7 +182,8 @@ def run_backward(roots, root_grads, retain_graph: bool, create_graph: bool,
     every formula is recorded.  ``docs/engine-in-20-lines.md`` is this loop
     without those refinements.
     """
-    if len(_RUNNING) - _thread_stack.base >= _NESTED_PER_STACK:
+    if len(_RUNNING) >= _NESTED_PER_STACK and \
+            len(_RUNNING) - _thread_stack.base >= _NESTED_PER_STACK:
         return _on_fresh_stack(run_backward, roots, root_grads, retain_graph, create_graph,
                                inputs, accumulate)
     run = _Pass(roots, root_grads, retain_graph, create_graph, inputs, accumulate)
@@ -198,7 +199,7 @@ def run_backward(roots, root_grads, retain_graph: bool, create_graph: bool,
     fp_token = silence_fp_errors() if arrays else None
     # A hook may enter a saved_tensors_hooks block and not leave it: the pass ends with
     # the blocks that were active when it began, as PyTorch's engine restores them.
-    hooks_before = SAVED_TENSORS_HOOKS[:]
+    hooks_depth = len(SAVED_TENSORS_HOOKS)
     _RUNNING.append(run)
     try:
         # Kahn's algorithm, run as it goes: a node is ready once every node that uses its
@@ -254,8 +255,8 @@ def run_backward(roots, root_grads, retain_graph: bool, create_graph: bool,
             grads = results = g = data = None
     finally:
         _RUNNING.pop()
-        if SAVED_TENSORS_HOOKS != hooks_before:
-            SAVED_TENSORS_HOOKS[:] = hooks_before
+        if len(SAVED_TENSORS_HOOKS) > hooks_depth:
+            del SAVED_TENSORS_HOOKS[hooks_depth:]
         if fp_token is not None:
             restore_fp_errors(fp_token)
         grad_mode.state.enabled = previous_mode
