@@ -90,35 +90,15 @@ def check_result_fits(self: Tensor, result: Tensor) -> None:
 
 
 def check_writable(t) -> None:
-    """Refuse to write into a tensor whose elements share memory (an ``expand``ed tensor).
-
-    A piece of an expanded tensor whose own elements are distinct (``x.expand(3)[0]``) may
-    be written, as in PyTorch: the write lands in the memory the expanded elements share.
-    """
-    data = t._data
-    if not data.flags.writeable:
-        if any(s == 0 and n > 1 for s, n in zip(data.strides, data.shape)):
+    """Refuse to write into a tensor whose elements share memory (an ``expand``ed tensor)."""
+    if not t._data.flags.writeable:
+        if any(s == 0 and n > 1 for s, n in zip(t._data.strides, t._data.shape)):
             raise RuntimeError(
                 "unsupported operation: more than one element of the written-to tensor refers to "
                 "a single memory location. Please clone() the tensor before performing the "
                 "operation.")
-        try:  # NumPy marks every view of a broadcast read-only; this one has no overlap
-            data.flags.writeable = True
-        except ValueError:
-            raise RuntimeError(
-                "this tensor's memory is read-only (it wraps a read-only NumPy array). Fix: "
-                ".clone() it before changing it in place.") from None
-
-
-def writable_part(t, key: tuple):
-    """The array ``t._data[key]`` (basic indexing) that an assignment writes into, checked by
-    ``check_writable``: a piece of an expanded tensor may be written where the piece's own
-    elements are distinct (``expanded[0] = 0``), as in PyTorch."""
-    if Ellipsis not in key:
-        key = key + (Ellipsis,)  # a view even where the key picks one element
-    part = Tensor._make(t._data[key])
-    check_writable(part)
-    return part._data
+        raise RuntimeError("this tensor's memory is read-only (it wraps a read-only NumPy array). "
+                           "Fix: .clone() it before changing it in place.")
 
 
 def inplace_on_view(view, fn, args, kwargs):

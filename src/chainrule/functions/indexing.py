@@ -23,7 +23,6 @@ from ..engine.inplace import (
     inplace_on_view,
     set_tangent_inplace,
     stand_in,
-    writable_part,
 )
 from ..ops import indexing as indexing_ops
 from ..ops import selection as selection_ops
@@ -214,10 +213,7 @@ def setitem(t, key, value) -> None:
     value = as_tensor_like(value, t)
     if value.dtype is not t.dtype:
         value = value.to(t.dtype)
-    # (an expanded tensor is read-only as a whole; a piece of it may still be written)
-    target = writable_part(t, key) if basic and not t._data.flags.writeable else None
-    if target is None:
-        check_writable(t)
+    check_writable(t)
     op = copy_slices if basic else indexing_ops.index_put
     tangent = None
     if grad_mode.flags.forward_ad and (t._fw_grad is not None or value._fw_grad is not None):
@@ -225,10 +221,7 @@ def setitem(t, key, value) -> None:
             tangent = op(_tangent_or_zeros(t), _tangent_or_zeros(value), key)
     record = grad_mode.state.enabled and (t._requires_grad or value._requires_grad)
     if not record:
-        if target is not None:
-            target[...] = value._data
-        else:
-            t._data[key] = value._data
+        t._data[key] = value._data
         t._bump_version()
     elif t._base is not None:
         with _paused():  # the tangent is written below, once
