@@ -22,6 +22,8 @@ import chainrule as cr
 import chainrule.autograd.forward_ad as fwAD
 from chainrule.autograd import anomaly_mode as anomaly
 from chainrule.autograd import functional
+from chainrule.engine import anomaly as engine_anomaly
+from chainrule.engine import backward as engine_backward
 from chainrule.engine import forward_ad as forward_ad_state
 from chainrule.engine import saved as saved_state
 from chainrule.utils import checkpoint as ckpt
@@ -39,7 +41,10 @@ def global_state() -> dict:
         "anomaly": anomaly.is_anomaly_enabled(),
         "anomaly_check_nan": anomaly.is_anomaly_check_nan_enabled(),
         # No public API reads these: the module-level state itself.
-        "saved_tensors_hooks": len(saved_state.SAVED_TENSORS_HOOKS),
+        "saved_tensors_hooks": list(saved_state.SAVED_TENSORS_HOOKS),
+        "backward_passes": len(engine_backward._RUNNING),
+        "final_callbacks": len(engine_backward._CALLBACKS),
+        "anomaly_running_nodes": len(engine_anomaly._RUNNING_NODES),
         "dual_level": forward_ad_state.active_level(),
         "checkpoint_debug": ckpt._debug_enabled,
         "checkpoint_early_stop": ckpt._early_stop_enabled,
@@ -94,11 +99,73 @@ def fails_in_pack_hook(countdown):
         return leaf().sin()
 
 
+def fails_in_unpack_hook(countdown):
+    def unpack(t):
+        countdown.tick()
+        return t
+    with cr.enable_grad():
+        x = leaf()
+        with cr.autograd.graph.saved_tensors_hooks(lambda t: t, unpack):
+            y = x.exp().sum()
+        y.backward()
+    return x.grad
+
+
+def fails_in_node_hooks(countdown):
+    with cr.enable_grad():
+        x = leaf()
+        y = x.sin()
+        y.grad_fn.register_prehook(lambda grads: countdown.tick())
+        y.grad_fn.register_hook(lambda grads_in, grads_out: countdown.tick())
+        x.register_post_accumulate_grad_hook(lambda t: countdown.tick())
+        y.sum().backward()
+    return x.grad
+
+
+def leaves_a_hooks_block_open(countdown):
+    """A hook enters a saved_tensors_hooks block and fails before leaving it."""
+    block = cr.autograd.graph.saved_tensors_hooks(lambda t: t, lambda t: t)
+
+    def hook(grad):
+        block.__enter__()
+        countdown.tick()
+    with cr.enable_grad():
+        x = leaf()
+        y = x * 2
+        y.register_hook(hook)
+        y.sum().backward()
+    return x.grad
+
+
+def fails_in_queued_callback(countdown):
+    with cr.enable_grad():
+        x = leaf()
+        y = x * 2
+        y.register_hook(lambda g: cr.autograd.graph.queue_callback(countdown.tick))
+        y.sum().backward()
+    return x.grad
+
+
+def fails_in_module_backward_hooks(countdown):
+    layer = cr.nn.Tanh()  # (no random weights: gradcheck calls this body many times)
+    layer.register_full_backward_pre_hook(lambda m, g_out: countdown.tick())
+    layer.register_full_backward_hook(lambda m, g_in, g_out: countdown.tick())
+    with cr.enable_grad():
+        x = leaf()
+        layer(x).sum().backward()
+    return x.grad
+
+
 BODIES = {
     "now": fails_now,
     "tensor hook": fails_in_tensor_hook,
     "Function.backward": fails_in_function_backward,
     "pack hook": fails_in_pack_hook,
+    "unpack hook": fails_in_unpack_hook,
+    "node hooks": fails_in_node_hooks,
+    "hooks block left open": leaves_a_hooks_block_open,
+    "final callback": fails_in_queued_callback,
+    "module backward hooks": fails_in_module_backward_hooks,
 }
 
 

@@ -18,6 +18,7 @@ import sys
 
 from ..engine.backward import backward, grad
 from ..engine.graph import Node
+from ..engine.saved import SavedTensor  # noqa: F401  (torch.autograd.SavedTensor)
 from ..tensor import Tensor
 from . import forward_ad, function, grad_mode, graph  # noqa: F401  (torch.autograd.<module>)
 from .anomaly_mode import detect_anomaly, set_detect_anomaly

@@ -8,11 +8,31 @@
 from __future__ import annotations
 
 from ..engine.backward import current_pass, queue_callback
-from ..engine.graph import Node, RemovableHandle
-from ..engine.saved import disable_saved_tensors_hooks, saved_tensors_hooks
+from ..engine.graph import GradientEdge, Node, RemovableHandle, remember_output_meta
+from ..engine.op import gradient_edge
+from ..engine.saved import disable_saved_tensors_hooks, save_on_cpu, saved_tensors_hooks
 
 __all__ = ["Node", "saved_tensors_hooks", "disable_saved_tensors_hooks",
-           "register_multi_grad_hook"]
+           "register_multi_grad_hook", "GradientEdge", "get_gradient_edge", "save_on_cpu"]
+
+
+def get_gradient_edge(tensor) -> GradientEdge:
+    """The edge along which ``tensor``'s gradient travels: its ``grad_fn`` and output number,
+    or a leaf's AccumulateGrad.  ``grad(loss, get_gradient_edge(x))`` equals
+    ``grad(loss, x)``, and keeps meaning the old ``x`` after ``x`` is changed in place.
+
+    >>> import chainrule as torch
+    >>> x = torch.ones(2, requires_grad=True)
+    >>> edge = torch.autograd.graph.get_gradient_edge(x)
+    >>> edge.node.name(), edge.output_nr
+    ('torch::autograd::AccumulateGrad', 0)
+    """
+    if not tensor.requires_grad:
+        raise RuntimeError("It is not possible to get the gradient edge for a Tensor that "
+                           "does not require gradients")
+    node, output_nr = gradient_edge(tensor)
+    remember_output_meta(node, output_nr, tensor)  # backward(edge) makes its ones from it
+    return GradientEdge(node, output_nr)
 
 
 def register_multi_grad_hook(tensors, fn, *, mode: str = "all"):

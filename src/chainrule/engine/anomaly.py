@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import os
+import sys
 import traceback
 import warnings
 
@@ -33,45 +34,80 @@ def _is_ours(filename: str) -> bool:
     return os.path.abspath(filename).startswith(_PACKAGE_DIR)
 
 
+_RUNNING_NODES: list = []  # in anomaly mode: the nodes whose backward is running, innermost last
+
+
 def record_trace(node) -> None:
-    """Keep the forward call stack on ``node`` (called by Op._record in anomaly mode)."""
+    """Keep the forward call stack on ``node`` (called by Op._record in anomaly mode), and
+    the node whose backward was running when it was made (a graph of gradients, made with
+    create_graph=True, is "induced" by that node: its error report names both)."""
     # Drop the frames of chainrule itself: the user wants to see their own line.
     stack = traceback.extract_stack()
     user = [f for f in stack if not _is_ours(f.filename)]
     node._anomaly_trace = "".join(traceback.format_list(user or stack))
+    if _RUNNING_NODES:
+        node._anomaly_parent = _RUNNING_NODES[-1]
 
 
-def _forward_trace(node) -> str:
+_NO_TRACE = ("No forward pass information available. Enable detect anomaly during forward pass "
+             "for more information.")
+
+
+def _report(node) -> None:
+    """Warn where ``node`` (whose backward failed) and the nodes that induced it were made.
+
+    The warnings are PyTorch's, one per node; where warnings are errors (the filter says
+    "error") they go to stderr instead, so that the original error still propagates."""
     trace = getattr(node, "_anomaly_trace", None)
-    if not trace:
-        return ("(no forward traceback: the node was created while anomaly mode was off. "
-                "Fix: enable detect_anomaly() before the forward pass.)")
-    return trace
+    messages = [f"Error detected in {node.name()}. " + (
+        f"Traceback of forward call that caused the error:\n{trace}" if trace else _NO_TRACE)]
+    parent = getattr(node, "_anomaly_parent", None)
+    while parent is not None:
+        trace = getattr(parent, "_anomaly_trace", None)
+        messages.append(
+            f"Previous calculation was induced by {parent.name()}. " + (
+                "Traceback of forward call that induced the previous calculation:\n"
+                f"{trace}" if trace else _NO_TRACE))
+        parent = getattr(parent, "_anomaly_parent", None)
+    for message in messages:
+        try:
+            warnings.warn(message, UserWarning, stacklevel=3)
+        except Warning:
+            print(f"UserWarning: {message}", file=sys.stderr)
 
 
 def run_with_anomaly_check(node, grads) -> list:
-    """``node.apply(grads)``, raising if a gradient it returns holds NaN (or inf)."""
+    """``node.apply(grads)``, raising if a gradient it returns holds NaN (or inf); an error
+    warns first where the node was made in the forward pass."""
+    _RUNNING_NODES.append(node)
     try:
         results = node.apply(grads)
+        if grad_mode.flags.anomaly_check_nan:
+            _check_finite(node, results)
     except Exception:
-        warnings.warn(f"Error detected in {node.name()}. Traceback of forward call that caused "
-                      f"the error:\n{_forward_trace(node)}", UserWarning, stacklevel=2)
+        _report(node)
         raise
-    if grad_mode.flags.anomaly_check_nan:
-        for i, g in enumerate(results):
-            if g is None or not g._data.dtype.kind == "f":
-                continue
-            data = g._data
-            bad = "nan" if xp.isnan(data).any() else "inf" if xp.isinf(data).any() else None
-            if bad is not None:
-                raise RuntimeError(
-                    f"Function '{node.name()}' returned {bad} values in its {i}th output.\n"
-                    f"Traceback of forward call that caused the error:\n"
-                    f"{_forward_trace(node)}"
-                    "Fix: look at the inputs of that operation in the forward pass (log of 0, "
-                    "sqrt at 0, division by 0, 0 * inf), or see docs/autograd-conventions.md for "
-                    "the NaN-through-where pitfall.")
+    finally:
+        _RUNNING_NODES.pop()
     return results
+
+
+def _check_finite(node, results) -> None:
+    for i, g in enumerate(results):
+        if g is None or not g._data.dtype.kind == "f":
+            continue
+        data = g._data
+        bad = "nan" if xp.isnan(data).any() else "inf" if xp.isinf(data).any() else None
+        if bad is not None:
+            trace = getattr(node, "_anomaly_trace", None)
+            raise RuntimeError(
+                f"Function '{node.name()}' returned {bad} values in its {i}th output.\n"
+                + (f"Traceback of forward call that caused the error:\n{trace}" if trace
+                   else "(no forward traceback: the node was made while anomaly mode was off. "
+                        "Fix: enable detect_anomaly() before the forward pass.)\n")
+                + "Fix: look at the inputs of that operation in the forward pass (log of 0, "
+                "sqrt at 0, division by 0, 0 * inf), or see docs/autograd-conventions.md for "
+                "the NaN-through-where pitfall.")
 
 
 def is_anomaly_enabled() -> bool:

@@ -19,14 +19,17 @@ from __future__ import annotations
 
 import itertools
 import sys
+import threading
+import warnings
 
 from .._backend import ndarray, restore_fp_errors, silence_fp_errors, xp
 from .._dtypes import from_numpy
 from ..tensor import Tensor, from_array
 from . import anomaly as _anomaly
 from . import grad_mode
-from .graph import AccumulateGrad, Node
+from .graph import AccumulateGrad, GradientEdge, Node, output_meta
 from .op import gradient_edge
+from .saved import SAVED_TENSORS_HOOKS
 
 _CALLBACKS: list = []  # queue_callback: run once the current backward pass ends
 # None, or a callable (chainrule.viz.trace sets it) called once at the start of each pass; it
@@ -106,12 +109,17 @@ def topological_order(roots, consumers: dict | None = None) -> list:
 
 def _release_inputs(node: Node, consumers: dict, ready: list) -> None:
     """``node`` has run: each of its inputs has one consumer less to wait for."""
+    leaves = []
     for child, _ in node.next_functions:
         if child is not None:
             left = consumers[child] - 1
             consumers[child] = left
             if left == 0:
-                ready.append(child)
+                if type(child) is AccumulateGrad:
+                    leaves.append(child)
+                else:
+                    ready.append(child)
+    ready.extend(leaves)  # taken first, as run_backward takes them
 
 
 def _needed(order, targets, include_targets: bool) -> set:
@@ -174,6 +182,10 @@ def run_backward(roots, root_grads, retain_graph: bool, create_graph: bool,
     every formula is recorded.  ``docs/engine-in-20-lines.md`` is this loop
     without those refinements.
     """
+    if len(_RUNNING) >= _NESTED_PER_STACK and \
+            len(_RUNNING) - _thread_stack.base >= _NESTED_PER_STACK:
+        return _on_fresh_stack(run_backward, roots, root_grads, retain_graph, create_graph,
+                               inputs, accumulate)
     run = _Pass(roots, root_grads, retain_graph, create_graph, inputs, accumulate)
     gradients, consumers, receives, arrays = (run.gradients, run.consumers, run.receives,
                                               run.arrays)
@@ -185,11 +197,15 @@ def run_backward(roots, root_grads, retain_graph: bool, create_graph: bool,
     # Array formulas call NumPy directly: silence its warnings once for the whole pass,
     # as every tensor operation does for itself (PyTorch is silent about inf and nan).
     fp_token = silence_fp_errors() if arrays else None
+    # A hook may enter a saved_tensors_hooks block and not leave it: the pass ends with
+    # the blocks that were active when it began, as PyTorch's engine restores them.
+    hooks_depth = len(SAVED_TENSORS_HOOKS)
     _RUNNING.append(run)
     try:
         # Kahn's algorithm, run as it goes: a node is ready once every node that uses its
         # outputs has run, and so has sent it their gradients.
         ready = [node for node in consumers if consumers[node] == 0]
+        leaves = []
         while ready:
             node = ready.pop()
             # 1. The gradient of this node's output: the sum over every path that reached it.
@@ -227,21 +243,67 @@ def run_backward(roots, root_grads, retain_graph: bool, create_graph: bool,
                 left = consumers[child] - 1
                 consumers[child] = left
                 if left == 0:
-                    ready.append(child)
+                    if type(child) is AccumulateGrad:
+                        leaves.append(child)
+                    else:
+                        ready.append(child)
+            if leaves:  # a leaf that is ready accumulates next, as PyTorch's engine does
+                ready.extend(leaves)
+                leaves.clear()
             # Drop this node's gradients now (and the last slot list touched): a leaf's
             # AccumulateGrad counts the references to the array it receives to decide
             # whether it may keep it without a copy.
             grads = results = g = data = slots = previous = None
     finally:
         _RUNNING.pop()
+        if len(SAVED_TENSORS_HOOKS) > hooks_depth:
+            del SAVED_TENSORS_HOOKS[hooks_depth:]
         if fp_token is not None:
             restore_fp_errors(fp_token)
         grad_mode.state.enabled = previous_mode
         if run.watch is not None:
             run.watch.finished()
-        while _CALLBACKS:
-            _CALLBACKS.pop(0)()
+        try:
+            while _CALLBACKS:
+                _CALLBACKS.pop(0)()
+        finally:
+            _CALLBACKS.clear()  # (one that raised leaves none behind for the next pass)
     return run.captured_gradients()
+
+
+# A backward pass inside a backward pass (a custom Function's backward calling backward, a
+# reentrant checkpoint) runs on the Python stack of the pass around it.  Nested deeply
+# enough, that stack would overflow: every _NESTED_PER_STACK nested passes, the next one runs
+# on a new thread (with a stack of its own) while this one waits, as PyTorch's engine does.
+_NESTED_PER_STACK = 32
+
+
+class _StackBase(threading.local):
+    base = 0  # how many passes were running when this thread's stack began
+
+
+_thread_stack = _StackBase()
+
+
+def _on_fresh_stack(fn, *args):
+    """``fn(*args)`` on a new thread that sees this thread's grad mode; its result, or its
+    exception raised here."""
+    outcome = {}
+    enabled, inference = grad_mode.state.enabled, grad_mode.state.inference
+
+    def run():
+        grad_mode.state.enabled, grad_mode.state.inference = enabled, inference
+        _thread_stack.base = len(_RUNNING)
+        try:
+            outcome["value"] = fn(*args)
+        except BaseException as error:  # handed to the waiting thread
+            outcome["error"] = error
+    worker = threading.Thread(target=run, name="chainrule-backward")
+    worker.start()
+    worker.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
 
 
 # A node that sends nothing still releases each of its inputs (zip stops at the shorter).
@@ -259,7 +321,7 @@ class _Pass:
 
     def __init__(self, roots, root_grads, retain_graph: bool, create_graph: bool, inputs,
                  accumulate: bool) -> None:
-        root_edges = [gradient_edge(t) for t in roots]
+        root_edges = [_edge(t) for t in roots]
         for i, (node, _) in enumerate(root_edges):
             if node is None:
                 raise RuntimeError(
@@ -283,7 +345,7 @@ class _Pass:
         self.inputs = inputs
         self.needed = self.receives = self.capture_at = self.captured = None
         if inputs is not None:
-            target_edges = [gradient_edge(t) for t in inputs]
+            target_edges = [_edge(t) for t in inputs]
             targets = {node for node, _ in target_edges if node is not None}
             order = topological_order(root_nodes, dict(self.consumers))
             self.needed = _needed(order, targets, include_targets=accumulate)
@@ -299,7 +361,8 @@ class _Pass:
             if g is None:  # the implicit gradient of a scalar output: 1
                 g = _ones(root._data) if self.arrays else from_array(_ones(root._data))
             else:
-                if g._data.dtype != root._data.dtype:  # PyTorch casts it to the output's dtype
+                # PyTorch casts it to the output's dtype (an edge's gradient has it already)
+                if isinstance(root, Tensor) and g._data.dtype != root._data.dtype:
                     g = from_array(g._data.astype(root._data.dtype))
                 if self.arrays:
                     g = g._data
@@ -361,6 +424,13 @@ class _Pass:
             return None
         found = [self.captured.get(k) for k in range(len(self.inputs))]
         return [from_array(g) if self.arrays and g is not None else g for g in found]
+
+
+def _edge(x) -> tuple:
+    """The ``(node, output_nr)`` a gradient for ``x`` (a tensor or a GradientEdge) reaches."""
+    if type(x) is GradientEdge:
+        return (x.node, x.output_nr)
+    return gradient_edge(x)
 
 
 def _add_to(gradients: dict, node: Node, nr: int, grad) -> None:
@@ -469,39 +539,86 @@ def _owned(array) -> bool:
 def _as_tuple(x) -> tuple:
     if x is None:
         return ()
-    if isinstance(x, Tensor):
+    if isinstance(x, (Tensor, GradientEdge)):  # (an edge is a tuple, but one argument)
         return (x,)
+    if type(x) is dict:  # inputs={name: tensor}
+        return tuple(x.values())
     return tuple(x)
 
 
-def _make_grads(outputs, grad_outputs) -> list:
+def _output_shape_dtype(out):
+    """The shape and NumPy dtype of an output: a tensor, or a GradientEdge's node output."""
+    if isinstance(out, Tensor):
+        return out._data.shape, out._data.dtype
+    meta = output_meta(out.node, out.output_nr)
+    if meta is None:
+        raise RuntimeError(
+            f"the shape of output {out.output_nr} of {out.node.name()} is unknown. Fix: take "
+            "the edge with torch.autograd.graph.get_gradient_edge(tensor), or pass its "
+            "gradient explicitly.")
+    return meta
+
+
+def _make_grads(outputs, grad_outputs, batched: bool = False) -> list:
     grads = []
     for i, (out, g) in enumerate(zip(outputs, grad_outputs)):
         if g is None:
-            if out._data.size != 1:
+            if isinstance(out, GradientEdge):
+                shape, dtype = _output_shape_dtype(out)
+                size = 1
+                for n in shape:
+                    size *= n
+            else:
+                shape, dtype, size = out.shape, out._data.dtype, out._data.size
+            if size != 1:
                 raise RuntimeError(
                     "grad can be implicitly created only for scalar outputs. Fix: reduce the "
-                    f"output (shape {list(out.shape)}) to one number first, e.g. y.sum()."
+                    f"output (shape {list(shape)}) to one number first, e.g. y.sum()."
                     "backward(), or pass gradient=torch.ones_like(y) to say how to weight "
                     "its elements.")
-            if not out.dtype.is_floating_point:
+            if dtype.kind != "f":
                 raise RuntimeError(
                     f"grad can be implicitly created only for real scalar outputs but got "
-                    f"{out.dtype}")
-            # ones, made by the engine in the form it runs on (an array or a tensor)
+                    f"{from_numpy(dtype)}")
+            if isinstance(out, GradientEdge):  # ones, of the edge's shape
+                g = from_array(_ones(xp.empty(shape, dtype=dtype)))
+            # (a tensor's ones are made by the engine, in the form it runs on)
         elif not isinstance(g, Tensor):
-            g = from_array(xp.asarray(g, dtype=out._data.dtype))
-        elif g.shape != out.shape:
-            raise RuntimeError(
-                f"Mismatch in shape: grad_output[{i}] has a shape of {g.shape} and output[{i}] "
-                f"has a shape of {out.shape}.")
+            g = from_array(xp.asarray(g, dtype=_output_shape_dtype(out)[1]))
+        else:
+            shape = _output_shape_dtype(out)[0]
+            if batched and isinstance(out, GradientEdge):
+                raise RuntimeError("Batched grads are not supported with GradientEdge")
+            if (g.shape[1:] if batched else g.shape) != shape:
+                from_shape = type(g.shape)
+                if batched:
+                    raise RuntimeError(
+                        "If `is_grads_batched=True`, we interpret the first dimension of each "
+                        "grad_output as the batch dimension. The sizes of the remaining "
+                        f"dimensions are expected to match the shape of corresponding output, "
+                        f"but a mismatch was detected: grad_output[{i}] has a shape of "
+                        f"{g.shape[1:]} and output[{i}] has a shape of {from_shape(shape)}. "
+                        "If you only want some tensors in `grad_output` to be considered "
+                        "batched, consider using vmap.")
+                raise RuntimeError(
+                    f"Mismatch in shape: grad_output[{i}] has a shape of {g.shape} and "
+                    f"output[{i}] has a shape of {from_shape(shape)}.")
         grads.append(g)
     return grads
+
+
+REFERENCE_CYCLE_WARNING = (
+    "Using backward() with create_graph=True will create a reference cycle between the parameter "
+    "and its gradient which can cause a memory leak. We recommend using autograd.grad when "
+    "creating the graph to avoid this. If you have to use this function, make sure to reset the "
+    ".grad fields of your parameters to None after use to break the cycle and avoid the leak.")
 
 
 def backward(tensors, grad_tensors=None, retain_graph=None, create_graph: bool = False,
              grad_variables=None, inputs=None) -> None:
     """Accumulate into the leaves' ``.grad`` the gradient of ``tensors``.
+
+    ``tensors`` and ``inputs`` may also be ``GradientEdge``s (``get_gradient_edge``).
 
     >>> import chainrule as torch
     >>> x = torch.tensor(1.0, requires_grad=True)
@@ -520,9 +637,11 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph: bool =
     if inputs is not None and not inputs:
         raise RuntimeError("'inputs' argument to backward() cannot be empty.")
     for t in inputs or ():
-        if t._grad_fn is not None:
+        if isinstance(t, Tensor) and t._grad_fn is not None:
             t.retain_grad()  # a non-leaf input's gradient is kept in its .grad, as in PyTorch
     grads = _make_grads(outputs, grad_tensors)
+    if create_graph:
+        warnings.warn(REFERENCE_CYCLE_WARNING, UserWarning, stacklevel=2)
     run_backward(outputs, grads, retain_graph, create_graph, inputs=inputs, accumulate=True)
 
 
@@ -532,7 +651,8 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph: bo
     """The gradients of ``outputs`` with respect to ``inputs``, returned (not accumulated).
 
     With ``create_graph=True`` the result is itself differentiable, which gives
-    second derivatives.
+    second derivatives.  ``is_grads_batched=True``: the first dimension of each of
+    ``grad_outputs`` is a batch of vectors, one vector-Jacobian product each.
 
     >>> import chainrule as torch
     >>> x = torch.tensor(2.0, requires_grad=True)
@@ -542,6 +662,8 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph: bo
     """
     outputs = _as_tuple(outputs)
     inputs_t = _as_tuple(inputs)
+    if not inputs_t:
+        raise RuntimeError("`inputs` argument to `grad()` cannot be empty.")
     if grad_outputs is None:
         grad_outputs = [None] * len(outputs)
     else:
@@ -549,19 +671,62 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph: bo
     if allow_unused is None:
         allow_unused = materialize_grads
     for t in inputs_t:
-        if not t._requires_grad:
+        if isinstance(t, Tensor) and not t._requires_grad:
             raise RuntimeError("One of the differentiated Tensors does not require grad")
     if retain_graph is None:
         retain_graph = create_graph
-    grads = _make_grads(outputs, grad_outputs)
-    result = run_backward(outputs, grads, retain_graph, create_graph, inputs=inputs_t,
-                          accumulate=False)
+    grads = _make_grads(outputs, grad_outputs, batched=is_grads_batched)
+    if is_grads_batched:
+        result = _batched_grad(outputs, grads, inputs_t, retain_graph, create_graph)
+    else:
+        result = run_backward(outputs, grads, retain_graph, create_graph, inputs=inputs_t,
+                              accumulate=False)
     for i, g in enumerate(result):
         if g is None:
             if materialize_grads:
+                if not isinstance(inputs_t[i], Tensor):
+                    raise RuntimeError(
+                        "materialize_grads cannot be used when the given input is a "
+                        "GradientEdge")
                 result[i] = Tensor._make(xp.zeros_like(inputs_t[i]._data))
             elif not allow_unused:
                 raise RuntimeError(
                     "One of the differentiated Tensors appears to not have been used in the "
                     "graph. Set allow_unused=True if this is the desired behavior.")
+    if type(inputs) is dict:
+        return dict(zip(inputs.keys(), result))
     return tuple(result)
+
+
+def _batched_grad(outputs, grads, inputs, retain_graph: bool, create_graph: bool) -> list:
+    """``grad(is_grads_batched=True)``: one backward pass per vector of the batch, each
+    input's gradients stacked along a new first dimension.  (PyTorch vmaps one pass; a
+    loop gives the same numbers.)"""
+    sizes = {g.shape[0] for g in grads if g is not None}
+    if len(sizes) > 1:
+        raise RuntimeError(f"vmap: Expected all tensors to have the same size in the mapped "
+                           f"dimension, got sizes {sorted(sizes)} for the mapped dimension")
+    batch = sizes.pop() if sizes else 1
+    per_sample = []
+    for b in range(batch):
+        keep = retain_graph or b < batch - 1  # the graph serves every vector of the batch
+        sample = [g if g is None else g[b] for g in grads]
+        per_sample.append(run_backward(outputs, sample, keep, create_graph, inputs=inputs,
+                                       accumulate=False))
+    return [_stack_batch([sample[i] for sample in per_sample]) for i in range(len(inputs))]
+
+
+def _stack_batch(tensors):
+    """The gradients of one input, one per vector of the batch, stacked (None if none)."""
+    if all(t is None for t in tensors):
+        return None
+    first = next(t for t in tensors if t is not None)
+    tensors = [t if t is not None else Tensor._make(xp.zeros_like(first._data))
+               for t in tensors]
+    if not any(t._requires_grad for t in tensors):
+        return from_array(xp.stack([t._data for t in tensors]))
+    # create_graph: written into a new tensor, which records each write (differentiable)
+    out = Tensor._make(xp.zeros((len(tensors), *first.shape), dtype=first._data.dtype))
+    for b, t in enumerate(tensors):
+        out[b] = t
+    return out

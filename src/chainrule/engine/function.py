@@ -62,6 +62,9 @@ class FunctionCtx:
         self.materialize_grads = value
 
 
+_ACCESSED = object()  # saved tensors read once, with clear_saved_tensors_on_access
+
+
 class _SavedOutput:
     """An output of the function, saved for its own backward.
 
@@ -126,8 +129,16 @@ class BackwardCFunction(Node, FunctionCtx):
             raise RuntimeError(FREED_MESSAGE)
         if saved is None:
             return ()
-        return tuple(s.unpack(self) if isinstance(s, _SavedOutput)
-                     else s.unpack() if isinstance(s, SavedTensor) else s for s in saved)
+        if saved is _ACCESSED:
+            raise RuntimeError(
+                "saved_tensors can only be accessed once when clear_saved_tensors_on_access="
+                "True is set on the autograd.Function. Either access saved_tensors only once, "
+                "or set clear_saved_tensors_on_access=False.")
+        tensors = tuple(s.unpack(self) if isinstance(s, _SavedOutput)
+                        else s.unpack() if isinstance(s, SavedTensor) else s for s in saved)
+        if self._forward_cls.clear_saved_tensors_on_access:
+            self._saved = _ACCESSED  # backward holds the only references now
+        return tensors
 
     saved_variables = saved_tensors
 
@@ -216,6 +227,9 @@ class Function(metaclass=_FunctionMeta):
     """
 
     generate_vmap_rule = False
+    # True: backward's first read of ctx.saved_tensors frees them (a second read raises),
+    # so backward can drop each one as soon as it is done with it.
+    clear_saved_tensors_on_access = False
 
     def __init__(self, *args, **kwargs) -> None:
         warnings.warn(f"{type(self)} should not be instantiated. Methods on autograd functions "

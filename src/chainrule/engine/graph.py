@@ -10,9 +10,11 @@ it used.
 from __future__ import annotations
 
 import weakref
+from typing import NamedTuple
 
 from ..tensor import Tensor, from_array
-from .saved import RELEASED
+
+RELEASED = object()  # marks a node whose saved values backward has already freed
 
 
 class Node:
@@ -155,6 +157,50 @@ def grad_accumulator(tensor) -> AccumulateGrad:
         node = AccumulateGrad(tensor)
         tensor._accumulator = weakref.ref(node)
     return node
+
+
+class GradientEdge(NamedTuple):
+    """Where a gradient enters the graph: output ``output_nr`` of ``node`` (PyTorch's
+    ``torch.autograd.graph.GradientEdge``).  ``grad``/``backward`` take edges where they
+    take tensors, as outputs and as ``inputs=``.  (``ownership_token`` is PyTorch's way to
+    keep a graph alive; here the node itself does that, and it stays None.)
+
+    >>> import chainrule as torch
+    >>> x = torch.ones(2, requires_grad=True).clone()
+    >>> edge = torch.autograd.graph.get_gradient_edge(x)
+    >>> x = x * 3
+    >>> torch.autograd.grad(x.sum(), edge)
+    (tensor([3., 3.]),)
+    """
+
+    node: Node
+    output_nr: int
+    ownership_token: object = None
+
+
+def output_meta(node: Node, output_nr: int):
+    """``(shape, dtype)`` of output ``output_nr`` of ``node`` where the node knows it (a
+    leaf, a node with several outputs, a custom Function, an edge taken from a tensor), or
+    None.  (An ordinary node does not keep its output's shape: nothing needs it but a
+    ``GradientEdge`` used as the start of a backward pass.)"""
+    if type(node) is AccumulateGrad:
+        data = node.variable._data
+        return data.shape, data.dtype
+    for name in ("_edge_meta", "output_meta", "_output_meta"):
+        known = getattr(node, name, None)
+        if known is not None and output_nr < len(known) and known[output_nr] is not None:
+            return known[output_nr]
+    return None
+
+
+def remember_output_meta(node: Node, output_nr: int, tensor) -> None:
+    """Keep ``tensor``'s shape and dtype as ``node``'s output ``output_nr`` (for an edge
+    taken from it: ``output_meta``)."""
+    if output_meta(node, output_nr) is None:
+        known = list(getattr(node, "_edge_meta", None) or ())
+        known.extend([None] * (output_nr + 1 - len(known)))
+        known[output_nr] = (tensor._data.shape, tensor._data.dtype)
+        node._edge_meta = tuple(known)
 
 
 def retains_grad_hook(tensor):

@@ -100,12 +100,15 @@ class OpNode(Node):
         return results
 
     def release(self) -> None:
-        # Numbers and shapes are kept: a node that saved no tensor can run again, as in
+        # Numbers, shapes and slices are kept: a node that saved no tensor can run again, as in
         # PyTorch (y = x * 2; y.backward(); y.backward() accumulates twice).
         saved = self._saved
         if saved is not None and saved is not RELEASED:
             for v in saved:
-                if type(v) in SAVED_KINDS:
+                # A saved tensor, or an index key holding index arrays (PyTorch saves index
+                # tensors too, so a second backward through indexing raises there as well).
+                if type(v) in SAVED_KINDS or type(v) is tuple and any(
+                        type(e) is ndarray for e in v):
                     self._saved = RELEASED
                     return
 

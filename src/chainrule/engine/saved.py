@@ -9,8 +9,11 @@ from __future__ import annotations
 
 from ..tensor import Tensor, VersionCounter
 from . import grad_mode
+from .graph import RELEASED, grad_accumulator
 
-RELEASED = object()  # marks a node whose saved values backward has already freed
+__all__ = ["RELEASED", "FREED_MESSAGE", "SAVED_TENSORS_HOOKS", "saved_tensors_hooks",
+           "disable_saved_tensors_hooks", "save_on_cpu", "SavedTensor", "SavedResult",
+           "SAVED_KINDS"]
 
 
 FREED_MESSAGE = (
@@ -46,12 +49,31 @@ class saved_tensors_hooks:
         self.unpack_hook = unpack_hook
 
     def __enter__(self):
-        SAVED_TENSORS_HOOKS.append((self.pack_hook, self.unpack_hook))
+        _enter(self, (self.pack_hook, self.unpack_hook))
         return self
 
     def __exit__(self, *exc) -> bool:
-        SAVED_TENSORS_HOOKS.pop()
+        _exit(self)
         return False
+
+
+def _enter(block, entry: tuple) -> None:
+    if "_entries" not in block.__dict__:
+        block._entries = []
+    block._entries.append(entry)  # (a new tuple per entry: found again by identity)
+    SAVED_TENSORS_HOOKS.append(entry)
+
+
+def _exit(block) -> None:
+    """Back to the blocks active when ``block`` was entered, also where a block inside was
+    entered and never left (a hook that raised between its __enter__ and __exit__).  An
+    entry already gone (a backward pass drops the blocks its hooks entered) is skipped."""
+    while block._entries:
+        entry = block._entries.pop()
+        for i in range(len(SAVED_TENSORS_HOOKS) - 1, -1, -1):
+            if SAVED_TENSORS_HOOKS[i] is entry:
+                del SAVED_TENSORS_HOOKS[i:]
+                return
 
 
 class disable_saved_tensors_hooks:
@@ -65,24 +87,52 @@ class disable_saved_tensors_hooks:
 
         def refuse(_):
             raise RuntimeError(message)
-        SAVED_TENSORS_HOOKS.append((refuse, refuse))
+        _enter(self, (refuse, refuse))
         return self
 
     def __exit__(self, *exc) -> bool:
-        SAVED_TENSORS_HOOKS.pop()
+        _exit(self)
         return False
+
+
+class save_on_cpu(saved_tensors_hooks):
+    """Keep the tensors saved for backward in CPU memory (PyTorch moves them off the GPU and
+    back).  chainrule's tensors live in CPU memory already: they are kept as they are.
+
+    >>> import chainrule as torch
+    >>> x = torch.ones(3, requires_grad=True)
+    >>> with torch.autograd.graph.save_on_cpu():
+    ...     y = (x * x).sum()
+    >>> y.backward(); x.grad
+    tensor([2., 2., 2.])
+    """
+
+    def __init__(self, pin_memory: bool = False, device_type: str = "cuda") -> None:
+        super().__init__(_pack_to_cpu, _unpack_from_cpu)
+
+
+def _pack_to_cpu(tensor):
+    return (tensor.device, tensor.cpu())
+
+
+def _unpack_from_cpu(packed):
+    device, tensor = packed
+    return tensor.to(device)
 
 
 class SavedTensor:
     """A tensor kept for backward, with the version it had when it was saved.
 
     If the tensor is changed in place before backward uses it, the gradient
-    would be computed from the wrong values; ``unpack`` raises instead.
+    would be computed from the wrong values; ``unpack`` raises instead.  Only the
+    engine makes them (``torch.autograd.SavedTensor()`` raises, as in PyTorch).
     """
 
-    __slots__ = ("tensor", "version", "node_name", "hooks_unpack", "counter")
+    __slots__ = ("tensor", "version", "node_name", "hooks_unpack", "counter", "edge")
 
-    def __init__(self, tensor, node_name: str) -> None:
+    def __init__(self, tensor=None, node_name: str | None = None) -> None:
+        if node_name is None:
+            raise RuntimeError("Trying to create a SavedTensor object from Python is forbidden.")
         # A tensor without a counter has never been changed in place: version 0.  (The
         # counter is made by the first in-place change; not making it here saves an object
         # per saved tensor.)
@@ -94,6 +144,10 @@ class SavedTensor:
                 counter = tensor._version_counter = VersionCounter()
             pack, self.hooks_unpack = SAVED_TENSORS_HOOKS[-1]
             self.counter = counter
+            # What unpack returns stands for this tensor in the graph (create_graph): it
+            # gets the tensor's history, whatever the hooks did to the values.
+            self.edge = (tensor._grad_fn, tensor._output_nr) if tensor._grad_fn is not None \
+                else (grad_accumulator(tensor), 0) if tensor._requires_grad else None
             self.tensor = pack(tensor)
             return
         self.tensor = tensor
@@ -116,7 +170,7 @@ class SavedTensor:
                     "one of the variables needed for gradient computation has been modified by "
                     f"an inplace operation: a tensor saved by {self.node_name} is at version "
                     f"{self.counter.value}; expected version {self.version} instead.")
-            return self.hooks_unpack(self.tensor)
+            return self._unpacked_by_hook()
         t = self.tensor
         counter = t._version_counter
         if counter is not None and counter.value != self.version:
@@ -130,30 +184,50 @@ class SavedTensor:
         return t
 
 
+    def _unpacked_by_hook(self):
+        t = self.hooks_unpack(self.tensor)
+        if not isinstance(t, Tensor):
+            raise TypeError("Output of saved tensor unpack_hook expected to be a Tensor but got "
+                            f"result of type {type(t).__name__}")
+        if grad_mode.state.enabled and self.edge is not None:  # create_graph: its history
+            alias = Tensor._make(t._data)
+            alias._requires_grad = True
+            alias._grad_fn, alias._output_nr = self.edge
+            return alias
+        return t
+
+
 class SavedResult:
     """The output of an op, kept for its own backward (``result`` in a formula).
 
     Only the array and the output's version are kept, not the output tensor:
     the tensor points at this node, and this node pointing back would make a
-    reference cycle that only ``gc`` could free.
+    reference cycle that only ``gc`` could free.  Inside ``saved_tensors_hooks``
+    the output goes through the pack hook like any saved tensor (``data`` is None
+    then), as in PyTorch.
     """
 
-    __slots__ = ("data", "counter", "version", "output_nr")
+    __slots__ = ("data", "counter", "version", "output_nr", "packed", "hooks_unpack")
 
     def __init__(self, result, output_nr: int = 0) -> None:
         self.output_nr = output_nr
         counter = result._version_counter
         if counter is None:
             counter = result._version_counter = VersionCounter()
-        self.data = result._data
         self.counter = counter
         self.version = counter.value
+        if SAVED_TENSORS_HOOKS:
+            pack, self.hooks_unpack = SAVED_TENSORS_HOOKS[-1]
+            self.packed = pack(result)
+            self.data = None
+        else:
+            self.data = result._data
 
     def unpack_data(self, node=None):
         """The saved array (a 0-d one as a NumPy scalar), after ``unpack``'s version check."""
-        if self.counter.value != self.version:
-            self.unpack(node)  # raises, with the message
         data = self.data
+        if data is None or self.counter.value != self.version:
+            data = self.unpack(node)._data  # (raises on a version mismatch, with the message)
         return data[()] if data.ndim == 0 else data  # see SavedTensor.unpack_data
 
     def unpack(self, node=None):
@@ -164,7 +238,15 @@ class SavedResult:
                 f"{self.counter.value}; expected version {self.version} instead. Fix: use the "
                 "out-of-place form of the operation, or .clone() the result before changing it."
             )
-        t = Tensor._make(self.data)
+        if self.data is None:  # saved through saved_tensors_hooks
+            data = self.hooks_unpack(self.packed)
+            if not isinstance(data, Tensor):
+                raise TypeError("Output of saved tensor unpack_hook expected to be a Tensor "
+                                f"but got result of type {type(data).__name__}")
+            data = data._data
+        else:
+            data = self.data
+        t = Tensor._make(data)
         if grad_mode.state.enabled:  # create_graph: the result's own history matters
             t._requires_grad = True
             t._grad_fn = node

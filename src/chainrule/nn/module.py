@@ -7,6 +7,7 @@ from typing import Iterator, NamedTuple
 from .. import _dtypes
 from ..engine.grad_mode import no_grad
 from ..tensor import Tensor, _on_cpu, _to_arguments
+from .backward_hooks import BackwardHook
 from .parameter import Parameter, UninitializedTensorMixin
 
 
@@ -69,19 +70,62 @@ class Module:
                 new = hook(self, args)
                 if new is not None:
                     args = new if isinstance(new, tuple) else (new,)
+        d = self.__dict__
+        backward_hook = None
+        if d.get("_backward_hooks") or d.get("_backward_pre_hooks"):
+            backward_hook = BackwardHook(self, d.get("_backward_hooks"),
+                                         d.get("_backward_pre_hooks"))
+            args = backward_hook.setup_input_hook(args)
         result = self.forward(*args, **kwargs)
-        hooks = self.__dict__.get("_forward_hooks")
+        hooks = d.get("_forward_hooks")
         if hooks:
             for hook in list(hooks.values()):
                 new = hook(self, args, result)
                 if new is not None:
                     result = new
+        if backward_hook is not None:
+            result = backward_hook.setup_output_hook(result)
         return result
 
     def register_forward_hook(self, hook):
         key = object()
         self._forward_hooks[key] = hook
         return _DictHandle(self._forward_hooks, key)
+
+    def register_full_backward_hook(self, hook, prepend: bool = False):
+        """Call ``hook(module, grad_input, grad_output)`` when the gradients of this module's
+        inputs are computed; it may return new ``grad_input``.
+
+        >>> import chainrule as torch
+        >>> layer = torch.nn.Linear(2, 1); seen = []
+        >>> h = layer.register_full_backward_hook(
+        ...     lambda m, g_in, g_out: seen.append((g_in[0].shape, g_out[0].shape)))
+        >>> layer(torch.ones(3, 2, requires_grad=True)).sum().backward(); seen
+        [(torch.Size([3, 2]), torch.Size([3, 1]))]
+        """
+        return self._add_hook("_backward_hooks", hook, prepend)
+
+    def register_full_backward_pre_hook(self, hook, prepend: bool = False):
+        """Call ``hook(module, grad_output)`` when the gradients of this module's outputs are
+        known, before those of its inputs; it may return new ``grad_output``.
+
+        >>> import chainrule as torch
+        >>> layer = torch.nn.Linear(2, 1)
+        >>> h = layer.register_full_backward_pre_hook(lambda m, g_out: (g_out[0] * 0,))
+        >>> x = torch.ones(3, 2, requires_grad=True)
+        >>> layer(x).sum().backward(); x.grad.abs().sum().item()
+        0.0
+        """
+        return self._add_hook("_backward_pre_hooks", hook, prepend)
+
+    def _add_hook(self, table: str, hook, prepend: bool):
+        # Made on first use: a module without backward hooks pays one dict lookup per call.
+        hooks = self.__dict__.setdefault(table, OrderedDict())
+        key = object()
+        hooks[key] = hook
+        if prepend:
+            hooks.move_to_end(key, last=False)
+        return _DictHandle(hooks, key)
 
     def register_forward_pre_hook(self, hook):
         key = object()

@@ -27,6 +27,7 @@ array([[ 6.,  0.],
 from __future__ import annotations
 
 import functools
+import warnings
 
 import numpy
 
@@ -213,7 +214,12 @@ def _backward(pairs, starts, keep: bool, only_ours: bool) -> list:
                                        create_graph=keep, allow_unused=True)
     for start in starts:
         start.grad = None  # a vjp may run several times (jacobian): one result each
-    chainrule.autograd.backward(outputs, cotangents, retain_graph=True, create_graph=keep)
+    if keep:
+        with warnings.catch_warnings():  # each .grad is taken and cleared at once: no cycle
+            warnings.filterwarnings("ignore", message="Using backward\\(\\) with create_graph")
+            chainrule.autograd.backward(outputs, cotangents, retain_graph=True, create_graph=True)
+    else:
+        chainrule.autograd.backward(outputs, cotangents, retain_graph=True)
     return [start.grad for start in starts]
 
 

@@ -27,6 +27,7 @@ from typing import Callable
 
 from ..engine import grad_mode
 from ..engine.backward import backward as autograd_backward
+from ..engine.backward import current_pass
 from ..engine.function import Function
 from ..engine.saved import saved_tensors_hooks
 from ..functions.random import get_rng_state, set_rng_state
@@ -123,6 +124,14 @@ class CheckpointFunction(Function):
 
     @staticmethod
     def backward(ctx, *grad_outputs):
+        if current_pass().inputs is not None:
+            # The inner backward below accumulates into .grad, which a pass that returns
+            # gradients (autograd.grad) or fills only some (inputs=) cannot see.
+            raise RuntimeError(
+                "When use_reentrant=True, torch.utils.checkpoint is incompatible with .grad() "
+                "or passing an `inputs` parameter to .backward(). To resolve this error, you "
+                "can either set use_reentrant=False, or call .backward() without passing the "
+                "`inputs` argument.")
         inputs = list(ctx.inputs)
         for i, t in zip(ctx.tensor_indices, ctx.saved_tensors):
             inputs[i] = t

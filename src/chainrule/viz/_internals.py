@@ -88,6 +88,9 @@ def _saved_values(node) -> list | None:
             except RuntimeError:  # changed in place since: backward itself will say so
                 values.append(None)
         elif type(v) is SavedResult:
+            if v.data is None:  # saved through saved_tensors_hooks: as above
+                values.append(None)
+                continue
             try:
                 values.append(np.asarray(v.unpack_data(node)))
             except RuntimeError:
