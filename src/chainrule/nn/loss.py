@@ -28,6 +28,10 @@ class _Loss(Module):
     def __init__(self, size_average=None, reduce=None, reduction: str = "mean",
                  **options) -> None:
         super().__init__()
+        if options and type(self).__init__ in (_Loss.__init__, _WeightedLoss.__init__):
+            # a loss without options of its own: the caller's keyword is a mistake
+            raise TypeError(f"{type(self).__name__}.__init__() got an unexpected keyword "
+                            f"argument '{next(iter(options))}'")
         if size_average is not None or reduce is not None:
             reduction = legacy_reduction(size_average, reduce)
         self.reduction = reduction
