@@ -18,6 +18,7 @@ from helpers import assert_same, to_torch, torch_or_skip
 from nn_oracle import (
     GRAD_TOLERANCE,
     arrays_away_from_kinks,
+    check_forward_mode,
     check_gradcheck_and_gradgradcheck,
     check_name_values_gradients,
     run_both,
@@ -293,3 +294,13 @@ def test_embedding_max_norm_renormalises_the_rows_used_as_pytorch():
         results.append(table)
     for ours, theirs in zip(results[0] + (results[1],), results[2] + (results[3],)):
         assert_same(ours, theirs)
+
+
+# PyTorch has no forward mode for these (its jvp raises NotImplementedError)
+NO_FORWARD_AD = ("rrelu_", "embedding_bag", "pdist", "multi_margin", "multilabel_margin")
+
+
+@pytest.mark.parametrize("fn, shapes", [case for case in CASES + COMPOSITE
+                                        if not case.id.startswith(NO_FORWARD_AD)])
+def test_forward_mode_matches_torch_func_jvp(fn, shapes):
+    check_forward_mode(fn, _arrays(shapes, seed=3), _arrays(shapes, seed=4))

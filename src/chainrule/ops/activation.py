@@ -235,16 +235,21 @@ def _positive_slope(kind: str, slope: float) -> None:
                            "version instead.")
 
 
-def _elu_inplace_row(name: str, outplace: Op, backward_scale=_same_scale) -> Op:
+def _elu_inplace_row(name: str, backward_scale=_same_scale) -> Op:
     """The in-place forms differentiate from their result, as PyTorch's do:
     ``input_scale * (result + alpha * scale)`` where negative (the same slope as
     ``_elu_scaled``'s, rounded as PyTorch rounds it)."""
-    def rule(grad, self, alpha, scale, input_scale):
-        _positive_slope("elu", alpha)
+    def scaled(v, self, alpha, scale, input_scale):
         result = alpha * scale * ((self.clamp(max=0) * input_scale).exp() - 1)
         slope = backward_scale(alpha, input_scale) * (result + alpha * scale)
-        return where(self > 0, grad * scale, grad * slope)
-    return Op(name, _elu_array, promote="float", self=rule, jvp=outplace.jvp)
+        return where(self > 0, v * scale, v * slope)
+
+    def rule(grad, self, alpha, scale, input_scale):
+        _positive_slope("elu", alpha)
+        return scaled(grad, self, alpha, scale, input_scale)
+    return Op(name, _elu_array, promote="float", self=rule,
+              jvp=lambda self_t, self, alpha, scale, input_scale:
+                  scaled(self_t, self, alpha, scale, input_scale))
 
 
 def _leaky_relu_inplace_rule(grad, self, negative_slope):
@@ -252,8 +257,8 @@ def _leaky_relu_inplace_rule(grad, self, negative_slope):
     return _leaky_relu_scaled(grad, self, negative_slope)
 
 
-elu_ = _elu_inplace_row("EluBackward1", elu)
-celu_ = _elu_inplace_row("CeluBackward1", celu, _celu_backward_scale)
+elu_ = _elu_inplace_row("EluBackward1")
+celu_ = _elu_inplace_row("CeluBackward1", _celu_backward_scale)
 leaky_relu_ = Op("LeakyReluBackward1", leaky_relu.forward, promote="float",
                  self=_leaky_relu_inplace_rule, jvp=leaky_relu.jvp)
 threshold_ = _renamed(threshold, "ThresholdBackward1")
