@@ -304,3 +304,75 @@ NO_FORWARD_AD = ("rrelu_", "embedding_bag", "pdist", "multi_margin", "multilabel
                                         if not case.id.startswith(NO_FORWARD_AD)])
 def test_forward_mode_matches_torch_func_jvp(fn, shapes):
     check_forward_mode(fn, _arrays(shapes, seed=3), _arrays(shapes, seed=4))
+
+
+# --- the layers of those commits -----------------------------------------------------------
+LAYER_CASES = [
+    ("RReLU", (0.1, 0.3), [(3, 4)], "eval"),
+    ("Softmax2d", (), [(2, 3, 4, 5)], None),
+    ("Dropout3d", (0.4,), [(2, 3, 2, 2, 2)], "eval"),
+    ("AlphaDropout", (0.2,), [(3, 4)], "eval"),
+    ("FeatureAlphaDropout", (0.2,), [(2, 3, 4)], "eval"),
+    ("MultiMarginLoss", (2, 0.5), [(4, 3)], "classes"),
+    ("MultiLabelMarginLoss", (), [(4, 3)], "labels"),
+    ("NLLLoss2d", (), [(2, 3, 2, 2)], "classes 2d"),
+    ("TripletMarginWithDistanceLoss", (), [(4, 3), (4, 3), (4, 3)], None),
+    ("CTCLoss", (), [(6, 2, 4)], "ctc"),
+]
+
+
+def _layer_inputs(lib, kind, xs):
+    if kind == "classes":
+        return [*xs, _const(lib, MM_TARGET)]
+    if kind == "labels":
+        return [*xs, _const(lib, ML_TARGET)]
+    if kind == "classes 2d":
+        return [xs[0].log_softmax(1), _const(lib, [[[0, 2], [1, 1]], [[2, 0], [0, 1]]])]
+    if kind == "ctc":
+        return [xs[0].log_softmax(2), _const(lib, [[1, 2, 0], [2, 3, 1]]), _const(lib, [6, 5]),
+                _const(lib, [2, 3])]
+    return xs
+
+
+@pytest.mark.parametrize("name,args,shapes,kind", LAYER_CASES)
+def test_layers_match_pytorch(name, args, shapes, kind):
+    torch = torch_or_skip()
+    arrays = _arrays(shapes, seed=8)
+    results = []
+    for lib in (cr, torch):
+        layer = getattr(lib.nn, name)(*args)
+        if kind == "eval":
+            layer.eval()
+        xs = [lib.tensor(a, requires_grad=True) for a in arrays]
+        out = layer(*_layer_inputs(lib, kind, xs))
+        grads = lib.autograd.grad(out.sum(), xs)
+        results.append((repr(layer), out, grads))
+    (text, out, grads), (their_text, their_out, their_grads) = results
+    assert text == their_text
+    assert_same(out, their_out)
+    for g, tg in zip(grads, their_grads):
+        assert_same(g, tg)
+
+
+def test_rrelu_in_training_draws_slopes_between_its_bounds():
+    cr.manual_seed(0)
+    x = -cr.rand(2000) - 0.5
+    slopes = (cr.nn.RReLU(0.1, 0.3)(x) / x).numpy()
+    assert slopes.min() >= 0.1 and slopes.max() <= 0.3
+    assert abs(slopes.mean() - 0.2) < 0.005  # uniform: standard error 0.0013
+
+
+def test_legacy_size_average_and_reduce_as_pytorch():
+    torch = torch_or_skip()
+    x, y = _arrays([(3, 4), (3, 4)], seed=9)
+    for kwargs in ({"size_average": False}, {"reduce": False}, {"size_average": True,
+                                                                  "reduce": True}):
+        results = []
+        for lib in (cr, torch):
+            with pytest.warns(UserWarning, match="deprecated"):
+                loss = lib.nn.functional.l1_loss(lib.tensor(x), lib.tensor(y), **kwargs)
+            with pytest.warns(UserWarning, match="deprecated"):
+                layer = lib.nn.SoftMarginLoss(**kwargs)
+            results.append((loss, layer.reduction))
+        assert_same(results[0][0], results[1][0])
+        assert results[0][1] == results[1][1]
