@@ -376,3 +376,43 @@ def test_legacy_size_average_and_reduce_as_pytorch():
             results.append((loss, layer.reduction))
         assert_same(results[0][0], results[1][0])
         assert results[0][1] == results[1][1]
+
+
+ERROR_CASES = [
+    ("embedding index", lambda lib: lib.embedding(lib.ones(3, 2), lib.tensor([3]))),
+    ("embedding float index", lambda lib: lib.embedding(lib.ones(3, 2), lib.tensor([1.0]))),
+    ("embedding_bag 2-d offsets", lambda lib: lib.nn.functional.embedding_bag(
+        lib.tensor([0, 1]), lib.ones(3, 2), lib.tensor([[0]]))),
+    ("embedding_bag per_sample_weights mean", lambda lib: lib.nn.functional.embedding_bag(
+        lib.tensor([0, 1]), lib.ones(3, 2), lib.tensor([0]), per_sample_weights=lib.ones(2))),
+    ("pdist 3-d", lambda lib: lib.pdist(lib.ones(2, 3, 4))),
+    ("pdist negative p", lambda lib: lib.pdist(lib.ones(3, 4), -1.0)),
+    ("dropout p", lambda lib: lib.nn.functional.dropout(lib.ones(3), 1.5)),
+    ("alpha_dropout int", lambda lib: lib.alpha_dropout(lib.ones(3, dtype=lib.int64), 0.5,
+                                                         True)),
+    ("prelu weight size", lambda lib: lib.prelu(lib.ones(2, 3), lib.ones(2))),
+    ("celu alpha 0", lambda lib: lib.celu(lib.ones(2), 0.0)),
+    ("hardshrink int", lambda lib: lib.hardshrink(lib.ones(2, dtype=lib.int64))),
+    ("ctc_loss 2-d targets of another batch", lambda lib: lib.nn.functional.ctc_loss(
+        lib.zeros(4, 2, 3).log_softmax(2), lib.tensor([[1, 2]]), [4, 4], [2, 2])),
+    ("ctc_loss input length", lambda lib: lib.nn.functional.ctc_loss(
+        lib.zeros(4, 1, 3).log_softmax(2), lib.tensor([[1, 2]]), [5], [2])),
+    ("multi_margin_loss p", lambda lib: lib.nn.functional.multi_margin_loss(
+        lib.ones(2, 3), lib.tensor([0, 1]), p=3)),
+    ("multilabel_margin_loss shape", lambda lib: lib.nn.functional.multilabel_margin_loss(
+        lib.ones(2, 3), lib.tensor([[0, 1]]))),
+    ("triplet margin", lambda lib: lib.nn.functional.triplet_margin_with_distance_loss(
+        lib.ones(2, 3), lib.ones(2, 3), lib.ones(2, 3), margin=0.0)),
+    ("cosine_embedding_loss dims", lambda lib: lib.cosine_embedding_loss(
+        lib.ones(2, 3), lib.ones(2, 3), lib.ones(2, 1), 0.0, 1)),
+]
+
+
+@pytest.mark.parametrize("name,call", ERROR_CASES, ids=[c[0] for c in ERROR_CASES])
+def test_errors_match_pytorch(name, call):
+    torch = torch_or_skip()
+    with pytest.raises(Exception) as theirs:
+        call(torch)
+    with pytest.raises(Exception) as ours:
+        call(cr)
+    assert type(ours.value) is type(theirs.value), (ours.value, theirs.value)
