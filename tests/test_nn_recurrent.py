@@ -472,3 +472,39 @@ def test_bases_print_as_torch():
     assert repr(cr.nn.RNNCellBase(3, 4, True, 2)) == repr(torch.nn.RNNCellBase(3, 4, True, 2))
     with pytest.raises(ValueError, match="Unrecognized RNN mode"):
         cr.nn.RNNBase("XYZ", 3, 4)
+
+
+def _public_checks(lib, layer, name: str, x) -> list:
+    """What PyTorch's public RNN checks return and raise, on ``lib``."""
+    lstm = name == "LSTM"
+    seen = []
+    input = lib.from_numpy(x)
+    seen.append(tuple(layer.get_expected_hidden_size(input, None)))
+    seen.append(tuple(layer.get_expected_hidden_size(input[0], lib.tensor([2, 1]))))
+    sizes = [layer.get_expected_hidden_size(input, None)]
+    if lstm:
+        sizes.append(layer.get_expected_cell_size(input, None))
+        seen.append(tuple(sizes[1]))
+    good = tuple(lib.zeros(*size) for size in sizes)
+    layer.check_forward_args(input, good if lstm else good[0], None)
+    permuted = layer.permute_hidden(good if lstm else good[0], lib.tensor([1, 0]))
+    seen.append(type(permuted).__name__)
+    wrong = lib.zeros(1, 1, 1)
+    for call in (lambda: layer.check_input(input[0], None),
+                 lambda: layer.check_input(lib.zeros(5, 2, 4), None),
+                 lambda: layer.check_hidden_size(wrong, (2, 2, 4)),
+                 lambda: layer.check_forward_args(input, (wrong, wrong) if lstm else wrong,
+                                                  None)):
+        with pytest.raises(RuntimeError) as error:
+            call()
+        seen.append(str(error.value))
+    return seen
+
+
+@pytest.mark.parametrize("name,kwargs", [("GRU", {"batch_first": True}),
+                                         ("LSTM", {"proj_size": 2, "bidirectional": True}),
+                                         ("RNN", {"num_layers": 2})])
+def test_public_checks_match_torch(name, kwargs):
+    ours, theirs = _pair(name, 3, 4, **kwargs)
+    x = np.zeros((5, 2, 3), dtype=np.float32)
+    assert _public_checks(cr, ours, name, x) == _public_checks(torch, theirs, name, x)
