@@ -68,3 +68,22 @@ def test_constructors_match_torch(name, args, kwargs):
                 outcomes.append((type(error).__name__, str(error).split("__init__()")[-1]))
         outcomes.append([str(w.message) for w in caught if w.category is FutureWarning])
     assert outcomes[:2] == outcomes[2:]
+
+
+def test_loss_layers_take_their_inputs_by_pytorchs_names():
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((3, 4))
+    y = np.abs(x) + 0.5
+    results = []
+    for lib in (cr, torch):
+        a, b = lib.tensor(x), lib.tensor(y)
+        results.append([
+            lib.nn.MSELoss()(input=a, target=b),
+            lib.nn.PoissonNLLLoss(full=True)(log_input=a, target=b),
+            lib.nn.TripletMarginLoss()(anchor=a, positive=b, negative=a * 2),
+            lib.nn.CrossEntropyLoss(label_smoothing=0.1)(a, target=lib.tensor([0, 1, 3])),
+            lib.nn.CTCLoss()(a.reshape(3, 1, 4).log_softmax(2), targets=lib.tensor([[1, 2]]),
+                             input_lengths=[3], target_lengths=[2]),
+        ])
+    for ours, theirs in zip(*results):
+        assert_same(ours, theirs)
