@@ -11,6 +11,17 @@ import chainrule as cr
 import chainrule.autograd.forward_ad as fw
 from helpers import assert_same, to_torch, torch_or_skip
 
+# float32 gradients: PyTorch and NumPy sum in different orders.
+GRAD_TOLERANCE = {"float32": dict(rtol=1e-3, atol=1e-4), "float64": dict(rtol=1e-9, atol=1e-12)}
+
+
+def arrays_away_from_kinks(shapes, seed=0) -> list:
+    """Standard normal arrays of ``shapes``, scaled by 1.5, with no entry within 0.075 of
+    0 (the kinks of hardtanh, relu6, elu, thresholds and shrinks)."""
+    rng = np.random.default_rng(seed)
+    return [np.where(np.abs(a) < 0.05, 0.3, a) * 1.5
+            for a in (rng.standard_normal(shape) for shape in shapes)]
+
 
 def run_both(fn, arrays, dtype="float64"):
     """``fn`` on chainrule and on PyTorch leaves made from ``arrays``: (out, ins, tout, tins)."""

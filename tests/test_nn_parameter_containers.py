@@ -1,5 +1,6 @@
-"""nn.ParameterList and nn.ParameterDict against PyTorch: the same operations on both give
-the same keys, values, registered parameters, printing and errors."""
+"""Containers against PyTorch: nn.ParameterList, nn.ParameterDict, and Sequential's and
+ModuleList's list operations; the same operations on both give the same keys, values,
+registered parameters, printing and errors."""
 from __future__ import annotations
 
 from collections import OrderedDict
@@ -106,3 +107,25 @@ def test_parameter_list_matches_torch():
     assert script(cr) == script(torch)
     values = cr.nn.ParameterList([cr.ones(2)])
     assert_same(values[-1], to_torch(cr.ones(2)))
+
+
+def test_sequential_and_module_list_operations_match_torch():
+    def script(lib):
+        nn = lib.nn
+        seen = []
+        seq = nn.Sequential(OrderedDict([("a", nn.ReLU()), ("b", nn.Tanh()), ("c", nn.ELU())]))
+        del seq[1]  # the rest renumbered
+        seen.append(repr(seq))
+        seq.insert(1, nn.Identity()).insert(-1, nn.Sigmoid())
+        seq.extend([nn.GELU(), nn.SiLU()])
+        seen += [repr(seq.pop(2)), repr(seq.pop(slice(0, 2))), repr(seq)]
+        for bad in (lambda: seq.insert(10, nn.ReLU()), lambda: seq.insert(0, 3)):
+            try:
+                bad()
+            except (IndexError, AssertionError) as error:
+                seen.append(type(error).__name__ + str(error).split("<")[0])
+        modules = nn.ModuleList([nn.ReLU(), nn.Tanh(), nn.ELU()])
+        seen += [repr(modules.pop(1)), repr(modules), repr(modules.pop(-1))]
+        return seen
+
+    assert script(cr) == script(torch)

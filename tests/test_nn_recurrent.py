@@ -415,17 +415,32 @@ def test_sequence_functions_match_torch(mode, layers, bidir, bias, packed, proj)
             return getattr(lib, mode)(data, batch_sizes, state, params, *options)
         return getattr(lib, mode)(x, state, params, *options, False)
 
+    leaves = [x, *h, *params]
+    their_leaves = [to_torch(t, requires_grad=True) for t in leaves]
+    their_x, their_h, their_params = their_leaves[0], their_leaves[1:1 + len(h)], \
+        their_leaves[1 + len(h):]
     ours = call(cr, x, state, params)
-    theirs = call(torch, to_torch(x), [to_torch(t) for t in h] if mode == "lstm"
-                  else to_torch(h[0]), [to_torch(p) for p in params])
+    theirs = call(torch, their_x, their_h if mode == "lstm" else their_h[0], their_params)
     for a, b in zip(ours, theirs):
         assert_same(a, b, rtol=1e-7, atol=1e-9)
+    # every gradient against PyTorch's (the same cotangents), then finite differences for
+    # the input, the states and the first weight (all of them would be slow)
+    cotangents = [rng.standard_normal(tuple(b.shape)) for b in theirs]
+    our_grads = cr.autograd.grad(sum((a * cr.tensor(g)).sum() for a, g in zip(ours, cotangents)),
+                                 leaves)
+    their_grads = torch.autograd.grad(
+        sum((b * torch.from_numpy(g)).sum() for b, g in zip(theirs, cotangents)), their_leaves)
+    for a, b in zip(our_grads, their_grads):
+        assert_same(a, b, rtol=1e-7, atol=1e-9)
+    checked = 1 + len(h) + 1
 
-    def function(x, *rest):
-        states = list(rest[:len(h)])
-        return call(cr, x, states if mode == "lstm" else states[0], list(rest[len(h):]))
+    def function(*some):
+        everything = [*some, *leaves[checked:]]
+        states = everything[1:1 + len(h)]
+        return call(cr, everything[0], states if mode == "lstm" else states[0],
+                    everything[1 + len(h):])
 
-    assert cr.autograd.gradcheck(function, (x, *h, *params))
+    assert cr.autograd.gradcheck(function, tuple(leaves[:checked]))
 
 
 @pytest.mark.parametrize("name,gates,with_c", [
@@ -457,3 +472,39 @@ def test_bases_print_as_torch():
     assert repr(cr.nn.RNNCellBase(3, 4, True, 2)) == repr(torch.nn.RNNCellBase(3, 4, True, 2))
     with pytest.raises(ValueError, match="Unrecognized RNN mode"):
         cr.nn.RNNBase("XYZ", 3, 4)
+
+
+def _public_checks(lib, layer, name: str, x) -> list:
+    """What PyTorch's public RNN checks return and raise, on ``lib``."""
+    lstm = name == "LSTM"
+    seen = []
+    input = lib.from_numpy(x)
+    seen.append(tuple(layer.get_expected_hidden_size(input, None)))
+    seen.append(tuple(layer.get_expected_hidden_size(input[0], lib.tensor([2, 1]))))
+    sizes = [layer.get_expected_hidden_size(input, None)]
+    if lstm:
+        sizes.append(layer.get_expected_cell_size(input, None))
+        seen.append(tuple(sizes[1]))
+    good = tuple(lib.zeros(*size) for size in sizes)
+    layer.check_forward_args(input, good if lstm else good[0], None)
+    permuted = layer.permute_hidden(good if lstm else good[0], lib.tensor([1, 0]))
+    seen.append(type(permuted).__name__)
+    wrong = lib.zeros(1, 1, 1)
+    for call in (lambda: layer.check_input(input[0], None),
+                 lambda: layer.check_input(lib.zeros(5, 2, 4), None),
+                 lambda: layer.check_hidden_size(wrong, (2, 2, 4)),
+                 lambda: layer.check_forward_args(input, (wrong, wrong) if lstm else wrong,
+                                                  None)):
+        with pytest.raises(RuntimeError) as error:
+            call()
+        seen.append(str(error.value))
+    return seen
+
+
+@pytest.mark.parametrize("name,kwargs", [("GRU", {"batch_first": True}),
+                                         ("LSTM", {"proj_size": 2, "bidirectional": True}),
+                                         ("RNN", {"num_layers": 2})])
+def test_public_checks_match_torch(name, kwargs):
+    ours, theirs = _pair(name, 3, 4, **kwargs)
+    x = np.zeros((5, 2, 3), dtype=np.float32)
+    assert _public_checks(cr, ours, name, x) == _public_checks(torch, theirs, name, x)

@@ -212,6 +212,10 @@ def _padded_targets(targets: Tensor, target_lengths, batch: int):
     labels = targets._data.astype(xp.int64)
     longest = int(target_lengths.max()) if target_lengths.size else 0
     if labels.ndim == 2:
+        if labels.shape[0] != batch:
+            raise RuntimeError(f"Expected tensor to have size {batch} at dimension 0, but got "
+                               f"size {labels.shape[0]} for argument #2 'targets' (while "
+                               "checking arguments for ctc_loss_allocate_outputs)")
         if labels.shape[1] < longest:
             raise RuntimeError(f"Expected tensor to have size at least {longest} at dimension "
                                f"1, but got size {labels.shape[1]} for argument #2 'targets' "

@@ -9,6 +9,7 @@ those PyTorch shows.
 from __future__ import annotations
 
 import inspect
+import warnings
 
 from ..tensor import Tensor
 from . import functional
@@ -198,6 +199,22 @@ class Hardtanh(_Activation):
 
     _function = staticmethod(functional.hardtanh)
     _shown = ("min_val", "max_val", "inplace")
+
+    def __init__(self, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False,
+                 min_value: float | None = None, max_value: float | None = None) -> None:
+        # min_value and max_value: PyTorch's older names, still read (with its warning)
+        if min_value is not None:
+            warnings.warn("keyword argument `min_value` is deprecated and renamed to "
+                          "`min_val`", FutureWarning, stacklevel=2)
+            min_val = min_value
+        if max_value is not None:
+            warnings.warn("keyword argument `max_value` is deprecated and renamed to "
+                          "`max_val`", FutureWarning, stacklevel=2)
+            max_val = max_value
+        if max_val <= min_val:
+            raise AssertionError(f"max_val ({max_val}) must be greater than min_val "
+                                 f"({min_val})")
+        super().__init__(min_val=min_val, max_val=max_val, inplace=inplace)
 
 
 class ReLU6(Hardtanh):

@@ -60,10 +60,38 @@ class Sequential(_ModuleSequence):
         keys = list(self._modules)
         for k in (keys[idx] if isinstance(idx, slice) else [keys[_index(idx, len(self))]]):
             del self._modules[k]
+        # the rest numbered 0, 1, ... again (named modules too), as PyTorch does
+        modules = list(self._modules.values())
+        self._modules.clear()
+        for i, m in enumerate(modules):
+            self._modules[str(i)] = m
 
     def append(self, module: Module) -> "Sequential":
         self.add_module(str(len(self)), module)
         return self
+
+    def extend(self, sequential) -> "Sequential":
+        for module in sequential:
+            self.append(module)
+        return self
+
+    def insert(self, index: int, module: Module) -> "Sequential":
+        if not isinstance(module, Module):
+            raise AssertionError(f"module should be of type: {Module}")
+        n = len(self._modules)
+        if not -n <= index <= n:
+            raise IndexError(f"Index out of range: {index}")
+        if index < 0:
+            index += n
+        for i in range(n, index, -1):
+            self._modules[str(i)] = self._modules[str(i - 1)]
+        self._modules[str(index)] = module
+        return self
+
+    def pop(self, key) -> Module:
+        value = self[key]
+        del self[key]
+        return value
 
 
 def _index(idx: int, n: int) -> int:
@@ -127,6 +155,11 @@ class ModuleList(_ModuleSequence):
         for m in modules:
             self.append(m)
         return self
+
+    def pop(self, key) -> Module:
+        value = self[key]
+        del self[key]
+        return value
 
     def insert(self, index: int, module: Module) -> None:
         values = list(self._modules.values())

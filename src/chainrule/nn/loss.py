@@ -28,6 +28,10 @@ class _Loss(Module):
     def __init__(self, size_average=None, reduce=None, reduction: str = "mean",
                  **options) -> None:
         super().__init__()
+        if options and type(self).__init__ in (_Loss.__init__, _WeightedLoss.__init__):
+            # a loss without options of its own: the caller's keyword is a mistake
+            raise TypeError(f"{type(self).__name__}.__init__() got an unexpected keyword "
+                            f"argument '{next(iter(options))}'")
         if size_average is not None or reduce is not None:
             reduction = legacy_reduction(size_average, reduce)
         self.reduction = reduction
@@ -35,9 +39,10 @@ class _Loss(Module):
         for name, value in options.items():
             setattr(self, name, value)
 
-    def forward(self, *inputs: Tensor) -> Tensor:
+    def forward(self, *inputs: Tensor, **named: Tensor) -> Tensor:
+        # inputs by position, or by the names of PyTorch's forward (its function's names)
         options = {name: getattr(self, name) for name in self._options}
-        return self._function(*inputs, reduction=self.reduction, **options)
+        return self._function(*inputs, **named, reduction=self.reduction, **options)
 
 
 class _WeightedLoss(_Loss):
@@ -257,6 +262,11 @@ class PoissonNLLLoss(_Loss):
                  eps: float = 1e-8, reduce=None, reduction: str = "mean") -> None:
         super().__init__(size_average, reduce, reduction, log_input=log_input, full=full,
                          eps=eps)
+
+    def forward(self, log_input: Tensor, target: Tensor) -> Tensor:
+        # PyTorch's forward names its input log_input, as the option is named
+        return functional.poisson_nll_loss(log_input, target, self.log_input, self.full,
+                                           reduction=self.reduction, eps=self.eps)
 
 
 class GaussianNLLLoss(_Loss):

@@ -296,6 +296,51 @@ class RNNBase(Module):
             s += f", bidirectional={self.bidirectional}"
         return s
 
+    # --- PyTorch's public checks, for subclasses that write their own forward ---------------
+    def check_input(self, input: Tensor, batch_sizes: Tensor | None) -> None:
+        """``input`` has 2 dimensions (packed data) or 3, and ``input_size`` features."""
+        expected = 2 if batch_sizes is not None else 3
+        if input.ndim != expected:
+            raise RuntimeError(f"input must have {expected} dimensions, got {input.ndim}")
+        if input.shape[-1] != self.input_size:
+            raise RuntimeError(f"input.size(-1) must be equal to input_size. Expected "
+                               f"{self.input_size}, got {input.shape[-1]}")
+
+    def _expected_state_size(self, input: Tensor, batch_sizes, size: int) -> tuple:
+        if batch_sizes is not None:
+            batch = int(batch_sizes[0])
+        else:
+            batch = input.shape[0] if self.batch_first else input.shape[1]
+        return (self.num_layers * (2 if self.bidirectional else 1), batch, size)
+
+    def get_expected_hidden_size(self, input: Tensor, batch_sizes: Tensor | None) -> tuple:
+        """``(num_layers * directions, batch, proj_size or hidden_size)``."""
+        return self._expected_state_size(input, batch_sizes, self.proj_size or self.hidden_size)
+
+    def check_hidden_size(self, hx: Tensor, expected_hidden_size: tuple,
+                          msg: str = "Expected hidden size {}, got {}") -> None:
+        if tuple(hx.shape) != tuple(expected_hidden_size):
+            raise RuntimeError(msg.format(expected_hidden_size, list(hx.shape)))
+
+    def check_forward_args(self, input: Tensor, hidden, batch_sizes: Tensor | None) -> None:
+        """The input's and the state's sizes (for an LSTM both ``h`` and ``c``)."""
+        self.check_input(input, batch_sizes)
+        expected = self.get_expected_hidden_size(input, batch_sizes)
+        if self.mode != "LSTM":
+            self.check_hidden_size(hidden, expected)
+            return
+        self.check_hidden_size(hidden[0], expected, "Expected hidden[0] size {}, got {}")
+        self.check_hidden_size(hidden[1], self.get_expected_cell_size(input, batch_sizes),
+                               "Expected hidden[1] size {}, got {}")
+
+    def permute_hidden(self, hx, permutation: Tensor | None):
+        """``hx`` (for an LSTM each of ``(h, c)``) with its batch in ``permutation``'s order."""
+        if permutation is None:
+            return hx
+        if self.mode == "LSTM":
+            return tuple(h.index_select(1, permutation) for h in hx)
+        return hx.index_select(1, permutation)
+
     # --- forward helpers ------------------------------------------------------------------
     def _check_input(self, input: Tensor) -> None:
         name = type(self).__name__
@@ -476,3 +521,7 @@ class LSTM(RNNBase):
                          dropout, bidirectional, proj_size, device, dtype)
 
     forward = RNNBase._outputs
+
+    def get_expected_cell_size(self, input: Tensor, batch_sizes: Tensor | None) -> tuple:
+        """``(num_layers * directions, batch, hidden_size)``."""
+        return self._expected_state_size(input, batch_sizes, self.hidden_size)

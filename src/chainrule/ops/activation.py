@@ -71,19 +71,29 @@ def _elu_scaled(v, self, alpha, scale, input_scale):
     return where(self > 0, v * scale, negative)
 
 
-def _elu_row(name: str) -> Op:
+def _same_scale(alpha, input_scale):
+    return input_scale
+
+
+def _celu_backward_scale(alpha, input_scale):
+    """CELU's ``input_scale`` as PyTorch's derivative formula has it: ``1 / alpha.toFloat()``,
+    alpha rounded to float32 first (its forward divides in double)."""
+    return 1.0 / float(xp.float32(alpha))
+
+
+def _elu_row(name: str, backward_scale=_same_scale) -> Op:
     """PyTorch's ``elu(x, alpha, scale, input_scale)``: ``scale * x`` where positive, else
     ``alpha * scale * (exp(x * input_scale) - 1)``; elu, selu and celu are each a choice of
     the three constants."""
     return Op(name, _elu_array, promote="float",
               self=lambda grad, self, alpha, scale, input_scale:
-                  _elu_scaled(grad, self, alpha, scale, input_scale),
+                  _elu_scaled(grad, self, alpha, scale, backward_scale(alpha, input_scale)),
               jvp=lambda self_t, self, alpha, scale, input_scale:
-                  _elu_scaled(self_t, self, alpha, scale, input_scale))
+                  _elu_scaled(self_t, self, alpha, scale, backward_scale(alpha, input_scale)))
 
 
 elu = _elu_row("EluBackward0")
-celu = _elu_row("CeluBackward0")
+celu = _elu_row("CeluBackward0", _celu_backward_scale)
 
 
 def _hardtanh_scaled(v, self, min_val, max_val):
@@ -225,11 +235,21 @@ def _positive_slope(kind: str, slope: float) -> None:
                            "version instead.")
 
 
-def _elu_inplace_row(name: str) -> Op:
+def _elu_inplace_row(name: str, backward_scale=_same_scale) -> Op:
+    """The in-place forms differentiate from their result, as PyTorch's do:
+    ``input_scale * (result + alpha * scale)`` where negative (the same slope as
+    ``_elu_scaled``'s, rounded as PyTorch rounds it)."""
+    def scaled(v, self, alpha, scale, input_scale):
+        result = alpha * scale * ((self.clamp(max=0) * input_scale).exp() - 1)
+        slope = backward_scale(alpha, input_scale) * (result + alpha * scale)
+        return where(self > 0, v * scale, v * slope)
+
     def rule(grad, self, alpha, scale, input_scale):
         _positive_slope("elu", alpha)
-        return _elu_scaled(grad, self, alpha, scale, input_scale)
-    return Op(name, _elu_array, promote="float", self=rule, jvp=elu.jvp)
+        return scaled(grad, self, alpha, scale, input_scale)
+    return Op(name, _elu_array, promote="float", self=rule,
+              jvp=lambda self_t, self, alpha, scale, input_scale:
+                  scaled(self_t, self, alpha, scale, input_scale))
 
 
 def _leaky_relu_inplace_rule(grad, self, negative_slope):
@@ -238,7 +258,7 @@ def _leaky_relu_inplace_rule(grad, self, negative_slope):
 
 
 elu_ = _elu_inplace_row("EluBackward1")
-celu_ = _elu_inplace_row("CeluBackward1")
+celu_ = _elu_inplace_row("CeluBackward1", _celu_backward_scale)
 leaky_relu_ = Op("LeakyReluBackward1", leaky_relu.forward, promote="float",
                  self=_leaky_relu_inplace_rule, jvp=leaky_relu.jvp)
 threshold_ = _renamed(threshold, "ThresholdBackward1")

@@ -80,19 +80,30 @@ def mse_loss(input: Tensor, target: Tensor, size_average=None, reduce=None,
     """
     _check_same_size(input, target, "mse_loss")
     reduction = _reduction(size_average, reduce, reduction)
-    if weight is not None:  # PyTorch composes the weighted form: a weighted mean over weight
+    if weight is not None:
         d = input - target
-        loss = d * d * weight
-        if reduction == "mean":
-            return loss.sum() / weight.sum()
-        return loss_ops.reduced(loss, reduction)
+        return _weighted(d * d, input.shape, weight, reduction, over_weight=True)
     input, target = loss_inputs(input, target)
     return loss_ops.mse_loss(input, target, None, None, reduction)
 
 
+def _weighted(loss: Tensor, shape: tuple, weight: Tensor, reduction: str,
+              over_weight: bool) -> Tensor:
+    """``loss * weight`` reduced, as PyTorch composes the weighted regression losses: the
+    mean of mse_loss and l1_loss is over the weights' sum (``over_weight``), huber_loss's
+    over the elements."""
+    if tuple(weight.shape) != tuple(shape):  # the input's shape, before broadcasting
+        raise ValueError("Weights and input must have the same size.")
+    loss = loss * weight
+    if reduction == "mean" and over_weight:
+        return loss.sum() / weight.sum()
+    return loss_ops.reduced(loss, reduction)
+
+
 def l1_loss(input: Tensor, target: Tensor, size_average=None, reduce=None,
-            reduction: str = "mean") -> Tensor:
-    """Mean absolute error.
+            reduction: str = "mean", weight: Tensor | None = None) -> Tensor:
+    """Mean absolute error; with ``weight`` (the input's shape) each error is weighted and
+    the mean is over the weights' sum.
 
     >>> import chainrule as torch
     >>> torch.nn.functional.l1_loss(torch.tensor([1., 2.]), torch.tensor([1., 4.]))
@@ -100,11 +111,16 @@ def l1_loss(input: Tensor, target: Tensor, size_average=None, reduce=None,
     """
     _check_same_size(input, target, "l1_loss")
     reduction = _reduction(size_average, reduce, reduction)
+    if weight is not None:
+        return _weighted((input - target).abs(), input.shape, weight, reduction,
+                         over_weight=True)
     return loss_ops.reduced((input - target).abs(), reduction)
 
 
-def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: float = 1.0):
-    """Squared error for small differences, absolute error (times ``delta``) for large ones.
+def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: float = 1.0,
+               weight: Tensor | None = None) -> Tensor:
+    """Squared error for small differences, absolute error (times ``delta``) for large ones;
+    with ``weight`` (the input's shape) each element's loss is weighted.
 
     >>> import chainrule as torch
     >>> torch.nn.functional.huber_loss(torch.tensor([0., 0.]), torch.tensor([0.5, 3.]))
@@ -112,7 +128,11 @@ def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: fl
     """
     _check_same_size(input, target, "huber_loss")
     reduction = _reduction(None, None, reduction)
+    shape = input.shape
     input, target = loss_inputs(input, target)
+    if weight is not None:
+        unweighted = loss_ops.huber_loss(input, target, None, delta, "none")
+        return _weighted(unweighted, shape, weight, reduction, over_weight=False)
     return loss_ops.huber_loss(input, target, None, delta, reduction)
 
 
