@@ -10,6 +10,7 @@ from .utils import (
     _part_lengths,
     _size,
     _sum_rightmost,
+    delegated,
     lazy_property,
 )
 
@@ -40,13 +41,8 @@ class IndependentTransform(Transform):
         return constraints.independent(self.base_transform.codomain,
                                        self.reinterpreted_batch_ndims)
 
-    @property
-    def bijective(self) -> bool:
-        return self.base_transform.bijective
-
-    @property
-    def sign(self) -> int:
-        return self.base_transform.sign
+    bijective = delegated("base_transform", "bijective")
+    sign = delegated("base_transform", "sign")
 
     def _call(self, x):
         if x.dim() < self.domain.event_dim:

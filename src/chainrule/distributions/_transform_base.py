@@ -9,6 +9,7 @@ import chainrule as torch
 from . import constraints
 from .utils import (
     _sum_rightmost,
+    delegated,
     lazy_property,
 )
 
@@ -123,13 +124,8 @@ class _InverseTransform(Transform):
     def codomain(self):
         return self._inv.domain
 
-    @property
-    def bijective(self) -> bool:
-        return self._inv.bijective
-
-    @property
-    def sign(self) -> int:
-        return self._inv.sign
+    bijective = delegated("_inv", "bijective")
+    sign = delegated("_inv", "sign")
 
     @property
     def inv(self):

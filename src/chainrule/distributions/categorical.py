@@ -11,6 +11,7 @@ from .utils import (
     _expand_probs_or_logits,
     _finfo,
     _size,
+    delegated,
     lazy_property,
     logits_to_probs,
     probs_to_logits,
@@ -117,18 +118,7 @@ class _CategoricalVectors(Distribution):
         super().__init__(self._categorical.batch_shape, self._categorical.param_shape[-1:],
                          validate_args=validate_args)
 
-    @property
-    def _param(self):
-        return self._categorical._param
-
-    @property
-    def probs(self):
-        return self._categorical.probs
-
-    @property
-    def logits(self):
-        return self._categorical.logits
-
-    @property
-    def param_shape(self) -> torch.Size:
-        return self._categorical.param_shape
+    _param = delegated("_categorical", "_param")
+    probs = delegated("_categorical", "probs")
+    logits = delegated("_categorical", "logits")
+    param_shape = delegated("_categorical", "param_shape")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from . import constraints
 from .distribution import Distribution
-from .utils import _sum_rightmost
+from .utils import _sum_rightmost, delegated
 
 __all__ = ["Independent"]
 
@@ -41,9 +41,7 @@ class Independent(Distribution):
         new.reinterpreted_batch_ndims = self.reinterpreted_batch_ndims
         return self._finish_expand(new, batch_shape)
 
-    @property
-    def has_rsample(self) -> bool:
-        return self.base_dist.has_rsample
+    has_rsample = delegated("base_dist", "has_rsample")
 
     @property
     def has_enumerate_support(self) -> bool:
@@ -58,17 +56,9 @@ class Independent(Distribution):
             result = constraints.independent(result, self.reinterpreted_batch_ndims)
         return result
 
-    @property
-    def mean(self):
-        return self.base_dist.mean
-
-    @property
-    def mode(self):
-        return self.base_dist.mode
-
-    @property
-    def variance(self):
-        return self.base_dist.variance
+    mean = delegated("base_dist", "mean")
+    mode = delegated("base_dist", "mode")
+    variance = delegated("base_dist", "variance")
 
     def sample(self, sample_shape=()):
         return self.base_dist.sample(sample_shape)

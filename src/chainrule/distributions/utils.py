@@ -15,6 +15,15 @@ __all__ = ["broadcast_all", "logits_to_probs", "clamp_probs", "probs_to_logits",
 euler_constant = 0.57721566490153286060  # the Euler-Mascheroni constant
 
 
+def delegated(holder: str, name: str) -> property:
+    """A read-only property whose value is ``self.<holder>.<name>``: what an object built
+    around another (a distribution around its base, a transform around its base) passes on."""
+    def get(self):
+        return getattr(getattr(self, holder), name)
+    get.__name__ = name
+    return property(get)
+
+
 def _finfo(dtype) -> np.finfo:
     """``torch.finfo(dtype)``: eps, tiny, min and max of a floating dtype."""
     return np.finfo(np.dtype(dtype.name))

@@ -35,17 +35,24 @@ def _type_error(fn, b):
                     f"'{type(b).__name__}'")
 
 
+def named(fn, name: str, summary: str, example: str, result: str):
+    """``fn`` as the public function ``torch.<name>``: its name, and a docstring of
+    ``summary`` and a doctest of ``example`` printing ``result`` (the factories of
+    this family and of ``pointwise`` make many functions from one body)."""
+    fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = (f"{summary}\n\n    >>> import chainrule as torch\n"
+                  f"    >>> {example}\n    {result}\n")
+    return fn
+
+
 def _comparison(name):
     method = {"eq": "__eq__", "ne": "__ne__", "lt": "__lt__", "le": "__le__", "gt": "__gt__",
               "ge": "__ge__"}[name]
 
     def fn(input, other):
         return getattr(input, method)(other)
-    fn.__name__ = fn.__qualname__ = name
-    fn.__doc__ = f"Elementwise ``{name}`` comparison, a bool tensor (no gradient).\n\n" \
-        f"    >>> import chainrule as torch\n    >>> torch.{name}(torch.ones(1), 1).dtype\n" \
-        f"    torch.bool\n"
-    return fn
+    return named(fn, name, f"Elementwise ``{name}`` comparison, a bool tensor (no gradient).",
+                 f"torch.{name}(torch.ones(1), 1).dtype", "torch.bool")
 
 
 eq, ne, lt, le, gt, ge = (out_variant()(_comparison(n))
@@ -105,34 +112,19 @@ def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False) -> Tensor:
 def _predicate(fn, name):
     def pred(input):
         return Tensor._make(xp.asarray(fn(input._data)))
-    pred.__name__ = pred.__qualname__ = name
-    pred.__doc__ = f"Elementwise ``{name}``, a bool tensor.\n\n" \
-        f"    >>> import chainrule as torch\n    >>> torch.{name}(torch.zeros(1)).dtype\n" \
-        f"    torch.bool\n"
-    return pred
+    return named(pred, name, f"Elementwise ``{name}``, a bool tensor.",
+                 f"torch.{name}(torch.zeros(1)).dtype", "torch.bool")
 
 
 _BOOL_ONLY = "{fn} does not support non-boolean outputs."
 
 
 isnan = _predicate(xp.isnan, "isnan")
-
-
 isinf = _predicate(xp.isinf, "isinf")
-
-
 isfinite = _predicate(xp.isfinite, "isfinite")
-
-
 isposinf = out_variant(SAME, message=_BOOL_ONLY)(_predicate(xp.isposinf, "isposinf"))
-
-
 isneginf = out_variant(SAME, message=_BOOL_ONLY)(_predicate(xp.isneginf, "isneginf"))
-
-
 logical_not = out_variant()(_predicate(xp.logical_not, "logical_not"))
-
-
 signbit = out_variant(SAME, message=_BOOL_ONLY)(_predicate(xp.signbit, "signbit"))
 
 
@@ -140,20 +132,13 @@ def _logical(fn, name):
     def op(input, other):
         other = as_tensor_like(other, input)
         return Tensor._make(xp.asarray(fn(input._data, other._data)))
-    op.__name__ = op.__qualname__ = name
-    op.__doc__ = f"Elementwise ``{name}``, a bool tensor.\n\n" \
-        f"    >>> import chainrule as torch\n" \
-        f"    >>> torch.{name}(torch.tensor([True, False]), torch.tensor([True, True])).dtype\n" \
-        f"    torch.bool\n"
-    return op
+    return named(op, name, f"Elementwise ``{name}``, a bool tensor.",
+                 f"torch.{name}(torch.tensor([True, False]), torch.tensor([True, True])).dtype",
+                 "torch.bool")
 
 
 logical_and = out_variant()(_logical(xp.logical_and, "logical_and"))
-
-
 logical_or = out_variant()(_logical(xp.logical_or, "logical_or"))
-
-
 logical_xor = out_variant()(_logical(xp.logical_xor, "logical_xor"))
 
 

@@ -114,14 +114,21 @@ def mm(input, mat2):
     tensor([[3.],
             [3.]])
     """
-    a, b = _operand_arrays("mm", input, mat2, "mat2")
-    if a.ndim != 2:
-        raise RuntimeError("self must be a matrix")
-    if b.ndim != 2:
-        raise RuntimeError("mat2 must be a matrix")
+    _require_ndim("mm", input, mat2, 2, "self must be a matrix", "mat2 must be a matrix")
     _check_multipliable(input, mat2)
     _same_dtype(input, mat2)
     return linalg_ops.mm(input, mat2)
+
+
+def _require_ndim(fn: str, input, mat2, ndim: int, input_error: str, mat2_error: str) -> None:
+    """The checks ``mm`` and ``bmm`` share: two tensors of ``ndim`` dimensions, else
+    PyTorch's message for the one that is not (read from the arrays: see ``dot``)."""
+    require_tensor(input, fn, "input", 1)
+    require_tensor(mat2, fn, "mat2", 2)
+    if input._data.ndim != ndim:
+        raise RuntimeError(input_error)
+    if mat2._data.ndim != ndim:
+        raise RuntimeError(mat2_error)
 
 
 def _check_multipliable(mat1, mat2) -> None:
@@ -139,12 +146,7 @@ def bmm(input, mat2):
     >>> torch.bmm(torch.ones(4, 2, 3), torch.ones(4, 3, 5)).shape
     torch.Size([4, 2, 5])
     """
-    require_tensor(input, "bmm", "input", 1)
-    require_tensor(mat2, "bmm", "mat2", 2)
-    if input.ndim != 3:
-        raise RuntimeError("batch1 must be a 3D tensor")
-    if mat2.ndim != 3:
-        raise RuntimeError("batch2 must be a 3D tensor")
+    _require_ndim("bmm", input, mat2, 3, "batch1 must be a 3D tensor", "batch2 must be a 3D tensor")
     if input.shape[0] != mat2.shape[0] or input.shape[2] != mat2.shape[1]:
         raise RuntimeError(
             f"Expected size for first two dimensions of batch2 tensor to be: "

@@ -25,7 +25,7 @@ from .arguments import (
     operand,
     python_number,
 )
-from .comparison import isnan, logical_and, result_type, signbit
+from .comparison import isnan, logical_and, named, result_type, signbit
 from .out import SAME, out_variant
 
 __all__ = [
@@ -347,123 +347,57 @@ def positive(input):
 def _unary(op, name):
     def fn(input):
         return op(input)
-    fn.__name__ = fn.__qualname__ = name
-    fn.__doc__ = f"Elementwise ``{name}``; integer inputs give the default float dtype.\n\n" \
-        f"    >>> import chainrule as torch\n    >>> torch.{name}(torch.zeros(1)).shape\n" \
-        f"    torch.Size([1])\n"
+    named(fn, name, f"Elementwise ``{name}``; integer inputs give the default float dtype.",
+          f"torch.{name}(torch.zeros(1)).shape", "torch.Size([1])")
     return out_variant()(fn)
 
 
 exp = _unary(pointwise_ops.exp, "exp")
-
-
 exp2 = _unary(pointwise_ops.exp2, "exp2")
-
-
 expm1 = _unary(pointwise_ops.expm1, "expm1")
-
-
 log = _unary(pointwise_ops.log, "log")
-
-
 log2 = _unary(pointwise_ops.log2, "log2")
-
-
 log10 = _unary(pointwise_ops.log10, "log10")
-
-
 log1p = _unary(pointwise_ops.log1p, "log1p")
-
-
 sqrt = _unary(pointwise_ops.sqrt, "sqrt")
-
-
 rsqrt = _unary(pointwise_ops.rsqrt, "rsqrt")
-
-
 sin = _unary(pointwise_ops.sin, "sin")
-
-
 cos = _unary(pointwise_ops.cos, "cos")
-
-
 tan = _unary(pointwise_ops.tan, "tan")
-
-
 asin = arcsin = _unary(pointwise_ops.asin, "asin")
-
-
 acos = arccos = _unary(pointwise_ops.acos, "acos")
-
-
 atan = arctan = _unary(pointwise_ops.atan, "atan")
-
-
 sinh = _unary(pointwise_ops.sinh, "sinh")
-
-
 cosh = _unary(pointwise_ops.cosh, "cosh")
-
-
 tanh = _unary(pointwise_ops.tanh, "tanh")
-
-
 sigmoid = _unary(pointwise_ops.sigmoid, "sigmoid")
-
-
 erf = _unary(pointwise_ops.erf, "erf")
-
-
 reciprocal = _unary(pointwise_ops.reciprocal, "reciprocal")
 
 
 # --- special functions (ops/special.py) and more functions composed from the ops above -----
 acosh = arccosh = _unary(special_ops.acosh, "acosh")
-
-
 asinh = arcsinh = _unary(special_ops.asinh, "asinh")
-
-
 atanh = arctanh = _unary(special_ops.atanh, "atanh")
-
-
 erfc = _unary(special_ops.erfc, "erfc")
-
-
 erfinv = _unary(special_ops.erfinv, "erfinv")
-
-
 lgamma = _unary(special_ops.lgamma, "lgamma")
-
-
 digamma = _unary(special_ops.digamma, "digamma")
 
 
 def _keep_dtype(op, name):
     def fn(input):
         return op(input)
-    fn.__name__ = fn.__qualname__ = name
-    fn.__doc__ = f"Elementwise ``{name}``, keeping the input's dtype.\n\n" \
-        f"    >>> import chainrule as torch\n    >>> torch.{name}(torch.zeros(1)).shape\n" \
-        f"    torch.Size([1])\n"
+    named(fn, name, f"Elementwise ``{name}``, keeping the input's dtype.",
+          f"torch.{name}(torch.zeros(1)).shape", "torch.Size([1])")
     return out_variant(SAME, message="Found dtype {out} but expected {result}")(fn)
 
 
 neg = negative = _keep_dtype(pointwise_ops.neg, "neg")
-
-
 abs = absolute = _keep_dtype(pointwise_ops.abs, "abs")  # noqa: A001
-
-
 sign = _keep_dtype(pointwise_ops.sign, "sign")
-
-
 floor = _keep_dtype(pointwise_ops.floor, "floor")
-
-
 ceil = _keep_dtype(pointwise_ops.ceil, "ceil")
-
-
 trunc = fix = _keep_dtype(pointwise_ops.trunc, "trunc")
 
 

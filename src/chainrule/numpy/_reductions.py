@@ -162,7 +162,10 @@ def ptp(a, axis=None, out=None, keepdims=False):
     return _reduce(chainrule.amax, x, axis, keepdims) - _reduce(chainrule.amin, x, axis, keepdims)
 
 
-def _variance(fn, a, axis, dtype, out, ddof, keepdims, where, correction, name):
+def _variance(fn, a, axis, dtype, out, ddof, keepdims, where, mean, correction, name):
+    if mean is not _NO_VALUE:
+        raise TypeError(f"{name}(..., mean=...) is not recorded by chainrule.numpy. Fix: leave "
+                        "it out; the mean is computed again.")
     _refuse(name, out, where)
     if correction is not _NO_VALUE:
         ddof = correction
@@ -187,10 +190,8 @@ def var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=Tru
     >>> np.var(x).item(), np.var(x, ddof=1).item()
     (1.25, 1.6666666666666667)
     """
-    if mean is not _NO_VALUE:
-        raise TypeError("var(..., mean=...) is not recorded by chainrule.numpy. Fix: leave it "
-                        "out; the mean is computed again.")
-    return _variance(chainrule.var, a, axis, dtype, out, ddof, keepdims, where, correction, "var")
+    return _variance(chainrule.var, a, axis, dtype, out, ddof, keepdims, where, mean, correction,
+                     "var")
 
 
 @differentiable(numpy.std)
@@ -204,10 +205,8 @@ def std(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=Tru
     >>> np.std(x).item()
     1.0
     """
-    if mean is not _NO_VALUE:
-        raise TypeError("std(..., mean=...) is not recorded by chainrule.numpy. Fix: leave it "
-                        "out; the mean is computed again.")
-    return _variance(chainrule.std, a, axis, dtype, out, ddof, keepdims, where, correction, "std")
+    return _variance(chainrule.std, a, axis, dtype, out, ddof, keepdims, where, mean, correction,
+                     "std")
 
 
 @differentiable(numpy.average)

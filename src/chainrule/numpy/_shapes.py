@@ -456,6 +456,13 @@ def flip(m, axis=None):
     return chainrule.flip(x, axes(axis, x.ndim))
 
 
+def _flip_axis(m, dim: int):
+    x = as_tensor(m)
+    if x.ndim <= dim:
+        raise ValueError(f"Input must be >= {dim + 1}-d.")
+    return chainrule.flip(x, (dim,))
+
+
 @differentiable(numpy.fliplr)
 def fliplr(m):
     """``m`` with its columns (axis 1) reversed, as ``numpy.fliplr``.
@@ -466,10 +473,7 @@ def fliplr(m):
     >>> np.fliplr(x).tolist()
     [[2.0, 1.0]]
     """
-    x = as_tensor(m)
-    if x.ndim < 2:
-        raise ValueError("Input must be >= 2-d.")
-    return chainrule.flip(x, (1,))
+    return _flip_axis(m, 1)
 
 
 @differentiable(numpy.flipud)
@@ -482,10 +486,7 @@ def flipud(m):
     >>> np.flipud(x).tolist()
     [2.0, 1.0]
     """
-    x = as_tensor(m)
-    if x.ndim < 1:
-        raise ValueError("Input must be >= 1-d.")
-    return chainrule.flip(x, (0,))
+    return _flip_axis(m, 0)
 
 
 @differentiable(numpy.roll)
