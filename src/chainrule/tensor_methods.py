@@ -31,16 +31,21 @@ from .functions import (
     conversion,
     creation,
     dlpack,
+    floating,
+    histogram,
     indexing,
     joining,
     legacy,
     matrix,
     matrix_more,
     pointwise,
+    properties,
     random,
     reduction,
+    scatter,
     selection,
     shape,
+    spectral,
     storage,
 )
 from .functions import decompositions as decomposition_functions
@@ -524,3 +529,41 @@ for _module, _names in (
 del _module, _names, _name
 Tensor.real = property(complex_api.real_property, complex_api.set_real)
 Tensor.imag = property(complex_api.imag_property, complex_api.set_imag)
+
+# --- scatter with reductions, histograms, windows and the rest of issue 12's misc names -----
+for _name in scatter.__all__:
+    setattr(Tensor, _name, getattr(scatter, _name))
+for _name in "scatter_reduce index_reduce index_put put masked_scatter".split():
+    setattr(Tensor, _name + "_", _inplace_twin(getattr(scatter, _name)))
+for _name in "nanmedian unique_consecutive renorm diagflat dsplit unsafe_split unsafe_chunk " \
+             "fill_diagonal_ unsafe_split_with_sizes".split():
+    setattr(Tensor, _name, _function(_name))
+for _name in "renorm cumsum cumprod greater greater_equal less less_equal not_equal divide " \
+             "floor_divide".split():
+    setattr(Tensor, _name + "_", _inplace_twin(_function(_name)))
+for _name in "is_pinned dense_dim values as_subclass".split():
+    setattr(Tensor, _name, getattr(properties, _name))
+del _name
+Tensor.sum_to_size = reduction.sum_to_size
+Tensor.histc = histogram.histc
+Tensor.histogram = histogram.histogram
+Tensor.stft = spectral.stft
+
+# --- bit operations: methods, in-place twins, shifts and in-place operators ---------------
+for _name in bitwise.__all__:
+    setattr(Tensor, _name, getattr(bitwise, _name))
+    setattr(Tensor, _name + "_", _inplace_twin(getattr(bitwise, _name)))
+del _name
+Tensor.__lshift__ = lambda self, other: _bits(bitwise.bitwise_left_shift, self, other)
+Tensor.__rshift__ = lambda self, other: _bits(bitwise.bitwise_right_shift, self, other)
+Tensor.__rlshift__ = lambda self, other: _bits(bitwise.bitwise_left_shift, other, self)
+Tensor.__rrshift__ = lambda self, other: _bits(bitwise.bitwise_right_shift, other, self)
+for _op, _name in (("and", "bitwise_and"), ("or", "bitwise_or"), ("xor", "bitwise_xor"),
+                   ("lshift", "bitwise_left_shift"), ("rshift", "bitwise_right_shift")):
+    setattr(Tensor, f"__i{_op}__", lambda self, other, _method=getattr(Tensor, _name + "_"):
+            _bits(_method, self, other))
+del _op, _name
+for _name in floating.__all__:
+    setattr(Tensor, _name, getattr(floating, _name))
+Tensor.ldexp_ = _inplace_twin(floating.ldexp)
+Tensor.nextafter_ = _inplace_twin(floating.nextafter)

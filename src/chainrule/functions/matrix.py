@@ -8,6 +8,7 @@ Each checks shapes and dtypes as PyTorch does, then calls its row in
 from __future__ import annotations
 
 import builtins
+import functools
 import math
 import warnings
 
@@ -811,3 +812,23 @@ def vander(x, N=None, increasing: bool = False):
         setitem(powers, (slice(None), slice(1, None)),
                 cumprod(x.unsqueeze(1).expand(x.shape[0], n - 1), 1))
     return powers if increasing else flip(powers, (1,))
+
+
+def multi_dot(tensors, name: str = "multi_dot") -> Tensor:
+    """The product of a chain of matrices (the first and last may be vectors), viewed into
+    the result's shape (PyTorch's node is a ViewBackward0, for matrices too)."""
+    tensors = list(tensors)
+    if len(tensors) < 2:
+        raise RuntimeError(f"multi_dot(): expected at least 2 tensors but got {len(tensors)}")
+    for i, t in enumerate(tensors):
+        allowed = (1, 2) if i in (0, len(tensors) - 1) else (2,)
+        if t.ndim not in allowed:
+            where = "first" if i == 0 else "last" if i == len(tensors) - 1 else None
+            raise RuntimeError(
+                f"multi_dot(): the {where} tensor must be 1D or 2D but got {t.ndim}D"
+                if where else f"multi_dot(): tensor {i} must be 2D but got {t.ndim}D")
+    first, last = tensors[0], tensors[-1]
+    shape = first.shape[:-1] + last.shape[1:]
+    tensors[0] = first.unsqueeze(0) if first.ndim == 1 else first
+    tensors[-1] = last.unsqueeze(-1) if last.ndim == 1 else last
+    return functools.reduce(mm, tensors).view(shape)
