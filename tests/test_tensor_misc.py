@@ -400,11 +400,6 @@ def test_tensor_queries_match_pytorch():
     for m in (cr, torch):
         x = m.ones(2, 3)
         assert x.is_pinned() is False
-        for dtype in ("float32", "int8", "uint8", "bool", "int64", "float16"):
-            t = m.zeros(1, dtype=getattr(m, dtype))
-            assert (m.is_signed(t), t.is_signed()) == (dtype not in ("uint8", "bool"),) * 2
-        with pytest.raises(TypeError, match="must be Tensor"):
-            m.is_signed(1)
         assert (x.dense_dim(), m.tensor(1.0).dense_dim()) == (2, 0)
         with pytest.raises(RuntimeError, match="values expected sparse tensor layout"):
             x.values()

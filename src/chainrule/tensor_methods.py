@@ -492,7 +492,7 @@ for _name in "nanmedian unique_consecutive renorm diagflat dsplit unsafe_split u
 for _name in "renorm cumsum cumprod greater greater_equal less less_equal not_equal divide " \
              "floor_divide".split():
     setattr(Tensor, _name + "_", _inplace_twin(_function(_name)))
-for _name in "is_pinned is_signed dense_dim values as_subclass".split():
+for _name in "is_pinned dense_dim values as_subclass".split():
     setattr(Tensor, _name, getattr(properties, _name))
 del _name
 Tensor.sum_to_size = reduction.sum_to_size

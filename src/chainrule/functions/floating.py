@@ -1,5 +1,4 @@
-"""Floating-point representation: ``frexp``, ``ldexp``, ``nextafter``, and ``isreal``
-(every element of a real tensor is real: chainrule has no complex dtypes)."""
+"""Floating-point representation: ``frexp``, ``ldexp``, ``nextafter``."""
 from __future__ import annotations
 
 import warnings
@@ -11,7 +10,7 @@ from ..tensor import Tensor
 from .arguments import check_broadcast, require_tensor
 from .return_types import Frexp
 
-__all__ = ["frexp", "ldexp", "nextafter", "isreal"]
+__all__ = ["frexp", "ldexp", "nextafter"]
 
 
 def frexp(input) -> Frexp:
@@ -76,14 +75,3 @@ def nextafter(input, other) -> Tensor:
         raise NotImplementedError(f"\"nextafter_cpu\" not implemented for "
                                   f"'{dtype.scalar_name}'. Fix: convert with .float() first.")
     return floating_ops.nextafter(input, other)
-
-
-def isreal(input) -> Tensor:
-    """Elementwise: is the element real? Always, for chainrule's real dtypes.
-
-    >>> import chainrule as torch
-    >>> torch.isreal(torch.tensor([1.0, float("nan")]))
-    tensor([True, True])
-    """
-    require_tensor(input, "isreal", "input", 1)
-    return Tensor._make(xp.ones(input._data.shape, dtype=xp.bool_))

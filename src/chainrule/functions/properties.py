@@ -1,6 +1,6 @@
 """Questions about a tensor's storage and type, answered as PyTorch answers them for dense
-CPU tensors: ``is_pinned``, ``is_signed``, ``dense_dim``, ``values``, ``can_cast``; and
-``as_subclass``, the same data seen as another Tensor class.
+CPU tensors: ``is_pinned``, ``dense_dim``, ``values``, ``can_cast``; and ``as_subclass``,
+the same data seen as another Tensor class.
 """
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from .. import _dtypes
 from ..ops import shape as shape_ops
 from ..tensor import Tensor
 
-__all__ = ["can_cast", "is_signed"]
+__all__ = ["can_cast"]
 
 
 def can_cast(from_, to) -> bool:
@@ -24,19 +24,6 @@ def can_cast(from_, to) -> bool:
             raise TypeError(f"can_cast(): argument '{name}' (position {position}) must be "
                             f"torch.dtype, not {type(value).__name__}")
     return from_._category <= to._category
-
-
-def is_signed(input) -> bool:
-    """Whether ``input``'s dtype has negative numbers (not uint8, not bool).
-
-    >>> import chainrule as torch
-    >>> torch.is_signed(torch.tensor([1])), torch.tensor([1], dtype=torch.uint8).is_signed()
-    (True, False)
-    """
-    if not isinstance(input, Tensor):
-        raise TypeError(f"is_signed(): argument 'input' (position 1) must be Tensor, not "
-                        f"{type(input).__name__}")
-    return input.dtype.is_signed
 
 
 def is_pinned(self, device=None) -> bool:
