@@ -278,3 +278,10 @@ def test_rearrange_errors_match_pytorch(pattern, lengths):
     with pytest.raises(Exception) as ours:
         cr.func.rearrange(cr.ones(2, 3, 4), pattern, **lengths)
     assert type(ours.value).__name__ == type(theirs.value).__name__
+
+
+def test_thread_safe_generator_outside_worker_threads_is_none_as_in_pytorch():
+    torch = torch_or_skip()
+    for m in (cr, torch):
+        assert m.thread_safe_generator() is None
+        assert m.randint(0, 5, (2,), generator=m.thread_safe_generator()).shape == (2,)
