@@ -499,3 +499,17 @@ def test_slice_inverse_views_input_memory_with_src_geometry_as_pytorch():
         results.append(out)
     for ours, theirs in zip(*results):
         assert_same(ours, theirs)
+
+
+# --- Tensor.unfold ------------------------------------------------------------------------
+
+def test_unfold_is_a_view_whose_writes_reach_the_input_as_pytorch():
+    torch = torch_or_skip()
+    results = []
+    for m in (cr, torch):
+        x = m.arange(8.0).reshape(2, 4)
+        windows = x.unfold(1, 2, 2)
+        windows[0, 1, 0] = -1.0  # x[0, 2]
+        results.append((x, windows, x.unfold(1, 3, 1).sum(-1)))
+    for ours, theirs in zip(*results):
+        assert_same(ours, theirs)

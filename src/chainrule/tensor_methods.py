@@ -41,6 +41,7 @@ from .functions import (
     scatter,
     selection,
     shape,
+    sliding,
     spectral,
 )
 from .functions.arguments import as_tensor_like, expect_tensor, fill_scalar, is_number, operand
@@ -517,4 +518,5 @@ del _op, _name
 for _name in floating.__all__:
     setattr(Tensor, _name, getattr(floating, _name))
 Tensor.ldexp_ = _inplace_twin(floating.ldexp)
+Tensor.unfold = sliding.unfold
 Tensor.nextafter_ = _inplace_twin(floating.nextafter)
