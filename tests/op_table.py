@@ -581,7 +581,7 @@ OPS: list[OpInfo] = [
     # --- linear algebra -----------------------------------------------------------------
     *[OpInfo(name, fn, shapes, group="linalg", dtypes=dtypes, rtol=1e-4, atol=1e-5,
              gradcheck=False if name.endswith("_error") else None,
-             grad_fn_name=not name.startswith("einsum"))
+             grad_fn_name=not name.startswith(("einsum", "bilinear")))
       for name, fn, shapes, dtypes in [
         ("dot", lambda m, x, y: m.dot(x, y), [((3,), (3,)), ((0,), (0,))], NUMERIC),
         ("dot_error", lambda m, x, y: x.dot(y), [((3,), (2,)), ((2, 3), (3,))], FLOAT),
@@ -596,6 +596,13 @@ OPS: list[OpInfo] = [
         ("linear", lambda m, x, w, b: (m.nn.functional.linear(x, w, b),
                                        m.nn.functional.linear(x, w)),
          [((2, 3), (4, 3), (4,)), ((3,), (4, 3), (4,)), ((2, 5, 3), (4, 3), (4,))], FLOAT),
+        ("bilinear_unbatched", lambda m, x, y, w, b: (m.bilinear(x, y, w, b),
+                                                      m.nn.functional.bilinear(x, y, w)),
+         [((2, 3), (2, 4), (5, 3, 4), (5,)), ((3,), (4,), (2, 3, 4), (2,)),
+          ((2, 1, 3), (2, 1, 4), (2, 3, 4), (2,))], FLOAT),
+        ("bilinear_shapes_error", lambda m, x, y, w: m.bilinear(x, y, w),
+         [((2, 3), (2, 1, 4), (5, 3, 4)), ((2, 3), (3, 4), (5, 3, 4)),
+          ((2, 2), (2, 4), (5, 3, 4)), ((2, 3), (2, 5), (5, 3, 4))], FLOAT),
         ("bmm", lambda m, x, y: m.bmm(x, y), [((2, 3, 4), (2, 4, 5))], NUMERIC),
         ("bmm_error", lambda m, x, y: m.bmm(x, y), [((2, 3, 4), (3, 4, 5))], FLOAT),
         ("matmul_2d", lambda m, x, y: x @ y, [((2, 3), (3, 4))], NUMERIC),
@@ -630,6 +637,122 @@ OPS: list[OpInfo] = [
         ("einsum_error", lambda m, x, y: m.einsum("ij,jk->ik", x, y), [((2, 3), (4, 4))],
          FLOAT),
     ]],
+    # --- the Tensor API: rsub, adjoint, in-place matrix products, legacy norms ------------
+    _b("rsub_fn", lambda m, x, y: (m.rsub(x, y), m.rsub(x, y, alpha=2))),
+    _u("rsub_fn_scalar", lambda m, x: (m.rsub(x, 2.5), m.rsub(x, 3, alpha=2), m.rsub(x, 3, 2))),
+    OpInfo("rsub_fn_error", lambda m, x, y: m.rsub(x, y, alpha=1.5), [((2,), (2,))],
+           dtypes=("int64",), gradcheck=False),
+    OpInfo("adjoint", lambda m, x: (m.adjoint(x), x.adjoint()),
+           [((2, 3),), ((2, 3, 4),), ((0, 3),)], dtypes=ALL_REAL, group="shape"),
+    OpInfo("adjoint_error", lambda m, x: m.adjoint(x), [((3,),)], gradcheck=False,
+           group="shape"),
+    *[OpInfo(name, fn, shapes, group="linalg", rtol=1e-4, atol=1e-5,
+             gradcheck=False if name.endswith("_error") else None)
+      for name, fn, shapes in [
+        ("addmv", lambda m, b, x, y: (m.addmv(b, x, y), x.new_ones(2).addmv(x, y, beta=0)),
+         [((2,), (2, 3), (3,)), ((), (2, 3), (3,)), ((1,), (2, 3), (3,))]),
+        ("addmv_error", lambda m, b, x, y: m.addmv(b, x, y), [((3,), (2, 3), (3,))]),
+        ("addr", lambda m, b, x, y: (m.addr(b, x, y), m.addr(b, x, y, beta=2, alpha=0.5)),
+         [((2, 3), (2,), (3,)), ((3,), (2,), (3,)), ((), (2,), (3,))]),
+        ("addr_error", lambda m, b, x, y: m.addr(b, x, y), [((2, 3), (2, 1), (3,))]),
+        ("addbmm", lambda m, b, x, y: (m.addbmm(b, x, y), m.addbmm(b, x, y, alpha=-1)),
+         [((2, 4), (3, 2, 3), (3, 3, 4)), ((4,), (3, 2, 3), (3, 3, 4))]),
+        ("addbmm_error", lambda m, b, x, y: m.addbmm(b, x, y), [((2, 4), (3, 2, 3), (2, 3, 4))]),
+        ("baddbmm", lambda m, b, x, y: (m.baddbmm(b, x, y), m.baddbmm(b, x, y, beta=0.5)),
+         [((3, 2, 4), (3, 2, 3), (3, 3, 4)), ((4,), (3, 2, 3), (3, 3, 4))]),
+        ("baddbmm_error", lambda m, b, x, y: m.baddbmm(b, x, y),
+         [((3, 2, 4), (3, 2, 3), (3, 2, 4))]),
+        ("addmm_inplace", lambda m, b, x, y: b.clone().addmm_(x, y, beta=0.5, alpha=2),
+         [((2, 4), (2, 3), (3, 4))]),
+        ("addmm_inplace_error", lambda m, b, x, y: b.clone().addmm_(x, y),
+         [((4,), (2, 3), (3, 4))]),
+        ("addmv_inplace", lambda m, b, x, y: b.clone().addmv_(x, y, beta=2),
+         [((2,), (2, 3), (3,))]),
+        ("addr_inplace", lambda m, b, x, y: b.clone().addr_(x, y, alpha=-1),
+         [((2, 3), (2,), (3,))]),
+        ("addr_inplace_error", lambda m, b, x, y: b.clone().addr_(x, y), [((2, 1), (2,), (3,))]),
+        ("addbmm_inplace", lambda m, b, x, y: b.clone().addbmm_(x, y, beta=0.5),
+         [((2, 4), (3, 2, 3), (3, 3, 4))]),
+        ("baddbmm_inplace", lambda m, b, x, y: b.clone().baddbmm_(x, y, alpha=3),
+         [((3, 2, 4), (3, 2, 3), (3, 3, 4))]),
+        ("baddbmm_inplace_error", lambda m, b, x, y: b.clone().baddbmm_(x, y),
+         [((1, 2, 4), (3, 2, 3), (3, 3, 4))]),
+        ("chain_matmul", lambda m, x, y, z: (m.chain_matmul(x, y, z), m.chain_matmul(x, y),
+                                             m.chain_matmul(x)),
+         [((2, 3), (3, 4), (4, 2))]),
+        ("chain_matmul_error", lambda m, x, y: m.chain_matmul(x, y), [((2, 3), (2, 3))]),
+    ]],
+    _r("frobenius_norm", lambda m, x: (m.frobenius_norm(x, (0, 1)),
+                                       m.frobenius_norm(x, -1, keepdim=True),
+                                       m.frobenius_norm(x, ())),
+       shapes=[((3, 4),), ((2, 3, 2),)]),
+    _r("frobenius_norm_at_0", lambda m, x: (m.frobenius_norm(x, (0, 1)),
+                                            m.frobenius_norm(x, 1)),
+       shapes=[(V([[0.0, 0.0], [3.0, -4.0]]),)], gradcheck=False),
+    _r("frobenius_norm_error", lambda m, x: m.frobenius_norm(x, (0, 1, 1)), shapes=[((2, 2),)],
+       gradcheck=False),
+    _r("norm_except_dim", lambda m, x: (m.norm_except_dim(x), m.norm_except_dim(x, 3, -1),
+                                        m.norm_except_dim(x, 2, x.ndim - 1),
+                                        m.norm_except_dim(x, 1, 1)),
+       shapes=[((3, 4),), ((2, 3, 2),)], gradgrad=False),
+    _r("norm_except_dim_2", lambda m, x: (m.norm_except_dim(x), m.norm_except_dim(x, 2, 1)),
+       shapes=[((2, 3, 2),)]),
+    _r("norm_except_dim_at_0", lambda m, x: (m.norm_except_dim(x), m.norm_except_dim(x, 2, 1)),
+       shapes=[(V([[0.0, 0.0], [3.0, -4.0]]),)], gradcheck=False),
+    # --- nn layers: shuffles, padding, sampling grids, bilinear -----------------------------
+    # grid_sample is a composition (its grad_fn is not PyTorch's GridSampler2DBackward0)
+    *[OpInfo(name, fn, shapes, group="nnlayers", grad_fn_name=False, rtol=1e-4, atol=1e-5)
+      for name, fn, shapes in [
+        ("grid_sample", lambda m, x, g: m.nn.functional.grid_sample(x, g, align_corners=False),
+         [((2, 2, 3, 4), (2, 3, 2, 2)), ((1, 2, 2, 3, 2), (1, 2, 1, 2, 3))]),
+        ("grid_sample_reflection", lambda m, x, g: m.nn.functional.grid_sample(
+            x, g, "bilinear", "reflection", True), [((1, 2, 3, 4), (1, 2, 3, 2))]),
+        ("grid_sample_bicubic_border", lambda m, x, g: m.nn.functional.grid_sample(
+            x, g, "bicubic", "border", False), [((1, 2, 3, 4), (1, 2, 2, 2))]),
+    ]],
+    *[OpInfo(name, fn, shapes, group="nnlayers", dtypes=dtypes,
+             gradcheck=False if name.endswith("_error") else None)
+      for name, fn, shapes, dtypes in [
+        ("pixel_shuffle", lambda m, x: m.pixel_shuffle(x, 2),
+         [((1, 8, 2, 3),), ((4, 1, 2),), ((2, 1, 4, 3, 2),)], NUMERIC),
+        ("pixel_shuffle_one", lambda m, x: m.nn.functional.pixel_shuffle(x, 1), [((2, 3, 2),)],
+         FLOAT),
+        ("pixel_shuffle_error", lambda m, x: m.pixel_shuffle(x, 2),
+         [((3, 2, 2),), ((4, 2),)], FLOAT),
+        ("pixel_unshuffle", lambda m, x: m.pixel_unshuffle(x, 2),
+         [((1, 2, 4, 6),), ((1, 2, 2),), ((2, 1, 1, 4, 2),)], NUMERIC),
+        ("pixel_unshuffle_error", lambda m, x: m.pixel_unshuffle(x, 2),
+         [((1, 3, 3),), ((4, 4),)], FLOAT),
+        ("channel_shuffle", lambda m, x: m.channel_shuffle(x, 3),
+         [((2, 6, 2),), ((1, 3, 2, 2),), ((1, 6, 1, 2, 1),)], NUMERIC),
+        ("channel_shuffle_f", lambda m, x: m.nn.functional.channel_shuffle(x, 2),
+         [((2, 4, 3),)], FLOAT),
+        ("channel_shuffle_error", lambda m, x: m.channel_shuffle(x, 4),
+         [((2, 6, 2),), ((2, 4),)], FLOAT),
+        ("constant_pad_nd", lambda m, x: m.constant_pad_nd(x, (1, -1, 2, 0), 1.5),
+         [((2, 3),), ((2, 3, 2),)], NUMERIC),
+        ("bilinear", lambda m, x, y, w, b: m.bilinear(x, y, w, b),
+         [((2, 3), (2, 4), (5, 3, 4), (5,)), ((3, 2, 3), (3, 2, 1), (2, 3, 1), (2,))], FLOAT),
+        ("bilinear_nobias", lambda m, x, y, w: m.nn.functional.bilinear(x, y, w),
+         [((2, 3), (2, 4), (5, 3, 4)), ((3,), (4,), (2, 3, 4))], FLOAT),
+        ("affine_grid", lambda m, t: m.nn.functional.affine_grid(t, (2, 1, 3, 2), False),
+         [((2, 2, 3),)], FLOAT),
+        ("affine_grid_3d", lambda m, t: m.nn.functional.affine_grid(t, (1, 2, 2, 3, 2), True),
+         [((1, 3, 4),)], FLOAT),
+        ("affine_grid_error", lambda m, t: m.nn.functional.affine_grid(t, (2, 1, 3, 2), False),
+         [((2, 3, 3),), ((1, 2, 3),), ((2, 2, 3, 1),)], FLOAT),
+        ("interpolate_bilinear", lambda m, x: m.nn.functional.interpolate(
+            x, size=(3, 5), mode="bilinear", align_corners=False), [((1, 2, 2, 3),)], FLOAT),
+        ("interpolate_bicubic", lambda m, x: m.nn.functional.interpolate(
+            x, scale_factor=1.5, mode="bicubic", align_corners=True), [((2, 1, 3, 2),)], FLOAT),
+        ("interpolate_nearest", lambda m, x: m.nn.functional.interpolate(x, scale_factor=2),
+         [((1, 2, 3),), ((1, 1, 2, 3),), ((1, 1, 2, 1, 2),)], FLOAT),
+        ("interpolate_trilinear", lambda m, x: m.nn.functional.interpolate(
+            x, size=(3, 2, 3), mode="trilinear"), [((1, 1, 2, 3, 2),)], FLOAT),
+        ("bilinear_error", lambda m, x, y, w: m.bilinear(x, y, w),
+         [((2, 3), (3, 4), (5, 3, 4)), ((2, 3), (2, 4), (5, 3, 3)), ((3,), (2, 4), (5, 3, 4)),
+          ((2, 2), (2, 4), (5, 3, 4)), ((2, 3), (2, 4), (5, 3, 4, 1))], FLOAT),
+    ]],
 ]
 
 # --- scatter with reductions, writes at computed places (issue 12) --------------------------
@@ -662,11 +785,19 @@ def _scatter_reduce_rows():
     return rows
 
 
+def _fixed_self(m, like, *shape):
+    """A constant ``self`` (no gradient, no tangent) of ``like``'s dtype."""
+    size = 1
+    for n in shape:
+        size *= n
+    return m.arange(size).to(like.dtype).reshape(shape)
+
+
 OPS += [
     *_scatter_reduce_rows(),
     *[OpInfo(name, fn, shapes, group="scatter", dtypes=dtypes,
              # at ties and NaN, PyTorch's gradient is not a derivative; as_strided_scatter's
-             # rows detach self (gradcheck in tests/test_tensor_misc.py)
+             # rows take a constant self (gradcheck in tests/test_tensor_misc.py)
              gradcheck=False if name.endswith(("_error", "_ties", "_nan"))
              or name.startswith("as_strided_scatter") else None) for name, fn, shapes, dtypes in [
         ("scatter_reduce_0d", lambda m, x, s: m.scatter_reduce(x, 0, m.tensor(0), s, "prod"),
@@ -758,20 +889,20 @@ OPS += [
          [((4, 3), (2, 3))], FLOAT),
         ("slice_scatter_step_error", lambda m, x, s: m.slice_scatter(x, s, 0, 0, 4, 0),
          [((4, 3), (2, 3))], FLOAT),
-        # self detached: PyTorch 2.13's gradient for self is wrong (it keeps the gradient
+        # self a constant: PyTorch 2.13's gradient for self is wrong (it keeps the gradient
         # where src was written and drops it elsewhere, failing its own gradcheck); ours is
         # checked by gradcheck in tests/test_tensor_misc.py
-        ("as_strided_scatter", lambda m, x, s:
-            m.as_strided_scatter(x.detach(), s, (2, 2), (1, 2), 1), [((3, 4), (2, 2))],
+        ("as_strided_scatter", lambda m, s:
+            m.as_strided_scatter(_fixed_self(m, s, 3, 4), s, (2, 2), (1, 2), 1), [((2, 2),)],
          NUMERIC),
-        ("as_strided_scatter_method", lambda m, x, s:
-            x.detach().as_strided_scatter(s, (3,), (2,)), [((2, 3), (3,)), ((6,), (3,))],
-         FLOAT),
-        ("as_strided_scatter_0d", lambda m, x, s:
-            m.as_strided_scatter(x.detach(), s, (), (), 2), [((3,), ())], FLOAT),
+        ("as_strided_scatter_method", lambda m, s:
+            _fixed_self(m, s, 2, 3).as_strided_scatter(s, (3,), (2,)), [((3,),)], FLOAT),
+        ("as_strided_scatter_0d", lambda m, s:
+            m.as_strided_scatter(_fixed_self(m, s, 3), s, (), (), 2), [((),)], FLOAT),
         # overlapping positions: every source element gets the gradient at its position
-        ("as_strided_scatter_overlap_ties", lambda m, x, s:
-            m.as_strided_scatter(x.detach(), s, (2, 2), (1, 1)), [((3, 4), (2, 2))], FLOAT),
+        ("as_strided_scatter_overlap_ties", lambda m, s:
+            m.as_strided_scatter(_fixed_self(m, s, 3, 4), s, (2, 2), (1, 1)), [((2, 2),)],
+         FLOAT),
         # self is a slice of src, as functionalization uses it
         ("slice_inverse", lambda m, x: _sliced_back(m, x * 1, 0, 1, None, 1),
          [((3, 4),), ((2, 3, 2),)], FLOAT),

@@ -319,6 +319,23 @@ def test_set_default_tensor_type_by_name_as_pytorch(name, error):
                 m.set_default_dtype(m.float32)
 
 
+def test_set_default_tensor_type_by_class_as_pytorch():
+    torch = torch_or_skip()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for m in (cr, torch):
+            try:
+                for name, dtype in (("DoubleTensor", "float64"), ("HalfTensor", "float16"),
+                                    ("FloatTensor", "float32")):
+                    m.set_default_tensor_type(getattr(m, name))
+                    assert m.get_default_dtype() is getattr(m, dtype)
+                for name in ("LongTensor", "BoolTensor"):
+                    with pytest.raises(TypeError):
+                        m.set_default_tensor_type(getattr(m, name))
+            finally:
+                m.set_default_dtype(m.float32)
+
+
 def test_set_default_tensor_type_warns_that_it_is_deprecated():
     arguments._warned.clear()
     try:

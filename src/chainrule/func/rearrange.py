@@ -1,157 +1,165 @@
-"""``torch.func.rearrange``: einops' ``rearrange`` (transpose, reshape, split and merge axes,
-stack a list) written as one pattern, ``"b h (w c) -> b c h w"``.
+"""``torch.func.rearrange``: einops-style reordering of a tensor's dimensions by a pattern
+such as ``"b (h w) c -> b c h w"``.
 
-The pattern names each input axis (a parenthesised group is one input axis that is
-the product of its names; ``...`` stands for the axes not named; ``1`` and ``()``
-for an axis of size 1).  The tensor is reshaped into the named elementary axes,
-permuted into the order of the right side, and reshaped into its groups: a view
-or a copy as ``reshape`` decides, differentiable like them.
+A pattern names the input's dimensions on the left and the output's on the right.
+Parentheses compose several axes into one dimension (split on the left, merged on the
+right), ``...`` stands for the dimensions the pattern does not name, and ``1`` or ``()``
+is a dimension of size 1 (dropped on the left, inserted on the right).  The work is one
+``reshape`` into elementary axes, one ``permute`` and one ``reshape`` into the output's
+dimensions, so gradients follow from those ops (PyTorch's first-class dimensions record
+other nodes).
 """
 from __future__ import annotations
 
 import math
-import re
 
 from ..functions.joining import stack
-from ..functions.shape import permute, reshape
 from ..tensor import Tensor
 
-__all__ = ["rearrange", "DimensionBindError"]
+__all__ = ["rearrange"]
 
-_ELLIPSIS = "..."
-_TOKEN = re.compile(r"\s*(\.\.\.|[A-Za-z_][A-Za-z0-9_]*|\d+|\(|\)|\S)")
+_ELLIPSIS = "…"  # one character for "...", as einops' parsers use
 
 
 class DimensionBindError(Exception):
-    """The sizes in a pattern do not fit the tensor (functorch's error class)."""
+    """The sizes given or implied by a pattern do not fit the tensor (PyTorch raises
+    ``functorch.dim.DimensionBindError`` with the same message, except that it names its
+    internal dimensions ``d0, d1, ...`` where this one names the pattern's axes)."""
 
 
-def _parse(side: str, left: bool, pattern: str) -> list:
-    """The axes of one side: a list of groups of names (``...``; ``1`` for an anonymous axis
-    of size 1): a tuple for a parenthesised group, a list of one for a bare name."""
-    groups, current = [], None
-    for token in _TOKEN.findall(side):
-        if token == "(":
-            if current is not None:
-                raise ValueError(f"Imbalanced parentheses in expression: '{side}'")
-            current = []
-        elif token == ")":
-            if current is None:
-                raise ValueError(f"Imbalanced parentheses in expression: '{side}'")
-            groups.append(tuple(current))  # a tuple: a parenthesised group
-            current = None
-        elif token == _ELLIPSIS or re.fullmatch(r"[A-Za-z_]\w*|1", token):
-            if token == _ELLIPSIS and left and current is not None:
-                raise ValueError(f"Ellipsis is parenthesis in the left side is not allowed: "
-                                 f"{pattern}")
-            (current if current is not None else groups).append(
-                token if current is not None else [token])
-        elif token == "." or token.isdigit():
+def _parse(expression: str) -> list:
+    """``expression`` as a list of groups: a list of axis names for each dimension (one
+    name, several in parentheses, none for ``()`` or ``1``), or the ellipsis."""
+    if "." in expression:
+        if "..." not in expression:
+            raise ValueError("Expression may contain dots only inside ellipsis (...)")
+        if expression.count("...") != 1 or expression.count(".") != 3:
             raise ValueError("Expression may contain dots only inside ellipsis (...); only one "
-                             "ellipsis for tensor " if token == "." else
-                             f"Non-unitary anonymous axes are not supported in rearrange "
-                             f"(exception is length 1): {token}")
+                             "ellipsis for tensor ")
+        expression = expression.replace("...", _ELLIPSIS)
+    groups: list = []
+    seen: set = set()
+    group = None
+    for token in expression.replace("(", " ( ").replace(")", " ) ").split():
+        if token == "(":
+            if group is not None:
+                raise ValueError("Axis composition is one-level (brackets inside brackets not "
+                                 "allowed)")
+            group = []
+        elif token == ")":
+            if group is None:
+                raise ValueError("Brackets are not balanced")
+            groups.append(group)
+            group = None
         else:
-            raise ValueError(f"Unknown character '{token}'")
-    if current is not None:
-        raise ValueError(f"Imbalanced parentheses in expression: '{side}'")
-    names = [n for g in groups for n in g if n != "1"]
-    if names.count(_ELLIPSIS) > 1:
-        raise ValueError("Expression may contain dots only inside ellipsis (...); only one "
-                         "ellipsis for tensor ")
-    for n in names:
-        if n != _ELLIPSIS and names.count(n) > 1:
-            raise ValueError(f"Indexing expression contains duplicate dimension '{n}'")
+            if token != _ELLIPSIS and not token.isdigit() and not token.isidentifier():
+                bad = next((c for c in token if not (c.isalnum() or c == "_")), token)
+                raise ValueError(f"Unknown character '{bad}'")
+            if token.isdigit() and token != "1":
+                raise ValueError("rearrange only supports unnamed axes of size 1")
+            if token in seen and token != "1":
+                raise ValueError(f"Indexing expression contains duplicate dimension '{token}'")
+            seen.add(token)
+            names = [] if token == "1" else [token]
+            if group is not None:
+                group.extend(names)
+            else:
+                groups.append(token if token == _ELLIPSIS else names)
+    if group is not None:
+        raise ValueError(f"Imbalanced parentheses in expression: '{expression}'")
     return groups
 
 
-def _bind(groups: list, shape: tuple, lengths: dict) -> tuple:
-    """The sizes of the left side's elementary axes, and the names the ellipsis stands for."""
-    has_ellipsis = [_ELLIPSIS] in groups
-    if not has_ellipsis and len(groups) != len(shape):
-        raise ValueError(f"Number of dimensions in pattern ({len(groups)}) must be equal to the "
-                         f"number of dimensions in the tensor ({len(shape)})")
-    spread = len(shape) - (len(groups) - 1) if has_ellipsis else 0
-    if spread < 0:
-        raise ValueError(f"Number of dimensions in pattern ({len(groups) - 1}) must be at most "
-                         f"the number of dimensions in the tensor ({len(shape)})")
-    ellipsis_names = [f"...{i}" for i in range(spread)]
-    sizes: dict = {}
-    dims = iter(shape)
-    for group in groups:
-        if group == [_ELLIPSIS]:
-            for name in ellipsis_names:
-                sizes[name] = next(dims)
-            continue
-        size = next(dims)
-        known = {n: 1 if n == "1" else lengths[n] for n in group if n == "1" or n in lengths}
-        unknown = [n for n in group if n not in known]
-        product = math.prod(known.values())
+def _names(groups: list) -> set:
+    return {name for group in groups for name in (group if isinstance(group, list) else [group])}
+
+
+def _bind(groups: list, shape: tuple, axes_lengths: dict) -> tuple:
+    """The elementary axes of the left side in order, and each one's length."""
+    order, lengths = [], dict(axes_lengths)
+    for group, size in zip(groups, shape):
+        unknown = [name for name in group if name not in lengths]
+        known = math.prod(lengths[name] for name in group if name in lengths)
         if len(unknown) > 1:
             raise DimensionBindError(f"cannot infer the sizes of two dimensions at once "
                                      f"{unknown[0]} and {unknown[1]}")
         if unknown:
-            if product == 0 or size % product:
-                raise DimensionBindError("inferred dimension does not evenly fit into larger "
-                                         f"dimension: {size} vs ('?', {product})")
-            known[unknown[0]] = size // product
-        elif product != size:
-            raise DimensionBindError(f"Dimension sizes to do not match ({size} != {product}) "
-                                     f"when matching dimension pack ({', '.join(group)},)")
-        sizes.update({n: known[n] for n in group if n != "1"})
-    return sizes, ellipsis_names
+            if known == 0 or size % known:
+                raise DimensionBindError(f"inferred dimension does not evenly fit into larger "
+                                         f"dimension: {size} vs {(known, '?')}")
+            lengths[unknown[0]] = size // known
+        elif known != size:
+            raise DimensionBindError(f"Dimension sizes to do not match ({size} != {known}) "
+                                     f"when matching dimension pack {tuple(group)}")
+        order.extend(group)
+    return order, lengths
 
 
-def _expand(groups: list, ellipsis_names: list) -> list:
-    """The groups with the ellipsis replaced by its names: one group each where it stands
-    alone, one group together where it is in parentheses."""
-    out = []
-    for g in groups:
-        if g == [_ELLIPSIS]:
-            out.extend([n] for n in ellipsis_names)
-        else:
-            out.append([m for n in g for m in (ellipsis_names if n == _ELLIPSIS else [n])])
-    return out
-
-
-def rearrange(tensor, pattern: str, **axes_lengths) -> Tensor:
-    """Reorder, split, merge, add or stack axes as ``pattern`` says (einops' rearrange).
+def rearrange(tensor, pattern: str, **axes_lengths: int) -> Tensor:
+    """``tensor`` (or a sequence of tensors, stacked first) with its dimensions reordered,
+    split and merged as ``pattern`` says; ``axes_lengths`` give the sizes of axes that
+    cannot be inferred.
 
     >>> import chainrule as torch
-    >>> x = torch.arange(24.).reshape(2, 3, 4)
-    >>> torch.func.rearrange(x, "b h w -> b (h w)").shape
-    torch.Size([2, 12])
-    >>> torch.func.rearrange(x, "b h (w c) -> b c h w", c=2).shape
-    torch.Size([2, 2, 3, 2])
-    >>> torch.func.rearrange([x, x], "n b h w -> b h (n w)").shape
-    torch.Size([2, 3, 8])
+    >>> from chainrule.func import rearrange
+    >>> images = torch.zeros(32, 30, 40, 3)
+    >>> rearrange(images, "b h w c -> b c h w").shape
+    torch.Size([32, 3, 30, 40])
+    >>> rearrange(images, "b (h h1) (w w1) c -> b h w (c h1 w1)", h1=2, w1=2).shape
+    torch.Size([32, 15, 20, 12])
+    >>> rearrange(torch.arange(6).reshape(2, 3), "a b -> b a 1")[:, :, 0]
+    tensor([[0, 3],
+            [1, 4],
+            [2, 5]])
     """
-    if isinstance(tensor, (list, tuple)):
-        tensor = stack(list(tensor))
-    if pattern.count("->") != 1:
-        raise ValueError("Pattern must contain a single '->' separator")
-    left_text, right_text = pattern.split("->")
-    left = _parse(left_text, True, pattern)
-    right = _parse(right_text, False, pattern)
-    left_names = {n for g in left for n in g if n != "1"}
-    right_names = {n for g in right for n in g if n != "1"}
-    if _ELLIPSIS in right_names - left_names:
+    if not isinstance(tensor, Tensor):
+        tensor = stack(tensor)
+    try:
+        left_text, right_text = pattern.split("->")
+    except ValueError:
+        raise ValueError("Pattern must contain a single '->' separator") from None
+    if _ELLIPSIS in axes_lengths:
+        raise ValueError(f"'{_ELLIPSIS}' is not an allowed axis identifier")
+    left, right = _parse(left_text), _parse(right_text)
+    left_names, right_names = _names(left), _names(right)
+    if _ELLIPSIS in right_names and _ELLIPSIS not in left_names:
         raise ValueError(f"Ellipsis found in right side, but not left side of a pattern "
                          f"{pattern}")
-    if _ELLIPSIS in left_names - right_names:
-        raise ValueError(f"Ellipsis found in left side, but not right side of a pattern "
-                         f"{pattern}")
+    if any(isinstance(g, list) and _ELLIPSIS in g for g in left):
+        raise ValueError(f"Ellipsis is parenthesis in the left side is not allowed: {pattern}")
+    for length in axes_lengths.values():
+        if not isinstance(length, int):
+            raise TypeError(f"rearrange axis lengths must be integers, got: {type(length)}")
     if left_names != right_names:
         raise ValueError("Identifiers only on one side of rearrange expression (should be on "
                          f"both): {left_names ^ right_names}")
-    if set(axes_lengths) - left_names:
-        raise ValueError(f"Identifiers not found in rearrange expression: "
-                         f"{set(axes_lengths) - left_names}")
-    sizes, ellipsis_names = _bind(left, tuple(tensor.shape), axes_lengths)
-    left_axes = [n for g in _expand(left, ellipsis_names) for n in g if n != "1"]
-    right_groups = _expand(right, ellipsis_names)
-    order = [left_axes.index(n) for g in right_groups for n in g if n != "1"]
-    out = reshape(tensor, tuple(sizes[n] for n in left_axes))
-    if order != sorted(order):
-        out = permute(out, tuple(order))
-    return reshape(out, tuple(math.prod(sizes[n] for n in g if n != "1") for g in right_groups))
+    unmatched = set(axes_lengths) - left_names
+    if unmatched:
+        raise ValueError(f"Identifiers not found in rearrange expression: {unmatched}")
+    named = len(left) - (_ELLIPSIS in left_names)
+    if _ELLIPSIS in left_names:
+        if named > tensor.ndim:
+            raise ValueError(f"Number of dimensions in pattern ({named}) must be less than or "
+                             f"equal to the number of dimensions in the tensor ({tensor.ndim})")
+    elif named != tensor.ndim:
+        raise ValueError(f"Number of dimensions in pattern ({named}) must be equal to the "
+                         f"number of dimensions in the tensor ({tensor.ndim})")
+    # the ellipsis becomes one named axis per dimension it covers
+    covered = [f"{_ELLIPSIS}{k}" for k in range(tensor.ndim - named)]
+
+    def expand(groups: list) -> list:
+        out = []
+        for group in groups:
+            if group == _ELLIPSIS:
+                out.extend([name] for name in covered)
+            else:
+                out.append([n for name in group
+                            for n in (covered if name == _ELLIPSIS else [name])])
+        return out
+
+    left, right = expand(left), expand(right)
+    order, lengths = _bind(left, tuple(tensor.shape), axes_lengths)
+    elementary = tensor.reshape([lengths[name] for name in order])
+    wanted = [name for group in right for name in group]
+    moved = elementary.permute([order.index(name) for name in wanted])
+    return moved.reshape([math.prod(lengths[name] for name in group) for group in right])

@@ -11,6 +11,7 @@ from .. import _dtypes
 from ..engine import grad_mode
 from ..engine.anomaly import is_anomaly_check_nan_enabled, is_anomaly_enabled
 from .arguments import warn_once
+from .legacy import BY_NAME, tensortype
 
 __all__ = [
     "is_anomaly_enabled", "is_anomaly_check_nan_enabled", "set_anomaly_enabled",
@@ -121,12 +122,6 @@ def init_num_threads() -> None:
     """
 
 
-# The legacy type names and their dtypes (torch.FloatTensor is float32's class).
-_LEGACY_NAMES = {f"torch.{d.scalar_name}Tensor": d for d in (
-    _dtypes.float32, _dtypes.float64, _dtypes.float16, _dtypes.int64, _dtypes.int32,
-    _dtypes.int16, _dtypes.int8, _dtypes.uint8, _dtypes.bool)}
-
-
 def set_default_tensor_type(t) -> None:
     """Deprecated in PyTorch (use ``set_default_dtype``): make the dtype of ``t``, a floating
     legacy tensor type (``torch.DoubleTensor``) or its name, the default.
@@ -143,19 +138,19 @@ def set_default_tensor_type(t) -> None:
             raise TypeError(f"type {t} not available. Torch not compiled with CUDA enabled. "
                             "Fix: chainrule runs on the CPU: name the CPU type, "
                             f"'torch.{t[len('torch.cuda.'):]}'.")
-        if t not in _LEGACY_NAMES:
+        if t not in BY_NAME:
             module, _, name = t.rpartition(".")
             if module != "torch":
                 module = module or t
                 raise ModuleNotFoundError(f"No module named '{module}'", name=module)
             raise AttributeError(f"module 'torch' has no attribute '{name}'")
-        dtype = _LEGACY_NAMES[t]
+        dtype = BY_NAME[t]
     else:
-        dtype = getattr(t, "dtype", None) if isinstance(t, type) else None
-        if not isinstance(dtype, _dtypes.dtype):  # not a legacy type class
+        if not isinstance(t, tensortype):  # not a legacy type class (torch.DoubleTensor)
             raise TypeError("invalid type object: only floating-point types are supported as "
                             "the default type. Fix: pass torch.FloatTensor or "
                             "torch.DoubleTensor, or use torch.set_default_dtype(dtype).")
+        dtype = t.dtype
     warn_once("torch.set_default_tensor_type() is deprecated as of PyTorch 2.1, please use "
               "torch.set_default_dtype() and torch.set_default_device() as alternatives.")
     if not dtype.is_floating_point:

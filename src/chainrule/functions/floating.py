@@ -1,4 +1,4 @@
-"""Floating-point representation: ``frexp``, ``ldexp``, ``nextafter``."""
+"""Floating-point representation: ``frexp``, ``ldexp`` and ``nextafter``."""
 from __future__ import annotations
 
 import warnings

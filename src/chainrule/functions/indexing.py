@@ -29,7 +29,14 @@ from ..ops import indexing as indexing_ops
 from ..ops import scatter as scatter_ops
 from ..ops import selection as selection_ops
 from ..tensor import Tensor
-from .arguments import accept_numpy_names, as_tensor_like, check_broadcast, fill_scalar, warn_once
+from .arguments import (
+    accept_numpy_names,
+    as_tensor_like,
+    check_broadcast,
+    fill_scalar,
+    warn_once,
+)
+from .out import SAME, out_variant
 from .shape import expand, reshape
 
 __all__ = [
@@ -37,6 +44,9 @@ __all__ = [
     "take_along_dim", "masked_select", "take", "index_add", "index_copy", "index_fill", "select",
     "repeat_interleave", "unravel_index", "fill",
 ]
+
+_TAKE_DTYPE = ("take(): self and out expected to have the same dtype, but got self.dtype = "
+               "{result} and out.dtype = {out}")
 
 
 def _convert_key(t, key):
@@ -278,6 +288,7 @@ def _as_nd(t):
     return t.reshape(1) if t.ndim == 0 else t
 
 
+@out_variant(SAME)
 @accept_numpy_names
 def gather(input, dim: int, index, *, sparse_grad: bool = False):
     """Pick values along ``dim``: ``out[i][j] = input[i][index[i][j]]`` (for dim=1).
@@ -292,6 +303,7 @@ def gather(input, dim: int, index, *, sparse_grad: bool = False):
     return indexing_ops.gather(input, dim, index, input._data.shape)
 
 
+@out_variant(SAME)
 @accept_numpy_names
 def scatter(input, dim: int, index, src=None, *, value=None, reduce=None):
     """Write ``src`` (a tensor, or one number) into a copy of ``input`` at ``index`` along ``dim``.
@@ -347,6 +359,7 @@ def _scatter_with_reduce(input, dim, index, src, reduce):
     return scatter_ops.scatter_value_reduce_legacy(input, dim, index, src, how)
 
 
+@out_variant(SAME)
 @accept_numpy_names
 def scatter_add(input, dim: int, index, src):
     """Add ``src`` into a copy of ``input`` at ``index`` along ``dim`` (repeats accumulate).
@@ -364,6 +377,7 @@ def scatter_add(input, dim: int, index, src):
     return indexing_ops.scatter_add(input, dim, index, src)
 
 
+@out_variant(SAME, message="index_select(): self and result must have the same scalar type")
 @accept_numpy_names
 def index_select(input, dim: int, index):
     """The slices at ``index`` (a vector of positions) along ``dim``.
@@ -413,6 +427,7 @@ def masked_fill(input, mask, value):
     return indexing_ops.masked_fill(input, mask, value)
 
 
+@out_variant(SAME)
 @accept_numpy_names
 def take_along_dim(input, indices, dim: int | None = None):
     """``input``'s values at ``indices`` along ``dim`` (the two broadcast against each other
@@ -442,6 +457,7 @@ def take_along_dim(input, indices, dim: int | None = None):
     return gather(input, dim, indices)
 
 
+@out_variant(SAME, message="masked_select(): self and result must have the same scalar type")
 def masked_select(input, mask):
     """The elements of ``input`` where ``mask`` (broadcast against it) is True, as a vector.
 
@@ -458,6 +474,7 @@ def masked_select(input, mask):
                                 input._data.shape)
 
 
+@out_variant(SAME, message=_TAKE_DTYPE)
 def take(input, index):
     """The elements of the flattened ``input`` at ``index`` (shaped like ``index``).
 
@@ -484,6 +501,7 @@ def _index_along(index, dim, like):
     return expand(reshape(index, shape), like.shape)
 
 
+@out_variant(SAME)
 @accept_numpy_names
 def index_add(input, dim: int, index, source, *, alpha=1):
     """``input`` with ``alpha * source``'s slices added at ``index`` along ``dim``.
@@ -498,6 +516,7 @@ def index_add(input, dim: int, index, source, *, alpha=1):
     return scatter_add(input, dim, _index_along(index, dim, source), source * alpha)
 
 
+@out_variant(SAME)
 @accept_numpy_names
 def index_copy(input, dim: int, index, source):
     """``input`` with ``source``'s slices written at ``index`` along ``dim``.

@@ -15,15 +15,17 @@ from ..ops import shape as shape_ops
 from ..tensor import Tensor
 from .arguments import accept_numpy_names, as_tensor_like, element_error
 from .indexing import index_select
+from .out import CAT, out_variant
 from .shape import atleast_2d, atleast_3d, narrow, reshape
 
 __all__ = [
     "cat", "concat", "concatenate", "stack", "split", "chunk", "unbind", "hstack", "vstack",
     "column_stack", "dstack", "tensor_split", "hsplit", "vsplit", "block_diag", "meshgrid",
-    "cartesian_prod", "combinations", "diff",
+    "cartesian_prod", "combinations", "diff", "split_with_sizes",
 ]
 
 
+@out_variant(CAT)
 @accept_numpy_names
 def cat(tensors, dim: int = 0):
     """Join tensors along an existing dimension (``torch.cat``).
@@ -62,6 +64,7 @@ def cat(tensors, dim: int = 0):
 concat = concatenate = cat
 
 
+@out_variant(CAT)
 @accept_numpy_names
 def stack(tensors, dim: int = 0):
     """Join tensors along a new dimension (``torch.stack``).
@@ -117,6 +120,16 @@ def split(tensor, split_size_or_sections, dim: int = 0):
     if isinstance(split_size_or_sections, int):
         return shape_ops.split(tensor, dim, sizes)
     return shape_ops.split_with_sizes(tensor, dim, sizes)
+
+
+def split_with_sizes(input, split_sizes, dim: int = 0):
+    """Cut into pieces of the given sizes along ``dim`` (views; ``split`` with a list).
+
+    >>> import chainrule as torch
+    >>> [p.tolist() for p in torch.arange(5).split_with_sizes([2, 3])]
+    [[0, 1], [2, 3, 4]]
+    """
+    return split(input, list(split_sizes), dim)
 
 
 @accept_numpy_names
@@ -195,6 +208,7 @@ def unbind(input, dim: int = 0):
     return shape_ops.unbind(input, dim)
 
 
+@out_variant(CAT)
 def hstack(tensors):
     """Concatenate horizontally: along dim 1, or dim 0 for 1-d tensors.
 
@@ -206,6 +220,7 @@ def hstack(tensors):
     return cat(tensors, 0 if tensors[0].ndim == 1 else 1)
 
 
+@out_variant(CAT)
 def vstack(tensors):
     """Stack vertically: concatenate along dim 0, 1-d tensors becoming rows.
 
@@ -217,6 +232,7 @@ def vstack(tensors):
     return cat([atleast_2d(t) for t in tensors], 0)
 
 
+@out_variant(CAT)
 def column_stack(tensors):
     """Stack tensors as the columns of a matrix (1-D tensors become columns).
 
@@ -228,6 +244,7 @@ def column_stack(tensors):
     return hstack([reshape(t, (-1, 1)) if t.dim() < 2 else t for t in tensors])
 
 
+@out_variant(CAT)
 def dstack(tensors):
     """Stack tensors along a third dimension (after making them at least 3-D).
 
@@ -389,6 +406,7 @@ def combinations(input, r: int = 2, with_replacement: bool = False):
     return reshape(index_select(input, 0, Tensor._make(idx.reshape(-1))), (-1, r))
 
 
+@out_variant()
 @accept_numpy_names
 def diff(input, n: int = 1, dim: int = -1, prepend=None, append=None):
     """The ``n``-th forward difference ``out[i] = x[i + 1] - x[i]`` along ``dim``.

@@ -1,6 +1,6 @@
 """Questions about a tensor's storage and type, answered as PyTorch answers them for dense
-CPU tensors: ``is_pinned``, ``dense_dim``, ``values``, ``can_cast``; and ``as_subclass``,
-the same data seen as another Tensor class.
+CPU tensors: ``is_pinned``, ``dense_dim``, ``values``, ``can_cast``; and
+``as_subclass``, the same data seen as another Tensor class.
 """
 from __future__ import annotations
 

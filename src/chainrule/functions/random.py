@@ -9,6 +9,8 @@ from .._backend import xp
 from .._shapes import size_argument
 from ..ops import refused as refused_ops
 from ..tensor import Tensor, _on_cpu
+from .creation import not_implemented
+from .out import FACTORY, out_variant
 
 __all__ = [
     "Generator", "default_generator", "manual_seed", "seed", "initial_seed", "get_rng_state",
@@ -138,6 +140,7 @@ def _finish(data, dtype, requires_grad) -> Tensor:
     return t
 
 
+@out_variant(FACTORY)
 def rand(*shape, size=None, generator=None, dtype=None, device=None, requires_grad=False) -> Tensor:
     """Uniform random numbers in [0, 1).
 
@@ -146,10 +149,13 @@ def rand(*shape, size=None, generator=None, dtype=None, device=None, requires_gr
     torch.Size([2, 3])
     """
     _on_cpu(device)
+    if dtype is not None and not dtype.is_floating_point:
+        raise not_implemented("check_uniform_bounds", dtype)
     size = shape if size is None else (size,)  # torch.zeros(2, 3) or (size=(2, 3))
     return _finish(_rng(generator).random(size_argument(size)), dtype, requires_grad)
 
 
+@out_variant(FACTORY)
 def randn(*shape, size=None, generator=None, dtype=None, device=None,
           requires_grad=False) -> Tensor:
     """Standard normal random numbers.
@@ -159,10 +165,13 @@ def randn(*shape, size=None, generator=None, dtype=None, device=None,
     torch.float32
     """
     _on_cpu(device)
+    if dtype is not None and not dtype.is_floating_point:
+        raise not_implemented("normal_kernel_cpu", dtype)
     size = shape if size is None else (size,)  # torch.zeros(2, 3) or (size=(2, 3))
     return _finish(_rng(generator).standard_normal(size_argument(size)), dtype, requires_grad)
 
 
+@out_variant(FACTORY)
 def randint(low, high=None, size=None, generator=None, dtype=None, device=None,
             requires_grad=False) -> Tensor:
     """Random integers in ``[low, high)`` (int64 unless ``dtype`` says otherwise).
@@ -174,10 +183,13 @@ def randint(low, high=None, size=None, generator=None, dtype=None, device=None,
     _on_cpu(device)
     if size is None:
         low, high, size = 0, low, high
+    if dtype is _dtypes.bool and high > 2:
+        raise RuntimeError("to - 1 is out of bounds for bool")
     data = _rng(generator).integers(low, high, size=size_argument((size,)))
     return _finish(data, dtype or _dtypes.int64, requires_grad)
 
 
+@out_variant(FACTORY)
 def randperm(n: int, generator=None, dtype=None, device=None, requires_grad=False) -> Tensor:
     """A random permutation of ``0 .. n-1``.
 
@@ -186,6 +198,8 @@ def randperm(n: int, generator=None, dtype=None, device=None, requires_grad=Fals
     [0, 1, 2, 3]
     """
     _on_cpu(device)
+    if dtype is _dtypes.bool:
+        raise not_implemented("randperm", dtype)
     return _finish(_rng(generator).permutation(n), dtype or _dtypes.int64, requires_grad)
 
 

@@ -50,8 +50,10 @@ class Frexp(_NamedPair):
 class MinMax(tuple):
     """``(min, max)`` with names, as PyTorch's ``torch.return_types.aminmax``."""
 
-    def __new__(cls, min, max):  # noqa: A002 - PyTorch's field names
-        return super().__new__(cls, (min, max))
+    def __new__(cls, min, max, name: str = "aminmax"):  # noqa: A002 - PyTorch's field names
+        self = super().__new__(cls, (min, max))
+        self._name = name  # "aminmax_out" when written into out=
+        return self
 
     @property
     def min(self):
@@ -62,5 +64,4 @@ class MinMax(tuple):
         return self[1]
 
     def __repr__(self) -> str:
-        return f"torch.return_types.aminmax(\nmin={self[0]!r},\nmax={self[1]!r})"
-
+        return f"torch.return_types.{self._name}(\nmin={self[0]!r},\nmax={self[1]!r})"
