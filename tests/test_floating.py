@@ -110,3 +110,27 @@ def test_errors_match_pytorch(call, error):
     for m in (cr, torch):
         with pytest.raises(error):
             call(m)
+
+
+@pytest.mark.parametrize("call", [
+    lambda m: m.ldexp(m.tensor([1.5, 2.0]), m.tensor([1, 3]), out=m.empty(2)),
+    lambda m: m.ldexp(m.tensor([1.5, 2.0]), m.tensor([1, 3]), out=m.empty(2, dtype=m.long)),
+    lambda m: m.ldexp(m.tensor([1.5, 2.0]), m.tensor([1, 3]), out=m.empty(2, dtype=m.double)),
+    lambda m: m.nextafter(m.tensor([1.5]), m.tensor([2.0]), out=m.empty(1, dtype=m.double)),
+    lambda m: m.nextafter(m.tensor([1.5]), m.tensor([2.0]), out=m.empty(1, dtype=m.long)),
+    lambda m: m.frexp(m.tensor([1.5, 8.0]), out=(m.empty(2), m.empty(2, dtype=m.int32))),
+    lambda m: m.frexp(m.tensor([1.5]), out=(m.empty(1, dtype=m.double),
+                                            m.empty(1, dtype=m.int32))),
+    lambda m: m.frexp(m.tensor([1.5]), out=(m.empty(1), m.empty(1, dtype=m.long))),
+    lambda m: m.ldexp(m.ones(2, requires_grad=True), m.tensor([1, 3]), out=m.empty(2)),
+])
+def test_out_matches_pytorch(call):
+    torch = torch_or_skip()
+    try:
+        theirs = call(torch)
+    except Exception as error:  # noqa: BLE001 - the same exception type is expected
+        with pytest.raises(type(error)):
+            call(cr)
+        return
+    ours = call(cr)
+    assert repr(ours).replace("chainrule", "torch") == repr(theirs)
