@@ -982,6 +982,13 @@ OPS += [OpInfo(name, fn, shapes, group=group, dtypes=dtypes,
     ("matrix", "diagflat", lambda m, x: (m.diagflat(x), x.diagflat(-1), x.diagflat(2)),
      [((2, 2),), ((3,),), ((),)], NUMERIC),
     ("shape", "as_subclass", lambda m, x: x.as_subclass(m.Tensor) * 2, [((2, 3),)], FLOAT),
+    ("shape", "unfold", lambda m, x: x.unfold(1, 2, 1), [((3, 4),), ((2, 5, 2),)], NUMERIC),
+    ("shape", "unfold_step", lambda m, x: (x.unfold(0, 3, 2), x.unfold(-1, 1, 3),
+                                           x.unfold(0, 0, 1)), [((7,),)], FLOAT),
+    ("shape", "unfold_0d", lambda m, x: x.unfold(0, 1, 1) * 2, [((),)], FLOAT),
+    ("shape", "unfold_size_error", lambda m, x: x.unfold(0, 8, 1), [((7,),)], FLOAT),
+    ("shape", "unfold_step_error", lambda m, x: x.unfold(0, 2, 0), [((7,),)], FLOAT),
+    ("shape", "unfold_negative_error", lambda m, x: x.unfold(0, -1, 1), [((7,),)], FLOAT),
 ]]
 # coordinates: cumulative sums of positive steps, so they increase
 OPS.append(OpInfo("gradient_coordinates", lambda m, x, c: m.gradient(

@@ -161,3 +161,18 @@ def test_bit_operations_carry_no_gradient_and_keep_shapes():
         assert getattr(cr, name)(a[0], b[0]).requires_grad is False
     _same_outcome(lambda m, x: m.bitwise_or(x, m.zeros(0, 1, dtype=m.long)), a)
     assert torch.bitwise_and(a[1], b[1]).grad_fn is None
+
+
+@pytest.mark.parametrize("call", [
+    lambda m: m.bitwise_and(m.tensor([5, 3]), 3, out=m.empty(2)),
+    lambda m: m.bitwise_and(m.tensor([5, 3]), 3, out=m.empty(2, dtype=m.bool)),
+    lambda m: m.bitwise_xor(m.tensor([5, 3]), 1, out=m.empty(2, dtype=m.int8)),
+    lambda m: m.bitwise_left_shift(m.tensor([5, 3]), 1, out=m.empty(0, dtype=m.long)),
+    lambda m: m.bitwise_not(m.tensor([5, 3]), out=m.empty(2)),
+    lambda m: m.bitwise_not(m.tensor([5, 3]), out=m.empty(2, dtype=m.long)),
+    lambda m: m.gcd(m.tensor([4, 6]), m.tensor([6, 9]), out=m.empty(2, dtype=m.int32)),
+    lambda m: m.lcm(m.tensor([4, 6]), m.tensor([6, 9]), out=m.empty(2)),
+    lambda m: m.tensor([5, 3]).bitwise_or(1, out=m.empty(2, dtype=m.long)),  # methods: no out=
+])
+def test_out_matches_pytorch(call):
+    _same_outcome(lambda m: call(m))

@@ -1,6 +1,7 @@
 """Issue 12's memory and switch names against PyTorch: ``empty_permuted``, ``frombuffer``,
-``asarray``, ``to_dlpack``, anomaly and determinism switches, ``binomial`` (in
-distribution), ``func.rearrange``, ``vmap`` and ``autograd.is_tensor_like``."""
+``asarray``, ``to_dlpack``, anomaly and determinism switches, ``set_default_tensor_type``,
+``binomial`` (in distribution), ``func.rearrange``, ``vmap`` and
+``autograd.is_tensor_like``."""
 from __future__ import annotations
 
 import array
@@ -11,6 +12,7 @@ import numpy as np
 import pytest
 
 import chainrule as cr
+from chainrule.functions import arguments
 from helpers import assert_same, torch_or_skip
 
 # --- memory layouts ---------------------------------------------------------------------
@@ -278,3 +280,66 @@ def test_rearrange_errors_match_pytorch(pattern, lengths):
     with pytest.raises(Exception) as ours:
         cr.func.rearrange(cr.ones(2, 3, 4), pattern, **lengths)
     assert type(ours.value).__name__ == type(theirs.value).__name__
+
+
+def test_thread_safe_generator_outside_worker_threads_is_none_as_in_pytorch():
+    torch = torch_or_skip()
+    for m in (cr, torch):
+        assert m.thread_safe_generator() is None
+        assert m.randint(0, 5, (2,), generator=m.thread_safe_generator()).shape == (2,)
+
+
+# --- set_default_tensor_type -----------------------------------------------------------------
+
+@pytest.mark.parametrize("name, error", [
+    ("torch.DoubleTensor", None), ("torch.HalfTensor", None), ("torch.FloatTensor", None),
+    ("torch.LongTensor", TypeError), ("torch.BoolTensor", TypeError),
+    ("torch.cuda.FloatTensor", TypeError), ("foo.Bar", ModuleNotFoundError),
+    ("DoubleTensor", ModuleNotFoundError), ("torch.Foo", AttributeError),
+])
+def test_set_default_tensor_type_by_name_as_pytorch(name, error):
+    torch = torch_or_skip()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # deprecated, in both
+        for m in (cr, torch):
+            try:
+                if error is None:
+                    m.set_default_tensor_type(name)
+                    assert m.tensor([1.5]).dtype is m.get_default_dtype()
+                    assert m.get_default_dtype() is getattr(m, {
+                        "torch.DoubleTensor": "float64", "torch.HalfTensor": "float16",
+                        "torch.FloatTensor": "float32"}[name])
+                else:
+                    with pytest.raises(error):
+                        m.set_default_tensor_type(name)
+                for bad in (m.float64, m.Tensor, 3):
+                    with pytest.raises(TypeError):
+                        m.set_default_tensor_type(bad)
+            finally:
+                m.set_default_dtype(m.float32)
+
+
+def test_set_default_tensor_type_by_class_as_pytorch():
+    torch = torch_or_skip()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for m in (cr, torch):
+            try:
+                for name, dtype in (("DoubleTensor", "float64"), ("HalfTensor", "float16"),
+                                    ("FloatTensor", "float32")):
+                    m.set_default_tensor_type(getattr(m, name))
+                    assert m.get_default_dtype() is getattr(m, dtype)
+                for name in ("LongTensor", "BoolTensor"):
+                    with pytest.raises(TypeError):
+                        m.set_default_tensor_type(getattr(m, name))
+            finally:
+                m.set_default_dtype(m.float32)
+
+
+def test_set_default_tensor_type_warns_that_it_is_deprecated():
+    arguments._warned.clear()
+    try:
+        with pytest.warns(UserWarning, match="deprecated as of PyTorch 2.1"):
+            cr.set_default_tensor_type("torch.FloatTensor")
+    finally:
+        cr.set_default_dtype(cr.float32)

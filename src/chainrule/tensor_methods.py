@@ -45,6 +45,7 @@ from .functions import (
     scatter,
     selection,
     shape,
+    sliding,
     spectral,
     storage,
 )
@@ -550,9 +551,9 @@ Tensor.histogram = histogram.histogram
 Tensor.stft = spectral.stft
 
 # --- bit operations: methods, in-place twins, shifts and in-place operators ---------------
-for _name in bitwise.__all__:
-    setattr(Tensor, _name, getattr(bitwise, _name))
-    setattr(Tensor, _name + "_", _inplace_twin(getattr(bitwise, _name)))
+for _name in bitwise.__all__:  # methods take no out= (the functions without it)
+    setattr(Tensor, _name, getattr(bitwise, _name).without_out)
+    setattr(Tensor, _name + "_", _inplace_twin(getattr(bitwise, _name).without_out))
 del _name
 Tensor.__lshift__ = lambda self, other: _bits(bitwise.bitwise_left_shift, self, other)
 Tensor.__rshift__ = lambda self, other: _bits(bitwise.bitwise_right_shift, self, other)
@@ -564,6 +565,7 @@ for _op, _name in (("and", "bitwise_and"), ("or", "bitwise_or"), ("xor", "bitwis
             _bits(_method, self, other))
 del _op, _name
 for _name in floating.__all__:
-    setattr(Tensor, _name, getattr(floating, _name))
-Tensor.ldexp_ = _inplace_twin(floating.ldexp)
-Tensor.nextafter_ = _inplace_twin(floating.nextafter)
+    setattr(Tensor, _name, getattr(floating, _name).without_out)
+Tensor.ldexp_ = _inplace_twin(floating.ldexp.without_out)
+Tensor.unfold = sliding.unfold
+Tensor.nextafter_ = _inplace_twin(floating.nextafter.without_out)

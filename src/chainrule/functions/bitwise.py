@@ -13,6 +13,7 @@ from .. import _dtypes
 from .._backend import xp
 from ..tensor import Tensor
 from .arguments import check_broadcast, is_number, python_number
+from .out import SAME, out_variant
 
 __all__ = [
     "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not", "bitwise_left_shift",
@@ -64,11 +65,12 @@ def _logic(fn, name: str, symbol: str, example: str):
     return op
 
 
-bitwise_and = _logic(xp.bitwise_and, "bitwise_and", "&", "tensor([8, 2])")
-bitwise_or = _logic(xp.bitwise_or, "bitwise_or", "|", "tensor([14, 11])")
-bitwise_xor = _logic(xp.bitwise_xor, "bitwise_xor", "^", "tensor([6, 9])")
+bitwise_and = out_variant()(_logic(xp.bitwise_and, "bitwise_and", "&", "tensor([8, 2])"))
+bitwise_or = out_variant()(_logic(xp.bitwise_or, "bitwise_or", "|", "tensor([14, 11])"))
+bitwise_xor = out_variant()(_logic(xp.bitwise_xor, "bitwise_xor", "^", "tensor([6, 9])"))
 
 
+@out_variant(SAME, message="Found dtype {out} but expected {result}")
 def bitwise_not(input) -> Tensor:
     """Elementwise bitwise NOT (``~``): each bit flipped; for bool, logical not.
 
@@ -112,8 +114,8 @@ def _shift(kernel: str, name: str, left: bool):
     return op
 
 
-bitwise_left_shift = _shift("lshift", "bitwise_left_shift", left=True)
-bitwise_right_shift = _shift("rshift", "bitwise_right_shift", left=False)
+bitwise_left_shift = out_variant()(_shift("lshift", "bitwise_left_shift", left=True))
+bitwise_right_shift = out_variant()(_shift("rshift", "bitwise_right_shift", left=False))
 
 
 def _divisors(fn, name: str, example: str):
@@ -161,5 +163,5 @@ def _lcm(a, b):
     return xp.where(divisor == 0, 0, xp.abs(product))
 
 
-gcd = _divisors(_gcd, "gcd", "tensor([2, 2, 0])")
-lcm = _divisors(_lcm, "lcm", "tensor([12, 12,  0])")
+gcd = out_variant()(_divisors(_gcd, "gcd", "tensor([2, 2, 0])"))
+lcm = out_variant()(_divisors(_lcm, "lcm", "tensor([12, 12,  0])"))

@@ -1,5 +1,5 @@
 """Global switches of ``torch.*``: anomaly mode (``set_anomaly_enabled`` and its queries),
-deterministic algorithms, and ``init_num_threads``.
+deterministic algorithms, ``init_num_threads``, and the legacy ``set_default_tensor_type``.
 
 Every chainrule operation is deterministic (NumPy on one CPU: the same inputs give
 the same bits), so ``use_deterministic_algorithms`` has nothing to forbid; the
@@ -7,14 +7,17 @@ setting is kept and reported as PyTorch reports it.
 """
 from __future__ import annotations
 
+from .. import _dtypes
 from ..engine import grad_mode
 from ..engine.anomaly import is_anomaly_check_nan_enabled, is_anomaly_enabled
+from .arguments import warn_once
+from .legacy import BY_NAME, tensortype
 
 __all__ = [
     "is_anomaly_enabled", "is_anomaly_check_nan_enabled", "set_anomaly_enabled",
     "use_deterministic_algorithms", "are_deterministic_algorithms_enabled",
     "is_deterministic_algorithms_warn_only_enabled", "get_deterministic_debug_mode",
-    "set_deterministic_debug_mode", "init_num_threads",
+    "set_deterministic_debug_mode", "init_num_threads", "set_default_tensor_type",
 ]
 
 
@@ -117,3 +120,39 @@ def init_num_threads() -> None:
     >>> import chainrule as torch
     >>> torch.init_num_threads()
     """
+
+
+def set_default_tensor_type(t) -> None:
+    """Deprecated in PyTorch (use ``set_default_dtype``): make the dtype of ``t``, a floating
+    legacy tensor type (``torch.DoubleTensor``) or its name, the default.
+
+    >>> import warnings; warnings.simplefilter("ignore")  # PyTorch's deprecation warning
+    >>> import chainrule as torch
+    >>> torch.set_default_tensor_type("torch.DoubleTensor")
+    >>> torch.tensor([1.5]).dtype
+    torch.float64
+    >>> torch.set_default_tensor_type("torch.FloatTensor")
+    """
+    if isinstance(t, str):
+        if t.startswith("torch.cuda."):
+            raise TypeError(f"type {t} not available. Torch not compiled with CUDA enabled. "
+                            "Fix: chainrule runs on the CPU: name the CPU type, "
+                            f"'torch.{t[len('torch.cuda.'):]}'.")
+        if t not in BY_NAME:
+            module, _, name = t.rpartition(".")
+            if module != "torch":
+                module = module or t
+                raise ModuleNotFoundError(f"No module named '{module}'", name=module)
+            raise AttributeError(f"module 'torch' has no attribute '{name}'")
+        dtype = BY_NAME[t]
+    else:
+        if not isinstance(t, tensortype):  # not a legacy type class (torch.DoubleTensor)
+            raise TypeError("invalid type object: only floating-point types are supported as "
+                            "the default type. Fix: pass torch.FloatTensor or "
+                            "torch.DoubleTensor, or use torch.set_default_dtype(dtype).")
+        dtype = t.dtype
+    warn_once("torch.set_default_tensor_type() is deprecated as of PyTorch 2.1, please use "
+              "torch.set_default_dtype() and torch.set_default_device() as alternatives.")
+    if not dtype.is_floating_point:
+        raise TypeError("only floating-point types are supported as the default type")
+    _dtypes.set_default_dtype(dtype)

@@ -8,11 +8,14 @@ from .._backend import xp
 from ..ops import floating as floating_ops
 from ..tensor import Tensor
 from .arguments import check_broadcast, require_tensor
+from .out import RESIZE_WARNING, SAME, out_variant
 from .return_types import Frexp
 
 __all__ = ["frexp", "ldexp", "nextafter"]
 
 
+@out_variant(SAME, tuple_message="torch.frexp() expects mantissa to have dtype {result_cpp} "
+             "but got {out_cpp}")
 def frexp(input) -> Frexp:
     """``(mantissa, exponent)`` with ``input == mantissa * 2**exponent``, ``0.5 <= |mantissa| <
     1`` (0, inf and NaN keep their value, exponent 0); the exponent is int32.
@@ -31,6 +34,7 @@ def frexp(input) -> Frexp:
     return Frexp(floating_ops.frexp(input, exponent), exponent, "frexp")
 
 
+@out_variant(SAME, message="ldexp can't be cast to the desired output type {out}")
 def ldexp(input, other) -> Tensor:
     """``input * 2**other``: ``other`` an integer (or floating) tensor of exponents; integer
     inputs give the default floating dtype.
@@ -50,15 +54,12 @@ def ldexp(input, other) -> Tensor:
             and input.numel() and shape != input._data.shape:
         # for integer exponents PyTorch writes the product into a tensor shaped like a
         # floating input, and resizes it
-        warnings.warn(f"An output with one or more elements was resized since it had shape "
-                      f"{list(input.shape)}, which does not match the required output shape "
-                      f"{list(shape)}. This behavior is deprecated, and in a future PyTorch "
-                      "release outputs will not be resized unless they have zero elements. You "
-                      "can explicitly reuse an out tensor t by resizing it, inplace, to zero "
-                      "elements with t.resize_(0).", UserWarning, stacklevel=2)
+        warnings.warn(RESIZE_WARNING.format(old=list(input.shape), new=list(shape)),
+                      UserWarning, stacklevel=3)
     return floating_ops.ldexp(input, other, dtype.np)
 
 
+@out_variant()
 def nextafter(input, other) -> Tensor:
     """The next floating-point number after ``input`` in the direction of ``other``
     (``input`` itself where they are equal).

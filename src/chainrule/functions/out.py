@@ -27,7 +27,7 @@ from ..engine import grad_mode
 from ..engine.inplace import check_writable
 from ..ops.shape import storage_root, strided_view
 from ..tensor import Tensor
-from .return_types import MinMax, ValuesIndices
+from .return_types import Frexp, MinMax, ValuesIndices
 from .storage import contiguous_strides, storage_offset
 
 __all__: list = []
@@ -149,8 +149,8 @@ def _into(out, fn, spec: _Spec, args, kwargs):
         outs[0].requires_grad = requires_grad  # as PyTorch's factories set it, also to False
     if not isinstance(result, tuple):
         return outs[0]
-    if isinstance(result, ValuesIndices):
-        return ValuesIndices(outs[0], outs[1], f"{result._name}_out")
+    if isinstance(result, (ValuesIndices, Frexp)):
+        return type(result)(outs[0], outs[1], f"{result._name}_out")
     if isinstance(result, MinMax):
         return MinMax(outs[0], outs[1], name="aminmax_out")
     return tuple(outs)

@@ -16,6 +16,7 @@ __all__ = [
     "Generator", "default_generator", "manual_seed", "seed", "initial_seed", "get_rng_state",
     "set_rng_state", "rand", "randn", "randint", "randperm", "normal", "rand_like", "randn_like",
     "randint_like", "bernoulli", "poisson", "Tensor", "multinomial", "binomial",
+    "thread_safe_generator",
 ]
 
 
@@ -81,6 +82,18 @@ def seed() -> int:
     True
     """
     return default_generator.seed()
+
+
+def thread_safe_generator() -> Generator | None:
+    """The generator a DataLoader worker thread should draw from, or None (the default one)
+    outside such a thread.  chainrule's DataLoader loads every batch in the calling process,
+    never in worker threads, so this is always None.
+
+    >>> import chainrule as torch
+    >>> torch.randint(0, 10, (3,), generator=torch.thread_safe_generator()).shape
+    torch.Size([3])
+    """
+    return None
 
 
 def initial_seed() -> int:
