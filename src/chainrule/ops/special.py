@@ -1,17 +1,17 @@
 """Special functions: inverse hyperbolics, ``erfc``, ``erfinv``, ``lgamma``, ``digamma``.
 
 Forwards run on arrays with NumPy and the standard library only (no SciPy):
-``math.erfc`` and ``math.lgamma`` element by element (exact to the last bit,
-slower than a ufunc), ``digamma``/``trigamma`` by recurrence up to x >= 6 and
-then the asymptotic series, ``erfinv`` by a rational first guess polished with
-Newton steps on ``erf``.  Each Op is followed by its derivative per input and
-its forward-mode rule (``jvp``), as in ``pointwise.py``.
+``math.erfc`` element by element (exact to the last bit, slower than a ufunc),
+``lgamma``, ``digamma`` and ``trigamma`` from ``_special_math.gamma``, ``erfinv``
+by a rational first guess polished with Newton steps on ``erf``.  Each Op is followed
+by its derivative per input and its forward-mode rule (``jvp``), as in ``pointwise.py``.
 """
 from __future__ import annotations
 
 import math
 
 from .._backend import quiet, xp
+from .._special_math import gamma as gamma_math
 from ..engine.op import Op
 from .pointwise import _erf, exp, rsqrt
 
@@ -25,80 +25,8 @@ def _elementwise(scalar_fn, x):
     return xp.asarray(out, dtype=xp.float64).astype(x.dtype, copy=False)
 
 
-def _lgamma_scalar(v: float) -> float:
-    try:
-        return math.lgamma(v)
-    except ValueError:  # the poles 0, -1, -2, ...
-        return math.inf
-
-
-def _lgamma(x):
-    return _elementwise(_lgamma_scalar, x)
-
-
 def _erfc(x):
     return _elementwise(math.erfc, x)
-
-
-def _shifted(x, series):
-    """Evaluate a polygamma-like function at x >= 0.5 by the recurrence f(x) = f(x+1) + step
-    until x >= 6, then ``series`` (whose terms are accurate to double precision there)."""
-    acc = xp.zeros_like(x)
-    for _ in range(6):
-        small = x < 6
-        acc = acc + xp.where(small, series.step(xp.where(small, x, 1.0)), 0.0)
-        x = xp.where(small, x + 1, x)
-    return acc + series.tail(x)
-
-
-class _Digamma:
-    @staticmethod
-    def step(x):  # psi(x) = psi(x + 1) - 1/x
-        return -1 / x
-
-    @staticmethod
-    def tail(x):
-        z = 1 / (x * x)
-        return (xp.log(x) - 0.5 / x
-                - z * (1 / 12 - z * (1 / 120 - z * (1 / 252 - z * (1 / 240 - z * (1 / 132))))))
-
-
-class _Trigamma:
-    @staticmethod
-    def step(x):  # psi'(x) = psi'(x + 1) + 1/x^2
-        return 1 / (x * x)
-
-    @staticmethod
-    def tail(x):
-        z = 1 / (x * x)
-        return (1 / x + z / 2
-                + z / x * (1 / 6 - z * (1 / 30 - z * (1 / 42 - z * (1 / 30 - z * 5 / 66)))))
-
-
-def _digamma(x):
-    x64 = xp.asarray(x, dtype=xp.float64)
-    with xp.errstate(all="ignore"):
-        reflect = x64 < 0.5
-        # psi(x) = psi(1 - x) - pi / tan(pi x) for x < 0.5
-        y = xp.where(reflect, 1 - x64, x64)
-        out = _shifted(y, _Digamma)
-        out = xp.where(reflect, out - math.pi / xp.tan(math.pi * x64), out)
-        pole = (x64 <= 0) & (x64 == xp.floor(x64))
-        out = xp.where(pole, xp.where(x64 == 0, -xp.inf, xp.nan), out)  # as PyTorch
-    return out.astype(x.dtype, copy=False)
-
-
-def _trigamma(x):
-    x64 = xp.asarray(x, dtype=xp.float64)
-    with xp.errstate(all="ignore"):
-        reflect = x64 < 0.5
-        # psi'(1 - x) + psi'(x) = pi^2 / sin^2(pi x)
-        y = xp.where(reflect, 1 - x64, x64)
-        out = _shifted(y, _Trigamma)
-        out = xp.where(reflect, (math.pi / xp.sin(math.pi * x64)) ** 2 - out, out)
-        pole = (x64 <= 0) & (x64 == xp.floor(x64))
-        out = xp.where(pole, xp.inf, out)
-    return out.astype(x.dtype, copy=False)
 
 
 def _erfinv(y):
@@ -142,13 +70,13 @@ erfc = Op("ErfcBackward0", lambda self: _erfc(self), promote="float",
 erfinv = Op("ErfinvBackward0", lambda self: _erfinv(self), promote="float",
             self=lambda grad, result: grad * _SQRT_PI_OVER_2 * exp(result * result),
             jvp=lambda self_t, result: self_t * _SQRT_PI_OVER_2 * exp(result * result))
-lgamma = Op("LgammaBackward0", lambda self: _lgamma(self), promote="float",
+lgamma = Op("LgammaBackward0", lambda self: gamma_math.lgamma(self), promote="float",
             self=lambda grad, self: grad * digamma(self),
             jvp=lambda self_t, self: self_t * digamma(self))
-digamma = Op("DigammaBackward0", lambda self: _digamma(self), promote="float",
+digamma = Op("DigammaBackward0", lambda self: gamma_math.digamma(self), promote="float",
              self=lambda grad, self: grad * trigamma(self),
              jvp=lambda self_t, self: self_t * trigamma(self))
 # polygamma(1, x); its own derivative (polygamma(2, x)) is not implemented: no rule.
-trigamma = Op("PolygammaBackward0", lambda self: _trigamma(self), promote="float")
+trigamma = Op("PolygammaBackward0", lambda self: gamma_math.trigamma(self), promote="float")
 
 __all__ = ["acosh", "asinh", "atanh", "erfc", "erfinv", "lgamma", "digamma", "trigamma"]
