@@ -116,18 +116,6 @@ def _on_cpu(where) -> None:
 _CPU = device("cpu")
 
 
-def _is_number(x) -> bool:
-    return isinstance(x, (int, float, builtins.bool, xp.number, xp.bool_))
-
-
-def _scalar(x):
-    """A NumPy scalar as the Python number it stands for (so it promotes like one)."""
-    if isinstance(x, xp.generic):
-        # PyTorch reads a NumPy bool as a float (t + np.True_ is a float tensor).
-        return float(x) if isinstance(x, xp.bool_) else x.item()
-    return x
-
-
 # Attributes of a tensor that only autograd reads (defaults on the class; set per tensor).
 _AUTOGRAD_STATE = frozenset({"_base", "_view_base_fn", "_accumulator", "_hooks",
                              "_post_accumulate_hooks", "_retains_grad", "_fw_grad"})
@@ -137,11 +125,10 @@ class Tensor:
     """A multi-dimensional array that can record the operations applied to it.
 
     >>> import chainrule as torch
-    >>> x = torch.tensor(1.0, requires_grad=True)
-    >>> y = 3 * x ** 2 - 4 * x
-    >>> y.backward()
-    >>> x.grad
-    tensor(2.)
+    >>> w = torch.ones(3, requires_grad=True)
+    >>> loss = (w * torch.tensor([1.0, 2.0, 3.0])).sum()
+    >>> loss.grad_fn.name(), w.is_leaf, loss.is_leaf
+    ('SumBackward0', True, False)
     """
 
     __slots__ = ("_data", "_requires_grad", "_grad_fn", "_output_nr", "_grad", "_version_counter",

@@ -15,7 +15,7 @@ from ..ops import shape as shape_ops
 from ..tensor import Tensor
 from .arguments import accept_numpy_names, as_tensor_like, element_error
 from .indexing import index_select
-from .shape import atleast_3d, narrow, reshape
+from .shape import atleast_2d, atleast_3d, narrow, reshape
 
 __all__ = [
     "cat", "concat", "concatenate", "stack", "split", "chunk", "unbind", "hstack", "vstack",
@@ -167,7 +167,7 @@ def vstack(tensors):
     tensor([[1, 2],
             [3, 4]])
     """
-    return cat([t.reshape(1, -1) if t.ndim < 2 else t for t in tensors], 0)
+    return cat([atleast_2d(t) for t in tensors], 0)
 
 
 def column_stack(tensors):

@@ -298,11 +298,8 @@ def cumsum(input, dim: int, *, dtype=None):
     >>> torch.cumsum(torch.tensor([1., 2., 3.]), dim=0)
     tensor([1., 3., 6.])
     """
-    if dtype is not None:
-        input = input.to(dtype)
-    elif not input.dtype.is_floating_point:
-        input = input.long()
-    return reduction_ops.cumsum(input, normalize_dims(dim, input.ndim)[0] if input.ndim else 0)
+    return reduction_ops.cumsum(input, normalize_dims(dim, input.ndim)[0] if input.ndim else 0,
+                                _sum_dtype(input, dtype))
 
 
 @accept_numpy_names

@@ -12,6 +12,7 @@ import math
 from ...functions.arguments import require_tensor
 from ...functions.matrix import matmul
 from ...ops import linalg as linalg_ops
+from ...ops import shape as shape_ops
 from ...tensor import Tensor
 
 __all__ = ["linear", "bilinear"]
@@ -35,21 +36,20 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
         raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got {input.dtype.name}"
                            f" and {weight.dtype.name}. Fix: convert the input with "
                            f".to({weight.dtype})")
+    # PyTorch's graph: addmm(bias, x, weight.t()) or mm(x, weight.t()) on the rows of x.
+    weight_t = weight.t()
     if input.ndim == 2:
-        return linalg_ops.linear_no_bias(input, weight) if bias is None \
-            else linalg_ops.linear(input, weight, bias)
-    if input.ndim == 1:
-        rows = input.unsqueeze(0)
-        shape = tuple(weight.shape[:-1])
-    else:
+        return linalg_ops.mm(input, weight_t) if bias is None \
+            else linalg_ops.addmm(bias, input, weight_t, 1, 1)
+    if bias is not None:
         rows = input.reshape(-1, input.shape[-1])
         shape = tuple(input.shape[:-1]) + tuple(weight.shape[:-1])
-    if bias is not None:
-        return linalg_ops.linear(rows, weight, bias).reshape(shape)
-    product = linalg_ops.linear_no_bias(rows, weight)
+        return linalg_ops.addmm(bias, rows, weight_t, 1, 1).reshape(shape)
     if input.ndim == 1:
-        return linalg_ops.squeeze_back(product, 0)
-    return linalg_ops.unsafe_view(product, shape)
+        return linalg_ops.squeeze_back(linalg_ops.mm(input.unsqueeze(0), weight_t), 0)
+    rows = input.reshape(-1, input.shape[-1])
+    shape = tuple(input.shape[:-1]) + tuple(weight.shape[:-1])
+    return shape_ops.unsafe_view(linalg_ops.mm(rows, weight_t), shape)
 
 
 def bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | None = None):
