@@ -53,6 +53,7 @@ from .functions.shape import *  # noqa: F401,F403
 from .functions.joining import *  # noqa: F401,F403
 from .functions.indexing import *  # noqa: F401,F403
 from .functions.selection import *  # noqa: F401,F403
+from .functions.special import *  # noqa: F401,F403  (torch.i0, torch.polygamma, ...)
 from .functions.conversion import clone
 from .functions.dlpack import from_dlpack
 from . import autograd
@@ -126,7 +127,7 @@ def __getattr__(name: str):
     # The larger subpackages load on first use, which keeps `import chainrule` fast.
     import importlib
     if name in ("nn", "optim", "utils", "func", "linalg", "testing", "cuda", "distributions",
-                "numpy", "viz", "backends", "accelerator", "random"):
+                "numpy", "viz", "backends", "accelerator", "random", "special"):
         try:
             return importlib.import_module(f"chainrule.{name}")
         except ModuleNotFoundError as e:

@@ -36,6 +36,7 @@ from .functions import (
     reduction,
     selection,
     shape,
+    special,
 )
 from .functions.arguments import as_tensor_like, expect_tensor, operand
 from .ops import indexing as indexing_rows
@@ -464,3 +465,13 @@ Tensor.short = conversion.to_short
 Tensor.char = conversion.to_char
 Tensor.byte = conversion.to_byte
 Tensor.bool = conversion.to_bool
+
+# Special functions (functions/special.py); polygamma takes its order first, as in PyTorch.
+Tensor.i0 = special.i0
+Tensor.igamma = special.igamma
+Tensor.igammac = special.igammac
+Tensor.mvlgamma = special.mvlgamma
+Tensor.polygamma = lambda self, n: special.polygamma(n, self)
+Tensor.polygamma.__name__ = Tensor.polygamma.__qualname__ = "polygamma"
+for _name in "i0 igamma igammac mvlgamma polygamma".split():
+    setattr(Tensor, _name + "_", _inplace_twin(getattr(Tensor, _name)))

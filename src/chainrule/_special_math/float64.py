@@ -19,9 +19,11 @@ def computed_in_float64(kernel):
     """
     @functools.wraps(kernel)
     def wrapper(*args):
-        dtype = next(a.dtype for a in args if isinstance(a, ndarray))
+        # NumPy scalars count as arrays: the rules on arrays pass 0-d values as scalars.
+        dtype = next(a.dtype for a in args if isinstance(a, (ndarray, xp.generic)))
         with xp.errstate(all="ignore"):
-            out = kernel(*[xp.asarray(a, dtype=xp.float64) if isinstance(a, ndarray) else a
+            out = kernel(*[xp.asarray(a, dtype=xp.float64)
+                           if isinstance(a, (ndarray, xp.generic)) else a
                            for a in args])
             return xp.asarray(out).astype(dtype, copy=False)
     return wrapper

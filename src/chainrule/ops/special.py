@@ -11,9 +11,10 @@ from __future__ import annotations
 import math
 
 from .._backend import quiet, xp
+from .._special_math import bessel as bessel_math
 from .._special_math import gamma as gamma_math
 from ..engine.op import Op
-from .pointwise import _erf, exp, rsqrt
+from .pointwise import _erf, exp, log, rsqrt, sign, where
 
 _TWO_OVER_SQRT_PI = 2 / math.sqrt(math.pi)
 _SQRT_PI_OVER_2 = math.sqrt(math.pi) / 2
@@ -79,4 +80,65 @@ digamma = Op("DigammaBackward0", lambda self: gamma_math.digamma(self), promote=
 # polygamma(1, x); its own derivative (polygamma(2, x)) is not implemented: no rule.
 trigamma = Op("PolygammaBackward0", lambda self: gamma_math.trigamma(self), promote="float")
 
-__all__ = ["acosh", "asinh", "atanh", "erfc", "erfinv", "lgamma", "digamma", "trigamma"]
+
+
+def not_implemented(name: str):
+    """The rule of an input PyTorch has no derivative for: its node is recorded, and the
+    backward pass raises PyTorch's error when it reaches that input."""
+    def rule(grad):
+        raise NotImplementedError(f"the derivative for '{name}' is not implemented.")
+    return rule
+
+
+def _mvlgamma(self, p):
+    out = gamma_math.lgamma(self)
+    for j in range(1, p):
+        out = out + gamma_math.lgamma(self - j / 2)
+    return out + p * (p - 1) / 4 * math.log(math.pi)
+
+
+def _mvlgamma_backward(grad, self, p):
+    total = digamma(self)
+    for j in range(1, p):
+        total = total + digamma(self - j / 2)
+    return grad * total
+
+
+def _incomplete_gamma_density(self, other):
+    """``d P(a, x) / dx``, the Gamma(a, 1) density at x."""
+    return exp((self - 1) * log(other) - other - lgamma(self))
+
+
+polygamma = Op("PolygammaBackward0", lambda self, n: gamma_math.polygamma(n, self),
+               promote="float",
+               self=lambda grad, self, n: grad * polygamma(self, n + 1),
+               jvp=lambda self_t, self, n: self_t * polygamma(self, n + 1))
+mvlgamma = Op("MvlgammaBackward0", _mvlgamma, promote="float",
+              self=_mvlgamma_backward,
+              jvp=lambda self_t, self, p: _mvlgamma_backward(self_t, self, p))
+igamma = Op("IgammaBackward0", lambda self, other: gamma_math.gammainc(self, other),
+            promote="binary", self=not_implemented("igamma: input"),
+            other=lambda grad, self, other: grad * _incomplete_gamma_density(self, other))
+igammac = Op("IgammacBackward0", lambda self, other: gamma_math.gammaincc(self, other),
+             promote="binary", self=not_implemented("igammac: input"),
+             other=lambda grad, self, other: -grad * _incomplete_gamma_density(self, other))
+i0 = Op("I0Backward0", lambda self: bessel_math.i0(self), promote="float",
+        self=lambda grad, self: grad * i1(self),
+        jvp=lambda self_t, self: self_t * i1(self))
+# I1'(x) = I0(x) - I1(x) / x, which is 1/2 at 0.
+i1 = Op("SpecialI1Backward0", lambda self: bessel_math.i1(self), promote="float",
+        self=lambda grad, self, result: grad * where(self == 0, 0.5, i0(self) - result / self),
+        jvp=lambda self_t, self, result: self_t * where(self == 0, 0.5,
+                                                        i0(self) - result / self))
+i0e = Op("SpecialI0EBackward0", lambda self: bessel_math.i0e(self), promote="float",
+         self=lambda grad, self, result: grad * (i1e(self) - sign(self) * result),
+         jvp=lambda self_t, self, result: self_t * (i1e(self) - sign(self) * result))
+i1e = Op("SpecialI1EBackward0", lambda self: bessel_math.i1e(self), promote="float",
+         self=lambda grad, self, result: grad * where(
+             self == 0, 0.5, i0e(self) - result * (sign(self) + 1 / self)),
+         jvp=lambda self_t, self, result: self_t * where(
+             self == 0, 0.5, i0e(self) - result * (sign(self) + 1 / self)))
+
+__all__ = ["acosh", "asinh", "atanh", "erfc", "erfinv", "lgamma", "digamma", "trigamma",
+           "polygamma", "mvlgamma", "igamma", "igammac", "i0", "i1", "i0e", "i1e",
+           "not_implemented"]
