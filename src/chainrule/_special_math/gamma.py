@@ -18,7 +18,6 @@ Arguments on the edge of the domain (poles, infinities, NaN) give what PyTorch g
 from __future__ import annotations
 
 import math
-from fractions import Fraction
 
 from .._backend import xp
 from .float64 import computed_in_float64
@@ -48,10 +47,10 @@ def lgamma(x):
 
 # B_2k for k = 1 .. 12: the coefficients of the asymptotic series below and of zeta's
 # Euler-Maclaurin corrections.
-_BERNOULLI = (Fraction(1, 6), Fraction(-1, 30), Fraction(1, 42), Fraction(-1, 30),
-              Fraction(5, 66), Fraction(-691, 2730), Fraction(7, 6), Fraction(-3617, 510),
-              Fraction(43867, 798), Fraction(-174611, 330), Fraction(854513, 138),
-              Fraction(-236364091, 2730))
+# (As numerator and denominator: each coefficient below is then one correctly rounded
+# division of exact integers, without importing fractions.)
+_BERNOULLI = ((1, 6), (-1, 30), (1, 42), (-1, 30), (5, 66), (-691, 2730), (7, 6),
+              (-3617, 510), (43867, 798), (-174611, 330), (854513, 138), (-236364091, 2730))
 _RECURRENCE_END = 10  # the asymptotic series' eight terms reach double precision from here
 
 
@@ -84,7 +83,7 @@ def _reflected(x, series):
 
 class _Digamma:
     # psi(x) ~ log x - 1/(2x) - sum_k B_2k / (2k x^2k)
-    COEFFICIENTS = tuple(float(b / (2 * k)) for k, b in enumerate(_BERNOULLI[:8], 1))
+    COEFFICIENTS = tuple(n / (d * 2 * k) for k, (n, d) in enumerate(_BERNOULLI[:8], 1))
 
     @staticmethod
     def step(x):  # psi(x) = psi(x + 1) - 1/x
@@ -102,7 +101,7 @@ class _Digamma:
 
 class _Trigamma:
     # psi'(x) ~ 1/x + 1/(2x^2) + sum_k B_2k / x^(2k+1)
-    COEFFICIENTS = tuple(float(b) for b in _BERNOULLI[:8])
+    COEFFICIENTS = tuple(n / d for n, d in _BERNOULLI[:8])
 
     @staticmethod
     def step(x):  # psi'(x) = psi'(x + 1) + 1/x^2
@@ -170,7 +169,22 @@ def _polygamma(x, n):
 
 
 # B_2j / (2j)!: the Euler-Maclaurin corrections' coefficients.
-_EULER_MACLAURIN = tuple(float(b / math.factorial(2 * j)) for j, b in enumerate(_BERNOULLI, 1))
+_EULER_MACLAURIN = tuple(n / (d * math.factorial(2 * j))
+                         for j, (n, d) in enumerate(_BERNOULLI, 1))
+
+
+_FAR = 64.0
+_CHUNK = 1 << 20
+
+
+def _direct_sum(s: float, q: float):
+    """``sum_{k<m} (q + k)^-s`` with m = ceil(-q), in chunks of ``_CHUNK`` terms, and q + m."""
+    m = math.ceil(-q)
+    total = 0.0
+    for start in range(0, m, _CHUNK):
+        k = xp.arange(start, min(start + _CHUNK, m), dtype=xp.float64)
+        total += float(xp.sum((q + k) ** -s))
+    return total, q + m
 
 
 @computed_in_float64
@@ -186,6 +200,15 @@ def zeta(s, q):
     array([1.64493407, 1.2020569 ])
     """
     s, q = xp.broadcast_arrays(s, q)
+    far = (q < -_FAR) & (s > 1) & (s == xp.floor(s)) & (q != xp.floor(q)) & xp.isfinite(q)
+    if far.any():
+        # A long way below 0, the direct sum would take -q passes over all entries: those
+        # few entries sum their first terms on their own, then continue from q + m in (0, 1).
+        head = xp.zeros_like(q)
+        q = q.copy()
+        for i in zip(*xp.nonzero(far)):
+            head[i], q[i] = _direct_sum(s[i], q[i])
+        return head + zeta.__wrapped__(s, q)
     total = q ** -s
     a = q.copy()
     term = xp.zeros_like(q)

@@ -26,34 +26,41 @@ def unary_function(op: Op, name: str, meaning: str, example: str):
     return function
 
 
-def binary_function(op: Op, name: str, meaning: str, first: str, second: str):
-    """``torch.special.<name>(input, other)``: either may be a Python number."""
-    def function(input, other, *, out=None) -> Tensor:
+def _two_arguments(op: Op, name: str, second: str, doc: str):
+    """A function of a tensor and a number or tensor, in either order; the second argument
+    is called ``second`` (PyTorch's keyword: ``other`` or ``n``)."""
+    def call(input, other):
         if not isinstance(input, Tensor) and not isinstance(other, Tensor):
             raise TypeError(f"special_{name}() received an invalid combination of arguments: "
-                            "one of input and other must be a Tensor")
+                            f"one of input and {second} must be a Tensor")
         input = as_tensor_like(input, other if isinstance(other, Tensor) else None)
         return op(input, as_tensor_like(other, input))
+
+    if second == "n":
+        def function(input, n, *, out=None) -> Tensor:
+            return call(input, n)
+    else:
+        def function(input, other, *, out=None) -> Tensor:
+            return call(input, other)
     function.__name__ = function.__qualname__ = name
-    function.__doc__ = (f"Elementwise {meaning}.\n\n"
-                        f"    >>> import chainrule as torch\n"
-                        f"    >>> torch.special.{name}(torch.tensor([{first}]), {second}).shape\n"
-                        f"    torch.Size([1])\n")
+    function.__doc__ = doc
     return function
+
+
+def binary_function(op: Op, name: str, meaning: str, first: str, second: str):
+    """``torch.special.<name>(input, other)``: either may be a Python number."""
+    return _two_arguments(op, name, "other", (
+        f"Elementwise {meaning}.\n\n"
+        f"    >>> import chainrule as torch\n"
+        f"    >>> torch.special.{name}(torch.tensor([{first}]), {second}).shape\n"
+        f"    torch.Size([1])\n"))
 
 
 def polynomial(op: Op, name: str, meaning: str):
     """``torch.special.<name>(input, n)``: the degree ``n`` a number or a tensor (truncated to
     an integer, as PyTorch does); PyTorch records no gradient for these."""
-    def function(input, n, *, out=None) -> Tensor:
-        if not isinstance(input, Tensor) and not isinstance(n, Tensor):
-            raise TypeError(f"special_{name}() received an invalid combination of arguments: "
-                            "one of input and n must be a Tensor")
-        input = as_tensor_like(input, n if isinstance(n, Tensor) else None)
-        return op(input, as_tensor_like(n, input))
-    function.__name__ = function.__qualname__ = name
-    function.__doc__ = (f"The {meaning} of degree ``n`` at ``input``.\n\n"
-                        f"    >>> import chainrule as torch\n"
-                        f"    >>> torch.special.{name}(torch.tensor([0.5]), 2).shape\n"
-                        f"    torch.Size([1])\n")
-    return function
+    return _two_arguments(op, name, "n", (
+        f"The {meaning} of degree ``n`` at ``input``.\n\n"
+        f"    >>> import chainrule as torch\n"
+        f"    >>> torch.special.{name}(torch.tensor([0.5]), 2).shape\n"
+        f"    torch.Size([1])\n"))
