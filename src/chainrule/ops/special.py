@@ -2,7 +2,7 @@
 
 Forwards run on arrays with NumPy and the standard library only (no SciPy):
 ``math.erfc`` element by element (exact to the last bit, slower than a ufunc),
-``lgamma``, ``digamma`` and ``trigamma`` from ``_special_math.gamma``, ``erfinv``
+``lgamma``, ``digamma`` and ``polygamma`` from ``_special_math.gamma``, ``erfinv``
 by a rational first guess polished with Newton steps on ``erf``.  Each Op is followed
 by its derivative per input and its forward-mode rule (``jvp``), as in ``pointwise.py``.
 """
@@ -34,7 +34,7 @@ def _erfinv(y):
     y64 = xp.asarray(y, dtype=xp.float64)
     with xp.errstate(all="ignore"):
         # First guess: Giles' single-precision approximation ("Approximating the erfinv
-        # function", GPU Computing Gems, 2011); two Newton steps on erf make it exact.
+        # function", GPU Computing Gems, 2011), then Newton's steps.
         w = -xp.log((1 - y64) * (1 + y64))
         central = w < 5
         wc = w - 2.5
@@ -48,8 +48,18 @@ def _erfinv(y):
                   -0.0076224613, 0.00943887047, 1.00167406, 2.83297682):
             pt = c + pt * wt
         x = xp.where(central, pc, pt) * y64
-        for _ in range(2):
-            x = x - (_erf(x) - y64) / (_TWO_OVER_SQRT_PI * xp.exp(-x * x))
+        # Newton's steps: on erf in the middle; for |y| > 1/2 on log erfc(|x|) = log(1 - |y|)
+        # (1 - |y| is exact there, and the log is nearly quadratic in x), as erf(x) - y near 1
+        # keeps only the digits 1 - |y| has left, and the first guess is single precision
+        # (of float32's range: beyond 1 - 6e-8 it is off by up to 0.5, hence four steps).
+        tail = xp.abs(y64) > 0.5
+        log_rest = xp.log(1 - xp.abs(y64))
+        for _ in range(4):
+            slope = _TWO_OVER_SQRT_PI * xp.exp(-x * x)
+            middle = (_erf(x) - y64) / slope
+            rest = _erfc(xp.abs(x))
+            outer = xp.sign(y64) * (log_rest - xp.log(rest)) * rest / slope
+            x = x - xp.where(tail, outer, middle)
         x = xp.where(xp.abs(y64) == 1, xp.copysign(xp.inf, y64), x)
         x = xp.where(xp.abs(y64) > 1, xp.nan, x)
     return x.astype(y.dtype, copy=False)
@@ -75,10 +85,8 @@ lgamma = Op("LgammaBackward0", lambda self: gamma_math.lgamma(self), promote="fl
             self=lambda grad, self: grad * digamma(self),
             jvp=lambda self_t, self: self_t * digamma(self))
 digamma = Op("DigammaBackward0", lambda self: gamma_math.digamma(self), promote="float",
-             self=lambda grad, self: grad * trigamma(self),
-             jvp=lambda self_t, self: self_t * trigamma(self))
-# polygamma(1, x); its own derivative (polygamma(2, x)) is not implemented: no rule.
-trigamma = Op("PolygammaBackward0", lambda self: gamma_math.trigamma(self), promote="float")
+             self=lambda grad, self: grad * polygamma(self, 1),
+             jvp=lambda self_t, self: self_t * polygamma(self, 1))
 
 
 
@@ -139,6 +147,6 @@ i1e = Op("SpecialI1EBackward0", lambda self: bessel_math.i1e(self), promote="flo
          jvp=lambda self_t, self, result: self_t * where(
              self == 0, 0.5, i0e(self) - result * (sign(self) + 1 / self)))
 
-__all__ = ["acosh", "asinh", "atanh", "erfc", "erfinv", "lgamma", "digamma", "trigamma",
+__all__ = ["acosh", "asinh", "atanh", "erfc", "erfinv", "lgamma", "digamma",
            "polygamma", "mvlgamma", "igamma", "igammac", "i0", "i1", "i0e", "i1e",
            "not_implemented"]
