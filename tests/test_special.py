@@ -186,3 +186,23 @@ def test_second_derivatives_of_the_gamma_family():
             values.append(h.detach().numpy())
     for ours, theirs in zip(values[3:], values[:3]):
         np.testing.assert_allclose(ours, theirs, rtol=1e-9)
+
+
+FORWARD = {"polygamma": lambda m, v: m.special.polygamma(2, v),
+           "multigammaln": lambda m, v: m.special.multigammaln(v + 2, 3),
+           "xlog1py": lambda m, v: m.special.xlog1py(v, v * 2)}
+
+
+@pytest.mark.parametrize("name", ["entr", "erfcx", "ndtri", "log_ndtr", "i0e", "i1", "i1e",
+                                  "polygamma", "multigammaln", "xlog1py", "i0"])
+def test_forward_mode(name):
+    torch = torch_or_skip()
+    tangents = []
+    for m in (torch, cr):
+        fn = FORWARD.get(name, lambda m, v: getattr(m.special, name)(v))
+        x = m.tensor([0.1, 0.4, 0.8], dtype=m.float64)
+        with m.autograd.forward_ad.dual_level():
+            dual = m.autograd.forward_ad.make_dual(x, m.tensor([1.0, -2.0, 0.5],
+                                                               dtype=m.float64))
+            tangents.append(m.autograd.forward_ad.unpack_dual(fn(m, dual)).tangent.numpy())
+    np.testing.assert_allclose(tangents[1], tangents[0], rtol=1e-10)
