@@ -58,6 +58,14 @@ log_ndtr = Op("SpecialLogNdtrBackward0", lambda self: error_math.log_ndtr(self),
               * exp(-(result + self * self / 2)))
 
 
+# A tensor and a Python number, as PyTorch's C++ composites record them (add.Scalar and
+# mul.Scalar: AddBackward1, MulBackward1), for ndtr's graph.
+add_scalar = Op("AddBackward1", lambda self, other: self + other, promote="binary",
+                self=lambda grad: grad, jvp=lambda self_t: self_t)
+mul_scalar = Op("MulBackward1", lambda self, other: self * other, promote="binary",
+                self=lambda grad, other: grad * other, jvp=lambda self_t, other: self_t * other)
+
+
 def _unary(kernel) -> Op:
     """A row without derivative rules: PyTorch records no node for these functions."""
     return Op(kernel.__name__, lambda self: kernel(self), promote="float")

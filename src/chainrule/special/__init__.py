@@ -135,4 +135,4 @@ def ndtr(input: Tensor, *, out=None) -> Tensor:
     if not isinstance(input, Tensor):
         raise TypeError(f"special_ndtr(): argument 'input' (position 1) must be Tensor, not "
                         f"{type(input).__name__}")
-    return (1 + erf(input * math.sqrt(0.5))) * 0.5
+    return _ops.mul_scalar(_ops.add_scalar(erf(_ops.mul_scalar(input, math.sqrt(0.5))), 1), 0.5)
