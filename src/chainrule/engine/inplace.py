@@ -148,7 +148,7 @@ def inplace_on_view(view, fn, args, kwargs):
 
 # --- the nodes of a write into some elements ---------------------------------------------
 def _zero_at(grad, key):
-    out = grad.copy()
+    out = xp.array(grad)  # a copy, and an array also where a 0-d gradient came as a scalar
     out[key] = 0
     return out
 
