@@ -206,3 +206,42 @@ def test_forward_mode(name):
                                                                dtype=m.float64))
             tangents.append(m.autograd.forward_ad.unpack_dual(fn(m, dual)).tangent.numpy())
     np.testing.assert_allclose(tangents[1], tangents[0], rtol=1e-10)
+
+
+OUT_CASES = [
+    lambda m, x, out: m.special.entr(x, out=out),
+    lambda m, x, out: m.special.ndtr(x, out=out),
+    lambda m, x, out: m.special.chebyshev_polynomial_t(x, 3, out=out),
+    lambda m, x, out: m.special.xlog1py(x, 2.0, out=out),
+    lambda m, x, out: m.polygamma(1, x, out=out),
+    lambda m, x, out: m.mvlgamma(x + 2, 2, out=out),
+    lambda m, x, out: m.igamma(x, x, out=out),
+    lambda m, x, out: m.i0(x, out=out),
+]
+
+
+def _outcome(fn, m, x, out):
+    """The exception type a call raises, or whether what it wrote needs grad."""
+    try:
+        return fn(m, x, out).requires_grad
+    except Exception as e:  # noqa: BLE001 - the type is what is compared
+        return type(e).__name__
+
+
+@pytest.mark.parametrize("case", range(len(OUT_CASES)))
+def test_out(case):
+    """Values written into out, and PyTorch's rules: no out= for inputs that require grad
+    (except where PyTorch's function is a composite that copies, or not differentiable),
+    no float result into an integer out."""
+    torch = torch_or_skip()
+    fn = OUT_CASES[case]
+    values, outcomes = [], []
+    for m in (torch, cr):
+        x = m.tensor([0.5, 1.5, 3.0])
+        out = m.zeros(3, dtype=m.float64)
+        assert fn(m, x, out) is out
+        values.append(out.numpy())
+        outcomes.append((_outcome(fn, m, x.detach().requires_grad_(), m.zeros(3)),
+                         _outcome(fn, m, x, m.zeros(3, dtype=m.int64))))
+    assert outcomes[1] == outcomes[0]
+    np.testing.assert_allclose(values[1], values[0], rtol=1e-5)

@@ -561,11 +561,11 @@ Tensor.ldexp_ = _inplace_twin(floating.ldexp)
 Tensor.nextafter_ = _inplace_twin(floating.nextafter)
 
 # Special functions (functions/special.py); polygamma takes its order first, as in PyTorch.
-Tensor.i0 = special.i0
-Tensor.igamma = special.igamma
-Tensor.igammac = special.igammac
-Tensor.mvlgamma = special.mvlgamma
-Tensor.polygamma = lambda self, n: special.polygamma(n, self)
+Tensor.i0 = special.i0.without_out
+Tensor.igamma = special.igamma.without_out
+Tensor.igammac = special.igammac.without_out
+Tensor.mvlgamma = special.mvlgamma.without_out
+Tensor.polygamma = lambda self, n: special.polygamma.without_out(n, self)
 Tensor.polygamma.__name__ = Tensor.polygamma.__qualname__ = "polygamma"
 for _name in "i0 igamma igammac mvlgamma polygamma".split():
     setattr(Tensor, _name + "_", _inplace_twin(getattr(Tensor, _name)))

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from ..ops import special as special_ops
 from ..tensor import Tensor
+from .out import out_variant
 
 __all__ = ["i0", "igamma", "igammac", "polygamma", "mvlgamma"]
 
 
-def i0(input: Tensor, *, out=None) -> Tensor:
+@out_variant()
+def i0(input: Tensor) -> Tensor:
     """The modified Bessel function of the first kind of order 0.
 
     >>> import chainrule as torch
@@ -31,7 +33,8 @@ def _pair(input, other, function: str):
     return _tensor(input, function, "input", 1), _tensor(other, function, "other", 2)
 
 
-def igamma(input: Tensor, other: Tensor, *, out=None) -> Tensor:
+@out_variant()
+def igamma(input: Tensor, other: Tensor) -> Tensor:
     """The regularised lower incomplete gamma function ``P(input, other)``; differentiable in
     ``other`` only (PyTorch has no derivative in ``input``: backward raises there).
 
@@ -42,7 +45,8 @@ def igamma(input: Tensor, other: Tensor, *, out=None) -> Tensor:
     return special_ops.igamma(*_pair(input, other, "igamma"))
 
 
-def igammac(input: Tensor, other: Tensor, *, out=None) -> Tensor:
+@out_variant()
+def igammac(input: Tensor, other: Tensor) -> Tensor:
     """The regularised upper incomplete gamma function ``Q = 1 - P``.
 
     >>> import chainrule as torch
@@ -52,7 +56,8 @@ def igammac(input: Tensor, other: Tensor, *, out=None) -> Tensor:
     return special_ops.igammac(*_pair(input, other, "igammac"))
 
 
-def polygamma(n: int, input: Tensor, *, out=None) -> Tensor:
+@out_variant()
+def polygamma(n: int, input: Tensor) -> Tensor:
     """The n-th derivative of ``digamma`` (``polygamma(0, x)`` is ``digamma(x)``).
 
     >>> import chainrule as torch
@@ -68,6 +73,7 @@ def polygamma(n: int, input: Tensor, *, out=None) -> Tensor:
     return special_ops.polygamma(_tensor(input, "polygamma", "input", 2), n)
 
 
+@out_variant()
 def mvlgamma(input: Tensor, p: int) -> Tensor:
     """The multivariate log-gamma function of dimension ``p``:
     ``p (p - 1) / 4 log(pi) + sum_j lgamma(input - j / 2)`` for j < p (NaN or inf where

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 
+from ..functions.out import out_variant
 from ..functions.pointwise import (
     digamma,
     erf,
@@ -126,7 +127,9 @@ legendre_polynomial_p = polynomial(_ops.legendre_polynomial_p, "legendre_polynom
 
 def ndtr(input: Tensor, *, out=None) -> Tensor:
     """The standard normal distribution function, composed as PyTorch composes it
-    (``(1 + erf(x / sqrt 2)) * 0.5``: the same graph, and 0 below about -8.3).
+    (``(1 + erf(x / sqrt 2)) * 0.5``: the same graph, and 0 below about -8.3).  With
+    ``out=``, as PyTorch's composite, the result is copied in (``CopyBackwards``), so
+    inputs may require grad.
 
     >>> import chainrule as torch
     >>> torch.special.ndtr(torch.tensor([0., 1.96]))
@@ -135,4 +138,16 @@ def ndtr(input: Tensor, *, out=None) -> Tensor:
     if not isinstance(input, Tensor):
         raise TypeError(f"special_ndtr(): argument 'input' (position 1) must be Tensor, not "
                         f"{type(input).__name__}")
-    return _ops.mul_scalar(_ops.add_scalar(erf(_ops.mul_scalar(input, math.sqrt(0.5))), 1), 0.5)
+    result = _ops.mul_scalar(_ops.add_scalar(erf(_ops.mul_scalar(input, math.sqrt(0.5))), 1),
+                             0.5)
+    if out is None:
+        return result
+    _written(result.detach(), out=out)  # out's resizing and dtype rules, then the values
+    if result.requires_grad:
+        out.copy_(result)
+    return out
+
+
+@out_variant(name="special_ndtr")
+def _written(result: Tensor) -> Tensor:
+    return result

@@ -2,8 +2,11 @@
 convention (one tensor; two tensors or numbers; a polynomial's ``x`` and degree ``n``)."""
 from __future__ import annotations
 
+import inspect
+
 from ..engine.op import Op
 from ..functions.arguments import as_tensor_like
+from ..functions.out import out_variant
 from ..tensor import Tensor
 
 
@@ -14,16 +17,34 @@ def _check_tensor(value, name: str, argument: str, position: int) -> Tensor:
     return value
 
 
+def _with_out(op: Op, name: str, function):
+    """PyTorch's ``out=``.  A function PyTorch does not differentiate (a row without rules:
+    the Bessel functions, the polynomials) takes ``out=`` also for inputs that require grad,
+    as there: its inputs are detached on that path."""
+    with_out = out_variant(name=f"special_{name}")(function)
+    if op.diff_positions:
+        return with_out
+
+    def without_grad(*args, out=None):
+        if out is None:
+            return function(*args)
+        return with_out(*[a.detach() if isinstance(a, Tensor) else a for a in args], out=out)
+    without_grad.__name__ = without_grad.__qualname__ = name
+    without_grad.__doc__ = function.__doc__
+    without_grad.__signature__ = inspect.signature(function)
+    return without_grad
+
+
 def unary_function(op: Op, name: str, meaning: str, example: str):
     """``torch.special.<name>(input)``: integer inputs give the default float dtype."""
-    def function(input: Tensor, *, out=None) -> Tensor:
+    def function(input: Tensor) -> Tensor:
         return op(_check_tensor(input, name, "input", 1))
     function.__name__ = function.__qualname__ = name
     function.__doc__ = (f"Elementwise {meaning}.\n\n"
                         f"    >>> import chainrule as torch\n"
                         f"    >>> torch.special.{name}(torch.tensor([{example}])).shape\n"
                         f"    torch.Size([1])\n")
-    return function
+    return _with_out(op, name, function)
 
 
 def _two_arguments(op: Op, name: str, second: str, doc: str):
@@ -37,14 +58,14 @@ def _two_arguments(op: Op, name: str, second: str, doc: str):
         return op(input, as_tensor_like(other, input))
 
     if second == "n":
-        def function(input, n, *, out=None) -> Tensor:
+        def function(input, n) -> Tensor:
             return call(input, n)
     else:
-        def function(input, other, *, out=None) -> Tensor:
+        def function(input, other) -> Tensor:
             return call(input, other)
     function.__name__ = function.__qualname__ = name
     function.__doc__ = doc
-    return function
+    return _with_out(op, name, function)
 
 
 def binary_function(op: Op, name: str, meaning: str, first: str, second: str):
