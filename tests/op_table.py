@@ -591,6 +591,36 @@ OPS: list[OpInfo] = [
         ("einsum_error", lambda m, x, y: m.einsum("ij,jk->ik", x, y), [((2, 3), (4, 4))],
          FLOAT),
     ]],
+    # --- special functions (torch.special and torch.i0/polygamma/mvlgamma/igamma) -------
+    *[OpInfo(name, fn, shapes, domain, FLOAT, group="special", **kw)
+      for name, fn, shapes, domain, kw in [
+        ("special_entr", lambda m, x: m.special.entr(x), UNARY_SHAPES, POS, {}),
+        ("special_erfcx", lambda m, x: m.special.erfcx(x), UNARY_SHAPES, (-3.0, 5.0), {}),
+        ("special_ndtri", lambda m, x: m.special.ndtri(x), UNARY_SHAPES, (0.05, 0.95), {}),
+        ("special_log_ndtr", lambda m, x: m.special.log_ndtr(x), UNARY_SHAPES, (-6.0, 3.0), {}),
+        ("special_ndtr", lambda m, x: m.special.ndtr(x), UNARY_SHAPES, (-3.0, 3.0), {}),
+        ("special_i0e", lambda m, x: m.special.i0e(x), UNARY_SHAPES, (-4.0, 4.0), {}),
+        ("special_i1", lambda m, x: m.special.i1(x), UNARY_SHAPES, (-4.0, 4.0), {}),
+        ("special_i1e", lambda m, x: m.special.i1e(x), UNARY_SHAPES, (-4.0, 4.0), {}),
+        ("i0", lambda m, x: m.i0(x), UNARY_SHAPES, (-4.0, 4.0), {}),
+        ("polygamma_0", lambda m, x: m.polygamma(0, x), UNARY_SHAPES, POS, {}),
+        ("polygamma_1", lambda m, x: m.polygamma(1, x), UNARY_SHAPES, POS, {}),
+        ("polygamma_3", lambda m, x: m.special.polygamma(3, x), UNARY_SHAPES, POS, {}),
+        ("mvlgamma", lambda m, x: m.mvlgamma(x, 3), UNARY_SHAPES, (1.5, 4.0), {}),
+        ("special_xlog1py", lambda m, x, y: m.special.xlog1py(x, y), BINARY_SHAPES,
+         [(-2.0, 2.0), (-0.5, 3.0)], {"gradgrad": False}),
+        ("special_xlog1py_zero", lambda m, x, y: m.special.xlog1py(x * 0, y), [((3,), (3,))],
+         [(-2.0, 2.0), (-0.5, 3.0)], {}),
+        # PyTorch has no derivative in the first argument of these: only the second varies.
+        # (gradcheck would vary the first argument too: the comparison with PyTorch's
+        # gradients checks these.)
+        ("igamma", lambda m, a, x: m.igamma(a.detach(), x), BINARY_SHAPES, [POS, POS],
+         {"gradcheck": False}),
+        ("igammac", lambda m, a, x: m.special.gammaincc(a.detach(), x), BINARY_SHAPES,
+         [POS, POS], {"gradcheck": False}),
+        ("special_zeta", lambda m, s, q: m.special.zeta(s.detach(), q), BINARY_SHAPES,
+         [(1.5, 4.0), POS], {"gradcheck": False}),
+    ]],
     # --- the Tensor API: rsub, adjoint, in-place matrix products, legacy norms ------------
     _b("rsub_fn", lambda m, x, y: (m.rsub(x, y), m.rsub(x, y, alpha=2))),
     _u("rsub_fn_scalar", lambda m, x: (m.rsub(x, 2.5), m.rsub(x, 3, alpha=2), m.rsub(x, 3, 2))),

@@ -54,6 +54,7 @@ from .functions.shape import *  # noqa: F401,F403
 from .functions.joining import *  # noqa: F401,F403
 from .functions.indexing import *  # noqa: F401,F403
 from .functions.selection import *  # noqa: F401,F403
+from .functions.special import *  # noqa: F401,F403  (torch.i0, torch.polygamma, ...)
 from .functions.activation import *  # noqa: F401,F403  (torch.celu, torch.prelu, ...)
 from .functions.dropout import *  # noqa: F401,F403
 from .functions.distance import *  # noqa: F401,F403
@@ -181,7 +182,7 @@ def __getattr__(name: str):
     # The larger subpackages load on first use, which keeps `import chainrule` fast.
     import importlib
     if name in ("nn", "optim", "utils", "func", "linalg", "testing", "cuda", "distributions",
-                "numpy", "viz", "backends", "accelerator", "random"):
+                "numpy", "viz", "backends", "accelerator", "random", "special"):
         try:
             return importlib.import_module(f"chainrule.{name}")
         except ModuleNotFoundError as e:

@@ -46,6 +46,7 @@ from .functions import (
     selection,
     shape,
     sliding,
+    special,
     spectral,
     storage,
 )
@@ -569,3 +570,13 @@ for _name in floating.__all__:
 Tensor.ldexp_ = _inplace_twin(floating.ldexp.without_out)
 Tensor.unfold = sliding.unfold
 Tensor.nextafter_ = _inplace_twin(floating.nextafter.without_out)
+
+# Special functions (functions/special.py); polygamma takes its order first, as in PyTorch.
+Tensor.i0 = special.i0.without_out
+Tensor.igamma = special.igamma.without_out
+Tensor.igammac = special.igammac.without_out
+Tensor.mvlgamma = special.mvlgamma.without_out
+Tensor.polygamma = lambda self, n: special.polygamma.without_out(n, self)
+Tensor.polygamma.__name__ = Tensor.polygamma.__qualname__ = "polygamma"
+for _name in "i0 igamma igammac mvlgamma polygamma".split():
+    setattr(Tensor, _name + "_", _inplace_twin(getattr(Tensor, _name)))

@@ -25,7 +25,7 @@ from .arguments import (
     operand,
     python_number,
 )
-from .comparison import isnan, logical_and, named, result_type, signbit
+from .comparison import isinf, isnan, logical_and, logical_or, named, result_type, signbit
 from .out import SAME, out_variant
 
 __all__ = [
@@ -720,9 +720,9 @@ def xlogy(input, other):
     """
     input = as_tensor_like(input, other if isinstance(other, Tensor) else None)
     other = as_tensor_like(other, input)
-    # Where input is 0 and log(other) is -inf or NaN, the answer is 0 by definition: log reads
-    # 1 there instead, so that neither the value nor input's gradient is 0 * -inf.
-    zero = logical_and(input == 0, other <= 0)
+    # Where input is 0 and log(other) is -inf, +inf or NaN, the answer is 0 by definition: log
+    # reads 1 there instead, so that neither the value nor input's gradient is 0 * inf.
+    zero = logical_and(input == 0, logical_or(other <= 0, isinf(other)))
     return input * pointwise_ops.log(where(zero, 1, other))
 
 

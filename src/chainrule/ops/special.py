@@ -1,19 +1,20 @@
 """Special functions: inverse hyperbolics, ``erfc``, ``erfinv``, ``lgamma``, ``digamma``.
 
 Forwards run on arrays with NumPy and the standard library only (no SciPy):
-``math.erfc`` and ``math.lgamma`` element by element (exact to the last bit,
-slower than a ufunc), ``digamma``/``trigamma`` by recurrence up to x >= 6 and
-then the asymptotic series, ``erfinv`` by a rational first guess polished with
-Newton steps on ``erf``.  Each Op is followed by its derivative per input and
-its forward-mode rule (``jvp``), as in ``pointwise.py``.
+``math.erfc`` element by element (exact to the last bit, slower than a ufunc),
+``lgamma``, ``digamma`` and ``polygamma`` from ``_special_math.gamma``, ``erfinv``
+by a rational first guess polished with Newton steps on ``erf``.  Each Op is followed
+by its derivative per input and its forward-mode rule (``jvp``), as in ``pointwise.py``.
 """
 from __future__ import annotations
 
 import math
 
 from .._backend import quiet, xp
+from .._special_math import bessel as bessel_math
+from .._special_math import gamma as gamma_math
 from ..engine.op import Op
-from .pointwise import _erf, exp, rsqrt
+from .pointwise import _erf, exp, log, rsqrt, sign, where
 
 _TWO_OVER_SQRT_PI = 2 / math.sqrt(math.pi)
 _SQRT_PI_OVER_2 = math.sqrt(math.pi) / 2
@@ -25,87 +26,15 @@ def _elementwise(scalar_fn, x):
     return xp.asarray(out, dtype=xp.float64).astype(x.dtype, copy=False)
 
 
-def _lgamma_scalar(v: float) -> float:
-    try:
-        return math.lgamma(v)
-    except ValueError:  # the poles 0, -1, -2, ...
-        return math.inf
-
-
-def _lgamma(x):
-    return _elementwise(_lgamma_scalar, x)
-
-
 def _erfc(x):
     return _elementwise(math.erfc, x)
-
-
-def _shifted(x, series):
-    """Evaluate a polygamma-like function at x >= 0.5 by the recurrence f(x) = f(x+1) + step
-    until x >= 6, then ``series`` (whose terms are accurate to double precision there)."""
-    acc = xp.zeros_like(x)
-    for _ in range(6):
-        small = x < 6
-        acc = acc + xp.where(small, series.step(xp.where(small, x, 1.0)), 0.0)
-        x = xp.where(small, x + 1, x)
-    return acc + series.tail(x)
-
-
-class _Digamma:
-    @staticmethod
-    def step(x):  # psi(x) = psi(x + 1) - 1/x
-        return -1 / x
-
-    @staticmethod
-    def tail(x):
-        z = 1 / (x * x)
-        return (xp.log(x) - 0.5 / x
-                - z * (1 / 12 - z * (1 / 120 - z * (1 / 252 - z * (1 / 240 - z * (1 / 132))))))
-
-
-class _Trigamma:
-    @staticmethod
-    def step(x):  # psi'(x) = psi'(x + 1) + 1/x^2
-        return 1 / (x * x)
-
-    @staticmethod
-    def tail(x):
-        z = 1 / (x * x)
-        return (1 / x + z / 2
-                + z / x * (1 / 6 - z * (1 / 30 - z * (1 / 42 - z * (1 / 30 - z * 5 / 66)))))
-
-
-def _digamma(x):
-    x64 = xp.asarray(x, dtype=xp.float64)
-    with xp.errstate(all="ignore"):
-        reflect = x64 < 0.5
-        # psi(x) = psi(1 - x) - pi / tan(pi x) for x < 0.5
-        y = xp.where(reflect, 1 - x64, x64)
-        out = _shifted(y, _Digamma)
-        out = xp.where(reflect, out - math.pi / xp.tan(math.pi * x64), out)
-        pole = (x64 <= 0) & (x64 == xp.floor(x64))
-        out = xp.where(pole, xp.where(x64 == 0, -xp.inf, xp.nan), out)  # as PyTorch
-    return out.astype(x.dtype, copy=False)
-
-
-def _trigamma(x):
-    x64 = xp.asarray(x, dtype=xp.float64)
-    with xp.errstate(all="ignore"):
-        reflect = x64 < 0.5
-        # psi'(1 - x) + psi'(x) = pi^2 / sin^2(pi x)
-        y = xp.where(reflect, 1 - x64, x64)
-        out = _shifted(y, _Trigamma)
-        out = xp.where(reflect, (math.pi / xp.sin(math.pi * x64)) ** 2 - out, out)
-        pole = (x64 <= 0) & (x64 == xp.floor(x64))
-        out = xp.where(pole, xp.inf, out)
-    return out.astype(x.dtype, copy=False)
 
 
 def _erfinv(y):
     y64 = xp.asarray(y, dtype=xp.float64)
     with xp.errstate(all="ignore"):
         # First guess: Giles' single-precision approximation ("Approximating the erfinv
-        # function", GPU Computing Gems, 2011); two Newton steps on erf make it exact.
+        # function", GPU Computing Gems, 2011), then Newton's steps.
         w = -xp.log((1 - y64) * (1 + y64))
         central = w < 5
         wc = w - 2.5
@@ -119,8 +48,18 @@ def _erfinv(y):
                   -0.0076224613, 0.00943887047, 1.00167406, 2.83297682):
             pt = c + pt * wt
         x = xp.where(central, pc, pt) * y64
-        for _ in range(2):
-            x = x - (_erf(x) - y64) / (_TWO_OVER_SQRT_PI * xp.exp(-x * x))
+        # Newton's steps: on erf in the middle; for |y| > 1/2 on log erfc(|x|) = log(1 - |y|)
+        # (1 - |y| is exact there, and the log is nearly quadratic in x), as erf(x) - y near 1
+        # keeps only the digits 1 - |y| has left, and the first guess is single precision
+        # (of float32's range: beyond 1 - 6e-8 it is off by up to 0.5, hence four steps).
+        tail = xp.abs(y64) > 0.5
+        log_rest = xp.log(1 - xp.abs(y64))
+        for _ in range(4):
+            slope = _TWO_OVER_SQRT_PI * xp.exp(-x * x)
+            middle = (_erf(x) - y64) / slope
+            rest = _erfc(xp.abs(x))
+            outer = xp.sign(y64) * (log_rest - xp.log(rest)) * rest / slope
+            x = x - xp.where(tail, outer, middle)
         x = xp.where(xp.abs(y64) == 1, xp.copysign(xp.inf, y64), x)
         x = xp.where(xp.abs(y64) > 1, xp.nan, x)
     return x.astype(y.dtype, copy=False)
@@ -142,13 +81,72 @@ erfc = Op("ErfcBackward0", lambda self: _erfc(self), promote="float",
 erfinv = Op("ErfinvBackward0", lambda self: _erfinv(self), promote="float",
             self=lambda grad, result: grad * _SQRT_PI_OVER_2 * exp(result * result),
             jvp=lambda self_t, result: self_t * _SQRT_PI_OVER_2 * exp(result * result))
-lgamma = Op("LgammaBackward0", lambda self: _lgamma(self), promote="float",
+lgamma = Op("LgammaBackward0", lambda self: gamma_math.lgamma(self), promote="float",
             self=lambda grad, self: grad * digamma(self),
             jvp=lambda self_t, self: self_t * digamma(self))
-digamma = Op("DigammaBackward0", lambda self: _digamma(self), promote="float",
-             self=lambda grad, self: grad * trigamma(self),
-             jvp=lambda self_t, self: self_t * trigamma(self))
-# polygamma(1, x); its own derivative (polygamma(2, x)) is not implemented: no rule.
-trigamma = Op("PolygammaBackward0", lambda self: _trigamma(self), promote="float")
+digamma = Op("DigammaBackward0", lambda self: gamma_math.digamma(self), promote="float",
+             self=lambda grad, self: grad * polygamma(self, 1),
+             jvp=lambda self_t, self: self_t * polygamma(self, 1))
 
-__all__ = ["acosh", "asinh", "atanh", "erfc", "erfinv", "lgamma", "digamma", "trigamma"]
+
+
+def not_implemented(name: str):
+    """The rule of an input PyTorch has no derivative for: its node is recorded, and the
+    backward pass raises PyTorch's error when it reaches that input."""
+    def rule(grad):
+        raise NotImplementedError(f"the derivative for '{name}' is not implemented.")
+    return rule
+
+
+def _mvlgamma(self, p):
+    out = gamma_math.lgamma(self)
+    for j in range(1, p):
+        out = out + gamma_math.lgamma(self - j / 2)
+    return out + p * (p - 1) / 4 * math.log(math.pi)
+
+
+def _mvlgamma_backward(grad, self, p):
+    total = digamma(self)
+    for j in range(1, p):
+        total = total + digamma(self - j / 2)
+    return grad * total
+
+
+def _incomplete_gamma_density(self, other):
+    """``d P(a, x) / dx``, the Gamma(a, 1) density at x."""
+    return exp((self - 1) * log(other) - other - lgamma(self))
+
+
+polygamma = Op("PolygammaBackward0", lambda self, n: gamma_math.polygamma(n, self),
+               promote="float",
+               self=lambda grad, self, n: grad * polygamma(self, n + 1),
+               jvp=lambda self_t, self, n: self_t * polygamma(self, n + 1))
+mvlgamma = Op("MvlgammaBackward0", _mvlgamma, promote="float",
+              self=_mvlgamma_backward,
+              jvp=lambda self_t, self, p: _mvlgamma_backward(self_t, self, p))
+igamma = Op("IgammaBackward0", lambda self, other: gamma_math.gammainc(self, other),
+            promote="binary", self=not_implemented("igamma: input"),
+            other=lambda grad, self, other: grad * _incomplete_gamma_density(self, other))
+igammac = Op("IgammacBackward0", lambda self, other: gamma_math.gammaincc(self, other),
+             promote="binary", self=not_implemented("igammac: input"),
+             other=lambda grad, self, other: -grad * _incomplete_gamma_density(self, other))
+i0 = Op("I0Backward0", lambda self: bessel_math.i0(self), promote="float",
+        self=lambda grad, self: grad * i1(self),
+        jvp=lambda self_t, self: self_t * i1(self))
+# I1'(x) = I0(x) - I1(x) / x, which is 1/2 at 0.
+i1 = Op("SpecialI1Backward0", lambda self: bessel_math.i1(self), promote="float",
+        self=lambda grad, self, result: grad * where(self == 0, 0.5, i0(self) - result / self),
+        jvp=lambda self_t, self, result: self_t * where(self == 0, 0.5,
+                                                        i0(self) - result / self))
+i0e = Op("SpecialI0EBackward0", lambda self: bessel_math.i0e(self), promote="float",
+         self=lambda grad, self, result: grad * (i1e(self) - sign(self) * result),
+         jvp=lambda self_t, self, result: self_t * (i1e(self) - sign(self) * result))
+i1e = Op("SpecialI1EBackward0", lambda self: bessel_math.i1e(self), promote="float",
+         self=lambda grad, self, result: grad * where(
+             self == 0, 0.5, i0e(self) - result * (sign(self) + 1 / self)),
+         jvp=lambda self_t, self, result: self_t * where(
+             self == 0, 0.5, i0e(self) - result * (sign(self) + 1 / self)))
+
+__all__ = ["acosh", "asinh", "atanh", "erfc", "erfinv", "lgamma", "digamma",
+           "polygamma", "mvlgamma", "igamma", "igammac", "i0", "i1", "i0e", "i1e",
+           "not_implemented"]
