@@ -30,8 +30,12 @@ def _split(line: str) -> tuple[list[str], list[str]]:
 
 
 def _unit(token: str) -> float:
-    """One unit in the last printed digit of a number written with a point or an exponent."""
+    """One unit in the last printed digit of a number written with a point or an exponent.
+    A number ending in its point (``1.``, as PyTorch prints a tensor of whole floats) was
+    printed exactly: it has no unit to spare (else labels ``0.`` and ``1.`` would match)."""
     mantissa, _, exponent = token.lower().partition("e")
+    if mantissa.endswith(".") and not exponent:
+        return 0.0
     decimals = len(mantissa.partition(".")[2])
     return 10.0 ** (-decimals + (int(exponent) if exponent else 0))
 

@@ -14,6 +14,15 @@ def test_floats_match_within_the_tolerance_or_one_printed_unit():
     assert numbers_match("nan", "nan") and not numbers_match("inf", "-inf")
 
 
+def test_whole_floats_printed_with_a_bare_point_must_be_equal():
+    """PyTorch prints a tensor of whole floats as ``tensor([1., 0.])``: exact values, so
+    predicted labels 0. and 1. differ (they once matched as one printed unit apart)."""
+    assert not numbers_match("0.", "1.")
+    assert not lines_match("tensor([1., 0., 1.])", "tensor([1., 1., 1.])")
+    assert numbers_match("160000.", "160001.")  # still within RTOL
+    assert numbers_match("1.", "1.")
+
+
 def test_integers_and_digits_in_words_must_be_equal():
     assert not numbers_match("2", "3")
     assert lines_match("Conv2d(1, 6, kernel_size=(5, 5))", "Conv2d(1, 6, kernel_size=(5, 5))")
