@@ -159,6 +159,16 @@ def test_back_and_keyboard(browser, lecture):
     assert problems == []
 
 
+def test_every_button_label_stays_on_one_line(browser, lecture):
+    """Beside a wide graph (the house prices) the panel is narrow: the buttons wrap as whole
+    buttons, never inside their labels ("Back" once fell below its arrow)."""
+    page, problems = open_page(browser, lecture)
+    heights = page.locator(".cr-controls button").evaluate_all(
+        "bs => bs.map(b => b.getBoundingClientRect().height)")
+    assert heights and max(heights) - min(heights) < 1, heights
+    assert problems == []
+
+
 def test_screenshots_of_the_first_and_last_step(browser, lecture):
     page, problems = open_page(browser, lecture)
     OUT.mkdir(exist_ok=True)

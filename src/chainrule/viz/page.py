@@ -325,8 +325,8 @@ h1{font-size:1.6em;margin:0 0 .3em}h2{font-size:1.25em;margin:1.2em 0 .4em}
 .cr-row{display:flex;gap:18px;align-items:flex-start;flex-wrap:wrap}
 .cr-graph{flex:0 1 auto;overflow:auto;max-width:100%}
 .cr-panel{flex:1 1 380px;min-width:320px}
-.cr-controls{display:flex;gap:6px;align-items:center;margin-bottom:8px}
-.cr-controls button{font-size:14px;padding:4px 10px;cursor:pointer}
+.cr-controls{display:flex;flex-wrap:wrap;gap:6px;align-items:center;margin-bottom:8px}
+.cr-controls button{font-size:14px;padding:4px 10px;cursor:pointer;white-space:nowrap}
 .cr-counter{min-width:8em;text-align:center;color:#444}
 .cr-phase{font-weight:600;text-transform:uppercase;letter-spacing:.05em;font-size:12px}
 .cr-phase.forward{color:#1f5fa8}.cr-phase.backward{color:#b3261e}.cr-phase.result{color:#2f7d32}
