@@ -145,6 +145,7 @@ class Tensor:
     # tensor writes six slots (creating tensors is the hot path of every op).
     _base = None  # the tensor whose memory a view shares
     _view_base_fn = None  # the base's grad_fn when this view was taken (see gradient_edge)
+    _creation_meta = None  # why an in-place change through this view is refused (inplace.py)
     _accumulator = None  # weak reference to a leaf's AccumulateGrad node
     _hooks = None
     _post_accumulate_hooks = None
