@@ -28,6 +28,48 @@ def check_inplace_leaf(t: Tensor) -> None:
             "w.grad`), or operate on w.detach().")
 
 
+# Why an in-place change through a view is refused (PyTorch's CreationMeta), kept in the
+# view's ``_creation_meta``; None (the default) allows it.  The reason printed after
+# "Output 0 of Split is a view and is being modified inplace.":
+MULTI_OUTPUT = (
+    "This view is the output of a function that returns multiple views. Such functions do not "
+    "allow the output views to be modified inplace. You should replace the inplace operation "
+    "by an out-of-place one. Fix: .clone() the piece before changing it.")
+IN_CUSTOM_FUNCTION = (
+    "This view was created inside a custom Function (or because an input was returned as-is) "
+    "and the autograd logic to handle view+inplace would override the custom backward "
+    "associated with the custom Function, leading to incorrect gradients. This behavior is "
+    "forbidden. You can fix this by cloning the output of the custom Function.")
+
+
+def check_view_inplace(view: Tensor) -> None:
+    """Refuse an in-place change through ``view`` where PyTorch refuses it.
+
+    The pieces of a multi-output op (split, unbind) and views a custom Function
+    returned cannot be changed in place: the recorded history could not show
+    it.  Nor can a view of a leaf that requires grad (the leaf would change).
+    """
+    node = view.grad_fn
+    reason = view._creation_meta
+    if reason is None and node is not None and node.num_outputs > 1:
+        reason = MULTI_OUTPUT
+    if reason is not None:
+        if node is None:
+            where = "A view was created in no_grad mode and is being modified inplace with grad " \
+                    "mode enabled."
+        else:
+            # PyTorch names the op, not its node: "Output 0 of SplitWithSizes", "of MyFn".
+            op = node.name().rstrip("0123456789").removesuffix("Backward")
+            where = f"Output {view._output_nr} of {op} is a view and is being modified inplace."
+        raise RuntimeError(f"{where} {reason}")
+    base = view._base
+    if base._requires_grad and base.grad_fn is None:
+        raise RuntimeError(
+            "a view of a leaf Variable that requires grad is being used in an in-place "
+            "operation. Fix: wrap the update in chainrule.no_grad(), or change a .clone() of "
+            "the leaf instead.")
+
+
 def stand_in(t: Tensor, data: ndarray) -> Tensor:
     """A tensor over ``data`` that stands where ``t`` stands in the graph (same history and
     tangent): an in-place op records against it before ``t`` takes on the result's history."""
@@ -50,6 +92,9 @@ def inplace(self: Tensor, fn, *args, **kwargs) -> Tensor:
         self._requires_grad or any(isinstance(a, Tensor) and a._requires_grad for a in args))
     if not self._data.flags.writeable:
         check_writable(self)
+    if not record and self._creation_meta is not None and grad_mode.state.enabled \
+            and self._base._requires_grad:
+        check_view_inplace(self)  # PyTorch counts this view as requiring grad: it refuses
     if record and self._base is not None:
         return inplace_on_view(self, fn, args, kwargs)
     source = self
@@ -101,18 +146,7 @@ def check_writable(t) -> None:
 def inplace_on_view(view, fn, args, kwargs):
     """``view.op_(...)``: run ``fn`` on the view, write the result through, rewrite histories."""
     base = view._base
-    node = view.grad_fn
-    if node is not None and node.num_outputs > 1:
-        raise RuntimeError(
-            f"Output {view._output_nr} of {node.name()} is a view and is being modified inplace. "
-            "This view is the output of a function that returns multiple views. Such functions "
-            "do not allow the output views to be modified inplace. You should replace the inplace "
-            "operation by an out-of-place one. Fix: .clone() the piece before changing it.")
-    if base._requires_grad and base.grad_fn is None:
-        raise RuntimeError(
-            "a view of a leaf Variable that requires grad is being used in an in-place "
-            "operation. Fix: wrap the update in chainrule.no_grad(), or change a .clone() of "
-            "the leaf instead.")
+    check_view_inplace(view)
     check_writable(view)
     gradient_edge(view)  # re-derives the view first if the base changed since
     key = view_key(base._data, view._data)
@@ -122,21 +156,30 @@ def inplace_on_view(view, fn, args, kwargs):
     with grad_mode.set_grad_enabled(True):
         result = fn(source, *args, **kwargs)
     check_result_fits(view, result)
-    old_base = stand_in(base, base._data)  # CopySlices saves nothing of it: no copy needed
-    with _paused():  # the base's tangent changes through the view's (below)
-        new_base = copy_slices(old_base, result.to(view.dtype) if result.dtype is not view.dtype
-                               else result, key)
     xp.copyto(view._data, result._data, casting="unsafe")
     view._bump_version()
+    rebase_history(view, result.to(view.dtype) if result.dtype is not view.dtype else result, key)
+    if result._fw_grad is not None:
+        set_tangent_inplace(view, result._fw_grad)
+    return view
+
+
+def rebase_history(view: Tensor, result: Tensor, key) -> None:
+    """Record that ``view``'s elements (``key`` in its base) now hold ``result``.
+
+    The base's history becomes CopySlices (its old values with these elements
+    replaced by ``result``) and the view's "these elements of the new base".
+    """
+    base = view._base
+    old_base = stand_in(base, base._data)  # CopySlices saves nothing of it: no copy needed
+    with _paused():  # the base's tangent changes through the view's (set by the caller)
+        new_base = copy_slices(old_base, result, key)
     base.grad_fn, base._output_nr, base._requires_grad = new_base.grad_fn, 0, True
     new_base._data = base._data  # the regenerated view reads the real memory
     view.grad_fn = as_strided(new_base, key, base._data.shape).grad_fn
     view._output_nr = 0
     view._requires_grad = True
     view._view_base_fn = base.grad_fn
-    if result._fw_grad is not None:
-        set_tangent_inplace(view, result._fw_grad)
-    return view
 
 
 # --- the nodes of a write into some elements ---------------------------------------------
