@@ -21,6 +21,7 @@ from ._backend import xp
 from .engine import grad_mode, hooks
 from .engine.backward import backward as _autograd_backward
 from .engine.inplace import check_inplace_leaf, inplace
+from .engine.inplace import copy as copy_row
 from .functions import (
     comparison,
     conversion,
@@ -295,7 +296,7 @@ def copy_(self, src, non_blocking: bool = False):
     check_inplace_leaf(self)
     if (grad_mode.state.enabled and (self._requires_grad or src._requires_grad)) \
             or self._fw_grad is not None or src._fw_grad is not None:
-        return inplace(self, indexing_rows.copy, src)
+        return inplace(self, copy_row, src)
     xp.copyto(self._data, xp.broadcast_to(src._data, self._data.shape), casting="unsafe")
     self._bump_version()
     return self

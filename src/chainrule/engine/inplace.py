@@ -207,6 +207,19 @@ copy_slices = Op("CopySlices", lambda self, value, key: write_into(self, value, 
 
 name_in_cpp_namespace(copy_slices)
 
+# Whole-tensor overwrite (copy_): the old values get no gradient.  The engine records it too:
+# a leaf's first gradient under create_graph is a copy, as in PyTorch.
+copy = Op("CopyBackwards", lambda self, src: _copy_forward(self, src),
+          self=lambda grad: grad.new_zeros(grad.shape),
+          src=lambda grad: grad,  # the engine sums and casts it back to src's shape and dtype
+          jvp=lambda self_t, src_t: copy(self_t, src_t))
+
+name_in_cpp_namespace(copy)
+
+
+def _copy_forward(self, src):
+    return xp.broadcast_to(src, self.shape).astype(self.dtype, copy=True)
+
 
 # --- forward mode through in-place changes -----------------------------------------------
 def set_tangent_inplace(t, tangent) -> None:
