@@ -26,6 +26,7 @@ from ..tensor import Tensor, from_array
 from . import anomaly as _anomaly
 from . import grad_mode
 from .graph import AccumulateGrad, Node
+from .inplace import copy
 from .op import gradient_edge
 
 _CALLBACKS: list = []  # queue_callback: run once the current backward pass ends
@@ -386,7 +387,9 @@ def _accumulate(variable, grad, create_graph: bool, arrays: bool) -> None:
     current = variable._grad
     if current is None:
         if create_graph:
-            variable.grad = grad
+            # A recorded copy, as PyTorch's AccumulateGrad makes: the leaf's gradient has
+            # memory of its own, and its history reads CopyBackwards(None, <grad's node>).
+            variable.grad = copy(Tensor._make(xp.empty_like(variable._data)), grad)
         elif arrays:
             # The same gradient array may also be on its way to another leaf (x + y passes
             # one gradient to both), so the leaf gets its own copy unless the rule made
