@@ -275,8 +275,9 @@ def fill_(self, value):
             return inplace(self, indexing_rows.fill_tensor, value)
         value = value.item()
     # Nothing to record (x.grad.zero_() in every training loop): fill the array directly.
+    # (A view that may not be changed in place goes through inplace, which refuses.)
     if (not grad_mode.state.enabled or self.grad_fn is None) and self._fw_grad is None \
-            and self._data.flags.writeable:
+            and self._data.flags.writeable and self._creation_meta is None:
         self._data.fill(value)
         self._bump_version()
         return self
