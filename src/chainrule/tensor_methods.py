@@ -356,7 +356,8 @@ add sub mul div true_divide divide multiply subtract floor_divide remainder fmod
 sum mean prod amax amin max min argmax argmin var std norm logsumexp cumsum cumprod all any
 dot mv mm bmm matmul outer ger
 reshape flatten unflatten squeeze unsqueeze transpose swapaxes swapdims t permute movedim
-moveaxis broadcast_to flip roll narrow split chunk unbind tril triu std_mean var_mean
+moveaxis broadcast_to flip roll narrow split split_with_sizes chunk unbind tril triu std_mean
+var_mean
 softmax log_softmax sort argsort msort topk kthvalue median mode cummax cummin unique nonzero
 count_nonzero inverse det repeat_interleave tile diag trace diff take_along_dim multinomial cross
 hypot logaddexp addmm baddbmm kron diagonal masked_select take ravel clamp_min clamp_max addcmul
