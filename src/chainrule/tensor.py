@@ -306,6 +306,10 @@ class Tensor:
 
     @data.setter
     def data(self, value: "Tensor") -> None:
+        if self._requires_grad and value._data.dtype.kind not in "fc":
+            raise RuntimeError(
+                "data set to a tensor that requires gradients must be floating point or complex "
+                f"dtype. Fix: convert the new data first (.data = new.to({self.dtype})).")
         self._data = value._data
 
     @property
