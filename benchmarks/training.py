@@ -11,7 +11,7 @@ same order, so their results are compared before they are timed.  Set-up
 (data, weights) is done once per library and not timed; each timed call
 restores the initial weights, which costs a few array copies.
 
-How chainrule computes a convolution (``nn/functional.py``): the input's
+How chainrule computes a convolution (``ops/convolution.py``): the input's
 sliding windows are copied once into an im2col matrix of shape
 (N*Ho*Wo, C*kh*kw) and multiplied by the (C*kh*kw, O) weight matrix in one
 matmul; backward is two matmuls of the same size plus a col2im of kh*kw

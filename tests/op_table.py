@@ -128,6 +128,8 @@ OPS: list[OpInfo] = [
     _b("fmod", lambda m, x, y: m.fmod(x, y), domain=[(-3.0, 3.0), (0.7, 4.0)]),
     _b("pow", lambda m, x, y: x ** y, domain=[POS, (-2.0, 2.0)], dtypes=FLOAT),
     _b("atan2", lambda m, x, y: m.atan2(x, y), domain=[(-2.0, 2.0), POS]),
+    _b("logaddexp", lambda m, x, y: m.logaddexp(x, y), dtypes=FLOAT),
+    _b("logaddexp2", lambda m, x, y: m.logaddexp2(x, y), dtypes=FLOAT),
     _b("maximum", lambda m, x, y: m.maximum(x, y), dtypes=NUMERIC),
     _b("minimum", lambda m, x, y: m.minimum(x, y), dtypes=NUMERIC),
     _b("clamp_tensor", lambda m, x, y: m.clamp(x, min=y), dtypes=NUMERIC),
@@ -250,6 +252,8 @@ OPS: list[OpInfo] = [
         ("where_nan_branch", lambda m, x: m.where(x > 0, m.log(x), x),
          [(V([0.0, 1.0, -1.0, float("nan")]),)], FLOAT),
         ("atan2_at_0", lambda m, x, y: m.atan2(x, y), [(V([0.0, 1.0]), V([0.0, 0.0]))], FLOAT),
+        ("logaddexp_ties", lambda m, x, y: (m.logaddexp(x, y), m.logaddexp2(x, y)),
+         [(V([0.5, 1.0, 1000.0, -3.0]), V([0.5, 2.0, 1000.0, 50.0]))], FLOAT),
         ("div_by_0", lambda m, x, y: x / y, [(V([1.0, -1.0, 0.0]), V([0.0, 0.0, 0.0]))], FLOAT),
         ("log_at_0", lambda m, x: (x.log(), x.log2(), x.log10(), x.log1p()),
          [(V([0.0, -1.0, 1.0]),)], FLOAT),
@@ -526,6 +530,15 @@ OPS: list[OpInfo] = [
          FLOAT),
         ("getitem_bool_scalar", lambda m, x: x[True], [((3,),)], FLOAT),
         ("getitem_int_list_mix", lambda m, x: x[0, [1, 2]], [((3, 4),)], FLOAT),
+        # an int and an index tensor separated by slices: PyTorch selects first, so the
+        # index's dimension stays in place (NumPy would move it to the front)
+        ("getitem_int_slice_tensor", lambda m, x: (x[1, :, 1:5:2, [0, 1], 0:2],
+                                                   x[0, [0, 1], :, [1, 2]]),
+         [((2, 3, 6, 3, 4),)], FLOAT),
+        ("getitem_chain", lambda m, x: (x[1, 2], x[None, 0, ..., None], x[1:, ::2], x[...],
+                                        x[True], x[False], x[:, None, 1]), [((3, 4),)], FLOAT),
+        ("getitem_nested_lists", lambda m, x: (x[((0, 2),)], x[(0, 1), (1, 2)]), [((3, 4),)],
+         FLOAT),
         ("getitem_out_of_range_error", lambda m, x: x[3], [((3, 4),)], FLOAT),
         ("getitem_tensor_bounds_error", lambda m, x: x[m.tensor([0, 5])], [((3, 4),)], FLOAT),
         ("getitem_negative_step_error", lambda m, x: x[::-1], [((3, 4),)], FLOAT),
@@ -576,6 +589,13 @@ OPS: list[OpInfo] = [
         ("mm", lambda m, x, y: x.mm(y), [((2, 3), (3, 4)), ((0, 3), (3, 2)), ((2, 0), (0, 3))],
          NUMERIC),
         ("mm_error", lambda m, x, y: m.mm(x, y), [((2, 3), (2, 3)), ((3,), (3, 2))], FLOAT),
+        ("addmm", lambda m, b, x, y: (m.addmm(b, x, y), m.addmm(b, x, y, beta=0.5, alpha=2)),
+         [((4,), (2, 3), (3, 4)), ((2, 4), (2, 3), (3, 4)), ((), (2, 3), (3, 4))], FLOAT),
+        ("addmm_error", lambda m, b, x, y: m.addmm(b, x, y),
+         [((3,), (2, 3), (3, 4)), ((4,), (3,), (3, 4)), ((4,), (2, 3), (2, 4))], FLOAT),
+        ("linear", lambda m, x, w, b: (m.nn.functional.linear(x, w, b),
+                                       m.nn.functional.linear(x, w)),
+         [((2, 3), (4, 3), (4,)), ((3,), (4, 3), (4,)), ((2, 5, 3), (4, 3), (4,))], FLOAT),
         ("bmm", lambda m, x, y: m.bmm(x, y), [((2, 3, 4), (2, 4, 5))], NUMERIC),
         ("bmm_error", lambda m, x, y: m.bmm(x, y), [((2, 3, 4), (3, 4, 5))], FLOAT),
         ("matmul_2d", lambda m, x, y: x @ y, [((2, 3), (3, 4))], NUMERIC),
@@ -668,6 +688,7 @@ def compare_with_torch(op: OpInfo, dtype: str) -> None:
             if t.grad_fn is not None and op.grad_fn_name:
                 assert o.grad_fn.name() == type(t.grad_fn).__name__, (where, o.grad_fn.name(),
                                                                  type(t.grad_fn).__name__)
+                assert _edges(o.grad_fn, ours_in) == _edges(t.grad_fn, theirs_in), where
         if not grad:
             continue
         pairs = [(o, t) for o, t in zip(ours, theirs) if t.requires_grad]
@@ -684,6 +705,55 @@ def compare_with_torch(op: OpInfo, dtype: str) -> None:
                 assert_same(og, tg, rtol=rtol, atol=atol)
             except AssertionError as e:
                 raise AssertionError(f"{where}: gradient of input {i}: {e}") from None
+        if dtype == "float64" and any(isinstance(s, V) for s in shapes):
+            _compare_second_derivatives(op, pairs, seeds, ours_in, theirs_in, where)
+
+
+def _edges(node, inputs) -> list:
+    """A node's next_functions as comparable names: the input's position for a leaf's
+    AccumulateGrad, the node's name otherwise (PyTorch's edge order is part of the graph)."""
+    names = []
+    for fn, _ in node.next_functions:
+        variable = getattr(fn, "variable", None)
+        if variable is not None:
+            names.append(next((i for i, x in enumerate(inputs) if x is variable), "leaf"))
+        else:
+            names.append(None if fn is None else fn.name())
+    return names
+
+
+def _compare_second_derivatives(op, pairs, seeds, ours_in, theirs_in, where) -> None:
+    """At explicit points (kinks, ties, branch points), second derivatives as PyTorch's:
+    gradgradcheck's random points cannot see a rule whose branch is flat in second order."""
+    import torch
+
+    import chainrule as cr
+    from helpers import assert_same
+
+    # The outputs again: the first comparison's backward has freed their graphs.
+    pairs = [(o, t) for o, t in zip(_as_tuple(op.fn(cr, *ours_in)),
+                                    _as_tuple(op.fn(torch, *theirs_in))) if t.requires_grad]
+    t_first = torch.autograd.grad([t for _, t in pairs], theirs_in,
+                                  [torch.from_numpy(s) for s in seeds], create_graph=True,
+                                  allow_unused=True)
+    o_first = cr.autograd.grad([o for o, _ in pairs], ours_in,
+                               [cr.from_numpy(s.copy()) for s in seeds], create_graph=True,
+                               allow_unused=True)
+    for i, (og, tg) in enumerate(zip(o_first, t_first)):
+        if tg is None or not tg.requires_grad:
+            continue
+        t_second = torch.autograd.grad(tg.sum(), theirs_in, allow_unused=True,
+                                       retain_graph=True)
+        o_second = cr.autograd.grad(og.sum(), ours_in, allow_unused=True, retain_graph=True)
+        for j, (o2, t2) in enumerate(zip(o_second, t_second)):
+            if t2 is None:  # PyTorch's first derivative does not depend on input j
+                continue
+            if t2._is_zerotensor():  # PyTorch's symbolic zero
+                t2 = torch.zeros_like(t2)
+            try:
+                assert_same(o2, t2, rtol=1e-7, atol=1e-10)
+            except AssertionError as e:
+                raise AssertionError(f"{where}: d/d(input {j}) of gradient {i}: {e}") from None
 
 
 def check_gradients(op: OpInfo) -> None:

@@ -45,3 +45,25 @@ def test_off_by_default_and_set_detect_anomaly():
         cr.autograd.set_detect_anomaly(False)
     with pytest.warns(UserWarning, match="Anomaly Detection has been enabled"):
         cr.autograd.detect_anomaly()
+
+
+def test_forward_line_shown_from_a_folder_named_chainrule(tmp_path):
+    """The filter knows chainrule's files by the package's folder, not by a folder name in
+    the path: a user's program in a folder called chainrule keeps its line."""
+    import subprocess
+    import sys
+    folder = tmp_path / "chainrule"
+    folder.mkdir()
+    script = folder / "user_program.py"
+    script.write_text(
+        "import warnings\nimport chainrule as cr\nwarnings.simplefilter('ignore')\n"
+        "x = cr.tensor([0.0], requires_grad=True)\n"
+        "with cr.autograd.detect_anomaly():\n"
+        "    y = cr.sqrt(x) * 0  # USER LINE\n"
+        "    try:\n        y.sum().backward()\n"
+        "    except RuntimeError as e:\n        print(e)\n")
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                         cwd=tmp_path, timeout=60)
+    assert "USER LINE" in out.stdout, out.stdout + out.stderr
+    assert "user_program.py" in out.stdout
+    assert "autograd/function.py" not in out.stdout.replace("\\", "/")

@@ -35,3 +35,23 @@ def test_page_agrees_with_torch():
             make(lib)(x).sum().backward()
             grads.append(x.grad.tolist())
         assert grads[0] == grads[1], (values, grads)
+
+
+def _readme_programs() -> list[str]:
+    """The README's Python blocks that are whole programs (they start with an import)."""
+    text = (DOCS.parent / "README.md").read_text()
+    blocks = text.split("```python\n")[1:]
+    return [b.split("```")[0] for b in blocks if b.startswith("import ")]
+
+
+def test_readme_programs_run_and_print_what_they_say(tmp_path, monkeypatch, capsys):
+    programs = _readme_programs()
+    assert len(programs) >= 2
+    monkeypatch.chdir(tmp_path)  # they write their pictures and pages here
+    for program in programs:
+        exec(compile(program, "README.md", "exec"), {})
+        printed = capsys.readouterr().out.splitlines()
+        # A print whose line ends in a comment shows what it prints.
+        said = [line.split("# ", 1)[1].strip() for line in program.splitlines()
+                if line.startswith("print(") and "# " in line]
+        assert printed[:len(said)] == said

@@ -237,6 +237,17 @@ def double_backward_max_dim(m):
     return ga, *grads(m, ga.sum(), a)
 
 
+def inplace_on_vector_matrix_product(m):
+    # matmul and linear squeeze their (1, n) product in place: the result is not a view
+    a = leaf(m)
+    u, w = leaf(m, A[:, 0]), leaf(m, A[0])
+    y = u.matmul(a)
+    z = m.nn.functional.linear(w, a)
+    y.mul_(2)
+    z.mul_(3)
+    return (y, z, *grads(m, (y * y).sum() + (z * z).sum(), a, u, w))
+
+
 def double_backward_einsum(m):
     a = leaf(m)
     b = leaf(m, B)
@@ -253,7 +264,7 @@ SCENARIOS = [
     setitem_into_constant, view_setitem, view_of_constant_with_grad_arg,
     split_piece_inplace_error, unbind_piece_inplace_error, masked_fill_inplace, scatter_inplace,
     double_backward_matmul, double_backward_indexing, double_backward_gather,
-    double_backward_max_dim, double_backward_einsum,
+    double_backward_max_dim, double_backward_einsum, inplace_on_vector_matrix_product,
 ]
 
 

@@ -1,11 +1,12 @@
-"""The activations, distances and losses of ``nn.activations_losses`` against PyTorch."""
+"""Activations, distances and losses of ``nn`` and ``nn.functional`` against PyTorch."""
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
 import chainrule as cr
-from chainrule.nn import activations_losses as AL
+from chainrule import nn
+from chainrule.nn import functional
 from helpers import assert_same, from_torch, to_torch
 
 torch = pytest.importorskip("torch")
@@ -72,7 +73,7 @@ def test_activation_matches_torch(name, kwargs, dtype):
         rtol = 1e-7  # PyTorch's float64 slope is 1/6 rounded to float32
     for seed in range(2):
         x = _inputs(dtype, seed)
-        _compare(lambda t: getattr(AL, name)(t, **kwargs),
+        _compare(lambda t: getattr(functional, name)(t, **kwargs),
                  lambda t: getattr(TF, name)(t, **kwargs), [x], rtol=rtol, atol=rtol * 0.1)
 
 
@@ -80,11 +81,11 @@ def test_activation_matches_torch(name, kwargs, dtype):
 def test_prelu_matches_torch(shape, num):
     x = _inputs(np.float32, 2, shape)
     w = np.random.default_rng(3).uniform(-1, 1, size=num).astype(np.float32)
-    _compare(AL.prelu, TF.prelu, [x, w])
+    _compare(functional.prelu, TF.prelu, [x, w])
 
 
 def test_prelu_module_and_errors():
-    m = AL.PReLU(3, init=0.1)
+    m = nn.PReLU(3, init=0.1)
     assert repr(m) == repr(torch.nn.PReLU(3, init=0.1))
     assert m.weight.shape == (3,) and np.allclose(m.weight.detach().numpy(), 0.1)
     assert [n for n, _ in m.named_parameters()] == ["weight"]
@@ -96,11 +97,11 @@ def test_prelu_module_and_errors():
     ref.sum().backward()
     assert_same(out, ref)
     assert_same(m.weight.grad, tm.weight.grad)
-    assert AL.PReLU(dtype=cr.float64).weight.dtype is cr.float64
+    assert nn.PReLU(dtype=cr.float64).weight.dtype is cr.float64
     with pytest.raises(RuntimeError):
         TF.prelu(torch.ones(2, 3), torch.ones(2))
     with pytest.raises(RuntimeError, match="Mismatch of parameter numbers"):
-        AL.prelu(cr.ones(2, 3), cr.ones(2))
+        functional.prelu(cr.ones(2, 3), cr.ones(2))
 
 
 @pytest.mark.parametrize("fn,args", [
@@ -110,7 +111,7 @@ def test_activation_errors(fn, args):
     with pytest.raises(RuntimeError):
         getattr(TF, fn)(torch.ones(3), **args)
     with pytest.raises(RuntimeError):
-        getattr(AL, fn)(cr.ones(3), **args)
+        getattr(functional, fn)(cr.ones(3), **args)
 
 
 def test_glu_errors():
@@ -118,27 +119,28 @@ def test_glu_errors():
         with pytest.raises(RuntimeError):
             TF.glu(x)
         with pytest.raises(RuntimeError):
-            AL.glu(from_torch(x))
+            functional.glu(from_torch(x))
     with pytest.raises(IndexError):
         TF.glu(torch.ones(2), 3)
     with pytest.raises(IndexError):
-        AL.glu(cr.ones(2), 3)
+        functional.glu(cr.ones(2), 3)
 
 
 def test_softmin_default_dim_warns_and_dtype():
     x = _inputs(np.float32, 0, (2, 3))
     with pytest.warns(UserWarning, match="softmin"):
-        out = AL.softmin(cr.tensor(x))
+        out = functional.softmin(cr.tensor(x))
     with pytest.warns(UserWarning):
         ref = TF.softmin(torch.from_numpy(x))
     assert_same(out, ref)
-    assert_same(AL.softmin(cr.tensor(x), 1, dtype=cr.float64),
+    assert_same(functional.softmin(cr.tensor(x), 1, dtype=cr.float64),
                 TF.softmin(torch.from_numpy(x), 1, dtype=torch.float64))
 
 
 def test_threshold_integer_input():
     x = np.array([1, 2, 3])
-    assert_same(AL.threshold(cr.tensor(x), 1.5, 0), TF.threshold(torch.from_numpy(x), 1.5, 0))
+    assert_same(functional.threshold(cr.tensor(x), 1.5, 0),
+                TF.threshold(torch.from_numpy(x), 1.5, 0))
 
 
 MODULES = [
@@ -159,7 +161,7 @@ MODULES = [
 
 @pytest.mark.parametrize("name,args", MODULES)
 def test_module_repr(name, args):
-    assert repr(getattr(AL, name)(*args)) == repr(getattr(torch.nn, name)(*args))
+    assert repr(getattr(nn, name)(*args)) == repr(getattr(torch.nn, name)(*args))
 
 
 @pytest.mark.parametrize("name,args,n_inputs", [
@@ -173,7 +175,7 @@ def test_module_repr(name, args):
 ])
 def test_module_forward_matches_torch(name, args, n_inputs):
     arrays = [_inputs(np.float32, seed) for seed in range(n_inputs)]
-    _compare(getattr(AL, name)(*args), getattr(torch.nn, name)(*args), arrays, rtol=1e-4,
+    _compare(getattr(nn, name)(*args), getattr(torch.nn, name)(*args), arrays, rtol=1e-4,
              atol=1e-5)
 
 
@@ -184,10 +186,10 @@ def test_module_forward_matches_torch(name, args, n_inputs):
 def test_cosine_similarity(kwargs):
     a, b = _inputs(np.float32, 0), _inputs(np.float32, 1)
     a[0] = 0  # a zero vector: the eps clamp
-    _compare(lambda x, y: AL.cosine_similarity(x, y, **kwargs),
+    _compare(lambda x, y: functional.cosine_similarity(x, y, **kwargs),
              lambda x, y: TF.cosine_similarity(x, y, **kwargs), [a, b], rtol=1e-4, atol=1e-6)
     # broadcasting
-    _compare(lambda x, y: AL.cosine_similarity(x, y, **kwargs),
+    _compare(lambda x, y: functional.cosine_similarity(x, y, **kwargs),
              lambda x, y: TF.cosine_similarity(x, y, **kwargs), [a, b[:1]], rtol=1e-4, atol=1e-6)
 
 
@@ -197,10 +199,10 @@ def test_pairwise_distance(p, keepdim):
     tol = 1e-6 if p == float("inf") else 1e-9  # PyTorch's inf-norm gradient rounds to ~1e-8
     a, b = _inputs(np.float64, 0), _inputs(np.float64, 1)
     b[1] = a[1]  # zero distance but for eps
-    _compare(lambda x, y: AL.pairwise_distance(x, y, p, keepdim=keepdim),
+    _compare(lambda x, y: functional.pairwise_distance(x, y, p, keepdim=keepdim),
              lambda x, y: TF.pairwise_distance(x, y, p, keepdim=keepdim), [a, b], rtol=tol,
              atol=tol * 1e-3)
-    _compare(lambda x, y: AL.pairwise_distance(x, y, p),
+    _compare(lambda x, y: functional.pairwise_distance(x, y, p),
              lambda x, y: TF.pairwise_distance(x, y, p), [a[0], b[0]], rtol=tol,
              atol=tol * 1e-3)
 
@@ -226,7 +228,7 @@ def test_kl_div(reduction, log_target):
     else:
         tgt[0, :2] = 0  # 0 log 0 = 0
     with pytest.warns(UserWarning) if reduction == "mean" else _no_warning():
-        _compare(lambda x, t: AL.kl_div(x, t, reduction=reduction, log_target=log_target),
+        _compare(lambda x, t: functional.kl_div(x, t, reduction=reduction, log_target=log_target),
                  lambda x, t: TF.kl_div(x, t, reduction=reduction, log_target=log_target),
                  [inp, tgt])
 
@@ -244,18 +246,20 @@ def test_margin_hinge_soft_margin(reduction):
     x1, x2 = _inputs(np.float32, 0, (8,)), _inputs(np.float32, 1, (8,))
     y = _signs(2, (8,))
     for margin in (0.0, 0.7):
-        _compare(lambda a, b, t, m=margin: AL.margin_ranking_loss(a, b, t, m, reduction=reduction),
+        _compare(lambda a, b, t, m=margin:
+                 functional.margin_ranking_loss(a, b, t, m, reduction=reduction),
                  lambda a, b, t, m=margin: TF.margin_ranking_loss(a, b, t, m, reduction=reduction),
                  [x1, x2, y])
-        _compare(lambda a, t, m=margin: AL.hinge_embedding_loss(a, t, m + 1, reduction=reduction),
+        _compare(lambda a, t, m=margin:
+                 functional.hinge_embedding_loss(a, t, m + 1, reduction=reduction),
                  lambda a, t, m=margin: TF.hinge_embedding_loss(a, t, m + 1, reduction=reduction),
                  [x1, y])
-    _compare(lambda a, t: AL.soft_margin_loss(a, t.detach(), reduction=reduction),
+    _compare(lambda a, t: functional.soft_margin_loss(a, t.detach(), reduction=reduction),
              lambda a, t: TF.soft_margin_loss(a, t.detach(), reduction=reduction), [x1 / 4, y])
     with pytest.raises(RuntimeError):
         TF.soft_margin_loss(torch.ones(2), torch.ones(2, requires_grad=True))
     with pytest.raises(RuntimeError, match="not differentiable"):
-        AL.soft_margin_loss(cr.ones(2), cr.ones(2, requires_grad=True))
+        functional.soft_margin_loss(cr.ones(2), cr.ones(2, requires_grad=True))
 
 
 @pytest.mark.parametrize("reduction", REDUCTIONS)
@@ -264,16 +268,17 @@ def test_cosine_embedding_loss(reduction):
     y = _signs(2, (5,))
     r = reduction
     for margin in (0.0, 0.3):
-        _compare(lambda p, q, t, m=margin: AL.cosine_embedding_loss(p, q, t, m, reduction=r),
+        _compare(lambda p, q, t, m=margin:
+                 functional.cosine_embedding_loss(p, q, t, m, reduction=r),
                  lambda p, q, t, m=margin: TF.cosine_embedding_loss(p, q, t, m, reduction=r),
                  [a, b, y], rtol=1e-4, atol=1e-6)
-    _compare(lambda p, q, t: AL.cosine_embedding_loss(p, q, t, reduction=reduction),
+    _compare(lambda p, q, t: functional.cosine_embedding_loss(p, q, t, reduction=reduction),
              lambda p, q, t: TF.cosine_embedding_loss(p, q, t, reduction=reduction),
              [a[0], b[0], np.float32(1.0)], rtol=1e-4, atol=1e-6)
     with pytest.raises(RuntimeError):
         TF.cosine_embedding_loss(torch.ones(3), torch.ones(3), torch.ones(3))
     with pytest.raises(RuntimeError):
-        AL.cosine_embedding_loss(cr.ones(3), cr.ones(3), cr.ones(3))
+        functional.cosine_embedding_loss(cr.ones(3), cr.ones(3), cr.ones(3))
 
 
 @pytest.mark.parametrize("reduction", REDUCTIONS)
@@ -281,9 +286,9 @@ def test_multilabel_soft_margin_loss(reduction):
     x = _inputs(np.float32, 0, (4, 5))
     t = (np.random.default_rng(1).random((4, 5)) > 0.5).astype(np.float32)
     w = np.random.default_rng(2).random(5).astype(np.float32)
-    _compare(lambda a, b: AL.multilabel_soft_margin_loss(a, b, reduction=reduction),
+    _compare(lambda a, b: functional.multilabel_soft_margin_loss(a, b, reduction=reduction),
              lambda a, b: TF.multilabel_soft_margin_loss(a, b, reduction=reduction), [x, t])
-    _compare(lambda a, b, c: AL.multilabel_soft_margin_loss(a, b, c, reduction=reduction),
+    _compare(lambda a, b, c: functional.multilabel_soft_margin_loss(a, b, c, reduction=reduction),
              lambda a, b, c: TF.multilabel_soft_margin_loss(a, b, c, reduction=reduction),
              [x, t, w])
 
@@ -297,7 +302,7 @@ def test_poisson_nll_loss(reduction, log_input, full):
     if not log_input:
         x = np.abs(x) + 0.1
     t = rng.poisson(2.0, size=(3, 4)).astype(np.float32)
-    _compare(lambda a, b: AL.poisson_nll_loss(a, b, log_input, full, reduction=reduction),
+    _compare(lambda a, b: functional.poisson_nll_loss(a, b, log_input, full, reduction=reduction),
              lambda a, b: TF.poisson_nll_loss(a, b, log_input, full, reduction=reduction),
              [x, t], rtol=1e-5, atol=1e-5)
 
@@ -314,36 +319,37 @@ def test_gaussian_nll_loss(reduction, var_shape):
         with pytest.raises(ValueError):
             TF.gaussian_nll_loss(torch.from_numpy(x), torch.from_numpy(t), torch.tensor(v))
         with pytest.raises(ValueError, match="incorrect size"):
-            AL.gaussian_nll_loss(cr.tensor(x), cr.tensor(t), cr.tensor(v))
+            functional.gaussian_nll_loss(cr.tensor(x), cr.tensor(t), cr.tensor(v))
         return
     for full in (False, True):
-        _compare(lambda a, b, c, f=full: AL.gaussian_nll_loss(a, b, c, f, reduction=reduction),
+        _compare(lambda a, b, c, f=full:
+                 functional.gaussian_nll_loss(a, b, c, f, reduction=reduction),
                  lambda a, b, c, f=full: TF.gaussian_nll_loss(a, b, c, f, reduction=reduction),
                  [x, t, np.asarray(v)], rtol=1e-7, atol=1e-9)
 
 
 def test_gaussian_nll_loss_float_var_and_errors():
     x, t = _inputs(np.float32, 0, (3, 4)), _inputs(np.float32, 1, (3, 4))
-    assert_same(AL.gaussian_nll_loss(cr.tensor(x), cr.tensor(t), 0.5),
+    assert_same(functional.gaussian_nll_loss(cr.tensor(x), cr.tensor(t), 0.5),
                 TF.gaussian_nll_loss(torch.from_numpy(x), torch.from_numpy(t), 0.5))
     for var in (-torch.ones(3, 4), torch.ones(2, 4)):
         with pytest.raises(ValueError):
             TF.gaussian_nll_loss(torch.from_numpy(x), torch.from_numpy(t), var)
         with pytest.raises(ValueError):
-            AL.gaussian_nll_loss(cr.tensor(x), cr.tensor(t), from_torch(var))
+            functional.gaussian_nll_loss(cr.tensor(x), cr.tensor(t), from_torch(var))
 
 
 @pytest.mark.parametrize("reduction", REDUCTIONS)
 @pytest.mark.parametrize("p,swap", [(2.0, False), (1.0, True), (3.0, False)])
 def test_triplet_margin_loss(reduction, p, swap):
     a, pos, neg = (_inputs(np.float32, s, (5, 3)) for s in range(3))
-    _compare(lambda x, y, z: AL.triplet_margin_loss(x, y, z, 1.5, p, swap=swap,
+    _compare(lambda x, y, z: functional.triplet_margin_loss(x, y, z, 1.5, p, swap=swap,
                                                     reduction=reduction),
              lambda x, y, z: TF.triplet_margin_loss(x, y, z, 1.5, p, swap=swap,
                                                     reduction=reduction),
              [a, pos, neg], rtol=1e-4, atol=1e-5)
     with pytest.raises(RuntimeError):
-        AL.triplet_margin_loss(cr.ones(2, 3), cr.ones(3), cr.ones(2, 3))
+        functional.triplet_margin_loss(cr.ones(2, 3), cr.ones(3), cr.ones(2, 3))
 
 
 @pytest.mark.parametrize("fn,n", [
@@ -355,9 +361,9 @@ def test_invalid_reduction_and_legacy_flags(fn, n):
     with pytest.raises(ValueError):
         getattr(TF, fn)(*args, reduction="bogus")
     with pytest.raises(ValueError):
-        getattr(AL, fn)(*[from_torch(a) for a in args], reduction="bogus")
+        getattr(functional, fn)(*[from_torch(a) for a in args], reduction="bogus")
     # size_average=False: the legacy spelling of reduction='sum'
-    assert_same(getattr(AL, fn)(*[from_torch(a) for a in args], size_average=False),
+    assert_same(getattr(functional, fn)(*[from_torch(a) for a in args], size_average=False),
                 getattr(TF, fn)(*args, size_average=False))
 
 
@@ -375,25 +381,25 @@ def test_loss_modules_forward():
         ("TripletMarginLoss", dict(swap=True, reduction="none"), [x1, x2, x1[::-1].copy()]),
     ]
     for name, kwargs, arrays in pairs:
-        _compare(getattr(AL, name)(**kwargs), getattr(torch.nn, name)(**kwargs), arrays,
+        _compare(getattr(nn, name)(**kwargs), getattr(torch.nn, name)(**kwargs), arrays,
                  rtol=1e-4, atol=1e-5)
     w = cr.tensor(rng.random(3).astype(np.float32))
-    m = AL.MultiLabelSoftMarginLoss(w, reduction="none")
+    m = nn.MultiLabelSoftMarginLoss(w, reduction="none")
     assert "weight" in dict(m.named_buffers())
     _compare(m, torch.nn.MultiLabelSoftMarginLoss(to_torch(w), reduction="none"),
              [x1, (x2 > 0).astype(np.float32)])
 
 
 @pytest.mark.parametrize("fn,shapes", [
-    (lambda x: AL.selu(x), [(3, 4)]), (lambda x: AL.mish(x), [(3, 4)]),
-    (lambda x: AL.celu(x, 1.5), [(3, 4)]), (lambda x: AL.glu(x, 1), [(3, 4)]),
-    (lambda x: AL.softmin(x, 1), [(3, 4)]),
-    (lambda x, w: AL.prelu(x, w), [(3, 4), (4,)]),
-    (lambda x, y: AL.cosine_similarity(x, y), [(3, 4), (3, 4)]),
-    (lambda x, y: AL.pairwise_distance(x, y, 3.0), [(3, 4), (3, 4)]),
-    (lambda x, y, z: AL.triplet_margin_loss(x, y, z), [(3, 4)] * 3),
-    (lambda x, y: AL.kl_div(x, y.exp(), reduction="batchmean"), [(3, 4), (3, 4)]),
-    (lambda x, y, v: AL.gaussian_nll_loss(x, y, v.exp()), [(3, 4), (3, 4), (3, 4)]),
+    (lambda x: functional.selu(x), [(3, 4)]), (lambda x: functional.mish(x), [(3, 4)]),
+    (lambda x: functional.celu(x, 1.5), [(3, 4)]), (lambda x: functional.glu(x, 1), [(3, 4)]),
+    (lambda x: functional.softmin(x, 1), [(3, 4)]),
+    (lambda x, w: functional.prelu(x, w), [(3, 4), (4,)]),
+    (lambda x, y: functional.cosine_similarity(x, y), [(3, 4), (3, 4)]),
+    (lambda x, y: functional.pairwise_distance(x, y, 3.0), [(3, 4), (3, 4)]),
+    (lambda x, y, z: functional.triplet_margin_loss(x, y, z), [(3, 4)] * 3),
+    (lambda x, y: functional.kl_div(x, y.exp(), reduction="batchmean"), [(3, 4), (3, 4)]),
+    (lambda x, y, v: functional.gaussian_nll_loss(x, y, v.exp()), [(3, 4), (3, 4), (3, 4)]),
 ])
 def test_gradcheck_float64(fn, shapes):
     rng = np.random.default_rng(5)
@@ -408,10 +414,10 @@ def test_margin_ranking_dims_error_and_mixed_dtypes():
     with pytest.raises(RuntimeError):
         TF.margin_ranking_loss(torch.ones(3), torch.ones(3), torch.ones(1, 3))
     with pytest.raises(RuntimeError, match="same dimension"):
-        AL.margin_ranking_loss(cr.ones(3), cr.ones(3), cr.ones(1, 3))
+        functional.margin_ranking_loss(cr.ones(3), cr.ones(3), cr.ones(1, 3))
     x = _inputs(np.float32, 0, (3, 4))
     t = _inputs(np.float64, 1, (3, 4))
     for name in ("kl_div", "poisson_nll_loss", "multilabel_soft_margin_loss"):
-        _compare(lambda a, b, n=name: getattr(AL, n)(a, b.detach()),
+        _compare(lambda a, b, n=name: getattr(functional, n)(a, b.detach()),
                  lambda a, b, n=name: getattr(TF, n)(a, b.detach()), [x / 4, np.abs(t)],
                  rtol=1e-5, atol=1e-6)

@@ -7,7 +7,6 @@ import numpy as np
 import pytest
 
 import chainrule as cr
-from chainrule.nn import attention as A
 from helpers import assert_same, from_torch, to_torch
 
 torch = pytest.importorskip("torch")
@@ -70,7 +69,7 @@ def test_sdpa_matches_torch(mask, scale, gqa):
         q, k = _random(rng, 2, 4, 6, 5), _random(rng, 2, kv_heads, 6, 5)
     tq, tk, tv = (to_torch(t, requires_grad=True) for t in (q, k, v))
     kw = dict(attn_mask=attn_mask, is_causal=mask == "causal", scale=scale, enable_gqa=gqa)
-    ours = A.scaled_dot_product_attention(q, k, v, **kw)
+    ours = cr.nn.functional.scaled_dot_product_attention(q, k, v, **kw)
     theirs = torch.nn.functional.scaled_dot_product_attention(
         tq, tk, tv, **{**kw, "attn_mask": _mask(attn_mask)})
     _backprop_compare([ours], [theirs], [q, k, v], [tq, tk, tv], None, None, seed)
@@ -79,7 +78,8 @@ def test_sdpa_matches_torch(mask, scale, gqa):
 def test_sdpa_mask_and_causal_is_an_error():
     x = cr.randn(1, 2, 3)
     with pytest.raises(RuntimeError):
-        A.scaled_dot_product_attention(x, x, x, attn_mask=cr.ones(2, 2), is_causal=True)
+        cr.nn.functional.scaled_dot_product_attention(x, x, x, attn_mask=cr.ones(2, 2),
+                                                      is_causal=True)
     with pytest.raises(RuntimeError):
         torch.nn.functional.scaled_dot_product_attention(
             to_torch(x), to_torch(x), to_torch(x), attn_mask=torch.ones(2, 2), is_causal=True)
@@ -98,7 +98,7 @@ def test_mha_matches_torch(batch_first, attn, kpm, weights):
     rng = np.random.default_rng(seed)
     N, L, S, E, H = 2, 3, 4, 6, 2
     ours, theirs = _pair(torch.nn.MultiheadAttention(E, H, batch_first=batch_first),
-                         A.MultiheadAttention(E, H, batch_first=batch_first))
+                         cr.nn.MultiheadAttention(E, H, batch_first=batch_first))
     shape = (lambda n: (N, n, E)) if batch_first else (lambda n: (n, N, E))
     q, k, v = _random(rng, *shape(L)), _random(rng, *shape(S)), _random(rng, *shape(S))
     blocked = rng.random((L, S)) < 0.4
@@ -128,7 +128,7 @@ def test_mha_kdim_vdim_bias_unbatched(bias, kdim, vdim, unbatched):
     torch.manual_seed(1)
     rng = np.random.default_rng(1)
     theirs = torch.nn.MultiheadAttention(6, 3, bias=bias, kdim=kdim, vdim=vdim)
-    ours, theirs = _pair(theirs, A.MultiheadAttention(6, 3, bias=bias, kdim=kdim, vdim=vdim))
+    ours, theirs = _pair(theirs, cr.nn.MultiheadAttention(6, 3, bias=bias, kdim=kdim, vdim=vdim))
     lead = () if unbatched else (2,)
     q = _random(rng, 3, *lead, 6)
     k = _random(rng, 4, *lead, kdim or 6)
@@ -140,7 +140,7 @@ def test_mha_kdim_vdim_bias_unbatched(bias, kdim, vdim, unbatched):
 
 @pytest.mark.parametrize("kw", [{}, {"kdim": 3, "vdim": 5}, {"bias": False}])
 def test_mha_parameters_repr_and_init(kw):
-    ours, theirs = A.MultiheadAttention(8, 2, **kw), torch.nn.MultiheadAttention(8, 2, **kw)
+    ours, theirs = cr.nn.MultiheadAttention(8, 2, **kw), torch.nn.MultiheadAttention(8, 2, **kw)
     assert [(n, tuple(p.shape)) for n, p in ours.named_parameters()] == \
         [(n, tuple(p.shape)) for n, p in theirs.named_parameters()]
     assert repr(ours) == repr(theirs)
@@ -155,7 +155,7 @@ def test_mha_parameters_repr_and_init(kw):
 
 
 def test_mha_is_causal_needs_mask():
-    mha = A.MultiheadAttention(4, 2)
+    mha = cr.nn.MultiheadAttention(4, 2)
     x = cr.randn(3, 1, 4)
     with pytest.raises(RuntimeError):
         mha(x, x, x, is_causal=True)
@@ -169,7 +169,7 @@ LAYER_CASES = list(itertools.product([False, True], [False, True], ["relu", "gel
 def _layer_masks(rng, L, S, N, masked):
     if not masked:
         return None, None
-    causal = A.Transformer.generate_square_subsequent_mask(L)
+    causal = cr.nn.Transformer.generate_square_subsequent_mask(L)
     pad = np.zeros((N, S), dtype=bool)
     pad[1, -1] = True
     return causal, cr.tensor(pad)
@@ -183,7 +183,7 @@ def test_encoder_layer_matches_torch(batch_first, norm_first, activation, masked
     kw = dict(dim_feedforward=10, activation=activation, batch_first=batch_first,
               norm_first=norm_first, layer_norm_eps=1e-4)
     ours, theirs = _pair(torch.nn.TransformerEncoderLayer(6, 2, **kw),
-                         A.TransformerEncoderLayer(6, 2, **kw))
+                         cr.nn.TransformerEncoderLayer(6, 2, **kw))
     assert repr(ours) == repr(theirs)
     N, L = 2, 4
     x = _random(rng, *((N, L, 6) if batch_first else (L, N, 6)))
@@ -202,7 +202,7 @@ def test_decoder_layer_matches_torch(batch_first, norm_first, activation, masked
     kw = dict(dim_feedforward=10, activation=activation, batch_first=batch_first,
               norm_first=norm_first)
     ours, theirs = _pair(torch.nn.TransformerDecoderLayer(6, 2, **kw),
-                         A.TransformerDecoderLayer(6, 2, **kw))
+                         cr.nn.TransformerDecoderLayer(6, 2, **kw))
     assert repr(ours) == repr(theirs)
     N, L, S = 2, 3, 5
     x = _random(rng, *((N, L, 6) if batch_first else (L, N, 6)))
@@ -222,11 +222,11 @@ def test_callable_activation_and_stacks_match_torch():
     their_enc = torch.nn.TransformerEncoder(
         torch.nn.TransformerEncoderLayer(4, 2, activation=torch.nn.functional.silu, **kw), 2,
         norm=torch.nn.LayerNorm(4), enable_nested_tensor=False)
-    our_enc = A.TransformerEncoder(
-        A.TransformerEncoderLayer(4, 2, activation=cr.nn.functional.silu, **kw), 2,
+    our_enc = cr.nn.TransformerEncoder(
+        cr.nn.TransformerEncoderLayer(4, 2, activation=cr.nn.functional.silu, **kw), 2,
         norm=cr.nn.LayerNorm(4), enable_nested_tensor=False)
     their_dec = torch.nn.TransformerDecoder(torch.nn.TransformerDecoderLayer(4, 2, **kw), 2)
-    our_dec = A.TransformerDecoder(A.TransformerDecoderLayer(4, 2, **kw), 2)
+    our_dec = cr.nn.TransformerDecoder(cr.nn.TransformerDecoderLayer(4, 2, **kw), 2)
     our_enc, their_enc = _pair(their_enc, our_enc)
     our_dec, their_dec = _pair(their_dec, our_dec)
     # torch prints repeated ModuleList entries as "(0-1): 2 x ..."; chainrule's ModuleList
@@ -236,7 +236,7 @@ def test_callable_activation_and_stacks_match_torch():
     assert repr(our_enc.norm) == repr(their_enc.norm)
     src, tgt = _random(rng, 2, 5, 4), _random(rng, 2, 3, 4)
     ts, tt = to_torch(src, requires_grad=True), to_torch(tgt, requires_grad=True)
-    mask = A.Transformer.generate_square_subsequent_mask(3)
+    mask = cr.nn.Transformer.generate_square_subsequent_mask(3)
     our_out = our_dec(tgt, our_enc(src), tgt_mask=mask, tgt_is_causal=True)
     their_out = their_dec(tt, their_enc(ts), tgt_mask=_mask(mask), tgt_is_causal=True)
     _backprop_compare([our_out], [their_out], [src, tgt], [ts, tt], our_dec, their_dec, 0)
@@ -251,7 +251,7 @@ def test_transformer_matches_torch(batch_first, norm_first):
     rng = np.random.default_rng(3)
     kw = dict(d_model=4, nhead=2, num_encoder_layers=2, num_decoder_layers=1,
               dim_feedforward=8, batch_first=batch_first, norm_first=norm_first)
-    ours, theirs = _pair(torch.nn.Transformer(**kw), A.Transformer(**kw))
+    ours, theirs = _pair(torch.nn.Transformer(**kw), cr.nn.Transformer(**kw))
     for a, b in [(ours.encoder, theirs.encoder), (ours.decoder, theirs.decoder)]:
         assert [repr(m) for m in a.layers] == [repr(m) for m in b.layers]  # see above
         assert repr(a.norm) == repr(b.norm)
@@ -261,7 +261,7 @@ def test_transformer_matches_torch(batch_first, norm_first):
     src = _random(rng, *((N, S, 4) if batch_first else (S, N, 4)))
     tgt = _random(rng, *((N, L, 4) if batch_first else (L, N, 4)))
     ts, tt = to_torch(src, requires_grad=True), to_torch(tgt, requires_grad=True)
-    mask = A.Transformer.generate_square_subsequent_mask(L)
+    mask = cr.nn.Transformer.generate_square_subsequent_mask(L)
     pad = np.zeros((N, S), dtype=bool)
     pad[0, -2:] = True
     our_out = ours(src, tgt, tgt_mask=mask, src_key_padding_mask=cr.tensor(pad),
@@ -272,14 +272,15 @@ def test_transformer_matches_torch(batch_first, norm_first):
 
 
 def test_square_subsequent_mask_matches_torch():
-    assert_same(A.Transformer.generate_square_subsequent_mask(4),
+    assert_same(cr.nn.Transformer.generate_square_subsequent_mask(4),
                 torch.nn.Transformer.generate_square_subsequent_mask(4))
 
 
 def test_exports():
-    assert A.__all__ == ["MultiheadAttention", "TransformerEncoderLayer", "TransformerEncoder",
-                         "TransformerDecoderLayer", "TransformerDecoder", "Transformer"]
-    assert A.FUNCTIONS == ("scaled_dot_product_attention",)
+    for name in ("MultiheadAttention", "TransformerEncoderLayer", "TransformerEncoder",
+                 "TransformerDecoderLayer", "TransformerDecoder", "Transformer"):
+        assert name in cr.nn.__all__ and hasattr(torch.nn, name)
+    assert "scaled_dot_product_attention" in cr.nn.functional.__all__
 
 
 def test_stacked_layers_print_as_pytorch_prints_them():

@@ -1,4 +1,6 @@
-"""chainrule.nn.spatial against PyTorch: values, dtypes, shapes, gradients, errors, reprs."""
+"""Pooling, sampling, transposed convolution, padding, channel dropout, group and instance
+normalisation of ``nn`` and ``nn.functional`` against PyTorch: values, dtypes, shapes,
+gradients, errors, reprs."""
 from __future__ import annotations
 
 import itertools
@@ -8,7 +10,8 @@ import numpy as np
 import pytest
 
 import chainrule as cr
-from chainrule.nn import spatial as S
+from chainrule import nn
+from chainrule.nn import functional
 from helpers import assert_same, from_torch, to_torch
 
 torch = pytest.importorskip("torch")
@@ -53,9 +56,9 @@ def _same_error(our_fn, their_fn):
     (4, 1, 2, 1, False)])
 def test_max_pool1d(k, s, p, d, ceil):
     for shape, ri in (((2, 3, 9), False), ((3, 8), True)):
-        _check(lambda x, ri=ri: S.max_pool1d(x, k, s, p, d, ceil, ri),
+        _check(lambda x, ri=ri: functional.max_pool1d(x, k, s, p, d, ceil, ri),
                lambda x, ri=ri: TF.max_pool1d(x, k, s, p, d, ceil, ri), shape)
-        m, tm = S.MaxPool1d(k, s, p, d, ri, ceil), torch.nn.MaxPool1d(k, s, p, d, ri, ceil)
+        m, tm = nn.MaxPool1d(k, s, p, d, ri, ceil), torch.nn.MaxPool1d(k, s, p, d, ri, ceil)
         assert repr(m) == repr(tm)
 
 
@@ -64,30 +67,30 @@ def test_max_pool1d(k, s, p, d, ceil):
     (2, 3, 1, True, False)])
 def test_avg_pool1d(k, s, p, ceil, cip):
     for shape in ((2, 3, 9), (3, 8)):
-        _check(lambda x: S.avg_pool1d(x, k, s, p, ceil, cip),
+        _check(lambda x: functional.avg_pool1d(x, k, s, p, ceil, cip),
                lambda x: TF.avg_pool1d(x, k, s, p, ceil, cip), shape)
-    assert repr(S.AvgPool1d(k, s, p, ceil, cip)) == repr(torch.nn.AvgPool1d(k, s, p, ceil, cip))
+    assert repr(nn.AvgPool1d(k, s, p, ceil, cip)) == repr(torch.nn.AvgPool1d(k, s, p, ceil, cip))
 
 
 @pytest.mark.parametrize("size", [1, 3, 4, 7])
 def test_adaptive_1d(size):
     for shape in ((2, 3, 7), (3, 12)):
-        _check(lambda x: S.adaptive_avg_pool1d(x, size),
+        _check(lambda x: functional.adaptive_avg_pool1d(x, size),
                lambda x: TF.adaptive_avg_pool1d(x, size), shape)
-        _check(lambda x: S.adaptive_max_pool1d(x, size, True),
+        _check(lambda x: functional.adaptive_max_pool1d(x, size, True),
                lambda x: TF.adaptive_max_pool1d(x, size, True), shape)
-    assert repr(S.AdaptiveAvgPool1d(size)) == repr(torch.nn.AdaptiveAvgPool1d(size))
-    assert repr(S.AdaptiveMaxPool1d(size)) == repr(torch.nn.AdaptiveMaxPool1d(size))
+    assert repr(nn.AdaptiveAvgPool1d(size)) == repr(torch.nn.AdaptiveAvgPool1d(size))
+    assert repr(nn.AdaptiveMaxPool1d(size)) == repr(torch.nn.AdaptiveMaxPool1d(size))
 
 
 @pytest.mark.parametrize("size", [1, 2, (3, None), (5, 2), (None, 4), 6])
 def test_adaptive_max_pool2d(size):
     for shape in ((2, 3, 5, 7), (2, 6, 4)):
-        _check(lambda x: S.adaptive_max_pool2d(x, size, True),
+        _check(lambda x: functional.adaptive_max_pool2d(x, size, True),
                lambda x: TF.adaptive_max_pool2d(x, size, True), shape)
-        _check(lambda x: S.AdaptiveMaxPool2d(size)(x),
+        _check(lambda x: nn.AdaptiveMaxPool2d(size)(x),
                lambda x: torch.nn.AdaptiveMaxPool2d(size)(x), shape, seed=3)
-    assert repr(S.AdaptiveMaxPool2d(size)) == repr(torch.nn.AdaptiveMaxPool2d(size))
+    assert repr(nn.AdaptiveMaxPool2d(size)) == repr(torch.nn.AdaptiveMaxPool2d(size))
 
 
 def test_adaptive_max_pool2d_ties_and_nan():
@@ -95,7 +98,8 @@ def test_adaptive_max_pool2d_ties_and_nan():
     a = np.array([[[[1., 1., 0.], [1., np.nan, 2.], [2., 2., 2.]]]], dtype=np.float32)
     for size in (2, 1, (3, 2)):
         x, tx = cr.tensor(a).requires_grad_(), torch.tensor(a, requires_grad=True)
-        out, tout = S.adaptive_max_pool2d(x, size, True), TF.adaptive_max_pool2d(tx, size, True)
+        out = functional.adaptive_max_pool2d(x, size, True)
+        tout = TF.adaptive_max_pool2d(tx, size, True)
         assert_same(out[0], tout[0])
         assert_same(out[1], tout[1])
         out[0].sum().backward()
@@ -105,14 +109,16 @@ def test_adaptive_max_pool2d_ties_and_nan():
 
 def test_pooling_errors():
     x, tx = cr.zeros(1, 2, 3, 3), torch.zeros(1, 2, 3, 3)
-    _same_error(lambda: S.max_pool1d(x, 2), lambda: TF.max_pool1d(tx, 2))
-    _same_error(lambda: S.max_pool1d(cr.zeros(3), 2), lambda: TF.max_pool1d(torch.zeros(3), 2))
-    _same_error(lambda: S.avg_pool1d(cr.zeros(3), 2), lambda: TF.avg_pool1d(torch.zeros(3), 2))
-    _same_error(lambda: S.adaptive_avg_pool1d(cr.zeros(3), 2),
+    _same_error(lambda: functional.max_pool1d(x, 2), lambda: TF.max_pool1d(tx, 2))
+    _same_error(lambda: functional.max_pool1d(cr.zeros(3), 2),
+                lambda: TF.max_pool1d(torch.zeros(3), 2))
+    _same_error(lambda: functional.avg_pool1d(cr.zeros(3), 2),
+                lambda: TF.avg_pool1d(torch.zeros(3), 2))
+    _same_error(lambda: functional.adaptive_avg_pool1d(cr.zeros(3), 2),
                 lambda: TF.adaptive_avg_pool1d(torch.zeros(3), 2))
-    _same_error(lambda: S.adaptive_max_pool2d(cr.zeros(2, 3), 2),
+    _same_error(lambda: functional.adaptive_max_pool2d(cr.zeros(2, 3), 2),
                 lambda: TF.adaptive_max_pool2d(torch.zeros(2, 3), 2))
-    _same_error(lambda: S.max_pool1d(cr.zeros(1, 2, 5), 2, padding=2),
+    _same_error(lambda: functional.max_pool1d(cr.zeros(1, 2, 5), 2, padding=2),
                 lambda: TF.max_pool1d(torch.zeros(1, 2, 5), 2, padding=2))
 
 
@@ -130,7 +136,7 @@ _INTERP_CASES = [
 @pytest.mark.parametrize("mode,ac", [("nearest", None), ("nearest-exact", None),
                                      ("bilinear", False), ("bilinear", True)])
 def test_interpolate_2d(case, mode, ac):
-    _check(lambda x: S.interpolate(x, mode=mode, align_corners=ac, **case),
+    _check(lambda x: functional.interpolate(x, mode=mode, align_corners=ac, **case),
            lambda x: TF.interpolate(x, mode=mode, align_corners=ac, **case), (2, 3, 4, 5))
 
 
@@ -138,23 +144,23 @@ def test_interpolate_2d(case, mode, ac):
                                   dict(scale_factor=0.7)])
 @pytest.mark.parametrize("mode,ac", [("nearest", None), ("linear", False), ("linear", True)])
 def test_interpolate_1d(case, mode, ac):
-    _check(lambda x: S.interpolate(x, mode=mode, align_corners=ac, **case),
+    _check(lambda x: functional.interpolate(x, mode=mode, align_corners=ac, **case),
            lambda x: TF.interpolate(x, mode=mode, align_corners=ac, **case), (2, 3, 5))
 
 
 def test_interpolate_float64_and_layers():
-    _check(lambda x: S.interpolate(x, scale_factor=1.3, mode="bilinear"),
+    _check(lambda x: functional.interpolate(x, scale_factor=1.3, mode="bilinear"),
            lambda x: TF.interpolate(x, scale_factor=1.3, mode="bilinear"), (1, 2, 5, 4),
            dtype=np.float64, rtol=1e-12, atol=1e-12)
     layers = [
         ((), dict(scale_factor=2)), ((), dict(size=(3, 4), mode="bilinear", align_corners=True)),
         ((), dict(scale_factor=(2, 3), mode="bilinear")), ((), dict(size=5))]
     for args, kwargs in layers:
-        m, tm = S.Upsample(*args, **kwargs), torch.nn.Upsample(*args, **kwargs)
+        m, tm = nn.Upsample(*args, **kwargs), torch.nn.Upsample(*args, **kwargs)
         assert repr(m) == repr(tm)
         _check(m, tm, (1, 2, 3, 4))
-    for cls, tcls in ((S.UpsamplingNearest2d, torch.nn.UpsamplingNearest2d),
-                      (S.UpsamplingBilinear2d, torch.nn.UpsamplingBilinear2d)):
+    for cls, tcls in ((nn.UpsamplingNearest2d, torch.nn.UpsamplingNearest2d),
+                      (nn.UpsamplingBilinear2d, torch.nn.UpsamplingBilinear2d)):
         for kwargs in (dict(scale_factor=2), dict(size=(5, 3))):
             m, tm = cls(**kwargs), tcls(**kwargs)
             assert repr(m) == repr(tm)
@@ -166,13 +172,13 @@ def test_interpolate_errors():
     for kwargs in (dict(), dict(size=3, scale_factor=2), dict(size=(2, 2, 2)),
                    dict(size=2, align_corners=True), dict(size=2, mode="linear"),
                    dict(scale_factor=(2, 2, 2))):
-        _same_error(lambda kw=kwargs: S.interpolate(x, **kw),
+        _same_error(lambda kw=kwargs: functional.interpolate(x, **kw),
                     lambda kw=kwargs: TF.interpolate(tx, **kw))
-    _same_error(lambda: S.interpolate(cr.zeros(1, 1, 3), size=2, mode="bilinear"),
+    _same_error(lambda: functional.interpolate(cr.zeros(1, 1, 3), size=2, mode="bilinear"),
                 lambda: TF.interpolate(torch.zeros(1, 1, 3), size=2, mode="bilinear"))
-    _same_error(lambda: S.interpolate(cr.zeros(3, 3), size=2),
+    _same_error(lambda: functional.interpolate(cr.zeros(3, 3), size=2),
                 lambda: TF.interpolate(torch.zeros(3, 3), size=2))
-    _same_error(lambda: S.interpolate(cr.zeros(1, 1, 3, 3, dtype=cr.int64), size=2),
+    _same_error(lambda: functional.interpolate(cr.zeros(1, 1, 3, 3, dtype=cr.int64), size=2),
                 lambda: TF.interpolate(torch.zeros(1, 1, 3, 3, dtype=torch.int64), size=2))
 
 
@@ -195,7 +201,7 @@ def test_conv_transpose2d(case):
     cin, cout, k, s, p, op, g, d, bias, hw = case
     torch.manual_seed(0)
     tm = torch.nn.ConvTranspose2d(cin, cout, k, s, p, op, g, bias, d)
-    m = S.ConvTranspose2d(cin, cout, k, s, p, op, g, bias, d)
+    m = nn.ConvTranspose2d(cin, cout, k, s, p, op, g, bias, d)
     assert repr(m) == repr(tm)
     assert m.weight.shape == tuple(tm.weight.shape)
     m.weight = cr.nn.Parameter(from_torch(tm.weight.detach()))
@@ -211,7 +217,7 @@ def test_conv_transpose2d(case):
 def test_conv_transpose2d_output_size_and_init():
     torch.manual_seed(1)
     tm = torch.nn.ConvTranspose2d(2, 3, 3, stride=2, padding=1)
-    m = S.ConvTranspose2d(2, 3, 3, stride=2, padding=1)
+    m = nn.ConvTranspose2d(2, 3, 3, stride=2, padding=1)
     m.weight, m.bias = (cr.nn.Parameter(from_torch(t.detach())) for t in (tm.weight, tm.bias))
     x = np.random.default_rng(0).standard_normal((1, 2, 4, 4)).astype(np.float32)
     for size in ((7, 7), (8, 7), [1, 3, 8, 8]):
@@ -220,7 +226,7 @@ def test_conv_transpose2d_output_size_and_init():
     _same_error(lambda: m(cr.tensor(x), output_size=(9, 9)),
                 lambda: tm(torch.from_numpy(x), output_size=(9, 9)))
     # PyTorch's init: U(-1/sqrt(fan_in), ...), fan_in = (out/groups)*kh*kw
-    big = S.ConvTranspose2d(8, 6, 3, groups=2)
+    big = nn.ConvTranspose2d(8, 6, 3, groups=2)
     bound = 1 / np.sqrt(3 * 9)
     assert np.abs(big.weight.detach().numpy()).max() <= bound
     assert np.abs(big.weight.detach().numpy()).max() > 0.8 * bound
@@ -230,13 +236,13 @@ def test_conv_transpose2d_output_size_and_init():
 def test_conv_transpose2d_errors():
     x, tx = cr.zeros(1, 3, 4, 4), torch.zeros(1, 3, 4, 4)
     w, tw = cr.zeros(4, 2, 3, 3), torch.zeros(4, 2, 3, 3)
-    _same_error(lambda: S.conv_transpose2d(x, w), lambda: TF.conv_transpose2d(tx, tw))
+    _same_error(lambda: functional.conv_transpose2d(x, w), lambda: TF.conv_transpose2d(tx, tw))
     x, tx = cr.zeros(1, 4, 4, 4), torch.zeros(1, 4, 4, 4)
-    _same_error(lambda: S.conv_transpose2d(x, w, stride=2, output_padding=2),
+    _same_error(lambda: functional.conv_transpose2d(x, w, stride=2, output_padding=2),
                 lambda: TF.conv_transpose2d(tx, tw, stride=2, output_padding=2))
-    _same_error(lambda: S.conv_transpose2d(x, w, groups=3),
+    _same_error(lambda: functional.conv_transpose2d(x, w, groups=3),
                 lambda: TF.conv_transpose2d(tx, tw, groups=3))
-    _same_error(lambda: S.ConvTranspose2d(3, 4, 3, groups=2),
+    _same_error(lambda: nn.ConvTranspose2d(3, 4, 3, groups=2),
                 lambda: torch.nn.ConvTranspose2d(3, 4, 3, groups=2))
 
 
@@ -254,7 +260,7 @@ def test_padding_layers(name):
         else [1, 2, (0, 2), (2, 1), (-1, 2)]
     extra = (1.5,) if name.startswith("Constant") else ()
     for padding in paddings:
-        m, tm = getattr(S, name)(padding, *extra), getattr(torch.nn, name)(padding, *extra)
+        m, tm = getattr(nn, name)(padding, *extra), getattr(torch.nn, name)(padding, *extra)
         assert repr(m) == repr(tm)
         for shape in ((2, 3, 4, 5), (3, 4, 5)) if two_d else ((2, 3, 4), (3, 4)):
             _check(m, tm, shape)
@@ -265,7 +271,7 @@ def test_pad_modes(mode):
     for shape, pad in (((2, 4), (1, 3)), ((2, 3, 4), (3, 2)), ((2, 3, 4), (1, 2, 2, 0)),
                        ((2, 3, 4, 5), (0, 4, 1, 2)), ((1, 2, 3, 4, 5), (1, 1, 2, 0, 2, 2)),
                        ((1, 2, 4, 5), (-1, 2, 1, -2))):
-        _check(lambda x, pad=pad: S.pad_modes(x, pad, mode),
+        _check(lambda x, pad=pad: functional.pad(x, pad, mode),
                lambda x, pad=pad: TF.pad(x, pad, mode), shape)
 
 
@@ -274,9 +280,9 @@ def test_pad_errors():
                              ((2, 3, 4, 5), (1, 1), "replicate"), ((2, 3), (1, 1, 1), "reflect"),
                              ((2, 0, 4), (1, 1), "replicate"), ((3,), (1, 1, 1, 1), "constant"),
                              ((2, 3), (1, 1), "wrap")):
-        _same_error(lambda a=(shape, pad, mode): S.pad_modes(cr.zeros(*a[0]), *a[1:]),
+        _same_error(lambda a=(shape, pad, mode): functional.pad(cr.zeros(*a[0]), *a[1:]),
                     lambda a=(shape, pad, mode): TF.pad(torch.zeros(*a[0]), *a[1:]))
-    _same_error(lambda: S.ReflectionPad2d(1)(cr.zeros(3, 3)),
+    _same_error(lambda: nn.ReflectionPad2d(1)(cr.zeros(3, 3)),
                 lambda: torch.nn.ReflectionPad2d(1)(torch.zeros(3, 3)))
 
 
@@ -286,24 +292,25 @@ def test_pad_errors():
 @pytest.mark.parametrize("r", [1, 2, 3])
 def test_pixel_shuffle(r):
     for shape in ((2, 2 * r * r, 3, 2), (r * r, 2, 3), (2, 1, 3 * r * r, 1, 2)):
-        _check(lambda x: S.pixel_shuffle(x, r), lambda x: TF.pixel_shuffle(x, r), shape)
+        _check(lambda x: functional.pixel_shuffle(x, r), lambda x: TF.pixel_shuffle(x, r), shape)
     for shape in ((2, 3, 2 * r, 3 * r), (2, r, r), (2, 2, 1, r, 2 * r)):
-        _check(lambda x: S.pixel_unshuffle(x, r), lambda x: TF.pixel_unshuffle(x, r), shape)
-    assert repr(S.PixelShuffle(r)) == repr(torch.nn.PixelShuffle(r))
-    assert repr(S.PixelUnshuffle(r)) == repr(torch.nn.PixelUnshuffle(r))
+        _check(lambda x: functional.pixel_unshuffle(x, r), lambda x: TF.pixel_unshuffle(x, r),
+               shape)
+    assert repr(nn.PixelShuffle(r)) == repr(torch.nn.PixelShuffle(r))
+    assert repr(nn.PixelUnshuffle(r)) == repr(torch.nn.PixelUnshuffle(r))
 
 
 def test_pixel_shuffle_errors():
-    for f, tf, shape in ((S.pixel_shuffle, TF.pixel_shuffle, (1, 3, 2, 2)),
-                         (S.pixel_unshuffle, TF.pixel_unshuffle, (1, 3, 3, 2)),
-                         (S.pixel_shuffle, TF.pixel_shuffle, (4, 2))):
+    for f, tf, shape in ((functional.pixel_shuffle, TF.pixel_shuffle, (1, 3, 2, 2)),
+                         (functional.pixel_unshuffle, TF.pixel_unshuffle, (1, 3, 3, 2)),
+                         (functional.pixel_shuffle, TF.pixel_shuffle, (4, 2))):
         _same_error(lambda f=f, shape=shape: f(cr.zeros(*shape), 2),
                     lambda tf=tf, shape=shape: tf(torch.zeros(*shape), 2))
 
 
 @pytest.mark.parametrize("fn,shape,channel_dims", [
-    (S.dropout1d, (4, 16, 5), 2), (S.dropout1d, (16, 5), 1),
-    (S.dropout2d, (4, 16, 3, 2), 2), (S.dropout2d, (4, 16, 5), 2)])
+    (functional.dropout1d, (4, 16, 5), 2), (functional.dropout1d, (16, 5), 1),
+    (functional.dropout2d, (4, 16, 3, 2), 2), (functional.dropout2d, (4, 16, 5), 2)])
 def test_channel_dropout(fn, shape, channel_dims):
     cr.manual_seed(0)
     x = cr.rand(*shape) + 1  # no zeros of its own
@@ -326,17 +333,17 @@ def test_channel_dropout(fn, shape, channel_dims):
 
 
 def test_dropout_layers_and_errors():
-    for cls, tcls in ((S.Dropout1d, torch.nn.Dropout1d), (S.Dropout2d, torch.nn.Dropout2d)):
+    for cls, tcls in ((nn.Dropout1d, torch.nn.Dropout1d), (nn.Dropout2d, torch.nn.Dropout2d)):
         assert repr(cls()) == repr(tcls())
         assert repr(cls(0.3, True)) == repr(tcls(0.3, True))
         m = cls(0.9).eval()
-        x = cr.ones(2, 3, 4) if cls is S.Dropout1d else cr.ones(2, 3, 4, 1)
+        x = cr.ones(2, 3, 4) if cls is nn.Dropout1d else cr.ones(2, 3, 4, 1)
         assert m(x) is x
         _same_error(lambda cls=cls: cls(1.5), lambda tcls=tcls: tcls(1.5))
-    _same_error(lambda: S.dropout1d(cr.ones(3, 4, 5, 5)),
+    _same_error(lambda: functional.dropout1d(cr.ones(3, 4, 5, 5)),
                 lambda: TF.dropout1d(torch.ones(3, 4, 5, 5)))
     with pytest.warns(UserWarning):
-        S.dropout2d(cr.ones(3, 4, 5))
+        functional.dropout2d(cr.ones(3, 4, 5))
 
 
 # ----------------------------------------------------------------------------------------
@@ -348,24 +355,24 @@ def test_group_norm(groups, shape):
     c = shape[1]
     rng = np.random.default_rng(1)
     w, b = rng.standard_normal(c).astype(np.float32), rng.standard_normal(c).astype(np.float32)
-    _check(lambda x: S.group_norm(x, groups, cr.tensor(w), cr.tensor(b), 1e-3),
+    _check(lambda x: functional.group_norm(x, groups, cr.tensor(w), cr.tensor(b), 1e-3),
            lambda x: TF.group_norm(x, groups, torch.tensor(w), torch.tensor(b), 1e-3), shape,
            rtol=1e-4, atol=1e-5)
     torch.manual_seed(0)
-    m, tm = S.GroupNorm(groups, c), torch.nn.GroupNorm(groups, c)
+    m, tm = nn.GroupNorm(groups, c), torch.nn.GroupNorm(groups, c)
     assert repr(m) == repr(tm)
     _check(m, tm, shape, seed=2, rtol=1e-4, atol=1e-5)
     assert_same(m.weight.grad, tm.weight.grad, 1e-4, 1e-5)
     assert_same(m.bias.grad, tm.bias.grad, 1e-4, 1e-5)
     for kwargs in (dict(affine=False), dict(bias=False), dict(eps=0.1)):
-        assert repr(S.GroupNorm(groups, c, **kwargs)) == repr(torch.nn.GroupNorm(groups, c,
+        assert repr(nn.GroupNorm(groups, c, **kwargs)) == repr(torch.nn.GroupNorm(groups, c,
                                                                                  **kwargs))
 
 
 def test_group_norm_errors():
-    _same_error(lambda: S.group_norm(cr.zeros(2, 3, 4), 2),
+    _same_error(lambda: functional.group_norm(cr.zeros(2, 3, 4), 2),
                 lambda: TF.group_norm(torch.zeros(2, 3, 4), 2))
-    _same_error(lambda: S.GroupNorm(2, 3), lambda: torch.nn.GroupNorm(2, 3))
+    _same_error(lambda: nn.GroupNorm(2, 3), lambda: torch.nn.GroupNorm(2, 3))
 
 
 @pytest.mark.parametrize("cls,shape", [("InstanceNorm1d", (2, 3, 5)), ("InstanceNorm1d", (3, 4)),
@@ -373,7 +380,7 @@ def test_group_norm_errors():
                                        ("InstanceNorm2d", (3, 2, 4))])
 @pytest.mark.parametrize("affine,track", list(itertools.product([False, True], repeat=2)))
 def test_instance_norm_layers(cls, shape, affine, track):
-    m, tm = getattr(S, cls)(3, affine=affine, track_running_stats=track), \
+    m, tm = getattr(nn, cls)(3, affine=affine, track_running_stats=track), \
         getattr(torch.nn, cls)(3, affine=affine, track_running_stats=track)
     assert repr(m) == repr(tm)
     _check(m, tm, shape, rtol=1e-4, atol=1e-5)
@@ -392,18 +399,18 @@ def test_instance_norm_function_and_errors():
     rm, rv = np.zeros(3, np.float32), np.ones(3, np.float32)
     ours = (cr.tensor(rm.copy()), cr.tensor(rv.copy()))
     theirs = (torch.tensor(rm.copy()), torch.tensor(rv.copy()))
-    _check(lambda x: S.instance_norm(x, *ours, momentum=0.3, eps=1e-3),
+    _check(lambda x: functional.instance_norm(x, *ours, momentum=0.3, eps=1e-3),
            lambda x: TF.instance_norm(x, *theirs, momentum=0.3, eps=1e-3), (2, 3, 6),
            rtol=1e-4, atol=1e-5)
     for o, t in zip(ours, theirs):
         assert_same(o, t)
-    _check(lambda x: S.instance_norm(x, *ours, use_input_stats=False),
+    _check(lambda x: functional.instance_norm(x, *ours, use_input_stats=False),
            lambda x: TF.instance_norm(x, *theirs, use_input_stats=False), (2, 3, 6))
-    _same_error(lambda: S.instance_norm(cr.zeros(2, 3)), lambda: TF.instance_norm(
+    _same_error(lambda: functional.instance_norm(cr.zeros(2, 3)), lambda: TF.instance_norm(
         torch.zeros(2, 3)))
-    _same_error(lambda: S.instance_norm(cr.zeros(1, 3, 1)), lambda: TF.instance_norm(
+    _same_error(lambda: functional.instance_norm(cr.zeros(1, 3, 1)), lambda: TF.instance_norm(
         torch.zeros(1, 3, 1)))
-    _same_error(lambda: S.InstanceNorm1d(3)(cr.zeros(3)),
+    _same_error(lambda: nn.InstanceNorm1d(3)(cr.zeros(3)),
                 lambda: torch.nn.InstanceNorm1d(3)(torch.zeros(3)))
 
 
@@ -417,41 +424,43 @@ def _gradcheck(fn, *shapes):
 
 
 def test_gradchecks():
-    _gradcheck(lambda x: S.interpolate(x, size=(3, 5), mode="bilinear"), (1, 2, 4, 3))
-    _gradcheck(lambda x, w, b: S.conv_transpose2d(x, w, b, 2, 1, 1, 2, 1), (1, 4, 3, 3),
+    _gradcheck(lambda x: functional.interpolate(x, size=(3, 5), mode="bilinear"), (1, 2, 4, 3))
+    _gradcheck(lambda x, w, b: functional.conv_transpose2d(x, w, b, 2, 1, 1, 2, 1), (1, 4, 3, 3),
                (4, 1, 3, 2), (2,))
-    _gradcheck(lambda x, w: S.group_norm(x, 2, w), (2, 4, 3), (4,))
-    _gradcheck(lambda x: S.pad_modes(x, (2, 1, 1, 2), "reflect"), (1, 2, 3, 4))
-    _gradcheck(lambda x: S.adaptive_max_pool2d(x, (2, 3)), (1, 2, 4, 5))
+    _gradcheck(lambda x, w: functional.group_norm(x, 2, w), (2, 4, 3), (4,))
+    _gradcheck(lambda x: functional.pad(x, (2, 1, 1, 2), "reflect"), (1, 2, 3, 4))
+    _gradcheck(lambda x: functional.adaptive_max_pool2d(x, (2, 3)), (1, 2, 4, 5))
 
 
-def test_exports_listed():
-    for name in S.__all__:
-        assert isinstance(getattr(S, name), type)
-    for name in S.FUNCTIONS:
-        assert callable(getattr(S, name))
+def test_exports_are_pytorchs_names():
+    for name in nn.__all__:
+        if isinstance(getattr(nn, name), type):
+            assert hasattr(torch.nn, name), name
+    for name in functional.__all__:
+        assert callable(getattr(functional, name)) and hasattr(TF, name), name
     assert to_torch(cr.ones(1)).shape == (1,)
 
 
 def test_dtype_rules_and_edge_errors():
     ints = cr.zeros(1, 2, 4, 4, dtype=cr.int64), torch.zeros(1, 2, 4, 4, dtype=torch.int64)
     for ours, theirs in (
-            (lambda x: S.max_pool1d(x[0], 2), lambda x: TF.max_pool1d(x[0], 2)),
-            (lambda x: S.adaptive_max_pool2d(x, 2), lambda x: TF.adaptive_max_pool2d(x, 2)),
-            (lambda x: S.group_norm(x, 2), lambda x: TF.group_norm(x, 2)),
-            (lambda x: S.interpolate(x, size=3), lambda x: TF.interpolate(x, size=3))):
+            (lambda x: functional.max_pool1d(x[0], 2), lambda x: TF.max_pool1d(x[0], 2)),
+            (lambda x: functional.adaptive_max_pool2d(x, 2),
+             lambda x: TF.adaptive_max_pool2d(x, 2)),
+            (lambda x: functional.group_norm(x, 2), lambda x: TF.group_norm(x, 2)),
+            (lambda x: functional.interpolate(x, size=3), lambda x: TF.interpolate(x, size=3))):
         _same_error(lambda f=ours: f(ints[0]), lambda f=theirs: f(ints[1]))
     # uint8 resamples by nearest neighbour (integers are copied, not rounded)
     a = np.arange(32, dtype=np.uint8).reshape(1, 2, 4, 4)
     for kwargs in (dict(size=(3, 6)), dict(scale_factor=1.5, mode="nearest-exact")):
-        assert_same(S.interpolate(cr.tensor(a), **kwargs),
+        assert_same(functional.interpolate(cr.tensor(a), **kwargs),
                     TF.interpolate(torch.from_numpy(a), **kwargs))
     x, tx = cr.zeros(1, 1, 2, 2), torch.zeros(1, 1, 2, 2)
     for kwargs in (dict(size=0), dict(scale_factor=0.1)):
-        _same_error(lambda kw=kwargs: S.interpolate(x, **kw),
+        _same_error(lambda kw=kwargs: functional.interpolate(x, **kw),
                     lambda kw=kwargs: TF.interpolate(tx, **kw))
-    _same_error(lambda: S.pad_modes(cr.zeros(1, 2, 4), (1, 1), "reflect", 2.0),
+    _same_error(lambda: functional.pad(cr.zeros(1, 2, 4), (1, 1), "reflect", 2.0),
                 lambda: TF.pad(torch.zeros(1, 2, 4), (1, 1), "reflect", 2.0))
-    _same_error(lambda: S.pad_modes(cr.zeros(1, 2, 4), (-2, -3)),
+    _same_error(lambda: functional.pad(cr.zeros(1, 2, 4), (-2, -3)),
                 lambda: TF.pad(torch.zeros(1, 2, 4), (-2, -3)))
-    assert_same(S.pad_modes(cr.zeros(1, 2, 4), (-2, -2)), TF.pad(torch.zeros(1, 2, 4), (-2, -2)))
+    assert_same(functional.pad(cr.zeros(1, 2, 4), (-2, -2)), TF.pad(torch.zeros(1, 2, 4), (-2, -2)))

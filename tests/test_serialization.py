@@ -1,4 +1,6 @@
-"""save/load in the safetensors format: round trips, PyTorch interoperability, bad files."""
+"""save/load: round trips in both formats, safetensors interoperability with PyTorch, bad
+safetensors files.  (PyTorch's own format against real torch: test_torch_checkpoints.py;
+hostile files of both formats: test_hostile_files.py.)"""
 from __future__ import annotations
 
 import io
@@ -13,44 +15,46 @@ from chainrule.serialization import SafetensorsError
 from helpers import assert_same, from_torch, to_torch
 
 
-def _roundtrip(obj):
+def _roundtrip(obj, format="safetensors"):
     buf = io.BytesIO()
-    cr.save(obj, buf)
+    cr.save(obj, buf, format=format)
     buf.seek(0)
     return cr.load(buf)
 
 
-def test_tensor_and_nested_roundtrip():
+@pytest.mark.parametrize("format", ["torch", "safetensors"])
+def test_tensor_and_nested_roundtrip(format):
     for dtype in (cr.float32, cr.float64, cr.int64, cr.int32, cr.bool, cr.uint8, cr.float16):
         t = cr.arange(6).reshape(2, 3).to(dtype)
-        back = _roundtrip(t)
+        back = _roundtrip(t, format)
         assert back.dtype is dtype and cr.equal(back, t)
     nested = {"a": [cr.ones(2), 3, "x", None], "b": (1.5, cr.zeros(0)), 7: {"c": True}}
-    back = _roundtrip(nested)
+    back = _roundtrip(nested, format)
     assert back["a"][1:] == [3, "x", None] and cr.equal(back["a"][0], cr.ones(2))
     assert isinstance(back["b"], tuple) and back["b"][1].shape == (0,)
     assert back[7] == {"c": True}
-    scalar = _roundtrip(cr.tensor(2.5))
+    scalar = _roundtrip(cr.tensor(2.5), format)
     assert scalar.shape == () and scalar.item() == 2.5
     transposed = cr.arange(6.0).reshape(2, 3).t()
-    assert cr.equal(_roundtrip(transposed), transposed)
+    assert cr.equal(_roundtrip(transposed, format), transposed)
 
 
-def test_model_and_optimiser_state_roundtrip(tmp_path):
+@pytest.mark.parametrize("suffix", [".pt", ".safetensors"])
+def test_model_and_optimiser_state_roundtrip(tmp_path, suffix):
     model = cr.nn.Sequential(cr.nn.Linear(3, 4), cr.nn.BatchNorm1d(4), cr.nn.Linear(4, 2))
     opt = cr.optim.Adam(model.parameters(), lr=0.01, amsgrad=True)
     for _ in range(3):
         opt.zero_grad()
         model(cr.randn(5, 3)).sum().backward()
         opt.step()
-    cr.save(model.state_dict(), tmp_path / "model.safetensors")
-    cr.save(opt.state_dict(), tmp_path / "opt.safetensors")
+    cr.save(model.state_dict(), tmp_path / f"model{suffix}")
+    cr.save(opt.state_dict(), tmp_path / f"opt{suffix}")
     clone = cr.nn.Sequential(cr.nn.Linear(3, 4), cr.nn.BatchNorm1d(4), cr.nn.Linear(4, 2))
-    clone.load_state_dict(cr.load(tmp_path / "model.safetensors"))
+    clone.load_state_dict(cr.load(tmp_path / f"model{suffix}"))
     for (k, v), (_, w) in zip(model.state_dict().items(), clone.state_dict().items()):
         assert cr.equal(v, w) and v.dtype is w.dtype, k
     opt2 = cr.optim.Adam(clone.parameters())
-    opt2.load_state_dict(cr.load(tmp_path / "opt.safetensors"))
+    opt2.load_state_dict(cr.load(tmp_path / f"opt{suffix}"))
     sd, sd2 = opt.state_dict(), opt2.state_dict()
     assert sd["param_groups"] == sd2["param_groups"]
     for i in sd["state"]:
@@ -87,7 +91,7 @@ def test_interoperates_with_pytorch_through_safetensors(tmp_path):
 
 def _good_bytes():
     buf = io.BytesIO()
-    cr.save({"w": cr.arange(6.0).reshape(2, 3), "b": cr.ones(3)}, buf)
+    cr.save({"w": cr.arange(6.0).reshape(2, 3), "b": cr.ones(3)}, buf, format="safetensors")
     return buf.getvalue()
 
 
@@ -133,7 +137,7 @@ def test_mismatched_file_raises_and_leaves_model_untouched(tmp_path):
     assert cr.equal(model.weight, before)
 
 
-def test_save_refuses_objects_that_would_need_pickle():
+def test_safetensors_refuses_objects_that_would_need_pickle():
     with pytest.raises(TypeError, match="state_dict"):
         _roundtrip(cr.nn.Linear(2, 2))
     with pytest.raises(TypeError):

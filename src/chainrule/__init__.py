@@ -6,6 +6,29 @@
     >>> y.backward()
     >>> x.grad
     tensor(2.)
+
+The package is a stack of layers, each importing only those below it (the import
+contracts in ``pyproject.toml`` check this), from the top:
+
+- ``__main__``, ``_alias``, ``demo``, ``viz``: the runner, ``install_as_torch``, the
+  lecture demo, the graph and backward pass drawn.
+- ``numpy``, ``distributions``, ``serialization``; then ``func``, ``nn``, ``optim``,
+  ``utils``, ``linalg``, ``random``, ``cuda``, ``backends``, ``accelerator``: built from
+  the public functions.
+- ``autograd``: the public face of the engine (``grad``, ``Function``, ``forward_ad``,
+  ``functional``, ``gradcheck``).
+- ``tensor_methods``: binds operators and methods to ``Tensor``.
+- ``functions``: the ``torch.*`` functions, one module per family, calling the rows of ...
+- ``ops``: the rule tables, one ``Op`` row per primitive (forward on arrays, one
+  derivative formula per input, a forward-mode rule).
+- ``engine``: how an op is recorded and how the chain rule runs backwards (its
+  docstring gives the reading order).
+- ``tensor``: the Tensor class, an array plus what autograd needs to know.
+- ``_printing``, ``_shapes``, ``_threads``, ``_dtypes``, ``_backend``: PyTorch's repr,
+  shape rules, dtypes and promotion, and the one module that names NumPy.
+
+A new op is one row in ``ops/<family>.py``, one function in ``functions/<family>.py`` and
+one row in ``tests/op_table.py``.
 """
 from __future__ import annotations
 
@@ -78,24 +101,6 @@ def numel(input: Tensor) -> int:
     return input.numel()
 
 
-def set_num_threads(n: int) -> None:
-    """Accepted for compatibility; NumPy's BLAS decides its own threads.
-
-    >>> import chainrule as torch
-    >>> torch.set_num_threads(1)
-    """
-
-
-def get_num_threads() -> int:
-    """The number of threads used for intra-op parallelism (always 1 here: NumPy decides).
-
-    >>> import chainrule as torch
-    >>> torch.get_num_threads() >= 1
-    True
-    """
-    return 1
-
-
 def compile(model=None, **kwargs):  # noqa: A001 - PyTorch's name
     """Returns the model unchanged: there is nothing to compile on NumPy.
 
@@ -107,18 +112,31 @@ def compile(model=None, **kwargs):  # noqa: A001 - PyTorch's name
     return model if model is not None else (lambda m: m)
 
 
+# Names loaded on first use (keeps `import chainrule` fast): name -> the module defining it.
+_LAZY = {
+    "save": "serialization", "load": "serialization",
+    "install_as_torch": "_alias",
+    "set_default_device": "_default_device", "get_default_device": "_default_device",
+    "get_num_threads": "_threads", "set_num_threads": "_threads",
+    "get_num_interop_threads": "_threads", "set_num_interop_threads": "_threads",
+}
+
+
 def __getattr__(name: str):
     # The larger subpackages load on first use, which keeps `import chainrule` fast.
     import importlib
     if name in ("nn", "optim", "utils", "func", "linalg", "testing", "cuda", "distributions",
-                "numpy", "viz"):
+                "numpy", "viz", "backends", "accelerator", "random"):
         try:
             return importlib.import_module(f"chainrule.{name}")
         except ModuleNotFoundError as e:
             if e.name != f"chainrule.{name}":
                 raise
-            raise AttributeError(f"module 'chainrule' has no attribute '{name}'") from None
-    if name in ("save", "load"):
-        from . import serialization
-        return getattr(serialization, name)
-    raise AttributeError(f"module 'chainrule' has no attribute '{name}'")
+            raise AttributeError(f"module 'chainrule' has no attribute '{name}' (torch.{name} "
+                                 "is not in chainrule)") from None
+    if name in _LAZY:
+        return getattr(importlib.import_module(f"chainrule.{_LAZY[name]}"), name)
+    if name.startswith("__"):
+        raise AttributeError(f"module 'chainrule' has no attribute '{name}'")
+    raise AttributeError(f"module 'chainrule' has no attribute '{name}' (torch.{name} is not "
+                         "in chainrule)")

@@ -12,6 +12,7 @@ functions and the autograd entry points, which are built on this class.
 from __future__ import annotations
 
 import builtins
+import copy
 import math
 import warnings
 
@@ -115,30 +116,22 @@ def _on_cpu(where) -> None:
 _CPU = device("cpu")
 
 
-def _is_number(x) -> bool:
-    return isinstance(x, (int, float, builtins.bool, xp.number, xp.bool_))
-
-
-def _scalar(x):
-    """A NumPy scalar as the Python number it stands for (so it promotes like one)."""
-    if isinstance(x, xp.generic):
-        # PyTorch reads a NumPy bool as a float (t + np.True_ is a float tensor).
-        return float(x) if isinstance(x, xp.bool_) else x.item()
-    return x
+# Attributes of a tensor that only autograd reads (defaults on the class; set per tensor).
+_AUTOGRAD_STATE = frozenset({"_base", "_view_base_fn", "_accumulator", "_hooks",
+                             "_post_accumulate_hooks", "_retains_grad", "_fw_grad"})
 
 
 class Tensor:
     """A multi-dimensional array that can record the operations applied to it.
 
     >>> import chainrule as torch
-    >>> x = torch.tensor(1.0, requires_grad=True)
-    >>> y = 3 * x ** 2 - 4 * x
-    >>> y.backward()
-    >>> x.grad
-    tensor(2.)
+    >>> w = torch.ones(3, requires_grad=True)
+    >>> loss = (w * torch.tensor([1.0, 2.0, 3.0])).sum()
+    >>> loss.grad_fn.name(), w.is_leaf, loss.is_leaf
+    ('SumBackward0', True, False)
     """
 
-    __slots__ = ("_data", "_requires_grad", "grad_fn", "_output_nr", "_grad", "_version_counter",
+    __slots__ = ("_data", "_requires_grad", "_grad_fn", "_output_nr", "_grad", "_version_counter",
                  "__weakref__", "__dict__")
 
     # Attributes most tensors never set: defaults on the class, so that making a
@@ -175,7 +168,7 @@ class Tensor:
         t = object.__new__(cls)
         t._data = data
         t._requires_grad = False
-        t.grad_fn = None
+        t._grad_fn = None
         t._output_nr = 0
         t._grad = None
         t._version_counter = None
@@ -334,7 +327,7 @@ class Tensor:
 
     @requires_grad.setter
     def requires_grad(self, value: bool) -> None:
-        if self.grad_fn is not None:
+        if self._grad_fn is not None:
             if value:
                 return
             raise RuntimeError(
@@ -366,7 +359,7 @@ class Tensor:
         >>> x.is_leaf, (x * 2).is_leaf
         (True, False)
         """
-        return self.grad_fn is None
+        return self._grad_fn is None
 
     @property
     def grad(self):
@@ -378,7 +371,7 @@ class Tensor:
         >>> x.grad
         tensor([3., 3.])
         """
-        if self.grad_fn is not None and not self._retains_grad:
+        if self._grad_fn is not None and not self._retains_grad:
             warnings.warn(
                 "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its "
                 ".grad attribute won't be populated during autograd.backward(). If you indeed "
@@ -444,7 +437,7 @@ class Tensor:
         >>> y.detach_().requires_grad, y.grad_fn
         (False, None)
         """
-        self.grad_fn = None
+        self._grad_fn = None
         self._requires_grad = False
         return self
 
@@ -490,9 +483,12 @@ class Tensor:
             raise RuntimeError(
                 "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() "
                 "instead.")
-        if dtype is not None and dtype != self._data.dtype:
-            return self._data.astype(dtype)
-        return self._data.copy() if copy else self._data
+        data = self._data
+        if type(data) is not ndarray:  # a 0-d tensor may hold a NumPy scalar: NumPy wants arrays
+            data = xp.asarray(data)
+        if dtype is not None and dtype != data.dtype:
+            return data.astype(dtype)
+        return data.copy() if copy else data
 
     def contiguous(self, memory_format=None) -> "Tensor":
         """A tensor with the same values laid out contiguously (chainrule returns ``self``: NumPy
@@ -569,7 +565,8 @@ class Tensor:
 
     def __repr__(self) -> str:
         # The node's class name, as PyTorch prints it (name() may carry a C++ namespace).
-        grad_fn = type(self.grad_fn).__name__ if self.grad_fn is not None else None
+        node = self.grad_fn  # (re-derived first, for a view whose base changed in place)
+        grad_fn = type(node).__name__ if node is not None else None
         return _printing.tensor_repr(
             self._data, self.dtype.name, requires_grad=self._requires_grad and grad_fn is None,
             grad_fn=grad_fn, default_dtype=_dtypes.get_default_dtype().name)
@@ -583,7 +580,7 @@ class Tensor:
         return (_rebuild, (self._data, self._requires_grad))
 
     def __deepcopy__(self, memo):
-        if self.grad_fn is not None:
+        if self._grad_fn is not None:
             raise RuntimeError("Only Tensors created explicitly by the user (graph leaves) "
                                "support the deepcopy protocol at the moment.")
         t = type(self).__new__(type(self))
@@ -591,9 +588,11 @@ class Tensor:
         t._requires_grad = self._requires_grad
         if self._grad is not None:
             t._grad = self._grad.clone()
-        if getattr(self, "__dict__", None):
-            import copy
-            t.__dict__.update(copy.deepcopy(self.__dict__, memo))
+        # The Python attributes a user or a subclass set travel; autograd's own (hooks, the
+        # leaf's AccumulateGrad, retain_grad, views, tangents) belong to this tensor only.
+        own = {k: v for k, v in getattr(self, "__dict__", {}).items() if k not in _AUTOGRAD_STATE}
+        if own:
+            t.__dict__.update(copy.deepcopy(own, memo))
         memo[id(self)] = t
         return t
 
@@ -647,7 +646,7 @@ class Tensor:
 def _init(t: Tensor, data: ndarray) -> None:
     t._data = data
     t._requires_grad = False
-    t.grad_fn = None
+    t._grad_fn = None
     t._output_nr = 0
     t._grad = None
     t._version_counter = None

@@ -20,8 +20,10 @@ from . import _dtypes, array_protocol
 from ._backend import xp
 from .engine import grad_mode, hooks
 from .engine.backward import backward as _autograd_backward
+from .engine.graph import move_retains_grad
 from .engine.inplace import check_inplace_leaf, inplace
 from .engine.inplace import copy as copy_row
+from .engine.op import grad_fn_of
 from .functions import (
     comparison,
     conversion,
@@ -257,7 +259,7 @@ def zero_(self):
     >>> torch.ones(3).zero_()
     tensor([0., 0., 0.])
     """
-    if grad_mode.state.enabled and self.grad_fn is not None:
+    if grad_mode.state.enabled and self._grad_fn is not None:
         return inplace(self, indexing_rows.zero)
     return fill_(self, 0)
 
@@ -276,7 +278,7 @@ def fill_(self, value):
         value = value.item()
     # Nothing to record (x.grad.zero_() in every training loop): fill the array directly.
     # (A view that may not be changed in place goes through inplace, which refuses.)
-    if (not grad_mode.state.enabled or self.grad_fn is None) and self._fw_grad is None \
+    if (not grad_mode.state.enabled or self._grad_fn is None) and self._fw_grad is None \
             and self._data.flags.writeable and self._creation_meta is None:
         self._data.fill(value)
         self._bump_version()
@@ -319,8 +321,10 @@ def _reshape_inplace(fn):
         check_inplace_leaf(self)
         result = fn(self, *args, **kwargs)
         self._data = result._data
-        if result.grad_fn is not None:
-            self.grad_fn, self._output_nr = result.grad_fn, result._output_nr
+        if result._grad_fn is not None:
+            old_node, old_nr = self._grad_fn, self._output_nr
+            self._grad_fn, self._output_nr = result._grad_fn, result._output_nr
+            move_retains_grad(self, old_node, old_nr)
         return self
     method.__name__ = method.__qualname__ = fn.__name__ + "_"
     method.__doc__ = f"In-place ``{fn.__name__}``: this tensor takes the new shape."
@@ -441,6 +445,12 @@ Tensor.__dlpack__ = lambda self, *, stream=None, max_version=None, dl_device=Non
 Tensor.__dlpack_device__ = dlpack.device
 
 # Autograd and conversions.
+Tensor.grad_fn = property(grad_fn_of, doc="""The node that computed this tensor (None for a leaf).
+
+    >>> import chainrule as torch
+    >>> (torch.ones(2, requires_grad=True) * 2).grad_fn
+    <MulBackward0 object at 0x...>
+    """)
 Tensor.register_hook = hooks.register_hook
 Tensor.retain_grad = hooks.retain_grad
 Tensor.register_post_accumulate_grad_hook = hooks.register_post_accumulate_grad_hook

@@ -4,9 +4,20 @@ Everything above this layer writes ``xp.exp(a)`` rather than ``numpy.exp(a)``,
 so that another array library with NumPy's interface (CuPy on a GPU) could be
 swapped in here without touching the engine or the rules.
 """
+import warnings
+
 import numpy as xp
+from numpy.lib.stride_tricks import sliding_window_view
 
 ndarray = xp.ndarray
+
+# PyTorch computes inf - inf, 0 * inf or a sum of +inf and -inf as nan without a word;
+# NumPy warns. The arithmetic rows call NumPy without an errstate (entering one on every
+# op would cost more than the arithmetic on a small tensor), so NumPy's floating-point
+# RuntimeWarnings are ignored where chainrule's own code raised them: a filter costs
+# nothing until a warning is raised, and the user's own NumPy code still warns.
+warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"chainrule\.",
+                        message=r"(invalid value|divide by zero|overflow) encountered")
 
 try:
     # NumPy's error state is a context variable; setting it to a prebuilt "ignore" state is
@@ -48,4 +59,5 @@ except ImportError:  # a NumPy without that internal: the public, slower spellin
             return fn(*arrays)
 
 
-__all__ = ["xp", "ndarray", "quiet", "silence_fp_errors", "restore_fp_errors"]
+__all__ = ["xp", "ndarray", "sliding_window_view", "quiet", "silence_fp_errors",
+           "restore_fp_errors"]

@@ -50,16 +50,18 @@ class GradcheckError(RuntimeError):
 
     >>> import chainrule as torch
     >>> from chainrule.autograd.gradcheck import GradcheckError
-    >>> class Wrong(torch.autograd.Function):
+    >>> class Square(torch.autograd.Function):  # with the factor 2 forgotten in backward
     ...     @staticmethod
     ...     def forward(ctx, x):
-    ...         return x * 2
+    ...         ctx.save_for_backward(x)
+    ...         return x ** 2
     ...     @staticmethod
     ...     def backward(ctx, grad):
-    ...         return grad * 3
+    ...         x, = ctx.saved_tensors
+    ...         return grad * x
     >>> x = torch.ones(2, dtype=torch.float64, requires_grad=True)
     >>> try:
-    ...     torch.autograd.gradcheck(Wrong.apply, (x,))
+    ...     torch.autograd.gradcheck(Square.apply, (x,))
     ... except GradcheckError as e:
     ...     print(str(e).splitlines()[0])
     Jacobian mismatch for output 0 with respect to input 0,

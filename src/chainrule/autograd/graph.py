@@ -5,7 +5,64 @@
     >>> isinstance(y.grad_fn, torch.autograd.graph.Node), y.grad_fn.name()
     (True, 'SumBackward0')
 """
-from ..engine.graph import Node
+from __future__ import annotations
+
+from ..engine.backward import current_pass, queue_callback
+from ..engine.graph import Node, RemovableHandle
 from ..engine.saved import disable_saved_tensors_hooks, saved_tensors_hooks
 
-__all__ = ["Node", "saved_tensors_hooks", "disable_saved_tensors_hooks"]
+__all__ = ["Node", "saved_tensors_hooks", "disable_saved_tensors_hooks",
+           "register_multi_grad_hook"]
+
+
+def register_multi_grad_hook(tensors, fn, *, mode: str = "all"):
+    """Call ``fn`` once per backward pass that computes gradients of some of ``tensors``.
+
+    ``mode="all"``: ``fn(grads)`` when the pass ends, one entry per tensor (None for the
+    tensors whose gradient the pass did not compute).  ``mode="any"``: ``fn(grad)`` with
+    the first of their gradients the pass computes.  Returns a handle whose ``remove()``
+    unregisters it.
+
+    >>> import chainrule as torch
+    >>> a, b = torch.ones(2, requires_grad=True), torch.ones(2, requires_grad=True)
+    >>> seen = []
+    >>> h = torch.autograd.graph.register_multi_grad_hook(
+    ...     (a, b), lambda grads: seen.append([g is not None for g in grads]))
+    >>> (a * 2).sum().backward(); seen
+    [[True, False]]
+    """
+    if mode not in ("all", "any"):
+        raise ValueError(f"Expects mode to be one of ('all', 'any') but got {mode}")
+    tensors = tuple(tensors)
+    state = {"pass": None, "grads": None, "fired": False}
+
+    def hook_for(i):
+        def hook(grad):
+            running = current_pass()
+            if state["pass"] is not running:  # the first of these gradients in this pass
+                state["pass"], state["fired"] = running, False
+                state["grads"] = [None] * len(tensors)
+                if mode == "all":
+                    queue_callback(lambda grads=state["grads"]: fn(grads))
+            if mode == "all":
+                state["grads"][i] = grad
+            elif not state["fired"]:
+                state["fired"] = True
+                fn(grad)
+        return hook
+
+    handles = [t.register_hook(hook_for(i)) for i, t in enumerate(tensors) if t.requires_grad]
+    return _Handles(handles)
+
+
+class _Handles(RemovableHandle):
+    """One handle for several registrations."""
+
+    __slots__ = ("handles",)
+
+    def __init__(self, handles) -> None:
+        self.handles = handles
+
+    def remove(self) -> None:
+        for handle in self.handles:
+            handle.remove()

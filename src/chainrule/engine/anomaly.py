@@ -12,6 +12,7 @@ pass several times slower (measured in docs/autograd-conventions.md).
 from __future__ import annotations
 
 import functools
+import os
 import traceback
 import warnings
 
@@ -22,11 +23,21 @@ __all__ = ["detect_anomaly", "set_detect_anomaly", "is_anomaly_enabled",
            "is_anomaly_check_nan_enabled"]
 
 
+# The package's own folder: frames from files inside it are chainrule's, not the user's
+# (a user's folder may be named chainrule too, as git clone names a clone).
+_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+
+
+@functools.lru_cache(maxsize=1024)
+def _is_ours(filename: str) -> bool:
+    return os.path.abspath(filename).startswith(_PACKAGE_DIR)
+
+
 def record_trace(node) -> None:
     """Keep the forward call stack on ``node`` (called by Op._record in anomaly mode)."""
     # Drop the frames of chainrule itself: the user wants to see their own line.
     stack = traceback.extract_stack()
-    user = [f for f in stack if "/chainrule/" not in f.filename.replace("\\", "/")]
+    user = [f for f in stack if not _is_ours(f.filename)]
     node._anomaly_trace = "".join(traceback.format_list(user or stack))
 
 

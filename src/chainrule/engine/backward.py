@@ -40,6 +40,14 @@ observer = None
 _RUNNING: list = []  # the backward passes now running, innermost last (a pass can nest)
 
 
+def queue_callback(callback) -> None:
+    """Run ``callback()`` once the backward pass now running has ended (PyTorch's
+    ``Variable._execution_engine.queue_callback``)."""
+    if not _RUNNING:
+        raise RuntimeError("Final callbacks can only be installed during backward pass.")
+    _CALLBACKS.append(callback)
+
+
 def current_pass():
     """The backward pass now running (the innermost, where a pass runs inside another, as
     a reentrant checkpoint's does), or None outside backward.  An object that identifies the
@@ -107,12 +115,17 @@ def _release_inputs(node: Node, consumers: dict, ready: list) -> None:
                 ready.append(child)
 
 
-def _needed(order, targets) -> set:
-    """Nodes on some path from the roots to a target (``inputs=``); only they must run."""
+def _needed(order, targets, include_targets: bool) -> set:
+    """The nodes that must run to send a gradient to a target (``inputs=``): those with a
+    target below them, and the targets themselves when ``include_targets``."""
+    reaches = set()  # nodes that are targets or lead to one
     needed = set()
     for node in reversed(order):  # producers before consumers
-        if node in targets or any(child in needed for child, _ in node.next_functions):
+        leads = any(child in reaches for child, _ in node.next_functions)
+        if leads or (include_targets and node in targets):
             needed.add(node)
+        if leads or node in targets:
+            reaches.add(node)
     return needed
 
 
@@ -163,10 +176,11 @@ def run_backward(roots, root_grads, retain_graph: bool, create_graph: bool,
     without those refinements.
     """
     run = _Pass(roots, root_grads, retain_graph, create_graph, inputs, accumulate)
-    gradients, consumers, needed, arrays = run.gradients, run.consumers, run.needed, run.arrays
+    gradients, consumers, receives, arrays = (run.gradients, run.consumers, run.receives,
+                                              run.arrays)
     # Hooks, leaves, inputs=, anomaly mode and tracing are handled by ``_Pass.step``; the
     # common node (an operation, nothing watching) runs inline, a call less per node.
-    general = run.anomaly or run.watch is not None or run.captured is not None
+    general = run.anomaly or run.watch is not None or run.needed is not None
     previous_mode = grad_mode.state.enabled
     grad_mode.state.enabled = create_graph  # the formulas record only for create_graph
     # Array formulas call NumPy directly: silence its warnings once for the whole pass,
@@ -198,7 +212,7 @@ def run_backward(roots, root_grads, retain_graph: bool, create_graph: bool,
             for (child, nr), g, meta in zip(node.next_functions, results, node.input_meta):
                 if child is None:
                     continue
-                if g is not None and (needed is None or child in needed):
+                if g is not None and (receives is None or child in receives):
                     # Broadcasting or promotion in the forward: the gradient goes back to
                     # its input's shape and dtype (``_sum_to``, the one place this is done).
                     if meta is not None:
@@ -240,7 +254,8 @@ class _Pass:
     asks for."""
 
     __slots__ = ("consumers", "retain_graph", "create_graph", "accumulate", "anomaly", "arrays",
-                 "watch", "inputs", "needed", "capture_at", "captured", "gradients", "__weakref__")
+                 "watch", "inputs", "needed", "receives", "capture_at", "captured", "gradients",
+                 "__weakref__")
 
     def __init__(self, roots, root_grads, retain_graph: bool, create_graph: bool, inputs,
                  accumulate: bool) -> None:
@@ -260,58 +275,80 @@ class _Pass:
         # Anomaly mode checks each node's results, which it does on tensors.
         self.arrays = not create_graph and not self.anomaly
         self.watch = observer() if observer is not None else None
-        # With inputs=: only the nodes on a path to them run, and the gradients reaching
-        # them are kept (``capture_at``: edge -> positions in ``inputs``).
+        # With inputs=: only the nodes that lead to them run (``needed``).  backward(inputs=)
+        # runs the inputs' own nodes too (a leaf's accumulates, a non-leaf's keeps its
+        # gradient through retain_grad); autograd.grad keeps the gradients that reach the
+        # inputs (``capture_at``: edge -> positions in ``inputs``) without running their
+        # nodes, unless another input lies beyond them.  As in PyTorch.
         self.inputs = inputs
-        self.needed = self.capture_at = self.captured = None
+        self.needed = self.receives = self.capture_at = self.captured = None
         if inputs is not None:
             target_edges = [gradient_edge(t) for t in inputs]
-            self.needed = _needed(topological_order(root_nodes, dict(self.consumers)),
-                                  {node for node, _ in target_edges if node is not None})
-            self.captured = {}
-            self.capture_at = {}
-            for k, edge in enumerate(target_edges):
-                self.capture_at.setdefault(edge, []).append(k)
+            targets = {node for node, _ in target_edges if node is not None}
+            order = topological_order(root_nodes, dict(self.consumers))
+            self.needed = _needed(order, targets, include_targets=accumulate)
+            if not accumulate:
+                self.captured = {}
+                self.capture_at = {}
+                for k, edge in enumerate(target_edges):
+                    self.capture_at.setdefault(edge, []).append(k)
+            # The nodes gradients are sent to: those that run, and those that capture.
+            self.receives = self.needed | targets
         self.gradients: dict = {}  # node -> the sum so far of the gradients of each output
         for (node, nr), g, root in zip(root_edges, root_grads, roots):
             if g is None:  # the implicit gradient of a scalar output: 1
                 g = _ones(root._data) if self.arrays else from_array(_ones(root._data))
-            elif self.arrays:
-                g = g._data
+            else:
+                if g._data.dtype != root._data.dtype:  # PyTorch casts it to the output's dtype
+                    g = from_array(g._data.astype(root._data.dtype))
+                if self.arrays:
+                    g = g._data
             if self.arrays and g.ndim == 0:
                 g = g[()]  # a NumPy scalar: see saved.SavedTensor.unpack_data
             _add_to(self.gradients, node, nr, g)
 
     def step(self, node: Node, grads: list):
-        """Run ``node`` on the gradients of its outputs; its inputs' gradients, or None."""
-        if self.needed is not None and node not in self.needed:
+        """Run ``node`` on the gradients of its outputs; its inputs' gradients, or None.
+
+        PyTorch's order: the hooks of the tensors that are this node's outputs (for a leaf's
+        AccumulateGrad, the leaf's hooks), then their retain_grad, then the capture of
+        ``inputs=``, then the node's pre-hooks, the node itself, its post-hooks.
+        """
+        execute = self.needed is None or node in self.needed
+        capture = self.capture_at is not None and any(
+            (node, nr) in self.capture_at for nr in range(len(grads)))
+        if not execute and not capture:
             return None
-        if node._hooked and (node._tensor_pre_hooks or node._pre_hooks):
-            grads = _run_pre_hooks(node, grads, self.arrays)
-        if self.captured is not None:
+        leaf = type(node) is AccumulateGrad
+        if (node._hooked and (node._tensor_pre_hooks or node._retains_grad_hooks)) \
+                or (leaf and node.variable._hooks):
+            grads = _run_tensor_hooks(node, grads, self.arrays)
+        if capture:
             self._capture(node, grads)
+        if not execute:
+            if self.watch is not None:  # (a trace shows where autograd.grad's result arrived)
+                self.watch.reached(node, grads)
+            return None
+        if node._hooked and node._pre_hooks:
+            grads = _run_pre_hooks(node, grads, self.arrays)
         if self.watch is not None:
             self.watch.reached(node, grads)
-        if type(node) is AccumulateGrad:
-            if self.accumulate and (self.inputs is None or (node, 0) in self.capture_at):
-                _accumulate(node.variable, grads[0], self.create_graph, self.arrays)
-            return None
-        if self.captured is not None and not self.accumulate and (node, 0) in self.capture_at \
-                and not any(child in self.needed for child, _ in node.next_functions):
-            return None  # a non-leaf input of autograd.grad: nothing beyond it is needed
-        if self.arrays:
+        if leaf:
+            _accumulate(node.variable, grads[0], self.create_graph, self.arrays)
+            results = []
+        elif self.arrays:
             results = node.apply_arrays(grads)
         elif self.anomaly:
             results = _anomaly.run_with_anomaly_check(node, grads)
         else:
             results = node.apply(grads)
         if node._hooked and node._hooks:
-            results = _run_hooks(node, results, grads, self.arrays)
+            results = _run_post_hooks(node, results, grads, self.arrays)
         if self.watch is not None:
             self.watch.ran(node, results)
         if not self.retain_graph and node._saved is not None:
             node.release()
-        return results
+        return results or None
 
     def _capture(self, node: Node, grads: list) -> None:
         for nr, g in enumerate(grads):
@@ -343,47 +380,52 @@ def _as_arrays(grads) -> list:
     return [None if g is None else g._data for g in grads]
 
 
-def _run_hooks(node: Node, results: list, grads: list, arrays: bool) -> list:
-    """The node's hooks see tensors (and may replace the gradients it produced)."""
+def _run_tensor_hooks(node: Node, grads: list, arrays: bool) -> list:
+    """The hooks of the tensors that are ``node``'s outputs, in the order they were
+    registered, then their retain_grad (which so sees what every hook returned)."""
+    grads = _as_tensors(grads) if arrays else list(grads)
+    if type(node) is AccumulateGrad:
+        per_output = {0: node.variable._hooks} if node.variable._hooks else {}
+    else:
+        per_output = node._tensor_pre_hooks or {}
+    for nr, hooks in per_output.items():
+        # (a hook may remove others while they run).  An output that received no gradient
+        # (one of several outputs) shows its hooks None, as PyTorch does.
+        for hook in list(hooks.values()):
+            changed = hook(grads[nr])
+            if changed is not None:
+                grads[nr] = changed
+    if node._retains_grad_hooks:
+        for nr, hook in list(node._retains_grad_hooks.items()):
+            hook(grads[nr])
+    return _as_arrays(grads) if arrays else grads
+
+
+def _run_pre_hooks(node: Node, grads: list, arrays: bool) -> list:
+    """The node's pre-hooks: ``hook(grad_outputs)``, which may return new grad_outputs."""
+    grads = _as_tensors(grads) if arrays else grads
+    for hook in list(node._pre_hooks.values()):
+        changed = hook(tuple(grads))
+        if changed is not None:
+            grads = list(changed)
+    return _as_arrays(grads) if arrays else list(grads)
+
+
+def _run_post_hooks(node: Node, results: list, grads: list, arrays: bool) -> list:
+    """The node's hooks: ``hook(grad_inputs, grad_outputs)``, which may return new
+    grad_inputs (the gradients the node sends on)."""
     if arrays:
         results, grads = _as_tensors(results), _as_tensors(grads)
-    for hook in node._hooks:
+    for hook in list(node._hooks.values()):
         changed = hook(tuple(results), tuple(grads))
         if changed is not None:
             results = list(changed)
     return _as_arrays(results) if arrays else results
 
 
-def _run_pre_hooks(node: Node, grads: list, arrays: bool) -> list:
-    if arrays:
-        return _as_arrays(_run_pre_hooks(node, _as_tensors(grads), False))
-    if node._tensor_pre_hooks:
-        grads = list(grads)
-        for nr, hooks in node._tensor_pre_hooks.items():
-            for hook in list(hooks):
-                if grads[nr] is None:
-                    continue
-                changed = hook(grads[nr])
-                if changed is not None:
-                    grads[nr] = changed
-    if node._pre_hooks:
-        for hook in node._pre_hooks:
-            changed = hook(tuple(grads))
-            if changed is not None:
-                grads = list(changed)
-    return grads
-
-
 def _accumulate(variable, grad, create_graph: bool, arrays: bool) -> None:
     """``variable.grad += grad``, as AccumulateGrad does in PyTorch (``grad``: a tensor, or
     an array when ``arrays``)."""
-    if variable._hooks:
-        if arrays:
-            grad, arrays = from_array(grad), False
-        for hook in variable._hooks:
-            changed = hook(grad)
-            if changed is not None:
-                grad = changed
     current = variable._grad
     if current is None:
         if create_graph:
@@ -408,8 +450,11 @@ def _accumulate(variable, grad, create_graph: bool, arrays: bool) -> None:
         current._data += grad if arrays else grad._data
         current._bump_version()
     if variable._post_accumulate_hooks:
-        for hook in variable._post_accumulate_hooks:
-            hook(variable)
+        for hook in list(variable._post_accumulate_hooks.values()):
+            if hook(variable) is not None:
+                raise RuntimeError(
+                    "Tensor post accumulate grad hooks should return None. Fix: change the "
+                    "hook's .grad in place (it receives the tensor) instead of returning it.")
 
 
 def _owned(array) -> bool:
@@ -476,6 +521,9 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph: bool =
     inputs = _as_tuple(inputs) if inputs is not None else None
     if inputs is not None and not inputs:
         raise RuntimeError("'inputs' argument to backward() cannot be empty.")
+    for t in inputs or ():
+        if t._grad_fn is not None:
+            t.retain_grad()  # a non-leaf input's gradient is kept in its .grad, as in PyTorch
     grads = _make_grads(outputs, grad_tensors)
     run_backward(outputs, grads, retain_graph, create_graph, inputs=inputs, accumulate=True)
 

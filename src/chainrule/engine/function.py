@@ -115,7 +115,7 @@ class _SavedOutput:
         t._version_counter = self.counter
         if self.requires_grad:
             t._requires_grad = True
-            t.grad_fn = node
+            t._grad_fn = node
             t._output_nr = self.output_nr
         return t
 
@@ -422,7 +422,7 @@ def _wrap_outputs(ctx, args, positions, raw, record) -> tuple:
             if is_input:  # a new tensor on its memory: the input's own history stays as it is
                 var = _alias(var)
             var._requires_grad = True
-            var.grad_fn = ctx
+            var._grad_fn = ctx
             var._output_nr = k
             differentiable.add(k)
         if var._base is not None and not (is_input and is_dirty):
@@ -447,7 +447,7 @@ def _alias(t: Tensor) -> Tensor:
 
 def _take_dirty(ctx, var, k: int, is_input: bool, n_outputs: int) -> None:
     """Output ``k`` is a tensor forward changed in place: this node becomes its history."""
-    if var.grad_fn is None and var._requires_grad:
+    if var._grad_fn is None and var._requires_grad:
         raise RuntimeError(
             "a leaf Variable that requires grad has been used in an in-place operation. Fix: "
             "pass a .clone() of the leaf to the Function.")
@@ -457,7 +457,7 @@ def _take_dirty(ctx, var, k: int, is_input: bool, n_outputs: int) -> None:
         warnings.warn(_NOT_AN_INPUT, UserWarning, stacklevel=4)
     if var._base is None:
         var._requires_grad = True
-        var.grad_fn = ctx
+        var._grad_fn = ctx
         var._output_nr = k
         return
     if n_outputs > 1:
@@ -474,7 +474,7 @@ def _take_dirty(ctx, var, k: int, is_input: bool, n_outputs: int) -> None:
     check_view_inplace(var)
     result = Tensor._make(var._data)
     result._requires_grad = True
-    result.grad_fn = ctx
+    result._grad_fn = ctx
     result._output_nr = k
     rebase_history(var, result, view_key(var._base._data, var._data))
 
@@ -754,7 +754,7 @@ def once_differentiable(backward):
             if leaf is not None:
                 r = Tensor._make(leaf._data)
                 r._requires_grad = True
-                r.grad_fn = node
+                r._grad_fn = node
                 r._output_nr = k
             wrapped.append(r)
         return wrapped[0] if single else tuple(wrapped)

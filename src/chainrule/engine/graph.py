@@ -36,9 +36,10 @@ class Node:
     num_outputs = 1
     # Hooks and anomaly data are rare: they default to None on the class, and only a
     # node that has some gets an instance __dict__.  Making a node stays cheap.
-    _pre_hooks = None
+    _pre_hooks = None  # {handle id: hook}, in the order they were registered
     _hooks = None
-    _tensor_pre_hooks = None
+    _tensor_pre_hooks = None  # {output_nr: {handle id: hook}}
+    _retains_grad_hooks = None  # {output_nr: hook}
     _anomaly_trace = None
     _metadata = None
     _hooked = False  # True once any hook is registered: the engine checks this one flag
@@ -73,28 +74,38 @@ class Node:
             self._saved = RELEASED
 
     def register_hook(self, hook):
-        """``hook(grad_inputs, grad_outputs)`` runs after this node; may return new grad_inputs."""
+        """``hook(grad_inputs, grad_outputs)`` runs after this node; it may return new
+        grad_inputs (the gradients this node sends to its inputs)."""
         if self._hooks is None:
-            self._hooks = []
-        self._hooks.append(hook)
+            self._hooks = {}
         self._hooked = True
-        return _RemovableHandle(self._hooks, hook)
+        return RemovableHandle(self._hooks, hook)
 
     def register_prehook(self, hook):
         """``hook(grad_outputs)`` runs before this node; it may return new grad_outputs."""
         if self._pre_hooks is None:
-            self._pre_hooks = []
-        self._pre_hooks.append(hook)
+            self._pre_hooks = {}
         self._hooked = True
-        return _RemovableHandle(self._pre_hooks, hook)
+        return RemovableHandle(self._pre_hooks, hook)
 
-    def _add_tensor_pre_hook(self, output_nr: int, hook):
+    def add_tensor_pre_hook(self, output_nr: int, hook):
+        """A hook of the tensor that is output ``output_nr`` of this node (``register_hook``):
+        it sees that output's gradient before the node's own pre-hooks do."""
         if self._tensor_pre_hooks is None:
             self._tensor_pre_hooks = {}
         self._hooked = True
-        hooks = self._tensor_pre_hooks.setdefault(output_nr, [])
-        hooks.append(hook)
-        return _RemovableHandle(hooks, hook)
+        return RemovableHandle(self._tensor_pre_hooks.setdefault(output_nr, {}), hook)
+
+    def set_retains_grad_hook(self, output_nr: int, hook) -> None:
+        """The hook that keeps output ``output_nr``'s gradient in its ``.grad`` (``retain_grad``),
+        or None to drop it; it runs after every tensor hook of that output (PyTorch's order)."""
+        if self._retains_grad_hooks is None:
+            self._retains_grad_hooks = {}
+        if hook is None:
+            self._retains_grad_hooks.pop(output_nr, None)
+        else:
+            self._retains_grad_hooks[output_nr] = hook
+            self._hooked = True
 
     def __repr__(self) -> str:
         # The class name, as PyTorch prints it (AccumulateGrad's name() differs from it).
@@ -131,13 +142,60 @@ def grad_accumulator(tensor) -> AccumulateGrad:
     return node
 
 
-class _RemovableHandle:
-    __slots__ = ("_hooks", "_hook")
+def retains_grad_hook(tensor):
+    """The retains-grad hook of ``tensor``: adds the gradient to its ``.grad`` (it holds the
+    tensor weakly: the graph must not keep a tensor alive)."""
+    ref = weakref.ref(tensor)
 
-    def __init__(self, hooks: list, hook) -> None:
+    def store(grad):
+        t = ref()
+        if t is not None and grad is not None:
+            if t._grad is None:
+                t._grad = grad.detach().clone()
+            else:
+                t._grad = t._grad + grad.detach()
+    return store
+
+
+def move_retains_grad(tensor, old_node, old_nr: int) -> None:
+    """``tensor`` now has another ``grad_fn`` (an in-place change): its retains-grad hook
+    moves from ``old_node`` to the new node, as in PyTorch."""
+    if not tensor._retains_grad:
+        return
+    if old_node is not None:
+        old_node.set_retains_grad_hook(old_nr, None)
+    if tensor._grad_fn is not None:
+        tensor._grad_fn.set_retains_grad_hook(tensor._output_nr,
+                                              retains_grad_hook(tensor))
+
+
+class RemovableHandle:
+    """What ``register_hook`` returns: ``handle.remove()`` (or leaving ``with handle:``)
+    unregisters that one registration, even where the same function is registered twice.
+
+    >>> import chainrule as torch
+    >>> x = torch.ones(2, requires_grad=True)
+    >>> with x.register_hook(lambda g: g * 10):
+    ...     x.sum().backward()
+    >>> x.sum().backward(); x.grad
+    tensor([11., 11.])
+    """
+
+    __slots__ = ("_hooks", "id")
+    _next_id = 0
+
+    def __init__(self, hooks: dict, hook) -> None:
+        RemovableHandle._next_id += 1
+        self.id = RemovableHandle._next_id
         self._hooks = hooks
-        self._hook = hook
+        hooks[self.id] = hook
 
     def remove(self) -> None:
-        if self._hook in self._hooks:
-            self._hooks.remove(self._hook)
+        self._hooks.pop(self.id, None)
+
+    def __enter__(self) -> RemovableHandle:
+        return self
+
+    def __exit__(self, *exc) -> bool:
+        self.remove()
+        return False

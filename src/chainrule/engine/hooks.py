@@ -8,36 +8,30 @@ gradient arrives, before it is added into ``.grad``.
 """
 from __future__ import annotations
 
-import weakref
-
 from ..tensor import Tensor
-from .graph import _RemovableHandle
+from .graph import RemovableHandle, retains_grad_hook
 
 
 def retain_grad(self: Tensor) -> None:
     """Keep the gradient of this non-leaf tensor in ``.grad`` during backward.
+
+    The gradient kept is the one after every hook registered on the tensor (in
+    whatever order ``retain_grad`` and ``register_hook`` were called), as in PyTorch;
+    an in-place change of the tensor moves the duty to its new ``grad_fn``.
 
     >>> import chainrule as torch
     >>> x = torch.ones(2, requires_grad=True); y = x * 2; y.retain_grad()
     >>> y.sum().backward(); y.grad
     tensor([1., 1.])
     """
-    if self.grad_fn is None:
+    node = self.grad_fn  # (re-derived first, for a view whose base changed in place)
+    if node is None:
         if not self._requires_grad:
             raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
         return
     if self._retains_grad:
         return
-    ref = weakref.ref(self)
-
-    def store(grad):
-        t = ref()
-        if t is not None:
-            if t._grad is None:
-                t._grad = grad.detach().clone()
-            else:
-                t._grad = t._grad + grad.detach()
-    self.grad_fn._add_tensor_pre_hook(self._output_nr, store)
+    node.set_retains_grad_hook(self._output_nr, retains_grad_hook(self))
     self._retains_grad = True
 
 
@@ -52,12 +46,12 @@ def register_hook(self: Tensor, hook):
     """
     if not self._requires_grad:
         raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
-    if self.grad_fn is not None:
-        return self.grad_fn._add_tensor_pre_hook(self._output_nr, hook)
+    node = self.grad_fn  # (re-derived first, for a view whose base changed in place)
+    if node is not None:
+        return node.add_tensor_pre_hook(self._output_nr, hook)
     if self._hooks is None:
-        self._hooks = []
-    self._hooks.append(hook)
-    return _RemovableHandle(self._hooks, hook)
+        self._hooks = {}
+    return RemovableHandle(self._hooks, hook)
 
 
 def register_post_accumulate_grad_hook(self: Tensor, hook):
@@ -69,10 +63,9 @@ def register_post_accumulate_grad_hook(self: Tensor, hook):
     >>> (2 * x).sum().backward(); seen
     [[2.0, 2.0]]
     """
-    if self.grad_fn is not None:
+    if self._grad_fn is not None:
         raise RuntimeError(
             "post accumulate grad hooks cannot be registered on non-leaf tensors")
     if self._post_accumulate_hooks is None:
-        self._post_accumulate_hooks = []
-    self._post_accumulate_hooks.append(hook)
-    return _RemovableHandle(self._post_accumulate_hooks, hook)
+        self._post_accumulate_hooks = {}
+    return RemovableHandle(self._post_accumulate_hooks, hook)

@@ -17,11 +17,12 @@ from .._backend import ndarray, xp
 from ..tensor import Tensor
 from . import grad_mode
 from .forward_ad import _paused, _set_tangent
+from .graph import move_retains_grad
 from .op import Op, as_strided, gradient_edge, index, name_in_cpp_namespace, view_key
 
 
 def check_inplace_leaf(t: Tensor) -> None:
-    if grad_mode.state.enabled and t._requires_grad and t.grad_fn is None:
+    if grad_mode.state.enabled and t._requires_grad and t._grad_fn is None:
         raise RuntimeError(
             "a leaf Variable that requires grad is being used in an in-place operation. Fix: "
             "wrap the update in chainrule.no_grad() (e.g. `with torch.no_grad(): w -= lr * "
@@ -49,7 +50,7 @@ def check_view_inplace(view: Tensor) -> None:
     returned cannot be changed in place: the recorded history could not show
     it.  Nor can a view of a leaf that requires grad (the leaf would change).
     """
-    node = view.grad_fn
+    node = view._grad_fn
     reason = view._creation_meta
     if reason is None and node is not None and node.num_outputs > 1:
         reason = MULTI_OUTPUT
@@ -63,7 +64,7 @@ def check_view_inplace(view: Tensor) -> None:
             where = f"Output {view._output_nr} of {op} is a view and is being modified inplace."
         raise RuntimeError(f"{where} {reason}")
     base = view._base
-    if base._requires_grad and base.grad_fn is None:
+    if base._requires_grad and base._grad_fn is None:
         raise RuntimeError(
             "a view of a leaf Variable that requires grad is being used in an in-place "
             "operation. Fix: wrap the update in chainrule.no_grad(), or change a .clone() of "
@@ -74,7 +75,7 @@ def stand_in(t: Tensor, data: ndarray) -> Tensor:
     """A tensor over ``data`` that stands where ``t`` stands in the graph (same history and
     tangent): an in-place op records against it before ``t`` takes on the result's history."""
     s = Tensor._make(data)
-    s.grad_fn, s._output_nr, s._requires_grad = t.grad_fn, t._output_nr, t._requires_grad
+    s._grad_fn, s._output_nr, s._requires_grad = t._grad_fn, t._output_nr, t._requires_grad
     s._fw_grad = t._fw_grad
     return s
 
@@ -110,10 +111,12 @@ def inplace(self: Tensor, fn, *args, **kwargs) -> Tensor:
     check_result_fits(self, result)
     xp.copyto(self._data, result._data, casting="unsafe")
     self._bump_version()
-    if record and result.grad_fn is not None:
-        self.grad_fn = result.grad_fn
+    if record and result._grad_fn is not None:
+        old_node, old_nr = self._grad_fn, self._output_nr
+        self._grad_fn = result._grad_fn
         self._output_nr = result._output_nr
         self._requires_grad = True
+        move_retains_grad(self, old_node, old_nr)
     if result._fw_grad is not None:  # forward mode: the tangent changes in place too
         set_tangent_inplace(self, result._fw_grad)
     return self
@@ -174,12 +177,16 @@ def rebase_history(view: Tensor, result: Tensor, key) -> None:
     old_base = stand_in(base, base._data)  # CopySlices saves nothing of it: no copy needed
     with _paused():  # the base's tangent changes through the view's (set by the caller)
         new_base = copy_slices(old_base, result, key)
-    base.grad_fn, base._output_nr, base._requires_grad = new_base.grad_fn, 0, True
+    old_base_node, old_base_nr = base._grad_fn, base._output_nr
+    old_view_node, old_view_nr = view._grad_fn, view._output_nr
+    base._grad_fn, base._output_nr, base._requires_grad = new_base._grad_fn, 0, True
     new_base._data = base._data  # the regenerated view reads the real memory
-    view.grad_fn = as_strided(new_base, key, base._data.shape).grad_fn
+    view._grad_fn = as_strided(new_base, key, base._data.shape)._grad_fn
     view._output_nr = 0
     view._requires_grad = True
-    view._view_base_fn = base.grad_fn
+    view._view_base_fn = base._grad_fn
+    move_retains_grad(base, old_base_node, old_base_nr)
+    move_retains_grad(view, old_view_node, old_view_nr)
 
 
 # --- the nodes of a write into some elements ---------------------------------------------

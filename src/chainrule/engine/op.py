@@ -22,7 +22,7 @@ from .._shapes import broadcast_error
 from ..tensor import Tensor, VersionCounter, from_array
 from . import anomaly, forward_ad, grad_mode
 from .array_rules import ARRAY_FORMS, array_form
-from .graph import Node, grad_accumulator
+from .graph import Node, grad_accumulator, move_retains_grad
 from .saved import FREED_MESSAGE, RELEASED, SAVED_KINDS, SavedResult, SavedTensor
 
 _PROMOTED: dict = {}  # (promote, default dtype, dtypes, 0-d flags, scalar types) -> NumPy dtype
@@ -282,7 +282,7 @@ class Op:
         result = _new_tensor(Tensor)
         result._data = out
         result._requires_grad = False
-        result.grad_fn = None
+        result._grad_fn = None
         result._output_nr = 0
         result._grad = None
         result._version_counter = None
@@ -292,8 +292,8 @@ class Op:
                 source._version_counter = VersionCounter()
             result._version_counter = source._version_counter
             base = result._base = source if source._base is None else source._base
-            if base.grad_fn is not None:  # lets a later in-place on the base re-derive this view
-                result._view_base_fn = base.grad_fn
+            if base._grad_fn is not None:  # lets a later in-place on the base re-derive this view
+                result._view_base_fn = base._grad_fn
         # An integer or bool result has no gradient (x.long(), x.floor_divide(2) on ints):
         # PyTorch leaves it out of the graph, so nothing flows back through it.
         if _grad_state.enabled and out.dtype.kind in "fc":
@@ -327,8 +327,8 @@ class Op:
             for r in results:
                 r._version_counter = source._version_counter
                 r._base = base
-                if base.grad_fn is not None:
-                    r._view_base_fn = base.grad_fn
+                if base._grad_fn is not None:
+                    r._view_base_fn = base._grad_fn
         if _grad_state.enabled and any(r._data.dtype.kind in "fc" for r in results) \
                 and any(t._requires_grad for t in self._inputs(args) if t is not None):
             self._record_general(results, args)
@@ -394,7 +394,7 @@ class Op:
         for nr, r in enumerate(results):
             if r._data.dtype.kind in "fc":
                 r._requires_grad = True
-                r.grad_fn = node
+                r._grad_fn = node
                 r._output_nr = nr
 
     def _saved_argument(self, a, position: int):
@@ -492,11 +492,11 @@ class Op:
         for i in self.diff_positions:
             a = args[i]
             if isinstance(a, Tensor):
-                fn = a.grad_fn
+                fn = a._grad_fn
                 if fn is not None:
-                    if a._view_base_fn is not None and a._base.grad_fn is not a._view_base_fn:
+                    if a._view_base_fn is not None and a._base._grad_fn is not a._view_base_fn:
                         refresh_view(a)  # its base was changed in place since
-                        fn = a.grad_fn
+                        fn = a._grad_fn
                     edges.append((fn, a._output_nr))
                     needs |= bit
                 elif a._requires_grad:
@@ -540,7 +540,7 @@ class Op:
         if _grad_flags.anomaly:
             anomaly.record_trace(node)
         result._requires_grad = True
-        result.grad_fn = node
+        result._grad_fn = node
 
     def _plan_for(self, needs: int) -> tuple:
         """What to save when the inputs in ``needs`` need a gradient, and how to read it back.
@@ -625,13 +625,24 @@ def gradient_edge(tensor) -> tuple:
     re-derived from the base (``refresh_view``), so that its gradient passes
     through the in-place change.
     """
-    if tensor.grad_fn is not None:
-        if tensor._view_base_fn is not None and tensor._base.grad_fn is not tensor._view_base_fn:
+    if tensor._grad_fn is not None:
+        if tensor._view_base_fn is not None and tensor._base._grad_fn is not tensor._view_base_fn:
             refresh_view(tensor)
-        return (tensor.grad_fn, tensor._output_nr)
+        return (tensor._grad_fn, tensor._output_nr)
     if tensor._requires_grad:
         return (grad_accumulator(tensor), 0)
     return _NO_EDGE
+
+
+def grad_fn_of(tensor):
+    """``tensor.grad_fn``: the node that computed it, re-derived first for a view whose base
+    was changed in place since (as PyTorch does when ``grad_fn`` is read)."""
+    fn = tensor._grad_fn
+    if fn is not None and tensor._view_base_fn is not None \
+            and tensor._base._grad_fn is not tensor._view_base_fn:
+        refresh_view(tensor)
+        fn = tensor._grad_fn
+    return fn
 
 
 def refresh_view(view) -> None:
@@ -642,16 +653,18 @@ def refresh_view(view) -> None:
     becomes "these elements of the base" (AsStridedBackward0, as PyTorch names it).
     """
     base = view._base
-    if view.grad_fn.num_outputs > 1:
+    if view._grad_fn.num_outputs > 1:
         return  # pieces of split/unbind: PyTorch forbids the writes that would make them stale
     source = Tensor._make(base._data)  # stands where the base stands in the graph
-    source.grad_fn, source._output_nr = base.grad_fn, base._output_nr
+    source._grad_fn, source._output_nr = base._grad_fn, base._output_nr
+    old_node, old_nr = view._grad_fn, view._output_nr
     source._requires_grad = base._requires_grad
     with grad_mode.enable_grad():
-        view.grad_fn = as_strided(source, view_key(base._data, view._data),
-                                  base._data.shape).grad_fn
+        view._grad_fn = as_strided(source, view_key(base._data, view._data),
+                                  base._data.shape)._grad_fn
     view._output_nr = 0
-    view._view_base_fn = base.grad_fn
+    view._view_base_fn = base._grad_fn
+    move_retains_grad(view, old_node, old_nr)
 
 
 def view_key(base: ndarray, view: ndarray) -> tuple:

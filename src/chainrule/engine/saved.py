@@ -167,7 +167,7 @@ class SavedResult:
         t = Tensor._make(self.data)
         if grad_mode.state.enabled:  # create_graph: the result's own history matters
             t._requires_grad = True
-            t.grad_fn = node
+            t._grad_fn = node
             t._output_nr = self.output_nr
         return t
 

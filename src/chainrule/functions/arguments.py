@@ -89,3 +89,33 @@ def accept_numpy_names(fn):
                 kwargs["keepdim"] = kwargs.pop("keepdims")
         return fn(*args, **kwargs)
     return wrapper
+
+
+# --- an argument that must be a tensor -------------------------------------------------
+# PyTorch names the argument; we add how to convert it (without the check, an ndarray handed
+# to torch.mm or to a layer fails later, inside, about some attribute).
+_NOT_TENSORS = (ndarray, list, tuple, int, float, bool, complex, str)
+
+
+def _kind(value) -> str:
+    return "numpy.ndarray" if isinstance(value, ndarray) else type(value).__name__
+
+
+def _fix(value) -> str:
+    if isinstance(value, ndarray):
+        return (". Fix: convert it with torch.as_tensor(x) (which shares the array's memory "
+                "where it can), or torch.tensor(x) for a copy")
+    return ". Fix: convert it with torch.tensor(x)"
+
+
+def require_tensor(value, function: str, name: str, position: int) -> None:
+    """Raise PyTorch's TypeError if ``value`` is data that is not a tensor."""
+    if isinstance(value, _NOT_TENSORS):
+        raise TypeError(f"{function}(): argument '{name}' (position {position}) must be Tensor, "
+                        f"not {_kind(value)}{_fix(value)}")
+
+
+def element_error(index: int, value) -> TypeError:
+    """PyTorch's TypeError for element ``index`` of a list of tensors (``torch.cat``'s)."""
+    return TypeError(f"expected Tensor as element {index} in argument 0, but got "
+                     f"{_kind(value)}{_fix(value)}")

@@ -5,6 +5,8 @@ conversion records ``ToCopyBackward0``, whose gradient converts back.
 """
 from __future__ import annotations
 
+from typing import Callable
+
 from .. import _dtypes
 from ..ops import shape as shape_ops
 from ..tensor import Tensor, _on_cpu, _to_arguments
@@ -67,94 +69,28 @@ def type_as(self, other: "Tensor") -> "Tensor":
     return self.to(other.dtype)
 
 
-def to_float(self) -> "Tensor":
-    """Convert to ``torch.float32`` (``self.to(torch.float32)``).
-
-    >>> import chainrule as torch
-    >>> torch.tensor([1, 2]).float()
-    tensor([1., 2.])
-    """
-    return self.to(_dtypes.float32)
-
-
-def to_double(self) -> "Tensor":
-    """Convert to ``torch.float64`` (``self.to(torch.float64)``).
-
-    >>> import chainrule as torch
-    >>> torch.tensor([1, 2]).double()
-    tensor([1., 2.], dtype=torch.float64)
-    """
-    return self.to(_dtypes.float64)
+def _cast_method(name: str, dtype) -> Callable:
+    """``Tensor.<name>()``: ``self.to(dtype)``, one of PyTorch's dtype shorthands."""
+    def cast(self, memory_format=None) -> "Tensor":
+        return self.to(dtype)
+    cast.__name__ = cast.__qualname__ = f"to_{name}"
+    cast.__doc__ = (f"Convert to ``{dtype}`` (``self.to({dtype})``).\n\n"
+                    f"    >>> import chainrule as torch\n"
+                    f"    >>> torch.tensor([1.7, 0.]).{name}().dtype\n"
+                    f"    {dtype}\n")
+    return cast
 
 
-def to_half(self) -> "Tensor":
-    """Convert to ``torch.float16`` (``self.to(torch.float16)``).
-
-    >>> import chainrule as torch
-    >>> torch.tensor([1, 2]).half()
-    tensor([1., 2.], dtype=torch.float16)
-    """
-    return self.to(_dtypes.float16)
-
-
-def to_long(self) -> "Tensor":
-    """Convert to ``torch.int64`` (``self.to(torch.int64)``).
-
-    >>> import chainrule as torch
-    >>> torch.tensor([1.7, -2.5]).long()
-    tensor([ 1, -2])
-    """
-    return self.to(_dtypes.int64)
-
-
-def to_int(self) -> "Tensor":
-    """Convert to ``torch.int32`` (``self.to(torch.int32)``).
-
-    >>> import chainrule as torch
-    >>> torch.tensor([1.7, -2.5]).int()
-    tensor([ 1, -2], dtype=torch.int32)
-    """
-    return self.to(_dtypes.int32)
-
-
-def to_short(self) -> "Tensor":
-    """Convert to ``torch.int16`` (``self.to(torch.int16)``).
-
-    >>> import chainrule as torch
-    >>> torch.tensor([1.7, -2.5]).short()
-    tensor([ 1, -2], dtype=torch.int16)
-    """
-    return self.to(_dtypes.int16)
-
-
-def to_char(self) -> "Tensor":
-    """Convert to ``torch.int8`` (``self.to(torch.int8)``).
-
-    >>> import chainrule as torch
-    >>> torch.tensor([1.7, -2.5]).char()
-    tensor([ 1, -2], dtype=torch.int8)
-    """
-    return self.to(_dtypes.int8)
-
-
-def to_byte(self) -> "Tensor":
-    """Convert to ``torch.uint8`` (``self.to(torch.uint8)``).
-
-    >>> import chainrule as torch
-    >>> torch.tensor([1.7, 255.]).byte()
-    tensor([  1, 255], dtype=torch.uint8)
-    """
-    return self.to(_dtypes.uint8)
-
-
-def to_bool(self) -> "Tensor":
-    """Convert to ``torch.bool`` (``self.to(torch.bool)``).
-
-    >>> import chainrule as torch
-    >>> torch.tensor([0., 2.]).bool()
-    tensor([False,  True])
-    """
-    return self.to(_dtypes.bool)
+# One method per dtype shorthand, made from a table because they differ only in the dtype.
+to_float = _cast_method("float", _dtypes.float32)
+to_double = _cast_method("double", _dtypes.float64)
+to_half = _cast_method("half", _dtypes.float16)
+to_long = _cast_method("long", _dtypes.int64)
+to_int = _cast_method("int", _dtypes.int32)
+to_short = _cast_method("short", _dtypes.int16)
+to_char = _cast_method("char", _dtypes.int8)
+to_byte = _cast_method("byte", _dtypes.uint8)
+to_bool = _cast_method("bool", _dtypes.bool)
 
 
 def new_tensor(self, data, dtype=None, device=None, requires_grad=False) -> "Tensor":

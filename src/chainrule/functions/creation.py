@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import builtins
 import math
+import warnings
 
 from .. import _dtypes
 from .._backend import ndarray, xp
@@ -12,7 +13,7 @@ from ..tensor import Tensor, _on_cpu
 __all__ = [
     "tensor", "as_tensor", "from_numpy", "zeros", "ones", "empty", "full", "zeros_like",
     "ones_like", "empty_like", "full_like", "arange", "linspace", "logspace", "eye",
-    "triu_indices", "tril_indices", "scalar_tensor",
+    "triu_indices", "tril_indices", "scalar_tensor", "range",
 ]
 
 
@@ -90,6 +91,10 @@ def tensor(data, dtype=None, device=None, requires_grad: bool = False,
         d = dtype or _dtypes.from_numpy(data.dtype)
         arr = xp.array(data, dtype=d.np)
     elif isinstance(data, Tensor):
+        warnings.warn(  # PyTorch's warning: the copy leaves the graph, which may surprise
+            "To copy construct from a tensor, it is recommended to use "
+            "sourceTensor.detach().clone() or sourceTensor.detach().clone().requires_grad_(True),"
+            " rather than torch.tensor(sourceTensor).", UserWarning, stacklevel=2)
         arr = data._data.astype((dtype or data.dtype).np)
     else:
         d = dtype or _infer_dtype(data)
@@ -354,3 +359,27 @@ def scalar_tensor(s, *, dtype=None, device=None, requires_grad: bool = False):
     tensor(3.)
     """
     return tensor(float(s), dtype=dtype or _dtypes.get_default_dtype(), requires_grad=requires_grad)
+
+
+def range(start, end, step=1, *, dtype=None, device=None,  # noqa: A001 - PyTorch's name
+          requires_grad: bool = False):
+    """Values from ``start`` to ``end`` inclusive (deprecated in PyTorch: use ``arange``).
+
+    The default dtype is the default float dtype, whatever the arguments.
+
+    >>> import chainrule as torch, warnings
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     torch.range(1, 2, 0.5), caught[0].category.__name__
+    (tensor([1.0000, 1.5000, 2.0000]), 'UserWarning')
+    """
+    warnings.warn("torch.range is deprecated and will be removed in a future release because "
+                  "its behavior is inconsistent with Python's range builtin. Instead, use "
+                  "torch.arange, which produces values in [start, end).", UserWarning,
+                  stacklevel=2)
+    if step == 0:
+        raise RuntimeError("step must be nonzero")
+    count = max(int((end - start) // step) + 1, 0)
+    values = arange(count, dtype=_dtypes.float64) * step + start
+    out = values.to(dtype or _dtypes.get_default_dtype())
+    return out.requires_grad_() if requires_grad else out

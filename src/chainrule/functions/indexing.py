@@ -9,11 +9,13 @@ recorded as PyTorch's CopySlices (``chainrule.engine.inplace``).  The rows are i
 from __future__ import annotations
 
 import builtins
+import warnings
 
 from .._backend import ndarray, xp
 from .._shapes import wrap_dim
 from ..engine import grad_mode
 from ..engine.forward_ad import _paused, _tangent_or_zeros
+from ..engine.graph import move_retains_grad
 from ..engine.inplace import (
     check_inplace_leaf,
     check_writable,
@@ -37,6 +39,13 @@ __all__ = [
 
 def _convert_key(t, key):
     """``key`` in NumPy's terms: tensors become arrays; reports whether it is basic indexing."""
+    if isinstance(key, list) and _sequence_as_tuple(key):
+        warnings.warn(
+            "Using a non-tuple sequence for multidimensional indexing is deprecated and will be "
+            "changed in pytorch 2.9; use x[tuple(seq)] instead of x[seq]. In pytorch 2.9 this "
+            "will be interpreted as tensor index, x[torch.tensor(seq)], which will result either "
+            "in an error or a different result", UserWarning, stacklevel=4)
+        key = tuple(key)
     if not isinstance(key, tuple):
         key = (key,)
     out = []
@@ -47,7 +56,7 @@ def _convert_key(t, key):
             if k.dtype != xp.bool_ and not xp.issubdtype(k.dtype, xp.integer):
                 raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
             basic = False
-        elif isinstance(k, (list, ndarray, range)):  # range: d2l's y_hat[range(n), y]
+        elif isinstance(k, (list, tuple, ndarray, range)):  # range: d2l's y_hat[range(n), y]
             k = xp.asarray(k)
             if k.dtype == object or (k.size and k.dtype.kind not in "biu"):
                 raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
@@ -72,15 +81,16 @@ def _convert_key(t, key):
     return tuple(out), basic
 
 
-def _check_bounds(t, key) -> None:
-    def width(k):  # how many of t's dimensions an index item consumes
-        if k is None or k is Ellipsis or isinstance(k, bool):
-            return 0
-        if isinstance(k, ndarray) and k.dtype == xp.bool_:
-            return k.ndim
-        return 1
+def _sequence_as_tuple(key: list) -> bool:
+    """NumPy's legacy rule, kept by PyTorch: a short list holding a sequence, a slice, a
+    tensor, None or an ellipsis means a tuple of indices (``x[[0, [1, 2]]]``)."""
+    return len(key) < 32 and builtins.any(
+        isinstance(k, (list, tuple, range, slice, Tensor)) or k is None or k is Ellipsis
+        for k in key)
 
-    used = sum(width(k) for k in key)
+
+def _check_bounds(t, key) -> None:
+    used = sum(_width(k) for k in key)
     if used > t.ndim:
         raise IndexError(f"too many indices for tensor of dimension {t.ndim}")
     dim = 0
@@ -106,33 +116,7 @@ def _check_bounds(t, key) -> None:
                 raise IndexError(
                     f"index {int(bad.flat[0])} is out of bounds for dimension {dim} with size "
                     f"{size}")
-        dim += width(k)
-
-
-def _basic_name(t, key, original):
-    """Which of PyTorch's view ops produced a basic-indexing result last."""
-    if not isinstance(original, tuple):
-        if isinstance(key[0], int):
-            return indexing_ops.select_view
-        if isinstance(key[0], slice):
-            # PyTorch's single-slice fast path records even a full slice
-            return indexing_ops.slice_view
-    last = indexing_ops.alias_view
-    dim = 0
-    used = sum(1 for k in key if k is not None and k is not Ellipsis)
-    for k in key:
-        if k is None:
-            last = indexing_ops.unsqueeze_view
-        elif k is Ellipsis:
-            dim += t.ndim - used
-        elif isinstance(k, int):
-            last = indexing_ops.select_view
-            dim += 1
-        else:
-            if k.indices(t.shape[dim]) != (0, t.shape[dim], 1):
-                last = indexing_ops.slice_view
-            dim += 1
-    return last
+        dim += _width(k)
 
 
 def _advanced(key):
@@ -156,10 +140,69 @@ def getitem(t, key):
     if kind is slice and shape and (key.step is None or key.step > 0) \
             and all(type(k) is int or k is None for k in (key.start, key.stop, key.step)):
         return indexing_ops.slice_view(t, (key,), shape)
-    converted, basic = _convert_key(t, key)
-    if basic:
-        return _basic_name(t, converted, key)(t, converted, t._data.shape)
-    return indexing_ops.index(t, _advanced(converted), t._data.shape)
+    converted, _ = _convert_key(t, key)
+    if not isinstance(key, tuple) and isinstance(converted[0], slice):
+        # PyTorch's single-slice path records even a full slice
+        return indexing_ops.slice_view(t, converted, shape)
+    return _index_as_pytorch(t, converted)
+
+
+def _index_as_pytorch(t, key):
+    """``t[key]`` as PyTorch computes it: ints, slices and None, left to right, as one view
+    each (SelectBackward0, SliceBackward0, UnsqueezeBackward0; a full slice is no step),
+    then the index tensors in one IndexBackward0.
+
+    An int is a select before any index tensor is applied, so it never counts as an index
+    tensor: ``x[1, :, idx]`` keeps the sliced dimension first, where NumPy would move the
+    index's dimensions to the front (int and tensor are "separated by a slice" there).
+    """
+    used = builtins.sum(_width(k) for k in key)
+    out = t
+    dim = 0  # where the next item applies in ``out``
+    tensors = []  # (dim, array): the index tensors, at the dims they index in ``out``
+    for k in key:
+        if k is Ellipsis:
+            dim += t.ndim - used
+        elif k is None or isinstance(k, bool) or (isinstance(k, ndarray) and k.ndim == 0
+                                                  and k.dtype == xp.bool_):
+            out = _view(indexing_ops.unsqueeze_view, out, dim, None)
+            if k is not None:  # a boolean scalar: keep the new dimension, or empty it
+                tensors.append((dim, xp.asarray([bool(k)])))
+            dim += 1
+        elif isinstance(k, int):
+            out = _view(indexing_ops.select_view, out, dim, k)
+        elif isinstance(k, slice):
+            if k.indices(out.shape[dim]) != (0, out.shape[dim], 1):
+                out = _view(indexing_ops.slice_view, out, dim, k)
+            dim += 1
+        else:
+            tensors.append((dim, k))
+            dim += _width(k)
+    if tensors:
+        index_key = []
+        dim = 0
+        for at, k in tensors:
+            index_key.extend([slice(None)] * (at - dim))
+            index_key.append(k)
+            dim = at + _width(k)
+        return indexing_ops.index(out, _advanced(tuple(index_key)), out._data.shape)
+    if out is t:  # nothing but full slices and an ellipsis
+        return indexing_ops.alias_view(t, (Ellipsis,), t._data.shape)
+    return out
+
+
+def _view(row, t, dim, item):
+    key = (slice(None),) * dim + (item,)
+    return row(t, key, t._data.shape)
+
+
+def _width(k) -> int:
+    """How many of the indexed tensor's dimensions an index item consumes."""
+    if k is None or k is Ellipsis or isinstance(k, bool):
+        return 0
+    if isinstance(k, ndarray) and k.dtype == xp.bool_:
+        return k.ndim
+    return 1
 
 
 def setitem(t, key, value) -> None:
@@ -189,7 +232,9 @@ def setitem(t, key, value) -> None:
             result = op(old, value, key)
         t._data[key] = value._data
         t._bump_version()
-        t.grad_fn, t._output_nr, t._requires_grad = result.grad_fn, 0, True
+        old_node, old_nr = t._grad_fn, t._output_nr
+        t._grad_fn, t._output_nr, t._requires_grad = result._grad_fn, 0, True
+        move_retains_grad(t, old_node, old_nr)
     if tangent is not None:
         set_tangent_inplace(t, tangent)
 

@@ -13,9 +13,9 @@ from .._backend import xp
 from .._shapes import wrap_dim
 from ..ops import shape as shape_ops
 from ..tensor import Tensor
-from .arguments import accept_numpy_names, as_tensor_like
+from .arguments import accept_numpy_names, as_tensor_like, element_error
 from .indexing import index_select
-from .shape import atleast_3d, narrow, reshape
+from .shape import atleast_2d, atleast_3d, narrow, reshape
 
 __all__ = [
     "cat", "concat", "concatenate", "stack", "split", "split_with_sizes", "chunk", "unbind",
@@ -35,10 +35,9 @@ def cat(tensors, dim: int = 0):
     tensors = list(tensors)
     if not tensors:
         raise RuntimeError("torch.cat(): expected a non-empty list of Tensors")
-    for t in tensors:
+    for i, t in enumerate(tensors):
         if not isinstance(t, Tensor):
-            raise TypeError(f"expected Tensor as element {tensors.index(t)} in argument 0, "
-                            f"but got {type(t).__name__}")
+            raise element_error(i, t)
     # PyTorch skips legacy empty 1-d tensors of shape (0,) when joining.
     parts = [t for t in tensors if not (t.ndim == 1 and t.shape[0] == 0)] or tensors[:1]
     ndim = parts[0].ndim
@@ -74,6 +73,9 @@ def stack(tensors, dim: int = 0):
     tensors = list(tensors)
     if not tensors:
         raise RuntimeError("stack expects a non-empty TensorList")
+    for i, t in enumerate(tensors):
+        if not isinstance(t, Tensor):
+            raise element_error(i, t)
     first = tensors[0].shape
     for i, t in enumerate(tensors):
         if t.shape != first:
@@ -178,7 +180,7 @@ def vstack(tensors):
     tensor([[1, 2],
             [3, 4]])
     """
-    return cat([t.reshape(1, -1) if t.ndim < 2 else t for t in tensors], 0)
+    return cat([atleast_2d(t) for t in tensors], 0)
 
 
 def column_stack(tensors):

@@ -15,8 +15,9 @@ from .._shapes import wrap_dim
 from ..ops import linalg as linalg_ops
 from ..ops import pointwise as pointwise_ops
 from ..ops import selection as selection_ops
+from ..ops import shape as shape_ops
 from ..tensor import Tensor
-from .arguments import accept_numpy_names
+from .arguments import accept_numpy_names, require_tensor
 from .joining import cat
 from .pointwise import _float_of, clamp
 from .reduction import mean, norm
@@ -49,6 +50,8 @@ def dot(input, other):
     >>> torch.dot(torch.tensor([1., 2.]), torch.tensor([3., 4.]))
     tensor(11.)
     """
+    require_tensor(input, "dot", "input", 1)
+    require_tensor(other, "dot", "tensor", 2)
     # The checks read the arrays' own shape and dtype: Tensor.shape builds a torch.Size on
     # each use, and these small products are dominated by such overheads.
     a, b = input._data, other._data
@@ -73,6 +76,8 @@ def mv(input, vec):
     >>> torch.mv(torch.eye(2), torch.tensor([1., 2.]))
     tensor([1., 2.])
     """
+    require_tensor(input, "mv", "input", 1)
+    require_tensor(vec, "mv", "vec", 2)
     a, v = input._data, vec._data  # see dot
     if a.ndim != 2 or v.ndim != 1:
         raise RuntimeError(f"vector + matrix @ vector expected, got 1, {a.ndim}, {v.ndim}")
@@ -92,17 +97,23 @@ def mm(input, mat2):
     tensor([[3.],
             [3.]])
     """
+    require_tensor(input, "mm", "input", 1)
+    require_tensor(mat2, "mm", "mat2", 2)
     a, b = input._data, mat2._data  # see dot
     if a.ndim != 2:
         raise RuntimeError("self must be a matrix")
     if b.ndim != 2:
         raise RuntimeError("mat2 must be a matrix")
-    if a.shape[1] != b.shape[0]:
-        raise RuntimeError(
-            f"mat1 and mat2 shapes cannot be multiplied ({input.shape[0]}x{input.shape[1]} and "
-            f"{mat2.shape[0]}x{mat2.shape[1]})")
+    _check_multipliable(input, mat2)
     _same_dtype(input, mat2)
     return linalg_ops.mm(input, mat2)
+
+
+def _check_multipliable(mat1, mat2) -> None:
+    if mat1.shape[1] != mat2.shape[0]:
+        raise RuntimeError(
+            f"mat1 and mat2 shapes cannot be multiplied ({mat1.shape[0]}x{mat1.shape[1]} and "
+            f"{mat2.shape[0]}x{mat2.shape[1]})")
 
 
 def bmm(input, mat2):
@@ -112,6 +123,8 @@ def bmm(input, mat2):
     >>> torch.bmm(torch.ones(4, 2, 3), torch.ones(4, 3, 5)).shape
     torch.Size([4, 2, 5])
     """
+    require_tensor(input, "bmm", "input", 1)
+    require_tensor(mat2, "bmm", "mat2", 2)
     if input.ndim != 3:
         raise RuntimeError("batch1 must be a 3D tensor")
     if mat2.ndim != 3:
@@ -131,6 +144,8 @@ def matmul(input, other):
     >>> (torch.ones(5, 2, 3) @ torch.ones(3)).shape
     torch.Size([5, 2])
     """
+    require_tensor(input, "matmul", "input", 1)
+    require_tensor(other, "matmul", "other", 2)
     a, b = input.ndim, other.ndim
     if a == 0 or b == 0:
         raise RuntimeError(
@@ -151,9 +166,9 @@ def matmul(input, other):
             _raise_mismatch(input, other)
         rows = input.reshape(-1, k)
         if b == 1:
-            return linalg_ops.unsafe_view(mv(rows, other), input.shape[:-1])
+            return shape_ops.unsafe_view(mv(rows, other), input.shape[:-1])
         mat = other.reshape(other.shape[-2:]) if b > 2 else other
-        return linalg_ops.unsafe_view(mm(rows, mat), input.shape[:-1] + (mat.shape[-1],))
+        return shape_ops.unsafe_view(mm(rows, mat), input.shape[:-1] + (mat.shape[-1],))
     if a <= 2 and b >= 3:
         # (x @ Y) = (Yᵀ @ xᵀ)ᵀ: fold Y's batch into rows instead.
         k = input.shape[-1]
@@ -162,20 +177,23 @@ def matmul(input, other):
         rows = other.mT.reshape(-1, k)
         batch, n = other.shape[:-2], other.shape[-1]
         if a == 1:
-            return linalg_ops.unsafe_view(mv(rows, input), batch + (n,))
-        out = linalg_ops.unsafe_view(mm(rows, input.t()), batch + (n, input.shape[0]))
+            return shape_ops.unsafe_view(mv(rows, input), batch + (n,))
+        out = shape_ops.unsafe_view(mm(rows, input.t()), batch + (n, input.shape[0]))
         return out.mT.clone()
-    x = input.unsqueeze(0) if a == 1 else input
-    y = other.unsqueeze(-1) if b == 1 else other
-    if x.shape[-1] != y.shape[-2]:
+    # Both are (batches of) matrices: PyTorch expands both to the common batch shape,
+    # flattens it into one batch dimension, multiplies with bmm and reshapes the result.
+    if input.shape[-1] != other.shape[-2]:
         _raise_mismatch(input, other)
     try:
-        batch = xp.broadcast_shapes(x.shape[:-2], y.shape[:-2])
+        batch = xp.broadcast_shapes(input.shape[:-2], other.shape[:-2])
     except ValueError:
         raise RuntimeError(
-            f"The size of tensor a ({x.shape[-3]}) must match the size of tensor b "
-            f"({y.shape[-3]}) at non-singleton dimension 0") from None
-    return linalg_ops.unsafe_view(linalg_ops.bmm(x, y), batch + (x.shape[-2], y.shape[-1]))
+            f"The size of tensor a ({input.shape[-3]}) must match the size of tensor b "
+            f"({other.shape[-3]}) at non-singleton dimension 0") from None
+    count = math.prod(batch)
+    x = input.expand(batch + input.shape[-2:]).reshape(count, *input.shape[-2:])
+    y = other.expand(batch + other.shape[-2:]).reshape(count, *other.shape[-2:])
+    return shape_ops.unsafe_view(linalg_ops.bmm(x, y), batch + (x.shape[-2], y.shape[-1]))
 
 
 def _raise_mismatch(input, other):
@@ -250,7 +268,12 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1):
             [1., 2.]])
     """
     _same_dtypes("self and mat2 must have the same dtype, but got", input, mat1, mat2)
-    return _scaled_sum(input, mm(mat1, mat2), beta, alpha)
+    for name, matrix in (("mat1", mat1), ("mat2", mat2)):
+        if matrix.ndim != 2:
+            raise RuntimeError(f"{name} must be a matrix, got {matrix.ndim}-D tensor")
+    _check_multipliable(mat1, mat2)
+    input.expand(mat1.shape[0], mat2.shape[1])  # PyTorch's error where input does not broadcast
+    return linalg_ops.addmm(input, mat1, mat2, beta, alpha)
 
 
 def baddbmm(input, batch1, batch2, *, beta=1, alpha=1):

@@ -18,7 +18,7 @@ from ..ops import pointwise as pointwise_ops
 from ..ops import special as special_ops
 from ..tensor import Tensor
 from .arguments import as_tensor_like, check_broadcast, expect_tensor, operand, python_number
-from .comparison import isinf, isnan, logical_and, result_type, signbit
+from .comparison import isnan, logical_and, result_type, signbit
 
 __all__ = [
     "add", "sub", "mul", "div", "floor_divide", "remainder", "fmod", "pow", "true_divide",
@@ -43,11 +43,24 @@ def add(input, other, *, alpha=1):
     """
     other = operand(other)
     if alpha != 1:
+        _check_alpha(alpha, input, other)
+        if isinstance(input, Tensor) and isinstance(other, Tensor):
+            check_broadcast(input, other)
+            return pointwise_ops.add_alpha(input, other, alpha)
         other = other * alpha
     if not isinstance(input, Tensor):
         input, other = other, operand(input)
     check_broadcast(input, other)
     return pointwise_ops.add(input, other)
+
+
+def _check_alpha(alpha, *operands) -> None:
+    if isinstance(alpha, float) and not builtins.any(
+            (o.dtype.is_floating_point if isinstance(o, Tensor) else isinstance(o, float))
+            for o in operands):
+        raise RuntimeError("For integral input tensors, argument alpha must not be a floating "
+                           "point number. Fix: convert the inputs with .float(), or pass an "
+                           "integer alpha.")
 
 
 def sub(input, other, *, alpha=1):
@@ -59,6 +72,12 @@ def sub(input, other, *, alpha=1):
     """
     other = operand(other)
     if alpha != 1:
+        _check_alpha(alpha, input, other)
+        if isinstance(input, Tensor) and isinstance(other, Tensor):
+            if _is_bool(input) or _is_bool(other):
+                check_bool_subtraction(input, other)
+            check_broadcast(input, other)
+            return pointwise_ops.sub_alpha(input, other, alpha)
         other = other * alpha
     if not isinstance(input, Tensor):
         return operator_rsub(other, operand(input))
@@ -649,14 +668,7 @@ def logaddexp(input, other):
     tensor([1000.6932])
     """
     _floating_kernel("logaddexp_cpu", input, other)
-    top = maximum(input, other)
-    with xp.errstate(invalid="ignore"):  # inf - inf: NaN, replaced just below
-        out = top + pointwise_ops.log1p(pointwise_ops.exp(-pointwise_ops.abs(input - other)))
-    # Two equal infinities: inf - inf above is NaN, but the answer is that infinity.
-    same_inf = logical_and(input == other, isinf(input))
-    if same_inf._data.any():
-        out = where(same_inf, top, out)
-    return out
+    return pointwise_ops.logaddexp(input, other)
 
 
 def logaddexp2(input, other):
@@ -666,7 +678,8 @@ def logaddexp2(input, other):
     >>> torch.logaddexp2(torch.tensor([1.]), torch.tensor([1.]))
     tensor([2.])
     """
-    return logaddexp(input * math.log(2), other * math.log(2)) / math.log(2)
+    _floating_kernel("logaddexp2_cpu", input, other)
+    return pointwise_ops.logaddexp2(input, other)
 
 
 def _float_of(input):

@@ -13,7 +13,7 @@ from ..ops import activation as activation_ops
 from ..ops import pointwise as pointwise_ops
 from ..ops import reduction as reduction_ops
 from ..tensor import Tensor
-from .arguments import accept_numpy_names
+from .arguments import accept_numpy_names, require_tensor
 from .comparison import isfinite, isnan, logical_not
 from .pointwise import _float_of, maximum, minimum, where
 from .return_types import MinMax, ValuesIndices
@@ -41,6 +41,7 @@ def sum(input, dim=None, keepdim: bool = False, *, dtype=None):  # noqa: A001
     >>> torch.sum(torch.tensor([[1., 2.], [3., 4.]]), dim=0)
     tensor([4., 6.])
     """
+    require_tensor(input, "sum", "input", 1)
     dims = normalize_dims(dim, input.ndim)
     if dims is None and dim is None:
         return reduction_ops.sum_all(input, _sum_dtype(input, dtype))
@@ -55,6 +56,7 @@ def mean(input, dim=None, keepdim: bool = False, *, dtype=None):
     >>> torch.tensor([1., 2., 3., 4.]).mean()
     tensor(2.5000)
     """
+    require_tensor(input, "mean", "input", 1)
     if dtype is not None:
         input = input.to(dtype)
     if not input.dtype.is_floating_point:
@@ -296,11 +298,8 @@ def cumsum(input, dim: int, *, dtype=None):
     >>> torch.cumsum(torch.tensor([1., 2., 3.]), dim=0)
     tensor([1., 3., 6.])
     """
-    if dtype is not None:
-        input = input.to(dtype)
-    elif not input.dtype.is_floating_point:
-        input = input.long()
-    return reduction_ops.cumsum(input, normalize_dims(dim, input.ndim)[0] if input.ndim else 0)
+    return reduction_ops.cumsum(input, normalize_dims(dim, input.ndim)[0] if input.ndim else 0,
+                                _sum_dtype(input, dtype))
 
 
 @accept_numpy_names
@@ -359,8 +358,8 @@ def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     >>> torch.std_mean(torch.tensor([1., 2., 3., 4.]))
     (tensor(1.2910), tensor(2.5000))
     """
-    return (std(input, dim, unbiased, keepdim, correction=correction),
-            mean(input, dim, keepdim) if dim is not None else mean(input))
+    dims, correction = _var_args(input, dim, unbiased, correction, "std_mean")
+    return reduction_ops.std_mean(input, dims, correction, keepdim)
 
 
 @accept_numpy_names
@@ -371,8 +370,8 @@ def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     >>> torch.var_mean(torch.tensor([[1., 2.], [3., 5.]]), dim=1)
     (tensor([0.5000, 2.0000]), tensor([1.5000, 4.0000]))
     """
-    return (var(input, dim, unbiased, keepdim, correction=correction),
-            mean(input, dim, keepdim) if dim is not None else mean(input))
+    dims, correction = _var_args(input, dim, unbiased, correction, "var_mean")
+    return reduction_ops.var_mean(input, dims, correction, keepdim)
 
 
 def _legacy_softmax_dim(ndim: int, name: str) -> int:

@@ -48,7 +48,7 @@ def reshape(input, *shape):
     shape = _infer_shape(size_argument(shape), input.numel(), input.shape)
     if _viewable(input._data, shape):
         return shape_ops.reshape(input, shape, input._data.shape)
-    return shape_ops.reshape_copy(input, shape, input._data.shape)
+    return shape_ops.unsafe_view(shape_ops.clone(input), shape)
 
 
 def _viewable(data, shape) -> bool:
@@ -218,20 +218,19 @@ def expand(input, *sizes):
     lead = len(sizes) - input.ndim
     if lead < 0:
         raise RuntimeError(
-            f"expand(torch.FloatTensor{{{list(input.shape)}}}, size={list(sizes)}): the number of "
-            f"sizes provided ({len(sizes)}) must be greater or equal to the number of dimensions "
-            f"in the tensor ({input.ndim})")
-    shape = []
-    for i, s in enumerate(sizes):
+            f"expand(torch.{input.dtype.scalar_name}Tensor{{{list(input.shape)}}}, "
+            f"size={list(sizes)}): the number of sizes provided ({len(sizes)}) must be "
+            f"greater or equal to the number of dimensions in the tensor ({input.ndim})")
+    shape = list(sizes)
+    for i in reversed(range(len(sizes))):  # PyTorch reports the last mismatch
         old = input.shape[i - lead] if i >= lead else 1
-        if s == -1:
-            s = old
-        elif old != 1 and old != s:
+        if sizes[i] == -1:
+            shape[i] = old
+        elif old != 1 and old != sizes[i]:
             raise RuntimeError(
-                f"The expanded size of the tensor ({s}) must match the existing size ({old}) at "
-                f"non-singleton dimension {i}.  Target sizes: {list(sizes)}.  Tensor sizes: "
-                f"{list(input.shape)}")
-        shape.append(s)
+                f"The expanded size of the tensor ({sizes[i]}) must match the existing size "
+                f"({old}) at non-singleton dimension {i}.  Target sizes: {list(sizes)}.  Tensor "
+                f"sizes: {list(input.shape)}")
     return shape_ops.expand(input, tuple(shape))
 
 
@@ -432,7 +431,7 @@ def _atleast(n, tensors):
         if t_.ndim == 0:
             t_ = t_.reshape((1,) * n)
         elif t_.ndim == 1 and n >= 2:
-            t_ = t_.reshape((1, t_.shape[0]) if n == 2 else (1, t_.shape[0], 1))
+            t_ = t_.unsqueeze(0) if n == 2 else t_.unsqueeze(0).unsqueeze(-1)
         elif t_.ndim == 2 and n == 3:
             t_ = t_.unsqueeze(-1)
         out.append(t_)

@@ -1,5 +1,4 @@
-"""Attention: ``scaled_dot_product_attention``, ``MultiheadAttention`` and the Transformer
-layers, as in ``torch.nn``.
+"""Attention layers: ``MultiheadAttention`` and the Transformer layers, as in ``torch.nn``.
 
 Everything is composed from differentiable tensor ops (``linear``, ``matmul``,
 ``softmax``, ``dropout``, ``layer_norm``), so backward needs no rules of its own.
@@ -17,72 +16,16 @@ from __future__ import annotations
 import copy
 import math
 
-from .. import _dtypes
-from ..functions import creation as _creation
+from ..functions.creation import full
 from ..tensor import Tensor
-from . import functional as F
-from . import init
-from .layers import Dropout, LayerNorm, Linear
-from .module import Module, ModuleList
-from .parameter import Parameter
-
-__all__ = ["MultiheadAttention", "TransformerEncoderLayer", "TransformerEncoder",
-           "TransformerDecoderLayer", "TransformerDecoder", "Transformer"]
-FUNCTIONS = ("scaled_dot_product_attention",)
-
-
-def _is_bool(t: Tensor) -> bool:
-    return t.dtype == _dtypes.bool
-
-
-def _additive(mask: Tensor | None, dtype, keep_true: bool) -> Tensor | None:
-    """A float mask to add to the scores: boolean masks become 0 / -inf (``keep_true`` says
-    whether ``True`` means "attend" (SDPA) or "ignore" (MultiheadAttention))."""
-    if mask is None or not _is_bool(mask):
-        return mask
-    blocked = mask.logical_not() if keep_true else mask
-    return _creation.zeros(*mask.shape, dtype=dtype).masked_fill(blocked, float("-inf"))
-
-
-def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor,
-                                 attn_mask: Tensor | None = None, dropout_p: float = 0.0,
-                                 is_causal: bool = False, scale: float | None = None,
-                                 enable_gqa: bool = False) -> Tensor:
-    """``softmax(Q Kᵀ · scale + mask) V`` over the last two dimensions.
-
-    ``query`` is ``(..., L, E)``, ``key`` ``(..., S, E)``, ``value`` ``(..., S, Ev)``;
-    ``scale`` defaults to ``1/√E``. A boolean ``attn_mask`` keeps the ``True`` positions, a
-    float one is added to the scores; ``is_causal`` keeps the lower triangle. With
-    ``enable_gqa`` the key/value heads (dim -3) are repeated to match the query's.
-
-    >>> import chainrule as torch
-    >>> import chainrule.nn.attention as A
-    >>> q = torch.ones(1, 2, 4)
-    >>> v = torch.tensor([[[1.0, 0.0], [0.0, 1.0]]])
-    >>> A.scaled_dot_product_attention(q, q, v, is_causal=True)
-    tensor([[[1.0000, 0.0000],
-             [0.5000, 0.5000]]])
-    """
-    L, S = query.shape[-2], key.shape[-2]
-    if is_causal and attn_mask is not None:
-        raise RuntimeError("_scaled_dot_product_attention: Explicit attn_mask should not be "
-                           "set when is_causal=True. Fix: pass either attn_mask or "
-                           "is_causal=True, not both.")
-    if enable_gqa and query.ndim >= 3 and key.shape[-3] != query.shape[-3]:
-        repeats = query.shape[-3] // key.shape[-3]
-        key = key.repeat_interleave(repeats, dim=-3)
-        value = value.repeat_interleave(repeats, dim=-3)
-    scale = 1.0 / math.sqrt(query.shape[-1]) if scale is None else scale
-    scores = query.matmul(key.transpose(-2, -1)) * scale
-    if is_causal:
-        attn_mask = _creation.ones(L, S, dtype=_dtypes.bool).tril()
-    mask = _additive(attn_mask, scores.dtype, keep_true=True)
-    if mask is not None:
-        scores = scores + mask
-    weights = F.softmax(scores, dim=-1)
-    if dropout_p > 0.0:
-        weights = F.dropout(weights, dropout_p, training=True)
-    return weights.matmul(value)
+from . import functional, init
+from .containers import ModuleList
+from .dropout import Dropout
+from .functional.attention import additive_mask
+from .linear import Linear
+from .module import Module
+from .normalization import LayerNorm
+from .parameter import empty_parameter
 
 
 class NonDynamicallyQuantizableLinear(Linear):
@@ -98,8 +41,7 @@ class MultiheadAttention(Module):
     ``add_bias_kv`` and ``add_zero_attn`` raise ``NotImplementedError``.
 
     >>> import chainrule as torch
-    >>> import chainrule.nn.attention as A
-    >>> mha = A.MultiheadAttention(8, 2, batch_first=True)
+    >>> mha = torch.nn.MultiheadAttention(8, 2, batch_first=True)
     >>> mha
     MultiheadAttention(
       (out_proj): NonDynamicallyQuantizableLinear(in_features=8, out_features=8, bias=True)
@@ -133,17 +75,16 @@ class MultiheadAttention(Module):
         if self.head_dim * num_heads != embed_dim:
             raise AssertionError("embed_dim must be divisible by num_heads")
         if self._qkv_same_embed_dim:
-            self.in_proj_weight = Parameter(_creation.empty(3 * embed_dim, embed_dim,
-                                                            dtype=dtype))
+            self.in_proj_weight = empty_parameter(3 * embed_dim, embed_dim, dtype=dtype)
             for name in ("q_proj_weight", "k_proj_weight", "v_proj_weight"):
                 self.register_parameter(name, None)
         else:
-            self.q_proj_weight = Parameter(_creation.empty(embed_dim, embed_dim, dtype=dtype))
-            self.k_proj_weight = Parameter(_creation.empty(embed_dim, self.kdim, dtype=dtype))
-            self.v_proj_weight = Parameter(_creation.empty(embed_dim, self.vdim, dtype=dtype))
+            self.q_proj_weight = empty_parameter(embed_dim, embed_dim, dtype=dtype)
+            self.k_proj_weight = empty_parameter(embed_dim, self.kdim, dtype=dtype)
+            self.v_proj_weight = empty_parameter(embed_dim, self.vdim, dtype=dtype)
             self.register_parameter("in_proj_weight", None)
         if bias:
-            self.in_proj_bias = Parameter(_creation.empty(3 * embed_dim, dtype=dtype))
+            self.in_proj_bias = empty_parameter(3 * embed_dim, dtype=dtype)
         else:
             self.register_parameter("in_proj_bias", None)
         self.out_proj = NonDynamicallyQuantizableLinear(embed_dim, embed_dim, bias=bias,
@@ -172,7 +113,8 @@ class MultiheadAttention(Module):
             w_q, w_k, w_v = w[:E], w[E:2 * E], w[2 * E:]
         else:
             w_q, w_k, w_v = self.q_proj_weight, self.k_proj_weight, self.v_proj_weight
-        return F.linear(query, w_q, b_q), F.linear(key, w_k, b_k), F.linear(value, w_v, b_v)
+        return (functional.linear(query, w_q, b_q), functional.linear(key, w_k, b_k),
+                functional.linear(value, w_v, b_v))
 
     def forward(self, query: Tensor, key: Tensor, value: Tensor,
                 key_padding_mask: Tensor | None = None, need_weights: bool = True,
@@ -198,14 +140,14 @@ class MultiheadAttention(Module):
         v = v.reshape(S, N, H, D).permute(1, 2, 0, 3)
 
         scores = q.matmul(k.transpose(-2, -1)) * (1.0 / math.sqrt(D))
-        mask = _additive(attn_mask, scores.dtype, keep_true=False)
+        mask = additive_mask(attn_mask, scores.dtype, keep_true=False)
         if mask is not None:
             scores = scores + (mask.reshape(N, H, L, S) if mask.ndim == 3 else mask)
-        pad = _additive(key_padding_mask, scores.dtype, keep_true=False)
+        pad = additive_mask(key_padding_mask, scores.dtype, keep_true=False)
         if pad is not None:
             scores = scores + pad.reshape(N, 1, 1, S)
-        weights = F.softmax(scores, dim=-1)
-        dropped = F.dropout(weights, self.dropout, training=self.training) \
+        weights = functional.softmax(scores, dim=-1)
+        dropped = functional.dropout(weights, self.dropout, training=self.training) \
             if self.dropout > 0.0 else weights
         out = dropped.matmul(v).permute(2, 0, 1, 3).reshape(L, N, self.embed_dim)
         out = self.out_proj(out)
@@ -223,22 +165,54 @@ class MultiheadAttention(Module):
 
 def _activation(activation):
     if activation == "relu":
-        return F.relu
+        return functional.relu
     if activation == "gelu":
-        return F.gelu
+        return functional.gelu
     if callable(activation):
         return activation
     raise RuntimeError(f"activation should be relu/gelu, not {activation}. Fix: pass 'relu', "
                        "'gelu' or a callable.")
 
 
-class TransformerEncoderLayer(Module):
+class _TransformerLayer(Module):
+    """What the encoder and decoder layers share: self-attention (the decoder's second
+    block attends over ``memory``), a feed-forward block, and a ``LayerNorm`` and a
+    ``Dropout`` per block, registered in PyTorch's order so that parameter names and
+    ``state_dict`` keys are PyTorch's."""
+
+    def __init__(self, blocks: int, d_model: int, nhead: int, dim_feedforward: int,
+                 dropout: float, activation, layer_norm_eps: float, batch_first: bool,
+                 norm_first: bool, bias: bool, dtype) -> None:
+        super().__init__()
+        self.self_attn = MultiheadAttention(d_model, nhead, dropout=dropout, bias=bias,
+                                            batch_first=batch_first, dtype=dtype)
+        if blocks == 3:
+            self.multihead_attn = MultiheadAttention(d_model, nhead, dropout=dropout,
+                                                     bias=bias, batch_first=batch_first,
+                                                     dtype=dtype)
+        self.linear1 = Linear(d_model, dim_feedforward, bias=bias, dtype=dtype)
+        self.dropout = Dropout(dropout)
+        self.linear2 = Linear(dim_feedforward, d_model, bias=bias, dtype=dtype)
+        self.norm_first = norm_first
+        for k in range(1, blocks + 1):  # norm1, norm2, ...
+            setattr(self, f"norm{k}", LayerNorm(d_model, eps=layer_norm_eps, bias=bias,
+                                                dtype=dtype))
+        for k in range(1, blocks + 1):  # dropout1, dropout2, ...
+            setattr(self, f"dropout{k}", Dropout(dropout))
+        self.activation = _activation(activation)
+
+    def _sa_block(self, x, attn_mask, key_padding_mask, is_causal):
+        x = self.self_attn(x, x, x, attn_mask=attn_mask, key_padding_mask=key_padding_mask,
+                           need_weights=False, is_causal=is_causal)[0]
+        return self.dropout1(x)
+
+
+class TransformerEncoderLayer(_TransformerLayer):
     """Self-attention then a feed-forward block, each with a residual and ``LayerNorm``
     (applied after the residual, or before the block with ``norm_first``).
 
     >>> import chainrule as torch
-    >>> import chainrule.nn.attention as A
-    >>> layer = A.TransformerEncoderLayer(d_model=8, nhead=2, dim_feedforward=16)
+    >>> layer = torch.nn.TransformerEncoderLayer(d_model=8, nhead=2, dim_feedforward=16)
     >>> layer(torch.randn(5, 3, 8)).shape
     torch.Size([5, 3, 8])
     """
@@ -247,23 +221,8 @@ class TransformerEncoderLayer(Module):
                  dropout: float = 0.1, activation="relu", layer_norm_eps: float = 1e-5,
                  batch_first: bool = False, norm_first: bool = False, bias: bool = True,
                  device=None, dtype=None) -> None:
-        super().__init__()
-        self.self_attn = MultiheadAttention(d_model, nhead, dropout=dropout, bias=bias,
-                                            batch_first=batch_first, dtype=dtype)
-        self.linear1 = Linear(d_model, dim_feedforward, bias=bias, dtype=dtype)
-        self.dropout = Dropout(dropout)
-        self.linear2 = Linear(dim_feedforward, d_model, bias=bias, dtype=dtype)
-        self.norm_first = norm_first
-        self.norm1 = LayerNorm(d_model, eps=layer_norm_eps, bias=bias, dtype=dtype)
-        self.norm2 = LayerNorm(d_model, eps=layer_norm_eps, bias=bias, dtype=dtype)
-        self.dropout1 = Dropout(dropout)
-        self.dropout2 = Dropout(dropout)
-        self.activation = _activation(activation)
-
-    def _sa_block(self, x, attn_mask, key_padding_mask, is_causal):
-        x = self.self_attn(x, x, x, attn_mask=attn_mask, key_padding_mask=key_padding_mask,
-                           need_weights=False, is_causal=is_causal)[0]
-        return self.dropout1(x)
+        super().__init__(2, d_model, nhead, dim_feedforward, dropout, activation,
+                         layer_norm_eps, batch_first, norm_first, bias, dtype)
 
     def _ff_block(self, x):
         return self.dropout2(self.linear2(self.dropout(self.activation(self.linear1(x)))))
@@ -278,14 +237,13 @@ class TransformerEncoderLayer(Module):
         return self.norm2(x + self._ff_block(x))
 
 
-class TransformerDecoderLayer(Module):
+class TransformerDecoderLayer(_TransformerLayer):
     """Self-attention, attention over ``memory``, then a feed-forward block, each with a
     residual and ``LayerNorm`` (before the block with ``norm_first``).
 
     >>> import chainrule as torch
-    >>> import chainrule.nn.attention as A
-    >>> layer = A.TransformerDecoderLayer(d_model=8, nhead=2, dim_feedforward=16,
-    ...                                   batch_first=True)
+    >>> layer = torch.nn.TransformerDecoderLayer(d_model=8, nhead=2, dim_feedforward=16,
+    ...                                          batch_first=True)
     >>> layer(torch.randn(3, 4, 8), torch.randn(3, 6, 8)).shape
     torch.Size([3, 4, 8])
     """
@@ -294,27 +252,8 @@ class TransformerDecoderLayer(Module):
                  dropout: float = 0.1, activation="relu", layer_norm_eps: float = 1e-5,
                  batch_first: bool = False, norm_first: bool = False, bias: bool = True,
                  device=None, dtype=None) -> None:
-        super().__init__()
-        self.self_attn = MultiheadAttention(d_model, nhead, dropout=dropout, bias=bias,
-                                            batch_first=batch_first, dtype=dtype)
-        self.multihead_attn = MultiheadAttention(d_model, nhead, dropout=dropout, bias=bias,
-                                                 batch_first=batch_first, dtype=dtype)
-        self.linear1 = Linear(d_model, dim_feedforward, bias=bias, dtype=dtype)
-        self.dropout = Dropout(dropout)
-        self.linear2 = Linear(dim_feedforward, d_model, bias=bias, dtype=dtype)
-        self.norm_first = norm_first
-        self.norm1 = LayerNorm(d_model, eps=layer_norm_eps, bias=bias, dtype=dtype)
-        self.norm2 = LayerNorm(d_model, eps=layer_norm_eps, bias=bias, dtype=dtype)
-        self.norm3 = LayerNorm(d_model, eps=layer_norm_eps, bias=bias, dtype=dtype)
-        self.dropout1 = Dropout(dropout)
-        self.dropout2 = Dropout(dropout)
-        self.dropout3 = Dropout(dropout)
-        self.activation = _activation(activation)
-
-    def _sa_block(self, x, attn_mask, key_padding_mask, is_causal):
-        x = self.self_attn(x, x, x, attn_mask=attn_mask, key_padding_mask=key_padding_mask,
-                           need_weights=False, is_causal=is_causal)[0]
-        return self.dropout1(x)
+        super().__init__(3, d_model, nhead, dim_feedforward, dropout, activation,
+                         layer_norm_eps, batch_first, norm_first, bias, dtype)
 
     def _mha_block(self, x, mem, attn_mask, key_padding_mask, is_causal):
         x = self.multihead_attn(x, mem, mem, attn_mask=attn_mask,
@@ -351,9 +290,8 @@ class TransformerEncoder(Module):
     """``num_layers`` independent copies of ``encoder_layer``, then an optional ``norm``.
 
     >>> import chainrule as torch
-    >>> import chainrule.nn.attention as A
-    >>> layer = A.TransformerEncoderLayer(8, 2, dim_feedforward=16, batch_first=True)
-    >>> enc = A.TransformerEncoder(layer, num_layers=2, enable_nested_tensor=False)
+    >>> layer = torch.nn.TransformerEncoderLayer(8, 2, dim_feedforward=16, batch_first=True)
+    >>> enc = torch.nn.TransformerEncoder(layer, num_layers=2, enable_nested_tensor=False)
     >>> len(enc.layers), enc(torch.randn(3, 5, 8)).shape
     (2, torch.Size([3, 5, 8]))
     """
@@ -382,9 +320,8 @@ class TransformerDecoder(Module):
     """``num_layers`` independent copies of ``decoder_layer``, then an optional ``norm``.
 
     >>> import chainrule as torch
-    >>> import chainrule.nn.attention as A
-    >>> layer = A.TransformerDecoderLayer(8, 2, dim_feedforward=16)
-    >>> dec = A.TransformerDecoder(layer, num_layers=2)
+    >>> layer = torch.nn.TransformerDecoderLayer(8, 2, dim_feedforward=16)
+    >>> dec = torch.nn.TransformerDecoder(layer, num_layers=2)
     >>> dec(torch.randn(4, 3, 8), torch.randn(6, 3, 8)).shape
     torch.Size([4, 3, 8])
     """
@@ -416,14 +353,14 @@ class Transformer(Module):
     more than one dimension is initialised with ``xavier_uniform_``.
 
     >>> import chainrule as torch
-    >>> import chainrule.nn.attention as A
-    >>> model = A.Transformer(d_model=8, nhead=2, num_encoder_layers=1,
-    ...                       num_decoder_layers=1, dim_feedforward=16, batch_first=True)
+    >>> model = torch.nn.Transformer(d_model=8, nhead=2, num_encoder_layers=1,
+    ...                              num_decoder_layers=1, dim_feedforward=16,
+    ...                              batch_first=True)
     >>> src, tgt = torch.randn(2, 5, 8), torch.randn(2, 4, 8)
-    >>> mask = A.Transformer.generate_square_subsequent_mask(4)
+    >>> mask = torch.nn.Transformer.generate_square_subsequent_mask(4)
     >>> model(src, tgt, tgt_mask=mask).shape
     torch.Size([2, 4, 8])
-    >>> A.Transformer.generate_square_subsequent_mask(3)
+    >>> torch.nn.Transformer.generate_square_subsequent_mask(3)
     tensor([[0., -inf, -inf],
             [0., 0., -inf],
             [0., 0., 0.]])
@@ -479,4 +416,4 @@ class Transformer(Module):
     @staticmethod
     def generate_square_subsequent_mask(sz: int, device=None, dtype=None) -> Tensor:
         """A float ``(sz, sz)`` mask: ``-inf`` above the diagonal, ``0`` elsewhere."""
-        return _creation.full((sz, sz), float("-inf"), dtype=dtype).triu(diagonal=1)
+        return full((sz, sz), float("-inf"), dtype=dtype).triu(diagonal=1)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 
+from .._backend import xp
 from ..engine.grad_mode import no_grad
 from ..functions.random import _rng
 from ..tensor import Tensor
@@ -116,8 +117,7 @@ def eye_(tensor: Tensor) -> Tensor:
     tensor([[1., 0.],
             [0., 1.]])
     """
-    import numpy as np
-    return _fill(tensor, np.eye(*tensor.shape))
+    return _fill(tensor, xp.eye(*tensor.shape))
 
 
 def xavier_uniform_(tensor: Tensor, gain: float = 1.0, generator=None) -> Tensor:

@@ -30,3 +30,13 @@ class Parameter(Tensor):
 
     def __reduce_ex__(self, protocol):
         return (Parameter, (Tensor._make(self._data.copy()), self._requires_grad))
+
+
+def empty_parameter(*shape: int, dtype=None) -> Parameter:
+    """A parameter of ``shape`` whose values its layer's ``reset_parameters`` then sets.
+
+    >>> import chainrule as torch
+    >>> torch.nn.parameter.empty_parameter(2, 3).shape
+    torch.Size([2, 3])
+    """
+    return Parameter(empty(*shape, dtype=dtype))

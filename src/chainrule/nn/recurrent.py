@@ -19,13 +19,12 @@ import math
 import numbers
 import warnings
 
-from ..functions import creation as _creation
+from ..functions.creation import zeros
 from ..functions.joining import cat, stack
 from ..tensor import Tensor
-from . import functional as F
-from . import init
+from . import functional, init
 from .module import Module
-from .parameter import Parameter
+from .parameter import empty_parameter
 from .utils.rnn import PackedSequence
 
 __all__ = ["RNNCell", "GRUCell", "LSTMCell", "RNN", "GRU", "LSTM"]
@@ -33,16 +32,16 @@ __all__ = ["RNNCell", "GRUCell", "LSTMCell", "RNN", "GRU", "LSTM"]
 
 # --- one time step: ``gi`` is the input projection W_ih x + b_ih, already computed ---------
 def _tanh_step(gi: Tensor, h: Tensor, w_hh: Tensor, b_hh: Tensor | None) -> Tensor:
-    return (gi + F.linear(h, w_hh, b_hh)).tanh()
+    return (gi + functional.linear(h, w_hh, b_hh)).tanh()
 
 
 def _relu_step(gi: Tensor, h: Tensor, w_hh: Tensor, b_hh: Tensor | None) -> Tensor:
-    return (gi + F.linear(h, w_hh, b_hh)).relu()
+    return (gi + functional.linear(h, w_hh, b_hh)).relu()
 
 
 def _gru_step(gi: Tensor, h: Tensor, w_hh: Tensor, b_hh: Tensor | None) -> Tensor:
     i_r, i_z, i_n = gi.chunk(3, -1)
-    h_r, h_z, h_n = F.linear(h, w_hh, b_hh).chunk(3, -1)
+    h_r, h_z, h_n = functional.linear(h, w_hh, b_hh).chunk(3, -1)
     r = (i_r + h_r).sigmoid()
     z = (i_z + h_z).sigmoid()
     n = (i_n + r * h_n).tanh()  # PyTorch's GRU: the reset gate scales W_hn h + b_hn
@@ -51,7 +50,7 @@ def _gru_step(gi: Tensor, h: Tensor, w_hh: Tensor, b_hh: Tensor | None) -> Tenso
 
 def _lstm_step(gi: Tensor, state: tuple, w_hh: Tensor, b_hh: Tensor | None) -> tuple:
     h, c = state
-    i, f, g, o = (gi + F.linear(h, w_hh, b_hh)).chunk(4, -1)
+    i, f, g, o = (gi + functional.linear(h, w_hh, b_hh)).chunk(4, -1)
     c = f.sigmoid() * c + i.sigmoid() * g.tanh()
     return o.sigmoid() * c.tanh(), c
 
@@ -74,13 +73,11 @@ class _RNNCellBase(Module):
                  dtype=None) -> None:
         super().__init__()
         self.input_size, self.hidden_size, self.bias = input_size, hidden_size, bias
-        self.weight_ih = Parameter(_creation.empty(num_chunks * hidden_size, input_size,
-                                                   dtype=dtype))
-        self.weight_hh = Parameter(_creation.empty(num_chunks * hidden_size, hidden_size,
-                                                   dtype=dtype))
+        self.weight_ih = empty_parameter(num_chunks * hidden_size, input_size, dtype=dtype)
+        self.weight_hh = empty_parameter(num_chunks * hidden_size, hidden_size, dtype=dtype)
         if bias:
-            self.bias_ih = Parameter(_creation.empty(num_chunks * hidden_size, dtype=dtype))
-            self.bias_hh = Parameter(_creation.empty(num_chunks * hidden_size, dtype=dtype))
+            self.bias_ih = empty_parameter(num_chunks * hidden_size, dtype=dtype)
+            self.bias_hh = empty_parameter(num_chunks * hidden_size, dtype=dtype)
         else:
             self.register_parameter("bias_ih", None)
             self.register_parameter("bias_hh", None)
@@ -110,7 +107,7 @@ class _RNNCellBase(Module):
 
     def _batch_state(self, hx: Tensor | None, input: Tensor, batched: bool, k: int) -> Tensor:
         if hx is None:
-            return _creation.zeros(input.shape[0], self.hidden_size, dtype=input.dtype)
+            return zeros(input.shape[0], self.hidden_size, dtype=input.dtype)
         if not batched:
             hx = hx.unsqueeze(0)
         if hx.ndim != 2:
@@ -127,7 +124,7 @@ class _RNNCellBase(Module):
         return hx
 
     def _gi(self, input: Tensor) -> Tensor:
-        return F.linear(input, self.weight_ih, self.bias_ih)
+        return functional.linear(input, self.weight_ih, self.bias_ih)
 
 
 class RNNCell(_RNNCellBase):
@@ -273,7 +270,7 @@ class _RNNBase(Module):
                 names = []
                 for kind, shape in shapes:
                     name = kind + suffix
-                    setattr(self, name, Parameter(_creation.empty(*shape, dtype=dtype)))
+                    setattr(self, name, empty_parameter(*shape, dtype=dtype))
                     names.append(name)
                 self._flat_weights_names.extend(names)
                 self._all_weights.append(names)
@@ -339,7 +336,7 @@ class _RNNBase(Module):
         count = 2 if self.mode == "LSTM" else 1
         shape = (self.num_layers * (2 if self.bidirectional else 1), batch, self.hidden_size)
         if hx is None:
-            return [_creation.zeros(*shape, dtype=input.dtype) for _ in range(count)]
+            return [zeros(*shape, dtype=input.dtype) for _ in range(count)]
         states = list(hx) if self.mode == "LSTM" else [hx]
         want = 3 if batched else 2
         if any(s.ndim != want for s in states):
@@ -365,7 +362,7 @@ class _RNNBase(Module):
         b_hh = getattr(self, names[3]) if self.bias else None
         step = self._step()
         # the input projections of all time steps in one matmul rather than L small ones
-        projected = F.linear(x, w_ih, b_ih).unbind(0)
+        projected = functional.linear(x, w_ih, b_ih).unbind(0)
         outputs = [None] * len(projected)
         for t in (reversed(range(len(projected))) if reverse else range(len(projected))):
             state = step(projected[t], state, w_hh, b_hh)
@@ -383,7 +380,7 @@ class _RNNBase(Module):
         b_ih = getattr(self, names[2]) if self.bias else None
         b_hh = getattr(self, names[3]) if self.bias else None
         step = self._step()
-        projected = F.linear(data, w_ih, b_ih)
+        projected = functional.linear(data, w_ih, b_ih)
         starts = [sum(sizes[:t]) for t in range(len(sizes))]
         outputs = [None] * len(sizes)
         lstm = isinstance(state, tuple)
@@ -435,7 +432,7 @@ class _RNNBase(Module):
                 finals.append(state if self.mode == "LSTM" else (state,))
             x = outputs[0] if directions == 1 else cat(outputs, -1)
             if self.dropout and self.training and layer < self.num_layers - 1:
-                x = F.dropout(x, self.dropout, True)
+                x = functional.dropout(x, self.dropout, True)
         return x, [stack([f[k] for f in finals]) for k in range(len(finals[0]))]
 
     def _forward(self, input: Tensor, hx):

@@ -4,4 +4,8 @@ Every public function here takes and returns Tensors.  Each primitive is an
 ``Op`` whose table row names the forward computation (on arrays) and the
 backward formula per input (on tensors).  Composite operations are written in
 terms of primitives and need no rule of their own.
+
+``torch.nn``'s primitives are rows here too, by topic: ``activation``,
+``convolution``, ``pooling``, ``normalization``, ``loss``, ``embedding`` and
+``padding`` (and ``linear``'s rows in ``linalg``).
 """

@@ -1,4 +1,4 @@
-"""Products of vectors and matrices: dot, mv, mm, bmm, matmul, outer.
+"""Products of vectors and matrices: dot, mv, mm, bmm, addmm (nn's linear), matmul, einsum.
 
 For ``C = A @ B`` the chain rule gives ``dL/dA = dL/dC @ Bᵀ`` and
 ``dL/dB = Aᵀ @ dL/dC``: each rule is one matrix product with the other
@@ -30,14 +30,33 @@ bmm = Op("BmmBackward0", lambda self, mat2: xp.matmul(self, mat2),
             self=lambda grad, mat2: bmm(grad, mat2.mT),
             mat2=lambda grad, self: bmm(self.mT, grad),
             jvp=lambda self_t, mat2_t, self, mat2: bmm(self_t, mat2) + bmm(self, mat2_t))
-# matmul folds batches into one mm/bmm and reshapes the result back, as PyTorch does;
-# these two record those steps under PyTorch's names.
-unsafe_view = Op("UnsafeViewBackward0", lambda self, shape: xp.reshape(self, shape),
-                 self=lambda grad, self: grad.reshape(self.shape),  # self: a product, not a view
-                 jvp=lambda self_t, shape: unsafe_view(self_t, shape))
-squeeze_back = Op("SqueezeBackward4", lambda self, dim: xp.squeeze(self, dim), view=True,
+# matmul (and nn's linear) fold batches into one mm/bmm and reshape the result back, as
+# PyTorch does, with shape.unsafe_view; a vector's product is squeezed back in place, so
+# this result is not a view either.
+squeeze_back = Op("SqueezeBackward4", lambda self, dim: xp.squeeze(self, dim),
                   self=lambda grad, dim: grad.unsqueeze(dim),
                   jvp=lambda self_t, dim: squeeze_back(self_t, dim))
+
+
+# addmm: beta * self + alpha * (mat1 @ mat2), one node; nn's linear is
+# addmm(bias, x, weight.t()), so its graph shows PyTorch's nodes and edge order
+# (the bias's AccumulateGrad first, the weight's TBackward0 last).
+def _scaled(x, factor):
+    return x if factor == 1 else x * factor
+
+
+def _addmm_forward(self, mat1, mat2, beta, alpha):
+    product = _scaled(xp.matmul(mat1, mat2), alpha)
+    # beta == 0 ignores self (a NaN in it does not reach the result), as PyTorch does.
+    return product if beta == 0 else _scaled(self, beta) + product
+
+
+addmm = Op("AddmmBackward0", _addmm_forward,
+           self=lambda grad, beta: _scaled(grad, beta),  # the engine sums it over the rows
+           mat1=lambda grad, mat2, alpha: _scaled(mm(grad, t(mat2)), alpha),
+           mat2=lambda grad, mat1, alpha: _scaled(mm(t(mat1), grad), alpha),
+           jvp=lambda self_t, mat1_t, mat2_t, mat1, mat2, beta, alpha:
+               _scaled(self_t, beta) + _scaled(mm(mat1_t, mat2) + mm(mat1, mat2_t), alpha))
 
 
 # --- einsum --------------------------------------------------------------------------

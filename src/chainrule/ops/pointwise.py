@@ -63,6 +63,15 @@ sub = Op("SubBackward0", lambda self, other: self - other, promote="binary",
             self=lambda grad: grad,
             other=lambda grad: -grad,
             jvp=lambda self_t, other_t: self_t - other_t)
+# add/sub with alpha: input ± alpha * other in one node, as PyTorch records it.
+add_alpha = Op("AddBackward0", lambda self, other, alpha: self + other * alpha, promote="binary",
+               self=lambda grad: grad,
+               other=lambda grad, alpha: grad * alpha,
+               jvp=lambda self_t, other_t, alpha: self_t + other_t * alpha)
+sub_alpha = Op("SubBackward0", lambda self, other, alpha: self - other * alpha, promote="binary",
+               self=lambda grad: grad,
+               other=lambda grad, alpha: grad * -alpha,
+               jvp=lambda self_t, other_t, alpha: self_t - other_t * alpha)
 # number - tensor (``other`` is the number).
 rsub = Op("RsubBackward1", lambda self, other: other - self, promote="binary",
              self=lambda grad: -grad,
@@ -361,6 +370,21 @@ def _erf(x):
 # --- piecewise: gradient flows to the selected input ----------------------------
 # PyTorch's rule: the input that loses gets 0, a tie sends half to each side, and
 # where a nan makes every comparison false both sides get the full gradient.
+# d/dx log(e^x + e^y) = e^x / (e^x + e^y) = 1 / (1 + e^(y - x)), PyTorch's formula: smooth
+# everywhere, so the second derivative at x == y is 1/4 (a branch on x < y would give 0).
+logaddexp = Op("LogaddexpBackward0", lambda self, other: xp.logaddexp(self, other),
+               promote="float",
+               self=lambda grad, self, other: grad / (1 + exp(other - self)),
+               other=lambda grad, self, other: grad / (1 + exp(self - other)),
+               jvp=lambda self_t, other_t, self, other:
+                   self_t / (1 + exp(other - self)) + other_t / (1 + exp(self - other)))
+# log2(2^x + 2^y): the same with powers of 2.
+logaddexp2 = Op("Logaddexp2Backward0", lambda self, other: xp.logaddexp2(self, other),
+                promote="float",
+                self=lambda grad, self, other: grad / (1 + 2 ** (other - self)),
+                other=lambda grad, self, other: grad / (1 + 2 ** (self - other)),
+                jvp=lambda self_t, other_t, self, other:
+                    self_t / (1 + 2 ** (other - self)) + other_t / (1 + 2 ** (self - other)))
 maximum = Op("MaximumBackward0", lambda self, other: xp.maximum(self, other), promote="binary",
              self=lambda grad, self, other: grad * _share(self < other, self, other),
              other=lambda grad, self, other: grad * _share(other < self, self, other),

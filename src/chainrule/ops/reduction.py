@@ -76,12 +76,14 @@ def _spread(grad, shape):
     return out
 
 
+# xp.add.reduce is xp.sum without its Python wrapper, so a NumPy warning (a sum of +inf and
+# -inf) is raised from this module, where chainrule's filter in _backend silences it.
 sum_dims = Op("SumBackward1", lambda self, dims, keepdim, dtype:
-            xp.sum(self, axis=_axis(dims, self.ndim), keepdims=keepdim, dtype=dtype),
+            xp.add.reduce(self, axis=_axis(dims, self.ndim), keepdims=keepdim, dtype=dtype),
             self=lambda grad, self_shape, dims, keepdim:
                 spread(_unsqueeze_to(grad, self_shape, dims, keepdim), self_shape),
             jvp=lambda self_t, dims, keepdim, dtype: sum_dims(self_t, dims, keepdim, dtype))
-sum_all = Op("SumBackward0", lambda self, dtype: xp.sum(self, dtype=dtype),
+sum_all = Op("SumBackward0", lambda self, dtype: xp.add.reduce(self, axis=None, dtype=dtype),
              self=lambda grad, self_shape: spread(grad, self_shape),
              jvp=lambda self_t, dtype: sum_all(self_t, dtype))
 mean_dims = Op("MeanBackward1", lambda self, dims, keepdim:
@@ -105,32 +107,28 @@ prod_all = Op("ProdBackward0", lambda self: xp.prod(self),
               self=lambda grad, self: _unsqueeze_to(grad, self.shape, None, False)
               * _prod_others(self, None),
               jvp=lambda self_t, self: _reduce_sum(self_t * _prod_others(self, None), None, False))
-# amax/amin: the gradient is shared evenly between tied maxima (PyTorch's rule).
+# amax/amin, and max()/min() of the whole tensor: the gradient is shared evenly between
+# tied extrema (PyTorch's rule), so one pair of rules serves the four rows.
+def _extremum_grad(grad, self, dims, keepdim, result):
+    return _unsqueeze_to(grad, self.shape, dims, keepdim) * _tie_share(self, result, dims, keepdim)
+
+
+def _extremum_jvp(self_t, self, dims, keepdim, result):
+    return _reduce_sum(self_t * _tie_share(self, result, dims, keepdim), dims, keepdim)
+
+
 amax = Op("AmaxBackward0", lambda self, dims, keepdim:
              xp.amax(self, axis=_axis(dims, self.ndim), keepdims=keepdim),
-             self=lambda grad, self, dims, keepdim, result:
-                 _unsqueeze_to(grad, self.shape, dims, keepdim)
-                 * _tie_share(self, result, dims, keepdim),
-             jvp=lambda self_t, self, dims, keepdim, result:
-                 _reduce_sum(self_t * _tie_share(self, result, dims, keepdim), dims, keepdim))
+             self=_extremum_grad, jvp=_extremum_jvp)
 amin = Op("AminBackward0", lambda self, dims, keepdim:
              xp.amin(self, axis=_axis(dims, self.ndim), keepdims=keepdim),
-             self=lambda grad, self, dims, keepdim, result:
-                 _unsqueeze_to(grad, self.shape, dims, keepdim)
-                 * _tie_share(self, result, dims, keepdim),
-             jvp=lambda self_t, self, dims, keepdim, result:
-                 _reduce_sum(self_t * _tie_share(self, result, dims, keepdim), dims, keepdim))
-# max()/min() of the whole tensor: PyTorch also shares evenly between ties.
+             self=_extremum_grad, jvp=_extremum_jvp)
 max_all = Op("MaxBackward1", lambda self: xp.amax(self),
-             self=lambda grad, self, result: _unsqueeze_to(grad, self.shape, None, False)
-             * _tie_share(self, result, None, False),
-             jvp=lambda self_t, self, result:
-                 _reduce_sum(self_t * _tie_share(self, result, None, False), None, False))
+             self=lambda grad, self, result: _extremum_grad(grad, self, None, False, result),
+             jvp=lambda self_t, self, result: _extremum_jvp(self_t, self, None, False, result))
 min_all = Op("MinBackward1", lambda self: xp.amin(self),
-             self=lambda grad, self, result: _unsqueeze_to(grad, self.shape, None, False)
-             * _tie_share(self, result, None, False),
-             jvp=lambda self_t, self, result:
-                 _reduce_sum(self_t * _tie_share(self, result, None, False), None, False))
+             self=lambda grad, self, result: _extremum_grad(grad, self, None, False, result),
+             jvp=lambda self_t, self, result: _extremum_jvp(self_t, self, None, False, result))
 # max(dim)/min(dim): the gradient goes to the index reported, one element per slice.
 max_dim = Op("MaxBackward0", lambda self, dim, keepdim, index:
              _take_along(self, index, dim, keepdim),
@@ -158,11 +156,14 @@ logsumexp = Op("LogsumexpBackward0", lambda self, dims, keepdim:
                   jvp=lambda self_t, self, dims, keepdim, result:
                       _reduce_sum(self_t * _softmax_from(self, result, dims, keepdim),
                                   dims, keepdim))
-cumsum = Op("CumsumBackward0", lambda self, dim: xp.cumsum(self, axis=dim) if self.ndim
-               else self.copy(),
+# ``dtype`` (or None) is the result's: the cast happens inside the node, as in PyTorch, and
+# the engine casts the gradient back to the input's dtype.
+cumsum = Op("CumsumBackward0", lambda self, dim, dtype:
+               xp.cumsum(self, axis=dim, dtype=dtype) if self.ndim else self.astype(dtype or
+                                                                                   self.dtype),
                self=lambda grad, dim: grad.flip(dim).cumsum(dim).flip(dim) if grad.ndim
                else grad,
-               jvp=lambda self_t, dim: cumsum(self_t, dim))
+               jvp=lambda self_t, dim, dtype: cumsum(self_t, dim, dtype))
 cumprod = Op("CumprodBackward0", lambda self, dim: xp.cumprod(self, axis=dim) if self.ndim
                 else self.copy(),
                 self=lambda grad, self, dim, result: _cumprod_backward(grad, self, dim, result),
@@ -185,6 +186,33 @@ std = Op("StdBackward0", lambda self, dims, correction, keepdim:
             jvp=lambda self_t, self, dims, correction, keepdim, result:
                 _masked_div(_reduce_sum(self_t * _var_slope(self, dims, correction),
                                         dims, keepdim), 2 * result))
+# var_mean / std_mean: one node for both results, as PyTorch records them; the gradient is
+# the sum of what reaches each result.
+var_mean = Op("VarMeanBackward0", lambda self, dims, correction, keepdim:
+                 (_var_forward(self, dims, correction, keepdim),
+                  _mean(self, _axis(dims, self.ndim), keepdim)),
+                 outputs="several",
+                 self=lambda grads, self, dims, correction, keepdim:
+                     _unsqueeze_to(grads[0], self.shape, dims, keepdim)
+                     * _var_slope(self, dims, correction)
+                     + _unsqueeze_to(grads[1], self.shape, dims, keepdim)
+                     / _count(self.shape, dims),
+                 jvp=lambda self_t, self, dims, correction, keepdim:
+                     (_reduce_sum(self_t * _var_slope(self, dims, correction), dims, keepdim),
+                      _reduce_sum(self_t, dims, keepdim) / _count(self.shape, dims)))
+std_mean = Op("StdMeanBackward0", lambda self, dims, correction, keepdim:
+                 (xp.sqrt(_var_forward(self, dims, correction, keepdim)),
+                  _mean(self, _axis(dims, self.ndim), keepdim)),
+                 outputs="several",
+                 self=lambda grads, self, dims, correction, keepdim, result:
+                     _unsqueeze_to(_masked_div(grads[0], 2 * result[0]), self.shape, dims,
+                                   keepdim) * _var_slope(self, dims, correction)
+                     + _unsqueeze_to(grads[1], self.shape, dims, keepdim)
+                     / _count(self.shape, dims),
+                 jvp=lambda self_t, self, dims, correction, keepdim, result:
+                     (_masked_div(_reduce_sum(self_t * _var_slope(self, dims, correction),
+                                              dims, keepdim), 2 * result[0]),
+                      _reduce_sum(self_t, dims, keepdim) / _count(self.shape, dims)))
 # Vector p-norm, PyTorch's one node for every p (linalg.vector_norm, Tensor.norm).
 vector_norm = Op("LinalgVectorNormBackward0", lambda self, ord, dims, keepdim:
                     _norm_forward(self, ord, dims, keepdim),

@@ -20,11 +20,12 @@ from ..engine.op import Op
 reshape = Op("ViewBackward0", lambda self, shape, old: xp.reshape(self, shape), view=True,
                 self=lambda grad, old: grad.reshape(old),
                 jvp=lambda self_t, shape, old: reshape(self_t, shape, old))
-# A reshape that cannot be a view of a non-contiguous input copies (clone + unsafe view).
-reshape_copy = Op("UnsafeViewBackward0",
-                  lambda self, shape, old: xp.reshape(self, shape).copy(),
-                  self=lambda grad, old: grad.reshape(old),
-                  jvp=lambda self_t, shape, old: reshape_copy(self_t, shape, old))
+# A reshape of a fresh result, recorded as not a view (PyTorch's _unsafe_view): a reshape
+# that cannot view a non-contiguous input clones it first, and matmul folds batches with it.
+# Only the shape is kept.
+unsafe_view = Op("UnsafeViewBackward0", lambda self, shape: xp.reshape(self, shape),
+                 self=lambda grad, self_shape: grad.reshape(self_shape),
+                 jvp=lambda self_t, shape: unsafe_view(self_t, shape))
 unsqueeze = Op("UnsqueezeBackward0", lambda self, dim: xp.expand_dims(self, dim), view=True,
                   self=lambda grad, dim: grad.squeeze(dim),
                   jvp=lambda self_t, dim: unsqueeze(self_t, dim))

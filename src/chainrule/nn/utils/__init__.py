@@ -3,8 +3,7 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
-
+from ..._backend import xp
 from ...functions.joining import cat
 from ...tensor import Tensor
 from . import rnn  # noqa: F401  (torch.nn.utils.rnn is an attribute in PyTorch too)
@@ -29,12 +28,12 @@ def clip_grad_norm_(parameters, max_norm: float, norm_type: float = 2.0,
     """
     grads = _grads(parameters)
     if not grads:
-        return Tensor._make(np.zeros((), dtype=np.float32))
+        return Tensor._make(xp.zeros((), dtype=xp.float32))
     norm_type = float(norm_type)
     if math.isinf(norm_type):
-        total = max(float(np.abs(g._data).max()) for g in grads)
+        total = max(float(xp.abs(g._data).max()) for g in grads)
     else:
-        total = sum(float((np.abs(g._data.astype(np.float64)) ** norm_type).sum())
+        total = sum(float((xp.abs(g._data.astype(xp.float64)) ** norm_type).sum())
                     for g in grads) ** (1 / norm_type)
     if error_if_nonfinite and not math.isfinite(total):
         raise RuntimeError(f"The total norm of order {norm_type} for gradients from "
@@ -45,7 +44,7 @@ def clip_grad_norm_(parameters, max_norm: float, norm_type: float = 2.0,
     for g in grads:
         g._data *= g._data.dtype.type(coef)
         g._bump_version()
-    return Tensor._make(np.asarray(total, dtype=grads[0]._data.dtype))
+    return Tensor._make(xp.asarray(total, dtype=grads[0]._data.dtype))
 
 
 def clip_grad_value_(parameters, clip_value: float, foreach=None) -> None:
@@ -57,7 +56,7 @@ def clip_grad_value_(parameters, clip_value: float, foreach=None) -> None:
     tensor([-1.0000,  0.5000])
     """
     for g in _grads(parameters):
-        np.clip(g._data, -clip_value, clip_value, out=g._data)
+        xp.clip(g._data, -clip_value, clip_value, out=g._data)
         g._bump_version()
 
 

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-import numpy as np
-
-from ...functions import creation as _creation
+from ..._backend import xp
+from ...functions.creation import full
 from ...functions.indexing import index_select
 from ...functions.joining import cat, stack
 from ...tensor import Tensor
@@ -22,14 +21,14 @@ __all__ = ["PackedSequence", "pad_sequence", "pack_padded_sequence", "pad_packed
 
 
 def _int64(values) -> Tensor:
-    return Tensor._make(np.asarray(values, dtype=np.int64).reshape(-1))
+    return Tensor._make(xp.asarray(values, dtype=xp.int64).reshape(-1))
 
 
 def _invert(permutation: Tensor | None) -> Tensor | None:
     if permutation is None:
         return None
-    inverse = np.empty_like(permutation._data)
-    inverse[permutation._data] = np.arange(len(inverse), dtype=inverse.dtype)
+    inverse = xp.empty_like(permutation._data)
+    inverse[permutation._data] = xp.arange(len(inverse), dtype=inverse.dtype)
     return Tensor._make(inverse)
 
 
@@ -99,20 +98,20 @@ def pad_sequence(sequences, batch_first: bool = False, padding_value: float = 0.
     for s in sequences:
         missing = longest - s.shape[0]
         if missing:
-            fill = _creation.full((missing, *s.shape[1:]), padding_value, dtype=s.dtype)
+            fill = full((missing, *s.shape[1:]), padding_value, dtype=s.dtype)
             s = cat([s, fill] if padding_side == "right" else [fill, s])
         padded.append(s)
     return stack(padded, 0 if batch_first else 1)
 
 
-def _lengths_vector(lengths) -> np.ndarray:
+def _lengths_vector(lengths) -> xp.ndarray:
     if isinstance(lengths, Tensor):
         if lengths.ndim != 1:
             raise RuntimeError(f"'lengths' argument should be a 1D CPU int64 tensor, but got "
                                f"{lengths.ndim}D cpu tensor. Fix: pass one length per "
                                "sequence.")
-        return lengths._data.astype(np.int64)
-    return np.asarray(lengths, dtype=np.int64).reshape(-1)
+        return lengths._data.astype(xp.int64)
+    return xp.asarray(lengths, dtype=xp.int64).reshape(-1)
 
 
 def pack_padded_sequence(input: Tensor, lengths, batch_first: bool = False,
@@ -137,14 +136,14 @@ def pack_padded_sequence(input: Tensor, lengths, batch_first: bool = False,
         raise RuntimeError(f"Expected `len(lengths)` to be equal to batch_size, but got "
                            f"{len(lengths)} (batch_size={input.shape[1]})")
     if enforce_sorted:
-        if (np.diff(lengths) > 0).any():
+        if (xp.diff(lengths) > 0).any():
             raise RuntimeError("`lengths` array must be sorted in decreasing order when "
                                "`enforce_sorted` is True. You can pass `enforce_sorted=False` "
                                "to pack_padded_sequence and/or pack_sequence to sidestep this "
                                "requirement if you do not need ONNX exportability.")
         sorted_indices = None
     else:
-        order = np.argsort(-lengths, kind="stable")  # ties keep their order, as in PyTorch
+        order = xp.argsort(-lengths, kind="stable")  # ties keep their order, as in PyTorch
         sorted_indices = _int64(order)
         lengths = lengths[order]
         input = index_select(input, 1, sorted_indices)
@@ -185,17 +184,16 @@ def pad_packed_sequence(sequence: PackedSequence, batch_first: bool = False,
     for size in batch_sizes:
         step = data[offset:offset + size]
         if size < batch:
-            fill = _creation.full((batch - size, *feature), padding_value, dtype=data.dtype)
+            fill = full((batch - size, *feature), padding_value, dtype=data.dtype)
             step = cat([step, fill])
         rows.append(step)
         offset += size
     padded = stack(rows)
     if total_length > steps:
-        fill = _creation.full((total_length - steps, batch, *feature), padding_value,
-                              dtype=data.dtype)
+        fill = full((total_length - steps, batch, *feature), padding_value, dtype=data.dtype)
         padded = cat([padded, fill])
-    sizes = np.asarray(batch_sizes)
-    lengths = np.array([(sizes > b).sum() for b in range(batch)], dtype=np.int64)
+    sizes = xp.asarray(batch_sizes)
+    lengths = xp.array([(sizes > b).sum() for b in range(batch)], dtype=xp.int64)
     if sequence.unsorted_indices is not None:
         padded = index_select(padded, 1, sequence.unsorted_indices)
         lengths = lengths[sequence.unsorted_indices._data]

@@ -1,0 +1,109 @@
+"""Padding of ``torch.nn.functional``: ``pad``, in the modes 'constant', 'reflect',
+'replicate' and 'circular'.
+
+Non-negative constant padding is one node (``chainrule.ops.padding``); negative
+amounts crop, and the other modes pick each padded dimension's source
+positions with ``index_select``, so their gradient is the index rule's
+scatter-add.  The checks and their messages are PyTorch's.
+"""
+from __future__ import annotations
+
+from ..._backend import xp
+from ...ops import padding as padding_ops
+from ...tensor import Tensor
+
+__all__ = ["pad"]
+
+_NONCONSTANT_DIMS = {2: (2, 3), 4: (3, 4), 6: (4, 5)}  # pad length -> input dims allowed
+
+
+def _pad_widths(pad, ndim):
+    """``pad`` (last dimension first) as one ``(before, after)`` pair per dimension."""
+    widths = [(0, 0)] * ndim
+    for i in range(len(pad) // 2):
+        widths[ndim - 1 - i] = (pad[2 * i], pad[2 * i + 1])
+    return tuple(widths)
+
+
+def pad(input: Tensor, pad, mode: str = "constant", value: float | None = None) -> Tensor:
+    """Pad the last dimensions; ``pad = (left, right, top, bottom, ...)``, last dimension first.
+
+    Negative amounts crop (in 'constant' and 'circular' mode).
+
+    >>> import chainrule as torch
+    >>> torch.nn.functional.pad(torch.ones(2), (1, 2))
+    tensor([0., 1., 1., 0., 0.])
+    >>> torch.nn.functional.pad(torch.tensor([[1., 2., 3.]]), (2, 1), mode="reflect")
+    tensor([[3., 2., 1., 2., 3., 2.]])
+    >>> torch.nn.functional.pad(torch.tensor([[1., 2., 3.]]), (-1, 1), value=9.)
+    tensor([[2., 3., 9.]])
+    """
+    pad = tuple(pad)
+    if mode == "constant" and len(pad) % 2 == 0 and len(pad) // 2 <= input.ndim \
+            and min(pad, default=0) >= 0:
+        return padding_ops.constant_pad(input, _pad_widths(pad, input.ndim),
+                                        0.0 if value is None else value)
+    # Cropping (negative amounts), reflect, replicate and circular, with PyTorch's checks.
+    pad = tuple(int(p) for p in pad)
+    if len(pad) % 2:
+        raise RuntimeError("Padding length must be divisible by 2")
+    if len(pad) // 2 > input.ndim:
+        raise RuntimeError(f"Padding length should be less than or equal to two times the input "
+                           f"dimension but got padding length {len(pad)} and input of dimension "
+                           f"{input.ndim}")
+    if mode == "constant":  # negative amounts: crop, then pad by the others
+        key = [slice(None)] * input.ndim
+        for i in range(len(pad) // 2):
+            dim, (lo, hi) = input.ndim - 1 - i, pad[2 * i:2 * i + 2]
+            if input.shape[dim] + min(lo, 0) + min(hi, 0) < 0:
+                raise RuntimeError(f"narrow(): length must be non-negative. Fix: the padding "
+                                   f"({lo}, {hi}) crops more than the {input.shape[dim]} "
+                                   f"entries of dimension {dim}")
+            key[dim] = slice(max(-lo, 0), input.shape[dim] - max(-hi, 0))
+        widths = _pad_widths(tuple(max(p, 0) for p in pad), input.ndim)
+        return padding_ops.constant_pad(input[tuple(key)], widths,
+                                        0.0 if value is None else value)
+    if mode not in ("reflect", "replicate", "circular"):
+        raise NotImplementedError(f"Unrecognised padding mode {mode}; use constant, reflect, "
+                                  "replicate or circular")
+    if value is not None and value != 0:
+        raise RuntimeError(f"Padding mode \"{mode}\" doesn't take in value argument")
+    if input.ndim not in _NONCONSTANT_DIMS.get(len(pad), ()):
+        raise NotImplementedError(
+            f"Padding size {len(pad)} is not supported for {input.ndim}D input tensor. "
+            "Supported combinations for non-constant padding: 2D or 3D input with padding size "
+            "2, 3D or 4D input with padding size 4, 4D or 5D input with padding size 6")
+    padded = input.ndim - len(pad) // 2
+    if 0 in input.shape[1:]:
+        raise RuntimeError(f"Expected a tensor with non-zero sizes (other than a 0 batch size) "
+                           f"for {mode} padding, but got: {list(input.shape)}")
+    for i in range(len(pad) // 2):
+        dim, (lo, hi) = input.ndim - 1 - i, pad[2 * i:2 * i + 2]
+        n = input.shape[dim]
+        if mode == "reflect" and (lo >= n or hi >= n):
+            raise RuntimeError(f"Argument #4: Padding size should be less than the corresponding "
+                               f"input dimension, but got: padding ({lo}, {hi}) at dimension "
+                               f"{dim} of input {list(input.shape)}")
+        if mode == "circular" and (lo > n or hi > n):
+            raise RuntimeError("Padding value causes wrapping around more than once; use "
+                               f"padding at most {n} at dimension {dim}")
+        if lo + hi + n <= 0:
+            raise RuntimeError(f"input (size {n}) at dimension {dim} is too small for padding "
+                               f"({lo}, {hi}): the output would be empty")
+    # Each padded dimension is an index_select of source positions: the gradient is the
+    # index rule's scatter-add.  Negative amounts crop, as in PyTorch.
+    out = input
+    for dim in range(padded, input.ndim):
+        i = input.ndim - 1 - dim
+        lo, hi, n = pad[2 * i], pad[2 * i + 1], input.shape[dim]
+        pos = xp.arange(-lo, n + hi)
+        if mode == "reflect":
+            pos = xp.abs(pos)
+            pos = xp.where(pos > n - 1, 2 * (n - 1) - pos, pos)
+        elif mode == "replicate":
+            pos = xp.clip(pos, 0, n - 1)
+        else:  # as in PyTorch, a negative amount crops first and the rest wraps the crop
+            kept = xp.arange(max(-lo, 0), n - max(-hi, 0))
+            pos = kept[xp.arange(-max(lo, 0), len(kept) + max(hi, 0)) % len(kept)]
+        out = out.index_select(dim, Tensor._make(pos))
+    return out

@@ -1,0 +1,102 @@
+"""Resampling layers: ``Upsample`` (and its 2-D forms), ``PixelShuffle`` and
+``PixelUnshuffle``, as in ``torch.nn``."""
+from __future__ import annotations
+
+from ..tensor import Tensor
+from . import functional
+from .module import Module
+
+
+class Upsample(Module):
+    """Resamples its input with ``interpolate``.
+
+    >>> import chainrule as torch
+    >>> torch.nn.Upsample(scale_factor=2, mode="bilinear")
+    Upsample(scale_factor=2.0, mode='bilinear')
+    """
+
+    def __init__(self, size=None, scale_factor=None, mode: str = "nearest",
+                 align_corners: bool | None = None,
+                 recompute_scale_factor: bool | None = None) -> None:
+        super().__init__()
+        self.name = type(self).__name__
+        self.size = size
+        if isinstance(scale_factor, (tuple, list)):
+            self.scale_factor = tuple(float(s) for s in scale_factor)
+        else:
+            self.scale_factor = float(scale_factor) if scale_factor else None
+        self.mode, self.align_corners = mode, align_corners
+        self.recompute_scale_factor = recompute_scale_factor
+
+    def forward(self, input: Tensor) -> Tensor:
+        return functional.interpolate(input, self.size, self.scale_factor, self.mode,
+                                      self.align_corners, self.recompute_scale_factor)
+
+    def extra_repr(self) -> str:
+        if self.scale_factor is not None:
+            info = f"scale_factor={self.scale_factor!r}"
+        else:
+            info = f"size={self.size!r}"
+        return info + f", mode={self.mode!r}"
+
+
+class UpsamplingNearest2d(Upsample):
+    """``Upsample`` with mode 'nearest' (for ``(N, C, H, W)``).
+
+    >>> import chainrule as torch
+    >>> torch.nn.UpsamplingNearest2d(scale_factor=2)
+    UpsamplingNearest2d(scale_factor=2.0, mode='nearest')
+    """
+
+    def __init__(self, size=None, scale_factor=None) -> None:
+        super().__init__(size, scale_factor, mode="nearest")
+
+
+class UpsamplingBilinear2d(Upsample):
+    """``Upsample`` with mode 'bilinear' and ``align_corners=True``.
+
+    >>> import chainrule as torch
+    >>> torch.nn.UpsamplingBilinear2d(size=4)
+    UpsamplingBilinear2d(size=4, mode='bilinear')
+    """
+
+    def __init__(self, size=None, scale_factor=None) -> None:
+        super().__init__(size, scale_factor, mode="bilinear", align_corners=True)
+
+
+class PixelShuffle(Module):
+    """``pixel_shuffle`` as a layer.
+
+    >>> import chainrule as torch
+    >>> torch.nn.PixelShuffle(2)
+    PixelShuffle(upscale_factor=2)
+    """
+
+    def __init__(self, upscale_factor: int) -> None:
+        super().__init__()
+        self.upscale_factor = upscale_factor
+
+    def forward(self, input: Tensor) -> Tensor:
+        return functional.pixel_shuffle(input, self.upscale_factor)
+
+    def extra_repr(self) -> str:
+        return f"upscale_factor={self.upscale_factor}"
+
+
+class PixelUnshuffle(Module):
+    """``pixel_unshuffle`` as a layer.
+
+    >>> import chainrule as torch
+    >>> torch.nn.PixelUnshuffle(3)
+    PixelUnshuffle(downscale_factor=3)
+    """
+
+    def __init__(self, downscale_factor: int) -> None:
+        super().__init__()
+        self.downscale_factor = downscale_factor
+
+    def forward(self, input: Tensor) -> Tensor:
+        return functional.pixel_unshuffle(input, self.downscale_factor)
+
+    def extra_repr(self) -> str:
+        return f"downscale_factor={self.downscale_factor}"
