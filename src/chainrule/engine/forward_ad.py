@@ -16,7 +16,6 @@ from ..tensor import Tensor, from_array
 from . import grad_mode
 
 _level = None            # the active level's number, or None
-_next_level = 0
 _duals: list = []        # weak references to the tensors given a tangent at this level
 _JVP_READS: dict = {}    # Op -> how to fill each parameter of its jvp rule
 
@@ -37,13 +36,12 @@ def enter_dual_level() -> int:
     tensor([2., 0.])
     >>> fwAD.exit_dual_level()
     """
-    global _level, _next_level
+    global _level
     if _level is not None:
         raise RuntimeError("Nested forward mode AD is not supported at the moment. Fix: exit "
                            "the current dual_level first; for nested transforms use "
                            "chainrule.func (jacfwd/jacrev), which nest through reverse mode.")
-    _level = _next_level
-    _next_level += 1
+    _level = 0  # PyTorch numbers levels from 0 and one is active at a time: always 0
     grad_mode.flags.forward_ad = True
     return _level
 
