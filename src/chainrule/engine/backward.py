@@ -548,6 +548,10 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph: bo
         grad_outputs = [None] * len(outputs)
     else:
         grad_outputs = list(_as_tuple(grad_outputs))
+    if materialize_grads and allow_unused is False:
+        raise ValueError("Expected allow_unused to be True or not passed when "
+                         "materialize_grads=True, but got: allow_unused=False. Fix: leave "
+                         "allow_unused out (materialize_grads implies it).")
     if allow_unused is None:
         allow_unused = materialize_grads
     for t in inputs_t:
@@ -561,7 +565,9 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph: bo
     for i, g in enumerate(result):
         if g is None:
             if materialize_grads:
+                # A zero that a later grad can differentiate again (as PyTorch's).
                 result[i] = Tensor._make(xp.zeros_like(inputs_t[i]._data))
+                result[i]._requires_grad = create_graph
             elif not allow_unused:
                 raise RuntimeError(
                     "One of the differentiated Tensors appears to not have been used in the "
