@@ -175,6 +175,30 @@ def test_views_a_function_returned_cannot_be_changed_in_place():
         assert_same_error(case)
 
 
+def test_a_view_changed_inside_forward_takes_the_node_as_history():
+    """forward changes its own view of a clone in place, then returns it: the output's
+    history is the Function's node (the change happened before the node was attached)."""
+    def run(lib):
+        class Shift(lib.autograd.Function):
+            @staticmethod
+            def forward(ctx, x):
+                view = x.clone()[:2]
+                view += 2
+                return view
+
+            @staticmethod
+            def backward(ctx, grad):
+                return lib.nn.functional.pad(grad, (0, 1)) * 3
+
+        x = lib.tensor([1.0, 2.0, 3.0], requires_grad=True)
+        y = Shift.apply(x)
+        name = y.grad_fn.name()
+        (y * lib.tensor([1.0, 10.0])).sum().backward()
+        return name, y.tolist(), x.grad.tolist(), y._version
+    ours, theirs = (run(lib) for lib in libs())
+    assert ours == theirs
+
+
 def _no_grad_view(lib):
     x = lib.rand(2, requires_grad=True)
     with lib.no_grad():

@@ -117,8 +117,8 @@ _CPU = device("cpu")
 
 
 # Attributes of a tensor that only autograd reads (defaults on the class; set per tensor).
-_AUTOGRAD_STATE = frozenset({"_base", "_view_base_fn", "_accumulator", "_hooks",
-                             "_post_accumulate_hooks", "_retains_grad", "_fw_grad"})
+_AUTOGRAD_STATE = frozenset({"_base", "_attr_version", "_creation_meta", "_accumulator",
+                             "_hooks", "_post_accumulate_hooks", "_retains_grad", "_fw_grad"})
 
 
 class Tensor:
@@ -137,8 +137,11 @@ class Tensor:
     # Attributes most tensors never set: defaults on the class, so that making a
     # tensor writes six slots (creating tensors is the hot path of every op).
     _base = None  # the tensor whose memory a view shares
-    _view_base_fn = None  # the base's grad_fn when this view was taken (see gradient_edge)
-    _creation_meta = None  # why an in-place change through this view is refused (inplace.py)
+    # A view's version count when its history was set: once the count (shared with the
+    # base) moves on, the view is re-derived from its base (see engine.op.gradient_edge).
+    # Most views are taken at count 0, the default, and so write nothing.
+    _attr_version = 0
+    _creation_meta = None  # why an in-place change through this view is refused (engine.views)
     _accumulator = None  # weak reference to a leaf's AccumulateGrad node
     _hooks = None
     _post_accumulate_hooks = None
@@ -322,8 +325,11 @@ class Tensor:
         >>> import chainrule as torch
         >>> torch.ones(2, requires_grad=True).requires_grad, torch.ones(2).requires_grad
         (True, False)
+
+        A view requires grad when its base does, as in PyTorch (also one taken under
+        ``no_grad()``: changing it in place is refused, see ``engine.views``).
         """
-        return self._requires_grad
+        return self._requires_grad or (self._base is not None and self._base._requires_grad)
 
     @requires_grad.setter
     def requires_grad(self, value: bool) -> None:
@@ -437,6 +443,13 @@ class Tensor:
         >>> y.detach_().requires_grad, y.grad_fn
         (False, None)
         """
+        if self._base is not None:
+            raise RuntimeError(
+                "Can't detach views in-place. Use detach() instead. If you are using "
+                "DistributedDataParallel (DDP) for training, and gradient_as_bucket_view is set "
+                "as True, gradients are views of DDP buckets, and hence detach_() cannot be "
+                "called on these gradients. To fix this error, please refer to the "
+                "Optimizer.zero_grad() function in torch/optim/optimizer.py as the solution.")
         self._grad_fn = None
         self._requires_grad = False
         return self
@@ -565,10 +578,16 @@ class Tensor:
 
     def __repr__(self) -> str:
         # The node's class name, as PyTorch prints it (name() may carry a C++ namespace).
-        node = self.grad_fn  # (re-derived first, for a view whose base changed in place)
-        grad_fn = type(node).__name__ if node is not None else None
+        try:
+            node = self.grad_fn  # (re-derived first, for a view whose base changed in place)
+        except RuntimeError:
+            # A view taken and changed in place under no_grad cannot be re-derived (its
+            # grad_fn raises why): PyTorch prints grad_fn=<Invalid>.
+            grad_fn = "Invalid"
+        else:
+            grad_fn = type(node).__name__ if node is not None else None
         return _printing.tensor_repr(
-            self._data, self.dtype.name, requires_grad=self._requires_grad and grad_fn is None,
+            self._data, self.dtype.name, requires_grad=self.requires_grad and grad_fn is None,
             grad_fn=grad_fn, default_dtype=_dtypes.get_default_dtype().name)
 
     __str__ = __repr__

@@ -21,9 +21,10 @@ from ._backend import xp
 from .engine import grad_mode, hooks
 from .engine.backward import backward as _autograd_backward
 from .engine.graph import move_retains_grad
-from .engine.inplace import check_inplace_leaf, inplace
+from .engine.inplace import check_inplace_leaf, check_view_inplace, inplace
 from .engine.inplace import copy as copy_row
 from .engine.op import grad_fn_of
+from .engine.views import requires_grad
 from .functions import (
     comparison,
     conversion,
@@ -277,9 +278,9 @@ def fill_(self, value):
             return inplace(self, indexing_rows.fill_tensor, value)
         value = value.item()
     # Nothing to record (x.grad.zero_() in every training loop): fill the array directly.
-    # (A view that may not be changed in place goes through inplace, which refuses.)
-    if (not grad_mode.state.enabled or self._grad_fn is None) and self._fw_grad is None \
-            and self._data.flags.writeable and self._creation_meta is None:
+    # (A view whose base requires grad goes through inplace, which records or refuses.)
+    if (not grad_mode.state.enabled or (self._grad_fn is None and self._base is None)) \
+            and self._fw_grad is None and self._data.flags.writeable:
         self._data.fill(value)
         self._bump_version()
         return self
@@ -297,7 +298,7 @@ def copy_(self, src, non_blocking: bool = False):
     """
     src = as_tensor_like(src, self)
     check_inplace_leaf(self)
-    if (grad_mode.state.enabled and (self._requires_grad or src._requires_grad)) \
+    if (grad_mode.state.enabled and (requires_grad(self) or src._requires_grad)) \
             or self._fw_grad is not None or src._fw_grad is not None:
         return inplace(self, copy_row, src)
     xp.copyto(self._data, xp.broadcast_to(src._data, self._data.shape), casting="unsafe")
@@ -319,12 +320,18 @@ def _reshape_inplace(fn):
     (it becomes the view ``fn`` returns, taking over its place in the graph)."""
     def method(self, *args, **kwargs):
         check_inplace_leaf(self)
+        if self._base is not None and grad_mode.state.enabled and requires_grad(self):
+            check_view_inplace(self)  # the same refusals as for a change of the values
         result = fn(self, *args, **kwargs)
         self._data = result._data
         if result._grad_fn is not None:
             old_node, old_nr = self._grad_fn, self._output_nr
             self._grad_fn, self._output_nr = result._grad_fn, result._output_nr
             move_retains_grad(self, old_node, old_nr)
+        elif self._base is not None:
+            # Not recorded: its history no longer describes it, so (as in PyTorch) it is
+            # re-derived from its base when next used.
+            self._attr_version = None
         return self
     method.__name__ = method.__qualname__ = fn.__name__ + "_"
     method.__doc__ = f"In-place ``{fn.__name__}``: this tensor takes the new shape."

@@ -48,15 +48,10 @@ from .._backend import xp
 from ..tensor import Tensor, VersionCounter
 from . import anomaly, forward_ad, grad_mode
 from .graph import Node, grad_accumulator
-from .inplace import (
-    IN_CUSTOM_FUNCTION,
-    MULTI_OUTPUT,
-    check_view_inplace,
-    rebase_history,
-    set_tangent_inplace,
-)
+from .inplace import check_view_inplace, rebase_history, set_tangent_inplace
 from .op import gradient_edge, view_key
 from .saved import FREED_MESSAGE, RELEASED, SavedTensor
+from .views import IN_CUSTOM_FUNCTION, MULTI_OUTPUT
 
 __all__ = ["Function", "FunctionCtx", "BackwardCFunction", "once_differentiable",
            "InplaceFunction", "NestedIOFunction", "VmapInfo", "vmap_level"]
@@ -305,6 +300,9 @@ class Function(metaclass=_FunctionMeta):
         ctx = cls._backward_cls()
         positions = tuple(i for i, a in enumerate(args) if isinstance(a, Tensor))
         ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a._requires_grad for a in args)
+        record = grad_mode.state.enabled and any(ctx.needs_input_grad)
+        if record:  # as forward finds them (it may change an input, or the base of one, in place)
+            ctx.next_functions = tuple(gradient_edge(args[i]) for i in positions)
         with grad_mode.no_grad():
             if grad_mode.flags.forward_ad:
                 with forward_ad._paused():  # tangents are the business of jvp
@@ -313,9 +311,6 @@ class Function(metaclass=_FunctionMeta):
                 output = _run_forward(cls, ctx, args, kwargs, uses_setup_context)
         is_tuple = isinstance(output, tuple)
         raw = output if is_tuple else (output,)
-        record = grad_mode.state.enabled and any(ctx.needs_input_grad)
-        if record:  # before the outputs are attached: a dirty input's own history is an edge
-            ctx.next_functions = tuple(gradient_edge(args[i]) for i in positions)
         outputs, differentiable = _wrap_outputs(ctx, args, positions, raw, record)
         if record:
             ctx.input_meta = [(args[i]._data.shape, args[i]._data.dtype) for i in positions]
@@ -424,6 +419,8 @@ def _wrap_outputs(ctx, args, positions, raw, record) -> tuple:
             var._requires_grad = True
             var._grad_fn = ctx
             var._output_nr = k
+            if var._base is not None:  # this node describes it now, whatever forward did to it
+                var._attr_version = var._version_counter.value
             differentiable.add(k)
         if var._base is not None and not (is_input and is_dirty):
             var._creation_meta = IN_CUSTOM_FUNCTION
@@ -442,6 +439,7 @@ def _alias(t: Tensor) -> Tensor:
         t._version_counter = VersionCounter()
     alias._version_counter = t._version_counter
     alias._base = t if t._base is None else t._base
+    alias._attr_version = t._version_counter.value
     return alias
 
 

@@ -18,53 +18,33 @@ from ..tensor import Tensor
 from . import grad_mode
 from .forward_ad import _paused, _set_tangent
 from .graph import move_retains_grad
-from .op import Op, as_strided, gradient_edge, index, name_in_cpp_namespace, view_key
+from .op import Op, as_strided, grad_fn_of, index, name_in_cpp_namespace, view_key
+from .views import refused
 
 
 def check_inplace_leaf(t: Tensor) -> None:
     if grad_mode.state.enabled and t._requires_grad and t._grad_fn is None:
+        if t._base is not None:
+            check_view_inplace(t)  # (PyTorch looks at the view first: it raises)
         raise RuntimeError(
             "a leaf Variable that requires grad is being used in an in-place operation. Fix: "
             "wrap the update in chainrule.no_grad() (e.g. `with torch.no_grad(): w -= lr * "
             "w.grad`), or operate on w.detach().")
 
 
-# Why an in-place change through a view is refused (PyTorch's CreationMeta), kept in the
-# view's ``_creation_meta``; None (the default) allows it.  The reason printed after
-# "Output 0 of Split is a view and is being modified inplace.":
-MULTI_OUTPUT = (
-    "This view is the output of a function that returns multiple views. Such functions do not "
-    "allow the output views to be modified inplace. You should replace the inplace operation "
-    "by an out-of-place one. Fix: .clone() the piece before changing it.")
-IN_CUSTOM_FUNCTION = (
-    "This view was created inside a custom Function (or because an input was returned as-is) "
-    "and the autograd logic to handle view+inplace would override the custom backward "
-    "associated with the custom Function, leading to incorrect gradients. This behavior is "
-    "forbidden. You can fix this by cloning the output of the custom Function.")
-
-
 def check_view_inplace(view: Tensor) -> None:
     """Refuse an in-place change through ``view`` where PyTorch refuses it.
 
-    The pieces of a multi-output op (split, unbind) and views a custom Function
-    returned cannot be changed in place: the recorded history could not show
-    it.  Nor can a view of a leaf that requires grad (the leaf would change).
+    The reasons a view keeps (``engine.views``: taken under ``no_grad``, a piece
+    of split/unbind, returned by a custom Function) say where the recorded history
+    could not show the change.  Nor can a view of a leaf be changed when it requires
+    grad (the leaf would change).
     """
-    node = view._grad_fn
-    reason = view._creation_meta
-    if reason is None and node is not None and node.num_outputs > 1:
-        reason = MULTI_OUTPUT
-    if reason is not None:
-        if node is None:
-            where = "A view was created in no_grad mode and is being modified inplace with grad " \
-                    "mode enabled."
-        else:
-            # PyTorch names the op, not its node: "Output 0 of SplitWithSizes", "of MyFn".
-            op = node.name().rstrip("0123456789").removesuffix("Backward")
-            where = f"Output {view._output_nr} of {op} is a view and is being modified inplace."
-        raise RuntimeError(f"{where} {reason}")
+    message = refused(view)
+    if message is not None:
+        raise RuntimeError(message)
     base = view._base
-    if base._requires_grad and base._grad_fn is None:
+    if base._grad_fn is None and (view._requires_grad or base._requires_grad):
         raise RuntimeError(
             "a view of a leaf Variable that requires grad is being used in an in-place "
             "operation. Fix: wrap the update in chainrule.no_grad(), or change a .clone() of "
@@ -89,13 +69,12 @@ def inplace(self: Tensor, fn, *args, **kwargs) -> Tensor:
     recorded, ``self`` takes over its place in the graph.
     """
     check_inplace_leaf(self)
+    # (A view requires grad when its base does: engine.views.requires_grad, inlined.)
     record = grad_mode.state.enabled and (
-        self._requires_grad or any(isinstance(a, Tensor) and a._requires_grad for a in args))
+        self._requires_grad or (self._base is not None and self._base._requires_grad)
+        or any(isinstance(a, Tensor) and a._requires_grad for a in args))
     if not self._data.flags.writeable:
         check_writable(self)
-    if not record and self._creation_meta is not None and grad_mode.state.enabled \
-            and self._base._requires_grad:
-        check_view_inplace(self)  # PyTorch counts this view as requiring grad: it refuses
     if record and self._base is not None:
         return inplace_on_view(self, fn, args, kwargs)
     source = self
@@ -151,7 +130,7 @@ def inplace_on_view(view, fn, args, kwargs):
     base = view._base
     check_view_inplace(view)
     check_writable(view)
-    gradient_edge(view)  # re-derives the view first if the base changed since
+    grad_fn_of(view)  # re-derives the view first if the base changed since
     key = view_key(base._data, view._data)
     # The op may save its input for backward; give it a copy so that writing the
     # result into the shared memory below cannot change what backward reads.
@@ -184,7 +163,7 @@ def rebase_history(view: Tensor, result: Tensor, key) -> None:
     view._grad_fn = as_strided(new_base, key, base._data.shape)._grad_fn
     view._output_nr = 0
     view._requires_grad = True
-    view._view_base_fn = base._grad_fn
+    view._attr_version = view._version_counter.value
     move_retains_grad(base, old_base_node, old_base_nr)
     move_retains_grad(view, old_view_node, old_view_nr)
 

@@ -24,6 +24,7 @@ from . import anomaly, forward_ad, grad_mode
 from .array_rules import ARRAY_FORMS, array_form
 from .graph import Node, grad_accumulator, move_retains_grad
 from .saved import FREED_MESSAGE, RELEASED, SAVED_KINDS, SavedResult, SavedTensor
+from .views import INFERENCE_MODE, NO_GRAD_MODE, creation_meta, refused
 
 _PROMOTED: dict = {}  # (promote, default dtype, dtypes, 0-d flags, scalar types) -> NumPy dtype
 
@@ -291,9 +292,18 @@ class Op:
             if source._version_counter is None:
                 source._version_counter = VersionCounter()
             result._version_counter = source._version_counter
-            base = result._base = source if source._base is None else source._base
-            if base._grad_fn is not None:  # lets a later in-place on the base re-derive this view
-                result._view_base_fn = base._grad_fn
+            result._base = source if source._base is None else source._base
+            version = source._version_counter.value
+            if version:  # (0 is the class default)
+                result._attr_version = version
+            # May it be changed in place later? (engine.views.creation_meta, inlined for
+            # the single-output view: under grad mode the usual view needs no note.)
+            if not _grad_state.enabled:
+                result._creation_meta = (
+                    INFERENCE_MODE if _grad_state.inference
+                    or source._creation_meta is INFERENCE_MODE else NO_GRAD_MODE)
+            elif source._creation_meta is not None:
+                result._creation_meta = source._creation_meta
         # An integer or bool result has no gradient (x.long(), x.floor_divide(2) on ints):
         # PyTorch leaves it out of the graph, so nothing flows back through it.
         if _grad_state.enabled and out.dtype.kind in "fc":
@@ -324,11 +334,14 @@ class Op:
             if source._version_counter is None:
                 source._version_counter = VersionCounter()
             base = source if source._base is None else source._base
+            meta = creation_meta(source, several=self.several)
+            version = source._version_counter.value
             for r in results:
+                r._creation_meta = meta
                 r._version_counter = source._version_counter
                 r._base = base
-                if base._grad_fn is not None:
-                    r._view_base_fn = base._grad_fn
+                if version:  # (0 is the class default)
+                    r._attr_version = version
         if _grad_state.enabled and any(r._data.dtype.kind in "fc" for r in results) \
                 and any(t._requires_grad for t in self._inputs(args) if t is not None):
             self._record_general(results, args)
@@ -494,8 +507,8 @@ class Op:
             if isinstance(a, Tensor):
                 fn = a._grad_fn
                 if fn is not None:
-                    if a._view_base_fn is not None and a._base._grad_fn is not a._view_base_fn:
-                        refresh_view(a)  # its base was changed in place since
+                    if a._base is not None and a._attr_version != a._version_counter.value:
+                        refresh_view(a)  # it or its base was changed in place since
                         fn = a._grad_fn
                     edges.append((fn, a._output_nr))
                     needs |= bit
@@ -626,7 +639,7 @@ def gradient_edge(tensor) -> tuple:
     through the in-place change.
     """
     if tensor._grad_fn is not None:
-        if tensor._view_base_fn is not None and tensor._base._grad_fn is not tensor._view_base_fn:
+        if tensor._base is not None and tensor._attr_version != tensor._version_counter.value:
             refresh_view(tensor)
         return (tensor._grad_fn, tensor._output_nr)
     if tensor._requires_grad:
@@ -638,8 +651,11 @@ def grad_fn_of(tensor):
     """``tensor.grad_fn``: the node that computed it, re-derived first for a view whose base
     was changed in place since (as PyTorch does when ``grad_fn`` is read)."""
     fn = tensor._grad_fn
-    if fn is not None and tensor._view_base_fn is not None \
-            and tensor._base._grad_fn is not tensor._view_base_fn:
+    base = tensor._base
+    # (A view with no history is re-derived only where its base requires grad: after
+    # v = x[:2]; x.mul_(w), PyTorch's v.grad_fn is "these elements of x".)
+    if base is not None and tensor._attr_version != tensor._version_counter.value \
+            and (fn is not None or base._requires_grad):
         refresh_view(tensor)
         fn = tensor._grad_fn
     return fn
@@ -653,7 +669,10 @@ def refresh_view(view) -> None:
     becomes "these elements of the base" (AsStridedBackward0, as PyTorch names it).
     """
     base = view._base
-    if view._grad_fn.num_outputs > 1:
+    message = refused(view, indirect=True)
+    if message is not None:  # the reasons an in-place change of the view itself is refused
+        raise RuntimeError(message)
+    if view._grad_fn is not None and view._grad_fn.num_outputs > 1:
         return  # pieces of split/unbind: PyTorch forbids the writes that would make them stale
     source = Tensor._make(base._data)  # stands where the base stands in the graph
     source._grad_fn, source._output_nr = base._grad_fn, base._output_nr
@@ -663,7 +682,8 @@ def refresh_view(view) -> None:
         view._grad_fn = as_strided(source, view_key(base._data, view._data),
                                   base._data.shape)._grad_fn
     view._output_nr = 0
-    view._view_base_fn = base._grad_fn
+    view._requires_grad = view._grad_fn is not None  # (None where the base needs no grad)
+    view._attr_version = view._version_counter.value
     move_retains_grad(view, old_node, old_nr)
 
 
