@@ -202,3 +202,18 @@ def test_custom_function_view_of_an_input_that_needs_no_grad():
     same_verdict(lambda lib: scenario(lib, lambda v, b: v.add_(b)))
     same_verdict(lambda lib: scenario(lib, lambda v, b: v.copy_(b)))
     same_verdict(lambda lib: scenario(lib, lambda v, b: v.mul_(2)))
+
+
+@pytest.mark.parametrize("saved_as", ["input", "output", "input_of_a_product"])
+def test_a_saved_tensor_detached_in_place_is_refused(saved_as):
+    """A node that saved a non-leaf input needs its history (for create_graph); once it is
+    cut by detach_(), backward refuses it.  A saved output is not affected."""
+    def scenario(lib):
+        x = lib.tensor(0.5, requires_grad=True)
+        a = x.clone()
+        y = {"input": lambda: a.sin(), "output": lambda: a.exp(),
+             "input_of_a_product": lambda: a * x}[saved_as]()
+        a.detach_()
+        y.backward()
+        return x.grad.item(), a._version
+    same_verdict(scenario)

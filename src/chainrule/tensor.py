@@ -118,7 +118,8 @@ _CPU = device("cpu")
 
 # Attributes of a tensor that only autograd reads (defaults on the class; set per tensor).
 _AUTOGRAD_STATE = frozenset({"_base", "_attr_version", "_creation_meta", "_accumulator",
-                             "_hooks", "_post_accumulate_hooks", "_retains_grad", "_fw_grad"})
+                             "_hooks", "_post_accumulate_hooks", "_retains_grad", "_fw_grad",
+                             "_detached"})
 
 
 class Tensor:
@@ -147,6 +148,7 @@ class Tensor:
     _post_accumulate_hooks = None
     _retains_grad = False
     _fw_grad = None  # forward-mode tangent
+    _detached = False  # a non-leaf cut from its history by detach_() (engine.saved refuses it)
 
     # Make NumPy hand mixed operations (ndarray * tensor, np.float64 * tensor) to us.
     __array_priority__ = 1000
@@ -450,6 +452,8 @@ class Tensor:
                 "as True, gradients are views of DDP buckets, and hence detach_() cannot be "
                 "called on these gradients. To fix this error, please refer to the "
                 "Optimizer.zero_grad() function in torch/optim/optimizer.py as the solution.")
+        if self._grad_fn is not None:
+            self._detached = True  # a node that saved it can no longer follow its history
         self._grad_fn = None
         self._requires_grad = False
         return self

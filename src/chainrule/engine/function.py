@@ -409,7 +409,9 @@ def _wrap_outputs(ctx, args, positions, raw, record) -> tuple:
             elif is_input:
                 var = var.detach()
             elif var._base is None:
-                var.detach_()
+                # detach_(), less its mark for saved tensors: nothing saved it yet, and
+                # save_for_backward may name it as an output (which PyTorch allows)
+                var._grad_fn, var._requires_grad = None, False
         elif is_dirty:
             _take_dirty(ctx, var, k, is_input, len(raw))
             differentiable.add(k)
