@@ -217,3 +217,22 @@ def test_a_saved_tensor_detached_in_place_is_refused(saved_as):
         y.backward()
         return x.grad.item(), a._version
     same_verdict(scenario)
+
+
+def test_hooks_on_a_view_changed_in_place_as_torch():
+    """A hook registered on a view before an in-place change of it (or of another view
+    of its base) stays with the node the view had then, which backward no longer visits;
+    one registered after the view's grad_fn was re-derived runs."""
+    def scenario(lib):
+        fired = []
+        base = lib.tensor([1.0, 2.0], requires_grad=True).clone()
+        view, other = base[:], base[1:]
+        view.register_hook(lambda g: fired.append(("before", g.tolist())))
+        other.register_hook(lambda g: fired.append(("other before", g.tolist())))
+        view.mul_(lib.tensor([3.0, 4.0]))
+        refreshed = other.grad_fn.name()  # re-derived from the changed base
+        other.register_hook(lambda g: fired.append(("other after", g.tolist())))
+        view.register_hook(lambda g: fired.append(("after", g.tolist())))
+        (view * 5 + other.sum() * 7).sum().backward()
+        return refreshed, fired
+    same_verdict(scenario)

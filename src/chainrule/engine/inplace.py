@@ -132,9 +132,13 @@ def inplace_on_view(view, fn, args, kwargs):
     check_writable(view)
     grad_fn_of(view)  # re-derives the view first if the base changed since
     key = view_key(base._data, view._data)
-    # The op may save its input for backward; give it a copy so that writing the
-    # result into the shared memory below cannot change what backward reads.
-    source = stand_in(view, view._data.copy())
+    # The op is applied to "these elements of the base as it was", not to the view with
+    # its own history: PyTorch's CopySlices applies it so too, and hooks on the view's
+    # old node do not run.  (A copy, too: the op may save its input, and the result is
+    # written into the shared memory below.)
+    with grad_mode.set_grad_enabled(True), _paused():
+        source = as_strided(stand_in(base, base._data), key, base._data.shape)
+    source._fw_grad = view._fw_grad  # (set_tangent_inplace gives the view its new one)
     with grad_mode.set_grad_enabled(True):
         result = fn(source, *args, **kwargs)
     check_result_fits(view, result)
