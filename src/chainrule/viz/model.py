@@ -399,7 +399,8 @@ def collapse(model: Model, title: str, module) -> Box | None:
     # The parameters themselves go inside; the data the module was given stays outside.
     members |= {a.source for a in model.arrows if a.kind == "leaf" and a.target in sources}
     index = model.boxes.index(end)
-    box = Box(f"m{index}", "module", title, type(module).__name__, node=end.node,
+    # Named after the box it replaces: positions shift as earlier modules collapse.
+    box = Box(f"m{end.id}", "module", title, type(module).__name__, node=end.node,
               shape=end.shape, dtype=end.dtype, value=end.value,
               details=[f"{name} {list(p.shape)}" for name, p in module.named_parameters()],
               members=[b for b in model.boxes if b in members])
