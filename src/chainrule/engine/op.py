@@ -287,26 +287,28 @@ class Op:
         result._output_nr = 0
         result._grad = None
         result._version_counter = None
+        enabled = _grad_state.enabled  # (read once: a thread-local attribute is slow to read)
         if self.view:
             source = args[0]
-            if source._version_counter is None:
-                source._version_counter = VersionCounter()
-            result._version_counter = source._version_counter
+            counter = source._version_counter
+            if counter is None:
+                counter = source._version_counter = VersionCounter()
+            result._version_counter = counter
             result._base = source if source._base is None else source._base
-            version = source._version_counter.value
-            if version:  # (0 is the class default)
-                result._attr_version = version
+            if counter.value:  # (0, the class default, needs no write)
+                result._attr_version = counter.value
             # May it be changed in place later? (engine.views.creation_meta, inlined for
             # the single-output view: under grad mode the usual view needs no note.)
-            if not _grad_state.enabled:
+            meta = source._creation_meta
+            if not enabled:
                 result._creation_meta = (
-                    INFERENCE_MODE if _grad_state.inference
-                    or source._creation_meta is INFERENCE_MODE else NO_GRAD_MODE)
-            elif source._creation_meta is not None:
-                result._creation_meta = source._creation_meta
+                    INFERENCE_MODE if meta is INFERENCE_MODE or _grad_state.inference
+                    else NO_GRAD_MODE)
+            elif meta is not None:
+                result._creation_meta = meta
         # An integer or bool result has no gradient (x.long(), x.floor_divide(2) on ints):
         # PyTorch leaves it out of the graph, so nothing flows back through it.
-        if _grad_state.enabled and out.dtype.kind in "fc":
+        if enabled and out.dtype.kind in "fc":
             for i in self.diff_positions:
                 a = args[i]
                 if isinstance(a, Tensor) and a._requires_grad:
