@@ -14,11 +14,13 @@ for the same samples, and in expectation (the mean gradient is the gradient of t
 """
 from __future__ import annotations
 
+import importlib
+
 import numpy as np
 import pytest
 
 import chainrule as cr
-from helpers import from_torch
+from helpers import assert_same, from_torch
 
 torch = pytest.importorskip("torch")
 
@@ -68,11 +70,14 @@ def _draws(factory):
     return ours, theirs, samples.numpy().astype(np.float64)
 
 
-@pytest.mark.parametrize("name,factory", STATISTICS, ids=IDS)
+# (Categorical and TransformedDistribution have no moments: their class frequencies, or the
+# cdf, are checked below)
+WITH_MOMENTS = [s for s in STATISTICS if s[0] not in ("Categorical", "TransformedDistribution")]
+
+
+@pytest.mark.parametrize("name,factory", WITH_MOMENTS, ids=[s[0] for s in WITH_MOMENTS])
 def test_sample_mean_and_variance_within_five_standard_errors(name, factory):
     _, theirs, x = _draws(factory)
-    if name in ("Categorical", "TransformedDistribution"):
-        return  # no moments: the class frequencies, or the cdf, are checked below
     mean = theirs.mean.numpy()
     if name == "MultivariateNormal":
         variance = np.diagonal(theirs.covariance_matrix.numpy())
@@ -205,6 +210,97 @@ def test_rsample_gradients_equal_pytorchs_for_the_same_noise(name, make, params)
     grads = cr.autograd.grad((x * from_torch(weights)).sum(), inputs)
     for g, tg in zip(grads, tgrads):
         np.testing.assert_allclose(g.numpy(), tg.numpy(), rtol=1e-7, atol=1e-9)
+
+
+# --- the same noise in both libraries: rsample's values and gradients are PyTorch's ----------
+SAME_NOISE = [
+    ("Normal", lambda D, p: D.Normal(p["loc"], p["scale"]),
+     dict(loc=[0.5, -1.0], scale=[1.0, 2.0])),
+    ("LogNormal", lambda D, p: D.LogNormal(p["loc"], p["scale"]),
+     dict(loc=[0.5, -1.0], scale=[0.3, 0.7])),
+    ("MultivariateNormal-tril", lambda D, p: D.MultivariateNormal(p["loc"], scale_tril=p["L"]),
+     dict(loc=[0.5, -1.0], L=[[1.0, 0.0], [0.5, 2.0]])),
+    ("MultivariateNormal-cov", lambda D, p: D.MultivariateNormal(p["loc"], p["cov"]),
+     dict(loc=[[0.5, -1.0], [0.0, 2.0]], cov=[[2.0, 0.3], [0.3, 1.0]])),
+    ("MultivariateNormal-precision",
+     lambda D, p: D.MultivariateNormal(p["loc"], precision_matrix=p["P"]),
+     dict(loc=[0.5, -1.0], P=[[2.0, -0.4], [-0.4, 0.8]])),
+    ("Independent", lambda D, p: D.Independent(D.Normal(p["loc"], p["scale"]), 1),
+     dict(loc=[0.5, -1.0], scale=[1.0, 2.0])),
+    ("TransformedDistribution", lambda D, p: D.TransformedDistribution(
+        D.Normal(p["loc"], p["scale"]), [D.transforms.TanhTransform(),
+                                         D.transforms.AffineTransform(1.0, p["shift"])]),
+     dict(loc=[0.5, -1.0], scale=[1.0, 0.4], shift=[3.0, -2.0])),
+    ("StudentT", lambda D, p: D.StudentT(p["df"], p["loc"], p["scale"]),
+     dict(df=[3.0, 8.0], loc=[0.5, -1.0], scale=[1.0, 2.0])),
+]
+
+
+def _feed_the_same_noise(monkeypatch):
+    """Both libraries' standard normal and standard gamma draws come from one NumPy
+    generator, by shape, so that each rsample transforms the same noise.  The gamma draws
+    are constants here (their implicit gradients are tested below)."""
+    rng = np.random.default_rng(0)
+    drawn = {}
+
+    def draws(key, make):
+        if key not in drawn:
+            drawn[key] = make()
+        return drawn[key]
+
+    def normal(lib):
+        def standard_normal(shape, dtype, device=None):
+            key = ("normal", tuple(shape))
+            return lib.tensor(draws(key, lambda: rng.standard_normal(tuple(shape))), dtype=dtype)
+        return standard_normal
+
+    def gamma(lib):
+        def standard_gamma(concentration):
+            a = concentration.detach().numpy()
+            key = ("gamma", a.tobytes(), a.shape)
+            return lib.tensor(draws(key, lambda: rng.standard_gamma(a)),
+                              dtype=concentration.dtype)
+        return standard_gamma
+
+    for lib, prefix in ((torch, "torch"), (cr, "chainrule")):
+        for module in ("normal", "multivariate_normal", "studentT"):
+            monkeypatch.setattr(importlib.import_module(f"{prefix}.distributions.{module}"),
+                                "_standard_normal", normal(lib))
+        monkeypatch.setattr(importlib.import_module(f"{prefix}.distributions.gamma"),
+                            "_standard_gamma", gamma(lib))
+
+
+@pytest.mark.parametrize("name,factory,params", SAME_NOISE, ids=[s[0] for s in SAME_NOISE])
+def test_rsample_of_the_same_noise_gives_pytorchs_values_and_gradients(name, factory, params,
+                                                                       monkeypatch):
+    _feed_the_same_noise(monkeypatch)
+    tparams = {k: torch.tensor(v, dtype=torch.float64, requires_grad=True)
+               for k, v in params.items()}
+    ours_params = {k: from_torch(v) for k, v in tparams.items()}
+    tx = factory(torch.distributions, tparams).rsample((5,))
+    x = factory(cr.distributions, ours_params).rsample((5,))
+    assert_same(x, tx.detach(), rtol=1e-12, atol=1e-12)
+    weights = np.random.default_rng(1).standard_normal(tuple(tx.shape))
+    tgrads = torch.autograd.grad((tx * torch.tensor(weights)).sum(), list(tparams.values()))
+    grads = cr.autograd.grad((x * cr.tensor(weights)).sum(), list(ours_params.values()))
+    for key, g, tg in zip(tparams, grads, tgrads):
+        np.testing.assert_allclose(g.numpy(), tg.numpy(), rtol=1e-10, atol=1e-12, err_msg=key)
+
+
+def test_studentT_rsample_gradients():
+    """loc and scale: gradcheck with fixed noise; df (through the chi-square draw's implicit
+    gradient): unbiased, d E[x^2] / d df = -2 / (df - 2)^2 for loc 0 and scale 1."""
+    df = cr.tensor([3.0, 8.0], dtype=cr.float64)
+    inputs = [cr.tensor(v, dtype=cr.float64, requires_grad=True) for v in ([0.5, -1.0],
+                                                                          [1.0, 2.0])]
+    assert cr.autograd.gradcheck(
+        _seeded_rsample(lambda loc, scale: cr.distributions.StudentT(df, loc, scale)), inputs)
+    n = 20_000
+    nu = np.array([5.0, 9.0, 30.0])
+    c = cr.tensor(nu).expand(n, 3).clone().requires_grad_()
+    cr.manual_seed(3)
+    (g,) = cr.autograd.grad((cr.distributions.StudentT(c).rsample() ** 2).sum(), c)
+    _mean_gradient_check(g.numpy(), -2 / (nu - 2) ** 2)
 
 
 # --- implicit reparameterisation: Gamma, Beta, Dirichlet -------------------------------------

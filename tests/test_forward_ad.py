@@ -19,7 +19,10 @@ KNOWN_GAPS = {"int_div_by_0", "mixed_int_float"}
 DIFFERENTIABLE = [
     pytest.param(op, marks=pytest.mark.xfail(reason="forward-mode gap, see KNOWN_GAPS"))
     if op.name in KNOWN_GAPS else op
-    for op in OPS if op.differentiable and not op.name.endswith("_error")]
+    for op in OPS if op.differentiable and not op.name.endswith("_error")
+    # At ties (overlapping writes, equal maxima) PyTorch's backward shares or picks where no
+    # derivative exists; the forward rule picks on its own, so the two need not be transposes.
+    and not (op.gradcheck is False and op.name.endswith("_ties"))]
 
 
 def _float_outputs(out):
@@ -65,8 +68,10 @@ def test_jvp_rule_matches_reverse_mode_and_finite_differences(op):
         rhs = sum(float(np.sum(g.numpy() * v)) for g, v in zip(vjps, tangents) if g is not None)
         assert np.isclose(lhs, rhs, rtol=1e-7, atol=1e-9, equal_nan=True), \
             (op.name, shapes, lhs, rhs)
-        if any(isinstance(s, V) for s in shapes):
-            continue  # explicit values sit on kinks, where finite differences mean nothing
+        if any(isinstance(s, V) for s in shapes) or op.gradcheck is False:
+            # explicit values sit on kinks, and rows without gradcheck follow PyTorch's
+            # gradient where it is not the derivative: finite differences mean nothing there
+            continue
         eps = 1e-6
         with cr.no_grad():
             plus = _float_outputs(op.fn(cr, *[cr.from_numpy(np.asarray(a + eps * v))

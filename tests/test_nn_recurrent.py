@@ -148,6 +148,7 @@ STRUCTURE_CASES = [
     ("GRU", (3, 4), {"num_layers": 3, "dropout": 1}), ("GRU", (3, 4, 2, True, True), {}),
     ("LSTM", (3, 4), {"bidirectional": True, "num_layers": 2}),
     ("LSTM", (3, 4), {"bias": False, "batch_first": True}),
+    ("LSTM", (3, 4), {"proj_size": 2, "num_layers": 2, "bidirectional": True}),
 ]
 
 
@@ -203,9 +204,27 @@ def test_constructor_errors(name, args, kwargs):
                        lambda: getattr(torch.nn, name)(*args, **kwargs))
 
 
-def test_proj_size_is_not_implemented():
-    with pytest.raises(NotImplementedError, match="proj_size"):
-        R.LSTM(3, 4, proj_size=2)
+@pytest.mark.parametrize("layers,bidir,batched,packed", [
+    (1, False, True, False), (2, True, True, False), (2, False, False, False),
+    (2, True, True, True)])
+def test_lstm_with_projections_matches_torch(layers, bidir, batched, packed):
+    seed = 5 * layers + 3 * bidir + batched + 7 * packed
+    torch.manual_seed(seed)
+    rng = np.random.default_rng(seed)
+    ours, theirs = _pair("LSTM", 3, 5, num_layers=layers, bidirectional=bidir, proj_size=2)
+    states = layers * (2 if bidir else 1)
+    lead = (2,) if batched else ()
+    h = (_random(rng, states, *lead, 2), _random(rng, states, *lead, 5))
+    x = _random(rng, 4, *lead, 3)
+    if not packed:
+        _compare(ours, theirs, [x, h], seed)
+        return
+    our_out, (our_h, our_c) = ours(cr.nn.utils.rnn.pack_padded_sequence(
+        x, [4, 2], enforce_sorted=False), h)
+    their_out, (their_h, their_c) = theirs(torch.nn.utils.rnn.pack_padded_sequence(
+        to_torch(x), [4, 2], enforce_sorted=False), tuple(to_torch(t) for t in h))
+    for a, b in ((our_out.data, their_out.data), (our_h, their_h), (our_c, their_c)):
+        assert_same(a, b, **TOL)
 
 
 @pytest.mark.parametrize("name,shapes", [
@@ -357,3 +376,84 @@ def test_packed_input_errors_match_torch():
     _raises_like_torch(
         lambda: ours(ours_rnn.pack_padded_sequence(cr.tensor(wrong), [3, 2])),
         lambda: theirs(torch.nn.utils.rnn.pack_padded_sequence(torch.from_numpy(wrong), [3, 2])))
+
+
+# --- torch.rnn_tanh, torch.gru, torch.lstm, the *_cell functions -------------------------------
+def _flat_params(rng, mode, layers, directions, bias, proj=0, hidden=3, inputs=2):
+    gates = {"rnn_tanh": 1, "rnn_relu": 1, "gru": 3, "lstm": 4}[mode]
+    state = proj or hidden
+    params = []
+    for layer in range(layers):
+        for _ in range(directions):
+            width = inputs if layer == 0 else state * directions
+            shapes = [(gates * hidden, width), (gates * hidden, state)]
+            shapes += [(gates * hidden,)] * 2 if bias else []
+            shapes += [(proj, hidden)] if proj else []
+            params += [cr.tensor(rng.standard_normal(s), requires_grad=True) for s in shapes]
+    return params
+
+
+@pytest.mark.parametrize("mode,layers,bidir,bias,packed,proj", [
+    ("rnn_tanh", 2, True, True, False, 0), ("rnn_relu", 1, False, False, True, 0),
+    ("gru", 2, False, True, True, 0), ("lstm", 1, True, True, False, 0),
+    ("lstm", 2, True, False, True, 2)])
+def test_sequence_functions_match_torch(mode, layers, bidir, bias, packed, proj):
+    rng = np.random.default_rng(layers + 2 * bidir + 4 * packed)
+    directions = 2 if bidir else 1
+    params = _flat_params(rng, mode, layers, directions, bias, proj)
+    h = [cr.tensor(rng.standard_normal((layers * directions, 2, proj or 3)), requires_grad=True)]
+    if mode == "lstm":
+        h.append(cr.tensor(rng.standard_normal((layers * directions, 2, 3)), requires_grad=True))
+    x = cr.tensor(rng.standard_normal((4, 2, 2)), requires_grad=True)
+    state = h if mode == "lstm" else h[0]
+    options = (bias, layers, 0.0, False, bidir)
+
+    def call(lib, x, state, params):
+        if packed:
+            batch_sizes = lib.tensor([2, 2, 1, 1])
+            data = lib.cat([x[0], x[1], x[2, :1], x[3, :1]])  # lengths 4 and 2
+            return getattr(lib, mode)(data, batch_sizes, state, params, *options)
+        return getattr(lib, mode)(x, state, params, *options, False)
+
+    ours = call(cr, x, state, params)
+    theirs = call(torch, to_torch(x), [to_torch(t) for t in h] if mode == "lstm"
+                  else to_torch(h[0]), [to_torch(p) for p in params])
+    for a, b in zip(ours, theirs):
+        assert_same(a, b, rtol=1e-7, atol=1e-9)
+
+    def function(x, *rest):
+        states = list(rest[:len(h)])
+        return call(cr, x, states if mode == "lstm" else states[0], list(rest[len(h):]))
+
+    assert cr.autograd.gradcheck(function, (x, *h, *params))
+
+
+@pytest.mark.parametrize("name,gates,with_c", [
+    ("rnn_tanh_cell", 1, False), ("rnn_relu_cell", 1, False), ("gru_cell", 3, False),
+    ("lstm_cell", 4, True)])
+def test_cell_functions_match_torch_and_gradcheck(name, gates, with_c):
+    rng = np.random.default_rng(gates)
+
+    def leaf(*shape):
+        return cr.tensor(rng.standard_normal(shape), requires_grad=True)
+
+    x, h, c = leaf(2, 3), leaf(2, 4), leaf(2, 4)
+    weights = [leaf(gates * 4, 3), leaf(gates * 4, 4), leaf(gates * 4), leaf(gates * 4)]
+
+    def call(lib, x, h, c, *weights):
+        return getattr(lib, name)(x, (h, c) if with_c else h, *weights)
+
+    ours = _flatten(call(cr, x, h, c, *weights))
+    theirs = _flatten(call(torch, *(to_torch(t) for t in (x, h, c, *weights))))
+    for a, b in zip(ours, theirs):
+        assert_same(a, b, rtol=1e-7, atol=1e-9)
+    assert cr.autograd.gradcheck(lambda *args: call(cr, *args), (x, h, c, *weights))
+    assert cr.autograd.gradgradcheck(lambda *args: call(cr, *args), (x, h, c, *weights))
+
+
+def test_bases_print_as_torch():
+    assert repr(cr.nn.RNNBase("GRU", 3, 4, num_layers=2)) == repr(
+        torch.nn.RNNBase("GRU", 3, 4, num_layers=2))
+    assert repr(cr.nn.RNNCellBase(3, 4, True, 2)) == repr(torch.nn.RNNCellBase(3, 4, True, 2))
+    with pytest.raises(ValueError, match="Unrecognized RNN mode"):
+        cr.nn.RNNBase("XYZ", 3, 4)

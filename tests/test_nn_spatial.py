@@ -13,6 +13,7 @@ import chainrule as cr
 from chainrule import nn
 from chainrule.nn import functional
 from helpers import assert_same, from_torch, to_torch
+from nn_oracle import check_forward_mode
 
 torch = pytest.importorskip("torch")
 TF = torch.nn.functional
@@ -249,21 +250,46 @@ def test_conv_transpose2d_errors():
 # ----------------------------------------------------------------------------------------
 # padding
 # ----------------------------------------------------------------------------------------
-_PAD_LAYERS = ["ZeroPad2d", "ConstantPad1d", "ConstantPad2d", "ReflectionPad1d",
-               "ReflectionPad2d", "ReplicationPad1d", "ReplicationPad2d"]
+_PAD_LAYERS = [f"{kind}Pad{d}d" for kind in ("Zero", "Constant", "Reflection", "Replication",
+                                             "Circular") for d in (1, 2, 3)]
+_PADDINGS = {1: [1, 2, (0, 2), (2, 1), (-1, 2)],
+             2: [1, 2, (0, 2, 1, 1), (2, 1, 0, 2), (-1, 2, 1, -1)],
+             3: [1, (0, 2, 1, 1, 1, 0), (-1, 1, 1, -1, 0, 1)]}
+_PAD_SHAPES = {1: ((2, 3, 4), (3, 4)), 2: ((2, 3, 4, 5), (3, 4, 5)),
+               3: ((1, 2, 3, 4, 3), (2, 3, 4, 3))}
 
 
 @pytest.mark.parametrize("name", _PAD_LAYERS)
 def test_padding_layers(name):
-    two_d = name.endswith("2d")
-    paddings = [1, 2, (0, 2, 1, 1), (2, 1, 0, 2), (-1, 2, 1, -1)] if two_d \
-        else [1, 2, (0, 2), (2, 1), (-1, 2)]
+    dims = int(name[-2])
     extra = (1.5,) if name.startswith("Constant") else ()
-    for padding in paddings:
+    for padding in _PADDINGS[dims]:
         m, tm = getattr(nn, name)(padding, *extra), getattr(torch.nn, name)(padding, *extra)
         assert repr(m) == repr(tm)
-        for shape in ((2, 3, 4, 5), (3, 4, 5)) if two_d else ((2, 3, 4), (3, 4)):
+        for shape in _PAD_SHAPES[dims]:
             _check(m, tm, shape)
+    if name.startswith("Circular"):  # only batched or unbatched inputs
+        _same_error(lambda: getattr(nn, name)(1)(cr.zeros(*(2,) * dims)),
+                    lambda: getattr(torch.nn, name)(1)(torch.zeros(*(2,) * dims)))
+
+
+def test_constant_pad_nd():
+    for shape, pad in (((2, 3), (1, 2)), ((2, 3), (1, -1, 0, 2)), ((2, 3, 4), (-2, -2, 1, 0)),
+                       ((3,), ()), ((2, 3), (-3, 0))):
+        _check(lambda x, pad=pad: cr.constant_pad_nd(x, pad, 2.5),
+               lambda x, pad=pad: torch.constant_pad_nd(x, pad, 2.5), shape)
+    x = cr.ones(2, 3, requires_grad=True)
+    y, ty = cr.constant_pad_nd(x, (1, -1)), torch.constant_pad_nd(to_torch(x), (1, -1))
+    assert repr(y) == repr(ty)
+    for shape, pad in (((2, 3), (1,)), ((2, 3), (1,) * 6), ((2, 3), (-2, -2))):
+        _same_error(lambda a=(shape, pad): cr.constant_pad_nd(cr.zeros(*a[0]), a[1]),
+                    lambda a=(shape, pad): torch.constant_pad_nd(torch.zeros(*a[0]), a[1]))
+    _gradcheck(lambda x: cr.constant_pad_nd(x, (1, -2, 2, 0), 3.0), (2, 3, 4))
+    assert cr.autograd.gradgradcheck(lambda x: cr.constant_pad_nd(x, (1, -1)),
+                                     [cr.ones(2, 3, dtype=cr.float64, requires_grad=True)])
+    rng = np.random.default_rng(3)
+    check_forward_mode(lambda F, lib, x: lib.constant_pad_nd(x, (1, -1, 0, 2), 2.0),
+                       [rng.standard_normal((2, 3))], [rng.standard_normal((2, 3))])
 
 
 @pytest.mark.parametrize("mode", ["reflect", "replicate", "circular", "constant"])
@@ -328,7 +354,13 @@ def test_channel_dropout(fn, shape, channel_dims):
     out.sum().backward()
     np.testing.assert_allclose(x.grad.numpy().reshape(a.shape), np.where(kept, 2., 0.)[:, None]
                                * np.ones_like(a), rtol=1e-6)
-    assert eval_out is x
+    # in evaluation the input itself comes back, but for an unbatched dropout1d input, which
+    # PyTorch unsqueezes and squeezes again (a new view, SqueezeBackward1)
+    unbatched_1d = fn is functional.dropout1d and len(shape) == 2
+    assert (eval_out is x) != unbatched_1d
+    if unbatched_1d:
+        assert eval_out.grad_fn.name() == "SqueezeBackward1"
+        assert_same(eval_out, to_torch(x))
     assert_same(all_dropped, torch.zeros(shape))
 
 

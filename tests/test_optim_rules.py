@@ -40,6 +40,11 @@ RULES = [
     ("Rprop", dict(lr=0.05, foreach=True)),
     # (not ASGD: PyTorch's multi-tensor ASGD rounds its step size in float32 differently from
     # its single-tensor ASGD, by 1e-8 after three steps)
+    # the rules of algorithms.py run on the same per-parameter loop (optim/_rule.py)
+    ("Adam", dict(lr=0.05, amsgrad=True, weight_decay=0.1)),
+    ("AdamW", dict(lr=0.05, maximize=True)),
+    ("RMSprop", dict(lr=0.01, momentum=0.5, centered=True, weight_decay=0.1)),
+    ("Adagrad", dict(lr=0.1, lr_decay=0.01, initial_accumulator_value=0.1, weight_decay=0.1)),
 ]
 IDS = [f"{name}-{i}" for i, (name, _) in enumerate(RULES)]
 
@@ -89,6 +94,22 @@ def test_float64_trajectory_and_state_match_pytorch(name, kwargs):
         for a, b in zip(mine, other):
             np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-14, err_msg=f"step {step}")
     _assert_state_matches(opt.state_dict(), topt.state_dict(), rtol=1e-12)
+
+
+@pytest.mark.parametrize("name", ["Adam", "RMSprop", "Adagrad", "NAdam", "ASGD"])
+def test_state_scalars_have_the_default_dtype_as_in_pytorch(name):
+    steps = {}
+    for lib in (torch, cr):
+        lib.set_default_dtype(lib.float64)
+        try:
+            w = lib.nn.Parameter(lib.ones(2))
+            opt = getattr(lib.optim, name)([w])
+            (w * w).sum().backward()
+            opt.step()
+            steps[lib] = opt.state_dict()["state"][0]["step"]
+        finally:
+            lib.set_default_dtype(lib.float32)
+    assert_same(steps[cr], steps[torch])
 
 
 @pytest.mark.parametrize("name,kwargs", RULES[:14], ids=IDS[:14])

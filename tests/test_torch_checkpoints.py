@@ -136,7 +136,22 @@ LAYERS = {
     "Transformer": None,  # built of the layers above: test_state_dict_of_composite_transformer
     "TransformerEncoder": None,
     "TransformerDecoder": None,
+    "Conv3d": ((2, 3, 2), (1, 2, 3, 4, 3)),
+    "ConvTranspose1d": ((2, 3, 3), (1, 2, 4)),
+    "ConvTranspose3d": ((2, 3, 2), (1, 2, 2, 3, 2)),
+    "BatchNorm3d": ((3,), (2, 3, 2, 2, 2)),
+    "RMSNorm": ((4,), (2, 4)),
+    "EmbeddingBag": ((10, 3), "indices"),
+    "RNNBase": None,  # no forward of its own (as in PyTorch): RNN, GRU, LSTM above
+    "RNNCellBase": None,  # no forward of its own: the cells above are its subclasses
+    "AdaptiveLogSoftmaxWithLoss": ((4, 10, [3, 6], 2.0, True), "features and classes"),
 }
+# Lazy layers hold uninitialised parameters until a first call: nothing to save yet (after
+# it they are the layers above; tests/test_nn_lazy.py checks their state dicts).
+LAYERS.update(dict.fromkeys(
+    ["LazyConv1d", "LazyConv2d", "LazyConv3d", "LazyConvTranspose1d", "LazyConvTranspose2d",
+     "LazyConvTranspose3d", "LazyBatchNorm1d", "LazyBatchNorm2d", "LazyBatchNorm3d",
+     "LazyInstanceNorm1d", "LazyInstanceNorm2d", "LazyInstanceNorm3d"]))
 
 
 def _has_state(cls):
@@ -161,6 +176,9 @@ def _inputs(spec, lib, embedding_size=10):
     rng = np.random.default_rng(1)
     if spec == "indices":
         return [lib.tensor(rng.integers(0, embedding_size, size=(2, 5)))]
+    if spec == "features and classes":
+        return [lib.tensor(rng.standard_normal((5, 4)).astype(np.float32)),
+                lib.tensor(rng.integers(0, 10, size=5))]
     specs = spec if isinstance(spec, list) else [spec]
     return [lib.tensor(rng.standard_normal(s).astype(np.float32)) for s in specs]
 

@@ -53,8 +53,34 @@ from .functions.shape import *  # noqa: F401,F403
 from .functions.joining import *  # noqa: F401,F403
 from .functions.indexing import *  # noqa: F401,F403
 from .functions.selection import *  # noqa: F401,F403
+from .functions.activation import *  # noqa: F401,F403  (torch.celu, torch.prelu, ...)
+from .functions.dropout import *  # noqa: F401,F403
+from .functions.distance import *  # noqa: F401,F403
+from .functions.loss import *  # noqa: F401,F403  (torch.kl_div, torch.ctc_loss, ...)
+from .functions.embedding import *  # noqa: F401,F403
+from .functions.recurrent import *  # noqa: F401,F403  (torch.gru, torch.lstm, ...)
+from .functions.scatter import *  # noqa: F401,F403  (issue 12: tensormisc's families)
+from .functions.histogram import *  # noqa: F401,F403
+from .functions.windows import *  # noqa: F401,F403
+from .functions.spectral import *  # noqa: F401,F403
+from .functions.calculus import *  # noqa: F401,F403
+from .functions.properties import *  # noqa: F401,F403
+from .functions.memory import *  # noqa: F401,F403
+from .functions.flags import *  # noqa: F401,F403
+from .functions.bitwise import *  # noqa: F401,F403
+from .functions.floating import *  # noqa: F401,F403
+from .functions.control_flow import *  # noqa: F401,F403
 from .functions.conversion import clone
+from .functions.legacy import *  # noqa: F401,F403  (torch.FloatTensor, torch.LongTensor, ...)
+from .functions.storage import *  # noqa: F401,F403  (torch.empty_strided, torch.UntypedStorage)
+from .functions.complex_api import *  # noqa: F401,F403  (torch.real, torch.adjoint, ...)
+from .functions.matrix_more import *  # noqa: F401,F403  (torch.chain_matmul, ...)
 from .functions.dlpack import from_dlpack
+from .functions.convolution import *  # noqa: F401,F403  (torch.conv2d, ...)
+from .functions.pooling import *  # noqa: F401,F403  (torch.max_pool2d, ...)
+from .functions.normalization import *  # noqa: F401,F403  (torch.layer_norm, ...)
+from .functions.padding import *  # noqa: F401,F403  (torch.constant_pad_nd)
+from .functions.shuffle import *  # noqa: F401,F403  (torch.pixel_shuffle, ...)
 from . import autograd
 from .engine.grad_mode import (
     enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad,
@@ -67,9 +93,6 @@ inf = _math.inf
 nan = _math.nan
 newaxis = None
 __version__ = "0.1.0"
-
-FloatTensor = DoubleTensor = LongTensor = IntTensor = BoolTensor = Tensor
-
 
 def is_tensor(obj) -> bool:
     """True for chainrule tensors.
@@ -119,6 +142,7 @@ _LAZY = {
     "set_default_device": "_default_device", "get_default_device": "_default_device",
     "get_num_threads": "_threads", "set_num_threads": "_threads",
     "get_num_interop_threads": "_threads", "set_num_interop_threads": "_threads",
+    "vmap": "func", "to_dlpack": "utils.dlpack",
 }
 
 

@@ -269,11 +269,13 @@ def tensor_repr(
     requires_grad: bool = False,
     grad_fn: str | None = None,
     default_dtype: str = "float32",
+    tangent: str | None = None,
 ) -> str:
     """Return what ``repr()`` of a PyTorch CPU tensor with these values would print.
 
     ``dtype`` and ``default_dtype`` are PyTorch dtype names without the ``torch.`` prefix
-    (e.g. "float32", "int64", "bool"); ``grad_fn`` is the backward node's class name.
+    (e.g. "float32", "int64", "bool"); ``grad_fn`` is the backward node's class name;
+    ``tangent`` the forward-mode tangent as PyTorch formats it (``f"{tangent}"``).
     """
     arr = np.asarray(data)
     try:
@@ -310,5 +312,7 @@ def tensor_repr(
         suffixes.append(f"grad_fn=<{grad_fn}>")
     elif requires_grad:
         suffixes.append("requires_grad=True")
+    if tangent is not None:
+        suffixes.append(f"tangent={tangent}")
 
     return _add_suffixes(_PREFIX + contents, suffixes, indent)

@@ -29,6 +29,7 @@ _OPERATORS = {
     xp.power: ("__pow__", "__rpow__"), xp.matmul: ("__matmul__", "__rmatmul__"),
     xp.bitwise_and: ("__and__", "__rand__"), xp.bitwise_or: ("__or__", "__ror__"),
     xp.bitwise_xor: ("__xor__", "__rxor__"),
+    xp.left_shift: ("__lshift__", "__rlshift__"), xp.right_shift: ("__rshift__", "__rrshift__"),
     xp.equal: ("__eq__", "__eq__"), xp.not_equal: ("__ne__", "__ne__"),
     xp.less: ("__lt__", "__gt__"), xp.less_equal: ("__le__", "__ge__"),
     xp.greater: ("__gt__", "__lt__"), xp.greater_equal: ("__ge__", "__le__"),

@@ -482,41 +482,6 @@ class Tensor:
         """
         return self._data.tolist()
 
-    def numpy(self, force: bool = False) -> ndarray:
-        """The data as a NumPy array, sharing memory.
-
-        >>> import chainrule as torch
-        >>> torch.ones(2).numpy()
-        array([1., 1.], dtype=float32)
-        """
-        if self._requires_grad and not force:
-            raise RuntimeError(
-                "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() "
-                "instead.")
-        return self._data
-
-    def __array__(self, dtype=None, copy=None):
-        if self._requires_grad:
-            raise RuntimeError(
-                "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() "
-                "instead.")
-        data = self._data
-        if type(data) is not ndarray:  # a 0-d tensor may hold a NumPy scalar: NumPy wants arrays
-            data = xp.asarray(data)
-        if dtype is not None and dtype != data.dtype:
-            return data.astype(dtype)
-        return data.copy() if copy else data
-
-    def contiguous(self, memory_format=None) -> "Tensor":
-        """A tensor with the same values laid out contiguously (chainrule returns ``self``: NumPy
-        handles any layout).
-
-        >>> import chainrule as torch
-        >>> torch.zeros(2, 3).t().contiguous().shape
-        torch.Size([3, 2])
-        """
-        return self
-
     def is_contiguous(self, memory_format=None) -> bool:
         """True if the elements are laid out in row-major order without gaps.
 
@@ -585,14 +550,15 @@ class Tensor:
         try:
             node = self.grad_fn  # (re-derived first, for a view whose base changed in place)
         except RuntimeError:
-            # A view taken and changed in place under no_grad cannot be re-derived (its
-            # grad_fn raises why): PyTorch prints grad_fn=<Invalid>.
+            # A view that cannot be re-derived (taken in no_grad mode, its base changed in
+            # place since) has no valid grad_fn: PyTorch prints it as Invalid.
             grad_fn = "Invalid"
         else:
             grad_fn = type(node).__name__ if node is not None else None
         return _printing.tensor_repr(
             self._data, self.dtype.name, requires_grad=self.requires_grad and grad_fn is None,
-            grad_fn=grad_fn, default_dtype=_dtypes.get_default_dtype().name)
+            grad_fn=grad_fn, default_dtype=_dtypes.get_default_dtype().name,
+            tangent=None if self._fw_grad is None else f"{self._fw_grad}")
 
     __str__ = __repr__
 

@@ -21,25 +21,36 @@ from ._backend import xp
 from .engine import grad_mode, hooks
 from .engine.backward import backward as _autograd_backward
 from .engine.graph import move_retains_grad
-from .engine.inplace import check_inplace_leaf, check_view_inplace, inplace
+from .engine.inplace import check_inplace_leaf, check_view_inplace, check_writable, inplace
 from .engine.inplace import copy as copy_row
 from .engine.op import grad_fn_of
 from .engine.views import requires_grad
 from .functions import (
+    activation,
+    bitwise,
     comparison,
+    complex_api,
     conversion,
     creation,
     dlpack,
+    floating,
+    histogram,
     indexing,
     joining,
+    legacy,
     matrix,
+    matrix_more,
     pointwise,
+    properties,
     random,
     reduction,
+    scatter,
     selection,
     shape,
+    spectral,
+    storage,
 )
-from .functions.arguments import as_tensor_like, expect_tensor, operand
+from .functions.arguments import as_tensor_like, expect_tensor, fill_scalar, is_number, operand
 from .ops import indexing as indexing_rows
 from .ops import pointwise as pointwise_rows
 from .ops import shape as shape_rows
@@ -47,7 +58,14 @@ from .tensor import Tensor
 
 # --- arithmetic operators ---------------------------------------------------------------
 # The common cases go straight to the rule-table rows (the operators are the hottest
-# calls of all); the reflected and rarer forms go through the public functions.
+# calls of all); the reflected and rarer forms go through the public functions, without
+# their out= keyword (functions.out): a call less.
+_sub, _div, _mul = pointwise.sub.without_out, pointwise.div.without_out, pointwise.mul.without_out
+_floor_divide = pointwise.floor_divide.without_out
+_remainder = pointwise.remainder.without_out
+_pow = pointwise.pow.without_out
+_matmul = matrix.matmul.without_out
+
 
 def __add__(self, other):
     return pointwise_rows.add(self, other)
@@ -59,7 +77,7 @@ def __sub__(self, other):
 
 def __rsub__(self, other):
     if isinstance(other, Tensor):
-        return pointwise.sub(other, self)
+        return _sub(other, self)
     return pointwise.operator_rsub(self, operand(other))
 
 
@@ -73,42 +91,42 @@ def __truediv__(self, other):
 
 def __rtruediv__(self, other):
     if isinstance(other, Tensor):
-        return pointwise.div(other, self)
-    return pointwise.mul(pointwise_rows.reciprocal(self), operand(other))
+        return _div(other, self)
+    return _mul(pointwise_rows.reciprocal(self), operand(other))
 
 
 def __floordiv__(self, other):
-    return pointwise.floor_divide(self, other)
+    return _floor_divide(self, other)
 
 
 def __rfloordiv__(self, other):
-    return pointwise.floor_divide(as_tensor_like(other, self), self)
+    return _floor_divide(as_tensor_like(other, self), self)
 
 
 def __mod__(self, other):
-    return pointwise.remainder(self, other)
+    return _remainder(self, other)
 
 
 def __rmod__(self, other):
-    return pointwise.remainder(as_tensor_like(other, self), self)
+    return _remainder(as_tensor_like(other, self), self)
 
 
 def __pow__(self, exponent):
-    return pointwise.pow(self, exponent)
+    return _pow(self, exponent)
 
 
 def __rpow__(self, base):
     if isinstance(base, Tensor):
-        return pointwise.pow(base, self)
+        return _pow(base, self)
     return pointwise_rows.pow_base(self, operand(base))
 
 
 def __matmul__(self, other):
-    return matrix.matmul(self, expect_tensor(other, "matmul"))
+    return _matmul(self, expect_tensor(other, "matmul"))
 
 
 def __rmatmul__(self, other):
-    return matrix.matmul(as_tensor_like(other, self), self)
+    return _matmul(as_tensor_like(other, self), self)
 
 
 def __neg__(self):
@@ -149,22 +167,32 @@ def __ge__(self, other):
     return comparison.compare(xp.greater_equal, self, other)
 
 
+def _bits(fn, a, b):
+    """A bit operator: ``NotImplemented`` for an operand that is no tensor or number (so
+    Python tries the other side, then raises its TypeError), as in PyTorch."""
+    if not isinstance(b, Tensor) and not is_number(b) \
+            or not isinstance(a, Tensor) and not is_number(a):
+        return NotImplemented
+    return fn(a, b)
+
+
 def __and__(self, other):
-    return comparison.bitwise(xp.bitwise_and, self, other)
+    return _bits(bitwise.bitwise_and, self, other)
 
 
 def __or__(self, other):
-    return comparison.bitwise(xp.bitwise_or, self, other)
+    return _bits(bitwise.bitwise_or, self, other)
 
 
 def __xor__(self, other):
-    return comparison.bitwise(xp.bitwise_xor, self, other)
+    return _bits(bitwise.bitwise_xor, self, other)
 
 
 def __invert__(self):
     if self.dtype.is_floating_point:
-        raise TypeError("~ (bitwise_not) is only supported for integer and bool tensors")
-    return Tensor._make(xp.invert(self._data))
+        raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type "
+                        "tensors. Fix: use logical_not() for a mask, or .long() first.")
+    return bitwise.bitwise_not(self)
 
 
 # --- indexing and iteration -------------------------------------------------------------
@@ -281,7 +309,7 @@ def fill_(self, value):
     # (A view whose base requires grad goes through inplace, which records or refuses.)
     if (not grad_mode.state.enabled or (self._grad_fn is None and self._base is None)) \
             and self._fw_grad is None and self._data.flags.writeable:
-        self._data.fill(value)
+        self._data.fill(fill_scalar(value, self._data.dtype))
         self._bump_version()
         return self
     return inplace(self, indexing_rows.fill, value)  # records, or raises the read-only error
@@ -301,6 +329,8 @@ def copy_(self, src, non_blocking: bool = False):
     if (grad_mode.state.enabled and (requires_grad(self) or src._requires_grad)) \
             or self._fw_grad is not None or src._fw_grad is not None:
         return inplace(self, copy_row, src)
+    if not self._data.flags.writeable:
+        check_writable(self)  # PyTorch's error for an expanded tensor
     xp.copyto(self._data, xp.broadcast_to(src._data, self._data.shape), casting="unsafe")
     self._bump_version()
     return self
@@ -354,7 +384,7 @@ def backward(self, gradient=None, retain_graph=None, create_graph: bool = False,
 # --- the table ----------------------------------------------------------------------------
 
 _FAMILIES = (pointwise, comparison, reduction, matrix, shape, joining, indexing, selection,
-             conversion, random, creation)
+             conversion, random, creation, activation)
 
 # Methods that are the torch.* function of the same name, with the tensor as ``input``.
 _SAME_AS_FUNCTION = """
@@ -367,7 +397,7 @@ add sub mul div true_divide divide multiply subtract floor_divide remainder fmod
 sum mean prod amax amin max min argmax argmin var std norm logsumexp cumsum cumprod all any
 dot mv mm bmm matmul outer ger
 reshape flatten unflatten squeeze unsqueeze transpose swapaxes swapdims t permute movedim
-moveaxis broadcast_to flip roll narrow split split_with_sizes chunk unbind tril triu std_mean
+moveaxis broadcast_to flip roll narrow split chunk unbind tril triu std_mean
 var_mean
 softmax log_softmax sort argsort msort topk kthvalue median mode cummax cummin unique nonzero
 count_nonzero inverse det repeat_interleave tile diag trace diff take_along_dim multinomial cross
@@ -378,8 +408,9 @@ select gather scatter scatter_add index_select masked_fill
 acosh asinh atanh arccosh arcsinh arctanh erfc erfinv lgamma digamma copysign
 heaviside fmax fmin float_power logaddexp2 logcumsumexp quantile nanquantile inner vdot
 addr diag_embed hsplit vsplit tensor_split positive sinc index_add index_fill
-index_copy is_nonzero is_same_size
+index_copy is_nonzero is_same_size as_strided split_with_sizes
 view expand expand_as repeat clone
+hardshrink prelu
 """.split()
 
 # In-place twins: ``x.exp_()`` is ``x.copy_(torch.exp(x))`` recorded as PyTorch records it
@@ -399,7 +430,8 @@ def _function(name: str):
     for family in _FAMILIES:
         fn = getattr(family, name, None)
         if fn is not None and not isinstance(fn, type(xp)):
-            return fn
+            # Methods take no out= (as in PyTorch): the function without that keyword.
+            return getattr(fn, "without_out", fn)
     raise AttributeError(f"no torch.{name} to bind as Tensor.{name}")
 
 
@@ -407,7 +439,7 @@ for _name in _SAME_AS_FUNCTION:
     setattr(Tensor, _name, _function(_name))
 for _name in _INPLACE_TWINS:
     setattr(Tensor, _name + "_", _inplace_twin(_function(_name)))
-for _name in "t transpose swapaxes swapdims squeeze unsqueeze".split():
+for _name in "t transpose swapaxes swapdims squeeze unsqueeze as_strided".split():
     setattr(Tensor, _name + "_", _reshape_inplace(_function(_name)))
 for _name in ("normal_", "uniform_", "bernoulli_", "random_", "exponential_", "log_normal_",
               "geometric_", "cauchy_"):
@@ -441,7 +473,7 @@ Tensor.__isub__ = sub_
 Tensor.__imul__ = Tensor.mul_
 Tensor.__itruediv__ = div_
 Tensor.__ipow__ = Tensor.pow_
-Tensor.__ifloordiv__ = _inplace_twin(pointwise.floor_divide)
+Tensor.__ifloordiv__ = _inplace_twin(_floor_divide)
 Tensor.__imod__ = Tensor.remainder_
 
 # How NumPy's functions and other libraries see a tensor (array_protocol, functions.dlpack).
@@ -462,6 +494,8 @@ Tensor.register_hook = hooks.register_hook
 Tensor.retain_grad = hooks.retain_grad
 Tensor.register_post_accumulate_grad_hook = hooks.register_post_accumulate_grad_hook
 Tensor.to = conversion.to
+Tensor.numpy = conversion.numpy
+Tensor.__array__ = conversion.array
 Tensor.type = conversion.legacy_type
 Tensor.type_as = conversion.type_as
 Tensor.new_tensor = conversion.new_tensor
@@ -474,3 +508,63 @@ Tensor.short = conversion.to_short
 Tensor.char = conversion.to_char
 Tensor.byte = conversion.to_byte
 Tensor.bool = conversion.to_bool
+Tensor.volatile = property(legacy.volatile, legacy.set_volatile)
+
+# The memory under the tensor (functions.storage).
+Tensor.stride = storage.stride
+Tensor.storage_offset = storage.storage_offset
+Tensor.data_ptr = storage.data_ptr
+Tensor.untyped_storage = storage.untyped_storage
+Tensor.storage = storage.storage
+Tensor.contiguous = storage.contiguous
+Tensor.new_empty_strided = storage.new_empty_strided
+Tensor.is_set_to = storage.is_set_to
+Tensor.get_device = storage.get_device
+
+# The complex-number API on real dtypes, and the in-place matrix products.
+Tensor.real = property(complex_api.real_property, complex_api.set_real)
+Tensor.imag = property(complex_api.imag_property, complex_api.set_imag)
+Tensor.isreal = complex_api.isreal
+Tensor.adjoint = complex_api.adjoint
+Tensor.is_signed = complex_api.is_signed
+for _name in ("addmm_", "addmv_", "addr_", "addbmm_", "baddbmm_"):
+    setattr(Tensor, _name, getattr(matrix_more, _name))
+del _name
+
+# --- scatter with reductions, histograms, windows and the rest of issue 12's misc names -----
+for _name in scatter.__all__:
+    setattr(Tensor, _name, getattr(scatter, _name))
+for _name in "scatter_reduce index_reduce index_put put masked_scatter".split():
+    setattr(Tensor, _name + "_", _inplace_twin(getattr(scatter, _name)))
+for _name in "nanmedian unique_consecutive renorm diagflat dsplit unsafe_split unsafe_chunk " \
+             "fill_diagonal_ unsafe_split_with_sizes".split():
+    setattr(Tensor, _name, _function(_name))
+for _name in "renorm cumsum cumprod greater greater_equal less less_equal not_equal divide " \
+             "floor_divide".split():
+    setattr(Tensor, _name + "_", _inplace_twin(_function(_name)))
+for _name in "is_pinned dense_dim values as_subclass".split():
+    setattr(Tensor, _name, getattr(properties, _name))
+del _name
+Tensor.sum_to_size = reduction.sum_to_size
+Tensor.histc = histogram.histc
+Tensor.histogram = histogram.histogram
+Tensor.stft = spectral.stft
+
+# --- bit operations: methods, in-place twins, shifts and in-place operators ---------------
+for _name in bitwise.__all__:
+    setattr(Tensor, _name, getattr(bitwise, _name))
+    setattr(Tensor, _name + "_", _inplace_twin(getattr(bitwise, _name)))
+del _name
+Tensor.__lshift__ = lambda self, other: _bits(bitwise.bitwise_left_shift, self, other)
+Tensor.__rshift__ = lambda self, other: _bits(bitwise.bitwise_right_shift, self, other)
+Tensor.__rlshift__ = lambda self, other: _bits(bitwise.bitwise_left_shift, other, self)
+Tensor.__rrshift__ = lambda self, other: _bits(bitwise.bitwise_right_shift, other, self)
+for _op, _name in (("and", "bitwise_and"), ("or", "bitwise_or"), ("xor", "bitwise_xor"),
+                   ("lshift", "bitwise_left_shift"), ("rshift", "bitwise_right_shift")):
+    setattr(Tensor, f"__i{_op}__", lambda self, other, _method=getattr(Tensor, _name + "_"):
+            _bits(_method, self, other))
+del _op, _name
+for _name in floating.__all__:
+    setattr(Tensor, _name, getattr(floating, _name))
+Tensor.ldexp_ = _inplace_twin(floating.ldexp)
+Tensor.nextafter_ = _inplace_twin(floating.nextafter)

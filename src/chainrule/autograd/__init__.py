@@ -18,6 +18,7 @@ import sys
 
 from ..engine.backward import backward, grad
 from ..engine.graph import Node
+from ..tensor import Tensor
 from . import forward_ad, function, grad_mode, graph  # noqa: F401  (torch.autograd.<module>)
 from .anomaly_mode import detect_anomaly, set_detect_anomaly
 from .function import Function, once_differentiable
@@ -29,6 +30,18 @@ __all__ = ["backward", "grad", "no_grad", "enable_grad", "set_grad_enabled", "in
            "Node", "grad_mode", "gradcheck", "gradgradcheck", "GradcheckError",
            "Function", "once_differentiable", "forward_ad", "functional", "graph",
            "detect_anomaly", "set_detect_anomaly", "Variable"]
+
+__all__ += ["is_tensor_like"]
+
+
+def is_tensor_like(inp) -> bool:
+    """True for a tensor (a subclass too) or an object that acts as one (``__torch_function__``).
+
+    >>> import chainrule as torch
+    >>> torch.autograd.is_tensor_like(torch.ones(1)), torch.autograd.is_tensor_like([1.0])
+    (True, False)
+    """
+    return isinstance(inp, Tensor) or hasattr(inp, "__torch_function__")
 
 
 def __getattr__(name: str):

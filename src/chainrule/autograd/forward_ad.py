@@ -30,7 +30,8 @@ from ..engine.forward_ad import (
     enter_dual_level,
     exit_dual_level,
 )
-from ..ops.shape import alias
+from ..functions.storage import laid_out_like, same_layout
+from ..ops.shape import alias, reshape
 from ..tensor import Tensor
 
 __all__ = ["dual_level", "make_dual", "unpack_dual", "enter_dual_level", "exit_dual_level",
@@ -90,8 +91,12 @@ def make_dual(tensor, tangent, *, level: int | None = None):
             "Trying to set a forward gradient that has a different size than that of the "
             f"original Tensor, this is not supported. Tensor is of size {list(tensor.shape)} "
             f"while the given forward gradient is of size {list(tangent.shape)}.")
-    with _paused():
-        dual = alias(tensor)
+    if not same_layout(tensor, tangent):
+        # The tangent is laid out in memory as the primal is (as PyTorch does), so that a
+        # view of the dual reads the tangent's elements where it reads the primal's.
+        tangent = laid_out_like(tangent, tensor)
+    with _paused():  # a view, recorded as PyTorch records it (ViewBackward0)
+        dual = reshape(tensor, tensor._data.shape, tensor._data.shape)
     _set_tangent(dual, tangent)
     return dual
 

@@ -1,18 +1,20 @@
 """``torch.autograd.function``: user-defined operations with their own backward (and jvp).
 
     >>> import chainrule as torch
-    >>> class Cube(torch.autograd.Function):
+    >>> class Exp(torch.autograd.Function):  # saves its output: d/dx exp(x) = exp(x)
     ...     @staticmethod
     ...     def forward(ctx, x):
-    ...         ctx.save_for_backward(x)
-    ...         return x ** 3
+    ...         result = x.exp()
+    ...         ctx.save_for_backward(result)
+    ...         return result
     ...     @staticmethod
+    ...     @torch.autograd.function.once_differentiable
     ...     def backward(ctx, grad):
-    ...         (x,) = ctx.saved_tensors
-    ...         return grad * 3 * x ** 2
-    >>> x = torch.tensor(2.0, requires_grad=True)
-    >>> Cube.apply(x).backward(); x.grad
-    tensor(12.)
+    ...         (result,) = ctx.saved_tensors
+    ...         return grad * result
+    >>> x = torch.tensor(0.0, requires_grad=True)
+    >>> Exp.apply(x).backward(); x.grad
+    tensor(1.)
 """
 from ..engine.function import (
     BackwardCFunction,

@@ -7,6 +7,7 @@ import chainrule as torch
 from . import constraints
 from ._transform_base import Transform
 from .utils import (
+    _part_lengths,
     _size,
     _sum_rightmost,
     lazy_property,
@@ -123,29 +124,39 @@ class ReshapeTransform(Transform):
         return self._reshaped(shape, self.out_shape, self.in_shape)
 
 
-def _check_slices(dim: int, length: int, value, name: str, what: str) -> None:
+def _check_parts(dim: int, value, name: str, what: str, size: int, size_name: str) -> None:
+    """PyTorch's checks that ``value`` has dimension ``dim`` and ``size`` entries along it
+    (``name``, ``what`` and ``size_name`` say so in the messages)."""
     if not -value.dim() <= dim < value.dim():
         raise AssertionError(f"dim {dim} out of range for {what} with {value.dim()} dimensions")
-    if value.size(dim) != length:
-        raise AssertionError(f"{name}.size({dim}) = {value.size(dim)} must equal length "
-                             f"{length}")
+    if value.size(dim) != size:
+        raise AssertionError(f"{name}.size({dim}) = {value.size(dim)} must equal {size_name} "
+                             f"{size}")
 
 
-class CatTransform(Transform):
-    """Transforms applied to consecutive slices (of ``lengths``) along ``dim``."""
+class _PerPartTransform(Transform):
+    """Transforms ``tseq`` for parts of a value along ``dim``: bijective when all are."""
 
-    def __init__(self, tseq, dim: int = 0, lengths=None, cache_size: int = 0) -> None:
+    def __init__(self, tseq, dim: int = 0, cache_size: int = 0) -> None:
         if not all(isinstance(t, Transform) for t in tseq):
             raise AssertionError("All elements of tseq must be Transform instances")
         if cache_size:
             tseq = [t.with_cache(cache_size) for t in tseq]
         super().__init__(cache_size=cache_size)
         self.transforms = list(tseq)
-        self.lengths = list(lengths) if lengths is not None else [1] * len(self.transforms)
-        if len(self.lengths) != len(self.transforms):
-            raise AssertionError(f"lengths ({len(self.lengths)}) must match transforms "
-                                 f"({len(self.transforms)})")
         self.dim = dim
+
+    @property
+    def bijective(self) -> bool:
+        return all(t.bijective for t in self.transforms)
+
+
+class CatTransform(_PerPartTransform):
+    """Transforms applied to consecutive slices (of ``lengths``) along ``dim``."""
+
+    def __init__(self, tseq, dim: int = 0, lengths=None, cache_size: int = 0) -> None:
+        super().__init__(tseq, dim, cache_size)
+        self.lengths = _part_lengths(lengths, len(self.transforms), "transforms")
 
     @lazy_property
     def event_dim(self) -> int:
@@ -166,18 +177,21 @@ class CatTransform(Transform):
             yield value.narrow(self.dim, start, length)
             start = start + length
 
+    def _check(self, value, name: str, what: str) -> None:
+        _check_parts(self.dim, value, name, what, self.length, "length")
+
     def _call(self, x):
-        _check_slices(self.dim, self.length, x, "x", "tensor")
+        self._check(x, "x", "tensor")
         return torch.cat([t(v) for t, v in zip(self.transforms, self._slices(x))], dim=self.dim)
 
     def _inverse(self, y):
-        _check_slices(self.dim, self.length, y, "y", "tensor")
+        self._check(y, "y", "tensor")
         return torch.cat([t.inv(v) for t, v in zip(self.transforms, self._slices(y))],
                          dim=self.dim)
 
     def log_abs_det_jacobian(self, x, y):
-        _check_slices(self.dim, self.length, x, "x", "x")
-        _check_slices(self.dim, self.length, y, "y", "y")
+        self._check(x, "x", "x")
+        self._check(y, "y", "y")
         logdetjacs = []
         for t, xs, ys in zip(self.transforms, self._slices(x), self._slices(y)):
             logdetjac = t.log_abs_det_jacobian(xs, ys)
@@ -190,10 +204,6 @@ class CatTransform(Transform):
             return torch.cat(logdetjacs, dim=dim)
         return sum(logdetjacs)
 
-    @property
-    def bijective(self) -> bool:
-        return all(t.bijective for t in self.transforms)
-
     @constraints.dependent_property
     def domain(self):
         return constraints.cat([t.domain for t in self.transforms], self.dim, self.lengths)
@@ -203,17 +213,8 @@ class CatTransform(Transform):
         return constraints.cat([t.codomain for t in self.transforms], self.dim, self.lengths)
 
 
-class StackTransform(Transform):
+class StackTransform(_PerPartTransform):
     """One transform per index along ``dim``."""
-
-    def __init__(self, tseq, dim: int = 0, cache_size: int = 0) -> None:
-        if not all(isinstance(t, Transform) for t in tseq):
-            raise AssertionError("All elements of tseq must be Transform instances")
-        if cache_size:
-            tseq = [t.with_cache(cache_size) for t in tseq]
-        super().__init__(cache_size=cache_size)
-        self.transforms = list(tseq)
-        self.dim = dim
 
     def with_cache(self, cache_size: int = 1):
         if self._cache_size == cache_size:
@@ -223,25 +224,24 @@ class StackTransform(Transform):
     def _slice(self, z):
         return [z.select(self.dim, i) for i in range(z.size(self.dim))]
 
+    def _check(self, value, name: str, what: str) -> None:
+        _check_parts(self.dim, value, name, what, len(self.transforms), "len(transforms)")
+
     def _call(self, x):
-        _check_stack(self.dim, len(self.transforms), x, "x", "tensor")
+        self._check(x, "x", "tensor")
         return torch.stack([t(v) for v, t in zip(self._slice(x), self.transforms)], dim=self.dim)
 
     def _inverse(self, y):
-        _check_stack(self.dim, len(self.transforms), y, "y", "tensor")
+        self._check(y, "y", "tensor")
         return torch.stack([t.inv(v) for v, t in zip(self._slice(y), self.transforms)],
                            dim=self.dim)
 
     def log_abs_det_jacobian(self, x, y):
-        _check_stack(self.dim, len(self.transforms), x, "x", "x")
-        _check_stack(self.dim, len(self.transforms), y, "y", "y")
+        self._check(x, "x", "x")
+        self._check(y, "y", "y")
         return torch.stack([t.log_abs_det_jacobian(xs, ys) for xs, ys, t
                             in zip(self._slice(x), self._slice(y), self.transforms)],
                            dim=self.dim)
-
-    @property
-    def bijective(self) -> bool:
-        return all(t.bijective for t in self.transforms)
 
     @constraints.dependent_property
     def domain(self):
@@ -250,14 +250,6 @@ class StackTransform(Transform):
     @constraints.dependent_property
     def codomain(self):
         return constraints.stack([t.codomain for t in self.transforms], self.dim)
-
-
-def _check_stack(dim: int, count: int, value, name: str, what: str) -> None:
-    if not -value.dim() <= dim < value.dim():
-        raise AssertionError(f"dim {dim} out of range for {what} with {value.dim()} dimensions")
-    if value.size(dim) != count:
-        raise AssertionError(f"{name}.size({dim}) = {value.size(dim)} must equal "
-                             f"len(transforms) {count}")
 
 
 class CumulativeDistributionTransform(Transform):

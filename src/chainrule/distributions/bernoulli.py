@@ -11,7 +11,6 @@ from .exp_family import ExponentialFamily
 from .utils import (
     _batch_shape_of,
     _expand_probs_or_logits,
-    _size,
     broadcast_all,
     lazy_property,
     logits_to_probs,
@@ -65,11 +64,8 @@ class Bernoulli(_BinaryParameters, ExponentialFamily):
 
     def expand(self, batch_shape, _instance=None):
         new = self._get_checked_instance(Bernoulli, _instance)
-        batch_shape = _size(batch_shape)
         _expand_probs_or_logits(self, new, batch_shape)
-        super(Bernoulli, new).__init__(batch_shape, validate_args=False)
-        new._validate_args = self._validate_args
-        return new
+        return self._finish_expand(new, batch_shape)
 
     @property
     def mean(self):
@@ -85,9 +81,7 @@ class Bernoulli(_BinaryParameters, ExponentialFamily):
         return self.probs * (1 - self.probs)
 
     def sample(self, sample_shape=()):
-        shape = self._extended_shape(sample_shape)
-        with torch.no_grad():
-            return torch.bernoulli(self.probs.expand(shape))
+        return self._sample_elementwise(torch.bernoulli, sample_shape, self.probs)
 
     def log_prob(self, value):
         if self._validate_args:

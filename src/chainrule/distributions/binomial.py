@@ -6,7 +6,7 @@ import chainrule as torch
 from . import _random, constraints
 from .bernoulli import _BinaryParameters
 from .distribution import Distribution
-from .utils import _expand_probs_or_logits, _size, broadcast_all
+from .utils import _expand_probs_or_logits, broadcast_all
 
 __all__ = ["Binomial"]
 
@@ -45,12 +45,9 @@ class Binomial(_BinaryParameters, Distribution):
 
     def expand(self, batch_shape, _instance=None):
         new = self._get_checked_instance(Binomial, _instance)
-        batch_shape = _size(batch_shape)
         new.total_count = self.total_count.expand(batch_shape)
         _expand_probs_or_logits(self, new, batch_shape)
-        super(Binomial, new).__init__(batch_shape, validate_args=False)
-        new._validate_args = self._validate_args
-        return new
+        return self._finish_expand(new, batch_shape)
 
     @constraints.dependent_property(is_discrete=True, event_dim=0)
     def support(self):
@@ -69,9 +66,8 @@ class Binomial(_BinaryParameters, Distribution):
         return self.total_count * self.probs * (1 - self.probs)
 
     def sample(self, sample_shape=()):
-        shape = self._extended_shape(sample_shape)
-        with torch.no_grad():
-            return _random.binomial(self.total_count.expand(shape), self.probs.expand(shape))
+        return self._sample_elementwise(_random.binomial, sample_shape, self.total_count,
+                                        self.probs)
 
     def log_prob(self, value):
         if self._validate_args:

@@ -49,12 +49,9 @@ class Categorical(Distribution):
 
     def expand(self, batch_shape, _instance=None):
         new = self._get_checked_instance(Categorical, _instance)
-        batch_shape = _size(batch_shape)
         _expand_probs_or_logits(self, new, tuple(batch_shape) + (self._num_events,))
         new._num_events = self._num_events
-        super(Categorical, new).__init__(batch_shape, validate_args=False)
-        new._validate_args = self._validate_args
-        return new
+        return self._finish_expand(new, batch_shape)
 
     @constraints.dependent_property(is_discrete=True, event_dim=0)
     def support(self):
@@ -108,3 +105,30 @@ class Categorical(Distribution):
         if expand:
             values = values.expand((-1,) + tuple(self._batch_shape))
         return values
+
+
+class _CategoricalVectors(Distribution):
+    """A distribution whose events are vectors over the ``K`` classes of a ``Categorical`` it
+    holds (``self._categorical``): one-hot vectors (``OneHotCategorical``) or counts
+    (``Multinomial``).  Its parameters are the categorical's."""
+
+    def __init__(self, probs=None, logits=None, validate_args: bool | None = None) -> None:
+        self._categorical = Categorical(probs=probs, logits=logits)
+        super().__init__(self._categorical.batch_shape, self._categorical.param_shape[-1:],
+                         validate_args=validate_args)
+
+    @property
+    def _param(self):
+        return self._categorical._param
+
+    @property
+    def probs(self):
+        return self._categorical.probs
+
+    @property
+    def logits(self):
+        return self._categorical.logits
+
+    @property
+    def param_shape(self) -> torch.Size:
+        return self._categorical.param_shape

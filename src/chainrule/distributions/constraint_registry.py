@@ -9,6 +9,7 @@ tensor([0.3679, 1.0000, 2.7183])
 """
 from __future__ import annotations
 
+from functools import partial
 from numbers import Number
 
 from . import constraints, transforms
@@ -51,52 +52,40 @@ biject_to = ConstraintRegistry()
 transform_to = ConstraintRegistry()
 
 
-@biject_to.register(constraints.real)
-@transform_to.register(constraints.real)
+def _in_both(*constraint_types):
+    """Decorator: register a factory in ``biject_to`` and ``transform_to`` for each of
+    ``constraint_types`` (its transforms are bijections onto the constraint)."""
+    def register(factory):
+        for registry in (biject_to, transform_to):
+            for constraint in constraint_types:
+                registry.register(constraint, factory)
+        return factory
+    return register
+
+
+@_in_both(constraints.real)
 def _transform_to_real(constraint):
     return transforms.identity_transform
 
 
-@biject_to.register(constraints.independent)
-def _biject_to_independent(constraint):
-    base = biject_to(constraint.base_constraint)
-    return transforms.IndependentTransform(base, constraint.reinterpreted_batch_ndims)
-
-
-@transform_to.register(constraints.independent)
-def _transform_to_independent(constraint):
-    base = transform_to(constraint.base_constraint)
-    return transforms.IndependentTransform(base, constraint.reinterpreted_batch_ndims)
-
-
-@biject_to.register(constraints.positive)
-@biject_to.register(constraints.nonnegative)
-@transform_to.register(constraints.positive)
-@transform_to.register(constraints.nonnegative)
+@_in_both(constraints.positive, constraints.nonnegative)
 def _transform_to_positive(constraint):
     return transforms.ExpTransform()
 
 
-@biject_to.register(constraints.greater_than)
-@biject_to.register(constraints.greater_than_eq)
-@transform_to.register(constraints.greater_than)
-@transform_to.register(constraints.greater_than_eq)
+@_in_both(constraints.greater_than, constraints.greater_than_eq)
 def _transform_to_greater_than(constraint):
     return transforms.ComposeTransform(
         [transforms.ExpTransform(), transforms.AffineTransform(constraint.lower_bound, 1)])
 
 
-@biject_to.register(constraints.less_than)
-@transform_to.register(constraints.less_than)
+@_in_both(constraints.less_than)
 def _transform_to_less_than(constraint):
     return transforms.ComposeTransform(
         [transforms.ExpTransform(), transforms.AffineTransform(constraint.upper_bound, -1)])
 
 
-@biject_to.register(constraints.interval)
-@biject_to.register(constraints.half_open_interval)
-@transform_to.register(constraints.interval)
-@transform_to.register(constraints.half_open_interval)
+@_in_both(constraints.interval, constraints.half_open_interval)
 def _transform_to_interval(constraint):
     lower_is_0 = isinstance(constraint.lower_bound, Number) and constraint.lower_bound == 0
     upper_is_1 = isinstance(constraint.upper_bound, Number) and constraint.upper_bound == 1
@@ -129,30 +118,27 @@ def _transform_to_positive_definite(constraint):
     return transforms.PositiveDefiniteTransform()
 
 
-@biject_to.register(constraints.corr_cholesky)
-@transform_to.register(constraints.corr_cholesky)
+@_in_both(constraints.corr_cholesky)
 def _transform_to_corr_cholesky(constraint):
     return transforms.CorrCholeskyTransform()
 
 
-@biject_to.register(constraints.cat)
-def _biject_to_cat(constraint):
-    return transforms.CatTransform([biject_to(c) for c in constraint.cseq], constraint.dim,
+# Constraints made of constraints: each part's transform comes from the same registry.
+def _independent(registry, constraint):
+    base = registry(constraint.base_constraint)
+    return transforms.IndependentTransform(base, constraint.reinterpreted_batch_ndims)
+
+
+def _cat(registry, constraint):
+    return transforms.CatTransform([registry(c) for c in constraint.cseq], constraint.dim,
                                    constraint.lengths)
 
 
-@transform_to.register(constraints.cat)
-def _transform_to_cat(constraint):
-    return transforms.CatTransform([transform_to(c) for c in constraint.cseq], constraint.dim,
-                                   constraint.lengths)
+def _stack(registry, constraint):
+    return transforms.StackTransform([registry(c) for c in constraint.cseq], constraint.dim)
 
 
-@biject_to.register(constraints.stack)
-def _biject_to_stack(constraint):
-    return transforms.StackTransform([biject_to(c) for c in constraint.cseq], constraint.dim)
-
-
-@transform_to.register(constraints.stack)
-def _transform_to_stack(constraint):
-    return transforms.StackTransform([transform_to(c) for c in constraint.cseq],
-                                     constraint.dim)
+for _registry in (biject_to, transform_to):
+    _registry.register(constraints.independent, partial(_independent, _registry))
+    _registry.register(constraints.cat, partial(_cat, _registry))
+    _registry.register(constraints.stack, partial(_stack, _registry))

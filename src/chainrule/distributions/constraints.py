@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import chainrule as torch
 
+from .utils import _finfo, _part_lengths
+
 __all__ = ["Constraint", "boolean", "cat", "corr_cholesky", "dependent", "dependent_property",
            "greater_than", "greater_than_eq", "independent", "integer_interval", "interval",
            "half_open_interval", "is_dependent", "less_than", "lower_cholesky",
@@ -99,48 +101,13 @@ class _DependentProperty(property, _Dependent):
         return _DependentProperty(fn, is_discrete=self._is_discrete, event_dim=self._event_dim)
 
 
-class _IndependentConstraint(Constraint):
-    """``base_constraint`` with ``reinterpreted_batch_ndims`` more dimensions in each event:
-    an event is valid when all its entries are."""
-
-    def __init__(self, base_constraint: Constraint, reinterpreted_batch_ndims: int) -> None:
-        if not isinstance(base_constraint, Constraint):
-            raise AssertionError("base_constraint must be a Constraint, got "
-                                 f"{type(base_constraint).__name__}")
-        if not isinstance(reinterpreted_batch_ndims, int):
-            raise AssertionError("reinterpreted_batch_ndims must be an int, got "
-                                 f"{type(reinterpreted_batch_ndims).__name__}")
-        if reinterpreted_batch_ndims < 0:
-            raise AssertionError(f"reinterpreted_batch_ndims must be >= 0, got "
-                                 f"{reinterpreted_batch_ndims}")
-        self.base_constraint = base_constraint
-        self.reinterpreted_batch_ndims = reinterpreted_batch_ndims
-        super().__init__()
-
-    @property
-    def is_discrete(self) -> bool:
-        return self.base_constraint.is_discrete
-
-    @property
-    def event_dim(self) -> int:
-        return self.base_constraint.event_dim + self.reinterpreted_batch_ndims
-
-    def check(self, value):
-        result = self.base_constraint.check(value)
-        if result.dim() < self.reinterpreted_batch_ndims:
-            expected = self.base_constraint.event_dim + self.reinterpreted_batch_ndims
-            raise ValueError(f"Expected value.dim() >= {expected} but got {value.dim()}")
-        keep = result.dim() - self.reinterpreted_batch_ndims
-        return result.reshape(tuple(result.shape[:keep]) + (-1,)).all(-1)
-
-    def __repr__(self) -> str:
-        return (f"{type(self).__name__[1:]}({self.base_constraint!r}, "
-                f"{self.reinterpreted_batch_ndims})")
+def _all_after(value, keep: int):
+    """``value.all()`` over every dimension after the first ``keep``."""
+    return value.reshape(tuple(value.shape[:keep]) + (-1,)).all(-1)
 
 
-class MixtureSameFamilyConstraint(Constraint):
-    """The support of a ``MixtureSameFamily``: a value is valid if it is valid for the
-    components."""
+class _OnBaseConstraint(Constraint):
+    """A constraint built on another one, ``base_constraint``: discrete when that is."""
 
     def __init__(self, base_constraint: Constraint) -> None:
         if not isinstance(base_constraint, Constraint):
@@ -153,6 +120,41 @@ class MixtureSameFamilyConstraint(Constraint):
     def is_discrete(self) -> bool:
         return self.base_constraint.is_discrete
 
+
+class _IndependentConstraint(_OnBaseConstraint):
+    """``base_constraint`` with ``reinterpreted_batch_ndims`` more dimensions in each event:
+    an event is valid when all its entries are."""
+
+    def __init__(self, base_constraint: Constraint, reinterpreted_batch_ndims: int) -> None:
+        super().__init__(base_constraint)
+        if not isinstance(reinterpreted_batch_ndims, int):
+            raise AssertionError("reinterpreted_batch_ndims must be an int, got "
+                                 f"{type(reinterpreted_batch_ndims).__name__}")
+        if reinterpreted_batch_ndims < 0:
+            raise AssertionError(f"reinterpreted_batch_ndims must be >= 0, got "
+                                 f"{reinterpreted_batch_ndims}")
+        self.reinterpreted_batch_ndims = reinterpreted_batch_ndims
+
+    @property
+    def event_dim(self) -> int:
+        return self.base_constraint.event_dim + self.reinterpreted_batch_ndims
+
+    def check(self, value):
+        result = self.base_constraint.check(value)
+        if result.dim() < self.reinterpreted_batch_ndims:
+            expected = self.base_constraint.event_dim + self.reinterpreted_batch_ndims
+            raise ValueError(f"Expected value.dim() >= {expected} but got {value.dim()}")
+        return _all_after(result, result.dim() - self.reinterpreted_batch_ndims)
+
+    def __repr__(self) -> str:
+        return (f"{type(self).__name__[1:]}({self.base_constraint!r}, "
+                f"{self.reinterpreted_batch_ndims})")
+
+
+class MixtureSameFamilyConstraint(_OnBaseConstraint):
+    """The support of a ``MixtureSameFamily``: a value is valid if it is valid for the
+    components."""
+
     @property
     def event_dim(self) -> int:
         return self.base_constraint.event_dim
@@ -161,8 +163,7 @@ class MixtureSameFamilyConstraint(Constraint):
         result = self.base_constraint.check(value.unsqueeze(-1 - self.event_dim))
         if value.dim() < self.event_dim:
             raise ValueError(f"Expected value.dim() >= {self.event_dim} but got {value.dim()}")
-        keep = value.dim() - self.event_dim
-        return result.reshape(tuple(result.shape[:keep]) + (-1,)).all(-1)
+        return _all_after(result, value.dim() - self.event_dim)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.base_constraint!r})"
@@ -300,7 +301,7 @@ class _Multinomial(Constraint):
 
 
 def _is_lower_triangular(value):
-    return (value.tril() == value).reshape(tuple(value.shape[:-2]) + (-1,)).all(-1)
+    return _all_after(value.tril() == value, value.dim() - 2)
 
 
 class _LowerTriangular(Constraint):
@@ -322,7 +323,6 @@ class _CorrCholesky(Constraint):
     event_dim = 2
 
     def check(self, value):
-        from .utils import _finfo
         tol = float(_finfo(value.dtype).eps) * value.size(-1) * 10  # 10: a fudge factor
         row_norm = torch.linalg.norm(value.detach(), dim=-1)
         unit_row_norm = (row_norm - 1.0).abs().le(tol).all(dim=-1)
@@ -387,23 +387,27 @@ def _check_dim(dim: int, value) -> None:
         raise AssertionError(f"dim {dim} out of range for value with {value.dim()} dimensions")
 
 
-class _Cat(Constraint):
-    """Constraints applied to consecutive slices (of ``lengths``) along ``dim``."""
+class _PerPart(Constraint):
+    """Constraints ``cseq`` for parts of a value along ``dim``: discrete when any is."""
 
-    def __init__(self, cseq, dim: int = 0, lengths=None) -> None:
+    def __init__(self, cseq, dim: int = 0) -> None:
         if not all(isinstance(c, Constraint) for c in cseq):
             raise AssertionError("All elements of cseq must be Constraint instances")
         self.cseq = list(cseq)
-        self.lengths = list(lengths) if lengths is not None else [1] * len(self.cseq)
-        if len(self.lengths) != len(self.cseq):
-            raise AssertionError(f"lengths ({len(self.lengths)}) must match cseq "
-                                 f"({len(self.cseq)})")
         self.dim = dim
         super().__init__()
 
     @property
     def is_discrete(self) -> bool:
         return any(c.is_discrete for c in self.cseq)
+
+
+class _Cat(_PerPart):
+    """Constraints applied to consecutive slices (of ``lengths``) along ``dim``."""
+
+    def __init__(self, cseq, dim: int = 0, lengths=None) -> None:
+        super().__init__(cseq, dim)
+        self.lengths = _part_lengths(lengths, len(self.cseq), "cseq")
 
     @property
     def event_dim(self) -> int:
@@ -418,19 +422,8 @@ class _Cat(Constraint):
         return torch.cat(checks, self.dim)
 
 
-class _Stack(Constraint):
+class _Stack(_PerPart):
     """One constraint per index along ``dim``."""
-
-    def __init__(self, cseq, dim: int = 0) -> None:
-        if not all(isinstance(c, Constraint) for c in cseq):
-            raise AssertionError("All elements of cseq must be Constraint instances")
-        self.cseq = list(cseq)
-        self.dim = dim
-        super().__init__()
-
-    @property
-    def is_discrete(self) -> bool:
-        return any(c.is_discrete for c in self.cseq)
 
     @property
     def event_dim(self) -> int:

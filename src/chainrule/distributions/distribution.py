@@ -121,6 +121,13 @@ scale: -1.0) to satisfy the constraint GreaterThan(lower_bound=0.0), but found i
         with torch.no_grad():
             return self.rsample(sample_shape)
 
+    def _sample_elementwise(self, draw, sample_shape, *params):
+        """``sample`` by ``draw``, a sampler of one value per element of its arguments: the
+        parameters ``params`` expanded to the samples' shape, with no graph."""
+        shape = self._extended_shape(sample_shape)
+        with torch.no_grad():
+            return draw(*[param.expand(shape) for param in params])
+
     def rsample(self, sample_shape=()):
         """Draw samples through which gradients flow to the parameters (the
         reparameterisation trick); only where ``has_rsample``."""
@@ -189,11 +196,16 @@ scale: -1.0) to satisfy the constraint GreaterThan(lower_bound=0.0), but found i
         """``expand`` for a distribution whose parameters ``names`` all have shape
         ``batch_shape + event_shape``: each is expanded (not copied), nothing is checked."""
         new = self._get_checked_instance(cls, _instance)
-        batch_shape = _size(batch_shape)
         for name in names:
             setattr(new, name, getattr(self, name).expand(tuple(batch_shape)
                                                           + tuple(self.event_shape)))
-        Distribution.__init__(new, batch_shape, self.event_shape, validate_args=False)
+        return self._finish_expand(new, batch_shape)
+
+    def _finish_expand(self, new, batch_shape):
+        """The last step of every ``expand``: give ``new`` (its parameters already expanded)
+        ``batch_shape``, this distribution's event shape and its validation setting, without
+        checking the arguments again."""
+        Distribution.__init__(new, _size(batch_shape), self.event_shape, validate_args=False)
         new._validate_args = self._validate_args
         return new
 

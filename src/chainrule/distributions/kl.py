@@ -296,38 +296,108 @@ def _kl_independent_independent(p, q):
 
 
 # --- across families --------------------------------------------------------------------------
-@register_kl(Bernoulli, Poisson)
-def _kl_bernoulli_poisson(p, q):
-    return -p.entropy() - (p.probs * q.rate.log() - q.rate)
+# KL(p || q) = H(p, q) - H(p): the cross-entropy E_p[-log q(x)] minus p's entropy.  For the
+# families q below, the cross-entropy needs only a few expectations under p (its mean, its
+# variance, E_p[log x]), so one function per q serves every p.
+
+def _cross_entropy_normal(p, q):
+    """``E_p[-log q(x)]`` for a normal ``q``: ``log(2 pi sigma^2) / 2 + E_p[(x - mu)^2] /
+    (2 sigma^2)``, where ``E_p[(x - mu)^2]`` is p's variance plus its mean's squared
+    distance from ``mu``."""
+    var_normal = q.scale.pow(2)
+    mean_square = p.variance + (p.mean - q.loc).pow(2)
+    return 0.5 * torch.log(2 * math.pi * var_normal) + 0.5 * mean_square / var_normal
+
+
+def _cross_entropy_exponential(p, q):
+    """``E_p[-log q(x)]`` for an exponential ``q``: ``rate E_p[x] - log(rate)``."""
+    return q.rate * p.mean - q.rate.log()
+
+
+def _cross_entropy_gamma(p, q, mean_log):
+    """``E_p[-log q(x)]`` for a gamma ``q``, given ``mean_log = E_p[log x]``."""
+    concentration, rate = q.concentration, q.rate
+    return (concentration.lgamma() - concentration * rate.log()
+            - (concentration - 1) * mean_log + rate * p.mean)
+
+
+def _uniform_mean_log(low, high):
+    """``E[log x]`` for ``x`` uniform on ``[low, high]`` (both non-negative)."""
+    width = high - low
+    return (_x_log_x(high) - _x_log_x(low) - width) / width
+
+
+def _beta_mean_log(p):
+    """``E[log x]`` for ``x ~ Beta(concentration1, concentration0)``."""
+    return p.concentration1.digamma() - (p.concentration1 + p.concentration0).digamma()
+
+
+@register_kl(Exponential, Beta)
+@register_kl(Exponential, Uniform)
+@register_kl(Gamma, Beta)
+@register_kl(Gamma, Uniform)
+@register_kl(Laplace, Beta)
+@register_kl(Laplace, Exponential)
+@register_kl(Laplace, Gamma)
+@register_kl(Laplace, Uniform)
+@register_kl(Normal, Beta)
+@register_kl(Normal, Exponential)
+@register_kl(Normal, Gamma)
+@register_kl(Normal, Uniform)
+@register_kl(Poisson, Bernoulli)
+@register_kl(Poisson, Binomial)
+def _kl_infinity(p, q):
+    """Infinite: ``q`` has no density on part of ``p``'s support."""
+    return _infinite_like(p.mean)
+
+
+@register_kl(Beta, Normal)
+@register_kl(Exponential, Normal)
+@register_kl(Gamma, Normal)
+@register_kl(Laplace, Normal)
+@register_kl(Uniform, Normal)
+def _kl_normal_q(p, q):
+    return _cross_entropy_normal(p, q) - p.entropy()
 
 
 @register_kl(Beta, Exponential)
-def _kl_beta_exponential(p, q):
-    return (-p.entropy() - q.rate.log()
-            + q.rate * (p.concentration1 / (p.concentration1 + p.concentration0)))
+@register_kl(Gamma, Exponential)
+def _kl_exponential_q(p, q):
+    return _cross_entropy_exponential(p, q) - p.entropy()
+
+
+@register_kl(Uniform, Exponential)
+def _kl_uniform_exponential(p, q):
+    result = _cross_entropy_exponential(p, q) - p.entropy()
+    return _where_inf(p.low < q.support.lower_bound, result)
 
 
 @register_kl(Beta, Gamma)
 def _kl_beta_gamma(p, q):
-    t1 = -p.entropy()
-    t2 = q.concentration.lgamma() - q.concentration * q.rate.log()
-    t3 = (q.concentration - 1) * (p.concentration1.digamma()
-                                  - (p.concentration1 + p.concentration0).digamma())
-    t4 = q.rate * p.concentration1 / (p.concentration1 + p.concentration0)
-    return t1 + t2 - t3 + t4
+    return _cross_entropy_gamma(p, q, _beta_mean_log(p)) - p.entropy()
 
 
-@register_kl(Beta, Normal)
-def _kl_beta_normal(p, q):
-    E_beta = p.concentration1 / (p.concentration1 + p.concentration0)
-    var_normal = q.scale.pow(2)
-    t1 = -p.entropy()
-    t2 = 0.5 * (var_normal * 2 * math.pi).log()
-    t3 = (E_beta * (1 - E_beta) / (p.concentration1 + p.concentration0 + 1)
-          + E_beta.pow(2)) * 0.5
-    t4 = q.loc * E_beta
-    t5 = q.loc.pow(2) * 0.5
-    return t1 + t2 + (t3 - t4 + t5) / var_normal
+@register_kl(Exponential, Gamma)
+def _kl_exponential_gamma(p, q):
+    mean_log = -_euler_gamma - p.rate.log()
+    return _cross_entropy_gamma(p, q, mean_log) - p.entropy()
+
+
+@register_kl(Uniform, Gamma)
+def _kl_uniform_gamma(p, q):
+    result = _cross_entropy_gamma(p, q, _uniform_mean_log(p.low, p.high)) - p.entropy()
+    return _where_inf(p.low < q.support.lower_bound, result)
+
+
+@register_kl(Uniform, Beta)
+def _kl_uniform_beta(p, q):
+    a, b = q.concentration1, q.concentration0
+    log_beta_function = a.lgamma() + b.lgamma() - (a + b).lgamma()
+    cross_entropy = (log_beta_function - (a - 1) * _uniform_mean_log(p.low, p.high)
+                     - (b - 1) * _uniform_mean_log(1 - p.high, 1 - p.low))
+    support = q.support
+    outside = (p.high > support.upper_bound) | (p.low < support.lower_bound)
+    return _where_inf(outside, cross_entropy - p.entropy())
 
 
 @register_kl(Beta, Uniform)
@@ -337,79 +407,9 @@ def _kl_beta_uniform(p, q):
     return _where_inf((q.low > support.lower_bound) | (q.high < support.upper_bound), result)
 
 
-@register_kl(Exponential, Beta)
-@register_kl(Exponential, Uniform)
-def _kl_exponential_infinity(p, q):
-    return _infinite_like(p.rate)
-
-
-@register_kl(Exponential, Gamma)
-def _kl_exponential_gamma(p, q):
-    ratio = q.rate / p.rate
-    t1 = -q.concentration * torch.log(ratio)
-    return (t1 + ratio + q.concentration.lgamma() + q.concentration * _euler_gamma
-            - (1 + _euler_gamma))
-
-
-@register_kl(Exponential, Normal)
-def _kl_exponential_normal(p, q):
-    var_normal = q.scale.pow(2)
-    rate_sqr = p.rate.pow(2)
-    t1 = 0.5 * torch.log(rate_sqr * var_normal * 2 * math.pi)
-    t2 = rate_sqr.reciprocal()
-    t3 = q.loc / p.rate
-    t4 = q.loc.pow(2) * 0.5
-    return t1 - 1 + (t2 - t3 + t4) / var_normal
-
-
-@register_kl(Gamma, Beta)
-@register_kl(Gamma, Uniform)
-def _kl_gamma_infinity(p, q):
-    return _infinite_like(p.concentration)
-
-
-@register_kl(Gamma, Exponential)
-def _kl_gamma_exponential(p, q):
-    return -p.entropy() - q.rate.log() + q.rate * p.concentration / p.rate
-
-
-@register_kl(Gamma, Normal)
-def _kl_gamma_normal(p, q):
-    var_normal = q.scale.pow(2)
-    beta_sqr = p.rate.pow(2)
-    t1 = (0.5 * torch.log(beta_sqr * var_normal * 2 * math.pi) - p.concentration
-          - p.concentration.lgamma())
-    t2 = 0.5 * (p.concentration.pow(2) + p.concentration) / beta_sqr
-    t3 = q.loc * p.concentration / p.rate
-    t4 = 0.5 * q.loc.pow(2)
-    return t1 + (p.concentration - 1) * p.concentration.digamma() + (t2 - t3 + t4) / var_normal
-
-
-@register_kl(Laplace, Beta)
-@register_kl(Laplace, Exponential)
-@register_kl(Laplace, Gamma)
-@register_kl(Laplace, Uniform)
-def _kl_laplace_infinity(p, q):
-    return _infinite_like(p.loc)
-
-
-@register_kl(Laplace, Normal)
-def _kl_laplace_normal(p, q):
-    var_normal = q.scale.pow(2)
-    scale_sqr_var_ratio = p.scale.pow(2) / var_normal
-    t1 = 0.5 * torch.log(2 * scale_sqr_var_ratio / math.pi)
-    t2 = 0.5 * p.loc.pow(2)
-    t3 = p.loc * q.loc
-    t4 = 0.5 * q.loc.pow(2)
-    return -t1 + scale_sqr_var_ratio + (t2 - t3 + t4) / var_normal - 1
-
-
-@register_kl(Normal, Beta)
-@register_kl(Normal, Exponential)
-@register_kl(Normal, Gamma)
-@register_kl(Normal, Uniform)
-def _kl_normal_infinity(p, q):
-    return _infinite_like(p.loc)
+@register_kl(Bernoulli, Poisson)
+def _kl_bernoulli_poisson(p, q):
+    return -p.entropy() - (p.probs * q.rate.log() - q.rate)
 
 
 @register_kl(Normal, Laplace)
@@ -421,51 +421,3 @@ def _kl_normal_laplace(p, q):
     t2 = math.sqrt(2 / math.pi) * p.scale * torch.exp(-0.5 * loc_diff_scale_ratio.pow(2))
     t3 = loc_diff * torch.erf(math.sqrt(0.5) * loc_diff_scale_ratio)
     return -t1 + (t2 + t3) / q.scale - (0.5 * (1 + math.log(0.5 * math.pi)))
-
-
-@register_kl(Poisson, Bernoulli)
-@register_kl(Poisson, Binomial)
-def _kl_poisson_infinity(p, q):
-    return _infinite_like(p.rate)
-
-
-@register_kl(Uniform, Beta)
-def _kl_uniform_beta(p, q):
-    common_term = p.high - p.low
-    t1 = torch.log(common_term)
-    t2 = ((q.concentration1 - 1) * (_x_log_x(p.high) - _x_log_x(p.low) - common_term)
-          / common_term)
-    t3 = ((q.concentration0 - 1) * (_x_log_x(1 - p.high) - _x_log_x(1 - p.low) + common_term)
-          / common_term)
-    t4 = (q.concentration1.lgamma() + q.concentration0.lgamma()
-          - (q.concentration1 + q.concentration0).lgamma())
-    result = t3 + t4 - t1 - t2
-    support = q.support
-    return _where_inf((p.high > support.upper_bound) | (p.low < support.lower_bound), result)
-
-
-@register_kl(Uniform, Exponential)
-def _kl_uniform_exponetial(p, q):
-    result = q.rate * (p.high + p.low) / 2 - ((p.high - p.low) * q.rate).log()
-    return _where_inf(p.low < q.support.lower_bound, result)
-
-
-@register_kl(Uniform, Gamma)
-def _kl_uniform_gamma(p, q):
-    common_term = p.high - p.low
-    t1 = common_term.log()
-    t2 = q.concentration.lgamma() - q.concentration * q.rate.log()
-    t3 = ((1 - q.concentration) * (_x_log_x(p.high) - _x_log_x(p.low) - common_term)
-          / common_term)
-    t4 = q.rate * (p.high + p.low) / 2
-    result = -t1 + t2 + t3 + t4
-    return _where_inf(p.low < q.support.lower_bound, result)
-
-
-@register_kl(Uniform, Normal)
-def _kl_uniform_normal(p, q):
-    common_term = p.high - p.low
-    t1 = (math.sqrt(math.pi * 2) * q.scale / common_term).log()
-    t2 = common_term.pow(2) / 12
-    t3 = ((p.high + p.low - 2 * q.loc) / 2).pow(2)
-    return t1 + 0.5 * (t2 + t3) / q.scale.pow(2)

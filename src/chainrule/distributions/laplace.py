@@ -27,9 +27,7 @@ class Laplace(Distribution):
     def mean(self):
         return self.loc
 
-    @property
-    def mode(self):
-        return self.loc
+    mode = mean  # symmetric about loc and unimodal: the mode is the mean
 
     @property
     def variance(self):

@@ -32,9 +32,7 @@ class Normal(ExponentialFamily):
     def mean(self):
         return self.loc
 
-    @property
-    def mode(self):
-        return self.loc
+    mode = mean  # symmetric about loc and unimodal: the mode is the mean
 
     @property
     def stddev(self):
@@ -52,9 +50,7 @@ class Normal(ExponentialFamily):
         return self._expand_parameters(Normal, batch_shape, _instance, ("loc", "scale"))
 
     def sample(self, sample_shape=()):
-        shape = self._extended_shape(sample_shape)
-        with torch.no_grad():
-            return torch.normal(self.loc.expand(shape), self.scale.expand(shape))
+        return self._sample_elementwise(torch.normal, sample_shape, self.loc, self.scale)
 
     def rsample(self, sample_shape=()):
         shape = self._extended_shape(sample_shape)

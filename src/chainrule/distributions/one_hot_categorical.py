@@ -5,14 +5,13 @@ import chainrule as torch
 from chainrule.nn.functional import one_hot
 
 from . import constraints
-from .categorical import Categorical
-from .distribution import Distribution
+from .categorical import _CategoricalVectors
 from .utils import _size
 
 __all__ = ["OneHotCategorical", "OneHotCategoricalStraightThrough"]
 
 
-class OneHotCategorical(Distribution):
+class OneHotCategorical(_CategoricalVectors):
     """A ``Categorical`` whose samples are one-hot vectors of length ``K``.
 
     >>> import chainrule as torch
@@ -25,32 +24,10 @@ class OneHotCategorical(Distribution):
     support = constraints.one_hot
     has_enumerate_support = True
 
-    def __init__(self, probs=None, logits=None, validate_args: bool | None = None) -> None:
-        self._categorical = Categorical(probs, logits)
-        batch_shape = self._categorical.batch_shape
-        event_shape = self._categorical.param_shape[-1:]
-        super().__init__(batch_shape, event_shape, validate_args=validate_args)
-
     def expand(self, batch_shape, _instance=None):
         new = self._get_checked_instance(OneHotCategorical, _instance)
-        batch_shape = _size(batch_shape)
         new._categorical = self._categorical.expand(batch_shape)
-        super(OneHotCategorical, new).__init__(batch_shape, self.event_shape,
-                                               validate_args=False)
-        new._validate_args = self._validate_args
-        return new
-
-    @property
-    def _param(self):
-        return self._categorical._param
-
-    @property
-    def probs(self):
-        return self._categorical.probs
-
-    @property
-    def logits(self):
-        return self._categorical.logits
+        return self._finish_expand(new, batch_shape)
 
     @property
     def mean(self):
@@ -64,10 +41,6 @@ class OneHotCategorical(Distribution):
     @property
     def variance(self):
         return self._categorical.probs * (1 - self._categorical.probs)
-
-    @property
-    def param_shape(self) -> torch.Size:
-        return self._categorical.param_shape
 
     def sample(self, sample_shape=()):
         indices = self._categorical.sample(_size(sample_shape))

@@ -42,9 +42,7 @@ class Poisson(ExponentialFamily):
         return self._expand_parameters(Poisson, batch_shape, _instance, ("rate",))
 
     def sample(self, sample_shape=()):
-        shape = self._extended_shape(sample_shape)
-        with torch.no_grad():
-            return torch.poisson(self.rate.expand(shape))
+        return self._sample_elementwise(torch.poisson, sample_shape, self.rate)
 
     def log_prob(self, value):
         if self._validate_args:

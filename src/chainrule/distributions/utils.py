@@ -61,6 +61,15 @@ def broadcast_all(*values):
     return torch.broadcast_tensors(*values)
 
 
+def _part_lengths(lengths, count: int, parts_name: str) -> list:
+    """The lengths of ``count`` consecutive parts along a dimension: ``lengths`` (checked to
+    have ``count`` entries; ``parts_name`` names the parts in the message), or all 1."""
+    lengths = list(lengths) if lengths is not None else [1] * count
+    if len(lengths) != count:
+        raise AssertionError(f"lengths ({len(lengths)}) must match {parts_name} ({count})")
+    return lengths
+
+
 def _standard_normal(shape, dtype) -> torch.Tensor:
     return torch.randn(_size(shape), dtype=dtype)
 

@@ -229,9 +229,10 @@ def run_backward(roots, root_grads, retain_graph: bool, create_graph: bool,
                 consumers[child] = left
                 if left == 0:
                     ready.append(child)
-            # Drop this node's gradients now: a leaf's AccumulateGrad counts the references
-            # to the array it receives to decide whether it may keep it without a copy.
-            grads = results = g = data = None
+            # Drop this node's gradients now (and the last slot list touched): a leaf's
+            # AccumulateGrad counts the references to the array it receives to decide
+            # whether it may keep it without a copy.
+            grads = results = g = data = slots = previous = None
     finally:
         _RUNNING.pop()
         if fp_token is not None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import weakref
 
-from ..tensor import from_array
+from ..tensor import Tensor, from_array
 from .saved import RELEASED
 
 
@@ -67,6 +67,21 @@ class Node:
         """
         results = self.apply([None if g is None else from_array(g) for g in grads])
         return [None if r is None else r._data for r in results]
+
+    def __call__(self, *grads):
+        """Apply the node to gradients of its outputs, one argument per output, as PyTorch lets
+        one call ``y.grad_fn(g)``: its inputs' gradients (one per edge, not reduced to the
+        inputs' shapes, which the engine does), recorded if grad mode is on."""
+        if len(grads) != self.num_outputs:
+            raise TypeError(f"expected {self.num_outputs} arguments, got {len(grads)} instead")
+        for i, g in enumerate(grads):
+            if g is not None and not isinstance(g, Tensor):
+                raise TypeError(f"argument {i} is not a Variable")
+        if all(g is None for g in grads):
+            results = [None] * len(self.next_functions)
+        else:
+            results = self.apply(list(grads))
+        return results[0] if len(results) == 1 else tuple(results)
 
     def release(self) -> None:
         """Free what was saved for backward (called after the node has run)."""

@@ -174,7 +174,7 @@ def rebase_history(view: Tensor, result: Tensor, key) -> None:
 
 # --- the nodes of a write into some elements ---------------------------------------------
 def _zero_at(grad, key):
-    out = grad.copy()
+    out = xp.array(grad)  # a copy, and an array also where a 0-d gradient came as a scalar
     out[key] = 0
     return out
 

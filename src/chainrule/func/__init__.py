@@ -40,9 +40,12 @@ from ..functions.creation import ones_like, tensor, zeros, zeros_like
 from ..functions.joining import stack
 from ..ops.shape import alias
 from ..tensor import Tensor
+from .module_state import replace_all_batch_norm_modules_, stack_module_state
+from .rearrange import rearrange
 
 __all__ = ["grad", "grad_and_value", "vjp", "jvp", "jacrev", "jacfwd", "hessian", "vmap",
-           "functional_call", "linearize"]
+           "functional_call", "linearize", "stack_module_state",
+           "replace_all_batch_norm_modules_", "rearrange"]
 
 
 

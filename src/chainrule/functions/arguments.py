@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import builtins
 import functools
+import warnings
 
 from .. import _dtypes
 from .._backend import ndarray, xp
@@ -119,3 +120,75 @@ def element_error(index: int, value) -> TypeError:
     """PyTorch's TypeError for element ``index`` of a list of tensors (``torch.cat``'s)."""
     return TypeError(f"expected Tensor as element {index} in argument 0, but got "
                      f"{_kind(value)}{_fix(value)}")
+
+
+def with_batch(input: Tensor, dims: int, name: str) -> tuple:
+    """``input`` with its batch dimension (added where it was left out) and whether it was
+    added; PyTorch's error for any other number of dimensions.
+
+    >>> import chainrule as torch
+    >>> x, added = with_batch(torch.zeros(3, 4, 4), 4, "conv2d")
+    >>> x.shape, added
+    (torch.Size([1, 3, 4, 4]), True)
+    """
+    require_tensor(input, name, "input", 1)
+    unbatched = input.ndim == dims - 1
+    if unbatched:
+        input = input.unsqueeze(0)
+    if input.ndim != dims:
+        raise RuntimeError(f"Expected {dims - 1}D (unbatched) or {dims}D (batched) input to "
+                           f"{name}, but got input of size: {list(input.shape)}")
+    return input, unbatched
+
+
+def pair(v, n: int = 2) -> tuple:
+    """A size argument as a tuple of ``n``: one number is repeated, a sequence kept.
+
+    >>> pair(3), pair((1, 2)), pair(5, 1)
+    ((3, 3), (1, 2), (5,))
+    """
+    return tuple(v) if isinstance(v, (tuple, list)) else (v,) * n
+
+
+def floating_only(kernel: str, input: Tensor, allow_uint8: bool = False) -> None:
+    """PyTorch's error where its kernel takes floating inputs only (some also uint8).
+
+    >>> import chainrule as torch
+    >>> floating_only("upsample_nearest", torch.zeros(1, dtype=torch.uint8), allow_uint8=True)
+    """
+    kind = input._data.dtype
+    if kind.kind != "f" and not (allow_uint8 and kind == xp.uint8):
+        name = input.dtype.scalar_name
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{name}'; convert the "
+                                  "input with .float() first")
+
+
+_warned: set = set()
+
+
+def warn_once(message: str, stacklevel: int = 3) -> None:
+    """A UserWarning given once per process (PyTorch's TORCH_WARN_ONCE)."""
+    if message not in _warned:
+        _warned.add(message)
+        warnings.warn(message, UserWarning, stacklevel=stacklevel)
+
+
+def fill_scalar(value, np_dtype):
+    """A Python number as a scalar of ``np_dtype``, with PyTorch's overflow check (an unsigned
+    dtype takes negative numbers down to -max, wrapping them as C does)."""
+    value = python_number(value)
+    name = {"int64": "int64_t", "int32": "int", "int16": "int16_t", "int8": "int8_t",
+            "uint8": "uint8_t", "float32": "float", "float64": "double",
+            "float16": "c10::Half"}.get(np_dtype.name, np_dtype.name)
+    kind = np_dtype.kind
+    if kind in "iu" and not isinstance(value, builtins.bool):
+        info = xp.iinfo(np_dtype)
+        low = -int(info.max) if kind == "u" else int(info.min)
+        if value != value or value in (float("inf"), float("-inf")) \
+                or not low <= int(value) <= int(info.max):
+            raise RuntimeError(f"value cannot be converted to type {name} without overflow")
+        return xp.asarray(int(value)).astype(np_dtype)[()]
+    if kind == "f" and value == value and abs(value) != float("inf") \
+            and abs(value) > float(xp.finfo(np_dtype).max):
+        raise RuntimeError(f"value cannot be converted to type {name} without overflow")
+    return xp.asarray(value).astype(np_dtype)[()]

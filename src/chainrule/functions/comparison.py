@@ -9,6 +9,7 @@ from .. import _dtypes
 from .._backend import ndarray, xp
 from ..tensor import Tensor
 from .arguments import as_tensor_like, check_broadcast, is_number, python_number
+from .out import SAME, out_variant
 
 __all__ = [
     "eq", "ne", "lt", "le", "gt", "ge", "greater", "greater_equal", "less", "less_equal",
@@ -34,17 +35,6 @@ def _type_error(fn, b):
                     f"'{type(b).__name__}'")
 
 
-def bitwise(fn, a: Tensor, b):
-    b = as_tensor_like(b, a)
-    if a.dtype.is_floating_point or b.dtype.is_floating_point:
-        raise NotImplementedError(
-            f"\"{fn.__name__}_cpu\" not implemented for floating tensors ({a.dtype}, {b.dtype}). "
-            "Fix: use logical_and/logical_or/logical_xor, or convert with .bool() or .long().")
-    dt = _dtypes.result_type([a, b])
-    return Tensor._make(xp.asarray(fn(a._data.astype(dt.np, copy=False),
-                                      b._data.astype(dt.np, copy=False))))
-
-
 def _comparison(name):
     method = {"eq": "__eq__", "ne": "__ne__", "lt": "__lt__", "le": "__le__", "gt": "__gt__",
               "ge": "__ge__"}[name]
@@ -58,7 +48,8 @@ def _comparison(name):
     return fn
 
 
-eq, ne, lt, le, gt, ge = (_comparison(n) for n in ("eq", "ne", "lt", "le", "gt", "ge"))
+eq, ne, lt, le, gt, ge = (out_variant()(_comparison(n))
+                          for n in ("eq", "ne", "lt", "le", "gt", "ge"))
 
 
 greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
@@ -121,6 +112,9 @@ def _predicate(fn, name):
     return pred
 
 
+_BOOL_ONLY = "{fn} does not support non-boolean outputs."
+
+
 isnan = _predicate(xp.isnan, "isnan")
 
 
@@ -130,16 +124,16 @@ isinf = _predicate(xp.isinf, "isinf")
 isfinite = _predicate(xp.isfinite, "isfinite")
 
 
-isposinf = _predicate(xp.isposinf, "isposinf")
+isposinf = out_variant(SAME, message=_BOOL_ONLY)(_predicate(xp.isposinf, "isposinf"))
 
 
-isneginf = _predicate(xp.isneginf, "isneginf")
+isneginf = out_variant(SAME, message=_BOOL_ONLY)(_predicate(xp.isneginf, "isneginf"))
 
 
-logical_not = _predicate(xp.logical_not, "logical_not")
+logical_not = out_variant()(_predicate(xp.logical_not, "logical_not"))
 
 
-signbit = _predicate(xp.signbit, "signbit")
+signbit = out_variant(SAME, message=_BOOL_ONLY)(_predicate(xp.signbit, "signbit"))
 
 
 def _logical(fn, name):
@@ -154,15 +148,16 @@ def _logical(fn, name):
     return op
 
 
-logical_and = _logical(xp.logical_and, "logical_and")
+logical_and = out_variant()(_logical(xp.logical_and, "logical_and"))
 
 
-logical_or = _logical(xp.logical_or, "logical_or")
+logical_or = out_variant()(_logical(xp.logical_or, "logical_or"))
 
 
-logical_xor = _logical(xp.logical_xor, "logical_xor")
+logical_xor = out_variant()(_logical(xp.logical_xor, "logical_xor"))
 
 
+@out_variant(SAME)
 def isin(elements, test_elements, *, assume_unique: bool = False, invert: bool = False):
     """Elementwise: is each of ``elements`` among ``test_elements``? A bool tensor.
 

@@ -8,17 +8,16 @@ from __future__ import annotations
 from typing import Callable
 
 from .. import _dtypes
+from .._backend import ndarray, xp
+from ..engine import grad_mode
 from ..ops import shape as shape_ops
 from ..tensor import Tensor, _on_cpu, _to_arguments
 from .creation import tensor as _tensor
+from .legacy import BY_NAME, tensortype
 
 __all__ = [
     "clone",
 ]
-
-# Legacy type names, as ``x.type("torch.DoubleTensor")`` spells a dtype.
-_LEGACY_TYPES = {f"torch.{d.scalar_name}Tensor": d for d in _dtypes.ALL}
-
 
 def clone(self, memory_format=None) -> "Tensor":
     """A copy that stays in the graph (its gradient flows back to this tensor).
@@ -43,20 +42,31 @@ def to(self, *args, **kwargs) -> "Tensor":
     return shape_ops.to_copy(self, target.np)
 
 
-def legacy_type(self, dtype=None):
-    """The legacy type name with no argument; otherwise a conversion to ``dtype``.
+def legacy_type(self, dtype=None, non_blocking: bool = False, **kwargs):
+    """The legacy type name with no argument; otherwise a conversion to ``dtype`` (a dtype, a
+    typed tensor class such as ``torch.LongTensor``, or its name).
 
     >>> import chainrule as torch
     >>> torch.zeros(1).type()
     'torch.FloatTensor'
-    >>> torch.tensor([1.5]).type(torch.int64)
-    tensor([1])
+    >>> torch.tensor([1.5]).type(torch.int64), torch.tensor([1.5]).type(torch.LongTensor)
+    (tensor([1]), tensor([1]))
     """
     if dtype is None:
         return f"torch.{self.dtype.scalar_name}Tensor"
     if isinstance(dtype, str):
-        dtype = _LEGACY_TYPES[dtype]
-    return self.to(dtype)
+        if dtype.startswith("torch.cuda."):
+            _on_cpu("cuda")
+        target = BY_NAME.get(dtype)
+    elif isinstance(dtype, tensortype):
+        target = dtype.dtype
+    else:
+        target = dtype if isinstance(dtype, _dtypes.dtype) else None
+    if target is None:
+        name = dtype if isinstance(dtype, str) else getattr(dtype, "__name__", repr(dtype))
+        raise ValueError(f"invalid type: '{name}'. Fix: pass a dtype such as torch.float32, "
+                         "or a name such as 'torch.FloatTensor'.")
+    return self.to(target)
 
 
 def type_as(self, other: "Tensor") -> "Tensor":
@@ -102,3 +112,41 @@ def new_tensor(self, data, dtype=None, device=None, requires_grad=False) -> "Ten
     """
     _on_cpu(device)
     return _tensor(data, dtype=dtype or self.dtype, requires_grad=requires_grad)
+
+
+def numpy(self, force: bool = False) -> ndarray:
+    """The data as a NumPy array, sharing memory.
+
+    A tensor that requires grad is refused while grad mode is on (the array would
+    escape the graph); under ``torch.no_grad()`` it is handed out, as in PyTorch.
+
+    >>> import chainrule as torch
+    >>> torch.ones(2).numpy()
+    array([1., 1.], dtype=float32)
+    >>> with torch.no_grad():
+    ...     torch.ones(2, requires_grad=True).numpy()
+    array([1., 1.], dtype=float32)
+    """
+    if self._requires_grad and not force and grad_mode.state.enabled:
+        raise RuntimeError(
+            "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() "
+            "instead.")
+    data = self._data
+    if type(data) is not ndarray:  # a 0-d tensor may hold a NumPy scalar: NumPy wants arrays
+        data = xp.asarray(data)
+    return data
+
+
+def array(self, dtype=None, copy=None) -> ndarray:
+    """``Tensor.__array__``: what ``numpy.asarray(x)`` reads, as ``x.numpy()`` (with its
+    refusal) converted to ``dtype``.
+
+    >>> import numpy
+    >>> import chainrule as torch
+    >>> numpy.asarray(torch.tensor([1, 2]), dtype=numpy.float64)
+    array([1., 2.])
+    """
+    data = numpy(self)
+    if dtype is not None and dtype != data.dtype:
+        return data.astype(dtype)
+    return data.copy() if copy else data

@@ -9,12 +9,18 @@ from .. import _dtypes
 from .._backend import ndarray, xp
 from .._shapes import size_argument
 from ..tensor import Tensor, _on_cpu
+from .out import FACTORY, out_variant
 
 __all__ = [
     "tensor", "as_tensor", "from_numpy", "zeros", "ones", "empty", "full", "zeros_like",
     "ones_like", "empty_like", "full_like", "arange", "linspace", "logspace", "eye",
     "triu_indices", "tril_indices", "scalar_tensor", "range",
 ]
+
+
+def not_implemented(kernel: str, dtype: _dtypes.dtype) -> NotImplementedError:
+    """PyTorch's error for a kernel that has no version for ``dtype``."""
+    return NotImplementedError(f'"{kernel}" not implemented for \'{dtype.scalar_name}\'')
 
 
 def _infer_dtype(data) -> _dtypes.dtype:
@@ -148,8 +154,8 @@ def _make(fill, size, dtype, requires_grad) -> Tensor:
     return t
 
 
-def zeros(*shape, size=None, dtype=None, device=None, requires_grad: bool = False,
-          out=None) -> Tensor:
+@out_variant(FACTORY)
+def zeros(*shape, size=None, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
     """A tensor of zeros.
 
     >>> import chainrule as torch
@@ -162,8 +168,8 @@ def zeros(*shape, size=None, dtype=None, device=None, requires_grad: bool = Fals
     return _make(lambda s, d: xp.zeros(s, d), size, dtype, requires_grad)
 
 
-def ones(*shape, size=None, dtype=None, device=None, requires_grad: bool = False,
-         out=None) -> Tensor:
+@out_variant(FACTORY)
+def ones(*shape, size=None, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
     """A tensor of ones.
 
     >>> import chainrule as torch
@@ -175,7 +181,8 @@ def ones(*shape, size=None, dtype=None, device=None, requires_grad: bool = False
     return _make(lambda s, d: xp.ones(s, d), size, dtype, requires_grad)
 
 
-def empty(*shape, size=None, dtype=None, device=None, requires_grad: bool = False, out=None,
+@out_variant(FACTORY)
+def empty(*shape, size=None, dtype=None, device=None, requires_grad: bool = False,
           memory_format=None) -> Tensor:
     """An uninitialised tensor (chainrule fills it with zeros, so it is deterministic).
 
@@ -188,6 +195,7 @@ def empty(*shape, size=None, dtype=None, device=None, requires_grad: bool = Fals
     return _make(lambda s, d: xp.zeros(s, d), size, dtype, requires_grad)
 
 
+@out_variant(FACTORY)
 def full(size, fill_value, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
     """A tensor filled with ``fill_value``; its dtype follows the value, as in PyTorch.
 
@@ -256,6 +264,7 @@ def full_like(input, fill_value, dtype=None, device=None, requires_grad=False,
     return full(input.shape, fill_value, dtype=dtype or input.dtype, requires_grad=requires_grad)
 
 
+@out_variant(FACTORY, count_warning=True)
 def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False) -> Tensor:
     """Values from ``start`` up to (not including) ``end`` in steps of ``step``.
 
@@ -272,6 +281,10 @@ def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False
     start, end, step = values
     if step == 0:
         raise RuntimeError("step must be nonzero")
+    if dtype is _dtypes.bool:
+        raise not_implemented("arange_cpu", dtype)
+    if dtype is _dtypes.int64 and builtins.int(step) == 0:
+        raise ValueError("step must be nonzero")  # PyTorch takes the step as an int64 first
     if dtype is None:
         is_float = any(isinstance(v, (builtins.float, xp.floating)) for v in values)
         dtype = _dtypes.get_default_dtype() if is_float else _dtypes.int64
@@ -282,6 +295,7 @@ def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False
     return _make(lambda s, d: data.astype(d), (n,), dtype, requires_grad)
 
 
+@out_variant(FACTORY)
 def linspace(start, end, steps: int, dtype=None, device=None, requires_grad=False) -> Tensor:
     """``steps`` evenly spaced values from ``start`` to ``end`` inclusive.
 
@@ -292,10 +306,13 @@ def linspace(start, end, steps: int, dtype=None, device=None, requires_grad=Fals
     _on_cpu(device)
     if steps < 0:
         raise RuntimeError("number of steps must be non-negative")
+    if dtype is _dtypes.bool:
+        raise not_implemented("linspace_cpu", dtype)
     data = xp.linspace(start, end, steps)
     return _make(lambda s, d: data.astype(d), (steps,), dtype, requires_grad)
 
 
+@out_variant(FACTORY)
 def logspace(start, end, steps: int, base: float = 10.0, dtype=None, device=None,
              requires_grad=False) -> Tensor:
     """``steps`` values from ``base**start`` to ``base**end``, evenly spaced in the exponent.
@@ -307,10 +324,13 @@ def logspace(start, end, steps: int, base: float = 10.0, dtype=None, device=None
     tensor([1., 2., 4., 8.])
     """
     _on_cpu(device)
+    if dtype is _dtypes.bool:
+        raise not_implemented("logspace_cpu", dtype)
     data = base ** xp.linspace(start, end, steps)
     return _make(lambda s, d: data.astype(d), (steps,), dtype, requires_grad)
 
 
+@out_variant(FACTORY)
 def eye(n: int, m: int | None = None, dtype=None, device=None, requires_grad=False) -> Tensor:
     """The identity matrix (``n`` by ``m``).
 

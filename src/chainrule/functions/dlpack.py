@@ -30,7 +30,8 @@ def device(tensor) -> tuple:
 
 def from_dlpack(ext_tensor):
     """A tensor sharing memory with ``ext_tensor``, any object that speaks DLPack (a NumPy
-    array, a PyTorch tensor, another chainrule tensor, ...) on the CPU.
+    array, a PyTorch tensor, another chainrule tensor, ...) on the CPU, or a DLPack capsule
+    (``torch.to_dlpack``'s, read-only as NumPy reads capsules).
 
     >>> import numpy as np
     >>> import chainrule as torch
@@ -40,6 +41,8 @@ def from_dlpack(ext_tensor):
     >>> a
     array([7., 1., 2.])
     """
+    if type(ext_tensor).__name__ == "PyCapsule":  # torch.to_dlpack's capsule
+        ext_tensor = _Capsule(ext_tensor)
     if isinstance(ext_tensor, Tensor):  # another chainrule tensor: share its array
         if ext_tensor.requires_grad:
             export(ext_tensor)  # raises, as for any consumer
@@ -66,3 +69,17 @@ def from_dlpack(ext_tensor):
         raise TypeError(f"from_dlpack: chainrule has no dtype {array.dtype}. Fix: convert it "
                         "on the other side first (float16/32/64, int8/16/32/64, uint8 or "
                         "bool).") from None
+
+
+class _Capsule:
+    """A bare DLPack capsule wrapped so that ``numpy.from_dlpack`` (which wants
+    ``__dlpack__``) can consume it.  NumPy reads such a capsule read-only."""
+
+    def __init__(self, capsule) -> None:
+        self._capsule = capsule
+
+    def __dlpack__(self, **kwargs):
+        return self._capsule
+
+    def __dlpack_device__(self) -> tuple:
+        return (1, 0)  # the CPU: chainrule's capsules come from NumPy arrays

@@ -21,22 +21,34 @@ from ..engine.inplace import (
     check_view_inplace,
     check_writable,
     copy_slices,
+    inplace,
     inplace_on_view,
     set_tangent_inplace,
     stand_in,
 )
 from ..engine.views import requires_grad
 from ..ops import indexing as indexing_ops
+from ..ops import scatter as scatter_ops
 from ..ops import selection as selection_ops
 from ..tensor import Tensor
-from .arguments import accept_numpy_names, as_tensor_like, check_broadcast
+from .arguments import (
+    accept_numpy_names,
+    as_tensor_like,
+    check_broadcast,
+    fill_scalar,
+    warn_once,
+)
+from .out import SAME, out_variant
 from .shape import expand, reshape
 
 __all__ = [
     "getitem", "setitem", "gather", "scatter", "scatter_add", "index_select", "masked_fill",
     "take_along_dim", "masked_select", "take", "index_add", "index_copy", "index_fill", "select",
-    "repeat_interleave",
+    "repeat_interleave", "unravel_index", "fill",
 ]
+
+_TAKE_DTYPE = ("take(): self and out expected to have the same dtype, but got self.dtype = "
+               "{result} and out.dtype = {out}")
 
 
 def _convert_key(t, key):
@@ -292,6 +304,7 @@ def _as_nd(t):
     return t.reshape(1) if t.ndim == 0 else t
 
 
+@out_variant(SAME)
 @accept_numpy_names
 def gather(input, dim: int, index, *, sparse_grad: bool = False):
     """Pick values along ``dim``: ``out[i][j] = input[i][index[i][j]]`` (for dim=1).
@@ -306,6 +319,7 @@ def gather(input, dim: int, index, *, sparse_grad: bool = False):
     return indexing_ops.gather(input, dim, index, input._data.shape)
 
 
+@out_variant(SAME)
 @accept_numpy_names
 def scatter(input, dim: int, index, src=None, *, value=None, reduce=None):
     """Write ``src`` (a tensor, or one number) into a copy of ``input`` at ``index`` along ``dim``.
@@ -315,13 +329,11 @@ def scatter(input, dim: int, index, src=None, *, value=None, reduce=None):
     tensor([[0., 0., 1.],
             [1., 0., 0.]])
     """
-    if reduce is not None:
-        raise NotImplementedError(
-            "scatter(reduce=...) is deprecated in PyTorch and not provided by chainrule. Fix: use "
-            "scatter_add, or scatter_reduce-style code written with gather/scatter_add.")
     if src is None:
         src = value
     index = _index_tensor(index, "scatter")
+    if reduce is not None:
+        return _scatter_with_reduce(input, dim, index, src, reduce)
     if isinstance(src, Tensor):
         if src.dtype is not input.dtype:
             raise RuntimeError(
@@ -340,6 +352,30 @@ def scatter(input, dim: int, index, src=None, *, value=None, reduce=None):
     return indexing_ops.scatter_value(input, dim, index, src)
 
 
+def _scatter_with_reduce(input, dim, index, src, reduce):
+    """``scatter(..., reduce='add'|'multiply')``: PyTorch's older form of ``scatter_reduce``
+    (sum or prod, including ``input``), which has no derivative."""
+    if reduce not in ("add", "multiply"):
+        raise RuntimeError("reduce argument must be either add or multiply.")
+    how = "sum" if reduce == "add" else "prod"
+    if isinstance(src, Tensor):
+        warn_once("The reduce argument of torch.scatter with Tensor src is deprecated and will "
+                  "be removed in a future PyTorch release. Use torch.scatter_reduce instead for "
+                  "more reduction options.", stacklevel=4)
+        if src.dtype is not input.dtype:
+            raise RuntimeError("scatter(): Expected self.dtype to be equal to src.dtype")
+    dim = _check_gather_like(input, dim, index, "scatter",
+                             src if isinstance(src, Tensor) and src.ndim else None)
+    if input.ndim == 0:
+        return _scatter_with_reduce(_as_nd(input), 0, _as_nd(index),
+                                    _as_nd(src) if isinstance(src, Tensor) else src,
+                                    reduce).reshape(())
+    if isinstance(src, Tensor):
+        return scatter_ops.scatter_reduce_legacy(input, dim, index, src, how)
+    return scatter_ops.scatter_value_reduce_legacy(input, dim, index, src, how)
+
+
+@out_variant(SAME)
 @accept_numpy_names
 def scatter_add(input, dim: int, index, src):
     """Add ``src`` into a copy of ``input`` at ``index`` along ``dim`` (repeats accumulate).
@@ -357,6 +393,7 @@ def scatter_add(input, dim: int, index, src):
     return indexing_ops.scatter_add(input, dim, index, src)
 
 
+@out_variant(SAME, message="index_select(): self and result must have the same scalar type")
 @accept_numpy_names
 def index_select(input, dim: int, index):
     """The slices at ``index`` (a vector of positions) along ``dim``.
@@ -406,6 +443,7 @@ def masked_fill(input, mask, value):
     return indexing_ops.masked_fill(input, mask, value)
 
 
+@out_variant(SAME)
 @accept_numpy_names
 def take_along_dim(input, indices, dim: int | None = None):
     """``input``'s values at ``indices`` along ``dim`` (the two broadcast against each other
@@ -435,6 +473,7 @@ def take_along_dim(input, indices, dim: int | None = None):
     return gather(input, dim, indices)
 
 
+@out_variant(SAME, message="masked_select(): self and result must have the same scalar type")
 def masked_select(input, mask):
     """The elements of ``input`` where ``mask`` (broadcast against it) is True, as a vector.
 
@@ -451,6 +490,7 @@ def masked_select(input, mask):
                                 input._data.shape)
 
 
+@out_variant(SAME, message=_TAKE_DTYPE)
 def take(input, index):
     """The elements of the flattened ``input`` at ``index`` (shaped like ``index``).
 
@@ -477,6 +517,7 @@ def _index_along(index, dim, like):
     return expand(reshape(index, shape), like.shape)
 
 
+@out_variant(SAME)
 @accept_numpy_names
 def index_add(input, dim: int, index, source, *, alpha=1):
     """``input`` with ``alpha * source``'s slices added at ``index`` along ``dim``.
@@ -491,6 +532,7 @@ def index_add(input, dim: int, index, source, *, alpha=1):
     return scatter_add(input, dim, _index_along(index, dim, source), source * alpha)
 
 
+@out_variant(SAME)
 @accept_numpy_names
 def index_copy(input, dim: int, index, source):
     """``input`` with ``source``'s slices written at ``index`` along ``dim``.
@@ -568,3 +610,89 @@ def repeat_interleave(input, repeats=None, dim: int | None = None, *, output_siz
                            f"repeats.size(0) = {counts.size} and input.size({dim}) = {size}")
     index = xp.repeat(xp.arange(size, dtype=xp.int64), xp.broadcast_to(counts, (size,)))
     return index_select(input, dim, Tensor._make(index))
+
+
+def unravel_index(indices, shape) -> tuple:
+    """The coordinates in a tensor of ``shape`` of the positions ``indices`` of its flattened
+    form: one tensor per dimension (positions wrap around, as PyTorch's do).
+
+    >>> import chainrule as torch
+    >>> torch.unravel_index(torch.tensor([4, 1]), (2, 3))
+    (tensor([1, 0]), tensor([1, 1]))
+    """
+    if not isinstance(indices, Tensor):
+        raise AttributeError(f"'{type(indices).__name__}' object has no attribute 'is_complex'. "
+                             "Fix: pass the positions as a tensor, e.g. torch.tensor(5).")
+    if indices.dtype.is_floating_point or indices.dtype.name == "bool":
+        raise TypeError(f"expected 'indices' to be integer dtype, but got {indices.dtype}")
+    shape = (shape,) if isinstance(shape, int) else tuple(shape)
+    for n in shape:
+        if isinstance(n, bool) or not isinstance(n, int):
+            raise TypeError(f"expected 'shape' sequence to only contain ints, but got {type(n)}")
+    if any(n < 0 for n in shape):
+        raise ValueError(f"'shape' cannot have negative values, but got {shape}")
+    if 0 in shape:
+        raise RuntimeError("ZeroDivisionError")
+    data = indices._data.astype(xp.int64)
+    strides = [1] * len(shape)
+    for d in range(len(shape) - 2, -1, -1):
+        strides[d] = strides[d + 1] * shape[d + 1]
+    # floor division and modulo: a negative position counts from the end, as in PyTorch
+    return tuple(Tensor._make(xp.asarray((data // step) % n, dtype=xp.int64))
+                 for step, n in zip(strides, shape))
+
+
+def fill(input, value) -> Tensor:
+    """A tensor like ``input`` with every element ``value`` (a number or a 0-d tensor, whose
+    gradient is the sum of the result's).
+
+    >>> import chainrule as torch
+    >>> torch.fill(torch.zeros(2, 2), 7)
+    tensor([[7., 7.],
+            [7., 7.]])
+    """
+    if isinstance(value, Tensor):
+        if value.ndim:
+            raise RuntimeError("fill_ only supports 0-dimension value tensor but got tensor "
+                               f"with {value.ndim} dimensions.")
+        if value.dtype is not input.dtype:
+            value = value.to(input.dtype)
+        return indexing_ops.fill_tensor_out(input, value)
+    if not isinstance(value, (int, float, bool, xp.generic)):
+        raise TypeError(f"fill(): argument 'value' must be Number or Tensor, not "
+                        f"{type(value).__name__}")
+    return indexing_ops.fill_out(input, fill_scalar(value, input._data.dtype))
+
+
+def _diagonal_positions(shape, wrap: bool):
+    """The flat positions of a tensor's main diagonal (wrapping down a tall matrix)."""
+    if len(shape) < 2:
+        raise RuntimeError("dimensions must larger than 1")
+    if len(shape) > 2 and len(set(shape)) > 1:
+        raise RuntimeError("all dimensions of input must be of equal length")
+    strides = [1] * len(shape)
+    for d in range(len(shape) - 2, -1, -1):
+        strides[d] = strides[d + 1] * shape[d + 1]
+    step = builtins.sum(strides)
+    size = 1
+    for n in shape:
+        size *= n
+    end = size if wrap and len(shape) == 2 else builtins.min(shape) * step
+    return xp.arange(0, builtins.min(end, size), step)
+
+
+def fill_diagonal_(self, fill_value, wrap: bool = False) -> Tensor:
+    """Fill the main diagonal with ``fill_value``, in place (all dimensions equal, or a
+    matrix; ``wrap=True`` continues the diagonal below a tall matrix's square top).
+
+    >>> import chainrule as torch
+    >>> torch.zeros(2, 3).fill_diagonal_(5.)
+    tensor([[5., 0., 0.],
+            [0., 5., 0.]])
+    """
+    key = xp.unravel_index(_diagonal_positions(tuple(self.shape), wrap), tuple(self.shape))
+    if isinstance(fill_value, Tensor):
+        fill_value = fill_value.item()
+    value = Tensor._make(xp.asarray(fill_scalar(fill_value, self._data.dtype)))
+    # a write into some elements, recorded as PyTorch records it (CopySlices)
+    return inplace(self, lambda source: copy_slices(source, value, key))

@@ -15,6 +15,7 @@ from ..ops import shape as shape_ops
 from ..tensor import Tensor
 from .arguments import accept_numpy_names, as_tensor_like, element_error
 from .indexing import index_select
+from .out import CAT, out_variant
 from .shape import atleast_2d, atleast_3d, narrow, reshape
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
 ]
 
 
+@out_variant(CAT)
 @accept_numpy_names
 def cat(tensors, dim: int = 0):
     """Join tensors along an existing dimension (``torch.cat``).
@@ -62,6 +64,7 @@ def cat(tensors, dim: int = 0):
 concat = concatenate = cat
 
 
+@out_variant(CAT)
 @accept_numpy_names
 def stack(tensors, dim: int = 0):
     """Join tensors along a new dimension (``torch.stack``).
@@ -147,6 +150,53 @@ def chunk(input, chunks: int, dim: int = 0):
     return split(input, max(size, 1), dim)
 
 
+__all__ += ["unsafe_split", "unsafe_chunk", "dsplit", "unsafe_split_with_sizes"]
+
+
+@accept_numpy_names
+def unsafe_split(tensor, split_size: int, dim: int = 0):
+    """``split`` whose pieces are not tracked as views of ``tensor`` (they share its memory,
+    yet changing them in place is allowed: that is the unsafe part).
+
+    >>> import chainrule as torch
+    >>> torch.unsafe_split(torch.arange(5), 2)
+    (tensor([0, 1]), tensor([2, 3]), tensor([4]))
+    """
+    return _unsafe_pieces(tensor, split, split_size, dim)
+
+
+@accept_numpy_names
+def unsafe_chunk(input, chunks: int, dim: int = 0):
+    """``chunk`` with the pieces of ``unsafe_split``.
+
+    >>> import chainrule as torch
+    >>> torch.unsafe_chunk(torch.arange(5), 2)
+    (tensor([0, 1, 2]), tensor([3, 4]))
+    """
+    return _unsafe_pieces(input, chunk, chunks, dim)
+
+
+def unsafe_split_with_sizes(input, split_sizes, dim: int = 0):
+    """``split`` into pieces of the given sizes, with the pieces of ``unsafe_split``.
+
+    >>> import chainrule as torch
+    >>> torch.unsafe_split_with_sizes(torch.arange(5), [1, 4])
+    (tensor([0]), tensor([1, 2, 3, 4]))
+    """
+    sizes = [int(n) for n in split_sizes]
+    if any(n < 0 for n in sizes):
+        raise RuntimeError(f"split_with_sizes expects split_sizes have only non-negative "
+                           f"entries, but got split_sizes={sizes}")
+    return _unsafe_pieces(input, split, sizes, dim, shape_ops.unsafe_split_with_sizes)
+
+
+def _unsafe_pieces(input, cut, amount, dim, row=shape_ops.unsafe_split):
+    """``cut``'s pieces (split or chunk, which also check the arguments) as ``row``'s."""
+    dim = wrap_dim(dim, input.ndim)
+    sizes = [p.shape[dim] for p in cut(input.detach(), amount, dim)]
+    return row(input, dim, sizes)
+
+
 @accept_numpy_names
 def unbind(input, dim: int = 0):
     """All slices along ``dim``, as a tuple.
@@ -161,6 +211,7 @@ def unbind(input, dim: int = 0):
     return shape_ops.unbind(input, dim)
 
 
+@out_variant(CAT)
 def hstack(tensors):
     """Concatenate horizontally: along dim 1, or dim 0 for 1-d tensors.
 
@@ -172,6 +223,7 @@ def hstack(tensors):
     return cat(tensors, 0 if tensors[0].ndim == 1 else 1)
 
 
+@out_variant(CAT)
 def vstack(tensors):
     """Stack vertically: concatenate along dim 0, 1-d tensors becoming rows.
 
@@ -183,6 +235,7 @@ def vstack(tensors):
     return cat([atleast_2d(t) for t in tensors], 0)
 
 
+@out_variant(CAT)
 def column_stack(tensors):
     """Stack tensors as the columns of a matrix (1-D tensors become columns).
 
@@ -194,6 +247,7 @@ def column_stack(tensors):
     return hstack([reshape(t, (-1, 1)) if t.dim() < 2 else t for t in tensors])
 
 
+@out_variant(CAT)
 def dstack(tensors):
     """Stack tensors along a third dimension (after making them at least 3-D).
 
@@ -248,6 +302,19 @@ def vsplit(input, indices_or_sections):
     [torch.Size([1, 2]), torch.Size([3, 2])]
     """
     return tensor_split(input, indices_or_sections, 0)
+
+
+def dsplit(input, indices_or_sections):
+    """``tensor_split`` along dimension 2 (the depth of a 3-D or larger tensor).
+
+    >>> import chainrule as torch
+    >>> [t.shape for t in torch.dsplit(torch.zeros(1, 2, 6), [1, 4])]
+    [torch.Size([1, 2, 1]), torch.Size([1, 2, 3]), torch.Size([1, 2, 2])]
+    """
+    if input.dim() < 3:
+        raise RuntimeError("torch.dsplit requires a tensor with at least 3 dimension, but got a "
+                           f"tensor with {input.dim()} dimensions!")
+    return tensor_split(input, indices_or_sections, 2)
 
 
 def block_diag(*tensors):
@@ -342,6 +409,7 @@ def combinations(input, r: int = 2, with_replacement: bool = False):
     return reshape(index_select(input, 0, Tensor._make(idx.reshape(-1))), (-1, r))
 
 
+@out_variant()
 @accept_numpy_names
 def diff(input, n: int = 1, dim: int = -1, prepend=None, append=None):
     """The ``n``-th forward difference ``out[i] = x[i + 1] - x[i]`` along ``dim``.

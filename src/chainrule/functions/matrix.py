@@ -9,25 +9,33 @@ from __future__ import annotations
 
 import builtins
 import math
+import warnings
 
+from .. import _dtypes
 from .._backend import xp
 from .._shapes import wrap_dim
 from ..ops import linalg as linalg_ops
 from ..ops import pointwise as pointwise_ops
 from ..ops import selection as selection_ops
 from ..ops import shape as shape_ops
+from ..ops import trilinear as trilinear_ops
 from ..tensor import Tensor
 from .arguments import accept_numpy_names, require_tensor
+from .creation import not_implemented
 from .joining import cat
-from .pointwise import _float_of, clamp
+from .out import CPP_NAMES, SAME, out_variant
+from .pointwise import _check_alpha, _float_of, clamp
 from .reduction import mean, norm
-from .shape import movedim, narrow, reshape, unsqueeze
+from .shape import movedim, narrow, reshape, unsqueeze, view
 
 __all__ = [
     "dot", "mv", "mm", "bmm", "matmul", "outer", "ger", "einsum", "addmm", "baddbmm", "addmv",
     "addbmm", "addr", "tensordot", "kron", "inner", "vdot", "cdist", "cross", "diag", "diagonal",
-    "diag_embed", "trace", "inverse", "det", "cov", "corrcoef",
+    "diag_embed", "trace", "inverse", "det", "cov", "corrcoef", "diagflat",
 ]
+
+_TENSORDOT_DTYPE = ("tensordot: Expected the output tensor to have dtype {result}, but got an "
+                    "output tensor with dtype {out}")
 
 
 def _dtype_name(t) -> str:
@@ -43,6 +51,7 @@ def _same_dtype(a, b) -> None:
             f"{_dtype_name(b)}. Fix: convert one of them, e.g. b.to(a.dtype).")
 
 
+@out_variant(SAME, message="result dtype {out} does not match input dtype {result}")
 def dot(input, other):
     """Dot product of two 1-d tensors.
 
@@ -69,6 +78,7 @@ def dot(input, other):
     return linalg_ops.dot(input, other)
 
 
+@out_variant(SAME)
 def mv(input, vec):
     """Matrix-vector product.
 
@@ -89,6 +99,7 @@ def mv(input, vec):
     return linalg_ops.mv(input, vec)
 
 
+@out_variant(SAME)
 def mm(input, mat2):
     """Matrix product of two 2-d tensors.
 
@@ -116,6 +127,7 @@ def _check_multipliable(mat1, mat2) -> None:
             f"{mat2.shape[0]}x{mat2.shape[1]})")
 
 
+@out_variant(SAME)
 def bmm(input, mat2):
     """Batched matrix product of two 3-d tensors.
 
@@ -137,6 +149,7 @@ def bmm(input, mat2):
     return linalg_ops.bmm(input, mat2)
 
 
+@out_variant(SAME)
 def matmul(input, other):
     """Matrix product with PyTorch's rules for 1-d operands and broadcast batch dimensions.
 
@@ -207,6 +220,7 @@ def _raise_mismatch(input, other):
         f"second ({list(other.shape)}).")
 
 
+@out_variant()
 def outer(input, vec2):
     """Outer product of two 1-d tensors.
 
@@ -221,7 +235,20 @@ def outer(input, vec2):
     return input.reshape(-1, 1) * vec2  # recorded as MulBackward0, as PyTorch does
 
 
-ger = outer
+@out_variant()
+def ger(input, vec2):
+    """``outer``, by its old name (PyTorch warns that it is deprecated).
+
+    >>> import warnings, chainrule as torch
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     torch.ger(torch.tensor([1., 2.]), torch.tensor([3., 4.]))
+    tensor([[3., 4.],
+            [6., 8.]])
+    """
+    warnings.warn("torch.ger is deprecated and will be removed in a future PyTorch release. Use "
+                  "torch.outer instead.", UserWarning, stacklevel=2)
+    return outer.without_out(input, vec2)
 
 
 def einsum(equation: str, *operands):
@@ -259,6 +286,7 @@ def einsum(equation: str, *operands):
     return linalg_ops.einsum(list(operands), labels, out_labels)
 
 
+@out_variant(SAME)
 def addmm(input, mat1, mat2, *, beta=1, alpha=1):
     """``beta * input + alpha * (mat1 @ mat2)`` (``input`` broadcasts).
 
@@ -267,15 +295,16 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1):
     tensor([[2., 1.],
             [1., 2.]])
     """
-    _same_dtypes("self and mat2 must have the same dtype, but got", input, mat1, mat2)
+    _check_same_dtype(input, mat1, mat2)
     for name, matrix in (("mat1", mat1), ("mat2", mat2)):
         if matrix.ndim != 2:
             raise RuntimeError(f"{name} must be a matrix, got {matrix.ndim}-D tensor")
     _check_multipliable(mat1, mat2)
     input.expand(mat1.shape[0], mat2.shape[1])  # PyTorch's error where input does not broadcast
-    return linalg_ops.addmm(input, mat1, mat2, beta, alpha)
+    return linalg_ops.addmm(input, mat1, mat2, *_factors(input, beta, alpha))
 
 
+@out_variant(SAME)
 def baddbmm(input, batch1, batch2, *, beta=1, alpha=1):
     """``beta * input + alpha * (batch1 @ batch2)``, one product per batch entry.
 
@@ -284,25 +313,54 @@ def baddbmm(input, batch1, batch2, *, beta=1, alpha=1):
     tensor([[[3., 3.],
              [3., 3.]]])
     """
-    _same_dtypes("Input dtypes must be the same, got:", input, batch1, batch2)
-    return _scaled_sum(input, bmm(batch1, batch2), beta, alpha)
+    _check_batches(batch1, batch2, "baddbmm")
+    input.expand(batch1.shape[0], batch1.shape[1], batch2.shape[2])  # PyTorch's error
+    if input.dtype is not batch1.dtype:
+        raise RuntimeError(f"Input dtypes must be the same, got: input "
+                           f"{CPP_NAMES[input.dtype.name]}, batch1: "
+                           f"{CPP_NAMES[batch1.dtype.name]}, batch2: "
+                           f"{CPP_NAMES[batch2.dtype.name]}")
+    if batch2.dtype is not batch1.dtype:
+        raise RuntimeError(f"expected scalar type {batch1.dtype.scalar_name} but found "
+                           f"{batch2.dtype.scalar_name}")
+    return linalg_ops.baddbmm(input, batch1, batch2, *_factors(input, beta, alpha))
 
 
-def _same_dtypes(message, input, *matrices):
-    if builtins.any(m.dtype is not input.dtype for m in matrices):
-        names = ", ".join(t_.dtype.scalar_name
-                          for t_ in (input, *matrices))
-        raise RuntimeError(f"{message} {names}. Fix: convert them to one dtype (e.g. .float()).")
+def _check_batches(batch1, batch2, name) -> None:
+    for label, t_ in (("batch1", batch1), ("batch2", batch2)):
+        if t_.ndim != 3:
+            raise RuntimeError(f"{label} must be a 3D tensor")
+    if name == "addbmm":
+        if batch1.shape[0] != batch2.shape[0]:
+            raise RuntimeError(f"batch1 and batch2 must have same number of batches, got "
+                               f"{batch1.shape[0]} and {batch2.shape[0]}")
+        if batch1.shape[2] != batch2.shape[1]:
+            raise RuntimeError(f"Incompatible matrix sizes for bmm ({batch1.shape[1]}x"
+                               f"{batch1.shape[2]} and {batch2.shape[1]}x{batch2.shape[2]})")
+    elif (batch2.shape[0], batch2.shape[1]) != (batch1.shape[0], batch1.shape[2]):
+        raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
+                           f"[{batch1.shape[0]}, {batch1.shape[2]}] but got: "
+                           f"[{batch2.shape[0]}, {batch2.shape[1]}].")
 
 
-def _scaled_sum(input, product, beta, alpha):
-    if alpha != 1:
-        product = product * alpha
-    if beta == 0:  # PyTorch ignores input then (NaN in it does not propagate)
-        return product
-    return (input if beta == 1 else input * beta) + product
+def _check_same_dtype(input, mat1, mat2) -> None:
+    """addmm's and addbmm's dtype checks, in PyTorch's order and words."""
+    for name, first in (("self", input), ("mat1", mat1)):
+        if first.dtype is not mat2.dtype:
+            raise RuntimeError(f"{name} and mat2 must have the same dtype, but got "
+                               f"{first.dtype.scalar_name} and {mat2.dtype.scalar_name}. Fix: "
+                               "convert them to one dtype (e.g. .float()).")
 
 
+def _factors(input, beta, alpha) -> tuple:
+    """``beta`` and ``alpha`` as PyTorch casts them to an integer result's type: truncated,
+    and wrapped into its range (``alpha=-1`` is 255 for uint8, whose arithmetic wraps too)."""
+    if input.dtype.is_floating_point or input.dtype is _dtypes.bool:
+        return beta, alpha
+    return tuple(int(xp.array(int(f)).astype(input.dtype.np)) for f in (beta, alpha))
+
+
+@out_variant(SAME)
 def addmv(input, mat, vec, *, beta=1, alpha=1):
     """``beta * input + alpha * (mat @ vec)``.
 
@@ -310,9 +368,22 @@ def addmv(input, mat, vec, *, beta=1, alpha=1):
     >>> torch.addmv(torch.ones(2), torch.eye(2), torch.tensor([1., 2.]))
     tensor([2., 3.])
     """
-    return _scaled_sum(input, mv(mat, vec), beta, alpha)
+    if mat.ndim != 2 or vec.ndim != 1 or input.ndim > 1:
+        raise RuntimeError(f"vector + matrix @ vector expected, got {input.ndim}, {mat.ndim}, "
+                           f"{vec.ndim}")
+    if mat.shape[1] != vec.shape[0] or input.numel() not in (1, mat.shape[0]):
+        raise RuntimeError(f"size mismatch, got input ({input.shape[0] if input.ndim else 1}), "
+                           f"mat ({mat.shape[0]}x{mat.shape[1]}), vec ({vec.shape[0]})")
+    if input.dtype is not mat.dtype or vec.dtype is not mat.dtype:
+        raise RuntimeError("addmv input tensors must have the same dtype, but got "
+                           f"{input.dtype.scalar_name}, {mat.dtype.scalar_name}, and "
+                           f"{vec.dtype.scalar_name}")
+    if mat.dtype is _dtypes.bool:
+        raise not_implemented("addmv_impl_cpu", mat.dtype)
+    return linalg_ops.addmv(input, mat, vec, *_factors(input, beta, alpha))
 
 
+@out_variant(SAME, message="self and mat2 must have the same dtype, but got {out} and {result}")
 def addbmm(input, batch1, batch2, *, beta=1, alpha=1):
     """``beta * input + alpha * sum_i (batch1[i] @ batch2[i])``.
 
@@ -321,9 +392,13 @@ def addbmm(input, batch1, batch2, *, beta=1, alpha=1):
     tensor([[3., 3.],
             [3., 3.]])
     """
-    return _scaled_sum(input, bmm(batch1, batch2).sum(0), beta, alpha)
+    _check_batches(batch1, batch2, "addbmm")
+    input.expand(batch1.shape[1], batch2.shape[2])  # PyTorch's error where it does not broadcast
+    _check_same_dtype(input, batch1, batch2)
+    return linalg_ops.addbmm(input, batch1, batch2, *_factors(input, beta, alpha))
 
 
+@out_variant()
 def addr(input, vec1, vec2, *, beta=1, alpha=1):
     """``beta * input + alpha * outer(vec1, vec2)``.
 
@@ -332,9 +407,21 @@ def addr(input, vec1, vec2, *, beta=1, alpha=1):
     tensor([[1., 1.],
             [2., 2.]])
     """
-    return _scaled_sum(input, outer(vec1, vec2), beta, alpha)
+    for label, vec in (("vec1", vec1), ("vec2", vec2)):
+        if vec.ndim != 1:
+            raise RuntimeError(f"addr: Expected 1-D argument {label}, but got {vec.ndim}-D")
+    input.expand(vec1.shape[0], vec2.shape[0])  # PyTorch's error where it does not broadcast
+    if input.dtype is _dtypes.bool and vec1.dtype is _dtypes.bool and vec2.dtype is _dtypes.bool:
+        beta, alpha = bool(beta), bool(alpha)  # (logical and/or, as PyTorch computes them)
+    else:
+        for label, factor in (("beta", beta), ("alpha", alpha)):
+            if isinstance(factor, bool):
+                raise RuntimeError(f"Boolean {label} only supported for Boolean results.")
+        _check_alpha(alpha, input, vec1, vec2)
+    return linalg_ops.addr(input, vec1, vec2, beta, alpha)
 
 
+@out_variant(SAME, message=_TENSORDOT_DTYPE)
 def tensordot(a, b, dims=2):
     """Contract the last ``dims`` dimensions of ``a`` with the first ``dims`` of ``b``, or the
     listed pairs ``dims=([a dims], [b dims])``.
@@ -370,6 +457,7 @@ def tensordot(a, b, dims=2):
     return einsum(f"{''.join(la)},{''.join(lb)}->{''.join(out)}", a, b)
 
 
+@out_variant()
 def kron(input, other):
     """The Kronecker product: every element of ``input`` times the whole of ``other``.
 
@@ -385,6 +473,7 @@ def kron(input, other):
     return (a * b).reshape([x * y for x, y in zip(sa, sb)])
 
 
+@out_variant(SAME, message=_TENSORDOT_DTYPE)
 def inner(input, other):
     """Sum of products over the last dimension of both inputs.
 
@@ -397,6 +486,7 @@ def inner(input, other):
     return tensordot(input, other, dims=([input.dim() - 1], [other.dim() - 1]))
 
 
+@out_variant(SAME, message="result dtype {out} does not match input dtype {result}")
 def vdot(input, other):
     """Dot product of two 1-D tensors (real tensors: the same as ``dot``).
 
@@ -428,6 +518,7 @@ def cdist(x1, x2, p: float = 2.0, compute_mode=None):
     return norm(gaps, p, dim=-1)
 
 
+@out_variant(SAME)
 @accept_numpy_names
 def cross(input, other, dim: int | None = None):
     """The cross product of 3-vectors along ``dim`` (default: the first dimension of size 3).
@@ -454,6 +545,7 @@ def cross(input, other, dim: int | None = None):
                   a[0] * b[1] - a[1] * b[0]], dim)
 
 
+@out_variant(SAME)
 def diag(input, diagonal: int = 0):
     """A 1-D ``input`` placed on a diagonal of a square matrix; of a 2-D ``input``, its
     ``diagonal``-th diagonal.
@@ -478,6 +570,19 @@ def diag(input, diagonal: int = 0):
     n = builtins.max(builtins.min(rows - start_r, cols - start_c), 0)
     i = xp.arange(n)
     return selection_ops.diag(input, (i + start_r, i + start_c), input._data.shape)
+
+
+def diagflat(input, offset: int = 0):
+    """``input``'s elements (flattened) on the ``offset``-th diagonal of a square matrix.
+
+    >>> import chainrule as torch
+    >>> torch.diagflat(torch.tensor([[1, 2], [3, 4]]))
+    tensor([[1, 0, 0, 0],
+            [0, 2, 0, 0],
+            [0, 0, 3, 0],
+            [0, 0, 0, 4]])
+    """
+    return diag(reshape(input, (-1,)), offset)
 
 
 def diagonal(input, offset: int = 0, dim1: int = 0, dim2: int = 1):
@@ -537,6 +642,7 @@ def _check_square(input, name):
                            f"input. Got {input.dtype.name.capitalize()}")
 
 
+@out_variant(SAME)
 def inverse(input):
     """The inverse of a square matrix (or of each matrix in a batch).
 
@@ -590,3 +696,43 @@ def corrcoef(input):
         return c / c
     d = pointwise_ops.sqrt(diagonal(c))
     return clamp(c / unsqueeze(d, 1) / unsqueeze(d, 0), -1, 1)
+
+
+__all__ += ["bilinear"]
+
+
+def bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
+    """``y[..., k] = input1[...] @ weight[k] @ input2[...] + bias[k]``, over the last dimension
+    of both inputs (also ``nn.functional.bilinear``).
+
+    As PyTorch: the inputs are viewed as rows, one TrilinearBackward0 node contracts them with
+    the weight, the result is viewed back (ViewBackward0) and the bias added.
+
+    >>> import chainrule as torch
+    >>> torch.bilinear(torch.tensor([[1., 2.]]), torch.tensor([[3., 4., 5.]]),
+    ...                torch.ones(1, 2, 3), torch.tensor([0.5]))
+    tensor([[36.5000]])
+    """
+    if input1.ndim != input2.ndim:
+        raise RuntimeError(f"bilinear(): input dimensions do not match: got {input1.ndim} and "
+                           f"{input2.ndim}")
+    for d in range(input1.ndim - 1):
+        if input1.shape[d] != input2.shape[d]:
+            raise RuntimeError(f"bilinear(): input batch dimensions do not match at dim {d}: "
+                               f"got {input1.shape[d]} and {input2.shape[d]}")
+    if weight.ndim != 3:
+        raise RuntimeError(f"number of dimensions must match. Fix: bilinear's weight is 3-D "
+                           f"(out_features, in1_features, in2_features), got shape "
+                           f"{list(weight.shape)}")
+    for name, x, d in (("input1", input1, 1), ("input2", input2, 2)):
+        if x.shape[-1] != weight.shape[d]:
+            raise RuntimeError(f"bilinear(): {name} size does not match weight size: got "
+                               f"{x.shape[-1]} but expected {weight.shape[d]}")
+    if bias is not None and bias.shape[0] != weight.shape[0]:
+        raise RuntimeError(f"bilinear(): bias size does not match weight size: got "
+                           f"{bias.shape[0]} but expected {weight.shape[0]}")
+    rows1 = reshape(input1, -1, input1.shape[-1])
+    rows2 = reshape(input2, -1, input2.shape[-1])
+    out = view(trilinear_ops.trilinear(rows1, weight, rows2, "bi,oij,bj->bo"),
+               *input1.shape[:-1], weight.shape[0])
+    return out if bias is None else out + bias

@@ -17,8 +17,16 @@ from ..engine.inplace import inplace
 from ..ops import pointwise as pointwise_ops
 from ..ops import special as special_ops
 from ..tensor import Tensor
-from .arguments import as_tensor_like, check_broadcast, expect_tensor, operand, python_number
+from .arguments import (
+    as_tensor_like,
+    check_broadcast,
+    expect_tensor,
+    is_number,
+    operand,
+    python_number,
+)
 from .comparison import isnan, logical_and, result_type, signbit
+from .out import SAME, out_variant
 
 __all__ = [
     "add", "sub", "mul", "div", "floor_divide", "remainder", "fmod", "pow", "true_divide",
@@ -30,10 +38,11 @@ __all__ = [
     "fix", "frac", "relu", "relu_", "round", "atan2", "arctan2", "sgn", "clamp", "maximum",
     "minimum", "clip", "clamp_min", "clamp_max", "fmax", "fmin", "lerp", "where",
     "nan_to_num", "hypot", "logaddexp", "logaddexp2", "deg2rad", "rad2deg",
-    "xlogy", "logit", "copysign", "heaviside", "sinc",
+    "xlogy", "logit", "copysign", "heaviside", "sinc", "rsub",
 ]
 
 
+@out_variant()
 def add(input, other, *, alpha=1):
     """``input + alpha * other``, broadcasting.
 
@@ -63,6 +72,7 @@ def _check_alpha(alpha, *operands) -> None:
                            "integer alpha.")
 
 
+@out_variant()
 def sub(input, other, *, alpha=1):
     """``input - alpha * other``, broadcasting.
 
@@ -117,6 +127,37 @@ def operator_sub(self, other):
     return pointwise_ops.sub(self, other)
 
 
+def rsub(input, other, *number_alpha, alpha=1, **unexpected):
+    """``other - alpha * input``: subtraction with the operands reversed.
+
+    ``alpha`` may be given by position only when ``other`` is a number, as in PyTorch.
+
+    >>> import chainrule as torch
+    >>> torch.rsub(torch.tensor([1., 2.]), 5, alpha=2)
+    tensor([3., 1.])
+    """
+    if not isinstance(input, Tensor) or not isinstance(other, Tensor) and not is_number(other) \
+            or number_alpha and (isinstance(other, Tensor) or len(number_alpha) > 1) \
+            or unexpected:
+        got = ", ".join([type(a).__name__ for a in (input, other, *number_alpha)]
+                        + [f"{k}={type(v).__name__}" for k, v in unexpected.items()])
+        raise TypeError(f"rsub() received an invalid combination of arguments - got ({got}), "
+                        "but expected one of:\n * (Tensor input, Tensor other, *, Number alpha "
+                        "= 1)\n * (Tensor input, Number other, Number alpha = 1)")
+    if number_alpha:
+        alpha = number_alpha[0]
+    other = operand(other)
+    _check_alpha(alpha, input, other)
+    if _is_bool(input) or _is_bool(other):
+        check_bool_subtraction(input, other)
+    if isinstance(other, Tensor):
+        check_broadcast(input, other)
+        return pointwise_ops.rsub_tensor(input, other, alpha)
+    if alpha == 1:
+        return pointwise_ops.rsub(input, other)
+    return pointwise_ops.rsub_alpha(input, other, alpha)
+
+
 def operator_rsub(self, other):
     """``other - self`` for a number ``other`` (the reflected ``-`` operator)."""
     if _is_bool(self) or _is_bool(other):
@@ -124,6 +165,7 @@ def operator_rsub(self, other):
     return pointwise_ops.rsub(self, other)
 
 
+@out_variant()
 def mul(input, other):
     """Elementwise product, broadcasting.
 
@@ -138,6 +180,7 @@ def mul(input, other):
     return pointwise_ops.mul(input, other)
 
 
+@out_variant()
 def div(input, other, *, rounding_mode=None):
     """True division (integers give the default float dtype), or rounded with ``rounding_mode``.
 
@@ -159,6 +202,7 @@ def div(input, other, *, rounding_mode=None):
     return pointwise_ops.div(input, other)
 
 
+@out_variant()
 def floor_divide(input, other):
     """``input // other``: division rounded towards minus infinity.
 
@@ -177,6 +221,7 @@ def floor_divide(input, other):
     return pointwise_ops.floor_divide(input, other)
 
 
+@out_variant()
 def remainder(input, other):
     """``input % other``: the remainder with the sign of the divisor, as Python's ``%``.
 
@@ -189,6 +234,7 @@ def remainder(input, other):
     return pointwise_ops.remainder(input, other)
 
 
+@out_variant()
 def fmod(input, other):
     """The remainder with the sign of the dividend, as C's ``fmod``.
 
@@ -200,6 +246,7 @@ def fmod(input, other):
     return pointwise_ops.fmod(input, other)
 
 
+@out_variant()
 def pow(input, exponent):
     """``input ** exponent``: tensor to a number, tensor to tensor, or number to tensor.
 
@@ -231,6 +278,7 @@ multiply = mul
 subtract = sub
 
 
+@out_variant()
 def square(input):
     """``input * input``.
 
@@ -241,6 +289,8 @@ def square(input):
     return pow(input, 2)
 
 
+@out_variant(SAME, message="the output given to float_power has dtype {out} but the "
+                           "operation's result requires dtype {result}")
 def float_power(input, exponent):
     """``input ** exponent`` computed in float64.
 
@@ -254,6 +304,7 @@ def float_power(input, exponent):
     return pow(base, exponent)
 
 
+@out_variant()
 def addcmul(input, tensor1, tensor2, *, value=1):
     """``input + value * tensor1 * tensor2``.
 
@@ -265,6 +316,7 @@ def addcmul(input, tensor1, tensor2, *, value=1):
     return input + (product if value == 1 else product * value)
 
 
+@out_variant()
 def addcdiv(input, tensor1, tensor2, *, value=1):
     """``input + value * tensor1 / tensor2``.
 
@@ -293,13 +345,13 @@ def positive(input):
 
 
 def _unary(op, name):
-    def fn(input, *, out=None):
+    def fn(input):
         return op(input)
     fn.__name__ = fn.__qualname__ = name
     fn.__doc__ = f"Elementwise ``{name}``; integer inputs give the default float dtype.\n\n" \
         f"    >>> import chainrule as torch\n    >>> torch.{name}(torch.zeros(1)).shape\n" \
         f"    torch.Size([1])\n"
-    return fn
+    return out_variant()(fn)
 
 
 exp = _unary(pointwise_ops.exp, "exp")
@@ -388,13 +440,13 @@ digamma = _unary(special_ops.digamma, "digamma")
 
 
 def _keep_dtype(op, name):
-    def fn(input, *, out=None):
+    def fn(input):
         return op(input)
     fn.__name__ = fn.__qualname__ = name
     fn.__doc__ = f"Elementwise ``{name}``, keeping the input's dtype.\n\n" \
         f"    >>> import chainrule as torch\n    >>> torch.{name}(torch.zeros(1)).shape\n" \
         f"    torch.Size([1])\n"
-    return fn
+    return out_variant(SAME, message="Found dtype {out} but expected {result}")(fn)
 
 
 neg = negative = _keep_dtype(pointwise_ops.neg, "neg")
@@ -415,7 +467,8 @@ ceil = _keep_dtype(pointwise_ops.ceil, "ceil")
 trunc = fix = _keep_dtype(pointwise_ops.trunc, "trunc")
 
 
-def frac(input, *, out=None):
+@out_variant(SAME, message="Found dtype {out} but expected {result}")
+def frac(input):
     """The fractional part ``input - trunc(input)``, keeping the sign; floating tensors only.
 
     >>> import chainrule as torch
@@ -446,6 +499,7 @@ def relu_(input):
     return inplace(input, relu)
 
 
+@out_variant(SAME, message="Found dtype {out} but expected {result}")
 def round(input, *, decimals: int = 0):  # noqa: A001
     """Round half to even, as PyTorch does (``decimals`` digits after the point).
 
@@ -459,6 +513,7 @@ def round(input, *, decimals: int = 0):  # noqa: A001
     return pointwise_ops.round_half_even(input)
 
 
+@out_variant()
 def atan2(input, other):
     """Angle of the point ``(other, input)``, elementwise (``arctan2`` is the same function).
 
@@ -475,6 +530,7 @@ arctan2 = atan2
 sgn = sign
 
 
+@out_variant(SAME, message="Found dtype {out} but expected {result}")
 def clamp(input, min=None, max=None):
     """Limit values to ``[min, max]``; the gradient passes where the input lies inside.
 
@@ -495,6 +551,7 @@ def clamp(input, min=None, max=None):
     return pointwise_ops.clamp(input, lo, hi)
 
 
+@out_variant()
 def maximum(input, other):
     """The elementwise maximum of two tensors.
 
@@ -506,6 +563,7 @@ def maximum(input, other):
     return pointwise_ops.maximum(input, other)
 
 
+@out_variant()
 def minimum(input, other):
     """The elementwise minimum of two tensors.
 
@@ -520,6 +578,7 @@ def minimum(input, other):
 clip = clamp
 
 
+@out_variant(SAME, message="Found dtype {out} but expected {result}")
 def clamp_min(input, min):  # noqa: A002 - PyTorch's name
     """``clamp(input, min=min)``.
 
@@ -530,6 +589,7 @@ def clamp_min(input, min):  # noqa: A002 - PyTorch's name
     return clamp(input, min=min)
 
 
+@out_variant(SAME, message="Found dtype {out} but expected {result}")
 def clamp_max(input, max):  # noqa: A002 - PyTorch's name
     """``clamp(input, max=max)``.
 
@@ -540,6 +600,7 @@ def clamp_max(input, max):  # noqa: A002 - PyTorch's name
     return clamp(input, max=max)
 
 
+@out_variant()
 def fmax(input, other):
     """Elementwise maximum that ignores NaN (NaN only where both are NaN).
 
@@ -550,6 +611,7 @@ def fmax(input, other):
     return where(isnan(other), input, where(isnan(input), other, maximum(input, other)))
 
 
+@out_variant()
 def fmin(input, other):
     """Elementwise minimum that ignores NaN (NaN only where both are NaN).
 
@@ -560,6 +622,7 @@ def fmin(input, other):
     return where(isnan(other), input, where(isnan(input), other, minimum(input, other)))
 
 
+@out_variant()
 def lerp(input, end, weight):
     """``input + weight * (end - input)``, with a number or a tensor ``weight``; floating
     tensors only, as in PyTorch.
@@ -578,6 +641,7 @@ def lerp(input, end, weight):
     return pointwise_ops.lerp_scalar(input, end, weight)
 
 
+@out_variant(SAME, message="Expected out type to be {result} but got {out}")
 def where(condition, input, other):
     """``input`` where ``condition`` holds, else ``other`` (PyTorch's ``torch.where``).
 
@@ -625,6 +689,7 @@ check_frac = _floating_only("frac")
 check_round_decimals = _floating_only("round")
 
 
+@out_variant(SAME, message="nan_to_num: dtype of out: {out} should be same as input: {result}")
 def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
     """Replaces NaN by ``nan`` and infinities by ``posinf``/``neginf`` (default: the dtype's
     largest and smallest finite values).
@@ -649,6 +714,7 @@ def _floating_kernel(name, *tensors):
             "Fix: convert the input with .float() first.")
 
 
+@out_variant()
 def hypot(input, other):
     """``sqrt(input**2 + other**2)``, elementwise; floating tensors only.
 
@@ -660,6 +726,7 @@ def hypot(input, other):
     return pointwise_ops.sqrt(input * input + other * other)
 
 
+@out_variant()
 def logaddexp(input, other):
     """``log(exp(input) + exp(other))`` without overflow.
 
@@ -671,6 +738,7 @@ def logaddexp(input, other):
     return pointwise_ops.logaddexp(input, other)
 
 
+@out_variant()
 def logaddexp2(input, other):
     """``log2(2**input + 2**other)`` without overflow.
 
@@ -686,6 +754,7 @@ def _float_of(input):
     return input if input.dtype.is_floating_point else input.to(_dtypes.get_default_dtype())
 
 
+@out_variant()
 def deg2rad(input):
     """Degrees to radians.
 
@@ -696,6 +765,7 @@ def deg2rad(input):
     return _float_of(input) * (math.pi / 180)
 
 
+@out_variant()
 def rad2deg(input):
     """Radians to degrees.
 
@@ -706,6 +776,7 @@ def rad2deg(input):
     return _float_of(input) * (180 / math.pi)
 
 
+@out_variant()
 def xlogy(input, other):
     """``input * log(other)``, taken as 0 where ``input`` is 0 (unless ``other`` is NaN).
 
@@ -721,6 +792,7 @@ def xlogy(input, other):
     return input * pointwise_ops.log(where(zero, 1, other))
 
 
+@out_variant()
 def logit(input, eps: float | None = None):
     """``log(p / (1 - p))``, with ``p`` clamped to ``[eps, 1 - eps]`` when ``eps`` is given.
 
@@ -734,6 +806,7 @@ def logit(input, eps: float | None = None):
     return pointwise_ops.log(p / (1 - p))
 
 
+@out_variant()
 def copysign(input, other):
     """The magnitude of ``input`` with the sign of ``other``.
 
@@ -746,6 +819,7 @@ def copysign(input, other):
     return pointwise_ops.abs(x) * where(signbit(other), -1.0, 1.0).to(x.dtype)
 
 
+@out_variant(SAME, message="heaviside is not yet implemented for tensors with different dtypes.")
 def heaviside(input, values):
     """0 where ``input < 0``, ``values`` where ``input == 0``, 1 where ``input > 0``.
 
@@ -757,6 +831,7 @@ def heaviside(input, values):
     return where(input == 0, values.to(input.dtype), step)
 
 
+@out_variant()
 def sinc(input):
     """The normalised sinc, ``sin(pi x) / (pi x)`` (1 at 0).
 

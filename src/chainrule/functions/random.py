@@ -7,12 +7,15 @@ from __future__ import annotations
 from .. import _dtypes
 from .._backend import xp
 from .._shapes import size_argument
+from ..ops import refused as refused_ops
 from ..tensor import Tensor, _on_cpu
+from .creation import not_implemented
+from .out import FACTORY, out_variant
 
 __all__ = [
     "Generator", "default_generator", "manual_seed", "seed", "initial_seed", "get_rng_state",
     "set_rng_state", "rand", "randn", "randint", "randperm", "normal", "rand_like", "randn_like",
-    "randint_like", "bernoulli", "poisson", "Tensor", "multinomial",
+    "randint_like", "bernoulli", "poisson", "Tensor", "multinomial", "binomial",
 ]
 
 
@@ -124,6 +127,7 @@ def _finish(data, dtype, requires_grad) -> Tensor:
     return t
 
 
+@out_variant(FACTORY)
 def rand(*shape, size=None, generator=None, dtype=None, device=None, requires_grad=False) -> Tensor:
     """Uniform random numbers in [0, 1).
 
@@ -132,10 +136,13 @@ def rand(*shape, size=None, generator=None, dtype=None, device=None, requires_gr
     torch.Size([2, 3])
     """
     _on_cpu(device)
+    if dtype is not None and not dtype.is_floating_point:
+        raise not_implemented("check_uniform_bounds", dtype)
     size = shape if size is None else (size,)  # torch.zeros(2, 3) or (size=(2, 3))
     return _finish(_rng(generator).random(size_argument(size)), dtype, requires_grad)
 
 
+@out_variant(FACTORY)
 def randn(*shape, size=None, generator=None, dtype=None, device=None,
           requires_grad=False) -> Tensor:
     """Standard normal random numbers.
@@ -145,10 +152,13 @@ def randn(*shape, size=None, generator=None, dtype=None, device=None,
     torch.float32
     """
     _on_cpu(device)
+    if dtype is not None and not dtype.is_floating_point:
+        raise not_implemented("normal_kernel_cpu", dtype)
     size = shape if size is None else (size,)  # torch.zeros(2, 3) or (size=(2, 3))
     return _finish(_rng(generator).standard_normal(size_argument(size)), dtype, requires_grad)
 
 
+@out_variant(FACTORY)
 def randint(low, high=None, size=None, generator=None, dtype=None, device=None,
             requires_grad=False) -> Tensor:
     """Random integers in ``[low, high)`` (int64 unless ``dtype`` says otherwise).
@@ -160,10 +170,13 @@ def randint(low, high=None, size=None, generator=None, dtype=None, device=None,
     _on_cpu(device)
     if size is None:
         low, high, size = 0, low, high
+    if dtype is _dtypes.bool and high > 2:
+        raise RuntimeError("to - 1 is out of bounds for bool")
     data = _rng(generator).integers(low, high, size=size_argument((size,)))
     return _finish(data, dtype or _dtypes.int64, requires_grad)
 
 
+@out_variant(FACTORY)
 def randperm(n: int, generator=None, dtype=None, device=None, requires_grad=False) -> Tensor:
     """A random permutation of ``0 .. n-1``.
 
@@ -172,6 +185,8 @@ def randperm(n: int, generator=None, dtype=None, device=None, requires_grad=Fals
     [0, 1, 2, 3]
     """
     _on_cpu(device)
+    if dtype is _dtypes.bool:
+        raise not_implemented("randperm", dtype)
     return _finish(_rng(generator).permutation(n), dtype or _dtypes.int64, requires_grad)
 
 
@@ -249,6 +264,30 @@ def poisson(input, generator=None) -> Tensor:
     tensor([0., 0., 0.])
     """
     return Tensor._make(_rng(generator).poisson(input._data).astype(input._data.dtype))
+
+
+def binomial(count, prob, generator=None) -> Tensor:
+    """Binomial counts: successes in ``count`` trials of probability ``prob``, elementwise
+    (the two broadcast), in ``count``'s floating dtype.
+
+    >>> import chainrule as torch
+    >>> torch.binomial(torch.tensor([0., 5.]), torch.tensor([0.3, 1.0]))
+    tensor([0., 5.])
+    """
+    if not count.dtype.is_floating_point:
+        raise ValueError(f"binomial only supports floating-point dtypes for count, got: "
+                         f"{count.dtype.scalar_name}")
+    if prob.dtype is not count.dtype:
+        raise RuntimeError(f"Found dtype {prob.dtype.scalar_name} but expected "
+                           f"{count.dtype.scalar_name}")
+    if count.dtype.name == "float16":
+        raise NotImplementedError("\"binomial_cpu\" not implemented for 'Half'")
+    n, p = xp.broadcast_arrays(count._data, prob._data)
+    trials = xp.maximum(xp.floor(xp.nan_to_num(n)), 0).astype(xp.int64)
+    chance = xp.clip(xp.nan_to_num(p), 0.0, 1.0)
+    samples = _rng(generator).binomial(trials, chance).astype(count._data.dtype)
+    samples[xp.isnan(p)] = xp.nan  # a NaN probability gives NaN, as in PyTorch
+    return refused_ops.binomial(count, prob, samples)
 
 
 # --- in-place random initialisers (x.normal_(0, 0.01), x.uniform_(-a, a), ...) ----------

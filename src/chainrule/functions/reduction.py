@@ -5,16 +5,20 @@ calls its row in ``chainrule.ops.reduction``.
 """
 from __future__ import annotations
 
+import builtins
 import warnings
 
+from .. import _dtypes
 from .._backend import xp
-from .._shapes import normalize_dims
+from .._shapes import normalize_dims, size_argument
 from ..ops import activation as activation_ops
 from ..ops import pointwise as pointwise_ops
 from ..ops import reduction as reduction_ops
 from ..tensor import Tensor
 from .arguments import accept_numpy_names, require_tensor
 from .comparison import isfinite, isnan, logical_not
+from .creation import not_implemented
+from .out import CAST, DTYPE, FLOAT_DTYPE, FLOATING, SAME, out_variant
 from .pointwise import _float_of, maximum, minimum, where
 from .return_types import MinMax, ValuesIndices
 
@@ -22,7 +26,17 @@ __all__ = [
     "sum", "mean", "prod", "amax", "amin", "max", "min", "argmax", "argmin", "var", "std", "norm",
     "logsumexp", "cumsum", "cumprod", "all", "any", "std_mean", "var_mean", "softmax",
     "log_softmax", "nansum", "nanmean", "logcumsumexp", "aminmax", "dist", "count_nonzero",
+    "renorm",
 ]
+
+# PyTorch's words when max() or min() of a whole tensor cannot be cast into out.
+_CAN_CAST = ("Expected canCast( typeMetaToScalarType(self.dtype()), "
+             "typeMetaToScalarType(out.dtype())) to be true, but got false.  (Could this error "
+             "message be improved?  If so, please report an enhancement request to PyTorch.)")
+
+_DTYPES_DIFFER = ("Expected the dtype for input and out to match, but got {result} for input's "
+                  "dtype and {out} for out's dtype.")
+_NANSUM_INTEGER = "\"nansum_cpu\" not implemented for '{out}'"
 
 
 def _sum_dtype(input, dtype):
@@ -33,6 +47,7 @@ def _sum_dtype(input, dtype):
     return None
 
 
+@out_variant(DTYPE)
 @accept_numpy_names
 def sum(input, dim=None, keepdim: bool = False, *, dtype=None):  # noqa: A001
     """Sum of all elements, or over ``dim`` (an int or a tuple).
@@ -48,6 +63,7 @@ def sum(input, dim=None, keepdim: bool = False, *, dtype=None):  # noqa: A001
     return reduction_ops.sum_dims(input, dims, keepdim, _sum_dtype(input, dtype))
 
 
+@out_variant(FLOAT_DTYPE)
 @accept_numpy_names
 def mean(input, dim=None, keepdim: bool = False, *, dtype=None):
     """Arithmetic mean of all elements, or over ``dim``.
@@ -70,6 +86,7 @@ def mean(input, dim=None, keepdim: bool = False, *, dtype=None):
     return reduction_ops.mean_dims(input, dims, keepdim)
 
 
+@out_variant(DTYPE)
 @accept_numpy_names
 def prod(input, dim=None, keepdim: bool = False, *, dtype=None):
     """Product of all elements, or along one ``dim``.
@@ -87,6 +104,7 @@ def prod(input, dim=None, keepdim: bool = False, *, dtype=None):
     return reduction_ops.prod_dim(input, normalize_dims(dim, input.ndim), keepdim)
 
 
+@out_variant(SAME, message=_DTYPES_DIFFER)
 @accept_numpy_names
 def amax(input, dim=(), keepdim: bool = False):
     """Largest value over ``dim`` (all dims by default); ties share the gradient.
@@ -99,6 +117,7 @@ def amax(input, dim=(), keepdim: bool = False):
     return reduction_ops.amax(input, normalize_dims(dim, input.ndim), keepdim)
 
 
+@out_variant(SAME, message=_DTYPES_DIFFER)
 @accept_numpy_names
 def amin(input, dim=(), keepdim: bool = False):
     """Smallest value over ``dim`` (all dims by default).
@@ -145,6 +164,7 @@ def _extreme(input, dim, keepdim, other, name, all_op, dim_op, pick, pairwise):
     return ValuesIndices(dim_op(input, d, keepdim, index), index, name)
 
 
+@out_variant(CAST, message=_CAN_CAST)
 @accept_numpy_names
 def max(input, dim=None, keepdim: bool = False, *, other=None):  # noqa: A001
     """The largest element, or ``(values, indices)`` along ``dim``, or an elementwise maximum.
@@ -157,6 +177,7 @@ def max(input, dim=None, keepdim: bool = False, *, other=None):  # noqa: A001
                     reduction_ops.max_dim, _argmax, maximum)
 
 
+@out_variant(CAST, message=_CAN_CAST)
 @accept_numpy_names
 def min(input, dim=None, keepdim: bool = False, *, other=None):  # noqa: A001
     """The smallest element, or ``(values, indices)`` along ``dim``, or an elementwise minimum.
@@ -180,6 +201,7 @@ def _argmin(a, axis):
         else xp.argmax(xp.isnan(a), axis=axis)
 
 
+@out_variant(SAME)
 @accept_numpy_names
 def argmax(input, dim=None, keepdim: bool = False):
     """Index of the largest value (of the flattened tensor when ``dim`` is None).
@@ -195,6 +217,7 @@ def argmax(input, dim=None, keepdim: bool = False):
     return max(input, dim, keepdim).indices
 
 
+@out_variant(SAME)
 @accept_numpy_names
 def argmin(input, dim=None, keepdim: bool = False):
     """Index of the smallest value (of the flattened tensor when ``dim`` is None).
@@ -231,6 +254,7 @@ def _var_args(input, dim, unbiased, correction, name):
     return dims, correction
 
 
+@out_variant()
 @accept_numpy_names
 def var(input, dim=None, unbiased=None, keepdim: bool = False, *, correction=None):
     """Variance, with Bessel's correction by default (``correction=1``).
@@ -243,6 +267,7 @@ def var(input, dim=None, unbiased=None, keepdim: bool = False, *, correction=Non
     return reduction_ops.var(input, dims, correction, keepdim)
 
 
+@out_variant()
 @accept_numpy_names
 def std(input, dim=None, unbiased=None, keepdim: bool = False, *, correction=None):
     """Standard deviation (square root of ``var``).
@@ -255,6 +280,7 @@ def std(input, dim=None, unbiased=None, keepdim: bool = False, *, correction=Non
     return reduction_ops.std(input, dims, correction, keepdim)
 
 
+@out_variant(SAME)
 @accept_numpy_names
 def norm(input, p="fro", dim=None, keepdim: bool = False, dtype=None):
     """Vector p-norm (2 by default) of all elements or over ``dim``.
@@ -277,6 +303,7 @@ def norm(input, p="fro", dim=None, keepdim: bool = False, dtype=None):
     return reduction_ops.vector_norm(input, float(p), normalize_dims(dim, input.ndim), keepdim)
 
 
+@out_variant(FLOATING)
 @accept_numpy_names
 def logsumexp(input, dim, keepdim: bool = False):
     """``log(sum(exp(input)))`` over ``dim``, computed without overflow.
@@ -290,6 +317,7 @@ def logsumexp(input, dim, keepdim: bool = False):
     return reduction_ops.logsumexp(input, normalize_dims(dim, input.ndim), keepdim)
 
 
+@out_variant(DTYPE)
 @accept_numpy_names
 def cumsum(input, dim: int, *, dtype=None):
     """Running sum along ``dim``.
@@ -298,10 +326,13 @@ def cumsum(input, dim: int, *, dtype=None):
     >>> torch.cumsum(torch.tensor([1., 2., 3.]), dim=0)
     tensor([1., 3., 6.])
     """
+    if dtype is _dtypes.bool:
+        raise not_implemented("cumsum_out_cpu", dtype)
     return reduction_ops.cumsum(input, normalize_dims(dim, input.ndim)[0] if input.ndim else 0,
                                 _sum_dtype(input, dtype))
 
 
+@out_variant(DTYPE)
 @accept_numpy_names
 def cumprod(input, dim: int, *, dtype=None):
     """Running product along ``dim``.
@@ -310,6 +341,8 @@ def cumprod(input, dim: int, *, dtype=None):
     >>> torch.cumprod(torch.tensor([1., 2., 3.]), dim=0)
     tensor([1., 2., 6.])
     """
+    if dtype is _dtypes.bool:
+        raise not_implemented("cumprod_out_cpu", dtype)
     if dtype is not None:
         input = input.to(dtype)
     elif not input.dtype.is_floating_point:
@@ -324,6 +357,8 @@ def _truth_reduce(fn, input, dim, keepdim):
     return Tensor._make(out.astype(xp.uint8) if input._data.dtype == xp.uint8 else out)
 
 
+@out_variant(SAME, message="{fn} only supports bool tensor for result, got: {out}",
+             accept=("uint8",))
 @accept_numpy_names
 def all(input, dim=None, keepdim: bool = False):  # noqa: A001
     """True where every element (over ``dim``) is nonzero.
@@ -337,6 +372,8 @@ def all(input, dim=None, keepdim: bool = False):  # noqa: A001
     return _truth_reduce(xp.all, input, dim, keepdim)
 
 
+@out_variant(SAME, message="{fn} only supports bool tensor for result, got: {out}",
+             accept=("uint8",))
 @accept_numpy_names
 def any(input, dim=None, keepdim: bool = False):  # noqa: A001
     """True where some element (over ``dim``) is nonzero.
@@ -393,6 +430,7 @@ def _softmax_args(input, dim, dtype, name):
     return input, dim if input.ndim else 0
 
 
+@out_variant(SAME)
 @accept_numpy_names
 def softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype=None) -> Tensor:
     """``exp(x) / exp(x).sum(dim)``, computed stably.
@@ -405,6 +443,7 @@ def softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype=N
     return activation_ops.softmax(input, dim)
 
 
+@out_variant(SAME)
 @accept_numpy_names
 def log_softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3,
                 dtype=None) -> Tensor:
@@ -418,6 +457,7 @@ def log_softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3,
     return activation_ops.log_softmax(input, dim)
 
 
+@out_variant(FLOAT_DTYPE, message=_NANSUM_INTEGER, error=NotImplementedError)
 @accept_numpy_names
 def nansum(input, dim=None, keepdim: bool = False, *, dtype=None):
     """``sum`` with NaN counted as zero.
@@ -430,6 +470,7 @@ def nansum(input, dim=None, keepdim: bool = False, *, dtype=None):
     return sum(clean, dim, keepdim, dtype=dtype)
 
 
+@out_variant(FLOAT_DTYPE, message=_NANSUM_INTEGER, error=NotImplementedError)
 @accept_numpy_names
 def nanmean(input, dim=None, keepdim: bool = False, *, dtype=None):
     """``mean`` of the elements that are not NaN.
@@ -445,6 +486,7 @@ def nanmean(input, dim=None, keepdim: bool = False, *, dtype=None):
     return nansum(input, dim, keepdim, dtype=dtype) / count
 
 
+@out_variant(SAME, message="expected scalar_type {result} but found {out}")
 @accept_numpy_names
 def logcumsumexp(input, dim: int):
     """``log(cumsum(exp(input), dim))`` without overflow.
@@ -460,6 +502,7 @@ def logcumsumexp(input, dim: int):
         return pointwise_ops.log(cumsum(pointwise_ops.exp(x - top), dim)) + top
 
 
+@out_variant(SAME)
 @accept_numpy_names
 def aminmax(input, *, dim: int | None = None, keepdim: bool = False):
     """``(min, max)`` of all elements or along ``dim``, named ``min`` and ``max``.
@@ -505,3 +548,50 @@ def count_nonzero(input, dim=None):
     dims = reduction_ops.normalize_dims(dim, input.ndim)
     axis = None if dims is None or input.ndim == 0 else dims
     return Tensor._make(xp.array(xp.count_nonzero(input._data, axis=axis), dtype=xp.int64))
+
+
+def renorm(input, p: float, dim: int, maxnorm: float) -> Tensor:
+    """Each slice ``input.select(dim, i)`` whose ``p``-norm exceeds ``maxnorm`` scaled down to
+    norm ``maxnorm``; the other slices unchanged.
+
+    >>> import chainrule as torch
+    >>> torch.tensor([[3., 4.], [0.3, 0.4]]).renorm(2, 0, 1.0)
+    tensor([[0.6000, 0.8000],
+            [0.3000, 0.4000]])
+    """
+    if p <= 0:
+        raise RuntimeError("renorm: non-positive-norm not supported")
+    if maxnorm < 0:
+        raise RuntimeError(f"renorm: expected maxnorm to be >= 0 but got {maxnorm:g}")
+    if input.ndim < 2:
+        raise RuntimeError(f"renorm: input needs at least 2 dimensions, got {input.ndim} "
+                           "dimensions")
+    if not input.dtype.is_floating_point:
+        raise RuntimeError("linalg.vector_norm: Expected a floating point or complex tensor as "
+                           f"input. Got {input.dtype.scalar_name}. Fix: call .float() first.")
+    dim = normalize_dims(dim, input.ndim)[0]
+    dims = tuple(d for d in range(input.ndim) if d != dim)
+    return reduction_ops.renorm(input, float(p), dims, float(maxnorm))
+
+
+def sum_to_size(self, *size) -> Tensor:
+    """This tensor summed down to ``size`` (a shape it broadcasts from): the leading
+    dimensions and those of size 1 in ``size`` are summed (``Tensor.sum_to_size``).
+
+    >>> import chainrule as torch
+    >>> torch.ones(2, 3).sum_to_size(1, 3)
+    tensor([[2., 2., 2.]])
+    """
+    if not size:
+        raise TypeError('sum_to_size() missing 1 required positional arguments: "size"')
+    size = size_argument(size)
+    shape = tuple(self.shape)
+    lead = len(shape) - len(size)
+    if lead < 0 or builtins.any(n != 1 and n != m for n, m in zip(size, shape[lead:])):
+        raise RuntimeError(f"size {{{list(size)}}} is not expandable to size {{{list(shape)}}}.")
+    if size == shape:
+        return self
+    dims = tuple(range(lead)) + tuple(lead + i for i, n in enumerate(size)
+                                      if n == 1 and shape[lead + i] != 1)
+    out = sum(self, dims, keepdim=True)
+    return out.view(size) if lead else out

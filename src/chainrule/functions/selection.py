@@ -16,6 +16,7 @@ from .arguments import accept_numpy_names
 from .comparison import isnan
 from .indexing import gather, select
 from .joining import stack
+from .out import SAME, out_variant
 from .pointwise import lerp, where
 from .reduction import _check_nonempty
 from .return_types import ValuesIndices
@@ -24,7 +25,16 @@ from .shape import narrow, reshape, squeeze
 __all__ = [
     "sort", "argsort", "msort", "topk", "kthvalue", "median", "mode", "cummax", "cummin", "unique",
     "nonzero", "searchsorted", "bucketize", "argwhere", "bincount", "quantile", "nanquantile",
+    "nanmedian", "unique_consecutive",
 ]
+
+_MEDIAN_DTYPE = ("Expected tensor for 'values' to have the same type as tensor for argument #2 "
+                 "'self'; but type torch.{out}Tensor does not equal torch.{result}Tensor (while "
+                 "checking arguments for median)")
+_SEARCHSORTED_DTYPE = (
+    "torch.searchsorted(): output tensor's dtype is wrong, it can only be Int(int32) or "
+    "Long(int64) depending on whether out_int32 flag is True, but we got output tensor's dtype "
+    "{out} and out_int32 flag is False")
 
 
 def _argsort(a, dim: int, descending: bool):
@@ -44,6 +54,7 @@ def _index_tensor(a):
     return Tensor._make(xp.array(a, dtype=xp.int64, order="C"))
 
 
+@out_variant(SAME)
 @accept_numpy_names
 def sort(input, dim: int = -1, descending: bool = False, *, stable: bool = False):
     """``(values, indices)`` sorted along ``dim``; equal values keep their order.
@@ -75,6 +86,7 @@ def argsort(input, dim: int = -1, descending: bool = False, *, stable: bool = Fa
     return _index_tensor(_argsort(input._data, dim, descending))
 
 
+@out_variant(SAME)
 def msort(input):
     """``input`` sorted along its first dimension (values only).
 
@@ -86,6 +98,7 @@ def msort(input):
     return sort(input, 0).values
 
 
+@out_variant(SAME)
 @accept_numpy_names
 def topk(input, k: int, dim: int = -1, largest: bool = True, sorted: bool = True):  # noqa: A002
     """The ``k`` largest (or smallest) values along ``dim``, with their indices.
@@ -126,6 +139,7 @@ def _pick(input, dim, keepdim, pos, op, name):
     return ValuesIndices(op(input, dim, keepdim, index, input._data.shape), index, name)
 
 
+@out_variant(SAME, tuple_message="output values must be of same type as input")
 @accept_numpy_names
 def kthvalue(input, k: int, dim: int = -1, keepdim: bool = False):
     """The ``k``-th smallest value (counting from 1) along ``dim``, and its index.
@@ -145,6 +159,7 @@ def kthvalue(input, k: int, dim: int = -1, keepdim: bool = False):
     return _pick(input, dim, keepdim, k - 1, selection_ops.kthvalue, "kthvalue")
 
 
+@out_variant(SAME, tuple_message=_MEDIAN_DTYPE)
 @accept_numpy_names
 def median(input, dim: int | None = None, keepdim: bool = False):
     """The lower median of all elements, or ``(values, indices)`` along ``dim``.
@@ -177,12 +192,48 @@ def median(input, dim: int | None = None, keepdim: bool = False):
     return _pick(input, dim, keepdim, (size - 1) // 2, selection_ops.median_dim, "median")
 
 
+def nanmedian(input, dim: int | None = None, keepdim: bool = False):
+    """``median`` that ignores NaN: the lower median of the numbers, NaN only where there are
+    none; with ``dim``, ``(values, indices)``.
+
+    >>> import chainrule as torch
+    >>> torch.tensor([1., float("nan"), 3., 2.]).nanmedian()
+    tensor(2.)
+    >>> torch.nanmedian(torch.tensor([[4., float("nan"), 1.]]), dim=1)
+    torch.return_types.nanmedian(
+    values=tensor([1.]),
+    indices=tensor([2]))
+    """
+    _no_bool(input, "median")
+    if dim is None:
+        return selection_ops.nanmedian_all(input)
+    dim = wrap_dim(dim, input.ndim)
+    _check_nonempty(input, dim, "median")
+    data = input._data
+    if input.ndim == 0:
+        index = xp.zeros((), xp.int64)
+    else:
+        # NaN sorts last: the median of each slice's numbers sits at (numbers - 1) // 2, and a
+        # slice of NaN alone gives its first NaN.
+        valid = (~xp.isnan(data)).sum(axis=dim, keepdims=True) if data.dtype.kind == "f" \
+            else xp.full([1] * data.ndim, data.shape[dim])
+        position = xp.maximum((valid - 1) // 2, 0)
+        index = xp.take_along_axis(_argsort(data, dim, False), position, axis=dim)
+        if not keepdim:
+            index = xp.squeeze(index, dim)
+    index = _index_tensor(index)
+    values = selection_ops.nanmedian_dim(input, dim, keepdim, index, data.shape)
+    return ValuesIndices(values, index, "nanmedian")
+
+
 def _mode_of(row):
     values, counts = xp.unique(row, return_counts=True)
     value = values[xp.argmax(counts)]  # the smallest of the most frequent values
     return len(row) - 1 - int(xp.argmax(row[::-1] == value))  # its last position
 
 
+@out_variant(SAME, tuple_message="expected scalar type '{result}' but got '{out}' for values "
+                                 "output")
 @accept_numpy_names
 def mode(input, dim: int = -1, keepdim: bool = False):
     """The most frequent value along ``dim`` (the smallest if several are), and its last index.
@@ -227,6 +278,7 @@ def _cumulative_extreme(input, dim, better, op, name):
     return ValuesIndices(op(input, dim, index, data.shape), index, name)
 
 
+@out_variant(SAME, tuple_message="expected scalar_type {result} but found {out}")
 @accept_numpy_names
 def cummax(input, dim: int):
     """Running maximum along ``dim`` and where each running maximum was found.
@@ -240,6 +292,7 @@ def cummax(input, dim: int):
     return _cumulative_extreme(input, dim, xp.greater, selection_ops.cummax, "cummax")
 
 
+@out_variant(SAME, tuple_message="expected scalar_type {result} but found {out}")
 @accept_numpy_names
 def cummin(input, dim: int):
     """Running minimum along ``dim`` and where each running minimum was found.
@@ -274,6 +327,38 @@ def unique(input, sorted: bool = True, return_inverse: bool = False,  # noqa: A0
     return out[0] if len(out) == 1 else tuple(out)
 
 
+def unique_consecutive(input, return_inverse: bool = False, return_counts: bool = False,
+                       dim: int | None = None):
+    """Each run of equal consecutive values (or slices along ``dim``) kept once, optionally
+    with each element's run number (``return_inverse``) and each run's length
+    (``return_counts``).
+
+    >>> import chainrule as torch
+    >>> torch.unique_consecutive(torch.tensor([1, 1, 2, 2, 3, 1]), return_counts=True)
+    (tensor([1, 2, 3, 1]), tensor([2, 2, 1, 1]))
+    """
+    data = input._data
+    if dim is None:
+        rows = data.reshape(-1, 1)
+    else:
+        dim = wrap_dim(dim, input.ndim)
+        rows = xp.moveaxis(data, dim, 0).reshape(data.shape[dim] if data.ndim else 1, -1)
+    n = rows.shape[0]
+    change = (rows[1:] != rows[:-1]).any(axis=1) if n else xp.zeros(0, bool)
+    starts = xp.concatenate([xp.zeros(builtins.min(n, 1), xp.int64),
+                             xp.flatnonzero(change) + 1]).astype(xp.int64)
+    out = [selection_ops.unique_consecutive(input, starts, dim)]
+    if return_inverse:
+        inverse = xp.concatenate([xp.zeros(builtins.min(n, 1), xp.int64),
+                                  xp.cumsum(change, dtype=xp.int64)])
+        out.append(_index_tensor(inverse.reshape(data.shape) if dim is None else inverse))
+    if return_counts:
+        out.append(_index_tensor(xp.diff(xp.append(starts, n))))
+    return out[0] if len(out) == 1 else tuple(out)
+
+
+@out_variant(SAME, message="nonzero: Expected out tensor to have scalar type Long but got scalar "
+                           "type{out}")
 def nonzero(input, *, as_tuple: bool = False):
     """Indices of the non-zero elements: an ``(n, ndim)`` tensor, or one vector per dimension.
 
@@ -288,6 +373,7 @@ def nonzero(input, *, as_tuple: bool = False):
     return _index_tensor(xp.argwhere(data))
 
 
+@out_variant(SAME, message=_SEARCHSORTED_DTYPE)
 def searchsorted(sorted_sequence, input, *, out_int32: bool = False, right: bool = False,
                  side: str | None = None, sorter=None):
     """Where each value of ``input`` would go in ``sorted_sequence`` (along its last dimension)
@@ -325,6 +411,7 @@ def searchsorted(sorted_sequence, input, *, out_int32: bool = False, right: bool
     return Tensor._make(out)
 
 
+@out_variant(SAME, message=_SEARCHSORTED_DTYPE)
 def bucketize(input, boundaries, *, out_int32: bool = False, right: bool = False):
     """The bucket of each value: ``i`` with ``boundaries[i-1] < x <= boundaries[i]``
     (``<= x <`` with ``right=True``).
@@ -414,6 +501,7 @@ def _quantile(input, q, dim, keepdim, interpolation, ignore_nan):
     return stack(out) if qs.ndim else out[0]
 
 
+@out_variant(SAME, message="quantile() out tensor must be same dtype as the input tensor")
 @accept_numpy_names
 def quantile(input, q, dim=None, keepdim: bool = False, *, interpolation: str = "linear"):
     """The ``q``-th quantiles of ``input`` (over all elements, or along ``dim``).
@@ -425,6 +513,7 @@ def quantile(input, q, dim=None, keepdim: bool = False, *, interpolation: str = 
     return _quantile(input, q, dim, keepdim, interpolation, False)
 
 
+@out_variant(SAME, message="quantile() out tensor must be same dtype as the input tensor")
 @accept_numpy_names
 def nanquantile(input, q, dim=None, keepdim: bool = False, *, interpolation: str = "linear"):
     """``quantile`` ignoring NaN values.

@@ -8,16 +8,19 @@ from __future__ import annotations
 
 from .._backend import xp
 from .._shapes import size_argument, wrap_dim
+from ..engine import grad_mode
 from ..ops import shape as shape_ops
 from ..tensor import Size, Tensor
 from .arguments import accept_numpy_names
+from .out import SAME, out_variant
+from .storage import element_positions, storage_offset
 
 __all__ = [
     "reshape", "view", "flatten", "unflatten", "squeeze", "unsqueeze", "transpose", "swapaxes",
     "swapdims", "t", "permute", "movedim", "moveaxis", "expand", "expand_as", "broadcast_to",
     "flip", "roll", "repeat", "narrow", "tril", "triu", "detach", "numel", "ravel", "fliplr",
     "flipud", "rot90", "atleast_1d", "atleast_2d", "atleast_3d", "tile", "broadcast_shapes",
-    "broadcast_tensors",
+    "broadcast_tensors", "as_strided",
 ]
 
 
@@ -315,6 +318,7 @@ def narrow(input, dim: int, start: int, length: int):
     return shape_ops.narrow(input, dim, start, length, input._data.shape)
 
 
+@out_variant(SAME)
 def tril(input, diagonal: int = 0):
     """The lower triangle (elements above ``diagonal`` set to zero).
 
@@ -327,6 +331,7 @@ def tril(input, diagonal: int = 0):
     return shape_ops.tril(input, diagonal)
 
 
+@out_variant(SAME)
 def triu(input, diagonal: int = 0):
     """The upper triangle (elements below ``diagonal`` set to zero).
 
@@ -502,3 +507,77 @@ def broadcast_tensors(*tensors):
     """
     shape = broadcast_shapes(*[t.shape for t in tensors])
     return tuple(broadcast_to(t, shape) for t in tensors)
+
+
+def as_strided(input, size, stride, storage_offset=None):
+    """A view of ``input``'s storage with the given sizes, strides and offset (in elements;
+    the offset defaults to ``input``'s own).
+
+    Elements may repeat (a stride of 0, or strides that overlap) and may lie
+    outside ``input`` (anywhere in its storage); the gradient adds up over
+    repeats and reaches only ``input``'s own elements, as in PyTorch.
+
+    >>> import chainrule as torch
+    >>> x = torch.arange(6.)
+    >>> x.as_strided((2, 2), (1, 2), 1)
+    tensor([[1., 3.],
+            [2., 4.]])
+    """
+    size, stride = _int_tuple(size, "size", 1), _int_tuple(stride, "stride", 2)
+    offset = _storage_offset_of(input) if storage_offset is None else storage_offset
+    _check_strided(input, size, stride, offset)
+    if input.ndim == 0:  # index keys need a dimension to point into
+        input = reshape(input, (1,))
+    src = dst = None
+    if (grad_mode.state.enabled and input._requires_grad) or input._fw_grad is not None:
+        src, dst = _elements_read(input._data, size, stride, offset)
+    return shape_ops.as_strided(input, size, stride, offset, src, dst, input._data.shape)
+
+
+_storage_offset_of = storage_offset  # the method, not as_strided's argument of that name
+
+
+def _int_tuple(value, name: str, position: int) -> tuple:
+    if not isinstance(value, (tuple, list)) or not all(isinstance(v, int) for v in value):
+        raise TypeError(f"as_strided(): argument '{name}' (position {position}) must be tuple of "
+                        f"ints, not {type(value).__name__}")
+    return tuple(int(v) for v in value)
+
+
+def _check_strided(input, size, stride, offset) -> None:
+    if len(size) != len(stride):
+        raise RuntimeError("mismatch in length of strides and shape")
+    if any(n < 0 for n in size):
+        raise RuntimeError(f"Storage size calculation overflowed with sizes={list(size)} and "
+                           f"strides={list(stride)}")
+    if any(s < 0 for s in stride):
+        raise RuntimeError("as_strided: Negative strides are not supported at the moment, got "
+                           f"strides: {list(stride)}")
+    if offset < 0:
+        raise RuntimeError(f"Tensor: invalid storage offset {offset}")
+    itemsize = input._data.itemsize
+    storage_bytes = shape_ops.storage_root(input._data).nbytes
+    if 0 not in size:
+        needed = (offset + sum((n - 1) * s for n, s in zip(size, stride)) + 1) * itemsize
+        if needed > storage_bytes:
+            raise RuntimeError(
+                f"setStorage: sizes {list(size)}, strides {list(stride)}, storage offset "
+                f"{offset}, and itemsize {itemsize} requiring a storage size of {needed} are out "
+                f"of bounds for storage of size {storage_bytes}")
+
+
+def _elements_read(a, size, stride, offset):
+    """For as_strided's gradient: the index into ``a`` of each element the view reads, and
+    which elements of the view those are (None: all of them; the others lie outside ``a``)."""
+    inside = element_positions(a).ravel()
+    wanted = element_positions(a, size, stride, offset)
+    order = xp.argsort(inside, kind="stable")
+    ordered = inside[order]
+    at = xp.searchsorted(ordered, wanted).clip(0, max(inside.size - 1, 0))
+    if inside.size:
+        found, flat = ordered[at] == wanted, order[at]
+    else:
+        found, flat = xp.zeros(wanted.shape, dtype=bool), at
+    if found.all():
+        return xp.unravel_index(flat, a.shape), None
+    return xp.unravel_index(flat[found], a.shape), xp.nonzero(found)

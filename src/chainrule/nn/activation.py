@@ -1,9 +1,14 @@
 """Activation layers: ``ReLU``, ``GELU``, ``Softmax``, ... as in ``torch.nn``.
 
-Each remembers its options, shows them in its ``repr`` as PyTorch does, and
-calls its function in ``nn.functional``.
+A layer is its function in ``nn.functional`` with the options fixed: it takes
+the options that function takes after ``input`` (same names, order and
+defaults, so ``LeakyReLU(0.2)`` means ``leaky_relu(x, 0.2)``), keeps them as
+attributes, passes them back by name on every call, and shows in its ``repr``
+those PyTorch shows.
 """
 from __future__ import annotations
+
+import inspect
 
 from ..tensor import Tensor
 from . import functional
@@ -13,33 +18,52 @@ from .parameter import empty_parameter
 
 
 class _Activation(Module):
-    """What the activation layers with options share: the options, kept as attributes
-    (given as keywords), and the ``repr`` that shows those named in ``_shown``, as
-    ``name=value``, with ``inplace`` shown only where it is set, as PyTorch shows them.
+    """An activation layer: ``_function`` (from ``nn.functional``) with its options
+    fixed.  The options are that function's parameters after ``input``, given when the
+    layer is made (positionally or by name, with the function's defaults); the ``repr``
+    shows those named in ``_shown`` as ``name=value``, ``inplace`` only where it is set.
+    A layer whose options are not its function's defines ``__init__`` itself and passes
+    them as keywords.
     """
 
     _shown: tuple = ()
+    _signature: inspect.Signature | None = None  # the options, where __init__ is this one
 
-    def __init__(self, **options) -> None:
+    @staticmethod
+    def _function(input: Tensor) -> Tensor:
+        raise NotImplementedError
+
+    def __init_subclass__(cls, **kwargs) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.__init__ is _Activation.__init__:
+            parameters = list(inspect.signature(cls._function).parameters.values())[1:]
+            cls._signature = cls.__signature__ = inspect.Signature(parameters)
+        else:
+            cls.__signature__ = None  # inspect reads the class's own __init__
+
+    def __init__(self, *args, **options) -> None:
         super().__init__()
+        if self._signature is not None:
+            bound = self._signature.bind(*args, **options)
+            bound.apply_defaults()
+            options = bound.arguments
+        self._options = tuple(options)
         for name, value in options.items():
             setattr(self, name, value)
 
+    def forward(self, input: Tensor) -> Tensor:
+        return self._function(input, **{name: getattr(self, name) for name in self._options})
+
     def extra_repr(self) -> str:
-        return ", ".join(f"{name}={getattr(self, name)}" for name in self._shown
+        return ", ".join(_shown_option(name, getattr(self, name)) for name in self._shown
                          if name != "inplace" or self.inplace)
 
 
-class _InplaceActivation(_Activation):
-    """An activation layer whose one option is ``inplace``."""
-
-    _shown = ("inplace",)
-
-    def __init__(self, inplace: bool = False) -> None:
-        super().__init__(inplace=inplace)
+def _shown_option(name: str, value) -> str:
+    return f"{name}={value!r}" if isinstance(value, str) else f"{name}={value}"
 
 
-class ReLU(_InplaceActivation):
+class ReLU(_Activation):
     """``max(x, 0)``.
 
     >>> import chainrule as torch
@@ -47,8 +71,8 @@ class ReLU(_InplaceActivation):
     ReLU()
     """
 
-    def forward(self, input: Tensor) -> Tensor:
-        return input.relu()
+    _function = staticmethod(functional.relu)
+    _shown = ("inplace",)
 
 
 class LeakyReLU(_Activation):
@@ -59,16 +83,11 @@ class LeakyReLU(_Activation):
     LeakyReLU(negative_slope=0.01)
     """
 
+    _function = staticmethod(functional.leaky_relu)
     _shown = ("negative_slope", "inplace")
 
-    def __init__(self, negative_slope: float = 0.01, inplace: bool = False) -> None:
-        super().__init__(negative_slope=negative_slope, inplace=inplace)
 
-    def forward(self, input: Tensor) -> Tensor:
-        return functional.leaky_relu(input, self.negative_slope)
-
-
-class GELU(Module):
+class GELU(_Activation):
     """Gaussian error linear unit.
 
     >>> import chainrule as torch
@@ -76,18 +95,11 @@ class GELU(Module):
     GELU(approximate='none')
     """
 
-    def __init__(self, approximate: str = "none") -> None:
-        super().__init__()
-        self.approximate = approximate
-
-    def forward(self, input: Tensor) -> Tensor:
-        return functional.gelu(input, self.approximate)
-
-    def extra_repr(self) -> str:
-        return f"approximate={self.approximate!r}"
+    _function = staticmethod(functional.gelu)
+    _shown = ("approximate",)
 
 
-class Sigmoid(Module):
+class Sigmoid(_Activation):
     """Logistic function.
 
     >>> import chainrule as torch
@@ -95,11 +107,10 @@ class Sigmoid(Module):
     Sigmoid()
     """
 
-    def forward(self, input: Tensor) -> Tensor:
-        return input.sigmoid()
+    _function = staticmethod(functional.sigmoid)
 
 
-class Tanh(Module):
+class Tanh(_Activation):
     """Hyperbolic tangent.
 
     >>> import chainrule as torch
@@ -107,8 +118,7 @@ class Tanh(Module):
     Tanh()
     """
 
-    def forward(self, input: Tensor) -> Tensor:
-        return input.tanh()
+    _function = staticmethod(functional.tanh)
 
 
 class Softplus(_Activation):
@@ -119,16 +129,20 @@ class Softplus(_Activation):
     Softplus(beta=1.0, threshold=20.0)
     """
 
+    _function = staticmethod(functional.softplus)
     _shown = ("beta", "threshold")
 
-    def __init__(self, beta: float = 1.0, threshold: float = 20.0) -> None:
-        super().__init__(beta=beta, threshold=threshold)
 
-    def forward(self, input: Tensor) -> Tensor:
-        return functional.softplus(input, self.beta, self.threshold)
+class _AlongDim(_Activation):
+    """A layer that normalises along ``dim`` (its one option, shown in the ``repr``)."""
+
+    _shown = ("dim",)
+
+    def __init__(self, dim: int | None = None) -> None:
+        super().__init__(dim=dim)
 
 
-class Softmax(_Activation):
+class Softmax(_AlongDim):
     """Softmax along ``dim``.
 
     >>> import chainrule as torch
@@ -136,16 +150,10 @@ class Softmax(_Activation):
     Softmax(dim=1)
     """
 
-    _shown = ("dim",)
-
-    def __init__(self, dim: int | None = None) -> None:
-        super().__init__(dim=dim)
-
-    def forward(self, input: Tensor) -> Tensor:
-        return functional.softmax(input, self.dim)
+    _function = staticmethod(functional.softmax)
 
 
-class LogSoftmax(Softmax):
+class LogSoftmax(_AlongDim):
     """Log-softmax along ``dim``.
 
     >>> import chainrule as torch
@@ -153,11 +161,10 @@ class LogSoftmax(Softmax):
     LogSoftmax(dim=1)
     """
 
-    def forward(self, input: Tensor) -> Tensor:
-        return functional.log_softmax(input, self.dim)
+    _function = staticmethod(functional.log_softmax)
 
 
-class SiLU(Module):
+class SiLU(_Activation):
     """``x * sigmoid(x)``.
 
     >>> import chainrule as torch
@@ -165,8 +172,8 @@ class SiLU(Module):
     SiLU()
     """
 
-    def forward(self, input: Tensor) -> Tensor:
-        return functional.silu(input)
+    _function = staticmethod(functional.silu)
+    _shown = ("inplace",)
 
 
 class ELU(_Activation):
@@ -177,13 +184,8 @@ class ELU(_Activation):
     ELU(alpha=1.0)
     """
 
+    _function = staticmethod(functional.elu)
     _shown = ("alpha", "inplace")
-
-    def __init__(self, alpha: float = 1.0, inplace: bool = False) -> None:
-        super().__init__(alpha=alpha, inplace=inplace)
-
-    def forward(self, input: Tensor) -> Tensor:
-        return functional.elu(input, self.alpha)
 
 
 class Hardtanh(_Activation):
@@ -194,14 +196,8 @@ class Hardtanh(_Activation):
     Hardtanh(min_val=-1.0, max_val=1.0)
     """
 
+    _function = staticmethod(functional.hardtanh)
     _shown = ("min_val", "max_val", "inplace")
-
-    def __init__(self, min_val: float = -1.0, max_val: float = 1.0,
-                 inplace: bool = False) -> None:
-        super().__init__(min_val=min_val, max_val=max_val, inplace=inplace)
-
-    def forward(self, input: Tensor) -> Tensor:
-        return functional.hardtanh(input, self.min_val, self.max_val)
 
 
 class ReLU6(Hardtanh):
@@ -244,7 +240,7 @@ class PReLU(Module):
         return f"num_parameters={self.num_parameters}"
 
 
-class SELU(_InplaceActivation):
+class SELU(_Activation):
     """Scaled ELU with the self-normalising constants.
 
     >>> import chainrule as torch
@@ -252,8 +248,8 @@ class SELU(_InplaceActivation):
     SELU()
     """
 
-    def forward(self, input: Tensor) -> Tensor:
-        return functional.selu(input)
+    _function = staticmethod(functional.selu)
+    _shown = ("inplace",)
 
 
 class CELU(_Activation):
@@ -264,16 +260,11 @@ class CELU(_Activation):
     CELU(alpha=2.0)
     """
 
+    _function = staticmethod(functional.celu)
     _shown = ("alpha", "inplace")
 
-    def __init__(self, alpha: float = 1.0, inplace: bool = False) -> None:
-        super().__init__(alpha=alpha, inplace=inplace)
 
-    def forward(self, input: Tensor) -> Tensor:
-        return functional.celu(input, self.alpha)
-
-
-class Mish(_InplaceActivation):
+class Mish(_Activation):
     """``x * tanh(softplus(x))``.
 
     >>> import chainrule as torch
@@ -281,11 +272,11 @@ class Mish(_InplaceActivation):
     Mish()
     """
 
-    def forward(self, input: Tensor) -> Tensor:
-        return functional.mish(input)
+    _function = staticmethod(functional.mish)
+    _shown = ("inplace",)
 
 
-class Hardswish(_InplaceActivation):
+class Hardswish(_Activation):
     """``x * relu6(x + 3) / 6``.
 
     >>> import chainrule as torch
@@ -293,13 +284,11 @@ class Hardswish(_InplaceActivation):
     Hardswish()
     """
 
+    _function = staticmethod(functional.hardswish)
     _shown = ()  # PyTorch's repr does not show inplace here
 
-    def forward(self, input: Tensor) -> Tensor:
-        return functional.hardswish(input)
 
-
-class Hardsigmoid(_InplaceActivation):
+class Hardsigmoid(_Activation):
     """``relu6(x + 3) / 6``.
 
     >>> import chainrule as torch
@@ -307,13 +296,11 @@ class Hardsigmoid(_InplaceActivation):
     Hardsigmoid()
     """
 
+    _function = staticmethod(functional.hardsigmoid)
     _shown = ()  # PyTorch's repr does not show inplace here
 
-    def forward(self, input: Tensor) -> Tensor:
-        return functional.hardsigmoid(input)
 
-
-class Softsign(Module):
+class Softsign(_Activation):
     """``x / (1 + |x|)``.
 
     >>> import chainrule as torch
@@ -321,11 +308,10 @@ class Softsign(Module):
     Softsign()
     """
 
-    def forward(self, input: Tensor) -> Tensor:
-        return functional.softsign(input)
+    _function = staticmethod(functional.softsign)
 
 
-class Softmin(_Activation):
+class Softmin(_AlongDim):
     """``softmax(-x)`` along ``dim``.
 
     >>> import chainrule as torch
@@ -333,16 +319,10 @@ class Softmin(_Activation):
     Softmin(dim=1)
     """
 
-    _shown = ("dim",)
-
-    def __init__(self, dim: int | None = None) -> None:
-        super().__init__(dim=dim)
-
-    def forward(self, input: Tensor) -> Tensor:
-        return functional.softmin(input, self.dim)
+    _function = staticmethod(functional.softmin)
 
 
-class LogSigmoid(Module):
+class LogSigmoid(_Activation):
     """``log(sigmoid(x))``, without overflow.
 
     >>> import chainrule as torch
@@ -350,8 +330,7 @@ class LogSigmoid(Module):
     tensor([-0.6931])
     """
 
-    def forward(self, input: Tensor) -> Tensor:
-        return functional.logsigmoid(input)
+    _function = staticmethod(functional.logsigmoid)
 
 
 class Threshold(_Activation):
@@ -362,13 +341,8 @@ class Threshold(_Activation):
     Threshold(threshold=0.1, value=20)
     """
 
+    _function = staticmethod(functional.threshold)
     _shown = ("threshold", "value", "inplace")
-
-    def __init__(self, threshold: float, value: float, inplace: bool = False) -> None:
-        super().__init__(threshold=threshold, value=value, inplace=inplace)
-
-    def forward(self, input: Tensor) -> Tensor:
-        return functional.threshold(input, self.threshold, self.value)
 
 
 class GLU(_Activation):
@@ -379,16 +353,11 @@ class GLU(_Activation):
     GLU(dim=-1)
     """
 
+    _function = staticmethod(functional.glu)
     _shown = ("dim",)
 
-    def __init__(self, dim: int = -1) -> None:
-        super().__init__(dim=dim)
 
-    def forward(self, input: Tensor) -> Tensor:
-        return functional.glu(input, self.dim)
-
-
-class Tanhshrink(Module):
+class Tanhshrink(_Activation):
     """``x - tanh(x)``.
 
     >>> import chainrule as torch
@@ -396,11 +365,10 @@ class Tanhshrink(Module):
     Tanhshrink()
     """
 
-    def forward(self, input: Tensor) -> Tensor:
-        return functional.tanhshrink(input)
+    _function = staticmethod(functional.tanhshrink)
 
 
-class Softshrink(Module):
+class Softshrink(_Activation):
     """Soft thresholding by ``lambd``.
 
     >>> import chainrule as torch
@@ -408,12 +376,7 @@ class Softshrink(Module):
     Softshrink(0.5)
     """
 
-    def __init__(self, lambd: float = 0.5) -> None:
-        super().__init__()
-        self.lambd = lambd
-
-    def forward(self, input: Tensor) -> Tensor:
-        return functional.softshrink(input, self.lambd)
+    _function = staticmethod(functional.softshrink)
 
     def extra_repr(self) -> str:
         return str(self.lambd)
@@ -427,5 +390,44 @@ class Hardshrink(Softshrink):
     Hardshrink(0.5)
     """
 
+    _function = staticmethod(functional.hardshrink)
+
+
+class RReLU(_Activation):
+    """Randomised leaky ReLU: while training, each negative element is scaled by a slope
+    drawn from ``U(lower, upper)``; in eval mode by ``(lower + upper) / 2``.
+
+    >>> import chainrule as torch
+    >>> layer = torch.nn.RReLU(0.1, 0.3)
+    >>> layer
+    RReLU(lower=0.1, upper=0.3)
+    >>> layer.eval()(torch.tensor([-1., 2.]))
+    tensor([-0.2000,  2.0000])
+    """
+
+    _function = staticmethod(functional.rrelu)
+    _shown = ("lower", "upper", "inplace")
+
+    def __init__(self, lower: float = 1.0 / 8, upper: float = 1.0 / 3,
+                 inplace: bool = False) -> None:
+        super().__init__(lower=lower, upper=upper, inplace=inplace)
+
     def forward(self, input: Tensor) -> Tensor:
-        return functional.hardshrink(input, self.lambd)
+        return functional.rrelu(input, self.lower, self.upper, self.training, self.inplace)
+
+
+class Softmax2d(Module):
+    """Softmax over the channels of ``(N, C, H, W)`` or ``(C, H, W)`` (dimension -3).
+
+    >>> import chainrule as torch
+    >>> torch.nn.Softmax2d()(torch.zeros(2, 1, 1))
+    tensor([[[0.5000]],
+    <BLANKLINE>
+            [[0.5000]]])
+    """
+
+    def forward(self, input: Tensor) -> Tensor:
+        if input.ndim not in (3, 4):
+            raise ValueError(f"Softmax2d: expected input to be 3D or 4D, got {input.ndim}D "
+                             "instead")
+        return functional.softmax(input, -3)

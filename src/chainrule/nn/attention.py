@@ -8,20 +8,19 @@ Parameter names, order, shapes and initialisation schemes are PyTorch's, so a to
 Mask conventions differ between the two entry points, as in PyTorch: a boolean
 ``attn_mask`` of ``scaled_dot_product_attention`` marks the positions that *take part*
 (``True`` = attend), while boolean ``attn_mask``/``key_padding_mask`` of
-``MultiheadAttention`` and the Transformer layers mark the positions to *ignore*.
-Float masks are added to the scores everywhere.
+``MultiheadAttention`` (``multi_head_attention_forward``) and the Transformer layers mark
+the positions to *ignore*.  Float masks are added to the scores everywhere.
 """
 from __future__ import annotations
 
 import copy
-import math
 
 from ..functions.creation import full
 from ..tensor import Tensor
 from . import functional, init
 from .containers import ModuleList
 from .dropout import Dropout
-from .functional.attention import additive_mask
+from .functional.attention import canonical_mask
 from .linear import Linear
 from .module import Module
 from .normalization import LayerNorm
@@ -33,12 +32,14 @@ class NonDynamicallyQuantizableLinear(Linear):
 
 
 class MultiheadAttention(Module):
-    """Attention over ``num_heads`` heads of size ``embed_dim // num_heads``.
+    """Attention over ``num_heads`` heads of size ``embed_dim // num_heads``: the module that
+    holds the weights of ``nn.functional.multi_head_attention_forward`` and calls it.
 
     Inputs are ``(L, N, E)`` (``(N, L, E)`` with ``batch_first``) or unbatched ``(L, E)``.
     Returns ``(attn_output, attn_weights)``; the weights are averaged over heads unless
     ``average_attn_weights=False`` and are ``None`` when ``need_weights=False``.
-    ``add_bias_kv`` and ``add_zero_attn`` raise ``NotImplementedError``.
+    ``add_bias_kv`` learns one more key and value (``bias_k``, ``bias_v``),
+    ``add_zero_attn`` appends a zero key and value.
 
     >>> import chainrule as torch
     >>> mha = torch.nn.MultiheadAttention(8, 2, batch_first=True)
@@ -62,9 +63,6 @@ class MultiheadAttention(Module):
         if embed_dim <= 0 or num_heads <= 0:
             raise ValueError(f"embed_dim and num_heads must be greater than 0, got "
                              f"embed_dim={embed_dim} and num_heads={num_heads} instead")
-        if add_bias_kv or add_zero_attn:
-            raise NotImplementedError("MultiheadAttention: add_bias_kv and add_zero_attn are "
-                                      "not supported by chainrule. Fix: leave them False.")
         super().__init__()
         self.embed_dim = embed_dim
         self.kdim = kdim if kdim is not None else embed_dim
@@ -89,8 +87,12 @@ class MultiheadAttention(Module):
             self.register_parameter("in_proj_bias", None)
         self.out_proj = NonDynamicallyQuantizableLinear(embed_dim, embed_dim, bias=bias,
                                                         dtype=dtype)
-        self.bias_k = self.bias_v = None
-        self.add_zero_attn = False
+        if add_bias_kv:
+            self.bias_k = empty_parameter(1, 1, embed_dim, dtype=dtype)
+            self.bias_v = empty_parameter(1, 1, embed_dim, dtype=dtype)
+        else:
+            self.bias_k = self.bias_v = None
+        self.add_zero_attn = add_zero_attn
         self._reset_parameters()
 
     def _reset_parameters(self) -> None:
@@ -103,64 +105,71 @@ class MultiheadAttention(Module):
         if self.in_proj_bias is not None:
             init.constant_(self.in_proj_bias, 0.0)
             init.constant_(self.out_proj.bias, 0.0)
-
-    def _project(self, query: Tensor, key: Tensor, value: Tensor):
-        E = self.embed_dim
-        b = self.in_proj_bias
-        b_q, b_k, b_v = (None, None, None) if b is None else (b[:E], b[E:2 * E], b[2 * E:])
-        if self._qkv_same_embed_dim:
-            w = self.in_proj_weight
-            w_q, w_k, w_v = w[:E], w[E:2 * E], w[2 * E:]
-        else:
-            w_q, w_k, w_v = self.q_proj_weight, self.k_proj_weight, self.v_proj_weight
-        return (functional.linear(query, w_q, b_q), functional.linear(key, w_k, b_k),
-                functional.linear(value, w_v, b_v))
+        if self.bias_k is not None:
+            init.xavier_normal_(self.bias_k)
+            init.xavier_normal_(self.bias_v)
 
     def forward(self, query: Tensor, key: Tensor, value: Tensor,
                 key_padding_mask: Tensor | None = None, need_weights: bool = True,
                 attn_mask: Tensor | None = None, average_attn_weights: bool = True,
                 is_causal: bool = False) -> tuple[Tensor, Tensor | None]:
-        if is_causal and attn_mask is None:
-            raise RuntimeError("Need attn_mask if specifying the is_causal hint. Fix: pass "
-                               "Transformer.generate_square_subsequent_mask(L) as attn_mask.")
         batched = query.ndim == 3
-        if not batched:  # one sequence: give it a batch of 1
-            query, key, value = query.unsqueeze(1), key.unsqueeze(1), value.unsqueeze(1)
+        key_padding_mask = canonical_mask(key_padding_mask, "key_padding_mask",
+                                          None if attn_mask is None else attn_mask.dtype,
+                                          "attn_mask", query.dtype)
+        attn_mask = canonical_mask(attn_mask, "attn_mask", None, "", query.dtype,
+                                   check_other=False)
+        if self.batch_first and batched:
+            # keep query is key is value (self-attention projects once), as PyTorch does
+            if key is value:
+                if query is key:
+                    query = key = value = query.transpose(1, 0)
+                else:
+                    query, key = (x.transpose(1, 0) for x in (query, key))
+                    value = key
+            else:
+                query, key, value = (x.transpose(1, 0) for x in (query, key, value))
+        separate = {} if self._qkv_same_embed_dim else {
+            "use_separate_proj_weight": True, "q_proj_weight": self.q_proj_weight,
+            "k_proj_weight": self.k_proj_weight, "v_proj_weight": self.v_proj_weight}
+        out, weights = functional.multi_head_attention_forward(
+            query, key, value, self.embed_dim, self.num_heads, self.in_proj_weight,
+            self.in_proj_bias, self.bias_k, self.bias_v, self.add_zero_attn, self.dropout,
+            self.out_proj.weight, self.out_proj.bias, training=self.training,
+            key_padding_mask=key_padding_mask, need_weights=need_weights, attn_mask=attn_mask,
+            average_attn_weights=average_attn_weights, is_causal=is_causal, **separate)
+        if self.batch_first and batched:
+            out = out.transpose(1, 0)
+        return out, weights
+
+    def merge_masks(self, attn_mask: Tensor | None, key_padding_mask: Tensor | None,
+                    query: Tensor) -> tuple[Tensor | None, int | None]:
+        """``(merged_mask, mask_type)`` for a batch-first ``query`` ``(N, L, E)``, as PyTorch
+        merges them for its fused kernel: the key padding mask alone (type 1), or the
+        ``(L, L)`` or ``(N * H, L, L)`` ``attn_mask`` expanded to ``(N, H, L, L)`` plus the
+        expanded key padding mask if there is one (type 2).
+
+        >>> import chainrule as torch
+        >>> mha = torch.nn.MultiheadAttention(4, 2)
+        >>> mask, kind = mha.merge_masks(torch.zeros(3, 3), None, torch.ones(5, 3, 4))
+        >>> tuple(mask.shape), kind
+        ((5, 2, 3, 3), 2)
+        """
+        mask_type, merged = None, None
+        if key_padding_mask is not None:
+            mask_type, merged = 1, key_padding_mask
+        if attn_mask is not None:
+            batch, length, _ = query.shape
+            mask_type = 2
+            if attn_mask.ndim == 3:
+                merged = attn_mask.view(batch, -1, length, length)
+            else:
+                merged = attn_mask.view(1, 1, length, length).expand(batch, self.num_heads,
+                                                                     -1, -1)
             if key_padding_mask is not None:
-                key_padding_mask = key_padding_mask.unsqueeze(0)
-        elif self.batch_first:
-            query, key, value = (t.transpose(0, 1) for t in (query, key, value))
-        L, N, _ = query.shape
-        S = key.shape[0]
-        H, D = self.num_heads, self.head_dim
-        q, k, v = self._project(query, key, value)
-        # (seq, N, E) -> (N, H, seq, D)
-        q = q.reshape(L, N, H, D).permute(1, 2, 0, 3)
-        k = k.reshape(S, N, H, D).permute(1, 2, 0, 3)
-        v = v.reshape(S, N, H, D).permute(1, 2, 0, 3)
-
-        scores = q.matmul(k.transpose(-2, -1)) * (1.0 / math.sqrt(D))
-        mask = additive_mask(attn_mask, scores.dtype, keep_true=False)
-        if mask is not None:
-            scores = scores + (mask.reshape(N, H, L, S) if mask.ndim == 3 else mask)
-        pad = additive_mask(key_padding_mask, scores.dtype, keep_true=False)
-        if pad is not None:
-            scores = scores + pad.reshape(N, 1, 1, S)
-        weights = functional.softmax(scores, dim=-1)
-        dropped = functional.dropout(weights, self.dropout, training=self.training) \
-            if self.dropout > 0.0 else weights
-        out = dropped.matmul(v).permute(2, 0, 1, 3).reshape(L, N, self.embed_dim)
-        out = self.out_proj(out)
-
-        if not batched:
-            out = out.squeeze(1)
-        elif self.batch_first:
-            out = out.transpose(0, 1)
-        if not need_weights:
-            return out, None
-        if average_attn_weights:
-            weights = weights.mean(dim=1)
-        return out, (weights if batched else weights.squeeze(0))
+                merged = merged + key_padding_mask.view(batch, 1, 1, length).expand(
+                    -1, self.num_heads, -1, -1)
+        return merged, mask_type
 
 
 def _activation(activation):

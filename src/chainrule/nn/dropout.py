@@ -1,4 +1,10 @@
-"""Dropout layers: ``Dropout``, ``Dropout1d`` and ``Dropout2d``, as in ``torch.nn``."""
+"""Dropout layers: ``Dropout``, ``Dropout1d``/``2d``/``3d``, ``AlphaDropout`` and
+``FeatureAlphaDropout``, as in ``torch.nn``.
+
+Each is its function in ``nn.functional`` with ``p`` and ``inplace`` fixed,
+active while the layer is training (``model.train()``) and the identity in
+eval mode (``model.eval()``).
+"""
 from __future__ import annotations
 
 from ..tensor import Tensor
@@ -7,11 +13,21 @@ from .module import Module
 
 
 class _DropoutNd(Module):
+    """What the dropout layers share: ``p``, ``inplace``, their ``repr``, and a forward that
+    calls ``_function(input, p, training, inplace)``."""
+
+    @staticmethod
+    def _function(input: Tensor, p: float, training: bool, inplace: bool) -> Tensor:
+        raise NotImplementedError
+
     def __init__(self, p: float = 0.5, inplace: bool = False) -> None:
         super().__init__()
         if not 0 <= p <= 1:
             raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
         self.p, self.inplace = p, inplace
+
+    def forward(self, input: Tensor) -> Tensor:
+        return self._function(input, self.p, self.training, self.inplace)
 
     def extra_repr(self) -> str:
         return f"p={self.p}, inplace={self.inplace}"
@@ -25,8 +41,7 @@ class Dropout(_DropoutNd):
     Dropout(p=0.5, inplace=False)
     """
 
-    def forward(self, input: Tensor) -> Tensor:
-        return functional.dropout(input, self.p, self.training)
+    _function = staticmethod(functional.dropout)
 
 
 class Dropout1d(_DropoutNd):
@@ -37,8 +52,7 @@ class Dropout1d(_DropoutNd):
     Dropout1d(p=0.5, inplace=False)
     """
 
-    def forward(self, input: Tensor) -> Tensor:
-        return functional.dropout1d(input, self.p, self.training)
+    _function = staticmethod(functional.dropout1d)
 
 
 class Dropout2d(_DropoutNd):
@@ -49,5 +63,38 @@ class Dropout2d(_DropoutNd):
     Dropout2d(p=0.3, inplace=False)
     """
 
-    def forward(self, input: Tensor) -> Tensor:
-        return functional.dropout2d(input, self.p, self.training)
+    _function = staticmethod(functional.dropout2d)
+
+
+class Dropout3d(_DropoutNd):
+    """Channel dropout for ``(N, C, D, H, W)``.
+
+    >>> import chainrule as torch
+    >>> layer = torch.nn.Dropout3d(0.2).eval()
+    >>> layer(torch.ones(1, 1, 1, 1, 2))
+    tensor([[[[[1., 1.]]]]])
+    """
+
+    _function = staticmethod(functional.dropout3d)
+
+
+class AlphaDropout(_DropoutNd):
+    """Dropout for self-normalising (SELU) networks: keeps mean 0 and variance 1.
+
+    >>> import chainrule as torch
+    >>> torch.nn.AlphaDropout(0.2)
+    AlphaDropout(p=0.2, inplace=False)
+    """
+
+    _function = staticmethod(functional.alpha_dropout)
+
+
+class FeatureAlphaDropout(_DropoutNd):
+    """``AlphaDropout`` of whole channels.
+
+    >>> import chainrule as torch
+    >>> torch.nn.FeatureAlphaDropout(0.2)
+    FeatureAlphaDropout(p=0.2, inplace=False)
+    """
+
+    _function = staticmethod(functional.feature_alpha_dropout)

@@ -186,3 +186,54 @@ def trunc_normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, a: float 
         values[bad] = rng.normal(mean, std, int(bad.sum()))
         bad = (values < a) | (values > b)
     return _fill(tensor, values)
+
+
+def dirac_(tensor: Tensor, groups: int = 1) -> Tensor:
+    """Fill a 3-, 4- or 5-D convolution weight with the Dirac delta: a convolution by it
+    passes as many input channels through unchanged as it can (per group of outputs).
+
+    >>> import chainrule as torch
+    >>> w = torch.nn.init.dirac_(torch.empty(2, 3, 3))
+    >>> torch.nn.functional.conv1d(torch.tensor([[[1., 2., 3.], [4., 5., 6.], [0., 0., 0.]]]),
+    ...                            w, padding=1)
+    tensor([[[1., 2., 3.],
+             [4., 5., 6.]]])
+    """
+    if tensor.ndim not in (3, 4, 5):
+        raise ValueError("Only tensors with 3, 4, or 5 dimensions are supported")
+    out_channels, in_channels, *kernel = tensor.shape
+    if out_channels % groups:
+        raise ValueError("dim 0 must be divisible by groups")
+    per_group = out_channels // groups
+    values = xp.zeros(tensor.shape, dtype=tensor._data.dtype)
+    centre = tuple(k // 2 for k in kernel)
+    for g in range(groups):
+        for d in range(min(per_group, in_channels)):
+            values[(g * per_group + d, d) + centre] = 1
+    return _fill(tensor, values)
+
+
+def orthogonal_(tensor: Tensor, gain: float = 1, generator=None) -> Tensor:
+    """Fill with a (semi-)orthogonal matrix times ``gain`` (Saxe et al., 2013): the Q of a
+    Gaussian matrix's QR decomposition, its columns' signs fixed by R's diagonal so that Q is
+    uniformly distributed; dimensions after the first are flattened.
+
+    >>> import chainrule as torch
+    >>> w = torch.nn.init.orthogonal_(torch.empty(3, 5))
+    >>> torch.allclose(w @ w.T, torch.eye(3), atol=1e-6)
+    True
+    """
+    if tensor.ndim < 2:
+        raise ValueError("Only tensors with 2 or more dimensions are supported")
+    if tensor.numel() == 0:
+        return tensor
+    rows = tensor.shape[0]
+    cols = tensor.numel() // rows
+    flattened = _rng(generator).normal(0.0, 1.0, (rows, cols))
+    if rows < cols:
+        flattened = flattened.T
+    q, r = xp.linalg.qr(flattened)
+    q = q * xp.sign(xp.diag(r))
+    if rows < cols:
+        q = q.T
+    return _fill(tensor, gain * q.reshape(tensor.shape))

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import math
 
-from .._backend import xp
 from ..tensor import Tensor
 from . import functional, init
+from .lazy import LazyModuleMixin
 from .module import Module
-from .parameter import empty_parameter
+from .parameter import add_weight_and_bias
 
 
 class Identity(Module):
@@ -43,10 +43,8 @@ class Linear(Module):
         super().__init__()
         self.in_features = in_features
         self.out_features = out_features
-        self.weight = empty_parameter(out_features, in_features, dtype=dtype)
-        self.bias = empty_parameter(out_features, dtype=dtype) if bias else None
-        if not bias:
-            self.register_parameter("bias", None)
+        add_weight_and_bias(self, (out_features, in_features), out_features if bias else None,
+                            dtype)
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
@@ -63,12 +61,13 @@ class Linear(Module):
                 f"bias={self.bias is not None}")
 
 
-class LazyLinear(Linear):
+class LazyLinear(LazyModuleMixin, Linear):
     """A ``Linear`` whose ``in_features`` is read from the first input (as d2l's models use).
 
-    The parameters exist from the start (so an optimiser can be built before
-    the first call) and get their shape and PyTorch's initialisation on the
-    first forward; the module then becomes a plain ``Linear``.
+    The parameters exist from the start as ``UninitializedParameter`` (so an
+    optimiser can be built before the first call) and get their shape and
+    PyTorch's initialisation on the first forward; the module then becomes a
+    plain ``Linear``.
 
     >>> import chainrule as torch
     >>> m = torch.nn.LazyLinear(3)
@@ -78,21 +77,23 @@ class LazyLinear(Linear):
     (torch.Size([2, 3]), Linear(in_features=4, out_features=3, bias=True))
     """
 
+    cls_to_become = Linear
+
     def __init__(self, out_features: int, bias: bool = True, device=None, dtype=None) -> None:
-        super().__init__(0, out_features, bias, dtype=dtype)
+        # bias=False first: the parameters become stand-ins just below
+        super().__init__(0, 0, False, dtype=dtype)
+        self.out_features = out_features
+        self._lazy_weight_and_bias(bias, dtype)
 
     def reset_parameters(self) -> None:
-        if self.in_features:
+        if not self.has_uninitialized_params() and self.in_features != 0:
             super().reset_parameters()
 
-    def forward(self, input: Tensor) -> Tensor:
-        self.in_features = input.shape[-1]
-        w = self.weight
-        w._data = xp.empty((self.out_features, self.in_features), dtype=w._data.dtype)
-        w._bump_version()
-        self.reset_parameters()
-        self.__class__ = Linear  # materialised: from now on an ordinary Linear
-        return functional.linear(input, self.weight, self.bias)
+    def initialize_parameters(self, input: Tensor, *args, **kwargs) -> None:
+        if self.has_uninitialized_params():
+            self.in_features = input.shape[-1]
+            self._materialize_weight_and_bias((self.out_features, self.in_features),
+                                              self.out_features)
 
 
 class Bilinear(Module):
@@ -108,11 +109,8 @@ class Bilinear(Module):
         super().__init__()
         self.in1_features, self.in2_features = in1_features, in2_features
         self.out_features = out_features
-        self.weight = empty_parameter(out_features, in1_features, in2_features, dtype=dtype)
-        if bias:
-            self.bias = empty_parameter(out_features, dtype=dtype)
-        else:
-            self.register_parameter("bias", None)
+        add_weight_and_bias(self, (out_features, in1_features, in2_features),
+                            out_features if bias else None, dtype)
         self.reset_parameters()
 
     def reset_parameters(self) -> None:

@@ -1,28 +1,43 @@
 """Loss layers: ``MSELoss``, ``CrossEntropyLoss``, ... as in ``torch.nn``.
 
-Each is a thin wrapper that remembers its options (``reduction`` and the
-loss's own) and calls its function in ``nn.functional``.
+A loss layer is its function in ``nn.functional`` with the options fixed: it
+keeps ``reduction`` (or PyTorch's older ``size_average`` and ``reduce``) and
+its own options (class weights as buffers), and passes them back by name on
+every call.
 """
 from __future__ import annotations
 
+import warnings
+
 from ..tensor import Tensor
 from . import functional
-from .functional.loss import _legacy_reduction
+from .distance import PairwiseDistance
+from .functional.loss import legacy_reduction
 from .module import Module
 
 
 class _Loss(Module):
     """What the losses share: ``reduction`` (or PyTorch's older ``size_average`` and
-    ``reduce``), and their own options, given as keywords and kept as attributes."""
+    ``reduce``) and their own options, given as keywords and kept as attributes; a call
+    is ``_function(*inputs, reduction=..., **options)``."""
+
+    @staticmethod
+    def _function(*inputs: Tensor, **options) -> Tensor:
+        raise NotImplementedError
 
     def __init__(self, size_average=None, reduce=None, reduction: str = "mean",
                  **options) -> None:
         super().__init__()
         if size_average is not None or reduce is not None:
-            reduction = _legacy_reduction(size_average, reduce)
+            reduction = legacy_reduction(size_average, reduce)
         self.reduction = reduction
+        self._options = tuple(options)
         for name, value in options.items():
             setattr(self, name, value)
+
+    def forward(self, *inputs: Tensor) -> Tensor:
+        options = {name: getattr(self, name) for name in self._options}
+        return self._function(*inputs, reduction=self.reduction, **options)
 
 
 class _WeightedLoss(_Loss):
@@ -32,6 +47,7 @@ class _WeightedLoss(_Loss):
                  reduction: str = "mean", **options) -> None:
         super().__init__(size_average, reduce, reduction, **options)
         self.register_buffer("weight", weight)
+        self._options += ("weight",)
 
 
 class MSELoss(_Loss):
@@ -42,8 +58,7 @@ class MSELoss(_Loss):
     tensor(2.)
     """
 
-    def forward(self, input: Tensor, target: Tensor) -> Tensor:
-        return functional.mse_loss(input, target, reduction=self.reduction)
+    _function = staticmethod(functional.mse_loss)
 
 
 class L1Loss(_Loss):
@@ -54,8 +69,7 @@ class L1Loss(_Loss):
     L1Loss()
     """
 
-    def forward(self, input: Tensor, target: Tensor) -> Tensor:
-        return functional.l1_loss(input, target, reduction=self.reduction)
+    _function = staticmethod(functional.l1_loss)
 
 
 class HuberLoss(_Loss):
@@ -66,11 +80,10 @@ class HuberLoss(_Loss):
     2.0
     """
 
+    _function = staticmethod(functional.huber_loss)
+
     def __init__(self, reduction: str = "mean", delta: float = 1.0) -> None:
         super().__init__(reduction=reduction, delta=delta)
-
-    def forward(self, input: Tensor, target: Tensor) -> Tensor:
-        return functional.huber_loss(input, target, reduction=self.reduction, delta=self.delta)
 
 
 class SmoothL1Loss(_Loss):
@@ -81,12 +94,11 @@ class SmoothL1Loss(_Loss):
     SmoothL1Loss()
     """
 
+    _function = staticmethod(functional.smooth_l1_loss)
+
     def __init__(self, size_average=None, reduce=None, reduction: str = "mean",
                  beta: float = 1.0) -> None:
         super().__init__(size_average, reduce, reduction, beta=beta)
-
-    def forward(self, input: Tensor, target: Tensor) -> Tensor:
-        return functional.smooth_l1_loss(input, target, reduction=self.reduction, beta=self.beta)
 
 
 class NLLLoss(_WeightedLoss):
@@ -97,13 +109,11 @@ class NLLLoss(_WeightedLoss):
     tensor(2.)
     """
 
+    _function = staticmethod(functional.nll_loss)
+
     def __init__(self, weight: Tensor | None = None, size_average=None,
                  ignore_index: int = -100, reduce=None, reduction: str = "mean") -> None:
         super().__init__(weight, size_average, reduce, reduction, ignore_index=ignore_index)
-
-    def forward(self, input: Tensor, target: Tensor) -> Tensor:
-        return functional.nll_loss(input, target, self.weight, ignore_index=self.ignore_index,
-                                   reduction=self.reduction)
 
 
 class CrossEntropyLoss(_WeightedLoss):
@@ -114,16 +124,13 @@ class CrossEntropyLoss(_WeightedLoss):
     tensor(0.6931)
     """
 
+    _function = staticmethod(functional.cross_entropy)
+
     def __init__(self, weight: Tensor | None = None, size_average=None,
                  ignore_index: int = -100, reduce=None, reduction: str = "mean",
                  label_smoothing: float = 0.0) -> None:
         super().__init__(weight, size_average, reduce, reduction, ignore_index=ignore_index,
                          label_smoothing=label_smoothing)
-
-    def forward(self, input: Tensor, target: Tensor) -> Tensor:
-        return functional.cross_entropy(input, target, self.weight,
-                                        ignore_index=self.ignore_index, reduction=self.reduction,
-                                        label_smoothing=self.label_smoothing)
 
 
 class BCELoss(_WeightedLoss):
@@ -134,11 +141,10 @@ class BCELoss(_WeightedLoss):
     tensor(0.6931)
     """
 
-    def forward(self, input: Tensor, target: Tensor) -> Tensor:
-        return functional.binary_cross_entropy(input, target, self.weight, reduction=self.reduction)
+    _function = staticmethod(functional.binary_cross_entropy)
 
 
-class BCEWithLogitsLoss(_Loss):
+class BCEWithLogitsLoss(_WeightedLoss):
     """Binary cross-entropy of logits, computed without overflow.
 
     >>> import chainrule as torch
@@ -146,16 +152,13 @@ class BCEWithLogitsLoss(_Loss):
     tensor(0.6931)
     """
 
+    _function = staticmethod(functional.binary_cross_entropy_with_logits)
+
     def __init__(self, weight: Tensor | None = None, size_average=None, reduce=None,
                  reduction: str = "mean", pos_weight: Tensor | None = None) -> None:
-        super().__init__(size_average, reduce, reduction)
-        self.register_buffer("weight", weight)
+        super().__init__(weight, size_average, reduce, reduction)
         self.register_buffer("pos_weight", pos_weight)
-
-    def forward(self, input: Tensor, target: Tensor) -> Tensor:
-        return functional.binary_cross_entropy_with_logits(input, target, self.weight,
-                                                           reduction=self.reduction,
-                                                           pos_weight=self.pos_weight)
+        self._options += ("pos_weight",)
 
 
 class KLDivLoss(_Loss):
@@ -166,13 +169,11 @@ class KLDivLoss(_Loss):
     KLDivLoss()
     """
 
+    _function = staticmethod(functional.kl_div)
+
     def __init__(self, size_average=None, reduce=None, reduction: str = "mean",
                  log_target: bool = False) -> None:
         super().__init__(size_average, reduce, reduction, log_target=log_target)
-
-    def forward(self, input: Tensor, target: Tensor) -> Tensor:
-        return functional.kl_div(input, target, reduction=self.reduction,
-                                 log_target=self.log_target)
 
 
 class MarginRankingLoss(_Loss):
@@ -183,13 +184,11 @@ class MarginRankingLoss(_Loss):
     0.5
     """
 
+    _function = staticmethod(functional.margin_ranking_loss)
+
     def __init__(self, margin: float = 0.0, size_average=None, reduce=None,
                  reduction: str = "mean") -> None:
         super().__init__(size_average, reduce, reduction, margin=margin)
-
-    def forward(self, input1: Tensor, input2: Tensor, target: Tensor) -> Tensor:
-        return functional.margin_ranking_loss(input1, input2, target, self.margin,
-                                              reduction=self.reduction)
 
 
 class HingeEmbeddingLoss(_Loss):
@@ -200,12 +199,11 @@ class HingeEmbeddingLoss(_Loss):
     HingeEmbeddingLoss()
     """
 
+    _function = staticmethod(functional.hinge_embedding_loss)
+
     def __init__(self, margin: float = 1.0, size_average=None, reduce=None,
                  reduction: str = "mean") -> None:
         super().__init__(size_average, reduce, reduction, margin=margin)
-
-    def forward(self, input: Tensor, target: Tensor) -> Tensor:
-        return functional.hinge_embedding_loss(input, target, self.margin, reduction=self.reduction)
 
 
 class CosineEmbeddingLoss(_Loss):
@@ -216,13 +214,11 @@ class CosineEmbeddingLoss(_Loss):
     CosineEmbeddingLoss()
     """
 
+    _function = staticmethod(functional.cosine_embedding_loss)
+
     def __init__(self, margin: float = 0.0, size_average=None, reduce=None,
                  reduction: str = "mean") -> None:
         super().__init__(size_average, reduce, reduction, margin=margin)
-
-    def forward(self, input1: Tensor, input2: Tensor, target: Tensor) -> Tensor:
-        return functional.cosine_embedding_loss(input1, input2, target, self.margin,
-                                                reduction=self.reduction)
 
 
 class SoftMarginLoss(_Loss):
@@ -233,8 +229,7 @@ class SoftMarginLoss(_Loss):
     SoftMarginLoss()
     """
 
-    def forward(self, input: Tensor, target: Tensor) -> Tensor:
-        return functional.soft_margin_loss(input, target, reduction=self.reduction)
+    _function = staticmethod(functional.soft_margin_loss)
 
 
 class MultiLabelSoftMarginLoss(_WeightedLoss):
@@ -245,9 +240,7 @@ class MultiLabelSoftMarginLoss(_WeightedLoss):
     MultiLabelSoftMarginLoss()
     """
 
-    def forward(self, input: Tensor, target: Tensor) -> Tensor:
-        return functional.multilabel_soft_margin_loss(input, target, self.weight,
-                                                      reduction=self.reduction)
+    _function = staticmethod(functional.multilabel_soft_margin_loss)
 
 
 class PoissonNLLLoss(_Loss):
@@ -258,14 +251,12 @@ class PoissonNLLLoss(_Loss):
     PoissonNLLLoss()
     """
 
+    _function = staticmethod(functional.poisson_nll_loss)
+
     def __init__(self, log_input: bool = True, full: bool = False, size_average=None,
                  eps: float = 1e-8, reduce=None, reduction: str = "mean") -> None:
         super().__init__(size_average, reduce, reduction, log_input=log_input, full=full,
                          eps=eps)
-
-    def forward(self, log_input: Tensor, target: Tensor) -> Tensor:
-        return functional.poisson_nll_loss(log_input, target, self.log_input, self.full,
-                                           eps=self.eps, reduction=self.reduction)
 
 
 class GaussianNLLLoss(_Loss):
@@ -276,13 +267,11 @@ class GaussianNLLLoss(_Loss):
     GaussianNLLLoss()
     """
 
+    _function = staticmethod(functional.gaussian_nll_loss)
+
     def __init__(self, *, full: bool = False, eps: float = 1e-6,
                  reduction: str = "mean") -> None:
         super().__init__(None, None, reduction, full=full, eps=eps)
-
-    def forward(self, input: Tensor, target: Tensor, var) -> Tensor:
-        return functional.gaussian_nll_loss(input, target, var, full=self.full, eps=self.eps,
-                                            reduction=self.reduction)
 
 
 class TripletMarginLoss(_Loss):
@@ -293,11 +282,101 @@ class TripletMarginLoss(_Loss):
     TripletMarginLoss()
     """
 
+    _function = staticmethod(functional.triplet_margin_loss)
+
     def __init__(self, margin: float = 1.0, p: float = 2.0, eps: float = 1e-6,
                  swap: bool = False, size_average=None, reduce=None,
                  reduction: str = "mean") -> None:
         super().__init__(size_average, reduce, reduction, margin=margin, p=p, eps=eps, swap=swap)
 
-    def forward(self, anchor: Tensor, positive: Tensor, negative: Tensor) -> Tensor:
-        return functional.triplet_margin_loss(anchor, positive, negative, self.margin, self.p,
-                                              self.eps, self.swap, reduction=self.reduction)
+
+class NLLLoss2d(NLLLoss):
+    """``NLLLoss`` under its old name for ``(N, C, H, W)`` inputs (deprecated, as in PyTorch).
+
+    >>> import chainrule as torch
+    >>> import warnings
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     torch.nn.NLLLoss2d()
+    NLLLoss2d()
+    """
+
+    def __init__(self, weight: Tensor | None = None, size_average=None,
+                 ignore_index: int = -100, reduce=None, reduction: str = "mean") -> None:
+        warnings.warn("`NLLLoss2d` has been deprecated. Please use `NLLLoss` instead as a "
+                      "drop-in replacement and see https://pytorch.org/docs/main/nn.html#torch."
+                      "nn.NLLLoss for more details.", FutureWarning, stacklevel=2)
+        super().__init__(weight, size_average, ignore_index, reduce, reduction)
+
+
+class CTCLoss(_Loss):
+    """The connectionist temporal classification loss (see ``torch.nn.functional.ctc_loss``);
+    called as ``loss(log_probs, targets, input_lengths, target_lengths)``.
+
+    >>> import chainrule as torch
+    >>> log_probs = torch.full((2, 1, 2), 0.5).log()  # two steps, two equally likely classes
+    >>> torch.nn.CTCLoss()(log_probs, torch.tensor([[1]]), [2], [1])
+    tensor(0.2877)
+    """
+
+    _function = staticmethod(functional.ctc_loss)
+
+    def __init__(self, blank: int = 0, reduction: str = "mean",
+                 zero_infinity: bool = False) -> None:
+        super().__init__(reduction=reduction, blank=blank, zero_infinity=zero_infinity)
+
+
+class MultiMarginLoss(_WeightedLoss):
+    """The multi-class hinge loss ``max(0, margin - x[y] + x[i]) ** p`` over the other
+    classes ``i``.
+
+    >>> import chainrule as torch
+    >>> torch.nn.MultiMarginLoss()(torch.tensor([[0.1, 0.2, 0.4, 0.8]]), torch.tensor([3]))
+    tensor(0.3250)
+    """
+
+    _function = staticmethod(functional.multi_margin_loss)
+
+    def __init__(self, p: int = 1, margin: float = 1.0, weight: Tensor | None = None,
+                 size_average=None, reduce=None, reduction: str = "mean") -> None:
+        if p not in (1, 2):
+            raise ValueError("only p == 1 and p == 2 supported")
+        if weight is not None and weight.ndim != 1:
+            raise ValueError(f"MultiMarginLoss: expected weight to be None or 1D tensor, got "
+                             f"{weight.ndim}D instead")
+        super().__init__(weight, size_average, reduce, reduction, p=p, margin=margin)
+
+
+class MultiLabelMarginLoss(_Loss):
+    """The multi-label hinge loss over each sample's listed classes (ended by -1).
+
+    >>> import chainrule as torch
+    >>> torch.nn.MultiLabelMarginLoss()(torch.tensor([[0.1, 0.2, 0.4, 0.8]]),
+    ...                                 torch.tensor([[3, 0, -1, 1]]))
+    tensor(0.8500)
+    """
+
+    _function = staticmethod(functional.multilabel_margin_loss)
+
+
+class TripletMarginWithDistanceLoss(_Loss):
+    """Triplet loss with any distance function (a ``PairwiseDistance`` by default).
+
+    >>> import chainrule as torch
+    >>> torch.nn.TripletMarginWithDistanceLoss(margin=0.5)
+    TripletMarginWithDistanceLoss(
+      (distance_function): PairwiseDistance()
+    )
+    """
+
+    _function = staticmethod(functional.triplet_margin_with_distance_loss)
+
+    def __init__(self, *, distance_function=None, margin: float = 1.0, swap: bool = False,
+                 reduction: str = "mean") -> None:
+        if margin <= 0:
+            raise ValueError(f"TripletMarginWithDistanceLoss: expected margin to be greater "
+                             f"than 0, got {margin} instead")
+        distance_function = distance_function if distance_function is not None \
+            else PairwiseDistance()
+        super().__init__(reduction=reduction, distance_function=distance_function,
+                         margin=margin, swap=swap)

@@ -7,7 +7,7 @@ from typing import Iterator, NamedTuple
 from .. import _dtypes
 from ..engine.grad_mode import no_grad
 from ..tensor import Tensor, _on_cpu, _to_arguments
-from .parameter import Parameter
+from .parameter import Parameter, UninitializedTensorMixin
 
 
 class _IncompatibleKeys(NamedTuple):
@@ -310,8 +310,10 @@ class Module:
                 for t in table.values():
                     if t is None:
                         continue
-                    new = convert(t)
-                    if new is not t._data:
+                    # a lazy layer's stand-in has no values: only its dtype converts
+                    source = t.stand_in() if isinstance(t, UninitializedTensorMixin) else t
+                    new = convert(source)
+                    if new is not source._data:
                         t._data = new
                         t._bump_version()
                         if t._grad is not None:
@@ -388,6 +390,9 @@ class Module:
         """
         if not hasattr(state_dict, "keys"):
             raise TypeError(f"Expected state_dict to be dict-like, got {type(state_dict)}.")
+        for name, module in self.named_modules():  # lazy layers take the checkpoint's shapes
+            if hasattr(module, "materialize_from_state_dict"):
+                module.materialize_from_state_dict(state_dict, name + "." if name else "")
         own = self.state_dict(keep_vars=True)
         missing = [k for k in own if k not in state_dict]
         unexpected = [k for k in state_dict if k not in own]

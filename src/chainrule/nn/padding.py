@@ -1,5 +1,5 @@
-"""Padding layers: ``ZeroPad2d``, ``ConstantPad1d``/``2d``, ``ReflectionPad1d``/``2d`` and
-``ReplicationPad1d``/``2d``, as in ``torch.nn``.
+"""Padding layers, as in ``torch.nn``: constant (and zero), reflection, replication and
+circular padding of the last 1, 2 or 3 dimensions.
 
 ``padding`` is an int (the same on every side) or one amount per side, last
 dimension first, as ``nn.functional.pad`` takes it.
@@ -12,12 +12,14 @@ from .module import Module
 
 
 class _PadNd(Module):
-    _pad_len = 2
+    """A padding layer: ``_dims`` trailing dimensions padded in ``_mode``."""
+
+    _dims = 1
     _mode = "constant"
 
     def __init__(self, padding) -> None:
         super().__init__()
-        n = self._pad_len
+        n = 2 * self._dims
         self.padding = tuple(padding) if isinstance(padding, (tuple, list)) else (padding,) * n
         if len(self.padding) != n:
             raise ValueError(f"{type(self).__name__}: padding must be an int or a tuple of {n} "
@@ -42,6 +44,24 @@ class _ConstantPadNd(_PadNd):
         return f"padding={self.padding}, value={self.value}"
 
 
+class _ZeroPadNd(_ConstantPadNd):
+    def __init__(self, padding) -> None:
+        super().__init__(padding, 0.0)
+
+    def extra_repr(self) -> str:
+        return f"{self.padding}"
+
+
+class _CircularPadNd(_PadNd):
+    _mode = "circular"
+
+    def forward(self, input: Tensor) -> Tensor:
+        d = self._dims
+        if input.ndim not in (d + 1, d + 2):
+            raise ValueError(f"expected {d + 1}D or {d + 2}D input (got {input.ndim}D input)")
+        return super().forward(input)
+
+
 class ConstantPad1d(_ConstantPadNd):
     """Pads the last dimension with ``value``: ``padding`` is an int or ``(left, right)``.
 
@@ -59,10 +79,31 @@ class ConstantPad2d(_ConstantPadNd):
     ConstantPad2d(padding=(1, 2, 3, 4), value=0.5)
     """
 
-    _pad_len = 4
+    _dims = 2
 
 
-class ZeroPad2d(ConstantPad2d):
+class ConstantPad3d(_ConstantPadNd):
+    """Pads the last three dimensions with ``value``: ``(left, right, top, bottom, front,
+    back)``.
+
+    >>> import chainrule as torch
+    >>> torch.nn.ConstantPad3d(1, 2.5)(torch.zeros(1, 1, 1)).sum()
+    tensor(65.)
+    """
+
+    _dims = 3
+
+
+class ZeroPad1d(_ZeroPadNd):
+    """Pads the last dimension with zeros.
+
+    >>> import chainrule as torch
+    >>> torch.nn.ZeroPad1d((1, 2))(torch.ones(1, 1))
+    tensor([[0., 1., 0., 0.]])
+    """
+
+
+class ZeroPad2d(_ZeroPadNd):
     """Pads the last two dimensions with zeros: ``(left, right, top, bottom)``.
 
     >>> import chainrule as torch
@@ -72,11 +113,18 @@ class ZeroPad2d(ConstantPad2d):
              [0., 0., 0.]]])
     """
 
-    def __init__(self, padding) -> None:
-        super().__init__(padding, 0.0)
+    _dims = 2
 
-    def extra_repr(self) -> str:
-        return f"{self.padding}"
+
+class ZeroPad3d(_ZeroPadNd):
+    """Pads the last three dimensions with zeros.
+
+    >>> import chainrule as torch
+    >>> torch.nn.ZeroPad3d(1)
+    ZeroPad3d((1, 1, 1, 1, 1, 1))
+    """
+
+    _dims = 3
 
 
 class ReflectionPad1d(_PadNd):
@@ -98,7 +146,18 @@ class ReflectionPad2d(ReflectionPad1d):
     ReflectionPad2d((1, 1, 1, 1))
     """
 
-    _pad_len = 4
+    _dims = 2
+
+
+class ReflectionPad3d(ReflectionPad1d):
+    """Pads the last three dimensions with their reflection.
+
+    >>> import chainrule as torch
+    >>> torch.nn.ReflectionPad3d(1)(torch.arange(8.).reshape(1, 2, 2, 2)).shape
+    torch.Size([1, 4, 4, 4])
+    """
+
+    _dims = 3
 
 
 class ReplicationPad1d(_PadNd):
@@ -120,4 +179,49 @@ class ReplicationPad2d(ReplicationPad1d):
     ReplicationPad2d((2, 2, 2, 2))
     """
 
-    _pad_len = 4
+    _dims = 2
+
+
+class ReplicationPad3d(ReplicationPad1d):
+    """Pads the last three dimensions by repeating their edge values.
+
+    >>> import chainrule as torch
+    >>> torch.nn.ReplicationPad3d((1, 0, 0, 0, 0, 1))(torch.ones(1, 1, 1, 1)).shape
+    torch.Size([1, 2, 1, 2])
+    """
+
+    _dims = 3
+
+
+class CircularPad1d(_CircularPadNd):
+    """Pads the last dimension by wrapping around (the other end's values).
+
+    >>> import chainrule as torch
+    >>> torch.nn.CircularPad1d((1, 2))(torch.tensor([[1., 2., 3.]]))
+    tensor([[3., 1., 2., 3., 1., 2.]])
+    """
+
+
+class CircularPad2d(_CircularPadNd):
+    """Pads the last two dimensions by wrapping around.
+
+    >>> import chainrule as torch
+    >>> torch.nn.CircularPad2d(1)(torch.tensor([[[1., 2.], [3., 4.]]]))
+    tensor([[[4., 3., 4., 3.],
+             [2., 1., 2., 1.],
+             [4., 3., 4., 3.],
+             [2., 1., 2., 1.]]])
+    """
+
+    _dims = 2
+
+
+class CircularPad3d(_CircularPadNd):
+    """Pads the last three dimensions by wrapping around.
+
+    >>> import chainrule as torch
+    >>> torch.nn.CircularPad3d(1)
+    CircularPad3d((1, 1, 1, 1, 1, 1))
+    """
+
+    _dims = 3

@@ -1,17 +1,14 @@
 """Recurrent layers: ``RNNCell``, ``GRUCell``, ``LSTMCell`` and the multi-layer ``RNN``,
-``GRU``, ``LSTM``, as in ``torch.nn``.
+``GRU``, ``LSTM``, on their bases ``RNNCellBase`` and ``RNNBase``, as in ``torch.nn``.
 
-They are composed from differentiable tensor ops (``linear``, ``sigmoid``,
-``tanh``, ``chunk``, ``stack``, ``cat``), so backward needs no rules of its own.
-Parameter names, shapes, order, gate layout and the default initialisation
-U(-1/√hidden_size, 1/√hidden_size) are PyTorch's, so a torch ``state_dict``
-loads unchanged; the random stream is chainrule's, so fresh weights differ.
-
-Gate layouts (rows of ``weight_ih``/``weight_hh``, one block of ``hidden_size`` each):
-
-- GRU ``(r, z, n)``: ``n = tanh(W_in x + b_in + r * (W_hn h + b_hn))``,
-  ``h' = (1 - z) * n + z * h``;
-- LSTM ``(i, f, g, o)``: ``c' = f * c + i * g``, ``h' = o * tanh(c')``.
+The layers hold the weights and check their inputs and states; the computation
+is ``torch.rnn_tanh``, ``torch.gru``, ``torch.lstm_cell``, ... of
+``chainrule.functions.recurrent``, called with the flat list of weights as
+PyTorch's layers call them.  Parameter names, shapes, order, gate layout and
+the default initialisation U(-1/√hidden_size, 1/√hidden_size) are PyTorch's,
+so a torch ``state_dict`` loads unchanged; the random stream is chainrule's, so
+fresh weights differ.  ``LSTM(proj_size=p)`` projects each hidden state to
+``p`` features with ``weight_hr_l{k}``, as in PyTorch.
 """
 from __future__ import annotations
 
@@ -19,44 +16,19 @@ import math
 import numbers
 import warnings
 
+from ..functions import recurrent as torch_recurrent
 from ..functions.creation import zeros
-from ..functions.joining import cat, stack
 from ..tensor import Tensor
-from . import functional, init
+from . import init
 from .module import Module
 from .parameter import empty_parameter
 from .utils.rnn import PackedSequence
 
-__all__ = ["RNNCell", "GRUCell", "LSTMCell", "RNN", "GRU", "LSTM"]
+__all__ = ["RNNCellBase", "RNNCell", "GRUCell", "LSTMCell", "RNNBase", "RNN", "GRU", "LSTM"]
 
-
-# --- one time step: ``gi`` is the input projection W_ih x + b_ih, already computed ---------
-def _tanh_step(gi: Tensor, h: Tensor, w_hh: Tensor, b_hh: Tensor | None) -> Tensor:
-    return (gi + functional.linear(h, w_hh, b_hh)).tanh()
-
-
-def _relu_step(gi: Tensor, h: Tensor, w_hh: Tensor, b_hh: Tensor | None) -> Tensor:
-    return (gi + functional.linear(h, w_hh, b_hh)).relu()
-
-
-def _gru_step(gi: Tensor, h: Tensor, w_hh: Tensor, b_hh: Tensor | None) -> Tensor:
-    i_r, i_z, i_n = gi.chunk(3, -1)
-    h_r, h_z, h_n = functional.linear(h, w_hh, b_hh).chunk(3, -1)
-    r = (i_r + h_r).sigmoid()
-    z = (i_z + h_z).sigmoid()
-    n = (i_n + r * h_n).tanh()  # PyTorch's GRU: the reset gate scales W_hn h + b_hn
-    return (1 - z) * n + z * h
-
-
-def _lstm_step(gi: Tensor, state: tuple, w_hh: Tensor, b_hh: Tensor | None) -> tuple:
-    h, c = state
-    i, f, g, o = (gi + functional.linear(h, w_hh, b_hh)).chunk(4, -1)
-    c = f.sigmoid() * c + i.sigmoid() * g.tanh()
-    return o.sigmoid() * c.tanh(), c
-
-
-_STEPS = {"RNN_TANH": _tanh_step, "RNN_RELU": _relu_step, "GRU": _gru_step, "LSTM": _lstm_step}
 _GATES = {"RNN_TANH": 1, "RNN_RELU": 1, "GRU": 3, "LSTM": 4}
+_SEQUENCE_FUNCTIONS = {"RNN_TANH": torch_recurrent.rnn_tanh, "RNN_RELU": torch_recurrent.rnn_relu,
+                       "GRU": torch_recurrent.gru, "LSTM": torch_recurrent.lstm}
 
 
 def _uniform_init(module: Module) -> None:
@@ -66,11 +38,17 @@ def _uniform_init(module: Module) -> None:
 
 
 # --- cells ----------------------------------------------------------------------------------
-class _RNNCellBase(Module):
-    _mode = "RNN_TANH"
+class RNNCellBase(Module):
+    """What the cells share: ``weight_ih``, ``weight_hh`` (and biases) of ``num_chunks``
+    gates, their initialisation, ``repr`` and the checks of input and state.
+
+    >>> import chainrule as torch
+    >>> torch.nn.RNNCellBase(3, 4, True, 2)
+    RNNCellBase(3, 4)
+    """
 
     def __init__(self, input_size: int, hidden_size: int, bias: bool, num_chunks: int,
-                 dtype=None) -> None:
+                 device=None, dtype=None) -> None:
         super().__init__()
         self.input_size, self.hidden_size, self.bias = input_size, hidden_size, bias
         self.weight_ih = empty_parameter(num_chunks * hidden_size, input_size, dtype=dtype)
@@ -123,11 +101,12 @@ class _RNNCellBase(Module):
                                f"expected {self.hidden_size}")
         return hx
 
-    def _gi(self, input: Tensor) -> Tensor:
-        return functional.linear(input, self.weight_ih, self.bias_ih)
+    def _step(self, cell, input: Tensor, hx):
+        """``cell``, a ``torch.*_cell`` function, with this cell's weights."""
+        return cell(input, hx, self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh)
 
 
-class RNNCell(_RNNCellBase):
+class RNNCell(RNNCellBase):
     """One step of an Elman RNN: ``h' = tanh(W_ih x + b_ih + W_hh h + b_hh)`` (or ``relu``).
 
     Input ``(batch, input_size)`` or unbatched ``(input_size,)``; ``hx`` defaults to zeros.
@@ -151,17 +130,17 @@ class RNNCell(_RNNCellBase):
         input, batched = self._batch_input(input)
         hx = self._batch_state(hx, input, batched, 0)
         if self.nonlinearity == "tanh":
-            step = _tanh_step
+            cell = torch_recurrent.rnn_tanh_cell
         elif self.nonlinearity == "relu":
-            step = _relu_step
+            cell = torch_recurrent.rnn_relu_cell
         else:
             raise RuntimeError(f"Unknown nonlinearity: {self.nonlinearity}. Fix: use "
                                "nonlinearity='tanh' or 'relu'.")
-        h = step(self._gi(input), hx, self.weight_hh, self.bias_hh)
+        h = self._step(cell, input, hx)
         return h if batched else h.squeeze(0)
 
 
-class GRUCell(_RNNCellBase):
+class GRUCell(RNNCellBase):
     """One step of a gated recurrent unit (gates ``r, z, n`` stacked in that order).
 
     >>> import chainrule as torch
@@ -184,11 +163,11 @@ class GRUCell(_RNNCellBase):
     def forward(self, input: Tensor, hx: Tensor | None = None) -> Tensor:
         input, batched = self._batch_input(input)
         hx = self._batch_state(hx, input, batched, 0)
-        h = _gru_step(self._gi(input), hx, self.weight_hh, self.bias_hh)
+        h = self._step(torch_recurrent.gru_cell, input, hx)
         return h if batched else h.squeeze(0)
 
 
-class LSTMCell(_RNNCellBase):
+class LSTMCell(RNNCellBase):
     """One step of a long short-term memory cell (gates ``i, f, g, o`` in that order).
 
     Returns ``(h', c')``; ``hx`` is ``(h, c)`` or ``None`` for zeros.
@@ -212,17 +191,29 @@ class LSTMCell(_RNNCellBase):
         h, c = (None, None) if hx is None else hx
         state = (self._batch_state(h, input, batched, 0),
                  self._batch_state(c, input, batched, 1))
-        h, c = _lstm_step(self._gi(input), state, self.weight_hh, self.bias_hh)
+        h, c = self._step(torch_recurrent.lstm_cell, input, state)
         return (h, c) if batched else (h.squeeze(0), c.squeeze(0))
 
 
 # --- multi-layer, whole-sequence layers ---------------------------------------------------------
-class _RNNBase(Module):
+class RNNBase(Module):
+    """What the multi-layer recurrent layers share: the weights of every layer and direction
+    (named ``weight_ih_l{k}``, ... as in PyTorch), their ``repr``, the checks of input and
+    state, and the call of ``torch.rnn_tanh``/``rnn_relu``/``gru``/``lstm`` (``mode``
+    ``'RNN_TANH'``, ``'RNN_RELU'``, ``'GRU'``, ``'LSTM'``) over padded or packed input.
+
+    >>> import chainrule as torch
+    >>> torch.nn.RNNBase("GRU", 3, 4, num_layers=2)
+    RNNBase(3, 4, num_layers=2)
+    """
+
     def __init__(self, mode: str, input_size: int, hidden_size: int, num_layers: int = 1,
                  bias: bool = True, batch_first: bool = False, dropout: float = 0.0,
                  bidirectional: bool = False, proj_size: int = 0, device=None,
                  dtype=None) -> None:
         super().__init__()
+        if mode not in _GATES:
+            raise ValueError(f"Unrecognized RNN mode: {mode}")
         if (not isinstance(dropout, numbers.Number) or isinstance(dropout, bool)
                 or not 0 <= dropout <= 1):
             raise ValueError("dropout should be a number in range [0, 1] representing the "
@@ -245,11 +236,6 @@ class _RNNBase(Module):
             raise ValueError("proj_size has to be smaller than hidden_size")
         if proj_size and mode != "LSTM":
             raise ValueError("proj_size argument is only supported for LSTM, not RNN or GRU")
-        if proj_size:
-            raise NotImplementedError("LSTM with proj_size > 0 is not implemented in chainrule "
-                                      "yet. Fix: use proj_size=0 and, if you need the "
-                                      "projection, apply a Linear(hidden_size, proj_size) to "
-                                      "the output.")
         self.mode = mode
         self.input_size, self.hidden_size, self.num_layers = input_size, hidden_size, num_layers
         self.bias, self.batch_first = bias, batch_first
@@ -260,13 +246,16 @@ class _RNNBase(Module):
         directions = 2 if bidirectional else 1
         self._flat_weights_names = []
         self._all_weights = []
+        state_size = proj_size or hidden_size  # what h holds (and the next layer reads)
         for layer in range(num_layers):
-            layer_input = input_size if layer == 0 else hidden_size * directions
+            layer_input = input_size if layer == 0 else state_size * directions
             for direction in range(directions):
                 suffix = f"_l{layer}" + ("_reverse" if direction == 1 else "")
-                shapes = [("weight_ih", (gates, layer_input)), ("weight_hh", (gates, hidden_size))]
+                shapes = [("weight_ih", (gates, layer_input)), ("weight_hh", (gates, state_size))]
                 if bias:
                     shapes += [("bias_ih", (gates,)), ("bias_hh", (gates,))]
+                if proj_size:
+                    shapes.append(("weight_hr", (proj_size, hidden_size)))
                 names = []
                 for kind, shape in shapes:
                     name = kind + suffix
@@ -307,9 +296,6 @@ class _RNNBase(Module):
             s += f", bidirectional={self.bidirectional}"
         return s
 
-    def _step(self):
-        return _STEPS[self.mode]
-
     # --- forward helpers ------------------------------------------------------------------
     def _check_input(self, input: Tensor) -> None:
         name = type(self).__name__
@@ -334,9 +320,11 @@ class _RNNBase(Module):
     def _initial_state(self, hx, input: Tensor, batched: bool, batch: int) -> list:
         """``hx`` as a list of ``(num_layers * directions, batch, hidden)`` tensors."""
         count = 2 if self.mode == "LSTM" else 1
-        shape = (self.num_layers * (2 if self.bidirectional else 1), batch, self.hidden_size)
+        layers = self.num_layers * (2 if self.bidirectional else 1)
+        shapes = [(layers, batch, self.proj_size or self.hidden_size),
+                  (layers, batch, self.hidden_size)][:count]
         if hx is None:
-            return [zeros(*shape, dtype=input.dtype) for _ in range(count)]
+            return [zeros(*shape, dtype=input.dtype) for shape in shapes]
         states = list(hx) if self.mode == "LSTM" else [hx]
         want = 3 if batched else 2
         if any(s.ndim != want for s in states):
@@ -349,52 +337,22 @@ class _RNNBase(Module):
                                f"{'batch, ' if batched else ''}hidden_size).")
         if not batched:
             states = [s.unsqueeze(1) for s in states]
-        for k, s in enumerate(states):
+        for k, (s, shape) in enumerate(zip(states, shapes)):
             if tuple(s.shape) != shape:
                 which = f"hidden[{k}]" if count == 2 else "hidden"
                 raise RuntimeError(f"Expected {which} size {shape}, got {list(s.shape)}")
         return states
 
-    def _run_direction(self, x: Tensor, state, names: list, reverse: bool):
-        """One layer in one direction over the whole sequence ``x`` of shape (L, N, in)."""
-        w_ih, w_hh = getattr(self, names[0]), getattr(self, names[1])
-        b_ih = getattr(self, names[2]) if self.bias else None
-        b_hh = getattr(self, names[3]) if self.bias else None
-        step = self._step()
-        # the input projections of all time steps in one matmul rather than L small ones
-        projected = functional.linear(x, w_ih, b_ih).unbind(0)
-        outputs = [None] * len(projected)
-        for t in (reversed(range(len(projected))) if reverse else range(len(projected))):
-            state = step(projected[t], state, w_hh, b_hh)
-            outputs[t] = state[0] if isinstance(state, tuple) else state
-        return stack(outputs), state
-
-    def _run_packed_direction(self, data: Tensor, sizes: list, state, names: list,
-                              reverse: bool):
-        """One layer in one direction over packed rows ``data``; ``sizes`` are the batch
-        sizes. Sequences are sorted by decreasing length, so the ones running at step ``t``
-        are the first ``sizes[t]``: the others keep their state, which leaves each
-        sequence's final state at its own last step (forwards) or starts it from ``hx`` at
-        its own last step (backwards)."""
-        w_ih, w_hh = getattr(self, names[0]), getattr(self, names[1])
-        b_ih = getattr(self, names[2]) if self.bias else None
-        b_hh = getattr(self, names[3]) if self.bias else None
-        step = self._step()
-        projected = functional.linear(data, w_ih, b_ih)
-        starts = [sum(sizes[:t]) for t in range(len(sizes))]
-        outputs = [None] * len(sizes)
-        lstm = isinstance(state, tuple)
-        for t in (reversed(range(len(sizes))) if reverse else range(len(sizes))):
-            size = sizes[t]
-            gi = projected[starts[t]:starts[t] + size]
-            running = tuple(s[:size] for s in state) if lstm else state[:size]
-            new = step(gi, running, w_hh, b_hh)
-            outputs[t] = new[0] if lstm else new
-            if size < sizes[0]:
-                new = (tuple(cat([n, s[size:]]) for n, s in zip(new, state)) if lstm
-                       else cat([new, state[size:]]))
-            state = new
-        return cat(outputs), state
+    def _call(self, *leading, hx: list) -> tuple:
+        """``torch.<mode>(*leading, hx, flat weights, options...)``: ``leading`` is the padded
+        input, or the packed data and batch sizes."""
+        function = _SEQUENCE_FUNCTIONS[self.mode]
+        state = hx if self.mode == "LSTM" else hx[0]
+        options = (self.bias, self.num_layers, self.dropout, self.training, self.bidirectional)
+        if len(leading) == 1:
+            options += (self.batch_first,)
+        out = function(*leading, state, self._flat_weights, *options)
+        return out[0], list(out[1:])
 
     def _forward_packed(self, input: PackedSequence, hx):
         data, batch_sizes, sorted_indices, unsorted_indices = input
@@ -403,59 +361,37 @@ class _RNNBase(Module):
             raise ValueError(f"{name}: Expected packed input data to be 2D, got {data.ndim}D "
                              "tensor instead")
         self._check_input(data)
-        sizes = [int(b) for b in batch_sizes._data]
-        states = self._initial_state(hx, data, True, sizes[0])
+        states = self._initial_state(hx, data, True, int(batch_sizes._data[0]))
         if sorted_indices is not None:  # hx follows the caller's batch order
             states = [s.index_select(1, sorted_indices) for s in states]
-        states = [s.unbind(0) for s in states]
-        x, h_n = self._run_layers(data, states, lambda x, state, weights, reverse:
-                                  self._run_packed_direction(x, sizes, state, weights,
-                                                             reverse=reverse))
+        x, h_n = self._call(data, batch_sizes, hx=states)
         if unsorted_indices is not None:
             h_n = [h.index_select(1, unsorted_indices) for h in h_n]
         return PackedSequence(x, batch_sizes, sorted_indices, unsorted_indices), h_n
-
-    def _run_layers(self, x, states, run_direction):
-        """Every layer, each direction: ``run_direction(x, state, weights, reverse)`` runs one
-        (over padded or packed input); returns the last layer's output and the final states
-        stacked as ``h_n`` (and ``c_n``)."""
-        directions = 2 if self.bidirectional else 1
-        finals = []
-        for layer in range(self.num_layers):
-            outputs = []
-            for direction in range(directions):
-                index = layer * directions + direction
-                state = tuple(s[index] for s in states)
-                state = state if self.mode == "LSTM" else state[0]
-                out, state = run_direction(x, state, self._all_weights[index], direction == 1)
-                outputs.append(out)
-                finals.append(state if self.mode == "LSTM" else (state,))
-            x = outputs[0] if directions == 1 else cat(outputs, -1)
-            if self.dropout and self.training and layer < self.num_layers - 1:
-                x = functional.dropout(x, self.dropout, True)
-        return x, [stack([f[k] for f in finals]) for k in range(len(finals[0]))]
 
     def _forward(self, input: Tensor, hx):
         if isinstance(input, PackedSequence):
             return self._forward_packed(input, hx)
         self._check_input(input)
         batched = input.ndim == 3
+        batch_dim = 0 if self.batch_first else 1
         if not batched:
-            input = input.unsqueeze(1)
-        elif self.batch_first:
-            input = input.transpose(0, 1)
-        states = [s.unbind(0) for s in self._initial_state(hx, input, batched, input.shape[1])]
-        x, h_n = self._run_layers(input, states, lambda x, state, weights, reverse:
-                                  self._run_direction(x, state, weights, reverse=reverse))
+            input = input.unsqueeze(batch_dim)
+        states = self._initial_state(hx, input, batched, input.shape[batch_dim])
+        x, h_n = self._call(input, hx=states)
         if not batched:
-            x = x.squeeze(1)
+            x = x.squeeze(batch_dim)
             h_n = [h.squeeze(1) for h in h_n]
-        elif self.batch_first:
-            x = x.transpose(0, 1)
         return x, h_n
 
+    def _outputs(self, input, hx=None) -> tuple:
+        """``(output, h_n)``; for an LSTM ``(output, (h_n, c_n))``: the ``forward`` of
+        ``RNN``, ``GRU`` and ``LSTM`` (PyTorch's ``RNNBase`` has no ``forward`` of its own)."""
+        output, states = self._forward(input, hx)
+        return output, (states[0] if len(states) == 1 else tuple(states))
 
-class RNN(_RNNBase):
+
+class RNN(RNNBase):
     """A multi-layer Elman RNN: ``h_t = tanh(W_ih x_t + b_ih + W_hh h_(t-1) + b_hh)``.
 
     Input ``(L, N, input_size)`` (``(N, L, input_size)`` with ``batch_first``) or unbatched
@@ -487,12 +423,10 @@ class RNN(_RNNBase):
                          bidirectional, proj_size, device, dtype)
         self.nonlinearity = nonlinearity
 
-    def forward(self, input: Tensor, hx: Tensor | None = None) -> tuple[Tensor, Tensor]:
-        output, (h_n,) = self._forward(input, hx)
-        return output, h_n
+    forward = RNNBase._outputs
 
 
-class GRU(_RNNBase):
+class GRU(RNNBase):
     """A multi-layer gated recurrent unit (gates ``r, z, n``; see ``GRUCell``).
 
     Same inputs and outputs as ``RNN``.
@@ -515,16 +449,15 @@ class GRU(_RNNBase):
         super().__init__("GRU", input_size, hidden_size, num_layers, bias, batch_first, dropout,
                          bidirectional, proj_size, device, dtype)
 
-    def forward(self, input: Tensor, hx: Tensor | None = None) -> tuple[Tensor, Tensor]:
-        output, (h_n,) = self._forward(input, hx)
-        return output, h_n
+    forward = RNNBase._outputs
 
 
-class LSTM(_RNNBase):
+class LSTM(RNNBase):
     """A multi-layer long short-term memory (gates ``i, f, g, o``; see ``LSTMCell``).
 
-    ``hx`` is a pair ``(h_0, c_0)``; returns ``(output, (h_n, c_n))``.
-    ``proj_size`` > 0 raises ``NotImplementedError``.
+    ``hx`` is a pair ``(h_0, c_0)``; returns ``(output, (h_n, c_n))``.  With
+    ``proj_size`` > 0 each hidden state is projected to ``proj_size`` features
+    (``weight_hr_l{k}``), so ``h`` has ``proj_size`` features and ``c`` ``hidden_size``.
 
     >>> import chainrule as torch
     >>> lstm = torch.nn.LSTM(4, 8, num_layers=2, dropout=0.2)
@@ -542,7 +475,4 @@ class LSTM(_RNNBase):
         super().__init__("LSTM", input_size, hidden_size, num_layers, bias, batch_first,
                          dropout, bidirectional, proj_size, device, dtype)
 
-    def forward(self, input: Tensor, hx: tuple[Tensor, Tensor] | None = None
-                ) -> tuple[Tensor, tuple[Tensor, Tensor]]:
-        output, (h_n, c_n) = self._forward(input, hx)
-        return output, (h_n, c_n)
+    forward = RNNBase._outputs

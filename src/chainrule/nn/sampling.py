@@ -1,10 +1,11 @@
-"""Resampling layers: ``Upsample`` (and its 2-D forms), ``PixelShuffle`` and
-``PixelUnshuffle``, as in ``torch.nn``."""
+"""Resampling layers: ``Upsample`` (and its 2-D forms), ``PixelShuffle``,
+``PixelUnshuffle`` and ``ChannelShuffle``, as in ``torch.nn``."""
 from __future__ import annotations
 
 from ..tensor import Tensor
 from . import functional
 from .module import Module
+from .options import FunctionalModule
 
 
 class Upsample(Module):
@@ -100,3 +101,18 @@ class PixelUnshuffle(Module):
 
     def extra_repr(self) -> str:
         return f"downscale_factor={self.downscale_factor}"
+
+
+class ChannelShuffle(FunctionalModule):
+    """``channel_shuffle`` as a layer: interleaves the channels of ``groups`` groups.
+
+    >>> import chainrule as torch
+    >>> torch.nn.ChannelShuffle(3)
+    ChannelShuffle(groups=3)
+    """
+
+    _function = staticmethod(functional.channel_shuffle)
+    _arguments = ("groups",)
+
+    def __init__(self, groups: int) -> None:
+        super().__init__(groups=groups)

@@ -6,6 +6,7 @@ backward formula per input (on tensors).  Composite operations are written in
 terms of primitives and need no rule of their own.
 
 ``torch.nn``'s primitives are rows here too, by topic: ``activation``,
-``convolution``, ``pooling``, ``normalization``, ``loss``, ``embedding`` and
-``padding`` (and ``linear``'s rows in ``linalg``).
+``convolution``, ``pooling``, ``normalization``, ``loss``, ``embedding``,
+``padding``, ``shuffle``, ``sampling`` (interpolate), ``vision`` (affine_grid)
+and ``trilinear`` (bilinear's product); ``linear``'s rows are in ``linalg``.
 """

@@ -59,18 +59,31 @@ leaky_relu = Op("LeakyReluBackward0",
                     _leaky_relu_scaled(self_t, self, negative_slope))
 
 
-def _elu_array(self, alpha):
-    return xp.where(self > 0, self, alpha * (quiet(xp.exp, xp.minimum(self, 0)) - 1))
+def _elu_array(self, alpha, scale, input_scale):
+    negative = alpha * scale * (quiet(xp.exp, xp.minimum(self, 0) * input_scale) - 1)
+    return xp.where(self > 0, self * scale, negative).astype(self.dtype, copy=False)
 
 
-def _elu_scaled(v, self, alpha):
-    """``v`` times elu's slope at ``self``: 1 where positive, ``alpha * exp(x)`` elsewhere."""
-    return where(self > 0, v, v * (alpha * self.clamp(max=0).exp()))
+def _elu_scaled(v, self, alpha, scale, input_scale):
+    """``v`` times elu's slope at ``self``: ``scale`` where positive, else
+    ``alpha * scale * input_scale * exp(x * input_scale)`` (that one at 0, as in PyTorch)."""
+    negative = v * (alpha * scale * input_scale * (self.clamp(max=0) * input_scale).exp())
+    return where(self > 0, v * scale, negative)
 
 
-elu = Op("EluBackward0", _elu_array, promote="float",
-         self=lambda grad, self, alpha: _elu_scaled(grad, self, alpha),
-         jvp=lambda self_t, self, alpha: _elu_scaled(self_t, self, alpha))
+def _elu_row(name: str) -> Op:
+    """PyTorch's ``elu(x, alpha, scale, input_scale)``: ``scale * x`` where positive, else
+    ``alpha * scale * (exp(x * input_scale) - 1)``; elu, selu and celu are each a choice of
+    the three constants."""
+    return Op(name, _elu_array, promote="float",
+              self=lambda grad, self, alpha, scale, input_scale:
+                  _elu_scaled(grad, self, alpha, scale, input_scale),
+              jvp=lambda self_t, self, alpha, scale, input_scale:
+                  _elu_scaled(self_t, self, alpha, scale, input_scale))
+
+
+elu = _elu_row("EluBackward0")
+celu = _elu_row("CeluBackward0")
 
 
 def _hardtanh_scaled(v, self, min_val, max_val):
@@ -87,6 +100,44 @@ hardtanh = Op("HardtanhBackward0", _hardtanh_array,
                   _hardtanh_scaled(grad, self, min_val, max_val),
               jvp=lambda self_t, self, min_val, max_val:
                   _hardtanh_scaled(self_t, self, min_val, max_val))
+
+
+# --- hardshrink, threshold, prelu, rrelu: piecewise linear -------------------------------
+def _hardshrink_kept(self, lambd):
+    """Where hardshrink keeps its input: outside ``[-lambd, lambd]``."""
+    return (self < -lambd) | (self > lambd)
+
+
+hardshrink = Op("HardshrinkBackward0",
+                lambda self, lambd: xp.where(_hardshrink_kept(self, lambd), self, 0),
+                self=lambda grad, self, lambd: where(_hardshrink_kept(self, lambd), grad, 0.0),
+                jvp=lambda self_t, self, lambd: where(_hardshrink_kept(self, lambd), self_t, 0.0))
+
+
+def _threshold_array(self, threshold, value):
+    return xp.where(self > threshold, self, xp.asarray(value).astype(self.dtype))
+
+
+threshold = Op("ThresholdBackward0", _threshold_array,
+               self=lambda grad, self, threshold, value: where(self > threshold, grad, 0.0),
+               jvp=lambda self_t, self, threshold, value: where(self > threshold, self_t, 0.0))
+
+
+# ``weight`` arrives shaped to broadcast against ``self`` (one slope, or one per channel on
+# dimension 1); the engine sums its gradient back to that shape.
+prelu = Op("PreluKernelBackward0",
+           lambda self, weight: xp.where(self > 0, self, weight * self),
+           promote="binary",
+           self=lambda grad, self, weight: where(self > 0, grad, weight * grad),
+           weight=lambda grad, self, weight: where(self > 0, 0.0, self * grad),
+           jvp=lambda self_t, weight_t, self, weight:
+               where(self > 0, self_t, weight * self_t + weight_t * self))
+
+# rrelu multiplies each element by its ``noise``: 1 where the input is positive, a slope
+# drawn from U(lower, upper) (or their mean, in eval mode) elsewhere; noise is a constant.
+rrelu_with_noise = Op("RreluWithNoiseBackward0", lambda self, noise: self * noise,
+                      self=lambda grad, noise: grad * noise,
+                      jvp=lambda self_t, noise: self_t * noise)
 
 
 # --- gelu, silu, softplus: smooth --------------------------------------------------------
@@ -154,3 +205,41 @@ softplus = Op("SoftplusBackward0", _softplus_forward, promote="float",
                   grad * _softplus_slope(self, beta, threshold),
               jvp=lambda self_t, self, beta, threshold:
                   self_t * _softplus_slope(self, beta, threshold))
+
+
+# --- the nodes of the in-place forms -------------------------------------------------------
+def _renamed(op: Op, name: str) -> Op:
+    """``op`` under another node name: PyTorch names some in-place forms apart
+    (``threshold_`` records ThresholdBackward1); the computation is the same."""
+    rules = {arg: rule for arg, rule in zip(op.arg_names, op.rules) if rule is not None}
+    return Op(name, op.forward, promote=op.promote, jvp=op.jvp, **rules)
+
+
+def _positive_slope(kind: str, slope: float) -> None:
+    """PyTorch's in-place forms differentiate from their result, which a negative slope
+    makes ambiguous: their backward refuses it."""
+    if slope < 0:
+        raise RuntimeError(f"In-place {kind} backward calculation is triggered with a negative "
+                           "slope which is not supported. This is caused by calling in-place "
+                           "forward function with a negative slope, please call out-of-place "
+                           "version instead.")
+
+
+def _elu_inplace_row(name: str) -> Op:
+    def rule(grad, self, alpha, scale, input_scale):
+        _positive_slope("elu", alpha)
+        return _elu_scaled(grad, self, alpha, scale, input_scale)
+    return Op(name, _elu_array, promote="float", self=rule, jvp=elu.jvp)
+
+
+def _leaky_relu_inplace_rule(grad, self, negative_slope):
+    _positive_slope("leakyReLu", negative_slope)
+    return _leaky_relu_scaled(grad, self, negative_slope)
+
+
+elu_ = _elu_inplace_row("EluBackward1")
+celu_ = _elu_inplace_row("CeluBackward1")
+leaky_relu_ = Op("LeakyReluBackward1", leaky_relu.forward, promote="float",
+                 self=_leaky_relu_inplace_rule, jvp=leaky_relu.jvp)
+threshold_ = _renamed(threshold, "ThresholdBackward1")
+rrelu_with_noise_ = _renamed(rrelu_with_noise, "RreluWithNoiseBackward1")

@@ -56,13 +56,20 @@ index_put = Op("IndexPutBackward0", lambda self, value, key: write_into(self, va
 zero = Op("ZeroBackward0", lambda self: xp.zeros_like(self),
              self=lambda grad: grad.new_zeros(grad.shape),
              jvp=lambda self_t: self_t.new_zeros(self_t.shape))
-fill = Op("FillBackward2", lambda self, value: xp.full_like(self, value),
-             self=lambda grad: grad.new_zeros(grad.shape),
-             jvp=lambda self_t: self_t.new_zeros(self_t.shape))
-fill_tensor = Op("FillBackward3", lambda self, value: xp.full_like(self, value),
-                    self=lambda grad: grad.new_zeros(grad.shape),
-                    value=lambda grad: grad.sum(),
-                    jvp=lambda self_t, value_t: fill_tensor(self_t, value_t))
+def _filling(number_name, tensor_name):
+    """The rows of a fill with a number and with a 0-d tensor (whose gradient is the sum)."""
+    with_number = Op(number_name, lambda self, value: xp.full_like(self, value),
+                     self=lambda grad: grad.new_zeros(grad.shape),
+                     jvp=lambda self_t: self_t.new_zeros(self_t.shape))
+    with_tensor = Op(tensor_name, lambda self, value: xp.full_like(self, value),
+                     self=lambda grad: grad.new_zeros(grad.shape),
+                     value=lambda grad: grad.sum(),
+                     jvp=lambda self_t, value_t: with_tensor(self_t, value_t))
+    return with_number, with_tensor
+
+
+fill, fill_tensor = _filling("FillBackward2", "FillBackward3")  # x.fill_(v)
+fill_out, fill_tensor_out = _filling("FillBackward0", "FillBackward1")  # torch.fill(x, v)
 def _along(index: ndarray, dim: int) -> tuple:
     """The advanced-indexing key that reads ``out[i][j][k] = x[i][index[i][j][k]][k]`` (dim=1)."""
     key = []

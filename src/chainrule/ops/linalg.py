@@ -1,4 +1,5 @@
-"""Products of vectors and matrices: dot, mv, mm, bmm, addmm (nn's linear), matmul, einsum.
+"""Products of vectors and matrices: dot, mv, mm, bmm, addmm (nn's linear) and its
+relatives (addmv, addr, addbmm, baddbmm), matmul, einsum.
 
 For ``C = A @ B`` the chain rule gives ``dL/dA = dL/dC @ Bᵀ`` and
 ``dL/dB = Aᵀ @ dL/dC``: each rule is one matrix product with the other
@@ -45,10 +46,15 @@ def _scaled(x, factor):
     return x if factor == 1 else x * factor
 
 
-def _addmm_forward(self, mat1, mat2, beta, alpha):
-    product = _scaled(xp.matmul(mat1, mat2), alpha)
+def _added(self, product, beta, alpha):
+    """``beta * self + alpha * product``, the forward of addmm and its relatives."""
+    product = _scaled(product, alpha)
     # beta == 0 ignores self (a NaN in it does not reach the result), as PyTorch does.
     return product if beta == 0 else _scaled(self, beta) + product
+
+
+def _addmm_forward(self, mat1, mat2, beta, alpha):
+    return _added(self, xp.matmul(mat1, mat2), beta, alpha)
 
 
 addmm = Op("AddmmBackward0", _addmm_forward,
@@ -57,6 +63,40 @@ addmm = Op("AddmmBackward0", _addmm_forward,
            mat2=lambda grad, mat1, alpha: _scaled(mm(t(mat1), grad), alpha),
            jvp=lambda self_t, mat1_t, mat2_t, mat1, mat2, beta, alpha:
                _scaled(self_t, beta) + _scaled(mm(mat1_t, mat2) + mm(mat1, mat2_t), alpha))
+# addmm's relatives, one node each as PyTorch records them: matrix @ vector (addmv), the
+# outer product (addr), the sum of a batch of products (addbmm), a batch of them (baddbmm).
+addmv = Op("AddmvBackward0", lambda self, mat, vec, beta, alpha:
+              _added(self, xp.matmul(mat, vec), beta, alpha),
+           self=lambda grad, beta: _scaled(grad, beta),
+           mat=lambda grad, vec, alpha: _scaled(unsqueeze(grad, 1) * vec, alpha),
+           vec=lambda grad, mat, alpha: _scaled(mv(t(mat), grad), alpha),
+           jvp=lambda self_t, mat_t, vec_t, mat, vec, beta, alpha:
+               _scaled(self_t, beta) + _scaled(mv(mat_t, vec) + mv(mat, vec_t), alpha))
+addr = Op("AddrBackward0", lambda self, vec1, vec2, beta, alpha:
+             _added(self, xp.multiply.outer(vec1, vec2), beta, alpha), promote="binary",
+          self=lambda grad, beta: _scaled(grad, beta),
+          vec1=lambda grad, vec2, alpha: _scaled(mv(grad, vec2), alpha),
+          vec2=lambda grad, vec1, alpha: _scaled(mv(t(grad), vec1), alpha),
+          jvp=lambda self_t, vec1_t, vec2_t, vec1, vec2, beta, alpha:
+              _scaled(self_t, beta)
+              + _scaled(unsqueeze(vec1_t, 1) * vec2 + unsqueeze(vec1, 1) * vec2_t, alpha))
+# (the sum over the batch keeps the dtype: NumPy would widen small integers)
+addbmm = Op("AddbmmBackward0", lambda self, batch1, batch2, beta, alpha:
+               _added(self, xp.matmul(batch1, batch2).sum(0, dtype=batch1.dtype), beta, alpha),
+            self=lambda grad, beta: _scaled(grad, beta),
+            batch1=lambda grad, batch2, alpha: _scaled(bmm(unsqueeze(grad, 0), batch2.mT), alpha),
+            batch2=lambda grad, batch1, alpha: _scaled(bmm(batch1.mT, unsqueeze(grad, 0)), alpha),
+            jvp=lambda self_t, batch1_t, batch2_t, batch1, batch2, beta, alpha:
+                _scaled(self_t, beta)
+                + _scaled((bmm(batch1_t, batch2) + bmm(batch1, batch2_t)).sum(0), alpha))
+baddbmm = Op("BaddbmmBackward0", lambda self, batch1, batch2, beta, alpha:
+                _added(self, xp.matmul(batch1, batch2), beta, alpha),
+             self=lambda grad, beta: _scaled(grad, beta),
+             batch1=lambda grad, batch2, alpha: _scaled(bmm(grad, batch2.mT), alpha),
+             batch2=lambda grad, batch1, alpha: _scaled(bmm(batch1.mT, grad), alpha),
+             jvp=lambda self_t, batch1_t, batch2_t, batch1, batch2, beta, alpha:
+                 _scaled(self_t, beta) + _scaled(bmm(batch1_t, batch2) + bmm(batch1, batch2_t),
+                                                 alpha))
 
 
 # --- einsum --------------------------------------------------------------------------

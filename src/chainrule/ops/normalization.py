@@ -9,7 +9,7 @@ The rules are tensor code, so they can be differentiated again.
 """
 from __future__ import annotations
 
-from .._backend import xp
+from .._backend import sliding_window_view, xp
 from ..engine.op import Op
 from .reduction import _mean
 
@@ -120,3 +120,89 @@ batch_norm_eval = Op(
     jvp=lambda input_t, weight_t, bias_t, input, weight, running_mean, running_var, dims,
     shape, eps: _batch_norm_eval_jvp(input_t, weight_t, bias_t, input, weight, running_mean,
                                      running_var, shape, eps))
+
+
+# Group norm: each sample's channels in ``num_groups`` groups, each group normalised over
+# its channels and positions, then a per-channel scale and shift.  The statistics are
+# layer norm's over an (N, groups, -1) view; ``shape`` broadcasts a per-channel vector.
+def _grouped(x, num_groups):
+    return x.reshape(x.shape[0], num_groups, -1)
+
+
+def _group_norm_forward(input, weight, bias, num_groups, shape, eps):
+    normalised = _normalised_array(_grouped(input, num_groups), (2,), eps)
+    return _affine_array(normalised.reshape(input.shape), weight, bias, shape)
+
+
+def _group_stats(input, num_groups, eps):
+    """``(x_hat, 1/std)`` of each group, on the (N, groups, -1) view."""
+    return _norm_stats(_grouped(input, num_groups), (2,), eps)
+
+
+def _group_norm_input_grad(grad, input, weight, num_groups, shape, eps):
+    x_hat, rstd = _group_stats(input, num_groups, eps)
+    v = _grouped(_scaled(grad, weight, shape), num_groups)
+    return _through_norm(v, x_hat, rstd, (2,)).reshape(input.shape)
+
+
+def _not_channels(ndim):
+    return (0,) + tuple(range(2, ndim))
+
+
+def _group_norm_jvp(input_t, weight_t, bias_t, input, weight, num_groups, shape, eps):
+    x_hat, rstd = _group_stats(input, num_groups, eps)
+    out_t = _through_norm(_grouped(input_t, num_groups), x_hat, rstd, (2,))
+    return _affine_tangent(out_t.reshape(input.shape), x_hat.reshape(input.shape), weight,
+                           weight_t, bias_t, shape)
+
+
+group_norm = Op(
+    "NativeGroupNormBackward0", _group_norm_forward,
+    input=_group_norm_input_grad,
+    weight=lambda grad, input, num_groups, eps: (
+        grad * _group_stats(input, num_groups, eps)[0].reshape(input.shape)).sum(
+            _not_channels(input.ndim)),
+    bias=lambda grad: grad.sum(_not_channels(grad.ndim)),
+    jvp=_group_norm_jvp)
+
+
+# CrossMapLRN2d, PyTorch's legacy autograd Function, computed as it computes it: the scale
+# is a running sum of squares over channels whose window, past the first pre_pad channels,
+# drops one channel late (so it is not the centred window of local_response_norm), and the
+# backward is that Function's formula, not the derivative of this forward.
+def _cross_map_scale(x, size, alpha, k):
+    channels = x.shape[1]
+    squares = x * x
+    pre_pad = int((size - 1) / 2 + 1)
+    scale = xp.empty_like(x)
+    scale[:, 0] = 0
+    for c in range(min(pre_pad, channels)):
+        scale[:, 0] += squares[:, c]
+    for c in range(1, channels):
+        scale[:, c] = scale[:, c - 1]
+        if c < channels - pre_pad + 1:
+            scale[:, c] += squares[:, c + pre_pad - 1]
+        if c > pre_pad:
+            scale[:, c] -= squares[:, c - pre_pad]
+    return scale * (alpha / size) + k
+
+
+def _cross_map_forward(self, size, alpha, beta, k):
+    return _cross_map_scale(self, size, alpha, k) ** -beta * self
+
+
+def _cross_map_backward(grad, self, result, size, alpha, beta, k):
+    scale = _cross_map_scale(self, size, alpha, k)
+    n, channels = self.shape[:2]
+    start = int(size - (size - 1) / 2)
+    ratio = xp.zeros((n, channels + size - 1) + self.shape[2:], dtype=self.dtype)
+    ratio[:, start:start + channels] = grad * result / scale
+    # each channel's sum of the ratios over the size channels from it on
+    window_sums = sliding_window_view(ratio, size, axis=1)[:, :channels].sum(-1)
+    return scale ** -beta * grad - (2 * alpha * beta / size) * self * window_sums
+
+
+cross_map_lrn2d_backward = Op("CrossMapLRN2dBackwardBackward", _cross_map_backward)
+cross_map_lrn2d = Op("CrossMapLRN2dBackward", _cross_map_forward,
+                     self=lambda grad, self, result, size, alpha, beta, k:
+                         cross_map_lrn2d_backward(grad, self, result, size, alpha, beta, k))

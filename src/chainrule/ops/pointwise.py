@@ -76,6 +76,16 @@ sub_alpha = Op("SubBackward0", lambda self, other, alpha: self - other * alpha, 
 rsub = Op("RsubBackward1", lambda self, other: other - self, promote="binary",
              self=lambda grad: -grad,
              jvp=lambda self_t: -self_t)
+# torch.rsub(input, other, alpha): other - alpha * input; other a tensor (0) or a number (1).
+rsub_tensor = Op("RsubBackward0", lambda self, other, alpha: other - self * alpha,
+                 promote="binary",
+                 self=lambda grad, alpha: grad * -alpha,
+                 other=lambda grad: grad,
+                 jvp=lambda self_t, other_t, alpha: other_t - self_t * alpha)
+rsub_alpha = Op("RsubBackward1", lambda self, other, alpha: other - self * alpha,
+                promote="binary",
+                self=lambda grad, alpha: grad * -alpha,
+                jvp=lambda self_t, alpha: self_t * -alpha)
 mul = Op("MulBackward0", lambda self, other: self * other, promote="binary",
          self=lambda grad, other: grad * other,
          other=lambda grad, self: grad * self,
@@ -84,6 +94,15 @@ div = Op("DivBackward0", lambda self, other: _quiet(xp.true_divide, self, other)
          self=lambda grad, other: grad / other,
          other=lambda grad, self, other: div_other_backward(grad, self, other),
          jvp=lambda self_t, other_t, other, result: (self_t - other_t * result) / other)
+# PyTorch's own C++ code multiplies and divides by a number (a Scalar: ``other`` here is a
+# Python number) in other nodes than Python's ``x * 2``, whose number becomes a tensor; the
+# functions composed as PyTorch composes them in C++ (torch.gradient) use these.
+mul_scalar = Op("MulBackward1", lambda self, other: self * other,
+                self=lambda grad, other: mul_scalar(grad, other),
+                jvp=lambda self_t, other: mul_scalar(self_t, other))
+div_scalar = Op("DivBackward1", lambda self, other: self / other,
+                self=lambda grad, other: div_scalar(grad, other),
+                jvp=lambda self_t, other: div_scalar(self_t, other))
 # -grad * self / other**2 (a backward primitive, see pow_backward): symmetric in grad and self.
 div_other_backward = Op("MulBackward0",
                         lambda grad, self, other: _quiet(_div_other_backward, grad, self, other),
@@ -302,8 +321,10 @@ relu = Op("ReluBackward0", lambda self: _relu(self),
           jvp=lambda self_t, result: threshold_backward(self_t, result))
 # grad where relu's output is positive, else 0 (a backward primitive, see pow_backward);
 # the mask is piecewise constant: zero gradient for the output (an edge, as in PyTorch).
+# A selection, not a product: an inf or NaN gradient stops at a zero output, and a NaN
+# output lets the gradient through, as in PyTorch.
 threshold_backward = Op("ThresholdBackwardBackward0",
-                        lambda grad, output: grad * (output > 0), promote="binary",
+                        lambda grad, output: xp.where(output <= 0, 0, grad), promote="binary",
                         grad=lambda g, output: threshold_backward(g, output),
                         output=lambda g: g * 0,
                         jvp=lambda grad_t, output: threshold_backward(grad_t, output))
@@ -475,8 +496,9 @@ lerp_tensor = Op("LerpBackward1", lambda self, end, weight: self + weight * (end
 
 # --- no gradient: the derivative is zero almost everywhere ------------------------
 # PyTorch records these with a zero gradient, so that `floor(x)` keeps requires_grad.
+# zeros, not grad * 0: an inf or NaN gradient stops here, as in PyTorch
 sign = Op("SignBackward0", lambda self: _sign(self),
-          self=lambda grad: grad * 0,
+          self=lambda grad: grad.new_zeros(grad.shape),
           jvp=lambda self_t: self_t * 0)
 floor = Op("FloorBackward0", lambda self: _no_bool(xp.floor, self, "floor"),
            self=lambda grad: grad * 0,

@@ -97,13 +97,14 @@ mean_all = Op("MeanBackward0", lambda self: _mean(self, None, False),
                   spread(grad, self_shape) / _count(self_shape, None),
               jvp=lambda self_t: mean_all(self_t))
 # prod: d/dx_i = the product of the other elements, computed without dividing so zeros work.
+# prod, cumsum and cumprod keep self's dtype (NumPy would widen small integers to int64).
 prod_dim = Op("ProdBackward1", lambda self, dims, keepdim:
-             xp.prod(self, axis=_axis(dims, self.ndim), keepdims=keepdim),
+             xp.prod(self, axis=_axis(dims, self.ndim), keepdims=keepdim, dtype=self.dtype),
              self=lambda grad, self, dims, keepdim:
                  _unsqueeze_to(grad, self.shape, dims, keepdim) * _prod_others(self, dims),
              jvp=lambda self_t, self, dims, keepdim:
                  _reduce_sum(self_t * _prod_others(self, dims), dims, keepdim))
-prod_all = Op("ProdBackward0", lambda self: xp.prod(self),
+prod_all = Op("ProdBackward0", lambda self: xp.prod(self, dtype=self.dtype),
               self=lambda grad, self: _unsqueeze_to(grad, self.shape, None, False)
               * _prod_others(self, None),
               jvp=lambda self_t, self: _reduce_sum(self_t * _prod_others(self, None), None, False))
@@ -164,7 +165,8 @@ cumsum = Op("CumsumBackward0", lambda self, dim, dtype:
                self=lambda grad, dim: grad.flip(dim).cumsum(dim).flip(dim) if grad.ndim
                else grad,
                jvp=lambda self_t, dim, dtype: cumsum(self_t, dim, dtype))
-cumprod = Op("CumprodBackward0", lambda self, dim: xp.cumprod(self, axis=dim) if self.ndim
+cumprod = Op("CumprodBackward0", lambda self, dim: xp.cumprod(self, axis=dim, dtype=self.dtype)
+                if self.ndim
                 else self.copy(),
                 self=lambda grad, self, dim, result: _cumprod_backward(grad, self, dim, result),
                 jvp=lambda self_t, self, dim: _cumprod_jvp(self_t, self, dim))
@@ -213,15 +215,70 @@ std_mean = Op("StdMeanBackward0", lambda self, dims, correction, keepdim:
                      (_masked_div(_reduce_sum(self_t * _var_slope(self, dims, correction),
                                               dims, keepdim), 2 * result[0]),
                       _reduce_sum(self_t, dims, keepdim) / _count(self.shape, dims)))
+
+
+def _vector_norm_row(name: str) -> Op:
+    """A p-norm row named ``name`` (PyTorch records one norm under several node names)."""
+    return Op(name, lambda self, ord, dims, keepdim: _norm_forward(self, ord, dims, keepdim),
+              self=lambda grad, self, ord, dims, keepdim, result:
+                  _norm_backward(grad, self, ord, dims, keepdim, result),
+              jvp=lambda self_t, self, ord, dims, keepdim, result:
+                  _norm_jvp(self_t, self, ord, dims, keepdim, result))
+
+
 # Vector p-norm, PyTorch's one node for every p (linalg.vector_norm, Tensor.norm).
-vector_norm = Op("LinalgVectorNormBackward0", lambda self, ord, dims, keepdim:
-                    _norm_forward(self, ord, dims, keepdim),
-                    self=lambda grad, self, ord, dims, keepdim, result:
-                        _unsqueeze_to(grad, self.shape, dims, keepdim)
-                        * _norm_slope(self, ord, dims, keepdim, result),
-                    jvp=lambda self_t, self, ord, dims, keepdim, result:
-                        _reduce_sum(self_t * _norm_slope(self, ord, dims, keepdim, result),
-                                    dims, keepdim))
+vector_norm = _vector_norm_row("LinalgVectorNormBackward0")
+# The same norm under the names of at::norm, which the legacy functions record:
+# torch.frobenius_norm and norm_except_dim (NormBackward1, over dims), and
+# norm_except_dim(dim=-1) (NormBackward0, over every element).
+norm_dims = _vector_norm_row("NormBackward1")
+norm_all = Op("NormBackward0", lambda self, ord: _norm_forward(self, ord, None, False),
+                 self=lambda grad, self, ord, result:
+                     _norm_backward(grad, self, ord, None, False, result),
+                 jvp=lambda self_t, self, ord, result:
+                     _norm_jvp(self_t, self, ord, None, False, result))
+
+
+def _norm_backward(grad, self, ord, dims, keepdim, result):
+    return _unsqueeze_to(grad, self.shape, dims, keepdim) \
+        * _norm_slope(self, ord, dims, keepdim, result)
+
+
+def _norm_jvp(self_t, self, ord, dims, keepdim, result):
+    return _reduce_sum(self_t * _norm_slope(self, ord, dims, keepdim, result), dims, keepdim)
+
+# renorm: each slice whose p-norm exceeds maxnorm scaled down to it (PyTorch's 1e-7 included).
+renorm = Op("RenormBackward0", lambda self, p, dims, maxnorm:
+                _renorm_forward(self, p, dims, maxnorm),
+            self=lambda grad, self, p, dims, maxnorm: _renorm_backward(grad, self, p, dims,
+                                                                       maxnorm),
+            jvp=lambda self_t, self, p, dims, maxnorm: _renorm_jvp(self_t, self, p, dims,
+                                                                   maxnorm))
+
+
+def _renorm_forward(x, p, dims, maxnorm):
+    norm = _norm_forward(x, p, dims, True)
+    with xp.errstate(divide="ignore", invalid="ignore"):
+        return x * xp.where(norm > maxnorm, maxnorm / (norm + 1e-7), 1.0).astype(x.dtype)
+
+
+def _renorm_scaled(delta, self, p, dims, maxnorm, norm_change):
+    """``delta`` through renorm at ``self``: out = self * f(norm), f = maxnorm / (norm + 1e-7)
+    where the norm exceeds maxnorm, so d out = f * (delta - self * d norm / (norm + 1e-7))."""
+    norm = vector_norm(self, p, dims, True)
+    inverse = (norm + 1e-7).reciprocal()
+    return where(norm > maxnorm, inverse * maxnorm * (delta - inverse * norm_change(norm)),
+                 delta)
+
+
+def _renorm_backward(grad, self, p, dims, maxnorm):
+    return _renorm_scaled(grad, self, p, dims, maxnorm, lambda norm: _reduce_sum(
+        self * grad, dims, True) * _norm_slope(self, p, dims, True, norm))
+
+
+def _renorm_jvp(self_t, self, p, dims, maxnorm):
+    return _renorm_scaled(self_t, self, p, dims, maxnorm, lambda norm: self * _reduce_sum(
+        self_t * _norm_slope(self, p, dims, True, norm), dims, True))
 
 
 def _count(shape, dims) -> int:

@@ -1,4 +1,5 @@
-"""Selection: sort, topk, kthvalue, median, mode, cummax/cummin, unique, nonzero, searchsorted.
+"""Selection: sort, topk, kthvalue, median, nanmedian, mode, cummax/cummin, unique, nonzero,
+searchsorted.
 
 An op that *selects* elements (rather than combining them) passes each output's
 gradient straight back to the element it was taken from, and nowhere else: the
@@ -16,6 +17,7 @@ from .._backend import xp
 from ..engine.op import Op, index, put_into_zeros
 from .indexing import _gather_forward
 from .reduction import _place_at, _reduce_sum, _take_along, _tie_share, _unsqueeze_to
+from .refused import refusing
 
 
 def _scatter_back(grad, dim, index, shape):
@@ -76,6 +78,20 @@ median_all = Op("MedianBackward0", lambda self: _lower_median(self),
                    * _tie_share(self, result, None, False),
                    jvp=lambda self_t, self, result: _reduce_sum(
                        self_t * _tie_share(self, result, None, False), None, False))
+nanmedian_dim = _reducing("NanmedianBackward1")
+# nanmedian() of the whole tensor: ties share the gradient, and a NaN result (no number at
+# all) shares it among the NaNs, as PyTorch's evenly_distribute_backward does.
+nanmedian_all = Op("NanmedianBackward0", lambda self: _lower_nanmedian(self),
+                   self=lambda grad, self, result: _share_evenly(grad, self, result),
+                   jvp=lambda self_t, self, result:
+                       _reduce_sum(_share_evenly(self_t.new_ones(()), self, result) * self_t,
+                                   None, False))
+# unique_consecutive's values: PyTorch records them but has no derivative.
+unique_consecutive = refusing(
+    "UniqueConsecutiveBackward0",
+    lambda self, starts, dim: xp.take(self.reshape(-1) if dim is None else self, starts,
+                                      axis=0 if dim is None else dim),
+    "the derivative for 'unique_consecutive' is not implemented.", error=NotImplementedError)
 # d(A^-1) = -A^-1 dA A^-1, so the gradient is -A^-T grad A^-T.
 inverse = Op("LinalgInvExBackward0", lambda self: _inv(self),
                 self=lambda grad, result: -(result.mT @ grad @ result.mT),
@@ -95,6 +111,19 @@ def _inv(a):
         raise RuntimeError("linalg.inv: The input matrix is singular, so the inversion could not "
                            "be completed. Fix: check the matrix's rank, or use a pseudo-inverse."
                            ) from None
+
+
+def _share_evenly(grad, self, result):
+    hit = self.isnan() if bool(result.isnan()) else self == result
+    return hit * (grad / hit.sum())
+
+
+def _lower_nanmedian(a):
+    flat = xp.sort(a.reshape(-1))  # NaN sorts last
+    valid = flat.size - int(xp.isnan(flat).sum()) if flat.dtype.kind == "f" else flat.size
+    if valid == 0:
+        return xp.asarray(xp.nan, dtype=a.dtype)
+    return xp.asarray(flat[(valid - 1) // 2])
 
 
 def _lower_median(a):

@@ -8,7 +8,7 @@ their input, as PyTorch's views do.
 from __future__ import annotations
 
 from .._backend import xp
-from ..engine.op import Op
+from ..engine.op import Op, index, put_into_zeros
 
 # --- the rule table ------------------------------------------------------------
 # Every op here is linear, so its forward-mode rule (jvp) is the op itself applied to the
@@ -92,6 +92,62 @@ to_copy = Op("ToCopyBackward0", lambda self, np_dtype: self.astype(np_dtype),
 alias = Op("AliasBackward0", lambda self: self.view(), view=True,
               self=lambda grad: grad,
               jvp=lambda self_t: alias(self_t))
+# as_strided reads the storage under ``self`` by sizes, strides and an offset, so its output
+# may repeat elements of self or reach memory outside them.  ``src`` indexes the element of
+# self under each output element that has one, ``dst`` those output elements (None: all of
+# them): the gradient adds up where elements repeat, and skips memory outside self, as
+# PyTorch's does.  A tangent laid out in memory as self is (make_dual sees to it) is read
+# the same way, storage and all, as PyTorch reads it; another one through src and dst.
+as_strided = Op("AsStridedBackward0",
+                lambda self, size, stride, storage_offset, src, dst, old:
+                    strided_view(self, size, stride, storage_offset), view=True,
+                self=lambda grad, size, src, dst, old:
+                    put_into_zeros(grad if dst is None else index(grad, dst, size), old, src),
+                jvp=lambda self_t, self, size, stride, storage_offset, src, dst, old:
+                    as_strided(self_t, size, stride, storage_offset, src, dst, old)
+                    if same_memory_layout(self_t._data, self._data)
+                    else index(self_t, src, old) if dst is None
+                    else put_into_zeros(index(self_t, src, old), size, dst))
+
+
+def storage_root(a):
+    """The array that owns the memory under ``a`` (its storage, in PyTorch's terms)."""
+    while isinstance(a.base, xp.ndarray):
+        a = a.base
+    return a
+
+
+def same_memory_layout(a, b) -> bool:
+    """Whether ``a`` and ``b`` lie alike in storages of one size (same strides and offset)."""
+    root_a, root_b = storage_root(a), storage_root(b)
+    return (a.strides == b.strides and a.itemsize == b.itemsize
+            and root_a.nbytes == root_b.nbytes
+            and address(a) - address(root_a) == address(b) - address(root_b))
+
+
+def address(a) -> int:
+    """Where the first element of the array ``a`` is in memory."""
+    return a.__array_interface__["data"][0]
+
+
+def strided_view(a, size, stride, storage_offset):
+    """The elements of ``a``'s storage at ``storage_offset + sum(i * stride)``, as a view.
+
+    Sizes, strides and the offset count elements of ``a``'s dtype, as in PyTorch;
+    NumPy checks that every element lies inside the storage.
+    """
+    root = storage_root(a)
+    itemsize = a.itemsize
+    start = storage_offset * itemsize
+    if 0 in size:  # nothing is read: an offset past the end is allowed, as in PyTorch
+        start = min(start, root.nbytes)
+    view = xp.ndarray(size, dtype=a.dtype, buffer=root, offset=start,
+                      strides=tuple(s * itemsize for s in stride))
+    if any(s == 0 and n > 1 for n, s in zip(size, stride)):
+        # Elements that share one memory location cannot be written, as in PyTorch (which
+        # also lets other overlapping strides through, as this does).
+        view.flags.writeable = False
+    return view
 
 
 def _squeeze(x, dims):
@@ -186,6 +242,19 @@ split_with_sizes = Op("SplitWithSizesBackward0", lambda self, dim, sizes: _cut(s
                       view=True, outputs="several",
                       self=lambda grads, dim: _split_backward(grads, dim),
                       jvp=lambda self_t, dim, sizes: split_with_sizes(self_t, dim, sizes))
+# unsafe_split: split's pieces without view tracking (they still share the input's memory),
+# so in-place changes of them are allowed and recorded as on any tensor.  Their tangents are
+# copies: an in-place change of a piece must not write into the input's tangent.
+def _unsafe_split(name: str) -> Op:
+    def tangents(self_t, dim, sizes):
+        return tuple(piece.clone() for piece in row(self_t, dim, sizes))
+    row = Op(name, lambda self, dim, sizes: _cut(self, dim, sizes), outputs="several",
+             self=lambda grads, dim: _split_backward(grads, dim), jvp=tangents)
+    return row
+
+
+unsafe_split = _unsafe_split("UnsafeSplitBackward0")
+unsafe_split_with_sizes = _unsafe_split("UnsafeSplitWithSizesBackward0")
 unbind = Op("UnbindBackward0",
             lambda self, dim: _cut(self, dim, [1] * self.shape[dim], keep_dim=False),
             view=True, outputs="several",

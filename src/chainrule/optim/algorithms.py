@@ -6,16 +6,10 @@ operations follows PyTorch's so that 20 steps land on the same float32 weights.
 """
 from __future__ import annotations
 
-import numpy as np
-
-from ..engine.grad_mode import no_grad
-from ..tensor import Tensor
-from .optimizer import Optimizer, _next_step, _state_array, required
-
-
-def _check(name: str, value, low: float = 0.0) -> None:
-    if not value >= low:
-        raise ValueError(f"Invalid {name}: {value}")
+from .._backend import xp
+from ..autograd.grad_mode import no_grad
+from ._rule import _check, _check_adam_arguments, _Rule, _tensor, _with_weight_decay
+from .optimizer import Optimizer, required
 
 
 class SGD(Optimizer):
@@ -56,12 +50,11 @@ class SGD(Optimizer):
         loss = self._closure_loss(closure)
         for group in self.param_groups:
             lr, momentum, dampening = group["lr"], group["momentum"], group["dampening"]
-            wd, nesterov, maximize = group["weight_decay"], group["nesterov"], group["maximize"]
+            nesterov, maximize = group["nesterov"], group["maximize"]
             for p, g in self._params_with_grad(group):
                 if maximize:
                     g = -g
-                if wd:
-                    g = g + wd * p._data
+                g = _with_weight_decay(p, g, group)
                 if momentum:
                     state = self.state[p]
                     buf = state.get("momentum_buffer")
@@ -77,11 +70,7 @@ class SGD(Optimizer):
         return loss
 
 
-def _tensor(a):
-    return Tensor._make(a)
-
-
-class Adam(Optimizer):
+class Adam(_Rule):
     """Adam (Kingma & Ba), optionally AMSGrad; ``weight_decay`` is added to the gradient.
 
     >>> import chainrule as torch
@@ -94,53 +83,33 @@ class Adam(Optimizer):
                  weight_decay: float = 0, amsgrad: bool = False, *, foreach=None,
                  maximize: bool = False, capturable: bool = False, differentiable: bool = False,
                  fused=None, decoupled_weight_decay: bool = False) -> None:
-        _check("learning rate", lr)
-        _check("epsilon value", eps)
-        if not 0.0 <= betas[0] < 1.0:
-            raise ValueError(f"Invalid beta parameter at index 0: {betas[0]}")
-        if not 0.0 <= betas[1] < 1.0:
-            raise ValueError(f"Invalid beta parameter at index 1: {betas[1]}")
-        _check("weight_decay value", weight_decay)
+        _check_adam_arguments(lr, eps, betas, weight_decay)
         super().__init__(params, dict(lr=lr, betas=tuple(betas), eps=eps,
                                       weight_decay=weight_decay, amsgrad=amsgrad,
                                       maximize=maximize, foreach=foreach, capturable=capturable,
                                       differentiable=differentiable, fused=fused,
                                       decoupled_weight_decay=decoupled_weight_decay))
 
-    @no_grad()
-    def step(self, closure=None):
-        loss = self._closure_loss(closure)
-        for group in self.param_groups:
-            lr, (beta1, beta2), eps = group["lr"], group["betas"], group["eps"]
-            decoupled = group.get("decoupled_weight_decay", False)
-            wd, amsgrad, maximize = group["weight_decay"], group["amsgrad"], group["maximize"]
-            for p, g in self._params_with_grad(group):
-                state = self.state[p]
-                step = _next_step(state)
-                if maximize:
-                    g = -g
-                if wd:
-                    if decoupled:
-                        p._data *= 1 - lr * wd
-                    else:
-                        g = g + wd * p._data
-                m = _state_array(state, "exp_avg", p._data)
-                v = _state_array(state, "exp_avg_sq", p._data)
-                m += (1 - beta1) * (g - m)  # lerp toward g, as PyTorch writes it
-                v *= beta2
-                v += (1 - beta2) * g * g
-                bias_correction1 = 1 - beta1 ** step
-                bias_correction2_sqrt = (1 - beta2 ** step) ** 0.5
-                if amsgrad:
-                    vmax = _state_array(state, "max_exp_avg_sq", p._data)
-                    np.maximum(vmax, v, out=vmax)
-                    v_used = vmax
-                else:
-                    v_used = v
-                denom = np.sqrt(v_used) / bias_correction2_sqrt + eps
-                p._data -= (lr / bias_correction1) * (m / denom)
-                p._bump_version()
-        return loss
+    def _init_state(self, state, p, group):
+        state["step"] = self._scalar(0.0)
+        state["exp_avg"] = self._zeros_like(p)
+        state["exp_avg_sq"] = self._zeros_like(p)
+        if group["amsgrad"]:
+            state["max_exp_avg_sq"] = self._zeros_like(p)
+
+    def _update(self, p, g, state, group):
+        lr, (beta1, beta2), eps = self._lr(group), group["betas"], group["eps"]
+        step = float(state["step"]._data)
+        g = _with_weight_decay(p, g, group)
+        m, v = self._adam_moments(state, g, beta1, beta2)
+        bias_correction1 = 1 - beta1 ** step
+        bias_correction2_sqrt = (1 - beta2 ** step) ** 0.5
+        if group["amsgrad"]:
+            vmax = state["max_exp_avg_sq"]._data
+            xp.maximum(vmax, v, out=vmax)
+            v = vmax
+        denom = xp.sqrt(v) / bias_correction2_sqrt + eps
+        p._data -= (lr / bias_correction1) * (m / denom)
 
 
 class AdamW(Adam):
@@ -157,7 +126,7 @@ class AdamW(Adam):
                          decoupled_weight_decay=True, **kwargs)
 
 
-class RMSprop(Optimizer):
+class RMSprop(_Rule):
     """RMSprop (Hinton), optionally centred and with momentum.
 
     >>> import chainrule as torch
@@ -179,41 +148,37 @@ class RMSprop(Optimizer):
                                       capturable=capturable, foreach=foreach, maximize=maximize,
                                       differentiable=differentiable))
 
-    @no_grad()
-    def step(self, closure=None):
-        loss = self._closure_loss(closure)
-        for group in self.param_groups:
-            lr, alpha, eps = group["lr"], group["alpha"], group["eps"]
-            wd, momentum, centered = group["weight_decay"], group["momentum"], group["centered"]
-            for p, g in self._params_with_grad(group):
-                state = self.state[p]
-                _next_step(state)
-                if group["maximize"]:
-                    g = -g
-                if wd:
-                    g = g + wd * p._data
-                sq = _state_array(state, "square_avg", p._data)
-                sq *= alpha
-                sq += (1 - alpha) * g * g
-                if momentum > 0:
-                    buf = _state_array(state, "momentum_buffer", p._data)
-                if centered:
-                    ga = _state_array(state, "grad_avg", p._data)
-                    ga += (1 - alpha) * (g - ga)
-                    avg = np.sqrt(sq - ga * ga) + eps
-                else:
-                    avg = np.sqrt(sq) + eps
-                if momentum > 0:
-                    buf *= momentum
-                    buf += g / avg
-                    p._data -= lr * buf
-                else:
-                    p._data -= lr * (g / avg)
-                p._bump_version()
-        return loss
+    def _init_state(self, state, p, group):
+        state["step"] = self._scalar(0.0)
+        state["square_avg"] = self._zeros_like(p)
+        if group["momentum"] > 0:
+            state["momentum_buffer"] = self._zeros_like(p)
+        if group["centered"]:
+            state["grad_avg"] = self._zeros_like(p)
+
+    def _update(self, p, g, state, group):
+        lr, alpha, eps = self._lr(group), group["alpha"], group["eps"]
+        momentum = group["momentum"]
+        g = _with_weight_decay(p, g, group)
+        sq = state["square_avg"]._data
+        sq *= alpha
+        sq += (1 - alpha) * g * g
+        if group["centered"]:
+            ga = state["grad_avg"]._data
+            ga += (1 - alpha) * (g - ga)
+            avg = xp.sqrt(sq - ga * ga) + eps
+        else:
+            avg = xp.sqrt(sq) + eps
+        if momentum > 0:
+            buf = state["momentum_buffer"]._data
+            buf *= momentum
+            buf += g / avg
+            p._data -= lr * buf
+        else:
+            p._data -= lr * (g / avg)
 
 
-class Adagrad(Optimizer):
+class Adagrad(_Rule):
     """Adagrad (Duchi et al.): steps shrink with the running sum of squared gradients.
 
     >>> import chainrule as torch
@@ -236,26 +201,16 @@ class Adagrad(Optimizer):
                                       differentiable=differentiable, fused=fused))
         for group in self.param_groups:  # PyTorch creates Adagrad's state up front
             for p in group["params"]:
-                state = self.state[p]
-                state["step"] = _tensor(np.zeros((), dtype=np.float32))
-                state["sum"] = _tensor(np.full_like(p._data, initial_accumulator_value))
+                self._init_state(self.state[p], p, group)
 
-    @no_grad()
-    def step(self, closure=None):
-        loss = self._closure_loss(closure)
-        for group in self.param_groups:
-            lr, lr_decay, eps, wd = group["lr"], group["lr_decay"], group["eps"], \
-                group["weight_decay"]
-            for p, g in self._params_with_grad(group):
-                state = self.state[p]
-                step = _next_step(state)
-                if group["maximize"]:
-                    g = -g
-                if wd:
-                    g = g + wd * p._data
-                clr = lr / (1 + (step - 1) * lr_decay)
-                s = _state_array(state, "sum", p._data)
-                s += g * g
-                p._data -= clr * (g / (np.sqrt(s) + eps))
-                p._bump_version()
-        return loss
+    def _init_state(self, state, p, group):
+        state["step"] = self._scalar(0.0)
+        state["sum"] = self._full_like(p, group["initial_accumulator_value"])
+
+    def _update(self, p, g, state, group):
+        step = float(state["step"]._data)
+        g = _with_weight_decay(p, g, group)
+        clr = self._lr(group) / (1 + (step - 1) * group["lr_decay"])
+        s = state["sum"]._data
+        s += g * g
+        p._data -= clr * (g / (xp.sqrt(s) + group["eps"]))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..autograd.grad_mode import enable_grad, no_grad
-from .algorithms import _check, _tensor
+from ._rule import _check, _tensor
 from .optimizer import Optimizer
 
 

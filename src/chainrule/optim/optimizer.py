@@ -184,20 +184,3 @@ def _cast_like(value, param, key):
             data = data.astype(param._data.dtype)
         return Tensor._make(data.copy())
     return copy.deepcopy(value)
-
-
-def _state_array(state, key, like):
-    """The array behind ``state[key]``, created as zeros like ``like`` on first use."""
-    t = state.get(key)
-    if t is None:
-        t = state[key] = Tensor._make(np.zeros_like(like))
-    return t._data
-
-
-def _next_step(state) -> float:
-    # PyTorch keeps the step count as a float32 scalar tensor; so do we (state_dict twins)
-    step = state.get("step")
-    if step is None:
-        step = state["step"] = Tensor._make(np.zeros((), dtype=np.float32))
-    step._data += 1
-    return float(step._data)

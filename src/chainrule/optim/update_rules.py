@@ -10,65 +10,8 @@ for the result.
 """
 from __future__ import annotations
 
-from .. import _dtypes
 from .._backend import xp
-from ..autograd.grad_mode import no_grad
-from .algorithms import _check, _tensor
-from .optimizer import Optimizer
-
-
-def _scalar_dtype():
-    # PyTorch keeps step counts and other per-parameter scalars in float32, or in float64
-    # when that is the default dtype
-    return xp.float64 if _dtypes.get_default_dtype() is _dtypes.float64 else xp.float32
-
-
-def _scalar(value: float):
-    return _tensor(xp.array(value, dtype=_scalar_dtype()))
-
-
-def _check_betas(betas) -> None:
-    for i in (0, 1):
-        if not 0.0 <= betas[i] < 1.0:
-            raise ValueError(f"Invalid beta parameter at index {i}: {betas[i]}")
-
-
-def _lr(group) -> float:
-    return float(group["lr"])
-
-
-class _Rule(Optimizer):
-    """An optimiser whose per-parameter state is created, in PyTorch's key order, by
-    ``_init_state`` on the parameter's first step, and whose update is ``_update``."""
-
-    def _init_state(self, state: dict, p, group) -> None:
-        raise NotImplementedError
-
-    def _update(self, p, g, state: dict, group) -> None:
-        raise NotImplementedError
-
-    @no_grad()
-    def step(self, closure=None):
-        """One update of every parameter that has a gradient; returns ``closure()``'s loss."""
-        loss = self._closure_loss(closure)
-        for group in self.param_groups:
-            for p, g in self._params_with_grad(group):
-                state = self.state[p]
-                if not state:
-                    self._init_state(state, p, group)
-                state["step"]._data += 1
-                self._update(p, -g if group["maximize"] else g, state, group)
-                p._bump_version()
-        return loss
-
-
-def _adam_moments(state, g, beta1: float, beta2: float):
-    """Update and return the first and second moment averages, as Adam does."""
-    m, v = state["exp_avg"]._data, state["exp_avg_sq"]._data
-    m += (1 - beta1) * (g - m)  # lerp toward g, as PyTorch writes it
-    v *= beta2
-    v += (1 - beta2) * g * g
-    return m, v
+from ._rule import _check, _check_adam_arguments, _Rule, _scalar_dtype, _with_weight_decay
 
 
 class NAdam(_Rule):
@@ -87,10 +30,7 @@ class NAdam(_Rule):
                  weight_decay: float = 0, momentum_decay: float = 4e-3,
                  decoupled_weight_decay: bool = False, *, foreach=None, maximize: bool = False,
                  capturable: bool = False, differentiable: bool = False) -> None:
-        _check("learning rate", lr)
-        _check("epsilon value", eps)
-        _check_betas(betas)
-        _check("weight_decay value", weight_decay)
+        _check_adam_arguments(lr, eps, betas, weight_decay)
         _check("momentum_decay value", momentum_decay)
         super().__init__(params, dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
                                       momentum_decay=momentum_decay,
@@ -99,26 +39,22 @@ class NAdam(_Rule):
                                       capturable=capturable, differentiable=differentiable))
 
     def _init_state(self, state, p, group):
-        state["step"] = _scalar(0.0)
-        state["mu_product"] = _scalar(1.0)
-        state["exp_avg"] = _tensor(xp.zeros_like(p._data))
-        state["exp_avg_sq"] = _tensor(xp.zeros_like(p._data))
+        state["step"] = self._scalar(0.0)
+        state["mu_product"] = self._scalar(1.0)
+        state["exp_avg"] = self._zeros_like(p)
+        state["exp_avg_sq"] = self._zeros_like(p)
 
     def _update(self, p, g, state, group):
-        lr, (beta1, beta2), wd = _lr(group), group["betas"], group["weight_decay"]
+        lr, (beta1, beta2) = self._lr(group), group["betas"]
         step = float(state["step"]._data)
         bias_correction2 = 1 - beta2 ** step
-        if wd != 0:
-            if group["decoupled_weight_decay"]:
-                p._data *= 1 - lr * wd
-            else:
-                g = g + wd * p._data
+        g = _with_weight_decay(p, g, group)
         decay = group["momentum_decay"]
         mu = beta1 * (1.0 - 0.5 * 0.96 ** (step * decay))
         mu_next = beta1 * (1.0 - 0.5 * 0.96 ** ((step + 1) * decay))
         mu_product = state["mu_product"]._data
         mu_product *= mu
-        m, v = _adam_moments(state, g, beta1, beta2)
+        m, v = self._adam_moments(state, g, beta1, beta2)
         denom = xp.sqrt(v / bias_correction2)
         denom += group["eps"]
         mu_product = float(mu_product)
@@ -143,29 +79,22 @@ class RAdam(_Rule):
                  weight_decay: float = 0, decoupled_weight_decay: bool = False, *,
                  foreach=None, maximize: bool = False, capturable: bool = False,
                  differentiable: bool = False) -> None:
-        _check("learning rate", lr)
-        _check("epsilon value", eps)
-        _check_betas(betas)
-        _check("weight_decay value", weight_decay)
+        _check_adam_arguments(lr, eps, betas, weight_decay)
         super().__init__(params, dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
                                       maximize=maximize, foreach=foreach, capturable=capturable,
                                       decoupled_weight_decay=decoupled_weight_decay,
                                       differentiable=differentiable))
 
     def _init_state(self, state, p, group):
-        state["step"] = _scalar(0.0)
-        state["exp_avg"] = _tensor(xp.zeros_like(p._data))
-        state["exp_avg_sq"] = _tensor(xp.zeros_like(p._data))
+        state["step"] = self._scalar(0.0)
+        state["exp_avg"] = self._zeros_like(p)
+        state["exp_avg_sq"] = self._zeros_like(p)
 
     def _update(self, p, g, state, group):
-        lr, (beta1, beta2), wd = _lr(group), group["betas"], group["weight_decay"]
+        lr, (beta1, beta2) = self._lr(group), group["betas"]
         step = float(state["step"]._data)
-        if wd != 0:
-            if group["decoupled_weight_decay"]:
-                p._data *= 1 - lr * wd
-            else:
-                g = g + wd * p._data
-        m, v = _adam_moments(state, g, beta1, beta2)
+        g = _with_weight_decay(p, g, group)
+        m, v = self._adam_moments(state, g, beta1, beta2)
         bias_correction1 = 1 - beta1 ** step
         bias_correction2 = 1 - beta2 ** step
         corrected = m / bias_correction1
@@ -196,23 +125,19 @@ class Adamax(_Rule):
     def __init__(self, params, lr: float = 2e-3, betas=(0.9, 0.999), eps: float = 1e-8,
                  weight_decay: float = 0, foreach=None, *, maximize: bool = False,
                  differentiable: bool = False, capturable: bool = False) -> None:
-        _check("learning rate", lr)
-        _check("epsilon value", eps)
-        _check_betas(betas)
-        _check("weight_decay value", weight_decay)
+        _check_adam_arguments(lr, eps, betas, weight_decay)
         super().__init__(params, dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
                                       foreach=foreach, maximize=maximize,
                                       differentiable=differentiable, capturable=capturable))
 
     def _init_state(self, state, p, group):
-        state["step"] = _scalar(0.0)
-        state["exp_avg"] = _tensor(xp.zeros_like(p._data))
-        state["exp_inf"] = _tensor(xp.zeros_like(p._data))
+        state["step"] = self._scalar(0.0)
+        state["exp_avg"] = self._zeros_like(p)
+        state["exp_inf"] = self._zeros_like(p)
 
     def _update(self, p, g, state, group):
-        lr, (beta1, beta2), wd = _lr(group), group["betas"], group["weight_decay"]
-        if wd != 0:
-            g = g + wd * p._data
+        lr, (beta1, beta2) = self._lr(group), group["betas"]
+        g = _with_weight_decay(p, g, group)
         m, u = state["exp_avg"]._data, state["exp_inf"]._data
         m += (1 - beta1) * (g - m)
         u *= beta2
@@ -246,14 +171,13 @@ class Adadelta(_Rule):
                                       foreach=foreach, differentiable=differentiable))
 
     def _init_state(self, state, p, group):
-        state["step"] = _scalar(0.0)
-        state["square_avg"] = _tensor(xp.zeros_like(p._data))
-        state["acc_delta"] = _tensor(xp.zeros_like(p._data))
+        state["step"] = self._scalar(0.0)
+        state["square_avg"] = self._zeros_like(p)
+        state["acc_delta"] = self._zeros_like(p)
 
     def _update(self, p, g, state, group):
-        rho, eps, wd = group["rho"], group["eps"], group["weight_decay"]
-        if wd != 0:
-            g = g + wd * p._data
+        rho, eps = group["rho"], group["eps"]
+        g = _with_weight_decay(p, g, group)
         square_avg, acc_delta = state["square_avg"]._data, state["acc_delta"]._data
         square_avg *= rho
         square_avg += (1 - rho) * g * g
@@ -263,7 +187,7 @@ class Adadelta(_Rule):
         delta *= g
         acc_delta *= rho
         acc_delta += (1 - rho) * delta * delta
-        p._data += -_lr(group) * delta
+        p._data += -self._lr(group) * delta
 
 
 class Rprop(_Rule):
@@ -290,9 +214,9 @@ class Rprop(_Rule):
                                       differentiable=differentiable, capturable=capturable))
 
     def _init_state(self, state, p, group):
-        state["step"] = _scalar(0.0)
-        state["prev"] = _tensor(xp.zeros_like(p._data))
-        state["step_size"] = _tensor(xp.full_like(p._data, _lr(group)))
+        state["step"] = self._scalar(0.0)
+        state["prev"] = self._zeros_like(p)
+        state["step_size"] = self._full_like(p, self._lr(group))
 
     def _update(self, p, g, state, group):
         etaminus, etaplus = group["etas"]
@@ -334,15 +258,14 @@ class ASGD(_Rule):
                                       capturable=capturable))
 
     def _init_state(self, state, p, group):
-        state["step"] = _scalar(0.0)
-        state["eta"] = _scalar(_lr(group))
-        state["mu"] = _scalar(1.0)
-        state["ax"] = _tensor(xp.zeros_like(p._data))
+        state["step"] = self._scalar(0.0)
+        state["eta"] = self._scalar(self._lr(group))
+        state["mu"] = self._scalar(1.0)
+        state["ax"] = self._zeros_like(p)
 
     def _update(self, p, g, state, group):
-        lr, lambd, wd = _lr(group), group["lambd"], group["weight_decay"]
-        if wd != 0:
-            g = g + wd * p._data
+        lr, lambd = self._lr(group), group["lambd"]
+        g = _with_weight_decay(p, g, group)
         eta, mu, ax = state["eta"]._data, state["mu"]._data, state["ax"]._data
         eta_value = float(eta)
         p._data *= 1 - lambd * eta_value

@@ -1,15 +1,34 @@
 """Activation functions of ``torch.nn.functional``: ``relu``, ``gelu``, ``softmax``, ...
 
 The ones with a rule of their own (``leaky_relu``, ``gelu``, ``silu``, ``elu``,
-``hardtanh``, ``softplus``) call their rows in ``chainrule.ops.activation``; the
-others are compositions whose gradients come from the core rules: piecewise
-functions are written with ``where`` over PyTorch's own pieces, so the gradient
-at a threshold is the one PyTorch picks.  ``softmax`` and ``log_softmax`` are
+``hardtanh``, ``softplus``) call their rows in ``chainrule.ops.activation``;
+those PyTorch also has as ``torch.*`` (``celu``, ``selu``, ``rrelu``,
+``hardshrink``, ``threshold``, ``prelu``) are the functions of
+``chainrule.functions.activation``, with ``inplace=`` added here; the others
+are compositions whose gradients come from the core rules: piecewise functions
+are written with ``where`` over PyTorch's own pieces, so the gradient at a
+threshold is the one PyTorch picks.  ``softmax`` and ``log_softmax`` are
 ``torch.softmax`` and ``torch.log_softmax`` themselves.
+
+``inplace=True`` writes the result into the input (``engine.inplace``), as the
+``x_`` forms (``relu_``, ``elu_``, ...) do.
 """
 from __future__ import annotations
 
-from ...functions.pointwise import where
+import warnings
+
+from ...engine.inplace import inplace as _into_input
+from ...functions import activation as _torch_level
+from ...functions.activation import (
+    celu_,
+    hardshrink,
+    prelu,
+    rrelu_,
+    selu_,
+    threshold_,
+)
+from ...functions.creation import empty_like, zeros_like
+from ...functions.pointwise import relu_, where
 from ...functions.reduction import _legacy_softmax_dim, log_softmax, softmax
 from ...ops import activation as activation_ops
 from ...tensor import Tensor
@@ -18,12 +37,14 @@ __all__ = [
     "relu", "relu6", "leaky_relu", "prelu", "elu", "selu", "celu", "gelu", "silu", "mish",
     "hardtanh", "hardswish", "hardsigmoid", "sigmoid", "logsigmoid", "tanh", "softplus",
     "softsign", "softmax", "log_softmax", "softmin", "threshold", "glu", "tanhshrink",
-    "softshrink", "hardshrink",
+    "softshrink", "hardshrink", "rrelu", "relu_", "elu_", "selu_", "celu_", "leaky_relu_",
+    "hardtanh_", "threshold_", "rrelu_", "gumbel_softmax",
 ]
 
-# SELU's constants (Klambauer et al. 2017), as PyTorch uses them.
-_SELU_ALPHA = 1.6732632423543772848170429916717
-_SELU_SCALE = 1.0507009873554804934193349852946
+
+def _maybe_inplace(fn, input: Tensor, inplace: bool, *args) -> Tensor:
+    """``fn(input, *args)``, written into ``input`` when ``inplace``."""
+    return _into_input(input, fn, *args) if inplace else fn(input, *args)
 
 
 def relu(input: Tensor, inplace: bool = False) -> Tensor:
@@ -33,7 +54,7 @@ def relu(input: Tensor, inplace: bool = False) -> Tensor:
     >>> torch.nn.functional.relu(torch.tensor([-1., 2.]))
     tensor([0., 2.])
     """
-    return input.relu()
+    return relu_(input) if inplace else input.relu()
 
 
 def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
@@ -43,7 +64,19 @@ def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = Fals
     >>> torch.nn.functional.leaky_relu(torch.tensor([-1., 2.]), 0.1)
     tensor([-0.1000,  2.0000])
     """
+    if inplace:
+        return leaky_relu_(input, negative_slope)
     return activation_ops.leaky_relu(input, negative_slope)
+
+
+def leaky_relu_(input: Tensor, negative_slope: float = 0.01) -> Tensor:
+    """``leaky_relu`` in place.
+
+    >>> import chainrule as torch
+    >>> torch.nn.functional.leaky_relu_(torch.tensor([-1., 2.]), 0.1)
+    tensor([-0.1000,  2.0000])
+    """
+    return _into_input(input, activation_ops.leaky_relu_, negative_slope)
 
 
 def gelu(input: Tensor, approximate: str = "none") -> Tensor:
@@ -67,7 +100,7 @@ def silu(input: Tensor, inplace: bool = False) -> Tensor:
     >>> torch.nn.functional.silu(torch.tensor([0., 1.]))
     tensor([0.0000, 0.7311])
     """
-    return activation_ops.silu(input)
+    return _maybe_inplace(activation_ops.silu, input, inplace)
 
 
 def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
@@ -77,7 +110,19 @@ def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     >>> torch.nn.functional.elu(torch.tensor([-1., 2.]))
     tensor([-0.6321,  2.0000])
     """
-    return activation_ops.elu(input, alpha)
+    if inplace:
+        return elu_(input, alpha)
+    return activation_ops.elu(input, alpha, 1.0, 1.0)
+
+
+def elu_(input: Tensor, alpha: float = 1.0) -> Tensor:
+    """``elu`` in place.
+
+    >>> import chainrule as torch
+    >>> torch.nn.functional.elu_(torch.tensor([-1., 2.]))
+    tensor([-0.6321,  2.0000])
+    """
+    return _into_input(input, activation_ops.elu_, alpha, 1.0, 1.0)
 
 
 def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0,
@@ -88,7 +133,19 @@ def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0,
     >>> torch.nn.functional.hardtanh(torch.tensor([-3., 0.5]))
     tensor([-1.0000,  0.5000])
     """
-    return activation_ops.hardtanh(input, min_val, max_val)
+    if min_val > max_val:
+        raise ValueError("min_val cannot be greater than max_val")
+    return _maybe_inplace(activation_ops.hardtanh, input, inplace, min_val, max_val)
+
+
+def hardtanh_(input: Tensor, min_val: float = -1.0, max_val: float = 1.0) -> Tensor:
+    """``hardtanh`` in place.
+
+    >>> import chainrule as torch
+    >>> torch.nn.functional.hardtanh_(torch.tensor([-3., 0.5]))
+    tensor([-1.0000,  0.5000])
+    """
+    return hardtanh(input, min_val, max_val, inplace=True)
 
 
 def relu6(input: Tensor, inplace: bool = False) -> Tensor:
@@ -98,7 +155,7 @@ def relu6(input: Tensor, inplace: bool = False) -> Tensor:
     >>> torch.nn.functional.relu6(torch.tensor([-1., 8.]))
     tensor([0., 6.])
     """
-    return activation_ops.hardtanh(input, 0.0, 6.0)
+    return hardtanh(input, 0.0, 6.0, inplace)
 
 
 def sigmoid(input: Tensor) -> Tensor:
@@ -141,28 +198,6 @@ def logsigmoid(input: Tensor) -> Tensor:
     return -softplus(-input)
 
 
-def prelu(input: Tensor, weight: Tensor) -> Tensor:
-    """``x`` where positive, ``weight * x`` elsewhere; ``weight`` is one slope per channel.
-
-    >>> import chainrule as torch
-    >>> torch.nn.functional.prelu(torch.tensor([-2., 3.]), torch.tensor([0.25]))
-    tensor([-0.5000,  3.0000])
-    """
-    channels = input.shape[1] if input.ndim >= 2 else 1
-    n = weight.numel()
-    if n != 1 and n != channels:
-        raise RuntimeError(
-            f"Mismatch of parameter numbers and input channel size. Found parameter numbers = "
-            f"{n} and channel size = {channels}. Fix: use num_parameters=1 or the input's "
-            f"dimension 1 size.")
-    if n != 1:
-        # one slope per channel: dimension 1, broadcast over the dimensions after it
-        weight = weight.reshape((n,) + (1,) * (input.ndim - 2))
-    else:
-        weight = weight.reshape(())
-    return where(input > 0, input, weight * input)
-
-
 def selu(input: Tensor, inplace: bool = False) -> Tensor:
     """``scale * elu(x, alpha)`` with the self-normalising constants.
 
@@ -170,7 +205,7 @@ def selu(input: Tensor, inplace: bool = False) -> Tensor:
     >>> torch.nn.functional.selu(torch.tensor([-1., 1.]))
     tensor([-1.1113,  1.0507])
     """
-    return elu(input, _SELU_ALPHA) * _SELU_SCALE
+    return selu_(input) if inplace else _torch_level.selu(input)
 
 
 def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
@@ -180,10 +215,21 @@ def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     >>> torch.nn.functional.celu(torch.tensor([-1., 1.]), alpha=2.)
     tensor([-0.7869,  1.0000])
     """
-    if alpha == 0:
-        raise RuntimeError("ZeroDivisionError: alpha cannot be 0 for CELU. Fix: pass a nonzero "
-                           "alpha.")
-    return elu(input * (1 / alpha), 1.0) * alpha
+    return celu_(input, alpha) if inplace else _torch_level.celu(input, alpha)
+
+
+def rrelu(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3,
+          training: bool = False, inplace: bool = False) -> Tensor:
+    """Randomised leaky ReLU: negative inputs times a slope drawn from ``U(lower, upper)``
+    per element while training, times ``(lower + upper) / 2`` otherwise.
+
+    >>> import chainrule as torch
+    >>> torch.nn.functional.rrelu(torch.tensor([-1., 2.]), 0.1, 0.3)
+    tensor([-0.2000,  2.0000])
+    """
+    if inplace:
+        return rrelu_(input, lower, upper, training)
+    return _torch_level.rrelu(input, lower, upper, training)
 
 
 def mish(input: Tensor, inplace: bool = False) -> Tensor:
@@ -193,6 +239,10 @@ def mish(input: Tensor, inplace: bool = False) -> Tensor:
     >>> torch.nn.functional.mish(torch.tensor([-1., 0., 1.]))
     tensor([-0.3034,  0.0000,  0.8651])
     """
+    return _maybe_inplace(_mish, input, inplace)
+
+
+def _mish(input: Tensor) -> Tensor:
     return input * softplus(input).tanh()
 
 
@@ -203,6 +253,10 @@ def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
     >>> torch.nn.functional.hardswish(torch.tensor([-4., 1., 4.]))
     tensor([-0.0000, 0.6667, 4.0000])
     """
+    return _maybe_inplace(_hardswish, input, inplace)
+
+
+def _hardswish(input: Tensor) -> Tensor:
     # PyTorch's pieces (and so its slopes at the ends: 0 at -3, 1 at 3); -0 for negative x
     return where(input <= -3, input * 0, where(input < 3, input * (input + 3) / 6, input))
 
@@ -214,6 +268,10 @@ def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
     >>> torch.nn.functional.hardsigmoid(torch.tensor([-4., 0., 4.]))
     tensor([0.0000, 0.5000, 1.0000])
     """
+    return _maybe_inplace(_hardsigmoid, input, inplace)
+
+
+def _hardsigmoid(input: Tensor) -> Tensor:
     # the slope is 1/6 strictly inside (-3, 3) and 0 at the ends, as in PyTorch
     return where(input <= -3, 0.0, where(input >= 3, 1.0, (input + 3) / 6))
 
@@ -249,8 +307,9 @@ def threshold(input: Tensor, threshold: float, value: float, inplace: bool = Fal
     >>> torch.nn.functional.threshold(torch.tensor([0.5, 2.]), 1.0, -1.0)
     tensor([-1.,  2.])
     """
-    out = where(input > threshold, input, value)
-    return out if out.dtype is input.dtype else out.to(input.dtype)  # integer inputs stay so
+    if inplace:
+        return threshold_(input, threshold, value)
+    return _torch_level.threshold(input, threshold, value)
 
 
 def glu(input: Tensor, dim: int = -1) -> Tensor:
@@ -304,11 +363,27 @@ def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
                  where(input < -lambd, input + lambd, input * 0))  # PyTorch's -0
 
 
-def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
-    """``x`` where ``|x| > lambd``, else 0.
+def gumbel_softmax(logits: Tensor, tau: float = 1, hard: bool = False, eps: float = 1e-10,
+                   dim: int = -1) -> Tensor:
+    """A sample of the Gumbel-softmax (Concrete) distribution over ``dim``:
+    ``softmax((logits + g) / tau)`` with ``g`` standard Gumbel noise, ``-log(E)`` for
+    ``E ~ Exponential(1)``, as PyTorch draws it.  With ``hard=True`` the value is the
+    one-hot argmax, while the gradient is the soft sample's (straight-through:
+    ``y_hard - y_soft.detach() + y_soft``, so grad_fn is AddBackward0).  ``eps`` is
+    deprecated and unused, as in PyTorch.
 
     >>> import chainrule as torch
-    >>> torch.nn.functional.hardshrink(torch.tensor([-2., 0.2, 2.]))
-    tensor([-2.,  0.,  2.])
+    >>> _ = torch.manual_seed(0)
+    >>> y = torch.nn.functional.gumbel_softmax(torch.zeros(2, 3), tau=0.5, hard=True)
+    >>> y.sum(-1)
+    tensor([1., 1.])
     """
-    return where((input >= -lambd) & (input <= lambd), 0.0, input)
+    if eps != 1e-10:
+        warnings.warn("`eps` parameter is deprecated and has no effect.", stacklevel=2)
+    gumbels = -empty_like(logits).exponential_().log()
+    y_soft = ((logits + gumbels) / tau).softmax(dim)
+    if not hard:
+        return y_soft
+    index = y_soft.max(dim, keepdim=True)[1]
+    y_hard = zeros_like(logits).scatter_(dim, index, 1.0)
+    return y_hard - y_soft.detach() + y_soft

@@ -1,4 +1,5 @@
-"""Linear maps of ``torch.nn.functional``: ``linear`` and ``bilinear``.
+"""Linear maps of ``torch.nn.functional``: ``linear`` and ``bilinear`` (which is
+``torch.bilinear`` itself, as in PyTorch).
 
 ``linear`` records PyTorch's graph: AddmmBackward0 with a bias, MmBackward0
 without, each one node (``chainrule.ops.linalg.linear``); other inputs than
@@ -10,7 +11,7 @@ from __future__ import annotations
 import math
 
 from ...functions.arguments import require_tensor
-from ...functions.matrix import matmul
+from ...functions.matrix import bilinear
 from ...ops import linalg as linalg_ops
 from ...ops import shape as shape_ops
 from ...tensor import Tensor
@@ -50,16 +51,3 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     rows = input.reshape(-1, input.shape[-1])
     shape = tuple(input.shape[:-1]) + tuple(weight.shape[:-1])
     return shape_ops.unsafe_view(linalg_ops.mm(rows, weight_t), shape)
-
-
-def bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | None = None):
-    """``y_k = x1 @ W_k @ x2 + b_k``.
-
-    >>> import chainrule as torch
-    >>> torch.nn.functional.bilinear(torch.ones(1, 2), torch.ones(1, 3), torch.ones(4, 2, 3)).shape
-    torch.Size([1, 4])
-    """
-    # (N, i) x (o, i, j) -> (N, o, j), then contract j with x2
-    left = matmul(input1.unsqueeze(-2).unsqueeze(-3), weight).squeeze(-2)
-    out = (left * input2.unsqueeze(-2)).sum(-1)
-    return out + bias if bias is not None else out

@@ -2,32 +2,37 @@
 
 The losses with a rule of their own (``mse_loss``, ``huber_loss``,
 ``smooth_l1_loss``, ``nll_loss``, the binary cross-entropies) check their
-arguments here and call their rows in ``chainrule.ops.loss``; the others are
-compositions.  Where a direct formula would overflow (``soft_margin_loss``,
-``multilabel_soft_margin_loss``) the stable form via ``softplus`` is used.
+arguments here and call their rows in ``chainrule.ops.loss``; those PyTorch
+also has as ``torch.*`` (``kl_div``, ``ctc_loss``, ``margin_ranking_loss``,
+...) read the reduction's name and call ``chainrule.functions.loss`` with its
+enum; the others are compositions.  Where a direct formula would overflow
+(``soft_margin_loss``, ``multilabel_soft_margin_loss``) the stable form via
+``softplus`` is used.  Every loss takes PyTorch's older ``size_average`` and
+``reduce`` too (with PyTorch's warning).
 """
 from __future__ import annotations
 
 import math
 import warnings
 
-from ... import _dtypes
 from ..._backend import xp
-from ...engine import grad_mode
+from ...functions import loss as torch_loss
 from ...functions.arguments import require_tensor
+from ...functions.distance import pairwise_distance
+from ...functions.loss import REDUCTIONS, check_triplet, loss_inputs, not_differentiable
 from ...functions.pointwise import where
 from ...functions.reduction import log_softmax
 from ...ops import loss as loss_ops
 from ...tensor import Tensor
 from .activation import logsigmoid, softplus
-from .distance import pairwise_distance
 
 __all__ = [
     "mse_loss", "l1_loss", "huber_loss", "smooth_l1_loss", "nll_loss", "cross_entropy",
     "binary_cross_entropy", "binary_cross_entropy_with_logits", "kl_div",
     "margin_ranking_loss", "hinge_embedding_loss", "cosine_embedding_loss", "soft_margin_loss",
     "multilabel_soft_margin_loss", "poisson_nll_loss", "gaussian_nll_loss",
-    "triplet_margin_loss",
+    "triplet_margin_loss", "ctc_loss", "multi_margin_loss", "multilabel_margin_loss",
+    "triplet_margin_with_distance_loss",
 ]
 
 
@@ -41,38 +46,28 @@ def _check_same_size(input, target, name):
             "Please ensure they have the same size.", UserWarning, stacklevel=3)
 
 
-def _loss_inputs(*tensors):
-    """The loss's tensors in their common dtype (PyTorch's promotion), Nones left as they are."""
-    present = [t for t in tensors if t is not None]
-    dtype = _dtypes.result_type(present, [])
-    return [t if t is None or t.dtype is dtype else t.to(dtype) for t in tensors]
-
-
-def _check_reduction(reduction: str) -> None:
-    if reduction not in ("mean", "sum", "none"):
-        raise ValueError(f"{reduction} is not a valid value for reduction")
-
-
-def _not_differentiable(name: str, **tensors) -> None:
-    for arg, t in tensors.items():
-        if t is not None and t.requires_grad and grad_mode.state.enabled:
-            raise RuntimeError(f"The function '{name}' is not differentiable with respect to "
-                               f"argument '{arg}'. This input cannot have requires_grad True. "
-                               f"Fix: pass {arg}.detach().")
-
-
-def _legacy_reduction(size_average, reduce) -> str:
+def legacy_reduction(size_average, reduce) -> str:
+    """The reduction PyTorch's older arguments ask for, with PyTorch's warning."""
     size_average = True if size_average is None else size_average
     reduce = True if reduce is None else reduce
-    if not reduce:
-        return "none"
-    return "mean" if size_average else "sum"
+    name = "none" if not reduce else "mean" if size_average else "sum"
+    warnings.warn(f"size_average and reduce args will be deprecated, please use "
+                  f"reduction='{name}' instead.", UserWarning, stacklevel=3)
+    return name
 
 
 def _reduction(size_average, reduce, reduction: str) -> str:
+    """The reduction a loss is asked for (``size_average``/``reduce`` where given), checked."""
     if size_average is not None or reduce is not None:
-        return _legacy_reduction(size_average, reduce)
+        reduction = legacy_reduction(size_average, reduce)
+    if reduction not in REDUCTIONS:
+        raise ValueError(f"{reduction} is not a valid value for reduction")
     return reduction
+
+
+def _enum(size_average, reduce, reduction: str) -> int:
+    """The reduction as ``torch.*``'s losses take it: 0 none, 1 mean, 2 sum."""
+    return REDUCTIONS.index(_reduction(size_average, reduce, reduction))
 
 
 def mse_loss(input: Tensor, target: Tensor, size_average=None, reduce=None,
@@ -84,14 +79,14 @@ def mse_loss(input: Tensor, target: Tensor, size_average=None, reduce=None,
     tensor(2.)
     """
     _check_same_size(input, target, "mse_loss")
-    _check_reduction(reduction)
+    reduction = _reduction(size_average, reduce, reduction)
     if weight is not None:  # PyTorch composes the weighted form: a weighted mean over weight
         d = input - target
         loss = d * d * weight
         if reduction == "mean":
             return loss.sum() / weight.sum()
         return loss_ops.reduced(loss, reduction)
-    input, target = _loss_inputs(input, target)
+    input, target = loss_inputs(input, target)
     return loss_ops.mse_loss(input, target, None, None, reduction)
 
 
@@ -104,6 +99,7 @@ def l1_loss(input: Tensor, target: Tensor, size_average=None, reduce=None,
     tensor(1.)
     """
     _check_same_size(input, target, "l1_loss")
+    reduction = _reduction(size_average, reduce, reduction)
     return loss_ops.reduced((input - target).abs(), reduction)
 
 
@@ -115,8 +111,8 @@ def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: fl
     tensor(1.3125)
     """
     _check_same_size(input, target, "huber_loss")
-    _check_reduction(reduction)
-    input, target = _loss_inputs(input, target)
+    reduction = _reduction(None, None, reduction)
+    input, target = loss_inputs(input, target)
     return loss_ops.huber_loss(input, target, None, delta, reduction)
 
 
@@ -128,11 +124,11 @@ def smooth_l1_loss(input: Tensor, target: Tensor, size_average=None, reduce=None
     >>> torch.nn.functional.smooth_l1_loss(torch.tensor([0.]), torch.tensor([3.]))
     tensor(2.5000)
     """
+    reduction = _reduction(size_average, reduce, reduction)
     if beta == 0:  # PyTorch computes the L1 loss then (and names its nodes so)
         return l1_loss(input, target, reduction=reduction)
     _check_same_size(input, target, "smooth_l1_loss")
-    _check_reduction(reduction)
-    input, target = _loss_inputs(input, target)
+    input, target = loss_inputs(input, target)
     return loss_ops.smooth_l1_loss(input, target, None, beta, reduction)
 
 
@@ -154,8 +150,7 @@ def nll_loss(input: Tensor, target: Tensor, weight=None, size_average=None,
     if target.dtype.is_floating_point:
         raise RuntimeError("expected scalar type Long but found Float. Fix: class-index targets "
                            "must be integers, e.g. target.long().")
-    if reduction not in ("mean", "sum", "none"):
-        raise ValueError(f"{reduction} is not a valid value for reduction")
+    reduction = _reduction(size_average, reduce, reduction)
     if input.ndim == 1:
         input, target = input.unsqueeze(0), target.unsqueeze(0)
         out = loss_ops.nll_loss(input, target, _array(weight), ignore_index, reduction)
@@ -185,6 +180,7 @@ def cross_entropy(input: Tensor, target: Tensor, weight=None, size_average=None,
     """
     require_tensor(input, "cross_entropy_loss", "input", 1)
     require_tensor(target, "cross_entropy_loss", "target", 2)
+    reduction = _reduction(size_average, reduce, reduction)
     if not 0.0 <= label_smoothing <= 1.0:
         raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: "
                            f"{label_smoothing}")
@@ -242,9 +238,9 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight=None, size_averag
     if data.size and (data.min() < 0 or data.max() > 1):
         raise RuntimeError("all elements of input should be between 0 and 1. Fix: apply "
                            "sigmoid first, or use binary_cross_entropy_with_logits on logits.")
-    _check_reduction(reduction)
-    _not_differentiable("binary_cross_entropy", weight=weight)
-    input, target, weight = _loss_inputs(input, target, weight)
+    reduction = _reduction(size_average, reduce, reduction)
+    not_differentiable("binary_cross_entropy", weight=weight)
+    input, target, weight = loss_inputs(input, target, weight)
     return loss_ops.binary_cross_entropy(input, target, weight, None, reduction)
 
 
@@ -261,38 +257,32 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight=None,
     if target.shape != input.shape:
         raise ValueError(f"Target size ({target.shape}) must be the same as input size "
                          f"({input.shape})")
-    _check_reduction(reduction)
-    _not_differentiable("binary_cross_entropy_with_logits", weight=weight, pos_weight=pos_weight)
-    input, target, weight, pos_weight = _loss_inputs(input, target, weight, pos_weight)
-    return loss_ops.binary_cross_entropy_with_logits(input, target, weight, pos_weight, reduction)
+    return torch_loss.binary_cross_entropy_with_logits(
+        input, target, weight, pos_weight, _enum(size_average, reduce, reduction))
 
 
 def kl_div(input: Tensor, target: Tensor, size_average=None, reduce=None,
            reduction: str = "mean", log_target: bool = False) -> Tensor:
-    """Kullback-Leibler divergence of ``target`` from ``input`` (a log-probability).
+    """Kullback-Leibler divergence of ``target`` from ``input`` (a log-probability);
+    ``reduction='batchmean'`` divides the sum by the batch size (the true KL divergence).
 
     >>> import chainrule as torch
     >>> torch.nn.functional.kl_div(torch.tensor([-1., -1.]), torch.tensor([0.5, 0.5]),
     ...                            reduction='batchmean')
     tensor(0.1534)
     """
-    reduction = _reduction(size_average, reduce, reduction)
-    if reduction == "mean":
+    legacy = size_average is not None or reduce is not None
+    if reduction == "mean" and not legacy:
         warnings.warn(
             "reduction: 'mean' divides the total loss by both the batch size and the support "
             "size.'batchmean' divides only by the batch size, and aligns with the KL div math "
             "definition.'mean' will be changed to behave the same as 'batchmean' in the next "
             "major release.", UserWarning, stacklevel=2)
-    if log_target:
-        loss = target.exp() * (target - input)
-    else:
-        # xlogy: 0 log 0 = 0; the log is taken of a target kept positive so that its
-        # gradient stays finite (and unused) where the target is 0
-        safe = where(target > 0, target, 1.0)
-        loss = where(target > 0, target * safe.log(), 0.0) - target * input
-    if reduction == "batchmean":
-        return loss.sum() / input.shape[0] if input.ndim else loss.sum()
-    return loss_ops.reduced(loss, reduction)
+    if reduction == "batchmean" and not legacy:
+        total = torch_loss.kl_div(input, target, 2, log_target=log_target)
+        return total / input.shape[0] if input.ndim else total
+    return torch_loss.kl_div(input, target, _enum(size_average, reduce, reduction),
+                             log_target=log_target)
 
 
 def margin_ranking_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: float = 0.0,
@@ -304,14 +294,8 @@ def margin_ranking_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: 
     ...                                         torch.tensor([1., 1.]))
     tensor(0.5000)
     """
-    reduction = _reduction(size_average, reduce, reduction)
-    if not input1.ndim == input2.ndim == target.ndim:
-        raise RuntimeError(
-            f"margin_ranking_loss : All input tensors should have same dimension but got sizes: "
-            f"input1: {input1.shape}, input2: {input2.shape}, target: {target.shape} . Fix: "
-            f"give the three tensors the same number of dimensions.")
-    _check_reduction(reduction)
-    return loss_ops.reduced((-target * (input1 - input2) + margin).clamp(min=0), reduction)
+    return torch_loss.margin_ranking_loss(input1, input2, target, margin,
+                                          _enum(size_average, reduce, reduction))
 
 
 def hinge_embedding_loss(input: Tensor, target: Tensor, margin: float = 1.0, size_average=None,
@@ -323,11 +307,8 @@ def hinge_embedding_loss(input: Tensor, target: Tensor, margin: float = 1.0, siz
     ...                                          torch.tensor([1., -1.]))
     tensor(0.5000)
     """
-    reduction = _reduction(size_average, reduce, reduction)
-    _check_reduction(reduction)
-    loss = (where(target != 1, (margin - input).clamp(min=0), 0.0)
-            + where(target != -1, input, 0.0))
-    return loss_ops.reduced(loss, reduction)
+    return torch_loss.hinge_embedding_loss(input, target, margin,
+                                           _enum(size_average, reduce, reduction))
 
 
 def cosine_embedding_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: float = 0.0,
@@ -339,24 +320,8 @@ def cosine_embedding_loss(input1: Tensor, input2: Tensor, target: Tensor, margin
     ...                                           torch.tensor([[0., 1.]]), torch.tensor([1.]))
     tensor(1.)
     """
-    reduction = _reduction(size_average, reduce, reduction)
-    if target.ndim > 1:
-        raise RuntimeError(f"0D or 1D target tensor expected, multi-target not supported. Fix: "
-                           f"pass a target of shape (N,) or (), not {tuple(target.shape)}.")
-    if target.ndim == 1 and not (input1.ndim == input2.ndim == 2):
-        raise RuntimeError(f"1D target tensor expects 2D input tensors, but found inputs with "
-                           f"sizes {list(input1.shape)} and {list(input2.shape)}.")
-    if target.ndim == 0 and not (input1.ndim == input2.ndim == 1):
-        raise RuntimeError(f"0D target tensor expects 1D input tensors, but found inputs with "
-                           f"sizes {list(input1.shape)} and {list(input2.shape)}.")
-    _check_reduction(reduction)
-    eps = 1e-12  # keeps a zero vector's squared norm away from 0 (PyTorch's constant)
-    prod = (input1 * input2).sum(-1)
-    mag = ((input1 * input1).sum(-1) + eps) * ((input2 * input2).sum(-1) + eps)
-    cos = prod / mag.sqrt()
-    loss = (where(target == 1, 1 - cos, 0.0)
-            + where(target == -1, (cos - margin).clamp(min=0), 0.0))
-    return loss_ops.reduced(loss, reduction)
+    return torch_loss.cosine_embedding_loss(input1, input2, target, margin,
+                                            _enum(size_average, reduce, reduction))
 
 
 def soft_margin_loss(input: Tensor, target: Tensor, size_average=None, reduce=None,
@@ -368,8 +333,7 @@ def soft_margin_loss(input: Tensor, target: Tensor, size_average=None, reduce=No
     tensor(0.6931)
     """
     reduction = _reduction(size_average, reduce, reduction)
-    _check_reduction(reduction)
-    _not_differentiable("soft_margin_loss", target=target)
+    not_differentiable("soft_margin_loss", target=target)
     # softplus instead of log1p(exp(.)): the same value, but finite where exp would overflow
     return loss_ops.reduced(softplus(-target * input), reduction)
 
@@ -385,7 +349,6 @@ def multilabel_soft_margin_loss(input: Tensor, target: Tensor, weight: Tensor | 
     tensor(0.6931)
     """
     reduction = _reduction(size_average, reduce, reduction)
-    _check_reduction(reduction)
     loss = -(target * logsigmoid(input) + (1 - target) * logsigmoid(-input))
     if weight is not None:
         loss = loss * weight
@@ -403,18 +366,8 @@ def poisson_nll_loss(input: Tensor, target: Tensor, log_input: bool = True, full
     >>> torch.nn.functional.poisson_nll_loss(torch.tensor([0.]), torch.tensor([1.]))
     tensor(1.)
     """
-    reduction = _reduction(size_average, reduce, reduction)
-    _check_reduction(reduction)
-    if log_input:
-        loss = input.exp() - target * input
-    else:
-        loss = input - target * (input + eps).log()
-    if full:
-        # Stirling's approximation of log(target!), used only where target > 1
-        safe = where(target > 1, target, 1.0)
-        stirling = safe * safe.log() - safe + 0.5 * (2 * math.pi * safe).log()
-        loss = loss + where(target > 1, stirling, 0.0)
-    return loss_ops.reduced(loss, reduction)
+    return torch_loss.poisson_nll_loss(input, target, log_input, full, eps,
+                                       _enum(size_average, reduce, reduction))
 
 
 def gaussian_nll_loss(input: Tensor, target: Tensor, var, full: bool = False,
@@ -461,17 +414,140 @@ def triplet_margin_loss(anchor: Tensor, positive: Tensor, negative: Tensor, marg
     ...     torch.tensor([[0., 0.]]), torch.tensor([[3., 4.]]))
     tensor(0.)
     """
+    return torch_loss.triplet_margin_loss(anchor, positive, negative, margin, p, eps, swap,
+                                          _enum(size_average, reduce, reduction))
+
+
+def ctc_loss(log_probs: Tensor, targets: Tensor, input_lengths, target_lengths, blank: int = 0,
+             reduction: str = "mean", zero_infinity: bool = False) -> Tensor:
+    """The connectionist temporal classification loss (see ``torch.ctc_loss``); ``'mean'``
+    divides each sequence's loss by its target length, then averages.
+
+    >>> import chainrule as torch
+    >>> log_probs = torch.full((2, 1, 2), 0.5).log()
+    >>> torch.nn.functional.ctc_loss(log_probs, torch.tensor([[1]]), [2], [1])
+    tensor(0.2877)
+    """
+    return torch_loss.ctc_loss(log_probs, targets, input_lengths, target_lengths, blank,
+                               _enum(None, None, reduction), zero_infinity)
+
+
+def _class_scores(input: Tensor, target: Tensor) -> tuple:
+    """``input`` as ``(N, C)`` rows and ``target`` as its long tensor, with PyTorch's checks
+    of the margin losses."""
+    if input.ndim not in (1, 2) or input.shape[-1] == 0:
+        raise RuntimeError(f"Expected non-empty vector or matrix with optional 0-dim batch "
+                           f"size, but got: {list(input.shape)}")
+    if target.dtype.is_floating_point:
+        raise RuntimeError("expected scalar type Long but found Float. Fix: pass the targets "
+                           "as integers, e.g. target.long().")
+    return (input if input.ndim == 2 else input.reshape(1, -1)), target
+
+
+def multi_margin_loss(input: Tensor, target: Tensor, p: int = 1, margin: float = 1.0,
+                      weight: Tensor | None = None, size_average=None, reduce=None,
+                      reduction: str = "mean") -> Tensor:
+    """The multi-class hinge loss: for each sample, ``max(0, margin - x[y] + x[i]) ** p``
+    summed over the classes ``i != y`` (times ``weight[y]``), divided by the number of
+    classes.
+
+    Composed from tensor operations (PyTorch records one MultiMarginLossBackward0 node).
+
+    >>> import chainrule as torch
+    >>> torch.nn.functional.multi_margin_loss(torch.tensor([[0.1, 0.2, 0.4, 0.8]]),
+    ...                                       torch.tensor([3]))
+    tensor(0.3250)
+    """
     reduction = _reduction(size_average, reduce, reduction)
-    dims = (anchor.ndim, positive.ndim, negative.ndim)
-    if not dims[0] == dims[1] == dims[2]:
-        raise RuntimeError(
-            f"The anchor, positive, and negative tensors are expected to have the same number of "
-            f"dimensions, but got: anchor {dims[0]}D, positive {dims[1]}D, and negative "
-            f"{dims[2]}D inputs")
-    _check_reduction(reduction)
-    d_pos = pairwise_distance(anchor, positive, p, eps)
-    d_neg = pairwise_distance(anchor, negative, p, eps)
+    if p not in (1, 2):
+        raise ValueError("only p == 1 and p == 2 supported")
+    if weight is not None and weight.ndim != 1:
+        raise ValueError("weight must be one-dimensional")
+    rows, target = _class_scores(input, target)
+    classes = rows.shape[1]
+    labels = target.reshape(-1)
+    if labels.shape[0] != rows.shape[0]:
+        raise RuntimeError(f"multi_margin_loss: target tensor should be 1-D with size equal to "
+                           f"the number of input samples (batch size). Expected target size "
+                           f"[{rows.shape[0]}], but got {list(target.shape)}. Input has shape "
+                           f"{list(input.shape)}.")
+    if labels.numel() and (int(labels.min()) < 0 or int(labels.max()) >= classes):
+        raise RuntimeError("target out of range")
+    if weight is not None and weight.numel() != classes:
+        raise RuntimeError(f"inconsistent weight size, expected {classes} but got "
+                           f"{list(weight.shape)}")
+    picked = labels.unsqueeze(1)
+    # relu, not clamp: no gradient where the margin is met exactly, as in PyTorch
+    hinge = (rows - rows.gather(1, picked) + margin).relu()
+    if p == 2:
+        hinge = hinge * hinge
+    if weight is not None:
+        hinge = hinge * weight.gather(0, labels).unsqueeze(1)
+    is_target = Tensor._make(xp.arange(classes) == picked._data)
+    losses = where(is_target, 0.0, hinge).sum(1) / classes
+    if input.ndim < 2:
+        losses = losses.reshape(target.shape)
+    if reduction == "mean" and losses.numel() == 0:
+        return losses.sum()  # PyTorch's kernel gives 0 for an empty batch
+    return loss_ops.reduced(losses, reduction)
+
+
+def multilabel_margin_loss(input: Tensor, target: Tensor, size_average=None, reduce=None,
+                           reduction: str = "mean") -> Tensor:
+    """The multi-label hinge loss: ``target`` lists each sample's classes (ended by the first
+    -1); the loss sums ``max(0, 1 - (x[j] - x[i]))`` over its classes ``j`` and the other
+    classes ``i``, divided by the number of classes.
+
+    Composed from tensor operations (PyTorch records one MultilabelMarginLossBackward0 node).
+
+    >>> import chainrule as torch
+    >>> torch.nn.functional.multilabel_margin_loss(torch.tensor([[0.1, 0.2, 0.4, 0.8]]),
+    ...                                            torch.tensor([[3, 0, -1, 1]]))
+    tensor(0.8500)
+    """
+    reduction = _reduction(size_average, reduce, reduction)
+    rows, target = _class_scores(input, target)
+    if tuple(target.shape) != tuple(input.shape):
+        raise RuntimeError(f"inconsistent target size: {list(target.shape)} for input of size: "
+                           f"{list(input.shape)}")
+    labels = target._data.reshape(rows.shape)
+    classes = rows.shape[1]
+    # the listed classes: every entry before the row's first -1
+    listed = xp.cumprod(labels != -1, axis=1).astype(bool)
+    if listed.any() and (labels[listed].min() < 0 or labels[listed].max() >= classes):
+        raise RuntimeError("argument #2 'target' is out of range")
+    safe = xp.where(listed, labels, 0)
+    is_target = xp.zeros(rows.shape, dtype=bool)
+    samples, slots = xp.nonzero(listed)
+    is_target[samples, safe[samples, slots]] = True
+    scores = rows.gather(1, Tensor._make(safe))  # (N, listed slots)
+    hinge = (1 - scores.unsqueeze(2) + rows.unsqueeze(1)).relu()  # (N, slot, class)
+    counted = Tensor._make(listed[:, :, None] & ~is_target[:, None, :])
+    losses = where(counted, hinge, 0.0).sum((1, 2)) / classes
+    if input.ndim < 2:
+        losses = losses.reshape(())
+    return loss_ops.reduced(losses, reduction)
+
+
+def triplet_margin_with_distance_loss(anchor: Tensor, positive: Tensor, negative: Tensor, *,
+                                      distance_function=None, margin: float = 1.0,
+                                      swap: bool = False, reduction: str = "mean") -> Tensor:
+    """``max(0, margin + d(anchor, positive) - d(anchor, negative))`` for any distance
+    function ``d`` (``pairwise_distance`` by default).
+
+    >>> import chainrule as torch
+    >>> F = torch.nn.functional
+    >>> F.triplet_margin_with_distance_loss(torch.tensor([[0., 0.]]), torch.tensor([[0., 1.]]),
+    ...     torch.tensor([[3., 4.]]), distance_function=lambda a, b: (a - b).abs().sum(-1))
+    tensor(0.)
+    """
+    if reduction not in REDUCTIONS:
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    if margin <= 0:
+        raise ValueError(f"margin must be greater than 0, got {margin}")
+    check_triplet(anchor, positive, negative)
+    distance = distance_function if distance_function is not None else pairwise_distance
+    d_pos, d_neg = distance(anchor, positive), distance(anchor, negative)
     if swap:
-        d_swap = pairwise_distance(positive, negative, p, eps)
-        d_neg = d_neg.minimum(d_swap)  # ties share the gradient, as in PyTorch
+        d_neg = d_neg.minimum(distance(positive, negative))
     return loss_ops.reduced((margin + d_pos - d_neg).clamp(min=0), reduction)

@@ -1,28 +1,20 @@
 """Padding of ``torch.nn.functional``: ``pad``, in the modes 'constant', 'reflect',
 'replicate' and 'circular'.
 
-Non-negative constant padding is one node (``chainrule.ops.padding``); negative
-amounts crop, and the other modes pick each padded dimension's source
+Constant padding is ``torch.constant_pad_nd``, one node that also crops where an
+amount is negative; the other modes pick each padded dimension's source
 positions with ``index_select``, so their gradient is the index rule's
 scatter-add.  The checks and their messages are PyTorch's.
 """
 from __future__ import annotations
 
 from ..._backend import xp
-from ...ops import padding as padding_ops
+from ...functions.padding import constant_pad_nd
 from ...tensor import Tensor
 
 __all__ = ["pad"]
 
 _NONCONSTANT_DIMS = {2: (2, 3), 4: (3, 4), 6: (4, 5)}  # pad length -> input dims allowed
-
-
-def _pad_widths(pad, ndim):
-    """``pad`` (last dimension first) as one ``(before, after)`` pair per dimension."""
-    widths = [(0, 0)] * ndim
-    for i in range(len(pad) // 2):
-        widths[ndim - 1 - i] = (pad[2 * i], pad[2 * i + 1])
-    return tuple(widths)
 
 
 def pad(input: Tensor, pad, mode: str = "constant", value: float | None = None) -> Tensor:
@@ -38,12 +30,8 @@ def pad(input: Tensor, pad, mode: str = "constant", value: float | None = None) 
     >>> torch.nn.functional.pad(torch.tensor([[1., 2., 3.]]), (-1, 1), value=9.)
     tensor([[2., 3., 9.]])
     """
-    pad = tuple(pad)
-    if mode == "constant" and len(pad) % 2 == 0 and len(pad) // 2 <= input.ndim \
-            and min(pad, default=0) >= 0:
-        return padding_ops.constant_pad(input, _pad_widths(pad, input.ndim),
-                                        0.0 if value is None else value)
-    # Cropping (negative amounts), reflect, replicate and circular, with PyTorch's checks.
+    if mode == "constant":
+        return constant_pad_nd(input, pad, 0.0 if value is None else value)
     pad = tuple(int(p) for p in pad)
     if len(pad) % 2:
         raise RuntimeError("Padding length must be divisible by 2")
@@ -51,18 +39,6 @@ def pad(input: Tensor, pad, mode: str = "constant", value: float | None = None) 
         raise RuntimeError(f"Padding length should be less than or equal to two times the input "
                            f"dimension but got padding length {len(pad)} and input of dimension "
                            f"{input.ndim}")
-    if mode == "constant":  # negative amounts: crop, then pad by the others
-        key = [slice(None)] * input.ndim
-        for i in range(len(pad) // 2):
-            dim, (lo, hi) = input.ndim - 1 - i, pad[2 * i:2 * i + 2]
-            if input.shape[dim] + min(lo, 0) + min(hi, 0) < 0:
-                raise RuntimeError(f"narrow(): length must be non-negative. Fix: the padding "
-                                   f"({lo}, {hi}) crops more than the {input.shape[dim]} "
-                                   f"entries of dimension {dim}")
-            key[dim] = slice(max(-lo, 0), input.shape[dim] - max(-hi, 0))
-        widths = _pad_widths(tuple(max(p, 0) for p in pad), input.ndim)
-        return padding_ops.constant_pad(input[tuple(key)], widths,
-                                        0.0 if value is None else value)
     if mode not in ("reflect", "replicate", "circular"):
         raise NotImplementedError(f"Unrecognised padding mode {mode}; use constant, reflect, "
                                   "replicate or circular")
@@ -87,9 +63,12 @@ def pad(input: Tensor, pad, mode: str = "constant", value: float | None = None) 
         if mode == "circular" and (lo > n or hi > n):
             raise RuntimeError("Padding value causes wrapping around more than once; use "
                                f"padding at most {n} at dimension {dim}")
-        if lo + hi + n <= 0:
-            raise RuntimeError(f"input (size {n}) at dimension {dim} is too small for padding "
-                               f"({lo}, {hi}): the output would be empty")
+        # circular padding may crop a dimension away (PyTorch returns an empty tensor)
+        if lo + hi + n < (0 if mode == "circular" else 1):
+            axis = "WHD"[i]
+            raise RuntimeError(f"input ({axis}: {n}) is too small. Calculated output {axis}: "
+                               f"{lo + hi + n}. Fix: the padding ({lo}, {hi}) crops more than "
+                               f"dimension {dim} holds")
     # Each padded dimension is an index_select of source positions: the gradient is the
     # index rule's scatter-add.  Negative amounts crop, as in PyTorch.
     out = input
@@ -104,6 +83,6 @@ def pad(input: Tensor, pad, mode: str = "constant", value: float | None = None) 
             pos = xp.clip(pos, 0, n - 1)
         else:  # as in PyTorch, a negative amount crops first and the rest wraps the crop
             kept = xp.arange(max(-lo, 0), n - max(-hi, 0))
-            pos = kept[xp.arange(-max(lo, 0), len(kept) + max(hi, 0)) % len(kept)]
+            pos = kept[xp.arange(-max(lo, 0), len(kept) + max(hi, 0)) % max(len(kept), 1)]
         out = out.index_select(dim, Tensor._make(pos))
     return out

@@ -1,87 +1,55 @@
-"""Pooling of ``torch.nn.functional``: max, average and adaptive pooling in 1-D and 2-D.
+"""Pooling of ``torch.nn.functional``: max, average, adaptive and power-average pooling in
+1, 2 and 3 dimensions, fractional max pooling and max unpooling.
 
-``max_pool2d`` and ``avg_pool2d`` turn PyTorch's arguments into one checked
-geometry and call their rows in ``chainrule.ops.pooling``; sizes are PyTorch's:
-with ``ceil_mode`` the output size rounds up, but a window must still start
-inside the input or its left padding.  The 1-D poolings are the 2-D ones on a
-height-1 view, as PyTorch computes them; adaptive pooling is a mean per bin
-(or one ordinary pooling where the bins are equal), adaptive max pooling a
-gather of each bin's maximum.
+Max, average and adaptive pooling are ``chainrule.functions.pooling``'s (the
+checked geometry and the rows); this module adds their options as
+``nn.functional`` spells them (``return_indices``).  ``lp_pool*`` is PyTorch's
+composition: the p-th root of an average pooling of ``x ** p``, times the
+window size.  Fractional max pooling places its windows by PyTorch's interval
+rule from a random sample per plane; max unpooling writes each value back at
+its index.
 """
 from __future__ import annotations
 
+import math
+
 from ..._backend import xp
-from ...functions.joining import stack
+from ...functions.arguments import floating_only
+from ...functions.pooling import (
+    adaptive_avg_pool,
+    adaptive_avg_pool1d,
+    adaptive_max_pool,
+    avg_pool,
+    avg_pool1d,
+    max_pool,
+    max_pool1d_with_indices,
+)
+from ...functions.random import rand
 from ...ops import pooling as pooling_ops
 from ...tensor import Tensor
-from .arguments import floating_only, pair
 
 __all__ = [
-    "max_pool1d", "max_pool2d", "max_pool2d_with_indices", "avg_pool1d", "avg_pool2d",
-    "adaptive_avg_pool1d", "adaptive_avg_pool2d", "adaptive_max_pool1d", "adaptive_max_pool2d",
+    "max_pool1d", "max_pool2d", "max_pool3d", "max_pool1d_with_indices",
+    "max_pool2d_with_indices", "max_pool3d_with_indices", "avg_pool1d", "avg_pool2d",
+    "avg_pool3d", "adaptive_avg_pool1d", "adaptive_avg_pool2d", "adaptive_avg_pool3d",
+    "adaptive_max_pool1d", "adaptive_max_pool2d", "adaptive_max_pool3d",
+    "adaptive_max_pool1d_with_indices", "adaptive_max_pool2d_with_indices",
+    "adaptive_max_pool3d_with_indices", "lp_pool1d", "lp_pool2d", "lp_pool3d",
+    "fractional_max_pool2d", "fractional_max_pool3d", "fractional_max_pool2d_with_indices",
+    "fractional_max_pool3d_with_indices", "max_unpool1d", "max_unpool2d", "max_unpool3d",
 ]
 
 
-def _pool_out_size(size, k, s, p, d, ceil_mode):
-    span = size + 2 * p - d * (k - 1) - 1
-    out = (span + (s - 1 if ceil_mode else 0)) // s + 1
-    if ceil_mode and (out - 1) * s >= size + p:
-        out -= 1
-    return out
+def max_pool1d(input: Tensor, kernel_size, stride=None, padding=0, dilation=1,
+               ceil_mode: bool = False, return_indices: bool = False):
+    """The maximum of each ``kernel_size`` window of a ``(N, C, L)`` or ``(C, L)`` input.
 
-
-def _pool_pair(name, what, v, stride=False):
-    v = tuple(v) if isinstance(v, (tuple, list)) else (v, v)
-    if len(v) == 1:
-        v = v * 2
-    if len(v) != 2:
-        rule = "either be omitted, a single int, or" if stride else "either be a single int, or"
-        raise RuntimeError(f"{name}: {what} must {rule} a tuple of two ints, e.g. {what}=2 or "
-                           f"{what}=(2, 3)")
-    return tuple(int(x) for x in v)
-
-
-def _pool_geometry(name, input, kernel_size, stride, padding, dilation, ceil_mode):
-    """The checked geometry of a pooling of ``input``, with PyTorch's errors."""
-    kernel = _pool_pair(name, "kernel_size", kernel_size)
-    stride = kernel if stride is None or stride == [] or stride == () \
-        else _pool_pair(name, "stride", stride, stride=True)
-    padding = _pool_pair(name, "padding", padding)
-    dilation = _pool_pair(name, "dilation", dilation)
-    if min(stride) <= 0:
-        raise RuntimeError(f"stride should not be zero, but got stride={stride}; pass a "
-                           "positive stride (or omit it to use the kernel size)")
-    if min(kernel) <= 0:
-        raise RuntimeError("kernel size should be greater than zero, but got "
-                           f"kH: {kernel[0]} kW: {kernel[1]}")
-    if min(dilation) <= 0:
-        raise RuntimeError("dilation should be greater than zero, but got "
-                           f"dilationH: {dilation[0]} dilationW: {dilation[1]}")
-    if min(padding) < 0:
-        raise RuntimeError(f"pad must be non-negative, but got pad: {min(padding)}")
-    if any(2 * p > d * (k - 1) + 1 for p, k, d in zip(padding, kernel, dilation)):
-        raise RuntimeError(
-            "pad should be at most half of effective kernel size, but got "
-            f"pad={padding[0]}, kernel_size={kernel[0]} and dilation={dilation[0]}; "
-            "use a smaller padding, or pad the input with F.pad first")
-    if any(p > k // 2 for p, k in zip(padding, kernel)):
-        raise RuntimeError(
-            "pad should be smaller than or equal to half of kernel size, but got "
-            f"padW = {padding[1]}, padH = {padding[0]}, kW = {kernel[1]}, kH = {kernel[0]}; "
-            "use a smaller padding, or pad the input with F.pad first")
-    if input.ndim not in (3, 4) or 0 in input.shape[-3:]:
-        raise RuntimeError("Expected 3D or 4D (batch mode) tensor with optional 0 dim batch "
-                           f"size for input, but got:{list(input.shape)}")
-    *_, c, h, w = input.shape
-    ho, wo = (_pool_out_size(n, k, s, p, d, ceil_mode)
-              for n, k, s, p, d in zip((h, w), kernel, stride, padding, dilation))
-    if ho < 1 or wo < 1:
-        raise RuntimeError(f"Given input size: ({c}x{h}x{w}). Calculated output size: "
-                           f"({c}x{ho}x{wo}). Output size is too small; use a smaller "
-                           "kernel_size or a larger input")
-    after = tuple(max((o - 1) * s + d * (k - 1) + 1 - (n + 2 * p), 0)
-                  for o, n, k, s, p, d in zip((ho, wo), (h, w), kernel, stride, padding, dilation))
-    return kernel, stride, padding, dilation, (ho, wo), after
+    >>> import chainrule as torch
+    >>> torch.nn.functional.max_pool1d(torch.tensor([[1., 3., 2., 0., 5.]]), 2, return_indices=True)
+    (tensor([[3., 2.]]), tensor([[1, 2]]))
+    """
+    return max_pool1d_with_indices(input, kernel_size, stride, padding, dilation, ceil_mode,
+                                   return_indices)
 
 
 def max_pool2d(input: Tensor, kernel_size, stride=None, padding=0, dilation=1,
@@ -101,18 +69,22 @@ def max_pool2d(input: Tensor, kernel_size, stride=None, padding=0, dilation=1,
               [14., 15.]]]]), tensor([[[[10, 11],
               [14, 15]]]]))
     """
-    geometry = _pool_geometry("max_pool2d", input, kernel_size, stride, padding, dilation,
-                              ceil_mode)
-    if input._data.dtype.kind == "b":
-        raise NotImplementedError("\"max_pool2d\" not implemented for 'Bool'; convert the "
-                                  "input with .float() first")
-    unbatched = input.ndim == 3
-    x = input.unsqueeze(0) if unbatched else input
-    if not return_indices:
-        out = pooling_ops.max_pool2d(x, geometry)
-        return out.squeeze(0) if unbatched else out
-    out, index = pooling_ops.max_pool2d_with_indices(x, geometry)
-    return (out.squeeze(0), index.squeeze(0)) if unbatched else (out, index)
+    return max_pool("max_pool2d", input, 2, kernel_size, stride, padding, dilation, ceil_mode,
+                    return_indices)
+
+
+def max_pool3d(input: Tensor, kernel_size, stride=None, padding=0, dilation=1,
+               ceil_mode: bool = False, return_indices: bool = False):
+    """The maximum of each window of a ``(N, C, D, H, W)`` or ``(C, D, H, W)`` input; the
+    indices are flat into each ``D * H * W`` volume.
+
+    >>> import chainrule as torch
+    >>> torch.nn.functional.max_pool3d(torch.arange(8.).reshape(1, 2, 2, 2), 2,
+    ...                                return_indices=True)
+    (tensor([[[[7.]]]]), tensor([[[[7]]]]))
+    """
+    return max_pool("max_pool3d", input, 3, kernel_size, stride, padding, dilation, ceil_mode,
+                    return_indices)
 
 
 def max_pool2d_with_indices(input: Tensor, kernel_size, stride=None, padding=0, dilation=1,
@@ -124,6 +96,17 @@ def max_pool2d_with_indices(input: Tensor, kernel_size, stride=None, padding=0, 
     (tensor([[[3.]]]), tensor([[[1]]]))
     """
     return max_pool2d(input, kernel_size, stride, padding, dilation, ceil_mode, True)
+
+
+def max_pool3d_with_indices(input: Tensor, kernel_size, stride=None, padding=0, dilation=1,
+                            ceil_mode: bool = False, return_indices: bool = True):
+    """``max_pool3d`` returning ``(values, indices)``.
+
+    >>> import chainrule as torch
+    >>> torch.nn.functional.max_pool3d_with_indices(torch.ones(1, 1, 1, 2), 1)[1]
+    tensor([[[[0, 1]]]])
+    """
+    return max_pool3d(input, kernel_size, stride, padding, dilation, ceil_mode, True)
 
 
 def avg_pool2d(input: Tensor, kernel_size, stride=None, padding=0, ceil_mode: bool = False,
@@ -142,136 +125,61 @@ def avg_pool2d(input: Tensor, kernel_size, stride=None, padding=0, ceil_mode: bo
     tensor([[[[ 2.5000,  4.0000],
               [ 8.5000, 10.0000]]]])
     """
-    if divisor_override is not None:
-        if not isinstance(divisor_override, int) or isinstance(divisor_override, bool):
-            raise TypeError("avg_pool2d(): argument 'divisor_override' must be int, not "
-                            f"{type(divisor_override).__name__}")
-        if divisor_override == 0:
-            raise RuntimeError("divisor must be not zero; pass a non-zero divisor_override "
-                               "(or None to divide by the window size)")
-    geometry = _pool_geometry("avg_pool2d", input, kernel_size, stride, padding, 1, ceil_mode)
-    unbatched = input.ndim == 3
-    x = input.unsqueeze(0) if unbatched else input
-    divisor = pooling_ops.avg_pool2d_divisor(x.shape, geometry, count_include_pad, divisor_override)
-    out = pooling_ops.avg_pool2d(x, geometry, divisor)
-    return out.squeeze(0) if unbatched else out
+    return avg_pool("avg_pool2d", input, 2, kernel_size, stride, padding, ceil_mode,
+                    count_include_pad, divisor_override)
+
+
+def avg_pool3d(input: Tensor, kernel_size, stride=None, padding=0, ceil_mode: bool = False,
+               count_include_pad: bool = True, divisor_override: int | None = None) -> Tensor:
+    """The mean of each window of a ``(N, C, D, H, W)`` or ``(C, D, H, W)`` input.
+
+    >>> import chainrule as torch
+    >>> torch.nn.functional.avg_pool3d(torch.arange(8.).reshape(1, 2, 2, 2), 2)
+    tensor([[[[3.5000]]]])
+    """
+    return avg_pool("avg_pool3d", input, 3, kernel_size, stride, padding, ceil_mode,
+                    count_include_pad, divisor_override)
 
 
 def adaptive_avg_pool2d(input: Tensor, output_size) -> Tensor:
-    """Average pooling to a fixed output size (bins as PyTorch cuts them).
+    """Average pooling to a fixed output size (bins as PyTorch cuts them; ``None`` keeps a
+    dimension's size).
 
     >>> import chainrule as torch
-    >>> torch.nn.functional.adaptive_avg_pool2d(torch.ones(1, 1, 4, 4), 1)
-    tensor([[[[1.]]]])
+    >>> torch.nn.functional.adaptive_avg_pool2d(torch.arange(9.).reshape(1, 3, 3), 2)
+    tensor([[[2., 3.],
+             [5., 6.]]])
     """
-    h, w = input.shape[-2:]
-    oh, ow = pair(output_size)
-    oh = h if oh is None else oh
-    ow = w if ow is None else ow
-    if (oh, ow) == (1, 1):  # one bin: a mean, as PyTorch records it (MeanBackward1)
-        return input.mean((-1, -2), keepdim=True)
-    if h % oh == 0 and w % ow == 0:  # equal bins: one ordinary average pooling
-        k = (h // oh, w // ow)
-        return avg_pool2d(input, k, k)
-    rows = []
-    for i in range(oh):
-        h0, h1 = (i * h) // oh, -((-(i + 1) * h) // oh)
-        cols = []
-        for j in range(ow):
-            w0, w1 = (j * w) // ow, -((-(j + 1) * w) // ow)
-            cols.append(input[..., h0:h1, w0:w1].mean((-2, -1)))
-        rows.append(stack(cols, -1))
-    return stack(rows, -2)
+    return adaptive_avg_pool("adaptive_avg_pool2d", input, 2, output_size)
 
 
-def _one(name, what, v):
-    """A 1-D pooling argument as one int (PyTorch accepts ``k`` or ``(k,)``)."""
-    if isinstance(v, (tuple, list)):
-        if len(v) != 1:
-            raise RuntimeError(f"{name}: {what} must be a single int or a tuple of one int, "
-                               f"e.g. {what}=2, but got {tuple(v)}")
-        v = v[0]
-    return int(v)
+def adaptive_avg_pool3d(input: Tensor, output_size) -> Tensor:
+    """Average pooling of ``(N, C, D, H, W)`` or ``(C, D, H, W)`` to a fixed output size.
+
+    >>> import chainrule as torch
+    >>> torch.nn.functional.adaptive_avg_pool3d(torch.ones(1, 2, 3, 4), (1, None, 2)).shape
+    torch.Size([1, 1, 3, 2])
+    """
+    return adaptive_avg_pool("adaptive_avg_pool3d", input, 3, output_size)
 
 
-def _check_1d_input(name, input):
+def adaptive_max_pool1d(input: Tensor, output_size, return_indices: bool = False):
+    """Max pooling of ``(N, C, L)`` or ``(C, L)`` to ``output_size`` bins.
+
+    >>> import chainrule as torch
+    >>> torch.nn.functional.adaptive_max_pool1d(torch.tensor([[1., 3., 2., 0., 5.]]), 2)
+    tensor([[3., 5.]])
+    """
     if input.ndim not in (2, 3):
-        raise RuntimeError(f"{name}: Expected 2D or 3D (batch mode) tensor with optional 0 dim "
-                           f"batch size for input, but got:{list(input.shape)}")
-
-
-def max_pool1d(input: Tensor, kernel_size, stride=None, padding=0, dilation=1,
-               ceil_mode: bool = False, return_indices: bool = False):
-    """The maximum of each ``kernel_size`` window of a ``(N, C, L)`` or ``(C, L)`` input.
-
-    >>> import chainrule as torch
-    >>> torch.nn.functional.max_pool1d(torch.tensor([[1., 3., 2., 0., 5.]]), 2, return_indices=True)
-    (tensor([[3., 2.]]), tensor([[1, 2]]))
-    """
-    _check_1d_input("max_pool1d", input)
-    floating_only("max_pool1d_impl", input)
-    k = _one("max_pool1d", "kernel_size", kernel_size)
-    s = k if stride is None or stride == [] or stride == () \
-        else _one("max_pool1d", "stride", stride)
-    out = max_pool2d(input.unsqueeze(-2), (1, k), (1, s),
-                     (0, _one("max_pool1d", "padding", padding)),
-                     (1, _one("max_pool1d", "dilation", dilation)), ceil_mode, return_indices)
-    if return_indices:  # with height 1, the flat index into H*W is the index into L
+        raise RuntimeError(f"adaptive_max_pool1d(): Expected 2D or 3D tensor, but got: "
+                           f"{list(input.shape)}")
+    size = output_size[0] if isinstance(output_size, (tuple, list)) and len(output_size) == 1 \
+        else output_size
+    out = adaptive_max_pool("adaptive_max_pool2d", input.unsqueeze(-2), 2, (1, size),
+                            return_indices)
+    if return_indices:
         return out[0].squeeze(-2), out[1].squeeze(-2)
     return out.squeeze(-2)
-
-
-def _check_2_or_3_dims(name, input):
-    if input.ndim not in (2, 3):
-        raise RuntimeError(f"Expected 2 to 3 dimensions, but got {input.ndim}-dimensional "
-                           f"tensor for argument #1 'self' (while checking arguments for "
-                           f"{name})")
-
-
-def avg_pool1d(input: Tensor, kernel_size, stride=None, padding=0, ceil_mode: bool = False,
-               count_include_pad: bool = True) -> Tensor:
-    """The mean of each ``kernel_size`` window of a ``(N, C, L)`` or ``(C, L)`` input.
-
-    >>> import chainrule as torch
-    >>> torch.nn.functional.avg_pool1d(torch.tensor([[1., 3., 2., 0., 5.]]), 2)
-    tensor([[2., 1.]])
-    """
-    _check_2_or_3_dims("avg_pool1d", input)
-    k = _one("avg_pool1d", "kernel_size", kernel_size)
-    s = k if stride is None or stride == [] or stride == () \
-        else _one("avg_pool1d", "stride", stride)
-    return avg_pool2d(input.unsqueeze(-2), (1, k), (1, s),
-                      (0, _one("avg_pool1d", "padding", padding)), ceil_mode,
-                      count_include_pad).squeeze(-2)
-
-
-def adaptive_avg_pool1d(input: Tensor, output_size) -> Tensor:
-    """Average pooling of ``(N, C, L)`` or ``(C, L)`` to ``output_size`` bins.
-
-    >>> import chainrule as torch
-    >>> torch.nn.functional.adaptive_avg_pool1d(torch.tensor([[1., 3., 2., 0., 5.]]), 2)
-    tensor([[2.0000, 2.3333]])
-    """
-    _check_2_or_3_dims("adaptive_avg_pool1d", input)
-    size = _one("adaptive_avg_pool1d", "output_size", output_size)
-    return adaptive_avg_pool2d(input.unsqueeze(-2), (1, size)).squeeze(-2)
-
-
-def _bins(n, out):
-    """PyTorch's adaptive bins of ``n`` cells into ``out``: (start, end) pairs."""
-    return [((i * n) // out, -((-(i + 1) * n) // out)) for i in range(out)]
-
-
-def _adaptive_max_indices(x, out_hw):
-    """Each bin's first maximum (NaN counts as the maximum) as a flat index into H*W."""
-    n, c, h, w = x.shape
-    flat = xp.empty((n, c) + out_hw, dtype=xp.int64)
-    for i, (h0, h1) in enumerate(_bins(h, out_hw[0])):
-        for j, (w0, w1) in enumerate(_bins(w, out_hw[1])):
-            window = x[:, :, h0:h1, w0:w1].reshape(n, c, -1)
-            at = xp.argmax(window, axis=-1)  # the first maximum, or the first NaN
-            flat[:, :, i, j] = (h0 + at // (w1 - w0)) * w + w0 + at % (w1 - w0)
-    return flat
 
 
 def adaptive_max_pool2d(input: Tensor, output_size, return_indices: bool = False):
@@ -285,42 +193,299 @@ def adaptive_max_pool2d(input: Tensor, output_size, return_indices: bool = False
              [7., 8.]]]), tensor([[[4, 5],
              [7, 8]]]))
     """
-    if input.ndim not in (3, 4):
-        raise RuntimeError(f"adaptive_max_pool2d(): Expected 3D or 4D tensor, but got: "
+    return adaptive_max_pool("adaptive_max_pool2d", input, 2, output_size, return_indices)
+
+
+def adaptive_max_pool3d(input: Tensor, output_size, return_indices: bool = False):
+    """Max pooling of ``(N, C, D, H, W)`` or ``(C, D, H, W)`` to ``output_size`` bins.
+
+    >>> import chainrule as torch
+    >>> torch.nn.functional.adaptive_max_pool3d(torch.arange(8.).reshape(1, 2, 2, 2), 1)
+    tensor([[[[7.]]]])
+    """
+    return adaptive_max_pool("adaptive_max_pool3d", input, 3, output_size, return_indices)
+
+
+def adaptive_max_pool1d_with_indices(input: Tensor, output_size, return_indices: bool = True):
+    """``adaptive_max_pool1d`` returning ``(values, indices)``.
+
+    >>> import chainrule as torch
+    >>> torch.nn.functional.adaptive_max_pool1d_with_indices(torch.tensor([[0., 2.]]), 1)
+    (tensor([[2.]]), tensor([[1]]))
+    """
+    return adaptive_max_pool1d(input, output_size, True)
+
+
+def adaptive_max_pool2d_with_indices(input: Tensor, output_size, return_indices: bool = True):
+    """``adaptive_max_pool2d`` returning ``(values, indices)``.
+
+    >>> import chainrule as torch
+    >>> torch.nn.functional.adaptive_max_pool2d_with_indices(torch.tensor([[[0., 2.]]]), 1)
+    (tensor([[[2.]]]), tensor([[[1]]]))
+    """
+    return adaptive_max_pool2d(input, output_size, True)
+
+
+def adaptive_max_pool3d_with_indices(input: Tensor, output_size, return_indices: bool = True):
+    """``adaptive_max_pool3d`` returning ``(values, indices)``.
+
+    >>> import chainrule as torch
+    >>> torch.nn.functional.adaptive_max_pool3d_with_indices(torch.tensor([[[[0., 2.]]]]), 1)
+    (tensor([[[[2.]]]]), tensor([[[[1]]]]))
+    """
+    return adaptive_max_pool3d(input, output_size, True)
+
+
+def _lp_root(pooled: Tensor, norm_type: float, window: int) -> Tensor:
+    """PyTorch's last steps of power-average pooling: the sum (mean times window) of the
+    p-th powers, clamped at zero, to the power 1/p."""
+    return (pooled.sign() * pooled.abs().relu()).mul(window).pow(1.0 / norm_type)
+
+
+def _window(kernel_size, nd: int) -> int:
+    return math.prod(kernel_size) if isinstance(kernel_size, (tuple, list)) \
+        else kernel_size ** nd
+
+
+def lp_pool1d(input: Tensor, norm_type: float, kernel_size: int, stride=None,
+              ceil_mode: bool = False) -> Tensor:
+    """Power-average pooling: ``(sum of x ** p over each window) ** (1 / p)``.
+
+    >>> import chainrule as torch
+    >>> torch.nn.functional.lp_pool1d(torch.tensor([[3., 4., 1.]]), 2, 2, stride=1)
+    tensor([[5.0000, 4.1231]])
+    """
+    pooled = avg_pool1d(input.pow(norm_type), kernel_size, stride if stride is not None else (),
+                        0, ceil_mode)
+    return _lp_root(pooled, norm_type, _window(kernel_size, 1))
+
+
+def lp_pool2d(input: Tensor, norm_type: float, kernel_size, stride=None,
+              ceil_mode: bool = False) -> Tensor:
+    """Power-average pooling over 2-D windows.
+
+    >>> import chainrule as torch
+    >>> torch.nn.functional.lp_pool2d(torch.ones(1, 2, 2), 1, 2)
+    tensor([[[4.]]])
+    """
+    pooled = avg_pool2d(input.pow(norm_type), kernel_size, stride, 0, ceil_mode)
+    return _lp_root(pooled, norm_type, _window(kernel_size, 2))
+
+
+def lp_pool3d(input: Tensor, norm_type: float, kernel_size, stride=None,
+              ceil_mode: bool = False) -> Tensor:
+    """Power-average pooling over 3-D windows.
+
+    >>> import chainrule as torch
+    >>> torch.nn.functional.lp_pool3d(torch.ones(1, 2, 2, 2), 2, 2)
+    tensor([[[[2.8284]]]])
+    """
+    pooled = avg_pool3d(input.pow(norm_type), kernel_size, stride, 0, ceil_mode)
+    return _lp_root(pooled, norm_type, _window(kernel_size, 3))
+
+
+def _fractional_starts(samples, n_in: int, n_out: int, k: int):
+    """PyTorch's interval rule: the first cell of each of ``n_out`` windows of ``k`` cells
+    over ``n_in`` cells, from a sample in [0, 1) per plane (computed in the samples' float
+    type, as PyTorch's kernel does, so the same windows come out)."""
+    starts = xp.empty(samples.shape + (n_out,), dtype=xp.int64)
+    if n_out > 1:
+        ftype = samples.dtype.type
+        alpha = ftype(n_in - k) / ftype(n_out - 1)
+        i = xp.arange(n_out - 1).astype(samples.dtype)
+        starts[..., :-1] = ((i + samples[..., None]) * alpha).astype(xp.int64) \
+            - (samples * alpha).astype(xp.int64)[..., None]
+    starts[..., -1] = n_in - k
+    return starts
+
+
+def _fractional(name: str, nd: int, input: Tensor, kernel_size, output_size, output_ratio,
+                return_indices: bool, samples):
+    """Fractional max pooling over the last ``nd`` dimensions (Graham, 2014)."""
+    kernel = tuple(kernel_size) if isinstance(kernel_size, (tuple, list)) \
+        else (kernel_size,) * nd
+    if output_size is None and output_ratio is None:
+        raise ValueError(f"{name} requires specifying either an output_size or an output_ratio")
+    if input.ndim not in (nd + 1, nd + 2):
+        raise RuntimeError(f"{name}(): Expected {nd + 1}D or {nd + 2}D tensor, but got: "
                            f"{list(input.shape)}")
-    size = tuple(output_size) if isinstance(output_size, (tuple, list)) else (output_size,) * 2
-    if len(size) != 2:
-        raise RuntimeError(f"adaptive_max_pool2d: internal error: output_size.size() must be 2, "
-                           f"got {len(size)}; pass an int or a pair, e.g. output_size=(2, 3)")
-    h, w = input.shape[-2:]
-    out_hw = (h if size[0] is None else int(size[0]), w if size[1] is None else int(size[1]))
-    if min(out_hw) < 0 or 0 in input.shape[-2:]:
-        raise RuntimeError(f"adaptive_max_pool2d(): Expected input to have non-zero size for "
-                           f"non-batch dimensions, but input has sizes {list(input.shape)}")
-    floating_only("adaptive_max_pool2d", input)
-    unbatched = input.ndim == 3
-    x = input.unsqueeze(0) if unbatched else input
-    n, c = x.shape[:2]
-    index = Tensor._make(_adaptive_max_indices(x._data, out_hw))
-    # a gather of the maxima: the gradient goes to each bin's first maximum, as in PyTorch
-    out = x.reshape(n, c, h * w).gather(2, index.reshape(n, c, -1)).reshape(n, c, *out_hw)
-    if unbatched:
-        out, index = out.squeeze(0), index.squeeze(0)
+    spatial = input.shape[-nd:]
+    if output_size is None:
+        ratio = tuple(output_ratio) if isinstance(output_ratio, (tuple, list)) \
+            else (output_ratio,) * nd
+        output_size = tuple(int(n * r) for n, r in zip(spatial, ratio))
+    size = tuple(output_size) if isinstance(output_size, (tuple, list)) \
+        else (output_size,) * nd
+    floating_only("fractional_max_pool", input)
+    unbatched = input.ndim == nd + 1
+    n, c = (1, input.shape[0]) if unbatched else input.shape[:2]
+    for axis, n_in, o, k in zip(("time", "height", "width")[3 - nd:], spatial, size, kernel):
+        if o + k - 1 > n_in:
+            raise RuntimeError(f"{name}(): pool {axis} {k} too large relative to input "
+                               f"{axis} {n_in}")
+    if samples is None:
+        samples = rand(n, c, nd, dtype=input.dtype)
+    elif samples.dtype is not input.dtype:
+        raise RuntimeError("Expect _random_samples to have the same dtype as input")
+    elif tuple(samples.shape) != (n, c, nd):
+        raise RuntimeError(f"Expect _random_samples.size(2) equals to {nd}; got "
+                           f"{samples.shape[-1]}.")
+    s = samples._data[0] if unbatched else samples._data  # one sample per plane
+    # PyTorch's sample order: width then height in 2-D, time, height, width in 3-D
+    per_axis = (s[..., 1], s[..., 0]) if nd == 2 else (s[..., 0], s[..., 1], s[..., 2])
+    positions = [_fractional_starts(sample, n_in, o, k)[..., None] + xp.arange(k)
+                 for sample, n_in, o, k in zip(per_axis, spatial, size, kernel)]
+    index = Tensor._make(pooling_ops.max_at_positions(input._data, positions))
+    row = pooling_ops.fractional_max_pool2d if nd == 2 else pooling_ops.fractional_max_pool3d
+    out = row(input, index, nd)
     return (out, index) if return_indices else out
 
 
-def adaptive_max_pool1d(input: Tensor, output_size, return_indices: bool = False):
-    """Max pooling of ``(N, C, L)`` or ``(C, L)`` to ``output_size`` bins.
+def fractional_max_pool2d(input: Tensor, kernel_size, output_size=None, output_ratio=None,
+                          return_indices: bool = False, _random_samples=None):
+    """Fractional max pooling of ``(N, C, H, W)`` or ``(C, H, W)``: windows of
+    ``kernel_size`` placed at pseudo-random, overlapping intervals that give
+    ``output_size`` (or ``output_ratio`` times the input's size) outputs.
 
     >>> import chainrule as torch
-    >>> torch.nn.functional.adaptive_max_pool1d(torch.tensor([[1., 3., 2., 0., 5.]]), 2)
-    tensor([[3., 5.]])
+    >>> x = torch.arange(25.).reshape(1, 1, 5, 5)
+    >>> samples = torch.tensor([[[0.5, 0.5]]])
+    >>> torch.nn.functional.fractional_max_pool2d(x, 2, output_size=2, _random_samples=samples)
+    tensor([[[[ 6.,  9.],
+              [21., 24.]]]])
     """
-    if input.ndim not in (2, 3):
-        raise RuntimeError(f"adaptive_max_pool1d(): Expected 2D or 3D tensor, but got: "
-                           f"{list(input.shape)}")
-    size = _one("adaptive_max_pool1d", "output_size", output_size)
-    out = adaptive_max_pool2d(input.unsqueeze(-2), (1, size), return_indices)
-    if return_indices:
-        return out[0].squeeze(-2), out[1].squeeze(-2)
-    return out.squeeze(-2)
+    return _fractional("fractional_max_pool2d", 2, input, kernel_size, output_size,
+                       output_ratio, return_indices, _random_samples)
+
+
+def fractional_max_pool3d(input: Tensor, kernel_size, output_size=None, output_ratio=None,
+                          return_indices: bool = False, _random_samples=None):
+    """Fractional max pooling of ``(N, C, D, H, W)`` or ``(C, D, H, W)``.
+
+    >>> import chainrule as torch
+    >>> x = torch.arange(27.).reshape(1, 1, 3, 3, 3)
+    >>> torch.nn.functional.fractional_max_pool3d(x, 2, output_size=1).flatten()
+    tensor([26.])
+    """
+    return _fractional("fractional_max_pool3d", 3, input, kernel_size, output_size,
+                       output_ratio, return_indices, _random_samples)
+
+
+def fractional_max_pool2d_with_indices(input: Tensor, kernel_size, output_size=None,
+                                       output_ratio=None, return_indices: bool = False,
+                                       _random_samples=None):
+    """``fractional_max_pool2d`` returning ``(values, indices)``.
+
+    >>> import chainrule as torch
+    >>> x = torch.arange(4.).reshape(1, 1, 2, 2)
+    >>> torch.nn.functional.fractional_max_pool2d_with_indices(x, 2, output_size=1)[1]
+    tensor([[[[3]]]])
+    """
+    return fractional_max_pool2d(input, kernel_size, output_size, output_ratio, True,
+                                 _random_samples)
+
+
+def fractional_max_pool3d_with_indices(input: Tensor, kernel_size, output_size=None,
+                                       output_ratio=None, return_indices: bool = False,
+                                       _random_samples=None):
+    """``fractional_max_pool3d`` returning ``(values, indices)``.
+
+    >>> import chainrule as torch
+    >>> x = torch.arange(8.).reshape(1, 1, 2, 2, 2)
+    >>> torch.nn.functional.fractional_max_pool3d_with_indices(x, 2, output_size=1)[1]
+    tensor([[[[[7]]]]])
+    """
+    return fractional_max_pool3d(input, kernel_size, output_size, output_ratio, True,
+                                 _random_samples)
+
+
+def _unpool_size(input: Tensor, nd: int, kernel, stride, padding, output_size) -> tuple:
+    """PyTorch's output size of a max unpooling, and its check of a requested one."""
+    spatial = input.shape[-nd:]
+    default = [(n - 1) * s - 2 * p + k for n, s, p, k in zip(spatial, stride, padding, kernel)]
+    if output_size is None:
+        return tuple(default)
+    size = list(output_size)
+    if len(size) == nd + 2 or len(size) == nd + 1 and input.ndim == nd + 1:
+        size = size[-nd:]
+    if len(size) != nd:
+        raise ValueError(f"output_size should be a sequence containing {nd} or {nd + 2} "
+                         f"elements, but it has a length of '{len(size)}'")
+    for d, (want, base, s) in enumerate(zip(size, default, stride)):
+        if not base - s < want < base + s:
+            raise ValueError(f'invalid output_size "{tuple(size)}" (dim {d} must be between '
+                             f"{base - s} and {base + s})")
+    return tuple(int(v) for v in size)
+
+
+def _unpool(name: str, nd: int, input: Tensor, indices: Tensor, kernel_size, stride, padding,
+            output_size):
+    """Max unpooling over the last ``nd`` (2 or 3) dimensions."""
+    sizes = [tuple(v) if isinstance(v, (tuple, list)) else (v,) * nd
+             for v in (kernel_size, kernel_size if stride is None else stride, padding)]
+    kernel, stride, padding = sizes
+    size = _unpool_size(input, nd, kernel, stride, padding, output_size)
+    if indices.dtype.name != "int64":
+        raise RuntimeError(f"elements in indices should be type int64 but got: "
+                           f"{indices.dtype.scalar_name}")
+    if tuple(indices.shape) != tuple(input.shape):
+        raise RuntimeError(f"Expected shape of indices to be same as that of the input tensor "
+                           f"({list(input.shape)}) but got indices tensor with shape: "
+                           f"{list(indices.shape)}")
+    floating_only(name, input)
+    plane = math.prod(size)
+    bad = indices._data[(indices._data < 0) | (indices._data >= plane)]
+    if bad.size:
+        raise RuntimeError(f"Found an invalid max index: {int(bad.flat[0])} (output volumes "
+                           f"are of size {'x'.join(map(str, size))})")
+    row = pooling_ops.max_unpool2d if nd == 2 else pooling_ops.max_unpool3d
+    return row(input, indices, size)
+
+
+def max_unpool1d(input: Tensor, indices: Tensor, kernel_size, stride=None, padding=0,
+                 output_size=None) -> Tensor:
+    """The inverse of ``max_pool1d``: each value written back at its index, zeros elsewhere.
+
+    >>> import chainrule as torch
+    >>> values, indices = torch.nn.functional.max_pool1d(torch.tensor([[1., 3., 2., 0.]]), 2,
+    ...                                                 return_indices=True)
+    >>> torch.nn.functional.max_unpool1d(values, indices, 2)
+    tensor([[0., 3., 2., 0.]])
+    """
+    size = None if output_size is None else (1, *list(output_size)[-1:])
+    return _unpool("max_unpool2d", 2, input.unsqueeze(-2), indices.unsqueeze(-2),
+                   (1, *_single(kernel_size)),
+                   (1, *_single(kernel_size if stride is None else stride)),
+                   (0, *_single(padding)), size).squeeze(-2)
+
+
+def _single(v) -> tuple:
+    return tuple(v) if isinstance(v, (tuple, list)) else (v,)
+
+
+def max_unpool2d(input: Tensor, indices: Tensor, kernel_size, stride=None, padding=0,
+                 output_size=None) -> Tensor:
+    """The inverse of ``max_pool2d`` (with ``return_indices=True``): each value written
+    back at its index into an ``output_size`` plane of zeros.
+
+    >>> import chainrule as torch
+    >>> x = torch.tensor([[[[1., 2.], [3., 4.]]]])
+    >>> values, indices = torch.nn.functional.max_pool2d(x, 2, return_indices=True)
+    >>> torch.nn.functional.max_unpool2d(values, indices, 2)
+    tensor([[[[0., 0.],
+              [0., 4.]]]])
+    """
+    return _unpool("max_unpool2d", 2, input, indices, kernel_size, stride, padding, output_size)
+
+
+def max_unpool3d(input: Tensor, indices: Tensor, kernel_size, stride=None, padding=0,
+                 output_size=None) -> Tensor:
+    """The inverse of ``max_pool3d`` (with ``return_indices=True``).
+
+    >>> import chainrule as torch
+    >>> x = torch.arange(8.).reshape(1, 1, 2, 2, 2)
+    >>> values, indices = torch.nn.functional.max_pool3d(x, 2, return_indices=True)
+    >>> torch.nn.functional.max_unpool3d(values, indices, 2).flatten()
+    tensor([0., 0., 0., 0., 0., 0., 0., 7.])
+    """
+    return _unpool("max_unpool3d", 3, input, indices, kernel_size, stride, padding, output_size)

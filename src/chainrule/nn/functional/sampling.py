@@ -1,26 +1,34 @@
 """Resampling of ``torch.nn.functional``: ``interpolate`` (and its old names ``upsample*``),
-``pixel_shuffle`` and ``pixel_unshuffle``.
+``pixel_shuffle``, ``pixel_unshuffle`` and ``channel_shuffle``.
 
-``interpolate`` is separable: each spatial dimension is resampled in turn by
-``index_select`` (nearest) or by two index_selects blended with per-position
-weights (linear), so the gradient is the index rule's scatter-add.  Source
-positions are computed as PyTorch's CPU kernels do, in float32 for float32
-inputs, so the same output cells pick the same input cells.  The pixel
-shuffles are a reshape, a permutation and a reshape.
+``interpolate`` is separable: along each spatial dimension every output cell
+reads one input cell (nearest), two (linear) or four (cubic) with weights.
+Here those source cells and weights are found as PyTorch's CPU kernels find
+them, in float32 for float32 inputs, so the same output cells pick the same
+input cells; one row per mode (``chainrule.ops.sampling``, PyTorch's node
+names) resamples and, backwards, adds each gradient back by the same weights.
+The 'area' mode is adaptive average pooling, as in PyTorch.  The shuffles
+are ``torch.pixel_shuffle``, ... (``chainrule.functions.shuffle``).
 """
 from __future__ import annotations
 
 import math
 
 from ..._backend import xp
+from ...functions.shuffle import channel_shuffle, pixel_shuffle, pixel_unshuffle
+from ...ops import sampling as sampling_ops
+from ...ops.vision import cubic_weights
 from ...tensor import Tensor
 from .arguments import floating_only
+from .pooling import adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_avg_pool3d
 
+# the shuffles are torch.pixel_shuffle, ... themselves, as in PyTorch
 __all__ = ["interpolate", "upsample", "upsample_nearest", "upsample_bilinear", "pixel_shuffle",
-           "pixel_unshuffle"]
+           "pixel_unshuffle", "channel_shuffle"]
 
-_MODES = ("nearest", "nearest-exact", "linear", "bilinear")
-_LINEAR_DIMS = {"linear": 1, "bilinear": 2}
+_MODES = ("nearest", "nearest-exact", "linear", "bilinear", "trilinear", "bicubic", "area")
+_MODE_DIMS = {"linear": 1, "bilinear": 2, "bicubic": 2, "trilinear": 3}  # the others: any
+_AREA = {1: adaptive_avg_pool1d, 2: adaptive_avg_pool2d, 3: adaptive_avg_pool3d}
 
 
 def _nearest_source(n_in, n_out, scale, exact):
@@ -31,18 +39,34 @@ def _nearest_source(n_in, n_out, scale, exact):
     return xp.minimum(xp.floor(dst * s).astype(xp.int64), n_in - 1)
 
 
-def _linear_source(n_in, n_out, scale, align_corners, ftype):
-    """The two source cells of each output cell and their weights (PyTorch's rule)."""
+def _source(n_in, n_out, scale, align_corners, ftype, cubic=False):
+    """Each output cell's position in the input (PyTorch's area_pixel_compute_source_index:
+    not clamped at 0 for cubic)."""
     if align_corners:
         s = ftype((n_in - 1) / (n_out - 1)) if n_out > 1 else ftype(0)
-        src = xp.arange(n_out, dtype=ftype) * s
-    else:
-        s = ftype(1.0 / scale if scale else n_in / n_out)
-        src = xp.maximum((xp.arange(n_out, dtype=ftype) + ftype(0.5)) * s - ftype(0.5), 0)
+        return xp.arange(n_out, dtype=ftype) * s
+    s = ftype(1.0 / scale if scale else n_in / n_out)
+    src = (xp.arange(n_out, dtype=ftype) + ftype(0.5)) * s - ftype(0.5)
+    return src if cubic else xp.maximum(src, 0)
+
+
+def _linear_source(n_in, n_out, scale, align_corners, ftype):
+    """The two source cells of each output cell and their weights (PyTorch's rule)."""
+    src = _source(n_in, n_out, scale, align_corners, ftype)
     i0 = src.astype(xp.int64)  # src >= 0: truncation is floor
     i1 = xp.minimum(i0 + 1, n_in - 1)
     lam = (src - i0).astype(ftype)
-    return i0, i1, lam
+    return [(i0, 1 - lam), (i1, lam)]
+
+
+def _cubic_source(n_in, n_out, scale, align_corners, ftype):
+    """The four source cells of each output cell (clamped to the input) and their cubic
+    convolution weights."""
+    src = _source(n_in, n_out, scale, align_corners, ftype, cubic=True)
+    base = xp.floor(src)
+    weights = cubic_weights((src - base).astype(ftype))
+    return [(xp.clip(base.astype(xp.int64) + offset, 0, n_in - 1), w)
+            for offset, w in zip((-1, 0, 1, 2), weights)]
 
 
 def _output_size(input, size, scale_factor, n):
@@ -75,9 +99,10 @@ def _output_size(input, size, scale_factor, n):
 def interpolate(input: Tensor, size=None, scale_factor=None, mode: str = "nearest",
                 align_corners: bool | None = None, recompute_scale_factor: bool | None = None,
                 antialias: bool = False) -> Tensor:
-    """Resample the spatial dimensions of ``(N, C, L)`` or ``(N, C, H, W)`` to ``size``
-    (or ``scale_factor`` times their size), by ``mode`` 'nearest', 'nearest-exact',
-    'linear' (3-D input) or 'bilinear' (4-D input).
+    """Resample the spatial dimensions of ``(N, C, L)``, ``(N, C, H, W)`` or
+    ``(N, C, D, H, W)`` to ``size`` (or ``scale_factor`` times their size), by ``mode``
+    'nearest', 'nearest-exact', 'area' (adaptive average pooling), 'linear' (3-D input),
+    'bilinear' or 'bicubic' (4-D input) or 'trilinear' (5-D input).
 
     >>> import chainrule as torch
     >>> x = torch.tensor([[[[1., 2.], [3., 4.]]]])
@@ -91,10 +116,7 @@ def interpolate(input: Tensor, size=None, scale_factor=None, mode: str = "neares
               [2.0000, 2.5000, 3.0000],
               [3.0000, 3.5000, 4.0000]]]])
     """
-    if mode not in _MODES:
-        raise NotImplementedError(f"interpolate: mode {mode!r} is not implemented; use one of "
-                                  f"{', '.join(_MODES)}")
-    if mode.startswith("nearest"):
+    if mode.startswith("nearest") or mode == "area":
         if align_corners is not None:
             raise ValueError("align_corners option can only be set with the interpolating "
                              "modes: linear | bilinear | bicubic | trilinear")
@@ -103,36 +125,37 @@ def interpolate(input: Tensor, size=None, scale_factor=None, mode: str = "neares
     if antialias:
         raise NotImplementedError("interpolate: antialias=True is not implemented; resample "
                                   "without it")
-    if input.ndim not in (3, 4):
+    if input.ndim not in (3, 4, 5) or mode not in _MODES:
         raise NotImplementedError(
-            f"Input Error: Only 3D and 4D input Tensors supported (got {input.ndim}D) for the "
-            f"modes: {' | '.join(_MODES)} (got {mode})")
+            f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {input.ndim}D) for "
+            f"the modes: nearest | linear | bilinear | bicubic | trilinear | area | "
+            f"nearest-exact (got {mode})")
     n = input.ndim - 2
-    if mode in _LINEAR_DIMS and _LINEAR_DIMS[mode] != n:
+    if mode in _MODE_DIMS and _MODE_DIMS[mode] != n:
         raise NotImplementedError(f"Got {input.ndim}D input, but {mode} mode needs "
-                                  f"{_LINEAR_DIMS[mode] + 2}D input")
-    # uint8 only for nearest: PyTorch's uint8 bilinear kernel rounds in its own fixed point
-    floating_only(f"upsample_{mode}", input, allow_uint8=mode.startswith("nearest"))
+                                  f"{_MODE_DIMS[mode] + 2}D input")
     sizes, scales = _output_size(input, size, scale_factor, n)
+    if mode == "area":  # PyTorch's area mode is adaptive average pooling, its checks too
+        return _AREA[n](input, sizes)
+    # uint8 only for nearest: PyTorch's uint8 linear kernels round in their own fixed point
+    floating_only(f"upsample_{mode}", input, allow_uint8=mode.startswith("nearest"))
     if min(sizes) <= 0 or 0 in input.shape[2:]:
         raise RuntimeError(f"Input and output sizes should be greater than 0, but got input "
                            f"{list(input.shape[2:])} and output {sizes}")
     if recompute_scale_factor:
         scales = [None] * n  # the sizes' own ratios, as PyTorch recomputes them
     ftype = xp.float64 if input._data.dtype == xp.float64 else xp.float32
-    out = input
-    for k, (n_out, scale) in enumerate(zip(sizes, scales)):
-        dim, n_in = 2 + k, input.shape[2 + k]
+    taps = []  # per spatial dimension, the source cells of each output cell and their weights
+    for n_in, n_out, scale in zip(input.shape[2:], sizes, scales):
         if mode.startswith("nearest"):
-            src = _nearest_source(n_in, n_out, scale, mode == "nearest-exact")
-            out = out.index_select(dim, Tensor._make(src))
+            taps.append(((_nearest_source(n_in, n_out, scale, mode == "nearest-exact"), None),))
             continue
-        i0, i1, lam = _linear_source(n_in, n_out, scale, align_corners, ftype)
-        shape = (-1,) + (1,) * (input.ndim - 1 - dim)
-        lam = Tensor._make(lam.astype(input._data.dtype).reshape(shape))
-        out = out.index_select(dim, Tensor._make(i0)) * (1 - lam) \
-            + out.index_select(dim, Tensor._make(i1)) * lam
-    return out
+        # two source cells (linear) or four (cubic)
+        dim_taps = (_cubic_source if mode == "bicubic" else _linear_source)(
+            n_in, n_out, scale, align_corners, ftype)
+        taps.append(tuple((index, weight.astype(input._data.dtype))
+                          for index, weight in dim_taps))
+    return sampling_ops.RESAMPLE[mode, n](input, tuple(taps))
 
 
 def upsample(input: Tensor, size=None, scale_factor=None, mode: str = "nearest",
@@ -164,52 +187,3 @@ def upsample_bilinear(input: Tensor, size=None, scale_factor=None) -> Tensor:
     tensor([[[[0., 1., 2.]]]])
     """
     return interpolate(input, size, scale_factor, mode="bilinear", align_corners=True)
-
-
-def pixel_shuffle(input: Tensor, upscale_factor: int) -> Tensor:
-    """``(*, C*r*r, H, W) -> (*, C, H*r, W*r)``: channels become ``r x r`` blocks of pixels.
-
-    >>> import chainrule as torch
-    >>> torch.nn.functional.pixel_shuffle(torch.arange(8.).reshape(1, 8, 1, 1), 2).shape
-    torch.Size([1, 2, 2, 2])
-    """
-    if input.ndim < 3:
-        raise RuntimeError(f"pixel_shuffle expects input to have at least 3 dimensions, but got "
-                           f"input with {input.ndim} dimension(s)")
-    r = int(upscale_factor)
-    if r <= 0:
-        raise RuntimeError(f"pixel_shuffle expects a positive upscale_factor, but got {r}")
-    *batch, c, h, w = input.shape
-    if c % (r * r):
-        raise RuntimeError(f"pixel_shuffle expects its input's 'channel' dimension to be "
-                           f"divisible by the square of upscale_factor, but input.size(-3)={c} "
-                           f"is not divisible by {r * r}")
-    b = len(batch)
-    x = input.reshape(*batch, c // (r * r), r, r, h, w)
-    x = x.permute(*range(b), b, b + 3, b + 1, b + 4, b + 2)
-    return x.reshape(*batch, c // (r * r), h * r, w * r)
-
-
-def pixel_unshuffle(input: Tensor, downscale_factor: int) -> Tensor:
-    """``(*, C, H*r, W*r) -> (*, C*r*r, H, W)``: the inverse of ``pixel_shuffle``.
-
-    >>> import chainrule as torch
-    >>> torch.nn.functional.pixel_unshuffle(torch.arange(4.).reshape(1, 1, 2, 2), 2).flatten()
-    tensor([0., 1., 2., 3.])
-    """
-    if input.ndim < 3:
-        raise RuntimeError(f"pixel_unshuffle expects input to have at least 3 dimensions, but "
-                           f"got input with {input.ndim} dimension(s)")
-    r = int(downscale_factor)
-    if r <= 0:
-        raise RuntimeError(f"pixel_unshuffle expects a positive downscale_factor, but got {r}")
-    *batch, c, h, w = input.shape
-    for what, n, d in (("height", h, -2), ("width", w, -1)):
-        if n % r:
-            raise RuntimeError(f"pixel_unshuffle expects {what} to be divisible by "
-                               f"downscale_factor, but input.size({d})={n} is not divisible by "
-                               f"{r}")
-    b = len(batch)
-    x = input.reshape(*batch, c, h // r, r, w // r, r)
-    x = x.permute(*range(b), b, b + 2, b + 4, b + 1, b + 3)
-    return x.reshape(*batch, c * r * r, h // r, w // r)

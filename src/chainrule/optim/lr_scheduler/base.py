@@ -1,6 +1,7 @@
 """The scheduler base class: ``step()``, ``get_last_lr()``, state dicts, the epoch warning."""
 from __future__ import annotations
 
+import types
 import warnings
 from functools import wraps
 from weakref import ref
@@ -30,6 +31,19 @@ def _per_group(name: str, optimizer: Optimizer, value) -> list:
 
 def _group_values(optimizer: Optimizer, key: str) -> list:
     return [group[key] for group in optimizer.param_groups]
+
+
+def _callable_state(fn):
+    """What a state dict keeps of a function the user gave: nothing (``None``) for a plain
+    function, which cannot be saved; the attributes of a callable object."""
+    if fn is None or isinstance(fn, types.FunctionType):
+        return None
+    return fn.__dict__.copy()
+
+
+def _restore_callable(fn, saved) -> None:
+    if saved is not None:
+        fn.__dict__.update(saved)
 
 
 class LRScheduler:
@@ -83,6 +97,25 @@ class LRScheduler:
 
     def load_state_dict(self, state_dict: dict) -> None:
         self.__dict__.update(state_dict)
+
+    def _state_dict_with(self, key: str, save) -> dict:
+        """``state_dict()`` for a scheduler whose list attribute ``key`` is saved item by
+        item, as ``save(item)``."""
+        state = {k: v for k, v in self.__dict__.items() if k not in ("optimizer", key)}
+        state[key] = [save(item) for item in getattr(self, key)]
+        return state
+
+    def _load_state_dict_with(self, state_dict: dict, key: str, load) -> None:
+        """The inverse of ``_state_dict_with``: ``load(item, saved)`` for each item."""
+        state_dict = dict(state_dict)
+        saved = state_dict.pop(key)
+        self.__dict__.update(state_dict)
+        for item, value in zip(getattr(self, key), saved):
+            load(item, value)
+
+    def _lrs_times(self, factor: float) -> list:
+        """Each parameter group's current lr times ``factor``."""
+        return [group["lr"] * factor for group in self.optimizer.param_groups]
 
     def get_last_lr(self) -> list:
         """The learning rates the last ``step`` set, one per parameter group."""

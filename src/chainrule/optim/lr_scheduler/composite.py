@@ -29,16 +29,11 @@ class _Composite:
     """State dicts of schedulers made of schedulers: each inner one saves its own."""
 
     def state_dict(self) -> dict:
-        state = {k: v for k, v in self.__dict__.items() if k not in ("optimizer", "_schedulers")}
-        state["_schedulers"] = [s.state_dict() for s in self._schedulers]
-        return state
+        return self._state_dict_with("_schedulers", lambda scheduler: scheduler.state_dict())
 
     def load_state_dict(self, state_dict: dict) -> None:
-        state_dict = dict(state_dict)
-        inner = state_dict.pop("_schedulers")
-        self.__dict__.update(state_dict)
-        for scheduler, saved in zip(self._schedulers, inner):
-            scheduler.load_state_dict(saved)
+        self._load_state_dict_with(state_dict, "_schedulers",
+                                   lambda scheduler, saved: scheduler.load_state_dict(saved))
 
 
 class SequentialLR(_Composite, LRScheduler):

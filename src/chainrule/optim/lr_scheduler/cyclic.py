@@ -2,11 +2,16 @@
 from __future__ import annotations
 
 import math
-import types
 from functools import partial
 
 from ..optimizer import Optimizer
-from .base import LRScheduler, _group_values, _per_group
+from .base import (
+    LRScheduler,
+    _callable_state,
+    _group_values,
+    _per_group,
+    _restore_callable,
+)
 
 
 def _set_momentum(group: dict, momentum: float, use_beta1: bool) -> None:
@@ -126,18 +131,14 @@ class CyclicLR(LRScheduler):
     def state_dict(self) -> dict:
         state = super().state_dict()
         state.pop("_scale_fn_ref", None)
-        fn = state.pop("_scale_fn_custom")
-        state["_scale_fn_custom"] = None
-        if fn is not None and not isinstance(fn, types.FunctionType):
-            state["_scale_fn_custom"] = fn.__dict__.copy()
+        state["_scale_fn_custom"] = _callable_state(state.pop("_scale_fn_custom"))
         return state
 
     def load_state_dict(self, state_dict: dict) -> None:
         state_dict = dict(state_dict)
         fn = state_dict.pop("_scale_fn_custom")
         super().load_state_dict(state_dict)
-        if fn is not None:
-            self._scale_fn_custom.__dict__.update(fn)
+        _restore_callable(self._scale_fn_custom, fn)
         self._init_scale_fn()
 
 

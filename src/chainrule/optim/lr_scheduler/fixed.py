@@ -3,31 +3,22 @@ cosine, ..."""
 from __future__ import annotations
 
 import math
-import types
 from bisect import bisect_right
 from collections import Counter
 
 from ..optimizer import Optimizer
-from .base import LRScheduler, _group_values
+from .base import LRScheduler, _callable_state, _group_values, _restore_callable
 
 
 class _LambdaState:
-    """State dicts of the lambda schedulers: a plain function cannot be saved (``None``); a
-    callable object's ``__dict__`` is."""
+    """State dicts of the lambda schedulers: of each function, what ``_callable_state``
+    keeps."""
 
     def state_dict(self) -> dict:
-        state = {k: v for k, v in self.__dict__.items() if k not in ("optimizer", "lr_lambdas")}
-        state["lr_lambdas"] = [None if isinstance(fn, types.FunctionType) else fn.__dict__.copy()
-                               for fn in self.lr_lambdas]
-        return state
+        return self._state_dict_with("lr_lambdas", _callable_state)
 
     def load_state_dict(self, state_dict: dict) -> None:
-        state_dict = dict(state_dict)
-        lr_lambdas = state_dict.pop("lr_lambdas")
-        self.__dict__.update(state_dict)
-        for fn, saved in zip(self.lr_lambdas, lr_lambdas):
-            if saved is not None:
-                fn.__dict__.update(saved)
+        self._load_state_dict_with(state_dict, "lr_lambdas", _restore_callable)
 
 
 def _lambdas(optimizer: Optimizer, lr_lambda) -> list:
@@ -115,7 +106,7 @@ class StepLR(LRScheduler):
         self._warn_if_called_outside_step()
         if self.last_epoch == 0 or self.last_epoch % self.step_size != 0:
             return _group_values(self.optimizer, "lr")
-        return [group["lr"] * self.gamma for group in self.optimizer.param_groups]
+        return self._lrs_times(self.gamma)
 
     def _get_closed_form_lr(self) -> list:
         return [base * self.gamma ** (self.last_epoch // self.step_size)
@@ -145,8 +136,7 @@ class MultiStepLR(LRScheduler):
         self._warn_if_called_outside_step()
         if self.last_epoch not in self.milestones:
             return _group_values(self.optimizer, "lr")
-        return [group["lr"] * self.gamma ** self.milestones[self.last_epoch]
-                for group in self.optimizer.param_groups]
+        return self._lrs_times(self.gamma ** self.milestones[self.last_epoch])
 
     def _get_closed_form_lr(self) -> list:
         milestones = sorted(self.milestones.elements())
@@ -177,10 +167,10 @@ class ConstantLR(LRScheduler):
     def get_lr(self) -> list:
         self._warn_if_called_outside_step()
         if self.last_epoch == 0:
-            return [group["lr"] * self.factor for group in self.optimizer.param_groups]
+            return self._lrs_times(self.factor)
         if self.last_epoch != self.total_iters:
             return _group_values(self.optimizer, "lr")
-        return [group["lr"] * (1.0 / self.factor) for group in self.optimizer.param_groups]
+        return self._lrs_times(1.0 / self.factor)
 
     def _get_closed_form_lr(self) -> list:
         return [base * (self.factor + (self.last_epoch >= self.total_iters) * (1 - self.factor))
@@ -215,13 +205,13 @@ class LinearLR(LRScheduler):
     def get_lr(self) -> list:
         self._warn_if_called_outside_step()
         if self.last_epoch == 0:
-            return [group["lr"] * self.start_factor for group in self.optimizer.param_groups]
+            return self._lrs_times(self.start_factor)
         if self._is_initial or self.last_epoch > self.total_iters:
             return _group_values(self.optimizer, "lr")
         change = self.end_factor - self.start_factor
         factor = 1.0 + change / (self.total_iters * self.start_factor
                                  + (self.last_epoch - 1) * change)
-        return [group["lr"] * factor for group in self.optimizer.param_groups]
+        return self._lrs_times(factor)
 
     def _get_closed_form_lr(self) -> list:
         return [base * (self.start_factor + (self.end_factor - self.start_factor)
@@ -252,7 +242,7 @@ class ExponentialLR(LRScheduler):
         self._warn_if_called_outside_step()
         if self._is_initial:
             return _group_values(self.optimizer, "lr")
-        return [group["lr"] * self.gamma for group in self.optimizer.param_groups]
+        return self._lrs_times(self.gamma)
 
     def _get_closed_form_lr(self) -> list:
         return [base * self.gamma ** self.last_epoch for base in self.base_lrs]
@@ -283,7 +273,7 @@ class PolynomialLR(LRScheduler):
             return _group_values(self.optimizer, "lr")
         decay = ((1.0 - self.last_epoch / self.total_iters)
                  / (1.0 - (self.last_epoch - 1) / self.total_iters)) ** self.power
-        return [group["lr"] * decay for group in self.optimizer.param_groups]
+        return self._lrs_times(decay)
 
     def _get_closed_form_lr(self) -> list:
         return [base * (1.0 - min(self.total_iters, self.last_epoch) / self.total_iters)

@@ -1,0 +1,77 @@
+"""Floating-point representation: ``frexp``, ``ldexp`` and ``nextafter``."""
+from __future__ import annotations
+
+import warnings
+
+from .. import _dtypes
+from .._backend import xp
+from ..ops import floating as floating_ops
+from ..tensor import Tensor
+from .arguments import check_broadcast, require_tensor
+from .return_types import Frexp
+
+__all__ = ["frexp", "ldexp", "nextafter"]
+
+
+def frexp(input) -> Frexp:
+    """``(mantissa, exponent)`` with ``input == mantissa * 2**exponent``, ``0.5 <= |mantissa| <
+    1`` (0, inf and NaN keep their value, exponent 0); the exponent is int32.
+
+    >>> import chainrule as torch
+    >>> torch.frexp(torch.tensor([8.0, -0.3]))
+    torch.return_types.frexp(
+    mantissa=tensor([ 0.5000, -0.6000]),
+    exponent=tensor([ 4, -1], dtype=torch.int32))
+    """
+    require_tensor(input, "frexp", "input", 1)
+    if not input.dtype.is_floating_point:
+        raise RuntimeError("torch.frexp() only supports floating-point dtypes. Fix: convert "
+                           "with .float() first.")
+    exponent = Tensor._make(xp.asarray(xp.frexp(input._data)[1], dtype=xp.int32))
+    return Frexp(floating_ops.frexp(input, exponent), exponent, "frexp")
+
+
+def ldexp(input, other) -> Tensor:
+    """``input * 2**other``: ``other`` an integer (or floating) tensor of exponents; integer
+    inputs give the default floating dtype.
+
+    >>> import chainrule as torch
+    >>> torch.ldexp(torch.tensor([1.0, 3.0]), torch.tensor([3, -1]))
+    tensor([8.0000, 1.5000])
+    """
+    require_tensor(input, "ldexp", "input", 1)
+    require_tensor(other, "ldexp", "other", 2)
+    check_broadcast(input, other)
+    dtype = _dtypes.result_type([input, other])
+    if not dtype.is_floating_point:
+        dtype = _dtypes.get_default_dtype()
+    shape = xp.broadcast_shapes(input._data.shape, other._data.shape)
+    if input.dtype.is_floating_point and not other.dtype.is_floating_point \
+            and input.numel() and shape != input._data.shape:
+        # for integer exponents PyTorch writes the product into a tensor shaped like a
+        # floating input, and resizes it
+        warnings.warn(f"An output with one or more elements was resized since it had shape "
+                      f"{list(input.shape)}, which does not match the required output shape "
+                      f"{list(shape)}. This behavior is deprecated, and in a future PyTorch "
+                      "release outputs will not be resized unless they have zero elements. You "
+                      "can explicitly reuse an out tensor t by resizing it, inplace, to zero "
+                      "elements with t.resize_(0).", UserWarning, stacklevel=2)
+    return floating_ops.ldexp(input, other, dtype.np)
+
+
+def nextafter(input, other) -> Tensor:
+    """The next floating-point number after ``input`` in the direction of ``other``
+    (``input`` itself where they are equal).
+
+    >>> import chainrule as torch
+    >>> torch.nextafter(torch.tensor([1.0, 1.0]), torch.tensor([2.0, 0.0])) - 1
+    tensor([ 1.1921e-07, -5.9605e-08])
+    """
+    require_tensor(input, "nextafter", "input", 1)
+    require_tensor(other, "nextafter", "other", 2)
+    check_broadcast(input, other)
+    dtype = _dtypes.result_type([input, other])
+    if not dtype.is_floating_point:
+        raise NotImplementedError(f"\"nextafter_cpu\" not implemented for "
+                                  f"'{dtype.scalar_name}'. Fix: convert with .float() first.")
+    return floating_ops.nextafter(input, other)

@@ -1,0 +1,72 @@
+"""Shuffles: ``torch.pixel_shuffle``, ``pixel_unshuffle`` and ``channel_shuffle`` (also
+``nn.functional``'s), with PyTorch's checks; each is one row of ``chainrule.ops.shuffle``.
+"""
+from __future__ import annotations
+
+from ..ops import shuffle as shuffle_ops
+from ..tensor import Tensor
+
+__all__ = ["pixel_shuffle", "pixel_unshuffle", "channel_shuffle"]
+
+
+def pixel_shuffle(input: Tensor, upscale_factor: int) -> Tensor:
+    """``(*, C*r*r, H, W) -> (*, C, H*r, W*r)``: channels become ``r x r`` blocks of pixels.
+
+    >>> import chainrule as torch
+    >>> torch.pixel_shuffle(torch.arange(8.).reshape(1, 8, 1, 1), 2).shape
+    torch.Size([1, 2, 2, 2])
+    """
+    if input.ndim < 3:
+        raise RuntimeError(f"pixel_shuffle expects input to have at least 3 dimensions, but got "
+                           f"input with {input.ndim} dimension(s)")
+    r = int(upscale_factor)
+    if r <= 0:
+        raise RuntimeError(f"pixel_shuffle expects a positive upscale_factor, but got {r}")
+    c = input.shape[-3]
+    if c % (r * r):
+        raise RuntimeError(f"pixel_shuffle expects its input's 'channel' dimension to be "
+                           f"divisible by the square of upscale_factor, but input.size(-3)={c} "
+                           f"is not divisible by {r * r}")
+    return shuffle_ops.pixel_shuffle(input, r)
+
+
+def pixel_unshuffle(input: Tensor, downscale_factor: int) -> Tensor:
+    """``(*, C, H*r, W*r) -> (*, C*r*r, H, W)``: the inverse of ``pixel_shuffle``.
+
+    >>> import chainrule as torch
+    >>> torch.pixel_unshuffle(torch.arange(4.).reshape(1, 1, 2, 2), 2).flatten()
+    tensor([0., 1., 2., 3.])
+    """
+    if input.ndim < 3:
+        raise RuntimeError(f"pixel_unshuffle expects input to have at least 3 dimensions, but "
+                           f"got input with {input.ndim} dimension(s)")
+    r = int(downscale_factor)
+    if r <= 0:
+        raise RuntimeError(f"pixel_unshuffle expects a positive downscale_factor, but got {r}")
+    for what, d in (("height", -2), ("width", -1)):
+        if input.shape[d] % r:
+            raise RuntimeError(f"pixel_unshuffle expects {what} to be divisible by "
+                               f"downscale_factor, but input.size({d})={input.shape[d]} is not "
+                               f"divisible by {r}")
+    return shuffle_ops.pixel_unshuffle(input, r)
+
+
+def channel_shuffle(input: Tensor, groups: int) -> Tensor:
+    """Interleave the channels (dimension 1) of ``groups`` groups: ``(N, g*k, *)`` read as
+    ``(N, g, k, *)``, transposed to ``(N, k, g, *)``.
+
+    >>> import chainrule as torch
+    >>> torch.channel_shuffle(torch.arange(6.).reshape(1, 6, 1), 2).flatten()
+    tensor([0., 3., 1., 4., 2., 5.])
+    """
+    if input.ndim <= 2:
+        raise RuntimeError(f"channel_shuffle expects input with > 2 dims, but got input with "
+                           f"sizes {list(input.shape)}")
+    groups = int(groups)
+    if groups <= 0:
+        raise RuntimeError(f"Number of groups to divide channels in must be positive. Value of "
+                           f"groups:{groups}")
+    if input.shape[1] % groups:
+        raise RuntimeError(f"Number of channels must be divisible by groups. Got "
+                           f"{input.shape[1]} channels and {groups} groups.")
+    return shuffle_ops.channel_shuffle(input, groups)
