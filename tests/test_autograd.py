@@ -5,6 +5,7 @@ import warnings
 import pytest
 
 import chainrule as cr
+from both_libraries import same_verdict
 from helpers import torch_or_skip
 
 
@@ -277,3 +278,24 @@ def test_node_repr_uses_the_class_name():
     acc = (x * 2).grad_fn.next_functions[0][0]
     assert repr(acc).startswith("<AccumulateGrad object at 0x")
     assert acc.name() == "torch::autograd::AccumulateGrad"
+
+
+@pytest.mark.parametrize("create_graph", [False, True])
+def test_grad_materialize_grads_as_torch(create_graph):
+    def scenario(lib):
+        a = lib.tensor([0.3, -1.2], requires_grad=True)
+        w = lib.tensor(2.0, requires_grad=True)
+        (dw,) = lib.autograd.grad((a.sin() * w).sum(), w, create_graph=True)
+        # dw = sum(sin(a)) does not depend on w: its gradient is materialized as zero
+        (zero,) = lib.autograd.grad(dw, w, create_graph=create_graph, materialize_grads=True)
+        again = (lib.autograd.grad(zero, w, materialize_grads=True)[0].tolist()
+                 if create_graph else None)
+        return zero.tolist(), zero.requires_grad, zero.is_leaf, again
+    assert same_verdict(scenario)[1][1] is create_graph
+
+
+def test_grad_materialize_grads_refuses_allow_unused_false():
+    def scenario(lib):
+        x = lib.tensor(1.0, requires_grad=True)
+        lib.autograd.grad(x * 2, x, allow_unused=False, materialize_grads=True)
+    assert same_verdict(scenario)[0] == "ValueError"

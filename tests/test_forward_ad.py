@@ -6,6 +6,7 @@ import pytest
 
 import chainrule as cr
 import chainrule.autograd.forward_ad as fw
+from both_libraries import same_verdict
 from helpers import assert_same, from_torch, torch_or_skip
 from op_table import OPS, V, make_inputs
 
@@ -135,6 +136,21 @@ def test_levels_and_errors():
     assert fw.unpack_dual(y).tangent is None and d._fw_grad is None
     # outside a level, ops do no forward-mode work at all
     assert not cr.engine.grad_mode.flags.forward_ad
+
+
+@pytest.mark.parametrize("case", ["int_tangent", "int_primal", "int_both", "dual_primal",
+                                  "dual_tangent"])
+def test_make_dual_refuses_what_torch_refuses(case):
+    def scenario(lib):
+        fwad = lib.autograd.forward_ad
+        floats, longs = lib.ones(2), lib.ones(2, dtype=lib.long)
+        with fwad.dual_level():
+            dual = fwad.make_dual(lib.ones(2), lib.ones(2))
+            primal, tangent = {"int_tangent": (floats, longs), "int_primal": (longs, floats),
+                               "int_both": (longs, longs), "dual_primal": (dual, floats),
+                               "dual_tangent": (floats, dual)}[case]
+            fwad.make_dual(primal, tangent)
+    assert same_verdict(scenario)[0] != "returned"
 
 
 def test_forward_and_reverse_together():

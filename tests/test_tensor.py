@@ -171,3 +171,15 @@ def test_devices_as_pytorch_without_cuda():
         if lib is cr:
             ours = got
     assert ours == got
+
+
+def test_data_of_a_tensor_that_requires_grad_must_stay_floating_point():
+    torch = torch_or_skip()
+    for lib in (cr, torch):
+        a = lib.tensor(1.0, requires_grad=True)
+        a.data = lib.tensor(2.0)
+        with pytest.raises(RuntimeError, match="must be floating point or complex dtype"):
+            a.data = lib.tensor(3)
+        b = lib.tensor(1.0)
+        b.data = lib.tensor(3)  # no grad: any dtype will do
+        assert str(b.dtype) == "torch.int64" and a.item() == 2.0

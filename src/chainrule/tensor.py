@@ -117,8 +117,9 @@ _CPU = device("cpu")
 
 
 # Attributes of a tensor that only autograd reads (defaults on the class; set per tensor).
-_AUTOGRAD_STATE = frozenset({"_base", "_view_base_fn", "_accumulator", "_hooks",
-                             "_post_accumulate_hooks", "_retains_grad", "_fw_grad"})
+_AUTOGRAD_STATE = frozenset({"_base", "_attr_version", "_creation_meta", "_accumulator",
+                             "_hooks", "_post_accumulate_hooks", "_retains_grad", "_fw_grad",
+                             "_detached"})
 
 
 class Tensor:
@@ -137,12 +138,17 @@ class Tensor:
     # Attributes most tensors never set: defaults on the class, so that making a
     # tensor writes six slots (creating tensors is the hot path of every op).
     _base = None  # the tensor whose memory a view shares
-    _view_base_fn = None  # the base's grad_fn when this view was taken (see gradient_edge)
+    # A view's version count when its history was set: once the count (shared with the
+    # base) moves on, the view is re-derived from its base (see engine.op.gradient_edge).
+    # Most views are taken at count 0, the default, and so write nothing.
+    _attr_version = 0
+    _creation_meta = None  # why an in-place change through this view is refused (engine.views)
     _accumulator = None  # weak reference to a leaf's AccumulateGrad node
     _hooks = None
     _post_accumulate_hooks = None
     _retains_grad = False
     _fw_grad = None  # forward-mode tangent
+    _detached = False  # a non-leaf cut from its history by detach_() (engine.saved refuses it)
 
     # Make NumPy hand mixed operations (ndarray * tensor, np.float64 * tensor) to us.
     __array_priority__ = 1000
@@ -298,6 +304,10 @@ class Tensor:
 
     @data.setter
     def data(self, value: "Tensor") -> None:
+        if self._requires_grad and value._data.dtype.kind not in "fc":
+            raise RuntimeError(
+                "data set to a tensor that requires gradients must be floating point or complex "
+                f"dtype. Fix: convert the new data first (.data = new.to({self.dtype})).")
         self._data = value._data
 
     @property
@@ -317,8 +327,11 @@ class Tensor:
         >>> import chainrule as torch
         >>> torch.ones(2, requires_grad=True).requires_grad, torch.ones(2).requires_grad
         (True, False)
+
+        A view requires grad when its base does, as in PyTorch (also one taken under
+        ``no_grad()``: changing it in place is refused, see ``engine.views``).
         """
-        return self._requires_grad
+        return self._requires_grad or (self._base is not None and self._base._requires_grad)
 
     @requires_grad.setter
     def requires_grad(self, value: bool) -> None:
@@ -432,6 +445,15 @@ class Tensor:
         >>> y.detach_().requires_grad, y.grad_fn
         (False, None)
         """
+        if self._base is not None:
+            raise RuntimeError(
+                "Can't detach views in-place. Use detach() instead. If you are using "
+                "DistributedDataParallel (DDP) for training, and gradient_as_bucket_view is set "
+                "as True, gradients are views of DDP buckets, and hence detach_() cannot be "
+                "called on these gradients. To fix this error, please refer to the "
+                "Optimizer.zero_grad() function in torch/optim/optimizer.py as the solution.")
+        if self._grad_fn is not None:
+            self._detached = True  # a node that saved it can no longer follow its history
         self._grad_fn = None
         self._requires_grad = False
         return self
@@ -534,7 +556,7 @@ class Tensor:
         else:
             grad_fn = type(node).__name__ if node is not None else None
         return _printing.tensor_repr(
-            self._data, self.dtype.name, requires_grad=self._requires_grad and grad_fn is None,
+            self._data, self.dtype.name, requires_grad=self.requires_grad and grad_fn is None,
             grad_fn=grad_fn, default_dtype=_dtypes.get_default_dtype().name,
             tangent=None if self._fw_grad is None else f"{self._fw_grad}")
 

@@ -21,8 +21,15 @@ from ._backend import xp
 from .engine import grad_mode, hooks
 from .engine.backward import backward as _autograd_backward
 from .engine.graph import move_retains_grad
-from .engine.inplace import check_inplace_leaf, inplace, writable
+from .engine.inplace import (
+    check_inplace_leaf,
+    check_view_inplace,
+    inplace,
+    writable,
+)
+from .engine.inplace import copy as copy_row
 from .engine.op import grad_fn_of
+from .engine.views import requires_grad
 from .functions import (
     activation,
     bitwise,
@@ -310,7 +317,9 @@ def fill_(self, value):
         value = value.item()
     # Nothing to record (x.grad.zero_() in every training loop): fill the array directly
     # (a number may fill an expanded tensor, as in PyTorch: one value in each location).
-    if (not grad_mode.state.enabled or self._grad_fn is None) and self._fw_grad is None:
+    # A view whose base requires grad goes through inplace, which records or refuses.
+    if (not grad_mode.state.enabled or (self._grad_fn is None and not requires_grad(self))) \
+            and self._fw_grad is None:
         writable(self._data, shared_ok=number).fill(fill_scalar(value, self._data.dtype))
         self._bump_version()
         return self
@@ -328,9 +337,9 @@ def copy_(self, src, non_blocking: bool = False):
     """
     src = as_tensor_like(src, self)
     check_inplace_leaf(self)
-    if (grad_mode.state.enabled and (self._requires_grad or src._requires_grad)) \
+    if (grad_mode.state.enabled and (requires_grad(self) or src._requires_grad)) \
             or self._fw_grad is not None or src._fw_grad is not None:
-        return inplace(self, indexing_rows.copy, src)
+        return inplace(self, copy_row, src)
     # (PyTorch's error for an expanded tensor, else the memory to write)
     xp.copyto(writable(self._data), xp.broadcast_to(src._data, self._data.shape),
               casting="unsafe")
@@ -352,12 +361,18 @@ def _reshape_inplace(fn):
     (it becomes the view ``fn`` returns, taking over its place in the graph)."""
     def method(self, *args, **kwargs):
         check_inplace_leaf(self)
+        if self._base is not None and grad_mode.state.enabled and requires_grad(self):
+            check_view_inplace(self)  # the same refusals as for a change of the values
         result = fn(self, *args, **kwargs)
         self._data = result._data
         if result._grad_fn is not None:
             old_node, old_nr = self._grad_fn, self._output_nr
             self._grad_fn, self._output_nr = result._grad_fn, result._output_nr
             move_retains_grad(self, old_node, old_nr)
+        elif self._base is not None:
+            # Not recorded: its history no longer describes it, so (as in PyTorch) it is
+            # re-derived from its base when next used.
+            self._attr_version = None
         return self
     method.__name__ = method.__qualname__ = fn.__name__ + "_"
     method.__doc__ = f"In-place ``{fn.__name__}``: this tensor takes the new shape."
@@ -393,7 +408,8 @@ add sub mul div true_divide divide multiply subtract floor_divide remainder fmod
 sum mean prod amax amin max min argmax argmin var std norm logsumexp cumsum cumprod all any
 dot mv mm bmm matmul outer ger
 reshape flatten unflatten squeeze unsqueeze transpose swapaxes swapdims t permute movedim
-moveaxis broadcast_to flip roll narrow split chunk unbind tril triu std_mean var_mean
+moveaxis broadcast_to flip roll narrow split chunk unbind tril triu std_mean
+var_mean
 softmax log_softmax sort argsort msort topk kthvalue median mode cummax cummin unique nonzero
 count_nonzero inverse det repeat_interleave tile diag trace diff take_along_dim multinomial cross
 hypot logaddexp addmm baddbmm kron diagonal masked_select take ravel clamp_min clamp_max addcmul

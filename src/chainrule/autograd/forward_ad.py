@@ -70,8 +70,22 @@ def make_dual(tensor, tangent, *, level: int | None = None):
     if not isinstance(tangent, Tensor) or not isinstance(tensor, Tensor):
         raise TypeError("make_dual(): expected Tensor arguments for tensor and tangent.")
     if not tensor.dtype.is_floating_point:
-        raise ValueError(f"Expected primal to be floating point, but got {tensor.dtype}. Fix: "
-                         "convert it with .double() or .float().")
+        raise ValueError(f"Expected primal to be floating point or complex, but got: "
+                         f"{tensor.dtype}. Fix: convert it with .double() or .float().")
+    if not tangent.dtype.is_floating_point:
+        raise ValueError(f"Expected tangent to be floating point or complex, but got: "
+                         f"{tangent.dtype}. Fix: convert it with .double() or .float().")
+    # One level is active at a time, so a tangent already there is at this level.
+    if tensor._fw_grad is not None:
+        raise RuntimeError(
+            "Making a dual Tensor based on a Tensor that already has a forward gradient at the "
+            f"same level {active_level()} is not supported. Fix: make the dual from "
+            "unpack_dual(t).primal.")
+    if tangent._fw_grad is not None:
+        # (PyTorch's message has no space before the level.)
+        raise RuntimeError(
+            "Setting a forward grad that itself has a forward gradient at the same level"
+            f"{active_level()} is not supported. Fix: pass unpack_dual(t).primal as the tangent.")
     if tangent.shape != tensor.shape:
         raise RuntimeError(
             "Trying to set a forward gradient that has a different size than that of the "

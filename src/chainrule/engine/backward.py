@@ -28,6 +28,7 @@ from ..tensor import Tensor, from_array
 from . import anomaly as _anomaly
 from . import grad_mode
 from .graph import AccumulateGrad, GradientEdge, Node, output_meta
+from .inplace import copy
 from .op import gradient_edge
 from .saved import SAVED_TENSORS_HOOKS
 
@@ -499,7 +500,9 @@ def _accumulate(variable, grad, create_graph: bool, arrays: bool) -> None:
     current = variable._grad
     if current is None:
         if create_graph:
-            variable.grad = grad
+            # A recorded copy, as PyTorch's AccumulateGrad makes: the leaf's gradient has
+            # memory of its own, and its history reads CopyBackwards(None, <grad's node>).
+            variable.grad = copy(Tensor._make(xp.empty_like(variable._data)), grad)
         elif arrays:
             # The same gradient array may also be on its way to another leaf (x + y passes
             # one gradient to both), so the leaf gets its own copy unless the rule made
@@ -668,6 +671,10 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph: bo
         grad_outputs = [None] * len(outputs)
     else:
         grad_outputs = list(_as_tuple(grad_outputs))
+    if materialize_grads and allow_unused is False:
+        raise ValueError("Expected allow_unused to be True or not passed when "
+                         "materialize_grads=True, but got: allow_unused=False. Fix: leave "
+                         "allow_unused out (materialize_grads implies it).")
     if allow_unused is None:
         allow_unused = materialize_grads
     for t in inputs_t:
@@ -688,7 +695,9 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph: bo
                     raise RuntimeError(
                         "materialize_grads cannot be used when the given input is a "
                         "GradientEdge")
+                # A zero that a later grad can differentiate again (as PyTorch's).
                 result[i] = Tensor._make(xp.zeros_like(inputs_t[i]._data))
+                result[i]._requires_grad = create_graph
             elif not allow_unused:
                 raise RuntimeError(
                     "One of the differentiated Tensors appears to not have been used in the "

@@ -18,15 +18,37 @@ from ..tensor import Tensor
 from . import grad_mode
 from .forward_ad import _paused, _set_tangent
 from .graph import move_retains_grad
-from .op import Op, as_strided, gradient_edge, index, name_in_cpp_namespace, view_key
+from .op import Op, as_strided, grad_fn_of, index, name_in_cpp_namespace, view_key
+from .views import refused
 
 
 def check_inplace_leaf(t: Tensor) -> None:
     if grad_mode.state.enabled and t._requires_grad and t._grad_fn is None:
+        if t._base is not None:
+            check_view_inplace(t)  # (PyTorch looks at the view first: it raises)
         raise RuntimeError(
             "a leaf Variable that requires grad is being used in an in-place operation. Fix: "
             "wrap the update in chainrule.no_grad() (e.g. `with torch.no_grad(): w -= lr * "
             "w.grad`), or operate on w.detach().")
+
+
+def check_view_inplace(view: Tensor) -> None:
+    """Refuse an in-place change through ``view`` where PyTorch refuses it.
+
+    The reasons a view keeps (``engine.views``: taken under ``no_grad``, a piece
+    of split/unbind, returned by a custom Function) say where the recorded history
+    could not show the change.  Nor can a view of a leaf be changed when it requires
+    grad (the leaf would change).
+    """
+    message = refused(view)
+    if message is not None:
+        raise RuntimeError(message)
+    base = view._base
+    if base._grad_fn is None and (view._requires_grad or base._requires_grad):
+        raise RuntimeError(
+            "a view of a leaf Variable that requires grad is being used in an in-place "
+            "operation. Fix: wrap the update in chainrule.no_grad(), or change a .clone() of "
+            "the leaf instead.")
 
 
 def stand_in(t: Tensor, data: ndarray) -> Tensor:
@@ -47,8 +69,10 @@ def inplace(self: Tensor, fn, *args, **kwargs) -> Tensor:
     recorded, ``self`` takes over its place in the graph.
     """
     check_inplace_leaf(self)
+    # (A view requires grad when its base does: engine.views.requires_grad, inlined.)
     record = grad_mode.state.enabled and (
-        self._requires_grad or any(isinstance(a, Tensor) and a._requires_grad for a in args))
+        self._requires_grad or (self._base is not None and self._base._requires_grad)
+        or any(isinstance(a, Tensor) and a._requires_grad for a in args))
     target = writable(self._data)
     if record and self._base is not None:
         return inplace_on_view(self, fn, args, kwargs)
@@ -127,33 +151,38 @@ def writable(data: ndarray, region: ndarray | None = None, shared_ok: bool = Fal
 def inplace_on_view(view, fn, args, kwargs):
     """``view.op_(...)``: run ``fn`` on the view, write the result through, rewrite histories."""
     base = view._base
-    node = view._grad_fn
-    if node is not None and node.num_outputs > 1:
-        raise RuntimeError(
-            f"Output {view._output_nr} of {node.name()} is a view and is being modified inplace. "
-            "This view is the output of a function that returns multiple views. Such functions "
-            "do not allow the output views to be modified inplace. You should replace the inplace "
-            "operation by an out-of-place one. Fix: .clone() the piece before changing it.")
-    if base._requires_grad and base._grad_fn is None:
-        raise RuntimeError(
-            "a view of a leaf Variable that requires grad is being used in an in-place "
-            "operation. Fix: wrap the update in chainrule.no_grad(), or change a .clone() of "
-            "the leaf instead.")
+    check_view_inplace(view)
     target = writable(view._data)
-    gradient_edge(view)  # re-derives the view first if the base changed since
+    grad_fn_of(view)  # re-derives the view first if the base changed since
     key = view_key(base._data, view._data)
-    # The op may save its input for backward; give it a copy so that writing the
-    # result into the shared memory below cannot change what backward reads.
-    source = stand_in(view, view._data.copy())
+    # The op is applied to "these elements of the base as it was", not to the view with
+    # its own history: PyTorch's CopySlices applies it so too, and hooks on the view's
+    # old node do not run.  (A copy, too: the op may save its input, and the result is
+    # written into the shared memory below.)
+    with grad_mode.set_grad_enabled(True), _paused():
+        source = as_strided(stand_in(base, base._data), key, base._data.shape)
+    source._fw_grad = view._fw_grad  # (set_tangent_inplace gives the view its new one)
     with grad_mode.set_grad_enabled(True):
         result = fn(source, *args, **kwargs)
     check_result_fits(view, result)
-    old_base = stand_in(base, base._data)  # CopySlices saves nothing of it: no copy needed
-    with _paused():  # the base's tangent changes through the view's (below)
-        new_base = copy_slices(old_base, result.to(view.dtype) if result.dtype is not view.dtype
-                               else result, key)
     xp.copyto(target, result._data, casting="unsafe")
     view._bump_version()
+    rebase_history(view, result.to(view.dtype) if result.dtype is not view.dtype else result, key)
+    if result._fw_grad is not None:
+        set_tangent_inplace(view, result._fw_grad)
+    return view
+
+
+def rebase_history(view: Tensor, result: Tensor, key) -> None:
+    """Record that ``view``'s elements (``key`` in its base) now hold ``result``.
+
+    The base's history becomes CopySlices (its old values with these elements
+    replaced by ``result``) and the view's "these elements of the new base".
+    """
+    base = view._base
+    old_base = stand_in(base, base._data)  # CopySlices saves nothing of it: no copy needed
+    with _paused():  # the base's tangent changes through the view's (set by the caller)
+        new_base = copy_slices(old_base, result, key)
     old_base_node, old_base_nr = base._grad_fn, base._output_nr
     old_view_node, old_view_nr = view._grad_fn, view._output_nr
     base._grad_fn, base._output_nr, base._requires_grad = new_base._grad_fn, 0, True
@@ -161,12 +190,9 @@ def inplace_on_view(view, fn, args, kwargs):
     view._grad_fn = as_strided(new_base, key, base._data.shape)._grad_fn
     view._output_nr = 0
     view._requires_grad = True
-    view._view_base_fn = base._grad_fn
+    view._attr_version = view._version_counter.value
     move_retains_grad(base, old_base_node, old_base_nr)
     move_retains_grad(view, old_view_node, old_view_nr)
-    if result._fw_grad is not None:
-        set_tangent_inplace(view, result._fw_grad)
-    return view
 
 
 # --- the nodes of a write into some elements ---------------------------------------------
@@ -193,6 +219,19 @@ copy_slices = Op("CopySlices", lambda self, value, key: write_into(self, value, 
                  jvp=lambda self_t, value_t, key: copy_slices(self_t, value_t, key))
 
 name_in_cpp_namespace(copy_slices)
+
+# Whole-tensor overwrite (copy_): the old values get no gradient.  The engine records it too:
+# a leaf's first gradient under create_graph is a copy, as in PyTorch.
+copy = Op("CopyBackwards", lambda self, src: _copy_forward(self, src),
+          self=lambda grad: grad.new_zeros(grad.shape),
+          src=lambda grad: grad,  # the engine sums and casts it back to src's shape and dtype
+          jvp=lambda self_t, src_t: copy(self_t, src_t))
+
+name_in_cpp_namespace(copy)
+
+
+def _copy_forward(self, src):
+    return xp.broadcast_to(src, self.shape).astype(self.dtype, copy=True)
 
 
 # --- forward mode through in-place changes -----------------------------------------------

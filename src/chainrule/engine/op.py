@@ -24,6 +24,7 @@ from . import anomaly, forward_ad, grad_mode
 from .array_rules import ARRAY_FORMS, array_form
 from .graph import Node, grad_accumulator, move_retains_grad
 from .saved import FREED_MESSAGE, RELEASED, SAVED_KINDS, SavedResult, SavedTensor
+from .views import INFERENCE_MODE, NO_GRAD_MODE, creation_meta, refused
 
 _PROMOTED: dict = {}  # (promote, default dtype, dtypes, 0-d flags, scalar types) -> NumPy dtype
 
@@ -289,17 +290,28 @@ class Op:
         result._output_nr = 0
         result._grad = None
         result._version_counter = None
+        enabled = _grad_state.enabled  # (read once: a thread-local attribute is slow to read)
         if self.view:
             source = args[0]
-            if source._version_counter is None:
-                source._version_counter = VersionCounter()
-            result._version_counter = source._version_counter
-            base = result._base = source if source._base is None else source._base
-            if base._grad_fn is not None:  # lets a later in-place on the base re-derive this view
-                result._view_base_fn = base._grad_fn
+            counter = source._version_counter
+            if counter is None:
+                counter = source._version_counter = VersionCounter()
+            result._version_counter = counter
+            result._base = source if source._base is None else source._base
+            if counter.value:  # (0, the class default, needs no write)
+                result._attr_version = counter.value
+            # May it be changed in place later? (engine.views.creation_meta, inlined for
+            # the single-output view: under grad mode the usual view needs no note.)
+            meta = source._creation_meta
+            if not enabled:
+                result._creation_meta = (
+                    INFERENCE_MODE if meta is INFERENCE_MODE or _grad_state.inference
+                    else NO_GRAD_MODE)
+            elif meta is not None:
+                result._creation_meta = meta
         # An integer or bool result has no gradient (x.long(), x.floor_divide(2) on ints):
         # PyTorch leaves it out of the graph, so nothing flows back through it.
-        if _grad_state.enabled and out.dtype.kind in "fc":
+        if enabled and out.dtype.kind in "fc":
             for i in self.diff_positions:
                 a = args[i]
                 if isinstance(a, Tensor) and a._requires_grad:
@@ -327,11 +339,14 @@ class Op:
             if source._version_counter is None:
                 source._version_counter = VersionCounter()
             base = source if source._base is None else source._base
+            meta = creation_meta(source, several=self.several)
+            version = source._version_counter.value
             for r in results:
+                r._creation_meta = meta
                 r._version_counter = source._version_counter
                 r._base = base
-                if base._grad_fn is not None:
-                    r._view_base_fn = base._grad_fn
+                if version:  # (0 is the class default)
+                    r._attr_version = version
         if _grad_state.enabled and any(r._data.dtype.kind in "fc" for r in results) \
                 and any(t._requires_grad for t in self._inputs(args) if t is not None):
             self._record_general(results, args)
@@ -497,8 +512,8 @@ class Op:
             if isinstance(a, Tensor):
                 fn = a._grad_fn
                 if fn is not None:
-                    if a._view_base_fn is not None and a._base._grad_fn is not a._view_base_fn:
-                        refresh_view(a)  # its base was changed in place since
+                    if a._base is not None and a._attr_version != a._version_counter.value:
+                        refresh_view(a)  # it or its base was changed in place since
                         fn = a._grad_fn
                     edges.append((fn, a._output_nr))
                     needs |= bit
@@ -629,7 +644,7 @@ def gradient_edge(tensor) -> tuple:
     through the in-place change.
     """
     if tensor._grad_fn is not None:
-        if tensor._view_base_fn is not None and tensor._base._grad_fn is not tensor._view_base_fn:
+        if tensor._base is not None and tensor._attr_version != tensor._version_counter.value:
             refresh_view(tensor)
         return (tensor._grad_fn, tensor._output_nr)
     if tensor._requires_grad:
@@ -641,8 +656,11 @@ def grad_fn_of(tensor):
     """``tensor.grad_fn``: the node that computed it, re-derived first for a view whose base
     was changed in place since (as PyTorch does when ``grad_fn`` is read)."""
     fn = tensor._grad_fn
-    if fn is not None and tensor._view_base_fn is not None \
-            and tensor._base._grad_fn is not tensor._view_base_fn:
+    base = tensor._base
+    # (A view with no history is re-derived only where its base requires grad: after
+    # v = x[:2]; x.mul_(w), PyTorch's v.grad_fn is "these elements of x".)
+    if base is not None and tensor._attr_version != tensor._version_counter.value \
+            and (fn is not None or base._requires_grad):
         refresh_view(tensor)
         fn = tensor._grad_fn
     return fn
@@ -656,7 +674,10 @@ def refresh_view(view) -> None:
     becomes "these elements of the base" (AsStridedBackward0, as PyTorch names it).
     """
     base = view._base
-    if view._grad_fn.num_outputs > 1:
+    message = refused(view, indirect=True)
+    if message is not None:  # the reasons an in-place change of the view itself is refused
+        raise RuntimeError(message)
+    if view._grad_fn is not None and view._grad_fn.num_outputs > 1:
         return  # pieces of split/unbind: PyTorch forbids the writes that would make them stale
     source = Tensor._make(base._data)  # stands where the base stands in the graph
     source._grad_fn, source._output_nr = base._grad_fn, base._output_nr
@@ -666,7 +687,8 @@ def refresh_view(view) -> None:
         view._grad_fn = as_strided(source, view_key(base._data, view._data),
                                   base._data.shape)._grad_fn
     view._output_nr = 0
-    view._view_base_fn = base._grad_fn
+    view._requires_grad = view._grad_fn is not None  # (None where the base needs no grad)
+    view._attr_version = view._version_counter.value
     move_retains_grad(view, old_node, old_nr)
 
 

@@ -181,6 +181,10 @@ class SavedTensor:
                 f"{self.version} instead. Fix: use the out-of-place form of the operation "
                 "(e.g. x = x * 2 instead of x *= 2), or .clone() the tensor before changing it."
             )
+        if t._detached:  # its history, which create_graph would follow, is gone
+            raise RuntimeError(
+                "Trying to use a saved tensor that has been detached in-place, i.e. with "
+                ".detach_().This is not supported, please use out-of-place `.detach()` instead")
         return t
 
 

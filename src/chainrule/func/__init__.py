@@ -35,6 +35,7 @@ from .._backend import xp
 from ..autograd import forward_ad
 from ..engine import grad_mode
 from ..engine.backward import grad as autograd_grad
+from ..engine.function import vmap_level
 from ..functions.creation import ones_like, tensor, zeros, zeros_like
 from ..functions.joining import stack
 from ..ops.shape import alias
@@ -523,10 +524,11 @@ def vmap(func: Callable, in_dims=0, out_dims=0, randomness: str = "error", *,
                              f"{sorted(sizes)} for the mapped dimension")
         (batch,) = sizes
         results = []
-        for b in range(batch):
-            sliced = [x.select(d, b) if d is not None and isinstance(x, Tensor) else x
-                      for x, d in zip(flat_args, flat_dims)]
-            results.append(func(*tree_unflatten(sliced, arg_spec), **kwargs))
+        with vmap_level(batch, randomness):  # a custom Function inside uses its vmap rule
+            for b in range(batch):
+                sliced = [x.select(d, b) if d is not None and isinstance(x, Tensor) else x
+                          for x, d in zip(flat_args, flat_dims)]
+                results.append(func(*tree_unflatten(sliced, arg_spec), **kwargs))
         out_leaves_per_b = [tree_flatten(r) for r in results]
         spec = out_leaves_per_b[0][1]
         n_out = len(out_leaves_per_b[0][0])

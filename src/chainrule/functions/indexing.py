@@ -18,6 +18,7 @@ from ..engine.forward_ad import _paused, _tangent_or_zeros
 from ..engine.graph import move_retains_grad
 from ..engine.inplace import (
     check_inplace_leaf,
+    check_view_inplace,
     copy_slices,
     inplace,
     inplace_on_view,
@@ -25,6 +26,7 @@ from ..engine.inplace import (
     stand_in,
     writable,
 )
+from ..engine.views import requires_grad
 from ..ops import indexing as indexing_ops
 from ..ops import scatter as scatter_ops
 from ..ops import selection as selection_ops
@@ -218,6 +220,8 @@ def _width(k) -> int:
 
 
 def setitem(t, key, value) -> None:
+    if t._creation_meta is not None and grad_mode.state.enabled and requires_grad(t):
+        _refuse_as_torch(t, key)
     key, basic = _convert_key(t, key)
     if not basic:
         key = _advanced(key)
@@ -233,7 +237,7 @@ def setitem(t, key, value) -> None:
     if grad_mode.flags.forward_ad and (t._fw_grad is not None or value._fw_grad is not None):
         with _paused():
             tangent = op(_tangent_or_zeros(t), _tangent_or_zeros(value), key)
-    record = grad_mode.state.enabled and (t._requires_grad or value._requires_grad)
+    record = grad_mode.state.enabled and (requires_grad(t) or value._requires_grad)
     if not record:
         target[key] = value._data
         t._bump_version()
@@ -251,6 +255,18 @@ def setitem(t, key, value) -> None:
         move_retains_grad(t, old_node, old_nr)
     if tangent is not None:
         set_tangent_inplace(t, tangent)
+
+
+def _refuse_as_torch(t, key) -> None:
+    """Refuse ``t[key] = v`` for a view ``t`` that may not be changed in place, as PyTorch
+    words it: PyTorch writes through the view ``t[key]`` (a view of a view), recorded even
+    where ``t`` requires grad through its base only, and its error names that view's op."""
+    probe = Tensor._make(t._data)  # t as PyTorch sees it: requiring grad
+    probe._grad_fn, probe._output_nr, probe._requires_grad = t._grad_fn, t._output_nr, True
+    probe._base, probe._creation_meta = t._base, t._creation_meta
+    probe._version_counter, probe._attr_version = t._version_counter, t._attr_version
+    view = getitem(probe, key)
+    check_view_inplace(view if view._base is not None else t)
 
 
 def _index_tensor(index, name):

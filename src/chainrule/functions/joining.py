@@ -19,9 +19,9 @@ from .out import CAT, out_variant
 from .shape import atleast_2d, atleast_3d, narrow, reshape
 
 __all__ = [
-    "cat", "concat", "concatenate", "stack", "split", "chunk", "unbind", "hstack", "vstack",
-    "column_stack", "dstack", "tensor_split", "hsplit", "vsplit", "block_diag", "meshgrid",
-    "cartesian_prod", "combinations", "diff", "split_with_sizes",
+    "cat", "concat", "concatenate", "stack", "split", "split_with_sizes", "chunk", "unbind",
+    "hstack", "vstack", "column_stack", "dstack", "tensor_split", "hsplit", "vsplit",
+    "block_diag", "meshgrid", "cartesian_prod", "combinations", "diff",
 ]
 
 
@@ -111,25 +111,28 @@ def split(tensor, split_size_or_sections, dim: int = 0):
         if step == 0:
             return shape_ops.split(tensor, dim, [0])
         sizes = [min(step, n - s) for s in range(0, n, step)] if n else [0]
-    else:
-        sizes = list(split_size_or_sections)
-        if sum(sizes) != n:
-            raise RuntimeError(
-                f"split_with_sizes expects split_sizes to sum exactly to {n} (input tensor's size "
-                f"at dimension {dim}), but got split_sizes={sizes}")
-    if isinstance(split_size_or_sections, int):
         return shape_ops.split(tensor, dim, sizes)
-    return shape_ops.split_with_sizes(tensor, dim, sizes)
+    return split_with_sizes(tensor, split_size_or_sections, dim)
 
 
 def split_with_sizes(input, split_sizes, dim: int = 0):
-    """Cut into pieces of the given sizes along ``dim`` (views; ``split`` with a list).
+    """Cut into pieces of the given sizes along ``dim`` (views of ``input``).
 
     >>> import chainrule as torch
-    >>> [p.tolist() for p in torch.arange(5).split_with_sizes([2, 3])]
-    [[0, 1], [2, 3, 4]]
+    >>> torch.arange(5).split_with_sizes([2, 3])
+    (tensor([0, 1]), tensor([2, 3, 4]))
     """
-    return split(input, list(split_sizes), dim)
+    dim = wrap_dim(dim, input.ndim)
+    n = input.shape[dim]
+    sizes = list(split_sizes)
+    if any(s < 0 for s in sizes):
+        raise RuntimeError("split_with_sizes expects split_sizes have only non-negative "
+                           f"entries, but got split_sizes={sizes}")
+    if sum(sizes) != n:
+        raise RuntimeError(
+            f"split_with_sizes expects split_sizes to sum exactly to {n} (input tensor's size "
+            f"at dimension {dim}), but got split_sizes={sizes}")
+    return shape_ops.split_with_sizes(input, dim, sizes)
 
 
 @accept_numpy_names

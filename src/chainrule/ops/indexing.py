@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from .._backend import ndarray, xp
 from ..engine.inplace import write_into, zero_at
-from ..engine.op import Op, index, name_in_cpp_namespace, put_into_zeros
+from ..engine.op import Op, index, put_into_zeros
 
 
 def _assign_into_zeros(grad, shape, key):
@@ -60,7 +60,8 @@ index_put = Op("IndexPutBackward0", lambda self, value, key: write_into(self, va
                   jvp=lambda self_t, value_t, key: index_put(self_t, value_t, key))
 
 
-# Whole-tensor overwrites (zero_, fill_, copy_): the old values get no gradient.
+# Whole-tensor overwrites (zero_, fill_; copy_'s row is engine.inplace.copy): the old values
+# get no gradient.
 zero = Op("ZeroBackward0", lambda self: xp.zeros_like(self),
              self=lambda grad: grad.new_zeros(grad.shape),
              jvp=lambda self_t: self_t.new_zeros(self_t.shape))
@@ -78,19 +79,6 @@ def _filling(number_name, tensor_name):
 
 fill, fill_tensor = _filling("FillBackward2", "FillBackward3")  # x.fill_(v)
 fill_out, fill_tensor_out = _filling("FillBackward0", "FillBackward1")  # torch.fill(x, v)
-copy = Op("CopyBackwards", lambda self, src: _copy_forward(self, src),
-             self=lambda grad: grad.new_zeros(grad.shape),
-             src=lambda grad: grad,  # the engine sums and casts it back to src's shape and dtype
-             jvp=lambda self_t, src_t: copy(self_t, src_t))
-
-
-name_in_cpp_namespace(copy)
-
-
-def _copy_forward(self, src):
-    return xp.broadcast_to(src, self.shape).astype(self.dtype, copy=True)
-
-
 def _along(index: ndarray, dim: int) -> tuple:
     """The advanced-indexing key that reads ``out[i][j][k] = x[i][index[i][j][k]][k]`` (dim=1)."""
     key = []
