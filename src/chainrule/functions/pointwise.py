@@ -25,7 +25,7 @@ from .arguments import (
     operand,
     python_number,
 )
-from .comparison import isinf, isnan, logical_and, logical_or, named, result_type, signbit
+from .comparison import isinf, isnan, logical_and, logical_or, named, result_type
 from .out import SAME, out_variant
 
 __all__ = [
@@ -748,9 +748,11 @@ def copysign(input, other):
     >>> torch.copysign(torch.tensor([1., -2.]), -1.)
     tensor([-1., -2.])
     """
-    other = as_tensor_like(other, input)
-    x = _float_of(input)
-    return pointwise_ops.abs(x) * where(signbit(other), -1.0, 1.0).to(x.dtype)
+    other = operand(other)
+    if isinstance(other, Tensor):
+        check_broadcast(input, other)
+        return pointwise_ops.copysign_tensor(input, other)
+    return pointwise_ops.copysign_scalar(input, other)
 
 
 @out_variant(SAME, message="heaviside is not yet implemented for tensors with different dtypes.")
