@@ -1052,7 +1052,7 @@ OPS += [OpInfo(name, fn, shapes, group="floating", dtypes=dtypes,
 
 # Issue 12's exactness problems: the values, gradients and errors where chainrule differed
 # from PyTorch (a logcumsumexp that lost the small term, no gradient for copysign's other,
-# cumprod's backward over an empty dimension, a 0-d tensor's scan dimension).
+# cumprod's backward over an empty dimension, ops PyTorch has no bool kernel for).
 # Rows ending in _at sit on a jump (copysign where other is 0) or at infinities: compared
 # with PyTorch, not with finite differences.
 OPS += [OpInfo(name, fn, shapes, group=group, dtypes=dtypes,
@@ -1075,6 +1075,14 @@ OPS += [OpInfo(name, fn, shapes, group=group, dtypes=dtypes,
     ("reduction", "cumprod_0d_dim_error", lambda m, x: m.cumprod(x, 1), [((),)], FLOAT),
     ("reduction", "logcumsumexp_0d_dim_error", lambda m, x: x.logcumsumexp(-2), [((),)],
      FLOAT),
+    ("pointwise", "floor_divide_bool_error", lambda m, x, y: x // y, [((3,), (3,))], ("bool",)),
+    ("pointwise", "remainder_bool_error", lambda m, x, y: x % y, [((3,), (3,))], ("bool",)),
+    ("pointwise", "fmod_bool_error", lambda m, x: m.fmod(x, True), [((3,),)], ("bool",)),
+    ("pointwise", "pow_bool_error", lambda m, x, y: x ** y, [((3,), ())], ("bool",)),
+    ("pointwise", "pow_bool_number", lambda m, x: (x ** True, x ** False, x ** 2),
+     [((3,),)], ("bool",)),
+    ("pointwise", "div_rounding_mode_error",
+     lambda m, x: m.div(x, 2, rounding_mode="typo"), [((3,),)], FLOAT),
 ]]
 
 BY_NAME = {op.name: op for op in OPS}
