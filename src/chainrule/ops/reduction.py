@@ -175,7 +175,8 @@ cumprod = Op("CumprodBackward0", lambda self, dim: xp.cumprod(self, axis=dim, dt
 logcumsumexp = Op("LogcumsumexpBackward0", lambda self, dim: _logcumsumexp(self, dim),
                   self=lambda grad, self, dim, result:
                       _logcumsumexp_backward(grad, self, dim, result),
-                  jvp=lambda self_t, self, dim: _logcumsumexp_jvp(self_t, self, dim))
+                  jvp=lambda self_t, self, dim, result:
+                      _logcumsumexp_jvp(self_t, self, dim, result))
 # var/std: dedicated rules (PyTorch's VarBackward0/StdBackward0) rather than a composite
 # of mean, sub, mul and sum: one node, and the graph reads as the user wrote it.
 var = Op("VarBackward0", lambda self, dims, correction, keepdim:
@@ -450,31 +451,39 @@ def _logcumsumexp(self, dim):
 
 
 def _logcumsumexp_backward(grad, self, dim, result):
-    """PyTorch's formula: sum over j >= i of grad_j * exp(self_i - result_j), taken in logs.
-
-    The positive and negative parts of ``grad`` each become a reversed logcumsumexp of
-    ``log|grad| - result``, so no exp overflows; the lowest float stands for log 0.
-    """
+    """PyTorch's formula: the sum over j >= i of grad_j * exp(self_i - result_j)."""
     if not self.ndim:
         return grad
-    lowest = float(xp.finfo(grad._data.dtype).min)
-    log_abs = grad.abs().log()
-    total = None
-    for sign_ in (1.0, -1.0):
-        part = where(grad * sign_ > 0, log_abs, lowest) - result
-        part = (logcumsumexp(part.flip(dim), dim).flip(dim) + self).exp() * sign_
-        total = part if total is None else total + part
-    return total
+    return _signed_log_scan(grad, self, dim, result, reverse=True)
 
 
-def _logcumsumexp_jvp(self_t, self, dim):
-    # PyTorch's: cumsum(t * e^x) / cumsum(e^x), with x shifted by its (finite) maximum.
+def _logcumsumexp_jvp(self_t, self, dim, result):
+    # the sum over i <= j of self_t_i * exp(self_i - result_j): the backward's scan forwards
+    # (PyTorch's cumsum(t * e^x) / cumsum(e^x) is 0/0 where e^x underflows)
     if not self.ndim:
         return self_t
-    top = self.detach().amax(dim, keepdim=True)
-    top = where(top.isfinite(), top, 0.0)
-    weights = (self - top).exp()
-    return (weights * self_t).cumsum(dim) / weights.cumsum(dim)
+    return _signed_log_scan(self_t, self, dim, result, reverse=False)
+
+
+def _signed_log_scan(weights, self, dim, result, reverse: bool):
+    """The sums of weights times exp(self_i - result_j) over a running range, taken in logs.
+
+    The positive and negative parts of ``weights`` each become a logcumsumexp of
+    ``log|weights|`` plus or minus the exponents, so no exp overflows or underflows before
+    it is summed; the lowest float stands for log 0 (PyTorch's backward does the same).
+    """
+    lowest = float(xp.finfo(weights._data.dtype).min)
+    log_abs = weights.abs().log()
+    total = None
+    for sign_ in (1.0, -1.0):
+        logs = where(weights * sign_ > 0, log_abs, lowest)
+        if reverse:
+            part = logcumsumexp((logs - result).flip(dim), dim).flip(dim) + self
+        else:
+            part = logcumsumexp(logs + self, dim) - result
+        part = part.exp() * sign_
+        total = part if total is None else total + part
+    return total
 
 
 def _cumprod_jvp(self_t, self, dim):
