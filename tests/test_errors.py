@@ -1,4 +1,6 @@
 """Bad input raises the same exception type as PyTorch, with a message that helps fix it."""
+import math
+
 import pytest
 
 import chainrule as cr
@@ -40,18 +42,78 @@ CASES = [
     ("cuda_module", lambda t: t.nn.Linear(2, 2).to(t.device("cuda")), r"not compiled with CUDA"),
 ]
 
+# Issue 12's exactness problems: calls where chainrule raised another type, or nothing.
+# Their messages begin with PyTorch's own words (a " Fix: ..." may follow).
+WORDED_CASES = [
+    ("floor_divide_bool", lambda t: t.tensor([True]) // t.tensor([True]), r'"div_floor_cpu"'),
+    ("floor_divide_bool_number", lambda t: t.tensor([True]) // True, r"not implemented for 'Bool'"),
+    ("rfloordiv_bool", lambda t: True // t.tensor([True]), r'"div_floor_cpu"'),
+    ("div_trunc_bool", lambda t: t.div(t.tensor([True]), True, rounding_mode="trunc"),
+     r'"div_trunc_cpu"'),
+    ("remainder_bool", lambda t: t.tensor([True]) % t.tensor([True]), r'"remainder_cpu"'),
+    ("fmod_bool", lambda t: t.fmod(t.tensor([True]), True), r'"fmod_cpu"'),
+    ("pow_bool", lambda t: t.tensor([True]) ** t.tensor([True]), r'"pow" not implemented'),
+    ("rpow_bool", lambda t: True ** t.tensor([True]), r'"pow" not implemented'),
+    ("float_many", lambda t: float(t.ones(2)), r"only one element tensors"),
+    ("int_empty", lambda t: int(t.ones(0)), r"only one element tensors"),
+    ("math_sqrt_many", lambda t: math.sqrt(t.ones(2)), r"only one element tensors"),
+    ("cat_nothing", lambda t: t.cat([]), r"expected a non-empty list of Tensors"),
+    ("permute_repeated", lambda t: t.ones(2, 3).permute(0, 0), r"duplicate dims"),
+    ("permute_repeated_negative", lambda t: t.ones(2, 3).permute(1, -1), r"duplicate dims"),
+    ("flip_repeated", lambda t: t.ones(2, 3).flip((0, 0)), r"dim 0 appears multiple times"),
+    ("squeeze_repeated", lambda t: t.ones(2, 1).squeeze((1, -1)), r"dim 1 appears multiple"),
+    ("zeros_negative", lambda t: t.zeros(-1), r"zeros: Dimension size must be non-negative"),
+    ("ones_negative", lambda t: t.ones(2, -3), r"negative dimension -3: \[2, -3\]"),
+    ("empty_negative", lambda t: t.empty(-1), r"negative dimension -1"),
+    ("full_negative", lambda t: t.full((-1,), 1.0), r"negative dimension -1"),
+    ("rand_negative", lambda t: t.rand(-1), r"negative dimension -1"),
+    ("randn_negative", lambda t: t.randn(3, -1), r"negative dimension -1: \[3, -1\]"),
+    ("tensor_of_strings", lambda t: t.tensor(["a"]), r"too many dimensions 'str'"),
+    ("tensor_of_nested_strings", lambda t: t.tensor([["a", "b"]]), r"too many dimensions"),
+    ("tensor_string_after_number", lambda t: t.tensor([1, "a"]), r"invalid data type 'str'"),
+    ("tensor_of_string", lambda t: t.tensor("a"), r"invalid data type 'str'"),
+    ("tensor_of_object", lambda t: t.tensor([object()]), r"Could not infer dtype of object"),
+    ("cumsum_0d_dim", lambda t: t.cumsum(t.tensor(1.0), 1), r"\[-1, 0\], but got 1"),
+    ("cumprod_0d_dim", lambda t: t.cumprod(t.tensor(1.0), 1), r"\[-1, 0\], but got 1"),
+    ("logcumsumexp_0d_dim", lambda t: t.logcumsumexp(t.tensor(1.0), 1), r"but got 1"),
+    ("logcumsumexp_int", lambda t: t.logcumsumexp(t.tensor([1, 2]), 0),
+     r'"logcumsumexp_out_cpu" not implemented'),
+    ("squeeze_0d_dim", lambda t: t.tensor(1.0).squeeze(10), r"\[-1, 0\], but got 10"),
+    ("roll_shifts_dims", lambda t: t.roll(t.ones(3), (1, 2), (0,)),
+     r"shifts and dimensions must align. shifts: 2, dims:1"),
+    ("roll_shifts_no_dims", lambda t: t.roll(t.ones(3, 2), (1, 2)), r"shifts: 2, dims:0"),
+    ("roll_no_shifts", lambda t: t.roll(t.ones(3), ()), r"`shifts` required"),
+    ("div_rounding_mode", lambda t: t.div(t.ones(2), 2, rounding_mode="typo"),
+     r"rounding_mode to be one of None, 'trunc', or 'floor' but found 'typo'"),
+    ("method_div_rounding_mode", lambda t: t.ones(2).div(t.ones(2), rounding_mode="x"),
+     r"but found 'x'"),
+]
+CASES += WORDED_CASES
 
-@pytest.mark.parametrize("name, expr, message", CASES, ids=[c[0] for c in CASES])
-def test_same_exception_type_as_pytorch(name, expr, message):
+
+def _errors(expr):
+    """The exceptions PyTorch and chainrule raise for the same call: (ours, theirs)."""
     torch = torch_or_skip()
     with pytest.raises(Exception) as theirs:
         expr(torch)
     with pytest.raises(Exception) as ours:
         expr(cr)
-    assert isinstance(ours.value, type(theirs.value)), (ours.value, theirs.value)
+    return ours.value, theirs.value
+
+
+@pytest.mark.parametrize("name, expr, message", CASES, ids=[c[0] for c in CASES])
+def test_same_exception_type_as_pytorch(name, expr, message):
+    ours, theirs = _errors(expr)
+    assert isinstance(ours, type(theirs)), (ours, theirs)
     if message:
         import re
-        assert re.search(message, str(ours.value)), str(ours.value)
+        assert re.search(message, str(ours)), str(ours)
+
+
+@pytest.mark.parametrize("name, expr, message", WORDED_CASES, ids=[c[0] for c in WORDED_CASES])
+def test_message_begins_with_pytorchs(name, expr, message):
+    ours, theirs = _errors(expr)
+    assert str(ours).startswith(str(theirs)), (str(ours), str(theirs))
 
 
 def test_second_backward_message_says_how_to_fix():

@@ -47,6 +47,21 @@ def size_argument(size) -> tuple:
     return tuple(int(s) for s in size)
 
 
+def new_size(size, fn: str = "") -> tuple:
+    """``size_argument`` for a tensor about to be made: PyTorch's error for a negative size.
+
+    >>> new_size((2, 3))
+    (2, 3)
+    """
+    size = size_argument(size)
+    for s in size:
+        if s < 0:
+            if fn == "zeros":  # PyTorch's zeros checks with words of its own
+                raise RuntimeError("zeros: Dimension size must be non-negative.")
+            raise RuntimeError(f"Trying to create tensor with negative dimension {s}: {list(size)}")
+    return size
+
+
 def broadcast_error(sa: tuple, sb: tuple) -> RuntimeError | None:
     """PyTorch's error for shapes ``sa`` and ``sb`` that do not broadcast, or None if they do.
 

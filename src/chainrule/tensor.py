@@ -517,10 +517,19 @@ class Tensor:
             warnings.warn(  # as PyTorch 2.13 warns (only for float(), not item() or int())
                 "Converting a tensor with requires_grad=True to a scalar may lead to unexpected "
                 "behavior.\nConsider using tensor.detach() first.", UserWarning, stacklevel=2)
-        return builtins.float(self.item())
+        return builtins.float(self._one_number())
 
     def __int__(self) -> int:
-        return builtins.int(self.item())
+        return builtins.int(self._one_number())
+
+    def _one_number(self):
+        # float(), int() and math.* raise ValueError here, where item() raises RuntimeError
+        if self._data.size != 1:
+            raise ValueError(
+                "only one element tensors can be converted to Python scalars. Fix: reduce the "
+                "tensor first (.sum(), .mean()) or pick one element (x[0]); this one has "
+                f"{self._data.size} elements.")
+        return self._data.reshape(()).item()
 
     def __bool__(self) -> bool:
         if self._data.size != 1:

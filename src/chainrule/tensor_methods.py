@@ -125,9 +125,7 @@ def __pow__(self, exponent):
 
 
 def __rpow__(self, base):
-    if isinstance(base, Tensor):
-        return _pow(base, self)
-    return pointwise_rows.pow_base(self, operand(base))
+    return _pow(base, self)
 
 
 def __matmul__(self, other):

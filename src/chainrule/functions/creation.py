@@ -7,7 +7,7 @@ import warnings
 
 from .. import _dtypes
 from .._backend import ndarray, xp
-from .._shapes import size_argument
+from .._shapes import new_size
 from ..tensor import Tensor, _on_cpu
 from .out import FACTORY, out_variant
 
@@ -54,10 +54,29 @@ def _infer_dtype(data) -> _dtypes.dtype:
             return _dtypes.get_default_dtype()
         elif isinstance(item, complex):
             raise TypeError("chainrule has no complex dtypes")
+        elif isinstance(item, (str, bytes)):
+            raise _text_error(data, item)
         else:
-            raise TypeError(f"Could not infer dtype of {type(item).__name__}")
+            raise RuntimeError(f"Could not infer dtype of {type(item).__name__}")
     return (_dtypes.bool, _dtypes.int64, _dtypes.get_default_dtype())[kind] if kind >= 0 \
         else _dtypes.get_default_dtype()
+
+
+def _text_error(data, text) -> Exception:
+    """PyTorch's error for a string in tensor data.
+
+    PyTorch reads the shape from the first element at each depth, and a string is a sequence:
+    there it is a dimension too many (ValueError); anywhere else a bad element (TypeError).
+    """
+    first = data
+    while isinstance(first, (list, tuple)) and first:
+        first = first[0]
+    name = type(text).__name__
+    if isinstance(first, str) and first is not data:
+        return ValueError("too many dimensions 'str'. Fix: tensors hold numbers only; "
+                          "encode text as numbers first (e.g. an index per word).")
+    return TypeError(f"new(): invalid data type '{name}'. Fix: tensors hold numbers only; "
+                     "encode text as numbers first (e.g. an index per word).")
 
 
 def _holds_tensor(items) -> bool:
@@ -146,9 +165,9 @@ def from_numpy(array: ndarray) -> Tensor:
     return Tensor._make(array)
 
 
-def _make(fill, size, dtype, requires_grad) -> Tensor:
+def _make(fill, size, dtype, requires_grad, fn: str = "") -> Tensor:
     d = dtype or _dtypes.get_default_dtype()
-    t = Tensor._make(fill(size_argument(size), d.np))
+    t = Tensor._make(fill(new_size(size, fn), d.np))
     if requires_grad:
         t.requires_grad_(True)
     return t
@@ -165,7 +184,7 @@ def zeros(*shape, size=None, dtype=None, device=None, requires_grad: bool = Fals
     """
     _on_cpu(device)
     size = shape if size is None else (size,)  # torch.zeros(2, 3) or (size=(2, 3))
-    return _make(lambda s, d: xp.zeros(s, d), size, dtype, requires_grad)
+    return _make(lambda s, d: xp.zeros(s, d), size, dtype, requires_grad, "zeros")
 
 
 @out_variant(FACTORY)

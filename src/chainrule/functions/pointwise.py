@@ -25,7 +25,7 @@ from .arguments import (
     operand,
     python_number,
 )
-from .comparison import isinf, isnan, logical_and, logical_or, named, result_type, signbit
+from .comparison import isinf, isnan, logical_and, logical_or, named, result_type
 from .out import SAME, out_variant
 
 __all__ = [
@@ -192,9 +192,14 @@ def div(input, other, *, rounding_mode=None):
     if not isinstance(input, Tensor):
         input = as_tensor_like(input, other)
     check_broadcast(input, other)
+    if rounding_mode not in (None, "trunc", "floor"):
+        raise RuntimeError("div expected rounding_mode to be one of None, 'trunc', or 'floor' "
+                           f"but found '{rounding_mode}'. Fix: leave rounding_mode out for "
+                           "true division, or pass 'trunc' or 'floor'.")
     if rounding_mode == "floor":
         return floor_divide(input, other)
     if rounding_mode == "trunc":
+        _no_bool_kernel("div_trunc_cpu", input, other)
         out = pointwise_ops.div(input, other)
         dt = _dtypes.result_type([t for t in (input, other) if isinstance(t, Tensor)],
                                  [o for o in (other,) if not isinstance(o, Tensor)])
@@ -212,6 +217,7 @@ def floor_divide(input, other):
     """
     other = operand(other)
     check_broadcast(input, other)
+    _no_bool_kernel("div_floor_cpu", input, other)
     if not input.dtype.is_floating_point and isinstance(other, Tensor) \
             and not other.dtype.is_floating_point and builtins.bool((other._data == 0).any()):
         raise RuntimeError("ZeroDivisionError")
@@ -231,6 +237,7 @@ def remainder(input, other):
     """
     other = operand(other)
     check_broadcast(input, other)
+    _no_bool_kernel("remainder_cpu", input, other)
     return pointwise_ops.remainder(input, other)
 
 
@@ -243,6 +250,7 @@ def fmod(input, other):
     tensor([ 1., -1.])
     """
     other = operand(other)
+    _no_bool_kernel("fmod_cpu", input, other)
     return pointwise_ops.fmod(input, other)
 
 
@@ -255,7 +263,8 @@ def pow(input, exponent):
     tensor([1., 4.])
     """
     if not isinstance(input, Tensor):
-        return pointwise_ops.pow_base(expect_tensor(exponent, "pow"), operand(input))
+        _no_bool_kernel("pow", input, expect_tensor(exponent, "pow"))
+        return pointwise_ops.pow_base(exponent, operand(input))
     if (type(exponent) is builtins.float or type(exponent) is builtins.int) \
             and input._data.dtype.kind == "f":
         # the common x ** 2, without the checks below
@@ -263,10 +272,21 @@ def pow(input, exponent):
     exponent = operand(exponent)
     if isinstance(exponent, Tensor):
         check_broadcast(input, exponent)
+        _no_bool_kernel("pow", input, exponent)
         return pointwise_ops.pow_tensor(input, exponent)
     if not input.dtype.is_floating_point and isinstance(exponent, builtins.int) and exponent < 0:
         raise RuntimeError("Integers to negative integer powers are not allowed.")
+    if input.dtype is _dtypes.bool and isinstance(exponent, builtins.bool):
+        # PyTorch keeps bool (b ** True is b) where NumPy's power gives int8
+        return pointwise_ops.pow_scalar(input, exponent).bool()
     return pointwise_ops.pow_scalar(input, exponent)
+
+
+def _no_bool_kernel(name, input, other):
+    """PyTorch's error where ``name`` would compute in bool (``b // 2`` is int64 and fine)."""
+    if result_type(input, other) is _dtypes.bool:
+        raise NotImplementedError(f'"{name}" not implemented for \'Bool\'. Fix: convert the '
+                                  "bool tensor with .long() or .float() first.")
 
 
 true_divide = divide = div
@@ -748,9 +768,11 @@ def copysign(input, other):
     >>> torch.copysign(torch.tensor([1., -2.]), -1.)
     tensor([-1., -2.])
     """
-    other = as_tensor_like(other, input)
-    x = _float_of(input)
-    return pointwise_ops.abs(x) * where(signbit(other), -1.0, 1.0).to(x.dtype)
+    other = operand(other)
+    if isinstance(other, Tensor):
+        check_broadcast(input, other)
+        return pointwise_ops.copysign_tensor(input, other)
+    return pointwise_ops.copysign_scalar(input, other)
 
 
 @out_variant(SAME, message="heaviside is not yet implemented for tensors with different dtypes.")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from .. import _dtypes
 from .._backend import xp
-from .._shapes import size_argument
+from .._shapes import new_size
 from ..ops import refused as refused_ops
 from ..tensor import Tensor, _on_cpu
 from .creation import not_implemented
@@ -152,7 +152,7 @@ def rand(*shape, size=None, generator=None, dtype=None, device=None, requires_gr
     if dtype is not None and not dtype.is_floating_point:
         raise not_implemented("check_uniform_bounds", dtype)
     size = shape if size is None else (size,)  # torch.zeros(2, 3) or (size=(2, 3))
-    return _finish(_rng(generator).random(size_argument(size)), dtype, requires_grad)
+    return _finish(_rng(generator).random(new_size(size)), dtype, requires_grad)
 
 
 @out_variant(FACTORY)
@@ -168,7 +168,7 @@ def randn(*shape, size=None, generator=None, dtype=None, device=None,
     if dtype is not None and not dtype.is_floating_point:
         raise not_implemented("normal_kernel_cpu", dtype)
     size = shape if size is None else (size,)  # torch.zeros(2, 3) or (size=(2, 3))
-    return _finish(_rng(generator).standard_normal(size_argument(size)), dtype, requires_grad)
+    return _finish(_rng(generator).standard_normal(new_size(size)), dtype, requires_grad)
 
 
 @out_variant(FACTORY)
@@ -185,7 +185,7 @@ def randint(low, high=None, size=None, generator=None, dtype=None, device=None,
         low, high, size = 0, low, high
     if dtype is _dtypes.bool and high > 2:
         raise RuntimeError("to - 1 is out of bounds for bool")
-    data = _rng(generator).integers(low, high, size=size_argument((size,)))
+    data = _rng(generator).integers(low, high, size=new_size((size,)))
     return _finish(data, dtype or _dtypes.int64, requires_grad)
 
 
@@ -214,7 +214,7 @@ def normal(mean=0.0, std=1.0, size=None, generator=None, dtype=None, device=None
     _on_cpu(device)
     m = mean._data if isinstance(mean, Tensor) else mean
     s = std._data if isinstance(std, Tensor) else std
-    shape = size_argument((size,)) if size is not None \
+    shape = new_size((size,)) if size is not None \
         else xp.broadcast_shapes(xp.shape(m), xp.shape(s))
     data = _rng(generator).normal(m, s, size=shape)
     like = mean if isinstance(mean, Tensor) else std if isinstance(std, Tensor) else None

@@ -12,14 +12,13 @@ from .. import _dtypes
 from .._backend import xp
 from .._shapes import normalize_dims, size_argument
 from ..ops import activation as activation_ops
-from ..ops import pointwise as pointwise_ops
 from ..ops import reduction as reduction_ops
 from ..tensor import Tensor
 from .arguments import accept_numpy_names, require_tensor
-from .comparison import isfinite, isnan, logical_not
+from .comparison import isnan, logical_not
 from .creation import not_implemented
 from .out import CAST, DTYPE, FLOAT_DTYPE, FLOATING, SAME, out_variant
-from .pointwise import _float_of, maximum, minimum, where
+from .pointwise import maximum, minimum, where
 from .return_types import MinMax, ValuesIndices
 
 __all__ = [
@@ -317,6 +316,11 @@ def logsumexp(input, dim, keepdim: bool = False):
     return reduction_ops.logsumexp(input, normalize_dims(dim, input.ndim), keepdim)
 
 
+def _one_dim(dim: int, ndim: int) -> int:
+    """The scan dimension, checked as PyTorch does: a 0-d tensor takes only 0 and -1."""
+    return normalize_dims(dim, ndim)[0]
+
+
 @out_variant(DTYPE)
 @accept_numpy_names
 def cumsum(input, dim: int, *, dtype=None):
@@ -328,7 +332,7 @@ def cumsum(input, dim: int, *, dtype=None):
     """
     if dtype is _dtypes.bool:
         raise not_implemented("cumsum_out_cpu", dtype)
-    return reduction_ops.cumsum(input, normalize_dims(dim, input.ndim)[0] if input.ndim else 0,
+    return reduction_ops.cumsum(input, _one_dim(dim, input.ndim),
                                 _sum_dtype(input, dtype))
 
 
@@ -347,7 +351,7 @@ def cumprod(input, dim: int, *, dtype=None):
         input = input.to(dtype)
     elif not input.dtype.is_floating_point:
         input = input.long()
-    return reduction_ops.cumprod(input, normalize_dims(dim, input.ndim)[0] if input.ndim else 0)
+    return reduction_ops.cumprod(input, _one_dim(dim, input.ndim))
 
 
 def _truth_reduce(fn, input, dim, keepdim):
@@ -495,11 +499,10 @@ def logcumsumexp(input, dim: int):
     >>> torch.logcumsumexp(torch.tensor([1000., 1000.]), 0)
     tensor([1000.0000, 1000.6932])
     """
-    x = _float_of(input)
-    top = amax(x.detach(), dim, keepdim=True) if x.dim() else x.detach()
-    top = where(isfinite(top), top, 0.0).to(x.dtype)
-    with xp.errstate(divide="ignore"):
-        return pointwise_ops.log(cumsum(pointwise_ops.exp(x - top), dim)) + top
+    if not input.dtype.is_floating_point:
+        raise NotImplementedError(f"{not_implemented('logcumsumexp_out_cpu', input.dtype)}. "
+                                  "Fix: convert the input with .float() first.")
+    return reduction_ops.logcumsumexp(input, _one_dim(dim, input.ndim))
 
 
 @out_variant(SAME)

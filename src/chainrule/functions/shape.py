@@ -126,9 +126,8 @@ def squeeze(input, dim=None):
     if dim is None:
         return shape_ops.squeeze(input, None, input._data.shape)
     op = shape_ops.squeeze_dim if isinstance(dim, int) else shape_ops.squeeze_dims
-    dims = (dim,) if isinstance(dim, int) else tuple(dim)
-    dims = tuple(wrap_dim(d, input.ndim) for d in dims) if input.ndim else ()
-    return op(input, dims, input._data.shape)
+    dims = distinct_dims((dim,) if isinstance(dim, int) else tuple(dim), input.ndim)
+    return op(input, dims if input.ndim else (), input._data.shape)
 
 
 @accept_numpy_names
@@ -182,7 +181,11 @@ def permute(input, *dims):
             f"permute(sparse_coo): number of dimensions in the tensor input does not match the "
             f"length of the desired ordering of dimensions i.e. input.dim() = {input.ndim} is not "
             f"equal to len(dims) = {len(dims)}")
-    return shape_ops.permute(input, tuple(wrap_dim(d, input.ndim) for d in dims))
+    wrapped = tuple(wrap_dim(d, input.ndim) for d in dims)
+    if len(set(wrapped)) != len(wrapped):
+        raise RuntimeError("permute(): duplicate dims are not allowed. Fix: name each dimension "
+                           f"once (got {tuple(dims)} for a {input.ndim}-d tensor).")
+    return shape_ops.permute(input, wrapped)
 
 
 def movedim(input, source, destination):
@@ -267,7 +270,16 @@ def flip(input, dims):
             [4, 3]])
     """
     dims = (dims,) if isinstance(dims, int) else tuple(dims)
-    return shape_ops.flip(input, tuple(wrap_dim(d, input.ndim) for d in dims))
+    return shape_ops.flip(input, distinct_dims(dims, input.ndim))
+
+
+def distinct_dims(dims, ndim: int) -> tuple:
+    """``dims`` wrapped to non-negative indices, each allowed once (PyTorch's check)."""
+    wrapped = tuple(wrap_dim(d, ndim) for d in dims)
+    for i, d in enumerate(wrapped):
+        if d in wrapped[:i]:
+            raise RuntimeError(f"dim {d} appears multiple times in the list of dims")
+    return wrapped
 
 
 def roll(input, shifts, dims=None):
@@ -277,14 +289,17 @@ def roll(input, shifts, dims=None):
     >>> torch.roll(torch.tensor([1, 2, 3, 4]), 1)
     tensor([4, 1, 2, 3])
     """
-    if isinstance(shifts, (list, tuple)):
-        shifts = tuple(shifts)
-    if isinstance(dims, (list, tuple)):
-        dims = tuple(wrap_dim(d, input.ndim) for d in dims)
-    elif dims is not None:
-        dims = wrap_dim(dims, input.ndim)
-    # dims=None rolls the flattened tensor, as NumPy does
-    return shape_ops.roll(input, shifts, dims)
+    shifts = tuple(shifts) if isinstance(shifts, (list, tuple)) else (shifts,)
+    dims = () if dims is None else tuple(dims) if isinstance(dims, (list, tuple)) else (dims,)
+    if not shifts:
+        raise RuntimeError("`shifts` required")
+    if not dims and len(shifts) == 1:
+        return shape_ops.roll(input, shifts[0], None)  # the flattened tensor, as NumPy does
+    if len(shifts) != len(dims):
+        raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, "
+                           f"dims:{len(dims)}. Fix: give one shift per dim, as in "
+                           "roll(x, (1, 2), (0, 1)).")
+    return shape_ops.roll(input, shifts, tuple(wrap_dim(d, input.ndim) for d in dims))
 
 
 def repeat(input, *repeats):

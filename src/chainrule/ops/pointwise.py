@@ -406,6 +406,25 @@ logaddexp2 = Op("Logaddexp2Backward0", lambda self, other: xp.logaddexp2(self, o
                 other=lambda grad, self, other: grad / (1 + 2 ** (self - other)),
                 jvp=lambda self_t, other_t, self, other:
                     self_t / (1 + 2 ** (other - self)) + other_t / (1 + 2 ** (self - other)))
+# |x| with the sign of y.  The slope for x is PyTorch's result / x, set to 0 at x == 0 (its
+# second derivative there is nan, as PyTorch's).  The sign of y is piecewise constant, so y
+# gets zeros (not grad * 0, which would turn an inf gradient into nan).
+copysign_tensor = Op("CopysignBackward0", lambda self, other: xp.copysign(self, other),
+                     promote="float",
+                     self=lambda grad, self, result: grad * _copysign_slope(self, result),
+                     other=lambda grad: grad.new_zeros(grad.shape),
+                     jvp=lambda self_t, other_t, self, result:
+                         self_t * _copysign_slope(self, result))
+copysign_scalar = Op("CopysignBackward1", lambda self, other: xp.copysign(self, other),
+                     promote="float",
+                     self=lambda grad, self, result: grad * _copysign_slope(self, result),
+                     jvp=lambda self_t, self, result: self_t * _copysign_slope(self, result))
+
+
+def _copysign_slope(self, result):
+    return where(self == 0, 0.0, result / self)
+
+
 maximum = Op("MaximumBackward0", lambda self, other: xp.maximum(self, other), promote="binary",
              self=lambda grad, self, other: grad * _share(self < other, self, other),
              other=lambda grad, self, other: grad * _share(other < self, self, other),

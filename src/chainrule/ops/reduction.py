@@ -170,6 +170,13 @@ cumprod = Op("CumprodBackward0", lambda self, dim: xp.cumprod(self, axis=dim, dt
                 else self.copy(),
                 self=lambda grad, self, dim, result: _cumprod_backward(grad, self, dim, result),
                 jvp=lambda self_t, self, dim: _cumprod_jvp(self_t, self, dim))
+# logcumsumexp: a running log(e^a + e^b), as PyTorch computes it.  Shifting every term by the
+# maximum (logsumexp's way) would underflow the terms far below it: [0, 100] gave 0.0169.
+logcumsumexp = Op("LogcumsumexpBackward0", lambda self, dim: _logcumsumexp(self, dim),
+                  self=lambda grad, self, dim, result:
+                      _logcumsumexp_backward(grad, self, dim, result),
+                  jvp=lambda self_t, self, dim, result:
+                      _logcumsumexp_jvp(self_t, self, dim, result))
 # var/std: dedicated rules (PyTorch's VarBackward0/StdBackward0) rather than a composite
 # of mean, sub, mul and sum: one node, and the graph reads as the user wrote it.
 var = Op("VarBackward0", lambda self, dims, correction, keepdim:
@@ -427,11 +434,56 @@ def _cumprod_backward(grad, self, dim, result):
     # cumulative product with x_i replaced by 1 (no division, so zeros work);
     # O(n^2) only along dim.
     n = self.shape[dim]
+    if n == 0:
+        return grad  # nothing was multiplied: the (empty) gradient passes as it is
     cols = []
     for i in range(n):
         excl = _replace_slice(self, dim, i, self.narrow(dim, i, 1) * 0 + 1, cat).cumprod(dim)
         cols.append((grad.narrow(dim, i, n - i) * excl.narrow(dim, i, n - i)).sum(dim))
     return stack(cols, dim)
+
+
+def _logcumsumexp(self, dim):
+    if not self.ndim:
+        return self.copy()
+    with xp.errstate(invalid="ignore"):  # -inf meeting -inf gives -inf, as in PyTorch
+        return xp.logaddexp.accumulate(self, axis=dim)
+
+
+def _logcumsumexp_backward(grad, self, dim, result):
+    """PyTorch's formula: the sum over j >= i of grad_j * exp(self_i - result_j)."""
+    if not self.ndim:
+        return grad
+    return _signed_log_scan(grad, self, dim, result, reverse=True)
+
+
+def _logcumsumexp_jvp(self_t, self, dim, result):
+    # the sum over i <= j of self_t_i * exp(self_i - result_j): the backward's scan forwards
+    # (PyTorch's cumsum(t * e^x) / cumsum(e^x) is 0/0 where e^x underflows)
+    if not self.ndim:
+        return self_t
+    return _signed_log_scan(self_t, self, dim, result, reverse=False)
+
+
+def _signed_log_scan(weights, self, dim, result, reverse: bool):
+    """The sums of weights times exp(self_i - result_j) over a running range, taken in logs.
+
+    The positive and negative parts of ``weights`` each become a logcumsumexp of
+    ``log|weights|`` plus or minus the exponents, so no exp overflows or underflows before
+    it is summed; the lowest float stands for log 0 (PyTorch's backward does the same).
+    """
+    lowest = float(xp.finfo(weights._data.dtype).min)
+    log_abs = weights.abs().log()
+    total = None
+    for sign_ in (1.0, -1.0):
+        logs = where(weights * sign_ > 0, log_abs, lowest)
+        if reverse:
+            part = logcumsumexp((logs - result).flip(dim), dim).flip(dim) + self
+        else:
+            part = logcumsumexp(logs + self, dim) - result
+        part = part.exp() * sign_
+        total = part if total is None else total + part
+    return total
 
 
 def _cumprod_jvp(self_t, self, dim):
@@ -440,6 +492,8 @@ def _cumprod_jvp(self_t, self, dim):
     if self.ndim == 0:
         return self_t
     n = self.shape[dim]
+    if n == 0:
+        return self_t
     total = None
     for i in range(n):
         c = _replace_slice(self, dim, i, self_t.narrow(dim, i, 1), cat).cumprod(dim)
