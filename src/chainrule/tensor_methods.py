@@ -318,7 +318,10 @@ def fill_(self, value):
     # A view whose base requires grad goes through inplace, which records or refuses.
     if (not grad_mode.state.enabled or (self._grad_fn is None and not requires_grad(self))) \
             and self._fw_grad is None:
-        writable(self._data, shared_ok=number).fill(fill_scalar(value, self._data.dtype))
+        # 0 fits every dtype: only other values need the overflow check (zero_ of .grad runs
+        # in every training loop)
+        writable(self._data, shared_ok=number).fill(
+            value if value == 0 else fill_scalar(value, self._data.dtype))
         self._bump_version()
         return self
     return inplace(self, indexing_rows.fill, value)  # records, or raises the read-only error

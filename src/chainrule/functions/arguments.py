@@ -173,22 +173,34 @@ def warn_once(message: str, stacklevel: int = 3) -> None:
         warnings.warn(message, UserWarning, stacklevel=stacklevel)
 
 
+_CPP_TYPE_NAMES = {"int64": "int64_t", "int32": "int", "int16": "int16_t", "int8": "int8_t",
+                   "uint8": "uint8_t", "float32": "float", "float64": "double",
+                   "float16": "c10::Half"}
+
+
+def _overflow(np_dtype) -> RuntimeError:
+    name = _CPP_TYPE_NAMES.get(np_dtype.name, np_dtype.name)
+    return RuntimeError(f"value cannot be converted to type {name} without overflow")
+
+
 def fill_scalar(value, np_dtype):
     """A Python number as a scalar of ``np_dtype``, with PyTorch's overflow check (an unsigned
-    dtype takes negative numbers down to -max, wrapping them as C does)."""
+    dtype takes negative numbers down to -max, wrapping them as C does).
+
+    >>> import numpy
+    >>> fill_scalar(-1, numpy.dtype("uint8"))
+    np.uint8(255)
+    """
     value = python_number(value)
-    name = {"int64": "int64_t", "int32": "int", "int16": "int16_t", "int8": "int8_t",
-            "uint8": "uint8_t", "float32": "float", "float64": "double",
-            "float16": "c10::Half"}.get(np_dtype.name, np_dtype.name)
     kind = np_dtype.kind
     if kind in "iu" and not isinstance(value, builtins.bool):
         info = xp.iinfo(np_dtype)
         low = -int(info.max) if kind == "u" else int(info.min)
         if value != value or value in (float("inf"), float("-inf")) \
                 or not low <= int(value) <= int(info.max):
-            raise RuntimeError(f"value cannot be converted to type {name} without overflow")
+            raise _overflow(np_dtype)
         return xp.asarray(int(value)).astype(np_dtype)[()]
     if kind == "f" and value == value and abs(value) != float("inf") \
             and abs(value) > float(xp.finfo(np_dtype).max):
-        raise RuntimeError(f"value cannot be converted to type {name} without overflow")
+        raise _overflow(np_dtype)
     return xp.asarray(value).astype(np_dtype)[()]
