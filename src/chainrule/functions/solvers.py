@@ -105,18 +105,23 @@ def cholesky_inverse(L: Tensor, upper: bool = False) -> Tensor:
     return solver_ops.cholesky_inverse(L, upper)
 
 
+def check_right_hand_side(A: Tensor, B: Tensor, left: bool, name: str) -> None:
+    """PyTorch's checks of a solver's ``B`` (a matrix, not a vector) against the square ``A``."""
+    if B.ndim < 2:
+        raise RuntimeError(f"{name}: The input tensor B must have at least 2 dimensions. Fix: "
+                           "unsqueeze(-1) a vector.")
+    n = A.shape[-1]
+    if (B.shape[-2] if left else B.shape[-1]) != n:
+        raise RuntimeError(f"{name}: Incompatible shapes of A and B for the equation "
+                           f"{'AX = B' if left else 'XA = B'} ({n}x{n} and "
+                           f"{B.shape[-2]}x{B.shape[-1]})")
+
+
 def check_lu_solve(LU: Tensor, pivots: Tensor, B: Tensor, left: bool, name: str) -> None:
     """PyTorch's checks of ``linalg.lu_solve``'s arguments."""
     check_square(LU, name)
     check_pivots(pivots, "linalg.lu_solve")
-    if B.ndim < 2:
-        raise RuntimeError("linalg.lu_solve: The input tensor B must have at least 2 "
-                           "dimensions. Fix: unsqueeze(-1) a vector.")
-    n = LU.shape[-1]
-    if (B.shape[-2] if left else B.shape[-1]) != n:
-        raise RuntimeError(f"linalg.lu_solve: Incompatible shapes of A and B for the equation "
-                           f"{'AX = B' if left else 'XA = B'} ({n}x{n} and "
-                           f"{B.shape[-2]}x{B.shape[-1]})")
+    check_right_hand_side(LU, B, left, "linalg.lu_solve")
     if B.dtype is not LU.dtype:
         raise RuntimeError(f"linalg.lu_solve: Expected LU and B to have the same dtype, but "
                            f"found LU of type {LU.dtype.scalar_name} and B of type "

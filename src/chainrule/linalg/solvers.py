@@ -16,7 +16,7 @@ from ..functions.decompositions import (
     check_matrix,
     check_square,
 )
-from ..functions.solvers import check_lu_solve
+from ..functions.solvers import check_lu_solve, check_right_hand_side
 from ..ops import decompositions as decomposition_ops
 from ..ops import selection as selection_ops
 from ..ops import solvers as solver_ops
@@ -139,14 +139,7 @@ def solve_triangular(A: Tensor, B: Tensor, *, upper: bool, left: bool = True,
     check_kernel_dtype(A, "triangular_solve_cpu")
     check_kernel_dtype(B, "triangular_solve_cpu")
     check_square(A, "linalg.solve_triangular")
-    if B.ndim < 2:
-        raise RuntimeError("linalg.solve_triangular: The input tensor B must have at least 2 "
-                           "dimensions. Fix: unsqueeze(-1) a vector.")
-    n = A.shape[-1]
-    if (B.shape[-2] if left else B.shape[-1]) != n:
-        raise RuntimeError(f"linalg.solve_triangular: Incompatible shapes of A and B for the "
-                           f"equation {'AX = B' if left else 'XA = B'} ({n}x{n} and "
-                           f"{B.shape[-2]}x{B.shape[-1]})")
+    check_right_hand_side(A, B, left, "linalg.solve_triangular")
     if A.dtype is not B.dtype:  # PyTorch promotes the two to a common dtype
         common = A.dtype if A.dtype.itemsize >= B.dtype.itemsize else B.dtype
         A, B = A.to(common), B.to(common)
