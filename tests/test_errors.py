@@ -45,6 +45,9 @@ CASES = [
 # Issue 12's exactness problems: calls where chainrule raised another type, or nothing.
 # Their messages begin with PyTorch's own words (a " Fix: ..." may follow).
 WORDED_CASES = [
+    ("multi_dot_shapes", lambda t: t.linalg.multi_dot([t.ones(3), t.ones(2, 2)]), r"multi_dot"),
+    ("multi_dot_dtypes", lambda t: t.linalg.multi_dot([t.ones(2, 2), t.ones(2, 2).double()]),
+     r"multi_dot"),
     ("floor_divide_bool", lambda t: t.tensor([True]) // t.tensor([True]), r'"div_floor_cpu"'),
     ("floor_divide_bool_number", lambda t: t.tensor([True]) // True, r"not implemented for 'Bool'"),
     ("rfloordiv_bool", lambda t: True // t.tensor([True]), r'"div_floor_cpu"'),

@@ -10,7 +10,7 @@ import pytest
 
 import chainrule as cr
 from both_libraries import same_verdict
-from chainrule.functions import matrix_more
+from chainrule.functions import arguments
 from helpers import torch_or_skip
 
 
@@ -181,7 +181,7 @@ def _legacy_warnings(lib) -> list:
 
 def test_the_legacy_functions_warn_once_per_process():
     torch = torch_or_skip()
-    matrix_more._warned.clear()  # as in a fresh process
+    arguments._warned.clear()  # as in a fresh process (warn_once keeps what it gave)
     ours = _legacy_warnings(cr)
     assert len(ours) == 2  # one each, however often called (PyTorch's TORCH_WARN_ONCE)
     theirs = _legacy_warnings(torch)  # empty if this process already called them

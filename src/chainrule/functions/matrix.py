@@ -124,11 +124,10 @@ def mm(input, mat2):
 def _require_ndim(fn: str, input, mat2, ndim: int, input_error: str, mat2_error: str) -> None:
     """The checks ``mm`` and ``bmm`` share: two tensors of ``ndim`` dimensions, else
     PyTorch's message for the one that is not (read from the arrays: see ``dot``)."""
-    require_tensor(input, fn, "input", 1)
-    require_tensor(mat2, fn, "mat2", 2)
-    if input._data.ndim != ndim:
+    a, b = _operand_arrays(fn, input, mat2, "mat2")
+    if a.ndim != ndim:
         raise RuntimeError(input_error)
-    if mat2._data.ndim != ndim:
+    if b.ndim != ndim:
         raise RuntimeError(mat2_error)
 
 
@@ -814,9 +813,15 @@ def vander(x, N=None, increasing: bool = False):
     return powers if increasing else flip(powers, (1,))
 
 
-def multi_dot(tensors, name: str = "multi_dot") -> Tensor:
+def multi_dot(tensors) -> Tensor:
     """The product of a chain of matrices (the first and last may be vectors), viewed into
-    the result's shape (PyTorch's node is a ViewBackward0, for matrices too)."""
+    the result's shape (PyTorch's node is a ViewBackward0, for matrices too), with
+    PyTorch's multi_dot checks (``torch.linalg.multi_dot`` and ``torch.chain_matmul``).
+
+    >>> import chainrule as torch
+    >>> multi_dot([torch.ones(3), torch.ones(3, 2)])
+    tensor([3., 3.])
+    """
     tensors = list(tensors)
     if len(tensors) < 2:
         raise RuntimeError(f"multi_dot(): expected at least 2 tensors but got {len(tensors)}")
@@ -827,6 +832,15 @@ def multi_dot(tensors, name: str = "multi_dot") -> Tensor:
             raise RuntimeError(
                 f"multi_dot(): the {where} tensor must be 1D or 2D but got {t.ndim}D"
                 if where else f"multi_dot(): tensor {i} must be 2D but got {t.ndim}D")
+    for i, t in enumerate(tensors[1:], 1):
+        if t.dtype is not tensors[0].dtype:
+            raise RuntimeError(
+                f"multi_dot(): all tensors must have be the same dtype but tensor 0 is "
+                f"{CPP_NAMES[tensors[0].dtype.name]} and tensor {i} {CPP_NAMES[t.dtype.name]}")
+    for i, (a, b) in enumerate(zip(tensors, tensors[1:])):
+        if a.shape[-1] != b.shape[0]:
+            raise RuntimeError(f"multi_dot(): tensors {i} and {i + 1} with shapes "
+                               f"{list(a.shape)} and {list(b.shape)} cannot be multiplied")
     first, last = tensors[0], tensors[-1]
     shape = first.shape[:-1] + last.shape[1:]
     tensors[0] = first.unsqueeze(0) if first.ndim == 1 else first

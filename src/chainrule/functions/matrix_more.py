@@ -9,16 +9,13 @@ PyTorch refuses to broadcast it.
 """
 from __future__ import annotations
 
-import functools
-import warnings
-
 from .._shapes import normalize_dims, wrap_dim
 from ..engine.inplace import inplace
 from ..ops import reduction as reduction_ops
 from ..tensor import Tensor
-from .arguments import element_error
-from .matrix import addbmm, addmm, addmv, addr, baddbmm, mm
-from .out import CPP_NAMES, SAME, out_variant
+from .arguments import element_error, warn_once
+from .matrix import addbmm, addmm, addmv, addr, baddbmm, multi_dot
+from .out import SAME, out_variant
 from .shape import transpose
 
 __all__ = ["chain_matmul", "frobenius_norm", "norm_except_dim"]
@@ -111,16 +108,6 @@ def baddbmm_(self, batch1, batch2, *, beta=1, alpha=1) -> Tensor:
 
 # --- legacy functions ----------------------------------------------------------------------
 
-_warned: set = set()
-
-
-def _warn_once(key: str, message: str) -> None:
-    # PyTorch's TORCH_WARN_ONCE: once per process, whatever the warnings filters say.
-    if key not in _warned:
-        _warned.add(key)
-        warnings.warn(message, UserWarning, stacklevel=4)  # the caller of the out= wrapper
-
-
 @out_variant(SAME, name="mm", message="multi_dot(): expected out tensor to have dtype "
                                       "{result_cpp} but got {out_cpp}")
 def chain_matmul(*matrices: Tensor) -> Tensor:
@@ -131,9 +118,10 @@ def chain_matmul(*matrices: Tensor) -> Tensor:
     tensor([[12.],
             [12.]])
     """
-    _warn_once("chain_matmul", "torch.chain_matmul is deprecated and will be removed in a "
-               "future PyTorch release. Use torch.linalg.multi_dot instead, which accepts a "
-               "list of two or more tensors rather than multiple parameters.")
+    # stacklevel 4: the caller of the out= wrapper
+    warn_once("torch.chain_matmul is deprecated and will be removed in a future PyTorch "
+              "release. Use torch.linalg.multi_dot instead, which accepts a list of two or more "
+              "tensors rather than multiple parameters.", stacklevel=4)
     if not matrices:
         raise RuntimeError("chain_matmul(): Expected one or more matrices")
     for i, m in enumerate(matrices):
@@ -143,18 +131,7 @@ def chain_matmul(*matrices: Tensor) -> Tensor:
             raise RuntimeError(f"Tensor dimension is {m.ndim}, expected 2 instead.")
     if len(matrices) == 1:
         return matrices[0].clone()
-    for i, m in enumerate(matrices[1:], 1):
-        if m.dtype is not matrices[0].dtype:
-            raise RuntimeError(
-                f"multi_dot(): all tensors must have be the same dtype but tensor 0 is "
-                f"{CPP_NAMES[matrices[0].dtype.name]} and tensor {i} {CPP_NAMES[m.dtype.name]}")
-    for i, (a, b) in enumerate(zip(matrices, matrices[1:])):
-        if a.shape[1] != b.shape[0]:
-            raise RuntimeError(f"multi_dot(): tensors {i} and {i + 1} with shapes "
-                               f"{list(a.shape)} and {list(b.shape)} cannot be multiplied")
-    shape = (matrices[0].shape[0], matrices[-1].shape[1])
-    # PyTorch's node is a ViewBackward0 over the products, as linalg.multi_dot's.
-    return functools.reduce(mm.without_out, matrices).view(shape)
+    return multi_dot(matrices)
 
 
 def _check_floating(input: Tensor) -> None:
@@ -172,9 +149,9 @@ def frobenius_norm(input: Tensor, dim, keepdim: bool = False) -> Tensor:
     >>> torch.frobenius_norm(torch.tensor([[3., 0.], [0., 4.]]), (0, 1))
     tensor(5.)
     """
-    _warn_once("frobenius_norm", "at::frobenius_norm is deprecated and it is just left for JIT "
-               "compatibility. It will be removed in a future PyTorch release. Please use "
-               "`linalg.vector_norm(A, 2., dim, keepdim)` instead")
+    warn_once("at::frobenius_norm is deprecated and it is just left for JIT compatibility. It "
+              "will be removed in a future PyTorch release. Please use "
+              "`linalg.vector_norm(A, 2., dim, keepdim)` instead", stacklevel=4)
     dims = (dim,) if isinstance(dim, int) else tuple(dim)
     if len(dims) > 2:
         raise RuntimeError(f"Expected at most 2 dimensions, but got {len(dims)} dimensions "
