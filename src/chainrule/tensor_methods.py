@@ -60,6 +60,7 @@ from .functions import (
 from .functions import decompositions as decomposition_functions
 from .functions import solvers as solver_functions
 from .functions.arguments import as_tensor_like, expect_tensor, fill_scalar, is_number, operand
+from .functions.tensor_set import set_
 from .ops import indexing as indexing_rows
 from .ops import pointwise as pointwise_rows
 from .ops import shape as shape_rows
@@ -546,6 +547,7 @@ for _module, _names in (
     for _name in _names:
         setattr(Tensor, _name, getattr(_module, _name))
 del _module, _names, _name
+Tensor.set_ = set_
 Tensor.real = property(complex_api.real_property, complex_api.set_real)
 Tensor.imag = property(complex_api.imag_property, complex_api.set_imag)
 

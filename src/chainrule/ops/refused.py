@@ -34,3 +34,6 @@ def not_implemented(forward, aten_name: str, outputs: str = "one",
 # binomial's samples (drawn by the caller with its generator): no derivative in PyTorch.
 binomial = not_implemented(lambda count, prob, samples: samples, "aten::binomial",
                            inputs=("count", "prob"))
+
+# Tensor.set_(source) recorded: the result is source's memory; no derivative in PyTorch.
+set_source = not_implemented(lambda self, source: source, "set_", inputs=("self", "source"))
