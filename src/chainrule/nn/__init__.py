@@ -12,7 +12,7 @@ them ``module`` (``Module``), ``containers``, ``parameter`` and ``init``.
 >>> model(torch.zeros(1, 2)).shape
 torch.Size([1, 2])
 """
-from . import functional, init, utils
+from . import functional, init, parallel, utils
 from .activation import (
     CELU,
     ELU,
@@ -140,6 +140,7 @@ from .padding import (
     ZeroPad2d,
     ZeroPad3d,
 )
+from .parallel import DataParallel
 from .parameter import Parameter
 from .pooling import (
     AdaptiveAvgPool1d,
@@ -212,3 +213,5 @@ __all__ += [
     "EmbeddingBag", "RNNBase", "RNNCellBase", "ParameterDict",
     "AdaptiveLogSoftmaxWithLoss",
 ]
+# torch.nn.parallel without a GPU
+__all__ += ["DataParallel", "parallel"]
