@@ -310,3 +310,34 @@ def test_recomputed_tensors_are_freed_with_their_node():
     out = cr.utils.checkpoint.checkpoint(lambda t: Keep.apply(t.sin()), x, use_reentrant=False)
     out.sum().backward()
     assert len(seen) == 1 and seen[0]() is None
+
+
+def test_a_recomputed_tensor_is_handed_out_once():
+    """A custom Function's backward that reads ctx.saved_tensors twice under a non-reentrant
+    checkpoint: the second read raises, as in PyTorch (the first read let go of them)."""
+    def scenario(lib):
+        class Twice(lib.autograd.Function):
+            @staticmethod
+            def forward(ctx, x, y):
+                ctx.save_for_backward(x, y, x * y)
+                return x * y
+
+            @staticmethod
+            def backward(ctx, grad):
+                x, y, _ = ctx.saved_tensors
+                try:
+                    ctx.saved_tensors
+                    again = "returned"
+                except RuntimeError as e:
+                    again = (type(e).__name__, str(e).split(" If you")[0])
+                events.append(again)
+                return grad * y, grad * x
+
+        events = []
+        x, y = leaf(lib), leaf(lib, [2.0, 3.0, 4.0])
+        out = ckpt(lib).checkpoint(lambda a, b: Twice.apply(a.exp(), b), x, y,
+                                   use_reentrant=False)
+        out.sum().backward()
+        return events, grads_of(x, y)
+    verdict = same_verdict(scenario)
+    assert verdict[1][0][0][0] == "CheckpointError"

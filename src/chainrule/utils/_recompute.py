@@ -6,8 +6,10 @@ graph, but inside ``saved_tensors_hooks`` whose pack hook keeps an empty
 time backward unpacks one of them, ``f`` runs again from its inputs (with the
 random-number state of the forward), and this second run's pack hook fills
 every holder still alive in order; the unpack hook then hands out the
-recomputed tensor.  Because the graph is the ordinary one, gradient hooks run
-once, ``autograd.grad`` works, and inputs and outputs may be any structure.
+recomputed tensor, once: the holder lets go of it, so each activation is freed
+as soon as backward has used it (a second unpack raises ``CheckpointError``).
+Because the graph is the ordinary one, gradient hooks run once,
+``autograd.grad`` works, and inputs and outputs may be any structure.
 
 Recomputation happens once per backward pass (or once for all the passes in
 a ``GraphExecGroup``) and stops as soon as every holder is filled (early
@@ -86,11 +88,11 @@ def _backward_pass():
 class _Holder:
     """Stands in for one saved tensor; filled by each recomputation (one per group id)."""
 
-    __slots__ = ("values", "used_by", "__weakref__")
+    __slots__ = ("values", "unpacked", "__weakref__")
 
     def __init__(self) -> None:
-        self.values = weakref.WeakKeyDictionary()  # group id -> recomputed tensor
-        self.used_by = weakref.WeakKeyDictionary()  # group id -> pass that unpacked it
+        self.values = weakref.WeakKeyDictionary()  # group id -> recomputed tensor, until unpacked
+        self.unpacked = weakref.WeakKeyDictionary()  # group id -> True once handed out
 
 
 def default_metadata(x) -> dict:
@@ -144,22 +146,25 @@ class Frame:
         gid = this_pass if group is None else group
         if gid not in self.recomputed:
             self._recompute(gid)
+        if holder.unpacked.get(gid):
+            # As in PyTorch, a recomputed tensor is handed out once and then let go of, so
+            # that backward frees each activation as soon as its node has used it.
+            overlap = ("Performing two backward calls that overlap (i.e. require the same saved "
+                       "activation in order to compute gradients) is not allowed while under "
+                       "the torch.utils.checkpoint.GraphExecGroup context. "
+                       if group is not None else "")
+            raise CheckpointError(
+                "torch.utils.checkpoint: Unpack is being triggered for a tensor that was "
+                f"already unpacked once. {overlap}If you are calling ctx.saved_tensors in "
+                "backward, make sure to do so only once. Otherwise please open an issue with "
+                "details on your use case. Fix: unpack ctx.saved_tensors once into local "
+                "names; in a GraphExecGroup, make the backward calls use disjoint parts of the "
+                "graph.")
         if gid not in holder.values:
             raise CheckpointError("torch.utils.checkpoint: the recomputation did not reach a "
                                   "tensor that backward needs." + _TIP)
-        first = holder.used_by.get(gid)
-        if group is not None and first is not None and first is not this_pass:
-            raise CheckpointError(
-                "torch.utils.checkpoint: Unpack is being triggered for a tensor that was "
-                "already unpacked once. Performing two backward calls that overlap (i.e. "
-                "require the same saved activation in order to compute gradients) is not "
-                "allowed while under the torch.utils.checkpoint.GraphExecGroup context. If you "
-                "are calling ctx.saved_tensors in backward, make sure to do so only once. "
-                "Otherwise please open an issue with details on your use case. Fix: run the "
-                "second backward outside the GraphExecGroup, or make the two calls use disjoint "
-                "parts of the graph.")
-        holder.used_by[gid] = this_pass
-        return holder.values[gid]
+        holder.unpacked[gid] = True
+        return holder.values.pop(gid)
 
     def _recompute(self, gid) -> None:
         count = 0
