@@ -18,7 +18,7 @@ what to do about it):
 4. backward run twice gives the same result (within ``nondet_tol``), then
    analytical and numerical Jacobians agree (forward mode: the same for JVPs);
 5. backward of all-zero ``grad_outputs`` gives zero, of the inputs' dtype and size;
-6. ``check_undefined_grad``: backward accepts outputs that get no gradient.
+6. ``check_undefined_grad``: backward accepts outputs whose gradient is undefined (None).
 
 ``fast_mode`` compares the projections ``vᵀJu`` (``Ju`` in forward mode) for
 random unit vectors ``u`` and ``v`` instead of whole Jacobians, and on a
@@ -38,6 +38,7 @@ import numpy as np
 from .. import _dtypes
 from ..engine import grad_mode
 from ..engine.backward import grad as autograd_grad
+from ..engine.function import Function
 from ..functions.creation import tensor, zeros_like
 from ..tensor import Tensor
 from . import forward_ad
@@ -426,25 +427,56 @@ def _check_backward_scales_with_grad_output(p: _Problem) -> None:
                                  f"{tuple(x.shape)}.")
 
 
-def _check_undefined_backward(p: _Problem) -> None:
-    """Backward must accept outputs that received no gradient.
+class _UndefinedGrad(Function):
+    """PyTorch's ``UndefinedGrad``: a copy of its input whose backward sends an undefined
+    (None) gradient on, whatever it receives."""
 
-    PyTorch passes "undefined" gradients here; chainrule has none (an output
-    that gets no gradient gets zeros), so this runs backward of fresh outputs
-    with all-zero grad_outputs and reports a backward that fails on them.
-    """
-    outputs = [o for o in _as_tuple(p.func(*p.inputs)) if _is_tensor(o) and o.requires_grad]
-    try:
-        _backward_of_zeros(outputs, p)
-    except RuntimeError as e:
-        warnings.warn(
-            "Backwards compatibility: New undefined gradient support checking feature is "
-            "enabled by default, but it may break existing callers of this function. If this "
-            'is true for you, you can call this function with "check_undefined_grad=False" to '
-            "disable the feature", UserWarning, stacklevel=4)
-        raise GradcheckError(
-            "Expected backward function to handle undefined output grads. Fix: backward must "
-            f"work when an output gets no gradient (here it raised: {e}).") from e
+    @staticmethod
+    def forward(ctx, x):
+        return x.clone()
+
+    @staticmethod
+    def backward(ctx, grad):
+        return None
+
+
+def _check_undefined_backward(p: _Problem) -> None:
+    """Backward must work when outputs get undefined (None) gradients: all of them at once,
+    then (with several outputs) one at a time; the inputs' gradients must then be None or
+    zero.  As PyTorch does, the outputs pass through ``_UndefinedGrad``."""
+    def differentiable_outputs():
+        return [o for o in _as_tuple(p.func(*p.inputs)) if _is_tensor(o) and o.requires_grad]
+
+    cases = [[_UndefinedGrad.apply(o) for o in differentiable_outputs()]]
+    if len(cases[0]) > 1:
+        for undefined in range(len(p.out)):
+            cases.append([_UndefinedGrad.apply(o) if k == undefined else o
+                          for k, o in enumerate(differentiable_outputs())])
+    for outputs in cases:
+        try:
+            grads = _backward_of_zeros(outputs, p)
+        except RuntimeError as e:
+            _warn_undefined_grad_check()
+            raise GradcheckError(
+                "Expected backward function to handle undefined output grads. Please look at "
+                '"Notes about undefined output gradients" in "tools/autograd/derivatives.yaml". '
+                "Fix: a backward (or a hook) must accept None for an output that got no "
+                f"gradient (here it raised: {e}).") from e
+        if any(g is not None and g.ne(0).any() for g in grads):
+            _warn_undefined_grad_check()
+            raise GradcheckError(
+                "Expected all input grads to be undefined or zero when all output grads are "
+                'undefined or zero. Please look at "Notes about undefined output gradients" in '
+                '"tools/autograd/derivatives.yaml". Fix: backward must return zeros (or None) '
+                "when the gradients it receives are None or zero.")
+
+
+def _warn_undefined_grad_check() -> None:
+    warnings.warn(
+        "Backwards compatibility: New undefined gradient support checking feature is "
+        "enabled by default, but it may break existing callers of this function. If this "
+        'is true for you, you can call this function with "check_undefined_grad=False" to '
+        "disable the feature", UserWarning, stacklevel=5)
 
 
 def _check_undefined_forward(p: _Problem) -> None:

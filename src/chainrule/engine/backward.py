@@ -27,6 +27,7 @@ from .._dtypes import from_numpy
 from ..tensor import Tensor, from_array
 from . import anomaly as _anomaly
 from . import grad_mode
+from .function import BackwardCFunction, Error
 from .graph import AccumulateGrad, GradientEdge, Node, output_meta
 from .inplace import copy
 from .op import gradient_edge
@@ -217,18 +218,26 @@ def run_backward(roots, root_grads, retain_graph: bool, create_graph: bool,
                 results = None
             elif general or node._hooked or type(node) is AccumulateGrad:
                 results = run.step(node, grads)
+            elif grads[0] is None and _passes_on_undefined(node, grads):
+                results = [None] * len(node.next_functions)
             else:
                 results = node.apply_arrays(grads) if arrays else node.apply(grads)
                 if not retain_graph and node._saved is not None:
                     node.release()  # its saved values are not needed again
             # 3. Each input's gradient travels down its edge, where it is added to the others
             #    that reach the same node; an input whose consumers have all run is ready.
-            if results is None:
+            ran = results is not None
+            if not ran:
                 results = _NOTHING_SENT
             for (child, nr), g, meta in zip(node.next_functions, results, node.input_meta):
                 if child is None:
                     continue
-                if g is not None and (receives is None or child in receives):
+                if g is None:
+                    # An undefined gradient (None) reaches the input's node too, as in
+                    # PyTorch: that node runs, and its hooks see None.
+                    if ran and child not in gradients and (receives is None or child in receives):
+                        gradients[child] = [None] * child.num_outputs
+                elif receives is None or child in receives:
                     # Broadcasting or promotion in the forward: the gradient goes back to
                     # its input's shape and dtype (``_sum_to``, the one place this is done).
                     if meta is not None:
@@ -309,6 +318,9 @@ def _on_fresh_stack(fn, *args):
 
 # A node that sends nothing still releases each of its inputs (zip stops at the shorter).
 _NOTHING_SENT = itertools.repeat(None)
+
+# The nodes that run even when every gradient they receive is undefined (_passes_on_undefined).
+_RUN_ON_UNDEFINED = (BackwardCFunction, Error)
 
 
 class _Pass:
@@ -400,6 +412,8 @@ class _Pass:
         if leaf:
             _accumulate(node.variable, grads[0], self.create_graph, self.arrays)
             results = []
+        elif grads[0] is None and _passes_on_undefined(node, grads):
+            results = [None] * len(node.next_functions)
         elif self.arrays:
             results = node.apply_arrays(grads)
         elif self.anomaly:
@@ -494,11 +508,21 @@ def _run_post_hooks(node: Node, results: list, grads: list, arrays: bool) -> lis
     return _as_arrays(results) if arrays else results
 
 
+def _passes_on_undefined(node: Node, grads: list) -> bool:
+    """Whether ``node`` only passes undefined gradients on: every gradient it received is
+    None and its rules are PyTorch's built-in formulas, which give undefined for undefined.
+    A custom Function's backward runs (on zeros, unless it set materialize_grads False),
+    and so does the Error node, which raises whatever it receives."""
+    return all(g is None for g in grads) and not isinstance(node, _RUN_ON_UNDEFINED)
+
+
 def _accumulate(variable, grad, create_graph: bool, arrays: bool) -> None:
     """``variable.grad += grad``, as AccumulateGrad does in PyTorch (``grad``: a tensor, or
     an array when ``arrays``)."""
     current = variable._grad
-    if current is None:
+    if grad is None:
+        pass  # undefined: nothing to add (PyTorch still runs the post-accumulate hooks)
+    elif current is None:
         if create_graph:
             # A recorded copy, as PyTorch's AccumulateGrad makes: the leaf's gradient has
             # memory of its own, and its history reads CopyBackwards(None, <grad's node>).
