@@ -38,6 +38,7 @@ from ..engine.backward import grad as autograd_grad
 from ..engine.function import vmap_level
 from ..functions.creation import ones_like, tensor, zeros, zeros_like
 from ..functions.joining import stack
+from ..functions.random import default_generator, random_refused
 from ..ops.shape import alias
 from ..tensor import Tensor
 from .module_state import replace_all_batch_norm_modules_, stack_module_state
@@ -493,6 +494,12 @@ def _expand_dims(dims, tree):
     return type(tree)(_expand_dims(d, t) for d, t in zip(dims, tree))
 
 
+_RANDOM_IN_VMAP = (
+    "vmap: called random operation while in randomness error mode. Please either use the "
+    "'same' or 'different' randomness flags on vmap or perform the randomness operation out of "
+    "vmap")
+
+
 def vmap(func: Callable, in_dims=0, out_dims=0, randomness: str = "error", *,
          chunk_size=None) -> Callable:
     """Map ``func`` over a batch dimension of its inputs; results are stacked along ``out_dims``.
@@ -502,12 +509,18 @@ def vmap(func: Callable, in_dims=0, out_dims=0, randomness: str = "error", *,
     of the loop.  ``in_dims`` is an int, None (not batched) or a nested tuple
     matching the arguments; it nests, and composes with ``grad`` for
     per-sample gradients: ``vmap(grad(loss), in_dims=(None, 0, 0))``.
+    ``randomness`` is PyTorch's: ``"error"`` (random draws inside raise),
+    ``"different"`` (each sample draws its own) or ``"same"`` (one draw for all).
 
     >>> import chainrule as torch
     >>> from chainrule.func import vmap
     >>> vmap(lambda x, w: (x * w).sum(), in_dims=(0, None))(torch.ones(2, 3), torch.arange(3.0))
     tensor([3., 3.])
     """
+    if randomness not in ("error", "different", "same"):
+        raise RuntimeError("Only allowed values for randomness are 'error', 'different', or "
+                           f"'same'. Got {randomness}")
+
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
         dims = _broadcast_dims(in_dims, args)
@@ -524,8 +537,14 @@ def vmap(func: Callable, in_dims=0, out_dims=0, randomness: str = "error", *,
                              f"{sorted(sizes)} for the mapped dimension")
         (batch,) = sizes
         results = []
-        with vmap_level(batch, randomness):  # a custom Function inside uses its vmap rule
+        # randomness: "different" is the loop's own way; "same" replays one draw for every
+        # sample (the generator ends as after one draw); "error" refuses random draws.
+        same_start = default_generator.get_state() if randomness == "same" else None
+        refusal = _RANDOM_IN_VMAP if randomness == "error" else None
+        with vmap_level(batch, randomness), random_refused(refusal):
             for b in range(batch):
+                if same_start is not None:
+                    default_generator.set_state(same_start)
                 sliced = [x.select(d, b) if d is not None and isinstance(x, Tensor) else x
                           for x, d in zip(flat_args, flat_dims)]
                 results.append(func(*tree_unflatten(sliced, arg_spec), **kwargs))

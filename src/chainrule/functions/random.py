@@ -4,6 +4,9 @@ chainrule draws from NumPy's PCG64: a seed repeats chainrule's numbers, not PyTo
 """
 from __future__ import annotations
 
+import contextlib
+import threading
+
 from .. import _dtypes
 from .._backend import xp
 from .._shapes import new_size
@@ -129,7 +132,36 @@ def set_rng_state(state) -> None:
     default_generator.set_state(state)
 
 
+class _Refusal(threading.local):
+    message = None  # while set, every random draw raises RuntimeError(message)
+
+
+_refusal = _Refusal()
+
+
+@contextlib.contextmanager
+def random_refused(message: str | None):
+    """Inside this block every random draw raises ``RuntimeError(message)`` (``None``: draws
+    are allowed again), as under ``vmap(randomness="error")``: a loop over the samples
+    would draw different numbers for each, where a vectorised run would not know how to.
+
+    >>> import chainrule as torch
+    >>> with random_refused("no random numbers here"):
+    ...     torch.rand(1)
+    Traceback (most recent call last):
+    RuntimeError: no random numbers here
+    """
+    previous = _refusal.message
+    _refusal.message = message
+    try:
+        yield
+    finally:
+        _refusal.message = previous
+
+
 def _rng(generator):
+    if _refusal.message is not None:
+        raise RuntimeError(_refusal.message)
     return (generator or default_generator)._rng
 
 
