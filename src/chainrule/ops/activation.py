@@ -17,7 +17,7 @@ import math
 
 from .._backend import quiet, xp
 from ..engine.op import Op
-from .pointwise import _clip, _erf, _stable_sigmoid, where
+from .pointwise import _clip, _erf, _stable_sigmoid, threshold_backward, where
 
 
 def _log_softmax(self, dim):
@@ -125,12 +125,14 @@ hardshrink = Op("HardshrinkBackward0",
 
 
 def _threshold_array(self, threshold, value):
-    return xp.where(self > threshold, self, xp.asarray(value).astype(self.dtype))
+    # (<=, as PyTorch compares: a NaN input is kept)
+    return xp.where(self <= threshold, xp.asarray(value).astype(self.dtype), self)
 
 
 threshold = Op("ThresholdBackward0", _threshold_array,
-               self=lambda grad, self, threshold, value: where(self > threshold, grad, 0.0),
-               jvp=lambda self_t, self, threshold, value: where(self > threshold, self_t, 0.0))
+               self=lambda grad, self, threshold, value: threshold_backward(grad, self, threshold),
+               jvp=lambda self_t, self, threshold, value:
+                   threshold_backward(self_t, self, threshold))
 
 
 # ``weight`` arrives shaped to broadcast against ``self`` (one slope, or one per channel on

@@ -317,17 +317,20 @@ sigmoid_backward = Op("SigmoidBackwardBackward0",
                           sigmoid_backward(grad_t, output) + grad * (1 - 2 * output) * output_t)
 # PyTorch's relu has gradient 0 at 0.
 relu = Op("ReluBackward0", lambda self: _relu(self),
-          self=lambda grad, result: threshold_backward(grad, result),
-          jvp=lambda self_t, result: threshold_backward(self_t, result))
-# grad where relu's output is positive, else 0 (a backward primitive, see pow_backward);
-# the mask is piecewise constant: zero gradient for the output (an edge, as in PyTorch).
-# A selection, not a product: an inf or NaN gradient stops at a zero output, and a NaN
-# output lets the gradient through, as in PyTorch.
+          self=lambda grad, result: threshold_backward(grad, result, 0),
+          jvp=lambda self_t, result: threshold_backward(self_t, result, 0))
+# grad where the input (or relu's output) is above the threshold, else 0 (a backward
+# primitive, see pow_backward; relu's and threshold's); the mask is piecewise constant: zero
+# gradient for the output (an edge, as in PyTorch). A selection, not a product: an inf or
+# NaN gradient stops at a zero output, and a NaN output lets the gradient through, as in
+# PyTorch.
 threshold_backward = Op("ThresholdBackwardBackward0",
-                        lambda grad, output: xp.where(output <= 0, 0, grad), promote="binary",
-                        grad=lambda g, output: threshold_backward(g, output),
+                        lambda grad, output, threshold: xp.where(output <= threshold, 0, grad),
+                        promote="binary",
+                        grad=lambda g, output, threshold: threshold_backward(g, output, threshold),
                         output=lambda g: g * 0,
-                        jvp=lambda grad_t, output: threshold_backward(grad_t, output))
+                        jvp=lambda grad_t, output, threshold:
+                            threshold_backward(grad_t, output, threshold))
 abs = Op("AbsBackward0", lambda self: _no_bool(xp.abs, self, "abs"),  # noqa: A001
          self=lambda grad, self: grad * sign(self),
          jvp=lambda self_t, self: self_t * sign(self))

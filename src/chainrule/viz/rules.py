@@ -24,7 +24,8 @@ _GLOSSES = {
     "sqrt_backward": "sqrt_backward(grad, output) = grad / (2 * output)",
     "tanh_backward": "tanh_backward(grad, output) = grad * (1 - output ** 2)",
     "sigmoid_backward": "sigmoid_backward(grad, output) = grad * output * (1 - output)",
-    "threshold_backward": "threshold_backward(grad, output) = grad where output > 0, else 0",
+    "threshold_backward": ("threshold_backward(grad, output, threshold) = grad where "
+                           "output > threshold, else 0"),
     "spread": "spread(grad, shape) = grad copied to every element of a tensor of that shape",
 }
 
