@@ -13,12 +13,23 @@ replaced"), and the view becomes "these elements of the new base"
 """
 from __future__ import annotations
 
+import weakref
+
 from .._backend import ndarray, xp
 from ..tensor import Tensor
 from . import grad_mode
 from .forward_ad import _paused, _set_tangent
-from .graph import move_retains_grad
-from .op import Op, as_strided, grad_fn_of, index, name_in_cpp_namespace, view_key
+from .graph import Node, move_retains_grad
+from .op import (
+    Op,
+    as_strided,
+    grad_fn_of,
+    gradient_edge,
+    index,
+    name_in_cpp_namespace,
+    view_key,
+)
+from .saved import SavedResult
 from .views import refused
 
 
@@ -167,28 +178,41 @@ def inplace_on_view(view, fn, args, kwargs):
     check_result_fits(view, result)
     xp.copyto(target, result._data, casting="unsafe")
     view._bump_version()
-    rebase_history(view, result.to(view.dtype) if result.dtype is not view.dtype else result, key)
+    rebase_history(view, result.to(view.dtype) if result.dtype is not view.dtype else result, key,
+                   source)
     if result._fw_grad is not None:
         set_tangent_inplace(view, result._fw_grad)
     return view
 
 
-def rebase_history(view: Tensor, result: Tensor, key) -> None:
+def rebase_history(view: Tensor, result: Tensor, key, source: Tensor | None = None) -> None:
     """Record that ``view``'s elements (``key`` in its base) now hold ``result``.
 
     The base's history becomes CopySlices (its old values with these elements
     replaced by ``result``) and the view's "these elements of the new base".
+    ``source``: the view's elements as the op read them, where ``result`` was computed
+    from them by one node (then CopySlices wraps that node, as in PyTorch).
     """
     base = view._base
     old_base = stand_in(base, base._data)  # CopySlices saves nothing of it: no copy needed
-    with _paused():  # the base's tangent changes through the view's (set by the caller)
-        new_base = copy_slices(old_base, result, key)
+    new_base = None
+    if source is not None:
+        new_base = wrapped_write(old_base, result, source, key, base._data)
+    if new_base is None:
+        with _paused():  # the base's tangent changes through the view's (set by the caller)
+            new_base = copy_slices(old_base, result, key)
     old_base_node, old_base_nr = base._grad_fn, base._output_nr
     old_view_node, old_view_nr = view._grad_fn, view._output_nr
     base._grad_fn, base._output_nr, base._requires_grad = new_base._grad_fn, 0, True
     new_base._data = base._data  # the regenerated view reads the real memory
     view._grad_fn = as_strided(new_base, key, base._data.shape)._grad_fn
     view._output_nr = 0
+    if type(new_base._grad_fn) is CopySlices:
+        # The op's saved result is the view: with create_graph its history is the view's
+        # from now on, not the op's node, which only CopySlices runs (as in PyTorch).
+        for saved in new_base._grad_fn.fn._saved or ():
+            if type(saved) is SavedResult:
+                saved.history = _view_history(new_base._grad_fn, key)
     view._requires_grad = True
     view._attr_version = view._version_counter.value
     move_retains_grad(base, old_base_node, old_base_nr)
@@ -196,6 +220,90 @@ def rebase_history(view: Tensor, result: Tensor, key) -> None:
 
 
 # --- the nodes of a write into some elements ---------------------------------------------
+class CopySlices(Node):
+    """PyTorch's CopySlices for an in-place op through a view: the base's old values with the
+    view's elements replaced by the op's result, the op's own node (``fn``) wrapped inside.
+
+    Its edges are the base's and the op's other inputs'.  Backward hands the base the
+    gradient with the view's elements replaced by what ``fn`` makes of them; with
+    ``create_graph`` it records what PyTorch's does (CopyBackwards, AsStridedBackward0,
+    CloneBackward0, ``fn``'s own double-backward nodes, and a CopySlices for the write).
+    """
+
+    __slots__ = ("fn", "key", "shape", "dtype")
+
+    def __init__(self, base_edge, fn: Node, key, shape, dtype) -> None:
+        super().__init__()
+        self.fn, self.key, self.shape, self.dtype = fn, key, shape, dtype
+        self.next_functions = (base_edge,) + tuple(fn.next_functions[1:])
+        self.input_meta = (None,) + tuple(fn.input_meta[1:])
+        self._saved = ()  # (the engine then calls release, which frees fn's saved values)
+
+    def name(self) -> str:
+        return "torch::autograd::CopySlices"
+
+    def apply(self, grads):
+        result = copy(Tensor._make(xp.empty(self.shape, dtype=self.dtype)), grads[0])
+        res = list(self.fn.apply([as_strided(result, self.key, self.shape).clone()]))
+        written = res[0] if res[0] is not None else Tensor._make(
+            xp.zeros(result._data[self.key].shape, dtype=self.dtype))
+        recorded = grad_mode.state.enabled and (result._requires_grad or written._requires_grad)
+        if recorded:
+            with grad_mode.enable_grad():
+                source = as_strided(result, self.key, self.shape)
+                written_node = copy(source, written)
+            res[0] = wrapped_write(result, written_node, source, self.key,
+                                   write_into(result._data, written._data, self.key))
+        else:
+            res[0] = Tensor._make(write_into(result._data, written._data, self.key))
+        return res
+
+    def apply_arrays(self, grads):
+        result = xp.array(grads[0], dtype=self.dtype)  # a copy, and an array also for a scalar
+        res = list(self.fn.apply_arrays([result[self.key]]))
+        result[self.key] = 0 if res[0] is None else res[0]
+        res[0] = result
+        return res
+
+    def release(self) -> None:
+        self.fn.release()
+        self._saved = None
+
+
+def _view_history(node: CopySlices, key):
+    """The history of the view written through ``node``, made when a saved result asks
+    for it: "these elements of the base after the write".  The node is held weakly (the
+    saved result belongs to ``node.fn``: a strong reference would be a cycle); once it is
+    gone nothing runs ``fn`` but its own uses, and the result's node is ``fn`` again."""
+    ref = weakref.ref(node)
+
+    def history():
+        copy_slices_node = ref()
+        if copy_slices_node is None:
+            return None
+        # Only the history matters: a zero-strided stand-in reads no memory of the base.
+        base = Tensor._make(xp.broadcast_to(xp.zeros((), dtype=copy_slices_node.dtype),
+                                            copy_slices_node.shape))
+        base._grad_fn, base._requires_grad = copy_slices_node, True
+        return (as_strided(base, key, copy_slices_node.shape)._grad_fn, 0)
+    return history
+
+
+def wrapped_write(old: Tensor, result: Tensor, source: Tensor, key, data) -> Tensor | None:
+    """A tensor over ``data`` (``old`` with its elements at ``key`` replaced by ``result``)
+    whose history is CopySlices wrapping ``result``'s node, where that one node computed
+    ``result`` from ``source`` (its first input) and what else it read; None otherwise
+    (then the caller records the write as copy_slices)."""
+    node = result._grad_fn
+    if node is None or result._output_nr != 0 or node.num_outputs != 1 \
+            or not node.next_functions or node.next_functions[0] != (source._grad_fn, 0):
+        return None
+    new = Tensor._make(data)
+    new._grad_fn = CopySlices(gradient_edge(old), node, key, data.shape, data.dtype)
+    new._requires_grad = True
+    return new
+
+
 def _zero_at(grad, key):
     out = xp.array(grad)  # a copy, and an array also where a 0-d gradient came as a scalar
     out[key] = 0

@@ -211,7 +211,10 @@ class SavedResult:
     then), as in PyTorch.
     """
 
-    __slots__ = ("data", "counter", "version", "output_nr", "packed", "hooks_unpack")
+    # history: set only for the output of an in-place op through a view (engine.inplace): a
+    # callable giving the edge the view's history now starts at, or None once there is none
+    # (PyTorch's weak_grad_fn_); left unset on every other result, so saving one costs nothing.
+    __slots__ = ("data", "counter", "version", "output_nr", "packed", "hooks_unpack", "history")
 
     def __init__(self, result, output_nr: int = 0) -> None:
         self.output_nr = output_nr
@@ -255,6 +258,10 @@ class SavedResult:
             t._requires_grad = True
             t._grad_fn = node
             t._output_nr = self.output_nr
+            history = getattr(self, "history", None)
+            edge = history() if history is not None else None
+            if edge is not None:  # written into a view: the view's history is its own
+                t._grad_fn, t._output_nr = edge
         return t
 
 
