@@ -149,6 +149,13 @@ def lu(A: Tensor, pivot: bool = True, get_infos: bool = False):
 
 def lu_factor_ex(A: Tensor, pivot: bool, name: str) -> tuple:
     """``(LU, pivots, info)`` after PyTorch's checks (``name`` is the function in errors)."""
+    check_lu_input(A, pivot, name)
+    LU, _, pivots, info = decomposition_ops.lu_factor(A)
+    return LU, pivots, info
+
+
+def check_lu_input(A: Tensor, pivot: bool, name: str) -> None:
+    """PyTorch's checks before an LU factorization (``name`` is the function in errors)."""
     if A.ndim < 2:
         raise RuntimeError(f"{name}: Expected tensor with 2 or more dimensions. Got size: "
                            f"{list(A.shape)} instead")
@@ -156,8 +163,6 @@ def lu_factor_ex(A: Tensor, pivot: bool, name: str) -> tuple:
     if not pivot:
         raise RuntimeError("linalg.lu_factor: LU without pivoting is not implemented on the "
                            "CPU. Fix: leave pivot=True.")
-    LU, _, pivots, info = decomposition_ops.lu_factor(A)
-    return LU, pivots, info
 
 
 def lu_unpack(LU_data: Tensor, LU_pivots: Tensor, unpack_data: bool = True,

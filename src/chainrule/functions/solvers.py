@@ -19,18 +19,20 @@ __all__ = ["triangular_solve", "cholesky_solve", "cholesky_inverse", "lu_solve",
            "matrix_power", "solve", "lstsq", "matrix_rank"]
 
 
-def _check_rhs(b: Tensor, A: Tensor, name: str, rows_of: str = "b") -> None:
-    """``b`` is a (batch of) matrices with as many rows as the square ``A``."""
-    if b.ndim < 2:
-        raise RuntimeError(f"{name}: Expected {rows_of} to have at least 2 dimensions, but it "
-                           f"has {b.ndim} dimensions instead. Fix: unsqueeze(-1) a vector.")
-    if A.ndim >= 2 and A.shape[-1] != A.shape[-2]:
+def check_rows_of_b(b: Tensor, A: Tensor, name: str) -> None:
+    """The (batch of) matrices ``b`` has as many rows as the square ``A`` (both at least 2-D)."""
+    if A.shape[-1] != A.shape[-2]:
         raise RuntimeError(f"A must be batches of square matrices, but they are {A.shape[-2]} "
                            f"by {A.shape[-1]} matrices")
     if b.shape[-2] != A.shape[-1]:
         raise RuntimeError(f"Incompatible matrix sizes for {name}: each A matrix is "
                            f"{A.shape[-1]} by {A.shape[-1]} but each b matrix is "
                            f"{b.shape[-2]} by {b.shape[-1]}")
+
+
+def _check_rhs(b: Tensor, A: Tensor, name: str) -> None:
+    """``b`` (at least 2-D) fits the square ``A``: rows, dtype and batch dimensions."""
+    check_rows_of_b(b, A, name)
     if b.dtype is not A.dtype:
         raise RuntimeError(f"Expected b and A to have the same dtype, but found b of type "
                            f"{b.dtype.scalar_name} and A of type {A.dtype.scalar_name} instead.")
