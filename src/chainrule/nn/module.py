@@ -22,6 +22,15 @@ class _IncompatibleKeys(NamedTuple):
                 f"unexpected_keys={self.unexpected_keys})")
 
 
+def _reassign(table: dict, name: str, value, kind: type, what: str, expected: str) -> None:
+    """Set the registered ``name`` in ``table`` (a module's parameters, children or buffers)
+    to ``value``, which must be None or a ``kind``, as PyTorch requires."""
+    if value is not None and not isinstance(value, kind):
+        raise TypeError(f"cannot assign '{type(value).__name__}' as {what} '{name}' "
+                        f"({expected} or None expected)")
+    table[name] = value
+
+
 def _addindent(text: str, spaces: int) -> str:
     lines = text.split("\n")
     if len(lines) == 1:
@@ -143,23 +152,14 @@ class Module:
             self._forget(name)
             params[name] = value
         elif name in params:
-            if value is not None:
-                raise TypeError(f"cannot assign '{type(value).__name__}' as parameter '{name}' "
-                                "(torch.nn.Parameter or None expected)")
-            params[name] = None
+            _reassign(params, name, value, Parameter, "parameter", "torch.nn.Parameter")
         elif isinstance(value, Module):
             self._forget(name)
             modules[name] = value
         elif name in modules:
-            if value is not None:
-                raise TypeError(f"cannot assign '{type(value).__name__}' as child module "
-                                f"'{name}' (torch.nn.Module or None expected)")
-            modules[name] = None
+            _reassign(modules, name, value, Module, "child module", "torch.nn.Module")
         elif name in buffers:
-            if value is not None and not isinstance(value, Tensor):
-                raise TypeError(f"cannot assign '{type(value).__name__}' as buffer '{name}' "
-                                "(torch.Tensor or None expected)")
-            buffers[name] = value
+            _reassign(buffers, name, value, Tensor, "buffer", "torch.nn.Buffer, torch.Tensor")
         else:
             object.__setattr__(self, name, value)
 
