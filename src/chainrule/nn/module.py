@@ -5,6 +5,7 @@ from collections import OrderedDict
 from typing import Iterator, NamedTuple
 
 from .. import _dtypes
+from ..autograd._leaf_grads import reset_grads
 from ..engine.grad_mode import no_grad
 from ..tensor import Tensor, _on_cpu, _to_arguments
 from .backward_hooks import BackwardHook
@@ -321,14 +322,7 @@ class Module:
 
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Reset the gradients of all parameters (to ``None`` by default, as PyTorch 2)."""
-        for p in self.parameters():
-            if p._grad is None:
-                continue
-            if set_to_none:
-                p._grad = None
-            else:
-                p._grad = p._grad.detach()
-                p._grad.zero_()
+        reset_grads(self.parameters(), set_to_none)
 
     def apply(self, fn) -> "Module":
         """Call ``fn`` on every sub-module (children first) and on this module.
