@@ -297,6 +297,10 @@ def nuclear_norm(input: Tensor, dim=None, keepdim: bool = False) -> Tensor:
     return s
 
 
+# The start of PyTorch's error for each function removed in 1.9 (here and in solvers.py).
+REMOVED = "This function was deprecated since version 1.9 and is now removed."
+
+
 def eig(input: Tensor, eigenvectors: bool = False):
     """Removed from PyTorch (its complex results have no real stand-in): raises, saying what
     replaces it.
@@ -307,9 +311,9 @@ def eig(input: Tensor, eigenvectors: bool = False):
     RuntimeError: This function was deprecated since version 1.9 and is now removed. ...
     """
     raise RuntimeError(
-        "This function was deprecated since version 1.9 and is now removed. `torch.linalg.eig` "
-        "returns complex tensors of dtype `cfloat` or `cdouble` rather than real tensors "
-        "mimicking complex tensors.\n\nL, _ = torch.eig(A) should be replaced with:\n"
+        f"{REMOVED} `torch.linalg.eig` returns complex tensors of dtype `cfloat` or `cdouble` "
+        "rather than real tensors mimicking complex tensors.\n\nL, _ = torch.eig(A) should be "
+        "replaced with:\n"
         "L_complex = torch.linalg.eigvals(A)\n\nand\n\nL, V = torch.eig(A, eigenvectors=True) "
         "should be replaced with:\nL_complex, V_complex = torch.linalg.eig(A)\n\n(chainrule has "
         "no complex dtypes: for a symmetric A, use torch.linalg.eigh.)")
@@ -324,9 +328,9 @@ def symeig(input: Tensor, eigenvectors: bool = False, upper: bool = True):
     RuntimeError: This function was deprecated since version 1.9 and is now removed. ...
     """
     raise RuntimeError(
-        "This function was deprecated since version 1.9 and is now removed. The default "
-        "behavior has changed from using the upper triangular portion of the matrix by default "
-        "to using the lower triangular portion.\n\nL, _ = torch.symeig(A, upper=upper) should "
-        "be replaced with:\nL = torch.linalg.eigvalsh(A, UPLO='U' if upper else 'L')\n\nand\n\n"
+        f"{REMOVED} The default behavior has changed from using the upper triangular portion of "
+        "the matrix by default to using the lower triangular portion.\n\nL, _ = "
+        "torch.symeig(A, upper=upper) should be replaced with:\n"
+        "L = torch.linalg.eigvalsh(A, UPLO='U' if upper else 'L')\n\nand\n\n"
         "L, V = torch.symeig(A, eigenvectors=True) should be replaced with:\n"
         "L, V = torch.linalg.eigh(A, UPLO='U' if upper else 'L')")

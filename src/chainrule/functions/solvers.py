@@ -12,7 +12,13 @@ from ..ops import selection as selection_ops
 from ..ops import solvers as solver_ops
 from ..tensor import Tensor
 from . import return_types
-from .decompositions import check_kernel_dtype, check_matrix, check_pivots, check_square
+from .decompositions import (
+    REMOVED,
+    check_kernel_dtype,
+    check_matrix,
+    check_pivots,
+    check_square,
+)
 from .matrix import matmul
 
 __all__ = ["triangular_solve", "cholesky_solve", "cholesky_inverse", "lu_solve", "pinverse",
@@ -195,9 +201,6 @@ def matrix_power(input: Tensor, n: int) -> Tensor:
     return result
 
 
-_REMOVED = "This function was deprecated since version 1.9 and is now removed."
-
-
 def solve(input: Tensor, A: Tensor):
     """Removed from PyTorch: raises, saying what replaces it (``torch.linalg.solve``).
 
@@ -207,7 +210,7 @@ def solve(input: Tensor, A: Tensor):
     RuntimeError: This function was deprecated since version 1.9 and is now removed. ...
     """
     raise RuntimeError(
-        f"{_REMOVED} `torch.solve` is deprecated in favor of `torch.linalg.solve`. "
+        f"{REMOVED} `torch.solve` is deprecated in favor of `torch.linalg.solve`. "
         "`torch.linalg.solve` has its arguments reversed and does not return the LU "
         "factorization.\n\nTo get the LU factorization see `torch.lu`, which can be used with "
         "`torch.lu_solve` or `torch.lu_unpack`.\nX = torch.solve(B, A).solution should be "
@@ -223,7 +226,7 @@ def lstsq(input: Tensor, A: Tensor):
     RuntimeError: This function was deprecated since version 1.9 and is now removed. ...
     """
     raise RuntimeError(
-        f"{_REMOVED} `torch.lstsq` is deprecated in favor of `torch.linalg.lstsq`.\n"
+        f"{REMOVED} `torch.lstsq` is deprecated in favor of `torch.linalg.lstsq`.\n"
         "`torch.linalg.lstsq` has reversed arguments and does not return the QR decomposition "
         "in the returned tuple (although it returns other information about the problem).\n\n"
         "To get the QR decomposition consider using `torch.linalg.qr`.\n\nThe returned solution "
@@ -243,5 +246,5 @@ def matrix_rank(input: Tensor, tol=None, symmetric: bool = False):
     RuntimeError: This function was deprecated since version 1.9 and is now removed...
     """
     raise RuntimeError(
-        f"{_REMOVED}\nPlease use the `torch.linalg.matrix_rank` function instead. The parameter "
+        f"{REMOVED}\nPlease use the `torch.linalg.matrix_rank` function instead. The parameter "
         "'symmetric' was renamed in `torch.linalg.matrix_rank()` to 'hermitian'.")
