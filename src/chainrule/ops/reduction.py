@@ -14,24 +14,6 @@ from .pointwise import where
 from .shape import cat, movedim_to_end, stack
 
 
-def normalize_dims(dim, ndim: int) -> tuple | None:
-    """``dim`` (None, int or tuple) as a sorted tuple of non-negative dims; None means all."""
-    if dim is None:
-        return None
-    dims = (dim,) if isinstance(dim, int) else tuple(dim)
-    if not dims:
-        return None
-    out = []
-    for d in dims:
-        rank = builtins.max(ndim, 1)
-        if not -rank <= d < rank:
-            raise IndexError(
-                f"Dimension out of range (expected to be in range of [{-rank}, {rank - 1}], "
-                f"but got {d})")
-        out.append(d % rank)
-    return tuple(sorted(out))
-
-
 def _unsqueeze_to(grad, shape, dims, keepdim: bool):
     """Reinsert the reduced ``dims`` as size-1 dimensions so ``grad`` broadcasts over ``shape``."""
     if not shape:
