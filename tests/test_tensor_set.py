@@ -3,6 +3,7 @@ compared with PyTorch."""
 from __future__ import annotations
 
 import pytest
+
 from both_libraries import same_verdict
 
 

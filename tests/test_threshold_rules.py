@@ -3,6 +3,7 @@ name of the double-backward node (ThresholdBackwardBackward0)."""
 from __future__ import annotations
 
 import pytest
+
 from both_libraries import same_verdict
 
 VALUES = [float("nan"), 0.5, 0.7, -1.0, 3.0]

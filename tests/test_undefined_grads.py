@@ -4,6 +4,7 @@ Every scenario runs with chainrule and with PyTorch."""
 from __future__ import annotations
 
 import pytest
+
 from both_libraries import same_verdict
 
 
