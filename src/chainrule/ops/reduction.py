@@ -281,17 +281,21 @@ def _all_dims(t, dims):
     return tuple(range(t.ndim)) if dims is None else dims
 
 
+_EXACT_IN_FLOAT32 = 2 ** 24  # every integer up to this one is a float32
+
+
 def _mean(x, axis, keepdim):
     if x.size == 0:  # nan, silently as in PyTorch (NumPy would warn "Mean of empty slice")
         with xp.errstate(all="ignore"):
             return xp.true_divide(xp.sum(x, axis=axis, keepdims=keepdim), 0).astype(x.dtype)
-    if x.dtype.kind == "f" and x.dtype.itemsize >= 4:
+    count = _count(x.shape, (axis,) if type(axis) is int else axis)
+    if x.dtype.kind == "f" and x.dtype.itemsize >= 4 and count <= _EXACT_IN_FLOAT32:
         # float32 and float64: the sum divided by the count is what numpy.mean computes,
         # bit for bit, without numpy.mean's Python layer (the bulk of a small mean's cost).
         # (float16 and complex keep numpy.mean: it sums float16 in float32, and divides
-        # complex numbers otherwise.)
-        return xp.add.reduce(x, axis=axis, keepdims=keepdim) / _count(
-            x.shape, (axis,) if type(axis) is int else axis)
+        # complex numbers otherwise; so does a count float32 cannot hold exactly, which
+        # numpy.mean divides by in float64.)
+        return xp.add.reduce(x, axis=axis, keepdims=keepdim) / count
     return xp.mean(x, axis=axis, keepdims=keepdim)
 
 
