@@ -11,8 +11,17 @@ import numpy
 
 import chainrule
 from chainrule import Tensor
+from chainrule.ops import linalg as linalg_ops
 
-from ._core import axis_index, differentiable, numpy_dtype, promoted, tensor
+from ._core import (
+    array_of,
+    axis_index,
+    differentiable,
+    fast_operands,
+    numpy_dtype,
+    promoted,
+    tensor,
+)
 
 
 @differentiable(numpy.dot)
@@ -28,6 +37,15 @@ def dot(a, b, out=None):
     """
     if out is not None:
         raise TypeError("dot(..., out=...) writes in place, which chainrule.numpy cannot record.")
+    same = fast_operands((a, b), need_graph=False, numbers=False)
+    if same is not None:
+        # The common call, a float matrix times a vector or a matrix of its dtype (X @ w in
+        # a model): the product's row at once, the one chainrule.matmul would reach after
+        # its promotion and dimension dispatch.
+        x, y = same
+        x_data, y_data = array_of(x), array_of(y)
+        if x_data.ndim == 2 and 1 <= y_data.ndim <= 2 and x_data.shape[1] == y_data.shape[0]:
+            return linalg_ops.mv(x, y) if y_data.ndim == 1 else linalg_ops.mm(x, y)
     x, y = promoted(a, b)
     if x.ndim == 0 or y.ndim == 0:
         return Tensor.__mul__(x, y)
