@@ -20,7 +20,8 @@ import functools
 import numpy
 
 import chainrule
-from chainrule import Tensor, is_grad_enabled
+from chainrule import Tensor
+from chainrule.engine import grad_mode
 
 PLAIN, TENSORS, GRAPH = 0, 1, 2  # what scan() finds among the arguments
 
@@ -54,14 +55,19 @@ class ArrayTensor(Tensor):
 # --- the hot path -----------------------------------------------------------------------
 # Every recorded operation of a chainrule.numpy program passes through here, so these
 # read three of Tensor's private attributes directly (``_requires_grad``, ``_fw_grad``:
-# the forward-mode tangent, ``_data``: the array) rather than through properties: the
-# public spellings would add a property call per attribute to every operation, a
-# noticeable share of the front door's cost.  This is the one place in chainrule.numpy
-# that reads Tensor's internals.
+# the forward-mode tangent, ``_data``: the array) rather than through properties, read
+# grad mode from the engine's state rather than through is_grad_enabled(), and share an
+# array as a tensor with Tensor._make where its dtype is known to be a float one: the
+# public spellings would add a call or two to every operation, a noticeable share of
+# the front door's cost.  This is the one place in chainrule.numpy that reads Tensor's
+# and the engine's internals.
+_grad_state = grad_mode.state
+_shared = Tensor._make  # an array as a tensor, no copy (from_numpy without its checks)
+
 
 def wants_graph(t: Tensor) -> bool:
     """Whether operations on tensor ``t`` must be recorded (or carry a tangent)."""
-    return (t._requires_grad and is_grad_enabled()) or t._fw_grad is not None
+    return (t._requires_grad and _grad_state.enabled) or t._fw_grad is not None
 
 
 def array_of(t: Tensor) -> numpy.ndarray:
@@ -96,7 +102,7 @@ def fast_operands(args, need_graph: bool = True, numbers: bool = True):
             return None
     if dtype is None or dtype.kind != "f":
         return None
-    if need_graph and not (live and (is_grad_enabled() or _any_tangent(args))):
+    if need_graph and not (live and (_grad_state.enabled or _any_tangent(args))):
         return None
     if not arrays:
         return args
@@ -105,9 +111,23 @@ def fast_operands(args, need_graph: bool = True, numbers: bool = True):
         if type(a) is numpy.ndarray:
             if a.dtype != dtype:
                 return None
-            a = chainrule.from_numpy(a)
+            a = _shared(a)
         ops.append(a)
     return ops
+
+
+def fast_unary(uf):
+    """An ArrayTensor's unary operator (``-x``) for ufunc ``uf``: a float array needs no
+    promotion, so ``uf``'s row runs at once (the common case, decided here rather than in
+    ``uf.on_tensors``)."""
+    def operator(self):
+        if self._data.dtype.kind == "f":
+            result = uf._fast(self)
+            if type(result) is Tensor:
+                result.__class__ = ArrayTensor
+            return result
+        return uf.on_tensors(self)
+    return operator
 
 
 def fast_operator(uf, reflected: bool):
@@ -117,7 +137,7 @@ def fast_operator(uf, reflected: bool):
     hottest path of a NumPy program): a float array with a Python number or with an
     array of its own dtype needs no promotion, so ``uf``'s forward runs at once.
     """
-    forward, numbers = uf._forward, uf._numbers
+    forward, numbers = uf._fast, uf._numbers
 
     def operator(self, other):
         data = self._data

@@ -183,17 +183,16 @@ def _reaches_only(outputs, starts) -> bool:
     """Whether the graph behind ``outputs`` reaches no leaf that requires grad but ours."""
     ours = {id(t) for t in starts}
     stack = [o.grad_fn for o in outputs if isinstance(o, Tensor) and o.grad_fn is not None]
-    seen = set()
+    # Each node is marked seen as it is first found, not as it is taken: a node reached by
+    # several edges is pushed once (every gradient call walks the whole graph here).
+    seen = set(stack)
     while stack:
         node = stack.pop()
-        key = id(node)
-        if key in seen:
-            continue
-        seen.add(key)
         children = node.next_functions
         if children:
             for child, _ in children:
-                if child is not None:
+                if child is not None and child not in seen:
+                    seen.add(child)
                     stack.append(child)
         elif node.name() == _LEAF_NODE and id(node.variable) not in ours:
             return False
