@@ -202,7 +202,7 @@ def output(result, keep: bool = False):
     """
     if isinstance(result, Tensor):
         if keep or wants_graph(result):
-            if type(result) is Tensor and not (result.requires_grad and result.grad_fn is None):
+            if type(result) is Tensor and not (result._requires_grad and result._grad_fn is None):
                 # A fresh result of a chainrule operation becomes an ArrayTensor by changing
                 # its class (same slots, no copy): the graph's node keeps pointing at it.
                 # (A leaf that requires grad is the user's own tensor: it stays as it is.)
