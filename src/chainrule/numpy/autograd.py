@@ -33,6 +33,7 @@ import numpy
 
 import chainrule
 from chainrule import Tensor, is_grad_enabled
+from chainrule.engine.backward import run_backward
 from chainrule.func import tree_flatten, tree_unflatten
 
 from ._core import ArrayTensor, wants_graph
@@ -336,11 +337,13 @@ def _value_and_grad(fun, x, name: str):
         if isinstance(end, Tensor) and end.requires_grad and end.numel() == 1 \
                 and _reaches_only((end,), (start,)):
             value = _value(end)
+            # end.backward(retain_graph=True), less the argument handling that this call
+            # has settled already (one float output, its gradient the engine's ones).
             if is_grad_enabled():
-                end.backward(retain_graph=True)
+                run_backward((end,), (None,), True, False)
             else:
                 with chainrule.enable_grad():
-                    end.backward(retain_graph=True)
+                    run_backward((end,), (None,), True, False)
             return value, _value(start.grad, x)
         vjp, value = _vjp_of([x], None, [start], end)  # the general path, fun not run again
     else:
