@@ -138,16 +138,24 @@ def fast_operator(uf, reflected: bool):
     array of its own dtype needs no promotion, so ``uf``'s forward runs at once.
     """
     forward, numbers = uf._fast, uf._numbers
+    with_number = uf._with_number[reflected]  # x op 1 (or 1 op x) as a function of (x, 1)
 
     def operator(self, other):
         data = self._data
         kind = type(other)
-        if data.dtype.kind == "f" and (((kind is float or kind is int) and numbers) or (
-                isinstance(other, Tensor) and other._data.dtype == data.dtype)):
+        if data.dtype.kind != "f":
+            return general(self, other)
+        if (kind is float or kind is int) and numbers:
+            result = with_number(self, other)
+        elif isinstance(other, Tensor) and other._data.dtype == data.dtype:
             result = forward(other, self) if reflected else forward(self, other)
-            if type(result) is Tensor:
-                result.__class__ = ArrayTensor
-            return result
+        else:
+            return general(self, other)
+        if type(result) is Tensor:
+            result.__class__ = ArrayTensor
+        return result
+
+    def general(self, other):  # NumPy's promotion first
         return uf.on_tensors(other, self) if reflected else uf.on_tensors(self, other)
     return operator
 

@@ -54,13 +54,17 @@ class ufunc:
     """
 
     def __init__(self, numpy_ufunc, forward=None, *, numbers: bool = False, reduce=None,
-                 accumulate=None, at_least=None, fast=None):
+                 accumulate=None, at_least=None, fast=None, with_number=None):
         self._ufunc = numpy_ufunc
         self._forward = forward  # on operands of the result dtype; None: no gradient
         # The forward for float tensors of one dtype (with Python numbers where ``numbers``),
         # the case the fast paths below see: ``forward`` itself, or a shorter way to the
         # same record (subtract's skips the bool checks a float cannot need).
-        self._fast = fast or forward
+        self._fast = fast = fast or forward
+        # For an ArrayTensor's operators with a Python number ``n``: ``(x op n, n op x)`` as
+        # functions of ``(x, n)``; given where they are the rows themselves, which the
+        # operator then calls without a hop through ``fast``.
+        self._with_number = with_number or (fast, lambda x, n: fast(n, x))
         self._numbers = numbers  # the forward takes Python numbers (operators) as they are
         self._reduce = reduce  # (tensor, axes, keepdims) -> tensor, or None: a loop
         self._accumulate = accumulate  # (tensor, axis) -> tensor, or None: a loop
@@ -263,6 +267,11 @@ def _multiply(a, b):
     return pointwise_rows.mul(a, b) if isinstance(a, Tensor) else pointwise_rows.mul(b, a)
 
 
+def _rdivide(x, a):
+    # a / x for a number a, as _divide(a, x) computes it.
+    return pointwise_rows.reciprocal(x) if a == 1 else Tensor.__rtruediv__(x, a)
+
+
 def _subtract_floats(a, b):
     # Tensor's - (and its reflected form) for float tensors and Python numbers: its rows,
     # without the refusal of bool operands, which concerns no float.
@@ -305,10 +314,14 @@ def _values(tuple_op):
 # same record, without the wrapper's calls (a ufunc never passes out=).
 _DIFFERENTIABLE = {
     "add": (_add, dict(numbers=True, reduce=lambda x, d, k: chainrule.sum(x, d, keepdim=k),
-                       accumulate=chainrule.cumsum)),
-    "subtract": (_operator("sub"), dict(numbers=True, fast=_subtract_floats)),
-    "multiply": (_multiply, dict(numbers=True, reduce=_prod, accumulate=chainrule.cumprod)),
-    "divide": (_divide, dict(numbers=True)),
+                       accumulate=chainrule.cumsum,
+                       with_number=(pointwise_rows.add, pointwise_rows.add))),
+    "subtract": (_operator("sub"), dict(numbers=True, fast=_subtract_floats,
+                                        with_number=(pointwise_rows.sub,
+                                                     pointwise_rows.rsub))),
+    "multiply": (_multiply, dict(numbers=True, reduce=_prod, accumulate=chainrule.cumprod,
+                                 with_number=(pointwise_rows.mul, pointwise_rows.mul))),
+    "divide": (_divide, dict(numbers=True, with_number=(pointwise_rows.div, _rdivide))),
     "power": (_operator("pow"), dict(numbers=True)),
     "float_power": (_operator("pow"), dict(numbers=True, at_least=numpy.dtype(numpy.float64))),
     "remainder": (_operator("mod"), dict(numbers=True)),
