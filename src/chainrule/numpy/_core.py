@@ -229,15 +229,24 @@ def output(result, keep: bool = False):
     return result
 
 
-def differentiable(numpy_function):
+def differentiable(numpy_function, fast=None):
     """Decorator: ``impl`` is the graph path of ``numpy_function``; the plain path is NumPy.
 
     ``impl`` receives the arguments as given (tensors, arrays, numbers) and returns
-    chainrule tensors; ``output`` turns them into what the user sees.
+    chainrule tensors; ``output`` turns them into what the user sees.  ``fast``, where
+    given, takes the positional arguments of a call without keywords and returns the
+    recorded result of its commonest case (``np.dot(X, w)``), or None for every other
+    call; it is tried first, so that case skips the general path's scans.
     """
     def decorate(impl):
         @functools.wraps(impl)
         def front_door(*args, **kwargs):
+            if fast is not None and not kwargs:
+                result = fast(*args)
+                if result is not None:
+                    if type(result) is Tensor:  # as output() would: a fresh result, ours
+                        result.__class__ = ArrayTensor
+                    return result
             state = scan(args)
             if state != GRAPH and kwargs:
                 state = max(state, scan(kwargs.values()))
@@ -250,6 +259,16 @@ def differentiable(numpy_function):
         front_door.numpy_function = numpy_function
         return front_door
     return decorate
+
+
+def float_graph_tensor(a) -> bool:
+    """Whether ``a`` is a float32/float64 tensor of at least one dimension whose operations
+    are recorded (the common argument of a reduction in a NumPy program's loss)."""
+    if not isinstance(a, Tensor):
+        return False
+    dtype = a._data.dtype
+    return (dtype == numpy.float64 or dtype == numpy.float32) and a._data.ndim > 0 and (
+        (a._requires_grad and _grad_state.enabled) or a._fw_grad is not None)
 
 
 def plain(numpy_function, name: str | None = None):

@@ -15,10 +15,10 @@ import chainrule
 from chainrule.ops import reduction as reduction_ops
 
 from ._core import (
-    array_of,
     as_tensor,
     axes,
     differentiable,
+    float_graph_tensor,
     numpy_dtype,
     promoted,
     tensor,
@@ -77,7 +77,15 @@ def _mean_of(x, axis, keepdims):
     return _reduce(chainrule.mean, x, axis, keepdims)
 
 
-@differentiable(numpy.mean)
+def _mean_fast(*args):
+    """The common call, np.mean(x) of a float array (a loss): chainrule's whole-array mean at
+    once, the row the general path reaches after its checks (None for any other call)."""
+    if len(args) == 1 and float_graph_tensor(args[0]):
+        return reduction_ops.mean_all(args[0])
+    return None
+
+
+@differentiable(numpy.mean, fast=_mean_fast)
 def mean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=True):
     """Arithmetic mean over ``axis``, as ``numpy.mean``.
 
@@ -88,13 +96,6 @@ def mean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=True):
     3.0
     """
     _refuse("mean", out, where)
-    if axis is None and dtype is None and not keepdims:
-        # The common call, the mean of every element of a float array (a loss): chainrule's
-        # whole-array mean at once, the row the general path below reaches after its checks.
-        x = as_tensor(a)
-        data = array_of(x)
-        if data.ndim and (data.dtype == numpy.float64 or data.dtype == numpy.float32):
-            return reduction_ops.mean_all(x)
     return _mean_of(_prepared(a, dtype), axis, keepdims)
 
 
