@@ -49,9 +49,11 @@ def _unary_to_nary(transform):
     """``transform(fun, x, ...)`` as ``transform(fun, argnum=0, ...)(*args, **kwargs)``."""
     @functools.wraps(transform)
     def nary(fun, argnum=0, *transform_args, **transform_kwargs):
+        several = not isinstance(argnum, int)  # (both decided once per transform, not
+        name = getattr(fun, "__name__", "fun")  # on every call of it)
+
         @functools.wraps(fun)
         def transformed(*args, **kwargs):
-            several = not isinstance(argnum, int)
             x = tuple(args[i] for i in argnum) if several else args[argnum]
 
             def unary(x):
@@ -59,7 +61,7 @@ def _unary_to_nary(transform):
                 for i, v in (zip(argnum, x) if several else ((argnum, x),)):
                     new[i] = v
                 return fun(*new, **kwargs)
-            unary.__name__ = getattr(fun, "__name__", "fun")
+            unary.__name__ = name
             return transform(unary, x, *transform_args, **transform_kwargs)
         return transformed
     return nary
