@@ -43,7 +43,9 @@ def _reduce_sum(t, dims, keepdim):
 
 # --- the rule table ------------------------------------------------------------
 # Each reduction's backward spreads `grad` over the reduced elements; its jvp sums
-# the tangent times the same local derivative over them.
+# the tangent times the same local derivative over them.  A mean divides the reduced
+# gradient by the count before spreading it: the same quotients, one division per output
+# element instead of one per input element, and no second full-size array.
 # The gradient of a sum is ``grad.expand(shape)``; in a backward formula it needs no view,
 # so it is made by one broadcasting copy (np.empty + copyto, two C calls) rather than by
 # np.broadcast_to, a Python function that every reduction's backward would pay for.
@@ -71,12 +73,12 @@ sum_all = Op("SumBackward0", lambda self, dtype: xp.add.reduce(self, axis=None, 
 mean_dims = Op("MeanBackward1", lambda self, dims, keepdim:
              _mean(self, _axis(dims, self.ndim), keepdim),
              self=lambda grad, self_shape, dims, keepdim:
-                 spread(_unsqueeze_to(grad, self_shape, dims, keepdim), self_shape)
-                 / _count(self_shape, dims),
+                 spread(_unsqueeze_to(grad, self_shape, dims, keepdim) / _count(self_shape, dims),
+                        self_shape),
              jvp=lambda self_t, dims, keepdim: mean_dims(self_t, dims, keepdim))
 mean_all = Op("MeanBackward0", lambda self: _mean(self, None, False),
               self=lambda grad, self_shape:
-                  spread(grad, self_shape) / _count(self_shape, None),
+                  spread(grad / _count(self_shape, None), self_shape),
               jvp=lambda self_t: mean_all(self_t))
 # prod: d/dx_i = the product of the other elements, computed without dividing so zeros work.
 # prod, cumsum and cumprod keep self's dtype (NumPy would widen small integers to int64).
