@@ -1,0 +1,72 @@
+"""The replay function: a traced call's recorded lines, compiled into one Python function.
+
+Running the lines as straight-line code (locals for the arrays, each NumPy call
+written out) is the fastest way Python has to repeat them: no dispatch, no
+graph, no engine, no per-step interpretation of a list.  ``Replay.source``
+shows the code, for the curious and for debugging::
+
+    def replay(t0, t1, t2):
+        v1 = f3(t0._data, t2._data)
+        ...
+"""
+from __future__ import annotations
+
+from .._backend import ndarray, restore_fp_errors, silence_fp_errors, xp
+from ..tensor import Tensor, VersionCounter, from_array
+
+
+def shared(data, root) -> Tensor:
+    """A tensor over ``data`` sharing ``root``'s version counter (``root.detach()``)."""
+    t = Tensor._make(data)
+    if root._version_counter is None:
+        root._version_counter = VersionCounter()
+    t._version_counter = root._version_counter
+    return t
+
+
+def versioned(data, version: int) -> Tensor:
+    """A tensor over ``data`` whose version counter reads ``version`` (changed in place)."""
+    t = Tensor._make(data)
+    t._version_counter = VersionCounter()
+    t._version_counter.value = version
+    return t
+
+
+_HELPERS = {"ndarray": ndarray, "asarray": xp.asarray, "array": xp.array,
+            "from_array": from_array, "Tensor_make": Tensor._make, "shared": shared,
+            "versioned": versioned}
+
+
+class Replay:
+    """A compiled trace: ``run(*argument_tensors)`` repeats the recorded call."""
+
+    __slots__ = ("function", "source")
+
+    def __init__(self, function, source: str) -> None:
+        self.function = function
+        self.source = source
+
+    def run(self, tensors):
+        # NumPy's floating-point warnings are off, as every eager op has them.
+        token = silence_fp_errors()
+        try:
+            return self.function(*tensors)
+        finally:
+            restore_fp_errors(token)
+
+
+def build(name: str, n_args: int, lines: list, returned: str, namespace: dict) -> Replay:
+    """Compile ``lines`` (which read the argument tensors ``t0``, ``t1``, ... and the names
+    in ``namespace``) into a function returning ``returned``.
+
+    >>> replay = build("f", 1, ["v1 = t0 * 2"], "v1", {})
+    >>> replay.run([3])
+    6
+    """
+    arguments = ", ".join(f"t{i}" for i in range(n_args))
+    body = "".join(f"    {line}\n" for line in lines)
+    source = f"def replay({arguments}):\n{body}    return {returned}\n"
+    scope = dict(_HELPERS)
+    scope.update(namespace)
+    exec(compile(source, f"<chainrule.compile replay of {name}>", "exec"), scope)
+    return Replay(scope["replay"], source)
