@@ -316,7 +316,8 @@ class Tracer:
             elif node._saved is RELEASED:
                 return "it backpropagates through a graph that was already freed"
             elif node._saved is not None and any(
-                    type(v) in SAVED_KINDS and v.hooks_unpack is not None for v in node._saved):
+                    type(v) in SAVED_KINDS and getattr(v, "hooks_unpack", None) is not None
+                    for v in node._saved):
                 return "saved-tensor hooks are active"
         return None
 
