@@ -201,7 +201,7 @@ def compile(model=None, *, fullgraph: bool = False, dynamic: bool | None = None,
     >>> for _ in range(3):
     ...     step(w, torch.tensor([1.0, 1.0]))
     >>> w
-    tensor([0.0240, 1.0240], requires_grad=True)
+    tensor([0.2160, 1.2160], requires_grad=True)
     """
     if model is None:
         return functools.partial(compile, fullgraph=fullgraph, dynamic=dynamic, backend=backend,
@@ -238,7 +238,7 @@ def compile(model=None, *, fullgraph: bool = False, dynamic: bool | None = None,
         label = name or type(model).__name__
     else:
         call = model
-        label = name or getattr(model, "__qualname__", type(model).__name__)
+        label = name or getattr(model, "__name__", type(model).__name__)
     if getattr(call, "_chainrule_compile_disabled", False):
         eager_reason = "it is marked torch.compiler.disable"
     state = CompiledFunction(call, label, eager_reason, recompile_limit or 8,

@@ -1,0 +1,279 @@
+"""chainrule.compile / torch.compile: a replay gives eager mode's results bit for bit
+(float64), re-traces when a guarded fact changes, and runs eagerly, saying why, where it
+cannot replay."""
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+
+import chainrule as torch
+from chainrule.compiler import api
+from helpers import torch_or_skip
+
+
+@pytest.fixture(autouse=True)
+def _float64():
+    previous = torch.get_default_dtype()
+    torch.set_default_dtype(torch.float64)
+    yield
+    torch.set_default_dtype(previous)
+
+
+def _state(f):
+    return f._chainrule_compiled
+
+
+def _same(a, b) -> None:
+    """Bit for bit: the same values (NaNs included), dtype and shape."""
+    a = a.detach().numpy() if isinstance(a, torch.Tensor) else np.asarray(a)
+    b = b.detach().numpy() if isinstance(b, torch.Tensor) else np.asarray(b)
+    assert a.dtype == b.dtype and a.shape == b.shape
+    assert a.tobytes() == b.tobytes(), (a, b)
+
+
+def _gd_step(X, y, w):
+    loss = ((torch.mv(X, w) - y) ** 2).mean()
+    loss.backward()
+    with torch.no_grad():
+        w -= 1e-3 * w.grad
+    w.grad.zero_()
+
+
+def _house():
+    X = torch.tensor([[2, 1, 0.5, 0], [4, 2, 2.0, 1], [3, 1, 1.0, 0]])
+    y = torch.tensor([1550, 3100, 2200])
+    w = torch.tensor([500.0, 200.0, -100.0, 100.0], requires_grad=True)
+    return X, y, w
+
+
+def test_lecture_gd_loop_is_replayed_bit_for_bit():
+    step = torch.compile(_gd_step)
+    X, y, w = _house()
+    X2, y2, w2 = _house()
+    for _ in range(20):
+        step(X, y, w)
+        _gd_step(X2, y2, w2)
+        _same(w, w2)
+        _same(w.grad, w2.grad)
+    assert (w._version, w.grad._version) == (w2._version, w2.grad._version)
+    state = _state(step)
+    # traced twice (w.grad unset, then set), replayed the 18 other calls
+    assert state.eager_reason is None and state.traced == 2
+
+
+def _mlp(optimizer, **options):
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(torch.nn.Linear(4, 8), torch.nn.Tanh(), torch.nn.Linear(8, 3))
+    opt = optimizer(model.parameters(), **options)
+    loss_fn = torch.nn.CrossEntropyLoss()
+
+    def step(x, y):
+        opt.zero_grad()
+        loss = loss_fn(model(x), y)
+        loss.backward()
+        opt.step()
+        return loss.detach()
+    return model, step
+
+
+@pytest.mark.parametrize("optimizer, options", [
+    (torch.optim.SGD, {"lr": 0.1, "momentum": 0.9}),
+    (torch.optim.Adam, {"lr": 0.01}),
+])
+def test_mlp_training_step_is_replayed_bit_for_bit(optimizer, options):
+    rng = np.random.default_rng(0)
+    batches = [(torch.tensor(rng.standard_normal((n, 4))), torch.tensor(rng.integers(0, 3, n)))
+               for n in (5, 5, 5, 5, 2)]  # the last batch is smaller: traced again
+    eager_model, eager_step = _mlp(optimizer, **options)
+    model, step = _mlp(optimizer, **options)
+    step = torch.compile(step)
+    for x, y in batches:
+        _same(step(x, y), eager_step(x, y))
+    for p, q in zip(model.parameters(), eager_model.parameters()):
+        _same(p, q)
+        _same(p.grad, q.grad)
+        assert p._version == q._version
+    assert _state(step).eager_reason is None and _state(step).traced == 3
+
+
+def test_a_returned_tensor_is_a_real_tensor():
+    @torch.compile
+    def f(x, scale: float):
+        return (x * scale).exp(), x.sum(0)
+
+    x = torch.tensor([[0.5, 1.0], [1.5, -2.0]])
+    for _ in range(3):
+        out, total = f(x, 2.0)
+        assert type(out) is torch.Tensor and not out.requires_grad
+        _same(out, (x * 2.0).exp())
+        _same(total, x.sum(0))
+    _same(f(x, 3.0)[0], (x * 3.0).exp())  # another argument value: traced again
+    assert _state(f).traced == 2 and _state(f).eager_reason is None
+
+
+def test_retrace_on_shape_and_dtype_change():
+    w = torch.tensor([1.0, -2.0], requires_grad=True)
+
+    @torch.compile
+    def f(x):
+        return (w * x).sum().detach()
+
+    single = torch.ones(2, dtype=torch.float32)
+    for x in (torch.ones(2), torch.ones(2) * 3, torch.ones(3, 2), single, single * 2):
+        _same(f(x), (w * x).sum().detach())
+    assert _state(f).traced == 3 and _state(f).eager_reason is None
+
+
+def _item_step(w):
+    def step(x):
+        loss = (w * x).sum()
+        if loss.item() > 0:  # data-dependent: a replay could not take the other branch
+            loss = loss * 2
+        loss.backward()
+        return loss.detach()
+    return step
+
+
+def test_item_in_control_flow_runs_eagerly_and_says_why(monkeypatch, capsys):
+    monkeypatch.setenv("CHAINRULE_LOG", "compile")
+    w, w2 = (torch.tensor([1.0, 2.0], requires_grad=True) for _ in range(2))
+    compiled, eager = torch.compile(_item_step(w)), _item_step(w2)
+    for x in (torch.ones(2), -torch.ones(2), torch.ones(2)):
+        _same(compiled(x), eager(x))
+    _same(w.grad, w2.grad)
+    err = capsys.readouterr().err
+    assert err.count("chainrule.compile: step runs eagerly: Python reads a tensor's value") == 1
+    assert _state(compiled).eager_reason is not None
+
+
+def test_what_cannot_be_replayed_runs_eagerly():
+    w = torch.tensor([1.0, 2.0], requires_grad=True)
+    reasons = {}
+
+    def returns_graph(x):
+        return w * x
+
+    def makes_random(x):
+        return (x * torch.randn(2)).detach()
+
+    def hooked(x):
+        y = w * x
+        y.register_hook(lambda g: g * 2)
+        y.sum().backward()
+
+    for f in (returns_graph, makes_random, hooked):
+        compiled = torch.compile(f)
+        for _ in range(2):
+            compiled(torch.ones(2))
+        reasons[f.__name__] = _state(compiled).eager_reason
+    assert "requires grad" in reasons["returns_graph"]
+    assert "does not record" in reasons["makes_random"]
+    assert "hook" in reasons["hooked"]
+
+
+def test_an_unrecorded_change_of_a_captured_tensor_is_noticed():
+    w = torch.tensor([1.0, 2.0])
+
+    @torch.compile
+    def f(x):
+        w.data = w * x  # rebinds w's array, which the trace does not see
+        return w.sum()
+
+    f(torch.ones(2))
+    assert "changes a captured tensor" in _state(f).eager_reason
+
+
+def test_compiled_module_is_an_optimized_module_as_in_pytorch():
+    real = torch_or_skip()
+    model = torch.nn.Linear(3, 2)
+    compiled = torch.compile(model)
+    reference = real.compile(real.nn.Linear(3, 2))
+    assert type(compiled).__name__ == type(reference).__name__ == "OptimizedModule"
+    assert isinstance(compiled, torch.nn.Module) and compiled._orig_mod is model
+    assert [n for n, _ in compiled.named_parameters()] == \
+        [n for n, _ in reference.named_parameters()]
+    assert list(compiled.state_dict()) == list(reference.state_dict())
+    assert compiled.weight is model.weight and compiled.in_features == 3
+    assert repr(compiled).splitlines()[0] == repr(reference).splitlines()[0]
+    x = torch.ones(4, 3)
+    with torch.no_grad():
+        for _ in range(3):
+            _same(compiled(x), model(x))
+    out = compiled(x)  # under grad mode the output has a graph: eager, as documented
+    assert out.grad_fn is not None
+
+
+def test_compile_of_a_function_returns_a_function_as_in_pytorch():
+    real = torch_or_skip()
+
+    def f(x):
+        return x + 1
+
+    ours, theirs = torch.compile(f), real.compile(f)
+    assert type(ours) is type(theirs) and ours.__wrapped__ is f and ours.__name__ == "f"
+    decorated = torch.compile(mode="reduce-overhead")(f)
+    _same(decorated(torch.ones(2)), torch.ones(2) + 1)
+    assert torch.compile(f, disable=True) is f
+
+
+def test_arguments_pytorch_accepts():
+    real = torch_or_skip()
+
+    def f(x):
+        return x * 2
+
+    for kwargs in ({"mode": "bogus"}, {"mode": "default", "options": {"a": 1}}):
+        with pytest.raises(RuntimeError) as ours:
+            torch.compile(f, **kwargs)
+        with pytest.raises(RuntimeError) as theirs:
+            real.compile(f, **kwargs)
+        assert str(ours.value) == str(theirs.value)
+    with pytest.raises(RuntimeError, match="Invalid backend: 'bogus'"):
+        torch.compile(f, backend="bogus")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # honoured options warn about nothing
+        torch.compile(f, mode="max-autotune", fullgraph=True, dynamic=False, backend="eager")
+
+
+def test_options_chainrule_cannot_honour_warn_once(monkeypatch):
+    monkeypatch.setattr(api, "_WARNED", set())
+
+    def f(x):
+        return x * 2
+
+    for kwargs in ({"options": {"shape_padding": True}}, {"dynamic": True},
+                   {"backend": lambda gm, inputs: gm}):
+        with pytest.warns(UserWarning, match="chainrule"):
+            compiled = torch.compile(f, **kwargs)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            torch.compile(f, **kwargs)  # the same option again: no second warning
+        _same(compiled(torch.ones(2)), torch.ones(2) * 2)  # still runs
+    assert "custom backend" in _state(compiled).eager_reason
+
+
+def test_compiler_namespace():
+    seen = []
+
+    @torch.compile
+    def f(x):
+        seen.append(torch.compiler.is_compiling())
+        return x + 1
+
+    f(torch.ones(1))
+    f(torch.ones(1))
+    assert seen == [True] and not torch.compiler.is_compiling()
+    torch.compiler.reset()
+    f(torch.ones(1))
+    assert seen == [True, True]  # traced again after reset
+
+    helper = torch.compiler.disable(lambda x: x * 3)
+
+    @torch.compile
+    def g(x):
+        return helper(x) + 1
+
+    _same(g(torch.ones(1)), torch.ones(1) * 4)
+    assert "torch.compiler.disable" in _state(g).eager_reason
