@@ -277,3 +277,37 @@ def test_compiler_namespace():
 
     _same(g(torch.ones(1)), torch.ones(1) * 4)
     assert "torch.compiler.disable" in _state(g).eager_reason
+
+
+LEARNING_RATE = 0.1
+
+
+def _global_lr_step(w):
+    loss = (w * w).sum()
+    loss.backward()
+    with torch.no_grad():
+        w -= LEARNING_RATE * w.grad
+    w.grad = None
+
+
+def test_plain_values_a_replay_takes_as_constants_are_guarded(monkeypatch):
+    step = torch.compile(_global_lr_step)
+    w, w2 = (torch.tensor([1.0, -2.0], requires_grad=True) for _ in range(2))
+    for lr in (0.1, 0.1, 0.1, 0.05, 0.05):
+        monkeypatch.setattr(__import__(__name__), "LEARNING_RATE", lr)
+        step(w)
+        _global_lr_step(w2)
+        _same(w, w2)
+    assert _state(step).traced == 2
+    model = torch.nn.Sequential(torch.nn.Linear(2, 2), torch.nn.Dropout(0.5))
+    forward = torch.compile(model)
+    x = torch.ones(3, 2)
+    with torch.no_grad():
+        model.eval()
+        for _ in range(2):
+            _same(forward(x), model(x))
+        model.train()  # dropout draws random numbers now: this call runs eagerly
+        torch.manual_seed(1)
+        out = forward(x)
+        torch.manual_seed(1)
+        _same(out, model(x))

@@ -398,6 +398,8 @@ class Tensor:
                     f"assigned grad has data of a different size: {list(value.shape)} vs "
                     f"{list(self.shape)}")
         self._grad = value
+        if _tracing.tracer is not None:
+            _tracing.tracer.grad_set(self, value)
 
     @property
     def output_nr(self) -> int:

@@ -23,7 +23,7 @@ from .. import _dtypes, _tracing
 from ..engine import grad_mode
 from ..nn.module import Module
 from ..tensor import Tensor
-from .reach import reachable
+from .reach import reachable, values_hold
 from .trace import TraceFailed, Tracer
 
 _LOGGER = logging.getLogger("chainrule.compile")
@@ -50,14 +50,16 @@ def _warn_once(message: str) -> None:
 
 
 class _Entry:
-    """One replay and the state of the captured tensors it was traced with."""
+    """One replay, the state of the captured tensors it was traced with, and the plain
+    values (globals, closure cells, module attributes) it took as constants."""
 
-    __slots__ = ("replay", "captured", "state")
+    __slots__ = ("replay", "captured", "state", "values")
 
-    def __init__(self, replay, captured: list, state: tuple) -> None:
+    def __init__(self, replay, captured: list, state: tuple, values: list) -> None:
         self.replay = replay
         self.captured = captured
         self.state = state
+        self.values = values
 
 
 def _captured_state(captured: list) -> tuple:
@@ -100,7 +102,7 @@ class CompiledFunction:
                 key.append(id(a))  # any other object: this very object
         key = tuple(key)
         for entry in self.entries.get(key, ()):
-            if _captured_state(entry.captured) == entry.state:
+            if _captured_state(entry.captured) == entry.state and values_hold(entry.values):
                 return entry.replay.run(values)
         return self._trace(args, kwargs, values, key)
 
@@ -110,8 +112,10 @@ class CompiledFunction:
                           "dtypes, requires_grad, .grad set or not, argument values); raise "
                           "recompile_limit= to keep more")
             return self.fn(*args, **kwargs)
-        found, objects = reachable([self.fn, values])
+        found, objects, plain = reachable([self.fn, values])
         tensors = [a if isinstance(a, Tensor) else None for a in values]
+        if len({id(t) for t in tensors if t is not None}) < sum(t is not None for t in tensors):
+            return self.fn(*args, **kwargs)  # the same tensor twice: no trace of this call
         captured = {i: t for i, t in found.items() if not any(t is a for a in tensors)}
         tracer = Tracer(tensors, captured, objects)
         previous = _tracing.set_tracer(tracer)
@@ -126,7 +130,7 @@ class CompiledFunction:
             return result
         used = [t for t in captured.values() if id(t) in tracer.used]
         state = tracer.entry_state(used)
-        self.entries.setdefault(key, []).append(_Entry(replay, used, state))
+        self.entries.setdefault(key, []).append(_Entry(replay, used, state, plain))
         self.traced += 1
         return result
 

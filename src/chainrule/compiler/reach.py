@@ -10,18 +10,25 @@ the list of tensors that existed before the call: those reachable from the
 function's arguments, closure cells, the globals its code names, bound
 ``self``, modules' parameters and buffers, and containers and plain objects
 holding them.
+
+The walk also notes the plain values (numbers, strings, flags) a replay would
+take as constants without rereading them: the globals and closure cells of the
+functions it passes, and the attributes of modules (``training``).  A replay is
+used only while they hold the same values (``values_hold``).
 """
 from __future__ import annotations
 
 import functools
 import types
 
+from ..nn.module import Module
 from ..tensor import Tensor
 
 _MAX_OBJECTS = 20000  # a walk stops after this many objects (a huge data set in a global)
 _MAX_ITEMS = 2000  # containers longer than this are not looked into
 _SKIPPED = (types.ModuleType, type, str, bytes, int, float, complex, bool, type(None),
             types.BuiltinFunctionType, types.CodeType)
+_PLAIN = (int, float, bool, str, complex, type(None))
 
 
 def code_names(code: types.CodeType) -> set:
@@ -33,18 +40,19 @@ def code_names(code: types.CodeType) -> set:
     return names
 
 
-def reachable(roots) -> tuple[dict, set]:
-    """``(tensors, objects)``: the tensors reachable from ``roots`` (id -> tensor) and the ids
-    of every object visited on the way.
+def reachable(roots) -> tuple[dict, set, list]:
+    """``(tensors, objects, values)``: the tensors reachable from ``roots`` (id -> tensor), the
+    ids of every object visited on the way, and the plain values noted (``values_hold``).
 
     >>> import chainrule as torch
     >>> w = torch.ones(2)
-    >>> tensors, _ = reachable([lambda x: x * w])
+    >>> tensors, _, _ = reachable([lambda x: x * w])
     >>> list(tensors.values()) == [w]
     True
     """
     tensors: dict = {}
     seen: set = set()
+    values: list = []  # (namespace dict or cell, name or None, value)
     stack = list(roots)
     while stack and len(seen) < _MAX_OBJECTS:
         obj = stack.pop()
@@ -54,11 +62,34 @@ def reachable(roots) -> tuple[dict, set]:
         if isinstance(obj, Tensor):
             tensors[id(obj)] = obj
             continue
-        stack.extend(_children(obj))
-    return tensors, seen
+        stack.extend(_children(obj, values))
+    return tensors, seen, values
 
 
-def _children(obj) -> list:
+def values_hold(values: list) -> bool:
+    """Whether every value ``reachable`` noted is still there, of the same type and equal.
+
+    >>> namespace = {"lr": 0.1}
+    >>> noted = [(namespace, "lr", 0.1)]
+    >>> values_hold(noted), namespace.update(lr=0.2), values_hold(noted)
+    (True, None, False)
+    """
+    for where, name, value in values:
+        if name is None:
+            if not _has_contents(where):
+                return False
+            now = where.cell_contents
+        else:
+            now = where.get(name, _MISSING)
+        if now is not value and (type(now) is not type(value) or now != value):
+            return False
+    return True
+
+
+_MISSING = object()
+
+
+def _children(obj, values: list) -> list:
     if isinstance(obj, (list, tuple, set, frozenset)):
         return list(obj) if len(obj) <= _MAX_ITEMS else []
     if isinstance(obj, dict):
@@ -66,10 +97,15 @@ def _children(obj) -> list:
     if isinstance(obj, types.FunctionType):
         found = [cell.cell_contents for cell in obj.__closure__ or ()
                  if _has_contents(cell)]
+        values.extend((cell, None, cell.cell_contents) for cell in obj.__closure__ or ()
+                      if _has_contents(cell) and type(cell.cell_contents) in _PLAIN)
         found.extend(obj.__defaults__ or ())
         found.extend((obj.__kwdefaults__ or {}).values())
         namespace = obj.__globals__
-        found.extend(namespace[n] for n in code_names(obj.__code__) if n in namespace)
+        names = [n for n in code_names(obj.__code__) if n in namespace]
+        found.extend(namespace[n] for n in names)
+        values.extend((namespace, n, namespace[n]) for n in names
+                      if type(namespace[n]) in _PLAIN)
         wrapped = getattr(obj, "__wrapped__", None)
         if wrapped is not None:
             found.append(wrapped)
@@ -79,6 +115,9 @@ def _children(obj) -> list:
     if isinstance(obj, functools.partial):
         return [obj.func, *obj.args, *obj.keywords.values()]
     found = list(vars(obj).values()) if hasattr(obj, "__dict__") else []
+    if isinstance(obj, Module):  # (training, and options such as a layer's eps)
+        attributes = vars(obj)
+        values.extend((attributes, n, v) for n, v in attributes.items() if type(v) in _PLAIN)
     call = vars(type(obj)).get("__call__") if callable(obj) else None
     if isinstance(call, types.FunctionType):
         found.append(call)  # a callable object's globals (its __call__'s names)

@@ -206,6 +206,24 @@ class Tracer:
                 return f"{e}._grad"
         return None
 
+    def grad_set(self, tensor, value) -> None:
+        """``tensor.grad = value``: recorded for None, or for a tensor the lines made or read."""
+        if self.failed or threading.get_ident() != self.thread:
+            return
+        try:
+            root = self.roots.get(id(tensor))
+            if root is None:
+                return  # a tensor made in the call: nothing outside sees its .grad
+            if value is None:
+                self.lines.append(f"{root[1]}._grad = None")
+            else:
+                self.lines.append(f"{root[1]}._grad = {self.output(value)}")
+            self.used.add(id(tensor))
+            self.expected_grad[id(tensor)] = value
+            self._snapshot_owners()
+        except TraceFailed as e:
+            self.fail(str(e))
+
     def value_read(self, tensor) -> None:
         if not self.failed and threading.get_ident() == self.thread:
             self.fail("Python reads a tensor's value (.item(), float(), bool(), .tolist(), "
@@ -246,15 +264,21 @@ class Tracer:
     # --- the state of the captured tensors -----------------------------------------------
     def _snapshot(self) -> None:
         """Note the captured tensors' arrays, gradients and version counters as they are now."""
-        self.owners = {}
-        for t, e in self.roots.values():
+        for t, _ in self.roots.values():
             self.start[id(t)] = (t._data, t._requires_grad)
             self.expected_grad[id(t)] = t._grad
-            self.owners[id(t._data)] = (f"{e}._data", id(t))
             self._note_counter(t)
             if t._grad is not None:
-                self.owners.setdefault(id(t._grad._data), (f"{e}._grad._data", id(t)))
                 self._note_counter(t._grad)
+        self._snapshot_owners()
+
+    def _snapshot_owners(self) -> None:
+        """Which arrays are read from a captured tensor (``c0._data``, ``c0._grad._data``)."""
+        self.owners = {}
+        for t, e in self.roots.values():
+            self.owners[id(t._data)] = (f"{e}._data", id(t))
+            if t._grad is not None:
+                self.owners.setdefault(id(t._grad._data), (f"{e}._grad._data", id(t)))
 
     def _note_counter(self, t) -> None:
         if t._version_counter is not None:
