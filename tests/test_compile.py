@@ -3,6 +3,8 @@
 cannot replay."""
 from __future__ import annotations
 
+import doctest
+import pathlib
 import warnings
 
 import numpy as np
@@ -311,3 +313,10 @@ def test_plain_values_a_replay_takes_as_constants_are_guarded(monkeypatch):
         out = forward(x)
         torch.manual_seed(1)
         _same(out, model(x))
+
+
+def test_docs_page_examples():
+    page = pathlib.Path(__file__).resolve().parent.parent / "docs" / "compile.md"
+    torch.set_default_dtype(torch.float32)  # (the page's numbers; the fixture restores it)
+    result = doctest.testfile(str(page), module_relative=False)
+    assert result.attempted >= 5 and result.failed == 0
