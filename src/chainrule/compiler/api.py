@@ -24,6 +24,7 @@ from ..engine import grad_mode
 from ..nn.module import Module
 from ..tensor import Tensor
 from .reach import reachable, values_hold
+from .replay import MISS
 from .trace import TraceFailed, Tracer
 
 _LOGGER = logging.getLogger("chainrule.compile")
@@ -79,11 +80,15 @@ class CompiledFunction:
         self.warn_on_fallback = warn_on_fallback
         self.entries: dict = {}  # the arguments' key -> [_Entry]
         self.traced = 0
+        # The replay last used, with its guard compiled in: tried first by a call without
+        # keyword arguments (the usual training loop calls one replay again and again).
+        self.fast = None
         _COMPILED.add(self)
 
     def reset(self) -> None:
         self.entries.clear()
         self.traced = 0
+        self.fast = None
 
     def __call__(self, args: tuple, kwargs: dict):
         if self.eager_reason is not None or _tracing.tracer is not None:
@@ -103,6 +108,8 @@ class CompiledFunction:
         key = tuple(key)
         for entry in self.entries.get(key, ()):
             if _captured_state(entry.captured) == entry.state and values_hold(entry.values):
+                if not kwargs:
+                    self.fast = entry.replay.guarded
                 return entry.replay.run(values)
         return self._trace(args, kwargs, values, key)
 
@@ -117,6 +124,10 @@ class CompiledFunction:
         if len({id(t) for t in tensors if t is not None}) < sum(t is not None for t in tensors):
             return self.fn(*args, **kwargs)  # the same tensor twice: no trace of this call
         captured = {i: t for i, t in found.items() if not any(t is a for a in tensors)}
+        facts = [("tensor", type(a), a._data.shape, a._data.dtype, a._requires_grad,
+                   a._grad is None, a._grad_fn is None, a._base is None)
+                  if isinstance(a, Tensor) else ("plain", a) if type(a) in _SIMPLE
+                  else ("object", a) for a in values]
         tracer = Tracer(tensors, captured, objects)
         previous = _tracing.set_tracer(tracer)
         try:
@@ -130,22 +141,64 @@ class CompiledFunction:
             return result
         used = [t for t in captured.values() if id(t) in tracer.used]
         state = tracer.entry_state(used)
+        replay.guard(*_guard(key[:2], facts, used, state, plain))
         self.entries.setdefault(key, []).append(_Entry(replay, used, state, plain))
+        if not kwargs:
+            self.fast = replay.guarded
         self.traced += 1
         return result
 
     def _give_up(self, reason: str) -> None:
         self.eager_reason = reason
         self.entries.clear()
+        self.fast = None
         log_fallback(self.name, reason)
         if self.warn_on_fallback:
             _warn_once(f"torch.compile(fullgraph=True): {self.name} runs eagerly: {reason}")
+
+
+def _guard(modes: tuple, arguments: list, captured: list, state: tuple, plain: list):
+    """The conditions of ``CompiledFunction.__call__``'s key and checks, written out for one
+    replay (``Replay.guard``): ``(number of arguments, conditions, the names they use)``."""
+    names = {"grad_state": grad_mode.state, "dtypes": _dtypes, "values_hold": values_hold,
+             "Tensor": Tensor}
+    checks = [f"grad_state.enabled is {modes[0]}", "dtypes._default_float is default_float"]
+    names["default_float"] = modes[1]
+    for i, facts in enumerate(arguments):
+        a = f"t{i}"
+        if facts[0] == "tensor":
+            kind, shape, dtype, requires_grad, no_grad_yet, leaf, no_view = facts[1:]
+            names[f"type{i}"], names[f"dtype{i}"] = kind, dtype
+            checks.append(f"type({a}) is type{i} and {a}._data.shape == {shape!r} and "
+                          f"{a}._data.dtype == dtype{i} and {a}._requires_grad is "
+                          f"{requires_grad} and ({a}._grad is None) is {no_grad_yet} and "
+                          f"({a}._grad_fn is None) is {leaf} and ({a}._base is None) is "
+                          f"{no_view}")
+        elif facts[0] == "plain":
+            names[f"value{i}"] = facts[1]
+            checks.append(f"type({a}) is type(value{i}) and {a} == value{i}")
+        else:
+            names[f"value{i}"] = facts[1]
+            checks.append(f"{a} is value{i}")
+    for j, (c, facts) in enumerate(zip(captured, state)):
+        names[f"captured{j}"], names[f"facts{j}"] = c, facts
+        checks.append(f"(captured{j}._data.shape, captured{j}._data.dtype, "
+                      f"captured{j}._requires_grad, captured{j}._grad is None) == facts{j}")
+    if plain:
+        names["plain"] = plain
+        checks.append("values_hold(plain)")
+    return len(arguments), checks, names
 
 
 def _wrap(fn, state: CompiledFunction):
     """A plain function calling ``state``, as PyTorch's torch.compile returns one."""
     @functools.wraps(fn)
     def compiled(*args, **kwargs):
+        fast = state.fast
+        if fast is not None and not kwargs and _tracing.tracer is None:
+            result = fast(args)
+            if result is not MISS:
+                return result
         return state(args, kwargs)
     compiled._chainrule_compiled = state
     return compiled
