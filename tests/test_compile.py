@@ -320,3 +320,15 @@ def test_docs_page_examples():
     torch.set_default_dtype(torch.float32)  # (the page's numbers; the fixture restores it)
     result = doctest.testfile(str(page), module_relative=False)
     assert result.attempted >= 5 and result.failed == 0
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_lean_forwards_match_the_forwards_they_replace(dtype):
+    from chainrule.compiler.lean import LEAN
+    rng = np.random.default_rng(3)
+    for op, (applies, lean) in LEAN.items():
+        for shape in [(), (1,), (7,), (3, 5), (2, 3, 129)]:
+            x = np.asarray(rng.standard_normal(shape) * 10 ** rng.uniform(-3, 3), dtype=dtype)
+            assert applies(x)
+            expected, got = op.forward(x), lean(x)
+            assert type(got) is type(expected) and got.tobytes() == expected.tobytes()

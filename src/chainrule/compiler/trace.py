@@ -37,6 +37,7 @@ from ..engine.graph import AccumulateGrad
 from ..engine.op import GeneralOpNode, OpNode, gradient_edge
 from ..engine.saved import RELEASED, SAVED_KINDS, SAVED_TENSORS_HOOKS
 from ..tensor import Tensor, from_array
+from .lean import lean_forward
 from .replay import Replay, build
 
 _NUMBERS = (int, float, bool, complex, str, type(None), type(Ellipsis), slice, xp.dtype)
@@ -143,7 +144,8 @@ class Tracer:
             return
         try:
             inputs = [self.value(d, a) for d, a in zip(data, args)]
-            call = f"{self.constant(op.forward, 'f')}({', '.join(inputs)})"
+            forward = lean_forward(op, data) or op.forward
+            call = f"{self.constant(forward, 'f')}({', '.join(inputs)})"
             if isinstance(result, Tensor):
                 self._output(result._data, call)
             else:  # several outputs
