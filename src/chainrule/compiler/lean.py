@@ -1,26 +1,38 @@
 """Leaner spellings of a few op forwards, for replays: the same NumPy arithmetic, less Python.
 
-An op's forward may reach NumPy through Python-level wrappers that cost far more
-than the arithmetic on a small array (``numpy.mean`` is a few lines of Python
-around ``add.reduce`` and a division).  A replay may call, instead, a function
-that makes exactly the NumPy calls those wrappers end in, with the same
-arguments in the same order, so every bit of the result is the same.  Each entry
+An op's forward, or a backward rule's array form, may reach NumPy through
+Python-level wrappers that cost far more than the arithmetic on a small array
+(``numpy.mean`` is a few lines of Python around ``add.reduce`` and a division).
+A replay may call, instead, a function that makes the NumPy calls those wrappers
+end in, with the same arguments in the same order, or an operation IEEE
+arithmetic defines to the same bit (a float64 division done by Python's float
+instead of a NumPy scalar), so every bit of the result is the same.  Each entry
 says when it applies (dtype, size); elsewhere the forward itself is replayed.
-``tests/test_compile.py`` compares every entry with the forward it replaces.
+``tests/test_compile.py`` compares every entry with what it replaces.
+
+``FUSED`` lists the ops whose forward is one ufunc on two operands (``self - other``):
+where eager mode computes such a result and then copies it into a tensor that was
+one of the operands (``w -= lr * w.grad``), a replay writes the ufunc's result there
+directly (``numpy.subtract(w, step, out=w)``): the same values, one array and one
+copy fewer.
 """
 from __future__ import annotations
 
+import math
+
 from .._backend import ndarray, xp
+from ..ops import pointwise as pointwise_ops
 from ..ops import reduction as reduction_ops
 
 _add_reduce = xp.add.reduce
-_intp = xp.intp
+_empty = xp.empty
 
 
 def mean_all(x):
     """``numpy.mean(x)`` of a non-empty float32 or float64 array, as ``numpy._core._methods
-    ._mean`` computes it: ``add.reduce``, then the sum divided by the count (an ``intp``),
-    in the sum's type.
+    ._mean`` computes it: ``add.reduce``, then the sum divided by the count in float64 (NumPy
+    divides the sum by an ``intp``, which promotes to float64; Python's float division is
+    the same IEEE division), in the sum's type.
 
     >>> import numpy as np
     >>> x = np.array([0.1, 0.2, 0.7], dtype=np.float32)
@@ -28,7 +40,22 @@ def mean_all(x):
     (np.True_, <class 'numpy.float32'>)
     """
     total = _add_reduce(x, axis=None)
-    return total.dtype.type(total / _intp(x.size))
+    return total.dtype.type(float(total) / x.size)
+
+
+def mean_all_backward(grad, self_shape):
+    """The array form of mean's rule, ``spread(grad, self_shape) / _count(self_shape, None)``,
+    without the calls around it: an array of ``grad`` spread over the shape, divided by the
+    number of elements (at least 1) as a Python int.
+
+    >>> import numpy as np
+    >>> mean_all_backward(np.float32(1.0), (2, 2))
+    array([[0.25, 0.25],
+           [0.25, 0.25]], dtype=float32)
+    """
+    out = _empty(self_shape, dtype=grad.dtype)
+    out[...] = grad
+    return out / max(math.prod(self_shape), 1)
 
 
 def _floating(x) -> bool:
@@ -39,6 +66,13 @@ def _floating(x) -> bool:
 LEAN = {
     reduction_ops.mean_all: (lambda x: _floating(x), mean_all),
 }
+# a backward rule -> its leaner array form (same arguments: grad, then what the rule reads)
+LEAN_RULES = {
+    reduction_ops.mean_all.rules[0]: mean_all_backward,
+}
+# an op whose forward is ``self OP other`` -> the ufunc it calls for an array ``self``
+FUSED = {pointwise_ops.add: xp.add, pointwise_ops.sub: xp.subtract,
+         pointwise_ops.mul: xp.multiply}
 
 
 def lean_forward(op, data):

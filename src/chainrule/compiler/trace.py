@@ -27,6 +27,7 @@ captured tensor changed only as the recorded lines say (its array, its
 """
 from __future__ import annotations
 
+import re
 import threading
 
 from .. import _tracing
@@ -37,7 +38,7 @@ from ..engine.graph import AccumulateGrad
 from ..engine.op import GeneralOpNode, OpNode, gradient_edge
 from ..engine.saved import RELEASED, SAVED_KINDS, SAVED_TENSORS_HOOKS
 from ..tensor import Tensor, from_array
-from .lean import lean_forward
+from .lean import FUSED, LEAN_RULES, lean_forward
 from .replay import Replay, build
 
 _NUMBERS = (int, float, bool, complex, str, type(None), type(Ellipsis), slice, xp.dtype)
@@ -58,6 +59,10 @@ class Tracer:
         self.names: dict = {}  # id(array) -> the name of the local holding it
         self.keep: list = []  # what the names point at, alive until the trace ends
         self.count = 0
+        # For fusing ``v = a - b; copyto(a, v)`` into ``subtract(a, b, out=a)`` (``_fuse``):
+        # line index -> (ufunc, v, a, b, v's dtype); line index -> (target, source, dtype).
+        self.fusable: dict = {}
+        self.copies: dict = {}
         self.objects = objects  # ids of every object reachable before the call
         # The tensors that existed before the call: arguments, then captured tensors.
         self.roots: dict = {}  # id(tensor) -> (tensor, expression)
@@ -147,6 +152,9 @@ class Tracer:
             forward = lean_forward(op, data) or op.forward
             call = f"{self.constant(forward, 'f')}({', '.join(inputs)})"
             if isinstance(result, Tensor):
+                if op in FUSED and len(data) == 2 and type(data[0]) is ndarray:
+                    self.fusable[len(self.lines)] = (FUSED[op], f"v{self.count + 1}", *inputs,
+                                                     result._data.dtype)
                 self._output(result._data, call)
             else:  # several outputs
                 tmp = self.new_name(None, "o")
@@ -171,6 +179,8 @@ class Tracer:
             if target is not tensor._data:
                 raise TraceFailed("it writes into a read-only (expanded) tensor")
             inputs = [self.array(target)] + [self.value(a) for a in args[1:]]
+            if function is xp.copyto and len(args) == 2:
+                self.copies[len(self.lines)] = (inputs[0], inputs[1], target.dtype)
             if kwargs:
                 inputs += [f"{k}={self.constant(v)}" for k, v in kwargs.items()]
             self.lines.append(f"{self.constant(function, 'f')}({', '.join(inputs)})")
@@ -351,7 +361,13 @@ class Tracer:
         """The loop of ``run_backward`` (arrays, no hooks), writing each step as a line."""
         gradients: dict = {}
         for (node, nr), g, root in zip(edges, root_grads, roots):
-            if g is None:
+            if g is None and root._data.ndim == 0:
+                # The implicit 1 of a scalar loss: a constant (the engine makes a 0-d array
+                # of ones and takes its number; a number cannot change)
+                g = engine_backward._ones(root._data)[()]
+                self.names[id(g)] = self.constant(g)
+                self.keep.append(g)
+            elif g is None:
                 g = engine_backward._ones(root._data)
                 self.call_line(g, engine_backward._ones, self.array(root._data))
             else:
@@ -362,7 +378,7 @@ class Tracer:
                                       f"{self.constant(root._data.dtype)})")
                 else:
                     g = source
-            if g.ndim == 0:
+            if type(g) is ndarray and g.ndim == 0:
                 source, g = g, g[()]
                 self.lines.append(f"{self.new_name(g)} = {self.array(source)}[()]")
             self._add_to(gradients, node, nr, g)
@@ -445,7 +461,8 @@ class Tracer:
                         values.append(v)
                         expressions.append(self.value(v))
                 result = form(grad, *values)
-                call = f"{self.constant(form, 'f')}({', '.join([self.array(grad), *expressions])})"
+                lean = LEAN_RULES.get(rule, form)
+                call = f"{self.constant(lean, 'f')}({', '.join([self.array(grad), *expressions])})"
                 if meta is None and result.dtype is not dtype and result.dtype != dtype:
                     result = result.astype(dtype)
                     call += f".astype({self.constant(dtype)})"
@@ -494,7 +511,24 @@ class Tracer:
             raise TraceFailed(self.failed)
         self.check_state()
         returned = self.output(result)
+        self._fuse()
         return build(name, n_args, self.lines, returned, self.namespace)
+
+    def _fuse(self) -> None:
+        """``v = a - b`` (with its array check) then ``copyto(a, v)``: ``subtract(a, b, out=a)``,
+        where nothing else reads ``v`` and no cast is needed (see ``lean.FUSED``)."""
+        lines = self.lines
+        dropped = set()
+        for i, (ufunc, name, a, b, dtype) in self.fusable.items():
+            copy = self.copies.get(i + 2)
+            if copy is None or copy[:2] != (a, name) or copy[2] != dtype:
+                continue
+            word = re.compile(rf"\b{name}\b")
+            if any(word.search(line) for j, line in enumerate(lines) if j not in (i, i + 1, i + 2)):
+                continue
+            lines[i] = f"{self.constant(ufunc, 'f')}({a}, {b}, out={a})"
+            dropped.update((i + 1, i + 2))
+        self.lines = [line for j, line in enumerate(lines) if j not in dropped]
 
     def output(self, v) -> str:
         if isinstance(v, Tensor):
