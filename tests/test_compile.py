@@ -323,12 +323,30 @@ def test_docs_page_examples():
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
-def test_lean_forwards_match_the_forwards_they_replace(dtype):
-    from chainrule.compiler.lean import LEAN
+def test_lean_forms_match_what_they_replace(dtype):
+    from chainrule.compiler.lean import LEAN, LEAN_RULES
+    from chainrule.engine.array_rules import array_form
+    from chainrule.ops import linalg, pointwise, reduction
     rng = np.random.default_rng(3)
-    for op, (applies, lean) in LEAN.items():
-        for shape in [(), (1,), (7,), (3, 5), (2, 3, 129)]:
-            x = np.asarray(rng.standard_normal(shape) * 10 ** rng.uniform(-3, 3), dtype=dtype)
-            assert applies(x)
-            expected, got = op.forward(x), lean(x)
-            assert type(got) is type(expected) and got.tobytes() == expected.tobytes()
+
+    def array(*shape):
+        return np.asarray(rng.standard_normal(shape) * 10 ** rng.uniform(-3, 3), dtype=dtype)
+
+    shapes = [(), (1,), (7,), (3, 5), (2, 3, 129)]
+    forwards = {reduction.mean_all: [(array(*s),) for s in shapes],
+                pointwise.pow_scalar: [(array(*s), e) for s in shapes[1:] for e in (2, 3, 0.5)],
+                linalg.mv: [(array(3, 4), array(4)), (array(1, 200), array(200))]}
+    rules = {reduction.mean_all.rules[0]: [(array(), s) for s in shapes] + [(dtype(2), (3,))],
+             pointwise.pow_scalar.rules[0]: [(array(4), array(4), e) for e in (0, 2, 3, 0.5)],
+             linalg.mv.rules[1]: [(array(3), array(3, 4))]}
+    assert set(forwards) == set(LEAN) and set(rules) == set(LEAN_RULES)
+    cases = [(op.forward, LEAN[op][1], args, LEAN[op][0]) for op in LEAN
+             for args in forwards[op]]
+    cases += [(array_form(rule), LEAN_RULES[rule], args, None) for rule in LEAN_RULES
+              for args in rules[rule]]
+    with np.errstate(all="ignore"):
+        for original, lean, args, applies in cases:
+            assert applies is None or applies(*args)
+            expected, got = original(*args), lean(*args)
+            assert type(got) is type(expected) and got.dtype == expected.dtype
+            assert np.asarray(got).tobytes() == np.asarray(expected).tobytes(), (lean, args)

@@ -21,6 +21,7 @@ from __future__ import annotations
 import math
 
 from .._backend import ndarray, xp
+from ..ops import linalg as linalg_ops
 from ..ops import pointwise as pointwise_ops
 from ..ops import reduction as reduction_ops
 
@@ -58,6 +59,20 @@ def mean_all_backward(grad, self_shape):
     return out / max(math.prod(self_shape), 1)
 
 
+def mv_vec_backward(grad, self):
+    """The array form of ``mv``'s rule for the vector, ``mv(t(self), grad)``: the forwards
+    of ``t`` and ``mv`` (``self.T``, ``matmul``), called directly.
+
+    >>> import numpy as np
+    >>> mv_vec_backward(np.ones(2), np.arange(6.0).reshape(2, 3))
+    array([3., 5., 7.])
+    """
+    return _matmul(self.T, grad)
+
+
+_matmul = xp.matmul
+
+
 def _floating(x) -> bool:
     return type(x) is ndarray and x.size > 0 and x.dtype.char in "fd"
 
@@ -65,10 +80,15 @@ def _floating(x) -> bool:
 # op -> (when it applies to the forward's arguments, the leaner forward)
 LEAN = {
     reduction_ops.mean_all: (lambda x: _floating(x), mean_all),
+    # (``_quiet(_power, ...)``: a replay has NumPy's warnings off already)
+    pointwise_ops.pow_scalar: (lambda x, exponent: type(x) is ndarray, xp.power),
+    linalg_ops.mv: (lambda x, vec: True, xp.matmul),
 }
 # a backward rule -> its leaner array form (same arguments: grad, then what the rule reads)
 LEAN_RULES = {
     reduction_ops.mean_all.rules[0]: mean_all_backward,
+    pointwise_ops.pow_scalar.rules[0]: pointwise_ops._pow_backward,  # (without _quiet)
+    linalg_ops.mv.rules[1]: mv_vec_backward,
 }
 # an op whose forward is ``self OP other`` -> the ufunc it calls for an array ``self``
 FUSED = {pointwise_ops.add: xp.add, pointwise_ops.sub: xp.subtract,
