@@ -44,13 +44,15 @@ class Replay:
     """A compiled trace: ``run(argument_values)`` repeats the recorded call; ``guarded``,
     once ``guard`` gave it a guard, checks that first and returns ``MISS`` if it fails."""
 
-    __slots__ = ("function", "source", "guarded", "guard_source")
+    __slots__ = ("function", "source", "guarded", "guard_source", "_body", "_scope")
 
-    def __init__(self, function, source: str) -> None:
+    def __init__(self, function, source: str, body: str, scope: dict) -> None:
         self.function = function
         self.source = source
         self.guarded = None
         self.guard_source = ""
+        self._body = body  # the lines, indented once, ending with the return
+        self._scope = scope
 
     def guard(self, n_args: int, checks: list, namespace: dict) -> None:
         """Make ``guarded(args)``: ``checks`` (conditions on ``t0``, ``t1``, ..., which must
@@ -58,19 +60,20 @@ class Replay:
         arguments = ", ".join(f"t{i}" for i in range(n_args))
         unpack = f"    {arguments}, = args\n" if n_args else ""
         tests = "".join(f"    if not ({check}): return MISS\n" for check in checks)
+        body = "".join(f"    {line}\n" for line in self._body.splitlines())
         source = (f"def guarded(args):\n    if len(args) != {n_args}: return MISS\n{unpack}"
-                  f"{tests}    token = silence()\n    try:\n"
-                  f"        return replay({arguments})\n    finally:\n"
-                  f"        restore(token)\n")
-        scope = {"MISS": MISS, "silence": silence_fp_errors, "restore": restore_fp_errors,
-                 "replay": self.function}
+                  f"{tests}    token = silence()\n    try:\n{body}"
+                  f"    finally:\n        restore(token)\n")
+        scope = dict(self._scope)
+        scope.update({"MISS": MISS, "silence": silence_fp_errors, "restore": restore_fp_errors})
         scope.update(namespace)
         exec(compile(source, "<chainrule.compile guard>", "exec"), scope)
         self.guarded = scope["guarded"]
         self.guard_source = source
 
     def run(self, tensors):
-        # NumPy's floating-point warnings are off, as every eager op has them.
+        # NumPy's floating-point warnings off, as in the engine's backward pass (chainrule
+        # filters those its forwards raise).
         token = silence_fp_errors()
         try:
             return self.function(*tensors)
@@ -87,9 +90,10 @@ def build(name: str, n_args: int, lines: list, returned: str, namespace: dict) -
     6
     """
     arguments = ", ".join(f"t{i}" for i in range(n_args))
-    body = "".join(f"    {line}\n" for line in lines)
-    source = f"def replay({arguments}):\n{body}    return {returned}\n"
+    body = "".join(f"    {line}\n" for line in lines) + f"    return {returned}\n"
+    source = f"def replay({arguments}):\n{body}"
     scope = dict(_HELPERS)
     scope.update(namespace)
-    exec(compile(source, f"<chainrule.compile replay of {name}>", "exec"), scope)
-    return Replay(scope["replay"], source)
+    defined = dict(scope)
+    exec(compile(source, f"<chainrule.compile replay of {name}>", "exec"), defined)
+    return Replay(defined["replay"], source, body, scope)
