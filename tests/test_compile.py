@@ -24,6 +24,8 @@ def _float64():
 
 
 def _state(f):
+    if isinstance(f, torch.nn.Module):
+        f = f.__dict__["_compiled_call"]
     return f._chainrule_compiled
 
 
@@ -350,3 +352,26 @@ def test_lean_forms_match_what_they_replace(dtype):
             expected, got = original(*args), lean(*args)
             assert type(got) is type(expected) and got.dtype == expected.dtype
             assert np.asarray(got).tobytes() == np.asarray(expected).tobytes(), (lean, args)
+
+
+def test_batch_norm_training_runs_eagerly_and_evaluation_is_replayed():
+    # Training updates the running statistics with NumPy directly: the version counters
+    # that moved on without a recorded write give it away.
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.BatchNorm1d(4))
+    twin = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.BatchNorm1d(4))
+    twin.load_state_dict(model.state_dict())
+    forward = torch.compile(model)
+    x = torch.tensor(np.random.default_rng(1).standard_normal((6, 3)))
+    with torch.no_grad():
+        for _ in range(2):
+            _same(forward(x), twin(x))
+        assert "changed in place" in _state(forward).eager_reason
+        torch.compiler.reset()  # (forgets the fallback too)
+        state = _state(forward)
+        model.eval(), twin.eval()
+        for _ in range(3):
+            _same(forward(x), twin(x))
+        assert state.eager_reason is None and state.traced == 1
+    for a, b in zip(model.state_dict().values(), twin.state_dict().values()):
+        _same(a, b)

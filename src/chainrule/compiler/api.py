@@ -76,6 +76,7 @@ class CompiledFunction:
         self.fn = fn
         self.name = name
         self.eager_reason = eager_reason
+        self.fixed_reason = eager_reason  # (from compile's own arguments: reset keeps it)
         self.recompile_limit = recompile_limit
         self.warn_on_fallback = warn_on_fallback
         self.entries: dict = {}  # the arguments' key -> [_Entry]
@@ -89,6 +90,7 @@ class CompiledFunction:
         self.entries.clear()
         self.traced = 0
         self.fast = None
+        self.eager_reason = self.fixed_reason
 
     def __call__(self, args: tuple, kwargs: dict):
         if self.eager_reason is not None or _tracing.tracer is not None:
@@ -308,8 +310,8 @@ def compile(model=None, *, fullgraph: bool = False, dynamic: bool | None = None,
 
 
 def reset() -> None:
-    """Forget every compiled function's traces (``torch.compiler.reset``): the next call of
-    each is traced again.
+    """Forget every compiled function's traces and fallbacks (``torch.compiler.reset``): the
+    next call of each is traced again.
 
     >>> import chainrule as torch
     >>> torch.compiler.reset()

@@ -243,6 +243,11 @@ class Tracer:
 
     def whole_call(self, method, obj, args, kwargs):
         """An optimizer's step or a zero_grad: run it untraced, and record the call itself."""
+        if not self.failed and threading.get_ident() == self.thread:
+            try:
+                self.check_state()  # (what it changes is noted after it: check what came before)
+            except TraceFailed as e:
+                self.fail(str(e))
         previous = _tracing.set_tracer(None)
         try:
             result = method(obj, *args, **kwargs)
@@ -307,8 +312,9 @@ class Tracer:
                                   "does not record (.data =, requires_grad_(), setting .grad)")
             for u in (t, t._grad):
                 if u is not None and u._version_counter is not None:
-                    known = self.versions.get(id(u._version_counter))
-                    if known is None or known[1] != u._version_counter.value:
+                    # (a counter made since, by a view or detach(), and never moved on: 0)
+                    known = self.versions.get(id(u._version_counter), (None, 0))
+                    if known[1] != u._version_counter.value:
                         raise TraceFailed("a captured tensor was changed in place by an "
                                           "operation chainrule.compile does not record")
 
