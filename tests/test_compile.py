@@ -375,3 +375,38 @@ def test_batch_norm_training_runs_eagerly_and_evaluation_is_replayed():
         assert state.eager_reason is None and state.traced == 1
     for a, b in zip(model.state_dict().values(), twin.state_dict().values()):
         _same(a, b)
+
+
+def _small_cnn():
+    nn = torch.nn
+    return nn.Sequential(nn.Conv2d(1, 2, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+                         nn.Flatten(), nn.LayerNorm(8), nn.Linear(8, 3))
+
+
+def _cnn_step():
+    torch.manual_seed(0)
+    model = _small_cnn()
+    opt = torch.optim.AdamW(model.parameters(), lr=0.01)
+
+    def step(x, y):
+        opt.zero_grad()
+        loss = torch.nn.functional.cross_entropy(model(x), y)
+        loss.backward()
+        opt.step()
+    return model, step
+
+
+def test_convolution_training_step_is_replayed_bit_for_bit():
+    eager, eager_step = _cnn_step()
+    model, step = _cnn_step()
+    step = torch.compile(step)
+    for seed in range(4):
+        data = np.random.default_rng(seed)
+        x = torch.tensor(data.standard_normal((3, 1, 4, 4)))
+        y = torch.tensor(data.integers(0, 3, 3))
+        step(x, y)
+        eager_step(x, y)
+    for p, q in zip(model.parameters(), eager.parameters()):
+        _same(p, q)
+        _same(p.grad, q.grad)
+    assert _state(step).eager_reason is None and _state(step).traced == 2

@@ -28,6 +28,24 @@ def value_read(tensor) -> None:
         tracer.value_read(tensor)
 
 
+def recorded_call(function):
+    """Decorate a function of arrays that chainrule calls outside any op (the windows a
+    convolution copies, ``im2col``): a tracer records its call as it records an op's
+    forward.  The function must depend on nothing but its arguments.
+
+    >>> double = recorded_call(lambda a: a * 2)
+    >>> double(3)
+    6
+    """
+    @functools.wraps(function)
+    def call(*args, **kwargs):
+        result = function(*args, **kwargs)
+        if tracer is not None:
+            tracer.array_call(function, args, kwargs, result)
+        return result
+    return call
+
+
 def replayed_whole(method):
     """Decorate a method (an optimizer's ``step``, ``zero_grad``) that a traced function
     calls: the tracer records the call itself, and a replay calls the method again, instead

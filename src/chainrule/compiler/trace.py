@@ -164,6 +164,25 @@ class Tracer:
         except TraceFailed as e:
             self.fail(str(e))
 
+    def array_call(self, function, args, kwargs, result) -> None:
+        """``function(*args, **kwargs)`` (``_tracing.recorded_call``) made the array ``result``."""
+        if self.failed or threading.get_ident() != self.thread:
+            return
+        try:
+            inputs = [self.value(a) for a in args]
+            inputs += [f"{k}={self.value(v)}" for k, v in kwargs.items()]
+            if type(result) is ndarray:
+                self.call_line(result, function, *inputs)
+            elif type(result) in (list, tuple) and all(type(r) is ndarray for r in result):
+                whole = self.new_name(None, "o")
+                self.lines.append(f"{whole} = {self.constant(function, 'f')}({', '.join(inputs)})")
+                for i, r in enumerate(result):
+                    self.lines.append(f"{self.new_name(r)} = {whole}[{i}]")
+            else:
+                raise TraceFailed(f"{function.__name__} returned no array")
+        except TraceFailed as e:
+            self.fail(str(e))
+
     def _output(self, out, call: str) -> None:
         name = self.new_name(out)
         # (Op.__call__ makes an array of what the forward returns, as here.)
