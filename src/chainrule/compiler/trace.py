@@ -537,7 +537,24 @@ class Tracer:
         self.check_state()
         returned = self.output(result)
         self._fuse()
+        self._drop_unread(returned)
         return build(name, n_args, self.lines, returned, self.namespace)
+
+    def _drop_unread(self, returned: str) -> None:
+        """Leave out the lines that make an array nothing reads (the loss's value, where the
+        function returns none): what ops, rules and recorded calls compute depends on their
+        arguments alone, so dropping it changes no result.  Lines with effects (writes,
+        ``.grad``, versions, whole calls) assign no ``v``/``o`` name and all stay."""
+        read = set(_NAME.findall(returned))
+        kept = []
+        for line in reversed(self.lines):  # (each name is made once, before it is read)
+            made = _MADE.match(line)
+            if made is not None and (made.group(1) or made.group(2)) not in read:
+                continue
+            kept.append(line)
+            read.update(_NAME.findall(line))
+        kept.reverse()
+        self.lines = kept
 
     def _fuse(self) -> None:
         """``v = a - b`` (with its array check) then ``copyto(a, v)``: ``subtract(a, b, out=a)``,
@@ -582,6 +599,11 @@ class Tracer:
         if isinstance(v, _NUMBERS):
             return self.constant(v)
         raise TraceFailed(f"it returns a {type(v).__name__}, which a replay cannot rebuild")
+
+
+_NAME = re.compile(r"\b[vo]\d+\b")
+# A line that only makes the array it names: ``v3 = ...``, or the array check after it.
+_MADE = re.compile(r"^(?:if type\(([vo]\d+)\) is not ndarray: \1 = asarray\(\1\)$|([vo]\d+) = )")
 
 
 def _holds_tensor(v) -> bool:
