@@ -410,3 +410,20 @@ def test_convolution_training_step_is_replayed_bit_for_bit():
         _same(p, q)
         _same(p.grad, q.grad)
     assert _state(step).eager_reason is None and _state(step).traced == 2
+
+
+def _sqrt_step(w, x):
+    (w * x).sqrt().sum().backward()
+
+
+def test_anomaly_mode_runs_eagerly():
+    step = torch.compile(_sqrt_step)
+    w = torch.tensor([1.0, 2.0], requires_grad=True)
+    for _ in range(3):  # traced (.grad unset, set), then replayed: nan, quietly
+        step(w, -torch.ones(2))
+    assert _state(step).traced == 2
+    with torch.autograd.detect_anomaly(), pytest.raises(RuntimeError) as ours:
+        step(w, -torch.ones(2))  # the engine's pass, checking each node, as eagerly
+    with torch.autograd.detect_anomaly(), pytest.raises(RuntimeError) as eager:
+        _sqrt_step(w, -torch.ones(2))
+    assert str(ours.value).splitlines()[0] == str(eager.value).splitlines()[0]

@@ -93,8 +93,11 @@ class CompiledFunction:
         self.eager_reason = self.fixed_reason
 
     def __call__(self, args: tuple, kwargs: dict):
-        if self.eager_reason is not None or _tracing.tracer is not None:
-            return self.fn(*args, **kwargs)  # (inside another traced call: traced there)
+        if self.eager_reason is not None or _tracing.tracer is not None \
+                or grad_mode.flags.anomaly or grad_mode.flags.forward_ad:
+            # (inside another traced call: traced there; anomaly mode and dual tensors need
+            # the engine)
+            return self.fn(*args, **kwargs)
         values = list(args)
         if kwargs:
             values.extend(kwargs[k] for k in sorted(kwargs))
@@ -164,7 +167,9 @@ def _guard(modes: tuple, arguments: list, captured: list, state: tuple, plain: l
     replay (``Replay.guard``): ``(number of arguments, conditions, the names they use)``."""
     names = {"grad_state": grad_mode.state, "dtypes": _dtypes, "values_hold": values_hold,
              "Tensor": Tensor}
-    checks = [f"grad_state.enabled is {modes[0]}", "dtypes._default_float is default_float"]
+    checks = [f"grad_state.enabled is {modes[0]}", "dtypes._default_float is default_float",
+              "not (flags.anomaly or flags.forward_ad)"]
+    names["flags"] = grad_mode.flags
     names["default_float"] = modes[1]
     for i, facts in enumerate(arguments):
         a = f"t{i}"

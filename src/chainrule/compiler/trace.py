@@ -262,7 +262,9 @@ class Tracer:
 
     def whole_call(self, method, obj, args, kwargs):
         """An optimizer's step or a zero_grad: run it untraced, and record the call itself."""
-        if not self.failed and threading.get_ident() == self.thread:
+        if threading.get_ident() != self.thread:  # another thread's call: not this trace's
+            return method(obj, *args, **kwargs)
+        if not self.failed:
             try:
                 self.check_state()  # (what it changes is noted after it: check what came before)
             except TraceFailed as e:
@@ -272,7 +274,7 @@ class Tracer:
             result = method(obj, *args, **kwargs)
         finally:
             _tracing.set_tracer(previous)
-        if self.failed or threading.get_ident() != self.thread:
+        if self.failed:
             return result
         try:
             if id(obj) not in self.objects:
@@ -340,7 +342,9 @@ class Tracer:
     # --- the backward pass -----------------------------------------------------------------
     def backward(self, roots, root_grads, retain_graph, create_graph, inputs, accumulate):
         """``engine.backward.run_backward``, recorded (or, where it cannot be, run as is)."""
-        if not self.failed and threading.get_ident() == self.thread:
+        if threading.get_ident() != self.thread:
+            self.fail("another thread ran a backward pass during the trace")
+        if not self.failed:
             reason = _unrecordable(roots, root_grads, create_graph, inputs, accumulate)
             if reason is None:
                 edges = [gradient_edge(t) for t in roots]
