@@ -6,8 +6,8 @@ argument's type, and for a tensor its shape, dtype, ``requires_grad``, whether i
 ``.grad`` is None and whether it is a leaf and no view; other arguments by value;
 grad mode and the default dtype; and the same facts about the captured tensors
 the replay reads (the guard).  A call of a new kind is traced (it runs eagerly,
-recorded); once ``recompile_limit`` kinds are known, or once a trace fails, the
-function runs eagerly from then on, with the reason logged under
+recorded).  Where a trace fails, calls of that kind run eagerly from then on; after
+``recompile_limit`` traces, every call does; each reason is logged once under
 ``CHAINRULE_LOG=compile``.
 """
 from __future__ import annotations
@@ -80,6 +80,9 @@ class CompiledFunction:
         self.recompile_limit = recompile_limit
         self.warn_on_fallback = warn_on_fallback
         self.entries: dict = {}  # the arguments' key -> [_Entry]
+        # the arguments' key -> why a call of that kind runs eagerly (its trace failed): a
+        # module whose output needs a graph in training can still be replayed under no_grad
+        self.fallbacks: dict = {}
         self.traced = 0
         # The replay last used, with its guard compiled in: tried first by a call without
         # keyword arguments (the usual training loop calls one replay again and again).
@@ -88,6 +91,7 @@ class CompiledFunction:
 
     def reset(self) -> None:
         self.entries.clear()
+        self.fallbacks.clear()
         self.traced = 0
         self.fast = None
         self.eager_reason = self.fixed_reason
@@ -111,6 +115,8 @@ class CompiledFunction:
             else:
                 key.append(id(a))  # any other object: this very object
         key = tuple(key)
+        if key in self.fallbacks:
+            return self.fn(*args, **kwargs)
         for entry in self.entries.get(key, ()):
             if _captured_state(entry.captured) == entry.state and values_hold(entry.values):
                 if not kwargs:
@@ -139,10 +145,14 @@ class CompiledFunction:
             result = self.fn(*args, **kwargs)
         finally:
             _tracing.set_tracer(previous)
+        self.traced += 1
         try:
             replay = tracer.finish(result, len(values), self.name)
         except TraceFailed as e:
-            self._give_up(str(e))
+            reason = str(e)
+            if reason not in self.fallbacks.values():
+                self._say(reason)
+            self.fallbacks[key] = reason
             return result
         used = [t for t in captured.values() if id(t) in tracer.used]
         state = tracer.entry_state(used)
@@ -150,13 +160,15 @@ class CompiledFunction:
         self.entries.setdefault(key, []).append(_Entry(replay, used, state, plain))
         if not kwargs:
             self.fast = replay.guarded
-        self.traced += 1
         return result
 
     def _give_up(self, reason: str) -> None:
         self.eager_reason = reason
         self.entries.clear()
         self.fast = None
+        self._say(reason)
+
+    def _say(self, reason: str) -> None:
         log_fallback(self.name, reason)
         if self.warn_on_fallback:
             _warn_once(f"torch.compile(fullgraph=True): {self.name} runs eagerly: {reason}")
