@@ -436,3 +436,40 @@ def test_anomaly_mode_runs_eagerly():
     with torch.autograd.detect_anomaly(), pytest.raises(RuntimeError) as eager:
         _sqrt_step(w, -torch.ones(2))
     assert str(ours.value).splitlines()[0] == str(eager.value).splitlines()[0]
+
+
+def _two_pass_step():
+    w = torch.tensor([0.5, -1.0, 2.0], requires_grad=True)
+    b = torch.tensor(0.1, requires_grad=True)
+
+    def step(x, *, scale=1.0, twice=False):
+        out = ((x @ w + b).tanh() * scale).sum()
+        out.backward(retain_graph=True)
+        if twice:
+            out.backward()  # the same graph again: gradients accumulate
+        (w.sin() * x[0]).sum().backward()  # a second micro-batch
+        with torch.no_grad():
+            w.mul_(0.99).add_(w.grad, alpha=-0.1)
+            b.sub_(0.1 * b.grad)
+        returned = (w.detach(), b.grad.clone(), out.detach())
+        w.grad = None
+        b.grad.zero_()
+        return returned
+    return w, b, step
+
+
+def test_keywords_retained_graphs_micro_batches_and_versions():
+    w, b, eager = _two_pass_step()
+    w2, b2, step = _two_pass_step()
+    step = torch.compile(step)
+    rng = np.random.default_rng(0)
+    for i in range(6):
+        x = torch.tensor(rng.standard_normal((4, 3)))
+        for ours, theirs in zip(step(x, scale=2.0, twice=i % 2 == 0),
+                                eager(x, scale=2.0, twice=i % 2 == 0)):
+            _same(ours, theirs)
+            assert type(ours) is torch.Tensor and ours._version == theirs._version
+        _same(w2, w)
+        assert (w2._version, b2._version) == (w._version, b._version)
+    assert not _reasons(step) and _state(step).traced == 3
+    assert step(x, scale=2.0)[0]._version_counter is w2._version_counter  # w.detach()
