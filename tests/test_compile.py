@@ -473,3 +473,34 @@ def test_keywords_retained_graphs_micro_batches_and_versions():
         assert (w2._version, b2._version) == (w._version, b._version)
     assert not _reasons(step) and _state(step).traced == 3
     assert step(x, scale=2.0)[0]._version_counter is w2._version_counter  # w.detach()
+
+
+def _loss_step():
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(torch.nn.Linear(4, 8), torch.nn.ReLU(), torch.nn.Linear(8, 3))
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+
+    def step(x, y):
+        opt.zero_grad()
+        loss = torch.nn.functional.cross_entropy(model(x), y)
+        loss.backward()
+        opt.step()
+        return loss  # as PyTorch training loops write it: its graph is spent
+    return step
+
+
+def test_a_returned_spent_loss_reads_as_in_eager_mode():
+    eager, step = _loss_step(), torch.compile(_loss_step())
+    rng = np.random.default_rng(0)
+    for _ in range(4):
+        x, y = torch.tensor(rng.standard_normal((5, 4))), torch.tensor(rng.integers(0, 3, 5))
+        ours, theirs = step(x, y), eager(x, y)
+        assert repr(ours) == repr(theirs) and ours.item() == theirs.item()
+        assert ours.requires_grad and not ours.is_leaf
+        errors = []
+        for loss in (ours, theirs):
+            with pytest.raises(RuntimeError) as error:
+                loss.backward()
+            errors.append(str(error.value))
+        assert errors[0] == errors[1]
+    assert not _reasons(step) and _state(step).traced == 2

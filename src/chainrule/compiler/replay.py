@@ -12,6 +12,7 @@ shows the code, for the curious and for debugging::
 from __future__ import annotations
 
 from .._backend import ndarray, restore_fp_errors, silence_fp_errors, xp
+from ..engine.graph import RELEASED
 from ..tensor import Tensor, VersionCounter, from_array
 
 
@@ -32,9 +33,25 @@ def versioned(data, version: int) -> Tensor:
     return t
 
 
+def spent(data, node_class, output_nr: int) -> Tensor:
+    """A tensor over ``data`` as a function returns its loss after ``loss.backward()``: it
+    requires grad and has a ``grad_fn`` of the class eager mode gives, whose saved values
+    are freed, so a second backward raises as it would eagerly.  (The node leads nowhere:
+    ``next_functions`` is empty.)"""
+    node = object.__new__(node_class)
+    node.next_functions = ()
+    node.input_meta = ()
+    node._saved = RELEASED
+    t = Tensor._make(data)
+    t._requires_grad = True
+    t._grad_fn = node
+    t._output_nr = output_nr
+    return t
+
+
 _HELPERS = {"ndarray": ndarray, "asarray": xp.asarray, "array": xp.array,
             "from_array": from_array, "Tensor_make": Tensor._make, "shared": shared,
-            "versioned": versioned}
+            "versioned": versioned, "spent": spent}
 
 
 MISS = object()  # what a guarded replay returns when its guard does not hold

@@ -582,9 +582,16 @@ class Tracer:
             if root is not None:
                 self.used.add(id(v))
                 return root[1]
-            if v._requires_grad or v._grad_fn is not None:
-                raise TraceFailed("it returns a tensor that requires grad (a replay makes no "
-                                  "graph): return loss.detach() or loss.item() outside")
+            node = v._grad_fn
+            if node is not None and isinstance(node, OpNode) and node._saved is RELEASED:
+                # The loss a step returns after its backward: its graph is spent, so all
+                # eager mode allows is reading it, and a second backward raises at once.
+                return (f"spent({self.array(v._data)}, {self.constant(type(node))}, "
+                        f"{v._output_nr})")
+            if v._requires_grad or node is not None:
+                raise TraceFailed("it returns a tensor that requires grad whose graph a "
+                                  "later backward could still use (a replay makes no graph): "
+                                  "return loss.detach()")
             data = self.array(v._data)
             counter = v._version_counter
             for t, e in self.roots.values():
