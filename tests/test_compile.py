@@ -504,3 +504,24 @@ def test_a_returned_spent_loss_reads_as_in_eager_mode():
             errors.append(str(error.value))
         assert errors[0] == errors[1]
     assert not _reasons(step) and _state(step).traced == 2
+
+
+def test_arguments_that_are_containers_or_tuples():
+    w = torch.tensor([1.0, 2.0])
+
+    @torch.compile
+    def scaled(x, shape):
+        return (x * w).reshape(shape)
+
+    @torch.compile
+    def total(pair):
+        return (pair[0] + pair[1] * w).detach()
+
+    x = torch.ones(2)
+    for shape in [(2, 1), (2, 1), (1, 2)]:  # tuples of numbers: guarded by value
+        _same(scaled(x, shape), (x * w).reshape(shape))
+    assert _state(scaled).traced == 2 and not _reasons(scaled)
+    for k in range(3):  # a fresh list each call, which could reuse the last one's id
+        pair = [torch.ones(2) * k, torch.ones(2) * (k + 1)]
+        _same(total(pair), pair[0] + pair[1] * w)
+    assert "list" in _reasons(total)

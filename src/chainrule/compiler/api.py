@@ -32,6 +32,12 @@ _COMPILED: weakref.WeakSet = weakref.WeakSet()  # every compiled function (reset
 _MODES = ("default", "lite", "reduce-overhead", "max-autotune-no-cudagraphs", "max-autotune")
 _BACKENDS = ("inductor", "eager", "aot_eager", "cudagraphs", "tvm", "openxla", "onnxrt")
 _SIMPLE = (int, float, bool, str, type(None))
+_CONTAINERS = (list, tuple, dict, set)
+
+
+def _plain(a) -> bool:
+    """A number, string, None, or a tuple of them: an argument a key holds by value."""
+    return type(a) in _SIMPLE or type(a) is tuple and all(_plain(e) for e in a)
 _WARNED: set = set()  # the option warnings already given (each once per process)
 
 
@@ -110,10 +116,12 @@ class CompiledFunction:
             if isinstance(a, Tensor):
                 key.append((type(a), a._data.shape, a._data.dtype, a._requires_grad,
                             a._grad is None, a._grad_fn is None, a._base is None))
-            elif type(a) in _SIMPLE:
+            elif type(a) in _SIMPLE or _plain(a):
                 key.append((type(a), a))
+            elif type(a) in _CONTAINERS:
+                key.append(type(a))  # (its tensors could change: such calls run eagerly)
             else:
-                key.append(id(a))  # any other object: this very object
+                key.append(id(a))  # any other object: this very object (the guard keeps it)
         key = tuple(key)
         if key in self.fallbacks:
             return self.fn(*args, **kwargs)
@@ -130,6 +138,11 @@ class CompiledFunction:
                           "dtypes, requires_grad, .grad set or not, argument values); raise "
                           "recompile_limit= to keep more")
             return self.fn(*args, **kwargs)
+        if any(type(a) in _CONTAINERS and not _plain(a) for a in values):
+            reason = "an argument is a list, tuple or dict (pass its tensors one by one)"
+            self._say(reason)
+            self.fallbacks[key] = reason
+            return self.fn(*args, **kwargs)
         found, objects, plain = reachable([self.fn, values])
         tensors = [a if isinstance(a, Tensor) else None for a in values]
         if len({id(t) for t in tensors if t is not None}) < sum(t is not None for t in tensors):
@@ -137,7 +150,7 @@ class CompiledFunction:
         captured = {i: t for i, t in found.items() if not any(t is a for a in tensors)}
         facts = [("tensor", type(a), a._data.shape, a._data.dtype, a._requires_grad,
                    a._grad is None, a._grad_fn is None, a._base is None)
-                  if isinstance(a, Tensor) else ("plain", a) if type(a) in _SIMPLE
+                  if isinstance(a, Tensor) else ("plain", a) if _plain(a)
                   else ("object", a) for a in values]
         tracer = Tracer(tensors, captured, objects)
         previous = _tracing.set_tracer(tracer)
