@@ -525,3 +525,15 @@ def test_arguments_that_are_containers_or_tuples():
         pair = [torch.ones(2) * k, torch.ones(2) * (k + 1)]
         _same(total(pair), pair[0] + pair[1] * w)
     assert "list" in _reasons(total)
+
+
+def test_a_replaced_parameter_is_noticed():
+    model = torch.nn.Linear(2, 1)
+    forward = torch.compile(model)
+    x = torch.ones(3, 2)
+    with torch.no_grad():
+        for _ in range(2):
+            _same(forward(x), model(x))
+        model.weight = torch.nn.Parameter(torch.full((1, 2), 5.0))
+        _same(forward(x), model(x))
+    assert _state(forward).traced == 2

@@ -13,8 +13,10 @@ holding them.
 
 The walk also notes the plain values (numbers, strings, flags) a replay would
 take as constants without rereading them: the globals and closure cells of the
-functions it passes, and the attributes of modules (``training``).  A replay is
-used only while they hold the same values (``values_hold``).
+functions it passes, and the attributes of modules (``training``); and the
+tensors a module holds as parameters and buffers, which a replay reads as the
+very objects it found.  A replay is used only while they all hold (the same
+values, the same tensors: ``values_hold``).
 """
 from __future__ import annotations
 
@@ -81,7 +83,8 @@ def values_hold(values: list) -> bool:
             now = where.cell_contents
         else:
             now = where.get(name, _MISSING)
-        if now is not value and (type(now) is not type(value) or now != value):
+        if now is not value and (type(now) is not type(value) or type(value) not in _PLAIN
+                                 or now != value):
             return False
     return True
 
@@ -118,6 +121,10 @@ def _children(obj, values: list) -> list:
     if isinstance(obj, Module):  # (training, and options such as a layer's eps)
         attributes = vars(obj)
         values.extend((attributes, n, v) for n, v in attributes.items() if type(v) in _PLAIN)
+        for table in ("_parameters", "_buffers"):  # (model.weight = Parameter(...))
+            held = attributes.get(table)
+            if isinstance(held, dict):
+                values.extend((held, n, t) for n, t in held.items() if isinstance(t, Tensor))
     call = vars(type(obj)).get("__call__") if callable(obj) else None
     if isinstance(call, types.FunctionType):
         found.append(call)  # a callable object's globals (its __call__'s names)
