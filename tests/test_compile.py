@@ -537,3 +537,28 @@ def test_a_replaced_parameter_is_noticed():
         model.weight = torch.nn.Parameter(torch.full((1, 2), 5.0))
         _same(forward(x), model(x))
     assert _state(forward).traced == 2
+
+
+rebound = None
+
+
+def _rebinding_step():
+    global rebound
+    loss = (rebound * rebound).sum()
+    loss.backward()
+    with torch.no_grad():
+        new = rebound - 0.1 * rebound.grad
+    rebound.grad = None  # (the old tensor looks as it did before the call)
+    rebound = new.requires_grad_()  # a new tensor in the global
+
+
+def test_a_global_rebound_to_a_new_tensor_is_noticed(monkeypatch):
+    module = __import__(__name__)
+    step = torch.compile(_rebinding_step)
+    results = []
+    for run in (step, _rebinding_step):
+        monkeypatch.setattr(module, "rebound", torch.tensor([1.0, -2.0], requires_grad=True))
+        for _ in range(4):
+            run()
+        results.append(module.rebound)
+    _same(results[0], results[1])

@@ -14,9 +14,9 @@ holding them.
 The walk also notes the plain values (numbers, strings, flags) a replay would
 take as constants without rereading them: the globals and closure cells of the
 functions it passes, and the attributes of modules (``training``); and the
-tensors a module holds as parameters and buffers, which a replay reads as the
-very objects it found.  A replay is used only while they all hold (the same
-values, the same tensors: ``values_hold``).
+tensors those globals and cells hold and a module's parameters and buffers,
+which a replay reads as the very objects it found.  A replay is used only while
+they all hold (the same values, the same tensors: ``values_hold``).
 """
 from __future__ import annotations
 
@@ -101,14 +101,13 @@ def _children(obj, values: list) -> list:
         found = [cell.cell_contents for cell in obj.__closure__ or ()
                  if _has_contents(cell)]
         values.extend((cell, None, cell.cell_contents) for cell in obj.__closure__ or ()
-                      if _has_contents(cell) and type(cell.cell_contents) in _PLAIN)
+                      if _has_contents(cell) and _noted(cell.cell_contents))
         found.extend(obj.__defaults__ or ())
         found.extend((obj.__kwdefaults__ or {}).values())
         namespace = obj.__globals__
         names = [n for n in code_names(obj.__code__) if n in namespace]
         found.extend(namespace[n] for n in names)
-        values.extend((namespace, n, namespace[n]) for n in names
-                      if type(namespace[n]) in _PLAIN)
+        values.extend((namespace, n, namespace[n]) for n in names if _noted(namespace[n]))
         wrapped = getattr(obj, "__wrapped__", None)
         if wrapped is not None:
             found.append(wrapped)
@@ -129,6 +128,12 @@ def _children(obj, values: list) -> list:
     if isinstance(call, types.FunctionType):
         found.append(call)  # a callable object's globals (its __call__'s names)
     return found
+
+
+def _noted(value) -> bool:
+    # a plain value, or a tensor: a function that rebinds its global ``w = w - lr * g``
+    # leaves another tensor there, which a replay of the old one must not stand for
+    return type(value) in _PLAIN or isinstance(value, Tensor)
 
 
 def _has_contents(cell) -> bool:
