@@ -117,6 +117,10 @@ def _children(obj, values: list) -> list:
     if isinstance(obj, functools.partial):
         return [obj.func, *obj.args, *obj.keywords.values()]
     found = list(vars(obj).values()) if hasattr(obj, "__dict__") else []
+    if found:  # an object's tensors, by identity (self.w = a new tensor)
+        attributes = vars(obj)
+        values.extend((attributes, n, v) for n, v in attributes.items()
+                      if isinstance(v, Tensor))
     if isinstance(obj, Module):  # (training, and options such as a layer's eps)
         attributes = vars(obj)
         values.extend((attributes, n, v) for n, v in attributes.items() if type(v) in _PLAIN)
