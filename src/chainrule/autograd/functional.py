@@ -54,6 +54,13 @@ def _tensors(value, arg_name: str, fn_name: str) -> tuple[bool, tuple]:
     return is_tuple, items
 
 
+def _fresh_inputs(inputs, create_graph: bool, fn_name: str) -> tuple[bool, tuple]:
+    """(was it a tuple, fresh tensors to differentiate with respect to): ``_tensors`` then
+    ``_fresh``, what every product and Jacobian does first with its ``inputs``."""
+    inputs_tuple, inputs = _tensors(inputs, "inputs", fn_name)
+    return inputs_tuple, _fresh(inputs, create_graph, need_graph=True)
+
+
 def _unpack(results, was_tuple):
     """Undo ``_tensors``: a single tensor for a single-tensor argument.
 
@@ -114,6 +121,13 @@ def _v_or_default(v, refs, refs_tuple: bool, create_graph: bool, fn_name: str, w
 
 def _call(func, inputs, fn_name: str) -> tuple[bool, tuple]:
     return _tensors(func(*inputs), "outputs of the user-provided function", fn_name)
+
+
+def _outputs(func, inputs, strict: bool, fn_name: str) -> tuple[bool, tuple]:
+    """``func``'s outputs as ``_call`` gives them, each depending on the inputs if ``strict``."""
+    outputs_tuple, outputs = _call(func, inputs, fn_name)
+    _require_grad(outputs, "outputs", strict)
+    return outputs_tuple, outputs
 
 
 def _single_output(outputs, outputs_tuple: bool, fn_name: str) -> None:
@@ -234,10 +248,8 @@ def vjp(func, inputs, v=None, create_graph: bool = False, strict: bool = False):
     (tensor([1., 4.]), tensor([2., 4.]))
     """
     with grad_mode.enable_grad():
-        inputs_tuple, inputs = _tensors(inputs, "inputs", "vjp")
-        inputs = _fresh(inputs, create_graph, need_graph=True)
-        outputs_tuple, outputs = _call(func, inputs, "vjp")
-        _require_grad(outputs, "outputs", strict)
+        inputs_tuple, inputs = _fresh_inputs(inputs, create_graph, "vjp")
+        outputs_tuple, outputs = _outputs(func, inputs, strict, "vjp")
         v = _v_or_default(v, outputs, outputs_tuple, create_graph, "vjp",
                           "the user-provided function returns")
     grads = _last_pass(outputs, inputs, v, inputs, strict, create_graph, "back")
@@ -253,12 +265,10 @@ def jvp(func, inputs, v=None, create_graph: bool = False, strict: bool = False):
     (tensor([1., 4.]), tensor([2., 0.]))
     """
     with grad_mode.enable_grad():
-        inputs_tuple, inputs = _tensors(inputs, "inputs", "jvp")
-        inputs = _fresh(inputs, create_graph, need_graph=True)
+        inputs_tuple, inputs = _fresh_inputs(inputs, create_graph, "jvp")
         v = _v_or_default(v, inputs, inputs_tuple, create_graph, "jvp",
                           "the input to the user-provided function is")
-        outputs_tuple, outputs = _call(func, inputs, "jvp")
-        _require_grad(outputs, "outputs", strict)
+        outputs_tuple, outputs = _outputs(func, inputs, strict, "jvp")
         # uᵀJ is linear in the dummy cotangent u, so its value does not matter (zeros keep
         # inf and nan out); differentiating uᵀJ with respect to u along v gives J v.
         us = tuple(zeros_like(o, requires_grad=True) for o in outputs)
@@ -295,12 +305,10 @@ def _hessian_product(func, inputs, v, create_graph: bool, strict: bool, fn_name:
     as jvp (differentiate uᵀH with respect to a dummy u along v), which does not assume H
     symmetric."""
     with grad_mode.enable_grad():
-        inputs_tuple, inputs = _tensors(inputs, "inputs", fn_name)
-        inputs = _fresh(inputs, create_graph, need_graph=True)
+        inputs_tuple, inputs = _fresh_inputs(inputs, create_graph, fn_name)
         v = _v_or_default(v, inputs, inputs_tuple, create_graph, fn_name,
                           "the input to the user-provided function is")
-        outputs_tuple, outputs = _call(func, inputs, fn_name)
-        _require_grad(outputs, "outputs", strict)
+        outputs_tuple, outputs = _outputs(func, inputs, strict, fn_name)
         _single_output(outputs, outputs_tuple, fn_name)
         gradient = _grad(outputs, inputs, create_graph=True)
         _require_grad(gradient, "jacobian", strict)
@@ -343,10 +351,8 @@ def jacobian(func, inputs, create_graph: bool = False, strict: bool = False,
                 '`create_graph=False` or `strategy="reverse-mode"`.')
         return _jacobian_forward(func, inputs, strict)
     with grad_mode.enable_grad():
-        inputs_tuple, inputs = _tensors(inputs, "inputs", "jacobian")
-        inputs = _fresh(inputs, create_graph, need_graph=True)
-        outputs_tuple, outputs = _call(func, inputs, "jacobian")
-        _require_grad(outputs, "outputs", strict)
+        inputs_tuple, inputs = _fresh_inputs(inputs, create_graph, "jacobian")
+        outputs_tuple, outputs = _outputs(func, inputs, strict, "jacobian")
         if vectorize and strict:
             raise RuntimeError(
                 "torch.autograd.functional.jacobian: `strict=True` and `vectorized=True` are "
@@ -438,8 +444,7 @@ def hessian(func, inputs, create_graph: bool = False, strict: bool = False,
         raise AssertionError('Expected strategy to be either "forward-mode" or "reverse-mode".')
 
     def scalar(*xs):
-        outputs_tuple, outputs = _call(func, xs, "hessian")
-        _require_grad(outputs, "outputs", strict)
+        outputs_tuple, outputs = _outputs(func, xs, strict, "hessian")
         _single_output(outputs, outputs_tuple, "hessian")
         return outputs[0].squeeze()
 

@@ -391,9 +391,9 @@ class Tracer:
         gradients: dict = {}
         for (node, nr), g, root in zip(edges, root_grads, roots):
             if g is None and root._data.ndim == 0:
-                # The implicit 1 of a scalar loss: a constant (the engine makes a 0-d array
-                # of ones and takes its number; a number cannot change)
-                g = engine_backward._ones(root._data)[()]
+                # The implicit 1 of a scalar loss, a NumPy number as the engine makes it: a
+                # constant (a number cannot change)
+                g = root._data.dtype.type(1)
                 self.names[id(g)] = self.constant(g)
                 self.keep.append(g)
             elif g is None:

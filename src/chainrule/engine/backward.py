@@ -219,7 +219,15 @@ def run_backward(roots, root_grads, retain_graph: bool, create_graph: bool,
             #    per input, "incoming gradient times local derivative" (None: nothing to send).
             if grads is None:
                 results = None
-            elif general or node._hooked or type(node) is AccumulateGrad:
+            elif type(node) is AccumulateGrad:
+                # 3'. At a leaf: add the gradient into .grad (through step where hooks or
+                #     inputs= are involved; inline otherwise, a call less per leaf).
+                if general or node._hooked or node.variable._hooks:
+                    run.step(node, grads)
+                else:
+                    _accumulate(node.variable, grads[0], create_graph, arrays)
+                results = None
+            elif general or node._hooked:
                 results = run.step(node, grads)
             else:
                 results = node.apply_arrays(grads) if arrays else node.apply(grads)
@@ -364,7 +372,11 @@ class _Pass:
         self.gradients: dict = {}  # node -> the sum so far of the gradients of each output
         for (node, nr), g, root in zip(root_edges, root_grads, roots):
             if g is None:  # the implicit gradient of a scalar output: 1
-                g = _ones(root._data) if self.arrays else from_array(_ones(root._data))
+                data = root._data
+                if self.arrays and data.ndim == 0:
+                    g = data.dtype.type(1)  # a NumPy scalar: see saved.SavedTensor.unpack_data
+                else:
+                    g = _ones(data) if self.arrays else from_array(_ones(data))
             else:
                 # PyTorch casts it to the output's dtype (an edge's gradient has it already)
                 if isinstance(root, Tensor) and g._data.dtype != root._data.dtype:
@@ -614,6 +626,8 @@ def _make_grads(outputs, grad_outputs, batched: bool = False) -> list:
     return grads
 
 
+_IMPLICIT = (None,)  # the gradient of one scalar output, left for the engine to make: 1
+
 REFERENCE_CYCLE_WARNING = (
     "Using backward() with create_graph=True will create a reference cycle between the parameter "
     "and its gradient which can cause a memory leak. We recommend using autograd.grad when "
@@ -632,6 +646,14 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph: bool =
     >>> torch.autograd.backward(3 * x ** 2 - 4 * x); x.grad
     tensor(2.)
     """
+    if grad_tensors is None and inputs is None and not create_graph \
+            and isinstance(tensors, Tensor):
+        # loss.backward(), the commonest call: one tensor, its gradient implicit.  This path
+        # skips the general argument handling below (a few calls less per pass).
+        data = tensors._data
+        if data.size == 1 and data.dtype.kind == "f":
+            run_backward((tensors,), _IMPLICIT, bool(retain_graph), False)
+            return
     outputs = _as_tuple(tensors)
     if grad_tensors is None:
         grad_tensors = [None] * len(outputs)

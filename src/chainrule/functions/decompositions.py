@@ -149,6 +149,13 @@ def lu(A: Tensor, pivot: bool = True, get_infos: bool = False):
 
 def lu_factor_ex(A: Tensor, pivot: bool, name: str) -> tuple:
     """``(LU, pivots, info)`` after PyTorch's checks (``name`` is the function in errors)."""
+    check_lu_input(A, pivot, name)
+    LU, _, pivots, info = decomposition_ops.lu_factor(A)
+    return LU, pivots, info
+
+
+def check_lu_input(A: Tensor, pivot: bool, name: str) -> None:
+    """PyTorch's checks before an LU factorization (``name`` is the function in errors)."""
     if A.ndim < 2:
         raise RuntimeError(f"{name}: Expected tensor with 2 or more dimensions. Got size: "
                            f"{list(A.shape)} instead")
@@ -156,8 +163,6 @@ def lu_factor_ex(A: Tensor, pivot: bool, name: str) -> tuple:
     if not pivot:
         raise RuntimeError("linalg.lu_factor: LU without pivoting is not implemented on the "
                            "CPU. Fix: leave pivot=True.")
-    LU, _, pivots, info = decomposition_ops.lu_factor(A)
-    return LU, pivots, info
 
 
 def lu_unpack(LU_data: Tensor, LU_pivots: Tensor, unpack_data: bool = True,
@@ -292,6 +297,10 @@ def nuclear_norm(input: Tensor, dim=None, keepdim: bool = False) -> Tensor:
     return s
 
 
+# The start of PyTorch's error for each function removed in 1.9 (here and in solvers.py).
+REMOVED = "This function was deprecated since version 1.9 and is now removed."
+
+
 def eig(input: Tensor, eigenvectors: bool = False):
     """Removed from PyTorch (its complex results have no real stand-in): raises, saying what
     replaces it.
@@ -302,9 +311,9 @@ def eig(input: Tensor, eigenvectors: bool = False):
     RuntimeError: This function was deprecated since version 1.9 and is now removed. ...
     """
     raise RuntimeError(
-        "This function was deprecated since version 1.9 and is now removed. `torch.linalg.eig` "
-        "returns complex tensors of dtype `cfloat` or `cdouble` rather than real tensors "
-        "mimicking complex tensors.\n\nL, _ = torch.eig(A) should be replaced with:\n"
+        f"{REMOVED} `torch.linalg.eig` returns complex tensors of dtype `cfloat` or `cdouble` "
+        "rather than real tensors mimicking complex tensors.\n\nL, _ = torch.eig(A) should be "
+        "replaced with:\n"
         "L_complex = torch.linalg.eigvals(A)\n\nand\n\nL, V = torch.eig(A, eigenvectors=True) "
         "should be replaced with:\nL_complex, V_complex = torch.linalg.eig(A)\n\n(chainrule has "
         "no complex dtypes: for a symmetric A, use torch.linalg.eigh.)")
@@ -319,9 +328,9 @@ def symeig(input: Tensor, eigenvectors: bool = False, upper: bool = True):
     RuntimeError: This function was deprecated since version 1.9 and is now removed. ...
     """
     raise RuntimeError(
-        "This function was deprecated since version 1.9 and is now removed. The default "
-        "behavior has changed from using the upper triangular portion of the matrix by default "
-        "to using the lower triangular portion.\n\nL, _ = torch.symeig(A, upper=upper) should "
-        "be replaced with:\nL = torch.linalg.eigvalsh(A, UPLO='U' if upper else 'L')\n\nand\n\n"
+        f"{REMOVED} The default behavior has changed from using the upper triangular portion of "
+        "the matrix by default to using the lower triangular portion.\n\nL, _ = "
+        "torch.symeig(A, upper=upper) should be replaced with:\n"
+        "L = torch.linalg.eigvalsh(A, UPLO='U' if upper else 'L')\n\nand\n\n"
         "L, V = torch.symeig(A, eigenvectors=True) should be replaced with:\n"
         "L, V = torch.linalg.eigh(A, UPLO='U' if upper else 'L')")

@@ -34,6 +34,14 @@ def frexp(input) -> Frexp:
     return Frexp(floating_ops.frexp(input, exponent), exponent, "frexp")
 
 
+def _result_dtype(input, other, name: str):
+    """The promoted dtype of two tensors that must broadcast (PyTorch's checks first)."""
+    require_tensor(input, name, "input", 1)
+    require_tensor(other, name, "other", 2)
+    check_broadcast(input, other)
+    return _dtypes.result_type([input, other])
+
+
 @out_variant(SAME, message="ldexp can't be cast to the desired output type {out}")
 def ldexp(input, other) -> Tensor:
     """``input * 2**other``: ``other`` an integer (or floating) tensor of exponents; integer
@@ -43,10 +51,7 @@ def ldexp(input, other) -> Tensor:
     >>> torch.ldexp(torch.tensor([1.0, 3.0]), torch.tensor([3, -1]))
     tensor([8.0000, 1.5000])
     """
-    require_tensor(input, "ldexp", "input", 1)
-    require_tensor(other, "ldexp", "other", 2)
-    check_broadcast(input, other)
-    dtype = _dtypes.result_type([input, other])
+    dtype = _result_dtype(input, other, "ldexp")
     if not dtype.is_floating_point:
         dtype = _dtypes.get_default_dtype()
     shape = xp.broadcast_shapes(input._data.shape, other._data.shape)
@@ -68,10 +73,7 @@ def nextafter(input, other) -> Tensor:
     >>> torch.nextafter(torch.tensor([1.0, 1.0]), torch.tensor([2.0, 0.0])) - 1
     tensor([ 1.1921e-07, -5.9605e-08])
     """
-    require_tensor(input, "nextafter", "input", 1)
-    require_tensor(other, "nextafter", "other", 2)
-    check_broadcast(input, other)
-    dtype = _dtypes.result_type([input, other])
+    dtype = _result_dtype(input, other, "nextafter")
     if not dtype.is_floating_point:
         raise NotImplementedError(f"\"nextafter_cpu\" not implemented for "
                                   f"'{dtype.scalar_name}'. Fix: convert with .float() first.")

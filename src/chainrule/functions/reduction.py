@@ -200,6 +200,13 @@ def _argmin(a, axis):
         else xp.argmax(xp.isnan(a), axis=axis)
 
 
+def _flat_index(input, keepdim: bool, find) -> Tensor:
+    """``find`` (``_argmax`` or ``_argmin``) over the flattened tensor: a 0-d index, shaped
+    ``(1, ..., 1)`` with ``keepdim``."""
+    out = xp.asarray(find(input._data.reshape(-1), 0))
+    return Tensor._make(out.reshape((1,) * input.ndim) if keepdim else out)
+
+
 @out_variant(SAME)
 @accept_numpy_names
 def argmax(input, dim=None, keepdim: bool = False):
@@ -211,8 +218,7 @@ def argmax(input, dim=None, keepdim: bool = False):
     """
     _check_nonempty(input, dim, "argmax")
     if dim is None:
-        out = xp.asarray(_argmax(input._data.reshape(-1), 0))
-        return Tensor._make(out.reshape((1,) * input.ndim) if keepdim else out)
+        return _flat_index(input, keepdim, _argmax)
     return max(input, dim, keepdim).indices
 
 
@@ -229,8 +235,7 @@ def argmin(input, dim=None, keepdim: bool = False):
     """
     _check_nonempty(input, dim, "argmin")
     if dim is None:
-        out = xp.asarray(_argmin(input._data.reshape(-1), 0))
-        return Tensor._make(out.reshape((1,) * input.ndim) if keepdim else out)
+        return _flat_index(input, keepdim, _argmin)
     return min(input, dim, keepdim).indices
 
 
@@ -548,7 +553,7 @@ def count_nonzero(input, dim=None):
     >>> torch.count_nonzero(torch.tensor([[0, 1], [2, 3]]), dim=0)
     tensor([1, 2])
     """
-    dims = reduction_ops.normalize_dims(dim, input.ndim)
+    dims = normalize_dims(dim, input.ndim)
     axis = None if dims is None or input.ndim == 0 else dims
     return Tensor._make(xp.array(xp.count_nonzero(input._data, axis=axis), dtype=xp.int64))
 

@@ -9,6 +9,17 @@ from ..tensor import Tensor
 __all__ = ["pixel_shuffle", "pixel_unshuffle", "channel_shuffle"]
 
 
+def _checked_factor(input: Tensor, factor: int, name: str, factor_name: str) -> int:
+    """The pixel (un)shuffle's factor as an int, after PyTorch's checks of it and of input."""
+    if input.ndim < 3:
+        raise RuntimeError(f"{name} expects input to have at least 3 dimensions, but got input "
+                           f"with {input.ndim} dimension(s)")
+    r = int(factor)
+    if r <= 0:
+        raise RuntimeError(f"{name} expects a positive {factor_name}, but got {r}")
+    return r
+
+
 def pixel_shuffle(input: Tensor, upscale_factor: int) -> Tensor:
     """``(*, C*r*r, H, W) -> (*, C, H*r, W*r)``: channels become ``r x r`` blocks of pixels.
 
@@ -16,12 +27,7 @@ def pixel_shuffle(input: Tensor, upscale_factor: int) -> Tensor:
     >>> torch.pixel_shuffle(torch.arange(8.).reshape(1, 8, 1, 1), 2).shape
     torch.Size([1, 2, 2, 2])
     """
-    if input.ndim < 3:
-        raise RuntimeError(f"pixel_shuffle expects input to have at least 3 dimensions, but got "
-                           f"input with {input.ndim} dimension(s)")
-    r = int(upscale_factor)
-    if r <= 0:
-        raise RuntimeError(f"pixel_shuffle expects a positive upscale_factor, but got {r}")
+    r = _checked_factor(input, upscale_factor, "pixel_shuffle", "upscale_factor")
     c = input.shape[-3]
     if c % (r * r):
         raise RuntimeError(f"pixel_shuffle expects its input's 'channel' dimension to be "
@@ -37,12 +43,7 @@ def pixel_unshuffle(input: Tensor, downscale_factor: int) -> Tensor:
     >>> torch.pixel_unshuffle(torch.arange(4.).reshape(1, 1, 2, 2), 2).flatten()
     tensor([0., 1., 2., 3.])
     """
-    if input.ndim < 3:
-        raise RuntimeError(f"pixel_unshuffle expects input to have at least 3 dimensions, but "
-                           f"got input with {input.ndim} dimension(s)")
-    r = int(downscale_factor)
-    if r <= 0:
-        raise RuntimeError(f"pixel_unshuffle expects a positive downscale_factor, but got {r}")
+    r = _checked_factor(input, downscale_factor, "pixel_unshuffle", "downscale_factor")
     for what, d in (("height", -2), ("width", -1)):
         if input.shape[d] % r:
             raise RuntimeError(f"pixel_unshuffle expects {what} to be divisible by "

@@ -12,25 +12,33 @@ from ..ops import selection as selection_ops
 from ..ops import solvers as solver_ops
 from ..tensor import Tensor
 from . import return_types
-from .decompositions import check_kernel_dtype, check_matrix, check_pivots, check_square
+from .decompositions import (
+    REMOVED,
+    check_kernel_dtype,
+    check_matrix,
+    check_pivots,
+    check_square,
+)
 from .matrix import matmul
 
 __all__ = ["triangular_solve", "cholesky_solve", "cholesky_inverse", "lu_solve", "pinverse",
            "matrix_power", "solve", "lstsq", "matrix_rank"]
 
 
-def _check_rhs(b: Tensor, A: Tensor, name: str, rows_of: str = "b") -> None:
-    """``b`` is a (batch of) matrices with as many rows as the square ``A``."""
-    if b.ndim < 2:
-        raise RuntimeError(f"{name}: Expected {rows_of} to have at least 2 dimensions, but it "
-                           f"has {b.ndim} dimensions instead. Fix: unsqueeze(-1) a vector.")
-    if A.ndim >= 2 and A.shape[-1] != A.shape[-2]:
+def check_rows_of_b(b: Tensor, A: Tensor, name: str) -> None:
+    """The (batch of) matrices ``b`` has as many rows as the square ``A`` (both at least 2-D)."""
+    if A.shape[-1] != A.shape[-2]:
         raise RuntimeError(f"A must be batches of square matrices, but they are {A.shape[-2]} "
                            f"by {A.shape[-1]} matrices")
     if b.shape[-2] != A.shape[-1]:
         raise RuntimeError(f"Incompatible matrix sizes for {name}: each A matrix is "
                            f"{A.shape[-1]} by {A.shape[-1]} but each b matrix is "
                            f"{b.shape[-2]} by {b.shape[-1]}")
+
+
+def _check_rhs(b: Tensor, A: Tensor, name: str) -> None:
+    """``b`` (at least 2-D) fits the square ``A``: rows, dtype and batch dimensions."""
+    check_rows_of_b(b, A, name)
     if b.dtype is not A.dtype:
         raise RuntimeError(f"Expected b and A to have the same dtype, but found b of type "
                            f"{b.dtype.scalar_name} and A of type {A.dtype.scalar_name} instead.")
@@ -193,9 +201,6 @@ def matrix_power(input: Tensor, n: int) -> Tensor:
     return result
 
 
-_REMOVED = "This function was deprecated since version 1.9 and is now removed."
-
-
 def solve(input: Tensor, A: Tensor):
     """Removed from PyTorch: raises, saying what replaces it (``torch.linalg.solve``).
 
@@ -205,7 +210,7 @@ def solve(input: Tensor, A: Tensor):
     RuntimeError: This function was deprecated since version 1.9 and is now removed. ...
     """
     raise RuntimeError(
-        f"{_REMOVED} `torch.solve` is deprecated in favor of `torch.linalg.solve`. "
+        f"{REMOVED} `torch.solve` is deprecated in favor of `torch.linalg.solve`. "
         "`torch.linalg.solve` has its arguments reversed and does not return the LU "
         "factorization.\n\nTo get the LU factorization see `torch.lu`, which can be used with "
         "`torch.lu_solve` or `torch.lu_unpack`.\nX = torch.solve(B, A).solution should be "
@@ -221,7 +226,7 @@ def lstsq(input: Tensor, A: Tensor):
     RuntimeError: This function was deprecated since version 1.9 and is now removed. ...
     """
     raise RuntimeError(
-        f"{_REMOVED} `torch.lstsq` is deprecated in favor of `torch.linalg.lstsq`.\n"
+        f"{REMOVED} `torch.lstsq` is deprecated in favor of `torch.linalg.lstsq`.\n"
         "`torch.linalg.lstsq` has reversed arguments and does not return the QR decomposition "
         "in the returned tuple (although it returns other information about the problem).\n\n"
         "To get the QR decomposition consider using `torch.linalg.qr`.\n\nThe returned solution "
@@ -241,5 +246,5 @@ def matrix_rank(input: Tensor, tol=None, symmetric: bool = False):
     RuntimeError: This function was deprecated since version 1.9 and is now removed...
     """
     raise RuntimeError(
-        f"{_REMOVED}\nPlease use the `torch.linalg.matrix_rank` function instead. The parameter "
+        f"{REMOVED}\nPlease use the `torch.linalg.matrix_rank` function instead. The parameter "
         "'symmetric' was renamed in `torch.linalg.matrix_rank()` to 'hermitian'.")

@@ -10,7 +10,7 @@ from .._backend import xp
 from ..functions import return_types
 from ..functions.decompositions import (
     check_householder,
-    check_kernel_dtype,
+    check_lu_input,
     check_matrix,
     check_square,
 )
@@ -170,13 +170,7 @@ def lu(A: Tensor, *, pivot: bool = True):
     tensor([[1.0000, 0.0000],
             [0.3333, 1.0000]])
     """
-    if A.ndim < 2:
-        raise RuntimeError(f"torch.lu_factor: Expected tensor with 2 or more dimensions. Got "
-                           f"size: {list(A.shape)} instead")
-    check_kernel_dtype(A, "lu_cpu")
-    if not pivot:
-        raise RuntimeError("linalg.lu_factor: LU without pivoting is not implemented on the "
-                           "CPU. Fix: leave pivot=True.")
+    check_lu_input(A, pivot, "linalg.lu")
     P, L, U = decomposition_ops.lu(A)
     return return_types.linalg_lu(P.detach(), L, U)
 

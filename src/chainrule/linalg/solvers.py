@@ -16,7 +16,7 @@ from ..functions.decompositions import (
     check_matrix,
     check_square,
 )
-from ..functions.solvers import check_lu_solve, check_right_hand_side
+from ..functions.solvers import check_lu_solve, check_right_hand_side, check_rows_of_b
 from ..ops import decompositions as decomposition_ops
 from ..ops import selection as selection_ops
 from ..ops import solvers as solver_ops
@@ -180,10 +180,7 @@ def ldl_solve(LD: Tensor, pivots: Tensor, B: Tensor, *, hermitian: bool = False)
     if B.ndim < 2:
         raise RuntimeError("torch.linalg.ldl_solve: Expected B to have at least 2 dimensions, "
                            f"but it has {B.ndim} dimensions instead. Fix: unsqueeze(-1) a vector.")
-    if B.shape[-2] != LD.shape[-1]:
-        raise RuntimeError(f"Incompatible matrix sizes for torch.linalg.ldl_solve: each A "
-                           f"matrix is {LD.shape[-1]} by {LD.shape[-1]} but each b matrix is "
-                           f"{B.shape[-2]} by {B.shape[-1]}")
+    check_rows_of_b(B, LD, "torch.linalg.ldl_solve")
     if pivots.dtype.is_floating_point or pivots.dtype.name == "bool":
         raise RuntimeError("torch.linalg.ldl_solve: Expected pivots to be integers. Got "
                            f"{pivots.dtype.scalar_name}. Fix: pass the pivots that ldl_factor "

@@ -14,13 +14,33 @@ from .parameter import Parameter
 
 class _ModuleSequence(Module):
     """What ``Sequential`` and ``ModuleList`` share: sub-modules named "0", "1", ... in
-    order, their count and iteration over them."""
+    order, their count, iteration over them, ``append``, ``extend`` and ``pop``."""
 
     def __len__(self) -> int:
         return len(self._modules)
 
     def __iter__(self):
         return iter(self._modules.values())
+
+    def append(self, module: Module) -> "_ModuleSequence":
+        self.add_module(str(len(self)), module)
+        return self
+
+    def extend(self, modules) -> "_ModuleSequence":
+        for module in modules:
+            self.append(module)
+        return self
+
+    def pop(self, key) -> Module:
+        value = self[key]
+        del self[key]
+        return value
+
+    def _renumber(self, modules) -> None:
+        """Hold ``modules`` named "0", "1", ... again (after a deletion or an insertion)."""
+        self._modules.clear()
+        for i, m in enumerate(modules):
+            self._modules[str(i)] = m
 
 
 class Sequential(_ModuleSequence):
@@ -61,19 +81,7 @@ class Sequential(_ModuleSequence):
         for k in (keys[idx] if isinstance(idx, slice) else [keys[_index(idx, len(self))]]):
             del self._modules[k]
         # the rest numbered 0, 1, ... again (named modules too), as PyTorch does
-        modules = list(self._modules.values())
-        self._modules.clear()
-        for i, m in enumerate(modules):
-            self._modules[str(i)] = m
-
-    def append(self, module: Module) -> "Sequential":
-        self.add_module(str(len(self)), module)
-        return self
-
-    def extend(self, sequential) -> "Sequential":
-        for module in sequential:
-            self.append(module)
-        return self
+        self._renumber(list(self._modules.values()))
 
     def insert(self, index: int, module: Module) -> "Sequential":
         if not isinstance(module, Module):
@@ -87,11 +95,6 @@ class Sequential(_ModuleSequence):
             self._modules[str(i)] = self._modules[str(i - 1)]
         self._modules[str(index)] = module
         return self
-
-    def pop(self, key) -> Module:
-        value = self[key]
-        del self[key]
-        return value
 
 
 def _index(idx: int, n: int) -> int:
@@ -125,9 +128,7 @@ class ModuleList(_ModuleSequence):
     def __delitem__(self, idx) -> None:
         values = list(self._modules.values())
         del values[idx]
-        self._modules.clear()
-        for i, m in enumerate(values):
-            self._modules[str(i)] = m
+        self._renumber(values)
 
     def __repr__(self) -> str:
         # As PyTorch: a run of identical layers prints once, as "(0-5): 6 x Layer(...)".
@@ -147,26 +148,10 @@ class ModuleList(_ModuleSequence):
             return self._get_name() + "()"
         return self._get_name() + "(\n  " + "\n  ".join(lines) + "\n)"
 
-    def append(self, module: Module) -> "ModuleList":
-        self.add_module(str(len(self)), module)
-        return self
-
-    def extend(self, modules) -> "ModuleList":
-        for m in modules:
-            self.append(m)
-        return self
-
-    def pop(self, key) -> Module:
-        value = self[key]
-        del self[key]
-        return value
-
     def insert(self, index: int, module: Module) -> None:
         values = list(self._modules.values())
         values.insert(index, module)
-        self._modules.clear()
-        for i, m in enumerate(values):
-            self._modules[str(i)] = m
+        self._renumber(values)
 
 
 class ModuleDict(Module):

@@ -15,6 +15,7 @@ from . import functional, init
 from .functional.arguments import pair
 from .lazy import LazyModuleMixin
 from .module import Module
+from .options import changed_options
 from .parameter import add_weight_and_bias
 
 _PADDING_MODES = {"zeros", "reflect", "replicate", "circular"}
@@ -98,19 +99,11 @@ class _ConvNd(Module):
         n = self._nd
         s = (f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, "
              f"stride={self.stride}")
-        if self.padding != (0,) * n:
-            s += f", padding={self.padding}"
-        if self.dilation != (1,) * n:
-            s += f", dilation={self.dilation}"
-        if self.output_padding != (0,) * n:
-            s += f", output_padding={self.output_padding}"
-        if self.groups != 1:
-            s += f", groups={self.groups}"
+        s += changed_options(self, padding=(0,) * n, dilation=(1,) * n,
+                             output_padding=(0,) * n, groups=1)
         if self.bias is None:
             s += ", bias=False"
-        if self.padding_mode != "zeros":
-            s += f", padding_mode={self.padding_mode}"
-        return s
+        return s + changed_options(self, padding_mode="zeros")
 
 
 class Conv1d(_ConvNd):

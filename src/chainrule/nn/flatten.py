@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 from ..tensor import Tensor
-from .module import Module
+from .options import OptionsModule
 
 
-class Flatten(Module):
+class Flatten(OptionsModule):
     """Flattens dimensions ``start_dim`` to ``end_dim``.
 
     >>> import chainrule as torch
@@ -14,17 +14,13 @@ class Flatten(Module):
     """
 
     def __init__(self, start_dim: int = 1, end_dim: int = -1) -> None:
-        super().__init__()
-        self.start_dim, self.end_dim = start_dim, end_dim
+        super().__init__(start_dim=start_dim, end_dim=end_dim)
 
     def forward(self, input: Tensor) -> Tensor:
         return input.flatten(self.start_dim, self.end_dim)
 
-    def extra_repr(self) -> str:
-        return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
 
-
-class Unflatten(Module):
+class Unflatten(OptionsModule):
     """Splits dimension ``dim`` into ``unflattened_size``.
 
     >>> import chainrule as torch
@@ -33,11 +29,7 @@ class Unflatten(Module):
     """
 
     def __init__(self, dim: int, unflattened_size) -> None:
-        super().__init__()
-        self.dim, self.unflattened_size = dim, unflattened_size
+        super().__init__(dim=dim, unflattened_size=unflattened_size)
 
     def forward(self, input: Tensor) -> Tensor:
         return input.unflatten(self.dim, self.unflattened_size)
-
-    def extra_repr(self) -> str:
-        return f"dim={self.dim}, unflattened_size={self.unflattened_size}"

@@ -148,12 +148,12 @@ def kaiming_uniform_(tensor: Tensor, a: float = 0, mode: str = "fan_in",
     """U(-b, b) with ``b = gain * sqrt(3 / fan)`` (He et al.); ``Linear``'s default uses a=√5.
 
     >>> import chainrule as torch
-    >>> torch.nn.init.kaiming_uniform_(torch.empty(3, 5)).shape
-    torch.Size([3, 5])
+    >>> bool(torch.nn.init.kaiming_uniform_(torch.empty(3, 5)).abs().max() <= (6 / 5) ** 0.5)
+    True
     """
     if 0 in tensor.shape:
         return tensor
-    bound = calculate_gain(nonlinearity, a) * math.sqrt(3.0 / _fan(tensor, mode))
+    bound = math.sqrt(3.0) * _kaiming_std(tensor, a, mode, nonlinearity)  # U(-b, b) has std b/√3
     return uniform_(tensor, -bound, bound, generator)
 
 
@@ -167,8 +167,13 @@ def kaiming_normal_(tensor: Tensor, a: float = 0, mode: str = "fan_in",
     """
     if 0 in tensor.shape:
         return tensor
-    std = calculate_gain(nonlinearity, a) / math.sqrt(_fan(tensor, mode))
-    return normal_(tensor, 0.0, std, generator)
+    return normal_(tensor, 0.0, _kaiming_std(tensor, a, mode, nonlinearity), generator)
+
+
+def _kaiming_std(tensor: Tensor, a: float, mode: str, nonlinearity: str) -> float:
+    """He et al.'s standard deviation ``gain / sqrt(fan)``, which keeps the variance of a
+    layer's outputs (``mode="fan_in"``) or of its gradients (``"fan_out"``) that of its inputs."""
+    return calculate_gain(nonlinearity, a) / math.sqrt(_fan(tensor, mode))
 
 
 def trunc_normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, a: float = -2.0,

@@ -6,6 +6,7 @@ from typing import Iterator, NamedTuple
 
 from .. import _dtypes
 from .._tracing import replayed_whole
+from ..autograd._leaf_grads import reset_grads
 from ..engine.grad_mode import no_grad
 from ..tensor import Tensor, _on_cpu, _to_arguments
 from .backward_hooks import BackwardHook
@@ -21,6 +22,15 @@ class _IncompatibleKeys(NamedTuple):
             return "<All keys matched successfully>"
         return (f"_IncompatibleKeys(missing_keys={self.missing_keys}, "
                 f"unexpected_keys={self.unexpected_keys})")
+
+
+def _reassign(table: dict, name: str, value, kind: type, what: str, expected: str) -> None:
+    """Set the registered ``name`` in ``table`` (a module's parameters, children or buffers)
+    to ``value``, which must be None or a ``kind``, as PyTorch requires."""
+    if value is not None and not isinstance(value, kind):
+        raise TypeError(f"cannot assign '{type(value).__name__}' as {what} '{name}' "
+                        f"({expected} or None expected)")
+    table[name] = value
 
 
 def _addindent(text: str, spaces: int) -> str:
@@ -144,23 +154,14 @@ class Module:
             self._forget(name)
             params[name] = value
         elif name in params:
-            if value is not None:
-                raise TypeError(f"cannot assign '{type(value).__name__}' as parameter '{name}' "
-                                "(torch.nn.Parameter or None expected)")
-            params[name] = None
+            _reassign(params, name, value, Parameter, "parameter", "torch.nn.Parameter")
         elif isinstance(value, Module):
             self._forget(name)
             modules[name] = value
         elif name in modules:
-            if value is not None:
-                raise TypeError(f"cannot assign '{type(value).__name__}' as child module "
-                                f"'{name}' (torch.nn.Module or None expected)")
-            modules[name] = None
+            _reassign(modules, name, value, Module, "child module", "torch.nn.Module")
         elif name in buffers:
-            if value is not None and not isinstance(value, Tensor):
-                raise TypeError(f"cannot assign '{type(value).__name__}' as buffer '{name}' "
-                                "(torch.Tensor or None expected)")
-            buffers[name] = value
+            _reassign(buffers, name, value, Tensor, "buffer", "torch.nn.Buffer, torch.Tensor")
         else:
             object.__setattr__(self, name, value)
 
@@ -323,14 +324,7 @@ class Module:
     @replayed_whole  # (chainrule.compile replays the call: it sets .grad outside the engine)
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Reset the gradients of all parameters (to ``None`` by default, as PyTorch 2)."""
-        for p in self.parameters():
-            if p._grad is None:
-                continue
-            if set_to_none:
-                p._grad = None
-            else:
-                p._grad = p._grad.detach()
-                p._grad.zero_()
+        reset_grads(self.parameters(), set_to_none)
 
     def apply(self, fn) -> "Module":
         """Call ``fn`` on every sub-module (children first) and on this module.

@@ -1,7 +1,8 @@
 """``OptionsModule``: a layer whose options are its constructor's arguments, kept as
 attributes and shown by its ``repr`` as ``name=value``, as PyTorch's layers show them;
 ``FunctionalModule``: one whose forward is its ``nn.functional`` function called with
-those options."""
+those options; ``changed_options``: the part of an ``extra_repr`` that shows only the options
+not at their defaults."""
 from __future__ import annotations
 
 from .module import Module
@@ -52,3 +53,21 @@ class FunctionalModule(OptionsModule):
 
     def forward(self, input):
         return self._function(input, *[getattr(self, name) for name in self._arguments])
+
+
+def changed_options(module: Module, **defaults) -> str:
+    """``", name=value"`` for each option of ``module`` (in the order given) whose value is not
+    its default, as PyTorch's ``extra_repr`` methods show them: a ``True``, ``False`` or
+    ``None`` default is compared by identity (so ``bias=1`` is shown), others by ``!=``.
+
+    >>> import chainrule as torch
+    >>> changed_options(torch.nn.RNN(2, 3, num_layers=2), num_layers=1, bias=True)
+    ', num_layers=2'
+    """
+    shown = []
+    for name, default in defaults.items():
+        value = getattr(module, name)
+        by_identity = default is None or isinstance(default, bool)
+        if (value is not default) if by_identity else (value != default):
+            shown.append(f", {name}={value}")
+    return "".join(shown)

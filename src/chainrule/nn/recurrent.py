@@ -21,6 +21,7 @@ from ..functions.creation import zeros
 from ..tensor import Tensor
 from . import init
 from .module import Module
+from .options import changed_options
 from .parameter import empty_parameter
 from .utils.rnn import PackedSequence
 
@@ -65,9 +66,7 @@ class RNNCellBase(Module):
         _uniform_init(self)
 
     def extra_repr(self) -> str:
-        s = f"{self.input_size}, {self.hidden_size}"
-        if self.bias is not True:
-            s += f", bias={self.bias}"
+        s = f"{self.input_size}, {self.hidden_size}" + changed_options(self, bias=True)
         nonlinearity = getattr(self, "nonlinearity", "tanh")
         if nonlinearity != "tanh":
             s += f", nonlinearity={nonlinearity}"
@@ -281,20 +280,9 @@ class RNNBase(Module):
         """No-op: PyTorch packs weights for cuDNN here; chainrule has nothing to pack."""
 
     def extra_repr(self) -> str:
-        s = f"{self.input_size}, {self.hidden_size}"
-        if self.proj_size != 0:
-            s += f", proj_size={self.proj_size}"
-        if self.num_layers != 1:
-            s += f", num_layers={self.num_layers}"
-        if self.bias is not True:
-            s += f", bias={self.bias}"
-        if self.batch_first is not False:
-            s += f", batch_first={self.batch_first}"
-        if self.dropout != 0:
-            s += f", dropout={self.dropout}"
-        if self.bidirectional is not False:
-            s += f", bidirectional={self.bidirectional}"
-        return s
+        return f"{self.input_size}, {self.hidden_size}" + changed_options(
+            self, proj_size=0, num_layers=1, bias=True, batch_first=False, dropout=0,
+            bidirectional=False)
 
     # --- PyTorch's public checks, for subclasses that write their own forward ---------------
     def check_input(self, input: Tensor, batch_sizes: Tensor | None) -> None:

@@ -65,7 +65,7 @@ class UpsamplingBilinear2d(Upsample):
         super().__init__(size, scale_factor, mode="bilinear", align_corners=True)
 
 
-class PixelShuffle(Module):
+class PixelShuffle(FunctionalModule):
     """``pixel_shuffle`` as a layer.
 
     >>> import chainrule as torch
@@ -73,18 +73,14 @@ class PixelShuffle(Module):
     PixelShuffle(upscale_factor=2)
     """
 
+    _function = staticmethod(functional.pixel_shuffle)
+    _arguments = ("upscale_factor",)
+
     def __init__(self, upscale_factor: int) -> None:
-        super().__init__()
-        self.upscale_factor = upscale_factor
-
-    def forward(self, input: Tensor) -> Tensor:
-        return functional.pixel_shuffle(input, self.upscale_factor)
-
-    def extra_repr(self) -> str:
-        return f"upscale_factor={self.upscale_factor}"
+        super().__init__(upscale_factor=upscale_factor)
 
 
-class PixelUnshuffle(Module):
+class PixelUnshuffle(FunctionalModule):
     """``pixel_unshuffle`` as a layer.
 
     >>> import chainrule as torch
@@ -92,15 +88,11 @@ class PixelUnshuffle(Module):
     PixelUnshuffle(downscale_factor=3)
     """
 
+    _function = staticmethod(functional.pixel_unshuffle)
+    _arguments = ("downscale_factor",)
+
     def __init__(self, downscale_factor: int) -> None:
-        super().__init__()
-        self.downscale_factor = downscale_factor
-
-    def forward(self, input: Tensor) -> Tensor:
-        return functional.pixel_unshuffle(input, self.downscale_factor)
-
-    def extra_repr(self) -> str:
-        return f"downscale_factor={self.downscale_factor}"
+        super().__init__(downscale_factor=downscale_factor)
 
 
 class ChannelShuffle(FunctionalModule):

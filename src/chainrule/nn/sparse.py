@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..tensor import Tensor
 from . import functional, init
 from .module import Module
+from .options import changed_options
 from .parameter import Parameter, empty_parameter
 
 
@@ -72,12 +73,9 @@ class Embedding(_Table):
                                     self.norm_type, self.scale_grad_by_freq, self.sparse)
 
     def extra_repr(self) -> str:
-        s = f"{self.num_embeddings}, {self.embedding_dim}"
-        if self.padding_idx is not None:
-            s += f", padding_idx={self.padding_idx}"
-        if self.max_norm is not None:
-            s += f", max_norm={self.max_norm}"
-        return s
+        return f"{self.num_embeddings}, {self.embedding_dim}" + changed_options(
+            self, padding_idx=None, max_norm=None, norm_type=2, scale_grad_by_freq=False,
+            sparse=False)
 
 
 class EmbeddingBag(_Table):
@@ -124,14 +122,6 @@ class EmbeddingBag(_Table):
                                         self.include_last_offset, self.padding_idx)
 
     def extra_repr(self) -> str:
-        s = f"{self.num_embeddings}, {self.embedding_dim}"
-        if self.max_norm is not None:
-            s += f", max_norm={self.max_norm}"
-        if self.norm_type != 2:
-            s += f", norm_type={self.norm_type}"
-        if self.scale_grad_by_freq is not False:
-            s += f", scale_grad_by_freq={self.scale_grad_by_freq}"
-        s += f", mode={self.mode!r}"
-        if self.padding_idx is not None:
-            s += f", padding_idx={self.padding_idx}"
-        return s
+        return (f"{self.num_embeddings}, {self.embedding_dim}"
+                + changed_options(self, max_norm=None, norm_type=2, scale_grad_by_freq=False)
+                + f", mode={self.mode!r}" + changed_options(self, padding_idx=None))

@@ -373,6 +373,15 @@ def axes(axis, ndim: int) -> tuple:
     return normalize_axis_tuple(axis, ndim)
 
 
+def tensor_and_axis(a, axis) -> tuple:
+    """``(x, d)``: ``a`` as a tensor and ``axis`` as a non-negative index, where ``axis=None``
+    means axis 0 of the flattened array, as NumPy's ``take``, ``repeat`` and ``delete`` read it."""
+    x = as_tensor(a)
+    if axis is None:
+        return chainrule.reshape(x, (-1,)), 0
+    return x, axis_index(axis, x.ndim)
+
+
 def axis_index(axis: int, ndim: int) -> int:
     """One axis, made non-negative (NumPy's AxisError if out of range)."""
     from numpy.lib.array_utils import normalize_axis_index

@@ -18,6 +18,7 @@ from ._core import (
     promoted,
     result_dtype,
     tensor,
+    tensor_and_axis,
     value,
     values_only,
 )
@@ -90,10 +91,7 @@ def take(a, indices, axis=None, out=None, mode="raise"):
     >>> np.take(x, [[0, 3]]).tolist()
     [[1.0, 4.0]]
     """
-    x = as_tensor(a)
-    if axis is None:
-        x, axis = chainrule.reshape(x, (-1,)), 0
-    d = axis_index(axis, x.ndim)
+    x, d = tensor_and_axis(a, axis)
     index = _index(indices)
     n = x.shape[d]
     if mode == "wrap":

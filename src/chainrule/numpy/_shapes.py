@@ -12,7 +12,16 @@ import numpy
 
 import chainrule
 
-from ._core import as_tensor, axes, axis_index, differentiable, promoted, tensor, values_only
+from ._core import (
+    as_tensor,
+    axes,
+    axis_index,
+    differentiable,
+    promoted,
+    tensor,
+    tensor_and_axis,
+    values_only,
+)
 
 
 def _shape_arg(shape) -> tuple:
@@ -429,10 +438,7 @@ def repeat(a, repeats, axis=None):
     >>> np.repeat(x, [1, 2]).tolist()
     [1.0, 2.0, 2.0]
     """
-    x = as_tensor(a)
-    if axis is None:
-        x, axis = chainrule.reshape(x, (-1,)), 0
-    d = axis_index(axis, x.ndim)
+    x, d = tensor_and_axis(a, axis)
     counts = numpy.asarray(repeats, dtype=numpy.int64)
     if counts.ndim and counts.size == 1:
         counts = counts.reshape(())
@@ -693,10 +699,7 @@ def delete(arr, obj, axis=None):
     >>> np.delete(x, 1).tolist()
     [1.0, 3.0]
     """
-    x = as_tensor(arr)
-    if axis is None:
-        x, axis = chainrule.reshape(x, (-1,)), 0
-    d = axis_index(axis, x.ndim)
+    x, d = tensor_and_axis(arr, axis)
     keep = numpy.delete(numpy.arange(x.shape[d]), obj)
     return chainrule.index_select(x, d, chainrule.from_numpy(keep))
 

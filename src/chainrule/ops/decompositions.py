@@ -109,13 +109,9 @@ def _cholesky_jvp(A_t, result, upper):
     return dL.mT if upper else dL
 
 
-cholesky = Op("LinalgCholeskyExBackward0", _cholesky_forward,
-              A=lambda grad, result, upper: _cholesky_grad(grad, result, upper),
-              jvp=_cholesky_jvp)
+cholesky = Op("LinalgCholeskyExBackward0", _cholesky_forward, A=_cholesky_grad, jvp=_cholesky_jvp)
 # torch.cholesky, the older spelling: the same rules under its own node name.
-cholesky_legacy = Op("CholeskyBackward0", _cholesky_forward,
-                     A=lambda grad, result, upper: _cholesky_grad(grad, result, upper),
-                     jvp=_cholesky_jvp)
+cholesky_legacy = Op("CholeskyBackward0", _cholesky_forward, A=_cholesky_grad, jvp=_cholesky_jvp)
 
 
 # --- slogdet ----------------------------------------------------------------------------------

@@ -192,11 +192,9 @@ def _zeros_for_self(gg, self):
 
 
 max_pool2d_backward = Op("MaxPool2DWithIndicesBackwardBackward0", _max_pool_backward,
-                         grad=lambda gg, self, geometry: _gather_max(gg, self, geometry),
-                         self=_zeros_for_self)
+                         grad=_gather_max, self=_zeros_for_self)
 max_pool3d_backward = Op("MaxPool3DWithIndicesBackwardBackward0", _max_pool_backward,
-                         grad=lambda gg, self, geometry: _gather_max(gg, self, geometry),
-                         self=_zeros_for_self)
+                         grad=_gather_max, self=_zeros_for_self)
 max_pool2d = Op("MaxPool2DWithIndicesBackward0", _max_pool_forward, self=_max_pool_rule,
                 jvp=lambda self_t, self, geometry: _gather_max(self_t, self, geometry))
 max_pool3d = Op("MaxPool3DWithIndicesBackward0", _max_pool_forward, self=_max_pool_rule,

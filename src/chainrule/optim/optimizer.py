@@ -14,6 +14,7 @@ from collections import defaultdict
 import numpy as np
 
 from .._tracing import replayed_whole
+from ..autograd._leaf_grads import reset_grads
 from ..engine.grad_mode import enable_grad
 from ..tensor import Tensor
 
@@ -82,14 +83,7 @@ class Optimizer:
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Reset the gradients: to ``None`` (default, as PyTorch 2) or to zeros."""
         for group in self.param_groups:
-            for p in group["params"]:
-                if p._grad is None:
-                    continue
-                if set_to_none:
-                    p._grad = None
-                else:
-                    p._grad = p._grad.detach()
-                    p._grad._data[...] = 0
+            reset_grads(group["params"], set_to_none)
 
     def _params_with_grad(self, group):
         for p in group["params"]:
