@@ -116,7 +116,7 @@ class CompiledFunction:
             if isinstance(a, Tensor):
                 key.append((type(a), a._data.shape, a._data.dtype, a._requires_grad,
                             a._grad is None, a._grad_fn is None, a._base is None))
-            elif type(a) in _SIMPLE or _plain(a):
+            elif _plain(a):
                 key.append((type(a), a))
             elif type(a) in _CONTAINERS:
                 key.append(type(a))  # (its tensors could change: such calls run eagerly)
@@ -143,10 +143,10 @@ class CompiledFunction:
             self._say(reason)
             self.fallbacks[key] = reason
             return self.fn(*args, **kwargs)
-        found, objects, plain = reachable([self.fn, values])
         tensors = [a if isinstance(a, Tensor) else None for a in values]
         if len({id(t) for t in tensors if t is not None}) < sum(t is not None for t in tensors):
             return self.fn(*args, **kwargs)  # the same tensor twice: no trace of this call
+        found, objects, plain = reachable([self.fn, values])
         captured = {i: t for i, t in found.items() if not any(t is a for a in tensors)}
         facts = [("tensor", type(a), a._data.shape, a._data.dtype, a._requires_grad,
                    a._grad is None, a._grad_fn is None, a._base is None)
