@@ -45,10 +45,9 @@ def mean_all(x):
 
 
 def mean_all_backward(grad, self_shape):
-    """The array form of mean's rule, ``spread(grad, self_shape) / _count(self_shape, None)``:
-    ``grad`` spread over the shape, each element divided by the number of elements (at
-    least 1, a Python int).  Every element is the same IEEE division of the same two
-    numbers, so dividing once and filling gives the same bits with two array calls fewer.
+    """The array form of mean's rule, ``spread(grad / _count(self_shape, None), self_shape)``:
+    ``grad`` divided by the number of elements (at least 1, a Python int), spread over the
+    shape; the same two NumPy calls without the rule's Python layers.
 
     >>> import numpy as np
     >>> mean_all_backward(np.float32(1.0), (2, 2))
@@ -57,7 +56,7 @@ def mean_all_backward(grad, self_shape):
     """
     out = _empty(self_shape, dtype=grad.dtype)
     out.fill(grad / max(math.prod(self_shape), 1))
-    return out if self_shape else out[()]  # (a ufunc gives a NumPy number for a 0-d result)
+    return out
 
 
 def mv_vec_backward(grad, self):
