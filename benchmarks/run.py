@@ -449,6 +449,7 @@ SIMPLE = {
     "lecture_dot": (wl.lecture_dot, Target(0.3, "torch")),
     "lecture_house": (wl.lecture_house, Target(0.3, "torch")),
     "gd_house": (wl.gd_house, Target(0.3, "torch")),
+    "gd_house_compiled": (wl.gd_house_compiled, Target(0.1, "torch")),
     "small_ops": (wl.small_ops, Target(0.5, "torch")),
     "deep_chain": (wl.deep_chain, Target(0.5, "torch")),
 }

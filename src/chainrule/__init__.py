@@ -131,17 +131,6 @@ def numel(input: Tensor) -> int:
     return input.numel()
 
 
-def compile(model=None, **kwargs):  # noqa: A001 - PyTorch's name
-    """Returns the model unchanged: there is nothing to compile on NumPy.
-
-    >>> import chainrule as torch
-    >>> double = torch.compile(lambda x: x * 2)
-    >>> double(torch.tensor([1., 2.]))
-    tensor([2., 4.])
-    """
-    return model if model is not None else (lambda m: m)
-
-
 def cond(pred, true_fn, false_fn, operands=()):
     """``true_fn(*operands)`` if ``pred`` holds, else ``false_fn(*operands)``.
 
@@ -175,6 +164,7 @@ _LAZY = {
     "get_num_threads": "_threads", "set_num_threads": "_threads",
     "get_num_interop_threads": "_threads", "set_num_interop_threads": "_threads",
     "vmap": "func", "to_dlpack": "utils.dlpack",
+    "compile": "compiler",
 }
 
 
@@ -182,7 +172,7 @@ def __getattr__(name: str):
     # The larger subpackages load on first use, which keeps `import chainrule` fast.
     import importlib
     if name in ("nn", "optim", "utils", "func", "linalg", "testing", "cuda", "distributions",
-                "numpy", "viz", "backends", "accelerator", "random", "special"):
+                "numpy", "viz", "backends", "accelerator", "random", "special", "compiler"):
         try:
             return importlib.import_module(f"chainrule.{name}")
         except ModuleNotFoundError as e:

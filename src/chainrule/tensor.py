@@ -16,7 +16,7 @@ import copy
 import math
 import warnings
 
-from . import _dtypes, _printing
+from . import _dtypes, _printing, _tracing
 from ._backend import ndarray, xp
 from ._dtypes import _BY_NUMPY
 from ._dtypes import dtype as _dtype_class
@@ -398,6 +398,8 @@ class Tensor:
                     f"assigned grad has data of a different size: {list(value.shape)} vs "
                     f"{list(self.shape)}")
         self._grad = value
+        if _tracing.tracer is not None:
+            _tracing.tracer.grad_set(self, value)
 
     @property
     def output_nr(self) -> int:
@@ -466,6 +468,8 @@ class Tensor:
         >>> torch.tensor([2.5]).item()
         2.5
         """
+        if _tracing.tracer is not None:  # chainrule.compile cannot replay Python reading it
+            _tracing.tracer.value_read(self)
         if self._data.size != 1:
             raise RuntimeError(
                 f"a Tensor with {self._data.size} elements cannot be converted to Scalar")
@@ -480,6 +484,8 @@ class Tensor:
         >>> torch.tensor(1.5).tolist()
         1.5
         """
+        if _tracing.tracer is not None:
+            _tracing.tracer.value_read(self)
         return self._data.tolist()
 
     def is_contiguous(self, memory_format=None) -> bool:
@@ -524,6 +530,8 @@ class Tensor:
 
     def _one_number(self):
         # float(), int() and math.* raise ValueError here, where item() raises RuntimeError
+        if _tracing.tracer is not None:
+            _tracing.tracer.value_read(self)
         if self._data.size != 1:
             raise ValueError(
                 "only one element tensors can be converted to Python scalars. Fix: reduce the "
@@ -532,6 +540,8 @@ class Tensor:
         return self._data.reshape(()).item()
 
     def __bool__(self) -> bool:
+        if _tracing.tracer is not None:
+            _tracing.tracer.value_read(self)
         if self._data.size != 1:
             raise RuntimeError(
                 f"Boolean value of Tensor with more than one value is ambiguous. Fix: use "
@@ -555,6 +565,8 @@ class Tensor:
         return object.__format__(self, spec) if spec else repr(self)
 
     def __repr__(self) -> str:
+        if _tracing.tracer is not None:
+            _tracing.tracer.value_read(self)
         # The node's class name, as PyTorch prints it (name() may carry a C++ namespace).
         try:
             node = self.grad_fn  # (re-derived first, for a view whose base changed in place)

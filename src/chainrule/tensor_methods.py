@@ -16,7 +16,7 @@ every method.
 """
 from __future__ import annotations
 
-from . import _dtypes, array_protocol
+from . import _dtypes, _tracing, array_protocol
 from ._backend import xp
 from .engine import grad_mode, hooks
 from .engine.backward import backward as _autograd_backward
@@ -321,9 +321,12 @@ def fill_(self, value):
             and self._fw_grad is None:
         # 0 fits every dtype: only other values need the overflow check (zero_ of .grad runs
         # in every training loop)
-        writable(self._data, shared_ok=number).fill(
-            value if value == 0 else fill_scalar(value, self._data.dtype))
+        target = writable(self._data, shared_ok=number)
+        value = value if value == 0 else fill_scalar(value, self._data.dtype)
+        target.fill(value)
         self._bump_version()
+        if _tracing.tracer is not None:
+            _tracing.tracer.wrote(self, type(target).fill, (target, value), None)
         return self
     return inplace(self, indexing_rows.fill, value)  # records, or raises the read-only error
 
@@ -343,9 +346,11 @@ def copy_(self, src, non_blocking: bool = False):
             or self._fw_grad is not None or src._fw_grad is not None:
         return inplace(self, copy_row, src)
     # (PyTorch's error for an expanded tensor, else the memory to write)
-    xp.copyto(writable(self._data), xp.broadcast_to(src._data, self._data.shape),
-              casting="unsafe")
+    target = writable(self._data)
+    xp.copyto(target, xp.broadcast_to(src._data, self._data.shape), casting="unsafe")
     self._bump_version()
+    if _tracing.tracer is not None:  # (copyto broadcasts src itself)
+        _tracing.tracer.wrote(self, xp.copyto, (target, src._data), {"casting": "unsafe"})
     return self
 
 

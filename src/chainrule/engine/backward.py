@@ -22,6 +22,7 @@ import sys
 import threading
 import warnings
 
+from .. import _tracing
 from .._backend import ndarray, restore_fp_errors, silence_fp_errors, xp
 from .._dtypes import from_numpy
 from ..tensor import Tensor, from_array
@@ -184,6 +185,9 @@ def run_backward(roots, root_grads, retain_graph: bool, create_graph: bool,
     every formula is recorded.  ``docs/engine-in-20-lines.md`` is this loop
     without those refinements.
     """
+    if _tracing.tracer is not None:  # chainrule.compile records the pass (or runs this one)
+        return _tracing.tracer.backward(roots, root_grads, retain_graph, create_graph, inputs,
+                                        accumulate)
     if len(_RUNNING) >= _NESTED_PER_STACK and \
             len(_RUNNING) - _thread_stack.base >= _NESTED_PER_STACK:
         return _on_fresh_stack(run_backward, roots, root_grads, retain_graph, create_graph,

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import weakref
 
+from .. import _tracing
 from .._backend import ndarray, xp
 from ..tensor import Tensor
 from . import grad_mode
@@ -100,6 +101,8 @@ def inplace(self: Tensor, fn, *args, **kwargs) -> Tensor:
     check_result_fits(self, result)
     xp.copyto(target, result._data, casting="unsafe")
     self._bump_version()
+    if _tracing.tracer is not None:
+        _tracing.tracer.wrote(self, xp.copyto, (target, result._data), _UNSAFE)
     if record and result._grad_fn is not None:
         old_node, old_nr = self._grad_fn, self._output_nr
         self._grad_fn = result._grad_fn
@@ -109,6 +112,9 @@ def inplace(self: Tensor, fn, *args, **kwargs) -> Tensor:
     if result._fw_grad is not None:  # forward mode: the tangent changes in place too
         set_tangent_inplace(self, result._fw_grad)
     return self
+
+
+_UNSAFE = {"casting": "unsafe"}
 
 
 def check_result_fits(self: Tensor, result: Tensor) -> None:

@@ -15,7 +15,7 @@ gives gradients of gradients with no second set of rules.
 """
 from __future__ import annotations
 
-from .. import _dtypes
+from .. import _dtypes, _tracing
 from .._backend import ndarray, xp
 from .._dtypes import get_default_dtype, result_type
 from .._shapes import broadcast_error
@@ -319,6 +319,8 @@ class Op:
                     break
         if _grad_flags.forward_ad:  # forward-mode AD: ordinary calls pay only this check
             forward_ad.propagate(self, args, result)
+        if _tracing.tracer is not None:  # chainrule.compile is tracing: the one check
+            _tracing.tracer.op(self, args, data, result)
         return result
 
     # --- the general path: a list of tensors in, or several tensors out ------------------
@@ -353,6 +355,8 @@ class Op:
         outputs = tuple(results) if self.several else results[0]
         if _grad_flags.forward_ad:
             forward_ad.propagate(self, args, outputs)
+        if _tracing.tracer is not None:
+            _tracing.tracer.op(self, args, data, outputs)
         return outputs
 
     def _inputs(self, args) -> list:

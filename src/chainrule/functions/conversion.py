@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from .. import _dtypes
+from .. import _dtypes, _tracing
 from .._backend import ndarray, xp
 from ..engine import grad_mode
 from ..ops import shape as shape_ops
@@ -131,6 +131,7 @@ def numpy(self, force: bool = False) -> ndarray:
         raise RuntimeError(
             "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() "
             "instead.")
+    _tracing.value_read(self)  # (NumPy code on the array is invisible to chainrule.compile)
     data = self._data
     if type(data) is not ndarray:  # a 0-d tensor may hold a NumPy scalar: NumPy wants arrays
         data = xp.asarray(data)

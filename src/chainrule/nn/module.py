@@ -5,6 +5,7 @@ from collections import OrderedDict
 from typing import Iterator, NamedTuple
 
 from .. import _dtypes
+from .._tracing import replayed_whole
 from ..autograd._leaf_grads import reset_grads
 from ..engine.grad_mode import no_grad
 from ..tensor import Tensor, _on_cpu, _to_arguments
@@ -320,6 +321,7 @@ class Module:
             p.requires_grad_(requires_grad)
         return self
 
+    @replayed_whole  # (chainrule.compile replays the call: it sets .grad outside the engine)
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Reset the gradients of all parameters (to ``None`` by default, as PyTorch 2)."""
         reset_grads(self.parameters(), set_to_none)

@@ -20,7 +20,8 @@ import functools
 import numpy
 
 import chainrule
-from chainrule import Tensor, is_grad_enabled
+from chainrule import Tensor
+from chainrule.engine import grad_mode
 
 PLAIN, TENSORS, GRAPH = 0, 1, 2  # what scan() finds among the arguments
 
@@ -54,14 +55,19 @@ class ArrayTensor(Tensor):
 # --- the hot path -----------------------------------------------------------------------
 # Every recorded operation of a chainrule.numpy program passes through here, so these
 # read three of Tensor's private attributes directly (``_requires_grad``, ``_fw_grad``:
-# the forward-mode tangent, ``_data``: the array) rather than through properties: the
-# public spellings would add a property call per attribute to every operation, a
-# noticeable share of the front door's cost.  This is the one place in chainrule.numpy
-# that reads Tensor's internals.
+# the forward-mode tangent, ``_data``: the array) rather than through properties, read
+# grad mode from the engine's state rather than through is_grad_enabled(), and share an
+# array as a tensor with Tensor._make where its dtype is known to be a float one: the
+# public spellings would add a call or two to every operation, a noticeable share of
+# the front door's cost.  This is the one place in chainrule.numpy that reads Tensor's
+# and the engine's internals.
+_grad_state = grad_mode.state
+_shared = Tensor._make  # an array as a tensor, no copy (from_numpy without its checks)
+
 
 def wants_graph(t: Tensor) -> bool:
     """Whether operations on tensor ``t`` must be recorded (or carry a tangent)."""
-    return (t._requires_grad and is_grad_enabled()) or t._fw_grad is not None
+    return (t._requires_grad and _grad_state.enabled) or t._fw_grad is not None
 
 
 def array_of(t: Tensor) -> numpy.ndarray:
@@ -96,7 +102,7 @@ def fast_operands(args, need_graph: bool = True, numbers: bool = True):
             return None
     if dtype is None or dtype.kind != "f":
         return None
-    if need_graph and not (live and (is_grad_enabled() or _any_tangent(args))):
+    if need_graph and not (live and (_grad_state.enabled or _any_tangent(args))):
         return None
     if not arrays:
         return args
@@ -105,9 +111,23 @@ def fast_operands(args, need_graph: bool = True, numbers: bool = True):
         if type(a) is numpy.ndarray:
             if a.dtype != dtype:
                 return None
-            a = chainrule.from_numpy(a)
+            a = _shared(a)
         ops.append(a)
     return ops
+
+
+def fast_unary(uf):
+    """An ArrayTensor's unary operator (``-x``) for ufunc ``uf``: a float array needs no
+    promotion, so ``uf``'s row runs at once (the common case, decided here rather than in
+    ``uf.on_tensors``)."""
+    def operator(self):
+        if self._data.dtype.kind == "f":
+            result = uf._fast(self)
+            if type(result) is Tensor:
+                result.__class__ = ArrayTensor
+            return result
+        return uf.on_tensors(self)
+    return operator
 
 
 def fast_operator(uf, reflected: bool):
@@ -117,17 +137,25 @@ def fast_operator(uf, reflected: bool):
     hottest path of a NumPy program): a float array with a Python number or with an
     array of its own dtype needs no promotion, so ``uf``'s forward runs at once.
     """
-    forward, numbers = uf._forward, uf._numbers
+    forward, numbers = uf._fast, uf._numbers
+    with_number = uf._with_number[reflected]  # x op 1 (or 1 op x) as a function of (x, 1)
 
     def operator(self, other):
         data = self._data
         kind = type(other)
-        if data.dtype.kind == "f" and (((kind is float or kind is int) and numbers) or (
-                isinstance(other, Tensor) and other._data.dtype == data.dtype)):
+        if data.dtype.kind != "f":
+            return general(self, other)
+        if (kind is float or kind is int) and numbers:
+            result = with_number(self, other)
+        elif isinstance(other, Tensor) and other._data.dtype == data.dtype:
             result = forward(other, self) if reflected else forward(self, other)
-            if type(result) is Tensor:
-                result.__class__ = ArrayTensor
-            return result
+        else:
+            return general(self, other)
+        if type(result) is Tensor:
+            result.__class__ = ArrayTensor
+        return result
+
+    def general(self, other):  # NumPy's promotion first
         return uf.on_tensors(other, self) if reflected else uf.on_tensors(self, other)
     return operator
 
@@ -182,7 +210,7 @@ def output(result, keep: bool = False):
     """
     if isinstance(result, Tensor):
         if keep or wants_graph(result):
-            if type(result) is Tensor and not (result.requires_grad and result.grad_fn is None):
+            if type(result) is Tensor and not (result._requires_grad and result._grad_fn is None):
                 # A fresh result of a chainrule operation becomes an ArrayTensor by changing
                 # its class (same slots, no copy): the graph's node keeps pointing at it.
                 # (A leaf that requires grad is the user's own tensor: it stays as it is.)
@@ -201,15 +229,24 @@ def output(result, keep: bool = False):
     return result
 
 
-def differentiable(numpy_function):
+def differentiable(numpy_function, fast=None):
     """Decorator: ``impl`` is the graph path of ``numpy_function``; the plain path is NumPy.
 
     ``impl`` receives the arguments as given (tensors, arrays, numbers) and returns
-    chainrule tensors; ``output`` turns them into what the user sees.
+    chainrule tensors; ``output`` turns them into what the user sees.  ``fast``, where
+    given, takes the positional arguments of a call without keywords and returns the
+    recorded result of its commonest case (``np.dot(X, w)``), or None for every other
+    call; it is tried first, so that case skips the general path's scans.
     """
     def decorate(impl):
         @functools.wraps(impl)
         def front_door(*args, **kwargs):
+            if fast is not None and not kwargs:
+                result = fast(*args)
+                if result is not None:
+                    if type(result) is Tensor:  # as output() would: a fresh result, ours
+                        result.__class__ = ArrayTensor
+                    return result
             state = scan(args)
             if state != GRAPH and kwargs:
                 state = max(state, scan(kwargs.values()))
@@ -222,6 +259,16 @@ def differentiable(numpy_function):
         front_door.numpy_function = numpy_function
         return front_door
     return decorate
+
+
+def float_graph_tensor(a) -> bool:
+    """Whether ``a`` is a float32/float64 tensor of at least one dimension whose operations
+    are recorded (the common argument of a reduction in a NumPy program's loss)."""
+    if not isinstance(a, Tensor):
+        return False
+    dtype = a._data.dtype
+    return (dtype == numpy.float64 or dtype == numpy.float32) and a._data.ndim > 0 and (
+        (a._requires_grad and _grad_state.enabled) or a._fw_grad is not None)
 
 
 def plain(numpy_function, name: str | None = None):

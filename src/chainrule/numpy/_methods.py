@@ -18,7 +18,7 @@ import numpy
 from chainrule import Tensor
 
 from . import _elementwise, _indexing, _products, _protocol, _reductions, _shapes
-from ._core import ArrayTensor, fast_operator, numpy_dtype, output, tensor
+from ._core import ArrayTensor, fast_operator, fast_unary, numpy_dtype, output, tensor
 from ._ufuncs import UFUNCS
 
 _TORCH_KEYWORDS = frozenset({"dim", "keepdim", "unbiased", "correction", "descending",
@@ -165,8 +165,7 @@ def _binary(name: str, reflected: bool = False):
 
 
 def _unary(name: str):
-    uf = UFUNCS[name]
-    return lambda self: uf.on_tensors(self)
+    return fast_unary(UFUNCS[name])
 
 
 def _tensor_operator(name: str):

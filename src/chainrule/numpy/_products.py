@@ -11,11 +11,36 @@ import numpy
 
 import chainrule
 from chainrule import Tensor
+from chainrule.ops import linalg as linalg_ops
 
-from ._core import axis_index, differentiable, numpy_dtype, promoted, tensor
+from ._core import (
+    array_of,
+    axis_index,
+    differentiable,
+    fast_operands,
+    numpy_dtype,
+    promoted,
+    tensor,
+)
 
 
-@differentiable(numpy.dot)
+def _dot_fast(*args):
+    """The common call, a float matrix times a vector or a matrix of its dtype (X @ w in a
+    model): the product's row at once, the one chainrule.matmul would reach after its
+    promotion and dimension dispatch (None for any other call)."""
+    if len(args) != 2:
+        return None
+    same = fast_operands(args, numbers=False)
+    if same is None:
+        return None
+    x, y = same
+    x_data, y_data = array_of(x), array_of(y)
+    if x_data.ndim == 2 and 1 <= y_data.ndim <= 2 and x_data.shape[1] == y_data.shape[0]:
+        return linalg_ops.mv(x, y) if y_data.ndim == 1 else linalg_ops.mm(x, y)
+    return None
+
+
+@differentiable(numpy.dot, fast=_dot_fast)
 def dot(a, b, out=None):
     """Dot product, as ``numpy.dot``: inner product of vectors, matrix product of matrices, and
     for N-D arrays a sum over the last axis of ``a`` and the second-to-last of ``b``.

@@ -68,6 +68,10 @@ def array_function(func, types, args, kwargs):
 
 def array_ufunc_method(self, ufunc, method: str, *inputs, **kwargs):
     """``ArrayTensor.__array_ufunc__``: always chainrule.numpy's."""
+    if method == "__call__" and not kwargs:  # ndarray * x, the common case: a call less
+        ours = _UFUNCS.get(ufunc)  # (empty until array_ufunc first fills it)
+        if ours is not None:
+            return ours(*inputs)
     return array_ufunc(ufunc, method, inputs, kwargs)
 
 

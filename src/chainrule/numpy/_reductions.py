@@ -12,8 +12,18 @@ import builtins
 import numpy
 
 import chainrule
+from chainrule.ops import reduction as reduction_ops
 
-from ._core import as_tensor, axes, differentiable, numpy_dtype, promoted, tensor, values_only
+from ._core import (
+    as_tensor,
+    axes,
+    differentiable,
+    float_graph_tensor,
+    numpy_dtype,
+    promoted,
+    tensor,
+    values_only,
+)
 
 _NO_VALUE = numpy._NoValue
 
@@ -67,7 +77,15 @@ def _mean_of(x, axis, keepdims):
     return _reduce(chainrule.mean, x, axis, keepdims)
 
 
-@differentiable(numpy.mean)
+def _mean_fast(*args):
+    """The common call, np.mean(x) of a float array (a loss): chainrule's whole-array mean at
+    once, the row the general path reaches after its checks (None for any other call)."""
+    if len(args) == 1 and float_graph_tensor(args[0]):
+        return reduction_ops.mean_all(args[0])
+    return None
+
+
+@differentiable(numpy.mean, fast=_mean_fast)
 def mean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=True):
     """Arithmetic mean over ``axis``, as ``numpy.mean``.
 

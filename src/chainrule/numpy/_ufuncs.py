@@ -16,10 +16,13 @@ import numpy
 
 import chainrule
 from chainrule import Tensor
+from chainrule.ops import pointwise as pointwise_rows
+from chainrule.ops import special as special_rows
 
 from ._core import (
     GRAPH,
     PLAIN,
+    ArrayTensor,
     as_array_tensor,
     axes,
     fast_operands,
@@ -51,9 +54,17 @@ class ufunc:
     """
 
     def __init__(self, numpy_ufunc, forward=None, *, numbers: bool = False, reduce=None,
-                 accumulate=None, at_least=None):
+                 accumulate=None, at_least=None, fast=None, with_number=None):
         self._ufunc = numpy_ufunc
         self._forward = forward  # on operands of the result dtype; None: no gradient
+        # The forward for float tensors of one dtype (with Python numbers where ``numbers``),
+        # the case the fast paths below see: ``forward`` itself, or a shorter way to the
+        # same record (subtract's skips the bool checks a float cannot need).
+        self._fast = fast = fast or forward
+        # For an ArrayTensor's operators with a Python number ``n``: ``(x op n, n op x)`` as
+        # functions of ``(x, n)``; given where they are the rows themselves, which the
+        # operator then calls without a hop through ``fast``.
+        self._with_number = with_number or (fast, lambda x, n: fast(n, x))
         self._numbers = numbers  # the forward takes Python numbers (operators) as they are
         self._reduce = reduce  # (tensor, axes, keepdims) -> tensor, or None: a loop
         self._accumulate = accumulate  # (tensor, axis) -> tensor, or None: a loop
@@ -77,7 +88,10 @@ class ufunc:
         if not kwargs and self._forward is not None and self._at_least is None:
             ops = fast_operands(args, numbers=self._numbers)
             if ops is not None:
-                return as_array_tensor(self._forward(*ops))
+                result = self._fast(*ops)
+                if type(result) is Tensor:  # as_array_tensor, inlined: a call less
+                    result.__class__ = ArrayTensor
+                return result
         state = scan(args)
         if state == GRAPH and self._forward is not None:
             return self._graph(args, kwargs)
@@ -107,7 +121,7 @@ class ufunc:
         if self._at_least is None:
             ops = fast_operands(args, need_graph=False, numbers=self._numbers)
             if ops is not None:
-                return as_array_tensor(self._forward(*ops))
+                return as_array_tensor(self._fast(*ops))
         return output(self._on_operands(args, self._widened(result_dtype(args))), keep=True)
 
     def _widened(self, dtype):
@@ -242,11 +256,33 @@ def _operator(name: str):
     return forward
 
 
+# The forwards of the arithmetic ufuncs NumPy programs call most call the rule-table rows
+# Tensor's operators call (x + 1 records add(x, 1), 1 - x rsub(x, 1), as in PyTorch), a
+# call or two less than going through the operators.
+def _add(a, b):
+    return pointwise_rows.add(a, b) if isinstance(a, Tensor) else pointwise_rows.add(b, a)
+
+
+def _multiply(a, b):
+    return pointwise_rows.mul(a, b) if isinstance(a, Tensor) else pointwise_rows.mul(b, a)
+
+
+def _rdivide(x, a):
+    # a / x for a number a, as _divide(a, x) computes it.
+    return pointwise_rows.reciprocal(x) if a == 1 else Tensor.__rtruediv__(x, a)
+
+
+def _subtract_floats(a, b):
+    # Tensor's - (and its reflected form) for float tensors and Python numbers: its rows,
+    # without the refusal of bool operands, which concerns no float.
+    return pointwise_rows.sub(a, b) if isinstance(a, Tensor) else pointwise_rows.rsub(b, a)
+
+
 def _divide(a, b):
     if isinstance(a, Tensor):
-        return Tensor.__truediv__(a, b)
+        return pointwise_rows.div(a, b)
     if a == 1:  # 1 / x: one reciprocal, where Tensor's reflected division multiplies too
-        return chainrule.reciprocal(b)
+        return pointwise_rows.reciprocal(b)
     return Tensor.__rtruediv__(b, a)
 
 
@@ -273,14 +309,19 @@ def _values(tuple_op):
 
 
 # name -> (forward, options); every other ufunc NumPy has is values only or not offered.
+# A unary ufunc whose chainrule function is a rule-table row behind PyTorch's out= keyword
+# (functions.pointwise: chainrule.exp calls pointwise_rows.exp) calls that row itself: the
+# same record, without the wrapper's calls (a ufunc never passes out=).
 _DIFFERENTIABLE = {
-    "add": (_operator("add"), dict(numbers=True,
-                                   reduce=lambda x, d, k: chainrule.sum(x, d, keepdim=k),
-                                   accumulate=chainrule.cumsum)),
-    "subtract": (_operator("sub"), dict(numbers=True)),
-    "multiply": (_operator("mul"), dict(numbers=True, reduce=_prod,
-                                        accumulate=chainrule.cumprod)),
-    "divide": (_divide, dict(numbers=True)),
+    "add": (_add, dict(numbers=True, reduce=lambda x, d, k: chainrule.sum(x, d, keepdim=k),
+                       accumulate=chainrule.cumsum,
+                       with_number=(pointwise_rows.add, pointwise_rows.add))),
+    "subtract": (_operator("sub"), dict(numbers=True, fast=_subtract_floats,
+                                        with_number=(pointwise_rows.sub,
+                                                     pointwise_rows.rsub))),
+    "multiply": (_multiply, dict(numbers=True, reduce=_prod, accumulate=chainrule.cumprod,
+                                 with_number=(pointwise_rows.mul, pointwise_rows.mul))),
+    "divide": (_divide, dict(numbers=True, with_number=(pointwise_rows.div, _rdivide))),
     "power": (_operator("pow"), dict(numbers=True)),
     "float_power": (_operator("pow"), dict(numbers=True, at_least=numpy.dtype(numpy.float64))),
     "remainder": (_operator("mod"), dict(numbers=True)),
@@ -299,34 +340,34 @@ _DIFFERENTIABLE = {
     "logaddexp2": (chainrule.logaddexp2, dict(reduce=_logaddexp2_reduce)),
     "copysign": (chainrule.copysign, {}),
     "matmul": (chainrule.matmul, {}),
-    "negative": (chainrule.neg, {}),
+    "negative": (pointwise_rows.neg, {}),
     "positive": (chainrule.clone, {}),  # NumPy's +x is a copy
     "conjugate": (chainrule.clone, {}),  # real arrays only
-    "absolute": (chainrule.abs, {}),
-    "fabs": (chainrule.abs, {}),
-    "exp": (chainrule.exp, {}),
-    "exp2": (chainrule.exp2, {}),
-    "expm1": (chainrule.expm1, {}),
-    "log": (chainrule.log, {}),
-    "log2": (chainrule.log2, {}),
-    "log10": (chainrule.log10, {}),
-    "log1p": (chainrule.log1p, {}),
-    "sqrt": (chainrule.sqrt, {}),
+    "absolute": (pointwise_rows.abs, {}),
+    "fabs": (pointwise_rows.abs, {}),
+    "exp": (pointwise_rows.exp, {}),
+    "exp2": (pointwise_rows.exp2, {}),
+    "expm1": (pointwise_rows.expm1, {}),
+    "log": (pointwise_rows.log, {}),
+    "log2": (pointwise_rows.log2, {}),
+    "log10": (pointwise_rows.log10, {}),
+    "log1p": (pointwise_rows.log1p, {}),
+    "sqrt": (pointwise_rows.sqrt, {}),
     "cbrt": (_cbrt, {}),
     "square": (chainrule.square, {}),
-    "reciprocal": (chainrule.reciprocal, {}),
-    "sin": (chainrule.sin, {}),
-    "cos": (chainrule.cos, {}),
-    "tan": (chainrule.tan, {}),
-    "arcsin": (chainrule.asin, {}),
-    "arccos": (chainrule.acos, {}),
-    "arctan": (chainrule.atan, {}),
-    "sinh": (chainrule.sinh, {}),
-    "cosh": (chainrule.cosh, {}),
-    "tanh": (chainrule.tanh, {}),
-    "arcsinh": (chainrule.asinh, {}),
-    "arccosh": (chainrule.acosh, {}),
-    "arctanh": (chainrule.atanh, {}),
+    "reciprocal": (pointwise_rows.reciprocal, {}),
+    "sin": (pointwise_rows.sin, {}),
+    "cos": (pointwise_rows.cos, {}),
+    "tan": (pointwise_rows.tan, {}),
+    "arcsin": (pointwise_rows.asin, {}),
+    "arccos": (pointwise_rows.acos, {}),
+    "arctan": (pointwise_rows.atan, {}),
+    "sinh": (pointwise_rows.sinh, {}),
+    "cosh": (pointwise_rows.cosh, {}),
+    "tanh": (pointwise_rows.tanh, {}),
+    "arcsinh": (special_rows.asinh, {}),
+    "arccosh": (special_rows.acosh, {}),
+    "arctanh": (special_rows.atanh, {}),
     "deg2rad": (chainrule.deg2rad, {}),
     "rad2deg": (chainrule.rad2deg, {}),
     "radians": (chainrule.deg2rad, {}),

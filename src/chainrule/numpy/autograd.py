@@ -33,6 +33,7 @@ import numpy
 
 import chainrule
 from chainrule import Tensor, is_grad_enabled
+from chainrule.engine.backward import run_backward
 from chainrule.func import tree_flatten, tree_unflatten
 
 from ._core import ArrayTensor, wants_graph
@@ -48,9 +49,11 @@ def _unary_to_nary(transform):
     """``transform(fun, x, ...)`` as ``transform(fun, argnum=0, ...)(*args, **kwargs)``."""
     @functools.wraps(transform)
     def nary(fun, argnum=0, *transform_args, **transform_kwargs):
+        several = not isinstance(argnum, int)  # (both decided once per transform, not
+        name = getattr(fun, "__name__", "fun")  # on every call of it)
+
         @functools.wraps(fun)
         def transformed(*args, **kwargs):
-            several = not isinstance(argnum, int)
             x = tuple(args[i] for i in argnum) if several else args[argnum]
 
             def unary(x):
@@ -58,7 +61,7 @@ def _unary_to_nary(transform):
                 for i, v in (zip(argnum, x) if several else ((argnum, x),)):
                     new[i] = v
                 return fun(*new, **kwargs)
-            unary.__name__ = getattr(fun, "__name__", "fun")
+            unary.__name__ = name
             return transform(unary, x, *transform_args, **transform_kwargs)
         return transformed
     return nary
@@ -183,17 +186,16 @@ def _reaches_only(outputs, starts) -> bool:
     """Whether the graph behind ``outputs`` reaches no leaf that requires grad but ours."""
     ours = {id(t) for t in starts}
     stack = [o.grad_fn for o in outputs if isinstance(o, Tensor) and o.grad_fn is not None]
-    seen = set()
+    # Each node is marked seen as it is first found, not as it is taken: a node reached by
+    # several edges is pushed once (every gradient call walks the whole graph here).
+    seen = set(stack)
     while stack:
         node = stack.pop()
-        key = id(node)
-        if key in seen:
-            continue
-        seen.add(key)
         children = node.next_functions
         if children:
             for child, _ in children:
-                if child is not None:
+                if child is not None and child not in seen:
+                    seen.add(child)
                     stack.append(child)
         elif node.name() == _LEAF_NODE and id(node.variable) not in ours:
             return False
@@ -337,11 +339,13 @@ def _value_and_grad(fun, x, name: str):
         if isinstance(end, Tensor) and end.requires_grad and end.numel() == 1 \
                 and _reaches_only((end,), (start,)):
             value = _value(end)
+            # end.backward(retain_graph=True), less the argument handling that this call
+            # has settled already (one float output, its gradient the engine's ones).
             if is_grad_enabled():
-                end.backward(retain_graph=True)
+                run_backward((end,), (None,), True, False)
             else:
                 with chainrule.enable_grad():
-                    end.backward(retain_graph=True)
+                    run_backward((end,), (None,), True, False)
             return value, _value(start.grad, x)
         vjp, value = _vjp_of([x], None, [start], end)  # the general path, fun not run again
     else:

@@ -28,6 +28,7 @@ from __future__ import annotations
 import math
 
 from .._backend import xp
+from .._tracing import recorded_call
 from ..engine.op import Op
 from .windows import offset_slices, out_size, windows
 
@@ -70,6 +71,7 @@ def geometry(x_shape, w_shape, stride, padding, dilation) -> tuple:
                  zip(x_shape[2:], w_shape[2:], stride, padding, dilation))
 
 
+@recorded_call  # (made outside the op: chainrule.compile records the call)
 def group_columns(input, weight_shape, stride, padding, dilation, groups, out):
     """The im2col matrices of ``input`` (an array), one per group."""
     kernel = weight_shape[2:]

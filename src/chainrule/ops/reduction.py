@@ -43,7 +43,9 @@ def _reduce_sum(t, dims, keepdim):
 
 # --- the rule table ------------------------------------------------------------
 # Each reduction's backward spreads `grad` over the reduced elements; its jvp sums
-# the tangent times the same local derivative over them.
+# the tangent times the same local derivative over them.  A mean divides the reduced
+# gradient by the count before spreading it: the same quotients, one division per output
+# element instead of one per input element, and no second full-size array.
 # The gradient of a sum is ``grad.expand(shape)``; in a backward formula it needs no view,
 # so it is made by one broadcasting copy (np.empty + copyto, two C calls) rather than by
 # np.broadcast_to, a Python function that every reduction's backward would pay for.
@@ -71,12 +73,12 @@ sum_all = Op("SumBackward0", lambda self, dtype: xp.add.reduce(self, axis=None, 
 mean_dims = Op("MeanBackward1", lambda self, dims, keepdim:
              _mean(self, _axis(dims, self.ndim), keepdim),
              self=lambda grad, self_shape, dims, keepdim:
-                 spread(_unsqueeze_to(grad, self_shape, dims, keepdim), self_shape)
-                 / _count(self_shape, dims),
+                 spread(_unsqueeze_to(grad, self_shape, dims, keepdim) / _count(self_shape, dims),
+                        self_shape),
              jvp=lambda self_t, dims, keepdim: mean_dims(self_t, dims, keepdim))
 mean_all = Op("MeanBackward0", lambda self: _mean(self, None, False),
               self=lambda grad, self_shape:
-                  spread(grad, self_shape) / _count(self_shape, None),
+                  spread(grad / _count(self_shape, None), self_shape),
               jvp=lambda self_t: mean_all(self_t))
 # prod: d/dx_i = the product of the other elements, computed without dividing so zeros work.
 # prod, cumsum and cumprod keep self's dtype (NumPy would widen small integers to int64).
@@ -281,17 +283,21 @@ def _all_dims(t, dims):
     return tuple(range(t.ndim)) if dims is None else dims
 
 
+_EXACT_IN_FLOAT32 = 2 ** 24  # every integer up to this one is a float32
+
+
 def _mean(x, axis, keepdim):
     if x.size == 0:  # nan, silently as in PyTorch (NumPy would warn "Mean of empty slice")
         with xp.errstate(all="ignore"):
             return xp.true_divide(xp.sum(x, axis=axis, keepdims=keepdim), 0).astype(x.dtype)
-    if x.dtype.kind == "f" and x.dtype.itemsize >= 4:
+    count = _count(x.shape, (axis,) if type(axis) is int else axis)
+    if x.dtype.kind == "f" and x.dtype.itemsize >= 4 and count <= _EXACT_IN_FLOAT32:
         # float32 and float64: the sum divided by the count is what numpy.mean computes,
         # bit for bit, without numpy.mean's Python layer (the bulk of a small mean's cost).
         # (float16 and complex keep numpy.mean: it sums float16 in float32, and divides
-        # complex numbers otherwise.)
-        return xp.add.reduce(x, axis=axis, keepdims=keepdim) / _count(
-            x.shape, (axis,) if type(axis) is int else axis)
+        # complex numbers otherwise; so does a count float32 cannot hold exactly, which
+        # numpy.mean divides by in float64.)
+        return xp.add.reduce(x, axis=axis, keepdims=keepdim) / count
     return xp.mean(x, axis=axis, keepdims=keepdim)
 
 

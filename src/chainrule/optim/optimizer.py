@@ -13,6 +13,7 @@ from collections import defaultdict
 
 import numpy as np
 
+from .._tracing import replayed_whole
 from ..autograd._leaf_grads import reset_grads
 from ..engine.grad_mode import enable_grad
 from ..tensor import Tensor
@@ -78,6 +79,7 @@ class Optimizer:
             raise ValueError("some parameters appear in more than one parameter group")
         self.param_groups.append(group)
 
+    @replayed_whole  # (chainrule.compile replays the call: it works on arrays directly)
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Reset the gradients: to ``None`` (default, as PyTorch 2) or to zeros."""
         for group in self.param_groups:
@@ -97,6 +99,13 @@ class Optimizer:
 
     def step(self, closure=None):
         raise NotImplementedError
+
+    def __init_subclass__(cls, **kwargs) -> None:
+        # Every optimizer's step works on the arrays directly, out of the engine's sight:
+        # chainrule.compile records and replays the call itself.
+        super().__init_subclass__(**kwargs)
+        if "step" in cls.__dict__:
+            cls.step = replayed_whole(cls.__dict__["step"])
 
     def _closure_loss(self, closure):
         if closure is None:
