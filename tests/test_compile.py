@@ -23,6 +23,17 @@ def _float64():
     torch.set_default_dtype(previous)
 
 
+@pytest.fixture
+def real_torch():
+    """PyTorch, for comparisons; its first ``torch.compile`` call switches off
+    ``torch.distributions``' argument validation for the whole process (dynamo does that
+    once), which later tests in this process compare against: it is switched back after."""
+    real = torch_or_skip()
+    validating = real.distributions.Distribution._validate_args
+    yield real
+    real.distributions.Distribution.set_default_validate_args(validating)
+
+
 def _state(f):
     if isinstance(f, torch.nn.Module):
         f = f.__dict__["_compiled_call"]
@@ -195,8 +206,8 @@ def test_an_unrecorded_change_of_a_captured_tensor_is_noticed():
     assert "changes a captured tensor" in _reasons(f)
 
 
-def test_compiled_module_is_an_optimized_module_as_in_pytorch():
-    real = torch_or_skip()
+def test_compiled_module_is_an_optimized_module_as_in_pytorch(real_torch):
+    real = real_torch
     model = torch.nn.Linear(3, 2)
     compiled = torch.compile(model)
     reference = real.compile(real.nn.Linear(3, 2))
@@ -218,8 +229,8 @@ def test_compiled_module_is_an_optimized_module_as_in_pytorch():
     assert _state(compiled).entries and not _state(compiled).eager_reason
 
 
-def test_compile_of_a_function_returns_a_function_as_in_pytorch():
-    real = torch_or_skip()
+def test_compile_of_a_function_returns_a_function_as_in_pytorch(real_torch):
+    real = real_torch
 
     def f(x):
         return x + 1
@@ -231,8 +242,8 @@ def test_compile_of_a_function_returns_a_function_as_in_pytorch():
     assert torch.compile(f, disable=True) is f
 
 
-def test_arguments_pytorch_accepts():
-    real = torch_or_skip()
+def test_arguments_pytorch_accepts(real_torch):
+    real = real_torch
 
     def f(x):
         return x * 2
