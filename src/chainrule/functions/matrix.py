@@ -59,8 +59,9 @@ def _operand_arrays(name: str, input, other, other_name: str) -> tuple:
     The checks that follow read the arrays' own shape and dtype: Tensor.shape builds a
     torch.Size on each use, and small products are dominated by such overheads.
     """
-    require_tensor(input, name, "input", 1)
-    require_tensor(other, name, other_name, 2)
+    if type(input) is not Tensor or type(other) is not Tensor:  # (plain tensors: no calls)
+        require_tensor(input, name, "input", 1)
+        require_tensor(other, name, other_name, 2)
     return input._data, other._data
 
 
