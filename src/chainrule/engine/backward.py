@@ -238,8 +238,7 @@ def run_backward(roots, root_grads, retain_graph: bool, create_graph: bool,
                     node.release()  # its saved values are not needed again
             # 3. Each input's gradient travels down its edge, where it is added to the others
             #    that reach the same node; an input whose consumers have all run is ready.
-            ran = results is not None
-            if not ran:
+            if results is None:
                 results = _NOTHING_SENT
             for (child, nr), g, meta in zip(node.next_functions, results, node.input_meta):
                 if child is None:
@@ -247,7 +246,8 @@ def run_backward(roots, root_grads, retain_graph: bool, create_graph: bool,
                 if g is None:
                     # An undefined gradient (None) reaches the input's node too, as in
                     # PyTorch: that node runs, and its hooks see None.
-                    if ran and child not in gradients and (receives is None or child in receives):
+                    if results is not _NOTHING_SENT and child not in gradients \
+                            and (receives is None or child in receives):
                         gradients[child] = [None] * child.num_outputs
                 elif receives is None or child in receives:
                     # Broadcasting or promotion in the forward: the gradient goes back to
@@ -347,20 +347,19 @@ class _Pass:
     def __init__(self, roots, root_grads, retain_graph: bool, create_graph: bool, inputs,
                  accumulate: bool) -> None:
         root_edges = [_edge(t) for t in roots]
-        for i, (node, _) in enumerate(root_edges):
-            if node is None:
-                raise RuntimeError(
-                    f"element {i} of tensors does not require grad and does not have a "
-                    "grad_fn. Fix: the result was computed without recording (under no_grad(), "
-                    "from detached tensors, or from tensors without requires_grad=True).")
         root_nodes = [node for node, _ in root_edges]
+        if None in root_nodes:
+            raise RuntimeError(
+                f"element {root_nodes.index(None)} of tensors does not require grad and does "
+                "not have a grad_fn. Fix: the result was computed without recording (under "
+                "no_grad(), from detached tensors, or from tensors without requires_grad=True).")
         self.consumers = count_consumers(root_nodes)
         self.retain_graph = retain_graph
         self.create_graph = create_graph
         self.accumulate = accumulate
-        self.anomaly = grad_mode.flags.anomaly
+        self.anomaly = anomaly = grad_mode.flags.anomaly
         # Anomaly mode checks each node's results, which it does on tensors.
-        self.arrays = not create_graph and not self.anomaly
+        self.arrays = arrays = not create_graph and not anomaly
         self.watch = observer() if observer is not None else None
         # With inputs=: only the nodes that lead to them run (``needed``).  backward(inputs=)
         # runs the inputs' own nodes too (a leaf's accumulates, a non-leaf's keeps its
@@ -381,23 +380,25 @@ class _Pass:
                     self.capture_at.setdefault(edge, []).append(k)
             # The nodes gradients are sent to: those that run, and those that capture.
             self.receives = self.needed | targets
-        self.gradients: dict = {}  # node -> the sum so far of the gradients of each output
+        self.gradients = gradients = {}  # node -> the sum so far of each output's gradients
         for (node, nr), g, root in zip(root_edges, root_grads, roots):
             if g is None:  # the implicit gradient of a scalar output: 1
                 data = root._data
-                if self.arrays and data.ndim == 0:
+                if not arrays:
+                    g = from_array(_ones(data))
+                elif data.ndim == 0:
                     g = data.dtype.type(1)  # a NumPy scalar: see saved.SavedTensor.unpack_data
                 else:
-                    g = _ones(data) if self.arrays else from_array(_ones(data))
+                    g = _ones(data)
             else:
                 # PyTorch casts it to the output's dtype (an edge's gradient has it already)
                 if isinstance(root, Tensor) and g._data.dtype != root._data.dtype:
                     g = from_array(g._data.astype(root._data.dtype))
-                if self.arrays:
+                if arrays:
                     g = g._data
-            if self.arrays and g.ndim == 0:
-                g = g[()]  # a NumPy scalar: see saved.SavedTensor.unpack_data
-            _add_to(self.gradients, node, nr, g)
+                    if g.ndim == 0:
+                        g = g[()]  # a NumPy scalar: see saved.SavedTensor.unpack_data
+            _add_to(gradients, node, nr, g)
 
     def step(self, node: Node, grads: list):
         """Run ``node`` on the gradients of its outputs; its inputs' gradients, or None.
