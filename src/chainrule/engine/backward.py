@@ -172,7 +172,7 @@ def _ones(data):
 
 
 def run_backward(roots, root_grads, retain_graph: bool, create_graph: bool,
-                 inputs=None, accumulate: bool = True):
+                 inputs=None, accumulate: bool = True, consumers: dict | None = None):
     """Backpropagate ``root_grads`` from the ``roots`` tensors: the chain rule, node by node.
 
     With ``accumulate`` leaves' ``.grad`` are updated (``Tensor.backward``);
@@ -183,7 +183,8 @@ def run_backward(roots, root_grads, retain_graph: bool, create_graph: bool,
     rules run on them (``Node.apply_arrays``): nothing is recorded, so tensors
     would only add their dispatch cost.  With it they travel as tensors, and
     every formula is recorded.  ``docs/engine-in-20-lines.md`` is this loop
-    without those refinements.
+    without those refinements.  ``consumers``: the counts of ``count_consumers(roots'
+    nodes)``, where the caller has them already (they are used up).
     """
     if _tracing.tracer is not None:  # chainrule.compile records the pass (or runs this one)
         return _tracing.tracer.backward(roots, root_grads, retain_graph, create_graph, inputs,
@@ -191,8 +192,8 @@ def run_backward(roots, root_grads, retain_graph: bool, create_graph: bool,
     if len(_RUNNING) >= _NESTED_PER_STACK and \
             len(_RUNNING) - _thread_stack.base >= _NESTED_PER_STACK:
         return _on_fresh_stack(run_backward, roots, root_grads, retain_graph, create_graph,
-                               inputs, accumulate)
-    run = _Pass(roots, root_grads, retain_graph, create_graph, inputs, accumulate)
+                               inputs, accumulate, consumers)
+    run = _Pass(roots, root_grads, retain_graph, create_graph, inputs, accumulate, consumers)
     gradients, consumers, receives, arrays = (run.gradients, run.consumers, run.receives,
                                               run.arrays)
     # Hooks, leaves, inputs=, anomaly mode and tracing are handled by ``_Pass.step``; the
@@ -210,7 +211,7 @@ def run_backward(roots, root_grads, retain_graph: bool, create_graph: bool,
     try:
         # Kahn's algorithm, run as it goes: a node is ready once every node that uses its
         # outputs has run, and so has sent it their gradients.
-        ready = [node for node in consumers if consumers[node] == 0]
+        ready = run.starts
         leaves = []
         while ready:
             node = ready.pop()
@@ -342,10 +343,10 @@ class _Pass:
 
     __slots__ = ("consumers", "retain_graph", "create_graph", "accumulate", "anomaly", "arrays",
                  "watch", "inputs", "needed", "receives", "capture_at", "captured", "gradients",
-                 "__weakref__")
+                 "starts", "__weakref__")
 
     def __init__(self, roots, root_grads, retain_graph: bool, create_graph: bool, inputs,
-                 accumulate: bool) -> None:
+                 accumulate: bool, consumers: dict | None = None) -> None:
         root_edges = [_edge(t) for t in roots]
         root_nodes = [node for node, _ in root_edges]
         if None in root_nodes:
@@ -353,7 +354,13 @@ class _Pass:
                 f"element {root_nodes.index(None)} of tensors does not require grad and does "
                 "not have a grad_fn. Fix: the result was computed without recording (under "
                 "no_grad(), from detached tensors, or from tensors without requires_grad=True).")
-        self.consumers = count_consumers(root_nodes)
+        if consumers is None:
+            consumers = count_consumers(root_nodes)
+        self.consumers = consumers
+        # The nodes that no other node sends a gradient to, where the pass starts: only roots
+        # can be among them (every other node was found along an edge), so only the roots are
+        # looked at, not the whole graph.  (In the counts' order, as topological_order has it.)
+        self.starts = [node for node in dict.fromkeys(root_nodes) if consumers[node] == 0]
         self.retain_graph = retain_graph
         self.create_graph = create_graph
         self.accumulate = accumulate

@@ -33,7 +33,7 @@ import numpy
 
 import chainrule
 from chainrule import Tensor, is_grad_enabled
-from chainrule.engine.backward import run_backward
+from chainrule.engine.backward import count_consumers, run_backward
 from chainrule.func import tree_flatten, tree_unflatten
 
 from ._core import ArrayTensor, wants_graph
@@ -202,6 +202,15 @@ def _reaches_only(outputs, starts) -> bool:
     return True
 
 
+def _other_leaf_in(nodes, start) -> bool:
+    """Whether ``nodes`` (of a graph) hold the node of a leaf that requires grad other than
+    ``start``: backward() would write into that leaf's ``.grad``."""
+    for node in nodes:
+        if not node.next_functions and node.name() == _LEAF_NODE and node.variable is not start:
+            return True
+    return False
+
+
 def _backward(pairs, starts, keep: bool, only_ours: bool) -> list:
     """The gradients reaching ``starts`` from the (output, cotangent) ``pairs``.
 
@@ -336,16 +345,20 @@ def _value_and_grad(fun, x, name: str):
         start = _start(x)
         with _Recording():
             end = fun(start)
-        if isinstance(end, Tensor) and end.requires_grad and end.numel() == 1 \
-                and _reaches_only((end,), (start,)):
+        # The graph's consumer counts serve twice: to see that it reaches no other leaf, and
+        # as the backward pass's own (one walk of the graph instead of two).
+        node = end.grad_fn if isinstance(end, Tensor) and end.requires_grad \
+            and end.numel() == 1 else None
+        consumers = count_consumers([node]) if node is not None else None
+        if consumers is not None and not _other_leaf_in(consumers, start):
             value = _value(end)
             # end.backward(retain_graph=True), less the argument handling that this call
             # has settled already (one float output, its gradient the engine's ones).
             if is_grad_enabled():
-                run_backward((end,), (None,), True, False)
+                run_backward((end,), (None,), True, False, consumers=consumers)
             else:
                 with chainrule.enable_grad():
-                    run_backward((end,), (None,), True, False)
+                    run_backward((end,), (None,), True, False, consumers=consumers)
             return value, _value(start.grad, x)
         vjp, value = _vjp_of([x], None, [start], end)  # the general path, fun not run again
     else:
