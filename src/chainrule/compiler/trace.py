@@ -415,8 +415,7 @@ class Tracer:
         grad_mode.state.enabled = False
         token = silence_fp_errors()  # (as the engine's pass does)
         try:
-            ready = [node for node in consumers if consumers[node] == 0]
-            leaves = []
+            ready = engine_backward.start_nodes([node for node, _ in edges], consumers)
             while ready:
                 node = ready.pop()
                 grads = gradients.pop(node, None)
@@ -430,25 +429,15 @@ class Tracer:
                     if not retain_graph and node._saved is not None:
                         node.release()
                 for (child, nr), g, meta in zip(node.next_functions, results, node.input_meta):
-                    if child is None:
+                    if child is None or g is None:
                         continue
-                    if g is not None:
-                        if meta is not None and (g.shape != meta[0] or g.dtype != meta[1]):
-                            source = g
-                            g = engine_backward._sum_to(g, meta[0], meta[1])
-                            self.call_line(g, engine_backward._sum_to, self.array(source),
-                                           self.constant(meta[0]), self.constant(meta[1]))
-                        self._add_to(gradients, child, nr, g)
-                    left = consumers[child] - 1
-                    consumers[child] = left
-                    if left == 0:
-                        if type(child) is AccumulateGrad:
-                            leaves.append(child)
-                        else:
-                            ready.append(child)
-                if leaves:
-                    ready.extend(leaves)
-                    leaves.clear()
+                    if meta is not None and (g.shape != meta[0] or g.dtype != meta[1]):
+                        source = g
+                        g = engine_backward._sum_to(g, meta[0], meta[1])
+                        self.call_line(g, engine_backward._sum_to, self.array(source),
+                                       self.constant(meta[0]), self.constant(meta[1]))
+                    self._add_to(gradients, child, nr, g)
+                engine_backward._release_inputs(node, consumers, ready)
         finally:
             restore_fp_errors(token)
             grad_mode.state.enabled = previous_mode

@@ -91,6 +91,13 @@ def count_consumers(roots) -> dict:
     return consumers
 
 
+def start_nodes(roots, consumers: dict) -> list:
+    """The nodes that no other node sends a gradient to, where a pass starts: in the order
+    of ``consumers`` (``count_consumers(roots)``).  Only roots can be among them (every other
+    node was found along an edge), so only the roots are looked at, not the whole graph."""
+    return [node for node in dict.fromkeys(roots) if node is not None and consumers[node] == 0]
+
+
 def topological_order(roots, consumers: dict | None = None) -> list:
     """Nodes reachable from ``roots``, each after every node that feeds a gradient into it.
 
@@ -101,7 +108,7 @@ def topological_order(roots, consumers: dict | None = None) -> list:
     """
     if consumers is None:
         consumers = count_consumers(roots)
-    ready = [node for node in consumers if consumers[node] == 0]
+    ready = start_nodes(roots, consumers)
     order = []
     while ready:
         node = ready.pop()
@@ -357,10 +364,7 @@ class _Pass:
         if consumers is None:
             consumers = count_consumers(root_nodes)
         self.consumers = consumers
-        # The nodes that no other node sends a gradient to, where the pass starts: only roots
-        # can be among them (every other node was found along an edge), so only the roots are
-        # looked at, not the whole graph.  (In the counts' order, as topological_order has it.)
-        self.starts = [node for node in dict.fromkeys(root_nodes) if consumers[node] == 0]
+        self.starts = start_nodes(root_nodes, consumers)
         self.retain_graph = retain_graph
         self.create_graph = create_graph
         self.accumulate = accumulate

@@ -184,29 +184,17 @@ _LEAF_NODE = "torch::autograd::AccumulateGrad"  # the name of a leaf's node, as 
 
 def _reaches_only(outputs, starts) -> bool:
     """Whether the graph behind ``outputs`` reaches no leaf that requires grad but ours."""
-    ours = {id(t) for t in starts}
-    stack = [o.grad_fn for o in outputs if isinstance(o, Tensor) and o.grad_fn is not None]
-    # Each node is marked seen as it is first found, not as it is taken: a node reached by
-    # several edges is pushed once (every gradient call walks the whole graph here).
-    seen = set(stack)
-    while stack:
-        node = stack.pop()
-        children = node.next_functions
-        if children:
-            for child, _ in children:
-                if child is not None and child not in seen:
-                    seen.add(child)
-                    stack.append(child)
-        elif node.name() == _LEAF_NODE and id(node.variable) not in ours:
-            return False
-    return True
+    roots = [o.grad_fn for o in outputs if isinstance(o, Tensor) and o.grad_fn is not None]
+    return not _other_leaf_in(count_consumers(roots), starts)
 
 
-def _other_leaf_in(nodes, start) -> bool:
+def _other_leaf_in(nodes, starts) -> bool:
     """Whether ``nodes`` (of a graph) hold the node of a leaf that requires grad other than
-    ``start``: backward() would write into that leaf's ``.grad``."""
+    those of ``starts``: backward() would write into that leaf's ``.grad``."""
+    ours = {id(t) for t in starts}
     for node in nodes:
-        if not node.next_functions and node.name() == _LEAF_NODE and node.variable is not start:
+        if not node.next_functions and node.name() == _LEAF_NODE \
+                and id(node.variable) not in ours:
             return True
     return False
 
@@ -350,7 +338,7 @@ def _value_and_grad(fun, x, name: str):
         node = end.grad_fn if isinstance(end, Tensor) and end.requires_grad \
             and end.numel() == 1 else None
         consumers = count_consumers([node]) if node is not None else None
-        if consumers is not None and not _other_leaf_in(consumers, start):
+        if consumers is not None and not _other_leaf_in(consumers, (start,)):
             value = _value(end)
             # end.backward(retain_graph=True), less the argument handling that this call
             # has settled already (one float output, its gradient the engine's ones).
