@@ -6,7 +6,7 @@ import warnings
 import chainrule as torch
 
 from . import constraints
-from .utils import _size, lazy_property
+from .utils import _batch_shape_of, _size, broadcast_all, lazy_property
 
 __all__ = ["Distribution"]
 
@@ -191,6 +191,14 @@ scale: -1.0) to satisfy the constraint GreaterThan(lower_bound=0.0), but found i
                 f"Expected value argument ({type(value).__name__} of shape "
                 f"{tuple(value.shape)}) to be within the support ({support!r}) of the "
                 f"distribution {self!r}, but found invalid values:\n{value}")
+
+    def _broadcast_parameters(self, **given) -> torch.Size:
+        """Broadcast the parameters ``given`` (tensors or numbers) to one shape, keep each as
+        the attribute of its name, and return the batch shape they make: ``()`` when every
+        one was a number, else their shape."""
+        for name, value in zip(given, broadcast_all(*given.values())):
+            setattr(self, name, value)
+        return _batch_shape_of(value, *given.values())
 
     def _expand_parameters(self, cls, batch_shape, _instance, names):
         """``expand`` for a distribution whose parameters ``names`` all have shape

@@ -5,7 +5,6 @@ import chainrule as torch
 
 from . import constraints
 from .exp_family import ExponentialFamily
-from .utils import _batch_shape_of, broadcast_all
 
 __all__ = ["Exponential"]
 
@@ -41,8 +40,7 @@ class Exponential(ExponentialFamily):
         return self.rate.pow(-2)
 
     def __init__(self, rate, validate_args: bool | None = None) -> None:
-        (self.rate,) = broadcast_all(rate)
-        super().__init__(_batch_shape_of(self.rate, rate), validate_args=validate_args)
+        super().__init__(self._broadcast_parameters(rate=rate), validate_args=validate_args)
 
     def expand(self, batch_shape, _instance=None):
         return self._expand_parameters(Exponential, batch_shape, _instance, ("rate",))

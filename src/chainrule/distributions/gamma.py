@@ -6,7 +6,7 @@ import chainrule as torch
 from . import constraints
 from ._special import RegularizedGamma, StandardGamma
 from .exp_family import ExponentialFamily
-from .utils import _batch_shape_of, _finfo, broadcast_all
+from .utils import _finfo
 
 __all__ = ["Gamma"]
 
@@ -45,8 +45,7 @@ class Gamma(ExponentialFamily):
         return self.concentration / self.rate.pow(2)
 
     def __init__(self, concentration, rate, validate_args: bool | None = None) -> None:
-        self.concentration, self.rate = broadcast_all(concentration, rate)
-        super().__init__(_batch_shape_of(self.concentration, concentration, rate),
+        super().__init__(self._broadcast_parameters(concentration=concentration, rate=rate),
                          validate_args=validate_args)
 
     def expand(self, batch_shape, _instance=None):

@@ -3,14 +3,14 @@ from __future__ import annotations
 
 import chainrule as torch
 
-from . import constraints
+from ._loc_scale import LocScale
 from .distribution import Distribution
-from .utils import _batch_shape_of, _finfo, broadcast_all
+from .utils import _finfo
 
 __all__ = ["Laplace"]
 
 
-class Laplace(Distribution):
+class Laplace(LocScale, Distribution):
     """The Laplace distribution with location ``loc`` and scale ``scale``.
 
     >>> import chainrule as torch
@@ -19,16 +19,6 @@ class Laplace(Distribution):
     (tensor([-1.6931]), tensor([2.]))
     """
 
-    arg_constraints = {"loc": constraints.real, "scale": constraints.positive}
-    support = constraints.real
-    has_rsample = True
-
-    @property
-    def mean(self):
-        return self.loc
-
-    mode = mean  # symmetric about loc and unimodal: the mode is the mean
-
     @property
     def variance(self):
         return 2 * self.scale.pow(2)
@@ -36,10 +26,6 @@ class Laplace(Distribution):
     @property
     def stddev(self):
         return (2 ** 0.5) * self.scale
-
-    def __init__(self, loc, scale, validate_args: bool | None = None) -> None:
-        self.loc, self.scale = broadcast_all(loc, scale)
-        super().__init__(_batch_shape_of(self.loc, loc, scale), validate_args=validate_args)
 
     def expand(self, batch_shape, _instance=None):
         return self._expand_parameters(Laplace, batch_shape, _instance, ("loc", "scale"))
