@@ -209,6 +209,13 @@ scale: -1.0) to satisfy the constraint GreaterThan(lower_bound=0.0), but found i
                                                           + tuple(self.event_shape)))
         return self._finish_expand(new, batch_shape)
 
+    def _expand_around(self, cls, batch_shape, _instance, holder: str):
+        """``expand`` for a distribution built around another one of the same batch shape,
+        kept in the attribute ``holder``: that one is expanded."""
+        new = self._get_checked_instance(cls, _instance)
+        setattr(new, holder, getattr(self, holder).expand(batch_shape))
+        return self._finish_expand(new, batch_shape)
+
     def _finish_expand(self, new, batch_shape):
         """The last step of every ``expand``: give ``new`` (its parameters already expanded)
         ``batch_shape``, this distribution's event shape and its validation setting, without
