@@ -15,6 +15,7 @@ from ..tensor import Tensor
 from . import functional
 from .init import constant_
 from .module import Module
+from .options import bound_options, function_options
 from .parameter import empty_parameter
 
 
@@ -37,17 +38,15 @@ class _Activation(Module):
     def __init_subclass__(cls, **kwargs) -> None:
         super().__init_subclass__(**kwargs)
         if cls.__init__ is _Activation.__init__:
-            parameters = list(inspect.signature(cls._function).parameters.values())[1:]
-            cls._signature = cls.__signature__ = inspect.Signature(parameters)
+            cls._signature = cls.__signature__ = inspect.Signature(
+                function_options(cls._function))
         else:
             cls.__signature__ = None  # inspect reads the class's own __init__
 
     def __init__(self, *args, **options) -> None:
         super().__init__()
         if self._signature is not None:
-            bound = self._signature.bind(*args, **options)
-            bound.apply_defaults()
-            options = bound.arguments
+            options = bound_options(type(self), self._signature, args, options)
         self._options = tuple(options)
         for name, value in options.items():
             setattr(self, name, value)
