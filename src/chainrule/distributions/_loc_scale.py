@@ -18,13 +18,10 @@ class SymmetricAboutLoc:
 
 
 class LocScale(SymmetricAboutLoc):
-    """A mixin for a real-valued ``loc + scale * X`` with a positive ``scale``, both broadcast
-    to the batch shape (put before the distribution's base class)."""
+    """A mixin for a real-valued ``loc + scale * X`` with a positive ``scale`` (put before the
+    distribution's base class; each class keeps its own ``__init__``, so that Python's
+    errors for a wrong call name it, as PyTorch's do)."""
 
     arg_constraints = {"loc": constraints.real, "scale": constraints.positive}
     support = constraints.real
     has_rsample = True
-
-    def __init__(self, loc, scale, validate_args: bool | None = None) -> None:
-        super().__init__(self._broadcast_parameters(loc=loc, scale=scale),
-                         validate_args=validate_args)
