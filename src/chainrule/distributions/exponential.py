@@ -39,11 +39,10 @@ class Exponential(ExponentialFamily):
     def variance(self):
         return self.rate.pow(-2)
 
-    def __init__(self, rate, validate_args: bool | None = None) -> None:
-        super().__init__(self._broadcast_parameters(rate=rate), validate_args=validate_args)
+    _parameters = ("rate",)
 
-    def expand(self, batch_shape, _instance=None):
-        return self._expand_parameters(Exponential, batch_shape, _instance, ("rate",))
+    def __init__(self, rate, validate_args: bool | None = None) -> None:
+        super().__init__(self._broadcast_parameters(rate), validate_args=validate_args)
 
     def rsample(self, sample_shape=()):
         shape = self._extended_shape(sample_shape)

@@ -27,12 +27,10 @@ class Laplace(LocScale, Distribution):
     def stddev(self):
         return (2 ** 0.5) * self.scale
 
-    def __init__(self, loc, scale, validate_args: bool | None = None) -> None:
-        super().__init__(self._broadcast_parameters(loc=loc, scale=scale),
-                         validate_args=validate_args)
+    _parameters = ("loc", "scale")
 
-    def expand(self, batch_shape, _instance=None):
-        return self._expand_parameters(Laplace, batch_shape, _instance, ("loc", "scale"))
+    def __init__(self, loc, scale, validate_args: bool | None = None) -> None:
+        super().__init__(self._broadcast_parameters(loc, scale), validate_args=validate_args)
 
     def rsample(self, sample_shape=()):
         shape = self._extended_shape(sample_shape)

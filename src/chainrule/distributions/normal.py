@@ -33,12 +33,10 @@ class Normal(LocScale, ExponentialFamily):
     def variance(self):
         return self.stddev.pow(2)
 
-    def __init__(self, loc, scale, validate_args: bool | None = None) -> None:
-        super().__init__(self._broadcast_parameters(loc=loc, scale=scale),
-                         validate_args=validate_args)
+    _parameters = ("loc", "scale")
 
-    def expand(self, batch_shape, _instance=None):
-        return self._expand_parameters(Normal, batch_shape, _instance, ("loc", "scale"))
+    def __init__(self, loc, scale, validate_args: bool | None = None) -> None:
+        super().__init__(self._broadcast_parameters(loc, scale), validate_args=validate_args)
 
     def sample(self, sample_shape=()):
         return self._sample_elementwise(torch.normal, sample_shape, self.loc, self.scale)

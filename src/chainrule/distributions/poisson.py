@@ -34,11 +34,10 @@ class Poisson(ExponentialFamily):
     def variance(self):
         return self.rate
 
-    def __init__(self, rate, validate_args: bool | None = None) -> None:
-        super().__init__(self._broadcast_parameters(rate=rate), validate_args=validate_args)
+    _parameters = ("rate",)
 
-    def expand(self, batch_shape, _instance=None):
-        return self._expand_parameters(Poisson, batch_shape, _instance, ("rate",))
+    def __init__(self, rate, validate_args: bool | None = None) -> None:
+        super().__init__(self._broadcast_parameters(rate), validate_args=validate_args)
 
     def sample(self, sample_shape=()):
         return self._sample_elementwise(torch.poisson, sample_shape, self.rate)
