@@ -60,9 +60,19 @@ class ArrayTensor(Tensor):
 # array as a tensor with Tensor._make where its dtype is known to be a float one: the
 # public spellings would add a call or two to every operation, a noticeable share of
 # the front door's cost.  This is the one place in chainrule.numpy that reads Tensor's
-# and the engine's internals.
+# and the engine's internals (with ufunc.__call__, which inlines wants_graph for its
+# one-argument call).
 _grad_state = grad_mode.state
 _shared = Tensor._make  # an array as a tensor, no copy (from_numpy without its checks)
+
+
+def leaf(array: numpy.ndarray) -> ArrayTensor:
+    """A fresh leaf ArrayTensor that requires grad, sharing ``array`` (of a float dtype
+    chainrule has): what ``requires_grad_()`` would give, without the checks that such an
+    array passes anyway."""
+    t = ArrayTensor._make(array)
+    t._requires_grad = True
+    return t
 
 
 def wants_graph(t: Tensor) -> bool:
@@ -114,6 +124,36 @@ def fast_operands(args, need_graph: bool = True, numbers: bool = True):
             a = _shared(a)
         ops.append(a)
     return ops
+
+
+def fast_pair(a, b, numbers: bool = True):
+    """``fast_operands((a, b), numbers=numbers)``, unrolled: the binary ufunc's and ``dot``'s
+    common call (``y * np.log(p)``, ``np.dot(X, w)``), where fast_operands' two loops cost
+    about as much as the rest of the front door."""
+    if isinstance(a, Tensor):
+        t, other = a, b
+    elif isinstance(b, Tensor):
+        t, other = b, a
+    else:
+        return None
+    dtype = t._data.dtype
+    if dtype.kind != "f":
+        return None
+    live = t._requires_grad or t._fw_grad is not None
+    if isinstance(other, Tensor):
+        other_dtype = other._data.dtype
+        if other_dtype is not dtype and other_dtype != dtype:
+            return None
+        live = live or other._requires_grad or other._fw_grad is not None
+    elif type(other) is numpy.ndarray:
+        if other.dtype is not dtype and other.dtype != dtype:
+            return None
+        other = _shared(other)
+    elif not numbers or (type(other) is not float and type(other) is not int):
+        return None
+    if not (live and (_grad_state.enabled or _any_tangent((a, b)))):
+        return None
+    return (t, other) if t is a else (other, t)
 
 
 def fast_unary(uf):
@@ -267,8 +307,14 @@ def float_graph_tensor(a) -> bool:
     if not isinstance(a, Tensor):
         return False
     dtype = a._data.dtype
-    return (dtype == numpy.float64 or dtype == numpy.float32) and a._data.ndim > 0 and (
-        (a._requires_grad and _grad_state.enabled) or a._fw_grad is not None)
+    # (NumPy's own dtypes are single objects: ``is`` decides at once where == would first
+    # convert numpy.float64 to a dtype.)
+    return (dtype is _FLOAT64 or dtype is _FLOAT32 or dtype == _FLOAT64 or dtype == _FLOAT32) \
+        and a._data.ndim > 0 and (
+            (a._requires_grad and _grad_state.enabled) or a._fw_grad is not None)
+
+
+_FLOAT64, _FLOAT32 = numpy.dtype(numpy.float64), numpy.dtype(numpy.float32)
 
 
 def plain(numpy_function, name: str | None = None):

@@ -17,7 +17,7 @@ from ._core import (
     array_of,
     axis_index,
     differentiable,
-    fast_operands,
+    fast_pair,
     numpy_dtype,
     promoted,
     tensor,
@@ -30,7 +30,7 @@ def _dot_fast(*args):
     promotion and dimension dispatch (None for any other call)."""
     if len(args) != 2:
         return None
-    same = fast_operands(args, numbers=False)
+    same = fast_pair(args[0], args[1], numbers=False)
     if same is None:
         return None
     x, y = same

@@ -80,6 +80,9 @@ def array_function_method(self, func, types, args, kwargs):
     return array_function(func, types, args, kwargs)
 
 
+HANDLERS = (array_ufunc, array_function)  # what enable_protocol() sets
+
+
 class enable_protocol:
     """Inside this context NumPy's own functions differentiate chainrule tensors:
     ``numpy.sin(t)`` is ``chainrule.numpy.sin(t)`` (thread-local; off by default, where
@@ -96,7 +99,7 @@ class enable_protocol:
     """
 
     def __enter__(self) -> None:
-        self._token = array_protocol.handlers.set((array_ufunc, array_function))
+        self._token = array_protocol.handlers.set(HANDLERS)
 
     def __exit__(self, *exc) -> bool:
         array_protocol.handlers.reset(self._token)

@@ -23,9 +23,11 @@ from ._core import (
     GRAPH,
     PLAIN,
     ArrayTensor,
+    _grad_state,
     as_array_tensor,
     axes,
     fast_operands,
+    fast_pair,
     numpy_dtype,
     operands,
     output,
@@ -86,7 +88,17 @@ class ufunc:
 
     def __call__(self, *args, **kwargs):
         if not kwargs and self._forward is not None and self._at_least is None:
-            ops = fast_operands(args, numbers=self._numbers)
+            if len(args) == 1:
+                # np.exp(x) of a float tensor that records: the row at once (the commonest
+                # call of a NumPy program; fast_operands would decide the same, a call later).
+                a = args[0]
+                ops = args if isinstance(a, Tensor) and a._data.dtype.kind == "f" and (
+                    (a._requires_grad and _grad_state.enabled) or a._fw_grad is not None) \
+                    else None
+            elif len(args) == 2:
+                ops = fast_pair(args[0], args[1], self._numbers)
+            else:
+                ops = fast_operands(args, numbers=self._numbers)
             if ops is not None:
                 result = self._fast(*ops)
                 if type(result) is Tensor:  # as_array_tensor, inlined: a call less

@@ -33,11 +33,13 @@ import numpy
 
 import chainrule
 from chainrule import Tensor, is_grad_enabled
+from chainrule.array_protocol import handlers as protocol_handlers
 from chainrule.engine.backward import count_consumers, run_backward
+from chainrule.engine.graph import AccumulateGrad
 from chainrule.func import tree_flatten, tree_unflatten
 
-from ._core import ArrayTensor, wants_graph
-from ._protocol import enable_protocol
+from ._core import CHAINRULE_DTYPE, ArrayTensor, leaf, wants_graph
+from ._protocol import HANDLERS, enable_protocol
 
 __all__ = ["grad", "value_and_grad", "grad_and_aux", "elementwise_grad", "deriv", "jacobian",
            "hessian", "make_vjp", "make_jvp", "make_hvp", "hessian_tensor_product",
@@ -75,9 +77,9 @@ def _start(v) -> Tensor:
     if array.dtype.kind != "f":
         raise TypeError(f"Can't differentiate w.r.t. type {type(v)}. Fix: pass floats, e.g. "
                         "1.0 or x.astype(float).")
-    t = chainrule.from_numpy(array)
-    t.__class__ = ArrayTensor  # a fresh tensor of ours: it may become an ArrayTensor
-    return t.requires_grad_()
+    if array.dtype not in CHAINRULE_DTYPE:
+        chainrule.from_numpy(array)  # raises for a float dtype chainrule lacks (float128)
+    return leaf(array)
 
 
 def _value(t, like=None):
@@ -123,14 +125,14 @@ class _Recording:
 
     def __enter__(self) -> None:
         # Grad mode is usually on already: then there is nothing to switch.
-        self._grad = None if chainrule.is_grad_enabled() else chainrule.enable_grad()
+        self._grad = None if is_grad_enabled() else chainrule.enable_grad()
         if self._grad is not None:
             self._grad.__enter__()
-        self._protocol = enable_protocol()
-        self._protocol.__enter__()
+        # enable_protocol(), without its object: this runs once per gradient.
+        self._protocol = protocol_handlers.set(HANDLERS)
 
     def __exit__(self, *exc) -> bool:
-        self._protocol.__exit__(*exc)
+        protocol_handlers.reset(self._protocol)
         if self._grad is not None:
             self._grad.__exit__(*exc)
         return False
@@ -179,9 +181,6 @@ def _vjp_of(leaves, spec, starts, end):
     return vjp, (_value(end) if end_spec is None else _values(end))
 
 
-_LEAF_NODE = "torch::autograd::AccumulateGrad"  # the name of a leaf's node, as in PyTorch
-
-
 def _reaches_only(outputs, starts) -> bool:
     """Whether the graph behind ``outputs`` reaches no leaf that requires grad but ours."""
     roots = [o.grad_fn for o in outputs if isinstance(o, Tensor) and o.grad_fn is not None]
@@ -191,10 +190,15 @@ def _reaches_only(outputs, starts) -> bool:
 def _other_leaf_in(nodes, starts) -> bool:
     """Whether ``nodes`` (of a graph) hold the node of a leaf that requires grad other than
     those of ``starts``: backward() would write into that leaf's ``.grad``."""
+    if len(starts) == 1:  # grad's case: one leaf of ours, no set to build
+        start = starts[0]
+        for node in nodes:
+            if type(node) is AccumulateGrad and node.variable is not start:
+                return True
+        return False
     ours = {id(t) for t in starts}
     for node in nodes:
-        if not node.next_functions and node.name() == _LEAF_NODE \
-                and id(node.variable) not in ours:
+        if type(node) is AccumulateGrad and id(node.variable) not in ours:
             return True
     return False
 
