@@ -33,8 +33,8 @@ static PyObject *tracing_module;    /* chainrule._tracing (.tracer) */
 static PyObject *float_dtypes;      /* tuple of the NumPy dtypes of kind "f" (identity test) */
 static PyObject *complex_dtypes;    /* tuple of the NumPy dtypes of kind "c" */
 static PyObject *grad_accumulator;  /* engine.graph.grad_accumulator */
-static PyObject *saved_tensor;      /* engine.saved.SavedTensor */
-static PyObject *saved_result;      /* engine.saved.SavedResult */
+static PyObject *saved_tensor;      /* engine.saved.SavedTensor (a class) */
+static PyObject *saved_result;      /* engine.saved.SavedResult (a class) */
 static PyObject *no_edge;           /* engine.op._NO_EDGE, (None, 0) */
 static PyObject *zero, *one;        /* the ints 0 and 1 */
 static PyObject *empty_tuple;
@@ -45,9 +45,18 @@ static Py_ssize_t off_data, off_requires_grad, off_grad_fn, off_output_nr, off_g
 static Py_ssize_t off_next_functions, off_input_meta, off_saved; /* Node */
 static Py_ssize_t off_plan;                                   /* OpNode */
 
+static PyTypeObject *node_type;     /* engine.graph.Node */
+static PyTypeObject *op_node_type;  /* engine.op.OpNode */
+
 static PyObject *str_enabled, *str_anomaly, *str_forward_ad, *str_tracer, *str_dtype,
     *str_ndim, *str_shape, *str_base, *str_call_python, *str_record, *str_plan_for,
     *str_next_functions, *str_input_meta, *str_saved;
+
+static PyObject *str_hooked, *str_variable, *str_hooks, *str_step, *str_apply,
+    *str_apply_arrays, *str_release, *str_unpack_data, *str_num_outputs, *str_astype,
+    *str_gradients, *str_consumers, *str_receives, *str_arrays, *str_retain_graph,
+    *str_create_graph, *str_starts, *str_data_attr;
+static PyObject *str_detached;
 
 #define SLOT(obj, offset) (*(PyObject **)((char *)(obj) + (offset)))
 
@@ -199,6 +208,8 @@ call_python(PyObject *self, PyObject *args, PyObject *kwargs)
 }
 
 static int record(OpBase *op, PyObject *result, PyObject *args);
+static PyObject *new_saved_tensor(PyObject *tensor, PyObject *node_name);
+static PyObject *new_saved_result(PyObject *result);
 
 /* Op.__call__ (engine/op.py, Op._call_python) for the common case: an op with one output
  * and no list argument, not a view, its tensors of one floating dtype with Python floats
@@ -519,14 +530,14 @@ record(OpBase *self, PyObject *result, PyObject *args)
             if (j < n_args) {
                 PyObject *a = PyTuple_GET_ITEM(args, j);
                 if (is_tensor(a))
-                    value = PyObject_CallFunctionObjArgs(saved_tensor, a, self->name, NULL);
+                    value = new_saved_tensor(a, self->name);
                 else {
                     Py_INCREF(a);
                     value = a;
                 }
             }
             else if (j == n_args)
-                value = PyObject_CallOneArg(saved_result, result);
+                value = new_saved_result(result);
             else {
                 /* an input's shape (a formula reading ``self_shape``) */
                 PyObject *a = PyTuple_GET_ITEM(args, j - n_args - 1);
@@ -572,11 +583,207 @@ static PyTypeObject OpBase_Type = {
     .tp_call = op_call,
 };
 
+static PyObject *node_slot(PyObject *node, Py_ssize_t offset, PyObject *name);
+
+/* --- saved values (engine/saved.py): made and read in the common case ---------------------
+ *
+ * SavedTensor and SavedResult stay the Python classes; C fills and reads their slots at
+ * their offsets where no saved_tensors_hooks block is active and no version check fails,
+ * and calls the Python methods otherwise (they raise PyTorch's errors). */
+
+static PyTypeObject *saved_tensor_type, *saved_result_type, *version_counter_type;
+static PyObject *saved_tensors_hooks;  /* engine.saved.SAVED_TENSORS_HOOKS (a list) */
+static Py_ssize_t off_st_tensor, off_st_version, off_st_node_name, off_st_hooks_unpack;
+static Py_ssize_t off_sr_data, off_sr_counter, off_sr_version, off_sr_output_nr;
+static Py_ssize_t off_counter_value;
+
+/* SavedTensor(tensor, node_name) (engine/saved.py SavedTensor.__init__) where no
+ * saved_tensors_hooks block is active; the Python class otherwise. */
+static PyObject *
+new_saved_tensor(PyObject *tensor, PyObject *node_name)
+{
+    if (PyList_GET_SIZE(saved_tensors_hooks) || !is_tensor(tensor))
+        return PyObject_CallFunctionObjArgs((PyObject *)saved_tensor_type, tensor, node_name,
+                                            NULL);
+    PyObject *counter = SLOT(tensor, off_version_counter), *version = zero;
+    if (counter == NULL)
+        return PyObject_CallFunctionObjArgs((PyObject *)saved_tensor_type, tensor, node_name,
+                                            NULL);
+    if (counter != Py_None) {
+        if (Py_TYPE(counter) != version_counter_type
+            || (version = SLOT(counter, off_counter_value)) == NULL)
+            return PyObject_CallFunctionObjArgs((PyObject *)saved_tensor_type, tensor,
+                                                node_name, NULL);
+    }
+    PyObject *saved = saved_tensor_type->tp_alloc(saved_tensor_type, 0);
+    if (saved == NULL)
+        return NULL;
+    set_slot(saved, off_st_version, version);
+    set_slot(saved, off_st_node_name, node_name);
+    set_slot(saved, off_st_tensor, tensor);
+    set_slot(saved, off_st_hooks_unpack, Py_None);
+    return saved;
+}
+
+/* SavedResult(result) (engine/saved.py SavedResult.__init__, output 0) where no
+ * saved_tensors_hooks block is active; the Python class otherwise. */
+static PyObject *
+new_saved_result(PyObject *result)
+{
+    if (PyList_GET_SIZE(saved_tensors_hooks))
+        return PyObject_CallOneArg((PyObject *)saved_result_type, result);
+    PyObject *counter = SLOT(result, off_version_counter);
+    if (counter == Py_None) {
+        counter = PyObject_CallNoArgs((PyObject *)version_counter_type);
+        if (counter == NULL)
+            return NULL;
+        set_slot(result, off_version_counter, counter);
+        Py_DECREF(counter);  /* (the result holds it) */
+    }
+    PyObject *version = Py_TYPE(counter) == version_counter_type
+        ? SLOT(counter, off_counter_value) : NULL;
+    if (version == NULL)
+        return PyObject_CallOneArg((PyObject *)saved_result_type, result);
+    PyObject *saved = saved_result_type->tp_alloc(saved_result_type, 0);
+    if (saved == NULL)
+        return NULL;
+    set_slot(saved, off_sr_output_nr, zero);
+    set_slot(saved, off_sr_counter, counter);
+    set_slot(saved, off_sr_version, version);
+    set_slot(saved, off_sr_data, SLOT(result, off_data));
+    return saved;
+}
+
+/* data[()] for a 0-d array (a NumPy scalar: see SavedTensor.unpack_data), else data; a new
+ * reference. */
+static PyObject *
+scalar_if_0d(PyObject *data)
+{
+    PyObject *ndim = PyObject_GetAttr(data, str_ndim);
+    if (ndim == NULL)
+        return NULL;
+    int is_zero = PyLong_CheckExact(ndim) && PyLong_AsLong(ndim) == 0;
+    Py_DECREF(ndim);
+    if (is_zero)
+        return PyObject_GetItem(data, empty_tuple);
+    Py_INCREF(data);
+    return data;
+}
+
+/* value.unpack_data(node) for a SavedTensor or SavedResult (engine/saved.py): the array,
+ * read directly where no hook is involved and the version matches; the Python method
+ * otherwise (it unpacks through the hooks, or raises the version error). */
+static PyObject *
+unpack_data(PyObject *value, PyObject *node)
+{
+    if (Py_TYPE(value) == saved_tensor_type) {
+        PyObject *tensor = SLOT(value, off_st_tensor), *version = SLOT(value, off_st_version);
+        if (SLOT(value, off_st_hooks_unpack) == Py_None && tensor != NULL && version != NULL
+            && is_tensor(tensor) && SLOT(tensor, off_data) != NULL) {
+            PyObject *counter = SLOT(tensor, off_version_counter);
+            int current = counter == Py_None;
+            if (!current && counter != NULL && Py_TYPE(counter) == version_counter_type
+                && SLOT(counter, off_counter_value) != NULL) {
+                current = PyObject_RichCompareBool(SLOT(counter, off_counter_value), version,
+                                                   Py_EQ);
+                if (current < 0)
+                    return NULL;
+            }
+            int detached = current ? attr_true(tensor, str_detached) : 0;
+            if (detached < 0)
+                return NULL;
+            if (current && !detached)
+                return scalar_if_0d(SLOT(tensor, off_data));
+        }
+    }
+    else if (Py_TYPE(value) == saved_result_type) {
+        PyObject *data = SLOT(value, off_sr_data), *counter = SLOT(value, off_sr_counter),
+                 *version = SLOT(value, off_sr_version);
+        if (data != NULL && data != Py_None && counter != NULL && version != NULL
+            && Py_TYPE(counter) == version_counter_type
+            && SLOT(counter, off_counter_value) != NULL) {
+            int current = PyObject_RichCompareBool(SLOT(counter, off_counter_value), version,
+                                                   Py_EQ);
+            if (current < 0)
+                return NULL;
+            if (current)
+                return scalar_if_0d(data);
+        }
+    }
+    return PyObject_CallMethodOneArg(value, str_unpack_data, node);
+}
+
+/* backward.count_consumers (engine/backward.py): for every node reachable from roots, how
+ * many edges lead into it from other nodes; without recursion. */
+static PyObject *
+count_consumers(PyObject *module, PyObject *roots)
+{
+    PyObject *consumers = PyDict_New(), *stack = PyList_New(0), *iter = NULL, *root;
+    if (consumers == NULL || stack == NULL || (iter = PyObject_GetIter(roots)) == NULL)
+        goto error;
+    while ((root = PyIter_Next(iter)) != NULL) {
+        int known = root == Py_None ? 1 : PyDict_Contains(consumers, root);
+        if (known == 0 && (PyDict_SetItem(consumers, root, zero) < 0
+                           || PyList_Append(stack, root) < 0))
+            known = -1;
+        Py_DECREF(root);
+        if (known < 0)
+            goto error;
+    }
+    if (PyErr_Occurred())
+        goto error;
+    while (PyList_GET_SIZE(stack)) {
+        Py_ssize_t last = PyList_GET_SIZE(stack) - 1;
+        PyObject *node = PyList_GET_ITEM(stack, last);
+        Py_INCREF(node);
+        PyObject *edges = PyList_SetSlice(stack, last, last + 1, NULL) < 0 ? NULL
+            : node_slot(node, off_next_functions, str_next_functions);
+        Py_DECREF(node);
+        PyObject *items = edges == NULL ? NULL
+            : PySequence_Fast(edges, "next_functions must be a sequence");
+        Py_XDECREF(edges);
+        if (items == NULL)
+            goto error;
+        for (Py_ssize_t i = 0; i < PySequence_Fast_GET_SIZE(items); i++) {
+            PyObject *edge = PySequence_Fast_GET_ITEM(items, i);
+            if (!PyTuple_CheckExact(edge) || PyTuple_GET_SIZE(edge) != 2) {
+                PyErr_SetString(PyExc_ValueError, "an edge must be a (node, output_nr) pair");
+                Py_DECREF(items);
+                goto error;
+            }
+            PyObject *child = PyTuple_GET_ITEM(edge, 0);
+            if (child == Py_None)
+                continue;
+            PyObject *count = PyDict_GetItemWithError(consumers, child);  /* borrowed */
+            int failed;
+            if (count != NULL) {
+                PyObject *more = PyNumber_Add(count, one);
+                failed = more == NULL || PyDict_SetItem(consumers, child, more) < 0;
+                Py_XDECREF(more);
+            }
+            else
+                failed = PyErr_Occurred() || PyDict_SetItem(consumers, child, one) < 0
+                    || PyList_Append(stack, child) < 0;
+            if (failed) {
+                Py_DECREF(items);
+                goto error;
+            }
+        }
+        Py_DECREF(items);
+    }
+    Py_DECREF(stack);
+    Py_DECREF(iter);
+    return consumers;
+error:
+    Py_XDECREF(consumers);
+    Py_XDECREF(stack);
+    Py_XDECREF(iter);
+    return NULL;
+}
+
 /* --- the backward pass: the loop over ready nodes (engine/backward.py) -------------------- */
 
 /* Handed over by setup_backward (engine/backward.py, at import). */
-static PyTypeObject *node_type;             /* engine.graph.Node */
-static PyTypeObject *op_node_type;          /* engine.op.OpNode */
 static PyTypeObject *accumulate_grad_type;  /* engine.graph.AccumulateGrad */
 static PyObject *accumulate;                /* backward._accumulate */
 static PyObject *passes_on_undefined;       /* backward._passes_on_undefined */
@@ -585,10 +792,6 @@ static PyObject *released;                  /* engine.graph.RELEASED */
 static PyObject *freed_message;             /* engine.saved.FREED_MESSAGE */
 static PyObject *saved_kinds;               /* engine.saved.SAVED_KINDS */
 
-static PyObject *str_hooked, *str_variable, *str_hooks, *str_step, *str_apply,
-    *str_apply_arrays, *str_release, *str_unpack_data, *str_num_outputs, *str_astype,
-    *str_gradients, *str_consumers, *str_receives, *str_arrays, *str_retain_graph,
-    *str_create_graph, *str_starts, *str_data_attr;
 
 /* node.<slot> for a Node (at the slot's offset), else by name; a new reference. */
 static PyObject *
@@ -653,7 +856,7 @@ apply_arrays(PyObject *node, PyObject *grads)
         for (; filled < n; filled++) {
             PyObject *value = PyObject_GetItem(saved, PyTuple_GET_ITEM(positions, filled));
             if (value != NULL && is_one_of((PyObject *)Py_TYPE(value), saved_kinds))
-                Py_SETREF(value, PyObject_CallMethodOneArg(value, str_unpack_data, node));
+                Py_SETREF(value, unpack_data(value, node));
             if (value == NULL)
                 break;
             call[filled + 1] = value;
@@ -1051,20 +1254,22 @@ setup(PyObject *module, PyObject *args, PyObject *kwargs)
     static char *names[] = {"tensor", "node", "op_node", "ndarray", "asarray", "grad_state",
                             "grad_flags", "tracing", "float_dtypes", "complex_dtypes",
                             "grad_accumulator", "saved_tensor", "saved_result", "no_edge",
-                            NULL};
+                            "version_counter", "saved_tensors_hooks", NULL};
     PyObject *tensor, *node, *op_node, *ndarray;
     if (!PyArg_ParseTupleAndKeywords(
-            args, kwargs, "O!O!O!O!OOOOO!O!OOOO!:setup", names, &PyType_Type, &tensor,
+            args, kwargs, "O!O!O!O!OOOOO!O!OO!O!O!O!O!:setup", names, &PyType_Type, &tensor,
             &PyType_Type, &node, &PyType_Type, &op_node, &PyType_Type, &ndarray, &asarray,
             &grad_state, &grad_flags, &tracing_module, &PyTuple_Type, &float_dtypes,
-            &PyTuple_Type, &complex_dtypes, &grad_accumulator, &saved_tensor, &saved_result,
-            &PyTuple_Type, &no_edge))
+            &PyTuple_Type, &complex_dtypes, &grad_accumulator, &PyType_Type, &saved_tensor,
+            &PyType_Type, &saved_result, &PyTuple_Type, &no_edge, &PyType_Type,
+            &version_counter_type, &PyList_Type, &saved_tensors_hooks))
         return NULL;
     tensor_type = (PyTypeObject *)tensor;
     ndarray_type = (PyTypeObject *)ndarray;
     PyObject *kept[] = {tensor, ndarray, asarray, grad_state, grad_flags, tracing_module,
                         float_dtypes, complex_dtypes, grad_accumulator, saved_tensor,
-                        saved_result, no_edge};
+                        saved_result, no_edge, (PyObject *)version_counter_type,
+                        saved_tensors_hooks};
     for (size_t i = 0; i < sizeof(kept) / sizeof(kept[0]); i++)
         Py_INCREF(kept[i]);  /* held for the life of the process */
     PyTypeObject *node_t = (PyTypeObject *)node, *op_node_t = (PyTypeObject *)op_node;
@@ -1083,6 +1288,18 @@ setup(PyObject *module, PyObject *args, PyObject *kwargs)
         || (off_saved = slot_offset(node_t, "_saved")) < 0
         || (off_plan = slot_offset(op_node_t, "_plan")) < 0)
         return NULL;
+    saved_tensor_type = (PyTypeObject *)saved_tensor;
+    saved_result_type = (PyTypeObject *)saved_result;
+    if ((off_st_tensor = slot_offset(saved_tensor_type, "tensor")) < 0
+        || (off_st_version = slot_offset(saved_tensor_type, "version")) < 0
+        || (off_st_node_name = slot_offset(saved_tensor_type, "node_name")) < 0
+        || (off_st_hooks_unpack = slot_offset(saved_tensor_type, "hooks_unpack")) < 0
+        || (off_sr_data = slot_offset(saved_result_type, "data")) < 0
+        || (off_sr_counter = slot_offset(saved_result_type, "counter")) < 0
+        || (off_sr_version = slot_offset(saved_result_type, "version")) < 0
+        || (off_sr_output_nr = slot_offset(saved_result_type, "output_nr")) < 0
+        || (off_counter_value = slot_offset(version_counter_type, "value")) < 0)
+        return NULL;
     Py_RETURN_NONE;
 }
 
@@ -1092,6 +1309,8 @@ static PyMethodDef core_methods[] = {
     {"setup_backward", (PyCFunction)(void (*)(void))setup_backward,
      METH_VARARGS | METH_KEYWORDS,
      PyDoc_STR("setup_backward(accumulate_grad=, ...): what run_nodes uses.")},
+    {"count_consumers", count_consumers, METH_O,
+     PyDoc_STR("count_consumers(roots): backward.count_consumers.")},
     {"run_nodes", (PyCFunction)(void (*)(void))run_nodes, METH_FASTCALL,
      PyDoc_STR("run_nodes(run, general): backward._run_nodes, the loop of a backward pass.")},
     {NULL},
@@ -1141,6 +1360,7 @@ PyInit__core(void)
     INTERN(str_next_functions, "next_functions");
     INTERN(str_input_meta, "input_meta");
     INTERN(str_saved, "_saved");
+    INTERN(str_detached, "_detached");
 #undef INTERN
     if ((zero = PyLong_FromLong(0)) == NULL || (one = PyLong_FromLong(1)) == NULL || (empty_tuple = PyTuple_New(0)) == NULL)
         return NULL;

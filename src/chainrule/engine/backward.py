@@ -73,7 +73,8 @@ def count_consumers(roots) -> dict:
     """For every node reachable from ``roots``: how many edges lead into it from other nodes.
 
     The first half of Kahn's algorithm, without recursion (a chain of a million
-    nodes must not hit Python's recursion limit).
+    nodes must not hit Python's recursion limit).  C twin: ``_core.c`` count_consumers,
+    which the compiled core binds to this name (at the end of this module).
     """
     consumers: dict = {}
     stack = []
@@ -826,3 +827,4 @@ else:
         passes_on_undefined=_passes_on_undefined, sum_to=_sum_to, released=RELEASED,
         freed_message=FREED_MESSAGE, saved_kinds=SAVED_KINDS)
     _RUN_NODES = compiled.run_nodes
+    count_consumers = compiled.count_consumers  # (its callers import it after this line)

@@ -24,7 +24,14 @@ from . import anomaly, forward_ad, grad_mode
 from .array_rules import ARRAY_FORMS, array_form
 from .core import compiled
 from .graph import Node, grad_accumulator, move_retains_grad
-from .saved import FREED_MESSAGE, RELEASED, SAVED_KINDS, SavedResult, SavedTensor
+from .saved import (
+    FREED_MESSAGE,
+    RELEASED,
+    SAVED_KINDS,
+    SAVED_TENSORS_HOOKS,
+    SavedResult,
+    SavedTensor,
+)
 from .views import INFERENCE_MODE, NO_GRAD_MODE, creation_meta, refused
 
 _PROMOTED: dict = {}  # (promote, default dtype, dtypes, 0-d flags, scalar types) -> NumPy dtype
@@ -59,6 +66,8 @@ class OpNode(Node):
 
     def apply_arrays(self, grads):
         """``apply`` on NumPy arrays, for a backward pass that records nothing.
+
+        (C twin, for a node whose formulas all have array forms: ``_core.c`` apply_arrays.)
 
         A formula with an array form (``arrays.array_form``) runs on the arrays
         themselves; the others run on tensors wrapped around them.
@@ -102,6 +111,7 @@ class OpNode(Node):
         return results
 
     def release(self) -> None:
+        # (C twin: _core.c release.)
         # Numbers, shapes and slices are kept: a node that saved no tensor can run again, as in
         # PyTorch (y = x * 2; y.backward(); y.backward() accumulates twice).
         saved = self._saved
@@ -612,7 +622,7 @@ if compiled is not None:
         float_dtypes=tuple(xp.dtype(t) for t in (xp.float16, xp.float32, xp.float64)),
         complex_dtypes=tuple(xp.dtype(t) for t in (xp.complex64, xp.complex128)),
         grad_accumulator=grad_accumulator, saved_tensor=SavedTensor, saved_result=SavedResult,
-        no_edge=_NO_EDGE)
+        no_edge=_NO_EDGE, version_counter=VersionCounter, saved_tensors_hooks=SAVED_TENSORS_HOOKS)
 
 
 def _as_operands(args) -> list:
