@@ -933,6 +933,14 @@ empty_slots(PyObject *child)
     if (count == NULL)
         return NULL;
     PyObject *nones = PyList_New(1), *slots = NULL;
+    if (count == one) {  /* (the usual node: a list of one None, without the repeat) */
+        Py_DECREF(count);
+        if (nones != NULL) {
+            Py_INCREF(Py_None);
+            PyList_SET_ITEM(nones, 0, Py_None);
+        }
+        return nones;
+    }
     if (nones != NULL) {
         Py_INCREF(Py_None);
         PyList_SET_ITEM(nones, 0, Py_None);
@@ -1223,24 +1231,181 @@ done:
     return status;
 }
 
+static PyObject *pass_type;        /* backward._Pass */
+static PyObject *ones;             /* backward._ones */
+static PyObject *backward_module;  /* engine.backward (its .observer) */
+
+/* The attributes of a _Pass that new_pass sets, in _Pass.__init__'s order. */
+static const char *pass_fields[] = {"consumers", "starts", "retain_graph", "create_graph",
+                                    "accumulate", "anomaly", "arrays", "watch", "inputs",
+                                    "needed", "receives", "capture_at", "captured",
+                                    "gradients"};
+#define PASS_FIELDS 14
+static PyObject *pass_names[PASS_FIELDS];  /* the same, interned (setup_backward) */
+
+/* backward._Pass(roots, root_grads, retain_graph, create_graph, inputs, accumulate,
+ * consumers) (engine/backward.py _Pass.__init__) for the common pass: tensors with a history
+ * (no view among them) as roots, their gradients implicit (scalar outputs: 1), no inputs=,
+ * no create_graph, no anomaly mode, no observer.  Other passes are made by the class. */
+static PyObject *
+new_pass(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 7)
+        return PyObject_Vectorcall(pass_type, args, nargs, NULL);
+    PyObject *roots = args[0], *root_grads = args[1], *inputs = args[4],
+             *given_consumers = args[6];
+    int create_graph = PyObject_IsTrue(args[3]);
+    if (create_graph < 0)
+        return NULL;
+    PyObject *anomaly = PyObject_GetAttr(grad_flags, str_anomaly);
+    PyObject *observer = anomaly == NULL ? NULL
+        : PyObject_GetAttrString(backward_module, "observer");
+    if (observer == NULL) {
+        Py_XDECREF(anomaly);
+        return NULL;
+    }
+    Py_DECREF(observer);  /* (compared with None only) */
+    int common = inputs == Py_None && !create_graph && anomaly == Py_False
+        && observer == Py_None && PyTuple_CheckExact(roots) && PyTuple_CheckExact(root_grads)
+        && PyTuple_GET_SIZE(roots) == PyTuple_GET_SIZE(root_grads);
+    for (Py_ssize_t i = 0; common && i < PyTuple_GET_SIZE(roots); i++) {
+        PyObject *root = PyTuple_GET_ITEM(roots, i);
+        if (PyTuple_GET_ITEM(root_grads, i) != Py_None || !is_tensor(root)
+            || SLOT(root, off_grad_fn) == NULL || SLOT(root, off_grad_fn) == Py_None
+            || SLOT(root, off_output_nr) == NULL || SLOT(root, off_data) == NULL) {
+            common = 0;
+            break;
+        }
+        PyObject *base = PyObject_GetAttr(root, str_base);
+        if (base == NULL) {
+            Py_DECREF(anomaly);
+            return NULL;
+        }
+        Py_DECREF(base);
+        common = base == Py_None;
+    }
+    if (!common) {
+        Py_DECREF(anomaly);
+        return PyObject_Vectorcall(pass_type, args, nargs, NULL);
+    }
+    Py_ssize_t n = PyTuple_GET_SIZE(roots);
+    PyObject *values[PASS_FIELDS] = {NULL};
+    PyObject *root_nodes = PyList_New(n), *run = NULL, *seen = NULL;
+    if (root_nodes == NULL) goto done;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *node = SLOT(PyTuple_GET_ITEM(roots, i), off_grad_fn);
+        Py_INCREF(node);
+        PyList_SET_ITEM(root_nodes, i, node);
+    }
+    PyObject *consumers = given_consumers;
+    if (consumers == Py_None)
+        consumers = count_consumers(NULL, root_nodes);
+    else
+        Py_INCREF(consumers);
+    values[0] = consumers;
+    /* start_nodes: the roots (each once, in order) that no other node feeds. */
+    PyObject *starts = values[1] = PyList_New(0);
+    seen = PyDict_New();
+    if (consumers == NULL || starts == NULL || seen == NULL) goto done;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *node = PyList_GET_ITEM(root_nodes, i);
+        int known = PyDict_Contains(seen, node);
+        if (known < 0 || (!known && PyDict_SetItem(seen, node, Py_None) < 0)) goto done;
+        if (known)
+            continue;
+        PyObject *count = PyObject_GetItem(consumers, node);
+        if (count == NULL) goto done;
+        int none_left = PyObject_RichCompareBool(count, zero, Py_EQ);
+        Py_DECREF(count);
+        if (none_left < 0 || (none_left && PyList_Append(starts, node) < 0)) goto done;
+    }
+    PyObject *plain[] = {NULL, NULL, args[2], args[3], args[5], anomaly, Py_True, Py_None,
+                         Py_None, Py_None, Py_None, Py_None, Py_None};
+    for (int f = 2; f < PASS_FIELDS - 1; f++) {
+        Py_INCREF(plain[f]);
+        values[f] = plain[f];
+    }
+    /* The gradients: the implicit 1 of each scalar output (arrays mode: a NumPy scalar for
+     * a 0-d output, see saved.SavedTensor.unpack_data), summed where a node repeats. */
+    PyObject *gradients = values[PASS_FIELDS - 1] = PyDict_New();
+    if (gradients == NULL) goto done;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *root = PyTuple_GET_ITEM(roots, i), *data = SLOT(root, off_data);
+        PyObject *node = PyList_GET_ITEM(root_nodes, i), *nr = SLOT(root, off_output_nr);
+        PyObject *ndim = PyObject_GetAttr(data, str_ndim), *g = NULL;
+        if (ndim == NULL) goto done;
+        int scalar = PyLong_CheckExact(ndim) && PyLong_AsLong(ndim) == 0;
+        Py_DECREF(ndim);
+        if (scalar) {
+            PyObject *dtype = PyObject_GetAttr(data, str_dtype);
+            PyObject *kind = dtype == NULL ? NULL : PyObject_GetAttrString(dtype, "type");
+            Py_XDECREF(dtype);
+            if (kind != NULL)
+                g = PyObject_CallOneArg(kind, one);
+            Py_XDECREF(kind);
+        }
+        else
+            g = PyObject_CallOneArg(ones, data);
+        if (g == NULL) goto done;
+        /* _add_to(gradients, node, nr, g) */
+        PyObject *slots = PyDict_GetItemWithError(gradients, node);  /* borrowed */
+        if (slots == NULL) {
+            if (PyErr_Occurred() || (slots = empty_slots(node)) == NULL) {
+                Py_DECREF(g);
+                goto done;
+            }
+            int stored = PyDict_SetItem(gradients, node, slots);
+            Py_DECREF(slots);  /* (the dict holds it) */
+            if (stored < 0) { Py_DECREF(g); goto done; }
+        }
+        PyObject *previous = PyObject_GetItem(slots, nr);
+        if (previous != NULL && previous != Py_None)
+            Py_SETREF(g, PyNumber_Add(previous, g));
+        int stored = previous == NULL || g == NULL ? -1 : PyObject_SetItem(slots, nr, g);
+        Py_XDECREF(previous);
+        Py_XDECREF(g);
+        if (stored < 0) goto done;
+    }
+    /* object.__new__(_Pass), its slots set as __init__ sets them */
+    run = ((PyTypeObject *)pass_type)->tp_alloc((PyTypeObject *)pass_type, 0);
+    if (run == NULL) goto done;
+    for (int f = 0; f < PASS_FIELDS; f++)
+        if (PyObject_SetAttr(run, pass_names[f], values[f]) < 0) {
+            Py_CLEAR(run);
+            goto done;
+        }
+done:
+    for (int f = 0; f < PASS_FIELDS; f++)
+        Py_XDECREF(values[f]);
+    Py_XDECREF(root_nodes);
+    Py_XDECREF(seen);
+    Py_DECREF(anomaly);
+    return run;
+}
+
 static PyObject *
 setup_backward(PyObject *module, PyObject *args, PyObject *kwargs)
 {
     static char *names[] = {"accumulate_grad", "accumulate", "passes_on_undefined", "sum_to",
-                            "released", "freed_message", "saved_kinds", NULL};
+                            "released", "freed_message", "saved_kinds", "pass_type", "ones",
+                            "module", NULL};
     PyObject *accumulate_grad;
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O!OOOOOO!:setup_backward", names,
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O!OOOOOO!O!OO:setup_backward", names,
                                      &PyType_Type, &accumulate_grad, &accumulate,
                                      &passes_on_undefined, &sum_to, &released, &freed_message,
-                                     &PyTuple_Type, &saved_kinds))
+                                     &PyTuple_Type, &saved_kinds, &PyType_Type, &pass_type,
+                                     &ones, &backward_module))
         return NULL;
     if (node_type == NULL) {
         PyErr_SetString(PyExc_RuntimeError, "_core.setup must run before setup_backward");
         return NULL;
     }
     accumulate_grad_type = (PyTypeObject *)accumulate_grad;
+    for (int f = 0; f < PASS_FIELDS; f++)
+        if ((pass_names[f] = PyUnicode_InternFromString(pass_fields[f])) == NULL)
+            return NULL;
     PyObject *kept[] = {accumulate_grad, accumulate, passes_on_undefined, sum_to, released,
-                        freed_message, saved_kinds};
+                        freed_message, saved_kinds, pass_type, ones, backward_module};
     for (size_t i = 0; i < sizeof(kept) / sizeof(kept[0]); i++)
         Py_INCREF(kept[i]);  /* held for the life of the process */
     Py_RETURN_NONE;
@@ -1311,6 +1476,8 @@ static PyMethodDef core_methods[] = {
      PyDoc_STR("setup_backward(accumulate_grad=, ...): what run_nodes uses.")},
     {"count_consumers", count_consumers, METH_O,
      PyDoc_STR("count_consumers(roots): backward.count_consumers.")},
+    {"new_pass", (PyCFunction)(void (*)(void))new_pass, METH_FASTCALL,
+     PyDoc_STR("new_pass(roots, root_grads, ...): backward._Pass(...) for the common pass.")},
     {"run_nodes", (PyCFunction)(void (*)(void))run_nodes, METH_FASTCALL,
      PyDoc_STR("run_nodes(run, general): backward._run_nodes, the loop of a backward pass.")},
     {NULL},

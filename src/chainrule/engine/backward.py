@@ -202,7 +202,7 @@ def run_backward(roots, root_grads, retain_graph: bool, create_graph: bool,
             len(_RUNNING) - _thread_stack.base >= _NESTED_PER_STACK:
         return _on_fresh_stack(run_backward, roots, root_grads, retain_graph, create_graph,
                                inputs, accumulate, consumers)
-    run = _Pass(roots, root_grads, retain_graph, create_graph, inputs, accumulate, consumers)
+    run = _NEW_PASS(roots, root_grads, retain_graph, create_graph, inputs, accumulate, consumers)
     arrays = run.arrays
     # Hooks, leaves, inputs=, anomaly mode and tracing are handled by ``_Pass.step``; the
     # common node (an operation, nothing watching) runs inline, a call less per node.
@@ -361,7 +361,7 @@ _RUN_ON_UNDEFINED = (BackwardCFunction, Error)
 class _Pass:
     """What one backward pass knows: the counts of consumers still to run, the gradients
     waiting at each node, whether they travel as arrays or tensors, and what ``inputs=``
-    asks for."""
+    asks for.  (C twin of ``__init__`` for the common pass: ``_core.c`` new_pass.)"""
 
     __slots__ = ("consumers", "retain_graph", "create_graph", "accumulate", "anomaly", "arrays",
                  "watch", "inputs", "needed", "receives", "capture_at", "captured", "gradients",
@@ -818,13 +818,17 @@ def _stack_batch(tensors):
     return out
 
 
-# The loop of every backward pass: the compiled core's C twin of _run_nodes where it runs.
+# A pass's start and its loop: the compiled core's C twins of _Pass (new_pass, for the
+# common pass) and _run_nodes where it runs.
 if compiled is None:
+    _NEW_PASS = _Pass
     _RUN_NODES = _run_nodes
 else:
     compiled.setup_backward(
         accumulate_grad=AccumulateGrad, accumulate=_accumulate,
         passes_on_undefined=_passes_on_undefined, sum_to=_sum_to, released=RELEASED,
-        freed_message=FREED_MESSAGE, saved_kinds=SAVED_KINDS)
+        freed_message=FREED_MESSAGE, saved_kinds=SAVED_KINDS, pass_type=_Pass, ones=_ones,
+        module=sys.modules[__name__])
+    _NEW_PASS = compiled.new_pass
     _RUN_NODES = compiled.run_nodes
     count_consumers = compiled.count_consumers  # (its callers import it after this line)
