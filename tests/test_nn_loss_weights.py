@@ -56,6 +56,21 @@ def test_weight_of_another_size_is_refused(name):
     ("BCELoss", (), {"pos_weight": None}),
     ("SoftMarginLoss", (None, None, "sum"), {}),
     ("HuberLoss", (), {"delta": 2.0, "reduction": "sum"}),
+    # layers whose options are their function's, or a shared base's: Python's own errors
+    ("MarginRankingLoss", (), {"margin": 0.5, "foo": 1}),
+    ("HingeEmbeddingLoss", (0.5, None, None, "sum", 1), {}),
+    ("CosineEmbeddingLoss", (0.5,), {"reduction": "sum"}),
+    ("Threshold", (0.5,), {}),
+    ("Threshold", (), {}),
+    ("LeakyReLU", (0.1,), {"negative_slope": 0.2}),
+    ("ELU", (1.0, True, 3), {}),
+    ("PixelShuffle", (), {}),
+    ("PixelUnshuffle", (2, 3), {}),
+    ("ChannelShuffle", (), {"group": 2}),
+    ("AdaptiveMaxPool2d", (1, True), {}),
+    ("AdaptiveAvgPool1d", (), {}),
+    ("Fold", ((3, 3),), {}),
+    ("Unfold", (2,), {"padding": 1}),
 ])
 def test_constructors_match_torch(name, args, kwargs):
     outcomes = []

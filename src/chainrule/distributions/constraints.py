@@ -184,51 +184,59 @@ class _OneHot(Constraint):
         return ((value == 0) | (value == 1)).all(-1) & value.sum(-1).eq(1)
 
 
-def _bounds_repr(constraint, *names) -> str:
-    inner = ", ".join(f"{name}={getattr(constraint, name)}" for name in names)
-    return f"{type(constraint).__name__[1:]}({inner})"
+class _WithBounds(Constraint):
+    """A constraint given by bounds: those named in ``_bounds``, shown in its ``repr``."""
 
-
-class _IntegerInterval(Constraint):
-    is_discrete = True
-
-    def __init__(self, lower_bound, upper_bound) -> None:
-        self.lower_bound, self.upper_bound = lower_bound, upper_bound
-        super().__init__()
-
-    def check(self, value):
-        return (value % 1 == 0) & (self.lower_bound <= value) & (value <= self.upper_bound)
+    _bounds: tuple = ()
 
     def __repr__(self) -> str:
-        return _bounds_repr(self, "lower_bound", "upper_bound")
+        inner = ", ".join(f"{name}={getattr(self, name)}" for name in self._bounds)
+        return f"{type(self).__name__[1:]}({inner})"
 
 
-class _IntegerLessThan(Constraint):
-    is_discrete = True
-
-    def __init__(self, upper_bound) -> None:
-        self.upper_bound = upper_bound
-        super().__init__()
-
-    def check(self, value):
-        return (value % 1 == 0) & (value <= self.upper_bound)
-
-    def __repr__(self) -> str:
-        return _bounds_repr(self, "upper_bound")
-
-
-class _IntegerGreaterThan(Constraint):
-    is_discrete = True
+class _LowerBounded(_WithBounds):
+    _bounds = ("lower_bound",)
 
     def __init__(self, lower_bound) -> None:
         self.lower_bound = lower_bound
         super().__init__()
 
+
+class _UpperBounded(_WithBounds):
+    _bounds = ("upper_bound",)
+
+    def __init__(self, upper_bound) -> None:
+        self.upper_bound = upper_bound
+        super().__init__()
+
+
+class _Bounded(_WithBounds):
+    _bounds = ("lower_bound", "upper_bound")
+
+    def __init__(self, lower_bound, upper_bound) -> None:
+        self.lower_bound, self.upper_bound = lower_bound, upper_bound
+        super().__init__()
+
+
+class _IntegerInterval(_Bounded):
+    is_discrete = True
+
+    def check(self, value):
+        return (value % 1 == 0) & (self.lower_bound <= value) & (value <= self.upper_bound)
+
+
+class _IntegerLessThan(_UpperBounded):
+    is_discrete = True
+
+    def check(self, value):
+        return (value % 1 == 0) & (value <= self.upper_bound)
+
+
+class _IntegerGreaterThan(_LowerBounded):
+    is_discrete = True
+
     def check(self, value):
         return (value % 1 == 0) & (value >= self.lower_bound)
-
-    def __repr__(self) -> str:
-        return _bounds_repr(self, "lower_bound")
 
 
 class _Real(Constraint):
@@ -236,16 +244,9 @@ class _Real(Constraint):
         return value == value  # False only for NaN
 
 
-class _GreaterThan(Constraint):
-    def __init__(self, lower_bound) -> None:
-        self.lower_bound = lower_bound
-        super().__init__()
-
+class _GreaterThan(_LowerBounded):
     def check(self, value):
         return self.lower_bound < value
-
-    def __repr__(self) -> str:
-        return _bounds_repr(self, "lower_bound")
 
 
 class _GreaterThanEq(_GreaterThan):
@@ -253,28 +254,14 @@ class _GreaterThanEq(_GreaterThan):
         return self.lower_bound <= value
 
 
-class _LessThan(Constraint):
-    def __init__(self, upper_bound) -> None:
-        self.upper_bound = upper_bound
-        super().__init__()
-
+class _LessThan(_UpperBounded):
     def check(self, value):
         return value < self.upper_bound
 
-    def __repr__(self) -> str:
-        return _bounds_repr(self, "upper_bound")
 
-
-class _Interval(Constraint):
-    def __init__(self, lower_bound, upper_bound) -> None:
-        self.lower_bound, self.upper_bound = lower_bound, upper_bound
-        super().__init__()
-
+class _Interval(_Bounded):
     def check(self, value):
         return (self.lower_bound <= value) & (value <= self.upper_bound)
-
-    def __repr__(self) -> str:
-        return _bounds_repr(self, "lower_bound", "upper_bound")
 
 
 class _HalfOpenInterval(_Interval):

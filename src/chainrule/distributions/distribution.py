@@ -6,7 +6,7 @@ import warnings
 import chainrule as torch
 
 from . import constraints
-from .utils import _size, lazy_property
+from .utils import _batch_shape_of, _size, broadcast_all, lazy_property
 
 __all__ = ["Distribution"]
 
@@ -32,6 +32,7 @@ scale: -1.0) to satisfy the constraint GreaterThan(lower_bound=0.0), but found i
 
     has_rsample = False
     has_enumerate_support = False
+    _parameters: tuple = ()  # names of the parameters of the batch shape, where a class has them
     _validate_args = __debug__
 
     @staticmethod
@@ -76,8 +77,13 @@ scale: -1.0) to satisfy the constraint GreaterThan(lower_bound=0.0), but found i
 
     def expand(self, batch_shape, _instance=None):
         """A distribution with the batch dimensions expanded to ``batch_shape`` (parameters
-        are expanded, not copied; arguments are not checked again)."""
-        raise NotImplementedError
+        are expanded, not copied; arguments are not checked again).  Here: the parameters a
+        class names in ``_parameters``; a class without them, or a subclass with an
+        ``__init__`` of its own, defines ``expand`` itself (as in PyTorch)."""
+        if not self._parameters:
+            raise NotImplementedError
+        named_by = next(cls for cls in type(self).__mro__ if "_parameters" in cls.__dict__)
+        return self._expand_parameters(named_by, batch_shape, _instance, self._parameters)
 
     @property
     def batch_shape(self) -> torch.Size:
@@ -192,6 +198,14 @@ scale: -1.0) to satisfy the constraint GreaterThan(lower_bound=0.0), but found i
                 f"{tuple(value.shape)}) to be within the support ({support!r}) of the "
                 f"distribution {self!r}, but found invalid values:\n{value}")
 
+    def _broadcast_parameters(self, *given) -> torch.Size:
+        """Broadcast the parameters ``given`` (tensors or numbers, in the order of
+        ``_parameters``) to one shape, keep each as the attribute of its name, and return the
+        batch shape they make: ``()`` when every one was a number, else their shape."""
+        for name, value in zip(self._parameters, broadcast_all(*given)):
+            setattr(self, name, value)
+        return _batch_shape_of(value, *given)
+
     def _expand_parameters(self, cls, batch_shape, _instance, names):
         """``expand`` for a distribution whose parameters ``names`` all have shape
         ``batch_shape + event_shape``: each is expanded (not copied), nothing is checked."""
@@ -199,6 +213,13 @@ scale: -1.0) to satisfy the constraint GreaterThan(lower_bound=0.0), but found i
         for name in names:
             setattr(new, name, getattr(self, name).expand(tuple(batch_shape)
                                                           + tuple(self.event_shape)))
+        return self._finish_expand(new, batch_shape)
+
+    def _expand_around(self, cls, batch_shape, _instance, holder: str):
+        """``expand`` for a distribution built around another one of the same batch shape,
+        kept in the attribute ``holder``: that one is expanded."""
+        new = self._get_checked_instance(cls, _instance)
+        setattr(new, holder, getattr(self, holder).expand(batch_shape))
         return self._finish_expand(new, batch_shape)
 
     def _finish_expand(self, new, batch_shape):

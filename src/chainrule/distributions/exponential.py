@@ -5,7 +5,6 @@ import chainrule as torch
 
 from . import constraints
 from .exp_family import ExponentialFamily
-from .utils import _batch_shape_of, broadcast_all
 
 __all__ = ["Exponential"]
 
@@ -40,12 +39,10 @@ class Exponential(ExponentialFamily):
     def variance(self):
         return self.rate.pow(-2)
 
-    def __init__(self, rate, validate_args: bool | None = None) -> None:
-        (self.rate,) = broadcast_all(rate)
-        super().__init__(_batch_shape_of(self.rate, rate), validate_args=validate_args)
+    _parameters = ("rate",)
 
-    def expand(self, batch_shape, _instance=None):
-        return self._expand_parameters(Exponential, batch_shape, _instance, ("rate",))
+    def __init__(self, rate, validate_args: bool | None = None) -> None:
+        super().__init__(self._broadcast_parameters(rate), validate_args=validate_args)
 
     def rsample(self, sample_shape=()):
         shape = self._extended_shape(sample_shape)

@@ -6,7 +6,7 @@ import chainrule as torch
 from . import constraints
 from ._special import RegularizedGamma, StandardGamma
 from .exp_family import ExponentialFamily
-from .utils import _batch_shape_of, _finfo, broadcast_all
+from .utils import _finfo
 
 __all__ = ["Gamma"]
 
@@ -44,13 +44,11 @@ class Gamma(ExponentialFamily):
     def variance(self):
         return self.concentration / self.rate.pow(2)
 
-    def __init__(self, concentration, rate, validate_args: bool | None = None) -> None:
-        self.concentration, self.rate = broadcast_all(concentration, rate)
-        super().__init__(_batch_shape_of(self.concentration, concentration, rate),
-                         validate_args=validate_args)
+    _parameters = ("concentration", "rate")
 
-    def expand(self, batch_shape, _instance=None):
-        return self._expand_parameters(Gamma, batch_shape, _instance, ("concentration", "rate"))
+    def __init__(self, concentration, rate, validate_args: bool | None = None) -> None:
+        super().__init__(self._broadcast_parameters(concentration, rate),
+                         validate_args=validate_args)
 
     def rsample(self, sample_shape=()):
         shape = self._extended_shape(sample_shape)

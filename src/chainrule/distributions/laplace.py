@@ -3,14 +3,14 @@ from __future__ import annotations
 
 import chainrule as torch
 
-from . import constraints
+from ._loc_scale import LocScale
 from .distribution import Distribution
-from .utils import _batch_shape_of, _finfo, broadcast_all
+from .utils import _finfo
 
 __all__ = ["Laplace"]
 
 
-class Laplace(Distribution):
+class Laplace(LocScale, Distribution):
     """The Laplace distribution with location ``loc`` and scale ``scale``.
 
     >>> import chainrule as torch
@@ -18,16 +18,6 @@ class Laplace(Distribution):
     >>> d.log_prob(torch.tensor([1.0])), d.variance
     (tensor([-1.6931]), tensor([2.]))
     """
-
-    arg_constraints = {"loc": constraints.real, "scale": constraints.positive}
-    support = constraints.real
-    has_rsample = True
-
-    @property
-    def mean(self):
-        return self.loc
-
-    mode = mean  # symmetric about loc and unimodal: the mode is the mean
 
     @property
     def variance(self):
@@ -37,12 +27,10 @@ class Laplace(Distribution):
     def stddev(self):
         return (2 ** 0.5) * self.scale
 
-    def __init__(self, loc, scale, validate_args: bool | None = None) -> None:
-        self.loc, self.scale = broadcast_all(loc, scale)
-        super().__init__(_batch_shape_of(self.loc, loc, scale), validate_args=validate_args)
+    _parameters = ("loc", "scale")
 
-    def expand(self, batch_shape, _instance=None):
-        return self._expand_parameters(Laplace, batch_shape, _instance, ("loc", "scale"))
+    def __init__(self, loc, scale, validate_args: bool | None = None) -> None:
+        super().__init__(self._broadcast_parameters(loc, scale), validate_args=validate_args)
 
     def rsample(self, sample_shape=()):
         shape = self._extended_shape(sample_shape)

@@ -6,6 +6,7 @@ import math
 import chainrule as torch
 
 from . import constraints
+from ._loc_scale import SymmetricAboutLoc
 from .distribution import Distribution
 from .utils import _standard_normal, lazy_property
 
@@ -41,7 +42,7 @@ def _precision_to_scale_tril(P):
     return _solve_lower(L_inv, Id.expand(L_inv.shape))
 
 
-class MultivariateNormal(Distribution):
+class MultivariateNormal(SymmetricAboutLoc, Distribution):
     """The multivariate normal distribution with mean ``loc`` and one of
     ``covariance_matrix``, ``precision_matrix`` or ``scale_tril`` (the lower Cholesky factor
     of the covariance).
@@ -119,12 +120,6 @@ class MultivariateNormal(Distribution):
         L = self._unbroadcasted_scale_tril
         L_inv = _solve_lower(L, torch.eye(L.shape[-1], dtype=L.dtype).expand(L.shape))
         return torch.matmul(L_inv.mT, L_inv).expand(self._matrix_shape())
-
-    @property
-    def mean(self):
-        return self.loc
-
-    mode = mean  # symmetric about loc and unimodal: the mode is the mean
 
     @property
     def variance(self):

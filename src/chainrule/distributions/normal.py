@@ -5,14 +5,14 @@ import math
 
 import chainrule as torch
 
-from . import constraints
+from ._loc_scale import LocScale
 from .exp_family import ExponentialFamily
-from .utils import _batch_shape_of, _standard_normal, broadcast_all
+from .utils import _standard_normal
 
 __all__ = ["Normal"]
 
 
-class Normal(ExponentialFamily):
+class Normal(LocScale, ExponentialFamily):
     """The normal distribution with mean ``loc`` and standard deviation ``scale``.
 
     >>> import chainrule as torch
@@ -23,16 +23,7 @@ class Normal(ExponentialFamily):
     (tensor([0.5000]), tensor([2.1121]))
     """
 
-    arg_constraints = {"loc": constraints.real, "scale": constraints.positive}
-    support = constraints.real
-    has_rsample = True
     _mean_carrier_measure = 0
-
-    @property
-    def mean(self):
-        return self.loc
-
-    mode = mean  # symmetric about loc and unimodal: the mode is the mean
 
     @property
     def stddev(self):
@@ -42,12 +33,10 @@ class Normal(ExponentialFamily):
     def variance(self):
         return self.stddev.pow(2)
 
-    def __init__(self, loc, scale, validate_args: bool | None = None) -> None:
-        self.loc, self.scale = broadcast_all(loc, scale)
-        super().__init__(_batch_shape_of(self.loc, loc, scale), validate_args=validate_args)
+    _parameters = ("loc", "scale")
 
-    def expand(self, batch_shape, _instance=None):
-        return self._expand_parameters(Normal, batch_shape, _instance, ("loc", "scale"))
+    def __init__(self, loc, scale, validate_args: bool | None = None) -> None:
+        super().__init__(self._broadcast_parameters(loc, scale), validate_args=validate_args)
 
     def sample(self, sample_shape=()):
         return self._sample_elementwise(torch.normal, sample_shape, self.loc, self.scale)

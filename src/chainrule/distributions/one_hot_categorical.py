@@ -25,9 +25,7 @@ class OneHotCategorical(_CategoricalVectors):
     has_enumerate_support = True
 
     def expand(self, batch_shape, _instance=None):
-        new = self._get_checked_instance(OneHotCategorical, _instance)
-        new._categorical = self._categorical.expand(batch_shape)
-        return self._finish_expand(new, batch_shape)
+        return self._expand_around(OneHotCategorical, batch_shape, _instance, "_categorical")
 
     @property
     def mean(self):

@@ -5,7 +5,7 @@ import chainrule as torch
 
 from . import constraints
 from .exp_family import ExponentialFamily
-from .utils import _batch_shape_of, broadcast_all
+from .utils import broadcast_all
 
 __all__ = ["Poisson"]
 
@@ -34,12 +34,10 @@ class Poisson(ExponentialFamily):
     def variance(self):
         return self.rate
 
-    def __init__(self, rate, validate_args: bool | None = None) -> None:
-        (self.rate,) = broadcast_all(rate)
-        super().__init__(_batch_shape_of(self.rate, rate), validate_args=validate_args)
+    _parameters = ("rate",)
 
-    def expand(self, batch_shape, _instance=None):
-        return self._expand_parameters(Poisson, batch_shape, _instance, ("rate",))
+    def __init__(self, rate, validate_args: bool | None = None) -> None:
+        super().__init__(self._broadcast_parameters(rate), validate_args=validate_args)
 
     def sample(self, sample_shape=()):
         return self._sample_elementwise(torch.poisson, sample_shape, self.rate)

@@ -7,7 +7,6 @@ import chainrule as torch
 
 from . import constraints
 from .distribution import Distribution
-from .utils import _batch_shape_of, broadcast_all
 
 __all__ = ["Uniform"]
 
@@ -44,12 +43,10 @@ class Uniform(Distribution):
     def variance(self):
         return (self.high - self.low).pow(2) / 12
 
-    def __init__(self, low, high, validate_args: bool | None = None) -> None:
-        self.low, self.high = broadcast_all(low, high)
-        super().__init__(_batch_shape_of(self.low, low, high), validate_args=validate_args)
+    _parameters = ("low", "high")
 
-    def expand(self, batch_shape, _instance=None):
-        return self._expand_parameters(Uniform, batch_shape, _instance, ("low", "high"))
+    def __init__(self, low, high, validate_args: bool | None = None) -> None:
+        super().__init__(self._broadcast_parameters(low, high), validate_args=validate_args)
 
     @constraints.dependent_property(is_discrete=False, event_dim=0)
     def support(self):

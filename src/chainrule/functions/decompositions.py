@@ -8,6 +8,7 @@ point inputs only: chainrule has no complex dtypes.
 """
 from __future__ import annotations
 
+import functools
 import math
 
 from ..ops import decompositions as decomposition_ops
@@ -301,36 +302,39 @@ def nuclear_norm(input: Tensor, dim=None, keepdim: bool = False) -> Tensor:
 REMOVED = "This function was deprecated since version 1.9 and is now removed."
 
 
-def eig(input: Tensor, eigenvectors: bool = False):
-    """Removed from PyTorch (its complex results have no real stand-in): raises, saying what
-    replaces it.
+def removed(replacement: str, example: str, message: str):
+    """Makes the decorated signature one of the functions PyTorch removed in 1.9 (here
+    and in solvers.py): calling it raises PyTorch's error, ``REMOVED`` then ``message``;
+    its docstring names ``replacement``, with a doctest calling it on ``example``."""
+    def decorate(signature):
+        @functools.wraps(signature)
+        def raise_removed(*args, **kwargs):
+            raise RuntimeError(REMOVED + message)
+        raise_removed.__doc__ = (
+            f"Removed from PyTorch: raises, saying what replaces it (``{replacement}``).\n\n"
+            f"    >>> import chainrule as torch\n"
+            f"    >>> torch.{signature.__name__}({example})  # doctest: +ELLIPSIS\n"
+            f"    Traceback (most recent call last):\n"
+            f"    RuntimeError: {REMOVED.rstrip('.')}...\n")  # then "." and the message
+        return raise_removed
+    return decorate
 
-    >>> import chainrule as torch
-    >>> torch.eig(torch.eye(2))  # doctest: +ELLIPSIS
-    Traceback (most recent call last):
-    RuntimeError: This function was deprecated since version 1.9 and is now removed. ...
-    """
-    raise RuntimeError(
-        f"{REMOVED} `torch.linalg.eig` returns complex tensors of dtype `cfloat` or `cdouble` "
-        "rather than real tensors mimicking complex tensors.\n\nL, _ = torch.eig(A) should be "
-        "replaced with:\n"
-        "L_complex = torch.linalg.eigvals(A)\n\nand\n\nL, V = torch.eig(A, eigenvectors=True) "
-        "should be replaced with:\nL_complex, V_complex = torch.linalg.eig(A)\n\n(chainrule has "
-        "no complex dtypes: for a symmetric A, use torch.linalg.eigh.)")
+
+@removed("torch.linalg.eigh", "torch.eye(2)",
+         " `torch.linalg.eig` returns complex tensors of dtype `cfloat` or `cdouble` "
+         "rather than real tensors mimicking complex tensors.\n\nL, _ = torch.eig(A) should be "
+         "replaced with:\n"
+         "L_complex = torch.linalg.eigvals(A)\n\nand\n\nL, V = torch.eig(A, eigenvectors=True) "
+         "should be replaced with:\nL_complex, V_complex = torch.linalg.eig(A)\n\n(chainrule has "
+         "no complex dtypes: for a symmetric A, use torch.linalg.eigh.)")
+def eig(input: Tensor, eigenvectors: bool = False): ...
 
 
-def symeig(input: Tensor, eigenvectors: bool = False, upper: bool = True):
-    """Removed from PyTorch: raises, saying what replaces it (``torch.linalg.eigh``).
-
-    >>> import chainrule as torch
-    >>> torch.symeig(torch.eye(2))  # doctest: +ELLIPSIS
-    Traceback (most recent call last):
-    RuntimeError: This function was deprecated since version 1.9 and is now removed. ...
-    """
-    raise RuntimeError(
-        f"{REMOVED} The default behavior has changed from using the upper triangular portion of "
-        "the matrix by default to using the lower triangular portion.\n\nL, _ = "
-        "torch.symeig(A, upper=upper) should be replaced with:\n"
-        "L = torch.linalg.eigvalsh(A, UPLO='U' if upper else 'L')\n\nand\n\n"
-        "L, V = torch.symeig(A, eigenvectors=True) should be replaced with:\n"
-        "L, V = torch.linalg.eigh(A, UPLO='U' if upper else 'L')")
+@removed("torch.linalg.eigh", "torch.eye(2)",
+         " The default behavior has changed from using the upper triangular portion of "
+         "the matrix by default to using the lower triangular portion.\n\nL, _ = "
+         "torch.symeig(A, upper=upper) should be replaced with:\n"
+         "L = torch.linalg.eigvalsh(A, UPLO='U' if upper else 'L')\n\nand\n\n"
+         "L, V = torch.symeig(A, eigenvectors=True) should be replaced with:\n"
+         "L, V = torch.linalg.eigh(A, UPLO='U' if upper else 'L')")
+def symeig(input: Tensor, eigenvectors: bool = False, upper: bool = True): ...

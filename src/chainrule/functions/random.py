@@ -172,6 +172,17 @@ def _finish(data, dtype, requires_grad) -> Tensor:
     return t
 
 
+def _floats(draw, kernel: str, shape, size, generator, dtype, device,
+            requires_grad) -> Tensor:
+    """What ``rand`` and ``randn`` share: ``draw(rng, size)`` makes the numbers; a dtype
+    that is not floating gets the error of PyTorch's ``kernel``."""
+    _on_cpu(device)
+    if dtype is not None and not dtype.is_floating_point:
+        raise not_implemented(kernel, dtype)
+    size = shape if size is None else (size,)  # torch.rand(2, 3) or (size=(2, 3))
+    return _finish(draw(_rng(generator), new_size(size)), dtype, requires_grad)
+
+
 @out_variant(FACTORY)
 def rand(*shape, size=None, generator=None, dtype=None, device=None, requires_grad=False) -> Tensor:
     """Uniform random numbers in [0, 1).
@@ -180,11 +191,8 @@ def rand(*shape, size=None, generator=None, dtype=None, device=None, requires_gr
     >>> torch.rand(2, 3).shape
     torch.Size([2, 3])
     """
-    _on_cpu(device)
-    if dtype is not None and not dtype.is_floating_point:
-        raise not_implemented("check_uniform_bounds", dtype)
-    size = shape if size is None else (size,)  # torch.zeros(2, 3) or (size=(2, 3))
-    return _finish(_rng(generator).random(new_size(size)), dtype, requires_grad)
+    return _floats(xp.random.Generator.random, "check_uniform_bounds", shape, size, generator,
+                   dtype, device, requires_grad)
 
 
 @out_variant(FACTORY)
@@ -196,11 +204,8 @@ def randn(*shape, size=None, generator=None, dtype=None, device=None,
     >>> torch.randn(4).dtype
     torch.float32
     """
-    _on_cpu(device)
-    if dtype is not None and not dtype.is_floating_point:
-        raise not_implemented("normal_kernel_cpu", dtype)
-    size = shape if size is None else (size,)  # torch.zeros(2, 3) or (size=(2, 3))
-    return _finish(_rng(generator).standard_normal(new_size(size)), dtype, requires_grad)
+    return _floats(xp.random.Generator.standard_normal, "normal_kernel_cpu", shape, size,
+                   generator, dtype, device, requires_grad)
 
 
 @out_variant(FACTORY)

@@ -13,11 +13,11 @@ from ..ops import solvers as solver_ops
 from ..tensor import Tensor
 from . import return_types
 from .decompositions import (
-    REMOVED,
     check_kernel_dtype,
     check_matrix,
     check_pivots,
     check_square,
+    removed,
 )
 from .matrix import matmul
 
@@ -45,6 +45,21 @@ def _check_rhs(b: Tensor, A: Tensor, name: str) -> None:
     _check_batches(A, b, name)
 
 
+def _check_solve_operands(b: Tensor, A: Tensor, name: str, b_too_flat: str,
+                          A_too_flat: str) -> None:
+    """PyTorch's checks, in its order, of the right-hand side ``b`` and the matrix ``A`` of
+    ``triangular_solve`` and ``cholesky_solve``: dtypes its kernel has, at least 2-D (else
+    ``b_too_flat`` or ``A_too_flat``, formatted with the number of dimensions), then
+    ``_check_rhs``."""
+    check_kernel_dtype(A, f"{name}_cpu")
+    check_kernel_dtype(b, f"{name}_cpu")
+    if b.ndim < 2:
+        raise RuntimeError(b_too_flat.format(b.ndim))
+    if A.ndim < 2:
+        raise RuntimeError(A_too_flat.format(A.ndim))
+    _check_rhs(b, A, name)
+
+
 def _check_batches(A: Tensor, B: Tensor, name: str) -> None:
     try:
         xp.broadcast_shapes(tuple(A.shape[:-2]), tuple(B.shape[:-2]))
@@ -64,15 +79,12 @@ def triangular_solve(b: Tensor, A: Tensor, upper: bool = True, transpose: bool =
     tensor([[1.],
             [1.]])
     """
-    check_kernel_dtype(A, "triangular_solve_cpu")
-    check_kernel_dtype(b, "triangular_solve_cpu")
-    if b.ndim < 2:
-        raise RuntimeError(f"torch.triangular_solve: Expected b to have at least 2 dimensions, "
-                           f"but it has {b.ndim} dimensions instead")
-    if A.ndim < 2:
-        raise RuntimeError(f"torch.triangular_solve: Expected A to have at least 2 dimensions, "
-                           f"but it has {A.ndim} dimensions instead")
-    _check_rhs(b, A, "triangular_solve")
+    _check_solve_operands(
+        b, A, "triangular_solve",
+        "torch.triangular_solve: Expected b to have at least 2 dimensions, but it has {} "
+        "dimensions instead",
+        "torch.triangular_solve: Expected A to have at least 2 dimensions, but it has {} "
+        "dimensions instead")
     X, coefficient = solver_ops.triangular_solve(b, A, upper, transpose, unitriangular)
     return return_types.triangular_solve(X, coefficient)
 
@@ -87,15 +99,11 @@ def cholesky_solve(B: Tensor, L: Tensor, upper: bool = False) -> Tensor:
     tensor([[1.],
             [1.]])
     """
-    check_kernel_dtype(L, "cholesky_solve_cpu")
-    check_kernel_dtype(B, "cholesky_solve_cpu")
-    if B.ndim < 2:
-        raise RuntimeError(f"b should have at least 2 dimensions, but has {B.ndim} dimensions "
-                           "instead. Fix: unsqueeze(-1) a vector.")
-    if L.ndim < 2:
-        raise RuntimeError(f"u should have at least 2 dimensions, but has {L.ndim} dimensions "
-                           "instead")
-    _check_rhs(B, L, "cholesky_solve")
+    _check_solve_operands(
+        B, L, "cholesky_solve",
+        "b should have at least 2 dimensions, but has {} dimensions instead. Fix: "
+        "unsqueeze(-1) a vector.",
+        "u should have at least 2 dimensions, but has {} dimensions instead")
     return solver_ops.cholesky_solve(B, L, upper)
 
 
@@ -201,50 +209,29 @@ def matrix_power(input: Tensor, n: int) -> Tensor:
     return result
 
 
-def solve(input: Tensor, A: Tensor):
-    """Removed from PyTorch: raises, saying what replaces it (``torch.linalg.solve``).
-
-    >>> import chainrule as torch
-    >>> torch.solve(torch.ones(2, 1), torch.eye(2))  # doctest: +ELLIPSIS
-    Traceback (most recent call last):
-    RuntimeError: This function was deprecated since version 1.9 and is now removed. ...
-    """
-    raise RuntimeError(
-        f"{REMOVED} `torch.solve` is deprecated in favor of `torch.linalg.solve`. "
-        "`torch.linalg.solve` has its arguments reversed and does not return the LU "
-        "factorization.\n\nTo get the LU factorization see `torch.lu`, which can be used with "
-        "`torch.lu_solve` or `torch.lu_unpack`.\nX = torch.solve(B, A).solution should be "
-        "replaced with:\nX = torch.linalg.solve(A, B)")
+@removed("torch.linalg.solve", "torch.ones(2, 1), torch.eye(2)",
+         " `torch.solve` is deprecated in favor of `torch.linalg.solve`. "
+         "`torch.linalg.solve` has its arguments reversed and does not return the LU "
+         "factorization.\n\nTo get the LU factorization see `torch.lu`, which can be used with "
+         "`torch.lu_solve` or `torch.lu_unpack`.\nX = torch.solve(B, A).solution should be "
+         "replaced with:\nX = torch.linalg.solve(A, B)")
+def solve(input: Tensor, A: Tensor): ...
 
 
-def lstsq(input: Tensor, A: Tensor):
-    """Removed from PyTorch: raises, saying what replaces it (``torch.linalg.lstsq``).
-
-    >>> import chainrule as torch
-    >>> torch.lstsq(torch.ones(2, 1), torch.eye(2))  # doctest: +ELLIPSIS
-    Traceback (most recent call last):
-    RuntimeError: This function was deprecated since version 1.9 and is now removed. ...
-    """
-    raise RuntimeError(
-        f"{REMOVED} `torch.lstsq` is deprecated in favor of `torch.linalg.lstsq`.\n"
-        "`torch.linalg.lstsq` has reversed arguments and does not return the QR decomposition "
-        "in the returned tuple (although it returns other information about the problem).\n\n"
-        "To get the QR decomposition consider using `torch.linalg.qr`.\n\nThe returned solution "
-        "in `torch.lstsq` stored the residuals of the solution in the last m - n columns of the "
-        "returned value whenever m > n. In torch.linalg.lstsq, the residuals are in the field "
-        "'residuals' of the returned named tuple.\n\nThe unpacking of the solution, as in\n"
-        "X, _ = torch.lstsq(B, A).solution[:A.size(1)]\nshould be replaced with:\n"
-        "X = torch.linalg.lstsq(A, B).solution")
+@removed("torch.linalg.lstsq", "torch.ones(2, 1), torch.eye(2)",
+         " `torch.lstsq` is deprecated in favor of `torch.linalg.lstsq`.\n"
+         "`torch.linalg.lstsq` has reversed arguments and does not return the QR decomposition "
+         "in the returned tuple (although it returns other information about the problem).\n\n"
+         "To get the QR decomposition consider using `torch.linalg.qr`.\n\nThe returned solution "
+         "in `torch.lstsq` stored the residuals of the solution in the last m - n columns of the "
+         "returned value whenever m > n. In torch.linalg.lstsq, the residuals are in the field "
+         "'residuals' of the returned named tuple.\n\nThe unpacking of the solution, as in\n"
+         "X, _ = torch.lstsq(B, A).solution[:A.size(1)]\nshould be replaced with:\n"
+         "X = torch.linalg.lstsq(A, B).solution")
+def lstsq(input: Tensor, A: Tensor): ...
 
 
-def matrix_rank(input: Tensor, tol=None, symmetric: bool = False):
-    """Removed from PyTorch: raises, saying what replaces it (``torch.linalg.matrix_rank``).
-
-    >>> import chainrule as torch
-    >>> torch.matrix_rank(torch.eye(2))  # doctest: +ELLIPSIS
-    Traceback (most recent call last):
-    RuntimeError: This function was deprecated since version 1.9 and is now removed...
-    """
-    raise RuntimeError(
-        f"{REMOVED}\nPlease use the `torch.linalg.matrix_rank` function instead. The parameter "
-        "'symmetric' was renamed in `torch.linalg.matrix_rank()` to 'hermitian'.")
+@removed("torch.linalg.matrix_rank", "torch.eye(2)",
+         "\nPlease use the `torch.linalg.matrix_rank` function instead. The parameter "
+         "'symmetric' was renamed in `torch.linalg.matrix_rank()` to 'hermitian'.")
+def matrix_rank(input: Tensor, tol=None, symmetric: bool = False): ...

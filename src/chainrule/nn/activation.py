@@ -15,6 +15,7 @@ from ..tensor import Tensor
 from . import functional
 from .init import constant_
 from .module import Module
+from .options import bound_options, function_options
 from .parameter import empty_parameter
 
 
@@ -22,12 +23,12 @@ class _Activation(Module):
     """An activation layer: ``_function`` (from ``nn.functional``) with its options
     fixed.  The options are that function's parameters after ``input``, given when the
     layer is made (positionally or by name, with the function's defaults); the ``repr``
-    shows those named in ``_shown`` as ``name=value``, ``inplace`` only where it is set.
-    A layer whose options are not its function's defines ``__init__`` itself and passes
-    them as keywords.
+    shows them as ``name=value`` (those named in ``_shown`` where a layer names them),
+    ``inplace`` only where it is set.  A layer whose options are not its function's defines
+    ``__init__`` itself and passes them as keywords.
     """
 
-    _shown: tuple = ()
+    _shown: tuple | None = None  # None: every option
     _signature: inspect.Signature | None = None  # the options, where __init__ is this one
 
     @staticmethod
@@ -37,17 +38,15 @@ class _Activation(Module):
     def __init_subclass__(cls, **kwargs) -> None:
         super().__init_subclass__(**kwargs)
         if cls.__init__ is _Activation.__init__:
-            parameters = list(inspect.signature(cls._function).parameters.values())[1:]
-            cls._signature = cls.__signature__ = inspect.Signature(parameters)
+            cls._signature = cls.__signature__ = inspect.Signature(
+                function_options(cls._function))
         else:
             cls.__signature__ = None  # inspect reads the class's own __init__
 
     def __init__(self, *args, **options) -> None:
         super().__init__()
         if self._signature is not None:
-            bound = self._signature.bind(*args, **options)
-            bound.apply_defaults()
-            options = bound.arguments
+            options = bound_options(type(self), self._signature, args, options)
         self._options = tuple(options)
         for name, value in options.items():
             setattr(self, name, value)
@@ -56,7 +55,8 @@ class _Activation(Module):
         return self._function(input, **{name: getattr(self, name) for name in self._options})
 
     def extra_repr(self) -> str:
-        return ", ".join(_shown_option(name, getattr(self, name)) for name in self._shown
+        shown = self._options if self._shown is None else self._shown
+        return ", ".join(_shown_option(name, getattr(self, name)) for name in shown
                          if name != "inplace" or self.inplace)
 
 
@@ -73,7 +73,6 @@ class ReLU(_Activation):
     """
 
     _function = staticmethod(functional.relu)
-    _shown = ("inplace",)
 
 
 class LeakyReLU(_Activation):
@@ -85,7 +84,6 @@ class LeakyReLU(_Activation):
     """
 
     _function = staticmethod(functional.leaky_relu)
-    _shown = ("negative_slope", "inplace")
 
 
 class GELU(_Activation):
@@ -97,7 +95,6 @@ class GELU(_Activation):
     """
 
     _function = staticmethod(functional.gelu)
-    _shown = ("approximate",)
 
 
 class Sigmoid(_Activation):
@@ -131,13 +128,10 @@ class Softplus(_Activation):
     """
 
     _function = staticmethod(functional.softplus)
-    _shown = ("beta", "threshold")
 
 
 class _AlongDim(_Activation):
     """A layer that normalises along ``dim`` (its one option, shown in the ``repr``)."""
-
-    _shown = ("dim",)
 
     def __init__(self, dim: int | None = None) -> None:
         super().__init__(dim=dim)
@@ -174,7 +168,6 @@ class SiLU(_Activation):
     """
 
     _function = staticmethod(functional.silu)
-    _shown = ("inplace",)
 
 
 class ELU(_Activation):
@@ -186,7 +179,6 @@ class ELU(_Activation):
     """
 
     _function = staticmethod(functional.elu)
-    _shown = ("alpha", "inplace")
 
 
 class Hardtanh(_Activation):
@@ -198,7 +190,6 @@ class Hardtanh(_Activation):
     """
 
     _function = staticmethod(functional.hardtanh)
-    _shown = ("min_val", "max_val", "inplace")
 
     def __init__(self, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False,
                  min_value: float | None = None, max_value: float | None = None) -> None:
@@ -266,7 +257,6 @@ class SELU(_Activation):
     """
 
     _function = staticmethod(functional.selu)
-    _shown = ("inplace",)
 
 
 class CELU(_Activation):
@@ -278,7 +268,6 @@ class CELU(_Activation):
     """
 
     _function = staticmethod(functional.celu)
-    _shown = ("alpha", "inplace")
 
 
 class Mish(_Activation):
@@ -290,7 +279,6 @@ class Mish(_Activation):
     """
 
     _function = staticmethod(functional.mish)
-    _shown = ("inplace",)
 
 
 class Hardswish(_Activation):
@@ -359,7 +347,6 @@ class Threshold(_Activation):
     """
 
     _function = staticmethod(functional.threshold)
-    _shown = ("threshold", "value", "inplace")
 
 
 class GLU(_Activation):
@@ -371,7 +358,6 @@ class GLU(_Activation):
     """
 
     _function = staticmethod(functional.glu)
-    _shown = ("dim",)
 
 
 class Tanhshrink(_Activation):
@@ -423,7 +409,6 @@ class RReLU(_Activation):
     """
 
     _function = staticmethod(functional.rrelu)
-    _shown = ("lower", "upper", "inplace")
 
     def __init__(self, lower: float = 1.0 / 8, upper: float = 1.0 / 3,
                  inplace: bool = False) -> None:

@@ -187,15 +187,18 @@ class _TransformerLayer(Module):
     """What the encoder and decoder layers share: self-attention (the decoder's second
     block attends over ``memory``), a feed-forward block, and a ``LayerNorm`` and a
     ``Dropout`` per block, registered in PyTorch's order so that parameter names and
-    ``state_dict`` keys are PyTorch's."""
+    ``state_dict`` keys are PyTorch's.  ``_blocks``: 2 for the encoder, 3 for the decoder."""
 
-    def __init__(self, blocks: int, d_model: int, nhead: int, dim_feedforward: int,
-                 dropout: float, activation, layer_norm_eps: float, batch_first: bool,
-                 norm_first: bool, bias: bool, dtype) -> None:
+    _blocks: int
+
+    def __init__(self, d_model: int, nhead: int, dim_feedforward: int = 2048,
+                 dropout: float = 0.1, activation="relu", layer_norm_eps: float = 1e-5,
+                 batch_first: bool = False, norm_first: bool = False, bias: bool = True,
+                 device=None, dtype=None) -> None:
         super().__init__()
         self.self_attn = MultiheadAttention(d_model, nhead, dropout=dropout, bias=bias,
                                             batch_first=batch_first, dtype=dtype)
-        if blocks == 3:
+        if self._blocks == 3:
             self.multihead_attn = MultiheadAttention(d_model, nhead, dropout=dropout,
                                                      bias=bias, batch_first=batch_first,
                                                      dtype=dtype)
@@ -203,10 +206,10 @@ class _TransformerLayer(Module):
         self.dropout = Dropout(dropout)
         self.linear2 = Linear(dim_feedforward, d_model, bias=bias, dtype=dtype)
         self.norm_first = norm_first
-        for k in range(1, blocks + 1):  # norm1, norm2, ...
+        for k in range(1, self._blocks + 1):  # norm1, norm2, ...
             setattr(self, f"norm{k}", LayerNorm(d_model, eps=layer_norm_eps, bias=bias,
                                                 dtype=dtype))
-        for k in range(1, blocks + 1):  # dropout1, dropout2, ...
+        for k in range(1, self._blocks + 1):  # dropout1, dropout2, ...
             setattr(self, f"dropout{k}", Dropout(dropout))
         self.activation = _activation(activation)
 
@@ -226,12 +229,7 @@ class TransformerEncoderLayer(_TransformerLayer):
     torch.Size([5, 3, 8])
     """
 
-    def __init__(self, d_model: int, nhead: int, dim_feedforward: int = 2048,
-                 dropout: float = 0.1, activation="relu", layer_norm_eps: float = 1e-5,
-                 batch_first: bool = False, norm_first: bool = False, bias: bool = True,
-                 device=None, dtype=None) -> None:
-        super().__init__(2, d_model, nhead, dim_feedforward, dropout, activation,
-                         layer_norm_eps, batch_first, norm_first, bias, dtype)
+    _blocks = 2
 
     def _ff_block(self, x):
         return self.dropout2(self.linear2(self.dropout(self.activation(self.linear1(x)))))
@@ -257,12 +255,7 @@ class TransformerDecoderLayer(_TransformerLayer):
     torch.Size([3, 4, 8])
     """
 
-    def __init__(self, d_model: int, nhead: int, dim_feedforward: int = 2048,
-                 dropout: float = 0.1, activation="relu", layer_norm_eps: float = 1e-5,
-                 batch_first: bool = False, norm_first: bool = False, bias: bool = True,
-                 device=None, dtype=None) -> None:
-        super().__init__(3, d_model, nhead, dim_feedforward, dropout, activation,
-                         layer_norm_eps, batch_first, norm_first, bias, dtype)
+    _blocks = 3
 
     def _mha_block(self, x, mem, attn_mask, key_padding_mask, is_causal):
         x = self.multihead_attn(x, mem, mem, attn_mask=attn_mask,
@@ -386,18 +379,16 @@ class Transformer(Module):
                           activation=activation, layer_norm_eps=layer_norm_eps,
                           batch_first=batch_first, norm_first=norm_first, bias=bias,
                           dtype=dtype)
-        if custom_encoder is not None:
-            self.encoder = custom_encoder
-        else:
-            layer = TransformerEncoderLayer(d_model, nhead, **layer_args)
+
+        def stack(stack_class, layer_class, num_layers):  # PyTorch's: ending in a LayerNorm
+            layer = layer_class(d_model, nhead, **layer_args)
             norm = LayerNorm(d_model, eps=layer_norm_eps, bias=bias, dtype=dtype)
-            self.encoder = TransformerEncoder(layer, num_encoder_layers, norm)
-        if custom_decoder is not None:
-            self.decoder = custom_decoder
-        else:
-            layer = TransformerDecoderLayer(d_model, nhead, **layer_args)
-            norm = LayerNorm(d_model, eps=layer_norm_eps, bias=bias, dtype=dtype)
-            self.decoder = TransformerDecoder(layer, num_decoder_layers, norm)
+            return stack_class(layer, num_layers, norm)
+
+        self.encoder = custom_encoder if custom_encoder is not None else stack(
+            TransformerEncoder, TransformerEncoderLayer, num_encoder_layers)
+        self.decoder = custom_decoder if custom_decoder is not None else stack(
+            TransformerDecoder, TransformerDecoderLayer, num_decoder_layers)
         self.d_model, self.nhead, self.batch_first = d_model, nhead, batch_first
         for p in self.parameters():
             if p.ndim > 1:

@@ -19,11 +19,6 @@ class Fold(FunctionalModule):
     """
 
     _function = staticmethod(functional.fold)
-    _arguments = ("output_size", "kernel_size", "dilation", "padding", "stride")
-
-    def __init__(self, output_size, kernel_size, dilation=1, padding=0, stride=1) -> None:
-        super().__init__(output_size=output_size, kernel_size=kernel_size, dilation=dilation,
-                         padding=padding, stride=stride)
 
 
 class Unfold(FunctionalModule):
@@ -38,8 +33,3 @@ class Unfold(FunctionalModule):
     """
 
     _function = staticmethod(functional.unfold)
-    _arguments = ("kernel_size", "dilation", "padding", "stride")
-
-    def __init__(self, kernel_size, dilation=1, padding=0, stride=1) -> None:
-        super().__init__(kernel_size=kernel_size, dilation=dilation, padding=padding,
-                         stride=stride)

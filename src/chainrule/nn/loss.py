@@ -181,7 +181,15 @@ class KLDivLoss(_Loss):
         super().__init__(size_average, reduce, reduction, log_target=log_target)
 
 
-class MarginRankingLoss(_Loss):
+class _MarginLoss(_Loss):
+    """A loss with a ``margin``, taken first (then PyTorch's reduction arguments)."""
+
+    def __init__(self, margin: float = 0.0, size_average=None, reduce=None,
+                 reduction: str = "mean") -> None:
+        super().__init__(size_average, reduce, reduction, margin=margin)
+
+
+class MarginRankingLoss(_MarginLoss):
     """``max(0, -y * (x1 - x2) + margin)``.
 
     >>> import chainrule as torch
@@ -191,12 +199,8 @@ class MarginRankingLoss(_Loss):
 
     _function = staticmethod(functional.margin_ranking_loss)
 
-    def __init__(self, margin: float = 0.0, size_average=None, reduce=None,
-                 reduction: str = "mean") -> None:
-        super().__init__(size_average, reduce, reduction, margin=margin)
 
-
-class HingeEmbeddingLoss(_Loss):
+class HingeEmbeddingLoss(_MarginLoss):
     """``x`` for similar pairs, ``max(0, margin - x)`` for dissimilar ones.
 
     >>> import chainrule as torch
@@ -207,11 +211,11 @@ class HingeEmbeddingLoss(_Loss):
     _function = staticmethod(functional.hinge_embedding_loss)
 
     def __init__(self, margin: float = 1.0, size_average=None, reduce=None,
-                 reduction: str = "mean") -> None:
-        super().__init__(size_average, reduce, reduction, margin=margin)
+                 reduction: str = "mean") -> None:  # PyTorch's default margin differs here
+        super().__init__(margin, size_average, reduce, reduction)
 
 
-class CosineEmbeddingLoss(_Loss):
+class CosineEmbeddingLoss(_MarginLoss):
     """``1 - cos`` for similar pairs, ``max(0, cos - margin)`` for dissimilar ones.
 
     >>> import chainrule as torch
@@ -220,10 +224,6 @@ class CosineEmbeddingLoss(_Loss):
     """
 
     _function = staticmethod(functional.cosine_embedding_loss)
-
-    def __init__(self, margin: float = 0.0, size_average=None, reduce=None,
-                 reduction: str = "mean") -> None:
-        super().__init__(size_average, reduce, reduction, margin=margin)
 
 
 class SoftMarginLoss(_Loss):

@@ -124,14 +124,7 @@ class AvgPool3d(_AvgPoolNd):
     _function = staticmethod(functional.avg_pool3d)
 
 
-class _AdaptiveAvgPoolNd(FunctionalModule):
-    _arguments = ("output_size",)
-
-    def __init__(self, output_size) -> None:
-        super().__init__(output_size=output_size)
-
-
-class AdaptiveAvgPool1d(_AdaptiveAvgPoolNd):
+class AdaptiveAvgPool1d(FunctionalModule):
     """Average pooling of ``(N, C, L)`` to a fixed length.
 
     >>> import chainrule as torch
@@ -142,7 +135,7 @@ class AdaptiveAvgPool1d(_AdaptiveAvgPoolNd):
     _function = staticmethod(functional.adaptive_avg_pool1d)
 
 
-class AdaptiveAvgPool2d(_AdaptiveAvgPoolNd):
+class AdaptiveAvgPool2d(FunctionalModule):
     """Average pooling to a fixed output size.
 
     >>> import chainrule as torch
@@ -153,7 +146,7 @@ class AdaptiveAvgPool2d(_AdaptiveAvgPoolNd):
     _function = staticmethod(functional.adaptive_avg_pool2d)
 
 
-class AdaptiveAvgPool3d(_AdaptiveAvgPoolNd):
+class AdaptiveAvgPool3d(FunctionalModule):
     """Average pooling of ``(N, C, D, H, W)`` to a fixed output size.
 
     >>> import chainrule as torch
@@ -166,10 +159,6 @@ class AdaptiveAvgPool3d(_AdaptiveAvgPoolNd):
 
 class _AdaptiveMaxPoolNd(FunctionalModule):
     _shown = ("output_size",)
-    _arguments = ("output_size", "return_indices")
-
-    def __init__(self, output_size, return_indices: bool = False) -> None:
-        super().__init__(output_size=output_size, return_indices=return_indices)
 
 
 class AdaptiveMaxPool1d(_AdaptiveMaxPoolNd):

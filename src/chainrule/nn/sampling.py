@@ -74,10 +74,6 @@ class PixelShuffle(FunctionalModule):
     """
 
     _function = staticmethod(functional.pixel_shuffle)
-    _arguments = ("upscale_factor",)
-
-    def __init__(self, upscale_factor: int) -> None:
-        super().__init__(upscale_factor=upscale_factor)
 
 
 class PixelUnshuffle(FunctionalModule):
@@ -89,10 +85,6 @@ class PixelUnshuffle(FunctionalModule):
     """
 
     _function = staticmethod(functional.pixel_unshuffle)
-    _arguments = ("downscale_factor",)
-
-    def __init__(self, downscale_factor: int) -> None:
-        super().__init__(downscale_factor=downscale_factor)
 
 
 class ChannelShuffle(FunctionalModule):
@@ -104,7 +96,3 @@ class ChannelShuffle(FunctionalModule):
     """
 
     _function = staticmethod(functional.channel_shuffle)
-    _arguments = ("groups",)
-
-    def __init__(self, groups: int) -> None:
-        super().__init__(groups=groups)

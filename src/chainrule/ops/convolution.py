@@ -168,12 +168,16 @@ def _bias_tangent(bias_t, ndim):
     return None if bias_t is None else bias_t.reshape((-1,) + (1,) * (ndim - 2))
 
 
+def _convolved(grad, weight, stride, padding, dilation, groups):
+    """The convolution of ``grad`` with ``weight``: the input gradient's map differentiated
+    in its gradient, and the transposed convolution's gradient in its input."""
+    return convolution(grad, weight, None, None, stride, padding, dilation, groups)
+
+
 # ``columns`` is the forward's im2col matrix, kept so the weight gradient need not gather
 # it again.
 convolution_input_grad = Op(
-    "ConvolutionBackwardInput", _convolution_input_grad,
-    grad=lambda gg, weight, stride, padding, dilation, groups:
-        convolution(gg, weight, None, None, stride, padding, dilation, groups),
+    "ConvolutionBackwardInput", _convolution_input_grad, grad=_convolved,
     weight=lambda gg, grad, weight, stride, padding, dilation, groups:
         convolution_weight_grad(grad, gg, tuple(weight.shape), stride, padding, dilation,
                                 groups, None))
@@ -201,9 +205,7 @@ convolution = Op(
 # gradient is the convolution of the output gradient; its weight's, the convolution's
 # weight gradient with the two roles exchanged.
 convolution_transpose = Op(
-    "ConvolutionBackward0", _transposed_forward,
-    input=lambda grad, weight, stride, padding, dilation, groups:
-        convolution(grad, weight, None, None, stride, padding, dilation, groups),
+    "ConvolutionBackward0", _transposed_forward, input=_convolved,
     weight=lambda grad, input, weight, stride, padding, dilation, groups:
         convolution_weight_grad(input, grad, tuple(weight.shape), stride, padding, dilation,
                                 groups, None),

@@ -39,12 +39,7 @@ constant_pad = Op("ConstantPadNdBackward0", _constant_pad,
                   self=lambda grad, widths: constant_pad(grad, _negated(widths), 0),
                   jvp=lambda self_t, widths: constant_pad(self_t, widths, 0))
 
-# (mode, number of padded dimensions) -> its row
-PAD = {
-    ("reflect", 1): resampling_row("ReflectionPad1D"),
-    ("reflect", 2): resampling_row("ReflectionPad2D"),
-    ("reflect", 3): resampling_row("ReflectionPad3D"),
-    ("replicate", 1): resampling_row("ReplicationPad1D"),
-    ("replicate", 2): resampling_row("ReplicationPad2D"),
-    ("replicate", 3): resampling_row("ReplicationPad3D"),
-}
+# (mode, number of padded dimensions) -> its row, named by PyTorch as ReflectionPad2D, ...
+PAD = {(mode, n): resampling_row(f"{name}{n}D")
+       for mode, name in (("reflect", "ReflectionPad"), ("replicate", "ReplicationPad"))
+       for n in (1, 2, 3)}

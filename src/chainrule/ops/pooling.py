@@ -191,22 +191,27 @@ def _zeros_for_self(gg, self):
     return self.new_zeros(self.shape)
 
 
-max_pool2d_backward = Op("MaxPool2DWithIndicesBackwardBackward0", _max_pool_backward,
-                         grad=_gather_max, self=_zeros_for_self)
-max_pool3d_backward = Op("MaxPool3DWithIndicesBackwardBackward0", _max_pool_backward,
-                         grad=_gather_max, self=_zeros_for_self)
-max_pool2d = Op("MaxPool2DWithIndicesBackward0", _max_pool_forward, self=_max_pool_rule,
-                jvp=lambda self_t, self, geometry: _gather_max(self_t, self, geometry))
-max_pool3d = Op("MaxPool3DWithIndicesBackward0", _max_pool_forward, self=_max_pool_rule,
-                jvp=lambda self_t, self, geometry: _gather_max(self_t, self, geometry))
+def _in_2d_and_3d(name: str, forward, **rules) -> tuple[Op, Op]:
+    """A row's two spellings (see the module's docstring): ``name`` with ``{}`` read as
+    ``2D``, then as ``3D``; the same functions serve both."""
+    return Op(name.format("2D"), forward, **rules), Op(name.format("3D"), forward, **rules)
+
+
+def _backward_in_2d_and_3d(name: str, backward, again) -> tuple[Op, Op]:
+    """A pooling's backward rows: linear in ``grad``, so differentiated in it they are
+    ``again``; ``self`` (read for its shape) gets the zero gradient of ``_zeros_for_self``."""
+    return _in_2d_and_3d(name, backward, grad=again, self=_zeros_for_self)
+
+
+max_pool2d_backward, max_pool3d_backward = _backward_in_2d_and_3d(
+    "MaxPool{}WithIndicesBackwardBackward0", _max_pool_backward, _gather_max)
+max_pool2d, max_pool3d = _in_2d_and_3d(
+    "MaxPool{}WithIndicesBackward0", _max_pool_forward, self=_max_pool_rule,
+    jvp=lambda self_t, self, geometry: _gather_max(self_t, self, geometry))
 # return_indices: the maxima and where they are, two outputs of one node, as in PyTorch
 # (the indices, integers, take no gradient).
-max_pool2d_with_indices = Op(
-    "MaxPool2DWithIndicesBackward0", lambda self, geometry: max_pool_indices(self, geometry),
-    outputs="several", self=_max_pool_with_indices_rule,
-    jvp=lambda self_t, self, geometry: (_gather_max(self_t, self, geometry), None))
-max_pool3d_with_indices = Op(
-    "MaxPool3DWithIndicesBackward0", lambda self, geometry: max_pool_indices(self, geometry),
+max_pool2d_with_indices, max_pool3d_with_indices = _in_2d_and_3d(
+    "MaxPool{}WithIndicesBackward0", lambda self, geometry: max_pool_indices(self, geometry),
     outputs="several", self=_max_pool_with_indices_rule,
     jvp=lambda self_t, self, geometry: (_gather_max(self_t, self, geometry), None))
 
@@ -271,15 +276,11 @@ def _avg_pool_again(gg, geometry, divisor):
 
 
 # Average pooling is linear: its backward differentiated in ``grad`` is the pooling again.
-# ``self`` (read for its shape) gets a zero gradient, recorded as PyTorch records it.
-avg_pool2d_backward = Op("AvgPool2DBackwardBackward0", _avg_pool_backward,
-                         grad=_avg_pool_again, self=_zeros_for_self)
-avg_pool3d_backward = Op("AvgPool3DBackwardBackward0", _avg_pool_backward,
-                         grad=_avg_pool_again, self=_zeros_for_self)
-avg_pool2d = Op("AvgPool2DBackward0", _avg_pool_forward, self=_avg_pool_rule,
-                jvp=lambda self_t, geometry, divisor: _avg_pool_again(self_t, geometry, divisor))
-avg_pool3d = Op("AvgPool3DBackward0", _avg_pool_forward, self=_avg_pool_rule,
-                jvp=lambda self_t, geometry, divisor: _avg_pool_again(self_t, geometry, divisor))
+avg_pool2d_backward, avg_pool3d_backward = _backward_in_2d_and_3d(
+    "AvgPool{}BackwardBackward0", _avg_pool_backward, _avg_pool_again)
+avg_pool2d, avg_pool3d = _in_2d_and_3d(
+    "AvgPool{}Backward0", _avg_pool_forward, self=_avg_pool_rule,
+    jvp=lambda self_t, geometry, divisor: _avg_pool_again(self_t, geometry, divisor))
 
 
 def adaptive_bins(n: int, out: int):
@@ -327,16 +328,16 @@ def _adaptive_avg_again(gg, grad_shape, nd):
     return (adaptive_avg_pool2d if nd == 2 else adaptive_avg_pool3d)(gg, output_size)
 
 
-adaptive_avg_pool2d_backward = Op("AdaptiveAvgPool2DBackwardBackward0", _adaptive_avg_backward,
-                                  grad=_adaptive_avg_again, self=_zeros_for_self)
-adaptive_avg_pool3d_backward = Op("AdaptiveAvgPool3DBackwardBackward0", _adaptive_avg_backward,
-                                  grad=_adaptive_avg_again, self=_zeros_for_self)
-adaptive_avg_pool2d = Op("AdaptiveAvgPool2DBackward0", _adaptive_avg_forward,
-                         self=_adaptive_avg_rule,
-                         jvp=lambda self_t, output_size: adaptive_avg_pool2d(self_t, output_size))
-adaptive_avg_pool3d = Op("AdaptiveAvgPool3DBackward0", _adaptive_avg_forward,
-                         self=_adaptive_avg_rule,
-                         jvp=lambda self_t, output_size: adaptive_avg_pool3d(self_t, output_size))
+def _adaptive_avg_pool(self_t, output_size):
+    return (adaptive_avg_pool2d if len(output_size) == 2 else adaptive_avg_pool3d)(
+        self_t, output_size)
+
+
+adaptive_avg_pool2d_backward, adaptive_avg_pool3d_backward = _backward_in_2d_and_3d(
+    "AdaptiveAvgPool{}BackwardBackward0", _adaptive_avg_backward, _adaptive_avg_again)
+adaptive_avg_pool2d, adaptive_avg_pool3d = _in_2d_and_3d(
+    "AdaptiveAvgPool{}Backward0", _adaptive_avg_forward, self=_adaptive_avg_rule,
+    jvp=_adaptive_avg_pool)
 
 
 def max_at_positions(x, positions):
@@ -401,22 +402,15 @@ def _fractional_max_rule(grad, self, index, nd):
 # Adaptive and fractional max pooling over the last ``nd`` dimensions: the maxima at
 # indices found beforehand (on the arrays, by ``max_at_positions``); the gradient goes back
 # to those positions.
-adaptive_max_pool2d_backward = Op("AdaptiveMaxPool2DBackwardBackward0", _scatter_back,
-                                  grad=_gather_again, self=_zeros_for_self)
-adaptive_max_pool3d_backward = Op("AdaptiveMaxPool3DBackwardBackward0", _scatter_back,
-                                  grad=_gather_again, self=_zeros_for_self)
-fractional_max_pool2d_backward = Op("FractionalMaxPool2DBackwardBackward0", _scatter_back,
-                                    grad=_gather_again, self=_zeros_for_self)
-fractional_max_pool3d_backward = Op("FractionalMaxPool3DBackwardBackward0", _scatter_back,
-                                    grad=_gather_again, self=_zeros_for_self)
-adaptive_max_pool2d = Op("AdaptiveMaxPool2DBackward0", _take_from_planes,
-                         self=_adaptive_max_rule, jvp=_max_at_jvp)
-adaptive_max_pool3d = Op("AdaptiveMaxPool3DBackward0", _take_from_planes,
-                         self=_adaptive_max_rule, jvp=_max_at_jvp)
-fractional_max_pool2d = Op("FractionalMaxPool2DBackward0", _take_from_planes,
-                           self=_fractional_max_rule, jvp=_max_at_jvp)
-fractional_max_pool3d = Op("FractionalMaxPool3DBackward0", _take_from_planes,
-                           self=_fractional_max_rule, jvp=_max_at_jvp)
+adaptive_max_pool2d_backward, adaptive_max_pool3d_backward = _backward_in_2d_and_3d(
+    "AdaptiveMaxPool{}BackwardBackward0", _scatter_back, _gather_again)
+fractional_max_pool2d_backward, fractional_max_pool3d_backward = _backward_in_2d_and_3d(
+    "FractionalMaxPool{}BackwardBackward0", _scatter_back, _gather_again)
+adaptive_max_pool2d, adaptive_max_pool3d = _in_2d_and_3d(
+    "AdaptiveMaxPool{}Backward0", _take_from_planes, self=_adaptive_max_rule, jvp=_max_at_jvp)
+fractional_max_pool2d, fractional_max_pool3d = _in_2d_and_3d(
+    "FractionalMaxPool{}Backward0", _take_from_planes, self=_fractional_max_rule,
+    jvp=_max_at_jvp)
 
 
 def _unpool_forward(self, indices, output_size):
@@ -433,10 +427,11 @@ def _unpool_rule(grad, indices, output_size):
         indices.shape)
 
 
+def _max_unpool(self_t, indices, output_size):
+    return (max_unpool2d if len(output_size) == 2 else max_unpool3d)(
+        self_t, indices, output_size)
+
+
 # Max unpooling: each input written at its index into a zero output plane.
-max_unpool2d = Op("MaxUnpool2DBackward0", _unpool_forward, self=_unpool_rule,
-                  jvp=lambda self_t, indices, output_size:
-                      max_unpool2d(self_t, indices, output_size))
-max_unpool3d = Op("MaxUnpool3DBackward0", _unpool_forward, self=_unpool_rule,
-                  jvp=lambda self_t, indices, output_size:
-                      max_unpool3d(self_t, indices, output_size))
+max_unpool2d, max_unpool3d = _in_2d_and_3d(
+    "MaxUnpool{}Backward0", _unpool_forward, self=_unpool_rule, jvp=_max_unpool)

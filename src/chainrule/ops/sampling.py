@@ -71,13 +71,11 @@ def resampling_row(name: str) -> Op:
 
 
 # (mode, number of spatial dimensions) -> its row, under PyTorch's node name
-RESAMPLE = {
-    ("nearest", 1): resampling_row("UpsampleNearest1D"),
-    ("nearest", 2): resampling_row("UpsampleNearest2D"),
-    ("nearest", 3): resampling_row("UpsampleNearest3D"),
-    ("nearest-exact", 1): resampling_row("UpsampleNearestExact1D"),
-    ("nearest-exact", 2): resampling_row("UpsampleNearestExact2D"),
-    ("nearest-exact", 3): resampling_row("UpsampleNearestExact3D"),
+RESAMPLE = {(mode, n): resampling_row(f"{name}{n}D")
+            for mode, name in (("nearest", "UpsampleNearest"),
+                               ("nearest-exact", "UpsampleNearestExact"))
+            for n in (1, 2, 3)}
+RESAMPLE.update({
     ("linear", 1): resampling_row("UpsampleLinear1D"),
     ("bilinear", 2): resampling_row("UpsampleBilinear2D"),
     ("bicubic", 2): resampling_row("UpsampleBicubic2D"),
@@ -85,4 +83,4 @@ RESAMPLE = {
     ("bilinear-aa", 2): resampling_row("UpsampleBilinear2DAa"),
     ("bicubic-aa", 2): resampling_row("UpsampleBicubic2DAa"),
     ("lanczos-aa", 2): resampling_row("UpsampleLanczos2DAa"),
-}
+})
