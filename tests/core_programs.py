@@ -102,8 +102,9 @@ def run(torch, program) -> tuple:
             else:
                 loss.backward()
             seen.append(_observe(loss))
-        for v in values:
-            seen.append(None if v.grad is None else _observe(v.grad))
+        for v in values:  # (a non-leaf has a .grad only where it retains it)
+            grad = v.grad if v.is_leaf or v.retains_grad else None
+            seen.append(None if grad is None else _observe(grad))
     except Exception as error:  # the same error, with the same message, from both cores
         seen.append((type(error).__name__, str(error)))
     return tuple(seen)
