@@ -26,6 +26,7 @@
 
 static PyTypeObject *tensor_type;   /* chainrule.tensor.Tensor */
 static PyTypeObject *ndarray_type;  /* numpy.ndarray */
+static PyTypeObject *version_counter_type;  /* tensor.VersionCounter */
 static PyObject *asarray;           /* numpy.asarray */
 static PyObject *grad_state;        /* engine.grad_mode.state (thread-local: .enabled) */
 static PyObject *grad_flags;        /* engine.grad_mode.flags (.anomaly, .forward_ad) */
@@ -44,6 +45,7 @@ static Py_ssize_t off_data, off_requires_grad, off_grad_fn, off_output_nr, off_g
     off_version_counter;                                      /* Tensor */
 static Py_ssize_t off_next_functions, off_input_meta, off_saved; /* Node */
 static Py_ssize_t off_plan;                                   /* OpNode */
+static Py_ssize_t off_counter_value;                          /* VersionCounter */
 
 static PyTypeObject *node_type;     /* engine.graph.Node */
 static PyTypeObject *op_node_type;  /* engine.op.OpNode */
@@ -56,7 +58,8 @@ static PyObject *str_hooked, *str_variable, *str_hooks, *str_step, *str_apply,
     *str_apply_arrays, *str_release, *str_unpack_data, *str_num_outputs, *str_astype,
     *str_gradients, *str_consumers, *str_receives, *str_arrays, *str_retain_graph,
     *str_create_graph, *str_starts, *str_data_attr;
-static PyObject *str_detached;
+static PyObject *str_detached, *str_value, *str_attr_version, *str_creation_meta, *str_inference;
+static PyObject *inference_mode, *no_grad_mode;  /* engine.views.INFERENCE_MODE, NO_GRAD_MODE */
 
 #define SLOT(obj, offset) (*(PyObject **)((char *)(obj) + (offset)))
 
@@ -211,8 +214,60 @@ static int record(OpBase *op, PyObject *result, PyObject *args);
 static PyObject *new_saved_tensor(PyObject *tensor, PyObject *node_name);
 static PyObject *new_saved_result(PyObject *result);
 
+/* The view branch of Op._call_python (engine/op.py): `result` shares the memory of
+ * `source`, so it shares its version counter and base, and remembers why an in-place change
+ * through it may be refused (engine.views.creation_meta, inlined there for one output).
+ * Returns 0, or -1 with an error set. */
+static int
+make_view(PyObject *result, PyObject *source, int enabled)
+{
+    PyObject *counter = SLOT(source, off_version_counter);
+    if (counter == NULL) {
+        PyErr_SetString(PyExc_AttributeError, "'Tensor' object has no attribute "
+                        "'_version_counter'");
+        return -1;
+    }
+    Py_INCREF(counter);
+    if (counter == Py_None) {
+        Py_SETREF(counter, PyObject_CallNoArgs((PyObject *)version_counter_type));
+        if (counter == NULL)
+            return -1;
+        set_slot(source, off_version_counter, counter);
+    }
+    set_slot(result, off_version_counter, counter);
+    PyObject *base = PyObject_GetAttr(source, str_base);
+    int status = base == NULL ? -1
+        : PyObject_SetAttr(result, str_base, base == Py_None ? source : base);
+    Py_XDECREF(base);
+    if (status == 0) {
+        PyObject *value = PyObject_GetAttr(counter, str_value);
+        int nonzero = value == NULL ? -1 : PyObject_IsTrue(value);
+        if (nonzero > 0)  /* (0, the class default, needs no write) */
+            status = PyObject_SetAttr(result, str_attr_version, value);
+        else if (nonzero < 0)
+            status = -1;
+        Py_XDECREF(value);
+    }
+    Py_DECREF(counter);
+    if (status < 0)
+        return -1;
+    /* May it be changed in place later? */
+    PyObject *meta = PyObject_GetAttr(source, str_creation_meta);
+    if (meta == NULL)
+        return -1;
+    if (!enabled) {
+        int inference = meta == inference_mode ? 1 : attr_true(grad_state, str_inference);
+        status = inference < 0 ? -1 : PyObject_SetAttr(
+            result, str_creation_meta, inference ? inference_mode : no_grad_mode);
+    }
+    else if (meta != Py_None)
+        status = PyObject_SetAttr(result, str_creation_meta, meta);
+    Py_DECREF(meta);
+    return status;
+}
+
 /* Op.__call__ (engine/op.py, Op._call_python) for the common case: an op with one output
- * and no list argument, not a view, its tensors of one floating dtype with Python floats
+ * and no list argument (a view of its first argument, a tensor, or not a view), its tensors of one floating dtype with Python floats
  * and ints beside them (or, for an op that does not promote, anything but a tensor-like
  * stranger), no forward-mode AD and no tracer.  Anything else goes to Op._call_python
  * before anything is done.  A ValueError from the forward (broadcasting) goes there too:
@@ -224,7 +279,9 @@ op_call(PyObject *self_obj, PyObject *args, PyObject *kwargs)
     if (self->general == NULL || self->forward == NULL || self->plans == NULL
         || self->promote == NULL || self->takes_scalars == NULL || self->view == NULL
         || self->diff_positions == NULL || (kwargs != NULL && PyDict_GET_SIZE(kwargs) != 0)
-        || self->general != Py_False || self->view != Py_False)
+        || self->general != Py_False
+        || (self->view != Py_False && (self->view != Py_True || PyTuple_GET_SIZE(args) == 0
+                                       || !is_tensor(PyTuple_GET_ITEM(args, 0)))))
         return call_python(self_obj, args, kwargs);
     int rare = attr_true(grad_flags, str_forward_ad);
     if (rare < 0)
@@ -344,6 +401,8 @@ op_call(PyObject *self_obj, PyObject *args, PyObject *kwargs)
 
     int enabled = attr_true(grad_state, str_enabled);
     if (enabled < 0) goto error;
+    if (self->view == Py_True && make_view(result, PyTuple_GET_ITEM(args, 0), enabled) < 0)
+        goto error;
     if (enabled) {
         /* An integer or bool result has no gradient: only float and complex ones record. */
         PyObject *dt = PyObject_GetAttr(out, str_dtype);
@@ -389,9 +448,10 @@ done:
     return result;
 }
 
-/* Op._record (engine/op.py) for the common case: no input is a view (a view may need
- * refreshing first, refresh_view) and anomaly mode is off.  Otherwise the Python
- * Op._record runs.  Returns 0, or -1 with an error set. */
+/* Op._record (engine/op.py) for the common case: no input is a view that must be
+ * re-derived first (refresh_view: it or its base was changed in place since it was taken)
+ * and anomaly mode is off.  Otherwise the Python Op._record runs.  Returns 0, or -1 with an
+ * error set. */
 static int
 record(OpBase *self, PyObject *result, PyObject *args)
 {
@@ -408,13 +468,32 @@ record(OpBase *self, PyObject *result, PyObject *args)
         if (i < 0 || i >= n) { python = 1; break; }
         PyObject *a = PyTuple_GET_ITEM(args, i);
         if (!is_tensor(a)) continue;
+        if (SLOT(a, off_grad_fn) == NULL || SLOT(a, off_data) == NULL
+            || SLOT(a, off_requires_grad) == NULL || SLOT(a, off_output_nr) == NULL) {
+            python = 1;
+            break;
+        }
         PyObject *base = PyObject_GetAttr(a, str_base);
         if (base == NULL)
             return -1;
         Py_DECREF(base);
-        if (base != Py_None || SLOT(a, off_grad_fn) == NULL || SLOT(a, off_data) == NULL
-            || SLOT(a, off_requires_grad) == NULL || SLOT(a, off_output_nr) == NULL)
-            python = 1;
+        if (base != Py_None && SLOT(a, off_grad_fn) != Py_None) {
+            /* A view with a history: current unless it or its base was changed in place
+             * since (then refresh_view re-derives it first: the Python path). */
+            PyObject *counter = SLOT(a, off_version_counter);
+            if (counter == NULL || Py_TYPE(counter) != version_counter_type
+                || SLOT(counter, off_counter_value) == NULL) {
+                python = 1;
+                break;
+            }
+            PyObject *seen = PyObject_GetAttr(a, str_attr_version);
+            int current = seen == NULL ? -1
+                : PyObject_RichCompareBool(seen, SLOT(counter, off_counter_value), Py_EQ);
+            Py_XDECREF(seen);
+            if (current < 0)
+                return -1;
+            python = !current;
+        }
     }
     if (python) {
         PyObject *done = PyObject_CallMethodObjArgs((PyObject *)self, str_record, result, args,
@@ -591,11 +670,10 @@ static PyObject *node_slot(PyObject *node, Py_ssize_t offset, PyObject *name);
  * their offsets where no saved_tensors_hooks block is active and no version check fails,
  * and calls the Python methods otherwise (they raise PyTorch's errors). */
 
-static PyTypeObject *saved_tensor_type, *saved_result_type, *version_counter_type;
+static PyTypeObject *saved_tensor_type, *saved_result_type;
 static PyObject *saved_tensors_hooks;  /* engine.saved.SAVED_TENSORS_HOOKS (a list) */
 static Py_ssize_t off_st_tensor, off_st_version, off_st_node_name, off_st_hooks_unpack;
 static Py_ssize_t off_sr_data, off_sr_counter, off_sr_version, off_sr_output_nr;
-static Py_ssize_t off_counter_value;
 
 /* SavedTensor(tensor, node_name) (engine/saved.py SavedTensor.__init__) where no
  * saved_tensors_hooks block is active; the Python class otherwise. */
@@ -1419,22 +1497,24 @@ setup(PyObject *module, PyObject *args, PyObject *kwargs)
     static char *names[] = {"tensor", "node", "op_node", "ndarray", "asarray", "grad_state",
                             "grad_flags", "tracing", "float_dtypes", "complex_dtypes",
                             "grad_accumulator", "saved_tensor", "saved_result", "no_edge",
-                            "version_counter", "saved_tensors_hooks", NULL};
+                            "version_counter", "saved_tensors_hooks", "inference_mode",
+                            "no_grad_mode", NULL};
     PyObject *tensor, *node, *op_node, *ndarray;
     if (!PyArg_ParseTupleAndKeywords(
-            args, kwargs, "O!O!O!O!OOOOO!O!OO!O!O!O!O!:setup", names, &PyType_Type, &tensor,
+            args, kwargs, "O!O!O!O!OOOOO!O!OO!O!O!O!O!OO:setup", names, &PyType_Type, &tensor,
             &PyType_Type, &node, &PyType_Type, &op_node, &PyType_Type, &ndarray, &asarray,
             &grad_state, &grad_flags, &tracing_module, &PyTuple_Type, &float_dtypes,
             &PyTuple_Type, &complex_dtypes, &grad_accumulator, &PyType_Type, &saved_tensor,
             &PyType_Type, &saved_result, &PyTuple_Type, &no_edge, &PyType_Type,
-            &version_counter_type, &PyList_Type, &saved_tensors_hooks))
+            &version_counter_type, &PyList_Type, &saved_tensors_hooks, &inference_mode,
+            &no_grad_mode))
         return NULL;
     tensor_type = (PyTypeObject *)tensor;
     ndarray_type = (PyTypeObject *)ndarray;
     PyObject *kept[] = {tensor, ndarray, asarray, grad_state, grad_flags, tracing_module,
                         float_dtypes, complex_dtypes, grad_accumulator, saved_tensor,
                         saved_result, no_edge, (PyObject *)version_counter_type,
-                        saved_tensors_hooks};
+                        saved_tensors_hooks, inference_mode, no_grad_mode};
     for (size_t i = 0; i < sizeof(kept) / sizeof(kept[0]); i++)
         Py_INCREF(kept[i]);  /* held for the life of the process */
     PyTypeObject *node_t = (PyTypeObject *)node, *op_node_t = (PyTypeObject *)op_node;
@@ -1528,6 +1608,10 @@ PyInit__core(void)
     INTERN(str_input_meta, "input_meta");
     INTERN(str_saved, "_saved");
     INTERN(str_detached, "_detached");
+    INTERN(str_value, "value");
+    INTERN(str_attr_version, "_attr_version");
+    INTERN(str_creation_meta, "_creation_meta");
+    INTERN(str_inference, "inference");
 #undef INTERN
     if ((zero = PyLong_FromLong(0)) == NULL || (one = PyLong_FromLong(1)) == NULL || (empty_tuple = PyTuple_New(0)) == NULL)
         return NULL;

@@ -622,7 +622,8 @@ if compiled is not None:
         float_dtypes=tuple(xp.dtype(t) for t in (xp.float16, xp.float32, xp.float64)),
         complex_dtypes=tuple(xp.dtype(t) for t in (xp.complex64, xp.complex128)),
         grad_accumulator=grad_accumulator, saved_tensor=SavedTensor, saved_result=SavedResult,
-        no_edge=_NO_EDGE, version_counter=VersionCounter, saved_tensors_hooks=SAVED_TENSORS_HOOKS)
+        no_edge=_NO_EDGE, version_counter=VersionCounter, saved_tensors_hooks=SAVED_TENSORS_HOOKS,
+        inference_mode=INFERENCE_MODE, no_grad_mode=NO_GRAD_MODE)
 
 
 def _as_operands(args) -> list:
