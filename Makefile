@@ -26,9 +26,9 @@ demo: $(VENV)/.demo
 	$(PY) -m chainrule.demo.lecture --out out --html out/lecture.html
 	$(PY) examples/house_prices.py --out out
 
-# The compiled core (src/chainrule/engine/_core.c) is rebuilt when its source changes; the
+# The compiled core (src/chainrule/engine/_core*.c) is rebuilt when its source changes; the
 # suite runs twice: with the compiled core, then with the pure-Python one and the doctests.
-$(VENV)/.core: $(VENV)/.test setup.py src/chainrule/engine/_core.c
+$(VENV)/.core: $(VENV)/.test setup.py $(wildcard src/chainrule/engine/_core*.c)
 	$(PIP) install --no-deps -e .
 	touch $@
 

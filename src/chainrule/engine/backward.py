@@ -73,7 +73,7 @@ def count_consumers(roots) -> dict:
     """For every node reachable from ``roots``: how many edges lead into it from other nodes.
 
     The first half of Kahn's algorithm, without recursion (a chain of a million
-    nodes must not hit Python's recursion limit).  C twin: ``_core.c`` count_consumers,
+    nodes must not hit Python's recursion limit).  C twin: ``_core_backward.c`` count_consumers,
     which the compiled core binds to this name (at the end of this module).
     """
     consumers: dict = {}
@@ -240,7 +240,7 @@ def _run_nodes(run: "_Pass", general: bool) -> None:
 
     ``general``: hooks, ``inputs=``, anomaly mode or an observer are involved, and every
     node goes through ``_Pass.step``; otherwise the common node (an operation, nothing
-    watching) runs inline, a call less per node.  C twin: ``_core.c`` ``run_nodes`` (the
+    watching) runs inline, a call less per node.  C twin: ``_core_backward.c`` ``run_nodes`` (the
     compiled core runs that one instead).
     """
     gradients, consumers, receives, arrays = (run.gradients, run.consumers, run.receives,
@@ -361,7 +361,7 @@ _RUN_ON_UNDEFINED = (BackwardCFunction, Error)
 class _Pass:
     """What one backward pass knows: the counts of consumers still to run, the gradients
     waiting at each node, whether they travel as arrays or tensors, and what ``inputs=``
-    asks for.  (C twin of ``__init__`` for the common pass: ``_core.c`` new_pass.)"""
+    asks for.  (C twin of ``__init__`` for the common pass: ``_core_backward.c`` new_pass.)"""
 
     __slots__ = ("consumers", "retain_graph", "create_graph", "accumulate", "anomaly", "arrays",
                  "watch", "inputs", "needed", "receives", "capture_at", "captured", "gradients",

@@ -67,7 +67,7 @@ class OpNode(Node):
     def apply_arrays(self, grads):
         """``apply`` on NumPy arrays, for a backward pass that records nothing.
 
-        (C twin, for a node whose formulas all have array forms: ``_core.c`` apply_arrays.)
+        (C twin, for a node whose formulas all have array forms: ``_core_backward.c`` apply_arrays.)
 
         A formula with an array form (``arrays.array_form``) runs on the arrays
         themselves; the others run on tensors wrapped around them.
@@ -111,7 +111,7 @@ class OpNode(Node):
         return results
 
     def release(self) -> None:
-        # (C twin: _core.c release.)
+        # (C twin: _core_backward.c release.)
         # Numbers, shapes and slices are kept: a node that saved no tensor can run again, as in
         # PyTorch (y = x * 2; y.backward(); y.backward() accumulates twice).
         saved = self._saved
@@ -194,7 +194,7 @@ def _zeros(shape, dtype, arrays: bool):
 
 
 # The compiled core's Op: a C base class that holds the fields its call reads and does the
-# common call in C (_core.c: op_call, record); the pure core's Op is plain Python.
+# common call in C (_core_op.c: op_call, record); the pure core's Op is plain Python.
 _OpBase = object if compiled is None else compiled.OpBase
 
 
@@ -263,7 +263,7 @@ class Op(_OpBase):
         return f"<Op {self.name}>"
 
     def __call__(self, *args):
-        # C twin: _core.c op_call, which hands every call outside its common case to this
+        # C twin: _core_op.c op_call, which hands every call outside its common case to this
         # method, as _call_python.
         if self.general:
             return self._call_general(args)
@@ -524,7 +524,8 @@ class Op(_OpBase):
         return dtype.np
 
     def _record(self, result, args) -> None:
-        # C twin: _core.c record (the common case: no input is a view, no anomaly mode).
+        # C twin: _core_op.c record (the common case: no input is a view to re-derive, no
+        # anomaly mode).
         # Nodes are made without __init__ (its defaults live on the class): a node
         # costs four attribute writes.
         node = _new_node(self.node_class)

@@ -131,7 +131,7 @@ class SavedTensor:
     __slots__ = ("tensor", "version", "node_name", "hooks_unpack", "counter", "edge")
 
     def __init__(self, tensor=None, node_name: str | None = None) -> None:
-        # (C twin, outside saved_tensors_hooks: _core.c new_saved_tensor.)
+        # (C twin, outside saved_tensors_hooks: _core_saved.c new_saved_tensor.)
         if node_name is None:
             raise RuntimeError("Trying to create a SavedTensor object from Python is forbidden.")
         # A tensor without a counter has never been changed in place: version 0.  (The
@@ -156,7 +156,7 @@ class SavedTensor:
 
     def unpack_data(self, node=None):
         """The saved tensor's array, after the version check; a 0-d one as a NumPy scalar.
-        (C twin, where no hook is involved: ``_core.c`` unpack_data.)
+        (C twin, where no hook is involved: ``_core_saved.c`` unpack_data.)
 
         NumPy computes on scalars much faster than on 0-d arrays, with the same dtype
         rules: scalar chains, such as the lecture's, spend most of their backward pass
@@ -219,7 +219,7 @@ class SavedResult:
     __slots__ = ("data", "counter", "version", "output_nr", "packed", "hooks_unpack", "history")
 
     def __init__(self, result, output_nr: int = 0) -> None:
-        # (C twin, outside saved_tensors_hooks: _core.c new_saved_result.)
+        # (C twin, outside saved_tensors_hooks: _core_saved.c new_saved_result.)
         self.output_nr = output_nr
         counter = result._version_counter
         if counter is None:
@@ -235,7 +235,7 @@ class SavedResult:
 
     def unpack_data(self, node=None):
         """The saved array (a 0-d one as a NumPy scalar), after ``unpack``'s version check.
-        (C twin, where no hook is involved: ``_core.c`` unpack_data.)"""
+        (C twin, where no hook is involved: ``_core_saved.c`` unpack_data.)"""
         data = self.data
         if data is None or self.counter.value != self.version:
             data = self.unpack(node)._data  # (raises on a version mismatch, with the message)
