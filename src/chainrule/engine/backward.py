@@ -692,7 +692,6 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph: bool =
 
     ``tensors`` and ``inputs`` may also be ``GradientEdge``s (``get_gradient_edge``).
 
-    >>> import chainrule as torch
     >>> x = torch.tensor(1.0, requires_grad=True)
     >>> torch.autograd.backward(3 * x ** 2 - 4 * x); x.grad
     tensor(2.)
@@ -734,7 +733,6 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph: bo
     second derivatives.  ``is_grads_batched=True``: the first dimension of each of
     ``grad_outputs`` is a batch of vectors, one vector-Jacobian product each.
 
-    >>> import chainrule as torch
     >>> x = torch.tensor(2.0, requires_grad=True)
     >>> (g,) = torch.autograd.grad(x ** 3, x, create_graph=True)
     >>> g, torch.autograd.grad(g, x)[0]

@@ -23,7 +23,6 @@ if os.environ.get("CHAINRULE_PURE", "") in ("", "0"):
 def core_name() -> str:
     """Which core runs: ``"compiled"`` (the C extension) or ``"python"``.
 
-    >>> import chainrule as torch
     >>> torch.engine.core_name() in ("compiled", "python")
     True
     """

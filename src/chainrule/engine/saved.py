@@ -33,7 +33,6 @@ class saved_tensors_hooks:
     """Transform every tensor saved for backward: ``pack_hook(t)`` when saved, ``unpack_hook``
     when backward needs it (e.g. move it to disk, compress it, or log it).
 
-    >>> import chainrule as torch
     >>> seen = []
     >>> def pack(t):
     ...     seen.append(tuple(t.shape)); return t.detach().numpy().copy()
@@ -99,7 +98,6 @@ class save_on_cpu(saved_tensors_hooks):
     """Keep the tensors saved for backward in CPU memory (PyTorch moves them off the GPU and
     back).  chainrule's tensors live in CPU memory already: they are kept as they are.
 
-    >>> import chainrule as torch
     >>> x = torch.ones(3, requires_grad=True)
     >>> with torch.autograd.graph.save_on_cpu():
     ...     y = (x * x).sum()
