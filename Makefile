@@ -26,8 +26,16 @@ demo: $(VENV)/.demo
 	$(PY) -m chainrule.demo.lecture --out out --html out/lecture.html
 	$(PY) examples/house_prices.py --out out
 
-test: $(VENV)/.test
-	$(PY) -m pytest -n 2 --doctest-modules src/chainrule tests
+# The compiled core (src/chainrule/engine/_core*.c) is rebuilt when its source changes; the
+# suite runs twice: with the compiled core, then with the pure-Python one and the doctests.
+$(VENV)/.core: $(VENV)/.test setup.py $(wildcard src/chainrule/engine/_core*.c)
+	$(PIP) install --no-deps -e .
+	touch $@
+
+test: $(VENV)/.test $(VENV)/.core
+	@$(PY) -c "import chainrule.engine as e; print('core:', e.core_name())"
+	$(PY) -m pytest -n 2 tests
+	CHAINRULE_PURE=1 $(PY) -m pytest -n 2 --doctest-modules src/chainrule tests
 
 bench: $(VENV)/.bench
 	$(PY) benchmarks/run.py
@@ -40,4 +48,4 @@ lint: $(VENV)/.test
 	$(VENV)/bin/lint-imports
 
 clean:
-	rm -rf $(VENV) out build src/*.egg-info
+	rm -rf $(VENV) out build src/*.egg-info src/chainrule/engine/*.so

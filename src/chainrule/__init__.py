@@ -1,6 +1,5 @@
 """chainrule: reverse-mode automatic differentiation on NumPy, spelled like PyTorch.
 
-    >>> import chainrule as torch
     >>> x = torch.tensor(1.0, requires_grad=True)
     >>> y = 3 * x ** 2 - 4 * x
     >>> y.backward()
@@ -104,7 +103,6 @@ __version__ = "0.1.0"
 def is_tensor(obj) -> bool:
     """True for chainrule tensors.
 
-    >>> import chainrule as torch
     >>> torch.is_tensor(torch.zeros(1)), torch.is_tensor([0])
     (True, False)
     """
@@ -114,7 +112,6 @@ def is_tensor(obj) -> bool:
 def is_floating_point(input: Tensor) -> bool:
     """True if ``input``'s dtype is a floating-point type.
 
-    >>> import chainrule as torch
     >>> torch.is_floating_point(torch.tensor([1.])), torch.is_floating_point(torch.tensor([1]))
     (True, False)
     """
@@ -124,7 +121,6 @@ def is_floating_point(input: Tensor) -> bool:
 def numel(input: Tensor) -> int:
     """The number of elements of ``input``.
 
-    >>> import chainrule as torch
     >>> torch.numel(torch.zeros(2, 3))
     6
     """
@@ -138,7 +134,6 @@ def cond(pred, true_fn, false_fn, operands=()):
     that if-statement (gradients flow through the branch taken; PyTorch records that
     branch under one ``CondAutogradOpBackward`` node).
 
-    >>> import chainrule as torch
     >>> x = torch.tensor([1., 2.])
     >>> torch.cond(x.sum() > 0, lambda a: a * 2, lambda a: -a, (x,))
     tensor([2., 4.])

@@ -15,7 +15,6 @@ from .tensor import device as _device
 def set_default_device(device) -> None:
     """Set the device new tensors are created on: only the CPU (or None) is possible.
 
-    >>> import chainrule as torch
     >>> torch.set_default_device("cpu")
     >>> torch.set_default_device("cuda")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
@@ -28,7 +27,6 @@ def set_default_device(device) -> None:
 def get_default_device():
     """The device new tensors are created on: ``device(type='cpu')``.
 
-    >>> import chainrule as torch
     >>> torch.get_default_device()
     device(type='cpu')
     """

@@ -16,7 +16,6 @@ from ._backend import xp
 class dtype:
     """A tensor element type; prints as PyTorch prints it (``torch.float32``).
 
-    >>> import chainrule as torch
     >>> torch.tensor([1.0]).dtype
     torch.float32
     """
@@ -90,7 +89,6 @@ _default_float = float32
 def get_default_dtype() -> dtype:
     """The dtype of floating tensors made from Python floats (float32 unless changed).
 
-    >>> import chainrule as torch
     >>> torch.get_default_dtype()
     torch.float32
     """
@@ -100,7 +98,6 @@ def get_default_dtype() -> dtype:
 def set_default_dtype(d: dtype) -> None:
     """Set the default floating dtype (float32 or float64), as ``torch.set_default_dtype``.
 
-    >>> import chainrule as torch
     >>> torch.set_default_dtype(torch.float64); torch.tensor(1.0).dtype
     torch.float64
     >>> torch.set_default_dtype(torch.float32)
@@ -114,7 +111,6 @@ def set_default_dtype(d: dtype) -> None:
 def promote_types(a: dtype, b: dtype) -> dtype:
     """The smallest dtype both ``a`` and ``b`` convert to, as ``torch.promote_types``.
 
-    >>> import chainrule as torch
     >>> torch.promote_types(torch.int64, torch.float16)
     torch.float16
     """

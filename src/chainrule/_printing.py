@@ -66,7 +66,6 @@ def set_printoptions(
     override it. Like PyTorch, ``sci_mode`` is always assigned, so any call that omits it
     turns automatic scientific-notation selection back on.
 
-    >>> import chainrule as torch
     >>> torch.set_printoptions(precision=2)
     >>> torch.tensor([1.23456])
     tensor([1.23])
@@ -93,7 +92,6 @@ def get_printoptions() -> dict[str, Any]:
 
     PyTorch keeps this one in ``torch._tensor_str``; chainrule exports it at the top level.
 
-    >>> import chainrule as torch
     >>> torch.get_printoptions()["precision"]
     4
     """
@@ -104,7 +102,6 @@ def get_printoptions() -> dict[str, Any]:
 def printoptions(**kwargs: Any) -> Iterator[None]:
     """Temporarily change the print options (PyTorch's ``torch._tensor_str.printoptions``).
 
-    >>> import chainrule as torch
     >>> with torch.printoptions(precision=2):
     ...     print(torch.tensor([1.23456]))
     tensor([1.23])

@@ -52,7 +52,6 @@ def _checked(n, name: str) -> int:
 def get_num_threads() -> int:
     """The number of threads for intra-op parallelism (one per available core unless set).
 
-    >>> import chainrule as torch
     >>> torch.get_num_threads() >= 1
     True
     """
@@ -62,7 +61,6 @@ def get_num_threads() -> int:
 def set_num_threads(n: int) -> None:
     """Set what ``get_num_threads`` answers (NumPy's BLAS still chooses its own threads).
 
-    >>> import chainrule as torch
     >>> before = torch.get_num_threads()
     >>> torch.set_num_threads(1); torch.get_num_threads()
     1
@@ -74,7 +72,6 @@ def set_num_threads(n: int) -> None:
 def get_num_interop_threads() -> int:
     """The number of threads for inter-op parallelism.
 
-    >>> import chainrule as torch
     >>> torch.get_num_interop_threads() >= 1
     True
     """
@@ -84,7 +81,6 @@ def get_num_interop_threads() -> int:
 def set_num_interop_threads(n: int) -> None:
     """Set what ``get_num_interop_threads`` answers.
 
-    >>> import chainrule as torch
     >>> torch.set_num_interop_threads(torch.get_num_interop_threads())
     """
     _threads["interop"] = _checked(n, "set_num_interop_threads")

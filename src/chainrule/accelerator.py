@@ -4,7 +4,6 @@ Today's tutorials choose their device with
 ``torch.accelerator.current_accelerator().type if torch.accelerator.is_available() else "cpu"``;
 here that is ``"cpu"``.  Asking about the (absent) accelerator device raises PyTorch's error.
 
->>> import chainrule as torch
 >>> torch.accelerator.current_accelerator().type if torch.accelerator.is_available() else "cpu"
 'cpu'
 """
@@ -14,7 +13,6 @@ from __future__ import annotations
 def is_available() -> bool:
     """False: chainrule computes on the CPU.
 
-    >>> import chainrule as torch
     >>> torch.accelerator.is_available()
     False
     """
@@ -24,7 +22,6 @@ def is_available() -> bool:
 def current_accelerator(check_available: bool = False):
     """None: there is no accelerator.
 
-    >>> import chainrule as torch
     >>> torch.accelerator.current_accelerator() is None
     True
     """
@@ -34,7 +31,6 @@ def current_accelerator(check_available: bool = False):
 def device_count() -> int:
     """0 accelerator devices.
 
-    >>> import chainrule as torch
     >>> torch.accelerator.device_count()
     0
     """

@@ -2,7 +2,6 @@
 
 Code that picks its device with ``torch.cuda.is_available()`` runs on the CPU.
 
->>> import chainrule as torch
 >>> torch.cuda.is_available(), torch.cuda.device_count()
 (False, 0)
 """
@@ -11,7 +10,6 @@ Code that picks its device with ``torch.cuda.is_available()`` runs on the CPU.
 def is_available() -> bool:
     """False: chainrule computes on the CPU.
 
-    >>> import chainrule as torch
     >>> torch.cuda.is_available()
     False
     """
@@ -21,7 +19,6 @@ def is_available() -> bool:
 def device_count() -> int:
     """0: there is no CUDA device.
 
-    >>> import chainrule as torch
     >>> torch.cuda.device_count()
     0
     """
@@ -31,7 +28,6 @@ def device_count() -> int:
 def manual_seed(seed: int) -> None:
     """Accepted and ignored (there is no GPU generator to seed), as in PyTorch without CUDA.
 
-    >>> import chainrule as torch
     >>> torch.cuda.manual_seed(0)
     """
 
@@ -39,7 +35,6 @@ def manual_seed(seed: int) -> None:
 def manual_seed_all(seed: int) -> None:
     """Accepted and ignored, as ``manual_seed``.
 
-    >>> import chainrule as torch
     >>> torch.cuda.manual_seed_all(0)
     """
 
@@ -47,6 +42,5 @@ def manual_seed_all(seed: int) -> None:
 def synchronize(device=None) -> None:
     """Nothing to wait for on the CPU.
 
-    >>> import chainrule as torch
     >>> torch.cuda.synchronize()
     """

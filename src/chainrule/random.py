@@ -3,7 +3,6 @@ them (``torch.random.manual_seed(42)``), and ``fork_rng``.
 
 Numbers come from NumPy's PCG64: a seed repeats chainrule's numbers, not PyTorch's.
 
->>> import chainrule as torch
 >>> _ = torch.random.manual_seed(42); a = torch.rand(2)
 >>> _ = torch.random.manual_seed(42); torch.equal(a, torch.rand(2))
 True
@@ -28,7 +27,6 @@ def fork_rng(devices=None, enabled: bool = True, device_type: str = "cuda"):
     """Inside the block, random numbers may be drawn and seeds set; after it, the generator
     is back where it was.
 
-    >>> import chainrule as torch
     >>> _ = torch.manual_seed(0); first = torch.rand(1)
     >>> _ = torch.manual_seed(0)
     >>> with torch.random.fork_rng():

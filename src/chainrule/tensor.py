@@ -39,7 +39,6 @@ class VersionCounter:
 class Size(tuple):
     """A tensor's shape: a tuple that prints as ``torch.Size([2, 3])``.
 
-    >>> import chainrule as torch
     >>> torch.zeros(2, 3).shape
     torch.Size([2, 3])
     """
@@ -57,7 +56,6 @@ class device:
     A non-CPU device can be named (``torch.device('cuda')``), as in PyTorch built
     without CUDA, but putting a tensor there raises.
 
-    >>> import chainrule as torch
     >>> torch.ones(1).device
     device(type='cpu')
     >>> torch.device('cuda' if torch.cuda.is_available() else 'cpu')
@@ -125,7 +123,6 @@ _AUTOGRAD_STATE = frozenset({"_base", "_attr_version", "_creation_meta", "_accum
 class Tensor:
     """A multi-dimensional array that can record the operations applied to it.
 
-    >>> import chainrule as torch
     >>> w = torch.ones(3, requires_grad=True)
     >>> loss = (w * torch.tensor([1.0, 2.0, 3.0])).sum()
     >>> loss.grad_fn.name(), w.is_leaf, loss.is_leaf
@@ -184,7 +181,6 @@ class Tensor:
     def shape(self) -> Size:
         """The size of each dimension, as a ``torch.Size`` (a tuple).
 
-        >>> import chainrule as torch
         >>> torch.zeros(2, 3).shape
         torch.Size([2, 3])
         """
@@ -193,7 +189,6 @@ class Tensor:
     def size(self, dim: int | None = None):
         """The shape, or the length of one dimension.
 
-        >>> import chainrule as torch
         >>> torch.zeros(2, 3).size(-1)
         3
         """
@@ -205,7 +200,6 @@ class Tensor:
     def dtype(self) -> _dtype_class:
         """The element type.
 
-        >>> import chainrule as torch
         >>> torch.tensor([1, 2]).dtype, torch.tensor([1., 2.]).dtype
         (torch.int64, torch.float32)
         """
@@ -215,7 +209,6 @@ class Tensor:
     def ndim(self) -> int:
         """The number of dimensions.
 
-        >>> import chainrule as torch
         >>> torch.zeros(2, 3).ndim
         2
         """
@@ -224,7 +217,6 @@ class Tensor:
     def dim(self) -> int:
         """The number of dimensions (``ndimension()`` is the same).
 
-        >>> import chainrule as torch
         >>> torch.zeros(2, 3).dim()
         2
         """
@@ -235,7 +227,6 @@ class Tensor:
     def numel(self) -> int:
         """The number of elements (``nelement()`` is the same).
 
-        >>> import chainrule as torch
         >>> torch.zeros(2, 3).numel()
         6
         """
@@ -247,7 +238,6 @@ class Tensor:
     def device(self) -> device:
         """The device the data lives on: always the CPU.
 
-        >>> import chainrule as torch
         >>> torch.zeros(1).device
         device(type='cpu')
         """
@@ -257,7 +247,6 @@ class Tensor:
     def is_cuda(self) -> bool:
         """Whether the data is on a CUDA GPU: never, in chainrule.
 
-        >>> import chainrule as torch
         >>> torch.zeros(1).is_cuda
         False
         """
@@ -266,7 +255,6 @@ class Tensor:
     def is_floating_point(self) -> bool:
         """True if the dtype is a floating-point type.
 
-        >>> import chainrule as torch
         >>> torch.tensor([1.]).is_floating_point(), torch.tensor([1]).is_floating_point()
         (True, False)
         """
@@ -275,7 +263,6 @@ class Tensor:
     def is_complex(self) -> bool:
         """True if the dtype is complex (chainrule has no complex dtypes).
 
-        >>> import chainrule as torch
         >>> torch.zeros(1).is_complex()
         False
         """
@@ -284,7 +271,6 @@ class Tensor:
     def element_size(self) -> int:
         """The size of one element in bytes.
 
-        >>> import chainrule as torch
         >>> torch.zeros(1).element_size(), torch.tensor([1]).element_size()
         (4, 8)
         """
@@ -295,7 +281,6 @@ class Tensor:
         """The same data, out of the graph; assigning to it replaces the data without autograd
         noticing.
 
-        >>> import chainrule as torch
         >>> x = torch.ones(2, requires_grad=True)
         >>> x.data
         tensor([1., 1.])
@@ -324,7 +309,6 @@ class Tensor:
     def requires_grad(self) -> bool:
         """Whether operations on this tensor are recorded for backward.
 
-        >>> import chainrule as torch
         >>> torch.ones(2, requires_grad=True).requires_grad, torch.ones(2).requires_grad
         (True, False)
 
@@ -351,7 +335,6 @@ class Tensor:
     def requires_grad_(self, requires_grad: bool = True) -> "Tensor":
         """Start (or stop) recording operations on this leaf tensor; returns it.
 
-        >>> import chainrule as torch
         >>> torch.arange(4.0).requires_grad_()
         tensor([0., 1., 2., 3.], requires_grad=True)
         """
@@ -362,7 +345,6 @@ class Tensor:
     def is_leaf(self) -> bool:
         """True for tensors not produced by a recorded operation (their ``.grad`` is filled).
 
-        >>> import chainrule as torch
         >>> x = torch.ones(2, requires_grad=True)
         >>> x.is_leaf, (x * 2).is_leaf
         (True, False)
@@ -373,7 +355,6 @@ class Tensor:
     def grad(self):
         """The gradient accumulated here by ``backward()`` (None until then).
 
-        >>> import chainrule as torch
         >>> x = torch.ones(2, requires_grad=True)
         >>> (3 * x).sum().backward()
         >>> x.grad
@@ -405,7 +386,6 @@ class Tensor:
     def output_nr(self) -> int:
         """Which output of its ``grad_fn`` this tensor is.
 
-        >>> import chainrule as torch
         >>> y = torch.ones(2, requires_grad=True) * 2
         >>> y.output_nr, y.unbind()[1].output_nr
         (0, 1)
@@ -416,7 +396,6 @@ class Tensor:
     def retains_grad(self) -> bool:
         """True if ``retain_grad()`` was called on this non-leaf tensor.
 
-        >>> import chainrule as torch
         >>> y = torch.ones(2, requires_grad=True) * 2
         >>> y.retains_grad
         False
@@ -428,7 +407,6 @@ class Tensor:
     def detach(self) -> "Tensor":
         """A tensor with the same data (and version counter) that is out of the graph.
 
-        >>> import chainrule as torch
         >>> x = torch.ones(1, requires_grad=True)
         >>> (x * 2).detach().requires_grad
         False
@@ -442,7 +420,6 @@ class Tensor:
     def detach_(self) -> "Tensor":
         """Cut this tensor from the graph, in place (it becomes a leaf that does not require grad).
 
-        >>> import chainrule as torch
         >>> y = torch.ones(2, requires_grad=True) * 2
         >>> y.detach_().requires_grad, y.grad_fn
         (False, None)
@@ -464,7 +441,6 @@ class Tensor:
     def item(self):
         """The value of a one-element tensor as a Python number.
 
-        >>> import chainrule as torch
         >>> torch.tensor([2.5]).item()
         2.5
         """
@@ -478,7 +454,6 @@ class Tensor:
     def tolist(self):
         """The data as (nested) Python lists of numbers.
 
-        >>> import chainrule as torch
         >>> torch.tensor([[1, 2], [3, 4]]).tolist()
         [[1, 2], [3, 4]]
         >>> torch.tensor(1.5).tolist()
@@ -491,7 +466,6 @@ class Tensor:
     def is_contiguous(self, memory_format=None) -> bool:
         """True if the elements are laid out in row-major order without gaps.
 
-        >>> import chainrule as torch
         >>> x = torch.zeros(2, 3)
         >>> x.is_contiguous(), x.t().is_contiguous()
         (True, False)
@@ -501,7 +475,6 @@ class Tensor:
     def cpu(self) -> "Tensor":
         """The tensor on the CPU: ``self``, since chainrule computes there.
 
-        >>> import chainrule as torch
         >>> torch.ones(1).cpu()
         tensor([1.])
         """
@@ -510,7 +483,6 @@ class Tensor:
     def cuda(self, *args, **kwargs):
         """Move to a CUDA GPU: chainrule has none, so this raises as PyTorch without CUDA does.
 
-        >>> import chainrule as torch
         >>> torch.ones(1).cuda()  # doctest: +ELLIPSIS
         Traceback (most recent call last):
             ...
@@ -610,7 +582,6 @@ class Tensor:
     def new_zeros(self, *size, dtype=None, device=None, requires_grad=False) -> "Tensor":
         """Zeros of the given size with this tensor's dtype.
 
-        >>> import chainrule as torch
         >>> torch.tensor([1, 2]).new_zeros(3)
         tensor([0, 0, 0])
         """
@@ -620,7 +591,6 @@ class Tensor:
     def new_ones(self, *size, dtype=None, device=None, requires_grad=False) -> "Tensor":
         """Ones of the given size with this tensor's dtype.
 
-        >>> import chainrule as torch
         >>> torch.tensor([1, 2]).new_ones(2, 2)
         tensor([[1, 1],
                 [1, 1]])
@@ -631,7 +601,6 @@ class Tensor:
     def new_empty(self, *size, dtype=None, device=None, requires_grad=False) -> "Tensor":
         """An uninitialised (zero) tensor of the given size with this tensor's dtype.
 
-        >>> import chainrule as torch
         >>> torch.zeros(1).new_empty(3).shape
         torch.Size([3])
         """
@@ -641,7 +610,6 @@ class Tensor:
     def new_full(self, size, fill_value, dtype=None, device=None, requires_grad=False):
         """``fill_value`` everywhere, of the given size with this tensor's dtype.
 
-        >>> import chainrule as torch
         >>> torch.zeros(1).new_full((2,), 7.)
         tensor([7., 7.])
         """

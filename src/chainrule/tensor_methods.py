@@ -224,7 +224,6 @@ def __iter__(self):
 def _reversed_dims(self) -> Tensor:
     """All dimensions reversed (the transpose of a matrix).
 
-    >>> import chainrule as torch
     >>> torch.tensor([[1, 2], [3, 4]]).T
     tensor([[1, 3],
             [2, 4]])
@@ -237,7 +236,6 @@ def _reversed_dims(self) -> Tensor:
 def _matrix_transpose(self) -> Tensor:
     """The last two dimensions swapped (a batch of transposed matrices).
 
-    >>> import chainrule as torch
     >>> torch.zeros(5, 2, 3).mT.shape
     torch.Size([5, 3, 2])
     """
@@ -252,7 +250,6 @@ def _matrix_transpose(self) -> Tensor:
 def add_(self, other, alpha=1):
     """``self += alpha * other``, in place.
 
-    >>> import chainrule as torch
     >>> torch.tensor([1., 2.]).add_(torch.tensor([1., 1.]), alpha=10)
     tensor([11., 12.])
     """
@@ -262,7 +259,6 @@ def add_(self, other, alpha=1):
 def sub_(self, other, alpha=1):
     """``self -= alpha * other``, in place.
 
-    >>> import chainrule as torch
     >>> torch.tensor([1., 2.]).sub_(1)
     tensor([0., 1.])
     """
@@ -272,7 +268,6 @@ def sub_(self, other, alpha=1):
 def div_(self, other, rounding_mode=None):
     """``self /= other``, in place.
 
-    >>> import chainrule as torch
     >>> torch.tensor([1., 2.]).div_(2)
     tensor([0.5000, 1.0000])
     """
@@ -282,7 +277,6 @@ def div_(self, other, rounding_mode=None):
 def clamp_(self, min=None, max=None):  # noqa: A002 - PyTorch's names
     """Limit values to ``[min, max]``, in place (``clip_`` is the same).
 
-    >>> import chainrule as torch
     >>> torch.tensor([-1., 0.5, 2.]).clamp_(0, 1)
     tensor([0.0000, 0.5000, 1.0000])
     """
@@ -292,7 +286,6 @@ def clamp_(self, min=None, max=None):  # noqa: A002 - PyTorch's names
 def zero_(self):
     """Set every element to zero, in place (``x.grad.zero_()`` resets a gradient).
 
-    >>> import chainrule as torch
     >>> torch.ones(3).zero_()
     tensor([0., 0., 0.])
     """
@@ -304,7 +297,6 @@ def zero_(self):
 def fill_(self, value):
     """Set every element to ``value``, in place.
 
-    >>> import chainrule as torch
     >>> torch.zeros(3).fill_(2.5)
     tensor([2.5000, 2.5000, 2.5000])
     """
@@ -334,7 +326,6 @@ def fill_(self, value):
 def copy_(self, src, non_blocking: bool = False):
     """Copy ``src`` (broadcast) into this tensor, in place.
 
-    >>> import chainrule as torch
     >>> x = torch.zeros(2, 2)
     >>> x.copy_(torch.tensor([1., 2.]))
     tensor([[1., 2.],
@@ -390,7 +381,6 @@ def backward(self, gradient=None, retain_graph=None, create_graph: bool = False,
              inputs=None) -> None:
     """Compute the gradient of this tensor with respect to the leaves, into their ``.grad``.
 
-    >>> import chainrule as torch
     >>> x = torch.arange(4.0, requires_grad=True)
     >>> (2 * torch.dot(x, x)).backward()
     >>> x.grad
@@ -518,7 +508,6 @@ Tensor.__dlpack_device__ = dlpack.device
 # Autograd and conversions.
 Tensor.grad_fn = property(grad_fn_of, doc="""The node that computed this tensor (None for a leaf).
 
-    >>> import chainrule as torch
     >>> (torch.ones(2, requires_grad=True) * 2).grad_fn
     <MulBackward0 object at 0x...>
     """)

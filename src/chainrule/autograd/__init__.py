@@ -6,7 +6,6 @@ switch recording off; ``functional`` and ``forward_ad`` give Jacobians,
 Hessians and forward-mode products; ``gradcheck`` compares a rule with finite
 differences.  The machinery itself is in ``chainrule.engine``.
 
-    >>> import chainrule as torch
     >>> x = torch.tensor(2.0, requires_grad=True)
     >>> torch.autograd.grad(x ** 3, x)
     (tensor(12.),)
@@ -38,7 +37,6 @@ __all__ += ["is_tensor_like"]
 def is_tensor_like(inp) -> bool:
     """True for a tensor (a subclass too) or an object that acts as one (``__torch_function__``).
 
-    >>> import chainrule as torch
     >>> torch.autograd.is_tensor_like(torch.ones(1)), torch.autograd.is_tensor_like([1.0])
     (True, False)
     """

@@ -11,7 +11,6 @@ def reset_grads(params: Iterable[Tensor], set_to_none: bool) -> None:
     """Set each ``.grad`` to None, or (``set_to_none=False``) detach it from any graph and fill
     it with zeros in place, as PyTorch 2 does; parameters without a gradient are left alone.
 
-    >>> import chainrule as torch
     >>> w = torch.ones(2, requires_grad=True)
     >>> (w * 3).sum().backward()
     >>> reset_grads([w], set_to_none=False)

@@ -1,6 +1,5 @@
 """``torch.autograd.anomaly_mode``: find the forward operation whose backward produced NaN.
 
-    >>> import chainrule as torch
     >>> torch.autograd.anomaly_mode.is_anomaly_enabled()
     False
 """

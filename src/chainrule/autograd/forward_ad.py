@@ -6,7 +6,6 @@ with the op's forward rule (``jvp=`` in the rule table, beside its backward
 rules), so at the end ``unpack_dual(y).tangent`` is the Jacobian-vector
 product ``J v`` -- one forward pass, no graph, no backward.
 
-    >>> import chainrule as torch
     >>> import chainrule.autograd.forward_ad as fwAD
     >>> x = torch.tensor([1.0, 2.0])
     >>> with fwAD.dual_level():
@@ -41,7 +40,6 @@ __all__ = ["dual_level", "make_dual", "unpack_dual", "enter_dual_level", "exit_d
 UnpackedDualTensor = namedtuple("UnpackedDualTensor", ["primal", "tangent"])
 UnpackedDualTensor.__doc__ = """A dual tensor's parts: ``primal`` (the value) and ``tangent``.
 
-    >>> import chainrule as torch
     >>> import chainrule.autograd.forward_ad as fwAD
     >>> with fwAD.dual_level():
     ...     primal, tangent = fwAD.unpack_dual(fwAD.make_dual(torch.tensor(3.), torch.tensor(1.)))
@@ -56,7 +54,6 @@ def make_dual(tensor, tangent, *, level: int | None = None):
     The result is a view of ``tensor`` (reverse mode still reaches ``tensor``
     through it).
 
-    >>> import chainrule as torch
     >>> import chainrule.autograd.forward_ad as fwAD
     >>> with fwAD.dual_level():
     ...     d = fwAD.make_dual(torch.ones(2), torch.tensor([1.0, 2.0]))
@@ -104,7 +101,6 @@ def make_dual(tensor, tangent, *, level: int | None = None):
 def unpack_dual(tensor, *, level: int | None = None) -> UnpackedDualTensor:
     """``(primal, tangent)``: the values without the tangent, and the tangent (or None).
 
-    >>> import chainrule as torch
     >>> import chainrule.autograd.forward_ad as fwAD
     >>> with fwAD.dual_level():
     ...     p, t = fwAD.unpack_dual(fwAD.make_dual(torch.ones(1), torch.zeros(1)))

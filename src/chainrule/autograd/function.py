@@ -1,6 +1,5 @@
 """``torch.autograd.function``: user-defined operations with their own backward (and jvp).
 
-    >>> import chainrule as torch
     >>> class Exp(torch.autograd.Function):  # saves its output: d/dx exp(x) = exp(x)
     ...     @staticmethod
     ...     def forward(ctx, x):

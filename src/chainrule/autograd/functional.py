@@ -242,7 +242,6 @@ def _returned(outputs, outputs_tuple: bool, product, product_tuple: bool, create
 def vjp(func, inputs, v=None, create_graph: bool = False, strict: bool = False):
     """``(func(inputs), vᵀ J)``: the vector-Jacobian product at ``inputs``.
 
-    >>> import chainrule as torch
     >>> from chainrule.autograd.functional import vjp
     >>> vjp(lambda x: x ** 2, torch.tensor([1.0, 2.0]), torch.tensor([1.0, 1.0]))
     (tensor([1., 4.]), tensor([2., 4.]))
@@ -259,7 +258,6 @@ def vjp(func, inputs, v=None, create_graph: bool = False, strict: bool = False):
 def jvp(func, inputs, v=None, create_graph: bool = False, strict: bool = False):
     """``(func(inputs), J v)``: the Jacobian-vector product at ``inputs``.
 
-    >>> import chainrule as torch
     >>> from chainrule.autograd.functional import jvp
     >>> jvp(lambda x: x ** 2, torch.tensor([1.0, 2.0]), torch.tensor([1.0, 0.0]))
     (tensor([1., 4.]), tensor([2., 0.]))
@@ -281,7 +279,6 @@ def jvp(func, inputs, v=None, create_graph: bool = False, strict: bool = False):
 def vhp(func, inputs, v=None, create_graph: bool = False, strict: bool = False):
     """``(func(inputs), vᵀ H)`` for a scalar function (Hessian-vector product, row form).
 
-    >>> import chainrule as torch
     >>> from chainrule.autograd.functional import vhp
     >>> vhp(lambda x: (x ** 3).sum(), torch.tensor([1.0, 2.0]), torch.tensor([1.0, 1.0]))
     (tensor(9.), tensor([ 6., 12.]))
@@ -292,7 +289,6 @@ def vhp(func, inputs, v=None, create_graph: bool = False, strict: bool = False):
 def hvp(func, inputs, v=None, create_graph: bool = False, strict: bool = False):
     """``(func(inputs), H v)`` for a scalar function, by the double backward trick.
 
-    >>> import chainrule as torch
     >>> from chainrule.autograd.functional import hvp
     >>> hvp(lambda x: (x ** 3).sum(), torch.tensor([1.0, 2.0]), torch.tensor([1.0, 0.0]))
     (tensor(9.), tensor([6., 0.]))
@@ -332,7 +328,6 @@ def jacobian(func, inputs, create_graph: bool = False, strict: bool = False,
 
     A single tensor in and out gives a single tensor; tuples give tuples.
 
-    >>> import chainrule as torch
     >>> from chainrule.autograd.functional import jacobian
     >>> jacobian(lambda x: x ** 2, torch.tensor([1.0, 2.0]))
     tensor([[2., 0.],
@@ -433,7 +428,6 @@ def hessian(func, inputs, create_graph: bool = False, strict: bool = False,
     ``outer_jacobian_strategy="forward-mode"`` takes that outer Jacobian by forward
     mode over the reverse-mode gradient.
 
-    >>> import chainrule as torch
     >>> from chainrule.autograd.functional import hessian
     >>> hessian(lambda x: (x ** 3).sum(), torch.tensor([1.0, 2.0]))
     tensor([[ 6.,  0.],

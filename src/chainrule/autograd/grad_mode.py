@@ -1,6 +1,5 @@
 """``torch.autograd.grad_mode``: switch the recording of operations off and on.
 
-    >>> import chainrule as torch
     >>> with torch.autograd.grad_mode.no_grad():
     ...     torch.is_grad_enabled()
     False

@@ -51,7 +51,6 @@ __all__ = ["gradcheck", "gradgradcheck", "GradcheckError"]
 class GradcheckError(RuntimeError):
     """Raised by ``gradcheck``/``gradgradcheck`` when a check fails.
 
-    >>> import chainrule as torch
     >>> from chainrule.autograd.gradcheck import GradcheckError
     >>> class Square(torch.autograd.Function):  # with the factor 2 forgotten in backward
     ...     @staticmethod
@@ -592,7 +591,6 @@ def gradcheck(func: Callable, inputs, *, eps: float = 1e-6, atol: float = 1e-5,
     are accepted for compatibility: chainrule has no batched reverse-mode
     gradients or sparse tensors, so there is nothing more to check.
 
-    >>> import chainrule as torch
     >>> x = tensor([0.5, 1.5], dtype=torch.float64, requires_grad=True)
     >>> torch.autograd.gradcheck(torch.sin, (x,))
     True
@@ -646,7 +644,6 @@ def gradgradcheck(func: Callable, inputs, grad_outputs: Sequence | None = None, 
     differentiable outputs unless given.  ``check_rev_over_rev`` differentiates
     the backward pass by reverse mode, ``check_fwd_over_rev`` by forward mode.
 
-    >>> import chainrule as torch
     >>> x = tensor([0.5, 1.5], dtype=torch.float64, requires_grad=True)
     >>> torch.autograd.gradgradcheck(lambda t: t ** 3, (x,))
     True

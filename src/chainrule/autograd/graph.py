@@ -1,6 +1,5 @@
 """``torch.autograd.graph``: the recorded graph's nodes, and hooks on saved tensors.
 
-    >>> import chainrule as torch
     >>> y = (torch.ones(2, requires_grad=True) * 2).sum()
     >>> isinstance(y.grad_fn, torch.autograd.graph.Node), y.grad_fn.name()
     (True, 'SumBackward0')
@@ -21,7 +20,6 @@ def get_gradient_edge(tensor) -> GradientEdge:
     or a leaf's AccumulateGrad.  ``grad(loss, get_gradient_edge(x))`` equals
     ``grad(loss, x)``, and keeps meaning the old ``x`` after ``x`` is changed in place.
 
-    >>> import chainrule as torch
     >>> x = torch.ones(2, requires_grad=True)
     >>> edge = torch.autograd.graph.get_gradient_edge(x)
     >>> edge.node.name(), edge.output_nr
@@ -43,7 +41,6 @@ def register_multi_grad_hook(tensors, fn, *, mode: str = "all"):
     the first of their gradients the pass computes.  Returns a handle whose ``remove()``
     unregisters it.
 
-    >>> import chainrule as torch
     >>> a, b = torch.ones(2, requires_grad=True), torch.ones(2, requires_grad=True)
     >>> seen = []
     >>> h = torch.autograd.graph.register_multi_grad_hook(

@@ -26,7 +26,6 @@ class _VariableMeta(type):
 class Variable(metaclass=_VariableMeta):
     """``Variable(data, requires_grad=False)``: a tensor with ``data``'s values and no history.
 
-    >>> import chainrule as torch
     >>> from chainrule.autograd import Variable
     >>> x = Variable(torch.ones(2), requires_grad=True)
     >>> x, isinstance(x, Variable)

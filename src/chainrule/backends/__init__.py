@@ -5,7 +5,6 @@ Programs choose their device with lines such as
 else "cpu"`` and set flags such as ``torch.backends.cudnn.benchmark = True``; here
 those lines run, the answers say "CPU", and the flags are kept but change nothing.
 
->>> import chainrule as torch
 >>> torch.backends.mps.is_available(), torch.backends.cudnn.is_available()
 (False, False)
 """

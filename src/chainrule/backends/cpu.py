@@ -1,6 +1,5 @@
 """``torch.backends.cpu``: what the CPU offers.
 
->>> import chainrule as torch
 >>> torch.backends.cpu.get_cpu_capability()
 'DEFAULT'
 """
@@ -10,7 +9,6 @@ from __future__ import annotations
 def get_cpu_capability() -> str:
     """``'DEFAULT'``: chainrule has no vectorised kernels of its own (NumPy chooses them).
 
-    >>> import chainrule as torch
     >>> torch.backends.cpu.get_cpu_capability()
     'DEFAULT'
     """

@@ -1,7 +1,6 @@
 """``torch.backends.cuda``: settings for CUDA matrix products and attention, kept for programs
 that set them; there is no CUDA here.
 
->>> import chainrule as torch
 >>> torch.backends.cuda.matmul.allow_tf32 = True
 >>> torch.backends.cuda.matmul.allow_tf32, torch.backends.cuda.is_built()
 (True, False)
@@ -30,7 +29,6 @@ _sdp = {"flash": True, "mem_efficient": True, "math": True, "cudnn": True}
 def is_built() -> bool:
     """False: chainrule has no CUDA.
 
-    >>> import chainrule as torch
     >>> torch.backends.cuda.is_built()
     False
     """

@@ -3,7 +3,6 @@
 ``benchmark``, ``deterministic``, ``enabled`` and ``allow_tf32`` start with PyTorch's
 defaults and can be set, as training scripts do for reproducibility.
 
->>> import chainrule as torch
 >>> torch.backends.cudnn.benchmark = True
 >>> torch.backends.cudnn.benchmark, torch.backends.cudnn.version()
 (True, None)
@@ -23,7 +22,6 @@ allow_tf32 = True
 def is_available() -> bool:
     """False: there is no cuDNN.
 
-    >>> import chainrule as torch
     >>> torch.backends.cudnn.is_available()
     False
     """
@@ -33,7 +31,6 @@ def is_available() -> bool:
 def version():
     """None, as PyTorch without cuDNN answers.
 
-    >>> import chainrule as torch
     >>> torch.backends.cudnn.version() is None
     True
     """
@@ -43,7 +40,6 @@ def version():
 def is_acceptable(tensor) -> bool:
     """False: no tensor can use cuDNN here.
 
-    >>> import chainrule as torch
     >>> torch.backends.cudnn.is_acceptable(torch.ones(1))
     False
     """
@@ -55,7 +51,6 @@ def flags(enabled=False, benchmark=False, benchmark_limit=10, deterministic=Fals
           allow_tf32=True):
     """Set the flags inside a ``with`` block, restoring them after.
 
-    >>> import chainrule as torch
     >>> with torch.backends.cudnn.flags(enabled=False, deterministic=True):
     ...     torch.backends.cudnn.deterministic
     True

@@ -1,6 +1,5 @@
 """``torch.backends.mps``: Apple's Metal backend, absent here (as in PyTorch built for Linux CPUs).
 
->>> import chainrule as torch
 >>> device = "mps" if torch.backends.mps.is_available() else "cpu"
 >>> device
 'cpu'
@@ -11,7 +10,6 @@ from __future__ import annotations
 def is_available() -> bool:
     """False: chainrule computes on the CPU.
 
-    >>> import chainrule as torch
     >>> torch.backends.mps.is_available()
     False
     """
@@ -21,7 +19,6 @@ def is_available() -> bool:
 def is_built() -> bool:
     """False: there is no MPS support to build.
 
-    >>> import chainrule as torch
     >>> torch.backends.mps.is_built()
     False
     """

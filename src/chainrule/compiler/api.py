@@ -241,7 +241,6 @@ class OptimizedModule(Module):
     ``_orig_mod`` (so its parameters are named ``_orig_mod.weight``), whose call is compiled;
     other attributes are the original's.
 
-    >>> import chainrule as torch
     >>> m = torch.compile(torch.nn.Linear(2, 2))
     >>> type(m).__name__, m.weight is m._orig_mod.weight
     ('OptimizedModule', True)
@@ -278,7 +277,6 @@ def compile(model=None, *, fullgraph: bool = False, dynamic: bool | None = None,
     the reason logged under ``CHAINRULE_LOG=compile``.  PyTorch's arguments are accepted;
     those chainrule cannot honour give one warning.  See ``docs/compile.md``.
 
-    >>> import chainrule as torch
     >>> w = torch.tensor([1.0, 2.0], requires_grad=True)
     >>> @torch.compile
     ... def step(w, x):
@@ -343,7 +341,6 @@ def reset() -> None:
     """Forget every compiled function's traces and fallbacks (``torch.compiler.reset``): the
     next call of each is traced again.
 
-    >>> import chainrule as torch
     >>> torch.compiler.reset()
     """
     for state in list(_COMPILED):
@@ -354,7 +351,6 @@ def disable(fn=None, recursive: bool = True, *, reason: str | None = None):
     """Keep ``fn`` out of compilation (``torch.compiler.disable``): compiling it gives a
     function that runs eagerly, and a traced function that calls it runs eagerly too.
 
-    >>> import chainrule as torch
     >>> f = torch.compiler.disable(lambda x: x + 1)
     >>> torch.compile(f)(torch.tensor(1.0))
     tensor(2.)
@@ -376,7 +372,6 @@ def disable(fn=None, recursive: bool = True, *, reason: str | None = None):
 def is_compiling() -> bool:
     """True while ``compile`` traces a call (``torch.compiler.is_compiling``).
 
-    >>> import chainrule as torch
     >>> torch.compiler.is_compiling()
     False
     """

@@ -46,7 +46,6 @@ def reachable(roots) -> tuple[dict, set, list]:
     """``(tensors, objects, values)``: the tensors reachable from ``roots`` (id -> tensor), the
     ids of every object visited on the way, and the plain values noted (``values_hold``).
 
-    >>> import chainrule as torch
     >>> w = torch.ones(2)
     >>> tensors, _, _ = reachable([lambda x: x * w])
     >>> list(tensors.values()) == [w]

@@ -6,7 +6,6 @@ whose gradients flow back to the parameters; ``log_prob``, ``entropy``, ``mean``
 and ``icdf`` where PyTorch has them.  ``kl_divergence(p, q)`` gives closed-form KL
 divergences, and arguments are checked against ``constraints`` (``validate_args``).
 
->>> import chainrule as torch
 >>> from chainrule.distributions import Normal, kl_divergence
 >>> mu = torch.tensor(0.5, requires_grad=True)
 >>> q = Normal(mu, 1.0)

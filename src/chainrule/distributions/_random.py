@@ -16,7 +16,6 @@ import chainrule as torch
 def numpy_generator() -> np.random.Generator:
     """A NumPy generator whose seed is drawn from chainrule's default generator.
 
-    >>> import chainrule as torch
     >>> from chainrule.distributions._random import numpy_generator
     >>> _ = torch.manual_seed(0); a = numpy_generator().random()
     >>> _ = torch.manual_seed(0); a == numpy_generator().random()
@@ -29,7 +28,6 @@ def numpy_generator() -> np.random.Generator:
 def binomial(total_count, probs):
     """Binomial counts (as ``probs``' dtype) for tensors of trial counts and probabilities.
 
-    >>> import chainrule as torch
     >>> from chainrule.distributions._random import binomial
     >>> binomial(torch.tensor([0., 5.]), torch.tensor([0.5, 1.0]))
     tensor([0., 5.])

@@ -40,7 +40,6 @@ class _BinaryParameters:
 class Bernoulli(_BinaryParameters, ExponentialFamily):
     """1 with probability ``probs`` (or ``sigmoid(logits)``), else 0.
 
-    >>> import chainrule as torch
     >>> d = torch.distributions.Bernoulli(probs=torch.tensor([0.25]))
     >>> d.log_prob(torch.tensor([1.0])), d.entropy()
     (tensor([-1.3863]), tensor([0.5623]))

@@ -17,7 +17,6 @@ class Beta(ExponentialFamily):
     """The beta distribution with ``concentration1`` (alpha) and ``concentration0`` (beta):
     the first component of a two-component Dirichlet, and sampled as one.
 
-    >>> import chainrule as torch
     >>> d = torch.distributions.Beta(torch.tensor([2.0]), torch.tensor([3.0]))
     >>> d.mean, d.log_prob(torch.tensor([0.5]))
     (tensor([0.4000]), tensor([0.4055]))

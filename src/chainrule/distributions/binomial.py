@@ -20,7 +20,6 @@ class Binomial(_BinaryParameters, Distribution):
     """The number of successes in ``total_count`` trials, each a success with probability
     ``probs`` (or ``sigmoid(logits)``).
 
-    >>> import chainrule as torch
     >>> d = torch.distributions.Binomial(10, probs=torch.tensor([0.5]))
     >>> d.log_prob(torch.tensor([5.0])), d.mean, d.variance
     (tensor([-1.4020]), tensor([5.]), tensor([2.5000]))

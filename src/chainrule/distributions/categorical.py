@@ -23,7 +23,6 @@ __all__ = ["Categorical"]
 class Categorical(Distribution):
     """Class ``k`` with probability ``probs[..., k]`` (normalised), or ``softmax(logits)``.
 
-    >>> import chainrule as torch
     >>> d = torch.distributions.Categorical(probs=torch.tensor([0.2, 0.3, 0.5]))
     >>> d.log_prob(torch.tensor(2)), d.entropy()
     (tensor(-0.6931), tensor(1.0297))

@@ -10,7 +10,6 @@ __all__ = ["Chi2"]
 class Chi2(Gamma):
     """The chi-squared distribution with ``df`` degrees of freedom: ``Gamma(df / 2, 1 / 2)``.
 
-    >>> import chainrule as torch
     >>> torch.distributions.Chi2(torch.tensor([4.0])).mean
     tensor([4.])
     """

@@ -1,7 +1,6 @@
 """``biject_to`` and ``transform_to``: from a constraint to a transform whose codomain it is,
 for optimising constrained parameters through unconstrained ones.
 
->>> import chainrule as torch
 >>> from chainrule.distributions import constraints, transform_to
 >>> t = transform_to(constraints.positive)
 >>> t(torch.tensor([-1.0, 0.0, 1.0]))

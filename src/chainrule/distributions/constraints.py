@@ -3,7 +3,6 @@
 ``constraint.check(value)`` returns a boolean tensor (one entry per event); distributions use
 it to validate their arguments and the values passed to ``log_prob``.
 
->>> import chainrule as torch
 >>> from chainrule.distributions import constraints
 >>> constraints.positive.check(torch.tensor([-1., 0., 2.]))
 tensor([False, False,  True])

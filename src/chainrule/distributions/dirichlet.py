@@ -15,7 +15,6 @@ class Dirichlet(ExponentialFamily):
     """The Dirichlet distribution with ``concentration`` (last dimension: the ``K``
     components); ``rsample`` is differentiable (implicit reparameterisation).
 
-    >>> import chainrule as torch
     >>> d = torch.distributions.Dirichlet(torch.tensor([1.0, 2.0, 3.0]))
     >>> d.mean, d.log_prob(torch.tensor([0.2, 0.3, 0.5]))
     (tensor([0.1667, 0.3333, 0.5000]), tensor(1.5041))

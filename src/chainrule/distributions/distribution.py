@@ -18,7 +18,6 @@ class Distribution:
     Subclasses give ``arg_constraints`` (checked when ``validate_args`` is on, as it is by
     default) and ``support`` (checked against the values given to ``log_prob``).
 
-    >>> import chainrule as torch
     >>> d = torch.distributions.Normal(torch.zeros(3), 1.0)
     >>> d.batch_shape, d.event_shape
     (torch.Size([3]), torch.Size([]))

@@ -14,7 +14,6 @@ class ExponentialFamily(Distribution):
     ``_log_normalizer(*theta)`` (F) and ``_mean_carrier_measure`` (E[log h(x)]); the entropy
     is then ``F(theta) - <theta, grad F(theta)> - E[log h(x)]``, computed with autograd.
 
-    >>> import chainrule as torch
     >>> from chainrule.distributions.exp_family import ExponentialFamily
     >>> d = torch.distributions.Exponential(torch.tensor([2.0]))
     >>> ExponentialFamily.entropy(d), d.entropy()

@@ -12,7 +12,6 @@ __all__ = ["Exponential"]
 class Exponential(ExponentialFamily):
     """The exponential distribution with ``rate`` (mean ``1 / rate``).
 
-    >>> import chainrule as torch
     >>> d = torch.distributions.Exponential(torch.tensor([2.0]))
     >>> d.log_prob(torch.tensor([1.0])), d.mean
     (tensor([-1.3069]), tensor([0.5000]))

@@ -21,7 +21,6 @@ class Gamma(ExponentialFamily):
     """The gamma distribution with shape ``concentration`` and inverse scale ``rate``;
     ``rsample`` is differentiable in both (implicit reparameterisation for the shape).
 
-    >>> import chainrule as torch
     >>> d = torch.distributions.Gamma(torch.tensor([2.0]), torch.tensor([3.0]))
     >>> d.log_prob(torch.tensor([1.0])), d.mean, d.cdf(torch.tensor([1.0]))
     (tensor([-0.8028]), tensor([0.6667]), tensor([0.8009]))

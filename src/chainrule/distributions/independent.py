@@ -12,7 +12,6 @@ class Independent(Distribution):
     """``base_distribution`` with its rightmost ``reinterpreted_batch_ndims`` batch
     dimensions made part of the event: ``log_prob`` sums over them.
 
-    >>> import chainrule as torch
     >>> from chainrule.distributions import Independent, Normal
     >>> d = Independent(Normal(torch.zeros(3), torch.ones(3)), 1)
     >>> d.batch_shape, d.event_shape, d.log_prob(torch.zeros(3))

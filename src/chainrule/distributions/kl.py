@@ -3,7 +3,6 @@
 ``register_kl(P, Q)`` adds a formula; ``kl_divergence(p, q)`` picks the most specific one
 registered for the classes of ``p`` and ``q`` (or their base classes).
 
->>> import chainrule as torch
 >>> from chainrule.distributions import Normal, kl_divergence
 >>> kl_divergence(Normal(0.0, 1.0), Normal(1.0, 2.0))
 tensor(0.4431)
@@ -108,7 +107,6 @@ def _dispatch_kl(type_p, type_q):
 def kl_divergence(p: Distribution, q: Distribution):
     """``KL(p || q) = E_p[log p(x) - log q(x)]``, batched over the batch shape.
 
-    >>> import chainrule as torch
     >>> from chainrule.distributions import Bernoulli, kl_divergence
     >>> kl_divergence(Bernoulli(torch.tensor([0.5])), Bernoulli(torch.tensor([0.25])))
     tensor([0.1438])

@@ -13,7 +13,6 @@ __all__ = ["Laplace"]
 class Laplace(LocScale, Distribution):
     """The Laplace distribution with location ``loc`` and scale ``scale``.
 
-    >>> import chainrule as torch
     >>> d = torch.distributions.Laplace(torch.tensor([0.0]), torch.tensor([1.0]))
     >>> d.log_prob(torch.tensor([1.0])), d.variance
     (tensor([-1.6931]), tensor([2.]))

@@ -13,7 +13,6 @@ __all__ = ["LogNormal"]
 class LogNormal(TransformedDistribution):
     """``exp(X)`` for ``X ~ Normal(loc, scale)``.
 
-    >>> import chainrule as torch
     >>> d = torch.distributions.LogNormal(torch.tensor([0.0]), torch.tensor([1.0]))
     >>> d.log_prob(torch.tensor([1.0])), d.mean
     (tensor([-0.9189]), tensor([1.6487]))

@@ -16,7 +16,6 @@ class MixtureSameFamily(Distribution):
     """A mixture: pick component ``k`` from ``mixture_distribution``, then draw from the
     ``k``-th of ``component_distribution``'s rightmost batch dimension.
 
-    >>> import chainrule as torch
     >>> from chainrule.distributions import Categorical, MixtureSameFamily, Normal
     >>> mix = Categorical(torch.tensor([0.5, 0.5]))
     >>> d = MixtureSameFamily(mix, Normal(torch.tensor([-1.0, 1.0]), torch.tensor([1.0, 1.0])))

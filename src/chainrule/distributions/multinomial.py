@@ -16,7 +16,6 @@ __all__ = ["Multinomial"]
 class Multinomial(_CategoricalVectors):
     """How many of ``total_count`` draws fall in each of ``K`` classes.
 
-    >>> import chainrule as torch
     >>> from chainrule.distributions.multinomial import Multinomial
     >>> d = Multinomial(4, probs=torch.tensor([0.25, 0.25, 0.5]))
     >>> d.log_prob(torch.tensor([1., 1., 2.])), d.mean

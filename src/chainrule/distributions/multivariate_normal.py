@@ -47,7 +47,6 @@ class MultivariateNormal(SymmetricAboutLoc, Distribution):
     ``covariance_matrix``, ``precision_matrix`` or ``scale_tril`` (the lower Cholesky factor
     of the covariance).
 
-    >>> import chainrule as torch
     >>> d = torch.distributions.MultivariateNormal(torch.zeros(2), torch.eye(2))
     >>> d.log_prob(torch.tensor([1.0, 1.0])), d.entropy()
     (tensor(-2.8379), tensor(2.8379))

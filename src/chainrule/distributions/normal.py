@@ -15,7 +15,6 @@ __all__ = ["Normal"]
 class Normal(LocScale, ExponentialFamily):
     """The normal distribution with mean ``loc`` and standard deviation ``scale``.
 
-    >>> import chainrule as torch
     >>> d = torch.distributions.Normal(torch.tensor([0.0]), torch.tensor([2.0]))
     >>> d.log_prob(torch.tensor([1.0]))
     tensor([-1.7371])

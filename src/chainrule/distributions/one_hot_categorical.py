@@ -14,7 +14,6 @@ __all__ = ["OneHotCategorical", "OneHotCategoricalStraightThrough"]
 class OneHotCategorical(_CategoricalVectors):
     """A ``Categorical`` whose samples are one-hot vectors of length ``K``.
 
-    >>> import chainrule as torch
     >>> d = torch.distributions.OneHotCategorical(probs=torch.tensor([0.2, 0.8]))
     >>> d.log_prob(torch.tensor([0.0, 1.0])), d.event_shape
     (tensor(-0.2231), torch.Size([2]))
@@ -65,7 +64,6 @@ class OneHotCategoricalStraightThrough(OneHotCategorical):
     """``OneHotCategorical`` with the straight-through gradient estimator: ``rsample`` returns
     the one-hot sample, with the gradient of the probabilities.
 
-    >>> import chainrule as torch
     >>> p = torch.tensor([0.2, 0.8], requires_grad=True)
     >>> torch.distributions.OneHotCategoricalStraightThrough(probs=p).rsample().grad_fn is None
     False

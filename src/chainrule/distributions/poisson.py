@@ -13,7 +13,6 @@ __all__ = ["Poisson"]
 class Poisson(ExponentialFamily):
     """The number of events in an interval where they occur at ``rate`` on average.
 
-    >>> import chainrule as torch
     >>> d = torch.distributions.Poisson(torch.tensor([3.0]))
     >>> d.log_prob(torch.tensor([2.0]))
     tensor([-1.4959])

@@ -17,7 +17,6 @@ class StudentT(Distribution):
     """Student's t distribution with ``df`` degrees of freedom, location ``loc`` and scale
     ``scale``; ``rsample`` is differentiable in all three.
 
-    >>> import chainrule as torch
     >>> d = torch.distributions.StudentT(torch.tensor([3.0]))
     >>> d.log_prob(torch.tensor([1.0])), d.variance
     (tensor([-1.5763]), tensor([3.]))

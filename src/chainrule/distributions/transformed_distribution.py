@@ -17,7 +17,6 @@ class TransformedDistribution(Distribution):
     """The distribution of ``transforms`` applied (in order) to samples of
     ``base_distribution``; ``log_prob`` adds the change-of-variables term.
 
-    >>> import chainrule as torch
     >>> from chainrule.distributions import Normal, TransformedDistribution
     >>> from chainrule.distributions.transforms import ExpTransform
     >>> d = TransformedDistribution(Normal(0.0, 1.0), [ExpTransform()])  # a log-normal

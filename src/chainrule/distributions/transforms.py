@@ -3,7 +3,6 @@
 A transform maps ``x`` in its ``domain`` to ``y = t(x)`` in its ``codomain``; ``t.inv(y)``
 maps back and ``t.log_abs_det_jacobian(x, y)`` is ``log |dy/dx|``, summed over the event.
 
->>> import chainrule as torch
 >>> from chainrule.distributions import transforms as T
 >>> t = T.ComposeTransform([T.AffineTransform(1.0, 2.0), T.ExpTransform()])
 >>> x = torch.tensor([0.0, 1.0])

@@ -14,7 +14,6 @@ __all__ = ["Uniform"]
 class Uniform(Distribution):
     """The uniform distribution on ``[low, high)``.
 
-    >>> import chainrule as torch
     >>> d = torch.distributions.Uniform(torch.tensor([0.0]), torch.tensor([4.0]))
     >>> d.log_prob(torch.tensor([1.0])), d.cdf(torch.tensor([1.0]))
     (tensor([-1.3863]), tensor([0.2500]))

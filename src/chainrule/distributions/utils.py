@@ -54,7 +54,6 @@ def broadcast_all(*values):
     """Broadcast tensors and numbers to one shape; numbers become tensors of the first
     tensor's dtype (or the default dtype).
 
-    >>> import chainrule as torch
     >>> from chainrule.distributions.utils import broadcast_all
     >>> broadcast_all(torch.tensor([1., 2.]), 0.5)
     (tensor([1., 2.]), tensor([0.5000, 0.5000]))
@@ -94,7 +93,6 @@ def logits_to_probs(logits, is_binary: bool = False):
     """Probabilities from logits: the sigmoid for a binary variable, else the softmax over the
     last dimension.
 
-    >>> import chainrule as torch
     >>> from chainrule.distributions.utils import logits_to_probs
     >>> logits_to_probs(torch.tensor([0., 0.]))
     tensor([0.5000, 0.5000])
@@ -107,7 +105,6 @@ def logits_to_probs(logits, is_binary: bool = False):
 def clamp_probs(probs):
     """Clamp probabilities into ``[eps, 1 - eps]`` so that their logs stay finite.
 
-    >>> import chainrule as torch
     >>> from chainrule.distributions.utils import clamp_probs
     >>> clamp_probs(torch.tensor([0., 1.], dtype=torch.float64))
     tensor([2.2204e-16, 1.0000e+00], dtype=torch.float64)
@@ -120,7 +117,6 @@ def probs_to_logits(probs, is_binary: bool = False):
     """Logits from probabilities: ``log(p) - log(1 - p)`` for a binary variable, else
     ``log(p)`` (probabilities clamped away from 0 and 1 first).
 
-    >>> import chainrule as torch
     >>> from chainrule.distributions.utils import probs_to_logits
     >>> probs_to_logits(torch.tensor([0.5]), is_binary=True)
     tensor([0.])
@@ -173,7 +169,6 @@ def _tril_mask(n: int, diag: int):
 def tril_matrix_to_vec(mat, diag: int = 0):
     """The entries on and below the ``diag``-th diagonal of ``mat``, row by row.
 
-    >>> import chainrule as torch
     >>> from chainrule.distributions.utils import tril_matrix_to_vec
     >>> tril_matrix_to_vec(torch.tensor([[1., 2.], [3., 4.]]))
     tensor([1., 3., 4.])
@@ -187,7 +182,6 @@ def tril_matrix_to_vec(mat, diag: int = 0):
 def vec_to_tril_matrix(vec, diag: int = 0):
     """The inverse of ``tril_matrix_to_vec``: a lower-triangular matrix from its entries.
 
-    >>> import chainrule as torch
     >>> from chainrule.distributions.utils import vec_to_tril_matrix
     >>> vec_to_tril_matrix(torch.tensor([1., 3., 4.]))
     tensor([[1., 0.],

@@ -14,5 +14,12 @@ Read it in this order (each module imports only the ones before it):
 - ``backward``: the backward pass itself (``docs/engine-in-20-lines.md`` is its core
   in twenty lines), and ``torch.autograd.backward``/``grad``.
 
+Two cores run it (``core``): the pure-Python one is the reference; a compiled one (the C
+extension ``_core``, C twins of the hottest functions of ``op``) runs where it was built,
+unless ``CHAINRULE_PURE=1``.  ``core_name()`` says which one runs.
+
 The public API is ``chainrule.autograd``; this package is what it is built on.
 """
+from .core import core_name
+
+__all__ = ["core_name"]

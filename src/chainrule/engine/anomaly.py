@@ -121,7 +121,6 @@ def is_anomaly_check_nan_enabled() -> bool:
 class detect_anomaly:
     """Context manager (or decorator) that turns anomaly detection on.
 
-    >>> import chainrule as torch
     >>> import warnings; warnings.simplefilter("ignore")
     >>> x = torch.tensor(0.0, requires_grad=True)
     >>> with torch.autograd.detect_anomaly():
@@ -158,7 +157,6 @@ class detect_anomaly:
 class set_detect_anomaly:
     """Turn anomaly detection on or off; as a call, context manager or decorator.
 
-    >>> import chainrule as torch
     >>> from chainrule.autograd.anomaly_mode import is_anomaly_enabled
     >>> _ = torch.autograd.set_detect_anomaly(True); is_anomaly_enabled()
     True

@@ -28,11 +28,12 @@ from .._dtypes import from_numpy
 from ..tensor import Tensor, from_array
 from . import anomaly as _anomaly
 from . import grad_mode
+from .core import compiled
 from .function import BackwardCFunction, Error
 from .graph import AccumulateGrad, GradientEdge, Node, output_meta
 from .inplace import copy
 from .op import gradient_edge
-from .saved import SAVED_TENSORS_HOOKS
+from .saved import FREED_MESSAGE, RELEASED, SAVED_KINDS, SAVED_TENSORS_HOOKS
 
 _CALLBACKS: list = []  # queue_callback: run once the current backward pass ends
 # None, or a callable (chainrule.viz.trace sets it) called once at the start of each pass; it
@@ -72,7 +73,8 @@ def count_consumers(roots) -> dict:
     """For every node reachable from ``roots``: how many edges lead into it from other nodes.
 
     The first half of Kahn's algorithm, without recursion (a chain of a million
-    nodes must not hit Python's recursion limit).
+    nodes must not hit Python's recursion limit).  C twin: ``_core_backward.c`` count_consumers,
+    which the compiled core binds to this name (at the end of this module).
     """
     consumers: dict = {}
     stack = []
@@ -200,9 +202,8 @@ def run_backward(roots, root_grads, retain_graph: bool, create_graph: bool,
             len(_RUNNING) - _thread_stack.base >= _NESTED_PER_STACK:
         return _on_fresh_stack(run_backward, roots, root_grads, retain_graph, create_graph,
                                inputs, accumulate, consumers)
-    run = _Pass(roots, root_grads, retain_graph, create_graph, inputs, accumulate, consumers)
-    gradients, consumers, receives, arrays = (run.gradients, run.consumers, run.receives,
-                                              run.arrays)
+    run = _NEW_PASS(roots, root_grads, retain_graph, create_graph, inputs, accumulate, consumers)
+    arrays = run.arrays
     # Hooks, leaves, inputs=, anomaly mode and tracing are handled by ``_Pass.step``; the
     # common node (an operation, nothing watching) runs inline, a call less per node.
     general = run.anomaly or run.watch is not None or run.needed is not None
@@ -216,74 +217,7 @@ def run_backward(roots, root_grads, retain_graph: bool, create_graph: bool,
     hooks_depth = len(SAVED_TENSORS_HOOKS)
     _RUNNING.append(run)
     try:
-        # Kahn's algorithm, run as it goes: a node is ready once every node that uses its
-        # outputs has run, and so has sent it their gradients.
-        ready = run.starts
-        leaves = []
-        while ready:
-            node = ready.pop()
-            # 1. The gradient of this node's output: the sum over every path that reached it.
-            grads = gradients.pop(node, None)
-            # 2. The chain rule at this node: its rules turn that gradient into one gradient
-            #    per input, "incoming gradient times local derivative" (None: nothing to send).
-            if grads is None:
-                results = None
-            elif type(node) is AccumulateGrad:
-                # 3'. At a leaf: add the gradient into .grad (through step where hooks or
-                #     inputs= are involved; inline otherwise, a call less per leaf).
-                if general or node._hooked or node.variable._hooks:
-                    run.step(node, grads)
-                else:
-                    _accumulate(node.variable, grads[0], create_graph, arrays)
-                results = None
-            elif general or node._hooked:
-                results = run.step(node, grads)
-            elif grads[0] is None and _passes_on_undefined(node, grads):
-                results = [None] * len(node.next_functions)
-            else:
-                results = node.apply_arrays(grads) if arrays else node.apply(grads)
-                if not retain_graph and node._saved is not None:
-                    node.release()  # its saved values are not needed again
-            # 3. Each input's gradient travels down its edge, where it is added to the others
-            #    that reach the same node; an input whose consumers have all run is ready.
-            if results is None:
-                results = _NOTHING_SENT
-            for (child, nr), g, meta in zip(node.next_functions, results, node.input_meta):
-                if child is None:
-                    continue
-                if g is None:
-                    # An undefined gradient (None) reaches the input's node too, as in
-                    # PyTorch: that node runs, and its hooks see None.
-                    if results is not _NOTHING_SENT and child not in gradients \
-                            and (receives is None or child in receives):
-                        gradients[child] = [None] * child.num_outputs
-                elif receives is None or child in receives:
-                    # Broadcasting or promotion in the forward: the gradient goes back to
-                    # its input's shape and dtype (``_sum_to``, the one place this is done).
-                    if meta is not None:
-                        data = g if arrays else g._data
-                        if data.shape != meta[0] or data.dtype != meta[1]:
-                            g = _sum_to(g, meta[0], meta[1])
-                    slots = gradients.get(child)
-                    if slots is None:
-                        slots = gradients[child] = [None] * child.num_outputs
-                    previous = slots[nr]
-                    # Fan-out: a value used in several places receives the sum.
-                    slots[nr] = g if previous is None else previous + g
-                left = consumers[child] - 1
-                consumers[child] = left
-                if left == 0:
-                    if type(child) is AccumulateGrad:
-                        leaves.append(child)
-                    else:
-                        ready.append(child)
-            if leaves:  # a leaf that is ready accumulates next, as PyTorch's engine does
-                ready.extend(leaves)
-                leaves.clear()
-            # Drop this node's gradients now (and the last slot list touched): a leaf's
-            # AccumulateGrad counts the references to the array it receives to decide
-            # whether it may keep it without a copy.
-            grads = results = g = data = slots = previous = None
+        _RUN_NODES(run, general)
     finally:
         _RUNNING.pop()
         if len(SAVED_TENSORS_HOOKS) > hooks_depth:
@@ -299,6 +233,87 @@ def run_backward(roots, root_grads, retain_graph: bool, create_graph: bool,
         finally:
             _CALLBACKS.clear()  # (one that raised leaves none behind for the next pass)
     return run.captured_gradients()
+
+
+def _run_nodes(run: "_Pass", general: bool) -> None:
+    """The loop of a backward pass: Kahn's algorithm, run as it goes (``run_backward``).
+
+    ``general``: hooks, ``inputs=``, anomaly mode or an observer are involved, and every
+    node goes through ``_Pass.step``; otherwise the common node (an operation, nothing
+    watching) runs inline, a call less per node.  C twin: ``_core_backward.c`` ``run_nodes`` (the
+    compiled core runs that one instead).
+    """
+    gradients, consumers, receives, arrays = (run.gradients, run.consumers, run.receives,
+                                              run.arrays)
+    retain_graph, create_graph = run.retain_graph, run.create_graph
+    # Kahn's algorithm, run as it goes: a node is ready once every node that uses its
+    # outputs has run, and so has sent it their gradients.
+    ready = run.starts
+    leaves = []
+    while ready:
+        node = ready.pop()
+        # 1. The gradient of this node's output: the sum over every path that reached it.
+        grads = gradients.pop(node, None)
+        # 2. The chain rule at this node: its rules turn that gradient into one gradient
+        #    per input, "incoming gradient times local derivative" (None: nothing to send).
+        if grads is None:
+            results = None
+        elif type(node) is AccumulateGrad:
+            # 3'. At a leaf: add the gradient into .grad (through step where hooks or
+            #     inputs= are involved; inline otherwise, a call less per leaf).
+            if general or node._hooked or node.variable._hooks:
+                run.step(node, grads)
+            else:
+                _accumulate(node.variable, grads[0], create_graph, arrays)
+            results = None
+        elif general or node._hooked:
+            results = run.step(node, grads)
+        elif grads[0] is None and _passes_on_undefined(node, grads):
+            results = [None] * len(node.next_functions)
+        else:
+            results = node.apply_arrays(grads) if arrays else node.apply(grads)
+            if not retain_graph and node._saved is not None:
+                node.release()  # its saved values are not needed again
+        # 3. Each input's gradient travels down its edge, where it is added to the others
+        #    that reach the same node; an input whose consumers have all run is ready.
+        if results is None:
+            results = _NOTHING_SENT
+        for (child, nr), g, meta in zip(node.next_functions, results, node.input_meta):
+            if child is None:
+                continue
+            if g is None:
+                # An undefined gradient (None) reaches the input's node too, as in
+                # PyTorch: that node runs, and its hooks see None.
+                if results is not _NOTHING_SENT and child not in gradients \
+                        and (receives is None or child in receives):
+                    gradients[child] = [None] * child.num_outputs
+            elif receives is None or child in receives:
+                # Broadcasting or promotion in the forward: the gradient goes back to
+                # its input's shape and dtype (``_sum_to``, the one place this is done).
+                if meta is not None:
+                    data = g if arrays else g._data
+                    if data.shape != meta[0] or data.dtype != meta[1]:
+                        g = _sum_to(g, meta[0], meta[1])
+                slots = gradients.get(child)
+                if slots is None:
+                    slots = gradients[child] = [None] * child.num_outputs
+                previous = slots[nr]
+                # Fan-out: a value used in several places receives the sum.
+                slots[nr] = g if previous is None else previous + g
+            left = consumers[child] - 1
+            consumers[child] = left
+            if left == 0:
+                if type(child) is AccumulateGrad:
+                    leaves.append(child)
+                else:
+                    ready.append(child)
+        if leaves:  # a leaf that is ready accumulates next, as PyTorch's engine does
+            ready.extend(leaves)
+            leaves.clear()
+        # Drop this node's gradients now (and the last slot list touched): a leaf's
+        # AccumulateGrad counts the references to the array it receives to decide
+        # whether it may keep it without a copy.
+        grads = results = g = data = slots = previous = None
 
 
 # A backward pass inside a backward pass (a custom Function's backward calling backward, a
@@ -346,7 +361,7 @@ _RUN_ON_UNDEFINED = (BackwardCFunction, Error)
 class _Pass:
     """What one backward pass knows: the counts of consumers still to run, the gradients
     waiting at each node, whether they travel as arrays or tensors, and what ``inputs=``
-    asks for."""
+    asks for.  (C twin of ``__init__`` for the common pass: ``_core_backward.c`` new_pass.)"""
 
     __slots__ = ("consumers", "retain_graph", "create_graph", "accumulate", "anomaly", "arrays",
                  "watch", "inputs", "needed", "receives", "capture_at", "captured", "gradients",
@@ -677,7 +692,6 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph: bool =
 
     ``tensors`` and ``inputs`` may also be ``GradientEdge``s (``get_gradient_edge``).
 
-    >>> import chainrule as torch
     >>> x = torch.tensor(1.0, requires_grad=True)
     >>> torch.autograd.backward(3 * x ** 2 - 4 * x); x.grad
     tensor(2.)
@@ -719,7 +733,6 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph: bo
     second derivatives.  ``is_grads_batched=True``: the first dimension of each of
     ``grad_outputs`` is a batch of vectors, one vector-Jacobian product each.
 
-    >>> import chainrule as torch
     >>> x = torch.tensor(2.0, requires_grad=True)
     >>> (g,) = torch.autograd.grad(x ** 3, x, create_graph=True)
     >>> g, torch.autograd.grad(g, x)[0]
@@ -801,3 +814,19 @@ def _stack_batch(tensors):
     for b, t in enumerate(tensors):
         out[b] = t
     return out
+
+
+# A pass's start and its loop: the compiled core's C twins of _Pass (new_pass, for the
+# common pass) and _run_nodes where it runs.
+if compiled is None:
+    _NEW_PASS = _Pass
+    _RUN_NODES = _run_nodes
+else:
+    compiled.setup_backward(
+        accumulate_grad=AccumulateGrad, accumulate=_accumulate,
+        passes_on_undefined=_passes_on_undefined, sum_to=_sum_to, released=RELEASED,
+        freed_message=FREED_MESSAGE, saved_kinds=SAVED_KINDS, pass_type=_Pass, ones=_ones,
+        module=sys.modules[__name__])
+    _NEW_PASS = compiled.new_pass
+    _RUN_NODES = compiled.run_nodes
+    count_consumers = compiled.count_consumers  # (its callers import it after this line)

@@ -28,7 +28,6 @@ def active_level() -> int | None:
 def enter_dual_level() -> int:
     """Start a forward-AD level (``dual_level`` does this for you); returns its number.
 
-    >>> import chainrule as torch
     >>> import chainrule.autograd.forward_ad as fwAD
     >>> level = fwAD.enter_dual_level()
     >>> x = fwAD.make_dual(torch.tensor([1., 2.]), torch.tensor([1., 0.]))
@@ -51,7 +50,6 @@ def enter_dual_level() -> int:
 def exit_dual_level(*, level: int | None = None) -> None:
     """End the current level: every tangent created in it is dropped.
 
-    >>> import chainrule as torch
     >>> import chainrule.autograd.forward_ad as fwAD
     >>> level = fwAD.enter_dual_level()
     >>> x = fwAD.make_dual(torch.tensor(3.), torch.tensor(1.))
@@ -75,7 +73,6 @@ def exit_dual_level(*, level: int | None = None) -> None:
 class dual_level:
     """Context manager inside which dual tensors exist.
 
-    >>> import chainrule as torch
     >>> import chainrule.autograd.forward_ad as fwAD
     >>> with fwAD.dual_level():
     ...     d = fwAD.make_dual(torch.tensor(3.0), torch.tensor(1.0))

@@ -233,7 +233,6 @@ class Function(metaclass=_FunctionMeta):
     forward argument (None where there is none); ``jvp(ctx, *tangents)`` gives
     forward mode.  Call it as ``MyFunction.apply(*args)``.
 
-    >>> import chainrule as torch
     >>> class Cube(torch.autograd.Function):
     ...     @staticmethod
     ...     def forward(ctx, x):
@@ -619,7 +618,6 @@ class vmap_level:
     """Marks the per-sample calls of ``chainrule.func.vmap``: a Function applied inside runs
     its ``vmap`` staticmethod (or, with ``generate_vmap_rule``, itself per sample).
 
-    >>> import chainrule as torch
     >>> from chainrule.engine.function import vmap_level
     >>> class Square(torch.autograd.Function):
     ...     generate_vmap_rule = True
@@ -726,7 +724,6 @@ def once_differentiable(backward):
     It runs without recording; if a second derivative is asked for through it,
     backward of the result raises instead of silently returning zero.
 
-    >>> import chainrule as torch
     >>> from chainrule.autograd.function import once_differentiable
     >>> class Twice(torch.autograd.Function):
     ...     @staticmethod

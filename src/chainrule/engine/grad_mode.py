@@ -36,7 +36,6 @@ def anomaly_enabled() -> bool:
 def is_grad_enabled() -> bool:
     """True when operations are recorded for backward.
 
-    >>> import chainrule as torch
     >>> with torch.no_grad():
     ...     torch.is_grad_enabled()
     False
@@ -134,7 +133,6 @@ class no_grad(_NoArgGradModeContext):
 
     Usable as ``with no_grad():``, ``@no_grad()`` or ``@no_grad``.
 
-    >>> import chainrule as torch
     >>> x = torch.ones(2, requires_grad=True)
     >>> with torch.no_grad():
     ...     y = x * 2
@@ -148,7 +146,6 @@ class no_grad(_NoArgGradModeContext):
 class enable_grad(_NoArgGradModeContext):
     """Record operations again inside a ``no_grad`` block.
 
-    >>> import chainrule as torch
     >>> x = torch.ones(2, requires_grad=True)
     >>> with torch.no_grad(), torch.enable_grad():
     ...     (x * 2).requires_grad
@@ -161,7 +158,6 @@ class enable_grad(_NoArgGradModeContext):
 class set_grad_enabled(_GradModeContext):
     """Turn recording on or off; works as a call, a context manager or a decorator.
 
-    >>> import chainrule as torch
     >>> with torch.set_grad_enabled(False):
     ...     torch.is_grad_enabled()
     False
@@ -193,7 +189,6 @@ class inference_mode(_GradModeContext):
     Usable as ``with inference_mode():``, ``@inference_mode()``,
     ``@inference_mode(False)`` or ``@inference_mode``.
 
-    >>> import chainrule as torch
     >>> with torch.inference_mode():
     ...     torch.is_grad_enabled()
     False
@@ -226,7 +221,6 @@ class inference_mode(_GradModeContext):
 def is_inference_mode_enabled() -> bool:
     """True inside an ``inference_mode()`` block.
 
-    >>> import chainrule as torch
     >>> torch.is_inference_mode_enabled()
     False
     >>> with torch.inference_mode():

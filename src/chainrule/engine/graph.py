@@ -25,7 +25,6 @@ class Node:
     holds ``(shape, dtype)`` of each input so the engine can undo broadcasting
     and dtype promotion in one place for every rule.
 
-    >>> import chainrule as torch
     >>> y = (torch.ones(2, requires_grad=True) * 2).sum()
     >>> isinstance(y.grad_fn, torch.autograd.graph.Node), y.grad_fn.name()
     (True, 'SumBackward0')
@@ -165,7 +164,6 @@ class GradientEdge(NamedTuple):
     take tensors, as outputs and as ``inputs=``.  (``ownership_token`` is PyTorch's way to
     keep a graph alive; here the node itself does that, and it stays None.)
 
-    >>> import chainrule as torch
     >>> x = torch.ones(2, requires_grad=True).clone()
     >>> edge = torch.autograd.graph.get_gradient_edge(x)
     >>> x = x * 3
@@ -234,7 +232,6 @@ class RemovableHandle:
     """What ``register_hook`` returns: ``handle.remove()`` (or leaving ``with handle:``)
     unregisters that one registration, even where the same function is registered twice.
 
-    >>> import chainrule as torch
     >>> x = torch.ones(2, requires_grad=True)
     >>> with x.register_hook(lambda g: g * 10):
     ...     x.sum().backward()

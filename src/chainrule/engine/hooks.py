@@ -19,7 +19,6 @@ def retain_grad(self: Tensor) -> None:
     whatever order ``retain_grad`` and ``register_hook`` were called), as in PyTorch;
     an in-place change of the tensor moves the duty to its new ``grad_fn``.
 
-    >>> import chainrule as torch
     >>> x = torch.ones(2, requires_grad=True); y = x * 2; y.retain_grad()
     >>> y.sum().backward(); y.grad
     tensor([1., 1.])
@@ -38,7 +37,6 @@ def retain_grad(self: Tensor) -> None:
 def register_hook(self: Tensor, hook):
     """Call ``hook(grad)`` when this tensor's gradient is computed; it may return a new one.
 
-    >>> import chainrule as torch
     >>> x = torch.ones(2, requires_grad=True)
     >>> h = x.register_hook(lambda g: g * 10)
     >>> x.sum().backward(); x.grad
@@ -57,7 +55,6 @@ def register_hook(self: Tensor, hook):
 def register_post_accumulate_grad_hook(self: Tensor, hook):
     """Call ``hook(tensor)`` on a leaf after its ``.grad`` has been updated.
 
-    >>> import chainrule as torch
     >>> x = torch.ones(2, requires_grad=True); seen = []
     >>> h = x.register_post_accumulate_grad_hook(lambda t: seen.append(t.grad.tolist()))
     >>> (2 * x).sum().backward(); seen

@@ -22,8 +22,16 @@ from .._shapes import broadcast_error
 from ..tensor import Tensor, VersionCounter, from_array
 from . import anomaly, forward_ad, grad_mode
 from .array_rules import ARRAY_FORMS, array_form
+from .core import compiled
 from .graph import Node, grad_accumulator, move_retains_grad
-from .saved import FREED_MESSAGE, RELEASED, SAVED_KINDS, SavedResult, SavedTensor
+from .saved import (
+    FREED_MESSAGE,
+    RELEASED,
+    SAVED_KINDS,
+    SAVED_TENSORS_HOOKS,
+    SavedResult,
+    SavedTensor,
+)
 from .views import INFERENCE_MODE, NO_GRAD_MODE, creation_meta, refused
 
 _PROMOTED: dict = {}  # (promote, default dtype, dtypes, 0-d flags, scalar types) -> NumPy dtype
@@ -58,6 +66,8 @@ class OpNode(Node):
 
     def apply_arrays(self, grads):
         """``apply`` on NumPy arrays, for a backward pass that records nothing.
+
+        (C twin, for a node whose formulas all have array forms: ``_core_backward.c`` apply_arrays.)
 
         A formula with an array form (``arrays.array_form``) runs on the arrays
         themselves; the others run on tensors wrapped around them.
@@ -101,6 +111,7 @@ class OpNode(Node):
         return results
 
     def release(self) -> None:
+        # (C twin: _core_backward.c release.)
         # Numbers, shapes and slices are kept: a node that saved no tensor can run again, as in
         # PyTorch (y = x * 2; y.backward(); y.backward() accumulates twice).
         saved = self._saved
@@ -182,7 +193,12 @@ def _zeros(shape, dtype, arrays: bool):
     return zeros if arrays else Tensor._make(zeros)
 
 
-class Op:
+# The compiled core's Op: a C base class that holds the fields its call reads and does the
+# common call in C (_core_op.c: op_call, record); the pure core's Op is plain Python.
+_OpBase = object if compiled is None else compiled.OpBase
+
+
+class Op(_OpBase):
     """A primitive operation: forward on arrays, one backward formula per differentiable input.
 
     ``promote``: ``"binary"`` casts tensor inputs to PyTorch's result dtype,
@@ -247,6 +263,8 @@ class Op:
         return f"<Op {self.name}>"
 
     def __call__(self, *args):
+        # C twin: _core_op.c op_call, which hands every call outside its common case to this
+        # method, as _call_python.
         if self.general:
             return self._call_general(args)
         promote = self.promote
@@ -322,6 +340,10 @@ class Op:
         if _tracing.tracer is not None:  # chainrule.compile is tracing: the one check
             _tracing.tracer.op(self, args, data, result)
         return result
+
+    _call_python = __call__
+    if compiled is not None:
+        del __call__  # the C base class's call runs, and calls _call_python where it must
 
     # --- the general path: a list of tensors in, or several tensors out ------------------
 
@@ -502,6 +524,8 @@ class Op:
         return dtype.np
 
     def _record(self, result, args) -> None:
+        # C twin: _core_op.c record (the common case: no input is a view to re-derive, no
+        # anomaly mode).
         # Nodes are made without __init__ (its defaults live on the class): a node
         # costs four attribute writes.
         node = _new_node(self.node_class)
@@ -590,6 +614,17 @@ _grad_state = grad_mode.state  # module-level names: one lookup less per op
 _grad_flags = grad_mode.flags
 _KIND_RANK = {"b": 0, "i": 1, "u": 1, "f": 2}  # which Python numbers a dtype holds as is
 _new_node = _new_tensor = object.__new__
+
+
+if compiled is not None:
+    compiled.setup(
+        tensor=Tensor, node=Node, op_node=OpNode, ndarray=ndarray, asarray=xp.asarray,
+        grad_state=_grad_state, grad_flags=_grad_flags, tracing=_tracing,
+        float_dtypes=tuple(xp.dtype(t) for t in (xp.float16, xp.float32, xp.float64)),
+        complex_dtypes=tuple(xp.dtype(t) for t in (xp.complex64, xp.complex128)),
+        grad_accumulator=grad_accumulator, saved_tensor=SavedTensor, saved_result=SavedResult,
+        no_edge=_NO_EDGE, version_counter=VersionCounter, saved_tensors_hooks=SAVED_TENSORS_HOOKS,
+        inference_mode=INFERENCE_MODE, no_grad_mode=NO_GRAD_MODE)
 
 
 def _as_operands(args) -> list:

@@ -33,7 +33,6 @@ class saved_tensors_hooks:
     """Transform every tensor saved for backward: ``pack_hook(t)`` when saved, ``unpack_hook``
     when backward needs it (e.g. move it to disk, compress it, or log it).
 
-    >>> import chainrule as torch
     >>> seen = []
     >>> def pack(t):
     ...     seen.append(tuple(t.shape)); return t.detach().numpy().copy()
@@ -99,7 +98,6 @@ class save_on_cpu(saved_tensors_hooks):
     """Keep the tensors saved for backward in CPU memory (PyTorch moves them off the GPU and
     back).  chainrule's tensors live in CPU memory already: they are kept as they are.
 
-    >>> import chainrule as torch
     >>> x = torch.ones(3, requires_grad=True)
     >>> with torch.autograd.graph.save_on_cpu():
     ...     y = (x * x).sum()
@@ -131,6 +129,7 @@ class SavedTensor:
     __slots__ = ("tensor", "version", "node_name", "hooks_unpack", "counter", "edge")
 
     def __init__(self, tensor=None, node_name: str | None = None) -> None:
+        # (C twin, outside saved_tensors_hooks: _core_saved.c new_saved_tensor.)
         if node_name is None:
             raise RuntimeError("Trying to create a SavedTensor object from Python is forbidden.")
         # A tensor without a counter has never been changed in place: version 0.  (The
@@ -155,6 +154,7 @@ class SavedTensor:
 
     def unpack_data(self, node=None):
         """The saved tensor's array, after the version check; a 0-d one as a NumPy scalar.
+        (C twin, where no hook is involved: ``_core_saved.c`` unpack_data.)
 
         NumPy computes on scalars much faster than on 0-d arrays, with the same dtype
         rules: scalar chains, such as the lecture's, spend most of their backward pass
@@ -217,6 +217,7 @@ class SavedResult:
     __slots__ = ("data", "counter", "version", "output_nr", "packed", "hooks_unpack", "history")
 
     def __init__(self, result, output_nr: int = 0) -> None:
+        # (C twin, outside saved_tensors_hooks: _core_saved.c new_saved_result.)
         self.output_nr = output_nr
         counter = result._version_counter
         if counter is None:
@@ -231,7 +232,8 @@ class SavedResult:
             self.data = result._data
 
     def unpack_data(self, node=None):
-        """The saved array (a 0-d one as a NumPy scalar), after ``unpack``'s version check."""
+        """The saved array (a 0-d one as a NumPy scalar), after ``unpack``'s version check.
+        (C twin, where no hook is involved: ``_core_saved.c`` unpack_data.)"""
         data = self.data
         if data is None or self.counter.value != self.version:
             data = self.unpack(node)._data  # (raises on a version mismatch, with the message)

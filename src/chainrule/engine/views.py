@@ -11,7 +11,6 @@ be changed, otherwise one of the reasons below.
 A view of a view inherits the reason, so ``x[0][1]`` of an ``x[0]`` taken
 under ``no_grad()`` is refused too.
 
-    >>> import chainrule as torch
     >>> base = torch.ones(3, requires_grad=True) * 1
     >>> with torch.no_grad():
     ...     view = base[:2]

@@ -19,7 +19,6 @@ How they are built (simple, and the same derivatives as everything else):
   semantics of PyTorch's vmap (per-sample results, ``in_dims``/``out_dims``,
   nesting), but not its speed.
 
->>> import chainrule as torch
 >>> from chainrule.func import grad, vmap
 >>> grad(lambda x: (x ** 3).sum())(torch.tensor([1.0, 2.0]))
 tensor([ 3., 12.])
@@ -174,7 +173,6 @@ def grad_and_value(func: Callable, argnums=0, has_aux: bool = False) -> Callable
     With ``has_aux=True``, ``func`` returns ``(value, aux)`` and the new
     function returns ``(gradient, (value, aux))``.
 
-    >>> import chainrule as torch
     >>> from chainrule.func import grad_and_value
     >>> grad_and_value(lambda x: (x ** 2).sum())(torch.tensor([1.0, 3.0]))
     (tensor([2., 6.]), tensor(10.))
@@ -211,7 +209,6 @@ def _detach(x):
 def grad(func: Callable, argnums=0, has_aux: bool = False) -> Callable:
     """A function that returns the gradient of scalar-valued ``func`` with respect to ``argnums``.
 
-    >>> import chainrule as torch
     >>> from chainrule.func import grad
     >>> grad(grad(lambda x: x ** 3))(torch.tensor(2.0))
     tensor(12.)
@@ -228,7 +225,6 @@ def grad(func: Callable, argnums=0, has_aux: bool = False) -> Callable:
 def vjp(func: Callable, *primals, has_aux: bool = False):
     """``(func(*primals), vjp_fn)``; ``vjp_fn(cotangents)`` gives one vᵀJ per primal.
 
-    >>> import chainrule as torch
     >>> from chainrule.func import vjp
     >>> out, vjp_fn = vjp(torch.sin, torch.tensor([0.0, 1.0]))
     >>> vjp_fn(torch.tensor([1.0, 1.0]))
@@ -268,7 +264,6 @@ def jacrev(func: Callable, argnums=0, *, has_aux: bool = False, chunk_size=None,
            _preallocate_and_copy: bool = False) -> Callable:
     """A function that returns the Jacobian of ``func`` by reverse mode (a vjp per output element).
 
-    >>> import chainrule as torch
     >>> from chainrule.func import jacrev
     >>> jacrev(torch.sin)(torch.tensor([0.0, 1.0]))
     tensor([[1.0000, 0.0000],
@@ -326,7 +321,6 @@ def _zeros(shape, like):
 def jvp(func: Callable, primals, tangents, *, strict: bool = False, has_aux: bool = False):
     """``(func(*primals), J @ tangents)``: the Jacobian-vector product.
 
-    >>> import chainrule as torch
     >>> from chainrule.func import jvp
     >>> jvp(torch.sin, (torch.tensor([0.0, 1.0]),), (torch.tensor([1.0, 1.0]),))
     (tensor([0.0000, 0.8415]), tensor([1.0000, 0.5403]))
@@ -391,7 +385,6 @@ def _jvp_double_vjp(func, primals, tangents, has_aux):
 def jacfwd(func: Callable, argnums=0, has_aux: bool = False, *, randomness: str = "error"):
     """A function that returns the Jacobian of ``func`` by forward mode (one jvp per input element).
 
-    >>> import chainrule as torch
     >>> from chainrule.func import jacfwd
     >>> jacfwd(lambda x: x ** 2)(torch.tensor([1.0, 2.0]))
     tensor([[2., 0.],
@@ -449,7 +442,6 @@ def jacfwd(func: Callable, argnums=0, has_aux: bool = False, *, randomness: str 
 def hessian(func: Callable, argnums=0) -> Callable:
     """The Hessian of scalar ``func``: ``jacrev(jacrev(func))`` (PyTorch uses jacfwd outside).
 
-    >>> import chainrule as torch
     >>> from chainrule.func import hessian
     >>> hessian(lambda x: (x ** 3).sum())(torch.tensor([1.0, 2.0]))
     tensor([[ 6.,  0.],
@@ -461,7 +453,6 @@ def hessian(func: Callable, argnums=0) -> Callable:
 def linearize(func: Callable, *primals):
     """``(func(*primals), jvp_fn)`` where ``jvp_fn(*tangents)`` is the Jacobian-vector product.
 
-    >>> import chainrule as torch
     >>> from chainrule.func import linearize
     >>> out, jvp_fn = linearize(torch.sin, torch.tensor([0., 1.]))
     >>> out, jvp_fn(torch.tensor([1., 1.]))
@@ -512,7 +503,6 @@ def vmap(func: Callable, in_dims=0, out_dims=0, randomness: str = "error", *,
     ``randomness`` is PyTorch's: ``"error"`` (random draws inside raise),
     ``"different"`` (each sample draws its own) or ``"same"`` (one draw for all).
 
-    >>> import chainrule as torch
     >>> from chainrule.func import vmap
     >>> vmap(lambda x, w: (x * w).sum(), in_dims=(0, None))(torch.ones(2, 3), torch.arange(3.0))
     tensor([3., 3.])
@@ -580,7 +570,6 @@ def functional_call(module, parameter_and_buffer_dicts, args=None, kwargs=None, 
     Works with any object that has ``named_parameters()``/``named_buffers()``
     (``chainrule.nn.Module``); the module's own tensors are put back afterwards.
 
-    >>> import chainrule as torch
     >>> from chainrule.func import functional_call
     >>> class Scale:
     ...     def __init__(self): self.w = torch.tensor(2.0)

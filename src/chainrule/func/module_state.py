@@ -28,7 +28,6 @@ def stack_module_state(models: Sequence[Module]) -> tuple[dict, dict]:
     tensors of that name stacked along a new dimension 0.  Stacked parameters are new
     leaves (an optimiser can train them), unrelated to the models' own.
 
-    >>> import chainrule as torch
     >>> from chainrule.func import functional_call, stack_module_state, vmap
     >>> models = [torch.nn.Linear(3, 2) for _ in range(4)]
     >>> params, buffers = stack_module_state(models)
@@ -70,7 +69,6 @@ def replace_all_batch_norm_modules_(root: Module) -> Module:
     ``track_running_stats`` False), so it normalises with the batch's own statistics in
     training and evaluation alike; returns ``root``.
 
-    >>> import chainrule as torch
     >>> from chainrule.func import replace_all_batch_norm_modules_
     >>> net = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.BatchNorm1d(3))
     >>> norm = replace_all_batch_norm_modules_(net)[1]

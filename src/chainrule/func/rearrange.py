@@ -100,7 +100,6 @@ def rearrange(tensor, pattern: str, **axes_lengths: int) -> Tensor:
     split and merged as ``pattern`` says; ``axes_lengths`` give the sizes of axes that
     cannot be inferred.
 
-    >>> import chainrule as torch
     >>> from chainrule.func import rearrange
     >>> images = torch.zeros(32, 30, 40, 3)
     >>> rearrange(images, "b h w c -> b c h w").shape

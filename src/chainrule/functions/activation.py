@@ -43,7 +43,6 @@ def _celu_constants(input: Tensor, alpha: float) -> tuple:
 def celu(input: Tensor, alpha: float = 1.0) -> Tensor:
     """``max(0, x) + min(0, alpha * (exp(x / alpha) - 1))``.
 
-    >>> import chainrule as torch
     >>> torch.celu(torch.tensor([-1., 1.]), alpha=2.)
     tensor([-0.7869,  1.0000])
     """
@@ -53,7 +52,6 @@ def celu(input: Tensor, alpha: float = 1.0) -> Tensor:
 def celu_(input: Tensor, alpha: float = 1.0) -> Tensor:
     """``celu`` in place.
 
-    >>> import chainrule as torch
     >>> torch.celu_(torch.tensor([-1., 1.]))
     tensor([-0.6321,  1.0000])
     """
@@ -63,7 +61,6 @@ def celu_(input: Tensor, alpha: float = 1.0) -> Tensor:
 def selu(input: Tensor) -> Tensor:
     """``scale * elu(x, alpha)`` with the self-normalising constants.
 
-    >>> import chainrule as torch
     >>> torch.selu(torch.tensor([-1., 1.]))
     tensor([-1.1113,  1.0507])
     """
@@ -74,7 +71,6 @@ def selu(input: Tensor) -> Tensor:
 def selu_(input: Tensor) -> Tensor:
     """``selu`` in place.
 
-    >>> import chainrule as torch
     >>> torch.selu_(torch.tensor([0., 1.]))
     tensor([0.0000, 1.0507])
     """
@@ -100,7 +96,6 @@ def rrelu(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3,
     """Randomised leaky ReLU: negative inputs times a slope drawn from ``U(lower, upper)``
     per element while training, times ``(lower + upper) / 2`` otherwise.
 
-    >>> import chainrule as torch
     >>> torch.rrelu(torch.tensor([-1., 2.]), 0.1, 0.3)
     tensor([-0.2000,  2.0000])
     """
@@ -112,7 +107,6 @@ def rrelu_(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3,
            training: bool = False, generator=None) -> Tensor:
     """``rrelu`` in place.
 
-    >>> import chainrule as torch
     >>> torch.rrelu_(torch.tensor([-1., 2.]), 0.1, 0.3)
     tensor([-0.2000,  2.0000])
     """
@@ -123,7 +117,6 @@ def rrelu_(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3,
 def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
     """``x`` where ``|x| > lambd``, else 0.
 
-    >>> import chainrule as torch
     >>> torch.hardshrink(torch.tensor([-2., 0.2, 2.]))
     tensor([-2.,  0.,  2.])
     """
@@ -140,7 +133,6 @@ def _check_threshold(input: Tensor) -> None:
 def threshold(input: Tensor, threshold: float, value: float) -> Tensor:
     """``x`` where ``x > threshold``, else ``value``.
 
-    >>> import chainrule as torch
     >>> torch.threshold(torch.tensor([0.5, 2.]), 1.0, -1.0)
     tensor([-1.,  2.])
     """
@@ -151,7 +143,6 @@ def threshold(input: Tensor, threshold: float, value: float) -> Tensor:
 def threshold_(input: Tensor, threshold: float, value: float) -> Tensor:
     """``threshold`` in place.
 
-    >>> import chainrule as torch
     >>> torch.threshold_(torch.tensor([0.5, 2.]), 1.0, -1.0)
     tensor([-1.,  2.])
     """
@@ -163,7 +154,6 @@ def prelu(input: Tensor, weight: Tensor) -> Tensor:
     """``x`` where positive, ``weight * x`` elsewhere; ``weight`` is one slope, or one per
     channel (dimension 1 of the input).
 
-    >>> import chainrule as torch
     >>> torch.prelu(torch.tensor([-2., 3.]), torch.tensor([0.25]))
     tensor([-0.5000,  3.0000])
     """

@@ -126,7 +126,6 @@ def with_batch(input: Tensor, dims: int, name: str) -> tuple:
     """``input`` with its batch dimension (added where it was left out) and whether it was
     added; PyTorch's error for any other number of dimensions.
 
-    >>> import chainrule as torch
     >>> x, added = with_batch(torch.zeros(3, 4, 4), 4, "conv2d")
     >>> x.shape, added
     (torch.Size([1, 3, 4, 4]), True)
@@ -153,7 +152,6 @@ def pair(v, n: int = 2) -> tuple:
 def floating_only(kernel: str, input: Tensor, allow_uint8: bool = False) -> None:
     """PyTorch's error where its kernel takes floating inputs only (some also uint8).
 
-    >>> import chainrule as torch
     >>> floating_only("upsample_nearest", torch.zeros(1, dtype=torch.uint8), allow_uint8=True)
     """
     kind = input._data.dtype

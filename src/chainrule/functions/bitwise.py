@@ -74,7 +74,6 @@ bitwise_xor = out_variant()(_logic(xp.bitwise_xor, "bitwise_xor", "^", "tensor([
 def bitwise_not(input) -> Tensor:
     """Elementwise bitwise NOT (``~``): each bit flipped; for bool, logical not.
 
-    >>> import chainrule as torch
     >>> torch.bitwise_not(torch.tensor([0, 5, -1]))
     tensor([-1, -6,  0])
     """

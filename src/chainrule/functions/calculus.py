@@ -100,7 +100,6 @@ def gradient(input, *, spacing=1, dim=None, edge_order: int = 1) -> tuple:
     by central differences inside and one-sided ones at the ends; ``spacing`` is the grid
     step (one number, one per dimension) or the coordinates (one 1-D tensor per dimension).
 
-    >>> import chainrule as torch
     >>> torch.gradient(torch.tensor([1., 4., 9., 16.]))
     (tensor([3., 4., 6., 7.]),)
     >>> torch.gradient(torch.tensor([1., 4., 9., 16.]), spacing=2., edge_order=2)

@@ -66,7 +66,6 @@ def result_type(tensor1, tensor2):
     """The dtype an arithmetic operation on ``tensor1`` and ``tensor2`` (tensors or numbers)
     gives, by PyTorch's promotion rules.
 
-    >>> import chainrule as torch
     >>> torch.result_type(torch.tensor([1, 2]), 2.5)
     torch.float32
     """
@@ -78,7 +77,6 @@ def result_type(tensor1, tensor2):
 def equal(input, other) -> bool:
     """True if both tensors have the same shape and elements.
 
-    >>> import chainrule as torch
     >>> torch.equal(torch.tensor([1, 2]), torch.tensor([1, 2]))
     True
     >>> torch.equal(torch.tensor([1, 2]), torch.tensor([1, 3]))
@@ -90,7 +88,6 @@ def equal(input, other) -> bool:
 def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False) -> bool:
     """True if every element satisfies ``|input - other| <= atol + rtol * |other|``.
 
-    >>> import chainrule as torch
     >>> torch.allclose(torch.tensor([1., 2.]), torch.tensor([1., 2.000001]))
     True
     """
@@ -100,7 +97,6 @@ def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False) -> bool:
 def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False) -> Tensor:
     """Elementwise ``|input - other| <= atol + rtol * |other|``, a bool tensor.
 
-    >>> import chainrule as torch
     >>> torch.isclose(torch.tensor([1., 2.]), torch.tensor([1., 2.1]))
     tensor([ True, False])
     """
@@ -146,7 +142,6 @@ logical_xor = out_variant()(_logical(xp.logical_xor, "logical_xor"))
 def isin(elements, test_elements, *, assume_unique: bool = False, invert: bool = False):
     """Elementwise: is each of ``elements`` among ``test_elements``? A bool tensor.
 
-    >>> import chainrule as torch
     >>> torch.isin(torch.tensor([1, 2, 3]), torch.tensor([2, 5]))
     tensor([False,  True, False])
     """
@@ -158,7 +153,6 @@ def isin(elements, test_elements, *, assume_unique: bool = False, invert: bool =
 def is_nonzero(input) -> bool:
     """Whether a one-element tensor is nonzero.
 
-    >>> import chainrule as torch
     >>> torch.is_nonzero(torch.tensor([0.5]))
     True
     """
@@ -172,7 +166,6 @@ def is_nonzero(input) -> bool:
 def is_same_size(input, other) -> bool:
     """Whether two tensors have the same shape.
 
-    >>> import chainrule as torch
     >>> torch.is_same_size(torch.zeros(2), torch.ones(2))
     True
     """

@@ -22,7 +22,6 @@ __all__ = ["real", "imag", "isreal", "adjoint", "is_signed"]
 def real(input: Tensor) -> Tensor:
     """The real part: ``input`` itself, for chainrule's real dtypes (as PyTorch returns it).
 
-    >>> import chainrule as torch
     >>> x = torch.tensor([1.5, -2.0])
     >>> torch.real(x) is x
     True
@@ -34,7 +33,6 @@ def real(input: Tensor) -> Tensor:
 def imag(input: Tensor) -> Tensor:
     """The imaginary part, which PyTorch refuses for a real tensor (all of chainrule's are).
 
-    >>> import chainrule as torch
     >>> torch.imag(torch.tensor([1.0]))
     Traceback (most recent call last):
         ...
@@ -47,7 +45,6 @@ def imag(input: Tensor) -> Tensor:
 def isreal(input: Tensor) -> Tensor:
     """True where an element is real (its imaginary part is 0): everywhere, for real dtypes.
 
-    >>> import chainrule as torch
     >>> torch.isreal(torch.tensor([1.0, float("nan")]))
     tensor([True, True])
     """
@@ -59,7 +56,6 @@ def adjoint(input: Tensor) -> Tensor:
     """The conjugate transpose of the last two dimensions (a view): their transpose, for real
     dtypes.
 
-    >>> import chainrule as torch
     >>> torch.adjoint(torch.tensor([[1, 2, 3]]))
     tensor([[1],
             [2],
@@ -80,7 +76,6 @@ def adjoint(input: Tensor) -> Tensor:
 def is_signed(input: Tensor) -> bool:
     """True if ``input``'s dtype holds negative numbers (not bool nor uint8).
 
-    >>> import chainrule as torch
     >>> torch.is_signed(torch.tensor([1.0])), torch.tensor([1], dtype=torch.uint8).is_signed()
     (True, False)
     """
@@ -91,7 +86,6 @@ def is_signed(input: Tensor) -> bool:
 def real_property(self) -> Tensor:
     """``x.real``: the tensor itself, for real dtypes.
 
-    >>> import chainrule as torch
     >>> torch.tensor([1.0, 2.0]).real
     tensor([1., 2.])
     """

@@ -55,7 +55,6 @@ def while_loop(cond_fn, body_fn, carried_inputs) -> tuple:
     The carried values are tensors or ints; each step must keep their number, and each
     tensor's shape and dtype.
 
-    >>> import chainrule as torch
     >>> torch.while_loop(lambda i, x: i < 3, lambda i, x: (i + 1, x * 2),
     ...                  (torch.tensor(0), torch.ones(2)))
     (tensor(3), tensor([8., 8.]))

@@ -22,7 +22,6 @@ __all__ = [
 def clone(self, memory_format=None) -> "Tensor":
     """A copy that stays in the graph (its gradient flows back to this tensor).
 
-    >>> import chainrule as torch
     >>> torch.tensor([1., 2.], requires_grad=True).clone()
     tensor([1., 2.], grad_fn=<CloneBackward0>)
     """
@@ -32,7 +31,6 @@ def clone(self, memory_format=None) -> "Tensor":
 def to(self, *args, **kwargs) -> "Tensor":
     """Convert the dtype (the device is always the CPU).
 
-    >>> import chainrule as torch
     >>> torch.tensor([1, 2]).to(torch.float32)
     tensor([1., 2.])
     """
@@ -46,7 +44,6 @@ def legacy_type(self, dtype=None, non_blocking: bool = False, **kwargs):
     """The legacy type name with no argument; otherwise a conversion to ``dtype`` (a dtype, a
     typed tensor class such as ``torch.LongTensor``, or its name).
 
-    >>> import chainrule as torch
     >>> torch.zeros(1).type()
     'torch.FloatTensor'
     >>> torch.tensor([1.5]).type(torch.int64), torch.tensor([1.5]).type(torch.LongTensor)
@@ -72,7 +69,6 @@ def legacy_type(self, dtype=None, non_blocking: bool = False, **kwargs):
 def type_as(self, other: "Tensor") -> "Tensor":
     """Convert to ``other``'s dtype.
 
-    >>> import chainrule as torch
     >>> torch.tensor([1, 2]).type_as(torch.zeros(1))
     tensor([1., 2.])
     """
@@ -106,7 +102,6 @@ to_bool = _cast_method("bool", _dtypes.bool)
 def new_tensor(self, data, dtype=None, device=None, requires_grad=False) -> "Tensor":
     """A new tensor from ``data`` with this tensor's dtype.
 
-    >>> import chainrule as torch
     >>> torch.tensor([1]).new_tensor([2.5, 3.])
     tensor([2, 3])
     """
@@ -120,7 +115,6 @@ def numpy(self, force: bool = False) -> ndarray:
     A tensor that requires grad is refused while grad mode is on (the array would
     escape the graph); under ``torch.no_grad()`` it is handed out, as in PyTorch.
 
-    >>> import chainrule as torch
     >>> torch.ones(2).numpy()
     array([1., 1.], dtype=float32)
     >>> with torch.no_grad():
@@ -143,7 +137,6 @@ def array(self, dtype=None, copy=None) -> ndarray:
     refusal) converted to ``dtype``.
 
     >>> import numpy
-    >>> import chainrule as torch
     >>> numpy.asarray(torch.tensor([1, 2]), dtype=numpy.float64)
     array([1., 2.])
     """

@@ -129,7 +129,6 @@ def conv1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, 
     """1-D convolution (cross-correlation) of ``(N, C, L)`` with ``(O, C/groups, k)``;
     ``padding`` may also be 'valid' or 'same'.
 
-    >>> import chainrule as torch
     >>> torch.conv1d(torch.ones(1, 1, 4), torch.ones(1, 1, 2))
     tensor([[[2., 2., 2.]]])
     """
@@ -140,7 +139,6 @@ def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, 
            dilation=1, groups: int = 1) -> Tensor:
     """2-D convolution (cross-correlation) of ``(N, C, H, W)`` with ``(O, C/groups, kh, kw)``.
 
-    >>> import chainrule as torch
     >>> torch.nn.functional.conv2d(torch.ones(1, 1, 3, 3), torch.ones(1, 1, 2, 2))
     tensor([[[[4., 4.],
               [4., 4.]]]])
@@ -152,7 +150,6 @@ def conv3d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, 
            dilation=1, groups: int = 1) -> Tensor:
     """3-D convolution of ``(N, C, D, H, W)`` with ``(O, C/groups, kd, kh, kw)``.
 
-    >>> import chainrule as torch
     >>> torch.conv3d(torch.ones(1, 1, 2, 2, 2), torch.ones(1, 1, 2, 2, 2))
     tensor([[[[[8.]]]]])
     """
@@ -203,7 +200,6 @@ def conv_transpose1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, 
     """1-D transposed convolution of ``(N, C_in, L)`` with ``(C_in, C_out/groups, k)``: the
     gradient of ``conv1d`` with respect to its input.
 
-    >>> import chainrule as torch
     >>> torch.conv_transpose1d(torch.ones(1, 1, 2), torch.ones(1, 1, 2))
     tensor([[[1., 2., 1.]]])
     """
@@ -216,7 +212,6 @@ def conv_transpose2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, 
     """2-D transposed convolution of ``(N, C_in, H, W)`` with ``(C_in, C_out/groups, kh, kw)``:
     the gradient of ``conv2d`` with respect to its input.
 
-    >>> import chainrule as torch
     >>> ones = torch.ones(1, 1, 2, 2)
     >>> torch.nn.functional.conv_transpose2d(ones, ones, stride=2)
     tensor([[[[1., 1., 1., 1.],
@@ -233,7 +228,6 @@ def conv_transpose3d(input: Tensor, weight: Tensor, bias: Tensor | None = None, 
     """3-D transposed convolution of ``(N, C_in, D, H, W)`` with
     ``(C_in, C_out/groups, kd, kh, kw)``.
 
-    >>> import chainrule as torch
     >>> torch.conv_transpose3d(torch.ones(1, 1, 1, 1, 1), torch.ones(1, 2, 1, 1, 2)).shape
     torch.Size([1, 2, 1, 1, 2])
     """
@@ -253,7 +247,6 @@ def convolution(input: Tensor, weight: Tensor, bias: Tensor | None, stride, padd
     """The convolution under all the others: ``transposed`` picks a transposed one; the
     number of spatial dimensions is the weight's, and sizes are lists of ints.
 
-    >>> import chainrule as torch
     >>> torch.convolution(torch.ones(1, 1, 3), torch.ones(1, 1, 2), None, [1], [0], [1],
     ...                   False, [0], 1)
     tensor([[[2., 2.]]])

@@ -105,7 +105,6 @@ def tensor(data, dtype=None, device=None, requires_grad: bool = False,
     Python floats give the default dtype (float32), Python ints int64, bools bool;
     a NumPy array keeps its dtype.
 
-    >>> import chainrule as torch
     >>> torch.tensor([[2, 1, 0.5, 0], [4, 2, 2.0, 1]]).dtype
     torch.float32
     >>> torch.tensor([1, 2]).dtype
@@ -177,7 +176,6 @@ def _make(fill, size, dtype, requires_grad, fn: str = "") -> Tensor:
 def zeros(*shape, size=None, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
     """A tensor of zeros.
 
-    >>> import chainrule as torch
     >>> torch.zeros(2, 2)
     tensor([[0., 0.],
             [0., 0.]])
@@ -191,7 +189,6 @@ def zeros(*shape, size=None, dtype=None, device=None, requires_grad: bool = Fals
 def ones(*shape, size=None, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
     """A tensor of ones.
 
-    >>> import chainrule as torch
     >>> torch.ones(3)
     tensor([1., 1., 1.])
     """
@@ -205,7 +202,6 @@ def empty(*shape, size=None, dtype=None, device=None, requires_grad: bool = Fals
           memory_format=None) -> Tensor:
     """An uninitialised tensor (chainrule fills it with zeros, so it is deterministic).
 
-    >>> import chainrule as torch
     >>> torch.empty(2).shape
     torch.Size([2])
     """
@@ -218,7 +214,6 @@ def empty(*shape, size=None, dtype=None, device=None, requires_grad: bool = Fals
 def full(size, fill_value, dtype=None, device=None, requires_grad: bool = False) -> Tensor:
     """A tensor filled with ``fill_value``; its dtype follows the value, as in PyTorch.
 
-    >>> import chainrule as torch
     >>> torch.full((2,), 7)
     tensor([7, 7])
     """
@@ -238,7 +233,6 @@ def _like(fn, input, dtype, requires_grad, *args):
 def zeros_like(input, dtype=None, device=None, requires_grad=False, memory_format=None):
     """Zeros with the shape (and dtype) of ``input``.
 
-    >>> import chainrule as torch
     >>> torch.zeros_like(torch.tensor([[1, 2], [3, 4]], dtype=torch.int32))
     tensor([[0, 0],
             [0, 0]], dtype=torch.int32)
@@ -250,7 +244,6 @@ def zeros_like(input, dtype=None, device=None, requires_grad=False, memory_forma
 def ones_like(input, dtype=None, device=None, requires_grad=False, memory_format=None):
     """Ones with the shape (and dtype) of ``input``.
 
-    >>> import chainrule as torch
     >>> torch.ones_like(torch.zeros(2, dtype=torch.float64))
     tensor([1., 1.], dtype=torch.float64)
     """
@@ -261,7 +254,6 @@ def ones_like(input, dtype=None, device=None, requires_grad=False, memory_format
 def empty_like(input, dtype=None, device=None, requires_grad=False, memory_format=None):
     """An uninitialised (zero) tensor with the shape of ``input``.
 
-    >>> import chainrule as torch
     >>> torch.empty_like(torch.zeros(2, 3)).shape
     torch.Size([2, 3])
     """
@@ -273,7 +265,6 @@ def full_like(input, fill_value, dtype=None, device=None, requires_grad=False,
               memory_format=None):
     """``fill_value`` everywhere, with the shape and dtype of ``input``.
 
-    >>> import chainrule as torch
     >>> torch.full_like(torch.zeros(2), 7.)
     tensor([7., 7.])
     >>> torch.full_like(torch.tensor([1, 2]), 2.7)  # the integer dtype truncates
@@ -289,7 +280,6 @@ def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False
 
     Integer arguments give int64; any float argument gives the default dtype.
 
-    >>> import chainrule as torch
     >>> torch.arange(4.0)
     tensor([0., 1., 2., 3.])
     """
@@ -318,7 +308,6 @@ def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False
 def linspace(start, end, steps: int, dtype=None, device=None, requires_grad=False) -> Tensor:
     """``steps`` evenly spaced values from ``start`` to ``end`` inclusive.
 
-    >>> import chainrule as torch
     >>> torch.linspace(0, 1, 5)
     tensor([0.0000, 0.2500, 0.5000, 0.7500, 1.0000])
     """
@@ -336,7 +325,6 @@ def logspace(start, end, steps: int, base: float = 10.0, dtype=None, device=None
              requires_grad=False) -> Tensor:
     """``steps`` values from ``base**start`` to ``base**end``, evenly spaced in the exponent.
 
-    >>> import chainrule as torch
     >>> torch.logspace(0, 2, 3)
     tensor([  1.,  10., 100.])
     >>> torch.logspace(0, 3, 4, base=2)
@@ -353,7 +341,6 @@ def logspace(start, end, steps: int, base: float = 10.0, dtype=None, device=None
 def eye(n: int, m: int | None = None, dtype=None, device=None, requires_grad=False) -> Tensor:
     """The identity matrix (``n`` by ``m``).
 
-    >>> import chainrule as torch
     >>> torch.eye(2)
     tensor([[1., 0.],
             [0., 1.]])
@@ -366,7 +353,6 @@ def eye(n: int, m: int | None = None, dtype=None, device=None, requires_grad=Fal
 def triu_indices(row: int, col: int, offset: int = 0, *, dtype=None, device=None):
     """The ``(2, n)`` row and column indices of a ``row x col`` matrix's upper triangle.
 
-    >>> import chainrule as torch
     >>> torch.triu_indices(2, 2)
     tensor([[0, 0, 1],
             [0, 1, 1]])
@@ -377,7 +363,6 @@ def triu_indices(row: int, col: int, offset: int = 0, *, dtype=None, device=None
 def tril_indices(row: int, col: int, offset: int = 0, *, dtype=None, device=None):
     """The ``(2, n)`` row and column indices of a ``row x col`` matrix's lower triangle.
 
-    >>> import chainrule as torch
     >>> torch.tril_indices(2, 2)
     tensor([[0, 1, 1],
             [0, 0, 1]])
@@ -393,7 +378,6 @@ def _triangle(indices, dtype):
 def scalar_tensor(s, *, dtype=None, device=None, requires_grad: bool = False):
     """A 0-d tensor holding the number ``s`` (default float dtype).
 
-    >>> import chainrule as torch
     >>> torch.scalar_tensor(3)
     tensor(3.)
     """

@@ -64,7 +64,6 @@ def cholesky(input: Tensor, upper: bool = False) -> Tensor:
     """The Cholesky factor of a positive-definite matrix (``torch.linalg.cholesky``'s older
     spelling; its node is ``CholeskyBackward0``).
 
-    >>> import chainrule as torch
     >>> torch.cholesky(torch.tensor([[4., 2.], [2., 5.]]))
     tensor([[2., 0.],
             [1., 2.]])
@@ -77,7 +76,6 @@ def cholesky(input: Tensor, upper: bool = False) -> Tensor:
 def qr(input: Tensor, some: bool = True):
     """``(Q, R)`` with ``input = Q R``: reduced (``some=True``) or complete.
 
-    >>> import chainrule as torch
     >>> Q, R = torch.qr(torch.tensor([[3., 1.], [4., 2.]]))
     >>> R.abs()
     tensor([[5.0000, 2.2000],
@@ -92,7 +90,6 @@ def svd(input: Tensor, some: bool = True, compute_uv: bool = True):
 
     With ``compute_uv=False``, ``U`` and ``V`` are zero matrices, as in PyTorch.
 
-    >>> import chainrule as torch
     >>> torch.svd(torch.tensor([[3., 0.], [0., -2.]])).S
     tensor([3., 2.])
     """
@@ -113,7 +110,6 @@ def svd(input: Tensor, some: bool = True, compute_uv: bool = True):
 def slogdet(input: Tensor):
     """``(sign, logabsdet)`` of the determinant, computed without overflow.
 
-    >>> import chainrule as torch
     >>> torch.slogdet(torch.tensor([[1., 2.], [3., 4.]]))
     torch.return_types.slogdet(
     sign=tensor(-1.),
@@ -126,7 +122,6 @@ def slogdet(input: Tensor):
 def logdet(input: Tensor) -> Tensor:
     """``log(det(input))``: nan where the determinant is negative, -inf where it is zero.
 
-    >>> import chainrule as torch
     >>> torch.logdet(torch.tensor([[2., 0.], [0., 3.]]))
     tensor(1.7918)
     """
@@ -139,7 +134,6 @@ def lu(A: Tensor, pivot: bool = True, get_infos: bool = False):
     """``(LU, pivots)`` (and ``infos`` with ``get_infos=True``): the LU factorization with
     partial pivoting, packed as ``torch.linalg.lu_factor`` packs it.
 
-    >>> import chainrule as torch
     >>> LU, pivots = torch.lu(torch.tensor([[1., 2.], [3., 4.]]))
     >>> pivots
     tensor([2, 2], dtype=torch.int32)
@@ -170,7 +164,6 @@ def lu_unpack(LU_data: Tensor, LU_pivots: Tensor, unpack_data: bool = True,
               unpack_pivots: bool = True):
     """``(P, L, U)`` from ``lu_factor``'s packed result, with ``A = P L U``.
 
-    >>> import chainrule as torch
     >>> A = torch.tensor([[1., 2.], [3., 4.]])
     >>> P, L, U = torch.lu_unpack(*torch.linalg.lu_factor(A))
     >>> P @ L @ U
@@ -191,7 +184,6 @@ def geqrf(input: Tensor):
     """``(a, tau)``: the QR decomposition as LAPACK's geqrf stores it (R on and above the
     diagonal of ``a``, the Householder vectors below it; not differentiable, as in PyTorch).
 
-    >>> import chainrule as torch
     >>> a, tau = torch.geqrf(torch.tensor([[3., 1.], [4., 2.]]))
     >>> a.triu()
     tensor([[-5.0000, -2.2000],
@@ -226,7 +218,6 @@ def orgqr(input: Tensor, tau: Tensor) -> Tensor:
     """The first columns of ``Q`` from ``geqrf``'s reflectors (as
     ``torch.linalg.householder_product``).
 
-    >>> import chainrule as torch
     >>> A = torch.tensor([[3., 1.], [4., 2.]])
     >>> torch.orgqr(*torch.geqrf(A)).abs()
     tensor([[0.6000, 0.8000],
@@ -241,7 +232,6 @@ def ormqr(input: Tensor, tau: Tensor, other: Tensor, left: bool = True,
     """``other`` multiplied by ``Q`` (or ``Qᵀ``) of ``geqrf``'s reflectors, from the left or
     the right, without forming ``Q``.
 
-    >>> import chainrule as torch
     >>> a, tau = torch.geqrf(torch.tensor([[3., 1.], [4., 2.]]))
     >>> torch.ormqr(a, tau, torch.tensor([[3.], [4.]]), transpose=True)  # Qᵀ times A's column
     tensor([[-5.],
@@ -270,7 +260,6 @@ def ormqr(input: Tensor, tau: Tensor, other: Tensor, left: bool = True,
 def matrix_exp(A: Tensor) -> Tensor:
     """The matrix exponential ``exp(A) = I + A + A²/2! + ...`` of each square matrix.
 
-    >>> import chainrule as torch
     >>> torch.matrix_exp(torch.tensor([[0., 1.], [0., 0.]]))
     tensor([[1., 1.],
             [0., 1.]])
@@ -282,7 +271,6 @@ def matrix_exp(A: Tensor) -> Tensor:
 def nuclear_norm(input: Tensor, dim=None, keepdim: bool = False) -> Tensor:
     """The sum of the singular values (of the matrices in ``dim``, by default the last two).
 
-    >>> import chainrule as torch
     >>> torch.nuclear_norm(torch.tensor([[3., 0.], [0., -2.]]))
     tensor(5.)
     """

@@ -17,7 +17,6 @@ __all__ = ["cosine_similarity", "pairwise_distance", "pdist"]
 def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -> Tensor:
     """Cosine of the angle between ``x1`` and ``x2`` along ``dim``; norms clamped at ``eps``.
 
-    >>> import chainrule as torch
     >>> torch.cosine_similarity(torch.tensor([[1., 0.]]), torch.tensor([[1., 1.]]))
     tensor([0.7071])
     """
@@ -34,7 +33,6 @@ def pairwise_distance(x1: Tensor, x2: Tensor, p: float = 2.0, eps: float = 1e-6,
                       keepdim: bool = False) -> Tensor:
     """``||x1 - x2 + eps||_p`` along the last dimension.
 
-    >>> import chainrule as torch
     >>> torch.pairwise_distance(torch.tensor([[0., 0.]]), torch.tensor([[3., 4.]]))
     tensor([5.0000])
     """
@@ -48,7 +46,6 @@ def pdist(input: Tensor, p: float = 2) -> Tensor:
     """The ``p``-norm distance between every pair of rows ``i < j`` of the 2-D ``input``,
     in the order ``(0, 1), (0, 2), ..., (1, 2), ...``: the upper triangle of ``cdist``.
 
-    >>> import chainrule as torch
     >>> torch.pdist(torch.tensor([[0., 0.], [3., 4.], [0., 1.]]))
     tensor([5.0000, 1.0000, 4.2426])
     """

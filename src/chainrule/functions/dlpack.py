@@ -34,7 +34,6 @@ def from_dlpack(ext_tensor):
     (``torch.to_dlpack``'s, read-only as NumPy reads capsules).
 
     >>> import numpy as np
-    >>> import chainrule as torch
     >>> a = np.arange(3.0)
     >>> t = torch.from_dlpack(a)
     >>> t[0] = 7.0

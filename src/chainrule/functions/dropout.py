@@ -56,7 +56,6 @@ def dropout(input: Tensor, p: float, train: bool) -> Tensor:
     """Zero each element with probability ``p`` while ``train``; scale the rest by
     ``1 / (1 - p)``.
 
-    >>> import chainrule as torch
     >>> torch.dropout(torch.ones(3), 0.5, False)
     tensor([1., 1., 1.])
     """
@@ -66,7 +65,6 @@ def dropout(input: Tensor, p: float, train: bool) -> Tensor:
 def dropout_(input: Tensor, p: float, train: bool) -> Tensor:
     """``dropout`` in place.
 
-    >>> import chainrule as torch
     >>> torch.dropout_(torch.ones(2), 1.0, True)
     tensor([0., 0.])
     """
@@ -77,7 +75,6 @@ def feature_dropout(input: Tensor, p: float, train: bool) -> Tensor:
     """Zero whole channels (dimension 1) with probability ``p`` while ``train``; scale the
     rest by ``1 / (1 - p)``.
 
-    >>> import chainrule as torch
     >>> torch.feature_dropout(torch.ones(1, 2, 2), 0.0, True)
     tensor([[[1., 1.],
              [1., 1.]]])
@@ -88,7 +85,6 @@ def feature_dropout(input: Tensor, p: float, train: bool) -> Tensor:
 def feature_dropout_(input: Tensor, p: float, train: bool) -> Tensor:
     """``feature_dropout`` in place.
 
-    >>> import chainrule as torch
     >>> torch.feature_dropout_(torch.ones(1, 2), 0.5, False)
     tensor([[1., 1.]])
     """
@@ -99,7 +95,6 @@ def alpha_dropout(input: Tensor, p: float, train: bool) -> Tensor:
     """Dropout for SELU networks: dropped elements take SELU's negative saturation value
     and an affine map keeps the mean at 0 and the variance at 1.
 
-    >>> import chainrule as torch
     >>> torch.alpha_dropout(torch.ones(3), 0.2, False)
     tensor([1., 1., 1.])
     """
@@ -109,7 +104,6 @@ def alpha_dropout(input: Tensor, p: float, train: bool) -> Tensor:
 def alpha_dropout_(input: Tensor, p: float, train: bool) -> Tensor:
     """``alpha_dropout`` in place.
 
-    >>> import chainrule as torch
     >>> torch.alpha_dropout_(torch.ones(2), 0.2, False)
     tensor([1., 1.])
     """
@@ -119,7 +113,6 @@ def alpha_dropout_(input: Tensor, p: float, train: bool) -> Tensor:
 def feature_alpha_dropout(input: Tensor, p: float, train: bool) -> Tensor:
     """``alpha_dropout`` of whole channels (dimension 1).
 
-    >>> import chainrule as torch
     >>> torch.feature_alpha_dropout(torch.ones(1, 2), 0.2, False)
     tensor([[1., 1.]])
     """
@@ -129,7 +122,6 @@ def feature_alpha_dropout(input: Tensor, p: float, train: bool) -> Tensor:
 def feature_alpha_dropout_(input: Tensor, p: float, train: bool) -> Tensor:
     """``feature_alpha_dropout`` in place.
 
-    >>> import chainrule as torch
     >>> torch.feature_alpha_dropout_(torch.ones(1, 2), 0.2, False)
     tensor([[1., 1.]])
     """

@@ -38,7 +38,6 @@ def embedding(weight: Tensor, indices: Tensor, padding_idx: int = -1,
     indices' shape plus the rows' dimension).  Row ``padding_idx`` (-1: none) gets no
     gradient; ``scale_grad_by_freq`` divides each row's gradient by how often it is picked.
 
-    >>> import chainrule as torch
     >>> torch.embedding(torch.eye(3), torch.tensor([2, 0]))
     tensor([[0., 0., 1.],
             [1., 0., 0.]])
@@ -56,7 +55,6 @@ def embedding_renorm_(weight: Tensor, indices: Tensor, max_norm: float,
     whose ``norm_type``-norm exceeds ``max_norm`` to norm ``max_norm`` (PyTorch's factor
     ``max_norm / (norm + 1e-7)``).
 
-    >>> import chainrule as torch
     >>> w = torch.tensor([[3., 4.], [0.3, 0.4]])
     >>> torch.embedding_renorm_(w, torch.tensor([0, 1]), 1.0, 2.0)
     tensor([[0.6000, 0.8000],
@@ -104,7 +102,6 @@ def embedding_bag(weight: Tensor, indices: Tensor, offsets: Tensor,
     to ``padding_idx`` are left out; ``per_sample_weights`` scales each entry (sum only).
     Returns ``(output, offset2bag, bag_size, max_indices)`` as PyTorch's CPU kernel does.
 
-    >>> import chainrule as torch
     >>> weight = torch.arange(8.).reshape(4, 2)
     >>> torch.embedding_bag(weight, torch.tensor([0, 1, 3]), torch.tensor([0, 2]))[0]
     tensor([[2., 4.],

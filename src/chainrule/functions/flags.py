@@ -32,7 +32,6 @@ def set_anomaly_enabled(enabled: bool, check_nan: bool = True) -> None:
     """Turn anomaly mode on or off for the whole program (what ``detect_anomaly`` does for a
     block); ``check_nan`` also checks every gradient for NaN.
 
-    >>> import chainrule as torch
     >>> torch.set_anomaly_enabled(True); torch.is_anomaly_enabled()
     True
     >>> torch.set_anomaly_enabled(False); torch.is_anomaly_enabled()
@@ -52,7 +51,6 @@ def use_deterministic_algorithms(mode: bool, *, warn_only: bool = False) -> None
     """Ask for deterministic algorithms only (``warn_only``: warn instead of raising where
     there is none).  chainrule's are all deterministic, so this only records the choice.
 
-    >>> import chainrule as torch
     >>> torch.use_deterministic_algorithms(True)
     >>> torch.are_deterministic_algorithms_enabled()
     True
@@ -66,7 +64,6 @@ def use_deterministic_algorithms(mode: bool, *, warn_only: bool = False) -> None
 def are_deterministic_algorithms_enabled() -> bool:
     """Whether ``use_deterministic_algorithms(True)`` is in force.
 
-    >>> import chainrule as torch
     >>> torch.are_deterministic_algorithms_enabled()
     False
     """
@@ -76,7 +73,6 @@ def are_deterministic_algorithms_enabled() -> bool:
 def is_deterministic_algorithms_warn_only_enabled() -> bool:
     """Whether deterministic mode only warns (``warn_only=True``).
 
-    >>> import chainrule as torch
     >>> torch.is_deterministic_algorithms_warn_only_enabled()
     False
     """
@@ -86,7 +82,6 @@ def is_deterministic_algorithms_warn_only_enabled() -> bool:
 def get_deterministic_debug_mode() -> int:
     """0 (deterministic mode off), 1 (warn) or 2 (error).
 
-    >>> import chainrule as torch
     >>> torch.get_deterministic_debug_mode()
     0
     """
@@ -96,7 +91,6 @@ def get_deterministic_debug_mode() -> int:
 def set_deterministic_debug_mode(debug_mode) -> None:
     """Deterministic mode by number or name: ``"default"``/0, ``"warn"``/1, ``"error"``/2.
 
-    >>> import chainrule as torch
     >>> torch.set_deterministic_debug_mode("warn"); torch.get_deterministic_debug_mode()
     1
     >>> torch.set_deterministic_debug_mode(0)
@@ -117,7 +111,6 @@ def init_num_threads() -> None:
     """Start the intra-op thread pool: PyTorch's OpenMP pool; NumPy's BLAS starts its own
     threads when it needs them, so there is nothing to do here.
 
-    >>> import chainrule as torch
     >>> torch.init_num_threads()
     """
 
@@ -127,7 +120,6 @@ def set_default_tensor_type(t) -> None:
     legacy tensor type (``torch.DoubleTensor``) or its name, the default.
 
     >>> import warnings; warnings.simplefilter("ignore")  # PyTorch's deprecation warning
-    >>> import chainrule as torch
     >>> torch.set_default_tensor_type("torch.DoubleTensor")
     >>> torch.tensor([1.5]).dtype
     torch.float64

@@ -20,7 +20,6 @@ def frexp(input) -> Frexp:
     """``(mantissa, exponent)`` with ``input == mantissa * 2**exponent``, ``0.5 <= |mantissa| <
     1`` (0, inf and NaN keep their value, exponent 0); the exponent is int32.
 
-    >>> import chainrule as torch
     >>> torch.frexp(torch.tensor([8.0, -0.3]))
     torch.return_types.frexp(
     mantissa=tensor([ 0.5000, -0.6000]),
@@ -47,7 +46,6 @@ def ldexp(input, other) -> Tensor:
     """``input * 2**other``: ``other`` an integer (or floating) tensor of exponents; integer
     inputs give the default floating dtype.
 
-    >>> import chainrule as torch
     >>> torch.ldexp(torch.tensor([1.0, 3.0]), torch.tensor([3, -1]))
     tensor([8.0000, 1.5000])
     """
@@ -69,7 +67,6 @@ def nextafter(input, other) -> Tensor:
     """The next floating-point number after ``input`` in the direction of ``other``
     (``input`` itself where they are equal).
 
-    >>> import chainrule as torch
     >>> torch.nextafter(torch.tensor([1.0, 1.0]), torch.tensor([2.0, 0.0])) - 1
     tensor([ 1.1921e-07, -5.9605e-08])
     """

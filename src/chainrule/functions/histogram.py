@@ -44,7 +44,6 @@ def histc(input, bins: int = 100, min: float = 0, max: float = 0) -> Tensor:  # 
     """Counts of ``input``'s elements in ``bins`` equal-width bins between ``min`` and ``max``
     (the data's own minimum and maximum when both are equal); elements outside are left out.
 
-    >>> import chainrule as torch
     >>> torch.histc(torch.tensor([1., 2., 1.]), bins=4, min=0, max=3)
     tensor([0., 2., 1., 0.])
     """
@@ -129,7 +128,6 @@ def histogram(input, bins=100, *, range=None, weight=None,  # noqa: A002 - PyTor
     data's span by default), or the bin edges given as a tensor; optionally weighted, or
     normalised to a density.  Returns ``(hist, bin_edges)``.
 
-    >>> import chainrule as torch
     >>> torch.histogram(torch.tensor([1., 2., 1.]), bins=4, range=(0., 3.))
     torch.return_types.histogram(
     hist=tensor([0., 2., 1., 0.]),
@@ -159,7 +157,6 @@ def histogramdd(input, bins=10, *, range=None, weight=None,  # noqa: A002 - PyTo
     edge tensors), over ``range`` (``[left0, right0, left1, right1, ...]``).
     Returns ``(hist, bin_edges)`` with one edge tensor per dimension.
 
-    >>> import chainrule as torch
     >>> points = torch.tensor([[0., 0.], [1., 1.], [1., 0.9]])
     >>> torch.histogramdd(points, bins=[2, 2]).hist
     tensor([[1., 0.],

@@ -311,7 +311,6 @@ def _as_nd(t):
 def gather(input, dim: int, index, *, sparse_grad: bool = False):
     """Pick values along ``dim``: ``out[i][j] = input[i][index[i][j]]`` (for dim=1).
 
-    >>> import chainrule as torch
     >>> torch.gather(torch.tensor([[1., 2.], [3., 4.]]), 1, torch.tensor([[1], [0]]))
     tensor([[2.],
             [3.]])
@@ -326,7 +325,6 @@ def gather(input, dim: int, index, *, sparse_grad: bool = False):
 def scatter(input, dim: int, index, src=None, *, value=None, reduce=None):
     """Write ``src`` (a tensor, or one number) into a copy of ``input`` at ``index`` along ``dim``.
 
-    >>> import chainrule as torch
     >>> torch.zeros(2, 3).scatter(1, torch.tensor([[2], [0]]), 1.0)
     tensor([[0., 0., 1.],
             [1., 0., 0.]])
@@ -382,7 +380,6 @@ def _scatter_with_reduce(input, dim, index, src, reduce):
 def scatter_add(input, dim: int, index, src):
     """Add ``src`` into a copy of ``input`` at ``index`` along ``dim`` (repeats accumulate).
 
-    >>> import chainrule as torch
     >>> torch.zeros(3).scatter_add(0, torch.tensor([0, 0, 2]), torch.ones(3))
     tensor([2., 0., 1.])
     """
@@ -400,7 +397,6 @@ def scatter_add(input, dim: int, index, src):
 def index_select(input, dim: int, index):
     """The slices at ``index`` (a vector of positions) along ``dim``.
 
-    >>> import chainrule as torch
     >>> torch.arange(6).reshape(2, 3).index_select(1, torch.tensor([2, 0]))
     tensor([[2, 0],
             [5, 3]])
@@ -423,7 +419,6 @@ def index_select(input, dim: int, index):
 def masked_fill(input, mask, value):
     """``value`` where ``mask`` is True, ``input`` elsewhere (``mask`` broadcasts).
 
-    >>> import chainrule as torch
     >>> torch.tensor([1., 2., 3.]).masked_fill(torch.tensor([True, False, True]), 0.)
     tensor([0., 2., 0.])
     """
@@ -451,7 +446,6 @@ def take_along_dim(input, indices, dim: int | None = None):
     """``input``'s values at ``indices`` along ``dim`` (the two broadcast against each other
     elsewhere); with ``dim=None``, positions in the flattened tensor.
 
-    >>> import chainrule as torch
     >>> x = torch.tensor([[10., 30., 20.]])
     >>> torch.take_along_dim(x, torch.argsort(x, dim=1), dim=1)
     tensor([[10., 20., 30.]])
@@ -479,7 +473,6 @@ def take_along_dim(input, indices, dim: int | None = None):
 def masked_select(input, mask):
     """The elements of ``input`` where ``mask`` (broadcast against it) is True, as a vector.
 
-    >>> import chainrule as torch
     >>> torch.masked_select(torch.tensor([[1, 2], [3, 4]]), torch.tensor([True, False]))
     tensor([1, 3])
     """
@@ -496,7 +489,6 @@ def masked_select(input, mask):
 def take(input, index):
     """The elements of the flattened ``input`` at ``index`` (shaped like ``index``).
 
-    >>> import chainrule as torch
     >>> torch.take(torch.tensor([[1, 2], [3, 4]]), torch.tensor([0, 3]))
     tensor([1, 4])
     """
@@ -524,7 +516,6 @@ def _index_along(index, dim, like):
 def index_add(input, dim: int, index, source, *, alpha=1):
     """``input`` with ``alpha * source``'s slices added at ``index`` along ``dim``.
 
-    >>> import chainrule as torch
     >>> torch.index_add(torch.zeros(3), 0, torch.tensor([0, 0, 2]), torch.tensor([1., 2., 3.]))
     tensor([3., 0., 3.])
     """
@@ -539,7 +530,6 @@ def index_add(input, dim: int, index, source, *, alpha=1):
 def index_copy(input, dim: int, index, source):
     """``input`` with ``source``'s slices written at ``index`` along ``dim``.
 
-    >>> import chainrule as torch
     >>> torch.index_copy(torch.zeros(3), 0, torch.tensor([2, 0]), torch.tensor([1., 2.]))
     tensor([2., 0., 1.])
     """
@@ -551,7 +541,6 @@ def index_copy(input, dim: int, index, source):
 def index_fill(input, dim: int, index, value):
     """``input`` with the slices at ``index`` along ``dim`` set to ``value``.
 
-    >>> import chainrule as torch
     >>> torch.index_fill(torch.zeros(2, 3), 1, torch.tensor([0, 2]), -1.)
     tensor([[-1.,  0., -1.],
             [-1.,  0., -1.]])
@@ -569,7 +558,6 @@ def index_fill(input, dim: int, index, value):
 def select(input, dim: int, index: int):
     """The slice at ``index`` along ``dim``, with that dimension removed (a view).
 
-    >>> import chainrule as torch
     >>> torch.arange(6).reshape(2, 3).select(1, 0)
     tensor([0, 3])
     """
@@ -588,7 +576,6 @@ def repeat_interleave(input, repeats=None, dim: int | None = None, *, output_siz
     """Each element (or slice along ``dim``) repeated ``repeats`` times in a row; a tensor
     ``repeats`` gives a count per element. ``dim=None`` works on the flattened tensor.
 
-    >>> import chainrule as torch
     >>> torch.repeat_interleave(torch.tensor([1, 2]), 2)
     tensor([1, 1, 2, 2])
     >>> torch.repeat_interleave(torch.tensor([2, 1]))
@@ -618,7 +605,6 @@ def unravel_index(indices, shape) -> tuple:
     """The coordinates in a tensor of ``shape`` of the positions ``indices`` of its flattened
     form: one tensor per dimension (positions wrap around, as PyTorch's do).
 
-    >>> import chainrule as torch
     >>> torch.unravel_index(torch.tensor([4, 1]), (2, 3))
     (tensor([1, 0]), tensor([1, 1]))
     """
@@ -648,7 +634,6 @@ def fill(input, value) -> Tensor:
     """A tensor like ``input`` with every element ``value`` (a number or a 0-d tensor, whose
     gradient is the sum of the result's).
 
-    >>> import chainrule as torch
     >>> torch.fill(torch.zeros(2, 2), 7)
     tensor([[7., 7.],
             [7., 7.]])
@@ -687,7 +672,6 @@ def fill_diagonal_(self, fill_value, wrap: bool = False) -> Tensor:
     """Fill the main diagonal with ``fill_value``, in place (all dimensions equal, or a
     matrix; ``wrap=True`` continues the diagonal below a tall matrix's square top).
 
-    >>> import chainrule as torch
     >>> torch.zeros(2, 3).fill_diagonal_(5.)
     tensor([[5., 0., 0.],
             [0., 5., 0.]])

@@ -30,7 +30,6 @@ __all__ = [
 def cat(tensors, dim: int = 0):
     """Join tensors along an existing dimension (``torch.cat``).
 
-    >>> import chainrule as torch
     >>> torch.cat([torch.zeros(1), torch.ones(2)])
     tensor([0., 1., 1.])
     """
@@ -69,7 +68,6 @@ concat = concatenate = cat
 def stack(tensors, dim: int = 0):
     """Join tensors along a new dimension (``torch.stack``).
 
-    >>> import chainrule as torch
     >>> torch.stack([torch.zeros(2), torch.ones(2)]).shape
     torch.Size([2, 2])
     """
@@ -95,7 +93,6 @@ def stack(tensors, dim: int = 0):
 def split(tensor, split_size_or_sections, dim: int = 0):
     """Cut into pieces of ``split_size`` (or of the given list of sizes) along ``dim``.
 
-    >>> import chainrule as torch
     >>> [p.tolist() for p in torch.arange(5).split(2)]
     [[0, 1], [2, 3], [4]]
     """
@@ -118,7 +115,6 @@ def split(tensor, split_size_or_sections, dim: int = 0):
 def split_with_sizes(input, split_sizes, dim: int = 0):
     """Cut into pieces of the given sizes along ``dim`` (views of ``input``).
 
-    >>> import chainrule as torch
     >>> torch.arange(5).split_with_sizes([2, 3])
     (tensor([0, 1]), tensor([2, 3, 4]))
     """
@@ -139,7 +135,6 @@ def split_with_sizes(input, split_sizes, dim: int = 0):
 def chunk(input, chunks: int, dim: int = 0):
     """Cut into ``chunks`` nearly equal pieces along ``dim``.
 
-    >>> import chainrule as torch
     >>> torch.chunk(torch.arange(5), 2)
     (tensor([0, 1, 2]), tensor([3, 4]))
     """
@@ -158,7 +153,6 @@ def unsafe_split(tensor, split_size: int, dim: int = 0):
     """``split`` whose pieces are not tracked as views of ``tensor`` (they share its memory,
     yet changing them in place is allowed: that is the unsafe part).
 
-    >>> import chainrule as torch
     >>> torch.unsafe_split(torch.arange(5), 2)
     (tensor([0, 1]), tensor([2, 3]), tensor([4]))
     """
@@ -169,7 +163,6 @@ def unsafe_split(tensor, split_size: int, dim: int = 0):
 def unsafe_chunk(input, chunks: int, dim: int = 0):
     """``chunk`` with the pieces of ``unsafe_split``.
 
-    >>> import chainrule as torch
     >>> torch.unsafe_chunk(torch.arange(5), 2)
     (tensor([0, 1, 2]), tensor([3, 4]))
     """
@@ -179,7 +172,6 @@ def unsafe_chunk(input, chunks: int, dim: int = 0):
 def unsafe_split_with_sizes(input, split_sizes, dim: int = 0):
     """``split`` into pieces of the given sizes, with the pieces of ``unsafe_split``.
 
-    >>> import chainrule as torch
     >>> torch.unsafe_split_with_sizes(torch.arange(5), [1, 4])
     (tensor([0]), tensor([1, 2, 3, 4]))
     """
@@ -201,7 +193,6 @@ def _unsafe_pieces(input, cut, amount, dim, row=shape_ops.unsafe_split):
 def unbind(input, dim: int = 0):
     """All slices along ``dim``, as a tuple.
 
-    >>> import chainrule as torch
     >>> torch.unbind(torch.tensor([[1, 2], [3, 4]]))
     (tensor([1, 2]), tensor([3, 4]))
     """
@@ -215,7 +206,6 @@ def unbind(input, dim: int = 0):
 def hstack(tensors):
     """Concatenate horizontally: along dim 1, or dim 0 for 1-d tensors.
 
-    >>> import chainrule as torch
     >>> torch.hstack([torch.tensor([1, 2]), torch.tensor([3])])
     tensor([1, 2, 3])
     """
@@ -227,7 +217,6 @@ def hstack(tensors):
 def vstack(tensors):
     """Stack vertically: concatenate along dim 0, 1-d tensors becoming rows.
 
-    >>> import chainrule as torch
     >>> torch.vstack([torch.tensor([1, 2]), torch.tensor([3, 4])])
     tensor([[1, 2],
             [3, 4]])
@@ -239,7 +228,6 @@ def vstack(tensors):
 def column_stack(tensors):
     """Stack tensors as the columns of a matrix (1-D tensors become columns).
 
-    >>> import chainrule as torch
     >>> torch.column_stack([torch.tensor([1., 2.]), torch.tensor([3., 4.])])
     tensor([[1., 3.],
             [2., 4.]])
@@ -251,7 +239,6 @@ def column_stack(tensors):
 def dstack(tensors):
     """Stack tensors along a third dimension (after making them at least 3-D).
 
-    >>> import chainrule as torch
     >>> torch.dstack([torch.tensor([1., 2.]), torch.tensor([3., 4.])]).shape
     torch.Size([1, 2, 2])
     """
@@ -263,7 +250,6 @@ def dstack(tensors):
 def tensor_split(input, indices_or_sections, dim: int = 0):
     """Split into ``n`` nearly equal parts, or at the given indices, along ``dim``.
 
-    >>> import chainrule as torch
     >>> [t.tolist() for t in torch.tensor_split(torch.arange(5), 2)]
     [[0, 1, 2], [3, 4]]
     """
@@ -287,7 +273,6 @@ def tensor_split(input, indices_or_sections, dim: int = 0):
 def hsplit(input, indices_or_sections):
     """``tensor_split`` along dimension 1 (0 for a 1-D tensor).
 
-    >>> import chainrule as torch
     >>> [t.shape for t in torch.hsplit(torch.zeros(2, 4), 2)]
     [torch.Size([2, 2]), torch.Size([2, 2])]
     """
@@ -297,7 +282,6 @@ def hsplit(input, indices_or_sections):
 def vsplit(input, indices_or_sections):
     """``tensor_split`` along dimension 0.
 
-    >>> import chainrule as torch
     >>> [t.shape for t in torch.vsplit(torch.zeros(4, 2), [1])]
     [torch.Size([1, 2]), torch.Size([3, 2])]
     """
@@ -307,7 +291,6 @@ def vsplit(input, indices_or_sections):
 def dsplit(input, indices_or_sections):
     """``tensor_split`` along dimension 2 (the depth of a 3-D or larger tensor).
 
-    >>> import chainrule as torch
     >>> [t.shape for t in torch.dsplit(torch.zeros(1, 2, 6), [1, 4])]
     [torch.Size([1, 2, 1]), torch.Size([1, 2, 3]), torch.Size([1, 2, 2])]
     """
@@ -320,7 +303,6 @@ def dsplit(input, indices_or_sections):
 def block_diag(*tensors):
     """A block-diagonal matrix with the given tensors (0-, 1- or 2-D) as its blocks.
 
-    >>> import chainrule as torch
     >>> torch.block_diag(torch.tensor([[1., 2.]]), torch.tensor([[3.]]))
     tensor([[1., 2., 0.],
             [0., 0., 3.]])
@@ -346,7 +328,6 @@ def meshgrid(*tensors, indexing: str = "ij"):
     """Coordinate grids from 1-D tensors: with ``indexing="ij"`` grid ``i`` varies along
     dimension ``i``; ``"xy"`` swaps the first two dimensions (as NumPy's default).
 
-    >>> import chainrule as torch
     >>> xs, ys = torch.meshgrid(torch.tensor([1, 2]), torch.tensor([3, 4, 5]), indexing="ij")
     >>> xs
     tensor([[1, 1, 1],
@@ -380,7 +361,6 @@ def meshgrid(*tensors, indexing: str = "ij"):
 def cartesian_prod(*tensors):
     """Every combination of one element from each 1-D tensor, one per row.
 
-    >>> import chainrule as torch
     >>> torch.cartesian_prod(torch.tensor([1, 2]), torch.tensor([3, 4]))
     tensor([[1, 3],
             [1, 4],
@@ -395,7 +375,6 @@ def cartesian_prod(*tensors):
 def combinations(input, r: int = 2, with_replacement: bool = False):
     """The length-``r`` combinations of a 1-D tensor's elements, one per row.
 
-    >>> import chainrule as torch
     >>> torch.combinations(torch.tensor([1, 2, 3]))
     tensor([[1, 2],
             [1, 3],
@@ -414,7 +393,6 @@ def combinations(input, r: int = 2, with_replacement: bool = False):
 def diff(input, n: int = 1, dim: int = -1, prepend=None, append=None):
     """The ``n``-th forward difference ``out[i] = x[i + 1] - x[i]`` along ``dim``.
 
-    >>> import chainrule as torch
     >>> torch.diff(torch.tensor([1, 4, 9, 16]))
     tensor([3, 5, 7])
     """

@@ -28,7 +28,6 @@ class tensortype(type):
     """The metaclass of the typed tensor classes: calling one makes a tensor of its dtype,
     and ``isinstance(x, torch.LongTensor)`` is true for exactly the int64 tensors.
 
-    >>> import chainrule as torch
     >>> isinstance(torch.tensor([1, 2]), torch.LongTensor), isinstance(torch.zeros(1),
     ...                                                                torch.LongTensor)
     (True, False)

@@ -52,7 +52,6 @@ def lobpcg(A: Tensor, k: int | None = None, B: Tensor | None = None, X: Tensor |
     mode uses the same perturbation formulas (PyTorch's forward mode differentiates its
     iterations instead, equal once they converged).
 
-    >>> import chainrule as torch
     >>> A = torch.diag(torch.arange(1., 10.))
     >>> E, U = torch.lobpcg(A, k=2, X=torch.ones(9, 2).tril(-1) + torch.eye(9, 2))
     >>> E.round(decimals=3)

@@ -64,7 +64,6 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight=None,
                                      pos_weight=None, reduction: int = 0) -> Tensor:
     """Binary cross-entropy of ``sigmoid(input)``, computed from the logits without overflow.
 
-    >>> import chainrule as torch
     >>> torch.binary_cross_entropy_with_logits(torch.tensor([-200.]), torch.tensor([1.]))
     tensor([200.])
     """
@@ -79,7 +78,6 @@ def kl_div(input: Tensor, target: Tensor, reduction: int = 0, *,
     """Kullback-Leibler divergence of ``target`` from ``input`` (a log-probability),
     pointwise: ``target * (log(target) - input)`` (``0`` where the target is 0).
 
-    >>> import chainrule as torch
     >>> torch.kl_div(torch.tensor([-1., -1.]), torch.tensor([0.5, 0.5]), 2)
     tensor(0.3069)
     """
@@ -97,7 +95,6 @@ def margin_ranking_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: 
                         reduction: int = 0) -> Tensor:
     """``max(0, -target * (input1 - input2) + margin)``.
 
-    >>> import chainrule as torch
     >>> torch.margin_ranking_loss(torch.tensor([1., 2.]), torch.tensor([2., 1.]),
     ...                           torch.tensor([1., 1.]), 0.0, 1)
     tensor(0.5000)
@@ -114,7 +111,6 @@ def hinge_embedding_loss(input: Tensor, target: Tensor, margin: float = 1.0,
                          reduction: int = 0) -> Tensor:
     """``x`` where ``target`` is 1, ``max(0, margin - x)`` where it is -1.
 
-    >>> import chainrule as torch
     >>> torch.hinge_embedding_loss(torch.tensor([0.3, 0.3]), torch.tensor([1., -1.]))
     tensor([0.3000, 0.7000])
     """
@@ -127,7 +123,6 @@ def cosine_embedding_loss(input1: Tensor, input2: Tensor, target: Tensor, margin
                           reduction: int = 0) -> Tensor:
     """``1 - cos(x1, x2)`` where ``target`` is 1, ``max(0, cos(x1, x2) - margin)`` where -1.
 
-    >>> import chainrule as torch
     >>> torch.cosine_embedding_loss(torch.tensor([[1., 0.]]), torch.tensor([[0., 1.]]),
     ...                             torch.tensor([1.]))
     tensor([1.])
@@ -155,7 +150,6 @@ def poisson_nll_loss(input: Tensor, target: Tensor, log_input: bool, full: bool,
     """Negative log-likelihood of ``target`` under a Poisson of rate ``input`` (of
     ``exp(input)`` with ``log_input``), with Stirling's term for ``log(target!)`` if ``full``.
 
-    >>> import chainrule as torch
     >>> torch.poisson_nll_loss(torch.tensor([0.]), torch.tensor([1.]), True, False, 1e-8, 1)
     tensor(1.)
     """
@@ -187,7 +181,6 @@ def triplet_margin_loss(anchor: Tensor, positive: Tensor, negative: Tensor, marg
     """``max(0, margin + d(anchor, positive) - d(anchor, negative))`` with ``p``-norm ``d``;
     ``swap`` uses ``d(positive, negative)`` where it is smaller.
 
-    >>> import chainrule as torch
     >>> torch.triplet_margin_loss(torch.tensor([[0., 0.]]), torch.tensor([[0., 0.]]),
     ...                           torch.tensor([[3., 4.]]))
     tensor([0.])
@@ -245,7 +238,6 @@ def ctc_loss(log_probs: Tensor, targets: Tensor, input_lengths, target_lengths, 
     length before averaging; ``zero_infinity`` turns impossible alignments' infinite loss
     (and its gradient) into 0.
 
-    >>> import chainrule as torch
     >>> log_probs = torch.full((2, 1, 2), 0.5).log()  # two steps, two equally likely classes
     >>> torch.ctc_loss(log_probs, torch.tensor([[1]]), [2], [1])  # paths 11, b1, 1b: 3/4
     tensor([0.2877])

@@ -63,7 +63,6 @@ def svd_lowrank(A: Tensor, q: int | None = 6, niter: int | None = 2,
                 M: Tensor | None = None) -> tuple:
     """``(U, S, V)`` with ``A - M ≈ U diag(S) Vᵀ`` of rank ``q``, by a randomized method.
 
-    >>> import chainrule as torch
     >>> A = torch.outer(torch.tensor([1., 2., 2.]), torch.tensor([3., 4.]))  # rank 1
     >>> U, S, V = torch.svd_lowrank(A, q=1)
     >>> S
@@ -79,7 +78,6 @@ def pca_lowrank(A: Tensor, q: int | None = None, center: bool = True,
     """``(U, S, V)``: the principal components of the rows of ``A`` (centered first), by
     ``svd_lowrank``; ``V``'s columns are the principal directions.
 
-    >>> import chainrule as torch
     >>> A = torch.tensor([[1., 1.], [2., 2.], [3., 3.]])
     >>> U, S, V = torch.pca_lowrank(A, q=1)
     >>> S

@@ -69,7 +69,6 @@ def _operand_arrays(name: str, input, other, other_name: str) -> tuple:
 def dot(input, other):
     """Dot product of two 1-d tensors.
 
-    >>> import chainrule as torch
     >>> torch.dot(torch.tensor([1., 2.]), torch.tensor([3., 4.]))
     tensor(11.)
     """
@@ -92,7 +91,6 @@ def dot(input, other):
 def mv(input, vec):
     """Matrix-vector product.
 
-    >>> import chainrule as torch
     >>> torch.mv(torch.eye(2), torch.tensor([1., 2.]))
     tensor([1., 2.])
     """
@@ -111,7 +109,6 @@ def mv(input, vec):
 def mm(input, mat2):
     """Matrix product of two 2-d tensors.
 
-    >>> import chainrule as torch
     >>> torch.mm(torch.ones(2, 3), torch.ones(3, 1))
     tensor([[3.],
             [3.]])
@@ -143,7 +140,6 @@ def _check_multipliable(mat1, mat2) -> None:
 def bmm(input, mat2):
     """Batched matrix product of two 3-d tensors.
 
-    >>> import chainrule as torch
     >>> torch.bmm(torch.ones(4, 2, 3), torch.ones(4, 3, 5)).shape
     torch.Size([4, 2, 5])
     """
@@ -160,7 +156,6 @@ def bmm(input, mat2):
 def matmul(input, other):
     """Matrix product with PyTorch's rules for 1-d operands and broadcast batch dimensions.
 
-    >>> import chainrule as torch
     >>> (torch.ones(5, 2, 3) @ torch.ones(3)).shape
     torch.Size([5, 2])
     """
@@ -231,7 +226,6 @@ def _raise_mismatch(input, other):
 def outer(input, vec2):
     """Outer product of two 1-d tensors.
 
-    >>> import chainrule as torch
     >>> torch.outer(torch.tensor([1., 2.]), torch.tensor([1., 10.]))
     tensor([[ 1., 10.],
             [ 2., 20.]])
@@ -261,7 +255,6 @@ def ger(input, vec2):
 def einsum(equation: str, *operands):
     """Sum of products over the labelled dimensions of the operands (Einstein notation).
 
-    >>> import chainrule as torch
     >>> a = torch.arange(6.).reshape(2, 3)
     >>> torch.einsum('ij,j->i', a, torch.ones(3))
     tensor([ 3., 12.])
@@ -297,7 +290,6 @@ def einsum(equation: str, *operands):
 def addmm(input, mat1, mat2, *, beta=1, alpha=1):
     """``beta * input + alpha * (mat1 @ mat2)`` (``input`` broadcasts).
 
-    >>> import chainrule as torch
     >>> torch.addmm(torch.ones(2, 2), torch.eye(2), torch.eye(2))
     tensor([[2., 1.],
             [1., 2.]])
@@ -315,7 +307,6 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1):
 def baddbmm(input, batch1, batch2, *, beta=1, alpha=1):
     """``beta * input + alpha * (batch1 @ batch2)``, one product per batch entry.
 
-    >>> import chainrule as torch
     >>> torch.baddbmm(torch.zeros(1, 2, 2), torch.ones(1, 2, 3), torch.ones(1, 3, 2))
     tensor([[[3., 3.],
              [3., 3.]]])
@@ -371,7 +362,6 @@ def _factors(input, beta, alpha) -> tuple:
 def addmv(input, mat, vec, *, beta=1, alpha=1):
     """``beta * input + alpha * (mat @ vec)``.
 
-    >>> import chainrule as torch
     >>> torch.addmv(torch.ones(2), torch.eye(2), torch.tensor([1., 2.]))
     tensor([2., 3.])
     """
@@ -394,7 +384,6 @@ def addmv(input, mat, vec, *, beta=1, alpha=1):
 def addbmm(input, batch1, batch2, *, beta=1, alpha=1):
     """``beta * input + alpha * sum_i (batch1[i] @ batch2[i])``.
 
-    >>> import chainrule as torch
     >>> torch.addbmm(torch.zeros(2, 2), torch.ones(3, 2, 1), torch.ones(3, 1, 2))
     tensor([[3., 3.],
             [3., 3.]])
@@ -409,7 +398,6 @@ def addbmm(input, batch1, batch2, *, beta=1, alpha=1):
 def addr(input, vec1, vec2, *, beta=1, alpha=1):
     """``beta * input + alpha * outer(vec1, vec2)``.
 
-    >>> import chainrule as torch
     >>> torch.addr(torch.zeros(2, 2), torch.tensor([1., 2.]), torch.tensor([1., 1.]))
     tensor([[1., 1.],
             [2., 2.]])
@@ -433,7 +421,6 @@ def tensordot(a, b, dims=2):
     """Contract the last ``dims`` dimensions of ``a`` with the first ``dims`` of ``b``, or the
     listed pairs ``dims=([a dims], [b dims])``.
 
-    >>> import chainrule as torch
     >>> torch.tensordot(torch.ones(2, 3), torch.ones(3, 4), dims=1).shape
     torch.Size([2, 4])
     """
@@ -468,7 +455,6 @@ def tensordot(a, b, dims=2):
 def kron(input, other):
     """The Kronecker product: every element of ``input`` times the whole of ``other``.
 
-    >>> import chainrule as torch
     >>> torch.kron(torch.tensor([1, 2]), torch.tensor([1, 10]))
     tensor([ 1, 10,  2, 20])
     """
@@ -484,7 +470,6 @@ def kron(input, other):
 def inner(input, other):
     """Sum of products over the last dimension of both inputs.
 
-    >>> import chainrule as torch
     >>> torch.inner(torch.tensor([1., 2.]), torch.tensor([3., 4.]))
     tensor(11.)
     """
@@ -497,7 +482,6 @@ def inner(input, other):
 def vdot(input, other):
     """Dot product of two 1-D tensors (real tensors: the same as ``dot``).
 
-    >>> import chainrule as torch
     >>> torch.vdot(torch.tensor([1., 2.]), torch.tensor([3., 4.]))
     tensor(11.)
     """
@@ -508,7 +492,6 @@ def cdist(x1, x2, p: float = 2.0, compute_mode=None):
     """The ``p``-norm distance between each row of ``x1`` and each row of ``x2``
     (batched over leading dimensions).
 
-    >>> import chainrule as torch
     >>> torch.cdist(torch.tensor([[0., 0.]]), torch.tensor([[3., 4.], [0., 1.]]))
     tensor([[5., 1.]])
     """
@@ -530,7 +513,6 @@ def cdist(x1, x2, p: float = 2.0, compute_mode=None):
 def cross(input, other, dim: int | None = None):
     """The cross product of 3-vectors along ``dim`` (default: the first dimension of size 3).
 
-    >>> import chainrule as torch
     >>> torch.cross(torch.tensor([1., 0., 0.]), torch.tensor([0., 1., 0.]), dim=0)
     tensor([0., 0., 1.])
     """
@@ -557,7 +539,6 @@ def diag(input, diagonal: int = 0):
     """A 1-D ``input`` placed on a diagonal of a square matrix; of a 2-D ``input``, its
     ``diagonal``-th diagonal.
 
-    >>> import chainrule as torch
     >>> torch.diag(torch.tensor([1, 2]))
     tensor([[1, 0],
             [0, 2]])
@@ -582,7 +563,6 @@ def diag(input, diagonal: int = 0):
 def diagflat(input, offset: int = 0):
     """``input``'s elements (flattened) on the ``offset``-th diagonal of a square matrix.
 
-    >>> import chainrule as torch
     >>> torch.diagflat(torch.tensor([[1, 2], [3, 4]]))
     tensor([[1, 0, 0, 0],
             [0, 2, 0, 0],
@@ -596,7 +576,6 @@ def diagonal(input, offset: int = 0, dim1: int = 0, dim2: int = 1):
     """The ``offset``-th diagonal of the matrices spanned by ``dim1`` and ``dim2``, as the last
     dimension of the result (a copy here, where PyTorch returns a view).
 
-    >>> import chainrule as torch
     >>> torch.diagonal(torch.tensor([[1, 2], [3, 4]]), 1)
     tensor([2])
     """
@@ -613,7 +592,6 @@ def diagonal(input, offset: int = 0, dim1: int = 0, dim2: int = 1):
 def diag_embed(input, offset: int = 0, dim1: int = -2, dim2: int = -1):
     """Tensors whose diagonals (over the last two dimensions) are ``input``'s last dimension.
 
-    >>> import chainrule as torch
     >>> torch.diag_embed(torch.tensor([1., 2.]))
     tensor([[1., 0.],
             [0., 2.]])
@@ -628,7 +606,6 @@ def diag_embed(input, offset: int = 0, dim1: int = -2, dim2: int = -1):
 def trace(input):
     """The sum of a matrix's main diagonal.
 
-    >>> import chainrule as torch
     >>> torch.trace(torch.tensor([[1., 2.], [3., 4.]]))
     tensor(5.)
     """
@@ -653,7 +630,6 @@ def _check_square(input, name):
 def inverse(input):
     """The inverse of a square matrix (or of each matrix in a batch).
 
-    >>> import chainrule as torch
     >>> torch.inverse(torch.tensor([[2., 0.], [0., 4.]]))
     tensor([[0.5000, 0.0000],
             [0.0000, 0.2500]])
@@ -665,7 +641,6 @@ def inverse(input):
 def det(input):
     """The determinant of a square matrix (or of each matrix in a batch).
 
-    >>> import chainrule as torch
     >>> torch.det(torch.tensor([[1., 2.], [3., 4.]]))
     tensor(-2.)
     """
@@ -677,7 +652,6 @@ def cov(input, *, correction: int = 1, fweights=None, aweights=None):
     """Covariance matrix of the variables in ``input``'s rows (observations in columns),
     optionally weighted: ``fweights`` (integer repeat counts) and ``aweights`` (importance).
 
-    >>> import chainrule as torch
     >>> torch.cov(torch.tensor([[0., 1., 2.], [2., 1., 0.]]))
     tensor([[ 1., -1.],
             [-1.,  1.]])
@@ -737,7 +711,6 @@ def _check_weights(name: str, w, n: int) -> None:
 def corrcoef(input):
     """Pearson correlation coefficients of the variables in ``input``'s rows.
 
-    >>> import chainrule as torch
     >>> torch.corrcoef(torch.tensor([[0., 1., 2.], [2., 1., 0.]]))
     tensor([[ 1., -1.],
             [-1.,  1.]])
@@ -759,7 +732,6 @@ def bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | None
     As PyTorch: the inputs are viewed as rows, one TrilinearBackward0 node contracts them with
     the weight, the result is viewed back (ViewBackward0) and the bias added.
 
-    >>> import chainrule as torch
     >>> torch.bilinear(torch.tensor([[1., 2.]]), torch.tensor([[3., 4., 5.]]),
     ...                torch.ones(1, 2, 3), torch.tensor([0.5]))
     tensor([[36.5000]])
@@ -795,7 +767,6 @@ def vander(x, N=None, increasing: bool = False):
     Its gradient is correct here; PyTorch 2.13's backward of ``torch.vander`` fails (it
     modifies a value that its cumprod saved), so only the values can be compared with it.
 
-    >>> import chainrule as torch
     >>> torch.vander(torch.tensor([1, 2, 3]))
     tensor([[1, 1, 1],
             [4, 2, 1],
@@ -819,7 +790,6 @@ def multi_dot(tensors) -> Tensor:
     the result's shape (PyTorch's node is a ViewBackward0, for matrices too), with
     PyTorch's multi_dot checks (``torch.linalg.multi_dot`` and ``torch.chain_matmul``).
 
-    >>> import chainrule as torch
     >>> multi_dot([torch.ones(3), torch.ones(3, 2)])
     tensor([3., 3.])
     """

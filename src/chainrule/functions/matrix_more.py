@@ -42,7 +42,6 @@ def _into_self(product, self, args, kwargs, mismatch=_bad_inplace_call):
 def addmm_(self, mat1, mat2, *, beta=1, alpha=1) -> Tensor:
     """``self = beta * self + alpha * (mat1 @ mat2)``, in place.
 
-    >>> import chainrule as torch
     >>> torch.ones(2, 2).addmm_(torch.eye(2), torch.full((2, 2), 3.), alpha=2)
     tensor([[7., 7.],
             [7., 7.]])
@@ -53,7 +52,6 @@ def addmm_(self, mat1, mat2, *, beta=1, alpha=1) -> Tensor:
 def addmv_(self, mat, vec, *, beta=1, alpha=1) -> Tensor:
     """``self = beta * self + alpha * (mat @ vec)``, in place.
 
-    >>> import chainrule as torch
     >>> torch.zeros(2).addmv_(torch.ones(2, 3), torch.arange(3.))
     tensor([3., 3.])
     """
@@ -70,7 +68,6 @@ def _addr_mismatch(vec1, vec2):
 def addr_(self, vec1, vec2, *, beta=1, alpha=1) -> Tensor:
     """``self = beta * self + alpha * outer(vec1, vec2)``, in place.
 
-    >>> import chainrule as torch
     >>> torch.zeros(2, 2).addr_(torch.tensor([1., 2.]), torch.tensor([1., -1.]))
     tensor([[ 1., -1.],
             [ 2., -2.]])
@@ -86,7 +83,6 @@ def addbmm_(self, batch1, batch2, *, beta=1, alpha=1) -> Tensor:
     chainrule refuses it, as the other in-place products do (a tensor's size
     never changes in place here).
 
-    >>> import chainrule as torch
     >>> torch.zeros(1, 1).addbmm_(torch.ones(3, 1, 2), torch.ones(3, 2, 1))
     tensor([[6.]])
     """
@@ -96,7 +92,6 @@ def addbmm_(self, batch1, batch2, *, beta=1, alpha=1) -> Tensor:
 def baddbmm_(self, batch1, batch2, *, beta=1, alpha=1) -> Tensor:
     """``self = beta * self + alpha * (batch1 @ batch2)`` per batch entry, in place.
 
-    >>> import chainrule as torch
     >>> torch.ones(2, 1, 1).baddbmm_(torch.ones(2, 1, 3), torch.ones(2, 3, 1), beta=0)
     tensor([[[3.]],
     <BLANKLINE>
@@ -113,7 +108,6 @@ def baddbmm_(self, batch1, batch2, *, beta=1, alpha=1) -> Tensor:
 def chain_matmul(*matrices: Tensor) -> Tensor:
     """The product of the 2-D ``matrices`` (deprecated in PyTorch: ``torch.linalg.multi_dot``).
 
-    >>> import chainrule as torch
     >>> torch.chain_matmul(torch.ones(2, 3), torch.ones(3, 4), torch.ones(4, 1))
     tensor([[12.],
             [12.]])
@@ -145,7 +139,6 @@ def frobenius_norm(input: Tensor, dim, keepdim: bool = False) -> Tensor:
     """The 2-norm over ``dim`` (at most two dimensions; ``()`` for all); deprecated in PyTorch
     for ``torch.linalg.vector_norm(input, 2, dim, keepdim)``.
 
-    >>> import chainrule as torch
     >>> torch.frobenius_norm(torch.tensor([[3., 0.], [0., 4.]]), (0, 1))
     tensor(5.)
     """
@@ -169,7 +162,6 @@ def norm_except_dim(v: Tensor, pow: int = 2, dim: int = 0) -> Tensor:  # noqa: A
     shaped to broadcast against ``v``; ``dim=-1`` gives the norm of all of ``v``.
     ``nn.utils.weight_norm``'s norm.
 
-    >>> import chainrule as torch
     >>> torch.norm_except_dim(torch.tensor([[3., 4.], [0., 1.]]))
     tensor([[5.],
             [1.]])

@@ -40,7 +40,6 @@ def empty_permuted(size, physical_layout, *, dtype=None, layout=None, device=Non
     """An uninitialised tensor of ``size`` stored in memory with its dimensions in the order
     ``physical_layout`` (outermost first): ``(0, 2, 3, 1)`` lays out NCHW as NHWC.
 
-    >>> import chainrule as torch
     >>> torch.empty_permuted((2, 3, 4), (0, 2, 1)).shape
     torch.Size([2, 3, 4])
     """
@@ -63,7 +62,6 @@ def frombuffer(buffer, *, dtype, count: int = -1, offset: int = 0,
     """A 1-D tensor over the memory of ``buffer`` (anything with Python's buffer protocol):
     ``count`` elements of ``dtype`` from byte ``offset`` (all of them for ``count=-1``).
 
-    >>> import chainrule as torch
     >>> data = bytearray(b"\\x00\\x00\\x80\\x3f\\x00\\x00\\x00\\x40")
     >>> t = torch.frombuffer(data, dtype=torch.float32)
     >>> t
@@ -105,7 +103,6 @@ def asarray(obj, *, dtype=None, device=None, copy: bool | None = None,
     object, a buffer) unless ``copy=True``; ``copy=False`` refuses to copy.
 
     >>> import numpy as np
-    >>> import chainrule as torch
     >>> a = np.zeros(2, dtype=np.int64)
     >>> torch.asarray(a).add_(4), a, torch.asarray(a, copy=True).add_(1), a
     (tensor([4, 4]), array([4, 4]), tensor([5, 5]), array([4, 4]))

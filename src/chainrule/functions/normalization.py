@@ -34,7 +34,6 @@ def layer_norm(input: Tensor, normalized_shape, weight: Tensor | None = None,
                cudnn_enable: bool = True) -> Tensor:
     """Normalise over the last ``len(normalized_shape)`` dimensions, then scale and shift.
 
-    >>> import chainrule as torch
     >>> torch.layer_norm(torch.tensor([[1., 3.]]), (2,))
     tensor([[-1.0000,  1.0000]])
     """
@@ -57,7 +56,6 @@ def batch_norm(input: Tensor, weight: Tensor | None, bias: Tensor | None,
     """Normalise each channel (dimension 1) by batch statistics (training, which also
     updates the running ones) or by the running statistics.
 
-    >>> import chainrule as torch
     >>> torch.batch_norm(torch.tensor([[1.], [3.]]), None, None, None, None, True, 0.1, 1e-5,
     ...                  False)
     tensor([[-1.0000],
@@ -103,7 +101,6 @@ def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None,
     """Normalise each of ``num_groups`` channel groups over its channels and positions,
     then scale and shift per channel.
 
-    >>> import chainrule as torch
     >>> torch.group_norm(torch.tensor([[1., 3., 5., 9.]]), 2)
     tensor([[-1.0000,  1.0000, -1.0000,  1.0000]])
     """
@@ -139,7 +136,6 @@ def instance_norm(input: Tensor, weight: Tensor | None, bias: Tensor | None,
     As in PyTorch, this is batch norm of the ``(1, N*C, *)`` view (the per-channel
     weight repeated for each sample), viewed back.
 
-    >>> import chainrule as torch
     >>> torch.instance_norm(torch.tensor([[[1., 3.], [0., 4.]]]), None, None, None, None,
     ...                     True, 0.1, 1e-5, False)
     tensor([[[-1.0000,  1.0000],
@@ -178,7 +174,6 @@ def rms_norm(input: Tensor, normalized_shape, weight: Tensor | None = None,
     ``weight``; ``eps`` defaults to the dtype's machine epsilon.  PyTorch's composition
     (float16 computed in float32), so the ``grad_fn`` is its last multiplication.
 
-    >>> import chainrule as torch
     >>> torch.rms_norm(torch.tensor([[3., 4.]]), [2], eps=0.0)
     tensor([[0.8485, 1.1314]])
     """

@@ -84,7 +84,6 @@ def out_variant(rule: str = CAST, *, message: str | None = None, error=RuntimeEr
     factory resizes ``out`` silently, or with ``count_warning`` warns when the
     number of elements changes (``arange``, whose count depends on rounding).
 
-    >>> import chainrule as torch
     >>> c = torch.zeros(2)
     >>> torch.mul(torch.tensor([1., 2.]), 3, out=c) is c, c
     (True, tensor([3., 6.]))

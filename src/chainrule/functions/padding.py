@@ -24,7 +24,6 @@ def constant_pad_nd(input: Tensor, pad, value: float = 0) -> Tensor:
     """Pad the last ``len(pad) // 2`` dimensions with ``value``; ``pad = (left, right, top,
     bottom, ...)``, last dimension first; negative amounts crop.
 
-    >>> import chainrule as torch
     >>> torch.constant_pad_nd(torch.tensor([[1., 2., 3.]]), (1, -1), 9.)
     tensor([[9., 1., 2.]])
     """

@@ -46,7 +46,6 @@ __all__ = [
 def add(input, other, *, alpha=1):
     """``input + alpha * other``, broadcasting.
 
-    >>> import chainrule as torch
     >>> torch.add(torch.tensor([1, 2]), 1.5)
     tensor([2.5000, 3.5000])
     """
@@ -76,7 +75,6 @@ def _check_alpha(alpha, *operands) -> None:
 def sub(input, other, *, alpha=1):
     """``input - alpha * other``, broadcasting.
 
-    >>> import chainrule as torch
     >>> torch.sub(torch.tensor([1., 2.]), 1)
     tensor([0., 1.])
     """
@@ -132,7 +130,6 @@ def rsub(input, other, *number_alpha, alpha=1, **unexpected):
 
     ``alpha`` may be given by position only when ``other`` is a number, as in PyTorch.
 
-    >>> import chainrule as torch
     >>> torch.rsub(torch.tensor([1., 2.]), 5, alpha=2)
     tensor([3., 1.])
     """
@@ -169,7 +166,6 @@ def operator_rsub(self, other):
 def mul(input, other):
     """Elementwise product, broadcasting.
 
-    >>> import chainrule as torch
     >>> torch.mul(torch.tensor([1, 2]), 2.5)
     tensor([2.5000, 5.0000])
     """
@@ -184,7 +180,6 @@ def mul(input, other):
 def div(input, other, *, rounding_mode=None):
     """True division (integers give the default float dtype), or rounded with ``rounding_mode``.
 
-    >>> import chainrule as torch
     >>> torch.tensor([1, 2]) / 2
     tensor([0.5000, 1.0000])
     """
@@ -211,7 +206,6 @@ def div(input, other, *, rounding_mode=None):
 def floor_divide(input, other):
     """``input // other``: division rounded towards minus infinity.
 
-    >>> import chainrule as torch
     >>> torch.floor_divide(torch.tensor([7, -7]), 2)
     tensor([ 3, -4])
     """
@@ -231,7 +225,6 @@ def floor_divide(input, other):
 def remainder(input, other):
     """``input % other``: the remainder with the sign of the divisor, as Python's ``%``.
 
-    >>> import chainrule as torch
     >>> torch.remainder(torch.tensor([7., -7.]), 3)
     tensor([1., 2.])
     """
@@ -245,7 +238,6 @@ def remainder(input, other):
 def fmod(input, other):
     """The remainder with the sign of the dividend, as C's ``fmod``.
 
-    >>> import chainrule as torch
     >>> torch.fmod(torch.tensor([7., -7.]), 3)
     tensor([ 1., -1.])
     """
@@ -258,7 +250,6 @@ def fmod(input, other):
 def pow(input, exponent):
     """``input ** exponent``: tensor to a number, tensor to tensor, or number to tensor.
 
-    >>> import chainrule as torch
     >>> torch.pow(torch.tensor([1., 2.]), 2)
     tensor([1., 4.])
     """
@@ -302,7 +293,6 @@ subtract = sub
 def square(input):
     """``input * input``.
 
-    >>> import chainrule as torch
     >>> torch.square(torch.tensor([3.]))
     tensor([9.])
     """
@@ -314,7 +304,6 @@ def square(input):
 def float_power(input, exponent):
     """``input ** exponent`` computed in float64.
 
-    >>> import chainrule as torch
     >>> torch.float_power(torch.tensor([2]), 3)
     tensor([8.], dtype=torch.float64)
     """
@@ -328,7 +317,6 @@ def float_power(input, exponent):
 def addcmul(input, tensor1, tensor2, *, value=1):
     """``input + value * tensor1 * tensor2``.
 
-    >>> import chainrule as torch
     >>> torch.addcmul(torch.ones(2), torch.tensor([1., 2.]), torch.tensor([3., 4.]), value=0.5)
     tensor([2.5000, 5.0000])
     """
@@ -340,7 +328,6 @@ def addcmul(input, tensor1, tensor2, *, value=1):
 def addcdiv(input, tensor1, tensor2, *, value=1):
     """``input + value * tensor1 / tensor2``.
 
-    >>> import chainrule as torch
     >>> torch.addcdiv(torch.ones(2), torch.tensor([1., 2.]), torch.tensor([4., 4.]))
     tensor([1.2500, 1.5000])
     """
@@ -355,7 +342,6 @@ def addcdiv(input, tensor1, tensor2, *, value=1):
 def positive(input):
     """``input`` itself (``+x``); refused for bool tensors, as in PyTorch.
 
-    >>> import chainrule as torch
     >>> torch.positive(torch.tensor([-1., 2.]))
     tensor([-1.,  2.])
     """
@@ -425,7 +411,6 @@ trunc = fix = _keep_dtype(pointwise_ops.trunc, "trunc")
 def frac(input):
     """The fractional part ``input - trunc(input)``, keeping the sign; floating tensors only.
 
-    >>> import chainrule as torch
     >>> torch.frac(torch.tensor([1.5, -2.25]))
     tensor([ 0.5000, -0.2500])
     """
@@ -436,7 +421,6 @@ def frac(input):
 def relu(input):
     """``max(input, 0)``; the gradient at 0 is 0, as in PyTorch.
 
-    >>> import chainrule as torch
     >>> torch.relu(torch.tensor([-1., 0., 2.]))
     tensor([0., 0., 2.])
     """
@@ -446,7 +430,6 @@ def relu(input):
 def relu_(input):
     """``relu`` in place.
 
-    >>> import chainrule as torch
     >>> torch.relu_(torch.tensor([-1., 2.]))
     tensor([0., 2.])
     """
@@ -457,7 +440,6 @@ def relu_(input):
 def round(input, *, decimals: int = 0):  # noqa: A001
     """Round half to even, as PyTorch does (``decimals`` digits after the point).
 
-    >>> import chainrule as torch
     >>> torch.round(torch.tensor([0.5, 1.5, 2.7]))
     tensor([0., 2., 3.])
     """
@@ -471,7 +453,6 @@ def round(input, *, decimals: int = 0):  # noqa: A001
 def atan2(input, other):
     """Angle of the point ``(other, input)``, elementwise (``arctan2`` is the same function).
 
-    >>> import chainrule as torch
     >>> torch.atan2(torch.tensor([1., -1.]), torch.tensor([1., 1.]))
     tensor([ 0.7854, -0.7854])
     """
@@ -488,7 +469,6 @@ sgn = sign
 def clamp(input, min=None, max=None):
     """Limit values to ``[min, max]``; the gradient passes where the input lies inside.
 
-    >>> import chainrule as torch
     >>> torch.clamp(torch.tensor([-1., 0.5, 2.]), 0, 1)
     tensor([0.0000, 0.5000, 1.0000])
     """
@@ -509,7 +489,6 @@ def clamp(input, min=None, max=None):
 def maximum(input, other):
     """The elementwise maximum of two tensors.
 
-    >>> import chainrule as torch
     >>> torch.maximum(torch.tensor([1., 5.]), torch.tensor([3., 2.]))
     tensor([3., 5.])
     """
@@ -521,7 +500,6 @@ def maximum(input, other):
 def minimum(input, other):
     """The elementwise minimum of two tensors.
 
-    >>> import chainrule as torch
     >>> torch.minimum(torch.tensor([1., 5.]), torch.tensor([3., 2.]))
     tensor([1., 2.])
     """
@@ -536,7 +514,6 @@ clip = clamp
 def clamp_min(input, min):  # noqa: A002 - PyTorch's name
     """``clamp(input, min=min)``.
 
-    >>> import chainrule as torch
     >>> torch.clamp_min(torch.tensor([-1., 2.]), 0.)
     tensor([0., 2.])
     """
@@ -547,7 +524,6 @@ def clamp_min(input, min):  # noqa: A002 - PyTorch's name
 def clamp_max(input, max):  # noqa: A002 - PyTorch's name
     """``clamp(input, max=max)``.
 
-    >>> import chainrule as torch
     >>> torch.clamp_max(torch.tensor([-1., 2.]), 0.)
     tensor([-1.,  0.])
     """
@@ -558,7 +534,6 @@ def clamp_max(input, max):  # noqa: A002 - PyTorch's name
 def fmax(input, other):
     """Elementwise maximum that ignores NaN (NaN only where both are NaN).
 
-    >>> import chainrule as torch
     >>> torch.fmax(torch.tensor([1., float("nan")]), torch.tensor([2., 3.]))
     tensor([2., 3.])
     """
@@ -569,7 +544,6 @@ def fmax(input, other):
 def fmin(input, other):
     """Elementwise minimum that ignores NaN (NaN only where both are NaN).
 
-    >>> import chainrule as torch
     >>> torch.fmin(torch.tensor([1., float("nan")]), torch.tensor([2., 3.]))
     tensor([1., 3.])
     """
@@ -581,7 +555,6 @@ def lerp(input, end, weight):
     """``input + weight * (end - input)``, with a number or a tensor ``weight``; floating
     tensors only, as in PyTorch.
 
-    >>> import chainrule as torch
     >>> torch.lerp(torch.tensor([0., 10.]), torch.tensor([10., 20.]), 0.5)
     tensor([ 5., 15.])
     """
@@ -599,7 +572,6 @@ def lerp(input, end, weight):
 def where(condition, input, other):
     """``input`` where ``condition`` holds, else ``other`` (PyTorch's ``torch.where``).
 
-    >>> import chainrule as torch
     >>> torch.where(torch.tensor([True, False]), torch.tensor([1., 2.]), 0.)
     tensor([1., 0.])
     """
@@ -648,7 +620,6 @@ def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
     """Replaces NaN by ``nan`` and infinities by ``posinf``/``neginf`` (default: the dtype's
     largest and smallest finite values).
 
-    >>> import chainrule as torch
     >>> torch.nan_to_num(torch.tensor([float("nan"), float("inf"), -1.]), posinf=9.)
     tensor([ 0.,  9., -1.])
     """
@@ -672,7 +643,6 @@ def _floating_kernel(name, *tensors):
 def hypot(input, other):
     """``sqrt(input**2 + other**2)``, elementwise; floating tensors only.
 
-    >>> import chainrule as torch
     >>> torch.hypot(torch.tensor([3.]), torch.tensor([4.]))
     tensor([5.])
     """
@@ -684,7 +654,6 @@ def hypot(input, other):
 def logaddexp(input, other):
     """``log(exp(input) + exp(other))`` without overflow.
 
-    >>> import chainrule as torch
     >>> torch.logaddexp(torch.tensor([1000.]), torch.tensor([1000.]))
     tensor([1000.6932])
     """
@@ -696,7 +665,6 @@ def logaddexp(input, other):
 def logaddexp2(input, other):
     """``log2(2**input + 2**other)`` without overflow.
 
-    >>> import chainrule as torch
     >>> torch.logaddexp2(torch.tensor([1.]), torch.tensor([1.]))
     tensor([2.])
     """
@@ -712,7 +680,6 @@ def _float_of(input):
 def deg2rad(input):
     """Degrees to radians.
 
-    >>> import chainrule as torch
     >>> torch.deg2rad(torch.tensor([180.]))
     tensor([3.1416])
     """
@@ -723,7 +690,6 @@ def deg2rad(input):
 def rad2deg(input):
     """Radians to degrees.
 
-    >>> import chainrule as torch
     >>> torch.rad2deg(torch.tensor([3.14159265]))
     tensor([180.])
     """
@@ -734,7 +700,6 @@ def rad2deg(input):
 def xlogy(input, other):
     """``input * log(other)``, taken as 0 where ``input`` is 0 (unless ``other`` is NaN).
 
-    >>> import chainrule as torch
     >>> torch.xlogy(torch.tensor([0., 2.]), torch.tensor([0., 1.]))
     tensor([0., 0.])
     """
@@ -750,7 +715,6 @@ def xlogy(input, other):
 def logit(input, eps: float | None = None):
     """``log(p / (1 - p))``, with ``p`` clamped to ``[eps, 1 - eps]`` when ``eps`` is given.
 
-    >>> import chainrule as torch
     >>> torch.logit(torch.tensor([0.5, 0.75]))
     tensor([0.0000, 1.0986])
     """
@@ -764,7 +728,6 @@ def logit(input, eps: float | None = None):
 def copysign(input, other):
     """The magnitude of ``input`` with the sign of ``other``.
 
-    >>> import chainrule as torch
     >>> torch.copysign(torch.tensor([1., -2.]), -1.)
     tensor([-1., -2.])
     """
@@ -779,7 +742,6 @@ def copysign(input, other):
 def heaviside(input, values):
     """0 where ``input < 0``, ``values`` where ``input == 0``, 1 where ``input > 0``.
 
-    >>> import chainrule as torch
     >>> torch.heaviside(torch.tensor([-1., 0., 2.]), torch.tensor(0.5))
     tensor([0.0000, 0.5000, 1.0000])
     """
@@ -791,7 +753,6 @@ def heaviside(input, values):
 def sinc(input):
     """The normalised sinc, ``sin(pi x) / (pi x)`` (1 at 0).
 
-    >>> import chainrule as torch
     >>> torch.sinc(torch.tensor([0., 0.5]))
     tensor([1.0000, 0.6366])
     """

@@ -211,7 +211,6 @@ def max_pool1d(input: Tensor, kernel_size, stride=(), padding=0, dilation=1,
                ceil_mode: bool = False) -> Tensor:
     """The maximum of each ``kernel_size`` window of a ``(N, C, L)`` or ``(C, L)`` input.
 
-    >>> import chainrule as torch
     >>> torch.max_pool1d(torch.tensor([[1., 3., 2., 0., 5.]]), 2)
     tensor([[3., 2.]])
     """
@@ -222,7 +221,6 @@ def max_pool2d(input: Tensor, kernel_size, stride=(), padding=0, dilation=1,
                ceil_mode: bool = False) -> Tensor:
     """The maximum of each ``kernel_size`` window of a ``(N, C, H, W)`` or ``(C, H, W)`` input.
 
-    >>> import chainrule as torch
     >>> torch.max_pool2d(torch.arange(16.).reshape(1, 1, 4, 4), 2)
     tensor([[[[ 5.,  7.],
               [13., 15.]]]])
@@ -234,7 +232,6 @@ def max_pool3d(input: Tensor, kernel_size, stride=(), padding=0, dilation=1,
                ceil_mode: bool = False) -> Tensor:
     """The maximum of each window of a ``(N, C, D, H, W)`` or ``(C, D, H, W)`` input.
 
-    >>> import chainrule as torch
     >>> torch.max_pool3d(torch.arange(8.).reshape(1, 2, 2, 2), 2)
     tensor([[[[7.]]]])
     """
@@ -252,7 +249,6 @@ def avg_pool1d(input: Tensor, kernel_size, stride=(), padding=0, ceil_mode: bool
                count_include_pad: bool = True) -> Tensor:
     """The mean of each ``kernel_size`` window of a ``(N, C, L)`` or ``(C, L)`` input.
 
-    >>> import chainrule as torch
     >>> torch.avg_pool1d(torch.tensor([[1., 3., 2., 0., 5.]]), 2)
     tensor([[2., 1.]])
     """
@@ -267,7 +263,6 @@ def avg_pool1d(input: Tensor, kernel_size, stride=(), padding=0, ceil_mode: bool
 def adaptive_avg_pool1d(input: Tensor, output_size) -> Tensor:
     """Average pooling of ``(N, C, L)`` or ``(C, L)`` to ``output_size`` bins.
 
-    >>> import chainrule as torch
     >>> torch.adaptive_avg_pool1d(torch.tensor([[1., 3., 2., 0., 5.]]), 2)
     tensor([[2.0000, 2.3333]])
     """
@@ -281,7 +276,6 @@ def adaptive_max_pool1d(input: Tensor, output_size) -> tuple:
     """Max pooling of ``(N, C, L)`` or ``(C, L)`` to ``output_size`` bins: the maxima and
     their indices (``torch.nn.functional.adaptive_max_pool1d`` returns the maxima alone).
 
-    >>> import chainrule as torch
     >>> torch.adaptive_max_pool1d(torch.tensor([[1., 3., 2., 0., 5.]]), 2)
     (tensor([[3., 5.]]), tensor([[1, 4]]))
     """

@@ -15,7 +15,6 @@ def can_cast(from_, to) -> bool:
     """Whether PyTorch's casting rules allow ``from_`` to become ``to`` in an operation with
     an output given: not floating to integer, not a number to bool.
 
-    >>> import chainrule as torch
     >>> torch.can_cast(torch.int64, torch.float32), torch.can_cast(torch.float32, torch.int64)
     (True, False)
     """
@@ -29,7 +28,6 @@ def can_cast(from_, to) -> bool:
 def is_pinned(self, device=None) -> bool:
     """False: page-locked memory is for copies to a GPU, which chainrule does not make.
 
-    >>> import chainrule as torch
     >>> torch.ones(2).is_pinned()
     False
     """
@@ -39,7 +37,6 @@ def is_pinned(self, device=None) -> bool:
 def dense_dim(self) -> int:
     """The number of dense dimensions: all of them, for a (dense) chainrule tensor.
 
-    >>> import chainrule as torch
     >>> torch.zeros(2, 3).dense_dim()
     2
     """
@@ -49,7 +46,6 @@ def dense_dim(self) -> int:
 def values(self):
     """The values of a sparse tensor; a dense tensor has none, so this raises, as in PyTorch.
 
-    >>> import chainrule as torch
     >>> torch.ones(2).values()
     Traceback (most recent call last):
     ...
@@ -63,7 +59,6 @@ def as_subclass(self, cls):
     """This tensor's data as an instance of ``cls`` (a subclass of Tensor), sharing its memory
     and staying in the graph (its node is ``AliasBackward0``).
 
-    >>> import chainrule as torch
     >>> class Tagged(torch.Tensor):
     ...     pass
     >>> type(torch.ones(2).as_subclass(Tagged)).__name__

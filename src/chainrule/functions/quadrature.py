@@ -51,7 +51,6 @@ def trapezoid(y: Tensor, x: Tensor | None = None, *, dx: float | None = None,
     """The integral of ``y`` along ``dim`` by the trapezoidal rule, at sample points ``x``
     (or equally spaced ``dx`` apart, 1 by default).
 
-    >>> import chainrule as torch
     >>> torch.trapezoid(torch.tensor([1., 2., 3.]))
     tensor(4.)
     >>> torch.trapezoid(torch.tensor([1., 2., 3.]), torch.tensor([0., 1., 3.]))
@@ -74,7 +73,6 @@ def trapz(y: Tensor, x: Tensor | None = None, *, dx: float | None = None,
           dim: int = -1) -> Tensor:
     """``trapezoid``'s older name.
 
-    >>> import chainrule as torch
     >>> torch.trapz(torch.tensor([1., 2., 3.]), dx=0.5)
     tensor(2.)
     """
@@ -86,7 +84,6 @@ def cumulative_trapezoid(y: Tensor, x: Tensor | None = None, *, dx: float | None
     """The running integral of ``y`` along ``dim`` by the trapezoidal rule (one value less
     than ``y`` has samples).
 
-    >>> import chainrule as torch
     >>> torch.cumulative_trapezoid(torch.tensor([1., 2., 3.]))
     tensor([1.5000, 4.0000])
     """

@@ -26,7 +26,6 @@ __all__ = [
 class Generator:
     """A source of random numbers with its own state.
 
-    >>> import chainrule as torch
     >>> g = torch.Generator().manual_seed(0)
     >>> torch.rand(2, generator=g).shape
     torch.Size([2])
@@ -69,7 +68,6 @@ default_generator = Generator()
 def manual_seed(seed: int) -> Generator:
     """Seed the default generator, so that the random numbers that follow repeat.
 
-    >>> import chainrule as torch
     >>> _ = torch.manual_seed(0); a = torch.rand(1)
     >>> _ = torch.manual_seed(0); bool(a == torch.rand(1))
     True
@@ -80,7 +78,6 @@ def manual_seed(seed: int) -> Generator:
 def seed() -> int:
     """Seed the default generator from a non-deterministic source; returns the seed used.
 
-    >>> import chainrule as torch
     >>> isinstance(torch.seed(), int)
     True
     """
@@ -92,7 +89,6 @@ def thread_safe_generator() -> Generator | None:
     outside such a thread.  chainrule's DataLoader loads every batch in the calling process,
     never in worker threads, so this is always None.
 
-    >>> import chainrule as torch
     >>> torch.randint(0, 10, (3,), generator=torch.thread_safe_generator()).shape
     torch.Size([3])
     """
@@ -102,7 +98,6 @@ def thread_safe_generator() -> Generator | None:
 def initial_seed() -> int:
     """The seed the default generator was last seeded with.
 
-    >>> import chainrule as torch
     >>> _ = torch.manual_seed(7)
     >>> torch.initial_seed()
     7
@@ -113,7 +108,6 @@ def initial_seed() -> int:
 def get_rng_state():
     """The default generator's state, to be restored later with ``set_rng_state``.
 
-    >>> import chainrule as torch
     >>> state = torch.get_rng_state(); a = torch.rand(1)
     >>> torch.set_rng_state(state); bool(a == torch.rand(1))
     True
@@ -124,7 +118,6 @@ def get_rng_state():
 def set_rng_state(state) -> None:
     """Restore the default generator to a state taken by ``get_rng_state``.
 
-    >>> import chainrule as torch
     >>> state = torch.get_rng_state(); a = torch.randn(2)
     >>> torch.set_rng_state(state); torch.equal(a, torch.randn(2))
     True
@@ -145,7 +138,6 @@ def random_refused(message: str | None):
     are allowed again), as under ``vmap(randomness="error")``: a loop over the samples
     would draw different numbers for each, where a vectorised run would not know how to.
 
-    >>> import chainrule as torch
     >>> with random_refused("no random numbers here"):
     ...     torch.rand(1)
     Traceback (most recent call last):
@@ -187,7 +179,6 @@ def _floats(draw, kernel: str, shape, size, generator, dtype, device,
 def rand(*shape, size=None, generator=None, dtype=None, device=None, requires_grad=False) -> Tensor:
     """Uniform random numbers in [0, 1).
 
-    >>> import chainrule as torch
     >>> torch.rand(2, 3).shape
     torch.Size([2, 3])
     """
@@ -200,7 +191,6 @@ def randn(*shape, size=None, generator=None, dtype=None, device=None,
           requires_grad=False) -> Tensor:
     """Standard normal random numbers.
 
-    >>> import chainrule as torch
     >>> torch.randn(4).dtype
     torch.float32
     """
@@ -213,7 +203,6 @@ def randint(low, high=None, size=None, generator=None, dtype=None, device=None,
             requires_grad=False) -> Tensor:
     """Random integers in ``[low, high)`` (int64 unless ``dtype`` says otherwise).
 
-    >>> import chainrule as torch
     >>> torch.randint(0, 10, (3,)).dtype
     torch.int64
     """
@@ -230,7 +219,6 @@ def randint(low, high=None, size=None, generator=None, dtype=None, device=None,
 def randperm(n: int, generator=None, dtype=None, device=None, requires_grad=False) -> Tensor:
     """A random permutation of ``0 .. n-1``.
 
-    >>> import chainrule as torch
     >>> sorted(torch.randperm(4).tolist())
     [0, 1, 2, 3]
     """
@@ -244,7 +232,6 @@ def normal(mean=0.0, std=1.0, size=None, generator=None, dtype=None, device=None
            requires_grad=False):
     """Normal random numbers with the given mean and standard deviation.
 
-    >>> import chainrule as torch
     >>> torch.normal(0.0, 1.0, size=(2,)).shape
     torch.Size([2])
     """
@@ -261,7 +248,6 @@ def normal(mean=0.0, std=1.0, size=None, generator=None, dtype=None, device=None
 def rand_like(input, dtype=None, generator=None, requires_grad=False) -> Tensor:
     """Uniform random numbers in [0, 1) with the shape (and dtype) of ``input``.
 
-    >>> import chainrule as torch
     >>> torch.rand_like(torch.zeros(2, 3)).shape
     torch.Size([2, 3])
     """
@@ -272,7 +258,6 @@ def rand_like(input, dtype=None, generator=None, requires_grad=False) -> Tensor:
 def randn_like(input, dtype=None, generator=None, requires_grad=False) -> Tensor:
     """Standard normal random numbers with the shape (and dtype) of ``input``.
 
-    >>> import chainrule as torch
     >>> torch.randn_like(torch.zeros(2, dtype=torch.float64)).dtype
     torch.float64
     """
@@ -284,7 +269,6 @@ def randint_like(input, low, high=None, dtype=None) -> Tensor:
     """Random integers in [``low``, ``high``) (or [0, ``low``)) with the shape and dtype of
     ``input``.
 
-    >>> import chainrule as torch
     >>> r = torch.randint_like(torch.zeros(100), 3, 5)
     >>> bool(((r >= 3) & (r < 5)).all()), r.dtype
     (True, torch.float32)
@@ -297,7 +281,6 @@ def randint_like(input, low, high=None, dtype=None) -> Tensor:
 def bernoulli(input, p=None, generator=None) -> Tensor:
     """Draws 1 with probability ``input`` (or ``p``) and 0 otherwise, elementwise.
 
-    >>> import chainrule as torch
     >>> torch.bernoulli(torch.tensor([0., 1.]))
     tensor([0., 1.])
     """
@@ -309,7 +292,6 @@ def bernoulli(input, p=None, generator=None) -> Tensor:
 def poisson(input, generator=None) -> Tensor:
     """Poisson counts with rate ``input``, elementwise, in ``input``'s dtype.
 
-    >>> import chainrule as torch
     >>> torch.poisson(torch.zeros(3))
     tensor([0., 0., 0.])
     """
@@ -320,7 +302,6 @@ def binomial(count, prob, generator=None) -> Tensor:
     """Binomial counts: successes in ``count`` trials of probability ``prob``, elementwise
     (the two broadcast), in ``count``'s floating dtype.
 
-    >>> import chainrule as torch
     >>> torch.binomial(torch.tensor([0., 5.]), torch.tensor([0.3, 1.0]))
     tensor([0., 5.])
     """
@@ -354,7 +335,6 @@ def _refill(self: Tensor, data, name: str, floating_only: bool = True) -> Tensor
 def normal_(self: Tensor, mean: float = 0.0, std: float = 1.0, *, generator=None) -> Tensor:
     """Fill with normal random numbers of the given mean and std, in place.
 
-    >>> import chainrule as torch
     >>> torch.zeros(2, 3).normal_(0, 0.01).shape
     torch.Size([2, 3])
     """
@@ -365,7 +345,6 @@ def uniform_(self: Tensor, a: float = 0.0, b: float = 1.0, *, generator=None,
              **kwargs) -> Tensor:
     """Fill with uniform random numbers in ``[from, to)``, in place.
 
-    >>> import chainrule as torch
     >>> bool((torch.zeros(100).uniform_(-1, 1).abs() <= 1).all())
     True
     """
@@ -376,7 +355,6 @@ def uniform_(self: Tensor, a: float = 0.0, b: float = 1.0, *, generator=None,
 def bernoulli_(self: Tensor, p=0.5, *, generator=None) -> Tensor:
     """Fill with 1 with probability ``p`` (a number or a tensor) and 0 otherwise, in place.
 
-    >>> import chainrule as torch
     >>> torch.zeros(3).bernoulli_(1.0)
     tensor([1., 1., 1.])
     """
@@ -388,7 +366,6 @@ def random_(self: Tensor, a=None, b=None, *, generator=None, **kwargs) -> Tensor
     """Fill with random integers: ``random_(to)`` in ``[0, to)``, ``random_(from, to)``;
     with no bounds, ``[0, 2**mantissa]`` for floats and ``[0, max]`` for integers.
 
-    >>> import chainrule as torch
     >>> x = torch.zeros(100, dtype=torch.int64).random_(2, 5)
     >>> bool(((x >= 2) & (x < 5)).all()), x.dtype
     (True, torch.int64)
@@ -406,7 +383,6 @@ def random_(self: Tensor, a=None, b=None, *, generator=None, **kwargs) -> Tensor
 def exponential_(self: Tensor, lambd: float = 1.0, *, generator=None) -> Tensor:
     """Fill with exponential random numbers of rate ``lambd``, in place.
 
-    >>> import chainrule as torch
     >>> bool((torch.zeros(100).exponential_(2.0) >= 0).all())
     True
     """
@@ -416,7 +392,6 @@ def exponential_(self: Tensor, lambd: float = 1.0, *, generator=None) -> Tensor:
 def log_normal_(self: Tensor, mean: float = 1.0, std: float = 2.0, *, generator=None) -> Tensor:
     """Fill with ``exp(N(mean, std))`` random numbers, in place.
 
-    >>> import chainrule as torch
     >>> bool((torch.zeros(100).log_normal_() > 0).all())
     True
     """
@@ -426,7 +401,6 @@ def log_normal_(self: Tensor, mean: float = 1.0, std: float = 2.0, *, generator=
 def geometric_(self: Tensor, p: float, *, generator=None) -> Tensor:
     """Fill with the number of Bernoulli(``p``) trials up to the first success (1, 2, ...).
 
-    >>> import chainrule as torch
     >>> torch.zeros(3).geometric_(1.0)
     tensor([1., 1., 1.])
     """
@@ -436,7 +410,6 @@ def geometric_(self: Tensor, p: float, *, generator=None) -> Tensor:
 def cauchy_(self: Tensor, median: float = 0.0, sigma: float = 1.0, *, generator=None) -> Tensor:
     """Fill with Cauchy random numbers, in place.
 
-    >>> import chainrule as torch
     >>> torch.zeros(4).cauchy_().shape
     torch.Size([4])
     """
@@ -451,7 +424,6 @@ def multinomial(input, num_samples: int, replacement: bool = False, *, generator
     """Draws ``num_samples`` category indices per row with probabilities proportional to
     ``input``'s (non-negative) weights; without ``replacement`` no index repeats in a row.
 
-    >>> import chainrule as torch
     >>> torch.multinomial(torch.tensor([0., 1., 0.]), 2, replacement=True)
     tensor([1, 1])
     """

@@ -183,7 +183,6 @@ def rnn_tanh(input: Tensor, *args) -> tuple:
     batch ``rnn_tanh(data, batch_sizes, hx, params, has_biases, num_layers, dropout, train,
     bidirectional)``; returns ``(output, h_n)``.
 
-    >>> import chainrule as torch
     >>> w_ih, w_hh = torch.eye(2), torch.zeros(2, 2)
     >>> output, h_n = torch.rnn_tanh(torch.ones(3, 1, 2), torch.zeros(1, 1, 2), [w_ih, w_hh],
     ...                              False, 1, 0.0, False, False, False)
@@ -196,7 +195,6 @@ def rnn_tanh(input: Tensor, *args) -> tuple:
 def rnn_relu(input: Tensor, *args) -> tuple:
     """An Elman RNN with ``relu`` over whole sequences (the arguments of ``rnn_tanh``).
 
-    >>> import chainrule as torch
     >>> w_ih, w_hh = torch.eye(2), torch.eye(2)
     >>> output, h_n = torch.rnn_relu(torch.ones(3, 1, 2), torch.zeros(1, 1, 2), [w_ih, w_hh],
     ...                              False, 1, 0.0, False, False, False)
@@ -210,7 +208,6 @@ def gru(input: Tensor, *args) -> tuple:
     """A gated recurrent unit over whole sequences (gates ``r, z, n``; the arguments of
     ``rnn_tanh``); returns ``(output, h_n)``.
 
-    >>> import chainrule as torch
     >>> params = [torch.zeros(6, 2), torch.zeros(6, 2)]  # every gate half open, n = 0
     >>> output, h_n = torch.gru(torch.ones(2, 1, 2), torch.ones(1, 1, 2), params, False, 1,
     ...                         0.0, False, False, False)
@@ -225,7 +222,6 @@ def lstm(input: Tensor, *args) -> tuple:
     has_biases, num_layers, dropout, train, bidirectional, batch_first)``, or ``lstm(data,
     batch_sizes, (h_0, c_0), params, ...)``; returns ``(output, h_n, c_n)``.
 
-    >>> import chainrule as torch
     >>> params = [torch.zeros(8, 2), torch.zeros(8, 2)]
     >>> output, h_n, c_n = torch.lstm(torch.ones(1, 1, 2), [torch.zeros(1, 1, 2),
     ...                               torch.ones(1, 1, 2)], params, False, 1, 0.0, False,
@@ -246,7 +242,6 @@ def rnn_tanh_cell(input: Tensor, hx: Tensor, w_ih: Tensor, w_hh: Tensor,
                   b_ih: Tensor | None = None, b_hh: Tensor | None = None) -> Tensor:
     """One step of an Elman RNN: ``tanh(W_ih x + b_ih + W_hh h + b_hh)``.
 
-    >>> import chainrule as torch
     >>> torch.rnn_tanh_cell(torch.ones(1, 2), torch.zeros(1, 2), torch.eye(2), torch.eye(2))
     tensor([[0.7616, 0.7616]])
     """
@@ -257,7 +252,6 @@ def rnn_relu_cell(input: Tensor, hx: Tensor, w_ih: Tensor, w_hh: Tensor,
                   b_ih: Tensor | None = None, b_hh: Tensor | None = None) -> Tensor:
     """One step of an Elman RNN with ``relu``.
 
-    >>> import chainrule as torch
     >>> torch.rnn_relu_cell(torch.ones(1, 2), torch.ones(1, 2), torch.eye(2), torch.eye(2))
     tensor([[2., 2.]])
     """
@@ -268,7 +262,6 @@ def gru_cell(input: Tensor, hx: Tensor, w_ih: Tensor, w_hh: Tensor, b_ih: Tensor
              b_hh: Tensor | None = None) -> Tensor:
     """One step of a gated recurrent unit (gates ``r, z, n``).
 
-    >>> import chainrule as torch
     >>> torch.gru_cell(torch.ones(1, 2), torch.ones(1, 2), torch.zeros(6, 2), torch.zeros(6, 2))
     tensor([[0.5000, 0.5000]])
     """
@@ -280,7 +273,6 @@ def lstm_cell(input: Tensor, hx, w_ih: Tensor, w_hh: Tensor, b_ih: Tensor | None
     """One step of a long short-term memory (gates ``i, f, g, o``); ``hx`` is ``(h, c)``;
     returns ``(h', c')``.
 
-    >>> import chainrule as torch
     >>> h, c = torch.lstm_cell(torch.ones(1, 2), (torch.zeros(1, 2), torch.ones(1, 2)),
     ...                        torch.zeros(8, 2), torch.zeros(8, 2))
     >>> c

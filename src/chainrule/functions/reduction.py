@@ -51,7 +51,6 @@ def _sum_dtype(input, dtype):
 def sum(input, dim=None, keepdim: bool = False, *, dtype=None):  # noqa: A001
     """Sum of all elements, or over ``dim`` (an int or a tuple).
 
-    >>> import chainrule as torch
     >>> torch.sum(torch.tensor([[1., 2.], [3., 4.]]), dim=0)
     tensor([4., 6.])
     """
@@ -67,7 +66,6 @@ def sum(input, dim=None, keepdim: bool = False, *, dtype=None):  # noqa: A001
 def mean(input, dim=None, keepdim: bool = False, *, dtype=None):
     """Arithmetic mean of all elements, or over ``dim``.
 
-    >>> import chainrule as torch
     >>> torch.tensor([1., 2., 3., 4.]).mean()
     tensor(2.5000)
     """
@@ -90,7 +88,6 @@ def mean(input, dim=None, keepdim: bool = False, *, dtype=None):
 def prod(input, dim=None, keepdim: bool = False, *, dtype=None):
     """Product of all elements, or along one ``dim``.
 
-    >>> import chainrule as torch
     >>> torch.tensor([1., 2., 3.]).prod()
     tensor(6.)
     """
@@ -108,7 +105,6 @@ def prod(input, dim=None, keepdim: bool = False, *, dtype=None):
 def amax(input, dim=(), keepdim: bool = False):
     """Largest value over ``dim`` (all dims by default); ties share the gradient.
 
-    >>> import chainrule as torch
     >>> torch.amax(torch.tensor([[1., 5.], [3., 2.]]), dim=1)
     tensor([5., 3.])
     """
@@ -121,7 +117,6 @@ def amax(input, dim=(), keepdim: bool = False):
 def amin(input, dim=(), keepdim: bool = False):
     """Smallest value over ``dim`` (all dims by default).
 
-    >>> import chainrule as torch
     >>> torch.amin(torch.tensor([[3., 1.], [0., 2.]]), dim=1)
     tensor([1., 0.])
     """
@@ -168,7 +163,6 @@ def _extreme(input, dim, keepdim, other, name, all_op, dim_op, pick, pairwise):
 def max(input, dim=None, keepdim: bool = False, *, other=None):  # noqa: A001
     """The largest element, or ``(values, indices)`` along ``dim``, or an elementwise maximum.
 
-    >>> import chainrule as torch
     >>> torch.tensor([[1., 5.], [3., 2.]]).max(dim=1).indices
     tensor([1, 0])
     """
@@ -181,7 +175,6 @@ def max(input, dim=None, keepdim: bool = False, *, other=None):  # noqa: A001
 def min(input, dim=None, keepdim: bool = False, *, other=None):  # noqa: A001
     """The smallest element, or ``(values, indices)`` along ``dim``, or an elementwise minimum.
 
-    >>> import chainrule as torch
     >>> torch.tensor([[1., 5.], [3., 2.]]).min()
     tensor(1.)
     """
@@ -212,7 +205,6 @@ def _flat_index(input, keepdim: bool, find) -> Tensor:
 def argmax(input, dim=None, keepdim: bool = False):
     """Index of the largest value (of the flattened tensor when ``dim`` is None).
 
-    >>> import chainrule as torch
     >>> torch.argmax(torch.tensor([1., 7., 3.]))
     tensor(1)
     """
@@ -227,7 +219,6 @@ def argmax(input, dim=None, keepdim: bool = False):
 def argmin(input, dim=None, keepdim: bool = False):
     """Index of the smallest value (of the flattened tensor when ``dim`` is None).
 
-    >>> import chainrule as torch
     >>> torch.argmin(torch.tensor([[3., 1.], [0., 2.]]))
     tensor(2)
     >>> torch.argmin(torch.tensor([[3., 1.], [0., 2.]]), dim=1)
@@ -263,7 +254,6 @@ def _var_args(input, dim, unbiased, correction, name):
 def var(input, dim=None, unbiased=None, keepdim: bool = False, *, correction=None):
     """Variance, with Bessel's correction by default (``correction=1``).
 
-    >>> import chainrule as torch
     >>> torch.tensor([1., 2., 3., 4.]).var()
     tensor(1.6667)
     """
@@ -276,7 +266,6 @@ def var(input, dim=None, unbiased=None, keepdim: bool = False, *, correction=Non
 def std(input, dim=None, unbiased=None, keepdim: bool = False, *, correction=None):
     """Standard deviation (square root of ``var``).
 
-    >>> import chainrule as torch
     >>> torch.tensor([1., 2., 3., 4.]).std()
     tensor(1.2910)
     """
@@ -289,7 +278,6 @@ def std(input, dim=None, unbiased=None, keepdim: bool = False, *, correction=Non
 def norm(input, p="fro", dim=None, keepdim: bool = False, dtype=None):
     """Vector p-norm (2 by default) of all elements or over ``dim``.
 
-    >>> import chainrule as torch
     >>> torch.tensor([3., 4.]).norm()
     tensor(5.)
     """
@@ -312,7 +300,6 @@ def norm(input, p="fro", dim=None, keepdim: bool = False, dtype=None):
 def logsumexp(input, dim, keepdim: bool = False):
     """``log(sum(exp(input)))`` over ``dim``, computed without overflow.
 
-    >>> import chainrule as torch
     >>> torch.logsumexp(torch.tensor([1000., 1000.]), dim=0)
     tensor(1000.6932)
     """
@@ -331,7 +318,6 @@ def _one_dim(dim: int, ndim: int) -> int:
 def cumsum(input, dim: int, *, dtype=None):
     """Running sum along ``dim``.
 
-    >>> import chainrule as torch
     >>> torch.cumsum(torch.tensor([1., 2., 3.]), dim=0)
     tensor([1., 3., 6.])
     """
@@ -346,7 +332,6 @@ def cumsum(input, dim: int, *, dtype=None):
 def cumprod(input, dim: int, *, dtype=None):
     """Running product along ``dim``.
 
-    >>> import chainrule as torch
     >>> torch.cumprod(torch.tensor([1., 2., 3.]), dim=0)
     tensor([1., 2., 6.])
     """
@@ -372,7 +357,6 @@ def _truth_reduce(fn, input, dim, keepdim):
 def all(input, dim=None, keepdim: bool = False):  # noqa: A001
     """True where every element (over ``dim``) is nonzero.
 
-    >>> import chainrule as torch
     >>> torch.tensor([[True, False], [True, True]]).all(dim=1)
     tensor([False,  True])
     """
@@ -387,7 +371,6 @@ def all(input, dim=None, keepdim: bool = False):  # noqa: A001
 def any(input, dim=None, keepdim: bool = False):  # noqa: A001
     """True where some element (over ``dim``) is nonzero.
 
-    >>> import chainrule as torch
     >>> torch.tensor([0., 2.]).any()
     tensor(True)
     """
@@ -400,7 +383,6 @@ def any(input, dim=None, keepdim: bool = False):  # noqa: A001
 def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     """``(std(input, dim), mean(input, dim))`` in one call.
 
-    >>> import chainrule as torch
     >>> torch.std_mean(torch.tensor([1., 2., 3., 4.]))
     (tensor(1.2910), tensor(2.5000))
     """
@@ -412,7 +394,6 @@ def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
 def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     """``(var(input, dim), mean(input, dim))`` in one call.
 
-    >>> import chainrule as torch
     >>> torch.var_mean(torch.tensor([[1., 2.], [3., 5.]]), dim=1)
     (tensor([0.5000, 2.0000]), tensor([1.5000, 4.0000]))
     """
@@ -444,7 +425,6 @@ def _softmax_args(input, dim, dtype, name):
 def softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype=None) -> Tensor:
     """``exp(x) / exp(x).sum(dim)``, computed stably.
 
-    >>> import chainrule as torch
     >>> torch.nn.functional.softmax(torch.tensor([0., 0.]), dim=0)
     tensor([0.5000, 0.5000])
     """
@@ -458,7 +438,6 @@ def log_softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3,
                 dtype=None) -> Tensor:
     """``log(softmax(x))`` without overflow or ``log(0)``.
 
-    >>> import chainrule as torch
     >>> torch.nn.functional.log_softmax(torch.tensor([0., 1000.]), dim=0)
     tensor([-1000.,     0.])
     """
@@ -471,7 +450,6 @@ def log_softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3,
 def nansum(input, dim=None, keepdim: bool = False, *, dtype=None):
     """``sum`` with NaN counted as zero.
 
-    >>> import chainrule as torch
     >>> torch.nansum(torch.tensor([1., float("nan"), 2.]))
     tensor(3.)
     """
@@ -484,7 +462,6 @@ def nansum(input, dim=None, keepdim: bool = False, *, dtype=None):
 def nanmean(input, dim=None, keepdim: bool = False, *, dtype=None):
     """``mean`` of the elements that are not NaN.
 
-    >>> import chainrule as torch
     >>> torch.nanmean(torch.tensor([1., float("nan"), 2.]))
     tensor(1.5000)
     """
@@ -500,7 +477,6 @@ def nanmean(input, dim=None, keepdim: bool = False, *, dtype=None):
 def logcumsumexp(input, dim: int):
     """``log(cumsum(exp(input), dim))`` without overflow.
 
-    >>> import chainrule as torch
     >>> torch.logcumsumexp(torch.tensor([1000., 1000.]), 0)
     tensor([1000.0000, 1000.6932])
     """
@@ -515,7 +491,6 @@ def logcumsumexp(input, dim: int):
 def aminmax(input, *, dim: int | None = None, keepdim: bool = False):
     """``(min, max)`` of all elements or along ``dim``, named ``min`` and ``max``.
 
-    >>> import chainrule as torch
     >>> torch.aminmax(torch.tensor([3., 1., 2.]))
     torch.return_types.aminmax(
     min=tensor(1.),
@@ -528,7 +503,6 @@ def aminmax(input, *, dim: int | None = None, keepdim: bool = False):
 def dist(input, other, p: float = 2):
     """The ``p``-norm of ``input - other``.
 
-    >>> import chainrule as torch
     >>> torch.dist(torch.tensor([0., 0.]), torch.tensor([3., 4.]))
     tensor(5.)
     """
@@ -549,7 +523,6 @@ def dist(input, other, p: float = 2):
 def count_nonzero(input, dim=None):
     """How many elements are non-zero, over all elements or along ``dim`` (int or tuple).
 
-    >>> import chainrule as torch
     >>> torch.count_nonzero(torch.tensor([[0, 1], [2, 3]]), dim=0)
     tensor([1, 2])
     """
@@ -562,7 +535,6 @@ def renorm(input, p: float, dim: int, maxnorm: float) -> Tensor:
     """Each slice ``input.select(dim, i)`` whose ``p``-norm exceeds ``maxnorm`` scaled down to
     norm ``maxnorm``; the other slices unchanged.
 
-    >>> import chainrule as torch
     >>> torch.tensor([[3., 4.], [0.3, 0.4]]).renorm(2, 0, 1.0)
     tensor([[0.6000, 0.8000],
             [0.3000, 0.4000]])
@@ -586,7 +558,6 @@ def sum_to_size(self, *size) -> Tensor:
     """This tensor summed down to ``size`` (a shape it broadcasts from): the leading
     dimensions and those of size 1 in ``size`` are summed (``Tensor.sum_to_size``).
 
-    >>> import chainrule as torch
     >>> torch.ones(2, 3).sum_to_size(1, 3)
     tensor([[2., 2., 2.]])
     """

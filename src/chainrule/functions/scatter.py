@@ -46,7 +46,6 @@ def scatter_reduce(input, dim: int, index, src, reduce: str, *,
     (``"sum"``, ``"prod"``, ``"mean"``, ``"amax"``, ``"amin"``); with
     ``include_self=False`` a position written to starts from ``src``'s values alone.
 
-    >>> import chainrule as torch
     >>> x = torch.tensor([1., 2., 3.])
     >>> x.scatter_reduce(0, torch.tensor([0, 0, 2]), torch.tensor([5., 6., 7.]), "amax")
     tensor([6., 2., 7.])
@@ -72,7 +71,6 @@ def index_reduce(input, dim: int, index, source, reduce: str, *,
     """Combine the slices of ``source`` with ``input``'s slices at ``index`` (a vector of
     positions along ``dim``) by ``reduce`` (``"prod"``, ``"mean"``, ``"amax"``, ``"amin"``).
 
-    >>> import chainrule as torch
     >>> import warnings; warnings.simplefilter("ignore")  # PyTorch calls index_reduce beta
     >>> torch.ones(2, 2).index_reduce(0, torch.tensor([1, 1]), torch.tensor([[2., 3.],
     ...                                                                      [4., 5.]]), "prod")
@@ -134,7 +132,6 @@ def index_put(input, indices, values, accumulate: bool = False) -> Tensor:
     """``input`` with ``values`` written (or, with ``accumulate=True``, added: repeated
     positions add up) at ``input[indices]``; ``indices`` is a tuple of index tensors.
 
-    >>> import chainrule as torch
     >>> torch.index_put(torch.zeros(3), (torch.tensor([0, 0, 2]),), torch.tensor(1.),
     ...                 accumulate=True)
     tensor([2., 0., 1.])
@@ -163,7 +160,6 @@ def put(input, index, source, accumulate: bool = False) -> Tensor:
     """``input`` with ``source``'s elements written (or added) at ``index``, positions in
     the flattened ``input``.
 
-    >>> import chainrule as torch
     >>> torch.zeros(2, 2).put(torch.tensor([3, 0]), torch.tensor([1., 2.]))
     tensor([[2., 0.],
             [0., 1.]])
@@ -196,7 +192,6 @@ def as_strided_scatter(input, src, size, stride, storage_offset=None) -> Tensor:
     strides and offset; ``storage_offset`` defaults to input's own).  Positions that hold no
     element of ``input`` are written nowhere.
 
-    >>> import chainrule as torch
     >>> torch.as_strided_scatter(torch.zeros(2, 3), torch.ones(2), (2,), (4,))
     tensor([[1., 0., 0.],
             [0., 1., 0.]])
@@ -239,7 +234,6 @@ def slice_inverse(input, src, dim: int = 0, start=None, end=None, step: int = 1)
     ``src[start:end:step]`` along ``dim``, the whole of ``src`` again, as a view of ``input``
     (the inverse of slicing, as PyTorch's functionalization uses it).
 
-    >>> import chainrule as torch
     >>> base = torch.arange(6.).reshape(3, 2)
     >>> torch.slice_inverse(base[1:], base, 0, 1)
     tensor([[0., 1.],
@@ -294,7 +288,6 @@ def masked_scatter(input, mask, source) -> Tensor:
     """``input`` with the elements where ``mask`` is True replaced, in order, by ``source``'s
     first elements (``mask`` and ``input`` broadcast together).
 
-    >>> import chainrule as torch
     >>> torch.zeros(4).masked_scatter(torch.tensor([True, False, True, False]),
     ...                               torch.tensor([1., 2., 3.]))
     tensor([1., 0., 2., 0.])
@@ -343,7 +336,6 @@ def diagonal_scatter(input, src, offset: int = 0, dim1: int = 0, dim2: int = 1) 
     """``input`` with ``src`` written on the diagonal that ``torch.diagonal(input, offset,
     dim1, dim2)`` reads.
 
-    >>> import chainrule as torch
     >>> torch.diagonal_scatter(torch.zeros(2, 3), torch.tensor([1., 2.]), 1)
     tensor([[0., 1., 0.],
             [0., 0., 2.]])
@@ -358,7 +350,6 @@ def diagonal_scatter(input, src, offset: int = 0, dim1: int = 0, dim2: int = 1) 
 def select_scatter(input, src, dim: int, index: int) -> Tensor:
     """``input`` with ``src`` written at ``index`` along ``dim`` (where ``select`` reads).
 
-    >>> import chainrule as torch
     >>> torch.select_scatter(torch.zeros(2, 2), torch.tensor([1., 2.]), 1, 0)
     tensor([[1., 0.],
             [2., 0.]])
@@ -371,7 +362,6 @@ def slice_scatter(input, src, dim: int = 0, start: int | None = None, end: int |
                   step: int = 1) -> Tensor:
     """``input`` with ``src`` written where ``input[start:end:step]`` along ``dim`` reads.
 
-    >>> import chainrule as torch
     >>> torch.slice_scatter(torch.zeros(2, 4), torch.ones(2, 2), 1, start=0, step=2)
     tensor([[1., 0., 1., 0.],
             [1., 0., 1., 0.]])

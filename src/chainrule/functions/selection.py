@@ -61,7 +61,6 @@ def sort(input, dim: int = -1, descending: bool = False, *, stable: bool = False
 
     The gradient of ``values`` goes back to the element each value came from.
 
-    >>> import chainrule as torch
     >>> torch.sort(torch.tensor([3., 1., 2.]), descending=True)
     torch.return_types.sort(
     values=tensor([3., 2., 1.]),
@@ -78,7 +77,6 @@ def sort(input, dim: int = -1, descending: bool = False, *, stable: bool = False
 def argsort(input, dim: int = -1, descending: bool = False, *, stable: bool = False):
     """The indices that sort ``input`` along ``dim`` (``sort(...).indices``).
 
-    >>> import chainrule as torch
     >>> torch.argsort(torch.tensor([3, 1, 2]))
     tensor([1, 2, 0])
     """
@@ -90,7 +88,6 @@ def argsort(input, dim: int = -1, descending: bool = False, *, stable: bool = Fa
 def msort(input):
     """``input`` sorted along its first dimension (values only).
 
-    >>> import chainrule as torch
     >>> torch.msort(torch.tensor([[2, 1], [0, 3]]))
     tensor([[0, 1],
             [2, 3]])
@@ -103,7 +100,6 @@ def msort(input):
 def topk(input, k: int, dim: int = -1, largest: bool = True, sorted: bool = True):  # noqa: A002
     """The ``k`` largest (or smallest) values along ``dim``, with their indices.
 
-    >>> import chainrule as torch
     >>> torch.topk(torch.tensor([1., 5., 3., 4.]), 2)
     torch.return_types.topk(
     values=tensor([5., 4.]),
@@ -144,7 +140,6 @@ def _pick(input, dim, keepdim, pos, op, name):
 def kthvalue(input, k: int, dim: int = -1, keepdim: bool = False):
     """The ``k``-th smallest value (counting from 1) along ``dim``, and its index.
 
-    >>> import chainrule as torch
     >>> torch.kthvalue(torch.tensor([3., 1., 2.]), 2)
     torch.return_types.kthvalue(
     values=tensor(2.),
@@ -164,7 +159,6 @@ def kthvalue(input, k: int, dim: int = -1, keepdim: bool = False):
 def median(input, dim: int | None = None, keepdim: bool = False):
     """The lower median of all elements, or ``(values, indices)`` along ``dim``.
 
-    >>> import chainrule as torch
     >>> torch.median(torch.tensor([4., 1., 3., 2.]))
     tensor(2.)
     >>> torch.tensor([[1., 5., 3.]]).median(dim=1)
@@ -196,7 +190,6 @@ def nanmedian(input, dim: int | None = None, keepdim: bool = False):
     """``median`` that ignores NaN: the lower median of the numbers, NaN only where there are
     none; with ``dim``, ``(values, indices)``.
 
-    >>> import chainrule as torch
     >>> torch.tensor([1., float("nan"), 3., 2.]).nanmedian()
     tensor(2.)
     >>> torch.nanmedian(torch.tensor([[4., float("nan"), 1.]]), dim=1)
@@ -238,7 +231,6 @@ def _mode_of(row):
 def mode(input, dim: int = -1, keepdim: bool = False):
     """The most frequent value along ``dim`` (the smallest if several are), and its last index.
 
-    >>> import chainrule as torch
     >>> torch.mode(torch.tensor([1, 2, 2, 1, 3]))
     torch.return_types.mode(
     values=tensor(1),
@@ -283,7 +275,6 @@ def _cumulative_extreme(input, dim, better, op, name):
 def cummax(input, dim: int):
     """Running maximum along ``dim`` and where each running maximum was found.
 
-    >>> import chainrule as torch
     >>> torch.cummax(torch.tensor([1., 3., 2., 5.]), 0)
     torch.return_types.cummax(
     values=tensor([1., 3., 3., 5.]),
@@ -297,7 +288,6 @@ def cummax(input, dim: int):
 def cummin(input, dim: int):
     """Running minimum along ``dim`` and where each running minimum was found.
 
-    >>> import chainrule as torch
     >>> torch.cummin(torch.tensor([3., 1., 2., 0.]), 0).values
     tensor([3., 1., 1., 0.])
     """
@@ -310,7 +300,6 @@ def unique(input, sorted: bool = True, return_inverse: bool = False,  # noqa: A0
     """The distinct values (sorted), optionally with each element's position among them
     (``return_inverse``) and how often each occurs (``return_counts``). Not differentiable.
 
-    >>> import chainrule as torch
     >>> torch.unique(torch.tensor([3, 1, 3, 2]), return_counts=True)
     (tensor([1, 2, 3]), tensor([1, 1, 2]))
     """
@@ -333,7 +322,6 @@ def unique_consecutive(input, return_inverse: bool = False, return_counts: bool 
     with each element's run number (``return_inverse``) and each run's length
     (``return_counts``).
 
-    >>> import chainrule as torch
     >>> torch.unique_consecutive(torch.tensor([1, 1, 2, 2, 3, 1]), return_counts=True)
     (tensor([1, 2, 3, 1]), tensor([2, 2, 1, 1]))
     """
@@ -362,7 +350,6 @@ def unique_consecutive(input, return_inverse: bool = False, return_counts: bool 
 def nonzero(input, *, as_tuple: bool = False):
     """Indices of the non-zero elements: an ``(n, ndim)`` tensor, or one vector per dimension.
 
-    >>> import chainrule as torch
     >>> torch.nonzero(torch.tensor([[0, 1], [2, 0]]))
     tensor([[0, 1],
             [1, 0]])
@@ -379,7 +366,6 @@ def searchsorted(sorted_sequence, input, *, out_int32: bool = False, right: bool
     """Where each value of ``input`` would go in ``sorted_sequence`` (along its last dimension)
     to keep it sorted; ``right=True`` puts equal values after their matches.
 
-    >>> import chainrule as torch
     >>> torch.searchsorted(torch.tensor([1, 3, 5]), torch.tensor([0, 3, 6]))
     tensor([0, 1, 3])
     """
@@ -416,7 +402,6 @@ def bucketize(input, boundaries, *, out_int32: bool = False, right: bool = False
     """The bucket of each value: ``i`` with ``boundaries[i-1] < x <= boundaries[i]``
     (``<= x <`` with ``right=True``).
 
-    >>> import chainrule as torch
     >>> torch.bucketize(torch.tensor([1, 5, 9]), torch.tensor([1, 3, 5, 7]))
     tensor([0, 2, 4])
     """
@@ -429,7 +414,6 @@ def bucketize(input, boundaries, *, out_int32: bool = False, right: bool = False
 def argwhere(input):
     """The indices of the non-zero elements, one row each (``nonzero(input)``).
 
-    >>> import chainrule as torch
     >>> torch.argwhere(torch.tensor([0, 3, 5]))
     tensor([[1],
             [2]])
@@ -441,7 +425,6 @@ def bincount(input, weights=None, minlength: int = 0):
     """How often each value ``0..max`` occurs in a 1-D non-negative integer tensor (or the sum
     of the ``weights`` at its occurrences).
 
-    >>> import chainrule as torch
     >>> torch.bincount(torch.tensor([0, 2, 2]))
     tensor([1, 0, 2])
     """
@@ -506,7 +489,6 @@ def _quantile(input, q, dim, keepdim, interpolation, ignore_nan):
 def quantile(input, q, dim=None, keepdim: bool = False, *, interpolation: str = "linear"):
     """The ``q``-th quantiles of ``input`` (over all elements, or along ``dim``).
 
-    >>> import chainrule as torch
     >>> torch.quantile(torch.tensor([1., 2., 3., 4.]), 0.5)
     tensor(2.5000)
     """
@@ -518,7 +500,6 @@ def quantile(input, q, dim=None, keepdim: bool = False, *, interpolation: str = 
 def nanquantile(input, q, dim=None, keepdim: bool = False, *, interpolation: str = "linear"):
     """``quantile`` ignoring NaN values.
 
-    >>> import chainrule as torch
     >>> torch.nanquantile(torch.tensor([1., float("nan"), 3.]), 0.5)
     tensor(2.)
     """

@@ -43,7 +43,6 @@ def _infer_shape(shape, numel, old):
 def reshape(input, *shape):
     """The same elements in a new shape (one dimension may be -1).
 
-    >>> import chainrule as torch
     >>> torch.arange(6).reshape(2, 3)
     tensor([[0, 1, 2],
             [3, 4, 5]])
@@ -68,7 +67,6 @@ def _viewable(data, shape) -> bool:
 def view(input, *shape):
     """Like ``reshape``, on tensors whose memory allows it without a copy.
 
-    >>> import chainrule as torch
     >>> torch.arange(4.).view(2, -1).shape
     torch.Size([2, 2])
     """
@@ -83,7 +81,6 @@ def view(input, *shape):
 def flatten(input, start_dim: int = 0, end_dim: int = -1):
     """Merge dimensions ``start_dim`` .. ``end_dim`` into one.
 
-    >>> import chainrule as torch
     >>> torch.zeros(2, 3, 4).flatten(1).shape
     torch.Size([2, 12])
     """
@@ -106,7 +103,6 @@ def flatten(input, start_dim: int = 0, end_dim: int = -1):
 def unflatten(input, dim: int, sizes):
     """Split dimension ``dim`` into several of the given ``sizes`` (the inverse of flatten).
 
-    >>> import chainrule as torch
     >>> torch.unflatten(torch.zeros(2, 6), 1, (2, 3)).shape
     torch.Size([2, 2, 3])
     """
@@ -119,7 +115,6 @@ def unflatten(input, dim: int, sizes):
 def squeeze(input, dim=None):
     """Remove dimensions of size 1 (all of them, or those in ``dim``).
 
-    >>> import chainrule as torch
     >>> torch.zeros(1, 2, 1).squeeze().shape
     torch.Size([2])
     """
@@ -134,7 +129,6 @@ def squeeze(input, dim=None):
 def unsqueeze(input, dim: int):
     """Insert a dimension of size 1 at ``dim``.
 
-    >>> import chainrule as torch
     >>> torch.zeros(2).unsqueeze(0).shape
     torch.Size([1, 2])
     """
@@ -144,7 +138,6 @@ def unsqueeze(input, dim: int):
 def transpose(input, dim0: int, dim1: int):
     """Swap two dimensions.
 
-    >>> import chainrule as torch
     >>> torch.zeros(2, 3).transpose(0, 1).shape
     torch.Size([3, 2])
     """
@@ -159,7 +152,6 @@ swapaxes = swapdims = transpose
 def t(input):
     """Transpose a matrix (a 0-d or 1-d tensor is returned as is).
 
-    >>> import chainrule as torch
     >>> torch.zeros(2, 3).t().shape
     torch.Size([3, 2])
     """
@@ -171,7 +163,6 @@ def t(input):
 def permute(input, *dims):
     """Reorder the dimensions.
 
-    >>> import chainrule as torch
     >>> torch.zeros(2, 3, 4).permute(2, 0, 1).shape
     torch.Size([4, 2, 3])
     """
@@ -191,7 +182,6 @@ def permute(input, *dims):
 def movedim(input, source, destination):
     """Move dimension(s) ``source`` to position(s) ``destination`` (``moveaxis`` is the same).
 
-    >>> import chainrule as torch
     >>> torch.movedim(torch.zeros(2, 3, 4), 0, -1).shape
     torch.Size([3, 4, 2])
     """
@@ -215,7 +205,6 @@ moveaxis = movedim
 def expand(input, *sizes):
     """Broadcast to a larger shape without copying (-1 keeps a dimension).
 
-    >>> import chainrule as torch
     >>> torch.tensor([[1.], [2.]]).expand(2, 3)
     tensor([[1., 1., 1.],
             [2., 2., 2.]])
@@ -243,7 +232,6 @@ def expand(input, *sizes):
 def expand_as(input, other):
     """Expand to ``other``'s shape.
 
-    >>> import chainrule as torch
     >>> torch.tensor([1, 2]).expand_as(torch.zeros(2, 2)).shape
     torch.Size([2, 2])
     """
@@ -253,7 +241,6 @@ def expand_as(input, other):
 def broadcast_to(input, shape):
     """Broadcast to ``shape`` without copying (as ``expand``).
 
-    >>> import chainrule as torch
     >>> torch.broadcast_to(torch.tensor([1, 2]), (2, 2))
     tensor([[1, 2],
             [1, 2]])
@@ -264,7 +251,6 @@ def broadcast_to(input, shape):
 def flip(input, dims):
     """Reverse the order of elements along ``dims``.
 
-    >>> import chainrule as torch
     >>> torch.flip(torch.tensor([[1, 2], [3, 4]]), [1])
     tensor([[2, 1],
             [4, 3]])
@@ -285,7 +271,6 @@ def distinct_dims(dims, ndim: int) -> tuple:
 def roll(input, shifts, dims=None):
     """Shift elements cyclically along ``dims`` (of the flattened tensor if None).
 
-    >>> import chainrule as torch
     >>> torch.roll(torch.tensor([1, 2, 3, 4]), 1)
     tensor([4, 1, 2, 3])
     """
@@ -305,7 +290,6 @@ def roll(input, shifts, dims=None):
 def repeat(input, *repeats):
     """Tile the tensor ``repeats`` times along each dimension.
 
-    >>> import chainrule as torch
     >>> torch.tensor([1, 2]).repeat(2)
     tensor([1, 2, 1, 2])
     """
@@ -320,7 +304,6 @@ def repeat(input, *repeats):
 def narrow(input, dim: int, start: int, length: int):
     """The slice ``start : start + length`` along ``dim`` (a view).
 
-    >>> import chainrule as torch
     >>> torch.narrow(torch.arange(6), 0, 1, 3)
     tensor([1, 2, 3])
     """
@@ -337,7 +320,6 @@ def narrow(input, dim: int, start: int, length: int):
 def tril(input, diagonal: int = 0):
     """The lower triangle (elements above ``diagonal`` set to zero).
 
-    >>> import chainrule as torch
     >>> torch.tril(torch.ones(3, 3))
     tensor([[1., 0., 0.],
             [1., 1., 0.],
@@ -350,7 +332,6 @@ def tril(input, diagonal: int = 0):
 def triu(input, diagonal: int = 0):
     """The upper triangle (elements below ``diagonal`` set to zero).
 
-    >>> import chainrule as torch
     >>> torch.triu(torch.ones(3, 3), diagonal=1)
     tensor([[0., 1., 1.],
             [0., 0., 1.],
@@ -362,7 +343,6 @@ def triu(input, diagonal: int = 0):
 def detach(input):
     """A tensor sharing ``input``'s data, cut from the graph (no gradient flows through it).
 
-    >>> import chainrule as torch
     >>> torch.detach(torch.tensor([1., 2.], requires_grad=True))
     tensor([1., 2.])
     """
@@ -372,7 +352,6 @@ def detach(input):
 def numel(input) -> int:
     """The number of elements of ``input``.
 
-    >>> import chainrule as torch
     >>> torch.numel(torch.zeros(2, 3))
     6
     """
@@ -382,7 +361,6 @@ def numel(input) -> int:
 def ravel(input):
     """``input`` flattened to one dimension.
 
-    >>> import chainrule as torch
     >>> torch.ravel(torch.tensor([[1, 2], [3, 4]]))
     tensor([1, 2, 3, 4])
     """
@@ -392,7 +370,6 @@ def ravel(input):
 def fliplr(input):
     """``input`` reversed left to right (along dimension 1).
 
-    >>> import chainrule as torch
     >>> torch.fliplr(torch.tensor([[1, 2], [3, 4]]))
     tensor([[2, 1],
             [4, 3]])
@@ -405,7 +382,6 @@ def fliplr(input):
 def flipud(input):
     """``input`` reversed upside down (along dimension 0).
 
-    >>> import chainrule as torch
     >>> torch.flipud(torch.tensor([[1, 2], [3, 4]]))
     tensor([[3, 4],
             [1, 2]])
@@ -418,7 +394,6 @@ def flipud(input):
 def rot90(input, k: int = 1, dims=(0, 1)):
     """``input`` rotated by ``k`` quarter turns, from the first of ``dims`` towards the second.
 
-    >>> import chainrule as torch
     >>> torch.rot90(torch.tensor([[1, 2], [3, 4]]))
     tensor([[2, 4],
             [1, 3]])
@@ -461,7 +436,6 @@ def _atleast(n, tensors):
 def atleast_1d(*tensors):
     """Each tensor with at least one dimension.
 
-    >>> import chainrule as torch
     >>> torch.atleast_1d(torch.tensor(1.))
     tensor([1.])
     """
@@ -471,7 +445,6 @@ def atleast_1d(*tensors):
 def atleast_2d(*tensors):
     """Each tensor with at least two dimensions (a vector becomes a row).
 
-    >>> import chainrule as torch
     >>> torch.atleast_2d(torch.tensor([1., 2.]))
     tensor([[1., 2.]])
     """
@@ -481,7 +454,6 @@ def atleast_2d(*tensors):
 def atleast_3d(*tensors):
     """Each tensor with at least three dimensions.
 
-    >>> import chainrule as torch
     >>> torch.atleast_3d(torch.tensor([1., 2.])).shape
     torch.Size([1, 2, 1])
     """
@@ -491,7 +463,6 @@ def atleast_3d(*tensors):
 def tile(input, dims):
     """``input`` repeated ``dims[i]`` times along dimension ``i`` (missing dims count as 1).
 
-    >>> import chainrule as torch
     >>> torch.tile(torch.tensor([1, 2]), (2,))
     tensor([1, 2, 1, 2])
     """
@@ -506,7 +477,6 @@ def tile(input, dims):
 def broadcast_shapes(*shapes):
     """The shape that tensors of the given shapes broadcast to.
 
-    >>> import chainrule as torch
     >>> torch.broadcast_shapes((2, 1), (3,))
     torch.Size([2, 3])
     """
@@ -516,7 +486,6 @@ def broadcast_shapes(*shapes):
 def broadcast_tensors(*tensors):
     """The tensors broadcast to their common shape (as views).
 
-    >>> import chainrule as torch
     >>> [t.shape for t in torch.broadcast_tensors(torch.zeros(2, 1), torch.zeros(3))]
     [torch.Size([2, 3]), torch.Size([2, 3])]
     """
@@ -532,7 +501,6 @@ def as_strided(input, size, stride, storage_offset=None):
     outside ``input`` (anywhere in its storage); the gradient adds up over
     repeats and reaches only ``input``'s own elements, as in PyTorch.
 
-    >>> import chainrule as torch
     >>> x = torch.arange(6.)
     >>> x.as_strided((2, 2), (1, 2), 1)
     tensor([[1., 3.],

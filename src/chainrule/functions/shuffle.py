@@ -23,7 +23,6 @@ def _checked_factor(input: Tensor, factor: int, name: str, factor_name: str) -> 
 def pixel_shuffle(input: Tensor, upscale_factor: int) -> Tensor:
     """``(*, C*r*r, H, W) -> (*, C, H*r, W*r)``: channels become ``r x r`` blocks of pixels.
 
-    >>> import chainrule as torch
     >>> torch.pixel_shuffle(torch.arange(8.).reshape(1, 8, 1, 1), 2).shape
     torch.Size([1, 2, 2, 2])
     """
@@ -39,7 +38,6 @@ def pixel_shuffle(input: Tensor, upscale_factor: int) -> Tensor:
 def pixel_unshuffle(input: Tensor, downscale_factor: int) -> Tensor:
     """``(*, C, H*r, W*r) -> (*, C*r*r, H, W)``: the inverse of ``pixel_shuffle``.
 
-    >>> import chainrule as torch
     >>> torch.pixel_unshuffle(torch.arange(4.).reshape(1, 1, 2, 2), 2).flatten()
     tensor([0., 1., 2., 3.])
     """
@@ -56,7 +54,6 @@ def channel_shuffle(input: Tensor, groups: int) -> Tensor:
     """Interleave the channels (dimension 1) of ``groups`` groups: ``(N, g*k, *)`` read as
     ``(N, g, k, *)``, transposed to ``(N, k, g, *)``.
 
-    >>> import chainrule as torch
     >>> torch.channel_shuffle(torch.arange(6.).reshape(1, 6, 1), 2).flatten()
     tensor([0., 3., 1., 4., 2., 5.])
     """

@@ -13,7 +13,6 @@ def unfold(self, dimension: int, size: int, step: int) -> Tensor:
     counts the windows and a new last dimension runs along each (a view: windows that
     overlap share memory).
 
-    >>> import chainrule as torch
     >>> torch.arange(7.).unfold(0, 3, 2)
     tensor([[0., 1., 2.],
             [2., 3., 4.],

@@ -73,7 +73,6 @@ def triangular_solve(b: Tensor, A: Tensor, upper: bool = True, transpose: bool =
     """``(solution, cloned_coefficient)``: ``X`` with ``A X = b`` (``Aᵀ X = b`` with
     ``transpose=True``) for triangular ``A``, and a copy of ``A``.
 
-    >>> import chainrule as torch
     >>> A = torch.tensor([[2., 1.], [0., 4.]])
     >>> torch.triangular_solve(torch.tensor([[3.], [4.]]), A).solution
     tensor([[1.],
@@ -93,7 +92,6 @@ def cholesky_solve(B: Tensor, L: Tensor, upper: bool = False) -> Tensor:
     """``X`` with ``A X = B``, given the Cholesky factor ``L`` of ``A = L Lᵀ`` (``Uᵀ U`` with
     ``upper=True``).
 
-    >>> import chainrule as torch
     >>> L = torch.linalg.cholesky(torch.tensor([[4., 2.], [2., 5.]]))
     >>> torch.cholesky_solve(torch.tensor([[6.], [7.]]), L)
     tensor([[1.],
@@ -110,7 +108,6 @@ def cholesky_solve(B: Tensor, L: Tensor, upper: bool = False) -> Tensor:
 def cholesky_inverse(L: Tensor, upper: bool = False) -> Tensor:
     """The inverse of ``A = L Lᵀ`` (``Uᵀ U`` with ``upper=True``) from its Cholesky factor.
 
-    >>> import chainrule as torch
     >>> L = torch.linalg.cholesky(torch.tensor([[4., 2.], [2., 2.]]))
     >>> torch.cholesky_inverse(L)
     tensor([[ 0.5000, -0.5000],
@@ -149,7 +146,6 @@ def lu_solve(b: Tensor, LU_data: Tensor, LU_pivots: Tensor) -> Tensor:
     """``X`` with ``A X = b`` from the LU factorization of ``A`` (``torch.linalg.lu_factor``'s
     result; ``torch.linalg.lu_solve`` takes the arguments in the other order).
 
-    >>> import chainrule as torch
     >>> LU, pivots = torch.linalg.lu_factor(torch.tensor([[1., 2.], [2., 2.]]))
     >>> torch.lu_solve(torch.tensor([[3.], [4.]]), LU, pivots)
     tensor([[1.],
@@ -163,7 +159,6 @@ def pinverse(input: Tensor, rcond: float = 1e-15) -> Tensor:
     """The Moore-Penrose pseudo-inverse; singular values below ``rcond`` times the largest
     count as zero.
 
-    >>> import chainrule as torch
     >>> torch.pinverse(torch.tensor([[1., 0.], [0., 0.]]))
     tensor([[1., 0.],
             [0., 0.]])
@@ -178,7 +173,6 @@ def pinverse(input: Tensor, rcond: float = 1e-15) -> Tensor:
 def matrix_power(input: Tensor, n: int) -> Tensor:
     """``input`` multiplied by itself ``n`` times (``n < 0``: powers of the inverse).
 
-    >>> import chainrule as torch
     >>> torch.matrix_power(torch.tensor([[1., 1.], [0., 1.]]), 3)
     tensor([[1., 3.],
             [0., 1.]])

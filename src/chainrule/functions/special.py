@@ -15,7 +15,6 @@ __all__ = ["i0", "igamma", "igammac", "polygamma", "mvlgamma"]
 def i0(input: Tensor) -> Tensor:
     """The modified Bessel function of the first kind of order 0.
 
-    >>> import chainrule as torch
     >>> torch.i0(torch.tensor([0., 1.]))
     tensor([1.0000, 1.2661])
     """
@@ -38,7 +37,6 @@ def igamma(input: Tensor, other: Tensor) -> Tensor:
     """The regularised lower incomplete gamma function ``P(input, other)``; differentiable in
     ``other`` only (PyTorch has no derivative in ``input``: backward raises there).
 
-    >>> import chainrule as torch
     >>> torch.igamma(torch.tensor([1.]), torch.tensor([1.]))  # 1 - 1/e
     tensor([0.6321])
     """
@@ -49,7 +47,6 @@ def igamma(input: Tensor, other: Tensor) -> Tensor:
 def igammac(input: Tensor, other: Tensor) -> Tensor:
     """The regularised upper incomplete gamma function ``Q = 1 - P``.
 
-    >>> import chainrule as torch
     >>> torch.igammac(torch.tensor([1.]), torch.tensor([1.]))  # 1/e
     tensor([0.3679])
     """
@@ -60,7 +57,6 @@ def igammac(input: Tensor, other: Tensor) -> Tensor:
 def polygamma(n: int, input: Tensor) -> Tensor:
     """The n-th derivative of ``digamma`` (``polygamma(0, x)`` is ``digamma(x)``).
 
-    >>> import chainrule as torch
     >>> torch.polygamma(1, torch.tensor([1.]))  # pi^2 / 6
     tensor([1.6449])
     """
@@ -79,7 +75,6 @@ def mvlgamma(input: Tensor, p: int) -> Tensor:
     ``p (p - 1) / 4 log(pi) + sum_j lgamma(input - j / 2)`` for j < p (NaN or inf where
     ``input <= (p - 1) / 2``, as in PyTorch, which no longer checks the domain).
 
-    >>> import chainrule as torch
     >>> torch.mvlgamma(torch.tensor([2.5]), 2)
     tensor([0.8570])
     """

@@ -76,7 +76,6 @@ def stft(input, n_fft: int, hop_length: int | None = None, win_length: int | Non
     """The short-time Fourier transform of a signal (1-D) or a batch of signals (2-D), as
     ``(..., n_fft // 2 + 1, frames, 2)``: real and imaginary parts (``return_complex=False``).
 
-    >>> import chainrule as torch
     >>> x = torch.tensor([0., 1., 0., -1., 0., 1., 0., -1.])
     >>> spec = torch.stft(x, 4, window=torch.ones(4), center=False, return_complex=False)
     >>> spec.shape

@@ -26,7 +26,6 @@ __all__ = ["UntypedStorage", "TypedStorage", "empty_strided", "get_device"]
 def stride(self, dim: int | None = None):
     """How many elements of the storage one step along each dimension moves.
 
-    >>> import chainrule as torch
     >>> x = torch.zeros(2, 3)
     >>> x.stride(), x.t().stride(), x.stride(-1)
     ((3, 1), (1, 3), 1)
@@ -70,7 +69,6 @@ def contiguous_strides(shape) -> tuple:
 def storage_offset(self) -> int:
     """Where the first element is, counted in elements from the start of the storage.
 
-    >>> import chainrule as torch
     >>> x = torch.arange(6.).view(2, 3)
     >>> x.storage_offset(), x[1].storage_offset(), x[1, 2:].storage_offset()
     (0, 3, 5)
@@ -82,7 +80,6 @@ def storage_offset(self) -> int:
 def data_ptr(self) -> int:
     """The memory address of the first element (0 for a tensor without elements).
 
-    >>> import chainrule as torch
     >>> x = torch.zeros(4)
     >>> x[1:].data_ptr() - x.data_ptr()
     4
@@ -93,7 +90,6 @@ def data_ptr(self) -> int:
 def contiguous(self, memory_format=None) -> Tensor:
     """``self`` if its elements are laid out in row-major order without gaps, else such a copy.
 
-    >>> import chainrule as torch
     >>> x = torch.zeros(2, 3)
     >>> x.contiguous() is x, x.t().contiguous().is_contiguous()
     (True, True)
@@ -107,7 +103,6 @@ class UntypedStorage:
     """The bytes under a tensor, as ``x.untyped_storage()`` returns them; views of one tensor
     share the same storage object.
 
-    >>> import chainrule as torch
     >>> x = torch.zeros(5)
     >>> s = x.untyped_storage()
     >>> s.nbytes(), s is x[1:].untyped_storage(), s.data_ptr() == x.data_ptr()
@@ -221,7 +216,6 @@ _STORAGES: weakref.WeakValueDictionary = weakref.WeakValueDictionary()
 def untyped_storage(self) -> UntypedStorage:
     """The storage under this tensor, shared by its views.
 
-    >>> import chainrule as torch
     >>> x = torch.zeros(2, 3)
     >>> x.untyped_storage().nbytes(), x.t().untyped_storage() is x.untyped_storage()
     (24, True)
@@ -287,7 +281,6 @@ def laid_out_like(values: Tensor, like: Tensor) -> Tensor:
     """A copy of ``values`` laid out in memory as ``like`` is (its own storage of the same size,
     the same strides and offset), as forward AD keeps a tangent beside its primal.
 
-    >>> import chainrule as torch
     >>> primal = torch.zeros(5)[1:3]
     >>> t = laid_out_like(torch.ones(2), primal)
     >>> t, t.storage_offset(), len(t.untyped_storage()) // 4
@@ -305,7 +298,6 @@ def empty_strided(size, stride, *, dtype=None, layout=None, device=None,
     """An uninitialised (zero) tensor laid out with the given strides, in a storage just large
     enough for them.
 
-    >>> import chainrule as torch
     >>> x = torch.empty_strided((2, 3), (1, 2))
     >>> x.stride(), x.is_contiguous(), x.untyped_storage().nbytes()
     ((1, 2), False, 24)
@@ -328,7 +320,6 @@ def new_empty_strided(self, size, stride, dtype=None, layout=None, device=None,
                       requires_grad: bool = False, pin_memory: bool = False) -> Tensor:
     """``empty_strided`` with this tensor's dtype unless ``dtype`` is given.
 
-    >>> import chainrule as torch
     >>> torch.zeros(1, dtype=torch.float64).new_empty_strided((2, 2), (1, 2)).dtype
     torch.float64
     """
@@ -339,7 +330,6 @@ def new_empty_strided(self, size, stride, dtype=None, layout=None, device=None,
 def is_set_to(self, tensor: Tensor) -> bool:
     """True if both tensors are the same view of the same storage (offset, sizes and strides).
 
-    >>> import chainrule as torch
     >>> x = torch.zeros(4)
     >>> x.is_set_to(x[:]), x.is_set_to(x.view(2, 2)), x.is_set_to(torch.zeros(4))
     (True, False, False)
@@ -352,7 +342,6 @@ def is_set_to(self, tensor: Tensor) -> bool:
 def get_device(self) -> int:
     """The index of the tensor's device: -1, the CPU's, for every chainrule tensor.
 
-    >>> import chainrule as torch
     >>> torch.zeros(1).get_device()
     -1
     """

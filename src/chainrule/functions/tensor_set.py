@@ -31,7 +31,6 @@ def set_(self, source=None, storage_offset: int = 0, size=None, stride=None) -> 
     before the change no longer leads to it (only its old ``get_gradient_edge``); and a
     recorded ``set_`` has no derivative (backward through it raises).
 
-    >>> import chainrule as torch
     >>> x, y = torch.zeros(2), torch.arange(3.)
     >>> x.set_(y) is x, x.shape, x.is_set_to(y)
     (True, torch.Size([3]), True)

@@ -44,7 +44,6 @@ def hamming_window(window_length: int, periodic: bool = True, alpha: float = 0.5
                    pin_memory: bool = False, requires_grad: bool = False) -> Tensor:
     """The Hamming window ``alpha - beta * cos(2 pi n / (N - 1))``.
 
-    >>> import chainrule as torch
     >>> torch.hamming_window(4, periodic=False)
     tensor([0.0800, 0.7700, 0.7700, 0.0800])
     """
@@ -59,7 +58,6 @@ def hann_window(window_length: int, periodic: bool = True, *, dtype=None, layout
                 device=None, pin_memory: bool = False, requires_grad: bool = False) -> Tensor:
     """The Hann window ``0.5 - 0.5 cos(2 pi n / (N - 1))``.
 
-    >>> import chainrule as torch
     >>> torch.hann_window(4)
     tensor([0.0000, 0.5000, 1.0000, 0.5000])
     """
@@ -76,7 +74,6 @@ def bartlett_window(window_length: int, periodic: bool = True, *, dtype=None, la
                     requires_grad: bool = False) -> Tensor:
     """The Bartlett (triangular) window, rising from 0 to 1 and back.
 
-    >>> import chainrule as torch
     >>> torch.bartlett_window(5, periodic=False)
     tensor([0.0000, 0.5000, 1.0000, 0.5000, 0.0000])
     """
@@ -95,7 +92,6 @@ def blackman_window(window_length: int, periodic: bool = True, *, dtype=None, la
                     requires_grad: bool = False) -> Tensor:
     """The Blackman window ``0.42 - 0.5 cos(2 pi n / (N - 1)) + 0.08 cos(4 pi n / (N - 1))``.
 
-    >>> import chainrule as torch
     >>> torch.blackman_window(3, periodic=False, dtype=torch.float64)
     tensor([0., 1., 0.], dtype=torch.float64)
     """
@@ -113,7 +109,6 @@ def kaiser_window(window_length: int, periodic: bool = True, beta: float = 12.0,
     """The Kaiser window ``I0(beta sqrt(1 - ((n - a) / a)^2)) / I0(beta)``, ``a = (N - 1) / 2``
     (``I0``: the modified Bessel function of order 0).
 
-    >>> import chainrule as torch
     >>> torch.kaiser_window(3, periodic=False, beta=0.0)
     tensor([1., 1., 1.])
     """

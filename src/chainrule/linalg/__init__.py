@@ -6,7 +6,6 @@ One module per topic: ``norms``, ``solvers`` (inverses, determinants, solves),
 ``decompositions`` and ``products``; the derivative rules are rows in
 ``chainrule.ops.decompositions``, ``ops.solvers`` and ``ops.matrix_functions``.
 
-    >>> import chainrule as torch
     >>> A = torch.tensor([[2., 1.], [1., 3.]])
     >>> torch.linalg.solve(A, torch.tensor([3., 5.]))
     tensor([0.8000, 1.4000])

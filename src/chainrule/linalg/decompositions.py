@@ -32,7 +32,6 @@ def _info(batch) -> Tensor:
 def cholesky(A: Tensor, *, upper: bool = False) -> Tensor:
     """The Cholesky factor ``L`` (lower triangular, ``A = L Lᵀ``) of a positive-definite matrix.
 
-    >>> import chainrule as torch
     >>> torch.linalg.cholesky(torch.tensor([[4., 2.], [2., 5.]]))
     tensor([[2., 0.],
             [1., 2.]])
@@ -44,7 +43,6 @@ def cholesky(A: Tensor, *, upper: bool = False) -> Tensor:
 def cholesky_ex(A: Tensor, *, upper: bool = False, check_errors: bool = False):
     """``cholesky`` returning ``(L, info)``; ``info`` is 0 where the factorization succeeded.
 
-    >>> import chainrule as torch
     >>> torch.linalg.cholesky_ex(torch.eye(2)).info
     tensor(0, dtype=torch.int32)
     """
@@ -54,7 +52,6 @@ def cholesky_ex(A: Tensor, *, upper: bool = False, check_errors: bool = False):
 def qr(A: Tensor, mode: str = "reduced"):
     """The QR decomposition ``A = Q R`` (``mode``: 'reduced', 'complete' or 'r').
 
-    >>> import chainrule as torch
     >>> Q, R = torch.linalg.qr(torch.tensor([[3., 1.], [4., 2.]]))
     >>> (Q @ R).round(decimals=4)
     tensor([[3., 1.],
@@ -70,7 +67,6 @@ def qr(A: Tensor, mode: str = "reduced"):
 def svd(A: Tensor, full_matrices: bool = True, *, driver=None):
     """The singular value decomposition ``A = U diag(S) Vh`` (S in descending order).
 
-    >>> import chainrule as torch
     >>> U, S, Vh = torch.linalg.svd(torch.tensor([[3., 0.], [0., -2.]]))
     >>> S
     tensor([3., 2.])
@@ -82,7 +78,6 @@ def svd(A: Tensor, full_matrices: bool = True, *, driver=None):
 def svdvals(A: Tensor, *, driver=None) -> Tensor:
     """The singular values of ``A``, in descending order.
 
-    >>> import chainrule as torch
     >>> torch.linalg.svdvals(torch.tensor([[3., 0.], [0., -2.]]))
     tensor([3., 2.])
     """
@@ -98,7 +93,6 @@ def _check_uplo(UPLO: str) -> None:
 def eigh(A: Tensor, UPLO: str = "L"):
     """Eigenvalues (ascending) and eigenvectors of a symmetric matrix (its ``UPLO`` triangle).
 
-    >>> import chainrule as torch
     >>> torch.linalg.eigh(torch.tensor([[2., 0.], [0., 1.]])).eigenvalues
     tensor([1., 2.])
     """
@@ -110,7 +104,6 @@ def eigh(A: Tensor, UPLO: str = "L"):
 def eigvalsh(A: Tensor, UPLO: str = "L") -> Tensor:
     """The eigenvalues (ascending) of a symmetric matrix.
 
-    >>> import chainrule as torch
     >>> torch.linalg.eigvalsh(torch.tensor([[2., 1.], [1., 2.]]))
     tensor([1., 3.])
     """
@@ -126,7 +119,6 @@ def lu_factor_ex(A: Tensor, *, pivot: bool = True, check_errors: bool = False):
     the diagonal, ``U`` on and above it), LAPACK's 1-based row interchanges, and ``info``,
     the 1-based index of the first zero on ``U``'s diagonal (0 if none).
 
-    >>> import chainrule as torch
     >>> torch.linalg.lu_factor_ex(torch.tensor([[1., 2.], [2., 4.]])).info
     tensor(2, dtype=torch.int32)
     """
@@ -148,7 +140,6 @@ def _raise_if_singular(info: Tensor, name: str) -> None:
 def lu_factor(A: Tensor, *, pivot: bool = True):
     """``(LU, pivots)``: ``lu_factor_ex`` without ``info``, raising for a singular matrix.
 
-    >>> import chainrule as torch
     >>> torch.linalg.lu_factor(torch.tensor([[1., 2.], [3., 4.]]))
     torch.return_types.linalg_lu_factor(
     LU=tensor([[3.0000, 4.0000],
@@ -164,7 +155,6 @@ def lu(A: Tensor, *, pivot: bool = True):
     """``(P, L, U)`` with ``A = P L U``: a permutation, a unit lower triangular (trapezoidal)
     and an upper triangular (trapezoidal) matrix.
 
-    >>> import chainrule as torch
     >>> P, L, U = torch.linalg.lu(torch.tensor([[1., 2.], [3., 4.]]))
     >>> L
     tensor([[1.0000, 0.0000],
@@ -182,7 +172,6 @@ def ldl_factor_ex(A: Tensor, *, hermitian: bool = False, check_errors: bool = Fa
     symmetric matrix (its lower triangle is read), as LAPACK's sytrf stores it; ``info`` is
     the 1-based index of a zero block of ``D`` (0 if none).  Not differentiable, as in PyTorch.
 
-    >>> import chainrule as torch
     >>> torch.linalg.ldl_factor_ex(torch.tensor([[4., 2.], [2., 3.]])).LD
     tensor([[4.0000, 0.0000],
             [0.5000, 2.0000]])
@@ -199,7 +188,6 @@ def ldl_factor_ex(A: Tensor, *, hermitian: bool = False, check_errors: bool = Fa
 def ldl_factor(A: Tensor, *, hermitian: bool = False):
     """``(LD, pivots)``: ``ldl_factor_ex`` without ``info``, raising for a singular matrix.
 
-    >>> import chainrule as torch
     >>> torch.linalg.ldl_factor(torch.tensor([[0., 1.], [1., 0.]])).pivots
     tensor([-2, -2], dtype=torch.int32)
     """
@@ -214,7 +202,6 @@ def householder_product(A: Tensor, tau: Tensor) -> Tensor:
     """The first ``n`` columns of ``H_1 H_2 ... H_k`` with ``H_i = I - tau_i v_i v_iᵀ``, the
     ``v_i`` stored below the diagonal of ``A``'s columns (``geqrf``'s output gives ``Q``).
 
-    >>> import chainrule as torch
     >>> A = torch.tensor([[3., 1.], [4., 2.]])
     >>> torch.linalg.householder_product(*torch.geqrf(A)).abs()
     tensor([[0.6000, 0.8000],

@@ -20,7 +20,6 @@ def vector_norm(x: Tensor, ord: float = 2, dim=None, keepdim: bool = False, *,
                 dtype=None) -> Tensor:
     """The vector ``ord``-norm of all elements of ``x``, or over ``dim``.
 
-    >>> import chainrule as torch
     >>> torch.linalg.vector_norm(torch.tensor([[3., 4.], [0., 0.]]))
     tensor(5.)
     >>> torch.linalg.vector_norm(torch.tensor([[3., -4.]]), ord=1, dim=1)
@@ -44,7 +43,6 @@ def matrix_norm(A: Tensor, ord="fro", dim=(-2, -1), keepdim: bool = False, *,
                 dtype=None) -> Tensor:
     """A matrix norm of ``A`` (or of each matrix in a batch): 'fro', 'nuc', inf, -inf, 1, -1, 2, -2.
 
-    >>> import chainrule as torch
     >>> A = torch.tensor([[1., -2.], [3., 4.]])
     >>> torch.linalg.matrix_norm(A), torch.linalg.matrix_norm(A, ord=1)
     (tensor(5.4772), tensor(6.))
@@ -80,7 +78,6 @@ def matrix_norm(A: Tensor, ord="fro", dim=(-2, -1), keepdim: bool = False, *,
 def norm(A: Tensor, ord=None, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
     """A vector or matrix norm, chosen as PyTorch chooses (by ``ord``, ``dim`` and ``A.ndim``).
 
-    >>> import chainrule as torch
     >>> torch.linalg.norm(torch.tensor([3., 4.]))
     tensor(5.)
     >>> torch.linalg.norm(torch.tensor([[1., 2.], [3., 4.]]), ord=float('inf'))
@@ -106,7 +103,6 @@ def cond(A: Tensor, p=None) -> Tensor:
     """The condition number of ``A`` in the norm ``p``: ``‖A‖ ‖A⁻¹‖``, or for ``p`` None, 2 or
     -2 the ratio of the extreme singular values (inf where ``A`` is singular).
 
-    >>> import chainrule as torch
     >>> torch.linalg.cond(torch.tensor([[2., 0.], [0., 0.5]]))
     tensor(4.)
     >>> torch.linalg.cond(torch.tensor([[2., 0.], [0., 0.5]]), 1)

@@ -19,7 +19,6 @@ __all__ = ["cross", "matmul", "vecdot", "multi_dot", "matrix_power", "matrix_exp
 def cross(input: Tensor, other: Tensor, *, dim: int = -1) -> Tensor:
     """The cross product of 3-vectors along ``dim`` (batch dimensions broadcast).
 
-    >>> import chainrule as torch
     >>> torch.linalg.cross(torch.tensor([1., 0., 0.]), torch.tensor([0., 1., 0.]))
     tensor([0., 0., 1.])
     """
@@ -36,7 +35,6 @@ def cross(input: Tensor, other: Tensor, *, dim: int = -1) -> Tensor:
 def matmul(input: Tensor, other: Tensor) -> Tensor:
     """The matrix product (``torch.matmul``).
 
-    >>> import chainrule as torch
     >>> torch.linalg.matmul(torch.ones(2, 3), torch.ones(3))
     tensor([3., 3.])
     """
@@ -46,7 +44,6 @@ def matmul(input: Tensor, other: Tensor) -> Tensor:
 def vecdot(x: Tensor, y: Tensor, *, dim: int = -1) -> Tensor:
     """The dot product of vectors along ``dim`` (batch dimensions broadcast).
 
-    >>> import chainrule as torch
     >>> torch.linalg.vecdot(torch.tensor([[1., 2.], [3., 4.]]), torch.tensor([1., 1.]))
     tensor([3., 7.])
     """
@@ -56,7 +53,6 @@ def vecdot(x: Tensor, y: Tensor, *, dim: int = -1) -> Tensor:
 def multi_dot(tensors) -> Tensor:
     """The product of a chain of matrices (the first and last may be vectors).
 
-    >>> import chainrule as torch
     >>> torch.linalg.multi_dot([torch.ones(2), torch.ones(2, 3), torch.ones(3)])
     tensor(6.)
     """
@@ -66,7 +62,6 @@ def multi_dot(tensors) -> Tensor:
 def matrix_power(A: Tensor, n: int) -> Tensor:
     """``A`` multiplied by itself ``n`` times (``n < 0``: powers of the inverse).
 
-    >>> import chainrule as torch
     >>> torch.linalg.matrix_power(torch.tensor([[1., 1.], [0., 1.]]), 3)
     tensor([[1., 3.],
             [0., 1.]])
@@ -77,7 +72,6 @@ def matrix_power(A: Tensor, n: int) -> Tensor:
 def matrix_exp(A: Tensor) -> Tensor:
     """The matrix exponential ``exp(A) = I + A + A²/2! + ...`` of each square matrix.
 
-    >>> import chainrule as torch
     >>> torch.linalg.matrix_exp(torch.zeros(2, 2))
     tensor([[1., 0.],
             [0., 1.]])
@@ -88,7 +82,6 @@ def matrix_exp(A: Tensor) -> Tensor:
 def diagonal(A: Tensor, *, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:
     """The diagonal of each matrix (a view), ``offset`` above (> 0) or below (< 0) the main one.
 
-    >>> import chainrule as torch
     >>> torch.linalg.diagonal(torch.tensor([[1., 2.], [3., 4.]]))
     tensor([1., 4.])
     """
@@ -99,7 +92,6 @@ def vander(x: Tensor, N: int | None = None) -> Tensor:
     """The Vandermonde matrix of ``x`` along its last dimension: columns ``1, x, x², ...,
     x^(N-1)`` (increasing powers, unlike ``torch.vander``).
 
-    >>> import chainrule as torch
     >>> torch.linalg.vander(torch.tensor([1., 2., 3.]))
     tensor([[1., 1., 1.],
             [1., 2., 4.],

@@ -37,7 +37,6 @@ def _info(batch) -> Tensor:
 def inv(A: Tensor) -> Tensor:
     """The inverse of a square matrix (or of each matrix in a batch).
 
-    >>> import chainrule as torch
     >>> torch.linalg.inv(torch.tensor([[2., 0.], [0., 4.]]))
     tensor([[0.5000, 0.0000],
             [0.0000, 0.2500]])
@@ -49,7 +48,6 @@ def inv(A: Tensor) -> Tensor:
 def inv_ex(A: Tensor, *, check_errors: bool = False):
     """``inv`` returning ``(inverse, info)``; ``info`` is 0 where the inversion succeeded.
 
-    >>> import chainrule as torch
     >>> torch.linalg.inv_ex(torch.eye(2)).info
     tensor(0, dtype=torch.int32)
     """
@@ -60,7 +58,6 @@ def inv_ex(A: Tensor, *, check_errors: bool = False):
 def det(A: Tensor) -> Tensor:
     """The determinant of a square matrix (or of each matrix in a batch).
 
-    >>> import chainrule as torch
     >>> torch.linalg.det(torch.tensor([[1., 2.], [3., 4.]]))
     tensor(-2.)
     """
@@ -71,7 +68,6 @@ def det(A: Tensor) -> Tensor:
 def slogdet(A: Tensor):
     """``(sign, logabsdet)`` of the determinant, computed without overflow.
 
-    >>> import chainrule as torch
     >>> torch.linalg.slogdet(torch.tensor([[1., 2.], [3., 4.]]))
     torch.return_types.linalg_slogdet(
     sign=tensor(-1.),
@@ -89,7 +85,6 @@ def _is_vector_rhs(A: Tensor, B: Tensor) -> bool:
 def solve(A: Tensor, B: Tensor, *, left: bool = True) -> Tensor:
     """The solution ``X`` of ``A X = B`` (``X A = B`` with ``left=False``) for square ``A``.
 
-    >>> import chainrule as torch
     >>> torch.linalg.solve(torch.tensor([[2., 0.], [0., 4.]]), torch.tensor([[2.], [2.]]))
     tensor([[1.0000],
             [0.5000]])
@@ -116,7 +111,6 @@ def solve(A: Tensor, B: Tensor, *, left: bool = True) -> Tensor:
 def solve_ex(A: Tensor, B: Tensor, *, left: bool = True, check_errors: bool = False):
     """``solve`` returning ``(result, info)``; ``info`` is 0 where the solve succeeded.
 
-    >>> import chainrule as torch
     >>> torch.linalg.solve_ex(torch.eye(2), torch.ones(2)).result
     tensor([1., 1.])
     """
@@ -130,7 +124,6 @@ def solve_triangular(A: Tensor, B: Tensor, *, upper: bool, left: bool = True,
     ``unitriangular`` its diagonal counts as ones.  A zero on the diagonal gives inf and nan
     rather than an error, as in PyTorch.
 
-    >>> import chainrule as torch
     >>> A = torch.tensor([[2., 1.], [0., 4.]])
     >>> torch.linalg.solve_triangular(A, torch.tensor([[3.], [4.]]), upper=True)
     tensor([[1.],
@@ -155,7 +148,6 @@ def lu_solve(LU: Tensor, pivots: Tensor, B: Tensor, *, left: bool = True,
     """The solution ``X`` of ``A X = B`` (``Aᵀ X = B`` with ``adjoint``, ``X A = B`` with
     ``left=False``) from ``lu_factor``'s ``(LU, pivots)`` of ``A``.
 
-    >>> import chainrule as torch
     >>> LU, pivots = torch.linalg.lu_factor(torch.tensor([[1., 2.], [2., 2.]]))
     >>> torch.linalg.lu_solve(LU, pivots, torch.tensor([[3.], [4.]]))
     tensor([[1.],
@@ -170,7 +162,6 @@ def ldl_solve(LD: Tensor, pivots: Tensor, B: Tensor, *, hermitian: bool = False)
     """The solution ``X`` of ``A X = B`` from ``ldl_factor``'s ``(LD, pivots)`` of a symmetric
     ``A`` (not differentiable, as in PyTorch).
 
-    >>> import chainrule as torch
     >>> A = torch.tensor([[0., 1.], [1., 0.]])
     >>> torch.linalg.ldl_solve(*torch.linalg.ldl_factor(A), torch.tensor([[2.], [3.]]))
     tensor([[3.],
@@ -202,7 +193,6 @@ def _default_tolerances(A: Tensor, atol, rtol):
 def pinv(A: Tensor, *, atol=None, rtol=None, hermitian: bool = False) -> Tensor:
     """The Moore-Penrose pseudo-inverse (singular values below the tolerance count as zero).
 
-    >>> import chainrule as torch
     >>> torch.linalg.pinv(torch.tensor([[1., 0.], [0., 0.]]))
     tensor([[1., 0.],
             [0., 0.]])
@@ -216,7 +206,6 @@ def lstsq(A: Tensor, B: Tensor, rcond=None, *, driver=None):
     """The least-squares solution of ``A X = B``, as ``(solution, residuals, rank,
     singular_values)`` (residuals and singular values as PyTorch's CPU drivers give them).
 
-    >>> import chainrule as torch
     >>> A = torch.tensor([[1., 0.], [0., 1.], [0., 0.]])
     >>> torch.linalg.lstsq(A, torch.tensor([[1.], [2.], [3.]])).solution
     tensor([[1.],
@@ -253,7 +242,6 @@ def lstsq(A: Tensor, B: Tensor, rcond=None, *, driver=None):
 def matrix_rank(A: Tensor, *, atol=None, rtol=None, hermitian: bool = False, tol=None) -> Tensor:
     """The number of singular values above the tolerance, for each matrix (int64).
 
-    >>> import chainrule as torch
     >>> torch.linalg.matrix_rank(torch.tensor([[1., 2.], [2., 4.]]))
     tensor(1)
     """
@@ -271,7 +259,6 @@ def tensorinv(A: Tensor, ind: int = 2) -> Tensor:
     """The inverse of ``A`` read as a linear map from its last dimensions (after ``ind``) to
     its first ``ind``: ``tensordot(tensorinv(A, ind), A, ind)`` is the identity.
 
-    >>> import chainrule as torch
     >>> A = torch.eye(4).reshape(4, 2, 2)
     >>> torch.linalg.tensorinv(A, ind=1).shape
     torch.Size([2, 2, 4])
@@ -291,7 +278,6 @@ def tensorsolve(A: Tensor, B: Tensor, dims=None) -> Tensor:
     """``X`` with ``tensordot(A, X, X.ndim) = B``: ``A``'s first ``B.ndim`` dimensions pair with
     ``B``'s, its others (moved to the end from ``dims`` first) with ``X``'s.
 
-    >>> import chainrule as torch
     >>> A = torch.eye(6).reshape(2, 3, 6)
     >>> torch.linalg.tensorsolve(A, torch.ones(2, 3)).shape
     torch.Size([6])

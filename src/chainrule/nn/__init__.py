@@ -7,7 +7,6 @@ and weights) calling its function in ``nn.functional``: ``activation``,
 (Upsample, PixelShuffle), ``distance``, ``recurrent`` and ``attention``; under
 them ``module`` (``Module``), ``containers``, ``parameter`` and ``init``.
 
->>> import chainrule as torch
 >>> model = torch.nn.Sequential(torch.nn.Linear(2, 2), torch.nn.ReLU())
 >>> model(torch.zeros(1, 2)).shape
 torch.Size([1, 2])

@@ -67,7 +67,6 @@ def _shown_option(name: str, value) -> str:
 class ReLU(_Activation):
     """``max(x, 0)``.
 
-    >>> import chainrule as torch
     >>> torch.nn.ReLU()
     ReLU()
     """
@@ -78,7 +77,6 @@ class ReLU(_Activation):
 class LeakyReLU(_Activation):
     """``x`` if positive, else ``negative_slope * x``.
 
-    >>> import chainrule as torch
     >>> torch.nn.LeakyReLU()
     LeakyReLU(negative_slope=0.01)
     """
@@ -89,7 +87,6 @@ class LeakyReLU(_Activation):
 class GELU(_Activation):
     """Gaussian error linear unit.
 
-    >>> import chainrule as torch
     >>> torch.nn.GELU()
     GELU(approximate='none')
     """
@@ -100,7 +97,6 @@ class GELU(_Activation):
 class Sigmoid(_Activation):
     """Logistic function.
 
-    >>> import chainrule as torch
     >>> torch.nn.Sigmoid()
     Sigmoid()
     """
@@ -111,7 +107,6 @@ class Sigmoid(_Activation):
 class Tanh(_Activation):
     """Hyperbolic tangent.
 
-    >>> import chainrule as torch
     >>> torch.nn.Tanh()
     Tanh()
     """
@@ -122,7 +117,6 @@ class Tanh(_Activation):
 class Softplus(_Activation):
     """``log(1 + exp(beta * x)) / beta``.
 
-    >>> import chainrule as torch
     >>> torch.nn.Softplus()
     Softplus(beta=1.0, threshold=20.0)
     """
@@ -140,7 +134,6 @@ class _AlongDim(_Activation):
 class Softmax(_AlongDim):
     """Softmax along ``dim``.
 
-    >>> import chainrule as torch
     >>> torch.nn.Softmax(dim=1)
     Softmax(dim=1)
     """
@@ -151,7 +144,6 @@ class Softmax(_AlongDim):
 class LogSoftmax(_AlongDim):
     """Log-softmax along ``dim``.
 
-    >>> import chainrule as torch
     >>> torch.nn.LogSoftmax(dim=1)
     LogSoftmax(dim=1)
     """
@@ -162,7 +154,6 @@ class LogSoftmax(_AlongDim):
 class SiLU(_Activation):
     """``x * sigmoid(x)``.
 
-    >>> import chainrule as torch
     >>> torch.nn.SiLU()
     SiLU()
     """
@@ -173,7 +164,6 @@ class SiLU(_Activation):
 class ELU(_Activation):
     """``x`` if positive, else ``alpha * (exp(x) - 1)``.
 
-    >>> import chainrule as torch
     >>> torch.nn.ELU()
     ELU(alpha=1.0)
     """
@@ -184,7 +174,6 @@ class ELU(_Activation):
 class Hardtanh(_Activation):
     """``clamp(x, min_val, max_val)``.
 
-    >>> import chainrule as torch
     >>> torch.nn.Hardtanh()
     Hardtanh(min_val=-1.0, max_val=1.0)
     """
@@ -211,7 +200,6 @@ class Hardtanh(_Activation):
 class ReLU6(Hardtanh):
     """``min(max(x, 0), 6)``.
 
-    >>> import chainrule as torch
     >>> torch.nn.ReLU6()
     ReLU6()
     """
@@ -225,7 +213,6 @@ class ReLU6(Hardtanh):
 class PReLU(Module):
     """Leaky ReLU with a learnable slope (one, or one per channel).
 
-    >>> import chainrule as torch
     >>> torch.nn.PReLU(num_parameters=3)
     PReLU(num_parameters=3)
     """
@@ -251,7 +238,6 @@ class PReLU(Module):
 class SELU(_Activation):
     """Scaled ELU with the self-normalising constants.
 
-    >>> import chainrule as torch
     >>> torch.nn.SELU()
     SELU()
     """
@@ -262,7 +248,6 @@ class SELU(_Activation):
 class CELU(_Activation):
     """Continuously differentiable ELU.
 
-    >>> import chainrule as torch
     >>> torch.nn.CELU(alpha=2.)
     CELU(alpha=2.0)
     """
@@ -273,7 +258,6 @@ class CELU(_Activation):
 class Mish(_Activation):
     """``x * tanh(softplus(x))``.
 
-    >>> import chainrule as torch
     >>> torch.nn.Mish()
     Mish()
     """
@@ -284,7 +268,6 @@ class Mish(_Activation):
 class Hardswish(_Activation):
     """``x * relu6(x + 3) / 6``.
 
-    >>> import chainrule as torch
     >>> torch.nn.Hardswish()
     Hardswish()
     """
@@ -296,7 +279,6 @@ class Hardswish(_Activation):
 class Hardsigmoid(_Activation):
     """``relu6(x + 3) / 6``.
 
-    >>> import chainrule as torch
     >>> torch.nn.Hardsigmoid()
     Hardsigmoid()
     """
@@ -308,7 +290,6 @@ class Hardsigmoid(_Activation):
 class Softsign(_Activation):
     """``x / (1 + |x|)``.
 
-    >>> import chainrule as torch
     >>> torch.nn.Softsign()
     Softsign()
     """
@@ -319,7 +300,6 @@ class Softsign(_Activation):
 class Softmin(_AlongDim):
     """``softmax(-x)`` along ``dim``.
 
-    >>> import chainrule as torch
     >>> torch.nn.Softmin(dim=1)
     Softmin(dim=1)
     """
@@ -330,7 +310,6 @@ class Softmin(_AlongDim):
 class LogSigmoid(_Activation):
     """``log(sigmoid(x))``, without overflow.
 
-    >>> import chainrule as torch
     >>> torch.nn.LogSigmoid()(torch.tensor([0.]))
     tensor([-0.6931])
     """
@@ -341,7 +320,6 @@ class LogSigmoid(_Activation):
 class Threshold(_Activation):
     """``x`` where ``x > threshold``, else ``value``.
 
-    >>> import chainrule as torch
     >>> torch.nn.Threshold(0.1, 20)
     Threshold(threshold=0.1, value=20)
     """
@@ -352,7 +330,6 @@ class Threshold(_Activation):
 class GLU(_Activation):
     """Gated linear unit along ``dim``.
 
-    >>> import chainrule as torch
     >>> torch.nn.GLU()
     GLU(dim=-1)
     """
@@ -363,7 +340,6 @@ class GLU(_Activation):
 class Tanhshrink(_Activation):
     """``x - tanh(x)``.
 
-    >>> import chainrule as torch
     >>> torch.nn.Tanhshrink()
     Tanhshrink()
     """
@@ -374,7 +350,6 @@ class Tanhshrink(_Activation):
 class Softshrink(_Activation):
     """Soft thresholding by ``lambd``.
 
-    >>> import chainrule as torch
     >>> torch.nn.Softshrink()
     Softshrink(0.5)
     """
@@ -388,7 +363,6 @@ class Softshrink(_Activation):
 class Hardshrink(Softshrink):
     """Hard thresholding by ``lambd``.
 
-    >>> import chainrule as torch
     >>> torch.nn.Hardshrink()
     Hardshrink(0.5)
     """
@@ -400,7 +374,6 @@ class RReLU(_Activation):
     """Randomised leaky ReLU: while training, each negative element is scaled by a slope
     drawn from ``U(lower, upper)``; in eval mode by ``(lower + upper) / 2``.
 
-    >>> import chainrule as torch
     >>> layer = torch.nn.RReLU(0.1, 0.3)
     >>> layer
     RReLU(lower=0.1, upper=0.3)
@@ -421,7 +394,6 @@ class RReLU(_Activation):
 class Softmax2d(Module):
     """Softmax over the channels of ``(N, C, H, W)`` or ``(C, H, W)`` (dimension -3).
 
-    >>> import chainrule as torch
     >>> torch.nn.Softmax2d()(torch.zeros(2, 1, 1))
     tensor([[[0.5000]],
     <BLANKLINE>

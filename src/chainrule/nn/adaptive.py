@@ -31,7 +31,6 @@ class AdaptiveLogSoftmaxWithLoss(Module):
     ``log_prob(input)`` gives every class's log-probability, ``predict(input)`` the most
     probable class.
 
-    >>> import chainrule as torch
     >>> _ = torch.manual_seed(0)
     >>> asm = torch.nn.AdaptiveLogSoftmaxWithLoss(8, 10, cutoffs=[4, 8], div_value=2.0)
     >>> asm

@@ -41,7 +41,6 @@ class MultiheadAttention(Module):
     ``add_bias_kv`` learns one more key and value (``bias_k``, ``bias_v``),
     ``add_zero_attn`` appends a zero key and value.
 
-    >>> import chainrule as torch
     >>> mha = torch.nn.MultiheadAttention(8, 2, batch_first=True)
     >>> mha
     MultiheadAttention(
@@ -149,7 +148,6 @@ class MultiheadAttention(Module):
         ``(L, L)`` or ``(N * H, L, L)`` ``attn_mask`` expanded to ``(N, H, L, L)`` plus the
         expanded key padding mask if there is one (type 2).
 
-        >>> import chainrule as torch
         >>> mha = torch.nn.MultiheadAttention(4, 2)
         >>> mask, kind = mha.merge_masks(torch.zeros(3, 3), None, torch.ones(5, 3, 4))
         >>> tuple(mask.shape), kind
@@ -223,7 +221,6 @@ class TransformerEncoderLayer(_TransformerLayer):
     """Self-attention then a feed-forward block, each with a residual and ``LayerNorm``
     (applied after the residual, or before the block with ``norm_first``).
 
-    >>> import chainrule as torch
     >>> layer = torch.nn.TransformerEncoderLayer(d_model=8, nhead=2, dim_feedforward=16)
     >>> layer(torch.randn(5, 3, 8)).shape
     torch.Size([5, 3, 8])
@@ -248,7 +245,6 @@ class TransformerDecoderLayer(_TransformerLayer):
     """Self-attention, attention over ``memory``, then a feed-forward block, each with a
     residual and ``LayerNorm`` (before the block with ``norm_first``).
 
-    >>> import chainrule as torch
     >>> layer = torch.nn.TransformerDecoderLayer(d_model=8, nhead=2, dim_feedforward=16,
     ...                                          batch_first=True)
     >>> layer(torch.randn(3, 4, 8), torch.randn(3, 6, 8)).shape
@@ -291,7 +287,6 @@ def _clones(layer: Module, n: int) -> ModuleList:
 class TransformerEncoder(Module):
     """``num_layers`` independent copies of ``encoder_layer``, then an optional ``norm``.
 
-    >>> import chainrule as torch
     >>> layer = torch.nn.TransformerEncoderLayer(8, 2, dim_feedforward=16, batch_first=True)
     >>> enc = torch.nn.TransformerEncoder(layer, num_layers=2, enable_nested_tensor=False)
     >>> len(enc.layers), enc(torch.randn(3, 5, 8)).shape
@@ -321,7 +316,6 @@ class TransformerEncoder(Module):
 class TransformerDecoder(Module):
     """``num_layers`` independent copies of ``decoder_layer``, then an optional ``norm``.
 
-    >>> import chainrule as torch
     >>> layer = torch.nn.TransformerDecoderLayer(8, 2, dim_feedforward=16)
     >>> dec = torch.nn.TransformerDecoder(layer, num_layers=2)
     >>> dec(torch.randn(4, 3, 8), torch.randn(6, 3, 8)).shape
@@ -354,7 +348,6 @@ class Transformer(Module):
     """An encoder-decoder Transformer ("Attention Is All You Need"); every parameter with
     more than one dimension is initialised with ``xavier_uniform_``.
 
-    >>> import chainrule as torch
     >>> model = torch.nn.Transformer(d_model=8, nhead=2, num_encoder_layers=1,
     ...                              num_decoder_layers=1, dim_feedforward=16,
     ...                              batch_first=True)

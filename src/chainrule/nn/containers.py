@@ -46,7 +46,6 @@ class _ModuleSequence(Module):
 class Sequential(_ModuleSequence):
     """Modules applied one after the other.
 
-    >>> import chainrule as torch
     >>> torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.ReLU())
     Sequential(
       (0): Linear(in_features=2, out_features=3, bias=True)
@@ -107,7 +106,6 @@ def _index(idx: int, n: int) -> int:
 class ModuleList(_ModuleSequence):
     """A list of modules whose parameters the parent module sees.
 
-    >>> import chainrule as torch
     >>> len(torch.nn.ModuleList([torch.nn.ReLU(), torch.nn.Tanh()]))
     2
     """
@@ -157,7 +155,6 @@ class ModuleList(_ModuleSequence):
 class ModuleDict(Module):
     """A dict of modules whose parameters the parent module sees.
 
-    >>> import chainrule as torch
     >>> list(torch.nn.ModuleDict({"act": torch.nn.ReLU()}).keys())
     ['act']
     """
@@ -227,7 +224,6 @@ class ParameterList(Module):
     """A list of parameters registered with the parent module (tensors become parameters,
     other objects are kept as they are).
 
-    >>> import chainrule as torch
     >>> from chainrule import nn
     >>> class M(nn.Module):
     ...     def __init__(self):
@@ -297,7 +293,6 @@ class ParameterDict(Module):
     that a plain ``dict`` given to the constructor or ``update`` is taken in sorted key
     order, as in PyTorch.
 
-    >>> import chainrule as torch
     >>> params = torch.nn.ParameterDict({"left": torch.ones(2, 3), "right": torch.zeros(3)})
     >>> params
     ParameterDict(

@@ -109,7 +109,6 @@ class _ConvNd(Module):
 class Conv1d(_ConvNd):
     """1-D convolution over ``(N, C, L)``.
 
-    >>> import chainrule as torch
     >>> torch.nn.Conv1d(2, 4, 3, padding=1)
     Conv1d(2, 4, kernel_size=(3,), stride=(1,), padding=(1,))
     """
@@ -121,7 +120,6 @@ class Conv1d(_ConvNd):
 class Conv2d(_ConvNd):
     """2-D convolution over ``(N, C, H, W)`` (stride, padding, dilation, groups).
 
-    >>> import chainrule as torch
     >>> torch.nn.Conv2d(1, 6, 5, padding=2)
     Conv2d(1, 6, kernel_size=(5, 5), stride=(1, 1), padding=(2, 2))
     """
@@ -132,7 +130,6 @@ class Conv2d(_ConvNd):
 class Conv3d(_ConvNd):
     """3-D convolution over ``(N, C, D, H, W)``.
 
-    >>> import chainrule as torch
     >>> torch.nn.Conv3d(2, 4, 3, stride=2, padding_mode="circular", padding=1)
     Conv3d(2, 4, kernel_size=(3, 3, 3), stride=(2, 2, 2), padding=(1, 1, 1), padding_mode=circular)
     """
@@ -187,7 +184,6 @@ class _ConvTransposeNd(_ConvNd):
 class ConvTranspose1d(_ConvTransposeNd):
     """1-D transposed convolution; weight ``(in, out/groups, k)``.
 
-    >>> import chainrule as torch
     >>> torch.nn.ConvTranspose1d(2, 4, 3, stride=2, output_padding=1)
     ConvTranspose1d(2, 4, kernel_size=(3,), stride=(2,), output_padding=(1,))
     """
@@ -199,7 +195,6 @@ class ConvTranspose1d(_ConvTransposeNd):
 class ConvTranspose2d(_ConvTransposeNd):
     """2-D transposed convolution; weight ``(in, out/groups, kh, kw)``, PyTorch's init.
 
-    >>> import chainrule as torch
     >>> torch.nn.ConvTranspose2d(16, 8, 3, stride=2, output_padding=1)
     ConvTranspose2d(16, 8, kernel_size=(3, 3), stride=(2, 2), output_padding=(1, 1))
     """
@@ -210,7 +205,6 @@ class ConvTranspose2d(_ConvTransposeNd):
 class ConvTranspose3d(_ConvTransposeNd):
     """3-D transposed convolution; weight ``(in, out/groups, kd, kh, kw)``.
 
-    >>> import chainrule as torch
     >>> torch.nn.ConvTranspose3d(4, 2, 2, stride=2)
     ConvTranspose3d(4, 2, kernel_size=(2, 2, 2), stride=(2, 2, 2))
     """
@@ -267,7 +261,6 @@ class _LazyConvTranspose(_LazyConvMixin):
 class LazyConv1d(_LazyConv, Conv1d):
     """A ``Conv1d`` whose ``in_channels`` is read from its first input.
 
-    >>> import chainrule as torch
     >>> torch.nn.LazyConv1d(4, 3)
     LazyConv1d(0, 4, kernel_size=(3,), stride=(1,))
     """
@@ -278,7 +271,6 @@ class LazyConv1d(_LazyConv, Conv1d):
 class LazyConv2d(_LazyConv, Conv2d):
     """A ``Conv2d`` whose ``in_channels`` is read from its first input.
 
-    >>> import chainrule as torch
     >>> m = torch.nn.LazyConv2d(4, 3)
     >>> m.weight
     <UninitializedParameter>
@@ -292,7 +284,6 @@ class LazyConv2d(_LazyConv, Conv2d):
 class LazyConv3d(_LazyConv, Conv3d):
     """A ``Conv3d`` whose ``in_channels`` is read from its first input.
 
-    >>> import chainrule as torch
     >>> torch.nn.LazyConv3d(4, 3, bias=False)
     LazyConv3d(0, 4, kernel_size=(3, 3, 3), stride=(1, 1, 1), bias=False)
     """
@@ -303,7 +294,6 @@ class LazyConv3d(_LazyConv, Conv3d):
 class LazyConvTranspose1d(_LazyConvTranspose, ConvTranspose1d):
     """A ``ConvTranspose1d`` whose ``in_channels`` is read from its first input.
 
-    >>> import chainrule as torch
     >>> torch.nn.LazyConvTranspose1d(4, 3, stride=2)
     LazyConvTranspose1d(0, 4, kernel_size=(3,), stride=(2,))
     """
@@ -314,7 +304,6 @@ class LazyConvTranspose1d(_LazyConvTranspose, ConvTranspose1d):
 class LazyConvTranspose2d(_LazyConvTranspose, ConvTranspose2d):
     """A ``ConvTranspose2d`` whose ``in_channels`` is read from its first input.
 
-    >>> import chainrule as torch
     >>> m = torch.nn.LazyConvTranspose2d(4, 3, stride=2)
     >>> m(torch.ones(1, 2, 3, 3)).shape, m
     (torch.Size([1, 4, 7, 7]), ConvTranspose2d(2, 4, kernel_size=(3, 3), stride=(2, 2)))
@@ -326,7 +315,6 @@ class LazyConvTranspose2d(_LazyConvTranspose, ConvTranspose2d):
 class LazyConvTranspose3d(_LazyConvTranspose, ConvTranspose3d):
     """A ``ConvTranspose3d`` whose ``in_channels`` is read from its first input.
 
-    >>> import chainrule as torch
     >>> torch.nn.LazyConvTranspose3d(4, 2)
     LazyConvTranspose3d(0, 4, kernel_size=(2, 2, 2), stride=(1, 1, 1))
     """

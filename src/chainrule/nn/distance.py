@@ -9,7 +9,6 @@ from .module import Module
 class CosineSimilarity(Module):
     """Cosine similarity along ``dim``.
 
-    >>> import chainrule as torch
     >>> torch.nn.CosineSimilarity()
     CosineSimilarity()
     """
@@ -25,7 +24,6 @@ class CosineSimilarity(Module):
 class PairwiseDistance(Module):
     """p-norm distance along the last dimension.
 
-    >>> import chainrule as torch
     >>> torch.nn.PairwiseDistance()
     PairwiseDistance()
     """

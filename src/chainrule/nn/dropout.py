@@ -36,7 +36,6 @@ class _DropoutNd(Module):
 class Dropout(_DropoutNd):
     """Zeroes elements with probability ``p`` while training.
 
-    >>> import chainrule as torch
     >>> torch.nn.Dropout()
     Dropout(p=0.5, inplace=False)
     """
@@ -47,7 +46,6 @@ class Dropout(_DropoutNd):
 class Dropout1d(_DropoutNd):
     """Channel dropout for ``(N, C, L)``.
 
-    >>> import chainrule as torch
     >>> torch.nn.Dropout1d()
     Dropout1d(p=0.5, inplace=False)
     """
@@ -58,7 +56,6 @@ class Dropout1d(_DropoutNd):
 class Dropout2d(_DropoutNd):
     """Channel dropout for ``(N, C, H, W)``.
 
-    >>> import chainrule as torch
     >>> torch.nn.Dropout2d(0.3)
     Dropout2d(p=0.3, inplace=False)
     """
@@ -69,7 +66,6 @@ class Dropout2d(_DropoutNd):
 class Dropout3d(_DropoutNd):
     """Channel dropout for ``(N, C, D, H, W)``.
 
-    >>> import chainrule as torch
     >>> layer = torch.nn.Dropout3d(0.2).eval()
     >>> layer(torch.ones(1, 1, 1, 1, 2))
     tensor([[[[[1., 1.]]]]])
@@ -81,7 +77,6 @@ class Dropout3d(_DropoutNd):
 class AlphaDropout(_DropoutNd):
     """Dropout for self-normalising (SELU) networks: keeps mean 0 and variance 1.
 
-    >>> import chainrule as torch
     >>> torch.nn.AlphaDropout(0.2)
     AlphaDropout(p=0.2, inplace=False)
     """
@@ -92,7 +87,6 @@ class AlphaDropout(_DropoutNd):
 class FeatureAlphaDropout(_DropoutNd):
     """``AlphaDropout`` of whole channels.
 
-    >>> import chainrule as torch
     >>> torch.nn.FeatureAlphaDropout(0.2)
     FeatureAlphaDropout(p=0.2, inplace=False)
     """

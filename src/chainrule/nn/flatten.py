@@ -8,7 +8,6 @@ from .options import OptionsModule
 class Flatten(OptionsModule):
     """Flattens dimensions ``start_dim`` to ``end_dim``.
 
-    >>> import chainrule as torch
     >>> torch.nn.Flatten()
     Flatten(start_dim=1, end_dim=-1)
     """
@@ -23,7 +22,6 @@ class Flatten(OptionsModule):
 class Unflatten(OptionsModule):
     """Splits dimension ``dim`` into ``unflattened_size``.
 
-    >>> import chainrule as torch
     >>> torch.nn.Unflatten(1, (2, 2))
     Unflatten(dim=1, unflattened_size=(2, 2))
     """

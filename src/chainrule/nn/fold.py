@@ -8,7 +8,6 @@ from .options import FunctionalModule
 class Fold(FunctionalModule):
     """Sums columns of sliding windows back into an image of ``output_size``.
 
-    >>> import chainrule as torch
     >>> fold = torch.nn.Fold(output_size=(3, 3), kernel_size=2)
     >>> fold
     Fold(output_size=(3, 3), kernel_size=2, dilation=1, padding=0, stride=1)
@@ -24,7 +23,6 @@ class Fold(FunctionalModule):
 class Unfold(FunctionalModule):
     """The sliding windows of an image as columns, ``(N, C * prod(kernel_size), L)``.
 
-    >>> import chainrule as torch
     >>> unfold = torch.nn.Unfold(kernel_size=2, padding=1)
     >>> unfold
     Unfold(kernel_size=2, dilation=1, padding=1, stride=1)

@@ -23,7 +23,6 @@ def _fill(tensor: Tensor, values) -> Tensor:
 def calculate_gain(nonlinearity: str, param=None) -> float:
     """The recommended scale for a nonlinearity (``relu``: sqrt(2), ``tanh``: 5/3, ...).
 
-    >>> import chainrule as torch
     >>> torch.nn.init.calculate_gain("relu")
     1.4142135623730951
     """
@@ -61,7 +60,6 @@ def _fan(tensor: Tensor, mode: str) -> int:
 def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0, generator=None) -> Tensor:
     """Fill with draws from U(a, b).
 
-    >>> import chainrule as torch
     >>> w = torch.nn.init.uniform_(torch.empty(3), 2., 2.)
     >>> w
     tensor([2., 2., 2.])
@@ -72,7 +70,6 @@ def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0, generator=None) -> 
 def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, generator=None) -> Tensor:
     """Fill with draws from N(mean, std²).
 
-    >>> import chainrule as torch
     >>> torch.nn.init.normal_(torch.empty(2, 3)).shape
     torch.Size([2, 3])
     """
@@ -82,7 +79,6 @@ def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, generator=None)
 def constant_(tensor: Tensor, val: float) -> Tensor:
     """Fill with ``val``.
 
-    >>> import chainrule as torch
     >>> torch.nn.init.constant_(torch.empty(2), 0.5)
     tensor([0.5000, 0.5000])
     """
@@ -92,7 +88,6 @@ def constant_(tensor: Tensor, val: float) -> Tensor:
 def zeros_(tensor: Tensor) -> Tensor:
     """Fill with zeros.
 
-    >>> import chainrule as torch
     >>> torch.nn.init.zeros_(torch.empty(2))
     tensor([0., 0.])
     """
@@ -102,7 +97,6 @@ def zeros_(tensor: Tensor) -> Tensor:
 def ones_(tensor: Tensor) -> Tensor:
     """Fill with ones.
 
-    >>> import chainrule as torch
     >>> torch.nn.init.ones_(torch.empty(2))
     tensor([1., 1.])
     """
@@ -112,7 +106,6 @@ def ones_(tensor: Tensor) -> Tensor:
 def eye_(tensor: Tensor) -> Tensor:
     """Fill a 2-D tensor with the identity.
 
-    >>> import chainrule as torch
     >>> torch.nn.init.eye_(torch.empty(2, 2))
     tensor([[1., 0.],
             [0., 1.]])
@@ -123,7 +116,6 @@ def eye_(tensor: Tensor) -> Tensor:
 def xavier_uniform_(tensor: Tensor, gain: float = 1.0, generator=None) -> Tensor:
     """U(-a, a) with ``a = gain * sqrt(6 / (fan_in + fan_out))`` (Glorot & Bengio).
 
-    >>> import chainrule as torch
     >>> bool(torch.nn.init.xavier_uniform_(torch.empty(3, 5)).abs().max() <= 6 ** 0.5 / 8 ** 0.5)
     True
     """
@@ -135,7 +127,6 @@ def xavier_uniform_(tensor: Tensor, gain: float = 1.0, generator=None) -> Tensor
 def xavier_normal_(tensor: Tensor, gain: float = 1.0, generator=None) -> Tensor:
     """N(0, std²) with ``std = gain * sqrt(2 / (fan_in + fan_out))``.
 
-    >>> import chainrule as torch
     >>> torch.nn.init.xavier_normal_(torch.empty(3, 5)).shape
     torch.Size([3, 5])
     """
@@ -147,7 +138,6 @@ def kaiming_uniform_(tensor: Tensor, a: float = 0, mode: str = "fan_in",
                      nonlinearity: str = "leaky_relu", generator=None) -> Tensor:
     """U(-b, b) with ``b = gain * sqrt(3 / fan)`` (He et al.); ``Linear``'s default uses a=√5.
 
-    >>> import chainrule as torch
     >>> bool(torch.nn.init.kaiming_uniform_(torch.empty(3, 5)).abs().max() <= (6 / 5) ** 0.5)
     True
     """
@@ -161,7 +151,6 @@ def kaiming_normal_(tensor: Tensor, a: float = 0, mode: str = "fan_in",
                     nonlinearity: str = "leaky_relu", generator=None) -> Tensor:
     """N(0, std²) with ``std = gain / sqrt(fan)`` (He et al.).
 
-    >>> import chainrule as torch
     >>> torch.nn.init.kaiming_normal_(torch.empty(3, 5)).shape
     torch.Size([3, 5])
     """
@@ -180,7 +169,6 @@ def trunc_normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, a: float 
                   b: float = 2.0, generator=None) -> Tensor:
     """N(mean, std²) redrawn until inside [a, b].
 
-    >>> import chainrule as torch
     >>> bool(torch.nn.init.trunc_normal_(torch.empty(100)).abs().max() <= 2)
     True
     """
@@ -197,7 +185,6 @@ def dirac_(tensor: Tensor, groups: int = 1) -> Tensor:
     """Fill a 3-, 4- or 5-D convolution weight with the Dirac delta: a convolution by it
     passes as many input channels through unchanged as it can (per group of outputs).
 
-    >>> import chainrule as torch
     >>> w = torch.nn.init.dirac_(torch.empty(2, 3, 3))
     >>> torch.nn.functional.conv1d(torch.tensor([[[1., 2., 3.], [4., 5., 6.], [0., 0., 0.]]]),
     ...                            w, padding=1)
@@ -223,7 +210,6 @@ def orthogonal_(tensor: Tensor, gain: float = 1, generator=None) -> Tensor:
     Gaussian matrix's QR decomposition, its columns' signs fixed by R's diagonal so that Q is
     uniformly distributed; dimensions after the first are flattened.
 
-    >>> import chainrule as torch
     >>> w = torch.nn.init.orthogonal_(torch.empty(3, 5))
     >>> torch.allclose(w @ w.T, torch.eye(3), atol=1e-6)
     True

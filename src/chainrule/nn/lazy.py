@@ -30,7 +30,6 @@ class LazyModuleMixin:
     """What the lazy layers share: the first call's hook, ``has_uninitialized_params`` and
     the shapes taken from a checkpoint.  A lazy layer defines ``initialize_parameters``.
 
-    >>> import chainrule as torch
     >>> m = torch.nn.LazyLinear(3)
     >>> m.has_uninitialized_params()
     True

@@ -18,7 +18,6 @@ from .parameter import add_weight_and_bias
 class Identity(Module):
     """Returns its input.
 
-    >>> import chainrule as torch
     >>> torch.nn.Identity()
     Identity()
     """
@@ -33,7 +32,6 @@ class Identity(Module):
 class Linear(Module):
     """``y = x @ W.T + b``.
 
-    >>> import chainrule as torch
     >>> torch.nn.Linear(4, 2)
     Linear(in_features=4, out_features=2, bias=True)
     """
@@ -69,7 +67,6 @@ class LazyLinear(LazyModuleMixin, Linear):
     PyTorch's initialisation on the first forward; the module then becomes a
     plain ``Linear``.
 
-    >>> import chainrule as torch
     >>> m = torch.nn.LazyLinear(3)
     >>> m
     LazyLinear(in_features=0, out_features=3, bias=True)
@@ -99,7 +96,6 @@ class LazyLinear(LazyModuleMixin, Linear):
 class Bilinear(Module):
     """``y_k = x1 @ W_k @ x2 + b_k``.
 
-    >>> import chainrule as torch
     >>> torch.nn.Bilinear(2, 3, 4)
     Bilinear(in1_features=2, in2_features=3, out_features=4, bias=True)
     """

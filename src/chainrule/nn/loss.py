@@ -58,7 +58,6 @@ class _WeightedLoss(_Loss):
 class MSELoss(_Loss):
     """Mean squared error.
 
-    >>> import chainrule as torch
     >>> torch.nn.MSELoss()(torch.tensor([1., 2.]), torch.tensor([1., 4.]))
     tensor(2.)
     """
@@ -69,7 +68,6 @@ class MSELoss(_Loss):
 class L1Loss(_Loss):
     """Mean absolute error.
 
-    >>> import chainrule as torch
     >>> torch.nn.L1Loss()
     L1Loss()
     """
@@ -80,7 +78,6 @@ class L1Loss(_Loss):
 class HuberLoss(_Loss):
     """Squared error below ``delta``, absolute error above.
 
-    >>> import chainrule as torch
     >>> torch.nn.HuberLoss(delta=2.0).delta
     2.0
     """
@@ -94,7 +91,6 @@ class HuberLoss(_Loss):
 class SmoothL1Loss(_Loss):
     """Huber loss divided by ``beta``.
 
-    >>> import chainrule as torch
     >>> torch.nn.SmoothL1Loss()
     SmoothL1Loss()
     """
@@ -109,7 +105,6 @@ class SmoothL1Loss(_Loss):
 class NLLLoss(_WeightedLoss):
     """Negative log-likelihood of class indices, given log-probabilities.
 
-    >>> import chainrule as torch
     >>> torch.nn.NLLLoss()(torch.tensor([[-1., -2.]]), torch.tensor([1]))
     tensor(2.)
     """
@@ -124,7 +119,6 @@ class NLLLoss(_WeightedLoss):
 class CrossEntropyLoss(_WeightedLoss):
     """Cross-entropy of logits against class indices or probabilities.
 
-    >>> import chainrule as torch
     >>> torch.nn.CrossEntropyLoss()(torch.tensor([[0., 0.]]), torch.tensor([1]))
     tensor(0.6931)
     """
@@ -141,7 +135,6 @@ class CrossEntropyLoss(_WeightedLoss):
 class BCELoss(_WeightedLoss):
     """Binary cross-entropy of probabilities.
 
-    >>> import chainrule as torch
     >>> torch.nn.BCELoss()(torch.tensor([0.5]), torch.tensor([1.]))
     tensor(0.6931)
     """
@@ -152,7 +145,6 @@ class BCELoss(_WeightedLoss):
 class BCEWithLogitsLoss(_WeightedLoss):
     """Binary cross-entropy of logits, computed without overflow.
 
-    >>> import chainrule as torch
     >>> torch.nn.BCEWithLogitsLoss()(torch.tensor([0.]), torch.tensor([1.]))
     tensor(0.6931)
     """
@@ -169,7 +161,6 @@ class BCEWithLogitsLoss(_WeightedLoss):
 class KLDivLoss(_Loss):
     """Kullback-Leibler divergence loss.
 
-    >>> import chainrule as torch
     >>> torch.nn.KLDivLoss(reduction='batchmean', log_target=True)
     KLDivLoss()
     """
@@ -192,7 +183,6 @@ class _MarginLoss(_Loss):
 class MarginRankingLoss(_MarginLoss):
     """``max(0, -y * (x1 - x2) + margin)``.
 
-    >>> import chainrule as torch
     >>> torch.nn.MarginRankingLoss(margin=0.5).margin
     0.5
     """
@@ -203,7 +193,6 @@ class MarginRankingLoss(_MarginLoss):
 class HingeEmbeddingLoss(_MarginLoss):
     """``x`` for similar pairs, ``max(0, margin - x)`` for dissimilar ones.
 
-    >>> import chainrule as torch
     >>> torch.nn.HingeEmbeddingLoss()
     HingeEmbeddingLoss()
     """
@@ -218,7 +207,6 @@ class HingeEmbeddingLoss(_MarginLoss):
 class CosineEmbeddingLoss(_MarginLoss):
     """``1 - cos`` for similar pairs, ``max(0, cos - margin)`` for dissimilar ones.
 
-    >>> import chainrule as torch
     >>> torch.nn.CosineEmbeddingLoss()
     CosineEmbeddingLoss()
     """
@@ -229,7 +217,6 @@ class CosineEmbeddingLoss(_MarginLoss):
 class SoftMarginLoss(_Loss):
     """``log(1 + exp(-y * x))``.
 
-    >>> import chainrule as torch
     >>> torch.nn.SoftMarginLoss()
     SoftMarginLoss()
     """
@@ -240,7 +227,6 @@ class SoftMarginLoss(_Loss):
 class MultiLabelSoftMarginLoss(_WeightedLoss):
     """Per-class binary cross-entropy of logits, averaged over the classes.
 
-    >>> import chainrule as torch
     >>> torch.nn.MultiLabelSoftMarginLoss()
     MultiLabelSoftMarginLoss()
     """
@@ -251,7 +237,6 @@ class MultiLabelSoftMarginLoss(_WeightedLoss):
 class PoissonNLLLoss(_Loss):
     """Poisson negative log-likelihood.
 
-    >>> import chainrule as torch
     >>> torch.nn.PoissonNLLLoss()
     PoissonNLLLoss()
     """
@@ -272,7 +257,6 @@ class PoissonNLLLoss(_Loss):
 class GaussianNLLLoss(_Loss):
     """Gaussian negative log-likelihood with a predicted variance.
 
-    >>> import chainrule as torch
     >>> torch.nn.GaussianNLLLoss()
     GaussianNLLLoss()
     """
@@ -287,7 +271,6 @@ class GaussianNLLLoss(_Loss):
 class TripletMarginLoss(_Loss):
     """Triplet loss with a ``p``-norm distance.
 
-    >>> import chainrule as torch
     >>> torch.nn.TripletMarginLoss()
     TripletMarginLoss()
     """
@@ -303,7 +286,6 @@ class TripletMarginLoss(_Loss):
 class NLLLoss2d(NLLLoss):
     """``NLLLoss`` under its old name for ``(N, C, H, W)`` inputs (deprecated, as in PyTorch).
 
-    >>> import chainrule as torch
     >>> import warnings
     >>> with warnings.catch_warnings():
     ...     warnings.simplefilter("ignore")
@@ -323,7 +305,6 @@ class CTCLoss(_Loss):
     """The connectionist temporal classification loss (see ``torch.nn.functional.ctc_loss``);
     called as ``loss(log_probs, targets, input_lengths, target_lengths)``.
 
-    >>> import chainrule as torch
     >>> log_probs = torch.full((2, 1, 2), 0.5).log()  # two steps, two equally likely classes
     >>> torch.nn.CTCLoss()(log_probs, torch.tensor([[1]]), [2], [1])
     tensor(0.2877)
@@ -340,7 +321,6 @@ class MultiMarginLoss(_WeightedLoss):
     """The multi-class hinge loss ``max(0, margin - x[y] + x[i]) ** p`` over the other
     classes ``i``.
 
-    >>> import chainrule as torch
     >>> torch.nn.MultiMarginLoss()(torch.tensor([[0.1, 0.2, 0.4, 0.8]]), torch.tensor([3]))
     tensor(0.3250)
     """
@@ -360,7 +340,6 @@ class MultiMarginLoss(_WeightedLoss):
 class MultiLabelMarginLoss(_Loss):
     """The multi-label hinge loss over each sample's listed classes (ended by -1).
 
-    >>> import chainrule as torch
     >>> torch.nn.MultiLabelMarginLoss()(torch.tensor([[0.1, 0.2, 0.4, 0.8]]),
     ...                                 torch.tensor([[3, 0, -1, 1]]))
     tensor(0.8500)
@@ -372,7 +351,6 @@ class MultiLabelMarginLoss(_Loss):
 class TripletMarginWithDistanceLoss(_Loss):
     """Triplet loss with any distance function (a ``PairwiseDistance`` by default).
 
-    >>> import chainrule as torch
     >>> torch.nn.TripletMarginWithDistanceLoss(margin=0.5)
     TripletMarginWithDistanceLoss(
       (distance_function): PairwiseDistance()

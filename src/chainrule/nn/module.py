@@ -43,7 +43,6 @@ def _addindent(text: str, spaces: int) -> str:
 class Module:
     """Base class of all layers: holds parameters, buffers and sub-modules by attribute name.
 
-    >>> import chainrule as torch
     >>> class Net(torch.nn.Module):
     ...     def __init__(self):
     ...         super().__init__()
@@ -107,7 +106,6 @@ class Module:
         """Call ``hook(module, grad_input, grad_output)`` when the gradients of this module's
         inputs are computed; it may return new ``grad_input``.
 
-        >>> import chainrule as torch
         >>> layer = torch.nn.Linear(2, 1); seen = []
         >>> h = layer.register_full_backward_hook(
         ...     lambda m, g_in, g_out: seen.append((g_in[0].shape, g_out[0].shape)))
@@ -120,7 +118,6 @@ class Module:
         """Call ``hook(module, grad_output)`` when the gradients of this module's outputs are
         known, before those of its inputs; it may return new ``grad_output``.
 
-        >>> import chainrule as torch
         >>> layer = torch.nn.Linear(2, 1)
         >>> h = layer.register_full_backward_pre_hook(lambda m, g_out: (g_out[0] * 0,))
         >>> x = torch.ones(3, 2, requires_grad=True)
@@ -203,7 +200,6 @@ class Module:
     def register_buffer(self, name: str, tensor: Tensor | None, persistent: bool = True) -> None:
         """Keep a tensor that is state but not a parameter (saved in ``state_dict``).
 
-        >>> import chainrule as torch
         >>> m = torch.nn.Module(); m.register_buffer("count", torch.zeros(1))
         >>> list(m.state_dict())
         ['count']
@@ -287,7 +283,6 @@ class Module:
                          remove_duplicate: bool = True):
         """``(name, parameter)`` pairs, each shared parameter once.
 
-        >>> import chainrule as torch
         >>> [n for n, _ in torch.nn.Linear(2, 1).named_parameters()]
         ['weight', 'bias']
         """
@@ -329,7 +324,6 @@ class Module:
     def apply(self, fn) -> "Module":
         """Call ``fn`` on every sub-module (children first) and on this module.
 
-        >>> import chainrule as torch
         >>> names = []
         >>> _ = torch.nn.Sequential(torch.nn.ReLU()).apply(lambda m: names.append(type(m).__name__))
         >>> names
@@ -363,7 +357,6 @@ class Module:
     def to(self, *args, **kwargs) -> "Module":
         """Convert floating-point parameters and buffers to a dtype, in place (CPU only).
 
-        >>> import chainrule as torch
         >>> torch.nn.Linear(2, 1).to(torch.float64).weight.dtype
         torch.float64
         """
@@ -400,7 +393,6 @@ class Module:
                    keep_vars: bool = False) -> "OrderedDict[str, Tensor]":
         """Parameters and persistent buffers by dotted name (detached unless ``keep_vars``).
 
-        >>> import chainrule as torch
         >>> list(torch.nn.Linear(2, 1).state_dict())
         ['weight', 'bias']
         """
@@ -423,7 +415,6 @@ class Module:
         Everything is checked before anything is copied, so a mismatched
         state dict leaves the module untouched.
 
-        >>> import chainrule as torch
         >>> a, b = torch.nn.Linear(2, 1), torch.nn.Linear(2, 1)
         >>> b.load_state_dict(a.state_dict())
         <All keys matched successfully>

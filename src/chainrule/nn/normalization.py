@@ -58,7 +58,6 @@ class _ShapeNorm(Module):
 class LayerNorm(_ShapeNorm):
     """Normalises over the trailing ``normalized_shape`` dimensions.
 
-    >>> import chainrule as torch
     >>> torch.nn.LayerNorm(8)
     LayerNorm((8,), eps=1e-05, elementwise_affine=True, bias=True)
     """
@@ -75,7 +74,6 @@ class RMSNorm(_ShapeNorm):
     """Root-mean-square normalisation over the trailing ``normalized_shape`` dimensions,
     times a learnable scale (``eps=None``: the dtype's machine epsilon).
 
-    >>> import chainrule as torch
     >>> torch.nn.RMSNorm([2, 3])
     RMSNorm((2, 3), eps=None, elementwise_affine=True)
     """
@@ -147,7 +145,6 @@ class _BatchNorm(Module):
 class BatchNorm1d(_BatchNorm):
     """Batch normalisation over ``(N, C)`` or ``(N, C, L)``.
 
-    >>> import chainrule as torch
     >>> torch.nn.BatchNorm1d(4)
     BatchNorm1d(4, eps=1e-05, momentum=0.1, affine=True, bias=True, track_running_stats=True)
     """
@@ -158,7 +155,6 @@ class BatchNorm1d(_BatchNorm):
 class BatchNorm2d(_BatchNorm):
     """Batch normalisation over ``(N, C, H, W)``.
 
-    >>> import chainrule as torch
     >>> torch.nn.BatchNorm2d(4)
     BatchNorm2d(4, eps=1e-05, momentum=0.1, affine=True, bias=True, track_running_stats=True)
     """
@@ -169,7 +165,6 @@ class BatchNorm2d(_BatchNorm):
 class BatchNorm3d(_BatchNorm):
     """Batch normalisation over ``(N, C, D, H, W)``.
 
-    >>> import chainrule as torch
     >>> torch.nn.BatchNorm3d(4)
     BatchNorm3d(4, eps=1e-05, momentum=0.1, affine=True, bias=True, track_running_stats=True)
     """
@@ -180,7 +175,6 @@ class BatchNorm3d(_BatchNorm):
 class GroupNorm(Module):
     """Group normalisation over ``(N, C, *)``; per-channel ``weight`` (ones) and ``bias``.
 
-    >>> import chainrule as torch
     >>> torch.nn.GroupNorm(2, 4)
     GroupNorm(2, 4, eps=1e-05, affine=True, bias=True)
     """
@@ -237,7 +231,6 @@ class _InstanceNorm(_BatchNorm):
 class InstanceNorm1d(_InstanceNorm):
     """Instance normalisation over ``(N, C, L)`` or ``(C, L)``.
 
-    >>> import chainrule as torch
     >>> torch.nn.InstanceNorm1d(3)
     InstanceNorm1d(3, eps=1e-05, momentum=0.1, affine=False, bias=False, track_running_stats=False)
     """
@@ -248,7 +241,6 @@ class InstanceNorm1d(_InstanceNorm):
 class InstanceNorm2d(_InstanceNorm):
     """Instance normalisation over ``(N, C, H, W)`` or ``(C, H, W)``.
 
-    >>> import chainrule as torch
     >>> torch.nn.InstanceNorm2d(3, affine=True)
     InstanceNorm2d(3, eps=1e-05, momentum=0.1, affine=True, bias=True, track_running_stats=False)
     """
@@ -259,7 +251,6 @@ class InstanceNorm2d(_InstanceNorm):
 class InstanceNorm3d(_InstanceNorm):
     """Instance normalisation over ``(N, C, D, H, W)`` or ``(C, D, H, W)``.
 
-    >>> import chainrule as torch
     >>> torch.nn.InstanceNorm3d(3)
     InstanceNorm3d(3, eps=1e-05, momentum=0.1, affine=False, bias=False, track_running_stats=False)
     """
@@ -301,7 +292,6 @@ class _LazyNormBase(LazyModuleMixin):
 class LazyBatchNorm1d(_LazyNormBase, BatchNorm1d):
     """A ``BatchNorm1d`` whose ``num_features`` is read from its first input.
 
-    >>> import chainrule as torch
     >>> torch.nn.LazyBatchNorm1d()
     LazyBatchNorm1d(0, eps=1e-05, momentum=0.1, affine=True, bias=True, track_running_stats=True)
     """
@@ -312,7 +302,6 @@ class LazyBatchNorm1d(_LazyNormBase, BatchNorm1d):
 class LazyBatchNorm2d(_LazyNormBase, BatchNorm2d):
     """A ``BatchNorm2d`` whose ``num_features`` is read from its first input.
 
-    >>> import chainrule as torch
     >>> m = torch.nn.LazyBatchNorm2d()
     >>> m(torch.ones(2, 3, 1, 1)).shape
     torch.Size([2, 3, 1, 1])
@@ -326,7 +315,6 @@ class LazyBatchNorm2d(_LazyNormBase, BatchNorm2d):
 class LazyBatchNorm3d(_LazyNormBase, BatchNorm3d):
     """A ``BatchNorm3d`` whose ``num_features`` is read from its first input.
 
-    >>> import chainrule as torch
     >>> torch.nn.LazyBatchNorm3d(affine=False)
     LazyBatchNorm3d(0, eps=1e-05, momentum=0.1, affine=False, bias=False, track_running_stats=True)
     """
@@ -337,7 +325,6 @@ class LazyBatchNorm3d(_LazyNormBase, BatchNorm3d):
 class LazyInstanceNorm1d(_LazyNormBase, InstanceNorm1d):
     """An ``InstanceNorm1d`` whose ``num_features`` is read from its first input.
 
-    >>> import chainrule as torch
     >>> torch.nn.LazyInstanceNorm1d().state_dict()["running_mean"]
     <UninitializedBuffer>
     """
@@ -348,7 +335,6 @@ class LazyInstanceNorm1d(_LazyNormBase, InstanceNorm1d):
 class LazyInstanceNorm2d(_LazyNormBase, InstanceNorm2d):
     """An ``InstanceNorm2d`` whose ``num_features`` is read from its first input.
 
-    >>> import chainrule as torch
     >>> torch.nn.LazyInstanceNorm2d()
     LazyInstanceNorm2d(0, eps=1e-05, momentum=0.1, affine=True, bias=True, track_running_stats=True)
     """
@@ -359,7 +345,6 @@ class LazyInstanceNorm2d(_LazyNormBase, InstanceNorm2d):
 class LazyInstanceNorm3d(_LazyNormBase, InstanceNorm3d):
     """An ``InstanceNorm3d`` whose ``num_features`` is read from its first input.
 
-    >>> import chainrule as torch
     >>> torch.nn.LazyInstanceNorm3d(track_running_stats=False).has_uninitialized_params()
     True
     """
@@ -379,7 +364,6 @@ class _LocalResponseNormBase(Module):
 class LocalResponseNorm(_LocalResponseNormBase):
     """Divides each value by a power of the mean of squares over neighbouring channels.
 
-    >>> import chainrule as torch
     >>> torch.nn.LocalResponseNorm(3)
     LocalResponseNorm(3, alpha=0.0001, beta=0.75, k=1.0)
     """
@@ -396,7 +380,6 @@ class CrossMapLRN2d(_LocalResponseNormBase):
     """PyTorch's legacy cross-channel normalisation of ``(N, C, H, W)``, with that code's
     window and gradient (which differ slightly from ``LocalResponseNorm``'s).
 
-    >>> import chainrule as torch
     >>> torch.nn.CrossMapLRN2d(3)
     CrossMapLRN2d(3, alpha=0.0001, beta=0.75, k=1)
     """

@@ -47,7 +47,6 @@ def bound_options(cls: type, signature: inspect.Signature, args: tuple, options:
     call that does not fit raises the ``TypeError`` Python raises for a ``cls.__init__``
     with that signature, as PyTorch's layers (written out) do.
 
-    >>> import chainrule as torch
     >>> torch.nn.Threshold(0.5)
     Traceback (most recent call last):
     ...
@@ -95,7 +94,6 @@ class FunctionalModule(OptionsModule):
     function's options (``function_options``: same names, order and defaults), positionally
     or by name.
 
-    >>> import chainrule as torch
     >>> class Halve(FunctionalModule):
     ...     _function = staticmethod(torch.div)
     ...     _arguments = ("divisor",)
@@ -137,7 +135,6 @@ def changed_options(module: Module, **defaults) -> str:
     its default, as PyTorch's ``extra_repr`` methods show them: a ``True``, ``False`` or
     ``None`` default is compared by identity (so ``bias=1`` is shown), others by ``!=``.
 
-    >>> import chainrule as torch
     >>> changed_options(torch.nn.RNN(2, 3, num_layers=2), num_layers=1, bias=True)
     ', num_layers=2'
     """

@@ -65,7 +65,6 @@ class _CircularPadNd(_PadNd):
 class ConstantPad1d(_ConstantPadNd):
     """Pads the last dimension with ``value``: ``padding`` is an int or ``(left, right)``.
 
-    >>> import chainrule as torch
     >>> torch.nn.ConstantPad1d((1, 2), 3.5)(torch.zeros(1, 2))
     tensor([[3.5000, 0.0000, 0.0000, 3.5000, 3.5000]])
     """
@@ -74,7 +73,6 @@ class ConstantPad1d(_ConstantPadNd):
 class ConstantPad2d(_ConstantPadNd):
     """Pads the last two dimensions with ``value``: ``(left, right, top, bottom)``.
 
-    >>> import chainrule as torch
     >>> torch.nn.ConstantPad2d((1, 2, 3, 4), 0.5)
     ConstantPad2d(padding=(1, 2, 3, 4), value=0.5)
     """
@@ -86,7 +84,6 @@ class ConstantPad3d(_ConstantPadNd):
     """Pads the last three dimensions with ``value``: ``(left, right, top, bottom, front,
     back)``.
 
-    >>> import chainrule as torch
     >>> torch.nn.ConstantPad3d(1, 2.5)(torch.zeros(1, 1, 1)).sum()
     tensor(65.)
     """
@@ -97,7 +94,6 @@ class ConstantPad3d(_ConstantPadNd):
 class ZeroPad1d(_ZeroPadNd):
     """Pads the last dimension with zeros.
 
-    >>> import chainrule as torch
     >>> torch.nn.ZeroPad1d((1, 2))(torch.ones(1, 1))
     tensor([[0., 1., 0., 0.]])
     """
@@ -106,7 +102,6 @@ class ZeroPad1d(_ZeroPadNd):
 class ZeroPad2d(_ZeroPadNd):
     """Pads the last two dimensions with zeros: ``(left, right, top, bottom)``.
 
-    >>> import chainrule as torch
     >>> torch.nn.ZeroPad2d(1)(torch.ones(1, 1, 1))
     tensor([[[0., 0., 0.],
              [0., 1., 0.],
@@ -119,7 +114,6 @@ class ZeroPad2d(_ZeroPadNd):
 class ZeroPad3d(_ZeroPadNd):
     """Pads the last three dimensions with zeros.
 
-    >>> import chainrule as torch
     >>> torch.nn.ZeroPad3d(1)
     ZeroPad3d((1, 1, 1, 1, 1, 1))
     """
@@ -130,7 +124,6 @@ class ZeroPad3d(_ZeroPadNd):
 class ReflectionPad1d(_PadNd):
     """Pads the last dimension with its reflection (the edge not repeated).
 
-    >>> import chainrule as torch
     >>> torch.nn.ReflectionPad1d(2)(torch.tensor([[1., 2., 3.]]))
     tensor([[3., 2., 1., 2., 3., 2., 1.]])
     """
@@ -141,7 +134,6 @@ class ReflectionPad1d(_PadNd):
 class ReflectionPad2d(ReflectionPad1d):
     """Pads the last two dimensions with their reflection.
 
-    >>> import chainrule as torch
     >>> torch.nn.ReflectionPad2d(1)
     ReflectionPad2d((1, 1, 1, 1))
     """
@@ -152,7 +144,6 @@ class ReflectionPad2d(ReflectionPad1d):
 class ReflectionPad3d(ReflectionPad1d):
     """Pads the last three dimensions with their reflection.
 
-    >>> import chainrule as torch
     >>> torch.nn.ReflectionPad3d(1)(torch.arange(8.).reshape(1, 2, 2, 2)).shape
     torch.Size([1, 4, 4, 4])
     """
@@ -163,7 +154,6 @@ class ReflectionPad3d(ReflectionPad1d):
 class ReplicationPad1d(_PadNd):
     """Pads the last dimension by repeating its edge values.
 
-    >>> import chainrule as torch
     >>> torch.nn.ReplicationPad1d((1, 2))(torch.tensor([[1., 2., 3.]]))
     tensor([[1., 1., 2., 3., 3., 3.]])
     """
@@ -174,7 +164,6 @@ class ReplicationPad1d(_PadNd):
 class ReplicationPad2d(ReplicationPad1d):
     """Pads the last two dimensions by repeating their edge values.
 
-    >>> import chainrule as torch
     >>> torch.nn.ReplicationPad2d(2)
     ReplicationPad2d((2, 2, 2, 2))
     """
@@ -185,7 +174,6 @@ class ReplicationPad2d(ReplicationPad1d):
 class ReplicationPad3d(ReplicationPad1d):
     """Pads the last three dimensions by repeating their edge values.
 
-    >>> import chainrule as torch
     >>> torch.nn.ReplicationPad3d((1, 0, 0, 0, 0, 1))(torch.ones(1, 1, 1, 1)).shape
     torch.Size([1, 2, 1, 2])
     """
@@ -196,7 +184,6 @@ class ReplicationPad3d(ReplicationPad1d):
 class CircularPad1d(_CircularPadNd):
     """Pads the last dimension by wrapping around (the other end's values).
 
-    >>> import chainrule as torch
     >>> torch.nn.CircularPad1d((1, 2))(torch.tensor([[1., 2., 3.]]))
     tensor([[3., 1., 2., 3., 1., 2.]])
     """
@@ -205,7 +192,6 @@ class CircularPad1d(_CircularPadNd):
 class CircularPad2d(_CircularPadNd):
     """Pads the last two dimensions by wrapping around.
 
-    >>> import chainrule as torch
     >>> torch.nn.CircularPad2d(1)(torch.tensor([[[1., 2.], [3., 4.]]]))
     tensor([[[4., 3., 4., 3.],
              [2., 1., 2., 1.],
@@ -219,7 +205,6 @@ class CircularPad2d(_CircularPadNd):
 class CircularPad3d(_CircularPadNd):
     """Pads the last three dimensions by wrapping around.
 
-    >>> import chainrule as torch
     >>> torch.nn.CircularPad3d(1)
     CircularPad3d((1, 1, 1, 1, 1, 1))
     """

@@ -7,7 +7,6 @@ is the module's forward: code written for several GPUs runs unchanged, and its
 state dict keys keep their ``module.`` prefix.  ``data_parallel``, the functional
 form, needs a device and refuses, as PyTorch does.
 
->>> import chainrule as torch
 >>> net = torch.nn.DataParallel(torch.nn.Linear(2, 1))
 >>> net.device_ids, list(net.state_dict())
 ([], ['module.weight', 'module.bias'])
@@ -25,7 +24,6 @@ class DataParallel(Module):
     ``device_ids``, ``output_device`` and ``dim`` are accepted and, as in PyTorch without
     a GPU, not used (``device_ids`` reads ``[]``).
 
-    >>> import chainrule as torch
     >>> net = torch.nn.DataParallel(torch.nn.Identity(), device_ids=[0, 1])
     >>> net(torch.ones(2)), net.device_ids
     (tensor([1., 1.]), [])
@@ -51,7 +49,6 @@ def data_parallel(module: Module, inputs, device_ids=None, output_device=None, d
     """The functional form of ``DataParallel``; it needs a GPU, and so raises in chainrule
     (as in PyTorch without one).
 
-    >>> import chainrule as torch
     >>> torch.nn.parallel.data_parallel(torch.nn.Identity(), torch.ones(1))
     Traceback (most recent call last):
     RuntimeError: device type could not be determined. Fix: call the module itself ...

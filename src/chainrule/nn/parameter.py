@@ -12,7 +12,6 @@ from ..tensor import Tensor, _init
 class Parameter(Tensor):
     """A leaf tensor that requires grad and is collected by ``Module.parameters()``.
 
-    >>> import chainrule as torch
     >>> torch.nn.Parameter(torch.zeros(2))
     Parameter containing:
     tensor([0., 0.], requires_grad=True)
@@ -39,7 +38,6 @@ class Parameter(Tensor):
 def empty_parameter(*shape: int, dtype=None) -> Parameter:
     """A parameter of ``shape`` whose values its layer's ``reset_parameters`` then sets.
 
-    >>> import chainrule as torch
     >>> torch.nn.parameter.empty_parameter(2, 3).shape
     torch.Size([2, 3])
     """
@@ -106,7 +104,6 @@ class UninitializedTensorMixin:
 class UninitializedParameter(UninitializedTensorMixin, Parameter):
     """A parameter of a lazy module before its first call.
 
-    >>> import chainrule as torch
     >>> w = torch.nn.parameter.UninitializedParameter()
     >>> w
     <UninitializedParameter>
@@ -127,7 +124,6 @@ class UninitializedParameter(UninitializedTensorMixin, Parameter):
 class UninitializedBuffer(UninitializedTensorMixin, Tensor):
     """A buffer of a lazy module before its first call.
 
-    >>> import chainrule as torch
     >>> torch.nn.parameter.UninitializedBuffer()
     <UninitializedBuffer>
     """
@@ -147,7 +143,6 @@ def add_weight_and_bias(module, weight_shape: tuple, bias_size: int | None, dtyp
     (``None``: a layer without bias, registered as None, as PyTorch registers it), in that
     order; their values come from the module's ``reset_parameters``.
 
-    >>> import chainrule as torch
     >>> m = torch.nn.Module()
     >>> add_weight_and_bias(m, (2, 3), None)
     >>> m.weight.shape, m.bias

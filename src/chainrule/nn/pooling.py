@@ -33,7 +33,6 @@ class _MaxPoolNd(FunctionalModule):
 class MaxPool1d(_MaxPoolNd):
     """Maximum over windows of ``(N, C, L)``.
 
-    >>> import chainrule as torch
     >>> torch.nn.MaxPool1d(3, stride=2)
     MaxPool1d(kernel_size=3, stride=2, padding=0, dilation=1, ceil_mode=False)
     """
@@ -44,7 +43,6 @@ class MaxPool1d(_MaxPoolNd):
 class MaxPool2d(_MaxPoolNd):
     """Maximum over windows; with ``return_indices=True``, also where each maximum is.
 
-    >>> import chainrule as torch
     >>> torch.nn.MaxPool2d(2)
     MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False)
     >>> torch.nn.MaxPool2d(2, return_indices=True)(torch.tensor([[[1., 3.], [2., 0.]]]))
@@ -57,7 +55,6 @@ class MaxPool2d(_MaxPoolNd):
 class MaxPool3d(_MaxPoolNd):
     """Maximum over windows of ``(N, C, D, H, W)``.
 
-    >>> import chainrule as torch
     >>> torch.nn.MaxPool3d(2)
     MaxPool3d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False)
     """
@@ -82,7 +79,6 @@ class _AvgPoolNd(FunctionalModule):
 class AvgPool1d(FunctionalModule):
     """Mean over windows of ``(N, C, L)``.
 
-    >>> import chainrule as torch
     >>> torch.nn.AvgPool1d(3, stride=2)
     AvgPool1d(kernel_size=(3,), stride=(2,), padding=(0,))
     """
@@ -102,7 +98,6 @@ class AvgPool1d(FunctionalModule):
 class AvgPool2d(_AvgPoolNd):
     """Mean over windows (see ``nn.functional.avg_pool2d`` for the options).
 
-    >>> import chainrule as torch
     >>> torch.nn.AvgPool2d(2)
     AvgPool2d(kernel_size=2, stride=2, padding=0)
     >>> torch.nn.AvgPool2d(2, ceil_mode=True, divisor_override=1)(torch.ones(1, 3, 3))
@@ -116,7 +111,6 @@ class AvgPool2d(_AvgPoolNd):
 class AvgPool3d(_AvgPoolNd):
     """Mean over windows of ``(N, C, D, H, W)``.
 
-    >>> import chainrule as torch
     >>> torch.nn.AvgPool3d(2, stride=1)
     AvgPool3d(kernel_size=2, stride=1, padding=0)
     """
@@ -127,7 +121,6 @@ class AvgPool3d(_AvgPoolNd):
 class AdaptiveAvgPool1d(FunctionalModule):
     """Average pooling of ``(N, C, L)`` to a fixed length.
 
-    >>> import chainrule as torch
     >>> torch.nn.AdaptiveAvgPool1d(4)
     AdaptiveAvgPool1d(output_size=4)
     """
@@ -138,7 +131,6 @@ class AdaptiveAvgPool1d(FunctionalModule):
 class AdaptiveAvgPool2d(FunctionalModule):
     """Average pooling to a fixed output size.
 
-    >>> import chainrule as torch
     >>> torch.nn.AdaptiveAvgPool2d((1, 1))
     AdaptiveAvgPool2d(output_size=(1, 1))
     """
@@ -149,7 +141,6 @@ class AdaptiveAvgPool2d(FunctionalModule):
 class AdaptiveAvgPool3d(FunctionalModule):
     """Average pooling of ``(N, C, D, H, W)`` to a fixed output size.
 
-    >>> import chainrule as torch
     >>> torch.nn.AdaptiveAvgPool3d((2, None, 1))
     AdaptiveAvgPool3d(output_size=(2, None, 1))
     """
@@ -164,7 +155,6 @@ class _AdaptiveMaxPoolNd(FunctionalModule):
 class AdaptiveMaxPool1d(_AdaptiveMaxPoolNd):
     """Max pooling of ``(N, C, L)`` to a fixed length.
 
-    >>> import chainrule as torch
     >>> torch.nn.AdaptiveMaxPool1d(2)
     AdaptiveMaxPool1d(output_size=2)
     """
@@ -175,7 +165,6 @@ class AdaptiveMaxPool1d(_AdaptiveMaxPoolNd):
 class AdaptiveMaxPool2d(_AdaptiveMaxPoolNd):
     """Max pooling of ``(N, C, H, W)`` to a fixed size (``None`` keeps a dimension).
 
-    >>> import chainrule as torch
     >>> torch.nn.AdaptiveMaxPool2d((3, None))
     AdaptiveMaxPool2d(output_size=(3, None))
     """
@@ -186,7 +175,6 @@ class AdaptiveMaxPool2d(_AdaptiveMaxPoolNd):
 class AdaptiveMaxPool3d(_AdaptiveMaxPoolNd):
     """Max pooling of ``(N, C, D, H, W)`` to a fixed size.
 
-    >>> import chainrule as torch
     >>> torch.nn.AdaptiveMaxPool3d(1)
     AdaptiveMaxPool3d(output_size=1)
     """
@@ -208,7 +196,6 @@ class _LPPoolNd(FunctionalModule):
 class LPPool1d(_LPPoolNd):
     """Power-average pooling of ``(N, C, L)``.
 
-    >>> import chainrule as torch
     >>> torch.nn.LPPool1d(2, 3, stride=2)
     LPPool1d(norm_type=2, kernel_size=3, stride=2, ceil_mode=False)
     """
@@ -219,7 +206,6 @@ class LPPool1d(_LPPoolNd):
 class LPPool2d(_LPPoolNd):
     """Power-average pooling of ``(N, C, H, W)``.
 
-    >>> import chainrule as torch
     >>> torch.nn.LPPool2d(2, 3)
     LPPool2d(norm_type=2, kernel_size=3, stride=None, ceil_mode=False)
     """
@@ -230,7 +216,6 @@ class LPPool2d(_LPPoolNd):
 class LPPool3d(_LPPoolNd):
     """Power-average pooling of ``(N, C, D, H, W)``.
 
-    >>> import chainrule as torch
     >>> torch.nn.LPPool3d(1.5, 2, ceil_mode=True)
     LPPool3d(norm_type=1.5, kernel_size=2, stride=None, ceil_mode=True)
     """
@@ -273,7 +258,6 @@ class _FractionalMaxPoolNd(Module):
 class FractionalMaxPool2d(_FractionalMaxPoolNd):
     """Fractional max pooling of ``(N, C, H, W)`` (Graham, 2014).
 
-    >>> import chainrule as torch
     >>> torch.nn.FractionalMaxPool2d(3, output_ratio=0.5)(torch.ones(1, 1, 8, 8)).shape
     torch.Size([1, 1, 4, 4])
     """
@@ -284,7 +268,6 @@ class FractionalMaxPool2d(_FractionalMaxPoolNd):
 class FractionalMaxPool3d(_FractionalMaxPoolNd):
     """Fractional max pooling of ``(N, C, D, H, W)``.
 
-    >>> import chainrule as torch
     >>> torch.nn.FractionalMaxPool3d(2, output_size=3)(torch.ones(1, 1, 6, 6, 6)).shape
     torch.Size([1, 1, 3, 3, 3])
     """
@@ -313,7 +296,6 @@ class _MaxUnpoolNd(OptionsModule):
 class MaxUnpool1d(_MaxUnpoolNd):
     """The inverse of ``MaxPool1d``.
 
-    >>> import chainrule as torch
     >>> torch.nn.MaxUnpool1d(2)
     MaxUnpool1d(kernel_size=(2,), stride=(2,), padding=(0,))
     """
@@ -325,7 +307,6 @@ class MaxUnpool1d(_MaxUnpoolNd):
 class MaxUnpool2d(_MaxUnpoolNd):
     """The inverse of ``MaxPool2d``.
 
-    >>> import chainrule as torch
     >>> torch.nn.MaxUnpool2d(2)
     MaxUnpool2d(kernel_size=(2, 2), stride=(2, 2), padding=(0, 0))
     """
@@ -336,7 +317,6 @@ class MaxUnpool2d(_MaxUnpoolNd):
 class MaxUnpool3d(_MaxUnpoolNd):
     """The inverse of ``MaxPool3d``.
 
-    >>> import chainrule as torch
     >>> torch.nn.MaxUnpool3d(2, padding=1)
     MaxUnpool3d(kernel_size=(2, 2, 2), stride=(2, 2, 2), padding=(1, 1, 1))
     """

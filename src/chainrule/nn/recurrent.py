@@ -43,7 +43,6 @@ class RNNCellBase(Module):
     """What the cells share: ``weight_ih``, ``weight_hh`` (and biases) of ``num_chunks``
     gates, their initialisation, ``repr`` and the checks of input and state.
 
-    >>> import chainrule as torch
     >>> torch.nn.RNNCellBase(3, 4, True, 2)
     RNNCellBase(3, 4)
     """
@@ -110,7 +109,6 @@ class RNNCell(RNNCellBase):
 
     Input ``(batch, input_size)`` or unbatched ``(input_size,)``; ``hx`` defaults to zeros.
 
-    >>> import chainrule as torch
     >>> cell = torch.nn.RNNCell(3, 4, nonlinearity="relu")
     >>> cell
     RNNCell(3, 4, nonlinearity=relu)
@@ -142,7 +140,6 @@ class RNNCell(RNNCellBase):
 class GRUCell(RNNCellBase):
     """One step of a gated recurrent unit (gates ``r, z, n`` stacked in that order).
 
-    >>> import chainrule as torch
     >>> cell = torch.nn.GRUCell(3, 4)
     >>> cell
     GRUCell(3, 4)
@@ -171,7 +168,6 @@ class LSTMCell(RNNCellBase):
 
     Returns ``(h', c')``; ``hx`` is ``(h, c)`` or ``None`` for zeros.
 
-    >>> import chainrule as torch
     >>> cell = torch.nn.LSTMCell(3, 4, bias=False)
     >>> cell
     LSTMCell(3, 4, bias=False)
@@ -201,7 +197,6 @@ class RNNBase(Module):
     state, and the call of ``torch.rnn_tanh``/``rnn_relu``/``gru``/``lstm`` (``mode``
     ``'RNN_TANH'``, ``'RNN_RELU'``, ``'GRU'``, ``'LSTM'``) over padded or packed input.
 
-    >>> import chainrule as torch
     >>> torch.nn.RNNBase("GRU", 3, 4, num_layers=2)
     RNNBase(3, 4, num_layers=2)
     """
@@ -432,7 +427,6 @@ class RNN(RNNBase):
     defaults to zeros.  Returns ``(output, h_n)``: ``output`` holds the last layer's hidden
     state at every step (both directions concatenated), ``h_n`` every layer's final state.
 
-    >>> import chainrule as torch
     >>> rnn = torch.nn.RNN(4, 8, num_layers=2, nonlinearity="relu", bidirectional=True)
     >>> rnn
     RNN(4, 8, num_layers=2, bidirectional=True)
@@ -464,7 +458,6 @@ class GRU(RNNBase):
 
     Same inputs and outputs as ``RNN``.
 
-    >>> import chainrule as torch
     >>> gru = torch.nn.GRU(4, 8, batch_first=True)
     >>> gru
     GRU(4, 8, batch_first=True)
@@ -492,7 +485,6 @@ class LSTM(RNNBase):
     ``proj_size`` > 0 each hidden state is projected to ``proj_size`` features
     (``weight_hr_l{k}``), so ``h`` has ``proj_size`` features and ``c`` ``hidden_size``.
 
-    >>> import chainrule as torch
     >>> lstm = torch.nn.LSTM(4, 8, num_layers=2, dropout=0.2)
     >>> lstm
     LSTM(4, 8, num_layers=2, dropout=0.2)

@@ -11,7 +11,6 @@ from .options import FunctionalModule
 class Upsample(Module):
     """Resamples its input with ``interpolate``.
 
-    >>> import chainrule as torch
     >>> torch.nn.Upsample(scale_factor=2, mode="bilinear")
     Upsample(scale_factor=2.0, mode='bilinear')
     """
@@ -44,7 +43,6 @@ class Upsample(Module):
 class UpsamplingNearest2d(Upsample):
     """``Upsample`` with mode 'nearest' (for ``(N, C, H, W)``).
 
-    >>> import chainrule as torch
     >>> torch.nn.UpsamplingNearest2d(scale_factor=2)
     UpsamplingNearest2d(scale_factor=2.0, mode='nearest')
     """
@@ -56,7 +54,6 @@ class UpsamplingNearest2d(Upsample):
 class UpsamplingBilinear2d(Upsample):
     """``Upsample`` with mode 'bilinear' and ``align_corners=True``.
 
-    >>> import chainrule as torch
     >>> torch.nn.UpsamplingBilinear2d(size=4)
     UpsamplingBilinear2d(size=4, mode='bilinear')
     """
@@ -68,7 +65,6 @@ class UpsamplingBilinear2d(Upsample):
 class PixelShuffle(FunctionalModule):
     """``pixel_shuffle`` as a layer.
 
-    >>> import chainrule as torch
     >>> torch.nn.PixelShuffle(2)
     PixelShuffle(upscale_factor=2)
     """
@@ -79,7 +75,6 @@ class PixelShuffle(FunctionalModule):
 class PixelUnshuffle(FunctionalModule):
     """``pixel_unshuffle`` as a layer.
 
-    >>> import chainrule as torch
     >>> torch.nn.PixelUnshuffle(3)
     PixelUnshuffle(downscale_factor=3)
     """
@@ -90,7 +85,6 @@ class PixelUnshuffle(FunctionalModule):
 class ChannelShuffle(FunctionalModule):
     """``channel_shuffle`` as a layer: interleaves the channels of ``groups`` groups.
 
-    >>> import chainrule as torch
     >>> torch.nn.ChannelShuffle(3)
     ChannelShuffle(groups=3)
     """

@@ -44,7 +44,6 @@ class _Table(Module):
 class Embedding(_Table):
     """A lookup table of ``num_embeddings`` vectors, initialised N(0, 1).
 
-    >>> import chainrule as torch
     >>> torch.nn.Embedding(10, 3, padding_idx=0)
     Embedding(10, 3, padding_idx=0)
     """
@@ -83,7 +82,6 @@ class EmbeddingBag(_Table):
     looked-up rows: a bag is a row of a 2-D input, or a stretch of a 1-D input starting at
     an offset.  The table is initialised N(0, 1).
 
-    >>> import chainrule as torch
     >>> bag = torch.nn.EmbeddingBag(10, 3, mode="sum")
     >>> bag
     EmbeddingBag(10, 3, mode='sum')

@@ -1,6 +1,5 @@
 """``chainrule.optim``: optimisers and learning-rate schedules, as in ``torch.optim``.
 
->>> import chainrule as torch
 >>> w = torch.nn.Parameter(torch.tensor([3.0]))
 >>> opt = torch.optim.SGD([w], lr=0.25)
 >>> for _ in range(2):

@@ -15,7 +15,6 @@ from .optimizer import Optimizer, required
 class SGD(Optimizer):
     """Stochastic gradient descent, with momentum, dampening, Nesterov and weight decay.
 
-    >>> import chainrule as torch
     >>> torch.optim.SGD([torch.nn.Parameter(torch.ones(1))], lr=0.1, momentum=0.9)
     SGD (
     Parameter Group 0
@@ -73,7 +72,6 @@ class SGD(Optimizer):
 class Adam(_Rule):
     """Adam (Kingma & Ba), optionally AMSGrad; ``weight_decay`` is added to the gradient.
 
-    >>> import chainrule as torch
     >>> opt = torch.optim.Adam([torch.nn.Parameter(torch.ones(1))], lr=0.01)
     >>> opt.param_groups[0]["betas"]
     (0.9, 0.999)
@@ -115,7 +113,6 @@ class Adam(_Rule):
 class AdamW(Adam):
     """Adam with decoupled weight decay (Loshchilov & Hutter): ``p *= 1 - lr * wd`` each step.
 
-    >>> import chainrule as torch
     >>> torch.optim.AdamW([torch.nn.Parameter(torch.ones(1))]).param_groups[0]["weight_decay"]
     0.01
     """
@@ -129,7 +126,6 @@ class AdamW(Adam):
 class RMSprop(_Rule):
     """RMSprop (Hinton), optionally centred and with momentum.
 
-    >>> import chainrule as torch
     >>> torch.optim.RMSprop([torch.nn.Parameter(torch.ones(1))]).param_groups[0]["alpha"]
     0.99
     """
@@ -181,7 +177,6 @@ class RMSprop(_Rule):
 class Adagrad(_Rule):
     """Adagrad (Duchi et al.): steps shrink with the running sum of squared gradients.
 
-    >>> import chainrule as torch
     >>> torch.optim.Adagrad([torch.nn.Parameter(torch.ones(1))]).param_groups[0]["lr"]
     0.01
     """

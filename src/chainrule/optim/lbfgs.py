@@ -140,7 +140,6 @@ class LBFGS(Optimizer):
     gradient differences; ``step(closure)`` runs up to ``max_iter`` iterations.
     ``line_search_fn='strong_wolfe'`` picks each step length by a line search.
 
-    >>> import chainrule as torch
     >>> w = torch.nn.Parameter(torch.tensor([1.5, -0.5], dtype=torch.float64))
     >>> opt = torch.optim.LBFGS([w], line_search_fn="strong_wolfe")
     >>> def closure():

@@ -30,7 +30,6 @@ required = _Required()
 class Optimizer:
     """Base class: holds ``param_groups`` (lists of parameters with their options) and ``state``.
 
-    >>> import chainrule as torch
     >>> w = torch.nn.Parameter(torch.ones(2))
     >>> opt = torch.optim.SGD([w], lr=0.1)
     >>> (w * w).sum().backward(); opt.step(); w

@@ -17,7 +17,6 @@ from ._rule import _check, _check_adam_arguments, _Rule, _scalar_dtype, _with_we
 class NAdam(_Rule):
     """Adam with Nesterov momentum (Dozat), with PyTorch's momentum-decay schedule.
 
-    >>> import chainrule as torch
     >>> w = torch.nn.Parameter(torch.tensor([1.0, -2.0]))
     >>> opt = torch.optim.NAdam([w], lr=0.1)
     >>> (w ** 2).sum().backward(); _ = opt.step()
@@ -66,7 +65,6 @@ class NAdam(_Rule):
 class RAdam(_Rule):
     """Rectified Adam (Liu et al.): plain momentum SGD until the variance estimate is reliable.
 
-    >>> import chainrule as torch
     >>> w = torch.nn.Parameter(torch.tensor([1.0, -2.0]))
     >>> opt = torch.optim.RAdam([w], lr=0.1)
     >>> (w ** 2).sum().backward(); _ = opt.step()
@@ -113,7 +111,6 @@ class RAdam(_Rule):
 class Adamax(_Rule):
     """Adam with the infinity norm in place of the second moment (Kingma & Ba, section 7).
 
-    >>> import chainrule as torch
     >>> w = torch.nn.Parameter(torch.tensor([1.0, -2.0]))
     >>> opt = torch.optim.Adamax([w], lr=0.1)
     >>> (w ** 2).sum().backward(); _ = opt.step()
@@ -149,7 +146,6 @@ class Adamax(_Rule):
 class Adadelta(_Rule):
     """Adadelta (Zeiler): steps scaled by the ratio of running RMS of updates and gradients.
 
-    >>> import chainrule as torch
     >>> w = torch.nn.Parameter(torch.tensor([1.0, -2.0]))
     >>> opt = torch.optim.Adadelta([w])
     >>> (w ** 2).sum().backward(); _ = opt.step()
@@ -194,7 +190,6 @@ class Rprop(_Rule):
     """Resilient backpropagation: per-weight step sizes grown while the gradient's sign holds
     and shrunk when it flips; only the sign of the gradient is used.
 
-    >>> import chainrule as torch
     >>> w = torch.nn.Parameter(torch.tensor([1.0, -2.0]))
     >>> opt = torch.optim.Rprop([w], lr=0.1)
     >>> (w ** 2).sum().backward(); _ = opt.step()
@@ -238,7 +233,6 @@ class ASGD(_Rule):
     """Averaged SGD (Polyak & Juditsky): SGD with a decaying step, plus a running average of
     the iterates in ``state['ax']``.
 
-    >>> import chainrule as torch
     >>> w = torch.nn.Parameter(torch.tensor([1.0, -2.0]))
     >>> opt = torch.optim.ASGD([w], lr=0.1)
     >>> (w ** 2).sum().backward(); _ = opt.step()

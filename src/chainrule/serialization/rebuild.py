@@ -10,7 +10,6 @@ cannot make them read outside a storage or allocate more than the storage
 holds (except within a fixed budget for tensors that repeat elements, such as
 ``expand``'s, whose elements are copied).
 
-    >>> import chainrule as torch
     >>> from chainrule.serialization.rebuild import Storage, rebuild_tensor_v2
     >>> import numpy as np
     >>> s = Storage(np.arange(6, dtype=np.float32), "0")

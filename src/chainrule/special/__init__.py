@@ -131,7 +131,6 @@ def ndtr(input: Tensor, *, out=None) -> Tensor:
     ``out=``, as PyTorch's composite, the result is copied in (``CopyBackwards``), so
     inputs may require grad.
 
-    >>> import chainrule as torch
     >>> torch.special.ndtr(torch.tensor([0., 1.96]))
     tensor([0.5000, 0.9750])
     """

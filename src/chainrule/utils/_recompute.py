@@ -49,7 +49,6 @@ class GraphExecGroup:
     They must use disjoint parts of the graph: a saved tensor that a second
     backward call needs again raises ``CheckpointError``.
 
-    >>> import chainrule as torch
     >>> from chainrule.utils.checkpoint import GraphExecGroup, checkpoint
     >>> x = torch.ones(2, requires_grad=True)
     >>> y = checkpoint(lambda t: t.sin().exp(), x, use_reentrant=False)

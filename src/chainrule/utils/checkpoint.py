@@ -47,7 +47,6 @@ _DETERMINISM_CHECKS = {"default": default_metadata, "none": None}
 def set_checkpoint_debug_enabled(enabled: bool | None):
     """Inside this block, ``debug`` of every checkpoint is ``enabled`` (None: each call's own).
 
-    >>> import chainrule as torch
     >>> from chainrule.utils.checkpoint import set_checkpoint_debug_enabled
     >>> with set_checkpoint_debug_enabled(True):
     ...     pass
@@ -65,7 +64,6 @@ def set_checkpoint_debug_enabled(enabled: bool | None):
 def set_checkpoint_early_stop(enable: bool):
     """Whether checkpoints made in this block stop recomputing once every saved tensor is back.
 
-    >>> import chainrule as torch
     >>> from chainrule.utils.checkpoint import checkpoint, set_checkpoint_early_stop
     >>> x = torch.ones(2, requires_grad=True)
     >>> with set_checkpoint_early_stop(False):
@@ -85,7 +83,6 @@ def set_checkpoint_early_stop(enable: bool):
 def detach_variable(inputs: tuple) -> tuple:
     """The tensors of ``inputs`` detached, each requiring grad as the original did.
 
-    >>> import chainrule as torch
     >>> from chainrule.utils.checkpoint import detach_variable
     >>> x = torch.ones(2, requires_grad=True) * 2
     >>> (d, k) = detach_variable((x, 3)); d.grad_fn is None, d.requires_grad, k
@@ -182,7 +179,6 @@ def checkpoint(function: Callable, *args, use_reentrant: bool | None = None,
     must save tensors of the same shapes, dtypes and devices) or ``"none"``;
     ``debug=True`` adds to such an error where each tensor was saved.
 
-    >>> import chainrule as torch
     >>> from chainrule.utils.checkpoint import checkpoint
     >>> x = torch.tensor([1.0, 2.0], requires_grad=True)
     >>> y = checkpoint(lambda t: (t.exp() * t).sum(), x, use_reentrant=False)
@@ -242,7 +238,6 @@ def checkpoint_sequential(functions, segments: int, input, use_reentrant: bool |
                           **kwargs):
     """Split a sequence of layers into ``segments`` chunks and checkpoint each (but the last).
 
-    >>> import chainrule as torch
     >>> from chainrule.utils.checkpoint import checkpoint_sequential
     >>> x = torch.ones(2, requires_grad=True)
     >>> y = checkpoint_sequential([torch.exp, torch.sin, torch.tanh], 2, x, use_reentrant=False)

@@ -1,7 +1,6 @@
 """``torch.utils.dlpack``: ``from_dlpack`` and ``to_dlpack`` (the capsule), as in PyTorch.
 
 >>> import numpy as np
->>> import chainrule as torch
 >>> t = torch.utils.dlpack.from_dlpack(torch.utils.dlpack.to_dlpack(torch.arange(3.0)))
 >>> t
 tensor([0., 1., 2.])
@@ -17,7 +16,6 @@ def to_dlpack(tensor):
     """A DLPack capsule sharing ``tensor``'s memory.  As in PyTorch this also exports a
     tensor that requires grad (its values: ``tensor.__dlpack__()`` refuses those).
 
-    >>> import chainrule as torch
     >>> type(torch.utils.dlpack.to_dlpack(torch.ones(2))).__name__
     'PyCapsule'
     """

@@ -11,7 +11,6 @@
 A tool layer: nothing else in chainrule imports it (``import chainrule``
 loads it on first use of ``chainrule.viz``).
 
->>> import chainrule as torch
 >>> x = torch.tensor(1.0, requires_grad=True)
 >>> y = 3 * x ** 2 - 4 * x
 >>> with torch.viz.trace({"x": x}) as t:

@@ -130,7 +130,6 @@ def graph(output, params=None, *, values: bool = False, grads: bool = False, tra
     child module of ``params`` that has parameters.  ``constants=False`` leaves
     out the numbers and data tensors the operations were given.
 
-    >>> import chainrule as torch
     >>> x = torch.tensor(1.0, requires_grad=True)
     >>> g = torch.viz.graph(3 * x ** 2 - 4 * x, {"x": x})
     >>> [box.title for box in g.boxes if box.kind == "op"]

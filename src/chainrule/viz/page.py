@@ -34,7 +34,6 @@ class Section:
 class Page:
     """A page of computations to step through; ``save(path)`` writes the HTML file.
 
-    >>> import chainrule as torch
     >>> x = torch.tensor(1.0, requires_grad=True)
     >>> p = torch.viz.page(3 * x ** 2 - 4 * x, {"x": x}, title="f(x) = 3x² − 4x")
     >>> [s["phase"] for s in p.sections[0].steps][-1], p.sections[0].steps[-1]["final"]
@@ -116,7 +115,6 @@ def page(output, params=None, *, title: str | None = None, note: str = "",
     for ``backward``); with ``trace`` (a trace of ``output.backward()``), it
     shows that pass.  ``Page.add`` puts more computations on the same page.
 
-    >>> import chainrule as torch
     >>> x = torch.arange(4.0, requires_grad=True)
     >>> p = torch.viz.page(2 * torch.dot(x, x), {"x": x})
     >>> p.sections[0].steps[-1]["final"]

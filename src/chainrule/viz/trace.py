@@ -208,7 +208,6 @@ def trace(params=None) -> Trace:
 
     ``params`` names the leaves: ``{"x": x}``, pairs, or a module.
 
-    >>> import chainrule as torch
     >>> x = torch.tensor(3.0, requires_grad=True)
     >>> with torch.viz.trace({"x": x}) as t:
     ...     (x * x).backward()

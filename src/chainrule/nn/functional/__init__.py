@@ -17,7 +17,6 @@ attributes of this package those names are the functions (``F.linear`` is the
 function, as in PyTorch); import from the modules with ``from
 chainrule.nn.functional.linear import ...``.
 
->>> import chainrule as torch
 >>> import chainrule.nn.functional as F
 >>> F.relu(torch.tensor([-1., 2.]))
 tensor([0., 2.])

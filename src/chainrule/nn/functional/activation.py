@@ -50,7 +50,6 @@ def _maybe_inplace(fn, input: Tensor, inplace: bool, *args) -> Tensor:
 def relu(input: Tensor, inplace: bool = False) -> Tensor:
     """``max(input, 0)``.
 
-    >>> import chainrule as torch
     >>> torch.nn.functional.relu(torch.tensor([-1., 2.]))
     tensor([0., 2.])
     """
@@ -60,7 +59,6 @@ def relu(input: Tensor, inplace: bool = False) -> Tensor:
 def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
     """``input`` where positive, ``negative_slope * input`` elsewhere.
 
-    >>> import chainrule as torch
     >>> torch.nn.functional.leaky_relu(torch.tensor([-1., 2.]), 0.1)
     tensor([-0.1000,  2.0000])
     """
@@ -72,7 +70,6 @@ def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = Fals
 def leaky_relu_(input: Tensor, negative_slope: float = 0.01) -> Tensor:
     """``leaky_relu`` in place.
 
-    >>> import chainrule as torch
     >>> torch.nn.functional.leaky_relu_(torch.tensor([-1., 2.]), 0.1)
     tensor([-0.1000,  2.0000])
     """
@@ -82,7 +79,6 @@ def leaky_relu_(input: Tensor, negative_slope: float = 0.01) -> Tensor:
 def gelu(input: Tensor, approximate: str = "none") -> Tensor:
     """Gaussian error linear unit, ``x * Phi(x)`` (or its tanh approximation).
 
-    >>> import chainrule as torch
     >>> torch.nn.functional.gelu(torch.tensor([0., 1.]))
     tensor([0.0000, 0.8413])
     """
@@ -96,7 +92,6 @@ def gelu(input: Tensor, approximate: str = "none") -> Tensor:
 def silu(input: Tensor, inplace: bool = False) -> Tensor:
     """``x * sigmoid(x)`` (also called swish).
 
-    >>> import chainrule as torch
     >>> torch.nn.functional.silu(torch.tensor([0., 1.]))
     tensor([0.0000, 0.7311])
     """
@@ -106,7 +101,6 @@ def silu(input: Tensor, inplace: bool = False) -> Tensor:
 def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """``x`` if positive, else ``alpha * (exp(x) - 1)``.
 
-    >>> import chainrule as torch
     >>> torch.nn.functional.elu(torch.tensor([-1., 2.]))
     tensor([-0.6321,  2.0000])
     """
@@ -118,7 +112,6 @@ def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
 def elu_(input: Tensor, alpha: float = 1.0) -> Tensor:
     """``elu`` in place.
 
-    >>> import chainrule as torch
     >>> torch.nn.functional.elu_(torch.tensor([-1., 2.]))
     tensor([-0.6321,  2.0000])
     """
@@ -129,7 +122,6 @@ def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0,
              inplace: bool = False) -> Tensor:
     """``clamp(x, min_val, max_val)``.
 
-    >>> import chainrule as torch
     >>> torch.nn.functional.hardtanh(torch.tensor([-3., 0.5]))
     tensor([-1.0000,  0.5000])
     """
@@ -141,7 +133,6 @@ def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0,
 def hardtanh_(input: Tensor, min_val: float = -1.0, max_val: float = 1.0) -> Tensor:
     """``hardtanh`` in place.
 
-    >>> import chainrule as torch
     >>> torch.nn.functional.hardtanh_(torch.tensor([-3., 0.5]))
     tensor([-1.0000,  0.5000])
     """
@@ -151,7 +142,6 @@ def hardtanh_(input: Tensor, min_val: float = -1.0, max_val: float = 1.0) -> Ten
 def relu6(input: Tensor, inplace: bool = False) -> Tensor:
     """``min(max(x, 0), 6)``.
 
-    >>> import chainrule as torch
     >>> torch.nn.functional.relu6(torch.tensor([-1., 8.]))
     tensor([0., 6.])
     """
@@ -161,7 +151,6 @@ def relu6(input: Tensor, inplace: bool = False) -> Tensor:
 def sigmoid(input: Tensor) -> Tensor:
     """``1 / (1 + exp(-input))``.
 
-    >>> import chainrule as torch
     >>> torch.nn.functional.sigmoid(torch.zeros(1))
     tensor([0.5000])
     """
@@ -171,7 +160,6 @@ def sigmoid(input: Tensor) -> Tensor:
 def tanh(input: Tensor) -> Tensor:
     """Hyperbolic tangent.
 
-    >>> import chainrule as torch
     >>> torch.nn.functional.tanh(torch.zeros(1))
     tensor([0.])
     """
@@ -181,7 +169,6 @@ def tanh(input: Tensor) -> Tensor:
 def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
     """``log(1 + exp(beta * x)) / beta``, linear above ``threshold``; never overflows.
 
-    >>> import chainrule as torch
     >>> torch.nn.functional.softplus(torch.tensor([0., 1000.]))
     tensor([6.9315e-01, 1.0000e+03])
     """
@@ -191,7 +178,6 @@ def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tenso
 def logsigmoid(input: Tensor) -> Tensor:
     """``log(sigmoid(x)) = -softplus(-x)``, without overflow.
 
-    >>> import chainrule as torch
     >>> torch.nn.functional.logsigmoid(torch.tensor([-200.]))
     tensor([-200.])
     """
@@ -201,7 +187,6 @@ def logsigmoid(input: Tensor) -> Tensor:
 def selu(input: Tensor, inplace: bool = False) -> Tensor:
     """``scale * elu(x, alpha)`` with the self-normalising constants.
 
-    >>> import chainrule as torch
     >>> torch.nn.functional.selu(torch.tensor([-1., 1.]))
     tensor([-1.1113,  1.0507])
     """
@@ -211,7 +196,6 @@ def selu(input: Tensor, inplace: bool = False) -> Tensor:
 def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """``max(0, x) + min(0, alpha * (exp(x / alpha) - 1))``.
 
-    >>> import chainrule as torch
     >>> torch.nn.functional.celu(torch.tensor([-1., 1.]), alpha=2.)
     tensor([-0.7869,  1.0000])
     """
@@ -223,7 +207,6 @@ def rrelu(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3,
     """Randomised leaky ReLU: negative inputs times a slope drawn from ``U(lower, upper)``
     per element while training, times ``(lower + upper) / 2`` otherwise.
 
-    >>> import chainrule as torch
     >>> torch.nn.functional.rrelu(torch.tensor([-1., 2.]), 0.1, 0.3)
     tensor([-0.2000,  2.0000])
     """
@@ -235,7 +218,6 @@ def rrelu(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3,
 def mish(input: Tensor, inplace: bool = False) -> Tensor:
     """``x * tanh(softplus(x))``.
 
-    >>> import chainrule as torch
     >>> torch.nn.functional.mish(torch.tensor([-1., 0., 1.]))
     tensor([-0.3034,  0.0000,  0.8651])
     """
@@ -249,7 +231,6 @@ def _mish(input: Tensor) -> Tensor:
 def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
     """``x * relu6(x + 3) / 6``.
 
-    >>> import chainrule as torch
     >>> torch.nn.functional.hardswish(torch.tensor([-4., 1., 4.]))
     tensor([-0.0000, 0.6667, 4.0000])
     """
@@ -264,7 +245,6 @@ def _hardswish(input: Tensor) -> Tensor:
 def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
     """``relu6(x + 3) / 6``.
 
-    >>> import chainrule as torch
     >>> torch.nn.functional.hardsigmoid(torch.tensor([-4., 0., 4.]))
     tensor([0.0000, 0.5000, 1.0000])
     """
@@ -279,7 +259,6 @@ def _hardsigmoid(input: Tensor) -> Tensor:
 def softsign(input: Tensor) -> Tensor:
     """``x / (1 + |x|)``.
 
-    >>> import chainrule as torch
     >>> torch.nn.functional.softsign(torch.tensor([-1., 3.]))
     tensor([-0.5000,  0.7500])
     """
@@ -289,7 +268,6 @@ def softsign(input: Tensor) -> Tensor:
 def softmin(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype=None) -> Tensor:
     """``softmax(-x, dim)``.
 
-    >>> import chainrule as torch
     >>> torch.nn.functional.softmin(torch.tensor([0., 1.]), dim=0)
     tensor([0.7311, 0.2689])
     """
@@ -303,7 +281,6 @@ def softmin(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype=N
 def threshold(input: Tensor, threshold: float, value: float, inplace: bool = False) -> Tensor:
     """``x`` where ``x > threshold``, else ``value``.
 
-    >>> import chainrule as torch
     >>> torch.nn.functional.threshold(torch.tensor([0.5, 2.]), 1.0, -1.0)
     tensor([-1.,  2.])
     """
@@ -315,7 +292,6 @@ def threshold(input: Tensor, threshold: float, value: float, inplace: bool = Fal
 def glu(input: Tensor, dim: int = -1) -> Tensor:
     """Gated linear unit: the first half of ``dim`` times the sigmoid of the second half.
 
-    >>> import chainrule as torch
     >>> torch.nn.functional.glu(torch.tensor([2., 0.]))
     tensor([1.])
     """
@@ -337,7 +313,6 @@ def glu(input: Tensor, dim: int = -1) -> Tensor:
 def tanhshrink(input: Tensor) -> Tensor:
     """``x - tanh(x)``.
 
-    >>> import chainrule as torch
     >>> torch.nn.functional.tanhshrink(torch.tensor([0., 1.]))
     tensor([0.0000, 0.2384])
     """
@@ -354,7 +329,6 @@ def _check_lambd(input, lambd):
 def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
     """``x - lambd`` above ``lambd``, ``x + lambd`` below ``-lambd``, 0 between.
 
-    >>> import chainrule as torch
     >>> torch.nn.functional.softshrink(torch.tensor([-2., 0.2, 2.]))
     tensor([-1.5000,  0.0000,  1.5000])
     """
@@ -372,7 +346,6 @@ def gumbel_softmax(logits: Tensor, tau: float = 1, hard: bool = False, eps: floa
     ``y_hard - y_soft.detach() + y_soft``, so grad_fn is AddBackward0).  ``eps`` is
     deprecated and unused, as in PyTorch.
 
-    >>> import chainrule as torch
     >>> _ = torch.manual_seed(0)
     >>> y = torch.nn.functional.gumbel_softmax(torch.zeros(2, 3), tau=0.5, hard=True)
     >>> y.sum(-1)

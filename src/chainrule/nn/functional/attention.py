@@ -32,7 +32,6 @@ def _attend_mask(mask: Tensor | None, dtype) -> Tensor | None:
     mask becomes 0 where ``True`` (attend) and -inf elsewhere; a float mask (or None) is
     returned as it is.
 
-    >>> import chainrule as torch
     >>> _attend_mask(torch.tensor([True, False]), torch.float32)
     tensor([0., -inf])
     """
@@ -52,7 +51,6 @@ def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor,
     float one is added to the scores; ``is_causal`` keeps the lower triangle. With
     ``enable_gqa`` the key/value heads (dim -3) are repeated to match the query's.
 
-    >>> import chainrule as torch
     >>> q = torch.ones(1, 2, 4)
     >>> v = torch.tensor([[[1.0, 0.0], [0.0, 1.0]]])
     >>> torch.nn.functional.scaled_dot_product_attention(q, q, v, is_causal=True)
@@ -114,7 +112,6 @@ def canonical_mask(mask: Tensor | None, mask_name: str, other_type, other_name: 
     """A mask of ``multi_head_attention_forward`` as floats to add to the scores: a boolean
     mask becomes 0 / -inf (``True`` = ignore); a float mask is returned as it is.
 
-    >>> import chainrule as torch
     >>> canonical_mask(torch.tensor([True, False]), "key_padding_mask", None, "",
     ...                torch.float32)
     tensor([-inf, 0.])
@@ -221,7 +218,6 @@ def multi_head_attention_forward(
     Returns ``(attn_output, attn_weights)``: the weights averaged over heads unless
     ``average_attn_weights=False``, ``None`` when ``need_weights=False``.
 
-    >>> import chainrule as torch
     >>> x = torch.ones(2, 1, 4)
     >>> out, weights = torch.nn.functional.multi_head_attention_forward(
     ...     x, x, x, 4, 2, torch.eye(4).repeat(3, 1), None, None, None, False, 0.0,

@@ -56,7 +56,6 @@ def unfold(input: Tensor, kernel_size, dilation=1, padding=0, stride=1) -> Tenso
     """The sliding windows of a ``(N, C, H, W)`` (or ``(C, H, W)``) input as columns:
     ``(N, C * kh * kw, L)``, one column per window, windows in row-major order.
 
-    >>> import chainrule as torch
     >>> torch.nn.functional.unfold(torch.arange(9.).reshape(1, 1, 3, 3), 2)
     tensor([[[0., 1., 3., 4.],
              [1., 2., 4., 5.],
@@ -81,7 +80,6 @@ def fold(input: Tensor, output_size, kernel_size, dilation=1, padding=0, stride=
     """Columns ``(N, C * kh * kw, L)`` back into an image of ``output_size``, overlapping
     windows summed: the adjoint of ``unfold``.
 
-    >>> import chainrule as torch
     >>> torch.nn.functional.fold(torch.ones(1, 4, 4), (3, 3), 2)
     tensor([[[[1., 2., 1.],
               [2., 4., 2.],

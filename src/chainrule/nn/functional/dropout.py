@@ -30,7 +30,6 @@ def _call(name: str, input: Tensor, p: float, training: bool, inplace: bool) -> 
 def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False):
     """Zero each element with probability ``p`` and scale the rest by ``1 / (1 - p)``.
 
-    >>> import chainrule as torch
     >>> torch.nn.functional.dropout(torch.ones(3), p=0.5, training=False)
     tensor([1., 1., 1.])
     """
@@ -41,7 +40,6 @@ def alpha_dropout(input: Tensor, p: float = 0.5, training: bool = False,
                   inplace: bool = False) -> Tensor:
     """Dropout that keeps a SELU network's mean and variance (see ``torch.alpha_dropout``).
 
-    >>> import chainrule as torch
     >>> torch.nn.functional.alpha_dropout(torch.ones(2), 0.5)
     tensor([1., 1.])
     """
@@ -52,7 +50,6 @@ def feature_alpha_dropout(input: Tensor, p: float = 0.5, training: bool = False,
                           inplace: bool = False) -> Tensor:
     """``alpha_dropout`` of whole channels (dimension 1).
 
-    >>> import chainrule as torch
     >>> torch.nn.functional.feature_alpha_dropout(torch.ones(1, 2), 0.5)
     tensor([[1., 1.]])
     """
@@ -76,7 +73,6 @@ def dropout1d(input: Tensor, p: float = 0.5, training: bool = True,
     """Zero whole channels of ``(N, C, L)`` or ``(C, L)`` with probability ``p``; scale the
     rest by ``1 / (1 - p)``.
 
-    >>> import chainrule as torch
     >>> torch.nn.functional.dropout1d(torch.ones(1, 2, 3), p=0.5, training=False)
     tensor([[[1., 1., 1.],
              [1., 1., 1.]]])
@@ -108,7 +104,6 @@ def dropout2d(input: Tensor, p: float = 0.5, training: bool = True,
 
     As in PyTorch, a 3-D input is taken as ``(N, C, L)`` (with a warning).
 
-    >>> import chainrule as torch
     >>> torch.nn.functional.dropout2d(torch.ones(1, 1, 1, 2), p=0.0)
     tensor([[[[1., 1.]]]])
     """
@@ -128,7 +123,6 @@ def dropout3d(input: Tensor, p: float = 0.5, training: bool = True,
               inplace: bool = False) -> Tensor:
     """Zero whole channels of ``(N, C, D, H, W)`` or ``(C, D, H, W)`` with probability ``p``.
 
-    >>> import chainrule as torch
     >>> torch.nn.functional.dropout3d(torch.ones(1, 1, 1, 2), p=0.5, training=False)
     tensor([[[[1., 1.]]]])
     """

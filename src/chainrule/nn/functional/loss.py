@@ -74,7 +74,6 @@ def mse_loss(input: Tensor, target: Tensor, size_average=None, reduce=None,
              reduction: str = "mean", weight=None) -> Tensor:
     """Mean squared error.
 
-    >>> import chainrule as torch
     >>> torch.nn.functional.mse_loss(torch.tensor([1., 2.]), torch.tensor([1., 4.]))
     tensor(2.)
     """
@@ -105,7 +104,6 @@ def l1_loss(input: Tensor, target: Tensor, size_average=None, reduce=None,
     """Mean absolute error; with ``weight`` (the input's shape) each error is weighted and
     the mean is over the weights' sum.
 
-    >>> import chainrule as torch
     >>> torch.nn.functional.l1_loss(torch.tensor([1., 2.]), torch.tensor([1., 4.]))
     tensor(1.)
     """
@@ -122,7 +120,6 @@ def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: fl
     """Squared error for small differences, absolute error (times ``delta``) for large ones;
     with ``weight`` (the input's shape) each element's loss is weighted.
 
-    >>> import chainrule as torch
     >>> torch.nn.functional.huber_loss(torch.tensor([0., 0.]), torch.tensor([0.5, 3.]))
     tensor(1.3125)
     """
@@ -140,7 +137,6 @@ def smooth_l1_loss(input: Tensor, target: Tensor, size_average=None, reduce=None
                    reduction: str = "mean", beta: float = 1.0) -> Tensor:
     """Huber loss divided by ``beta``.
 
-    >>> import chainrule as torch
     >>> torch.nn.functional.smooth_l1_loss(torch.tensor([0.]), torch.tensor([3.]))
     tensor(2.5000)
     """
@@ -161,7 +157,6 @@ def nll_loss(input: Tensor, target: Tensor, weight=None, size_average=None,
              ignore_index: int = -100, reduce=None, reduction: str = "mean") -> Tensor:
     """Negative log-likelihood of the target classes, given log-probabilities.
 
-    >>> import chainrule as torch
     >>> torch.nn.functional.nll_loss(torch.tensor([[-1., -2.]]), torch.tensor([1]))
     tensor(2.)
     """
@@ -194,7 +189,6 @@ def cross_entropy(input: Tensor, target: Tensor, weight=None, size_average=None,
                   label_smoothing: float = 0.0) -> Tensor:
     """Cross-entropy of logits against class indices or class probabilities.
 
-    >>> import chainrule as torch
     >>> torch.nn.functional.cross_entropy(torch.tensor([[0., 0.]]), torch.tensor([1]))
     tensor(0.6931)
     """
@@ -246,7 +240,6 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight=None, size_averag
                          reduce=None, reduction: str = "mean") -> Tensor:
     """``-(y log p + (1 - y) log(1 - p))``, each log clamped at -100 as PyTorch does.
 
-    >>> import chainrule as torch
     >>> torch.nn.functional.binary_cross_entropy(torch.tensor([0.5]), torch.tensor([1.]))
     tensor(0.6931)
     """
@@ -269,7 +262,6 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight=None,
                                      pos_weight=None) -> Tensor:
     """Binary cross-entropy of ``sigmoid(input)``, computed from the logits without overflow.
 
-    >>> import chainrule as torch
     >>> F = torch.nn.functional
     >>> F.binary_cross_entropy_with_logits(torch.tensor([-200.]), torch.tensor([1.]))
     tensor(200.)
@@ -286,7 +278,6 @@ def kl_div(input: Tensor, target: Tensor, size_average=None, reduce=None,
     """Kullback-Leibler divergence of ``target`` from ``input`` (a log-probability);
     ``reduction='batchmean'`` divides the sum by the batch size (the true KL divergence).
 
-    >>> import chainrule as torch
     >>> torch.nn.functional.kl_div(torch.tensor([-1., -1.]), torch.tensor([0.5, 0.5]),
     ...                            reduction='batchmean')
     tensor(0.1534)
@@ -309,7 +300,6 @@ def margin_ranking_loss(input1: Tensor, input2: Tensor, target: Tensor, margin: 
                         size_average=None, reduce=None, reduction: str = "mean") -> Tensor:
     """``max(0, -target * (input1 - input2) + margin)``.
 
-    >>> import chainrule as torch
     >>> torch.nn.functional.margin_ranking_loss(torch.tensor([1., 2.]), torch.tensor([2., 1.]),
     ...                                         torch.tensor([1., 1.]))
     tensor(0.5000)
@@ -322,7 +312,6 @@ def hinge_embedding_loss(input: Tensor, target: Tensor, margin: float = 1.0, siz
                          reduce=None, reduction: str = "mean") -> Tensor:
     """``x`` where ``target`` is 1, ``max(0, margin - x)`` where it is -1.
 
-    >>> import chainrule as torch
     >>> torch.nn.functional.hinge_embedding_loss(torch.tensor([0.3, 0.3]),
     ...                                          torch.tensor([1., -1.]))
     tensor(0.5000)
@@ -335,7 +324,6 @@ def cosine_embedding_loss(input1: Tensor, input2: Tensor, target: Tensor, margin
                           size_average=None, reduce=None, reduction: str = "mean") -> Tensor:
     """``1 - cos(x1, x2)`` where ``target`` is 1, ``max(0, cos(x1, x2) - margin)`` where -1.
 
-    >>> import chainrule as torch
     >>> torch.nn.functional.cosine_embedding_loss(torch.tensor([[1., 0.]]),
     ...                                           torch.tensor([[0., 1.]]), torch.tensor([1.]))
     tensor(1.)
@@ -348,7 +336,6 @@ def soft_margin_loss(input: Tensor, target: Tensor, size_average=None, reduce=No
                      reduction: str = "mean") -> Tensor:
     """``log(1 + exp(-target * input))``.
 
-    >>> import chainrule as torch
     >>> torch.nn.functional.soft_margin_loss(torch.tensor([0.]), torch.tensor([1.]))
     tensor(0.6931)
     """
@@ -363,7 +350,6 @@ def multilabel_soft_margin_loss(input: Tensor, target: Tensor, weight: Tensor | 
                                 reduction: str = "mean") -> Tensor:
     """Binary cross-entropy of logits per class, averaged over the classes.
 
-    >>> import chainrule as torch
     >>> torch.nn.functional.multilabel_soft_margin_loss(torch.tensor([[0., 0.]]),
     ...                                                 torch.tensor([[1., 0.]]))
     tensor(0.6931)
@@ -382,7 +368,6 @@ def poisson_nll_loss(input: Tensor, target: Tensor, log_input: bool = True, full
                      reduction: str = "mean") -> Tensor:
     """Negative log-likelihood of ``target`` under a Poisson of rate ``input``.
 
-    >>> import chainrule as torch
     >>> torch.nn.functional.poisson_nll_loss(torch.tensor([0.]), torch.tensor([1.]))
     tensor(1.)
     """
@@ -394,7 +379,6 @@ def gaussian_nll_loss(input: Tensor, target: Tensor, var, full: bool = False,
                       eps: float = 1e-6, reduction: str = "mean") -> Tensor:
     """Negative log-likelihood of ``target`` under a Gaussian of mean ``input``, variance ``var``.
 
-    >>> import chainrule as torch
     >>> torch.nn.functional.gaussian_nll_loss(torch.tensor([0.]), torch.tensor([2.]),
     ...                                       torch.tensor([1.]))
     tensor(2.)
@@ -429,7 +413,6 @@ def triplet_margin_loss(anchor: Tensor, positive: Tensor, negative: Tensor, marg
                         size_average=None, reduce=None, reduction: str = "mean") -> Tensor:
     """``max(0, margin + d(anchor, positive) - d(anchor, negative))`` with ``p``-norm ``d``.
 
-    >>> import chainrule as torch
     >>> torch.nn.functional.triplet_margin_loss(torch.tensor([[0., 0.]]),
     ...     torch.tensor([[0., 0.]]), torch.tensor([[3., 4.]]))
     tensor(0.)
@@ -443,7 +426,6 @@ def ctc_loss(log_probs: Tensor, targets: Tensor, input_lengths, target_lengths, 
     """The connectionist temporal classification loss (see ``torch.ctc_loss``); ``'mean'``
     divides each sequence's loss by its target length, then averages.
 
-    >>> import chainrule as torch
     >>> log_probs = torch.full((2, 1, 2), 0.5).log()
     >>> torch.nn.functional.ctc_loss(log_probs, torch.tensor([[1]]), [2], [1])
     tensor(0.2877)
@@ -473,7 +455,6 @@ def multi_margin_loss(input: Tensor, target: Tensor, p: int = 1, margin: float =
 
     Composed from tensor operations (PyTorch records one MultiMarginLossBackward0 node).
 
-    >>> import chainrule as torch
     >>> torch.nn.functional.multi_margin_loss(torch.tensor([[0.1, 0.2, 0.4, 0.8]]),
     ...                                       torch.tensor([3]))
     tensor(0.3250)
@@ -520,7 +501,6 @@ def multilabel_margin_loss(input: Tensor, target: Tensor, size_average=None, red
 
     Composed from tensor operations (PyTorch records one MultilabelMarginLossBackward0 node).
 
-    >>> import chainrule as torch
     >>> torch.nn.functional.multilabel_margin_loss(torch.tensor([[0.1, 0.2, 0.4, 0.8]]),
     ...                                            torch.tensor([[3, 0, -1, 1]]))
     tensor(0.8500)
@@ -555,7 +535,6 @@ def triplet_margin_with_distance_loss(anchor: Tensor, positive: Tensor, negative
     """``max(0, margin + d(anchor, positive) - d(anchor, negative))`` for any distance
     function ``d`` (``pairwise_distance`` by default).
 
-    >>> import chainrule as torch
     >>> F = torch.nn.functional
     >>> F.triplet_margin_with_distance_loss(torch.tensor([[0., 0.]]), torch.tensor([[0., 1.]]),
     ...     torch.tensor([[3., 4.]]), distance_function=lambda a, b: (a - b).abs().sum(-1))

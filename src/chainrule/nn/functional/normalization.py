@@ -22,7 +22,6 @@ def batch_norm(input: Tensor, running_mean, running_var, weight=None, bias=None,
                training: bool = False, momentum: float = 0.1, eps: float = 1e-5) -> Tensor:
     """Normalise each channel (dimension 1) by batch statistics (training) or running ones.
 
-    >>> import chainrule as torch
     >>> torch.nn.functional.batch_norm(torch.tensor([[1.], [3.]]), None, None, training=True)
     tensor([[-1.0000],
             [ 1.0000]])
@@ -38,7 +37,6 @@ def instance_norm(input: Tensor, running_mean: Tensor | None = None,
     """Normalise each channel of each sample over its positions (``(N, C, *)``); with
     ``use_input_stats=False``, by the running statistics instead.
 
-    >>> import chainrule as torch
     >>> torch.nn.functional.instance_norm(torch.tensor([[[1., 3.], [0., 4.]]]))
     tensor([[[-1.0000,  1.0000],
              [-1.0000,  1.0000]]])
@@ -52,7 +50,6 @@ def local_response_norm(input: Tensor, size: int, alpha: float = 1e-4, beta: flo
     """Divide each value by ``(k + alpha * mean of squares over the size channels around
     it) ** beta`` (Krizhevsky et al., 2012), on ``(N, C, *)``.
 
-    >>> import chainrule as torch
     >>> torch.nn.functional.local_response_norm(torch.ones(1, 3, 1), 2, alpha=1., k=0.)
     tensor([[[1.6818],
              [1.0000],
@@ -76,7 +73,6 @@ def local_response_norm(input: Tensor, size: int, alpha: float = 1e-4, beta: flo
 def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12) -> Tensor:
     """``x / max(||x||_p, eps)`` along ``dim``.
 
-    >>> import chainrule as torch
     >>> torch.nn.functional.normalize(torch.tensor([[3., 4.]]))
     tensor([[0.6000, 0.8000]])
     """

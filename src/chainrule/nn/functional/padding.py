@@ -24,7 +24,6 @@ def pad(input: Tensor, pad, mode: str = "constant", value: float | None = None) 
 
     Negative amounts crop (in 'constant' and 'circular' mode).
 
-    >>> import chainrule as torch
     >>> torch.nn.functional.pad(torch.ones(2), (1, 2))
     tensor([0., 1., 1., 0., 0.])
     >>> torch.nn.functional.pad(torch.tensor([[1., 2., 3.]]), (2, 1), mode="reflect")

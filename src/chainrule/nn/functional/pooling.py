@@ -44,7 +44,6 @@ def max_pool1d(input: Tensor, kernel_size, stride=None, padding=0, dilation=1,
                ceil_mode: bool = False, return_indices: bool = False):
     """The maximum of each ``kernel_size`` window of a ``(N, C, L)`` or ``(C, L)`` input.
 
-    >>> import chainrule as torch
     >>> torch.nn.functional.max_pool1d(torch.tensor([[1., 3., 2., 0., 5.]]), 2, return_indices=True)
     (tensor([[3., 2.]]), tensor([[1, 2]]))
     """
@@ -59,7 +58,6 @@ def max_pool2d(input: Tensor, kernel_size, stride=None, padding=0, dilation=1,
     ``ceil_mode=True`` keeps the last, partial windows; ``return_indices=True`` also returns
     where each maximum is, as a flat index into its ``H * W`` plane (int64).
 
-    >>> import chainrule as torch
     >>> x = torch.arange(16.).reshape(1, 1, 4, 4)
     >>> torch.nn.functional.max_pool2d(x, 2)
     tensor([[[[ 5.,  7.],
@@ -78,7 +76,6 @@ def max_pool3d(input: Tensor, kernel_size, stride=None, padding=0, dilation=1,
     """The maximum of each window of a ``(N, C, D, H, W)`` or ``(C, D, H, W)`` input; the
     indices are flat into each ``D * H * W`` volume.
 
-    >>> import chainrule as torch
     >>> torch.nn.functional.max_pool3d(torch.arange(8.).reshape(1, 2, 2, 2), 2,
     ...                                return_indices=True)
     (tensor([[[[7.]]]]), tensor([[[[7]]]]))
@@ -91,7 +88,6 @@ def max_pool2d_with_indices(input: Tensor, kernel_size, stride=None, padding=0, 
                             ceil_mode: bool = False, return_indices: bool = True):
     """``max_pool2d`` returning ``(values, indices)``.
 
-    >>> import chainrule as torch
     >>> torch.nn.functional.max_pool2d_with_indices(torch.tensor([[[1., 3.], [2., 0.]]]), 2)
     (tensor([[[3.]]]), tensor([[[1]]]))
     """
@@ -102,7 +98,6 @@ def max_pool3d_with_indices(input: Tensor, kernel_size, stride=None, padding=0, 
                             ceil_mode: bool = False, return_indices: bool = True):
     """``max_pool3d`` returning ``(values, indices)``.
 
-    >>> import chainrule as torch
     >>> torch.nn.functional.max_pool3d_with_indices(torch.ones(1, 1, 1, 2), 1)[1]
     tensor([[[[0, 1]]]])
     """
@@ -116,7 +111,6 @@ def avg_pool2d(input: Tensor, kernel_size, stride=None, padding=0, ceil_mode: bo
     Padding counts as zeros unless ``count_include_pad=False``; ``divisor_override``
     divides every window's sum by that number instead.
 
-    >>> import chainrule as torch
     >>> x = torch.arange(16.).reshape(1, 1, 4, 4)
     >>> torch.nn.functional.avg_pool2d(x, 2)
     tensor([[[[ 2.5000,  4.5000],
@@ -133,7 +127,6 @@ def avg_pool3d(input: Tensor, kernel_size, stride=None, padding=0, ceil_mode: bo
                count_include_pad: bool = True, divisor_override: int | None = None) -> Tensor:
     """The mean of each window of a ``(N, C, D, H, W)`` or ``(C, D, H, W)`` input.
 
-    >>> import chainrule as torch
     >>> torch.nn.functional.avg_pool3d(torch.arange(8.).reshape(1, 2, 2, 2), 2)
     tensor([[[[3.5000]]]])
     """
@@ -145,7 +138,6 @@ def adaptive_avg_pool2d(input: Tensor, output_size) -> Tensor:
     """Average pooling to a fixed output size (bins as PyTorch cuts them; ``None`` keeps a
     dimension's size).
 
-    >>> import chainrule as torch
     >>> torch.nn.functional.adaptive_avg_pool2d(torch.arange(9.).reshape(1, 3, 3), 2)
     tensor([[[2., 3.],
              [5., 6.]]])
@@ -156,7 +148,6 @@ def adaptive_avg_pool2d(input: Tensor, output_size) -> Tensor:
 def adaptive_avg_pool3d(input: Tensor, output_size) -> Tensor:
     """Average pooling of ``(N, C, D, H, W)`` or ``(C, D, H, W)`` to a fixed output size.
 
-    >>> import chainrule as torch
     >>> torch.nn.functional.adaptive_avg_pool3d(torch.ones(1, 2, 3, 4), (1, None, 2)).shape
     torch.Size([1, 1, 3, 2])
     """
@@ -166,7 +157,6 @@ def adaptive_avg_pool3d(input: Tensor, output_size) -> Tensor:
 def adaptive_max_pool1d(input: Tensor, output_size, return_indices: bool = False):
     """Max pooling of ``(N, C, L)`` or ``(C, L)`` to ``output_size`` bins.
 
-    >>> import chainrule as torch
     >>> torch.nn.functional.adaptive_max_pool1d(torch.tensor([[1., 3., 2., 0., 5.]]), 2)
     tensor([[3., 5.]])
     """
@@ -186,7 +176,6 @@ def adaptive_max_pool2d(input: Tensor, output_size, return_indices: bool = False
     """Max pooling of ``(N, C, H, W)`` or ``(C, H, W)`` to ``output_size`` bins (PyTorch's
     bins; ``None`` keeps that dimension's size).
 
-    >>> import chainrule as torch
     >>> x = torch.arange(9.).reshape(1, 3, 3)
     >>> torch.nn.functional.adaptive_max_pool2d(x, 2, return_indices=True)
     (tensor([[[4., 5.],
@@ -199,7 +188,6 @@ def adaptive_max_pool2d(input: Tensor, output_size, return_indices: bool = False
 def adaptive_max_pool3d(input: Tensor, output_size, return_indices: bool = False):
     """Max pooling of ``(N, C, D, H, W)`` or ``(C, D, H, W)`` to ``output_size`` bins.
 
-    >>> import chainrule as torch
     >>> torch.nn.functional.adaptive_max_pool3d(torch.arange(8.).reshape(1, 2, 2, 2), 1)
     tensor([[[[7.]]]])
     """
@@ -209,7 +197,6 @@ def adaptive_max_pool3d(input: Tensor, output_size, return_indices: bool = False
 def adaptive_max_pool1d_with_indices(input: Tensor, output_size, return_indices: bool = True):
     """``adaptive_max_pool1d`` returning ``(values, indices)``.
 
-    >>> import chainrule as torch
     >>> torch.nn.functional.adaptive_max_pool1d_with_indices(torch.tensor([[0., 2.]]), 1)
     (tensor([[2.]]), tensor([[1]]))
     """
@@ -219,7 +206,6 @@ def adaptive_max_pool1d_with_indices(input: Tensor, output_size, return_indices:
 def adaptive_max_pool2d_with_indices(input: Tensor, output_size, return_indices: bool = True):
     """``adaptive_max_pool2d`` returning ``(values, indices)``.
 
-    >>> import chainrule as torch
     >>> torch.nn.functional.adaptive_max_pool2d_with_indices(torch.tensor([[[0., 2.]]]), 1)
     (tensor([[[2.]]]), tensor([[[1]]]))
     """
@@ -229,7 +215,6 @@ def adaptive_max_pool2d_with_indices(input: Tensor, output_size, return_indices:
 def adaptive_max_pool3d_with_indices(input: Tensor, output_size, return_indices: bool = True):
     """``adaptive_max_pool3d`` returning ``(values, indices)``.
 
-    >>> import chainrule as torch
     >>> torch.nn.functional.adaptive_max_pool3d_with_indices(torch.tensor([[[[0., 2.]]]]), 1)
     (tensor([[[[2.]]]]), tensor([[[[1]]]]))
     """
@@ -251,7 +236,6 @@ def lp_pool1d(input: Tensor, norm_type: float, kernel_size: int, stride=None,
               ceil_mode: bool = False) -> Tensor:
     """Power-average pooling: ``(sum of x ** p over each window) ** (1 / p)``.
 
-    >>> import chainrule as torch
     >>> torch.nn.functional.lp_pool1d(torch.tensor([[3., 4., 1.]]), 2, 2, stride=1)
     tensor([[5.0000, 4.1231]])
     """
@@ -264,7 +248,6 @@ def lp_pool2d(input: Tensor, norm_type: float, kernel_size, stride=None,
               ceil_mode: bool = False) -> Tensor:
     """Power-average pooling over 2-D windows.
 
-    >>> import chainrule as torch
     >>> torch.nn.functional.lp_pool2d(torch.ones(1, 2, 2), 1, 2)
     tensor([[[4.]]])
     """
@@ -276,7 +259,6 @@ def lp_pool3d(input: Tensor, norm_type: float, kernel_size, stride=None,
               ceil_mode: bool = False) -> Tensor:
     """Power-average pooling over 3-D windows.
 
-    >>> import chainrule as torch
     >>> torch.nn.functional.lp_pool3d(torch.ones(1, 2, 2, 2), 2, 2)
     tensor([[[[2.8284]]]])
     """
@@ -347,7 +329,6 @@ def fractional_max_pool2d(input: Tensor, kernel_size, output_size=None, output_r
     ``kernel_size`` placed at pseudo-random, overlapping intervals that give
     ``output_size`` (or ``output_ratio`` times the input's size) outputs.
 
-    >>> import chainrule as torch
     >>> x = torch.arange(25.).reshape(1, 1, 5, 5)
     >>> samples = torch.tensor([[[0.5, 0.5]]])
     >>> torch.nn.functional.fractional_max_pool2d(x, 2, output_size=2, _random_samples=samples)
@@ -362,7 +343,6 @@ def fractional_max_pool3d(input: Tensor, kernel_size, output_size=None, output_r
                           return_indices: bool = False, _random_samples=None):
     """Fractional max pooling of ``(N, C, D, H, W)`` or ``(C, D, H, W)``.
 
-    >>> import chainrule as torch
     >>> x = torch.arange(27.).reshape(1, 1, 3, 3, 3)
     >>> torch.nn.functional.fractional_max_pool3d(x, 2, output_size=1).flatten()
     tensor([26.])
@@ -376,7 +356,6 @@ def fractional_max_pool2d_with_indices(input: Tensor, kernel_size, output_size=N
                                        _random_samples=None):
     """``fractional_max_pool2d`` returning ``(values, indices)``.
 
-    >>> import chainrule as torch
     >>> x = torch.arange(4.).reshape(1, 1, 2, 2)
     >>> torch.nn.functional.fractional_max_pool2d_with_indices(x, 2, output_size=1)[1]
     tensor([[[[3]]]])
@@ -390,7 +369,6 @@ def fractional_max_pool3d_with_indices(input: Tensor, kernel_size, output_size=N
                                        _random_samples=None):
     """``fractional_max_pool3d`` returning ``(values, indices)``.
 
-    >>> import chainrule as torch
     >>> x = torch.arange(8.).reshape(1, 1, 2, 2, 2)
     >>> torch.nn.functional.fractional_max_pool3d_with_indices(x, 2, output_size=1)[1]
     tensor([[[[[7]]]]])
@@ -446,7 +424,6 @@ def max_unpool1d(input: Tensor, indices: Tensor, kernel_size, stride=None, paddi
                  output_size=None) -> Tensor:
     """The inverse of ``max_pool1d``: each value written back at its index, zeros elsewhere.
 
-    >>> import chainrule as torch
     >>> values, indices = torch.nn.functional.max_pool1d(torch.tensor([[1., 3., 2., 0.]]), 2,
     ...                                                 return_indices=True)
     >>> torch.nn.functional.max_unpool1d(values, indices, 2)
@@ -468,7 +445,6 @@ def max_unpool2d(input: Tensor, indices: Tensor, kernel_size, stride=None, paddi
     """The inverse of ``max_pool2d`` (with ``return_indices=True``): each value written
     back at its index into an ``output_size`` plane of zeros.
 
-    >>> import chainrule as torch
     >>> x = torch.tensor([[[[1., 2.], [3., 4.]]]])
     >>> values, indices = torch.nn.functional.max_pool2d(x, 2, return_indices=True)
     >>> torch.nn.functional.max_unpool2d(values, indices, 2)
@@ -482,7 +458,6 @@ def max_unpool3d(input: Tensor, indices: Tensor, kernel_size, stride=None, paddi
                  output_size=None) -> Tensor:
     """The inverse of ``max_pool3d`` (with ``return_indices=True``).
 
-    >>> import chainrule as torch
     >>> x = torch.arange(8.).reshape(1, 1, 2, 2, 2)
     >>> values, indices = torch.nn.functional.max_pool3d(x, 2, return_indices=True)
     >>> torch.nn.functional.max_unpool3d(values, indices, 2).flatten()

@@ -151,7 +151,6 @@ def interpolate(input: Tensor, size=None, scale_factor=None, mode: str = "neares
     'bilinear' or 'bicubic' (4-D input) or 'trilinear' (5-D input); ``antialias=True``
     (bilinear, bicubic and 'lanczos', 4-D input) filters as PIL does when shrinking.
 
-    >>> import chainrule as torch
     >>> x = torch.tensor([[[[1., 2.], [3., 4.]]]])
     >>> torch.nn.functional.interpolate(x, scale_factor=2)
     tensor([[[[1., 1., 2., 2.],
@@ -218,7 +217,6 @@ def upsample(input: Tensor, size=None, scale_factor=None, mode: str = "nearest",
              align_corners: bool | None = None) -> Tensor:
     """The old name of ``interpolate``.
 
-    >>> import chainrule as torch
     >>> torch.nn.functional.upsample(torch.tensor([[[1., 2.]]]), scale_factor=2)
     tensor([[[1., 1., 2., 2.]]])
     """
@@ -228,7 +226,6 @@ def upsample(input: Tensor, size=None, scale_factor=None, mode: str = "nearest",
 def upsample_nearest(input: Tensor, size=None, scale_factor=None) -> Tensor:
     """``interpolate(..., mode='nearest')``.
 
-    >>> import chainrule as torch
     >>> torch.nn.functional.upsample_nearest(torch.tensor([[[1., 2.]]]), size=3)
     tensor([[[1., 1., 2.]]])
     """
@@ -238,7 +235,6 @@ def upsample_nearest(input: Tensor, size=None, scale_factor=None) -> Tensor:
 def upsample_bilinear(input: Tensor, size=None, scale_factor=None) -> Tensor:
     """``interpolate(..., mode='bilinear', align_corners=True)``.
 
-    >>> import chainrule as torch
     >>> torch.nn.functional.upsample_bilinear(torch.tensor([[[[0., 2.]]]]), size=(1, 3))
     tensor([[[[0., 1., 2.]]]])
     """

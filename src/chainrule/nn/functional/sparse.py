@@ -34,7 +34,6 @@ def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None, max
     """Rows of ``weight`` picked by the integer tensor ``input``; with ``max_norm``, the picked
     rows are first rescaled in place to that norm at most.
 
-    >>> import chainrule as torch
     >>> torch.nn.functional.embedding(torch.tensor([1]), torch.eye(2))
     tensor([[0., 1.]])
     """
@@ -53,7 +52,6 @@ def embedding_bag(input: Tensor, weight: Tensor, offsets: Tensor | None = None, 
     """Sums, means or maxima (``mode``) of bags of embeddings: the bags are the rows of a 2-D
     ``input``, or the stretches of a 1-D ``input`` that start at ``offsets``.
 
-    >>> import chainrule as torch
     >>> weight = torch.arange(8.).reshape(4, 2)
     >>> torch.nn.functional.embedding_bag(torch.tensor([[0, 1], [3, 3]]), weight)
     tensor([[1., 2.],
@@ -110,7 +108,6 @@ def embedding_bag(input: Tensor, weight: Tensor, offsets: Tensor | None = None, 
 def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
     """Integer class indices as rows of zeros with a one at the class (int64).
 
-    >>> import chainrule as torch
     >>> torch.nn.functional.one_hot(torch.tensor([0, 2]))
     tensor([[1, 0, 0],
             [0, 0, 1]])

@@ -26,7 +26,6 @@ def affine_grid(theta: Tensor, size, align_corners: bool | None = None) -> Tenso
     ``size`` ``(N, C, H, W)`` gives ``(N, H, W, 2)`` normalised (x, y) source coordinates
     (``(N, 3, 4)`` and 5-D sizes for 3-D maps), for ``grid_sample``.
 
-    >>> import chainrule as torch
     >>> identity = torch.tensor([[[1., 0., 0.], [0., 1., 0.]]])
     >>> torch.nn.functional.affine_grid(identity, (1, 1, 1, 2), align_corners=False)
     tensor([[[[-0.5000,  0.0000],
@@ -94,7 +93,6 @@ def grid_sample(input: Tensor, grid: Tensor, mode: str = "bilinear",
 
     Differentiable with respect to the input and the grid, twice (PyTorch: once).
 
-    >>> import chainrule as torch
     >>> image = torch.tensor([[[[0., 10.], [20., 30.]]]])
     >>> centre = torch.zeros(1, 1, 1, 2)
     >>> torch.nn.functional.grid_sample(image, centre, align_corners=False)

@@ -21,7 +21,6 @@ def clip_grad_norm_(parameters, max_norm: float, norm_type: float = 2.0,
 
     Returns the total norm before clipping.
 
-    >>> import chainrule as torch
     >>> w = torch.nn.Parameter(torch.zeros(2)); w.grad = torch.tensor([3., 4.])
     >>> torch.nn.utils.clip_grad_norm_([w], 1.0), w.grad
     (tensor(5.), tensor([0.6000, 0.8000]))
@@ -50,7 +49,6 @@ def clip_grad_norm_(parameters, max_norm: float, norm_type: float = 2.0,
 def clip_grad_value_(parameters, clip_value: float, foreach=None) -> None:
     """Clamp every gradient element to ``[-clip_value, clip_value]``, in place.
 
-    >>> import chainrule as torch
     >>> w = torch.nn.Parameter(torch.zeros(2)); w.grad = torch.tensor([-3., 0.5])
     >>> torch.nn.utils.clip_grad_value_([w], 1.0); w.grad
     tensor([-1.0000,  0.5000])
@@ -63,7 +61,6 @@ def clip_grad_value_(parameters, clip_value: float, foreach=None) -> None:
 def parameters_to_vector(parameters) -> Tensor:
     """All parameters flattened and concatenated into one vector (in the graph).
 
-    >>> import chainrule as torch
     >>> torch.nn.utils.parameters_to_vector(torch.nn.Linear(2, 1).parameters()).shape
     torch.Size([3])
     """

@@ -42,7 +42,6 @@ class _PackedSequenceBase(NamedTuple):
 class PackedSequence(_PackedSequenceBase):
     """A packed batch of sequences (see the module docstring); a named tuple as in PyTorch.
 
-    >>> import chainrule as torch
     >>> from chainrule.nn.utils.rnn import pack_sequence
     >>> pack_sequence([torch.tensor([1., 2., 3.]), torch.tensor([4., 5.])])
     PackedSequence(data=tensor([1., 4., 2., 5., 3.]), batch_sizes=tensor([2, 2, 1]), \
@@ -75,7 +74,6 @@ def pad_sequence(sequences, batch_first: bool = False, padding_value: float = 0.
     """Stack tensors of shapes ``(L_i, *)`` into ``(L_max, B, *)`` (``(B, L_max, *)`` with
     ``batch_first``), filling the missing steps with ``padding_value``.
 
-    >>> import chainrule as torch
     >>> from chainrule.nn.utils.rnn import pad_sequence
     >>> pad_sequence([torch.tensor([1, 2]), torch.tensor([3])], padding_value=-1)
     tensor([[ 1,  3],
@@ -122,7 +120,6 @@ def pack_padded_sequence(input: Tensor, lengths, batch_first: bool = False,
     With ``enforce_sorted=True`` the lengths must already decrease; otherwise the batch is
     sorted here and the permutation is kept in ``sorted_indices``/``unsorted_indices``.
 
-    >>> import chainrule as torch
     >>> from chainrule.nn.utils.rnn import pack_padded_sequence
     >>> padded = torch.tensor([[1, 2, 0], [3, 4, 5]])  # batch_first, lengths 2 and 3
     >>> packed = pack_padded_sequence(padded, [2, 3], batch_first=True, enforce_sorted=False)
@@ -162,7 +159,6 @@ def pad_packed_sequence(sequence: PackedSequence, batch_first: bool = False,
     """Undo ``pack_padded_sequence``: returns the padded batch and the lengths (int64), in
     the batch's original order.
 
-    >>> import chainrule as torch
     >>> from chainrule.nn.utils.rnn import pack_sequence, pad_packed_sequence
     >>> packed = pack_sequence([torch.tensor([1., 2.]), torch.tensor([3., 4., 5.])],
     ...                        enforce_sorted=False)
@@ -205,7 +201,6 @@ def pad_packed_sequence(sequence: PackedSequence, batch_first: bool = False,
 def pack_sequence(sequences, enforce_sorted: bool = True) -> PackedSequence:
     """Pack a list of tensors of shapes ``(L_i, *)``.
 
-    >>> import chainrule as torch
     >>> from chainrule.nn.utils.rnn import pack_sequence
     >>> pack_sequence([torch.tensor([1]), torch.tensor([2, 3])], enforce_sorted=False).data
     tensor([2, 1, 3])
@@ -218,7 +213,6 @@ def unpad_sequence(padded_sequences: Tensor, lengths, batch_first: bool = False
                    ) -> list[Tensor]:
     """Split a padded batch back into its sequences, each cut to its length.
 
-    >>> import chainrule as torch
     >>> from chainrule.nn.utils.rnn import unpad_sequence
     >>> unpad_sequence(torch.tensor([[1, 2, 0], [3, 4, 5]]), [2, 3], batch_first=True)
     [tensor([1, 2]), tensor([3, 4, 5])]
@@ -232,7 +226,6 @@ def unpad_sequence(padded_sequences: Tensor, lengths, batch_first: bool = False
 def unpack_sequence(packed_sequences: PackedSequence) -> list[Tensor]:
     """Split a ``PackedSequence`` back into its sequences, in the original order.
 
-    >>> import chainrule as torch
     >>> from chainrule.nn.utils.rnn import pack_sequence, unpack_sequence
     >>> unpack_sequence(pack_sequence([torch.tensor([1]), torch.tensor([2, 3])], False))
     [tensor([1]), tensor([2, 3])]

@@ -49,7 +49,6 @@ def _restore_callable(fn, saved) -> None:
 class LRScheduler:
     """Base class: remembers each group's ``initial_lr`` (``base_lrs``) and the epoch count.
 
-    >>> import chainrule as torch
     >>> opt = torch.optim.SGD([torch.nn.Parameter(torch.ones(1))], lr=1.0)
     >>> sched = torch.optim.lr_scheduler.StepLR(opt, step_size=2, gamma=0.5)
     >>> for _ in range(3): opt.step(); sched.step()

@@ -39,7 +39,6 @@ class _Composite:
 class SequentialLR(_Composite, LRScheduler):
     """Run ``schedulers`` one after another, switching at each epoch in ``milestones``.
 
-    >>> import chainrule as torch
     >>> from chainrule.optim import lr_scheduler as S
     >>> opt = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=1.0)
     >>> warmup = S.LinearLR(opt, start_factor=0.5, total_iters=2)
@@ -100,7 +99,6 @@ class SequentialLR(_Composite, LRScheduler):
 class ChainedScheduler(_Composite, LRScheduler):
     """Step several schedulers together; their factors multiply.
 
-    >>> import chainrule as torch
     >>> from chainrule.optim import lr_scheduler as S
     >>> opt = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=1.0)
     >>> sched = S.ChainedScheduler([S.ConstantLR(opt, factor=0.5, total_iters=2),

@@ -41,7 +41,6 @@ class CyclicLR(LRScheduler):
     """Cycle the lr between ``base_lr`` and ``max_lr`` (Smith's cyclical learning rates),
     stepped every batch; the momentum cycles the other way.
 
-    >>> import chainrule as torch
     >>> opt = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1, momentum=0.9)
     >>> sched = torch.optim.lr_scheduler.CyclicLR(opt, base_lr=0.1, max_lr=0.5,
     ...                                           step_size_up=2)
@@ -146,7 +145,6 @@ class CosineAnnealingWarmRestarts(LRScheduler):
     """Cosine annealing restarted every ``T_i`` epochs, with ``T_i`` growing by ``T_mult``
     (SGDR, Loshchilov & Hutter); ``step`` also takes fractional epochs.
 
-    >>> import chainrule as torch
     >>> opt = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=1.0)
     >>> sched = torch.optim.lr_scheduler.CosineAnnealingWarmRestarts(opt, T_0=2)
     >>> lrs = []
@@ -214,7 +212,6 @@ class OneCycleLR(LRScheduler):
     then anneals far below the start, over ``total_steps`` batches; momentum moves the other
     way.
 
-    >>> import chainrule as torch
     >>> opt = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1, momentum=0.9)
     >>> sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=1.0, total_steps=5,
     ...                                             anneal_strategy="linear")

@@ -33,7 +33,6 @@ def _lambdas(optimizer: Optimizer, lr_lambda) -> list:
 class LambdaLR(_LambdaState, LRScheduler):
     """``base_lr * lr_lambda(epoch)`` (one function, or one per parameter group).
 
-    >>> import chainrule as torch
     >>> w = [torch.zeros(1, requires_grad=True)]
     >>> opt = torch.optim.SGD(w, lr=1.0)
     >>> sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda epoch: 1 / (epoch + 1))
@@ -58,7 +57,6 @@ class LambdaLR(_LambdaState, LRScheduler):
 class MultiplicativeLR(_LambdaState, LRScheduler):
     """Multiply the lr by ``lr_lambda(epoch)`` every epoch.
 
-    >>> import chainrule as torch
     >>> opt = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=1.0)
     >>> sched = torch.optim.lr_scheduler.MultiplicativeLR(opt, lambda epoch: 0.5)
     >>> for _ in range(3): opt.step(); sched.step()
@@ -85,7 +83,6 @@ class MultiplicativeLR(_LambdaState, LRScheduler):
 class StepLR(LRScheduler):
     """Multiply the lr by ``gamma`` every ``step_size`` epochs.
 
-    >>> import chainrule as torch
     >>> w = [torch.zeros(1, requires_grad=True)]
     >>> opt = torch.optim.SGD(w, lr=1.0)
     >>> sched = torch.optim.lr_scheduler.StepLR(opt, step_size=2, gamma=0.5)
@@ -116,7 +113,6 @@ class StepLR(LRScheduler):
 class MultiStepLR(LRScheduler):
     """Multiply the lr by ``gamma`` at each epoch listed in ``milestones``.
 
-    >>> import chainrule as torch
     >>> w = [torch.zeros(1, requires_grad=True)]
     >>> opt = torch.optim.SGD(w, lr=1.0)
     >>> sched = torch.optim.lr_scheduler.MultiStepLR(opt, milestones=[1, 3], gamma=0.1)
@@ -147,7 +143,6 @@ class MultiStepLR(LRScheduler):
 class ConstantLR(LRScheduler):
     """Multiply the lr by ``factor`` for the first ``total_iters`` epochs.
 
-    >>> import chainrule as torch
     >>> opt = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=1.0)
     >>> sched = torch.optim.lr_scheduler.ConstantLR(opt, factor=0.5, total_iters=2)
     >>> lrs = []
@@ -181,7 +176,6 @@ class LinearLR(LRScheduler):
     """Move the lr's factor linearly from ``start_factor`` to ``end_factor`` over
     ``total_iters`` epochs (a warm-up).
 
-    >>> import chainrule as torch
     >>> opt = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=1.0)
     >>> sched = torch.optim.lr_scheduler.LinearLR(opt, start_factor=0.25, total_iters=3)
     >>> lrs = []
@@ -222,7 +216,6 @@ class LinearLR(LRScheduler):
 class ExponentialLR(LRScheduler):
     """Multiply the lr by ``gamma`` every epoch.
 
-    >>> import chainrule as torch
     >>> w = [torch.zeros(1, requires_grad=True)]
     >>> opt = torch.optim.SGD(w, lr=1.0)
     >>> sched = torch.optim.lr_scheduler.ExponentialLR(opt, gamma=0.5)
@@ -252,7 +245,6 @@ class PolynomialLR(LRScheduler):
     """Decay the lr to zero over ``total_iters`` epochs as ``(1 - epoch / total_iters) **
     power``.
 
-    >>> import chainrule as torch
     >>> opt = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=1.0)
     >>> sched = torch.optim.lr_scheduler.PolynomialLR(opt, total_iters=4, power=1.0)
     >>> lrs = []
@@ -284,7 +276,6 @@ class CosineAnnealingLR(LRScheduler):
     """``eta_min + (base_lr - eta_min) * (1 + cos(pi * epoch / T_max)) / 2``, followed
     recursively (so it composes with other schedulers, as PyTorch's does).
 
-    >>> import chainrule as torch
     >>> w = [torch.zeros(1, requires_grad=True)]
     >>> opt = torch.optim.SGD(w, lr=1.0)
     >>> sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=4)

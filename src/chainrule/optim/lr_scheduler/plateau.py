@@ -12,7 +12,6 @@ class ReduceLROnPlateau(LRScheduler):
     """Multiply the lr by ``factor`` when a metric has stopped improving for ``patience``
     epochs.
 
-    >>> import chainrule as torch
     >>> opt = torch.optim.SGD([torch.nn.Parameter(torch.ones(1))], lr=1.0)
     >>> sched = torch.optim.lr_scheduler.ReduceLROnPlateau(opt, patience=1)
     >>> for loss in [1.0, 1.0, 1.0]: sched.step(loss)

@@ -1,6 +1,5 @@
 """``chainrule.utils.data``: datasets, batching and splitting, as in ``torch.utils.data``.
 
->>> import chainrule as torch
 >>> from chainrule.utils.data import DataLoader, TensorDataset
 >>> ds = TensorDataset(torch.arange(6.).reshape(3, 2), torch.tensor([0, 1, 0]))
 >>> [y.tolist() for _, y in DataLoader(ds, batch_size=2)]

@@ -20,7 +20,6 @@ def default_collate(batch):
     int64 tensor, floats a float64 tensor; tuples, lists and dicts are
     collated field by field.
 
-    >>> import chainrule as torch
     >>> from chainrule.utils.data import default_collate
     >>> default_collate([(torch.zeros(2), 1), (torch.ones(2), 0)])
     [tensor([[0., 0.],
@@ -61,7 +60,6 @@ class DataLoader:
     ``shuffle=True`` draws a new permutation each epoch from ``generator``
     (seed it for repeatable runs); ``drop_last`` drops a short final batch.
 
-    >>> import chainrule as torch
     >>> from chainrule.utils.data import DataLoader
     >>> len(DataLoader(range(10), batch_size=4)), len(DataLoader(range(10), 4, drop_last=True))
     (3, 2)

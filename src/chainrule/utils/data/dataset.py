@@ -29,7 +29,6 @@ class Dataset:
 class TensorDataset(Dataset):
     """Examples are the rows of tensors that share their first dimension.
 
-    >>> import chainrule as torch
     >>> from chainrule.utils.data import TensorDataset
     >>> TensorDataset(torch.zeros(4, 2), torch.ones(4))[1]
     (tensor([0., 0.]), tensor(1.))
@@ -71,7 +70,6 @@ class Subset(Dataset):
 class ConcatDataset(Dataset):
     """Several datasets one after the other.
 
-    >>> import chainrule as torch
     >>> from chainrule.utils.data import ConcatDataset, TensorDataset
     >>> d = ConcatDataset([TensorDataset(torch.arange(3)), TensorDataset(torch.arange(10, 12))])
     >>> len(d), d[3]
@@ -100,7 +98,6 @@ class ConcatDataset(Dataset):
 def random_split(dataset, lengths, generator=None) -> list[Subset]:
     """Split ``dataset`` into non-overlapping random subsets of the given lengths (or fractions).
 
-    >>> import chainrule as torch
     >>> from chainrule.utils.data import random_split
     >>> a, b = random_split(range(10), [0.7, 0.3], generator=torch.Generator().manual_seed(0))
     >>> len(a), len(b), sorted(list(a) + list(b)) == list(range(10))

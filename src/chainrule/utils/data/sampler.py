@@ -7,7 +7,6 @@ from ...functions.random import randint, randperm
 class Sampler:
     """Base class: an iterable of dataset indices.
 
-    >>> import chainrule as torch
     >>> from chainrule.utils.data import DataLoader, Sampler
     >>> class Evens(Sampler):
     ...     def __init__(self, n):
@@ -48,7 +47,6 @@ class SequentialSampler(Sampler):
 class RandomSampler(Sampler):
     """A random permutation of the indices, drawn from ``generator`` (seeded for repeatability).
 
-    >>> import chainrule as torch
     >>> from chainrule.utils.data import RandomSampler
     >>> sorted(RandomSampler(range(4), generator=torch.Generator().manual_seed(1)))
     [0, 1, 2, 3]

@@ -1,0 +1,263 @@
+/* chainrule.engine._core: the compiled core, the hot path of recording an operation in C.
+ *
+ * The pure-Python core (engine/op.py) is the reference: this file holds C twins of a few of
+ * its functions, each written for the COMMON case only.  Every other case is handed, before
+ * anything has been done, to the Python function it mirrors, unchanged, so the rare
+ * semantics (views, mixed dtypes and promotion, forward-mode AD, chainrule.compile's tracer,
+ * anomaly mode, ops on lists of tensors or with several outputs, keyword arguments) are
+ * never re-implemented here.  engine/core.py decides which core runs (CHAINRULE_PURE=1, or a
+ * failed build, gives the pure one).
+ *
+ * Tensors and nodes stay the Python classes of tensor.py and engine/graph.py.  Their hot
+ * attributes are __slots__, and a slot is a pointer at a fixed offset in the object, so C
+ * reads and writes them at the offsets their member descriptors give (setup() finds them
+ * once): a struct field access, where attribute lookup by name would cost about what the
+ * interpreter's specialised bytecode costs.  Python code reading t._data is unchanged.
+ *
+ * The GIL is held throughout; the only places another thread can run are the Python calls
+ * made from here (forward, SavedTensor, grad_accumulator, ...), around which every object
+ * used is held by a strong reference.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <structmember.h>
+
+/* --- what setup() hands over: the Python classes and helpers the fast paths use ---------- */
+
+static PyTypeObject *tensor_type;   /* chainrule.tensor.Tensor */
+static PyTypeObject *ndarray_type;  /* numpy.ndarray */
+static PyTypeObject *version_counter_type;  /* tensor.VersionCounter */
+static PyObject *asarray;           /* numpy.asarray */
+static PyObject *grad_state;        /* engine.grad_mode.state (thread-local: .enabled) */
+static PyObject *grad_flags;        /* engine.grad_mode.flags (.anomaly, .forward_ad) */
+static PyObject *tracing_module;    /* chainrule._tracing (.tracer) */
+static PyObject *float_dtypes;      /* tuple of the NumPy dtypes of kind "f" (identity test) */
+static PyObject *complex_dtypes;    /* tuple of the NumPy dtypes of kind "c" */
+static PyObject *grad_accumulator;  /* engine.graph.grad_accumulator */
+static PyObject *saved_tensor;      /* engine.saved.SavedTensor (a class) */
+static PyObject *saved_result;      /* engine.saved.SavedResult (a class) */
+static PyObject *no_edge;           /* engine.op._NO_EDGE, (None, 0) */
+static PyObject *zero, *one;        /* the ints 0 and 1 */
+static PyObject *empty_tuple;
+
+/* Offsets of the __slots__ the fast paths read and write. */
+static Py_ssize_t off_data, off_requires_grad, off_grad_fn, off_output_nr, off_grad,
+    off_version_counter;                                      /* Tensor */
+static Py_ssize_t off_next_functions, off_input_meta, off_saved; /* Node */
+static Py_ssize_t off_plan;                                   /* OpNode */
+static Py_ssize_t off_counter_value;                          /* VersionCounter */
+
+static PyTypeObject *node_type;     /* engine.graph.Node */
+static PyTypeObject *op_node_type;  /* engine.op.OpNode */
+
+static PyObject *str_enabled, *str_anomaly, *str_forward_ad, *str_tracer, *str_dtype,
+    *str_ndim, *str_shape, *str_base, *str_call_python, *str_record, *str_plan_for,
+    *str_next_functions, *str_input_meta, *str_saved;
+
+static PyObject *str_hooked, *str_variable, *str_hooks, *str_step, *str_apply,
+    *str_apply_arrays, *str_release, *str_unpack_data, *str_num_outputs, *str_astype,
+    *str_gradients, *str_consumers, *str_receives, *str_arrays, *str_retain_graph,
+    *str_create_graph, *str_starts, *str_data_attr;
+static PyObject *str_detached, *str_value, *str_attr_version, *str_creation_meta, *str_inference;
+static PyObject *inference_mode, *no_grad_mode;  /* engine.views.INFERENCE_MODE, NO_GRAD_MODE */
+
+#define SLOT(obj, offset) (*(PyObject **)((char *)(obj) + (offset)))
+
+/* Replace the value of a slot (the member descriptor's store, without the lookup). */
+static inline void
+set_slot(PyObject *obj, Py_ssize_t offset, PyObject *value)
+{
+    PyObject *old = SLOT(obj, offset);
+    Py_INCREF(value);
+    SLOT(obj, offset) = value;
+    Py_XDECREF(old);
+}
+
+static inline int
+is_tensor(PyObject *obj)
+{
+    return Py_TYPE(obj) == tensor_type || PyType_IsSubtype(Py_TYPE(obj), tensor_type);
+}
+
+/* The offset of slot `name` of `type`, from its member descriptor; -1 with an error set. */
+static Py_ssize_t
+slot_offset(PyTypeObject *type, const char *name)
+{
+    PyObject *descr = PyDict_GetItemString(type->tp_dict, name);  /* borrowed */
+    if (descr == NULL || !Py_IS_TYPE(descr, &PyMemberDescr_Type)) {
+        PyErr_Format(PyExc_TypeError, "_core.setup: %s.%s is not a __slots__ slot",
+                     type->tp_name, name);
+        return -1;
+    }
+    PyMemberDef *member = ((PyMemberDescrObject *)descr)->d_member;
+    if (member->type != T_OBJECT_EX) {
+        PyErr_Format(PyExc_TypeError, "_core.setup: %s.%s is not an object slot",
+                     type->tp_name, name);
+        return -1;
+    }
+    return member->offset;
+}
+
+static int
+is_one_of(PyObject *obj, PyObject *tuple)
+{
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(tuple); i++)
+        if (PyTuple_GET_ITEM(tuple, i) == obj)
+            return 1;
+    return 0;
+}
+
+/* The truth of attribute `name` of `obj`: 1, 0, or -1 with an error set. */
+static int
+attr_true(PyObject *obj, PyObject *name)
+{
+    PyObject *value = PyObject_GetAttr(obj, name);
+    if (value == NULL)
+        return -1;
+    int truth = PyObject_IsTrue(value);
+    Py_DECREF(value);
+    return truth;
+}
+
+/* The topics, in the order engine/op.py, saved.py and backward.py read them. */
+#include "_core_op.c"
+#include "_core_saved.c"
+#include "_core_backward.c"
+
+/* --- setup: the Python side hands over its classes once (engine/op.py, at import) -------- */
+
+static PyObject *
+setup(PyObject *module, PyObject *args, PyObject *kwargs)
+{
+    static char *names[] = {"tensor", "node", "op_node", "ndarray", "asarray", "grad_state",
+                            "grad_flags", "tracing", "float_dtypes", "complex_dtypes",
+                            "grad_accumulator", "saved_tensor", "saved_result", "no_edge",
+                            "version_counter", "saved_tensors_hooks", "inference_mode",
+                            "no_grad_mode", NULL};
+    PyObject *tensor, *node, *op_node, *ndarray;
+    if (!PyArg_ParseTupleAndKeywords(
+            args, kwargs, "O!O!O!O!OOOOO!O!OO!O!O!O!O!OO:setup", names, &PyType_Type, &tensor,
+            &PyType_Type, &node, &PyType_Type, &op_node, &PyType_Type, &ndarray, &asarray,
+            &grad_state, &grad_flags, &tracing_module, &PyTuple_Type, &float_dtypes,
+            &PyTuple_Type, &complex_dtypes, &grad_accumulator, &PyType_Type, &saved_tensor,
+            &PyType_Type, &saved_result, &PyTuple_Type, &no_edge, &PyType_Type,
+            &version_counter_type, &PyList_Type, &saved_tensors_hooks, &inference_mode,
+            &no_grad_mode))
+        return NULL;
+    tensor_type = (PyTypeObject *)tensor;
+    ndarray_type = (PyTypeObject *)ndarray;
+    PyObject *kept[] = {tensor, ndarray, asarray, grad_state, grad_flags, tracing_module,
+                        float_dtypes, complex_dtypes, grad_accumulator, saved_tensor,
+                        saved_result, no_edge, (PyObject *)version_counter_type,
+                        saved_tensors_hooks, inference_mode, no_grad_mode};
+    for (size_t i = 0; i < sizeof(kept) / sizeof(kept[0]); i++)
+        Py_INCREF(kept[i]);  /* held for the life of the process */
+    PyTypeObject *node_t = (PyTypeObject *)node, *op_node_t = (PyTypeObject *)op_node;
+    Py_INCREF(node);
+    Py_INCREF(op_node);
+    node_type = node_t;
+    op_node_type = op_node_t;
+    if ((off_data = slot_offset(tensor_type, "_data")) < 0
+        || (off_requires_grad = slot_offset(tensor_type, "_requires_grad")) < 0
+        || (off_grad_fn = slot_offset(tensor_type, "_grad_fn")) < 0
+        || (off_output_nr = slot_offset(tensor_type, "_output_nr")) < 0
+        || (off_grad = slot_offset(tensor_type, "_grad")) < 0
+        || (off_version_counter = slot_offset(tensor_type, "_version_counter")) < 0
+        || (off_next_functions = slot_offset(node_t, "next_functions")) < 0
+        || (off_input_meta = slot_offset(node_t, "input_meta")) < 0
+        || (off_saved = slot_offset(node_t, "_saved")) < 0
+        || (off_plan = slot_offset(op_node_t, "_plan")) < 0)
+        return NULL;
+    saved_tensor_type = (PyTypeObject *)saved_tensor;
+    saved_result_type = (PyTypeObject *)saved_result;
+    if ((off_st_tensor = slot_offset(saved_tensor_type, "tensor")) < 0
+        || (off_st_version = slot_offset(saved_tensor_type, "version")) < 0
+        || (off_st_node_name = slot_offset(saved_tensor_type, "node_name")) < 0
+        || (off_st_hooks_unpack = slot_offset(saved_tensor_type, "hooks_unpack")) < 0
+        || (off_sr_data = slot_offset(saved_result_type, "data")) < 0
+        || (off_sr_counter = slot_offset(saved_result_type, "counter")) < 0
+        || (off_sr_version = slot_offset(saved_result_type, "version")) < 0
+        || (off_sr_output_nr = slot_offset(saved_result_type, "output_nr")) < 0
+        || (off_counter_value = slot_offset(version_counter_type, "value")) < 0)
+        return NULL;
+    Py_RETURN_NONE;
+}
+
+static PyMethodDef core_methods[] = {
+    {"setup", (PyCFunction)(void (*)(void))setup, METH_VARARGS | METH_KEYWORDS,
+     PyDoc_STR("setup(tensor=, node=, op_node=, ...): the classes the fast paths use.")},
+    {"setup_backward", (PyCFunction)(void (*)(void))setup_backward,
+     METH_VARARGS | METH_KEYWORDS,
+     PyDoc_STR("setup_backward(accumulate_grad=, ...): what run_nodes uses.")},
+    {"count_consumers", count_consumers, METH_O,
+     PyDoc_STR("count_consumers(roots): backward.count_consumers.")},
+    {"new_pass", (PyCFunction)(void (*)(void))new_pass, METH_FASTCALL,
+     PyDoc_STR("new_pass(roots, root_grads, ...): backward._Pass(...) for the common pass.")},
+    {"run_nodes", (PyCFunction)(void (*)(void))run_nodes, METH_FASTCALL,
+     PyDoc_STR("run_nodes(run, general): backward._run_nodes, the loop of a backward pass.")},
+    {NULL},
+};
+
+static struct PyModuleDef core_module = {
+    PyModuleDef_HEAD_INIT, "chainrule.engine._core",
+    PyDoc_STR("chainrule's compiled core: C twins of the hot paths of engine/op.py."), -1,
+    core_methods,
+};
+
+PyMODINIT_FUNC
+PyInit__core(void)
+{
+    if (PyType_Ready(&OpBase_Type) < 0)
+        return NULL;
+#define INTERN(var, text) if ((var = PyUnicode_InternFromString(text)) == NULL) return NULL
+    INTERN(str_enabled, "enabled");
+    INTERN(str_anomaly, "anomaly");
+    INTERN(str_forward_ad, "forward_ad");
+    INTERN(str_tracer, "tracer");
+    INTERN(str_dtype, "dtype");
+    INTERN(str_ndim, "ndim");
+    INTERN(str_shape, "shape");
+    INTERN(str_base, "_base");
+    INTERN(str_call_python, "_call_python");
+    INTERN(str_record, "_record");
+    INTERN(str_plan_for, "_plan_for");
+    INTERN(str_hooked, "_hooked");
+    INTERN(str_variable, "variable");
+    INTERN(str_hooks, "_hooks");
+    INTERN(str_step, "step");
+    INTERN(str_apply, "apply");
+    INTERN(str_apply_arrays, "apply_arrays");
+    INTERN(str_release, "release");
+    INTERN(str_unpack_data, "unpack_data");
+    INTERN(str_num_outputs, "num_outputs");
+    INTERN(str_astype, "astype");
+    INTERN(str_gradients, "gradients");
+    INTERN(str_consumers, "consumers");
+    INTERN(str_receives, "receives");
+    INTERN(str_arrays, "arrays");
+    INTERN(str_retain_graph, "retain_graph");
+    INTERN(str_create_graph, "create_graph");
+    INTERN(str_starts, "starts");
+    INTERN(str_data_attr, "_data");
+    INTERN(str_next_functions, "next_functions");
+    INTERN(str_input_meta, "input_meta");
+    INTERN(str_saved, "_saved");
+    INTERN(str_detached, "_detached");
+    INTERN(str_value, "value");
+    INTERN(str_attr_version, "_attr_version");
+    INTERN(str_creation_meta, "_creation_meta");
+    INTERN(str_inference, "inference");
+#undef INTERN
+    if ((zero = PyLong_FromLong(0)) == NULL || (one = PyLong_FromLong(1)) == NULL || (empty_tuple = PyTuple_New(0)) == NULL)
+        return NULL;
+    PyObject *module = PyModule_Create(&core_module);
+    if (module == NULL)
+        return NULL;
+    Py_INCREF(&OpBase_Type);
+    if (PyModule_AddObject(module, "OpBase", (PyObject *)&OpBase_Type) < 0) {
+        Py_DECREF(&OpBase_Type);
+        Py_DECREF(module);
+        return NULL;
+    }
+    return module;
+}

@@ -1,0 +1,137 @@
+"""The two cores (engine/core.py): which one runs, and that they give bit-identical results.
+
+The compiled core (the C extension chainrule.engine._core) handles the common case of
+recording an op and hands every other case to the pure-Python core's functions, so the two
+must agree on everything observable: values, dtypes, grad_fn names, gradients, errors.
+The differential test runs the same programs (tests/core_programs.py) here and in a
+process that runs the other core.
+"""
+from __future__ import annotations
+
+import os
+import pickle
+import subprocess
+import sys
+import tracemalloc
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import chainrule as cr
+from chainrule.engine import core, core_name
+from core_programs import BINARY, REDUCE, SCALAR, UNARY, VIEW, run
+
+
+def _run_core(pure: bool, code: str) -> str:
+    env = dict(os.environ, CHAINRULE_PURE="1" if pure else "0")
+    return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                          text=True, check=True).stdout.strip()
+
+
+def test_core_name_follows_chainrule_pure():
+    assert core_name() == ("python" if core.compiled is None else "compiled")
+    assert _run_core(True, "import chainrule; print(chainrule.engine.core_name())") == "python"
+
+
+def test_compiled_core_is_built_where_required():
+    # CI (.ci/run) sets CHAINRULE_REQUIRE_COMPILED=1: there the build must have worked.
+    if os.environ.get("CHAINRULE_REQUIRE_COMPILED") != "1":
+        pytest.skip("CHAINRULE_REQUIRE_COMPILED is not set")
+    assert _run_core(False, "import chainrule; print(chainrule.engine.core_name())") == \
+        "compiled"
+
+
+# --- the differential test: the other core in a server process ----------------------------
+
+@pytest.fixture(scope="module")
+def other_core():
+    """A process running the core this one does not, answering programs (core_programs)."""
+    env = dict(os.environ, CHAINRULE_PURE="0" if core.compiled is None else "1")
+    server = subprocess.Popen([sys.executable, str(Path(__file__).with_name("core_programs.py"))],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
+    name = pickle.load(server.stdout)
+    if name == core_name():
+        server.stdin.close()
+        server.wait()
+        pytest.skip("only one core is available (the extension is not built)")
+
+    def ask(program):
+        pickle.dump(program, server.stdin)
+        server.stdin.flush()
+        return pickle.load(server.stdout)
+    yield ask
+    server.stdin.close()
+    server.wait()
+
+
+_shapes = st.sampled_from([(), (3,), (2, 3), (3, 3)])
+_leaf = st.tuples(_shapes, st.sampled_from(["float64", "float64", "float32"]), st.booleans(),
+                  st.integers(0, 1000))
+_index = st.integers(0, 20)
+_number = st.sampled_from([2, -1, 0.5, 3.0, 0])
+_steps = st.one_of(
+    st.tuples(st.just("unary"), st.sampled_from(UNARY), _index),
+    st.tuples(st.just("binary"), st.sampled_from(BINARY), _index, _index),
+    st.tuples(st.just("scalar"), st.sampled_from(SCALAR), _index, _number, st.booleans()),
+    st.tuples(st.just("reduce"), st.sampled_from(REDUCE), _index),
+    st.tuples(st.just("view"), st.sampled_from(VIEW), _index),
+    st.tuples(st.just("inplace"), st.just(""), _index, _number),
+    st.tuples(st.just("hook"), st.just(""), _index, _number),
+    st.tuples(st.just("retain"), st.just(""), _index),
+)
+_programs = st.tuples(st.lists(_leaf, min_size=1, max_size=3), st.lists(_steps, max_size=8),
+                      st.sampled_from(["backward", "backward", "create_graph"]))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(program=_programs)
+def test_both_cores_give_identical_results(other_core, program):
+    assert run(cr, program) == other_core(program)
+
+
+@pytest.mark.parametrize("program", [
+    # mixed float32/float64 and an int64 tensor: promotion, the Python path of both cores
+    ([((3,), "float32", True, 1), ((3,), "float64", True, 2)],
+     [("binary", "mul", 0, 1), ("scalar", "add", 2, 2, True)], "backward"),
+    # a broadcasting error: the forward's ValueError becomes PyTorch's RuntimeError
+    ([((2, 3), "float64", True, 1), ((3, 3), "float64", True, 2)],
+     [("binary", "add", 0, 1)], "backward"),
+    # views taken, changed in place, then used: the view is re-derived from its base
+    ([((2, 3), "float64", True, 3)],
+     [("view", "first", 0), ("inplace", "", 1, 2.0), ("binary", "mul", 2, 1)], "create_graph"),
+])
+def test_rare_paths_agree(other_core, program):
+    assert run(cr, program) == other_core(program)
+
+
+def test_int_tensors_and_numbers_agree(other_core):
+    x = cr.tensor([1, 2, 3])
+    assert (x * 2).dtype == cr.int64 and (x / 2).dtype == cr.float32
+    program = ([((3,), "int64", False, 4), ((3,), "float64", True, 5)],
+               [("scalar", "div", 0, 2, False), ("binary", "mul", 0, 1)], "backward")
+    assert run(cr, program) == other_core(program)
+
+
+def test_recording_keeps_no_memory():
+    # Reference leaks in the C paths would grow memory with every op recorded.
+    x = cr.tensor(np.ones(3), requires_grad=True)
+
+    def work():
+        for _ in range(200):
+            y = (x * 2.0 + 1.0).tanh().sum()
+            y.backward()
+        x.grad = None
+    work()
+    tracemalloc.start()
+    try:
+        work()
+        first, _ = tracemalloc.get_traced_memory()
+        for _ in range(5):
+            work()
+        last, _ = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert last - first < 20_000, (first, last)
