@@ -1,4 +1,5 @@
-"""A layer made with arguments its constructor does not take raises PyTorch's TypeError,
+"""A layer, optimizer or learning-rate scheduler made with arguments its constructor does
+not take raises PyTorch's TypeError,
 word for word: the same class named (the layer's own, or the family base PyTorch's layers
 inherit ``__init__`` from, e.g. ``_Loss.__init__()``), the same counts, the same order of
 checks (an unknown keyword before too many positional arguments)."""
@@ -55,3 +56,23 @@ def test_a_user_subclass_keeps_the_layer_name_pytorch_gives():
         Mine(1, 2)
     assert chainrule.nn.ReLU.__init__.__qualname__ == "ReLU.__init__"
     assert chainrule.nn.L1Loss.__init__.__qualname__ == "_Loss.__init__"
+
+
+OPTIMIZERS = sorted(name for name in dir(chainrule.optim)
+                    if inspect.isclass(getattr(chainrule.optim, name))
+                    and issubclass(getattr(chainrule.optim, name), chainrule.optim.Optimizer))
+
+
+@pytest.mark.parametrize("name", OPTIMIZERS)
+def test_optimizer_type_errors_match_pytorch(name):
+    torch = torch_or_skip()
+    theirs = getattr(torch.optim, name, None)
+    if theirs is None:
+        pytest.skip(f"torch.optim has no {name}")
+    for extra, kwargs in CALLS[1:]:
+        expected = _type_error(theirs, ([torch.zeros(2, requires_grad=True)],) + extra, kwargs)
+        if expected is None or " " not in expected:
+            continue
+        ours = _type_error(getattr(chainrule.optim, name),
+                           ([chainrule.zeros(2, requires_grad=True)],) + extra, kwargs)
+        assert ours == expected, (name, extra, kwargs)
