@@ -1,9 +1,10 @@
-"""The torch.* families chainrule loads on first use: `import chainrule` leaves them (and the
-rule tables only they need) unread, and every one of their names still resolves, in
-`dir(chainrule)` too, to the family's own function."""
+"""What `import chainrule` leaves for first use: the torch.* families it does not read (and
+the rule tables only they need), whose names still resolve, in `dir(chainrule)` too, to the
+family's own function; and each op's node class, made when the op is first recorded."""
 from __future__ import annotations
 
 import importlib
+import os
 import subprocess
 import sys
 
@@ -42,3 +43,14 @@ def test_unknown_names_still_raise_pytorchs_error():
     with pytest.raises(AttributeError, match="torch.no_such_function is not in chainrule"):
         chainrule.no_such_function  # noqa: B018
     assert not hasattr(chainrule, "__wrapped__")
+
+
+def test_node_class_is_made_on_first_record():
+    code = ("import chainrule as torch; from chainrule.ops.pointwise import atan2; "
+            "assert atan2.node_class is None; "
+            "y = torch.atan2(torch.ones(2, requires_grad=True), torch.ones(2)); "
+            "assert type(y.grad_fn) is atan2.node_class is atan2.node_type(); "
+            "assert type(y.grad_fn).__name__ == 'Atan2Backward0' and y.grad_fn.name() == "
+            "'Atan2Backward0'; y.sum().backward()")
+    for core in ({}, {"CHAINRULE_PURE": "1"}):
+        subprocess.run([sys.executable, "-c", code], check=True, env={**os.environ, **core})
