@@ -78,8 +78,9 @@ _pow = pointwise.pow.without_out
 _matmul = matrix.matmul.without_out
 
 
-# (C twins of __add__, __mul__, __truediv__, __sub__, __pow__ and backward, bound in their
-# place where the core is compiled: _core_front.c FastMethod; see the end of this module.)
+# (C twins of __add__, __mul__, __truediv__, __sub__, __pow__, backward and requires_grad_,
+# bound in their place where the core is compiled: _core_front.c FastMethod; see the end of
+# this module.)
 def __add__(self, other):
     return pointwise_rows.add(self, other)
 
@@ -504,6 +505,7 @@ if compiled is not None:
     Tensor.__sub__ = compiled.fast_method("not_bool", __sub__, pointwise_rows.sub)
     Tensor.__pow__ = compiled.fast_method("float_power", __pow__, pointwise_rows.pow_scalar)
     Tensor.backward = compiled.fast_method("backward", backward)
+    Tensor.requires_grad_ = compiled.fast_method("requires_grad", Tensor.requires_grad_)
 
 # In-place arithmetic: the operators of ``x += y`` are the ``add_`` family.
 Tensor.__iadd__ = add_

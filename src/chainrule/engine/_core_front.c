@@ -18,6 +18,7 @@ static PyObject *python_accumulate;  /* backward._accumulate */
 static PyObject *fp_errors_var;      /* NumPy's error-state context variable (or NULL) */
 static PyObject *fp_errors_ignored;  /* the state that ignores every floating-point error */
 static PyObject *implicit_grads;     /* (None,): one root whose gradient is implicit */
+static Py_ssize_t off_variable;      /* AccumulateGrad.variable's slot */
 static PyObject *str_size, *str_observer, *str_accumulator, *str_post_accumulate_hooks,
     *str_base_attr, *str_flags, *str_writeable;
 
@@ -79,9 +80,14 @@ c_grad_accumulator(PyObject *module, PyObject *tensor)
     Py_DECREF(ref);
     if (node != NULL)
         return node;
-    node = PyObject_CallOneArg((PyObject *)accumulate_grad_type, tensor);
+    /* AccumulateGrad(tensor), its __init__ and Node.__init__ inlined: its four slots. */
+    node = accumulate_grad_type->tp_alloc(accumulate_grad_type, 0);
     if (node == NULL)
         return NULL;
+    set_slot(node, off_saved, Py_None);
+    set_slot(node, off_next_functions, empty_tuple);
+    set_slot(node, off_input_meta, empty_tuple);
+    set_slot(node, off_variable, tensor);
     PyObject *weak = PyWeakref_NewRef(node, NULL);
     if (weak == NULL || PyObject_SetAttr(tensor, str_accumulator, weak) < 0)
         Py_CLEAR(node);
@@ -364,6 +370,7 @@ enum fast_kind {
     FAST_NOT_BOOL,     /* __sub__: the row where no operand is bool (operator_sub's check) */
     FAST_FLOAT_POWER,  /* __pow__: a float tensor to a Python float or int (pointwise.pow) */
     FAST_BACKWARD,     /* backward(): backward_fast */
+    FAST_REQUIRES_GRAD,  /* requires_grad_() or (True): a float leaf (Tensor.requires_grad_) */
 };
 
 typedef struct {
@@ -433,7 +440,22 @@ fast_method_vectorcall(PyObject *callable, PyObject *const *args, size_t nargsf,
         if (backward_fast(args[0], &result))
             return result;
     }
-    else if (kwnames == NULL && n == 2 && method->kind != FAST_BACKWARD) {
+    else if (kwnames == NULL && method->kind == FAST_REQUIRES_GRAD
+             && (n == 1 || (n == 2 && args[1] == Py_True))) {
+        /* The requires_grad setter's checks pass for a float leaf: nothing to refuse. */
+        PyObject *self = args[0];
+        if (Py_TYPE(self) == tensor_type && SLOT(self, off_grad_fn) == Py_None) {
+            int floating = has_dtype(self, float_dtypes);
+            if (floating < 0)
+                return NULL;
+            if (floating) {
+                set_slot(self, off_requires_grad, Py_True);
+                Py_INCREF(self);
+                return self;
+            }
+        }
+    }
+    else if (kwnames == NULL && n == 2 && method->kind < FAST_BACKWARD) {
         int common = fast_case(method, args[0], args[1]);
         if (common < 0)
             return NULL;
@@ -538,23 +560,24 @@ static PyTypeObject FastMethod_Type = {
     .tp_getset = fast_method_getset,
 };
 
-/* fast_method(kind, python, row=None): a FastMethod ("row", "not_bool", "float_power" or
- * "backward"). */
+/* fast_method(kind, python, row=None): a FastMethod ("row", "not_bool", "float_power",
+ * "backward" or "requires_grad"). */
 static PyObject *
 fast_method(PyObject *module, PyObject *args, PyObject *kwargs)
 {
     static char *names[] = {"kind", "python", "row", NULL};
-    static const char *kinds[] = {"row", "not_bool", "float_power", "backward"};
+    static const char *kinds[] = {"row", "not_bool", "float_power", "backward",
+                                  "requires_grad"};
     const char *kind;
     PyObject *python, *row = Py_None;
     if (!PyArg_ParseTupleAndKeywords(args, kwargs, "sO|O:fast_method", names, &kind, &python,
                                      &row))
         return NULL;
     int k = -1;
-    for (int i = 0; i < 4; i++)
+    for (int i = 0; i < 5; i++)
         if (strcmp(kind, kinds[i]) == 0)
             k = i;
-    if (k < 0 || (k != FAST_BACKWARD && row == Py_None)) {
+    if (k < 0 || (k < FAST_BACKWARD && row == Py_None)) {
         PyErr_Format(PyExc_ValueError, "fast_method: unknown kind %s, or no row", kind);
         return NULL;
     }
@@ -606,6 +629,8 @@ setup_front(PyObject *module, PyObject *args, PyObject *kwargs)
         PyErr_SetString(PyExc_RuntimeError, "_core.setup_backward must run before setup_front");
         return NULL;
     }
+    if ((off_variable = slot_offset(accumulate_grad_type, "variable")) < 0)
+        return NULL;
     PyObject *twin = PyObject_GetAttrString(module, "grad_accumulator");
     if (twin == NULL)
         return NULL;
