@@ -193,7 +193,8 @@ def run_backward(roots, root_grads, retain_graph: bool, create_graph: bool,
     would only add their dispatch cost.  With it they travel as tensors, and
     every formula is recorded.  ``docs/engine-in-20-lines.md`` is this loop
     without those refinements.  ``consumers``: the counts of ``count_consumers(roots'
-    nodes)``, where the caller has them already (they are used up).
+    nodes)``, where the caller has them already (they are used up).  (C twin of the common
+    pass that ``Tensor.backward()`` starts: ``_core_front.c`` run_common_pass.)
     """
     if _tracing.tracer is not None:  # chainrule.compile records the pass (or runs this one)
         return _tracing.tracer.backward(roots, root_grads, retain_graph, create_graph, inputs,
