@@ -9,6 +9,7 @@ Run as a script, it serves programs over stdin/stdout (pickled), one answer per 
 """
 from __future__ import annotations
 
+import operator
 import pickle
 import sys
 
@@ -17,6 +18,11 @@ import numpy as np
 UNARY = ("exp", "tanh", "neg", "sin", "sigmoid", "relu", "abs", "square", "sqrt", "log")
 BINARY = ("add", "sub", "mul", "div", "maximum", "matmul")
 SCALAR = ("add", "sub", "mul", "div", "pow")
+OPERATOR = ("+", "-", "*", "/", "**")  # between two tensors, Python's operators
+_OPERATOR_FUNCTIONS = {"+": operator.add, "-": operator.sub, "*": operator.mul,
+                       "/": operator.truediv, "**": operator.pow}
+_OPERATOR_METHODS = {"+": "__add__", "-": "__sub__", "*": "__mul__", "/": "__truediv__",
+                     "**": "__pow__"}
 REDUCE = ("sum", "mean", "sum0")
 VIEW = ("reshape", "T", "first", "unsqueeze")
 
@@ -36,14 +42,19 @@ def _step(torch, values: list, step: tuple, hooks: list):
     if kind == "binary":
         y = values[step[3] % len(values)]
         return x @ y if name == "matmul" else getattr(torch, name)(x, y)
+    if kind == "operator":  # x - y, or the bound method x.__sub__(y)
+        y = values[step[3] % len(values)]
+        if step[4]:
+            return getattr(x, _OPERATOR_METHODS[name])(y)
+        return _OPERATOR_FUNCTIONS[name](x, y)
     if kind == "scalar":
         number, reverse = step[3], step[4]
         if name == "pow":
             return x ** number if not reverse else abs(number) ** x
-        operator = {"add": "__add__", "sub": "__sub__", "mul": "__mul__", "div": "__truediv__"}
+        methods = {"add": "__add__", "sub": "__sub__", "mul": "__mul__", "div": "__truediv__"}
         if reverse:
-            operator = {k: v.replace("__", "__r", 1) for k, v in operator.items()}
-        return getattr(x, operator[name])(number)
+            methods = {k: v.replace("__", "__r", 1) for k, v in methods.items()}
+        return getattr(x, methods[name])(number)
     if kind == "reduce":
         return x.sum(0) if name == "sum0" else getattr(x, name)()
     if kind == "view":
@@ -76,8 +87,9 @@ def run(torch, program) -> tuple:
     leaves, steps, mode = program
     values = []
     for shape, dtype, requires_grad, seed in leaves:
-        data = np.random.default_rng(seed).standard_normal(shape).astype(dtype)
-        values.append(torch.tensor(data, requires_grad=requires_grad))
+        data = np.random.default_rng(seed).standard_normal(shape)
+        data = data > 0 if dtype == "bool" else data.astype(dtype)
+        values.append(torch.tensor(data, requires_grad=requires_grad and data.dtype.kind == "f"))
     hooks: list = []
     seen = []
     try:
@@ -99,6 +111,9 @@ def run(torch, program) -> tuple:
                     for s in second[1:]:
                         total = total + s.to(total.dtype)
                     total.backward()
+            elif mode == "twice":  # the second pass adds into the .grad the first made
+                loss.backward(retain_graph=True)
+                loss.backward()
             else:
                 loss.backward()
             seen.append(_observe(loss))

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 import chainrule as cr
 from chainrule.engine import core, core_name
-from core_programs import BINARY, REDUCE, SCALAR, UNARY, VIEW, run
+from core_programs import BINARY, OPERATOR, REDUCE, SCALAR, UNARY, VIEW, run
 
 
 def _run_core(pure: bool, code: str) -> str:
@@ -68,13 +68,15 @@ def other_core():
 
 
 _shapes = st.sampled_from([(), (3,), (2, 3), (3, 3)])
-_leaf = st.tuples(_shapes, st.sampled_from(["float64", "float64", "float32"]), st.booleans(),
+_leaf = st.tuples(_shapes, st.sampled_from(["float64", "float64", "float32", "int64", "bool"]),
+                  st.booleans(),
                   st.integers(0, 1000))
 _index = st.integers(0, 20)
 _number = st.sampled_from([2, -1, 0.5, 3.0, 0])
 _steps = st.one_of(
     st.tuples(st.just("unary"), st.sampled_from(UNARY), _index),
     st.tuples(st.just("binary"), st.sampled_from(BINARY), _index, _index),
+    st.tuples(st.just("operator"), st.sampled_from(OPERATOR), _index, _index, st.booleans()),
     st.tuples(st.just("scalar"), st.sampled_from(SCALAR), _index, _number, st.booleans()),
     st.tuples(st.just("reduce"), st.sampled_from(REDUCE), _index),
     st.tuples(st.just("view"), st.sampled_from(VIEW), _index),
@@ -83,7 +85,7 @@ _steps = st.one_of(
     st.tuples(st.just("retain"), st.just(""), _index),
 )
 _programs = st.tuples(st.lists(_leaf, min_size=1, max_size=3), st.lists(_steps, max_size=8),
-                      st.sampled_from(["backward", "backward", "create_graph"]))
+                      st.sampled_from(["backward", "backward", "create_graph", "twice"]))
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -102,6 +104,14 @@ def test_both_cores_give_identical_results(other_core, program):
     # views taken, changed in place, then used: the view is re-derived from its base
     ([((2, 3), "float64", True, 3)],
      [("view", "first", 0), ("inplace", "", 1, 2.0), ("binary", "mul", 2, 1)], "create_graph"),
+    # the operators' checks (_core_front.c FastMethod): bool operands of -, int and bool ** n,
+    # an int tensor minus a float one, a float tensor to a tensor power
+    ([((3,), "bool", False, 4)], [("operator", "-", 0, 0, False)], "backward"),
+    ([((3,), "float64", True, 5), ((3,), "bool", False, 4)], [("operator", "-", 0, 1, True)],
+     "backward"),
+    ([((3,), "float64", True, 5), ((3,), "int64", False, 6), ((3,), "bool", False, 4)],
+     [("operator", "-", 1, 0, False), ("scalar", "pow", 1, 2, False),
+      ("scalar", "pow", 2, 2, False), ("operator", "**", 0, 0, False)], "twice"),
 ])
 def test_rare_paths_agree(other_core, program):
     assert run(cr, program) == other_core(program)
@@ -135,3 +145,29 @@ def test_recording_keeps_no_memory():
     finally:
         tracemalloc.stop()
     assert last - first < 20_000, (first, last)
+
+
+def test_a_callback_raising_after_a_failed_pass_chains_the_errors():
+    # loss.backward()'s pass in C (_core_front.c run_callbacks) ends as run_backward's finally
+    # does: the callback's error is raised, with the pass's own as its __context__.
+    x = cr.ones(2, requires_grad=True)
+
+    def hook(grad):
+        cr.autograd.graph.queue_callback(lambda: 1 / 0)
+        raise ValueError("from the hook")
+    y = x * 2
+    y.register_hook(hook)
+    with pytest.raises(ZeroDivisionError) as caught:
+        y.sum().backward()
+    assert isinstance(caught.value.__context__, ValueError)
+    assert cr.is_grad_enabled()  # grad mode restored
+
+
+def test_operators_stay_methods():
+    # The compiled core binds C twins in place of some operators (_core_front.c FastMethod):
+    # they are still methods, bound and unbound, with the Python method's name and doc.
+    x, y = cr.tensor([1.0, 2.0]), cr.tensor([3.0, 4.0])
+    assert cr.Tensor.__mul__(x, y).tolist() == x.__mul__(y).tolist() == [3.0, 8.0]
+    assert x.__rsub__(y).tolist() == (y - x).tolist() == [2.0, 2.0]
+    assert cr.Tensor.__sub__.__name__ == "__sub__"
+    assert cr.Tensor.backward.__doc__.startswith("Compute the gradient")

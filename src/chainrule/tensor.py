@@ -337,6 +337,9 @@ class Tensor:
 
         >>> torch.arange(4.0).requires_grad_()
         tensor([0., 1., 2., 3.], requires_grad=True)
+
+        (C twin for a float leaf, bound where the core is compiled: ``_core_front.c``
+        FastMethod, kind "requires_grad".)
         """
         self.requires_grad = requires_grad
         return self

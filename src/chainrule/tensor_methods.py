@@ -20,6 +20,7 @@ from . import _dtypes, _tracing, array_protocol
 from ._backend import xp
 from .engine import grad_mode, hooks
 from .engine.backward import backward as _autograd_backward
+from .engine.core import compiled
 from .engine.graph import move_retains_grad
 from .engine.inplace import (
     check_inplace_leaf,
@@ -77,6 +78,9 @@ _pow = pointwise.pow.without_out
 _matmul = matrix.matmul.without_out
 
 
+# (C twins of __add__, __mul__, __truediv__, __sub__, __pow__, backward and requires_grad_,
+# bound in their place where the core is compiled: _core_front.c FastMethod; see the end of
+# this module.)
 def __add__(self, other):
     return pointwise_rows.add(self, other)
 
@@ -488,6 +492,20 @@ Tensor.T = property(_reversed_dims)
 Tensor.mT = property(_matrix_transpose)
 Tensor.H = property(_reversed_dims)  # the conjugate transpose: the transpose, for real dtypes
 Tensor.mH = property(_matrix_transpose)
+
+# The compiled core's twins of the commonest operators and of backward() (_core_front.c
+# FastMethod): the interpreter calls them with no Python frame, and they hand every case
+# but their common one to the Python method above.  (x * y is one C call into the row.)
+if compiled is not None:
+    Tensor.__add__ = compiled.fast_method("row", __add__, pointwise_rows.add)
+    Tensor.__radd__ = Tensor.__add__
+    Tensor.__mul__ = compiled.fast_method("row", __mul__, pointwise_rows.mul)
+    Tensor.__rmul__ = Tensor.__mul__
+    Tensor.__truediv__ = compiled.fast_method("row", __truediv__, pointwise_rows.div)
+    Tensor.__sub__ = compiled.fast_method("not_bool", __sub__, pointwise_rows.sub)
+    Tensor.__pow__ = compiled.fast_method("float_power", __pow__, pointwise_rows.pow_scalar)
+    Tensor.backward = compiled.fast_method("backward", backward)
+    Tensor.requires_grad_ = compiled.fast_method("requires_grad", Tensor.requires_grad_)
 
 # In-place arithmetic: the operators of ``x += y`` are the ``add_`` family.
 Tensor.__iadd__ = add_

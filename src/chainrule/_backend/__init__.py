@@ -36,14 +36,22 @@ try:
     def restore_fp_errors(token) -> None:
         _extobj_contextvar.reset(token)
 
+    # (the compiled core sets this variable itself: engine/core.py)
+    FP_ERRORS_IGNORED = (_extobj_contextvar, _IGNORE_FP_ERRORS)
+
     def quiet(fn, *arrays):
-        """``fn(*arrays)`` without NumPy's floating-point warnings (PyTorch is silent)."""
+        """``fn(*arrays)`` without NumPy's floating-point warnings (PyTorch is silent).
+
+        (C twin: engine/_core_front.c quiet, which engine.core.quiet is where compiled.)
+        """
         token = _extobj_contextvar.set(_IGNORE_FP_ERRORS)  # inlined: a call less per op
         try:
             return fn(*arrays)
         finally:
             _extobj_contextvar.reset(token)
 except ImportError:  # a NumPy without that internal: the public, slower spelling
+    FP_ERRORS_IGNORED = None
+
     def silence_fp_errors():
         """Stop NumPy's floating-point warnings until ``restore_fp_errors(token)``."""
         state = xp.errstate(all="ignore")

@@ -123,6 +123,7 @@ attr_true(PyObject *obj, PyObject *name)
 #include "_core_op.c"
 #include "_core_saved.c"
 #include "_core_backward.c"
+#include "_core_front.c"
 
 /* --- setup: the Python side hands over its classes once (engine/op.py, at import) -------- */
 
@@ -195,6 +196,18 @@ static PyMethodDef core_methods[] = {
      PyDoc_STR("new_pass(roots, root_grads, ...): backward._Pass(...) for the common pass.")},
     {"run_nodes", (PyCFunction)(void (*)(void))run_nodes, METH_FASTCALL,
      PyDoc_STR("run_nodes(run, general): backward._run_nodes, the loop of a backward pass.")},
+    {"setup_front", (PyCFunction)(void (*)(void))setup_front, METH_VARARGS | METH_KEYWORDS,
+     PyDoc_STR("setup_front(running=, callbacks=, accumulate=, plain_dtypes=): the front doors.")},
+    {"setup_fp_errors", (PyCFunction)(void (*)(void))setup_fp_errors, METH_FASTCALL,
+     PyDoc_STR("setup_fp_errors(var, ignored): NumPy's error state, and the silent one.")},
+    {"quiet", (PyCFunction)(void (*)(void))quiet, METH_FASTCALL,
+     PyDoc_STR("quiet(fn, *arrays): _backend.quiet.")},
+    {"grad_accumulator", c_grad_accumulator, METH_O,
+     PyDoc_STR("grad_accumulator(tensor): graph.grad_accumulator.")},
+    {"accumulate", (PyCFunction)(void (*)(void))c_accumulate, METH_FASTCALL,
+     PyDoc_STR("accumulate(variable, grad, create_graph, arrays): backward._accumulate.")},
+    {"fast_method", (PyCFunction)(void (*)(void))fast_method, METH_VARARGS | METH_KEYWORDS,
+     PyDoc_STR("fast_method(kind, python, row=None): a Tensor method with a C common case.")},
     {NULL},
 };
 
@@ -207,7 +220,7 @@ static struct PyModuleDef core_module = {
 PyMODINIT_FUNC
 PyInit__core(void)
 {
-    if (PyType_Ready(&OpBase_Type) < 0)
+    if (PyType_Ready(&OpBase_Type) < 0 || PyType_Ready(&FastMethod_Type) < 0)
         return NULL;
 #define INTERN(var, text) if ((var = PyUnicode_InternFromString(text)) == NULL) return NULL
     INTERN(str_enabled, "enabled");

@@ -193,7 +193,8 @@ def run_backward(roots, root_grads, retain_graph: bool, create_graph: bool,
     would only add their dispatch cost.  With it they travel as tensors, and
     every formula is recorded.  ``docs/engine-in-20-lines.md`` is this loop
     without those refinements.  ``consumers``: the counts of ``count_consumers(roots'
-    nodes)``, where the caller has them already (they are used up).
+    nodes)``, where the caller has them already (they are used up).  (C twin of the common
+    pass that ``Tensor.backward()`` starts: ``_core_front.c`` run_common_pass.)
     """
     if _tracing.tracer is not None:  # chainrule.compile records the pass (or runs this one)
         return _tracing.tracer.backward(roots, root_grads, retain_graph, create_graph, inputs,
@@ -561,7 +562,8 @@ def _passes_on_undefined(node: Node, grads: list) -> bool:
 
 def _accumulate(variable, grad, create_graph: bool, arrays: bool) -> None:
     """``variable.grad += grad``, as AccumulateGrad does in PyTorch (``grad``: a tensor, or
-    an array when ``arrays``)."""
+    an array when ``arrays``).  (C twin, which the compiled loop calls: ``_core_front.c``
+    c_accumulate.)"""
     current = variable._grad
     if grad is None:
         pass  # undefined: nothing to add (PyTorch still runs the post-accumulate hooks)
@@ -698,6 +700,8 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph: bool =
     """
     if grad_tensors is None and inputs is None and not create_graph \
             and isinstance(tensors, Tensor):
+        # (C twin of this case and of run_backward's common pass, for Tensor.backward():
+        # _core_front.c backward_fast, run_common_pass.)
         # loss.backward(), the commonest call: one tensor, its gradient implicit.  This path
         # skips the general argument handling below (a few calls less per pass).
         data = tensors._data
@@ -823,10 +827,14 @@ if compiled is None:
     _RUN_NODES = _run_nodes
 else:
     compiled.setup_backward(
-        accumulate_grad=AccumulateGrad, accumulate=_accumulate,
+        accumulate_grad=AccumulateGrad, accumulate=compiled.accumulate,
         passes_on_undefined=_passes_on_undefined, sum_to=_sum_to, released=RELEASED,
         freed_message=FREED_MESSAGE, saved_kinds=SAVED_KINDS, pass_type=_Pass, ones=_ones,
         module=sys.modules[__name__])
+    # The front doors (_core_front.c): Tensor.backward()'s common pass, the leaves' .grad.
+    compiled.setup_front(running=_RUNNING, callbacks=_CALLBACKS, accumulate=_accumulate,
+                         plain_dtypes=tuple(xp.dtype(c) for c in xp.typecodes["All"]
+                                            if xp.dtype(c).kind in "fiuc"))
     _NEW_PASS = compiled.new_pass
     _RUN_NODES = compiled.run_nodes
     count_consumers = compiled.count_consumers  # (its callers import it after this line)

@@ -12,12 +12,21 @@ from __future__ import annotations
 
 import os
 
+from .. import _backend
+
 compiled = None  # the extension module, or None when the pure-Python core runs
 if os.environ.get("CHAINRULE_PURE", "") in ("", "0"):
     try:
         from . import _core as compiled
     except ImportError:  # not built (no compiler), or built for another Python
         compiled = None
+
+# fn(*arrays) without NumPy's floating-point warnings: the C twin of _backend.quiet where the
+# compiled core runs (it sets NumPy's error state with no Python frame), else that function.
+quiet = _backend.quiet
+if compiled is not None and _backend.FP_ERRORS_IGNORED is not None:
+    compiled.setup_fp_errors(*_backend.FP_ERRORS_IGNORED)
+    quiet = compiled.quiet
 
 
 def core_name() -> str:

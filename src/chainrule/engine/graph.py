@@ -148,7 +148,9 @@ def grad_accumulator(tensor) -> AccumulateGrad:
     """The leaf's AccumulateGrad node, made on first use and shared while it lives.
 
     The leaf holds it only weakly (the graph holds it strongly), so a leaf
-    that is no longer in any graph does not keep a node alive.
+    that is no longer in any graph does not keep a node alive.  (C twin, which the
+    compiled core records with: ``_core_front.c`` c_grad_accumulator, which makes the node
+    as ``AccumulateGrad.__init__`` and ``Node.__init__`` would.)
     """
     ref = tensor._accumulator
     node = ref() if ref is not None else None

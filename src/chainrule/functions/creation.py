@@ -86,6 +86,14 @@ def _holds_tensor(items) -> bool:
     return False
 
 
+def _all_floats(items) -> bool:
+    """Whether ``items`` (a list) holds Python floats only, and at least one."""
+    for x in items:
+        if type(x) is not builtins.float:
+            return False
+    return bool(items)
+
+
 def _nested_to_array(data, np_dtype):
     if isinstance(data, Tensor):
         return data._data.astype(np_dtype)
@@ -110,6 +118,14 @@ def tensor(data, dtype=None, device=None, requires_grad: bool = False,
     >>> torch.tensor([1, 2]).dtype
     torch.int64
     """
+    if dtype is None and device is None and (
+            type(data) is builtins.float or type(data) is list and _all_floats(data)):
+        # The commonest literals, torch.tensor(1.0, requires_grad=True) and a flat list of
+        # floats: the default dtype with no inference, and a new float leaf needs none of
+        # requires_grad's checks (a few calls less for the lecture's first line).
+        t = Tensor._make(xp.array(data, dtype=_dtypes.get_default_dtype().np))
+        t._requires_grad = builtins.bool(requires_grad)
+        return t
     _on_cpu(device)
     if isinstance(data, ndarray) or isinstance(data, xp.generic):
         d = dtype or _dtypes.from_numpy(data.dtype)
@@ -283,6 +299,16 @@ def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False
     >>> torch.arange(4.0)
     tensor([0., 1., 2., 3.])
     """
+    if end is None and type(step) is builtins.int and step == 1 and dtype is None \
+            and device is None and (type(start) is builtins.float or type(start) is builtins.int):
+        # torch.arange(n), the commonest call: the computation below with start 0 and step 1
+        # (0 + i * 1 is i), without its general argument handling.
+        d = _dtypes.get_default_dtype() if type(start) is builtins.float else _dtypes.int64
+        n = builtins.max(0, math.ceil(builtins.float(start)))
+        t = Tensor._make(xp.arange(n, dtype=xp.float64).astype(d.np))
+        if requires_grad:
+            t.requires_grad_(True)
+        return t
     _on_cpu(device)
     if end is None:
         start, end = 0, start
