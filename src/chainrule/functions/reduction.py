@@ -9,7 +9,7 @@ import builtins
 import warnings
 
 from .. import _dtypes
-from .._backend import xp
+from .._backend import ndarray, xp
 from .._shapes import normalize_dims, size_argument
 from ..ops import activation as activation_ops
 from ..ops import reduction as reduction_ops
@@ -147,11 +147,14 @@ def _extreme(input, dim, keepdim, other, name, all_op, dim_op, pick, pairwise):
                 f"{name}(): Expected reduction dim to be specified for input.numel() == 0. "
                 "Specify the reduction dim with the 'dim' argument.")
         return all_op(input)
-    _check_nonempty(input, dim, name)
-    d = normalize_dims(dim, input.ndim)[0]
-    if input.ndim:
-        index = xp.asarray(pick(input._data, axis=d))
-        index = xp.expand_dims(index, d) if keepdim else index
+    data = input._data
+    if data.size == 0:
+        _check_nonempty(input, dim, name)
+    d = normalize_dims(dim, data.ndim)[0]
+    if data.ndim:
+        index = pick(data, axis=d, keepdims=keepdim)
+        if type(index) is not ndarray:  # a NumPy scalar (a 1-d input, keepdim=False)
+            index = xp.asarray(index)
     else:
         index = xp.zeros((), xp.int64)
     index = Tensor._make(index.astype(xp.int64, copy=False))
@@ -182,15 +185,9 @@ def min(input, dim=None, keepdim: bool = False, *, other=None):  # noqa: A001
                     reduction_ops.min_dim, _argmin, minimum)
 
 
-def _argmax(a, axis):
-    # NaN counts as the largest value in PyTorch.
-    return xp.argmax(xp.where(xp.isnan(a), xp.inf, a) if a.dtype.kind == "f" else a, axis=axis) \
-        if not (a.dtype.kind == "f" and xp.isnan(a).any()) else xp.argmax(xp.isnan(a), axis=axis)
-
-
-def _argmin(a, axis):
-    return xp.argmin(a, axis=axis) if not (a.dtype.kind == "f" and xp.isnan(a).any()) \
-        else xp.argmax(xp.isnan(a), axis=axis)
+# NumPy's argmax and argmin take the first NaN of a slice as its extreme, as PyTorch does.
+_argmax = xp.argmax
+_argmin = xp.argmin
 
 
 def _flat_index(input, keepdim: bool, find) -> Tensor:
