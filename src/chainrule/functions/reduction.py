@@ -41,7 +41,8 @@ _NANSUM_INTEGER = "\"nansum_cpu\" not implemented for '{out}'"
 def _sum_dtype(input, dtype):
     if dtype is not None:
         return dtype.np
-    if not input.dtype.is_floating_point:
+    # (input.dtype.is_floating_point, read from the array: Tensor.dtype is a lookup)
+    if input._data.dtype.kind != "f":
         return xp.int64  # integer and bool sums are int64 in PyTorch
     return None
 
@@ -55,7 +56,7 @@ def sum(input, dim=None, keepdim: bool = False, *, dtype=None):  # noqa: A001
     tensor([4., 6.])
     """
     require_tensor(input, "sum", "input", 1)
-    dims = normalize_dims(dim, input.ndim)
+    dims = normalize_dims(dim, input._data.ndim)
     if dims is None and dim is None:
         return reduction_ops.sum_all(input, _sum_dtype(input, dtype))
     return reduction_ops.sum_dims(input, dims, keepdim, _sum_dtype(input, dtype))
@@ -72,12 +73,13 @@ def mean(input, dim=None, keepdim: bool = False, *, dtype=None):
     require_tensor(input, "mean", "input", 1)
     if dtype is not None:
         input = input.to(dtype)
-    if not input.dtype.is_floating_point:
+    data = input._data  # (its dtype and ndim: Tensor's are lookups)
+    if data.dtype.kind != "f":
         raise RuntimeError(
             "mean(): could not infer output dtype. Input dtype must be either a floating point "
             f"or complex dtype. Got: {input.dtype.name.capitalize()}. Fix: call .float() "
             "first.")
-    dims = normalize_dims(dim, input.ndim)
+    dims = normalize_dims(dim, data.ndim)
     if dims is None and dim is None:
         return reduction_ops.mean_all(input)
     return reduction_ops.mean_dims(input, dims, keepdim)
