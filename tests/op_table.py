@@ -354,6 +354,10 @@ OPS: list[OpInfo] = [
          [(V([[1.0, 3.0, 3.0], [2.0, 2.0, 0.0]]),)], NUMERIC),
         ("max_nan", lambda m, x: (x.max(), x.argmax(), *x.max(0), x.argmin(), x.amin()),
          [(V([1.0, float("nan"), 3.0]),)], FLOAT),
+        # a NaN in one slice only: the other slices keep their own extreme and its index
+        ("max_dim_nan_one_slice", lambda m, x: (*x.max(1), *x.min(1), *x.max(0, keepdim=True),
+                                                x.argmax(1), x.argmin(0)),
+         [(V([[1.0, float("nan"), 2.0], [1.0, 3.0, -2.0]]),)], FLOAT),
         ("prod_zeros", lambda m, x: (x.prod(), x.prod(1), x.prod(0, keepdim=True)),
          [(V([[1.0, 0.0, 3.0], [0.0, 2.0, 0.0], [2.0, 3.0, 4.0]]),)], FLOAT),
         ("cumprod_zeros", lambda m, x: (x.cumprod(0), x.cumprod(1)),

@@ -30,6 +30,8 @@ def normalize_dims(dim, ndim: int) -> tuple | None:
     """
     if dim is None:
         return None
+    if type(dim) is int and 0 <= dim < ndim:  # the commonest call, without the general path
+        return (dim,)
     dims = (dim,) if isinstance(dim, int) else tuple(dim)
     if not dims:
         return None

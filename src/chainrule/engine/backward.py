@@ -157,14 +157,17 @@ def _sum_to(grad, shape, dtype):
     ``grad`` is a tensor (``create_graph``: the sum is recorded) or an array.
     """
     tensor = not isinstance(grad, (ndarray, xp.generic))
-    if grad.shape != shape:
-        lead = grad.ndim - len(shape)
-        stretched = tuple(lead + i for i, n in enumerate(shape)
-                          if n == 1 and grad.shape[lead + i] != 1)
-        dims = tuple(range(lead)) + stretched
+    grad_shape = grad.shape
+    if grad_shape != shape:
+        lead = len(grad_shape) - len(shape)
+        dims = tuple(range(lead)) + tuple(lead + i for i, n in enumerate(shape)
+                                          if n == 1 and grad_shape[lead + i] != 1)
         if dims:
-            grad = grad.sum(dims, keepdim=True) if tensor else grad.sum(dims, keepdims=True)
-        grad = grad.reshape(shape)
+            # (add.reduce is ndarray.sum without its Python layer: the same sum)
+            grad = grad.sum(dims, keepdim=True) if tensor \
+                else xp.add.reduce(grad, axis=dims, keepdims=True)
+        if grad.shape != shape:  # (keepdims leaves it right unless dims were prepended)
+            grad = grad.reshape(shape)
     if tensor:
         if grad._data.dtype != dtype:
             grad = grad.to(from_numpy(dtype))

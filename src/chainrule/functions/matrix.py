@@ -113,8 +113,15 @@ def mm(input, mat2):
     tensor([[3.],
             [3.]])
     """
+    return _mm(input, mat2)
+
+
+def _mm(input, mat2):
+    """``mm`` without its ``out=`` wrapper (``matmul`` of two matrices calls it)."""
     _require_ndim("mm", input, mat2, 2, "self must be a matrix", "mat2 must be a matrix")
-    _check_multipliable(input, mat2)
+    # (read from the arrays: see _operand_arrays)
+    if input._data.shape[1] != mat2._data.shape[0]:
+        _check_multipliable(input, mat2)
     _same_dtype(input, mat2)
     return linalg_ops.mm(input, mat2)
 
@@ -159,9 +166,10 @@ def matmul(input, other):
     >>> (torch.ones(5, 2, 3) @ torch.ones(3)).shape
     torch.Size([5, 2])
     """
-    require_tensor(input, "matmul", "input", 1)
-    require_tensor(other, "matmul", "other", 2)
-    a, b = input.ndim, other.ndim
+    a, b = _operand_arrays("matmul", input, other, "other")
+    a, b = a.ndim, b.ndim
+    if a == 2 and b == 2:  # the commonest case first
+        return _mm(input, other)
     if a == 0 or b == 0:
         raise RuntimeError(
             f"both arguments to matmul need to be at least 1D, but they are {a}D and {b}D")
@@ -171,8 +179,6 @@ def matmul(input, other):
         return mv(input, other)
     if a == 1 and b == 2:
         return linalg_ops.squeeze_back(mm(input.unsqueeze(0), other), 0)
-    if a == 2 and b == 2:
-        return mm(input, other)
     _same_dtype(input, other)
     if a >= 3 and (b <= 2 or (b <= a and math.prod(other.shape[:-2]) == 1)):
         # Fold the batch into the rows of one matrix product.

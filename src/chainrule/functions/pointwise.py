@@ -9,6 +9,7 @@ other functions, and their gradients follow from those.
 from __future__ import annotations
 
 import builtins
+import functools
 import math
 
 from .. import _dtypes
@@ -355,7 +356,17 @@ def _unary(op, name):
         return op(input)
     named(fn, name, f"Elementwise ``{name}``; integer inputs give the default float dtype.",
           f"torch.{name}(torch.zeros(1)).shape", "torch.Size([1])")
-    return out_variant()(fn)
+    with_out = out_variant()(fn)
+
+    # out_variant's wrapper, for one argument: without out= the row is called at once (the
+    # general wrapper packs its arguments and calls fn, two steps more per call).
+    @functools.wraps(fn)
+    def unary(input, *, out=None):
+        if out is None:
+            return op(input)
+        return with_out(input, out=out)
+    unary.without_out = fn
+    return unary
 
 
 exp = _unary(pointwise_ops.exp, "exp")

@@ -9,7 +9,7 @@ import builtins
 import warnings
 
 from .. import _dtypes
-from .._backend import xp
+from .._backend import ndarray, xp
 from .._shapes import normalize_dims, size_argument
 from ..ops import activation as activation_ops
 from ..ops import reduction as reduction_ops
@@ -41,7 +41,8 @@ _NANSUM_INTEGER = "\"nansum_cpu\" not implemented for '{out}'"
 def _sum_dtype(input, dtype):
     if dtype is not None:
         return dtype.np
-    if not input.dtype.is_floating_point:
+    # (input.dtype.is_floating_point, read from the array: Tensor.dtype is a lookup)
+    if input._data.dtype.kind != "f":
         return xp.int64  # integer and bool sums are int64 in PyTorch
     return None
 
@@ -55,7 +56,7 @@ def sum(input, dim=None, keepdim: bool = False, *, dtype=None):  # noqa: A001
     tensor([4., 6.])
     """
     require_tensor(input, "sum", "input", 1)
-    dims = normalize_dims(dim, input.ndim)
+    dims = normalize_dims(dim, input._data.ndim)
     if dims is None and dim is None:
         return reduction_ops.sum_all(input, _sum_dtype(input, dtype))
     return reduction_ops.sum_dims(input, dims, keepdim, _sum_dtype(input, dtype))
@@ -72,12 +73,13 @@ def mean(input, dim=None, keepdim: bool = False, *, dtype=None):
     require_tensor(input, "mean", "input", 1)
     if dtype is not None:
         input = input.to(dtype)
-    if not input.dtype.is_floating_point:
+    data = input._data  # (its dtype and ndim: Tensor's are lookups)
+    if data.dtype.kind != "f":
         raise RuntimeError(
             "mean(): could not infer output dtype. Input dtype must be either a floating point "
             f"or complex dtype. Got: {input.dtype.name.capitalize()}. Fix: call .float() "
             "first.")
-    dims = normalize_dims(dim, input.ndim)
+    dims = normalize_dims(dim, data.ndim)
     if dims is None and dim is None:
         return reduction_ops.mean_all(input)
     return reduction_ops.mean_dims(input, dims, keepdim)
@@ -147,11 +149,14 @@ def _extreme(input, dim, keepdim, other, name, all_op, dim_op, pick, pairwise):
                 f"{name}(): Expected reduction dim to be specified for input.numel() == 0. "
                 "Specify the reduction dim with the 'dim' argument.")
         return all_op(input)
-    _check_nonempty(input, dim, name)
-    d = normalize_dims(dim, input.ndim)[0]
-    if input.ndim:
-        index = xp.asarray(pick(input._data, axis=d))
-        index = xp.expand_dims(index, d) if keepdim else index
+    data = input._data
+    if data.size == 0:
+        _check_nonempty(input, dim, name)
+    d = normalize_dims(dim, data.ndim)[0]
+    if data.ndim:
+        index = pick(data, axis=d, keepdims=keepdim)
+        if type(index) is not ndarray:  # a NumPy scalar (a 1-d input, keepdim=False)
+            index = xp.asarray(index)
     else:
         index = xp.zeros((), xp.int64)
     index = Tensor._make(index.astype(xp.int64, copy=False))
@@ -182,15 +187,9 @@ def min(input, dim=None, keepdim: bool = False, *, other=None):  # noqa: A001
                     reduction_ops.min_dim, _argmin, minimum)
 
 
-def _argmax(a, axis):
-    # NaN counts as the largest value in PyTorch.
-    return xp.argmax(xp.where(xp.isnan(a), xp.inf, a) if a.dtype.kind == "f" else a, axis=axis) \
-        if not (a.dtype.kind == "f" and xp.isnan(a).any()) else xp.argmax(xp.isnan(a), axis=axis)
-
-
-def _argmin(a, axis):
-    return xp.argmin(a, axis=axis) if not (a.dtype.kind == "f" and xp.isnan(a).any()) \
-        else xp.argmax(xp.isnan(a), axis=axis)
+# NumPy's argmax and argmin take the first NaN of a slice as its extreme, as PyTorch does.
+_argmax = xp.argmax
+_argmin = xp.argmin
 
 
 def _flat_index(input, keepdim: bool, find) -> Tensor:

@@ -167,15 +167,16 @@ def permute(input, *dims):
     torch.Size([4, 2, 3])
     """
     dims = size_argument(dims)
-    if len(dims) != input.ndim:
+    ndim = input._data.ndim  # (Tensor.ndim is a Python property: read once, from the array)
+    if len(dims) != ndim:
         raise RuntimeError(
             f"permute(sparse_coo): number of dimensions in the tensor input does not match the "
-            f"length of the desired ordering of dimensions i.e. input.dim() = {input.ndim} is not "
+            f"length of the desired ordering of dimensions i.e. input.dim() = {ndim} is not "
             f"equal to len(dims) = {len(dims)}")
-    wrapped = tuple(wrap_dim(d, input.ndim) for d in dims)
+    wrapped = tuple(wrap_dim(d, ndim) for d in dims)
     if len(set(wrapped)) != len(wrapped):
         raise RuntimeError("permute(): duplicate dims are not allowed. Fix: name each dimension "
-                           f"once (got {tuple(dims)} for a {input.ndim}-d tensor).")
+                           f"once (got {tuple(dims)} for a {ndim}-d tensor).")
     return shape_ops.permute(input, wrapped)
 
 

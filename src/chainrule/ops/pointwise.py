@@ -306,8 +306,7 @@ tanh_backward = Op("TanhBackwardBackward0",
                    output=lambda g, grad, output: -2 * g * grad * output,
                    jvp=lambda grad_t, output_t, grad, output:
                        tanh_backward(grad_t, output) - 2 * grad * output * output_t)
-# A dedicated rule rather than 1 / (1 + exp(-x)): exp(-x) overflows for large negative x.
-sigmoid = Op("SigmoidBackward0", lambda self: _stable_sigmoid(self), promote="float",
+sigmoid = Op("SigmoidBackward0", lambda self: _quiet(_sigmoid, self), promote="float",
              self=lambda grad, result: sigmoid_backward(grad, result),
              jvp=lambda self_t, result: sigmoid_backward(self_t, result))
 # grad * s * (1 - s) for s = sigmoid(x) (a backward primitive, see pow_backward).
@@ -357,9 +356,18 @@ def _atan2_share(numerator, self, other):
 
 
 def _stable_sigmoid(x):
-    # exp of a non-positive number only: no overflow warning at either tail.
+    # exp of a non-positive number only: no overflow warning at either tail (silu's).
     e = xp.exp(-xp.abs(x))
     return xp.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype, copy=False)
+
+
+def _sigmoid(x):
+    # PyTorch's formula, 1 / (1 + exp(-x)): four NumPy calls. Below about -88 (float32)
+    # exp(-x) overflows to inf and the result is 0, as PyTorch's (quietly: see the row).
+    # float16 is computed in float32 and rounded, as PyTorch computes it.
+    if x.dtype.char == "e":
+        return (1 / (1 + xp.exp(-x.astype(xp.float32)))).astype(x.dtype)
+    return 1 / (1 + xp.exp(-x))
 
 
 def _erf(x):

@@ -326,12 +326,26 @@ def _tie_share(self, result, dims, keepdim):
     return mask / mask.sum(_all_dims(self, dims), keepdim=True)
 
 
+def _along(shape, dim: int, index) -> tuple:
+    """The index that picks ``index``'s elements along ``dim`` of an array of ``shape``: what
+    NumPy's take_along_axis and put_along_axis build, in Python, at several times the cost
+    of indexing with it (one open range per other dimension)."""
+    last = len(shape) - 1
+    return tuple(index if k == dim else xp.arange(n).reshape((1,) * k + (n,) + (1,) * (last - k))
+                 for k, n in enumerate(shape))
+
+
+def _kept(a, dim: int):
+    """``a`` with a size-1 dimension inserted at ``dim`` (np.expand_dims, without its Python
+    layer)."""
+    return a.reshape(a.shape[:dim] + (1,) + a.shape[dim:])
+
+
 def _take_along(x, index, dim, keepdim):
     if x.ndim == 0:
         return x.copy()
-    index = index if keepdim else xp.expand_dims(index, dim)
-    out = xp.take_along_axis(x, index, axis=dim)
-    return out if keepdim else xp.squeeze(out, axis=dim)
+    out = x[_along(x.shape, dim, index if keepdim else _kept(index, dim))]
+    return out if keepdim else out.reshape(index.shape)
 
 
 def _place_forward(grad, shape, dim, keepdim, index):
@@ -339,9 +353,9 @@ def _place_forward(grad, shape, dim, keepdim, index):
         return grad.copy()
     out = xp.zeros(shape, dtype=grad.dtype)
     if not keepdim:
-        index = xp.expand_dims(index, dim)
-        grad = xp.expand_dims(grad, dim)
-    xp.put_along_axis(out, index, grad, axis=dim)
+        index = _kept(index, dim)
+        grad = _kept(grad, dim)
+    out[_along(shape, dim, index)] = grad
     return out
 
 
