@@ -13,11 +13,25 @@ import weakref
 from typing import NamedTuple
 
 from ..tensor import Tensor, from_array
+from .core import compiled
 
 RELEASED = object()  # marks a node whose saved values backward has already freed
 
 
-class Node:
+class _NodeFields:
+    """The three fields every node has, as slots (the pure core's Node base)."""
+
+    __slots__ = ("next_functions", "input_meta", "_saved")
+
+
+# With the compiled core the same three fields live in a C base type, NodeBase
+# (_core_node.c): the tuples the compiled core records stay out of the cyclic garbage
+# collector's lists and the node walks them for it, so a long graph costs the collector one
+# object per op instead of three.  Python code sees the same attributes either way.
+_NodeBase = _NodeFields if compiled is None else compiled.NodeBase
+
+
+class Node(_NodeBase):
     """One recorded operation: turns gradients of its outputs into gradients of its inputs.
 
     Subclasses define ``apply(grads) -> list`` with one entry per edge in
@@ -32,7 +46,7 @@ class Node:
     'MulBackward0'
     """
 
-    __slots__ = ("next_functions", "input_meta", "_saved", "__weakref__", "__dict__")
+    __slots__ = ("__weakref__", "__dict__")  # (and _NodeBase's three fields)
 
     num_outputs = 1
     # Hooks and anomaly data are rare: they default to None on the class, and only a
