@@ -524,6 +524,11 @@ record(OpBase *self, PyObject *result, PyObject *args)
     Py_DECREF(plan);
     set_slot(result, off_requires_grad, Py_True);
     set_slot(result, off_grad_fn, node);
+    for (Py_ssize_t k = 0; k < count; k++) {
+        PyObject *a = PyTuple_GET_ITEM(args, PyLong_AsSsize_t(PyTuple_GET_ITEM(positions, k)));
+        if (is_tensor(a) && SLOT(a, off_grad_fn) != Py_None)
+            adopt_below_input(SLOT(a, off_grad_fn));  /* (_core_node.c: owned nodes) */
+    }
     status = 0;
 done:
     Py_XDECREF(node);
