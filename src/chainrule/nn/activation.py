@@ -14,7 +14,7 @@ import warnings
 from ..tensor import Tensor
 from . import functional
 from .init import constant_
-from .module import Module
+from .module import Module, original_init
 from .options import bound_options, function_options
 from .parameter import empty_parameter
 
@@ -37,7 +37,7 @@ class _Activation(Module):
 
     def __init_subclass__(cls, **kwargs) -> None:
         super().__init_subclass__(**kwargs)
-        if cls.__init__ is _Activation.__init__:
+        if original_init(cls) is _Activation.__init__:
             cls._signature = cls.__signature__ = inspect.Signature(
                 function_options(cls._function))
         else:

@@ -16,6 +16,8 @@ class _DropoutNd(Module):
     """What the dropout layers share: ``p``, ``inplace``, their ``repr``, and a forward that
     calls ``_function(input, p, training, inplace)``."""
 
+    _shared_init = True  # its layers' constructor errors name it, as PyTorch's
+
     @staticmethod
     def _function(input: Tensor, p: float, training: bool, inplace: bool) -> Tensor:
         raise NotImplementedError

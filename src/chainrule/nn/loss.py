@@ -13,13 +13,15 @@ from ..tensor import Tensor
 from . import functional
 from .distance import PairwiseDistance
 from .functional.loss import legacy_reduction
-from .module import Module
+from .module import Module, original_init
 
 
 class _Loss(Module):
     """What the losses share: ``reduction`` (or PyTorch's older ``size_average`` and
     ``reduce``) and their own options, given as keywords and kept as attributes; a call
     is ``_function(*inputs, reduction=..., **options)``."""
+
+    _shared_init = True  # PyTorch's losses inherit _Loss.__init__ too
 
     @staticmethod
     def _function(*inputs: Tensor, **options) -> Tensor:
@@ -28,9 +30,9 @@ class _Loss(Module):
     def __init__(self, size_average=None, reduce=None, reduction: str = "mean",
                  **options) -> None:
         super().__init__()
-        if options and type(self).__init__ in (_Loss.__init__, _WeightedLoss.__init__):
+        if options and original_init(type(self)) in (_Loss.__init__, _WeightedLoss.__init__):
             # a loss without options of its own: the caller's keyword is a mistake
-            raise TypeError(f"{type(self).__name__}.__init__() got an unexpected keyword "
+            raise TypeError(f"{type(self).__init__.__qualname__}() got an unexpected keyword "
                             f"argument '{next(iter(options))}'")
         if size_average is not None or reduce is not None:
             reduction = legacy_reduction(size_average, reduce)
@@ -47,6 +49,8 @@ class _Loss(Module):
 
 class _WeightedLoss(_Loss):
     """A loss with a ``weight`` per class, kept as a buffer."""
+
+    _shared_init = True
 
     def __init__(self, weight: Tensor | None = None, size_average=None, reduce=None,
                  reduction: str = "mean", **options) -> None:

@@ -1,6 +1,7 @@
 """``Module``: the base class of layers, holding parameters, buffers and sub-modules."""
 from __future__ import annotations
 
+import types
 from collections import OrderedDict
 from typing import Iterator, NamedTuple
 
@@ -33,6 +34,33 @@ def _reassign(table: dict, name: str, value, kind: type, what: str, expected: st
     table[name] = value
 
 
+def _named_copy(init, cls: type):
+    """``init`` (an inherited ``__init__``) as ``cls``'s own: the same code, closure and
+    defaults, under the name ``cls.__init__``, which Python's TypeError for a call that does
+    not fit gives (from 3.11: it reads the code's ``co_qualname``)."""
+    code = init.__code__
+    if hasattr(code, "co_qualname"):
+        code = code.replace(co_qualname=f"{cls.__qualname__}.__init__")
+    copy = types.FunctionType(code, init.__globals__, init.__name__, init.__defaults__,
+                              init.__closure__)
+    copy.__kwdefaults__, copy.__annotations__ = init.__kwdefaults__, init.__annotations__
+    copy.__doc__, copy.__module__ = init.__doc__, init.__module__
+    copy.__qualname__ = f"{cls.__qualname__}.__init__"
+    copy.original = getattr(init, "original", init)
+    return copy
+
+
+def original_init(cls: type):
+    """The ``__init__`` that ``cls`` runs, as written: through the copies that
+    ``Module.__init_subclass__`` makes to name a layer in constructor errors.
+
+    >>> torch.nn.ReLU.__init__.__qualname__, original_init(torch.nn.ReLU).__qualname__
+    ('ReLU.__init__', '_Activation.__init__')
+    """
+    init = cls.__init__
+    return getattr(init, "original", init)
+
+
 def _addindent(text: str, spaces: int) -> str:
     lines = text.split("\n")
     if len(lines) == 1:
@@ -56,10 +84,29 @@ class Module:
     """
 
     training: bool
+    # Whose name a constructor call that does not fit gives in its TypeError.  PyTorch's
+    # layers mostly write out their own __init__ ("ReLU.__init__() takes ..."), where ours
+    # often inherit one: Module.__init_subclass__ gives each of chainrule's layers a copy
+    # under its own name, except below a family base that sets ``_shared_init`` in its own
+    # body, whose name PyTorch's family shows ("_Loss.__init__() takes ...").
+    _shared_init = False
+
+    def __init_subclass__(cls, **kwargs) -> None:
+        super().__init_subclass__(**kwargs)
+        if "__init__" in cls.__dict__ or not cls.__module__.startswith("chainrule."):
+            return
+        owner = next(base for base in cls.__mro__ if "__init__" in base.__dict__)
+        if not owner.__dict__.get("_shared_init", False):
+            cls.__init__ = _named_copy(cls.__init__, cls)
 
     def __init__(self, *args, **kwargs) -> None:
-        if args or kwargs:
-            raise TypeError(f"{type(self).__name__}.__init__() got unexpected arguments")
+        # PyTorch's words for arguments Module.__init__ does not take
+        if kwargs:
+            raise TypeError(f"{type(self).__name__}.__init__() got an unexpected keyword "
+                            f"argument '{next(iter(kwargs))}'")
+        if args:
+            raise TypeError(f"{type(self).__name__}.__init__() takes 1 positional argument "
+                            f"but {len(args) + 1} were given")
         d = self.__dict__
         d["training"] = True
         d["_parameters"] = OrderedDict()

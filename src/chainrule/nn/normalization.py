@@ -92,10 +92,11 @@ class RMSNorm(_ShapeNorm):
 
 class _BatchNorm(Module):
     _dims: tuple = ()
+    _shared_init = True  # BatchNorm1d/2d/3d, as PyTorch's
 
     def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1,
                  affine: bool = True, track_running_stats: bool = True, device=None,
-                 dtype=None, bias: bool = True) -> None:
+                 dtype=None, *, bias: bool = True) -> None:
         super().__init__()
         self.num_features, self.eps, self.momentum = num_features, eps, momentum
         self.affine, self.track_running_stats = affine, track_running_stats
@@ -198,6 +199,7 @@ class GroupNorm(Module):
 
 
 class _InstanceNorm(_BatchNorm):
+    _shared_init = True  # its layers' constructor errors name it, as PyTorch's
     # The same parameters and buffers as batch norm (made by _BatchNorm.__init__), with
     # PyTorch's other defaults: no affine parameters, no running statistics.
     _batch_dims = 3
@@ -263,6 +265,8 @@ class _LazyNormBase(LazyModuleMixin):
     the parameters' and running statistics' shapes come from the first input.  As in
     PyTorch, the lazy instance norms too default to ``affine=True`` and
     ``track_running_stats=True``."""
+
+    _shared_init = True  # its layers' constructor errors name it, as PyTorch's
 
     def __init__(self, eps: float = 1e-5, momentum: float | None = 0.1, affine: bool = True,
                  track_running_stats: bool = True, device=None, dtype=None) -> None:

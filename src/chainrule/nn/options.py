@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import inspect
 
-from .module import Module
+from .module import Module, original_init
 
 
 class OptionsModule(Module):
@@ -55,7 +55,7 @@ def bound_options(cls: type, signature: inspect.Signature, args: tuple, options:
     try:
         bound = signature.bind(*args, **options)
     except TypeError:
-        raise TypeError(f"{cls.__name__}.__init__() {_misfit(signature, args, options)}") \
+        raise TypeError(f"{cls.__init__.__qualname__}() {_misfit(signature, args, options)}") \
             from None
     bound.apply_defaults()
     return dict(bound.arguments)
@@ -66,16 +66,16 @@ def _misfit(signature: inspect.Signature, args: tuple, options: dict) -> str:
     counts include ``self``), checked in Python's order."""
     parameters = list(signature.parameters.values())
     positional = [p for p in parameters if p.kind is p.POSITIONAL_OR_KEYWORD]
+    for name in options:  # Python looks at the keywords before it counts the positionals
+        if name not in signature.parameters:
+            return f"got an unexpected keyword argument '{name}'"
+        if name in [p.name for p in positional[:len(args)]]:
+            return f"got multiple values for argument '{name}'"
     if len(args) > len(positional):
         least, most = 1 + sum(p.default is p.empty for p in positional), 1 + len(positional)
         takes = f"from {least} to {most}" if least != most else f"{most}"
         return (f"takes {takes} positional argument{'s' * (most != 1)} but {len(args) + 1} "
                 "were given")
-    for name in options:
-        if name not in signature.parameters:
-            return f"got an unexpected keyword argument '{name}'"
-        if name in [p.name for p in positional[:len(args)]]:
-            return f"got multiple values for argument '{name}'"
     for kind, what in ((inspect.Parameter.POSITIONAL_OR_KEYWORD, "positional"),
                        (inspect.Parameter.KEYWORD_ONLY, "keyword-only")):
         missing = [f"'{p.name}'" for p in parameters[len(args):] if p.kind is kind
@@ -113,7 +113,7 @@ class FunctionalModule(OptionsModule):
 
     def __init_subclass__(cls, **kwargs) -> None:
         super().__init_subclass__(**kwargs)
-        if cls.__init__ is FunctionalModule.__init__ and cls._function is not None:
+        if original_init(cls) is FunctionalModule.__init__ and cls._function is not None:
             parameters = function_options(cls._function)
             cls._signature = cls.__signature__ = inspect.Signature(parameters,
                                                                    return_annotation="None")

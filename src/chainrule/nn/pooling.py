@@ -19,6 +19,8 @@ def _single(v) -> tuple:
 class _MaxPoolNd(FunctionalModule):
     """What the max poolings share: their arguments and repr."""
 
+    _shared_init = True  # its layers' constructor errors name it, as PyTorch's
+
     _shown = ("kernel_size", "stride", "padding", "dilation", "ceil_mode")
     _arguments = _shown + ("return_indices",)
 
@@ -118,7 +120,11 @@ class AvgPool3d(_AvgPoolNd):
     _function = staticmethod(functional.avg_pool3d)
 
 
-class AdaptiveAvgPool1d(FunctionalModule):
+class _AdaptiveAvgPoolNd(FunctionalModule):
+    _shared_init = True  # the 1-d, 2-d and 3-d layers, as PyTorch's
+
+
+class AdaptiveAvgPool1d(_AdaptiveAvgPoolNd):
     """Average pooling of ``(N, C, L)`` to a fixed length.
 
     >>> torch.nn.AdaptiveAvgPool1d(4)
@@ -128,7 +134,7 @@ class AdaptiveAvgPool1d(FunctionalModule):
     _function = staticmethod(functional.adaptive_avg_pool1d)
 
 
-class AdaptiveAvgPool2d(FunctionalModule):
+class AdaptiveAvgPool2d(_AdaptiveAvgPoolNd):
     """Average pooling to a fixed output size.
 
     >>> torch.nn.AdaptiveAvgPool2d((1, 1))
@@ -138,7 +144,7 @@ class AdaptiveAvgPool2d(FunctionalModule):
     _function = staticmethod(functional.adaptive_avg_pool2d)
 
 
-class AdaptiveAvgPool3d(FunctionalModule):
+class AdaptiveAvgPool3d(_AdaptiveAvgPoolNd):
     """Average pooling of ``(N, C, D, H, W)`` to a fixed output size.
 
     >>> torch.nn.AdaptiveAvgPool3d((2, None, 1))
@@ -149,6 +155,7 @@ class AdaptiveAvgPool3d(FunctionalModule):
 
 
 class _AdaptiveMaxPoolNd(FunctionalModule):
+    _shared_init = True
     _shown = ("output_size",)
 
 
@@ -184,6 +191,8 @@ class AdaptiveMaxPool3d(_AdaptiveMaxPoolNd):
 
 class _LPPoolNd(FunctionalModule):
     """Power-average pooling: ``(sum of x ** norm_type over a window) ** (1 / norm_type)``."""
+
+    _shared_init = True  # its layers' constructor errors name it, as PyTorch's
 
     _arguments = ("norm_type", "kernel_size", "stride", "ceil_mode")
 

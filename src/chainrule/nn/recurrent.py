@@ -191,6 +191,11 @@ class LSTMCell(RNNCellBase):
 
 
 # --- multi-layer, whole-sequence layers ---------------------------------------------------------
+def _no_projection(options: dict) -> None:
+    if "proj_size" in options:
+        raise ValueError("proj_size argument is only supported for LSTM, not RNN or GRU")
+
+
 class RNNBase(Module):
     """What the multi-layer recurrent layers share: the weights of every layer and direction
     (named ``weight_ih_l{k}``, ... as in PyTorch), their ``repr``, the checks of input and
@@ -435,10 +440,14 @@ class RNN(RNNBase):
     (torch.Size([5, 3, 16]), torch.Size([4, 3, 8]))
     """
 
-    def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1,
-                 nonlinearity: str = "tanh", bias: bool = True, batch_first: bool = False,
-                 dropout: float = 0.0, bidirectional: bool = False, proj_size: int = 0,
-                 device=None, dtype=None) -> None:
+    def __init__(self, *args, **kwargs) -> None:
+        # RNNBase's options with ``nonlinearity`` fourth, as PyTorch's RNN takes them (so a
+        # call that does not fit them names RNNBase.__init__, as there)
+        _no_projection(kwargs)
+        if len(args) > 3:
+            nonlinearity, args = args[3], args[:3] + args[4:]
+        else:
+            nonlinearity = kwargs.pop("nonlinearity", "tanh")
         if nonlinearity == "tanh":
             mode = "RNN_TANH"
         elif nonlinearity == "relu":
@@ -446,8 +455,7 @@ class RNN(RNNBase):
         else:
             raise ValueError(f"Unknown nonlinearity '{nonlinearity}'. Select from 'tanh' or "
                              "'relu'.")
-        super().__init__(mode, input_size, hidden_size, num_layers, bias, batch_first, dropout,
-                         bidirectional, proj_size, device, dtype)
+        super().__init__(mode, *args, **kwargs)
         self.nonlinearity = nonlinearity
 
     forward = RNNBase._outputs
@@ -468,12 +476,9 @@ class GRU(RNNBase):
     (torch.Size([3, 5, 8]), torch.Size([1, 3, 8]))
     """
 
-    def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1,
-                 bias: bool = True, batch_first: bool = False, dropout: float = 0.0,
-                 bidirectional: bool = False, proj_size: int = 0, device=None,
-                 dtype=None) -> None:
-        super().__init__("GRU", input_size, hidden_size, num_layers, bias, batch_first, dropout,
-                         bidirectional, proj_size, device, dtype)
+    def __init__(self, *args, **kwargs) -> None:  # RNNBase's options, as in RNN
+        _no_projection(kwargs)
+        super().__init__("GRU", *args, **kwargs)
 
     forward = RNNBase._outputs
 
@@ -493,12 +498,8 @@ class LSTM(RNNBase):
     (torch.Size([5, 8]), torch.Size([2, 8]), torch.Size([2, 8]))
     """
 
-    def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1,
-                 bias: bool = True, batch_first: bool = False, dropout: float = 0.0,
-                 bidirectional: bool = False, proj_size: int = 0, device=None,
-                 dtype=None) -> None:
-        super().__init__("LSTM", input_size, hidden_size, num_layers, bias, batch_first,
-                         dropout, bidirectional, proj_size, device, dtype)
+    def __init__(self, *args, **kwargs) -> None:  # RNNBase's options, as in GRU
+        super().__init__("LSTM", *args, **kwargs)
 
     forward = RNNBase._outputs
 
