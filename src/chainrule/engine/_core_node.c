@@ -236,7 +236,8 @@ adopt_below(PyObject *owner, int levels)
     return deepest;
 }
 
-/* After recording a node on `input` (a tensor): adopt what its node's pairs alone hold. */
+/* After recording a node whose input has `grad_fn` (record(), _core_op.c): adopt the nodes
+ * below grad_fn that its pairs alone hold. */
 static void
 adopt_below_input(PyObject *grad_fn)
 {
