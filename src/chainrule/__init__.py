@@ -32,6 +32,7 @@ one row in ``tests/op_table.py``.
 from __future__ import annotations
 
 import builtins as _builtins
+import importlib as _importlib
 import math as _math
 
 from . import _dtypes
@@ -55,38 +56,20 @@ from .functions.indexing import *  # noqa: F401,F403
 from .functions.selection import *  # noqa: F401,F403
 from .functions.special import *  # noqa: F401,F403  (torch.i0, torch.polygamma, ...)
 from .functions.activation import *  # noqa: F401,F403  (torch.celu, torch.prelu, ...)
-from .functions.dropout import *  # noqa: F401,F403
-from .functions.distance import *  # noqa: F401,F403
-from .functions.loss import *  # noqa: F401,F403  (torch.kl_div, torch.ctc_loss, ...)
-from .functions.embedding import *  # noqa: F401,F403
-from .functions.recurrent import *  # noqa: F401,F403  (torch.gru, torch.lstm, ...)
 from .functions.scatter import *  # noqa: F401,F403  (issue 12: tensormisc's families)
 from .functions.histogram import *  # noqa: F401,F403
-from .functions.windows import *  # noqa: F401,F403
 from .functions.spectral import *  # noqa: F401,F403
-from .functions.calculus import *  # noqa: F401,F403
 from .functions.properties import *  # noqa: F401,F403
-from .functions.memory import *  # noqa: F401,F403
-from .functions.flags import *  # noqa: F401,F403
 from .functions.bitwise import *  # noqa: F401,F403
 from .functions.floating import *  # noqa: F401,F403
-from .functions.control_flow import *  # noqa: F401,F403
 from .functions.decompositions import *  # noqa: F401,F403  (torch.qr, torch.svd, ...)
 from .functions.solvers import *  # noqa: F401,F403
-from .functions.quadrature import *  # noqa: F401,F403
-from .functions.lowrank import *  # noqa: F401,F403
-from .functions.lobpcg import *  # noqa: F401,F403
 from .functions.conversion import clone
 from .functions.legacy import *  # noqa: F401,F403  (torch.FloatTensor, torch.LongTensor, ...)
 from .functions.storage import *  # noqa: F401,F403  (torch.empty_strided, torch.UntypedStorage)
 from .functions.complex_api import *  # noqa: F401,F403  (torch.real, torch.adjoint, ...)
 from .functions.matrix_more import *  # noqa: F401,F403  (torch.chain_matmul, ...)
 from .functions.dlpack import from_dlpack
-from .functions.convolution import *  # noqa: F401,F403  (torch.conv2d, ...)
-from .functions.pooling import *  # noqa: F401,F403  (torch.max_pool2d, ...)
-from .functions.normalization import *  # noqa: F401,F403  (torch.layer_norm, ...)
-from .functions.padding import *  # noqa: F401,F403  (torch.constant_pad_nd)
-from .functions.shuffle import *  # noqa: F401,F403  (torch.pixel_shuffle, ...)
 from . import autograd
 from .engine.grad_mode import (
     enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad,
@@ -163,21 +146,44 @@ _LAZY = {
 }
 
 
+# The torch.* functions of the families that Tensor's methods, the lecture and plain
+# tensor code never call (convolution, pooling, losses, ...): their modules, and the rule
+# tables only they use, load on the first use of any of their names (module __getattr__
+# below), which keeps `import chainrule` fast.
+_LAZY_FAMILIES = ("dropout", "distance", "loss", "embedding", "recurrent", "windows", "calculus",
+                  "memory", "flags", "control_flow", "quadrature", "lowrank", "lobpcg",
+                  "convolution", "pooling", "normalization", "padding", "shuffle")
+
+
+def __dir__() -> list:
+    names = set(globals())
+    for family in _LAZY_FAMILIES:
+        names.update(_importlib.import_module(f"chainrule.functions.{family}").__all__)
+    return sorted(names)
+
+
 def __getattr__(name: str):
     # The larger subpackages load on first use, which keeps `import chainrule` fast.
-    import importlib
     if name in ("nn", "optim", "utils", "func", "linalg", "testing", "cuda", "distributions",
                 "numpy", "viz", "backends", "accelerator", "random", "special", "compiler"):
         try:
-            return importlib.import_module(f"chainrule.{name}")
+            return _importlib.import_module(f"chainrule.{name}")
         except ModuleNotFoundError as e:
             if e.name != f"chainrule.{name}":
                 raise
             raise AttributeError(f"module 'chainrule' has no attribute '{name}' (torch.{name} "
                                  "is not in chainrule)") from None
     if name in _LAZY:
-        return getattr(importlib.import_module(f"chainrule.{_LAZY[name]}"), name)
+        return getattr(_importlib.import_module(f"chainrule.{_LAZY[name]}"), name)
     if name.startswith("__"):
         raise AttributeError(f"module 'chainrule' has no attribute '{name}'")
+    for family in _LAZY_FAMILIES:
+        module = _importlib.import_module(f"chainrule.functions.{family}")
+        if name in module.__all__:
+            # Bind the whole family, as `from .functions.<family> import *` would have.
+            namespace = globals()
+            for public in module.__all__:
+                namespace.setdefault(public, getattr(module, public))
+            return namespace[name]
     raise AttributeError(f"module 'chainrule' has no attribute '{name}' (torch.{name} is not "
                          "in chainrule)")

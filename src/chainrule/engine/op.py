@@ -254,13 +254,27 @@ class Op(_OpBase):
         # The input_meta of a node whose inputs all match the output: one shared tuple, one
         # allocation less per recorded op (the garbage collector scans fewer objects).
         self._same_meta = (None,) * len(self.diff_positions)
-        node_base = GeneralOpNode if self.general else OpNode
-        self.node_class = type(name, (node_base,), {"__slots__": (), "op": self})
+        # The node class is made when the op is first recorded (node_type): making the
+        # several hundred of them here was a large share of `import chainrule`, and a
+        # program records a few dozen kinds of op.
+        self.node_class = None
         # A formula that calls this op runs on arrays by calling its forward (array_rules).
         ARRAY_FORMS[self] = forward
 
     def __repr__(self) -> str:
         return f"<Op {self.name}>"
+
+    def node_type(self) -> type:
+        """The class of this op's nodes (named as PyTorch names them), made on first use.
+
+        >>> from chainrule.ops.pointwise import exp
+        >>> exp.node_type().__name__
+        'ExpBackward0'
+        """
+        if self.node_class is None:
+            node_base = GeneralOpNode if self.general else OpNode
+            self.node_class = type(self.name, (node_base,), {"__slots__": (), "op": self})
+        return self.node_class
 
     def __call__(self, *args):
         # C twin: _core_op.c op_call, which hands every call outside its common case to this
@@ -394,7 +408,10 @@ class Op(_OpBase):
         return inputs
 
     def _record_general(self, results, args) -> None:
-        node = self.node_class()
+        try:
+            node = self.node_class()
+        except TypeError:  # (no class until the op's first record: node_type)
+            node = self.node_type()()
         edges, meta, counts = [], [], []
         needs = 0
         for k, i in enumerate(self.diff_positions):
@@ -528,7 +545,10 @@ class Op(_OpBase):
         # anomaly mode).
         # Nodes are made without __init__ (its defaults live on the class): a node
         # costs four attribute writes.
-        node = _new_node(self.node_class)
+        try:
+            node = _new_node(self.node_class)
+        except TypeError:  # (no class until the op's first record: node_type)
+            node = _new_node(self.node_type())
         edges = []
         meta = None  # per input: None, or its (shape, dtype) where they differ from the output's
         needs = 0  # bit k set: the k-th differentiable input needs a gradient
@@ -665,7 +685,7 @@ def name_in_cpp_namespace(op: Op) -> None:
     PyTorch's CopySlices and CopyBackwards nodes are hand-written in its C++
     autograd: the class name is the plain one, but ``name()`` carries the namespace.
     """
-    op.node_class.name = lambda self: f"torch::autograd::{op.name}"
+    op.node_type().name = lambda self: f"torch::autograd::{op.name}"
 
 
 def _parameters(fn) -> tuple:

@@ -11,6 +11,7 @@ import builtins
 import math
 
 from .._backend import quiet, xp
+from .._backend.select import zero_where
 from ..engine.op import Op
 from ..tensor import Tensor
 
@@ -325,7 +326,7 @@ relu = Op("ReluBackward0", lambda self: _relu(self),
 # NaN gradient stops at a zero output, and a NaN output lets the gradient through, as in
 # PyTorch.
 threshold_backward = Op("ThresholdBackwardBackward0",
-                        lambda grad, output, threshold: xp.where(output <= threshold, 0, grad),
+                        lambda grad, output, threshold: zero_where(output <= threshold, grad),
                         promote="binary",
                         grad=lambda g, output, threshold: threshold_backward(g, output, threshold),
                         output=lambda g: g * 0,

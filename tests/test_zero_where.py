@@ -1,0 +1,60 @@
+"""_backend.select.zero_where (the branch-free selection relu's backward pass runs)
+against numpy.where, bit for bit, and relu's gradient with special values against PyTorch."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import chainrule as cr
+from chainrule._backend.select import zero_where
+from helpers import torch_or_skip
+
+SPECIAL = [np.nan, np.inf, -np.inf, -0.0, 0.0, 1.5, -2.25, 1e-30]
+
+
+def _bits(array: np.ndarray) -> bytes:
+    return np.ascontiguousarray(array).tobytes()
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
+@pytest.mark.parametrize("layout", ["contiguous", "transposed", "strided"])
+def test_same_bits_as_where(dtype, layout):
+    rng = np.random.default_rng(0)
+    values = rng.choice(np.array(SPECIAL, dtype=dtype), size=(6, 8))
+    drop = rng.random((6, 8)) < 0.5
+    if layout == "transposed":
+        values, drop = values.T, drop.T
+    elif layout == "strided":
+        values, drop = values[::2, 1::3], drop[::2, 1::3]
+    expected = np.where(drop, 0, values)
+    result = zero_where(drop, values)
+    assert result.dtype == expected.dtype and result.shape == expected.shape
+    assert _bits(result) == _bits(expected)
+    assert result.base is None  # an array of its own: the engine may adopt it as .grad
+
+
+@pytest.mark.parametrize("drop, values", [
+    (np.array([True, False]), np.array([[1.0, -0.0], [np.nan, 2.0]])),  # broadcast
+    (np.array([True, False]), np.array([3, -4])),  # integers
+    (np.array([False, True]), np.array([1 + 2j, 3 - 1j])),  # complex
+    (np.bool_(True), np.float64(-0.0)),  # scalars
+    (np.array(False), np.array(-0.0, dtype=np.float32)),  # 0-d
+])
+def test_other_cases_are_where(drop, values):
+    expected = np.where(drop, 0, values)
+    result = zero_where(drop, values)
+    assert type(result) is type(expected) and result.dtype == expected.dtype
+    assert _bits(result) == _bits(expected)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_relu_gradient_of_special_values_matches_pytorch(dtype):
+    torch = torch_or_skip()
+    inputs = np.array([[1.0, -1.0, 0.0, 2.0], [np.nan, 3.0, -0.0, -5.0]], dtype=dtype)
+    upstream = np.array([[np.nan, np.inf, -np.inf, -0.0], [-0.0, np.nan, 4.0, -3.0]], dtype=dtype)
+    ours = cr.tensor(inputs, requires_grad=True)
+    cr.relu(ours).backward(cr.tensor(upstream))
+    theirs = torch.tensor(inputs, requires_grad=True)
+    torch.relu(theirs).backward(torch.tensor(upstream))
+    assert ours.grad.dtype == getattr(cr, dtype)
+    assert _bits(ours.grad.numpy()) == _bits(theirs.grad.numpy())
