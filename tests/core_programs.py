@@ -9,6 +9,7 @@ Run as a script, it serves programs over stdin/stdout (pickled), one answer per 
 """
 from __future__ import annotations
 
+import gc
 import operator
 import pickle
 import sys
@@ -73,6 +74,12 @@ def _step(torch, values: list, step: tuple, hooks: list):
         y = x * 1
         if y.requires_grad:
             hooks.append(y.register_hook(lambda g, s=step[3]: g * s))
+        return y
+    if kind == "chain":  # its intermediates dropped (the compiled core's owned nodes), then
+        y = x            # a collection walks the graph
+        for _ in range(step[3]):
+            y = y * 0.5 + 1.0
+        gc.collect()
         return y
     if kind == "retain":
         y = x + 0

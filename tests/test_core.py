@@ -83,6 +83,7 @@ _steps = st.one_of(
     st.tuples(st.just("inplace"), st.just(""), _index, _number),
     st.tuples(st.just("hook"), st.just(""), _index, _number),
     st.tuples(st.just("retain"), st.just(""), _index),
+    st.tuples(st.just("chain"), st.just(""), _index, st.integers(1, 40)),
 )
 _programs = st.tuples(st.lists(_leaf, min_size=1, max_size=3), st.lists(_steps, max_size=8),
                       st.sampled_from(["backward", "backward", "create_graph", "twice"]))

@@ -119,7 +119,8 @@ attr_true(PyObject *obj, PyObject *name)
     return truth;
 }
 
-/* The topics, in the order engine/op.py, saved.py and backward.py read them. */
+/* The topics, in the order engine/graph.py, op.py, saved.py and backward.py read them. */
+#include "_core_node.c"
 #include "_core_op.c"
 #include "_core_saved.c"
 #include "_core_backward.c"
@@ -164,9 +165,7 @@ setup(PyObject *module, PyObject *args, PyObject *kwargs)
         || (off_output_nr = slot_offset(tensor_type, "_output_nr")) < 0
         || (off_grad = slot_offset(tensor_type, "_grad")) < 0
         || (off_version_counter = slot_offset(tensor_type, "_version_counter")) < 0
-        || (off_next_functions = slot_offset(node_t, "next_functions")) < 0
-        || (off_input_meta = slot_offset(node_t, "input_meta")) < 0
-        || (off_saved = slot_offset(node_t, "_saved")) < 0
+        || node_field_offsets(node_t) < 0
         || (off_plan = slot_offset(op_node_t, "_plan")) < 0)
         return NULL;
     saved_tensor_type = (PyTypeObject *)saved_tensor;
@@ -222,6 +221,9 @@ PyInit__core(void)
 {
     if (PyType_Ready(&OpBase_Type) < 0 || PyType_Ready(&FastMethod_Type) < 0)
         return NULL;
+    NodeBase_Type.tp_new = PyBaseObject_Type.tp_new;
+    if (PyType_Ready(&NodeBase_Type) < 0)
+        return NULL;
 #define INTERN(var, text) if ((var = PyUnicode_InternFromString(text)) == NULL) return NULL
     INTERN(str_enabled, "enabled");
     INTERN(str_anomaly, "anomaly");
@@ -269,6 +271,12 @@ PyInit__core(void)
     Py_INCREF(&OpBase_Type);
     if (PyModule_AddObject(module, "OpBase", (PyObject *)&OpBase_Type) < 0) {
         Py_DECREF(&OpBase_Type);
+        Py_DECREF(module);
+        return NULL;
+    }
+    Py_INCREF(&NodeBase_Type);
+    if (PyModule_AddObject(module, "NodeBase", (PyObject *)&NodeBase_Type) < 0) {
+        Py_DECREF(&NodeBase_Type);
         Py_DECREF(module);
         return NULL;
     }

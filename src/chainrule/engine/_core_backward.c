@@ -45,6 +45,7 @@ count_consumers(PyObject *module, PyObject *roots)
             PyObject *child = PyTuple_GET_ITEM(edge, 0);
             if (child == Py_None)
                 continue;
+            track_node(child);  /* the pass shares it (_core_node.c: owned nodes) */
             PyObject *count = PyDict_GetItemWithError(consumers, child);  /* borrowed */
             int failed;
             if (count != NULL) {
@@ -387,6 +388,7 @@ run_nodes(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         PyObject *node = PyList_GET_ITEM(ready, last);
         Py_INCREF(node);
         if (PyList_SetSlice(ready, last, last + 1, NULL) < 0) { Py_DECREF(node); goto done; }
+        track_node(node);  /* Python code may see it below (_core_node.c: owned nodes) */
         PyObject *grads = NULL, *results = NULL, *edges = NULL, *metas = NULL, *items = NULL;
         int sent = 0, failed = 1;
         /* 1. The gradient of this node's output: the sum over every path that reached it. */

@@ -402,6 +402,7 @@ record(OpBase *self, PyObject *result, PyObject *args)
     if (node == NULL) goto done;
     edges = PyTuple_New(count);
     if (edges == NULL) goto done;
+    untrack_owned(edges);  /* the node walks it (_core_node.c) */
     long needs = 0;  /* bit k set: the k-th differentiable input needs a gradient */
     for (Py_ssize_t k = 0; k < count; k++) {
         PyObject *a = PyTuple_GET_ITEM(args, PyLong_AsSsize_t(PyTuple_GET_ITEM(positions, k)));
@@ -432,6 +433,8 @@ record(OpBase *self, PyObject *result, PyObject *args)
             }
         }
         if (edge == NULL) goto done;
+        if (edge != no_edge)
+            untrack_owned(edge);  /* held by edges alone: the node walks it */
         PyTuple_SET_ITEM(edges, k, edge);
         /* The engine reduces a gradient to its input's shape and dtype only where they
          * differ from the output's; None (the usual case) skips the check. */
@@ -487,6 +490,7 @@ record(OpBase *self, PyObject *result, PyObject *args)
     if (n_reads) {
         saved = PyTuple_New(n_reads);
         if (saved == NULL) { Py_DECREF(plan); goto done; }
+        untrack_owned(saved);  /* the node walks it (_core_node.c) */
         for (Py_ssize_t r = 0; r < n_reads; r++) {
             Py_ssize_t j = PyLong_AsSsize_t(PyTuple_GET_ITEM(reads, r));
             PyObject *value;
@@ -520,6 +524,11 @@ record(OpBase *self, PyObject *result, PyObject *args)
     Py_DECREF(plan);
     set_slot(result, off_requires_grad, Py_True);
     set_slot(result, off_grad_fn, node);
+    for (Py_ssize_t k = 0; k < count; k++) {
+        PyObject *a = PyTuple_GET_ITEM(args, PyLong_AsSsize_t(PyTuple_GET_ITEM(positions, k)));
+        if (is_tensor(a) && SLOT(a, off_grad_fn) != Py_None)
+            adopt_below_input(SLOT(a, off_grad_fn));  /* (_core_node.c: owned nodes) */
+    }
     status = 0;
 done:
     Py_XDECREF(node);
