@@ -35,18 +35,24 @@ def _type_error(cls, args, kwargs):
     return None
 
 
-@pytest.mark.parametrize("name", LAYERS)
-def test_constructor_type_errors_match_pytorch(name):
+def _compare(module: str, name: str, calls, first=lambda torch: ()) -> None:
+    """``module.name`` (``"nn"`` or ``"optim"``) called each way of ``calls`` raises the
+    TypeError PyTorch's does (``first(torch)``: the arguments every call starts with)."""
     torch = torch_or_skip()
-    theirs = getattr(torch.nn, name, None)
+    theirs = getattr(getattr(torch, module), name, None)
     if theirs is None:
-        pytest.skip(f"torch.nn has no {name}")
-    ours = getattr(chainrule.nn, name)
-    for args, kwargs in CALLS:
-        expected = _type_error(theirs, args, kwargs)
+        pytest.skip(f"torch.{module} has no {name}")
+    ours = getattr(getattr(chainrule, module), name)
+    for args, kwargs in calls:
+        expected = _type_error(theirs, first(torch) + args, kwargs)
         if expected is None or " " not in expected:
             continue  # PyTorch takes the call or raises something else: not this test's matter
-        assert _type_error(ours, args, kwargs) == expected, (name, args, kwargs)
+        assert _type_error(ours, first(chainrule) + args, kwargs) == expected, (name, args)
+
+
+@pytest.mark.parametrize("name", LAYERS)
+def test_constructor_type_errors_match_pytorch(name):
+    _compare("nn", name, CALLS)
 
 
 def test_a_user_subclass_keeps_the_layer_name_pytorch_gives():
@@ -65,14 +71,4 @@ OPTIMIZERS = sorted(name for name in dir(chainrule.optim)
 
 @pytest.mark.parametrize("name", OPTIMIZERS)
 def test_optimizer_type_errors_match_pytorch(name):
-    torch = torch_or_skip()
-    theirs = getattr(torch.optim, name, None)
-    if theirs is None:
-        pytest.skip(f"torch.optim has no {name}")
-    for extra, kwargs in CALLS[1:]:
-        expected = _type_error(theirs, ([torch.zeros(2, requires_grad=True)],) + extra, kwargs)
-        if expected is None or " " not in expected:
-            continue
-        ours = _type_error(getattr(chainrule.optim, name),
-                           ([chainrule.zeros(2, requires_grad=True)],) + extra, kwargs)
-        assert ours == expected, (name, extra, kwargs)
+    _compare("optim", name, CALLS[1:], first=lambda torch: ([torch.zeros(2, requires_grad=True)],))

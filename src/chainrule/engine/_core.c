@@ -21,6 +21,7 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <structmember.h>
+#include <stdarg.h>
 
 /* --- what setup() hands over: the Python classes and helpers the fast paths use ---------- */
 
@@ -71,6 +72,35 @@ set_slot(PyObject *obj, Py_ssize_t offset, PyObject *value)
     Py_INCREF(value);
     SLOT(obj, offset) = value;
     Py_XDECREF(old);
+}
+
+/* A new instance of `type` (object.__new__, no __init__) with `count` slots set: the
+ * arguments after `count` are (Py_ssize_t offset, PyObject *value) pairs.  How the C twins
+ * make the small objects whose __init__ only fills slots (SavedTensor, SavedResult,
+ * AccumulateGrad, and Tensor._make below). */
+static PyObject *
+new_with_slots(PyTypeObject *type, int count, ...)
+{
+    PyObject *obj = type->tp_alloc(type, 0);
+    if (obj == NULL)
+        return NULL;
+    va_list slots;
+    va_start(slots, count);
+    for (int i = 0; i < count; i++) {
+        Py_ssize_t offset = va_arg(slots, Py_ssize_t);
+        set_slot(obj, offset, va_arg(slots, PyObject *));
+    }
+    va_end(slots);
+    return obj;
+}
+
+/* Tensor._make(array) (tensor.py): a tensor around `array` with its six slots set. */
+static PyObject *
+make_tensor(PyObject *array)
+{
+    return new_with_slots(tensor_type, 6, off_data, array, off_requires_grad, Py_False,
+                          off_grad_fn, Py_None, off_output_nr, zero, off_grad, Py_None,
+                          off_version_counter, Py_None);
 }
 
 static inline int

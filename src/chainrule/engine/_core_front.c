@@ -81,13 +81,10 @@ c_grad_accumulator(PyObject *module, PyObject *tensor)
     if (node != NULL)
         return node;
     /* AccumulateGrad(tensor), its __init__ and Node.__init__ inlined: its four slots. */
-    node = accumulate_grad_type->tp_alloc(accumulate_grad_type, 0);
+    node = new_with_slots(accumulate_grad_type, 4, off_saved, Py_None, off_next_functions,
+                          empty_tuple, off_input_meta, empty_tuple, off_variable, tensor);
     if (node == NULL)
         return NULL;
-    set_slot(node, off_saved, Py_None);
-    set_slot(node, off_next_functions, empty_tuple);
-    set_slot(node, off_input_meta, empty_tuple);
-    set_slot(node, off_variable, tensor);
     PyObject *weak = PyWeakref_NewRef(node, NULL);
     if (weak == NULL || PyObject_SetAttr(tensor, str_accumulator, weak) < 0)
         Py_CLEAR(node);
@@ -95,21 +92,6 @@ c_grad_accumulator(PyObject *module, PyObject *tensor)
     return node;
 }
 
-/* Tensor._make(array) (tensor.py): a tensor around `array` with its six slots set. */
-static PyObject *
-make_tensor(PyObject *array)
-{
-    PyObject *t = tensor_type->tp_alloc(tensor_type, 0);
-    if (t == NULL)
-        return NULL;
-    set_slot(t, off_data, array);
-    set_slot(t, off_requires_grad, Py_False);
-    set_slot(t, off_grad_fn, Py_None);
-    set_slot(t, off_output_nr, zero);
-    set_slot(t, off_grad, Py_None);
-    set_slot(t, off_version_counter, Py_None);
-    return t;
-}
 
 /* backward._owned (engine/backward.py) for an array the caller holds borrowed: only the
  * engine's list of gradients holds it, it is no view and it is writeable.  1, 0 or -1. */

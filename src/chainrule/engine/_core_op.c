@@ -273,15 +273,8 @@ op_call(PyObject *self_obj, PyObject *args, PyObject *kwargs)
         Py_SETREF(out, array);
         if (out == NULL) goto done;
     }
-    /* Tensor._make: object.__new__(Tensor) and its six slots. */
-    result = tensor_type->tp_alloc(tensor_type, 0);
+    result = make_tensor(out);
     if (result == NULL) goto done;
-    set_slot(result, off_data, out);
-    set_slot(result, off_requires_grad, Py_False);
-    set_slot(result, off_grad_fn, Py_None);
-    set_slot(result, off_output_nr, zero);
-    set_slot(result, off_grad, Py_None);
-    set_slot(result, off_version_counter, Py_None);
 
     int enabled = attr_true(grad_state, str_enabled);
     if (enabled < 0) goto error;

@@ -34,14 +34,8 @@ new_saved_tensor(PyObject *tensor, PyObject *node_name)
             return PyObject_CallFunctionObjArgs((PyObject *)saved_tensor_type, tensor,
                                                 node_name, NULL);
     }
-    PyObject *saved = saved_tensor_type->tp_alloc(saved_tensor_type, 0);
-    if (saved == NULL)
-        return NULL;
-    set_slot(saved, off_st_version, version);
-    set_slot(saved, off_st_node_name, node_name);
-    set_slot(saved, off_st_tensor, tensor);
-    set_slot(saved, off_st_hooks_unpack, Py_None);
-    return saved;
+    return new_with_slots(saved_tensor_type, 4, off_st_version, version, off_st_node_name,
+                          node_name, off_st_tensor, tensor, off_st_hooks_unpack, Py_None);
 }
 
 /* SavedResult(result) (engine/saved.py SavedResult.__init__, output 0) where no
@@ -63,14 +57,8 @@ new_saved_result(PyObject *result)
         ? SLOT(counter, off_counter_value) : NULL;
     if (version == NULL)
         return PyObject_CallOneArg((PyObject *)saved_result_type, result);
-    PyObject *saved = saved_result_type->tp_alloc(saved_result_type, 0);
-    if (saved == NULL)
-        return NULL;
-    set_slot(saved, off_sr_output_nr, zero);
-    set_slot(saved, off_sr_counter, counter);
-    set_slot(saved, off_sr_version, version);
-    set_slot(saved, off_sr_data, SLOT(result, off_data));
-    return saved;
+    return new_with_slots(saved_result_type, 4, off_sr_output_nr, zero, off_sr_counter,
+                          counter, off_sr_version, version, off_sr_data, SLOT(result, off_data));
 }
 
 /* data[()] for a 0-d array (a NumPy scalar: see SavedTensor.unpack_data), else data; a new
