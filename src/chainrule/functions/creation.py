@@ -9,7 +9,10 @@ from .. import _dtypes
 from .._backend import ndarray, xp
 from .._shapes import new_size
 from ..tensor import Tensor, _on_cpu
-from .out import FACTORY, out_variant
+from .out import FACTORY, out_variant, write_out
+
+# Integers up to 2**24 are exact in float32 (and float16 is never the default dtype).
+_EXACT_IN_FLOAT32 = 2 ** 24
 
 __all__ = [
     "tensor", "as_tensor", "from_numpy", "zeros", "ones", "empty", "full", "zeros_like",
@@ -291,7 +294,8 @@ def full_like(input, fill_value, dtype=None, device=None, requires_grad=False,
 
 
 @out_variant(FACTORY, count_warning=True)
-def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False) -> Tensor:
+def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False, *,
+           out=None) -> Tensor:
     """Values from ``start`` up to (not including) ``end`` in steps of ``step``.
 
     Integer arguments give int64; any float argument gives the default dtype.
@@ -299,13 +303,22 @@ def arange(start, end=None, step=1, dtype=None, device=None, requires_grad=False
     >>> torch.arange(4.0)
     tensor([0., 1., 2., 3.])
     """
-    if end is None and type(step) is builtins.int and step == 1 and dtype is None \
+    if out is not None:
+        return write_out(out, arange, (start, end, step), {
+            "dtype": dtype, "device": device, "requires_grad": requires_grad})
+    if end is None and step == 1 and type(step) is builtins.int and dtype is None \
             and device is None and (type(start) is builtins.float or type(start) is builtins.int):
         # torch.arange(n), the commonest call: the computation below with start 0 and step 1
-        # (0 + i * 1 is i), without its general argument handling.
-        d = _dtypes.get_default_dtype() if type(start) is builtins.float else _dtypes.int64
-        n = builtins.max(0, math.ceil(builtins.float(start)))
-        t = Tensor._make(xp.arange(n, dtype=xp.float64).astype(d.np))
+        # (0 + i * 1 is i), without its general argument handling.  The integers i are exact
+        # in float32 up to 2**24, so NumPy's arange makes them in the result's dtype directly
+        # (no float64 array to cast).
+        n = builtins.max(0, math.ceil(start))
+        if type(start) is builtins.int:
+            t = Tensor._make(xp.arange(n, dtype=xp.int64))
+        elif n <= _EXACT_IN_FLOAT32:
+            t = Tensor._make(xp.arange(n, dtype=_dtypes.get_default_dtype().np))
+        else:
+            t = Tensor._make(xp.arange(n, dtype=xp.float64).astype(_dtypes.get_default_dtype().np))
         if requires_grad:
             t.requires_grad_(True)
         return t

@@ -25,7 +25,7 @@ from .arguments import accept_numpy_names, require_tensor
 from .creation import not_implemented
 from .indexing import setitem
 from .joining import cat
-from .out import CPP_NAMES, SAME, out_variant
+from .out import CPP_NAMES, SAME, out_variant, write_out
 from .pointwise import _check_alpha, clamp
 from .reduction import cumprod, norm
 from .shape import flip, movedim, narrow, reshape, unsqueeze, view
@@ -66,12 +66,25 @@ def _operand_arrays(name: str, input, other, other_name: str) -> tuple:
 
 
 @out_variant(SAME, message="result dtype {out} does not match input dtype {result}")
-def dot(input, other):
+def dot(input, other, *, out=None):
     """Dot product of two 1-d tensors.
 
     >>> torch.dot(torch.tensor([1., 2.]), torch.tensor([3., 4.]))
     tensor(11.)
     """
+    if out is not None:
+        return write_out(out, dot, (input, other))
+    if type(input) is Tensor and type(other) is Tensor:
+        a, b = input._data, other._data
+        # The usual call passes every check below at once (equal 1-d shapes, the same NumPy
+        # dtype object): one test instead of the checks' calls and comparisons.
+        if a.ndim == 1 and a.shape == b.shape and a.dtype is b.dtype:
+            return linalg_ops.dot(input, other)
+    _check_dot(input, other)
+    return linalg_ops.dot(input, other)
+
+
+def _check_dot(input, other) -> None:
     a, b = _operand_arrays("dot", input, other, "tensor")
     if a.ndim != 1 or b.ndim != 1:
         raise RuntimeError(f"1D tensors expected, but got {a.ndim}D and {b.ndim}D tensors")
@@ -84,16 +97,22 @@ def dot(input, other):
         raise RuntimeError(
             f"dot : expected both vectors to have same dtype, but found {_dtype_name(input)} "
             f"and {_dtype_name(other)}")
-    return linalg_ops.dot(input, other)
 
 
 @out_variant(SAME)
-def mv(input, vec):
+def mv(input, vec, *, out=None):
     """Matrix-vector product.
 
     >>> torch.mv(torch.eye(2), torch.tensor([1., 2.]))
     tensor([1., 2.])
     """
+    if out is not None:
+        return write_out(out, mv, (input, vec))
+    if type(input) is Tensor and type(vec) is Tensor:
+        a, v = input._data, vec._data
+        # The usual call passes every check below at once (see dot).
+        if a.ndim == 2 and v.ndim == 1 and a.shape[1] == v.shape[0] and a.dtype is v.dtype:
+            return linalg_ops.mv(input, vec)
     a, v = _operand_arrays("mv", input, vec, "vec")
     if a.ndim != 2 or v.ndim != 1:
         raise RuntimeError(f"vector + matrix @ vector expected, got 1, {a.ndim}, {v.ndim}")

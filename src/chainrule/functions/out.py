@@ -91,6 +91,13 @@ def out_variant(rule: str = CAST, *, message: str | None = None, error=RuntimeEr
     def decorate(fn):
         spec = _Spec(name or fn.__name__, rule, message, error, tuple_message, count_warning,
                      accept)
+        if "out" in fn.__code__.co_varnames[:fn.__code__.co_argcount
+                                             + fn.__code__.co_kwonlyargcount]:
+            # fn takes ``out=None`` itself and begins with ``if out is not None: return
+            # write_out(...)``: its common call (no out=) then runs no wrapper frame.
+            fn.out_spec = spec
+            fn.without_out = _refusing_out(fn)
+            return fn
 
         @functools.wraps(fn)
         def with_out(*args, out=None, **kwargs):
@@ -100,6 +107,28 @@ def out_variant(rule: str = CAST, *, message: str | None = None, error=RuntimeEr
         with_out.without_out = fn
         return with_out
     return decorate
+
+
+def write_out(out, fn, args: tuple, kwargs: dict | None = None):
+    """``fn(*args, **kwargs)`` written into ``out``, for a function that takes ``out=`` itself
+    (see ``out_variant``).
+
+    >>> torch.dot(torch.tensor([1., 2.]), torch.tensor([3., 4.]), out=torch.zeros(()))
+    tensor(11.)
+    """
+    # (the warnings point at the caller of fn: one frame further out than with_out's)
+    return _into(out, fn, fn.out_spec, args, dict(kwargs) if kwargs else {}, stacklevel=5)
+
+
+def _refusing_out(fn):
+    """``fn`` as a method binds it: PyTorch's methods take no ``out=``, and say so as Python
+    does for a keyword a function lacks."""
+    @functools.wraps(fn)
+    def without_out(*args, **kwargs):
+        if "out" in kwargs:
+            raise TypeError(f"{fn.__name__}() got an unexpected keyword argument 'out'")
+        return fn(*args, **kwargs)
+    return without_out
 
 
 class _Spec(NamedTuple):
@@ -114,7 +143,7 @@ class _Spec(NamedTuple):
     accept: tuple
 
 
-def _into(out, fn, spec: _Spec, args, kwargs):
+def _into(out, fn, spec: _Spec, args, kwargs, stacklevel: int = 4):
     """Compute ``fn(*args, **kwargs)`` and write it into ``out`` (a tensor, or a tuple of them
     for a function with several results)."""
     name, rule = spec.name, spec.rule
@@ -143,7 +172,7 @@ def _into(out, fn, spec: _Spec, args, kwargs):
     warning = NUMEL_WARNING if spec.count_warning else None if rule == FACTORY \
         else RESIZE_WARNING
     for r, o in zip(results, outs):
-        _write(o, r, warning)
+        _write(o, r, warning, stacklevel)
     if rule == FACTORY and (requires_grad or outs[0].grad_fn is None):
         outs[0].requires_grad = requires_grad  # as PyTorch's factories set it, also to False
     if not isinstance(result, tuple):
@@ -208,7 +237,7 @@ def _refuse(spec: _Spec, rule, message, result, out):
         result_cpp=CPP_NAMES[result.name], out_cpp=CPP_NAMES[out.name]))
 
 
-def _write(out: Tensor, result: Tensor, warning: str | None) -> None:
+def _write(out: Tensor, result: Tensor, warning: str | None, stacklevel: int) -> None:
     """Write ``result`` into ``out``'s memory, resizing ``out`` first if its shape differs (with
     ``warning`` if it had elements)."""
     shape = result._data.shape
@@ -217,7 +246,7 @@ def _write(out: Tensor, result: Tensor, warning: str | None) -> None:
         if warning is not None and old and (warning is RESIZE_WARNING or old != new):
             warnings.warn(warning.format(old=list(out.shape), new=list(shape), old_numel=old,
                                          new_numel=new, new_tuple=tuple(shape)),
-                          UserWarning, stacklevel=4)
+                          UserWarning, stacklevel=stacklevel)
         out._data = _resized(out, shape)
     elif not out._data.flags.writeable:
         check_writable(out)

@@ -7,6 +7,7 @@ that were combined, so each rule first restores the reduced dimensions
 from __future__ import annotations
 
 import builtins
+import math
 
 from .._backend import xp
 from ..engine.op import Op
@@ -273,6 +274,8 @@ def _renorm_jvp(self_t, self, p, dims, maxnorm):
 
 
 def _count(shape, dims) -> int:
+    if dims is None:  # every dimension: one call instead of a Python loop
+        return builtins.max(math.prod(shape), 1)
     n = 1
     for d in (range(len(shape)) if dims is None else dims):
         n *= shape[d] if shape else 1
@@ -290,7 +293,8 @@ def _mean(x, axis, keepdim):
     if x.size == 0:  # nan, silently as in PyTorch (NumPy would warn "Mean of empty slice")
         with xp.errstate(all="ignore"):
             return xp.true_divide(xp.sum(x, axis=axis, keepdims=keepdim), 0).astype(x.dtype)
-    count = _count(x.shape, (axis,) if type(axis) is int else axis)
+    # (x.size is the count over every axis, already computed by NumPy)
+    count = x.size if axis is None else _count(x.shape, (axis,) if type(axis) is int else axis)
     if x.dtype.kind == "f" and x.dtype.itemsize >= 4 and count <= _EXACT_IN_FLOAT32:
         # float32 and float64: the sum divided by the count is what numpy.mean computes,
         # bit for bit, without numpy.mean's Python layer (the bulk of a small mean's cost).
