@@ -34,6 +34,7 @@ from .saved import (
 )
 from .views import INFERENCE_MODE, NO_GRAD_MODE, creation_meta, refused
 
+_MIXED = object()  # Op._call_python: its tensors have different dtypes
 _FLOAT_INT_AGREES: dict = {}  # dtypes of one float and integer arrays -> NumPy lands on the float
 _PROMOTED: dict = {}  # (promote, default dtype, dtypes, 0-d flags, scalar types) -> NumPy dtype
 
@@ -297,7 +298,7 @@ class Op(_OpBase):
                     if dtype is None:
                         dtype = d.dtype
                     elif d.dtype is not dtype:
-                        dtype = None
+                        dtype = _MIXED
                         break
                     # A 0-d array goes in as a NumPy scalar where the forward is operators
                     # only: the same dtype rules, and NumPy's fast scalar arithmetic.
@@ -307,7 +308,9 @@ class Op(_OpBase):
                 else:
                     dtype = None
                     break
-            if dtype is None or dtype.kind != "f":
+            if dtype is _MIXED:  # (_promoted would find the mismatch again, then go there)
+                data = self._promoted_float_int(args)
+            elif dtype is None or dtype.kind != "f":
                 data = self._promoted(args)
         try:
             out = self.forward(*data)
