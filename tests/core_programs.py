@@ -70,6 +70,13 @@ def _step(torch, values: list, step: tuple, hooks: list):
         y = x * 1
         y.mul_(step[3])
         return y
+    if kind == "update":  # a gradient-descent step: x -= 0.5 * y under no_grad (in place)
+        y = values[step[3] % len(values)]
+        with torch.no_grad():
+            x -= 0.5 * y
+        return x
+    if kind == "zero":  # x.zero_(): refused for a leaf that requires grad, else in place
+        return x.zero_()
     if kind == "hook":  # a tensor hook that scales the gradient passing through
         y = x * 1
         if y.requires_grad:

@@ -82,6 +82,8 @@ _steps = st.one_of(
     st.tuples(st.just("view"), st.sampled_from(VIEW), _index),
     st.tuples(st.just("inplace"), st.just(""), _index, _number),
     st.tuples(st.just("hook"), st.just(""), _index, _number),
+    st.tuples(st.just("update"), st.just(""), _index, _index),
+    st.tuples(st.just("zero"), st.just(""), _index),
     st.tuples(st.just("retain"), st.just(""), _index),
     st.tuples(st.just("chain"), st.just(""), _index, st.integers(1, 40)),
 )
@@ -113,6 +115,13 @@ def test_both_cores_give_identical_results(other_core, program):
     ([((3,), "float64", True, 5), ((3,), "int64", False, 6), ((3,), "bool", False, 4)],
      [("operator", "-", 1, 0, False), ("scalar", "pow", 1, 2, False),
       ("scalar", "pow", 2, 2, False), ("operator", "**", 0, 0, False)], "twice"),
+    # the hand-written GD loop: a float32 result minus int64 targets, the update under
+    # no_grad (engine/inplace.py's fast path), zero_ of a plain tensor and of a leaf
+    ([((3,), "float32", True, 1), ((3,), "int64", False, 2), ((3,), "float32", False, 3)],
+     [("operator", "-", 0, 1, False), ("operator", "-", 1, 0, True), ("update", "", 2, 1),
+      ("zero", "", 2), ("update", "", 0, 2), ("zero", "", 3), ("update", "", 1, 0)],
+     "backward"),
+    ([((3,), "float64", True, 1)], [("zero", "", 0)], "backward"),
 ])
 def test_rare_paths_agree(other_core, program):
     assert run(cr, program) == other_core(program)

@@ -293,6 +293,12 @@ def zero_(self):
     >>> torch.ones(3).zero_()
     tensor([0., 0., 0.])
     """
+    if self._grad_fn is None and not self._requires_grad and self._base is None \
+            and self._fw_grad is None:
+        # A tensor in no graph and with no tangent (x.grad.zero_() in every training loop):
+        # nothing can be recorded or refused, so fill_'s direct path is taken at once,
+        # without its grad-mode reads and checks.
+        return _fill_array(self, 0, True)
     if grad_mode.state.enabled and self._grad_fn is not None:
         return inplace(self, indexing_rows.zero)
     return fill_(self, 0)
@@ -315,16 +321,21 @@ def fill_(self, value):
     # A view whose base requires grad goes through inplace, which records or refuses.
     if (not grad_mode.state.enabled or (self._grad_fn is None and not requires_grad(self))) \
             and self._fw_grad is None:
-        # 0 fits every dtype: only other values need the overflow check (zero_ of .grad runs
-        # in every training loop)
-        target = writable(self._data, shared_ok=number)
-        value = value if value == 0 else fill_scalar(value, self._data.dtype)
-        target.fill(value)
-        self._bump_version()
-        if _tracing.tracer is not None:
-            _tracing.tracer.wrote(self, type(target).fill, (target, value), None)
-        return self
+        return _fill_array(self, value, number)
     return inplace(self, indexing_rows.fill, value)  # records, or raises the read-only error
+
+
+def _fill_array(self, value, number: bool):
+    """fill_ where nothing is recorded: the array is filled directly."""
+    # 0 fits every dtype: only other values need the overflow check (zero_ of .grad runs
+    # in every training loop)
+    target = writable(self._data, shared_ok=number)
+    value = value if value == 0 else fill_scalar(value, self._data.dtype)
+    target.fill(value)
+    self._bump_version()
+    if _tracing.tracer is not None:
+        _tracing.tracer.wrote(self, type(target).fill, (target, value), None)
+    return self
 
 
 def copy_(self, src, non_blocking: bool = False):

@@ -80,6 +80,19 @@ def inplace(self: Tensor, fn, *args, **kwargs) -> Tensor:
     saved the old values will refuse to use them.  If the result was
     recorded, ``self`` takes over its place in the graph.
     """
+    state = grad_mode.state
+    if not state.enabled and _tracing.tracer is None:
+        # Grad mode off, no tracer (``w -= lr * w.grad`` under no_grad in every hand-written
+        # training loop): nothing is recorded or refused, and the general path below comes
+        # down to these lines; taking them directly saves its checks and a call.
+        target = writable(self._data)
+        result = fn(self, *args, **kwargs)
+        check_result_fits(self, result)
+        xp.copyto(target, result._data, casting="unsafe")
+        self._bump_version()
+        if result._fw_grad is not None:  # forward mode: the tangent changes in place too
+            set_tangent_inplace(self, result._fw_grad)
+        return self
     check_inplace_leaf(self)
     # (A view requires grad when its base does: engine.views.requires_grad, inlined.)
     record = grad_mode.state.enabled and (

@@ -79,6 +79,12 @@ def sub(input, other, *, alpha=1):
     >>> torch.sub(torch.tensor([1., 2.]), 1)
     tensor([0., 1.])
     """
+    if alpha == 1 and type(input) is Tensor and type(other) is Tensor \
+            and input._data.dtype.kind != "b" and other._data.dtype.kind != "b":
+        # Two tensors, neither bool (x.sub_(y), w -= lr * w.grad): the only refusal left is
+        # broadcasting's, so the checks below (operand, the bool tests) can be skipped.
+        check_broadcast(input, other)
+        return pointwise_ops.sub(input, other)
     other = operand(other)
     if alpha != 1:
         _check_alpha(alpha, input, other)
