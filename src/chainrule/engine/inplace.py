@@ -80,22 +80,11 @@ def inplace(self: Tensor, fn, *args, **kwargs) -> Tensor:
     saved the old values will refuse to use them.  If the result was
     recorded, ``self`` takes over its place in the graph.
     """
-    state = grad_mode.state
-    if not state.enabled and _tracing.tracer is None:
-        # Grad mode off, no tracer (``w -= lr * w.grad`` under no_grad in every hand-written
-        # training loop): nothing is recorded or refused, and the general path below comes
-        # down to these lines; taking them directly saves its checks and a call.
-        target = writable(self._data)
-        result = fn(self, *args, **kwargs)
-        check_result_fits(self, result)
-        xp.copyto(target, result._data, casting="unsafe")
-        self._bump_version()
-        if result._fw_grad is not None:  # forward mode: the tangent changes in place too
-            set_tangent_inplace(self, result._fw_grad)
-        return self
-    check_inplace_leaf(self)
+    enabled = grad_mode.state.enabled
+    if enabled:  # (under no_grad, as in `w -= lr * w.grad`, nothing is refused: a call less)
+        check_inplace_leaf(self)
     # (A view requires grad when its base does: engine.views.requires_grad, inlined.)
-    record = grad_mode.state.enabled and (
+    record = enabled and (
         self._requires_grad or (self._base is not None and self._base._requires_grad)
         or any(isinstance(a, Tensor) and a._requires_grad for a in args))
     target = writable(self._data)
@@ -106,7 +95,7 @@ def inplace(self: Tensor, fn, *args, **kwargs) -> Tensor:
         # The op may save its input for backward; give it a copy so writing into
         # self's array below cannot change what backward will read.
         source = stand_in(self, self._data.copy())
-    if record or not grad_mode.state.enabled:  # the mode is already what it must be
+    if record or not enabled:  # the mode is already what it must be
         result = fn(source, *args, **kwargs)
     else:
         with grad_mode.set_grad_enabled(False):
