@@ -35,7 +35,6 @@ from .saved import (
 from .views import INFERENCE_MODE, NO_GRAD_MODE, creation_meta, refused
 
 _MIXED = object()  # Op._call_python: its tensors have different dtypes
-_FLOAT_INT_AGREES: dict = {}  # dtypes of one float and integer arrays -> NumPy lands on the float
 _PROMOTED: dict = {}  # (promote, default dtype, dtypes, 0-d flags, scalar types) -> NumPy dtype
 
 
@@ -309,7 +308,7 @@ class Op(_OpBase):
                     dtype = None
                     break
             if dtype is _MIXED:  # (_promoted would find the mismatch again, then go there)
-                data = self._promoted_float_int(args)
+                data = self._promoted_slow(args)
             elif dtype is None or dtype.kind != "f":
                 data = self._promoted(args)
         try:
@@ -484,7 +483,7 @@ class Op(_OpBase):
                 if dtype is None:
                     dtype = d.dtype
                 elif d.dtype is not dtype:
-                    return self._promoted_float_int(args)
+                    return self._promoted_slow(args)
                 data.append(d)
             else:
                 kind = type(a)
@@ -498,47 +497,6 @@ class Op(_OpBase):
         rank = _KIND_RANK.get(dtype.kind, 3) if dtype is not None else -1
         if numbers > rank or (self.promote == "float" and rank != 2):
             return self._promoted_slow(args)
-        return data
-
-    def _promoted_float_int(self, args) -> list:
-        """Tensors of one floating dtype and integer tensors (``mv(X, w) - y`` with int64
-        prices), with Python numbers beside them: PyTorch's result is the floating dtype
-        whichever tensors are 0-d (a floating tensor outranks integer ones), so no
-        promotion lookup is needed; the rest is ``_promoted_slow``'s, which mixed dtypes of
-        any other kind go to.
-        """
-        target = None
-        data = []
-        dtypes = []  # of the arrays, in order: the key of NumPy's promotion below
-        for a in args:
-            if isinstance(a, Tensor):
-                d = a._data
-                kind = d.dtype.kind
-                if kind == "f":
-                    if target is None:
-                        target = d.dtype
-                    elif d.dtype is not target:
-                        return self._promoted_slow(args)
-                elif kind != "i" and kind != "u":
-                    return self._promoted_slow(args)
-                data.append(d)
-                dtypes.append(d.dtype)
-            elif type(a) is float or type(a) is int or type(a) is bool:
-                data.append(a)
-            else:
-                return self._promoted_slow(args)
-        if target is None:
-            return self._promoted_slow(args)
-        # As in _promoted_slow: where NumPy's promotion lands on the target the ufunc
-        # converts as it goes; else the integer arrays are cast first (float32 - int64).
-        dtypes = tuple(dtypes)
-        agrees = _FLOAT_INT_AGREES.get(dtypes)
-        if agrees is None:
-            agrees = _FLOAT_INT_AGREES[dtypes] = xp.result_type(*dtypes) == target
-        if not agrees:
-            for i, d in enumerate(data):
-                if type(d) is ndarray and d.dtype is not target:
-                    data[i] = d.astype(target)
         return data
 
     def _promoted_slow(self, args, normalized: bool = False) -> list:
