@@ -122,6 +122,10 @@ def test_both_cores_give_identical_results(other_core, program):
       ("zero", "", 2), ("update", "", 0, 2), ("zero", "", 3), ("update", "", 1, 0)],
      "backward"),
     ([((3,), "float64", True, 1)], [("zero", "", 0)], "backward"),
+    # gradients summed back over broadcast dimensions (prepended ones, a 0-d operand) and cast
+    # back to the input's dtype (_core_backward.c sum_to_array)
+    ([((3,), "float32", True, 1), ((2, 3), "float64", True, 2), ((), "float32", True, 3)],
+     [("binary", "mul", 0, 1), ("binary", "add", 3, 2), ("binary", "div", 4, 0)], "backward"),
 ])
 def test_rare_paths_agree(other_core, program):
     assert run(cr, program) == other_core(program)

@@ -12,6 +12,7 @@ import math
 
 from .._backend import xp
 from .._backend.select import zero_where
+from ..engine.array_rules import ARRAY_FORMS
 from ..engine.core import quiet  # _backend.quiet, or its C twin where the core is compiled
 from ..engine.op import Op
 from ..tensor import Tensor
@@ -24,7 +25,8 @@ def _rsqrt(x):
 
 
 def _sqrt_backward(grad, output):
-    return grad / (2 * output)
+    # output + output is 2 * output exactly, without NumPy's slower path for a Python number
+    return grad / (output + output)
 
 
 def _no_bool(fn, x, name):
@@ -177,7 +179,7 @@ def _pow_backward(grad, self, exponent):
     if exponent == 0:
         return grad * 0.0
     if exponent == 2:  # squares (every squared error): self ** 1 is self, a NumPy call less
-        return grad * 2 * self
+        return (grad + grad) * self  # grad + grad is grad * 2 exactly, without a Python number
     return grad * exponent * self ** (exponent - 1)
 
 
@@ -332,6 +334,11 @@ threshold_backward = Op("ThresholdBackwardBackward0",
                         output=lambda g: g * 0,
                         jvp=lambda grad_t, output, threshold:
                             threshold_backward(grad_t, output, threshold))
+# A backward pass on arrays has NumPy's warnings off already (run_backward): there the
+# formulas that call these backward primitives call their kernels directly, without the
+# forward's _quiet (a Python call and two context-variable switches less per node).
+ARRAY_FORMS.update({div_other_backward: _div_other_backward, pow_backward: _pow_backward,
+                    sqrt_backward: _sqrt_backward})
 abs = Op("AbsBackward0", lambda self: _no_bool(xp.abs, self, "abs"),  # noqa: A001
          self=lambda grad, self: grad * sign(self),
          jvp=lambda self_t, self: self_t * sign(self))
