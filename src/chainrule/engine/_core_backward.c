@@ -83,6 +83,7 @@ static PyObject *sum_to;                    /* backward._sum_to */
 static PyObject *add_reduce;                /* numpy.add.reduce */
 static PyObject *axis_keepdims;             /* ("axis", "keepdims"): add_reduce's keywords */
 static PyObject *str_reshape;               /* "reshape" */
+static PyObject *same;                      /* array_rules.same: lambda grad: grad's form */
 static PyObject *released;                  /* engine.graph.RELEASED */
 static PyObject *freed_message;             /* engine.saved.FREED_MESSAGE */
 static PyObject *saved_kinds;               /* engine.saved.SAVED_KINDS */
@@ -144,6 +145,11 @@ apply_arrays(PyObject *node, PyObject *grads)
         }
         PyObject *positions = PyTuple_GET_ITEM(step, 1), *form = PyTuple_GET_ITEM(step, 2);
         Py_ssize_t n = PyTuple_GET_SIZE(positions);
+        if (form == same && n == 0) {  /* the gradient passes on (its dtype too): no call */
+            Py_INCREF(grad);
+            PyList_SET_ITEM(results, k, grad);
+            continue;
+        }
         PyObject *small[4], **call = n < 4 ? small : PyMem_Malloc((n + 1) * sizeof(PyObject *));
         if (call == NULL) { PyErr_NoMemory(); goto error; }
         call[0] = grad;
@@ -748,13 +754,13 @@ setup_backward(PyObject *module, PyObject *args, PyObject *kwargs)
 {
     static char *names[] = {"accumulate_grad", "accumulate", "passes_on_undefined", "sum_to",
                             "released", "freed_message", "saved_kinds", "pass_type", "ones",
-                            "module", "add_reduce", NULL};
+                            "module", "add_reduce", "same", NULL};
     PyObject *accumulate_grad;
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O!OOOOOO!O!OOO:setup_backward", names,
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O!OOOOOO!O!OOOO:setup_backward", names,
                                      &PyType_Type, &accumulate_grad, &accumulate,
                                      &passes_on_undefined, &sum_to, &released, &freed_message,
                                      &PyTuple_Type, &saved_kinds, &PyType_Type, &pass_type,
-                                     &ones, &backward_module, &add_reduce))
+                                     &ones, &backward_module, &add_reduce, &same))
         return NULL;
     if ((axis_keepdims = Py_BuildValue("(ss)", "axis", "keepdims")) == NULL
         || (str_reshape = PyUnicode_InternFromString("reshape")) == NULL)
@@ -769,7 +775,7 @@ setup_backward(PyObject *module, PyObject *args, PyObject *kwargs)
             return NULL;
     PyObject *kept[] = {accumulate_grad, accumulate, passes_on_undefined, sum_to, released,
                         freed_message, saved_kinds, pass_type, ones, backward_module,
-                        add_reduce};
+                        add_reduce, same};
     for (size_t i = 0; i < sizeof(kept) / sizeof(kept[0]); i++)
         Py_INCREF(kept[i]);  /* held for the life of the process */
     Py_RETURN_NONE;

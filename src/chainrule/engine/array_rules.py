@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import builtins
 import dis
+import operator
 import types
 
 # Attributes that mean the same on a Tensor and on an ndarray (and list methods that
@@ -43,6 +44,26 @@ _REFUSED_OPS = frozenset({"IMPORT_NAME", "IMPORT_FROM", "LOAD_DEREF", "LOAD_CLOS
 ARRAY_FORMS: dict = {}
 
 _forms: dict = {}  # function -> its array form, or None (not expressible on arrays)
+
+# A formula that is one operator applied to its parameters in order (``grad * other``,
+# ``-grad``) has that operator's C function as its array form, the same computation: the
+# backward loop calls it without entering the interpreter.  (3.11's BINARY_OP by its sign;
+# 3.10's opcodes by name.)
+_BINARY = {"+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv,
+           "BINARY_ADD": operator.add, "BINARY_SUBTRACT": operator.sub,
+           "BINARY_MULTIPLY": operator.mul, "BINARY_TRUE_DIVIDE": operator.truediv}
+_NO_WORK = frozenset({"RESUME", "NOP", "CACHE", "PRECALL"})
+_VARIABLE_ARGUMENTS = 0x04 | 0x08  # the code flags CO_VARARGS and CO_VARKEYWORDS
+
+
+def same(grad):
+    """The array form of ``lambda grad: grad`` (the compiled core passes the gradient on
+    without calling it: _core_backward.c apply_arrays).
+
+    >>> same(2.5)
+    2.5
+    """
+    return grad
 _array_globals: dict = {}  # id(module globals) -> the globals the array forms run with
 
 
@@ -60,6 +81,11 @@ def array_form(fn):
     _forms[fn] = None  # until proven otherwise (and so that recursion terminates)
     if fn.__closure__ is not None or fn.__kwdefaults__:
         return None
+    if not fn.__defaults__:
+        simple = _one_operator(fn.__code__)
+        if simple is not None:
+            _forms[fn] = simple
+            return simple
     module_globals = fn.__globals__
     renamed = {}
     if not _expressible(fn.__code__, module_globals, renamed):
@@ -71,6 +97,28 @@ def array_form(fn):
     form = types.FunctionType(fn.__code__, scope, fn.__name__, fn.__defaults__)
     _forms[fn] = form
     return form
+
+
+def _one_operator(code):
+    """``same``, ``operator.neg`` or a binary operator's function where ``code`` is nothing
+    but ``return p``, ``return -p`` or ``return p OP q`` of its parameters, in order."""
+    if code.co_flags & _VARIABLE_ARGUMENTS or code.co_kwonlyargcount:
+        return None
+    n = code.co_argcount
+    body = [ins for ins in dis.get_instructions(code) if ins.opname not in _NO_WORK]
+    loads, between = body[:n], body[n:-1]
+    if len(body) < n + 1 or body[-1].opname != "RETURN_VALUE" \
+            or any(ins.opname != "LOAD_FAST" for ins in loads) \
+            or [ins.argval for ins in loads] != list(code.co_varnames[:n]):
+        return None
+    if n == 1 and not between:
+        return same
+    if n == 1 and len(between) == 1 and between[0].opname == "UNARY_NEGATIVE":
+        return operator.neg
+    if n == 2 and len(between) == 1:
+        op = between[0]
+        return _BINARY.get(op.argrepr if op.opname == "BINARY_OP" else op.opname)
+    return None
 
 
 def _expressible(code, module_globals: dict, renamed: dict) -> bool:

@@ -28,6 +28,7 @@ from .._dtypes import from_numpy
 from ..tensor import Tensor, from_array
 from . import anomaly as _anomaly
 from . import grad_mode
+from .array_rules import same
 from .core import compiled
 from .function import BackwardCFunction, Error
 from .graph import AccumulateGrad, GradientEdge, Node, output_meta
@@ -834,7 +835,7 @@ else:
         accumulate_grad=AccumulateGrad, accumulate=compiled.accumulate,
         passes_on_undefined=_passes_on_undefined, sum_to=_sum_to, released=RELEASED,
         freed_message=FREED_MESSAGE, saved_kinds=SAVED_KINDS, pass_type=_Pass, ones=_ones,
-        module=sys.modules[__name__], add_reduce=xp.add.reduce)
+        module=sys.modules[__name__], add_reduce=xp.add.reduce, same=same)
     # The front doors (_core_front.c): Tensor.backward()'s common pass, the leaves' .grad.
     compiled.setup_front(running=_RUNNING, callbacks=_CALLBACKS, accumulate=_accumulate,
                          plain_dtypes=tuple(xp.dtype(c) for c in xp.typecodes["All"]
