@@ -636,7 +636,6 @@ def _init(t: Tensor, data: ndarray) -> None:
 def from_array(array) -> Tensor:
     """A tensor around ``array`` (a NumPy scalar becomes a 0-d array first), out of any graph.
 
-    >>> import numpy as np
     >>> from_array(np.float32(2.0))
     tensor(2.)
     """
