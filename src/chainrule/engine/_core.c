@@ -189,26 +189,31 @@ setup(PyObject *module, PyObject *args, PyObject *kwargs)
     Py_INCREF(op_node);
     node_type = node_t;
     op_node_type = op_node_t;
-    if ((off_data = slot_offset(tensor_type, "_data")) < 0
-        || (off_requires_grad = slot_offset(tensor_type, "_requires_grad")) < 0
-        || (off_grad_fn = slot_offset(tensor_type, "_grad_fn")) < 0
-        || (off_output_nr = slot_offset(tensor_type, "_output_nr")) < 0
-        || (off_grad = slot_offset(tensor_type, "_grad")) < 0
-        || (off_version_counter = slot_offset(tensor_type, "_version_counter")) < 0
-        || node_field_offsets(node_t) < 0
-        || (off_plan = slot_offset(op_node_t, "_plan")) < 0)
-        return NULL;
     saved_tensor_type = (PyTypeObject *)saved_tensor;
     saved_result_type = (PyTypeObject *)saved_result;
-    if ((off_st_tensor = slot_offset(saved_tensor_type, "tensor")) < 0
-        || (off_st_version = slot_offset(saved_tensor_type, "version")) < 0
-        || (off_st_node_name = slot_offset(saved_tensor_type, "node_name")) < 0
-        || (off_st_hooks_unpack = slot_offset(saved_tensor_type, "hooks_unpack")) < 0
-        || (off_sr_data = slot_offset(saved_result_type, "data")) < 0
-        || (off_sr_counter = slot_offset(saved_result_type, "counter")) < 0
-        || (off_sr_version = slot_offset(saved_result_type, "version")) < 0
-        || (off_sr_output_nr = slot_offset(saved_result_type, "output_nr")) < 0
-        || (off_counter_value = slot_offset(version_counter_type, "value")) < 0)
+    /* the __slots__ the fast paths read and write: where each offset goes, class, name */
+    struct { Py_ssize_t *offset; PyTypeObject *type; const char *name; } slots[] = {
+        {&off_data, tensor_type, "_data"},
+        {&off_requires_grad, tensor_type, "_requires_grad"},
+        {&off_grad_fn, tensor_type, "_grad_fn"},
+        {&off_output_nr, tensor_type, "_output_nr"},
+        {&off_grad, tensor_type, "_grad"},
+        {&off_version_counter, tensor_type, "_version_counter"},
+        {&off_plan, op_node_t, "_plan"},
+        {&off_st_tensor, saved_tensor_type, "tensor"},
+        {&off_st_version, saved_tensor_type, "version"},
+        {&off_st_node_name, saved_tensor_type, "node_name"},
+        {&off_st_hooks_unpack, saved_tensor_type, "hooks_unpack"},
+        {&off_sr_data, saved_result_type, "data"},
+        {&off_sr_counter, saved_result_type, "counter"},
+        {&off_sr_version, saved_result_type, "version"},
+        {&off_sr_output_nr, saved_result_type, "output_nr"},
+        {&off_counter_value, version_counter_type, "value"},
+    };
+    for (size_t i = 0; i < sizeof(slots) / sizeof(slots[0]); i++)
+        if ((*slots[i].offset = slot_offset(slots[i].type, slots[i].name)) < 0)
+            return NULL;
+    if (node_field_offsets(node_t) < 0)
         return NULL;
     Py_RETURN_NONE;
 }
