@@ -128,6 +128,58 @@ slot_offset(PyTypeObject *type, const char *name)
     return member->offset;
 }
 
+/* --- types whose references are their object members -----------------------------------
+ *
+ * FastMethod and OpBase hold references only in the object fields (T_OBJECT, T_OBJECT_EX)
+ * that their PyMemberDef table lists: MEMBERS_GC(prefix, members) defines their
+ * tp_traverse, tp_clear and tp_dealloc from that table, so that each field is listed once. */
+
+static int
+visit_members(PyObject *self, PyMemberDef *members, visitproc visit, void *arg)
+{
+    for (PyMemberDef *m = members; m->name != NULL; m++) {
+        if (m->type == T_OBJECT || m->type == T_OBJECT_EX) {
+            PyObject *value = *(PyObject **)((char *)self + m->offset);
+            Py_VISIT(value);
+        }
+    }
+    return 0;
+}
+
+static int
+clear_members(PyObject *self, PyMemberDef *members)
+{
+    for (PyMemberDef *m = members; m->name != NULL; m++) {
+        if (m->type == T_OBJECT || m->type == T_OBJECT_EX) {
+            PyObject **field = (PyObject **)((char *)self + m->offset);
+            Py_CLEAR(*field);
+        }
+    }
+    return 0;
+}
+
+static void
+dealloc_members(PyObject *self, PyMemberDef *members)
+{
+    PyObject_GC_UnTrack(self);
+    clear_members(self, members);
+    Py_TYPE(self)->tp_free(self);
+}
+
+#define MEMBERS_GC(prefix, members)                                                        \
+    static int prefix##_traverse(PyObject *self, visitproc visit, void *arg)               \
+    {                                                                                      \
+        return visit_members(self, members, visit, arg);                                   \
+    }                                                                                      \
+    static int prefix##_clear(PyObject *self)                                              \
+    {                                                                                      \
+        return clear_members(self, members);                                               \
+    }                                                                                      \
+    static void prefix##_dealloc(PyObject *self)                                           \
+    {                                                                                      \
+        dealloc_members(self, members);                                                    \
+    }
+
 static int
 is_one_of(PyObject *obj, PyObject *tuple)
 {
