@@ -29,6 +29,16 @@ def _sqrt_backward(grad, output):
     return grad / (output + output)
 
 
+# 1 as a 0-d array of each float dtype: ``1 - x`` with the Python number takes NumPy's slower
+# path for Python operands; the 0-d array of x's own dtype gives the same result faster.
+_ONES = {xp.dtype(t): xp.ones((), dtype=t) for t in (xp.float16, xp.float32, xp.float64)}
+
+
+def _one_minus(x):
+    one = _ONES.get(x.dtype)
+    return 1 - x if one is None else one - x
+
+
 def _no_bool(fn, x, name):
     if x.dtype == xp.bool_:
         raise NotImplementedError(f"\"{name}_cpu\" not implemented for 'Bool'. Fix: convert "
@@ -303,7 +313,7 @@ tanh = Op("TanhBackward0", lambda self: xp.tanh(self), promote="float",
           jvp=lambda self_t, result: tanh_backward(self_t, result))
 # grad * (1 - tanh(x)**2), from the output (a backward primitive, see pow_backward).
 tanh_backward = Op("TanhBackwardBackward0",
-                   lambda grad, output: grad * (1 - output * output), promote="binary",
+                   lambda grad, output: grad * _one_minus(output * output), promote="binary",
                    grad=lambda g, output: tanh_backward(g, output),
                    output=lambda g, grad, output: -2 * g * grad * output,
                    jvp=lambda grad_t, output_t, grad, output:
@@ -313,7 +323,8 @@ sigmoid = Op("SigmoidBackward0", lambda self: _quiet(_sigmoid, self), promote="f
              jvp=lambda self_t, result: sigmoid_backward(self_t, result))
 # grad * s * (1 - s) for s = sigmoid(x) (a backward primitive, see pow_backward).
 sigmoid_backward = Op("SigmoidBackwardBackward0",
-                      lambda grad, output: grad * output * (1 - output), promote="binary",
+                      lambda grad, output: grad * output * _one_minus(output),
+                      promote="binary",
                       grad=lambda g, output: sigmoid_backward(g, output),
                       output=lambda g, grad, output: g * grad * (1 - 2 * output),
                       jvp=lambda grad_t, output_t, grad, output:
