@@ -151,6 +151,7 @@ attr_true(PyObject *obj, PyObject *name)
 
 /* The topics, in the order engine/graph.py, op.py, saved.py and backward.py read them. */
 #include "_core_node.c"
+#include "_core_promote.c"
 #include "_core_op.c"
 #include "_core_saved.c"
 #include "_core_backward.c"
@@ -229,6 +230,8 @@ static PyMethodDef core_methods[] = {
      PyDoc_STR("setup_front(running=, callbacks=, accumulate=, plain_dtypes=): the front doors.")},
     {"setup_fp_errors", (PyCFunction)(void (*)(void))setup_fp_errors, METH_FASTCALL,
      PyDoc_STR("setup_fp_errors(var, ignored): NumPy's error state, and the silent one.")},
+    {"setup_promotion", (PyCFunction)(void (*)(void))setup_promotion, METH_FASTCALL,
+     PyDoc_STR("setup_promotion(cache, dtypes): Op._promoted_slow's cache, for its C twin.")},
     {"quiet", (PyCFunction)(void (*)(void))quiet, METH_FASTCALL,
      PyDoc_STR("quiet(fn, *arrays): _backend.quiet.")},
     {"grad_accumulator", c_grad_accumulator, METH_O,
