@@ -89,7 +89,7 @@ def _holds_tensor(items) -> bool:
     return False
 
 
-def _plain_kind(items) -> int:
+def _plain_kind(items, outer: bool = True) -> int:
     """2 where ``items`` (a list) holds Python floats and ints, at least one float, directly
     or in lists one level down; 1 where it holds ints only; 0 for anything else (no number at
     all, bools, tensors, NumPy scalars, deeper nesting: ``_infer_dtype`` decides there).
@@ -100,19 +100,16 @@ def _plain_kind(items) -> int:
     kind = 0
     for x in items:
         of = type(x)
-        if of is builtins.float:
+        if of is float:
             kind = 2
-        elif of is builtins.int:
+        elif of is int:
             kind = kind or 1
-        elif of is list:
-            for v in x:
-                of = type(v)
-                if of is builtins.float:
-                    kind = 2
-                elif of is builtins.int:
-                    kind = kind or 1
-                else:
-                    return 0
+        elif of is list and outer:
+            inner = _plain_kind(x, False)
+            if not inner:
+                return 0
+            if inner > kind:
+                kind = inner
         else:
             return 0
     return kind
