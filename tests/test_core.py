@@ -131,6 +131,11 @@ def test_both_cores_give_identical_results(other_core, program):
       ("binary", "div", 0, 3), ("binary", "mul", 3, 0), ("binary", "sub", 4, 1),
       ("binary", "add", 1, 4), ("binary", "maximum", 4, 2), ("binary", "maximum", 0, 1),
       ("binary", "add", 0, 5), ("binary", "add", 0, 5)], "create_graph"),
+    # updates under no_grad and zero_ (_core_front.c no_grad_sub, zero_fill): through a view
+    # (the Python path), of 0-d tensors, of a view's base, a tensor minus itself
+    ([((2, 3), "float64", True, 1), ((), "float64", True, 2), ((), "float64", False, 3)],
+     [("view", "first", 0), ("update", "", 3, 3), ("update", "", 1, 2), ("zero", "", 2),
+      ("update", "", 0, 0), ("zero", "", 3)], "backward"),
 ])
 def test_rare_paths_agree(other_core, program):
     assert run(cr, program) == other_core(program)
