@@ -128,17 +128,15 @@ plain_counter(PyObject *t)
                                    && SLOT(counter, off_counter_value) != NULL));
 }
 
-/* backward._owned (engine/backward.py) for an array the caller holds borrowed: only the
- * engine's list of gradients holds it, it is no view and it is writeable.  1, 0 or -1. */
+/* Whether attribute `base_name` of `obj` (an array's base, a tensor's _base) is None and
+ * `array` is writeable: 1, 0, or -1 with an error set. */
 static int
-owned(PyObject *array)
+unshared_writeable(PyObject *obj, PyObject *base_name, PyObject *array)
 {
-    if (Py_REFCNT(array) > 1)
-        return 0;
-    PyObject *base = PyObject_GetAttr(array, str_base_attr);
+    PyObject *base = PyObject_GetAttr(obj, base_name);
     if (base == NULL)
         return -1;
-    Py_DECREF(base);
+    Py_DECREF(base);  /* (compared with None only) */
     if (base != Py_None)
         return 0;
     PyObject *flags = PyObject_GetAttr(array, str_flags);
@@ -147,6 +145,16 @@ owned(PyObject *array)
     int writeable = attr_true(flags, str_writeable);
     Py_DECREF(flags);
     return writeable;
+}
+
+/* backward._owned (engine/backward.py) for an array the caller holds borrowed: only the
+ * engine's list of gradients holds it, it is no view and it is writeable.  1, 0 or -1. */
+static int
+owned(PyObject *array)
+{
+    if (Py_REFCNT(array) > 1)
+        return 0;
+    return unshared_writeable(array, str_base_attr, array);
 }
 
 /* backward._accumulate(variable, grad, create_graph, arrays) (engine/backward.py), as the
@@ -447,18 +455,7 @@ writable_plain(PyObject *t)
     PyObject *data = SLOT(t, off_data);
     if (data == NULL || Py_TYPE(data) != ndarray_type || !plain_counter(t))
         return 0;
-    PyObject *base = PyObject_GetAttr(t, str_base);
-    if (base == NULL)
-        return -1;
-    Py_DECREF(base);  /* (compared with None only) */
-    if (base != Py_None)
-        return 0;
-    PyObject *flags = PyObject_GetAttr(data, str_flags);
-    if (flags == NULL)
-        return -1;
-    int writeable = attr_true(flags, str_writeable);
-    Py_DECREF(flags);
-    return writeable;
+    return unshared_writeable(t, str_base, data);
 }
 
 /* `self -= other` (tensor_methods.sub_, then engine/inplace.py inplace) under no_grad, as in
