@@ -377,6 +377,7 @@ enum fast_kind {
     FAST_REQUIRES_GRAD,  /* requires_grad_() or (True): a float leaf (Tensor.requires_grad_) */
     FAST_NO_GRAD_SUB,  /* x -= y under no_grad: no_grad_sub (tensor_methods.sub_, inplace) */
     FAST_ZERO,         /* x.zero_() of a tensor in no graph: zero_fill (tensor_methods.zero_) */
+    FAST_SWITCH_NEW,   /* no_grad(): grad_switch_new (grad_mode._NoArgGradModeContext.__new__) */
 };
 
 typedef struct {
@@ -576,6 +577,11 @@ fast_method_vectorcall(PyObject *callable, PyObject *const *args, size_t nargsf,
         if (zero_fill(args[0], &result))
             return result;
     }
+    else if (kwnames == NULL && method->kind == FAST_SWITCH_NEW) {
+        PyObject *result;
+        if (grad_switch_new(args, n, &result))
+            return result;
+    }
     else if (kwnames == NULL && n == 2 && method->kind < FAST_BACKWARD) {
         int common = fast_case(method, args[0], args[1]);
         if (common < 0)
@@ -660,13 +666,13 @@ static PyTypeObject FastMethod_Type = {
 };
 
 /* fast_method(kind, python, row=None): a FastMethod ("row", "not_bool", "float_power",
- * "backward", "requires_grad", "no_grad_sub" or "zero"). */
+ * "backward", "requires_grad", "no_grad_sub", "zero" or "grad_switch_new"). */
 static PyObject *
 fast_method(PyObject *module, PyObject *args, PyObject *kwargs)
 {
     static char *names[] = {"kind", "python", "row", NULL};
     static const char *kinds[] = {"row", "not_bool", "float_power", "backward",
-                                  "requires_grad", "no_grad_sub", "zero"};
+                                  "requires_grad", "no_grad_sub", "zero", "grad_switch_new"};
     const char *kind;
     PyObject *python, *row = Py_None;
     if (!PyArg_ParseTupleAndKeywords(args, kwargs, "sO|O:fast_method", names, &kind, &python,
@@ -680,7 +686,7 @@ fast_method(PyObject *module, PyObject *args, PyObject *kwargs)
         PyErr_Format(PyExc_ValueError, "fast_method: unknown kind %s, or no row", kind);
         return NULL;
     }
-    if (tensor_type == NULL || running == NULL) {
+    if (k != FAST_SWITCH_NEW && (tensor_type == NULL || running == NULL)) {
         PyErr_SetString(PyExc_RuntimeError, "_core.setup and setup_front must run first");
         return NULL;
     }
