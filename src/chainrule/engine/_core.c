@@ -201,6 +201,41 @@ attr_true(PyObject *obj, PyObject *name)
     return truth;
 }
 
+/* Whether attribute `name` of `obj` is None: 1, 0, or -1 with an error set.  (The switches
+ * the fast paths read this way, such as chainrule.compile's tracer, are held by their module,
+ * so only identity with None matters.) */
+static int
+attr_is_none(PyObject *obj, PyObject *name)
+{
+    PyObject *value = PyObject_GetAttr(obj, name);
+    if (value == NULL)
+        return -1;
+    Py_DECREF(value);
+    return value == Py_None;
+}
+
+/* The dtype of ndarray `array`, borrowed: the array holds it, and the callers compare it by
+ * identity only.  NULL with an error set where reading it failed. */
+static PyObject *
+borrowed_dtype(PyObject *array)
+{
+    PyObject *dtype = PyObject_GetAttr(array, str_dtype);
+    Py_XDECREF(dtype);
+    return dtype;
+}
+
+/* The dtype of tensor `t`'s array, borrowed as borrowed_dtype's: NULL without an error set
+ * where `t` holds no ndarray (the callers' cue to hand the call to Python), NULL with one
+ * where reading it failed. */
+static PyObject *
+tensor_dtype(PyObject *t)
+{
+    PyObject *data = SLOT(t, off_data);
+    if (data == NULL || Py_TYPE(data) != ndarray_type)
+        return NULL;
+    return borrowed_dtype(data);
+}
+
 /* The topics, in the order engine/graph.py, op.py, saved.py and backward.py read them. */
 #include "_core_node.c"
 #include "_core_promote.c"

@@ -328,18 +328,16 @@ backward_fast(PyObject *self, PyObject **result)
     PyObject *data = SLOT(self, off_data);
     if (data == NULL || Py_TYPE(data) != ndarray_type)
         return 0;
-    PyObject *tracer = PyObject_GetAttr(tracing_module, str_tracer);
-    if (tracer == NULL)
+    int no_tracer = attr_is_none(tracing_module, str_tracer);
+    if (no_tracer < 0)
         goto error;
-    Py_DECREF(tracer);  /* (compared with None only) */
     int anomaly = attr_true(grad_flags, str_anomaly);
     if (anomaly < 0)
         goto error;
-    PyObject *observer = PyObject_GetAttr(backward_module, str_observer);
-    if (observer == NULL)
+    int no_observer = attr_is_none(backward_module, str_observer);
+    if (no_observer < 0)
         goto error;
-    Py_DECREF(observer);  /* (compared with None only) */
-    if (tracer != Py_None || anomaly || observer != Py_None)
+    if (!no_tracer || anomaly || !no_observer)
         return 0;
     int floating = has_dtype(self, float_dtypes);
     if (floating <= 0) {
@@ -396,13 +394,9 @@ static PyObject *plain_dtypes;  /* the NumPy dtypes of kinds f, i, u and c (not 
 static int
 has_dtype(PyObject *t, PyObject *dtypes)
 {
-    PyObject *data = SLOT(t, off_data);
-    if (data == NULL || Py_TYPE(data) != ndarray_type)
-        return 0;
-    PyObject *dtype = PyObject_GetAttr(data, str_dtype);
+    PyObject *dtype = tensor_dtype(t);
     if (dtype == NULL)
-        return -1;
-    Py_DECREF(dtype);  /* (compared by identity only; the array keeps it alive) */
+        return PyErr_Occurred() ? -1 : 0;
     return is_one_of(dtype, dtypes);
 }
 
@@ -440,11 +434,7 @@ fast_case(FastMethod *method, PyObject *self, PyObject *other)
 static int
 not_tracing(void)
 {
-    PyObject *tracer = PyObject_GetAttr(tracing_module, str_tracer);
-    if (tracer == NULL)
-        return -1;
-    Py_DECREF(tracer);  /* (compared with None only; the module keeps it alive) */
-    return tracer == Py_None;
+    return attr_is_none(tracing_module, str_tracer);
 }
 
 /* Whether the array of plain tensor `t` may be written directly (engine/inplace.py writable's
@@ -480,14 +470,12 @@ no_grad_sub(PyObject *self, PyObject *other, PyObject **result)
     if (plain > 0)
         plain = has_dtype(self, float_dtypes);
     if (plain > 0) {
-        PyObject *dtype = PyObject_GetAttr(data, str_dtype);
-        PyObject *other_dtype = dtype == NULL ? NULL : PyObject_GetAttr(other_data, str_dtype);
+        PyObject *dtype = borrowed_dtype(data);
+        PyObject *other_dtype = dtype == NULL ? NULL : borrowed_dtype(other_data);
         PyObject *shape = other_dtype == NULL ? NULL : PyObject_GetAttr(data, str_shape);
         PyObject *other_shape = shape == NULL ? NULL : PyObject_GetAttr(other_data, str_shape);
         plain = other_shape == NULL ? -1 : dtype != other_dtype ? 0
             : PyObject_RichCompareBool(shape, other_shape, Py_EQ);
-        Py_XDECREF(dtype);
-        Py_XDECREF(other_dtype);
         Py_XDECREF(shape);
         Py_XDECREF(other_shape);
     }

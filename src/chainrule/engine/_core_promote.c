@@ -35,13 +35,9 @@ promoted_mixed(PyObject *promote, PyObject *args, PyObject **data)
         }
         if (!is_tensor(a))
             return 0;
-        PyObject *d = SLOT(a, off_data);
-        if (d == NULL || Py_TYPE(d) != ndarray_type)
-            return 0;
-        PyObject *dt = PyObject_GetAttr(d, str_dtype);
+        PyObject *dt = tensor_dtype(a);
         if (dt == NULL)
-            return -1;
-        Py_DECREF(dt);  /* (compared by identity only; the array keeps it alive) */
+            return PyErr_Occurred() ? -1 : 0;
         if (first == NULL)
             first = dt;
         else if (dt != first)
