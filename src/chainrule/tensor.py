@@ -165,15 +165,10 @@ class Tensor:
 
     @classmethod
     def _make(cls, data: ndarray) -> "Tensor":
-        # The constructor used by every operation: no argument parsing, every slot set
-        # directly, without the argument parsing of a general __init__.
+        # The constructor used by every operation: every slot set directly, without the
+        # argument parsing of a general __init__.
         t = object.__new__(cls)
-        t._data = data
-        t._requires_grad = False
-        t._grad_fn = None
-        t._output_nr = 0
-        t._grad = None
-        t._version_counter = None
+        _init(t, data)
         return t
 
     # --- attributes --------------------------------------------------------------
@@ -625,6 +620,8 @@ class Tensor:
 
 
 def _init(t: Tensor, data: ndarray) -> None:
+    """Every slot of a new tensor ``t``: a leaf around ``data`` (``Tensor._make``,
+    ``__init__``; engine/op.py's ``Op.__call__`` inlines the same six lines)."""
     t._data = data
     t._requires_grad = False
     t._grad_fn = None
@@ -636,7 +633,6 @@ def _init(t: Tensor, data: ndarray) -> None:
 def from_array(array) -> Tensor:
     """A tensor around ``array`` (a NumPy scalar becomes a 0-d array first), out of any graph.
 
-    >>> import numpy as np
     >>> from_array(np.float32(2.0))
     tensor(2.)
     """

@@ -23,7 +23,6 @@ def zero_where(drop, values):
     NaN, infinities and -0.0 in ``values`` are kept where ``drop`` is False and
     replaced by +0.0 where it is True, exactly as ``numpy.where`` does.
 
-    >>> import numpy as np
     >>> zero_where(np.array([True, False, True, False]), np.array([np.nan, np.inf, -2.0, -0.0]))
     array([ 0., inf,  0., -0.])
     """

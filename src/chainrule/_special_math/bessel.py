@@ -60,8 +60,6 @@ def _scaled(x, order: int):
 def i0e(x):
     """``exp(-|x|) I0(x)``.
 
-    >>> import numpy as np
-    >>> from chainrule._special_math.bessel import i0e
     >>> i0e(np.array([0.0, 1.0, 1e6]))
     array([1.00000000e+00, 4.65759608e-01, 3.98942330e-04])
     """
@@ -72,8 +70,6 @@ def i0e(x):
 def i0(x):
     """The modified Bessel function of the first kind of order 0.
 
-    >>> import numpy as np
-    >>> from chainrule._special_math.bessel import i0
     >>> i0(np.array([0.0, 1.0, -2.0]))
     array([1.        , 1.26606588, 2.2795853 ])
     """
@@ -86,8 +82,6 @@ def i0(x):
 def i1e(x):
     """``exp(-|x|) I1(x)`` (odd in x).
 
-    >>> import numpy as np
-    >>> from chainrule._special_math.bessel import i1e
     >>> i1e(np.array([0.0, 1.0, -1.0]))
     array([ 0.        ,  0.20791042, -0.20791042])
     """
@@ -98,8 +92,6 @@ def i1e(x):
 def i1(x):
     """The modified Bessel function of the first kind of order 1 (odd in x).
 
-    >>> import numpy as np
-    >>> from chainrule._special_math.bessel import i1
     >>> i1(np.array([0.0, 1.0, -2.0]))
     array([ 0.        ,  0.5651591 , -1.59063685])
     """
@@ -113,8 +105,6 @@ def i1(x):
 def spherical_j0(x):
     """The spherical Bessel function of the first kind of order 0, ``sin(x) / x`` (1 at 0).
 
-    >>> import numpy as np
-    >>> from chainrule._special_math.bessel import spherical_j0
     >>> spherical_j0(np.array([0.0, np.pi / 2]))
     array([1.        , 0.63661977])
     """
@@ -155,8 +145,6 @@ k1e = _from_scipy("k1e", "``exp(x) K1(x)`` (SciPy's).")
 def airy_ai(x):
     """The Airy function Ai (SciPy's).
 
-    >>> import numpy as np
-    >>> from chainrule._special_math.bessel import airy_ai
     >>> airy_ai(np.array([0.0]))
     array([0.35502805])
     """

@@ -12,8 +12,6 @@ def computed_in_float64(kernel):
     back in the dtype of the first array argument.  Other arguments (orders, flags) pass
     through unchanged.
 
-    >>> import numpy as np
-    >>> from chainrule._special_math.float64 import computed_in_float64
     >>> computed_in_float64(np.log)(np.array([0.0, 1.0], dtype=np.float32))
     array([-inf,   0.], dtype=float32)
     """

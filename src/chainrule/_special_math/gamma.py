@@ -37,8 +37,6 @@ def _lgamma_scalar(v: float) -> float:
 def lgamma(x):
     """``log|Gamma(x)|``.
 
-    >>> import numpy as np
-    >>> from chainrule._special_math.gamma import lgamma
     >>> lgamma(np.array([1.0, 0.5, 0.0]))
     array([0.        , 0.57236494,        inf])
     """
@@ -123,8 +121,6 @@ def digamma(x):
     """``psi(x)``, the derivative of ``lgamma``: -inf at 0 (+inf at -0), NaN at the negative
     integers, as in PyTorch.
 
-    >>> import numpy as np
-    >>> from chainrule._special_math.gamma import digamma
     >>> digamma(np.array([1.0, 0.0, -1.0]))
     array([-0.57721566,        -inf,         nan])
     """
@@ -139,8 +135,6 @@ def trigamma(x):
     and at the negative integers ``pi^2 / sin^2(pi x)`` with sin's rounding error (about
     6.6e32 at -1).
 
-    >>> import numpy as np
-    >>> from chainrule._special_math.gamma import trigamma
     >>> trigamma(np.array([1.0, 0.0]))
     array([1.64493407,        inf])
     """
@@ -150,8 +144,6 @@ def trigamma(x):
 def polygamma(n: int, x):
     """The n-th derivative of ``digamma``.
 
-    >>> import numpy as np
-    >>> from chainrule._special_math.gamma import polygamma
     >>> polygamma(2, np.array([1.0]))  # -2 zeta(3)
     array([-2.40411381])
     """
@@ -194,8 +186,6 @@ def zeta(s, q):
     Domain as PyTorch's: inf at s = 1 and at the non-positive integers q, NaN for s < 1 and
     for q < 0 with s not an integer (where (q + k)^-s is not real).
 
-    >>> import numpy as np
-    >>> from chainrule._special_math.gamma import zeta
     >>> zeta(np.array([2.0, 3.0]), np.array([1.0, 1.0]))  # pi^2 / 6, Apery's constant
     array([1.64493407, 1.2020569 ])
     """
@@ -320,8 +310,6 @@ def gamma_pieces(a, x):
     (each computed where it is the smaller, so neither loses digits to ``1 - ``), ``dP/da``
     and ``dx/da`` of a Gamma(a) sample x (``-(dP/da) / density``).
 
-    >>> import numpy as np
-    >>> from chainrule._special_math.gamma import gamma_pieces
     >>> [float(v[0]) for v in gamma_pieces(np.array([1.0]), np.array([2.0]))][:2]  # 1 - e^-2
     [0.8646647167633873, 0.1353352832366127]
     """
@@ -354,8 +342,6 @@ def regularized_gamma(a, x):
     x = 0; P = 0 for a = inf (NaN if x = inf too); P = 1 at x = inf.  dP/da is 0 where
     a rule sets P and NaN where P is NaN.
 
-    >>> import numpy as np
-    >>> from chainrule._special_math.gamma import regularized_gamma
     >>> P, Q, dP = regularized_gamma(np.array([1.0, 1.0]), np.array([0.0, np.inf]))
     >>> P, Q
     (array([0., 1.]), array([1., 0.]))
@@ -382,8 +368,6 @@ def regularized_gamma(a, x):
 def gammainc(a, x):
     """The regularised lower incomplete gamma function ``P(a, x)``.
 
-    >>> import numpy as np
-    >>> from chainrule._special_math.gamma import gammainc
     >>> gammainc(np.array([1.0]), np.array([1.0]))  # 1 - 1/e
     array([0.63212056])
     """
@@ -394,8 +378,6 @@ def gammainc(a, x):
 def gammaincc(a, x):
     """The regularised upper incomplete gamma function ``Q(a, x) = 1 - P(a, x)``.
 
-    >>> import numpy as np
-    >>> from chainrule._special_math.gamma import gammaincc
     >>> gammaincc(np.array([1.0]), np.array([1.0]))  # 1/e
     array([0.36787944])
     """

@@ -18,8 +18,6 @@ def iterate(state: dict, step, done) -> dict:
     that are not yet ``done(state, n)``, dropping entries as they converge.  Returns the
     final arrays.
 
-    >>> import numpy as np
-    >>> from chainrule._special_math.iteration import iterate
     >>> def halve(s, n): s["x"] = s["x"] / 2
     >>> iterate({"x": np.array([1.0, 8.0])}, halve, lambda s, n: s["x"] < 1)["x"]
     array([0.5, 0.5])
@@ -61,8 +59,6 @@ def continued_fraction(b0, db0, coefficients: Coefficients):
     alongside; all four running quantities are divided by B_n after each step, which keeps
     them finite without changing the ratios.
 
-    >>> import numpy as np
-    >>> from chainrule._special_math.iteration import Coefficients, continued_fraction
     >>> ones = np.ones(1)  # 1 + 1/(1 + 1/(1 + ...)), the golden ratio
     >>> value, _ = continued_fraction(ones, 0 * ones, Coefficients(
     ...     lambda n, x: (x, 0 * x, x, 0 * x), x=ones))

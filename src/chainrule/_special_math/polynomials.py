@@ -73,8 +73,6 @@ def _w_closed(x, n):
 def chebyshev_t(x, n):
     """Chebyshev polynomial of the first kind ``T_n(x)``.
 
-    >>> import numpy as np
-    >>> from chainrule._special_math.polynomials import chebyshev_t
     >>> chebyshev_t(np.array([0.5, 2.0]), np.array([3.0, 3.0]))  # 4x^3 - 3x
     array([-1., 26.])
     """
@@ -86,8 +84,6 @@ def chebyshev_t(x, n):
 def chebyshev_u(x, n):
     """Chebyshev polynomial of the second kind ``U_n(x)``.
 
-    >>> import numpy as np
-    >>> from chainrule._special_math.polynomials import chebyshev_u
     >>> chebyshev_u(np.array([0.5, 2.0]), np.array([2.0, 2.0]))  # 4x^2 - 1
     array([ 0., 15.])
     """
@@ -99,8 +95,6 @@ def chebyshev_u(x, n):
 def chebyshev_v(x, n):
     """Chebyshev polynomial of the third kind ``V_n(x)``.
 
-    >>> import numpy as np
-    >>> from chainrule._special_math.polynomials import chebyshev_v
     >>> chebyshev_v(np.array([0.5, 2.0]), np.array([2.0, 2.0]))  # 4x^2 - 2x - 1
     array([-1., 11.])
     """
@@ -112,8 +106,6 @@ def chebyshev_v(x, n):
 def chebyshev_w(x, n):
     """Chebyshev polynomial of the fourth kind ``W_n(x)``.
 
-    >>> import numpy as np
-    >>> from chainrule._special_math.polynomials import chebyshev_w
     >>> chebyshev_w(np.array([0.5, 2.0]), np.array([2.0, 2.0]))  # 4x^2 + 2x - 1
     array([ 1., 19.])
     """
@@ -137,8 +129,6 @@ def _shifted_chebyshev(x, n, first, closed, closed_from, at_one, at_zero):
 def shifted_chebyshev_t(x, n):
     """``T_n(2x - 1)``.
 
-    >>> import numpy as np
-    >>> from chainrule._special_math.polynomials import shifted_chebyshev_t
     >>> shifted_chebyshev_t(np.array([0.25]), np.array([2.0]))  # 2 (2x-1)^2 - 1
     array([-0.5])
     """
@@ -150,8 +140,6 @@ def shifted_chebyshev_t(x, n):
 def shifted_chebyshev_u(x, n):
     """``U_n(2x - 1)``.
 
-    >>> import numpy as np
-    >>> from chainrule._special_math.polynomials import shifted_chebyshev_u
     >>> shifted_chebyshev_u(np.array([0.25]), np.array([2.0]))  # 4 (2x-1)^2 - 1
     array([0.])
     """
@@ -163,8 +151,6 @@ def shifted_chebyshev_u(x, n):
 def shifted_chebyshev_v(x, n):
     """``V_n(2x - 1)``.
 
-    >>> import numpy as np
-    >>> from chainrule._special_math.polynomials import shifted_chebyshev_v
     >>> shifted_chebyshev_v(np.array([0.25]), np.array([2.0]))
     array([1.])
     """
@@ -176,8 +162,6 @@ def shifted_chebyshev_v(x, n):
 def shifted_chebyshev_w(x, n):
     """``W_n(2x - 1)``.
 
-    >>> import numpy as np
-    >>> from chainrule._special_math.polynomials import shifted_chebyshev_w
     >>> shifted_chebyshev_w(np.array([0.25]), np.array([2.0]))
     array([-1.])
     """
@@ -209,8 +193,6 @@ _HERMITE_LIMIT = 512  # PyTorch's bound on n for double: NaN above
 def hermite_h(x, n):
     """The physicists' Hermite polynomial ``H_n(x)`` (NaN for n > 512, as in PyTorch).
 
-    >>> import numpy as np
-    >>> from chainrule._special_math.polynomials import hermite_h
     >>> hermite_h(np.array([1.0, 2.0]), np.array([2.0, 2.0]))  # 4x^2 - 2
     array([ 2., 14.])
     """
@@ -222,8 +204,6 @@ def hermite_h(x, n):
 def hermite_he(x, n):
     """The probabilists' Hermite polynomial ``He_n(x)`` (NaN for n > 512, as in PyTorch).
 
-    >>> import numpy as np
-    >>> from chainrule._special_math.polynomials import hermite_he
     >>> hermite_he(np.array([1.0, 2.0]), np.array([2.0, 2.0]))  # x^2 - 1
     array([0., 3.])
     """
@@ -234,8 +214,6 @@ def hermite_he(x, n):
 def laguerre_l(x, n):
     """The Laguerre polynomial ``L_n(x)`` (1 at x = 0).
 
-    >>> import numpy as np
-    >>> from chainrule._special_math.polynomials import laguerre_l
     >>> laguerre_l(np.array([1.0, 2.0]), np.array([2.0, 2.0]))  # (x^2 - 4x + 2) / 2
     array([-0.5, -1. ])
     """
@@ -248,8 +226,6 @@ def laguerre_l(x, n):
 def legendre_p(x, n):
     """The Legendre polynomial ``P_n(x)``.
 
-    >>> import numpy as np
-    >>> from chainrule._special_math.polynomials import legendre_p
     >>> legendre_p(np.array([0.5, 2.0]), np.array([2.0, 2.0]))  # (3x^2 - 1) / 2
     array([-0.125,  5.5  ])
     """

@@ -35,7 +35,6 @@ def mean_all(x):
     divides the sum by an ``intp``, which promotes to float64; Python's float division is
     the same IEEE division), in the sum's type.
 
-    >>> import numpy as np
     >>> x = np.array([0.1, 0.2, 0.7], dtype=np.float32)
     >>> mean_all(x) == np.mean(x), type(mean_all(x))
     (np.True_, <class 'numpy.float32'>)
@@ -49,7 +48,6 @@ def mean_all_backward(grad, self_shape):
     ``grad`` divided by the number of elements (at least 1, a Python int), spread over the
     shape; the same two NumPy calls without the rule's Python layers.
 
-    >>> import numpy as np
     >>> mean_all_backward(np.float32(1.0), (2, 2))
     array([[0.25, 0.25],
            [0.25, 0.25]], dtype=float32)
@@ -63,7 +61,6 @@ def mv_vec_backward(grad, self):
     """The array form of ``mv``'s rule for the vector, ``mv(t(self), grad)``: the forwards
     of ``t`` and ``mv`` (``self.T``, ``matmul``), called directly.
 
-    >>> import numpy as np
     >>> mv_vec_backward(np.ones(2), np.arange(6.0).reshape(2, 3))
     array([3., 5., 7.])
     """

@@ -28,7 +28,6 @@ from ._random import standard_gamma
 def standard_gamma_grad(concentration: np.ndarray, sample: np.ndarray) -> np.ndarray:
     """``dx/da`` for Gamma(a, 1) samples ``x`` (PyTorch's ``torch._standard_gamma_grad``).
 
-    >>> import numpy as np
     >>> from chainrule.distributions._special import standard_gamma_grad
     >>> standard_gamma_grad(np.array([1.0]), np.array([0.5]))
     array([0.80697912])
@@ -70,7 +69,6 @@ def _beta_continued_fraction(p, q, y, wrt: str):
 def beta_sample_grad(x: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """``dx/da`` (b held fixed) for Beta(a, b) samples ``x``: ``-(dI_x/da) / density``.
 
-    >>> import numpy as np
     >>> from chainrule.distributions._special import beta_sample_grad
     >>> beta_sample_grad(np.array([0.25]), np.array([1.0]), np.array([1.0]))  # -x log x
     array([0.34657359])

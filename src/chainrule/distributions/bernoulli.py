@@ -83,8 +83,7 @@ class Bernoulli(_BinaryParameters, ExponentialFamily):
         return self._sample_elementwise(torch.bernoulli, sample_shape, self.probs)
 
     def log_prob(self, value):
-        if self._validate_args:
-            self._validate_sample(value)
+        self._validate(value)
         logits, value = broadcast_all(self.logits, value)
         return -binary_cross_entropy_with_logits(logits, value, reduction="none")
 

@@ -170,6 +170,13 @@ scale: -1.0) to satisfy the constraint GreaterThan(lower_bound=0.0), but found i
     def _extended_shape(self, sample_shape=()) -> torch.Size:
         return _size(tuple(sample_shape) + tuple(self._batch_shape) + tuple(self._event_shape))
 
+    def _validate(self, value):
+        """``_validate_sample(value)`` where this distribution validates its arguments
+        (``validate_args``); returns ``value``."""
+        if self._validate_args:
+            self._validate_sample(value)
+        return value
+
     def _validate_sample(self, value) -> None:
         """Check that ``value`` has the event shape, broadcasts with the batch shape and lies
         in the support."""

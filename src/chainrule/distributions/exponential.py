@@ -48,13 +48,11 @@ class Exponential(ExponentialFamily):
         return torch.empty(shape, dtype=self.rate.dtype).exponential_() / self.rate
 
     def log_prob(self, value):
-        if self._validate_args:
-            self._validate_sample(value)
+        self._validate(value)
         return self.rate.log() - self.rate * value
 
     def cdf(self, value):
-        if self._validate_args:
-            self._validate_sample(value)
+        self._validate(value)
         return 1 - torch.exp(-self.rate * value)
 
     def icdf(self, value):

@@ -59,8 +59,7 @@ class Gamma(ExponentialFamily):
 
     def log_prob(self, value):
         value = torch.as_tensor(value, dtype=self.rate.dtype)
-        if self._validate_args:
-            self._validate_sample(value)
+        self._validate(value)
         return (torch.xlogy(self.concentration, self.rate)
                 + torch.xlogy(self.concentration - 1, value)
                 - self.rate * value - torch.lgamma(self.concentration))
@@ -77,7 +76,6 @@ class Gamma(ExponentialFamily):
         return torch.lgamma(x + 1) + (x + 1) * torch.log(-y.reciprocal())
 
     def cdf(self, value):
-        if self._validate_args:
-            self._validate_sample(value)
+        self._validate(value)
         return RegularizedGamma.apply(*torch.broadcast_tensors(self.concentration,
                                                                self.rate * value))

@@ -97,8 +97,7 @@ class MixtureSameFamily(Distribution):
         return torch.sum(cdf_x * self.mixture_distribution.probs, dim=-1)
 
     def log_prob(self, x):
-        if self._validate_args:
-            self._validate_sample(x)
+        self._validate(x)
         log_prob_x = self.component_distribution.log_prob(self._pad(x))
         log_mix_prob = torch.log_softmax(self.mixture_distribution.logits, dim=-1)
         return torch.logsumexp(log_prob_x + log_mix_prob, dim=-1)

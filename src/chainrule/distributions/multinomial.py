@@ -69,8 +69,7 @@ class Multinomial(_CategoricalVectors):
         return term1 + term2
 
     def log_prob(self, value):
-        if self._validate_args:
-            self._validate_sample(value)
+        self._validate(value)
         logits, value = broadcast_all(self.logits, value)
         log_factorial_n = torch.lgamma(value.sum(-1) + 1)
         log_factorial_xs = torch.lgamma(value + 1).sum(-1)

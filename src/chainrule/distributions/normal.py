@@ -46,15 +46,13 @@ class Normal(LocScale, ExponentialFamily):
         return self.loc + eps * self.scale
 
     def log_prob(self, value):
-        if self._validate_args:
-            self._validate_sample(value)
+        self._validate(value)
         var = self.scale ** 2
         return -((value - self.loc) ** 2) / (2 * var) - self.scale.log() - math.log(
             math.sqrt(2 * math.pi))
 
     def cdf(self, value):
-        if self._validate_args:
-            self._validate_sample(value)
+        self._validate(value)
         return 0.5 * (1 + torch.erf((value - self.loc) * self.scale.reciprocal()
                                     / math.sqrt(2)))
 

@@ -44,8 +44,7 @@ class OneHotCategorical(_CategoricalVectors):
         return one_hot(indices, self._categorical._num_events).to(self._categorical.probs)
 
     def log_prob(self, value):
-        if self._validate_args:
-            self._validate_sample(value)
+        self._validate(value)
         return self._categorical.log_prob(value.max(-1)[1])
 
     def entropy(self):

@@ -42,8 +42,7 @@ class Poisson(ExponentialFamily):
         return self._sample_elementwise(torch.poisson, sample_shape, self.rate)
 
     def log_prob(self, value):
-        if self._validate_args:
-            self._validate_sample(value)
+        self._validate(value)
         rate, value = broadcast_all(self.rate, value)
         return value.xlogy(rate) - rate - (value + 1).lgamma()
 

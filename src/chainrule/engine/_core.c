@@ -128,6 +128,58 @@ slot_offset(PyTypeObject *type, const char *name)
     return member->offset;
 }
 
+/* --- types whose references are their object members -----------------------------------
+ *
+ * FastMethod and OpBase hold references only in the object fields (T_OBJECT, T_OBJECT_EX)
+ * that their PyMemberDef table lists: MEMBERS_GC(prefix, members) defines their
+ * tp_traverse, tp_clear and tp_dealloc from that table, so that each field is listed once. */
+
+static int
+visit_members(PyObject *self, PyMemberDef *members, visitproc visit, void *arg)
+{
+    for (PyMemberDef *m = members; m->name != NULL; m++) {
+        if (m->type == T_OBJECT || m->type == T_OBJECT_EX) {
+            PyObject *value = *(PyObject **)((char *)self + m->offset);
+            Py_VISIT(value);
+        }
+    }
+    return 0;
+}
+
+static int
+clear_members(PyObject *self, PyMemberDef *members)
+{
+    for (PyMemberDef *m = members; m->name != NULL; m++) {
+        if (m->type == T_OBJECT || m->type == T_OBJECT_EX) {
+            PyObject **field = (PyObject **)((char *)self + m->offset);
+            Py_CLEAR(*field);
+        }
+    }
+    return 0;
+}
+
+static void
+dealloc_members(PyObject *self, PyMemberDef *members)
+{
+    PyObject_GC_UnTrack(self);
+    clear_members(self, members);
+    Py_TYPE(self)->tp_free(self);
+}
+
+#define MEMBERS_GC(prefix, members)                                                        \
+    static int prefix##_traverse(PyObject *self, visitproc visit, void *arg)               \
+    {                                                                                      \
+        return visit_members(self, members, visit, arg);                                   \
+    }                                                                                      \
+    static int prefix##_clear(PyObject *self)                                              \
+    {                                                                                      \
+        return clear_members(self, members);                                               \
+    }                                                                                      \
+    static void prefix##_dealloc(PyObject *self)                                           \
+    {                                                                                      \
+        dealloc_members(self, members);                                                    \
+    }
+
 static int
 is_one_of(PyObject *obj, PyObject *tuple)
 {
@@ -189,26 +241,31 @@ setup(PyObject *module, PyObject *args, PyObject *kwargs)
     Py_INCREF(op_node);
     node_type = node_t;
     op_node_type = op_node_t;
-    if ((off_data = slot_offset(tensor_type, "_data")) < 0
-        || (off_requires_grad = slot_offset(tensor_type, "_requires_grad")) < 0
-        || (off_grad_fn = slot_offset(tensor_type, "_grad_fn")) < 0
-        || (off_output_nr = slot_offset(tensor_type, "_output_nr")) < 0
-        || (off_grad = slot_offset(tensor_type, "_grad")) < 0
-        || (off_version_counter = slot_offset(tensor_type, "_version_counter")) < 0
-        || node_field_offsets(node_t) < 0
-        || (off_plan = slot_offset(op_node_t, "_plan")) < 0)
-        return NULL;
     saved_tensor_type = (PyTypeObject *)saved_tensor;
     saved_result_type = (PyTypeObject *)saved_result;
-    if ((off_st_tensor = slot_offset(saved_tensor_type, "tensor")) < 0
-        || (off_st_version = slot_offset(saved_tensor_type, "version")) < 0
-        || (off_st_node_name = slot_offset(saved_tensor_type, "node_name")) < 0
-        || (off_st_hooks_unpack = slot_offset(saved_tensor_type, "hooks_unpack")) < 0
-        || (off_sr_data = slot_offset(saved_result_type, "data")) < 0
-        || (off_sr_counter = slot_offset(saved_result_type, "counter")) < 0
-        || (off_sr_version = slot_offset(saved_result_type, "version")) < 0
-        || (off_sr_output_nr = slot_offset(saved_result_type, "output_nr")) < 0
-        || (off_counter_value = slot_offset(version_counter_type, "value")) < 0)
+    /* the __slots__ the fast paths read and write: where each offset goes, class, name */
+    struct { Py_ssize_t *offset; PyTypeObject *type; const char *name; } slots[] = {
+        {&off_data, tensor_type, "_data"},
+        {&off_requires_grad, tensor_type, "_requires_grad"},
+        {&off_grad_fn, tensor_type, "_grad_fn"},
+        {&off_output_nr, tensor_type, "_output_nr"},
+        {&off_grad, tensor_type, "_grad"},
+        {&off_version_counter, tensor_type, "_version_counter"},
+        {&off_plan, op_node_t, "_plan"},
+        {&off_st_tensor, saved_tensor_type, "tensor"},
+        {&off_st_version, saved_tensor_type, "version"},
+        {&off_st_node_name, saved_tensor_type, "node_name"},
+        {&off_st_hooks_unpack, saved_tensor_type, "hooks_unpack"},
+        {&off_sr_data, saved_result_type, "data"},
+        {&off_sr_counter, saved_result_type, "counter"},
+        {&off_sr_version, saved_result_type, "version"},
+        {&off_sr_output_nr, saved_result_type, "output_nr"},
+        {&off_counter_value, version_counter_type, "value"},
+    };
+    for (size_t i = 0; i < sizeof(slots) / sizeof(slots[0]); i++)
+        if ((*slots[i].offset = slot_offset(slots[i].type, slots[i].name)) < 0)
+            return NULL;
+    if (node_field_offsets(node_t) < 0)
         return NULL;
     Py_RETURN_NONE;
 }

@@ -485,30 +485,6 @@ fast_method_repr(FastMethod *self)
     return PyUnicode_FromFormat("<compiled %R>", self->python);
 }
 
-static int
-fast_method_traverse(FastMethod *self, visitproc visit, void *arg)
-{
-    Py_VISIT(self->python);
-    Py_VISIT(self->row);
-    return 0;
-}
-
-static int
-fast_method_clear(FastMethod *self)
-{
-    Py_CLEAR(self->python);
-    Py_CLEAR(self->row);
-    return 0;
-}
-
-static void
-fast_method_dealloc(FastMethod *self)
-{
-    PyObject_GC_UnTrack(self);
-    fast_method_clear(self);
-    Py_TYPE(self)->tp_free((PyObject *)self);
-}
-
 static PyObject *
 fast_method_doc(FastMethod *self, void *closure)
 {
@@ -526,6 +502,8 @@ static PyMemberDef fast_method_members[] = {
     {"row", T_OBJECT, offsetof(FastMethod, row), READONLY, "the row of the common case"},
     {NULL},
 };
+
+MEMBERS_GC(fast_method, fast_method_members)
 
 static PyTypeObject FastMethod_Type = {
     PyVarObject_HEAD_INIT(NULL, 0)

@@ -245,61 +245,59 @@ adopt_below_input(PyObject *grad_fn)
         adopt_below(grad_fn, OWNED_DEPTH);
 }
 
+/* The fields Python reads and writes through NodeBase's getset: where each is, its name, and
+ * whether it holds (node, output_nr) pairs (see track_again). */
+typedef struct {
+    Py_ssize_t offset;
+    const char *name;
+    int pairs;
+} NodeField;
+
+static NodeField next_functions_field = {offsetof(NodeBase, next_functions), "next_functions", 1};
+static NodeField saved_field = {offsetof(NodeBase, saved), "_saved", 0};
+
+static PyObject **
+field_slot(PyObject *self, NodeField *field)
+{
+    return (PyObject **)((char *)self + field->offset);
+}
+
 /* A field read from Python: tracked again first (see above); unset raises as a slot does. */
 static PyObject *
-read_field(PyObject *self, PyObject *value, const char *name, int pairs)
+get_field(PyObject *self, void *closure)
 {
+    NodeField *field = (NodeField *)closure;
+    PyObject *value = *field_slot(self, field);
     if (value == NULL) {
         PyErr_Format(PyExc_AttributeError, "'%.100s' object has no attribute '%s'",
-                     Py_TYPE(self)->tp_name, name);
+                     Py_TYPE(self)->tp_name, field->name);
         return NULL;
     }
-    track_again(value, pairs);
+    track_again(value, field->pairs);
     Py_INCREF(value);
     return value;
 }
 
 static int
-write_field(PyObject **field, PyObject *value, const char *name)
+set_field(PyObject *self, PyObject *value, void *closure)
 {
-    if (value == NULL && *field == NULL) {
-        PyErr_SetString(PyExc_AttributeError, name);
+    NodeField *field = (NodeField *)closure;
+    PyObject **slot = field_slot(self, field);
+    if (value == NULL && *slot == NULL) {
+        PyErr_SetString(PyExc_AttributeError, field->name);
         return -1;
     }
     Py_XINCREF(value);
-    Py_XSETREF(*field, value);
+    Py_XSETREF(*slot, value);
     return 0;
 }
 
-static PyObject *
-get_next_functions(NodeBase *self, void *closure)
-{
-    return read_field((PyObject *)self, self->next_functions, "next_functions", 1);
-}
-
-static int
-set_next_functions(NodeBase *self, PyObject *value, void *closure)
-{
-    return write_field(&self->next_functions, value, "next_functions");
-}
-
-static PyObject *
-get_saved(NodeBase *self, void *closure)
-{
-    return read_field((PyObject *)self, self->saved, "_saved", 0);
-}
-
-static int
-set_saved(NodeBase *self, PyObject *value, void *closure)
-{
-    return write_field(&self->saved, value, "_saved");
-}
-
 static PyGetSetDef node_getset[] = {
-    {"next_functions", (getter)get_next_functions, (setter)set_next_functions,
-     PyDoc_STR("The edges (node, output_nr) to the nodes that made this node's inputs."), NULL},
-    {"_saved", (getter)get_saved, (setter)set_saved,
-     PyDoc_STR("None, RELEASED, or the values saved for backward."), NULL},
+    {"next_functions", get_field, set_field,
+     PyDoc_STR("The edges (node, output_nr) to the nodes that made this node's inputs."),
+     &next_functions_field},
+    {"_saved", get_field, set_field, PyDoc_STR("None, RELEASED, or the values saved for backward."),
+     &saved_field},
     {NULL},
 };
 

@@ -39,48 +39,7 @@ static PyMemberDef op_members[] = {
     {NULL},
 };
 
-static int
-op_traverse(OpBase *self, visitproc visit, void *arg)
-{
-    Py_VISIT(self->name);
-    Py_VISIT(self->forward);
-    Py_VISIT(self->arg_names);
-    Py_VISIT(self->diff_positions);
-    Py_VISIT(self->promote);
-    Py_VISIT(self->takes_scalars);
-    Py_VISIT(self->view);
-    Py_VISIT(self->general);
-    Py_VISIT(self->node_class);
-    Py_VISIT(self->plans);
-    Py_VISIT(self->same_meta);
-    return 0;
-}
-
-static int
-op_clear(OpBase *self)
-{
-    Py_CLEAR(self->name);
-    Py_CLEAR(self->forward);
-    Py_CLEAR(self->arg_names);
-    Py_CLEAR(self->diff_positions);
-    Py_CLEAR(self->promote);
-    Py_CLEAR(self->takes_scalars);
-    Py_CLEAR(self->view);
-    Py_CLEAR(self->general);
-    Py_CLEAR(self->node_class);
-    Py_CLEAR(self->plans);
-    Py_CLEAR(self->same_meta);
-    return 0;
-}
-
-static void
-op_dealloc(OpBase *self)
-{
-    PyTypeObject *type = Py_TYPE(self);
-    PyObject_GC_UnTrack(self);
-    op_clear(self);
-    type->tp_free((PyObject *)self);
-}
+MEMBERS_GC(op, op_members)
 
 /* Hand the call to the Python reference, Op._call_python(*args, **kwargs). */
 static PyObject *

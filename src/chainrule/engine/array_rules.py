@@ -49,7 +49,6 @@ _array_globals: dict = {}  # id(module globals) -> the globals the array forms r
 def array_form(fn):
     """``fn`` rebuilt to run on arrays, or None where its meaning would change.
 
-    >>> import numpy as np
     >>> from chainrule.ops.pointwise import tanh
     >>> form = array_form(tanh.rules[0])  # lambda grad, result: tanh_backward(grad, result)
     >>> form(np.float64(1.0), np.float64(0.5))

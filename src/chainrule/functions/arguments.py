@@ -122,6 +122,23 @@ def element_error(index: int, value) -> TypeError:
                      f"{_kind(value)}{_fix(value)}")
 
 
+def tensor_list(tensors, empty_error: Exception) -> list:
+    """``tensors`` as a list, after PyTorch's checks for a list of tensors (``torch.cat``'s,
+    ``torch.stack``'s): ``empty_error`` if it is empty, ``element_error`` for an element that
+    is not a tensor.
+
+    >>> tensor_list((torch.zeros(1),), ValueError("empty"))
+    [tensor([0.])]
+    """
+    tensors = list(tensors)
+    if not tensors:
+        raise empty_error
+    for i, t in enumerate(tensors):
+        if not isinstance(t, Tensor):
+            raise element_error(i, t)
+    return tensors
+
+
 def with_batch(input: Tensor, dims: int, name: str) -> tuple:
     """``input`` with its batch dimension (added where it was left out) and whether it was
     added; PyTorch's error for any other number of dimensions.

@@ -33,7 +33,6 @@ def from_dlpack(ext_tensor):
     array, a PyTorch tensor, another chainrule tensor, ...) on the CPU, or a DLPack capsule
     (``torch.to_dlpack``'s, read-only as NumPy reads capsules).
 
-    >>> import numpy as np
     >>> a = np.arange(3.0)
     >>> t = torch.from_dlpack(a)
     >>> t[0] = 7.0

@@ -12,10 +12,12 @@ is the same mask.  ``nn.functional``'s dropouts are built on these.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 from .._backend import xp
 from ..engine.inplace import inplace
 from ..tensor import Tensor
+from .comparison import named
 from .random import _rng
 
 __all__ = ["dropout", "dropout_", "feature_dropout", "feature_dropout_", "alpha_dropout",
@@ -23,6 +25,16 @@ __all__ = ["dropout", "dropout_", "feature_dropout", "feature_dropout_", "alpha_
 
 # -SELU_SCALE * SELU_ALPHA: where SELU's output saturates for very negative inputs.
 _ALPHA = 1.7580993408473766
+
+
+def _in_place(dropout: Callable, example: str, result: str) -> Callable:
+    """The in-place form ``torch.<name>_`` of ``dropout``, with a doctest calling it with the
+    arguments ``example`` and printing ``result``."""
+    def in_place(input: Tensor, p: float, train: bool) -> Tensor:
+        return inplace(input, dropout, p, train)
+    name = dropout.__name__
+    return named(in_place, f"{name}_", f"``{name}`` in place.", f"torch.{name}_{example}",
+                 result)
 
 
 def _dropped(input: Tensor, p: float, train: bool, feature: bool, alpha: bool) -> Tensor:
@@ -62,13 +74,7 @@ def dropout(input: Tensor, p: float, train: bool) -> Tensor:
     return _dropped(input, p, train, feature=False, alpha=False)
 
 
-def dropout_(input: Tensor, p: float, train: bool) -> Tensor:
-    """``dropout`` in place.
-
-    >>> torch.dropout_(torch.ones(2), 1.0, True)
-    tensor([0., 0.])
-    """
-    return inplace(input, dropout, p, train)
+dropout_ = _in_place(dropout, "(torch.ones(2), 1.0, True)", "tensor([0., 0.])")
 
 
 def feature_dropout(input: Tensor, p: float, train: bool) -> Tensor:
@@ -82,13 +88,8 @@ def feature_dropout(input: Tensor, p: float, train: bool) -> Tensor:
     return _dropped(input, p, train, feature=True, alpha=False)
 
 
-def feature_dropout_(input: Tensor, p: float, train: bool) -> Tensor:
-    """``feature_dropout`` in place.
-
-    >>> torch.feature_dropout_(torch.ones(1, 2), 0.5, False)
-    tensor([[1., 1.]])
-    """
-    return inplace(input, feature_dropout, p, train)
+feature_dropout_ = _in_place(feature_dropout, "(torch.ones(1, 2), 0.5, False)",
+                              "tensor([[1., 1.]])")
 
 
 def alpha_dropout(input: Tensor, p: float, train: bool) -> Tensor:
@@ -101,13 +102,7 @@ def alpha_dropout(input: Tensor, p: float, train: bool) -> Tensor:
     return _dropped(input, p, train, feature=False, alpha=True)
 
 
-def alpha_dropout_(input: Tensor, p: float, train: bool) -> Tensor:
-    """``alpha_dropout`` in place.
-
-    >>> torch.alpha_dropout_(torch.ones(2), 0.2, False)
-    tensor([1., 1.])
-    """
-    return inplace(input, alpha_dropout, p, train)
+alpha_dropout_ = _in_place(alpha_dropout, "(torch.ones(2), 0.2, False)", "tensor([1., 1.])")
 
 
 def feature_alpha_dropout(input: Tensor, p: float, train: bool) -> Tensor:
@@ -119,10 +114,5 @@ def feature_alpha_dropout(input: Tensor, p: float, train: bool) -> Tensor:
     return _dropped(input, p, train, feature=True, alpha=True)
 
 
-def feature_alpha_dropout_(input: Tensor, p: float, train: bool) -> Tensor:
-    """``feature_alpha_dropout`` in place.
-
-    >>> torch.feature_alpha_dropout_(torch.ones(1, 2), 0.2, False)
-    tensor([[1., 1.]])
-    """
-    return inplace(input, feature_alpha_dropout, p, train)
+feature_alpha_dropout_ = _in_place(feature_alpha_dropout, "(torch.ones(1, 2), 0.2, False)",
+                                    "tensor([[1., 1.]])")

@@ -13,7 +13,7 @@ from .._backend import xp
 from .._shapes import wrap_dim
 from ..ops import shape as shape_ops
 from ..tensor import Tensor
-from .arguments import accept_numpy_names, as_tensor_like, element_error
+from .arguments import accept_numpy_names, as_tensor_like, tensor_list
 from .indexing import index_select
 from .out import CAT, out_variant
 from .shape import atleast_2d, atleast_3d, narrow, reshape
@@ -33,12 +33,7 @@ def cat(tensors, dim: int = 0):
     >>> torch.cat([torch.zeros(1), torch.ones(2)])
     tensor([0., 1., 1.])
     """
-    tensors = list(tensors)
-    if not tensors:
-        raise ValueError("torch.cat(): expected a non-empty list of Tensors")
-    for i, t in enumerate(tensors):
-        if not isinstance(t, Tensor):
-            raise element_error(i, t)
+    tensors = tensor_list(tensors, ValueError("torch.cat(): expected a non-empty list of Tensors"))
     # PyTorch skips legacy empty 1-d tensors of shape (0,) when joining.
     parts = [t for t in tensors if not (t.ndim == 1 and t.shape[0] == 0)] or tensors[:1]
     ndim = parts[0].ndim
@@ -71,12 +66,7 @@ def stack(tensors, dim: int = 0):
     >>> torch.stack([torch.zeros(2), torch.ones(2)]).shape
     torch.Size([2, 2])
     """
-    tensors = list(tensors)
-    if not tensors:
-        raise RuntimeError("stack expects a non-empty TensorList")
-    for i, t in enumerate(tensors):
-        if not isinstance(t, Tensor):
-            raise element_error(i, t)
+    tensors = tensor_list(tensors, RuntimeError("stack expects a non-empty TensorList"))
     first = tensors[0].shape
     for i, t in enumerate(tensors):
         if t.shape != first:

@@ -102,7 +102,6 @@ def asarray(obj, *, dtype=None, device=None, copy: bool | None = None,
     """``obj`` as a tensor, sharing its memory where it can (a tensor, a NumPy array, a DLPack
     object, a buffer) unless ``copy=True``; ``copy=False`` refuses to copy.
 
-    >>> import numpy as np
     >>> a = np.zeros(2, dtype=np.int64)
     >>> torch.asarray(a).add_(4), a, torch.asarray(a, copy=True).add_(1), a
     (tensor([4, 4]), array([4, 4]), tensor([5, 5]), array([4, 4]))

@@ -6,7 +6,6 @@ tensors that require grad (or through ``chainrule.numpy.autograd.grad``) and eve
 function records its chainrule operations, so ``backward()`` and the transforms of
 ``chainrule.func`` and ``chainrule.numpy.autograd`` give its exact derivatives.
 
->>> import chainrule.numpy as np
 >>> from chainrule.numpy.autograd import grad
 >>> def loss(w):
 ...     return np.sum(np.tanh(w) ** 2)

@@ -41,8 +41,6 @@ class ArrayTensor(Tensor):
     (``x += 1``) rebind the name to a new array instead of writing, as HIPS autograd
     does, so a graph is never cut by them.
 
-    >>> import chainrule
-    >>> import chainrule.numpy as np
     >>> x = chainrule.tensor([1.0, 2.0], dtype=chainrule.float64, requires_grad=True)
     >>> y = np.sin(x)
     >>> type(y).__name__, y.size, y.shape

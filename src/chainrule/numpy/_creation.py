@@ -54,8 +54,6 @@ def array(object, dtype=None, *, copy=True, order="K", subok=False, ndmin=0, lik
     """An array from ``object``, as ``numpy.array``; tensors that require grad inside nested
     lists are stacked, so the result stays in the graph.
 
-    >>> import chainrule
-    >>> import chainrule.numpy as np
     >>> x = chainrule.tensor(2., dtype=chainrule.float64, requires_grad=True)
     >>> v = np.array([[x, 1.], [0., x * x]])
     >>> np.sum(v).backward(); x.grad
@@ -82,8 +80,6 @@ def asarray(a, dtype=None, order=None, *, device=None, copy=None, like=None):
     """``a`` as an array, as ``numpy.asarray``: a tensor that requires grad stays itself (cast
     to ``dtype`` if asked), nested lists holding such tensors are stacked.
 
-    >>> import chainrule
-    >>> import chainrule.numpy as np
     >>> x = chainrule.tensor([1., 2.], dtype=chainrule.float64, requires_grad=True)
     >>> np.asarray(x, dtype=np.float32).dtype
     torch.float32
@@ -104,8 +100,6 @@ asanyarray.__name__ = "asanyarray"
 def ascontiguousarray(a, dtype=None, *, like=None):
     """``a`` as a contiguous array of at least one dimension, as ``numpy.ascontiguousarray``.
 
-    >>> import chainrule
-    >>> import chainrule.numpy as np
     >>> x = chainrule.tensor(2., dtype=chainrule.float64, requires_grad=True)
     >>> np.ascontiguousarray(x).shape
     (1,)
@@ -119,8 +113,6 @@ def meshgrid(*xi, copy=True, sparse=False, indexing="xy"):
     """Coordinate arrays from coordinate vectors, as ``numpy.meshgrid`` ('xy' or 'ij'
     indexing, ``sparse`` too); the gradient of each grid is summed back to its vector.
 
-    >>> import chainrule
-    >>> import chainrule.numpy as np
     >>> x = chainrule.tensor([1., 2., 3.], dtype=chainrule.float64, requires_grad=True)
     >>> [g.shape for g in np.meshgrid(x, [0., 1.])]
     [(2, 3), (2, 3)]
@@ -148,8 +140,6 @@ def full(shape, fill_value, dtype=None, order="C", *, device=None, like=None):
     """An array of ``shape`` filled with ``fill_value``, as ``numpy.full``; a fill value that
     requires grad receives the sum of the gradient.
 
-    >>> import chainrule
-    >>> import chainrule.numpy as np
     >>> x = chainrule.tensor(2., dtype=chainrule.float64, requires_grad=True)
     >>> np.full((2, 2), x).tolist()
     [[2.0, 2.0], [2.0, 2.0]]
@@ -164,8 +154,6 @@ def full_like(a, fill_value, dtype=None, order="K", subok=True, shape=None, *, d
     """An array shaped like ``a`` filled with ``fill_value``, as ``numpy.full_like`` (only
     ``fill_value`` can carry a gradient: ``a`` gives the shape and dtype).
 
-    >>> import chainrule
-    >>> import chainrule.numpy as np
     >>> x = chainrule.tensor([1., 2.], dtype=chainrule.float64, requires_grad=True)
     >>> np.full_like(x, 7.)
     array([7., 7.])

@@ -13,8 +13,6 @@ from ._core import as_tensor, differentiable, values_only
 def sinc(x):
     """The normalised sinc function ``sin(pi x) / (pi x)``, as ``numpy.sinc``.
 
-    >>> import chainrule
-    >>> import chainrule.numpy as np
     >>> x = chainrule.tensor([0., 1.], dtype=chainrule.float64, requires_grad=True)
     >>> np.sinc(x).tolist()[0]
     1.0
@@ -30,8 +28,6 @@ def nan_to_num(x, copy=True, nan=0.0, posinf=None, neginf=None):
     """NaN replaced by ``nan`` and infinities by the largest finite numbers (or ``posinf`` and
     ``neginf``), as ``numpy.nan_to_num``; the replaced elements get no gradient.
 
-    >>> import chainrule
-    >>> import chainrule.numpy as np
     >>> x = chainrule.tensor([float('nan'), 1.], dtype=chainrule.float64, requires_grad=True)
     >>> np.nan_to_num(x).tolist()
     [0.0, 1.0]

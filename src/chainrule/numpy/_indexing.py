@@ -36,8 +36,6 @@ def where(condition, x=None, y=None):
     Both branches are computed: a NaN or inf in the branch not taken still reaches the
     gradient as 0 * inf (see docs/autograd-conventions.md).
 
-    >>> import chainrule
-    >>> import chainrule.numpy as np
     >>> x = chainrule.tensor([-1., 2.], dtype=chainrule.float64, requires_grad=True)
     >>> np.where(x > 0, x, 0.0).tolist()
     [0.0, 2.0]
@@ -57,8 +55,6 @@ def clip(a, a_min=numpy._NoValue, a_max=numpy._NoValue, out=None, *, min=numpy._
     """``a`` limited to ``[a_min, a_max]`` (either may be None or an array), as ``numpy.clip``;
     no gradient reaches the elements that were clipped.
 
-    >>> import chainrule
-    >>> import chainrule.numpy as np
     >>> x = chainrule.tensor([-1., 0.5, 2.], dtype=chainrule.float64, requires_grad=True)
     >>> np.clip(x, 0, 1).tolist()
     [0.0, 0.5, 1.0]
@@ -85,8 +81,6 @@ def take(a, indices, axis=None, out=None, mode="raise"):
     """Elements of ``a`` at ``indices`` along ``axis`` (of the flattened array by default), as
     ``numpy.take``; ``mode`` may be 'raise', 'wrap' or 'clip'.
 
-    >>> import chainrule
-    >>> import chainrule.numpy as np
     >>> x = chainrule.tensor([[1., 2.], [3., 4.]], dtype=chainrule.float64, requires_grad=True)
     >>> np.take(x, [[0, 3]]).tolist()
     [[1.0, 4.0]]
@@ -126,8 +120,6 @@ def take_along_axis(arr, indices, axis=-1):
     """``arr``'s values at ``indices`` along ``axis`` (the two broadcast elsewhere), as
     ``numpy.take_along_axis``.
 
-    >>> import chainrule
-    >>> import chainrule.numpy as np
     >>> x = chainrule.tensor([[10., 30., 20.]], dtype=chainrule.float64, requires_grad=True)
     >>> np.take_along_axis(x, np.argsort(x, axis=1), axis=1).tolist()
     [[10.0, 20.0, 30.0]]
@@ -150,8 +142,6 @@ def put_along_axis(arr, indices, values, axis):
     returns the new array and leaves ``arr`` as it was (on plain arrays too), so that
     the gradient can flow: write ``a = np.put_along_axis(a, idx, v, axis)``.
 
-    >>> import chainrule
-    >>> import chainrule.numpy as np
     >>> x = chainrule.zeros(1, 3, dtype=chainrule.float64, requires_grad=True)
     >>> np.put_along_axis(x, [[2]], 5., axis=1).tolist()
     [[0.0, 0.0, 5.0]]
@@ -181,8 +171,6 @@ def select(condlist, choicelist, default=0):
     """From each element of ``choicelist``, the values where its condition holds first; else
     ``default``, as ``numpy.select``.
 
-    >>> import chainrule
-    >>> import chainrule.numpy as np
     >>> x = chainrule.tensor([-1., 0.5, 2.], dtype=chainrule.float64, requires_grad=True)
     >>> np.select([x < 0, x > 1], [-x, x * 2], default=x).tolist()
     [1.0, 0.5, 4.0]
@@ -203,8 +191,6 @@ def select(condlist, choicelist, default=0):
 def compress(condition, a, axis=None, out=None):
     """The slices of ``a`` along ``axis`` where ``condition`` is true, as ``numpy.compress``.
 
-    >>> import chainrule
-    >>> import chainrule.numpy as np
     >>> x = chainrule.tensor([1., 2., 3.], dtype=chainrule.float64, requires_grad=True)
     >>> np.compress([True, False, True], x).tolist()
     [1.0, 3.0]

@@ -45,8 +45,6 @@ def dot(a, b, out=None):
     """Dot product, as ``numpy.dot``: inner product of vectors, matrix product of matrices, and
     for N-D arrays a sum over the last axis of ``a`` and the second-to-last of ``b``.
 
-    >>> import chainrule
-    >>> import chainrule.numpy as np
     >>> w = chainrule.tensor([1., 2.], dtype=chainrule.float64, requires_grad=True)
     >>> np.dot([[1., 0.], [1., 1.]], w).tolist()
     [1.0, 3.0]
@@ -65,8 +63,6 @@ def dot(a, b, out=None):
 def vdot(a, b):
     """Dot product of the flattened arrays, as ``numpy.vdot`` (real arrays).
 
-    >>> import chainrule
-    >>> import chainrule.numpy as np
     >>> x = chainrule.tensor([[1., 2.]], dtype=chainrule.float64, requires_grad=True)
     >>> np.vdot(x, [[3., 4.]]).item()
     11.0
@@ -79,8 +75,6 @@ def vdot(a, b):
 def inner(a, b):
     """Sum of products over the last axes of ``a`` and ``b``, as ``numpy.inner``.
 
-    >>> import chainrule
-    >>> import chainrule.numpy as np
     >>> x = chainrule.tensor([1., 2.], dtype=chainrule.float64, requires_grad=True)
     >>> np.inner(x, [3., 4.]).item()
     11.0
@@ -95,8 +89,6 @@ def inner(a, b):
 def outer(a, b, out=None):
     """Every product ``a[i] * b[j]`` of the flattened arrays, as ``numpy.outer``.
 
-    >>> import chainrule
-    >>> import chainrule.numpy as np
     >>> x = chainrule.tensor([1., 2.], dtype=chainrule.float64, requires_grad=True)
     >>> np.outer(x, [1., 10.]).tolist()
     [[1.0, 10.0], [2.0, 20.0]]
@@ -110,8 +102,6 @@ def tensordot(a, b, axes=2):
     """Sum of products over the last ``axes`` axes of ``a`` and the first of ``b`` (or over the
     listed pairs ``axes=(a_axes, b_axes)``), as ``numpy.tensordot``.
 
-    >>> import chainrule
-    >>> import chainrule.numpy as np
     >>> x = chainrule.ones(2, 3, dtype=chainrule.float64, requires_grad=True)
     >>> np.tensordot(x, numpy.ones((3, 4)), axes=1).shape
     (2, 4)
@@ -135,8 +125,6 @@ def einsum(subscripts, *operands, out=None, dtype=None, order="K", casting="safe
     """Einstein summation over ``operands`` as ``subscripts`` says, as ``numpy.einsum``
     (the string form, with ``...`` and implicit output).
 
-    >>> import chainrule
-    >>> import chainrule.numpy as np
     >>> x = chainrule.tensor([[1., 2.], [3., 4.]], dtype=chainrule.float64, requires_grad=True)
     >>> np.einsum('ij,ij->', x, x).item()
     30.0
@@ -159,8 +147,6 @@ def kron(a, b):
     """The Kronecker product: each element of ``a`` times the whole of ``b``, as
     ``numpy.kron``.
 
-    >>> import chainrule
-    >>> import chainrule.numpy as np
     >>> x = chainrule.tensor([1., 2.], dtype=chainrule.float64, requires_grad=True)
     >>> np.kron(x, [1., 10.]).tolist()
     [1.0, 10.0, 2.0, 20.0]
@@ -179,8 +165,6 @@ def cross(a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
     """Cross product of 3-vectors along the given axes (broadcasting the rest), as
     ``numpy.cross``.
 
-    >>> import chainrule
-    >>> import chainrule.numpy as np
     >>> x = chainrule.tensor([1., 0., 0.], dtype=chainrule.float64, requires_grad=True)
     >>> np.cross(x, [0., 1., 0.]).tolist()
     [0.0, 0.0, 1.0]

@@ -89,8 +89,6 @@ class enable_protocol:
     NumPy treats tensors as PyTorch's are treated).
 
     >>> import numpy
-    >>> import chainrule
-    >>> import chainrule.numpy as np
     >>> t = chainrule.tensor([0.0, 1.0], dtype=chainrule.float64, requires_grad=True)
     >>> with np.enable_protocol():
     ...     y = numpy.sum(numpy.sin(t))

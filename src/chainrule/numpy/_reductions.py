@@ -59,8 +59,6 @@ _WHOLE = (chainrule.sum, chainrule.mean)
 def sum(a, axis=None, dtype=None, out=None, keepdims=False, initial=_NO_VALUE, where=True):  # noqa: A001
     """Sum over ``axis`` (all axes by default), as ``numpy.sum``.
 
-    >>> import chainrule
-    >>> import chainrule.numpy as np
     >>> x = chainrule.tensor([[1., 2.], [3., 4.]], dtype=chainrule.float64, requires_grad=True)
     >>> np.sum(x, axis=-1, keepdims=True).shape
     (2, 1)
@@ -89,8 +87,6 @@ def _mean_fast(*args):
 def mean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=True):
     """Arithmetic mean over ``axis``, as ``numpy.mean``.
 
-    >>> import chainrule
-    >>> import chainrule.numpy as np
     >>> x = chainrule.tensor([1., 2., 3., 6.], dtype=chainrule.float64, requires_grad=True)
     >>> np.mean(x).item()
     3.0
@@ -109,8 +105,6 @@ def _prod(x, dims, keepdim):
 def prod(a, axis=None, dtype=None, out=None, keepdims=False, initial=_NO_VALUE, where=True):
     """Product over ``axis``, as ``numpy.prod`` (the gradient is right with zeros too).
 
-    >>> import chainrule
-    >>> import chainrule.numpy as np
     >>> x = chainrule.tensor([2., 0., 3.], dtype=chainrule.float64, requires_grad=True)
     >>> np.prod(x).backward(); x.grad
     tensor([0., 6., 0.], dtype=torch.float64)
@@ -138,8 +132,6 @@ _min = _extreme(chainrule.amin, chainrule.minimum)
 def max(a, axis=None, out=None, keepdims=False, initial=_NO_VALUE, where=True):  # noqa: A001
     """Largest value over ``axis``, as ``numpy.max``; tied maxima share the gradient.
 
-    >>> import chainrule
-    >>> import chainrule.numpy as np
     >>> x = chainrule.tensor([1., 3., 3.], dtype=chainrule.float64, requires_grad=True)
     >>> np.max(x).backward(); x.grad
     tensor([0.0000, 0.5000, 0.5000], dtype=torch.float64)
@@ -151,8 +143,6 @@ def max(a, axis=None, out=None, keepdims=False, initial=_NO_VALUE, where=True): 
 def min(a, axis=None, out=None, keepdims=False, initial=_NO_VALUE, where=True):  # noqa: A001
     """Smallest value over ``axis``, as ``numpy.min``.
 
-    >>> import chainrule
-    >>> import chainrule.numpy as np
     >>> x = chainrule.tensor([[1., 3.], [0., 2.]], dtype=chainrule.float64, requires_grad=True)
     >>> np.min(x, axis=0).tolist()
     [0.0, 2.0]
@@ -169,8 +159,6 @@ amax.__name__, amin.__name__ = "amax", "amin"
 def ptp(a, axis=None, out=None, keepdims=False):
     """Range (maximum minus minimum) over ``axis``, as ``numpy.ptp``.
 
-    >>> import chainrule
-    >>> import chainrule.numpy as np
     >>> x = chainrule.tensor([4., 1., 3.], dtype=chainrule.float64, requires_grad=True)
     >>> np.ptp(x).item()
     3.0
@@ -202,8 +190,6 @@ def var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=Tru
         mean=_NO_VALUE, correction=_NO_VALUE):
     """Variance over ``axis`` with ``ddof`` (0 by default, NumPy's), as ``numpy.var``.
 
-    >>> import chainrule
-    >>> import chainrule.numpy as np
     >>> x = chainrule.tensor([1., 2., 3., 4.], dtype=chainrule.float64, requires_grad=True)
     >>> np.var(x).item(), np.var(x, ddof=1).item()
     (1.25, 1.6666666666666667)
@@ -217,8 +203,6 @@ def std(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=Tru
         mean=_NO_VALUE, correction=_NO_VALUE):
     """Standard deviation over ``axis`` with ``ddof`` (0 by default), as ``numpy.std``.
 
-    >>> import chainrule
-    >>> import chainrule.numpy as np
     >>> x = chainrule.tensor([1., 3.], dtype=chainrule.float64, requires_grad=True)
     >>> np.std(x).item()
     1.0
@@ -232,8 +216,6 @@ def average(a, axis=None, weights=None, returned=False, *, keepdims=False):
     """Weighted mean over ``axis``, as ``numpy.average`` (``returned=True`` also gives the sum
     of the weights).
 
-    >>> import chainrule
-    >>> import chainrule.numpy as np
     >>> x = chainrule.tensor([1., 4.], dtype=chainrule.float64, requires_grad=True)
     >>> np.average(x, weights=[3., 1.]).item()
     1.75
@@ -267,8 +249,6 @@ def median(a, axis=None, out=None, overwrite_input=False, keepdims=False):
     """Median over ``axis``, as ``numpy.median``: the mean of the two middle values for an
     even count (which then share the gradient).
 
-    >>> import chainrule
-    >>> import chainrule.numpy as np
     >>> x = chainrule.tensor([4., 1., 3., 2.], dtype=chainrule.float64, requires_grad=True)
     >>> np.median(x).backward(); x.grad
     tensor([0.0000, 0.0000, 0.5000, 0.5000], dtype=torch.float64)
@@ -304,8 +284,6 @@ def quantile(a, q, axis=None, out=None, overwrite_input=False, method="linear",
              keepdims=False):
     """The ``q``-th quantiles over ``axis`` (``method='linear'``), as ``numpy.quantile``.
 
-    >>> import chainrule
-    >>> import chainrule.numpy as np
     >>> x = chainrule.tensor([1., 2., 3., 4.], dtype=chainrule.float64, requires_grad=True)
     >>> np.quantile(x, [0.25, 0.5]).tolist()
     [1.75, 2.5]
@@ -338,8 +316,6 @@ def percentile(a, q, axis=None, out=None, overwrite_input=False, method="linear"
                keepdims=False):
     """The ``q``-th percentiles (0 to 100) over ``axis``, as ``numpy.percentile``.
 
-    >>> import chainrule
-    >>> import chainrule.numpy as np
     >>> x = chainrule.tensor([1., 2., 3., 4.], dtype=chainrule.float64, requires_grad=True)
     >>> np.percentile(x, 50).item()
     2.5
@@ -367,8 +343,6 @@ def _scan_axis(scan_fn):
 def cumsum(a, axis=None, dtype=None, out=None):
     """Running sum along ``axis`` (of the flattened array by default), as ``numpy.cumsum``.
 
-    >>> import chainrule
-    >>> import chainrule.numpy as np
     >>> x = chainrule.tensor([[1., 2.], [3., 4.]], dtype=chainrule.float64, requires_grad=True)
     >>> np.cumsum(x).tolist()
     [1.0, 3.0, 6.0, 10.0]
@@ -380,8 +354,6 @@ def cumsum(a, axis=None, dtype=None, out=None):
 def cumprod(a, axis=None, dtype=None, out=None):
     """Running product along ``axis``, as ``numpy.cumprod``.
 
-    >>> import chainrule
-    >>> import chainrule.numpy as np
     >>> x = chainrule.tensor([1., 2., 3.], dtype=chainrule.float64, requires_grad=True)
     >>> np.cumprod(x).tolist()
     [1.0, 2.0, 6.0]
@@ -393,8 +365,6 @@ def cumprod(a, axis=None, dtype=None, out=None):
 def diff(a, n=1, axis=-1, prepend=_NO_VALUE, append=_NO_VALUE):
     """``n``-th differences along ``axis``, as ``numpy.diff`` (scalars may be prepended).
 
-    >>> import chainrule
-    >>> import chainrule.numpy as np
     >>> x = chainrule.tensor([1., 4., 9.], dtype=chainrule.float64, requires_grad=True)
     >>> np.diff(x, prepend=0.0).tolist()
     [1.0, 3.0, 5.0]
@@ -426,8 +396,6 @@ def nansum(a, axis=None, dtype=None, out=None, keepdims=False, initial=_NO_VALUE
            where=True):
     """Sum treating NaN as zero, as ``numpy.nansum`` (no gradient reaches the NaNs).
 
-    >>> import chainrule
-    >>> import chainrule.numpy as np
     >>> x = chainrule.tensor([1., float('nan'), 2.], dtype=chainrule.float64, requires_grad=True)
     >>> np.nansum(x).item()
     3.0
@@ -441,8 +409,6 @@ def nansum(a, axis=None, dtype=None, out=None, keepdims=False, initial=_NO_VALUE
 def nanmean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=True):
     """Mean of the values that are not NaN, as ``numpy.nanmean``.
 
-    >>> import chainrule
-    >>> import chainrule.numpy as np
     >>> x = chainrule.tensor([1., float('nan'), 3.], dtype=chainrule.float64, requires_grad=True)
     >>> np.nanmean(x).item()
     2.0
@@ -460,8 +426,6 @@ def sort(a, axis=-1, kind=None, order=None, *, stable=None):
     """Sorted copy along ``axis`` (of the flattened array for ``axis=None``), as
     ``numpy.sort``; each value's gradient goes back to where it came from.
 
-    >>> import chainrule
-    >>> import chainrule.numpy as np
     >>> x = chainrule.tensor([3., 1., 2.], dtype=chainrule.float64, requires_grad=True)
     >>> np.sort(x).tolist()
     [1.0, 2.0, 3.0]

@@ -42,8 +42,6 @@ def _reshaped(x, shape, order: str):
 def reshape(a, shape=None, order="C", *, newshape=None, copy=None):
     """``a`` with a new shape (one entry may be -1), as ``numpy.reshape``; ``order='F'`` too.
 
-    >>> import chainrule
-    >>> import chainrule.numpy as np
     >>> x = chainrule.tensor([1., 2., 3., 4.], dtype=chainrule.float64, requires_grad=True)
     >>> np.reshape(x, (2, -1)).shape
     (2, 2)
@@ -61,8 +59,6 @@ def reshape(a, shape=None, order="C", *, newshape=None, copy=None):
 def ravel(a, order="C"):
     """``a`` flattened to one dimension, as ``numpy.ravel``.
 
-    >>> import chainrule
-    >>> import chainrule.numpy as np
     >>> x = chainrule.tensor([[1., 2.], [3., 4.]], dtype=chainrule.float64, requires_grad=True)
     >>> np.ravel(x, order='F').tolist()
     [1.0, 3.0, 2.0, 4.0]
@@ -75,8 +71,6 @@ def ravel(a, order="C"):
 def transpose(a, axes=None):
     """``a`` with its axes permuted (reversed by default), as ``numpy.transpose``.
 
-    >>> import chainrule
-    >>> import chainrule.numpy as np
     >>> x = chainrule.zeros(2, 3, 4, dtype=chainrule.float64, requires_grad=True)
     >>> np.transpose(x, (1, 0, 2)).shape
     (3, 2, 4)
@@ -95,8 +89,6 @@ def transpose(a, axes=None):
 def swapaxes(a, axis1, axis2):
     """``a`` with two axes exchanged, as ``numpy.swapaxes``.
 
-    >>> import chainrule
-    >>> import chainrule.numpy as np
     >>> x = chainrule.zeros(2, 3, dtype=chainrule.float64, requires_grad=True)
     >>> np.swapaxes(x, 0, -1).shape
     (3, 2)
@@ -109,8 +101,6 @@ def swapaxes(a, axis1, axis2):
 def moveaxis(a, source, destination):
     """``a`` with axes moved to new positions, as ``numpy.moveaxis``.
 
-    >>> import chainrule
-    >>> import chainrule.numpy as np
     >>> x = chainrule.zeros(2, 3, 4, dtype=chainrule.float64, requires_grad=True)
     >>> np.moveaxis(x, 0, -1).shape
     (3, 4, 2)
@@ -131,8 +121,6 @@ def expand_dims(a, axis):
     """``a`` with new axes of length one at ``axis`` (an int or a tuple), as
     ``numpy.expand_dims``.
 
-    >>> import chainrule
-    >>> import chainrule.numpy as np
     >>> x = chainrule.zeros(3, dtype=chainrule.float64, requires_grad=True)
     >>> np.expand_dims(x, (0, -1)).shape
     (1, 3, 1)
@@ -149,8 +137,6 @@ def expand_dims(a, axis):
 def squeeze(a, axis=None):
     """``a`` without its axes of length one (or just those in ``axis``), as ``numpy.squeeze``.
 
-    >>> import chainrule
-    >>> import chainrule.numpy as np
     >>> x = chainrule.zeros(1, 3, 1, dtype=chainrule.float64, requires_grad=True)
     >>> np.squeeze(x).shape, np.squeeze(x, axis=0).shape
     ((3,), (3, 1))
@@ -170,8 +156,6 @@ def squeeze(a, axis=None):
 def broadcast_to(array, shape, subok=False):
     """``array`` broadcast to ``shape``, as ``numpy.broadcast_to``; the gradient is summed back.
 
-    >>> import chainrule
-    >>> import chainrule.numpy as np
     >>> x = chainrule.tensor([1., 2.], dtype=chainrule.float64, requires_grad=True)
     >>> np.broadcast_to(x, (3, 2)).shape
     (3, 2)
@@ -184,8 +168,6 @@ def broadcast_arrays(*args, subok=False):
     """The arguments broadcast against each other (each keeps its dtype), as
     ``numpy.broadcast_arrays``.
 
-    >>> import chainrule
-    >>> import chainrule.numpy as np
     >>> x = chainrule.tensor([1., 2.], dtype=chainrule.float64, requires_grad=True)
     >>> [a.shape for a in np.broadcast_arrays(x, [[0.], [1.], [2.]])]
     [(3, 2), (3, 2)]
@@ -215,8 +197,6 @@ def _at_least_many(ndim: int, arys):
 def atleast_1d(*arys):
     """Each argument with at least one dimension, as ``numpy.atleast_1d``.
 
-    >>> import chainrule
-    >>> import chainrule.numpy as np
     >>> np.atleast_1d(chainrule.tensor(1., dtype=chainrule.float64, requires_grad=True)).shape
     (1,)
     """
@@ -227,8 +207,6 @@ def atleast_1d(*arys):
 def atleast_2d(*arys):
     """Each argument with at least two dimensions, as ``numpy.atleast_2d``.
 
-    >>> import chainrule
-    >>> import chainrule.numpy as np
     >>> x = chainrule.zeros(3, dtype=chainrule.float64, requires_grad=True)
     >>> np.atleast_2d(x).shape
     (1, 3)
@@ -241,8 +219,6 @@ def atleast_3d(*arys):
     """Each argument with at least three dimensions, as ``numpy.atleast_3d`` ((N,) becomes
     (1, N, 1)).
 
-    >>> import chainrule
-    >>> import chainrule.numpy as np
     >>> x = chainrule.zeros(3, dtype=chainrule.float64, requires_grad=True)
     >>> np.atleast_3d(x).shape
     (1, 3, 1)
@@ -264,8 +240,6 @@ def concatenate(arrays, axis=0, out=None, *, dtype=None, casting="same_kind"):
     """Arrays joined along an existing axis (flattened first for ``axis=None``), as
     ``numpy.concatenate``.
 
-    >>> import chainrule
-    >>> import chainrule.numpy as np
     >>> x = chainrule.tensor([1., 2.], dtype=chainrule.float64, requires_grad=True)
     >>> np.concatenate([x, [3.]]).tolist()
     [1.0, 2.0, 3.0]
@@ -282,8 +256,6 @@ def concatenate(arrays, axis=0, out=None, *, dtype=None, casting="same_kind"):
 def stack(arrays, axis=0, out=None, *, dtype=None, casting="same_kind"):
     """Arrays joined along a new axis, as ``numpy.stack``.
 
-    >>> import chainrule
-    >>> import chainrule.numpy as np
     >>> x = chainrule.tensor([1., 2.], dtype=chainrule.float64, requires_grad=True)
     >>> np.stack([x, x], axis=-1).shape
     (2, 2)
@@ -296,8 +268,6 @@ def stack(arrays, axis=0, out=None, *, dtype=None, casting="same_kind"):
 def hstack(tup, *, dtype=None, casting="same_kind"):
     """Arrays joined column-wise (along axis 0 for 1-D ones), as ``numpy.hstack``.
 
-    >>> import chainrule
-    >>> import chainrule.numpy as np
     >>> x = chainrule.tensor([1., 2.], dtype=chainrule.float64, requires_grad=True)
     >>> np.hstack([x, x]).shape
     (4,)
@@ -310,8 +280,6 @@ def hstack(tup, *, dtype=None, casting="same_kind"):
 def vstack(tup, *, dtype=None, casting="same_kind"):
     """Arrays joined row-wise (1-D ones become rows), as ``numpy.vstack``.
 
-    >>> import chainrule
-    >>> import chainrule.numpy as np
     >>> x = chainrule.tensor([1., 2.], dtype=chainrule.float64, requires_grad=True)
     >>> np.vstack([x, x]).shape
     (2, 2)
@@ -323,8 +291,6 @@ def vstack(tup, *, dtype=None, casting="same_kind"):
 def dstack(tup):
     """Arrays joined along the third axis, as ``numpy.dstack``.
 
-    >>> import chainrule
-    >>> import chainrule.numpy as np
     >>> x = chainrule.tensor([1., 2.], dtype=chainrule.float64, requires_grad=True)
     >>> np.dstack([x, x]).shape
     (1, 2, 2)
@@ -336,8 +302,6 @@ def dstack(tup):
 def column_stack(tup):
     """1-D arrays as columns (2-D ones as they are), joined, as ``numpy.column_stack``.
 
-    >>> import chainrule
-    >>> import chainrule.numpy as np
     >>> x = chainrule.tensor([1., 2.], dtype=chainrule.float64, requires_grad=True)
     >>> np.column_stack([x, x]).shape
     (2, 2)
@@ -363,8 +327,6 @@ def _split(a, indices_or_sections, axis, equal: bool):
 def split(ary, indices_or_sections, axis=0):
     """Equal parts, or parts cut at the given indices, along ``axis``, as ``numpy.split``.
 
-    >>> import chainrule
-    >>> import chainrule.numpy as np
     >>> x = chainrule.arange(6., dtype=chainrule.float64, requires_grad=True)
     >>> [p.tolist() for p in np.split(x, [2])]
     [[0.0, 1.0], [2.0, 3.0, 4.0, 5.0]]
@@ -376,8 +338,6 @@ def split(ary, indices_or_sections, axis=0):
 def array_split(ary, indices_or_sections, axis=0):
     """Like ``split``, but the parts may differ in length by one, as ``numpy.array_split``.
 
-    >>> import chainrule
-    >>> import chainrule.numpy as np
     >>> x = chainrule.arange(5., dtype=chainrule.float64, requires_grad=True)
     >>> [len(p) for p in np.array_split(x, 2)]
     [3, 2]
@@ -389,8 +349,6 @@ def array_split(ary, indices_or_sections, axis=0):
 def hsplit(ary, indices_or_sections):
     """``split`` along axis 1 (axis 0 for 1-D arrays), as ``numpy.hsplit``.
 
-    >>> import chainrule
-    >>> import chainrule.numpy as np
     >>> x = chainrule.zeros(2, 4, dtype=chainrule.float64, requires_grad=True)
     >>> [p.shape for p in np.hsplit(x, 2)]
     [(2, 2), (2, 2)]
@@ -403,8 +361,6 @@ def hsplit(ary, indices_or_sections):
 def vsplit(ary, indices_or_sections):
     """``split`` along axis 0 (of an array with at least two dimensions), as ``numpy.vsplit``.
 
-    >>> import chainrule
-    >>> import chainrule.numpy as np
     >>> x = chainrule.zeros(4, 2, dtype=chainrule.float64, requires_grad=True)
     >>> [p.shape for p in np.vsplit(x, 2)]
     [(2, 2), (2, 2)]
@@ -418,8 +374,6 @@ def vsplit(ary, indices_or_sections):
 def tile(A, reps):
     """``A`` repeated ``reps`` times along each axis, as ``numpy.tile``.
 
-    >>> import chainrule
-    >>> import chainrule.numpy as np
     >>> x = chainrule.tensor([1., 2.], dtype=chainrule.float64, requires_grad=True)
     >>> np.tile(x, (2, 2)).shape
     (2, 4)
@@ -432,8 +386,6 @@ def repeat(a, repeats, axis=None):
     """Each element repeated ``repeats`` times (of the flattened array for ``axis=None``), as
     ``numpy.repeat``; the copies' gradients are summed.
 
-    >>> import chainrule
-    >>> import chainrule.numpy as np
     >>> x = chainrule.tensor([1., 2.], dtype=chainrule.float64, requires_grad=True)
     >>> np.repeat(x, [1, 2]).tolist()
     [1.0, 2.0, 2.0]
@@ -452,8 +404,6 @@ def flip(m, axis=None):
     """``m`` with the order of elements along ``axis`` (all axes by default) reversed, as
     ``numpy.flip``.
 
-    >>> import chainrule
-    >>> import chainrule.numpy as np
     >>> x = chainrule.tensor([1., 2., 3.], dtype=chainrule.float64, requires_grad=True)
     >>> np.flip(x).tolist()
     [3.0, 2.0, 1.0]
@@ -473,8 +423,6 @@ def _flip_axis(m, dim: int):
 def fliplr(m):
     """``m`` with its columns (axis 1) reversed, as ``numpy.fliplr``.
 
-    >>> import chainrule
-    >>> import chainrule.numpy as np
     >>> x = chainrule.tensor([[1., 2.]], dtype=chainrule.float64, requires_grad=True)
     >>> np.fliplr(x).tolist()
     [[2.0, 1.0]]
@@ -486,8 +434,6 @@ def fliplr(m):
 def flipud(m):
     """``m`` with its rows (axis 0) reversed, as ``numpy.flipud``.
 
-    >>> import chainrule
-    >>> import chainrule.numpy as np
     >>> x = chainrule.tensor([1., 2.], dtype=chainrule.float64, requires_grad=True)
     >>> np.flipud(x).tolist()
     [2.0, 1.0]
@@ -500,8 +446,6 @@ def roll(a, shift, axis=None):
     """Elements shifted cyclically along ``axis`` (of the flattened array by default), as
     ``numpy.roll``.
 
-    >>> import chainrule
-    >>> import chainrule.numpy as np
     >>> x = chainrule.tensor([1., 2., 3.], dtype=chainrule.float64, requires_grad=True)
     >>> np.roll(x, 1).tolist()
     [3.0, 1.0, 2.0]
@@ -522,8 +466,6 @@ def roll(a, shift, axis=None):
 def rot90(m, k=1, axes=(0, 1)):
     """``m`` rotated by ``k`` quarter turns in the plane of ``axes``, as ``numpy.rot90``.
 
-    >>> import chainrule
-    >>> import chainrule.numpy as np
     >>> x = chainrule.tensor([[1., 2.], [3., 4.]], dtype=chainrule.float64, requires_grad=True)
     >>> np.rot90(x).tolist()
     [[2.0, 4.0], [1.0, 3.0]]
@@ -540,8 +482,6 @@ def pad(array, pad_width, mode="constant", **kwargs):
     """``array`` padded, as ``numpy.pad``, for the modes 'constant', 'edge', 'reflect',
     'symmetric' and 'wrap'; padding copies of values send their gradient back.
 
-    >>> import chainrule
-    >>> import chainrule.numpy as np
     >>> x = chainrule.tensor([1., 2., 3.], dtype=chainrule.float64, requires_grad=True)
     >>> np.pad(x, 2, mode='reflect').tolist()
     [3.0, 2.0, 1.0, 2.0, 3.0, 2.0, 1.0]
@@ -587,8 +527,6 @@ def tril(m, k=0):
     """The lower triangle of ``m`` (of each matrix in a stack) from diagonal ``k``, the rest
     zero, as ``numpy.tril``.
 
-    >>> import chainrule
-    >>> import chainrule.numpy as np
     >>> x = chainrule.ones(2, 2, dtype=chainrule.float64, requires_grad=True)
     >>> np.tril(x).tolist()
     [[1.0, 0.0], [1.0, 1.0]]
@@ -600,8 +538,6 @@ def tril(m, k=0):
 def triu(m, k=0):
     """The upper triangle of ``m`` from diagonal ``k``, the rest zero, as ``numpy.triu``.
 
-    >>> import chainrule
-    >>> import chainrule.numpy as np
     >>> x = chainrule.ones(2, 2, dtype=chainrule.float64, requires_grad=True)
     >>> np.triu(x, 1).tolist()
     [[0.0, 1.0], [0.0, 0.0]]
@@ -614,8 +550,6 @@ def diag(v, k=0):
     """The ``k``-th diagonal of a matrix, or a matrix with ``v`` on its ``k``-th diagonal, as
     ``numpy.diag``.
 
-    >>> import chainrule
-    >>> import chainrule.numpy as np
     >>> x = chainrule.tensor([1., 2.], dtype=chainrule.float64, requires_grad=True)
     >>> np.diag(x).tolist()
     [[1.0, 0.0], [0.0, 2.0]]
@@ -630,8 +564,6 @@ def diag(v, k=0):
 def diagflat(v, k=0):
     """A matrix with the flattened ``v`` on its ``k``-th diagonal, as ``numpy.diagflat``.
 
-    >>> import chainrule
-    >>> import chainrule.numpy as np
     >>> x = chainrule.tensor([[1., 2.]], dtype=chainrule.float64, requires_grad=True)
     >>> np.diagflat(x).shape
     (2, 2)
@@ -643,8 +575,6 @@ def diagflat(v, k=0):
 def diagonal(a, offset=0, axis1=0, axis2=1):
     """The diagonal of the ``axis1``/``axis2`` planes, as a last axis, as ``numpy.diagonal``.
 
-    >>> import chainrule
-    >>> import chainrule.numpy as np
     >>> x = chainrule.tensor([[1., 2.], [3., 4.]], dtype=chainrule.float64, requires_grad=True)
     >>> np.diagonal(x).tolist()
     [1.0, 4.0]
@@ -660,8 +590,6 @@ def diagonal(a, offset=0, axis1=0, axis2=1):
 def trace(a, offset=0, axis1=0, axis2=1, dtype=None, out=None):
     """Sum along a diagonal, as ``numpy.trace``.
 
-    >>> import chainrule
-    >>> import chainrule.numpy as np
     >>> x = chainrule.tensor([[1., 2.], [3., 4.]], dtype=chainrule.float64, requires_grad=True)
     >>> np.trace(x).backward(); x.grad
     tensor([[1., 0.],
@@ -676,8 +604,6 @@ def append(arr, values, axis=None):
     """``values`` appended at the end of ``arr`` (both flattened for ``axis=None``), as
     ``numpy.append``.
 
-    >>> import chainrule
-    >>> import chainrule.numpy as np
     >>> x = chainrule.tensor([1., 2.], dtype=chainrule.float64, requires_grad=True)
     >>> np.append(x, 3.).tolist()
     [1.0, 2.0, 3.0]
@@ -693,8 +619,6 @@ def delete(arr, obj, axis=None):
     """``arr`` without the entries ``obj`` (indices, a slice or a mask) along ``axis``, as
     ``numpy.delete``.
 
-    >>> import chainrule
-    >>> import chainrule.numpy as np
     >>> x = chainrule.tensor([1., 2., 3.], dtype=chainrule.float64, requires_grad=True)
     >>> np.delete(x, 1).tolist()
     [1.0, 3.0]
@@ -708,8 +632,6 @@ def delete(arr, obj, axis=None):
 def copy(a, order="K", subok=False):
     """A copy of ``a`` that stays in the graph, as ``numpy.copy``.
 
-    >>> import chainrule
-    >>> import chainrule.numpy as np
     >>> x = chainrule.tensor([1., 2.], dtype=chainrule.float64, requires_grad=True)
     >>> np.copy(x).tolist()
     [1.0, 2.0]
@@ -721,8 +643,6 @@ def copy(a, order="K", subok=False):
 def real(val):
     """The real part: for the real arrays chainrule holds, a copy of ``val``, as ``numpy.real``.
 
-    >>> import chainrule
-    >>> import chainrule.numpy as np
     >>> x = chainrule.tensor([1., 2.], dtype=chainrule.float64, requires_grad=True)
     >>> np.real(x).tolist()
     [1.0, 2.0]

@@ -46,8 +46,6 @@ class ufunc:
     Called as NumPy's (``np.add(x, y, dtype=...)``) and with NumPy's methods:
     ``reduce``, ``accumulate``, ``outer``; ``at`` and ``reduceat`` work on plain values.
 
-    >>> import chainrule
-    >>> import chainrule.numpy as np
     >>> x = chainrule.tensor([3.0, 1.0, 2.0], dtype=chainrule.float64, requires_grad=True)
     >>> np.maximum.accumulate(x).tolist()
     [3.0, 3.0, 3.0]

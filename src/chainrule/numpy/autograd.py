@@ -15,7 +15,6 @@ import ``chainrule.numpy as np`` and these instead, and the program runs unchang
 work on functions written with ``chainrule.numpy`` too; these are the spellings HIPS
 autograd users know.
 
->>> import chainrule.numpy as np
 >>> from chainrule.numpy.autograd import grad, hessian
 >>> f = lambda x: np.sum(x ** 3)
 >>> grad(f)(np.array([1.0, 2.0]))
@@ -299,7 +298,6 @@ make_jvp = _unary_to_nary(_make_jvp)
 make_vjp.__doc__ = """``make_vjp(fun, argnum=0)(*args)`` is ``(vjp, value)``; ``vjp(g)`` is the
 gradient of ``g · fun`` with respect to argument ``argnum``.
 
->>> import chainrule.numpy as np
 >>> from chainrule.numpy.autograd import make_vjp
 >>> vjp, value = make_vjp(np.sin)(np.array([0.0, 1.0]))
 >>> vjp(np.array([1.0, 2.0]))
@@ -308,7 +306,6 @@ array([1.        , 1.08060461])
 make_jvp.__doc__ = """``make_jvp(fun, argnum=0)(*args)`` is ``jvp``; ``jvp(v)`` is
 ``(value, J v)``, computed in forward mode.
 
->>> import chainrule.numpy as np
 >>> from chainrule.numpy.autograd import make_jvp
 >>> make_jvp(np.sin)(np.array([0.0, 1.0]))(np.array([1.0, 1.0]))[1]
 array([1.        , 0.54030231])
@@ -370,7 +367,6 @@ def grad(fun, x):
     """``grad(fun, argnum=0)`` returns the gradient of scalar-valued ``fun`` with respect to
     argument ``argnum``, of the same type as that argument.
 
-    >>> import chainrule.numpy as np
     >>> from chainrule.numpy.autograd import grad
     >>> grad(lambda x: 3 * x ** 2 - 4 * x)(1.0)
     np.float64(2.0)
@@ -383,7 +379,6 @@ def value_and_grad(fun, x):
     """``value_and_grad(fun, argnum=0)`` returns ``(fun(...), grad(fun)(...))`` from one pass
     (for ``scipy.optimize.minimize(..., jac=True)``).
 
-    >>> import chainrule.numpy as np
     >>> from chainrule.numpy.autograd import value_and_grad
     >>> value_and_grad(lambda x: np.sum(x ** 2))(np.array([1.0, 2.0]))
     (np.float64(5.0), array([2., 4.]))
@@ -395,7 +390,6 @@ def value_and_grad(fun, x):
 def grad_and_aux(fun, x):
     """For ``fun`` returning ``(value, aux)``: ``(gradient of value, aux)``.
 
-    >>> import chainrule.numpy as np
     >>> from chainrule.numpy.autograd import grad_and_aux
     >>> grad_and_aux(lambda x: (np.sum(x ** 2), 'aux'))(np.array([1.0, 2.0]))
     (array([2., 4.]), 'aux')
@@ -411,7 +405,6 @@ def elementwise_grad(fun, x):
     """The sum of each column of the Jacobian (its diagonal when the function is elementwise),
     in one backward pass.
 
-    >>> import chainrule.numpy as np
     >>> from chainrule.numpy.autograd import elementwise_grad
     >>> elementwise_grad(np.tanh)(np.array([0.0, 1.0]))
     array([1.        , 0.41997434])
@@ -425,7 +418,6 @@ def deriv(fun, x):
     """The Jacobian times a vector of ones, in forward mode (the derivative of a function of
     one number).
 
-    >>> import chainrule.numpy as np
     >>> from chainrule.numpy.autograd import deriv
     >>> deriv(np.sin)(0.0)
     np.float64(1.0)
@@ -443,7 +435,6 @@ def jacobian(fun, x):
     """The Jacobian of ``fun`` (shape: output shape + input shape), one backward pass per output
     element.
 
-    >>> import chainrule.numpy as np
     >>> from chainrule.numpy.autograd import jacobian
     >>> jacobian(lambda x: x ** 2)(np.array([1.0, 2.0]))
     array([[2., 0.],
@@ -468,7 +459,6 @@ def jacobian(fun, x):
 def hessian(fun, x):
     """The Hessian of scalar ``fun``: ``jacobian(jacobian(fun))``.
 
-    >>> import chainrule.numpy as np
     >>> from chainrule.numpy.autograd import hessian
     >>> hessian(lambda x: np.sum(x ** 3))(np.array([1.0, 2.0]))
     array([[ 6.,  0.],
@@ -482,7 +472,6 @@ def make_hvp(fun, x):
     """``(hvp, gradient)``: ``hvp(v)`` is the Hessian times ``v`` at ``x`` (the gradient's
     graph is kept, so many products cost one forward pass).
 
-    >>> import chainrule.numpy as np
     >>> from chainrule.numpy.autograd import make_hvp
     >>> hvp, g = make_hvp(lambda x: np.sum(x ** 3))(np.array([1.0, 2.0]))
     >>> hvp(np.array([1.0, 0.0]))
@@ -494,7 +483,6 @@ def make_hvp(fun, x):
 def hessian_tensor_product(fun, argnum=0):
     """A function of ``(*args, v)`` that returns the Hessian of ``fun`` times tensor ``v``.
 
-    >>> import chainrule.numpy as np
     >>> from chainrule.numpy.autograd import hessian_vector_product
     >>> hvp = hessian_vector_product(lambda x: np.sum(x ** 3))
     >>> hvp(np.array([1.0, 2.0]), np.array([1.0, 1.0]))
@@ -515,7 +503,6 @@ hessian_vector_product = hessian_tensor_product
 def tensor_jacobian_product(fun, argnum=0):
     """A function of ``(*args, v)`` that returns ``v`` times the Jacobian of ``fun``.
 
-    >>> import chainrule.numpy as np
     >>> from chainrule.numpy.autograd import vector_jacobian_product
     >>> vjp = vector_jacobian_product(lambda x: x ** 2)
     >>> vjp(np.array([1.0, 2.0]), np.array([1.0, 1.0]))
@@ -534,7 +521,6 @@ vector_jacobian_product = tensor_jacobian_product
 def grad_named(fun, argname: str):
     """``grad`` with respect to the argument called ``argname``.
 
-    >>> import chainrule.numpy as np
     >>> from chainrule.numpy.autograd import grad_named
     >>> grad_named(lambda x, y: x * y, 'y')(2.0, 3.0)
     np.float64(2.0)
@@ -618,7 +604,6 @@ def check_grads(f, x, modes=("fwd", "rev"), order=2):
     along random directions, and recursively the derivatives of those up to ``order``.
     Raises AssertionError on a mismatch; use float64 values.
 
-    >>> import chainrule.numpy as np
     >>> from chainrule.numpy.autograd import check_grads
     >>> check_grads(lambda x: np.sum(np.tanh(x) ** 2), modes=["fwd", "rev"], order=2)(
     ...     np.array([0.5, -1.0]))

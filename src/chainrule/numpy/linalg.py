@@ -6,8 +6,6 @@ a vector only when it is 1-D (NumPy 2), results are the named tuples NumPy retur
 (``EighResult``, ``SVDResult``, ``QRResult``, ``SlogdetResult``), ``norm`` picks its
 norm from ``ord`` and ``axis`` as NumPy does, and failures raise ``LinAlgError``.
 
->>> import chainrule
->>> import chainrule.numpy as np
 >>> A = chainrule.tensor([[2., 0.], [0., 4.]], dtype=chainrule.float64, requires_grad=True)
 >>> np.linalg.slogdet(A).logabsdet.backward(); A.grad
 tensor([[0.5000, 0.0000],
@@ -69,8 +67,6 @@ def _numpy_errors(fn):
 def inv(a):
     """The inverse of each square matrix in ``a``, as ``numpy.linalg.inv``.
 
-    >>> import chainrule
-    >>> import chainrule.numpy as np
     >>> A = chainrule.tensor([[2., 0.], [0., 4.]], dtype=chainrule.float64, requires_grad=True)
     >>> np.linalg.inv(A).tolist()
     [[0.5, 0.0], [0.0, 0.25]]
@@ -82,8 +78,6 @@ def inv(a):
 def det(a):
     """The determinant of each square matrix in ``a``, as ``numpy.linalg.det``.
 
-    >>> import chainrule
-    >>> import chainrule.numpy as np
     >>> A = chainrule.tensor([[1., 2.], [3., 4.]], dtype=chainrule.float64, requires_grad=True)
     >>> round(np.linalg.det(A).item(), 12)
     -2.0
@@ -95,8 +89,6 @@ def det(a):
 def slogdet(a):
     """``(sign, logabsdet)`` of the determinant, without overflow, as ``numpy.linalg.slogdet``.
 
-    >>> import chainrule
-    >>> import chainrule.numpy as np
     >>> A = chainrule.tensor([[2., 0.], [0., 3.]], dtype=chainrule.float64, requires_grad=True)
     >>> sign, logdet = np.linalg.slogdet(A); sign.item(), round(logdet.item(), 6)
     (1.0, 1.791759)
@@ -111,8 +103,6 @@ def solve(a, b):
     """The solution ``x`` of ``a @ x = b``, as ``numpy.linalg.solve``: ``b`` is a vector when it
     is 1-D, else a (stack of) matrices broadcast against ``a``.
 
-    >>> import chainrule
-    >>> import chainrule.numpy as np
     >>> A = chainrule.tensor([[2., 0.], [0., 4.]], dtype=chainrule.float64, requires_grad=True)
     >>> np.linalg.solve(A, [2., 2.]).tolist()
     [1.0, 0.5]
@@ -135,8 +125,6 @@ def cholesky(a, /, *, upper=False):
     """The Cholesky factor ``L`` (``a = L @ L.T``; ``U`` with ``upper=True``), as
     ``numpy.linalg.cholesky``.
 
-    >>> import chainrule
-    >>> import chainrule.numpy as np
     >>> A = chainrule.tensor([[4., 2.], [2., 2.]], dtype=chainrule.float64, requires_grad=True)
     >>> np.linalg.cholesky(A).tolist()
     [[2.0, 0.0], [1.0, 1.0]]
@@ -149,8 +137,6 @@ def eigh(a, UPLO="L"):
     """Eigenvalues (ascending) and eigenvectors of a symmetric matrix, as
     ``numpy.linalg.eigh``.
 
-    >>> import chainrule
-    >>> import chainrule.numpy as np
     >>> A = chainrule.tensor([[2., 1.], [1., 2.]], dtype=chainrule.float64, requires_grad=True)
     >>> np.linalg.eigh(A).eigenvalues.tolist()
     [1.0, 3.0]
@@ -163,8 +149,6 @@ def eigh(a, UPLO="L"):
 def eigvalsh(a, UPLO="L"):
     """The eigenvalues (ascending) of a symmetric matrix, as ``numpy.linalg.eigvalsh``.
 
-    >>> import chainrule
-    >>> import chainrule.numpy as np
     >>> A = chainrule.tensor([[2., 1.], [1., 2.]], dtype=chainrule.float64, requires_grad=True)
     >>> np.linalg.eigvalsh(A).tolist()
     [1.0, 3.0]
@@ -177,8 +161,6 @@ def svd(a, full_matrices=True, compute_uv=True, hermitian=False):
     """``U, S, Vh`` with ``a = U @ diag(S) @ Vh`` (only ``S`` with ``compute_uv=False``), as
     ``numpy.linalg.svd``.
 
-    >>> import chainrule
-    >>> import chainrule.numpy as np
     >>> A = chainrule.tensor([[3., 0.], [0., 4.]], dtype=chainrule.float64, requires_grad=True)
     >>> np.linalg.svd(A).S.tolist()
     [4.0, 3.0]
@@ -194,8 +176,6 @@ def svd(a, full_matrices=True, compute_uv=True, hermitian=False):
 def svdvals(x, /):
     """The singular values (descending), as ``numpy.linalg.svdvals``.
 
-    >>> import chainrule
-    >>> import chainrule.numpy as np
     >>> A = chainrule.tensor([[3., 0.], [0., 4.]], dtype=chainrule.float64, requires_grad=True)
     >>> np.linalg.svdvals(A).tolist()
     [4.0, 3.0]
@@ -207,8 +187,6 @@ def svdvals(x, /):
 def qr(a, mode="reduced"):
     """``Q, R`` with ``a = Q @ R``, as ``numpy.linalg.qr`` (modes 'reduced', 'complete', 'r').
 
-    >>> import chainrule
-    >>> import chainrule.numpy as np
     >>> A = chainrule.tensor([[3., 1.], [4., 2.]], dtype=chainrule.float64, requires_grad=True)
     >>> Q, R = np.linalg.qr(A); [round(v, 6) for v in R.tolist()[0]]
     [-5.0, -2.2]
@@ -224,8 +202,6 @@ def qr(a, mode="reduced"):
 def pinv(a, rcond=None, hermitian=False, *, rtol=numpy._NoValue):
     """The Moore-Penrose pseudo-inverse, as ``numpy.linalg.pinv``.
 
-    >>> import chainrule
-    >>> import chainrule.numpy as np
     >>> A = chainrule.tensor([[2., 0.], [0., 0.]], dtype=chainrule.float64, requires_grad=True)
     >>> np.linalg.pinv(A).tolist()
     [[0.5, 0.0], [0.0, 0.0]]
@@ -239,8 +215,6 @@ def matrix_power(a, n):
     """``a`` multiplied by itself ``n`` times (the inverse's powers for negative ``n``), as
     ``numpy.linalg.matrix_power``.
 
-    >>> import chainrule
-    >>> import chainrule.numpy as np
     >>> A = chainrule.tensor([[1., 1.], [0., 1.]], dtype=chainrule.float64, requires_grad=True)
     >>> np.linalg.matrix_power(A, 3).tolist()
     [[1.0, 3.0], [0.0, 1.0]]
@@ -253,8 +227,6 @@ def multi_dot(arrays, *, out=None):
     """The product of several matrices (1-D first and last ones as vectors), as
     ``numpy.linalg.multi_dot``.
 
-    >>> import chainrule
-    >>> import chainrule.numpy as np
     >>> A = chainrule.tensor([[1., 2.], [3., 4.]], dtype=chainrule.float64, requires_grad=True)
     >>> np.linalg.multi_dot([[1., 0.], A, [0., 1.]]).tolist()
     2.0
@@ -270,8 +242,6 @@ def norm(x, ord=None, axis=None, keepdims=False):  # noqa: A002 - NumPy's name
     """A vector or matrix norm, chosen from ``ord`` and ``axis`` as ``numpy.linalg.norm``
     chooses (the 2-norm of the flattened array by default).
 
-    >>> import chainrule
-    >>> import chainrule.numpy as np
     >>> x = chainrule.tensor([3., 4.], dtype=chainrule.float64, requires_grad=True)
     >>> np.linalg.norm(x).item()
     5.0
@@ -307,8 +277,6 @@ def vector_norm(x, /, *, axis=None, keepdims=False, ord=2):  # noqa: A002
     """The vector ``ord``-norm over ``axis`` (all axes by default), as
     ``numpy.linalg.vector_norm``.
 
-    >>> import chainrule
-    >>> import chainrule.numpy as np
     >>> x = chainrule.tensor([[3., 4.]], dtype=chainrule.float64, requires_grad=True)
     >>> np.linalg.vector_norm(x, axis=-1).tolist()
     [5.0]
@@ -325,8 +293,6 @@ def vector_norm(x, /, *, axis=None, keepdims=False, ord=2):  # noqa: A002
 def matrix_norm(x, /, *, keepdims=False, ord="fro"):  # noqa: A002
     """The matrix ``ord``-norm of the last two axes, as ``numpy.linalg.matrix_norm``.
 
-    >>> import chainrule
-    >>> import chainrule.numpy as np
     >>> x = chainrule.tensor([[3., 0.], [0., 4.]], dtype=chainrule.float64, requires_grad=True)
     >>> np.linalg.matrix_norm(x).item()
     5.0
@@ -338,8 +304,6 @@ def matrix_norm(x, /, *, keepdims=False, ord="fro"):  # noqa: A002
 def matrix_transpose(x, /):
     """The last two axes swapped, as ``numpy.linalg.matrix_transpose``.
 
-    >>> import chainrule
-    >>> import chainrule.numpy as np
     >>> x = chainrule.zeros(4, 2, 3, dtype=chainrule.float64, requires_grad=True)
     >>> np.linalg.matrix_transpose(x).shape
     (4, 3, 2)
@@ -351,8 +315,6 @@ def matrix_transpose(x, /):
 def trace(x, /, *, offset=0, dtype=None):
     """The trace of each matrix (over the last two axes), as ``numpy.linalg.trace``.
 
-    >>> import chainrule
-    >>> import chainrule.numpy as np
     >>> x = chainrule.tensor([[1., 2.], [3., 4.]], dtype=chainrule.float64, requires_grad=True)
     >>> np.linalg.trace(x).item()
     5.0
@@ -365,8 +327,6 @@ def trace(x, /, *, offset=0, dtype=None):
 def diagonal(x, /, *, offset=0):
     """The diagonal of each matrix (over the last two axes), as ``numpy.linalg.diagonal``.
 
-    >>> import chainrule
-    >>> import chainrule.numpy as np
     >>> x = chainrule.tensor([[1., 2.], [3., 4.]], dtype=chainrule.float64, requires_grad=True)
     >>> np.linalg.diagonal(x).tolist()
     [1.0, 4.0]
@@ -379,8 +339,6 @@ def vecdot(x1, x2, /, *, axis=-1):
     """The dot product of vectors along ``axis`` (broadcasting the rest), as
     ``numpy.linalg.vecdot``.
 
-    >>> import chainrule
-    >>> import chainrule.numpy as np
     >>> x = chainrule.tensor([[1., 2.]], dtype=chainrule.float64, requires_grad=True)
     >>> np.linalg.vecdot(x, [3., 4.]).tolist()
     [11.0]
@@ -400,8 +358,6 @@ def _from_namespace(name):
 def outer(x1, x2, /):
     """The outer product of two vectors, as ``numpy.linalg.outer`` (1-D inputs only).
 
-    >>> import chainrule
-    >>> import chainrule.numpy as np
     >>> x = chainrule.tensor([1., 2.], dtype=chainrule.float64, requires_grad=True)
     >>> np.linalg.outer(x, [1., 10.]).tolist()
     [[1.0, 10.0], [2.0, 20.0]]
@@ -416,8 +372,6 @@ def outer(x1, x2, /):
 def cross(x1, x2, /, *, axis=-1):
     """The cross product of 3-vectors along ``axis``, as ``numpy.linalg.cross``.
 
-    >>> import chainrule
-    >>> import chainrule.numpy as np
     >>> x = chainrule.tensor([1., 0., 0.], dtype=chainrule.float64, requires_grad=True)
     >>> np.linalg.cross(x, [0., 1., 0.]).tolist()
     [0.0, 0.0, 1.0]
@@ -429,8 +383,6 @@ def cross(x1, x2, /, *, axis=-1):
 def tensordot(x1, x2, /, *, axes=2):
     """``numpy.tensordot`` under its ``numpy.linalg`` name.
 
-    >>> import chainrule
-    >>> import chainrule.numpy as np
     >>> x = chainrule.ones(2, 3, dtype=chainrule.float64, requires_grad=True)
     >>> np.linalg.tensordot(x, numpy.ones((3,)), axes=1).shape
     (2,)
@@ -442,8 +394,6 @@ def tensordot(x1, x2, /, *, axes=2):
 def matmul(x1, x2, /):
     """``numpy.matmul`` under its ``numpy.linalg`` name.
 
-    >>> import chainrule
-    >>> import chainrule.numpy as np
     >>> x = chainrule.ones(2, 3, dtype=chainrule.float64, requires_grad=True)
     >>> np.linalg.matmul(x, numpy.ones(3)).tolist()
     [3.0, 3.0]

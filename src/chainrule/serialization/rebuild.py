@@ -11,7 +11,6 @@ holds (except within a fixed budget for tensors that repeat elements, such as
 ``expand``'s, whose elements are copied).
 
     >>> from chainrule.serialization.rebuild import Storage, rebuild_tensor_v2
-    >>> import numpy as np
     >>> s = Storage(np.arange(6, dtype=np.float32), "0")
     >>> rebuild_tensor_v2(s, 1, (2, 2), (1, 2), False, {})
     tensor([[1., 3.],

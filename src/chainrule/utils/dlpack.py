@@ -1,6 +1,5 @@
 """``torch.utils.dlpack``: ``from_dlpack`` and ``to_dlpack`` (the capsule), as in PyTorch.
 
->>> import numpy as np
 >>> t = torch.utils.dlpack.from_dlpack(torch.utils.dlpack.to_dlpack(torch.arange(3.0)))
 >>> t
 tensor([0., 1., 2.])

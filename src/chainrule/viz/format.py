@@ -28,7 +28,6 @@ def as_array(value) -> np.ndarray | None:
 def show(value, full_size: int = FULL_SIZE) -> str:
     """``value`` (a tensor, array, number or shape) written on one line.
 
-    >>> import numpy as np
     >>> show(np.float32(2.0)), show(np.arange(4.0, dtype=np.float32) * 4), show(3), show((3, 4))
     ('2.', '[ 0.,  4.,  8., 12.]', '3', '[3, 4]')
     >>> show(np.zeros((20, 30), dtype=np.float32))
@@ -49,7 +48,6 @@ def show(value, full_size: int = FULL_SIZE) -> str:
 def show_lines(value, full_size: int = FULL_SIZE) -> list[str]:
     """``show``, with the rows of a small matrix on lines of their own (as ``print`` has them).
 
-    >>> import numpy as np
     >>> show_lines(np.eye(2, dtype=np.float32))
     ['[[1., 0.],', ' [0., 1.]]']
     """
