@@ -122,6 +122,24 @@ def test_both_cores_give_identical_results(other_core, program):
       ("zero", "", 2), ("update", "", 0, 2), ("zero", "", 3), ("update", "", 1, 0)],
      "backward"),
     ([((3,), "float64", True, 1)], [("zero", "", 0)], "backward"),
+    # gradients summed back over broadcast dimensions (prepended ones, a 0-d operand) and cast
+    # back to the input's dtype (_core_backward.c sum_to_array)
+    ([((3,), "float32", True, 1), ((2, 3), "float64", True, 2), ((), "float32", True, 3)],
+     [("binary", "mul", 0, 1), ("binary", "add", 3, 2), ("binary", "div", 4, 0)], "backward"),
+    # a float tensor with an integer or bool one (_core_promote.c, once the combination is
+    # cached): both orders, 0-d operands on either side, each op twice, a broadcasting error
+    ([((2, 3), "float32", True, 1), ((3,), "int64", False, 2), ((), "int64", False, 3),
+      ((3,), "bool", False, 4), ((), "float64", True, 5), ((2,), "int64", False, 6)],
+     [("operator", "-", 0, 1, False), ("operator", "-", 0, 1, True), ("binary", "add", 1, 0),
+      ("binary", "mul", 0, 2), ("binary", "mul", 2, 0), ("operator", "/", 1, 0, False),
+      ("binary", "div", 0, 3), ("binary", "mul", 3, 0), ("binary", "sub", 4, 1),
+      ("binary", "add", 1, 4), ("binary", "maximum", 4, 2), ("binary", "maximum", 0, 1),
+      ("binary", "add", 0, 5), ("binary", "add", 0, 5)], "create_graph"),
+    # updates under no_grad and zero_ (_core_front.c no_grad_sub, zero_fill): through a view
+    # (the Python path), of 0-d tensors, of a view's base, a tensor minus itself
+    ([((2, 3), "float64", True, 1), ((), "float64", True, 2), ((), "float64", False, 3)],
+     [("view", "first", 0), ("update", "", 3, 3), ("update", "", 1, 2), ("zero", "", 2),
+      ("update", "", 0, 0), ("zero", "", 3)], "backward"),
 ])
 def test_rare_paths_agree(other_core, program):
     assert run(cr, program) == other_core(program)

@@ -245,6 +245,33 @@ def test_array_form_refuses_what_means_something_else_on_arrays():
     assert form(np.array([2.0, 4.0]), 3.0).tolist() == [-3.0, -6.0]
 
 
+def test_array_forms_of_one_operator_or_one_call_skip_the_lambda():
+    import operator
+
+    from chainrule.engine import array_rules as arrays
+    from chainrule.ops import pointwise
+    assert arrays.array_form(pointwise.add.rules[0]) is arrays.same  # lambda grad: grad
+    assert arrays.array_form(pointwise.sub.rules[1]) is operator.neg  # -grad
+    assert arrays.array_form(pointwise.mul.rules[0]) is operator.mul  # grad * other
+    assert arrays.array_form(pointwise.div.rules[0]) is operator.truediv  # grad / other
+    # tanh_backward(grad, result): tanh_backward's own array version
+    assert arrays.array_form(pointwise.tanh.rules[0]) is pointwise.tanh_backward.forward
+
+    def swapped(grad, other):
+        return other * grad  # not the parameters in order: its own form
+
+    def constant(grad):
+        return pointwise.tanh_backward(grad, 1.0)
+
+    def defaults(grad, other=2.0):
+        return grad * other
+
+    for fn in (swapped, defaults):
+        form = arrays.array_form(fn)
+        assert form not in (operator.mul, None) and form(np.array([3.0]), 2.0).tolist() == [6.0]
+    assert arrays.array_form(constant) is None  # (a chainrule module's attribute)
+
+
 @pytest.mark.parametrize("case", ["where", "pow_tensor", "atan2", "mean_dim", "mm"])
 def test_array_path_matches_tensor_path(case):
     # The same formulas on arrays (plain backward) and on tensors (create_graph=True).

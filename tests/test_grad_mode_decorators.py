@@ -5,6 +5,7 @@ Each scenario runs once with chainrule and once with PyTorch and records
 """
 from __future__ import annotations
 
+import threading
 import warnings
 
 import pytest
@@ -208,3 +209,32 @@ def test_decorated_recursion_restores_each_callers_mode():
         on(3)
         assert not cr.is_grad_enabled()
     assert seen == [True, False, True, False, False, True, False, True]
+
+
+def _as_context_manager(m):
+    """`with m.no_grad():` and friends: in another thread, around an error, nested, `as`."""
+    trace = []
+    seen = []
+    with m.no_grad() as value:
+        trace.append(value)
+        thread = threading.Thread(target=lambda: seen.append(m.is_grad_enabled()))
+        thread.start()
+        thread.join()
+        trace.append(m.is_grad_enabled())
+        with m.enable_grad():
+            trace.append(m.is_grad_enabled())
+            with m.set_grad_enabled(False):
+                trace.append(m.is_grad_enabled())
+            trace.append(m.is_grad_enabled())
+        trace.append(m.is_grad_enabled())
+    try:
+        with m.no_grad():
+            raise KeyError("inside")
+    except KeyError:
+        trace.append(m.is_grad_enabled())
+    return trace + seen
+
+
+def test_switches_as_context_managers_match_pytorch():
+    # (no_grad's __enter__/__exit__/__new__ have C twins in the compiled core)
+    same_trace(_as_context_manager)

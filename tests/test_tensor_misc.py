@@ -393,6 +393,33 @@ def test_unsafe_split_pieces_may_change_in_place_where_split_pieces_may_not():
             m.split(m.arange(4.0, requires_grad=True) * 1, 2)[0].mul_(3)
 
 
+# --- torch.tensor of Python lists (creation.py's one-pass path and the general one) --------
+
+@pytest.mark.parametrize("data", [
+    [[2, 1, 0.5, 0], [4, 2, 2.0, 1], [3, 1, 1.0, 0]], [1550, 3100, 2200], [[1, 2], [3, 4]],
+    [1, 2.5], [[1.0, 2], [3, 4]], [1e300, -1.0], [-2 ** 63], [True, 1], [[True], [2]], [[[1]]],
+    [[1.5]], [], [[], []],
+])
+def test_tensor_of_lists_matches_pytorch(data):
+    torch = torch_or_skip()
+    assert_same(cr.tensor(data), torch.tensor(data))
+    floating = torch.tensor(data).is_floating_point()
+    if floating:
+        assert cr.tensor(data, requires_grad=True).requires_grad
+    else:
+        for m in (cr, torch):
+            with pytest.raises(RuntimeError, match="(?i)only Tensors of floating point"):
+                m.tensor(data, requires_grad=True)
+
+
+@pytest.mark.parametrize("data", [[[1, 2], [3]], [[1.0], []], [[1, 2.0], [3]]])
+def test_tensor_of_ragged_lists_is_refused(data):
+    torch = torch_or_skip()
+    for m in (cr, torch):
+        with pytest.raises(ValueError):
+            m.tensor(data)
+
+
 # --- queries ------------------------------------------------------------------------------
 
 def test_tensor_queries_match_pytorch():

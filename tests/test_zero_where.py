@@ -20,8 +20,9 @@ def _bits(array: np.ndarray) -> bytes:
 @pytest.mark.parametrize("layout", ["contiguous", "transposed", "strided"])
 def test_same_bits_as_where(dtype, layout):
     rng = np.random.default_rng(0)
-    values = rng.choice(np.array(SPECIAL, dtype=dtype), size=(6, 8))
-    drop = rng.random((6, 8)) < 0.5
+    # (large enough for the bit mask in every layout: small arrays take numpy.where itself)
+    values = rng.choice(np.array(SPECIAL, dtype=dtype), size=(150, 120))
+    drop = rng.random((150, 120)) < 0.5
     if layout == "transposed":
         values, drop = values.T, drop.T
     elif layout == "strided":
@@ -34,6 +35,7 @@ def test_same_bits_as_where(dtype, layout):
 
 
 @pytest.mark.parametrize("drop, values", [
+    (np.array([True, False, False]), np.array([np.nan, -0.0, 1.0])),  # small
     (np.array([True, False]), np.array([[1.0, -0.0], [np.nan, 2.0]])),  # broadcast
     (np.array([True, False]), np.array([3, -4])),  # integers
     (np.array([False, True]), np.array([1 + 2j, 3 - 1j])),  # complex

@@ -521,10 +521,11 @@ if compiled is not None:
     Tensor.__pow__ = compiled.fast_method("float_power", __pow__, pointwise_rows.pow_scalar)
     Tensor.backward = compiled.fast_method("backward", backward)
     Tensor.requires_grad_ = compiled.fast_method("requires_grad", Tensor.requires_grad_)
+    Tensor.zero_ = compiled.fast_method("zero", zero_)
 
 # In-place arithmetic: the operators of ``x += y`` are the ``add_`` family.
 Tensor.__iadd__ = add_
-Tensor.__isub__ = sub_
+Tensor.__isub__ = sub_ if compiled is None else compiled.fast_method("no_grad_sub", sub_)
 Tensor.__imul__ = Tensor.mul_
 Tensor.__itruediv__ = div_
 Tensor.__ipow__ = Tensor.pow_

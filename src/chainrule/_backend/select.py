@@ -11,6 +11,14 @@ from __future__ import annotations
 
 from . import xp
 
+# Below this many elements mispredictions cost less than the four extra NumPy calls of the
+# bit mask: numpy.where is the faster of the two there (both give the same bits).
+_SMALL = 2048
+
+# 0 as a 0-d array of each float dtype: numpy.where with the Python number 0 takes a slower
+# path for Python operands; the 0-d array of the values' dtype selects the same +0 faster.
+_ZEROS = {xp.dtype(t): xp.zeros((), dtype=t) for t in (xp.float16, xp.float32, xp.float64)}
+
 # A float array's bits, viewed as the signed integers of the same width.
 _BITS = {xp.dtype(xp.float16): xp.dtype(xp.int16),
          xp.dtype(xp.float32): xp.dtype(xp.int32),
@@ -27,8 +35,10 @@ def zero_where(drop, values):
     array([ 0., inf,  0., -0.])
     """
     bits = _BITS.get(values.dtype) if type(values) is xp.ndarray else None
-    if bits is None or type(drop) is not xp.ndarray or drop.shape != values.shape:
-        return xp.where(drop, 0, values)  # broadcasting, other dtypes, scalars
+    if bits is None or values.size < _SMALL or type(drop) is not xp.ndarray \
+            or drop.shape != values.shape:
+        # small arrays, broadcasting, other dtypes, scalars
+        return xp.where(drop, 0 if bits is None else _ZEROS[values.dtype], values)
     # True (1) - 1 = 0 clears every bit; False (0) - 1 = -1 sets every bit.
     mask = xp.subtract(drop.view(xp.uint8), 1, dtype=bits)
     result = xp.empty_like(values)  # an array of its own, as where's result (not a view)

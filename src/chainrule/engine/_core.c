@@ -203,9 +203,11 @@ attr_true(PyObject *obj, PyObject *name)
 
 /* The topics, in the order engine/graph.py, op.py, saved.py and backward.py read them. */
 #include "_core_node.c"
+#include "_core_promote.c"
 #include "_core_op.c"
 #include "_core_saved.c"
 #include "_core_backward.c"
+#include "_core_grad_mode.c"
 #include "_core_front.c"
 
 /* --- setup: the Python side hands over its classes once (engine/op.py, at import) -------- */
@@ -286,6 +288,10 @@ static PyMethodDef core_methods[] = {
      PyDoc_STR("setup_front(running=, callbacks=, accumulate=, plain_dtypes=): the front doors.")},
     {"setup_fp_errors", (PyCFunction)(void (*)(void))setup_fp_errors, METH_FASTCALL,
      PyDoc_STR("setup_fp_errors(var, ignored): NumPy's error state, and the silent one.")},
+    {"setup_grad_mode", setup_grad_mode, METH_O,
+     PyDoc_STR("setup_grad_mode(state): grad_mode.state, for the switches' C twins.")},
+    {"setup_promotion", (PyCFunction)(void (*)(void))setup_promotion, METH_FASTCALL,
+     PyDoc_STR("setup_promotion(cache, dtypes): Op._promoted_slow's cache, for its C twin.")},
     {"quiet", (PyCFunction)(void (*)(void))quiet, METH_FASTCALL,
      PyDoc_STR("quiet(fn, *arrays): _backend.quiet.")},
     {"grad_accumulator", c_grad_accumulator, METH_O,
@@ -309,7 +315,8 @@ PyInit__core(void)
     if (PyType_Ready(&OpBase_Type) < 0 || PyType_Ready(&FastMethod_Type) < 0)
         return NULL;
     NodeBase_Type.tp_new = PyBaseObject_Type.tp_new;
-    if (PyType_Ready(&NodeBase_Type) < 0)
+    GradSwitch_Type.tp_new = PyBaseObject_Type.tp_new;
+    if (PyType_Ready(&NodeBase_Type) < 0 || PyType_Ready(&GradSwitch_Type) < 0)
         return NULL;
 #define INTERN(var, text) if ((var = PyUnicode_InternFromString(text)) == NULL) return NULL
     INTERN(str_enabled, "enabled");
@@ -364,6 +371,12 @@ PyInit__core(void)
     Py_INCREF(&NodeBase_Type);
     if (PyModule_AddObject(module, "NodeBase", (PyObject *)&NodeBase_Type) < 0) {
         Py_DECREF(&NodeBase_Type);
+        Py_DECREF(module);
+        return NULL;
+    }
+    Py_INCREF(&GradSwitch_Type);
+    if (PyModule_AddObject(module, "GradSwitch", (PyObject *)&GradSwitch_Type) < 0) {
+        Py_DECREF(&GradSwitch_Type);
         Py_DECREF(module);
         return NULL;
     }

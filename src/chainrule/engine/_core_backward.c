@@ -80,6 +80,10 @@ static PyTypeObject *accumulate_grad_type;  /* engine.graph.AccumulateGrad */
 static PyObject *accumulate;                /* backward._accumulate */
 static PyObject *passes_on_undefined;       /* backward._passes_on_undefined */
 static PyObject *sum_to;                    /* backward._sum_to */
+static PyObject *add_reduce;                /* numpy.add.reduce */
+static PyObject *axis_keepdims;             /* ("axis", "keepdims"): add_reduce's keywords */
+static PyObject *str_reshape;               /* "reshape" */
+static PyObject *same;                      /* array_rules.same: lambda grad: grad's form */
 static PyObject *released;                  /* engine.graph.RELEASED */
 static PyObject *freed_message;             /* engine.saved.FREED_MESSAGE */
 static PyObject *saved_kinds;               /* engine.saved.SAVED_KINDS */
@@ -141,6 +145,11 @@ apply_arrays(PyObject *node, PyObject *grads)
         }
         PyObject *positions = PyTuple_GET_ITEM(step, 1), *form = PyTuple_GET_ITEM(step, 2);
         Py_ssize_t n = PyTuple_GET_SIZE(positions);
+        if (form == same && n == 0) {  /* the gradient passes on (its dtype too): no call */
+            Py_INCREF(grad);
+            PyList_SET_ITEM(results, k, grad);
+            continue;
+        }
         PyObject *small[4], **call = n < 4 ? small : PyMem_Malloc((n + 1) * sizeof(PyObject *));
         if (call == NULL) { PyErr_NoMemory(); goto error; }
         call[0] = grad;
@@ -269,6 +278,75 @@ add_to(PyObject *gradients, PyObject *node, PyObject *nr, PyObject *g)
     return stored;
 }
 
+/* backward._sum_to (engine/backward.py) for an ndarray gradient: sum `g` (its `shape`) down
+ * to `want_shape` over the dimensions broadcasting stretched, then cast it to `want_dtype`.
+ * Any other gradient (a NumPy scalar, shapes that are not tuples of ints) goes to _sum_to. */
+static PyObject *
+sum_to_array(PyObject *g, PyObject *shape, PyObject *want_shape, PyObject *want_dtype)
+{
+    if (Py_TYPE(g) != ndarray_type || !PyTuple_CheckExact(shape)
+        || !PyTuple_CheckExact(want_shape))
+        return PyObject_CallFunctionObjArgs(sum_to, g, want_shape, want_dtype, NULL);
+    Py_ssize_t want = PyTuple_GET_SIZE(want_shape), lead = PyTuple_GET_SIZE(shape) - want;
+    if (lead < 0 || lead + want > 32)
+        return PyObject_CallFunctionObjArgs(sum_to, g, want_shape, want_dtype, NULL);
+    Py_ssize_t dims[32], count = 0;
+    for (Py_ssize_t i = 0; i < lead; i++)
+        dims[count++] = i;
+    for (Py_ssize_t i = 0; i < want; i++) {
+        PyObject *n = PyTuple_GET_ITEM(want_shape, i), *m = PyTuple_GET_ITEM(shape, lead + i);
+        if (!PyLong_CheckExact(n) || !PyLong_CheckExact(m))
+            return PyObject_CallFunctionObjArgs(sum_to, g, want_shape, want_dtype, NULL);
+        Py_ssize_t nv = PyLong_AsSsize_t(n), mv = PyLong_AsSsize_t(m);
+        if ((nv == -1 || mv == -1) && PyErr_Occurred())
+            return NULL;
+        if (nv == 1 && mv != 1)
+            dims[count++] = lead + i;
+    }
+    Py_INCREF(g);
+    int differs = PyObject_RichCompareBool(shape, want_shape, Py_NE);
+    if (differs > 0) {
+        if (count) {
+            /* (add.reduce is ndarray.sum without its Python layer: the same sum) */
+            PyObject *axis = PyTuple_New(count);
+            for (Py_ssize_t i = 0; axis != NULL && i < count; i++) {
+                PyObject *d = PyLong_FromSsize_t(dims[i]);
+                if (d == NULL)
+                    Py_CLEAR(axis);
+                else
+                    PyTuple_SET_ITEM(axis, i, d);
+            }
+            PyObject *call[] = {g, axis, Py_True};
+            Py_SETREF(g, axis == NULL ? NULL
+                         : PyObject_Vectorcall(add_reduce, call, 1, axis_keepdims));
+            Py_XDECREF(axis);
+            if (g == NULL)
+                return NULL;
+        }
+        /* (keepdims leaves it right unless dims were prepended) */
+        PyObject *now = PyObject_GetAttr(g, str_shape);
+        differs = now == NULL ? -1 : PyObject_RichCompareBool(now, want_shape, Py_NE);
+        Py_XDECREF(now);
+        if (differs > 0)
+            Py_SETREF(g, PyObject_CallMethodOneArg(g, str_reshape, want_shape));
+    }
+    if (differs < 0 || g == NULL) {
+        Py_XDECREF(g);
+        return NULL;
+    }
+    PyObject *dtype = PyObject_GetAttr(g, str_dtype);
+    differs = dtype == NULL ? -1 : dtype == want_dtype ? 0
+        : PyObject_RichCompareBool(dtype, want_dtype, Py_NE);
+    Py_XDECREF(dtype);
+    if (differs > 0)
+        Py_SETREF(g, PyObject_CallMethodOneArg(g, str_astype, want_dtype));
+    if (differs < 0) {
+        Py_DECREF(g);
+        return NULL;
+    }
+    return g;
+}
+
 /* Send gradient g (or None, undefined) from the node that ran along edge (child, nr); with
  * `sent` 0 the node sent nothing at all (backward's _NOTHING_SENT).  The body of the inner
  * loop of backward._run_nodes.  Returns 0, or -1 with an error set. */
@@ -317,8 +395,9 @@ send(PyObject *edge, PyObject *g, PyObject *meta, int sent, PyObject *gradients,
             if (differs == 0)
                 differs = PyObject_RichCompareBool(dtype, want_dtype, Py_NE);
             if (differs > 0)
-                Py_SETREF(g, PyObject_CallFunctionObjArgs(sum_to, g, want_shape, want_dtype,
-                                                          NULL));
+                Py_SETREF(g, arrays ? sum_to_array(g, shape, want_shape, want_dtype)
+                          : PyObject_CallFunctionObjArgs(sum_to, g, want_shape, want_dtype,
+                                                         NULL));
             Py_XDECREF(shape);
             Py_XDECREF(dtype);
             Py_XDECREF(want_shape);
@@ -675,13 +754,16 @@ setup_backward(PyObject *module, PyObject *args, PyObject *kwargs)
 {
     static char *names[] = {"accumulate_grad", "accumulate", "passes_on_undefined", "sum_to",
                             "released", "freed_message", "saved_kinds", "pass_type", "ones",
-                            "module", NULL};
+                            "module", "add_reduce", "same", NULL};
     PyObject *accumulate_grad;
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O!OOOOOO!O!OO:setup_backward", names,
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O!OOOOOO!O!OOOO:setup_backward", names,
                                      &PyType_Type, &accumulate_grad, &accumulate,
                                      &passes_on_undefined, &sum_to, &released, &freed_message,
                                      &PyTuple_Type, &saved_kinds, &PyType_Type, &pass_type,
-                                     &ones, &backward_module))
+                                     &ones, &backward_module, &add_reduce, &same))
+        return NULL;
+    if ((axis_keepdims = Py_BuildValue("(ss)", "axis", "keepdims")) == NULL
+        || (str_reshape = PyUnicode_InternFromString("reshape")) == NULL)
         return NULL;
     if (node_type == NULL) {
         PyErr_SetString(PyExc_RuntimeError, "_core.setup must run before setup_backward");
@@ -692,7 +774,8 @@ setup_backward(PyObject *module, PyObject *args, PyObject *kwargs)
         if ((pass_names[f] = PyUnicode_InternFromString(pass_fields[f])) == NULL)
             return NULL;
     PyObject *kept[] = {accumulate_grad, accumulate, passes_on_undefined, sum_to, released,
-                        freed_message, saved_kinds, pass_type, ones, backward_module};
+                        freed_message, saved_kinds, pass_type, ones, backward_module,
+                        add_reduce, same};
     for (size_t i = 0; i < sizeof(kept) / sizeof(kept[0]); i++)
         Py_INCREF(kept[i]);  /* held for the life of the process */
     Py_RETURN_NONE;

@@ -20,7 +20,7 @@ static PyObject *fp_errors_ignored;  /* the state that ignores every floating-po
 static PyObject *implicit_grads;     /* (None,): one root whose gradient is implicit */
 static Py_ssize_t off_variable;      /* AccumulateGrad.variable's slot */
 static PyObject *str_size, *str_observer, *str_accumulator, *str_post_accumulate_hooks,
-    *str_base_attr, *str_flags, *str_writeable;
+    *str_base_attr, *str_flags, *str_writeable, *str_fw_grad, *str_fill;
 
 static int has_dtype(PyObject *t, PyObject *dtypes);
 
@@ -93,17 +93,50 @@ c_grad_accumulator(PyObject *module, PyObject *tensor)
 }
 
 
-/* backward._owned (engine/backward.py) for an array the caller holds borrowed: only the
- * engine's list of gradients holds it, it is no view and it is writeable.  1, 0 or -1. */
+/* Tensor._bump_version (tensor.py) for a tensor whose counter slot is None or a
+ * VersionCounter (the callers check): its version moves on.  0, or -1 with an error set. */
 static int
-owned(PyObject *array)
+bump_version(PyObject *tensor)
 {
-    if (Py_REFCNT(array) > 1)
-        return 0;
-    PyObject *base = PyObject_GetAttr(array, str_base_attr);
+    PyObject *counter = SLOT(tensor, off_version_counter);
+    if (counter == Py_None) {
+        counter = PyObject_CallNoArgs((PyObject *)version_counter_type);
+        if (counter == NULL)
+            return -1;
+        set_slot(tensor, off_version_counter, counter);
+        Py_DECREF(counter);
+    }
+    PyObject *value = SLOT(counter, off_counter_value);
+    PyObject *next = value == NULL ? NULL : PyNumber_Add(value, one);
+    if (next == NULL) {
+        if (!PyErr_Occurred())
+            PyErr_SetString(PyExc_AttributeError, "value");
+        return -1;
+    }
+    set_slot(counter, off_counter_value, next);
+    Py_DECREF(next);
+    return 0;
+}
+
+/* Whether tensor `t`'s version counter is one bump_version handles: 1 or 0. */
+static int
+plain_counter(PyObject *t)
+{
+    PyObject *counter = SLOT(t, off_version_counter);
+    return counter != NULL && (counter == Py_None
+                               || (Py_TYPE(counter) == version_counter_type
+                                   && SLOT(counter, off_counter_value) != NULL));
+}
+
+/* Whether attribute `base_name` of `obj` (an array's base, a tensor's _base) is None and
+ * `array` is writeable: 1, 0, or -1 with an error set. */
+static int
+unshared_writeable(PyObject *obj, PyObject *base_name, PyObject *array)
+{
+    PyObject *base = PyObject_GetAttr(obj, base_name);
     if (base == NULL)
         return -1;
-    Py_DECREF(base);
+    Py_DECREF(base);  /* (compared with None only) */
     if (base != Py_None)
         return 0;
     PyObject *flags = PyObject_GetAttr(array, str_flags);
@@ -112,6 +145,16 @@ owned(PyObject *array)
     int writeable = attr_true(flags, str_writeable);
     Py_DECREF(flags);
     return writeable;
+}
+
+/* backward._owned (engine/backward.py) for an array the caller holds borrowed: only the
+ * engine's list of gradients holds it, it is no view and it is writeable.  1, 0 or -1. */
+static int
+owned(PyObject *array)
+{
+    if (Py_REFCNT(array) > 1)
+        return 0;
+    return unshared_writeable(array, str_base_attr, array);
 }
 
 /* backward._accumulate(variable, grad, create_graph, arrays) (engine/backward.py), as the
@@ -163,10 +206,7 @@ c_accumulate(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     if (base == NULL)
         return NULL;
     Py_DECREF(base);  /* (compared with None only) */
-    PyObject *counter = SLOT(current, off_version_counter);
-    if (base != Py_None || counter == NULL
-        || (counter != Py_None && (Py_TYPE(counter) != version_counter_type
-                                   || SLOT(counter, off_counter_value) == NULL)))
+    if (base != Py_None || !plain_counter(current))
         goto python;
     Py_INCREF(current);
     PyObject *sum = PyNumber_InPlaceAdd(SLOT(current, off_data), grad);
@@ -176,28 +216,10 @@ c_accumulate(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     }
     set_slot(current, off_data, sum);
     Py_DECREF(sum);
-    /* Tensor._bump_version */
-    counter = SLOT(current, off_version_counter);
-    if (counter == Py_None) {
-        counter = PyObject_CallNoArgs((PyObject *)version_counter_type);
-        if (counter == NULL) {
-            Py_DECREF(current);
-            return NULL;
-        }
-        set_slot(current, off_version_counter, counter);
-        Py_DECREF(counter);
-    }
-    PyObject *value = SLOT(counter, off_counter_value);
-    PyObject *next = value == NULL ? NULL : PyNumber_Add(value, one);
-    if (next == NULL) {
-        if (!PyErr_Occurred())
-            PyErr_SetString(PyExc_AttributeError, "value");
-        Py_DECREF(current);
-        return NULL;
-    }
-    set_slot(counter, off_counter_value, next);
-    Py_DECREF(next);
+    int bumped = bump_version(current);
     Py_DECREF(current);
+    if (bumped < 0)
+        return NULL;
     Py_RETURN_NONE;
 python:
     return PyObject_Vectorcall(python_accumulate, args, nargs, NULL);
@@ -354,6 +376,9 @@ enum fast_kind {
     FAST_FLOAT_POWER,  /* __pow__: a float tensor to a Python float or int (pointwise.pow) */
     FAST_BACKWARD,     /* backward(): backward_fast */
     FAST_REQUIRES_GRAD,  /* requires_grad_() or (True): a float leaf (Tensor.requires_grad_) */
+    FAST_NO_GRAD_SUB,  /* x -= y under no_grad: no_grad_sub (tensor_methods.sub_, inplace) */
+    FAST_ZERO,         /* x.zero_() of a tensor in no graph: zero_fill (tensor_methods.zero_) */
+    FAST_SWITCH_NEW,   /* no_grad(): grad_switch_new (grad_mode._NoArgGradModeContext.__new__) */
 };
 
 typedef struct {
@@ -412,6 +437,111 @@ fast_case(FastMethod *method, PyObject *self, PyObject *other)
     return 0;
 }
 
+/* Whether chainrule.compile's tracer is off: 1, 0, or -1 with an error set. */
+static int
+not_tracing(void)
+{
+    PyObject *tracer = PyObject_GetAttr(tracing_module, str_tracer);
+    if (tracer == NULL)
+        return -1;
+    Py_DECREF(tracer);  /* (compared with None only; the module keeps it alive) */
+    return tracer == Py_None;
+}
+
+/* Whether the array of plain tensor `t` may be written directly (engine/inplace.py writable's
+ * first case, and no view: _base is None) and its version counter is a plain one: 1, 0, or
+ * -1 with an error set. */
+static int
+writable_plain(PyObject *t)
+{
+    PyObject *data = SLOT(t, off_data);
+    if (data == NULL || Py_TYPE(data) != ndarray_type || !plain_counter(t))
+        return 0;
+    return unshared_writeable(t, str_base, data);
+}
+
+/* `self -= other` (tensor_methods.sub_, then engine/inplace.py inplace) under no_grad, as in
+ * `w -= lr * w.grad`: two plain tensors of one float dtype and one shape, self no view and
+ * writable, no forward-mode AD and no tracer.  inplace computes self - other and copies it
+ * into self's array; NumPy's in-place subtraction writes the same values (it buffers where
+ * the operands overlap).  1: done (or failed: NULL in *result), 0: not covered. */
+static int
+no_grad_sub(PyObject *self, PyObject *other, PyObject **result)
+{
+    if (Py_TYPE(self) != tensor_type || Py_TYPE(other) != tensor_type)
+        return 0;
+    PyObject *data = SLOT(self, off_data), *other_data = SLOT(other, off_data);
+    if (data == NULL || other_data == NULL || Py_TYPE(other_data) != ndarray_type)
+        return 0;
+    int enabled = attr_true(grad_state, str_enabled);
+    int forward_ad = enabled != 0 ? 0 : attr_true(grad_flags, str_forward_ad);
+    int plain = enabled != 0 || forward_ad != 0 ? 0 : not_tracing();
+    if (plain > 0)
+        plain = writable_plain(self);
+    if (plain > 0)
+        plain = has_dtype(self, float_dtypes);
+    if (plain > 0) {
+        PyObject *dtype = PyObject_GetAttr(data, str_dtype);
+        PyObject *other_dtype = dtype == NULL ? NULL : PyObject_GetAttr(other_data, str_dtype);
+        PyObject *shape = other_dtype == NULL ? NULL : PyObject_GetAttr(data, str_shape);
+        PyObject *other_shape = shape == NULL ? NULL : PyObject_GetAttr(other_data, str_shape);
+        plain = other_shape == NULL ? -1 : dtype != other_dtype ? 0
+            : PyObject_RichCompareBool(shape, other_shape, Py_EQ);
+        Py_XDECREF(dtype);
+        Py_XDECREF(other_dtype);
+        Py_XDECREF(shape);
+        Py_XDECREF(other_shape);
+    }
+    if (enabled < 0 || forward_ad < 0 || plain < 0) {
+        *result = NULL;
+        return 1;
+    }
+    if (!plain)
+        return 0;
+    PyObject *difference = PyNumber_InPlaceSubtract(data, other_data);
+    if (difference == NULL || bump_version(self) < 0) {
+        Py_XDECREF(difference);
+        *result = NULL;
+        return 1;
+    }
+    Py_DECREF(difference);  /* (data itself) */
+    Py_INCREF(self);
+    *result = self;
+    return 1;
+}
+
+/* x.zero_() (tensor_methods.zero_, then _fill_array) for a plain tensor in no graph and
+ * with no tangent, as `w.grad.zero_()` in every training loop: its array filled with 0 in
+ * place, its version moved on.  1: done (or failed: NULL in *result), 0: not covered. */
+static int
+zero_fill(PyObject *self, PyObject **result)
+{
+    if (Py_TYPE(self) != tensor_type || SLOT(self, off_grad_fn) != Py_None
+        || SLOT(self, off_requires_grad) != Py_False)
+        return 0;
+    PyObject *tangent = PyObject_GetAttr(self, str_fw_grad);
+    int plain = tangent == NULL ? -1 : tangent != Py_None ? 0 : not_tracing();
+    Py_XDECREF(tangent);
+    if (plain > 0)
+        plain = writable_plain(self);
+    if (plain < 0) {
+        *result = NULL;
+        return 1;
+    }
+    if (!plain)
+        return 0;
+    PyObject *done = PyObject_CallMethodOneArg(SLOT(self, off_data), str_fill, zero);
+    if (done == NULL || bump_version(self) < 0) {
+        Py_XDECREF(done);
+        *result = NULL;
+        return 1;
+    }
+    Py_DECREF(done);
+    Py_INCREF(self);
+    *result = self;
+    return 1;
+}
+
 static PyObject *
 fast_method_vectorcall(PyObject *callable, PyObject *const *args, size_t nargsf,
                        PyObject *kwnames)
@@ -437,6 +567,21 @@ fast_method_vectorcall(PyObject *callable, PyObject *const *args, size_t nargsf,
                 return self;
             }
         }
+    }
+    else if (kwnames == NULL && method->kind == FAST_NO_GRAD_SUB && n == 2) {
+        PyObject *result;
+        if (no_grad_sub(args[0], args[1], &result))
+            return result;
+    }
+    else if (kwnames == NULL && method->kind == FAST_ZERO && n == 1) {
+        PyObject *result;
+        if (zero_fill(args[0], &result))
+            return result;
+    }
+    else if (kwnames == NULL && method->kind == FAST_SWITCH_NEW) {
+        PyObject *result;
+        if (grad_switch_new(args, n, &result))
+            return result;
     }
     else if (kwnames == NULL && (n == 2 || (n == 1 && method->kind == FAST_ROW))
              && method->kind < FAST_BACKWARD) {
@@ -524,27 +669,27 @@ static PyTypeObject FastMethod_Type = {
 };
 
 /* fast_method(kind, python, row=None): a FastMethod ("row", "not_bool", "float_power",
- * "backward" or "requires_grad"). */
+ * "backward", "requires_grad", "no_grad_sub", "zero" or "grad_switch_new"). */
 static PyObject *
 fast_method(PyObject *module, PyObject *args, PyObject *kwargs)
 {
     static char *names[] = {"kind", "python", "row", NULL};
     static const char *kinds[] = {"row", "not_bool", "float_power", "backward",
-                                  "requires_grad"};
+                                  "requires_grad", "no_grad_sub", "zero", "grad_switch_new"};
     const char *kind;
     PyObject *python, *row = Py_None;
     if (!PyArg_ParseTupleAndKeywords(args, kwargs, "sO|O:fast_method", names, &kind, &python,
                                      &row))
         return NULL;
     int k = -1;
-    for (int i = 0; i < 5; i++)
+    for (int i = 0; i < (int)(sizeof(kinds) / sizeof(kinds[0])); i++)
         if (strcmp(kind, kinds[i]) == 0)
             k = i;
     if (k < 0 || (k < FAST_BACKWARD && row == Py_None)) {
         PyErr_Format(PyExc_ValueError, "fast_method: unknown kind %s, or no row", kind);
         return NULL;
     }
-    if (tensor_type == NULL || running == NULL) {
+    if (k != FAST_SWITCH_NEW && (tensor_type == NULL || running == NULL)) {
         PyErr_SetString(PyExc_RuntimeError, "_core.setup and setup_front must run first");
         return NULL;
     }
@@ -611,6 +756,8 @@ setup_front(PyObject *module, PyObject *args, PyObject *kwargs)
     INTERN(str_base_attr, "base");
     INTERN(str_flags, "flags");
     INTERN(str_writeable, "writeable");
+    INTERN(str_fw_grad, "_fw_grad");
+    INTERN(str_fill, "fill");
 #undef INTERN
     Py_RETURN_NONE;
 }

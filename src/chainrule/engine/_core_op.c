@@ -214,6 +214,19 @@ op_call(PyObject *self_obj, PyObject *args, PyObject *kwargs)
         }
         if (!fallback && dtype == NULL)
             fallback = 1;  /* no tensor at all: _promoted decides */
+        if (fallback) {
+            /* Tensors of different dtypes: _promoted_slow's cast, in C where that
+             * combination was seen before (_core_promote.c). */
+            for (Py_ssize_t i = 0; i < filled; i++)
+                Py_DECREF(data[i]);
+            filled = 0;
+            int covered = promoted_mixed(self->promote, args, data);
+            if (covered < 0) goto done;
+            if (covered) {
+                filled = n;
+                fallback = 0;
+            }
+        }
     }
     if (fallback)
         goto done;

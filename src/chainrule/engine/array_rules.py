@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import builtins
 import dis
+import operator
 import types
 
 # Attributes that mean the same on a Tensor and on an ndarray (and list methods that
@@ -43,6 +44,26 @@ _REFUSED_OPS = frozenset({"IMPORT_NAME", "IMPORT_FROM", "LOAD_DEREF", "LOAD_CLOS
 ARRAY_FORMS: dict = {}
 
 _forms: dict = {}  # function -> its array form, or None (not expressible on arrays)
+
+# A formula that is one operator applied to its parameters in order (``grad * other``,
+# ``-grad``) has that operator's C function as its array form, the same computation: the
+# backward loop calls it without entering the interpreter.  (3.11's BINARY_OP by its sign;
+# 3.10's opcodes by name.)
+_BINARY = {"+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv,
+           "BINARY_ADD": operator.add, "BINARY_SUBTRACT": operator.sub,
+           "BINARY_MULTIPLY": operator.mul, "BINARY_TRUE_DIVIDE": operator.truediv}
+_NO_WORK = frozenset({"RESUME", "NOP", "CACHE", "PRECALL", "PUSH_NULL"})
+_VARIABLE_ARGUMENTS = 0x04 | 0x08  # the code flags CO_VARARGS and CO_VARKEYWORDS
+
+
+def same(grad):
+    """The array form of ``lambda grad: grad`` (the compiled core passes the gradient on
+    without calling it: _core_backward.c apply_arrays).
+
+    >>> same(2.5)
+    2.5
+    """
+    return grad
 _array_globals: dict = {}  # id(module globals) -> the globals the array forms run with
 
 
@@ -59,6 +80,11 @@ def array_form(fn):
     _forms[fn] = None  # until proven otherwise (and so that recursion terminates)
     if fn.__closure__ is not None or fn.__kwdefaults__:
         return None
+    if not fn.__defaults__:
+        simple = _one_operator(fn.__code__)
+        if simple is not None:
+            _forms[fn] = simple
+            return simple
     module_globals = fn.__globals__
     renamed = {}
     if not _expressible(fn.__code__, module_globals, renamed):
@@ -67,9 +93,61 @@ def array_form(fn):
     if scope is None:
         scope = _array_globals[id(module_globals)] = dict(module_globals)
     scope.update(renamed)
-    form = types.FunctionType(fn.__code__, scope, fn.__name__, fn.__defaults__)
+    # A formula that only passes its parameters on, in order, to a function with an array
+    # version (``tanh_backward(grad, result)``) is that version: a Python call less per use.
+    callee = None if fn.__defaults__ else _passed_to(fn.__code__)
+    form = renamed[callee] if callee in renamed \
+        else types.FunctionType(fn.__code__, scope, fn.__name__, fn.__defaults__)
     _forms[fn] = form
     return form
+
+
+def _one_operator(code):
+    """``same``, ``operator.neg`` or a binary operator's function where ``code`` is nothing
+    but ``return p``, ``return -p`` or ``return p OP q`` of its parameters, in order."""
+    body = _body(code)
+    n = code.co_argcount
+    if body is None or len(body) < n + 1 or not _loads_parameters(body[:n], code):
+        return None
+    between = body[n:-1]
+    if n == 1 and not between:
+        return same
+    if n == 1 and len(between) == 1 and between[0].opname == "UNARY_NEGATIVE":
+        return operator.neg
+    if n == 2 and len(between) == 1:
+        op = between[0]
+        return _BINARY.get(op.argrepr if op.opname == "BINARY_OP" else op.opname)
+    return None
+
+
+def _passed_to(code):
+    """The global's name where ``code`` is nothing but ``return NAME(p1, ..., pn)`` of its
+    parameters, in order; else None."""
+    body = _body(code)
+    n = code.co_argcount
+    if body is None or len(body) != n + 3 or body[0].opname != "LOAD_GLOBAL" \
+            or body[-2].opname not in ("CALL", "CALL_FUNCTION") or body[-2].arg != n \
+            or not _loads_parameters(body[1:n + 1], code):
+        return None
+    return body[0].argval
+
+
+def _body(code):
+    """The instructions of ``code`` that do work, ending in its one return; None where it
+    has other returns or takes ``*args``, ``**kwargs`` or keyword-only parameters."""
+    if code.co_flags & _VARIABLE_ARGUMENTS or code.co_kwonlyargcount:
+        return None
+    body = [ins for ins in dis.get_instructions(code) if ins.opname not in _NO_WORK]
+    if [ins.opname for ins in body].count("RETURN_VALUE") != 1 \
+            or body[-1].opname != "RETURN_VALUE":
+        return None
+    return body
+
+
+def _loads_parameters(loads, code) -> bool:
+    """Whether ``loads`` push the parameters of ``code``, each once, in order."""
+    return all(ins.opname == "LOAD_FAST" for ins in loads) \
+        and [ins.argval for ins in loads] == list(code.co_varnames[:code.co_argcount])
 
 
 def _expressible(code, module_globals: dict, renamed: dict) -> bool:

@@ -28,6 +28,7 @@ from .._dtypes import from_numpy
 from ..tensor import Tensor, from_array
 from . import anomaly as _anomaly
 from . import grad_mode
+from .array_rules import same
 from .core import compiled
 from .function import BackwardCFunction, Error
 from .graph import AccumulateGrad, GradientEdge, Node, output_meta
@@ -155,6 +156,7 @@ def _sum_to(grad, shape, dtype):
     gradient in the shape of the broadcast result, and the input that was
     stretched receives the sum over the dimensions it was stretched along.
     ``grad`` is a tensor (``create_graph``: the sum is recorded) or an array.
+    (C twin, for an array: ``_core_backward.c`` sum_to_array.)
     """
     tensor = not isinstance(grad, (ndarray, xp.generic))
     grad_shape = grad.shape
@@ -833,7 +835,7 @@ else:
         accumulate_grad=AccumulateGrad, accumulate=compiled.accumulate,
         passes_on_undefined=_passes_on_undefined, sum_to=_sum_to, released=RELEASED,
         freed_message=FREED_MESSAGE, saved_kinds=SAVED_KINDS, pass_type=_Pass, ones=_ones,
-        module=sys.modules[__name__])
+        module=sys.modules[__name__], add_reduce=xp.add.reduce, same=same)
     # The front doors (_core_front.c): Tensor.backward()'s common pass, the leaves' .grad.
     compiled.setup_front(running=_RUNNING, callbacks=_CALLBACKS, accumulate=_accumulate,
                          plain_dtypes=tuple(xp.dtype(c) for c in xp.typecodes["All"]

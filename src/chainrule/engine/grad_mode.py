@@ -10,6 +10,8 @@ import inspect
 import threading
 import warnings
 
+from .core import compiled
+
 
 class _State(threading.local):
     # Read on every operation, so a plain attribute rather than a getter function.
@@ -76,7 +78,14 @@ def _wrap_generator(make_context, gen_fn):
     return generator
 
 
-class _GradModeContext:
+# The compiled core's base: its C __enter__ and __exit__ (_core_grad_mode.c GradSwitch) are
+# those below, with no Python frame for `with torch.no_grad():` in every update step.
+_SwitchBase = object if compiled is None else compiled.GradSwitch
+if compiled is not None:
+    compiled.setup_grad_mode(state)
+
+
+class _GradModeContext(_SwitchBase):
     """Base of the grad-mode switches: a context manager that is also a decorator.
 
     As a decorator it wraps each call (for a generator function: each step of
@@ -87,12 +96,17 @@ class _GradModeContext:
     mode = True
 
     def __enter__(self):
+        # (C twin: _core_grad_mode.c grad_switch_enter, where the compiled core runs.)
         self._prev = state.enabled
         state.enabled = self.mode
 
     def __exit__(self, *exc):
+        # (C twin: _core_grad_mode.c grad_switch_exit.)
         state.enabled = self._prev
         return False
+
+    if compiled is not None:
+        del __enter__, __exit__  # the C base's run
 
     def __call__(self, fn):
         if inspect.isclass(fn):
@@ -123,9 +137,13 @@ class _NoArgGradModeContext(_GradModeContext):
     """A switch without arguments, so also a decorator without parentheses: ``@no_grad``."""
 
     def __new__(cls, fn=None):
+        # (C twin for `no_grad()`: _core_grad_mode.c grad_switch_new, bound below.)
         if fn is None:
             return object.__new__(cls)  # (object's directly: this runs on every `with`)
         return cls()(fn)
+
+    if compiled is not None:
+        __new__ = compiled.fast_method("grad_switch_new", __new__)
 
 
 class no_grad(_NoArgGradModeContext):

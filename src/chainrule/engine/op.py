@@ -502,6 +502,9 @@ class Op(_OpBase):
     def _promoted_slow(self, args, normalized: bool = False) -> list:
         """Mixed dtypes: PyTorch's promotion, computed once per combination, then looked up.
 
+        (C twin, for tensors and Python numbers in a combination already cached:
+        ``_core_promote.c`` promoted_mixed, reading the same ``_PROMOTED``.)
+
         The result dtype depends only on the operands' dtypes, on which of them
         are 0-d, and on the kinds of the Python numbers.
         """
@@ -648,6 +651,8 @@ if compiled is not None:
         grad_accumulator=grad_accumulator, saved_tensor=SavedTensor, saved_result=SavedResult,
         no_edge=_NO_EDGE, version_counter=VersionCounter, saved_tensors_hooks=SAVED_TENSORS_HOOKS,
         inference_mode=INFERENCE_MODE, no_grad_mode=NO_GRAD_MODE)
+    # Op._promoted_slow's cache, read by its C twin (_core_promote.c promoted_mixed).
+    compiled.setup_promotion(_PROMOTED, _dtypes)
 
 
 def _as_operands(args) -> list:

@@ -12,6 +12,7 @@ import math
 
 from .._backend import xp
 from .._backend.select import zero_where
+from ..engine.array_rules import ARRAY_FORMS
 from ..engine.core import quiet  # _backend.quiet, or its C twin where the core is compiled
 from ..engine.op import Op
 from ..tensor import Tensor
@@ -24,7 +25,18 @@ def _rsqrt(x):
 
 
 def _sqrt_backward(grad, output):
-    return grad / (2 * output)
+    # output + output is 2 * output exactly, without NumPy's slower path for a Python number
+    return grad / (output + output)
+
+
+# 1 as a 0-d array of each float dtype: ``1 - x`` with the Python number takes NumPy's slower
+# path for Python operands; the 0-d array of x's own dtype gives the same result faster.
+_ONES = {xp.dtype(t): xp.ones((), dtype=t) for t in (xp.float16, xp.float32, xp.float64)}
+
+
+def _one_minus(x):
+    one = _ONES.get(x.dtype)
+    return 1 - x if one is None else one - x
 
 
 def _no_bool(fn, x, name):
@@ -177,7 +189,7 @@ def _pow_backward(grad, self, exponent):
     if exponent == 0:
         return grad * 0.0
     if exponent == 2:  # squares (every squared error): self ** 1 is self, a NumPy call less
-        return grad * 2 * self
+        return (grad + grad) * self  # grad + grad is grad * 2 exactly, without a Python number
     return grad * exponent * self ** (exponent - 1)
 
 
@@ -301,7 +313,7 @@ tanh = Op("TanhBackward0", lambda self: xp.tanh(self), promote="float",
           jvp=lambda self_t, result: tanh_backward(self_t, result))
 # grad * (1 - tanh(x)**2), from the output (a backward primitive, see pow_backward).
 tanh_backward = Op("TanhBackwardBackward0",
-                   lambda grad, output: grad * (1 - output * output), promote="binary",
+                   lambda grad, output: grad * _one_minus(output * output), promote="binary",
                    grad=lambda g, output: tanh_backward(g, output),
                    output=lambda g, grad, output: -2 * g * grad * output,
                    jvp=lambda grad_t, output_t, grad, output:
@@ -311,7 +323,8 @@ sigmoid = Op("SigmoidBackward0", lambda self: _quiet(_sigmoid, self), promote="f
              jvp=lambda self_t, result: sigmoid_backward(self_t, result))
 # grad * s * (1 - s) for s = sigmoid(x) (a backward primitive, see pow_backward).
 sigmoid_backward = Op("SigmoidBackwardBackward0",
-                      lambda grad, output: grad * output * (1 - output), promote="binary",
+                      lambda grad, output: grad * output * _one_minus(output),
+                      promote="binary",
                       grad=lambda g, output: sigmoid_backward(g, output),
                       output=lambda g, grad, output: g * grad * (1 - 2 * output),
                       jvp=lambda grad_t, output_t, grad, output:
@@ -332,6 +345,11 @@ threshold_backward = Op("ThresholdBackwardBackward0",
                         output=lambda g: g * 0,
                         jvp=lambda grad_t, output, threshold:
                             threshold_backward(grad_t, output, threshold))
+# A backward pass on arrays has NumPy's warnings off already (run_backward): there the
+# formulas that call these backward primitives call their kernels directly, without the
+# forward's _quiet (a Python call and two context-variable switches less per node).
+ARRAY_FORMS.update({div_other_backward: _div_other_backward, pow_backward: _pow_backward,
+                    sqrt_backward: _sqrt_backward})
 abs = Op("AbsBackward0", lambda self: _no_bool(xp.abs, self, "abs"),  # noqa: A001
          self=lambda grad, self: grad * sign(self),
          jvp=lambda self_t, self: self_t * sign(self))
