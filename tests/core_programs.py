@@ -24,7 +24,7 @@ _OPERATOR_FUNCTIONS = {"+": operator.add, "-": operator.sub, "*": operator.mul,
                        "/": operator.truediv, "**": operator.pow}
 _OPERATOR_METHODS = {"+": "__add__", "-": "__sub__", "*": "__mul__", "/": "__truediv__",
                      "**": "__pow__"}
-REDUCE = ("sum", "mean", "sum0")
+REDUCE = ("sum", "mean", "sum0", "sum_keep", "mean_keep", "max_keep", "neg")
 VIEW = ("reshape", "T", "first", "unsqueeze")
 
 
@@ -56,7 +56,15 @@ def _step(torch, values: list, step: tuple, hooks: list):
         if reverse:
             methods = {k: v.replace("__", "__r", 1) for k, v in methods.items()}
         return getattr(x, methods[name])(number)
-    if kind == "reduce":
+    if kind == "reduce":  # (and -x, the operator: a C method where the core is compiled)
+        if name == "sum_keep":
+            return x.sum(dim=-1, keepdim=True)
+        if name == "mean_keep":
+            return x.mean(axis=0, keepdims=True)
+        if name == "max_keep":
+            return x.max(dim=-1, keepdim=True)[0]
+        if name == "neg":
+            return -x
         return x.sum(0) if name == "sum0" else getattr(x, name)()
     if kind == "view":
         if name == "reshape":

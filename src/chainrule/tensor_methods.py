@@ -16,7 +16,7 @@ every method.
 """
 from __future__ import annotations
 
-from . import _dtypes, _tracing, array_protocol
+from . import _tracing, array_protocol
 from ._backend import xp
 from .engine import grad_mode, hooks
 from .engine.backward import backward as _autograd_backward
@@ -78,9 +78,9 @@ _pow = pointwise.pow.without_out
 _matmul = matrix.matmul.without_out
 
 
-# (C twins of __add__, __mul__, __truediv__, __sub__, __pow__, backward and requires_grad_,
-# bound in their place where the core is compiled: _core_front.c FastMethod; see the end of
-# this module.)
+# (C twins of __add__, __mul__, __truediv__, __sub__, __pow__, __neg__, backward and
+# requires_grad_, bound in their place where the core is compiled: _core_front.c FastMethod;
+# see the end of this module.)
 def __add__(self, other):
     return pointwise_rows.add(self, other)
 
@@ -142,10 +142,7 @@ def __rmatmul__(self, other):
 
 
 def __neg__(self):
-    if self.dtype is _dtypes.bool:
-        raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. "
-                           "If you are trying to invert a mask, use the `~` or "
-                           "`logical_not()` operator instead.")
+    # (The row's forward refuses a bool tensor with PyTorch's error.)
     return pointwise_rows.neg(self)
 
 
@@ -232,9 +229,15 @@ def _reversed_dims(self) -> Tensor:
     tensor([[1, 3],
             [2, 4]])
     """
-    if self.ndim >= 2:  # PyTorch records .T as a permute, also for matrices
-        return shape.permute(self, tuple(range(self.ndim - 1, -1, -1)))
+    ndim = self._data.ndim  # (Tensor.ndim is a Python property)
+    if ndim == 2:  # PyTorch records .T as a permute, also for matrices
+        return shape_rows.permute(self, _SWAPPED)
+    if ndim > 2:  # (dims valid by construction: torch.permute's checks are not needed)
+        return shape_rows.permute(self, tuple(range(ndim - 1, -1, -1)))
     return shape_rows.alias(self)
+
+
+_SWAPPED = (1, 0)
 
 
 def _matrix_transpose(self) -> Tensor:
@@ -513,6 +516,7 @@ if compiled is not None:
     Tensor.__mul__ = compiled.fast_method("row", __mul__, pointwise_rows.mul)
     Tensor.__rmul__ = Tensor.__mul__
     Tensor.__truediv__ = compiled.fast_method("row", __truediv__, pointwise_rows.div)
+    Tensor.__neg__ = compiled.fast_method("row", __neg__, pointwise_rows.neg)
     Tensor.__sub__ = compiled.fast_method("not_bool", __sub__, pointwise_rows.sub)
     Tensor.__pow__ = compiled.fast_method("float_power", __pow__, pointwise_rows.pow_scalar)
     Tensor.backward = compiled.fast_method("backward", backward)

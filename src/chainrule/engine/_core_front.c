@@ -368,7 +368,8 @@ error:
  * doing anything, to the Python method it mirrors (`python`). */
 
 enum fast_kind {
-    FAST_ROW,          /* __add__, __mul__, __truediv__: always the row, as the Python one */
+    FAST_ROW,          /* __add__, __mul__, __truediv__, __neg__: always the row, as the
+                        * Python one */
     FAST_NOT_BOOL,     /* __sub__: the row where no operand is bool (operator_sub's check) */
     FAST_FLOAT_POWER,  /* __pow__: a float tensor to a Python float or int (pointwise.pow) */
     FAST_BACKWARD,     /* backward(): backward_fast */
@@ -570,12 +571,14 @@ fast_method_vectorcall(PyObject *callable, PyObject *const *args, size_t nargsf,
         if (grad_switch_new(args, n, &result))
             return result;
     }
-    else if (kwnames == NULL && n == 2 && method->kind < FAST_BACKWARD) {
-        int common = fast_case(method, args[0], args[1]);
+    else if (kwnames == NULL && (n == 2 || (n == 1 && method->kind == FAST_ROW))
+             && method->kind < FAST_BACKWARD) {
+        /* (n == 1: a unary operator, __neg__, always its row, as the Python one) */
+        int common = n == 1 ? 1 : fast_case(method, args[0], args[1]);
         if (common < 0)
             return NULL;
         if (common) {
-            PyObject *pair = PyTuple_Pack(2, args[0], args[1]);
+            PyObject *pair = n == 1 ? PyTuple_Pack(1, args[0]) : PyTuple_Pack(2, args[0], args[1]);
             if (pair == NULL)
                 return NULL;
             PyObject *result = PyObject_TypeCheck(method->row, &OpBase_Type)

@@ -36,6 +36,18 @@ _CAN_CAST = ("Expected canCast( typeMetaToScalarType(self.dtype()), "
 _DTYPES_DIFFER = ("Expected the dtype for input and out to match, but got {result} for input's "
                   "dtype and {out} for out's dtype.")
 _NANSUM_INTEGER = "\"nansum_cpu\" not implemented for '{out}'"
+_INT64 = xp.dtype(xp.int64)
+
+
+def _numpy_names(dim, keepdim, axis, keepdims, name: str) -> tuple:
+    """``(dim, keepdim)`` where NumPy's ``axis=``/``keepdims=`` were given: what
+    ``accept_numpy_names`` does, as parameters of the hottest reductions (sum, mean, max,
+    min), whose methods then run no wrapper frame."""
+    if axis is not None:
+        if dim is not None:
+            raise TypeError(f"{name}() got multiple values for argument 'dim'")
+        dim = axis
+    return dim, keepdim if keepdims is None else keepdims
 
 
 def _sum_dtype(input, dtype):
@@ -48,29 +60,43 @@ def _sum_dtype(input, dtype):
 
 
 @out_variant(DTYPE)
-@accept_numpy_names
-def sum(input, dim=None, keepdim: bool = False, *, dtype=None):  # noqa: A001
-    """Sum of all elements, or over ``dim`` (an int or a tuple).
+def sum(input, dim=None, keepdim: bool = False, *, dtype=None,  # noqa: A001
+        axis=None, keepdims=None):
+    """Sum of all elements, or over ``dim`` (an int or a tuple; NumPy's ``axis=`` and
+    ``keepdims=`` are accepted too, as PyTorch does).
 
     >>> torch.sum(torch.tensor([[1., 2.], [3., 4.]]), dim=0)
     tensor([4., 6.])
     """
-    require_tensor(input, "sum", "input", 1)
-    dims = normalize_dims(dim, input._data.ndim)
+    if type(input) is not Tensor:  # (the check's call, skipped for the usual tensor)
+        require_tensor(input, "sum", "input", 1)
+    if axis is not None or keepdims is not None:
+        dim, keepdim = _numpy_names(dim, keepdim, axis, keepdims, "sum")
+    data = input._data
+    # The common float sums, of everything or over one dim in range, inlined
+    # (normalize_dims and _sum_dtype would be two calls more).
+    if dtype is None and data.dtype.kind == "f":
+        if dim is None:
+            return reduction_ops.sum_all(input, None)
+        if type(dim) is int and 0 <= dim < data.ndim:
+            return reduction_ops.sum_dims(input, (dim,), keepdim, None)
+    dims = normalize_dims(dim, data.ndim)
     if dims is None and dim is None:
         return reduction_ops.sum_all(input, _sum_dtype(input, dtype))
     return reduction_ops.sum_dims(input, dims, keepdim, _sum_dtype(input, dtype))
 
 
 @out_variant(FLOAT_DTYPE)
-@accept_numpy_names
-def mean(input, dim=None, keepdim: bool = False, *, dtype=None):
-    """Arithmetic mean of all elements, or over ``dim``.
+def mean(input, dim=None, keepdim: bool = False, *, dtype=None, axis=None, keepdims=None):
+    """Arithmetic mean of all elements, or over ``dim`` (or NumPy's ``axis=``, ``keepdims=``).
 
     >>> torch.tensor([1., 2., 3., 4.]).mean()
     tensor(2.5000)
     """
-    require_tensor(input, "mean", "input", 1)
+    if type(input) is not Tensor:  # (the check's call, skipped for the usual tensor)
+        require_tensor(input, "mean", "input", 1)
+    if axis is not None or keepdims is not None:
+        dim, keepdim = _numpy_names(dim, keepdim, axis, keepdims, "mean")
     if dtype is not None:
         input = input.to(dtype)
     data = input._data  # (its dtype and ndim: Tensor's are lookups)
@@ -79,10 +105,11 @@ def mean(input, dim=None, keepdim: bool = False, *, dtype=None):
             "mean(): could not infer output dtype. Input dtype must be either a floating point "
             f"or complex dtype. Got: {input.dtype.name.capitalize()}. Fix: call .float() "
             "first.")
-    dims = normalize_dims(dim, data.ndim)
-    if dims is None and dim is None:
+    if dim is None:
         return reduction_ops.mean_all(input)
-    return reduction_ops.mean_dims(input, dims, keepdim)
+    if type(dim) is int and 0 <= dim < data.ndim:  # (normalize_dims' common case, inlined)
+        return reduction_ops.mean_dims(input, (dim,), keepdim)
+    return reduction_ops.mean_dims(input, normalize_dims(dim, data.ndim), keepdim)
 
 
 @out_variant(DTYPE)
@@ -152,44 +179,54 @@ def _extreme(input, dim, keepdim, other, name, all_op, dim_op, pick, pairwise):
     data = input._data
     if data.size == 0:
         _check_nonempty(input, dim, name)
-    d = normalize_dims(dim, data.ndim)[0]
-    if data.ndim:
-        index = pick(data, axis=d, keepdims=keepdim)
+    ndim = data.ndim
+    d = dim if type(dim) is int and 0 <= dim < ndim else normalize_dims(dim, ndim)[0]
+    if ndim:
+        index = pick(data, d, None, keepdims=keepdim)
         if type(index) is not ndarray:  # a NumPy scalar (a 1-d input, keepdim=False)
             index = xp.asarray(index)
+        if index.dtype is not _INT64:  # (intp is int64 on 64-bit machines: no call there)
+            index = index.astype(xp.int64)
     else:
         index = xp.zeros((), xp.int64)
-    index = Tensor._make(index.astype(xp.int64, copy=False))
+    index = Tensor._make(index)
     return ValuesIndices(dim_op(input, d, keepdim, index), index, name)
 
 
 @out_variant(CAST, message=_CAN_CAST)
-@accept_numpy_names
-def max(input, dim=None, keepdim: bool = False, *, other=None):  # noqa: A001
-    """The largest element, or ``(values, indices)`` along ``dim``, or an elementwise maximum.
+def max(input, dim=None, keepdim: bool = False, *, other=None,  # noqa: A001
+        axis=None, keepdims=None):
+    """The largest element, or ``(values, indices)`` along ``dim`` (or NumPy's ``axis=``,
+    ``keepdims=``), or an elementwise maximum.
 
     >>> torch.tensor([[1., 5.], [3., 2.]]).max(dim=1).indices
     tensor([1, 0])
     """
+    if axis is not None or keepdims is not None:
+        dim, keepdim = _numpy_names(dim, keepdim, axis, keepdims, "max")
     return _extreme(input, dim, keepdim, other, "max", reduction_ops.max_all,
                     reduction_ops.max_dim, _argmax, maximum)
 
 
 @out_variant(CAST, message=_CAN_CAST)
-@accept_numpy_names
-def min(input, dim=None, keepdim: bool = False, *, other=None):  # noqa: A001
-    """The smallest element, or ``(values, indices)`` along ``dim``, or an elementwise minimum.
+def min(input, dim=None, keepdim: bool = False, *, other=None,  # noqa: A001
+        axis=None, keepdims=None):
+    """The smallest element, or ``(values, indices)`` along ``dim`` (or NumPy's ``axis=``,
+    ``keepdims=``), or an elementwise minimum.
 
     >>> torch.tensor([[1., 5.], [3., 2.]]).min()
     tensor(1.)
     """
+    if axis is not None or keepdims is not None:
+        dim, keepdim = _numpy_names(dim, keepdim, axis, keepdims, "min")
     return _extreme(input, dim, keepdim, other, "min", reduction_ops.min_all,
                     reduction_ops.min_dim, _argmin, minimum)
 
 
 # NumPy's argmax and argmin take the first NaN of a slice as its extreme, as PyTorch does.
-_argmax = xp.argmax
-_argmin = xp.argmin
+# (The array methods: np.argmax is a Python layer over them.)
+_argmax = ndarray.argmax
+_argmin = ndarray.argmin
 
 
 def _flat_index(input, keepdim: bool, find) -> Tensor:

@@ -141,9 +141,10 @@ def transpose(input, dim0: int, dim1: int):
     >>> torch.zeros(2, 3).transpose(0, 1).shape
     torch.Size([3, 2])
     """
-    if input.ndim == 0:
+    ndim = input.ndim  # (a Python property: read once)
+    if ndim == 0:
         return shape_ops.alias(input)
-    return shape_ops.transpose(input, wrap_dim(dim0, input.ndim), wrap_dim(dim1, input.ndim))
+    return shape_ops.transpose(input, wrap_dim(dim0, ndim), wrap_dim(dim1, ndim))
 
 
 swapaxes = swapdims = transpose

@@ -47,7 +47,7 @@ def _no_bool(fn, x, name):
 
 
 def _negative(x):
-    if x.dtype == xp.bool_:
+    if x.dtype.kind == "b":  # (a kind read costs less than comparing with a type)
         raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If "
                            "you are trying to invert a mask, use the `~` or `logical_not()` "
                            "operator instead.")

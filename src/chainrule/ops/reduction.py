@@ -7,6 +7,7 @@ that were combined, so each rule first restores the reduced dimensions
 from __future__ import annotations
 
 import builtins
+import functools
 import math
 
 from .._backend import xp
@@ -63,16 +64,18 @@ def _spread(grad, shape):
 
 # xp.add.reduce is xp.sum without its Python wrapper, so a NumPy warning (a sum of +inf and
 # -inf) is raised from this module, where chainrule's filter in _backend silences it.
+# (The forwards of sum and mean inline _axis, and pass add.reduce's arguments by position
+# (axis, dtype, out, keepdims): the commonest reductions, two steps less each.)
 sum_dims = Op("SumBackward1", lambda self, dims, keepdim, dtype:
-            xp.add.reduce(self, axis=_axis(dims, self.ndim), keepdims=keepdim, dtype=dtype),
+            xp.add.reduce(self, dims if self.ndim else None, dtype, None, keepdim),
             self=lambda grad, self_shape, dims, keepdim:
                 spread(_unsqueeze_to(grad, self_shape, dims, keepdim), self_shape),
             jvp=lambda self_t, dims, keepdim, dtype: sum_dims(self_t, dims, keepdim, dtype))
-sum_all = Op("SumBackward0", lambda self, dtype: xp.add.reduce(self, axis=None, dtype=dtype),
+sum_all = Op("SumBackward0", lambda self, dtype: xp.add.reduce(self, None, dtype),
              self=lambda grad, self_shape: spread(grad, self_shape),
              jvp=lambda self_t, dtype: sum_all(self_t, dtype))
 mean_dims = Op("MeanBackward1", lambda self, dims, keepdim:
-             _mean(self, _axis(dims, self.ndim), keepdim),
+             _mean(self, dims if self.ndim else None, keepdim),
              self=lambda grad, self_shape, dims, keepdim:
                  spread(_unsqueeze_to(grad, self_shape, dims, keepdim) / _count(self_shape, dims),
                         self_shape),
@@ -287,21 +290,31 @@ def _all_dims(t, dims):
 
 
 _EXACT_IN_FLOAT32 = 2 ** 24  # every integer up to this one is a float32
+_FLOAT32, _FLOAT64 = xp.dtype(xp.float32), xp.dtype(xp.float64)
 
 
 def _mean(x, axis, keepdim):
     if x.size == 0:  # nan, silently as in PyTorch (NumPy would warn "Mean of empty slice")
         with xp.errstate(all="ignore"):
             return xp.true_divide(xp.sum(x, axis=axis, keepdims=keepdim), 0).astype(x.dtype)
-    # (x.size is the count over every axis, already computed by NumPy)
-    count = x.size if axis is None else _count(x.shape, (axis,) if type(axis) is int else axis)
-    if x.dtype.kind == "f" and x.dtype.itemsize >= 4 and count <= _EXACT_IN_FLOAT32:
+    # (x.size is the count over every axis, already computed by NumPy; one dim's count is
+    # read without _count's loop)
+    if axis is None:
+        count = x.size
+    elif type(axis) is tuple and len(axis) == 1:
+        count = x.shape[axis[0]]
+    else:
+        count = _count(x.shape, (axis,) if type(axis) is int else axis)
+    dtype = x.dtype
+    # (float32 and float64 found by identity first: reading a dtype's kind costs more)
+    if (dtype is _FLOAT32 or dtype is _FLOAT64 or dtype.kind == "f" and dtype.itemsize >= 4) \
+            and count <= _EXACT_IN_FLOAT32:
         # float32 and float64: the sum divided by the count is what numpy.mean computes,
         # bit for bit, without numpy.mean's Python layer (the bulk of a small mean's cost).
         # (float16 and complex keep numpy.mean: it sums float16 in float32, and divides
         # complex numbers otherwise; so does a count float32 cannot hold exactly, which
         # numpy.mean divides by in float64.)
-        return xp.add.reduce(x, axis=axis, keepdims=keepdim) / count
+        return xp.add.reduce(x, axis, None, None, keepdim) / count
     return xp.mean(x, axis=axis, keepdims=keepdim)
 
 
@@ -334,9 +347,25 @@ def _along(shape, dim: int, index) -> tuple:
     """The index that picks ``index``'s elements along ``dim`` of an array of ``shape``: what
     NumPy's take_along_axis and put_along_axis build, in Python, at several times the cost
     of indexing with it (one open range per other dimension)."""
+    ranges = _open_ranges(tuple(shape), dim)
+    return ranges[:dim] + (index,) + ranges[dim + 1:]
+
+
+@functools.lru_cache(maxsize=128)
+def _open_ranges(shape: tuple, dim: int) -> tuple:
+    """``arange(n)`` shaped to run along dimension k, for each dimension k of ``shape`` but
+    ``dim`` (None there).  Cached, read-only: a max(dim) of the same shape (every step of a
+    loop) would otherwise make them again, two NumPy calls each."""
     last = len(shape) - 1
-    return tuple(index if k == dim else xp.arange(n).reshape((1,) * k + (n,) + (1,) * (last - k))
-                 for k, n in enumerate(shape))
+    ranges = []
+    for k, n in enumerate(shape):
+        if k == dim:
+            ranges.append(None)
+            continue
+        values = xp.arange(n).reshape((1,) * k + (n,) + (1,) * (last - k))
+        values.flags.writeable = False
+        ranges.append(values)
+    return tuple(ranges)
 
 
 def _kept(a, dim: int):
