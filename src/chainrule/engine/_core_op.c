@@ -129,11 +129,10 @@ op_call(PyObject *self_obj, PyObject *args, PyObject *kwargs)
     int rare = attr_true(grad_flags, str_forward_ad);
     if (rare < 0)
         return NULL;
-    PyObject *tracer = PyObject_GetAttr(tracing_module, str_tracer);
-    if (tracer == NULL)
+    int no_tracer = attr_is_none(tracing_module, str_tracer);
+    if (no_tracer < 0)
         return NULL;
-    Py_DECREF(tracer);  /* (only compared with None; the module keeps it alive) */
-    if (rare || tracer != Py_None)
+    if (rare || !no_tracer)
         return call_python(self_obj, args, kwargs);
 
     Py_ssize_t n = PyTuple_GET_SIZE(args);
