@@ -117,7 +117,8 @@ mul_scalar = Op("MulBackward1", lambda self, other: self * other,
 div_scalar = Op("DivBackward1", lambda self, other: self / other,
                 self=lambda grad, other: div_scalar(grad, other),
                 jvp=lambda self_t, other: div_scalar(self_t, other))
-# -grad * self / other**2 (a backward primitive, see pow_backward): symmetric in grad and self.
+# -grad * self / other**2 (a backward primitive, see pow_backward): symmetric in grad and self
+# (in value; the rounding is PyTorch's for the gradient of ``other``).
 div_other_backward = Op("MulBackward0",
                         lambda grad, self, other: _quiet(_div_other_backward, grad, self, other),
                         promote="float",
@@ -182,7 +183,8 @@ def _power(x, exponent):
 
 
 def _div_other_backward(grad, self, other):
-    return -grad * self / (other * other)
+    # PyTorch's order of operations (div_tensor_other_backward), so the rounding is its own
+    return -grad * ((self / other) / other)
 
 
 def _pow_backward(grad, self, exponent):
@@ -321,9 +323,10 @@ tanh_backward = Op("TanhBackwardBackward0",
 sigmoid = Op("SigmoidBackward0", lambda self: _quiet(_sigmoid, self), promote="float",
              self=lambda grad, result: sigmoid_backward(grad, result),
              jvp=lambda self_t, result: sigmoid_backward(self_t, result))
-# grad * s * (1 - s) for s = sigmoid(x) (a backward primitive, see pow_backward).
+# grad * (1 - s) * s for s = sigmoid(x), in PyTorch's order of operations (so its rounding):
+# a backward primitive, see pow_backward.
 sigmoid_backward = Op("SigmoidBackwardBackward0",
-                      lambda grad, output: grad * output * _one_minus(output),
+                      lambda grad, output: grad * _one_minus(output) * output,
                       promote="binary",
                       grad=lambda g, output: sigmoid_backward(g, output),
                       output=lambda g, grad, output: g * grad * (1 - 2 * output),
