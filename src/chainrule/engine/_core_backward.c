@@ -83,6 +83,8 @@ static PyObject *sum_to;                    /* backward._sum_to */
 static PyObject *add_reduce;                /* numpy.add.reduce */
 static PyObject *axis_keepdims;             /* ("axis", "keepdims"): add_reduce's keywords */
 static PyObject *str_reshape;               /* "reshape" */
+static PyObject *str_observer_name, *str_type;  /* "observer", "type" */
+static PyObject *scalar_ones;               /* float dtype -> dtype.type(1) (new_pass) */
 static PyObject *same;                      /* array_rules.same: lambda grad: grad's form */
 static PyObject *released;                  /* engine.graph.RELEASED */
 static PyObject *freed_message;             /* engine.saved.FREED_MESSAGE */
@@ -640,7 +642,7 @@ new_pass(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         return NULL;
     PyObject *anomaly = PyObject_GetAttr(grad_flags, str_anomaly);
     PyObject *observer = anomaly == NULL ? NULL
-        : PyObject_GetAttrString(backward_module, "observer");
+        : PyObject_GetAttr(backward_module, str_observer_name);
     if (observer == NULL) {
         Py_XDECREF(anomaly);
         return NULL;
@@ -718,12 +720,20 @@ new_pass(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         int scalar = PyLong_CheckExact(ndim) && PyLong_AsLong(ndim) == 0;
         Py_DECREF(ndim);
         if (scalar) {
-            PyObject *dtype = PyObject_GetAttr(data, str_dtype);
-            PyObject *kind = dtype == NULL ? NULL : PyObject_GetAttrString(dtype, "type");
-            Py_XDECREF(dtype);
-            if (kind != NULL)
-                g = PyObject_CallOneArg(kind, one);
-            Py_XDECREF(kind);
+            /* dtype.type(1), made once per float dtype (NumPy's own dtype objects, compared by
+             * identity): a NumPy scalar is immutable, so every pass may hand on the same one. */
+            PyObject *dtype = borrowed_dtype(data);
+            int cached = dtype == NULL ? -1 : is_one_of(dtype, float_dtypes);
+            g = cached > 0 ? PyDict_GetItemWithError(scalar_ones, dtype) : NULL;
+            if (g != NULL)
+                Py_INCREF(g);
+            else if (dtype != NULL && !PyErr_Occurred()) {
+                PyObject *kind = PyObject_GetAttr(dtype, str_type);
+                g = kind == NULL ? NULL : PyObject_CallOneArg(kind, one);
+                Py_XDECREF(kind);
+                if (g != NULL && cached > 0 && PyDict_SetItem(scalar_ones, dtype, g) < 0)
+                    Py_CLEAR(g);
+            }
         }
         else
             g = PyObject_CallOneArg(ones, data);
@@ -763,7 +773,10 @@ setup_backward(PyObject *module, PyObject *args, PyObject *kwargs)
                                      &ones, &backward_module, &add_reduce, &same))
         return NULL;
     if ((axis_keepdims = Py_BuildValue("(ss)", "axis", "keepdims")) == NULL
-        || (str_reshape = PyUnicode_InternFromString("reshape")) == NULL)
+        || (str_reshape = PyUnicode_InternFromString("reshape")) == NULL
+        || (str_observer_name = PyUnicode_InternFromString("observer")) == NULL
+        || (str_type = PyUnicode_InternFromString("type")) == NULL
+        || (scalar_ones = PyDict_New()) == NULL)
         return NULL;
     if (node_type == NULL) {
         PyErr_SetString(PyExc_RuntimeError, "_core.setup must run before setup_backward");
