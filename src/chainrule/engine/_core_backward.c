@@ -624,7 +624,7 @@ static const char *pass_fields[] = {"consumers", "starts", "retain_graph", "crea
                                     "needed", "receives", "capture_at", "captured",
                                     "gradients"};
 #define PASS_FIELDS 14
-static PyObject *pass_names[PASS_FIELDS];  /* the same, interned (setup_backward) */
+static Py_ssize_t pass_offsets[PASS_FIELDS];  /* their __slots__ offsets (setup_backward) */
 
 /* backward._Pass(roots, root_grads, retain_graph, create_graph, inputs, accumulate,
  * consumers) (engine/backward.py _Pass.__init__) for the common pass: tensors with a history
@@ -742,14 +742,14 @@ new_pass(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         Py_DECREF(g);
         if (stored < 0) goto done;
     }
-    /* object.__new__(_Pass), its slots set as __init__ sets them */
+    /* object.__new__(_Pass), its slots set as __init__ sets them (stored at their offsets,
+     * empty in a new object: each takes its value's reference) */
     run = ((PyTypeObject *)pass_type)->tp_alloc((PyTypeObject *)pass_type, 0);
     if (run == NULL) goto done;
-    for (int f = 0; f < PASS_FIELDS; f++)
-        if (PyObject_SetAttr(run, pass_names[f], values[f]) < 0) {
-            Py_CLEAR(run);
-            goto done;
-        }
+    for (int f = 0; f < PASS_FIELDS; f++) {
+        SLOT(run, pass_offsets[f]) = values[f];
+        values[f] = NULL;
+    }
 done:
     for (int f = 0; f < PASS_FIELDS; f++)
         Py_XDECREF(values[f]);
@@ -784,7 +784,7 @@ setup_backward(PyObject *module, PyObject *args, PyObject *kwargs)
     }
     accumulate_grad_type = (PyTypeObject *)accumulate_grad;
     for (int f = 0; f < PASS_FIELDS; f++)
-        if ((pass_names[f] = PyUnicode_InternFromString(pass_fields[f])) == NULL)
+        if ((pass_offsets[f] = slot_offset((PyTypeObject *)pass_type, pass_fields[f])) < 0)
             return NULL;
     PyObject *kept[] = {accumulate_grad, accumulate, passes_on_undefined, sum_to, released,
                         freed_message, saved_kinds, pass_type, ones, backward_module,
