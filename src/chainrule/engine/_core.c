@@ -59,6 +59,7 @@ static PyObject *str_hooked, *str_variable, *str_hooks, *str_step, *str_apply,
     *str_apply_arrays, *str_release, *str_unpack_data, *str_num_outputs, *str_astype,
     *str_gradients, *str_consumers, *str_receives, *str_arrays, *str_retain_graph,
     *str_create_graph, *str_starts, *str_data_attr;
+static PyObject *str_observer;  /* "observer": backward's observer, for backward_fast and new_pass */
 static PyObject *str_detached, *str_value, *str_attr_version, *str_creation_meta, *str_inference;
 static PyObject *inference_mode, *no_grad_mode;  /* engine.views.INFERENCE_MODE, NO_GRAD_MODE */
 
@@ -358,6 +359,7 @@ PyInit__core(void)
     INTERN(str_anomaly, "anomaly");
     INTERN(str_forward_ad, "forward_ad");
     INTERN(str_tracer, "tracer");
+    INTERN(str_observer, "observer");
     INTERN(str_dtype, "dtype");
     INTERN(str_ndim, "ndim");
     INTERN(str_shape, "shape");

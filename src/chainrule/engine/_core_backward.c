@@ -83,7 +83,7 @@ static PyObject *sum_to;                    /* backward._sum_to */
 static PyObject *add_reduce;                /* numpy.add.reduce */
 static PyObject *axis_keepdims;             /* ("axis", "keepdims"): add_reduce's keywords */
 static PyObject *str_reshape;               /* "reshape" */
-static PyObject *str_observer_name, *str_type;  /* "observer", "type" */
+static PyObject *str_type;                  /* "type" */
 static PyObject *scalar_ones;               /* float dtype -> dtype.type(1) (new_pass) */
 static PyObject *same;                      /* array_rules.same: lambda grad: grad's form */
 static PyObject *released;                  /* engine.graph.RELEASED */
@@ -641,15 +641,13 @@ new_pass(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     if (create_graph < 0)
         return NULL;
     PyObject *anomaly = PyObject_GetAttr(grad_flags, str_anomaly);
-    PyObject *observer = anomaly == NULL ? NULL
-        : PyObject_GetAttr(backward_module, str_observer_name);
-    if (observer == NULL) {
+    int no_observer = anomaly == NULL ? -1 : attr_is_none(backward_module, str_observer);
+    if (no_observer < 0) {
         Py_XDECREF(anomaly);
         return NULL;
     }
-    Py_DECREF(observer);  /* (compared with None only) */
     int common = inputs == Py_None && !create_graph && anomaly == Py_False
-        && observer == Py_None && PyTuple_CheckExact(roots) && PyTuple_CheckExact(root_grads)
+        && no_observer && PyTuple_CheckExact(roots) && PyTuple_CheckExact(root_grads)
         && PyTuple_GET_SIZE(roots) == PyTuple_GET_SIZE(root_grads);
     for (Py_ssize_t i = 0; common && i < PyTuple_GET_SIZE(roots); i++) {
         PyObject *root = PyTuple_GET_ITEM(roots, i);
@@ -659,13 +657,11 @@ new_pass(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
             common = 0;
             break;
         }
-        PyObject *base = PyObject_GetAttr(root, str_base);
-        if (base == NULL) {
+        common = attr_is_none(root, str_base);
+        if (common < 0) {
             Py_DECREF(anomaly);
             return NULL;
         }
-        Py_DECREF(base);
-        common = base == Py_None;
     }
     if (!common) {
         Py_DECREF(anomaly);
@@ -774,7 +770,6 @@ setup_backward(PyObject *module, PyObject *args, PyObject *kwargs)
         return NULL;
     if ((axis_keepdims = Py_BuildValue("(ss)", "axis", "keepdims")) == NULL
         || (str_reshape = PyUnicode_InternFromString("reshape")) == NULL
-        || (str_observer_name = PyUnicode_InternFromString("observer")) == NULL
         || (str_type = PyUnicode_InternFromString("type")) == NULL
         || (scalar_ones = PyDict_New()) == NULL)
         return NULL;

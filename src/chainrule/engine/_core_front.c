@@ -19,7 +19,7 @@ static PyObject *fp_errors_var;      /* NumPy's error-state context variable (or
 static PyObject *fp_errors_ignored;  /* the state that ignores every floating-point error */
 static PyObject *implicit_grads;     /* (None,): one root whose gradient is implicit */
 static Py_ssize_t off_variable;      /* AccumulateGrad.variable's slot */
-static PyObject *str_size, *str_observer, *str_accumulator, *str_post_accumulate_hooks,
+static PyObject *str_size, *str_accumulator, *str_post_accumulate_hooks,
     *str_base_attr, *str_flags, *str_writeable, *str_fw_grad, *str_fill;
 
 static int has_dtype(PyObject *t, PyObject *dtypes);
@@ -133,12 +133,9 @@ plain_counter(PyObject *t)
 static int
 unshared_writeable(PyObject *obj, PyObject *base_name, PyObject *array)
 {
-    PyObject *base = PyObject_GetAttr(obj, base_name);
-    if (base == NULL)
-        return -1;
-    Py_DECREF(base);  /* (compared with None only) */
-    if (base != Py_None)
-        return 0;
+    int no_base = attr_is_none(obj, base_name);
+    if (no_base <= 0)
+        return no_base;
     PyObject *flags = PyObject_GetAttr(array, str_flags);
     if (flags == NULL)
         return -1;
@@ -169,12 +166,11 @@ c_accumulate(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         || Py_TYPE(args[0]) != tensor_type)
         goto python;
     PyObject *variable = args[0], *grad = args[1];
-    PyObject *hooks = PyObject_GetAttr(variable, str_post_accumulate_hooks);
-    if (hooks == NULL)
+    int no_hooks = attr_is_none(variable, str_post_accumulate_hooks);
+    if (no_hooks < 0)
         return NULL;
-    Py_DECREF(hooks);  /* (compared with None only) */
     PyObject *current = SLOT(variable, off_grad);
-    if (hooks != Py_None || current == NULL)
+    if (!no_hooks || current == NULL)
         goto python;
     if (current == Py_None) {
         PyObject *array;
@@ -202,11 +198,10 @@ c_accumulate(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     if (Py_TYPE(current) != tensor_type || SLOT(current, off_requires_grad) != Py_False
         || SLOT(current, off_data) == NULL)
         goto python;
-    PyObject *base = PyObject_GetAttr(current, str_base);
-    if (base == NULL)
+    int no_base = attr_is_none(current, str_base);
+    if (no_base < 0)
         return NULL;
-    Py_DECREF(base);  /* (compared with None only) */
-    if (base != Py_None || !plain_counter(current))
+    if (!no_base || !plain_counter(current))
         goto python;
     Py_INCREF(current);
     PyObject *sum = PyNumber_InPlaceAdd(SLOT(current, off_data), grad);
@@ -738,7 +733,6 @@ setup_front(PyObject *module, PyObject *args, PyObject *kwargs)
         return NULL;
 #define INTERN(var, text) if ((var = PyUnicode_InternFromString(text)) == NULL) return NULL
     INTERN(str_size, "size");
-    INTERN(str_observer, "observer");
     INTERN(str_accumulator, "_accumulator");
     INTERN(str_post_accumulate_hooks, "_post_accumulate_hooks");
     INTERN(str_base_attr, "base");
