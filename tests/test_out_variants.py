@@ -328,3 +328,16 @@ def test_factory_keyword_details():
 def test_methods_take_no_out():
     same_verdict(lambda lib: lib.ones(2).add(1, out=lib.zeros(2)))
     same_verdict(lambda lib: lib.ones(2).sum(0, out=lib.zeros(())))
+
+
+@pytest.mark.parametrize("call", [
+    lambda out: cr.exp(cr.ones(3), out=out),                 # a one-argument function
+    lambda out: cr.dot(cr.ones(3), cr.ones(3), out=out),     # a function taking out= itself
+    lambda out: cr.add(cr.ones(3), 1, out=out),              # out_variant's wrapper
+])
+def test_the_resize_warning_names_the_callers_line(call):
+    # As PyTorch's warning does: the line that passed out=, not one inside chainrule.
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        call(cr.zeros(2))
+    assert [w.filename for w in caught] == [__file__]
