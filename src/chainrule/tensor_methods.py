@@ -71,7 +71,7 @@ from .tensor import Tensor
 # The common cases go straight to the rule-table rows (the operators are the hottest
 # calls of all); the reflected and rarer forms go through the public functions, without
 # their out= keyword (functions.out): a call less.
-_sub, _div, _mul = pointwise.sub.without_out, pointwise.div.without_out, pointwise.mul.without_out
+_mul = pointwise.mul.without_out
 _floor_divide = pointwise.floor_divide.without_out
 _remainder = pointwise.remainder.without_out
 _pow = pointwise.pow.without_out
@@ -90,8 +90,8 @@ def __sub__(self, other):
 
 
 def __rsub__(self, other):
-    if isinstance(other, Tensor):
-        return _sub(other, self)
+    if isinstance(other, Tensor):  # a direct call: torch.rsub, as PyTorch's
+        return pointwise.rsub(self, other)
     return pointwise.operator_rsub(self, operand(other))
 
 
@@ -104,8 +104,7 @@ def __truediv__(self, other):
 
 
 def __rtruediv__(self, other):
-    if isinstance(other, Tensor):
-        return _div(other, self)
+    # other * (1 / self), for a tensor too, as PyTorch's
     return _mul(pointwise_rows.reciprocal(self), operand(other))
 
 
