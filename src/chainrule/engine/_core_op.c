@@ -212,7 +212,7 @@ op_call(PyObject *self_obj, PyObject *args, PyObject *kwargs)
             else { fallback = 1; break; }
         }
         if (!fallback && dtype == NULL)
-            fallback = 1;  /* no tensor at all: _promoted decides */
+            fallback = 1;  /* no tensor at all: _promoted_slow decides */
         if (fallback) {
             /* Tensors of different dtypes: _promoted_slow's cast, in C where that
              * combination was seen before (_core_promote.c). */

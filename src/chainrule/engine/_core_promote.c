@@ -45,7 +45,7 @@ promoted_mixed(PyObject *promote, PyObject *args, PyObject **data)
         size += 2;
     }
     if (!mixed)
-        return 0;  /* one dtype: Op._promoted's cases (the Python path) */
+        return 0;  /* one dtype: Op.__call__'s cases (the Python path) */
 
     /* key = (promote, default float, then per tensor its dtype and whether it is 0-d, per
      * number its type), as _promoted_slow builds it. */
