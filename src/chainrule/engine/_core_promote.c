@@ -144,9 +144,7 @@ setup_promotion(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     if (str_default_float == NULL
         && (str_default_float = PyUnicode_InternFromString("_default_float")) == NULL)
         return NULL;
-    Py_INCREF(args[0]);
-    Py_INCREF(args[1]);
-    Py_XSETREF(promoted_cache, args[0]);
-    Py_XSETREF(dtypes_module, args[1]);
+    Py_XSETREF(promoted_cache, Py_NewRef(args[0]));
+    Py_XSETREF(dtypes_module, Py_NewRef(args[1]));
     Py_RETURN_NONE;
 }
