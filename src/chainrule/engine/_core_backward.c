@@ -173,18 +173,9 @@ apply_arrays(PyObject *node, PyObject *grads)
             goto error;
         /* NumPy promotes a few mixed dtypes further than PyTorch: the gradient takes its
          * input's dtype back (where meta is set, the engine's reduction casts it). */
-        if (PyTuple_GET_ITEM(metas, k) == Py_None) {
-            PyObject *result_dtype = PyObject_GetAttr(result, str_dtype);
-            int differs = result_dtype == NULL ? -1 : result_dtype == dtype ? 0
-                : PyObject_RichCompareBool(result_dtype, dtype, Py_NE);
-            Py_XDECREF(result_dtype);
-            if (differs > 0)
-                Py_SETREF(result, PyObject_CallMethodOneArg(result, str_astype, dtype));
-            if (differs < 0 || result == NULL) {
-                Py_XDECREF(result);
-                goto error;
-            }
-        }
+        if (PyTuple_GET_ITEM(metas, k) == Py_None
+            && (result = conform(result, str_dtype, dtype, str_astype)) == NULL)
+            goto error;
         PyList_SET_ITEM(results, k, result);
     }
     Py_DECREF(grad);
@@ -307,6 +298,8 @@ sum_to_array(PyObject *g, PyObject *shape, PyObject *want_shape, PyObject *want_
     }
     Py_INCREF(g);
     int differs = PyObject_RichCompareBool(shape, want_shape, Py_NE);
+    if (differs < 0)
+        Py_CLEAR(g);
     if (differs > 0) {
         if (count) {
             /* (add.reduce is ndarray.sum without its Python layer: the same sum) */
@@ -326,27 +319,9 @@ sum_to_array(PyObject *g, PyObject *shape, PyObject *want_shape, PyObject *want_
                 return NULL;
         }
         /* (keepdims leaves it right unless dims were prepended) */
-        PyObject *now = PyObject_GetAttr(g, str_shape);
-        differs = now == NULL ? -1 : PyObject_RichCompareBool(now, want_shape, Py_NE);
-        Py_XDECREF(now);
-        if (differs > 0)
-            Py_SETREF(g, PyObject_CallMethodOneArg(g, str_reshape, want_shape));
+        g = conform(g, str_shape, want_shape, str_reshape);
     }
-    if (differs < 0 || g == NULL) {
-        Py_XDECREF(g);
-        return NULL;
-    }
-    PyObject *dtype = PyObject_GetAttr(g, str_dtype);
-    differs = dtype == NULL ? -1 : dtype == want_dtype ? 0
-        : PyObject_RichCompareBool(dtype, want_dtype, Py_NE);
-    Py_XDECREF(dtype);
-    if (differs > 0)
-        Py_SETREF(g, PyObject_CallMethodOneArg(g, str_astype, want_dtype));
-    if (differs < 0) {
-        Py_DECREF(g);
-        return NULL;
-    }
-    return g;
+    return conform(g, str_dtype, want_dtype, str_astype);
 }
 
 /* Send gradient g (or None, undefined) from the node that ran along edge (child, nr); with
@@ -773,10 +748,8 @@ setup_backward(PyObject *module, PyObject *args, PyObject *kwargs)
         || (str_type = PyUnicode_InternFromString("type")) == NULL
         || (scalar_ones = PyDict_New()) == NULL)
         return NULL;
-    if (node_type == NULL) {
-        PyErr_SetString(PyExc_RuntimeError, "_core.setup must run before setup_backward");
+    if (not_set_up(node_type == NULL, "_core.setup must run before setup_backward"))
         return NULL;
-    }
     accumulate_grad_type = (PyTypeObject *)accumulate_grad;
     for (int f = 0; f < PASS_FIELDS; f++)
         if ((pass_offsets[f] = slot_offset((PyTypeObject *)pass_type, pass_fields[f])) < 0)
