@@ -166,7 +166,8 @@ class Tensor:
     @classmethod
     def _make(cls, data: ndarray) -> "Tensor":
         # The constructor used by every operation: every slot set directly, without the
-        # argument parsing of a general __init__.
+        # argument parsing of a general __init__.  (C twin, bound in its place where the core
+        # is compiled: _core_front.c FastMethod kind "make", tensor_methods.py.)
         t = object.__new__(cls)
         _init(t, data)
         return t

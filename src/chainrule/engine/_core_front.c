@@ -367,6 +367,8 @@ enum fast_kind {
     FAST_NO_GRAD_SUB,  /* x -= y under no_grad: no_grad_sub (tensor_methods.sub_, inplace) */
     FAST_ZERO,         /* x.zero_() of a tensor in no graph: zero_fill (tensor_methods.zero_) */
     FAST_SWITCH_NEW,   /* no_grad(): grad_switch_new (grad_mode._NoArgGradModeContext.__new__) */
+    FAST_MAKE,         /* Tensor._make(array) (a classmethod): make_tensor, for the Tensor class
+                        * itself (a subclass gets the Python one) */
 };
 
 typedef struct {
@@ -556,6 +558,9 @@ fast_method_vectorcall(PyObject *callable, PyObject *const *args, size_t nargsf,
         if (zero_fill(args[0], &result))
             return result;
     }
+    else if (kwnames == NULL && method->kind == FAST_MAKE && n == 2
+             && args[0] == (PyObject *)tensor_type)
+        return make_tensor(args[1]);
     else if (kwnames == NULL && method->kind == FAST_SWITCH_NEW) {
         PyObject *result;
         if (grad_switch_new(args, n, &result))
@@ -645,13 +650,14 @@ static PyTypeObject FastMethod_Type = {
 };
 
 /* fast_method(kind, python, row=None): a FastMethod ("row", "not_bool", "float_power",
- * "backward", "requires_grad", "no_grad_sub", "zero" or "grad_switch_new"). */
+ * "backward", "requires_grad", "no_grad_sub", "zero", "grad_switch_new" or "make"). */
 static PyObject *
 fast_method(PyObject *module, PyObject *args, PyObject *kwargs)
 {
     static char *names[] = {"kind", "python", "row", NULL};
     static const char *kinds[] = {"row", "not_bool", "float_power", "backward",
-                                  "requires_grad", "no_grad_sub", "zero", "grad_switch_new"};
+                                  "requires_grad", "no_grad_sub", "zero", "grad_switch_new",
+                                  "make"};
     const char *kind;
     PyObject *python, *row = Py_None;
     if (!PyArg_ParseTupleAndKeywords(args, kwargs, "sO|O:fast_method", names, &kind, &python,

@@ -53,7 +53,8 @@ call_python(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-static int record(OpBase *op, PyObject *result, PyObject *args);
+static int record(OpBase *op, PyObject *result, PyObject *args, PyObject *in_dtype,
+                  PyObject *out_dtype);
 static PyObject *new_saved_tensor(PyObject *tensor, PyObject *node_name);
 static PyObject *new_saved_result(PyObject *result);
 
@@ -139,6 +140,9 @@ op_call(PyObject *self_obj, PyObject *args, PyObject *kwargs)
         return PyErr_NoMemory();
     Py_ssize_t filled = 0;
     PyObject *result = NULL, *out = NULL;
+    /* The one dtype of every tensor argument, where op_call found it (borrowed: their arrays
+     * hold it): record then need not read it again. */
+    PyObject *in_dtype = NULL;
     int fallback = 0;
 
     if (self->promote == Py_None) {
@@ -210,6 +214,8 @@ op_call(PyObject *self_obj, PyObject *args, PyObject *kwargs)
         }
         if (!fallback && dtype == NULL)
             fallback = 1;  /* no tensor at all: _promoted_slow decides */
+        if (!fallback)
+            in_dtype = dtype;
         if (fallback) {
             /* Tensors of different dtypes: _promoted_slow's cast, in C where that
              * combination was seen before (_core_promote.c). */
@@ -250,17 +256,16 @@ op_call(PyObject *self_obj, PyObject *args, PyObject *kwargs)
         goto error;
     if (enabled) {
         /* An integer or bool result has no gradient: only float and complex ones record. */
-        PyObject *dt = PyObject_GetAttr(out, str_dtype);
+        PyObject *dt = borrowed_dtype(out);  /* (out holds it until done) */
         if (dt == NULL) goto error;
         int differentiable = is_one_of(dt, float_dtypes) || is_one_of(dt, complex_dtypes);
         if (!differentiable) {
             PyObject *kind = PyObject_GetAttrString(dt, "kind");
-            if (kind == NULL) { Py_DECREF(dt); goto error; }
+            if (kind == NULL) goto error;
             differentiable = PyUnicode_CompareWithASCIIString(kind, "f") == 0
                 || PyUnicode_CompareWithASCIIString(kind, "c") == 0;
             Py_DECREF(kind);
         }
-        Py_DECREF(dt);
         if (differentiable) {
             PyObject *positions = self->diff_positions;
             for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(positions); k++) {
@@ -272,7 +277,7 @@ op_call(PyObject *self_obj, PyObject *args, PyObject *kwargs)
                 int truth = rg == NULL ? 0 : PyObject_IsTrue(rg);
                 if (truth < 0) goto error;
                 if (truth) {
-                    if (record(self, result, args) < 0) goto error;
+                    if (record(self, result, args, in_dtype, dt) < 0) goto error;
                     break;
                 }
             }
@@ -295,10 +300,12 @@ done:
 
 /* Op._record (engine/op.py) for the common case: no input is a view that must be
  * re-derived first (refresh_view: it or its base was changed in place since it was taken)
- * and anomaly mode is off.  Otherwise the Python Op._record runs.  Returns 0, or -1 with an
- * error set. */
+ * and anomaly mode is off.  Otherwise the Python Op._record runs.  `out_dtype` is the dtype
+ * of the result's array, `in_dtype` that of every tensor in `args` or NULL where op_call
+ * does not know it (both borrowed): attribute reads saved.  Returns 0, or -1 with an error
+ * set. */
 static int
-record(OpBase *self, PyObject *result, PyObject *args)
+record(OpBase *self, PyObject *result, PyObject *args, PyObject *in_dtype, PyObject *out_dtype)
 {
     PyObject *positions = self->diff_positions;
     Py_ssize_t count = PyTuple_GET_SIZE(positions), n = PyTuple_GET_SIZE(args);
@@ -318,11 +325,13 @@ record(OpBase *self, PyObject *result, PyObject *args)
             python = 1;
             break;
         }
+        if (SLOT(a, off_grad_fn) == Py_None)
+            continue;  /* (a leaf: no history to re-derive, its _base is not read) */
         PyObject *base = PyObject_GetAttr(a, str_base);
         if (base == NULL)
             return -1;
         Py_DECREF(base);
-        if (base != Py_None && SLOT(a, off_grad_fn) != Py_None) {
+        if (base != Py_None) {
             /* A view with a history: current unless it or its base was changed in place
              * since (then refresh_view re-derives it first: the Python path). */
             PyObject *counter = SLOT(a, off_version_counter);
@@ -350,14 +359,12 @@ record(OpBase *self, PyObject *result, PyObject *args)
     }
 
     PyTypeObject *node_class = (PyTypeObject *)self->node_class;
-    PyObject *node = NULL, *edges = NULL, *meta = NULL, *out_shape = NULL, *out_dtype = NULL,
-             *saved = NULL, *key = NULL;
+    PyObject *node = NULL, *edges = NULL, *meta = NULL, *out_shape = NULL, *saved = NULL,
+             *key = NULL;
     int status = -1;
     PyObject *out = SLOT(result, off_data);
     out_shape = PyObject_GetAttr(out, str_shape);
     if (out_shape == NULL) goto done;
-    out_dtype = PyObject_GetAttr(out, str_dtype);
-    if (out_dtype == NULL) goto done;
     /* Nodes are made without __init__ (its defaults live on the class). */
     node = node_class->tp_alloc(node_class, 0);
     if (node == NULL) goto done;
@@ -402,7 +409,8 @@ record(OpBase *self, PyObject *result, PyObject *args)
         PyObject *d = SLOT(a, off_data);
         PyObject *shape = PyObject_GetAttr(d, str_shape);
         if (shape == NULL) goto done;
-        PyObject *dtype = PyObject_GetAttr(d, str_dtype);
+        PyObject *dtype = in_dtype != NULL ? (Py_INCREF(in_dtype), in_dtype)
+            : PyObject_GetAttr(d, str_dtype);
         if (dtype == NULL) { Py_DECREF(shape); goto done; }
         int differs = PyObject_RichCompareBool(shape, out_shape, Py_NE);
         if (differs == 0 && dtype != out_dtype)
@@ -496,7 +504,6 @@ done:
     Py_XDECREF(edges);
     Py_XDECREF(meta);
     Py_XDECREF(out_shape);
-    Py_XDECREF(out_dtype);
     Py_XDECREF(saved);
     Py_XDECREF(key);
     return status;

@@ -13,6 +13,9 @@ from .out import FACTORY, out_variant, write_out
 
 # Integers up to 2**24 are exact in float32 (and float16 is never the default dtype).
 _EXACT_IN_FLOAT32 = 2 ** 24
+# The NumPy dtypes of PyTorch's dtypes (native byte order), each mapped to itself: an array
+# whose dtype is one of these very objects becomes a tensor of that dtype unconverted.
+_KEPT_AS_IS = {xp.dtype(d.np): xp.dtype(d.np) for d in _dtypes.ALL}
 
 __all__ = [
     "tensor", "as_tensor", "from_numpy", "zeros", "ones", "empty", "full", "zeros_like",
@@ -155,13 +158,22 @@ def tensor(data, dtype=None, device=None, requires_grad: bool = False,
         kind = 2 if type(data) is builtins.float else _plain_kind(data) if type(data) is list \
             else 0
         if kind:
-            d = _dtypes.get_default_dtype() if kind == 2 else _dtypes.int64
+            d = _dtypes._default_float if kind == 2 else _dtypes.int64
             try:
                 t = Tensor._make(xp.array(data, dtype=d.np))
             except (ValueError, OverflowError) as e:
                 raise _conversion_error(e, d) from None
             if kind == 2:
                 t._requires_grad = builtins.bool(requires_grad)
+            elif requires_grad:
+                t.requires_grad_(True)  # (refused: only floating tensors can require grad)
+            return t
+        if type(data) is ndarray and _KEPT_AS_IS.get(data.dtype) is data.dtype:
+            # An array of one of PyTorch's dtypes: the copy below, without its lookups (the
+            # copy keeps that dtype), and a float leaf needs none of requires_grad's checks.
+            t = Tensor._make(xp.array(data))
+            if requires_grad and data.dtype.kind == "f":
+                t._requires_grad = True
             elif requires_grad:
                 t.requires_grad_(True)  # (refused: only floating tensors can require grad)
             return t
