@@ -397,7 +397,15 @@ def _sigmoid(x):
     # float16 is computed in float32 and rounded, as PyTorch computes it.
     if x.dtype.char == "e":
         return (1 / (1 + xp.exp(-x.astype(xp.float32)))).astype(x.dtype)
-    return 1 / (1 + xp.exp(-x))
+    one = _ONES.get(x.dtype)
+    if one is None or x.ndim == 0:
+        return 1 / (1 + xp.exp(-x))
+    # The same four operations into one fresh array (three temporaries fewer), with a 0-d
+    # one of x's dtype instead of the number 1, which NumPy would convert on every call.
+    e = xp.negative(x)
+    xp.exp(e, out=e)
+    xp.add(one, e, out=e)
+    return xp.divide(one, e, out=e)
 
 
 def _erf(x):
