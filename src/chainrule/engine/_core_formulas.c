@@ -1,0 +1,351 @@
+/* The compiled core: C twins of the commonest backward formulas on arrays.
+ *
+ * Part of chainrule.engine._core, compiled as one translation unit: _core.c includes this
+ * file where NumPy's C headers were found at build time (setup.py defines
+ * CHAINRULE_FORMULAS); without them the Python forms run, with the same results.
+ *
+ * On the small arrays of most backward passes, a formula such as ``grad * (1 - y * y)``
+ * costs far more in NumPy's dispatch than in arithmetic: each operator converts its
+ * arguments, resolves the dtypes, allocates the output and checks the floating-point error
+ * state.  A twin computes the same IEEE operations in the same order, element by element,
+ * into one new array, for the common case only: float32 or float64 operands of one dtype,
+ * each an array (of one shape for all the arrays: aligned, C-contiguous, native byte
+ * order), a NumPy scalar of that dtype, or (not the first) a Python number that the dtype
+ * holds exactly.  Every other case goes, unchanged, to the Python form it mirrors
+ * (engine/array_rules.py compiled_form).  The results are NumPy's: an array, or a NumPy
+ * scalar where NumPy gives one (no array operand, or a 0-d one).  The twins run inside a
+ * backward pass, where NumPy's floating-point warnings are off (backward.run_backward), so
+ * leaving out NumPy's error check changes nothing.  setup.py compiles with floating-point
+ * contraction off: a fused multiply-add would round differently from NumPy's two steps. */
+
+#define NPY_NO_DEPRECATED_API NPY_1_7_API_VERSION
+#include <numpy/arrayobject.h>
+#include <numpy/arrayscalars.h>
+
+#define MAX_OPERANDS 3
+
+/* The operands of one twin's call, read for the loop. */
+typedef struct {
+    int type;                           /* NPY_FLOAT or NPY_DOUBLE */
+    PyArrayObject *shape_of;            /* an array operand (borrowed), or NULL */
+    const char *data[MAX_OPERANDS];     /* each operand's first element */
+    npy_intp step[MAX_OPERANDS];        /* 1 for an array, 0 for a number (repeated) */
+    double number[MAX_OPERANDS];        /* a scalar operand's value */
+    float number32[MAX_OPERANDS];
+} Operands;
+
+/* Whether the Python number `v` is held exactly by the float type `type`: 1, 0 (or -1 with an
+ * error set).  (NumPy converts such a number to the array's dtype before the operation.) */
+static int
+exact_number(PyObject *v, int type, double *value)
+{
+    if (PyFloat_CheckExact(v))
+        *value = PyFloat_AS_DOUBLE(v);
+    else if (PyLong_CheckExact(v)) {
+        int overflow;
+        long long n = PyLong_AsLongLongAndOverflow(v, &overflow);
+        if (n == -1 && PyErr_Occurred())
+            return -1;
+        /* (integers up to 2**24 are exact in float32, and so in float64) */
+        if (overflow || n > (1 << 24) || n < -(1 << 24))
+            return 0;
+        *value = (double)n;
+    }
+    else
+        return 0;
+    return type == NPY_DOUBLE || (double)(float)*value == *value
+           || *value != *value;  /* (a NaN stays a NaN) */
+}
+
+/* Read `count` operands into `ops`: 1 where the twin can compute them, 0 where the Python
+ * form must (-1 with an error set).  `numbers`: whether operands after the first may be
+ * Python numbers (the operators' forms take them; the fused formulas read NumPy attributes). */
+static int
+read_operands(PyObject *const *args, Py_ssize_t count, int numbers, Operands *ops)
+{
+    ops->type = -1;
+    ops->shape_of = NULL;
+    for (Py_ssize_t i = 0; i < count; i++) {  /* the dtype: the first NumPy operand's */
+        PyObject *v = args[i];
+        int type = PyArray_CheckExact(v) ? PyArray_TYPE((PyArrayObject *)v)
+            : Py_IS_TYPE(v, &PyFloatArrType_Type) ? NPY_FLOAT
+            : Py_IS_TYPE(v, &PyDoubleArrType_Type) ? NPY_DOUBLE : -1;
+        if (type == -1) {
+            if (i == 0 || !numbers)
+                return 0;
+            continue;
+        }
+        if (type != NPY_FLOAT && type != NPY_DOUBLE)
+            return 0;
+        if (ops->type == -1)
+            ops->type = type;
+        else if (type != ops->type)
+            return 0;
+    }
+    for (Py_ssize_t i = 0; i < count; i++) {
+        PyObject *v = args[i];
+        ops->step[i] = 0;
+        if (PyArray_CheckExact(v)) {
+            PyArrayObject *a = (PyArrayObject *)v;
+            if (!PyArray_IS_C_CONTIGUOUS(a) || !PyArray_ISALIGNED(a) || !PyArray_ISNOTSWAPPED(a))
+                return 0;
+            if (ops->shape_of == NULL)
+                ops->shape_of = a;
+            else if (!PyArray_SAMESHAPE(a, ops->shape_of))
+                return 0;
+            ops->data[i] = PyArray_BYTES(a);
+            ops->step[i] = 1;
+            continue;
+        }
+        if (Py_IS_TYPE(v, &PyFloatArrType_Type))
+            ops->number[i] = PyArrayScalar_VAL(v, Float);
+        else if (Py_IS_TYPE(v, &PyDoubleArrType_Type))
+            ops->number[i] = PyArrayScalar_VAL(v, Double);
+        else {
+            int exact = exact_number(v, ops->type, &ops->number[i]);
+            if (exact <= 0)
+                return exact;
+        }
+        ops->number32[i] = (float)ops->number[i];
+        ops->data[i] = ops->type == NPY_FLOAT ? (const char *)&ops->number32[i]
+                                              : (const char *)&ops->number[i];
+    }
+    return 1;
+}
+
+/* The result: a new array of the operands' shape, or a NumPy scalar where none is an array
+ * (NULL with an error set).  `*out` is where its elements go, `*size` how many there are. */
+static PyObject *
+new_result(Operands *ops, char **out, npy_intp *size, double *scalar_out)
+{
+    if (ops->shape_of == NULL) {
+        *out = (char *)scalar_out;
+        *size = 1;
+        return Py_None;  /* (made by finish_result, once the value is known) */
+    }
+    PyObject *result = PyArray_SimpleNew(PyArray_NDIM(ops->shape_of),
+                                         PyArray_DIMS(ops->shape_of), ops->type);
+    if (result == NULL)
+        return NULL;
+    *out = PyArray_BYTES((PyArrayObject *)result);
+    *size = PyArray_SIZE((PyArrayObject *)result);
+    return result;
+}
+
+/* The value to return: NumPy's own choice of a scalar for a 0-d result. */
+static PyObject *
+finish_result(Operands *ops, PyObject *result, double *scalar_out)
+{
+    if (result == Py_None) {
+        if (ops->type == NPY_FLOAT) {
+            PyObject *scalar = PyArrayScalar_New(Float);
+            if (scalar != NULL)
+                PyArrayScalar_VAL(scalar, Float) = *(float *)scalar_out;
+            return scalar;
+        }
+        PyObject *scalar = PyArrayScalar_New(Double);
+        if (scalar != NULL)
+            PyArrayScalar_VAL(scalar, Double) = *scalar_out;
+        return scalar;
+    }
+    return PyArray_Return((PyArrayObject *)result);
+}
+
+/* The element loops.  EXPR reads A, B, C (the operands' elements at i) and is written, in
+ * each twin's comment, as the Python form computes it; in C each operation rounds to the
+ * element type, as NumPy's loops do (float32 arithmetic stays float32).  A loop that meets a
+ * NaN hands the call to the Python form (NotImplemented): which of two NaN operands an
+ * operation passes on (its sign and payload) depends on the order of the operands in the
+ * machine instruction, which a C compiler may swap, and NumPy's loops fix.  Every operand of
+ * these formulas reaches the result, so a NaN anywhere shows in it. */
+#define A (((const T *)ops->data[0])[i * ops->step[0]])
+#define B (((const T *)ops->data[1])[i * ops->step[1]])
+#define C (((const T *)ops->data[2])[i * ops->step[2]])
+#define ELEMENTS(type, EXPR)                                                                \
+    do {                                                                                    \
+        typedef type T;                                                                     \
+        for (npy_intp i = 0; i < size; i++) {                                               \
+            T r = (EXPR);                                                                   \
+            nan |= r != r;                                                                  \
+            ((T *)out)[i] = r;                                                              \
+        }                                                                                   \
+    } while (0)
+#define DEFINE_TWIN(name, EXPR)                                                             \
+    static PyObject *                                                                       \
+    name##_loop(Operands *ops)                                                              \
+    {                                                                                       \
+        char *out;                                                                          \
+        npy_intp size;                                                                      \
+        double scalar_out = 0.0;                                                            \
+        PyObject *result = new_result(ops, &out, &size, &scalar_out);                       \
+        if (result == NULL)                                                                 \
+            return NULL;                                                                    \
+        int nan = 0;                                                                        \
+        if (ops->type == NPY_FLOAT)                                                         \
+            ELEMENTS(float, EXPR);                                                          \
+        else                                                                                \
+            ELEMENTS(double, EXPR);                                                         \
+        if (nan) {                                                                          \
+            if (result != Py_None)                                                          \
+                Py_DECREF(result);                                                          \
+            Py_RETURN_NOTIMPLEMENTED;                                                       \
+        }                                                                                   \
+        return finish_result(ops, result, &scalar_out);                                     \
+    }
+
+/* A twin as Python sees it: the C loop, its operand count and the Python form it mirrors. */
+typedef struct {
+    PyObject_HEAD
+    PyObject *(*loop)(Operands *);
+    Py_ssize_t nargs, count;
+    int numbers;
+    int (*accepts)(PyObject *const *args);
+    const char *name;
+    PyObject *python_form;
+    vectorcallfunc vectorcall;
+} Twin;
+
+static PyObject *
+twin_call(PyObject *self, PyObject *const *args, size_t nargsf, PyObject *kwnames)
+{
+    Twin *twin = (Twin *)self;
+    Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
+    if (nargs == twin->nargs && kwnames == NULL) {
+        Operands ops;
+        int ours = twin->accepts == NULL || twin->accepts(args);
+        if (ours)
+            ours = read_operands(args, twin->count, twin->numbers, &ops);
+        if (ours < 0)
+            return NULL;
+        if (ours) {
+            PyObject *result = twin->loop(&ops);
+            if (result != Py_NotImplemented)
+                return result;  /* (or NULL, an error) */
+            Py_DECREF(result);
+        }
+    }
+    return PyObject_Vectorcall(twin->python_form, args, nargsf, kwnames);
+}
+
+static int
+twin_traverse(PyObject *self, visitproc visit, void *arg)
+{
+    Py_VISIT(((Twin *)self)->python_form);
+    return 0;
+}
+
+static void
+twin_dealloc(PyObject *self)
+{
+    PyObject_GC_UnTrack(self);
+    Py_CLEAR(((Twin *)self)->python_form);
+    PyObject_GC_Del(self);
+}
+
+static PyObject *
+twin_repr(PyObject *self)
+{
+    return PyUnicode_FromFormat("<compiled form %s of %R>", ((Twin *)self)->name,
+                                ((Twin *)self)->python_form);
+}
+
+static PyTypeObject Twin_Type = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "chainrule.engine._core.CompiledForm",
+    .tp_basicsize = sizeof(Twin),
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC | Py_TPFLAGS_HAVE_VECTORCALL,
+    .tp_vectorcall_offset = offsetof(Twin, vectorcall),
+    .tp_call = PyVectorcall_Call,
+    .tp_traverse = twin_traverse,
+    .tp_dealloc = twin_dealloc,
+    .tp_repr = twin_repr,
+    .tp_doc = "A C twin of an array form (engine/_core_formulas.c): called like it.",
+};
+
+/* operator.mul, operator.truediv, operator.add, operator.neg */
+DEFINE_TWIN(mul, A * B)
+DEFINE_TWIN(truediv, A / B)
+DEFINE_TWIN(add, A + B)
+DEFINE_TWIN(neg, -A)
+/* ops/pointwise.py: tanh_backward, grad * (1 - output * output) */
+DEFINE_TWIN(tanh_backward, A * ((T)1 - B * B))
+/* sigmoid_backward, grad * (1 - output) * output */
+DEFINE_TWIN(sigmoid_backward, A * ((T)1 - B) * B)
+/* _sqrt_backward, grad / (output + output) */
+DEFINE_TWIN(sqrt_backward, A / (B + B))
+/* _div_other_backward, -grad * ((self / other) / other) */
+DEFINE_TWIN(div_other_backward, -A * ((B / C) / C))
+/* _pow_backward for the exponent 2, (grad + grad) * self (other exponents: the Python form) */
+DEFINE_TWIN(square_backward, (A + A) * B)
+
+#undef A
+#undef B
+#undef C
+#undef DEFINE_TWIN
+#undef ELEMENTS
+
+/* Whether _pow_backward's exponent (args[2]) is 2, the case square_backward computes. */
+static int
+exponent_two(PyObject *const *args)
+{
+    PyObject *exponent = args[2];
+    if (PyLong_CheckExact(exponent)) {
+        int overflow;
+        return PyLong_AsLongAndOverflow(exponent, &overflow) == 2;  /* (no error: no overflow) */
+    }
+    return PyFloat_CheckExact(exponent) && PyFloat_AS_DOUBLE(exponent) == 2.0;
+}
+
+static const struct {
+    const char *name;
+    PyObject *(*loop)(Operands *);
+    Py_ssize_t nargs, count;          /* the call's arguments; the operands the loop reads */
+    int numbers;                      /* read_operands' `numbers` */
+    int (*accepts)(PyObject *const *args);  /* NULL, or a further condition on the call */
+} twins[] = {
+    {"mul", mul_loop, 2, 2, 1, NULL}, {"truediv", truediv_loop, 2, 2, 1, NULL},
+    {"add", add_loop, 2, 2, 1, NULL}, {"neg", neg_loop, 1, 1, 0, NULL},
+    {"tanh_backward", tanh_backward_loop, 2, 2, 0, NULL},
+    {"sigmoid_backward", sigmoid_backward_loop, 2, 2, 0, NULL},
+    {"sqrt_backward", sqrt_backward_loop, 2, 2, 0, NULL},
+    {"div_other_backward", div_other_backward_loop, 3, 3, 0, NULL},
+    {"pow_backward", square_backward_loop, 3, 2, 0, exponent_two},
+};
+
+/* _core.compiled_form(name, python_form): the C twin `name` of the array form `python_form`
+ * (engine/array_rules.py compiled_form), which it calls for every case it does not compute
+ * itself; None where this core has no such twin. */
+static PyObject *
+compiled_form(PyObject *module, PyObject *args)
+{
+    const char *name;
+    PyObject *python_form;
+    if (!PyArg_ParseTuple(args, "sO:compiled_form", &name, &python_form))
+        return NULL;
+    for (size_t i = 0; i < sizeof(twins) / sizeof(twins[0]); i++)
+        if (strcmp(twins[i].name, name) == 0) {
+            Twin *twin = PyObject_GC_New(Twin, &Twin_Type);
+            if (twin == NULL)
+                return NULL;
+            twin->loop = twins[i].loop;
+            twin->nargs = twins[i].nargs;
+            twin->count = twins[i].count;
+            twin->numbers = twins[i].numbers;
+            twin->accepts = twins[i].accepts;
+            twin->name = twins[i].name;
+            Py_INCREF(python_form);
+            twin->python_form = python_form;
+            twin->vectorcall = twin_call;
+            PyObject_GC_Track(twin);
+            return (PyObject *)twin;
+        }
+    Py_RETURN_NONE;
+}
+
+/* Called from PyInit__core: NumPy's C API and the twins' type.  0, or -1 with an error. */
+static int
+setup_formulas(void)
+{
+    import_array1(-1);
+    return PyType_Ready(&Twin_Type);
+}
