@@ -212,7 +212,7 @@ def _twins():
 
     from chainrule.engine import array_rules
     from chainrule.ops import pointwise
-    found = [(name, array_rules._OPERATOR_FORMS[fn], fn, arity) for name, fn, arity in (
+    found = [(name, array_rules.operator_form(fn), fn, arity) for name, fn, arity in (
         ("add", operator.add, 2), ("mul", operator.mul, 2), ("truediv", operator.truediv, 2),
         ("neg", operator.neg, 1))]
     for name, op, form, arity in (

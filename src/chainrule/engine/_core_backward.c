@@ -104,6 +104,7 @@ static PyObject *str_reshape;               /* "reshape" */
 static PyObject *str_type;                  /* "type" */
 static PyObject *scalar_ones;               /* float dtype -> dtype.type(1) (new_pass) */
 static PyObject *same;                      /* array_rules.same: lambda grad: grad's form */
+static PyObject *fanout_add;                /* operator_form(operator.add): a fan-out's sum */
 static PyObject *released;                  /* engine.graph.RELEASED */
 static PyObject *freed_message;             /* engine.saved.FREED_MESSAGE */
 static PyObject *saved_kinds;               /* engine.saved.SAVED_KINDS */
@@ -294,6 +295,15 @@ empty_slots(PyObject *child)
     return slots;
 }
 
+/* previous + g, by the add operator's array form (its compiled twin, which hands tensors and
+ * the rarer arrays to the + operator).  A new reference, or NULL with an error set. */
+static PyObject *
+sum_of(PyObject *previous, PyObject *g)
+{
+    PyObject *args[] = {previous, g};
+    return PyObject_Vectorcall(fanout_add, args, 2, NULL);
+}
+
 /* backward._add_to: gradients[node][nr] = g, or the sum with what is there already (fan-out:
  * a value used in several places receives the sum).  Returns 0, or -1 with an error set. */
 static int
@@ -314,7 +324,7 @@ add_to(PyObject *gradients, PyObject *node, PyObject *nr, PyObject *g)
         /* (a list of slots and an int: indexed in place, the usual case) */
         PyObject *previous = PyList_GET_ITEM(slots, at);  /* borrowed */
         if (previous != Py_None)
-            Py_SETREF(g, PyNumber_Add(previous, g));
+            Py_SETREF(g, sum_of(previous, g));
         if (g == NULL)
             return -1;
         PyList_SetItem(slots, at, g);  /* (takes g's reference) */
@@ -325,7 +335,7 @@ add_to(PyObject *gradients, PyObject *node, PyObject *nr, PyObject *g)
     Py_INCREF(slots);
     PyObject *previous = PyObject_GetItem(slots, nr);
     if (previous != NULL && previous != Py_None)
-        Py_SETREF(g, PyNumber_Add(previous, g));
+        Py_SETREF(g, sum_of(previous, g));
     int stored = previous == NULL || g == NULL ? -1 : PyObject_SetItem(slots, nr, g);
     Py_XDECREF(previous);
     Py_DECREF(slots);
@@ -813,13 +823,13 @@ setup_backward(PyObject *module, PyObject *args, PyObject *kwargs)
 {
     static char *names[] = {"accumulate_grad", "accumulate", "passes_on_undefined", "sum_to",
                             "released", "freed_message", "saved_kinds", "pass_type", "ones",
-                            "module", "add_reduce", "same", NULL};
+                            "module", "add_reduce", "same", "add", NULL};
     PyObject *accumulate_grad;
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O!OOOOOO!O!OOOO:setup_backward", names,
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O!OOOOOO!O!OOOOO:setup_backward", names,
                                      &PyType_Type, &accumulate_grad, &accumulate,
                                      &passes_on_undefined, &sum_to, &released, &freed_message,
                                      &PyTuple_Type, &saved_kinds, &PyType_Type, &pass_type,
-                                     &ones, &backward_module, &add_reduce, &same))
+                                     &ones, &backward_module, &add_reduce, &same, &fanout_add))
         return NULL;
     if ((axis_keepdims = Py_BuildValue("(ss)", "axis", "keepdims")) == NULL
         || (str_reshape = PyUnicode_InternFromString("reshape")) == NULL
@@ -845,7 +855,7 @@ setup_backward(PyObject *module, PyObject *args, PyObject *kwargs)
             return NULL;
     PyObject *kept[] = {accumulate_grad, accumulate, passes_on_undefined, sum_to, released,
                         freed_message, saved_kinds, pass_type, ones, backward_module,
-                        add_reduce, same};
+                        add_reduce, same, fanout_add};
     for (size_t i = 0; i < sizeof(kept) / sizeof(kept[0]); i++)
         Py_INCREF(kept[i]);  /* held for the life of the process */
     Py_RETURN_NONE;

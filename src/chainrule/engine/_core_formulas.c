@@ -9,8 +9,8 @@
  * arguments, resolves the dtypes, allocates the output and checks the floating-point error
  * state.  A twin computes the same IEEE operations in the same order, element by element,
  * into one new array, for the common case only: float32 or float64 operands of one dtype,
- * each an array (of one shape for all the arrays: aligned, C-contiguous, native byte
- * order), a NumPy scalar of that dtype, or (not the first) a Python number that the dtype
+ * each a small array (of one shape for all the arrays: aligned, C-contiguous, native byte
+ * order, at most MAX_ELEMENTS elements), a NumPy scalar of that dtype, or (not the first) a Python number that the dtype
  * holds exactly.  Every other case goes, unchanged, to the Python form it mirrors
  * (engine/array_rules.py compiled_form).  The results are NumPy's: an array, or a NumPy
  * scalar where NumPy gives one (no array operand, or a 0-d one).  The twins run inside a
@@ -23,6 +23,9 @@
 #include <numpy/arrayscalars.h>
 
 #define MAX_OPERANDS 3
+/* Above this many elements NumPy's dispatch is a small part of an operator's cost, and its
+ * vectorised loops are faster than these plain ones: larger arrays go to the Python form. */
+#define MAX_ELEMENTS 1024
 
 /* The operands of one twin's call, read for the loop. */
 typedef struct {
@@ -87,7 +90,8 @@ read_operands(PyObject *const *args, Py_ssize_t count, int numbers, Operands *op
         ops->step[i] = 0;
         if (PyArray_CheckExact(v)) {
             PyArrayObject *a = (PyArrayObject *)v;
-            if (!PyArray_IS_C_CONTIGUOUS(a) || !PyArray_ISALIGNED(a) || !PyArray_ISNOTSWAPPED(a))
+            if (!PyArray_IS_C_CONTIGUOUS(a) || !PyArray_ISALIGNED(a) || !PyArray_ISNOTSWAPPED(a)
+                || PyArray_SIZE(a) > MAX_ELEMENTS)
                 return 0;
             if (ops->shape_of == NULL)
                 ops->shape_of = a;

@@ -78,6 +78,16 @@ def compiled_form(name: str, python_form):
 _OPERATOR_FORMS = {fn: compiled_form(name, fn) for fn, name in (
     (operator.add, "add"), (operator.sub, "sub"), (operator.mul, "mul"),
     (operator.truediv, "truediv"), (operator.neg, "neg"))}
+
+
+def operator_form(fn):
+    """The array form of the operator function ``fn`` (``operator.add``, ...): its compiled
+    twin where the compiled core has one, else ``fn`` itself.
+
+    >>> operator_form(operator.add)(np.float64(1.5), 2)
+    np.float64(3.5)
+    """
+    return _OPERATOR_FORMS[fn]
 _VARIABLE_ARGUMENTS = 0x04 | 0x08  # the code flags CO_VARARGS and CO_VARKEYWORDS
 
 
