@@ -211,7 +211,7 @@ def _twins():
     import operator
 
     from chainrule.engine import array_rules
-    from chainrule.ops import pointwise
+    from chainrule.ops import pointwise, reduction
     found = [(name, array_rules.operator_form(fn), fn, arity) for name, fn, arity in (
         ("add", operator.add, 2), ("mul", operator.mul, 2), ("truediv", operator.truediv, 2),
         ("neg", operator.neg, 1))]
@@ -222,8 +222,9 @@ def _twins():
             ("sqrt_backward", pointwise.sqrt_backward, pointwise._sqrt_backward, 2),
             ("div_other_backward", pointwise.div_other_backward, pointwise._div_other_backward,
              3),
-            ("pow_backward", pointwise.pow_backward, pointwise._pow_backward, 3)):
-        found.append((name, pointwise.ARRAY_FORMS[op], form, arity))
+            ("pow_backward", pointwise.pow_backward, pointwise._pow_backward, 3),
+            ("spread", reduction.spread, reduction._spread, 2)):
+        found.append((name, array_rules.ARRAY_FORMS[op], form, arity))
     return [t for t in found if t[1] is not t[2]]
 
 
@@ -232,7 +233,7 @@ def _operands(dtype):
     rng = np.random.default_rng(7)
     special = np.array([0.0, -0.0, np.inf, -np.inf, np.nan, 1e-45, 3e38, -2.5, 1.0])
     arrays = []
-    for shape in [(), (4,), (3, 3), (3, 1)]:
+    for shape in [(), (4,), (3, 3), (3, 1), (1, 3), (2, 1, 3)]:
         a = rng.standard_normal(shape).astype(dtype)
         a.reshape(-1)[:a.size] = special[:a.size] if a.size > 1 else a.reshape(-1)
         arrays.append(a)
@@ -260,6 +261,8 @@ def test_formula_twins_give_their_python_forms_bits(dtype):
             rest = [values + numbers] * (arity - 1)
             if name == "pow_backward":
                 rest = [values, [2, 2.0, 3, 0, 0.5]]
+            if name == "spread":  # the shape to spread over
+                rest = [[(3, 3), (2, 3, 3), (), (4,), (1, 3), (0, 3), [3, 3]]]
             for args in itertools.product(values, *rest):
                 results = []
                 for fn in (twin, form):

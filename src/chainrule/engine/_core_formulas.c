@@ -9,8 +9,8 @@
  * arguments, resolves the dtypes, allocates the output and checks the floating-point error
  * state.  A twin computes the same IEEE operations in the same order, element by element,
  * into one new array, for the common case only: float32 or float64 operands of one dtype,
- * each a small array (of one shape for all the arrays: aligned, C-contiguous, native byte
- * order, at most MAX_ELEMENTS elements), a NumPy scalar of that dtype, or (not the first) a Python number that the dtype
+ * each an array (aligned, C-contiguous, native byte order; the arrays broadcast together,
+ * by NumPy's rule, to at most MAX_ELEMENTS elements), a NumPy scalar of that dtype, or (not the first) a Python number that the dtype
  * holds exactly.  Every other case goes, unchanged, to the Python form it mirrors
  * (engine/array_rules.py compiled_form).  The results are NumPy's: an array, or a NumPy
  * scalar where NumPy gives one (no array operand, or a 0-d one).  The twins run inside a
@@ -27,15 +27,80 @@
  * vectorised loops are faster than these plain ones: larger arrays go to the Python form. */
 #define MAX_ELEMENTS 1024
 
+#define MAX_DIMS 16
+
 /* The operands of one twin's call, read for the loop. */
 typedef struct {
     int type;                           /* NPY_FLOAT or NPY_DOUBLE */
-    PyArrayObject *shape_of;            /* an array operand (borrowed), or NULL */
+    int arrays;                         /* whether any operand is an array */
+    PyObject *target;                   /* the result's shape, where the call gives it */
+    int ndim;                           /* the result's dimensions (broadcast) */
+    npy_intp shape[MAX_DIMS];
     const char *data[MAX_OPERANDS];     /* each operand's first element */
-    npy_intp step[MAX_OPERANDS];        /* 1 for an array, 0 for a number (repeated) */
+    /* the step, in elements, of each operand along each dimension of the result: 0 along
+     * the dimensions it is broadcast over (a number: 0 along all) */
+    npy_intp step[MAX_OPERANDS][MAX_DIMS];
     double number[MAX_OPERANDS];        /* a scalar operand's value */
     float number32[MAX_OPERANDS];
 } Operands;
+
+/* The result's shape: ops->target, or else the operands' arrays broadcast together (NumPy's
+ * rule); and each array's steps along it.  1, or 0 where they do not broadcast (to the
+ * target) or the result is large (the Python form then raises NumPy's error, or computes it). */
+static int
+broadcast(PyObject *const *args, Py_ssize_t count, Operands *ops)
+{
+    ops->ndim = 0;
+    for (Py_ssize_t k = 0; k < count; k++)
+        if (PyArray_CheckExact(args[k]) && PyArray_NDIM((PyArrayObject *)args[k]) > ops->ndim)
+            ops->ndim = PyArray_NDIM((PyArrayObject *)args[k]);
+    if (ops->target != NULL) {
+        if (!PyTuple_CheckExact(ops->target) || PyTuple_GET_SIZE(ops->target) < ops->ndim)
+            return 0;
+        ops->ndim = (int)PyTuple_GET_SIZE(ops->target);
+    }
+    if (ops->ndim > MAX_DIMS)
+        return 0;
+    npy_intp size = 1;
+    for (int d = 0; d < ops->ndim; d++) {
+        npy_intp n = 1;
+        if (ops->target != NULL) {
+            PyObject *given = PyTuple_GET_ITEM(ops->target, d);
+            n = PyLong_CheckExact(given) ? PyLong_AsSsize_t(given) : -1;
+            if (n < 0) {
+                PyErr_Clear();  /* (not a size: the Python form says what is wrong) */
+                return 0;
+            }
+        }
+        for (Py_ssize_t k = 0; k < count; k++) {
+            if (!PyArray_CheckExact(args[k]))
+                continue;
+            PyArrayObject *a = (PyArrayObject *)args[k];
+            int j = d - (ops->ndim - PyArray_NDIM(a));
+            npy_intp m = j < 0 ? 1 : PyArray_DIM(a, j);
+            if (m != 1 && m != n && (n != 1 || ops->target != NULL))
+                return 0;
+            if (m != 1)
+                n = m;
+        }
+        ops->shape[d] = n;
+        size *= n;
+    }
+    if (size > MAX_ELEMENTS)
+        return 0;
+    for (Py_ssize_t k = 0; k < MAX_OPERANDS; k++) {
+        npy_intp step = 1;  /* (C-contiguous: the product of the later dimensions) */
+        for (int d = ops->ndim - 1; d >= 0; d--) {
+            PyArrayObject *a = k < count && PyArray_CheckExact(args[k])
+                ? (PyArrayObject *)args[k] : NULL;
+            int j = a == NULL ? -1 : d - (ops->ndim - PyArray_NDIM(a));
+            npy_intp m = j < 0 ? 1 : PyArray_DIM(a, j);
+            ops->step[k][d] = m == 1 ? 0 : step;
+            step *= m;
+        }
+    }
+    return 1;
+}
 
 /* Whether the Python number `v` is held exactly by the float type `type`: 1, 0 (or -1 with an
  * error set).  (NumPy converts such a number to the array's dtype before the operation.) */
@@ -67,7 +132,6 @@ static int
 read_operands(PyObject *const *args, Py_ssize_t count, int numbers, Operands *ops)
 {
     ops->type = -1;
-    ops->shape_of = NULL;
     for (Py_ssize_t i = 0; i < count; i++) {  /* the dtype: the first NumPy operand's */
         PyObject *v = args[i];
         int type = PyArray_CheckExact(v) ? PyArray_TYPE((PyArrayObject *)v)
@@ -85,20 +149,15 @@ read_operands(PyObject *const *args, Py_ssize_t count, int numbers, Operands *op
         else if (type != ops->type)
             return 0;
     }
+    ops->arrays = 0;
     for (Py_ssize_t i = 0; i < count; i++) {
         PyObject *v = args[i];
-        ops->step[i] = 0;
         if (PyArray_CheckExact(v)) {
             PyArrayObject *a = (PyArrayObject *)v;
-            if (!PyArray_IS_C_CONTIGUOUS(a) || !PyArray_ISALIGNED(a) || !PyArray_ISNOTSWAPPED(a)
-                || PyArray_SIZE(a) > MAX_ELEMENTS)
+            if (!PyArray_IS_C_CONTIGUOUS(a) || !PyArray_ISALIGNED(a) || !PyArray_ISNOTSWAPPED(a))
                 return 0;
-            if (ops->shape_of == NULL)
-                ops->shape_of = a;
-            else if (!PyArray_SAMESHAPE(a, ops->shape_of))
-                return 0;
+            ops->arrays = 1;
             ops->data[i] = PyArray_BYTES(a);
-            ops->step[i] = 1;
             continue;
         }
         if (Py_IS_TYPE(v, &PyFloatArrType_Type))
@@ -114,7 +173,7 @@ read_operands(PyObject *const *args, Py_ssize_t count, int numbers, Operands *op
         ops->data[i] = ops->type == NPY_FLOAT ? (const char *)&ops->number32[i]
                                               : (const char *)&ops->number[i];
     }
-    return 1;
+    return broadcast(args, count, ops);
 }
 
 /* The result: a new array of the operands' shape, or a NumPy scalar where none is an array
@@ -122,13 +181,12 @@ read_operands(PyObject *const *args, Py_ssize_t count, int numbers, Operands *op
 static PyObject *
 new_result(Operands *ops, char **out, npy_intp *size, double *scalar_out)
 {
-    if (ops->shape_of == NULL) {
+    if (!ops->arrays && ops->target == NULL) {
         *out = (char *)scalar_out;
         *size = 1;
         return Py_None;  /* (made by finish_result, once the value is known) */
     }
-    PyObject *result = PyArray_SimpleNew(PyArray_NDIM(ops->shape_of),
-                                         PyArray_DIMS(ops->shape_of), ops->type);
+    PyObject *result = PyArray_SimpleNew(ops->ndim, ops->shape, ops->type);
     if (result == NULL)
         return NULL;
     *out = PyArray_BYTES((PyArrayObject *)result);
@@ -152,6 +210,8 @@ finish_result(Operands *ops, PyObject *result, double *scalar_out)
             PyArrayScalar_VAL(scalar, Double) = *scalar_out;
         return scalar;
     }
+    if (ops->target != NULL)
+        return result;  /* (an array of the shape asked for, 0-d too) */
     return PyArray_Return((PyArrayObject *)result);
 }
 
@@ -162,16 +222,28 @@ finish_result(Operands *ops, PyObject *result, double *scalar_out)
  * operation passes on (its sign and payload) depends on the order of the operands in the
  * machine instruction, which a C compiler may swap, and NumPy's loops fix.  Every operand of
  * these formulas reaches the result, so a NaN anywhere shows in it. */
-#define A (((const T *)ops->data[0])[i * ops->step[0]])
-#define B (((const T *)ops->data[1])[i * ops->step[1]])
-#define C (((const T *)ops->data[2])[i * ops->step[2]])
+#define A (((const T *)ops->data[0])[at[0]])
+#define B (((const T *)ops->data[1])[at[1]])
+#define C (((const T *)ops->data[2])[at[2]])
+/* The result's elements in order; `at` is each operand's element for the result's element i,
+ * `index` the result's index (stepped as an odometer: the last dimension fastest). */
 #define ELEMENTS(type, EXPR)                                                                \
     do {                                                                                    \
         typedef type T;                                                                     \
+        npy_intp at[MAX_OPERANDS] = {0}, index[MAX_DIMS] = {0};                             \
         for (npy_intp i = 0; i < size; i++) {                                               \
             T r = (EXPR);                                                                   \
             nan |= r != r;                                                                  \
             ((T *)out)[i] = r;                                                              \
+            for (int d = ops->ndim - 1; d >= 0; d--) {                                      \
+                for (int k = 0; k < MAX_OPERANDS; k++)                                      \
+                    at[k] += ops->step[k][d];                                               \
+                if (++index[d] < ops->shape[d])                                             \
+                    break;                                                                  \
+                for (int k = 0; k < MAX_OPERANDS; k++)                                      \
+                    at[k] -= ops->step[k][d] * ops->shape[d];                               \
+                index[d] = 0;                                                               \
+            }                                                                               \
         }                                                                                   \
     } while (0)
 #define DEFINE_TWIN(name, EXPR)                                                             \
@@ -202,7 +274,7 @@ typedef struct {
     PyObject_HEAD
     PyObject *(*loop)(Operands *);
     Py_ssize_t nargs, count;
-    int numbers;
+    int numbers, shaped;
     int (*accepts)(PyObject *const *args);
     const char *name;
     PyObject *python_form;
@@ -216,6 +288,7 @@ twin_call(PyObject *self, PyObject *const *args, size_t nargsf, PyObject *kwname
     Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
     if (nargs == twin->nargs && kwnames == NULL) {
         Operands ops;
+        ops.target = twin->shaped ? args[nargs - 1] : NULL;
         int ours = twin->accepts == NULL || twin->accepts(args);
         if (ours)
             ours = read_operands(args, twin->count, twin->numbers, &ops);
@@ -281,6 +354,9 @@ DEFINE_TWIN(sqrt_backward, A / (B + B))
 DEFINE_TWIN(div_other_backward, -A * ((B / C) / C))
 /* _pow_backward for the exponent 2, (grad + grad) * self (other exponents: the Python form) */
 DEFINE_TWIN(square_backward, (A + A) * B)
+/* ops/reduction.py: _spread(grad, shape), grad copied into each element of a new array of
+ * the shape (the gradient of a sum: grad.expand(shape)) */
+DEFINE_TWIN(spread, A)
 
 #undef A
 #undef B
@@ -305,15 +381,17 @@ static const struct {
     PyObject *(*loop)(Operands *);
     Py_ssize_t nargs, count;          /* the call's arguments; the operands the loop reads */
     int numbers;                      /* read_operands' `numbers` */
+    int shaped;                       /* whether the last argument is the result's shape */
     int (*accepts)(PyObject *const *args);  /* NULL, or a further condition on the call */
 } twins[] = {
-    {"mul", mul_loop, 2, 2, 1, NULL}, {"truediv", truediv_loop, 2, 2, 1, NULL},
-    {"add", add_loop, 2, 2, 1, NULL}, {"neg", neg_loop, 1, 1, 0, NULL},
-    {"tanh_backward", tanh_backward_loop, 2, 2, 0, NULL},
-    {"sigmoid_backward", sigmoid_backward_loop, 2, 2, 0, NULL},
-    {"sqrt_backward", sqrt_backward_loop, 2, 2, 0, NULL},
-    {"div_other_backward", div_other_backward_loop, 3, 3, 0, NULL},
-    {"pow_backward", square_backward_loop, 3, 2, 0, exponent_two},
+    {"mul", mul_loop, 2, 2, 1, 0, NULL}, {"truediv", truediv_loop, 2, 2, 1, 0, NULL},
+    {"add", add_loop, 2, 2, 1, 0, NULL}, {"neg", neg_loop, 1, 1, 0, 0, NULL},
+    {"tanh_backward", tanh_backward_loop, 2, 2, 0, 0, NULL},
+    {"sigmoid_backward", sigmoid_backward_loop, 2, 2, 0, 0, NULL},
+    {"sqrt_backward", sqrt_backward_loop, 2, 2, 0, 0, NULL},
+    {"div_other_backward", div_other_backward_loop, 3, 3, 0, 0, NULL},
+    {"pow_backward", square_backward_loop, 3, 2, 0, 0, exponent_two},
+    {"spread", spread_loop, 2, 1, 0, 1, NULL},
 };
 
 /* _core.compiled_form(name, python_form): the C twin `name` of the array form `python_form`
@@ -335,6 +413,7 @@ compiled_form(PyObject *module, PyObject *args)
             twin->nargs = twins[i].nargs;
             twin->count = twins[i].count;
             twin->numbers = twins[i].numbers;
+            twin->shaped = twins[i].shaped;
             twin->accepts = twins[i].accepts;
             twin->name = twins[i].name;
             Py_INCREF(python_form);
