@@ -223,7 +223,9 @@ def _twins():
             ("div_other_backward", pointwise.div_other_backward, pointwise._div_other_backward,
              3),
             ("pow_backward", pointwise.pow_backward, pointwise._pow_backward, 3),
-            ("spread", reduction.spread, reduction._spread, 2)):
+            ("spread", reduction.spread, reduction._spread, 2),
+            ("threshold_backward", pointwise.threshold_backward,
+             pointwise.threshold_backward.forward, 3)):
         found.append((name, array_rules.ARRAY_FORMS[op], form, arity))
     return [t for t in found if t[1] is not t[2]]
 
@@ -261,6 +263,8 @@ def test_formula_twins_give_their_python_forms_bits(dtype):
             rest = [values + numbers] * (arity - 1)
             if name == "pow_backward":
                 rest = [values, [2, 2.0, 3, 0, 0.5]]
+            if name == "threshold_backward":
+                rest = [values, [0, 0.5, -1, 0.1, np.float32(0.0)]]
             if name == "spread":  # the shape to spread over
                 rest = [[(3, 3), (2, 3, 3), (), (4,), (1, 3), (0, 3), [3, 3]]]
             for args in itertools.product(values, *rest):

@@ -34,6 +34,7 @@ typedef struct {
     int type;                           /* NPY_FLOAT or NPY_DOUBLE */
     int arrays;                         /* whether any operand is an array */
     PyObject *target;                   /* the result's shape, where the call gives it */
+    int array_result;                   /* an array even where NumPy's operators give a scalar */
     int ndim;                           /* the result's dimensions (broadcast) */
     npy_intp shape[MAX_DIMS];
     const char *data[MAX_OPERANDS];     /* each operand's first element */
@@ -181,7 +182,7 @@ read_operands(PyObject *const *args, Py_ssize_t count, int numbers, Operands *op
 static PyObject *
 new_result(Operands *ops, char **out, npy_intp *size, double *scalar_out)
 {
-    if (!ops->arrays && ops->target == NULL) {
+    if (!ops->arrays && !ops->array_result) {
         *out = (char *)scalar_out;
         *size = 1;
         return Py_None;  /* (made by finish_result, once the value is known) */
@@ -210,8 +211,8 @@ finish_result(Operands *ops, PyObject *result, double *scalar_out)
             PyArrayScalar_VAL(scalar, Double) = *scalar_out;
         return scalar;
     }
-    if (ops->target != NULL)
-        return result;  /* (an array of the shape asked for, 0-d too) */
+    if (ops->array_result)
+        return result;  /* (0-d too, as numpy.empty and numpy.where give it) */
     return PyArray_Return((PyArrayObject *)result);
 }
 
@@ -274,7 +275,7 @@ typedef struct {
     PyObject_HEAD
     PyObject *(*loop)(Operands *);
     Py_ssize_t nargs, count;
-    int numbers, shaped;
+    int numbers, shaped, array_result;
     int (*accepts)(PyObject *const *args);
     const char *name;
     PyObject *python_form;
@@ -289,6 +290,7 @@ twin_call(PyObject *self, PyObject *const *args, size_t nargsf, PyObject *kwname
     if (nargs == twin->nargs && kwnames == NULL) {
         Operands ops;
         ops.target = twin->shaped ? args[nargs - 1] : NULL;
+        ops.array_result = twin->array_result;
         int ours = twin->accepts == NULL || twin->accepts(args);
         if (ours)
             ours = read_operands(args, twin->count, twin->numbers, &ops);
@@ -357,6 +359,9 @@ DEFINE_TWIN(square_backward, (A + A) * B)
 /* ops/reduction.py: _spread(grad, shape), grad copied into each element of a new array of
  * the shape (the gradient of a sum: grad.expand(shape)) */
 DEFINE_TWIN(spread, A)
+/* pointwise.py threshold_backward, zero_where(output <= threshold, grad): +0 where the
+ * output is at most the threshold, else the gradient (numpy.where: an array, 0-d too) */
+DEFINE_TWIN(threshold_backward, B <= C ? (T)0 : A)
 
 #undef A
 #undef B
@@ -382,16 +387,23 @@ static const struct {
     Py_ssize_t nargs, count;          /* the call's arguments; the operands the loop reads */
     int numbers;                      /* read_operands' `numbers` */
     int shaped;                       /* whether the last argument is the result's shape */
+    int array_result;                 /* Operands' array_result */
     int (*accepts)(PyObject *const *args);  /* NULL, or a further condition on the call */
 } twins[] = {
-    {"mul", mul_loop, 2, 2, 1, 0, NULL}, {"truediv", truediv_loop, 2, 2, 1, 0, NULL},
-    {"add", add_loop, 2, 2, 1, 0, NULL}, {"neg", neg_loop, 1, 1, 0, 0, NULL},
-    {"tanh_backward", tanh_backward_loop, 2, 2, 0, 0, NULL},
-    {"sigmoid_backward", sigmoid_backward_loop, 2, 2, 0, 0, NULL},
-    {"sqrt_backward", sqrt_backward_loop, 2, 2, 0, 0, NULL},
-    {"div_other_backward", div_other_backward_loop, 3, 3, 0, 0, NULL},
-    {"pow_backward", square_backward_loop, 3, 2, 0, 0, exponent_two},
-    {"spread", spread_loop, 2, 1, 0, 1, NULL},
+    {.name = "mul", .loop = mul_loop, .nargs = 2, .count = 2, .numbers = 1},
+    {.name = "truediv", .loop = truediv_loop, .nargs = 2, .count = 2, .numbers = 1},
+    {.name = "add", .loop = add_loop, .nargs = 2, .count = 2, .numbers = 1},
+    {.name = "neg", .loop = neg_loop, .nargs = 1, .count = 1},
+    {.name = "tanh_backward", .loop = tanh_backward_loop, .nargs = 2, .count = 2},
+    {.name = "sigmoid_backward", .loop = sigmoid_backward_loop, .nargs = 2, .count = 2},
+    {.name = "sqrt_backward", .loop = sqrt_backward_loop, .nargs = 2, .count = 2},
+    {.name = "div_other_backward", .loop = div_other_backward_loop, .nargs = 3, .count = 3},
+    {.name = "pow_backward", .loop = square_backward_loop, .nargs = 3, .count = 2,
+     .accepts = exponent_two},
+    {.name = "spread", .loop = spread_loop, .nargs = 2, .count = 1, .shaped = 1,
+     .array_result = 1},
+    {.name = "threshold_backward", .loop = threshold_backward_loop, .nargs = 3, .count = 3,
+     .numbers = 1, .array_result = 1},
 };
 
 /* _core.compiled_form(name, python_form): the C twin `name` of the array form `python_form`
@@ -414,6 +426,7 @@ compiled_form(PyObject *module, PyObject *args)
             twin->count = twins[i].count;
             twin->numbers = twins[i].numbers;
             twin->shaped = twins[i].shaped;
+            twin->array_result = twins[i].array_result;
             twin->accepts = twins[i].accepts;
             twin->name = twins[i].name;
             Py_INCREF(python_form);

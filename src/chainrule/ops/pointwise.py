@@ -357,7 +357,9 @@ ARRAY_FORMS.update({div_other_backward: compiled_form("div_other_backward", _div
                     sqrt_backward: compiled_form("sqrt_backward", _sqrt_backward),
                     tanh_backward: compiled_form("tanh_backward", ARRAY_FORMS[tanh_backward]),
                     sigmoid_backward: compiled_form("sigmoid_backward",
-                                                    ARRAY_FORMS[sigmoid_backward])})
+                                                    ARRAY_FORMS[sigmoid_backward]),
+                    threshold_backward: compiled_form("threshold_backward",
+                                                      ARRAY_FORMS[threshold_backward])})
 abs = Op("AbsBackward0", lambda self: _no_bool(xp.abs, self, "abs"),  # noqa: A001
          self=lambda grad, self: grad * sign(self),
          jvp=lambda self_t, self: self_t * sign(self))
