@@ -295,11 +295,14 @@ empty_slots(PyObject *child)
     return slots;
 }
 
-/* previous + g, by the add operator's array form (its compiled twin, which hands tensors and
- * the rarer arrays to the + operator).  A new reference, or NULL with an error set. */
+/* previous + g: for arrays by the add operator's array form (its compiled twin, which hands
+ * the rarer arrays to the + operator); NumPy scalars (their own arithmetic costs less than a
+ * twin's call) and tensors by the + operator.  A new reference, or NULL with an error set. */
 static PyObject *
 sum_of(PyObject *previous, PyObject *g)
 {
+    if (Py_TYPE(previous) != ndarray_type && Py_TYPE(g) != ndarray_type)
+        return PyNumber_Add(previous, g);
     PyObject *args[] = {previous, g};
     return PyObject_Vectorcall(fanout_add, args, 2, NULL);
 }
