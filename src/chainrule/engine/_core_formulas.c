@@ -10,12 +10,13 @@
  * state.  A twin computes the same IEEE operations in the same order, element by element,
  * into one new array, for the common case only: float32 or float64 operands of one dtype,
  * each an array (aligned, C-contiguous, native byte order; the arrays broadcast together,
- * by NumPy's rule, to at most MAX_ELEMENTS elements), a NumPy scalar of that dtype, or (not the first) a Python number that the dtype
- * holds exactly.  Every other case goes, unchanged, to the Python form it mirrors
- * (engine/array_rules.py compiled_form).  The results are NumPy's: an array, or a NumPy
- * scalar where NumPy gives one (no array operand, or a 0-d one).  The twins run inside a
- * backward pass, where NumPy's floating-point warnings are off (backward.run_backward), so
- * leaving out NumPy's error check changes nothing.  setup.py compiles with floating-point
+ * by NumPy's rule, to at most MAX_ELEMENTS elements), a NumPy scalar of that dtype, or
+ * (not the first) a Python number that the dtype holds exactly.  Every other case goes,
+ * unchanged, to the Python form it mirrors (engine/array_rules.py compiled_form).  The
+ * results are NumPy's: an array, or a NumPy scalar where NumPy gives one (no array operand,
+ * or a 0-d one).  The twins run inside a backward pass (or chainrule.compile's replay of
+ * one), where NumPy's floating-point warnings are off (backward.run_backward), so leaving
+ * out NumPy's error check changes nothing.  setup.py compiles with floating-point
  * contraction off: a fused multiply-add would round differently from NumPy's two steps. */
 
 #define NPY_NO_DEPRECATED_API NPY_1_7_API_VERSION
@@ -26,7 +27,6 @@
 /* Above this many elements NumPy's dispatch is a small part of an operator's cost, and its
  * vectorised loops are faster than these plain ones: larger arrays go to the Python form. */
 #define MAX_ELEMENTS 1024
-
 #define MAX_DIMS 16
 
 /* The operands of one twin's call, read for the loop. */
@@ -86,9 +86,9 @@ broadcast(PyObject *const *args, Py_ssize_t count, Operands *ops)
         }
         ops->shape[d] = n;
         size *= n;
+        if (n > MAX_ELEMENTS || size > MAX_ELEMENTS)  /* (checked as it grows: no overflow) */
+            return 0;
     }
-    if (size > MAX_ELEMENTS)
-        return 0;
     for (Py_ssize_t k = 0; k < MAX_OPERANDS; k++) {
         npy_intp step = 1;  /* (C-contiguous: the product of the later dimensions) */
         for (int d = ops->ndim - 1; d >= 0; d--) {
@@ -221,8 +221,9 @@ finish_result(Operands *ops, PyObject *result, double *scalar_out)
  * element type, as NumPy's loops do (float32 arithmetic stays float32).  A loop that meets a
  * NaN hands the call to the Python form (NotImplemented): which of two NaN operands an
  * operation passes on (its sign and payload) depends on the order of the operands in the
- * machine instruction, which a C compiler may swap, and NumPy's loops fix.  Every operand of
- * these formulas reaches the result, so a NaN anywhere shows in it. */
+ * machine instruction, which a C compiler may swap, and NumPy's loops fix.  In the
+ * arithmetic formulas every operand reaches the result, so a NaN anywhere shows in it (the
+ * copy and the selection do no arithmetic: a NaN they pass on is the Python form's too). */
 #define A (((const T *)ops->data[0])[at[0]])
 #define B (((const T *)ops->data[1])[at[1]])
 #define C (((const T *)ops->data[2])[at[2]])
