@@ -8,6 +8,8 @@ differences (gradcheck and gradgradcheck, float64).  Functions whose results car
 gradient are compared with NumPy on tensors' values.  A test checks that every name
 of the namespace has a row here.
 """
+import functools
+
 import numpy
 import pytest
 from hypothesis import given, settings
@@ -606,10 +608,30 @@ def _numpy_twin(fn):
     """The NumPy function (or ufunc method) a chainrule.numpy function stands for."""
     owner = getattr(fn, "__self__", None)
     if isinstance(owner, cnp.ufunc):
+        if fn.__name__ == "reduce":
+            return functools.partial(_reduce_as_documented, owner._ufunc)
         return getattr(owner._ufunc, fn.__name__)
     if isinstance(fn, cnp.ufunc):
         return fn._ufunc
     return fn.numpy_function
+
+
+def _reduce_as_documented(ufunc, x, axis=0, keepdims=False):
+    """``ufunc.reduce`` along one axis as NumPy's documentation defines it: a left fold,
+    ``ufunc(ufunc(x[0], x[1]), x[2])...``.  NumPy 2.4's own ``arctan2.reduce`` and
+    ``power.reduce`` are not that fold on CPUs with AVX-512 (three or more elements give
+    another number), so the fold is the oracle; NumPy's call still runs first, for its
+    errors, dtype and the reductions over several axes that only reorderable ufuncs allow."""
+    result = ufunc.reduce(x, axis=axis, keepdims=keepdims)
+    if axis is None and x.ndim != 1:
+        return result
+    axis = 0 if axis is None else axis
+    if x.shape[axis] == 0:
+        return result
+    fold = functools.reduce(ufunc, numpy.moveaxis(x, axis, 0))
+    if keepdims:
+        fold = numpy.expand_dims(fold, axis)
+    return numpy.asarray(fold, dtype=result.dtype)
 
 
 def _tensors(x):

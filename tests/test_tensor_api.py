@@ -187,3 +187,17 @@ def test_the_legacy_functions_warn_once_per_process():
     theirs = _legacy_warnings(torch)  # empty if this process already called them
     for message in theirs:
         assert message in ours
+
+
+def test_reflected_operators_called_with_a_tensor():
+    """x.__rsub__(y) is torch.rsub (RsubBackward0), and x.__rtruediv__(y) is y times the
+    reciprocal of x, for a tensor y too (so its values are PyTorch's to the bit)."""
+    def scenario(lib):
+        x = lib.tensor([0.3, -1.7, 3.1], requires_grad=True)
+        y = lib.tensor([1.1, 2.9, -0.7])
+        differences = x.__rsub__(y)
+        quotients = x.__rtruediv__(y)
+        (differences.sum() + quotients.sum()).backward()
+        return (differences.grad_fn.name(), differences.tolist(), quotients.grad_fn.name(),
+                quotients.tolist(), x.grad.tolist())
+    same_verdict(scenario)

@@ -1,5 +1,6 @@
 """_backend.select.zero_where (the branch-free selection relu's backward pass runs)
-against numpy.where, bit for bit, and relu's gradient with special values against PyTorch."""
+against numpy.where, bit for bit, relu's forward on large arrays (a row of zeros) against
+numpy.maximum(x, 0), and relu's value and gradient with special values against PyTorch."""
 from __future__ import annotations
 
 import numpy as np
@@ -7,6 +8,7 @@ import pytest
 
 import chainrule as cr
 from chainrule._backend.select import zero_where
+from chainrule.ops.pointwise import _relu
 from helpers import torch_or_skip
 
 SPECIAL = [np.nan, np.inf, -np.inf, -0.0, 0.0, 1.5, -2.25, 1e-30]
@@ -59,4 +61,41 @@ def test_relu_gradient_of_special_values_matches_pytorch(dtype):
     theirs = torch.tensor(inputs, requires_grad=True)
     torch.relu(theirs).backward(torch.tensor(upstream))
     assert ours.grad.dtype == getattr(cr, dtype)
+    assert _bits(ours.grad.numpy()) == _bits(theirs.grad.numpy())
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64, np.int8, np.int64])
+@pytest.mark.parametrize("layout", ["contiguous", "transposed", "strided", "column"])
+def test_relu_forward_same_bits_as_maximum_with_zero(dtype, layout):
+    rng = np.random.default_rng(1)
+    if np.dtype(dtype).kind == "f":
+        values = rng.choice(np.array(SPECIAL, dtype=dtype), size=(150, 120))
+    else:
+        values = rng.integers(-100, 100, size=(150, 120)).astype(dtype)
+    if layout == "transposed":
+        values = values.T
+    elif layout == "strided":
+        values = values[::2, 1::3]
+    elif layout == "column":  # a last dimension of one: a row of one zero
+        values = values.reshape(-1, 1)
+    expected = np.maximum(values, 0)
+    result = _relu(values)
+    assert result.dtype == expected.dtype and result.strides == expected.strides
+    assert _bits(result) == _bits(expected)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_relu_of_special_values_in_a_large_tensor_matches_pytorch(dtype):
+    torch = torch_or_skip()
+    rng = np.random.default_rng(2)
+    inputs = rng.choice(np.array(SPECIAL, dtype=dtype), size=(64, 48))
+    upstream = rng.choice(np.array(SPECIAL, dtype=dtype), size=(64, 48))
+    ours = cr.tensor(inputs, requires_grad=True)
+    out = cr.relu(ours)
+    out.backward(cr.tensor(upstream))
+    theirs = torch.tensor(inputs, requires_grad=True)
+    expected = torch.relu(theirs)
+    expected.backward(torch.tensor(upstream))
+    # (values, not bits: PyTorch's relu keeps the sign of -0.0, NumPy's maximum does not)
+    np.testing.assert_array_equal(out.detach().numpy(), expected.detach().numpy())
     assert _bits(ours.grad.numpy()) == _bits(theirs.grad.numpy())

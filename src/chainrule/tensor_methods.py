@@ -71,7 +71,7 @@ from .tensor import Tensor
 # The common cases go straight to the rule-table rows (the operators are the hottest
 # calls of all); the reflected and rarer forms go through the public functions, without
 # their out= keyword (functions.out): a call less.
-_sub, _div, _mul = pointwise.sub.without_out, pointwise.div.without_out, pointwise.mul.without_out
+_mul = pointwise.mul.without_out
 _floor_divide = pointwise.floor_divide.without_out
 _remainder = pointwise.remainder.without_out
 _pow = pointwise.pow.without_out
@@ -90,8 +90,8 @@ def __sub__(self, other):
 
 
 def __rsub__(self, other):
-    if isinstance(other, Tensor):
-        return _sub(other, self)
+    if isinstance(other, Tensor):  # a direct call: torch.rsub, as PyTorch's
+        return pointwise.rsub(self, other)
     return pointwise.operator_rsub(self, operand(other))
 
 
@@ -104,8 +104,7 @@ def __truediv__(self, other):
 
 
 def __rtruediv__(self, other):
-    if isinstance(other, Tensor):
-        return _div(other, self)
+    # other * (1 / self), for a tensor too, as PyTorch's
     return _mul(pointwise_rows.reciprocal(self), operand(other))
 
 
@@ -152,28 +151,17 @@ def __abs__(self):
 
 # --- comparisons and logic (no gradient) -------------------------------------------------
 
-def __eq__(self, other):
-    return comparison.compare(xp.equal, self, other)
+# The comparison operators differ only in the NumPy function they compare with.
+_COMPARISONS = {"__eq__": xp.equal, "__ne__": xp.not_equal, "__lt__": xp.less,
+                "__le__": xp.less_equal, "__gt__": xp.greater, "__ge__": xp.greater_equal}
 
 
-def __ne__(self, other):
-    return comparison.compare(xp.not_equal, self, other)
-
-
-def __lt__(self, other):
-    return comparison.compare(xp.less, self, other)
-
-
-def __le__(self, other):
-    return comparison.compare(xp.less_equal, self, other)
-
-
-def __gt__(self, other):
-    return comparison.compare(xp.greater, self, other)
-
-
-def __ge__(self, other):
-    return comparison.compare(xp.greater_equal, self, other)
+def _comparison(name: str, ufunc):
+    """The operator ``name`` (``x < y``, ...): ``comparison.compare`` with ``ufunc``."""
+    def operator(self, other):
+        return comparison.compare(ufunc, self, other)
+    operator.__name__ = operator.__qualname__ = name
+    return operator
 
 
 def _bits(fn, a, b):
@@ -489,11 +477,12 @@ Tensor.lstsq = solver_functions.lstsq
 # The operators and the methods defined above.
 for _fn in (__add__, __sub__, __rsub__, __mul__, __truediv__, __rtruediv__, __floordiv__,
             __rfloordiv__, __mod__, __rmod__, __pow__, __rpow__, __matmul__, __rmatmul__,
-            __neg__, __abs__, __eq__, __ne__, __lt__, __le__, __gt__, __ge__, __and__, __or__,
-            __xor__, __invert__, __getitem__, __setitem__, __iter__, add_, sub_, div_, clamp_,
-            zero_, fill_, copy_, backward):
+            __neg__, __abs__, __and__, __or__, __xor__, __invert__, __getitem__, __setitem__,
+            __iter__, add_, sub_, div_, clamp_, zero_, fill_, copy_, backward):
     setattr(Tensor, _fn.__name__, _fn)
-del _fn
+for _name, _ufunc in _COMPARISONS.items():
+    setattr(Tensor, _name, _comparison(_name, _ufunc))
+del _fn, _name, _ufunc
 Tensor.__radd__ = __add__
 Tensor.__rmul__ = __mul__
 Tensor.__rand__, Tensor.__ror__, Tensor.__rxor__ = __and__, __or__, __xor__

@@ -44,7 +44,8 @@ with torch.no_grad():
     model[0].bias.fill_(0.1)
 loss_fn = torch.nn.MSELoss(reduction="sum")
 optimizer = torch.optim.RMSprop(model.parameters(), lr=1e-3)
-for t in range(150):  # (RMSprop's steps on this problem turn chaotic after about 200)
+for t in range(100):  # (after about 120 steps, RMSprop's path on this problem depends on
+    # the last bit of float32 sums, which differ between CPUs' vector units)
     loss = loss_fn(model(xx), yt)
     if t % 50 == 49:
         print(t, round(loss.item(), 2))

@@ -39,8 +39,11 @@ def zero_where(drop, values):
             or drop.shape != values.shape:
         # small arrays, broadcasting, other dtypes, scalars
         return xp.where(drop, 0 if bits is None else _ZEROS[values.dtype], values)
-    # True (1) - 1 = 0 clears every bit; False (0) - 1 = -1 sets every bit.
-    mask = xp.subtract(drop.view(xp.uint8), 1, dtype=bits)
+    # True (1) - 1 = 0 clears every bit; False (0) - 1 = 255, read as the byte -1, widens to
+    # all bits set. Subtracting in bytes and widening once is cheaper than subtracting in
+    # the wide type, and building the mask in the result's memory saves an array.
     result = xp.empty_like(values)  # an array of its own, as where's result (not a view)
-    xp.bitwise_and(values.view(bits), mask, out=result.view(bits))
+    mask = result.view(bits)
+    xp.copyto(mask, xp.subtract(drop.view(xp.uint8), 1).view(xp.int8))
+    xp.bitwise_and(values.view(bits), mask, out=mask)
     return result

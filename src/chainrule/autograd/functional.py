@@ -259,8 +259,8 @@ def jvp(func, inputs, v=None, create_graph: bool = False, strict: bool = False):
     """``(func(inputs), J v)``: the Jacobian-vector product at ``inputs``.
 
     >>> from chainrule.autograd.functional import jvp
-    >>> jvp(lambda x: x ** 2, torch.tensor([1.0, 2.0]), torch.tensor([1.0, 0.0]))
-    (tensor([1., 4.]), tensor([2., 0.]))
+    >>> jvp(lambda x: x.exp(), torch.zeros(2), torch.tensor([1.0, 2.0]))  # J = I at 0
+    (tensor([1., 1.]), tensor([1., 2.]))
     """
     with grad_mode.enable_grad():
         inputs_tuple, inputs = _fresh_inputs(inputs, create_graph, "jvp")

@@ -456,45 +456,49 @@ class Tracer:
             slots[nr] = total
 
     def _apply(self, node, grads) -> list:
-        """``OpNode.apply_arrays``, recorded: one line per rule's array form; a rule without
-        one runs on tensors, and its ops are recorded as the forward's are."""
-        saved = node._saved
+        """``OpNode.apply_arrays`` itself, run with each rule of the node's plan wrapped so
+        that it records its line: a rule's array form as one call; a rule without one runs
+        on tensors, and its ops are recorded as the forward's are."""
         grad = grads[0]
-        dtype = grad.dtype
-        results = []
-        for step, meta in zip(node._plan, node.input_meta):
-            if step is None:
-                results.append(None)
-                continue
-            rule, positions, form = step
-            if form is not None:
-                values, expressions = [], []
-                for p in positions:
-                    v = saved[p]
-                    if type(v) in SAVED_KINDS:
-                        data = v.unpack(node)._data
-                        values.append(v.unpack_data(node))
-                        expressions.append(self.array(data) + ("[()]" if data.ndim == 0 else ""))
-                    else:
-                        values.append(v)
-                        expressions.append(self.value(v))
-                result = form(grad, *values)
-                lean = LEAN_RULES.get(rule, form)
-                call = f"{self.constant(lean, 'f')}({', '.join([self.array(grad), *expressions])})"
-                if meta is None and result.dtype is not dtype and result.dtype != dtype:
-                    result = result.astype(dtype)
-                    call += f".astype({self.constant(dtype)})"
-                self.lines.append(f"{self.new_name(result)} = {call}")
-            else:
-                wrapped = from_array(grad)
+        plan = node._plan
+        node._plan = [None if step is None else self._recording(node, step, meta, grad)
+                      for step, meta in zip(plan, node.input_meta)]
+        try:
+            return OpNode.apply_arrays(node, grads)
+        finally:
+            node._plan = plan
+
+    def _recording(self, node, step, meta, grad) -> tuple:
+        """``step`` of ``node``'s plan (rule, positions, array form), its rule or form
+        wrapped to record what it computes from ``grad``."""
+        rule, positions, form = step
+        if form is None:
+            def recorded_rule(wrapped, *values):
                 if wrapped._data is not grad:  # a NumPy scalar became a 0-d array
                     self.lines.append(f"{self.new_name(wrapped._data)} = asarray("
                                       f"{self.array(grad)})")
-                out = rule(wrapped, *[saved[p].unpack(node) if type(saved[p]) in SAVED_KINDS
-                                      else saved[p] for p in positions])
-                result = None if out is None else out._data
-            results.append(result)
-        return results
+                return rule(wrapped, *values)
+            return recorded_rule, positions, None
+
+        def recorded_form(g, *values):
+            expressions = []
+            for p in positions:
+                v = node._saved[p]
+                if type(v) in SAVED_KINDS:
+                    data = v.unpack(node)._data
+                    expressions.append(self.array(data) + ("[()]" if data.ndim == 0 else ""))
+                else:
+                    expressions.append(self.value(v))
+            result = form(g, *values)
+            lean = LEAN_RULES.get(rule, form)
+            call = f"{self.constant(lean, 'f')}({', '.join([self.array(g), *expressions])})"
+            # the engine's cast back to the gradient's dtype, done here to record it on the line
+            if meta is None and result.dtype is not g.dtype and result.dtype != g.dtype:
+                result = result.astype(g.dtype)
+                call += f".astype({self.constant(g.dtype)})"
+            self.lines.append(f"{self.new_name(result)} = {call}")
+            return result
+        return rule, positions, recorded_form
 
     def _accumulate(self, leaf, grad) -> None:
         """``engine.backward._accumulate`` for arrays, recorded.  A replay always gives the

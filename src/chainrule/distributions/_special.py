@@ -108,14 +108,19 @@ def _as_tensor_like(array: np.ndarray, like):
     return torch.from_numpy(np.ascontiguousarray(array, dtype=like.detach().numpy().dtype))
 
 
+def _saved_sample(ctx, sample: np.ndarray, concentration):
+    """``sample`` as a tensor of ``concentration``'s dtype, saved with it for backward."""
+    result = _as_tensor_like(sample, concentration)
+    ctx.save_for_backward(result, concentration)
+    return result
+
+
 class StandardGamma(torch.autograd.Function):
     """Gamma(concentration, 1) samples; backward: the implicit reparameterisation gradient."""
 
     @staticmethod
     def forward(ctx, concentration):
-        sample = _as_tensor_like(standard_gamma(concentration), concentration)
-        ctx.save_for_backward(sample, concentration)
-        return sample
+        return _saved_sample(ctx, standard_gamma(concentration), concentration)
 
     @staticmethod
     @torch.autograd.once_differentiable
@@ -135,9 +140,7 @@ class _Dirichlet(torch.autograd.Function):
         draws = standard_gamma(concentration)
         sample = draws / draws.sum(-1, keepdims=True)
         sample = np.maximum(sample, np.finfo(sample.dtype).tiny)
-        result = _as_tensor_like(sample, concentration)
-        ctx.save_for_backward(result, concentration)
-        return result
+        return _saved_sample(ctx, sample, concentration)
 
     @staticmethod
     @torch.autograd.once_differentiable

@@ -181,6 +181,20 @@ dealloc_members(PyObject *self, PyMemberDef *members)
         dealloc_members(self, members);                                                    \
     }
 
+/* The type slots of the three functions MEMBERS_GC(prefix, ...) defines. */
+#define MEMBERS_GC_SLOTS(prefix)                                                           \
+    .tp_dealloc = prefix##_dealloc, .tp_traverse = prefix##_traverse, .tp_clear = prefix##_clear
+
+/* The first fields of the type object of a C base class (NodeBase, OpBase, GradSwitch):
+ * class `name` of module _core, with its docstring and instance struct, that Python classes
+ * derive from and whose instances the cyclic garbage collector tracks. */
+#define BASE_TYPE_HEAD(name, doc, instance)                                                \
+    PyVarObject_HEAD_INIT(NULL, 0)                                                         \
+    .tp_name = "chainrule.engine._core." name,                                             \
+    .tp_doc = PyDoc_STR(doc),                                                              \
+    .tp_basicsize = sizeof(instance),                                                      \
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE | Py_TPFLAGS_HAVE_GC
+
 static int
 is_one_of(PyObject *obj, PyObject *tuple)
 {
@@ -213,6 +227,49 @@ attr_is_none(PyObject *obj, PyObject *name)
         return -1;
     Py_DECREF(value);
     return value == Py_None;
+}
+
+/* Whether chainrule.compile's tracer is set or the switch `flag` of grad_flags (forward_ad,
+ * anomaly) is on, the rare cases a fast path hands to its Python twin: 1, 0, or -1 with an
+ * error set.  (static inline: the fast paths that ask pay no call for it) */
+static inline int
+tracing_or(PyObject *flag)
+{
+    int on = attr_true(grad_flags, flag);
+    int no_tracer = on != 0 ? 0 : attr_is_none(tracing_module, str_tracer);  /* (read if off) */
+    return on < 0 || no_tracer < 0 ? -1 : !no_tracer;
+}
+
+/* `obj` with its attribute `name` (its shape, its dtype) brought to `want` by the method
+ * `convert` (reshape, astype) where the two differ: a new reference, or NULL with an error
+ * set.  Takes over the caller's reference to `obj`, and passes a NULL `obj` (a failure
+ * before it) through.  (static inline: the backward pass, which asks per formula, pays no
+ * call for it) */
+static inline PyObject *
+conform(PyObject *obj, PyObject *name, PyObject *want, PyObject *convert)
+{
+    if (obj == NULL)
+        return NULL;
+    PyObject *have = PyObject_GetAttr(obj, name);
+    /* (identity first: a dtype usually is the very object wanted, and costs no call then) */
+    int differs = have == NULL ? -1 : have == want ? 0
+        : PyObject_RichCompareBool(have, want, Py_NE);
+    Py_XDECREF(have);
+    if (differs > 0)
+        Py_SETREF(obj, PyObject_CallMethodOneArg(obj, convert, want));
+    else if (differs < 0)
+        Py_CLEAR(obj);
+    return obj;
+}
+
+/* Whether something a setup function hands over is still missing (`missing`, the caller's
+ * test that it is NULL): 1 with a RuntimeError saying which setup must run first, or 0. */
+static inline int
+not_set_up(int missing, const char *message)
+{
+    if (missing)
+        PyErr_SetString(PyExc_RuntimeError, message);
+    return missing;
 }
 
 /* The dtype of ndarray `array`, borrowed: the array holds it, and the callers compare it by
@@ -410,23 +467,12 @@ PyInit__core(void)
     PyObject *module = PyModule_Create(&core_module);
     if (module == NULL)
         return NULL;
-    Py_INCREF(&OpBase_Type);
-    if (PyModule_AddObject(module, "OpBase", (PyObject *)&OpBase_Type) < 0) {
-        Py_DECREF(&OpBase_Type);
-        Py_DECREF(module);
-        return NULL;
-    }
-    Py_INCREF(&NodeBase_Type);
-    if (PyModule_AddObject(module, "NodeBase", (PyObject *)&NodeBase_Type) < 0) {
-        Py_DECREF(&NodeBase_Type);
-        Py_DECREF(module);
-        return NULL;
-    }
-    Py_INCREF(&GradSwitch_Type);
-    if (PyModule_AddObject(module, "GradSwitch", (PyObject *)&GradSwitch_Type) < 0) {
-        Py_DECREF(&GradSwitch_Type);
-        Py_DECREF(module);
-        return NULL;
-    }
+    /* each under the last part of its tp_name */
+    PyTypeObject *bases[] = {&OpBase_Type, &NodeBase_Type, &GradSwitch_Type};
+    for (size_t i = 0; i < sizeof(bases) / sizeof(bases[0]); i++)
+        if (PyModule_AddType(module, bases[i]) < 0) {
+            Py_DECREF(module);
+            return NULL;
+        }
     return module;
 }

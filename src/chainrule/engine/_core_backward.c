@@ -126,23 +126,13 @@ node_slot(PyObject *node, Py_ssize_t offset, PyObject *name)
     return PyObject_GetAttr(node, name);
 }
 
-/* Whether `result`'s dtype differs from `grad`'s (1), not (0), or -1 with an error set;
- * `*grad_dtype` caches grad's dtype (a new reference, NULL until read).  A NumPy float scalar's
- * type fixes its dtype, so a result of the same scalar type as grad needs no dtype read (a
- * scalar's dtype attribute goes through a generic getter: the dearest step of a node whose
- * formulas run on NumPy scalars). */
+/* Whether `result` is a NumPy float scalar of grad's type, and so of its dtype: no dtype to
+ * read (a scalar's dtype attribute goes through a generic getter: the dearest step of a node
+ * whose formulas run on NumPy scalars). */
 static int
-dtype_differs(PyObject *result, PyObject *grad, PyObject **grad_dtype)
+same_scalar_type(PyObject *result, PyObject *grad)
 {
-    if (Py_TYPE(result) == Py_TYPE(grad) && is_one_of((PyObject *)Py_TYPE(grad), float_scalars))
-        return 0;
-    if (*grad_dtype == NULL && (*grad_dtype = PyObject_GetAttr(grad, str_dtype)) == NULL)
-        return -1;
-    PyObject *result_dtype = PyObject_GetAttr(result, str_dtype);
-    int differs = result_dtype == NULL ? -1 : result_dtype == *grad_dtype ? 0
-        : PyObject_RichCompareBool(result_dtype, *grad_dtype, Py_NE);
-    Py_XDECREF(result_dtype);
-    return differs;
+    return Py_TYPE(result) == Py_TYPE(grad) && is_one_of((PyObject *)Py_TYPE(grad), float_scalars);
 }
 
 /* OpNode.apply_arrays (engine/op.py) for the common node: an OpNode (not a GeneralOpNode)
@@ -213,14 +203,13 @@ apply_arrays(PyObject *node, PyObject *grads)
             goto error;
         /* NumPy promotes a few mixed dtypes further than PyTorch: the gradient takes its
          * input's dtype back (where meta is set, the engine's reduction casts it). */
-        if (PyTuple_GET_ITEM(metas, k) == Py_None) {
-            int differs = dtype_differs(result, grad, &dtype);
-            if (differs > 0)
-                Py_SETREF(result, PyObject_CallMethodOneArg(result, str_astype, dtype));
-            if (differs < 0 || result == NULL) {
-                Py_XDECREF(result);
+        if (PyTuple_GET_ITEM(metas, k) == Py_None && !same_scalar_type(result, grad)) {
+            if (dtype == NULL && (dtype = PyObject_GetAttr(grad, str_dtype)) == NULL) {
+                Py_DECREF(result);
                 goto error;
             }
+            if ((result = conform(result, str_dtype, dtype, str_astype)) == NULL)
+                goto error;
         }
         PyList_SET_ITEM(results, k, result);
     }
@@ -373,6 +362,8 @@ sum_to_array(PyObject *g, PyObject *shape, PyObject *want_shape, PyObject *want_
     }
     Py_INCREF(g);
     int differs = PyObject_RichCompareBool(shape, want_shape, Py_NE);
+    if (differs < 0)
+        Py_CLEAR(g);
     if (differs > 0) {
         if (count) {
             /* (add.reduce is ndarray.sum without its Python layer: the same sum) */
@@ -392,27 +383,9 @@ sum_to_array(PyObject *g, PyObject *shape, PyObject *want_shape, PyObject *want_
                 return NULL;
         }
         /* (keepdims leaves it right unless dims were prepended) */
-        PyObject *now = PyObject_GetAttr(g, str_shape);
-        differs = now == NULL ? -1 : PyObject_RichCompareBool(now, want_shape, Py_NE);
-        Py_XDECREF(now);
-        if (differs > 0)
-            Py_SETREF(g, PyObject_CallMethodOneArg(g, str_reshape, want_shape));
+        g = conform(g, str_shape, want_shape, str_reshape);
     }
-    if (differs < 0 || g == NULL) {
-        Py_XDECREF(g);
-        return NULL;
-    }
-    PyObject *dtype = PyObject_GetAttr(g, str_dtype);
-    differs = dtype == NULL ? -1 : dtype == want_dtype ? 0
-        : PyObject_RichCompareBool(dtype, want_dtype, Py_NE);
-    Py_XDECREF(dtype);
-    if (differs > 0)
-        Py_SETREF(g, PyObject_CallMethodOneArg(g, str_astype, want_dtype));
-    if (differs < 0) {
-        Py_DECREF(g);
-        return NULL;
-    }
-    return g;
+    return conform(g, str_dtype, want_dtype, str_astype);
 }
 
 /* Send gradient g (or None, undefined) from the node that ran along edge (child, nr); with
@@ -839,10 +812,8 @@ setup_backward(PyObject *module, PyObject *args, PyObject *kwargs)
         || (str_type = PyUnicode_InternFromString("type")) == NULL
         || (scalar_ones = PyDict_New()) == NULL)
         return NULL;
-    if (node_type == NULL) {
-        PyErr_SetString(PyExc_RuntimeError, "_core.setup must run before setup_backward");
+    if (not_set_up(node_type == NULL, "_core.setup must run before setup_backward"))
         return NULL;
-    }
     accumulate_grad_type = (PyTypeObject *)accumulate_grad;
     if ((off_leaf_variable = slot_offset(accumulate_grad_type, "variable")) < 0
         || (float_scalars = PyTuple_New(PyTuple_GET_SIZE(float_dtypes))) == NULL)

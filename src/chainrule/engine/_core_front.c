@@ -34,10 +34,8 @@ quiet(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         PyErr_SetString(PyExc_TypeError, "quiet() missing required argument 'fn'");
         return NULL;
     }
-    if (fp_errors_var == NULL) {
-        PyErr_SetString(PyExc_RuntimeError, "_core.setup_front must run before quiet");
+    if (not_set_up(fp_errors_var == NULL, "_core.setup_front must run before quiet"))
         return NULL;
-    }
     PyObject *token = PyContextVar_Set(fp_errors_var, fp_errors_ignored);
     if (token == NULL)
         return NULL;
@@ -323,16 +321,13 @@ backward_fast(PyObject *self, PyObject **result)
     PyObject *data = SLOT(self, off_data);
     if (data == NULL || Py_TYPE(data) != ndarray_type)
         return 0;
-    int no_tracer = attr_is_none(tracing_module, str_tracer);
-    if (no_tracer < 0)
-        goto error;
-    int anomaly = attr_true(grad_flags, str_anomaly);
-    if (anomaly < 0)
+    int rare = tracing_or(str_anomaly);
+    if (rare < 0)
         goto error;
     int no_observer = attr_is_none(backward_module, str_observer);
     if (no_observer < 0)
         goto error;
-    if (!no_tracer || anomaly || !no_observer)
+    if (rare || !no_observer)
         return 0;
     int floating = has_dtype(self, float_dtypes);
     if (floating <= 0) {
@@ -644,9 +639,7 @@ static PyTypeObject FastMethod_Type = {
     .tp_descr_get = fast_method_get,
     .tp_getattro = fast_method_getattro,
     .tp_repr = (reprfunc)fast_method_repr,
-    .tp_dealloc = (destructor)fast_method_dealloc,
-    .tp_traverse = (traverseproc)fast_method_traverse,
-    .tp_clear = (inquiry)fast_method_clear,
+    MEMBERS_GC_SLOTS(fast_method),
     .tp_members = fast_method_members,
     .tp_getset = fast_method_getset,
 };
@@ -672,10 +665,9 @@ fast_method(PyObject *module, PyObject *args, PyObject *kwargs)
         PyErr_Format(PyExc_ValueError, "fast_method: unknown kind %s, or no row", kind);
         return NULL;
     }
-    if (k != FAST_SWITCH_NEW && (tensor_type == NULL || running == NULL)) {
-        PyErr_SetString(PyExc_RuntimeError, "_core.setup and setup_front must run first");
+    if (not_set_up(k != FAST_SWITCH_NEW && (tensor_type == NULL || running == NULL),
+                   "_core.setup and setup_front must run first"))
         return NULL;
-    }
     FastMethod *method = PyObject_GC_New(FastMethod, &FastMethod_Type);
     if (method == NULL)
         return NULL;
@@ -698,10 +690,8 @@ setup_fp_errors(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         PyErr_SetString(PyExc_TypeError, "setup_fp_errors(context var, state)");
         return NULL;
     }
-    Py_INCREF(args[0]);
-    Py_INCREF(args[1]);
-    Py_XSETREF(fp_errors_var, args[0]);
-    Py_XSETREF(fp_errors_ignored, args[1]);
+    Py_XSETREF(fp_errors_var, Py_NewRef(args[0]));
+    Py_XSETREF(fp_errors_ignored, Py_NewRef(args[1]));
     Py_RETURN_NONE;
 }
 
@@ -716,10 +706,9 @@ setup_front(PyObject *module, PyObject *args, PyObject *kwargs)
                                      &PyList_Type, &running, &PyList_Type, &callbacks,
                                      &python_accumulate, &PyTuple_Type, &plain_dtypes))
         return NULL;
-    if (accumulate_grad_type == NULL || grad_accumulator == NULL) {
-        PyErr_SetString(PyExc_RuntimeError, "_core.setup_backward must run before setup_front");
+    if (not_set_up(accumulate_grad_type == NULL || grad_accumulator == NULL,
+                   "_core.setup_backward must run before setup_front"))
         return NULL;
-    }
     if ((off_variable = slot_offset(accumulate_grad_type, "variable")) < 0)
         return NULL;
     PyObject *twin = PyObject_GetAttrString(module, "grad_accumulator");

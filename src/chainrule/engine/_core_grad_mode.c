@@ -27,10 +27,8 @@ MEMBERS_GC(grad_switch, grad_switch_members)
 static PyObject *
 grad_switch_enter(PyObject *self, PyObject *unused)
 {
-    if (switch_state == NULL) {
-        PyErr_SetString(PyExc_RuntimeError, "_core.setup_grad_mode must run first");
+    if (not_set_up(switch_state == NULL, "_core.setup_grad_mode must run first"))
         return NULL;
-    }
     PyObject *prev = PyObject_GetAttr(switch_state, str_enabled);
     if (prev == NULL)
         return NULL;
@@ -52,10 +50,8 @@ grad_switch_exit(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     PyObject *prev = ((GradSwitch *)self)->prev;
     if (prev == NULL)  /* (never entered: the member's own AttributeError) */
         return PyObject_GetAttr(self, str_prev);
-    if (switch_state == NULL) {
-        PyErr_SetString(PyExc_RuntimeError, "_core.setup_grad_mode must run first");
+    if (not_set_up(switch_state == NULL, "_core.setup_grad_mode must run first"))
         return NULL;
-    }
     Py_INCREF(prev);
     int status = PyObject_SetAttr(switch_state, str_enabled, prev);
     Py_DECREF(prev);
@@ -72,14 +68,10 @@ static PyMethodDef grad_switch_methods[] = {
 };
 
 static PyTypeObject GradSwitch_Type = {
-    PyVarObject_HEAD_INIT(NULL, 0)
-    .tp_name = "chainrule.engine._core.GradSwitch",
-    .tp_doc = PyDoc_STR("The C base of engine.grad_mode._GradModeContext: __enter__/__exit__."),
-    .tp_basicsize = sizeof(GradSwitch),
-    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE | Py_TPFLAGS_HAVE_GC,
-    .tp_dealloc = grad_switch_dealloc,
-    .tp_traverse = grad_switch_traverse,
-    .tp_clear = grad_switch_clear,
+    BASE_TYPE_HEAD("GradSwitch",
+                   "The C base of engine.grad_mode._GradModeContext: __enter__/__exit__.",
+                   GradSwitch),
+    MEMBERS_GC_SLOTS(grad_switch),
     .tp_members = grad_switch_members,
     .tp_methods = grad_switch_methods,
     /* tp_new is object's (set in PyInit__core), so object.__new__(cls) stays allowed. */
@@ -108,7 +100,6 @@ setup_grad_mode(PyObject *module, PyObject *state)
     if (str_mode == NULL && ((str_mode = PyUnicode_InternFromString("mode")) == NULL
                              || (str_prev = PyUnicode_InternFromString("_prev")) == NULL))
         return NULL;
-    Py_INCREF(state);
-    Py_XSETREF(switch_state, state);
+    Py_XSETREF(switch_state, Py_NewRef(state));
     Py_RETURN_NONE;
 }

@@ -307,12 +307,10 @@ static PyMemberDef node_members[] = {
 };
 
 static PyTypeObject NodeBase_Type = {
-    PyVarObject_HEAD_INIT(NULL, 0)
-    .tp_name = "chainrule.engine._core.NodeBase",
-    .tp_doc = PyDoc_STR("The C base of engine.graph.Node: its fields, walked by the garbage "
-                        "collector through the tuples the compiled core leaves untracked."),
-    .tp_basicsize = sizeof(NodeBase),
-    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE | Py_TPFLAGS_HAVE_GC,
+    BASE_TYPE_HEAD("NodeBase",
+                   "The C base of engine.graph.Node: its fields, walked by the garbage "
+                   "collector through the tuples the compiled core leaves untracked.",
+                   NodeBase),
     .tp_dealloc = (destructor)node_dealloc,
     .tp_traverse = (traverseproc)node_traverse,
     .tp_clear = (inquiry)node_clear,

@@ -126,13 +126,10 @@ op_call(PyObject *self_obj, PyObject *args, PyObject *kwargs)
         || (self->view != Py_False && (self->view != Py_True || PyTuple_GET_SIZE(args) == 0
                                        || !is_tensor(PyTuple_GET_ITEM(args, 0)))))
         return call_python(self_obj, args, kwargs);
-    int rare = attr_true(grad_flags, str_forward_ad);
+    int rare = tracing_or(str_forward_ad);
     if (rare < 0)
         return NULL;
-    int no_tracer = attr_is_none(tracing_module, str_tracer);
-    if (no_tracer < 0)
-        return NULL;
-    if (rare || !no_tracer)
+    if (rare)
         return call_python(self_obj, args, kwargs);
 
     Py_ssize_t n = PyTuple_GET_SIZE(args);
@@ -212,7 +209,7 @@ op_call(PyObject *self_obj, PyObject *args, PyObject *kwargs)
             else { fallback = 1; break; }
         }
         if (!fallback && dtype == NULL)
-            fallback = 1;  /* no tensor at all: _promoted decides */
+            fallback = 1;  /* no tensor at all: _promoted_slow decides */
         if (fallback) {
             /* Tensors of different dtypes: _promoted_slow's cast, in C where that
              * combination was seen before (_core_promote.c). */
@@ -506,15 +503,9 @@ done:
 }
 
 static PyTypeObject OpBase_Type = {
-    PyVarObject_HEAD_INIT(NULL, 0)
-    .tp_name = "chainrule.engine._core.OpBase",
-    .tp_doc = PyDoc_STR("The C base of engine.op.Op: its fields and its fast call."),
-    .tp_basicsize = sizeof(OpBase),
-    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_BASETYPE | Py_TPFLAGS_HAVE_GC,
+    BASE_TYPE_HEAD("OpBase", "The C base of engine.op.Op: its fields and its fast call.", OpBase),
     .tp_new = PyType_GenericNew,
-    .tp_dealloc = (destructor)op_dealloc,
-    .tp_traverse = (traverseproc)op_traverse,
-    .tp_clear = (inquiry)op_clear,
+    MEMBERS_GC_SLOTS(op),
     .tp_members = op_members,
     .tp_call = op_call,
 };

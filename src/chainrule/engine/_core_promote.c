@@ -45,7 +45,7 @@ promoted_mixed(PyObject *promote, PyObject *args, PyObject **data)
         size += 2;
     }
     if (!mixed)
-        return 0;  /* one dtype: Op._promoted's cases (the Python path) */
+        return 0;  /* one dtype: Op.__call__'s cases (the Python path) */
 
     /* key = (promote, default float, then per tensor its dtype and whether it is 0-d, per
      * number its type), as _promoted_slow builds it. */
@@ -144,9 +144,7 @@ setup_promotion(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     if (str_default_float == NULL
         && (str_default_float = PyUnicode_InternFromString("_default_float")) == NULL)
         return NULL;
-    Py_INCREF(args[0]);
-    Py_INCREF(args[1]);
-    Py_XSETREF(promoted_cache, args[0]);
-    Py_XSETREF(dtypes_module, args[1]);
+    Py_XSETREF(promoted_cache, Py_NewRef(args[0]));
+    Py_XSETREF(dtypes_module, Py_NewRef(args[1]));
     Py_RETURN_NONE;
 }

@@ -126,9 +126,8 @@ def _release_inputs(node: Node, consumers: dict, ready: list) -> None:
     leaves = []
     for child, _ in node.next_functions:
         if child is not None:
-            left = consumers[child] - 1
-            consumers[child] = left
-            if left == 0:
+            consumers[child] -= 1
+            if consumers[child] == 0:
                 if type(child) is AccumulateGrad:
                     leaves.append(child)
                 else:

@@ -286,8 +286,9 @@ class Op(_OpBase):
         if promote is None:
             data = [a._data if isinstance(a, Tensor) else a for a in args]
         else:
-            # _promoted's fast path, inlined for the commonest case (a call less per op):
-            # floating tensors of one dtype, with Python floats or ints, need no cast.
+            # The one scan of the operands, inline for the commonest case (a call less per
+            # op): floating tensors of one dtype, with Python floats or ints, need no cast.
+            # Another single dtype goes to _promoted, the rest to _promoted_slow.
             data = []
             dtype = None
             scalars = self.takes_scalars
@@ -307,10 +308,10 @@ class Op(_OpBase):
                 else:
                     dtype = None
                     break
-            if dtype is _MIXED:  # (_promoted would find the mismatch again, then go there)
+            if dtype is _MIXED or dtype is None:  # (None: no tensor, or another operand)
                 data = self._promoted_slow(args)
-            elif dtype is None or dtype.kind != "f":
-                data = self._promoted(args)
+            elif dtype.kind != "f":
+                data = self._promoted(args, dtype)
         try:
             out = self.forward(*data)
         except ValueError as e:
@@ -466,38 +467,24 @@ class Op(_OpBase):
             return tuple(SavedTensor(t, self.name) for t in a)
         return SavedTensor(a, self.name) if isinstance(a, Tensor) else a
 
-    def _promoted(self, args) -> list:
-        """The arrays of ``args`` cast to PyTorch's result dtype (numbers are left as numbers).
+    def _promoted(self, args, dtype) -> list:
+        """The arrays of ``args`` cast to PyTorch's result dtype (numbers are left as numbers),
+        where ``Op.__call__`` found tensors of one dtype ``dtype``, not a floating one, and
+        Python floats and ints beside them (its loop is the one that reads the tensors).
 
-        Fast path (no lookups at all): every tensor has the same dtype and every
-        number is of a kind that dtype already holds, e.g. float32 * 0.5.  Python
-        numbers stay Python numbers: NumPy 2 treats them as "weak", so they take
-        the dtype of the array they meet, as in PyTorch.
+        Fast path (no lookups at all): every number is of a kind that dtype already holds,
+        e.g. int32 * 2.  Python numbers stay Python numbers: NumPy 2 treats them as "weak",
+        so they take the dtype of the array they meet, as in PyTorch.
         """
-        data = []
-        dtype = None
         numbers = 0  # the highest kind of Python number seen: 1 int, 2 float
         for a in args:
-            if isinstance(a, Tensor):
-                d = a._data
-                if dtype is None:
-                    dtype = d.dtype
-                elif d.dtype is not dtype:
-                    return self._promoted_slow(args)
-                data.append(d)
-            else:
-                kind = type(a)
-                if kind is float:
-                    numbers = 2
-                elif kind is int:
-                    numbers = numbers or 1
-                elif kind is not bool:
-                    return self._promoted_slow(args)
-                data.append(a)
-        rank = _KIND_RANK.get(dtype.kind, 3) if dtype is not None else -1
-        if numbers > rank or (self.promote == "float" and rank != 2):
+            if type(a) is float:
+                numbers = 2
+            elif type(a) is int:
+                numbers = numbers or 1
+        if numbers > _KIND_RANK.get(dtype.kind, 3) or self.promote == "float":
             return self._promoted_slow(args)
-        return data
+        return [a._data if isinstance(a, Tensor) else a for a in args]
 
     def _promoted_slow(self, args, normalized: bool = False) -> list:
         """Mixed dtypes: PyTorch's promotion, computed once per combination, then looked up.

@@ -117,9 +117,8 @@ def mv(input, vec, *, out=None):
     if a.ndim != 2 or v.ndim != 1:
         raise RuntimeError(f"vector + matrix @ vector expected, got 1, {a.ndim}, {v.ndim}")
     if a.shape[1] != v.shape[0]:
-        raise RuntimeError(
-            f"size mismatch, got input ({input.shape[0]}), mat ({input.shape[0]}x"
-            f"{input.shape[1]}), vec ({vec.shape[0]})")
+        raise RuntimeError(f"size mismatch, got input ({a.shape[0]}), mat ({a.shape[0]}x"
+                           f"{a.shape[1]}), vec ({v.shape[0]})")
     _same_dtype(input, vec)
     return linalg_ops.mv(input, vec)
 

@@ -146,8 +146,8 @@ def amax(input, dim=(), keepdim: bool = False):
 def amin(input, dim=(), keepdim: bool = False):
     """Smallest value over ``dim`` (all dims by default).
 
-    >>> torch.amin(torch.tensor([[3., 1.], [0., 2.]]), dim=1)
-    tensor([1., 0.])
+    >>> torch.amin(torch.tensor([[3., 1.], [0., 2.]]))
+    tensor(0.)
     """
     _check_nonempty(input, dim, "amin")
     return reduction_ops.amin(input, normalize_dims(dim, input.ndim), keepdim)
@@ -304,6 +304,8 @@ def std(input, dim=None, unbiased=None, keepdim: bool = False, *, correction=Non
 
     >>> torch.tensor([1., 2., 3., 4.]).std()
     tensor(1.2910)
+    >>> torch.std(torch.tensor([[1., 3.], [2., 2.]]), dim=1, correction=0)
+    tensor([1., 0.])
     """
     dims, correction = _var_args(input, dim, unbiased, correction, "std")
     return reduction_ops.std(input, dims, correction, keepdim)
@@ -368,8 +370,9 @@ def cumsum(input, dim: int, *, dtype=None):
 def cumprod(input, dim: int, *, dtype=None):
     """Running product along ``dim``.
 
-    >>> torch.cumprod(torch.tensor([1., 2., 3.]), dim=0)
-    tensor([1., 2., 6.])
+    >>> torch.cumprod(torch.tensor([[1, 2], [3, 4]]), dim=1)  # integers: an int64 result
+    tensor([[ 1,  2],
+            [ 3, 12]])
     """
     if dtype is _dtypes.bool:
         raise not_implemented("cumprod_out_cpu", dtype)

@@ -384,9 +384,8 @@ def fliplr(input):
 def flipud(input):
     """``input`` reversed upside down (along dimension 0).
 
-    >>> torch.flipud(torch.tensor([[1, 2], [3, 4]]))
-    tensor([[3, 4],
-            [1, 2]])
+    >>> torch.flipud(torch.tensor([1, 2, 3]))  # 1-d too, unlike fliplr
+    tensor([3, 2, 1])
     """
     if input.ndim < 1:
         raise RuntimeError("Input must be >= 1-d.")

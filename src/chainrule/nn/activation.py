@@ -67,8 +67,8 @@ def _shown_option(name: str, value) -> str:
 class ReLU(_Activation):
     """``max(x, 0)``.
 
-    >>> torch.nn.ReLU()
-    ReLU()
+    >>> torch.nn.ReLU()(torch.tensor([-1., 2.]))
+    tensor([0., 2.])
     """
 
     _function = staticmethod(functional.relu)
@@ -77,8 +77,11 @@ class ReLU(_Activation):
 class LeakyReLU(_Activation):
     """``x`` if positive, else ``negative_slope * x``.
 
-    >>> torch.nn.LeakyReLU()
-    LeakyReLU(negative_slope=0.01)
+    >>> layer = torch.nn.LeakyReLU(0.2)
+    >>> layer
+    LeakyReLU(negative_slope=0.2)
+    >>> layer(torch.tensor([-5., 3.]))
+    tensor([-1.,  3.])
     """
 
     _function = staticmethod(functional.leaky_relu)
@@ -87,8 +90,10 @@ class LeakyReLU(_Activation):
 class GELU(_Activation):
     """Gaussian error linear unit.
 
-    >>> torch.nn.GELU()
-    GELU(approximate='none')
+    >>> torch.nn.GELU()(torch.tensor([1.]))
+    tensor([0.8413])
+    >>> torch.nn.GELU(approximate='tanh')(torch.tensor([-1., 0., 1.]))
+    tensor([-0.1588,  0.0000,  0.8412])
     """
 
     _function = staticmethod(functional.gelu)
@@ -97,8 +102,8 @@ class GELU(_Activation):
 class Sigmoid(_Activation):
     """Logistic function.
 
-    >>> torch.nn.Sigmoid()
-    Sigmoid()
+    >>> torch.nn.Sigmoid()(torch.tensor([0., 2.]))
+    tensor([0.5000, 0.8808])
     """
 
     _function = staticmethod(functional.sigmoid)
@@ -107,8 +112,9 @@ class Sigmoid(_Activation):
 class Tanh(_Activation):
     """Hyperbolic tangent.
 
-    >>> torch.nn.Tanh()
-    Tanh()
+    >>> torch.nn.Tanh()(torch.tensor([[-1.], [1.]]))
+    tensor([[-0.7616],
+            [ 0.7616]])
     """
 
     _function = staticmethod(functional.tanh)
@@ -117,8 +123,11 @@ class Tanh(_Activation):
 class Softplus(_Activation):
     """``log(1 + exp(beta * x)) / beta``.
 
-    >>> torch.nn.Softplus()
-    Softplus(beta=1.0, threshold=20.0)
+    >>> softplus = torch.nn.Softplus(beta=2.)
+    >>> softplus
+    Softplus(beta=2.0, threshold=20.0)
+    >>> softplus(torch.tensor([0., 30.]))  # above threshold / beta: x itself
+    tensor([ 0.3466, 30.0000])
     """
 
     _function = staticmethod(functional.softplus)
@@ -134,8 +143,9 @@ class _AlongDim(_Activation):
 class Softmax(_AlongDim):
     """Softmax along ``dim``.
 
-    >>> torch.nn.Softmax(dim=1)
-    Softmax(dim=1)
+    >>> torch.nn.Softmax(dim=1)(torch.tensor([[1., 1.], [0., 2.]]))
+    tensor([[0.5000, 0.5000],
+            [0.1192, 0.8808]])
     """
 
     _function = staticmethod(functional.softmax)
@@ -144,8 +154,8 @@ class Softmax(_AlongDim):
 class LogSoftmax(_AlongDim):
     """Log-softmax along ``dim``.
 
-    >>> torch.nn.LogSoftmax(dim=1)
-    LogSoftmax(dim=1)
+    >>> torch.nn.LogSoftmax(dim=0)(torch.zeros(4))
+    tensor([-1.3863, -1.3863, -1.3863, -1.3863])
     """
 
     _function = staticmethod(functional.log_softmax)
@@ -154,8 +164,8 @@ class LogSoftmax(_AlongDim):
 class SiLU(_Activation):
     """``x * sigmoid(x)``.
 
-    >>> torch.nn.SiLU()
-    SiLU()
+    >>> torch.nn.SiLU()(torch.tensor([-1., 0., 1.]))
+    tensor([-0.2689,  0.0000,  0.7311])
     """
 
     _function = staticmethod(functional.silu)
@@ -164,8 +174,9 @@ class SiLU(_Activation):
 class ELU(_Activation):
     """``x`` if positive, else ``alpha * (exp(x) - 1)``.
 
-    >>> torch.nn.ELU()
-    ELU(alpha=1.0)
+    >>> elu = torch.nn.ELU(alpha=0.5)
+    >>> elu(torch.tensor([-1., 1.]))
+    tensor([-0.3161,  1.0000])
     """
 
     _function = staticmethod(functional.elu)
@@ -174,8 +185,11 @@ class ELU(_Activation):
 class Hardtanh(_Activation):
     """``clamp(x, min_val, max_val)``.
 
-    >>> torch.nn.Hardtanh()
-    Hardtanh(min_val=-1.0, max_val=1.0)
+    >>> clamp = torch.nn.Hardtanh(-2., 2.)
+    >>> clamp
+    Hardtanh(min_val=-2.0, max_val=2.0)
+    >>> clamp(torch.tensor([-3., 1., 3.]))
+    tensor([-2.,  1.,  2.])
     """
 
     _function = staticmethod(functional.hardtanh)
@@ -200,8 +214,10 @@ class Hardtanh(_Activation):
 class ReLU6(Hardtanh):
     """``min(max(x, 0), 6)``.
 
-    >>> torch.nn.ReLU6()
-    ReLU6()
+    >>> torch.nn.ReLU6(inplace=True)
+    ReLU6(inplace=True)
+    >>> torch.nn.ReLU6()(torch.tensor([-1., 3., 9.]))
+    tensor([0., 3., 6.])
     """
 
     _shown = ("inplace",)
@@ -238,8 +254,8 @@ class PReLU(Module):
 class SELU(_Activation):
     """Scaled ELU with the self-normalising constants.
 
-    >>> torch.nn.SELU()
-    SELU()
+    >>> torch.nn.SELU()(torch.tensor([-1., 1.]))  # scale * elu(x, alpha)
+    tensor([-1.1113,  1.0507])
     """
 
     _function = staticmethod(functional.selu)
@@ -248,8 +264,8 @@ class SELU(_Activation):
 class CELU(_Activation):
     """Continuously differentiable ELU.
 
-    >>> torch.nn.CELU(alpha=2.)
-    CELU(alpha=2.0)
+    >>> torch.nn.CELU(alpha=2.)(-torch.ones(1) * 2)  # alpha * (exp(x / alpha) - 1) below 0
+    tensor([-1.2642])
     """
 
     _function = staticmethod(functional.celu)
@@ -258,8 +274,9 @@ class CELU(_Activation):
 class Mish(_Activation):
     """``x * tanh(softplus(x))``.
 
-    >>> torch.nn.Mish()
-    Mish()
+    >>> x = torch.tensor([1., 2.])
+    >>> torch.nn.Mish()(x)
+    tensor([0.8651, 1.9440])
     """
 
     _function = staticmethod(functional.mish)
@@ -268,8 +285,8 @@ class Mish(_Activation):
 class Hardswish(_Activation):
     """``x * relu6(x + 3) / 6``.
 
-    >>> torch.nn.Hardswish()
-    Hardswish()
+    >>> torch.nn.Hardswish()(torch.tensor([-4., -1., 1., 4.]))
+    tensor([-0.0000, -0.3333,  0.6667,  4.0000])
     """
 
     _function = staticmethod(functional.hardswish)
@@ -279,8 +296,8 @@ class Hardswish(_Activation):
 class Hardsigmoid(_Activation):
     """``relu6(x + 3) / 6``.
 
-    >>> torch.nn.Hardsigmoid()
-    Hardsigmoid()
+    >>> torch.nn.Hardsigmoid()(torch.tensor([-3., 0., 1.5]))
+    tensor([0.0000, 0.5000, 0.7500])
     """
 
     _function = staticmethod(functional.hardsigmoid)
@@ -290,8 +307,8 @@ class Hardsigmoid(_Activation):
 class Softsign(_Activation):
     """``x / (1 + |x|)``.
 
-    >>> torch.nn.Softsign()
-    Softsign()
+    >>> torch.nn.Softsign()(torch.tensor([-3., 1.]))
+    tensor([-0.7500,  0.5000])
     """
 
     _function = staticmethod(functional.softsign)
@@ -300,8 +317,9 @@ class Softsign(_Activation):
 class Softmin(_AlongDim):
     """``softmax(-x)`` along ``dim``.
 
-    >>> torch.nn.Softmin(dim=1)
-    Softmin(dim=1)
+    >>> softmin = torch.nn.Softmin(dim=1)
+    >>> softmin(torch.tensor([[0., 2.]]))
+    tensor([[0.8808, 0.1192]])
     """
 
     _function = staticmethod(functional.softmin)
@@ -320,8 +338,11 @@ class LogSigmoid(_Activation):
 class Threshold(_Activation):
     """``x`` where ``x > threshold``, else ``value``.
 
-    >>> torch.nn.Threshold(0.1, 20)
+    >>> layer = torch.nn.Threshold(0.1, 20)
+    >>> layer
     Threshold(threshold=0.1, value=20)
+    >>> layer(torch.tensor([0., 0.5]))
+    tensor([20.0000,  0.5000])
     """
 
     _function = staticmethod(functional.threshold)
@@ -330,8 +351,8 @@ class Threshold(_Activation):
 class GLU(_Activation):
     """Gated linear unit along ``dim``.
 
-    >>> torch.nn.GLU()
-    GLU(dim=-1)
+    >>> torch.nn.GLU()(torch.tensor([1., 0.]))  # 1 * sigmoid(0)
+    tensor([0.5000])
     """
 
     _function = staticmethod(functional.glu)
@@ -340,8 +361,8 @@ class GLU(_Activation):
 class Tanhshrink(_Activation):
     """``x - tanh(x)``.
 
-    >>> torch.nn.Tanhshrink()
-    Tanhshrink()
+    >>> torch.nn.Tanhshrink()(torch.ones(1))
+    tensor([0.2384])
     """
 
     _function = staticmethod(functional.tanhshrink)
@@ -350,8 +371,11 @@ class Tanhshrink(_Activation):
 class Softshrink(_Activation):
     """Soft thresholding by ``lambd``.
 
-    >>> torch.nn.Softshrink()
+    >>> shrink = torch.nn.Softshrink()
+    >>> shrink
     Softshrink(0.5)
+    >>> shrink(torch.tensor([-2., 0.2, 1.]))
+    tensor([-1.5000,  0.0000,  0.5000])
     """
 
     _function = staticmethod(functional.softshrink)
@@ -363,8 +387,8 @@ class Softshrink(_Activation):
 class Hardshrink(Softshrink):
     """Hard thresholding by ``lambd``.
 
-    >>> torch.nn.Hardshrink()
-    Hardshrink(0.5)
+    >>> torch.nn.Hardshrink(1.)(torch.tensor([-2., 0.5]))
+    tensor([-2.,  0.])
     """
 
     _function = staticmethod(functional.hardshrink)

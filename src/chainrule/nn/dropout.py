@@ -48,8 +48,9 @@ class Dropout(_DropoutNd):
 class Dropout1d(_DropoutNd):
     """Channel dropout for ``(N, C, L)``.
 
-    >>> torch.nn.Dropout1d()
-    Dropout1d(p=0.5, inplace=False)
+    >>> out = torch.nn.Dropout1d()(torch.ones(1, 4, 3))  # training
+    >>> all(row in ([2., 2., 2.], [0., 0., 0.]) for row in out[0].tolist())  # kept (x2) or 0
+    True
     """
 
     _function = staticmethod(functional.dropout1d)
@@ -79,8 +80,9 @@ class Dropout3d(_DropoutNd):
 class AlphaDropout(_DropoutNd):
     """Dropout for self-normalising (SELU) networks: keeps mean 0 and variance 1.
 
-    >>> torch.nn.AlphaDropout(0.2)
-    AlphaDropout(p=0.2, inplace=False)
+    >>> out = torch.nn.AlphaDropout(0.2)(torch.randn(10000))
+    >>> abs(out.mean().item()) < 0.1, abs(out.std().item() - 1) < 0.1
+    (True, True)
     """
 
     _function = staticmethod(functional.alpha_dropout)
@@ -89,8 +91,9 @@ class AlphaDropout(_DropoutNd):
 class FeatureAlphaDropout(_DropoutNd):
     """``AlphaDropout`` of whole channels.
 
-    >>> torch.nn.FeatureAlphaDropout(0.2)
-    FeatureAlphaDropout(p=0.2, inplace=False)
+    >>> out = torch.nn.FeatureAlphaDropout(0.5)(torch.zeros(1, 6, 4))
+    >>> bool((out == out[:, :, :1]).all())  # each channel kept or dropped whole
+    True
     """
 
     _function = staticmethod(functional.feature_alpha_dropout)

@@ -72,8 +72,8 @@ class MSELoss(_Loss):
 class L1Loss(_Loss):
     """Mean absolute error.
 
-    >>> torch.nn.L1Loss()
-    L1Loss()
+    >>> torch.nn.L1Loss()(torch.tensor([1., 2.]), torch.tensor([2., 0.]))
+    tensor(1.5000)
     """
 
     _function = staticmethod(functional.l1_loss)
@@ -82,8 +82,9 @@ class L1Loss(_Loss):
 class HuberLoss(_Loss):
     """Squared error below ``delta``, absolute error above.
 
-    >>> torch.nn.HuberLoss(delta=2.0).delta
-    2.0
+    >>> huber = torch.nn.HuberLoss(delta=2.0)  # 0.5 * 1 ** 2 and 2 * (4 - 0.5 * 2), averaged
+    >>> huber(torch.zeros(2), torch.tensor([1., 4.]))
+    tensor(3.2500)
     """
 
     _function = staticmethod(functional.huber_loss)
@@ -95,8 +96,8 @@ class HuberLoss(_Loss):
 class SmoothL1Loss(_Loss):
     """Huber loss divided by ``beta``.
 
-    >>> torch.nn.SmoothL1Loss()
-    SmoothL1Loss()
+    >>> torch.nn.SmoothL1Loss(beta=0.5)(torch.tensor([[0.25]]), torch.zeros(1, 1))
+    tensor(0.0625)
     """
 
     _function = staticmethod(functional.smooth_l1_loss)
@@ -165,8 +166,11 @@ class BCEWithLogitsLoss(_WeightedLoss):
 class KLDivLoss(_Loss):
     """Kullback-Leibler divergence loss.
 
-    >>> torch.nn.KLDivLoss(reduction='batchmean', log_target=True)
+    >>> kl = torch.nn.KLDivLoss(reduction='batchmean', log_target=True)
+    >>> kl  # PyTorch shows no options
     KLDivLoss()
+    >>> kl(torch.zeros(2, 2), torch.tensor([[0., 0.], [1., 1.]]))
+    tensor(2.7183)
     """
 
     _function = staticmethod(functional.kl_div)
@@ -187,8 +191,10 @@ class _MarginLoss(_Loss):
 class MarginRankingLoss(_MarginLoss):
     """``max(0, -y * (x1 - x2) + margin)``.
 
-    >>> torch.nn.MarginRankingLoss(margin=0.5).margin
-    0.5
+    >>> ranking = torch.nn.MarginRankingLoss(margin=0.5)
+    >>> x1, x2 = torch.tensor([1., 2.]), torch.tensor([2., 1.])
+    >>> ranking(x1, x2, torch.ones(2))  # x1 should rank higher: wrong by 1 in the first pair
+    tensor(0.7500)
     """
 
     _function = staticmethod(functional.margin_ranking_loss)
@@ -197,8 +203,8 @@ class MarginRankingLoss(_MarginLoss):
 class HingeEmbeddingLoss(_MarginLoss):
     """``x`` for similar pairs, ``max(0, margin - x)`` for dissimilar ones.
 
-    >>> torch.nn.HingeEmbeddingLoss()
-    HingeEmbeddingLoss()
+    >>> torch.nn.HingeEmbeddingLoss()(torch.tensor([0.3, 0.3]), torch.tensor([1., -1.]))
+    tensor(0.5000)
     """
 
     _function = staticmethod(functional.hinge_embedding_loss)
@@ -211,8 +217,9 @@ class HingeEmbeddingLoss(_MarginLoss):
 class CosineEmbeddingLoss(_MarginLoss):
     """``1 - cos`` for similar pairs, ``max(0, cos - margin)`` for dissimilar ones.
 
-    >>> torch.nn.CosineEmbeddingLoss()
-    CosineEmbeddingLoss()
+    >>> loss = torch.nn.CosineEmbeddingLoss()
+    >>> loss(torch.tensor([[1., 0.]]), torch.tensor([[0., 1.]]), torch.tensor([1.]))
+    tensor(1.)
     """
 
     _function = staticmethod(functional.cosine_embedding_loss)
@@ -221,8 +228,9 @@ class CosineEmbeddingLoss(_MarginLoss):
 class SoftMarginLoss(_Loss):
     """``log(1 + exp(-y * x))``.
 
-    >>> torch.nn.SoftMarginLoss()
-    SoftMarginLoss()
+    >>> x, y = torch.tensor([0., 2.]), torch.tensor([1., -1.])
+    >>> torch.nn.SoftMarginLoss()(x, y)  # log(2) and log(1 + exp(2)), averaged
+    tensor(1.4100)
     """
 
     _function = staticmethod(functional.soft_margin_loss)
@@ -231,8 +239,9 @@ class SoftMarginLoss(_Loss):
 class MultiLabelSoftMarginLoss(_WeightedLoss):
     """Per-class binary cross-entropy of logits, averaged over the classes.
 
-    >>> torch.nn.MultiLabelSoftMarginLoss()
-    MultiLabelSoftMarginLoss()
+    >>> logits, labels = torch.zeros(1, 3), torch.tensor([[1., 0., 1.]])
+    >>> torch.nn.MultiLabelSoftMarginLoss()(logits, labels)
+    tensor(0.6931)
     """
 
     _function = staticmethod(functional.multilabel_soft_margin_loss)
@@ -241,8 +250,10 @@ class MultiLabelSoftMarginLoss(_WeightedLoss):
 class PoissonNLLLoss(_Loss):
     """Poisson negative log-likelihood.
 
-    >>> torch.nn.PoissonNLLLoss()
-    PoissonNLLLoss()
+    >>> torch.nn.PoissonNLLLoss()(torch.tensor([0., 1.]), torch.tensor([1., 2.]))
+    tensor(0.8591)
+    >>> torch.nn.PoissonNLLLoss(log_input=False)(torch.tensor([2.]), torch.tensor([2.]))
+    tensor(0.6137)
     """
 
     _function = staticmethod(functional.poisson_nll_loss)
@@ -261,8 +272,9 @@ class PoissonNLLLoss(_Loss):
 class GaussianNLLLoss(_Loss):
     """Gaussian negative log-likelihood with a predicted variance.
 
-    >>> torch.nn.GaussianNLLLoss()
-    GaussianNLLLoss()
+    >>> mean, target, var = torch.tensor([0., 1.]), torch.ones(2), torch.tensor([1., 2.])
+    >>> torch.nn.GaussianNLLLoss()(mean, target, var)
+    tensor(0.4233)
     """
 
     _function = staticmethod(functional.gaussian_nll_loss)
@@ -275,8 +287,9 @@ class GaussianNLLLoss(_Loss):
 class TripletMarginLoss(_Loss):
     """Triplet loss with a ``p``-norm distance.
 
-    >>> torch.nn.TripletMarginLoss()
-    TripletMarginLoss()
+    >>> anchor, positive = torch.zeros(1, 2), torch.tensor([[1., 0.]])
+    >>> torch.nn.TripletMarginLoss(margin=3.)(anchor, positive, torch.tensor([[3., 0.]]))
+    tensor(1.)
     """
 
     _function = staticmethod(functional.triplet_margin_loss)
@@ -355,10 +368,13 @@ class MultiLabelMarginLoss(_Loss):
 class TripletMarginWithDistanceLoss(_Loss):
     """Triplet loss with any distance function (a ``PairwiseDistance`` by default).
 
-    >>> torch.nn.TripletMarginWithDistanceLoss(margin=0.5)
+    >>> loss = torch.nn.TripletMarginWithDistanceLoss(margin=0.5)
+    >>> loss
     TripletMarginWithDistanceLoss(
       (distance_function): PairwiseDistance()
     )
+    >>> loss(torch.zeros(1, 2), torch.tensor([[0., 1.]]), torch.tensor([[1., 0.]]))
+    tensor(0.5000)
     """
 
     _function = staticmethod(functional.triplet_margin_with_distance_loss)

@@ -134,8 +134,10 @@ class ReflectionPad1d(_PadNd):
 class ReflectionPad2d(ReflectionPad1d):
     """Pads the last two dimensions with their reflection.
 
-    >>> torch.nn.ReflectionPad2d(1)
-    ReflectionPad2d((1, 1, 1, 1))
+    >>> torch.nn.ReflectionPad2d((1, 1, 0, 1))(torch.arange(4.).reshape(1, 2, 2))
+    tensor([[[1., 0., 1., 0.],
+             [3., 2., 3., 2.],
+             [1., 0., 1., 0.]]])
     """
 
     _dims = 2
@@ -164,8 +166,11 @@ class ReplicationPad1d(_PadNd):
 class ReplicationPad2d(ReplicationPad1d):
     """Pads the last two dimensions by repeating their edge values.
 
-    >>> torch.nn.ReplicationPad2d(2)
-    ReplicationPad2d((2, 2, 2, 2))
+    >>> x = torch.tensor([[[1., 2.], [3., 4.]]])
+    >>> torch.nn.ReplicationPad2d((1, 0, 0, 1))(x)  # one column on the left, one row below
+    tensor([[[1., 1., 2.],
+             [3., 3., 4.],
+             [3., 3., 4.]]])
     """
 
     _dims = 2

@@ -65,8 +65,9 @@ class UpsamplingBilinear2d(Upsample):
 class PixelShuffle(FunctionalModule):
     """``pixel_shuffle`` as a layer.
 
-    >>> torch.nn.PixelShuffle(2)
-    PixelShuffle(upscale_factor=2)
+    >>> torch.nn.PixelShuffle(2)(torch.arange(4.).reshape(4, 1, 1))  # 4 channels -> one 2x2
+    tensor([[[0., 1.],
+             [2., 3.]]])
     """
 
     _function = staticmethod(functional.pixel_shuffle)
@@ -75,8 +76,8 @@ class PixelShuffle(FunctionalModule):
 class PixelUnshuffle(FunctionalModule):
     """``pixel_unshuffle`` as a layer.
 
-    >>> torch.nn.PixelUnshuffle(3)
-    PixelUnshuffle(downscale_factor=3)
+    >>> torch.nn.PixelUnshuffle(2)(torch.arange(16.).reshape(1, 4, 4)).shape
+    torch.Size([4, 2, 2])
     """
 
     _function = staticmethod(functional.pixel_unshuffle)
@@ -85,8 +86,9 @@ class PixelUnshuffle(FunctionalModule):
 class ChannelShuffle(FunctionalModule):
     """``channel_shuffle`` as a layer: interleaves the channels of ``groups`` groups.
 
-    >>> torch.nn.ChannelShuffle(3)
-    ChannelShuffle(groups=3)
+    >>> channels = torch.arange(4.).reshape(1, 4, 1, 1)
+    >>> torch.nn.ChannelShuffle(2)(channels).flatten()  # groups (0, 1) and (2, 3) interleaved
+    tensor([0., 2., 1., 3.])
     """
 
     _function = staticmethod(functional.channel_shuffle)

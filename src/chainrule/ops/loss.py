@@ -149,8 +149,9 @@ def _nll_weights(target, weight, ignore_index, n_classes):
         bad = safe[(safe < 0) | (safe >= n_classes)][0]
         raise IndexError(f"Target {int(bad)} is out of bounds (the input has {n_classes} "
                          "classes; targets must lie in [0, C) or equal ignore_index)")
-    w = weight[safe] if weight is not None else xp.ones(target.shape)
-    return safe, w * valid
+    # Without class weights the mask itself is the weight: its cast to the loss's dtype gives
+    # the same ones and zeros as ones * mask, with no array of ones to make.
+    return safe, valid if weight is None else weight[safe] * valid
 
 
 def _nll_forward(self, target, weight, ignore_index, reduction):

@@ -54,9 +54,18 @@ def _negative(x):
     return xp.negative(x)
 
 
+# Below this many elements the row of zeros costs more than it saves.
+_RELU_ROW = 2048
+
+
 def _relu(x):
     if x.dtype == xp.bool_:
         raise RuntimeError("Boolean inputs not supported for relu. Fix: convert with .float().")
+    if x.ndim and x.size >= _RELU_ROW:
+        # NumPy's maximum runs its vectorised loop only when both operands are arrays that
+        # advance: a row of zeros broadcast over the leading dimensions selects the same bits
+        # as the number 0 (NaN kept, -0.0 to +0.0) in a fraction of the time.
+        return xp.maximum(x, xp.zeros(x.shape[-1], dtype=x.dtype))
     return xp.maximum(x, 0).astype(x.dtype, copy=False)
 
 

@@ -59,8 +59,13 @@ class _Rule(Optimizer):
     """An optimiser whose per-parameter state is created, in PyTorch's key order, by
     ``_init_state`` on the parameter's first step, and whose update is ``_update``."""
 
+    _zero_buffers: tuple[str, ...] = ()  # the state's arrays that start at 0, in that order
+
     def _init_state(self, state: dict, p, group) -> None:
-        raise NotImplementedError
+        """A step count, then ``_zero_buffers``; a rule with other state defines its own."""
+        state["step"] = self._scalar(0.0)
+        for name in self._zero_buffers:
+            state[name] = self._zeros_like(p)
 
     def _update(self, p, g, state: dict, group) -> None:
         raise NotImplementedError

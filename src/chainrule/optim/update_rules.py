@@ -67,11 +67,14 @@ class RAdam(_Rule):
 
     >>> w = torch.nn.Parameter(torch.tensor([1.0, -2.0]))
     >>> opt = torch.optim.RAdam([w], lr=0.1)
-    >>> (w ** 2).sum().backward(); _ = opt.step()
+    >>> for _ in range(3):  # too early for the variance estimate: momentum SGD steps
+    ...     opt.zero_grad(); (w ** 2).sum().backward(); _ = opt.step()
     >>> w
     Parameter containing:
-    tensor([ 0.8000, -1.6000], requires_grad=True)
+    tensor([ 0.4623, -0.9246], requires_grad=True)
     """
+
+    _zero_buffers = ("exp_avg", "exp_avg_sq")
 
     def __init__(self, params, lr: float = 1e-3, betas=(0.9, 0.999), eps: float = 1e-8,
                  weight_decay: float = 0, decoupled_weight_decay: bool = False, *,
@@ -82,11 +85,6 @@ class RAdam(_Rule):
                                       maximize=maximize, foreach=foreach, capturable=capturable,
                                       decoupled_weight_decay=decoupled_weight_decay,
                                       differentiable=differentiable))
-
-    def _init_state(self, state, p, group):
-        state["step"] = self._scalar(0.0)
-        state["exp_avg"] = self._zeros_like(p)
-        state["exp_avg_sq"] = self._zeros_like(p)
 
     def _update(self, p, g, state, group):
         lr, (beta1, beta2) = self._lr(group), group["betas"]
@@ -114,10 +112,13 @@ class Adamax(_Rule):
     >>> w = torch.nn.Parameter(torch.tensor([1.0, -2.0]))
     >>> opt = torch.optim.Adamax([w], lr=0.1)
     >>> (w ** 2).sum().backward(); _ = opt.step()
-    >>> w
-    Parameter containing:
-    tensor([ 0.9000, -1.9000], requires_grad=True)
+    >>> opt.state[w]['exp_inf']  # the decayed maximum of |grad|
+    tensor([2., 4.])
+    >>> w.detach()  # so the first step moves each weight by lr
+    tensor([ 0.9000, -1.9000])
     """
+
+    _zero_buffers = ("exp_avg", "exp_inf")
 
     def __init__(self, params, lr: float = 2e-3, betas=(0.9, 0.999), eps: float = 1e-8,
                  weight_decay: float = 0, foreach=None, *, maximize: bool = False,
@@ -126,11 +127,6 @@ class Adamax(_Rule):
         super().__init__(params, dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
                                       foreach=foreach, maximize=maximize,
                                       differentiable=differentiable, capturable=capturable))
-
-    def _init_state(self, state, p, group):
-        state["step"] = self._scalar(0.0)
-        state["exp_avg"] = self._zeros_like(p)
-        state["exp_inf"] = self._zeros_like(p)
 
     def _update(self, p, g, state, group):
         lr, (beta1, beta2) = self._lr(group), group["betas"]
@@ -149,10 +145,12 @@ class Adadelta(_Rule):
     >>> w = torch.nn.Parameter(torch.tensor([1.0, -2.0]))
     >>> opt = torch.optim.Adadelta([w])
     >>> (w ** 2).sum().backward(); _ = opt.step()
-    >>> w
-    Parameter containing:
-    tensor([ 0.9968, -1.9968], requires_grad=True)
+    >>> w, opt.state[w]['square_avg']  # the running mean of grad ** 2, from 0 with rho = 0.9
+    (Parameter containing:
+    tensor([ 0.9968, -1.9968], requires_grad=True), tensor([0.4000, 1.6000]))
     """
+
+    _zero_buffers = ("square_avg", "acc_delta")
 
     def __init__(self, params, lr: float = 1.0, rho: float = 0.9, eps: float = 1e-6,
                  weight_decay: float = 0, foreach=None, *, capturable: bool = False,
@@ -165,11 +163,6 @@ class Adadelta(_Rule):
         super().__init__(params, dict(lr=lr, rho=rho, eps=eps, weight_decay=weight_decay,
                                       maximize=maximize, capturable=capturable,
                                       foreach=foreach, differentiable=differentiable))
-
-    def _init_state(self, state, p, group):
-        state["step"] = self._scalar(0.0)
-        state["square_avg"] = self._zeros_like(p)
-        state["acc_delta"] = self._zeros_like(p)
 
     def _update(self, p, g, state, group):
         rho, eps = group["rho"], group["eps"]
@@ -192,10 +185,12 @@ class Rprop(_Rule):
 
     >>> w = torch.nn.Parameter(torch.tensor([1.0, -2.0]))
     >>> opt = torch.optim.Rprop([w], lr=0.1)
-    >>> (w ** 2).sum().backward(); _ = opt.step()
-    >>> w
-    Parameter containing:
-    tensor([ 0.9000, -1.9000], requires_grad=True)
+    >>> for _ in range(2):
+    ...     opt.zero_grad(); (w ** 2).sum().backward(); _ = opt.step()
+    >>> opt.state[w]['step_size']  # lr, then times etas[1] as the sign held
+    tensor([0.1200, 0.1200])
+    >>> w.detach()
+    tensor([ 0.7800, -1.7800])
     """
 
     def __init__(self, params, lr: float = 1e-2, etas=(0.5, 1.2), step_sizes=(1e-6, 50), *,
@@ -234,11 +229,11 @@ class ASGD(_Rule):
     the iterates in ``state['ax']``.
 
     >>> w = torch.nn.Parameter(torch.tensor([1.0, -2.0]))
-    >>> opt = torch.optim.ASGD([w], lr=0.1)
-    >>> (w ** 2).sum().backward(); _ = opt.step()
-    >>> w
-    Parameter containing:
-    tensor([ 0.8000, -1.6000], requires_grad=True)
+    >>> opt = torch.optim.ASGD([w], lr=0.1, t0=0)  # averaging from the start
+    >>> for _ in range(3):
+    ...     opt.zero_grad(); (w ** 2).sum().backward(); _ = opt.step()
+    >>> w.detach(), opt.state[w]['ax']  # the last two iterates' mean, as mu was 1 then 1/2
+    (tensor([ 0.5120, -1.0240]), tensor([ 0.5760, -1.1520]))
     """
 
     def __init__(self, params, lr: float = 1e-2, lambd: float = 1e-4, alpha: float = 0.75,

@@ -121,6 +121,13 @@ class LRScheduler:
         return self._last_lr
 
     def get_lr(self) -> list:
+        """The learning rates for ``last_epoch``, one per parameter group, as ``step`` sets
+        them (``_compute_lr``); called outside ``step`` it warns, as PyTorch's does, since a
+        caller wants ``get_last_lr()``."""
+        self._warn_if_called_outside_step()
+        return self._compute_lr()
+
+    def _compute_lr(self) -> list:
         raise NotImplementedError
 
     def _warn_if_called_outside_step(self) -> None:

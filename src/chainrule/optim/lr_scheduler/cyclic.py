@@ -110,8 +110,7 @@ class CyclicLR(LRScheduler):
     def _exp_range_scale_fn(gamma: float, x: float) -> float:
         return gamma ** x
 
-    def get_lr(self) -> list:
-        self._warn_if_called_outside_step()
+    def _compute_lr(self) -> list:
         cycle = math.floor(1 + self.last_epoch / self.total_size)
         x = 1.0 + self.last_epoch / self.total_size - cycle
         if x <= self.step_ratio:
@@ -168,8 +167,7 @@ class CosineAnnealingWarmRestarts(LRScheduler):
         self.T_cur = last_epoch
         super().__init__(optimizer, last_epoch)
 
-    def get_lr(self) -> list:
-        self._warn_if_called_outside_step()
+    def _compute_lr(self) -> list:
         return [self.eta_min + (base - self.eta_min)
                 * (1 + math.cos(math.pi * self.T_cur / self.T_i)) / 2 for base in self.base_lrs]
 
@@ -281,8 +279,7 @@ class OneCycleLR(LRScheduler):
             return end + (start - end) / 2.0 * (math.cos(math.pi * pct) + 1)
         return (end - start) * pct + start
 
-    def get_lr(self) -> list:
-        self._warn_if_called_outside_step()
+    def _compute_lr(self) -> list:
         step_num = self.last_epoch
         if step_num > self.total_steps:
             raise ValueError(f"Tried to step {step_num} times. The specified number of total "

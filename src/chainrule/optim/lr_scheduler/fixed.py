@@ -49,8 +49,7 @@ class LambdaLR(_LambdaState, LRScheduler):
         self.lr_lambdas = _lambdas(optimizer, lr_lambda)
         super().__init__(optimizer, last_epoch)
 
-    def get_lr(self) -> list:
-        self._warn_if_called_outside_step()
+    def _compute_lr(self) -> list:
         return [base * f(self.last_epoch) for f, base in zip(self.lr_lambdas, self.base_lrs)]
 
 
@@ -72,8 +71,7 @@ class MultiplicativeLR(_LambdaState, LRScheduler):
                 raise TypeError(f"lr_lambda should be a function, but got {type(fn).__name__}")
         super().__init__(optimizer, last_epoch)
 
-    def get_lr(self) -> list:
-        self._warn_if_called_outside_step()
+    def _compute_lr(self) -> list:
         if self._is_initial:
             return _group_values(self.optimizer, "lr")
         return [group["lr"] * f(self.last_epoch)
@@ -83,15 +81,16 @@ class MultiplicativeLR(_LambdaState, LRScheduler):
 class StepLR(LRScheduler):
     """Multiply the lr by ``gamma`` every ``step_size`` epochs.
 
-    >>> w = [torch.zeros(1, requires_grad=True)]
-    >>> opt = torch.optim.SGD(w, lr=1.0)
+    >>> opt = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=1.0)
     >>> sched = torch.optim.lr_scheduler.StepLR(opt, step_size=2, gamma=0.5)
-    >>> lrs = []
     >>> for epoch in range(5):
-    ...     lrs.append(round(opt.param_groups[0]["lr"], 4))
+    ...     print(epoch, sched.get_last_lr())
     ...     opt.step(); sched.step()
-    >>> lrs
-    [1.0, 1.0, 0.5, 0.5, 0.25]
+    0 [1.0]
+    1 [1.0]
+    2 [0.5]
+    3 [0.5]
+    4 [0.25]
     """
 
     def __init__(self, optimizer, step_size: int, gamma: float = 0.1,
@@ -99,8 +98,7 @@ class StepLR(LRScheduler):
         self.step_size, self.gamma = step_size, gamma
         super().__init__(optimizer, last_epoch)
 
-    def get_lr(self) -> list:
-        self._warn_if_called_outside_step()
+    def _compute_lr(self) -> list:
         if self.last_epoch == 0 or self.last_epoch % self.step_size != 0:
             return _group_values(self.optimizer, "lr")
         return self._lrs_times(self.gamma)
@@ -128,8 +126,7 @@ class MultiStepLR(LRScheduler):
         self.milestones, self.gamma = Counter(milestones), gamma
         super().__init__(optimizer, last_epoch)
 
-    def get_lr(self) -> list:
-        self._warn_if_called_outside_step()
+    def _compute_lr(self) -> list:
         if self.last_epoch not in self.milestones:
             return _group_values(self.optimizer, "lr")
         return self._lrs_times(self.gamma ** self.milestones[self.last_epoch])
@@ -159,8 +156,7 @@ class ConstantLR(LRScheduler):
         self.factor, self.total_iters = factor, total_iters
         super().__init__(optimizer, last_epoch)
 
-    def get_lr(self) -> list:
-        self._warn_if_called_outside_step()
+    def _compute_lr(self) -> list:
         if self.last_epoch == 0:
             return self._lrs_times(self.factor)
         if self.last_epoch != self.total_iters:
@@ -178,11 +174,11 @@ class LinearLR(LRScheduler):
 
     >>> opt = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=1.0)
     >>> sched = torch.optim.lr_scheduler.LinearLR(opt, start_factor=0.25, total_iters=3)
-    >>> lrs = []
-    >>> for epoch in range(5):
-    ...     lrs.append(opt.param_groups[0]["lr"]); opt.step(); sched.step()
-    >>> lrs
-    [0.25, 0.5, 0.75, 1.0, 1.0]
+    >>> sched.get_last_lr()  # at first: the lr times start_factor
+    [0.25]
+    >>> for _ in range(3): opt.step(); sched.step()
+    >>> sched.get_last_lr()  # after total_iters epochs: times end_factor, 1 by default
+    [1.0]
     """
 
     def __init__(self, optimizer, start_factor: float = 1.0 / 3, end_factor: float = 1.0,
@@ -196,8 +192,7 @@ class LinearLR(LRScheduler):
         self.total_iters = total_iters
         super().__init__(optimizer, last_epoch)
 
-    def get_lr(self) -> list:
-        self._warn_if_called_outside_step()
+    def _compute_lr(self) -> list:
         if self.last_epoch == 0:
             return self._lrs_times(self.start_factor)
         if self._is_initial or self.last_epoch > self.total_iters:
@@ -216,23 +211,18 @@ class LinearLR(LRScheduler):
 class ExponentialLR(LRScheduler):
     """Multiply the lr by ``gamma`` every epoch.
 
-    >>> w = [torch.zeros(1, requires_grad=True)]
-    >>> opt = torch.optim.SGD(w, lr=1.0)
+    >>> opt = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=1.0)
     >>> sched = torch.optim.lr_scheduler.ExponentialLR(opt, gamma=0.5)
-    >>> lrs = []
-    >>> for epoch in range(4):
-    ...     lrs.append(round(opt.param_groups[0]["lr"], 4))
-    ...     opt.step(); sched.step()
-    >>> lrs
-    [1.0, 0.5, 0.25, 0.125]
+    >>> for _ in range(3): opt.step(); sched.step()
+    >>> opt.param_groups[0]["lr"]  # 1.0 * 0.5 ** 3
+    0.125
     """
 
     def __init__(self, optimizer, gamma: float, last_epoch: int = -1) -> None:
         self.gamma = gamma
         super().__init__(optimizer, last_epoch)
 
-    def get_lr(self) -> list:
-        self._warn_if_called_outside_step()
+    def _compute_lr(self) -> list:
         if self._is_initial:
             return _group_values(self.optimizer, "lr")
         return self._lrs_times(self.gamma)
@@ -246,12 +236,12 @@ class PolynomialLR(LRScheduler):
     power``.
 
     >>> opt = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=1.0)
-    >>> sched = torch.optim.lr_scheduler.PolynomialLR(opt, total_iters=4, power=1.0)
-    >>> lrs = []
-    >>> for epoch in range(6):
-    ...     lrs.append(opt.param_groups[0]["lr"]); opt.step(); sched.step()
-    >>> lrs
-    [1.0, 0.75, 0.5, 0.25, 0.0, 0.0]
+    >>> sched = torch.optim.lr_scheduler.PolynomialLR(opt, total_iters=4, power=2.0)
+    >>> lrs = [opt.param_groups[0]["lr"]]
+    >>> for epoch in range(5):
+    ...     opt.step(); sched.step(); lrs.append(sched.get_last_lr()[0])
+    >>> lrs  # (1 - epoch / 4) ** 2, then 0
+    [1.0, 0.5625, 0.25, 0.0625, 0.0, 0.0]
     """
 
     def __init__(self, optimizer, total_iters: int = 5, power: float = 1.0,
@@ -259,8 +249,7 @@ class PolynomialLR(LRScheduler):
         self.total_iters, self.power = total_iters, power
         super().__init__(optimizer, last_epoch)
 
-    def get_lr(self) -> list:
-        self._warn_if_called_outside_step()
+    def _compute_lr(self) -> list:
         if self._is_initial or self.last_epoch > self.total_iters:
             return _group_values(self.optimizer, "lr")
         decay = ((1.0 - self.last_epoch / self.total_iters)
@@ -278,13 +267,15 @@ class CosineAnnealingLR(LRScheduler):
 
     >>> w = [torch.zeros(1, requires_grad=True)]
     >>> opt = torch.optim.SGD(w, lr=1.0)
-    >>> sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=4)
-    >>> lrs = []
+    >>> sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=4, eta_min=0.2)
     >>> for epoch in range(5):
-    ...     lrs.append(round(opt.param_groups[0]["lr"], 4))
+    ...     print(epoch, round(opt.param_groups[0]["lr"], 4))
     ...     opt.step(); sched.step()
-    >>> lrs
-    [1.0, 0.8536, 0.5, 0.1464, 0.0]
+    0 1.0
+    1 0.8828
+    2 0.6
+    3 0.3172
+    4 0.2
     """
 
     def __init__(self, optimizer, T_max: int, eta_min: float = 0.0,
@@ -292,8 +283,7 @@ class CosineAnnealingLR(LRScheduler):
         self.T_max, self.eta_min = T_max, eta_min
         super().__init__(optimizer, last_epoch)
 
-    def get_lr(self) -> list:
-        self._warn_if_called_outside_step()
+    def _compute_lr(self) -> list:
         groups, eta_min, T_max = self.optimizer.param_groups, self.eta_min, self.T_max
         if self._is_initial:
             return _group_values(self.optimizer, "lr")
