@@ -42,6 +42,9 @@ def test_compiled_core_is_built_where_required():
         pytest.skip("CHAINRULE_REQUIRE_COMPILED is not set")
     assert _run_core(False, "import chainrule; print(chainrule.engine.core_name())") == \
         "compiled"
+    # with its formula twins (_core_formulas.c: NumPy's headers are a build requirement)
+    assert _run_core(False, "from chainrule.engine import core; "
+                            "print(hasattr(core.compiled, 'compiled_form'))") == "True"
 
 
 # --- the differential test: the other core in a server process ----------------------------
@@ -199,3 +202,78 @@ def test_operators_stay_methods():
     assert x.__rsub__(y).tolist() == (y - x).tolist() == [2.0, 2.0]
     assert cr.Tensor.__sub__.__name__ == "__sub__"
     assert cr.Tensor.backward.__doc__.startswith("Compute the gradient")
+
+
+# --- the compiled twins of the array forms (_core_formulas.c) -----------------------------
+
+def _twins():
+    """(name, twin, its Python form, how many arguments) for each twin this core has."""
+    import operator
+
+    from chainrule.engine import array_rules
+    from chainrule.ops import pointwise, reduction
+    found = [(name, array_rules.operator_form(fn), fn, arity) for name, fn, arity in (
+        ("add", operator.add, 2), ("mul", operator.mul, 2), ("truediv", operator.truediv, 2),
+        ("neg", operator.neg, 1))]
+    for name, op, form, arity in (
+            ("tanh_backward", pointwise.tanh_backward, pointwise.tanh_backward.forward, 2),
+            ("sigmoid_backward", pointwise.sigmoid_backward, pointwise.sigmoid_backward.forward,
+             2),
+            ("sqrt_backward", pointwise.sqrt_backward, pointwise._sqrt_backward, 2),
+            ("div_other_backward", pointwise.div_other_backward, pointwise._div_other_backward,
+             3),
+            ("pow_backward", pointwise.pow_backward, pointwise._pow_backward, 3),
+            ("spread", reduction.spread, reduction._spread, 2),
+            ("threshold_backward", pointwise.threshold_backward,
+             pointwise.threshold_backward.forward, 3)):
+        found.append((name, array_rules.ARRAY_FORMS[op], form, arity))
+    return [t for t in found if t[1] is not t[2]]
+
+
+def _operands(dtype):
+    """Arrays (special values included, one not contiguous), NumPy scalars and Python numbers."""
+    rng = np.random.default_rng(7)
+    special = np.array([0.0, -0.0, np.inf, -np.inf, np.nan, 1e-45, 3e38, -2.5, 1.0])
+    arrays = []
+    for shape in [(), (4,), (3, 3), (3, 1), (1, 3), (2, 1, 3)]:
+        a = rng.standard_normal(shape).astype(dtype)
+        a.reshape(-1)[:a.size] = special[:a.size] if a.size > 1 else a.reshape(-1)
+        arrays.append(a)
+    arrays.append(rng.standard_normal((3, 3)).astype(dtype).T)
+    scalars = [dtype(0.75), dtype(-0.0), dtype(np.nan), np.float64(2.0) if dtype is np.float32
+               else np.float32(2.0)]
+    return arrays + scalars, [2, -7, 2.0, 0.5, 0.1, 2 ** 30, True, 1e300]
+
+
+def _bits(x):
+    if isinstance(x, (np.ndarray, np.generic)):
+        return type(x), x.dtype, np.shape(x), np.asarray(x).tobytes()
+    return type(x), x
+
+
+@pytest.mark.skipif(core.compiled is None or not hasattr(core.compiled, "compiled_form"),
+                    reason="the compiled core's formula twins are not built")
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_formula_twins_give_their_python_forms_bits(dtype):
+    import itertools
+    values, numbers = _operands(dtype)
+    token = cr._backend.silence_fp_errors()  # (as in a backward pass)
+    try:
+        for name, twin, form, arity in _twins():
+            rest = [values + numbers] * (arity - 1)
+            if name == "pow_backward":
+                rest = [values, [2, 2.0, 3, 0, 0.5]]
+            if name == "threshold_backward":
+                rest = [values, [0, 0.5, -1, 0.1, np.float32(0.0)]]
+            if name == "spread":  # the shape to spread over
+                rest = [[(3, 3), (2, 3, 3), (), (4,), (1, 3), (0, 3), [3, 3]]]
+            for args in itertools.product(values, *rest):
+                results = []
+                for fn in (twin, form):
+                    try:
+                        results.append(_bits(fn(*args)))
+                    except Exception as error:  # the same error from both
+                        results.append((type(error), str(error)))
+                assert results[0] == results[1], (name, args)
+    finally:
+        cr._backend.restore_fp_errors(token)

@@ -250,12 +250,17 @@ def test_array_forms_of_one_operator_or_one_call_skip_the_lambda():
 
     from chainrule.engine import array_rules as arrays
     from chainrule.ops import pointwise
+    # (each operator's function, or its C twin where the compiled core has one)
+    form_of = arrays.operator_form
     assert arrays.array_form(pointwise.add.rules[0]) is arrays.same  # lambda grad: grad
-    assert arrays.array_form(pointwise.sub.rules[1]) is operator.neg  # -grad
-    assert arrays.array_form(pointwise.mul.rules[0]) is operator.mul  # grad * other
-    assert arrays.array_form(pointwise.div.rules[0]) is operator.truediv  # grad / other
-    # tanh_backward(grad, result): tanh_backward's own array version
-    assert arrays.array_form(pointwise.tanh.rules[0]) is pointwise.tanh_backward.forward
+    assert arrays.array_form(pointwise.sub.rules[1]) is form_of(operator.neg)  # -grad
+    assert arrays.array_form(pointwise.mul.rules[0]) is form_of(operator.mul)  # grad * other
+    assert arrays.array_form(pointwise.div.rules[0]) is form_of(operator.truediv)  # grad / other
+    # tanh_backward(grad, result): tanh_backward's own array version (or its C twin)
+    assert arrays.array_form(pointwise.tanh.rules[0]) \
+        is pointwise.ARRAY_FORMS[pointwise.tanh_backward]
+    assert pointwise.ARRAY_FORMS[pointwise.tanh_backward] is pointwise.tanh_backward.forward \
+        or torch.engine.core_name() == "compiled"
 
     def swapped(grad, other):
         return other * grad  # not the parameters in order: its own form
@@ -268,7 +273,8 @@ def test_array_forms_of_one_operator_or_one_call_skip_the_lambda():
 
     for fn in (swapped, defaults):
         form = arrays.array_form(fn)
-        assert form not in (operator.mul, None) and form(np.array([3.0]), 2.0).tolist() == [6.0]
+        assert form not in (form_of(operator.mul), None) \
+            and form(np.array([3.0]), 2.0).tolist() == [6.0]
     assert arrays.array_form(constant) is None  # (a chainrule module's attribute)
 
 

@@ -302,6 +302,9 @@ tensor_dtype(PyObject *t)
 #include "_core_backward.c"
 #include "_core_grad_mode.c"
 #include "_core_front.c"
+#ifdef CHAINRULE_FORMULAS  /* (NumPy's C headers were found at build time: setup.py) */
+#include "_core_formulas.c"
+#endif
 
 /* --- setup: the Python side hands over its classes once (engine/op.py, at import) -------- */
 
@@ -393,6 +396,10 @@ static PyMethodDef core_methods[] = {
      PyDoc_STR("accumulate(variable, grad, create_graph, arrays): backward._accumulate.")},
     {"fast_method", (PyCFunction)(void (*)(void))fast_method, METH_VARARGS | METH_KEYWORDS,
      PyDoc_STR("fast_method(kind, python, row=None): a Tensor method with a C common case.")},
+#ifdef CHAINRULE_FORMULAS
+    {"compiled_form", compiled_form, METH_VARARGS,
+     PyDoc_STR("compiled_form(name, python_form): an array form's C twin, or None.")},
+#endif
     {NULL},
 };
 
@@ -411,6 +418,10 @@ PyInit__core(void)
     GradSwitch_Type.tp_new = PyBaseObject_Type.tp_new;
     if (PyType_Ready(&NodeBase_Type) < 0 || PyType_Ready(&GradSwitch_Type) < 0)
         return NULL;
+#ifdef CHAINRULE_FORMULAS
+    if (setup_formulas() < 0)
+        return NULL;
+#endif
 #define INTERN(var, text) if ((var = PyUnicode_InternFromString(text)) == NULL) return NULL
     INTERN(str_enabled, "enabled");
     INTERN(str_anomaly, "anomaly");

@@ -4,18 +4,41 @@
  * file (so everything stays static).  C twins of engine/backward.py's count_consumers,
  * _Pass.__init__ and _run_nodes, and of engine/op.py's OpNode.apply_arrays and release. */
 
+/* Push `node` on count_consumers' stack (its room doubled when full): 0, or -1 with an error. */
+static int
+push_node(PyObject ***stack, Py_ssize_t *depth, Py_ssize_t *room, PyObject *node)
+{
+    if (*depth == *room) {
+        PyObject **more = PyMem_Realloc(*stack, 2 * *room * sizeof(PyObject *));
+        if (more == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        *stack = more;
+        *room *= 2;
+    }
+    (*stack)[(*depth)++] = node;
+    return 0;
+}
+
 /* backward.count_consumers (engine/backward.py): for every node reachable from roots, how
  * many edges lead into it from other nodes; without recursion. */
 static PyObject *
 count_consumers(PyObject *module, PyObject *roots)
 {
-    PyObject *consumers = PyDict_New(), *stack = PyList_New(0), *iter = NULL, *root;
-    if (consumers == NULL || stack == NULL || (iter = PyObject_GetIter(roots)) == NULL)
+    /* The nodes still to visit, borrowed (the dict holds each as a key): a C array, where
+     * taking a Python list's last item costs a slice assignment. */
+    Py_ssize_t depth = 0, room = 64;
+    PyObject **stack = PyMem_Malloc(room * sizeof(PyObject *));
+    PyObject *consumers = PyDict_New(), *iter = NULL, *root;
+    if (stack == NULL)
+        PyErr_NoMemory();
+    if (stack == NULL || consumers == NULL || (iter = PyObject_GetIter(roots)) == NULL)
         goto error;
     while ((root = PyIter_Next(iter)) != NULL) {
         int known = root == Py_None ? 1 : PyDict_Contains(consumers, root);
         if (known == 0 && (PyDict_SetItem(consumers, root, zero) < 0
-                           || PyList_Append(stack, root) < 0))
+                           || push_node(&stack, &depth, &room, root) < 0))
             known = -1;
         Py_DECREF(root);
         if (known < 0)
@@ -23,13 +46,8 @@ count_consumers(PyObject *module, PyObject *roots)
     }
     if (PyErr_Occurred())
         goto error;
-    while (PyList_GET_SIZE(stack)) {
-        Py_ssize_t last = PyList_GET_SIZE(stack) - 1;
-        PyObject *node = PyList_GET_ITEM(stack, last);
-        Py_INCREF(node);
-        PyObject *edges = PyList_SetSlice(stack, last, last + 1, NULL) < 0 ? NULL
-            : node_slot(node, off_next_functions, str_next_functions);
-        Py_DECREF(node);
+    while (depth) {
+        PyObject *edges = node_slot(stack[--depth], off_next_functions, str_next_functions);
         PyObject *items = edges == NULL ? NULL
             : PySequence_Fast(edges, "next_functions must be a sequence");
         Py_XDECREF(edges);
@@ -55,7 +73,7 @@ count_consumers(PyObject *module, PyObject *roots)
             }
             else
                 failed = PyErr_Occurred() || PyDict_SetItem(consumers, child, one) < 0
-                    || PyList_Append(stack, child) < 0;
+                    || push_node(&stack, &depth, &room, child) < 0;
             if (failed) {
                 Py_DECREF(items);
                 goto error;
@@ -63,12 +81,12 @@ count_consumers(PyObject *module, PyObject *roots)
         }
         Py_DECREF(items);
     }
-    Py_DECREF(stack);
+    PyMem_Free(stack);
     Py_DECREF(iter);
     return consumers;
 error:
+    PyMem_Free(stack);
     Py_XDECREF(consumers);
-    Py_XDECREF(stack);
     Py_XDECREF(iter);
     return NULL;
 }
@@ -86,9 +104,12 @@ static PyObject *str_reshape;               /* "reshape" */
 static PyObject *str_type;                  /* "type" */
 static PyObject *scalar_ones;               /* float dtype -> dtype.type(1) (new_pass) */
 static PyObject *same;                      /* array_rules.same: lambda grad: grad's form */
+static PyObject *fanout_add;                /* operator_form(operator.add): a fan-out's sum */
 static PyObject *released;                  /* engine.graph.RELEASED */
 static PyObject *freed_message;             /* engine.saved.FREED_MESSAGE */
 static PyObject *saved_kinds;               /* engine.saved.SAVED_KINDS */
+static PyObject *float_scalars;             /* the NumPy scalar types of float_dtypes */
+static Py_ssize_t off_leaf_variable;        /* AccumulateGrad.variable's slot */
 
 
 /* node.<slot> for a Node (at the slot's offset), else by name; a new reference. */
@@ -103,6 +124,15 @@ node_slot(PyObject *node, Py_ssize_t offset, PyObject *name)
         }
     }
     return PyObject_GetAttr(node, name);
+}
+
+/* Whether `result` is a NumPy float scalar of grad's type, and so of its dtype: no dtype to
+ * read (a scalar's dtype attribute goes through a generic getter: the dearest step of a node
+ * whose formulas run on NumPy scalars). */
+static int
+same_scalar_type(PyObject *result, PyObject *grad)
+{
+    return Py_TYPE(result) == Py_TYPE(grad) && is_one_of((PyObject *)Py_TYPE(grad), float_scalars);
 }
 
 /* OpNode.apply_arrays (engine/op.py) for the common node: an OpNode (not a GeneralOpNode)
@@ -134,8 +164,8 @@ apply_arrays(PyObject *node, PyObject *grads)
     }
     PyObject *grad = PyList_GET_ITEM(grads, 0);
     Py_INCREF(grad);
-    PyObject *dtype = PyObject_GetAttr(grad, str_dtype);
-    PyObject *results = dtype == NULL ? NULL : PyList_New(count);
+    PyObject *dtype = NULL;  /* grad's, read where a result's dtype must be compared with it */
+    PyObject *results = PyList_New(count);
     if (results == NULL)
         goto error;
     for (Py_ssize_t k = 0; k < count; k++) {
@@ -173,13 +203,18 @@ apply_arrays(PyObject *node, PyObject *grads)
             goto error;
         /* NumPy promotes a few mixed dtypes further than PyTorch: the gradient takes its
          * input's dtype back (where meta is set, the engine's reduction casts it). */
-        if (PyTuple_GET_ITEM(metas, k) == Py_None
-            && (result = conform(result, str_dtype, dtype, str_astype)) == NULL)
-            goto error;
+        if (PyTuple_GET_ITEM(metas, k) == Py_None && !same_scalar_type(result, grad)) {
+            if (dtype == NULL && (dtype = PyObject_GetAttr(grad, str_dtype)) == NULL) {
+                Py_DECREF(result);
+                goto error;
+            }
+            if ((result = conform(result, str_dtype, dtype, str_astype)) == NULL)
+                goto error;
+        }
         PyList_SET_ITEM(results, k, result);
     }
     Py_DECREF(grad);
-    Py_DECREF(dtype);
+    Py_XDECREF(dtype);
     return results;
 error:
     Py_DECREF(grad);
@@ -223,7 +258,11 @@ release(PyObject *node)
 static PyObject *
 empty_slots(PyObject *child)
 {
-    PyObject *count = PyObject_GetAttr(child, str_num_outputs);
+    /* An op's node (an OpNode: ops with several outputs make GeneralOpNodes) and a leaf's
+     * AccumulateGrad have one output: no attribute lookup for the commonest nodes. */
+    PyObject *count = Py_TYPE(child)->tp_base == op_node_type
+        || Py_TYPE(child) == accumulate_grad_type ? (Py_INCREF(one), one)
+        : PyObject_GetAttr(child, str_num_outputs);
     if (count == NULL)
         return NULL;
     PyObject *nones = PyList_New(1), *slots = NULL;
@@ -245,6 +284,18 @@ empty_slots(PyObject *child)
     return slots;
 }
 
+/* previous + g: for arrays by the add operator's array form (its compiled twin, which hands
+ * the rarer arrays to the + operator); NumPy scalars (their own arithmetic costs less than a
+ * twin's call) and tensors by the + operator.  A new reference, or NULL with an error set. */
+static PyObject *
+sum_of(PyObject *previous, PyObject *g)
+{
+    if (Py_TYPE(previous) != ndarray_type && Py_TYPE(g) != ndarray_type)
+        return PyNumber_Add(previous, g);
+    PyObject *args[] = {previous, g};
+    return PyObject_Vectorcall(fanout_add, args, 2, NULL);
+}
+
 /* backward._add_to: gradients[node][nr] = g, or the sum with what is there already (fan-out:
  * a value used in several places receives the sum).  Returns 0, or -1 with an error set. */
 static int
@@ -259,11 +310,24 @@ add_to(PyObject *gradients, PyObject *node, PyObject *nr, PyObject *g)
         if (stored < 0)
             return -1;
     }
-    Py_INCREF(slots);
     Py_INCREF(g);
+    Py_ssize_t at = PyList_CheckExact(slots) && PyLong_CheckExact(nr) ? PyLong_AsSsize_t(nr) : -1;
+    if (at >= 0 && at < PyList_GET_SIZE(slots)) {
+        /* (a list of slots and an int: indexed in place, the usual case) */
+        PyObject *previous = PyList_GET_ITEM(slots, at);  /* borrowed */
+        if (previous != Py_None)
+            Py_SETREF(g, sum_of(previous, g));
+        if (g == NULL)
+            return -1;
+        PyList_SetItem(slots, at, g);  /* (takes g's reference) */
+        return 0;
+    }
+    if (at == -1 && PyErr_Occurred())
+        PyErr_Clear();  /* (an index out of range: the general path raises the IndexError) */
+    Py_INCREF(slots);
     PyObject *previous = PyObject_GetItem(slots, nr);
     if (previous != NULL && previous != Py_None)
-        Py_SETREF(g, PyNumber_Add(previous, g));
+        Py_SETREF(g, sum_of(previous, g));
     int stored = previous == NULL || g == NULL ? -1 : PyObject_SetItem(slots, nr, g);
     Py_XDECREF(previous);
     Py_DECREF(slots);
@@ -464,7 +528,7 @@ run_nodes(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
             /* 3'. At a leaf: add the gradient into .grad. */
             int watched = general;
             if (!watched && (watched = attr_true(node, str_hooked)) < 0) goto next;
-            PyObject *variable = PyObject_GetAttr(node, str_variable);
+            PyObject *variable = node_slot(node, off_leaf_variable, str_variable);
             if (variable == NULL) goto next;
             if (!watched && (watched = attr_true(variable, str_hooks)) < 0) {
                 Py_DECREF(variable);
@@ -735,13 +799,13 @@ setup_backward(PyObject *module, PyObject *args, PyObject *kwargs)
 {
     static char *names[] = {"accumulate_grad", "accumulate", "passes_on_undefined", "sum_to",
                             "released", "freed_message", "saved_kinds", "pass_type", "ones",
-                            "module", "add_reduce", "same", NULL};
+                            "module", "add_reduce", "same", "add", NULL};
     PyObject *accumulate_grad;
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O!OOOOOO!O!OOOO:setup_backward", names,
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O!OOOOOO!O!OOOOO:setup_backward", names,
                                      &PyType_Type, &accumulate_grad, &accumulate,
                                      &passes_on_undefined, &sum_to, &released, &freed_message,
                                      &PyTuple_Type, &saved_kinds, &PyType_Type, &pass_type,
-                                     &ones, &backward_module, &add_reduce, &same))
+                                     &ones, &backward_module, &add_reduce, &same, &fanout_add))
         return NULL;
     if ((axis_keepdims = Py_BuildValue("(ss)", "axis", "keepdims")) == NULL
         || (str_reshape = PyUnicode_InternFromString("reshape")) == NULL
@@ -751,12 +815,21 @@ setup_backward(PyObject *module, PyObject *args, PyObject *kwargs)
     if (not_set_up(node_type == NULL, "_core.setup must run before setup_backward"))
         return NULL;
     accumulate_grad_type = (PyTypeObject *)accumulate_grad;
+    if ((off_leaf_variable = slot_offset(accumulate_grad_type, "variable")) < 0
+        || (float_scalars = PyTuple_New(PyTuple_GET_SIZE(float_dtypes))) == NULL)
+        return NULL;
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(float_dtypes); i++) {
+        PyObject *kind = PyObject_GetAttr(PyTuple_GET_ITEM(float_dtypes, i), str_type);
+        if (kind == NULL)
+            return NULL;
+        PyTuple_SET_ITEM(float_scalars, i, kind);
+    }
     for (int f = 0; f < PASS_FIELDS; f++)
         if ((pass_offsets[f] = slot_offset((PyTypeObject *)pass_type, pass_fields[f])) < 0)
             return NULL;
     PyObject *kept[] = {accumulate_grad, accumulate, passes_on_undefined, sum_to, released,
                         freed_message, saved_kinds, pass_type, ones, backward_module,
-                        add_reduce, same};
+                        add_reduce, same, fanout_add};
     for (size_t i = 0; i < sizeof(kept) / sizeof(kept[0]); i++)
         Py_INCREF(kept[i]);  /* held for the life of the process */
     Py_RETURN_NONE;

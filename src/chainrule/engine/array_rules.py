@@ -28,6 +28,8 @@ import dis
 import operator
 import types
 
+from .core import compiled
+
 # Attributes that mean the same on a Tensor and on an ndarray (and list methods that
 # helpers call on shapes): a formula may use these and still run on arrays.
 _SAME_ON_ARRAYS = frozenset({"shape", "ndim", "reshape", "T", "insert", "append", "index"})
@@ -53,6 +55,39 @@ _BINARY = {"+": operator.add, "-": operator.sub, "*": operator.mul, "/": operato
            "BINARY_ADD": operator.add, "BINARY_SUBTRACT": operator.sub,
            "BINARY_MULTIPLY": operator.mul, "BINARY_TRUE_DIVIDE": operator.truediv}
 _NO_WORK = frozenset({"RESUME", "NOP", "CACHE", "PRECALL", "PUSH_NULL"})
+
+
+def compiled_form(name: str, python_form):
+    """The array form to run for ``python_form``: itself with the pure core; with the compiled
+    core, its C twin ``name`` (``_core_formulas.c``) where the core has one.
+
+    A twin gives the same results: it computes the common case (float arrays of one shape and
+    dtype, NumPy scalars, exact Python numbers) without NumPy's dispatch on every operator,
+    the larger part of a formula's cost on small arrays, and calls ``python_form`` for any
+    other.
+
+    >>> compiled_form("mul", operator.mul)(np.float32(1.5), 2)
+    np.float32(3.0)
+    """
+    twin = compiled.compiled_form(name, python_form) \
+        if compiled is not None and hasattr(compiled, "compiled_form") else None
+    return python_form if twin is None else twin
+
+
+# The operators' array forms: their twins where the compiled core has them.
+_OPERATOR_FORMS = {fn: compiled_form(name, fn) for fn, name in (
+    (operator.add, "add"), (operator.sub, "sub"), (operator.mul, "mul"),
+    (operator.truediv, "truediv"), (operator.neg, "neg"))}
+
+
+def operator_form(fn):
+    """The array form of the operator function ``fn`` (``operator.add``, ...): its compiled
+    twin where the compiled core has one, else ``fn`` itself.
+
+    >>> operator_form(operator.add)(np.float64(1.5), 2)
+    np.float64(3.5)
+    """
+    return _OPERATOR_FORMS[fn]
 _VARIABLE_ARGUMENTS = 0x04 | 0x08  # the code flags CO_VARARGS and CO_VARKEYWORDS
 
 
@@ -103,8 +138,9 @@ def array_form(fn):
 
 
 def _one_operator(code):
-    """``same``, ``operator.neg`` or a binary operator's function where ``code`` is nothing
-    but ``return p``, ``return -p`` or ``return p OP q`` of its parameters, in order."""
+    """``same``, ``operator.neg`` or a binary operator's function (or its compiled twin)
+    where ``code`` is nothing but ``return p``, ``return -p`` or ``return p OP q`` of its
+    parameters, in order."""
     body = _body(code)
     n = code.co_argcount
     if body is None or len(body) < n + 1 or not _loads_parameters(body[:n], code):
@@ -113,10 +149,11 @@ def _one_operator(code):
     if n == 1 and not between:
         return same
     if n == 1 and len(between) == 1 and between[0].opname == "UNARY_NEGATIVE":
-        return operator.neg
+        return _OPERATOR_FORMS[operator.neg]
     if n == 2 and len(between) == 1:
         op = between[0]
-        return _BINARY.get(op.argrepr if op.opname == "BINARY_OP" else op.opname)
+        fn = _BINARY.get(op.argrepr if op.opname == "BINARY_OP" else op.opname)
+        return None if fn is None else _OPERATOR_FORMS[fn]
     return None
 
 

@@ -18,6 +18,7 @@ values are freed right after a node runs unless ``retain_graph`` is set.
 from __future__ import annotations
 
 import itertools
+import operator
 import sys
 import threading
 import warnings
@@ -28,7 +29,7 @@ from .._dtypes import from_numpy
 from ..tensor import Tensor, from_array
 from . import anomaly as _anomaly
 from . import grad_mode
-from .array_rules import same
+from .array_rules import operator_form, same
 from .core import compiled
 from .function import BackwardCFunction, Error
 from .graph import AccumulateGrad, GradientEdge, Node, output_meta
@@ -834,7 +835,8 @@ else:
         accumulate_grad=AccumulateGrad, accumulate=compiled.accumulate,
         passes_on_undefined=_passes_on_undefined, sum_to=_sum_to, released=RELEASED,
         freed_message=FREED_MESSAGE, saved_kinds=SAVED_KINDS, pass_type=_Pass, ones=_ones,
-        module=sys.modules[__name__], add_reduce=xp.add.reduce, same=same)
+        module=sys.modules[__name__], add_reduce=xp.add.reduce, same=same,
+        add=operator_form(operator.add))
     # The front doors (_core_front.c): Tensor.backward()'s common pass, the leaves' .grad.
     compiled.setup_front(running=_RUNNING, callbacks=_CALLBACKS, accumulate=_accumulate,
                          plain_dtypes=tuple(xp.dtype(c) for c in xp.typecodes["All"]

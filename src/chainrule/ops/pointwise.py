@@ -12,7 +12,7 @@ import math
 
 from .._backend import xp
 from .._backend.select import zero_where
-from ..engine.array_rules import ARRAY_FORMS
+from ..engine.array_rules import ARRAY_FORMS, compiled_form
 from ..engine.core import quiet  # _backend.quiet, or its C twin where the core is compiled
 from ..engine.op import Op
 from ..tensor import Tensor
@@ -360,8 +360,15 @@ threshold_backward = Op("ThresholdBackwardBackward0",
 # A backward pass on arrays has NumPy's warnings off already (run_backward): there the
 # formulas that call these backward primitives call their kernels directly, without the
 # forward's _quiet (a Python call and two context-variable switches less per node).
-ARRAY_FORMS.update({div_other_backward: _div_other_backward, pow_backward: _pow_backward,
-                    sqrt_backward: _sqrt_backward})
+# Where the compiled core runs, these array forms have C twins (compiled_form).
+ARRAY_FORMS.update({div_other_backward: compiled_form("div_other_backward", _div_other_backward),
+                    pow_backward: compiled_form("pow_backward", _pow_backward),
+                    sqrt_backward: compiled_form("sqrt_backward", _sqrt_backward),
+                    tanh_backward: compiled_form("tanh_backward", ARRAY_FORMS[tanh_backward]),
+                    sigmoid_backward: compiled_form("sigmoid_backward",
+                                                    ARRAY_FORMS[sigmoid_backward]),
+                    threshold_backward: compiled_form("threshold_backward",
+                                                      ARRAY_FORMS[threshold_backward])})
 abs = Op("AbsBackward0", lambda self: _no_bool(xp.abs, self, "abs"),  # noqa: A001
          self=lambda grad, self: grad * sign(self),
          jvp=lambda self_t, self: self_t * sign(self))

@@ -11,6 +11,7 @@ import functools
 import math
 
 from .._backend import xp
+from ..engine.array_rules import ARRAY_FORMS, compiled_form
 from ..engine.op import Op
 from .pointwise import where
 from .shape import cat, movedim_to_end, stack
@@ -60,6 +61,10 @@ def _spread(grad, shape):
     out = xp.empty(shape, dtype=grad.dtype)
     out[...] = grad
     return out
+
+
+# (its C twin where the compiled core runs: array_rules.compiled_form)
+ARRAY_FORMS[spread] = compiled_form("spread", ARRAY_FORMS[spread])
 
 
 # xp.add.reduce is xp.sum without its Python wrapper, so a NumPy warning (a sum of +inf and
