@@ -22,6 +22,11 @@
 #include <Python.h>
 #include <structmember.h>
 #include <stdarg.h>
+#ifdef CHAINRULE_FORMULAS  /* (NumPy's C headers were found at build time: setup.py) */
+#define NPY_NO_DEPRECATED_API NPY_1_7_API_VERSION
+#include <numpy/arrayobject.h>
+#include <numpy/arrayscalars.h>
+#endif
 
 /* --- what setup() hands over: the Python classes and helpers the fast paths use ---------- */
 
@@ -277,9 +282,30 @@ not_set_up(int missing, const char *message)
 static PyObject *
 borrowed_dtype(PyObject *array)
 {
+#ifdef CHAINRULE_FORMULAS
+    /* An ndarray's dtype read from its struct (NumPy's C API): no attribute lookup. */
+    if (PyArray_CheckExact(array))
+        return (PyObject *)PyArray_DESCR((PyArrayObject *)array);
+#endif
     PyObject *dtype = PyObject_GetAttr(array, str_dtype);
     Py_XDECREF(dtype);
     return dtype;
+}
+
+/* Whether the ndarray `array` is 0-d: 1, 0, or -1 with an error set. */
+static int
+is_zero_d(PyObject *array)
+{
+#ifdef CHAINRULE_FORMULAS
+    if (PyArray_CheckExact(array))
+        return PyArray_NDIM((PyArrayObject *)array) == 0;
+#endif
+    PyObject *ndim = PyObject_GetAttr(array, str_ndim);
+    if (ndim == NULL)
+        return -1;
+    int zero = PyLong_CheckExact(ndim) && PyLong_AsLong(ndim) == 0;
+    Py_DECREF(ndim);
+    return zero;
 }
 
 /* The dtype of tensor `t`'s array, borrowed as borrowed_dtype's: NULL without an error set

@@ -19,9 +19,7 @@
  * out NumPy's error check changes nothing.  setup.py compiles with floating-point
  * contraction off: a fused multiply-add would round differently from NumPy's two steps. */
 
-#define NPY_NO_DEPRECATED_API NPY_1_7_API_VERSION
-#include <numpy/arrayobject.h>
-#include <numpy/arrayscalars.h>
+/* (NumPy's headers are included at the top of _core.c: the op call uses them too.) */
 
 #define MAX_OPERANDS 3
 /* Above this many elements NumPy's dispatch is a small part of an operator's cost, and its

@@ -181,9 +181,8 @@ op_call(PyObject *self_obj, PyObject *args, PyObject *kwargs)
             if (is_tensor(a)) {
                 PyObject *d = SLOT(a, off_data);
                 if (d == NULL || Py_TYPE(d) != ndarray_type) { fallback = 1; break; }
-                PyObject *dt = PyObject_GetAttr(d, str_dtype);
+                PyObject *dt = borrowed_dtype(d);  /* (compared by identity only) */
                 if (dt == NULL) goto done;
-                Py_DECREF(dt);  /* (compared by identity only; the array keeps it alive) */
                 if (dtype == NULL) {
                     /* Only the builtin float dtypes (found by identity) take this path. */
                     if (!is_one_of(dt, float_dtypes)) { fallback = 1; break; }
@@ -192,10 +191,8 @@ op_call(PyObject *self_obj, PyObject *args, PyObject *kwargs)
                 else if (dt != dtype) { fallback = 1; break; }
                 if (scalars) {
                     /* A 0-d array goes in as a NumPy scalar (the forward is operators only). */
-                    PyObject *ndim = PyObject_GetAttr(d, str_ndim);
-                    if (ndim == NULL) goto done;
-                    int is_zero = PyLong_CheckExact(ndim) && PyLong_AsLong(ndim) == 0;
-                    Py_DECREF(ndim);
+                    int is_zero = is_zero_d(d);
+                    if (is_zero < 0) goto done;
                     if (is_zero) {
                         d = PyObject_GetItem(d, empty_tuple);
                         if (d == NULL) goto done;
@@ -243,7 +240,14 @@ op_call(PyObject *self_obj, PyObject *args, PyObject *kwargs)
     }
     if (Py_TYPE(out) != ndarray_type) {
         /* NumPy returns scalars for 0-d results; tensors hold arrays. */
+#ifdef CHAINRULE_FORMULAS
+        /* NumPy's C API copies a NumPy scalar into a 0-d array of its dtype directly, where
+         * asarray would first find out what kind of object it was given. */
+        PyObject *array = PyArray_IsScalar(out, Generic)
+            ? PyArray_FromScalar(out, NULL) : PyObject_CallOneArg(asarray, out);
+#else
         PyObject *array = PyObject_CallOneArg(asarray, out);
+#endif
         Py_SETREF(out, array);
         if (out == NULL) goto done;
     }
