@@ -308,6 +308,19 @@ is_zero_d(PyObject *array)
     return zero;
 }
 
+/* data[()] of a 0-d ndarray: its value as a NumPy scalar (a new reference, or NULL with an
+ * error set). */
+static PyObject *
+item_of_0d(PyObject *array)
+{
+#ifdef CHAINRULE_FORMULAS
+    /* (NumPy's C API: the scalar made from the array's memory, without parsing an index) */
+    if (PyArray_CheckExact(array))
+        return PyArray_ToScalar(PyArray_DATA((PyArrayObject *)array), (PyArrayObject *)array);
+#endif
+    return PyObject_GetItem(array, empty_tuple);
+}
+
 /* The dtype of tensor `t`'s array, borrowed as borrowed_dtype's: NULL without an error set
  * where `t` holds no ndarray (the callers' cue to hand the call to Python), NULL with one
  * where reading it failed. */

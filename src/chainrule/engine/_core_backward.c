@@ -750,10 +750,9 @@ new_pass(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     for (Py_ssize_t i = 0; i < n; i++) {
         PyObject *root = PyTuple_GET_ITEM(roots, i), *data = SLOT(root, off_data);
         PyObject *node = PyList_GET_ITEM(root_nodes, i), *nr = SLOT(root, off_output_nr);
-        PyObject *ndim = PyObject_GetAttr(data, str_ndim), *g = NULL;
-        if (ndim == NULL) goto done;
-        int scalar = PyLong_CheckExact(ndim) && PyLong_AsLong(ndim) == 0;
-        Py_DECREF(ndim);
+        PyObject *g = NULL;
+        int scalar = is_zero_d(data);
+        if (scalar < 0) goto done;
         if (scalar) {
             /* dtype.type(1), made once per float dtype (NumPy's own dtype objects, compared by
              * identity): a NumPy scalar is immutable, so every pass may hand on the same one. */

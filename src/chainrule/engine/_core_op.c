@@ -194,7 +194,7 @@ op_call(PyObject *self_obj, PyObject *args, PyObject *kwargs)
                     int is_zero = is_zero_d(d);
                     if (is_zero < 0) goto done;
                     if (is_zero) {
-                        d = PyObject_GetItem(d, empty_tuple);
+                        d = item_of_0d(d);
                         if (d == NULL) goto done;
                         data[filled] = d;
                         continue;

@@ -70,15 +70,13 @@ promoted_mixed(PyObject *promote, PyObject *args, PyObject **data)
             continue;
         }
         PyObject *d = SLOT(a, off_data);
-        PyObject *dt = PyObject_GetAttr(d, str_dtype);
-        PyObject *ndim = dt == NULL ? NULL : PyObject_GetAttr(d, str_ndim);
-        if (ndim == NULL) {
-            Py_XDECREF(dt);
+        PyObject *dt = borrowed_dtype(d);
+        int is_zero = dt == NULL ? -1 : is_zero_d(d);
+        if (is_zero < 0) {
             Py_DECREF(key);
             return -1;
         }
-        int is_zero = PyLong_CheckExact(ndim) && PyLong_AsLong(ndim) == 0;
-        Py_DECREF(ndim);
+        Py_INCREF(dt);
         PyTuple_SET_ITEM(key, k++, dt);
         PyObject *flag = is_zero ? Py_True : Py_False;
         Py_INCREF(flag);

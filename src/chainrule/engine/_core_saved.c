@@ -66,13 +66,11 @@ new_saved_result(PyObject *result)
 static PyObject *
 scalar_if_0d(PyObject *data)
 {
-    PyObject *ndim = PyObject_GetAttr(data, str_ndim);
-    if (ndim == NULL)
+    int is_zero = is_zero_d(data);
+    if (is_zero < 0)
         return NULL;
-    int is_zero = PyLong_CheckExact(ndim) && PyLong_AsLong(ndim) == 0;
-    Py_DECREF(ndim);
     if (is_zero)
-        return PyObject_GetItem(data, empty_tuple);
+        return item_of_0d(data);
     Py_INCREF(data);
     return data;
 }
