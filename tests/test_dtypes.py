@@ -180,3 +180,33 @@ def test_documented_cases():
     assert (np.float64(2.0) * cr.ones(2)).dtype is cr.float32
     assert (cr.ones(2) * np.float64(2.0)).dtype is cr.float32
     assert isinstance(np.float64(2.0) * cr.ones(2), cr.Tensor)
+
+
+_OUT_OF_RANGE = [("int8", "mul", 300), ("int8", "add", -200), ("uint8", "add", 300),
+                 ("uint8", "sub", -1), ("uint8", "mul", -3), ("int16", "mul", 70000),
+                 ("int32", "add", 2 ** 40), ("int8", "mul", 2 ** 63 + 5)]
+
+
+@pytest.mark.parametrize("dtype,name,number", _OUT_OF_RANGE)
+@pytest.mark.parametrize("data", [[1, 2], 3])
+def test_arithmetic_wraps_a_number_out_of_an_integer_dtype(dtype, name, number, data):
+    """An int the tensor's integer dtype cannot hold is wrapped into it by arithmetic, as
+    PyTorch does (NumPy 2 alone refuses it); the method and the operator alike."""
+    results = []
+    for module in (cr, torch):
+        x = module.tensor(data, dtype=getattr(module, dtype))
+        method = getattr(x, name)(number)
+        operator = {"mul": x * number, "add": x + number, "sub": x - number}[name]
+        results.append((method.tolist(), str(method.dtype), operator.tolist()))
+    assert results[0] == results[1]
+
+
+def test_out_of_range_numbers_refused_as_pytorch_refuses_them():
+    x, y = cr.tensor([1, 2], dtype=cr.int8), torch.tensor([1, 2], dtype=torch.int8)
+    with pytest.raises(RuntimeError, match="cannot be converted to type int8_t without overflow"):
+        cr.clamp(x, max=300)
+    with pytest.raises(RuntimeError, match="cannot be converted to type int8_t without overflow"):
+        torch.clamp(y, max=300)
+    for t in (x, y):
+        with pytest.raises(OverflowError, match="int too big to convert"):
+            t * 2 ** 70

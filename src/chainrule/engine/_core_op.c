@@ -232,9 +232,12 @@ op_call(PyObject *self_obj, PyObject *args, PyObject *kwargs)
 
     out = PyObject_Vectorcall(self->forward, data, n, NULL);
     if (out == NULL) {
-        if (PyErr_ExceptionMatches(PyExc_ValueError)) {
+        if (PyErr_ExceptionMatches(PyExc_ValueError)
+                || PyErr_ExceptionMatches(PyExc_OverflowError)) {
             PyErr_Clear();
-            fallback = 1;  /* the Python path raises PyTorch's broadcasting error */
+            /* the Python path raises PyTorch's broadcasting error, or wraps a Python int
+             * that an integer dtype cannot hold (Op.__call__, _wrapped_integers) */
+            fallback = 1;
         }
         goto done;
     }

@@ -316,6 +316,8 @@ class Op(_OpBase):
             out = self.forward(*data)
         except ValueError as e:
             raise _broadcast_error(e, args) from None
+        except OverflowError:
+            out = self.forward(*_wrapped_integers(self.name, data))
         if type(out) is not ndarray:
             out = xp.asarray(out)  # NumPy returns scalars for 0-d results; tensors hold arrays
         # Tensor._make, inlined: this is the hottest line of the library (saves a call).
@@ -664,6 +666,40 @@ def _as_operands(args) -> list:
         else:  # None, dims, flags: the op's parameters, passed through as the docstring says
             out.append(a)
     return out
+
+
+# Arithmetic wraps a Python int into an integer tensor's dtype, as PyTorch's does (an int8
+# tensor times 300 is multiplied by 44); other ops (where, clamp, pow, ...) refuse it.
+_WRAPPING = ("Add", "Sub", "Rsub", "Mul", "FloorDivide")
+# The C++ names PyTorch's message gives the integer types.
+_C_TYPES = {"int8": "int8_t", "uint8": "uint8_t", "int16": "int16_t", "int32": "int"}
+
+
+def _wrapped_integers(name: str, data: list) -> list:
+    """``data`` of the op ``name`` with each Python int that its integer arrays' dtype cannot
+    hold (NumPy 2 refuses those with an OverflowError) wrapped into that dtype where PyTorch
+    wraps it, or PyTorch's error where it does not.  An int beyond 64 bits is refused, with
+    PyTorch's message.
+    """
+    dtype = next(d.dtype for d in data
+                 if isinstance(d, (ndarray, xp.generic)) and d.dtype.kind in "iu")
+    wrapped = []
+    for d in data:
+        if type(d) is int:
+            try:
+                value = xp.array(d, dtype=xp.uint64 if d > 0 else xp.int64)
+            except OverflowError:
+                raise OverflowError("int too big to convert") from None
+            if value.astype(dtype) != value:
+                if not name.startswith(_WRAPPING):
+                    raise RuntimeError(f"value cannot be converted to type "
+                                       f"{_C_TYPES.get(dtype.name, dtype.name)} without "
+                                       "overflow. Fix: use a number the tensor's dtype holds, "
+                                       "or convert the tensor to a wider dtype first "
+                                       "(.long(), .float()).")
+                d = value.astype(dtype)
+        wrapped.append(d)
+    return wrapped
 
 
 def _broadcast_error(error: ValueError, args) -> Exception:
