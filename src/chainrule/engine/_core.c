@@ -321,6 +321,20 @@ item_of_0d(PyObject *array)
     return PyObject_GetItem(array, empty_tuple);
 }
 
+/* data[()] for a 0-d array (a NumPy scalar: see SavedTensor.unpack_data, and the op call's
+ * operators-only forwards), else data; a new reference. */
+static PyObject *
+scalar_if_0d(PyObject *data)
+{
+    int is_zero = is_zero_d(data);
+    if (is_zero < 0)
+        return NULL;
+    if (is_zero)
+        return item_of_0d(data);
+    Py_INCREF(data);
+    return data;
+}
+
 /* The dtype of tensor `t`'s array, borrowed as borrowed_dtype's: NULL without an error set
  * where `t` holds no ndarray (the callers' cue to hand the call to Python), NULL with one
  * where reading it failed. */

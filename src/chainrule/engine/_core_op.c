@@ -53,8 +53,7 @@ call_python(PyObject *self, PyObject *args, PyObject *kwargs)
     return result;
 }
 
-static int record(OpBase *op, PyObject *result, PyObject *args, PyObject *in_dtype,
-                  PyObject *out_dtype);
+static int record(OpBase *op, PyObject *result, PyObject *args);
 static PyObject *new_saved_tensor(PyObject *tensor, PyObject *node_name);
 static PyObject *new_saved_result(PyObject *result);
 
@@ -140,9 +139,6 @@ op_call(PyObject *self_obj, PyObject *args, PyObject *kwargs)
         return PyErr_NoMemory();
     Py_ssize_t filled = 0;
     PyObject *result = NULL, *out = NULL;
-    /* The one dtype of every tensor argument, where op_call found it (borrowed: their arrays
-     * hold it): record then need not read it again. */
-    PyObject *in_dtype = NULL;
     int fallback = 0;
 
     if (self->promote == Py_None) {
@@ -189,18 +185,9 @@ op_call(PyObject *self_obj, PyObject *args, PyObject *kwargs)
                     dtype = dt;
                 }
                 else if (dt != dtype) { fallback = 1; break; }
-                if (scalars) {
-                    /* A 0-d array goes in as a NumPy scalar (the forward is operators only). */
-                    int is_zero = is_zero_d(d);
-                    if (is_zero < 0) goto done;
-                    if (is_zero) {
-                        d = item_of_0d(d);
-                        if (d == NULL) goto done;
-                        data[filled] = d;
-                        continue;
-                    }
-                }
-                Py_INCREF(d);
+                /* A 0-d array goes in as a NumPy scalar where the forward is operators only. */
+                d = scalars ? scalar_if_0d(d) : (Py_INCREF(d), d);
+                if (d == NULL) goto done;
                 data[filled] = d;
             }
             else if (PyFloat_CheckExact(a) || PyLong_CheckExact(a)) {
@@ -211,8 +198,6 @@ op_call(PyObject *self_obj, PyObject *args, PyObject *kwargs)
         }
         if (!fallback && dtype == NULL)
             fallback = 1;  /* no tensor at all: _promoted_slow decides */
-        if (!fallback)
-            in_dtype = dtype;
         if (fallback) {
             /* Tensors of different dtypes: _promoted_slow's cast, in C where that
              * combination was seen before (_core_promote.c). */
@@ -284,7 +269,7 @@ op_call(PyObject *self_obj, PyObject *args, PyObject *kwargs)
                 int truth = rg == NULL ? 0 : PyObject_IsTrue(rg);
                 if (truth < 0) goto error;
                 if (truth) {
-                    if (record(self, result, args, in_dtype, dt) < 0) goto error;
+                    if (record(self, result, args) < 0) goto error;
                     break;
                 }
             }
@@ -307,12 +292,10 @@ done:
 
 /* Op._record (engine/op.py) for the common case: no input is a view that must be
  * re-derived first (refresh_view: it or its base was changed in place since it was taken)
- * and anomaly mode is off.  Otherwise the Python Op._record runs.  `out_dtype` is the dtype
- * of the result's array, `in_dtype` that of every tensor in `args` or NULL where op_call
- * does not know it (both borrowed): attribute reads saved.  Returns 0, or -1 with an error
- * set. */
+ * and anomaly mode is off.  Otherwise the Python Op._record runs.  Returns 0, or -1 with an
+ * error set. */
 static int
-record(OpBase *self, PyObject *result, PyObject *args, PyObject *in_dtype, PyObject *out_dtype)
+record(OpBase *self, PyObject *result, PyObject *args)
 {
     PyObject *positions = self->diff_positions;
     Py_ssize_t count = PyTuple_GET_SIZE(positions), n = PyTuple_GET_SIZE(args);
@@ -372,6 +355,8 @@ record(OpBase *self, PyObject *result, PyObject *args, PyObject *in_dtype, PyObj
     PyObject *out = SLOT(result, off_data);
     out_shape = PyObject_GetAttr(out, str_shape);
     if (out_shape == NULL) goto done;
+    PyObject *out_dtype = borrowed_dtype(out);
+    if (out_dtype == NULL) goto done;
     /* Nodes are made without __init__ (its defaults live on the class). */
     node = node_class->tp_alloc(node_class, 0);
     if (node == NULL) goto done;
@@ -416,8 +401,7 @@ record(OpBase *self, PyObject *result, PyObject *args, PyObject *in_dtype, PyObj
         PyObject *d = SLOT(a, off_data);
         PyObject *shape = PyObject_GetAttr(d, str_shape);
         if (shape == NULL) goto done;
-        PyObject *dtype = in_dtype != NULL ? (Py_INCREF(in_dtype), in_dtype)
-            : PyObject_GetAttr(d, str_dtype);
+        PyObject *dtype = borrowed_dtype(d);
         if (dtype == NULL) { Py_DECREF(shape); goto done; }
         int differs = PyObject_RichCompareBool(shape, out_shape, Py_NE);
         if (differs == 0 && dtype != out_dtype)
@@ -430,7 +414,6 @@ record(OpBase *self, PyObject *result, PyObject *args, PyObject *in_dtype, PyObj
                 differs = -1;
         }
         Py_DECREF(shape);
-        Py_DECREF(dtype);
         if (differs < 0) goto done;
     }
     set_slot(node, off_next_functions, edges);

@@ -61,20 +61,6 @@ new_saved_result(PyObject *result)
                           counter, off_sr_version, version, off_sr_data, SLOT(result, off_data));
 }
 
-/* data[()] for a 0-d array (a NumPy scalar: see SavedTensor.unpack_data), else data; a new
- * reference. */
-static PyObject *
-scalar_if_0d(PyObject *data)
-{
-    int is_zero = is_zero_d(data);
-    if (is_zero < 0)
-        return NULL;
-    if (is_zero)
-        return item_of_0d(data);
-    Py_INCREF(data);
-    return data;
-}
-
 /* value.unpack_data(node) for a SavedTensor or SavedResult (engine/saved.py): the array,
  * read directly where no hook is involved and the version matches; the Python method
  * otherwise (it unpacks through the hooks, or raises the version error). */
