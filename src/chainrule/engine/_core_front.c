@@ -423,13 +423,6 @@ fast_case(FastMethod *method, PyObject *self, PyObject *other)
     return 0;
 }
 
-/* Whether chainrule.compile's tracer is off: 1, 0, or -1 with an error set. */
-static int
-not_tracing(void)
-{
-    return attr_is_none(tracing_module, str_tracer);
-}
-
 /* Whether the array of plain tensor `t` may be written directly (engine/inplace.py writable's
  * first case, and no view: _base is None) and its version counter is a plain one: 1, 0, or
  * -1 with an error set. */
@@ -456,8 +449,8 @@ no_grad_sub(PyObject *self, PyObject *other, PyObject **result)
     if (data == NULL || other_data == NULL || Py_TYPE(other_data) != ndarray_type)
         return 0;
     int enabled = attr_true(grad_state, str_enabled);
-    int forward_ad = enabled != 0 ? 0 : attr_true(grad_flags, str_forward_ad);
-    int plain = enabled != 0 || forward_ad != 0 ? 0 : not_tracing();
+    int rare = enabled != 0 ? 0 : tracing_or(str_forward_ad);
+    int plain = enabled == 0 && rare == 0;
     if (plain > 0)
         plain = writable_plain(self);
     if (plain > 0)
@@ -472,7 +465,7 @@ no_grad_sub(PyObject *self, PyObject *other, PyObject **result)
         Py_XDECREF(shape);
         Py_XDECREF(other_shape);
     }
-    if (enabled < 0 || forward_ad < 0 || plain < 0) {
+    if (enabled < 0 || rare < 0 || plain < 0) {
         *result = NULL;
         return 1;
     }
@@ -500,7 +493,9 @@ zero_fill(PyObject *self, PyObject **result)
         || SLOT(self, off_requires_grad) != Py_False)
         return 0;
     PyObject *tangent = PyObject_GetAttr(self, str_fw_grad);
-    int plain = tangent == NULL ? -1 : tangent != Py_None ? 0 : not_tracing();
+    /* (and chainrule.compile's tracer off) */
+    int plain = tangent == NULL ? -1 : tangent != Py_None ? 0
+        : attr_is_none(tracing_module, str_tracer);
     Py_XDECREF(tangent);
     if (plain > 0)
         plain = writable_plain(self);
