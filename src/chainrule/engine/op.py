@@ -316,8 +316,8 @@ class Op(_OpBase):
             out = self.forward(*data)
         except ValueError as e:
             raise _broadcast_error(e, args) from None
-        except OverflowError:
-            out = self.forward(*_wrapped_integers(self.name, data))
+        except OverflowError as e:
+            out = self.forward(*_wrapped_integers(self.name, data, e))
         if type(out) is not ndarray:
             out = xp.asarray(out)  # NumPy returns scalars for 0-d results; tensors hold arrays
         # Tensor._make, inlined: this is the hottest line of the library (saves a call).
@@ -675,14 +675,15 @@ _WRAPPING = ("Add", "Sub", "Rsub", "Mul", "FloorDivide")
 _C_TYPES = {"int8": "int8_t", "uint8": "uint8_t", "int16": "int16_t", "int32": "int"}
 
 
-def _wrapped_integers(name: str, data: list) -> list:
+def _wrapped_integers(name: str, data: list, error: OverflowError) -> list:
     """``data`` of the op ``name`` with each Python int that its integer arrays' dtype cannot
     hold (NumPy 2 refuses those with an OverflowError) wrapped into that dtype where PyTorch
     wraps it, or PyTorch's error where it does not.  An int beyond 64 bits is refused, with
-    PyTorch's message.
+    PyTorch's message, whatever it meets; NumPy's ``error`` is raised again where no integer
+    array is there to wrap into.
     """
-    dtype = next(d.dtype for d in data
-                 if isinstance(d, (ndarray, xp.generic)) and d.dtype.kind in "iu")
+    dtype = next((d.dtype for d in data
+                  if isinstance(d, (ndarray, xp.generic)) and d.dtype.kind in "iu"), None)
     wrapped = []
     for d in data:
         if type(d) is int:
@@ -690,6 +691,8 @@ def _wrapped_integers(name: str, data: list) -> list:
                 value = xp.array(d, dtype=xp.uint64 if d > 0 else xp.int64)
             except OverflowError:
                 raise OverflowError("int too big to convert") from None
+            if dtype is None:
+                raise error
             if value.astype(dtype) != value:
                 if not name.startswith(_WRAPPING):
                     raise RuntimeError(f"value cannot be converted to type "
